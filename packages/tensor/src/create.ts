@@ -1,0 +1,271 @@
+import { type DType, type Storage, DTYPES, allocStorage, castScalar, dtypeOfStorage } from './dtype.js';
+import { fail, formatShape } from './errors.js';
+import { type Shape, checkShape, shapeSize } from './shape.js';
+import { type NestedArray, Tensor } from './tensor.js';
+
+/** Options of the creation functions. */
+export interface CreateOptions {
+  /** Element type. Default `float32` (or the typed array's own type for `tensor(typedArray)`). */
+  readonly dtype?: DType;
+}
+
+/** Options of {@link tensor}. */
+export interface TensorOptions extends CreateOptions {
+  /** For flat input (a typed array or flat JS array): the shape to give it. */
+  readonly shape?: Shape;
+}
+
+type TypedInput = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+function checkDType(fn: string, dtype: DType): DType {
+  if (!DTYPES.includes(dtype)) fail(fn, 'dtype', `unsupported dtype '${String(dtype)}' (expected one of ${DTYPES.join(', ')})`);
+  return dtype;
+}
+
+function inferShape(data: NestedArray): number[] {
+  const shape: number[] = [];
+  let level: NestedArray = data;
+  while (Array.isArray(level)) {
+    shape.push(level.length);
+    if (level.length === 0) break;
+    level = (level as readonly NestedArray[])[0];
+  }
+  return shape;
+}
+
+/**
+ * Creates a tensor from nested arrays (PyTorch's `torch.tensor`) or from a typed array.
+ * JS numbers carry no int/float distinction, so nested numbers give `float32` unless `dtype`
+ * says otherwise; nested booleans give `bool`; a typed array keeps its own dtype and is copied.
+ *
+ * Shapes: the nesting of `data` (or `options.shape` for flat data).
+ *
+ * @see torch.tensor
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * tensor([[1, -1]]).toString(); // -> 'tensor([[ 1., -1.]])'
+ * tensor(new Float64Array([1, 2, 3, 4]), { shape: [2, 2] }).dtype; // -> 'float64'
+ * ```
+ */
+export function tensor(data: NestedArray | TypedInput, options: TensorOptions = {}): Tensor {
+  if (ArrayBuffer.isView(data)) {
+    const typed = data as TypedInput;
+    const dtype = checkDType('tensor', options.dtype ?? dtypeOfStorage(typed));
+    const shape = options.shape ? checkShape('tensor', 'shape', options.shape) : [typed.length];
+    if (shapeSize(shape) !== typed.length) {
+      fail('tensor', 'shape', `shape ${formatShape(shape)} holds ${shapeSize(shape)} elements but data has ${typed.length}`);
+    }
+    const out = allocStorage(dtype, typed.length);
+    if (dtype === dtypeOfStorage(typed)) out.set(typed as never);
+    else for (let i = 0; i < typed.length; i++) out[i] = castScalar(typed[i], dtype);
+    return new Tensor(out, shape);
+  }
+  const nestedShape = inferShape(data as NestedArray);
+  const flat: (number | boolean)[] = [];
+  let sawBoolean = false;
+  let sawNumber = false;
+  const walk = (v: NestedArray, depth: number, path: string): void => {
+    if (depth === nestedShape.length) {
+      if (typeof v === 'boolean') sawBoolean = true;
+      else if (typeof v === 'number') sawNumber = true;
+      else fail('tensor', 'data', `expected a number or boolean at ${path || 'top level'}, got ${Array.isArray(v) ? 'an array (ragged nesting)' : typeof v}`);
+      flat.push(v as number | boolean);
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== nestedShape[depth]) {
+      fail(
+        'tensor',
+        'data',
+        `ragged nested array: expected length ${nestedShape[depth]} at ${path || 'top level'} (shape ${formatShape(nestedShape)}), got ${Array.isArray(v) ? `length ${v.length}` : typeof v}`,
+      );
+    }
+    (v as readonly NestedArray[]).forEach((x, i) => walk(x, depth + 1, `${path}[${i}]`));
+  };
+  walk(data as NestedArray, 0, '');
+  const dtype = checkDType('tensor', options.dtype ?? (sawBoolean && !sawNumber ? 'bool' : 'float32'));
+  const out = allocStorage(dtype, flat.length);
+  for (let i = 0; i < flat.length; i++) out[i] = castScalar(Number(flat[i]), dtype);
+  let shape = nestedShape;
+  if (options.shape) {
+    shape = checkShape('tensor', 'shape', options.shape);
+    if (shapeSize(shape) !== flat.length) {
+      fail('tensor', 'shape', `shape ${formatShape(shape)} holds ${shapeSize(shape)} elements but data has ${flat.length}`);
+    }
+  }
+  return new Tensor(out, shape);
+}
+
+/**
+ * Wraps a typed array as a tensor without copying (the storage is shared).
+ *
+ * Shapes: `shape` must hold `data.length` elements unless `strides` are given.
+ *
+ * @example
+ * ```ts
+ * import { fromStorage } from '@torchlet/tensor';
+ * const data = new Float32Array([1, 2, 3, 4, 5, 6]);
+ * fromStorage(data, [2, 3]).toArray(); // -> [[1, 2, 3], [4, 5, 6]]
+ * ```
+ */
+export function fromStorage(
+  data: Storage,
+  shape: Shape,
+  layout: { readonly strides?: readonly number[]; readonly offset?: number } = {},
+): Tensor {
+  const checked = checkShape('fromStorage', 'shape', shape);
+  if (!layout.strides && (layout.offset ?? 0) + shapeSize(checked) > data.length) {
+    fail('fromStorage', 'shape', `shape ${formatShape(checked)} needs ${shapeSize(checked)} elements but data has ${data.length}`);
+  }
+  return new Tensor(data, checked, layout.strides, layout.offset ?? 0);
+}
+
+/**
+ * A tensor of `shape` filled with `value`.
+ *
+ * @see torch.full
+ * @example
+ * ```ts
+ * import { full } from '@torchlet/tensor';
+ * full([2, 2], 7).toArray(); // -> [[7, 7], [7, 7]]
+ * ```
+ */
+export function full(shape: Shape, value: number | boolean, options: CreateOptions = {}): Tensor {
+  return filled('full', shape, value, options);
+}
+
+function filled(fn: string, shape: Shape, value: number | boolean, options: CreateOptions): Tensor {
+  const dtype = checkDType(fn, options.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32'));
+  const s = checkShape(fn, 'shape', shape);
+  const data = allocStorage(dtype, shapeSize(s));
+  const v = castScalar(Number(value), dtype);
+  if (v !== 0) data.fill(v);
+  return new Tensor(data, s);
+}
+
+/**
+ * A tensor of zeros.
+ *
+ * @see torch.zeros
+ * @example
+ * ```ts
+ * import { zeros } from '@torchlet/tensor';
+ * zeros([2, 3]).shape; // -> [2, 3]
+ * ```
+ */
+export function zeros(shape: Shape, options: CreateOptions = {}): Tensor {
+  return filled('zeros', shape, 0, options);
+}
+
+/**
+ * A tensor of ones. The d2l edge image starts as `ones([6, 8])`.
+ *
+ * @see torch.ones
+ * @example
+ * ```ts
+ * import { ones } from '@torchlet/tensor';
+ * ones([1, 3]).toArray(); // -> [[1, 1, 1]]
+ * ```
+ */
+export function ones(shape: Shape, options: CreateOptions = {}): Tensor {
+  return filled('ones', shape, 1, options);
+}
+
+/**
+ * Zeros with the shape and dtype of `t` (dtype overridable).
+ *
+ * @see torch.zeros_like
+ * @example
+ * ```ts
+ * import { ones, zerosLike } from '@torchlet/tensor';
+ * zerosLike(ones([2])).toArray(); // -> [0, 0]
+ * ```
+ */
+export function zerosLike(t: Tensor, options: CreateOptions = {}): Tensor {
+  return full(t.shape, 0, { dtype: options.dtype ?? t.dtype });
+}
+
+/**
+ * Ones with the shape and dtype of `t` (dtype overridable).
+ *
+ * @see torch.ones_like
+ * @example
+ * ```ts
+ * import { onesLike, zeros } from '@torchlet/tensor';
+ * onesLike(zeros([2])).toArray(); // -> [1, 1]
+ * ```
+ */
+export function onesLike(t: Tensor, options: CreateOptions = {}): Tensor {
+  return full(t.shape, 1, { dtype: options.dtype ?? t.dtype });
+}
+
+/**
+ * An `n x m` matrix with ones on the diagonal (`m` defaults to `n`).
+ *
+ * @see torch.eye
+ * @example
+ * ```ts
+ * import { eye } from '@torchlet/tensor';
+ * eye(2).toArray(); // -> [[1, 0], [0, 1]]
+ * ```
+ */
+export function eye(n: number, m: number = n, options: CreateOptions = {}): Tensor {
+  const s = checkShape('eye', 'n', [n, m]);
+  const out = zeros(s, options);
+  for (let i = 0; i < Math.min(n, m); i++) out.data[i * m + i] = 1;
+  return out;
+}
+
+/**
+ * Evenly spaced values in `[start, end)` with step `step`; `arange(n)` is `0..n-1`.
+ * Integral arguments give values that print as integers but, as everywhere here, default to float32.
+ *
+ * @see torch.arange
+ * @example
+ * ```ts
+ * import { arange } from '@torchlet/tensor';
+ * arange(4).toArray(); // -> [0, 1, 2, 3]
+ * arange(1, 2, 0.25).toArray(); // -> [1, 1.25, 1.5, 1.75]
+ * ```
+ */
+export function arange(start: number, end?: number, step = 1, options: CreateOptions = {}): Tensor {
+  let lo = start;
+  let hi = end;
+  if (hi === undefined) {
+    hi = start;
+    lo = 0;
+  }
+  if (step === 0 || !Number.isFinite(step)) fail('arange', 'step', `step must be a non-zero finite number, got ${step}`);
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) fail('arange', 'end', `bounds must be finite, got start ${lo}, end ${hi}`);
+  if ((hi - lo) / step < 0) {
+    fail('arange', 'step', `upper bound and larger bound inconsistent with step sign (start ${lo}, end ${hi}, step ${step})`);
+  }
+  const n = Math.ceil((hi - lo) / step);
+  const dtype = checkDType('arange', options.dtype ?? 'float32');
+  const data = allocStorage(dtype, n);
+  for (let i = 0; i < n; i++) data[i] = castScalar(lo + i * step, dtype);
+  return new Tensor(data, [n]);
+}
+
+/**
+ * `steps` evenly spaced values from `start` to `end` inclusive.
+ *
+ * @see torch.linspace
+ * @example
+ * ```ts
+ * import { linspace } from '@torchlet/tensor';
+ * linspace(0, 1, 5).toArray(); // -> [0, 0.25, 0.5, 0.75, 1]
+ * ```
+ */
+export function linspace(start: number, end: number, steps: number, options: CreateOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) fail('linspace', 'steps', `number of steps must be a non-negative integer, got ${steps}`);
+  const dtype = checkDType('linspace', options.dtype ?? 'float32');
+  const data = allocStorage(dtype, steps);
+  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  // PyTorch fills the second half from the end so both endpoints are exact.
+  const half = Math.floor(steps / 2);
+  for (let i = 0; i < steps; i++) {
+    data[i] = castScalar(i < half ? start + step * i : end - step * (steps - 1 - i), dtype);
+  }
+  return new Tensor(data, [steps]);
+}

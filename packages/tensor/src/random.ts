@@ -1,0 +1,2 @@
+// STUB: owned by the tensor-random helper; replace.
+export {};

@@ -1,0 +1,109 @@
+import { fail, formatShape } from './errors.js';
+
+/** A tensor's shape: one non-negative integer size per dimension. */
+export type Shape = readonly number[];
+
+/**
+ * Row-major (C order) strides for `shape`, in elements.
+ *
+ * @example
+ * ```ts
+ * import { contiguousStrides } from '@torchlet/tensor';
+ * contiguousStrides([2, 3, 4]); // -> [12, 4, 1]
+ * ```
+ */
+export function contiguousStrides(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let stride = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = stride;
+    stride *= shape[i];
+  }
+  return strides;
+}
+
+/**
+ * The number of elements in a tensor of this shape (1 for a scalar `[]`).
+ *
+ * @example
+ * ```ts
+ * import { shapeSize } from '@torchlet/tensor';
+ * shapeSize([2, 3, 4]); // -> 24
+ * ```
+ */
+export function shapeSize(shape: Shape): number {
+  let n = 1;
+  for (const s of shape) n *= s;
+  return n;
+}
+
+/**
+ * Checks that every size is a non-negative integer; names `fn` and `arg` otherwise.
+ *
+ * @example
+ * ```ts
+ * import { checkShape } from '@torchlet/tensor';
+ * checkShape('zeros', 'shape', [2, 3]); // -> [2, 3]
+ * ```
+ */
+export function checkShape(fn: string, arg: string, shape: readonly number[]): number[] {
+  if (!Array.isArray(shape)) fail(fn, arg, `expected an array of sizes, got ${String(shape)}`);
+  for (const s of shape) {
+    if (typeof s !== 'number' || !Number.isInteger(s) || s < 0) {
+      fail(fn, arg, `sizes must be non-negative integers, got ${formatShape(shape)}`);
+    }
+  }
+  return [...shape];
+}
+
+/**
+ * Normalises a possibly negative dimension index into `[0, ndim)`, as PyTorch does.
+ *
+ * @example
+ * ```ts
+ * import { normalizeDim } from '@torchlet/tensor';
+ * normalizeDim('sum', -1, 3); // -> 2
+ * ```
+ */
+export function normalizeDim(fn: string, dim: number, ndim: number, arg = 'dim'): number {
+  const lo = ndim === 0 ? -1 : -ndim;
+  const hi = ndim === 0 ? 0 : ndim - 1;
+  if (!Number.isInteger(dim) || dim < lo || dim > hi) {
+    fail(fn, arg, `dimension out of range (expected to be in range of [${lo}, ${hi}], but got ${dim})`);
+  }
+  return dim < 0 ? dim + Math.max(ndim, 1) : dim;
+}
+
+/**
+ * The shape two shapes broadcast to under NumPy/PyTorch rules, or a named error.
+ *
+ * @example
+ * ```ts
+ * import { broadcastShapes } from '@torchlet/tensor';
+ * broadcastShapes('add', [3, 1], [1, 4]); // -> [3, 4]
+ * ```
+ */
+export function broadcastShapes(fn: string, a: Shape, b: Shape): number[] {
+  const n = Math.max(a.length, b.length);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const da = a[a.length - n + i] ?? 1;
+    const db = b[b.length - n + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      fail(
+        fn,
+        '',
+        `shapes ${formatShape(a)} and ${formatShape(b)} do not broadcast (size ${da} vs ${db} at dimension ${i})`,
+      );
+    }
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/** True when both shapes have the same sizes. */
+export function shapesEqual(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

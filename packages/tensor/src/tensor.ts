@@ -1,0 +1,389 @@
+import { type DType, type Storage, dtypeOfStorage } from './dtype.js';
+import { fail } from './errors.js';
+import { type Shape, contiguousStrides, shapeSize } from './shape.js';
+import * as elementwise from './elementwise.js';
+import * as indexing from './indexing.js';
+import * as join from './join.js';
+import * as linalg from './linalg.js';
+import * as print from './print.js';
+import * as reduce from './reduce.js';
+import * as strided from './strided.js';
+import * as structure from './structure.js';
+import * as views from './views.js';
+
+/** A tensor, a number or a boolean: what every math function accepts as an operand. */
+export type TensorLike = Tensor | number | boolean;
+
+/** Nested JS arrays of numbers or booleans, as `toArray()` returns and `tensor()` accepts. */
+export type NestedArray = number | boolean | readonly NestedArray[];
+
+/** Options of reductions over a dimension. */
+export interface ReduceOptions {
+  /** Keep the reduced dimensions with size 1 (PyTorch's `keepdim`). Default `false`. */
+  readonly keepdim?: boolean;
+}
+
+/** Options of `var` and `std`. */
+export interface VarianceOptions extends ReduceOptions {
+  /** Bessel's correction: divide by `n - correction`. Default `1`, as PyTorch. */
+  readonly correction?: number;
+}
+
+/** Which dimensions a reduction runs over: one, several, or all when omitted/null. */
+export type Dims = number | readonly number[] | null | undefined;
+
+const TENSOR_BRAND = Symbol.for('torchlet.tensor');
+
+// The in-place version counter lives with the storage, so every view of the same data sees it
+// (autograd uses it to detect tensors modified after being saved for backward).
+const versions = new WeakMap<ArrayBufferLike, number>();
+
+/**
+ * An n-dimensional array: a typed-array storage viewed through a shape, strides and an offset.
+ * Views (reshape, transpose, slicing, expand, ...) share storage; `contiguous()` and `clone()` copy.
+ *
+ * Shapes: any; a 0-d tensor (shape `[]`) holds one scalar.
+ *
+ * @see torch.Tensor
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * const x = tensor([[1, 2, 3], [4, 5, 6]]);
+ * x.shape; // -> [2, 3]
+ * x.t().toArray(); // -> [[1, 4], [2, 5], [3, 6]]
+ * ```
+ */
+export class Tensor {
+  /** The typed array holding the elements (shared between views). */
+  readonly data: Storage;
+  /** Size of each dimension. */
+  readonly shape: readonly number[];
+  /** Step in `data` between neighbours along each dimension, in elements (may be 0 for expanded dims). */
+  readonly strides: readonly number[];
+  /** Index in `data` of the first element. */
+  readonly offset: number;
+  /** Element type. */
+  readonly dtype: DType;
+
+  /**
+   * Wraps existing storage without copying. Prefer {@link tensor} or `fromStorage` in user code.
+   */
+  constructor(data: Storage, shape: Shape, strides?: readonly number[], offset = 0, dtype?: DType) {
+    this.data = data;
+    this.shape = Object.freeze([...shape]);
+    this.strides = Object.freeze(strides ? [...strides] : contiguousStrides(shape));
+    this.offset = offset;
+    this.dtype = dtype ?? dtypeOfStorage(data);
+  }
+
+  /** Brand used by {@link isTensor}, so packages recognise tensors without `instanceof`. */
+  get [TENSOR_BRAND](): true {
+    return true;
+  }
+
+  /** Number of dimensions. */
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** Number of elements. */
+  get numel(): number {
+    return shapeSize(this.shape);
+  }
+
+  /** How many in-place writes the storage has seen (PyTorch's `_version`). */
+  get version(): number {
+    return versions.get(this.data.buffer) ?? 0;
+  }
+
+  /** Records an in-place write to this tensor's storage. Called by every in-place operation. */
+  bumpVersion(): void {
+    versions.set(this.data.buffer, this.version + 1);
+  }
+
+  /** True when the elements are laid out densely in row-major order from `offset`. */
+  isContiguous(): boolean {
+    return strided.isContiguousLayout(this.shape, this.strides);
+  }
+
+  /** The size of one dimension (negative counts from the end). */
+  size(dim: number): number {
+    const d = dim < 0 ? dim + this.ndim : dim;
+    if (d < 0 || d >= this.ndim) {
+      fail('size', 'dim', `dimension out of range (expected to be in range of [${-this.ndim}, ${this.ndim - 1}], but got ${dim})`);
+    }
+    return this.shape[d];
+  }
+
+  // ---- conversion -------------------------------------------------------------------------
+  /** A copy with elements converted to `dtype` (this tensor itself when already that dtype). */
+  to(dtype: DType): Tensor {
+    return views.to(this, dtype);
+  }
+  /** Row-major contiguous version (this tensor itself when already contiguous). */
+  contiguous(): Tensor {
+    return views.contiguous(this);
+  }
+  /** A contiguous copy with its own storage. */
+  clone(): Tensor {
+    return views.clone(this);
+  }
+  /** Nested arrays of the elements, like PyTorch's `tolist()`. */
+  toArray(): NestedArray {
+    return strided.toArray(this);
+  }
+  /** A flat row-major copy of the elements in a typed array of this dtype. */
+  toTypedArray(): Storage {
+    return strided.toTypedArray(this);
+  }
+  /** The value of a one-element tensor. */
+  item(): number {
+    return strided.item(this);
+  }
+  /** PyTorch's printed form, e.g. `tensor([[19., 25.],\n        [37., 43.]])`. */
+  toString(): string {
+    return print.formatTensor(this);
+  }
+
+  // ---- views --------------------------------------------------------------------------------
+  /** Same elements in a new shape (`-1` infers one size); a view when the strides allow it. */
+  reshape(shape: Shape): Tensor {
+    return views.reshape(this, shape);
+  }
+  /** Like `reshape` but never copies: throws when the layout does not allow a view. */
+  view(shape: Shape): Tensor {
+    return views.view(this, shape);
+  }
+  /** Transpose of a tensor with at most 2 dimensions. */
+  t(): Tensor {
+    return views.t(this);
+  }
+  /** Swaps two dimensions (a view). */
+  transpose(dim0: number, dim1: number): Tensor {
+    return views.transpose(this, dim0, dim1);
+  }
+  /** Reorders the dimensions (a view). */
+  permute(dims: readonly number[]): Tensor {
+    return views.permute(this, dims);
+  }
+  /** Broadcasts size-1 dimensions to `shape` without copying (`-1` keeps a size). */
+  expand(shape: Shape): Tensor {
+    return views.expand(this, shape);
+  }
+  /** Removes size-1 dimensions (all, or the given one). */
+  squeeze(dim?: number): Tensor {
+    return views.squeeze(this, dim);
+  }
+  /** Inserts a size-1 dimension at `dim`. */
+  unsqueeze(dim: number): Tensor {
+    return views.unsqueeze(this, dim);
+  }
+  /** Flattens dimensions `startDim..endDim` into one. */
+  flatten(startDim = 0, endDim = -1): Tensor {
+    return views.flatten(this, startDim, endDim);
+  }
+  /** The slice `start..start+length` of dimension `dim` (a view). */
+  narrow(dim: number, start: number, length: number): Tensor {
+    return views.narrow(this, dim, start, length);
+  }
+  /** Indexing with NumPy/PyTorch syntax as a view: `x.get(':, 2:6')`, `x.get([null, slice(2, 6)])`. */
+  get(index: indexing.Index): Tensor {
+    return indexing.get(this, index);
+  }
+  /** Assigns in place into the indexed region: `x.set(':, 2:6', 0)` is PyTorch's `x[:, 2:6] = 0`. */
+  set(index: indexing.Index, value: TensorLike): this {
+    indexing.set(this, index, value);
+    return this;
+  }
+
+  // ---- math ---------------------------------------------------------------------------------
+  add(other: TensorLike): Tensor {
+    return elementwise.add(this, other);
+  }
+  sub(other: TensorLike): Tensor {
+    return elementwise.sub(this, other);
+  }
+  mul(other: TensorLike): Tensor {
+    return elementwise.mul(this, other);
+  }
+  div(other: TensorLike): Tensor {
+    return elementwise.div(this, other);
+  }
+  pow(exponent: TensorLike): Tensor {
+    return elementwise.pow(this, exponent);
+  }
+  maximum(other: TensorLike): Tensor {
+    return elementwise.maximum(this, other);
+  }
+  minimum(other: TensorLike): Tensor {
+    return elementwise.minimum(this, other);
+  }
+  neg(): Tensor {
+    return elementwise.neg(this);
+  }
+  abs(): Tensor {
+    return elementwise.abs(this);
+  }
+  exp(): Tensor {
+    return elementwise.exp(this);
+  }
+  log(): Tensor {
+    return elementwise.log(this);
+  }
+  sqrt(): Tensor {
+    return elementwise.sqrt(this);
+  }
+  tanh(): Tensor {
+    return elementwise.tanh(this);
+  }
+  sigmoid(): Tensor {
+    return elementwise.sigmoid(this);
+  }
+  relu(): Tensor {
+    return elementwise.relu(this);
+  }
+  clamp(min?: number | null, max?: number | null): Tensor {
+    return elementwise.clamp(this, min, max);
+  }
+  eq(other: TensorLike): Tensor {
+    return elementwise.eq(this, other);
+  }
+  ne(other: TensorLike): Tensor {
+    return elementwise.ne(this, other);
+  }
+  lt(other: TensorLike): Tensor {
+    return elementwise.lt(this, other);
+  }
+  le(other: TensorLike): Tensor {
+    return elementwise.le(this, other);
+  }
+  gt(other: TensorLike): Tensor {
+    return elementwise.gt(this, other);
+  }
+  ge(other: TensorLike): Tensor {
+    return elementwise.ge(this, other);
+  }
+
+  // ---- in place (what optimizers need); each bumps `version` ---------------------------------
+  /** `this += alpha * other` in place (PyTorch's `add_`). */
+  addInPlace(other: TensorLike, alpha = 1): this {
+    elementwise.addInPlace(this, other, alpha);
+    return this;
+  }
+  /** `this -= alpha * other` in place (PyTorch's `sub_`). */
+  subInPlace(other: TensorLike, alpha = 1): this {
+    elementwise.addInPlace(this, other, -alpha);
+    return this;
+  }
+  /** `this *= other` in place (PyTorch's `mul_`). */
+  mulInPlace(other: TensorLike): this {
+    elementwise.mulInPlace(this, other);
+    return this;
+  }
+  /** `this /= other` in place (PyTorch's `div_`). */
+  divInPlace(other: TensorLike): this {
+    elementwise.divInPlace(this, other);
+    return this;
+  }
+  /** Copies `src` (broadcast to this shape) into this tensor (PyTorch's `copy_`). */
+  copyInPlace(src: TensorLike): this {
+    elementwise.copyInPlace(this, src);
+    return this;
+  }
+  /** Sets every element to `value` (PyTorch's `fill_`). */
+  fillInPlace(value: number | boolean): this {
+    elementwise.copyInPlace(this, value);
+    return this;
+  }
+  /** Sets every element to 0 (PyTorch's `zero_`). */
+  zeroInPlace(): this {
+    elementwise.copyInPlace(this, 0);
+    return this;
+  }
+
+  // ---- reductions ---------------------------------------------------------------------------
+  sum(dims?: Dims, options?: ReduceOptions): Tensor {
+    return reduce.sum(this, dims, options);
+  }
+  mean(dims?: Dims, options?: ReduceOptions): Tensor {
+    return reduce.mean(this, dims, options);
+  }
+  prod(dim?: number | null, options?: ReduceOptions): Tensor {
+    return reduce.prod(this, dim, options);
+  }
+  max(dim?: number | null, options?: ReduceOptions): Tensor {
+    return reduce.max(this, dim, options);
+  }
+  min(dim?: number | null, options?: ReduceOptions): Tensor {
+    return reduce.min(this, dim, options);
+  }
+  argmax(dim?: number | null, options?: ReduceOptions): Tensor {
+    return reduce.argmax(this, dim, options);
+  }
+  argmin(dim?: number | null, options?: ReduceOptions): Tensor {
+    return reduce.argmin(this, dim, options);
+  }
+  var(dims?: Dims, options?: VarianceOptions): Tensor {
+    return reduce.variance(this, dims, options);
+  }
+  std(dims?: Dims, options?: VarianceOptions): Tensor {
+    return reduce.std(this, dims, options);
+  }
+  cumsum(dim: number): Tensor {
+    return reduce.cumsum(this, dim);
+  }
+  cumprod(dim: number): Tensor {
+    return reduce.cumprod(this, dim);
+  }
+
+  // ---- structure ----------------------------------------------------------------------------
+  tril(diagonal = 0): Tensor {
+    return structure.tril(this, diagonal);
+  }
+  triu(diagonal = 0): Tensor {
+    return structure.triu(this, diagonal);
+  }
+  flip(dims: number | readonly number[]): Tensor {
+    return structure.flip(this, dims);
+  }
+  roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
+    return structure.roll(this, shifts, dims);
+  }
+
+  // ---- linear algebra and joining -------------------------------------------------------------
+  matmul(other: Tensor): Tensor {
+    return linalg.matmul(this, other);
+  }
+  mm(other: Tensor): Tensor {
+    return linalg.mm(this, other);
+  }
+  dot(other: Tensor): Tensor {
+    return linalg.dot(this, other);
+  }
+  split(splitSize: number | readonly number[], dim = 0): Tensor[] {
+    return join.split(this, splitSize, dim);
+  }
+  chunk(chunks: number, dim = 0): Tensor[] {
+    return join.chunk(this, chunks, dim);
+  }
+  equal(other: Tensor): boolean {
+    return join.equal(this, other);
+  }
+  allclose(other: Tensor, options?: { rtol?: number; atol?: number; equalNan?: boolean }): boolean {
+    return join.allclose(this, other, options);
+  }
+}
+
+/**
+ * Brand check for tensors that works across package copies (use instead of `instanceof`).
+ *
+ * @example
+ * ```ts
+ * import { isTensor, zeros } from '@torchlet/tensor';
+ * isTensor(zeros([2])); // -> true
+ * isTensor([1, 2]); // -> false
+ * ```
+ */
+export function isTensor(x: unknown): x is Tensor {
+  return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[TENSOR_BRAND] === true;
+}
