@@ -1,14 +1,529 @@
-// STUB: owned by the tensor-reductions helper; replace every function.
-import type { Dims, ReduceOptions, Tensor, VarianceOptions } from './tensor.js';
-const todo = (name: string): never => { throw new Error(`${name}: not implemented yet`); };
-export function sum(t: Tensor, dims?: Dims, options?: ReduceOptions): Tensor { return todo('sum'); }
-export function mean(t: Tensor, dims?: Dims, options?: ReduceOptions): Tensor { return todo('mean'); }
-export function prod(t: Tensor, dim?: number | null, options?: ReduceOptions): Tensor { return todo('prod'); }
-export function max(t: Tensor, dim?: number | null, options?: ReduceOptions): Tensor { return todo('max'); }
-export function min(t: Tensor, dim?: number | null, options?: ReduceOptions): Tensor { return todo('min'); }
-export function argmax(t: Tensor, dim?: number | null, options?: ReduceOptions): Tensor { return todo('argmax'); }
-export function argmin(t: Tensor, dim?: number | null, options?: ReduceOptions): Tensor { return todo('argmin'); }
-export function variance(t: Tensor, dims?: Dims, options?: VarianceOptions): Tensor { return todo('var'); }
-export function std(t: Tensor, dims?: Dims, options?: VarianceOptions): Tensor { return todo('std'); }
-export function cumsum(t: Tensor, dim: number): Tensor { return todo('cumsum'); }
-export function cumprod(t: Tensor, dim: number): Tensor { return todo('cumprod'); }
+import { type DType, type Storage, allocStorage, isFloatingDType } from './dtype.js';
+import { fail, formatShape } from './errors.js';
+import { normalizeDim, shapeSize } from './shape.js';
+import { copyStridedInto } from './strided.js';
+import { type Dims, type ReduceOptions, Tensor, type VarianceOptions } from './tensor.js';
+
+// Every reduction sees its input as a row-major block `(outer, reduced, inner)`: the reduced
+// dimensions are adjacent and the result has `outer * inner` elements. A contiguous tensor
+// reduced over adjacent dimensions (one dim, the last dims, or all of them) is read in place;
+// anything else is gathered once into a contiguous copy, permuted so the reduced dimensions come
+// last (`inner = 1`) when they are not adjacent. The kernels then run flat loops, with `inner = 1`
+// (reduce over the last dim, or everything) as the fast case.
+
+/** A reduction problem after validation and layout planning. */
+interface Plan {
+  readonly src: Storage;
+  readonly base: number;
+  readonly outer: number;
+  readonly reduced: number;
+  readonly inner: number;
+  /** Shape of the result (with or without the kept size-1 dimensions). */
+  readonly outShape: number[];
+}
+
+function checkTensor(fn: string, t: Tensor): void {
+  if (!(t instanceof Tensor)) fail(fn, 'input', `expected a Tensor, got ${typeof t}`);
+}
+
+/** Sorted, de-duplicated, non-negative dims; all dims when `dims` is null/undefined/`[]`. */
+function normalizeDims(fn: string, dims: Dims, ndim: number): number[] {
+  if (dims === null || dims === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  const list = typeof dims === 'number' ? [dims] : dims;
+  if (!Array.isArray(list)) fail(fn, 'dim', `expected a dimension or an array of dimensions, got ${String(dims)}`);
+  // PyTorch: an empty dim list reduces over every dimension.
+  if (list.length === 0) return Array.from({ length: ndim }, (_, i) => i);
+  const seen = new Set<number>();
+  for (const d of list) {
+    const nd = ndim === 0 ? 0 : normalizeDim(fn, d, ndim);
+    if (ndim === 0) normalizeDim(fn, d, 0);
+    if (seen.has(nd)) fail(fn, 'dim', `dim ${nd} appears multiple times in the list of dims`);
+    seen.add(nd);
+  }
+  return [...seen].sort((x, y) => x - y);
+}
+
+/** One optional dimension (for prod/max/min/argmax/argmin, which take at most one). */
+function singleDim(fn: string, dim: number | null | undefined, ndim: number): number[] {
+  if (dim === null || dim === undefined) return normalizeDims(fn, null, ndim);
+  if (typeof dim !== 'number') fail(fn, 'dim', `expected one dimension (a number), got ${String(dim)}`);
+  return normalizeDims(fn, dim, ndim);
+}
+
+function plan(t: Tensor, dims: readonly number[], keepdim: boolean): Plan {
+  const ndim = t.ndim;
+  const shape = t.shape;
+  const isReduced = new Array<boolean>(ndim).fill(false);
+  for (const d of dims) isReduced[d] = true;
+  const outShape: number[] = [];
+  for (let d = 0; d < ndim; d++) {
+    if (!isReduced[d]) outShape.push(shape[d]);
+    else if (keepdim) outShape.push(1);
+  }
+  let reduced = 1;
+  for (const d of dims) reduced *= shape[d];
+  const total = shapeSize(shape);
+  const adjacent = dims.length === 0 || dims[dims.length - 1] - dims[0] === dims.length - 1;
+  if (adjacent) {
+    const first = dims.length === 0 ? ndim : dims[0];
+    const outer = shapeSize(shape.slice(0, first));
+    const inner = dims.length === 0 ? 1 : shapeSize(shape.slice(dims[dims.length - 1] + 1));
+    if (t.isContiguous()) return { src: t.data, base: t.offset, outer, reduced, inner, outShape };
+    const src = allocStorage(t.dtype, total);
+    copyStridedInto(t.data, shape, t.strides, t.offset, src);
+    return { src, base: 0, outer, reduced, inner, outShape };
+  }
+  // Gather with kept dimensions first and reduced ones last.
+  const order: number[] = [];
+  for (let d = 0; d < ndim; d++) if (!isReduced[d]) order.push(d);
+  for (const d of dims) order.push(d);
+  const src = allocStorage(t.dtype, total);
+  copyStridedInto(
+    t.data,
+    order.map((d) => shape[d]),
+    order.map((d) => t.strides[d]),
+    t.offset,
+    src,
+  );
+  return { src, base: 0, outer: reduced === 0 ? 0 : total / reduced, reduced, inner: 1, outShape };
+}
+
+/** Sums `(outer, reduced, inner)` into `out[outer * inner]` in float64. */
+function sumKernel(p: Plan, out: Storage | Float64Array): void {
+  const { src, base, outer, reduced, inner } = p;
+  if (inner === 1) {
+    for (let o = 0; o < outer; o++) {
+      let acc = 0;
+      const start = base + o * reduced;
+      const end = start + reduced;
+      for (let i = start; i < end; i++) acc += src[i];
+      out[o] = acc;
+    }
+    return;
+  }
+  const acc = new Float64Array(inner);
+  for (let o = 0; o < outer; o++) {
+    acc.fill(0);
+    let s = base + o * reduced * inner;
+    for (let r = 0; r < reduced; r++, s += inner) {
+      for (let i = 0; i < inner; i++) acc[i] += src[s + i];
+    }
+    const dst = o * inner;
+    for (let i = 0; i < inner; i++) out[dst + i] = acc[i];
+  }
+}
+
+function prodKernel(p: Plan, out: Storage): void {
+  const { src, base, outer, reduced, inner } = p;
+  if (inner === 1) {
+    for (let o = 0; o < outer; o++) {
+      let acc = 1;
+      const start = base + o * reduced;
+      const end = start + reduced;
+      for (let i = start; i < end; i++) acc *= src[i];
+      out[o] = acc;
+    }
+    return;
+  }
+  const acc = new Float64Array(inner);
+  for (let o = 0; o < outer; o++) {
+    acc.fill(1);
+    let s = base + o * reduced * inner;
+    for (let r = 0; r < reduced; r++, s += inner) {
+      for (let i = 0; i < inner; i++) acc[i] *= src[s + i];
+    }
+    const dst = o * inner;
+    for (let i = 0; i < inner; i++) out[dst + i] = acc[i];
+  }
+}
+
+/**
+ * Max (`sign = 1`) or min (`sign = -1`) value, or its first index when `outIndex` is set. NaN
+ * wins, as in PyTorch: the value becomes NaN and the index is the first NaN's.
+ */
+function extremumKernel(p: Plan, sign: number, outValue: Storage | null, outIndex: Int32Array | null): void {
+  const { src, base, outer, reduced, inner } = p;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      let s = base + o * reduced * inner + i;
+      let best = src[s];
+      let bestIdx = 0;
+      if (best === best) {
+        s += inner;
+        for (let r = 1; r < reduced; r++, s += inner) {
+          const v = src[s];
+          if (v !== v) {
+            best = v;
+            bestIdx = r;
+            break;
+          }
+          if (sign > 0 ? v > best : v < best) {
+            best = v;
+            bestIdx = r;
+          }
+        }
+      }
+      if (outValue) outValue[o * inner + i] = best;
+      if (outIndex) outIndex[o * inner + i] = bestIdx;
+    }
+  }
+}
+
+function sumDType(dtype: DType): DType {
+  return isFloatingDType(dtype) ? dtype : 'int32';
+}
+
+/**
+ * Sum of the elements over all dimensions (a 0-d result) or over `dims`.
+ * int32 and bool sum to int32 (PyTorch gives int64); float32 accumulates in float64.
+ *
+ * Shapes: `[...]` -> `[]`, or the input shape without `dims` (kept as size 1 with `keepdim`).
+ *
+ * @see torch.sum
+ * @example
+ * ```ts
+ * import { sum, tensor } from '@torchlet/tensor';
+ * const x = tensor([[1, 2, 3], [4, 5, 6]]);
+ * sum(x).item(); // -> 21
+ * sum(x, 0).toArray(); // -> [5, 7, 9]
+ * sum(x, [0, 1], { keepdim: true }).toArray(); // -> [[21]]
+ * ```
+ */
+export function sum(t: Tensor, dims?: Dims, options: ReduceOptions = {}): Tensor {
+  checkTensor('sum', t);
+  const p = plan(t, normalizeDims('sum', dims, t.ndim), options.keepdim ?? false);
+  const out = allocStorage(sumDType(t.dtype), p.outer * p.inner);
+  sumKernel(p, out);
+  return new Tensor(out, p.outShape);
+}
+
+/**
+ * Mean of the elements over all dimensions or over `dims`. Floating dtypes only, as PyTorch.
+ * The mean of zero elements is NaN.
+ *
+ * Shapes: `[...]` -> `[]`, or the input shape without `dims` (kept as size 1 with `keepdim`).
+ *
+ * @see torch.mean
+ * @example
+ * ```ts
+ * import { mean, tensor } from '@torchlet/tensor';
+ * const x = tensor([[1, 2], [3, 6]]);
+ * mean(x).item(); // -> 3
+ * mean(x, -1).toArray(); // -> [1.5, 4.5]
+ * ```
+ */
+export function mean(t: Tensor, dims?: Dims, options: ReduceOptions = {}): Tensor {
+  checkTensor('mean', t);
+  if (!isFloatingDType(t.dtype)) {
+    fail(
+      'mean',
+      'input',
+      `could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${t.dtype}`,
+    );
+  }
+  const p = plan(t, normalizeDims('mean', dims, t.ndim), options.keepdim ?? false);
+  const n = p.outer * p.inner;
+  const acc = new Float64Array(n);
+  sumKernel(p, acc);
+  const out = allocStorage(t.dtype, n);
+  for (let i = 0; i < n; i++) out[i] = acc[i] / p.reduced;
+  return new Tensor(out, p.outShape);
+}
+
+/**
+ * Product of all elements (a 0-d result) or over one dimension. int32/bool give int32.
+ *
+ * Shapes: `[...]` -> `[]`, or the input shape without `dim` (kept as size 1 with `keepdim`).
+ *
+ * @see torch.prod
+ * @example
+ * ```ts
+ * import { prod, tensor } from '@torchlet/tensor';
+ * const x = tensor([[1, 2], [3, 4]]);
+ * prod(x).item(); // -> 24
+ * prod(x, 1).toArray(); // -> [2, 12]
+ * ```
+ */
+export function prod(t: Tensor, dim?: number | null, options: ReduceOptions = {}): Tensor {
+  checkTensor('prod', t);
+  const p = plan(t, singleDim('prod', dim, t.ndim), options.keepdim ?? false);
+  const out = allocStorage(sumDType(t.dtype), p.outer * p.inner);
+  prodKernel(p, out);
+  return new Tensor(out, p.outShape);
+}
+
+function checkNonEmpty(fn: string, t: Tensor, dim: number | null | undefined, p: Plan): void {
+  if (dim === null || dim === undefined) {
+    if (t.numel === 0) {
+      fail(
+        fn,
+        'input',
+        `Expected reduction dim to be specified for input.numel() == 0 (shape ${formatShape(t.shape)}). Specify the reduction dim with the 'dim' argument.`,
+      );
+    }
+  } else if (p.reduced === 0) {
+    fail(fn, 'dim', `Expected reduction dim ${dim} to have non-zero size (shape ${formatShape(t.shape)})`);
+  }
+}
+
+function extremum(fn: string, sign: number, t: Tensor, dim: number | null | undefined, options: ReduceOptions): Tensor {
+  checkTensor(fn, t);
+  const p = plan(t, singleDim(fn, dim, t.ndim), options.keepdim ?? false);
+  checkNonEmpty(fn, t, dim, p);
+  const out = allocStorage(t.dtype, p.outer * p.inner);
+  extremumKernel(p, sign, out, null);
+  return new Tensor(out, p.outShape);
+}
+
+function argExtremum(fn: string, sign: number, t: Tensor, dim: number | null | undefined, options: ReduceOptions): Tensor {
+  checkTensor(fn, t);
+  if (t.dtype === 'bool') fail(fn, 'input', `not implemented for bool tensors (shape ${formatShape(t.shape)})`);
+  const keepdim = options.keepdim ?? false;
+  let p: Plan;
+  if (dim === null || dim === undefined) {
+    // PyTorch: the flat index into the flattened input; keepdim gives all-ones dims.
+    p = plan(t, normalizeDims(fn, null, t.ndim), keepdim);
+  } else {
+    p = plan(t, singleDim(fn, dim, t.ndim), keepdim);
+  }
+  checkNonEmpty(fn, t, dim, p);
+  const out = new Int32Array(p.outer * p.inner);
+  extremumKernel(p, sign, null, out);
+  return new Tensor(out, p.outShape);
+}
+
+/**
+ * Largest element (a 0-d result) or the largest values along one dimension (values only; use
+ * {@link argmax} for indices). NaN propagates. Errors on an empty reduction.
+ *
+ * Shapes: `[...]` -> `[]`, or the input shape without `dim` (kept as size 1 with `keepdim`).
+ *
+ * @see torch.max
+ * @example
+ * ```ts
+ * import { max, tensor } from '@torchlet/tensor';
+ * const x = tensor([[1, 5], [7, 2]]);
+ * max(x).item(); // -> 7
+ * max(x, 1).toArray(); // -> [5, 7]
+ * ```
+ */
+export function max(t: Tensor, dim?: number | null, options: ReduceOptions = {}): Tensor {
+  return extremum('max', 1, t, dim, options);
+}
+
+/**
+ * Smallest element (a 0-d result) or the smallest values along one dimension (values only; use
+ * {@link argmin} for indices). NaN propagates. Errors on an empty reduction.
+ *
+ * Shapes: `[...]` -> `[]`, or the input shape without `dim` (kept as size 1 with `keepdim`).
+ *
+ * @see torch.min
+ * @example
+ * ```ts
+ * import { min, tensor } from '@torchlet/tensor';
+ * const x = tensor([[1, 5], [7, 2]]);
+ * min(x).item(); // -> 1
+ * min(x, 0).toArray(); // -> [1, 2]
+ * ```
+ */
+export function min(t: Tensor, dim?: number | null, options: ReduceOptions = {}): Tensor {
+  return extremum('min', -1, t, dim, options);
+}
+
+/**
+ * Index (int32) of the first largest element: into the flattened input when `dim` is omitted,
+ * along `dim` otherwise. A NaN counts as the largest, as in PyTorch.
+ *
+ * Shapes: `[...]` -> `[]`, or the input shape without `dim` (kept as size 1 with `keepdim`).
+ *
+ * @see torch.argmax
+ * @example
+ * ```ts
+ * import { argmax, tensor } from '@torchlet/tensor';
+ * const x = tensor([[1, 9, 9], [7, 2, 3]]);
+ * argmax(x).item(); // -> 1
+ * argmax(x, 1).toArray(); // -> [1, 0]
+ * ```
+ */
+export function argmax(t: Tensor, dim?: number | null, options: ReduceOptions = {}): Tensor {
+  return argExtremum('argmax', 1, t, dim, options);
+}
+
+/**
+ * Index (int32) of the first smallest element: into the flattened input when `dim` is omitted,
+ * along `dim` otherwise. A NaN counts as the smallest, as in PyTorch.
+ *
+ * Shapes: `[...]` -> `[]`, or the input shape without `dim` (kept as size 1 with `keepdim`).
+ *
+ * @see torch.argmin
+ * @example
+ * ```ts
+ * import { argmin, tensor } from '@torchlet/tensor';
+ * const x = tensor([[4, 1, 1], [0, 2, 3]]);
+ * argmin(x).item(); // -> 3
+ * argmin(x, 0).toArray(); // -> [1, 0, 0]
+ * ```
+ */
+export function argmin(t: Tensor, dim?: number | null, options: ReduceOptions = {}): Tensor {
+  return argExtremum('argmin', -1, t, dim, options);
+}
+
+/** Variance in float64 per output element: two passes (mean, then squared deviations). */
+function varianceValues(fn: string, t: Tensor, dims: Dims, options: VarianceOptions): { values: Float64Array; p: Plan } {
+  checkTensor(fn, t);
+  if (!isFloatingDType(t.dtype)) {
+    fail(fn, 'input', `std and var only support floating point and complex dtypes, got ${t.dtype}`);
+  }
+  const correction = options.correction ?? 1;
+  if (typeof correction !== 'number' || !Number.isFinite(correction) || correction < 0) {
+    fail(fn, 'correction', `correction must be a non-negative finite number, got ${String(correction)}`);
+  }
+  const p = plan(t, normalizeDims(fn, dims, t.ndim), options.keepdim ?? false);
+  const { src, base, outer, reduced, inner } = p;
+  const n = outer * inner;
+  const means = new Float64Array(n);
+  sumKernel(p, means);
+  for (let i = 0; i < n; i++) means[i] /= reduced;
+  const values = new Float64Array(n);
+  if (inner === 1) {
+    for (let o = 0; o < outer; o++) {
+      const m = means[o];
+      let acc = 0;
+      const start = base + o * reduced;
+      for (let i = start; i < start + reduced; i++) {
+        const d = src[i] - m;
+        acc += d * d;
+      }
+      values[o] = acc;
+    }
+  } else {
+    for (let o = 0; o < outer; o++) {
+      let s = base + o * reduced * inner;
+      const dst = o * inner;
+      for (let r = 0; r < reduced; r++, s += inner) {
+        for (let i = 0; i < inner; i++) {
+          const d = src[s + i] - means[dst + i];
+          values[dst + i] += d * d;
+        }
+      }
+    }
+  }
+  // PyTorch divides by max(0, N - correction): 0/0 gives NaN, x/0 gives inf.
+  const divisor = Math.max(0, reduced - correction);
+  for (let i = 0; i < n; i++) values[i] /= divisor;
+  return { values, p };
+}
+
+/**
+ * Variance over all elements or over `dims`, dividing by `N - correction` (default 1, the
+ * unbiased estimator, as PyTorch). Floating dtypes only.
+ *
+ * Shapes: `[...]` -> `[]`, or the input shape without `dims` (kept as size 1 with `keepdim`).
+ *
+ * @see torch.var
+ * @example
+ * ```ts
+ * import { tensor, variance } from '@torchlet/tensor';
+ * const x = tensor([1, 2, 3, 4]);
+ * variance(x).item(); // -> 1.6666666269302368
+ * variance(x, 0, { correction: 0 }).item(); // -> 1.25
+ * ```
+ */
+export function variance(t: Tensor, dims?: Dims, options: VarianceOptions = {}): Tensor {
+  const { values, p } = varianceValues('var', t, dims, options);
+  const out = allocStorage(t.dtype, values.length);
+  out.set(values);
+  return new Tensor(out, p.outShape);
+}
+
+/**
+ * Standard deviation: the square root of {@link variance} (same `correction`, default 1).
+ *
+ * Shapes: `[...]` -> `[]`, or the input shape without `dims` (kept as size 1 with `keepdim`).
+ *
+ * @see torch.std
+ * @example
+ * ```ts
+ * import { std, tensor } from '@torchlet/tensor';
+ * const x = tensor([[1, 3], [2, 2]], { dtype: 'float64' });
+ * std(x, 1).toArray(); // -> [1.4142135623730951, 0]
+ * ```
+ */
+export function std(t: Tensor, dims?: Dims, options: VarianceOptions = {}): Tensor {
+  const { values, p } = varianceValues('std', t, dims, options);
+  const out = allocStorage(t.dtype, values.length);
+  for (let i = 0; i < values.length; i++) out[i] = Math.sqrt(values[i]);
+  return new Tensor(out, p.outShape);
+}
+
+function cumulative(fn: string, t: Tensor, dim: number, product: boolean): Tensor {
+  checkTensor(fn, t);
+  if (typeof dim !== 'number') fail(fn, 'dim', `expected a dimension (a number), got ${String(dim)}`);
+  const d = normalizeDim(fn, dim, t.ndim);
+  const outDtype = sumDType(t.dtype);
+  const shape = t.shape;
+  const p = plan(t, t.ndim === 0 ? [] : [d], true);
+  const { src, base } = p;
+  const outer = t.ndim === 0 ? 1 : shapeSize(shape.slice(0, d));
+  const n = t.ndim === 0 ? 1 : shape[d];
+  const inner = t.ndim === 0 ? 1 : shapeSize(shape.slice(d + 1));
+  const out = allocStorage(outDtype, shapeSize(shape));
+  const init = product ? 1 : 0;
+  if (inner === 1) {
+    for (let o = 0; o < outer; o++) {
+      let acc = init;
+      const s = base + o * n;
+      const dst = o * n;
+      for (let r = 0; r < n; r++) {
+        acc = product ? acc * src[s + r] : acc + src[s + r];
+        out[dst + r] = acc;
+      }
+    }
+  } else {
+    // Running accumulators for a whole row of `inner` values, in float64 (PyTorch's CPU
+    // accumulation type for float32 is double).
+    const acc = new Float64Array(inner);
+    for (let o = 0; o < outer; o++) {
+      acc.fill(init);
+      let s = base + o * n * inner;
+      for (let r = 0; r < n; r++, s += inner) {
+        const dst = s - base;
+        if (product) for (let i = 0; i < inner; i++) out[dst + i] = acc[i] *= src[s + i];
+        else for (let i = 0; i < inner; i++) out[dst + i] = acc[i] += src[s + i];
+      }
+    }
+  }
+  return new Tensor(out, shape);
+}
+
+/**
+ * Cumulative sum along `dim`. int32/bool give int32; float32 accumulates in float64.
+ *
+ * Shapes: the input shape.
+ *
+ * @see torch.cumsum
+ * @example
+ * ```ts
+ * import { cumsum, tensor } from '@torchlet/tensor';
+ * cumsum(tensor([[1, 2, 3], [4, 5, 6]]), 1).toArray(); // -> [[1, 3, 6], [4, 9, 15]]
+ * ```
+ */
+export function cumsum(t: Tensor, dim: number): Tensor {
+  return cumulative('cumsum', t, dim, false);
+}
+
+/**
+ * Cumulative product along `dim`. int32/bool give int32; float32 accumulates in float64.
+ *
+ * Shapes: the input shape.
+ *
+ * @see torch.cumprod
+ * @example
+ * ```ts
+ * import { cumprod, tensor } from '@torchlet/tensor';
+ * cumprod(tensor([[1, 2, 3], [4, 5, 6]]), 0).toArray(); // -> [[1, 2, 3], [4, 10, 18]]
+ * ```
+ */
+export function cumprod(t: Tensor, dim: number): Tensor {
+  return cumulative('cumprod', t, dim, true);
+}

@@ -1,0 +1,221 @@
+// Option types, validation and the output-size formula of conv2d (the only place it lives).
+
+import { fail, formatShape } from '@torchlet/tensor';
+import { type IntPair, toPair } from '../params.js';
+
+/** conv2d padding: an int, an `[h, w]` pair (both sides), `'valid'` (none) or `'same'` (output size = input size, stride 1 only). */
+export type Conv2dPadding = number | readonly [number, number] | 'valid' | 'same';
+
+/** How padded positions are filled: zeros, or `pad`'s reflect/replicate/circular modes (as `nn.Conv2d`'s `padding_mode`). */
+export type Conv2dPaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
+
+/** The conv2d kernel implementations: a direct loop and im2col + GEMM. */
+export type Conv2dKernelName = 'direct' | 'im2col';
+
+/** Every conv2d kernel implementation, so tests can run the same body on each (`describe.each(conv2dKernels)`). */
+export const conv2dKernels: readonly Conv2dKernelName[] = Object.freeze(['direct', 'im2col'] as const);
+
+/** Options of {@link conv2d}, its output shape and its backward kernels. */
+export interface Conv2dOptions {
+  /** Step of the window, an int or `[sh, sw]`. Default `1`. */
+  readonly stride?: IntPair;
+  /** Implicit padding of both sides, `'valid'` or `'same'`. Default `0`. */
+  readonly padding?: Conv2dPadding;
+  /** Spacing between kernel elements, an int or `[dh, dw]`. Default `1`. */
+  readonly dilation?: IntPair;
+  /** Number of blocked connections from input to output channels. Default `1`. */
+  readonly groups?: number;
+  /** How padded positions are filled. Default `'zeros'`. */
+  readonly paddingMode?: Conv2dPaddingMode;
+  /**
+   * Which kernel runs: `'direct'`, `'im2col'`, or `'auto'` (default) to pick by problem size
+   * (see {@link conv2d} for the rule). Results agree to rounding.
+   */
+  readonly kernel?: Conv2dKernelName | 'auto';
+}
+
+/** Everything a conv2d kernel needs, in elements. The output size may be smaller than the padded input allows (conv-transpose). */
+export interface ConvGeometry {
+  readonly batch: number;
+  readonly inChannels: number;
+  readonly inH: number;
+  readonly inW: number;
+  readonly outChannels: number;
+  readonly kh: number;
+  readonly kw: number;
+  readonly groups: number;
+  readonly strideH: number;
+  readonly strideW: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+  readonly dilationH: number;
+  readonly dilationW: number;
+  readonly outH: number;
+  readonly outW: number;
+}
+
+/** Options after validation: pairs, padding as `[top, bottom, left, right]`. */
+export interface ResolvedConv2d {
+  readonly stride: [number, number];
+  readonly dilation: [number, number];
+  readonly groups: number;
+  /** `[top, bottom, left, right]`. */
+  readonly pads: [number, number, number, number];
+  readonly paddingMode: Conv2dPaddingMode;
+  readonly kernel: Conv2dKernelName | 'auto';
+}
+
+/**
+ * Output size along one dimension of a convolution or pooling window:
+ * `floor((in + padBefore + padAfter - dilation*(k-1) - 1) / stride) + 1`.
+ *
+ * @see torch.nn.Conv2d (the output-shape formula in its docs)
+ * @example
+ * ```ts
+ * import { convOutputSize } from '@torchlet/ops';
+ * convOutputSize(28, 5, 1, 2, 2, 1); // -> 28
+ * convOutputSize(8, 3, 2, 1, 1, 1); // -> 4
+ * ```
+ */
+export function convOutputSize(
+  inSize: number,
+  kernelSize: number,
+  stride: number,
+  padBefore: number,
+  padAfter: number,
+  dilation: number,
+): number {
+  return Math.floor((inSize + padBefore + padAfter - dilation * (kernelSize - 1) - 1) / stride) + 1;
+}
+
+const PADDING_MODES: readonly string[] = ['zeros', 'reflect', 'replicate', 'circular'];
+const KERNELS: readonly string[] = ['direct', 'im2col', 'auto'];
+
+/** Validates the options object (not yet the shapes). */
+export function resolveConv2dOptions(fn: string, kernelHW: readonly [number, number], options: Conv2dOptions): ResolvedConv2d {
+  if (options === null || typeof options !== 'object') fail(fn, 'options', `expected an options object, got ${String(options)}`);
+  const stride = toPair(fn, 'stride', options.stride ?? 1, 1);
+  const dilation = toPair(fn, 'dilation', options.dilation ?? 1, 1);
+  const groups = options.groups ?? 1;
+  if (typeof groups !== 'number' || !Number.isInteger(groups) || groups < 1) {
+    fail(fn, 'groups', `groups must be a positive integer, got ${JSON.stringify(groups)}`);
+  }
+  const paddingMode = options.paddingMode ?? 'zeros';
+  if (!PADDING_MODES.includes(paddingMode)) {
+    fail(fn, 'paddingMode', `paddingMode must be one of ${PADDING_MODES.join(', ')}, got ${JSON.stringify(paddingMode)}`);
+  }
+  const kernel = options.kernel ?? 'auto';
+  if (!KERNELS.includes(kernel)) fail(fn, 'kernel', `kernel must be one of ${KERNELS.join(', ')}, got ${JSON.stringify(kernel)}`);
+  const padding = options.padding ?? 0;
+  let pads: [number, number, number, number];
+  if (padding === 'valid') {
+    pads = [0, 0, 0, 0];
+  } else if (padding === 'same') {
+    if (stride[0] !== 1 || stride[1] !== 1) {
+      fail(fn, 'padding', `padding='same' is not supported for strided convolutions (stride ${formatShape(stride)})`);
+    }
+    // PyTorch pads dilation*(k-1) in total, the extra element (even kernels) at the bottom/right.
+    const th = dilation[0] * (kernelHW[0] - 1);
+    const tw = dilation[1] * (kernelHW[1] - 1);
+    pads = [th >> 1, th - (th >> 1), tw >> 1, tw - (tw >> 1)];
+  } else if (typeof padding === 'string') {
+    fail(fn, 'padding', `padding must be an int, a pair of ints, 'valid' or 'same', got ${JSON.stringify(padding)}`);
+  } else {
+    const [ph, pw] = toPair(fn, 'padding', padding, 0);
+    pads = [ph, ph, pw, pw];
+  }
+  return { stride, dilation, groups, pads, paddingMode, kernel };
+}
+
+/**
+ * Validates the input and weight shapes of a conv2d against resolved options and returns the
+ * kernel geometry. `inputShape` is `[N, C, H, W]` or unbatched `[C, H, W]`; `weight` is OIHW.
+ */
+export function conv2dGeometry(
+  fn: string,
+  inputShape: readonly number[],
+  weightShape: readonly number[],
+  r: ResolvedConv2d,
+  inputArg = 'input',
+): ConvGeometry {
+  const shapes = `(${inputArg} ${formatShape(inputShape)}, weight ${formatShape(weightShape)})`;
+  if (inputShape.length !== 3 && inputShape.length !== 4) {
+    fail(fn, inputArg, `expected 3-D (unbatched) or 4-D (batched) ${inputArg} [N,C,H,W], got ${inputShape.length}-D ${inputArg} ${formatShape(inputShape)}`);
+  }
+  if (weightShape.length !== 4) {
+    fail(fn, 'weight', `expected 4-D weight [out_channels, in_channels/groups, kh, kw], got ${weightShape.length}-D weight ${formatShape(weightShape)}`);
+  }
+  const batched = inputShape.length === 4;
+  const batch = batched ? inputShape[0] : 1;
+  const [inChannels, inH, inW] = batched ? inputShape.slice(1) : inputShape;
+  const [outChannels, wIn, kh, kw] = weightShape;
+  const g = r.groups;
+  if (outChannels % g !== 0) {
+    fail(fn, 'groups', `groups=${g} must divide the weight's ${outChannels} output channels ${shapes}`);
+  }
+  if (inChannels % g !== 0) {
+    fail(fn, 'groups', `groups=${g} must divide the ${inputArg}'s ${inChannels} channels ${shapes}`);
+  }
+  if (wIn * g !== inChannels) {
+    const what = g === 1 ? `${wIn} input channels` : `${wIn} input channels per group x ${g} groups = ${wIn * g}`;
+    fail(fn, 'weight', `weight has ${what} but ${inputArg} has ${inChannels} ${shapes}`);
+  }
+  if (kh < 1 || kw < 1 || outChannels < 1) fail(fn, 'weight', `weight must have non-zero sizes, got ${formatShape(weightShape)}`);
+  const [pt, pb, pl, pr] = r.pads;
+  const dkh = r.dilation[0] * (kh - 1) + 1;
+  const dkw = r.dilation[1] * (kw - 1) + 1;
+  const padH = inH + pt + pb;
+  const padW = inW + pl + pr;
+  if (dkh > padH || dkw > padW) {
+    fail(
+      fn,
+      'weight',
+      `kernel size (dilated) ${formatShape([dkh, dkw])} is larger than the padded input ${formatShape([padH, padW])} ${shapes.slice(0, -1)}, padding ${formatShape(r.pads)}, dilation ${formatShape(r.dilation)})`,
+    );
+  }
+  return {
+    batch,
+    inChannels,
+    inH,
+    inW,
+    outChannels,
+    kh,
+    kw,
+    groups: g,
+    strideH: r.stride[0],
+    strideW: r.stride[1],
+    padTop: pt,
+    padLeft: pl,
+    dilationH: r.dilation[0],
+    dilationW: r.dilation[1],
+    outH: convOutputSize(inH, kh, r.stride[0], pt, pb, r.dilation[0]),
+    outW: convOutputSize(inW, kw, r.stride[1], pl, pr, r.dilation[1]),
+  };
+}
+
+/** The output shape for a geometry, unbatched when the input was. */
+export function outputShapeOf(g: ConvGeometry, batched: boolean): number[] {
+  return batched ? [g.batch, g.outChannels, g.outH, g.outW] : [g.outChannels, g.outH, g.outW];
+}
+
+/**
+ * The shape `conv2d(input, weight, bias, options)` returns, after the same validation conv2d does.
+ *
+ * Shapes: input `[N, Cin, H, W]` or `[Cin, H, W]`, weight `[Cout, Cin/groups, kh, kw]` ->
+ * `[N, Cout, Hout, Wout]` (or `[Cout, Hout, Wout]`), `Hout = floor((H + padTop + padBottom - dilation*(kh-1) - 1)/stride) + 1`.
+ *
+ * @see torch.nn.Conv2d
+ * @example
+ * ```ts
+ * import { conv2dOutputShape } from '@torchlet/ops';
+ * conv2dOutputShape([64, 1, 28, 28], [6, 1, 5, 5], { padding: 2 }); // -> [64, 6, 28, 28]
+ * conv2dOutputShape([1, 8, 8], [2, 1, 3, 3], { stride: 2 }); // -> [2, 3, 3]
+ * ```
+ */
+export function conv2dOutputShape(inputShape: readonly number[], weightShape: readonly number[], options: Conv2dOptions = {}): number[] {
+  const fn = 'conv2dOutputShape';
+  if (!Array.isArray(inputShape)) fail(fn, 'inputShape', `expected an array of sizes, got ${String(inputShape)}`);
+  if (!Array.isArray(weightShape)) fail(fn, 'weightShape', `expected an array of sizes, got ${String(weightShape)}`);
+  const r = resolveConv2dOptions(fn, [weightShape[2], weightShape[3]], options);
+  return outputShapeOf(conv2dGeometry(fn, inputShape, weightShape, r), inputShape.length === 4);
+}

@@ -1,0 +1,18 @@
+export {
+  type Conv2dCase,
+  type Conv2dPaddingModeCase,
+  type ConvTranspose2dCase,
+  type D2lCases,
+  type GoldenFiles,
+  type GoldenTensor,
+  type IntPair,
+  type LearnKernelRun,
+  type Pool2dCase,
+  type UnfoldFoldCase,
+  caseLabel,
+  goldenDir,
+  goldenTolerance,
+  loadGolden,
+  pair,
+  toTensor,
+} from './golden.js';
