@@ -1,0 +1,215 @@
+import { type Storage, type Tensor, allocStorage, fail, formatShape, fromStorage } from '@torchlet/tensor';
+import type { StateDict } from '../state-dict.js';
+import { type SafetensorsDType, littleEndian, maxHeaderBytes, readableDTypes } from './format.js';
+
+const fn = 'loadSafetensors';
+
+interface Entry {
+  readonly name: string;
+  readonly dtype: SafetensorsDType;
+  readonly shape: number[];
+  readonly begin: number;
+  readonly end: number;
+}
+
+/** What a safetensors file holds, without reading its tensor data. */
+export interface SafetensorsHeader {
+  /** The free-form string metadata (`__metadata__`), or `{}`. */
+  readonly metadata: Readonly<Record<string, string>>;
+  /** Each tensor's stored dtype and shape, in file order. */
+  readonly tensors: Readonly<Record<string, { readonly dtype: SafetensorsDType; readonly shape: readonly number[] }>>;
+}
+
+/**
+ * Parses and validates the header of a safetensors file: the length prefix, the JSON, every
+ * entry's dtype, shape and offsets, and that the entries tile the data exactly (no gaps, no
+ * overlaps, nothing past the end). Throws a {@link TorchletError} naming the problem otherwise.
+ *
+ * @example
+ * ```ts
+ * import { zeros } from '@torchlet/tensor';
+ * import { readSafetensorsHeader, saveSafetensors } from '@torchlet/nn';
+ * readSafetensorsHeader(saveSafetensors({ w: zeros([2, 3]) })).tensors.w.shape; // -> [2, 3]
+ * ```
+ */
+export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
+  const { entries, metadata } = parseHeader(bytes);
+  const tensors: Record<string, { dtype: SafetensorsDType; shape: number[] }> = {};
+  for (const e of entries) tensors[e.name] = { dtype: e.dtype, shape: e.shape };
+  return { metadata, tensors };
+}
+
+/**
+ * Reads a safetensors file (as bytes) into a state dict. F32, F64, I32 and BOOL load as they are;
+ * I64 (PyTorch's integer buffers) loads as int32 when every value fits, F16 and BF16 as float32.
+ * Malformed input (truncated, an oversized header, offsets out of range or overlapping, an unknown
+ * dtype, a shape that does not match its bytes) throws a {@link TorchletError}; nothing larger than
+ * the file is ever allocated.
+ *
+ * Shapes: as stored.
+ *
+ * @see safetensors.torch.load
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { loadSafetensors, saveSafetensors } from '@torchlet/nn';
+ * const dict = loadSafetensors(saveSafetensors({ 'conv.weight': tensor([[[[1, -1]]]]) }));
+ * dict['conv.weight'].shape; // -> [1, 1, 1, 2]
+ * ```
+ */
+export function loadSafetensors(bytes: Uint8Array): StateDict {
+  const { entries, dataStart } = parseHeader(bytes);
+  const out: StateDict = {};
+  for (const e of entries) out[e.name] = readTensor(bytes, dataStart, e);
+  return out;
+}
+
+function parseHeader(bytes: Uint8Array): { entries: Entry[]; metadata: Record<string, string>; dataStart: number } {
+  if (!(bytes instanceof Uint8Array)) fail(fn, 'bytes', `expected a Uint8Array, got ${typeof bytes}`);
+  if (bytes.length < 8) fail(fn, 'bytes', `file is truncated: ${bytes.length} bytes, fewer than the 8-byte header length`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const declared = view.getBigUint64(0, true);
+  if (declared > BigInt(maxHeaderBytes)) fail(fn, 'bytes', `header length ${declared} exceeds the 100 MB limit`);
+  const headerLength = Number(declared);
+  if (8 + headerLength > bytes.length) {
+    fail(fn, 'bytes', `header length ${headerLength} runs past the end of the file (${bytes.length} bytes)`);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength));
+  } catch {
+    fail(fn, 'bytes', 'header is not valid UTF-8');
+  }
+  if (!text.startsWith('{')) fail(fn, 'bytes', "header is not a JSON object (it must start with '{')");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    fail(fn, 'bytes', `header is not valid JSON: ${(e as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail(fn, 'bytes', 'header is not a JSON object');
+  const dataStart = 8 + headerLength;
+  const dataLength = bytes.length - dataStart;
+  const metadata: Record<string, string> = {};
+  const entries: Entry[] = [];
+  for (const [name, raw] of Object.entries(parsed as Record<string, unknown>)) {
+    if (name === '__metadata__') {
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(fn, 'bytes', '__metadata__ must be an object of strings');
+      for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+        if (typeof v !== 'string') fail(fn, 'bytes', `__metadata__ value for '${k}' is not a string`);
+        metadata[k] = v;
+      }
+      continue;
+    }
+    entries.push(parseEntry(name, raw, dataLength));
+  }
+  // The entries must tile the data buffer exactly, as the reference reader requires.
+  const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let cursor = 0;
+  for (const e of sorted) {
+    if (e.begin !== cursor) {
+      const why = e.begin < cursor ? 'overlaps the previous tensor' : `leaves a gap of ${e.begin - cursor} bytes`;
+      fail(fn, 'bytes', `tensor '${e.name}' starts at byte ${e.begin} and ${why}`);
+    }
+    cursor = e.end;
+  }
+  if (cursor !== dataLength) fail(fn, 'bytes', `tensors cover ${cursor} bytes but the data section has ${dataLength}`);
+  return { entries, metadata, dataStart };
+}
+
+function parseEntry(name: string, raw: unknown, dataLength: number): Entry {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(fn, 'bytes', `entry '${name}' is not an object`);
+  const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
+  if (typeof dtype !== 'string' || !Object.hasOwn(readableDTypes, dtype)) {
+    fail(fn, 'bytes', `tensor '${name}' has unsupported dtype ${JSON.stringify(dtype)} (supported: ${Object.keys(readableDTypes).join(', ')})`);
+  }
+  const info = readableDTypes[dtype as SafetensorsDType];
+  if (!Array.isArray(shape) || !shape.every((s) => typeof s === 'number' && Number.isSafeInteger(s) && s >= 0)) {
+    fail(fn, 'bytes', `tensor '${name}' has an invalid shape ${JSON.stringify(shape)}`);
+  }
+  if (
+    !Array.isArray(offsets) ||
+    offsets.length !== 2 ||
+    !offsets.every((o) => typeof o === 'number' && Number.isSafeInteger(o) && o >= 0) ||
+    offsets[0] > offsets[1]
+  ) {
+    fail(fn, 'bytes', `tensor '${name}' has invalid data_offsets ${JSON.stringify(offsets)}`);
+  }
+  const [begin, end] = offsets as [number, number];
+  if (end > dataLength) fail(fn, 'bytes', `tensor '${name}' data_offsets [${begin},${end}] run past the data section (${dataLength} bytes)`);
+  // Multiply with a bound so a huge shape cannot overflow into a plausible size.
+  let count = 1;
+  for (const s of shape as number[]) {
+    count *= s;
+    if (count * info.bytes > dataLength) {
+      fail(fn, 'bytes', `tensor '${name}' shape ${formatShape(shape as number[])} needs more bytes than the file holds`);
+    }
+  }
+  if (count * info.bytes !== end - begin) {
+    fail(
+      fn,
+      'bytes',
+      `tensor '${name}' shape ${formatShape(shape as number[])} of ${dtype} needs ${count * info.bytes} bytes but data_offsets span ${end - begin}`,
+    );
+  }
+  return { name, dtype: dtype as SafetensorsDType, shape: shape as number[], begin, end };
+}
+
+function readTensor(bytes: Uint8Array, dataStart: number, e: Entry): Tensor {
+  const info = readableDTypes[e.dtype];
+  const count = (e.end - e.begin) / info.bytes;
+  const src = bytes.subarray(dataStart + e.begin, dataStart + e.end);
+  const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
+  let data: Storage;
+  switch (e.dtype) {
+    case 'F32':
+    case 'F64':
+    case 'I32':
+    case 'BOOL': {
+      data = allocStorage(info.dtype, count);
+      if (littleEndian || info.bytes === 1) {
+        new Uint8Array(data.buffer).set(src);
+      } else {
+        for (let i = 0; i < count; i++) {
+          data[i] =
+            e.dtype === 'F32' ? view.getFloat32(i * 4, true) : e.dtype === 'F64' ? view.getFloat64(i * 8, true) : view.getInt32(i * 4, true);
+        }
+      }
+      if (e.dtype === 'BOOL') for (let i = 0; i < count; i++) if (data[i] > 1) fail(fn, 'bytes', `tensor '${e.name}' has a BOOL byte that is neither 0 nor 1`);
+      break;
+    }
+    case 'I64': {
+      data = allocStorage('int32', count);
+      for (let i = 0; i < count; i++) {
+        const v = view.getBigInt64(i * 8, true);
+        if (v > 2147483647n || v < -2147483648n) fail(fn, 'bytes', `tensor '${e.name}' (I64) holds ${v}, which does not fit in int32`);
+        data[i] = Number(v);
+      }
+      break;
+    }
+    case 'F16': {
+      data = allocStorage('float32', count);
+      for (let i = 0; i < count; i++) data[i] = halfToFloat(view.getUint16(i * 2, true));
+      break;
+    }
+    case 'BF16': {
+      data = allocStorage('float32', count);
+      const word = new DataView(new ArrayBuffer(4));
+      for (let i = 0; i < count; i++) {
+        word.setUint32(0, view.getUint16(i * 2, true) << 16);
+        data[i] = word.getFloat32(0);
+      }
+      break;
+    }
+  }
+  return fromStorage(data, e.shape);
+}
+
+function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exponent = (h >> 10) & 0x1f;
+  const fraction = h & 0x3ff;
+  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
+  if (exponent === 31) return fraction ? Number.NaN : sign * Number.POSITIVE_INFINITY;
+  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
+}
