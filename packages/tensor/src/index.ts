@@ -94,3 +94,15 @@ export { type FloatArray, gemm } from './gemm.js';
 export { allclose, cat, chunk, equal, split, stack } from './join.js';
 export { type Index, type IndexItem, type Slice, get, set, slice } from './indexing.js';
 export { formatTensor } from './print.js';
+export {
+  type GeneratorState,
+  type RandintOptions,
+  type RandomOptions,
+  type Seed,
+  Generator,
+  defaultGenerator,
+  manualSeed,
+  rand,
+  randint,
+  randn,
+} from './random.js';

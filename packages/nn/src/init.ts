@@ -1,0 +1,269 @@
+import { type Generator, type Tensor, allocStorage, defaultGenerator, fail, formatShape, fromStorage } from '@torchlet/tensor';
+
+/** Where random initialisers draw from. Default: the tensor package's default generator. */
+export interface InitOptions {
+  readonly generator?: Generator;
+}
+
+/** The nonlinearities {@link calculateGain} knows, as PyTorch names them. */
+export type Nonlinearity =
+  | 'linear'
+  | 'conv1d'
+  | 'conv2d'
+  | 'conv3d'
+  | 'conv_transpose1d'
+  | 'conv_transpose2d'
+  | 'conv_transpose3d'
+  | 'sigmoid'
+  | 'tanh'
+  | 'relu'
+  | 'leaky_relu'
+  | 'selu';
+
+/** Options of the Kaiming initialisers. */
+export interface KaimingOptions extends InitOptions {
+  /** Negative slope of the leaky ReLU after this layer. Default `0`. */
+  readonly a?: number;
+  /** Preserve the variance of the forward (`fan_in`, default) or backward (`fan_out`) pass. */
+  readonly mode?: 'fan_in' | 'fan_out';
+  /** The nonlinearity after this layer. Default `'leaky_relu'`. */
+  readonly nonlinearity?: Nonlinearity;
+}
+
+/**
+ * The recommended gain for a nonlinearity (PyTorch's table): 1 for linear/conv/sigmoid, 5/3 for
+ * tanh, sqrt(2) for relu, sqrt(2 / (1 + a^2)) for leaky_relu, 3/4 for selu.
+ *
+ * @see torch.nn.init.calculate_gain
+ * @example
+ * ```ts
+ * import { init } from '@torchlet/nn';
+ * init.calculateGain('relu'); // -> Math.SQRT2
+ * ```
+ */
+export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
+  switch (nonlinearity) {
+    case 'linear':
+    case 'conv1d':
+    case 'conv2d':
+    case 'conv3d':
+    case 'conv_transpose1d':
+    case 'conv_transpose2d':
+    case 'conv_transpose3d':
+    case 'sigmoid':
+      return 1;
+    case 'tanh':
+      return 5 / 3;
+    case 'relu':
+      return Math.SQRT2;
+    case 'leaky_relu': {
+      const slope = param ?? 0.01;
+      return Math.sqrt(2 / (1 + slope * slope));
+    }
+    case 'selu':
+      return 3 / 4;
+    default:
+      return fail('calculateGain', 'nonlinearity', `unsupported nonlinearity ${JSON.stringify(nonlinearity)}`);
+  }
+}
+
+/**
+ * `[fanIn, fanOut]` of a weight: `shape[1] * receptive field` and `shape[0] * receptive field`,
+ * where the receptive field is the product of the sizes after the first two (kh*kw for a conv).
+ *
+ * Shapes: weight of at least 2 dimensions (Linear `[out, in]`, Conv2d `[out, in/groups, kh, kw]`).
+ *
+ * @see torch.nn.init._calculate_fan_in_and_fan_out
+ * @example
+ * ```ts
+ * import { zeros } from '@torchlet/tensor';
+ * import { init } from '@torchlet/nn';
+ * init.fanInAndFanOut(zeros([6, 1, 5, 5])); // -> [25, 150]
+ * ```
+ */
+export function fanInAndFanOut(weight: Tensor): [number, number] {
+  if (weight.ndim < 2) {
+    fail('fanInAndFanOut', 'weight', `fan in and fan out can not be computed for a tensor with fewer than 2 dimensions (weight ${formatShape(weight.shape)})`);
+  }
+  let receptive = 1;
+  for (let i = 2; i < weight.ndim; i++) receptive *= weight.shape[i];
+  return [weight.shape[1] * receptive, weight.shape[0] * receptive];
+}
+
+/** Writes `draw()` into every element of `t` in place (through any view), bumping its version. */
+function fillWith(t: Tensor, draw: () => number): Tensor {
+  if (t.dtype !== 'float32' && t.dtype !== 'float64') fail('init', 'tensor', `expected a float tensor, got ${t.dtype} (tensor ${formatShape(t.shape)})`);
+  const values = allocStorage(t.dtype, t.numel);
+  for (let i = 0; i < values.length; i++) values[i] = draw();
+  t.copyInPlace(fromStorage(values, t.shape));
+  return t;
+}
+
+/**
+ * Fills `t` in place with values drawn from U(low, high).
+ *
+ * @see torch.nn.init.uniform_
+ * @example
+ * ```ts
+ * import { Generator, zeros } from '@torchlet/tensor';
+ * import { init } from '@torchlet/nn';
+ * const w = init.uniform(zeros([100]), -0.5, 0.5, { generator: new Generator(0) });
+ * w.abs().max().item() <= 0.5; // -> true
+ * ```
+ */
+export function uniform(t: Tensor, low = 0, high = 1, options: InitOptions = {}): Tensor {
+  if (!(low <= high)) fail('uniform', 'low', `expected low <= high, got low ${low}, high ${high}`);
+  const g = options.generator ?? defaultGenerator();
+  return fillWith(t, () => low + (high - low) * g.random());
+}
+
+/**
+ * Fills `t` in place with values drawn from N(mean, std^2).
+ *
+ * @see torch.nn.init.normal_
+ * @example
+ * ```ts
+ * import { Generator, zeros } from '@torchlet/tensor';
+ * import { init } from '@torchlet/nn';
+ * init.normal(zeros([3]), 0, 1, { generator: new Generator(0) }).shape; // -> [3]
+ * ```
+ */
+export function normal(t: Tensor, mean = 0, std = 1, options: InitOptions = {}): Tensor {
+  if (!(std >= 0)) fail('normal', 'std', `std must be non-negative, got ${std}`);
+  const g = options.generator ?? defaultGenerator();
+  return fillWith(t, () => g.normal(mean, std));
+}
+
+/**
+ * Fills `t` in place with `value`.
+ *
+ * @see torch.nn.init.constant_
+ * @example
+ * ```ts
+ * import { zeros } from '@torchlet/tensor';
+ * import { init } from '@torchlet/nn';
+ * init.constant(zeros([2]), 0.5).toArray(); // -> [0.5, 0.5]
+ * ```
+ */
+export function constant(t: Tensor, value: number): Tensor {
+  t.fillInPlace(value);
+  return t;
+}
+
+/**
+ * Fills `t` in place with zeros.
+ *
+ * @see torch.nn.init.zeros_
+ * @example
+ * ```ts
+ * import { ones } from '@torchlet/tensor';
+ * import { init } from '@torchlet/nn';
+ * init.zeros(ones([2])).toArray(); // -> [0, 0]
+ * ```
+ */
+export function zeros(t: Tensor): Tensor {
+  return constant(t, 0);
+}
+
+/**
+ * Fills `t` in place with ones.
+ *
+ * @see torch.nn.init.ones_
+ * @example
+ * ```ts
+ * import { zeros } from '@torchlet/tensor';
+ * import { init } from '@torchlet/nn';
+ * init.ones(zeros([2])).toArray(); // -> [1, 1]
+ * ```
+ */
+export function ones(t: Tensor): Tensor {
+  return constant(t, 1);
+}
+
+function kaimingStd(fn: string, t: Tensor, options: KaimingOptions): number {
+  const [fanIn, fanOut] = fanInAndFanOut(t);
+  const fan = (options.mode ?? 'fan_in') === 'fan_in' ? fanIn : fanOut;
+  if (fan === 0) fail(fn, 'tensor', `initializing a zero-element tensor is a no-op; got fan 0 (tensor ${formatShape(t.shape)})`);
+  return calculateGain(options.nonlinearity ?? 'leaky_relu', options.a ?? 0) / Math.sqrt(fan);
+}
+
+/**
+ * He initialisation, uniform: U(-b, b) with b = gain * sqrt(3 / fan). PyTorch's Conv2d and Linear
+ * use it with `a = sqrt(5)`, which gives b = 1 / sqrt(fanIn).
+ *
+ * Shapes: weight of at least 2 dimensions.
+ *
+ * @see torch.nn.init.kaiming_uniform_
+ * @example
+ * ```ts
+ * import { Generator, zeros } from '@torchlet/tensor';
+ * import { init } from '@torchlet/nn';
+ * const w = init.kaimingUniform(zeros([6, 1, 5, 5]), { a: Math.sqrt(5), generator: new Generator(1) });
+ * w.abs().max().item() <= 1 / 5; // -> true
+ * ```
+ */
+export function kaimingUniform(t: Tensor, options: KaimingOptions = {}): Tensor {
+  const bound = Math.sqrt(3) * kaimingStd('kaimingUniform', t, options);
+  return uniform(t, -bound, bound, options);
+}
+
+/**
+ * He initialisation, normal: N(0, std^2) with std = gain / sqrt(fan).
+ *
+ * Shapes: weight of at least 2 dimensions.
+ *
+ * @see torch.nn.init.kaiming_normal_
+ * @example
+ * ```ts
+ * import { Generator, zeros } from '@torchlet/tensor';
+ * import { init } from '@torchlet/nn';
+ * init.kaimingNormal(zeros([4, 3]), { nonlinearity: 'relu', generator: new Generator(1) }).shape; // -> [4, 3]
+ * ```
+ */
+export function kaimingNormal(t: Tensor, options: KaimingOptions = {}): Tensor {
+  return normal(t, 0, kaimingStd('kaimingNormal', t, options), options);
+}
+
+/** Options of the Xavier initialisers. */
+export interface XavierOptions extends InitOptions {
+  /** Scaling factor. Default `1`. */
+  readonly gain?: number;
+}
+
+/**
+ * Glorot initialisation, uniform: U(-b, b) with b = gain * sqrt(6 / (fanIn + fanOut)).
+ *
+ * Shapes: weight of at least 2 dimensions.
+ *
+ * @see torch.nn.init.xavier_uniform_
+ * @example
+ * ```ts
+ * import { Generator, zeros } from '@torchlet/tensor';
+ * import { init } from '@torchlet/nn';
+ * const w = init.xavierUniform(zeros([3, 3]), { generator: new Generator(2) });
+ * w.abs().max().item() <= 1; // -> true
+ * ```
+ */
+export function xavierUniform(t: Tensor, options: XavierOptions = {}): Tensor {
+  const [fanIn, fanOut] = fanInAndFanOut(t);
+  const bound = (options.gain ?? 1) * Math.sqrt(6 / (fanIn + fanOut));
+  return uniform(t, -bound, bound, options);
+}
+
+/**
+ * Glorot initialisation, normal: N(0, std^2) with std = gain * sqrt(2 / (fanIn + fanOut)).
+ *
+ * Shapes: weight of at least 2 dimensions.
+ *
+ * @see torch.nn.init.xavier_normal_
+ * @example
+ * ```ts
+ * import { Generator, zeros } from '@torchlet/tensor';
+ * import { init } from '@torchlet/nn';
+ * init.xavierNormal(zeros([3, 3]), { generator: new Generator(2) }).shape; // -> [3, 3]
+ * ```
+ */
+export function xavierNormal(t: Tensor, options: XavierOptions = {}): Tensor {
+  const [fanIn, fanOut] = fanInAndFanOut(t);
+  return normal(t, 0, (options.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut)), options);
+}

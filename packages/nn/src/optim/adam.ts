@@ -1,0 +1,118 @@
+import type { Storage } from '@torchlet/tensor';
+import { fail } from '@torchlet/tensor';
+import { type Optimizable, Optimizer, type ParamsInput } from './optimizer.js';
+
+/** Hyper-parameters of {@link Adam} and {@link AdamW}, PyTorch's names in camelCase. */
+export interface AdamOptions {
+  /** Learning rate. Default `1e-3`. */
+  readonly lr: number;
+  /** Coefficients of the running averages of the gradient and its square. Default `[0.9, 0.999]`. */
+  readonly betas: readonly [number, number];
+  /** Added to the denominator for numerical stability. Default `1e-8`. */
+  readonly eps: number;
+  /** Weight decay: L2 added to the gradient (Adam) or decoupled (AdamW). Default `0` / `1e-2`. */
+  readonly weightDecay: number;
+  /** Use the maximum of past squared-gradient averages (AMSGrad). Default `false`. */
+  readonly amsgrad: boolean;
+  /** Maximise the objective instead of minimising it. Default `false`. */
+  readonly maximize: boolean;
+}
+
+interface AdamState {
+  step: number;
+  expAvg: Float64Array;
+  expAvgSq: Float64Array;
+  maxExpAvgSq: Float64Array | null;
+}
+
+function checkAdam(name: string, o: AdamOptions): void {
+  if (!(o.lr >= 0)) fail(name, 'lr', `invalid learning rate: ${o.lr}`);
+  if (!(o.eps >= 0)) fail(name, 'eps', `invalid epsilon value: ${o.eps}`);
+  for (const [i, b] of o.betas.entries()) {
+    if (!(b >= 0 && b < 1)) fail(name, 'betas', `invalid beta parameter at index ${i}: ${b}`);
+  }
+  if (!(o.weightDecay >= 0)) fail(name, 'weightDecay', `invalid weight_decay value: ${o.weightDecay}`);
+}
+
+/** Adam's update shared by both classes; `decoupled` selects AdamW's weight decay. */
+function adamUpdate(state: AdamState, values: Storage, grad: Storage, o: AdamOptions, decoupled: boolean): void {
+  state.step += 1;
+  const [beta1, beta2] = o.betas;
+  const bias1 = 1 - beta1 ** state.step;
+  const bias2Sqrt = Math.sqrt(1 - beta2 ** state.step);
+  const stepSize = o.lr / bias1;
+  const { expAvg, expAvgSq, maxExpAvgSq } = state;
+  const sign = o.maximize ? -1 : 1;
+  for (let i = 0; i < values.length; i++) {
+    let g = sign * grad[i];
+    let p = values[i];
+    if (o.weightDecay !== 0) {
+      if (decoupled) p *= 1 - o.lr * o.weightDecay;
+      else g += o.weightDecay * p;
+    }
+    expAvg[i] += (g - expAvg[i]) * (1 - beta1);
+    expAvgSq[i] = beta2 * expAvgSq[i] + (1 - beta2) * g * g;
+    let second = expAvgSq[i];
+    if (maxExpAvgSq) {
+      if (second > maxExpAvgSq[i]) maxExpAvgSq[i] = second;
+      second = maxExpAvgSq[i];
+    }
+    values[i] = p - (stepSize * expAvg[i]) / (Math.sqrt(second) / bias2Sqrt + o.eps);
+  }
+}
+
+function newState(n: number, amsgrad: boolean): AdamState {
+  return { step: 0, expAvg: new Float64Array(n), expAvgSq: new Float64Array(n), maxExpAvgSq: amsgrad ? new Float64Array(n) : null };
+}
+
+/**
+ * Adam, exactly PyTorch's update: `m = b1 m + (1 - b1) g`, `v = b2 v + (1 - b2) g^2`,
+ * `p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)`; weight decay adds `wd * p` to g.
+ *
+ * @see torch.optim.Adam
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { Adam } from '@torchlet/nn';
+ * const p = { data: tensor([1]), grad: tensor([3]) };
+ * new Adam([p], { lr: 0.1 }).step(); // the first step moves by lr (times sign of g), whatever |g|
+ * p.data.toArray(); // -> [0.8999999761581421]
+ * ```
+ */
+export class Adam extends Optimizer<AdamOptions, AdamState> {
+  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    const resolved: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...options };
+    checkAdam('Adam', resolved);
+    super('Adam', params, resolved);
+  }
+
+  protected update(param: Optimizable, values: Storage, grad: Storage, o: AdamOptions): void {
+    adamUpdate(this.stateOf(param, () => newState(values.length, o.amsgrad)), values, grad, o, false);
+  }
+}
+
+/**
+ * AdamW: Adam with decoupled weight decay (`p *= 1 - lr * wd` before the Adam step), default
+ * `weightDecay` 1e-2, exactly PyTorch's update.
+ *
+ * @see torch.optim.AdamW
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { AdamW } from '@torchlet/nn';
+ * const p = { data: tensor([1]), grad: tensor([0]) };
+ * new AdamW([p], { lr: 0.1, weightDecay: 0.5 }).step(); // only the decay moves p: 1 * (1 - 0.05)
+ * p.data.toArray(); // -> [0.949999988079071]
+ * ```
+ */
+export class AdamW extends Optimizer<AdamOptions, AdamState> {
+  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    const resolved: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false, ...options };
+    checkAdam('AdamW', resolved);
+    super('AdamW', params, resolved);
+  }
+
+  protected update(param: Optimizable, values: Storage, grad: Storage, o: AdamOptions): void {
+    adamUpdate(this.stateOf(param, () => newState(values.length, o.amsgrad)), values, grad, o, true);
+  }
+}

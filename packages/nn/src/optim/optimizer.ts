@@ -1,0 +1,114 @@
+import { type Storage, type Tensor, fail, formatShape, fromStorage, shapesEqual } from '@torchlet/tensor';
+
+/**
+ * What an optimizer updates: a value (`data`, changed in place) and its gradient. `Parameter`
+ * satisfies it; so does any object with these two fields.
+ */
+export interface Optimizable {
+  readonly data: Tensor;
+  grad: Tensor | null;
+}
+
+/** A group of parameters with its own hyper-parameters (PyTorch's param groups). */
+export interface ParamGroup<H> {
+  readonly params: readonly Optimizable[];
+  /** Overrides of the optimizer's defaults for this group. */
+  readonly options?: Partial<H>;
+}
+
+/** The parameters an optimizer is built with: a list, or groups with their own options. */
+export type ParamsInput<H> = Iterable<Optimizable> | readonly ParamGroup<H>[];
+
+function isGroupList<H>(params: ParamsInput<H>): params is readonly ParamGroup<H>[] {
+  return Array.isArray(params) && params.length > 0 && typeof params[0] === 'object' && 'params' in (params[0] as object);
+}
+
+/**
+ * The base of every optimizer: parameter groups with resolved hyper-parameters, per-parameter
+ * state, `zeroGrad()`, and a `step()` that visits each parameter with a gradient.
+ *
+ * @see torch.optim.Optimizer
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { SGD } from '@torchlet/nn';
+ * const p = { data: tensor([1, 2]), grad: tensor([0.5, 0.5]) };
+ * const opt = new SGD([p], { lr: 0.1 });
+ * opt.step();
+ * p.data.toArray(); // -> [0.949999988079071, 1.9500000476837158]
+ * opt.zeroGrad();
+ * p.grad; // -> null
+ * ```
+ */
+export abstract class Optimizer<H extends object, S> {
+  /** Each group's parameters and fully resolved hyper-parameters (mutable, e.g. for LR schedules). */
+  readonly paramGroups: { params: readonly Optimizable[]; options: H }[];
+  /** Per-parameter state (momentum buffers, moment estimates), created on first step. */
+  protected readonly state = new Map<Optimizable, S>();
+  private readonly name: string;
+
+  protected constructor(name: string, params: ParamsInput<H>, defaults: H) {
+    this.name = name;
+    const groups = isGroupList(params) ? params.map((g) => ({ params: [...g.params], options: { ...defaults, ...g.options } })) : [{ params: [...(params as Iterable<Optimizable>)], options: { ...defaults } }];
+    const seen = new Set<Optimizable>();
+    for (const g of groups) {
+      for (const p of g.params) {
+        if (seen.has(p)) fail(name, 'params', 'some parameters appear in more than one parameter group');
+        seen.add(p);
+        if (p.data.dtype !== 'float32' && p.data.dtype !== 'float64') fail(name, 'params', `can only optimize float tensors, got ${p.data.dtype} (shape ${formatShape(p.data.shape)})`);
+      }
+    }
+    if (seen.size === 0) fail(name, 'params', 'optimizer got an empty parameter list');
+    this.paramGroups = groups;
+  }
+
+  /**
+   * Clears every parameter's gradient: sets it to `null` (PyTorch's default `set_to_none=True`),
+   * or fills it with zeros when `setToNone` is false.
+   */
+  zeroGrad(options: { readonly setToNone?: boolean } = {}): void {
+    for (const g of this.paramGroups) {
+      for (const p of g.params) {
+        if (options.setToNone === false) p.grad?.zeroInPlace();
+        else p.grad = null;
+      }
+    }
+  }
+
+  /** Applies one update to every parameter that has a gradient. */
+  step(): void {
+    for (const g of this.paramGroups) {
+      for (const p of g.params) {
+        if (!p.grad) continue;
+        if (!shapesEqual(p.grad.shape, p.data.shape)) {
+          fail(this.name, 'params', `a gradient has shape ${formatShape(p.grad.shape)} but its parameter has shape ${formatShape(p.data.shape)}`);
+        }
+        const values = flat(p.data);
+        const grad = flat(p.grad);
+        this.update(p, values, grad, g.options);
+        // A view's elements were updated in a copy: write them back (copyInPlace bumps the version).
+        if (values !== p.data.data) p.data.copyInPlace(fromStorage(values, p.data.shape));
+        else p.data.bumpVersion();
+      }
+    }
+  }
+
+  /** Updates `values` (the parameter's elements, row-major) in place from `grad`. */
+  protected abstract update(param: Optimizable, values: Storage, grad: Storage, options: H): void;
+
+  /** This parameter's state, created with `init` on first use. */
+  protected stateOf(param: Optimizable, init: () => S): S {
+    let s = this.state.get(param);
+    if (!s) {
+      s = init();
+      this.state.set(param, s);
+    }
+    return s;
+  }
+}
+
+/** The elements of `t` in row-major order: its own storage when contiguous from 0, else a copy. */
+function flat(t: Tensor): Storage {
+  if (t.isContiguous() && t.offset === 0 && t.data.length === t.numel) return t.data;
+  return t.toTypedArray();
+}

@@ -1,0 +1,67 @@
+import type { Storage } from '@torchlet/tensor';
+import { fail } from '@torchlet/tensor';
+import { type Optimizable, Optimizer, type ParamsInput } from './optimizer.js';
+
+/** Hyper-parameters of {@link SGD}, PyTorch's names in camelCase. */
+export interface SGDOptions {
+  /** Learning rate. */
+  readonly lr: number;
+  /** Momentum factor. Default `0`. */
+  readonly momentum: number;
+  /** Dampening for momentum. Default `0`. */
+  readonly dampening: number;
+  /** L2 penalty added to the gradient. Default `0`. */
+  readonly weightDecay: number;
+  /** Nesterov momentum. Default `false`. */
+  readonly nesterov: boolean;
+  /** Maximise the objective instead of minimising it. Default `false`. */
+  readonly maximize: boolean;
+}
+
+/**
+ * Stochastic gradient descent with optional momentum, dampening, Nesterov momentum and weight
+ * decay, exactly PyTorch's update: `g = grad + wd * p`; `buf = g` on the first step, then
+ * `buf = momentum * buf + (1 - dampening) * g`; `g = nesterov ? g + momentum * buf : buf`;
+ * `p -= lr * g`.
+ *
+ * @see torch.optim.SGD
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { SGD } from '@torchlet/nn';
+ * const p = { data: tensor([1]), grad: tensor([1]) };
+ * const opt = new SGD([p], { lr: 0.5, momentum: 0.9 });
+ * opt.step(); // buf = 1, p = 1 - 0.5
+ * opt.step(); // buf = 0.9 + 1, p = 0.5 - 0.95
+ * p.data.toArray(); // -> [-0.44999998807907104]
+ * ```
+ */
+export class SGD extends Optimizer<SGDOptions, { momentumBuffer: Float64Array | null }> {
+  constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> & { readonly lr: number }) {
+    const resolved: SGDOptions = { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...options };
+    if (!(resolved.lr >= 0)) fail('SGD', 'lr', `invalid learning rate: ${resolved.lr}`);
+    if (!(resolved.momentum >= 0)) fail('SGD', 'momentum', `invalid momentum value: ${resolved.momentum}`);
+    if (!(resolved.weightDecay >= 0)) fail('SGD', 'weightDecay', `invalid weight_decay value: ${resolved.weightDecay}`);
+    if (resolved.nesterov && (resolved.momentum <= 0 || resolved.dampening !== 0)) {
+      fail('SGD', 'nesterov', 'Nesterov momentum requires a momentum and zero dampening');
+    }
+    super('SGD', params, resolved);
+  }
+
+  protected update(param: Optimizable, values: Storage, grad: Storage, o: SGDOptions): void {
+    const state = this.stateOf(param, () => ({ momentumBuffer: null }));
+    const first = state.momentumBuffer === null;
+    if (o.momentum !== 0 && first) state.momentumBuffer = new Float64Array(values.length);
+    const buf = state.momentumBuffer;
+    const sign = o.maximize ? -1 : 1;
+    for (let i = 0; i < values.length; i++) {
+      let g = sign * grad[i];
+      if (o.weightDecay !== 0) g += o.weightDecay * values[i];
+      if (buf) {
+        buf[i] = first ? g : o.momentum * buf[i] + (1 - o.dampening) * g;
+        g = o.nesterov ? g + o.momentum * buf[i] : buf[i];
+      }
+      values[i] -= o.lr * g;
+    }
+  }
+}
