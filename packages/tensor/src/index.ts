@@ -93,7 +93,7 @@ export { dot, matmul, mm } from './linalg.js';
 export { type FloatArray, gemm } from './gemm.js';
 export { allclose, cat, chunk, equal, split, stack } from './join.js';
 export { type Index, type IndexItem, type Slice, get, set, slice } from './indexing.js';
-export { formatTensor } from './print.js';
+export { type PrintOptions, formatTensor } from './print.js';
 export {
   type GeneratorState,
   type RandintOptions,

@@ -1,8 +1,8 @@
-import { type Storage, allocStorage, castScalar } from './dtype.js';
+import { allocStorage, castScalar, type Storage } from './dtype.js';
 import { fail, formatShape } from './errors.js';
 import { shapeSize } from './shape.js';
 import { copyStridedInto } from './strided.js';
-import { Tensor, type TensorLike, isTensor } from './tensor.js';
+import { isTensor, Tensor, type TensorLike } from './tensor.js';
 
 /** One entry of a structured index: an integer, a slice, `null` (new axis) or `'...'`. */
 export type IndexItem = number | Slice | null | '...';
@@ -28,7 +28,8 @@ type Item =
   | { readonly k: 'newaxis' }
   | { readonly k: 'ellipsis' };
 
-const isOptInt = (v: unknown): boolean => v === null || v === undefined || (typeof v === 'number' && Number.isInteger(v));
+const isOptInt = (v: unknown): boolean =>
+  v === null || v === undefined || (typeof v === 'number' && Number.isInteger(v));
 
 /**
  * Builds a slice `start:stop:step` for structured indices; omitted or `null` parts take Python's
@@ -62,7 +63,7 @@ function checkStep(fn: string, step: number | null | undefined, where: string): 
 function parseString(fn: string, index: string): Item[] {
   const quoted = `'${index}'`;
   const bad = (why: string): never => fail(fn, 'index', `cannot parse index ${quoted}: ${why}`);
-  if (index.trim() === '') bad('the index is empty (use \'...\' or \':\' to select everything)');
+  if (index.trim() === '') bad("the index is empty (use '...' or ':' to select everything)");
   const parts = index.split(',');
   // A trailing comma is legal in Python (`x[1,]`), so allow exactly one.
   if (parts.length > 1 && parts[parts.length - 1].trim() === '') parts.pop();
@@ -96,7 +97,8 @@ function parseIndex(fn: string, index: Index): Item[] {
     if (!Number.isInteger(index)) fail(fn, 'index', `an integer index must be an integer, got ${index}`);
     return [{ k: 'int', i: index }];
   }
-  if (!Array.isArray(index)) fail(fn, 'index', `expected a string, an integer or an array of index items, got ${typeof index}`);
+  if (!Array.isArray(index))
+    fail(fn, 'index', `expected a string, an integer or an array of index items, got ${typeof index}`);
   return index.map((item, pos): Item => {
     if (item === null) return { k: 'newaxis' };
     if (item === '...') return { k: 'ellipsis' };
@@ -109,7 +111,12 @@ function parseIndex(fn: string, index: Index): Item[] {
       if (!isOptInt(s.start) || !isOptInt(s.stop) || !isOptInt(s.step)) {
         fail(fn, 'index', `slice at index item ${pos} must have integer or null bounds`);
       }
-      return { k: 'slice', start: s.start ?? null, stop: s.stop ?? null, step: checkStep(fn, s.step, `index item ${pos}`) };
+      return {
+        k: 'slice',
+        start: s.start ?? null,
+        stop: s.stop ?? null,
+        step: checkStep(fn, s.step, `index item ${pos}`),
+      };
     }
     return fail(
       fn,
@@ -123,7 +130,7 @@ function parseIndex(fn: string, index: Index): Item[] {
 function clampBound(b: number | null, size: number, dflt: number): number {
   if (b === null) return dflt;
   const v = b < 0 ? b + size : b;
-  return v < 0 ? 0 : v > size ? size : v;
+  return v < 0 ? 0 : Math.min(v, size);
 }
 
 interface ViewLayout {
@@ -144,7 +151,11 @@ function indexLayout(fn: string, t: Tensor, index: Index): ViewLayout {
   if (ellipses > 1) fail(fn, 'index', `an index can only have a single ellipsis ('...')${where}`);
   const ndim = t.ndim;
   if (consuming > ndim) {
-    fail(fn, 'index', `too many indices for tensor of dimension ${ndim}: got ${consuming}${where} (shape ${formatShape(t.shape)})`);
+    fail(
+      fn,
+      'index',
+      `too many indices for tensor of dimension ${ndim}: got ${consuming}${where} (shape ${formatShape(t.shape)})`,
+    );
   }
   const shape: number[] = [];
   const strides: number[] = [];
@@ -166,7 +177,11 @@ function indexLayout(fn: string, t: Tensor, index: Index): ViewLayout {
       case 'int': {
         const size = t.shape[d];
         if (it.i < -size || it.i >= size) {
-          fail(fn, 'index', `index ${it.i} is out of bounds for dimension ${d} with size ${size} (shape ${formatShape(t.shape)})`);
+          fail(
+            fn,
+            'index',
+            `index ${it.i} is out of bounds for dimension ${d} with size ${size} (shape ${formatShape(t.shape)})`,
+          );
         }
         offset += (it.i < 0 ? it.i + size : it.i) * t.strides[d];
         d++;
@@ -203,8 +218,8 @@ function indexLayout(fn: string, t: Tensor, index: Index): ViewLayout {
  * @see torch.Tensor.__getitem__
  * @example
  * ```ts
- * import { arange, get, slice } from '@torchlet/tensor';
- * const x = arange(12).reshape([3, 4]);
+ * import { get, slice, tensor } from '@torchlet/tensor';
+ * const x = tensor([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]]);
  * get(x, ':, 1:3').toArray(); // -> [[1, 2], [5, 6], [9, 10]]
  * get(x, '..., -1').toArray(); // -> [3, 7, 11]
  * get(x, [null, slice(0, 1), 0]).shape; // -> [1, 1]
@@ -299,7 +314,13 @@ export function set(t: Tensor, index: Index, value: TensorLike): void {
 }
 
 /** Sets every element of a strided region to `v`. */
-function fillStrided(data: Storage, shape: readonly number[], strides: readonly number[], offset: number, v: number): void {
+function fillStrided(
+  data: Storage,
+  shape: readonly number[],
+  strides: readonly number[],
+  offset: number,
+  v: number,
+): void {
   const total = shapeSize(shape);
   if (total === 0) return;
   const ndim = shape.length;

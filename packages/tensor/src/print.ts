@@ -75,7 +75,9 @@ function formatFixed(x: number, prec: number): string {
   if (!Number.isFinite(x)) return nonFinite(x);
   const sign = x < 0 || Object.is(x, -0) ? '-' : '';
   const { digits, scale } = exactDecimal(Math.abs(x));
-  const s = roundShift(digits, scale - prec).toString().padStart(prec + 1, '0');
+  const s = roundShift(digits, scale - prec)
+    .toString()
+    .padStart(prec + 1, '0');
   return prec === 0 ? sign + s : `${sign}${s.slice(0, s.length - prec)}.${s.slice(s.length - prec)}`;
 }
 
@@ -200,7 +202,15 @@ function summarizedValues(w: Walk, dim: number, offset: number, summarize: boole
   }
 }
 
-function vectorStr(w: Walk, dim: number, offset: number, indent: number, summarize: boolean, f: Formatter, o: Opts): string {
+function vectorStr(
+  w: Walk,
+  dim: number,
+  offset: number,
+  indent: number,
+  summarize: boolean,
+  f: Formatter,
+  o: Opts,
+): string {
   const elementLength = f.maxWidth + 2;
   const perLine = Math.max(1, Math.floor((o.linewidth - indent) / elementLength));
   const size = w.shape[dim];
@@ -219,7 +229,15 @@ function vectorStr(w: Walk, dim: number, offset: number, indent: number, summari
   return `[${lines.join(`,\n${' '.repeat(indent + 1)}`)}]`;
 }
 
-function tensorStr(w: Walk, dim: number, offset: number, indent: number, summarize: boolean, f: Formatter, o: Opts): string {
+function tensorStr(
+  w: Walk,
+  dim: number,
+  offset: number,
+  indent: number,
+  summarize: boolean,
+  f: Formatter,
+  o: Opts,
+): string {
   const rank = w.shape.length - dim;
   if (rank === 0) return f.format(w.data[offset]);
   if (rank === 1) return vectorStr(w, dim, offset, indent, summarize, f, o);

@@ -35,11 +35,12 @@ function normalizeDims(fn: string, dims: Dims, ndim: number): number[] {
   if (list.length === 0) return Array.from({ length: ndim }, (_, i) => i);
   const seen = new Set<number>();
   for (const d of list) {
-    const nd = ndim === 0 ? 0 : normalizeDim(fn, d, ndim);
-    if (ndim === 0) normalizeDim(fn, d, 0);
+    const nd = normalizeDim(fn, d, ndim);
     if (seen.has(nd)) fail(fn, 'dim', `dim ${nd} appears multiple times in the list of dims`);
     seen.add(nd);
   }
+  // A 0-d tensor accepts dim 0/-1 and reduces over nothing (its one element).
+  if (ndim === 0) return [];
   return [...seen].sort((x, y) => x - y);
 }
 
@@ -85,7 +86,9 @@ function plan(t: Tensor, dims: readonly number[], keepdim: boolean): Plan {
     t.offset,
     src,
   );
-  return { src, base: 0, outer: reduced === 0 ? 0 : total / reduced, reduced, inner: 1, outShape };
+  let outer = 1;
+  for (let d = 0; d < ndim; d++) if (!isReduced[d]) outer *= shape[d];
+  return { src, base: 0, outer, reduced, inner: 1, outShape };
 }
 
 /** Sums `(outer, reduced, inner)` into `out[outer * inner]` in float64. */
@@ -143,14 +146,14 @@ function prodKernel(p: Plan, out: Storage): void {
  */
 function extremumKernel(p: Plan, sign: number, outValue: Storage | null, outIndex: Int32Array | null): void {
   const { src, base, outer, reduced, inner } = p;
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      let s = base + o * reduced * inner + i;
+  if (inner === 1) {
+    for (let o = 0; o < outer; o++) {
+      let s = base + o * reduced;
       let best = src[s];
       let bestIdx = 0;
       if (best === best) {
-        s += inner;
-        for (let r = 1; r < reduced; r++, s += inner) {
+        s++;
+        for (let r = 1; r < reduced; r++, s++) {
           const v = src[s];
           if (v !== v) {
             best = v;
@@ -163,9 +166,33 @@ function extremumKernel(p: Plan, sign: number, outValue: Storage | null, outInde
           }
         }
       }
-      if (outValue) outValue[o * inner + i] = best;
-      if (outIndex) outIndex[o * inner + i] = bestIdx;
+      if (outValue) outValue[o] = best;
+      if (outIndex) outIndex[o] = bestIdx;
     }
+    return;
+  }
+  // Rows of `inner` values at a time, so the reads stay sequential.
+  const best = new Float64Array(inner);
+  const bestIdx = new Int32Array(inner);
+  for (let o = 0; o < outer; o++) {
+    let s = base + o * reduced * inner;
+    for (let i = 0; i < inner; i++) best[i] = src[s + i];
+    bestIdx.fill(0);
+    s += inner;
+    for (let r = 1; r < reduced; r++, s += inner) {
+      for (let i = 0; i < inner; i++) {
+        const v = src[s + i];
+        const b = best[i];
+        // Once NaN, a slot stays NaN; strict comparisons keep the first occurrence.
+        if (b === b && (v !== v || (sign > 0 ? v > b : v < b))) {
+          best[i] = v;
+          bestIdx[i] = r;
+        }
+      }
+    }
+    const dst = o * inner;
+    if (outValue) for (let i = 0; i < inner; i++) outValue[dst + i] = best[i];
+    if (outIndex) for (let i = 0; i < inner; i++) outIndex[dst + i] = bestIdx[i];
   }
 }
 
@@ -474,9 +501,10 @@ function cumulative(fn: string, t: Tensor, dim: number, product: boolean): Tenso
       let acc = init;
       const s = base + o * n;
       const dst = o * n;
-      for (let r = 0; r < n; r++) {
-        acc = product ? acc * src[s + r] : acc + src[s + r];
-        out[dst + r] = acc;
+      if (product) {
+        for (let r = 0; r < n; r++) out[dst + r] = acc *= src[s + r];
+      } else {
+        for (let r = 0; r < n; r++) out[dst + r] = acc += src[s + r];
       }
     }
   } else {

@@ -140,9 +140,9 @@ export class Tensor {
   item(): number {
     return strided.item(this);
   }
-  /** PyTorch's printed form, e.g. `tensor([[19., 25.],\n        [37., 43.]])`. */
-  toString(): string {
-    return print.formatTensor(this);
+  /** PyTorch's printed form, e.g. `tensor([[19., 25.],\n        [37., 43.]])`; options as `torch.set_printoptions`. */
+  toString(options?: print.PrintOptions): string {
+    return print.formatTensor(this, options);
   }
 
   // ---- views --------------------------------------------------------------------------------

@@ -1,18 +1,507 @@
-// STUB: owned by the tensor-views helper; replace every function.
-import type { DType } from './dtype.js';
-import type { Shape } from './shape.js';
-import type { Tensor } from './tensor.js';
-const todo = (name: string): never => { throw new Error(`${name}: not implemented yet`); };
-export function to(t: Tensor, dtype: DType): Tensor { return todo('to'); }
-export function contiguous(t: Tensor): Tensor { return todo('contiguous'); }
-export function clone(t: Tensor): Tensor { return todo('clone'); }
-export function reshape(t: Tensor, shape: Shape): Tensor { return todo('reshape'); }
-export function view(t: Tensor, shape: Shape): Tensor { return todo('view'); }
-export function t(x: Tensor): Tensor { return todo('t'); }
-export function transpose(t: Tensor, dim0: number, dim1: number): Tensor { return todo('transpose'); }
-export function permute(t: Tensor, dims: readonly number[]): Tensor { return todo('permute'); }
-export function expand(t: Tensor, shape: Shape): Tensor { return todo('expand'); }
-export function squeeze(t: Tensor, dim?: number): Tensor { return todo('squeeze'); }
-export function unsqueeze(t: Tensor, dim: number): Tensor { return todo('unsqueeze'); }
-export function flatten(t: Tensor, startDim?: number, endDim?: number): Tensor { return todo('flatten'); }
-export function narrow(t: Tensor, dim: number, start: number, length: number): Tensor { return todo('narrow'); }
+import { type DType, type Storage, DTYPES, allocStorage } from './dtype.js';
+import { fail, formatShape } from './errors.js';
+import { type Shape, normalizeDim, shapeSize } from './shape.js';
+import { copyStridedInto } from './strided.js';
+import { Tensor } from './tensor.js';
+
+// Views share `data` and only change shape, strides and offset; the copies (`to`, `clone`,
+// `contiguous` of a strided view) produce a fresh row-major tensor.
+
+/** A view of `t`'s storage with a new layout (same dtype). */
+function viewOf(t: Tensor, shape: Shape, strides: readonly number[], offset: number): Tensor {
+  return new Tensor(t.data, shape, strides, offset, t.dtype);
+}
+
+/** The elements of `t` in row-major order, as a typed array of `t`'s own dtype (no copy when contiguous). */
+function rowMajorElements(t: Tensor): Storage {
+  const n = t.numel;
+  if (t.isContiguous()) return t.data.subarray(t.offset, t.offset + n);
+  const out = allocStorage(t.dtype, n);
+  copyStridedInto(t.data, t.shape, t.strides, t.offset, out);
+  return out;
+}
+
+/**
+ * Converts row-major `src` elements into new storage of `dtype`, as a PyTorch cast does:
+ * bool means "non-zero" (NaN is true), float to int32 truncates toward zero, and values an int32
+ * cannot hold (NaN, +-Infinity, out of range) become -2147483648 as on x86 CPUs.
+ */
+function convertElements(src: Storage, dtype: DType): Storage {
+  const n = src.length;
+  const out = allocStorage(dtype, n);
+  const fromFloat = src instanceof Float32Array || src instanceof Float64Array;
+  if (dtype === 'bool') {
+    for (let i = 0; i < n; i++) out[i] = src[i] !== 0 ? 1 : 0;
+  } else if (dtype === 'int32' && fromFloat) {
+    for (let i = 0; i < n; i++) {
+      const v = src[i];
+      out[i] = v > -2147483649 && v < 2147483648 ? v : -2147483648;
+    }
+  } else {
+    // int/bool -> anything and float -> float: the typed-array store converts exactly (float64 -> float32 rounds once)
+    out.set(src as never);
+  }
+  return out;
+}
+
+/**
+ * A copy of `t` with elements converted to `dtype`; `t` itself when it already has that dtype.
+ * Float to int32 truncates toward zero; anything to bool tests non-zero (NaN is true).
+ *
+ * Shapes: same as `t`.
+ *
+ * @see torch.Tensor.to
+ * @example
+ * ```ts
+ * import { tensor, to } from '@torchlet/tensor';
+ * to(tensor([1.7, -1.7, 0]), 'int32').toArray(); // -> [1, -1, 0]
+ * to(tensor([0.5, 0]), 'bool').toArray(); // -> [true, false]
+ * ```
+ */
+export function to(t: Tensor, dtype: DType): Tensor {
+  if (!DTYPES.includes(dtype)) {
+    fail('to', 'dtype', `unsupported dtype '${String(dtype)}' (expected one of ${DTYPES.join(', ')})`);
+  }
+  if (t.dtype === dtype) return t;
+  return new Tensor(convertElements(rowMajorElements(t), dtype), t.shape, undefined, 0, dtype);
+}
+
+/**
+ * A copy of `t` with its own row-major storage (always copies).
+ *
+ * Shapes: same as `t`.
+ *
+ * @see torch.clone
+ * @example
+ * ```ts
+ * import { clone, tensor } from '@torchlet/tensor';
+ * const x = tensor([[1, 2], [3, 4]]);
+ * const y = clone(x.t());
+ * y.data === x.data; // -> false
+ * Array.from(y.data); // -> [1, 3, 2, 4]
+ * ```
+ */
+export function clone(t: Tensor): Tensor {
+  const out = allocStorage(t.dtype, t.numel);
+  if (t.isContiguous()) out.set(t.data.subarray(t.offset, t.offset + out.length) as never);
+  else copyStridedInto(t.data, t.shape, t.strides, t.offset, out);
+  return new Tensor(out, t.shape, undefined, 0, t.dtype);
+}
+
+/**
+ * `t` itself when its elements are already row-major contiguous, otherwise a row-major copy.
+ *
+ * Shapes: same as `t`.
+ *
+ * @see torch.Tensor.contiguous
+ * @example
+ * ```ts
+ * import { contiguous, tensor } from '@torchlet/tensor';
+ * const x = tensor([[1, 2], [3, 4]]);
+ * contiguous(x) === x; // -> true
+ * contiguous(x.t()).strides; // -> [2, 1]
+ * ```
+ */
+export function contiguous(t: Tensor): Tensor {
+  return t.isContiguous() ? t : clone(t);
+}
+
+/** Checks a requested shape and fills in its single `-1` from `numel` (PyTorch's `infer_size`). */
+function inferShape(fn: string, shape: Shape, numel: number, input: Shape): number[] {
+  if (!Array.isArray(shape)) fail(fn, 'shape', `expected an array of sizes, got ${String(shape)}`);
+  let inferred = -1;
+  let known = 1;
+  for (let i = 0; i < shape.length; i++) {
+    const s = shape[i];
+    if (s === -1) {
+      if (inferred >= 0) fail(fn, 'shape', `only one dimension can be inferred (shape ${formatShape(shape)})`);
+      inferred = i;
+    } else if (typeof s !== 'number' || !Number.isInteger(s) || s < 0) {
+      fail(fn, 'shape', `invalid shape dimension ${String(s)} (shape ${formatShape(shape)})`);
+    } else {
+      known *= s;
+    }
+  }
+  const out = [...shape];
+  const invalid = (): never =>
+    fail(fn, 'shape', `shape ${formatShape(shape)} is invalid for input of size ${numel} (input ${formatShape(input)})`);
+  if (inferred >= 0) {
+    if (known === 0) {
+      if (numel === 0) {
+        fail(
+          fn,
+          'shape',
+          `cannot reshape tensor of 0 elements into shape ${formatShape(shape)} because the unspecified dimension size -1 can be any value and is ambiguous`,
+        );
+      }
+      invalid();
+    }
+    if (numel % known !== 0) invalid();
+    out[inferred] = numel / known;
+  } else if (known !== numel) {
+    invalid();
+  }
+  return out;
+}
+
+/**
+ * The strides that view `oldShape`/`oldStrides` as `newShape` without copying, or `null` when
+ * the layout makes that impossible. A port of PyTorch's `at::detail::computeStride`: the old
+ * dimensions are split into chunks that are contiguous with each other, and every new dimension
+ * must fall inside one chunk.
+ */
+export function computeViewStrides(
+  oldShape: Shape,
+  oldStrides: readonly number[],
+  newShape: Shape,
+): number[] | null {
+  const newStrides = new Array<number>(newShape.length);
+  if (oldShape.length === 0) return newStrides.fill(1);
+  const numel = shapeSize(oldShape);
+  if (numel === 0) {
+    // strides are arbitrary for empty tensors: keep them when the shape is unchanged, else row-major
+    if (oldShape.length === newShape.length && oldShape.every((s, i) => s === newShape[i])) return [...oldStrides];
+    for (let d = newShape.length - 1; d >= 0; d--) {
+      newStrides[d] = d === newShape.length - 1 ? 1 : Math.max(newShape[d + 1], 1) * newStrides[d + 1];
+    }
+    return newStrides;
+  }
+  let viewD = newShape.length - 1;
+  let chunkBaseStride = oldStrides[oldStrides.length - 1];
+  let tensorNumel = 1;
+  let viewNumel = 1;
+  for (let tensorD = oldShape.length - 1; tensorD >= 0; tensorD--) {
+    tensorNumel *= oldShape[tensorD];
+    // at the end of a contiguous chunk of old dimensions, lay the new dimensions over it
+    if (
+      tensorD === 0 ||
+      (oldShape[tensorD - 1] !== 1 && oldStrides[tensorD - 1] !== tensorNumel * chunkBaseStride)
+    ) {
+      while (viewD >= 0 && (viewNumel < tensorNumel || newShape[viewD] === 1)) {
+        newStrides[viewD] = viewNumel * chunkBaseStride;
+        viewNumel *= newShape[viewD];
+        viewD--;
+      }
+      if (viewNumel !== tensorNumel) return null;
+      if (tensorD > 0) {
+        chunkBaseStride = oldStrides[tensorD - 1];
+        tensorNumel = 1;
+        viewNumel = 1;
+      }
+    }
+  }
+  return viewD === -1 ? newStrides : null;
+}
+
+/**
+ * The same elements in a new shape; one size may be `-1` (inferred). A view sharing storage when
+ * the strides allow it (always for contiguous input), otherwise a row-major copy.
+ *
+ * Shapes: `t` with `numel` elements -> `shape` (with `-1` filled in), `shapeSize(shape) == numel`.
+ *
+ * @see torch.reshape
+ * @example
+ * ```ts
+ * import { arange, reshape } from '@torchlet/tensor';
+ * const x = arange(6);
+ * reshape(x, [2, -1]).toArray(); // -> [[0, 1, 2], [3, 4, 5]]
+ * reshape(x, [3, 2]).data === x.data; // -> true
+ * ```
+ */
+export function reshape(t: Tensor, shape: Shape): Tensor {
+  const newShape = inferShape('reshape', shape, t.numel, t.shape);
+  const strides = computeViewStrides(t.shape, t.strides, newShape);
+  if (strides) return viewOf(t, newShape, strides, t.offset);
+  return new Tensor(clone(t).data, newShape, undefined, 0, t.dtype);
+}
+
+/**
+ * Like {@link reshape} but never copies: throws when the strides of `t` cannot express the new
+ * shape (e.g. flattening a transposed matrix); use `reshape` there.
+ *
+ * Shapes: `t` with `numel` elements -> `shape` (with `-1` filled in).
+ *
+ * @see torch.Tensor.view
+ * @example
+ * ```ts
+ * import { arange, view } from '@torchlet/tensor';
+ * view(arange(6), [3, -1]).shape; // -> [3, 2]
+ * try { view(arange(6).reshape([2, 3]).t(), [6]); } catch (e) { console.log((e as Error).message.startsWith('view: view size is not compatible')); } // -> true
+ * ```
+ */
+export function view(t: Tensor, shape: Shape): Tensor {
+  const newShape = inferShape('view', shape, t.numel, t.shape);
+  const strides = computeViewStrides(t.shape, t.strides, newShape);
+  if (!strides) {
+    fail(
+      'view',
+      'shape',
+      `view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces): input ${formatShape(t.shape)} with strides ${formatShape(t.strides)}, view ${formatShape(newShape)}. Use .reshape(...) instead.`,
+    );
+  }
+  return viewOf(t, newShape, strides, t.offset);
+}
+
+/**
+ * Swaps dimensions `dim0` and `dim1` (negative counts from the end); a view.
+ *
+ * Shapes: `[..., a, ..., b, ...]` -> `[..., b, ..., a, ...]`.
+ *
+ * @see torch.transpose
+ * @example
+ * ```ts
+ * import { transpose, zeros } from '@torchlet/tensor';
+ * transpose(zeros([2, 3, 4]), 0, -1).shape; // -> [4, 3, 2]
+ * ```
+ */
+export function transpose(t: Tensor, dim0: number, dim1: number): Tensor {
+  const d0 = normalizeDim('transpose', dim0, t.ndim, 'dim0');
+  const d1 = normalizeDim('transpose', dim1, t.ndim, 'dim1');
+  const shape = [...t.shape];
+  const strides = [...t.strides];
+  if (d0 !== d1) {
+    [shape[d0], shape[d1]] = [shape[d1], shape[d0]];
+    [strides[d0], strides[d1]] = [strides[d1], strides[d0]];
+  }
+  return viewOf(t, shape, strides, t.offset);
+}
+
+/**
+ * Transpose of a tensor with at most 2 dimensions (0-D and 1-D tensors come back as they are); a view.
+ *
+ * Shapes: `[m, n]` -> `[n, m]`; `[n]` -> `[n]`; `[]` -> `[]`.
+ *
+ * @see torch.t
+ * @example
+ * ```ts
+ * import { t, tensor } from '@torchlet/tensor';
+ * t(tensor([[1, 2, 3]])).toArray(); // -> [[1], [2], [3]]
+ * ```
+ */
+export function t(x: Tensor): Tensor {
+  if (x.ndim > 2) {
+    fail('t', 'self', `t() expects a tensor with <= 2 dimensions, but self is ${x.ndim}D (input ${formatShape(x.shape)})`);
+  }
+  return x.ndim === 2 ? transpose(x, 0, 1) : viewOf(x, x.shape, x.strides, x.offset);
+}
+
+/**
+ * Reorders the dimensions: dimension `i` of the result is dimension `dims[i]` of `t`; a view.
+ *
+ * Shapes: `[s0, ..., s(n-1)]` -> `[s(dims[0]), ..., s(dims[n-1])]`.
+ *
+ * @see torch.permute
+ * @example
+ * ```ts
+ * import { permute, zeros } from '@torchlet/tensor';
+ * permute(zeros([2, 3, 4]), [2, 0, 1]).shape; // -> [4, 2, 3]
+ * ```
+ */
+export function permute(t: Tensor, dims: readonly number[]): Tensor {
+  if (!Array.isArray(dims)) fail('permute', 'dims', `expected an array of dimensions, got ${String(dims)}`);
+  if (dims.length !== t.ndim) {
+    fail(
+      'permute',
+      'dims',
+      `number of dims ${formatShape(dims)} (${dims.length}) does not match the number of dimensions of the input (${t.ndim}) (input ${formatShape(t.shape)})`,
+    );
+  }
+  const seen = new Array<boolean>(t.ndim).fill(false);
+  const shape = new Array<number>(t.ndim);
+  const strides = new Array<number>(t.ndim);
+  for (let i = 0; i < dims.length; i++) {
+    const d = normalizeDim('permute', dims[i], t.ndim, 'dims');
+    if (seen[d]) fail('permute', 'dims', `duplicate dims are not allowed (dims ${formatShape(dims)})`);
+    seen[d] = true;
+    shape[i] = t.shape[d];
+    strides[i] = t.strides[d];
+  }
+  return viewOf(t, shape, strides, t.offset);
+}
+
+/**
+ * Broadcasts size-1 dimensions (and new leading dimensions) to `shape` without copying: the
+ * expanded dimensions get stride 0. `-1` keeps the existing size.
+ *
+ * Shapes: `t.shape` (right-aligned) -> `shape`, each size of `t` equal to the target or 1.
+ *
+ * @see torch.Tensor.expand
+ * @example
+ * ```ts
+ * import { expand, tensor } from '@torchlet/tensor';
+ * const x = expand(tensor([[1], [2]]), [2, -1, 3]);
+ * x.shape; // -> [2, 2, 3]
+ * x.strides; // -> [0, 1, 0]
+ * ```
+ */
+export function expand(t: Tensor, shape: Shape): Tensor {
+  if (!Array.isArray(shape)) fail('expand', 'shape', `expected an array of sizes, got ${String(shape)}`);
+  const ndim = shape.length;
+  const tdim = t.ndim;
+  const where = `(target ${formatShape(shape)}, input ${formatShape(t.shape)})`;
+  if (ndim < tdim) {
+    fail(
+      'expand',
+      'shape',
+      `the number of sizes provided (${ndim}) must be greater or equal to the number of dimensions in the tensor (${tdim}) ${where}`,
+    );
+  }
+  const outShape = new Array<number>(ndim);
+  const outStrides = new Array<number>(ndim);
+  for (let i = ndim - 1; i >= 0; i--) {
+    const dim = tdim - ndim + i;
+    let size = dim >= 0 ? t.shape[dim] : 1;
+    let stride = dim >= 0 ? t.strides[dim] : i + 1 < ndim ? outShape[i + 1] * outStrides[i + 1] : 1;
+    let target = shape[i];
+    if (typeof target !== 'number' || !Number.isInteger(target) || target < -1) {
+      fail('expand', 'shape', `invalid size ${String(target)} at dimension ${i} ${where}`);
+    }
+    if (target === -1) {
+      if (dim < 0) {
+        fail('expand', 'shape', `the expanded size -1 isn't allowed in a leading, non-existing dimension ${i} ${where}`);
+      }
+      target = size;
+    }
+    if (size !== target) {
+      if (size !== 1) {
+        fail(
+          'expand',
+          'shape',
+          `the expanded size of the tensor (${target}) must match the existing size (${size}) at non-singleton dimension ${i} ${where}`,
+        );
+      }
+      size = target;
+      stride = 0;
+    }
+    outShape[i] = size;
+    outStrides[i] = stride;
+  }
+  return viewOf(t, outShape, outStrides, t.offset);
+}
+
+/**
+ * Removes size-1 dimensions: all of them, or only `dim` (one or several) when given. A dimension
+ * named in `dim` whose size is not 1 stays, as in PyTorch. A view.
+ *
+ * Shapes: `[2, 1, 3, 1]` -> `[2, 3]`; with `dim = 1` -> `[2, 3, 1]`.
+ *
+ * @see torch.squeeze
+ * @example
+ * ```ts
+ * import { squeeze, zeros } from '@torchlet/tensor';
+ * squeeze(zeros([2, 1, 3, 1])).shape; // -> [2, 3]
+ * squeeze(zeros([2, 1, 3, 1]), 1).shape; // -> [2, 3, 1]
+ * ```
+ */
+export function squeeze(t: Tensor, dim?: number | readonly number[]): Tensor {
+  const drop = new Array<boolean>(t.ndim).fill(false);
+  if (dim === undefined || dim === null) {
+    for (let d = 0; d < t.ndim; d++) drop[d] = t.shape[d] === 1;
+  } else {
+    for (const one of typeof dim === 'number' ? [dim] : dim) {
+      const d = normalizeDim('squeeze', one, t.ndim);
+      if (t.ndim > 0 && t.shape[d] === 1) drop[d] = true;
+    }
+  }
+  const shape: number[] = [];
+  const strides: number[] = [];
+  for (let d = 0; d < t.ndim; d++) {
+    if (drop[d]) continue;
+    shape.push(t.shape[d]);
+    strides.push(t.strides[d]);
+  }
+  return viewOf(t, shape, strides, t.offset);
+}
+
+/**
+ * Inserts a size-1 dimension at position `dim`, in `[-ndim-1, ndim]`; a view.
+ *
+ * Shapes: `[2, 3]` with `dim = 1` -> `[2, 1, 3]`; with `dim = -1` -> `[2, 3, 1]`.
+ *
+ * @see torch.unsqueeze
+ * @example
+ * ```ts
+ * import { unsqueeze, zeros } from '@torchlet/tensor';
+ * unsqueeze(zeros([2, 3]), 1).shape; // -> [2, 1, 3]
+ * unsqueeze(zeros([2, 3]), -1).shape; // -> [2, 3, 1]
+ * ```
+ */
+export function unsqueeze(t: Tensor, dim: number): Tensor {
+  const d = normalizeDim('unsqueeze', dim, t.ndim + 1);
+  const shape = [...t.shape];
+  const strides = [...t.strides];
+  shape.splice(d, 0, 1);
+  strides.splice(d, 0, d >= t.ndim ? 1 : t.shape[d] * t.strides[d]);
+  return viewOf(t, shape, strides, t.offset);
+}
+
+/**
+ * Merges dimensions `startDim..endDim` (inclusive, negative counts from the end) into one, like
+ * `reshape`: a view when the strides allow it, else a copy. A 0-D tensor becomes shape `[1]`.
+ *
+ * Shapes: `[2, 3, 4, 5]` with `startDim = 1, endDim = 2` -> `[2, 12, 5]`; defaults give `[120]`.
+ *
+ * @see torch.flatten
+ * @example
+ * ```ts
+ * import { flatten, zeros } from '@torchlet/tensor';
+ * flatten(zeros([2, 3, 4, 5])).shape; // -> [120]
+ * flatten(zeros([2, 3, 4, 5]), 1, 2).shape; // -> [2, 12, 5]
+ * ```
+ */
+export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor {
+  if (t.ndim === 0) return reshape(t, [1]);
+  const s = normalizeDim('flatten', startDim, t.ndim, 'startDim');
+  const e = normalizeDim('flatten', endDim, t.ndim, 'endDim');
+  if (s > e) {
+    fail(
+      'flatten',
+      'startDim',
+      `startDim cannot come after endDim (startDim ${startDim}, endDim ${endDim}, input ${formatShape(t.shape)})`,
+    );
+  }
+  if (s === e) return t;
+  let merged = 1;
+  for (let d = s; d <= e; d++) merged *= t.shape[d];
+  return reshape(t, [...t.shape.slice(0, s), merged, ...t.shape.slice(e + 1)]);
+}
+
+/**
+ * The elements `start .. start+length-1` along dimension `dim` (a negative `start` counts from
+ * the end); a view.
+ *
+ * Shapes: `[..., n, ...]` -> `[..., length, ...]`, with `start + length <= n`.
+ *
+ * @see torch.narrow
+ * @example
+ * ```ts
+ * import { arange, narrow } from '@torchlet/tensor';
+ * narrow(arange(6).reshape([2, 3]), 1, 1, 2).toArray(); // -> [[1, 2], [4, 5]]
+ * ```
+ */
+export function narrow(t: Tensor, dim: number, start: number, length: number): Tensor {
+  if (t.ndim === 0) fail('narrow', 'self', 'narrow() cannot be applied to a 0-dim tensor');
+  const d = normalizeDim('narrow', dim, t.ndim);
+  const size = t.shape[d];
+  if (!Number.isInteger(start) || start < -size || start > size) {
+    fail(
+      'narrow',
+      'start',
+      `start out of range (expected to be in range of [${-size}, ${size}], but got ${start}) (input ${formatShape(t.shape)}, dim ${d})`,
+    );
+  }
+  const s = start < 0 ? start + size : start;
+  if (!Number.isInteger(length) || length < 0) {
+    fail('narrow', 'length', `length must be a non-negative integer, got ${length}`);
+  }
+  if (s + length > size) {
+    fail(
+      'narrow',
+      'length',
+      `start (${s}) + length (${length}) exceeds dimension size (${size}) (input ${formatShape(t.shape)}, dim ${d})`,
+    );
+  }
+  const shape = [...t.shape];
+  shape[d] = length;
+  return viewOf(t, shape, t.strides, t.offset + s * t.strides[d]);
+}

@@ -1,0 +1,430 @@
+// The benchmark harness: warm-up, calibrated inner repetitions, alternating samples across the
+// contenders in one process, medians, GFLOP/s, ratios, RSS and a printed table.
+//
+// Why alternate: on a shared 2-core machine the load changes over seconds; running torchlet's ten
+// samples and then tfjs's ten would charge one side with the other's background noise. Each round
+// takes one sample of every contender, in a rotated order so no contender always runs first.
+
+/** The libraries measured. torchlet first: ratios are quoted relative to it. */
+export type ContenderName = 'torchlet' | 'tfjs-cpu' | 'tfjs-wasm';
+
+/** The contenders in table order. */
+export const CONTENDER_NAMES: readonly ContenderName[] = ['torchlet', 'tfjs-cpu', 'tfjs-wasm'];
+
+/** One contender, ready to run: inputs built, layouts converted, backend chosen. */
+export interface Prepared {
+  /** Called outside the timed region before every sample (e.g. `tf.setBackend`). */
+  readonly enter?: () => void | Promise<void>;
+  /** One complete call: the result's values must be computed when it returns (tfjs: `dataSync()`). */
+  readonly run: () => unknown;
+  /** The result in the canonical (PyTorch NCHW) layout, read once outside timing to check agreement. */
+  readonly output?: () => ArrayLike<number>;
+  /** Frees what `prepare` allocated (tfjs tensors). */
+  readonly dispose?: () => void;
+}
+
+/** A contender of a workload: builds its inputs lazily so a missing kernel or stub fails here. */
+export interface Contender {
+  readonly name: ContenderName;
+  readonly prepare: () => Prepared | Promise<Prepared>;
+  /** Set when one call is known to take minutes: `--quick` skips this contender. */
+  readonly slow?: boolean;
+}
+
+/** One measured problem, e.g. conv2d forward on the LeNet shape. */
+export interface Workload {
+  readonly family: string;
+  /** The op, e.g. `conv2d forward`. */
+  readonly name: string;
+  /** The shapes, e.g. `LeNet conv1 [64,1,28,28] * [6,1,5,5] pad 2`. */
+  readonly shape: string;
+  /** Floating-point operations of one call, where defined (conv, matmul). */
+  readonly flops?: number;
+  readonly contenders: readonly Contender[];
+}
+
+/** Run-length settings. `now` and `rss` are injectable so tests can drive the harness deterministically. */
+export interface HarnessOptions {
+  /** Samples per contender (each sample is the mean of `reps` calls). */
+  readonly runs: number;
+  /** Warm-up time per contender before calibration. */
+  readonly warmupMs: number;
+  /** A sample lasts at least this long: tiny workloads repeat the call inside one sample. */
+  readonly minSampleMs: number;
+  /** A first call slower than this counts as a sample and skips the warm-up loop. */
+  readonly slowCallMs: number;
+  /** Upper bound on one contender's measuring time; very slow contenders get fewer runs (at least 1). */
+  readonly budgetMs: number;
+  /** Skip contenders marked `slow` (for `--quick`). */
+  readonly skipSlow?: boolean;
+  readonly now?: () => number;
+  readonly rss?: () => number;
+  readonly gc?: () => void;
+}
+
+/** Default settings: the median of 10 samples of >= 5 ms each. */
+export const FULL_OPTIONS: HarnessOptions = {
+  runs: 10,
+  warmupMs: 300,
+  minSampleMs: 5,
+  slowCallMs: 5_000,
+  budgetMs: 60_000,
+};
+
+/** `--quick`: a smoke test that every workload runs, not numbers to quote. */
+export const QUICK_OPTIONS: HarnessOptions = {
+  runs: 3,
+  warmupMs: 20,
+  minSampleMs: 5,
+  slowCallMs: 300,
+  budgetMs: 2_000,
+  skipSlow: true,
+};
+
+/** Why a contender has no number. */
+export type ContenderStatus = 'ok' | 'no-kernel' | 'not-implemented' | 'skipped' | 'error';
+
+/** What one contender measured on one workload. */
+export interface ContenderResult {
+  readonly name: ContenderName;
+  readonly status: ContenderStatus;
+  /** The error message when status is not `ok`. */
+  readonly note?: string;
+  /** Per-call times in ms, one per sample. */
+  readonly samplesMs: readonly number[];
+  /** Calls per sample. */
+  readonly reps: number;
+  readonly medianMs: number | null;
+  readonly minMs: number | null;
+  /** Interquartile range over the median: the spread of the samples. */
+  readonly relIqr: number | null;
+  readonly gflops: number | null;
+  /** Largest `process.memoryUsage().rss` seen right after this contender's samples. */
+  readonly peakRssMB: number | null;
+  /** max |this - reference| / max(1, max |reference|), null when not compared. */
+  readonly relDiff: number | null;
+}
+
+/** What one workload measured. */
+export interface WorkloadResult {
+  readonly family: string;
+  readonly name: string;
+  readonly shape: string;
+  readonly flops: number | null;
+  readonly results: readonly ContenderResult[];
+  /** `speedup[a][b]` = median(b) / median(a): how many times faster a is than b. */
+  readonly speedup: Readonly<Partial<Record<ContenderName, Partial<Record<ContenderName, number | null>>>>>;
+  /** Which contender's output the others were compared with. */
+  readonly reference: ContenderName | null;
+  /** The process's high-water RSS (`resourceUsage().maxRSS`) after this workload. */
+  readonly processMaxRssMB: number;
+}
+
+// ---- statistics ----------------------------------------------------------------------------
+
+/** The median of a non-empty list (the mean of the middle two for even lengths). */
+export function median(xs: readonly number[]): number {
+  return quantile(xs, 0.5);
+}
+
+/** Linear-interpolated quantile `q` in [0, 1] of a non-empty list (NumPy's default method). */
+export function quantile(xs: readonly number[], q: number): number {
+  if (xs.length === 0) throw new Error('quantile: empty sample');
+  if (!(q >= 0 && q <= 1)) throw new Error(`quantile: q must be in [0, 1], got ${q}`);
+  const s = [...xs].sort((a, b) => a - b);
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+}
+
+/** How many times faster `a` is than `b` given their times: `bMs / aMs` (> 1 means a is faster). */
+export function speedup(aMs: number | null, bMs: number | null): number | null {
+  if (aMs === null || bMs === null || !(aMs > 0) || !(bMs > 0)) return null;
+  return bMs / aMs;
+}
+
+/** Output size of a convolution/pooling window along one dimension (PyTorch's formula). */
+export function convOutSize(inSize: number, kernel: number, pad: number, stride = 1, dilation = 1): number {
+  return Math.floor((inSize + 2 * pad - dilation * (kernel - 1) - 1) / stride) + 1;
+}
+
+/** Geometry of a conv for FLOP counting. */
+export interface ConvFlopShape {
+  readonly batch: number;
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly outH: number;
+  readonly outW: number;
+  readonly kh: number;
+  readonly kw: number;
+  readonly groups?: number;
+}
+
+/**
+ * FLOPs of a conv2d forward: one multiply and one add per weight per output element,
+ * `2 * N * Cout * Hout * Wout * (Cin / groups) * kh * kw`. The input and weight gradients
+ * each do the same number of multiply-adds, so the same count is used for them.
+ */
+export function convFlops(s: ConvFlopShape): number {
+  const groups = s.groups ?? 1;
+  return 2 * s.batch * s.outChannels * s.outH * s.outW * (s.inChannels / groups) * s.kh * s.kw;
+}
+
+/** FLOPs of `[m, k] @ [k, n]`: `2 * m * n * k`. */
+export function matmulFlops(m: number, n: number, k: number): number {
+  return 2 * m * n * k;
+}
+
+/** GFLOP/s of `flops` done in `ms` milliseconds. */
+export function gflops(flops: number | undefined | null, ms: number | null): number | null {
+  if (flops === undefined || flops === null || ms === null || !(ms > 0)) return null;
+  return flops / (ms * 1e6);
+}
+
+/** Largest |a - b| over max(1, max |b|); null when lengths differ. */
+export function relativeDiff(a: ArrayLike<number>, b: ArrayLike<number>): number | null {
+  if (a.length !== b.length) return null;
+  let diff = 0;
+  let scale = 1;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i]);
+    if (!(d <= diff)) diff = d; // NaN-propagating max
+    const m = Math.abs(b[i]);
+    if (m > scale) scale = m;
+  }
+  return diff / scale;
+}
+
+/** Sorts a failure into the table's categories: a peer without the kernel, a torchlet stub, or a real error. */
+export function classifyError(err: unknown): { status: ContenderStatus; note: string } {
+  const message = err instanceof Error ? err.message : String(err);
+  const note = message.split('\n')[0];
+  if (/not registered for backend|no kernel|not yet implemented for/i.test(message)) return { status: 'no-kernel', note };
+  if (/not implemented yet/i.test(message)) return { status: 'not-implemented', note };
+  return { status: 'error', note };
+}
+
+// ---- running ---------------------------------------------------------------------------------
+
+let sink: unknown;
+/** The last result of any run (keeps results observable so no call can be optimised away). */
+export function lastResult(): unknown {
+  return sink;
+}
+
+interface State {
+  readonly name: ContenderName;
+  status: ContenderStatus;
+  note?: string;
+  prepared?: Prepared;
+  samples: number[];
+  reps: number;
+  target: number;
+  peakRss: number;
+  output?: Float64Array;
+}
+
+const defaultRss = (): number => process.memoryUsage().rss;
+
+/**
+ * Measures one workload: prepares every contender, warms each up and calibrates its inner
+ * repetitions, then takes alternating samples until each has `runs` (or its time budget is spent).
+ */
+export async function runWorkload(w: Workload, opts: HarnessOptions): Promise<WorkloadResult> {
+  const now = opts.now ?? (() => performance.now());
+  const rss = opts.rss ?? defaultRss;
+  const states: State[] = [];
+
+  for (const c of w.contenders) {
+    const s: State = { name: c.name, status: 'ok', samples: [], reps: 1, target: opts.runs, peakRss: 0 };
+    states.push(s);
+    if (c.slow && opts.skipSlow) {
+      s.status = 'skipped';
+      s.note = 'one call takes minutes; skipped by --quick';
+      continue;
+    }
+    opts.gc?.();
+    try {
+      s.prepared = await c.prepare();
+      await s.prepared.enter?.();
+      calibrate(s, s.prepared, opts, now);
+      s.peakRss = Math.max(s.peakRss, rss());
+      if (s.prepared.output) s.output = Float64Array.from(s.prepared.output());
+    } catch (err) {
+      const { status, note } = classifyError(err);
+      s.status = status;
+      s.note = note;
+      disposeQuietly(s);
+    }
+  }
+
+  for (let round = 0; ; round++) {
+    const active = states.filter((s) => s.status === 'ok' && s.samples.length < s.target);
+    if (active.length === 0) break;
+    for (let i = 0; i < active.length; i++) {
+      const s = active[(i + round) % active.length];
+      const p = s.prepared!;
+      try {
+        await p.enter?.();
+        const t0 = now();
+        for (let r = 0; r < s.reps; r++) sink = p.run();
+        s.samples.push((now() - t0) / s.reps);
+        s.peakRss = Math.max(s.peakRss, rss());
+      } catch (err) {
+        const { status, note } = classifyError(err);
+        s.status = status;
+        s.note = note;
+      }
+    }
+  }
+  for (const s of states) disposeQuietly(s);
+
+  const reference = states.find((s) => s.status === 'ok' && s.output) ?? null;
+  const results: ContenderResult[] = states.map((s) => {
+    const ok = s.status === 'ok' && s.samples.length > 0;
+    const med = ok ? median(s.samples) : null;
+    return {
+      name: s.name,
+      status: s.status,
+      ...(s.note === undefined ? {} : { note: s.note }),
+      samplesMs: s.samples,
+      reps: s.reps,
+      medianMs: med,
+      minMs: ok ? Math.min(...s.samples) : null,
+      relIqr: ok && med ? (quantile(s.samples, 0.75) - quantile(s.samples, 0.25)) / med : null,
+      gflops: gflops(w.flops, med),
+      peakRssMB: ok ? s.peakRss / 2 ** 20 : null,
+      relDiff: ok && reference?.output && s.output ? relativeDiff(s.output, reference.output) : null,
+    };
+  });
+  return {
+    family: w.family,
+    name: w.name,
+    shape: w.shape,
+    flops: w.flops ?? null,
+    results,
+    speedup: speedupMatrix(results),
+    reference: reference?.name ?? null,
+    processMaxRssMB: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+function calibrate(s: State, p: Prepared, opts: HarnessOptions, now: () => number): void {
+  let t0 = now();
+  sink = p.run();
+  const first = now() - t0;
+  if (first >= opts.slowCallMs) {
+    // A multi-second call is its own warm-up; spending several more on warming would starve the others.
+    s.samples.push(first);
+    s.target = Math.max(1, Math.min(opts.runs, Math.floor(opts.budgetMs / first)));
+    return;
+  }
+  let calls = 0;
+  t0 = now();
+  let elapsed = 0;
+  while (calls < 2 || elapsed < opts.warmupMs) {
+    sink = p.run();
+    calls++;
+    elapsed = now() - t0;
+  }
+  const perCall = Math.max(elapsed / calls, 1e-6);
+  s.reps = Math.max(1, Math.ceil(opts.minSampleMs / perCall));
+  s.target = Math.max(1, Math.min(opts.runs, Math.floor(opts.budgetMs / (perCall * s.reps))));
+}
+
+function disposeQuietly(s: State): void {
+  try {
+    s.prepared?.dispose?.();
+  } catch {
+    // a failed dispose must not hide the measurement
+  }
+  s.prepared = undefined;
+}
+
+function speedupMatrix(results: readonly ContenderResult[]): WorkloadResult['speedup'] {
+  const m: Partial<Record<ContenderName, Partial<Record<ContenderName, number | null>>>> = {};
+  for (const a of results) {
+    const row: Partial<Record<ContenderName, number | null>> = {};
+    for (const b of results) if (a !== b) row[b.name] = speedup(a.medianMs, b.medianMs);
+    m[a.name] = row;
+  }
+  return m;
+}
+
+// ---- printing --------------------------------------------------------------------------------
+
+/** `12.3 ms`, `45.6 µs`, `1.23 s`: three significant digits. */
+export function formatMs(ms: number): string {
+  if (ms >= 1000) return `${(ms / 1000).toPrecision(3)} s`;
+  if (ms >= 1) return `${ms.toPrecision(3)} ms`;
+  return `${(ms * 1000).toPrecision(3)} µs`;
+}
+
+/** What the table shows for a contender: its median, or why there is none. */
+export function formatCell(r: ContenderResult | undefined): string {
+  if (!r) return '-';
+  if (r.status === 'no-kernel') return 'n/a (no kernel)';
+  if (r.status === 'not-implemented') return 'n/a (stub)';
+  if (r.status === 'skipped') return 'skipped';
+  if (r.status === 'error') return 'error';
+  if (r.medianMs === null) return '-';
+  const n = r.samplesMs.length;
+  return `${formatMs(r.medianMs)}${n < 10 ? ` (n=${n})` : ''}`;
+}
+
+/** `2.31x` (torchlet faster), `0.45x` (slower), or `n/a`. */
+export function formatRatio(x: number | null | undefined): string {
+  if (x === null || x === undefined) return 'n/a';
+  return `${x >= 10 ? x.toFixed(1) : x.toFixed(2)}x`;
+}
+
+/** Renders the results as a Markdown table (also readable in a terminal). */
+export function renderTable(results: readonly WorkloadResult[]): string {
+  const header = [
+    'family',
+    'workload',
+    'shape',
+    ...CONTENDER_NAMES,
+    'GFLOP/s (t / cpu / wasm)',
+    'torchlet vs tfjs-cpu',
+    'torchlet vs tfjs-wasm',
+    'peak RSS MB (t / cpu / wasm)',
+    'agree',
+  ];
+  const rows = results.map((w) => {
+    const by = (n: ContenderName): ContenderResult | undefined => w.results.find((r) => r.name === n);
+    const each = (f: (r: ContenderResult) => string): string =>
+      CONTENDER_NAMES.map((n) => {
+        const r = by(n);
+        return r && r.status === 'ok' && r.medianMs !== null ? f(r) : '-';
+      }).join(' / ');
+    const worst = Math.max(...w.results.map((r) => r.relDiff ?? 0));
+    const compared = w.results.filter((r) => r.relDiff !== null).length;
+    return [
+      w.family,
+      w.name,
+      w.shape,
+      ...CONTENDER_NAMES.map((n) => formatCell(by(n))),
+      w.flops === null ? '-' : each((r) => (r.gflops === null ? '-' : r.gflops.toFixed(2))),
+      formatRatio(w.speedup.torchlet?.['tfjs-cpu']),
+      formatRatio(w.speedup.torchlet?.['tfjs-wasm']),
+      each((r) => (r.peakRssMB === null ? '-' : r.peakRssMB.toFixed(0))),
+      compared < 2 ? '-' : worst <= 1e-3 ? `ok (${worst.toExponential(0)})` : `MISMATCH ${worst.toExponential(1)}`,
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: readonly string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+/** One line per failure that the table only abbreviates. */
+export function renderNotes(results: readonly WorkloadResult[]): string[] {
+  const notes: string[] = [];
+  for (const w of results) {
+    for (const r of w.results) {
+      if (r.status !== 'ok' && r.note) notes.push(`${w.name} (${w.shape}) / ${r.name}: ${r.status}: ${r.note}`);
+    }
+  }
+  return notes;
+}

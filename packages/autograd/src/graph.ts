@@ -1,0 +1,150 @@
+import { type DType, type Tensor, TorchletError, formatShape } from '@torchlet/tensor';
+import { isGradEnabled } from './grad-mode.js';
+import { Variable } from './variable.js';
+
+/**
+ * A backward rule: given the gradient of a node's output, the gradients of its inputs (one entry
+ * per input; `null`/`undefined` where no gradient flows). `needs[i]` says whether input `i` needs
+ * a gradient at all, so rules compute only those. Rules are written with the differentiable
+ * functions of this package, so the engine can run them with or without recording a graph
+ * (`createGraph`).
+ */
+export type BackwardFn = (grad: Variable, needs: readonly boolean[], output: Variable) => readonly (Variable | null | undefined)[];
+
+/**
+ * A node of the backward graph, as seen from outside: the operation's name and the nodes its
+ * inputs' gradients flow to (PyTorch's `grad_fn` and `next_functions`).
+ *
+ * @see torch.autograd.graph.Node
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { mul, variable } from '@torchlet/autograd';
+ * const x = variable(tensor([1, 2]), { requiresGrad: true });
+ * const y = mul(x, 3);
+ * y.gradFn?.name; // -> 'mul'
+ * y.gradFn?.nextFunctions.map((n) => n?.name ?? null); // -> ['accumulateGrad', null]
+ * ```
+ */
+export interface GradFn {
+  /** The operation that produced the Variable (`'mul'`, `'conv2d'`, ...), or `'accumulateGrad'` for a leaf. */
+  readonly name: string;
+  /** One entry per input: where its gradient goes, `null` for inputs that need none. */
+  readonly nextFunctions: readonly (GradFn | null)[];
+}
+
+interface SavedVariable {
+  readonly variable: Variable;
+  readonly version: number;
+}
+
+interface InputMeta {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+}
+
+/** A node of the graph: one recorded operation, or the gradient accumulator of a leaf. */
+export class Node implements GradFn {
+  readonly name: string;
+  readonly next: readonly (Node | null)[];
+  readonly inputMeta: readonly InputMeta[];
+  /** The leaf whose `.grad` this node accumulates into (PyTorch's AccumulateGrad), else null. */
+  readonly leaf: Variable | null;
+  backwardFn: BackwardFn | null;
+  saved: readonly SavedVariable[];
+  output: Variable | null = null;
+  outputVersion = 0;
+  /** A non-leaf Variable that asked to keep its gradient (`retainGrad()`). */
+  retainedBy: Variable | null = null;
+  released = false;
+
+  constructor(name: string, next: readonly (Node | null)[], inputMeta: readonly InputMeta[], backwardFn: BackwardFn | null, saved: readonly SavedVariable[], leaf: Variable | null = null) {
+    this.name = name;
+    this.next = next;
+    this.inputMeta = inputMeta;
+    this.backwardFn = backwardFn;
+    this.saved = saved;
+    this.leaf = leaf;
+  }
+
+  get nextFunctions(): readonly (GradFn | null)[] {
+    return this.next;
+  }
+
+  /** Drops what backward needs (closures and saved values) so their memory can be reclaimed. */
+  release(): void {
+    this.backwardFn = null;
+    this.saved = [];
+    this.output = null;
+    this.released = true;
+  }
+
+  /** Throws when a value this node saved has since been modified in place (PyTorch's version check). */
+  checkSaved(): void {
+    for (const s of this.saved) checkVersion(this.name, s.variable, s.version);
+    if (this.output !== null) checkVersion(this.name, this.output, this.outputVersion);
+  }
+}
+
+function checkVersion(op: string, v: Variable, version: number): void {
+  const now = v.data.version;
+  if (now !== version) {
+    throw new TorchletError(
+      'backward',
+      '',
+      `one of the variables needed for gradient computation has been modified by an in-place operation: ` +
+        `'${op}' saved a ${v.data.dtype} tensor of shape ${formatShape(v.data.shape)} at version ${version}, and it is now at version ${now}. ` +
+        `Compute on a copy (clone()) before writing in place, or write before using the value.`,
+    );
+  }
+}
+
+/** The node a gradient for `v` flows into: its `gradFn`, or its leaf accumulator; null when it needs no gradient. */
+export function edgeOf(v: Variable): Node | null {
+  if (!v.requiresGrad) return null;
+  return v._gradFn ?? v._accumulator();
+}
+
+/** Options of {@link record}. */
+export interface RecordOptions {
+  /** Variables the backward rule reads (checked against in-place modification). */
+  readonly save?: readonly (Variable | null | undefined)[];
+  /** The rule reads the output (checked against in-place modification). */
+  readonly saveOutput?: boolean;
+  /** The output shares storage with input 0 (a view): in-place writes into it are refused while recording. */
+  readonly viewOf?: Variable;
+}
+
+/**
+ * Wraps the forward result `out` of operation `name` as a Variable, recording a node with
+ * `backward` when grad mode is on and some input requires grad. `inputs[i]` is null for operands
+ * that are not Variables (numbers, plain tensors): they get no gradient.
+ */
+export function record(name: string, out: Tensor, inputs: readonly (Variable | null)[], backward: BackwardFn, options: RecordOptions = {}): Variable {
+  let needed = false;
+  if (isGradEnabled()) {
+    for (const v of inputs) {
+      if (v !== null && v.requiresGrad) {
+        needed = true;
+        break;
+      }
+    }
+  }
+  if (!needed) {
+    const result = new Variable(out);
+    if (options.viewOf) result._markView(options.viewOf);
+    return result;
+  }
+  for (const v of inputs) if (v !== null) v._checkFreshView(name);
+  const next = inputs.map((v) => (v === null ? null : edgeOf(v)));
+  const meta = inputs.map((v) => (v === null ? { shape: [], dtype: out.dtype } : { shape: v.data.shape, dtype: v.data.dtype }));
+  const saved: SavedVariable[] = [];
+  for (const v of options.save ?? []) if (v) saved.push({ variable: v, version: v.data.version });
+  const node = new Node(name, next, meta, backward, saved);
+  const result = new Variable(out, node);
+  if (options.viewOf) result._markView(options.viewOf);
+  // The output is always kept (the rule receives it); its version is checked only when the rule reads it.
+  node.output = result;
+  node.outputVersion = options.saveOutput ? out.version : -1;
+  return result;
+}

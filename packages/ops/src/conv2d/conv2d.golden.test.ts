@@ -1,0 +1,57 @@
+import { type GoldenTensor, caseLabel, goldenTolerance, loadGolden, pair, toTensor } from '@torchlet/test-utils';
+import { describe, expect, it } from 'vitest';
+import { type Arr, closeness } from '../../test/conv-reference.js';
+import { conv2d, conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardWeight } from './conv2d.js';
+import { type Conv2dOptions, conv2dKernels } from './params.js';
+
+const asArr = (g: GoldenTensor): Arr => ({ shape: g.shape, data: Float64Array.from(g.data) });
+const dtypes = ['float32', 'float64'] as const;
+
+function expectGolden(actual: ReturnType<typeof conv2d>, expected: GoldenTensor, terms: number): void {
+  const { atol, rtol } = goldenTolerance(terms);
+  expect(closeness(actual, asArr(expected), atol, rtol)).toBeNull();
+}
+
+describe.each(conv2dKernels)('conv2d golden vectors, %s kernel', (kernel) => {
+  describe.each(dtypes)('%s', (dtype) => {
+    const cases = loadGolden('conv2d');
+    it.each(cases.map((c, i) => [caseLabel(c, i), c] as const))('%s', (_label, c) => {
+      const x = toTensor(c.input, dtype);
+      const w = toTensor(c.weight, dtype);
+      const b = c.bias ? toTensor(c.bias, dtype) : null;
+      const up = toTensor(c.upstream, dtype);
+      const options: Conv2dOptions = {
+        stride: pair(c.stride),
+        padding: typeof c.padding === 'string' ? c.padding : pair(c.padding),
+        dilation: pair(c.dilation),
+        groups: c.groups,
+        kernel,
+      };
+      const [cout, cinG, kh, kw] = c.weight.shape;
+      const [n, , hout, wout] = c.out.shape;
+      expectGolden(conv2d(x, w, b, options), c.out, cinG * kh * kw + 1);
+      expectGolden(conv2dBackwardInput(up, x.shape, w, options), c.grad_input, (cout / c.groups) * kh * kw);
+      expectGolden(conv2dBackwardInput(up, x, w, options), c.grad_input, (cout / c.groups) * kh * kw);
+      expectGolden(conv2dBackwardWeight(up, x, w.shape, options), c.grad_weight, n * hout * wout);
+      if (c.grad_bias) expectGolden(conv2dBackwardBias(up), c.grad_bias, n * hout * wout);
+    });
+  });
+});
+
+describe.each(conv2dKernels)('conv2d padding-mode golden vectors, %s kernel', (kernel) => {
+  describe.each(dtypes)('%s', (dtype) => {
+    const cases = loadGolden('conv2d_padding_mode');
+    it.each(cases.map((c, i) => [caseLabel(c, i), c] as const))('%s', (_label, c) => {
+      const x = toTensor(c.input, dtype);
+      const w = toTensor(c.weight, dtype);
+      const up = toTensor(c.upstream, dtype);
+      const options: Conv2dOptions = { padding: pair(c.padding), paddingMode: c.padding_mode, kernel };
+      const [cout, cin, kh, kw] = c.weight.shape;
+      const [n, , hout, wout] = c.out.shape;
+      expectGolden(conv2d(x, w, null, options), c.out, cin * kh * kw);
+      // a border pixel of the input can feed the output several times through the padding
+      expectGolden(conv2dBackwardInput(up, x, w, options), c.grad_input, 4 * cout * kh * kw);
+      expectGolden(conv2dBackwardWeight(up, x, w, options), c.grad_weight, n * hout * wout);
+    });
+  });
+});

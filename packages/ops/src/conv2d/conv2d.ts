@@ -1,0 +1,225 @@
+import { type Shape, Tensor, allocStorage, checkShape, fail, formatShape, isTensor } from '@torchlet/tensor';
+import { planPad } from '../pad/pad.js';
+import { padBackwardRaw, padRaw } from '../pad/pad.js';
+import { type FloatStorage, checkFloatTensor, checkSameDType, denseData } from '../params.js';
+import { pickKernel } from './kernels.js';
+import {
+  type Conv2dOptions,
+  type ConvGeometry,
+  type ResolvedConv2d,
+  conv2dGeometry,
+  outputShapeOf,
+  resolveConv2dOptions,
+} from './params.js';
+
+/** A validated conv2d problem: geometry (after any mode padding), resolved options and whether the input was batched. */
+interface Plan {
+  readonly g: ConvGeometry;
+  readonly r: ResolvedConv2d;
+  readonly batched: boolean;
+  readonly inputShape: number[];
+  /** For non-zero padding modes: the explicit pad step that runs before a zero-padding conv. */
+  readonly modePad: ReturnType<typeof planPad> & { readonly inShape4: number[] } | null;
+}
+
+function planConv(fn: string, inputShape: readonly number[], weightShape: readonly number[], options: Conv2dOptions, inputArg = 'input'): Plan {
+  const r = resolveConv2dOptions(fn, [weightShape[2], weightShape[3]], options);
+  const g0 = conv2dGeometry(fn, inputShape, weightShape, r, inputArg);
+  const batched = inputShape.length === 4;
+  const [pt, pb, pl, pr] = r.pads;
+  if (r.paddingMode === 'zeros' || (pt === 0 && pb === 0 && pl === 0 && pr === 0)) {
+    return { g: g0, r, batched, inputShape: [...inputShape], modePad: null };
+  }
+  // nn.Conv2d's non-zero padding modes: pad explicitly, then convolve without padding.
+  const inShape4 = [g0.batch, g0.inChannels, g0.inH, g0.inW];
+  const mode = r.paddingMode;
+  const planned = planPad(fn, inShape4, [pl, pr, pt, pb], mode, inputArg);
+  const g: ConvGeometry = { ...g0, inH: g0.inH + pt + pb, inW: g0.inW + pl + pr, padTop: 0, padLeft: 0 };
+  return { g, r, batched, inputShape: [...inputShape], modePad: { ...planned, inShape4 } };
+}
+
+/** The (mode-padded) dense input of a plan. */
+function planInput(p: Plan, x: Tensor): FloatStorage {
+  const data = denseData(x);
+  if (p.modePad === null) return data;
+  const out = allocStorage(x.dtype, p.modePad.outShape.reduce((a, b) => a * b, 1)) as FloatStorage;
+  padRaw(data, p.modePad.inShape4, p.modePad.outShape, p.modePad.maps, 0, out);
+  return out;
+}
+
+function checkBias(fn: string, bias: Tensor | null | undefined, weight: Tensor): Tensor | null {
+  if (bias === null || bias === undefined) return null;
+  checkFloatTensor(fn, 'bias', bias);
+  const cout = weight.shape[0];
+  if (bias.ndim !== 1 || bias.shape[0] !== cout) {
+    fail(fn, 'bias', `bias must be 1-D with ${cout} elements (one per output channel), got bias ${formatShape(bias.shape)} (weight ${formatShape(weight.shape)})`);
+  }
+  return bias;
+}
+
+function shapeArg(fn: string, arg: string, x: Tensor | Shape): readonly number[] {
+  return isTensor(x) ? x.shape : checkShape(fn, arg, x);
+}
+
+function checkUpstream(fn: string, upstream: Tensor, p: Plan, inputShape: readonly number[], weightShape: readonly number[]): void {
+  const expected = outputShapeOf({ ...p.g }, p.batched);
+  if (upstream.ndim !== expected.length || upstream.shape.some((s, i) => s !== expected[i])) {
+    fail(
+      fn,
+      'upstream',
+      `upstream has shape ${formatShape(upstream.shape)} but conv2d of input ${formatShape(inputShape)} with weight ${formatShape(weightShape)} gives ${formatShape(expected)}`,
+    );
+  }
+}
+
+/**
+ * 2-D convolution (cross-correlation, as in every DL framework) of a batch of images with a bank
+ * of filters, plus an optional per-channel bias. With `groups = g`, input and output channels are
+ * split into `g` groups convolved separately (`groups = Cin` is a depthwise convolution).
+ *
+ * Kernels: `'direct'` (tap-by-tap loops over output rows, no scratch memory) and `'im2col'`
+ * (unfold + GEMM per image and group). `'auto'` (the default) picks the direct kernel when the
+ * problem is tiny (`N*Cout*Hout*Wout*Cin/groups*kh*kw < 8192`) or each group has at most 2 output
+ * channels, im2col + GEMM otherwise. The same rule picks the backward kernels.
+ *
+ * Shapes: input `[N, Cin, H, W]` (or unbatched `[Cin, H, W]`), weight `[Cout, Cin/groups, kh, kw]`,
+ * bias `[Cout]` or null -> `[N, Cout, Hout, Wout]` (or `[Cout, Hout, Wout]`), with
+ * `Hout = floor((H + padTop + padBottom - dilation*(kh-1) - 1)/stride) + 1` (see `conv2dOutputShape`).
+ *
+ * @see torch.nn.functional.conv2d
+ * @see torch.nn.Conv2d (for `paddingMode`)
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { conv2d } from '@torchlet/ops';
+ * const x = tensor([[[[0, 1, 2], [3, 4, 5], [6, 7, 8]]]]);
+ * const k = tensor([[[[0, 1], [2, 3]]]]);
+ * conv2d(x, k, null).toArray(); // -> [[[[19, 25], [37, 43]]]]
+ * conv2d(x, k, tensor([1]), { padding: 'same' }).shape; // -> [1, 1, 3, 3]
+ * ```
+ */
+export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
+  const fn = 'conv2d';
+  checkFloatTensor(fn, 'input', input);
+  checkFloatTensor(fn, 'weight', weight);
+  const b = checkBias(fn, bias, weight);
+  checkSameDType(fn, { input, weight, bias: b });
+  const p = planConv(fn, input.shape, weight.shape, options);
+  const out = allocStorage(input.dtype, p.g.batch * p.g.outChannels * p.g.outH * p.g.outW) as FloatStorage;
+  pickKernel(p.g, p.r.kernel).forward(p.g, planInput(p, input), denseData(weight), b === null ? null : denseData(b), out);
+  return new Tensor(out, outputShapeOf(p.g, p.batched));
+}
+
+/**
+ * The gradient of {@link conv2d} with respect to its input, given the gradient `upstream` of its
+ * output. Only the input's shape is used, so pass the input tensor or its shape. Handles every
+ * conv2d option, including non-zero padding modes (the padded border's gradient is folded back
+ * into the input by `padBackward`).
+ *
+ * Shapes: upstream `[N, Cout, Hout, Wout]`, input `[N, Cin, H, W]` (or both unbatched), weight
+ * `[Cout, Cin/groups, kh, kw]` -> `[N, Cin, H, W]`.
+ *
+ * @see torch.nn.grad.conv2d_input
+ * @example
+ * ```ts
+ * import { ones, tensor } from '@torchlet/tensor';
+ * import { conv2dBackwardInput } from '@torchlet/ops';
+ * const k = tensor([[[[1, 2]]]]);
+ * conv2dBackwardInput(ones([1, 1, 1, 2]), [1, 1, 1, 3], k).toArray(); // -> [[[[1, 3, 2]]]]
+ * ```
+ */
+export function conv2dBackwardInput(upstream: Tensor, input: Tensor | Shape, weight: Tensor, options: Conv2dOptions = {}): Tensor {
+  const fn = 'conv2dBackwardInput';
+  checkFloatTensor(fn, 'upstream', upstream);
+  checkFloatTensor(fn, 'weight', weight);
+  checkSameDType(fn, { upstream, weight });
+  const inputShape = shapeArg(fn, 'input', input);
+  const p = planConv(fn, inputShape, weight.shape, options);
+  checkUpstream(fn, upstream, p, inputShape, weight.shape);
+  const kernel = pickKernel(p.g, p.r.kernel);
+  const size = inputShape.reduce((a, s) => a * s, 1);
+  if (p.modePad === null) {
+    const dx = allocStorage(upstream.dtype, size) as FloatStorage;
+    kernel.backwardInput(p.g, denseData(upstream), denseData(weight), dx);
+    return new Tensor(dx, inputShape);
+  }
+  const { outShape, maps, inShape4 } = p.modePad;
+  const dxPadded = allocStorage(upstream.dtype, outShape.reduce((a, s) => a * s, 1)) as FloatStorage;
+  kernel.backwardInput(p.g, denseData(upstream), denseData(weight), dxPadded);
+  const dx = allocStorage(upstream.dtype, size) as FloatStorage;
+  padBackwardRaw(dxPadded, inShape4, outShape, maps, dx);
+  return new Tensor(dx, inputShape);
+}
+
+/**
+ * The gradient of {@link conv2d} with respect to its weight, given the gradient `upstream` of its
+ * output and the input. Only the weight's shape is used, so pass the weight tensor or its shape.
+ *
+ * Shapes: upstream `[N, Cout, Hout, Wout]`, input `[N, Cin, H, W]` (or both unbatched), weight
+ * `[Cout, Cin/groups, kh, kw]` -> `[Cout, Cin/groups, kh, kw]`.
+ *
+ * @see torch.nn.grad.conv2d_weight
+ * @example
+ * ```ts
+ * import { ones, tensor } from '@torchlet/tensor';
+ * import { conv2dBackwardWeight } from '@torchlet/ops';
+ * const x = tensor([[[[1, 2, 3]]]]);
+ * conv2dBackwardWeight(ones([1, 1, 1, 2]), x, [1, 1, 1, 2]).toArray(); // -> [[[[3, 5]]]]
+ * ```
+ */
+export function conv2dBackwardWeight(upstream: Tensor, input: Tensor, weight: Tensor | Shape, options: Conv2dOptions = {}): Tensor {
+  const fn = 'conv2dBackwardWeight';
+  checkFloatTensor(fn, 'upstream', upstream);
+  checkFloatTensor(fn, 'input', input);
+  checkSameDType(fn, { upstream, input });
+  if (isTensor(weight)) checkSameDType(fn, { upstream, weight });
+  const weightShape = shapeArg(fn, 'weight', weight);
+  const p = planConv(fn, input.shape, weightShape, options);
+  checkUpstream(fn, upstream, p, input.shape, weightShape);
+  const dw = allocStorage(upstream.dtype, weightShape.reduce((a, s) => a * s, 1)) as FloatStorage;
+  pickKernel(p.g, p.r.kernel).backwardWeight(p.g, denseData(upstream), planInput(p, input), dw);
+  return new Tensor(dw, weightShape);
+}
+
+/**
+ * The gradient of {@link conv2d} (and of `convTranspose2d`) with respect to its bias: the
+ * upstream gradient summed over everything but the channel dimension.
+ *
+ * Shapes: upstream `[N, C, H, W]` or `[C, H, W]` -> `[C]`.
+ *
+ * @see torch.nn.grad (bias gradient of conv2d: `grad_output.sum((0, 2, 3))`)
+ * @example
+ * ```ts
+ * import { ones } from '@torchlet/tensor';
+ * import { conv2dBackwardBias } from '@torchlet/ops';
+ * conv2dBackwardBias(ones([2, 3, 4, 5])).toArray(); // -> [40, 40, 40]
+ * ```
+ */
+export function conv2dBackwardBias(upstream: Tensor): Tensor {
+  return sumChannels('conv2dBackwardBias', upstream);
+}
+
+/** Sums a `[N, C, H, W]` or `[C, H, W]` gradient over everything but `C` (float64 accumulation). */
+export function sumChannels(fn: string, upstream: Tensor): Tensor {
+  checkFloatTensor(fn, 'upstream', upstream);
+  if (upstream.ndim !== 3 && upstream.ndim !== 4) {
+    fail(fn, 'upstream', `expected 3-D or 4-D upstream [N,C,H,W], got ${upstream.ndim}-D upstream ${formatShape(upstream.shape)}`);
+  }
+  const dy = denseData(upstream);
+  const batched = upstream.ndim === 4;
+  const n = batched ? upstream.shape[0] : 1;
+  const c = upstream.shape[batched ? 1 : 0];
+  const plane = upstream.shape[batched ? 2 : 1] * upstream.shape[batched ? 3 : 2];
+  const acc = new Float64Array(c);
+  for (let b = 0; b < n; b++) {
+    for (let ch = 0; ch < c; ch++) {
+      let s = 0;
+      const o = (b * c + ch) * plane;
+      for (let i = 0; i < plane; i++) s += dy[o + i];
+      acc[ch] += s;
+    }
+  }
+  const out = allocStorage(upstream.dtype, c);
+  out.set(acc as never);
+  return new Tensor(out, [c]);
+}

@@ -1,0 +1,160 @@
+import { type FloatArray, Tensor, allocStorage, fail } from '@torchlet/tensor';
+import type { IntPair } from '../params.js';
+import { poolStrides } from './max-pool2d.js';
+import { type Pool2dGeometry, checkPoolInput, checkPoolShape, checkUpstream, geometryOutputShape, resolvePool2d } from './params.js';
+
+/** Options of {@link avgPool2d} and {@link avgPool2dBackward}. */
+export interface AvgPool2dOptions {
+  /** Window step `[sh, sw]`. Default (or `null`): the kernel size, as PyTorch. */
+  readonly stride?: IntPair | null;
+  /** Implicit zero padding on both sides, at most half the kernel size. Default `0`. */
+  readonly padding?: IntPair;
+  /** Use ceil instead of floor for the output size. Default `false`. */
+  readonly ceilMode?: boolean;
+  /** Count padded zeros in the divisor. Default `true`, as PyTorch. */
+  readonly countIncludePad?: boolean;
+  /** Divide every window sum by this non-zero integer instead. Default: none. */
+  readonly divisorOverride?: number | null;
+}
+
+interface AvgResolved {
+  readonly g: Pool2dGeometry;
+  readonly countIncludePad: boolean;
+  readonly divisor: number; // 0 = no override
+}
+
+function resolveAvg(fn: string, inputShape: readonly number[], kernelSize: IntPair, options: AvgPool2dOptions): AvgResolved {
+  if ((options as { dilation?: unknown }).dilation !== undefined) {
+    fail(fn, 'dilation', 'average pooling has no dilation (PyTorch avg_pool2d takes none)');
+  }
+  const g = resolvePool2d(fn, inputShape, kernelSize, options, false);
+  const countIncludePad = options.countIncludePad ?? true;
+  if (typeof countIncludePad !== 'boolean') fail(fn, 'countIncludePad', `countIncludePad must be a boolean, got ${JSON.stringify(countIncludePad)}`);
+  const d = options.divisorOverride ?? 0;
+  if (options.divisorOverride !== undefined && options.divisorOverride !== null && (!Number.isInteger(d) || d === 0)) {
+    fail(fn, 'divisorOverride', `divisor must be a non-zero integer, got ${JSON.stringify(options.divisorOverride)}`);
+  }
+  return { g, countIncludePad, divisor: d };
+}
+
+/**
+ * Average pooling (forward, `grad === null`) or its gradient (`grad` = dense upstream, scattered
+ * into `out`), with PyTorch's CPU divisor rule: the window is first clipped to the padded input
+ * (`input + padding`, which matters with `ceilMode`) and that size is the divisor with
+ * `countIncludePad`; otherwise the divisor is the window clipped to the input itself.
+ */
+function avgPoolKernel(
+  x: FloatArray | null,
+  xOff: number,
+  xsN: number,
+  xsC: number,
+  xsH: number,
+  xsW: number,
+  r: AvgResolved,
+  out: FloatArray,
+  grad: FloatArray | null,
+  gradOff: number,
+): void {
+  const { n, c, h, w, kh, kw, sh, sw, ph, pw, ho, wo } = r.g;
+  const plane = h * w;
+  let o = 0;
+  for (let b = 0; b < n; b++) {
+    for (let ch = 0; ch < c; ch++) {
+      const base = xOff + b * xsN + ch * xsC;
+      const gBase = (b * c + ch) * plane;
+      for (let oh = 0; oh < ho; oh++) {
+        let ih0 = oh * sh - ph;
+        let ih1 = Math.min(ih0 + kh, h + ph);
+        const spanH = ih1 - ih0;
+        if (ih0 < 0) ih0 = 0;
+        if (ih1 > h) ih1 = h;
+        for (let ow = 0; ow < wo; ow++, o++) {
+          let iw0 = ow * sw - pw;
+          let iw1 = Math.min(iw0 + kw, w + pw);
+          const spanW = iw1 - iw0;
+          if (iw0 < 0) iw0 = 0;
+          if (iw1 > w) iw1 = w;
+          if (ih0 >= ih1 || iw0 >= iw1) {
+            if (grad === null) out[o] = 0;
+            continue;
+          }
+          const divisor = r.divisor !== 0 ? r.divisor : r.countIncludePad ? spanH * spanW : (ih1 - ih0) * (iw1 - iw0);
+          if (grad === null) {
+            let acc = 0;
+            for (let ih = ih0; ih < ih1; ih++) {
+              const row = base + ih * xsH;
+              for (let iw = iw0; iw < iw1; iw++) acc += (x as FloatArray)[row + iw * xsW];
+            }
+            out[o] = acc / divisor;
+          } else {
+            const share = grad[gradOff + o] / divisor;
+            for (let ih = ih0; ih < ih1; ih++) {
+              const row = gBase + ih * w;
+              for (let iw = iw0; iw < iw1; iw++) out[row + iw] += share;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * 2-D average pooling with PyTorch semantics, including its divisor rules: with
+ * `countIncludePad` (default) the divisor is the window size clipped to the padded input,
+ * otherwise the number of real input elements in the window; `divisorOverride` replaces both.
+ *
+ * Shapes: `[N,C,H,W]` or `[C,H,W]` -> `[N,C,Hout,Wout]` or `[C,Hout,Wout]`, see {@link pool2dOutputShape}.
+ *
+ * @see torch.nn.functional.avg_pool2d
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { avgPool2d } from '@torchlet/ops';
+ * const X = tensor([[[1, 2], [3, 4]]]); // [1, 2, 2]
+ * avgPool2d(X, 2).toArray(); // -> [[[2.5]]]
+ * avgPool2d(X, 2, { stride: 1, padding: 1 }).toArray(); // -> [[[0.25, 0.75, 0.5], [1, 2.5, 1.5], [0.75, 1.75, 1]]]
+ * ```
+ */
+export function avgPool2d(input: Tensor, kernelSize: IntPair, options: AvgPool2dOptions = {}): Tensor {
+  const fn = 'avgPool2d';
+  const x = checkPoolInput(fn, input);
+  const r = resolveAvg(fn, x.shape, kernelSize, options);
+  const shape = geometryOutputShape(r.g);
+  const out = allocStorage(x.dtype, r.g.n * r.g.c * r.g.ho * r.g.wo) as FloatArray;
+  const [sN, sC, sH, sW] = poolStrides(x);
+  avgPoolKernel(x.data as FloatArray, x.offset, sN, sC, sH, sW, r, out, null, 0);
+  return new Tensor(out, shape);
+}
+
+/**
+ * Gradient of {@link avgPool2d} with respect to its input: each upstream value divided by its
+ * window's divisor and spread over the window's input elements. Takes the forward's kernel size
+ * and options.
+ *
+ * Shapes: `upstream [N,C,Hout,Wout]` (or `[C,Hout,Wout]`), `inputShape [N,C,H,W]` (or `[C,H,W]`) -> `inputShape`.
+ *
+ * @see torch.ops.aten.avg_pool2d_backward
+ * @example
+ * ```ts
+ * import { ones } from '@torchlet/tensor';
+ * import { avgPool2dBackward } from '@torchlet/ops';
+ * avgPool2dBackward(ones([1, 1, 1]), [1, 2, 2], 2).toArray(); // -> [[[0.25, 0.25], [0.25, 0.25]]]
+ * ```
+ */
+export function avgPool2dBackward(upstream: Tensor, inputShape: readonly number[], kernelSize: IntPair, options: AvgPool2dOptions = {}): Tensor {
+  const fn = 'avgPool2dBackward';
+  checkPoolShape(fn, 'inputShape', inputShape);
+  const r = resolveAvg(fn, inputShape, kernelSize, options);
+  const g = checkUpstream(fn, upstream, geometryOutputShape(r.g), inputShape);
+  const up = (g.isContiguous() ? g.data : g.toTypedArray()) as FloatArray;
+  const upOff = g.isContiguous() ? g.offset : 0;
+  const out = allocStorage(g.dtype, r.g.n * r.g.c * r.g.h * r.g.w) as FloatArray;
+  avgPoolKernel(null, 0, 0, 0, 0, 0, r, out, up, upOff);
+  return new Tensor(out, inputShape);
+}
+
+/** Book-style average pooling of one plane with stride 1 and no padding (used by `pool2d`). */
+export function avgPoolPlaneInto(x: FloatArray, xOff: number, xsH: number, xsW: number, g: Pool2dGeometry, out: FloatArray): void {
+  avgPoolKernel(x, xOff, 0, 0, xsH, xsW, { g, countIncludePad: true, divisor: 0 }, out, null, 0);
+}

@@ -1,0 +1,165 @@
+import { type FloatArray, Tensor, allocStorage, fail, formatShape, isTensor } from '@torchlet/tensor';
+import type { IntPair } from '../params.js';
+import { type Pool2dGeometry, type Pool2dOptions, checkPoolInput, checkPoolShape, checkUpstream, geometryOutputShape, resolvePool2d } from './params.js';
+
+/** Options of {@link maxPool2d}. */
+export interface MaxPool2dOptions extends Pool2dOptions {
+  /** Also return the argmax of each window (flat `h*W + w` within its plane). Default `false`. */
+  readonly returnIndices?: boolean;
+}
+
+/** What {@link maxPool2d} returns with `returnIndices: true`. */
+export interface MaxPool2dResult {
+  /** The pooled maxima. */
+  readonly values: Tensor;
+  /** int32 flat index `h*W + w` of each maximum within its `H x W` input plane, as PyTorch. */
+  readonly indices: Tensor;
+}
+
+/**
+ * Max pooling over every `[H, W]` plane of `x` (strided storage), written densely into `out`
+ * and, when given, the argmax positions into `idx`. Mirrors PyTorch's CPU kernel: windows are
+ * clipped to the input (padding acts as -inf), ties keep the first maximum, and a NaN wins and
+ * is kept by any later NaN, so NaN propagates.
+ */
+export function maxPoolInto(
+  x: FloatArray,
+  xOff: number,
+  xsN: number,
+  xsC: number,
+  xsH: number,
+  xsW: number,
+  g: Pool2dGeometry,
+  out: FloatArray,
+  idx: Int32Array | null,
+): void {
+  const { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo } = g;
+  let o = 0;
+  for (let b = 0; b < n; b++) {
+    for (let ch = 0; ch < c; ch++) {
+      const base = xOff + b * xsN + ch * xsC;
+      for (let oh = 0; oh < ho; oh++) {
+        let ih0 = oh * sh - ph;
+        const ih1 = Math.min(ih0 + (kh - 1) * dh + 1, h);
+        while (ih0 < 0) ih0 += dh;
+        for (let ow = 0; ow < wo; ow++) {
+          let iw0 = ow * sw - pw;
+          const iw1 = Math.min(iw0 + (kw - 1) * dw + 1, w);
+          while (iw0 < 0) iw0 += dw;
+          let best = Number.NEGATIVE_INFINITY;
+          let bestIdx = ih0 * w + iw0;
+          for (let ih = ih0; ih < ih1; ih += dh) {
+            const row = base + ih * xsH;
+            for (let iw = iw0; iw < iw1; iw += dw) {
+              const v = x[row + iw * xsW];
+              // biome-ignore lint/suspicious/noSelfCompare: v !== v is the NaN test in the hot loop
+              if (v > best || v !== v) {
+                best = v;
+                bestIdx = ih * w + iw;
+              }
+            }
+          }
+          out[o] = best;
+          if (idx !== null) idx[o] = bestIdx;
+          o++;
+        }
+      }
+    }
+  }
+}
+
+/** Strides of a rank-3 or rank-4 pooling input as `[sN, sC, sH, sW]` (`sN = 0` when unbatched). */
+export function poolStrides(t: Tensor): [number, number, number, number] {
+  const s = t.strides;
+  return t.ndim === 4 ? [s[0], s[1], s[2], s[3]] : [0, s[0], s[1], s[2]];
+}
+
+/**
+ * 2-D max pooling with PyTorch semantics: the maximum over each (optionally dilated) window;
+ * implicit padding never wins (it acts as -inf); NaN propagates; with `returnIndices` also the
+ * int32 argmax of each window as a flat `h*W + w` index within its input plane (first maximum
+ * on ties), which is what {@link maxPool2dBackward} needs.
+ *
+ * Shapes: `[N,C,H,W]` or `[C,H,W]` -> `[N,C,Hout,Wout]` or `[C,Hout,Wout]`, see {@link pool2dOutputShape}.
+ *
+ * @see torch.nn.functional.max_pool2d
+ * @example
+ * ```ts
+ * import { arange } from '@torchlet/tensor';
+ * import { maxPool2d } from '@torchlet/ops';
+ * const X = arange(16).reshape([1, 1, 4, 4]);
+ * maxPool2d(X, 3, { padding: 1, stride: 2 }).toArray(); // -> [[[[5, 7], [13, 15]]]]
+ * maxPool2d(X, 2, { returnIndices: true }).indices.toArray(); // -> [[[[5, 7], [13, 15]]]]
+ * ```
+ */
+export function maxPool2d(input: Tensor, kernelSize: IntPair, options: MaxPool2dOptions & { readonly returnIndices: true }): MaxPool2dResult;
+export function maxPool2d(input: Tensor, kernelSize: IntPair, options?: MaxPool2dOptions & { readonly returnIndices?: false }): Tensor;
+export function maxPool2d(input: Tensor, kernelSize: IntPair, options?: MaxPool2dOptions): Tensor | MaxPool2dResult;
+export function maxPool2d(input: Tensor, kernelSize: IntPair, options: MaxPool2dOptions = {}): Tensor | MaxPool2dResult {
+  const fn = 'maxPool2d';
+  const x = checkPoolInput(fn, input);
+  const g = resolvePool2d(fn, x.shape, kernelSize, options);
+  const shape = geometryOutputShape(g);
+  const size = g.n * g.c * g.ho * g.wo;
+  const out = allocStorage(x.dtype, size) as FloatArray;
+  const idx = options.returnIndices ? new Int32Array(size) : null;
+  const [sN, sC, sH, sW] = poolStrides(x);
+  maxPoolInto(x.data as FloatArray, x.offset, sN, sC, sH, sW, g, out, idx);
+  const values = new Tensor(out, shape);
+  return idx === null ? values : { values, indices: new Tensor(idx, shape) };
+}
+
+/**
+ * Gradient of {@link maxPool2d} with respect to its input: each upstream value is added to the
+ * input position its window's maximum came from (`indices`, from `returnIndices: true`);
+ * overlapping windows that share a maximum accumulate.
+ *
+ * Shapes: `upstream` and `indices` `[N,C,Hout,Wout]` (or `[C,Hout,Wout]`), `inputShape`
+ * `[N,C,H,W]` (or `[C,H,W]`) -> `inputShape`.
+ *
+ * @see torch.ops.aten.max_pool2d_with_indices_backward
+ * @example
+ * ```ts
+ * import { onesLike, tensor } from '@torchlet/tensor';
+ * import { maxPool2d, maxPool2dBackward } from '@torchlet/ops';
+ * const X = tensor([[[1, 3, 2], [0, 1, 0]]]); // [1, 2, 3]
+ * const { values, indices } = maxPool2d(X, 2, { stride: 1, returnIndices: true });
+ * maxPool2dBackward(onesLike(values), indices, [1, 2, 3]).toArray(); // -> [[[0, 2, 0], [0, 0, 0]]]
+ * ```
+ */
+export function maxPool2dBackward(upstream: Tensor, indices: Tensor, inputShape: readonly number[]): Tensor {
+  const fn = 'maxPool2dBackward';
+  if (!isTensor(indices) || indices.dtype !== 'int32') {
+    fail(fn, 'indices', `expected an int32 indices tensor from maxPool2d(..., { returnIndices: true }), got ${isTensor(indices) ? `${indices.dtype} indices ${formatShape(indices.shape)}` : typeof indices}`);
+  }
+  checkPoolShape(fn, 'inputShape', inputShape);
+  const rank = inputShape.length;
+  const expected = [...inputShape.slice(0, rank - 2), ...indices.shape.slice(rank - 2)];
+  if (indices.ndim !== rank || indices.shape.slice(0, rank - 2).some((s, i) => s !== inputShape[i])) {
+    fail(fn, 'indices', `indices ${formatShape(indices.shape)} do not match inputShape ${formatShape(inputShape)} in rank and leading dimensions`);
+  }
+  const g = checkUpstream(fn, upstream, expected, inputShape);
+  const h = inputShape[rank - 2];
+  const w = inputShape[rank - 1];
+  const plane = h * w;
+  const per = indices.shape[rank - 2] * indices.shape[rank - 1];
+  const planes = per === 0 ? 0 : indices.numel / per;
+  const up = (g.isContiguous() ? g.data : g.toTypedArray()) as FloatArray;
+  const upOff = g.isContiguous() ? g.offset : 0;
+  const id = (indices.isContiguous() ? indices.data : indices.toTypedArray()) as Int32Array;
+  const idOff = indices.isContiguous() ? indices.offset : 0;
+  let total = 1;
+  for (const s of inputShape) total *= s;
+  const out = allocStorage(g.dtype, total) as FloatArray;
+  for (let p = 0; p < planes; p++) {
+    const base = p * plane;
+    for (let q = p * per, end = q + per; q < end; q++) {
+      const i = id[idOff + q];
+      if (i < 0 || i >= plane) {
+        fail(fn, 'indices', `index ${i} is out of range for an input plane of ${h}x${w} (indices ${formatShape(indices.shape)}, inputShape ${formatShape(inputShape)})`);
+      }
+      out[base + i] += up[upOff + q];
+    }
+  }
+  return new Tensor(out, inputShape);
+}

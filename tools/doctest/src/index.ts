@@ -1,0 +1,12 @@
+/**
+ * `@torchlet/doctest`: finds the TSDoc `@example` blocks and runnable guide blocks of the
+ * repository, type-checks them and runs them, comparing `// -> value` result comments.
+ *
+ * @packageDocumentation
+ */
+export { type Example, extractMarkdownExamples, extractTsExamples, isRunnableFence, listFiles } from './extract.js';
+export { type ResultCheck, type Transformed, RUNTIME_GLOBAL, transformSnippet } from './transform.js';
+export { type CheckReport, deepEqual, installRecorder, show, uninstallRecorder } from './runtime.js';
+export { DOCTEST_DIR, DoctestSession, type ExampleResult, REPO_ROOT } from './session.js';
+export { collectRepoExamples, markdownFiles, packageDirs, sourceFiles } from './collect.js';
+export { type UndocumentedExport, findUndocumentedExports, loadCompilerOptions } from './exports.js';
