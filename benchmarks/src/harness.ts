@@ -27,7 +27,7 @@ export interface Prepared {
 export interface Contender {
   readonly name: ContenderName;
   readonly prepare: () => Prepared | Promise<Prepared>;
-  /** Set when one call is known to take minutes: `--quick` skips this contender. */
+  /** Set when one call is known to take minutes: `--quick` and `--skip-slow` skip this contender. */
   readonly slow?: boolean;
 }
 
@@ -55,7 +55,7 @@ export interface HarnessOptions {
   readonly slowCallMs: number;
   /** Upper bound on one contender's measuring time; very slow contenders get fewer runs (at least 1). */
   readonly budgetMs: number;
-  /** Skip contenders marked `slow` (for `--quick`). */
+  /** Skip contenders marked `slow` (`--quick`, `--skip-slow`). */
   readonly skipSlow?: boolean;
   readonly now?: () => number;
   readonly rss?: () => number;
@@ -241,7 +241,7 @@ export async function runWorkload(w: Workload, opts: HarnessOptions): Promise<Wo
     states.push(s);
     if (c.slow && opts.skipSlow) {
       s.status = 'skipped';
-      s.note = 'one call takes minutes; skipped by --quick';
+      s.note = 'one call takes minutes; skipped (--quick or --skip-slow)';
       continue;
     }
     opts.gc?.();

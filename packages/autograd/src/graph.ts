@@ -82,7 +82,7 @@ export class Node implements GradFn {
   /** Throws when a value this node saved has since been modified in place (PyTorch's version check). */
   checkSaved(): void {
     for (const s of this.saved) checkVersion(this.name, s.variable, s.version);
-    if (this.output !== null) checkVersion(this.name, this.output, this.outputVersion);
+    if (this.output !== null && this.outputVersion >= 0) checkVersion(this.name, this.output, this.outputVersion);
   }
 }
 

@@ -3,6 +3,16 @@
  *
  * @packageDocumentation
  */
+
+export {
+  type ConvTranspose2dOptions,
+  convTranspose2d,
+  convTranspose2dBackwardBias,
+  convTranspose2dBackwardInput,
+  convTranspose2dBackwardWeight,
+  convTranspose2dOutputShape,
+} from './conv-transpose/conv-transpose2d.js';
+export { conv2d, conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardWeight } from './conv2d/conv2d.js';
 export {
   type Conv2dKernelName,
   type Conv2dOptions,
@@ -12,14 +22,19 @@ export {
   conv2dOutputShape,
   convOutputSize,
 } from './conv2d/params.js';
-export { conv2d, conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardWeight } from './conv2d/conv2d.js';
-export { type Im2colOptions, col2im, im2col } from './im2col/im2col.js';
+export { col2im, type Im2colOptions, im2col } from './im2col/im2col.js';
 export { type PadBackwardOptions, type PadMode, type PadOptions, pad, padBackward } from './pad/pad.js';
 export {
-  type ConvTranspose2dOptions,
-  convTranspose2d,
-  convTranspose2dBackwardBias,
-  convTranspose2dBackwardInput,
-  convTranspose2dBackwardWeight,
-  convTranspose2dOutputShape,
-} from './conv-transpose/conv-transpose2d.js';
+  corr2d,
+  corr2dMatmul,
+  corr2dMultiIn,
+  corr2dMultiInOut,
+  corr2dMultiInOut1x1,
+  kernelToMatrix,
+} from './corr2d/corr2d.js';
+export { corr2dBackwardInput, corr2dBackwardKernel } from './corr2d/backward.js';
+export { type MaxPool2dOptions, type MaxPool2dResult, maxPool2d, maxPool2dBackward } from './pool/max-pool2d.js';
+export { type AvgPool2dOptions, avgPool2d, avgPool2dBackward } from './pool/avg-pool2d.js';
+export { type AdaptiveSize, adaptiveAvgPool2d, adaptiveAvgPool2dBackward } from './pool/adaptive-avg-pool2d.js';
+export { type Pool2dOptions, pool2dOutputShape } from './pool/params.js';
+export { pool2d } from './pool/pool2d.js';

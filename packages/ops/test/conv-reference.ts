@@ -12,7 +12,10 @@ export interface Arr {
 }
 
 export const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
-export const arr = (shape: number[], data?: ArrayLike<number>): Arr => ({ shape, data: data ? Float64Array.from(data) : new Float64Array(size(shape)) });
+export const arr = (shape: number[], data?: ArrayLike<number>): Arr => ({
+  shape,
+  data: data ? Float64Array.from(data) : new Float64Array(size(shape)),
+});
 
 export interface RefConvOptions {
   readonly stride: [number, number];
@@ -51,7 +54,11 @@ export function convTerms(xShape: number[], wShape: number[], opt: RefConvOption
                 const iw = ow * sw - pl + kj * dw;
                 if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
                 const ci = g * Cg + c;
-                visit(((n * O + o) * HO + oh) * WO + ow, ((n * C + ci) * H + ih) * W + iw, ((o * Cg + c) * KH + ki) * KW + kj);
+                visit(
+                  ((n * O + o) * HO + oh) * WO + ow,
+                  ((n * C + ci) * H + ih) * W + iw,
+                  ((o * Cg + c) * KH + ki) * KW + kj,
+                );
               }
     }
   return [N, O, HO, WO];
@@ -61,7 +68,13 @@ export function convTerms(xShape: number[], wShape: number[], opt: RefConvOption
 export function convTransposeTerms(
   xShape: number[],
   wShape: number[],
-  opt: { stride: [number, number]; padding: [number, number]; outputPadding: [number, number]; dilation: [number, number]; groups: number },
+  opt: {
+    stride: [number, number];
+    padding: [number, number];
+    outputPadding: [number, number];
+    dilation: [number, number];
+    groups: number;
+  },
   visit: Term3,
 ): number[] {
   const [N, C, H, W] = xShape;
@@ -82,7 +95,11 @@ export function convTransposeTerms(
                 const ow = iw * opt.stride[1] - opt.padding[1] + kj * opt.dilation[1];
                 if (oh < 0 || oh >= HO || ow < 0 || ow >= WO) continue;
                 const o = g * Og + oc;
-                visit(((n * O + o) * HO + oh) * WO + ow, ((n * C + c) * H + ih) * W + iw, ((c * Og + oc) * KH + ki) * KW + kj);
+                visit(
+                  ((n * O + o) * HO + oh) * WO + ow,
+                  ((n * C + c) * H + ih) * W + iw,
+                  ((c * Og + oc) * KH + ki) * KW + kj,
+                );
               }
     }
   return [N, O, HO, WO];
@@ -114,7 +131,8 @@ export function bilinear(
 export function addBias(out: Arr, bias: Arr | null): Arr {
   if (!bias) return out;
   const [N, C, H, W] = out.shape;
-  for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) for (let i = 0; i < H * W; i++) out.data[(n * C + c) * H * W + i] += bias.data[c];
+  for (let n = 0; n < N; n++)
+    for (let c = 0; c < C; c++) for (let i = 0; i < H * W; i++) out.data[(n * C + c) * H * W + i] += bias.data[c];
   return out;
 }
 
@@ -122,12 +140,18 @@ export function addBias(out: Arr, bias: Arr | null): Arr {
 export function channelSums(a: Arr): Arr {
   const [N, C, H, W] = a.shape;
   const out = arr([C]);
-  for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) for (let i = 0; i < H * W; i++) out.data[c] += a.data[(n * C + c) * H * W + i];
+  for (let n = 0; n < N; n++)
+    for (let c = 0; c < C; c++) for (let i = 0; i < H * W; i++) out.data[c] += a.data[(n * C + c) * H * W + i];
   return out;
 }
 
 /** Source index along one dimension of size `n` for padded position `p` (padding `before`), or -1. */
-export function refPadIndex(p: number, before: number, n: number, mode: 'constant' | 'reflect' | 'replicate' | 'circular'): number {
+export function refPadIndex(
+  p: number,
+  before: number,
+  n: number,
+  mode: 'constant' | 'reflect' | 'replicate' | 'circular',
+): number {
   let s = p - before;
   if (s >= 0 && s < n) return s;
   if (mode === 'constant') return -1;
@@ -192,7 +216,12 @@ export function unfoldTerms(
 }
 
 /** Forward (with fill `value`) and input gradient of a copy op given by its terms. */
-export function gather(terms: (visit: (o: number, i: number) => void) => number[], x: Arr, value = 0, upstream?: Arr): { out: Arr; gradX: Arr } {
+export function gather(
+  terms: (visit: (o: number, i: number) => void) => number[],
+  x: Arr,
+  value = 0,
+  upstream?: Arr,
+): { out: Arr; gradX: Arr } {
   const out = arr(terms(() => {}));
   const gradX = arr(x.shape);
   terms((o, i) => {
@@ -292,4 +321,29 @@ export function closeness(actual: Tensor, expected: Arr, atol: number, rtol: num
     }
   }
   return null;
+}
+
+/**
+ * Central finite differences of `L(x) = sum(f(x) * upstream)` with respect to every element of
+ * `x` (float64): the gradient a backward kernel must return. `f` receives a fresh tensor each call.
+ */
+export function finiteDifferenceGrad(f: (x: Tensor) => Tensor, x: Arr, upstream: Float64Array, eps = 1e-6): Arr {
+  const grad = arr(x.shape);
+  const data = Float64Array.from(x.data);
+  const loss = (): number => {
+    const out = f(new TensorClass(Float64Array.from(data), x.shape)).toTypedArray();
+    let s = 0;
+    for (let i = 0; i < out.length; i++) s += out[i] * upstream[i];
+    return s;
+  };
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    data[i] = v + eps;
+    const plus = loss();
+    data[i] = v - eps;
+    const minus = loss();
+    data[i] = v;
+    grad.data[i] = (plus - minus) / (2 * eps);
+  }
+  return grad;
 }

@@ -1,7 +1,7 @@
-import { type DType, type Storage, allocStorage, isFloatingDType, promoteTypes } from './dtype.js';
+import { allocStorage, type DType, isFloatingDType, promoteTypes, type Storage } from './dtype.js';
 import { fail, formatShape } from './errors.js';
-import { type Shape, broadcastShapes, contiguousStrides, shapeSize, shapesEqual } from './shape.js';
-import { Tensor, type TensorLike, isTensor } from './tensor.js';
+import { broadcastShapes, contiguousStrides, type Shape, shapeSize, shapesEqual } from './shape.js';
+import { isTensor, Tensor, type TensorLike } from './tensor.js';
 import { clone, to } from './views.js';
 
 // How the kernels work
@@ -204,7 +204,7 @@ const GE = 5;
 /** C's `pow` (which PyTorch uses) where it differs from JS: `1 ** NaN` and `(-1) ** +-Infinity` are 1. */
 function powC(a: number, b: number): number {
   const r = a ** b;
-  if (r !== r && (a === 1 || (a === -1 && (b === Infinity || b === -Infinity)))) return 1;
+  if (Number.isNaN(r) && (a === 1 || (a === -1 && (b === Infinity || b === -Infinity)))) return 1;
   return r;
 }
 
@@ -467,7 +467,11 @@ function binary(spec: BinarySpec, x: TensorLike, y: TensorLike): Tensor {
   let dtype = resultType(x, y);
   if (spec.result === 'float' && !isFloatingDType(dtype)) dtype = 'float32';
   if (spec === POW_SPEC && dtype === 'int32' && !isTensor(y) && (y as number) < 0) {
-    fail(fn, 'exponent', `integers to negative integer powers are not allowed (input ${describe(x)}, exponent ${String(y)})`);
+    fail(
+      fn,
+      'exponent',
+      `integers to negative integer powers are not allowed (input ${describe(x)}, exponent ${String(y)})`,
+    );
   }
   const op = spec.result === 'bool' ? (spec.float as number) : opCode(spec, dtype, 'input', x, y);
   const a = operand(x, dtype);
@@ -478,7 +482,21 @@ function binary(spec: BinarySpec, x: TensorLike, y: TensorLike): Tensor {
   if (out.length > 0) {
     const c = coalesce(shape, [contiguousStrides(shape), broadcastStrides(a, shape), broadcastStrides(b, shape)]);
     const row = spec.result === 'bool' ? (rowCompare as BinaryRow) : pickRow(out, a.data, b.data);
-    runBinary(row, op, 1, c.shape, out, 0, c.strides[0], a.data, a.offset, c.strides[1], b.data, b.offset, c.strides[2]);
+    runBinary(
+      row,
+      op,
+      1,
+      c.shape,
+      out,
+      0,
+      c.strides[0],
+      a.data,
+      a.offset,
+      c.strides[1],
+      b.data,
+      b.offset,
+      c.strides[2],
+    );
   }
   return new Tensor(out, shape, undefined, 0, outDtype);
 }
@@ -740,10 +758,30 @@ const SIGMOID = 6;
 const RELU = 7;
 const CLAMP = 8;
 
-type UnaryRow = (op: number, n: number, out: Storage, o: number, a: Storage, ia: number, sa: number, lo: number, hi: number) => void;
+type UnaryRow = (
+  op: number,
+  n: number,
+  out: Storage,
+  o: number,
+  a: Storage,
+  ia: number,
+  sa: number,
+  lo: number,
+  hi: number,
+) => void;
 
 // The float32 copy of `unaryAny` (see the top note).
-function unaryF32(op: number, n: number, out: Float32Array, o: number, a: Float32Array, ia: number, sa: number, lo: number, hi: number): void {
+function unaryF32(
+  op: number,
+  n: number,
+  out: Float32Array,
+  o: number,
+  a: Float32Array,
+  ia: number,
+  sa: number,
+  lo: number,
+  hi: number,
+): void {
   const end = o + n;
   switch (op) {
     case NEG:
@@ -768,8 +806,8 @@ function unaryF32(op: number, n: number, out: Float32Array, o: number, a: Float3
       for (; o < end; o++, ia += sa) out[o] = 1 / (1 + Math.exp(-a[ia]));
       return;
     case RELU:
-      // `<= 0` rather than `> 0` keeps NaN, as PyTorch's relu does
-      for (; o < end; o++, ia += sa) out[o] = a[ia] <= 0 ? 0 : a[ia];
+      // Math.max keeps NaN, as PyTorch's relu does
+      for (; o < end; o++, ia += sa) out[o] = Math.max(a[ia], 0);
       return;
     case CLAMP:
       for (; o < end; o++, ia += sa) out[o] = Math.min(Math.max(a[ia], lo), hi);
@@ -779,7 +817,17 @@ function unaryF32(op: number, n: number, out: Float32Array, o: number, a: Float3
   }
 }
 
-function unaryAny(op: number, n: number, out: Storage, o: number, a: Storage, ia: number, sa: number, lo: number, hi: number): void {
+function unaryAny(
+  op: number,
+  n: number,
+  out: Storage,
+  o: number,
+  a: Storage,
+  ia: number,
+  sa: number,
+  lo: number,
+  hi: number,
+): void {
   const end = o + n;
   switch (op) {
     case NEG:
@@ -804,7 +852,7 @@ function unaryAny(op: number, n: number, out: Storage, o: number, a: Storage, ia
       for (; o < end; o++, ia += sa) out[o] = 1 / (1 + Math.exp(-a[ia]));
       return;
     case RELU:
-      for (; o < end; o++, ia += sa) out[o] = a[ia] <= 0 ? 0 : a[ia];
+      for (; o < end; o++, ia += sa) out[o] = Math.max(a[ia], 0);
       return;
     case CLAMP:
       for (; o < end; o++, ia += sa) out[o] = Math.min(Math.max(a[ia], lo), hi);
@@ -867,7 +915,12 @@ function floatUnary(fn: string, op: number, x: Tensor): Tensor {
  * ```
  */
 export function neg(input: Tensor): Tensor {
-  return sameTypeUnary('neg', NEG, input, 'negation is not supported on a bool tensor; use eq(x, false) to invert a mask');
+  return sameTypeUnary(
+    'neg',
+    NEG,
+    input,
+    'negation is not supported on a bool tensor; use eq(x, false) to invert a mask',
+  );
 }
 
 /**
@@ -1140,7 +1193,21 @@ function writeInPlace(t: Tensor, op: number, alpha: number, source: Operand): vo
       [order.map((d) => t.strides[d]), order.map((d) => bStrides[d])],
     );
     const row = pickRow(t.data, t.data, b.data);
-    runBinary(row, op, alpha, c.shape, t.data, t.offset, c.strides[0], t.data, t.offset, c.strides[0], b.data, b.offset, c.strides[1]);
+    runBinary(
+      row,
+      op,
+      alpha,
+      c.shape,
+      t.data,
+      t.offset,
+      c.strides[0],
+      t.data,
+      t.offset,
+      c.strides[0],
+      b.data,
+      b.offset,
+      c.strides[1],
+    );
   }
   t.bumpVersion();
 }
@@ -1184,7 +1251,11 @@ export function addInPlace(t: Tensor, other: TensorLike, alpha = 1): void {
   const dtype = inPlaceDType('addInPlace', t, other, false);
   if (typeof alpha !== 'number') fail('addInPlace', 'alpha', `expected a number, got ${typeof alpha}`);
   if (!isFloatingDType(dtype) && !Number.isInteger(alpha)) {
-    fail('addInPlace', 'alpha', `for integral input tensors, argument alpha must not be a floating point number (got ${alpha})`);
+    fail(
+      'addInPlace',
+      'alpha',
+      `for integral input tensors, argument alpha must not be a floating point number (got ${alpha})`,
+    );
   }
   let op: number;
   if (isFloatingDType(dtype)) op = alpha === 1 ? ADD : ADD_ALPHA;

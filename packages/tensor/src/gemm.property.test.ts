@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type FloatArray, type GemmKernel, gemm, gemmLoops, gemmPacked, getGemmKernel, jsGemm, setGemmKernel } from './gemm.js';
+import {
+  type FloatArray,
+  type GemmKernel,
+  gemm,
+  gemmLoops,
+  gemmPacked,
+  getGemmKernel,
+  jsGemm,
+  setGemmKernel,
+} from './gemm.js';
 
 /** Deterministic uniform values in [-1, 1) from a seed (mulberry32), so cases stay small to shrink. */
 function randomArray(ctor: Float32ArrayConstructor | Float64ArrayConstructor, n: number, seed: number): FloatArray {
@@ -155,11 +164,17 @@ describe('gemm dispatch', () => {
     expect(() => gemm(false, false, 2, 2, 3, 1, a, 0, 2, b, 0, 2, 0, c, 0, 2)).toThrowError(
       'gemm: lda must be an integer >= 3, got 2',
     );
-    expect(() => gemm(false, false, -1, 2, 3, 1, a, 0, 3, b, 0, 2, 0, c, 0, 2)).toThrowError(/gemm: m must be an integer >= 0/);
+    expect(() => gemm(false, false, -1, 2, 3, 1, a, 0, 3, b, 0, 2, 0, c, 0, 2)).toThrowError(
+      /gemm: m must be an integer >= 0/,
+    );
     expect(() => gemm(false, false, 2, 2, 3, 1, a, 1, 3, b, 0, 2, 0, c, 0, 2)).toThrowError(
       'gemm: a needs 7 elements for a 2x3 matrix at offset 1 with leading dimension 3, but has 6',
     );
-    expect(() => gemm(false, true, 2, 2, 3, 1, a, 0, 3, b, 0, 2, 0, c, 0, 2)).toThrowError(/gemm: ldb must be an integer >= 3/);
-    expect(() => gemm(false, false, 2, 3, 3, 1, a, 0, 3, new Float32Array(9), 0, 3, 0, c, 0, 3)).toThrowError(/gemm: c needs 6 elements/);
+    expect(() => gemm(false, true, 2, 2, 3, 1, a, 0, 3, b, 0, 2, 0, c, 0, 2)).toThrowError(
+      /gemm: ldb must be an integer >= 3/,
+    );
+    expect(() => gemm(false, false, 2, 3, 3, 1, a, 0, 3, new Float32Array(9), 0, 3, 0, c, 0, 3)).toThrowError(
+      /gemm: c needs 6 elements/,
+    );
   });
 });

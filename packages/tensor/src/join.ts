@@ -1,17 +1,17 @@
-import { type DType, type Storage, allocStorage, promoteTypes } from './dtype.js';
+import { allocStorage, type DType, promoteTypes, type Storage } from './dtype.js';
 import { fail, formatShape } from './errors.js';
 import { broadcastShapes, normalizeDim, shapeSize, shapesEqual } from './shape.js';
 import { copyStridedInto } from './strided.js';
-import { Tensor } from './tensor.js';
+import { isTensor, Tensor } from './tensor.js';
 
 function checkTensor(fn: string, arg: string, t: unknown): asserts t is Tensor {
-  if (!(t instanceof Tensor)) fail(fn, arg, `expected a Tensor, got ${t === null ? 'null' : typeof t}`);
+  if (!isTensor(t)) fail(fn, arg, `expected a Tensor, got ${t === null ? 'null' : typeof t}`);
 }
 
 function checkList(fn: string, tensors: readonly Tensor[]): void {
   if (!Array.isArray(tensors)) fail(fn, 'tensors', `expected an array of tensors, got ${typeof tensors}`);
   if (tensors.length === 0) fail(fn, 'tensors', 'expected a non-empty list of tensors');
-  tensors.forEach((t, i) => checkTensor(fn, `tensors[${i}]`, t));
+  for (let i = 0; i < tensors.length; i++) checkTensor(fn, `tensors[${i}]`, tensors[i]);
 }
 
 function listShapes(tensors: readonly Tensor[]): string {
@@ -30,7 +30,14 @@ function contiguousData(t: Tensor, dtype: DType): { data: Storage; offset: numbe
  * Concatenates row-major blocks: each part is `(outer, sizes[i], inner)` and lands at
  * `(outer, start_i .. start_i + sizes[i], inner)` of the result. One `set` (a memcpy) per block.
  */
-function concatBlocks(parts: readonly Tensor[], sizes: readonly number[], outer: number, inner: number, outShape: number[], dtype: DType): Tensor {
+function concatBlocks(
+  parts: readonly Tensor[],
+  sizes: readonly number[],
+  outer: number,
+  inner: number,
+  outShape: number[],
+  dtype: DType,
+): Tensor {
   const total = sizes.reduce((x, y) => x + y, 0);
   const out = allocStorage(dtype, shapeSize(outShape));
   const rowOut = total * inner;
@@ -82,7 +89,14 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   const outShape = [...shape.slice(0, d), tensors.length, ...shape.slice(d)];
   const outer = shapeSize(shape.slice(0, d));
   const inner = shapeSize(shape.slice(d));
-  return concatBlocks(tensors, tensors.map(() => 1), outer, inner, outShape, dtype);
+  return concatBlocks(
+    tensors,
+    tensors.map(() => 1),
+    outer,
+    inner,
+    outShape,
+    dtype,
+  );
 }
 
 /**
@@ -168,7 +182,11 @@ export function split(t: Tensor, splitSize: number | readonly number[], dim = 0)
       fail('split', 'splitSize', `expects splitSize to be a non-negative integer, but got ${splitSize}`);
     }
     if (splitSize === 0 && n !== 0) {
-      fail('split', 'splitSize', `splitSize can only be 0 if dimension size is 0, but got dimension size of ${n} (shape ${formatShape(t.shape)})`);
+      fail(
+        'split',
+        'splitSize',
+        `splitSize can only be 0 if dimension size is 0, but got dimension size of ${n} (shape ${formatShape(t.shape)})`,
+      );
     }
     const count = splitSize === 0 ? 1 : Math.max(1, Math.ceil(n / splitSize));
     const out: Tensor[] = [];
@@ -178,7 +196,8 @@ export function split(t: Tensor, splitSize: number | readonly number[], dim = 0)
     }
     return out;
   }
-  if (!Array.isArray(splitSize)) fail('split', 'splitSize', `expected a number or an array of sizes, got ${typeof splitSize}`);
+  if (!Array.isArray(splitSize))
+    fail('split', 'splitSize', `expected a number or an array of sizes, got ${typeof splitSize}`);
   let total = 0;
   for (const s of splitSize) {
     if (typeof s !== 'number' || !Number.isInteger(s) || s < 0) {
@@ -277,14 +296,20 @@ function broadcastStrides(t: Tensor, shape: readonly number[]): number[] {
  * allclose(tensor([1, 2]), tensor([1, 2.1])); // -> false
  * ```
  */
-export function allclose(a: Tensor, b: Tensor, options: { rtol?: number; atol?: number; equalNan?: boolean } = {}): boolean {
+export function allclose(
+  a: Tensor,
+  b: Tensor,
+  options: { rtol?: number; atol?: number; equalNan?: boolean } = {},
+): boolean {
   checkTensor('allclose', 'input', a);
   checkTensor('allclose', 'other', b);
   const rtol = options.rtol ?? 1e-5;
   const atol = options.atol ?? 1e-8;
   const equalNan = options.equalNan ?? false;
-  if (typeof rtol !== 'number' || rtol < 0 || Number.isNaN(rtol)) fail('allclose', 'rtol', `rtol must be a non-negative number, got ${rtol}`);
-  if (typeof atol !== 'number' || atol < 0 || Number.isNaN(atol)) fail('allclose', 'atol', `atol must be a non-negative number, got ${atol}`);
+  if (typeof rtol !== 'number' || rtol < 0 || Number.isNaN(rtol))
+    fail('allclose', 'rtol', `rtol must be a non-negative number, got ${rtol}`);
+  if (typeof atol !== 'number' || atol < 0 || Number.isNaN(atol))
+    fail('allclose', 'atol', `atol must be a non-negative number, got ${atol}`);
   if (a.dtype !== b.dtype) {
     fail(
       'allclose',
@@ -313,8 +338,8 @@ export function allclose(a: Tensor, b: Tensor, options: { rtol?: number; atol?: 
       // PyTorch's isclose: equal values (including equal infinities) are close; otherwise a
       // finite difference within tolerance.
       if (va === vb) continue;
-      if (va !== va || vb !== vb) {
-        if (equalNan && va !== va && vb !== vb) continue;
+      if (Number.isNaN(va) || Number.isNaN(vb)) {
+        if (equalNan && Number.isNaN(va) && Number.isNaN(vb)) continue;
         return false;
       }
       const diff = Math.abs(va - vb);

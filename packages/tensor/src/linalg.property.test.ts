@@ -1,13 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type DType, Tensor, allocStorage, contiguousStrides, matmul, shapeSize } from './index.js';
+import { allocStorage, contiguousStrides, type DType, matmul, shapeSize, Tensor } from './index.js';
 
 /**
  * A tensor with the given logical values in one of several layouts: contiguous, with the last two
  * dims transposed in storage (what `.t()`/`transpose(-1,-2)` gives), fully permuted, strided with
  * gaps and an offset, or broadcast along a size-1 dim (stride 0).
  */
-function makeTensor(values: readonly number[], shape: readonly number[], dtype: DType, perm: readonly number[], step: number, offset: number): Tensor {
+function makeTensor(
+  values: readonly number[],
+  shape: readonly number[],
+  dtype: DType,
+  perm: readonly number[],
+  step: number,
+  offset: number,
+): Tensor {
   const phys = perm.map((d) => shape[d]);
   const physStrides = contiguousStrides(phys).map((s) => s * step);
   const strides = new Array<number>(shape.length).fill(0);
@@ -32,7 +39,12 @@ function makeTensor(values: readonly number[], shape: readonly number[], dtype: 
 }
 
 /** Naive float64 matmul with PyTorch's promotion and broadcasting rules, on row-major values. */
-function refMatmul(av: readonly number[], as: readonly number[], bv: readonly number[], bs: readonly number[]): { shape: number[]; values: number[] } {
+function refMatmul(
+  av: readonly number[],
+  as: readonly number[],
+  bv: readonly number[],
+  bs: readonly number[],
+): { shape: number[]; values: number[] } {
   const a2 = as.length === 1 ? [1, as[0]] : [...as];
   const b2 = bs.length === 1 ? [bs[0], 1] : [...bs];
   const m = a2[a2.length - 2];
@@ -86,7 +98,9 @@ const shapesArb = fc
     m: dim,
     k: fc.integer({ min: 0, max: 9 }),
     n: dim,
-    batch: fc.array(fc.record({ size: fc.integer({ min: 1, max: 3 }), mode: fc.integer({ min: 0, max: 2 }) }), { maxLength: 2 }),
+    batch: fc.array(fc.record({ size: fc.integer({ min: 1, max: 3 }), mode: fc.integer({ min: 0, max: 2 }) }), {
+      maxLength: 2,
+    }),
     dropA: fc.integer({ min: 0, max: 2 }),
     dropB: fc.integer({ min: 0, max: 2 }),
     aVec: fc.boolean(),
@@ -104,7 +118,10 @@ function layoutArb(ndim: number) {
       fc.constant(Array.from({ length: ndim }, (_, i) => i)),
       // last two dims swapped in storage: a transposed matrix
       fc.constant(ndim < 2 ? [0] : [...Array.from({ length: ndim - 2 }, (_, i) => i), ndim - 1, ndim - 2]),
-      fc.shuffledSubarray(Array.from({ length: ndim }, (_, i) => i), { minLength: ndim, maxLength: ndim }),
+      fc.shuffledSubarray(
+        Array.from({ length: ndim }, (_, i) => i),
+        { minLength: ndim, maxLength: ndim },
+      ),
     ),
     step: fc.integer({ min: 1, max: 2 }),
     offset: fc.integer({ min: 0, max: 2 }),
@@ -113,7 +130,10 @@ function layoutArb(ndim: number) {
 
 const caseArb = (dtype: DType) =>
   shapesArb.chain(({ aShape, bShape }) => {
-    const val = dtype === 'int32' ? fc.integer({ min: -9, max: 9 }) : fc.double({ min: -4, max: 4, noNaN: true }).map((v) => (dtype === 'float32' ? Math.fround(v) : v));
+    const val =
+      dtype === 'int32'
+        ? fc.integer({ min: -9, max: 9 })
+        : fc.double({ min: -4, max: 4, noNaN: true }).map((v) => (dtype === 'float32' ? Math.fround(v) : v));
     return fc.record({
       aShape: fc.constant(aShape),
       bShape: fc.constant(bShape),

@@ -1,12 +1,12 @@
-import { type DType, type Storage, allocStorage } from './dtype.js';
+import { allocStorage, type DType, type Storage } from './dtype.js';
 import { fail, formatShape } from './errors.js';
 import { type FloatArray, gemm } from './gemm.js';
 import { broadcastShapes, shapeSize } from './shape.js';
 import { copyStridedInto } from './strided.js';
-import { Tensor } from './tensor.js';
+import { isTensor, Tensor } from './tensor.js';
 
 function checkTensor(fn: string, arg: string, t: Tensor): void {
-  if (!(t instanceof Tensor)) fail(fn, arg, `expected a Tensor, got ${typeof t}`);
+  if (!isTensor(t)) fail(fn, arg, `expected a Tensor, got ${typeof t}`);
 }
 
 /** The dtype of a product of `a` and `b`, or a named error (PyTorch requires equal dtypes). */
@@ -25,7 +25,11 @@ function productDType(fn: string, a: Tensor, b: Tensor): DType {
 }
 
 function sizeMismatch(fn: string, a: Tensor, b: Tensor, ka: number, kb: number): never {
-  return fail(fn, '', `shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} cannot be multiplied (${ka} != ${kb})`);
+  return fail(
+    fn,
+    '',
+    `shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} cannot be multiplied (${ka} != ${kb})`,
+  );
 }
 
 /** Dot product of two equal-length strided vectors, accumulated in float64, as a 0-d tensor. */
@@ -231,7 +235,11 @@ export function mm(a: Tensor, b: Tensor): Tensor {
   checkTensor('mm', 'input', a);
   checkTensor('mm', 'mat2', b);
   if (a.ndim !== 2 || b.ndim !== 2) {
-    fail('mm', a.ndim !== 2 ? 'input' : 'mat2', `expected 2-D tensors, but got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+    fail(
+      'mm',
+      a.ndim !== 2 ? 'input' : 'mat2',
+      `expected 2-D tensors, but got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}`,
+    );
   }
   const dtype = productDType('mm', a, b);
   return batchedMatmul('mm', a, b, dtype);
@@ -253,7 +261,11 @@ export function dot(a: Tensor, b: Tensor): Tensor {
   checkTensor('dot', 'input', a);
   checkTensor('dot', 'other', b);
   if (a.ndim !== 1 || b.ndim !== 1) {
-    fail('dot', a.ndim !== 1 ? 'input' : 'other', `1D tensors expected, but got ${a.ndim}D and ${b.ndim}D tensors (shapes ${formatShape(a.shape)} and ${formatShape(b.shape)})`);
+    fail(
+      'dot',
+      a.ndim !== 1 ? 'input' : 'other',
+      `1D tensors expected, but got ${a.ndim}D and ${b.ndim}D tensors (shapes ${formatShape(a.shape)} and ${formatShape(b.shape)})`,
+    );
   }
   const dtype = productDType('dot', a, b);
   if (a.shape[0] !== b.shape[0]) sizeMismatch('dot', a, b, a.shape[0], b.shape[0]);

@@ -1,14 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  type DType,
-  Tensor,
   allocStorage,
   argmax,
   argmin,
   contiguousStrides,
   cumprod,
   cumsum,
+  type DType,
   max,
   mean,
   min,
@@ -16,6 +15,7 @@ import {
   shapeSize,
   std,
   sum,
+  Tensor,
   variance,
 } from './index.js';
 
@@ -97,7 +97,11 @@ function pickDims(ndim: number, seed: readonly number[]): number[] {
 }
 
 /** Naive float64 reduction by explicit index arithmetic. Returns outputs grouped per kept index. */
-function groups(values: readonly number[], shape: readonly number[], dims: readonly number[] | null): { groups: number[][]; outShape: number[]; keptShape: number[] } {
+function groups(
+  values: readonly number[],
+  shape: readonly number[],
+  dims: readonly number[] | null,
+): { groups: number[][]; outShape: number[]; keptShape: number[] } {
   const nd = shape.length;
   const red = new Set((dims ?? shape.map((_, i) => i)).map((d) => (d < 0 ? d + nd : d)));
   const keptShape = shape.filter((_, i) => !red.has(i));
@@ -115,7 +119,6 @@ function groups(values: readonly number[], shape: readonly number[], dims: reado
   }
   return { groups: out, outShape, keptShape };
 }
-
 
 function expectClose(actual: ArrayLike<number>, expected: readonly number[], rel: number): void {
   expect(actual.length).toBe(expected.length);
@@ -142,7 +145,11 @@ describe.each(['float32', 'float64', 'int32'] as const)('reductions over dims (%
         const ref = groups(values, shape, dims);
         expect(r.shape).toEqual(keepdim ? ref.outShape : ref.keptShape);
         expect(r.dtype).toBe(dtype);
-        expectClose(r.toTypedArray(), ref.groups.map((g) => round(sumOf(g), dtype)), tol);
+        expectClose(
+          r.toTypedArray(),
+          ref.groups.map((g) => round(sumOf(g), dtype)),
+          tol,
+        );
       }),
       RUNS,
     );
@@ -166,7 +173,16 @@ describe.each(['float32', 'float64', 'int32'] as const)('reductions over dims (%
         const shapeOut = keepdim ? ref.outShape : ref.keptShape;
         const pr = prod(t, dim, { keepdim });
         expect(pr.shape).toEqual(shapeOut);
-        expectClose(pr.toTypedArray(), ref.groups.map((g) => round(g.reduce((p, v) => p * v, 1), dtype)), tol);
+        expectClose(
+          pr.toTypedArray(),
+          ref.groups.map((g) =>
+            round(
+              g.reduce((p, v) => p * v, 1),
+              dtype,
+            ),
+          ),
+          tol,
+        );
         const mx = max(t, dim, { keepdim });
         const mn = min(t, dim, { keepdim });
         expect(mx.shape).toEqual(shapeOut);
@@ -202,8 +218,16 @@ describe.each(['float32', 'float64', 'int32'] as const)('reductions over dims (%
         const cp = cumprod(t, dim);
         expect(cs.shape).toEqual(shape);
         expect(cs.dtype).toBe(dtype);
-        expectClose(cs.toTypedArray(), expSum.map((v) => round(v, dtype)), tol);
-        expectClose(cp.toTypedArray(), expProd.map((v) => round(v, dtype)), tol);
+        expectClose(
+          cs.toTypedArray(),
+          expSum.map((v) => round(v, dtype)),
+          tol,
+        );
+        expectClose(
+          cp.toTypedArray(),
+          expProd.map((v) => round(v, dtype)),
+          tol,
+        );
       }),
       RUNS,
     );
@@ -224,10 +248,16 @@ describe.each(['float32', 'float64'] as const)('mean / var / std (%s)', (dtype) 
           const dims = all ? null : pickDims(shape.length, dimsSeed);
           const ref = groups(stored, shape, dims);
           const means = ref.groups.map((g) => sumOf(g) / g.length);
-          const vars = ref.groups.map((g, i) => sumOf(g.map((v) => (v - means[i]) ** 2)) / Math.max(0, g.length - correction));
+          const vars = ref.groups.map(
+            (g, i) => sumOf(g.map((v) => (v - means[i]) ** 2)) / Math.max(0, g.length - correction),
+          );
           const m = mean(t, dims, { keepdim });
           expect(m.shape).toEqual(keepdim ? ref.outShape : ref.keptShape);
-          expectClose(m.toTypedArray(), means.map((v) => round(v, dtype)), tol);
+          expectClose(
+            m.toTypedArray(),
+            means.map((v) => round(v, dtype)),
+            tol,
+          );
           const v = variance(t, dims, { keepdim, correction });
           expect(v.shape).toEqual(m.shape);
           // Variances of nearly equal values are absolute-error sensitive; scale by the data range.
@@ -239,7 +269,9 @@ describe.each(['float32', 'float64'] as const)('mean / var / std (%s)', (dtype) 
               continue;
             }
             expect(Math.abs(vv[i] - vars[i])).toBeLessThanOrEqual(tol * 100 * Math.max(1, vars[i]));
-            expect(Math.abs(sv[i] - Math.sqrt(vars[i]))).toBeLessThanOrEqual(Math.sqrt(tol) * Math.max(1, Math.sqrt(vars[i])));
+            expect(Math.abs(sv[i] - Math.sqrt(vars[i]))).toBeLessThanOrEqual(
+              Math.sqrt(tol) * Math.max(1, Math.sqrt(vars[i])),
+            );
           }
         },
       ),

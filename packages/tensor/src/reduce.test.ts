@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Tensor,
-  TorchletError,
   argmax,
   argmin,
   cumprod,
@@ -12,12 +10,18 @@ import {
   prod,
   std,
   sum,
+  Tensor,
+  TorchletError,
   tensor,
   variance,
   zeros,
 } from './index.js';
 
-const x = () => tensor([[1, 2, 3], [4, 5, 6]]);
+const x = () =>
+  tensor([
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
 
 describe('sum', () => {
   it('reduces everything to a 0-d tensor, or the given dims', () => {
@@ -38,10 +42,22 @@ describe('sum', () => {
     expect(sum(x(), []).item()).toBe(21);
   });
   it('reduces non-adjacent dims of a 3-D tensor', () => {
-    const t = tensor([[[1, 2], [3, 4]], [[5, 6], [7, 8]]]);
+    const t = tensor([
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [
+        [5, 6],
+        [7, 8],
+      ],
+    ]);
     expect(sum(t, [0, 2]).toArray()).toEqual([1 + 2 + 5 + 6, 3 + 4 + 7 + 8]);
     expect(sum(t, [0, 2], { keepdim: true }).shape).toEqual([1, 2, 1]);
-    expect(sum(t, 1).toArray()).toEqual([[4, 6], [12, 14]]);
+    expect(sum(t, 1).toArray()).toEqual([
+      [4, 6],
+      [12, 14],
+    ]);
   });
   it('gives int32 for int32 and bool inputs, keeps float dtypes', () => {
     expect(sum(tensor([true, true, false])).dtype).toBe('int32');
@@ -73,7 +89,9 @@ describe('sum', () => {
   it('rejects bad dims with named errors', () => {
     expect(() => sum(x(), [0, 0])).toThrowError('sum: dim 0 appears multiple times in the list of dims');
     expect(() => sum(x(), [1, -1])).toThrowError(/sum: dim 1 appears multiple times/);
-    expect(() => sum(x(), 2)).toThrowError(/sum: dimension out of range \(expected to be in range of \[-2, 1\], but got 2\)/);
+    expect(() => sum(x(), 2)).toThrowError(
+      /sum: dimension out of range \(expected to be in range of \[-2, 1\], but got 2\)/,
+    );
     expect(() => sum(x(), 2)).toThrowError(TorchletError);
   });
 });
@@ -108,7 +126,11 @@ describe('prod', () => {
 });
 
 describe('max / min / argmax / argmin', () => {
-  const y = () => tensor([[3, 7, 7], [9, 1, 1]]);
+  const y = () =>
+    tensor([
+      [3, 7, 7],
+      [9, 1, 1],
+    ]);
   it('find values over all or one dim', () => {
     expect(max(y()).item()).toBe(9);
     expect(min(y()).item()).toBe(1);
@@ -130,7 +152,10 @@ describe('max / min / argmax / argmin', () => {
     expect(argmax(tensor(5)).item()).toBe(0);
   });
   it('propagate NaN: the value is NaN and the index is the first NaN', () => {
-    const z = tensor([[1, NaN, 5, NaN], [0, 2, 4, 3]]);
+    const z = tensor([
+      [1, NaN, 5, NaN],
+      [0, 2, 4, 3],
+    ]);
     expect(max(z).item()).toBeNaN();
     expect(min(z).item()).toBeNaN();
     expect(max(z, 1).toArray()).toEqual([NaN, 4]);
@@ -143,7 +168,9 @@ describe('max / min / argmax / argmin', () => {
   });
   it('reject empty reductions and bool argmax with named errors', () => {
     expect(() => max(zeros([0]))).toThrowError(/max: Expected reduction dim to be specified for input.numel\(\) == 0/);
-    expect(() => min(zeros([0, 3]), 0)).toThrowError(/min: Expected reduction dim 0 to have non-zero size \(shape \[0,3\]\)/);
+    expect(() => min(zeros([0, 3]), 0)).toThrowError(
+      /min: Expected reduction dim 0 to have non-zero size \(shape \[0,3\]\)/,
+    );
     expect(max(zeros([0, 3]), 1).shape).toEqual([0]);
     expect(() => argmax(zeros([0]))).toThrowError(/argmax: Expected reduction dim to be specified/);
     expect(() => argmax(tensor([true]))).toThrowError(/argmax: not implemented for bool/);
@@ -156,8 +183,31 @@ describe('variance / std', () => {
     expect(variance(v).item()).toBeCloseTo(5 / 3, 15);
     expect(variance(v, null, { correction: 0 }).item()).toBe(1.25);
     expect(std(v, 0, { correction: 0 }).item()).toBe(Math.sqrt(1.25));
-    expect(std(tensor([[1, 3], [5, 5]], { dtype: 'float64' }), 1, { keepdim: true }).toArray()).toEqual([[Math.SQRT2], [0]]);
-    expect(variance(tensor([[1, 3], [5, 7]], { dtype: 'float64' }), 0).toArray()).toEqual([8, 8]);
+    expect(
+      std(
+        tensor(
+          [
+            [1, 3],
+            [5, 5],
+          ],
+          { dtype: 'float64' },
+        ),
+        1,
+        { keepdim: true },
+      ).toArray(),
+    ).toEqual([[Math.SQRT2], [0]]);
+    expect(
+      variance(
+        tensor(
+          [
+            [1, 3],
+            [5, 7],
+          ],
+          { dtype: 'float64' },
+        ),
+        0,
+      ).toArray(),
+    ).toEqual([8, 8]);
   });
   it('gives NaN or inf when N <= correction, like PyTorch', () => {
     expect(variance(tensor([1])).item()).toBeNaN();
@@ -171,11 +221,23 @@ describe('variance / std', () => {
 
 describe('cumsum / cumprod', () => {
   it('accumulate along a dim', () => {
-    expect(cumsum(x(), 1).toArray()).toEqual([[1, 3, 6], [4, 9, 15]]);
-    expect(cumsum(x(), 0).toArray()).toEqual([[1, 2, 3], [5, 7, 9]]);
+    expect(cumsum(x(), 1).toArray()).toEqual([
+      [1, 3, 6],
+      [4, 9, 15],
+    ]);
+    expect(cumsum(x(), 0).toArray()).toEqual([
+      [1, 2, 3],
+      [5, 7, 9],
+    ]);
     expect(cumsum(x(), -1).shape).toEqual([2, 3]);
-    expect(cumprod(x(), 1).toArray()).toEqual([[1, 2, 6], [4, 20, 120]]);
-    expect(cumprod(x(), 0).toArray()).toEqual([[1, 2, 3], [4, 10, 18]]);
+    expect(cumprod(x(), 1).toArray()).toEqual([
+      [1, 2, 6],
+      [4, 20, 120],
+    ]);
+    expect(cumprod(x(), 0).toArray()).toEqual([
+      [1, 2, 3],
+      [4, 10, 18],
+    ]);
   });
   it('give int32 for bool and keep 0-d tensors', () => {
     const c = cumsum(tensor([true, true, false]), 0);
@@ -185,7 +247,11 @@ describe('cumsum / cumprod', () => {
   });
   it('read transposed views', () => {
     const t = new Tensor(new Float64Array([1, 2, 3, 4, 5, 6]), [3, 2], [1, 3], 0);
-    expect(cumsum(t, 0).toArray()).toEqual([[1, 4], [3, 9], [6, 15]]);
+    expect(cumsum(t, 0).toArray()).toEqual([
+      [1, 4],
+      [3, 9],
+      [6, 15],
+    ]);
   });
   it('reject a bad dim', () => {
     expect(() => cumsum(x(), 2)).toThrowError(/cumsum: dimension out of range/);

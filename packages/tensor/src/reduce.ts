@@ -1,8 +1,8 @@
-import { type DType, type Storage, allocStorage, isFloatingDType } from './dtype.js';
+import { allocStorage, type DType, isFloatingDType, type Storage } from './dtype.js';
 import { fail, formatShape } from './errors.js';
-import { normalizeDim, shapeSize } from './shape.js';
-import { copyStridedInto } from './strided.js';
-import { type Dims, type ReduceOptions, Tensor, type VarianceOptions } from './tensor.js';
+import { contiguousStrides, normalizeDim, shapeSize } from './shape.js';
+import { copyStridedInto, isContiguousLayout } from './strided.js';
+import { type Dims, isTensor, type ReduceOptions, Tensor, type VarianceOptions } from './tensor.js';
 
 // Every reduction sees its input as a row-major block `(outer, reduced, inner)`: the reduced
 // dimensions are adjacent and the result has `outer * inner` elements. A contiguous tensor
@@ -20,10 +20,16 @@ interface Plan {
   readonly inner: number;
   /** Shape of the result (with or without the kept size-1 dimensions). */
   readonly outShape: number[];
+  /**
+   * When the kernel's `outer * inner` results come out with the kept dimensions in another order
+   * than the input's (a permuted view reduced in its storage order), how to read them back in
+   * order: `copyStridedInto(raw, reorder.shape, reorder.strides, 0, final)`.
+   */
+  readonly reorder: { readonly shape: number[]; readonly strides: number[] } | null;
 }
 
 function checkTensor(fn: string, t: Tensor): void {
-  if (!(t instanceof Tensor)) fail(fn, 'input', `expected a Tensor, got ${typeof t}`);
+  if (!isTensor(t)) fail(fn, 'input', `expected a Tensor, got ${typeof t}`);
 }
 
 /** Sorted, de-duplicated, non-negative dims; all dims when `dims` is null/undefined/`[]`. */
@@ -51,7 +57,14 @@ function singleDim(fn: string, dim: number | null | undefined, ndim: number): nu
   return normalizeDims(fn, dim, ndim);
 }
 
-function plan(t: Tensor, dims: readonly number[], keepdim: boolean): Plan {
+/**
+ * Plans the `(outer, reduced, inner)` layout. Tries, without copying, the tensor as it is when
+ * contiguous, then the tensor with its dimensions sorted by stride when that is contiguous (any
+ * transposed or permuted view of contiguous data: the reduction then streams the storage in
+ * order). `ordered` demands the reduced dimensions keep their relative order (for flat argmax).
+ * Otherwise gathers a contiguous copy, reduced dimensions last.
+ */
+function plan(t: Tensor, dims: readonly number[], keepdim: boolean, ordered = false): Plan {
   const ndim = t.ndim;
   const shape = t.shape;
   const isReduced = new Array<boolean>(ndim).fill(false);
@@ -63,16 +76,43 @@ function plan(t: Tensor, dims: readonly number[], keepdim: boolean): Plan {
   }
   let reduced = 1;
   for (const d of dims) reduced *= shape[d];
+  let outer = 1;
+  for (let d = 0; d < ndim; d++) if (!isReduced[d]) outer *= shape[d];
   const total = shapeSize(shape);
-  const adjacent = dims.length === 0 || dims[dims.length - 1] - dims[0] === dims.length - 1;
-  if (adjacent) {
-    const first = dims.length === 0 ? ndim : dims[0];
-    const outer = shapeSize(shape.slice(0, first));
-    const inner = dims.length === 0 ? 1 : shapeSize(shape.slice(dims[dims.length - 1] + 1));
-    if (t.isContiguous()) return { src: t.data, base: t.offset, outer, reduced, inner, outShape };
-    const src = allocStorage(t.dtype, total);
-    copyStridedInto(t.data, shape, t.strides, t.offset, src);
-    return { src, base: 0, outer, reduced, inner, outShape };
+  const identity = Array.from({ length: ndim }, (_, i) => i);
+  const candidates: number[][] = [];
+  if (t.isContiguous()) candidates.push(identity);
+  else {
+    const byStride = identity.slice().sort((x, y) => t.strides[y] - t.strides[x] || x - y);
+    if (
+      isContiguousLayout(
+        byStride.map((d) => shape[d]),
+        byStride.map((d) => t.strides[d]),
+      )
+    )
+      candidates.push(byStride);
+  }
+  for (const order of candidates) {
+    const pos = order.map((d) => isReduced[d]);
+    const first = pos.indexOf(true);
+    const last = pos.lastIndexOf(true);
+    if (first >= 0 && pos.slice(first, last + 1).includes(false)) continue;
+    const redOrder = order.filter((d) => isReduced[d]);
+    if (ordered && redOrder.some((d, i) => i > 0 && d < redOrder[i - 1])) continue;
+    const blockStart = first < 0 ? ndim : first;
+    const blockEnd = first < 0 ? ndim : last + 1;
+    const outerSize = shapeSize(order.slice(0, blockStart).map((d) => shape[d]));
+    const inner = shapeSize(order.slice(blockEnd).map((d) => shape[d]));
+    // The kernel writes kept dims in `order`; map them back when that is not ascending.
+    const kept = order.filter((d) => !isReduced[d]);
+    let reorder: Plan['reorder'] = null;
+    if (kept.some((d, i) => i > 0 && d < kept[i - 1])) {
+      const rawStrides = contiguousStrides(kept.map((d) => shape[d]));
+      const sorted = kept.slice().sort((x, y) => x - y);
+      reorder = { shape: sorted.map((d) => shape[d]), strides: sorted.map((d) => rawStrides[kept.indexOf(d)]) };
+    }
+    // With size-0 dims the storage offset may sit anywhere; the kernels read nothing then.
+    return { src: t.data, base: t.offset, outer: outerSize, reduced, inner, outShape, reorder };
   }
   // Gather with kept dimensions first and reduced ones last.
   const order: number[] = [];
@@ -86,9 +126,15 @@ function plan(t: Tensor, dims: readonly number[], keepdim: boolean): Plan {
     t.offset,
     src,
   );
-  let outer = 1;
-  for (let d = 0; d < ndim; d++) if (!isReduced[d]) outer *= shape[d];
-  return { src, base: 0, outer, reduced, inner: 1, outShape };
+  return { src, base: 0, outer, reduced, inner: 1, outShape, reorder: null };
+}
+
+/** The kernel's raw results in the kept dimensions' original order (see {@link Plan.reorder}). */
+function finish<T extends Storage | Float64Array>(p: Plan, raw: T): T {
+  if (!p.reorder) return raw;
+  const out = new (raw.constructor as new (n: number) => T)(raw.length);
+  copyStridedInto(raw, p.reorder.shape, p.reorder.strides, 0, out);
+  return out;
 }
 
 /** Sums `(outer, reduced, inner)` into `out[outer * inner]` in float64. */
@@ -151,11 +197,11 @@ function extremumKernel(p: Plan, sign: number, outValue: Storage | null, outInde
       let s = base + o * reduced;
       let best = src[s];
       let bestIdx = 0;
-      if (best === best) {
+      if (!Number.isNaN(best)) {
         s++;
         for (let r = 1; r < reduced; r++, s++) {
           const v = src[s];
-          if (v !== v) {
+          if (Number.isNaN(v)) {
             best = v;
             bestIdx = r;
             break;
@@ -184,7 +230,7 @@ function extremumKernel(p: Plan, sign: number, outValue: Storage | null, outInde
         const v = src[s + i];
         const b = best[i];
         // Once NaN, a slot stays NaN; strict comparisons keep the first occurrence.
-        if (b === b && (v !== v || (sign > 0 ? v > b : v < b))) {
+        if (!Number.isNaN(b) && (Number.isNaN(v) || (sign > 0 ? v > b : v < b))) {
           best[i] = v;
           bestIdx[i] = r;
         }
@@ -221,7 +267,7 @@ export function sum(t: Tensor, dims?: Dims, options: ReduceOptions = {}): Tensor
   const p = plan(t, normalizeDims('sum', dims, t.ndim), options.keepdim ?? false);
   const out = allocStorage(sumDType(t.dtype), p.outer * p.inner);
   sumKernel(p, out);
-  return new Tensor(out, p.outShape);
+  return new Tensor(finish(p, out), p.outShape);
 }
 
 /**
@@ -254,7 +300,7 @@ export function mean(t: Tensor, dims?: Dims, options: ReduceOptions = {}): Tenso
   sumKernel(p, acc);
   const out = allocStorage(t.dtype, n);
   for (let i = 0; i < n; i++) out[i] = acc[i] / p.reduced;
-  return new Tensor(out, p.outShape);
+  return new Tensor(finish(p, out), p.outShape);
 }
 
 /**
@@ -276,7 +322,7 @@ export function prod(t: Tensor, dim?: number | null, options: ReduceOptions = {}
   const p = plan(t, singleDim('prod', dim, t.ndim), options.keepdim ?? false);
   const out = allocStorage(sumDType(t.dtype), p.outer * p.inner);
   prodKernel(p, out);
-  return new Tensor(out, p.outShape);
+  return new Tensor(finish(p, out), p.outShape);
 }
 
 function checkNonEmpty(fn: string, t: Tensor, dim: number | null | undefined, p: Plan): void {
@@ -299,24 +345,30 @@ function extremum(fn: string, sign: number, t: Tensor, dim: number | null | unde
   checkNonEmpty(fn, t, dim, p);
   const out = allocStorage(t.dtype, p.outer * p.inner);
   extremumKernel(p, sign, out, null);
-  return new Tensor(out, p.outShape);
+  return new Tensor(finish(p, out), p.outShape);
 }
 
-function argExtremum(fn: string, sign: number, t: Tensor, dim: number | null | undefined, options: ReduceOptions): Tensor {
+function argExtremum(
+  fn: string,
+  sign: number,
+  t: Tensor,
+  dim: number | null | undefined,
+  options: ReduceOptions,
+): Tensor {
   checkTensor(fn, t);
   if (t.dtype === 'bool') fail(fn, 'input', `not implemented for bool tensors (shape ${formatShape(t.shape)})`);
   const keepdim = options.keepdim ?? false;
   let p: Plan;
   if (dim === null || dim === undefined) {
     // PyTorch: the flat index into the flattened input; keepdim gives all-ones dims.
-    p = plan(t, normalizeDims(fn, null, t.ndim), keepdim);
+    p = plan(t, normalizeDims(fn, null, t.ndim), keepdim, true);
   } else {
     p = plan(t, singleDim(fn, dim, t.ndim), keepdim);
   }
   checkNonEmpty(fn, t, dim, p);
   const out = new Int32Array(p.outer * p.inner);
   extremumKernel(p, sign, null, out);
-  return new Tensor(out, p.outShape);
+  return new Tensor(finish(p, out), p.outShape);
 }
 
 /**
@@ -396,7 +448,12 @@ export function argmin(t: Tensor, dim?: number | null, options: ReduceOptions = 
 }
 
 /** Variance in float64 per output element: two passes (mean, then squared deviations). */
-function varianceValues(fn: string, t: Tensor, dims: Dims, options: VarianceOptions): { values: Float64Array; p: Plan } {
+function varianceValues(
+  fn: string,
+  t: Tensor,
+  dims: Dims,
+  options: VarianceOptions,
+): { values: Float64Array; p: Plan } {
   checkTensor(fn, t);
   if (!isFloatingDType(t.dtype)) {
     fail(fn, 'input', `std and var only support floating point and complex dtypes, got ${t.dtype}`);
@@ -460,7 +517,7 @@ export function variance(t: Tensor, dims?: Dims, options: VarianceOptions = {}):
   const { values, p } = varianceValues('var', t, dims, options);
   const out = allocStorage(t.dtype, values.length);
   out.set(values);
-  return new Tensor(out, p.outShape);
+  return new Tensor(finish(p, out), p.outShape);
 }
 
 /**
@@ -480,7 +537,7 @@ export function std(t: Tensor, dims?: Dims, options: VarianceOptions = {}): Tens
   const { values, p } = varianceValues('std', t, dims, options);
   const out = allocStorage(t.dtype, values.length);
   for (let i = 0; i < values.length; i++) out[i] = Math.sqrt(values[i]);
-  return new Tensor(out, p.outShape);
+  return new Tensor(finish(p, out), p.outShape);
 }
 
 function cumulative(fn: string, t: Tensor, dim: number, product: boolean): Tensor {
@@ -489,8 +546,13 @@ function cumulative(fn: string, t: Tensor, dim: number, product: boolean): Tenso
   const d = normalizeDim(fn, dim, t.ndim);
   const outDtype = sumDType(t.dtype);
   const shape = t.shape;
-  const p = plan(t, t.ndim === 0 ? [] : [d], true);
-  const { src, base } = p;
+  let src: Storage = t.data;
+  let base = t.offset;
+  if (!t.isContiguous()) {
+    src = allocStorage(t.dtype, t.numel);
+    copyStridedInto(t.data, shape, t.strides, t.offset, src);
+    base = 0;
+  }
   const outer = t.ndim === 0 ? 1 : shapeSize(shape.slice(0, d));
   const n = t.ndim === 0 ? 1 : shape[d];
   const inner = t.ndim === 0 ? 1 : shapeSize(shape.slice(d + 1));

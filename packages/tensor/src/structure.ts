@@ -2,7 +2,7 @@ import { allocStorage } from './dtype.js';
 import { fail, formatShape } from './errors.js';
 import { normalizeDim } from './shape.js';
 import { copyStridedInto } from './strided.js';
-import { Tensor, isTensor } from './tensor.js';
+import { isTensor, Tensor } from './tensor.js';
 import { clone, reshape } from './views.js';
 
 function checkTensor(fn: string, x: unknown): asserts x is Tensor {
@@ -17,7 +17,11 @@ function dimList(dims: number | readonly number[]): readonly number[] {
 function triangle(fn: string, t: Tensor, diagonal: number, lower: boolean): Tensor {
   checkTensor(fn, t);
   if (t.ndim < 2) {
-    fail(fn, 'input', `expected a tensor with at least 2 dimensions, but got ${t.ndim} (input ${formatShape(t.shape)})`);
+    fail(
+      fn,
+      'input',
+      `expected a tensor with at least 2 dimensions, but got ${t.ndim} (input ${formatShape(t.shape)})`,
+    );
   }
   if (!Number.isInteger(diagonal)) fail(fn, 'diagonal', `expected an integer, got ${diagonal}`);
   const out = clone(t);

@@ -1,12 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  type DType,
-  Tensor,
   allocStorage,
   clone,
   contiguous,
   contiguousStrides,
+  type DType,
   expand,
   flatten,
   narrow,
@@ -14,6 +13,7 @@ import {
   reshape,
   shapeSize,
   squeeze,
+  Tensor,
   transpose,
   unsqueeze,
   view,
@@ -106,8 +106,12 @@ const reshapeArb = fc
   .array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 5 })
   .chain((factors) =>
     fc.record({
-      from: fc.array(fc.boolean(), { minLength: factors.length, maxLength: factors.length }).map((c) => group(factors, c)),
-      to: fc.array(fc.boolean(), { minLength: factors.length, maxLength: factors.length }).map((c) => group(factors, c)),
+      from: fc
+        .array(fc.boolean(), { minLength: factors.length, maxLength: factors.length })
+        .map((c) => group(factors, c)),
+      to: fc
+        .array(fc.boolean(), { minLength: factors.length, maxLength: factors.length })
+        .map((c) => group(factors, c)),
       ones: fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 2 }),
     }),
   )
@@ -233,7 +237,11 @@ describe('views against naive index arithmetic', () => {
           const lo = Math.min(dim, end);
           const hi = Math.max(dim, end);
           const fl = flatten(x, lo, hi);
-          expect(fl.shape).toEqual([...c.shape.slice(0, lo), shapeSize(c.shape.slice(lo, hi + 1)), ...c.shape.slice(hi + 1)]);
+          expect(fl.shape).toEqual([
+            ...c.shape.slice(0, lo),
+            shapeSize(c.shape.slice(lo, hi + 1)),
+            ...c.shape.slice(hi + 1),
+          ]);
           expect(naiveFlat(fl)).toEqual(c.values);
           const sq = squeeze(x);
           expect(sq.shape).toEqual(c.shape.filter((v) => v !== 1));
@@ -250,21 +258,25 @@ describe('views against naive index arithmetic', () => {
 
   it('to, clone and contiguous copy any layout into row-major order', () => {
     fc.assert(
-      fc.property(caseArb(smallShape), fc.constantFrom<DType>('float32', 'float64', 'int32', 'bool'), ({ shape, values, layout }, dtype) => {
-        const x = makeTensor(values, shape, 'float64', layout);
-        const c = clone(x);
-        expect(Array.from(c.data)).toEqual(values);
-        expect(c.strides).toEqual(contiguousStrides(shape));
-        const k = contiguous(x);
-        expect(k === x).toBe(x.isContiguous());
-        expect(naiveFlat(k)).toEqual(values);
-        const y = to(x, dtype);
-        const expected = values.map((v) => (dtype === 'bool' ? (v !== 0 ? 1 : 0) : v));
-        expect(naiveFlat(y)).toEqual(expected);
-        expect(y.dtype).toBe(dtype);
-        if (dtype === 'float64') expect(y).toBe(x);
-        else expect(Array.from(y.data)).toEqual(expected);
-      }),
+      fc.property(
+        caseArb(smallShape),
+        fc.constantFrom<DType>('float32', 'float64', 'int32', 'bool'),
+        ({ shape, values, layout }, dtype) => {
+          const x = makeTensor(values, shape, 'float64', layout);
+          const c = clone(x);
+          expect(Array.from(c.data)).toEqual(values);
+          expect(c.strides).toEqual(contiguousStrides(shape));
+          const k = contiguous(x);
+          expect(k === x).toBe(x.isContiguous());
+          expect(naiveFlat(k)).toEqual(values);
+          const y = to(x, dtype);
+          const expected = values.map((v) => (dtype === 'bool' ? (v !== 0 ? 1 : 0) : v));
+          expect(naiveFlat(y)).toEqual(expected);
+          expect(y.dtype).toBe(dtype);
+          if (dtype === 'float64') expect(y).toBe(x);
+          else expect(Array.from(y.data)).toEqual(expected);
+        },
+      ),
       RUNS,
     );
   });

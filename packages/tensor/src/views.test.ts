@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Tensor,
-  TorchletError,
   arange,
   clone,
   contiguous,
@@ -11,6 +9,8 @@ import {
   permute,
   reshape,
   squeeze,
+  Tensor,
+  TorchletError,
   t,
   tensor,
   transpose,
@@ -34,9 +34,9 @@ describe('to', () => {
     expect(y.toArray()).toEqual([1, -1, 0, 0]);
   });
   it('gives INT_MIN for NaN, infinities and out-of-range floats (PyTorch on x86)', () => {
-    expect(to(tensor(new Float64Array([Number.NaN, Infinity, -Infinity, 3e9, 2147483647])), 'int32').toArray()).toEqual([
-      -2147483648, -2147483648, -2147483648, -2147483648, 2147483647,
-    ]);
+    expect(to(tensor(new Float64Array([Number.NaN, Infinity, -Infinity, 3e9, 2147483647])), 'int32').toArray()).toEqual(
+      [-2147483648, -2147483648, -2147483648, -2147483648, 2147483647],
+    );
   });
   it('converts to bool by testing non-zero (NaN is true)', () => {
     expect(to(tensor([Number.NaN, 0.5, -1.7, 0]), 'bool').toArray()).toEqual([true, true, true, false]);
@@ -48,7 +48,11 @@ describe('to', () => {
     expect(to(tensor(new Int32Array([-5])), 'float32').toArray()).toEqual([-5]);
   });
   it('copies a strided view in row-major order', () => {
-    expect(to(m23().t(), 'int32').toArray()).toEqual([[0, 3], [1, 4], [2, 5]]);
+    expect(to(m23().t(), 'int32').toArray()).toEqual([
+      [0, 3],
+      [1, 4],
+      [2, 5],
+    ]);
   });
   it('rejects an unknown dtype', () => {
     expect(() => to(m23(), 'int64' as never)).toThrowError(/^to: unsupported dtype 'int64'/);
@@ -97,8 +101,14 @@ describe('reshape and view', () => {
     expect(y.data).toBe(base.data);
     expect(y.strides).toEqual([12, 6, 1]);
     expect(y.toArray()).toEqual([
-      [[0, 1, 2], [6, 7, 8]],
-      [[12, 13, 14], [18, 19, 20]],
+      [
+        [0, 1, 2],
+        [6, 7, 8],
+      ],
+      [
+        [12, 13, 14],
+        [18, 19, 20],
+      ],
     ]);
     // a transposed matrix can gain size-1 dimensions without copying
     const tt = m23().t();
@@ -128,8 +138,12 @@ describe('reshape and view', () => {
     expect(computeViewStrides([3, 4], [1, 0], [12])).toBeNull();
   });
   it('names both shapes and the element count when the size is wrong', () => {
-    expect(() => reshape(zeros([2, 3]), [4])).toThrowError('reshape: shape [4] is invalid for input of size 6 (input [2,3])');
-    expect(() => reshape(zeros([2, 3]), [-1, 4])).toThrowError('reshape: shape [-1,4] is invalid for input of size 6 (input [2,3])');
+    expect(() => reshape(zeros([2, 3]), [4])).toThrowError(
+      'reshape: shape [4] is invalid for input of size 6 (input [2,3])',
+    );
+    expect(() => reshape(zeros([2, 3]), [-1, 4])).toThrowError(
+      'reshape: shape [-1,4] is invalid for input of size 6 (input [2,3])',
+    );
     expect(() => view(zeros([2, 3]), [5])).toThrowError('view: shape [5] is invalid for input of size 6 (input [2,3])');
     expect(() => reshape(zeros([2, 3]), [4])).toThrowError(TorchletError);
   });
@@ -140,7 +154,9 @@ describe('reshape and view', () => {
     expect(() => reshape(zeros([0, 3]), [0, -1])).toThrowError(
       /^reshape: cannot reshape tensor of 0 elements into shape \[0,-1\] because the unspecified dimension size -1 can be any value and is ambiguous/,
     );
-    expect(() => reshape(zeros([2, 3]), [0, -1])).toThrowError(/^reshape: shape \[0,-1\] is invalid for input of size 6/);
+    expect(() => reshape(zeros([2, 3]), [0, -1])).toThrowError(
+      /^reshape: shape \[0,-1\] is invalid for input of size 6/,
+    );
   });
   it('view throws the PyTorch message when the layout does not allow a view', () => {
     expect(() => view(m23().t(), [6])).toThrowError(
@@ -151,14 +167,20 @@ describe('reshape and view', () => {
 
 describe('t, transpose, permute', () => {
   it('t transposes 2-D and returns 0-D/1-D as views of themselves', () => {
-    expect(t(m23()).toArray()).toEqual([[0, 3], [1, 4], [2, 5]]);
+    expect(t(m23()).toArray()).toEqual([
+      [0, 3],
+      [1, 4],
+      [2, 5],
+    ]);
     const v = arange(3);
     const tv = t(v);
     expect(tv).not.toBe(v);
     expect(tv.data).toBe(v.data);
     expect(tv.toArray()).toEqual([0, 1, 2]);
     expect(t(tensor(7)).toArray()).toBe(7);
-    expect(() => t(zeros([2, 3, 4]))).toThrowError('t: t() expects a tensor with <= 2 dimensions, but self is 3D (input [2,3,4])');
+    expect(() => t(zeros([2, 3, 4]))).toThrowError(
+      't: t() expects a tensor with <= 2 dimensions, but self is 3D (input [2,3,4])',
+    );
   });
   it('transpose swaps shape and strides and accepts negative dims', () => {
     const x = zeros([2, 3, 4]);
@@ -192,8 +214,14 @@ describe('expand', () => {
     expect(y.strides).toEqual([0, 1, 0]);
     expect(y.data).toBe(x.data);
     expect(y.toArray()).toEqual([
-      [[1, 1, 1], [2, 2, 2]],
-      [[1, 1, 1], [2, 2, 2]],
+      [
+        [1, 1, 1],
+        [2, 2, 2],
+      ],
+      [
+        [1, 1, 1],
+        [2, 2, 2],
+      ],
     ]);
     expect(expand(tensor(3), [2]).toArray()).toEqual([3, 3]);
   });
@@ -207,7 +235,9 @@ describe('expand', () => {
     expect(() => expand(zeros([2, 3]), [-1, 2, 3])).toThrowError(
       "expand: the expanded size -1 isn't allowed in a leading, non-existing dimension 0 (target [-1,2,3], input [2,3])",
     );
-    expect(() => expand(zeros([2, 3]), [2, -2])).toThrowError('expand: invalid size -2 at dimension 1 (target [2,-2], input [2,3])');
+    expect(() => expand(zeros([2, 3]), [2, -2])).toThrowError(
+      'expand: invalid size -2 at dimension 1 (target [2,-2], input [2,3])',
+    );
   });
 });
 
@@ -219,7 +249,9 @@ describe('squeeze, unsqueeze, flatten, narrow', () => {
     expect(squeeze(x, 0).shape).toEqual([2, 1, 3, 1]);
     expect(squeeze(x, [1, -1]).shape).toEqual([2, 3]);
     expect(squeeze(tensor(1), 0).shape).toEqual([]);
-    expect(() => squeeze(zeros([2, 3]), 2)).toThrowError(/^squeeze: dimension out of range \(expected to be in range of \[-2, 1\]/);
+    expect(() => squeeze(zeros([2, 3]), 2)).toThrowError(
+      /^squeeze: dimension out of range \(expected to be in range of \[-2, 1\]/,
+    );
   });
   it('unsqueeze inserts at [-ndim-1, ndim] with PyTorch strides', () => {
     const x = zeros([2, 3]);
@@ -230,7 +262,9 @@ describe('squeeze, unsqueeze, flatten, narrow', () => {
     expect(unsqueeze(x, 1).strides).toEqual([3, 3, 1]);
     expect(unsqueeze(x, 2).strides).toEqual([3, 1, 1]);
     expect(unsqueeze(tensor(1), 0).shape).toEqual([1]);
-    expect(() => unsqueeze(x, 3)).toThrowError(/^unsqueeze: dimension out of range \(expected to be in range of \[-3, 2\], but got 3\)/);
+    expect(() => unsqueeze(x, 3)).toThrowError(
+      /^unsqueeze: dimension out of range \(expected to be in range of \[-3, 2\], but got 3\)/,
+    );
     expect(() => unsqueeze(tensor(1), 1)).toThrowError(/^unsqueeze: dimension out of range/);
   });
   it('flatten merges a range of dims (a view when possible)', () => {
@@ -249,12 +283,20 @@ describe('squeeze, unsqueeze, flatten, narrow', () => {
   it('narrow slices one dim as a view', () => {
     const x = m23();
     const y = narrow(x, 1, 1, 2);
-    expect(y.toArray()).toEqual([[1, 2], [4, 5]]);
+    expect(y.toArray()).toEqual([
+      [1, 2],
+      [4, 5],
+    ]);
     expect(y.offset).toBe(1);
     expect(y.data).toBe(x.data);
-    expect(narrow(x, -1, -2, 2).toArray()).toEqual([[1, 2], [4, 5]]);
+    expect(narrow(x, -1, -2, 2).toArray()).toEqual([
+      [1, 2],
+      [4, 5],
+    ]);
     expect(narrow(x, 0, 2, 0).shape).toEqual([0, 3]);
-    expect(() => narrow(x, 1, 2, 2)).toThrowError('narrow: start (2) + length (2) exceeds dimension size (3) (input [2,3], dim 1)');
+    expect(() => narrow(x, 1, 2, 2)).toThrowError(
+      'narrow: start (2) + length (2) exceeds dimension size (3) (input [2,3], dim 1)',
+    );
     expect(() => narrow(x, 1, 4, 0)).toThrowError(
       'narrow: start out of range (expected to be in range of [-3, 3], but got 4) (input [2,3], dim 1)',
     );

@@ -1,6 +1,6 @@
-import { type DType, type Storage, DTYPES, allocStorage } from './dtype.js';
+import { allocStorage, DTYPES, type DType, type Storage } from './dtype.js';
 import { fail, formatShape } from './errors.js';
-import { type Shape, normalizeDim, shapeSize } from './shape.js';
+import { normalizeDim, type Shape, shapeSize } from './shape.js';
 import { copyStridedInto } from './strided.js';
 import { Tensor } from './tensor.js';
 
@@ -124,7 +124,11 @@ function inferShape(fn: string, shape: Shape, numel: number, input: Shape): numb
   }
   const out = [...shape];
   const invalid = (): never =>
-    fail(fn, 'shape', `shape ${formatShape(shape)} is invalid for input of size ${numel} (input ${formatShape(input)})`);
+    fail(
+      fn,
+      'shape',
+      `shape ${formatShape(shape)} is invalid for input of size ${numel} (input ${formatShape(input)})`,
+    );
   if (inferred >= 0) {
     if (known === 0) {
       if (numel === 0) {
@@ -150,11 +154,7 @@ function inferShape(fn: string, shape: Shape, numel: number, input: Shape): numb
  * dimensions are split into chunks that are contiguous with each other, and every new dimension
  * must fall inside one chunk.
  */
-export function computeViewStrides(
-  oldShape: Shape,
-  oldStrides: readonly number[],
-  newShape: Shape,
-): number[] | null {
+export function computeViewStrides(oldShape: Shape, oldStrides: readonly number[], newShape: Shape): number[] | null {
   const newStrides = new Array<number>(newShape.length);
   if (oldShape.length === 0) return newStrides.fill(1);
   const numel = shapeSize(oldShape);
@@ -173,10 +173,7 @@ export function computeViewStrides(
   for (let tensorD = oldShape.length - 1; tensorD >= 0; tensorD--) {
     tensorNumel *= oldShape[tensorD];
     // at the end of a contiguous chunk of old dimensions, lay the new dimensions over it
-    if (
-      tensorD === 0 ||
-      (oldShape[tensorD - 1] !== 1 && oldStrides[tensorD - 1] !== tensorNumel * chunkBaseStride)
-    ) {
+    if (tensorD === 0 || (oldShape[tensorD - 1] !== 1 && oldStrides[tensorD - 1] !== tensorNumel * chunkBaseStride)) {
       while (viewD >= 0 && (viewNumel < tensorNumel || newShape[viewD] === 1)) {
         newStrides[viewD] = viewNumel * chunkBaseStride;
         viewNumel *= newShape[viewD];
@@ -226,7 +223,9 @@ export function reshape(t: Tensor, shape: Shape): Tensor {
  * ```ts
  * import { arange, view } from '@torchlet/tensor';
  * view(arange(6), [3, -1]).shape; // -> [3, 2]
- * try { view(arange(6).reshape([2, 3]).t(), [6]); } catch (e) { console.log((e as Error).message.startsWith('view: view size is not compatible')); } // -> true
+ * let message = '';
+ * try { view(arange(6).reshape([2, 3]).t(), [6]); } catch (e) { message = (e as Error).message; }
+ * message.endsWith('Use .reshape(...) instead.'); // -> true
  * ```
  */
 export function view(t: Tensor, shape: Shape): Tensor {
@@ -280,7 +279,11 @@ export function transpose(t: Tensor, dim0: number, dim1: number): Tensor {
  */
 export function t(x: Tensor): Tensor {
   if (x.ndim > 2) {
-    fail('t', 'self', `t() expects a tensor with <= 2 dimensions, but self is ${x.ndim}D (input ${formatShape(x.shape)})`);
+    fail(
+      't',
+      'self',
+      `t() expects a tensor with <= 2 dimensions, but self is ${x.ndim}D (input ${formatShape(x.shape)})`,
+    );
   }
   return x.ndim === 2 ? transpose(x, 0, 1) : viewOf(x, x.shape, x.strides, x.offset);
 }
@@ -358,7 +361,11 @@ export function expand(t: Tensor, shape: Shape): Tensor {
     }
     if (target === -1) {
       if (dim < 0) {
-        fail('expand', 'shape', `the expanded size -1 isn't allowed in a leading, non-existing dimension ${i} ${where}`);
+        fail(
+          'expand',
+          'shape',
+          `the expanded size -1 isn't allowed in a leading, non-existing dimension ${i} ${where}`,
+        );
       }
       target = size;
     }

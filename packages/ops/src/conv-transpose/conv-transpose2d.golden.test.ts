@@ -1,4 +1,4 @@
-import { type GoldenTensor, caseLabel, goldenTolerance, loadGolden, pair, toTensor } from '@torchlet/test-utils';
+import { caseLabel, type GoldenTensor, goldenTolerance, loadGolden, pair, toTensor } from '@torchlet/test-utils';
 import { describe, expect, it } from 'vitest';
 import { closeness } from '../../test/conv-reference.js';
 import { conv2dKernels } from '../conv2d/params.js';

@@ -7,11 +7,11 @@
 // G's output size may be smaller than conv2d's formula allows (outputPadding >= stride), which the
 // kernels support.
 
-import { type Shape, Tensor, allocStorage, checkShape, fail, formatShape, isTensor } from '@torchlet/tensor';
+import { allocStorage, checkShape, fail, formatShape, isTensor, type Shape, Tensor } from '@torchlet/tensor';
 import { sumChannels } from '../conv2d/conv2d.js';
 import { pickKernel } from '../conv2d/kernels.js';
 import type { Conv2dKernelName, ConvGeometry } from '../conv2d/params.js';
-import { type FloatStorage, type IntPair, checkFloatTensor, checkSameDType, denseData, toPair } from '../params.js';
+import { checkFloatTensor, checkSameDType, denseData, type FloatStorage, type IntPair, toPair } from '../params.js';
 
 /** Options of {@link convTranspose2d} and its backward kernels. */
 export interface ConvTranspose2dOptions {
@@ -36,14 +36,28 @@ interface Plan {
   readonly outShape: number[];
 }
 
-function planTranspose(fn: string, inputShape: readonly number[], weightShape: readonly number[], options: ConvTranspose2dOptions): Plan {
-  if (options === null || typeof options !== 'object') fail(fn, 'options', `expected an options object, got ${String(options)}`);
+function planTranspose(
+  fn: string,
+  inputShape: readonly number[],
+  weightShape: readonly number[],
+  options: ConvTranspose2dOptions,
+): Plan {
+  if (options === null || typeof options !== 'object')
+    fail(fn, 'options', `expected an options object, got ${String(options)}`);
   const shapes = `(input ${formatShape(inputShape)}, weight ${formatShape(weightShape)})`;
   if (inputShape.length !== 3 && inputShape.length !== 4) {
-    fail(fn, 'input', `expected 3-D (unbatched) or 4-D (batched) input [N,C,H,W], got ${inputShape.length}-D input ${formatShape(inputShape)}`);
+    fail(
+      fn,
+      'input',
+      `expected 3-D (unbatched) or 4-D (batched) input [N,C,H,W], got ${inputShape.length}-D input ${formatShape(inputShape)}`,
+    );
   }
   if (weightShape.length !== 4) {
-    fail(fn, 'weight', `expected 4-D weight [in_channels, out_channels/groups, kh, kw], got ${weightShape.length}-D weight ${formatShape(weightShape)}`);
+    fail(
+      fn,
+      'weight',
+      `expected 4-D weight [in_channels, out_channels/groups, kh, kw], got ${weightShape.length}-D weight ${formatShape(weightShape)}`,
+    );
   }
   const stride = toPair(fn, 'stride', options.stride ?? 1, 1);
   const padding = toPair(fn, 'padding', options.padding ?? 0, 0);
@@ -59,7 +73,11 @@ function planTranspose(fn: string, inputShape: readonly number[], weightShape: r
   }
   for (let i = 0; i < 2; i++) {
     if (outputPadding[i] >= stride[i] && outputPadding[i] >= dilation[i]) {
-      fail(fn, 'outputPadding', `outputPadding must be smaller than either stride or dilation, got outputPadding ${formatShape(outputPadding)}, stride ${formatShape(stride)}, dilation ${formatShape(dilation)}`);
+      fail(
+        fn,
+        'outputPadding',
+        `outputPadding must be smaller than either stride or dilation, got outputPadding ${formatShape(outputPadding)}, stride ${formatShape(stride)}, dilation ${formatShape(dilation)}`,
+      );
     }
   }
   const batched = inputShape.length === 4;
@@ -67,12 +85,18 @@ function planTranspose(fn: string, inputShape: readonly number[], weightShape: r
   const [inChannels, h, w] = batched ? inputShape.slice(1) : inputShape;
   const [wIn, coutG, kh, kw] = weightShape;
   if (wIn !== inChannels) fail(fn, 'weight', `weight has ${wIn} input channels but input has ${inChannels} ${shapes}`);
-  if (inChannels % groups !== 0) fail(fn, 'groups', `groups=${groups} must divide the input's ${inChannels} channels ${shapes}`);
-  if (kh < 1 || kw < 1 || coutG < 1) fail(fn, 'weight', `weight must have non-zero sizes, got ${formatShape(weightShape)}`);
+  if (inChannels % groups !== 0)
+    fail(fn, 'groups', `groups=${groups} must divide the input's ${inChannels} channels ${shapes}`);
+  if (kh < 1 || kw < 1 || coutG < 1)
+    fail(fn, 'weight', `weight must have non-zero sizes, got ${formatShape(weightShape)}`);
   const outH = (h - 1) * stride[0] - 2 * padding[0] + dilation[0] * (kh - 1) + outputPadding[0] + 1;
   const outW = (w - 1) * stride[1] - 2 * padding[1] + dilation[1] * (kw - 1) + outputPadding[1] + 1;
   if (outH < 1 || outW < 1) {
-    fail(fn, 'padding', `output size ${formatShape([outH, outW])} is too small ${shapes.slice(0, -1)}, stride ${formatShape(stride)}, padding ${formatShape(padding)}, dilation ${formatShape(dilation)}, outputPadding ${formatShape(outputPadding)})`);
+    fail(
+      fn,
+      'padding',
+      `output size ${formatShape([outH, outW])} is too small ${shapes.slice(0, -1)}, stride ${formatShape(stride)}, padding ${formatShape(padding)}, dilation ${formatShape(dilation)}, outputPadding ${formatShape(outputPadding)})`,
+    );
   }
   const outChannels = coutG * groups;
   const g: ConvGeometry = {
@@ -96,10 +120,20 @@ function planTranspose(fn: string, inputShape: readonly number[], weightShape: r
   return { g, kernel, batched, outShape: batched ? [batch, outChannels, outH, outW] : [outChannels, outH, outW] };
 }
 
-function checkUpstream(fn: string, upstream: Tensor, p: Plan, inputShape: readonly number[], weightShape: readonly number[]): void {
+function checkUpstream(
+  fn: string,
+  upstream: Tensor,
+  p: Plan,
+  inputShape: readonly number[],
+  weightShape: readonly number[],
+): void {
   const e = p.outShape;
   if (upstream.ndim !== e.length || upstream.shape.some((s, i) => s !== e[i])) {
-    fail(fn, 'upstream', `upstream has shape ${formatShape(upstream.shape)} but convTranspose2d of input ${formatShape(inputShape)} with weight ${formatShape(weightShape)} gives ${formatShape(e)}`);
+    fail(
+      fn,
+      'upstream',
+      `upstream has shape ${formatShape(upstream.shape)} but convTranspose2d of input ${formatShape(inputShape)} with weight ${formatShape(weightShape)} gives ${formatShape(e)}`,
+    );
   }
 }
 
@@ -116,9 +150,18 @@ function checkUpstream(fn: string, upstream: Tensor, p: Plan, inputShape: readon
  * convTranspose2dOutputShape([1, 2, 3, 3], [2, 4, 3, 3], { stride: 2, padding: 1, outputPadding: 1 }); // -> [1, 4, 6, 6]
  * ```
  */
-export function convTranspose2dOutputShape(inputShape: readonly number[], weightShape: readonly number[], options: ConvTranspose2dOptions = {}): number[] {
+export function convTranspose2dOutputShape(
+  inputShape: readonly number[],
+  weightShape: readonly number[],
+  options: ConvTranspose2dOptions = {},
+): number[] {
   const fn = 'convTranspose2dOutputShape';
-  return planTranspose(fn, checkShape(fn, 'inputShape', inputShape), checkShape(fn, 'weightShape', weightShape), options).outShape;
+  return planTranspose(
+    fn,
+    checkShape(fn, 'inputShape', inputShape),
+    checkShape(fn, 'weightShape', weightShape),
+    options,
+  ).outShape;
 }
 
 /**
@@ -140,7 +183,12 @@ export function convTranspose2dOutputShape(inputShape: readonly number[], weight
  * convTranspose2d(x, k, null).toArray(); // -> [[[[0, 0, 1], [0, 4, 6], [4, 12, 9]]]]
  * ```
  */
-export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvTranspose2dOptions = {}): Tensor {
+export function convTranspose2d(
+  input: Tensor,
+  weight: Tensor,
+  bias: Tensor | null = null,
+  options: ConvTranspose2dOptions = {},
+): Tensor {
   const fn = 'convTranspose2d';
   checkFloatTensor(fn, 'input', input);
   checkFloatTensor(fn, 'weight', weight);
@@ -149,7 +197,11 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | nu
   const p = planTranspose(fn, input.shape, weight.shape, options);
   const cout = p.g.inChannels;
   if (bias !== null && bias !== undefined && (bias.ndim !== 1 || bias.shape[0] !== cout)) {
-    fail(fn, 'bias', `bias must be 1-D with ${cout} elements (one per output channel), got bias ${formatShape(bias.shape)} (weight ${formatShape(weight.shape)}, groups ${p.g.groups})`);
+    fail(
+      fn,
+      'bias',
+      `bias must be 1-D with ${cout} elements (one per output channel), got bias ${formatShape(bias.shape)} (weight ${formatShape(weight.shape)}, groups ${p.g.groups})`,
+    );
   }
   const plane = p.g.inH * p.g.inW;
   const out = allocStorage(input.dtype, p.g.batch * cout * plane) as FloatStorage;
@@ -182,7 +234,12 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | nu
  * convTranspose2dBackwardInput(ones([1, 1, 1, 3]), [1, 1, 1, 2], k).toArray(); // -> [[[[3, 3]]]]
  * ```
  */
-export function convTranspose2dBackwardInput(upstream: Tensor, input: Tensor | Shape, weight: Tensor, options: ConvTranspose2dOptions = {}): Tensor {
+export function convTranspose2dBackwardInput(
+  upstream: Tensor,
+  input: Tensor | Shape,
+  weight: Tensor,
+  options: ConvTranspose2dOptions = {},
+): Tensor {
   const fn = 'convTranspose2dBackwardInput';
   checkFloatTensor(fn, 'upstream', upstream);
   checkFloatTensor(fn, 'weight', weight);
@@ -210,7 +267,12 @@ export function convTranspose2dBackwardInput(upstream: Tensor, input: Tensor | S
  * convTranspose2dBackwardWeight(ones([1, 1, 1, 3]), x, [1, 1, 1, 2]).toArray(); // -> [[[[3, 3]]]]
  * ```
  */
-export function convTranspose2dBackwardWeight(upstream: Tensor, input: Tensor, weight: Tensor | Shape, options: ConvTranspose2dOptions = {}): Tensor {
+export function convTranspose2dBackwardWeight(
+  upstream: Tensor,
+  input: Tensor,
+  weight: Tensor | Shape,
+  options: ConvTranspose2dOptions = {},
+): Tensor {
   const fn = 'convTranspose2dBackwardWeight';
   checkFloatTensor(fn, 'upstream', upstream);
   checkFloatTensor(fn, 'input', input);
@@ -219,7 +281,10 @@ export function convTranspose2dBackwardWeight(upstream: Tensor, input: Tensor, w
   const weightShape = isTensor(weight) ? weight.shape : checkShape(fn, 'weight', weight);
   const p = planTranspose(fn, input.shape, weightShape, options);
   checkUpstream(fn, upstream, p, input.shape, weightShape);
-  const dw = allocStorage(upstream.dtype, weightShape.reduce((a, s) => a * s, 1)) as FloatStorage;
+  const dw = allocStorage(
+    upstream.dtype,
+    weightShape.reduce((a, s) => a * s, 1),
+  ) as FloatStorage;
   pickKernel(p.g, p.kernel).backwardWeight(p.g, denseData(input), denseData(upstream), dw);
   return new Tensor(dw, weightShape);
 }

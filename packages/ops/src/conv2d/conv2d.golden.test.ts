@@ -1,4 +1,4 @@
-import { type GoldenTensor, caseLabel, goldenTolerance, loadGolden, pair, toTensor } from '@torchlet/test-utils';
+import { caseLabel, type GoldenTensor, goldenTolerance, loadGolden, pair, toTensor } from '@torchlet/test-utils';
 import { describe, expect, it } from 'vitest';
 import { type Arr, closeness } from '../../test/conv-reference.js';
 import { conv2d, conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardWeight } from './conv2d.js';

@@ -8,9 +8,23 @@ const t4 = (rows: number[][]): Tensor => tensor([[rows]]);
 
 describe.each(conv2dKernels)('conv2d, %s kernel', (kernel) => {
   it("computes d2l's corr2d example", () => {
-    const x = t4([[0, 1, 2], [3, 4, 5], [6, 7, 8]]);
-    const k = t4([[0, 1], [2, 3]]);
-    expect(conv2d(x, k, null, { kernel }).toArray()).toEqual([[[[19, 25], [37, 43]]]]);
+    const x = t4([
+      [0, 1, 2],
+      [3, 4, 5],
+      [6, 7, 8],
+    ]);
+    const k = t4([
+      [0, 1],
+      [2, 3],
+    ]);
+    expect(conv2d(x, k, null, { kernel }).toArray()).toEqual([
+      [
+        [
+          [19, 25],
+          [37, 43],
+        ],
+      ],
+    ]);
   });
 
   it("detects d2l's vertical edges with a 1x2 kernel", () => {
@@ -40,7 +54,13 @@ describe.each(conv2dKernels)('conv2d, %s kernel', (kernel) => {
     expect(conv2d(x, t4([[1]]), null, { stride: 2, kernel }).toArray()).toEqual([[[[1, 3, 5]]]]);
     expect(conv2d(x, t4([[1, 10]]), null, { dilation: [1, 3], kernel }).toArray()).toEqual([[[[41, 52]]]]);
     expect(conv2d(x, t4([[1]]), null, { padding: [1, 1], kernel }).toArray()).toEqual([
-      [[[0, 0, 0, 0, 0, 0, 0], [0, 1, 2, 3, 4, 5, 0], [0, 0, 0, 0, 0, 0, 0]]],
+      [
+        [
+          [0, 0, 0, 0, 0, 0, 0],
+          [0, 1, 2, 3, 4, 5, 0],
+          [0, 0, 0, 0, 0, 0, 0],
+        ],
+      ],
     ]);
   });
 
@@ -79,8 +99,12 @@ describe.each(conv2dKernels)('conv2d, %s kernel', (kernel) => {
     const pick = t4([[1, 0, 0]]);
     const up = t4([[1, 10, 100]]);
     // output = [x1, x0, x1] -> dx = [10, 1 + 100, 0]
-    expect(conv2dBackwardInput(up, x, pick, { padding: [0, 1], paddingMode: 'reflect', kernel }).toArray()).toEqual([[[[10, 101, 0]]]]);
-    expect(conv2dBackwardWeight(up, x, pick.shape, { padding: [0, 1], paddingMode: 'reflect', kernel }).toArray()).toEqual([[[[2 + 10 + 200, 1 + 20 + 300, 2 + 30 + 200]]]]);
+    expect(conv2dBackwardInput(up, x, pick, { padding: [0, 1], paddingMode: 'reflect', kernel }).toArray()).toEqual([
+      [[[10, 101, 0]]],
+    ]);
+    expect(
+      conv2dBackwardWeight(up, x, pick.shape, { padding: [0, 1], paddingMode: 'reflect', kernel }).toArray(),
+    ).toEqual([[[[2 + 10 + 200, 1 + 20 + 300, 2 + 30 + 200]]]]);
   });
 });
 
@@ -96,7 +120,10 @@ describe('conv2d validation', () => {
   it('names channel mismatches with both shapes', () => {
     bad(() => conv2d(x, w), 'conv2d: weight has 3 input channels but input has 2 (input [1,2,5,5], weight [4,3,3,3])');
     const x6 = new Tensor(new Float32Array(6 * 25), [1, 6, 5, 5]);
-    bad(() => conv2d(x6, w2, null, { groups: 2 }), 'conv2d: weight has 2 input channels per group x 2 groups = 4 but input has 6 (input [1,6,5,5], weight [4,2,3,3])');
+    bad(
+      () => conv2d(x6, w2, null, { groups: 2 }),
+      'conv2d: weight has 2 input channels per group x 2 groups = 4 but input has 6 (input [1,6,5,5], weight [4,2,3,3])',
+    );
   });
   it('rejects groups that do not divide the channels', () => {
     bad(() => conv2d(x, w2, null, { groups: 3 }), "conv2d: groups=3 must divide the weight's 4 output channels");
@@ -107,9 +134,15 @@ describe('conv2d validation', () => {
   it('rejects kernels larger than the padded input', () => {
     const small = new Tensor(new Float32Array(9), [1, 1, 3, 3]);
     const big = new Tensor(new Float32Array(25), [1, 1, 5, 5]);
-    bad(() => conv2d(small, big), 'conv2d: kernel size (dilated) [5,5] is larger than the padded input [3,3] (input [1,1,3,3], weight [1,1,5,5], padding [0,0,0,0], dilation [1,1])');
+    bad(
+      () => conv2d(small, big),
+      'conv2d: kernel size (dilated) [5,5] is larger than the padded input [3,3] (input [1,1,3,3], weight [1,1,5,5], padding [0,0,0,0], dilation [1,1])',
+    );
     const k3 = new Tensor(new Float32Array(9), [1, 1, 3, 3]);
-    bad(() => conv2d(small, k3, null, { dilation: 2 }), 'conv2d: kernel size (dilated) [5,5] is larger than the padded input [3,3]');
+    bad(
+      () => conv2d(small, k3, null, { dilation: 2 }),
+      'conv2d: kernel size (dilated) [5,5] is larger than the padded input [3,3]',
+    );
     expect(conv2d(small, big, null, { padding: 1 }).shape).toEqual([1, 1, 1, 1]);
   });
   it('rejects bad stride, dilation, padding and paddingMode', () => {
@@ -118,19 +151,43 @@ describe('conv2d validation', () => {
     bad(() => conv2d(x, w2, null, { dilation: 0 }), 'conv2d: dilation must be positive integers, got 0');
     bad(() => conv2d(x, w2, null, { padding: -1 }), 'conv2d: padding must be non-negative integers, got -1');
     bad(() => conv2d(x, w2, null, { padding: 1.5 }), 'conv2d: padding must be non-negative integers, got 1.5');
-    bad(() => conv2d(x, w2, null, { padding: 'same', stride: 2 }), "conv2d: padding='same' is not supported for strided convolutions (stride [2,2])");
-    bad(() => conv2d(x, w2, null, { padding: 'full' as 'same' }), "conv2d: padding must be an int, a pair of ints, 'valid' or 'same', got \"full\"");
-    bad(() => conv2d(x, w2, null, { padding: 1, paddingMode: 'mirror' as 'reflect' }), 'conv2d: paddingMode must be one of zeros, reflect, replicate, circular');
-    bad(() => conv2d(x, w2, null, { padding: 5, paddingMode: 'reflect' }), 'conv2d: reflect padding must be smaller than the padded dimension');
+    bad(
+      () => conv2d(x, w2, null, { padding: 'same', stride: 2 }),
+      "conv2d: padding='same' is not supported for strided convolutions (stride [2,2])",
+    );
+    bad(
+      () => conv2d(x, w2, null, { padding: 'full' as 'same' }),
+      "conv2d: padding must be an int, a pair of ints, 'valid' or 'same', got \"full\"",
+    );
+    bad(
+      () => conv2d(x, w2, null, { padding: 1, paddingMode: 'mirror' as 'reflect' }),
+      'conv2d: paddingMode must be one of zeros, reflect, replicate, circular',
+    );
+    bad(
+      () => conv2d(x, w2, null, { padding: 5, paddingMode: 'reflect' }),
+      'conv2d: reflect padding must be smaller than the padded dimension',
+    );
     bad(() => conv2d(x, w2, null, { kernel: 'fft' as 'direct' }), 'conv2d: kernel must be one of direct, im2col, auto');
   });
   it('rejects wrong ranks', () => {
-    bad(() => conv2d(new Tensor(new Float32Array(25), [5, 5]), w2), 'conv2d: expected 3-D (unbatched) or 4-D (batched) input [N,C,H,W], got 2-D input [5,5]');
-    bad(() => conv2d(x, new Tensor(new Float32Array(18), [2, 3, 3])), 'conv2d: expected 4-D weight [out_channels, in_channels/groups, kh, kw], got 3-D weight [2,3,3]');
+    bad(
+      () => conv2d(new Tensor(new Float32Array(25), [5, 5]), w2),
+      'conv2d: expected 3-D (unbatched) or 4-D (batched) input [N,C,H,W], got 2-D input [5,5]',
+    );
+    bad(
+      () => conv2d(x, new Tensor(new Float32Array(18), [2, 3, 3])),
+      'conv2d: expected 4-D weight [out_channels, in_channels/groups, kh, kw], got 3-D weight [2,3,3]',
+    );
   });
   it('rejects a bias of the wrong length or rank', () => {
-    bad(() => conv2d(x, w2, new Tensor(new Float32Array(3), [3])), 'conv2d: bias must be 1-D with 4 elements (one per output channel), got bias [3] (weight [4,2,3,3])');
-    bad(() => conv2d(x, w2, new Tensor(new Float32Array(4), [1, 4])), 'conv2d: bias must be 1-D with 4 elements (one per output channel), got bias [1,4]');
+    bad(
+      () => conv2d(x, w2, new Tensor(new Float32Array(3), [3])),
+      'conv2d: bias must be 1-D with 4 elements (one per output channel), got bias [3] (weight [4,2,3,3])',
+    );
+    bad(
+      () => conv2d(x, w2, new Tensor(new Float32Array(4), [1, 4])),
+      'conv2d: bias must be 1-D with 4 elements (one per output channel), got bias [1,4]',
+    );
   });
   it('rejects non-float and mismatched dtypes', () => {
     const xi = new Tensor(new Int32Array(50), [1, 2, 5, 5]);
@@ -143,11 +200,26 @@ describe('conv2d validation', () => {
   it('checks the backward kernels arguments too', () => {
     const up = new Tensor(new Float32Array(4 * 9), [1, 4, 3, 3]);
     expect(conv2dBackwardInput(up, x.shape, w2).shape).toEqual([1, 2, 5, 5]);
-    bad(() => conv2dBackwardInput(new Tensor(new Float32Array(16), [1, 4, 2, 2]), x.shape, w2), 'conv2dBackwardInput: upstream has shape [1,4,2,2] but conv2d of input [1,2,5,5] with weight [4,2,3,3] gives [1,4,3,3]');
-    bad(() => conv2dBackwardWeight(up, x, [4, 3, 3, 3]), 'conv2dBackwardWeight: weight has 3 input channels but input has 2');
-    bad(() => conv2dBackwardInput(up, [1, 2, -5, 5], w2), 'conv2dBackwardInput: sizes must be non-negative integers, got [1,2,-5,5]');
-    bad(() => conv2dBackwardWeight(new Tensor(new Float64Array(36), [1, 4, 3, 3]), x, w2.shape), 'conv2dBackwardWeight: input is float32 but upstream is float64');
-    bad(() => conv2dBackwardBias(new Tensor(new Float32Array(4), [4])), 'conv2dBackwardBias: expected 3-D or 4-D upstream [N,C,H,W], got 1-D upstream [4]');
+    bad(
+      () => conv2dBackwardInput(new Tensor(new Float32Array(16), [1, 4, 2, 2]), x.shape, w2),
+      'conv2dBackwardInput: upstream has shape [1,4,2,2] but conv2d of input [1,2,5,5] with weight [4,2,3,3] gives [1,4,3,3]',
+    );
+    bad(
+      () => conv2dBackwardWeight(up, x, [4, 3, 3, 3]),
+      'conv2dBackwardWeight: weight has 3 input channels but input has 2',
+    );
+    bad(
+      () => conv2dBackwardInput(up, [1, 2, -5, 5], w2),
+      'conv2dBackwardInput: sizes must be non-negative integers, got [1,2,-5,5]',
+    );
+    bad(
+      () => conv2dBackwardWeight(new Tensor(new Float64Array(36), [1, 4, 3, 3]), x, w2.shape),
+      'conv2dBackwardWeight: input is float32 but upstream is float64',
+    );
+    bad(
+      () => conv2dBackwardBias(new Tensor(new Float32Array(4), [4])),
+      'conv2dBackwardBias: expected 3-D or 4-D upstream [N,C,H,W], got 1-D upstream [4]',
+    );
   });
 });
 
@@ -158,7 +230,9 @@ describe('conv2dOutputShape and convOutputSize', () => {
     expect(convOutputSize(7, 3, 2, 0, 0, 2)).toBe(2);
     expect(conv2dOutputShape([2, 3, 8, 8], [4, 3, 2, 2], { padding: 'same' })).toEqual([2, 4, 8, 8]);
     expect(conv2dOutputShape([3, 8, 9], [6, 1, 3, 3], { groups: 3, stride: [2, 3] })).toEqual([6, 3, 3]);
-    expect(() => conv2dOutputShape([1, 2, 5, 5], [4, 3, 3, 3])).toThrowError('conv2dOutputShape: weight has 3 input channels but input has 2');
+    expect(() => conv2dOutputShape([1, 2, 5, 5], [4, 3, 3, 3])).toThrowError(
+      'conv2dOutputShape: weight has 3 input channels but input has 2',
+    );
   });
   it("d2l's padding/stride examples", () => {
     expect(conv2dOutputShape([1, 1, 8, 8], [1, 1, 3, 3], { padding: 1 })).toEqual([1, 1, 8, 8]);

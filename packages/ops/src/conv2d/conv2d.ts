@@ -1,14 +1,13 @@
-import { type Shape, Tensor, allocStorage, checkShape, fail, formatShape, isTensor } from '@torchlet/tensor';
-import { planPad } from '../pad/pad.js';
-import { padBackwardRaw, padRaw } from '../pad/pad.js';
-import { type FloatStorage, checkFloatTensor, checkSameDType, denseData } from '../params.js';
+import { allocStorage, checkShape, fail, formatShape, isTensor, type Shape, Tensor } from '@torchlet/tensor';
+import { padBackwardRaw, padRaw, planPad } from '../pad/pad.js';
+import { checkFloatTensor, checkSameDType, denseData, type FloatStorage } from '../params.js';
 import { pickKernel } from './kernels.js';
 import {
   type Conv2dOptions,
   type ConvGeometry,
-  type ResolvedConv2d,
   conv2dGeometry,
   outputShapeOf,
+  type ResolvedConv2d,
   resolveConv2dOptions,
 } from './params.js';
 
@@ -19,10 +18,16 @@ interface Plan {
   readonly batched: boolean;
   readonly inputShape: number[];
   /** For non-zero padding modes: the explicit pad step that runs before a zero-padding conv. */
-  readonly modePad: ReturnType<typeof planPad> & { readonly inShape4: number[] } | null;
+  readonly modePad: (ReturnType<typeof planPad> & { readonly inShape4: number[] }) | null;
 }
 
-function planConv(fn: string, inputShape: readonly number[], weightShape: readonly number[], options: Conv2dOptions, inputArg = 'input'): Plan {
+function planConv(
+  fn: string,
+  inputShape: readonly number[],
+  weightShape: readonly number[],
+  options: Conv2dOptions,
+  inputArg = 'input',
+): Plan {
   const r = resolveConv2dOptions(fn, [weightShape[2], weightShape[3]], options);
   const g0 = conv2dGeometry(fn, inputShape, weightShape, r, inputArg);
   const batched = inputShape.length === 4;
@@ -42,7 +47,10 @@ function planConv(fn: string, inputShape: readonly number[], weightShape: readon
 function planInput(p: Plan, x: Tensor): FloatStorage {
   const data = denseData(x);
   if (p.modePad === null) return data;
-  const out = allocStorage(x.dtype, p.modePad.outShape.reduce((a, b) => a * b, 1)) as FloatStorage;
+  const out = allocStorage(
+    x.dtype,
+    p.modePad.outShape.reduce((a, b) => a * b, 1),
+  ) as FloatStorage;
   padRaw(data, p.modePad.inShape4, p.modePad.outShape, p.modePad.maps, 0, out);
   return out;
 }
@@ -52,7 +60,11 @@ function checkBias(fn: string, bias: Tensor | null | undefined, weight: Tensor):
   checkFloatTensor(fn, 'bias', bias);
   const cout = weight.shape[0];
   if (bias.ndim !== 1 || bias.shape[0] !== cout) {
-    fail(fn, 'bias', `bias must be 1-D with ${cout} elements (one per output channel), got bias ${formatShape(bias.shape)} (weight ${formatShape(weight.shape)})`);
+    fail(
+      fn,
+      'bias',
+      `bias must be 1-D with ${cout} elements (one per output channel), got bias ${formatShape(bias.shape)} (weight ${formatShape(weight.shape)})`,
+    );
   }
   return bias;
 }
@@ -61,7 +73,13 @@ function shapeArg(fn: string, arg: string, x: Tensor | Shape): readonly number[]
   return isTensor(x) ? x.shape : checkShape(fn, arg, x);
 }
 
-function checkUpstream(fn: string, upstream: Tensor, p: Plan, inputShape: readonly number[], weightShape: readonly number[]): void {
+function checkUpstream(
+  fn: string,
+  upstream: Tensor,
+  p: Plan,
+  inputShape: readonly number[],
+  weightShape: readonly number[],
+): void {
   const expected = outputShapeOf({ ...p.g }, p.batched);
   if (upstream.ndim !== expected.length || upstream.shape.some((s, i) => s !== expected[i])) {
     fail(
@@ -106,7 +124,13 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   checkSameDType(fn, { input, weight, bias: b });
   const p = planConv(fn, input.shape, weight.shape, options);
   const out = allocStorage(input.dtype, p.g.batch * p.g.outChannels * p.g.outH * p.g.outW) as FloatStorage;
-  pickKernel(p.g, p.r.kernel).forward(p.g, planInput(p, input), denseData(weight), b === null ? null : denseData(b), out);
+  pickKernel(p.g, p.r.kernel).forward(
+    p.g,
+    planInput(p, input),
+    denseData(weight),
+    b === null ? null : denseData(b),
+    out,
+  );
   return new Tensor(out, outputShapeOf(p.g, p.batched));
 }
 
@@ -128,7 +152,12 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
  * conv2dBackwardInput(ones([1, 1, 1, 2]), [1, 1, 1, 3], k).toArray(); // -> [[[[1, 3, 2]]]]
  * ```
  */
-export function conv2dBackwardInput(upstream: Tensor, input: Tensor | Shape, weight: Tensor, options: Conv2dOptions = {}): Tensor {
+export function conv2dBackwardInput(
+  upstream: Tensor,
+  input: Tensor | Shape,
+  weight: Tensor,
+  options: Conv2dOptions = {},
+): Tensor {
   const fn = 'conv2dBackwardInput';
   checkFloatTensor(fn, 'upstream', upstream);
   checkFloatTensor(fn, 'weight', weight);
@@ -144,7 +173,10 @@ export function conv2dBackwardInput(upstream: Tensor, input: Tensor | Shape, wei
     return new Tensor(dx, inputShape);
   }
   const { outShape, maps, inShape4 } = p.modePad;
-  const dxPadded = allocStorage(upstream.dtype, outShape.reduce((a, s) => a * s, 1)) as FloatStorage;
+  const dxPadded = allocStorage(
+    upstream.dtype,
+    outShape.reduce((a, s) => a * s, 1),
+  ) as FloatStorage;
   kernel.backwardInput(p.g, denseData(upstream), denseData(weight), dxPadded);
   const dx = allocStorage(upstream.dtype, size) as FloatStorage;
   padBackwardRaw(dxPadded, inShape4, outShape, maps, dx);
@@ -167,7 +199,12 @@ export function conv2dBackwardInput(upstream: Tensor, input: Tensor | Shape, wei
  * conv2dBackwardWeight(ones([1, 1, 1, 2]), x, [1, 1, 1, 2]).toArray(); // -> [[[[3, 5]]]]
  * ```
  */
-export function conv2dBackwardWeight(upstream: Tensor, input: Tensor, weight: Tensor | Shape, options: Conv2dOptions = {}): Tensor {
+export function conv2dBackwardWeight(
+  upstream: Tensor,
+  input: Tensor,
+  weight: Tensor | Shape,
+  options: Conv2dOptions = {},
+): Tensor {
   const fn = 'conv2dBackwardWeight';
   checkFloatTensor(fn, 'upstream', upstream);
   checkFloatTensor(fn, 'input', input);
@@ -176,7 +213,10 @@ export function conv2dBackwardWeight(upstream: Tensor, input: Tensor, weight: Te
   const weightShape = shapeArg(fn, 'weight', weight);
   const p = planConv(fn, input.shape, weightShape, options);
   checkUpstream(fn, upstream, p, input.shape, weightShape);
-  const dw = allocStorage(upstream.dtype, weightShape.reduce((a, s) => a * s, 1)) as FloatStorage;
+  const dw = allocStorage(
+    upstream.dtype,
+    weightShape.reduce((a, s) => a * s, 1),
+  ) as FloatStorage;
   pickKernel(p.g, p.r.kernel).backwardWeight(p.g, denseData(upstream), planInput(p, input), dw);
   return new Tensor(dw, weightShape);
 }
@@ -203,7 +243,11 @@ export function conv2dBackwardBias(upstream: Tensor): Tensor {
 export function sumChannels(fn: string, upstream: Tensor): Tensor {
   checkFloatTensor(fn, 'upstream', upstream);
   if (upstream.ndim !== 3 && upstream.ndim !== 4) {
-    fail(fn, 'upstream', `expected 3-D or 4-D upstream [N,C,H,W], got ${upstream.ndim}-D upstream ${formatShape(upstream.shape)}`);
+    fail(
+      fn,
+      'upstream',
+      `expected 3-D or 4-D upstream [N,C,H,W], got ${upstream.ndim}-D upstream ${formatShape(upstream.shape)}`,
+    );
   }
   const dy = denseData(upstream);
   const batched = upstream.ndim === 4;

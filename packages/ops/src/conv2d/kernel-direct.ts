@@ -28,8 +28,31 @@ function tapRanges(g: ConvGeometry): { rowLo: Int32Array; rowHi: Int32Array; col
 }
 
 /** `out = conv2d(x, w) + bias`; `out` is fully overwritten. */
-export function directForward(g: ConvGeometry, x: FloatStorage, w: FloatStorage, bias: FloatStorage | null, out: FloatStorage): void {
-  const { batch, inChannels, inH, inW, outChannels, kh, kw, groups, strideH, strideW, padTop, padLeft, dilationH, dilationW, outH, outW } = g;
+export function directForward(
+  g: ConvGeometry,
+  x: FloatStorage,
+  w: FloatStorage,
+  bias: FloatStorage | null,
+  out: FloatStorage,
+): void {
+  const {
+    batch,
+    inChannels,
+    inH,
+    inW,
+    outChannels,
+    kh,
+    kw,
+    groups,
+    strideH,
+    strideW,
+    padTop,
+    padLeft,
+    dilationH,
+    dilationW,
+    outH,
+    outW,
+  } = g;
   const { rowLo, rowHi, colLo, colHi } = tapRanges(g);
   const cinG = inChannels / groups;
   const coutG = outChannels / groups;
@@ -71,7 +94,24 @@ export function directForward(g: ConvGeometry, x: FloatStorage, w: FloatStorage,
 
 /** `dx += conv2d's input gradient for upstream dy`; `dx` must start zeroed. */
 export function directBackwardInput(g: ConvGeometry, dy: FloatStorage, w: FloatStorage, dx: FloatStorage): void {
-  const { batch, inChannels, inH, inW, outChannels, kh, kw, groups, strideH, strideW, padTop, padLeft, dilationH, dilationW, outH, outW } = g;
+  const {
+    batch,
+    inChannels,
+    inH,
+    inW,
+    outChannels,
+    kh,
+    kw,
+    groups,
+    strideH,
+    strideW,
+    padTop,
+    padLeft,
+    dilationH,
+    dilationW,
+    outH,
+    outW,
+  } = g;
   const { rowLo, rowHi, colLo, colHi } = tapRanges(g);
   const cinG = inChannels / groups;
   const coutG = outChannels / groups;
@@ -112,7 +152,24 @@ export function directBackwardInput(g: ConvGeometry, dy: FloatStorage, w: FloatS
 
 /** `dw = conv2d's weight gradient for upstream dy and input x`; `dw` is fully overwritten. */
 export function directBackwardWeight(g: ConvGeometry, dy: FloatStorage, x: FloatStorage, dw: FloatStorage): void {
-  const { batch, inChannels, inH, inW, outChannels, kh, kw, groups, strideH, strideW, padTop, padLeft, dilationH, dilationW, outH, outW } = g;
+  const {
+    batch,
+    inChannels,
+    inH,
+    inW,
+    outChannels,
+    kh,
+    kw,
+    groups,
+    strideH,
+    strideW,
+    padTop,
+    padLeft,
+    dilationH,
+    dilationW,
+    outH,
+    outW,
+  } = g;
   const { rowLo, rowHi, colLo, colHi } = tapRanges(g);
   const cinG = inChannels / groups;
   const coutG = outChannels / groups;

@@ -5,7 +5,7 @@
 // When the unfold is the identity (1x1 kernel, stride 1, no padding) the image itself is `cols`.
 
 import { gemm } from '@torchlet/tensor';
-import { type WindowGeometry, col2imRaw, im2colRaw } from '../im2col/raw.js';
+import { col2imRaw, im2colRaw, type WindowGeometry } from '../im2col/raw.js';
 import type { FloatStorage } from '../params.js';
 import type { ConvGeometry } from './params.js';
 import { scratchLike } from './scratch.js';
@@ -30,13 +30,25 @@ function windowOf(g: ConvGeometry): WindowGeometry {
 
 function isIdentityUnfold(g: ConvGeometry): boolean {
   return (
-    g.kh === 1 && g.kw === 1 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0 &&
-    g.outH === g.inH && g.outW === g.inW
+    g.kh === 1 &&
+    g.kw === 1 &&
+    g.strideH === 1 &&
+    g.strideW === 1 &&
+    g.padTop === 0 &&
+    g.padLeft === 0 &&
+    g.outH === g.inH &&
+    g.outW === g.inW
   );
 }
 
 /** `out = conv2d(x, w) + bias`; `out` is fully overwritten. */
-export function im2colForward(g: ConvGeometry, x: FloatStorage, w: FloatStorage, bias: FloatStorage | null, out: FloatStorage): void {
+export function im2colForward(
+  g: ConvGeometry,
+  x: FloatStorage,
+  w: FloatStorage,
+  bias: FloatStorage | null,
+  out: FloatStorage,
+): void {
   const win = windowOf(g);
   const cinG = win.channels;
   const coutG = g.outChannels / g.groups;
@@ -53,7 +65,24 @@ export function im2colForward(g: ConvGeometry, x: FloatStorage, w: FloatStorage,
       if (bias !== null) {
         for (let oc = 0; oc < coutG; oc++) out.fill(bias[gi * coutG + oc], oOff + oc * L, oOff + (oc + 1) * L);
       }
-      gemm(false, false, coutG, L, K, 1, w, gi * coutG * K, K, cols, identity ? xOff : 0, L, bias === null ? 0 : 1, out, oOff, L);
+      gemm(
+        false,
+        false,
+        coutG,
+        L,
+        K,
+        1,
+        w,
+        gi * coutG * K,
+        K,
+        cols,
+        identity ? xOff : 0,
+        L,
+        bias === null ? 0 : 1,
+        out,
+        oOff,
+        L,
+      );
     }
   }
 }
@@ -72,7 +101,24 @@ export function im2colBackwardInput(g: ConvGeometry, dy: FloatStorage, w: FloatS
     for (let gi = 0; gi < g.groups; gi++) {
       const xOff = (n * g.inChannels + gi * cinG) * plane;
       const dyOff = (n * g.outChannels + gi * coutG) * L;
-      gemm(true, false, K, L, coutG, 1, w, gi * coutG * K, K, dy, dyOff, L, identity ? 1 : 0, dcols, identity ? xOff : 0, L);
+      gemm(
+        true,
+        false,
+        K,
+        L,
+        coutG,
+        1,
+        w,
+        gi * coutG * K,
+        K,
+        dy,
+        dyOff,
+        L,
+        identity ? 1 : 0,
+        dcols,
+        identity ? xOff : 0,
+        L,
+      );
       if (!identity) col2imRaw(dcols, 0, win, dx, xOff);
     }
   }
@@ -94,7 +140,24 @@ export function im2colBackwardWeight(g: ConvGeometry, dy: FloatStorage, x: Float
       const xOff = (n * g.inChannels + gi * cinG) * plane;
       if (!identity) im2colRaw(x, xOff, win, cols, 0);
       const dyOff = (n * g.outChannels + gi * coutG) * L;
-      gemm(false, true, coutG, K, L, 1, dy, dyOff, L, cols, identity ? xOff : 0, L, n === 0 ? 0 : 1, dw, gi * coutG * K, K);
+      gemm(
+        false,
+        true,
+        coutG,
+        K,
+        L,
+        1,
+        dy,
+        dyOff,
+        L,
+        cols,
+        identity ? xOff : 0,
+        L,
+        n === 0 ? 0 : 1,
+        dw,
+        gi * coutG * K,
+        K,
+      );
     }
   }
 }

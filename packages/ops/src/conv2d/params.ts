@@ -92,8 +92,13 @@ const PADDING_MODES: readonly string[] = ['zeros', 'reflect', 'replicate', 'circ
 const KERNELS: readonly string[] = ['direct', 'im2col', 'auto'];
 
 /** Validates the options object (not yet the shapes). */
-export function resolveConv2dOptions(fn: string, kernelHW: readonly [number, number], options: Conv2dOptions): ResolvedConv2d {
-  if (options === null || typeof options !== 'object') fail(fn, 'options', `expected an options object, got ${String(options)}`);
+export function resolveConv2dOptions(
+  fn: string,
+  kernelHW: readonly [number, number],
+  options: Conv2dOptions,
+): ResolvedConv2d {
+  if (options === null || typeof options !== 'object')
+    fail(fn, 'options', `expected an options object, got ${String(options)}`);
   const stride = toPair(fn, 'stride', options.stride ?? 1, 1);
   const dilation = toPair(fn, 'dilation', options.dilation ?? 1, 1);
   const groups = options.groups ?? 1;
@@ -102,10 +107,15 @@ export function resolveConv2dOptions(fn: string, kernelHW: readonly [number, num
   }
   const paddingMode = options.paddingMode ?? 'zeros';
   if (!PADDING_MODES.includes(paddingMode)) {
-    fail(fn, 'paddingMode', `paddingMode must be one of ${PADDING_MODES.join(', ')}, got ${JSON.stringify(paddingMode)}`);
+    fail(
+      fn,
+      'paddingMode',
+      `paddingMode must be one of ${PADDING_MODES.join(', ')}, got ${JSON.stringify(paddingMode)}`,
+    );
   }
   const kernel = options.kernel ?? 'auto';
-  if (!KERNELS.includes(kernel)) fail(fn, 'kernel', `kernel must be one of ${KERNELS.join(', ')}, got ${JSON.stringify(kernel)}`);
+  if (!KERNELS.includes(kernel))
+    fail(fn, 'kernel', `kernel must be one of ${KERNELS.join(', ')}, got ${JSON.stringify(kernel)}`);
   const padding = options.padding ?? 0;
   let pads: [number, number, number, number];
   if (padding === 'valid') {
@@ -140,10 +150,18 @@ export function conv2dGeometry(
 ): ConvGeometry {
   const shapes = `(${inputArg} ${formatShape(inputShape)}, weight ${formatShape(weightShape)})`;
   if (inputShape.length !== 3 && inputShape.length !== 4) {
-    fail(fn, inputArg, `expected 3-D (unbatched) or 4-D (batched) ${inputArg} [N,C,H,W], got ${inputShape.length}-D ${inputArg} ${formatShape(inputShape)}`);
+    fail(
+      fn,
+      inputArg,
+      `expected 3-D (unbatched) or 4-D (batched) ${inputArg} [N,C,H,W], got ${inputShape.length}-D ${inputArg} ${formatShape(inputShape)}`,
+    );
   }
   if (weightShape.length !== 4) {
-    fail(fn, 'weight', `expected 4-D weight [out_channels, in_channels/groups, kh, kw], got ${weightShape.length}-D weight ${formatShape(weightShape)}`);
+    fail(
+      fn,
+      'weight',
+      `expected 4-D weight [out_channels, in_channels/groups, kh, kw], got ${weightShape.length}-D weight ${formatShape(weightShape)}`,
+    );
   }
   const batched = inputShape.length === 4;
   const batch = batched ? inputShape[0] : 1;
@@ -160,7 +178,8 @@ export function conv2dGeometry(
     const what = g === 1 ? `${wIn} input channels` : `${wIn} input channels per group x ${g} groups = ${wIn * g}`;
     fail(fn, 'weight', `weight has ${what} but ${inputArg} has ${inChannels} ${shapes}`);
   }
-  if (kh < 1 || kw < 1 || outChannels < 1) fail(fn, 'weight', `weight must have non-zero sizes, got ${formatShape(weightShape)}`);
+  if (kh < 1 || kw < 1 || outChannels < 1)
+    fail(fn, 'weight', `weight must have non-zero sizes, got ${formatShape(weightShape)}`);
   const [pt, pb, pl, pr] = r.pads;
   const dkh = r.dilation[0] * (kh - 1) + 1;
   const dkw = r.dilation[1] * (kw - 1) + 1;
@@ -212,7 +231,11 @@ export function outputShapeOf(g: ConvGeometry, batched: boolean): number[] {
  * conv2dOutputShape([1, 8, 8], [2, 1, 3, 3], { stride: 2 }); // -> [2, 3, 3]
  * ```
  */
-export function conv2dOutputShape(inputShape: readonly number[], weightShape: readonly number[], options: Conv2dOptions = {}): number[] {
+export function conv2dOutputShape(
+  inputShape: readonly number[],
+  weightShape: readonly number[],
+  options: Conv2dOptions = {},
+): number[] {
   const fn = 'conv2dOutputShape';
   if (!Array.isArray(inputShape)) fail(fn, 'inputShape', `expected an array of sizes, got ${String(inputShape)}`);
   if (!Array.isArray(weightShape)) fail(fn, 'weightShape', `expected an array of sizes, got ${String(weightShape)}`);

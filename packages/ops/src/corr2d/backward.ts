@@ -1,4 +1,4 @@
-import { type FloatArray, Tensor, allocStorage, fail, formatShape } from '@torchlet/tensor';
+import { allocStorage, type FloatArray, fail, formatShape, Tensor } from '@torchlet/tensor';
 import { checkFloatTensor } from '../params.js';
 import { corrFullFlippedInto, corrValidInto } from './kernel.js';
 
@@ -13,7 +13,11 @@ function checkUpstreamAnd(fn: string, upstream: Tensor, otherName: string, other
     );
   }
   if (upstream.dtype !== other.dtype) {
-    fail(fn, otherName, `${otherName} is ${other.dtype} but upstream is ${upstream.dtype} (upstream ${formatShape(upstream.shape)}, ${otherName} ${formatShape(other.shape)})`);
+    fail(
+      fn,
+      otherName,
+      `${otherName} is ${other.dtype} but upstream is ${upstream.dtype} (upstream ${formatShape(upstream.shape)}, ${otherName} ${formatShape(other.shape)})`,
+    );
   }
 }
 
@@ -42,11 +46,29 @@ export function corr2dBackwardInput(upstream: Tensor, K: Tensor, inputShape?: re
   const h = ho + kh - 1;
   const w = wo + kw - 1;
   if (inputShape !== undefined && (inputShape.length !== 2 || inputShape[0] !== h || inputShape[1] !== w)) {
-    fail(fn, 'inputShape', `upstream ${formatShape(upstream.shape)} and K ${formatShape(K.shape)} come from an input of shape ${formatShape([h, w])}, not inputShape ${formatShape(inputShape)}`);
+    fail(
+      fn,
+      'inputShape',
+      `upstream ${formatShape(upstream.shape)} and K ${formatShape(K.shape)} come from an input of shape ${formatShape([h, w])}, not inputShape ${formatShape(inputShape)}`,
+    );
   }
   const out = allocStorage(upstream.dtype, h * w) as FloatArray;
   if (ho > 0 && wo > 0) {
-    corrFullFlippedInto(upstream.data as FloatArray, upstream.offset, upstream.strides[0], upstream.strides[1], ho, wo, K.data as FloatArray, K.offset, K.strides[0], K.strides[1], kh, kw, out);
+    corrFullFlippedInto(
+      upstream.data as FloatArray,
+      upstream.offset,
+      upstream.strides[0],
+      upstream.strides[1],
+      ho,
+      wo,
+      K.data as FloatArray,
+      K.offset,
+      K.strides[0],
+      K.strides[1],
+      kh,
+      kw,
+      out,
+    );
   }
   return new Tensor(out, [h, w]);
 }
@@ -71,13 +93,35 @@ export function corr2dBackwardKernel(upstream: Tensor, X: Tensor): Tensor {
   const [ho, wo] = upstream.shape;
   const [h, w] = X.shape;
   if (ho === 0 || wo === 0 || ho > h || wo > w) {
-    fail(fn, 'upstream', `upstream ${formatShape(upstream.shape)} cannot be the output of a valid correlation of X ${formatShape(X.shape)} (it must be non-empty and no larger than X)`);
+    fail(
+      fn,
+      'upstream',
+      `upstream ${formatShape(upstream.shape)} cannot be the output of a valid correlation of X ${formatShape(X.shape)} (it must be non-empty and no larger than X)`,
+    );
   }
   const kh = h - ho + 1;
   const kw = w - wo + 1;
   const out = allocStorage(X.dtype, kh * kw) as FloatArray;
   const xs = X.strides;
   const gs = upstream.strides;
-  corrValidInto(X.data as FloatArray, X.offset, 0, xs[0], xs[1], upstream.data as FloatArray, upstream.offset, 0, gs[0], gs[1], 1, ho, wo, out, 0, kh, kw);
+  corrValidInto(
+    X.data as FloatArray,
+    X.offset,
+    0,
+    xs[0],
+    xs[1],
+    upstream.data as FloatArray,
+    upstream.offset,
+    0,
+    gs[0],
+    gs[1],
+    1,
+    ho,
+    wo,
+    out,
+    0,
+    kh,
+    kw,
+  );
   return new Tensor(out, [kh, kw]);
 }

@@ -40,9 +40,15 @@ function expectGradClose(analytic: ArrayLike<number>, numeric: ArrayLike<number>
   }
 }
 
-const arb = fc
-  .record({ h: fc.integer({ min: 1, max: 6 }), w: fc.integer({ min: 1, max: 6 }) })
-  .chain(({ h, w }) => fc.record({ h: fc.constant(h), w: fc.constant(w), kh: fc.integer({ min: 1, max: h }), kw: fc.integer({ min: 1, max: w }), seed: fc.integer() }));
+const arb = fc.record({ h: fc.integer({ min: 1, max: 6 }), w: fc.integer({ min: 1, max: 6 }) }).chain(({ h, w }) =>
+  fc.record({
+    h: fc.constant(h),
+    w: fc.constant(w),
+    kh: fc.integer({ min: 1, max: h }),
+    kw: fc.integer({ min: 1, max: w }),
+    seed: fc.integer(),
+  }),
+);
 
 function rand(seed: number, n: number): Float64Array {
   let s = seed >>> 0 || 1;
@@ -66,8 +72,14 @@ describe('corr2d backward kernels vs central differences (float64)', () => {
         const up = new Tensor(G, [ho, wo]);
         const dX = corr2dBackwardInput(up, new Tensor(K, [kh, kw]), [h, w]).toTypedArray();
         const dK = corr2dBackwardKernel(up, new Tensor(X, [h, w])).toTypedArray();
-        expectGradClose(dX, numericGrad((v) => loss(v, K, G, [h, w], [kh, kw]), X));
-        expectGradClose(dK, numericGrad((v) => loss(X, v, G, [h, w], [kh, kw]), K));
+        expectGradClose(
+          dX,
+          numericGrad((v) => loss(v, K, G, [h, w], [kh, kw]), X),
+        );
+        expectGradClose(
+          dK,
+          numericGrad((v) => loss(X, v, G, [h, w], [kh, kw]), K),
+        );
       }),
       { numRuns: 50 },
     );
@@ -78,7 +90,13 @@ describe('corr2d backward kernels vs central differences (float64)', () => {
     const K = rand(8, 2);
     const G = rand(9, 42);
     const up = new Tensor(G, [6, 7]);
-    expectGradClose(corr2dBackwardInput(up, new Tensor(K, [1, 2])).toTypedArray(), numericGrad((v) => loss(v, K, G, [6, 8], [1, 2]), X));
-    expectGradClose(corr2dBackwardKernel(up, new Tensor(X, [6, 8])).toTypedArray(), numericGrad((v) => loss(X, v, G, [6, 8], [1, 2]), K));
+    expectGradClose(
+      corr2dBackwardInput(up, new Tensor(K, [1, 2])).toTypedArray(),
+      numericGrad((v) => loss(v, K, G, [6, 8], [1, 2]), X),
+    );
+    expectGradClose(
+      corr2dBackwardKernel(up, new Tensor(X, [6, 8])).toTypedArray(),
+      numericGrad((v) => loss(X, v, G, [6, 8], [1, 2]), K),
+    );
   });
 });

@@ -2,7 +2,14 @@ import { Tensor } from '@torchlet/tensor';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { corr2dBackwardInput, corr2dBackwardKernel } from './backward.js';
-import { corr2d, corr2dMatmul, corr2dMultiIn, corr2dMultiInOut, corr2dMultiInOut1x1, kernelToMatrix } from './corr2d.js';
+import {
+  corr2d,
+  corr2dMatmul,
+  corr2dMultiIn,
+  corr2dMultiInOut,
+  corr2dMultiInOut1x1,
+  kernelToMatrix,
+} from './corr2d.js';
 
 type FloatDType = 'float32' | 'float64';
 type Layout = 'contiguous' | 'padded' | 'reversed';
@@ -46,12 +53,23 @@ function withLayout(values: Float64Array, shape: number[], dtype: FloatDType, la
 }
 
 /** Values that are exact in float32: multiples of 1/64 in [-2, 2]. */
-const values = (n: number) => fc.array(fc.integer({ min: -128, max: 128 }), { minLength: n, maxLength: n }).map((a) => Float64Array.from(a, (v) => v / 64));
+const values = (n: number) =>
+  fc
+    .array(fc.integer({ min: -128, max: 128 }), { minLength: n, maxLength: n })
+    .map((a) => Float64Array.from(a, (v) => v / 64));
 const layoutArb = fc.constantFrom<Layout>('contiguous', 'padded', 'reversed');
 const dtypeArb = fc.constantFrom<FloatDType>('float32', 'float64');
 
 /** Naive float64 valid cross-correlation summed over channels: x [C,H,W], k [C,kh,kw]. */
-function refCorr(x: Float64Array, k: Float64Array, c: number, h: number, w: number, kh: number, kw: number): Float64Array {
+function refCorr(
+  x: Float64Array,
+  k: Float64Array,
+  c: number,
+  h: number,
+  w: number,
+  kh: number,
+  kw: number,
+): Float64Array {
   const ho = h - kh + 1;
   const wo = w - kw + 1;
   const y = new Float64Array(ho * wo);
@@ -59,13 +77,19 @@ function refCorr(x: Float64Array, k: Float64Array, c: number, h: number, w: numb
     for (let j = 0; j < wo; j++) {
       let s = 0;
       for (let ch = 0; ch < c; ch++)
-        for (let a = 0; a < kh; a++) for (let b = 0; b < kw; b++) s += x[(ch * h + i + a) * w + j + b] * k[(ch * kh + a) * kw + b];
+        for (let a = 0; a < kh; a++)
+          for (let b = 0; b < kw; b++) s += x[(ch * h + i + a) * w + j + b] * k[(ch * kh + a) * kw + b];
       y[i * wo + j] = s;
     }
   return y;
 }
 
-function expectAllClose(actual: ArrayLike<number>, expected: ArrayLike<number>, dtype: FloatDType, terms: number): void {
+function expectAllClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  dtype: FloatDType,
+  terms: number,
+): void {
   expect(actual.length).toBe(expected.length);
   const atol = dtype === 'float32' ? 1e-5 * Math.max(1, terms) : 1e-12 * Math.max(1, terms);
   for (let i = 0; i < expected.length; i++) {
@@ -88,7 +112,14 @@ const case2d = fc
       kLayout: layoutArb,
     }),
   )
-  .chain((p) => fc.record({ p: fc.constant(p), x: values(p.h * p.w), k: values(p.kh * p.kw), g: values((p.h - p.kh + 1) * (p.w - p.kw + 1)) }));
+  .chain((p) =>
+    fc.record({
+      p: fc.constant(p),
+      x: values(p.h * p.w),
+      k: values(p.kh * p.kw),
+      g: values((p.h - p.kh + 1) * (p.w - p.kw + 1)),
+    }),
+  );
 
 describe('corr2d family vs a naive float64 reference', () => {
   it('corr2d == corr2dMatmul == W @ vec(X) == reference, for any layout', () => {
@@ -146,9 +177,16 @@ describe('corr2d family vs a naive float64 reference', () => {
         dtype: dtypeArb,
         layout: layoutArb,
       })
-      .chain((q) => fc.record({ q: fc.constant(q), kh: fc.integer({ min: 1, max: q.h }), kw: fc.integer({ min: 1, max: q.w }) }))
+      .chain((q) =>
+        fc.record({ q: fc.constant(q), kh: fc.integer({ min: 1, max: q.h }), kw: fc.integer({ min: 1, max: q.w }) }),
+      )
       .chain(({ q, kh, kw }) =>
-        fc.record({ q: fc.constant({ ...q, kh, kw }), x: values(q.cin * q.h * q.w), k: values(q.cout * q.cin * kh * kw), k1: values(q.cout * q.cin) }),
+        fc.record({
+          q: fc.constant({ ...q, kh, kw }),
+          x: values(q.cin * q.h * q.w),
+          k: values(q.cout * q.cin * kh * kw),
+          k1: values(q.cout * q.cin),
+        }),
       );
     fc.assert(
       fc.property(arb, ({ q, x, k, k1 }) => {
@@ -156,17 +194,24 @@ describe('corr2d family vs a naive float64 reference', () => {
         const X = withLayout(x, [cin, h, w], dtype, layout);
         const per = cin * kh * kw;
         const K0 = withLayout(k.subarray(0, per), [cin, kh, kw], dtype, layout);
-        expectAllClose(corr2dMultiIn(X, K0).toTypedArray(), refCorr(x, k.subarray(0, per), cin, h, w, kh, kw), dtype, per);
+        expectAllClose(
+          corr2dMultiIn(X, K0).toTypedArray(),
+          refCorr(x, k.subarray(0, per), cin, h, w, kh, kw),
+          dtype,
+          per,
+        );
         const K = withLayout(k, [cout, cin, kh, kw], dtype, layout);
         const Y = corr2dMultiInOut(X, K);
         expect(Y.shape).toEqual([cout, h - kh + 1, w - kw + 1]);
         const expected = new Float64Array(Y.numel);
         const plane = (h - kh + 1) * (w - kw + 1);
-        for (let co = 0; co < cout; co++) expected.set(refCorr(x, k.subarray(co * per, (co + 1) * per), cin, h, w, kh, kw), co * plane);
+        for (let co = 0; co < cout; co++)
+          expected.set(refCorr(x, k.subarray(co * per, (co + 1) * per), cin, h, w, kh, kw), co * plane);
         expectAllClose(Y.toTypedArray(), expected, dtype, per);
         const K1 = withLayout(k1, [cout, cin, 1, 1], dtype, layout);
         const expected1 = new Float64Array(cout * h * w);
-        for (let co = 0; co < cout; co++) expected1.set(refCorr(x, k1.subarray(co * cin, (co + 1) * cin), cin, h, w, 1, 1), co * h * w);
+        for (let co = 0; co < cout; co++)
+          expected1.set(refCorr(x, k1.subarray(co * cin, (co + 1) * cin), cin, h, w, 1, 1), co * h * w);
         const Y1 = corr2dMultiInOut1x1(X, K1);
         expect(Y1.shape).toEqual([cout, h, w]);
         expectAllClose(Y1.toTypedArray(), expected1, dtype, cin);

@@ -1,6 +1,7 @@
-import { type FloatArray, Tensor, allocStorage, fail, formatShape, gemm, isTensor } from '@torchlet/tensor';
+import { allocStorage, type FloatArray, fail, formatShape, gemm, isTensor, Tensor } from '@torchlet/tensor';
+import { im2colRaw, type WindowGeometry } from '../im2col/raw.js';
 import { checkFloatTensor } from '../params.js';
-import { corrValidInto, patches2dInto } from './kernel.js';
+import { corrValidInto } from './kernel.js';
 
 // The d2l section's from-scratch ops on single images: no batch, no padding, stride 1.
 // Batched, padded, strided, grouped convolution is `conv2d`; these stay small and exact.
@@ -9,7 +10,17 @@ import { corrValidInto, patches2dInto } from './kernel.js';
  * Validates the two operands of the corr2d family: tensors of ranks `xRank` and `kRank` (else an
  * error naming both shapes, `layout` and `hint`), float dtypes, the same dtype.
  */
-function checkOperands(fn: string, xName: string, x: unknown, kName: string, k: unknown, xRank: number, kRank: number, layout: string, hint: string): void {
+function checkOperands(
+  fn: string,
+  xName: string,
+  x: unknown,
+  kName: string,
+  k: unknown,
+  xRank: number,
+  kRank: number,
+  layout: string,
+  hint: string,
+): void {
   if (!isTensor(x)) checkFloatTensor(fn, xName, x);
   if (!isTensor(k)) checkFloatTensor(fn, kName, k);
   const xt = x as Tensor;
@@ -24,7 +35,11 @@ function checkOperands(fn: string, xName: string, x: unknown, kName: string, k: 
   checkFloatTensor(fn, xName, xt);
   checkFloatTensor(fn, kName, kt);
   if (xt.dtype !== kt.dtype) {
-    fail(fn, kName, `${kName} is ${kt.dtype} but ${xName} is ${xt.dtype} (${xName} ${formatShape(xt.shape)}, ${kName} ${formatShape(kt.shape)})`);
+    fail(
+      fn,
+      kName,
+      `${kName} is ${kt.dtype} but ${xName} is ${xt.dtype} (${xName} ${formatShape(xt.shape)}, ${kName} ${formatShape(kt.shape)})`,
+    );
   }
 }
 
@@ -65,13 +80,50 @@ export function corr2d(X: Tensor, K: Tensor): Tensor {
   const out = allocStorage(X.dtype, ho * wo) as FloatArray;
   const xs = X.strides;
   const ks = K.strides;
-  corrValidInto(X.data as FloatArray, X.offset, 0, xs[0], xs[1], K.data as FloatArray, K.offset, 0, ks[0], ks[1], 1, kh, kw, out, 0, ho, wo);
+  corrValidInto(
+    X.data as FloatArray,
+    X.offset,
+    0,
+    xs[0],
+    xs[1],
+    K.data as FloatArray,
+    K.offset,
+    0,
+    ks[0],
+    ks[1],
+    1,
+    kh,
+    kw,
+    out,
+    0,
+    ho,
+    wo,
+  );
   return new Tensor(out, [ho, wo]);
 }
 
 /** `t`'s elements as a dense row-major array plus the offset where they start (no copy if contiguous). */
 function dense(t: Tensor): [FloatArray, number] {
   return t.isContiguous() ? [t.data as FloatArray, t.offset] : [t.toTypedArray() as FloatArray, 0];
+}
+
+/** The im2col geometry of the book's correlation: one channel, stride 1, no padding or dilation. */
+function patchGeometry(h: number, w: number, kh: number, kw: number): WindowGeometry {
+  return {
+    channels: 1,
+    inH: h,
+    inW: w,
+    kh,
+    kw,
+    strideH: 1,
+    strideW: 1,
+    padTop: 0,
+    padLeft: 0,
+    dilationH: 1,
+    dilationW: 1,
+    outH: h - kh + 1,
+    outW: w - kw + 1,
+  };
 }
 
 /**
@@ -100,7 +152,8 @@ export function corr2dMatmul(X: Tensor, K: Tensor): Tensor {
   const n = ho * wo;
   const taps = kh * kw;
   const patches = allocStorage(X.dtype, taps * n) as FloatArray;
-  patches2dInto(X.data as FloatArray, X.offset, X.strides[0], X.strides[1], kh, kw, ho, wo, patches);
+  const [x, xOff] = dense(X);
+  im2colRaw(x, xOff, patchGeometry(X.shape[0], X.shape[1], kh, kw), patches, 0);
   const [k, kOff] = dense(K);
   const out = allocStorage(X.dtype, n) as FloatArray;
   gemm(false, false, 1, n, taps, 1, k, kOff, taps, patches, 0, n, 0, out, 0, n);
@@ -126,14 +179,24 @@ export function corr2dMatmul(X: Tensor, K: Tensor): Tensor {
 export function kernelToMatrix(K: Tensor, inputShape: readonly number[]): Tensor {
   const fn = 'kernelToMatrix';
   checkFloatTensor(fn, 'K', K);
-  if (!Array.isArray(inputShape) || inputShape.length !== 2 || !inputShape.every((s) => Number.isInteger(s) && s >= 0)) {
-    fail(fn, 'inputShape', `expects inputShape [H, W] of two non-negative integers, got ${JSON.stringify(inputShape)} (K ${formatShape(K.shape)})`);
+  if (
+    !Array.isArray(inputShape) ||
+    inputShape.length !== 2 ||
+    !inputShape.every((s) => Number.isInteger(s) && s >= 0)
+  ) {
+    fail(
+      fn,
+      'inputShape',
+      `expects inputShape [H, W] of two non-negative integers, got ${JSON.stringify(inputShape)} (K ${formatShape(K.shape)})`,
+    );
   }
-  if (K.ndim !== 2) fail(fn, 'K', `expects a 2-D kernel K, got K ${formatShape(K.shape)} (inputShape ${formatShape(inputShape)})`);
+  if (K.ndim !== 2)
+    fail(fn, 'K', `expects a 2-D kernel K, got K ${formatShape(K.shape)} (inputShape ${formatShape(inputShape)})`);
   const [kh, kw] = K.shape;
   const [h, w] = inputShape;
   if (kh === 0 || kw === 0) fail(fn, 'K', `kernel K ${formatShape(K.shape)} is empty`);
-  if (kh > h || kw > w) fail(fn, 'K', `kernel K ${formatShape(K.shape)} is larger than inputShape ${formatShape(inputShape)}`);
+  if (kh > h || kw > w)
+    fail(fn, 'K', `kernel K ${formatShape(K.shape)} is larger than inputShape ${formatShape(inputShape)}`);
   const ho = h - kh + 1;
   const wo = w - kw + 1;
   const cols = h * w;
@@ -153,7 +216,11 @@ export function kernelToMatrix(K: Tensor, inputShape: readonly number[]): Tensor
 
 function checkChannels(fn: string, X: Tensor, K: Tensor, kDim: number): void {
   if (K.shape[kDim] !== X.shape[0]) {
-    fail(fn, 'K', `K has ${K.shape[kDim]} input channels but X has ${X.shape[0]} (X ${formatShape(X.shape)}, K ${formatShape(K.shape)})`);
+    fail(
+      fn,
+      'K',
+      `K has ${K.shape[kDim]} input channels but X has ${X.shape[0]} (X ${formatShape(X.shape)}, K ${formatShape(K.shape)})`,
+    );
   }
 }
 
@@ -186,7 +253,25 @@ export function corr2dMultiIn(X: Tensor, K: Tensor): Tensor {
   const out = allocStorage(X.dtype, ho * wo) as FloatArray;
   const xs = X.strides;
   const ks = K.strides;
-  corrValidInto(X.data as FloatArray, X.offset, xs[0], xs[1], xs[2], K.data as FloatArray, K.offset, ks[0], ks[1], ks[2], cin, kh, kw, out, 0, ho, wo);
+  corrValidInto(
+    X.data as FloatArray,
+    X.offset,
+    xs[0],
+    xs[1],
+    xs[2],
+    K.data as FloatArray,
+    K.offset,
+    ks[0],
+    ks[1],
+    ks[2],
+    cin,
+    kh,
+    kw,
+    out,
+    0,
+    ho,
+    wo,
+  );
   return new Tensor(out, [ho, wo]);
 }
 
@@ -208,7 +293,17 @@ export function corr2dMultiIn(X: Tensor, K: Tensor): Tensor {
  */
 export function corr2dMultiInOut(X: Tensor, K: Tensor): Tensor {
   const fn = 'corr2dMultiInOut';
-  checkOperands(fn, 'X', X, 'K', K, 3, 4, '3-D X [Cin,H,W] and 4-D K [Cout,Cin,kh,kw]', '; for batched input use conv2d');
+  checkOperands(
+    fn,
+    'X',
+    X,
+    'K',
+    K,
+    3,
+    4,
+    '3-D X [Cin,H,W] and 4-D K [Cout,Cin,kh,kw]',
+    '; for batched input use conv2d',
+  );
   checkChannels(fn, X, K, 1);
   checkKernelFits(fn, 'X', X, 'K', K);
   const [cin, h, w] = X.shape;
@@ -222,7 +317,25 @@ export function corr2dMultiInOut(X: Tensor, K: Tensor): Tensor {
   const x = X.data as FloatArray;
   const k = K.data as FloatArray;
   for (let co = 0; co < cout; co++) {
-    corrValidInto(x, X.offset, xs[0], xs[1], xs[2], k, K.offset + co * ks[0], ks[1], ks[2], ks[3], cin, kh, kw, out, co * plane, ho, wo);
+    corrValidInto(
+      x,
+      X.offset,
+      xs[0],
+      xs[1],
+      xs[2],
+      k,
+      K.offset + co * ks[0],
+      ks[1],
+      ks[2],
+      ks[3],
+      cin,
+      kh,
+      kw,
+      out,
+      co * plane,
+      ho,
+      wo,
+    );
   }
   return new Tensor(out, [cout, ho, wo]);
 }
@@ -248,7 +361,11 @@ export function corr2dMultiInOut1x1(X: Tensor, K: Tensor): Tensor {
   checkOperands(fn, 'X', X, 'K', K, 3, 4, '3-D X [Cin,H,W] and 4-D K [Cout,Cin,1,1]', '; for batched input use conv2d');
   checkChannels(fn, X, K, 1);
   if (K.shape[2] !== 1 || K.shape[3] !== 1) {
-    fail(fn, 'K', `expects 1x1 kernels, got K ${formatShape(K.shape)} (X ${formatShape(X.shape)}); use corr2dMultiInOut for larger kernels`);
+    fail(
+      fn,
+      'K',
+      `expects 1x1 kernels, got K ${formatShape(K.shape)} (X ${formatShape(X.shape)}); use corr2dMultiInOut for larger kernels`,
+    );
   }
   const [cin, h, w] = X.shape;
   const cout = K.shape[0];

@@ -69,11 +69,11 @@ export function corrFullFlippedInto(
   const w = wo + kw - 1;
   let o = 0;
   for (let p = 0; p < h; p++) {
-    const aLo = p - ho + 1 > 0 ? p - ho + 1 : 0;
-    const aHi = p < kh - 1 ? p : kh - 1;
+    const aLo = Math.max(p - ho + 1, 0);
+    const aHi = Math.min(p, kh - 1);
     for (let q = 0; q < w; q++) {
-      const bLo = q - wo + 1 > 0 ? q - wo + 1 : 0;
-      const bHi = q < kw - 1 ? q : kw - 1;
+      const bLo = Math.max(q - wo + 1, 0);
+      const bHi = Math.min(q, kw - 1);
       let acc = 0;
       for (let a = aLo; a <= aHi; a++) {
         const gRow = gOff + (p - a) * gsH;
@@ -81,32 +81,6 @@ export function corrFullFlippedInto(
         for (let b = bLo; b <= bHi; b++) acc += g[gRow + (q - b) * gsW] * k[kRow + b * ksW];
       }
       out[o++] = acc;
-    }
-  }
-}
-
-/**
- * im2col for one 2-D image: the `[kh*kw, ho*wo]` patch matrix, row `a*kw + b`, column `i*wo + j`
- * holding `x[i+a, j+b]` (stride 1, no padding), written densely into `out`.
- */
-export function patches2dInto(
-  x: FloatArray,
-  xOff: number,
-  xsH: number,
-  xsW: number,
-  kh: number,
-  kw: number,
-  ho: number,
-  wo: number,
-  out: FloatArray,
-): void {
-  let o = 0;
-  for (let a = 0; a < kh; a++) {
-    for (let b = 0; b < kw; b++) {
-      for (let i = 0; i < ho; i++) {
-        let s = xOff + (i + a) * xsH + b * xsW;
-        for (let j = 0; j < wo; j++, s += xsW) out[o++] = x[s];
-      }
     }
   }
 }

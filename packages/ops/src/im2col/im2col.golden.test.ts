@@ -1,4 +1,4 @@
-import { type GoldenTensor, caseLabel, goldenTolerance, loadGolden, pair, toTensor } from '@torchlet/test-utils';
+import { caseLabel, type GoldenTensor, goldenTolerance, loadGolden, pair, toTensor } from '@torchlet/test-utils';
 import { describe, expect, it } from 'vitest';
 import { closeness } from '../../test/conv-reference.js';
 import { col2im, im2col } from './im2col.js';
@@ -16,7 +16,9 @@ describe.each(['float32', 'float64'] as const)('im2col/col2im golden vectors (F.
     const out = im2col(x, k, options);
     expect(closeness(out, asArr(c.out), atol, rtol)).toBeNull();
     // the gradient of unfold is fold of the upstream gradient
-    expect(closeness(col2im(toTensor(c.upstream, dtype), c.output_size, k, options), asArr(c.grad_input), atol, rtol)).toBeNull();
+    expect(
+      closeness(col2im(toTensor(c.upstream, dtype), c.output_size, k, options), asArr(c.grad_input), atol, rtol),
+    ).toBeNull();
     expect(closeness(col2im(out, c.output_size, k, options), asArr(c.fold_of_out), atol, rtol)).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
-import { Tensor, allocStorage, fail, formatShape } from '@torchlet/tensor';
+import { allocStorage, fail, formatShape, Tensor } from '@torchlet/tensor';
 import { convOutputSize } from '../conv2d/params.js';
-import { type FloatStorage, type IntPair, checkFloatTensor, denseData, toPair } from '../params.js';
-import { type WindowGeometry, col2imRaw, im2colRaw } from './raw.js';
+import { checkFloatTensor, denseData, type FloatStorage, type IntPair, toPair } from '../params.js';
+import { col2imRaw, im2colRaw, type WindowGeometry } from './raw.js';
 
 /** Options of {@link im2col} and {@link col2im}. */
 export interface Im2colOptions {
@@ -22,7 +22,8 @@ function windowGeometry(
   options: Im2colOptions,
   shapes: string,
 ): WindowGeometry {
-  if (options === null || typeof options !== 'object') fail(fn, 'options', `expected an options object, got ${String(options)}`);
+  if (options === null || typeof options !== 'object')
+    fail(fn, 'options', `expected an options object, got ${String(options)}`);
   const [kh, kw] = toPair(fn, 'kernelSize', kernelSize, 1);
   const [strideH, strideW] = toPair(fn, 'stride', options.stride ?? 1, 1);
   const [ph, pw] = toPair(fn, 'padding', options.padding ?? 0, 0);
@@ -31,9 +32,27 @@ function windowGeometry(
   const outW = convOutputSize(size[1], kw, strideW, pw, pw, dilationW);
   if (outH < 1 || outW < 1) {
     const dk = [dilationH * (kh - 1) + 1, dilationW * (kw - 1) + 1];
-    fail(fn, arg, `kernel size (dilated) ${formatShape(dk)} is larger than the padded ${arg} ${formatShape([size[0] + 2 * ph, size[1] + 2 * pw])} (${shapes}, padding ${formatShape([ph, pw])}, dilation ${formatShape([dilationH, dilationW])})`);
+    fail(
+      fn,
+      arg,
+      `kernel size (dilated) ${formatShape(dk)} is larger than the padded ${arg} ${formatShape([size[0] + 2 * ph, size[1] + 2 * pw])} (${shapes}, padding ${formatShape([ph, pw])}, dilation ${formatShape([dilationH, dilationW])})`,
+    );
   }
-  return { channels, inH: size[0], inW: size[1], kh, kw, strideH, strideW, padTop: ph, padLeft: pw, dilationH, dilationW, outH, outW };
+  return {
+    channels,
+    inH: size[0],
+    inW: size[1],
+    kh,
+    kw,
+    strideH,
+    strideW,
+    padTop: ph,
+    padLeft: pw,
+    dilationH,
+    dilationW,
+    outH,
+    outW,
+  };
 }
 
 /**
@@ -58,12 +77,24 @@ export function im2col(input: Tensor, kernelSize: IntPair, options: Im2colOption
   const fn = 'im2col';
   checkFloatTensor(fn, 'input', input);
   if (input.ndim !== 3 && input.ndim !== 4) {
-    fail(fn, 'input', `expected 3-D (unbatched) or 4-D (batched) input [N,C,H,W], got ${input.ndim}-D input ${formatShape(input.shape)}`);
+    fail(
+      fn,
+      'input',
+      `expected 3-D (unbatched) or 4-D (batched) input [N,C,H,W], got ${input.ndim}-D input ${formatShape(input.shape)}`,
+    );
   }
   const batched = input.ndim === 4;
   const n = batched ? input.shape[0] : 1;
   const [c, h, w] = batched ? input.shape.slice(1) : input.shape;
-  const g = windowGeometry(fn, 'input', c, [h, w], kernelSize, options, `input ${formatShape(input.shape)}, kernelSize ${JSON.stringify(kernelSize)}`);
+  const g = windowGeometry(
+    fn,
+    'input',
+    c,
+    [h, w],
+    kernelSize,
+    options,
+    `input ${formatShape(input.shape)}, kernelSize ${JSON.stringify(kernelSize)}`,
+  );
   const rows = c * g.kh * g.kw;
   const L = g.outH * g.outW;
   const x = denseData(input);
@@ -92,7 +123,11 @@ export function col2im(cols: Tensor, outputSize: IntPair, kernelSize: IntPair, o
   const fn = 'col2im';
   checkFloatTensor(fn, 'cols', cols);
   if (cols.ndim !== 2 && cols.ndim !== 3) {
-    fail(fn, 'cols', `expected 2-D (unbatched) or 3-D (batched) cols [N, C*kh*kw, L], got ${cols.ndim}-D cols ${formatShape(cols.shape)}`);
+    fail(
+      fn,
+      'cols',
+      `expected 2-D (unbatched) or 3-D (batched) cols [N, C*kh*kw, L], got ${cols.ndim}-D cols ${formatShape(cols.shape)}`,
+    );
   }
   const [oh, ow] = toPair(fn, 'outputSize', outputSize, 0);
   const [kh, kw] = toPair(fn, 'kernelSize', kernelSize, 1);
@@ -101,16 +136,23 @@ export function col2im(cols: Tensor, outputSize: IntPair, kernelSize: IntPair, o
   const [rows, L] = batched ? cols.shape.slice(1) : cols.shape;
   const shapes = `cols ${formatShape(cols.shape)}, outputSize ${formatShape([oh, ow])}, kernelSize ${formatShape([kh, kw])}`;
   if (rows % (kh * kw) !== 0) {
-    fail(fn, 'cols', `cols dimension ${batched ? 1 : 0} (${rows}) must be divisible by the kernel size product ${kh * kw} (${shapes})`);
+    fail(
+      fn,
+      'cols',
+      `cols dimension ${batched ? 1 : 0} (${rows}) must be divisible by the kernel size product ${kh * kw} (${shapes})`,
+    );
   }
   const c = rows / (kh * kw);
   const g = windowGeometry(fn, 'outputSize', c, [oh, ow], [kh, kw], options, shapes);
   if (g.outH * g.outW !== L) {
-    fail(fn, 'cols', `cols has ${L} blocks but outputSize ${formatShape([oh, ow])} gives ${g.outH}x${g.outW} = ${g.outH * g.outW} blocks (${shapes})`);
+    fail(
+      fn,
+      'cols',
+      `cols has ${L} blocks but outputSize ${formatShape([oh, ow])} gives ${g.outH}x${g.outW} = ${g.outH * g.outW} blocks (${shapes})`,
+    );
   }
   const src = denseData(cols);
   const out = allocStorage(cols.dtype, n * c * oh * ow) as FloatStorage;
   for (let b = 0; b < n; b++) col2imRaw(src, b * rows * L, g, out, b * c * oh * ow);
   return new Tensor(out, batched ? [n, c, oh, ow] : [c, oh, ow]);
 }
-

@@ -2,12 +2,28 @@ import { Tensor, TorchletError, tensor } from '@torchlet/tensor';
 import { describe, expect, it } from 'vitest';
 import { pad, padBackward } from './pad.js';
 
-const x = tensor([[[1, 2, 3], [4, 5, 6]]]); // [1, 2, 3]
+const x = tensor([
+  [
+    [1, 2, 3],
+    [4, 5, 6],
+  ],
+]); // [1, 2, 3]
 
 describe('pad', () => {
   it('pads the last dims with a constant, pads listed from the last dim backwards', () => {
-    expect(pad(x, [1, 0, 0, 1]).toArray()).toEqual([[[0, 1, 2, 3], [0, 4, 5, 6], [0, 0, 0, 0]]]);
-    expect(pad(x, [0, 1], { value: -1 }).toArray()).toEqual([[[1, 2, 3, -1], [4, 5, 6, -1]]]);
+    expect(pad(x, [1, 0, 0, 1]).toArray()).toEqual([
+      [
+        [0, 1, 2, 3],
+        [0, 4, 5, 6],
+        [0, 0, 0, 0],
+      ],
+    ]);
+    expect(pad(x, [0, 1], { value: -1 }).toArray()).toEqual([
+      [
+        [1, 2, 3, -1],
+        [4, 5, 6, -1],
+      ],
+    ]);
     expect(pad(x, [0, 0, 0, 0, 1, 0]).shape).toEqual([2, 2, 3]);
   });
   it('crops with negative constant pads', () => {
@@ -15,32 +31,64 @@ describe('pad', () => {
   });
   it('reflects without repeating the edge', () => {
     expect(pad(x, [2, 2, 1, 1], { mode: 'reflect' }).toArray()).toEqual([
-      [[6, 5, 4, 5, 6, 5, 4], [3, 2, 1, 2, 3, 2, 1], [6, 5, 4, 5, 6, 5, 4], [3, 2, 1, 2, 3, 2, 1]],
+      [
+        [6, 5, 4, 5, 6, 5, 4],
+        [3, 2, 1, 2, 3, 2, 1],
+        [6, 5, 4, 5, 6, 5, 4],
+        [3, 2, 1, 2, 3, 2, 1],
+      ],
     ]);
   });
   it('replicates the edge and wraps circularly', () => {
-    expect(pad(x, [1, 2], { mode: 'replicate' }).toArray()).toEqual([[[1, 1, 2, 3, 3, 3], [4, 4, 5, 6, 6, 6]]]);
-    expect(pad(x, [3, 1, 1, 0], { mode: 'circular' }).toArray()).toEqual([[[4, 5, 6, 4, 5, 6, 4], [1, 2, 3, 1, 2, 3, 1], [4, 5, 6, 4, 5, 6, 4]]]);
+    expect(pad(x, [1, 2], { mode: 'replicate' }).toArray()).toEqual([
+      [
+        [1, 1, 2, 3, 3, 3],
+        [4, 4, 5, 6, 6, 6],
+      ],
+    ]);
+    expect(pad(x, [3, 1, 1, 0], { mode: 'circular' }).toArray()).toEqual([
+      [
+        [4, 5, 6, 4, 5, 6, 4],
+        [1, 2, 3, 1, 2, 3, 1],
+        [4, 5, 6, 4, 5, 6, 4],
+      ],
+    ]);
   });
   it('pads 4-D batches and float64, and reads non-contiguous views', () => {
     const y = new Tensor(new Float64Array([1, 3, 2, 4]), [1, 1, 2, 2], [4, 4, 1, 2]); // [[1,2],[3,4]]
     const p = pad(y, [1, 0, 0, 0], { mode: 'replicate' });
     expect(p.dtype).toBe('float64');
-    expect(p.toArray()).toEqual([[[[1, 1, 2], [3, 3, 4]]]]);
+    expect(p.toArray()).toEqual([
+      [
+        [
+          [1, 1, 2],
+          [3, 3, 4],
+        ],
+      ],
+    ]);
   });
   it('rejects bad arguments with named errors', () => {
     const bad = (f: () => unknown, m: string) => {
       expect(f).toThrowError(TorchletError);
       expect(f).toThrowError(m);
     };
-    bad(() => pad(x, [3, 0], { mode: 'reflect' }), 'pad: reflect padding must be smaller than the padded dimension: pads 3 and 0 on dimension 2 of size 3 (input [1,2,3], pads [3,0])');
+    bad(
+      () => pad(x, [3, 0], { mode: 'reflect' }),
+      'pad: reflect padding must be smaller than the padded dimension: pads 3 and 0 on dimension 2 of size 3 (input [1,2,3], pads [3,0])',
+    );
     bad(() => pad(x, [4, 0], { mode: 'circular' }), 'pad: circular padding must be at most the padded dimension');
     bad(() => pad(x, [1]), 'pad: pads must be an even-length list of integers');
     bad(() => pad(x, [1, 1, 1, 1, 1, 1, 1, 1]), 'pad: pads has 8 entries, more than 2 per dimension of the 3-D input');
     bad(() => pad(x, [-1, 0], { mode: 'replicate' }), 'pad: replicate padding needs non-negative pads');
     bad(() => pad(x, [-4, 0]), 'pad: dimension 2 of size 3 with pads -4 and 0 would have negative size -1');
-    bad(() => pad(tensor([1, 2, 3]), [1, 1], { mode: 'reflect' }), 'pad: reflect padding of the last 1 dimension(s) expects a 2-D or 3-D input, got 1-D');
-    bad(() => pad(x, [1, 1], { mode: 'wrap' as 'circular' }), 'pad: mode must be one of constant, reflect, replicate, circular');
+    bad(
+      () => pad(tensor([1, 2, 3]), [1, 1], { mode: 'reflect' }),
+      'pad: reflect padding of the last 1 dimension(s) expects a 2-D or 3-D input, got 1-D',
+    );
+    bad(
+      () => pad(x, [1, 1], { mode: 'wrap' as 'circular' }),
+      'pad: mode must be one of constant, reflect, replicate, circular',
+    );
     bad(() => pad(x, [1, 1], { mode: 'reflect', value: 2 }), 'pad: value is only used by constant mode');
   });
 });

@@ -1,4 +1,4 @@
-import { type Storage, Tensor, allocStorage, fail, formatShape, isTensor } from '@torchlet/tensor';
+import { allocStorage, fail, formatShape, isTensor, type Storage, Tensor } from '@torchlet/tensor';
 
 /** How `pad` fills the new border. */
 export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
@@ -31,16 +31,33 @@ export function planPad(
   inputArg = 'input',
 ): { outShape: number[]; maps: IndexMaps } {
   if (!MODES.includes(mode)) fail(fn, 'mode', `mode must be one of ${MODES.join(', ')}, got ${JSON.stringify(mode)}`);
-  if (!Array.isArray(pads) || pads.length % 2 !== 0 || pads.some((p) => typeof p !== 'number' || !Number.isInteger(p))) {
-    fail(fn, 'pads', `pads must be an even-length list of integers [left, right, top, bottom, ...], got ${JSON.stringify(pads)}`);
+  if (
+    !Array.isArray(pads) ||
+    pads.length % 2 !== 0 ||
+    pads.some((p) => typeof p !== 'number' || !Number.isInteger(p))
+  ) {
+    fail(
+      fn,
+      'pads',
+      `pads must be an even-length list of integers [left, right, top, bottom, ...], got ${JSON.stringify(pads)}`,
+    );
   }
   const ndim = shape.length;
   const k = pads.length / 2;
   const where = `(${inputArg} ${formatShape(shape)}, pads ${formatShape(pads)})`;
-  if (k > ndim) fail(fn, 'pads', `pads has ${pads.length} entries, more than 2 per dimension of the ${ndim}-D ${inputArg} ${where}`);
+  if (k > ndim)
+    fail(
+      fn,
+      'pads',
+      `pads has ${pads.length} entries, more than 2 per dimension of the ${ndim}-D ${inputArg} ${where}`,
+    );
   if (mode !== 'constant') {
     if (k < 1 || k > 3 || ndim < k + 1 || ndim > k + 2) {
-      fail(fn, inputArg, `${mode} padding of the last ${k} dimension(s) expects a ${k + 1}-D or ${k + 2}-D ${inputArg}, got ${ndim}-D ${where}`);
+      fail(
+        fn,
+        inputArg,
+        `${mode} padding of the last ${k} dimension(s) expects a ${k + 1}-D or ${k + 2}-D ${inputArg}, got ${ndim}-D ${where}`,
+      );
     }
     if (pads.some((p) => p < 0)) fail(fn, 'pads', `${mode} padding needs non-negative pads ${where}`);
   }
@@ -54,13 +71,25 @@ export function planPad(
     const size = shape[d];
     const outSize = size + before + after;
     if (outSize < 0) {
-      fail(fn, 'pads', `dimension ${d} of size ${size} with pads ${before} and ${after} would have negative size ${outSize} ${where}`);
+      fail(
+        fn,
+        'pads',
+        `dimension ${d} of size ${size} with pads ${before} and ${after} would have negative size ${outSize} ${where}`,
+      );
     }
     if (mode === 'reflect' && (before >= size || after >= size)) {
-      fail(fn, 'pads', `reflect padding must be smaller than the padded dimension: pads ${before} and ${after} on dimension ${d} of size ${size} ${where}`);
+      fail(
+        fn,
+        'pads',
+        `reflect padding must be smaller than the padded dimension: pads ${before} and ${after} on dimension ${d} of size ${size} ${where}`,
+      );
     }
     if (mode === 'circular' && (before > size || after > size)) {
-      fail(fn, 'pads', `circular padding must be at most the padded dimension: pads ${before} and ${after} on dimension ${d} of size ${size} ${where}`);
+      fail(
+        fn,
+        'pads',
+        `circular padding must be at most the padded dimension: pads ${before} and ${after} on dimension ${d} of size ${size} ${where}`,
+      );
     }
     if (mode === 'replicate' && size === 0) {
       fail(fn, 'pads', `replicate padding needs a non-empty dimension, dimension ${d} has size 0 ${where}`);
@@ -135,7 +164,14 @@ function dense(t: Tensor): Storage {
 }
 
 /** Pads dense `src` of `inShape` into a new array (shared by `pad` and conv2d's padding modes). */
-export function padRaw(src: Storage, inShape: readonly number[], outShape: readonly number[], maps: IndexMaps, value: number, out: Storage): void {
+export function padRaw(
+  src: Storage,
+  inShape: readonly number[],
+  outShape: readonly number[],
+  maps: IndexMaps,
+  value: number,
+  out: Storage,
+): void {
   const inner = outShape.length === 0 ? 1 : outShape[outShape.length - 1];
   forEachRow(inShape, outShape, maps, (o, s, last) => {
     if (s < 0) {
@@ -152,7 +188,13 @@ export function padRaw(src: Storage, inShape: readonly number[], outShape: reado
 }
 
 /** Adds each element of dense `up` (of `outShape`) into its source in `grad` (of `inShape`). */
-export function padBackwardRaw(up: Storage, inShape: readonly number[], outShape: readonly number[], maps: IndexMaps, grad: Storage): void {
+export function padBackwardRaw(
+  up: Storage,
+  inShape: readonly number[],
+  outShape: readonly number[],
+  maps: IndexMaps,
+  grad: Storage,
+): void {
   const inner = outShape.length === 0 ? 1 : outShape[outShape.length - 1];
   forEachRow(inShape, outShape, maps, (o, s, last) => {
     if (s < 0) return;
@@ -224,10 +266,19 @@ export function pad(input: Tensor, pads: readonly number[], options: PadOptions 
  * padBackward(up, [1, 1, 3], [2, 1], { mode: 'replicate' }).toArray(); // -> [[[3, 1, 2]]]
  * ```
  */
-export function padBackward(upstream: Tensor, inputShape: readonly number[], pads: readonly number[], options: PadBackwardOptions = {}): Tensor {
+export function padBackward(
+  upstream: Tensor,
+  inputShape: readonly number[],
+  pads: readonly number[],
+  options: PadBackwardOptions = {},
+): Tensor {
   const up = checkTensor('padBackward', 'upstream', upstream);
   if (!Array.isArray(inputShape) || inputShape.some((s) => typeof s !== 'number' || !Number.isInteger(s) || s < 0)) {
-    fail('padBackward', 'inputShape', `expected an array of non-negative integer sizes, got ${JSON.stringify(inputShape)}`);
+    fail(
+      'padBackward',
+      'inputShape',
+      `expected an array of non-negative integer sizes, got ${JSON.stringify(inputShape)}`,
+    );
   }
   const { outShape, maps } = planPad('padBackward', inputShape, pads, options.mode ?? 'constant', 'inputShape');
   if (outShape.length !== up.ndim || outShape.some((s, i) => s !== up.shape[i])) {

@@ -1,15 +1,29 @@
-import { type FloatArray, Tensor, allocStorage, fail, formatShape } from '@torchlet/tensor';
+import { allocStorage, type FloatArray, fail, formatShape, Tensor } from '@torchlet/tensor';
 import { checkFloatTensor } from '../params.js';
 import { poolStrides } from './max-pool2d.js';
 import { checkPoolInput, checkPoolShape, checkUpstream } from './params.js';
 
-/** An adaptive pool's output size: one int for both dims, or `[h, w]` where `null` keeps the input's size. */
+/**
+ * An adaptive pool's output size: one int for both dims, or `[h, w]` where `null` keeps the input's size.
+ *
+ * @see torch.nn.AdaptiveAvgPool2d
+ * @example
+ * ```ts
+ * import { zeros } from '@torchlet/tensor';
+ * import { adaptiveAvgPool2d } from '@torchlet/ops';
+ * adaptiveAvgPool2d(zeros([1, 3, 7, 9]), [null, 4]).shape; // -> [1, 3, 7, 4]
+ * ```
+ */
 export type AdaptiveSize = number | readonly [number | null, number | null];
 
 function resolveOutputSize(fn: string, outputSize: AdaptiveSize, h: number, w: number): [number, number] {
   const isPair = Array.isArray(outputSize) && outputSize.length === 2;
   if (typeof outputSize !== 'number' && !isPair) {
-    fail(fn, 'outputSize', `expected an int or an [h, w] pair (entries may be null), got ${JSON.stringify(outputSize)}`);
+    fail(
+      fn,
+      'outputSize',
+      `expected an int or an [h, w] pair (entries may be null), got ${JSON.stringify(outputSize)}`,
+    );
   }
   const pair = typeof outputSize === 'number' ? [outputSize, outputSize] : (outputSize as readonly (number | null)[]);
   const ho = pair[0] ?? h;
@@ -135,7 +149,11 @@ export function adaptiveAvgPool2dBackward(upstream: Tensor, inputShape: readonly
   const rank = inputShape.length;
   checkFloatTensor(fn, 'upstream', upstream);
   if (upstream.ndim !== rank) {
-    fail(fn, 'upstream', `expected ${rank}-D upstream to match inputShape ${formatShape(inputShape)}, got upstream ${formatShape(upstream.shape)}`);
+    fail(
+      fn,
+      'upstream',
+      `expected ${rank}-D upstream to match inputShape ${formatShape(inputShape)}, got upstream ${formatShape(upstream.shape)}`,
+    );
   }
   const ho = upstream.shape[rank - 2];
   const wo = upstream.shape[rank - 1];

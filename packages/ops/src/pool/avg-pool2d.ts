@@ -1,9 +1,27 @@
-import { type FloatArray, Tensor, allocStorage, fail } from '@torchlet/tensor';
+import { allocStorage, type FloatArray, fail, Tensor } from '@torchlet/tensor';
 import type { IntPair } from '../params.js';
 import { poolStrides } from './max-pool2d.js';
-import { type Pool2dGeometry, checkPoolInput, checkPoolShape, checkUpstream, geometryOutputShape, resolvePool2d } from './params.js';
+import {
+  checkPoolInput,
+  checkPoolShape,
+  checkUpstream,
+  geometryOutputShape,
+  type Pool2dGeometry,
+  resolvePool2d,
+} from './params.js';
 
-/** Options of {@link avgPool2d} and {@link avgPool2dBackward}. */
+/**
+ * Options of {@link avgPool2d} and {@link avgPool2dBackward}.
+ *
+ * @see torch.nn.functional.avg_pool2d
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { avgPool2d } from '@torchlet/ops';
+ * const X = tensor([[[1, 2], [3, 4]]]);
+ * avgPool2d(X, 2, { padding: 1, countIncludePad: false }).toArray(); // -> [[[1, 2], [3, 4]]]
+ * ```
+ */
 export interface AvgPool2dOptions {
   /** Window step `[sh, sw]`. Default (or `null`): the kernel size, as PyTorch. */
   readonly stride?: IntPair | null;
@@ -23,13 +41,19 @@ interface AvgResolved {
   readonly divisor: number; // 0 = no override
 }
 
-function resolveAvg(fn: string, inputShape: readonly number[], kernelSize: IntPair, options: AvgPool2dOptions): AvgResolved {
+function resolveAvg(
+  fn: string,
+  inputShape: readonly number[],
+  kernelSize: IntPair,
+  options: AvgPool2dOptions,
+): AvgResolved {
   if ((options as { dilation?: unknown }).dilation !== undefined) {
     fail(fn, 'dilation', 'average pooling has no dilation (PyTorch avg_pool2d takes none)');
   }
   const g = resolvePool2d(fn, inputShape, kernelSize, options, false);
   const countIncludePad = options.countIncludePad ?? true;
-  if (typeof countIncludePad !== 'boolean') fail(fn, 'countIncludePad', `countIncludePad must be a boolean, got ${JSON.stringify(countIncludePad)}`);
+  if (typeof countIncludePad !== 'boolean')
+    fail(fn, 'countIncludePad', `countIncludePad must be a boolean, got ${JSON.stringify(countIncludePad)}`);
   const d = options.divisorOverride ?? 0;
   if (options.divisorOverride !== undefined && options.divisorOverride !== null && (!Number.isInteger(d) || d === 0)) {
     fail(fn, 'divisorOverride', `divisor must be a non-zero integer, got ${JSON.stringify(options.divisorOverride)}`);
@@ -142,7 +166,12 @@ export function avgPool2d(input: Tensor, kernelSize: IntPair, options: AvgPool2d
  * avgPool2dBackward(ones([1, 1, 1]), [1, 2, 2], 2).toArray(); // -> [[[0.25, 0.25], [0.25, 0.25]]]
  * ```
  */
-export function avgPool2dBackward(upstream: Tensor, inputShape: readonly number[], kernelSize: IntPair, options: AvgPool2dOptions = {}): Tensor {
+export function avgPool2dBackward(
+  upstream: Tensor,
+  inputShape: readonly number[],
+  kernelSize: IntPair,
+  options: AvgPool2dOptions = {},
+): Tensor {
   const fn = 'avgPool2dBackward';
   checkPoolShape(fn, 'inputShape', inputShape);
   const r = resolveAvg(fn, inputShape, kernelSize, options);
@@ -155,6 +184,13 @@ export function avgPool2dBackward(upstream: Tensor, inputShape: readonly number[
 }
 
 /** Book-style average pooling of one plane with stride 1 and no padding (used by `pool2d`). */
-export function avgPoolPlaneInto(x: FloatArray, xOff: number, xsH: number, xsW: number, g: Pool2dGeometry, out: FloatArray): void {
+export function avgPoolPlaneInto(
+  x: FloatArray,
+  xOff: number,
+  xsH: number,
+  xsW: number,
+  g: Pool2dGeometry,
+  out: FloatArray,
+): void {
   avgPoolKernel(x, xOff, 0, 0, xsH, xsW, { g, countIncludePad: true, divisor: 0 }, out, null, 0);
 }

@@ -1,14 +1,45 @@
-import { type FloatArray, Tensor, allocStorage, fail, formatShape, isTensor } from '@torchlet/tensor';
+import { allocStorage, type FloatArray, fail, formatShape, isTensor, Tensor } from '@torchlet/tensor';
 import type { IntPair } from '../params.js';
-import { type Pool2dGeometry, type Pool2dOptions, checkPoolInput, checkPoolShape, checkUpstream, geometryOutputShape, resolvePool2d } from './params.js';
+import {
+  checkPoolInput,
+  checkPoolShape,
+  checkUpstream,
+  geometryOutputShape,
+  type Pool2dGeometry,
+  type Pool2dOptions,
+  resolvePool2d,
+} from './params.js';
 
-/** Options of {@link maxPool2d}. */
+/**
+ * Options of {@link maxPool2d}: the shared pooling options plus `returnIndices`.
+ *
+ * @see torch.nn.functional.max_pool2d
+ * @example
+ * ```ts
+ * import { zeros } from '@torchlet/tensor';
+ * import { maxPool2d } from '@torchlet/ops';
+ * maxPool2d(zeros([1, 1, 4, 4]), 2, { stride: 1, ceilMode: true }).shape; // -> [1, 1, 3, 3]
+ * ```
+ */
 export interface MaxPool2dOptions extends Pool2dOptions {
   /** Also return the argmax of each window (flat `h*W + w` within its plane). Default `false`. */
   readonly returnIndices?: boolean;
 }
 
-/** What {@link maxPool2d} returns with `returnIndices: true`. */
+/**
+ * What {@link maxPool2d} returns with `returnIndices: true`.
+ *
+ * Shapes: `values` and `indices` both `[N,C,Hout,Wout]` (or `[C,Hout,Wout]`).
+ *
+ * @see torch.nn.functional.max_pool2d (return_indices=True)
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { maxPool2d } from '@torchlet/ops';
+ * const { values, indices } = maxPool2d(tensor([[[1, 5], [3, 2]]]), 2, { returnIndices: true });
+ * [values.toArray(), indices.toArray(), indices.dtype]; // -> [[[[5]]], [[[1]]], 'int32']
+ * ```
+ */
 export interface MaxPool2dResult {
   /** The pooled maxima. */
   readonly values: Tensor;
@@ -20,7 +51,7 @@ export interface MaxPool2dResult {
  * Max pooling over every `[H, W]` plane of `x` (strided storage), written densely into `out`
  * and, when given, the argmax positions into `idx`. Mirrors PyTorch's CPU kernel: windows are
  * clipped to the input (padding acts as -inf), ties keep the first maximum, and a NaN wins and
- * is kept by any later NaN, so NaN propagates.
+ * is kept by any later NaN, so NaN propagates. A window with no input element gives -inf, index -1.
  */
 export function maxPoolInto(
   x: FloatArray,
@@ -34,6 +65,19 @@ export function maxPoolInto(
   idx: Int32Array | null,
 ): void {
   const { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo } = g;
+  if (
+    kh === 2 &&
+    kw === 2 &&
+    dh === 1 &&
+    dw === 1 &&
+    ph === 0 &&
+    pw === 0 &&
+    (ho - 1) * sh + 2 <= h &&
+    (wo - 1) * sw + 2 <= w
+  ) {
+    maxPool2x2Into(x, xOff, xsN, xsC, xsH, xsW, g, out, idx);
+    return;
+  }
   let o = 0;
   for (let b = 0; b < n; b++) {
     for (let ch = 0; ch < c; ch++) {
@@ -47,7 +91,9 @@ export function maxPoolInto(
           const iw1 = Math.min(iw0 + (kw - 1) * dw + 1, w);
           while (iw0 < 0) iw0 += dw;
           let best = Number.NEGATIVE_INFINITY;
-          let bestIdx = ih0 * w + iw0;
+          // A dilated window can fall entirely in the padding: PyTorch then yields -inf with an
+          // index outside the plane; we give -inf with index -1, which the backward skips.
+          let bestIdx = ih0 < ih1 && iw0 < iw1 ? ih0 * w + iw0 : -1;
           for (let ih = ih0; ih < ih1; ih += dh) {
             const row = base + ih * xsH;
             for (let iw = iw0; iw < iw1; iw += dw) {
@@ -68,6 +114,63 @@ export function maxPoolInto(
   }
 }
 
+/**
+ * The common CNN case (2x2 windows, no padding or dilation, every window inside the input) with
+ * the four taps unrolled; the same comparison order and NaN rule as the general loop.
+ */
+function maxPool2x2Into(
+  x: FloatArray,
+  xOff: number,
+  xsN: number,
+  xsC: number,
+  xsH: number,
+  xsW: number,
+  g: Pool2dGeometry,
+  out: FloatArray,
+  idx: Int32Array | null,
+): void {
+  const { n, c, w, sh, sw, ho, wo } = g;
+  let o = 0;
+  for (let b = 0; b < n; b++) {
+    for (let ch = 0; ch < c; ch++) {
+      const base = xOff + b * xsN + ch * xsC;
+      for (let oh = 0; oh < ho; oh++) {
+        const ih = oh * sh;
+        const r0 = base + ih * xsH;
+        const r1 = r0 + xsH;
+        for (let ow = 0; ow < wo; ow++, o++) {
+          const iw = ow * sw;
+          const p0 = r0 + iw * xsW;
+          const p1 = r1 + iw * xsW;
+          const v0 = x[p0];
+          const v1 = x[p0 + xsW];
+          const v2 = x[p1];
+          const v3 = x[p1 + xsW];
+          let best = v0; // the first tap always beats the initial -inf (or is NaN)
+          let k = 0;
+          // biome-ignore lint/suspicious/noSelfCompare: NaN test
+          if (v1 > best || v1 !== v1) {
+            best = v1;
+            k = 1;
+          }
+          // biome-ignore lint/suspicious/noSelfCompare: NaN test
+          if (v2 > best || v2 !== v2) {
+            best = v2;
+            k = 2;
+          }
+          // biome-ignore lint/suspicious/noSelfCompare: NaN test
+          if (v3 > best || v3 !== v3) {
+            best = v3;
+            k = 3;
+          }
+          out[o] = best;
+          if (idx !== null) idx[o] = (ih + (k >> 1)) * w + iw + (k & 1);
+        }
+      }
+    }
+  }
+}
+
 /** Strides of a rank-3 or rank-4 pooling input as `[sN, sC, sH, sW]` (`sN = 0` when unbatched). */
 export function poolStrides(t: Tensor): [number, number, number, number] {
   const s = t.strides;
@@ -78,7 +181,8 @@ export function poolStrides(t: Tensor): [number, number, number, number] {
  * 2-D max pooling with PyTorch semantics: the maximum over each (optionally dilated) window;
  * implicit padding never wins (it acts as -inf); NaN propagates; with `returnIndices` also the
  * int32 argmax of each window as a flat `h*W + w` index within its input plane (first maximum
- * on ties), which is what {@link maxPool2dBackward} needs.
+ * on ties), which is what {@link maxPool2dBackward} needs. A dilated window that covers only
+ * padding yields -inf and index -1 (PyTorch yields -inf and an out-of-plane index).
  *
  * Shapes: `[N,C,H,W]` or `[C,H,W]` -> `[N,C,Hout,Wout]` or `[C,Hout,Wout]`, see {@link pool2dOutputShape}.
  *
@@ -92,10 +196,22 @@ export function poolStrides(t: Tensor): [number, number, number, number] {
  * maxPool2d(X, 2, { returnIndices: true }).indices.toArray(); // -> [[[[5, 7], [13, 15]]]]
  * ```
  */
-export function maxPool2d(input: Tensor, kernelSize: IntPair, options: MaxPool2dOptions & { readonly returnIndices: true }): MaxPool2dResult;
-export function maxPool2d(input: Tensor, kernelSize: IntPair, options?: MaxPool2dOptions & { readonly returnIndices?: false }): Tensor;
+export function maxPool2d(
+  input: Tensor,
+  kernelSize: IntPair,
+  options: MaxPool2dOptions & { readonly returnIndices: true },
+): MaxPool2dResult;
+export function maxPool2d(
+  input: Tensor,
+  kernelSize: IntPair,
+  options?: MaxPool2dOptions & { readonly returnIndices?: false },
+): Tensor;
 export function maxPool2d(input: Tensor, kernelSize: IntPair, options?: MaxPool2dOptions): Tensor | MaxPool2dResult;
-export function maxPool2d(input: Tensor, kernelSize: IntPair, options: MaxPool2dOptions = {}): Tensor | MaxPool2dResult {
+export function maxPool2d(
+  input: Tensor,
+  kernelSize: IntPair,
+  options: MaxPool2dOptions = {},
+): Tensor | MaxPool2dResult {
   const fn = 'maxPool2d';
   const x = checkPoolInput(fn, input);
   const g = resolvePool2d(fn, x.shape, kernelSize, options);
@@ -130,13 +246,21 @@ export function maxPool2d(input: Tensor, kernelSize: IntPair, options: MaxPool2d
 export function maxPool2dBackward(upstream: Tensor, indices: Tensor, inputShape: readonly number[]): Tensor {
   const fn = 'maxPool2dBackward';
   if (!isTensor(indices) || indices.dtype !== 'int32') {
-    fail(fn, 'indices', `expected an int32 indices tensor from maxPool2d(..., { returnIndices: true }), got ${isTensor(indices) ? `${indices.dtype} indices ${formatShape(indices.shape)}` : typeof indices}`);
+    fail(
+      fn,
+      'indices',
+      `expected an int32 indices tensor from maxPool2d(..., { returnIndices: true }), got ${isTensor(indices) ? `${indices.dtype} indices ${formatShape(indices.shape)}` : typeof indices}`,
+    );
   }
   checkPoolShape(fn, 'inputShape', inputShape);
   const rank = inputShape.length;
   const expected = [...inputShape.slice(0, rank - 2), ...indices.shape.slice(rank - 2)];
   if (indices.ndim !== rank || indices.shape.slice(0, rank - 2).some((s, i) => s !== inputShape[i])) {
-    fail(fn, 'indices', `indices ${formatShape(indices.shape)} do not match inputShape ${formatShape(inputShape)} in rank and leading dimensions`);
+    fail(
+      fn,
+      'indices',
+      `indices ${formatShape(indices.shape)} do not match inputShape ${formatShape(inputShape)} in rank and leading dimensions`,
+    );
   }
   const g = checkUpstream(fn, upstream, expected, inputShape);
   const h = inputShape[rank - 2];
@@ -155,8 +279,13 @@ export function maxPool2dBackward(upstream: Tensor, indices: Tensor, inputShape:
     const base = p * plane;
     for (let q = p * per, end = q + per; q < end; q++) {
       const i = id[idOff + q];
+      if (i === -1) continue; // a window with no input element (all padding) has no gradient
       if (i < 0 || i >= plane) {
-        fail(fn, 'indices', `index ${i} is out of range for an input plane of ${h}x${w} (indices ${formatShape(indices.shape)}, inputShape ${formatShape(inputShape)})`);
+        fail(
+          fn,
+          'indices',
+          `index ${i} is out of range for an input plane of ${h}x${w} (indices ${formatShape(indices.shape)}, inputShape ${formatShape(inputShape)})`,
+        );
       }
       out[base + i] += up[upOff + q];
     }

@@ -1,7 +1,16 @@
-import { type Tensor, fail, formatShape } from '@torchlet/tensor';
-import { type IntPair, checkFloatTensor, toPair } from '../params.js';
+import { fail, formatShape, type Tensor } from '@torchlet/tensor';
+import { checkFloatTensor, type IntPair, toPair } from '../params.js';
 
-/** Options shared by the sliding-window pools. */
+/**
+ * Options shared by the sliding-window pools (`maxPool2d`, `pool2dOutputShape`).
+ *
+ * @see torch.nn.MaxPool2d
+ * @example
+ * ```ts
+ * import { pool2dOutputShape } from '@torchlet/ops';
+ * pool2dOutputShape([1, 1, 5, 5], 3, { stride: 2, padding: 1, dilation: 1, ceilMode: false }); // -> [1, 1, 3, 3]
+ * ```
+ */
 export interface Pool2dOptions {
   /** Window step `[sh, sw]`. Default (or `null`): the kernel size, as PyTorch. */
   readonly stride?: IntPair | null;
@@ -41,7 +50,14 @@ export interface Pool2dGeometry {
  * of `(in + 2*pad - dilation*(kernel-1) - 1) / stride + 1`, and with `ceilMode` one window fewer
  * when the last one would start beyond the input and left padding.
  */
-export function poolOutputSize(inSize: number, kernel: number, stride: number, pad: number, dilation: number, ceilMode: boolean): number {
+export function poolOutputSize(
+  inSize: number,
+  kernel: number,
+  stride: number,
+  pad: number,
+  dilation: number,
+  ceilMode: boolean,
+): number {
   const span = inSize + 2 * pad - dilation * (kernel - 1) - 1 + (ceilMode ? stride - 1 : 0);
   let out = Math.floor(span / stride) + 1;
   if (ceilMode && (out - 1) * stride >= inSize + pad) out--;
@@ -65,7 +81,8 @@ export function checkPoolShape(fn: string, arg: string, shape: readonly number[]
     fail(fn, arg, `expected 3-D [C,H,W] or 4-D [N,C,H,W] ${arg}, got ${rank}-D ${arg} ${formatShape(shape)}`);
   }
   for (let d = rank - 3; d < rank; d++) {
-    if (shape[d] === 0) fail(fn, arg, `expected non-zero sizes for the non-batch dimensions, got ${arg} ${formatShape(shape)}`);
+    if (shape[d] === 0)
+      fail(fn, arg, `expected non-zero sizes for the non-batch dimensions, got ${arg} ${formatShape(shape)}`);
   }
 }
 
@@ -73,14 +90,22 @@ export function checkPoolShape(fn: string, arg: string, shape: readonly number[]
  * Resolves and validates kernel size and options for `inputShape` (rank 3 or 4). Errors name
  * `fn`, the argument and the input shape; the output size formula is {@link poolOutputSize}.
  */
-export function resolvePool2d(fn: string, inputShape: readonly number[], kernelSize: IntPair, options: Pool2dOptions, allowDilation = true): Pool2dGeometry {
+export function resolvePool2d(
+  fn: string,
+  inputShape: readonly number[],
+  kernelSize: IntPair,
+  options: Pool2dOptions,
+  allowDilation = true,
+): Pool2dGeometry {
   checkPoolShape(fn, 'input', inputShape);
   const [kh, kw] = toPair(fn, 'kernelSize', kernelSize, 1);
-  const [sh, sw] = options.stride === undefined || options.stride === null ? [kh, kw] : toPair(fn, 'stride', options.stride, 1);
+  const [sh, sw] =
+    options.stride === undefined || options.stride === null ? [kh, kw] : toPair(fn, 'stride', options.stride, 1);
   const [ph, pw] = toPair(fn, 'padding', options.padding ?? 0, 0);
   const [dh, dw] = allowDilation ? toPair(fn, 'dilation', options.dilation ?? 1, 1) : [1, 1];
   const ceilMode = options.ceilMode ?? false;
-  if (typeof ceilMode !== 'boolean') fail(fn, 'ceilMode', `ceilMode must be a boolean, got ${JSON.stringify(ceilMode)}`);
+  if (typeof ceilMode !== 'boolean')
+    fail(fn, 'ceilMode', `ceilMode must be a boolean, got ${JSON.stringify(ceilMode)}`);
   if (ph > Math.floor(kh / 2) || pw > Math.floor(kw / 2)) {
     fail(
       fn,
@@ -101,7 +126,24 @@ export function resolvePool2d(fn: string, inputShape: readonly number[], kernelS
     );
   }
   const batched = rank === 4;
-  return { batched, n: batched ? inputShape[0] : 1, c: inputShape[rank - 3], h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo, ceilMode };
+  return {
+    batched,
+    n: batched ? inputShape[0] : 1,
+    c: inputShape[rank - 3],
+    h,
+    w,
+    kh,
+    kw,
+    sh,
+    sw,
+    ph,
+    pw,
+    dh,
+    dw,
+    ho,
+    wo,
+    ceilMode,
+  };
 }
 
 /** The output shape of a resolved pooling problem: `[N,C,Hout,Wout]` or `[C,Hout,Wout]`. */
@@ -125,16 +167,29 @@ export function geometryOutputShape(g: Pool2dGeometry): number[] {
  * pool2dOutputShape([1, 1, 5, 5], 2, { ceilMode: true }); // -> [1, 1, 3, 3]
  * ```
  */
-export function pool2dOutputShape(inputShape: readonly number[], kernelSize: IntPair, options: Pool2dOptions = {}): number[] {
+export function pool2dOutputShape(
+  inputShape: readonly number[],
+  kernelSize: IntPair,
+  options: Pool2dOptions = {},
+): number[] {
   return geometryOutputShape(resolvePool2d('pool2dOutputShape', inputShape, kernelSize, options));
 }
 
 /** Checks `upstream` is a float tensor of exactly `expected` shape (the forward output's). */
-export function checkUpstream(fn: string, upstream: unknown, expected: readonly number[], inputShape: readonly number[]): Tensor {
+export function checkUpstream(
+  fn: string,
+  upstream: unknown,
+  expected: readonly number[],
+  inputShape: readonly number[],
+): Tensor {
   const g = checkFloatTensor(fn, 'upstream', upstream);
   const shape = g.shape;
   if (shape.length !== expected.length || shape.some((s, i) => s !== expected[i])) {
-    fail(fn, 'upstream', `upstream ${formatShape(shape)} does not match the pooled output shape ${formatShape(expected)} of input ${formatShape(inputShape)}`);
+    fail(
+      fn,
+      'upstream',
+      `upstream ${formatShape(shape)} does not match the pooled output shape ${formatShape(expected)} of input ${formatShape(inputShape)}`,
+    );
   }
   return g;
 }

@@ -1,5 +1,13 @@
 import type { Tensor } from '@torchlet/tensor';
-import { type GoldenTensor, type Pool2dCase, caseLabel, goldenTolerance, loadGolden, pair, toTensor } from '@torchlet/test-utils';
+import {
+  caseLabel,
+  type GoldenTensor,
+  goldenTolerance,
+  loadGolden,
+  type Pool2dCase,
+  pair,
+  toTensor,
+} from '@torchlet/test-utils';
 import { describe, expect, it } from 'vitest';
 import { avgPool2d, avgPool2dBackward } from './avg-pool2d.js';
 import { maxPool2d, maxPool2dBackward } from './max-pool2d.js';
@@ -22,11 +30,18 @@ function run(c: Pool2dCase, dtype: 'float32' | 'float64'): { out: Tensor; gradIn
   const upstream = toTensor(c.upstream, dtype);
   const common = { stride: c.stride, padding: c.padding, ceilMode: c.ceil_mode };
   if (c.op === 'max_pool2d') {
-    const { values, indices } = maxPool2d(input, c.kernel_size, { ...common, dilation: c.dilation ?? 1, returnIndices: true });
+    const { values, indices } = maxPool2d(input, c.kernel_size, {
+      ...common,
+      dilation: c.dilation ?? 1,
+      returnIndices: true,
+    });
     return { out: values, gradInput: maxPool2dBackward(upstream, indices, input.shape) };
   }
   const options = { ...common, countIncludePad: c.count_include_pad ?? true };
-  return { out: avgPool2d(input, c.kernel_size, options), gradInput: avgPool2dBackward(upstream, input.shape, c.kernel_size, options) };
+  return {
+    out: avgPool2d(input, c.kernel_size, options),
+    gradInput: avgPool2dBackward(upstream, input.shape, c.kernel_size, options),
+  };
 }
 
 describe.each(['float32', 'float64'] as const)('pool2d.json golden (%s)', (dtype) => {

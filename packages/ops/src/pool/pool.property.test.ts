@@ -91,7 +91,7 @@ function refMax(x: Float64Array, p: Params): { values: Float64Array; indices: In
             const iw = ow * p.sw - p.pw + b * p.dw;
             if (ih < 0 || ih >= p.h || iw < 0 || iw >= p.w) continue;
             const v = x[(plane * p.h + ih) * p.w + iw];
-            if (bestIdx < 0 || v > best) {
+            if (bestIdx < 0 || v > best || Number.isNaN(v)) {
               best = v;
               bestIdx = ih * p.w + iw;
             }
@@ -146,7 +146,10 @@ function refAdaptive(x: Float64Array, n: number, h: number, w: number, ho: numbe
 
 // ---- arbitraries -----------------------------------------------------------------------------
 
-const values = (n: number) => fc.array(fc.integer({ min: -128, max: 128 }), { minLength: n, maxLength: n }).map((a) => Float64Array.from(a, (v) => v / 64));
+const values = (n: number) =>
+  fc
+    .array(fc.integer({ min: -128, max: 128 }), { minLength: n, maxLength: n })
+    .map((a) => Float64Array.from(a, (v) => v / 64));
 
 const paramsArb = fc
   .record({
@@ -186,7 +189,12 @@ function expectAllClose(actual: ArrayLike<number>, expected: ArrayLike<number>, 
   expect(actual.length).toBe(expected.length);
   const tol = dtype === 'float32' ? 1e-5 : 1e-12;
   for (let i = 0; i < expected.length; i++) {
-    if (!(Math.abs(actual[i] - expected[i]) <= tol * (1 + Math.abs(expected[i])))) expect.fail(`element ${i}: got ${actual[i]}, expected ${expected[i]}`);
+    if (
+      actual[i] !== expected[i] &&
+      !(Number.isNaN(actual[i]) && Number.isNaN(expected[i])) &&
+      !(Math.abs(actual[i] - expected[i]) <= tol * (1 + Math.abs(expected[i])))
+    )
+      expect.fail(`element ${i}: got ${actual[i]}, expected ${expected[i]}`);
   }
 }
 
@@ -204,7 +212,12 @@ describe('pooling vs naive float64 references (random shapes, options and layout
     fc.assert(
       fc.property(paramsArb, (q) => {
         const X = inputOf(q);
-        const options = { stride: [q.sh, q.sw] as [number, number], padding: [q.ph, q.pw] as [number, number], dilation: [q.dh, q.dw] as [number, number], ceilMode: q.ceilMode };
+        const options = {
+          stride: [q.sh, q.sw] as [number, number],
+          padding: [q.ph, q.pw] as [number, number],
+          dilation: [q.dh, q.dw] as [number, number],
+          ceilMode: q.ceilMode,
+        };
         const ho = refOutSize(q.h, q.kh, q.sh, q.ph, q.dh, q.ceilMode);
         const wo = refOutSize(q.w, q.kw, q.sw, q.pw, q.dw, q.ceilMode);
         if (ho < 1 || wo < 1) {
@@ -224,18 +237,82 @@ describe('pooling vs naive float64 references (random shapes, options and layout
         const g = upstreamFor(V.numel);
         const dX = maxPool2dBackward(withLayout(g, outShape, q.dtype, q.layout), I, X.shape);
         expect(dX.shape).toEqual(X.shape);
-        expect(dot(q.x, dX.toTypedArray())).toBeCloseTo(dot(ref.values, g), 4);
+        // windows with no input element (-inf, index -1) carry no gradient
+        const finite = ref.values.map((v, i) => (ref.indices[i] === -1 ? 0 : v));
+        expect(dot(q.x, dX.toTypedArray())).toBeCloseTo(dot(finite, g), 4);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('maxPool2d 2x2 fast path (no padding or dilation) with NaNs, ties and any stride, batched or not', () => {
+    const arb = fc
+      .record({
+        n: fc.integer({ min: 1, max: 2 }),
+        c: fc.integer({ min: 1, max: 3 }),
+        h: fc.integer({ min: 2, max: 9 }),
+        w: fc.integer({ min: 2, max: 9 }),
+        sh: fc.integer({ min: 1, max: 3 }),
+        sw: fc.integer({ min: 1, max: 3 }),
+        ceilMode: fc.boolean(),
+        batched: fc.boolean(),
+        dtype: fc.constantFrom<FloatDType>('float32', 'float64'),
+        layout: fc.constantFrom<Layout>('contiguous', 'padded', 'reversed'),
+      })
+      .chain((p) =>
+        fc.record({
+          p: fc.constant(p),
+          // few distinct values, so ties are common; some NaN and -inf
+          x: fc.array(fc.constantFrom(-1, 0, 0.5, 1, Number.NaN, Number.NEGATIVE_INFINITY), {
+            minLength: p.n * p.c * p.h * p.w,
+            maxLength: p.n * p.c * p.h * p.w,
+          }),
+        }),
+      );
+    fc.assert(
+      fc.property(arb, ({ p, x }) => {
+        const n = p.batched ? p.n : 1;
+        const q: Case = {
+          ...p,
+          n,
+          kh: 2,
+          kw: 2,
+          ph: 0,
+          pw: 0,
+          dh: 1,
+          dw: 1,
+          x: Float64Array.from(x.slice(0, n * p.c * p.h * p.w)),
+        };
+        const X = inputOf(q);
+        const ref = refMax(q.x, q);
+        const { values, indices } = maxPool2d(X, 2, {
+          stride: [p.sh, p.sw],
+          ceilMode: p.ceilMode,
+          returnIndices: true,
+        });
+        expectAllClose(values.toTypedArray(), ref.values, p.dtype);
+        expect(Array.from(indices.toTypedArray())).toEqual(Array.from(ref.indices));
       }),
       { numRuns: 100 },
     );
   });
 
   it('avgPool2d with countIncludePad / divisorOverride, and its backward by the adjoint identity', () => {
-    const arb = fc.record({ q: paramsArb, countIncludePad: fc.boolean(), divisorOverride: fc.option(fc.integer({ min: 1, max: 5 }), { nil: null }) });
+    const arb = fc.record({
+      q: paramsArb,
+      countIncludePad: fc.boolean(),
+      divisorOverride: fc.option(fc.integer({ min: 1, max: 5 }), { nil: null }),
+    });
     fc.assert(
       fc.property(arb, ({ q, countIncludePad, divisorOverride }) => {
         const X = inputOf(q);
-        const options = { stride: [q.sh, q.sw] as [number, number], padding: [q.ph, q.pw] as [number, number], ceilMode: q.ceilMode, countIncludePad, divisorOverride };
+        const options = {
+          stride: [q.sh, q.sw] as [number, number],
+          padding: [q.ph, q.pw] as [number, number],
+          ceilMode: q.ceilMode,
+          countIncludePad,
+          divisorOverride,
+        };
         const ho = refOutSize(q.h, q.kh, q.sh, q.ph, 1, q.ceilMode);
         const wo = refOutSize(q.w, q.kw, q.sw, q.pw, 1, q.ceilMode);
         if (ho < 1 || wo < 1) {
@@ -282,12 +359,37 @@ describe('pooling vs naive float64 references (random shapes, options and layout
 
   it("the book's pool2d equals stride-1 unpadded maxPool2d / avgPool2d on one plane", () => {
     const arb = fc
-      .record({ h: fc.integer({ min: 1, max: 7 }), w: fc.integer({ min: 1, max: 7 }), layout: fc.constantFrom<Layout>('contiguous', 'padded', 'reversed') })
-      .chain((p) => fc.record({ p: fc.constant(p), kh: fc.integer({ min: 1, max: p.h }), kw: fc.integer({ min: 1, max: p.w }), x: values(p.h * p.w) }));
+      .record({
+        h: fc.integer({ min: 1, max: 7 }),
+        w: fc.integer({ min: 1, max: 7 }),
+        layout: fc.constantFrom<Layout>('contiguous', 'padded', 'reversed'),
+      })
+      .chain((p) =>
+        fc.record({
+          p: fc.constant(p),
+          kh: fc.integer({ min: 1, max: p.h }),
+          kw: fc.integer({ min: 1, max: p.w }),
+          x: values(p.h * p.w),
+        }),
+      );
     fc.assert(
       fc.property(arb, ({ p, kh, kw, x }) => {
         const X = withLayout(x, [p.h, p.w], 'float64', p.layout);
-        const q: Params = { n: 1, c: 1, h: p.h, w: p.w, kh, kw, sh: 1, sw: 1, ph: 0, pw: 0, dh: 1, dw: 1, ceilMode: false };
+        const q: Params = {
+          n: 1,
+          c: 1,
+          h: p.h,
+          w: p.w,
+          kh,
+          kw,
+          sh: 1,
+          sw: 1,
+          ph: 0,
+          pw: 0,
+          dh: 1,
+          dw: 1,
+          ceilMode: false,
+        };
         expectAllClose(pool2d(X, [kh, kw], 'max').toTypedArray(), refMax(x, q).values, 'float64');
         expectAllClose(pool2d(X, [kh, kw], 'avg').toTypedArray(), refAvg(x, q, true, null), 'float64');
       }),

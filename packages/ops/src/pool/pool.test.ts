@@ -1,4 +1,4 @@
-import { Tensor, TorchletError, arange, ones, tensor, zeros } from '@torchlet/tensor';
+import { arange, ones, Tensor, TorchletError, tensor, zeros } from '@torchlet/tensor';
 import { describe, expect, it } from 'vitest';
 import { adaptiveAvgPool2d, adaptiveAvgPool2dBackward } from './adaptive-avg-pool2d.js';
 import { avgPool2d, avgPool2dBackward } from './avg-pool2d.js';
@@ -11,21 +11,48 @@ import { pool2d } from './pool2d.js';
 
 const NaN_ = Number.NaN;
 const grid = (h: number, w: number, n = 1, c = 1): Tensor => arange(n * c * h * w).reshape([n, c, h, w]);
-const arange25 = (): Tensor => new Tensor(Float32Array.from({ length: 25 }, (_, i) => i), [1, 1, 5, 5]);
-const arange16 = (): Tensor => new Tensor(Float32Array.from({ length: 16 }, (_, i) => i), [1, 1, 4, 4]);
+const arange25 = (): Tensor =>
+  new Tensor(
+    Float32Array.from({ length: 25 }, (_, i) => i),
+    [1, 1, 5, 5],
+  );
+const arange16 = (): Tensor =>
+  new Tensor(
+    Float32Array.from({ length: 16 }, (_, i) => i),
+    [1, 1, 4, 4],
+  );
 
 describe("pool2d (the book's from-scratch pooling)", () => {
-  const X = tensor([[0, 1, 2], [3, 4, 5], [6, 7, 8]]);
+  const X = tensor([
+    [0, 1, 2],
+    [3, 4, 5],
+    [6, 7, 8],
+  ]);
 
   it('max and average over 2x2 windows', () => {
-    expect(pool2d(X, [2, 2]).toArray()).toEqual([[4, 5], [7, 8]]);
-    expect(pool2d(X, [2, 2], 'max').toArray()).toEqual([[4, 5], [7, 8]]);
-    expect(pool2d(X, [2, 2], 'avg').toArray()).toEqual([[2, 3], [5, 6]]);
+    expect(pool2d(X, [2, 2]).toArray()).toEqual([
+      [4, 5],
+      [7, 8],
+    ]);
+    expect(pool2d(X, [2, 2], 'max').toArray()).toEqual([
+      [4, 5],
+      [7, 8],
+    ]);
+    expect(pool2d(X, [2, 2], 'avg').toArray()).toEqual([
+      [2, 3],
+      [5, 6],
+    ]);
     expect(pool2d(X, [1, 3], 'avg').toArray()).toEqual([[1], [4], [7]]);
   });
 
   it('propagates NaN through max, like tensor.max()', () => {
-    const Y = pool2d(tensor([[1, NaN_, 0], [2, 3, 4]]), 2).toArray() as number[][];
+    const Y = pool2d(
+      tensor([
+        [1, NaN_, 0],
+        [2, 3, 4],
+      ]),
+      2,
+    ).toArray() as number[][];
     expect(Y[0][0]).toBeNaN();
     expect(Y[0][1]).toBeNaN();
   });
@@ -37,7 +64,9 @@ describe("pool2d (the book's from-scratch pooling)", () => {
     expect(() => pool2d(X, 2, 'min' as 'max')).toThrow(`pool2d: mode must be 'max' or 'avg', got "min"`);
     expect(() => pool2d(X, [4, 1])).toThrow('pool2d: pool window [4,1] is larger than X [3,3]');
     expect(() => pool2d(X, 0)).toThrow('pool2d: poolSize must be positive integers, got 0');
-    expect(() => pool2d(zeros([3, 3], { dtype: 'int32' }), 2)).toThrow('pool2d: expected a float32 or float64 tensor, got int32 (X [3,3])');
+    expect(() => pool2d(zeros([3, 3], { dtype: 'int32' }), 2)).toThrow(
+      'pool2d: expected a float32 or float64 tensor, got int32 (X [3,3])',
+    );
   });
 });
 
@@ -45,8 +74,22 @@ describe('maxPool2d', () => {
   it("reproduces the book's MaxPool2d examples on arange(16).reshape(1, 1, 4, 4)", () => {
     const X = arange16();
     expect(maxPool2d(X, 3).toArray()).toEqual([[[[10]]]]);
-    expect(maxPool2d(X, 3, { padding: 1, stride: 2 }).toArray()).toEqual([[[[5, 7], [13, 15]]]]);
-    expect(maxPool2d(X, [2, 3], { stride: [2, 3], padding: [0, 1] }).toArray()).toEqual([[[[5, 7], [13, 15]]]]);
+    expect(maxPool2d(X, 3, { padding: 1, stride: 2 }).toArray()).toEqual([
+      [
+        [
+          [5, 7],
+          [13, 15],
+        ],
+      ],
+    ]);
+    expect(maxPool2d(X, [2, 3], { stride: [2, 3], padding: [0, 1] }).toArray()).toEqual([
+      [
+        [
+          [5, 7],
+          [13, 15],
+        ],
+      ],
+    ]);
   });
 
   it('pools each channel separately, batched or not, and keeps float64', () => {
@@ -54,22 +97,75 @@ describe('maxPool2d', () => {
     const Y = maxPool2d(X, 2);
     expect(Y.dtype).toBe('float64');
     expect(Y.toArray()).toEqual([
-      [[[5, 7], [13, 15]], [[21, 23], [29, 31]]],
-      [[[37, 39], [45, 47]], [[53, 55], [61, 63]]],
+      [
+        [
+          [5, 7],
+          [13, 15],
+        ],
+        [
+          [21, 23],
+          [29, 31],
+        ],
+      ],
+      [
+        [
+          [37, 39],
+          [45, 47],
+        ],
+        [
+          [53, 55],
+          [61, 63],
+        ],
+      ],
     ]);
-    expect(maxPool2d(new Tensor(Float32Array.from({ length: 8 }, (_, i) => i), [2, 2, 2]), 2).toArray()).toEqual([[[3]], [[7]]]);
+    expect(
+      maxPool2d(
+        new Tensor(
+          Float32Array.from({ length: 8 }, (_, i) => i),
+          [2, 2, 2],
+        ),
+        2,
+      ).toArray(),
+    ).toEqual([[[3]], [[7]]]);
   });
 
   it('returns int32 argmax indices h*W + w within each plane', () => {
     const { values, indices } = maxPool2d(grid(4, 4, 1, 2), 2, { returnIndices: true });
     expect(values.shape).toEqual([1, 2, 2, 2]);
     expect(indices.dtype).toBe('int32');
-    expect(indices.toArray()).toEqual([[[[5, 7], [13, 15]], [[5, 7], [13, 15]]]]);
+    expect(indices.toArray()).toEqual([
+      [
+        [
+          [5, 7],
+          [13, 15],
+        ],
+        [
+          [5, 7],
+          [13, 15],
+        ],
+      ],
+    ]);
   });
 
   it('ceilMode drops a last window that would start in the right padding (PyTorch)', () => {
-    expect(maxPool2d(arange25(), 2, { stride: 2, padding: 1, ceilMode: true }).toArray()).toEqual([[[[0, 2, 4], [10, 12, 14], [20, 22, 24]]]]);
-    expect(maxPool2d(arange16(), 3, { stride: 2, padding: 1, ceilMode: true }).toArray()).toEqual([[[[5, 7, 7], [13, 15, 15], [13, 15, 15]]]]);
+    expect(maxPool2d(arange25(), 2, { stride: 2, padding: 1, ceilMode: true }).toArray()).toEqual([
+      [
+        [
+          [0, 2, 4],
+          [10, 12, 14],
+          [20, 22, 24],
+        ],
+      ],
+    ]);
+    expect(maxPool2d(arange16(), 3, { stride: 2, padding: 1, ceilMode: true }).toArray()).toEqual([
+      [
+        [
+          [5, 7, 7],
+          [13, 15, 15],
+          [13, 15, 15],
+        ],
+      ],
+    ]);
   });
 
   it('dilates the window', () => {
@@ -86,17 +182,93 @@ describe('maxPool2d', () => {
   });
 
   it('propagates NaN (the last NaN in a window wins, as PyTorch) and never picks padding', () => {
-    const X = tensor([[[[1, NaN_, 3], [NaN_, 0, 1], [1, 2, 3]]]]);
+    const X = tensor([
+      [
+        [
+          [1, NaN_, 3],
+          [NaN_, 0, 1],
+          [1, 2, 3],
+        ],
+      ],
+    ]);
     const { values, indices } = maxPool2d(X, 2, { stride: 1, returnIndices: true });
     const v = values.toTypedArray();
     expect([Number.isNaN(v[0]), Number.isNaN(v[1]), Number.isNaN(v[2]), v[3]]).toEqual([true, true, true, 3]);
-    expect(indices.toArray()).toEqual([[[[3, 1], [3, 8]]]]);
-    const negInf = maxPool2d(tensor([[[[-Infinity, -Infinity], [-Infinity, -Infinity]]]]), 2, { stride: 1, padding: 1, returnIndices: true });
+    expect(indices.toArray()).toEqual([
+      [
+        [
+          [3, 1],
+          [3, 8],
+        ],
+      ],
+    ]);
+    const negInf = maxPool2d(
+      tensor([
+        [
+          [
+            [-Infinity, -Infinity],
+            [-Infinity, -Infinity],
+          ],
+        ],
+      ]),
+      2,
+      { stride: 1, padding: 1, returnIndices: true },
+    );
     expect(negInf.values.toArray()).toEqual([[Array.from({ length: 3 }, () => [-Infinity, -Infinity, -Infinity])]]);
-    expect(negInf.indices.toArray()).toEqual([[[[0, 0, 1], [0, 0, 1], [2, 2, 3]]]]);
-    const neg = maxPool2d(tensor([[[[-5, -6], [-7, -8]]]]), 2, { stride: 1, padding: 1, returnIndices: true });
-    expect(neg.values.toArray()).toEqual([[[[-5, -5, -6], [-5, -5, -6], [-7, -7, -8]]]]);
-    expect(neg.indices.toArray()).toEqual([[[[0, 0, 1], [0, 0, 1], [2, 2, 3]]]]);
+    expect(negInf.indices.toArray()).toEqual([
+      [
+        [
+          [0, 0, 1],
+          [0, 0, 1],
+          [2, 2, 3],
+        ],
+      ],
+    ]);
+    const neg = maxPool2d(
+      tensor([
+        [
+          [
+            [-5, -6],
+            [-7, -8],
+          ],
+        ],
+      ]),
+      2,
+      { stride: 1, padding: 1, returnIndices: true },
+    );
+    expect(neg.values.toArray()).toEqual([
+      [
+        [
+          [-5, -5, -6],
+          [-5, -5, -6],
+          [-7, -7, -8],
+        ],
+      ],
+    ]);
+    expect(neg.indices.toArray()).toEqual([
+      [
+        [
+          [0, 0, 1],
+          [0, 0, 1],
+          [2, 2, 3],
+        ],
+      ],
+    ]);
+  });
+
+  it('gives -inf and index -1 (no gradient) for a dilated window that covers only padding', () => {
+    const X = tensor([[[[0]]]], { dtype: 'float64' });
+    const { values, indices } = maxPool2d(X, [1, 2], {
+      stride: [3, 2],
+      padding: [0, 1],
+      dilation: [1, 2],
+      returnIndices: true,
+    });
+    expect(values.toArray()).toEqual([[[[-Infinity]]]]);
+    expect(indices.toArray()).toEqual([[[[-1]]]]);
+    expect(maxPool2dBackward(tensor([[[[1]]]], { dtype: 'float64' }), indices, [1, 1, 1, 1]).toArray()).toEqual([
+      [[[0]]],
+    ]);
   });
 
   it('ties keep the first maximum', () => {
@@ -105,36 +277,94 @@ describe('maxPool2d', () => {
   });
 
   it('backward scatter-adds into the argmax positions; overlapping windows accumulate', () => {
-    const X = tensor([[[1, 3, 2], [0, 1, 0]]]);
+    const X = tensor([
+      [
+        [1, 3, 2],
+        [0, 1, 0],
+      ],
+    ]);
     const { values, indices } = maxPool2d(X, 2, { stride: 1, returnIndices: true });
-    expect(maxPool2dBackward(tensor([[[0.5, 2]]]), indices, [1, 2, 3]).toArray()).toEqual([[[0, 2.5, 0], [0, 0, 0]]]);
+    expect(maxPool2dBackward(tensor([[[0.5, 2]]]), indices, [1, 2, 3]).toArray()).toEqual([
+      [
+        [0, 2.5, 0],
+        [0, 0, 0],
+      ],
+    ]);
     expect(values.toArray()).toEqual([[[3, 3]]]);
   });
 });
 
 describe('avgPool2d', () => {
-  const X = tensor([[[1, 2], [3, 4]]]);
+  const X = tensor([
+    [
+      [1, 2],
+      [3, 4],
+    ],
+  ]);
 
   it('averages windows, counting padding by default', () => {
     expect(avgPool2d(X, 2).toArray()).toEqual([[[2.5]]]);
-    expect(avgPool2d(X, 2, { stride: 1, padding: 1 }).toArray()).toEqual([[[0.25, 0.75, 0.5], [1, 2.5, 1.5], [0.75, 1.75, 1]]]);
+    expect(avgPool2d(X, 2, { stride: 1, padding: 1 }).toArray()).toEqual([
+      [
+        [0.25, 0.75, 0.5],
+        [1, 2.5, 1.5],
+        [0.75, 1.75, 1],
+      ],
+    ]);
   });
 
   it('countIncludePad: false divides by the real elements only', () => {
-    expect(avgPool2d(X, 2, { stride: 1, padding: 1, countIncludePad: false }).toArray()).toEqual([[[1, 1.5, 2], [2, 2.5, 3], [3, 3.5, 4]]]);
+    expect(avgPool2d(X, 2, { stride: 1, padding: 1, countIncludePad: false }).toArray()).toEqual([
+      [
+        [1, 1.5, 2],
+        [2, 2.5, 3],
+        [3, 3.5, 4],
+      ],
+    ]);
   });
 
   it('with ceilMode clips windows to input+padding (countIncludePad) or to the input', () => {
-    expect(avgPool2d(arange25(), 2, { stride: 2, padding: 1, ceilMode: true }).toArray()).toEqual([[[[0, 0.75, 1.75], [3.75, 9, 11], [8.75, 19, 21]]]]);
-    expect(avgPool2d(arange25(), 2, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }).toArray()).toEqual([
-      [[[0, 1.5, 3.5], [7.5, 9, 11], [17.5, 19, 21]]],
+    expect(avgPool2d(arange25(), 2, { stride: 2, padding: 1, ceilMode: true }).toArray()).toEqual([
+      [
+        [
+          [0, 0.75, 1.75],
+          [3.75, 9, 11],
+          [8.75, 19, 21],
+        ],
+      ],
     ]);
-    expect(avgPool2d(arange25(), 2, { stride: 2, ceilMode: true }).toArray()).toEqual([[[[3, 5, 6.5], [13, 15, 16.5], [20.5, 22.5, 24]]]]);
+    expect(
+      avgPool2d(arange25(), 2, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }).toArray(),
+    ).toEqual([
+      [
+        [
+          [0, 1.5, 3.5],
+          [7.5, 9, 11],
+          [17.5, 19, 21],
+        ],
+      ],
+    ]);
+    expect(avgPool2d(arange25(), 2, { stride: 2, ceilMode: true }).toArray()).toEqual([
+      [
+        [
+          [3, 5, 6.5],
+          [13, 15, 16.5],
+          [20.5, 22.5, 24],
+        ],
+      ],
+    ]);
   });
 
   it('divisorOverride replaces the divisor', () => {
     const Y = avgPool2d(arange25().to('float64'), 2, { divisorOverride: 3 }).toArray();
-    expect(Y).toEqual([[[[12 / 3, 20 / 3], [52 / 3, 60 / 3]]]]);
+    expect(Y).toEqual([
+      [
+        [
+          [12 / 3, 20 / 3],
+          [52 / 3, 60 / 3],
+        ],
+      ],
+    ]);
   });
 
   it('backward spreads each upstream value over its window divided by the divisor', () => {
@@ -142,13 +372,26 @@ describe('avgPool2d', () => {
     expect(g.toArray()).toEqual([[Array.from({ length: 5 }, () => [0.25, 0.25, 0.25, 0.25, 0.25])]]);
     const g2 = avgPool2dBackward(ones([1, 3, 3]), [1, 2, 2], 2, { stride: 1, padding: 1, countIncludePad: false });
     // each input element sits in 4 windows of sizes 1, 2, 2, 4
-    expect(g2.toArray()).toEqual([[[2.25, 2.25], [2.25, 2.25]]]);
+    expect(g2.toArray()).toEqual([
+      [
+        [2.25, 2.25],
+        [2.25, 2.25],
+      ],
+    ]);
   });
 });
 
 describe('adaptiveAvgPool2d', () => {
   it('averages PyTorch windows [floor(i*in/out), ceil((i+1)*in/out))', () => {
-    expect(adaptiveAvgPool2d(arange25(), 3).toArray()).toEqual([[[[3, 4.5, 6], [10.5, 12, 13.5], [18, 19.5, 21]]]]);
+    expect(adaptiveAvgPool2d(arange25(), 3).toArray()).toEqual([
+      [
+        [
+          [3, 4.5, 6],
+          [10.5, 12, 13.5],
+          [18, 19.5, 21],
+        ],
+      ],
+    ]);
     expect(adaptiveAvgPool2d(arange25(), 1).toArray()).toEqual([[[[12]]]]);
     expect(adaptiveAvgPool2d(arange25(), [null, 5]).toArray()).toEqual(arange25().toArray());
     expect(adaptiveAvgPool2d(arange25(), [0, 2]).shape).toEqual([1, 1, 0, 2]);
@@ -164,10 +407,18 @@ describe('adaptiveAvgPool2d', () => {
   });
 
   it('rejects bad output sizes and shapes', () => {
-    expect(() => adaptiveAvgPool2d(arange25(), [-1, 2])).toThrow('adaptiveAvgPool2d: elements of outputSize must be integers >= 0 (or null), got [-1,2]');
-    expect(() => adaptiveAvgPool2d(arange25(), [1, 2, 3] as unknown as [number, number])).toThrow('adaptiveAvgPool2d: expected an int or an [h, w] pair');
-    expect(() => adaptiveAvgPool2d(zeros([5, 5]), 2)).toThrow('adaptiveAvgPool2d: expected 3-D [C,H,W] or 4-D [N,C,H,W] input, got 2-D input [5,5]');
-    expect(() => adaptiveAvgPool2dBackward(zeros([1, 2, 2]), [1, 1, 5, 5])).toThrow('adaptiveAvgPool2dBackward: expected 4-D upstream to match inputShape [1,1,5,5], got upstream [1,2,2]');
+    expect(() => adaptiveAvgPool2d(arange25(), [-1, 2])).toThrow(
+      'adaptiveAvgPool2d: elements of outputSize must be integers >= 0 (or null), got [-1,2]',
+    );
+    expect(() => adaptiveAvgPool2d(arange25(), [1, 2, 3] as unknown as [number, number])).toThrow(
+      'adaptiveAvgPool2d: expected an int or an [h, w] pair',
+    );
+    expect(() => adaptiveAvgPool2d(zeros([5, 5]), 2)).toThrow(
+      'adaptiveAvgPool2d: expected 3-D [C,H,W] or 4-D [N,C,H,W] input, got 2-D input [5,5]',
+    );
+    expect(() => adaptiveAvgPool2dBackward(zeros([1, 2, 2]), [1, 1, 5, 5])).toThrow(
+      'adaptiveAvgPool2dBackward: expected 4-D upstream to match inputShape [1,1,5,5], got upstream [1,2,2]',
+    );
     expect(() => adaptiveAvgPool2dBackward(zeros([1, 2, 2, 2]), [1, 1, 5, 5])).toThrow(
       'adaptiveAvgPool2dBackward: upstream [1,2,2,2] does not match the pooled output shape [1,1,2,2] of input [1,1,5,5]',
     );
@@ -187,29 +438,53 @@ describe('pool2dOutputShape', () => {
 describe('pooling errors', () => {
   const x = zeros([1, 1, 5, 5]);
   it('names the function, the argument and the shapes', () => {
-    expect(() => maxPool2d(zeros([5, 5]), 2)).toThrow('maxPool2d: expected 3-D [C,H,W] or 4-D [N,C,H,W] input, got 2-D input [5,5]');
-    expect(() => avgPool2d(zeros([1, 1, 1, 5, 5]), 2)).toThrow('avgPool2d: expected 3-D [C,H,W] or 4-D [N,C,H,W] input, got 5-D input [1,1,1,5,5]');
-    expect(() => maxPool2d(zeros([1, 0, 5, 5]), 2)).toThrow('maxPool2d: expected non-zero sizes for the non-batch dimensions, got input [1,0,5,5]');
+    expect(() => maxPool2d(zeros([5, 5]), 2)).toThrow(
+      'maxPool2d: expected 3-D [C,H,W] or 4-D [N,C,H,W] input, got 2-D input [5,5]',
+    );
+    expect(() => avgPool2d(zeros([1, 1, 1, 5, 5]), 2)).toThrow(
+      'avgPool2d: expected 3-D [C,H,W] or 4-D [N,C,H,W] input, got 5-D input [1,1,1,5,5]',
+    );
+    expect(() => maxPool2d(zeros([1, 0, 5, 5]), 2)).toThrow(
+      'maxPool2d: expected non-zero sizes for the non-batch dimensions, got input [1,0,5,5]',
+    );
     expect(() => maxPool2d(x, 6)).toThrow(
       'maxPool2d: kernel [6,6] (dilation [1,1]) is larger than the padded input [5,5] (input [1,1,5,5], padding [0,0]): output size [0,0] is too small',
     );
-    expect(() => avgPool2d(x, [2, 8], { padding: 1 })).toThrow('avgPool2d: kernel [2,8] (dilation [1,1]) is larger than the padded input [7,7]');
-    expect(() => maxPool2d(x, 3, { dilation: 3 })).toThrow('maxPool2d: kernel [3,3] (dilation [3,3]) is larger than the padded input [5,5]');
+    expect(() => avgPool2d(x, [2, 8], { padding: 1 })).toThrow(
+      'avgPool2d: kernel [2,8] (dilation [1,1]) is larger than the padded input [7,7]',
+    );
+    expect(() => maxPool2d(x, 3, { dilation: 3 })).toThrow(
+      'maxPool2d: kernel [3,3] (dilation [3,3]) is larger than the padded input [5,5]',
+    );
     expect(() => maxPool2d(x, 2, { stride: 0 })).toThrow('maxPool2d: stride must be positive integers, got 0');
-    expect(() => avgPool2d(x, 2, { stride: [1, -1] })).toThrow('avgPool2d: stride must be positive integers, got [1,-1]');
+    expect(() => avgPool2d(x, 2, { stride: [1, -1] })).toThrow(
+      'avgPool2d: stride must be positive integers, got [1,-1]',
+    );
     expect(() => maxPool2d(x, 2, { padding: -1 })).toThrow('maxPool2d: padding must be non-negative integers, got -1');
     expect(() => maxPool2d(x, 3, { padding: 2 })).toThrow(
       'maxPool2d: pad should be at most half of kernel size, but got padding [2,2] and kernelSize [3,3] (input [1,1,5,5])',
     );
-    expect(() => avgPool2d(x, [2, 3], { padding: [1, 2] })).toThrow('avgPool2d: pad should be at most half of kernel size');
+    expect(() => avgPool2d(x, [2, 3], { padding: [1, 2] })).toThrow(
+      'avgPool2d: pad should be at most half of kernel size',
+    );
     expect(() => maxPool2d(x, 0)).toThrow('maxPool2d: kernelSize must be positive integers, got 0');
     expect(() => maxPool2d(x, 2, { dilation: 0 })).toThrow('maxPool2d: dilation must be positive integers, got 0');
-    expect(() => maxPool2d(zeros([1, 1, 5, 5], { dtype: 'int32' }), 2)).toThrow('maxPool2d: expected a float32 or float64 tensor, got int32 (input [1,1,5,5])');
-    expect(() => avgPool2d(zeros([1, 1, 5, 5], { dtype: 'bool' }), 2)).toThrow('avgPool2d: expected a float32 or float64 tensor, got bool (input [1,1,5,5])');
-    expect(() => adaptiveAvgPool2d(zeros([1, 1, 5, 5], { dtype: 'int32' }), 2)).toThrow('adaptiveAvgPool2d: expected a float32 or float64 tensor, got int32');
-    expect(() => avgPool2d(x, 2, { divisorOverride: 0 })).toThrow('avgPool2d: divisor must be a non-zero integer, got 0');
+    expect(() => maxPool2d(zeros([1, 1, 5, 5], { dtype: 'int32' }), 2)).toThrow(
+      'maxPool2d: expected a float32 or float64 tensor, got int32 (input [1,1,5,5])',
+    );
+    expect(() => avgPool2d(zeros([1, 1, 5, 5], { dtype: 'bool' }), 2)).toThrow(
+      'avgPool2d: expected a float32 or float64 tensor, got bool (input [1,1,5,5])',
+    );
+    expect(() => adaptiveAvgPool2d(zeros([1, 1, 5, 5], { dtype: 'int32' }), 2)).toThrow(
+      'adaptiveAvgPool2d: expected a float32 or float64 tensor, got int32',
+    );
+    expect(() => avgPool2d(x, 2, { divisorOverride: 0 })).toThrow(
+      'avgPool2d: divisor must be a non-zero integer, got 0',
+    );
     expect(() => avgPool2d(x, 2, { dilation: 2 } as never)).toThrow('avgPool2d: average pooling has no dilation');
-    expect(() => pool2dOutputShape([1, 5, 5, 5, 5], 2)).toThrow('pool2dOutputShape: expected 3-D [C,H,W] or 4-D [N,C,H,W] input');
+    expect(() => pool2dOutputShape([1, 5, 5, 5, 5], 2)).toThrow(
+      'pool2dOutputShape: expected 3-D [C,H,W] or 4-D [N,C,H,W] input',
+    );
   });
 
   it('throws TorchletError with fn and arg', () => {
@@ -234,14 +509,20 @@ describe('pooling errors', () => {
       'maxPool2dBackward: indices [1,1,2,2] do not match inputShape [1,2,5,5] in rank and leading dimensions',
     );
     const bad = new Tensor(new Int32Array([0, 1, 2, 99]), [1, 1, 2, 2]);
-    expect(() => maxPool2dBackward(zeros([1, 1, 2, 2]), bad, [1, 1, 5, 5])).toThrow('maxPool2dBackward: index 99 is out of range for an input plane of 5x5');
+    expect(() => maxPool2dBackward(zeros([1, 1, 2, 2]), bad, [1, 1, 5, 5])).toThrow(
+      'maxPool2dBackward: index 99 is out of range for an input plane of 5x5',
+    );
     expect(() => avgPool2dBackward(zeros([1, 1, 3, 3]), [1, 1, 5, 5], 2)).toThrow(
       'avgPool2dBackward: upstream [1,1,3,3] does not match the pooled output shape [1,1,2,2] of input [1,1,5,5]',
     );
     expect(() => avgPool2dBackward(zeros([1, 1, 2, 2], { dtype: 'int32' }), [1, 1, 5, 5], 2)).toThrow(
       'avgPool2dBackward: expected a float32 or float64 tensor, got int32 (upstream [1,1,2,2])',
     );
-    expect(() => avgPool2dBackward(zeros([1, 1, 2, 2]), [1, 5, 5], 2)).toThrow('avgPool2dBackward: upstream [1,1,2,2] does not match the pooled output shape [1,2,2]');
-    expect(() => avgPool2dBackward(zeros([2, 2]), [5, 5], 2)).toThrow('avgPool2dBackward: expected 3-D [C,H,W] or 4-D [N,C,H,W] inputShape, got 2-D inputShape [5,5]');
+    expect(() => avgPool2dBackward(zeros([1, 1, 2, 2]), [1, 5, 5], 2)).toThrow(
+      'avgPool2dBackward: upstream [1,1,2,2] does not match the pooled output shape [1,2,2]',
+    );
+    expect(() => avgPool2dBackward(zeros([2, 2]), [5, 5], 2)).toThrow(
+      'avgPool2dBackward: expected 3-D [C,H,W] or 4-D [N,C,H,W] inputShape, got 2-D inputShape [5,5]',
+    );
   });
 });

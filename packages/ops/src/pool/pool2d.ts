@@ -1,5 +1,5 @@
-import { type FloatArray, Tensor, allocStorage, fail, formatShape, isTensor } from '@torchlet/tensor';
-import { type IntPair, checkFloatTensor, toPair } from '../params.js';
+import { allocStorage, type FloatArray, fail, formatShape, isTensor, Tensor } from '@torchlet/tensor';
+import { checkFloatTensor, type IntPair, toPair } from '../params.js';
 import { avgPoolPlaneInto } from './avg-pool2d.js';
 import { maxPoolInto } from './max-pool2d.js';
 import type { Pool2dGeometry } from './params.js';
@@ -23,16 +23,38 @@ import type { Pool2dGeometry } from './params.js';
 export function pool2d(X: Tensor, poolSize: IntPair, mode: 'max' | 'avg' = 'max'): Tensor {
   const fn = 'pool2d';
   if (isTensor(X) && X.ndim !== 2) {
-    fail(fn, 'X', `expects a 2-D X, got X ${formatShape(X.shape)}; for batched multi-channel input use maxPool2d or avgPool2d`);
+    fail(
+      fn,
+      'X',
+      `expects a 2-D X, got X ${formatShape(X.shape)}; for batched multi-channel input use maxPool2d or avgPool2d`,
+    );
   }
   checkFloatTensor(fn, 'X', X);
   if (mode !== 'max' && mode !== 'avg') fail(fn, 'mode', `mode must be 'max' or 'avg', got ${JSON.stringify(mode)}`);
   const [kh, kw] = toPair(fn, 'poolSize', poolSize, 1);
   const [h, w] = X.shape;
-  if (kh > h || kw > w) fail(fn, 'poolSize', `pool window ${formatShape([kh, kw])} is larger than X ${formatShape(X.shape)}`);
+  if (kh > h || kw > w)
+    fail(fn, 'poolSize', `pool window ${formatShape([kh, kw])} is larger than X ${formatShape(X.shape)}`);
   const ho = h - kh + 1;
   const wo = w - kw + 1;
-  const g: Pool2dGeometry = { batched: false, n: 1, c: 1, h, w, kh, kw, sh: 1, sw: 1, ph: 0, pw: 0, dh: 1, dw: 1, ho, wo, ceilMode: false };
+  const g: Pool2dGeometry = {
+    batched: false,
+    n: 1,
+    c: 1,
+    h,
+    w,
+    kh,
+    kw,
+    sh: 1,
+    sw: 1,
+    ph: 0,
+    pw: 0,
+    dh: 1,
+    dw: 1,
+    ho,
+    wo,
+    ceilMode: false,
+  };
   const out = allocStorage(X.dtype, ho * wo) as FloatArray;
   const [sH, sW] = X.strides;
   if (mode === 'max') maxPoolInto(X.data as FloatArray, X.offset, 0, 0, sH, sW, g, out, null);

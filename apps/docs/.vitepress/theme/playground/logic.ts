@@ -1,0 +1,193 @@
+// The playground's computations, kept apart from the Vue component so they can be tested in Node.
+// Everything numeric goes through the torchlet packages; this file only builds inputs and loops.
+import { conv2d, conv2dBackwardWeight, corr2d } from '@torchlet/ops';
+import { type Tensor, tensor } from '@torchlet/tensor';
+
+/** A small 2-D grid of numbers, row-major, as the heatmaps show it. */
+export type Grid = number[][];
+
+/** The input images the page offers. */
+export const IMAGES = {
+  edge: 'The book’s edge image (6×8, black stripe in the middle)',
+  diagonal: 'A diagonal line (eye(8))',
+  step: 'A step edge (8×8, dark left, bright right)',
+  draw: 'Draw on an 8×8 grid',
+} as const;
+export type ImageName = keyof typeof IMAGES;
+
+/** The book's image: ones([6, 8]) with columns 2..5 set to 0 (`X[:, 2:6] = 0`). */
+export function edgeImage(): Grid {
+  return Array.from({ length: 6 }, () => Array.from({ length: 8 }, (_, j) => (j >= 2 && j < 6 ? 0 : 1)));
+}
+
+/** The identity image eye(n): the book's "diagonal" exercise. */
+export function diagonalImage(n = 8): Grid {
+  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+}
+
+/** A vertical step edge: 0 in the left half, 1 in the right half. */
+export function stepImage(h = 8, w = 8): Grid {
+  return Array.from({ length: h }, () => Array.from({ length: w }, (_, j) => (j >= w / 2 ? 1 : 0)));
+}
+
+/** The starting grid of the drawing mode: all zeros. */
+export function blankImage(h = 8, w = 8): Grid {
+  return Array.from({ length: h }, () => new Array<number>(w).fill(0));
+}
+
+export function image(name: ImageName): Grid {
+  switch (name) {
+    case 'edge':
+      return edgeImage();
+    case 'diagonal':
+      return diagonalImage();
+    case 'step':
+      return stepImage();
+    case 'draw':
+      return blankImage();
+  }
+}
+
+/** The kernel presets the page offers. */
+export const KERNELS = {
+  edge: '[1, −1]: the book’s vertical-edge detector',
+  edgeT: '[1, −1]ᵀ: its transpose (horizontal edges)',
+  laplacian: 'Laplacian (3×3)',
+  blur: 'Box blur (3×3 average)',
+  directional: 'Directional edge at an angle (Sobel)',
+  custom: 'Type your own',
+} as const;
+export type KernelName = keyof typeof KERNELS;
+
+const round = (v: number, digits = 4): number => {
+  const r = Math.round(v * 10 ** digits) / 10 ** digits;
+  return r === 0 ? 0 : r; // no -0 in the display
+};
+
+/**
+ * A 3×3 edge detector for edges running perpendicular to `degrees`: the Sobel derivative
+ * along that direction, `cos θ · Gx + sin θ · Gy` (0° finds vertical edges like [1, −1]).
+ */
+export function directionalKernel(degrees: number): Grid {
+  const t = (degrees * Math.PI) / 180;
+  const gx = [
+    [-1, 0, 1],
+    [-2, 0, 2],
+    [-1, 0, 1],
+  ];
+  return gx.map((row, i) => row.map((_, j) => round(Math.cos(t) * gx[i][j] + Math.sin(t) * gx[j][i])));
+}
+
+export function kernel(name: Exclude<KernelName, 'custom'>, degrees = 0): Grid {
+  switch (name) {
+    case 'edge':
+      return [[1, -1]];
+    case 'edgeT':
+      return [[1], [-1]];
+    case 'laplacian':
+      return [
+        [0, 1, 0],
+        [1, -4, 1],
+        [0, 1, 0],
+      ];
+    case 'blur':
+      return Array.from({ length: 3 }, () => [1 / 9, 1 / 9, 1 / 9]);
+    case 'directional':
+      return directionalKernel(degrees);
+  }
+}
+
+/** Parses a typed kernel (`[[1, -1]]`, `1 -1`, or rows separated by `;` / new lines). */
+export function parseKernel(text: string): Grid {
+  const trimmed = text.trim();
+  let rows: number[][];
+  if (trimmed.startsWith('[')) {
+    const parsed: unknown = JSON.parse(trimmed);
+    const nested = Array.isArray(parsed) && parsed.every((r) => Array.isArray(r)) ? parsed : [parsed];
+    rows = (nested as unknown[][]).map((r) => r.map((v) => Number(v)));
+  } else {
+    rows = trimmed
+      .split(/[;\n]+/)
+      .map((r) => r.trim())
+      .filter(Boolean)
+      .map((r) => r.split(/[\s,]+/).map(Number));
+  }
+  if (rows.length === 0 || rows[0].length === 0) throw new Error('the kernel is empty');
+  if (rows.some((r) => r.length !== rows[0].length)) throw new Error('every row of the kernel needs the same length');
+  if (rows.some((r) => r.some((v) => !Number.isFinite(v)))) throw new Error('the kernel must hold numbers only');
+  return rows;
+}
+
+export function toTensor(g: Grid): Tensor {
+  return tensor(g);
+}
+
+export function toGrid(t: Tensor): Grid {
+  return t.toArray() as Grid;
+}
+
+/** The output heatmap: `corr2d(X, K)`, or an explanation when K does not fit in X. */
+export function correlate(X: Grid, K: Grid): { Y: Grid } | { error: string } {
+  try {
+    return { Y: toGrid(corr2d(toTensor(X), toTensor(K))) };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** Initial kernels for "learn the kernel": the three runs recorded from PyTorch, and a random one. */
+export const INITS = {
+  golden2: { label: '[[−0.375, 0.125]] (PyTorch run 2)', init: [[-0.375, 0.125]] },
+  golden1: { label: '[[0.25, 0.5]] (PyTorch run 1)', init: [[0.25, 0.5]] },
+  golden3: { label: '[[0, 0]] (PyTorch run 3)', init: [[0, 0]] },
+  random: { label: 'Random, uniform in [−1, 1]', init: null },
+} as const;
+export type InitName = keyof typeof INITS;
+
+/** One epoch of the learning loop. */
+export interface EpochResult {
+  readonly epoch: number;
+  /** `l.sum()` before the update, as the book prints it. */
+  readonly loss: number;
+  /** The kernel after the update. */
+  readonly weight: Grid;
+}
+
+/**
+ * The book's "learning a kernel" loop: a `Conv2d(1, 1, kernel_size=(1, 2), bias=False)` trained
+ * on the edge image X to reproduce `Y = corr2d(X, [[1, -1]])` with squared loss and plain SGD.
+ * Per epoch: `Y_hat = conv2d(X, w)`, `l = (Y_hat - Y) ** 2`, `l.sum().backward()`,
+ * `w -= lr * w.grad`. The gradient of `l.sum()` is `conv2dBackwardWeight(2 (Y_hat - Y), X)`: the
+ * backward kernel that autograd's conv2d wraps, so the numbers match PyTorch's float32 run.
+ */
+export function* learnKernel(init: Grid, options: { lr?: number; epochs?: number } = {}): Generator<EpochResult> {
+  const lr = options.lr ?? 0.03;
+  const epochs = options.epochs ?? 10;
+  const Xg = edgeImage();
+  const X = tensor([[Xg]]); // [1, 1, 6, 8]
+  const Y = corr2d(tensor(Xg), tensor([[1, -1]])).toTypedArray(); // [6, 7] flat: the target
+  const kh = init.length;
+  const kw = init[0].length;
+  if (kh !== 1 || kw !== 2) throw new Error(`learnKernel: the book learns a 1×2 kernel, got ${kh}×${kw}`);
+  const w = new Float32Array(init.flat());
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    const weight = tensor(w, { shape: [1, 1, kh, kw] });
+    const Yhat = conv2d(X, weight).toTypedArray(); // [1, 1, 6, 7] flat
+    const upstream = new Float32Array(Yhat.length);
+    let loss = 0;
+    for (let i = 0; i < Yhat.length; i++) {
+      const d = Math.fround(Yhat[i] - Y[i]);
+      loss += Math.fround(d * d);
+      upstream[i] = Math.fround(2 * d); // d(l.sum())/dY_hat
+    }
+    const outShape = [1, 1, Xg.length - kh + 1, Xg[0].length - kw + 1];
+    const grad = conv2dBackwardWeight(tensor(upstream, { shape: outShape }), X, [1, 1, kh, kw]).toTypedArray();
+    for (let i = 0; i < w.length; i++) w[i] = Math.fround(w[i] - Math.fround(Math.fround(lr) * grad[i]));
+    yield { epoch, loss: Math.fround(loss), weight: Array.from({ length: kh }, (_, r) => Array.from(w.subarray(r * kw, r * kw + kw))) };
+  }
+}
+
+/** A random initial 1×2 kernel, uniform in [−1, 1]. */
+export function randomInit(): Grid {
+  return [[round(Math.random() * 2 - 1, 3), round(Math.random() * 2 - 1, 3)]];
+}

@@ -1,0 +1,187 @@
+import type { Tensor } from '@torchlet/tensor';
+import { snippetSources } from './snippets.generated.js';
+
+/** Prose: what the item shows and why. */
+export interface TextBlock {
+  readonly kind: 'text';
+  readonly text: string;
+}
+/** The TypeScript that ran: a `// #region snippet <name>` block of the exercise's source file. */
+export interface CodeBlock {
+  readonly kind: 'code';
+  readonly snippet: string;
+  readonly code: string;
+}
+/** A tensor the code produced, printed as PyTorch prints it. */
+export interface TensorBlock {
+  readonly kind: 'tensor';
+  readonly name: string;
+  readonly tensor: Tensor;
+}
+/** A computed number, list of numbers or short string with the line that shows it. */
+export interface ValueBlock {
+  readonly kind: 'value';
+  readonly name: string;
+  readonly value: number | string | boolean | readonly number[];
+  readonly text: string;
+}
+/** A claim the app verified: `pass` says whether it held. */
+export interface CheckBlock {
+  readonly kind: 'check';
+  readonly label: string;
+  readonly pass: boolean;
+  readonly detail: string;
+}
+/** An error the code raised on purpose (caught and shown). */
+export interface ErrorBlock {
+  readonly kind: 'error';
+  readonly label: string;
+  readonly errorName: string;
+  readonly message: string;
+}
+export type Block = TextBlock | CodeBlock | TensorBlock | ValueBlock | CheckBlock | ErrorBlock;
+
+/** One headed part of an exercise: a book listing or one question of an exercise. */
+export interface Item {
+  /** Short id, unique within the exercise (used in PNG file names and by tests). */
+  readonly key: string;
+  readonly heading: string;
+  readonly blocks: readonly Block[];
+}
+
+/** Which part of the section an exercise belongs to. */
+export type Part = 'section' | 'exercise' | 'beyond';
+
+/** Everything one exercise computed. */
+export interface ExerciseResult {
+  readonly id: string;
+  readonly title: string;
+  readonly part: Part;
+  readonly items: readonly Item[];
+}
+
+/** An entry of the registry. */
+export interface Exercise {
+  readonly id: string;
+  readonly title: string;
+  readonly part: Part;
+  /** One line for `--list`. */
+  readonly summary: string;
+  run(): ExerciseResult;
+}
+
+/** The source text of a snippet; throws if the name is not a region in src/exercises. */
+export function snippet(name: string): string {
+  const code = snippetSources[name];
+  if (code === undefined) throw new Error(`no snippet named ${JSON.stringify(name)} in src/exercises (run the snippets script)`);
+  return code;
+}
+
+/** Collects the blocks of one item. */
+export class ItemBuilder {
+  readonly blocks: Block[] = [];
+  constructor(
+    readonly key: string,
+    readonly heading: string,
+  ) {}
+
+  text(text: string): this {
+    this.blocks.push({ kind: 'text', text });
+    return this;
+  }
+  /** Shows the named snippet (the function that the item then calls). */
+  code(name: string): this {
+    this.blocks.push({ kind: 'code', snippet: name, code: snippet(name) });
+    return this;
+  }
+  tensor(name: string, tensor: Tensor): this {
+    this.blocks.push({ kind: 'tensor', name, tensor });
+    return this;
+  }
+  /** A value printed as `text` (default `name = value`). */
+  value(name: string, value: ValueBlock['value'], text?: string): this {
+    const shown = Array.isArray(value) ? `[${value.join(', ')}]` : String(value);
+    this.blocks.push({ kind: 'value', name, value, text: text ?? `${name} = ${shown}` });
+    return this;
+  }
+  check(label: string, pass: boolean, detail = ''): this {
+    this.blocks.push({ kind: 'check', label, pass, detail });
+    return this;
+  }
+  /** Runs `fn`, which must throw: records the error, or a failed check when nothing is thrown. */
+  error(label: string, fn: () => unknown): this {
+    try {
+      fn();
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      this.blocks.push({ kind: 'error', label, errorName: err.name, message: err.message });
+      return this;
+    }
+    return this.check(`${label}: expected an error`, false, 'no error was thrown');
+  }
+}
+
+/** Collects the items of one exercise. */
+export class Report {
+  private readonly items: ItemBuilder[] = [];
+  constructor(
+    readonly id: string,
+    readonly title: string,
+    readonly part: Part,
+  ) {}
+
+  item(key: string, heading: string): ItemBuilder {
+    if (this.items.some((i) => i.key === key)) throw new Error(`${this.id}: item ${key} defined twice`);
+    const b = new ItemBuilder(key, heading);
+    this.items.push(b);
+    return b;
+  }
+
+  result(): ExerciseResult {
+    return {
+      id: this.id,
+      title: this.title,
+      part: this.part,
+      items: this.items.map((b) => ({ key: b.key, heading: b.heading, blocks: [...b.blocks] })),
+    };
+  }
+}
+
+/** The largest absolute elementwise difference of two same-shape tensors (for check details). */
+export function maxAbsDiff(a: Tensor, b: Tensor): number {
+  if (a.shape.length !== b.shape.length || a.shape.some((s, i) => s !== b.shape[i])) return Number.POSITIVE_INFINITY;
+  const x = a.toTypedArray();
+  const y = b.toTypedArray();
+  let m = 0;
+  for (let i = 0; i < x.length; i++) {
+    const d = Math.abs(Number(x[i]) - Number(y[i]));
+    if (!(d <= m)) m = d; // NaN propagates as the max
+  }
+  return m;
+}
+
+/** Looks up an item of a result by key (tests and renderers). */
+export function itemOf(result: ExerciseResult, key: string): Item {
+  const item = result.items.find((i) => i.key === key);
+  if (item === undefined) throw new Error(`${result.id} has no item ${key} (items: ${result.items.map((i) => i.key).join(', ')})`);
+  return item;
+}
+
+/** Looks up a tensor block of an item by name. */
+export function tensorOf(result: ExerciseResult, key: string, name: string): Tensor {
+  const block = itemOf(result, key).blocks.find((b): b is TensorBlock => b.kind === 'tensor' && b.name === name);
+  if (block === undefined) throw new Error(`${result.id}/${key} has no tensor ${name}`);
+  return block.tensor;
+}
+
+/** Looks up a value block of an item by name. */
+export function valueOf(result: ExerciseResult, key: string, name: string): ValueBlock['value'] {
+  const block = itemOf(result, key).blocks.find((b): b is ValueBlock => b.kind === 'value' && b.name === name);
+  if (block === undefined) throw new Error(`${result.id}/${key} has no value ${name}`);
+  return block.value;
+}
+
+/** Every check of a result, with its item key. */
+export function checksOf(result: ExerciseResult): { key: string; check: CheckBlock }[] {
+  return result.items.flatMap((i) => i.blocks.filter((b): b is CheckBlock => b.kind === 'check').map((check) => ({ key: i.key, check })));
+}

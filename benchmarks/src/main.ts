@@ -1,0 +1,140 @@
+// The benchmark runner: `node dist/main.js [--only tensor,conv,pool] [--quick] [--runs N] [--skip-slow]`.
+// Prints the table and writes every sample to bench-results/<timestamp>.json.
+
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  FULL_OPTIONS,
+  type HarnessOptions,
+  QUICK_OPTIONS,
+  type Workload,
+  type WorkloadResult,
+  formatCell,
+  renderNotes,
+  renderTable,
+  runWorkload,
+} from './harness.js';
+import { tfInfo } from './tfjs.js';
+
+/** The op families, each loaded only when selected (so one family's missing kernels never stop another). */
+const FAMILIES: Readonly<Record<string, () => Promise<Workload[]>>> = {
+  tensor: async () => (await import('./bench-tensor.js')).tensorWorkloads(),
+  conv: async () => (await import('./bench-conv.js')).convWorkloads(),
+  pool: async () => (await import('./bench-pool.js')).poolWorkloads(),
+};
+
+interface Cli {
+  readonly only: readonly string[];
+  readonly quick: boolean;
+  readonly runs?: number;
+  readonly skipSlow: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Cli {
+  let only: string[] = Object.keys(FAMILIES);
+  let quick = false;
+  let runs: number | undefined;
+  let skipSlow = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') continue; // `pnpm bench -- --only conv` may pass the separator through
+    if (a === '--quick') quick = true;
+    else if (a === '--skip-slow') skipSlow = true;
+    else if (a === '--only' || a.startsWith('--only=')) {
+      const v = a === '--only' ? argv[++i] : a.slice('--only='.length);
+      only = (v ?? '').split(',').filter(Boolean);
+      const unknown = only.filter((f) => !(f in FAMILIES));
+      if (only.length === 0 || unknown.length > 0) {
+        throw new Error(`--only: unknown family ${unknown.join(',') || '(none)'}; choose from ${Object.keys(FAMILIES).join(', ')}`);
+      }
+    } else if (a === '--runs') {
+      runs = Number(argv[++i]);
+      if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: expected a positive integer, got ${argv[i]}`);
+    } else if (a === '--help' || a === '-h') {
+      console.log('usage: bench [--only tensor,conv,pool] [--quick] [--runs N] [--skip-slow]');
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a} (try --help)`);
+  }
+  return { only, quick, skipSlow, ...(runs === undefined ? {} : { runs }) };
+}
+
+function gitCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+async function main(): Promise<void> {
+  const cli = parseArgs(process.argv.slice(2));
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const opts: HarnessOptions = {
+    ...(cli.quick ? QUICK_OPTIONS : FULL_OPTIONS),
+    ...(cli.runs === undefined ? {} : { runs: cli.runs }),
+    ...(cli.skipSlow ? { skipSlow: true } : {}),
+    ...(gc ? { gc } : {}),
+  };
+  const machine = {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.availableParallelism(),
+    memoryGB: Math.round(os.totalmem() / 2 ** 30),
+    platform: `${os.platform()} ${os.arch()}`,
+  };
+  const tfjs = await tfInfo();
+  const started = new Date();
+  console.log(
+    `torchlet benchmarks ${started.toISOString()}  node ${process.version}  ${machine.cpu} x${machine.cores}  ` +
+      `tfjs ${tfjs.version} (wasm simd=${tfjs.wasmSimd} threads=${tfjs.wasmThreads})  ` +
+      `${cli.quick ? 'QUICK (smoke test, not for quoting)' : `median of ${opts.runs} runs`}\n`,
+  );
+
+  const results: WorkloadResult[] = [];
+  const familyErrors: Record<string, string> = {};
+  for (const family of cli.only) {
+    let workloads: Workload[];
+    try {
+      workloads = await FAMILIES[family]();
+    } catch (err) {
+      familyErrors[family] = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      console.log(`${family}: could not load (${familyErrors[family]})`);
+      continue;
+    }
+    for (const w of workloads) {
+      const r = await runWorkload(w, opts);
+      results.push(r);
+      const cells = r.results.map((c) => `${c.name} ${formatCell(c)}`).join('  ');
+      console.log(`${r.family} / ${r.name} / ${r.shape}: ${cells}`);
+    }
+  }
+
+  console.log(`\n${renderTable(results)}\n`);
+  console.log('Times are per call (median). "torchlet vs X" = median(X) / median(torchlet): above 1 means torchlet is faster.');
+  console.log('"agree" = largest |difference| from the first contender, relative to max(1, max |value|).');
+  for (const n of renderNotes(results)) console.log(`  note: ${n}`);
+
+  const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'bench-results');
+  mkdirSync(outDir, { recursive: true });
+  const file = path.join(outDir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
+  const report = {
+    date: started.toISOString(),
+    command: `node ${process.argv.slice(1).map((a) => path.relative(process.cwd(), a) || a).join(' ')}`,
+    commit: gitCommit(),
+    node: process.version,
+    machine,
+    tfjs,
+    options: { ...opts, gc: Boolean(gc) },
+    familyErrors,
+    results,
+  };
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

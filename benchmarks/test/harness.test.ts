@@ -1,0 +1,262 @@
+// The harness's statistics and bookkeeping on synthetic contenders driven by a fake clock:
+// no real timing is measured or asserted.
+
+import { describe, expect, it } from 'vitest';
+import { permuteData } from '../src/data.js';
+import {
+  type Contender,
+  type ContenderName,
+  type HarnessOptions,
+  classifyError,
+  convFlops,
+  convOutSize,
+  formatMs,
+  gflops,
+  matmulFlops,
+  median,
+  quantile,
+  relativeDiff,
+  renderTable,
+  runWorkload,
+  speedup,
+} from '../src/harness.js';
+
+describe('statistics', () => {
+  it('median of odd and even samples, in any order', () => {
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([7])).toBe(7);
+  });
+
+  it('quantiles interpolate linearly like NumPy', () => {
+    expect(quantile([1, 2, 3, 4, 5], 0.25)).toBe(2);
+    expect(quantile([10, 20], 0.75)).toBe(17.5);
+    expect(quantile([3, 1, 2], 0)).toBe(1);
+    expect(quantile([3, 1, 2], 1)).toBe(3);
+  });
+
+  it('rejects an empty sample and a q outside [0, 1]', () => {
+    expect(() => median([])).toThrow('empty');
+    expect(() => quantile([1], 1.5)).toThrow('q must be in [0, 1]');
+  });
+
+  it('speedup is peer time over own time, null when either is missing', () => {
+    expect(speedup(2, 8)).toBe(4);
+    expect(speedup(8, 2)).toBe(0.25);
+    expect(speedup(null, 2)).toBeNull();
+    expect(speedup(2, null)).toBeNull();
+    expect(speedup(0, 2)).toBeNull();
+  });
+
+  it('relativeDiff is the largest difference over max(1, max |reference|)', () => {
+    expect(relativeDiff([1, 2, 3], [1, 2, 3])).toBe(0);
+    expect(relativeDiff([0.5, 0], [0, 0])).toBe(0.5);
+    expect(relativeDiff([10, 0], [8, 0])).toBe(0.25);
+    expect(relativeDiff([1], [1, 2])).toBeNull();
+    expect(relativeDiff([Number.NaN], [1])).toBeNaN();
+  });
+});
+
+describe('FLOP counting', () => {
+  it('conv output size follows PyTorch', () => {
+    expect(convOutSize(28, 5, 2)).toBe(28);
+    expect(convOutSize(8, 2, 0)).toBe(7);
+    expect(convOutSize(56, 2, 0, 2)).toBe(28);
+    expect(convOutSize(7, 3, 1, 2)).toBe(4);
+    expect(convOutSize(10, 3, 0, 1, 2)).toBe(6);
+  });
+
+  it('conv FLOPs are 2 * N * Cout * Hout * Wout * Cin/groups * kh * kw', () => {
+    // d2l toy: 1x1x6x8 with a 1x2 kernel -> 6x7 outputs, 2 multiply-adds each.
+    expect(convFlops({ batch: 1, inChannels: 1, outChannels: 1, outH: 6, outW: 7, kh: 1, kw: 2 })).toBe(168);
+    // LeNet conv1.
+    expect(convFlops({ batch: 64, inChannels: 1, outChannels: 6, outH: 28, outW: 28, kh: 5, kw: 5 })).toBe(15_052_800);
+    // ResNet block: 1.85 GFLOP.
+    expect(convFlops({ batch: 8, inChannels: 64, outChannels: 64, outH: 56, outW: 56, kh: 3, kw: 3 })).toBe(
+      1_849_688_064,
+    );
+    const dense = { batch: 2, inChannels: 4, outChannels: 6, outH: 3, outW: 3, kh: 3, kw: 3 };
+    expect(convFlops({ ...dense, groups: 2 })).toBe(convFlops(dense) / 2);
+  });
+
+  it('matmul FLOPs are 2mnk and GFLOP/s divides by time', () => {
+    expect(matmulFlops(1024, 1024, 1024)).toBe(2 ** 31);
+    expect(matmulFlops(2, 3, 4)).toBe(48);
+    expect(gflops(2e9, 1000)).toBe(2);
+    expect(gflops(3e6, 1)).toBe(3);
+    expect(gflops(undefined, 1)).toBeNull();
+    expect(gflops(1e9, null)).toBeNull();
+  });
+});
+
+describe('error classification', () => {
+  it('tells a missing tfjs kernel, a torchlet stub and a real error apart', () => {
+    expect(classifyError(new Error("Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'")).status).toBe(
+      'no-kernel',
+    );
+    expect(classifyError(new Error('add: not implemented yet')).status).toBe('not-implemented');
+    const other = classifyError(new Error('conv2d: weight has 3 input channels\nstack'));
+    expect(other).toEqual({ status: 'error', note: 'conv2d: weight has 3 input channels' });
+  });
+});
+
+/** A contender whose every call advances the fake clock by `costMs` and logs its name. */
+function fake(
+  name: ContenderName,
+  clock: { t: number; log: string[] },
+  costMs: number,
+  output: number[] = [1, 2, 3],
+): Contender {
+  return {
+    name,
+    prepare: () => ({
+      run: () => {
+        clock.t += costMs;
+        clock.log.push(name);
+      },
+      output: () => output,
+    }),
+  };
+}
+
+function options(clock: { t: number }, over: Partial<HarnessOptions> = {}): HarnessOptions {
+  return {
+    runs: 10,
+    warmupMs: 10,
+    minSampleMs: 5,
+    slowCallMs: 1_000,
+    budgetMs: 1_000_000,
+    now: () => clock.t,
+    rss: () => 64 * 2 ** 20,
+    ...over,
+  };
+}
+
+describe('runWorkload', () => {
+  it('reports per-call medians, repetitions, GFLOP/s and ratios', async () => {
+    const clock = { t: 0, log: [] as string[] };
+    const r = await runWorkload(
+      {
+        family: 'synthetic',
+        name: 'op',
+        shape: '[2]',
+        flops: 4e6,
+        contenders: [fake('torchlet', clock, 2), fake('tfjs-cpu', clock, 4), fake('tfjs-wasm', clock, 1)],
+      },
+      options(clock),
+    );
+    const [t, c, w] = r.results;
+    expect(t.medianMs).toBe(2);
+    expect(c.medianMs).toBe(4);
+    expect(w.medianMs).toBe(1);
+    expect(t.reps).toBe(3); // ceil(5 ms / 2 ms)
+    expect(c.reps).toBe(2);
+    expect(w.reps).toBe(5);
+    expect(t.samplesMs).toHaveLength(10);
+    expect(t.gflops).toBe(2);
+    expect(t.peakRssMB).toBe(64);
+    expect(r.speedup.torchlet?.['tfjs-cpu']).toBe(2);
+    expect(r.speedup.torchlet?.['tfjs-wasm']).toBe(0.5);
+    expect(r.speedup['tfjs-wasm']?.torchlet).toBe(2);
+    expect(t.relDiff).toBe(0);
+    expect(r.reference).toBe('torchlet');
+  });
+
+  it('alternates the contenders sample by sample', async () => {
+    const clock = { t: 0, log: [] as string[] };
+    await runWorkload(
+      {
+        family: 'synthetic',
+        name: 'op',
+        shape: '[2]',
+        contenders: [fake('torchlet', clock, 5), fake('tfjs-cpu', clock, 5)],
+      },
+      options(clock, { runs: 4, warmupMs: 0 }),
+    );
+    // calibration: 1 call + 2 warm-up calls each; then one call per sample (reps = 1), rotated.
+    const sampling = clock.log.slice(6);
+    expect(sampling).toEqual(['torchlet', 'tfjs-cpu', 'tfjs-cpu', 'torchlet', 'torchlet', 'tfjs-cpu', 'tfjs-cpu', 'torchlet']);
+  });
+
+  it('marks a missing kernel and a stub, and still compares the others', async () => {
+    const clock = { t: 0, log: [] as string[] };
+    const r = await runWorkload(
+      {
+        family: 'synthetic',
+        name: 'op',
+        shape: '[2]',
+        contenders: [
+          fake('torchlet', clock, 1),
+          fake('tfjs-cpu', clock, 3),
+          {
+            name: 'tfjs-wasm',
+            prepare: () => ({
+              run: () => {
+                throw new Error("Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'");
+              },
+            }),
+          },
+        ],
+      },
+      options(clock, { runs: 3 }),
+    );
+    expect(r.results[2].status).toBe('no-kernel');
+    expect(r.results[2].medianMs).toBeNull();
+    expect(r.speedup.torchlet?.['tfjs-cpu']).toBe(3);
+    expect(r.speedup.torchlet?.['tfjs-wasm']).toBeNull();
+    const table = renderTable([r]);
+    expect(table).toContain('n/a (no kernel)');
+    expect(table).toContain('3.00x');
+  });
+
+  it('flags outputs that disagree', async () => {
+    const clock = { t: 0, log: [] as string[] };
+    const r = await runWorkload(
+      {
+        family: 'synthetic',
+        name: 'op',
+        shape: '[2]',
+        contenders: [fake('torchlet', clock, 1, [1, 2, 4]), fake('tfjs-cpu', clock, 1, [1, 2, 3])],
+      },
+      options(clock, { runs: 2 }),
+    );
+    expect(r.results[1].relDiff).toBe(0.25);
+    expect(renderTable([r])).toContain('MISMATCH');
+  });
+
+  it('gives a very slow contender fewer samples within its budget, counting the first call', async () => {
+    const clock = { t: 0, log: [] as string[] };
+    const r = await runWorkload(
+      { family: 'synthetic', name: 'op', shape: '[2]', contenders: [fake('tfjs-cpu', clock, 400)] },
+      options(clock, { slowCallMs: 100, budgetMs: 1_000 }),
+    );
+    expect(r.results[0].samplesMs).toEqual([400, 400]);
+    expect(clock.log).toHaveLength(2);
+  });
+
+  it('skips contenders marked slow when asked', async () => {
+    const clock = { t: 0, log: [] as string[] };
+    const slow: Contender = { ...fake('tfjs-cpu', clock, 1), slow: true };
+    const r = await runWorkload(
+      { family: 'synthetic', name: 'op', shape: '[2]', contenders: [fake('torchlet', clock, 1), slow] },
+      options(clock, { runs: 2, skipSlow: true }),
+    );
+    expect(r.results[1].status).toBe('skipped');
+    expect(clock.log.every((n) => n === 'torchlet')).toBe(true);
+  });
+});
+
+describe('formatting and layouts', () => {
+  it('formats times with three significant digits', () => {
+    expect(formatMs(1234)).toBe('1.23 s');
+    expect(formatMs(12.34)).toBe('12.3 ms');
+    expect(formatMs(0.0456)).toBe('45.6 µs');
+  });
+
+  it('permutes NCHW to NHWC and back', () => {
+    const nchw = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]; // [1, 2, 2, 3]
+    const nhwc = permuteData(nchw, [1, 2, 2, 3], [0, 2, 3, 1]);
+    expect(Array.from(nhwc)).toEqual([0, 6, 1, 7, 2, 8, 3, 9, 4, 10, 5, 11]);
+    expect(Array.from(permuteData(nhwc, [1, 2, 3, 2], [0, 3, 1, 2]))).toEqual(nchw);
+  });
+});

@@ -1,0 +1,453 @@
+import * as T from '@torchlet/tensor';
+import { record } from '../graph.js';
+import { type Variable, type VariableLike, type VariableOrTensor, isVariable } from '../variable.js';
+import { input, raw, rawTensor, shapeOf, sumToShape } from './util.js';
+
+// Elementwise math with broadcasting. Forward values come from @torchlet/tensor; each backward
+// rule is written with the differentiable functions below (so it can itself be differentiated),
+// and every gradient is summed back to its operand's shape. Masks (which branch of relu, clamp,
+// abs, maximum was taken) are constants computed from the saved values.
+
+/**
+ * Elementwise `a + b` with broadcasting. Gradient: `g` for both, summed to each shape.
+ *
+ * Shapes: `a`, `b` broadcast together -> the broadcast shape.
+ *
+ * @see torch.add
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { add, variable } from '@torchlet/autograd';
+ * const a = variable(tensor([[1, 2], [3, 4]]), { requiresGrad: true });
+ * const b = variable(tensor([10, 20]), { requiresGrad: true });
+ * add(a, b).sum().backward();
+ * b.grad?.toArray(); // -> [2, 2]
+ * ```
+ */
+export function add(a: VariableLike, b: VariableLike): Variable {
+  const sa = shapeOf(a);
+  const sb = shapeOf(b);
+  return record('add', T.add(raw(a), raw(b)), [input(a), input(b)], (g, needs) => [
+    needs[0] ? sumToShape(g, sa) : null,
+    needs[1] ? sumToShape(g, sb) : null,
+  ]);
+}
+
+/**
+ * Elementwise `a - b` with broadcasting. Gradient: `g` and `-g`, summed to each shape.
+ *
+ * Shapes: broadcast.
+ *
+ * @see torch.sub
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { sub, variable } from '@torchlet/autograd';
+ * const b = variable(tensor([1, 2]), { requiresGrad: true });
+ * sub(10, b).sum().backward();
+ * b.grad?.toArray(); // -> [-1, -1]
+ * ```
+ */
+export function sub(a: VariableLike, b: VariableLike): Variable {
+  const sa = shapeOf(a);
+  const sb = shapeOf(b);
+  return record('sub', T.sub(raw(a), raw(b)), [input(a), input(b)], (g, needs) => [
+    needs[0] ? sumToShape(g, sa) : null,
+    needs[1] ? sumToShape(neg(g), sb) : null,
+  ]);
+}
+
+/**
+ * Elementwise `a * b` with broadcasting. Gradient: `g * b` and `g * a`.
+ *
+ * Shapes: broadcast.
+ *
+ * @see torch.mul
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { mul, variable } from '@torchlet/autograd';
+ * const a = variable(tensor([1, 2]), { requiresGrad: true });
+ * mul(a, tensor([3, 4])).sum().backward();
+ * a.grad?.toArray(); // -> [3, 4]
+ * ```
+ */
+export function mul(a: VariableLike, b: VariableLike): Variable {
+  const sa = shapeOf(a);
+  const sb = shapeOf(b);
+  return record(
+    'mul',
+    T.mul(raw(a), raw(b)),
+    [input(a), input(b)],
+    (g, needs) => [needs[0] ? sumToShape(mul(g, b), sa) : null, needs[1] ? sumToShape(mul(g, a), sb) : null],
+    { save: [needsValue(b), needsValue(a)] },
+  );
+}
+
+/**
+ * Elementwise `a / b` with broadcasting. Gradient: `g / b` and `-g * a / b^2`.
+ *
+ * Shapes: broadcast.
+ *
+ * @see torch.div
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { div, variable } from '@torchlet/autograd';
+ * const b = variable(tensor([1, 2]), { requiresGrad: true });
+ * div(4, b).sum().backward();
+ * b.grad?.toArray(); // -> [-4, -1]
+ * ```
+ */
+export function div(a: VariableLike, b: VariableLike): Variable {
+  const sa = shapeOf(a);
+  const sb = shapeOf(b);
+  return record(
+    'div',
+    T.div(raw(a), raw(b)),
+    [input(a), input(b)],
+    (g, needs) => [
+      needs[0] ? sumToShape(div(g, b), sa) : null,
+      needs[1] ? sumToShape(neg(mul(g, div(a, mul(b, b)))), sb) : null,
+    ],
+    { save: [needsValue(a), needsValue(b)] },
+  );
+}
+
+/**
+ * Elementwise `a ** b` with broadcasting. Gradients, as PyTorch: `g * b * a^(b-1)` (0 where
+ * `b == 0`) and `g * a^b * log(a)` (0 where `a == 0` and `b >= 0`).
+ *
+ * Shapes: broadcast.
+ *
+ * @see torch.pow
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { pow, variable } from '@torchlet/autograd';
+ * const x = variable(tensor([1, 2, 3]), { requiresGrad: true });
+ * pow(x, 2).sum().backward();
+ * x.grad?.toArray(); // -> [2, 4, 6]
+ * ```
+ */
+export function pow(a: VariableLike, b: VariableLike): Variable {
+  const sa = shapeOf(a);
+  const sb = shapeOf(b);
+  return record(
+    'pow',
+    T.pow(raw(a), raw(b)),
+    [input(a), input(b)],
+    (g, needs, out) => {
+      let ga: Variable | null = null;
+      let gb: Variable | null = null;
+      if (needs[0]) {
+        if (typeof b === 'number') {
+          ga = b === 0 ? mul(g, 0) : mul(g, mul(pow(a, b - 1), b));
+        } else {
+          const d = mul(pow(a, sub(b, 1)), b);
+          ga = mul(g, where(T.eq(raw(b), 0), 0, d));
+        }
+        ga = sumToShape(ga, sa);
+      }
+      if (needs[1]) {
+        const logA = typeof a === 'number' ? Math.log(a) : log(a);
+        const d = mul(out, logA);
+        // PyTorch zeroes this gradient where a == 0 and b >= 0 (0^b is flat in b there).
+        const mask = zeroBaseMask(raw(a), raw(b));
+        gb = sumToShape(mul(g, mask === null ? d : where(mask, 0, d)), sb);
+      }
+      return [ga, gb];
+    },
+    { save: [needsValue(a), needsValue(b)], saveOutput: true },
+  );
+}
+
+/**
+ * Elementwise `-a`. Gradient: `-g`.
+ *
+ * Shapes: same as `a`.
+ *
+ * @see torch.neg
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { neg, variable } from '@torchlet/autograd';
+ * const x = variable(tensor([1, -2]), { requiresGrad: true });
+ * neg(x).toArray(); // -> [-1, 2]
+ * ```
+ */
+export function neg(a: VariableOrTensor): Variable {
+  return record('neg', T.neg(rawTensor(a)), [input(a)], (g) => [neg(g)]);
+}
+
+/**
+ * Elementwise `e^a`. Gradient: `g * exp(a)`.
+ *
+ * Shapes: same as `a`.
+ *
+ * @see torch.exp
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { exp, variable } from '@torchlet/autograd';
+ * const x = variable(tensor([0, 0]), { requiresGrad: true });
+ * exp(x).sum().backward();
+ * x.grad?.toArray(); // -> [1, 1]
+ * ```
+ */
+export function exp(a: VariableOrTensor): Variable {
+  return record('exp', T.exp(rawTensor(a)), [input(a)], (g, _n, out) => [mul(g, out)], { saveOutput: true });
+}
+
+/**
+ * Elementwise natural logarithm. Gradient: `g / a`.
+ *
+ * Shapes: same as `a`.
+ *
+ * @see torch.log
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { log, variable } from '@torchlet/autograd';
+ * const x = variable(tensor([1, 4]), { requiresGrad: true });
+ * log(x).sum().backward();
+ * x.grad?.toArray(); // -> [1, 0.25]
+ * ```
+ */
+export function log(a: VariableOrTensor): Variable {
+  return record('log', T.log(rawTensor(a)), [input(a)], (g) => [div(g, a)], { save: [input(a)] });
+}
+
+/**
+ * Elementwise square root. Gradient: `g / (2 sqrt(a))`.
+ *
+ * Shapes: same as `a`.
+ *
+ * @see torch.sqrt
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { sqrt, variable } from '@torchlet/autograd';
+ * const x = variable(tensor([4, 16]), { requiresGrad: true });
+ * sqrt(x).sum().backward();
+ * x.grad?.toArray(); // -> [0.25, 0.125]
+ * ```
+ */
+export function sqrt(a: VariableOrTensor): Variable {
+  return record('sqrt', T.sqrt(rawTensor(a)), [input(a)], (g, _n, out) => [div(g, mul(out, 2))], { saveOutput: true });
+}
+
+/**
+ * Elementwise `|a|`. Gradient: `g * sign(a)` (0 at 0, as PyTorch).
+ *
+ * Shapes: same as `a`.
+ *
+ * @see torch.abs
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { abs, variable } from '@torchlet/autograd';
+ * const x = variable(tensor([-2, 0, 3]), { requiresGrad: true });
+ * abs(x).sum().backward();
+ * x.grad?.toArray(); // -> [-1, 0, 1]
+ * ```
+ */
+export function abs(a: VariableOrTensor): Variable {
+  const x = rawTensor(a);
+  return record('abs', T.abs(x), [input(a)], (g) => [where(T.gt(x, 0), g, where(T.lt(x, 0), neg(g), 0))], { save: [input(a)] });
+}
+
+/**
+ * Elementwise hyperbolic tangent. Gradient: `g * (1 - tanh(a)^2)`.
+ *
+ * Shapes: same as `a`.
+ *
+ * @see torch.tanh
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { tanh, variable } from '@torchlet/autograd';
+ * const x = variable(tensor([0]), { requiresGrad: true });
+ * tanh(x).sum().backward();
+ * x.grad?.toArray(); // -> [1]
+ * ```
+ */
+export function tanh(a: VariableOrTensor): Variable {
+  return record('tanh', T.tanh(rawTensor(a)), [input(a)], (g, _n, out) => [mul(g, sub(1, mul(out, out)))], { saveOutput: true });
+}
+
+/**
+ * Elementwise logistic function `1 / (1 + e^-a)`. Gradient: `g * s * (1 - s)`.
+ *
+ * Shapes: same as `a`.
+ *
+ * @see torch.sigmoid
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { sigmoid, variable } from '@torchlet/autograd';
+ * const x = variable(tensor([0]), { requiresGrad: true });
+ * sigmoid(x).sum().backward();
+ * x.grad?.toArray(); // -> [0.25]
+ * ```
+ */
+export function sigmoid(a: VariableOrTensor): Variable {
+  return record('sigmoid', T.sigmoid(rawTensor(a)), [input(a)], (g, _n, out) => [mul(g, mul(out, sub(1, out)))], { saveOutput: true });
+}
+
+/**
+ * Elementwise `max(a, 0)`. Gradient: `g` where `a > 0`, else 0 (PyTorch's choice at 0).
+ *
+ * Shapes: same as `a`.
+ *
+ * @see torch.relu
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { relu, variable } from '@torchlet/autograd';
+ * const x = variable(tensor([-1, 0, 2]), { requiresGrad: true });
+ * relu(x).sum().backward();
+ * x.grad?.toArray(); // -> [0, 0, 1]
+ * ```
+ */
+export function relu(a: VariableOrTensor): Variable {
+  return record('relu', T.relu(rawTensor(a)), [input(a)], (g, _n, out) => [where(T.gt(out.data, 0), g, 0)], { saveOutput: true });
+}
+
+/**
+ * Clamps every element into `[min, max]` (either bound may be omitted). Gradient: `g` where
+ * `min <= a <= max`, else 0 (as PyTorch, including at the bounds).
+ *
+ * Shapes: same as `a`.
+ *
+ * @see torch.clamp
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { clamp, variable } from '@torchlet/autograd';
+ * const x = variable(tensor([-2, 0.5, 3]), { requiresGrad: true });
+ * clamp(x, 0, 1).sum().backward();
+ * x.grad?.toArray(); // -> [0, 1, 0]
+ * ```
+ */
+export function clamp(a: VariableOrTensor, min?: number | null, max?: number | null): Variable {
+  const x = rawTensor(a);
+  return record(
+    'clamp',
+    T.clamp(x, min, max),
+    [input(a)],
+    (g) => {
+      let r: Variable = g;
+      if (min !== null && min !== undefined) r = where(T.ge(x, min), r, 0);
+      if (max !== null && max !== undefined) r = where(T.le(x, max), r, 0);
+      return [r === g ? mul(g, 1) : r];
+    },
+    { save: [input(a)] },
+  );
+}
+
+function extremum(name: 'maximum' | 'minimum', a: VariableLike, b: VariableLike): Variable {
+  const sa = shapeOf(a);
+  const sb = shapeOf(b);
+  const fwd = name === 'maximum' ? T.maximum : T.minimum;
+  const wins = name === 'maximum' ? T.gt : T.lt;
+  return record(
+    name,
+    fwd(raw(a), raw(b)),
+    [input(a), input(b)],
+    (g, needs) => {
+      // Ties split the gradient evenly, as PyTorch.
+      const ra = raw(a);
+      const rb = raw(b);
+      const tie = T.eq(ra, rb);
+      const half = mul(g, 0.5);
+      return [
+        needs[0] ? sumToShape(where(wins(ra, rb), g, where(tie, half, 0)), sa) : null,
+        needs[1] ? sumToShape(where(wins(rb, ra), g, where(tie, half, 0)), sb) : null,
+      ];
+    },
+    { save: [input(a), input(b)] },
+  );
+}
+
+/**
+ * Elementwise maximum of `a` and `b` with broadcasting. Gradient: `g` to the larger operand,
+ * split evenly on ties.
+ *
+ * Shapes: broadcast.
+ *
+ * @see torch.maximum
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { maximum, variable } from '@torchlet/autograd';
+ * const a = variable(tensor([1, 5, 2]), { requiresGrad: true });
+ * maximum(a, 2).sum().backward();
+ * a.grad?.toArray(); // -> [0, 1, 0.5]
+ * ```
+ */
+export function maximum(a: VariableLike, b: VariableLike): Variable {
+  return extremum('maximum', a, b);
+}
+
+/**
+ * Elementwise minimum of `a` and `b` with broadcasting. Gradient: `g` to the smaller operand,
+ * split evenly on ties.
+ *
+ * Shapes: broadcast.
+ *
+ * @see torch.minimum
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { minimum, variable } from '@torchlet/autograd';
+ * const a = variable(tensor([1, 5, 2]), { requiresGrad: true });
+ * minimum(a, 2).sum().backward();
+ * a.grad?.toArray(); // -> [1, 0, 0.5]
+ * ```
+ */
+export function minimum(a: VariableLike, b: VariableLike): Variable {
+  return extremum('minimum', a, b);
+}
+
+/**
+ * Picks `a` where `cond` is true and `b` elsewhere, with broadcasting. `cond` (a bool tensor,
+ * or a Variable whose values are used) gets no gradient; `a` and `b` get `g` where they were picked.
+ *
+ * Shapes: `cond`, `a`, `b` broadcast together.
+ *
+ * @see torch.where
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { variable, where } from '@torchlet/autograd';
+ * const a = variable(tensor([1, 2, 3]), { requiresGrad: true });
+ * where(tensor([true, false, true]), a, 0).sum().backward();
+ * a.grad?.toArray(); // -> [1, 0, 1]
+ * ```
+ */
+export function where(cond: VariableOrTensor, a: VariableLike, b: VariableLike): Variable {
+  const c = rawTensor(cond);
+  const sa = shapeOf(a);
+  const sb = shapeOf(b);
+  return record('where', T.where(c, raw(a), raw(b)), [input(a), input(b)], (g, needs) => [
+    needs[0] ? sumToShape(where(c, g, 0), sa) : null,
+    needs[1] ? sumToShape(where(c, 0, g), sb) : null,
+  ]);
+}
+
+/** The operand when it is a Variable whose value a backward rule reads (for the in-place check). */
+function needsValue(x: VariableLike): Variable | null {
+  return isVariable(x) ? x : null;
+}
+
+/** `(a == 0) & (b >= 0)` as a bool tensor, or null when it is false everywhere. */
+function zeroBaseMask(a: T.Tensor | number, b: T.Tensor | number): T.Tensor | null {
+  if (typeof a === 'number') {
+    if (a !== 0) return null;
+    return typeof b === 'number' ? null : T.ge(b, 0);
+  }
+  const aZero = T.eq(a, 0);
+  if (typeof b === 'number') return b >= 0 ? aZero : null;
+  return T.gt(T.add(T.where(aZero, 1, 0), T.where(T.ge(b, 0), 1, 0)), 1);
+}

@@ -1,0 +1,309 @@
+import * as T from '@torchlet/tensor';
+import { record } from '../graph.js';
+import type { Variable, VariableOrTensor } from '../variable.js';
+import { indexBackward } from './indexing.js';
+import { input, rawTensor, sumToShape } from './util.js';
+
+// Views and copies. A view's gradient is the inverse view of the output's gradient (reshape
+// back, transpose back, inverse permutation, sum over expanded dimensions). Outputs that share
+// storage with their input are marked as views, so in-place writes through them are checked.
+
+function viewOf(x: VariableOrTensor, out: T.Tensor): Variable | undefined {
+  const v = input(x);
+  return v !== null && out.data === v.data.data ? v : undefined;
+}
+
+/**
+ * Same elements in a new shape (`-1` infers one size): a view when the layout allows it.
+ * Gradient: `g` reshaped back.
+ *
+ * Shapes: `[...]` -> `shape` (same number of elements).
+ *
+ * @see torch.reshape
+ * @example
+ * ```ts
+ * import { arange } from '@torchlet/tensor';
+ * import { reshape, variable } from '@torchlet/autograd';
+ * const x = variable(arange(6), { requiresGrad: true });
+ * reshape(x, [2, -1]).shape; // -> [2, 3]
+ * ```
+ */
+export function reshape(x: VariableOrTensor, shape: readonly number[]): Variable {
+  const t = rawTensor(x);
+  const out = T.reshape(t, shape);
+  const s = t.shape;
+  return record('reshape', out, [input(x)], (g) => [reshape(g, s)], { viewOf: viewOf(x, out) });
+}
+
+/**
+ * Like {@link reshape} but never copies (throws when the layout does not allow a view).
+ *
+ * Shapes: `[...]` -> `shape`.
+ *
+ * @see torch.Tensor.view
+ * @example
+ * ```ts
+ * import { arange } from '@torchlet/tensor';
+ * import { variable, view } from '@torchlet/autograd';
+ * view(variable(arange(4)), [2, 2]).toArray(); // -> [[0, 1], [2, 3]]
+ * ```
+ */
+export function view(x: VariableOrTensor, shape: readonly number[]): Variable {
+  const t = rawTensor(x);
+  const out = T.view(t, shape);
+  const s = t.shape;
+  return record('view', out, [input(x)], (g) => [reshape(g, s)], { viewOf: viewOf(x, out) });
+}
+
+/**
+ * Transpose of a tensor with at most 2 dimensions (a view). Gradient: `t(g)`.
+ *
+ * Shapes: `[m, n]` -> `[n, m]`.
+ *
+ * @see torch.t
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { t, variable } from '@torchlet/autograd';
+ * t(variable(tensor([[1, 2]]))).toArray(); // -> [[1], [2]]
+ * ```
+ */
+export function t(x: VariableOrTensor): Variable {
+  const out = T.t(rawTensor(x));
+  return record('t', out, [input(x)], (g) => [t(g)], { viewOf: viewOf(x, out) });
+}
+
+/**
+ * Swaps two dimensions (a view). Gradient: `g` with the same dimensions swapped back.
+ *
+ * Shapes: `[..., a, ..., b, ...]` -> `[..., b, ..., a, ...]`.
+ *
+ * @see torch.transpose
+ * @example
+ * ```ts
+ * import { zeros } from '@torchlet/tensor';
+ * import { transpose, variable } from '@torchlet/autograd';
+ * transpose(variable(zeros([2, 3, 4])), 0, 2).shape; // -> [4, 3, 2]
+ * ```
+ */
+export function transpose(x: VariableOrTensor, dim0: number, dim1: number): Variable {
+  const out = T.transpose(rawTensor(x), dim0, dim1);
+  return record('transpose', out, [input(x)], (g) => [transpose(g, dim0, dim1)], { viewOf: viewOf(x, out) });
+}
+
+/**
+ * Reorders the dimensions (a view). Gradient: `g` permuted by the inverse permutation.
+ *
+ * Shapes: `[s0, s1, ...]` -> `[s[dims[0]], s[dims[1]], ...]`.
+ *
+ * @see torch.permute
+ * @example
+ * ```ts
+ * import { zeros } from '@torchlet/tensor';
+ * import { permute, variable } from '@torchlet/autograd';
+ * permute(variable(zeros([2, 3, 4])), [2, 0, 1]).shape; // -> [4, 2, 3]
+ * ```
+ */
+export function permute(x: VariableOrTensor, dims: readonly number[]): Variable {
+  const t0 = rawTensor(x);
+  const out = T.permute(t0, dims);
+  return record(
+    'permute',
+    out,
+    [input(x)],
+    (g) => {
+      const inverse = new Array<number>(dims.length);
+      dims.forEach((d, i) => {
+        inverse[T.normalizeDim('permute', d, t0.ndim)] = i;
+      });
+      return [permute(g, inverse)];
+    },
+    { viewOf: viewOf(x, out) },
+  );
+}
+
+/**
+ * Broadcasts size-1 dimensions to `shape` without copying (`-1` keeps a size). Gradient: `g`
+ * summed over the expanded dimensions.
+ *
+ * Shapes: `[...]` -> `shape`.
+ *
+ * @see torch.Tensor.expand
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { expand, variable } from '@torchlet/autograd';
+ * const x = variable(tensor([[1], [2]]), { requiresGrad: true });
+ * expand(x, [2, 3]).sum().backward();
+ * x.grad?.toArray(); // -> [[3], [3]]
+ * ```
+ */
+export function expand(x: VariableOrTensor, shape: readonly number[]): Variable {
+  const t0 = rawTensor(x);
+  const out = T.expand(t0, shape);
+  const s = t0.shape;
+  return record('expand', out, [input(x)], (g) => [sumToShape(g, s)], { viewOf: viewOf(x, out) });
+}
+
+/**
+ * Removes size-1 dimensions (all, or the given ones). Gradient: `g` reshaped back.
+ *
+ * Shapes: `[1, n, 1]` -> `[n]`.
+ *
+ * @see torch.squeeze
+ * @example
+ * ```ts
+ * import { zeros } from '@torchlet/tensor';
+ * import { squeeze, variable } from '@torchlet/autograd';
+ * squeeze(variable(zeros([1, 3, 1]))).shape; // -> [3]
+ * ```
+ */
+export function squeeze(x: VariableOrTensor, dim?: number | readonly number[]): Variable {
+  const t0 = rawTensor(x);
+  const out = T.squeeze(t0, dim);
+  const s = t0.shape;
+  return record('squeeze', out, [input(x)], (g) => [reshape(g, s)], { viewOf: viewOf(x, out) });
+}
+
+/**
+ * Inserts a size-1 dimension at `dim`. Gradient: `g` reshaped back.
+ *
+ * Shapes: `[n]` -> `[1, n]` for `dim = 0`.
+ *
+ * @see torch.unsqueeze
+ * @example
+ * ```ts
+ * import { zeros } from '@torchlet/tensor';
+ * import { unsqueeze, variable } from '@torchlet/autograd';
+ * unsqueeze(variable(zeros([3])), -1).shape; // -> [3, 1]
+ * ```
+ */
+export function unsqueeze(x: VariableOrTensor, dim: number): Variable {
+  const t0 = rawTensor(x);
+  const out = T.unsqueeze(t0, dim);
+  const s = t0.shape;
+  return record('unsqueeze', out, [input(x)], (g) => [reshape(g, s)], { viewOf: viewOf(x, out) });
+}
+
+/**
+ * Flattens dimensions `startDim..endDim` into one. Gradient: `g` reshaped back.
+ *
+ * Shapes: `[2, 3, 4]` -> `[24]` (defaults).
+ *
+ * @see torch.flatten
+ * @example
+ * ```ts
+ * import { zeros } from '@torchlet/tensor';
+ * import { flatten, variable } from '@torchlet/autograd';
+ * flatten(variable(zeros([2, 3, 4])), 1).shape; // -> [2, 12]
+ * ```
+ */
+export function flatten(x: VariableOrTensor, startDim = 0, endDim = -1): Variable {
+  const t0 = rawTensor(x);
+  const out = T.flatten(t0, startDim, endDim);
+  const s = t0.shape;
+  return record('flatten', out, [input(x)], (g) => [reshape(g, s)], { viewOf: viewOf(x, out) });
+}
+
+/**
+ * The slice `start..start+length` of dimension `dim` (a view). Gradient: `g` placed into zeros
+ * of the input's shape.
+ *
+ * Shapes: `[..., n, ...]` -> `[..., length, ...]`.
+ *
+ * @see torch.narrow
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { narrow, variable } from '@torchlet/autograd';
+ * const x = variable(tensor([1, 2, 3, 4]), { requiresGrad: true });
+ * narrow(x, 0, 1, 2).sum().backward();
+ * x.grad?.toArray(); // -> [0, 1, 1, 0]
+ * ```
+ */
+export function narrow(x: VariableOrTensor, dim: number, start: number, length: number): Variable {
+  const t0 = rawTensor(x);
+  const out = T.narrow(t0, dim, start, length);
+  const s = t0.shape;
+  return record(
+    'narrow',
+    out,
+    [input(x)],
+    (g) => {
+      const d = T.normalizeDim('narrow', dim, s.length);
+      const begin = start < 0 ? start + s[d] : start;
+      const index: T.IndexItem[] = s.map((_, i) => (i === d ? T.slice(begin, begin + length) : T.slice()));
+      return [indexBackward(g, s, index)];
+    },
+    { viewOf: viewOf(x, out) },
+  );
+}
+
+/**
+ * A copy with its own storage. Gradient: `g`.
+ *
+ * Shapes: same as the input.
+ *
+ * @see torch.clone
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { clone, variable } from '@torchlet/autograd';
+ * const x = variable(tensor([1, 2]));
+ * clone(x).data.data === x.data.data; // -> false
+ * ```
+ */
+export function clone(x: VariableOrTensor): Variable {
+  return record('clone', T.clone(rawTensor(x)), [input(x)], (g) => [g]);
+}
+
+/**
+ * The input itself when already row-major contiguous, else a contiguous copy. Gradient: `g`.
+ *
+ * Shapes: same as the input.
+ *
+ * @see torch.Tensor.contiguous
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { contiguous, variable } from '@torchlet/autograd';
+ * contiguous(variable(tensor([[1, 2], [3, 4]])).t()).data.strides; // -> [2, 1]
+ * ```
+ */
+export function contiguous(x: VariableOrTensor): Variable {
+  const t0 = rawTensor(x);
+  const out = T.contiguous(t0);
+  return record('contiguous', out, [input(x)], (g) => [g], { viewOf: viewOf(x, out) });
+}
+
+/**
+ * A copy converted to `dtype` (the input itself when it already has it). Gradient: `g`
+ * converted back to the input's dtype.
+ *
+ * Shapes: same as the input.
+ *
+ * @see torch.Tensor.to
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { to, variable } from '@torchlet/autograd';
+ * const x = variable(tensor([1, 2]), { requiresGrad: true });
+ * to(x, 'float64').sum().backward();
+ * x.grad?.dtype; // -> 'float32'
+ * ```
+ */
+export function to(x: VariableOrTensor, dtype: T.DType): Variable {
+  const t0 = rawTensor(x);
+  const out = t0.to(dtype);
+  const from = t0.dtype;
+  return record('to', out, [input(x)], (g) => [to(g, from)], { viewOf: viewOf(x, out) });
+}
+
+/** PyTorch's printed form of a Variable: the tensor plus `requires_grad=True` or `grad_fn=<...>`. */
+export function formatVariable(v: Variable): string {
+  const suffixes: string[] = [];
+  const fn = v.gradFn;
+  if (fn !== null) suffixes.push(`grad_fn=<${fn.name[0].toUpperCase()}${fn.name.slice(1)}Backward0>`);
+  else if (v.requiresGrad) suffixes.push('requires_grad=True');
+  return T.formatTensor(v.data, { suffixes });
+}
