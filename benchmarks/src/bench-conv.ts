@@ -8,8 +8,17 @@
 
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight, corr2d } from '@torchlet/ops';
 import { fromStorage } from '@torchlet/tensor';
-import { HWIO_TO_OIHW, NCHW_TO_NHWC, NHWC_TO_NCHW, OIHW_TO_HWIO, fmtShape, permuteData, permuteShape, randomData } from './data.js';
-import { type Workload, convFlops, convOutSize } from './harness.js';
+import {
+  fmtShape,
+  HWIO_TO_OIHW,
+  NCHW_TO_NHWC,
+  NHWC_TO_NCHW,
+  OIHW_TO_HWIO,
+  permuteData,
+  permuteShape,
+  randomData,
+} from './data.js';
+import { convFlops, convOutSize, type Workload } from './harness.js';
 import { CONV_SHAPES, CORR2D_SHAPE, type ConvShape } from './shapes.js';
 import { type TfBackend, tf, tfContenders } from './tfjs.js';
 import { torchletContender } from './torchlet.js';
@@ -45,10 +54,21 @@ export function convWorkloads(): Workload[] {
     const outShape: Shape4 = [n, cout, convOutSize(h, kh, ph), convOutSize(w, kw, pw)];
     const inShape: Shape4 = [...s.input];
     const wShape: Shape4 = [...s.weight];
-    const flops = convFlops({ batch: n, inChannels: cin, outChannels: cout, outH: outShape[2], outW: outShape[3], kh, kw });
+    const flops = convFlops({
+      batch: n,
+      inChannels: cin,
+      outChannels: cout,
+      outH: outShape[2],
+      outW: outShape[3],
+      kh,
+      kw,
+    });
     const xData = randomData(n * cin * h * w, 1);
     const wData = randomData(cout * cin * kh * kw, 2);
-    const dyData = randomData(outShape.reduce((a, b) => a * b, 1), 3);
+    const dyData = randomData(
+      outShape.reduce((a, b) => a * b, 1),
+      3,
+    );
     const options = { padding: [ph, pw] as const };
     const pad = tfPad(s);
     // tfjs layouts, converted once here, outside every timed region.

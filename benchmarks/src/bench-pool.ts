@@ -2,8 +2,8 @@
 
 import { maxPool2d } from '@torchlet/ops';
 import { fromStorage } from '@torchlet/tensor';
-import { NCHW_TO_NHWC, NHWC_TO_NCHW, fmtShape, permuteData, permuteShape, randomData } from './data.js';
-import { type Workload, convOutSize } from './harness.js';
+import { fmtShape, NCHW_TO_NHWC, NHWC_TO_NCHW, permuteData, permuteShape, randomData } from './data.js';
+import { convOutSize, type Workload } from './harness.js';
 import { MAX_POOL } from './shapes.js';
 import { tf, tfContenders } from './tfjs.js';
 import { torchletContender } from './torchlet.js';

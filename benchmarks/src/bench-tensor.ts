@@ -1,9 +1,9 @@
 // Tensor-core workloads: broadcast add, sum over a dim, matmul, and the strided contiguous() copy.
 
 import { add, contiguous, fromStorage, matmul, sum } from '@torchlet/tensor';
-import { type Workload, matmulFlops } from './harness.js';
-import { ADD_BROADCAST, CONTIGUOUS_TRANSPOSED, MATMUL_SIZES, SUM_DIM } from './shapes.js';
 import { fmtShape, randomData } from './data.js';
+import { matmulFlops, type Workload } from './harness.js';
+import { ADD_BROADCAST, CONTIGUOUS_TRANSPOSED, MATMUL_SIZES, SUM_DIM } from './shapes.js';
 import { tf, tfContenders } from './tfjs.js';
 import { torchletContender } from './torchlet.js';
 

@@ -200,7 +200,8 @@ export function relativeDiff(a: ArrayLike<number>, b: ArrayLike<number>): number
 export function classifyError(err: unknown): { status: ContenderStatus; note: string } {
   const message = err instanceof Error ? err.message : String(err);
   const note = message.split('\n')[0];
-  if (/not registered for backend|no kernel|not yet implemented for/i.test(message)) return { status: 'no-kernel', note };
+  if (/not registered for backend|no kernel|not yet implemented for/i.test(message))
+    return { status: 'no-kernel', note };
   if (/not implemented yet/i.test(message)) return { status: 'not-implemented', note };
   return { status: 'error', note };
 }

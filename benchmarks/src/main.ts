@@ -8,14 +8,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   FULL_OPTIONS,
+  formatCell,
   type HarnessOptions,
   QUICK_OPTIONS,
-  type Workload,
-  type WorkloadResult,
-  formatCell,
   renderNotes,
   renderTable,
   runWorkload,
+  type Workload,
+  type WorkloadResult,
 } from './harness.js';
 import { tfInfo } from './tfjs.js';
 
@@ -48,7 +48,9 @@ function parseArgs(argv: readonly string[]): Cli {
       only = (v ?? '').split(',').filter(Boolean);
       const unknown = only.filter((f) => !(f in FAMILIES));
       if (only.length === 0 || unknown.length > 0) {
-        throw new Error(`--only: unknown family ${unknown.join(',') || '(none)'}; choose from ${Object.keys(FAMILIES).join(', ')}`);
+        throw new Error(
+          `--only: unknown family ${unknown.join(',') || '(none)'}; choose from ${Object.keys(FAMILIES).join(', ')}`,
+        );
       }
     } else if (a === '--runs') {
       runs = Number(argv[++i]);
@@ -63,7 +65,10 @@ function parseArgs(argv: readonly string[]): Cli {
 
 function gitCommit(): string | null {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return null;
   }
@@ -112,7 +117,9 @@ async function main(): Promise<void> {
   }
 
   console.log(`\n${renderTable(results)}\n`);
-  console.log('Times are per call (median). "torchlet vs X" = median(X) / median(torchlet): above 1 means torchlet is faster.');
+  console.log(
+    'Times are per call (median). "torchlet vs X" = median(X) / median(torchlet): above 1 means torchlet is faster.',
+  );
   console.log('"agree" = largest |difference| from the first contender, relative to max(1, max |value|).');
   for (const n of renderNotes(results)) console.log(`  note: ${n}`);
 
@@ -121,7 +128,10 @@ async function main(): Promise<void> {
   const file = path.join(outDir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
   const report = {
     date: started.toISOString(),
-    command: `node ${process.argv.slice(1).map((a) => path.relative(process.cwd(), a) || a).join(' ')}`,
+    command: `node ${process.argv
+      .slice(1)
+      .map((a) => path.relative(process.cwd(), a) || a)
+      .join(' ')}`,
     commit: gitCommit(),
     node: process.version,
     machine,

@@ -6,12 +6,12 @@ import { permuteData } from '../src/data.js';
 import {
   type Contender,
   type ContenderName,
-  type HarnessOptions,
   classifyError,
   convFlops,
   convOutSize,
   formatMs,
   gflops,
+  type HarnessOptions,
   matmulFlops,
   median,
   quantile,
@@ -175,7 +175,16 @@ describe('runWorkload', () => {
     );
     // calibration: 1 call + 2 warm-up calls each; then one call per sample (reps = 1), rotated.
     const sampling = clock.log.slice(6);
-    expect(sampling).toEqual(['torchlet', 'tfjs-cpu', 'tfjs-cpu', 'torchlet', 'torchlet', 'tfjs-cpu', 'tfjs-cpu', 'torchlet']);
+    expect(sampling).toEqual([
+      'torchlet',
+      'tfjs-cpu',
+      'tfjs-cpu',
+      'torchlet',
+      'torchlet',
+      'tfjs-cpu',
+      'tfjs-cpu',
+      'torchlet',
+    ]);
   });
 
   it('marks a missing kernel and a stub, and still compares the others', async () => {

@@ -148,3 +148,18 @@ export function record(name: string, out: Tensor, inputs: readonly (Variable | n
   node.outputVersion = options.saveOutput ? out.version : -1;
   return result;
 }
+
+/**
+ * Records an in-place write into `target` (PyTorch's rebase_history): `target` keeps its identity
+ * but its history becomes a new node `name` whose inputs are `inputs` (typically a snapshot of
+ * target's previous history and the written value).
+ */
+export function rebase(target: Variable, name: string, inputs: readonly (Variable | null)[], backward: BackwardFn): void {
+  const next = inputs.map((v) => (v === null ? null : edgeOf(v)));
+  const meta = inputs.map((v) => (v === null ? { shape: [], dtype: target.data.dtype } : { shape: v.data.shape, dtype: v.data.dtype }));
+  const node = new Node(name, next, meta, backward, []);
+  node.output = target;
+  node.outputVersion = -1;
+  target._gradFn = node;
+  target._requiresGrad = true;
+}

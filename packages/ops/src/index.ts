@@ -38,3 +38,4 @@ export { type AvgPool2dOptions, avgPool2d, avgPool2dBackward } from './pool/avg-
 export { type AdaptiveSize, adaptiveAvgPool2d, adaptiveAvgPool2dBackward } from './pool/adaptive-avg-pool2d.js';
 export { type Pool2dOptions, pool2dOutputShape } from './pool/params.js';
 export { pool2d } from './pool/pool2d.js';
+export type { IntPair } from './params.js';
