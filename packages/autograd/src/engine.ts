@@ -1,5 +1,6 @@
 import { TorchletError, formatShape, shapesEqual } from '@torchlet/tensor';
-import { add, to } from './functions/basic.js';
+import { add } from './functions/elementwise.js';
+import { to } from './functions/views.js';
 import { withGradMode } from './grad-mode.js';
 import { type Node, edgeOf } from './graph.js';
 import { Variable } from './variable.js';

@@ -60,11 +60,17 @@ export {
   t,
   transpose,
   unsqueeze,
+  to,
   view,
 } from './views.js';
 export {
   abs,
   add,
+  addInPlace,
+  copyInPlace,
+  divInPlace,
+  mulInPlace,
+  resultType,
   clamp,
   div,
   eq,

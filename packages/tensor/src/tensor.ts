@@ -171,7 +171,7 @@ export class Tensor {
     return views.expand(this, shape);
   }
   /** Removes size-1 dimensions (all, or the given one). */
-  squeeze(dim?: number): Tensor {
+  squeeze(dim?: number | readonly number[]): Tensor {
     return views.squeeze(this, dim);
   }
   /** Inserts a size-1 dimension at `dim`. */
@@ -197,69 +197,91 @@ export class Tensor {
   }
 
   // ---- math ---------------------------------------------------------------------------------
+  /** Elementwise `this + other` with broadcasting and type promotion (see {@link add}). */
   add(other: TensorLike): Tensor {
     return elementwise.add(this, other);
   }
+  /** Elementwise `this - other` with broadcasting (see {@link sub}). */
   sub(other: TensorLike): Tensor {
     return elementwise.sub(this, other);
   }
+  /** Elementwise `this * other` with broadcasting (see {@link mul}). */
   mul(other: TensorLike): Tensor {
     return elementwise.mul(this, other);
   }
+  /** Elementwise true division; integer inputs give float32 (see {@link div}). */
   div(other: TensorLike): Tensor {
     return elementwise.div(this, other);
   }
+  /** Elementwise `this ** exponent` (see {@link pow}). */
   pow(exponent: TensorLike): Tensor {
     return elementwise.pow(this, exponent);
   }
+  /** Elementwise maximum with broadcasting; NaN propagates. */
   maximum(other: TensorLike): Tensor {
     return elementwise.maximum(this, other);
   }
+  /** Elementwise minimum with broadcasting; NaN propagates. */
   minimum(other: TensorLike): Tensor {
     return elementwise.minimum(this, other);
   }
+  /** Elementwise negation; not defined for bool. */
   neg(): Tensor {
     return elementwise.neg(this);
   }
+  /** Elementwise absolute value; not defined for bool. */
   abs(): Tensor {
     return elementwise.abs(this);
   }
+  /** Elementwise `e^x`; int32/bool inputs give float32. */
   exp(): Tensor {
     return elementwise.exp(this);
   }
+  /** Elementwise natural logarithm; int32/bool inputs give float32. */
   log(): Tensor {
     return elementwise.log(this);
   }
+  /** Elementwise square root; int32/bool inputs give float32. */
   sqrt(): Tensor {
     return elementwise.sqrt(this);
   }
+  /** Elementwise hyperbolic tangent; int32/bool inputs give float32. */
   tanh(): Tensor {
     return elementwise.tanh(this);
   }
+  /** Elementwise logistic sigmoid `1 / (1 + e^-x)`; int32/bool inputs give float32. */
   sigmoid(): Tensor {
     return elementwise.sigmoid(this);
   }
+  /** Elementwise `max(x, 0)`; not defined for bool. */
   relu(): Tensor {
     return elementwise.relu(this);
   }
+  /** Clamps into `[min, max]`; at least one bound is required. */
   clamp(min?: number | null, max?: number | null): Tensor {
     return elementwise.clamp(this, min, max);
   }
+  /** Elementwise `==` as a bool tensor, compared in the promoted dtype. */
   eq(other: TensorLike): Tensor {
     return elementwise.eq(this, other);
   }
+  /** Elementwise `!=` as a bool tensor. */
   ne(other: TensorLike): Tensor {
     return elementwise.ne(this, other);
   }
+  /** Elementwise `<` as a bool tensor. */
   lt(other: TensorLike): Tensor {
     return elementwise.lt(this, other);
   }
+  /** Elementwise `<=` as a bool tensor. */
   le(other: TensorLike): Tensor {
     return elementwise.le(this, other);
   }
+  /** Elementwise `>` as a bool tensor. */
   gt(other: TensorLike): Tensor {
     return elementwise.gt(this, other);
   }
+  /** Elementwise `>=` as a bool tensor. */
   ge(other: TensorLike): Tensor {
     return elementwise.ge(this, other);
   }
@@ -302,73 +324,95 @@ export class Tensor {
   }
 
   // ---- reductions ---------------------------------------------------------------------------
+  /** Sum over all elements or the given dims (see {@link sum}). */
   sum(dims?: Dims, options?: ReduceOptions): Tensor {
     return reduce.sum(this, dims, options);
   }
+  /** Mean over all elements or the given dims; float tensors only (see {@link mean}). */
   mean(dims?: Dims, options?: ReduceOptions): Tensor {
     return reduce.mean(this, dims, options);
   }
+  /** Product over all elements or one dim (see {@link prod}). */
   prod(dim?: number | null, options?: ReduceOptions): Tensor {
     return reduce.prod(this, dim, options);
   }
+  /** Maximum over all elements or one dim, values only (see {@link max}); indices come from `argmax`. */
   max(dim?: number | null, options?: ReduceOptions): Tensor {
     return reduce.max(this, dim, options);
   }
+  /** Minimum over all elements or one dim, values only (see {@link min}). */
   min(dim?: number | null, options?: ReduceOptions): Tensor {
     return reduce.min(this, dim, options);
   }
+  /** int32 index of the first maximum, over all elements (flattened) or one dim. */
   argmax(dim?: number | null, options?: ReduceOptions): Tensor {
     return reduce.argmax(this, dim, options);
   }
+  /** int32 index of the first minimum, over all elements (flattened) or one dim. */
   argmin(dim?: number | null, options?: ReduceOptions): Tensor {
     return reduce.argmin(this, dim, options);
   }
+  /** Variance with Bessel's correction by default (PyTorch's `var`; see {@link variance}). */
   var(dims?: Dims, options?: VarianceOptions): Tensor {
     return reduce.variance(this, dims, options);
   }
+  /** Standard deviation, the square root of {@link variance}. */
   std(dims?: Dims, options?: VarianceOptions): Tensor {
     return reduce.std(this, dims, options);
   }
+  /** Running sum along `dim`. */
   cumsum(dim: number): Tensor {
     return reduce.cumsum(this, dim);
   }
+  /** Running product along `dim`. */
   cumprod(dim: number): Tensor {
     return reduce.cumprod(this, dim);
   }
 
   // ---- structure ----------------------------------------------------------------------------
+  /** Lower triangle of the last two dims (a copy). */
   tril(diagonal = 0): Tensor {
     return structure.tril(this, diagonal);
   }
+  /** Upper triangle of the last two dims (a copy). */
   triu(diagonal = 0): Tensor {
     return structure.triu(this, diagonal);
   }
+  /** A copy with the given dims reversed (convolution = cross-correlation with a flipped kernel). */
   flip(dims: number | readonly number[]): Tensor {
     return structure.flip(this, dims);
   }
+  /** A copy with elements rolled along dims (flattened when no dims are given). */
   roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
     return structure.roll(this, shifts, dims);
   }
 
   // ---- linear algebra and joining -------------------------------------------------------------
+  /** Matrix product with PyTorch rules: 1-D, 2-D and batched with broadcast batch dims. */
   matmul(other: Tensor): Tensor {
     return linalg.matmul(this, other);
   }
+  /** Product of two 2-D matrices. */
   mm(other: Tensor): Tensor {
     return linalg.mm(this, other);
   }
+  /** Dot product of two 1-D tensors, as a 0-d tensor. */
   dot(other: Tensor): Tensor {
     return linalg.dot(this, other);
   }
+  /** Views of consecutive pieces along `dim`, each `splitSize` long (or the given sizes). */
   split(splitSize: number | readonly number[], dim = 0): Tensor[] {
     return join.split(this, splitSize, dim);
   }
+  /** Views of `chunks` nearly equal pieces along `dim`. */
   chunk(chunks: number, dim = 0): Tensor[] {
     return join.chunk(this, chunks, dim);
   }
+  /** True when both have the same shape and the same values. */
   equal(other: Tensor): boolean {
     return join.equal(this, other);
   }
+  /** True when every element satisfies `|a - b| <= atol + rtol * |b|` (broadcasting). */
   allclose(other: Tensor, options?: { rtol?: number; atol?: number; equalNan?: boolean }): boolean {
     return join.allclose(this, other, options);
   }

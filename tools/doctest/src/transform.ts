@@ -34,7 +34,7 @@ function isExpression(source: string): boolean {
 }
 
 /**
- * Rewrites a snippet: `expr; // -> X` becomes `__dt.check(expr, X, meta);` and
+ * Rewrites a snippet: `expr; // -> X` (or `// -> X` alone on the next line) becomes `__dt.check(expr, X, meta);` and
  * `const y = expr; // -> X` gets `__dt.check(y, X, meta);` appended on the same line, so stack
  * traces keep the snippet's line numbers. Every `// ->` comment must be consumed.
  */
@@ -47,10 +47,19 @@ export function transformSnippet(code: string): Transformed {
   const consumed = new Set<number>();
   const all = new Map<number, string>();
 
+  // The result comment of a statement: on the same line after it, or alone on the next line
+  // (doctest style, for long results).
   const resultComment = (node: ts.Node): { pos: number; expected: string } | undefined => {
-    for (const r of ts.getTrailingCommentRanges(code, node.end) ?? []) {
+    const trailing = ts.getTrailingCommentRanges(code, node.end) ?? [];
+    for (const r of trailing) {
       const m = RESULT_RE.exec(code.slice(r.pos, r.end));
       if (m) return { pos: r.pos, expected: m[1].trim() };
+    }
+    if (trailing.length > 0) return undefined;
+    const next = (ts.getLeadingCommentRanges(code, node.end) ?? [])[0];
+    if (next && /^[ \t]*\r?\n[ \t]*$/.test(code.slice(node.end, next.pos))) {
+      const m = RESULT_RE.exec(code.slice(next.pos, next.end));
+      if (m) return { pos: next.pos, expected: m[1].trim() };
     }
     return undefined;
   };
@@ -95,7 +104,7 @@ export function transformSnippet(code: string): Transformed {
   visit(sf);
   for (const [pos, expected] of all) {
     if (!consumed.has(pos)) {
-      problems.push(`line ${lineOf(pos)}: the result comment '// -> ${expected}' does not follow an expression statement or a variable declaration on the same line`);
+      problems.push(`line ${lineOf(pos)}: the result comment '// -> ${expected}' does not follow an expression statement or a variable declaration (on the same line or the line before)`);
     }
   }
   let out = code;

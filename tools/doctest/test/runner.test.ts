@@ -56,7 +56,7 @@ describe('extraction', () => {
     const ex = byName('passing');
     expect(ex.line).toBe(lineOf(sampleLines, "import { tensor, zeros } from '@torchlet/tensor';"));
     expect(ex.code.split('\n')[0]).toBe("import { tensor, zeros } from '@torchlet/tensor';");
-    expect(ex.code.split('\n')).toHaveLength(11);
+    expect(ex.code.split('\n')).toHaveLength(13);
   });
 
   test('an @example without a ```ts block is reported, not ignored', () => {
@@ -80,7 +80,7 @@ describe('running', () => {
   test('a passing example has no errors and counts its checks', async () => {
     const r = await session.check(byName('passing'));
     expect(r.errors).toEqual([]);
-    expect(r.passed).toBe(7);
+    expect(r.passed).toBe(8);
   });
 
   test('a wrong `// ->` fails with the documentation line, expected and actual; other checks still run', async () => {
@@ -107,8 +107,8 @@ describe('running', () => {
   test('dangling and non-expression result comments are errors', async () => {
     const r = await session.check(byName('malformed'));
     expect(r.errors).toEqual([
-      "tools/doctest/test/fixtures/sample.ts: snippet line 3: the result comment '// -> 1 2' is not a JS expression",
-      "tools/doctest/test/fixtures/sample.ts: snippet line 2: the result comment '// -> 1' does not follow an expression statement or a variable declaration on the same line",
+      "tools/doctest/test/fixtures/sample.ts: snippet line 4: the result comment '// -> 1 2' is not a JS expression",
+      "tools/doctest/test/fixtures/sample.ts: snippet line 3: the result comment '// -> 1' does not follow an expression statement or a variable declaration (on the same line or the line before)",
     ]);
   });
 

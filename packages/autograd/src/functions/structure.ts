@@ -1,0 +1,83 @@
+import * as T from '@torchlet/tensor';
+import { record } from '../graph.js';
+import type { Variable, VariableOrTensor } from '../variable.js';
+import { input, rawTensor } from './util.js';
+
+/**
+ * Reverses the order of elements along `dims`. Gradient: `g` flipped the same way.
+ *
+ * Shapes: same as the input.
+ *
+ * @see torch.flip
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { flip, variable } from '@torchlet/autograd';
+ * const x = variable(tensor([1, 2, 3]), { requiresGrad: true });
+ * flip(x, 0).backward(tensor([1, 2, 3]));
+ * x.grad?.toArray(); // -> [3, 2, 1]
+ * ```
+ */
+export function flip(x: VariableOrTensor, dims: number | readonly number[]): Variable {
+  return record('flip', T.flip(rawTensor(x), dims), [input(x)], (g) => [flip(g, dims)]);
+}
+
+/**
+ * Rolls elements along `dims` by `shifts` (wrapping around; flattened when `dims` is omitted).
+ * Gradient: `g` rolled back.
+ *
+ * Shapes: same as the input.
+ *
+ * @see torch.roll
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { roll, variable } from '@torchlet/autograd';
+ * const x = variable(tensor([1, 2, 3]), { requiresGrad: true });
+ * roll(x, 1).toArray(); // -> [3, 1, 2]
+ * roll(x, 1).backward(tensor([1, 2, 3]));
+ * x.grad?.toArray(); // -> [2, 3, 1]
+ * ```
+ */
+export function roll(x: VariableOrTensor, shifts: number | readonly number[], dims?: number | readonly number[]): Variable {
+  const back = typeof shifts === 'number' ? -shifts : shifts.map((s) => -s);
+  return record('roll', T.roll(rawTensor(x), shifts, dims), [input(x)], (g) => [roll(g, back, dims)]);
+}
+
+/**
+ * Lower triangle (elements with `j - i <= diagonal`), the rest zero. Gradient: `tril(g)`.
+ *
+ * Shapes: `[..., m, n]` -> same.
+ *
+ * @see torch.tril
+ * @example
+ * ```ts
+ * import { ones } from '@torchlet/tensor';
+ * import { tril, variable } from '@torchlet/autograd';
+ * const x = variable(ones([2, 2]), { requiresGrad: true });
+ * tril(x).sum().backward();
+ * x.grad?.toArray(); // -> [[1, 0], [1, 1]]
+ * ```
+ */
+export function tril(x: VariableOrTensor, diagonal = 0): Variable {
+  return record('tril', T.tril(rawTensor(x), diagonal), [input(x)], (g) => [tril(g, diagonal)]);
+}
+
+/**
+ * Upper triangle (elements with `j - i >= diagonal`), the rest zero. Gradient: `triu(g)`.
+ *
+ * Shapes: `[..., m, n]` -> same.
+ *
+ * @see torch.triu
+ * @example
+ * ```ts
+ * import { ones } from '@torchlet/tensor';
+ * import { triu, variable } from '@torchlet/autograd';
+ * const x = variable(ones([2, 2]), { requiresGrad: true });
+ * triu(x).sum().backward();
+ * x.grad?.toArray(); // -> [[1, 1], [0, 1]]
+ * ```
+ */
+export function triu(x: VariableOrTensor, diagonal = 0): Variable {
+  return record('triu', T.triu(rawTensor(x), diagonal), [input(x)], (g) => [triu(g, diagonal)]);
+}
