@@ -3,13 +3,31 @@ import { fail, formatShape } from './errors.js';
 import { type Shape, checkShape, shapeSize } from './shape.js';
 import { type NestedArray, Tensor } from './tensor.js';
 
-/** Options of the creation functions. */
+/**
+ * Options of the creation functions.
+ *
+ * @example
+ * ```ts
+ * import { type CreateOptions, ones } from '@torchlet/tensor';
+ * const options: CreateOptions = { dtype: 'int32' };
+ * ones([2], options).dtype; // -> 'int32'
+ * ```
+ */
 export interface CreateOptions {
   /** Element type. Default `float32` (or the typed array's own type for `tensor(typedArray)`). */
   readonly dtype?: DType;
 }
 
-/** Options of {@link tensor}. */
+/**
+ * Options of {@link tensor}.
+ *
+ * @example
+ * ```ts
+ * import { type TensorOptions, tensor } from '@torchlet/tensor';
+ * const options: TensorOptions = { shape: [2, 2], dtype: 'float64' };
+ * tensor([1, 2, 3, 4], options).toArray(); // -> [[1, 2], [3, 4]]
+ * ```
+ */
 export interface TensorOptions extends CreateOptions {
   /** For flat input (a typed array or flat JS array): the shape to give it. */
   readonly shape?: Shape;

@@ -1,7 +1,25 @@
-/** The element types a tensor can hold. `float32` is the default, as in PyTorch. */
+/**
+ * The element types a tensor can hold. `float32` is the default, as in PyTorch.
+ *
+ * @example
+ * ```ts
+ * import { type DType, zeros } from '@torchlet/tensor';
+ * const dtype: DType = 'float64';
+ * zeros([2], { dtype }).dtype; // -> 'float64'
+ * ```
+ */
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
 
-/** The typed array behind a tensor: one per dtype (`bool` is stored as 0/1 bytes). */
+/**
+ * The typed array behind a tensor: one per dtype (`bool` is stored as 0/1 bytes).
+ *
+ * @example
+ * ```ts
+ * import { type Storage, tensor } from '@torchlet/tensor';
+ * const data: Storage = tensor([true, false]).data;
+ * data instanceof Uint8Array; // -> true
+ * ```
+ */
 export type Storage = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 /** The storage constructor for each dtype. */
@@ -18,7 +36,7 @@ const storageConstructors = {
  * @example
  * ```ts
  * import { allocStorage } from '@torchlet/tensor';
- * allocStorage('float64', 3); // -> Float64Array [0, 0, 0]
+ * Array.from(allocStorage('float64', 3)); // -> [0, 0, 0]
  * ```
  */
 export function allocStorage(dtype: DType, size: number): Storage {
@@ -41,7 +59,15 @@ export function dtypeOfStorage(data: Storage): DType {
   return 'bool';
 }
 
-/** True for `float32` and `float64`. */
+/**
+ * True for `float32` and `float64`.
+ *
+ * @example
+ * ```ts
+ * import { isFloatingDType } from '@torchlet/tensor';
+ * isFloatingDType('int32'); // -> false
+ * ```
+ */
 export function isFloatingDType(dtype: DType): boolean {
   return dtype === 'float32' || dtype === 'float64';
 }
@@ -83,7 +109,8 @@ export function promoteWithScalar(dtype: DType, scalar: number | boolean): DType
 export function castScalar(value: number, dtype: DType): number {
   switch (dtype) {
     case 'int32':
-      return value | 0;
+      // As PyTorch on x86 (and `Tensor.to('int32')`): NaN and out-of-range values become INT32_MIN.
+      return Number.isNaN(value) || value >= 2147483648 || value < -2147483648 ? -2147483648 : Math.trunc(value);
     case 'bool':
       return value !== 0 ? 1 : 0;
     case 'float32':

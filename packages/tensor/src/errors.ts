@@ -5,11 +5,14 @@
  * @example
  * ```ts
  * import { TorchletError, zeros } from '@torchlet/tensor';
+ * let caught: unknown;
  * try {
  *   zeros([2, 3]).reshape([4]);
  * } catch (e) {
- *   console.log(e instanceof TorchletError, (e as TorchletError).fn); // -> true 'reshape'
+ *   caught = e;
  * }
+ * caught instanceof TorchletError; // -> true
+ * (caught as TorchletError).fn; // -> 'reshape'
  * ```
  */
 export class TorchletError extends Error {
@@ -45,7 +48,13 @@ export function formatShape(shape: readonly number[]): string {
  * @example
  * ```ts
  * import { fail } from '@torchlet/tensor';
- * try { fail('corr2d', 'X', 'expected a 2-D tensor'); } catch (e) { console.log((e as Error).message); } // -> 'corr2d: expected a 2-D tensor'
+ * let message = '';
+ * try {
+ *   fail('corr2d', 'X', 'expected a 2-D tensor');
+ * } catch (e) {
+ *   message = (e as Error).message;
+ * }
+ * message; // -> 'corr2d: expected a 2-D tensor'
  * ```
  */
 export function fail(fn: string, arg: string, message: string): never {

@@ -1,6 +1,16 @@
 import { fail } from './errors.js';
 
-/** A float typed array a GEMM can read and write. */
+/**
+ * A float typed array a GEMM can read and write.
+ *
+ * @example
+ * ```ts
+ * import { type FloatArray, gemm } from '@torchlet/tensor';
+ * const c: FloatArray = new Float64Array(1);
+ * gemm(false, false, 1, 1, 1, 1, new Float64Array([2]), 0, 1, new Float64Array([3]), 0, 1, 0, c, 0, 1);
+ * c[0]; // -> 6
+ * ```
+ */
 export type FloatArray = Float32Array | Float64Array;
 
 /**

@@ -4,10 +4,28 @@ import { shapeSize } from './shape.js';
 import { copyStridedInto } from './strided.js';
 import { isTensor, Tensor, type TensorLike } from './tensor.js';
 
-/** One entry of a structured index: an integer, a slice, `null` (new axis) or `'...'`. */
+/**
+ * One entry of a structured index: an integer, a slice, `null` (new axis) or `'...'`.
+ *
+ * @example
+ * ```ts
+ * import { type IndexItem, arange, slice } from '@torchlet/tensor';
+ * const items: IndexItem[] = [null, slice(1, 3)];
+ * arange(4).get(items).toArray(); // -> [[1, 2]]
+ * ```
+ */
 export type IndexItem = number | Slice | null | '...';
 
-/** A slice `start:stop:step` with PyTorch/NumPy defaults for omitted parts. Build it with {@link slice}. */
+/**
+ * A slice `start:stop:step` with PyTorch/NumPy defaults for omitted parts. Build it with {@link slice}.
+ *
+ * @example
+ * ```ts
+ * import { type Slice, arange, slice } from '@torchlet/tensor';
+ * const everyOther: Slice = slice(null, null, 2);
+ * arange(5).get([everyOther]).toArray(); // -> [0, 2, 4]
+ * ```
+ */
 export interface Slice {
   readonly start?: number | null;
   readonly stop?: number | null;
@@ -18,6 +36,13 @@ export interface Slice {
 /**
  * An index: a NumPy-style string (`':, 2:6'`, `'..., -1'`, `'None, ::2'`), a single integer,
  * or a structured list of {@link IndexItem}s (`[null, slice(2, 6), 0, '...']`).
+ *
+ * @example
+ * ```ts
+ * import { type Index, ones } from '@torchlet/tensor';
+ * const columns: Index = ':, 2:6';
+ * ones([6, 8]).get(columns).shape; // -> [6, 4]
+ * ```
  */
 export type Index = string | number | readonly IndexItem[];
 

@@ -4,6 +4,13 @@ import { isTensor, type Tensor } from './tensor.js';
 /**
  * Options of {@link formatTensor}, PyTorch's `torch.set_printoptions` passed per call.
  * Defaults are PyTorch's.
+ *
+ * @example
+ * ```ts
+ * import { type PrintOptions, tensor } from '@torchlet/tensor';
+ * const options: PrintOptions = { precision: 2 };
+ * tensor([1.2345]).toString(options); // -> 'tensor([1.23])'
+ * ```
  */
 export interface PrintOptions {
   /** Digits after the decimal point for floats. Default `4`. */

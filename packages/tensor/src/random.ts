@@ -3,7 +3,16 @@ import { fail } from './errors.js';
 import { checkShape, type Shape, shapeSize } from './shape.js';
 import { Tensor } from './tensor.js';
 
-/** A seed: any integer (a `number` that is a safe integer, or a `bigint`); it is taken modulo 2^64. */
+/**
+ * A seed: any integer (a `number` that is a safe integer, or a `bigint`); it is taken modulo 2^64.
+ *
+ * @example
+ * ```ts
+ * import { Generator, type Seed } from '@torchlet/tensor';
+ * const seed: Seed = 2n ** 64n + 5n;
+ * new Generator(seed).random() === new Generator(5).random(); // -> true
+ * ```
+ */
 export type Seed = number | bigint;
 
 /** The seed PyTorch's default CPU generator starts from (`torch.initial_seed()` in a fresh process). */
@@ -288,7 +297,18 @@ export class Generator {
   }
 }
 
-/** A serialisable snapshot of a {@link Generator} (see `getState`). */
+/**
+ * A serialisable snapshot of a {@link Generator} (see `getState`).
+ *
+ * @example
+ * ```ts
+ * import { Generator, type GeneratorState } from '@torchlet/tensor';
+ * const g = new Generator(1);
+ * const state: GeneratorState = g.getState();
+ * const first = g.random();
+ * g.setState(state).random() === first; // -> true
+ * ```
+ */
 export interface GeneratorState {
   /** The four 32-bit words of the xoshiro128** state. */
   readonly words: readonly number[];
@@ -342,7 +362,16 @@ export function manualSeed(seed: Seed): Generator {
   return defaultGenerator().manualSeed(seed);
 }
 
-/** Options of {@link rand} and {@link randn}. */
+/**
+ * Options of {@link rand} and {@link randn}.
+ *
+ * @example
+ * ```ts
+ * import { Generator, type RandomOptions, rand } from '@torchlet/tensor';
+ * const options: RandomOptions = { dtype: 'float64', generator: new Generator(0) };
+ * rand([2], options).dtype; // -> 'float64'
+ * ```
+ */
 export interface RandomOptions {
   /** Element type: `float32` (default) or `float64`. */
   readonly dtype?: DType;
@@ -350,7 +379,16 @@ export interface RandomOptions {
   readonly generator?: Generator;
 }
 
-/** Options of {@link randint}. */
+/**
+ * Options of {@link randint}.
+ *
+ * @example
+ * ```ts
+ * import { Generator, type RandintOptions, randint } from '@torchlet/tensor';
+ * const options: RandintOptions = { generator: new Generator(0) };
+ * randint(0, 1, [3], options).toArray(); // -> [0, 0, 0]
+ * ```
+ */
 export interface RandintOptions {
   /** Element type. Default `int32` (PyTorch's default is int64, which torchlet does not have). */
   readonly dtype?: DType;

@@ -1,6 +1,15 @@
 import { fail, formatShape } from './errors.js';
 
-/** A tensor's shape: one non-negative integer size per dimension. */
+/**
+ * A tensor's shape: one non-negative integer size per dimension.
+ *
+ * @example
+ * ```ts
+ * import { type Shape, zeros } from '@torchlet/tensor';
+ * const shape: Shape = [2, 3];
+ * zeros(shape).numel; // -> 6
+ * ```
+ */
 export type Shape = readonly number[];
 
 /**
@@ -101,7 +110,15 @@ export function broadcastShapes(fn: string, a: Shape, b: Shape): number[] {
   return out;
 }
 
-/** True when both shapes have the same sizes. */
+/**
+ * True when both shapes have the same sizes.
+ *
+ * @example
+ * ```ts
+ * import { shapesEqual } from '@torchlet/tensor';
+ * shapesEqual([2, 3], [2, 3]); // -> true
+ * ```
+ */
 export function shapesEqual(a: Shape, b: Shape): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

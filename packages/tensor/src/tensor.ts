@@ -11,25 +11,70 @@ import * as strided from './strided.js';
 import * as structure from './structure.js';
 import * as views from './views.js';
 
-/** A tensor, a number or a boolean: what every math function accepts as an operand. */
+/**
+ * A tensor, a number or a boolean: what every math function accepts as an operand.
+ *
+ * @example
+ * ```ts
+ * import { type TensorLike, add, tensor } from '@torchlet/tensor';
+ * const operand: TensorLike = 2;
+ * add(tensor([1, 2]), operand).toArray(); // -> [3, 4]
+ * ```
+ */
 export type TensorLike = Tensor | number | boolean;
 
-/** Nested JS arrays of numbers or booleans, as `toArray()` returns and `tensor()` accepts. */
+/**
+ * Nested JS arrays of numbers or booleans, as `toArray()` returns and `tensor()` accepts.
+ *
+ * @example
+ * ```ts
+ * import { type NestedArray, tensor } from '@torchlet/tensor';
+ * const rows: NestedArray = [[1, 2], [3, 4]];
+ * tensor(rows).shape; // -> [2, 2]
+ * ```
+ */
 export type NestedArray = number | boolean | readonly NestedArray[];
 
-/** Options of reductions over a dimension. */
+/**
+ * Options of reductions over a dimension.
+ *
+ * @example
+ * ```ts
+ * import { type ReduceOptions, tensor } from '@torchlet/tensor';
+ * const options: ReduceOptions = { keepdim: true };
+ * tensor([[1, 2], [3, 4]]).sum(1, options).shape; // -> [2, 1]
+ * ```
+ */
 export interface ReduceOptions {
   /** Keep the reduced dimensions with size 1 (PyTorch's `keepdim`). Default `false`. */
   readonly keepdim?: boolean;
 }
 
-/** Options of `var` and `std`. */
+/**
+ * Options of `var` and `std`.
+ *
+ * @example
+ * ```ts
+ * import { type VarianceOptions, tensor } from '@torchlet/tensor';
+ * const population: VarianceOptions = { correction: 0 };
+ * tensor([1, 3]).var(null, population).item(); // -> 1
+ * ```
+ */
 export interface VarianceOptions extends ReduceOptions {
   /** Bessel's correction: divide by `n - correction`. Default `1`, as PyTorch. */
   readonly correction?: number;
 }
 
-/** Which dimensions a reduction runs over: one, several, or all when omitted/null. */
+/**
+ * Which dimensions a reduction runs over: one, several, or all when omitted/null.
+ *
+ * @example
+ * ```ts
+ * import { type Dims, ones } from '@torchlet/tensor';
+ * const dims: Dims = [0, 2];
+ * ones([2, 3, 4]).sum(dims).toArray(); // -> [8, 8, 8]
+ * ```
+ */
 export type Dims = number | readonly number[] | null | undefined;
 
 const TENSOR_BRAND = Symbol.for('torchlet.tensor');

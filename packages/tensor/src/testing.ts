@@ -76,11 +76,13 @@ function multiIndex(flat: number, shape: readonly number[]): string {
  * import { tensor } from '@torchlet/tensor';
  * import { assertClose } from '@torchlet/tensor/testing';
  * assertClose(tensor([[1, 2], [3, 4]]), [[1, 2], [3, 4.000001]]);
+ * let message = '';
  * try {
  *   assertClose(tensor([1, 2]), [1, 2.5]);
  * } catch (e) {
- *   console.log((e as Error).message.split('\n')[0]); // -> 'assertClose: 1 of 2 elements differ (rtol 0.00001, atol 1e-8)'
+ *   message = (e as Error).message.split('\n')[0];
  * }
+ * message; // -> 'assertClose: 1 of 2 elements differ (rtol 0.00001, atol 1e-8)'
  * ```
  */
 export function assertClose(actual: CloseInput, expected: CloseInput, options: CloseOptions = {}): void {

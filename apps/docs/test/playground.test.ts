@@ -1,0 +1,75 @@
+// The playground's computations in Node: the book's images, the kernels, and the learning loop
+// against PyTorch's recorded float32 run (tools/test-utils/golden/d2l.json).
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import {
+  correlate,
+  diagonalImage,
+  directionalKernel,
+  edgeImage,
+  kernel,
+  learnKernel,
+  parseKernel,
+} from '../.vitepress/theme/playground/logic.ts';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+interface GT {
+  shape: number[];
+  data: number[];
+}
+const d2l = JSON.parse(readFileSync(join(repoRoot, 'tools/test-utils/golden/d2l.json'), 'utf8')).cases as {
+  edge: { X: GT; Y: GT };
+  diagonal: { X: GT; Y: GT };
+  learn_kernel: { init: number[][]; lr: number; epochs: number; loss_per_epoch: number[]; final_weight: GT }[];
+};
+
+describe('playground logic', () => {
+  test('the images are the book’s', () => {
+    expect(edgeImage().flat()).toEqual(d2l.edge.X.data);
+    expect(diagonalImage().flat()).toEqual(d2l.diagonal.X.data);
+  });
+
+  test('correlate gives the book’s outputs and explains kernels that do not fit', () => {
+    const Y = correlate(edgeImage(), kernel('edge'));
+    expect('Y' in Y && Y.Y.flat()).toEqual(d2l.edge.Y.data);
+    const bad = correlate([[1, 2]], kernel('laplacian'));
+    expect('error' in bad && bad.error).toMatch(/^corr2d: /);
+  });
+
+  test('directional kernels: 0° is Sobel Gx, 90° is Gy', () => {
+    expect(directionalKernel(0)).toEqual([
+      [-1, 0, 1],
+      [-2, 0, 2],
+      [-1, 0, 1],
+    ]);
+    expect(directionalKernel(90)).toEqual([
+      [-1, -2, -1],
+      [0, 0, 0],
+      [1, 2, 1],
+    ]);
+  });
+
+  test('typed kernels parse as JSON or rows of numbers, and bad ones are explained', () => {
+    expect(parseKernel('[[1, -1]]')).toEqual([[1, -1]]);
+    expect(parseKernel('[1, -1]')).toEqual([[1, -1]]);
+    expect(parseKernel('1 0; 0 -1')).toEqual([
+      [1, 0],
+      [0, -1],
+    ]);
+    expect(() => parseKernel('1 2; 3')).toThrow(/same length/);
+    expect(() => parseKernel('1 x')).toThrow(/numbers only/);
+    expect(() => parseKernel('  ')).toThrow(/empty/);
+  });
+
+  test.each(d2l.learn_kernel.map((r, i) => [i + 1, r] as const))('learnKernel matches PyTorch’s run %i', (_, run) => {
+    const epochs = [...learnKernel(run.init, { lr: run.lr, epochs: run.epochs })];
+    expect(epochs.map((e) => e.epoch)).toEqual(Array.from({ length: run.epochs }, (_, i) => i + 1));
+    epochs.forEach((e, i) => {
+      expect(Math.abs(e.loss - run.loss_per_epoch[i])).toBeLessThanOrEqual(1e-5 * Math.max(1, run.loss_per_epoch[i]));
+    });
+    const w = epochs[epochs.length - 1].weight.flat();
+    w.forEach((v, i) => expect(v).toBeCloseTo(run.final_weight.data[i], 5));
+  });
+});

@@ -1,0 +1,282 @@
+import * as O from '@torchlet/ops';
+import type { Conv2dOptions, ConvTranspose2dOptions } from '@torchlet/ops';
+import { isTensor } from '@torchlet/tensor';
+import { record } from '../graph.js';
+import { type Variable, type VariableOrTensor, isVariable } from '../variable.js';
+import { expand, reshape } from './views.js';
+import { input, rawTensor } from './util.js';
+
+// conv2d and convTranspose2d are bilinear, so their backward kernels are linear in each operand
+// and the three kernels of each op close under differentiation:
+//   conv2d(x, w)            -> dx = BI(g, w),         dw = BW(g, x)
+//   BI(u, w)   (input-sized) -> du = conv2d(G, w),     dw = BW(u, G)
+//   BW(u, x)  (weight-sized) -> du = conv2d(x, G),     dx = BI(u, G)
+// and likewise for convTranspose2d with its own kernels. Every rule below is therefore a call of
+// a differentiable wrapper, which is what makes second order (createGraph) work.
+
+type ShapeArg = VariableOrTensor | readonly number[];
+
+function shapeOfArg(x: ShapeArg): readonly number[] {
+  return isVariable(x) || isTensor(x) ? x.shape : x;
+}
+
+/** The bias gradient's own gradient: `G [C]` broadcast back over `upstream`'s other dimensions. */
+function biasBackward(G: Variable, upstreamShape: readonly number[]): Variable {
+  const c = G.shape[0];
+  const kept = upstreamShape.length === 4 ? [1, c, 1, 1] : [c, 1, 1];
+  return expand(reshape(G, kept), upstreamShape);
+}
+
+/**
+ * Differentiable 2-D convolution with every option of `@torchlet/ops`' `conv2d` (stride,
+ * padding incl. `'same'`, dilation, groups, paddingMode, kernel). Gradients come from the ops'
+ * backward kernels, themselves differentiable (second order works).
+ *
+ * Shapes: input `[N, Cin, H, W]` (or `[Cin, H, W]`), weight `[Cout, Cin/groups, kh, kw]`, bias
+ * `[Cout]` or null -> `[N, Cout, Hout, Wout]`.
+ *
+ * @see torch.nn.functional.conv2d
+ * @example
+ * ```ts
+ * import { ones, tensor } from '@torchlet/tensor';
+ * import { conv2d, variable } from '@torchlet/autograd';
+ * const x = tensor([[[[0, 1, 2], [3, 4, 5], [6, 7, 8]]]]);
+ * const w = variable(ones([1, 1, 2, 2]), { requiresGrad: true });
+ * const y = conv2d(x, w, null);
+ * y.toArray(); // -> [[[[8, 12], [20, 24]]]]
+ * y.sum().backward();
+ * w.grad?.toArray(); // -> [[[[8, 12], [20, 24]]]]
+ * ```
+ */
+export function conv2d(x: VariableOrTensor, weight: VariableOrTensor, bias: VariableOrTensor | null = null, options: Conv2dOptions = {}): Variable {
+  const rx = rawTensor(x);
+  const rw = rawTensor(weight);
+  const out = O.conv2d(rx, rw, bias === null ? null : rawTensor(bias), options);
+  return record(
+    'conv2d',
+    out,
+    [input(x), input(weight), bias === null ? null : input(bias)],
+    (g, needs) => [
+      needs[0] ? conv2dBackwardInput(g, rx.shape, weight, options) : null,
+      needs[1] ? conv2dBackwardWeight(g, x, rw.shape, options) : null,
+      needs[2] ? conv2dBackwardBias(g) : null,
+    ],
+    { save: [input(x), input(weight)] },
+  );
+}
+
+/**
+ * Differentiable `conv2dBackwardInput`: the gradient of conv2d with respect to its input, as a
+ * function of the upstream gradient and the weight (linear in each). Only `input`'s shape is used.
+ *
+ * Shapes: upstream `[N, Cout, Hout, Wout]`, weight `[Cout, Cin/groups, kh, kw]` -> input's shape.
+ *
+ * @see torch.nn.grad.conv2d_input
+ * @example
+ * ```ts
+ * import { ones, tensor } from '@torchlet/tensor';
+ * import { conv2dBackwardInput, variable } from '@torchlet/autograd';
+ * const u = variable(ones([1, 1, 1, 2]), { requiresGrad: true });
+ * const dx = conv2dBackwardInput(u, [1, 1, 1, 3], tensor([[[[1, 2]]]]));
+ * dx.toArray(); // -> [[[[1, 3, 2]]]]
+ * dx.sum().backward();
+ * u.grad?.toArray(); // -> [[[[3, 3]]]]
+ * ```
+ */
+export function conv2dBackwardInput(upstream: VariableOrTensor, inputShape: ShapeArg, weight: VariableOrTensor, options: Conv2dOptions = {}): Variable {
+  const shape = shapeOfArg(inputShape);
+  const rw = rawTensor(weight);
+  const out = O.conv2dBackwardInput(rawTensor(upstream), shape, rw, options);
+  return record(
+    'conv2dBackwardInput',
+    out,
+    [input(upstream), input(weight)],
+    (G, needs) => [
+      needs[0] ? conv2d(G, weight, null, options) : null,
+      needs[1] ? conv2dBackwardWeight(upstream, G, rw.shape, options) : null,
+    ],
+    { save: [input(upstream), input(weight)] },
+  );
+}
+
+/**
+ * Differentiable `conv2dBackwardWeight`: the gradient of conv2d with respect to its weight, as a
+ * function of the upstream gradient and the input (linear in each). Only `weight`'s shape is used.
+ *
+ * Shapes: upstream `[N, Cout, Hout, Wout]`, input `[N, Cin, H, W]` -> weight's shape.
+ *
+ * @see torch.nn.grad.conv2d_weight
+ * @example
+ * ```ts
+ * import { ones, tensor } from '@torchlet/tensor';
+ * import { conv2dBackwardWeight, variable } from '@torchlet/autograd';
+ * const x = variable(tensor([[[[1, 2, 3]]]]), { requiresGrad: true });
+ * const dw = conv2dBackwardWeight(ones([1, 1, 1, 2]), x, [1, 1, 1, 2]);
+ * dw.toArray(); // -> [[[[3, 5]]]]
+ * dw.sum().backward();
+ * x.grad?.toArray(); // -> [[[[1, 2, 1]]]]
+ * ```
+ */
+export function conv2dBackwardWeight(upstream: VariableOrTensor, x: VariableOrTensor, weightShape: ShapeArg, options: Conv2dOptions = {}): Variable {
+  const shape = shapeOfArg(weightShape);
+  const rx = rawTensor(x);
+  const out = O.conv2dBackwardWeight(rawTensor(upstream), rx, shape, options);
+  return record(
+    'conv2dBackwardWeight',
+    out,
+    [input(upstream), input(x)],
+    (G, needs) => [
+      needs[0] ? conv2d(x, G, null, options) : null,
+      needs[1] ? conv2dBackwardInput(upstream, rx.shape, G, options) : null,
+    ],
+    { save: [input(upstream), input(x)] },
+  );
+}
+
+/**
+ * Differentiable `conv2dBackwardBias`: the upstream gradient summed over all but the channel
+ * dimension. Its gradient broadcasts back.
+ *
+ * Shapes: upstream `[N, C, H, W]` or `[C, H, W]` -> `[C]`.
+ *
+ * @see torch.nn.grad (bias gradient of conv2d)
+ * @example
+ * ```ts
+ * import { ones } from '@torchlet/tensor';
+ * import { conv2dBackwardBias, variable } from '@torchlet/autograd';
+ * conv2dBackwardBias(variable(ones([2, 3, 2, 2]))).toArray(); // -> [8, 8, 8]
+ * ```
+ */
+export function conv2dBackwardBias(upstream: VariableOrTensor): Variable {
+  const ru = rawTensor(upstream);
+  return record('conv2dBackwardBias', O.conv2dBackwardBias(ru), [input(upstream)], (G) => [biasBackward(G, ru.shape)]);
+}
+
+/**
+ * Differentiable 2-D transposed convolution with every option of `@torchlet/ops`'
+ * `convTranspose2d` (stride, padding, outputPadding, dilation, groups, kernel).
+ *
+ * Shapes: input `[N, Cin, H, W]` (or `[Cin, H, W]`), weight `[Cin, Cout/groups, kh, kw]`, bias
+ * `[Cout]` or null -> `[N, Cout, Hout, Wout]`.
+ *
+ * @see torch.nn.functional.conv_transpose2d
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { convTranspose2d, variable } from '@torchlet/autograd';
+ * const x = variable(tensor([[[[0, 1], [2, 3]]]]), { requiresGrad: true });
+ * const k = tensor([[[[0, 1], [2, 3]]]]);
+ * convTranspose2d(x, k, null).toArray(); // -> [[[[0, 0, 1], [0, 4, 6], [4, 12, 9]]]]
+ * convTranspose2d(x, k, null).sum().backward();
+ * x.grad?.toArray(); // -> [[[[6, 6], [6, 6]]]]
+ * ```
+ */
+export function convTranspose2d(
+  x: VariableOrTensor,
+  weight: VariableOrTensor,
+  bias: VariableOrTensor | null = null,
+  options: ConvTranspose2dOptions = {},
+): Variable {
+  const rx = rawTensor(x);
+  const rw = rawTensor(weight);
+  const out = O.convTranspose2d(rx, rw, bias === null ? null : rawTensor(bias), options);
+  return record(
+    'convTranspose2d',
+    out,
+    [input(x), input(weight), bias === null ? null : input(bias)],
+    (g, needs) => [
+      needs[0] ? convTranspose2dBackwardInput(g, rx.shape, weight, options) : null,
+      needs[1] ? convTranspose2dBackwardWeight(g, x, rw.shape, options) : null,
+      needs[2] ? convTranspose2dBackwardBias(g) : null,
+    ],
+    { save: [input(x), input(weight)] },
+  );
+}
+
+/**
+ * Differentiable `convTranspose2dBackwardInput` (a conv2d of the upstream gradient). Only
+ * `input`'s shape is used.
+ *
+ * Shapes: upstream `[N, Cout, Hout, Wout]`, weight `[Cin, Cout/groups, kh, kw]` -> input's shape.
+ *
+ * @see torch.nn.functional.conv_transpose2d (its autograd backward)
+ * @example
+ * ```ts
+ * import { ones, tensor } from '@torchlet/tensor';
+ * import { convTranspose2dBackwardInput, variable } from '@torchlet/autograd';
+ * convTranspose2dBackwardInput(variable(ones([1, 1, 1, 3])), [1, 1, 1, 2], tensor([[[[1, 2]]]])).toArray(); // -> [[[[3, 3]]]]
+ * ```
+ */
+export function convTranspose2dBackwardInput(
+  upstream: VariableOrTensor,
+  inputShape: ShapeArg,
+  weight: VariableOrTensor,
+  options: ConvTranspose2dOptions = {},
+): Variable {
+  const shape = shapeOfArg(inputShape);
+  const rw = rawTensor(weight);
+  const out = O.convTranspose2dBackwardInput(rawTensor(upstream), shape, rw, options);
+  return record(
+    'convTranspose2dBackwardInput',
+    out,
+    [input(upstream), input(weight)],
+    (G, needs) => [
+      needs[0] ? convTranspose2d(G, weight, null, options) : null,
+      needs[1] ? convTranspose2dBackwardWeight(upstream, G, rw.shape, options) : null,
+    ],
+    { save: [input(upstream), input(weight)] },
+  );
+}
+
+/**
+ * Differentiable `convTranspose2dBackwardWeight`. Only `weight`'s shape is used.
+ *
+ * Shapes: upstream `[N, Cout, Hout, Wout]`, input `[N, Cin, H, W]` -> weight's shape.
+ *
+ * @see torch.nn.functional.conv_transpose2d (its autograd backward)
+ * @example
+ * ```ts
+ * import { ones, tensor } from '@torchlet/tensor';
+ * import { convTranspose2dBackwardWeight, variable } from '@torchlet/autograd';
+ * convTranspose2dBackwardWeight(ones([1, 1, 1, 3]), variable(tensor([[[[1, 2]]]])), [1, 1, 1, 2]).toArray(); // -> [[[[3, 3]]]]
+ * ```
+ */
+export function convTranspose2dBackwardWeight(
+  upstream: VariableOrTensor,
+  x: VariableOrTensor,
+  weightShape: ShapeArg,
+  options: ConvTranspose2dOptions = {},
+): Variable {
+  const shape = shapeOfArg(weightShape);
+  const rx = rawTensor(x);
+  const out = O.convTranspose2dBackwardWeight(rawTensor(upstream), rx, shape, options);
+  return record(
+    'convTranspose2dBackwardWeight',
+    out,
+    [input(upstream), input(x)],
+    (G, needs) => [
+      needs[0] ? convTranspose2d(x, G, null, options) : null,
+      needs[1] ? convTranspose2dBackwardInput(upstream, rx.shape, G, options) : null,
+    ],
+    { save: [input(upstream), input(x)] },
+  );
+}
+
+/**
+ * Differentiable `convTranspose2dBackwardBias`: upstream summed over all but the channel dimension.
+ *
+ * Shapes: upstream `[N, C, H, W]` or `[C, H, W]` -> `[C]`.
+ *
+ * @see torch.nn.functional.conv_transpose2d (its autograd backward)
+ * @example
+ * ```ts
+ * import { ones } from '@torchlet/tensor';
+ * import { convTranspose2dBackwardBias, variable } from '@torchlet/autograd';
+ * convTranspose2dBackwardBias(variable(ones([1, 2, 3, 3]))).toArray(); // -> [9, 9]
+ * ```
+ */
+export function convTranspose2dBackwardBias(upstream: VariableOrTensor): Variable {
+  const ru = rawTensor(upstream);
+  return record('convTranspose2dBackwardBias', O.convTranspose2dBackwardBias(ru), [input(upstream)], (G) => [biasBackward(G, ru.shape)]);
+}
+

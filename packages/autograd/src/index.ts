@@ -1,0 +1,49 @@
+/**
+ * `@torchlet/autograd`: reverse-mode automatic differentiation for torchlet, layer 3.
+ * `variable(t, { requiresGrad: true })` makes a leaf; every tensor math, reduction, view and
+ * joining function and every image op of `@torchlet/ops` has a differentiable version here under
+ * the same name; `backward()` fills `.grad`. Backward rules are written with these same
+ * differentiable functions, so `createGraph: true` gives second derivatives; the ops' backward
+ * kernels are wrapped as differentiable functions too. `gradcheck`/`gradgradcheck` verify
+ * everything against finite differences.
+ *
+ * @packageDocumentation
+ */
+export { type VariableLike, type VariableOptions, type VariableOrTensor, Variable, isVariable, variable } from './variable.js';
+export type { GradFn } from './graph.js';
+export type { BackwardOptions } from './engine.js';
+export { enableGrad, isGradEnabled, noGrad } from './grad-mode.js';
+export {
+  abs,
+  add,
+  clamp,
+  div,
+  exp,
+  log,
+  maximum,
+  minimum,
+  mul,
+  neg,
+  pow,
+  relu,
+  sigmoid,
+  sqrt,
+  sub,
+  tanh,
+  where,
+} from './functions/elementwise.js';
+export { cumprod, cumsum, max, mean, min, prod, std, sum, variance } from './functions/reduce.js';
+export { clone, contiguous, expand, flatten, narrow, permute, reshape, squeeze, t, to, transpose, unsqueeze, view } from './functions/views.js';
+export { flip, roll, tril, triu } from './functions/structure.js';
+export { dot, matmul, mm } from './functions/linalg.js';
+export { cat, chunk, split, stack } from './functions/join.js';
+export { get, set } from './functions/indexing.js';
+export { type GradOptions, type GradientsOptions, grad, gradients, valueAndGrad, vjp } from './functional.js';
+export {
+  type GradcheckMismatch,
+  type GradcheckOptions,
+  type GradcheckReport,
+  type GradgradcheckOptions,
+  gradcheck,
+  gradgradcheck,
+} from './gradcheck.js';
