@@ -26,16 +26,17 @@ ${body}
 /** A grid of values at (x, y); `hl(i, j)` returns a fill colour for highlighted cells; `pad` cells are dashed. */
 function grid(x, y, values, { hl = () => null, pad = () => false, label = '', size = C } = {}) {
   let s = '';
-  values.forEach((row, i) =>
+  values.forEach((row, i) => {
     row.forEach((v, j) => {
       const cx = x + j * size;
       const cy = y + i * size;
       const fill = hl(i, j);
       if (fill) s += `<rect x="${cx}" y="${cy}" width="${size}" height="${size}" fill="${fill}" fill-opacity=".35"/>`;
       s += `<rect x="${cx}" y="${cy}" width="${size}" height="${size}" class="${pad(i, j) ? 'pad' : 'c'}"/>`;
-      if (v !== '') s += `<text x="${cx + size / 2}" y="${cy + size / 2 + 4}" text-anchor="middle"${pad(i, j) ? ' opacity=".5"' : ''}>${fmt(v)}</text>`;
-    }),
-  );
+      if (v !== '')
+        s += `<text x="${cx + size / 2}" y="${cy + size / 2 + 4}" text-anchor="middle"${pad(i, j) ? ' opacity=".5"' : ''}>${fmt(v)}</text>`;
+    });
+  });
   if (label) s += `<text class="lbl" x="${x}" y="${y - 8}">${label}</text>`;
   return s;
 }
@@ -82,7 +83,10 @@ const op = (x, y, t) => `<text x="${x}" y="${y}" text-anchor="middle" font-size=
     grid(220, 98, K, { hl: () => ORANGE, label: 'K [2, 2]' }) +
     op(310, 120, '=') +
     grid(330, 30, Y, { hl: (i, j) => (i === 0 && j === 0 ? ORANGE : null), label: 'Y [4, 4]' });
-  writeFileSync(join(out, 'padding.svg'), svg(480, 210, body, 'Padding: a ring of zeros keeps the output from shrinking'));
+  writeFileSync(
+    join(out, 'padding.svg'),
+    svg(480, 210, body, 'Padding: a ring of zeros keeps the output from shrinking'),
+  );
 }
 
 // 3. Stride [3, 2] on the padded input: windows at rows 0, 3 and columns 0, 2.
@@ -123,7 +127,10 @@ const op = (x, y, t) => `<text x="${x}" y="${y}" text-anchor="middle" font-size=
   const X = mat(7, 7, () => '');
   const tap = (i, j) => i >= 1 && i <= 5 && j >= 1 && j <= 5 && (i - 1) % 2 === 0 && (j - 1) % 2 === 0;
   const body =
-    grid(10, 30, X, { hl: (i, j) => (tap(i, j) ? ORANGE : i >= 1 && i <= 5 && j >= 1 && j <= 5 ? '#9ca3af' : null), label: 'dilation 2: 3×3 taps span 5×5' }) +
+    grid(10, 30, X, {
+      hl: (i, j) => (tap(i, j) ? ORANGE : i >= 1 && i <= 5 && j >= 1 && j <= 5 ? '#9ca3af' : null),
+      label: 'dilation 2: 3×3 taps span 5×5',
+    }) +
     `<text class="lbl" x="270" y="100">effective size</text><text class="lbl" x="270" y="120">dilation·(k − 1) + 1 = 5</text>`;
   writeFileSync(join(out, 'dilation.svg'), svg(460, 280, body, 'Dilation spreads the kernel taps apart'));
 }
@@ -145,7 +152,10 @@ const op = (x, y, t) => `<text x="${x}" y="${y}" text-anchor="middle" font-size=
     }
   }
   body += `<text class="lbl" x="20" y="24">groups = 2: weight [4, 4/2, kh, kw]</text>`;
-  writeFileSync(join(out, 'groups.svg'), svg(380, 220, body, 'Grouped convolution connects channels within a group only'));
+  writeFileSync(
+    join(out, 'groups.svg'),
+    svg(380, 220, body, 'Grouped convolution connects channels within a group only'),
+  );
 }
 
 // 6. im2col: the patch matrix times the flattened kernel is the flattened output.
@@ -174,7 +184,12 @@ const op = (x, y, t) => `<text x="${x}" y="${y}" text-anchor="middle" font-size=
     `<text x="135" y="95" font-size="20">→</text>` +
     grid(165, 40, patches, { hl: (i) => colours[i], label: 'patch matrix [4 windows, 4 taps]' }) +
     op(318, 112, '·') +
-    grid(335, 40, K.map((k) => [k]), { label: 'K [4, 1]' }) +
+    grid(
+      335,
+      40,
+      K.map((k) => [k]),
+      { label: 'K [4, 1]' },
+    ) +
     op(390, 112, '=') +
     grid(405, 40, Y, { hl: (i) => colours[i], label: 'Y [4, 1]' }) +
     `<text class="lbl" x="165" y="200">row l = the window at output position l, read in kernel order;</text>` +
@@ -194,7 +209,7 @@ const op = (x, y, t) => `<text x="${x}" y="${y}" text-anchor="middle" font-size=
   ];
   const body =
     grid(10, 30, K, { label: 'K' }) +
-    `<text x="95" y="70" font-size="20">→ flip both axes →</text>` +
+    `<text class="lbl" x="105" y="68">→ flip both axes →</text>` +
     grid(280, 30, F, { hl: () => ORANGE, label: 'K.flip([0, 1])' }) +
     `<text class="lbl" x="10" y="130">convolution(X, K) = cross-correlation(X, K.flip([0, 1]))</text>`;
   writeFileSync(join(out, 'flip.svg'), svg(420, 145, body, 'Strict convolution is correlation with a flipped kernel'));

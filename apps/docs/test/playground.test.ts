@@ -70,6 +70,8 @@ describe('playground logic', () => {
       expect(Math.abs(e.loss - run.loss_per_epoch[i])).toBeLessThanOrEqual(1e-5 * Math.max(1, run.loss_per_epoch[i]));
     });
     const w = epochs[epochs.length - 1].weight.flat();
-    w.forEach((v, i) => expect(v).toBeCloseTo(run.final_weight.data[i], 5));
+    w.forEach((v, i) => {
+      expect(v).toBeCloseTo(run.final_weight.data[i], 5);
+    });
   });
 });

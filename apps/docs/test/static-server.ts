@@ -1,5 +1,5 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { type Server, createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 
@@ -36,7 +36,10 @@ export async function serveStatic(root: string): Promise<{ server: Server; url: 
     const file = resolveFile(root, req.url ?? '/');
     const status = file ? 200 : 404;
     const body = file ?? join(root, '404.html');
-    res.writeHead(status, { 'content-type': TYPES[extname(body)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.writeHead(status, {
+      'content-type': TYPES[extname(body)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+    });
     createReadStream(body).pipe(res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,5 +1,9 @@
 import type { Tensor } from '@torchlet/tensor';
-import { snippetSources } from './snippets.generated.js';
+import snippetJson from './snippets.generated.json' with { type: 'json' };
+
+// Source text of every `// #region snippet <name>` block of src/exercises, by name; generated
+// by scripts/extract-snippets.mjs (run by build and start; a test checks it is current).
+const snippetSources: Readonly<Record<string, string>> = snippetJson;
 
 /** Prose: what the item shows and why. */
 export interface TextBlock {

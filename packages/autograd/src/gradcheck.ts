@@ -1,6 +1,5 @@
 import { type Tensor, TorchletError, formatShape, isTensor, zeros } from '@torchlet/tensor';
 import { gradients } from './functional.js';
-import { noGrad } from './grad-mode.js';
 import { Variable, type VariableOrTensor, isVariable } from './variable.js';
 
 /** Options of {@link gradcheck} and {@link gradgradcheck}. */
@@ -124,16 +123,17 @@ function check(fn: string, f: Fn, inputs: readonly VariableOrTensor[], options: 
       });
     }
   });
-  // Numerical Jacobian: central differences on contiguous copies of each input element.
+  // Numerical Jacobian: central differences on contiguous copies of each input element. The copies
+  // require grad like the originals: f may differentiate internally (gradgradcheck's f does).
   const numerical: Float64Array[][] = outs.map((o) => diffVars.map((v) => new Float64Array(o.numel * v.numel)));
-  noGrad(() => {
+  {
     diff.forEach((inputPos, vi) => {
       const base = vars[inputPos].data;
       for (let j = 0; j < base.numel; j++) {
         const evalAt = (delta: number): Float64Array[] => {
           const copy = base.clone();
           copy.data[j] += delta;
-          const args = vars.map((v, p) => (p === inputPos ? new Variable(copy) : v));
+          const args = vars.map((v, p) => (p === inputPos ? new Variable(copy, null, true) : v));
           return outputsOf(f(...args)).map((o) => flatValues(o.data));
         };
         const plus = evalAt(eps);
@@ -143,7 +143,7 @@ function check(fn: string, f: Fn, inputs: readonly VariableOrTensor[], options: 
         });
       }
     });
-  });
+  }
   let checked = 0;
   let maxAbsError = 0;
   let worst: GradcheckMismatch | null = null;

@@ -124,10 +124,9 @@ export function record(name: string, out: Tensor, inputs: readonly (Variable | n
   let needed = false;
   if (isGradEnabled()) {
     for (const v of inputs) {
-      if (v !== null && v.requiresGrad) {
-        needed = true;
-        break;
-      }
+      if (v === null) continue;
+      v._checkFreshView(name);
+      if (v.requiresGrad) needed = true;
     }
   }
   if (!needed) {
@@ -135,7 +134,6 @@ export function record(name: string, out: Tensor, inputs: readonly (Variable | n
     if (options.viewOf) result._markView(options.viewOf);
     return result;
   }
-  for (const v of inputs) if (v !== null) v._checkFreshView(name);
   const next = inputs.map((v) => (v === null ? null : edgeOf(v)));
   const meta = inputs.map((v) => (v === null ? { shape: [], dtype: out.dtype } : { shape: v.data.shape, dtype: v.data.dtype }));
   const saved: SavedVariable[] = [];

@@ -47,3 +47,35 @@ export {
   gradcheck,
   gradgradcheck,
 } from './gradcheck.js';
+export { type FunctionContext, type FunctionDefinition, defineFunction } from './define-function.js';
+export {
+  conv2d,
+  conv2dBackwardBias,
+  conv2dBackwardInput,
+  conv2dBackwardWeight,
+  convTranspose2d,
+  convTranspose2dBackwardBias,
+  convTranspose2dBackwardInput,
+  convTranspose2dBackwardWeight,
+} from './functions/conv.js';
+export {
+  corr2d,
+  corr2dBackwardInput,
+  corr2dBackwardKernel,
+  corr2dMatmul,
+  corr2dMultiIn,
+  corr2dMultiInOut,
+  corr2dMultiInOut1x1,
+  kernelToMatrix,
+} from './functions/corr2d.js';
+export {
+  type MaxPool2dVariableResult,
+  adaptiveAvgPool2d,
+  adaptiveAvgPool2dBackward,
+  avgPool2d,
+  avgPool2dBackward,
+  maxPool2d,
+  maxPool2dBackward,
+  pool2d,
+} from './functions/pool.js';
+export { col2im, im2col, pad, padBackward } from './functions/unfold.js';

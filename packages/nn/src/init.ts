@@ -1,11 +1,30 @@
 import { type Generator, type Tensor, allocStorage, defaultGenerator, fail, formatShape, fromStorage } from '@torchlet/tensor';
 
-/** Where random initialisers draw from. Default: the tensor package's default generator. */
+/**
+ * Where random initialisers draw from. Default: the tensor package's default generator.
+ *
+ * @example
+ * ```ts
+ * import { Generator, zeros } from '@torchlet/tensor';
+ * import { type InitOptions, init } from '@torchlet/nn';
+ * const options: InitOptions = { generator: new Generator(3) };
+ * init.uniform(zeros([2]), 0, 1, options).equal(init.uniform(zeros([2]), 0, 1, { generator: new Generator(3) })); // -> true
+ * ```
+ */
 export interface InitOptions {
   readonly generator?: Generator;
 }
 
-/** The nonlinearities {@link calculateGain} knows, as PyTorch names them. */
+/**
+ * The nonlinearities {@link calculateGain} knows, as PyTorch names them.
+ *
+ * @example
+ * ```ts
+ * import { type Nonlinearity, init } from '@torchlet/nn';
+ * const after: Nonlinearity = 'tanh';
+ * init.calculateGain(after); // -> 5 / 3
+ * ```
+ */
 export type Nonlinearity =
   | 'linear'
   | 'conv1d'
@@ -20,7 +39,17 @@ export type Nonlinearity =
   | 'leaky_relu'
   | 'selu';
 
-/** Options of the Kaiming initialisers. */
+/**
+ * Options of the Kaiming initialisers.
+ *
+ * @example
+ * ```ts
+ * import { Generator, zeros } from '@torchlet/tensor';
+ * import { type KaimingOptions, init } from '@torchlet/nn';
+ * const options: KaimingOptions = { mode: 'fan_out', nonlinearity: 'relu', generator: new Generator(0) };
+ * init.kaimingNormal(zeros([8, 4]), options).shape; // -> [8, 4]
+ * ```
+ */
 export interface KaimingOptions extends InitOptions {
   /** Negative slope of the leaky ReLU after this layer. Default `0`. */
   readonly a?: number;
@@ -224,7 +253,17 @@ export function kaimingNormal(t: Tensor, options: KaimingOptions = {}): Tensor {
   return normal(t, 0, kaimingStd('kaimingNormal', t, options), options);
 }
 
-/** Options of the Xavier initialisers. */
+/**
+ * Options of the Xavier initialisers.
+ *
+ * @example
+ * ```ts
+ * import { Generator, zeros } from '@torchlet/tensor';
+ * import { type XavierOptions, init } from '@torchlet/nn';
+ * const options: XavierOptions = { gain: init.calculateGain('tanh'), generator: new Generator(0) };
+ * init.xavierUniform(zeros([4, 4]), options).shape; // -> [4, 4]
+ * ```
+ */
 export interface XavierOptions extends InitOptions {
   /** Scaling factor. Default `1`. */
   readonly gain?: number;

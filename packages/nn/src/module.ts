@@ -6,16 +6,43 @@ import type { StateDict } from './state-dict.js';
 
 const MODULE_BRAND = Symbol.for('torchlet.module');
 
-/** What layers take as input: a Variable, or a plain tensor (treated as a constant). */
+/**
+ * What layers take as input: a Variable, or a plain tensor (treated as a constant).
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { ReLU, type ModuleInput } from '@torchlet/nn';
+ * const x: ModuleInput = tensor([-1, 1]);
+ * new ReLU().forward(x).toArray(); // -> [0, 1]
+ * ```
+ */
 export type ModuleInput = Variable | Tensor;
 
 /**
  * Any module, whatever its `forward` takes and returns: the type of children and of the
  * arguments of `registerModule` and `apply`.
+ *
+ * @example
+ * ```ts
+ * import { Linear, ReLU, Sequential, type AnyModule } from '@torchlet/nn';
+ * const net = new Sequential(new Linear(2, 2), new ReLU());
+ * const kinds = net.modules().map((m: AnyModule) => m.constructor.name);
+ * kinds; // -> ['Sequential', 'Linear', 'ReLU']
+ * ```
  */
 export type AnyModule = Module<never[], unknown>;
 
-/** Options of {@link Module.loadStateDict}. */
+/**
+ * Options of {@link Module.loadStateDict}.
+ *
+ * @example
+ * ```ts
+ * import { Linear, type LoadStateDictOptions } from '@torchlet/nn';
+ * const options: LoadStateDictOptions = { strict: false };
+ * new Linear(2, 1).loadStateDict({}, options).missingKeys; // -> ['weight', 'bias']
+ * ```
+ */
 export interface LoadStateDictOptions {
   /**
    * Require the dict's keys to match the module's exactly (default `true`). With `false`, missing
@@ -24,7 +51,17 @@ export interface LoadStateDictOptions {
   readonly strict?: boolean;
 }
 
-/** What {@link Module.loadStateDict} returns: PyTorch's `_IncompatibleKeys`. */
+/**
+ * What {@link Module.loadStateDict} returns: PyTorch's `_IncompatibleKeys`.
+ *
+ * @example
+ * ```ts
+ * import { zeros } from '@torchlet/tensor';
+ * import { Linear, type LoadStateDictResult } from '@torchlet/nn';
+ * const r: LoadStateDictResult = new Linear(2, 1).loadStateDict({ weight: zeros([1, 2]), extra: zeros([1]) }, { strict: false });
+ * [r.missingKeys, r.unexpectedKeys]; // -> [['bias'], ['extra']]
+ * ```
+ */
 export interface LoadStateDictResult {
   /** Keys the module has but the dict lacked (only non-empty with `strict: false`). */
   readonly missingKeys: string[];

@@ -33,7 +33,7 @@ export interface TensorOptions extends CreateOptions {
   readonly shape?: Shape;
 }
 
-type TypedInput = Float32Array | Float64Array | Int32Array | Uint8Array;
+
 
 function checkDType(fn: string, dtype: DType): DType {
   if (!DTYPES.includes(dtype)) fail(fn, 'dtype', `unsupported dtype '${String(dtype)}' (expected one of ${DTYPES.join(', ')})`);
@@ -66,9 +66,9 @@ function inferShape(data: NestedArray): number[] {
  * tensor(new Float64Array([1, 2, 3, 4]), { shape: [2, 2] }).dtype; // -> 'float64'
  * ```
  */
-export function tensor(data: NestedArray | TypedInput, options: TensorOptions = {}): Tensor {
+export function tensor(data: NestedArray | Storage, options: TensorOptions = {}): Tensor {
   if (ArrayBuffer.isView(data)) {
-    const typed = data as TypedInput;
+    const typed = data as Storage;
     const dtype = checkDType('tensor', options.dtype ?? dtypeOfStorage(typed));
     const shape = options.shape ? checkShape('tensor', 'shape', options.shape) : [typed.length];
     if (shapeSize(shape) !== typed.length) {

@@ -22,8 +22,10 @@ export function sourceFiles(root: string): string[] {
 export function markdownFiles(root: string): string[] {
   const docs = join(root, 'apps', 'docs');
   const api = join(docs, 'api');
-  const guides = listFiles(docs, (p) => p.endsWith('.md') && !p.startsWith(api + '/') && !p.includes('/test/'));
-  const readmes = [join(root, 'README.md'), ...packageDirs(root).map((d) => join(d, 'README.md'))].filter((p) => existsSync(p));
+  const guides = listFiles(docs, (p) => p.endsWith('.md') && !p.startsWith(`${api}/`) && !p.includes('/test/'));
+  const readmes = [join(root, 'README.md'), ...packageDirs(root).map((d) => join(d, 'README.md'))].filter((p) =>
+    existsSync(p),
+  );
   return [...guides, ...readmes];
 }
 

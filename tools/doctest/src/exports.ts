@@ -13,7 +13,8 @@ export interface UndocumentedExport {
 function docCommentsOf(decl: ts.Declaration): string[] {
   // A variable's comment sits on its statement; an export specifier's target is resolved earlier.
   let node: ts.Node = decl;
-  if (ts.isVariableDeclaration(node) && node.parent && ts.isVariableDeclarationList(node.parent)) node = node.parent.parent;
+  if (ts.isVariableDeclaration(node) && node.parent && ts.isVariableDeclarationList(node.parent))
+    node = node.parent.parent;
   const sf = node.getSourceFile();
   const text = sf.text;
   return (ts.getLeadingCommentRanges(text, node.pos) ?? [])
@@ -30,7 +31,8 @@ export function findUndocumentedExports(program: ts.Program, entryFile: string, 
   const checker = program.getTypeChecker();
   const sf = program.getSourceFile(entryFile);
   const moduleSymbol = sf && checker.getSymbolAtLocation(sf);
-  if (!moduleSymbol) throw new Error(`${relative(root, entryFile)} is not a module in the program (is it one of its root files?)`);
+  if (!moduleSymbol)
+    throw new Error(`${relative(root, entryFile)} is not a module in the program (is it one of its root files?)`);
   const out: UndocumentedExport[] = [];
   for (const exp of checker.getExportsOfModule(moduleSymbol)) {
     const target = exp.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exp) : exp;

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import ts from 'typescript';
 
@@ -44,7 +44,10 @@ export function listFiles(dir: string, keep: (path: string) => boolean): string[
 const toPosix = (p: string): string => p.split(sep).join('/');
 
 function slug(s: string): string {
-  return s.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 80);
+  return s
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 80);
 }
 
 /** A fence found in a block of lines: its info string, first code line index and code. */
@@ -111,7 +114,8 @@ function namedComments(sf: ts.SourceFile): Map<number, string> {
     if (ts.isConstructorDeclaration(node)) return 'constructor';
     const n = (node as { name?: ts.Node }).name;
     if (!n) return ts.isClassDeclaration(node) || ts.isFunctionDeclaration(node) ? 'default' : undefined;
-    if (ts.isIdentifier(n) || ts.isPrivateIdentifier(n) || ts.isStringLiteral(n) || ts.isNumericLiteral(n)) return n.text;
+    if (ts.isIdentifier(n) || ts.isPrivateIdentifier(n) || ts.isStringLiteral(n) || ts.isNumericLiteral(n))
+      return n.text;
     if (ts.isComputedPropertyName(n)) return `[${n.expression.getText(sf)}]`;
     return undefined;
   };
@@ -149,7 +153,8 @@ export function extractTsExamples(file: string, root: string): Example[] {
     for (const r of ts.getLeadingCommentRanges(text, node.pos) ?? []) {
       if (r.kind === ts.SyntaxKind.MultiLineCommentTrivia) comments.set(r.pos, text.slice(r.pos, r.end));
     }
-    for (const c of node.getChildren(sf)) if (c.kind < ts.SyntaxKind.FirstJSDocNode || c.kind > ts.SyntaxKind.LastJSDocNode) collect(c);
+    for (const c of node.getChildren(sf))
+      if (c.kind < ts.SyntaxKind.FirstJSDocNode || c.kind > ts.SyntaxKind.LastJSDocNode) collect(c);
   };
   collect(sf);
   for (const [pos, comment] of [...comments].sort((a, b) => a[0] - b[0])) {
@@ -193,7 +198,9 @@ export function extractTsExamples(file: string, root: string): Example[] {
         out.push(mk('', exampleLine, `the @example at ${rel}:${exampleLine} has no \`\`\`ts code block`));
       } else {
         tsFences.forEach((f, k) => {
-          out.push(mk(f.code, startLine + s.from + f.firstLine + 1, undefined, tsFences.length > 1 ? ` (block ${k + 1})` : ''));
+          out.push(
+            mk(f.code, startLine + s.from + f.firstLine + 1, undefined, tsFences.length > 1 ? ` (block ${k + 1})` : ''),
+          );
         });
       }
     }
@@ -231,7 +238,14 @@ export function extractMarkdownExamples(file: string, root: string): Example[] {
     out.push({ id: `${slug(rel)}__${line}`, file: rel, symbol, line, code: f.code });
   }
   if (unclosed !== null) {
-    out.push({ id: `${slug(rel)}__unclosed`, file: rel, symbol: 'unclosed fence', line: unclosed + 1, code: '', problem: `unclosed code fence at ${rel}:${unclosed + 1}` });
+    out.push({
+      id: `${slug(rel)}__unclosed`,
+      file: rel,
+      symbol: 'unclosed fence',
+      line: unclosed + 1,
+      code: '',
+      problem: `unclosed code fence at ${rel}:${unclosed + 1}`,
+    });
   }
   return out;
 }

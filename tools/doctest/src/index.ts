@@ -4,9 +4,10 @@
  *
  * @packageDocumentation
  */
+
+export { collectRepoExamples, markdownFiles, packageDirs, sourceFiles } from './collect.js';
+export { findUndocumentedExports, loadCompilerOptions, type UndocumentedExport } from './exports.js';
 export { type Example, extractMarkdownExamples, extractTsExamples, isRunnableFence, listFiles } from './extract.js';
-export { type ResultCheck, type Transformed, RUNTIME_GLOBAL, transformSnippet } from './transform.js';
 export { type CheckReport, deepEqual, installRecorder, show, uninstallRecorder } from './runtime.js';
 export { DOCTEST_DIR, DoctestSession, type ExampleResult, REPO_ROOT } from './session.js';
-export { collectRepoExamples, markdownFiles, packageDirs, sourceFiles } from './collect.js';
-export { type UndocumentedExport, findUndocumentedExports, loadCompilerOptions } from './exports.js';
+export { type ResultCheck, RUNTIME_GLOBAL, type Transformed, transformSnippet } from './transform.js';

@@ -31,7 +31,8 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   const kb = Object.keys(b);
   if (ka.length !== kb.length) return false;
   for (const k of ka) {
-    if (!Object.hasOwn(b, k) || !deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+    if (!Object.hasOwn(b, k) || !deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+      return false;
   }
   return true;
 }
@@ -64,7 +65,9 @@ export function installRecorder(lineToSource: (line: number) => string): CheckRe
     try {
       want = expected();
     } catch (e) {
-      report.failures.push(`${lineToSource(meta.line)}: evaluating the expected value '${meta.expected}' threw: ${String(e)}`);
+      report.failures.push(
+        `${lineToSource(meta.line)}: evaluating the expected value '${meta.expected}' threw: ${String(e)}`,
+      );
       return;
     }
     if (deepEqual(actual, want)) {

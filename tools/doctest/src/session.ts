@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
@@ -11,6 +11,21 @@ import { type Transformed, transformSnippet } from './transform.js';
 export const DOCTEST_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The repository root. */
 export const REPO_ROOT = resolve(DOCTEST_DIR, '../..');
+
+/** Deletes snippet folders left by doc-test processes that no longer run (killed mid-run). */
+function removeStaleSnippetDirs(): void {
+  const root = join(DOCTEST_DIR, '.snippets');
+  if (!existsSync(root)) return;
+  for (const name of readdirSync(root)) {
+    const pid = Number(name.split('-')[0]);
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0); // still running: leave its folder alone
+    } catch {
+      rmSync(join(root, name), { recursive: true, force: true });
+    }
+  }
+}
 
 /** The outcome of one example: everything wrong with it (empty when it passed). */
 export interface ExampleResult {
@@ -32,6 +47,7 @@ export class DoctestSession {
   private diagnostics: Promise<Map<string, string[]>> | undefined;
 
   constructor(examples: readonly Example[], dir?: string) {
+    removeStaleSnippetDirs();
     this.dir = dir ?? join(DOCTEST_DIR, '.snippets', `${process.pid}-${Date.now().toString(36)}`);
     mkdirSync(this.dir, { recursive: true });
     for (const ex of examples) {
@@ -67,7 +83,10 @@ export class DoctestSession {
   private computeTypeErrors(): Map<string, string[]> {
     const byFile = new Map<string, Example>();
     for (const ex of this.examples.values()) if (!ex.problem) byFile.set(resolve(this.checkFile(ex)), ex);
-    const program = ts.createProgram({ rootNames: [...byFile.keys()], options: loadCompilerOptions(REPO_ROOT, DOCTEST_DIR) });
+    const program = ts.createProgram({
+      rootNames: [...byFile.keys()],
+      options: loadCompilerOptions(REPO_ROOT, DOCTEST_DIR),
+    });
     const out = new Map<string, string[]>();
     for (const [file, ex] of byFile) {
       const sf = program.getSourceFile(file);

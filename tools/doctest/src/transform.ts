@@ -63,11 +63,13 @@ export function transformSnippet(code: string): Transformed {
     }
     return undefined;
   };
-  const meta = (line: number, actual: string, expected: string): string =>
-    JSON.stringify({ line, actual, expected });
+  const meta = (line: number, actual: string, expected: string): string => JSON.stringify({ line, actual, expected });
 
   const visit = (node: ts.Node): void => {
-    for (const r of [...(ts.getLeadingCommentRanges(code, node.pos) ?? []), ...(ts.getTrailingCommentRanges(code, node.end) ?? [])]) {
+    for (const r of [
+      ...(ts.getLeadingCommentRanges(code, node.pos) ?? []),
+      ...(ts.getTrailingCommentRanges(code, node.end) ?? []),
+    ]) {
       const m = RESULT_RE.exec(code.slice(r.pos, r.end));
       if (m) all.set(r.pos, m[1].trim());
     }
@@ -90,11 +92,17 @@ export function transformSnippet(code: string): Transformed {
           const decls = node.declarationList.declarations;
           const last = decls[decls.length - 1];
           if (!last || !ts.isIdentifier(last.name)) {
-            problems.push(`line ${line}: '// -> ${rc.expected}' follows a declaration without a single variable name to check`);
+            problems.push(
+              `line ${line}: '// -> ${rc.expected}' follows a declaration without a single variable name to check`,
+            );
           } else {
             const name = last.name.text;
             checks.push({ line, actual: name, expected: rc.expected });
-            edits.push({ start: node.end, end: node.end, text: ` ${RUNTIME_GLOBAL}.check(${name}, () => (${rc.expected}), ${meta(line, name, rc.expected)});` });
+            edits.push({
+              start: node.end,
+              end: node.end,
+              text: ` ${RUNTIME_GLOBAL}.check(${name}, () => (${rc.expected}), ${meta(line, name, rc.expected)});`,
+            });
           }
         }
       }
@@ -104,7 +112,9 @@ export function transformSnippet(code: string): Transformed {
   visit(sf);
   for (const [pos, expected] of all) {
     if (!consumed.has(pos)) {
-      problems.push(`line ${lineOf(pos)}: the result comment '// -> ${expected}' does not follow an expression statement or a variable declaration (on the same line or the line before)`);
+      problems.push(
+        `line ${lineOf(pos)}: the result comment '// -> ${expected}' does not follow an expression statement or a variable declaration (on the same line or the line before)`,
+      );
     }
   }
   let out = code;

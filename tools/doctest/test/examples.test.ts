@@ -1,7 +1,7 @@
 // The doc-test of the repository: every TSDoc @example of packages/*/src and every ```ts run block
 // of the guides is type-checked and run, and its `// -> value` comments compared. One test each.
 import { afterAll, expect, test } from 'vitest';
-import { DoctestSession, type Example, REPO_ROOT, collectRepoExamples } from '../src/index.ts';
+import { collectRepoExamples, DoctestSession, type Example, REPO_ROOT } from '../src/index.ts';
 
 const examples = collectRepoExamples(REPO_ROOT);
 const session = new DoctestSession(examples);

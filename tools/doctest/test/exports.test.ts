@@ -3,7 +3,7 @@
 import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { expect, test } from 'vitest';
-import { DOCTEST_DIR, REPO_ROOT, findUndocumentedExports, loadCompilerOptions, packageDirs } from '../src/index.ts';
+import { DOCTEST_DIR, findUndocumentedExports, loadCompilerOptions, packageDirs, REPO_ROOT } from '../src/index.ts';
 
 const entries = packageDirs(REPO_ROOT).map((d) => join(d, 'src', 'index.ts'));
 let program: ts.Program | undefined;

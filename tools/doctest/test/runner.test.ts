@@ -6,12 +6,12 @@ import { afterAll, describe, expect, test } from 'vitest';
 import {
   DOCTEST_DIR,
   DoctestSession,
-  type Example,
-  REPO_ROOT,
   deepEqual,
+  type Example,
   extractMarkdownExamples,
   extractTsExamples,
   isRunnableFence,
+  REPO_ROOT,
   transformSnippet,
 } from '../src/index.ts';
 
@@ -95,7 +95,9 @@ describe('running', () => {
     const r = await session.check(byName('typeError'));
     expect(r.passed).toBe(1);
     expect(r.errors).toHaveLength(1);
-    expect(r.errors[0]).toMatch(new RegExp(`^${at("const n: number = 'three';")}: TS2322: Type 'string' is not assignable to type 'number'`));
+    expect(r.errors[0]).toMatch(
+      new RegExp(`^${at("const n: number = 'three';")}: TS2322: Type 'string' is not assignable to type 'number'`),
+    );
   });
 
   test('a throwing snippet fails at the line that threw', async () => {
@@ -124,11 +126,16 @@ describe('running', () => {
 
 describe('transform and comparison', () => {
   test('the transform keeps every line where it was', () => {
-    const code = "const a = [1,\n 2]; // -> [1, 2]\nf(\n  a,\n); // -> 3\n";
+    const code = 'const a = [1,\n 2]; // -> [1, 2]\nf(\n  a,\n); // -> 3\n';
     const t = transformSnippet(code);
     // `export {}` goes on its own line after the code; nothing else moves.
     expect(t.code.split('\n')).toHaveLength(code.split('\n').length + 2);
-    expect(t.code.split('\n').slice(0, 5).map((l) => l.includes('check('))).toEqual([false, true, true, false, false]);
+    expect(
+      t.code
+        .split('\n')
+        .slice(0, 5)
+        .map((l) => l.includes('check(')),
+    ).toEqual([false, true, true, false, false]);
     expect(t.code.split('\n')[4]).toMatch(/^\)\), \(\) => \(3\), .*\/\/ -> 3$/);
     expect(t.checks).toEqual([
       { line: 2, actual: 'a', expected: '[1, 2]' },

@@ -193,7 +193,7 @@ export const handKernelsExercise: Exercise = {
       .item('laplacian-patterns', 'What the Laplacian responds to most strongly')
       .text('Measured on 7x7 test patterns of 0 and 1: the strongest response (4) comes from structures that differ from all four neighbours - an isolated pixel, a checkerboard (the highest spatial frequency); a thin line or a corner differs from two neighbours (2); a straight step edge gives only +1 / -1 side by side: a zero crossing that marks where the edge is.')
       .code('laplacian-patterns');
-    for (const p of pats) lp.tensor(`${p.name}: corr2d(X, L)`, p.Y).value(`peak |response|, ${p.name}`, p.peak);
+    for (const p of pats) lp.tensor(`${p.name}: X`, p.X).tensor(`${p.name}: corr2d(X, L)`, p.Y).value(`peak |response|, ${p.name}`, p.peak);
     const peak = Object.fromEntries(pats.map((p) => [p.name, p.peak]));
     const stepY = pats[4].Y.toArray() as number[][];
     lp.check('isolated pixel and checkerboard: 4', peak['isolated pixel'] === 4 && peak.checkerboard === 4)
@@ -244,15 +244,19 @@ export const handKernelsExercise: Exercise = {
       const K = forwardDifference(d);
       // p(x) = x^d + 3x^(d-1) - 2 (degree d, arbitrary lower terms)
       const P = samples((x) => x.pow(d).add(x.pow(d - 1).mul(3)).sub(2));
-      const Q = samples((x) => Array.from({ length: d }, (_, k) => x.sub(k)).reduce((a, b) => a.mul(b)));
+      const Q = samples((x) => Array.from({ length: d }, (_, k) => x.sub(k)).reduce((a, b) => a.mul(b)).add(0)); // + 0: -0 -> 0
       const onP = corr2d(P, K);
       const onQ = corr2d(Q, K);
       const window = Q.get(`0:1, 0:${d}`);
+      const short = corr2d(Q, forwardDifference(d - 1)); // a d-tap kernel
       dord.tensor(`forwardDifference(${d})`, K)
-        .tensor(`on p(x) = x^${d} + 3x^${d - 1} - 2`, onP)
-        .tensor(`q(x) = falling factorial of degree ${d}, samples`, Q)
+        .tensor(`p(x) = x^${d} + 3x^${d - 1} - 2, samples`, P)
+        .tensor(`forwardDifference(${d}) on p`, onP)
+        .tensor(`q(x) = ${d === 1 ? 'x' : `x(x-1)...(x-${d - 1})`}, samples`, Q)
+        .tensor(`forwardDifference(${d}) on q`, onQ)
+        .tensor(`${d}-tap forwardDifference(${d - 1}) on q`, short)
         .check(`d = ${d}: ${d + 1} taps give ${factorial(d)} = ${d}! on p and on q, at every position`, allEqual(onP, factorial(d)) && allEqual(onQ, factorial(d)))
-        .check(`d = ${d}: q(0..${d - 1}) are all 0, so any ${d}-tap kernel outputs 0 there instead of ${factorial(d)}`, allEqual(window, 0));
+        .check(`d = ${d}: q(0..${d - 1}) are all 0, so any ${d}-tap kernel outputs 0 there instead of ${factorial(d)}`, allEqual(window, 0) && short.get('0, 0').item() === 0);
     }
     return r.result();
   },

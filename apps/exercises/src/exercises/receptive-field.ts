@@ -61,7 +61,7 @@ export const receptiveFieldExercise: Exercise = {
       .text('Y = corr2d(X, K) is 2x2; a second 2x2 convolution of Y gives one element z. Each element of Y sees 2x2 inputs, and z sees all of Y, so z\'s receptive field is all nine elements of X. The numbers below count the paths from each input to z.')
       .code('receptive-field-formula')
       .code('receptive-field-measured')
-      .value('receptiveField([2x2, 2x2])', receptiveField(book))
+      .value('receptiveField([2x2, 2x2])', receptiveField(book), `receptiveField([2x2, 2x2]) = ${receptiveField(book)}: z sees a ${receptiveField(book)}x${receptiveField(book)} window of X`)
       .tensor('footprint(3, [2x2, 2x2])', fp)
       .check('every one of the 9 inputs reaches z', fp.gt(0).sum().item() === 9);
     const stack: ConvLayer[] = [{ kernel: 3, stride: 1 }, { kernel: 3, stride: 2 }, { kernel: 3, stride: 1 }];
@@ -70,9 +70,9 @@ export const receptiveFieldExercise: Exercise = {
     const [rows, cols] = extent(fp2);
     r.item('stack', 'A deeper stack: 3x3 conv, 3x3 conv with stride 2, 3x3 conv')
       .text('Stride multiplies the reach of every later layer: 1 + 2 + 2 + 2*2 = 9, measured on an 11x11 input.')
-      .value('receptiveField(stack)', formula)
+      .value('receptiveField(stack)', formula, `receptiveField(stack) = ${formula}: a ${formula}x${formula} window`)
       .tensor('footprint(11, stack)', fp2)
-      .value('measured extent', [rows, cols])
+      .value('measured extent', [rows, cols], `measured: the non-zeros span ${rows} rows and ${cols} columns`)
       .check('the measured receptive field is 9x9, as the formula says', formula === 9 && rows === 9 && cols === 9);
     return r.result();
   },

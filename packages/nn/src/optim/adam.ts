@@ -2,7 +2,17 @@ import type { Storage } from '@torchlet/tensor';
 import { fail } from '@torchlet/tensor';
 import { type Optimizable, Optimizer, type ParamsInput } from './optimizer.js';
 
-/** Hyper-parameters of {@link Adam} and {@link AdamW}, PyTorch's names in camelCase. */
+/**
+ * Hyper-parameters of {@link Adam} and {@link AdamW}, PyTorch's names in camelCase.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { AdamW, type AdamOptions } from '@torchlet/nn';
+ * const options: Partial<AdamOptions> = { betas: [0.8, 0.99] };
+ * new AdamW([{ data: tensor([0]), grad: null }], options).paramGroups[0].options.weightDecay; // -> 0.01
+ * ```
+ */
 export interface AdamOptions {
   /** Learning rate. Default `1e-3`. */
   readonly lr: number;
@@ -18,7 +28,21 @@ export interface AdamOptions {
   readonly maximize: boolean;
 }
 
-interface AdamState {
+/**
+ * Adam's per-parameter state, as PyTorch keeps it: the step count and the running averages of the gradient and its square (and their maximum for AMSGrad).
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { Adam, type AdamState } from '@torchlet/nn';
+ * const p = { data: tensor([1]), grad: tensor([1]) };
+ * const opt = new Adam([p]);
+ * opt.step();
+ * const state: AdamState | undefined = opt.stateFor(p);
+ * state?.step; // -> 1
+ * ```
+ */
+export interface AdamState {
   step: number;
   expAvg: Float64Array;
   expAvgSq: Float64Array;

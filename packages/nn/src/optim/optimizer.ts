@@ -1,22 +1,50 @@
 import { type Storage, type Tensor, fail, formatShape, fromStorage, shapesEqual } from '@torchlet/tensor';
 
 /**
- * What an optimizer updates: a value (`data`, changed in place) and its gradient. `Parameter`
- * satisfies it; so does any object with these two fields.
+ * What an optimizer updates: a value (`data`, changed in place) and its gradient. `Parameter` satisfies it; so does any object with these two fields.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { type Optimizable, SGD } from '@torchlet/nn';
+ * const p: Optimizable = { data: tensor([1]), grad: tensor([2]) };
+ * new SGD([p], { lr: 0.25 }).step();
+ * p.data.toArray(); // -> [0.5]
+ * ```
  */
 export interface Optimizable {
   readonly data: Tensor;
   grad: Tensor | null;
 }
 
-/** A group of parameters with its own hyper-parameters (PyTorch's param groups). */
+/**
+ * A group of parameters with its own hyper-parameters (PyTorch's param groups).
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { type ParamGroup, SGD, type SGDOptions } from '@torchlet/nn';
+ * const slow: ParamGroup<SGDOptions> = { params: [{ data: tensor([1]), grad: tensor([1]) }], options: { lr: 0.5 } };
+ * new SGD([slow], { lr: 1 }).paramGroups[0].options.lr; // -> 0.5
+ * ```
+ */
 export interface ParamGroup<H> {
   readonly params: readonly Optimizable[];
   /** Overrides of the optimizer's defaults for this group. */
   readonly options?: Partial<H>;
 }
 
-/** The parameters an optimizer is built with: a list, or groups with their own options. */
+/**
+ * The parameters an optimizer is built with: a list, or groups with their own options.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { Adam, type AdamOptions, type ParamsInput } from '@torchlet/nn';
+ * const params: ParamsInput<AdamOptions> = [{ data: tensor([1]), grad: null }];
+ * new Adam(params).paramGroups.length; // -> 1
+ * ```
+ */
 export type ParamsInput<H> = Iterable<Optimizable> | readonly ParamGroup<H>[];
 
 function isGroupList<H>(params: ParamsInput<H>): params is readonly ParamGroup<H>[] {
@@ -44,7 +72,7 @@ export abstract class Optimizer<H extends object, S> {
   /** Each group's parameters and fully resolved hyper-parameters (mutable, e.g. for LR schedules). */
   readonly paramGroups: { params: readonly Optimizable[]; options: H }[];
   /** Per-parameter state (momentum buffers, moment estimates), created on first step. */
-  protected readonly state = new Map<Optimizable, S>();
+  private readonly state = new Map<Optimizable, S>();
   private readonly name: string;
 
   protected constructor(name: string, params: ParamsInput<H>, defaults: H) {
@@ -95,6 +123,11 @@ export abstract class Optimizer<H extends object, S> {
 
   /** Updates `values` (the parameter's elements, row-major) in place from `grad`. */
   protected abstract update(param: Optimizable, values: Storage, grad: Storage, options: H): void;
+
+  /** This parameter's state (momentum buffers, moment estimates), or undefined before its first step. */
+  stateFor(param: Optimizable): S | undefined {
+    return this.state.get(param);
+  }
 
   /** This parameter's state, created with `init` on first use. */
   protected stateOf(param: Optimizable, init: () => S): S {

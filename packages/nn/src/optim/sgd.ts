@@ -2,7 +2,17 @@ import type { Storage } from '@torchlet/tensor';
 import { fail } from '@torchlet/tensor';
 import { type Optimizable, Optimizer, type ParamsInput } from './optimizer.js';
 
-/** Hyper-parameters of {@link SGD}, PyTorch's names in camelCase. */
+/**
+ * Hyper-parameters of {@link SGD}, PyTorch's names in camelCase.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { SGD, type SGDOptions } from '@torchlet/nn';
+ * const options: Partial<SGDOptions> & { lr: number } = { lr: 0.1, momentum: 0.9, nesterov: true };
+ * new SGD([{ data: tensor([0]), grad: null }], options).paramGroups[0].options.dampening; // -> 0
+ * ```
+ */
 export interface SGDOptions {
   /** Learning rate. */
   readonly lr: number;

@@ -1,7 +1,20 @@
 import type { DType } from '@torchlet/tensor';
 
+/**
+ * A safetensors dtype name torchlet can read: F32, F64, I32 and BOOL as they are; I64 read as int32; F16 and BF16 read as float32.
+ *
+ * @example
+ * ```ts
+ * import { zeros } from '@torchlet/tensor';
+ * import { type SafetensorsDType, readSafetensorsHeader, saveSafetensors } from '@torchlet/nn';
+ * const stored: SafetensorsDType = readSafetensorsHeader(saveSafetensors({ w: zeros([1]) })).tensors.w.dtype;
+ * stored; // -> 'F32'
+ * ```
+ */
+export type SafetensorsDType = 'F32' | 'F64' | 'I32' | 'BOOL' | 'I64' | 'F16' | 'BF16';
+
 /** The safetensors dtype names torchlet reads, and what each becomes. */
-export const readableDTypes = {
+export const readableDTypes: Readonly<Record<SafetensorsDType, { readonly bytes: number; readonly dtype: DType }>> = {
   F32: { bytes: 4, dtype: 'float32' },
   F64: { bytes: 8, dtype: 'float64' },
   I32: { bytes: 4, dtype: 'int32' },
@@ -11,10 +24,7 @@ export const readableDTypes = {
   I64: { bytes: 8, dtype: 'int32' },
   F16: { bytes: 2, dtype: 'float32' },
   BF16: { bytes: 2, dtype: 'float32' },
-} as const satisfies Record<string, { bytes: number; dtype: DType }>;
-
-/** A safetensors dtype name torchlet can read. */
-export type SafetensorsDType = keyof typeof readableDTypes;
+};
 
 /** The safetensors dtype torchlet writes for each of its dtypes. */
 export const writtenDType: Record<DType, SafetensorsDType> = {

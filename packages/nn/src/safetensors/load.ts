@@ -12,7 +12,17 @@ interface Entry {
   readonly end: number;
 }
 
-/** What a safetensors file holds, without reading its tensor data. */
+/**
+ * What a safetensors file holds, without reading its tensor data.
+ *
+ * @example
+ * ```ts
+ * import { zeros } from '@torchlet/tensor';
+ * import { type SafetensorsHeader, readSafetensorsHeader, saveSafetensors } from '@torchlet/nn';
+ * const header: SafetensorsHeader = readSafetensorsHeader(saveSafetensors({ b: zeros([3]) }, { format: 'pt' }));
+ * header.metadata; // -> { format: 'pt' }
+ * ```
+ */
 export interface SafetensorsHeader {
   /** The free-form string metadata (`__metadata__`), or `{}`. */
   readonly metadata: Readonly<Record<string, string>>;

@@ -183,7 +183,11 @@ export function* learnKernel(init: Grid, options: { lr?: number; epochs?: number
     const outShape = [1, 1, Xg.length - kh + 1, Xg[0].length - kw + 1];
     const grad = conv2dBackwardWeight(tensor(upstream, { shape: outShape }), X, [1, 1, kh, kw]).toTypedArray();
     for (let i = 0; i < w.length; i++) w[i] = Math.fround(w[i] - Math.fround(Math.fround(lr) * grad[i]));
-    yield { epoch, loss: Math.fround(loss), weight: Array.from({ length: kh }, (_, r) => Array.from(w.subarray(r * kw, r * kw + kw))) };
+    yield {
+      epoch,
+      loss: Math.fround(loss),
+      weight: Array.from({ length: kh }, (_, r) => Array.from(w.subarray(r * kw, r * kw + kw))),
+    };
   }
 }
 

@@ -1,0 +1,8 @@
+// Types for the non-TypeScript modules the theme imports (VitePress compiles them).
+declare module '*.vue' {
+  import type { DefineComponent } from 'vue';
+
+  const component: DefineComponent<object, object, unknown>;
+  export default component;
+}
+declare module '*.css';

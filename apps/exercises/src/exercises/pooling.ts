@@ -1,0 +1,62 @@
+import { maxPool2d, pool2d } from '@torchlet/ops';
+import { type Tensor, arange, cat, tensor } from '@torchlet/tensor';
+import { type Exercise, Report } from '../report.js';
+
+// #region snippet pool2d
+export function pool2dExample() {
+  const X = tensor([[0, 1, 2], [3, 4, 5], [6, 7, 8]]);
+  const max = pool2d(X, [2, 2]);
+  const avg = pool2d(X, [2, 2], 'avg');
+  return { X, max, avg };
+}
+// #endregion
+
+// #region snippet max-pool-padding
+export function maxPoolPaddingStride() {
+  const X = arange(16).reshape([1, 1, 4, 4]);
+  const window3 = maxPool2d(X, 3); // stride defaults to the window: one 3x3 window fits
+  const padded = maxPool2d(X, 3, { padding: 1, stride: 2 });
+  const rect = maxPool2d(X, [2, 3], { stride: [2, 3], padding: [0, 1] });
+  return { X, window3, padded, rect };
+}
+// #endregion
+
+// #region snippet max-pool-channels
+export function maxPoolChannels(X: Tensor) {
+  const X2 = cat([X, X.add(1)], 1); // two channels
+  return { X2, Y: maxPool2d(X2, 3, { padding: 1, stride: 2 }) };
+}
+// #endregion
+
+export const poolingExercise: Exercise = {
+  id: 'pooling',
+  title: 'Beyond the section: pooling',
+  part: 'beyond',
+  summary: 'the book\'s pool2d (max and average), maxPool2d with padding and stride, and per-channel pooling',
+  run() {
+    const r = new Report(this.id, this.title, this.part);
+    const p = pool2dExample();
+    r.item('pool2d', 'Maximum and average pooling')
+      .text('Like cross-correlation, a window slides over the input, but instead of a weighted sum it takes the maximum or the mean; there is no kernel to learn.')
+      .code('pool2d')
+      .tensor('X', p.X)
+      .tensor('pool2d(X, [2, 2])', p.max)
+      .tensor('pool2d(X, [2, 2], \'avg\')', p.avg);
+    const m = maxPoolPaddingStride();
+    r.item('padding-stride', 'Padding and stride')
+      .text('By default the stride equals the window, so windows do not overlap; padding and stride can be set like a convolution\'s, and windows can be rectangular.')
+      .code('max-pool-padding')
+      .tensor('X', m.X)
+      .tensor('maxPool2d(X, 3)', m.window3)
+      .tensor('maxPool2d(X, 3, { padding: 1, stride: 2 })', m.padded)
+      .tensor('maxPool2d(X, [2, 3], { stride: [2, 3], padding: [0, 1] })', m.rect)
+      .check('padding 1, stride 2 and the rectangular window agree: [[5, 7], [13, 15]]', m.padded.equal(m.rect));
+    const c = maxPoolChannels(m.X);
+    r.item('channels', 'Multiple channels')
+      .text('Pooling works on each channel separately: the output has as many channels as the input, and channel 1 (X + 1) pools to channel 0 plus 1.')
+      .code('max-pool-channels')
+      .tensor('maxPool2d(cat([X, X + 1], 1), 3, { padding: 1, stride: 2 })', c.Y)
+      .check('2 channels in, 2 out; channel 1 = channel 0 + 1', c.Y.shape[1] === 2 && c.Y.get(':, 1').equal(c.Y.get(':, 0').add(1)));
+    return r.result();
+  },
+};

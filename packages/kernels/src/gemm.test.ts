@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { wasmGemm } from './gemm.js';
+import { getBackendInfo } from './info.js';
+
+describe('wasmGemm: hand-computed cases', () => {
+  it('multiplies 2x3 by 3x2', () => {
+    // [[1,2,3],[4,5,6]] @ [[7,8],[9,10],[11,12]] = [[58,64],[139,154]]
+    const a = new Float32Array([1, 2, 3, 4, 5, 6]);
+    const b = new Float32Array([7, 8, 9, 10, 11, 12]);
+    const c = new Float32Array(4);
+    expect(wasmGemm(false, false, 2, 2, 3, 1, a, 0, 3, b, 0, 2, 0, c, 0, 2)).toBe(true);
+    expect([...c]).toEqual([58, 64, 139, 154]);
+  });
+
+  it('reads transposed operands as stored', () => {
+    // A^T stored as [[1,4],[2,5],[3,6]], B^T stored as [[7,9,11],[8,10,12]]: the same product.
+    const at = new Float32Array([1, 4, 2, 5, 3, 6]);
+    const bt = new Float32Array([7, 9, 11, 8, 10, 12]);
+    const c = new Float32Array(4);
+    expect(wasmGemm(true, true, 2, 2, 3, 1, at, 0, 2, bt, 0, 3, 0, c, 0, 2)).toBe(true);
+    expect([...c]).toEqual([58, 64, 139, 154]);
+  });
+
+  it('applies alpha and beta: C = 2 * A @ B - 1 * C', () => {
+    const c = new Float32Array([1, 2, 3, 4]);
+    const eye = new Float32Array([1, 0, 0, 1]);
+    const b = new Float32Array([5, 6, 7, 8]);
+    wasmGemm(false, false, 2, 2, 2, 2, eye, 0, 2, b, 0, 2, -1, c, 0, 2);
+    expect([...c]).toEqual([9, 10, 11, 12]);
+  });
+
+  it('beta = 0 ignores NaN in C; alpha = 0 and k = 0 never read A or B', () => {
+    const nan = new Float32Array([Number.NaN, Number.NaN]);
+    const c = new Float32Array([Number.NaN, Number.NaN]);
+    wasmGemm(false, false, 1, 2, 1, 1, new Float32Array([2]), 0, 1, new Float32Array([3, 4]), 0, 2, 0, c, 0, 2);
+    expect([...c]).toEqual([6, 8]);
+    wasmGemm(false, false, 1, 2, 1, 0, nan, 0, 1, nan, 0, 2, 0.5, c, 0, 2);
+    expect([...c]).toEqual([3, 4]);
+    wasmGemm(false, false, 1, 2, 0, 1, nan, 0, 1, nan, 0, 2, 2, c, 0, 2);
+    expect([...c]).toEqual([6, 8]);
+  });
+
+  it('writes only the block at cOffset with row stride ldc', () => {
+    const c = new Float32Array([-1, -1, -1, -1, -1, -1, -1]);
+    // 2x1 result [[3],[6]] at offset 2 with ldc 3: elements 2 and 5.
+    wasmGemm(false, false, 2, 1, 1, 1, new Float32Array([1, 2]), 0, 1, new Float32Array([3]), 0, 1, 0, c, 2, 3);
+    expect([...c]).toEqual([-1, -1, 3, -1, -1, 6, -1]);
+  });
+
+  it('reuses its memory across calls of different sizes', () => {
+    const big = 300;
+    const a = new Float32Array(big * big).fill(1);
+    const c = new Float32Array(big * big);
+    wasmGemm(false, false, big, big, big, 1, a, 0, big, a, 0, big, 0, c, 0, big);
+    expect(c[0]).toBe(big);
+    expect(c[big * big - 1]).toBe(big);
+    const small = new Float32Array(1);
+    wasmGemm(false, false, 1, 1, 1, 1, new Float32Array([2]), 0, 1, new Float32Array([5]), 0, 1, 0, small, 0, 1);
+    expect(small[0]).toBe(10);
+  });
+
+  it('declines float64 and mixed operands without touching C', () => {
+    const c64 = new Float64Array([7]);
+    expect(wasmGemm(false, false, 1, 1, 1, 1, new Float64Array([2]), 0, 1, new Float64Array([3]), 0, 1, 0, c64, 0, 1)).toBe(
+      false,
+    );
+    expect(c64[0]).toBe(7);
+    expect(getBackendInfo().lastKernel).toBe('js');
+    const c32 = new Float32Array([7]);
+    expect(wasmGemm(false, false, 1, 1, 1, 1, new Float32Array([2]), 0, 1, new Float64Array([3]), 0, 1, 0, c32, 0, 1)).toBe(
+      false,
+    );
+    expect(c32[0]).toBe(7);
+  });
+});
+
+describe('getBackendInfo', () => {
+  it('reports the loaded SIMD module and the kernel of the last call', () => {
+    wasmGemm(false, false, 1, 1, 1, 1, new Float32Array([1]), 0, 1, new Float32Array([1]), 0, 1, 0, new Float32Array(1), 0, 1);
+    expect(getBackendInfo()).toEqual({
+      simd: true,
+      wasmLoaded: true,
+      threads: 1,
+      lastKernel: 'wasm-simd128-sgemm-4x8',
+      kernels: ['wasm-simd128-sgemm-4x8'],
+      error: '',
+    });
+  });
+});

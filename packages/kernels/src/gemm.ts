@@ -1,0 +1,187 @@
+// The TypeScript face of assembly/gemm.ts: copies the operands into the module's linear memory
+// (grown on demand and reused between calls), runs the SIMD kernel, copies C back.
+//
+// Linear memory, from the module's heap base (every region 64-byte aligned):
+//   [ packing workspace | A | B | C ]
+// A and B keep their leading dimension when their rows are dense enough (one bulk copy), else are
+// compacted row by row; C is always compacted (ldc = n) so `beta = 0` needs no copy-in at all.
+
+import { type GemmExports, gemmModule } from './loader.js';
+
+/** A float typed array a GEMM can read and write (the same type as `@torchlet/tensor`'s). */
+export type FloatArray = Float32Array | Float64Array;
+
+/** Name reported by {@link getBackendInfo} after the wasm kernel ran. */
+export const WASM_GEMM_KERNEL = 'wasm-simd128-sgemm-4x8';
+
+let lastKernel = 'none';
+let view: Float32Array | null = null;
+
+/** The name of the kernel that handled the last {@link wasmGemm} call ('js' when it declined). */
+export function lastGemmKernel(): string {
+  return lastKernel;
+}
+
+const align64 = (bytes: number): number => (bytes + 63) & ~63;
+
+/** A Float32Array over the whole memory of `mod`, grown to at least `bytes`; null if it cannot grow. */
+function memoryView(mod: GemmExports, bytes: number): Float32Array | null {
+  const mem = mod.memory;
+  const have = mem.buffer.byteLength;
+  if (bytes > have) {
+    try {
+      mem.grow(Math.ceil((bytes - have) / 65536));
+    } catch {
+      return null; // over the engine's limit: let the caller's JavaScript kernel run
+    }
+  }
+  if (view === null || view.buffer !== mem.buffer) view = new Float32Array(mem.buffer);
+  return view;
+}
+
+/**
+ * The leading dimension an operand keeps in linear memory: its own when the rows are dense enough
+ * to copy the whole span at once (at most 2x the useful elements), else `cols` (compacted).
+ */
+function placedLd(rows: number, cols: number, ld: number): number {
+  return ld === cols || (rows - 1) * ld + cols <= 2 * rows * cols ? ld : cols;
+}
+
+/** Copies a `rows x cols` row-major block (row stride `ld`) from `src` into `dst` with row stride `dstLd`. */
+function copyIn(
+  dst: Float32Array,
+  dstAt: number,
+  dstLd: number,
+  src: Float32Array,
+  off: number,
+  rows: number,
+  cols: number,
+  ld: number,
+): void {
+  if (dstLd === ld) {
+    dst.set(src.subarray(off, off + (rows - 1) * ld + cols), dstAt);
+    return;
+  }
+  copyRows(dst, dstAt, dstLd, src, off, ld, rows, cols);
+}
+
+/** Row-by-row copy; short rows element by element, where a subarray per row would cost more. */
+function copyRows(
+  dst: Float32Array,
+  dstAt: number,
+  dstLd: number,
+  src: Float32Array,
+  srcAt: number,
+  srcLd: number,
+  rows: number,
+  cols: number,
+): void {
+  if (cols >= 32) {
+    for (let r = 0; r < rows; r++) {
+      const s = srcAt + r * srcLd;
+      dst.set(src.subarray(s, s + cols), dstAt + r * dstLd);
+    }
+    return;
+  }
+  for (let r = 0; r < rows; r++) {
+    const s = srcAt + r * srcLd;
+    const d = dstAt + r * dstLd;
+    for (let j = 0; j < cols; j++) dst[d + j] = src[s + j];
+  }
+}
+
+/** C = beta * C without touching A or B (k = 0 or alpha = 0); beta = 0 stores zeros, NaN included. */
+function scaleOnly(m: number, n: number, beta: number, c: Float32Array, cOffset: number, ldc: number): void {
+  if (beta === 1) return;
+  const b = Math.fround(beta);
+  for (let i = 0; i < m; i++) {
+    const row = cOffset + i * ldc;
+    if (b === 0) c.fill(0, row, row + n);
+    else for (let j = row; j < row + n; j++) c[j] *= b;
+  }
+}
+
+/**
+ * BLAS `sgemm` in WebAssembly SIMD on row-major float32 arrays:
+ * `C = alpha * op(A) @ op(B) + beta * C`, with the parameter list of `@torchlet/tensor`'s
+ * `GemmKernel`. Returns `true` when it computed the product, `false` when it declined and left
+ * `c` untouched, so the caller runs its own kernel: when an operand is not a `Float32Array`, or
+ * the WebAssembly module is not available (no SIMD, not yet loaded in a browser: see
+ * {@link ready}, or memory could not grow). In Node the module compiles synchronously on the first
+ * call. `beta = 0` ignores the contents of C (NaN included); `alpha = 0` or `k = 0` never reads A
+ * or B. Products accumulate in float32 (as tfjs, XNNPACK and PyTorch's float32 BLAS do), with
+ * separate multiply and add roundings (WebAssembly SIMD has no fused multiply-add).
+ *
+ * Arguments are trusted, as for any `GemmKernel`: `@torchlet/tensor`'s `gemm` validates them.
+ * Any size works; for tiny products the copies cost more than the arithmetic, so callers send
+ * only products above a threshold (see the package README).
+ *
+ * Shapes: `op(A)` `[m, k]`, `op(B)` `[k, n]`, `C` `[m, n]` (row strides `lda`, `ldb`, `ldc`).
+ *
+ * @see torch.addmm
+ * @example
+ * ```ts
+ * import { getBackendInfo, wasmGemm } from '@torchlet/kernels';
+ * const c = new Float32Array(1);
+ * wasmGemm(false, false, 1, 1, 2, 1, new Float32Array([1, 2]), 0, 2, new Float32Array([3, 4]), 0, 1, 0, c, 0, 1); // -> true
+ * c[0]; // -> 11
+ * getBackendInfo().lastKernel; // -> 'wasm-simd128-sgemm-4x8'
+ * wasmGemm(false, false, 1, 1, 1, 1, new Float64Array(1), 0, 1, new Float64Array(1), 0, 1, 0, new Float64Array(1), 0, 1); // -> false
+ * ```
+ */
+export function wasmGemm(
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: FloatArray,
+  aOffset: number,
+  lda: number,
+  b: FloatArray,
+  bOffset: number,
+  ldb: number,
+  beta: number,
+  c: FloatArray,
+  cOffset: number,
+  ldc: number,
+): boolean {
+  if (!(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array)) {
+    lastKernel = 'js';
+    return false;
+  }
+  const mod = gemmModule();
+  if (mod === null) {
+    lastKernel = 'js';
+    return false;
+  }
+  if (m === 0 || n === 0 || k === 0 || alpha === 0) {
+    scaleOnly(m, n, beta, c, cOffset, ldc);
+    lastKernel = WASM_GEMM_KERNEL;
+    return true;
+  }
+  const aRows = transA ? k : m;
+  const aCols = transA ? m : k;
+  const bRows = transB ? n : k;
+  const bCols = transB ? k : n;
+  const aLd = placedLd(aRows, aCols, lda);
+  const bLd = placedLd(bRows, bCols, ldb);
+  const work = align64(mod.heapBase());
+  const aAt = align64(work + mod.workspaceBytes());
+  const bAt = align64(aAt + 4 * ((aRows - 1) * aLd + aCols));
+  const cAt = align64(bAt + 4 * ((bRows - 1) * bLd + bCols));
+  const mem = memoryView(mod, cAt + 4 * m * n);
+  if (mem === null) {
+    lastKernel = 'js';
+    return false;
+  }
+  copyIn(mem, aAt >> 2, aLd, a, aOffset, aRows, aCols, lda);
+  copyIn(mem, bAt >> 2, bLd, b, bOffset, bRows, bCols, ldb);
+  if (beta !== 0) copyRows(mem, cAt >> 2, n, c, cOffset, ldc, m, n);
+  mod.sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, aAt, aLd, bAt, bLd, beta, cAt, n, work);
+  if (ldc === n) c.set(mem.subarray(cAt >> 2, (cAt >> 2) + m * n), cOffset);
+  else copyRows(c, cOffset, ldc, mem, cAt >> 2, n, m, n);
+  lastKernel = WASM_GEMM_KERNEL;
+  return true;
+}

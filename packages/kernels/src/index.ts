@@ -1,0 +1,11 @@
+/**
+ * `@torchlet/kernels`: compute kernels compiled to WebAssembly with 128-bit SIMD, layer 0 of
+ * torchlet. Raw typed arrays in and out, no tensors: `@torchlet/tensor` plugs them in behind its
+ * `gemm`. Importing has no side effects; in Node the module compiles synchronously on first use,
+ * in browsers call {@link ready} first.
+ *
+ * @packageDocumentation
+ */
+export { type FloatArray, wasmGemm } from './gemm.js';
+export { type BackendInfo, getBackendInfo } from './info.js';
+export { type WasmSource, ready, simdSupported } from './loader.js';

@@ -1,0 +1,42 @@
+import { WASM_GEMM_KERNEL, lastGemmKernel } from './gemm.js';
+import { gemmModule, loadError, simdSupported } from './loader.js';
+
+/** What {@link getBackendInfo} reports. */
+export interface BackendInfo {
+  /** Whether the engine supports WebAssembly 128-bit SIMD. */
+  readonly simd: boolean;
+  /** Whether the WebAssembly module is compiled and in use. */
+  readonly wasmLoaded: boolean;
+  /** Threads a large GEMM runs on (1: the calling thread only). */
+  readonly threads: number;
+  /** The kernel that ran the last `wasmGemm` call: `'wasm-simd128-sgemm-4x8'`, `'js'` when it declined, `'none'` before any call. */
+  readonly lastKernel: string;
+  /** Kernels this package provides. */
+  readonly kernels: readonly string[];
+  /** Why the module could not be loaded ('' when it loaded or was not tried). */
+  readonly error: string;
+}
+
+/**
+ * Reports which compute backend is in use. In Node this compiles the WebAssembly module if it was
+ * not yet (as the first kernel call would); in a browser it reports the state {@link ready} left.
+ *
+ * @example
+ * ```ts
+ * import { getBackendInfo } from '@torchlet/kernels';
+ * const info = getBackendInfo();
+ * info.threads; // -> 1
+ * info.wasmLoaded === info.simd; // -> true
+ * ```
+ */
+export function getBackendInfo(): BackendInfo {
+  const loaded = gemmModule() !== null;
+  return {
+    simd: simdSupported(),
+    wasmLoaded: loaded,
+    threads: 1,
+    lastKernel: lastGemmKernel(),
+    kernels: loaded ? [WASM_GEMM_KERNEL] : [],
+    error: loadError(),
+  };
+}

@@ -1,0 +1,181 @@
+// Loads dist/gemm.wasm (compiled from assembly/gemm.ts) without ever making a kernel call async:
+//   - Node: compiled synchronously on the first kernel call (`new WebAssembly.Module(readFileSync)`),
+//     never at import time, so importing the package has no side effects.
+//   - Browsers (or any host without `process.getBuiltinModule`): `ready()` compiles asynchronously;
+//     until it resolves, kernels decline (return false) and the caller's JavaScript kernel runs.
+// Both paths first check that the engine validates a tiny 128-bit SIMD module.
+
+/** The functions and memory gemm.wasm exports (see assembly/gemm.ts). */
+export interface GemmExports {
+  readonly memory: WebAssembly.Memory;
+  workspaceBytes(): number;
+  heapBase(): number;
+  sgemm(
+    transA: number,
+    transB: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    beta: number,
+    c: number,
+    ldc: number,
+    work: number,
+  ): void;
+}
+
+/** What can be handed to {@link ready} instead of the packaged `gemm.wasm`. */
+export type WasmSource = URL | string | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
+
+type LoadState = 'idle' | 'loading' | 'ready' | 'unavailable';
+
+let state: LoadState = 'idle';
+let gemmExports: GemmExports | null = null;
+let failure = '';
+let pending: Promise<void> | null = null;
+let simd: boolean | undefined;
+
+/**
+ * Whether this engine supports WebAssembly 128-bit SIMD: validates a 1-function module that
+ * returns `i8x16.popcnt(v128.const 0)` (the probe of the wasm-feature-detect project).
+ *
+ * @example
+ * ```ts
+ * import { simdSupported } from '@torchlet/kernels';
+ * typeof simdSupported(); // -> 'boolean'
+ * ```
+ */
+export function simdSupported(): boolean {
+  if (simd === undefined) {
+    try {
+      simd =
+        typeof WebAssembly === 'object' &&
+        WebAssembly.validate(
+          new Uint8Array([
+            0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98,
+            11,
+          ]),
+        );
+    } catch {
+      simd = false;
+    }
+  }
+  return simd;
+}
+
+interface NodeFs {
+  existsSync(path: URL): boolean;
+  readFileSync(path: URL): Uint8Array<ArrayBuffer>;
+}
+
+/** Node's `fs`, reached without a static import so browser bundles never see `node:fs`. */
+function nodeFs(): NodeFs | null {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  if (typeof proc?.getBuiltinModule !== 'function') return null;
+  return (proc.getBuiltinModule('node:fs') as NodeFs | undefined) ?? null;
+}
+
+/** Where the packaged module lives: beside this file in dist/, or in ../dist/ when running from src/. */
+function wasmUrls(): URL[] {
+  return [new URL('./gemm.wasm', import.meta.url), new URL('../dist/gemm.wasm', import.meta.url)];
+}
+
+function instantiate(module: WebAssembly.Module): void {
+  const instance = new WebAssembly.Instance(module, {});
+  gemmExports = instance.exports as unknown as GemmExports;
+  state = 'ready';
+}
+
+function markUnavailable(reason: string): void {
+  state = 'unavailable';
+  failure = reason;
+  gemmExports = null;
+}
+
+/** Compiles the packaged module synchronously from disk (Node); leaves `idle` elsewhere. */
+function loadSync(): void {
+  if (!simdSupported()) return markUnavailable('this engine does not support WebAssembly SIMD');
+  const fs = nodeFs();
+  if (fs === null) return; // a browser: wait for ready()
+  const url = wasmUrls().find((u) => u.protocol === 'file:' && fs.existsSync(u));
+  if (url === undefined) return markUnavailable(`gemm.wasm not found beside ${import.meta.url} (run the package build)`);
+  try {
+    instantiate(new WebAssembly.Module(fs.readFileSync(url)));
+  } catch (e) {
+    markUnavailable(`gemm.wasm failed to load: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * The loaded module's exports, loading it synchronously in Node on the first call; `null` while a
+ * browser has not finished {@link ready}, or when WebAssembly SIMD is unavailable.
+ */
+export function gemmModule(): GemmExports | null {
+  if (state === 'idle') loadSync();
+  return gemmExports;
+}
+
+async function compileFrom(source: WasmSource): Promise<WebAssembly.Module> {
+  if (source instanceof WebAssembly.Module) return source;
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source as BufferSource);
+  const url = typeof source === 'string' ? new URL(source, import.meta.url) : source;
+  const fs = nodeFs();
+  if (url.protocol === 'file:' && fs !== null) return WebAssembly.compile(fs.readFileSync(url));
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`fetching ${url} answered ${response.status}`);
+  if (typeof WebAssembly.compileStreaming === 'function') {
+    try {
+      return await WebAssembly.compileStreaming(response.clone());
+    } catch {
+      // Served without `Content-Type: application/wasm`: compile from the bytes instead.
+    }
+  }
+  return WebAssembly.compile(await response.arrayBuffer());
+}
+
+/**
+ * Loads the WebAssembly kernels asynchronously (what browsers need: they may not compile large
+ * modules synchronously); resolves once the backend is settled, never rejects. Until then kernels
+ * decline and the JavaScript kernels run. In Node it is optional (the first kernel call compiles
+ * synchronously) and resolves at once. Pass `source` (a URL, the bytes, or a compiled module) when
+ * `gemm.wasm` is served from somewhere other than beside the package's `dist/index.js`.
+ * Check the outcome with {@link getBackendInfo} (`wasmLoaded`, `error`).
+ *
+ * @example
+ * ```ts
+ * import { getBackendInfo, ready } from '@torchlet/kernels';
+ * await ready();
+ * getBackendInfo().wasmLoaded === getBackendInfo().simd; // -> true
+ * ```
+ */
+export function ready(source?: WasmSource): Promise<void> {
+  if (state === 'ready') return Promise.resolve();
+  if (source === undefined && state === 'idle') loadSync();
+  const settled = state as LoadState; // loadSync() may have moved it on
+  if (settled === 'ready' || (source === undefined && settled === 'unavailable')) return Promise.resolve();
+  if (pending !== null) return pending;
+  if (!simdSupported()) {
+    markUnavailable('this engine does not support WebAssembly SIMD');
+    return Promise.resolve();
+  }
+  state = 'loading';
+  pending = (async () => {
+    try {
+      instantiate(await compileFrom(source ?? wasmUrls()[0]));
+    } catch (e) {
+      markUnavailable(`gemm.wasm failed to load: ${(e as Error).message}`);
+    } finally {
+      pending = null;
+    }
+  })();
+  return pending;
+}
+
+/** Why the module is unavailable ('' when it loaded or has not been tried). */
+export function loadError(): string {
+  return failure;
+}

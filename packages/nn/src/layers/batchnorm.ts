@@ -1,0 +1,138 @@
+import { type Variable, add, div, mean, mul, noGrad, reshape, sqrt, sub } from '@torchlet/autograd';
+import { type Tensor, fail, formatShape, ones, zeros } from '@torchlet/tensor';
+import { Module, type ModuleInput } from '../module.js';
+import { Parameter } from '../parameter.js';
+import { pyBool, pyFloat } from '../repr.js';
+import { type FloatDType, checkImageInput, floatDType, positiveInt } from './util.js';
+
+/**
+ * Options of {@link BatchNorm2d}'s constructor.
+ *
+ * @example
+ * ```ts
+ * import { BatchNorm2d, type BatchNorm2dOptions } from '@torchlet/nn';
+ * const options: BatchNorm2dOptions = { affine: false, momentum: null };
+ * new BatchNorm2d(3, options).toString(); // -> 'BatchNorm2d(3, eps=1e-05, momentum=None, affine=False, track_running_stats=True)'
+ * ```
+ */
+export interface BatchNorm2dOptions {
+  /** Added to the variance for numerical stability. Default `1e-5`. */
+  readonly eps?: number;
+  /** Weight of the new batch in the running statistics; `null` for a cumulative average. Default `0.1`. */
+  readonly momentum?: number | null;
+  /** Learn a per-channel scale (`weight`, init 1) and shift (`bias`, init 0). Default `true`. */
+  readonly affine?: boolean;
+  /** Keep running statistics (buffers) for evaluation mode. Default `true`. */
+  readonly trackRunningStats?: boolean;
+  /** Element type of the parameters and running statistics. Default `'float32'`. */
+  readonly dtype?: FloatDType;
+}
+
+const DIMS = [0, 2, 3];
+
+/**
+ * Batch normalisation over the channels of image batches. In training mode it normalises each
+ * channel by the batch's mean and biased variance over `(N, H, W)` and updates the running
+ * statistics (`running_mean`, `running_var` with the unbiased variance, `num_batches_tracked`)
+ * with momentum 0.1; in evaluation mode it uses the running statistics. Then it scales by
+ * `weight` and shifts by `bias`. Built from autograd's functions, so it is differentiable.
+ *
+ * Shapes: input `[N, C, H, W]`, output the same; weight, bias and running statistics `[C]`.
+ *
+ * @see torch.nn.BatchNorm2d
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { BatchNorm2d } from '@torchlet/nn';
+ * const bn = new BatchNorm2d(1);
+ * bn.forward(tensor([[[[1, 3]]], [[[5, 7]]]])).data.allclose(tensor([[[[-1.3416, -0.4472]]], [[[0.4472, 1.3416]]]]), { atol: 1e-4 }); // -> true
+ * bn.runningMean.toArray(); // -> [0.4000000059604645]
+ * Object.keys(bn.stateDict()); // -> ['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']
+ * bn.toString(); // -> 'BatchNorm2d(1, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)'
+ * ```
+ */
+export class BatchNorm2d extends Module {
+  /** Per-channel scale `[C]` (init 1), or null without `affine`. */
+  weight: Parameter | null;
+  /** Per-channel shift `[C]` (init 0), or null without `affine`. */
+  bias: Parameter | null;
+  readonly numFeatures: number;
+  readonly eps: number;
+  readonly momentum: number | null;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+
+  constructor(numFeatures: number, options: BatchNorm2dOptions = {}) {
+    super();
+    const L = 'BatchNorm2d';
+    this.numFeatures = positiveInt(L, 'numFeatures', numFeatures);
+    this.eps = options.eps ?? 1e-5;
+    if (!(this.eps > 0)) fail(L, 'eps', `eps must be positive, got ${String(this.eps)}`);
+    this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
+    if (this.momentum !== null && !(this.momentum >= 0 && this.momentum <= 1)) fail(L, 'momentum', `momentum must be in [0, 1] or null, got ${String(this.momentum)}`);
+    this.affine = options.affine ?? true;
+    this.trackRunningStats = options.trackRunningStats ?? true;
+    const dtype = floatDType(L, options.dtype);
+    this.weight = this.affine ? new Parameter(ones([numFeatures], { dtype })) : null;
+    this.bias = this.affine ? new Parameter(zeros([numFeatures], { dtype })) : null;
+    if (this.trackRunningStats) {
+      this.registerBuffer('running_mean', zeros([numFeatures], { dtype }));
+      this.registerBuffer('running_var', ones([numFeatures], { dtype }));
+      this.registerBuffer('num_batches_tracked', zeros([], { dtype: 'int32' }));
+    }
+  }
+
+  /** The `running_mean` buffer `[C]` (throws without `trackRunningStats`). */
+  get runningMean(): Tensor {
+    return this.getBuffer('running_mean');
+  }
+  /** The `running_var` buffer `[C]` (unbiased batch variances, averaged). */
+  get runningVar(): Tensor {
+    return this.getBuffer('running_var');
+  }
+  /** The `num_batches_tracked` buffer, an int32 scalar counting training batches. */
+  get numBatchesTracked(): Tensor {
+    return this.getBuffer('num_batches_tracked');
+  }
+
+  /** Normalises `input` per channel (batch statistics in training, running ones in evaluation), then scales and shifts. */
+  forward(input: ModuleInput): Variable {
+    const shape = checkImageInput('BatchNorm2d', input, this.numFeatures, [4]);
+    const c = this.numFeatures;
+    const perChannel = [1, c, 1, 1];
+    let normalized: Variable;
+    if (this.training || !this.trackRunningStats) {
+      const n = shape[0] * shape[2] * shape[3];
+      if (this.training && n <= 1) {
+        fail('BatchNorm2d', 'input', `expected more than 1 value per channel when training, got input ${formatShape(shape)}`);
+      }
+      const mu = mean(input, DIMS, { keepdim: true });
+      const centered = sub(input, mu);
+      const variance = mean(mul(centered, centered), DIMS, { keepdim: true });
+      normalized = div(centered, sqrt(add(variance, this.eps)));
+      if (this.training && this.trackRunningStats) this.updateRunningStats(mu.data, variance.data, n);
+    } else {
+      const rm = this.runningMean.reshape(perChannel);
+      const rv = this.runningVar.reshape(perChannel);
+      normalized = div(sub(input, rm), rv.add(this.eps).sqrt());
+    }
+    if (this.weight === null || this.bias === null) return normalized;
+    return add(mul(normalized, reshape(this.weight, perChannel)), reshape(this.bias, perChannel));
+  }
+
+  private updateRunningStats(batchMean: Tensor, batchVar: Tensor, n: number): void {
+    noGrad(() => {
+      const tracked = this.numBatchesTracked;
+      tracked.addInPlace(1);
+      const factor = this.momentum ?? 1 / tracked.item();
+      const c = [this.numFeatures];
+      this.runningMean.mulInPlace(1 - factor).addInPlace(batchMean.reshape(c), factor);
+      this.runningVar.mulInPlace(1 - factor).addInPlace(batchVar.reshape(c).mul(n / (n - 1)), factor);
+    });
+  }
+
+  override extraRepr(): string {
+    const momentum = this.momentum === null ? 'None' : pyFloat(this.momentum);
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${momentum}, affine=${pyBool(this.affine)}, track_running_stats=${pyBool(this.trackRunningStats)}`;
+  }
+}

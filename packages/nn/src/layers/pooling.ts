@@ -1,0 +1,215 @@
+import { type Variable, adaptiveAvgPool2d, avgPool2d, maxPool2d } from '@torchlet/autograd';
+import { fail } from '@torchlet/tensor';
+import { Module, type ModuleInput } from '../module.js';
+import { pyBool } from '../repr.js';
+import { type IntPair, checkImageInput, toPair } from './util.js';
+
+/**
+ * Options of {@link MaxPool2d}'s constructor.
+ *
+ * @example
+ * ```ts
+ * import { zeros } from '@torchlet/tensor';
+ * import { MaxPool2d, type MaxPool2dLayerOptions } from '@torchlet/nn';
+ * const options: MaxPool2dLayerOptions = { stride: 2, padding: 1 };
+ * new MaxPool2d(3, options).forward(zeros([1, 1, 4, 4])).shape; // -> [1, 1, 2, 2]
+ * ```
+ */
+export interface MaxPool2dLayerOptions {
+  /** Step of the window. Default: the kernel size. */
+  readonly stride?: IntPair | null;
+  /** Implicit `-Infinity` padding on both sides (at most half the kernel). Default `0`. */
+  readonly padding?: IntPair;
+  /** Spacing between window elements. Default `1`. */
+  readonly dilation?: IntPair;
+  /** Round the output size up instead of down. Default `false`. */
+  readonly ceilMode?: boolean;
+}
+
+/**
+ * Options of {@link AvgPool2d}'s constructor.
+ *
+ * @example
+ * ```ts
+ * import { ones } from '@torchlet/tensor';
+ * import { AvgPool2d, type AvgPool2dLayerOptions } from '@torchlet/nn';
+ * const options: AvgPool2dLayerOptions = { padding: 1, countIncludePad: false };
+ * new AvgPool2d(2, options).forward(ones([1, 1, 2, 2])).toArray(); // -> [[[[1, 1], [1, 1]]]]
+ * ```
+ */
+export interface AvgPool2dLayerOptions {
+  /** Step of the window. Default: the kernel size. */
+  readonly stride?: IntPair | null;
+  /** Implicit zero padding on both sides (at most half the kernel). Default `0`. */
+  readonly padding?: IntPair;
+  /** Round the output size up instead of down. Default `false`. */
+  readonly ceilMode?: boolean;
+  /** Count padded zeros in the divisor. Default `true`. */
+  readonly countIncludePad?: boolean;
+  /** Divide by this instead of the window size. Default: none. */
+  readonly divisorOverride?: number | null;
+}
+
+/** Python's spelling of an int or a pair: `2` or `(2, 3)`. */
+function pyIntPair(v: IntPair): string {
+  return typeof v === 'number' ? String(v) : `(${v[0]}, ${v[1]})`;
+}
+
+/**
+ * 2-d max pooling: the maximum of each `kernelSize` window, moved by `stride` (default: the
+ * kernel size, so windows do not overlap).
+ *
+ * Shapes: `[N, C, H, W]` or `[C, H, W]` -> `[N, C, Hout, Wout]`, `Hout = floor((H + 2*ph - dh*(kh-1) - 1) / sh) + 1`.
+ *
+ * @see torch.nn.MaxPool2d
+ * @example
+ * ```ts
+ * import { arange } from '@torchlet/tensor';
+ * import { MaxPool2d } from '@torchlet/nn';
+ * const pool = new MaxPool2d(2);
+ * pool.forward(arange(16).reshape([1, 1, 4, 4])).toArray(); // -> [[[[5, 7], [13, 15]]]]
+ * pool.toString(); // -> 'MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)'
+ * ```
+ */
+export class MaxPool2d extends Module {
+  readonly kernelSize: IntPair;
+  readonly stride: IntPair;
+  readonly padding: IntPair;
+  readonly dilation: IntPair;
+  readonly ceilMode: boolean;
+
+  constructor(kernelSize: IntPair, options: MaxPool2dLayerOptions = {}) {
+    super();
+    const L = 'MaxPool2d';
+    toPair(L, 'kernelSize', kernelSize, 1);
+    this.kernelSize = kernelSize;
+    this.stride = options.stride ?? kernelSize;
+    toPair(L, 'stride', this.stride, 1);
+    this.padding = options.padding ?? 0;
+    toPair(L, 'padding', this.padding, 0);
+    this.dilation = options.dilation ?? 1;
+    toPair(L, 'dilation', this.dilation, 1);
+    this.ceilMode = options.ceilMode ?? false;
+  }
+
+  /** The window maxima. */
+  forward(input: ModuleInput): Variable {
+    checkImageInput('MaxPool2d', input, null);
+    return maxPool2d(input, this.kernelSize, { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode });
+  }
+
+  override extraRepr(): string {
+    return `kernel_size=${pyIntPair(this.kernelSize)}, stride=${pyIntPair(this.stride)}, padding=${pyIntPair(this.padding)}, dilation=${pyIntPair(this.dilation)}, ceil_mode=${pyBool(this.ceilMode)}`;
+  }
+}
+
+/**
+ * 2-d average pooling: the mean of each `kernelSize` window, moved by `stride` (default: the
+ * kernel size).
+ *
+ * Shapes: `[N, C, H, W]` or `[C, H, W]` -> `[N, C, Hout, Wout]`, `Hout = floor((H + 2*ph - kh) / sh) + 1`.
+ *
+ * @see torch.nn.AvgPool2d
+ * @example
+ * ```ts
+ * import { arange } from '@torchlet/tensor';
+ * import { AvgPool2d } from '@torchlet/nn';
+ * const pool = new AvgPool2d(2);
+ * pool.forward(arange(16).to('float32').reshape([1, 1, 4, 4])).toArray(); // -> [[[[2.5, 4.5], [10.5, 12.5]]]]
+ * pool.toString(); // -> 'AvgPool2d(kernel_size=2, stride=2, padding=0)'
+ * ```
+ */
+export class AvgPool2d extends Module {
+  readonly kernelSize: IntPair;
+  readonly stride: IntPair;
+  readonly padding: IntPair;
+  readonly ceilMode: boolean;
+  readonly countIncludePad: boolean;
+  readonly divisorOverride: number | null;
+
+  constructor(kernelSize: IntPair, options: AvgPool2dLayerOptions = {}) {
+    super();
+    const L = 'AvgPool2d';
+    toPair(L, 'kernelSize', kernelSize, 1);
+    this.kernelSize = kernelSize;
+    this.stride = options.stride ?? kernelSize;
+    toPair(L, 'stride', this.stride, 1);
+    this.padding = options.padding ?? 0;
+    toPair(L, 'padding', this.padding, 0);
+    this.ceilMode = options.ceilMode ?? false;
+    this.countIncludePad = options.countIncludePad ?? true;
+    this.divisorOverride = options.divisorOverride ?? null;
+    if (this.divisorOverride !== null && !(Number.isInteger(this.divisorOverride) && this.divisorOverride > 0)) {
+      fail(L, 'divisorOverride', `divisorOverride must be a positive integer, got ${String(this.divisorOverride)}`);
+    }
+  }
+
+  /** The window means. */
+  forward(input: ModuleInput): Variable {
+    checkImageInput('AvgPool2d', input, null);
+    return avgPool2d(input, this.kernelSize, {
+      stride: this.stride,
+      padding: this.padding,
+      ceilMode: this.ceilMode,
+      countIncludePad: this.countIncludePad,
+      divisorOverride: this.divisorOverride,
+    });
+  }
+
+  override extraRepr(): string {
+    return `kernel_size=${pyIntPair(this.kernelSize)}, stride=${pyIntPair(this.stride)}, padding=${pyIntPair(this.padding)}`;
+  }
+}
+
+/**
+ * The output size of {@link AdaptiveAvgPool2d}: an int, or `[h, w]` where `null` keeps the input's size.
+ *
+ * @example
+ * ```ts
+ * import { zeros } from '@torchlet/tensor';
+ * import { AdaptiveAvgPool2d, type AdaptiveOutputSize } from '@torchlet/nn';
+ * const size: AdaptiveOutputSize = [2, null];
+ * new AdaptiveAvgPool2d(size).forward(zeros([1, 3, 5, 7])).shape; // -> [1, 3, 2, 7]
+ * ```
+ */
+export type AdaptiveOutputSize = number | readonly [number | null, number | null];
+
+/**
+ * 2-d adaptive average pooling: averages over windows chosen so the output has `outputSize`
+ * whatever the input size (`1` gives global average pooling).
+ *
+ * Shapes: `[N, C, H, W]` or `[C, H, W]` -> `[N, C, oh, ow]`.
+ *
+ * @see torch.nn.AdaptiveAvgPool2d
+ * @example
+ * ```ts
+ * import { arange } from '@torchlet/tensor';
+ * import { AdaptiveAvgPool2d } from '@torchlet/nn';
+ * const gap = new AdaptiveAvgPool2d(1);
+ * gap.forward(arange(8).to('float32').reshape([1, 2, 2, 2])).toArray(); // -> [[[[1.5]], [[5.5]]]]
+ * gap.toString(); // -> 'AdaptiveAvgPool2d(output_size=1)'
+ * ```
+ */
+export class AdaptiveAvgPool2d extends Module {
+  readonly outputSize: AdaptiveOutputSize;
+
+  constructor(outputSize: AdaptiveOutputSize) {
+    super();
+    const sizes: readonly unknown[] = typeof outputSize === 'number' ? [outputSize] : Array.isArray(outputSize) && outputSize.length === 2 ? outputSize : [undefined];
+    if (!sizes.every((s) => s === null || (typeof s === 'number' && Number.isInteger(s) && s >= 1))) {
+      fail('AdaptiveAvgPool2d', 'outputSize', `outputSize must be a positive integer or a pair of positive integers or nulls, got ${JSON.stringify(outputSize)}`);
+    }
+    this.outputSize = outputSize;
+  }
+
+  /** The adaptive window means. */
+  forward(input: ModuleInput): Variable {
+    checkImageInput('AdaptiveAvgPool2d', input, null);
+    return adaptiveAvgPool2d(input, this.outputSize);
+  }
+
+  override extraRepr(): string {
+    const s = this.outputSize;
+    return `output_size=${typeof s === 'number' ? s : `(${s[0] ?? 'None'}, ${s[1] ?? 'None'})`}`;
+  }
+}
