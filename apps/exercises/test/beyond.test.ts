@@ -44,10 +44,11 @@ describe('pooling', () => {
       'pool2d/pool2d(X, [2, 2])': [[4, 5], [7, 8]],
       "pool2d/pool2d(X, [2, 2], 'avg')": [[2, 3], [5, 6]],
       'padding-stride/X': X4,
-      'padding-stride/maxPool2d(X, 3)': [[[[10]]]],
-      'padding-stride/maxPool2d(X, 3, { padding: 1, stride: 2 })': [[[[5, 7], [13, 15]]]],
-      'padding-stride/maxPool2d(X, [2, 3], { stride: [2, 3], padding: [0, 1] })': [[[[5, 7], [13, 15]]]],
-      'channels/maxPool2d(cat([X, X + 1], 1), 3, { padding: 1, stride: 2 })': [[[[5, 7], [13, 15]], [[6, 8], [14, 16]]]],
+      'padding-stride/MaxPool2d(3)': [[[[10]]]],
+      'padding-stride/MaxPool2d(3, { padding: 1, stride: 2 })': [[[[5, 7], [13, 15]]]],
+      'padding-stride/MaxPool2d([2, 3], { stride: [2, 3], padding: [0, 1] })': [[[[5, 7], [13, 15]]]],
+      'channels/X2': [[X4[0][0], X4[0][0].map((row) => row.map((v) => v + 1))]],
+      'channels/MaxPool2d(3, { padding: 1, stride: 2 }) of X2': [[[[5, 7], [13, 15]], [[6, 8], [14, 16]]]],
     });
     expectPrintedValues(r, {});
     expectChecksPass(r);

@@ -80,9 +80,9 @@ describe('golden d2l.json: beyond the section', () => {
     expectGolden(tensorOf(r, 'pool2d', 'pool2d(X, [2, 2])'), d2l.pooling.max_2x2);
     expectGolden(tensorOf(r, 'pool2d', "pool2d(X, [2, 2], 'avg')"), d2l.pooling.avg_2x2);
     expectGolden(tensorOf(r, 'padding-stride', 'X'), d2l.pooling.X4);
-    expectGolden(tensorOf(r, 'padding-stride', 'maxPool2d(X, 3)'), d2l.pooling.max3);
-    expectGolden(tensorOf(r, 'padding-stride', 'maxPool2d(X, 3, { padding: 1, stride: 2 })'), d2l.pooling.max3_p1_s2);
-    expectGolden(tensorOf(r, 'padding-stride', 'maxPool2d(X, [2, 3], { stride: [2, 3], padding: [0, 1] })'), d2l.pooling.max23_s23_p01);
+    expectGolden(tensorOf(r, 'padding-stride', 'MaxPool2d(3)'), d2l.pooling.max3);
+    expectGolden(tensorOf(r, 'padding-stride', 'MaxPool2d(3, { padding: 1, stride: 2 })'), d2l.pooling.max3_p1_s2);
+    expectGolden(tensorOf(r, 'padding-stride', 'MaxPool2d([2, 3], { stride: [2, 3], padding: [0, 1] })'), d2l.pooling.max23_s23_p01);
   });
 
   it('padding_stride_shapes', () => {

@@ -2,7 +2,26 @@ import { type Tensor, fail, formatShape, isTensor, shapesEqual } from '@torchlet
 import { record } from './graph.js';
 import { Variable, type VariableOrTensor, asVariable, isVariable } from './variable.js';
 
-/** What `forward` and `backward` of a {@link defineFunction} share (PyTorch's `ctx`). */
+/**
+ * What `forward` and `backward` of a {@link defineFunction} share (PyTorch's `ctx`).
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { type FunctionContext, defineFunction, mul, variable } from '@torchlet/autograd';
+ * const scale = defineFunction({
+ *   name: 'scaleBy3',
+ *   forward: (ctx: FunctionContext, x) => {
+ *     ctx.state.factor = 3;
+ *     return x.mul(3);
+ *   },
+ *   backward: (ctx: FunctionContext, g) => [ctx.needsInputGrad[0] ? mul(g, ctx.state.factor as number) : null],
+ * });
+ * const x = variable(tensor([1, 2]), { requiresGrad: true });
+ * scale(x).sum().backward();
+ * x.grad?.toArray(); // -> [3, 3]
+ * ```
+ */
 export interface FunctionContext {
   /** Keeps tensors for backward (inputs, the output, or intermediates); checked against in-place changes. */
   saveForBackward(...values: Tensor[]): void;
@@ -17,7 +36,19 @@ export interface FunctionContext {
   readonly state: Record<string, unknown>;
 }
 
-/** The definition of a custom differentiable function. */
+/**
+ * The definition of a custom differentiable function (see {@link defineFunction}).
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { type FunctionDefinition, defineFunction, neg, variable } from '@torchlet/autograd';
+ * const negate: FunctionDefinition = { name: 'negate', forward: (_ctx, x) => x.neg(), backward: (_ctx, g) => [neg(g)] };
+ * const x = variable(tensor([1]), { requiresGrad: true });
+ * defineFunction(negate)(x).sum().backward();
+ * x.grad?.toArray(); // -> [-1]
+ * ```
+ */
 export interface FunctionDefinition {
   /** Name shown in `gradFn.name` and in error messages. */
   readonly name: string;

@@ -5,7 +5,20 @@ import { withGradMode } from './grad-mode.js';
 import { type Node, edgeOf } from './graph.js';
 import { Variable } from './variable.js';
 
-/** Options of `backward()` and {@link gradients}. */
+/**
+ * Options of `backward()` and `gradients`.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { mul, sum, variable } from '@torchlet/autograd';
+ * const x = variable(tensor([1, 2]), { requiresGrad: true });
+ * const y = sum(mul(x, x));
+ * y.backward(undefined, { retainGraph: true });
+ * y.backward();
+ * x.grad?.toArray(); // -> [4, 8]
+ * ```
+ */
 export interface BackwardOptions {
   /** Keep the graph's saved values so backward can run through it again. Default: `createGraph`. */
   readonly retainGraph?: boolean;

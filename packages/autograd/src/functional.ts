@@ -3,7 +3,18 @@ import { type BackwardOptions, runBackward } from './engine.js';
 import { isGradEnabled } from './grad-mode.js';
 import { Variable, type VariableOrTensor, asVariable, isVariable } from './variable.js';
 
-/** Options of {@link gradients}. */
+/**
+ * Options of {@link gradients}.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { gradients, mul, variable } from '@torchlet/autograd';
+ * const x = variable(tensor([1, 2]), { requiresGrad: true });
+ * const [g] = gradients(mul(x, 3), [x], { gradOutputs: [tensor([1, 10])] });
+ * g.toArray(); // -> [3, 30]
+ * ```
+ */
 export interface GradientsOptions extends BackwardOptions {
   /** The gradient of some scalar with respect to each output; may be omitted for scalar outputs. */
   readonly gradOutputs?: readonly (VariableOrTensor | null | undefined)[];
@@ -79,7 +90,16 @@ export function gradients(outputs: Variable | readonly Variable[], inputs: Varia
   });
 }
 
-/** Options of {@link grad} and {@link valueAndGrad}. */
+/**
+ * Options of {@link grad} and {@link valueAndGrad}.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { grad, mul, sum } from '@torchlet/autograd';
+ * grad((a, b) => sum(mul(a, b)), { argnums: 1 })(tensor([2, 3]), tensor([5, 7])).toArray(); // -> [2, 3]
+ * ```
+ */
 export interface GradOptions {
   /** Which arguments to differentiate: one index (a single gradient) or several. Default `0`. */
   readonly argnums?: number | readonly number[];
@@ -132,8 +152,8 @@ function evaluate(fn: string, f: Fn, args: readonly VariableOrTensor[], options:
  * @example
  * ```ts
  * import { tensor } from '@torchlet/tensor';
- * import { grad, mul, sum } from '@torchlet/autograd';
- * const f = (x: import('@torchlet/autograd').Variable) => sum(mul(mul(x, x), x));
+ * import { type Variable, grad, mul, sum } from '@torchlet/autograd';
+ * const f = (x: Variable) => sum(mul(mul(x, x), x));
  * grad(f)(tensor([1, 2])).toArray(); // -> [3, 12]
  * grad((x) => sum(grad(f)(x)))(tensor([1, 2])).toArray(); // -> [6, 12]
  * ```

@@ -2,7 +2,19 @@ import { type Tensor, TorchletError, formatShape, isTensor, zeros } from '@torch
 import { gradients } from './functional.js';
 import { Variable, type VariableOrTensor, isVariable } from './variable.js';
 
-/** Options of {@link gradcheck} and {@link gradgradcheck}. */
+/**
+ * Options of {@link gradcheck} and {@link gradgradcheck}.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { gradcheck, mul } from '@torchlet/autograd';
+ * const report = gradcheck((v) => mul(v, v), [tensor([1, 2], { dtype: 'float64' })], { eps: 1e-6, atol: 1e-5, rtol: 1e-3 });
+ * report.ok; // -> true
+ * report.checked; // -> 4
+ * report.worst?.input; // -> 0
+ * ```
+ */
 export interface GradcheckOptions {
   /** Finite-difference step. Default `1e-6`. */
   readonly eps?: number;
@@ -14,7 +26,19 @@ export interface GradcheckOptions {
   readonly raiseException?: boolean;
 }
 
-/** The element where analytic and numerical derivatives disagree most. */
+/**
+ * The element where analytic and numerical derivatives disagree most (part of a {@link GradcheckReport}).
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { gradcheck, mul } from '@torchlet/autograd';
+ * const report = gradcheck((v) => mul(v, v), [tensor([1, 2], { dtype: 'float64' })], { eps: 1e-6, atol: 1e-5, rtol: 1e-3 });
+ * report.ok; // -> true
+ * report.checked; // -> 4
+ * report.worst?.input; // -> 0
+ * ```
+ */
 export interface GradcheckMismatch {
   /** Which differentiated input (position among all inputs). */
   readonly input: number;
@@ -30,7 +54,19 @@ export interface GradcheckMismatch {
   readonly numerical: number;
 }
 
-/** What {@link gradcheck} found. */
+/**
+ * What {@link gradcheck} found.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { gradcheck, mul } from '@torchlet/autograd';
+ * const report = gradcheck((v) => mul(v, v), [tensor([1, 2], { dtype: 'float64' })], { eps: 1e-6, atol: 1e-5, rtol: 1e-3 });
+ * report.ok; // -> true
+ * report.checked; // -> 4
+ * report.worst?.input; // -> 0
+ * ```
+ */
 export interface GradcheckReport {
   /** True when every Jacobian element is within `atol + rtol * |numerical|`. */
   readonly ok: boolean;
@@ -179,7 +215,17 @@ function check(fn: string, f: Fn, inputs: readonly VariableOrTensor[], options: 
   return report;
 }
 
-/** Options of {@link gradgradcheck}. */
+/**
+ * Options of {@link gradgradcheck}.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { gradgradcheck, mul } from '@torchlet/autograd';
+ * const x = tensor([1, 2], { dtype: 'float64' });
+ * gradgradcheck((v) => mul(mul(v, v), v), [x], { gradOutputs: [tensor([1, -1], { dtype: 'float64' })] }).ok; // -> true
+ * ```
+ */
 export interface GradgradcheckOptions extends GradcheckOptions {
   /** Gradients of the outputs to differentiate through; default random float64 values (fixed seed). */
   readonly gradOutputs?: readonly Tensor[];

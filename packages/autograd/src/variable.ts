@@ -10,10 +10,30 @@ import * as views from './functions/views.js';
 import { Node } from './graph.js';
 import type { GradFn } from './graph.js';
 
-/** A Variable, a plain tensor (a constant) or a number (a constant): what differentiable functions accept. */
+/**
+ * A Variable, a plain tensor (a constant) or a number (a constant): what binary differentiable functions accept.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { type VariableLike, add, variable } from '@torchlet/autograd';
+ * const operands: VariableLike[] = [variable(tensor([1])), tensor([2]), 3];
+ * add(add(operands[0], operands[1]), operands[2]).toArray(); // -> [6]
+ * ```
+ */
 export type VariableLike = Variable | Tensor | number;
 
-/** A Variable or a plain tensor (a constant). */
+/**
+ * A Variable or a plain tensor (a constant).
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { type VariableOrTensor, exp } from '@torchlet/autograd';
+ * const x: VariableOrTensor = tensor([0]);
+ * exp(x).toArray(); // -> [1]
+ * ```
+ */
 export type VariableOrTensor = Variable | Tensor;
 
 const VARIABLE_BRAND = Symbol.for('torchlet.variable');
@@ -383,7 +403,17 @@ function checkFloat(fn: string, t: Tensor): void {
   }
 }
 
-/** Options of {@link variable}. */
+/**
+ * Options of {@link variable}.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { variable } from '@torchlet/autograd';
+ * variable(tensor([1]), { requiresGrad: true }).requiresGrad; // -> true
+ * variable(tensor([1])).requiresGrad; // -> false
+ * ```
+ */
 export interface VariableOptions {
   /** Compute gradients for this leaf (it must be float32 or float64). Default `false`. */
   readonly requiresGrad?: boolean;

@@ -1,4 +1,4 @@
-import { type Variable, type VariableOrTensor, conv2d, variable } from '@torchlet/autograd';
+import { type Variable, type VariableOrTensor, conv2d, corr2d, variable } from '@torchlet/autograd';
 import { Conv2D } from '@torchlet/nn';
 import { type Tensor, slice, tensor, zeros } from '@torchlet/tensor';
 import { type Exercise, Report, maxAbsDiff } from '../report.js';
@@ -54,6 +54,14 @@ export function batchedInput(): VariableOrTensor {
 }
 // #endregion
 
+// #region snippet batched-corr2d
+export function batchedCorr2d(): Variable {
+  const { X } = edgeDetection();
+  const K = variable(tensor([[1, -1]]), { requiresGrad: true });
+  return corr2d(X.reshape([1, 1, 6, 8]), K); // the differentiable corr2d itself
+}
+// #endregion
+
 // #region snippet non-scalar-backward
 export function nonScalarBackward(): void {
   const { X } = edgeDetection();
@@ -86,9 +94,11 @@ export const autogradErrorExercise: Exercise = {
       .check('Conv2D\'s bias gradient equals conv2d\'s', maxAbsDiff(g.layerBiasGrad, g.conv2dBiasGrad) <= 1e-5, `max |diff| = ${maxAbsDiff(g.layerBiasGrad, g.conv2dBiasGrad)}`)
       .check('the loop version with recorded set gives the same gradient', maxAbsDiff(g.loopGrad, g.conv2dGrad) <= 1e-5, `max |diff| = ${maxAbsDiff(g.loopGrad, g.conv2dGrad)}`);
     r.item('errors', 'torchlet: what fails, fails loudly')
-      .text('Where PyTorch returns an empty tensor for 4-D input, torchlet\'s corr2d refuses with an error naming both shapes and pointing to conv2d. And backward() needs a scalar (or an explicit gradient), as in PyTorch.')
+      .text('Where PyTorch returns an empty tensor for 4-D input, torchlet refuses: the Conv2D layer names the shape it got and the one it expects, and corr2d itself names both shapes and points to conv2d for batched input. And backward() needs a scalar (or an explicit gradient), as in PyTorch.')
       .code('batched-input')
       .error('batchedInput()', batchedInput)
+      .code('batched-corr2d')
+      .error('batchedCorr2d()', batchedCorr2d)
       .code('non-scalar-backward')
       .error('nonScalarBackward()', nonScalarBackward);
     return r.result();

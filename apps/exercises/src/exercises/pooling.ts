@@ -1,3 +1,4 @@
+import { MaxPool2d } from '@torchlet/nn';
 import { maxPool2d, pool2d } from '@torchlet/ops';
 import { type Tensor, arange, cat, tensor } from '@torchlet/tensor';
 import { type Exercise, Report } from '../report.js';
@@ -14,17 +15,18 @@ export function pool2dExample() {
 // #region snippet max-pool-padding
 export function maxPoolPaddingStride() {
   const X = arange(16).reshape([1, 1, 4, 4]);
-  const window3 = maxPool2d(X, 3); // stride defaults to the window: one 3x3 window fits
-  const padded = maxPool2d(X, 3, { padding: 1, stride: 2 });
-  const rect = maxPool2d(X, [2, 3], { stride: [2, 3], padding: [0, 1] });
-  return { X, window3, padded, rect };
+  const window3 = new MaxPool2d(3).forward(X); // stride defaults to the window: one 3x3 window fits
+  const padded = new MaxPool2d(3, { padding: 1, stride: 2 }).forward(X);
+  const rect = new MaxPool2d([2, 3], { stride: [2, 3], padding: [0, 1] }).forward(X);
+  return { X, window3: window3.data, padded: padded.data, rect: rect.data };
 }
 // #endregion
 
 // #region snippet max-pool-channels
 export function maxPoolChannels(X: Tensor) {
   const X2 = cat([X, X.add(1)], 1); // two channels
-  return { X2, Y: maxPool2d(X2, 3, { padding: 1, stride: 2 }) };
+  const Y = new MaxPool2d(3, { padding: 1, stride: 2 }).forward(X2);
+  return { X2, Y: Y.data, functional: maxPool2d(X2, 3, { padding: 1, stride: 2 }) };
 }
 // #endregion
 
@@ -32,7 +34,7 @@ export const poolingExercise: Exercise = {
   id: 'pooling',
   title: 'Beyond the section: pooling',
   part: 'beyond',
-  summary: 'the book\'s pool2d (max and average), maxPool2d with padding and stride, and per-channel pooling',
+  summary: 'the book\'s pool2d (max and average), MaxPool2d with padding and stride, and per-channel pooling',
   run() {
     const r = new Report(this.id, this.title, this.part);
     const p = pool2dExample();
@@ -47,16 +49,18 @@ export const poolingExercise: Exercise = {
       .text('By default the stride equals the window, so windows do not overlap; padding and stride can be set like a convolution\'s, and windows can be rectangular.')
       .code('max-pool-padding')
       .tensor('X', m.X)
-      .tensor('maxPool2d(X, 3)', m.window3)
-      .tensor('maxPool2d(X, 3, { padding: 1, stride: 2 })', m.padded)
-      .tensor('maxPool2d(X, [2, 3], { stride: [2, 3], padding: [0, 1] })', m.rect)
+      .tensor('MaxPool2d(3)', m.window3)
+      .tensor('MaxPool2d(3, { padding: 1, stride: 2 })', m.padded)
+      .tensor('MaxPool2d([2, 3], { stride: [2, 3], padding: [0, 1] })', m.rect)
       .check('padding 1, stride 2 and the rectangular window agree: [[5, 7], [13, 15]]', m.padded.equal(m.rect));
     const c = maxPoolChannels(m.X);
     r.item('channels', 'Multiple channels')
       .text('Pooling works on each channel separately: the output has as many channels as the input, and channel 1 (X + 1) pools to channel 0 plus 1.')
       .code('max-pool-channels')
-      .tensor('maxPool2d(cat([X, X + 1], 1), 3, { padding: 1, stride: 2 })', c.Y)
-      .check('2 channels in, 2 out; channel 1 = channel 0 + 1', c.Y.shape[1] === 2 && c.Y.get(':, 1').equal(c.Y.get(':, 0').add(1)));
+      .tensor('X2', c.X2)
+      .tensor('MaxPool2d(3, { padding: 1, stride: 2 }) of X2', c.Y)
+      .check('2 channels in, 2 out; channel 1 = channel 0 + 1', c.Y.shape[1] === 2 && c.Y.get(':, 1').equal(c.Y.get(':, 0').add(1)))
+      .check('the layer equals the functional maxPool2d of @torchlet/ops', c.Y.equal(c.functional));
     return r.result();
   },
 };

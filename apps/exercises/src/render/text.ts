@@ -16,13 +16,6 @@ export function wrap(text: string, width = 96): string[] {
   return lines;
 }
 
-function indent(text: string, by: string): string {
-  return text
-    .split('\n')
-    .map((l) => (l.length > 0 ? by + l : l))
-    .join('\n');
-}
-
 /** The printed form of one block (no trailing newline); '' for blocks that print nothing. */
 export function renderBlock(block: Block): string {
   switch (block.kind) {
@@ -49,7 +42,7 @@ export function renderText(result: ExerciseResult, number?: string): string {
   result.items.forEach((item, i) => {
     out.push('', `-- ${number ? `${number}.${i + 1} ` : ''}${item.heading}`, '');
     const parts = item.blocks.map(renderBlock).filter((s) => s.length > 0);
-    out.push(indent(parts.join('\n\n'), '  '));
+    out.push(parts.join('\n\n'));
   });
   return out.join('\n');
 }

@@ -12,7 +12,18 @@ import { reshape, squeeze, unsqueeze } from './views.js';
 // pooling routes gradients through the argmax indices: maxPool2dBackward scatters, and its own
 // gradient gathers at the same indices.
 
-/** What {@link maxPool2d} returns with `returnIndices: true`. */
+/**
+ * What {@link maxPool2d} returns with `returnIndices: true`.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { maxPool2d, variable } from '@torchlet/autograd';
+ * const r = maxPool2d(variable(tensor([[[1, 3], [2, 0]]])), 2, { returnIndices: true });
+ * r.values.toArray(); // -> [[[3]]]
+ * r.indices.toArray(); // -> [[[1]]]
+ * ```
+ */
 export interface MaxPool2dVariableResult {
   /** The pooled maxima (differentiable). */
   readonly values: Variable;

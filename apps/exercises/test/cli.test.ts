@@ -1,0 +1,94 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main, parseArgs } from '../src/main.js';
+import { exercises } from '../src/registry.js';
+import { FORUM_Y, FORUM_Y_OF_KT } from './forum-thread.js';
+
+function run(...argv: string[]): { code: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const code = main(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
+  return { code, out, err };
+}
+
+describe('cli', () => {
+  it('--list names every exercise', () => {
+    const { code, out } = run('--list');
+    expect(code).toBe(0);
+    for (const e of exercises) expect(out).toContain(e.id);
+  });
+
+  it('--only diagonal-edges prints the code and the forum thread\'s tensors', () => {
+    const { code, out, err } = run('--', '--only', 'diagonal-edges');
+    expect([code, err]).toEqual([0, '']);
+    expect(out).toContain('const X = eye(8);');
+    expect(out).toContain(FORUM_Y);
+    expect(out).toContain(FORUM_Y_OF_KT);
+    expect(out).not.toContain('[FAIL]');
+    expect(out).toMatch(/All \d+ checks passed in 1 exercise\./);
+  });
+
+  it('--only takes several ids', () => {
+    const { code, out } = run('--only', 'corr2d,pooling', '--only=edge-detection');
+    expect(code).toBe(0);
+    expect(out).toContain('[corr2d]');
+    expect(out).toContain('[pooling]');
+    expect(out).toContain('[edge-detection]');
+    expect(out).not.toContain('[diagonal-edges]');
+  });
+
+  it('--json gives machine-readable results', () => {
+    const { code, out } = run('--json', '--only', 'corr2d');
+    expect(code).toBe(0);
+    const doc = JSON.parse(out);
+    expect(doc.passed).toBe(true);
+    const y = doc.exercises[0].items[0].blocks.find((b: { name?: string }) => b.name === 'Y');
+    expect(y).toMatchObject({ kind: 'tensor', shape: [2, 2], dtype: 'float32', values: [[19, 25], [37, 43]] });
+    expect(y.printed).toBe('tensor([[19., 25.],\n        [37., 43.]])');
+  });
+
+  it('--png writes one heatmap per printed tensor', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'torchlet-exercises-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const { code, err } = run('--only', 'edge-detection', '--png', dir);
+    expect(code).toBe(0);
+    expect(err).toMatch(/wrote 4 PNG heatmaps/);
+    expect(readdirSync(join(dir, 'edge-detection')).sort()).toEqual([
+      '01-edges-01-x.png',
+      '01-edges-02-k.png',
+      '01-edges-03-y.png',
+      '02-transposed-01-corr2d-x-t-k.png',
+    ]);
+  });
+
+  it('unknown ids and options: a clear message and exit code 2', () => {
+    const a = run('--only', 'no-such-exercise');
+    expect(a.code).toBe(2);
+    expect(a.err).toContain('unknown exercise id no-such-exercise');
+    expect(a.err).toContain('diagonal-edges');
+    const b = run('--frobnicate');
+    expect(b.code).toBe(2);
+    expect(b.err).toContain('unknown option --frobnicate');
+    const c = run('--png');
+    expect(c.code).toBe(2);
+    expect(c.err).toContain('--png needs a value');
+    const d = run('diagonal-edges');
+    expect(d.code).toBe(2);
+    expect(d.err).toContain('did you mean --only diagonal-edges');
+    expect(existsSync('no-such-exercise')).toBe(false);
+  });
+
+  it('parseArgs ignores the -- that pnpm passes through', () => {
+    expect(parseArgs(['--', '--json'])).toMatchObject({ json: true, list: false, only: [], png: null });
+  });
+
+  it('runs everything with every check passing', () => {
+    const { code, out, err } = run();
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).not.toContain('[FAIL]');
+    for (const e of exercises) expect(out).toContain(`[${e.id}]`);
+  });
+});
