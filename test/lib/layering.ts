@@ -3,7 +3,8 @@ import { join, relative } from 'node:path';
 
 /** Which internal packages each layer may depend on (DESIGN.md's layer table). */
 export const allowedDependencies: Readonly<Record<string, readonly string[]>> = {
-  '@torchlet/tensor': [],
+  '@torchlet/kernels': [],
+  '@torchlet/tensor': ['@torchlet/kernels'],
   '@torchlet/ops': ['@torchlet/tensor'],
   '@torchlet/autograd': ['@torchlet/tensor', '@torchlet/ops'],
   '@torchlet/nn': ['@torchlet/tensor', '@torchlet/autograd'],

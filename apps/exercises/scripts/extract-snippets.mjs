@@ -2,7 +2,7 @@
 // `// #endregion` block in src/exercises/*.ts, so the app prints the TypeScript that actually ran
 // (the code inside a region is the function the exercise calls). Run by `build` and `start`;
 // test/snippets.test.ts fails when the generated file is stale.
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -55,7 +55,9 @@ function dedent(lines) {
 export function extractSnippets(srcDir) {
   const dir = join(srcDir, 'exercises');
   const all = new Map();
-  for (const f of readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .sort()) {
     for (const [name, code] of snippetsOf(readFileSync(join(dir, f), 'utf8'), f)) {
       if (all.has(name)) throw new Error(`snippet ${name} is defined in two files (second: ${f})`);
       all.set(name, code);

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { exercises, findExercise } from './registry.js';
 import { heatmapPng } from './render/heatmap.js';
 import { renderText } from './render/text.js';
-import { type Block, type Exercise, type ExerciseResult, checksOf } from './report.js';
+import { type Block, checksOf, type Exercise, type ExerciseResult } from './report.js';
 
 /** Where the CLI writes (tests pass collectors; the binary passes process.stdout/stderr). */
 export interface Io {
@@ -47,7 +47,10 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   const args = argv[0] === '--' ? argv.slice(1) : [...argv];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const [flag, inline] =
+      a.startsWith('--') && a.includes('=')
+        ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
+        : [a, undefined];
     const takeValue = (): string => {
       if (inline !== undefined) return inline;
       const v = args[i + 1];
@@ -73,12 +76,16 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         png = takeValue();
         break;
       default:
-        throw new UsageError(a.startsWith('-') ? `unknown option ${a}` : `unexpected argument ${a} (did you mean --only ${a}?)`);
+        throw new UsageError(
+          a.startsWith('-') ? `unknown option ${a}` : `unexpected argument ${a} (did you mean --only ${a}?)`,
+        );
     }
   }
   const unknown = only.filter((id) => findExercise(id) === undefined);
   if (unknown.length > 0) {
-    throw new UsageError(`unknown exercise id${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${exercises.map((e) => e.id).join(', ')})`);
+    throw new UsageError(
+      `unknown exercise id${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${exercises.map((e) => e.id).join(', ')})`,
+    );
   }
   return { list, only, json, png, help };
 }
@@ -87,7 +94,14 @@ export function parseArgs(argv: readonly string[]): CliOptions {
 function blockJson(block: Block): unknown {
   if (block.kind !== 'tensor') return block;
   const t = block.tensor;
-  return { kind: 'tensor', name: block.name, shape: [...t.shape], dtype: t.dtype, values: t.toArray(), printed: t.toString() };
+  return {
+    kind: 'tensor',
+    name: block.name,
+    shape: [...t.shape],
+    dtype: t.dtype,
+    values: t.toArray(),
+    printed: t.toString(),
+  };
 }
 
 /** The JSON document of `--json`. */
@@ -121,7 +135,10 @@ export function writePngs(results: readonly ExerciseResult[], dir: string): stri
       for (const b of item.blocks) {
         if (b.kind !== 'tensor' || b.tensor.numel === 0) continue;
         n++;
-        const path = join(sub, `${String(i + 1).padStart(2, '0')}-${item.key}-${String(n).padStart(2, '0')}-${slug(b.name)}.png`);
+        const path = join(
+          sub,
+          `${String(i + 1).padStart(2, '0')}-${item.key}-${String(n).padStart(2, '0')}-${slug(b.name)}.png`,
+        );
         writeFileSync(path, heatmapPng(b.tensor));
         written.push(path);
       }
@@ -146,10 +163,13 @@ export function main(argv: readonly string[], io: Io): number {
   }
   if (opts.list) {
     const width = Math.max(...exercises.map((e) => e.id.length));
-    io.stdout(`${exercises.map((e) => `${e.id.padEnd(width)}  ${e.part.padEnd(8)}  ${e.title}\n${' '.repeat(width + 12)}${e.summary}`).join('\n')}\n`);
+    io.stdout(
+      `${exercises.map((e) => `${e.id.padEnd(width)}  ${e.part.padEnd(8)}  ${e.title}\n${' '.repeat(width + 12)}${e.summary}`).join('\n')}\n`,
+    );
     return 0;
   }
-  const selected: Exercise[] = opts.only.length > 0 ? exercises.filter((e) => opts.only.includes(e.id)) : [...exercises];
+  const selected: Exercise[] =
+    opts.only.length > 0 ? exercises.filter((e) => opts.only.includes(e.id)) : [...exercises];
   const results: ExerciseResult[] = [];
   let crashed = false;
   for (const ex of selected) {
@@ -162,20 +182,26 @@ export function main(argv: readonly string[], io: Io): number {
       continue;
     }
     results.push(result);
-    if (!opts.json) io.stdout(`${results.length > 1 ? '\n\n' : ''}${renderText(result, String(exercises.indexOf(ex) + 1))}\n`);
+    if (!opts.json)
+      io.stdout(`${results.length > 1 ? '\n\n' : ''}${renderText(result, String(exercises.indexOf(ex) + 1))}\n`);
   }
   if (opts.json) io.stdout(`${JSON.stringify(resultsJson(results), null, 2)}\n`);
   if (opts.png !== null) {
     const written = writePngs(results, resolve(opts.png));
     io.stderr(`wrote ${written.length} PNG heatmaps under ${resolve(opts.png)}\n`);
   }
-  const failed = results.flatMap((r) => checksOf(r).filter((c) => !c.check.pass).map((c) => `${r.id}/${c.key}: ${c.check.label}`));
+  const failed = results.flatMap((r) =>
+    checksOf(r)
+      .filter((c) => !c.check.pass)
+      .map((c) => `${r.id}/${c.key}: ${c.check.label}`),
+  );
   const total = results.reduce((n, r) => n + checksOf(r).length, 0);
   if (failed.length > 0) {
     io.stderr(`${failed.length} of ${total} checks FAILED:\n${failed.map((f) => `  ${f}`).join('\n')}\n`);
     return 1;
   }
-  if (!opts.json) io.stdout(`\nAll ${total} checks passed in ${results.length} exercise${results.length === 1 ? '' : 's'}.\n`);
+  if (!opts.json)
+    io.stdout(`\nAll ${total} checks passed in ${results.length} exercise${results.length === 1 ? '' : 's'}.\n`);
   return crashed ? 1 : 0;
 }
 

@@ -77,7 +77,8 @@ export interface Exercise {
 /** The source text of a snippet; throws if the name is not a region in src/exercises. */
 export function snippet(name: string): string {
   const code = snippetSources[name];
-  if (code === undefined) throw new Error(`no snippet named ${JSON.stringify(name)} in src/exercises (run the snippets script)`);
+  if (code === undefined)
+    throw new Error(`no snippet named ${JSON.stringify(name)} in src/exercises (run the snippets script)`);
   return code;
 }
 
@@ -167,7 +168,8 @@ export function maxAbsDiff(a: Tensor, b: Tensor): number {
 /** Looks up an item of a result by key (tests and renderers). */
 export function itemOf(result: ExerciseResult, key: string): Item {
   const item = result.items.find((i) => i.key === key);
-  if (item === undefined) throw new Error(`${result.id} has no item ${key} (items: ${result.items.map((i) => i.key).join(', ')})`);
+  if (item === undefined)
+    throw new Error(`${result.id} has no item ${key} (items: ${result.items.map((i) => i.key).join(', ')})`);
   return item;
 }
 
@@ -179,7 +181,7 @@ export function tensorOf(result: ExerciseResult, key: string, name: string): Ten
 }
 
 /** Looks up a value block of an item by name. */
-export function valueOf(result: ExerciseResult, key: string, name: string): ValueBlock['value'] {
+export function printedValue(result: ExerciseResult, key: string, name: string): ValueBlock['value'] {
   const block = itemOf(result, key).blocks.find((b): b is ValueBlock => b.kind === 'value' && b.name === name);
   if (block === undefined) throw new Error(`${result.id}/${key} has no value ${name}`);
   return block.value;
@@ -187,5 +189,7 @@ export function valueOf(result: ExerciseResult, key: string, name: string): Valu
 
 /** Every check of a result, with its item key. */
 export function checksOf(result: ExerciseResult): { key: string; check: CheckBlock }[] {
-  return result.items.flatMap((i) => i.blocks.filter((b): b is CheckBlock => b.kind === 'check').map((check) => ({ key: i.key, check })));
+  return result.items.flatMap((i) =>
+    i.blocks.filter((b): b is CheckBlock => b.kind === 'check').map((check) => ({ key: i.key, check })),
+  );
 }

@@ -11,17 +11,55 @@ describe('channels', () => {
   it('multi-input, multi-output and 1x1 results', () => {
     const g = new Generator(0);
     const draws = { X: randn([3, 3, 3], { generator: g }), K: randn([2, 3, 1, 1], { generator: g }) };
-    const X = [[[0, 1, 2], [3, 4, 5], [6, 7, 8]], [[1, 2, 3], [4, 5, 6], [7, 8, 9]]];
-    const K = [[[0, 1], [2, 3]], [[1, 2], [3, 4]]];
+    const X = [
+      [
+        [0, 1, 2],
+        [3, 4, 5],
+        [6, 7, 8],
+      ],
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+        [7, 8, 9],
+      ],
+    ];
+    const K = [
+      [
+        [0, 1],
+        [2, 3],
+      ],
+      [
+        [1, 2],
+        [3, 4],
+      ],
+    ];
     // The 1x1 reference: Y[o][i][j] = sum_c K[o][c] X[c][i][j], in float64 from the printed X and K.
     const X1 = tensorOf(r, 'conv1x1', 'X').toArray() as number[][][];
     const K1 = tensorOf(r, 'conv1x1', 'K').toArray() as number[][][][];
-    const ref = K1.map((k) => X1[0].map((row, i) => row.map((_, j) => X1.reduce((s, xc, c) => s + k[c][0][0] * xc[i][j], 0))));
+    const ref = K1.map((k) =>
+      X1[0].map((row, i) => row.map((_, j) => X1.reduce((s, xc, c) => s + k[c][0][0] * xc[i][j], 0))),
+    );
     expectPrintedTensors(r, {
       'multi-in/X': X,
       'multi-in/K': K,
-      'multi-in/corr2dMultiIn(X, K)': [[56, 72], [104, 120]],
-      'multi-in-out/corr2dMultiInOut(X, K3)': [[[56, 72], [104, 120]], [[76, 100], [148, 172]], [[96, 128], [192, 224]]],
+      'multi-in/corr2dMultiIn(X, K)': [
+        [56, 72],
+        [104, 120],
+      ],
+      'multi-in-out/corr2dMultiInOut(X, K3)': [
+        [
+          [56, 72],
+          [104, 120],
+        ],
+        [
+          [76, 100],
+          [148, 172],
+        ],
+        [
+          [96, 128],
+          [192, 224],
+        ],
+      ],
       // The book draws X and K from N(0, 1); here from a seeded generator: the same draws.
       'conv1x1/X': (t) => expect(t.equal(draws.X)).toBe(true),
       'conv1x1/K': (t) => expect(t.equal(draws.K)).toBe(true),
@@ -38,17 +76,61 @@ describe('channels', () => {
 describe('pooling', () => {
   const r = poolingExercise.run();
   it('pool2d, maxPool2d with padding and stride, per-channel pooling', () => {
-    const X4 = [[[[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11], [12, 13, 14, 15]]]];
+    const X4 = [
+      [
+        [
+          [0, 1, 2, 3],
+          [4, 5, 6, 7],
+          [8, 9, 10, 11],
+          [12, 13, 14, 15],
+        ],
+      ],
+    ];
     expectPrintedTensors(r, {
-      'pool2d/X': [[0, 1, 2], [3, 4, 5], [6, 7, 8]],
-      'pool2d/pool2d(X, [2, 2])': [[4, 5], [7, 8]],
-      "pool2d/pool2d(X, [2, 2], 'avg')": [[2, 3], [5, 6]],
+      'pool2d/X': [
+        [0, 1, 2],
+        [3, 4, 5],
+        [6, 7, 8],
+      ],
+      'pool2d/pool2d(X, [2, 2])': [
+        [4, 5],
+        [7, 8],
+      ],
+      "pool2d/pool2d(X, [2, 2], 'avg')": [
+        [2, 3],
+        [5, 6],
+      ],
       'padding-stride/X': X4,
       'padding-stride/MaxPool2d(3)': [[[[10]]]],
-      'padding-stride/MaxPool2d(3, { padding: 1, stride: 2 })': [[[[5, 7], [13, 15]]]],
-      'padding-stride/MaxPool2d([2, 3], { stride: [2, 3], padding: [0, 1] })': [[[[5, 7], [13, 15]]]],
+      'padding-stride/MaxPool2d(3, { padding: 1, stride: 2 })': [
+        [
+          [
+            [5, 7],
+            [13, 15],
+          ],
+        ],
+      ],
+      'padding-stride/MaxPool2d([2, 3], { stride: [2, 3], padding: [0, 1] })': [
+        [
+          [
+            [5, 7],
+            [13, 15],
+          ],
+        ],
+      ],
       'channels/X2': [[X4[0][0], X4[0][0].map((row) => row.map((v) => v + 1))]],
-      'channels/MaxPool2d(3, { padding: 1, stride: 2 }) of X2': [[[[5, 7], [13, 15]], [[6, 8], [14, 16]]]],
+      'channels/MaxPool2d(3, { padding: 1, stride: 2 }) of X2': [
+        [
+          [
+            [5, 7],
+            [13, 15],
+          ],
+          [
+            [6, 8],
+            [14, 16],
+          ],
+        ],
+      ],
     });
     expectPrintedValues(r, {});
     expectChecksPass(r);
@@ -59,7 +141,12 @@ describe('padding-stride', () => {
   it('output shapes 8x8, 8x8, 4x4, 2x2', () => {
     const r = paddingStrideExercise.run();
     expectPrintedTensors(r, {});
-    expectPrintedValues(r, { 'shapes/shape 1': [8, 8], 'shapes/shape 2': [8, 8], 'shapes/shape 3': [4, 4], 'shapes/shape 4': [2, 2] });
+    expectPrintedValues(r, {
+      'shapes/shape 1': [8, 8],
+      'shapes/shape 2': [8, 8],
+      'shapes/shape 3': [4, 4],
+      'shapes/shape 4': [2, 2],
+    });
     expectChecksPass(r);
   });
 });

@@ -20,7 +20,7 @@ describe('cli', () => {
     for (const e of exercises) expect(out).toContain(e.id);
   });
 
-  it('--only diagonal-edges prints the code and the forum thread\'s tensors', () => {
+  it("--only diagonal-edges prints the code and the forum thread's tensors", () => {
     const { code, out, err } = run('--', '--only', 'diagonal-edges');
     expect([code, err]).toEqual([0, '']);
     expect(out).toContain('const X = eye(8);');
@@ -45,7 +45,15 @@ describe('cli', () => {
     const doc = JSON.parse(out);
     expect(doc.passed).toBe(true);
     const y = doc.exercises[0].items[0].blocks.find((b: { name?: string }) => b.name === 'Y');
-    expect(y).toMatchObject({ kind: 'tensor', shape: [2, 2], dtype: 'float32', values: [[19, 25], [37, 43]] });
+    expect(y).toMatchObject({
+      kind: 'tensor',
+      shape: [2, 2],
+      dtype: 'float32',
+      values: [
+        [19, 25],
+        [37, 43],
+      ],
+    });
     expect(y.printed).toBe('tensor([[19., 25.],\n        [37., 43.]])');
   });
 

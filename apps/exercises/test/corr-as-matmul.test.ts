@@ -6,10 +6,22 @@ const r = corrAsMatmulExercise.run();
 
 describe('corr-as-matmul', () => {
   it('prints the patch matrix, the Toeplitz matrix and the products, all as computed by hand', () => {
-    const X = [[0, 1, 2], [3, 4, 5], [6, 7, 8]];
-    const K = [[0, 1], [2, 3]];
+    const X = [
+      [0, 1, 2],
+      [3, 4, 5],
+      [6, 7, 8],
+    ];
+    const K = [
+      [0, 1],
+      [2, 3],
+    ];
     // Column l of im2col is the window at output l, read row by row.
-    const cols = [[0, 1, 3, 4], [1, 2, 4, 5], [3, 4, 6, 7], [4, 5, 7, 8]];
+    const cols = [
+      [0, 1, 3, 4],
+      [1, 2, 4, 5],
+      [3, 4, 6, 7],
+      [4, 5, 7, 8],
+    ];
     // W[i*2 + j][(i+a)*3 + (j+b)] = K[a][b].
     const W = Array.from({ length: 4 }, (_, row) => {
       const i = Math.floor(row / 2);
@@ -21,7 +33,13 @@ describe('corr-as-matmul', () => {
       });
     });
     const Xc = [X, X.map((row) => row.map((v) => v + 1))];
-    const Kc0 = [K, [[1, 2], [3, 4]]];
+    const Kc0 = [
+      K,
+      [
+        [1, 2],
+        [3, 4],
+      ],
+    ];
     const Kc = [0, 1, 2].map((o) => Kc0.map((k) => k.map((row) => row.map((v) => v + o))));
     const multi = Kc.map((kk) => {
       const a = naiveCorr2d(Xc[0], kk[0]);
@@ -37,7 +55,10 @@ describe('corr-as-matmul', () => {
       'multi-channel/K': Kc,
       'multi-channel/K.reshape([3, 8]) @ im2col(X)': multi,
     });
-    expect(multi[0]).toEqual([[56, 72], [104, 120]]);
+    expect(multi[0]).toEqual([
+      [56, 72],
+      [104, 120],
+    ]);
     expectPrintedValues(r, {
       'edge/im2col(X).shape': [2, 42],
       'edge/W.shape': [42, 48],

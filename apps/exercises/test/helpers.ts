@@ -9,7 +9,9 @@ export type ValueExpectation = ValueBlock['value'] | ((v: ValueBlock['value']) =
 
 /** `item/name` of every printed tensor of a result, in order. */
 export function printedTensorKeys(result: ExerciseResult): string[] {
-  return result.items.flatMap((i) => i.blocks.filter((b): b is TensorBlock => b.kind === 'tensor').map((b) => `${i.key}/${b.name}`));
+  return result.items.flatMap((i) =>
+    i.blocks.filter((b): b is TensorBlock => b.kind === 'tensor').map((b) => `${i.key}/${b.name}`),
+  );
 }
 
 /**
@@ -30,7 +32,9 @@ export function expectPrintedTensors(result: ExerciseResult, expected: Record<st
 
 /** As {@link expectPrintedTensors}, for the value blocks. */
 export function expectPrintedValues(result: ExerciseResult, expected: Record<string, ValueExpectation>): void {
-  const keys = result.items.flatMap((i) => i.blocks.filter((b): b is ValueBlock => b.kind === 'value').map((b) => `${i.key}/${b.name}`));
+  const keys = result.items.flatMap((i) =>
+    i.blocks.filter((b): b is ValueBlock => b.kind === 'value').map((b) => `${i.key}/${b.name}`),
+  );
   expect(keys.sort()).toEqual(Object.keys(expected).sort());
   for (const item of result.items) {
     for (const b of item.blocks) {
@@ -44,7 +48,9 @@ export function expectPrintedValues(result: ExerciseResult, expected: Record<str
 
 /** Every check of the result passed. */
 export function expectChecksPass(result: ExerciseResult): void {
-  const failed = result.items.flatMap((i) => i.blocks.filter((b) => b.kind === 'check' && !b.pass).map((b) => `${i.key}: ${(b as { label: string }).label}`));
+  const failed = result.items.flatMap((i) =>
+    i.blocks.filter((b) => b.kind === 'check' && !b.pass).map((b) => `${i.key}: ${(b as { label: string }).label}`),
+  );
   expect(failed).toEqual([]);
 }
 
@@ -80,7 +86,7 @@ export function expectClose(actual: NestedArray, expected: NestedArray, atol = 1
   const a = flatten(actual);
   const e = flatten(expected);
   expect(a.length).toBe(e.length);
-  a.forEach((v, i) => expect(Math.abs(v - e[i]), `element ${i}: ${v} vs ${e[i]}`).toBeLessThanOrEqual(atol));
+  a.forEach((v, i) => void expect(Math.abs(v - e[i]), `element ${i}: ${v} vs ${e[i]}`).toBeLessThanOrEqual(atol));
 }
 
 /** The numbers of a nested array, depth first. */

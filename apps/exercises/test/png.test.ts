@@ -1,5 +1,5 @@
-import { inflateSync } from 'node:zlib';
 import * as zlib from 'node:zlib';
+import { inflateSync } from 'node:zlib';
 import { tensor } from '@torchlet/tensor';
 import { describe, expect, it } from 'vitest';
 import { edgeDetection } from '../src/exercises/edge-detection.js';
@@ -60,7 +60,11 @@ describe('heatmap of the edge map Y (6x7, values -1, 0, 1)', () => {
   const { Y } = edgeDetection();
   const { layout } = renderHeatmap(Y);
   const png = decodePng(heatmapPng(Y));
-  const centre = (i: number, j: number) => png.rgb(layout.originX + j * layout.cell + (layout.cell >> 1), layout.originY + i * layout.cell + (layout.cell >> 1));
+  const centre = (i: number, j: number) =>
+    png.rgb(
+      layout.originX + j * layout.cell + (layout.cell >> 1),
+      layout.originY + i * layout.cell + (layout.cell >> 1),
+    );
 
   it('has the size of its layout: 7 x 6 cells plus the colour bar and its labels', () => {
     expect([png.width, png.height]).toEqual([layout.width, layout.height]);

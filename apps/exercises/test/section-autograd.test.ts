@@ -1,8 +1,10 @@
+import { Conv2d } from '@torchlet/nn';
+import { manualSeed } from '@torchlet/tensor';
 import { describe, expect, it } from 'vitest';
 import { autogradErrorExercise } from '../src/exercises/autograd-error.js';
 import { conv2dLayerExercise } from '../src/exercises/conv2d-layer.js';
 import { learnKernelExercise } from '../src/exercises/learn-kernel.js';
-import { type ErrorBlock, itemOf, tensorOf, valueOf } from '../src/report.js';
+import { type ErrorBlock, itemOf, printedValue, tensorOf } from '../src/report.js';
 import { expectChecksPass, expectPrintedTensors, expectPrintedValues, values } from './helpers.js';
 
 const edgeX = Array.from({ length: 6 }, () => [1, 1, 0, 0, 0, 0, 1, 1]);
@@ -44,20 +46,27 @@ describe('learn-kernel', () => {
   it('the seeded run matches a float64 hand-derived gradient descent from its printed initial kernel', () => {
     const init = values(tensorOf(r, 'train', 'initial weight'));
     // PyTorch's Conv2d init: Kaiming uniform with a = sqrt(5), fan-in 2: bound 1 / sqrt(2).
-    init.forEach((v) => expect(Math.abs(v)).toBeLessThanOrEqual(Math.SQRT1_2));
+    init.forEach((v) => void expect(Math.abs(v)).toBeLessThanOrEqual(Math.SQRT1_2));
     const ref = referenceTraining(init[0], init[1]);
-    const losses = valueOf(r, 'train', 'losses') as number[];
-    losses.forEach((l, i) => expect(Math.abs(l - ref.losses[i]) / ref.losses[i]).toBeLessThan(1e-5));
+    const losses = printedValue(r, 'train', 'losses') as number[];
+    losses.forEach((l, i) => void expect(Math.abs(l - ref.losses[i]) / ref.losses[i]).toBeLessThan(1e-5));
     expectPrintedTensors(r, {
-      'train/initial weight': (t) => expect(t.shape).toEqual([1, 2]),
-      'train/conv2d.weight.data.reshape([1, 2])': (t) => values(t).forEach((v, i) => expect(Math.abs(v - ref.w[i])).toBeLessThan(1e-5)),
+      // The seeded draw: the same numbers as a fresh Conv2d after manualSeed(0).
+      'train/initial weight': (t) => {
+        manualSeed(0);
+        expect(t.equal(new Conv2d(1, 1, [1, 2], { bias: false }).weight.data.reshape([1, 2]))).toBe(true);
+      },
+      'train/conv2d.weight.data.reshape([1, 2])': (t) =>
+        values(t).forEach((v, i) => void expect(Math.abs(v - ref.w[i])).toBeLessThan(1e-5)),
     });
     expectPrintedValues(r, {
       'train/log': [1, 3, 5, 7, 9].map((i) => `epoch ${i + 1}, loss ${losses[i].toFixed(3)}`).join('\n'),
       'train/losses': (v) => expect(v).toHaveLength(10),
     });
     // The printed 3-decimal losses agree with the float64 reference too.
-    [1, 3, 5, 7, 9].forEach((i) => expect(Math.abs(Number(losses[i].toFixed(3)) - ref.losses[i])).toBeLessThanOrEqual(0.0005 + 1e-9));
+    [1, 3, 5, 7, 9].forEach(
+      (i) => void expect(Math.abs(Number(losses[i].toFixed(3)) - ref.losses[i])).toBeLessThanOrEqual(0.0005 + 1e-9),
+    );
     expectChecksPass(r);
   });
 });
@@ -83,7 +92,9 @@ describe('autograd-error', () => {
       'torchlet-trains/K.grad (loop corr2d with set)': [[g0, g1]],
       'torchlet-trains/conv2d weight grad': [[g0, g1]],
     });
-    expectPrintedValues(r, { 'mxnet/MXNet error': expect.stringContaining('Assigning to NDArrays that are already in a computational graph') });
+    expectPrintedValues(r, {
+      'mxnet/MXNet error': expect.stringContaining('Assigning to NDArrays that are already in a computational graph'),
+    });
     expectChecksPass(r);
   });
 

@@ -5,8 +5,15 @@ import { edgeDetectionExercise } from '../src/exercises/edge-detection.js';
 import { receptiveFieldExercise } from '../src/exercises/receptive-field.js';
 import { expectChecksPass, expectPrintedTensors, expectPrintedValues, naiveCorr2d } from './helpers.js';
 
-const X3 = [[0, 1, 2], [3, 4, 5], [6, 7, 8]];
-const K3 = [[0, 1], [2, 3]];
+const X3 = [
+  [0, 1, 2],
+  [3, 4, 5],
+  [6, 7, 8],
+];
+const K3 = [
+  [0, 1],
+  [2, 3],
+];
 const edgeX = Array.from({ length: 6 }, () => [1, 1, 0, 0, 0, 0, 1, 1]);
 const edgeY = Array.from({ length: 6 }, () => [0, 1, 0, 0, 0, -1, 0]);
 
@@ -16,8 +23,14 @@ describe('corr2d', () => {
     expectPrintedTensors(r, {
       'basic/X': X3,
       'basic/K': K3,
-      'basic/Y': [[19, 25], [37, 43]],
-      'loops/corr2dLoops(X, K)': [[19, 25], [37, 43]],
+      'basic/Y': [
+        [19, 25],
+        [37, 43],
+      ],
+      'loops/corr2dLoops(X, K)': [
+        [19, 25],
+        [37, 43],
+      ],
     });
     expectPrintedValues(r, {});
     expectChecksPass(r);
@@ -41,19 +54,36 @@ describe('edge-detection', () => {
 describe('cross-correlation-vs-convolution', () => {
   const r = crossVsConvExercise.run();
   it('convolution is correlation with the flipped kernel; full convolution commutes', () => {
-    const A = [[1, 2], [3, 4]];
-    const B = [[0, 1, 0], [1, -1, 2]];
+    const A = [
+      [1, 2],
+      [3, 4],
+    ];
+    const B = [
+      [0, 1, 0],
+      [1, -1, 2],
+    ];
     const flip = (m: number[][]) => m.map((row) => [...row].reverse()).reverse();
     const padFull = (m: number[][], h: number, w: number) => {
       const rows = m.length + 2 * (h - 1);
       const cols = m[0].length + 2 * (w - 1);
-      return Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => m[i - h + 1]?.[j - w + 1] ?? 0));
+      return Array.from({ length: rows }, (_, i) =>
+        Array.from({ length: cols }, (_, j) => m[i - h + 1]?.[j - w + 1] ?? 0),
+      );
     };
     const corrFull = (x: number[][], k: number[][]) => naiveCorr2d(padFull(x, k.length, k[0].length), k);
     expectPrintedTensors(r, {
-      'flip/K.flip([0, 1])': [[3, 2], [1, 0]],
-      'flip/convolve2d(X, K)': [[5, 11], [23, 29]],
-      'flip/corr2d(X, K)': [[19, 25], [37, 43]],
+      'flip/K.flip([0, 1])': [
+        [3, 2],
+        [1, 0],
+      ],
+      'flip/convolve2d(X, K)': [
+        [5, 11],
+        [23, 29],
+      ],
+      'flip/corr2d(X, K)': [
+        [19, 25],
+        [37, 43],
+      ],
       'same-output/convolve2d(X, K)': edgeY.map((row) => row.map((v) => -v + 0)),
       'same-output/convolve2d(X, K.flip([0, 1]))': edgeY,
       'commutes/A': A,
@@ -69,7 +99,7 @@ describe('cross-correlation-vs-convolution', () => {
 
 describe('receptive-field', () => {
   const r = receptiveFieldExercise.run();
-  it('the book\'s 3x3 footprint and the 9x9 field of the strided stack', () => {
+  it("the book's 3x3 footprint and the 9x9 field of the strided stack", () => {
     // Paths from input (i, j) to output (0, 0) through two 2x2 all-ones kernels: (1 2 1) outer (1 2 1).
     const p = [1, 2, 1];
     // Through 3x3 s1, 3x3 s2, 3x3 s1 (hand count per axis: convolve [1,1,1] up-sampled by the stride).

@@ -17,7 +17,8 @@ describe('snippets: the code shown is the code that ran', () => {
     const all = extractSnippets(src);
     const shown = new Map<string, string>();
     for (const e of exercises) {
-      for (const item of e.run().items) for (const b of item.blocks) if (b.kind === 'code') shown.set((b as CodeBlock).snippet, (b as CodeBlock).code);
+      for (const item of e.run().items)
+        for (const b of item.blocks) if (b.kind === 'code') shown.set((b as CodeBlock).snippet, (b as CodeBlock).code);
     }
     expect([...shown.keys()].sort()).toEqual([...all.keys()].sort());
     for (const [name, code] of shown) expect(code, name).toBe(all.get(name));
@@ -36,7 +37,15 @@ describe('snippets: the code shown is the code that ran', () => {
   });
 
   it('the extractor dedents, drops the markers and refuses broken regions', () => {
-    const text = ['x', '  // #region snippet a', '  export function a() {', '    return 1;', '  }', '  // #endregion', 'y'].join('\n');
+    const text = [
+      'x',
+      '  // #region snippet a',
+      '  export function a() {',
+      '    return 1;',
+      '  }',
+      '  // #endregion',
+      'y',
+    ].join('\n');
     expect(snippetsOf(text, 'f.ts')).toEqual(new Map([['a', 'export function a() {\n  return 1;\n}']]));
     expect(() => snippetsOf('// #region snippet a\n', 'f.ts')).toThrow(/never closed/);
     expect(() => snippetsOf('// #endregion\n', 'f.ts')).toThrow(/without a snippet/);

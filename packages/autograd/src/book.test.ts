@@ -2,7 +2,19 @@ import { type Tensor, tensor, zeros } from '@torchlet/tensor';
 import { loadGolden, toTensor } from '@torchlet/test-utils';
 import { describe, expect, it } from 'vitest';
 import { rnd } from '../test/random.js';
-import { type Variable, type VariableOrTensor, add, conv2d, get, mul, pow, reshape, sub, sum, variable } from './index.js';
+import {
+  add,
+  conv2d,
+  get,
+  mul,
+  pow,
+  reshape,
+  sub,
+  sum,
+  type Variable,
+  type VariableOrTensor,
+  variable,
+} from './index.js';
 
 // The d2l section's from-scratch code, written as the book writes it (a zeros tensor filled
 // element by element with Y[i, j] = ...), trained through autograd.
@@ -46,13 +58,27 @@ function expectClose(a: Tensor | null, b: Tensor | null, tol: number): void {
   expect(a?.shape).toEqual(b?.shape);
   const x = (a as Tensor).toTypedArray();
   const y = (b as Tensor).toTypedArray();
-  for (let i = 0; i < x.length; i++) expect(Math.abs(x[i] - y[i])).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(y[i])));
+  for (let i = 0; i < x.length; i++)
+    expect(Math.abs(x[i] - y[i])).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(y[i])));
 }
 
 describe("the book's hand-written corr2d through autograd", () => {
   it('computes the book example', () => {
-    const Y = corr2d(tensor([[0, 1, 2], [3, 4, 5], [6, 7, 8]]), tensor([[0, 1], [2, 3]]));
-    expect(Y.toArray()).toEqual([[19, 25], [37, 43]]);
+    const Y = corr2d(
+      tensor([
+        [0, 1, 2],
+        [3, 4, 5],
+        [6, 7, 8],
+      ]),
+      tensor([
+        [0, 1],
+        [2, 3],
+      ]),
+    );
+    expect(Y.toArray()).toEqual([
+      [19, 25],
+      [37, 43],
+    ]);
   });
 
   it('gives the same gradients as conv2d (input, weight and bias)', () => {
@@ -87,12 +113,14 @@ describe("the book's hand-written corr2d through autograd", () => {
         losses.push(total.item());
         weight.data.subInPlace(weight.grad as Tensor, run.lr);
       }
-      losses.forEach((loss, i) => expect(Math.abs(loss - run.loss_per_epoch[i])).toBeLessThanOrEqual(1e-4 * Math.max(1, run.loss_per_epoch[i])));
+      losses.forEach((loss, i) => {
+        expect(Math.abs(loss - run.loss_per_epoch[i])).toBeLessThanOrEqual(1e-4 * Math.max(1, run.loss_per_epoch[i]));
+      });
       expectClose(weight.data, toTensor(run.final_weight), 1e-5);
     }
   });
 
-  it("trains the Conv2D module (weight and bias, lr 0.01: the bias sums 42 gradients) with gradients equal to conv2d at every step", () => {
+  it('trains the Conv2D module (weight and bias, lr 0.01: the bias sums 42 gradients) with gradients equal to conv2d at every step', () => {
     const d2l = loadGolden('d2l');
     const X = toTensor(d2l.edge.X, 'float64');
     const Y = toTensor(d2l.edge.Y, 'float64');

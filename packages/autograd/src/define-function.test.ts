@@ -1,7 +1,18 @@
 import { type Tensor, tensor } from '@torchlet/tensor';
 import { describe, expect, it } from 'vitest';
 import { rnd } from '../test/random.js';
-import { type Variable, defineFunction, gradcheck, gradgradcheck, gradients, mul, neg, sigmoid, sum, variable } from './index.js';
+import {
+  defineFunction,
+  gradcheck,
+  gradgradcheck,
+  gradients,
+  mul,
+  neg,
+  sigmoid,
+  sum,
+  type Variable,
+  variable,
+} from './index.js';
 
 // A user-defined softplus log(1 + e^x), with backward written with autograd functions (so
 // second order works): d/dx = sigmoid(x).
@@ -64,9 +75,13 @@ describe('defineFunction', () => {
       backward: (ctx) => [tensor(new Array<number>((ctx.state.n as number) + 1).fill(1))],
     });
     const x = variable(tensor([1, 2]), { requiresGrad: true });
-    expect(() => sum(bad(x)).backward()).toThrow(/bad: backward returned a gradient of shape \[3\] for input 0 of shape \[2\]/);
+    expect(() => sum(bad(x)).backward()).toThrow(
+      /bad: backward returned a gradient of shape \[3\] for input 0 of shape \[2\]/,
+    );
     const wrongCount = defineFunction({ name: 'wrongCount', forward: (_c, a) => a, backward: () => [] });
-    expect(() => sum(wrongCount(variable(tensor([1]), { requiresGrad: true }))).backward()).toThrow(/must return an array of 1 gradients/);
+    expect(() => sum(wrongCount(variable(tensor([1]), { requiresGrad: true }))).backward()).toThrow(
+      /must return an array of 1 gradients/,
+    );
   });
 
   it('gradcheck catches a wrong backward and names the worst element', () => {
@@ -76,7 +91,9 @@ describe('defineFunction', () => {
       backward: (_ctx, g: Variable) => [neg(g)],
     });
     const x = tensor([0.5, -1, 2], { dtype: 'float64' });
-    expect(() => gradcheck((v) => wrong(v), [x])).toThrow(/gradcheck: Jacobian mismatch for output 0 element \[\d\] with respect to input 0 element \[\d\]: analytic -?\d/);
+    expect(() => gradcheck((v) => wrong(v), [x])).toThrow(
+      /gradcheck: Jacobian mismatch for output 0 element \[\d\] with respect to input 0 element \[\d\]: analytic -?\d/,
+    );
     const report = gradcheck((v) => wrong(v), [x], { raiseException: false });
     expect(report.ok).toBe(false);
     expect(report.checked).toBe(9);

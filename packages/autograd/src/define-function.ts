@@ -1,6 +1,6 @@
-import { type Tensor, fail, formatShape, isTensor, shapesEqual } from '@torchlet/tensor';
+import { fail, formatShape, isTensor, shapesEqual, type Tensor } from '@torchlet/tensor';
 import { record } from './graph.js';
-import { Variable, type VariableOrTensor, asVariable, isVariable } from './variable.js';
+import { asVariable, isVariable, Variable, type VariableOrTensor } from './variable.js';
 
 /**
  * What `forward` and `backward` of a {@link defineFunction} share (PyTorch's `ctx`).
@@ -102,12 +102,17 @@ class Context implements FunctionContext {
  */
 export function defineFunction(definition: FunctionDefinition): (...inputs: VariableOrTensor[]) => Variable {
   const { name } = definition;
-  if (typeof name !== 'string' || typeof definition.forward !== 'function' || typeof definition.backward !== 'function') {
+  if (
+    typeof name !== 'string' ||
+    typeof definition.forward !== 'function' ||
+    typeof definition.backward !== 'function'
+  ) {
     fail('defineFunction', 'definition', 'expected { name: string, forward: function, backward: function }');
   }
   return (...inputs: VariableOrTensor[]): Variable => {
     inputs.forEach((x, i) => {
-      if (!isVariable(x) && !isTensor(x)) fail(name, `inputs[${i}]`, `expected a Variable or a Tensor, got ${x === null ? 'null' : typeof x}`);
+      if (!isVariable(x) && !isTensor(x))
+        fail(name, `inputs[${i}]`, `expected a Variable or a Tensor, got ${x === null ? 'null' : typeof x}`);
     });
     const vars = inputs.map(asVariable);
     const ctx = new Context();
@@ -124,13 +129,21 @@ export function defineFunction(definition: FunctionDefinition): (...inputs: Vari
         ctx.needsInputGrad = [...needs];
         const grads = definition.backward(ctx, g);
         if (!Array.isArray(grads) || grads.length !== vars.length) {
-          fail(name, 'backward', `backward must return an array of ${vars.length} gradients (one per input), got ${Array.isArray(grads) ? grads.length : typeof grads}`);
+          fail(
+            name,
+            'backward',
+            `backward must return an array of ${vars.length} gradients (one per input), got ${Array.isArray(grads) ? grads.length : typeof grads}`,
+          );
         }
         return grads.map((gi, i) => {
           if (gi === null || gi === undefined || !needs[i]) return null;
           const v = asVariable(gi);
           if (!shapesEqual(v.shape, vars[i].shape)) {
-            fail(name, 'backward', `backward returned a gradient of shape ${formatShape(v.shape)} for input ${i} of shape ${formatShape(vars[i].shape)}`);
+            fail(
+              name,
+              'backward',
+              `backward returned a gradient of shape ${formatShape(v.shape)} for input ${i} of shape ${formatShape(vars[i].shape)}`,
+            );
           }
           return v;
         });

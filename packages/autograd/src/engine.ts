@@ -1,8 +1,8 @@
-import { TorchletError, formatShape, shapesEqual } from '@torchlet/tensor';
+import { formatShape, shapesEqual, TorchletError } from '@torchlet/tensor';
 import { add } from './functions/elementwise.js';
 import { to } from './functions/views.js';
 import { withGradMode } from './grad-mode.js';
-import { type Node, edgeOf } from './graph.js';
+import { edgeOf, type Node } from './graph.js';
 import { Variable } from './variable.js';
 
 /**
@@ -38,7 +38,10 @@ interface RunOptions {
 function rootNode(fn: string, v: Variable, i: number): Node {
   const node = edgeOf(v);
   if (node === null) {
-    fail(fn, `element ${i} of the outputs does not require grad and has no gradFn (shape ${formatShape(v.shape)}): nothing to differentiate. Did you create the inputs with variable(t, { requiresGrad: true })?`);
+    fail(
+      fn,
+      `element ${i} of the outputs does not require grad and has no gradFn (shape ${formatShape(v.shape)}): nothing to differentiate. Did you create the inputs with variable(t, { requiresGrad: true })?`,
+    );
   }
   return node;
 }
@@ -100,7 +103,11 @@ function accumulateIntoLeaf(leaf: Variable, g: Variable, createGraph: boolean): 
  * dependency order (each once all gradients flowing into it are summed). Returns the gradients
  * captured at `options.inputs` (null where none reached), or `null` when accumulating into leaves.
  */
-export function runBackward(roots: readonly Variable[], rootGrads: readonly Variable[], options: RunOptions): (Variable | null)[] | null {
+export function runBackward(
+  roots: readonly Variable[],
+  rootGrads: readonly Variable[],
+  options: RunOptions,
+): (Variable | null)[] | null {
   const { fn, retainGraph, createGraph, inputs } = options;
   const rootNodes = roots.map((r, i) => rootNode(fn, r, i));
   const order = postOrder(rootNodes);
@@ -109,7 +116,11 @@ export function runBackward(roots: readonly Variable[], rootGrads: readonly Vari
   if (inputs !== null) {
     inputs.forEach((v, i) => {
       const node = edgeOf(v);
-      if (node === null) fail(fn, `input ${i} (shape ${formatShape(v.shape)}) does not require grad: there is no gradient to compute for it`);
+      if (node === null)
+        fail(
+          fn,
+          `input ${i} (shape ${formatShape(v.shape)}) does not require grad: there is no gradient to compute for it`,
+        );
       const list = inputNodes.get(node) ?? [];
       list.push(i);
       inputNodes.set(node, list);
@@ -127,7 +138,9 @@ export function runBackward(roots: readonly Variable[], rootGrads: readonly Vari
   const grads = new Map<Node, Variable>();
   const captured: (Variable | null)[] = inputs === null ? [] : inputs.map(() => null);
   withGradMode(createGraph, () => {
-    rootNodes.forEach((n, i) => accumulate(grads, n, rootGrads[i]));
+    rootNodes.forEach((n, i) => {
+      accumulate(grads, n, rootGrads[i]);
+    });
     const ready: Node[] = [];
     for (const n of new Set(rootNodes)) if (needed.has(n) && (deps.get(n) ?? 0) === 0) ready.push(n);
     while (ready.length > 0) {
@@ -172,7 +185,13 @@ export function runBackward(roots: readonly Variable[], rootGrads: readonly Vari
  * still yields zeros, but a rule may return null): its own inputs receive nothing from it, so
  * release their dependency counts.
  */
-function markSkipped(node: Node, deps: Map<Node, number>, needed: Set<Node>, ready: Node[], grads: Map<Node, Variable>): void {
+function markSkipped(
+  node: Node,
+  deps: Map<Node, number>,
+  needed: Set<Node>,
+  ready: Node[],
+  grads: Map<Node, Variable>,
+): void {
   if (node.leaf !== null) return;
   for (const n of node.next) {
     if (n === null || !needed.has(n)) continue;
@@ -187,7 +206,10 @@ function markSkipped(node: Node, deps: Map<Node, number>, needed: Set<Node>, rea
 function conform(node: Node, i: number, g: Variable): Variable {
   const meta = node.inputMeta[i];
   if (!shapesEqual(g.shape, meta.shape)) {
-    fail('backward', `internal error: the backward rule of '${node.name}' returned a gradient of shape ${formatShape(g.shape)} for input ${i} of shape ${formatShape(meta.shape)}`);
+    fail(
+      'backward',
+      `internal error: the backward rule of '${node.name}' returned a gradient of shape ${formatShape(g.shape)} for input ${i} of shape ${formatShape(meta.shape)}`,
+    );
   }
   return g.dtype === meta.dtype ? g : to(g, meta.dtype);
 }

@@ -1,7 +1,20 @@
 import { tensor } from '@torchlet/tensor';
 import { describe, expect, it } from 'vitest';
 import { rnd } from '../test/random.js';
-import { type Variable, conv2d, grad, gradients, maxPool2d, mul, pow, sum, tanh, valueAndGrad, variable, vjp } from './index.js';
+import {
+  conv2d,
+  grad,
+  gradients,
+  maxPool2d,
+  mul,
+  pow,
+  sum,
+  tanh,
+  type Variable,
+  valueAndGrad,
+  variable,
+  vjp,
+} from './index.js';
 
 const f64 = (x: number[]) => tensor(x, { dtype: 'float64' });
 
@@ -14,7 +27,7 @@ describe('functional API', () => {
   });
 
   it('argnums picks arguments; unused ones get zeros', () => {
-    const f = (a: Variable, b: Variable, c: Variable) => sum(mul(a, b));
+    const f = (a: Variable, b: Variable, _c: Variable) => sum(mul(a, b));
     const [ga, gc] = grad(f, { argnums: [0, 2] })(f64([1, 2]), f64([3, 4]), f64([5]));
     expect(ga.toArray()).toEqual([3, 4]);
     expect(gc.toArray()).toEqual([0]);
@@ -32,8 +45,14 @@ describe('functional API', () => {
   it('vjp pulls back any cotangent, repeatedly', () => {
     const [out, pullback] = vjp((x, y) => mul(x, y), f64([1, 2]), f64([3, 4]));
     expect(out.toArray()).toEqual([3, 8]);
-    expect(pullback(f64([1, 10])).map((g) => g.toArray())).toEqual([[3, 40], [1, 20]]);
-    expect(pullback(f64([1, 0])).map((g) => g.toArray())).toEqual([[3, 0], [1, 0]]);
+    expect(pullback(f64([1, 10])).map((g) => g.toArray())).toEqual([
+      [3, 40],
+      [1, 20],
+    ]);
+    expect(pullback(f64([1, 0])).map((g) => g.toArray())).toEqual([
+      [3, 0],
+      [1, 0],
+    ]);
   });
 
   it('gradients does not touch .grad and supports createGraph through conv2d and pooling', () => {

@@ -1,7 +1,7 @@
-import { type Tensor, TorchletError, fail, formatShape, onesLike, shapesEqual, zerosLike } from '@torchlet/tensor';
+import { fail, formatShape, onesLike, shapesEqual, type Tensor, TorchletError, zerosLike } from '@torchlet/tensor';
 import { type BackwardOptions, runBackward } from './engine.js';
 import { isGradEnabled } from './grad-mode.js';
-import { Variable, type VariableOrTensor, asVariable, isVariable } from './variable.js';
+import { asVariable, isVariable, Variable, type VariableOrTensor } from './variable.js';
 
 /**
  * Options of {@link gradients}.
@@ -40,7 +40,11 @@ function seedFor(fn: string, out: Variable, given: VariableOrTensor | null | und
   }
   const g = asVariable(given);
   if (!shapesEqual(g.shape, out.shape)) {
-    fail(fn, 'gradOutputs', `gradOutputs[${i}] has shape ${formatShape(g.shape)} but output ${i} has shape ${formatShape(out.shape)}`);
+    fail(
+      fn,
+      'gradOutputs',
+      `gradOutputs[${i}] has shape ${formatShape(g.shape)} but output ${i} has shape ${formatShape(out.shape)}`,
+    );
   }
   return g;
 }
@@ -66,7 +70,11 @@ function seedFor(fn: string, out: Variable, given: VariableOrTensor | null | und
  * x.grad; // -> null
  * ```
  */
-export function gradients(outputs: Variable | readonly Variable[], inputs: Variable | readonly Variable[], options: GradientsOptions = {}): Variable[] {
+export function gradients(
+  outputs: Variable | readonly Variable[],
+  inputs: Variable | readonly Variable[],
+  options: GradientsOptions = {},
+): Variable[] {
   const fn = 'gradients';
   const outs = list(outputs);
   const ins = list(inputs);
@@ -84,7 +92,11 @@ export function gradients(outputs: Variable | readonly Variable[], inputs: Varia
   return grads.map((g, i) => {
     if (g !== null) return g;
     if (!options.allowUnused) {
-      fail(fn, 'inputs', `input ${i} (shape ${formatShape(ins[i].shape)}) was not used to compute the outputs; pass { allowUnused: true } to get zeros for it`);
+      fail(
+        fn,
+        'inputs',
+        `input ${i} (shape ${formatShape(ins[i].shape)}) was not used to compute the outputs; pass { allowUnused: true } to get zeros for it`,
+      );
     }
     return new Variable(zerosLike(ins[i].data));
   });
@@ -108,10 +120,15 @@ export interface GradOptions {
 type Fn = (...args: Variable[]) => Variable;
 
 /** Wraps arguments: differentiated ones become Variables that require grad; reports whether an outer graph is being built. */
-function prepare(fn: string, args: readonly VariableOrTensor[], argnums: readonly number[]): { vars: Variable[]; nested: boolean } {
+function prepare(
+  fn: string,
+  args: readonly VariableOrTensor[],
+  argnums: readonly number[],
+): { vars: Variable[]; nested: boolean } {
   let nested = false;
   const vars = args.map((a, i) => {
-    if (!isVariable(a) && !(typeof a === 'object' && a !== null)) fail(fn, `args[${i}]`, `expected a Variable or a Tensor, got ${typeof a}`);
+    if (!isVariable(a) && !(typeof a === 'object' && a !== null))
+      fail(fn, `args[${i}]`, `expected a Variable or a Tensor, got ${typeof a}`);
     if (!argnums.includes(i)) return asVariable(a);
     if (isVariable(a) && a.requiresGrad) {
       // An outer grad/vjp is differentiating through this call: keep the link and build a graph.
@@ -122,18 +139,29 @@ function prepare(fn: string, args: readonly VariableOrTensor[], argnums: readonl
     return new Variable(t, null, true);
   });
   argnums.forEach((n) => {
-    if (!Number.isInteger(n) || n < 0 || n >= args.length) fail(fn, 'argnums', `argnums ${n} is out of range for ${args.length} arguments`);
+    if (!Number.isInteger(n) || n < 0 || n >= args.length)
+      fail(fn, 'argnums', `argnums ${n} is out of range for ${args.length} arguments`);
   });
   return { vars, nested };
 }
 
-function evaluate(fn: string, f: Fn, args: readonly VariableOrTensor[], options: GradOptions): [Variable, Variable | Variable[]] {
+function evaluate(
+  fn: string,
+  f: Fn,
+  args: readonly VariableOrTensor[],
+  options: GradOptions,
+): [Variable, Variable | Variable[]] {
   const argnums = options.argnums ?? 0;
   const nums = typeof argnums === 'number' ? [argnums] : [...argnums];
   const { vars, nested } = prepare(fn, args, nums);
   const value = f(...vars);
   if (!isVariable(value)) fail(fn, 'f', `f must return a Variable, got ${typeof value}`);
-  if (value.numel !== 1) fail(fn, 'f', `f must return a scalar (one element), got shape ${formatShape(value.shape)}; use vjp for non-scalar outputs`);
+  if (value.numel !== 1)
+    fail(
+      fn,
+      'f',
+      `f must return a scalar (one element), got shape ${formatShape(value.shape)}; use vjp for non-scalar outputs`,
+    );
   const targets = nums.map((n) => vars[n]);
   const grads = value.requiresGrad
     ? gradients(value, targets, { createGraph: nested, allowUnused: true })
@@ -158,8 +186,14 @@ function evaluate(fn: string, f: Fn, args: readonly VariableOrTensor[], options:
  * grad((x) => sum(grad(f)(x)))(tensor([1, 2])).toArray(); // -> [6, 12]
  * ```
  */
-export function grad(f: Fn, options?: GradOptions & { readonly argnums?: number }): (...args: VariableOrTensor[]) => Variable;
-export function grad(f: Fn, options: GradOptions & { readonly argnums: readonly number[] }): (...args: VariableOrTensor[]) => Variable[];
+export function grad(
+  f: Fn,
+  options?: GradOptions & { readonly argnums?: number },
+): (...args: VariableOrTensor[]) => Variable;
+export function grad(
+  f: Fn,
+  options: GradOptions & { readonly argnums: readonly number[] },
+): (...args: VariableOrTensor[]) => Variable[];
 export function grad(f: Fn, options: GradOptions = {}): (...args: VariableOrTensor[]) => Variable | Variable[] {
   return (...args) => evaluate('grad', f, args, options)[1];
 }
@@ -179,9 +213,18 @@ export function grad(f: Fn, options: GradOptions = {}): (...args: VariableOrTens
  * g.toArray(); // -> [6, 8]
  * ```
  */
-export function valueAndGrad(f: Fn, options?: GradOptions & { readonly argnums?: number }): (...args: VariableOrTensor[]) => [Variable, Variable];
-export function valueAndGrad(f: Fn, options: GradOptions & { readonly argnums: readonly number[] }): (...args: VariableOrTensor[]) => [Variable, Variable[]];
-export function valueAndGrad(f: Fn, options: GradOptions = {}): (...args: VariableOrTensor[]) => [Variable, Variable | Variable[]] {
+export function valueAndGrad(
+  f: Fn,
+  options?: GradOptions & { readonly argnums?: number },
+): (...args: VariableOrTensor[]) => [Variable, Variable];
+export function valueAndGrad(
+  f: Fn,
+  options: GradOptions & { readonly argnums: readonly number[] },
+): (...args: VariableOrTensor[]) => [Variable, Variable[]];
+export function valueAndGrad(
+  f: Fn,
+  options: GradOptions = {},
+): (...args: VariableOrTensor[]) => [Variable, Variable | Variable[]] {
   return (...args) => evaluate('valueAndGrad', f, args, options);
 }
 
@@ -212,7 +255,12 @@ export function vjp(
   if (!isVariable(out)) fail('vjp', 'f', `f must return a Variable, got ${typeof out}`);
   const pullback = (cotangent: VariableOrTensor): Variable[] => {
     if (!out.requiresGrad) return vars.map((v) => new Variable(zerosLike(v.data)));
-    return gradients(out, vars, { gradOutputs: [cotangent], retainGraph: true, createGraph: nested, allowUnused: true });
+    return gradients(out, vars, {
+      gradOutputs: [cotangent],
+      retainGraph: true,
+      createGraph: nested,
+      allowUnused: true,
+    });
   };
   return [out, pullback];
 }

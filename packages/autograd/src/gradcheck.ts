@@ -1,6 +1,6 @@
-import { type Tensor, TorchletError, formatShape, isTensor, zeros } from '@torchlet/tensor';
+import { formatShape, isTensor, type Tensor, TorchletError, zeros } from '@torchlet/tensor';
 import { gradients } from './functional.js';
-import { Variable, type VariableOrTensor, isVariable } from './variable.js';
+import { isVariable, Variable, type VariableOrTensor } from './variable.js';
 
 /**
  * Options of {@link gradcheck} and {@link gradgradcheck}.
@@ -100,12 +100,17 @@ function outputsOf(r: Variable | readonly Variable[]): readonly Variable[] {
 function prepareInputs(fn: string, inputs: readonly VariableOrTensor[]): { vars: Variable[]; diff: number[] } {
   const diff: number[] = [];
   const vars = inputs.map((x, i) => {
-    if (!isVariable(x) && !isTensor(x)) throw new TorchletError(fn, 'inputs', `inputs[${i}] is not a Variable or a Tensor`);
+    if (!isVariable(x) && !isTensor(x))
+      throw new TorchletError(fn, 'inputs', `inputs[${i}] is not a Variable or a Tensor`);
     const t = isVariable(x) ? x.data : x;
     const differentiated = isVariable(x) ? x.requiresGrad : t.dtype === 'float32' || t.dtype === 'float64';
     if (differentiated) {
       if (t.dtype !== 'float64') {
-        throw new TorchletError(fn, 'inputs', `inputs[${i}] is ${t.dtype} ${formatShape(t.shape)}; gradcheck needs float64 inputs (finite differences in float32 are too coarse)`);
+        throw new TorchletError(
+          fn,
+          'inputs',
+          `inputs[${i}] is ${t.dtype} ${formatShape(t.shape)}; gradcheck needs float64 inputs (finite differences in float32 are too coarse)`,
+        );
       }
       diff.push(i);
       return isVariable(x) ? x : new Variable(t, null, true);
@@ -162,24 +167,23 @@ function check(fn: string, f: Fn, inputs: readonly VariableOrTensor[], options: 
   // Numerical Jacobian: central differences on contiguous copies of each input element. The copies
   // require grad like the originals: f may differentiate internally (gradgradcheck's f does).
   const numerical: Float64Array[][] = outs.map((o) => diffVars.map((v) => new Float64Array(o.numel * v.numel)));
-  {
-    diff.forEach((inputPos, vi) => {
-      const base = vars[inputPos].data;
-      for (let j = 0; j < base.numel; j++) {
-        const evalAt = (delta: number): Float64Array[] => {
-          const copy = base.clone();
-          copy.data[j] += delta;
-          const args = vars.map((v, p) => (p === inputPos ? new Variable(copy, null, true) : v));
-          return outputsOf(f(...args)).map((o) => flatValues(o.data));
-        };
-        const plus = evalAt(eps);
-        const minus = evalAt(-eps);
-        outs.forEach((o, oi) => {
-          for (let k = 0; k < o.numel; k++) numerical[oi][vi][k * base.numel + j] = (plus[oi][k] - minus[oi][k]) / (2 * eps);
-        });
-      }
-    });
-  }
+  diff.forEach((inputPos, vi) => {
+    const base = vars[inputPos].data;
+    for (let j = 0; j < base.numel; j++) {
+      const evalAt = (delta: number): Float64Array[] => {
+        const copy = base.clone();
+        copy.data[j] += delta;
+        const args = vars.map((v, p) => (p === inputPos ? new Variable(copy, null, true) : v));
+        return outputsOf(f(...args)).map((o) => flatValues(o.data));
+      };
+      const plus = evalAt(eps);
+      const minus = evalAt(-eps);
+      outs.forEach((o, oi) => {
+        for (let k = 0; k < o.numel; k++)
+          numerical[oi][vi][k * base.numel + j] = (plus[oi][k] - minus[oi][k]) / (2 * eps);
+      });
+    }
+  });
   let checked = 0;
   let maxAbsError = 0;
   let worst: GradcheckMismatch | null = null;
@@ -196,7 +200,14 @@ function check(fn: string, f: Fn, inputs: readonly VariableOrTensor[], options: 
         if (excess > worstExcess) {
           worstExcess = excess;
           const k = Math.floor(e / v.numel);
-          worst = { input: diff[vi], inputIndex: unravel(e % v.numel, v.shape), output: oi, outputIndex: unravel(k, o.shape), analytic: a[e], numerical: nu[e] };
+          worst = {
+            input: diff[vi],
+            inputIndex: unravel(e % v.numel, v.shape),
+            output: oi,
+            outputIndex: unravel(k, o.shape),
+            analytic: a[e],
+            numerical: nu[e],
+          };
         }
       }
     });
@@ -258,14 +269,22 @@ function randomLike(shape: readonly number[], seed: number): Tensor {
  * gradgradcheck((v) => mul(tanh(v), v), [x]).ok; // -> true
  * ```
  */
-export function gradgradcheck(f: Fn, inputs: readonly VariableOrTensor[], options: GradgradcheckOptions = {}): GradcheckReport {
+export function gradgradcheck(
+  f: Fn,
+  inputs: readonly VariableOrTensor[],
+  options: GradgradcheckOptions = {},
+): GradcheckReport {
   const fn = 'gradgradcheck';
   const { vars, diff } = prepareInputs(fn, inputs);
   if (diff.length === 0) throw new TorchletError(fn, 'inputs', 'no input requires grad: nothing to check');
   const outs = outputsOf(f(...vars));
   const gradOutputs = options.gradOutputs ?? outs.map((o, i) => randomLike(o.shape, 12345 + 7919 * i));
   if (gradOutputs.length !== outs.length) {
-    throw new TorchletError(fn, 'gradOutputs', `expected ${outs.length} gradOutputs (one per output), got ${gradOutputs.length}`);
+    throw new TorchletError(
+      fn,
+      'gradOutputs',
+      `expected ${outs.length} gradOutputs (one per output), got ${gradOutputs.length}`,
+    );
   }
   const n = vars.length;
   const g = (...all: Variable[]): Variable[] => {

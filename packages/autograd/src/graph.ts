@@ -1,6 +1,6 @@
-import { type DType, type Tensor, TorchletError, formatShape } from '@torchlet/tensor';
+import { type DType, formatShape, type Tensor, TorchletError } from '@torchlet/tensor';
 import { isGradEnabled } from './grad-mode.js';
-import { Variable } from './variable.js';
+import { isVariable, Variable } from './variable.js';
 
 /**
  * A backward rule: given the gradient of a node's output, the gradients of its inputs (one entry
@@ -9,7 +9,11 @@ import { Variable } from './variable.js';
  * functions of this package, so the engine can run them with or without recording a graph
  * (`createGraph`).
  */
-export type BackwardFn = (grad: Variable, needs: readonly boolean[], output: Variable) => readonly (Variable | null | undefined)[];
+export type BackwardFn = (
+  grad: Variable,
+  needs: readonly boolean[],
+  output: Variable,
+) => readonly (Variable | null | undefined)[];
 
 /**
  * A node of the backward graph, as seen from outside: the operation's name and the nodes its
@@ -58,7 +62,14 @@ export class Node implements GradFn {
   retainedBy: Variable | null = null;
   released = false;
 
-  constructor(name: string, next: readonly (Node | null)[], inputMeta: readonly InputMeta[], backwardFn: BackwardFn | null, saved: readonly SavedVariable[], leaf: Variable | null = null) {
+  constructor(
+    name: string,
+    next: readonly (Node | null)[],
+    inputMeta: readonly InputMeta[],
+    backwardFn: BackwardFn | null,
+    saved: readonly SavedVariable[],
+    leaf: Variable | null = null,
+  ) {
     this.name = name;
     this.next = next;
     this.inputMeta = inputMeta;
@@ -107,8 +118,11 @@ export function edgeOf(v: Variable): Node | null {
 
 /** Options of {@link record}. */
 export interface RecordOptions {
-  /** Variables the backward rule reads (checked against in-place modification). */
-  readonly save?: readonly (Variable | null | undefined)[];
+  /**
+   * Values the backward rule reads (checked against in-place modification). Plain tensors are
+   * checked too; numbers and nulls are ignored.
+   */
+  readonly save?: readonly (Variable | Tensor | number | boolean | null | undefined)[];
   /** The rule reads the output (checked against in-place modification). */
   readonly saveOutput?: boolean;
   /** The output shares storage with input 0 (a view): in-place writes into it are refused while recording. */
@@ -120,7 +134,13 @@ export interface RecordOptions {
  * `backward` when grad mode is on and some input requires grad. `inputs[i]` is null for operands
  * that are not Variables (numbers, plain tensors): they get no gradient.
  */
-export function record(name: string, out: Tensor, inputs: readonly (Variable | null)[], backward: BackwardFn, options: RecordOptions = {}): Variable {
+export function record(
+  name: string,
+  out: Tensor,
+  inputs: readonly (Variable | null)[],
+  backward: BackwardFn,
+  options: RecordOptions = {},
+): Variable {
   let needed = false;
   if (isGradEnabled()) {
     for (const v of inputs) {
@@ -135,9 +155,15 @@ export function record(name: string, out: Tensor, inputs: readonly (Variable | n
     return result;
   }
   const next = inputs.map((v) => (v === null ? null : edgeOf(v)));
-  const meta = inputs.map((v) => (v === null ? { shape: [], dtype: out.dtype } : { shape: v.data.shape, dtype: v.data.dtype }));
+  const meta = inputs.map((v) =>
+    v === null ? { shape: [], dtype: out.dtype } : { shape: v.data.shape, dtype: v.data.dtype },
+  );
   const saved: SavedVariable[] = [];
-  for (const v of options.save ?? []) if (v) saved.push({ variable: v, version: v.data.version });
+  for (const v of options.save ?? []) {
+    if (v === null || v === undefined || typeof v === 'number' || typeof v === 'boolean') continue;
+    const variable = isVariable(v) ? v : new Variable(v);
+    saved.push({ variable, version: variable.data.version });
+  }
   const node = new Node(name, next, meta, backward, saved);
   const result = new Variable(out, node);
   if (options.viewOf) result._markView(options.viewOf);
@@ -152,9 +178,16 @@ export function record(name: string, out: Tensor, inputs: readonly (Variable | n
  * but its history becomes a new node `name` whose inputs are `inputs` (typically a snapshot of
  * target's previous history and the written value).
  */
-export function rebase(target: Variable, name: string, inputs: readonly (Variable | null)[], backward: BackwardFn): void {
+export function rebase(
+  target: Variable,
+  name: string,
+  inputs: readonly (Variable | null)[],
+  backward: BackwardFn,
+): void {
   const next = inputs.map((v) => (v === null ? null : edgeOf(v)));
-  const meta = inputs.map((v) => (v === null ? { shape: [], dtype: target.data.dtype } : { shape: v.data.shape, dtype: v.data.dtype }));
+  const meta = inputs.map((v) =>
+    v === null ? { shape: [], dtype: target.data.dtype } : { shape: v.data.shape, dtype: v.data.dtype },
+  );
   const node = new Node(name, next, meta, backward, []);
   node.output = target;
   node.outputVersion = -1;

@@ -9,45 +9,10 @@
  *
  * @packageDocumentation
  */
-export { type VariableLike, type VariableOptions, type VariableOrTensor, Variable, isVariable, variable } from './variable.js';
-export type { GradFn } from './graph.js';
+
+export { defineFunction, type FunctionContext, type FunctionDefinition } from './define-function.js';
 export type { BackwardOptions } from './engine.js';
-export { enableGrad, isGradEnabled, noGrad } from './grad-mode.js';
-export {
-  abs,
-  add,
-  clamp,
-  div,
-  exp,
-  log,
-  maximum,
-  minimum,
-  mul,
-  neg,
-  pow,
-  relu,
-  sigmoid,
-  sqrt,
-  sub,
-  tanh,
-  where,
-} from './functions/elementwise.js';
-export { cumprod, cumsum, max, mean, min, prod, std, sum, variance } from './functions/reduce.js';
-export { clone, contiguous, expand, flatten, narrow, permute, reshape, squeeze, t, to, transpose, unsqueeze, view } from './functions/views.js';
-export { flip, roll, tril, triu } from './functions/structure.js';
-export { dot, matmul, mm } from './functions/linalg.js';
-export { cat, chunk, split, stack } from './functions/join.js';
-export { get, set } from './functions/indexing.js';
-export { type GradOptions, type GradientsOptions, grad, gradients, valueAndGrad, vjp } from './functional.js';
-export {
-  type GradcheckMismatch,
-  type GradcheckOptions,
-  type GradcheckReport,
-  type GradgradcheckOptions,
-  gradcheck,
-  gradgradcheck,
-} from './gradcheck.js';
-export { type FunctionContext, type FunctionDefinition, defineFunction } from './define-function.js';
+export { type GradientsOptions, type GradOptions, grad, gradients, valueAndGrad, vjp } from './functional.js';
 export {
   conv2d,
   conv2dBackwardBias,
@@ -69,13 +34,70 @@ export {
   kernelToMatrix,
 } from './functions/corr2d.js';
 export {
-  type MaxPool2dVariableResult,
+  abs,
+  add,
+  clamp,
+  div,
+  exp,
+  log,
+  maximum,
+  minimum,
+  mul,
+  neg,
+  pow,
+  relu,
+  sigmoid,
+  sqrt,
+  sub,
+  tanh,
+  where,
+} from './functions/elementwise.js';
+export { get, set } from './functions/indexing.js';
+export { cat, chunk, split, stack } from './functions/join.js';
+export { dot, matmul, mm } from './functions/linalg.js';
+export {
   adaptiveAvgPool2d,
   adaptiveAvgPool2dBackward,
   avgPool2d,
   avgPool2dBackward,
+  type MaxPool2dVariableResult,
   maxPool2d,
   maxPool2dBackward,
   pool2d,
 } from './functions/pool.js';
+export { cumprod, cumsum, max, mean, min, prod, std, sum, variance } from './functions/reduce.js';
+export { flip, roll, tril, triu } from './functions/structure.js';
 export { col2im, im2col, pad, padBackward } from './functions/unfold.js';
+export {
+  clone,
+  contiguous,
+  expand,
+  flatten,
+  narrow,
+  permute,
+  reshape,
+  squeeze,
+  t,
+  to,
+  transpose,
+  unsqueeze,
+  view,
+} from './functions/views.js';
+export { enableGrad, isGradEnabled, noGrad } from './grad-mode.js';
+export {
+  type GradcheckMismatch,
+  type GradcheckOptions,
+  type GradcheckReport,
+  type GradgradcheckOptions,
+  gradcheck,
+  gradgradcheck,
+} from './gradcheck.js';
+export type { GradFn } from './graph.js';
+export {
+  isVariable,
+  Variable,
+  type VariableLike,
+  type VariableOptions,
+  type VariableOrTensor,
+  variable,
+} from './variable.js';

@@ -1,6 +1,20 @@
-import { TorchletError, ones, tensor, zeros } from '@torchlet/tensor';
+import { ones, TorchletError, tensor, zeros } from '@torchlet/tensor';
 import { describe, expect, it } from 'vitest';
-import { add, enableGrad, exp, get, isGradEnabled, isVariable, mul, noGrad, relu, set, sum, variable } from './index.js';
+import {
+  add,
+  conv2d,
+  enableGrad,
+  exp,
+  get,
+  isGradEnabled,
+  isVariable,
+  mul,
+  noGrad,
+  relu,
+  set,
+  sum,
+  variable,
+} from './index.js';
 
 describe('Variable and backward', () => {
   it('computes the gradient of a scalar and accumulates across calls until zeroed', () => {
@@ -82,7 +96,9 @@ describe('Variable and backward', () => {
   });
 
   it('only float tensors can require grad, and only leaves change requiresGrad', () => {
-    expect(() => variable(tensor([1, 2], { dtype: 'int32' }), { requiresGrad: true })).toThrow(/only floating point tensors can require gradients/);
+    expect(() => variable(tensor([1, 2], { dtype: 'int32' }), { requiresGrad: true })).toThrow(
+      /only floating point tensors can require gradients/,
+    );
     const x = variable(tensor([1]), { requiresGrad: true });
     expect(() => {
       mul(x, 2).requiresGrad = false;
@@ -152,7 +168,9 @@ describe('in-place writes and the version counter', () => {
     const d = mul(x, 1);
     const z = sum(mul(d, d));
     d.set('0', 0);
-    expect(() => z.backward()).toThrow(/modified by an in-place operation: 'mul' saved a float32 tensor of shape \[2\] at version 0, and it is now at version 1/);
+    expect(() => z.backward()).toThrow(
+      /modified by an in-place operation: 'mul' saved a float32 tensor of shape \[2\] at version 0, and it is now at version 1/,
+    );
     a.set('0', 0);
     y.backward(); // neither sum nor add reads its input: the write does not matter to them
     expect(x.grad?.toArray()).toEqual([1, 1]);
@@ -164,6 +182,16 @@ describe('in-place writes and the version counter', () => {
     const y = sum(e);
     e.data.addInPlace(1);
     expect(() => y.backward()).toThrow(/'exp' saved/);
+  });
+
+  it('a plain tensor operand modified after use is detected too (conv2d names itself)', () => {
+    const w = variable(ones([1, 1, 2, 2]), { requiresGrad: true });
+    const x = ones([1, 1, 3, 3]);
+    const y = sum(conv2d(x, w, null));
+    x.set('..., 0, 0', 5);
+    expect(() => y.backward()).toThrow(
+      /'conv2d' saved a float32 tensor of shape \[1,1,3,3\] at version 0, and it is now at version 1/,
+    );
   });
 
   it('the version counter is shared by views of the same storage', () => {

@@ -1,4 +1,17 @@
-import { type DType, type Dims, type Index, type ReduceOptions, type Tensor, type VarianceOptions, TorchletError, fail, formatShape, isTensor, onesLike, shapesEqual } from '@torchlet/tensor';
+import {
+  type Dims,
+  type DType,
+  fail,
+  formatShape,
+  type Index,
+  isTensor,
+  onesLike,
+  type ReduceOptions,
+  shapesEqual,
+  type Tensor,
+  TorchletError,
+  type VarianceOptions,
+} from '@torchlet/tensor';
 import { type BackwardOptions, runBackward } from './engine.js';
 import * as el from './functions/elementwise.js';
 import * as idx from './functions/indexing.js';
@@ -7,8 +20,8 @@ import * as linalg from './functions/linalg.js';
 import * as red from './functions/reduce.js';
 import * as st from './functions/structure.js';
 import * as views from './functions/views.js';
-import { Node } from './graph.js';
 import type { GradFn } from './graph.js';
+import { Node } from './graph.js';
 
 /**
  * A Variable, a plain tensor (a constant) or a number (a constant): what binary differentiable functions accept.
@@ -91,7 +104,11 @@ export class Variable {
   }
   set requiresGrad(flag: boolean) {
     if (!this.isLeaf) {
-      fail('requiresGrad', 'flag', `you can only change requiresGrad of leaf Variables (this one was computed by '${(this._gradFn as Node).name}'); use detach() to get a leaf`);
+      fail(
+        'requiresGrad',
+        'flag',
+        `you can only change requiresGrad of leaf Variables (this one was computed by '${(this._gradFn as Node).name}'); use detach() to get a leaf`,
+      );
     }
     if (flag) checkFloat('variable', this.data);
     this._requiresGrad = flag;
@@ -105,7 +122,11 @@ export class Variable {
     if (g !== null) {
       if (!isTensor(g)) fail('grad', 'grad', `expected a Tensor or null, got ${typeof g}`);
       if (!shapesEqual(g.shape, this.data.shape)) {
-        fail('grad', 'grad', `assigned grad has shape ${formatShape(g.shape)} but the Variable has shape ${formatShape(this.data.shape)}`);
+        fail(
+          'grad',
+          'grad',
+          `assigned grad has shape ${formatShape(g.shape)} but the Variable has shape ${formatShape(this.data.shape)}`,
+        );
       }
     }
     this._gradVar = g === null ? null : new Variable(g);
@@ -195,7 +216,11 @@ export class Variable {
     } else {
       seed = typeof gradient === 'number' ? new Variable(onesLike(this.data).mul(gradient)) : asVariable(gradient);
       if (!shapesEqual(seed.shape, this.shape)) {
-        fail('backward', 'gradient', `gradient has shape ${formatShape(seed.shape)} but the output has shape ${formatShape(this.shape)}`);
+        fail(
+          'backward',
+          'gradient',
+          `gradient has shape ${formatShape(seed.shape)} but the output has shape ${formatShape(this.shape)}`,
+        );
       }
     }
     runBackward([this], [seed], { fn: 'backward', retainGraph, createGraph, inputs: null });
@@ -399,7 +424,11 @@ export class Variable {
 
 function checkFloat(fn: string, t: Tensor): void {
   if (t.dtype !== 'float32' && t.dtype !== 'float64') {
-    fail(fn, 'requiresGrad', `only floating point tensors can require gradients, got a ${t.dtype} tensor of shape ${formatShape(t.shape)}`);
+    fail(
+      fn,
+      'requiresGrad',
+      `only floating point tensors can require gradients, got a ${t.dtype} tensor of shape ${formatShape(t.shape)}`,
+    );
   }
 }
 

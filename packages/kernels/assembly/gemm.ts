@@ -271,16 +271,17 @@ function tile(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: i3
 }
 
 /**
- * Computes rows [mStart, mEnd) of C = alpha * op(A) @ op(B) + beta * C (the whole product when
- * mStart = 0 and mEnd = m; threads split M this way, each with its own workspace).
- * `m` is the full row count of op(A); only rows in the range are read from A and written in C.
+ * Computes the block rows [m0, m1) x columns [n0, n1) of C = alpha * op(A) @ op(B) + beta * C
+ * (the whole product for m0 = 0, m1 = m, n0 = 0, n1 = n). Threads split C this way, each with its
+ * own workspace; a block reads only its rows of op(A) and columns of op(B), and writes only itself.
  */
-export function sgemmRows(
+export function sgemmPart(
   transA: bool,
   transB: bool,
-  mStart: i32,
-  mEnd: i32,
-  n: i32,
+  m0: i32,
+  m1: i32,
+  n0: i32,
+  n1: i32,
   k: i32,
   alpha: f32,
   a: usize,
@@ -292,11 +293,13 @@ export function sgemmRows(
   ldc: i32,
   work: usize,
 ): void {
-  const m = mEnd - mStart;
+  const m = m1 - m0;
+  const n = n1 - n0;
   if (m <= 0 || n <= 0) return;
-  // Shift A and C so row mStart becomes row 0.
-  a += transA ? <usize>mStart << 2 : (<usize>mStart * <usize>lda) << 2;
-  c += (<usize>mStart * <usize>ldc) << 2;
+  // Shift the operands so the block starts at row 0, column 0.
+  a += transA ? <usize>m0 << 2 : (<usize>m0 * <usize>lda) << 2;
+  b += transB ? (<usize>n0 * <usize>ldb) << 2 : <usize>n0 << 2;
+  c += ((<usize>m0 * <usize>ldc) << 2) + (<usize>n0 << 2);
   scaleC(m, n, beta, c, ldc);
   if (k == 0 || alpha == 0) return;
   const pa = work;
@@ -324,7 +327,7 @@ export function sgemmRows(
   }
 }
 
-/** C = alpha * op(A) @ op(B) + beta * C for the whole m x n product (see {@link sgemmRows}). */
+/** C = alpha * op(A) @ op(B) + beta * C for the whole m x n product (see {@link sgemmPart}). */
 export function sgemm(
   transA: bool,
   transB: bool,
@@ -341,5 +344,5 @@ export function sgemm(
   ldc: i32,
   work: usize,
 ): void {
-  sgemmRows(transA, transB, 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, work);
+  sgemmPart(transA, transB, 0, m, 0, n, k, alpha, a, lda, b, ldb, beta, c, ldc, work);
 }

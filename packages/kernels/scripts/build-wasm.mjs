@@ -10,10 +10,21 @@ import asc from 'assemblyscript/asc';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Flags shared by every module: SIMD on, fully optimised, no runtime, no asserts, no imports. */
-const common = ['--enable', 'simd', '-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=', '--initialMemory', '1'];
+const common = ['-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=', '--initialMemory', '1'];
 
-/** The modules: source, output, extra flags. */
-export const targets = [{ source: 'assembly/gemm.ts', output: 'dist/gemm.wasm', flags: [] }];
+/**
+ * The modules: source, output, extra flags. gemm.wasm owns its memory (browsers, single thread);
+ * gemm-mt.wasm imports a shared memory (`env.memory`, up to 4 GiB) that Node worker threads
+ * instantiate the same module on, to split one product between threads.
+ */
+export const targets = [
+  { source: 'assembly/gemm.ts', output: 'dist/gemm.wasm', flags: ['--enable', 'simd'] },
+  {
+    source: 'assembly/gemm.ts',
+    output: 'dist/gemm-mt.wasm',
+    flags: ['--enable', 'simd,threads', '--importMemory', '--sharedMemory', '--maximumMemory', '65536'],
+  },
+];
 
 function mtime(path) {
   try {

@@ -2,17 +2,25 @@
 // (grown on demand and reused between calls), runs the SIMD kernel, copies C back.
 //
 // Linear memory, from the module's heap base (every region 64-byte aligned):
-//   [ packing workspace | A | B | C ]
+//   [ packing workspace per thread | A | B | C ]
 // A and B keep their leading dimension when their rows are dense enough (one bulk copy), else are
 // compacted row by row; C is always compacted (ldc = n) so `beta = 0` needs no copy-in at all.
 
 import { type GemmExports, gemmModule } from './loader.js';
+import { join, post, readyWorkers, threadPool } from './threads.js';
 
 /** A float typed array a GEMM can read and write (the same type as `@torchlet/tensor`'s). */
 export type FloatArray = Float32Array | Float64Array;
 
 /** Name reported by {@link getBackendInfo} after the wasm kernel ran. */
 export const WASM_GEMM_KERNEL = 'wasm-simd128-sgemm-4x8';
+
+/**
+ * Products of at least this many multiply-adds (m * n * k) are split between threads when
+ * `setThreads` allows more than one. Measured on the development machine (2 cores): waking a
+ * worker costs ~20-50 us, so splitting pays off from about 128^3 (2^21) and clearly from 2^22.
+ */
+export const PARALLEL_MIN_WORK = 2 ** 22;
 
 let lastKernel = 'none';
 let view: Float32Array | null = null;
@@ -151,7 +159,8 @@ export function wasmGemm(
     lastKernel = 'js';
     return false;
   }
-  const mod = gemmModule();
+  const pool = threadPool();
+  const mod = pool !== null ? pool.exports : gemmModule();
   if (mod === null) {
     lastKernel = 'js';
     return false;
@@ -168,7 +177,8 @@ export function wasmGemm(
   const aLd = placedLd(aRows, aCols, lda);
   const bLd = placedLd(bRows, bCols, ldb);
   const work = align64(mod.heapBase());
-  const aAt = align64(work + mod.workspaceBytes());
+  const ws = align64(mod.workspaceBytes());
+  const aAt = work + ws * (pool !== null ? pool.workers.length + 1 : 1);
   const bAt = align64(aAt + 4 * ((aRows - 1) * aLd + aCols));
   const cAt = align64(bAt + 4 * ((bRows - 1) * bLd + bCols));
   const mem = memoryView(mod, cAt + 4 * m * n);
@@ -179,9 +189,42 @@ export function wasmGemm(
   copyIn(mem, aAt >> 2, aLd, a, aOffset, aRows, aCols, lda);
   copyIn(mem, bAt >> 2, bLd, b, bOffset, bRows, bCols, ldb);
   if (beta !== 0) copyRows(mem, cAt >> 2, n, c, cOffset, ldc, m, n);
-  mod.sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, aAt, aLd, bAt, bLd, beta, cAt, n, work);
+  const tA = transA ? 1 : 0;
+  const tB = transB ? 1 : 0;
+  let threads = 1;
+  const workers = pool !== null && m * n * k >= PARALLEL_MIN_WORK ? readyWorkers(pool) : [];
+  if (pool !== null && workers.length > 0) {
+    // Split the longer side of C into one block per thread, in whole micro-tiles (4 rows, 8 columns).
+    const byRows = m >= n;
+    const extent = byRows ? m : n;
+    const unit = byRows ? 4 : 8;
+    const chunk = Math.ceil(extent / (workers.length + 1) / unit) * unit;
+    const seqs: number[] = [];
+    const used: number[] = [];
+    for (let t = 1; t <= workers.length && t * chunk < extent; t++) {
+      const lo = t * chunk;
+      const hi = Math.min(extent, lo + chunk);
+      const [m0, m1, n0, n1] = byRows ? [lo, hi, 0, n] : [0, m, lo, hi];
+      const slot = workers[t - 1];
+      seqs.push(post(pool, slot, [tA, tB, m0, m1, n0, n1, k, alpha, aAt, aLd, bAt, bLd, beta, cAt, n, work + (slot + 1) * ws]));
+      used.push(slot);
+    }
+    threads = used.length + 1;
+    if (byRows) mod.sgemmPart(tA, tB, 0, Math.min(m, chunk), 0, n, k, alpha, aAt, aLd, bAt, bLd, beta, cAt, n, work);
+    else mod.sgemmPart(tA, tB, 0, m, 0, Math.min(n, chunk), k, alpha, aAt, aLd, bAt, bLd, beta, cAt, n, work);
+    let ok = true;
+    for (let i = 0; i < used.length; i++) ok = join(pool, used[i], seqs[i]) && ok;
+    if (!ok) {
+      // A worker threw (it should not): recompute everything here from the original C.
+      if (beta !== 0) copyRows(mem, cAt >> 2, n, c, cOffset, ldc, m, n);
+      mod.sgemm(tA, tB, m, n, k, alpha, aAt, aLd, bAt, bLd, beta, cAt, n, work);
+      threads = 1;
+    }
+  } else {
+    mod.sgemm(tA, tB, m, n, k, alpha, aAt, aLd, bAt, bLd, beta, cAt, n, work);
+  }
   if (ldc === n) c.set(mem.subarray(cAt >> 2, (cAt >> 2) + m * n), cOffset);
   else copyRows(c, cOffset, ldc, mem, cAt >> 2, n, m, n);
-  lastKernel = WASM_GEMM_KERNEL;
+  lastKernel = threads > 1 ? `${WASM_GEMM_KERNEL} x${threads} threads` : WASM_GEMM_KERNEL;
   return true;
 }

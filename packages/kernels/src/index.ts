@@ -6,6 +6,7 @@
  *
  * @packageDocumentation
  */
-export { type FloatArray, wasmGemm } from './gemm.js';
+export { type FloatArray, PARALLEL_MIN_WORK, wasmGemm } from './gemm.js';
 export { type BackendInfo, getBackendInfo } from './info.js';
 export { type WasmSource, ready, simdSupported } from './loader.js';
+export { getThreads, setThreads } from './threads.js';

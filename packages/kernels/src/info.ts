@@ -1,5 +1,6 @@
 import { WASM_GEMM_KERNEL, lastGemmKernel } from './gemm.js';
 import { gemmModule, loadError, simdSupported } from './loader.js';
+import { getThreads, threadPool, threadPoolError } from './threads.js';
 
 /** What {@link getBackendInfo} reports. */
 export interface BackendInfo {
@@ -7,13 +8,16 @@ export interface BackendInfo {
   readonly simd: boolean;
   /** Whether the WebAssembly module is compiled and in use. */
   readonly wasmLoaded: boolean;
-  /** Threads a large GEMM runs on (1: the calling thread only). */
+  /** Threads a large GEMM may run on, as set by `setThreads` (1: the calling thread only). */
   readonly threads: number;
-  /** The kernel that ran the last `wasmGemm` call: `'wasm-simd128-sgemm-4x8'`, `'js'` when it declined, `'none'` before any call. */
+  /**
+   * The kernel that ran the last `wasmGemm` call: `'wasm-simd128-sgemm-4x8'` (with ` x2 threads`
+   * when it was split), `'js'` when it declined, `'none'` before any call.
+   */
   readonly lastKernel: string;
   /** Kernels this package provides. */
   readonly kernels: readonly string[];
-  /** Why the module could not be loaded ('' when it loaded or was not tried). */
+  /** Why the module or the worker threads could not be set up ('' when they were, or were not tried). */
   readonly error: string;
 }
 
@@ -30,13 +34,13 @@ export interface BackendInfo {
  * ```
  */
 export function getBackendInfo(): BackendInfo {
-  const loaded = gemmModule() !== null;
+  const loaded = (threadPool() ?? gemmModule()) !== null;
   return {
     simd: simdSupported(),
     wasmLoaded: loaded,
-    threads: 1,
+    threads: getThreads(),
     lastKernel: lastGemmKernel(),
     kernels: loaded ? [WASM_GEMM_KERNEL] : [],
-    error: loadError(),
+    error: [loadError(), threadPoolError()].filter((e) => e !== '').join('; '),
   };
 }

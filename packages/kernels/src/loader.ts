@@ -26,6 +26,24 @@ export interface GemmExports {
     ldc: number,
     work: number,
   ): void;
+  sgemmPart(
+    transA: number,
+    transB: number,
+    m0: number,
+    m1: number,
+    n0: number,
+    n1: number,
+    k: number,
+    alpha: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    beta: number,
+    c: number,
+    ldc: number,
+    work: number,
+  ): void;
 }
 
 /** What can be handed to {@link ready} instead of the packaged `gemm.wasm`. */
@@ -72,16 +90,41 @@ interface NodeFs {
   readFileSync(path: URL): Uint8Array<ArrayBuffer>;
 }
 
-/** Node's `fs`, reached without a static import so browser bundles never see `node:fs`. */
-function nodeFs(): NodeFs | null {
+/**
+ * A Node built-in module (`node:fs`, `node:worker_threads`) reached through
+ * `process.getBuiltinModule` (Node >= 20.16) rather than a static import, so browser bundles never
+ * see it and importing this package stays free of side effects; null outside Node.
+ */
+export function nodeBuiltin<T>(id: string): T | null {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   if (typeof proc?.getBuiltinModule !== 'function') return null;
-  return (proc.getBuiltinModule('node:fs') as NodeFs | undefined) ?? null;
+  return (proc.getBuiltinModule(id) as T | undefined) ?? null;
 }
 
-/** Where the packaged module lives: beside this file in dist/, or in ../dist/ when running from src/. */
-function wasmUrls(): URL[] {
-  return [new URL('./gemm.wasm', import.meta.url), new URL('../dist/gemm.wasm', import.meta.url)];
+function nodeFs(): NodeFs | null {
+  return nodeBuiltin<NodeFs>('node:fs');
+}
+
+/** Where a packaged module lives: beside this file in dist/, or in ../dist/ when running from src/. */
+function wasmUrls(file = 'gemm.wasm'): URL[] {
+  return [new URL(`./${file}`, import.meta.url), new URL(`../dist/${file}`, import.meta.url)];
+}
+
+/**
+ * Compiles a packaged module synchronously from disk (Node only). Returns the module, or a string
+ * saying why it could not (no SIMD, not Node, file missing, compile error).
+ */
+export function compilePackagedSync(file: string): WebAssembly.Module | string {
+  if (!simdSupported()) return 'this engine does not support WebAssembly SIMD';
+  const fs = nodeFs();
+  if (fs === null) return 'synchronous loading needs Node >= 20.16 (process.getBuiltinModule)';
+  const url = wasmUrls(file).find((u) => u.protocol === 'file:' && fs.existsSync(u));
+  if (url === undefined) return `${file} not found beside ${import.meta.url} (run the package build)`;
+  try {
+    return new WebAssembly.Module(fs.readFileSync(url));
+  } catch (e) {
+    return `${file} failed to compile: ${(e as Error).message}`;
+  }
 }
 
 function instantiate(module: WebAssembly.Module): void {
@@ -96,17 +139,16 @@ function markUnavailable(reason: string): void {
   gemmExports = null;
 }
 
-/** Compiles the packaged module synchronously from disk (Node); leaves `idle` elsewhere. */
+/** Compiles the packaged module synchronously from disk (Node); leaves `idle` in a browser. */
 function loadSync(): void {
   if (!simdSupported()) return markUnavailable('this engine does not support WebAssembly SIMD');
-  const fs = nodeFs();
-  if (fs === null) return; // a browser: wait for ready()
-  const url = wasmUrls().find((u) => u.protocol === 'file:' && fs.existsSync(u));
-  if (url === undefined) return markUnavailable(`gemm.wasm not found beside ${import.meta.url} (run the package build)`);
+  if (nodeFs() === null) return; // a browser: wait for ready()
+  const compiled = compilePackagedSync('gemm.wasm');
+  if (typeof compiled === 'string') return markUnavailable(compiled);
   try {
-    instantiate(new WebAssembly.Module(fs.readFileSync(url)));
+    instantiate(compiled);
   } catch (e) {
-    markUnavailable(`gemm.wasm failed to load: ${(e as Error).message}`);
+    markUnavailable(`gemm.wasm failed to instantiate: ${(e as Error).message}`);
   }
 }
 

@@ -5,10 +5,9 @@
  *
  * @packageDocumentation
  */
-export type { StateDict } from './state-dict.js';
-export { type AnyModule, type LoadStateDictOptions, type LoadStateDictResult, Module, type ModuleInput, isModule } from './module.js';
-export { Parameter, isParameter } from './parameter.js';
-export { Conv2D, type Conv2DOptions } from './layers/conv2d-scratch.js';
+
+export { ReLU, Sigmoid, Tanh } from './layers/activation.js';
+export { BatchNorm2d, type BatchNorm2dOptions } from './layers/batchnorm.js';
 export {
   Conv2d,
   type Conv2dLayerOptions,
@@ -17,10 +16,10 @@ export {
   type ConvTranspose2dLayerOptions,
   type PaddingMode,
 } from './layers/conv.js';
-export { Linear, type LinearOptions } from './layers/linear.js';
-export { Sequential } from './layers/sequential.js';
+export { Conv2D, type Conv2DOptions } from './layers/conv2d-scratch.js';
+export { Dropout, type DropoutOptions } from './layers/dropout.js';
 export { Flatten } from './layers/flatten.js';
-export { ReLU, Sigmoid, Tanh } from './layers/activation.js';
+export { Linear, type LinearOptions } from './layers/linear.js';
 export {
   AdaptiveAvgPool2d,
   type AdaptiveOutputSize,
@@ -29,27 +28,38 @@ export {
   MaxPool2d,
   type MaxPool2dLayerOptions,
 } from './layers/pooling.js';
-export { BatchNorm2d, type BatchNorm2dOptions } from './layers/batchnorm.js';
-export { Dropout, type DropoutOptions } from './layers/dropout.js';
+export { Sequential } from './layers/sequential.js';
 export type { FloatDType, IntPair } from './layers/util.js';
 export {
   BCEWithLogitsLoss,
   type BCEWithLogitsOptions,
+  bceWithLogits,
   CrossEntropyLoss,
   type CrossEntropyOptions,
+  crossEntropy,
   type LossOptions,
   MSELoss,
-  type Reduction,
-  bceWithLogits,
-  crossEntropy,
   mseLoss,
+  type Reduction,
 } from './losses.js';
-export { saveSafetensors } from './safetensors/save.js';
-export { type SafetensorsHeader, loadSafetensors, readSafetensorsHeader } from './safetensors/load.js';
+export {
+  type AnyModule,
+  isModule,
+  type LoadStateDictOptions,
+  type LoadStateDictResult,
+  Module,
+  type ModuleInput,
+} from './module.js';
+export { isParameter, Parameter } from './parameter.js';
 export type { SafetensorsDType } from './safetensors/format.js';
+export { loadSafetensors, readSafetensorsHeader, type SafetensorsHeader } from './safetensors/load.js';
+export { saveSafetensors } from './safetensors/save.js';
+export type { StateDict } from './state-dict.js';
+
 import * as init from './init.js';
-export { init };
+
 export type { InitOptions, KaimingOptions, Nonlinearity, XavierOptions } from './init.js';
-export { type Optimizable, type ParamGroup, type ParamsInput, Optimizer } from './optim/optimizer.js';
-export { SGD, type SGDOptions } from './optim/sgd.js';
 export { Adam, type AdamOptions, type AdamState, AdamW } from './optim/adam.js';
+export { type Optimizable, Optimizer, type ParamGroup, type ParamsInput } from './optim/optimizer.js';
+export { SGD, type SGDOptions } from './optim/sgd.js';
+export { init };

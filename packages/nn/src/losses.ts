@@ -1,5 +1,5 @@
-import { type Variable, type VariableOrTensor, add, exp, log, mean, mul, neg, sub, sum } from '@torchlet/autograd';
-import { type Tensor, allocStorage, fail, formatShape, fromStorage, shapesEqual } from '@torchlet/tensor';
+import { add, exp, log, mean, mul, neg, sub, sum, type Variable, type VariableOrTensor } from '@torchlet/autograd';
+import { allocStorage, fail, formatShape, fromStorage, shapesEqual, type Tensor } from '@torchlet/tensor';
 import { inputTensor } from './layers/util.js';
 import { Module, type ModuleInput } from './module.js';
 
@@ -73,7 +73,8 @@ function reduce(fn: string, loss: Variable, options: LossOptions): Variable {
 }
 
 function checkFloat(fn: string, arg: string, t: Tensor): void {
-  if (t.dtype !== 'float32' && t.dtype !== 'float64') fail(fn, arg, `expected a float tensor, got ${t.dtype} ${arg} ${formatShape(t.shape)}`);
+  if (t.dtype !== 'float32' && t.dtype !== 'float64')
+    fail(fn, arg, `expected a float tensor, got ${t.dtype} ${arg} ${formatShape(t.shape)}`);
 }
 
 /**
@@ -107,23 +108,37 @@ function targetDistribution(x: Tensor, y: Tensor, smoothing: number): Tensor {
   const q = allocStorage(x.dtype, n * c);
   if (y.dtype === 'int32') {
     if (y.ndim !== 1 || y.shape[0] !== n) {
-      fail('crossEntropy', 'target', `expected class indices of shape [${n}] for input ${formatShape(x.shape)}, got target ${formatShape(y.shape)}`);
+      fail(
+        'crossEntropy',
+        'target',
+        `expected class indices of shape [${n}] for input ${formatShape(x.shape)}, got target ${formatShape(y.shape)}`,
+      );
     }
     const labels = y.toTypedArray();
     for (let i = 0; i < n; i++) {
       const k = labels[i] as number;
-      if (k < 0 || k >= c) fail('crossEntropy', 'target', `target ${k} is out of bounds for ${c} classes (target[${i}])`);
+      if (k < 0 || k >= c)
+        fail('crossEntropy', 'target', `target ${k} is out of bounds for ${c} classes (target[${i}])`);
       q[i * c + k] = 1;
     }
   } else if (y.dtype === 'float32' || y.dtype === 'float64') {
     if (!shapesEqual(y.shape, x.shape)) {
-      fail('crossEntropy', 'target', `expected int32 class indices [${n}] or probabilities ${formatShape(x.shape)}, got ${y.dtype} target ${formatShape(y.shape)}`);
+      fail(
+        'crossEntropy',
+        'target',
+        `expected int32 class indices [${n}] or probabilities ${formatShape(x.shape)}, got ${y.dtype} target ${formatShape(y.shape)}`,
+      );
     }
     q.set(y.to(x.dtype).toTypedArray() as typeof q);
   } else {
-    fail('crossEntropy', 'target', `expected int32 class indices or float probabilities, got ${y.dtype} target ${formatShape(y.shape)}`);
+    fail(
+      'crossEntropy',
+      'target',
+      `expected int32 class indices or float probabilities, got ${y.dtype} target ${formatShape(y.shape)}`,
+    );
   }
-  if (smoothing > 0) for (let i = 0; i < q.length; i++) (q as Float64Array)[i] = (q[i] as number) * (1 - smoothing) + smoothing / c;
+  if (smoothing > 0)
+    for (let i = 0; i < q.length; i++) (q as Float64Array)[i] = (q[i] as number) * (1 - smoothing) + smoothing / c;
   return fromStorage(q, [n, c]);
 }
 
@@ -178,13 +193,21 @@ export function crossEntropy(input: VariableOrTensor, target: Tensor, options: C
  * bceWithLogits(tensor([0, 100, -100]), tensor([1, 1, 0]), { reduction: 'none' }).toArray(); // -> [Math.fround(Math.LN2), 0, 0]
  * ```
  */
-export function bceWithLogits(input: VariableOrTensor, target: VariableOrTensor, options: BCEWithLogitsOptions = {}): Variable {
+export function bceWithLogits(
+  input: VariableOrTensor,
+  target: VariableOrTensor,
+  options: BCEWithLogitsOptions = {},
+): Variable {
   const x = inputTensor('bceWithLogits', input);
   const y = inputTensor('bceWithLogits', target);
   checkFloat('bceWithLogits', 'input', x);
   checkFloat('bceWithLogits', 'target', y);
   if (!shapesEqual(x.shape, y.shape)) {
-    fail('bceWithLogits', 'target', `target size ${formatShape(y.shape)} must be the same as input size ${formatShape(x.shape)}`);
+    fail(
+      'bceWithLogits',
+      'target',
+      `target size ${formatShape(y.shape)} must be the same as input size ${formatShape(x.shape)}`,
+    );
   }
   const m = x.neg().clamp(0, null);
   const softplusNeg = add(m, log(add(exp(neg(m)), exp(sub(neg(input), m))))); // log(1 + exp(-x))

@@ -1,12 +1,12 @@
-import { type Variable, mul } from '@torchlet/autograd';
-import { TorchletError, tensor, zeros } from '@torchlet/tensor';
+import { mul, type Variable } from '@torchlet/autograd';
+import { type Tensor, TorchletError, tensor, zeros } from '@torchlet/tensor';
 import { describe, expect, it } from 'vitest';
+import { ReLU } from './layers/activation.js';
 import { BatchNorm2d } from './layers/batchnorm.js';
 import { Conv2d } from './layers/conv.js';
 import { Linear } from './layers/linear.js';
-import { ReLU } from './layers/activation.js';
 import { Sequential } from './layers/sequential.js';
-import { Module, type ModuleInput, isModule } from './module.js';
+import { isModule, Module, type ModuleInput } from './module.js';
 import { Parameter } from './parameter.js';
 
 /** A model with a parameter of its own, a nested Sequential and a BatchNorm (buffers). */
@@ -120,13 +120,17 @@ describe('explicit registration', () => {
 
   it('rejects bad names and values', () => {
     const m = new Custom();
-    expect(() => m.registerParameter('a.b', new Parameter(zeros([1])))).toThrow(`registerParameter: name can't contain ".", got 'a.b'`);
+    expect(() => m.registerParameter('a.b', new Parameter(zeros([1])))).toThrow(
+      `registerParameter: name can't contain ".", got 'a.b'`,
+    );
     expect(() => m.registerBuffer('', zeros([1]))).toThrow('registerBuffer: name can\'t be empty string ""');
     expect(() => m.registerParameter('x', zeros([1]) as unknown as Parameter)).toThrow(
       "registerParameter: cannot assign a Tensor [1] as parameter 'x' (a Parameter or null is required)",
     );
     expect(() => m.registerBuffer('w', zeros([1]))).toThrow("registerBuffer: attribute 'w' already exists");
-    expect(() => m.registerModule('count', new ReLU())).toThrow("registerModule: attribute 'count' already exists as a buffer");
+    expect(() => m.registerModule('count', new ReLU())).toThrow(
+      "registerModule: attribute 'count' already exists as a buffer",
+    );
     expect(() => m.registerModule('m', {} as unknown as ReLU)).toThrow("registerModule: 'm' is not a Module");
     expect(() => m.getBuffer('nope')).toThrow("getBuffer: Custom has no buffer 'nope'");
   });
@@ -146,7 +150,10 @@ describe('modes and gradients', () => {
 
   it('zeroGrad sets every grad to null', () => {
     const lin = new Linear(2, 1);
-    lin.forward(tensor([[1, 2]])).sum().backward();
+    lin
+      .forward(tensor([[1, 2]]))
+      .sum()
+      .backward();
     expect(lin.weight.grad).not.toBeNull();
     lin.zeroGrad();
     expect(lin.parameters().map((p) => p.grad)).toEqual([null, null]);
@@ -171,9 +178,9 @@ describe('loadStateDict', () => {
   });
 
   it('lists every missing, unexpected and mis-shaped key, as PyTorch words it', () => {
-    const dict = { ...model().stateDict(), extra: zeros([1]), 'other.w': zeros([1]) };
-    delete (dict as Record<string, unknown>)['0.bias'];
-    delete (dict as Record<string, unknown>)['2.bias'];
+    const dict: Record<string, Tensor> = { ...model().stateDict(), extra: zeros([1]), 'other.w': zeros([1]) };
+    delete dict['0.bias'];
+    delete dict['2.bias'];
     dict['0.weight'] = zeros([6, 1, 5, 5]);
     const m = model();
     const before = m.stateDict()['2.weight'].clone();
@@ -210,7 +217,11 @@ describe('loadStateDict', () => {
 
   it('loads buffers and rejects values that are not tensors', () => {
     const bn = new BatchNorm2d(2);
-    const dict = { ...bn.stateDict(), running_mean: tensor([1, 2]), num_batches_tracked: tensor(5, { dtype: 'int32' }) };
+    const dict = {
+      ...bn.stateDict(),
+      running_mean: tensor([1, 2]),
+      num_batches_tracked: tensor(5, { dtype: 'int32' }),
+    };
     bn.loadStateDict(dict);
     expect(bn.runningMean.toArray()).toEqual([1, 2]);
     expect(bn.numBatchesTracked.item()).toBe(5);

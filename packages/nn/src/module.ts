@@ -1,6 +1,6 @@
 import type { Variable } from '@torchlet/autograd';
-import { type Tensor, fail, formatShape, isTensor, shapesEqual } from '@torchlet/tensor';
-import { type Parameter, isParameter } from './parameter.js';
+import { fail, formatShape, isTensor, shapesEqual, type Tensor } from '@torchlet/tensor';
+import { isParameter, type Parameter } from './parameter.js';
 import { addIndent } from './repr.js';
 import type { StateDict } from './state-dict.js';
 
@@ -127,7 +127,11 @@ export abstract class Module<In extends unknown[] = [input: ModuleInput], Out = 
   registerParameter(name: string, param: Parameter | null): void {
     checkName('registerParameter', name);
     if (param !== null && !isParameter(param)) {
-      fail('registerParameter', 'param', `cannot assign a ${describe(param)} as parameter '${name}' (a Parameter or null is required)`);
+      fail(
+        'registerParameter',
+        'param',
+        `cannot assign a ${describe(param)} as parameter '${name}' (a Parameter or null is required)`,
+      );
     }
     if (this.#buffers.has(name)) fail('registerParameter', 'name', `attribute '${name}' already exists as a buffer`);
     Object.defineProperty(this, name, { value: param, enumerable: true, writable: true, configurable: true });
@@ -139,7 +143,12 @@ export abstract class Module<In extends unknown[] = [input: ModuleInput], Out = 
    */
   registerBuffer(name: string, tensor: Tensor): void {
     checkName('registerBuffer', name);
-    if (!isTensor(tensor)) fail('registerBuffer', 'tensor', `cannot assign a ${describe(tensor)} as buffer '${name}' (a Tensor is required)`);
+    if (!isTensor(tensor))
+      fail(
+        'registerBuffer',
+        'tensor',
+        `cannot assign a ${describe(tensor)} as buffer '${name}' (a Tensor is required)`,
+      );
     if (Object.hasOwn(this, name)) fail('registerBuffer', 'name', `attribute '${name}' already exists`);
     this.#buffers.set(name, tensor);
   }
@@ -281,7 +290,8 @@ export abstract class Module<In extends unknown[] = [input: ModuleInput], Out = 
    * mismatch, as PyTorch words it. With `strict: false`, missing and unexpected keys are allowed.
    */
   loadStateDict(stateDict: StateDict, options: LoadStateDictOptions = {}): LoadStateDictResult {
-    if (typeof stateDict !== 'object' || stateDict === null) fail('loadStateDict', 'stateDict', `expected an object of tensors, got ${describe(stateDict)}`);
+    if (typeof stateDict !== 'object' || stateDict === null)
+      fail('loadStateDict', 'stateDict', `expected an object of tensors, got ${describe(stateDict)}`);
     const strict = options.strict ?? true;
     const own = this.stateDict();
     const missingKeys: string[] = [];
@@ -294,7 +304,9 @@ export abstract class Module<In extends unknown[] = [input: ModuleInput], Out = 
       }
       const src = stateDict[key];
       if (!isTensor(src)) {
-        mismatches.push(`While copying the parameter named "${key}", expected a Tensor from checkpoint but received ${describe(src)}`);
+        mismatches.push(
+          `While copying the parameter named "${key}", expected a Tensor from checkpoint but received ${describe(src)}`,
+        );
       } else if (!shapesEqual(src.shape, target.shape)) {
         mismatches.push(
           `size mismatch for ${key}: copying a param with shape ${formatShape(src.shape)} from checkpoint, the shape in current model is ${formatShape(target.shape)}.`,
@@ -310,7 +322,11 @@ export abstract class Module<In extends unknown[] = [input: ModuleInput], Out = 
     if (strict && unexpectedKeys.length > 0) errors.push(`Unexpected key(s) in state_dict: ${quote(unexpectedKeys)}. `);
     errors.push(...mismatches);
     if (errors.length > 0) {
-      fail('loadStateDict', 'stateDict', `Error(s) in loading state_dict for ${this.constructor.name}:\n\t${errors.join('\n\t')}`);
+      fail(
+        'loadStateDict',
+        'stateDict',
+        `Error(s) in loading state_dict for ${this.constructor.name}:\n\t${errors.join('\n\t')}`,
+      );
     }
     for (const [target, src] of copies) target.copyInPlace(src);
     return { missingKeys, unexpectedKeys };

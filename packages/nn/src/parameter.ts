@@ -1,5 +1,5 @@
-import { Variable, isVariable } from '@torchlet/autograd';
-import { type Tensor, fail, formatShape, isTensor } from '@torchlet/tensor';
+import { isVariable, Variable } from '@torchlet/autograd';
+import { fail, formatShape, isTensor, type Tensor } from '@torchlet/tensor';
 
 const PARAMETER_BRAND = Symbol.for('torchlet.parameter');
 
@@ -30,7 +30,11 @@ export class Parameter extends Variable {
     const t = isVariable(data) ? data.data : data;
     if (!isTensor(t)) fail('Parameter', 'data', `expected a Tensor, got ${t === null ? 'null' : typeof t}`);
     if (requiresGrad && t.dtype !== 'float32' && t.dtype !== 'float64') {
-      fail('Parameter', 'data', `only floating point tensors can require gradients, got a ${t.dtype} tensor of shape ${formatShape(t.shape)}`);
+      fail(
+        'Parameter',
+        'data',
+        `only floating point tensors can require gradients, got a ${t.dtype} tensor of shape ${formatShape(t.shape)}`,
+      );
     }
     super(t, null, requiresGrad);
   }

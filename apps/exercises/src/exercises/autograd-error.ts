@@ -1,7 +1,7 @@
-import { type Variable, type VariableOrTensor, conv2d, corr2d, variable } from '@torchlet/autograd';
+import { conv2d, corr2d, type Variable, type VariableOrTensor, variable } from '@torchlet/autograd';
 import { Conv2D } from '@torchlet/nn';
-import { type Tensor, slice, tensor, zeros } from '@torchlet/tensor';
-import { type Exercise, Report, maxAbsDiff } from '../report.js';
+import { slice, type Tensor, tensor, zeros } from '@torchlet/tensor';
+import { type Exercise, maxAbsDiff, Report } from '../report.js';
 import { edgeDetection } from './edge-detection.js';
 
 /** The exact message MXNet 1.x raised for the book's Conv2D under autograd (quoted, not run). */
@@ -35,7 +35,11 @@ export function scratchGradients() {
 
   const w = variable(tensor([[[[0.25, 0.5]]]]), { requiresGrad: true }); // [1, 1, 1, 2]
   const b = variable(zeros([1]), { requiresGrad: true });
-  conv2d(X.reshape([1, 1, 6, 8]), w, b).sub(Y.reshape([1, 1, 6, 7])).pow(2).sum().backward();
+  conv2d(X.reshape([1, 1, 6, 8]), w, b)
+    .sub(Y.reshape([1, 1, 6, 7]))
+    .pow(2)
+    .sum()
+    .backward();
   return {
     layerGrad: layer.weight.grad as Tensor,
     layerBiasGrad: layer.bias.grad as Tensor,
@@ -43,6 +47,25 @@ export function scratchGradients() {
     conv2dGrad: (w.grad as Tensor).reshape([1, 2]),
     conv2dBiasGrad: b.grad as Tensor,
   };
+}
+// #endregion
+
+/** The from-scratch layer trained with the book's loop (2-D input, so no reshaping). */
+// #region snippet train-scratch
+export function trainScratch() {
+  const { X, Y } = edgeDetection();
+  const layer = new Conv2D([1, 2]);
+  layer.weight.data.copyInPlace(tensor([[0.25, 0.5]]));
+  const losses: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const l = layer.forward(X).sub(Y).pow(2).sum();
+    layer.zeroGrad();
+    l.backward();
+    layer.weight.data.subInPlace(layer.weight.grad as Tensor, 0.03);
+    layer.bias.data.subInPlace(layer.bias.grad as Tensor, 0.03);
+    losses.push(l.item());
+  }
+  return { losses, weight: layer.weight.data, bias: layer.bias.data };
 }
 // #endregion
 
@@ -74,27 +97,67 @@ export const autogradErrorExercise: Exercise = {
   id: 'autograd-error',
   title: 'Exercise 2: automatic differentiation of the from-scratch Conv2D',
   part: 'exercise',
-  summary: 'what MXNet raised, why PyTorch does not for 2-D input, and torchlet: gradients equal conv2d\'s; named errors for 4-D input and non-scalar backward',
+  summary:
+    "what MXNet raised, why PyTorch does not for 2-D input, and torchlet: gradients equal conv2d's; named errors for 4-D input and non-scalar backward",
   run() {
     const r = new Report(this.id, this.title, this.part);
-    r.item('mxnet', 'What the book\'s readers saw: MXNet')
-      .text('The exercise asks what happens when we try to find the gradient for the Conv2D class we created. In the MXNet edition, corr2d fills Y element by element with Y[i, j] = ..., an in-place assignment, inside autograd.record(). MXNet\'s autograd cannot record in-place writes and stops with (quoted from MXNet 1.x, not run here):')
+    r.item('mxnet', "What the book's readers saw: MXNet")
+      .text(
+        "The exercise asks what happens when we try to find the gradient for the Conv2D class we created. In the MXNet edition, corr2d fills Y element by element with Y[i, j] = ..., an in-place assignment, inside autograd.record(). MXNet's autograd cannot record in-place writes and stops with (quoted from MXNet 1.x, not run here):",
+      )
       .value('MXNet error', MXNET_ERROR, MXNET_ERROR)
-      .text('PyTorch raises nothing for 2-D input: Y[i, j] = ... is recorded as a CopySlices node, so gradients flow through the assignment (and the d2l PyTorch code trains). With 4-D batched input the book\'s corr2d does not fail either - it silently returns an empty [1, 0] tensor, because h, w = K.shape meets X.shape[0] = 1 and X.shape[1] = 1.');
+      .text(
+        "PyTorch raises nothing for 2-D input: Y[i, j] = ... is recorded as a CopySlices node, so gradients flow through the assignment (and the d2l PyTorch code trains). With 4-D batched input the book's corr2d does not fail either - it silently returns an empty [1, 0] tensor, because h, w = K.shape meets X.shape[0] = 1 and X.shape[1] = 1.",
+      );
     const g = scratchGradients();
     r.item('torchlet-trains', 'torchlet: the from-scratch Conv2D is differentiable')
-      .text('torchlet records in-place slice assignment like PyTorch does (set becomes a CopySlices node), and its corr2d is a differentiable op with its own backward. So the book\'s layer trains, and its gradients equal those of the batched conv2d - as does the book\'s loop version written with set.')
+      .text(
+        "torchlet records in-place slice assignment like PyTorch does (set becomes a CopySlices node), and its corr2d is a differentiable op with its own backward. So the book's layer trains, and its gradients equal those of the batched conv2d - as does the book's loop version written with set.",
+      )
       .code('corr2d-loops-autograd')
       .code('scratch-gradients')
       .tensor('layer.weight.grad', g.layerGrad)
       .tensor('layer.bias.grad', g.layerBiasGrad)
       .tensor('K.grad (loop corr2d with set)', g.loopGrad)
       .tensor('conv2d weight grad', g.conv2dGrad)
-      .check('Conv2D\'s weight gradient equals conv2d\'s', maxAbsDiff(g.layerGrad, g.conv2dGrad) <= 1e-5, `max |diff| = ${maxAbsDiff(g.layerGrad, g.conv2dGrad)}`)
-      .check('Conv2D\'s bias gradient equals conv2d\'s', maxAbsDiff(g.layerBiasGrad, g.conv2dBiasGrad) <= 1e-5, `max |diff| = ${maxAbsDiff(g.layerBiasGrad, g.conv2dBiasGrad)}`)
-      .check('the loop version with recorded set gives the same gradient', maxAbsDiff(g.loopGrad, g.conv2dGrad) <= 1e-5, `max |diff| = ${maxAbsDiff(g.loopGrad, g.conv2dGrad)}`);
+      .check(
+        "Conv2D's weight gradient equals conv2d's",
+        maxAbsDiff(g.layerGrad, g.conv2dGrad) <= 1e-5,
+        `max |diff| = ${maxAbsDiff(g.layerGrad, g.conv2dGrad)}`,
+      )
+      .check(
+        "Conv2D's bias gradient equals conv2d's",
+        maxAbsDiff(g.layerBiasGrad, g.conv2dBiasGrad) <= 1e-5,
+        `max |diff| = ${maxAbsDiff(g.layerBiasGrad, g.conv2dBiasGrad)}`,
+      )
+      .check(
+        'the loop version with recorded set gives the same gradient',
+        maxAbsDiff(g.loopGrad, g.conv2dGrad) <= 1e-5,
+        `max |diff| = ${maxAbsDiff(g.loopGrad, g.conv2dGrad)}`,
+      );
+    const t = trainScratch();
+    const w = t.weight.toTypedArray() as ArrayLike<number>;
+    r.item('train-scratch', 'Training the from-scratch Conv2D')
+      .text(
+        "With its gradients in hand, the book's layer trains like nn.Conv2d: the same loop, updating the kernel and the bias.",
+      )
+      .code('train-scratch')
+      .value('losses', t.losses, `losses: ${t.losses.map((l) => l.toFixed(3)).join(', ')}`)
+      .tensor('layer.weight.data', t.weight)
+      .tensor('layer.bias.data', t.bias)
+      .check(
+        'the loss decreases every epoch',
+        t.losses.every((l, i) => i === 0 || l < t.losses[i - 1]),
+      )
+      .check(
+        'the kernel approaches [1, -1] (within 0.15)',
+        Math.abs(w[0] - 1) < 0.15 && Math.abs(w[1] + 1) < 0.15,
+        `[${Array.from(w, (v) => v.toFixed(4)).join(', ')}]`,
+      );
     r.item('errors', 'torchlet: what fails, fails loudly')
-      .text('Where PyTorch returns an empty tensor for 4-D input, torchlet refuses: the Conv2D layer names the shape it got and the one it expects, and corr2d itself names both shapes and points to conv2d for batched input. And backward() needs a scalar (or an explicit gradient), as in PyTorch.')
+      .text(
+        'Where PyTorch returns an empty tensor for 4-D input, torchlet refuses: the Conv2D layer names the shape it got and the one it expects, and corr2d itself names both shapes and points to conv2d for batched input. And backward() needs a scalar (or an explicit gradient), as in PyTorch.',
+      )
       .code('batched-input')
       .error('batchedInput()', batchedInput)
       .code('batched-corr2d')

@@ -1,11 +1,31 @@
 import { conv2d, corr2dMultiIn, corr2dMultiInOut } from '@torchlet/ops';
-import { Generator, type Tensor, randn, stack, tensor } from '@torchlet/tensor';
-import { type Exercise, Report, maxAbsDiff } from '../report.js';
+import { Generator, randn, stack, type Tensor, tensor } from '@torchlet/tensor';
+import { type Exercise, maxAbsDiff, Report } from '../report.js';
 
 // #region snippet multi-in
 export function multiInExample() {
-  const X = tensor([[[0, 1, 2], [3, 4, 5], [6, 7, 8]], [[1, 2, 3], [4, 5, 6], [7, 8, 9]]]);
-  const K = tensor([[[0, 1], [2, 3]], [[1, 2], [3, 4]]]);
+  const X = tensor([
+    [
+      [0, 1, 2],
+      [3, 4, 5],
+      [6, 7, 8],
+    ],
+    [
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 9],
+    ],
+  ]);
+  const K = tensor([
+    [
+      [0, 1],
+      [2, 3],
+    ],
+    [
+      [1, 2],
+      [3, 4],
+    ],
+  ]);
   const Y = corr2dMultiIn(X, K); // correlate each channel with its kernel, then add
   return { X, K, Y };
 }
@@ -50,7 +70,9 @@ export const channelsExercise: Exercise = {
     const r = new Report(this.id, this.title, this.part);
     const { X, K, Y } = multiInExample();
     r.item('multi-in', 'Multiple input channels')
-      .text('One 2-D kernel per input channel; the per-channel cross-correlations are summed into one output channel: (0*0 + 1*1 + 3*2 + 4*3) + (1*1 + 2*2 + 4*3 + 5*4) = 19 + 37 = 56.')
+      .text(
+        'One 2-D kernel per input channel; the per-channel cross-correlations are summed into one output channel: (0*0 + 1*1 + 3*2 + 4*3) + (1*1 + 2*2 + 4*3 + 5*4) = 19 + 37 = 56.',
+      )
       .code('multi-in')
       .tensor('X', X)
       .tensor('K', K)
@@ -58,7 +80,9 @@ export const channelsExercise: Exercise = {
     const mo = multiInOutExample(X, K);
     const ref = conv2d(X.unsqueeze(0), mo.K3).squeeze(0);
     r.item('multi-in-out', 'Multiple output channels')
-      .text('Stacking Cout kernels of shape [Cin, kh, kw] gives a [Cout, Cin, kh, kw] weight and one output channel per kernel; the first channel is the multi-input result above.')
+      .text(
+        'Stacking Cout kernels of shape [Cin, kh, kw] gives a [Cout, Cin, kh, kw] weight and one output channel per kernel; the first channel is the multi-input result above.',
+      )
       .code('multi-in-out')
       .value('K3.shape', [...mo.K3.shape])
       .tensor('corr2dMultiInOut(X, K3)', mo.Y)
@@ -67,7 +91,9 @@ export const channelsExercise: Exercise = {
     const { X: X1, K: K1, Y1, Y2 } = conv1x1Check();
     const d = maxAbsDiff(Y1, Y2);
     r.item('conv1x1', 'A 1x1 convolution is a matrix product over channels')
-      .text('A 1x1 kernel sees one pixel at a time, so it cannot detect spatial patterns; it mixes the Cin values at each pixel into Cout values with a [Cout, Cin] matrix - a fully connected layer applied per pixel. Random X [3, 3, 3] and K [2, 3, 1, 1] (seeded), as in the book.')
+      .text(
+        'A 1x1 kernel sees one pixel at a time, so it cannot detect spatial patterns; it mixes the Cin values at each pixel into Cout values with a [Cout, Cin] matrix - a fully connected layer applied per pixel. Random X [3, 3, 3] and K [2, 3, 1, 1] (seeded), as in the book.',
+      )
       .code('conv1x1')
       .code('conv1x1-check')
       .tensor('X', X1)

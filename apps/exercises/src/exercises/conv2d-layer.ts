@@ -1,7 +1,7 @@
-import { type Variable, corr2d } from '@torchlet/autograd';
+import { corr2d, type Variable } from '@torchlet/autograd';
 import { Conv2D, Module, type ModuleInput, Parameter } from '@torchlet/nn';
 import { rand, zeros } from '@torchlet/tensor';
-import { type Exercise, Report, maxAbsDiff } from '../report.js';
+import { type Exercise, maxAbsDiff, Report } from '../report.js';
 import { edgeDetection } from './edge-detection.js';
 
 /** The book's from-scratch layer, written out as the book does (nn exports the same as `Conv2D`). */
@@ -36,18 +36,30 @@ export const conv2dLayerExercise: Exercise = {
   id: 'conv2d-layer',
   title: 'Convolutional layers: the from-scratch Conv2D',
   part: 'section',
-  summary: 'the book\'s Conv2D (corr2d + bias, weight from rand) as a Module with Parameters',
+  summary: "the book's Conv2D (corr2d + bias, weight from rand) as a Module with Parameters",
   run() {
     const r = new Report(this.id, this.title, this.part);
     const d = conv2dLayerDemo();
     r.item('layer', 'A convolutional layer: a kernel and a scalar bias')
-      .text('A convolutional layer cross-correlates its input with a kernel and adds a scalar bias; both are parameters, learned by training. Like the book, the kernel starts uniform random and the bias at zero; corr2d here is the differentiable one from @torchlet/autograd, so the layer can be trained.')
+      .text(
+        'A convolutional layer cross-correlates its input with a kernel and adds a scalar bias; both are parameters, learned by training. Like the book, the kernel starts uniform random and the bias at zero; corr2d here is the differentiable one from @torchlet/autograd, so the layer can be trained.',
+      )
       .code('conv2d-scratch')
       .code('conv2d-layer-use')
-      .value('parameters', d.layer.namedParameters().map(([n, p]) => `${n} [${p.shape.join(', ')}]`).join(', '), `parameters: ${d.layer.namedParameters().map(([n, p]) => `${n} [${p.shape.join(', ')}]`).join(', ')}`)
+      .value(
+        'parameters',
+        d.layer
+          .namedParameters()
+          .map(([n, p]) => `${n} [${p.shape.join(', ')}]`)
+          .join(', '),
+        `parameters: ${d.layer
+          .namedParameters()
+          .map(([n, p]) => `${n} [${p.shape.join(', ')}]`)
+          .join(', ')}`,
+      )
       .tensor('layer.forward(X)', d.out.data)
       .check('with K = [[1, -1]] and bias 0 the layer computes corr2d(X, K)', d.out.data.equal(d.Y))
-      .check('@torchlet/nn\'s Conv2D gives the same output', maxAbsDiff(d.libraryOut.data, d.out.data) === 0)
+      .check("@torchlet/nn's Conv2D gives the same output", maxAbsDiff(d.libraryOut.data, d.out.data) === 0)
       .check('the output requires grad (the graph is recorded)', d.out.requiresGrad);
     return r.result();
   },

@@ -1,5 +1,5 @@
 import { corr2d } from '@torchlet/ops';
-import { type Tensor, ones, tensor } from '@torchlet/tensor';
+import { ones, type Tensor, tensor } from '@torchlet/tensor';
 import { type Exercise, Report } from '../report.js';
 
 // #region snippet edge-detection
@@ -37,21 +37,34 @@ export const edgeDetectionExercise: Exercise = {
     const plus = constantColumns(Y, 1);
     const minus = constantColumns(Y, -1);
     r.item('edges', 'Detecting vertical edges with K = [[1, -1]]')
-      .text('A 6x8 image, white (1) with a black (0) band in columns 2..5. K takes the difference of horizontally adjacent pixels, so Y is 1 where white turns to black, -1 where black turns to white, and 0 elsewhere.')
+      .text(
+        'A 6x8 image, white (1) with a black (0) band in columns 2..5. K takes the difference of horizontally adjacent pixels, so Y is 1 where white turns to black, -1 where black turns to white, and 0 elsewhere.',
+      )
       .code('edge-detection')
       .tensor('X', X)
       .tensor('K', K)
       .tensor('Y', Y)
       .value('columns of 1', plus)
       .value('columns of -1', minus)
-      .check('Y is 6x7 with a column of 1 (col 1) and a column of -1 (col 5), zeros elsewhere',
-        Y.shape[0] === 6 && Y.shape[1] === 7 && plus.join() === '1' && minus.join() === '5' && Y.abs().sum().item() === 12);
+      .check(
+        'Y is 6x7 with a column of 1 (col 1) and a column of -1 (col 5), zeros elsewhere',
+        Y.shape[0] === 6 &&
+          Y.shape[1] === 7 &&
+          plus.join() === '1' &&
+          minus.join() === '5' &&
+          Y.abs().sum().item() === 12,
+      );
     const Yt = edgeTransposed(X, K);
     r.item('transposed', 'The same kernel on the transposed image')
-      .text('X.t() turns the vertical edges horizontal; K only looks at horizontal neighbours, which are now always equal, so every output is 0: this kernel detects vertical edges only.')
+      .text(
+        'X.t() turns the vertical edges horizontal; K only looks at horizontal neighbours, which are now always equal, so every output is 0: this kernel detects vertical edges only.',
+      )
       .code('edge-transposed')
       .tensor('corr2d(X.t(), K)', Yt)
-      .check('corr2d(X.t(), K) is 8x5 and all zeros', Yt.shape[0] === 8 && Yt.shape[1] === 5 && Yt.abs().sum().item() === 0);
+      .check(
+        'corr2d(X.t(), K) is 8x5 and all zeros',
+        Yt.shape[0] === 8 && Yt.shape[1] === 5 && Yt.abs().sum().item() === 0,
+      );
     return r.result();
   },
 };

@@ -1,5 +1,5 @@
 import { Conv2d } from '@torchlet/nn';
-import { type Tensor, manualSeed } from '@torchlet/tensor';
+import { manualSeed, type Tensor } from '@torchlet/tensor';
 import { type Exercise, Report } from '../report.js';
 import { edgeDetection } from './edge-detection.js';
 
@@ -49,15 +49,24 @@ export const learnKernelExercise: Exercise = {
     const run = learnKernelRun();
     const w = run.weight.toTypedArray() as ArrayLike<number>;
     r.item('train', 'Learning the edge kernel from X and Y')
-      .text('Knowing only the input X and the output Y of the edge detector, a 1x2 convolution kernel is learned by gradient descent on the squared error. The loop is the book\'s: forward, loss, zero the gradient, backward, step. Started from a random kernel, it converges towards [1, -1].')
+      .text(
+        "Knowing only the input X and the output Y of the edge detector, a 1x2 convolution kernel is learned by gradient descent on the squared error. The loop is the book's: forward, loss, zero the gradient, backward, step. Started from a random kernel, it converges towards [1, -1].",
+      )
       .code('learn-kernel')
       .code('learn-kernel-run')
       .tensor('initial weight', run.initial)
       .value('log', run.log.join('\n'), run.log.join('\n'))
       .value('losses', run.losses, '')
       .tensor('conv2d.weight.data.reshape([1, 2])', run.weight)
-      .check('the loss decreases every epoch', run.losses.every((l, i) => i === 0 || l < run.losses[i - 1]))
-      .check('the learned kernel is within 0.1 of [1, -1]', Math.abs(w[0] - 1) < 0.1 && Math.abs(w[1] + 1) < 0.1, `[${Array.from(w, (v) => v.toFixed(4)).join(', ')}]`);
+      .check(
+        'the loss decreases every epoch',
+        run.losses.every((l, i) => i === 0 || l < run.losses[i - 1]),
+      )
+      .check(
+        'the learned kernel is within 0.1 of [1, -1]',
+        Math.abs(w[0] - 1) < 0.1 && Math.abs(w[1] + 1) < 0.1,
+        `[${Array.from(w, (v) => v.toFixed(4)).join(', ')}]`,
+      );
     return r.result();
   },
 };

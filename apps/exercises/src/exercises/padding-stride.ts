@@ -1,6 +1,6 @@
 import { Conv2d } from '@torchlet/nn';
 import { conv2dOutputShape } from '@torchlet/ops';
-import { Generator, type Tensor, rand } from '@torchlet/tensor';
+import { Generator, rand, type Tensor } from '@torchlet/tensor';
 import { type Exercise, Report } from '../report.js';
 
 /** The book's helper: add batch and channel dimensions, convolve, strip them again. */
@@ -32,20 +32,31 @@ export const paddingStrideExercise: Exercise = {
   id: 'padding-stride',
   title: 'Beyond the section: padding and stride',
   part: 'beyond',
-  summary: 'output shapes of an 8x8 input: 8x8 (3x3, pad 1), 8x8 (5x3, pad (2, 1)), 4x4 (stride 2), 2x2 (3x5, pad (0, 1), stride (3, 4))',
+  summary:
+    'output shapes of an 8x8 input: 8x8 (3x3, pad 1), 8x8 (5x3, pad (2, 1)), 4x4 (stride 2), 2x2 (3x5, pad (0, 1), stride (3, 4))',
   run() {
     const r = new Report(this.id, this.title, this.part);
     const shapes = paddingStrideShapes();
     const item = r
       .item('shapes', 'Output shapes with padding and stride')
-      .text('Without padding a kh x kw kernel shrinks the input by kh-1 rows and kw-1 columns. Padding ph rows and pw columns on each side and moving the window sh rows and sw columns at a time gives floor((nh - kh + 2ph) / sh) + 1 by floor((nw - kw + 2pw) / sw) + 1: padding (k-1)/2 keeps the size, stride 2 halves it.')
+      .text(
+        'Without padding a kh x kw kernel shrinks the input by kh-1 rows and kw-1 columns. Padding ph rows and pw columns on each side and moving the window sh rows and sw columns at a time gives floor((nh - kh + 2ph) / sh) + 1 by floor((nw - kw + 2pw) / sw) + 1: padding (k-1)/2 keeps the size, stride 2 halves it.',
+      )
       .code('comp-conv2d');
     shapes.forEach((s, i) => {
       const { kernel, padding, stride } = LAYERS[i];
       const formula = conv2dOutputShape([1, 1, 8, 8], [1, 1, ...kernel], { padding, stride }).slice(2);
       const byHand = [0, 1].map((d) => Math.floor((8 - kernel[d] + 2 * padding[d]) / stride[d]) + 1);
-      item.value(`shape ${i + 1}`, s, `kernel [${kernel.join(', ')}], padding [${padding.join(', ')}], stride [${stride.join(', ')}]: [8, 8] -> [${s.join(', ')}]`)
-        .check(`layer ${i + 1}: matches the formula and conv2dOutputShape`, s.join() === byHand.join() && s.join() === formula.join());
+      item
+        .value(
+          `shape ${i + 1}`,
+          s,
+          `kernel [${kernel.join(', ')}], padding [${padding.join(', ')}], stride [${stride.join(', ')}]: [8, 8] -> [${s.join(', ')}]`,
+        )
+        .check(
+          `layer ${i + 1}: matches the formula and conv2dOutputShape`,
+          s.join() === byHand.join() && s.join() === formula.join(),
+        );
     });
     return r.result();
   },

@@ -1,11 +1,15 @@
 import { MaxPool2d } from '@torchlet/nn';
 import { maxPool2d, pool2d } from '@torchlet/ops';
-import { type Tensor, arange, cat, tensor } from '@torchlet/tensor';
+import { arange, cat, type Tensor, tensor } from '@torchlet/tensor';
 import { type Exercise, Report } from '../report.js';
 
 // #region snippet pool2d
 export function pool2dExample() {
-  const X = tensor([[0, 1, 2], [3, 4, 5], [6, 7, 8]]);
+  const X = tensor([
+    [0, 1, 2],
+    [3, 4, 5],
+    [6, 7, 8],
+  ]);
   const max = pool2d(X, [2, 2]);
   const avg = pool2d(X, [2, 2], 'avg');
   return { X, max, avg };
@@ -34,19 +38,23 @@ export const poolingExercise: Exercise = {
   id: 'pooling',
   title: 'Beyond the section: pooling',
   part: 'beyond',
-  summary: 'the book\'s pool2d (max and average), MaxPool2d with padding and stride, and per-channel pooling',
+  summary: "the book's pool2d (max and average), MaxPool2d with padding and stride, and per-channel pooling",
   run() {
     const r = new Report(this.id, this.title, this.part);
     const p = pool2dExample();
     r.item('pool2d', 'Maximum and average pooling')
-      .text('Like cross-correlation, a window slides over the input, but instead of a weighted sum it takes the maximum or the mean; there is no kernel to learn.')
+      .text(
+        'Like cross-correlation, a window slides over the input, but instead of a weighted sum it takes the maximum or the mean; there is no kernel to learn.',
+      )
       .code('pool2d')
       .tensor('X', p.X)
       .tensor('pool2d(X, [2, 2])', p.max)
-      .tensor('pool2d(X, [2, 2], \'avg\')', p.avg);
+      .tensor("pool2d(X, [2, 2], 'avg')", p.avg);
     const m = maxPoolPaddingStride();
     r.item('padding-stride', 'Padding and stride')
-      .text('By default the stride equals the window, so windows do not overlap; padding and stride can be set like a convolution\'s, and windows can be rectangular.')
+      .text(
+        "By default the stride equals the window, so windows do not overlap; padding and stride can be set like a convolution's, and windows can be rectangular.",
+      )
       .code('max-pool-padding')
       .tensor('X', m.X)
       .tensor('MaxPool2d(3)', m.window3)
@@ -55,11 +63,16 @@ export const poolingExercise: Exercise = {
       .check('padding 1, stride 2 and the rectangular window agree: [[5, 7], [13, 15]]', m.padded.equal(m.rect));
     const c = maxPoolChannels(m.X);
     r.item('channels', 'Multiple channels')
-      .text('Pooling works on each channel separately: the output has as many channels as the input, and channel 1 (X + 1) pools to channel 0 plus 1.')
+      .text(
+        'Pooling works on each channel separately: the output has as many channels as the input, and channel 1 (X + 1) pools to channel 0 plus 1.',
+      )
       .code('max-pool-channels')
       .tensor('X2', c.X2)
       .tensor('MaxPool2d(3, { padding: 1, stride: 2 }) of X2', c.Y)
-      .check('2 channels in, 2 out; channel 1 = channel 0 + 1', c.Y.shape[1] === 2 && c.Y.get(':, 1').equal(c.Y.get(':, 0').add(1)))
+      .check(
+        '2 channels in, 2 out; channel 1 = channel 0 + 1',
+        c.Y.shape[1] === 2 && c.Y.get(':, 1').equal(c.Y.get(':, 0').add(1)),
+      )
       .check('the layer equals the functional maxPool2d of @torchlet/ops', c.Y.equal(c.functional));
     return r.result();
   },

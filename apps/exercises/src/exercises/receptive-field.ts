@@ -1,5 +1,5 @@
 import { conv2dBackwardInput, convOutputSize } from '@torchlet/ops';
-import { type Tensor, ones, zeros } from '@torchlet/tensor';
+import { ones, type Tensor, zeros } from '@torchlet/tensor';
 import { type Exercise, Report } from '../report.js';
 
 /** One conv layer of a stack: square kernel and stride, no padding. */
@@ -55,16 +55,29 @@ export const receptiveFieldExercise: Exercise = {
   summary: 'receptive field of a conv stack, by formula and measured by back-propagating a one-hot gradient',
   run() {
     const r = new Report(this.id, this.title, this.part);
-    const book: ConvLayer[] = [{ kernel: 2, stride: 1 }, { kernel: 2, stride: 1 }];
+    const book: ConvLayer[] = [
+      { kernel: 2, stride: 1 },
+      { kernel: 2, stride: 1 },
+    ];
     const fp = footprint(3, book);
-    r.item('book', 'The book\'s figure: 3x3 input, two 2x2 convolutions')
-      .text('Y = corr2d(X, K) is 2x2; a second 2x2 convolution of Y gives one element z. Each element of Y sees 2x2 inputs, and z sees all of Y, so z\'s receptive field is all nine elements of X. The numbers below count the paths from each input to z.')
+    r.item('book', "The book's figure: 3x3 input, two 2x2 convolutions")
+      .text(
+        "Y = corr2d(X, K) is 2x2; a second 2x2 convolution of Y gives one element z. Each element of Y sees 2x2 inputs, and z sees all of Y, so z's receptive field is all nine elements of X. The numbers below count the paths from each input to z.",
+      )
       .code('receptive-field-formula')
       .code('receptive-field-measured')
-      .value('receptiveField([2x2, 2x2])', receptiveField(book), `receptiveField([2x2, 2x2]) = ${receptiveField(book)}: z sees a ${receptiveField(book)}x${receptiveField(book)} window of X`)
+      .value(
+        'receptiveField([2x2, 2x2])',
+        receptiveField(book),
+        `receptiveField([2x2, 2x2]) = ${receptiveField(book)}: z sees a ${receptiveField(book)}x${receptiveField(book)} window of X`,
+      )
       .tensor('footprint(3, [2x2, 2x2])', fp)
       .check('every one of the 9 inputs reaches z', fp.gt(0).sum().item() === 9);
-    const stack: ConvLayer[] = [{ kernel: 3, stride: 1 }, { kernel: 3, stride: 2 }, { kernel: 3, stride: 1 }];
+    const stack: ConvLayer[] = [
+      { kernel: 3, stride: 1 },
+      { kernel: 3, stride: 2 },
+      { kernel: 3, stride: 1 },
+    ];
     const formula = receptiveField(stack);
     const fp2 = footprint(11, stack);
     const [rows, cols] = extent(fp2);

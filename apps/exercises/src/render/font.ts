@@ -35,7 +35,14 @@ export function textHeight(scale: number): number {
 }
 
 /** Draws `text` with its top-left corner at (x, y); characters without a glyph are left blank. */
-export function drawText(image: RgbImage, text: string, x: number, y: number, scale: number, colour: readonly [number, number, number]): void {
+export function drawText(
+  image: RgbImage,
+  text: string,
+  x: number,
+  y: number,
+  scale: number,
+  colour: readonly [number, number, number],
+): void {
   for (let c = 0; c < text.length; c++) {
     const glyph = GLYPHS[text[c]];
     if (glyph === undefined) continue;
@@ -49,7 +56,14 @@ export function drawText(image: RgbImage, text: string, x: number, y: number, sc
 }
 
 /** Fills a rectangle, clipped to the image. */
-export function fillRect(image: RgbImage, x: number, y: number, w: number, h: number, colour: readonly [number, number, number]): void {
+export function fillRect(
+  image: RgbImage,
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  colour: readonly [number, number, number],
+): void {
   const x0 = Math.max(0, x);
   const y0 = Math.max(0, y);
   const x1 = Math.min(image.width, x + w);

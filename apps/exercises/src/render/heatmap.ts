@@ -1,6 +1,6 @@
 import type { Tensor } from '@torchlet/tensor';
 import { drawText, fillRect, textHeight, textWidth } from './font.js';
-import { type RgbImage, createImage, encodePng } from './png.js';
+import { createImage, encodePng, type RgbImage } from './png.js';
 
 type Rgb = readonly [number, number, number];
 
@@ -77,7 +77,11 @@ export function colourScale(values: ArrayLike<number>): ColourScale {
 }
 
 function lerp(a: Rgb, b: Rgb, t: number): Rgb {
-  return [Math.round(a[0] + (b[0] - a[0]) * t), Math.round(a[1] + (b[1] - a[1]) * t), Math.round(a[2] + (b[2] - a[2]) * t)];
+  return [
+    Math.round(a[0] + (b[0] - a[0]) * t),
+    Math.round(a[1] + (b[1] - a[1]) * t),
+    Math.round(a[2] + (b[2] - a[2]) * t),
+  ];
 }
 
 /** The colour of `v` on `scale` (magenta for NaN and infinities). */
@@ -142,7 +146,22 @@ export function renderHeatmap(t: Tensor): { image: RgbImage; layout: HeatmapLayo
   drawText(image, labels[0], labelX, barY - fontH / 2, FONT_SCALE, INK);
   drawText(image, labels[1], labelX, barY + Math.round(barHeight / 2) - fontH / 2, FONT_SCALE, INK);
   drawText(image, labels[2], labelX, barY + barHeight - fontH / 2, FONT_SCALE, INK);
-  const layout: HeatmapLayout = { width, height, rows, cols, planes, cell, originX, originY, planeStride, barX, barY, barWidth: BAR_WIDTH, barHeight, scale };
+  const layout: HeatmapLayout = {
+    width,
+    height,
+    rows,
+    cols,
+    planes,
+    cell,
+    originX,
+    originY,
+    planeStride,
+    barX,
+    barY,
+    barWidth: BAR_WIDTH,
+    barHeight,
+    scale,
+  };
   return { image, layout };
 }
 

@@ -31,7 +31,11 @@ export interface RgbImage {
 }
 
 /** A blank RGB image filled with one colour. */
-export function createImage(width: number, height: number, fill: readonly [number, number, number] = [255, 255, 255]): RgbImage {
+export function createImage(
+  width: number,
+  height: number,
+  fill: readonly [number, number, number] = [255, 255, 255],
+): RgbImage {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new RangeError(`createImage: size must be positive integers, got ${width}x${height}`);
   }

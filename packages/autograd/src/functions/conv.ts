@@ -1,10 +1,10 @@
-import * as O from '@torchlet/ops';
 import type { Conv2dOptions, ConvTranspose2dOptions } from '@torchlet/ops';
+import * as O from '@torchlet/ops';
 import { isTensor } from '@torchlet/tensor';
 import { record } from '../graph.js';
-import { type Variable, type VariableOrTensor, isVariable } from '../variable.js';
-import { expand, reshape } from './views.js';
+import { isVariable, type Variable, type VariableOrTensor } from '../variable.js';
 import { input, rawTensor } from './util.js';
+import { expand, reshape } from './views.js';
 
 // conv2d and convTranspose2d are bilinear, so their backward kernels are linear in each operand
 // and the three kernels of each op close under differentiation:
@@ -48,7 +48,12 @@ function biasBackward(G: Variable, upstreamShape: readonly number[]): Variable {
  * w.grad?.toArray(); // -> [[[[8, 12], [20, 24]]]]
  * ```
  */
-export function conv2d(x: VariableOrTensor, weight: VariableOrTensor, bias: VariableOrTensor | null = null, options: Conv2dOptions = {}): Variable {
+export function conv2d(
+  x: VariableOrTensor,
+  weight: VariableOrTensor,
+  bias: VariableOrTensor | null = null,
+  options: Conv2dOptions = {},
+): Variable {
   const rx = rawTensor(x);
   const rw = rawTensor(weight);
   const out = O.conv2d(rx, rw, bias === null ? null : rawTensor(bias), options);
@@ -61,7 +66,7 @@ export function conv2d(x: VariableOrTensor, weight: VariableOrTensor, bias: Vari
       needs[1] ? conv2dBackwardWeight(g, x, rw.shape, options) : null,
       needs[2] ? conv2dBackwardBias(g) : null,
     ],
-    { save: [input(x), input(weight)] },
+    { save: [x, weight] },
   );
 }
 
@@ -83,7 +88,12 @@ export function conv2d(x: VariableOrTensor, weight: VariableOrTensor, bias: Vari
  * u.grad?.toArray(); // -> [[[[3, 3]]]]
  * ```
  */
-export function conv2dBackwardInput(upstream: VariableOrTensor, inputShape: ShapeArg, weight: VariableOrTensor, options: Conv2dOptions = {}): Variable {
+export function conv2dBackwardInput(
+  upstream: VariableOrTensor,
+  inputShape: ShapeArg,
+  weight: VariableOrTensor,
+  options: Conv2dOptions = {},
+): Variable {
   const shape = shapeOfArg(inputShape);
   const rw = rawTensor(weight);
   const out = O.conv2dBackwardInput(rawTensor(upstream), shape, rw, options);
@@ -95,7 +105,7 @@ export function conv2dBackwardInput(upstream: VariableOrTensor, inputShape: Shap
       needs[0] ? conv2d(G, weight, null, options) : null,
       needs[1] ? conv2dBackwardWeight(upstream, G, rw.shape, options) : null,
     ],
-    { save: [input(upstream), input(weight)] },
+    { save: [upstream, weight] },
   );
 }
 
@@ -117,7 +127,12 @@ export function conv2dBackwardInput(upstream: VariableOrTensor, inputShape: Shap
  * x.grad?.toArray(); // -> [[[[1, 2, 1]]]]
  * ```
  */
-export function conv2dBackwardWeight(upstream: VariableOrTensor, x: VariableOrTensor, weightShape: ShapeArg, options: Conv2dOptions = {}): Variable {
+export function conv2dBackwardWeight(
+  upstream: VariableOrTensor,
+  x: VariableOrTensor,
+  weightShape: ShapeArg,
+  options: Conv2dOptions = {},
+): Variable {
   const shape = shapeOfArg(weightShape);
   const rx = rawTensor(x);
   const out = O.conv2dBackwardWeight(rawTensor(upstream), rx, shape, options);
@@ -129,7 +144,7 @@ export function conv2dBackwardWeight(upstream: VariableOrTensor, x: VariableOrTe
       needs[0] ? conv2d(x, G, null, options) : null,
       needs[1] ? conv2dBackwardInput(upstream, rx.shape, G, options) : null,
     ],
-    { save: [input(upstream), input(x)] },
+    { save: [upstream, x] },
   );
 }
 
@@ -189,7 +204,7 @@ export function convTranspose2d(
       needs[1] ? convTranspose2dBackwardWeight(g, x, rw.shape, options) : null,
       needs[2] ? convTranspose2dBackwardBias(g) : null,
     ],
-    { save: [input(x), input(weight)] },
+    { save: [x, weight] },
   );
 }
 
@@ -224,7 +239,7 @@ export function convTranspose2dBackwardInput(
       needs[0] ? convTranspose2d(G, weight, null, options) : null,
       needs[1] ? convTranspose2dBackwardWeight(upstream, G, rw.shape, options) : null,
     ],
-    { save: [input(upstream), input(weight)] },
+    { save: [upstream, weight] },
   );
 }
 
@@ -258,7 +273,7 @@ export function convTranspose2dBackwardWeight(
       needs[0] ? convTranspose2d(x, G, null, options) : null,
       needs[1] ? convTranspose2dBackwardInput(upstream, rx.shape, G, options) : null,
     ],
-    { save: [input(upstream), input(x)] },
+    { save: [upstream, x] },
   );
 }
 
@@ -277,6 +292,7 @@ export function convTranspose2dBackwardWeight(
  */
 export function convTranspose2dBackwardBias(upstream: VariableOrTensor): Variable {
   const ru = rawTensor(upstream);
-  return record('convTranspose2dBackwardBias', O.convTranspose2dBackwardBias(ru), [input(upstream)], (G) => [biasBackward(G, ru.shape)]);
+  return record('convTranspose2dBackwardBias', O.convTranspose2dBackwardBias(ru), [input(upstream)], (G) => [
+    biasBackward(G, ru.shape),
+  ]);
 }
-

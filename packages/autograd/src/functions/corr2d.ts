@@ -10,14 +10,19 @@ import { squeeze, unsqueeze } from './views.js';
 // like conv2d's (see conv.ts); the multi-channel variants are conv2d problems, so their
 // gradients are conv2d's backward kernels.
 
-function corr2dRule(name: string, forward: (X: T.Tensor, K: T.Tensor) => T.Tensor, X: VariableOrTensor, K: VariableOrTensor): Variable {
+function corr2dRule(
+  name: string,
+  forward: (X: T.Tensor, K: T.Tensor) => T.Tensor,
+  X: VariableOrTensor,
+  K: VariableOrTensor,
+): Variable {
   const rx = rawTensor(X);
   return record(
     name,
     forward(rx, rawTensor(K)),
     [input(X), input(K)],
     (g, needs) => [needs[0] ? corr2dBackwardInput(g, K, rx.shape) : null, needs[1] ? corr2dBackwardKernel(g, X) : null],
-    { save: [input(X), input(K)] },
+    { save: [X, K] },
   );
 }
 
@@ -78,13 +83,17 @@ export function corr2dMatmul(X: VariableOrTensor, K: VariableOrTensor): Variable
  * corr2dBackwardInput(variable(tensor([[1, 1]])), tensor([[1, -1]])).toArray(); // -> [[1, 0, -1]]
  * ```
  */
-export function corr2dBackwardInput(upstream: VariableOrTensor, K: VariableOrTensor, inputShape?: readonly number[]): Variable {
+export function corr2dBackwardInput(
+  upstream: VariableOrTensor,
+  K: VariableOrTensor,
+  inputShape?: readonly number[],
+): Variable {
   return record(
     'corr2dBackwardInput',
     O.corr2dBackwardInput(rawTensor(upstream), rawTensor(K), inputShape),
     [input(upstream), input(K)],
     (G, needs) => [needs[0] ? corr2d(G, K) : null, needs[1] ? corr2dBackwardKernel(upstream, G) : null],
-    { save: [input(upstream), input(K)] },
+    { save: [upstream, K] },
   );
 }
 
@@ -109,7 +118,7 @@ export function corr2dBackwardKernel(upstream: VariableOrTensor, X: VariableOrTe
     O.corr2dBackwardKernel(rawTensor(upstream), rx),
     [input(upstream), input(X)],
     (G, needs) => [needs[0] ? corr2d(X, G) : null, needs[1] ? corr2dBackwardInput(upstream, G, rx.shape) : null],
-    { save: [input(upstream), input(X)] },
+    { save: [upstream, X] },
   );
 }
 
@@ -143,19 +152,27 @@ export function corr2dMultiIn(X: VariableOrTensor, K: VariableOrTensor): Variabl
         needs[1] ? squeeze(conv2dBackwardWeight(g3, X, [1, ...rk.shape]), 0) : null,
       ];
     },
-    { save: [input(X), input(K)] },
+    { save: [X, K] },
   );
 }
 
-function multiInOut(name: string, forward: (X: T.Tensor, K: T.Tensor) => T.Tensor, X: VariableOrTensor, K: VariableOrTensor): Variable {
+function multiInOut(
+  name: string,
+  forward: (X: T.Tensor, K: T.Tensor) => T.Tensor,
+  X: VariableOrTensor,
+  K: VariableOrTensor,
+): Variable {
   const rx = rawTensor(X);
   const rk = rawTensor(K);
   return record(
     name,
     forward(rx, rk),
     [input(X), input(K)],
-    (g, needs) => [needs[0] ? conv2dBackwardInput(g, rx.shape, K) : null, needs[1] ? conv2dBackwardWeight(g, X, rk.shape) : null],
-    { save: [input(X), input(K)] },
+    (g, needs) => [
+      needs[0] ? conv2dBackwardInput(g, rx.shape, K) : null,
+      needs[1] ? conv2dBackwardWeight(g, X, rk.shape) : null,
+    ],
+    { save: [X, K] },
   );
 }
 
@@ -217,7 +234,9 @@ export function corr2dMultiInOut1x1(X: VariableOrTensor, K: VariableOrTensor): V
  */
 export function kernelToMatrix(K: VariableOrTensor, inputShape: readonly number[]): Variable {
   const rk = rawTensor(K);
-  return record('kernelToMatrix', O.kernelToMatrix(rk, inputShape), [input(K)], (G) => [kernelFromMatrix(G, rk.shape, inputShape)]);
+  return record('kernelToMatrix', O.kernelToMatrix(rk, inputShape), [input(K)], (G) => [
+    kernelFromMatrix(G, rk.shape, inputShape),
+  ]);
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as T from '@torchlet/tensor';
 import { record } from '../graph.js';
-import { type Variable, type VariableLike, type VariableOrTensor, isVariable } from '../variable.js';
+import type { Variable, VariableLike, VariableOrTensor } from '../variable.js';
 import { input, raw, rawTensor, shapeOf, sumToShape } from './util.js';
 
 // Elementwise math with broadcasting. Forward values come from @torchlet/tensor; each backward
@@ -80,7 +80,7 @@ export function mul(a: VariableLike, b: VariableLike): Variable {
     T.mul(raw(a), raw(b)),
     [input(a), input(b)],
     (g, needs) => [needs[0] ? sumToShape(mul(g, b), sa) : null, needs[1] ? sumToShape(mul(g, a), sb) : null],
-    { save: [needsValue(b), needsValue(a)] },
+    { save: [b, a] },
   );
 }
 
@@ -110,7 +110,7 @@ export function div(a: VariableLike, b: VariableLike): Variable {
       needs[0] ? sumToShape(div(g, b), sa) : null,
       needs[1] ? sumToShape(neg(mul(g, div(a, mul(b, b)))), sb) : null,
     ],
-    { save: [needsValue(a), needsValue(b)] },
+    { save: [a, b] },
   );
 }
 
@@ -158,7 +158,7 @@ export function pow(a: VariableLike, b: VariableLike): Variable {
       }
       return [ga, gb];
     },
-    { save: [needsValue(a), needsValue(b)], saveOutput: true },
+    { save: [a, b], saveOutput: true },
   );
 }
 
@@ -215,7 +215,7 @@ export function exp(a: VariableOrTensor): Variable {
  * ```
  */
 export function log(a: VariableOrTensor): Variable {
-  return record('log', T.log(rawTensor(a)), [input(a)], (g) => [div(g, a)], { save: [input(a)] });
+  return record('log', T.log(rawTensor(a)), [input(a)], (g) => [div(g, a)], { save: [a] });
 }
 
 /**
@@ -254,7 +254,9 @@ export function sqrt(a: VariableOrTensor): Variable {
  */
 export function abs(a: VariableOrTensor): Variable {
   const x = rawTensor(a);
-  return record('abs', T.abs(x), [input(a)], (g) => [where(T.gt(x, 0), g, where(T.lt(x, 0), neg(g), 0))], { save: [input(a)] });
+  return record('abs', T.abs(x), [input(a)], (g) => [where(T.gt(x, 0), g, where(T.lt(x, 0), neg(g), 0))], {
+    save: [a],
+  });
 }
 
 /**
@@ -273,7 +275,9 @@ export function abs(a: VariableOrTensor): Variable {
  * ```
  */
 export function tanh(a: VariableOrTensor): Variable {
-  return record('tanh', T.tanh(rawTensor(a)), [input(a)], (g, _n, out) => [mul(g, sub(1, mul(out, out)))], { saveOutput: true });
+  return record('tanh', T.tanh(rawTensor(a)), [input(a)], (g, _n, out) => [mul(g, sub(1, mul(out, out)))], {
+    saveOutput: true,
+  });
 }
 
 /**
@@ -292,7 +296,9 @@ export function tanh(a: VariableOrTensor): Variable {
  * ```
  */
 export function sigmoid(a: VariableOrTensor): Variable {
-  return record('sigmoid', T.sigmoid(rawTensor(a)), [input(a)], (g, _n, out) => [mul(g, mul(out, sub(1, out)))], { saveOutput: true });
+  return record('sigmoid', T.sigmoid(rawTensor(a)), [input(a)], (g, _n, out) => [mul(g, mul(out, sub(1, out)))], {
+    saveOutput: true,
+  });
 }
 
 /**
@@ -311,7 +317,9 @@ export function sigmoid(a: VariableOrTensor): Variable {
  * ```
  */
 export function relu(a: VariableOrTensor): Variable {
-  return record('relu', T.relu(rawTensor(a)), [input(a)], (g, _n, out) => [where(T.gt(out.data, 0), g, 0)], { saveOutput: true });
+  return record('relu', T.relu(rawTensor(a)), [input(a)], (g, _n, out) => [where(T.gt(out.data, 0), g, 0)], {
+    saveOutput: true,
+  });
 }
 
 /**
@@ -342,7 +350,7 @@ export function clamp(a: VariableOrTensor, min?: number | null, max?: number | n
       if (max !== null && max !== undefined) r = where(T.le(x, max), r, 0);
       return [r === g ? mul(g, 1) : r];
     },
-    { save: [input(a)] },
+    { save: [a] },
   );
 }
 
@@ -366,7 +374,7 @@ function extremum(name: 'maximum' | 'minimum', a: VariableLike, b: VariableLike)
         needs[1] ? sumToShape(where(wins(rb, ra), g, where(tie, half, 0)), sb) : null,
       ];
     },
-    { save: [input(a), input(b)] },
+    { save: [a, b] },
   );
 }
 
@@ -434,11 +442,6 @@ export function where(cond: VariableOrTensor, a: VariableLike, b: VariableLike):
     needs[0] ? sumToShape(where(c, g, 0), sa) : null,
     needs[1] ? sumToShape(where(c, 0, g), sb) : null,
   ]);
-}
-
-/** The operand when it is a Variable whose value a backward rule reads (for the in-place check). */
-function needsValue(x: VariableLike): Variable | null {
-  return isVariable(x) ? x : null;
 }
 
 /** `(a == 0) & (b >= 0)` as a bool tensor, or null when it is false everywhere. */

@@ -1,7 +1,7 @@
 import * as T from '@torchlet/tensor';
 import { isGradEnabled } from '../grad-mode.js';
 import { rebase, record } from '../graph.js';
-import { Variable, type VariableLike, type VariableOrTensor, isVariable } from '../variable.js';
+import { isVariable, Variable, type VariableLike, type VariableOrTensor } from '../variable.js';
 import { input, rawTensor, sumToShape } from './util.js';
 import { clone } from './views.js';
 
@@ -63,13 +63,17 @@ export function set<V extends VariableOrTensor>(target: V, index: T.Index, value
   const val = isVariable(value) ? value : null;
   const rawValue = val === null ? (value as T.Tensor | number | boolean) : val.data;
   if (!isVariable(target)) {
-    if (val !== null && val.requiresGrad && isGradEnabled()) {
-      T.fail('set', 'self', `cannot record writing a Variable that requires grad into a plain tensor (shape ${T.formatShape((target as T.Tensor).shape)}); wrap the target with variable(t) first`);
+    if (val?.requiresGrad && isGradEnabled()) {
+      T.fail(
+        'set',
+        'self',
+        `cannot record writing a Variable that requires grad into a plain tensor (shape ${T.formatShape((target as T.Tensor).shape)}); wrap the target with variable(t) first`,
+      );
     }
     T.set(target as T.Tensor, index, rawValue);
     return target;
   }
-  const recording = isGradEnabled() && (target.requiresGrad || (val !== null && val.requiresGrad));
+  const recording = isGradEnabled() && (target.requiresGrad || val?.requiresGrad === true);
   if (isGradEnabled() && target.isLeaf && target.requiresGrad) {
     T.fail(
       'set',

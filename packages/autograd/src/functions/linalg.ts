@@ -43,7 +43,7 @@ export function matmul(a: VariableOrTensor, b: VariableOrTensor): Variable {
       const gb = needs[1] ? reshape(sumToShape(matmul(transpose(a2, -1, -2), g2), b2.shape), rb.shape) : null;
       return [ga, gb];
     },
-    { save: [input(a), input(b)] },
+    { save: [a, b] },
   );
 }
 
@@ -64,9 +64,15 @@ export function matmul(a: VariableOrTensor, b: VariableOrTensor): Variable {
  */
 export function mm(a: VariableOrTensor, b: VariableOrTensor): Variable {
   const out = T.mm(rawTensor(a), rawTensor(b));
-  return record('mm', out, [input(a), input(b)], (g, needs) => [needs[0] ? mm(g, t(b)) : null, needs[1] ? mm(t(a), g) : null], {
-    save: [input(a), input(b)],
-  });
+  return record(
+    'mm',
+    out,
+    [input(a), input(b)],
+    (g, needs) => [needs[0] ? mm(g, t(b)) : null, needs[1] ? mm(t(a), g) : null],
+    {
+      save: [a, b],
+    },
+  );
 }
 
 /**
@@ -86,7 +92,13 @@ export function mm(a: VariableOrTensor, b: VariableOrTensor): Variable {
  */
 export function dot(a: VariableOrTensor, b: VariableOrTensor): Variable {
   const out = T.dot(rawTensor(a), rawTensor(b));
-  return record('dot', out, [input(a), input(b)], (g, needs) => [needs[0] ? mul(g, b) : null, needs[1] ? mul(g, a) : null], {
-    save: [input(a), input(b)],
-  });
+  return record(
+    'dot',
+    out,
+    [input(a), input(b)],
+    (g, needs) => [needs[0] ? mul(g, b) : null, needs[1] ? mul(g, a) : null],
+    {
+      save: [a, b],
+    },
+  );
 }

@@ -1,8 +1,9 @@
-import * as O from '@torchlet/ops';
 import type { AdaptiveSize, AvgPool2dOptions, IntPair, MaxPool2dOptions } from '@torchlet/ops';
+import * as O from '@torchlet/ops';
 import * as T from '@torchlet/tensor';
+import { isGradEnabled } from '../grad-mode.js';
 import { record } from '../graph.js';
-import { type Variable, type VariableOrTensor, isVariable } from '../variable.js';
+import { isVariable, Variable, type VariableOrTensor } from '../variable.js';
 import { matmul } from './linalg.js';
 import { input, rawTensor } from './util.js';
 import { reshape, squeeze, unsqueeze } from './views.js';
@@ -48,10 +49,25 @@ export interface MaxPool2dVariableResult {
  * x.grad?.toArray(); // -> [[[0, 1], [0, 0]]]
  * ```
  */
-export function maxPool2d(x: VariableOrTensor, kernelSize: IntPair, options: MaxPool2dOptions & { readonly returnIndices: true }): MaxPool2dVariableResult;
-export function maxPool2d(x: VariableOrTensor, kernelSize: IntPair, options?: MaxPool2dOptions & { readonly returnIndices?: false }): Variable;
-export function maxPool2d(x: VariableOrTensor, kernelSize: IntPair, options: MaxPool2dOptions = {}): Variable | MaxPool2dVariableResult {
+export function maxPool2d(
+  x: VariableOrTensor,
+  kernelSize: IntPair,
+  options: MaxPool2dOptions & { readonly returnIndices: true },
+): MaxPool2dVariableResult;
+export function maxPool2d(
+  x: VariableOrTensor,
+  kernelSize: IntPair,
+  options?: MaxPool2dOptions & { readonly returnIndices?: false },
+): Variable;
+export function maxPool2d(
+  x: VariableOrTensor,
+  kernelSize: IntPair,
+  options: MaxPool2dOptions = {},
+): Variable | MaxPool2dVariableResult {
   const rx = rawTensor(x);
+  // The argmax indices are only needed for backward or when asked for.
+  if (!options.returnIndices && !(isGradEnabled() && isVariable(x) && x.requiresGrad))
+    return new Variable(O.maxPool2d(rx, kernelSize, { ...options, returnIndices: false }));
   const { values, indices } = O.maxPool2d(rx, kernelSize, { ...options, returnIndices: true });
   const shape = rx.shape;
   const out = record('maxPool2d', values, [input(x)], (g) => [maxPool2dBackward(g, indices, shape)]);
@@ -74,9 +90,15 @@ export function maxPool2d(x: VariableOrTensor, kernelSize: IntPair, options: Max
  * maxPool2dBackward(variable(ones([1, 1, 1])), idx, [1, 2, 2]).toArray(); // -> [[[0, 1], [0, 0]]]
  * ```
  */
-export function maxPool2dBackward(upstream: VariableOrTensor, indices: T.Tensor, inputShape: readonly number[]): Variable {
+export function maxPool2dBackward(
+  upstream: VariableOrTensor,
+  indices: T.Tensor,
+  inputShape: readonly number[],
+): Variable {
   const ru = rawTensor(upstream);
-  return record('maxPool2dBackward', O.maxPool2dBackward(ru, indices, inputShape), [input(upstream)], (G) => [gatherAt(G, indices, ru.shape)]);
+  return record('maxPool2dBackward', O.maxPool2dBackward(ru, indices, inputShape), [input(upstream)], (G) => [
+    gatherAt(G, indices, ru.shape),
+  ]);
 }
 
 /** `G`'s planes read at `indices` (flat positions within each plane), as `[P, L, HW] @ [P, HW, 1]`. */
@@ -109,7 +131,9 @@ function gatherAt(G: Variable, indices: T.Tensor, outShape: readonly number[]): 
 export function avgPool2d(x: VariableOrTensor, kernelSize: IntPair, options: AvgPool2dOptions = {}): Variable {
   const rx = rawTensor(x);
   const shape = rx.shape;
-  return record('avgPool2d', O.avgPool2d(rx, kernelSize, options), [input(x)], (g) => [avgPool2dBackward(g, shape, kernelSize, options)]);
+  return record('avgPool2d', O.avgPool2d(rx, kernelSize, options), [input(x)], (g) => [
+    avgPool2dBackward(g, shape, kernelSize, options),
+  ]);
 }
 
 /**
@@ -125,10 +149,18 @@ export function avgPool2d(x: VariableOrTensor, kernelSize: IntPair, options: Avg
  * avgPool2dBackward(variable(ones([1, 1, 1])), [1, 2, 2], 2).toArray(); // -> [[[0.25, 0.25], [0.25, 0.25]]]
  * ```
  */
-export function avgPool2dBackward(upstream: VariableOrTensor, inputShape: readonly number[], kernelSize: IntPair, options: AvgPool2dOptions = {}): Variable {
-  return record('avgPool2dBackward', O.avgPool2dBackward(rawTensor(upstream), inputShape, kernelSize, options), [input(upstream)], (G) => [
-    avgPool2d(G, kernelSize, options),
-  ]);
+export function avgPool2dBackward(
+  upstream: VariableOrTensor,
+  inputShape: readonly number[],
+  kernelSize: IntPair,
+  options: AvgPool2dOptions = {},
+): Variable {
+  return record(
+    'avgPool2dBackward',
+    O.avgPool2dBackward(rawTensor(upstream), inputShape, kernelSize, options),
+    [input(upstream)],
+    (G) => [avgPool2d(G, kernelSize, options)],
+  );
 }
 
 /**
@@ -148,7 +180,9 @@ export function avgPool2dBackward(upstream: VariableOrTensor, inputShape: readon
 export function adaptiveAvgPool2d(x: VariableOrTensor, outputSize: AdaptiveSize): Variable {
   const rx = rawTensor(x);
   const shape = rx.shape;
-  return record('adaptiveAvgPool2d', O.adaptiveAvgPool2d(rx, outputSize), [input(x)], (g) => [adaptiveAvgPool2dBackward(g, shape)]);
+  return record('adaptiveAvgPool2d', O.adaptiveAvgPool2d(rx, outputSize), [input(x)], (g) => [
+    adaptiveAvgPool2dBackward(g, shape),
+  ]);
 }
 
 /**
@@ -168,7 +202,9 @@ export function adaptiveAvgPool2d(x: VariableOrTensor, outputSize: AdaptiveSize)
 export function adaptiveAvgPool2dBackward(upstream: VariableOrTensor, inputShape: readonly number[]): Variable {
   const ru = rawTensor(upstream);
   const size: [number, number] = [ru.shape[ru.ndim - 2], ru.shape[ru.ndim - 1]];
-  return record('adaptiveAvgPool2dBackward', O.adaptiveAvgPool2dBackward(ru, inputShape), [input(upstream)], (G) => [adaptiveAvgPool2d(G, size)]);
+  return record('adaptiveAvgPool2dBackward', O.adaptiveAvgPool2dBackward(ru, inputShape), [input(upstream)], (G) => [
+    adaptiveAvgPool2d(G, size),
+  ]);
 }
 
 /**
@@ -190,10 +226,16 @@ export function pool2d(X: VariableOrTensor, poolSize: IntPair, mode: 'max' | 'av
   const rx = rawTensor(X);
   const out = O.pool2d(rx, poolSize, mode);
   const planeShape = [1, ...rx.shape];
-  return record('pool2d', out, [input(X)], (g) => {
-    const g3 = unsqueeze(g, 0);
-    if (mode === 'avg') return [squeeze(avgPool2dBackward(g3, planeShape, poolSize, { stride: 1 }), 0)];
-    const { indices } = O.maxPool2d(rx.reshape(planeShape), poolSize, { stride: 1, returnIndices: true });
-    return [squeeze(maxPool2dBackward(g3, indices, planeShape), 0)];
-  }, { save: [mode === 'max' && isVariable(X) ? X : null] });
+  return record(
+    'pool2d',
+    out,
+    [input(X)],
+    (g) => {
+      const g3 = unsqueeze(g, 0);
+      if (mode === 'avg') return [squeeze(avgPool2dBackward(g3, planeShape, poolSize, { stride: 1 }), 0)];
+      const { indices } = O.maxPool2d(rx.reshape(planeShape), poolSize, { stride: 1, returnIndices: true });
+      return [squeeze(maxPool2dBackward(g3, indices, planeShape), 0)];
+    },
+    { save: [mode === 'max' ? X : null] },
+  );
 }

@@ -4,8 +4,8 @@ import type { Variable, VariableOrTensor } from '../variable.js';
 import { div, mul, sub, where } from './elementwise.js';
 import { cat } from './join.js';
 import { flip } from './structure.js';
-import { expand, narrow, reshape, unsqueeze } from './views.js';
 import { input, rawTensor } from './util.js';
+import { expand, narrow, reshape, unsqueeze } from './views.js';
 
 // Reductions. The gradient of a reduction broadcasts the output's gradient back over the reduced
 // dimensions (`expandBack`), then weights it by the local derivative.
@@ -85,7 +85,12 @@ export function mean(x: VariableOrTensor, dims?: T.Dims, options: T.ReduceOption
   return record('mean', out, [input(x)], (g) => [div(expandBack(g, shape, d), n)]);
 }
 
-function extremum(name: 'max' | 'min', x: VariableOrTensor, dim: number | null | undefined, options: T.ReduceOptions): Variable {
+function extremum(
+  name: 'max' | 'min',
+  x: VariableOrTensor,
+  dim: number | null | undefined,
+  options: T.ReduceOptions,
+): Variable {
   const t = rawTensor(x);
   const out = name === 'max' ? T.max(t, dim, options) : T.min(t, dim, options);
   const shape = t.shape;
@@ -100,7 +105,7 @@ function extremum(name: 'max' | 'min', x: VariableOrTensor, dim: number | null |
         const ties = T.sum(mask).item();
         return [where(mask, div(reshape(g, []), ties), 0)];
       },
-      { save: [input(x)], saveOutput: true },
+      { save: [x], saveOutput: true },
     );
   }
   const d = T.normalizeDim(name, dim, Math.max(t.ndim, 1));
@@ -112,11 +117,13 @@ function extremum(name: 'max' | 'min', x: VariableOrTensor, dim: number | null |
       // Along a dimension: the gradient goes to the selected element (the first on ties), as PyTorch.
       if (t.ndim === 0) return [reshape(g, [])];
       const index = name === 'max' ? T.argmax(t, d, { keepdim: true }) : T.argmin(t, d, { keepdim: true });
-      const positions = T.arange(shape[d], undefined, 1, { dtype: 'int32' }).reshape(shape.map((s, i) => (i === d ? s : 1)));
+      const positions = T.arange(shape[d], undefined, 1, { dtype: 'int32' }).reshape(
+        shape.map((s, i) => (i === d ? s : 1)),
+      );
       const gk = options.keepdim ? g : unsqueeze(g, d);
       return [where(T.eq(positions, index), gk, 0)];
     },
-    { save: [input(x)] },
+    { save: [x] },
   );
 }
 
@@ -203,7 +210,7 @@ export function prod(x: VariableOrTensor, dim?: number | null, options: T.Reduce
       const gk = options.keepdim ? g : unsqueeze(g, d);
       return [mul(others, gk)];
     },
-    { save: [input(x)] },
+    { save: [x] },
   );
 }
 
@@ -223,7 +230,7 @@ function varianceLike(name: 'var' | 'std', x: VariableOrTensor, dims: T.Dims, op
       if (name === 'var') return [mul(expandBack(g, shape, d), div(centered, denom / 2))];
       return [mul(div(expandBack(g, shape, d), expandBack(o, shape, d)), div(centered, denom))];
     },
-    { save: [input(x)], saveOutput: name === 'std' },
+    { save: [x], saveOutput: name === 'std' },
   );
 }
 
@@ -327,14 +334,20 @@ export function cumprod(x: VariableOrTensor, dim: number): Variable {
       const n = t.shape[d];
       const xl = xv.transpose(d, -1);
       const gl = g.transpose(d, -1);
-      const jGtI = T.gt(T.arange(n, undefined, 1, { dtype: 'int32' }).reshape([1, n]), T.arange(n, undefined, 1, { dtype: 'int32' }).reshape([n, 1]));
-      const jGeI = T.ge(T.arange(n, undefined, 1, { dtype: 'int32' }).reshape([1, n]), T.arange(n, undefined, 1, { dtype: 'int32' }).reshape([n, 1]));
+      const jGtI = T.gt(
+        T.arange(n, undefined, 1, { dtype: 'int32' }).reshape([1, n]),
+        T.arange(n, undefined, 1, { dtype: 'int32' }).reshape([n, 1]),
+      );
+      const jGeI = T.ge(
+        T.arange(n, undefined, 1, { dtype: 'int32' }).reshape([1, n]),
+        T.arange(n, undefined, 1, { dtype: 'int32' }).reshape([n, 1]),
+      );
       const rows = [...xl.shape.slice(0, -1), n, n];
       const table = cumprod(where(jGtI, expand(unsqueeze(xl, -2), rows), 1), -1);
       const s = sum(where(jGeI, mul(expand(unsqueeze(gl, -2), rows), table), 0), -1);
       const prefix = exclusiveCumprod(xl, xl.ndim - 1);
       return [mul(prefix, s).transpose(d, -1)];
     },
-    { save: [input(x)], saveOutput: true },
+    { save: [x], saveOutput: true },
   );
 }

@@ -39,7 +39,11 @@ export function flip(x: VariableOrTensor, dims: number | readonly number[]): Var
  * x.grad?.toArray(); // -> [2, 3, 1]
  * ```
  */
-export function roll(x: VariableOrTensor, shifts: number | readonly number[], dims?: number | readonly number[]): Variable {
+export function roll(
+  x: VariableOrTensor,
+  shifts: number | readonly number[],
+  dims?: number | readonly number[],
+): Variable {
   const back = typeof shifts === 'number' ? -shifts : shifts.map((s) => -s);
   return record('roll', T.roll(rawTensor(x), shifts, dims), [input(x)], (g) => [roll(g, back, dims)]);
 }

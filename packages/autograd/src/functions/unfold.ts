@@ -1,5 +1,5 @@
-import * as O from '@torchlet/ops';
 import type { Im2colOptions, IntPair, PadBackwardOptions, PadOptions } from '@torchlet/ops';
+import * as O from '@torchlet/ops';
 import { record } from '../graph.js';
 import type { Variable, VariableOrTensor } from '../variable.js';
 import { input, rawTensor } from './util.js';
@@ -41,8 +41,15 @@ export function im2col(x: VariableOrTensor, kernelSize: IntPair, options: Im2col
  * col2im(variable(ones([1, 4, 2])), [2, 3], [2, 2]).toArray(); // -> [[[[1, 2, 1], [1, 2, 1]]]]
  * ```
  */
-export function col2im(cols: VariableOrTensor, outputSize: IntPair, kernelSize: IntPair, options: Im2colOptions = {}): Variable {
-  return record('col2im', O.col2im(rawTensor(cols), outputSize, kernelSize, options), [input(cols)], (G) => [im2col(G, kernelSize, options)]);
+export function col2im(
+  cols: VariableOrTensor,
+  outputSize: IntPair,
+  kernelSize: IntPair,
+  options: Im2colOptions = {},
+): Variable {
+  return record('col2im', O.col2im(rawTensor(cols), outputSize, kernelSize, options), [input(cols)], (G) => [
+    im2col(G, kernelSize, options),
+  ]);
 }
 
 /**
@@ -81,7 +88,17 @@ export function pad(x: VariableOrTensor, pads: readonly number[], options: PadOp
  * padBackward(variable(tensor([[[1, 1, 1, 1, 1, 1]]])), [1, 1, 3], [2, 1], { mode: 'replicate' }).toArray(); // -> [[[3, 1, 2]]]
  * ```
  */
-export function padBackward(upstream: VariableOrTensor, inputShape: readonly number[], pads: readonly number[], options: PadBackwardOptions = {}): Variable {
+export function padBackward(
+  upstream: VariableOrTensor,
+  inputShape: readonly number[],
+  pads: readonly number[],
+  options: PadBackwardOptions = {},
+): Variable {
   const mode = options.mode ?? 'constant';
-  return record('padBackward', O.padBackward(rawTensor(upstream), inputShape, pads, options), [input(upstream)], (G) => [pad(G, pads, { mode })]);
+  return record(
+    'padBackward',
+    O.padBackward(rawTensor(upstream), inputShape, pads, options),
+    [input(upstream)],
+    (G) => [pad(G, pads, { mode })],
+  );
 }

@@ -1,5 +1,5 @@
-import { type Tensor, shapesEqual } from '@torchlet/tensor';
-import { type Variable, type VariableLike, isVariable } from '../variable.js';
+import { shapesEqual, type Tensor } from '@torchlet/tensor';
+import { isVariable, type Variable, type VariableLike } from '../variable.js';
 import { sum } from './reduce.js';
 import { reshape } from './views.js';
 

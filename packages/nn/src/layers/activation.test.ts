@@ -18,8 +18,12 @@ describe('activations', () => {
   it('Sigmoid and Tanh match PyTorch', () => {
     const s = Array.from(new Sigmoid().forward(x).data.toTypedArray() as Float32Array);
     const t = Array.from(new Tanh().forward(x).data.toTypedArray() as Float32Array);
-    s.forEach((v, i) => expect(v).toBeCloseTo(torchRef.sigmoid[i], 6));
-    t.forEach((v, i) => expect(v).toBeCloseTo(torchRef.tanh[i], 6));
+    s.forEach((v, i) => {
+expect(v).toBeCloseTo(torchRef.sigmoid[i], 6);
+});
+    t.forEach((v, i) => {
+expect(v).toBeCloseTo(torchRef.tanh[i], 6);
+});
   });
 
   it('repr and bad input', () => {

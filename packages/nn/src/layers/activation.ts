@@ -1,4 +1,4 @@
-import { type Variable, relu, sigmoid, tanh } from '@torchlet/autograd';
+import { relu, sigmoid, tanh, type Variable } from '@torchlet/autograd';
 import { Module, type ModuleInput } from '../module.js';
 import { inputTensor } from './util.js';
 

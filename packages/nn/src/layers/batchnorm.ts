@@ -1,9 +1,9 @@
-import { type Variable, add, div, mean, mul, noGrad, reshape, sqrt, sub } from '@torchlet/autograd';
-import { type Tensor, fail, formatShape, ones, zeros } from '@torchlet/tensor';
+import { add, div, mean, mul, noGrad, reshape, sqrt, sub, type Variable } from '@torchlet/autograd';
+import { fail, formatShape, ones, type Tensor, zeros } from '@torchlet/tensor';
 import { Module, type ModuleInput } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { pyBool, pyFloat } from '../repr.js';
-import { type FloatDType, checkImageInput, floatDType, positiveInt } from './util.js';
+import { checkImageInput, type FloatDType, floatDType, positiveInt } from './util.js';
 
 /**
  * Options of {@link BatchNorm2d}'s constructor.
@@ -69,7 +69,8 @@ export class BatchNorm2d extends Module {
     this.eps = options.eps ?? 1e-5;
     if (!(this.eps > 0)) fail(L, 'eps', `eps must be positive, got ${String(this.eps)}`);
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
-    if (this.momentum !== null && !(this.momentum >= 0 && this.momentum <= 1)) fail(L, 'momentum', `momentum must be in [0, 1] or null, got ${String(this.momentum)}`);
+    if (this.momentum !== null && !(this.momentum >= 0 && this.momentum <= 1))
+      fail(L, 'momentum', `momentum must be in [0, 1] or null, got ${String(this.momentum)}`);
     this.affine = options.affine ?? true;
     this.trackRunningStats = options.trackRunningStats ?? true;
     const dtype = floatDType(L, options.dtype);
@@ -104,7 +105,11 @@ export class BatchNorm2d extends Module {
     if (this.training || !this.trackRunningStats) {
       const n = shape[0] * shape[2] * shape[3];
       if (this.training && n <= 1) {
-        fail('BatchNorm2d', 'input', `expected more than 1 value per channel when training, got input ${formatShape(shape)}`);
+        fail(
+          'BatchNorm2d',
+          'input',
+          `expected more than 1 value per channel when training, got input ${formatShape(shape)}`,
+        );
       }
       const mu = mean(input, DIMS, { keepdim: true });
       const centered = sub(input, mu);

@@ -9,7 +9,9 @@ function expectClose(actual: Tensor, expected: readonly number[], shape: readonl
   expect(actual.shape).toEqual(shape);
   const got = Array.from(actual.toTypedArray() as Float32Array);
   expect(got).toHaveLength(expected.length);
-  got.forEach((v, i) => expect(Math.abs(v - expected[i]), `element ${i}: ${v} vs ${expected[i]}`).toBeLessThanOrEqual(atol + 1e-5 * Math.abs(expected[i])));
+  got.forEach((v, i) => {
+expect(Math.abs(v - expected[i]), `element ${i}: ${v} vs ${expected[i]}`).toBeLessThanOrEqual(atol + 1e-5 * Math.abs(expected[i]));
+});
 }
 
 describe('Conv2d shapes and parameters match PyTorch', () => {

@@ -1,10 +1,10 @@
-import { type Variable, conv2d, convTranspose2d } from '@torchlet/autograd';
-import { type Generator, fail, zeros } from '@torchlet/tensor';
+import { conv2d, convTranspose2d, type Variable } from '@torchlet/autograd';
+import { fail, type Generator, zeros } from '@torchlet/tensor';
 import * as init from '../init.js';
 import { Module, type ModuleInput } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { pyPair } from '../repr.js';
-import { type FloatDType, type IntPair, checkImageInput, floatDType, positiveInt, toPair } from './util.js';
+import { checkImageInput, type FloatDType, floatDType, type IntPair, positiveInt, toPair } from './util.js';
 
 /**
  * `nn.Conv2d`'s padding: an int, an `[h, w]` pair (both sides), `'valid'` (none) or `'same'` (output size = input size; stride 1 only).
@@ -99,8 +99,14 @@ function resetConvParameters(weight: Parameter, bias: Parameter | null, generato
 
 function checkGroups(layer: string, inChannels: number, outChannels: number, groups: number): void {
   positiveInt(layer, 'groups', groups);
-  if (inChannels % groups !== 0) fail(layer, 'inChannels', `inChannels must be divisible by groups (inChannels ${inChannels}, groups ${groups})`);
-  if (outChannels % groups !== 0) fail(layer, 'outChannels', `outChannels must be divisible by groups (outChannels ${outChannels}, groups ${groups})`);
+  if (inChannels % groups !== 0)
+    fail(layer, 'inChannels', `inChannels must be divisible by groups (inChannels ${inChannels}, groups ${groups})`);
+  if (outChannels % groups !== 0)
+    fail(
+      layer,
+      'outChannels',
+      `outChannels must be divisible by groups (outChannels ${outChannels}, groups ${groups})`,
+    );
 }
 
 /**
@@ -149,7 +155,11 @@ export class Conv2d extends Module {
     const padding = options.padding ?? 0;
     if (padding === 'same' || padding === 'valid') {
       if (padding === 'same' && (this.stride[0] !== 1 || this.stride[1] !== 1)) {
-        fail(L, 'padding', `padding='same' is not supported for strided convolutions (stride ${JSON.stringify(this.stride)})`);
+        fail(
+          L,
+          'padding',
+          `padding='same' is not supported for strided convolutions (stride ${JSON.stringify(this.stride)})`,
+        );
       }
       this.padding = padding;
     } else {
@@ -157,10 +167,16 @@ export class Conv2d extends Module {
     }
     this.paddingMode = options.paddingMode ?? 'zeros';
     if (!PADDING_MODES.includes(this.paddingMode)) {
-      fail(L, 'paddingMode', `paddingMode must be one of ${PADDING_MODES.join(', ')}, got ${JSON.stringify(this.paddingMode)}`);
+      fail(
+        L,
+        'paddingMode',
+        `paddingMode must be one of ${PADDING_MODES.join(', ')}, got ${JSON.stringify(this.paddingMode)}`,
+      );
     }
     const dtype = floatDType(L, options.dtype);
-    this.weight = new Parameter(zeros([this.outChannels, this.inChannels / this.groups, ...this.kernelSize], { dtype }));
+    this.weight = new Parameter(
+      zeros([this.outChannels, this.inChannels / this.groups, ...this.kernelSize], { dtype }),
+    );
     this.bias = options.bias === false ? null : new Parameter(zeros([this.outChannels], { dtype }));
     resetConvParameters(this.weight, this.bias, options.generator);
   }
@@ -235,11 +251,17 @@ export class ConvTranspose2d extends Module {
     checkGroups(L, this.inChannels, this.outChannels, this.groups);
     for (const i of [0, 1]) {
       if (this.outputPadding[i] >= this.stride[i] && this.outputPadding[i] >= this.dilation[i]) {
-        fail(L, 'outputPadding', `outputPadding must be smaller than either stride or dilation, got outputPadding ${pyPair(this.outputPadding)}, stride ${pyPair(this.stride)}, dilation ${pyPair(this.dilation)}`);
+        fail(
+          L,
+          'outputPadding',
+          `outputPadding must be smaller than either stride or dilation, got outputPadding ${pyPair(this.outputPadding)}, stride ${pyPair(this.stride)}, dilation ${pyPair(this.dilation)}`,
+        );
       }
     }
     const dtype = floatDType(L, options.dtype);
-    this.weight = new Parameter(zeros([this.inChannels, this.outChannels / this.groups, ...this.kernelSize], { dtype }));
+    this.weight = new Parameter(
+      zeros([this.inChannels, this.outChannels / this.groups, ...this.kernelSize], { dtype }),
+    );
     this.bias = options.bias === false ? null : new Parameter(zeros([this.outChannels], { dtype }));
     resetConvParameters(this.weight, this.bias, options.generator);
   }
@@ -260,7 +282,8 @@ export class ConvTranspose2d extends Module {
     let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyPair(this.kernelSize)}, stride=${pyPair(this.stride)}`;
     if (this.padding[0] !== 0 || this.padding[1] !== 0) s += `, padding=${pyPair(this.padding)}`;
     if (this.dilation[0] !== 1 || this.dilation[1] !== 1) s += `, dilation=${pyPair(this.dilation)}`;
-    if (this.outputPadding[0] !== 0 || this.outputPadding[1] !== 0) s += `, output_padding=${pyPair(this.outputPadding)}`;
+    if (this.outputPadding[0] !== 0 || this.outputPadding[1] !== 0)
+      s += `, output_padding=${pyPair(this.outputPadding)}`;
     if (this.groups !== 1) s += `, groups=${this.groups}`;
     if (this.bias === null) s += ', bias=False';
     return s;

@@ -1,5 +1,5 @@
-import { type Variable, add, corr2d } from '@torchlet/autograd';
-import { type Generator, fail, formatShape, rand, zeros } from '@torchlet/tensor';
+import { add, corr2d, type Variable } from '@torchlet/autograd';
+import { fail, formatShape, type Generator, rand, zeros } from '@torchlet/tensor';
 import { Module, type ModuleInput } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { type IntPair, inputTensor, toPair } from './util.js';
@@ -56,7 +56,11 @@ export class Conv2D extends Module {
     if (shape.length !== 2) fail('Conv2D', 'input', `expected a 2-D input [H, W], got input ${formatShape(shape)}`);
     const [kh, kw] = this.weight.shape;
     if (shape[0] < kh || shape[1] < kw) {
-      fail('Conv2D', 'input', `input ${formatShape(shape)} is smaller than the kernel ${formatShape(this.weight.shape)}`);
+      fail(
+        'Conv2D',
+        'input',
+        `input ${formatShape(shape)} is smaller than the kernel ${formatShape(this.weight.shape)}`,
+      );
     }
     return add(corr2d(input, this.weight), this.bias);
   }

@@ -1,5 +1,5 @@
-import { type Variable, isVariable, mul, variable } from '@torchlet/autograd';
-import { type Generator, fail, formatShape, rand } from '@torchlet/tensor';
+import { isVariable, mul, type Variable, variable } from '@torchlet/autograd';
+import { fail, formatShape, type Generator, rand } from '@torchlet/tensor';
 import { Module, type ModuleInput } from '../module.js';
 import { pyBool, pyFloat } from '../repr.js';
 import { inputTensor } from './util.js';
@@ -45,7 +45,8 @@ export class Dropout extends Module {
 
   constructor(p = 0.5, options: DropoutOptions = {}) {
     super();
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) fail('Dropout', 'p', `dropout probability has to be between 0 and 1, but got ${String(p)}`);
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1))
+      fail('Dropout', 'p', `dropout probability has to be between 0 and 1, but got ${String(p)}`);
     this.p = p;
     this.#generator = options.generator;
   }
@@ -53,7 +54,8 @@ export class Dropout extends Module {
   /** `input * mask / (1 - p)` with a fresh Bernoulli(1 - p) mask in training; `input` in evaluation. */
   forward(input: ModuleInput): Variable {
     const t = inputTensor('Dropout', input);
-    if (t.dtype !== 'float32' && t.dtype !== 'float64') fail('Dropout', 'input', `expected a float input, got ${t.dtype} input ${formatShape(t.shape)}`);
+    if (t.dtype !== 'float32' && t.dtype !== 'float64')
+      fail('Dropout', 'input', `expected a float input, got ${t.dtype} input ${formatShape(t.shape)}`);
     if (!this.training || this.p === 0) return isVariable(input) ? input : variable(input);
     if (this.p === 1) return mul(input, 0);
     const keep = rand(t.shape, { dtype: t.dtype, generator: this.#generator }).lt(1 - this.p);

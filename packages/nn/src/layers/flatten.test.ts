@@ -9,7 +9,8 @@ describe('Flatten', () => {
     expect(new Flatten(0).forward(zeros([2, 3, 4])).shape).toEqual([24]);
     expect(new Flatten(1, 2).forward(zeros([2, 3, 4, 5])).shape).toEqual([2, 12, 5]);
     expect(new Flatten(-3, -2).forward(zeros([2, 3, 4, 5])).shape).toEqual([2, 12, 5]);
-    expect(new Flatten().forward(zeros([7])).shape).toEqual([7]);
+    // PyTorch refuses a 1-d input too (dim 1 out of range).
+    expect(() => new Flatten().forward(zeros([7]))).toThrow('Flatten: cannot flatten dims 1..-1 of input [7]');
   });
 
   it('gradient flows back in the input shape', () => {
@@ -20,7 +21,9 @@ describe('Flatten', () => {
 
   it('bad dims name the input shape; repr matches PyTorch', () => {
     expect(() => new Flatten(2).forward(zeros([2, 3]))).toThrow('Flatten: cannot flatten dims 2..-1 of input [2,3]');
-    expect(() => new Flatten(2, 1).forward(zeros([2, 3, 4]))).toThrow('Flatten: cannot flatten dims 2..1 of input [2,3,4]');
+    expect(() => new Flatten(2, 1).forward(zeros([2, 3, 4]))).toThrow(
+      'Flatten: cannot flatten dims 2..1 of input [2,3,4]',
+    );
     expect(() => new Flatten(0.5)).toThrow('Flatten: startDim must be an integer, got 0.5');
     expect(new Flatten(0, 2).toString()).toBe('Flatten(start_dim=0, end_dim=2)');
   });

@@ -1,4 +1,4 @@
-import { type Variable, flatten } from '@torchlet/autograd';
+import { flatten, type Variable } from '@torchlet/autograd';
 import { fail, formatShape } from '@torchlet/tensor';
 import { Module, type ModuleInput } from '../module.js';
 import { inputTensor } from './util.js';
@@ -25,7 +25,8 @@ export class Flatten extends Module {
 
   constructor(startDim = 1, endDim = -1) {
     super();
-    if (!Number.isInteger(startDim)) fail('Flatten', 'startDim', `startDim must be an integer, got ${String(startDim)}`);
+    if (!Number.isInteger(startDim))
+      fail('Flatten', 'startDim', `startDim must be an integer, got ${String(startDim)}`);
     if (!Number.isInteger(endDim)) fail('Flatten', 'endDim', `endDim must be an integer, got ${String(endDim)}`);
     this.startDim = startDim;
     this.endDim = endDim;

@@ -23,7 +23,9 @@ describe('Linear', () => {
     const y = fc.forward(pattern([2, 2, 3], 9));
     expect(y.shape).toEqual([2, 2, 2]);
     const got = Array.from(y.data.toTypedArray() as Float32Array);
-    got.forEach((v, i) => expect(v).toBeCloseTo(torchRef.linear3d[i], 6));
+    got.forEach((v, i) => {
+expect(v).toBeCloseTo(torchRef.linear3d[i], 6);
+});
   });
 
   it('backpropagates x^T g into weight and the row sums into bias', () => {

@@ -1,5 +1,5 @@
-import { type Variable, add, matmul, reshape, t } from '@torchlet/autograd';
-import { type Generator, fail, formatShape, zeros } from '@torchlet/tensor';
+import { add, matmul, reshape, t, type Variable } from '@torchlet/autograd';
+import { fail, formatShape, type Generator, zeros } from '@torchlet/tensor';
 import * as init from '../init.js';
 import { Module, type ModuleInput } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -70,7 +70,11 @@ export class Linear extends Module {
   forward(input: ModuleInput): Variable {
     const shape = inputTensor('Linear', input).shape;
     if (shape.length === 0 || shape[shape.length - 1] !== this.inFeatures) {
-      fail('Linear', 'input', `expected input with ${this.inFeatures} features in its last dimension, got input ${formatShape(shape)}`);
+      fail(
+        'Linear',
+        'input',
+        `expected input with ${this.inFeatures} features in its last dimension, got input ${formatShape(shape)}`,
+      );
     }
     // Flatten the leading dimensions into one so a single 2-d matmul serves every rank.
     const lead = shape.slice(0, -1);

@@ -1,8 +1,8 @@
-import { type Variable, adaptiveAvgPool2d, avgPool2d, maxPool2d } from '@torchlet/autograd';
+import { adaptiveAvgPool2d, avgPool2d, maxPool2d, type Variable } from '@torchlet/autograd';
 import { fail } from '@torchlet/tensor';
 import { Module, type ModuleInput } from '../module.js';
 import { pyBool } from '../repr.js';
-import { type IntPair, checkImageInput, toPair } from './util.js';
+import { checkImageInput, type IntPair, toPair } from './util.js';
 
 /**
  * Options of {@link MaxPool2d}'s constructor.
@@ -95,7 +95,12 @@ export class MaxPool2d extends Module {
   /** The window maxima. */
   forward(input: ModuleInput): Variable {
     checkImageInput('MaxPool2d', input, null);
-    return maxPool2d(input, this.kernelSize, { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode });
+    return maxPool2d(input, this.kernelSize, {
+      stride: this.stride,
+      padding: this.padding,
+      dilation: this.dilation,
+      ceilMode: this.ceilMode,
+    });
   }
 
   override extraRepr(): string {
@@ -195,9 +200,18 @@ export class AdaptiveAvgPool2d extends Module {
 
   constructor(outputSize: AdaptiveOutputSize) {
     super();
-    const sizes: readonly unknown[] = typeof outputSize === 'number' ? [outputSize] : Array.isArray(outputSize) && outputSize.length === 2 ? outputSize : [undefined];
+    const sizes: readonly unknown[] =
+      typeof outputSize === 'number'
+        ? [outputSize]
+        : Array.isArray(outputSize) && outputSize.length === 2
+          ? outputSize
+          : [undefined];
     if (!sizes.every((s) => s === null || (typeof s === 'number' && Number.isInteger(s) && s >= 1))) {
-      fail('AdaptiveAvgPool2d', 'outputSize', `outputSize must be a positive integer or a pair of positive integers or nulls, got ${JSON.stringify(outputSize)}`);
+      fail(
+        'AdaptiveAvgPool2d',
+        'outputSize',
+        `outputSize must be a positive integer or a pair of positive integers or nulls, got ${JSON.stringify(outputSize)}`,
+      );
     }
     this.outputSize = outputSize;
   }

@@ -25,7 +25,9 @@ describe('Sequential', () => {
 
   it('repr is PyTorch', () => {
     const net = new Sequential(new Conv2d(1, 6, 5, { padding: 2 }), new ReLU());
-    expect(net.toString()).toBe('Sequential(\n  (0): Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2))\n  (1): ReLU()\n)');
+    expect(net.toString()).toBe(
+      'Sequential(\n  (0): Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2))\n  (1): ReLU()\n)',
+    );
   });
 
   it('nested Sequentials indent', () => {
@@ -35,9 +37,13 @@ describe('Sequential', () => {
   });
 
   it('errors', () => {
-    expect(() => new Sequential(new ReLU()).at(1)).toThrow('Sequential: index 1 is out of range for a Sequential of 1 layers');
+    expect(() => new Sequential(new ReLU()).at(1)).toThrow(
+      'Sequential: index 1 is out of range for a Sequential of 1 layers',
+    );
     expect(() => new Sequential({} as ReLU)).toThrow(TorchletError);
     // A layer's error names that layer.
-    expect(() => new Sequential(new Conv2d(3, 1, 1)).forward(zeros([1, 1, 2, 2]))).toThrow('Conv2d: expected input with 3 channels, got input [1,1,2,2]');
+    expect(() => new Sequential(new Conv2d(3, 1, 1)).forward(zeros([1, 1, 2, 2]))).toThrow(
+      'Conv2d: expected input with 3 channels, got input [1,1,2,2]',
+    );
   });
 });

@@ -1,6 +1,6 @@
-import { type Variable, isVariable, variable } from '@torchlet/autograd';
+import { isVariable, type Variable, variable } from '@torchlet/autograd';
 import { fail } from '@torchlet/tensor';
-import { Module, type ModuleInput, isModule } from '../module.js';
+import { isModule, Module, type ModuleInput } from '../module.js';
 
 /**
  * A chain of layers applied in order; the children are named `'0'`, `'1'`, ... as in PyTorch, so

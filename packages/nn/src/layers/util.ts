@@ -2,7 +2,7 @@
 // errors alike: `Conv2d: expected input with 3 channels, got input [1,2,5,5]`.
 
 import { isVariable } from '@torchlet/autograd';
-import { type Tensor, fail, formatShape, isTensor } from '@torchlet/tensor';
+import { fail, formatShape, isTensor, type Tensor } from '@torchlet/tensor';
 import type { ModuleInput } from '../module.js';
 
 /**
@@ -33,21 +33,27 @@ export type FloatDType = 'float32' | 'float64';
 export function toPair(layer: string, arg: string, v: IntPair, min: number): [number, number] {
   const p: readonly unknown[] = typeof v === 'number' ? [v, v] : Array.isArray(v) ? v : [];
   if (p.length !== 2 || !p.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= min)) {
-    fail(layer, arg, `${arg} must be ${min > 0 ? 'a positive' : 'a non-negative'} integer or a pair of them, got ${JSON.stringify(v)}`);
+    fail(
+      layer,
+      arg,
+      `${arg} must be ${min > 0 ? 'a positive' : 'a non-negative'} integer or a pair of them, got ${JSON.stringify(v)}`,
+    );
   }
   return [p[0] as number, p[1] as number];
 }
 
 /** A positive integer constructor argument. */
 export function positiveInt(layer: string, arg: string, v: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) fail(layer, arg, `${arg} must be a positive integer, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
+    fail(layer, arg, `${arg} must be a positive integer, got ${JSON.stringify(v)}`);
   return v;
 }
 
 /** Checks the `dtype` option of a layer with parameters. */
 export function floatDType(layer: string, dtype: FloatDType | undefined): FloatDType {
   const d = dtype ?? 'float32';
-  if (d !== 'float32' && d !== 'float64') fail(layer, 'dtype', `dtype must be 'float32' or 'float64', got ${JSON.stringify(d)}`);
+  if (d !== 'float32' && d !== 'float64')
+    fail(layer, 'dtype', `dtype must be 'float32' or 'float64', got ${JSON.stringify(d)}`);
   return d;
 }
 
@@ -62,7 +68,12 @@ export function inputTensor(layer: string, x: ModuleInput): Tensor {
  * Checks a 2-d layer's input is `[C, H, W]` or `[N, C, H, W]` and, when `channels` is given, that
  * C matches. Returns the input's shape.
  */
-export function checkImageInput(layer: string, x: ModuleInput, channels: number | null, ranks: readonly number[] = [3, 4]): readonly number[] {
+export function checkImageInput(
+  layer: string,
+  x: ModuleInput,
+  channels: number | null,
+  ranks: readonly number[] = [3, 4],
+): readonly number[] {
   const shape = inputTensor(layer, x).shape;
   if (!ranks.includes(shape.length)) {
     const want = ranks.includes(3) ? 'a 3-D [C, H, W] or 4-D [N, C, H, W]' : 'a 4-D [N, C, H, W]';
