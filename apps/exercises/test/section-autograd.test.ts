@@ -5,7 +5,7 @@ import { autogradErrorExercise } from '../src/exercises/autograd-error.js';
 import { conv2dLayerExercise } from '../src/exercises/conv2d-layer.js';
 import { learnKernelExercise } from '../src/exercises/learn-kernel.js';
 import { type ErrorBlock, itemOf, printedValue, tensorOf } from '../src/report.js';
-import { expectChecksPass, expectPrintedTensors, expectPrintedValues, values } from './helpers.js';
+import { expectChecksPass, expectClose, expectPrintedTensors, expectPrintedValues, values } from './helpers.js';
 
 const edgeX = Array.from({ length: 6 }, () => [1, 1, 0, 0, 0, 0, 1, 1]);
 const edgeY = Array.from({ length: 6 }, () => [0, 1, 0, 0, 0, -1, 0]);
@@ -30,6 +30,37 @@ function referenceTraining(w0: number, w1: number): { losses: number[]; w: [numb
     w1 -= 0.03 * g1;
   }
   return { losses, w: [w0, w1] };
+}
+
+/** The from-scratch layer's loop in float64: kernel and bias, gradients by hand. */
+function referenceScratch(
+  w0: number,
+  w1: number,
+  b: number,
+  lr: number,
+  epochs: number,
+): { losses: number[]; w: number[] } {
+  const losses: number[] = [];
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    let loss = 0;
+    let g0 = 0;
+    let g1 = 0;
+    let gb = 0;
+    for (let i = 0; i < 6; i++) {
+      for (let j = 0; j < 7; j++) {
+        const e = w0 * edgeX[i][j] + w1 * edgeX[i][j + 1] + b - edgeY[i][j];
+        loss += e * e;
+        g0 += 2 * e * edgeX[i][j];
+        g1 += 2 * e * edgeX[i][j + 1];
+        gb += 2 * e;
+      }
+    }
+    losses.push(loss);
+    w0 -= lr * g0;
+    w1 -= lr * g1;
+    b -= lr * gb;
+  }
+  return { losses, w: [w0, w1, b] };
 }
 
 describe('conv2d-layer', () => {
@@ -86,15 +117,26 @@ describe('autograd-error', () => {
       }
     }
     expect([g0, g1, gb]).toEqual([9, 36, 27]);
+    const scratch = referenceScratch(0.25, 0.5, 0, 0.01, 30);
     expectPrintedTensors(r, {
       'torchlet-trains/layer.weight.grad': [[g0, g1]],
       'torchlet-trains/layer.bias.grad': [gb],
       'torchlet-trains/K.grad (loop corr2d with set)': [[g0, g1]],
       'torchlet-trains/conv2d weight grad': [[g0, g1]],
+      'train-scratch/layer.weight.data': (t) => void expectClose(t.toArray(), [scratch.w.slice(0, 2)], 1e-5),
+      'train-scratch/layer.bias.data': (t) => void expectClose(t.toArray(), [scratch.w[2]], 1e-5),
     });
     expectPrintedValues(r, {
       'mxnet/MXNet error': expect.stringContaining('Assigning to NDArrays that are already in a computational graph'),
+      'train-scratch/losses': (v) =>
+        void (v as number[]).forEach(
+          (l, i) => void expect(Math.abs(l - scratch.losses[i]) / scratch.losses[i]).toBeLessThan(1e-5),
+        ),
     });
+    const lines = itemOf(r, 'train-scratch').blocks.find((b) => b.kind === 'value')!;
+    expect((lines as { text: string }).text.split('\n')).toEqual(
+      [4, 9, 14, 19, 24, 29].map((i) => `epoch ${i + 1}, loss ${scratch.losses[i].toFixed(3)}`),
+    );
     expectChecksPass(r);
   });
 

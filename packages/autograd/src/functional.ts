@@ -117,7 +117,19 @@ export interface GradOptions {
   readonly argnums?: number | readonly number[];
 }
 
-type Fn = (...args: Variable[]) => Variable;
+/**
+ * A function of Variables returning one Variable, as {@link grad}, {@link valueAndGrad} and
+ * {@link vjp} take it.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { type VariableFn, grad, mul } from '@torchlet/autograd';
+ * const square: VariableFn = (x) => mul(x, x).sum();
+ * (grad(square)(tensor([3])) as { toArray(): unknown }).toArray(); // -> [6]
+ * ```
+ */
+export type VariableFn = (...args: Variable[]) => Variable;
 
 /** Wraps arguments: differentiated ones become Variables that require grad; reports whether an outer graph is being built. */
 function prepare(
@@ -147,7 +159,7 @@ function prepare(
 
 function evaluate(
   fn: string,
-  f: Fn,
+  f: VariableFn,
   args: readonly VariableOrTensor[],
   options: GradOptions,
 ): [Variable, Variable | Variable[]] {
@@ -187,14 +199,14 @@ function evaluate(
  * ```
  */
 export function grad(
-  f: Fn,
+  f: VariableFn,
   options?: GradOptions & { readonly argnums?: number },
 ): (...args: VariableOrTensor[]) => Variable;
 export function grad(
-  f: Fn,
+  f: VariableFn,
   options: GradOptions & { readonly argnums: readonly number[] },
 ): (...args: VariableOrTensor[]) => Variable[];
-export function grad(f: Fn, options: GradOptions = {}): (...args: VariableOrTensor[]) => Variable | Variable[] {
+export function grad(f: VariableFn, options: GradOptions = {}): (...args: VariableOrTensor[]) => Variable | Variable[] {
   return (...args) => evaluate('grad', f, args, options)[1];
 }
 
@@ -214,15 +226,15 @@ export function grad(f: Fn, options: GradOptions = {}): (...args: VariableOrTens
  * ```
  */
 export function valueAndGrad(
-  f: Fn,
+  f: VariableFn,
   options?: GradOptions & { readonly argnums?: number },
 ): (...args: VariableOrTensor[]) => [Variable, Variable];
 export function valueAndGrad(
-  f: Fn,
+  f: VariableFn,
   options: GradOptions & { readonly argnums: readonly number[] },
 ): (...args: VariableOrTensor[]) => [Variable, Variable[]];
 export function valueAndGrad(
-  f: Fn,
+  f: VariableFn,
   options: GradOptions = {},
 ): (...args: VariableOrTensor[]) => [Variable, Variable | Variable[]] {
   return (...args) => evaluate('valueAndGrad', f, args, options);

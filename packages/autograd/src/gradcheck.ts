@@ -78,7 +78,19 @@ export interface GradcheckReport {
   readonly worst: GradcheckMismatch | null;
 }
 
-type Fn = (...inputs: Variable[]) => Variable | readonly Variable[];
+/**
+ * A function {@link gradcheck} and {@link gradgradcheck} differentiate: Variables in, one
+ * Variable or several out.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { type CheckedFn, gradcheck, mul, variable } from '@torchlet/autograd';
+ * const f: CheckedFn = (x) => mul(x, x);
+ * gradcheck(f, [variable(tensor(new Float64Array([1, 2])), { requiresGrad: true })]).ok; // -> true
+ * ```
+ */
+export type CheckedFn = (...inputs: Variable[]) => Variable | readonly Variable[];
 
 function unravel(i: number, shape: readonly number[]): number[] {
   const idx = new Array<number>(shape.length);
@@ -138,11 +150,11 @@ function prepareInputs(fn: string, inputs: readonly VariableOrTensor[]): { vars:
  * gradcheck((v) => mul(sigmoid(v), v), [x]).ok; // -> true
  * ```
  */
-export function gradcheck(f: Fn, inputs: readonly VariableOrTensor[], options: GradcheckOptions = {}): GradcheckReport {
+export function gradcheck(f: CheckedFn, inputs: readonly VariableOrTensor[], options: GradcheckOptions = {}): GradcheckReport {
   return check('gradcheck', f, inputs, options);
 }
 
-function check(fn: string, f: Fn, inputs: readonly VariableOrTensor[], options: GradcheckOptions): GradcheckReport {
+function check(fn: string, f: CheckedFn, inputs: readonly VariableOrTensor[], options: GradcheckOptions): GradcheckReport {
   const eps = options.eps ?? 1e-6;
   const atol = options.atol ?? 1e-5;
   const rtol = options.rtol ?? 1e-3;
@@ -270,7 +282,7 @@ function randomLike(shape: readonly number[], seed: number): Tensor {
  * ```
  */
 export function gradgradcheck(
-  f: Fn,
+  f: CheckedFn,
   inputs: readonly VariableOrTensor[],
   options: GradgradcheckOptions = {},
 ): GradcheckReport {

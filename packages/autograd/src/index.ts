@@ -12,8 +12,9 @@
 
 export { defineFunction, type FunctionContext, type FunctionDefinition } from './define-function.js';
 export type { BackwardOptions } from './engine.js';
-export { type GradientsOptions, type GradOptions, grad, gradients, valueAndGrad, vjp } from './functional.js';
+export { type GradientsOptions, type GradOptions, type VariableFn, grad, gradients, valueAndGrad, vjp } from './functional.js';
 export {
+  type ShapeArg,
   conv2d,
   conv2dBackwardBias,
   conv2dBackwardInput,
@@ -85,6 +86,7 @@ export {
 } from './functions/views.js';
 export { enableGrad, isGradEnabled, noGrad } from './grad-mode.js';
 export {
+  type CheckedFn,
   type GradcheckMismatch,
   type GradcheckOptions,
   type GradcheckReport,

@@ -85,7 +85,10 @@ export class Variable {
   _baseVersion = 0;
   private accumulator: Node | null = null;
 
-  /** Wraps `data`; prefer {@link variable}. A `gradFn` makes a non-leaf (the result of an operation). */
+  /**
+   * Wraps `data`; prefer {@link variable}. A `gradFn` makes a non-leaf (the result of an operation).
+   * @internal
+   */
   constructor(data: Tensor, gradFn: Node | null = null, requiresGrad: boolean = gradFn !== null) {
     if (!isTensor(data)) fail('variable', 'data', `expected a Tensor, got ${data === null ? 'null' : typeof data}`);
     this.data = data;

@@ -42,10 +42,10 @@ export function heapBase(): usize {
 
 /** Multiplies the m x n block of C by beta; beta = 0 stores zeros whatever C held (NaN included). */
 function scaleC(m: i32, n: i32, beta: f32, c: usize, ldc: i32): void {
-  if (beta == 1) return;
-  const rowBytes = <usize>n << 2;
-  const ldcBytes = <usize>ldc << 2;
-  if (beta == 0) {
+  if (beta === 1) return;
+  const rowBytes = (<usize>n) << 2;
+  const ldcBytes = (<usize>ldc) << 2;
+  if (beta === 0) {
     for (let i = 0; i < m; i++) memory.fill(c + <usize>i * ldcBytes, 0, rowBytes);
     return;
   }
@@ -54,11 +54,11 @@ function scaleC(m: i32, n: i32, beta: f32, c: usize, ldc: i32): void {
     const row = c + <usize>i * ldcBytes;
     let j = 0;
     for (; j + 4 <= n; j += 4) {
-      const p = row + (<usize>j << 2);
+      const p = row + ((<usize>j) << 2);
       v128.store(p, f32x4.mul(v128.load(p), vb));
     }
     for (; j < n; j++) {
-      const p = row + (<usize>j << 2);
+      const p = row + ((<usize>j) << 2);
       store<f32>(p, load<f32>(p) * beta);
     }
   }
@@ -69,14 +69,14 @@ function scaleC(m: i32, n: i32, beta: f32, c: usize, ldc: i32): void {
  * MR values of column p (zero past mc), so the micro-kernel reads it front to back.
  */
 function packA(transA: bool, alpha: f32, a: usize, lda: i32, i0: i32, mc: i32, p0: i32, kc: i32, dst: usize): void {
-  const ldaBytes = <usize>lda << 2;
+  const ldaBytes = (<usize>lda) << 2;
   const va = f32x4.splat(alpha);
   for (let ir = 0; ir < mc; ir += MR) {
     const mr = min(MR, mc - ir);
     if (transA) {
       // op(A)[i, p] = a[p * lda + i]: the MR values of one p are adjacent.
-      let src = a + <usize>p0 * ldaBytes + (<usize>(i0 + ir) << 2);
-      if (mr == MR) {
+      let src = a + <usize>p0 * ldaBytes + ((<usize>(i0 + ir)) << 2);
+      if (mr === MR) {
         for (let p = 0; p < kc; p++) {
           v128.store(dst, f32x4.mul(v128.load(src), va));
           src += ldaBytes;
@@ -85,8 +85,8 @@ function packA(transA: bool, alpha: f32, a: usize, lda: i32, i0: i32, mc: i32, p
       } else {
         for (let p = 0; p < kc; p++) {
           let r = 0;
-          for (; r < mr; r++) store<f32>(dst + (<usize>r << 2), alpha * load<f32>(src + (<usize>r << 2)));
-          for (; r < MR; r++) store<f32>(dst + (<usize>r << 2), 0);
+          for (; r < mr; r++) store<f32>(dst + ((<usize>r) << 2), alpha * load<f32>(src + ((<usize>r) << 2)));
+          for (; r < MR; r++) store<f32>(dst + ((<usize>r) << 2), 0);
           src += ldaBytes;
           dst += MR << 2;
         }
@@ -94,15 +94,15 @@ function packA(transA: bool, alpha: f32, a: usize, lda: i32, i0: i32, mc: i32, p
     } else {
       // op(A)[i, p] = a[i * lda + p]: gather one value from each of MR rows, 4 p at a time with a
       // 4 x 4 transpose in registers.
-      const src = a + <usize>(i0 + ir) * ldaBytes + (<usize>p0 << 2);
-      if (mr == MR) {
+      const src = a + <usize>(i0 + ir) * ldaBytes + ((<usize>p0) << 2);
+      if (mr === MR) {
         const s0 = src;
         const s1 = src + ldaBytes;
         const s2 = s1 + ldaBytes;
         const s3 = s2 + ldaBytes;
         let p = 0;
         for (; p + 4 <= kc; p += 4) {
-          const off = <usize>p << 2;
+          const off = (<usize>p) << 2;
           const r0 = v128.load(s0 + off); // a00 a01 a02 a03
           const r1 = v128.load(s1 + off);
           const r2 = v128.load(s2 + off);
@@ -118,7 +118,7 @@ function packA(transA: bool, alpha: f32, a: usize, lda: i32, i0: i32, mc: i32, p
           dst += 64;
         }
         for (; p < kc; p++) {
-          const off = <usize>p << 2;
+          const off = (<usize>p) << 2;
           store<f32>(dst, alpha * load<f32>(s0 + off));
           store<f32>(dst, alpha * load<f32>(s1 + off), 4);
           store<f32>(dst, alpha * load<f32>(s2 + off), 8);
@@ -127,10 +127,10 @@ function packA(transA: bool, alpha: f32, a: usize, lda: i32, i0: i32, mc: i32, p
         }
       } else {
         for (let p = 0; p < kc; p++) {
-          const off = <usize>p << 2;
+          const off = (<usize>p) << 2;
           let r = 0;
-          for (; r < mr; r++) store<f32>(dst + (<usize>r << 2), alpha * load<f32>(src + <usize>r * ldaBytes + off));
-          for (; r < MR; r++) store<f32>(dst + (<usize>r << 2), 0);
+          for (; r < mr; r++) store<f32>(dst + ((<usize>r) << 2), alpha * load<f32>(src + <usize>r * ldaBytes + off));
+          for (; r < MR; r++) store<f32>(dst + ((<usize>r) << 2), 0);
           dst += MR << 2;
         }
       }
@@ -140,16 +140,16 @@ function packA(transA: bool, alpha: f32, a: usize, lda: i32, i0: i32, mc: i32, p
 
 /** Packs op(B)[p0 : p0+kc, j0 : j0+nc] into NR-column slivers, zero past nc. */
 function packB(transB: bool, b: usize, ldb: i32, p0: i32, kc: i32, j0: i32, nc: i32, dst: usize): void {
-  const ldbBytes = <usize>ldb << 2;
+  const ldbBytes = (<usize>ldb) << 2;
   for (let jr = 0; jr < nc; jr += NR) {
     const nr = min(NR, nc - jr);
     if (transB) {
       // op(B)[p, j] = b[j * ldb + p]: gather from NR rows of b, 4 p at a time via 4 x 4 transposes.
-      const src = b + <usize>(j0 + jr) * ldbBytes + (<usize>p0 << 2);
-      if (nr == NR) {
+      const src = b + <usize>(j0 + jr) * ldbBytes + ((<usize>p0) << 2);
+      if (nr === NR) {
         let p = 0;
         for (; p + 4 <= kc; p += 4) {
-          const off = src + (<usize>p << 2);
+          const off = src + ((<usize>p) << 2);
           for (let h: usize = 0; h < 2; h++) {
             const s = off + h * 4 * ldbBytes;
             const r0 = v128.load(s);
@@ -169,23 +169,23 @@ function packB(transB: bool, b: usize, ldb: i32, p0: i32, kc: i32, j0: i32, nc: 
           dst += 128;
         }
         for (; p < kc; p++) {
-          const off = src + (<usize>p << 2);
-          for (let r = 0; r < NR; r++) store<f32>(dst + (<usize>r << 2), load<f32>(off + <usize>r * ldbBytes));
+          const off = src + ((<usize>p) << 2);
+          for (let r = 0; r < NR; r++) store<f32>(dst + ((<usize>r) << 2), load<f32>(off + <usize>r * ldbBytes));
           dst += NR << 2;
         }
       } else {
         for (let p = 0; p < kc; p++) {
-          const off = src + (<usize>p << 2);
+          const off = src + ((<usize>p) << 2);
           let r = 0;
-          for (; r < nr; r++) store<f32>(dst + (<usize>r << 2), load<f32>(off + <usize>r * ldbBytes));
-          for (; r < NR; r++) store<f32>(dst + (<usize>r << 2), 0);
+          for (; r < nr; r++) store<f32>(dst + ((<usize>r) << 2), load<f32>(off + <usize>r * ldbBytes));
+          for (; r < NR; r++) store<f32>(dst + ((<usize>r) << 2), 0);
           dst += NR << 2;
         }
       }
     } else {
       // op(B)[p, j] = b[p * ldb + j]: NR adjacent values per p.
-      let src = b + <usize>p0 * ldbBytes + (<usize>(j0 + jr) << 2);
-      if (nr == NR) {
+      let src = b + <usize>p0 * ldbBytes + ((<usize>(j0 + jr)) << 2);
+      if (nr === NR) {
         for (let p = 0; p < kc; p++) {
           v128.store(dst, v128.load(src));
           v128.store(dst, v128.load(src, 16), 16);
@@ -195,8 +195,8 @@ function packB(transB: bool, b: usize, ldb: i32, p0: i32, kc: i32, j0: i32, nc: 
       } else {
         for (let p = 0; p < kc; p++) {
           let r = 0;
-          for (; r < nr; r++) store<f32>(dst + (<usize>r << 2), load<f32>(src + (<usize>r << 2)));
-          for (; r < NR; r++) store<f32>(dst + (<usize>r << 2), 0);
+          for (; r < nr; r++) store<f32>(dst + ((<usize>r) << 2), load<f32>(src + ((<usize>r) << 2)));
+          for (; r < NR; r++) store<f32>(dst + ((<usize>r) << 2), 0);
           src += ldbBytes;
           dst += NR << 2;
         }
@@ -209,8 +209,6 @@ function packB(transB: bool, b: usize, ldb: i32, p0: i32, kc: i32, j0: i32, nc: 
  * The 4 x 8 micro-kernel: acc = Ap (4 x kc sliver) @ Bp (kc x 8 sliver), then `out += acc` where
  * `out` has row stride `ldOut` bytes (C itself for full tiles, the tile buffer for edges).
  */
-// @ts-ignore: decorator
-@inline
 function microKernel(kc: i32, pa: usize, pb: usize, out: usize, ldOut: usize): void {
   let c00 = f32x4.splat(0);
   let c01 = f32x4.splat(0);
@@ -254,18 +252,18 @@ function microKernel(kc: i32, pa: usize, pb: usize, out: usize, ldOut: usize): v
 
 /** One micro-kernel call on a tile of C that is full (MR x NR) or clipped at the matrix edge. */
 function tile(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: i32, tileBuf: usize): void {
-  if (mr == MR && nr == NR) {
-    microKernel(kc, pa, pb, c, <usize>ldc << 2);
+  if (mr === MR && nr === NR) {
+    microKernel(kc, pa, pb, c, (<usize>ldc) << 2);
     return;
   }
   memory.fill(tileBuf, 0, TILE_BYTES);
   microKernel(kc, pa, pb, tileBuf, NR << 2);
   for (let i = 0; i < mr; i++) {
     const row = c + ((<usize>i * <usize>ldc) << 2);
-    const t = tileBuf + (<usize>(i * NR) << 2);
+    const t = tileBuf + ((<usize>(i * NR)) << 2);
     for (let j = 0; j < nr; j++) {
-      const p = row + (<usize>j << 2);
-      store<f32>(p, load<f32>(p) + load<f32>(t + (<usize>j << 2)));
+      const p = row + ((<usize>j) << 2);
+      store<f32>(p, load<f32>(p) + load<f32>(t + ((<usize>j) << 2)));
     }
   }
 }
@@ -297,11 +295,11 @@ export function sgemmPart(
   const n = n1 - n0;
   if (m <= 0 || n <= 0) return;
   // Shift the operands so the block starts at row 0, column 0.
-  a += transA ? <usize>m0 << 2 : (<usize>m0 * <usize>lda) << 2;
-  b += transB ? (<usize>n0 * <usize>ldb) << 2 : <usize>n0 << 2;
-  c += ((<usize>m0 * <usize>ldc) << 2) + (<usize>n0 << 2);
+  a += transA ? (<usize>m0) << 2 : (<usize>m0 * <usize>lda) << 2;
+  b += transB ? (<usize>n0 * <usize>ldb) << 2 : (<usize>n0) << 2;
+  c += ((<usize>m0 * <usize>ldc) << 2) + ((<usize>n0) << 2);
   scaleC(m, n, beta, c, ldc);
-  if (k == 0 || alpha == 0) return;
+  if (k === 0 || alpha === 0) return;
   const pa = work;
   const pb = work + PACK_A_BYTES;
   const tileBuf = pb + PACK_B_BYTES;
@@ -315,11 +313,20 @@ export function sgemmPart(
         packA(transA, alpha, a, lda, ic, mc, pc, kc, pa);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
-          const pbj = pb + (<usize>(jr * kc) << 2);
-          const cj = c + (<usize>(jc + jr) << 2);
+          const pbj = pb + ((<usize>(jr * kc)) << 2);
+          const cj = c + ((<usize>(jc + jr)) << 2);
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
-            tile(kc, pa + (<usize>(ir * kc) << 2), pbj, cj + ((<usize>(ic + ir) * <usize>ldc) << 2), ldc, mr, nr, tileBuf);
+            tile(
+              kc,
+              pa + ((<usize>(ir * kc)) << 2),
+              pbj,
+              cj + ((<usize>(ic + ir) * <usize>ldc) << 2),
+              ldc,
+              mr,
+              nr,
+              tileBuf,
+            );
           }
         }
       }

@@ -41,7 +41,12 @@ export async function buildWasm(force = false) {
     if (!force && mtime(t.output) >= newest) continue;
     mkdirSync(join(root, dirname(t.output)), { recursive: true });
     let log = '';
-    const stream = { write: (s) => ((log += s), true) };
+    const stream = {
+      write: (s) => {
+        log += s;
+        return true;
+      },
+    };
     const { error } = await asc.main([join(root, t.source), '-o', join(root, t.output), ...common, ...t.flags], {
       stdout: stream,
       stderr: stream,

@@ -61,22 +61,39 @@ describe('wasmGemm: hand-computed cases', () => {
 
   it('declines float64 and mixed operands without touching C', () => {
     const c64 = new Float64Array([7]);
-    expect(wasmGemm(false, false, 1, 1, 1, 1, new Float64Array([2]), 0, 1, new Float64Array([3]), 0, 1, 0, c64, 0, 1)).toBe(
-      false,
-    );
+    expect(
+      wasmGemm(false, false, 1, 1, 1, 1, new Float64Array([2]), 0, 1, new Float64Array([3]), 0, 1, 0, c64, 0, 1),
+    ).toBe(false);
     expect(c64[0]).toBe(7);
     expect(getBackendInfo().lastKernel).toBe('js');
     const c32 = new Float32Array([7]);
-    expect(wasmGemm(false, false, 1, 1, 1, 1, new Float32Array([2]), 0, 1, new Float64Array([3]), 0, 1, 0, c32, 0, 1)).toBe(
-      false,
-    );
+    expect(
+      wasmGemm(false, false, 1, 1, 1, 1, new Float32Array([2]), 0, 1, new Float64Array([3]), 0, 1, 0, c32, 0, 1),
+    ).toBe(false);
     expect(c32[0]).toBe(7);
   });
 });
 
 describe('getBackendInfo', () => {
   it('reports the loaded SIMD module and the kernel of the last call', () => {
-    wasmGemm(false, false, 1, 1, 1, 1, new Float32Array([1]), 0, 1, new Float32Array([1]), 0, 1, 0, new Float32Array(1), 0, 1);
+    wasmGemm(
+      false,
+      false,
+      1,
+      1,
+      1,
+      1,
+      new Float32Array([1]),
+      0,
+      1,
+      new Float32Array([1]),
+      0,
+      1,
+      0,
+      new Float32Array(1),
+      0,
+      1,
+    );
     expect(getBackendInfo()).toEqual({
       simd: true,
       wasmLoaded: true,

@@ -7,7 +7,7 @@
 // compacted row by row; C is always compacted (ldc = n) so `beta = 0` needs no copy-in at all.
 
 import { type GemmExports, gemmModule } from './loader.js';
-import { join, post, readyWorkers, threadPool } from './threads.js';
+import { readyWorkers, runParallel, threadPool } from './threads.js';
 
 /** A float typed array a GEMM can read and write (the same type as `@torchlet/tensor`'s). */
 export type FloatArray = Float32Array | Float64Array;
@@ -194,27 +194,15 @@ export function wasmGemm(
   let threads = 1;
   const workers = pool !== null && m * n * k >= PARALLEL_MIN_WORK ? readyWorkers(pool) : [];
   if (pool !== null && workers.length > 0) {
-    // Split the longer side of C into one block per thread, in whole micro-tiles (4 rows, 8 columns).
+    // Cut the longer side of C into whole micro-tiles (4 rows or 8 columns), about 4 chunks per
+    // thread, claimed dynamically (see threads.ts).
     const byRows = m >= n;
     const extent = byRows ? m : n;
     const unit = byRows ? 4 : 8;
-    const chunk = Math.ceil(extent / (workers.length + 1) / unit) * unit;
-    const seqs: number[] = [];
-    const used: number[] = [];
-    for (let t = 1; t <= workers.length && t * chunk < extent; t++) {
-      const lo = t * chunk;
-      const hi = Math.min(extent, lo + chunk);
-      const [m0, m1, n0, n1] = byRows ? [lo, hi, 0, n] : [0, m, lo, hi];
-      const slot = workers[t - 1];
-      seqs.push(post(pool, slot, [tA, tB, m0, m1, n0, n1, k, alpha, aAt, aLd, bAt, bLd, beta, cAt, n, work + (slot + 1) * ws]));
-      used.push(slot);
-    }
-    threads = used.length + 1;
-    if (byRows) mod.sgemmPart(tA, tB, 0, Math.min(m, chunk), 0, n, k, alpha, aAt, aLd, bAt, bLd, beta, cAt, n, work);
-    else mod.sgemmPart(tA, tB, 0, m, 0, Math.min(n, chunk), k, alpha, aAt, aLd, bAt, bLd, beta, cAt, n, work);
-    let ok = true;
-    for (let i = 0; i < used.length; i++) ok = join(pool, used[i], seqs[i]) && ok;
-    if (!ok) {
+    const chunk = Math.max(unit, Math.ceil(extent / (4 * (workers.length + 1)) / unit) * unit);
+    const job = [tA, tB, m, n, k, alpha, aAt, aLd, bAt, bLd, beta, cAt, n, work];
+    threads = Math.min(workers.length + 1, Math.ceil(extent / chunk));
+    if (!runParallel(pool, workers, job, ws, byRows, chunk)) {
       // A worker threw (it should not): recompute everything here from the original C.
       if (beta !== 0) copyRows(mem, cAt >> 2, n, c, cOffset, ldc, m, n);
       mod.sgemm(tA, tB, m, n, k, alpha, aAt, aLd, bAt, bLd, beta, cAt, n, work);

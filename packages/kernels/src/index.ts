@@ -8,5 +8,5 @@
  */
 export { type FloatArray, PARALLEL_MIN_WORK, wasmGemm } from './gemm.js';
 export { type BackendInfo, getBackendInfo } from './info.js';
-export { type WasmSource, ready, simdSupported } from './loader.js';
+export { ready, simdSupported, type WasmSource } from './loader.js';
 export { getThreads, setThreads } from './threads.js';

@@ -1,4 +1,4 @@
-import { WASM_GEMM_KERNEL, lastGemmKernel } from './gemm.js';
+import { lastGemmKernel, WASM_GEMM_KERNEL } from './gemm.js';
 import { gemmModule, loadError, simdSupported } from './loader.js';
 import { getThreads, threadPool, threadPoolError } from './threads.js';
 

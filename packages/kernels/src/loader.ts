@@ -141,10 +141,12 @@ function markUnavailable(reason: string): void {
 
 /** Compiles the packaged module synchronously from disk (Node); leaves `idle` in a browser. */
 function loadSync(): void {
-  if (!simdSupported()) return markUnavailable('this engine does not support WebAssembly SIMD');
-  if (nodeFs() === null) return; // a browser: wait for ready()
+  if (nodeFs() === null && simdSupported()) return; // a browser: wait for ready()
   const compiled = compilePackagedSync('gemm.wasm');
-  if (typeof compiled === 'string') return markUnavailable(compiled);
+  if (typeof compiled === 'string') {
+    markUnavailable(compiled);
+    return;
+  }
   try {
     instantiate(compiled);
   } catch (e) {

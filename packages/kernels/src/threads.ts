@@ -30,7 +30,11 @@ interface NodeOs {
   cpus(): unknown[];
 }
 
-/** Bytes of control block per worker: Int32 [seq, done, status, ready], then 16 float64 params. */
+/**
+ * Control block: a 64-byte header (Int32 [0] = next chunk to claim), then per worker a slot of
+ * Int32 [seq, done, status, ready] and 16 float64 job parameters from byte 16.
+ */
+const HEADER_BYTES = 64;
 const SLOT_BYTES = 256;
 const SEQ = 0;
 const DONE = 1;
@@ -38,15 +42,36 @@ const STATUS = 2;
 const READY = 3;
 const SHUTDOWN = -1;
 
-// The worker's whole program (run with `eval: true`, a CommonJS script). It waits for a new
-// sequence number, runs sgemmPart with the 16 parameters of its slot, stores the sequence number
-// as done (status 1 if the call threw) and wakes the caller.
+/** Indices of the job parameters (float64) in a slot, from byte 16. */
+const P_COUNT = 16;
+
+// Both sides run the same chunk loop: claim chunk i with Atomics.add on the header counter, compute
+// rows (or columns) [i * chunk, (i + 1) * chunk) of C, repeat until none are left. Claiming chunks
+// instead of fixed halves keeps every thread busy when a core is shared with other processes.
+// Job parameters: tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, work, byRows, chunk.
+const CHUNK_LOOP = `(g, counter, p) => {
+  const extent = p[14] ? p[2] : p[3];
+  const chunk = p[15];
+  for (;;) {
+    const lo = Atomics.add(counter, 0, 1) * chunk;
+    if (lo >= extent) break;
+    const hi = Math.min(extent, lo + chunk);
+    if (p[14]) g.sgemmPart(p[0], p[1], lo, hi, 0, p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13]);
+    else g.sgemmPart(p[0], p[1], 0, p[2], lo, hi, p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13]);
+  }
+}`;
+
+// The worker's whole program (run with \`eval: true\`, a CommonJS script). It waits for a new
+// sequence number in its slot, runs the chunk loop, stores the sequence number as done (status 1 if
+// a call threw) and wakes the caller.
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, control, slot } = workerData;
 const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports;
-const ctl = new Int32Array(control, slot * ${SLOT_BYTES}, 4);
-const p = new Float64Array(control, slot * ${SLOT_BYTES} + 16, 16);
+const counter = new Int32Array(control, 0, 1);
+const ctl = new Int32Array(control, ${HEADER_BYTES} + slot * ${SLOT_BYTES}, 4);
+const p = new Float64Array(control, ${HEADER_BYTES} + slot * ${SLOT_BYTES} + 16, ${P_COUNT});
+const runChunks = ${CHUNK_LOOP};
 Atomics.store(ctl, ${READY}, 1);
 let seen = 0;
 for (;;) {
@@ -57,7 +82,7 @@ for (;;) {
   seen = seq;
   let status = 0;
   try {
-    gemm.sgemmPart(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13], p[14], p[15]);
+    runChunks(gemm, counter, p);
   } catch {
     status = 1;
   }
@@ -67,13 +92,18 @@ for (;;) {
 }
 `;
 
+type ChunkLoop = (g: GemmExports, counter: Int32Array, p: Float64Array) => void;
+
+/** The calling thread's copy of the chunk loop, compiled from the source the workers run (only in Node, with the pool). */
+let runChunks: ChunkLoop | null = null;
+
 /** The threaded module: the caller's instance, its shared memory, and the workers. */
 export interface ThreadPool {
   readonly exports: GemmExports;
   readonly workers: WorkerLike[];
-  /** Int32 view of the control block (SLOT_BYTES / 4 entries per worker). */
+  /** Int32 view of the control block: the header, then SLOT_BYTES / 4 entries per worker. */
   readonly ctl: Int32Array;
-  /** Float64 view of the control block (SLOT_BYTES / 8 entries per worker; params from entry 2). */
+  /** Float64 view of the control block. */
   readonly params: Float64Array;
   seq: number;
   broken: boolean;
@@ -83,10 +113,13 @@ let requested = 1;
 let pool: ThreadPool | null = null;
 let poolError = '';
 
+/** Index of worker `slot`'s first Int32 in the control block. */
+const slotInt = (slot: number): number => (HEADER_BYTES + slot * SLOT_BYTES) / 4;
+
 function shutdown(p: ThreadPool): void {
   for (let i = 0; i < p.workers.length; i++) {
-    Atomics.store(p.ctl, i * (SLOT_BYTES / 4) + SEQ, SHUTDOWN);
-    Atomics.notify(p.ctl, i * (SLOT_BYTES / 4) + SEQ);
+    Atomics.store(p.ctl, slotInt(i) + SEQ, SHUTDOWN);
+    Atomics.notify(p.ctl, slotInt(i) + SEQ);
   }
 }
 
@@ -148,9 +181,10 @@ export function threadPool(): ThreadPool | null {
     return null;
   }
   try {
+    runChunks ??= new Function(`return ${CHUNK_LOOP};`)() as ChunkLoop;
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
     const exports = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as GemmExports;
-    const control = new SharedArrayBuffer(SLOT_BYTES * (requested - 1));
+    const control = new SharedArrayBuffer(HEADER_BYTES + SLOT_BYTES * (requested - 1));
     const created: ThreadPool = {
       exports,
       workers: [],
@@ -179,32 +213,59 @@ export function threadPool(): ThreadPool | null {
 /** Indices of the workers that have started and are waiting for work. */
 export function readyWorkers(p: ThreadPool): number[] {
   const out: number[] = [];
-  for (let i = 0; i < p.workers.length; i++) if (Atomics.load(p.ctl, i * (SLOT_BYTES / 4) + READY) === 1) out.push(i);
+  for (let i = 0; i < p.workers.length; i++) if (Atomics.load(p.ctl, slotInt(i) + READY) === 1) out.push(i);
   return out;
 }
 
-/** Posts `sgemmPart(...args)` to worker `slot`; returns the sequence number to wait for. */
-export function post(p: ThreadPool, slot: number, args: readonly number[]): number {
-  const base = slot * (SLOT_BYTES / 8) + 2;
-  for (let i = 0; i < 16; i++) p.params[base + i] = args[i];
-  const seq = ++p.seq;
-  Atomics.store(p.ctl, slot * (SLOT_BYTES / 4) + SEQ, seq);
-  Atomics.notify(p.ctl, slot * (SLOT_BYTES / 4) + SEQ);
-  return seq;
-}
-
-/** Blocks until worker `slot` finished job `seq`; false if the job threw (the pool is then retired). */
-export function join(p: ThreadPool, slot: number, seq: number): boolean {
-  const i = slot * (SLOT_BYTES / 4);
-  for (;;) {
-    const done = Atomics.load(p.ctl, i + DONE);
-    if (done === seq) break;
-    Atomics.wait(p.ctl, i + DONE, done, 1000);
+/**
+ * Runs one product on the calling thread and the given ready workers: rows (or columns when
+ * `byRows` is false) of C are cut into chunks of `chunk` that the threads claim one at a time.
+ * `job` holds the 14 sgemm arguments (tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, work
+ * of thread 0); worker `slot` packs into `work + (slot + 1) * workspace`. Returns false if a worker
+ * threw (the pool is then retired and C may be partly written).
+ */
+export function runParallel(
+  p: ThreadPool,
+  workers: readonly number[],
+  job: readonly number[],
+  workspace: number,
+  byRows: boolean,
+  chunk: number,
+): boolean {
+  const counter = p.ctl;
+  Atomics.store(counter, 0, 0);
+  const seqs: number[] = [];
+  for (const slot of workers) {
+    const base = (HEADER_BYTES + slot * SLOT_BYTES + 16) / 8;
+    for (let i = 0; i < 14; i++) p.params[base + i] = job[i];
+    p.params[base + 13] = job[13] + (slot + 1) * workspace;
+    p.params[base + 14] = byRows ? 1 : 0;
+    p.params[base + 15] = chunk;
+    const seq = ++p.seq;
+    seqs.push(seq);
+    Atomics.store(p.ctl, slotInt(slot) + SEQ, seq);
+    Atomics.notify(p.ctl, slotInt(slot) + SEQ);
   }
-  if (Atomics.load(p.ctl, i + STATUS) !== 0) {
+  const own = mainParams;
+  for (let i = 0; i < 14; i++) own[i] = job[i];
+  own[14] = byRows ? 1 : 0;
+  own[15] = chunk;
+  runChunks!(p.exports, counter, own);
+  let ok = true;
+  for (let w = 0; w < workers.length; w++) {
+    const i = slotInt(workers[w]);
+    for (;;) {
+      const done = Atomics.load(p.ctl, i + DONE);
+      if (done === seqs[w]) break;
+      Atomics.wait(p.ctl, i + DONE, done, 1000);
+    }
+    if (Atomics.load(p.ctl, i + STATUS) !== 0) ok = false;
+  }
+  if (!ok) {
     p.broken = true;
     poolError = 'a GEMM worker threw; products run on one thread from now on';
-    return false;
   }
-  return true;
+  return ok;
 }
+
+const mainParams = new Float64Array(P_COUNT);

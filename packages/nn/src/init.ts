@@ -1,3 +1,16 @@
+/**
+ * Weight initialisers, PyTorch's `torch.nn.init` in camelCase: each fills a tensor in place and
+ * returns it; the random ones take a `generator` option for reproducibility.
+ *
+ * @see torch.nn.init
+ * @example
+ * ```ts
+ * import { Generator, zeros } from '@torchlet/tensor';
+ * import { init } from '@torchlet/nn';
+ * const w = init.kaimingUniform(zeros([6, 1, 5, 5]), { a: Math.sqrt(5), generator: new Generator(0) });
+ * w.abs().max().item() <= 1 / 5; // -> true
+ * ```
+ */
 import { type Generator, type Tensor, allocStorage, defaultGenerator, fail, formatShape, fromStorage } from '@torchlet/tensor';
 
 /**

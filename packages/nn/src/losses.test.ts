@@ -16,8 +16,10 @@ const softTargets = (): Tensor => {
 function expectClose(got: ArrayLike<number>, want: readonly number[], tol = 1e-12): void {
   expect(got).toHaveLength(want.length);
   Array.from(got).forEach((v, i) => {
-expect(Math.abs(v - want[i]), `element ${i}: ${v} vs ${want[i]}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(want[i])));
-});
+    expect(Math.abs(v - want[i]), `element ${i}: ${v} vs ${want[i]}`).toBeLessThanOrEqual(
+      tol * Math.max(1, Math.abs(want[i])),
+    );
+  });
 }
 const flat = (t: { data: Tensor }): Float64Array => t.data.toTypedArray() as Float64Array;
 
@@ -33,8 +35,12 @@ describe('mseLoss', () => {
     }
   });
   it('refuses shapes that differ', () => {
-    expect(() => mseLoss(zeros([4, 1]), zeros([4]))).toThrow('mseLoss: target shape [4] differs from input shape [4,1]');
-    expect(() => mseLoss(zeros([2]), zeros([2]), { reduction: 'avg' as 'mean' })).toThrow("mseLoss: reduction must be 'mean', 'sum' or 'none', got \"avg\"");
+    expect(() => mseLoss(zeros([4, 1]), zeros([4]))).toThrow(
+      'mseLoss: target shape [4] differs from input shape [4,1]',
+    );
+    expect(() => mseLoss(zeros([2]), zeros([2]), { reduction: 'avg' as 'mean' })).toThrow(
+      "mseLoss: reduction must be 'mean', 'sum' or 'none', got \"avg\"",
+    );
   });
 });
 
@@ -55,7 +61,10 @@ describe('crossEntropy', () => {
   });
 
   it('is stable for large logits (log-sum-exp)', () => {
-    const big = tensor([[1000, 0, -1000], [50, 51, 52]]);
+    const big = tensor([
+      [1000, 0, -1000],
+      [50, 51, 52],
+    ]);
     const loss = crossEntropy(big, tensor([1, 2], { dtype: 'int32' }), { reduction: 'none' });
     expectClose(loss.data.toTypedArray(), torchRef.ce_big, 1e-6);
     const x = variable(big, { requiresGrad: true });
@@ -72,16 +81,24 @@ describe('crossEntropy', () => {
   });
 
   it('errors name the shapes', () => {
-    expect(() => crossEntropy(zeros([2, 3]), tensor([0, 3], { dtype: 'int32' }))).toThrow('crossEntropy: target 3 is out of bounds for 3 classes (target[1])');
-    expect(() => crossEntropy(zeros([2, 3]), tensor([0, -1], { dtype: 'int32' }))).toThrow('crossEntropy: target -1 is out of bounds for 3 classes (target[1])');
+    expect(() => crossEntropy(zeros([2, 3]), tensor([0, 3], { dtype: 'int32' }))).toThrow(
+      'crossEntropy: target 3 is out of bounds for 3 classes (target[1])',
+    );
+    expect(() => crossEntropy(zeros([2, 3]), tensor([0, -1], { dtype: 'int32' }))).toThrow(
+      'crossEntropy: target -1 is out of bounds for 3 classes (target[1])',
+    );
     expect(() => crossEntropy(zeros([2, 3]), tensor([0], { dtype: 'int32' }))).toThrow(
       'crossEntropy: expected class indices of shape [2] for input [2,3], got target [1]',
     );
     expect(() => crossEntropy(zeros([2, 3]), zeros([2]))).toThrow(
       'crossEntropy: expected int32 class indices [2] or probabilities [2,3], got float32 target [2]',
     );
-    expect(() => crossEntropy(zeros([3]), tensor([0], { dtype: 'int32' }))).toThrow('crossEntropy: expected logits of shape [N, C], got input [3]');
-    expect(() => crossEntropy(zeros([1, 2]), tensor([0], { dtype: 'int32' }), { labelSmoothing: 2 })).toThrow('crossEntropy: labelSmoothing must be in [0, 1], got 2');
+    expect(() => crossEntropy(zeros([3]), tensor([0], { dtype: 'int32' }))).toThrow(
+      'crossEntropy: expected logits of shape [N, C], got input [3]',
+    );
+    expect(() => crossEntropy(zeros([1, 2]), tensor([0], { dtype: 'int32' }), { labelSmoothing: 2 })).toThrow(
+      'crossEntropy: labelSmoothing must be in [0, 1], got 2',
+    );
   });
 });
 
@@ -115,8 +132,12 @@ describe('bceWithLogits', () => {
   });
 
   it('errors', () => {
-    expect(() => bceWithLogits(zeros([2, 1]), zeros([2]))).toThrow('bceWithLogits: target size [2] must be the same as input size [2,1]');
-    expect(() => bceWithLogits(zeros([2]), tensor([1, 0], { dtype: 'int32' }))).toThrow('bceWithLogits: expected a float tensor, got int32 target [2]');
+    expect(() => bceWithLogits(zeros([2, 1]), zeros([2]))).toThrow(
+      'bceWithLogits: target size [2] must be the same as input size [2,1]',
+    );
+    expect(() => bceWithLogits(zeros([2]), tensor([1, 0], { dtype: 'int32' }))).toThrow(
+      'bceWithLogits: expected a float tensor, got int32 target [2]',
+    );
   });
 });
 
@@ -126,6 +147,10 @@ describe('loss modules', () => {
     const ce = new CrossEntropyLoss({ reduction: 'sum' }).forward(a(), classes);
     expectClose(flat(ce), torchRef.ce_sum);
     expectClose(flat(new BCEWithLogitsLoss().forward(a(), binary)), torchRef.bce_mean);
-    expect([new MSELoss(), new CrossEntropyLoss(), new BCEWithLogitsLoss()].map(String)).toEqual(['MSELoss()', 'CrossEntropyLoss()', 'BCEWithLogitsLoss()']);
+    expect([new MSELoss(), new CrossEntropyLoss(), new BCEWithLogitsLoss()].map(String)).toEqual([
+      'MSELoss()',
+      'CrossEntropyLoss()',
+      'BCEWithLogitsLoss()',
+    ]);
   });
 });

@@ -91,6 +91,16 @@ describe('Module registration by property assignment', () => {
     const tied = new Tied();
     expect(tied.namedParameters().map(([n]) => n)).toEqual(['a.weight', 'a.bias']);
     expect(tied.namedChildren().map(([n]) => n)).toEqual(['a']);
+    // PyTorch's state_dict does not deduplicate: the tied module is saved under both names.
+    expect(Object.keys(tied.stateDict())).toEqual(['a.weight', 'a.bias', 'b.weight', 'b.bias']);
+    expect(tied.stateDict()['b.weight']).toBe(tied.a.weight.data);
+  });
+
+  it('a module that contains itself is named in the error, not an endless recursion', () => {
+    const loop = new Sequential(new ReLU());
+    loop.append(loop);
+    expect(loop.modules()).toHaveLength(2);
+    expect(() => loop.stateDict()).toThrow("stateDict: module '1' contains itself");
   });
 });
 

@@ -170,18 +170,24 @@ export abstract class Module<In extends unknown[] = [input: ModuleInput], Out = 
     return out;
   }
 
-  /** `[name, submodule]` of the direct children, in registration order. */
-  namedChildren(): [string, AnyModule][] {
+  /** Every `[name, submodule]` property, a module assigned twice listed under both names (what `stateDict` walks). */
+  #ownModules(): [string, AnyModule][] {
     const out: [string, AnyModule][] = [];
-    const seen = new Set<AnyModule>();
     for (const key of Object.keys(this)) {
       const v = (this as Record<string, unknown>)[key];
-      if (isModule(v) && !seen.has(v)) {
-        seen.add(v);
-        out.push([key, v]);
-      }
+      if (isModule(v)) out.push([key, v]);
     }
     return out;
+  }
+
+  /** `[name, submodule]` of the direct children, in registration order (a module assigned twice is listed once). */
+  namedChildren(): [string, AnyModule][] {
+    const seen = new Set<AnyModule>();
+    return this.#ownModules().filter(([, m]) => {
+      if (seen.has(m)) return false;
+      seen.add(m);
+      return true;
+    });
   }
 
   /** The direct children. */
@@ -269,18 +275,21 @@ export abstract class Module<In extends unknown[] = [input: ModuleInput], Out = 
 
   /**
    * Every parameter and buffer by dotted name, as tensors sharing the module's storage: for each
-   * module, its parameters, then its buffers, then its children's entries (PyTorch's order).
+   * module, its parameters, then its buffers, then its children's entries (PyTorch's order). As in
+   * PyTorch, a module or parameter reachable under two names appears under both.
    */
   stateDict(): StateDict {
     const dict: StateDict = {};
-    const visit = (m: AnyModule, prefix: string, seen: Set<AnyModule>): void => {
-      if (seen.has(m)) return;
-      seen.add(m);
+    const path: AnyModule[] = [];
+    const visit = (m: AnyModule, prefix: string): void => {
+      if (path.includes(m)) fail('stateDict', 'module', `module '${prefix.slice(0, -1)}' contains itself`);
+      path.push(m);
       for (const [key, p] of m.#ownParameters()) dict[prefix + key] = p.data;
       for (const [key, t] of m.#buffers) dict[prefix + key] = t;
-      for (const [key, child] of m.namedChildren()) visit(child, `${prefix + key}.`, seen);
+      for (const [key, child] of m.#ownModules()) visit(child, `${prefix + key}.`);
+      path.pop();
     };
-    visit(this as unknown as AnyModule, '', new Set());
+    visit(this as unknown as AnyModule, '');
     return dict;
   }
 

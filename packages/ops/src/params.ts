@@ -1,6 +1,16 @@
 import { type Tensor, fail, formatShape, isTensor } from '@torchlet/tensor';
 
-/** An int or an `[h, w]` pair, as PyTorch accepts for kernel sizes, strides, padding and dilation. */
+/**
+ * An int or an `[h, w]` pair, as PyTorch accepts for kernel sizes, strides, padding and dilation.
+ *
+ * @example
+ * ```ts
+ * import { ones } from '@torchlet/tensor';
+ * import { type IntPair, maxPool2d } from '@torchlet/ops';
+ * const kernelSize: IntPair = [2, 3];
+ * maxPool2d(ones([1, 1, 4, 6]), kernelSize).shape; // -> [1, 1, 2, 2]
+ * ```
+ */
 export type IntPair = number | readonly [number, number];
 
 /**

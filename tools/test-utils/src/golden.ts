@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Tensor, tensor } from '@torchlet/tensor';
+import { closeness } from './compare.js';
 
 /** A tensor as stored in the golden files: shape plus flat row-major data. */
 export interface GoldenTensor {
@@ -193,4 +194,13 @@ export function caseLabel(c: object, index: number): string {
  */
 export function goldenTolerance(terms: number): { atol: number; rtol: number } {
   return { atol: 1e-5 * Math.max(1, terms), rtol: 1e-5 };
+}
+
+/**
+ * {@link closeness} of `actual` to a golden tensor at the {@link goldenTolerance} for outputs that
+ * each sum `terms` products: `null` when every element (and the shape) matches.
+ */
+export function goldenCloseness(actual: Tensor, expected: GoldenTensor, terms: number): string | null {
+  const { atol, rtol } = goldenTolerance(terms);
+  return closeness(actual, expected, atol, rtol);
 }

@@ -1,3 +1,14 @@
+/**
+ * Test helpers shared by torchlet's packages: PyTorch golden vectors and their loader, tensors in
+ * every memory layout, fast-check arbitraries, seeded random values, finite differences and naive
+ * float64 references. Test-only; depends on `@torchlet/tensor` alone.
+ *
+ * @packageDocumentation
+ */
+export { type Arr, arr, numelOf, unbatch } from './array.js';
+export { exactValuesArb, floatDTypeArb, intPairArb } from './arbitraries.js';
+export { closeness, dot } from './compare.js';
+export { finiteDifferenceGrad } from './finite-difference.js';
 export {
   type Conv2dCase,
   type Conv2dPaddingModeCase,
@@ -10,9 +21,33 @@ export {
   type Pool2dCase,
   type UnfoldFoldCase,
   caseLabel,
+  goldenCloseness,
   goldenDir,
   goldenTolerance,
   loadGolden,
   pair,
   toTensor,
 } from './golden.js';
+export { type FloatDType, type Layout, layoutArb, layouts, withLayout } from './layouts.js';
+export { rng, randomArr } from './random.js';
+export {
+  addBias,
+  bilinear,
+  channelSums,
+  convTerms,
+  convTransposeTerms,
+  gather,
+  padTerms,
+  type RefConvOptions,
+  refConvOutSize,
+  refPadIndex,
+  unfoldTerms,
+} from './reference/conv.js';
+export { refCorr2d } from './reference/corr2d.js';
+export {
+  type RefPool2dParams,
+  refAdaptiveAvgPool2d,
+  refAvgPool2d,
+  refMaxPool2d,
+  refPoolOutSize,
+} from './reference/pool.js';

@@ -14,7 +14,18 @@ import { expand, reshape } from './views.js';
 // and likewise for convTranspose2d with its own kernels. Every rule below is therefore a call of
 // a differentiable wrapper, which is what makes second order (createGraph) work.
 
-type ShapeArg = VariableOrTensor | readonly number[];
+/**
+ * Where a backward function needs only a shape: the shape itself, or a tensor or Variable of that shape.
+ *
+ * @example
+ * ```ts
+ * import { ones } from '@torchlet/tensor';
+ * import { type ShapeArg, conv2dBackwardInput } from '@torchlet/autograd';
+ * const inputShape: ShapeArg = [1, 1, 3, 3];
+ * conv2dBackwardInput(ones([1, 1, 2, 2]), inputShape, ones([1, 1, 2, 2])).shape; // -> [1, 1, 3, 3]
+ * ```
+ */
+export type ShapeArg = VariableOrTensor | readonly number[];
 
 function shapeOfArg(x: ShapeArg): readonly number[] {
   return isVariable(x) || isTensor(x) ? x.shape : x;

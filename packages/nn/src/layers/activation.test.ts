@@ -19,15 +19,17 @@ describe('activations', () => {
     const s = Array.from(new Sigmoid().forward(x).data.toTypedArray() as Float32Array);
     const t = Array.from(new Tanh().forward(x).data.toTypedArray() as Float32Array);
     s.forEach((v, i) => {
-expect(v).toBeCloseTo(torchRef.sigmoid[i], 6);
-});
+      expect(v).toBeCloseTo(torchRef.sigmoid[i], 6);
+    });
     t.forEach((v, i) => {
-expect(v).toBeCloseTo(torchRef.tanh[i], 6);
-});
+      expect(v).toBeCloseTo(torchRef.tanh[i], 6);
+    });
   });
 
   it('repr and bad input', () => {
     expect([new ReLU(), new Sigmoid(), new Tanh()].map(String)).toEqual(['ReLU()', 'Sigmoid()', 'Tanh()']);
-    expect(() => new ReLU().forward([1, 2] as unknown as typeof x)).toThrow('ReLU: expected a Variable or a Tensor, got object');
+    expect(() => new ReLU().forward([1, 2] as unknown as typeof x)).toThrow(
+      'ReLU: expected a Variable or a Tensor, got object',
+    );
   });
 });

@@ -7,8 +7,8 @@ import { BatchNorm2d } from './batchnorm.js';
 function expectClose(got: ArrayLike<number>, want: readonly number[], digits = 5): void {
   expect(got).toHaveLength(want.length);
   Array.from(got).forEach((v, i) => {
-expect(v, `element ${i}`).toBeCloseTo(want[i], digits);
-});
+    expect(v, `element ${i}`).toBeCloseTo(want[i], digits);
+  });
 }
 
 describe('BatchNorm2d matches PyTorch', () => {
@@ -76,9 +76,15 @@ describe('BatchNorm2d matches PyTorch', () => {
 
   it('errors and repr', () => {
     const bn = new BatchNorm2d(3);
-    expect(() => bn.forward(zeros([2, 4, 2, 2]))).toThrow('BatchNorm2d: expected input with 3 channels, got input [2,4,2,2]');
-    expect(() => bn.forward(zeros([3, 2, 2]))).toThrow('BatchNorm2d: expected a 4-D [N, C, H, W] input, got input [3,2,2]');
-    expect(() => bn.forward(zeros([1, 3, 1, 1]))).toThrow('BatchNorm2d: expected more than 1 value per channel when training, got input [1,3,1,1]');
+    expect(() => bn.forward(zeros([2, 4, 2, 2]))).toThrow(
+      'BatchNorm2d: expected input with 3 channels, got input [2,4,2,2]',
+    );
+    expect(() => bn.forward(zeros([3, 2, 2]))).toThrow(
+      'BatchNorm2d: expected a 4-D [N, C, H, W] input, got input [3,2,2]',
+    );
+    expect(() => bn.forward(zeros([1, 3, 1, 1]))).toThrow(
+      'BatchNorm2d: expected more than 1 value per channel when training, got input [1,3,1,1]',
+    );
     expect(bn.eval().forward(zeros([1, 3, 1, 1])).shape).toEqual([1, 3, 1, 1]);
     expect(() => new BatchNorm2d(2, { momentum: 2 })).toThrow('BatchNorm2d: momentum must be in [0, 1] or null, got 2');
     expect(() => new BatchNorm2d(2, { eps: 0 })).toThrow('BatchNorm2d: eps must be positive, got 0');
@@ -98,7 +104,11 @@ describe('BatchNorm2d gradients (gradcheck, float64)', () => {
       Object.assign(bn, { weight, bias });
       return bn.forward(input);
     };
-    const report = gradcheck(withParams, [x, tensor([1.5, -0.5], { dtype: 'float64' }), tensor([0.1, 0.2], { dtype: 'float64' })]);
+    const report = gradcheck(withParams, [
+      x,
+      tensor([1.5, -0.5], { dtype: 'float64' }),
+      tensor([0.1, 0.2], { dtype: 'float64' }),
+    ]);
     expect(report.ok).toBe(true);
     expect(report.checked).toBe(24 * 24 + 24 * 2 + 24 * 2);
   });

@@ -37,10 +37,10 @@ describe('learning a kernel (d2l): Conv2d(1, 1, [1, 2], { bias: false }), lr 0.0
         losses.push(total.item());
       }
       expect(losses).toHaveLength(run.loss_per_epoch.length);
-      losses.forEach((loss, i) => expectRelClose(loss, run.loss_per_epoch[i], `epoch ${i + 1} loss`));
+      for (const [i, loss] of losses.entries()) expectRelClose(loss, run.loss_per_epoch[i], `epoch ${i + 1} loss`);
       const weight = Array.from(conv2d.weight.data.toTypedArray() as Float32Array);
       expect(conv2d.weight.shape).toEqual([1, 1, 1, 2]);
-      weight.forEach((w, i) => expectRelClose(w, run.final_weight.data[i], `final weight[${i}]`));
+      for (const [i, w] of weight.entries()) expectRelClose(w, run.final_weight.data[i], `final weight[${i}]`);
     },
   );
 });

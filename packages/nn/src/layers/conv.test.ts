@@ -10,8 +10,10 @@ function expectClose(actual: Tensor, expected: readonly number[], shape: readonl
   const got = Array.from(actual.toTypedArray() as Float32Array);
   expect(got).toHaveLength(expected.length);
   got.forEach((v, i) => {
-expect(Math.abs(v - expected[i]), `element ${i}: ${v} vs ${expected[i]}`).toBeLessThanOrEqual(atol + 1e-5 * Math.abs(expected[i]));
-});
+    expect(Math.abs(v - expected[i]), `element ${i}: ${v} vs ${expected[i]}`).toBeLessThanOrEqual(
+      atol + 1e-5 * Math.abs(expected[i]),
+    );
+  });
 }
 
 describe('Conv2d shapes and parameters match PyTorch', () => {
@@ -29,12 +31,24 @@ describe('Conv2d shapes and parameters match PyTorch', () => {
     const conv = new Conv2d(cin, cout, k, options);
     expect(conv.forward(zeros(input)).shape).toEqual(output);
     const names = conv.namedParameters().map(([n, p]) => [n, p.shape]);
-    expect(names).toEqual(options.bias === false ? [['weight', weight]] : [['weight', weight], ['bias', [cout]]]);
+    expect(names).toEqual(
+      options.bias === false
+        ? [['weight', weight]]
+        : [
+            ['weight', weight],
+            ['bias', [cout]],
+          ],
+    );
   });
 
   it("d2l's padding-and-stride examples (golden out_hw)", () => {
     const cases = loadGolden('d2l').padding_stride_shapes;
-    expect(cases.map((c) => c.out_hw)).toEqual([[8, 8], [8, 8], [4, 4], [2, 2]]);
+    expect(cases.map((c) => c.out_hw)).toEqual([
+      [8, 8],
+      [8, 8],
+      [4, 4],
+      [2, 2],
+    ]);
     for (const c of cases) {
       const conv = new Conv2d(1, 1, c.kernel_size, { padding: c.padding, stride: c.stride });
       expect(conv.forward(zeros([1, 1, 8, 8])).shape).toEqual([1, 1, ...c.out_hw]);
@@ -67,7 +81,11 @@ describe('numbers match PyTorch (weights copied in)', () => {
   it('Conv2d groups 2 with reflect padding, no bias', () => {
     const conv = new Conv2d(2, 4, 3, { groups: 2, padding: 1, paddingMode: 'reflect', bias: false });
     conv.weight.data.copyInPlace(pattern([4, 1, 3, 3], 2));
-    expectClose(conv.forward(pattern([1, 2, 4, 4], 3)).data, torchRef.conv_groups_reflect, torchRef.conv_groups_reflect_shape);
+    expectClose(
+      conv.forward(pattern([1, 2, 4, 4], 3)).data,
+      torchRef.conv_groups_reflect,
+      torchRef.conv_groups_reflect_shape,
+    );
   });
 
   it('Conv2d with a rectangular dilated kernel and a batch of 2', () => {
@@ -87,7 +105,10 @@ describe('numbers match PyTorch (weights copied in)', () => {
   it('gradients flow to weight, bias and input', () => {
     const conv = new Conv2d(1, 1, [1, 2]);
     conv.weight.data.copyInPlace(tensor([[[[1, -1]]]]));
-    conv.forward(tensor([[[[1, 2, 4]]]])).sum().backward();
+    conv
+      .forward(tensor([[[[1, 2, 4]]]]))
+      .sum()
+      .backward();
     expect(conv.weight.grad?.toArray()).toEqual([[[[3, 6]]]]);
     expect(conv.bias?.grad?.toArray()).toEqual([2]);
   });
@@ -124,8 +145,12 @@ describe('initialisation follows PyTorch', () => {
 describe('errors name the layer and the shapes', () => {
   it('wrong channel count or rank', () => {
     const conv = new Conv2d(3, 4, 3);
-    expect(() => conv.forward(zeros([1, 2, 5, 5]))).toThrow('Conv2d: expected input with 3 channels, got input [1,2,5,5]');
-    expect(() => conv.forward(zeros([5, 5]))).toThrow('Conv2d: expected a 3-D [C, H, W] or 4-D [N, C, H, W] input, got input [5,5]');
+    expect(() => conv.forward(zeros([1, 2, 5, 5]))).toThrow(
+      'Conv2d: expected input with 3 channels, got input [1,2,5,5]',
+    );
+    expect(() => conv.forward(zeros([5, 5]))).toThrow(
+      'Conv2d: expected a 3-D [C, H, W] or 4-D [N, C, H, W] input, got input [5,5]',
+    );
     expect(() => new ConvTranspose2d(2, 1, 2).forward(zeros([1, 3, 4, 4]))).toThrow(
       'ConvTranspose2d: expected input with 2 channels, got input [1,3,4,4]',
     );
@@ -133,12 +158,24 @@ describe('errors name the layer and the shapes', () => {
 
   it('bad constructor arguments', () => {
     expect(() => new Conv2d(0, 1, 3)).toThrow('Conv2d: inChannels must be a positive integer, got 0');
-    expect(() => new Conv2d(3, 4, 3, { groups: 2 })).toThrow('Conv2d: inChannels must be divisible by groups (inChannels 3, groups 2)');
-    expect(() => new Conv2d(4, 3, 3, { groups: 2 })).toThrow('Conv2d: outChannels must be divisible by groups (outChannels 3, groups 2)');
-    expect(() => new Conv2d(1, 1, [3, 0])).toThrow('Conv2d: kernelSize must be a positive integer or a pair of them, got [3,0]');
-    expect(() => new Conv2d(1, 1, 3, { padding: 'same', stride: 2 })).toThrow("Conv2d: padding='same' is not supported for strided convolutions");
-    expect(() => new Conv2d(1, 1, 3, { padding: -1 })).toThrow('Conv2d: padding must be a non-negative integer or a pair of them, got -1');
-    expect(() => new Conv2d(1, 1, 3, { paddingMode: 'mirror' as 'reflect' })).toThrow('Conv2d: paddingMode must be one of zeros, reflect, replicate, circular, got "mirror"');
+    expect(() => new Conv2d(3, 4, 3, { groups: 2 })).toThrow(
+      'Conv2d: inChannels must be divisible by groups (inChannels 3, groups 2)',
+    );
+    expect(() => new Conv2d(4, 3, 3, { groups: 2 })).toThrow(
+      'Conv2d: outChannels must be divisible by groups (outChannels 3, groups 2)',
+    );
+    expect(() => new Conv2d(1, 1, [3, 0])).toThrow(
+      'Conv2d: kernelSize must be a positive integer or a pair of them, got [3,0]',
+    );
+    expect(() => new Conv2d(1, 1, 3, { padding: 'same', stride: 2 })).toThrow(
+      "Conv2d: padding='same' is not supported for strided convolutions",
+    );
+    expect(() => new Conv2d(1, 1, 3, { padding: -1 })).toThrow(
+      'Conv2d: padding must be a non-negative integer or a pair of them, got -1',
+    );
+    expect(() => new Conv2d(1, 1, 3, { paddingMode: 'mirror' as 'reflect' })).toThrow(
+      'Conv2d: paddingMode must be one of zeros, reflect, replicate, circular, got "mirror"',
+    );
     expect(() => new ConvTranspose2d(1, 1, 3, { stride: 2, outputPadding: 2 })).toThrow(
       'ConvTranspose2d: outputPadding must be smaller than either stride or dilation',
     );
@@ -146,12 +183,25 @@ describe('errors name the layer and the shapes', () => {
 });
 
 it('toString matches PyTorch', () => {
-  expect(new Conv2d(1, 6, 5, { padding: 2 }).toString()).toBe('Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2))');
-  expect(new Conv2d(4, 6, [3, 1], { stride: 2, dilation: 2, groups: 2, bias: false, padding: 'valid' }).toString()).toBe(
-    'Conv2d(4, 6, kernel_size=(3, 1), stride=(2, 2), padding=valid, dilation=(2, 2), groups=2, bias=False)',
+  expect(new Conv2d(1, 6, 5, { padding: 2 }).toString()).toBe(
+    'Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2))',
   );
-  expect(new Conv2d(1, 1, 3, { padding: 'same' }).toString()).toBe('Conv2d(1, 1, kernel_size=(3, 3), stride=(1, 1), padding=same)');
-  expect(new ConvTranspose2d(2, 4, 3, { stride: 2, padding: 1, outputPadding: 1, groups: 2, bias: false, dilation: 2 }).toString()).toBe(
+  expect(
+    new Conv2d(4, 6, [3, 1], { stride: 2, dilation: 2, groups: 2, bias: false, padding: 'valid' }).toString(),
+  ).toBe('Conv2d(4, 6, kernel_size=(3, 1), stride=(2, 2), padding=valid, dilation=(2, 2), groups=2, bias=False)');
+  expect(new Conv2d(1, 1, 3, { padding: 'same' }).toString()).toBe(
+    'Conv2d(1, 1, kernel_size=(3, 3), stride=(1, 1), padding=same)',
+  );
+  expect(
+    new ConvTranspose2d(2, 4, 3, {
+      stride: 2,
+      padding: 1,
+      outputPadding: 1,
+      groups: 2,
+      bias: false,
+      dilation: 2,
+    }).toString(),
+  ).toBe(
     'ConvTranspose2d(2, 4, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), dilation=(2, 2), output_padding=(1, 1), groups=2, bias=False)',
   );
 });

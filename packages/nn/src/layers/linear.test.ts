@@ -24,14 +24,21 @@ describe('Linear', () => {
     expect(y.shape).toEqual([2, 2, 2]);
     const got = Array.from(y.data.toTypedArray() as Float32Array);
     got.forEach((v, i) => {
-expect(v).toBeCloseTo(torchRef.linear3d[i], 6);
-});
+      expect(v).toBeCloseTo(torchRef.linear3d[i], 6);
+    });
   });
 
   it('backpropagates x^T g into weight and the row sums into bias', () => {
     const fc = new Linear(2, 1);
     fc.weight.data.copyInPlace(tensor([[1, 1]]));
-    fc.forward(tensor([[1, 2], [3, 4]])).sum().backward();
+    fc.forward(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]),
+    )
+      .sum()
+      .backward();
     expect(fc.weight.grad?.toArray()).toEqual([[4, 6]]);
     expect(fc.bias?.grad?.toArray()).toEqual([2]);
   });
@@ -46,10 +53,16 @@ expect(v).toBeCloseTo(torchRef.linear3d[i], 6);
   });
 
   it('names the layer and shapes on bad input', () => {
-    expect(() => new Linear(3, 2).forward(zeros([4, 2]))).toThrow('Linear: expected input with 3 features in its last dimension, got input [4,2]');
-    expect(() => new Linear(3, 2).forward(zeros([]))).toThrow('Linear: expected input with 3 features in its last dimension, got input []');
+    expect(() => new Linear(3, 2).forward(zeros([4, 2]))).toThrow(
+      'Linear: expected input with 3 features in its last dimension, got input [4,2]',
+    );
+    expect(() => new Linear(3, 2).forward(zeros([]))).toThrow(
+      'Linear: expected input with 3 features in its last dimension, got input []',
+    );
     expect(() => new Linear(0, 2)).toThrow('Linear: inFeatures must be a positive integer, got 0');
-    expect(() => new Linear(2, 2, { dtype: 'int32' as 'float32' })).toThrow("Linear: dtype must be 'float32' or 'float64', got \"int32\"");
+    expect(() => new Linear(2, 2, { dtype: 'int32' as 'float32' })).toThrow(
+      "Linear: dtype must be 'float32' or 'float64', got \"int32\"",
+    );
   });
 
   it('toString matches PyTorch', () => {

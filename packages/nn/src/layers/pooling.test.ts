@@ -11,8 +11,8 @@ function values(t: { data: { toTypedArray(): ArrayLike<number> } }): number[] {
 function expectClose(got: number[], want: readonly number[]): void {
   expect(got).toHaveLength(want.length);
   got.forEach((v, i) => {
-expect(v, `element ${i}`).toBeCloseTo(want[i], 6);
-});
+    expect(v, `element ${i}`).toBeCloseTo(want[i], 6);
+  });
 }
 
 describe('pooling layers match PyTorch', () => {
@@ -25,7 +25,10 @@ describe('pooling layers match PyTorch', () => {
   it('AvgPool2d(3, stride 2, padding 1), with and without counting the padding', () => {
     const x = pattern([1, 1, 5, 5], 10);
     expectClose(values(new AvgPool2d(3, { stride: 2, padding: 1 }).forward(x)), torchRef.avgpool_k3s2p1);
-    expectClose(values(new AvgPool2d(3, { stride: 2, padding: 1, countIncludePad: false }).forward(x)), torchRef.avgpool_k3s2p1_nopad);
+    expectClose(
+      values(new AvgPool2d(3, { stride: 2, padding: 1, countIncludePad: false }).forward(x)),
+      torchRef.avgpool_k3s2p1_nopad,
+    );
   });
 
   it('AdaptiveAvgPool2d([2, 3])', () => {
@@ -42,7 +45,9 @@ describe('pooling layers match PyTorch', () => {
     const X4 = toTensor(p.X4);
     expect(values(new MaxPool2d(3).forward(X4))).toEqual(p.max3.data);
     expect(values(new MaxPool2d(3, { padding: 1, stride: 2 }).forward(X4))).toEqual(p.max3_p1_s2.data);
-    expect(values(new MaxPool2d([2, 3], { stride: [2, 3], padding: [0, 1] }).forward(X4))).toEqual(p.max23_s23_p01.data);
+    expect(values(new MaxPool2d([2, 3], { stride: [2, 3], padding: [0, 1] }).forward(X4))).toEqual(
+      p.max23_s23_p01.data,
+    );
   });
 
   it('output shapes (PyTorch) incl. ceilMode and unbatched input', () => {
@@ -55,24 +60,56 @@ describe('pooling layers match PyTorch', () => {
   });
 
   it('gradients: max routes to the maximum, avg spreads evenly', () => {
-    const x = variable(tensor([[[[1, 3], [2, 0]]]]), { requiresGrad: true });
+    const x = variable(
+      tensor([
+        [
+          [
+            [1, 3],
+            [2, 0],
+          ],
+        ],
+      ]),
+      { requiresGrad: true },
+    );
     new MaxPool2d(2).forward(x).sum().backward();
-    expect(x.grad?.toArray()).toEqual([[[[0, 1], [0, 0]]]]);
+    expect(x.grad?.toArray()).toEqual([
+      [
+        [
+          [0, 1],
+          [0, 0],
+        ],
+      ],
+    ]);
     x.zeroGrad();
     new AvgPool2d(2).forward(x).sum().backward();
-    expect(x.grad?.toArray()).toEqual([[[[0.25, 0.25], [0.25, 0.25]]]]);
+    expect(x.grad?.toArray()).toEqual([
+      [
+        [
+          [0.25, 0.25],
+          [0.25, 0.25],
+        ],
+      ],
+    ]);
   });
 
   it('repr and errors', () => {
-    expect(new MaxPool2d(2).toString()).toBe('MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)');
+    expect(new MaxPool2d(2).toString()).toBe(
+      'MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)',
+    );
     expect(new MaxPool2d([2, 3], { stride: 1, ceilMode: true }).toString()).toBe(
       'MaxPool2d(kernel_size=(2, 3), stride=1, padding=0, dilation=1, ceil_mode=True)',
     );
     expect(new AvgPool2d(2).toString()).toBe('AvgPool2d(kernel_size=2, stride=2, padding=0)');
     expect(new AdaptiveAvgPool2d([2, null]).toString()).toBe('AdaptiveAvgPool2d(output_size=(2, None))');
-    expect(() => new MaxPool2d(2).forward(zeros([4, 4]))).toThrow('MaxPool2d: expected a 3-D [C, H, W] or 4-D [N, C, H, W] input, got input [4,4]');
+    expect(() => new MaxPool2d(2).forward(zeros([4, 4]))).toThrow(
+      'MaxPool2d: expected a 3-D [C, H, W] or 4-D [N, C, H, W] input, got input [4,4]',
+    );
     expect(() => new AvgPool2d(0)).toThrow('AvgPool2d: kernelSize must be a positive integer or a pair of them, got 0');
-    expect(() => new AdaptiveAvgPool2d(0)).toThrow('AdaptiveAvgPool2d: outputSize must be a positive integer or a pair of positive integers or nulls, got 0');
-    expect(() => new AvgPool2d(2, { divisorOverride: 0 })).toThrow('AvgPool2d: divisorOverride must be a positive integer, got 0');
+    expect(() => new AdaptiveAvgPool2d(0)).toThrow(
+      'AdaptiveAvgPool2d: outputSize must be a positive integer or a pair of positive integers or nulls, got 0',
+    );
+    expect(() => new AvgPool2d(2, { divisorOverride: 0 })).toThrow(
+      'AvgPool2d: divisorOverride must be a positive integer, got 0',
+    );
   });
 });

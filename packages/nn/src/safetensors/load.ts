@@ -33,7 +33,7 @@ export interface SafetensorsHeader {
 /**
  * Parses and validates the header of a safetensors file: the length prefix, the JSON, every
  * entry's dtype, shape and offsets, and that the entries tile the data exactly (no gaps, no
- * overlaps, nothing past the end). Throws a {@link TorchletError} naming the problem otherwise.
+ * overlaps, nothing past the end). Throws a `TorchletError` naming the problem otherwise.
  *
  * @example
  * ```ts
@@ -53,7 +53,7 @@ export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
  * Reads a safetensors file (as bytes) into a state dict. F32, F64, I32 and BOOL load as they are;
  * I64 (PyTorch's integer buffers) loads as int32 when every value fits, F16 and BF16 as float32.
  * Malformed input (truncated, an oversized header, offsets out of range or overlapping, an unknown
- * dtype, a shape that does not match its bytes) throws a {@link TorchletError}; nothing larger than
+ * dtype, a shape that does not match its bytes) throws a `TorchletError`; nothing larger than
  * the file is ever allocated.
  *
  * Shapes: as stored.

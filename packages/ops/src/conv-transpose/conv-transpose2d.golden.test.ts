@@ -1,6 +1,5 @@
-import { caseLabel, type GoldenTensor, goldenTolerance, loadGolden, pair, toTensor } from '@torchlet/test-utils';
+import { caseLabel, type GoldenTensor, goldenCloseness, loadGolden, pair, toTensor } from '@torchlet/test-utils';
 import { describe, expect, it } from 'vitest';
-import { closeness } from '../../test/conv-reference.js';
 import { conv2dKernels } from '../conv2d/params.js';
 import {
   type ConvTranspose2dOptions,
@@ -9,8 +8,6 @@ import {
   convTranspose2dBackwardInput,
   convTranspose2dBackwardWeight,
 } from './conv-transpose2d.js';
-
-const asArr = (g: GoldenTensor) => ({ shape: g.shape, data: Float64Array.from(g.data) });
 
 describe.each(conv2dKernels)('convTranspose2d golden vectors, %s kernel', (kernel) => {
   describe.each(['float32', 'float64'] as const)('%s', (dtype) => {
@@ -32,8 +29,7 @@ describe.each(conv2dKernels)('convTranspose2d golden vectors, %s kernel', (kerne
       const [n, , hin, win] = c.input.shape;
       const [, , hout, wout] = c.out.shape;
       const check = (actual: ReturnType<typeof convTranspose2d>, expected: GoldenTensor, terms: number) => {
-        const { atol, rtol } = goldenTolerance(terms);
-        expect(closeness(actual, asArr(expected), atol, rtol)).toBeNull();
+        expect(goldenCloseness(actual, expected, terms)).toBeNull();
       };
       check(convTranspose2d(x, w, b, options), c.out, (cin / c.groups) * kh * kw + 1);
       check(convTranspose2dBackwardInput(up, x.shape, w, options), c.grad_input, coutG * kh * kw);

@@ -1,6 +1,6 @@
 import { Tensor } from '@torchlet/tensor';
+import { closeness, finiteDifferenceGrad, randomArr, rng } from '@torchlet/test-utils';
 import { describe, expect, it } from 'vitest';
-import { closeness, finiteDifferenceGrad, randomArr, rng } from '../../test/conv-reference.js';
 import { conv2dKernels } from '../conv2d/params.js';
 import {
   type ConvTranspose2dOptions,

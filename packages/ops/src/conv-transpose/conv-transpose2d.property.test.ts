@@ -1,5 +1,3 @@
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
 import {
   type Arr,
   addBias,
@@ -7,11 +5,17 @@ import {
   channelSums,
   closeness,
   convTransposeTerms,
+  floatDTypeArb,
+  intPairArb,
   type Layout,
+  layoutArb,
   randomArr,
   rng,
-  toTensorLayout,
-} from '../../test/conv-reference.js';
+  unbatch,
+  withLayout,
+} from '@torchlet/test-utils';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { conv2dKernels } from '../conv2d/params.js';
 import {
   convTranspose2d,
@@ -21,7 +25,6 @@ import {
 } from './conv-transpose2d.js';
 
 const layouts: Layout[] = ['contiguous', 'offset', 'permuted', 'sliced'];
-const pairOf = (min: number, max: number) => fc.tuple(fc.integer({ min, max }), fc.integer({ min, max }));
 
 const problem = fc
   .record({
@@ -29,16 +32,16 @@ const problem = fc
     groups: fc.integer({ min: 1, max: 3 }),
     cinG: fc.integer({ min: 1, max: 2 }),
     coutG: fc.integer({ min: 1, max: 2 }),
-    k: pairOf(1, 3),
-    stride: pairOf(1, 3),
-    dilation: pairOf(1, 2),
-    padding: pairOf(0, 2),
-    opSeed: pairOf(0, 5),
-    hw: pairOf(1, 4),
+    k: intPairArb(1, 3),
+    stride: intPairArb(1, 3),
+    dilation: intPairArb(1, 2),
+    padding: intPairArb(0, 2),
+    opSeed: intPairArb(0, 5),
+    hw: intPairArb(1, 4),
     unbatched: fc.boolean(),
     bias: fc.boolean(),
-    layout: fc.constantFrom(...layouts),
-    dtype: fc.constantFrom('float32' as const, 'float64' as const),
+    layout: layoutArb(layouts),
+    dtype: floatDTypeArb,
     seed: fc.integer(),
   })
   .map((p) => {
@@ -57,7 +60,7 @@ const problem = fc
     return { ...p, n: p.unbatched ? 1 : p.n, outputPadding, padding };
   });
 
-const drop = (a: Arr, yes: boolean): Arr => (yes ? { shape: a.shape.slice(1), data: a.data } : a);
+const drop = (a: Arr, yes: boolean): Arr => (yes ? unbatch(a) : a);
 
 describe.each(conv2dKernels)('convTranspose2d vs a naive float64 reference, %s kernel', (kernel) => {
   it('forward and every backward kernel agree on random problems and layouts', () => {
@@ -82,10 +85,12 @@ describe.each(conv2dKernels)('convTranspose2d vs a naive float64 reference, %s k
         );
         const ref = bilinear(terms, x, w, up);
         const tol = p.dtype === 'float32' ? 1e-5 : 1e-12;
-        const X = toTensorLayout(drop(x, p.unbatched), p.dtype, p.layout);
-        const Wt = toTensorLayout(w, p.dtype, p.layout);
-        const U = toTensorLayout(drop(up, p.unbatched), p.dtype, p.layout);
-        const B = b ? toTensorLayout(b, p.dtype, 'offset') : null;
+        const xs = drop(x, p.unbatched);
+        const ups = drop(up, p.unbatched);
+        const X = withLayout(xs.data, xs.shape, p.dtype, p.layout);
+        const Wt = withLayout(w.data, w.shape, p.dtype, p.layout);
+        const U = withLayout(ups.data, ups.shape, p.dtype, p.layout);
+        const B = b ? withLayout(b.data, b.shape, p.dtype, 'offset') : null;
         const options = { ...opt, kernel };
         const K = p.cinG * p.k[0] * p.k[1];
         expect(

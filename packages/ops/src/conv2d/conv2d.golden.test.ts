@@ -1,15 +1,12 @@
-import { caseLabel, type GoldenTensor, goldenTolerance, loadGolden, pair, toTensor } from '@torchlet/test-utils';
+import { caseLabel, type GoldenTensor, goldenCloseness, loadGolden, pair, toTensor } from '@torchlet/test-utils';
 import { describe, expect, it } from 'vitest';
-import { type Arr, closeness } from '../../test/conv-reference.js';
 import { conv2d, conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardWeight } from './conv2d.js';
 import { type Conv2dOptions, conv2dKernels } from './params.js';
 
-const asArr = (g: GoldenTensor): Arr => ({ shape: g.shape, data: Float64Array.from(g.data) });
 const dtypes = ['float32', 'float64'] as const;
 
 function expectGolden(actual: ReturnType<typeof conv2d>, expected: GoldenTensor, terms: number): void {
-  const { atol, rtol } = goldenTolerance(terms);
-  expect(closeness(actual, asArr(expected), atol, rtol)).toBeNull();
+  expect(goldenCloseness(actual, expected, terms)).toBeNull();
 }
 
 describe.each(conv2dKernels)('conv2d golden vectors, %s kernel', (kernel) => {

@@ -1,6 +1,6 @@
 import { Tensor } from '@torchlet/tensor';
+import { closeness, finiteDifferenceGrad, randomArr, rng } from '@torchlet/test-utils';
 import { describe, expect, it } from 'vitest';
-import { closeness, finiteDifferenceGrad, randomArr, rng } from '../../test/conv-reference.js';
 import { conv2d, conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardWeight } from './conv2d.js';
 import { type Conv2dOptions, conv2dKernels, conv2dOutputShape } from './params.js';
 

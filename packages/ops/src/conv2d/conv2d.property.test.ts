@@ -1,5 +1,3 @@
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
 import {
   type Arr,
   addBias,
@@ -7,13 +5,18 @@ import {
   channelSums,
   closeness,
   convTerms,
+  floatDTypeArb,
   gather,
   type Layout,
+  layoutArb,
   padTerms,
   randomArr,
   rng,
-  toTensorLayout,
-} from '../../test/conv-reference.js';
+  unbatch,
+  withLayout,
+} from '@torchlet/test-utils';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { conv2d, conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardWeight } from './conv2d.js';
 import { type Conv2dOptions, type Conv2dPaddingMode, conv2dKernels } from './params.js';
 
@@ -36,10 +39,10 @@ const problem = fc
     extra: fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 4 })),
     unbatched: fc.boolean(),
     bias: fc.boolean(),
-    layoutX: fc.constantFrom(...layouts),
-    layoutW: fc.constantFrom(...layouts),
-    layoutUp: fc.constantFrom(...layouts),
-    dtype: fc.constantFrom('float32' as const, 'float64' as const),
+    layoutX: layoutArb(layouts),
+    layoutW: layoutArb(layouts),
+    layoutUp: layoutArb(layouts),
+    dtype: floatDTypeArb,
     seed: fc.integer(),
   })
   .map((p) => {
@@ -90,8 +93,6 @@ function reference(p: Problem, x: Arr, w: Arr, b: Arr | null, up: (shape: number
   return { out: addBias(r.out, b), gradX, gradW: r.gradW, gradB: channelSums(u), up: u };
 }
 
-const unbatch = (a: Arr): Arr => ({ shape: a.shape.slice(1), data: a.data });
-
 describe.each(conv2dKernels)('conv2d vs a naive float64 reference, %s kernel', (kernel) => {
   it('forward and every backward kernel agree on random problems and layouts', () => {
     fc.assert(
@@ -105,10 +106,10 @@ describe.each(conv2dKernels)('conv2d vs a naive float64 reference, %s kernel', (
         const ref = reference(p, x, w, b, (shape) => randomArr(shape, next));
         const xs = p.unbatched ? unbatch(x) : x;
         const ups = p.unbatched ? unbatch(ref.up) : ref.up;
-        const X = toTensorLayout(xs, p.dtype, p.layoutX);
-        const Wt = toTensorLayout(w, p.dtype, p.layoutW);
-        const B = b ? toTensorLayout(b, p.dtype, 'offset') : null;
-        const U = toTensorLayout(ups, p.dtype, p.layoutUp);
+        const X = withLayout(xs.data, xs.shape, p.dtype, p.layoutX);
+        const Wt = withLayout(w.data, w.shape, p.dtype, p.layoutW);
+        const B = b ? withLayout(b.data, b.shape, p.dtype, 'offset') : null;
+        const U = withLayout(ups.data, ups.shape, p.dtype, p.layoutUp);
         const options: Conv2dOptions = {
           stride: p.stride,
           padding: p.padding,
@@ -151,9 +152,9 @@ describe.each(conv2dKernels)('conv2d vs a naive float64 reference, %s kernel', (
       const outShape = convTerms(x.shape, wt.shape, opt, () => {});
       const up = randomArr(outShape, next);
       const ref = bilinear((v) => convTerms(x.shape, wt.shape, opt, v), x, wt, up);
-      const X = toTensorLayout(x, 'float64', 'permuted');
-      const Wt = toTensorLayout(wt, 'float64', 'sliced');
-      const U = toTensorLayout(up, 'float64', 'contiguous');
+      const X = withLayout(x.data, x.shape, 'float64', 'permuted');
+      const Wt = withLayout(wt.data, wt.shape, 'float64', 'sliced');
+      const U = withLayout(up.data, up.shape, 'float64', 'contiguous');
       expect(closeness(conv2d(X, Wt, null, { kernel }), ref.out, 1e-12, 1e-12)).toBeNull();
       expect(closeness(conv2dBackwardInput(U, X, Wt, { kernel }), ref.gradX, 1e-12, 1e-12)).toBeNull();
       expect(closeness(conv2dBackwardWeight(U, X, Wt, { kernel }), ref.gradW, 1e-12, 1e-12)).toBeNull();

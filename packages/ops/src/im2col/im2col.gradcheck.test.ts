@@ -1,6 +1,6 @@
 import { Tensor } from '@torchlet/tensor';
+import { closeness, finiteDifferenceGrad, randomArr, rng } from '@torchlet/test-utils';
 import { describe, expect, it } from 'vitest';
-import { closeness, finiteDifferenceGrad, randomArr, rng } from '../../test/conv-reference.js';
 import { col2im, type Im2colOptions, im2col } from './im2col.js';
 
 // im2col and col2im are each other's backward: check both directions against finite differences.

@@ -1,31 +1,34 @@
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
 import {
   closeness,
+  floatDTypeArb,
   gather,
+  intPairArb,
   type Layout,
+  layoutArb,
   randomArr,
   rng,
-  toTensorLayout,
+  unbatch,
   unfoldTerms,
-} from '../../test/conv-reference.js';
+  withLayout,
+} from '@torchlet/test-utils';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { col2im, im2col } from './im2col.js';
 
 const layouts: Layout[] = ['contiguous', 'offset', 'permuted', 'sliced'];
-const pairOf = (min: number, max: number) => fc.tuple(fc.integer({ min, max }), fc.integer({ min, max }));
 
 const problem = fc
   .record({
     n: fc.integer({ min: 1, max: 2 }),
     c: fc.integer({ min: 1, max: 3 }),
-    k: pairOf(1, 3),
-    stride: pairOf(1, 3),
-    padding: pairOf(0, 2),
-    dilation: pairOf(1, 2),
-    extra: pairOf(0, 4),
+    k: intPairArb(1, 3),
+    stride: intPairArb(1, 3),
+    padding: intPairArb(0, 2),
+    dilation: intPairArb(1, 2),
+    extra: intPairArb(0, 4),
     unbatched: fc.boolean(),
-    layout: fc.constantFrom(...layouts),
-    dtype: fc.constantFrom('float32' as const, 'float64' as const),
+    layout: layoutArb(layouts),
+    dtype: floatDTypeArb,
     seed: fc.integer(),
   })
   .map((p) => {
@@ -46,11 +49,13 @@ describe('im2col / col2im vs a naive float64 reference', () => {
         const colsShape = terms(() => {});
         const up = randomArr(colsShape, next);
         const ref = gather(terms, x, 0, up);
-        const drop = <T extends { shape: number[] }>(a: T): T => (p.unbatched ? { ...a, shape: a.shape.slice(1) } : a);
+        const drop = <T extends { shape: number[] }>(a: T): T => (p.unbatched ? unbatch(a) : a);
         const tol = p.dtype === 'float32' ? 1e-5 : 1e-12;
-        const X = toTensorLayout(drop(x), p.dtype, p.layout);
+        const xs = drop(x);
+        const X = withLayout(xs.data, xs.shape, p.dtype, p.layout);
         expect(closeness(im2col(X, p.k, opt), drop(ref.out), tol, tol)).toBeNull();
-        const U = toTensorLayout(drop(up), p.dtype, p.layout);
+        const ups = drop(up);
+        const U = withLayout(ups.data, ups.shape, p.dtype, p.layout);
         // fold is unfold's adjoint: fold(up) is unfold's input gradient
         const terms9 = p.k[0] * p.k[1] * 4;
         expect(closeness(col2im(U, [p.H, p.W], p.k, opt), drop(ref.gradX), tol * terms9, tol)).toBeNull();

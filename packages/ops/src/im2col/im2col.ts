@@ -3,7 +3,17 @@ import { convOutputSize } from '../conv2d/params.js';
 import { checkFloatTensor, denseData, type FloatStorage, type IntPair, toPair } from '../params.js';
 import { col2imRaw, im2colRaw, type WindowGeometry } from './raw.js';
 
-/** Options of {@link im2col} and {@link col2im}. */
+/**
+ * Options of {@link im2col} and {@link col2im}.
+ *
+ * @example
+ * ```ts
+ * import { ones } from '@torchlet/tensor';
+ * import { type Im2colOptions, im2col } from '@torchlet/ops';
+ * const options: Im2colOptions = { stride: 2, padding: 1 };
+ * im2col(ones([1, 1, 4, 4]), 2, options).shape; // -> [1, 4, 9]
+ * ```
+ */
 export interface Im2colOptions {
   /** Step of the window, an int or `[sh, sw]`. Default `1`. */
   readonly stride?: IntPair;

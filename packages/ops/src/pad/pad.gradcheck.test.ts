@@ -1,6 +1,6 @@
 import { Tensor } from '@torchlet/tensor';
+import { closeness, finiteDifferenceGrad, randomArr, rng } from '@torchlet/test-utils';
 import { describe, expect, it } from 'vitest';
-import { closeness, finiteDifferenceGrad, randomArr, rng } from '../../test/conv-reference.js';
 import { type PadMode, pad, padBackward } from './pad.js';
 
 const cases: { mode: PadMode; shape: number[]; pads: number[] }[] = [

@@ -1,6 +1,16 @@
+import {
+  closeness,
+  floatDTypeArb,
+  gather,
+  type Layout,
+  layoutArb,
+  padTerms,
+  randomArr,
+  rng,
+  withLayout,
+} from '@torchlet/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { closeness, gather, type Layout, padTerms, randomArr, rng, toTensorLayout } from '../../test/conv-reference.js';
 import { pad, padBackward } from './pad.js';
 
 const layouts: Layout[] = ['contiguous', 'offset', 'permuted', 'sliced'];
@@ -19,8 +29,8 @@ const problem = fc
     ),
     mode: fc.constantFrom('constant' as const, 'reflect' as const, 'replicate' as const, 'circular' as const),
     rank3: fc.boolean(),
-    layout: fc.constantFrom(...layouts),
-    dtype: fc.constantFrom('float32' as const, 'float64' as const),
+    layout: layoutArb(layouts),
+    dtype: floatDTypeArb,
     seed: fc.integer(),
   })
   .map((p) => {
@@ -50,10 +60,12 @@ describe('pad / padBackward vs a naive float64 reference', () => {
         // a rank-3 input folds N and C together
         const view = <T extends { shape: number[] }>(a: T): T =>
           p.rank3 ? { ...a, shape: [a.shape[0] * a.shape[1], ...a.shape.slice(2)] } : a;
-        const X = toTensorLayout(view(x), p.dtype, p.layout);
+        const xv = view(x);
+        const X = withLayout(xv.data, xv.shape, p.dtype, p.layout);
         const value = p.mode === 'constant' ? 0.5 : 0;
         expect(closeness(pad(X, p.pads, { mode: p.mode, value }), view(ref.out), 0, 0)).toBeNull();
-        const U = toTensorLayout(view(up), p.dtype, p.layout);
+        const uv = view(up);
+        const U = withLayout(uv.data, uv.shape, p.dtype, p.layout);
         const tol = p.dtype === 'float32' ? 1e-5 : 1e-12;
         expect(closeness(padBackward(U, X.shape, p.pads, { mode: p.mode }), view(ref.gradX), tol * 8, tol)).toBeNull();
       }),
@@ -71,7 +83,7 @@ describe('pad / padBackward vs a naive float64 reference', () => {
         (size, l, r, seed) => {
           fc.pre(size + l + r >= 0 && size + Math.min(l, 0) + Math.min(r, 0) >= 0);
           const x = randomArr([1, 1, size], rng(seed));
-          const X = toTensorLayout(x, 'float64', 'offset');
+          const X = withLayout(x.data, x.shape, 'float64', 'offset');
           const out = pad(X, [l, r]).toTypedArray();
           for (let i = 0; i < out.length; i++) {
             const s = i - l;

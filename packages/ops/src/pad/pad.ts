@@ -1,9 +1,29 @@
 import { allocStorage, fail, formatShape, isTensor, type Storage, Tensor } from '@torchlet/tensor';
 
-/** How `pad` fills the new border. */
+/**
+ * How `pad` fills the new border: a constant, the mirror image without the edge (`reflect`), the edge repeated (`replicate`), or the opposite side (`circular`).
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { type PadMode, pad } from '@torchlet/ops';
+ * const mode: PadMode = 'reflect';
+ * pad(tensor([[[1, 2, 3]]]), [2, 0], { mode }).toArray(); // -> [[[3, 2, 1, 2, 3]]]
+ * ```
+ */
 export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
 
-/** Options of {@link pad}. */
+/**
+ * Options of {@link pad}.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { type PadOptions, pad } from '@torchlet/ops';
+ * const options: PadOptions = { value: -1 };
+ * pad(tensor([1, 2]), [1, 1], options).toArray(); // -> [-1, 1, 2, -1]
+ * ```
+ */
 export interface PadOptions {
   /** Border rule. Default `'constant'`. */
   readonly mode?: PadMode;
@@ -11,7 +31,17 @@ export interface PadOptions {
   readonly value?: number;
 }
 
-/** Options of {@link padBackward}. */
+/**
+ * Options of {@link padBackward}.
+ *
+ * @example
+ * ```ts
+ * import { ones } from '@torchlet/tensor';
+ * import { type PadBackwardOptions, padBackward } from '@torchlet/ops';
+ * const options: PadBackwardOptions = { mode: 'replicate' };
+ * padBackward(ones([1, 1, 4]), [1, 1, 2], [1, 1], options).toArray(); // -> [[[2, 2]]]
+ * ```
+ */
 export interface PadBackwardOptions {
   /** The mode the forward `pad` used. Default `'constant'`. */
   readonly mode?: PadMode;

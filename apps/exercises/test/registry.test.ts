@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { exercises, findExercise } from '../src/registry.js';
+import { checksOf } from '../src/report.js';
+
+describe('registry', () => {
+  it('ids are unique kebab-case, in the order section, exercises, beyond', () => {
+    const ids = exercises.map((e) => e.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+    const parts = exercises.map((e) => e.part);
+    expect(parts).toEqual(
+      [...parts].sort(
+        (a, b) => ['section', 'exercise', 'beyond'].indexOf(a) - ['section', 'exercise', 'beyond'].indexOf(b),
+      ),
+    );
+    expect(findExercise('diagonal-edges')?.title).toMatch(/diagonal edges/);
+    expect(findExercise('nope')).toBeUndefined();
+  });
+
+  it.each(exercises.map((e) => [e.id, e] as const))(
+    '%s: runs, shows code, checks something, and every check passes',
+    (_, e) => {
+      const r = e.run();
+      expect([r.id, r.title, r.part]).toEqual([e.id, e.title, e.part]);
+      expect(r.items.length).toBeGreaterThan(0);
+      expect(new Set(r.items.map((i) => i.key)).size).toBe(r.items.length);
+      expect(r.items.flatMap((i) => i.blocks).some((b) => b.kind === 'code')).toBe(true);
+      const checks = checksOf(r);
+      expect(checks.length).toBeGreaterThan(0);
+      expect(checks.filter((c) => !c.check.pass).map((c) => c.check.label)).toEqual([]);
+    },
+  );
+});

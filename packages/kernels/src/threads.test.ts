@@ -1,0 +1,100 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { PARALLEL_MIN_WORK, wasmGemm } from './gemm.js';
+import { getBackendInfo } from './info.js';
+import { getThreads, setThreads } from './threads.js';
+
+function randomArray(n: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+interface Shape {
+  transA: boolean;
+  transB: boolean;
+  m: number;
+  n: number;
+  k: number;
+  beta: number;
+  padC: number;
+}
+
+/** C for one shape: A, B, C from fixed seeds, C with row stride n + padC. */
+function product(s: Shape): Float32Array {
+  const a = randomArray(s.m * s.k, 1);
+  const b = randomArray(s.k * s.n, 2);
+  const ldc = s.n + s.padC;
+  const c = randomArray(s.m * ldc, 3);
+  const ok = wasmGemm(
+    s.transA,
+    s.transB,
+    s.m,
+    s.n,
+    s.k,
+    0.75,
+    a,
+    0,
+    s.transA ? s.m : s.k,
+    b,
+    0,
+    s.transB ? s.k : s.n,
+    s.beta,
+    c,
+    0,
+    ldc,
+  );
+  expect(ok).toBe(true);
+  return c;
+}
+
+const shapes: Shape[] = [
+  // taller than wide: split by rows, with a ragged last chunk
+  { transA: false, transB: false, m: 203, n: 160, k: 150, beta: 0, padC: 0 },
+  { transA: true, transB: true, m: 203, n: 160, k: 150, beta: 0.5, padC: 3 },
+  // wider than tall: split by columns
+  { transA: false, transB: true, m: 37, n: 1001, k: 130, beta: 1, padC: 0 },
+  { transA: true, transB: false, m: 37, n: 1001, k: 130, beta: 0, padC: 5 },
+];
+
+describe('worker threads (Node)', () => {
+  afterAll(() => setThreads(1));
+
+  it('split products equal the single-threaded ones bit for bit', async () => {
+    for (const s of shapes) expect(s.m * s.n * s.k).toBeGreaterThanOrEqual(PARALLEL_MIN_WORK);
+    const single = shapes.map(product);
+    expect(getBackendInfo().lastKernel).toBe('wasm-simd128-sgemm-4x8');
+    setThreads(2);
+    expect(getThreads()).toBe(2);
+    // Workers start in the background; products run on one thread until one is up.
+    const deadline = Date.now() + 20_000;
+    while (!getBackendInfo().lastKernel.endsWith('x2 threads') && Date.now() < deadline) {
+      product(shapes[0]);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(getBackendInfo().lastKernel).toBe('wasm-simd128-sgemm-4x8 x2 threads');
+    shapes.forEach((s, i) => {
+      const split = product(s);
+      expect(getBackendInfo().lastKernel).toBe('wasm-simd128-sgemm-4x8 x2 threads');
+      expect(split).toEqual(single[i]);
+    });
+  });
+
+  it('keeps small products on the calling thread', () => {
+    setThreads(2);
+    product({ transA: false, transB: false, m: 64, n: 64, k: 64, beta: 0, padC: 0 });
+    expect(getBackendInfo().lastKernel).toBe('wasm-simd128-sgemm-4x8');
+  });
+
+  it('validates the thread count', () => {
+    expect(() => setThreads(0)).toThrowError("setThreads: count must be 'auto' or an integer from 1 to 64, got 0");
+    expect(() => setThreads(1.5)).toThrowError(/got 1.5/);
+    setThreads('auto');
+    expect(getThreads()).toBeGreaterThanOrEqual(1);
+    setThreads(1);
+    expect(getBackendInfo().threads).toBe(1);
+  });
+});
