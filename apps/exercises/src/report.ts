@@ -1,9 +1,5 @@
 import type { Tensor } from '@torchlet/tensor';
-import snippetJson from './snippets.generated.json' with { type: 'json' };
-
-// Source text of every `// #region snippet <name>` block of src/exercises, by name; generated
-// by scripts/extract-snippets.mjs (run by build and start; a test checks it is current).
-const snippetSources: Readonly<Record<string, string>> = snippetJson;
+import { snippetSource } from './snippets.js';
 
 /** Prose: what the item shows and why. */
 export interface TextBlock {
@@ -76,7 +72,7 @@ export interface Exercise {
 
 /** The source text of a snippet; throws if the name is not a region in src/exercises. */
 export function snippet(name: string): string {
-  const code = snippetSources[name];
+  const code = snippetSource(name);
   if (code === undefined)
     throw new Error(`no snippet named ${JSON.stringify(name)} in src/exercises (run the snippets script)`);
   return code;

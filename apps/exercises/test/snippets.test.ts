@@ -2,19 +2,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { extractSnippets, renderSnippetsJson, snippetsOf } from '../scripts/extract-snippets.mjs';
+import { extractSnippets, snippetsOf } from '../src/snippets.js';
 import { exercises } from '../src/registry.js';
 import type { CodeBlock } from '../src/report.js';
 
 const src = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
 
 describe('snippets: the code shown is the code that ran', () => {
-  it('src/snippets.generated.json is current (run `pnpm -F @torchlet/exercises snippets`)', () => {
-    expect(readFileSync(join(src, 'snippets.generated.json'), 'utf8')).toBe(renderSnippetsJson(extractSnippets(src)));
-  });
-
   it('every snippet is shown by an exercise, and every shown snippet is a region of the source', async () => {
-    const all = extractSnippets(src);
+    const all = extractSnippets();
     const shown = new Map<string, string>();
     for (const e of exercises) {
       for (const item of e.run().items)

@@ -2,7 +2,16 @@ import { lastGemmKernel, WASM_GEMM_KERNEL } from './gemm.js';
 import { gemmModule, loadError, simdSupported } from './loader.js';
 import { getThreads, threadPool, threadPoolError } from './threads.js';
 
-/** What {@link getBackendInfo} reports. */
+/**
+ * What {@link getBackendInfo} reports.
+ *
+ * @example
+ * ```ts
+ * import { type BackendInfo, getBackendInfo } from '@torchlet/kernels';
+ * const info: BackendInfo = getBackendInfo();
+ * typeof info.lastKernel; // -> 'string'
+ * ```
+ */
 export interface BackendInfo {
   /** Whether the engine supports WebAssembly 128-bit SIMD. */
   readonly simd: boolean;

@@ -46,7 +46,18 @@ export interface GemmExports {
   ): void;
 }
 
-/** What can be handed to {@link ready} instead of the packaged `gemm.wasm`. */
+/**
+ * What can be handed to {@link ready} instead of the packaged `gemm.wasm`: its URL (a string is
+ * resolved against this module's URL), its bytes, or the compiled module.
+ *
+ * @example
+ * ```ts
+ * import { type WasmSource, ready } from '@torchlet/kernels';
+ * const source: WasmSource = new URL('https://example.com/torchlet/gemm.wasm');
+ * typeof ready; // -> 'function'
+ * source instanceof URL; // -> true
+ * ```
+ */
 export type WasmSource = URL | string | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
 
 type LoadState = 'idle' | 'loading' | 'ready' | 'unavailable';
@@ -167,8 +178,17 @@ async function compileFrom(source: WasmSource): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source as BufferSource);
   const url = typeof source === 'string' ? new URL(source, import.meta.url) : source;
-  const fs = nodeFs();
-  if (url.protocol === 'file:' && fs !== null) return WebAssembly.compile(fs.readFileSync(url));
+  if (url.protocol === 'file:') {
+    const fs = nodeFs();
+    if (fs !== null) return WebAssembly.compile(fs.readFileSync(url));
+    // Node before 20.16 has no process.getBuiltinModule; the specifier is computed so that
+    // browser bundlers never try to resolve it.
+    const specifier = ['node', 'fs/promises'].join(':');
+    const fsp = (await import(/* @vite-ignore */ specifier)) as {
+      readFile(path: URL): Promise<Uint8Array<ArrayBuffer>>;
+    };
+    return WebAssembly.compile(await fsp.readFile(url));
+  }
   const response = await fetch(url);
   if (!response.ok) throw new Error(`fetching ${url} answered ${response.status}`);
   if (typeof WebAssembly.compileStreaming === 'function') {

@@ -156,7 +156,15 @@ export function setThreads(count: number | 'auto'): void {
   poolError = '';
 }
 
-/** The thread count set by {@link setThreads}. */
+/**
+ * The thread count set by {@link setThreads} (default 1).
+ *
+ * @example
+ * ```ts
+ * import { getThreads } from '@torchlet/kernels';
+ * getThreads(); // -> 1
+ * ```
+ */
 export function getThreads(): number {
   return requested;
 }

@@ -11,7 +11,15 @@
  * w.abs().max().item() <= 1 / 5; // -> true
  * ```
  */
-import { type Generator, type Tensor, allocStorage, defaultGenerator, fail, formatShape, fromStorage } from '@torchlet/tensor';
+import {
+  allocStorage,
+  defaultGenerator,
+  fail,
+  formatShape,
+  fromStorage,
+  type Generator,
+  type Tensor,
+} from '@torchlet/tensor';
 
 /**
  * Where random initialisers draw from. Default: the tensor package's default generator.
@@ -125,7 +133,11 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
  */
 export function fanInAndFanOut(weight: Tensor): [number, number] {
   if (weight.ndim < 2) {
-    fail('fanInAndFanOut', 'weight', `fan in and fan out can not be computed for a tensor with fewer than 2 dimensions (weight ${formatShape(weight.shape)})`);
+    fail(
+      'fanInAndFanOut',
+      'weight',
+      `fan in and fan out can not be computed for a tensor with fewer than 2 dimensions (weight ${formatShape(weight.shape)})`,
+    );
   }
   let receptive = 1;
   for (let i = 2; i < weight.ndim; i++) receptive *= weight.shape[i];
@@ -134,7 +146,8 @@ export function fanInAndFanOut(weight: Tensor): [number, number] {
 
 /** Writes `draw()` into every element of `t` in place (through any view), bumping its version. */
 function fillWith(t: Tensor, draw: () => number): Tensor {
-  if (t.dtype !== 'float32' && t.dtype !== 'float64') fail('init', 'tensor', `expected a float tensor, got ${t.dtype} (tensor ${formatShape(t.shape)})`);
+  if (t.dtype !== 'float32' && t.dtype !== 'float64')
+    fail('init', 'tensor', `expected a float tensor, got ${t.dtype} (tensor ${formatShape(t.shape)})`);
   const values = allocStorage(t.dtype, t.numel);
   for (let i = 0; i < values.length; i++) values[i] = draw();
   t.copyInPlace(fromStorage(values, t.shape));
@@ -225,7 +238,8 @@ export function ones(t: Tensor): Tensor {
 function kaimingStd(fn: string, t: Tensor, options: KaimingOptions): number {
   const [fanIn, fanOut] = fanInAndFanOut(t);
   const fan = (options.mode ?? 'fan_in') === 'fan_in' ? fanIn : fanOut;
-  if (fan === 0) fail(fn, 'tensor', `initializing a zero-element tensor is a no-op; got fan 0 (tensor ${formatShape(t.shape)})`);
+  if (fan === 0)
+    fail(fn, 'tensor', `initializing a zero-element tensor is a no-op; got fan 0 (tensor ${formatShape(t.shape)})`);
   return calculateGain(options.nonlinearity ?? 'leaky_relu', options.a ?? 0) / Math.sqrt(fan);
 }
 

@@ -3,6 +3,7 @@
 import type { FloatStorage } from '../params.js';
 import { directBackwardInput, directBackwardWeight, directForward } from './kernel-direct.js';
 import { im2colBackwardInput, im2colBackwardWeight, im2colForward } from './kernel-im2col.js';
+import { implicitBackwardInput, implicitForward } from './kernel-implicit.js';
 import type { Conv2dKernelName, ConvGeometry } from './params.js';
 
 /** One conv2d implementation: forward and both backward kernels on dense raw arrays. */
@@ -18,6 +19,12 @@ export interface Conv2dKernelImpl {
 const table: Readonly<Record<Conv2dKernelName, Conv2dKernelImpl>> = {
   direct: { forward: directForward, backwardInput: directBackwardInput, backwardWeight: directBackwardWeight },
   im2col: { forward: im2colForward, backwardInput: im2colBackwardInput, backwardWeight: im2colBackwardWeight },
+  implicit: {
+    forward: implicitForward,
+    backwardInput: (g, dy, w, dx) =>
+      g.strideH === 1 && g.strideW === 1 ? implicitBackwardInput(g, dy, w, dx) : im2colBackwardInput(g, dy, w, dx),
+    backwardWeight: im2colBackwardWeight,
+  },
 };
 
 /**

@@ -9,11 +9,11 @@ export type Conv2dPadding = number | readonly [number, number] | 'valid' | 'same
 /** How padded positions are filled: zeros, or `pad`'s reflect/replicate/circular modes (as `nn.Conv2d`'s `padding_mode`). */
 export type Conv2dPaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 
-/** The conv2d kernel implementations: a direct loop and im2col + GEMM. */
-export type Conv2dKernelName = 'direct' | 'im2col';
+/** The conv2d kernel implementations: a direct loop, im2col + GEMM, and an implicit GEMM (no unfold). */
+export type Conv2dKernelName = 'direct' | 'im2col' | 'implicit';
 
 /** Every conv2d kernel implementation, so tests can run the same body on each (`describe.each(conv2dKernels)`). */
-export const conv2dKernels: readonly Conv2dKernelName[] = Object.freeze(['direct', 'im2col'] as const);
+export const conv2dKernels: readonly Conv2dKernelName[] = Object.freeze(['direct', 'im2col', 'implicit'] as const);
 
 /** Options of {@link conv2d}, its output shape and its backward kernels. */
 export interface Conv2dOptions {
@@ -28,7 +28,7 @@ export interface Conv2dOptions {
   /** How padded positions are filled. Default `'zeros'`. */
   readonly paddingMode?: Conv2dPaddingMode;
   /**
-   * Which kernel runs: `'direct'`, `'im2col'`, or `'auto'` (default) to pick by problem size
+   * Which kernel runs: `'direct'`, `'im2col'`, `'implicit'`, or `'auto'` (default) to pick by problem size
    * (see {@link conv2d} for the rule). Results agree to rounding.
    */
   readonly kernel?: Conv2dKernelName | 'auto';
@@ -89,7 +89,7 @@ export function convOutputSize(
 }
 
 const PADDING_MODES: readonly string[] = ['zeros', 'reflect', 'replicate', 'circular'];
-const KERNELS: readonly string[] = ['direct', 'im2col', 'auto'];
+const KERNELS: readonly string[] = ['direct', 'im2col', 'implicit', 'auto'];
 
 /** Validates the options object (not yet the shapes). */
 export function resolveConv2dOptions(

@@ -1,4 +1,5 @@
 import { Tensor } from '@torchlet/tensor';
+import { type Arr, closeness, finiteDifferenceGrad } from '@torchlet/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { adaptiveAvgPool2d, adaptiveAvgPool2dBackward } from './adaptive-avg-pool2d.js';
@@ -7,38 +8,12 @@ import { type MaxPool2dOptions, maxPool2d, maxPool2dBackward } from './max-pool2
 
 // Finite-difference checks of the pooling backward kernels, in float64, without autograd: for
 // L(X) = sum(G * pool(X)), every element of dL/dX is compared with the central difference
-// (L(X + eps e_i) - L(X - eps e_i)) / (2 eps). Max-pool inputs are distinct values at least
+// (L(X + eps e_i) - L(X - eps e_i)) / (2 eps), eps = 1e-6. Max-pool inputs are distinct values at least
 // 1/8 apart, so the perturbation never changes an argmax.
 
-const EPS = 1e-6;
-
-function numericGrad(f: (v: Float64Array) => number, v: Float64Array): Float64Array {
-  const g = new Float64Array(v.length);
-  for (let i = 0; i < v.length; i++) {
-    const old = v[i];
-    v[i] = old + EPS;
-    const up = f(v);
-    v[i] = old - EPS;
-    const down = f(v);
-    v[i] = old;
-    g[i] = (up - down) / (2 * EPS);
-  }
-  return g;
-}
-
-function weighted(Y: Tensor, G: Float64Array): number {
-  const y = Y.toTypedArray();
-  let s = 0;
-  for (let i = 0; i < y.length; i++) if (G[i] !== 0) s += y[i] * G[i];
-  return s;
-}
-
-function expectGradClose(analytic: ArrayLike<number>, numeric: ArrayLike<number>): void {
-  expect(analytic.length).toBe(numeric.length);
-  for (let i = 0; i < numeric.length; i++) {
-    if (!(Math.abs(analytic[i] - numeric[i]) <= 1e-6 + 1e-5 * Math.abs(numeric[i])))
-      expect.fail(`element ${i}: analytic ${analytic[i]}, numeric ${numeric[i]}`);
-  }
+/** Analytic vs numeric gradient, shape and every element: |a - n| <= 1e-6 + 1e-5 |n|. */
+function expectGradClose(analytic: Tensor, numeric: Arr): void {
+  expect(closeness(analytic, numeric, 1e-6, 1e-5)).toBeNull();
 }
 
 const geometry = fc
@@ -92,11 +67,8 @@ describe('pooling backward kernels vs central differences (float64)', () => {
         };
         const { values, indices } = maxPool2d(new Tensor(x, shape), [q.kh, q.kw], { ...options, returnIndices: true });
         const G = upstream(q.seed, values.numel);
-        const dX = maxPool2dBackward(new Tensor(G, values.shape), indices, shape).toTypedArray();
-        expectGradClose(
-          dX,
-          numericGrad((v) => weighted(maxPool2d(new Tensor(v, shape), [q.kh, q.kw], options), G), x),
-        );
+        const dX = maxPool2dBackward(new Tensor(G, values.shape), indices, shape);
+        expectGradClose(dX, finiteDifferenceGrad((t) => maxPool2d(t, [q.kh, q.kw], options), { data: x, shape }, G));
       }),
       { numRuns: 50 },
     );
@@ -121,11 +93,8 @@ describe('pooling backward kernels vs central differences (float64)', () => {
         };
         const Y = avgPool2d(new Tensor(x, shape), [q.kh, q.kw], options);
         const G = upstream(q.seed, Y.numel);
-        const dX = avgPool2dBackward(new Tensor(G, Y.shape), shape, [q.kh, q.kw], options).toTypedArray();
-        expectGradClose(
-          dX,
-          numericGrad((v) => weighted(avgPool2d(new Tensor(v, shape), [q.kh, q.kw], options), G), x),
-        );
+        const dX = avgPool2dBackward(new Tensor(G, Y.shape), shape, [q.kh, q.kw], options);
+        expectGradClose(dX, finiteDifferenceGrad((t) => avgPool2d(t, [q.kh, q.kw], options), { data: x, shape }, G));
       }),
       { numRuns: 50 },
     );
@@ -139,11 +108,8 @@ describe('pooling backward kernels vs central differences (float64)', () => {
         const x = distinct(q.seed, q.c * q.h * q.w);
         const Y = adaptiveAvgPool2d(new Tensor(x, shape), [ho, wo]);
         const G = upstream(q.seed, Y.numel);
-        const dX = adaptiveAvgPool2dBackward(new Tensor(G, Y.shape), shape).toTypedArray();
-        expectGradClose(
-          dX,
-          numericGrad((v) => weighted(adaptiveAvgPool2d(new Tensor(v, shape), [ho, wo]), G), x),
-        );
+        const dX = adaptiveAvgPool2dBackward(new Tensor(G, Y.shape), shape);
+        expectGradClose(dX, finiteDifferenceGrad((t) => adaptiveAvgPool2d(t, [ho, wo]), { data: x, shape }, G));
       }),
       { numRuns: 50 },
     );
