@@ -7,12 +7,7 @@ import { type Arr, arr } from './array.js';
  * each call. Terms whose upstream weight is 0 are left out of the sum, so an output that is
  * infinite (an empty max-pool window, say) but carries no gradient does not turn L into NaN.
  */
-export function finiteDifferenceGrad(
-  f: (x: Tensor) => Tensor,
-  x: Arr,
-  upstream: ArrayLike<number>,
-  eps = 1e-6,
-): Arr {
+export function finiteDifferenceGrad(f: (x: Tensor) => Tensor, x: Arr, upstream: ArrayLike<number>, eps = 1e-6): Arr {
   const grad = arr(x.shape);
   const data = Float64Array.from(x.data);
   const loss = (): number => {

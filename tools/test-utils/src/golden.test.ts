@@ -24,9 +24,10 @@ describe('golden loader', () => {
       return;
     }
     for (const f of readdirSync(shared)) {
-      expect(readFileSync(join(goldenDir, f), 'utf8'), `tools/test-utils/golden/${f} differs from ../shared/golden`).toBe(
-        readFileSync(join(shared, f), 'utf8'),
-      );
+      expect(
+        readFileSync(join(goldenDir, f), 'utf8'),
+        `tools/test-utils/golden/${f} differs from ../shared/golden`,
+      ).toBe(readFileSync(join(shared, f), 'utf8'));
     }
   });
 });

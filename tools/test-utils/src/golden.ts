@@ -97,9 +97,21 @@ export interface LearnKernelRun {
 export interface D2lCases {
   readonly corr2d_basic: { X: GoldenTensor; K: GoldenTensor; Y: GoldenTensor };
   readonly edge: { X: GoldenTensor; K: GoldenTensor; Y: GoldenTensor; Y_of_Xt: GoldenTensor };
-  readonly diagonal: { X: GoldenTensor; K: GoldenTensor; Y: GoldenTensor; Y_of_Xt: GoldenTensor; Y_of_Kt: GoldenTensor };
+  readonly diagonal: {
+    X: GoldenTensor;
+    K: GoldenTensor;
+    Y: GoldenTensor;
+    Y_of_Xt: GoldenTensor;
+    Y_of_Kt: GoldenTensor;
+  };
   readonly learn_kernel: LearnKernelRun[];
-  readonly multi_channel: { X: GoldenTensor; K: GoldenTensor; K3: GoldenTensor; multi_in: GoldenTensor; multi_in_out: GoldenTensor };
+  readonly multi_channel: {
+    X: GoldenTensor;
+    K: GoldenTensor;
+    K3: GoldenTensor;
+    multi_in: GoldenTensor;
+    multi_in_out: GoldenTensor;
+  };
   readonly pooling: {
     X: GoldenTensor;
     X4: GoldenTensor;
@@ -109,7 +121,12 @@ export interface D2lCases {
     max3_p1_s2: GoldenTensor;
     max23_s23_p01: GoldenTensor;
   };
-  readonly padding_stride_shapes: { kernel_size: IntPair; padding: IntPair; stride: IntPair; out_hw: [number, number] }[];
+  readonly padding_stride_shapes: {
+    kernel_size: IntPair;
+    padding: IntPair;
+    stride: IntPair;
+    out_hw: [number, number];
+  }[];
 }
 
 /** Every golden file and the shape of its `cases`. */
@@ -153,7 +170,8 @@ export function loadGolden<K extends keyof GoldenFiles>(name: K): GoldenFiles[K]
   if (Array.isArray(cases)) {
     cases.forEach((c: Record<string, unknown>, i) => {
       for (const field of ['input', 'out', 'upstream', 'grad_input']) {
-        if (!isGoldenTensor(c[field])) throw new Error(`golden: ${name} case ${i} (${String(c.op)}) lacks tensor "${field}"`);
+        if (!isGoldenTensor(c[field]))
+          throw new Error(`golden: ${name} case ${i} (${String(c.op)}) lacks tensor "${field}"`);
       }
     });
   }

@@ -5,31 +5,32 @@
  *
  * @packageDocumentation
  */
-export { type Arr, arr, numelOf, unbatch } from './array.js';
+
 export { exactValuesArb, floatDTypeArb, intPairArb } from './arbitraries.js';
+export { type Arr, arr, numelOf, unbatch } from './array.js';
 export { closeness, dot } from './compare.js';
 export { finiteDifferenceGrad } from './finite-difference.js';
 export {
   type Conv2dCase,
   type Conv2dPaddingModeCase,
   type ConvTranspose2dCase,
+  caseLabel,
   type D2lCases,
   type GoldenFiles,
   type GoldenTensor,
-  type IntPair,
-  type LearnKernelRun,
-  type Pool2dCase,
-  type UnfoldFoldCase,
-  caseLabel,
   goldenCloseness,
   goldenDir,
   goldenTolerance,
+  type IntPair,
+  type LearnKernelRun,
   loadGolden,
+  type Pool2dCase,
   pair,
   toTensor,
+  type UnfoldFoldCase,
 } from './golden.js';
 export { type FloatDType, type Layout, layoutArb, layouts, withLayout } from './layouts.js';
-export { rng, randomArr } from './random.js';
+export { randomArr, rng } from './random.js';
 export {
   addBias,
   bilinear,

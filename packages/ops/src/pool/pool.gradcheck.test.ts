@@ -68,7 +68,10 @@ describe('pooling backward kernels vs central differences (float64)', () => {
         const { values, indices } = maxPool2d(new Tensor(x, shape), [q.kh, q.kw], { ...options, returnIndices: true });
         const G = upstream(q.seed, values.numel);
         const dX = maxPool2dBackward(new Tensor(G, values.shape), indices, shape);
-        expectGradClose(dX, finiteDifferenceGrad((t) => maxPool2d(t, [q.kh, q.kw], options), { data: x, shape }, G));
+        expectGradClose(
+          dX,
+          finiteDifferenceGrad((t) => maxPool2d(t, [q.kh, q.kw], options), { data: x, shape }, G),
+        );
       }),
       { numRuns: 50 },
     );
@@ -94,7 +97,10 @@ describe('pooling backward kernels vs central differences (float64)', () => {
         const Y = avgPool2d(new Tensor(x, shape), [q.kh, q.kw], options);
         const G = upstream(q.seed, Y.numel);
         const dX = avgPool2dBackward(new Tensor(G, Y.shape), shape, [q.kh, q.kw], options);
-        expectGradClose(dX, finiteDifferenceGrad((t) => avgPool2d(t, [q.kh, q.kw], options), { data: x, shape }, G));
+        expectGradClose(
+          dX,
+          finiteDifferenceGrad((t) => avgPool2d(t, [q.kh, q.kw], options), { data: x, shape }, G),
+        );
       }),
       { numRuns: 50 },
     );
@@ -109,7 +115,10 @@ describe('pooling backward kernels vs central differences (float64)', () => {
         const Y = adaptiveAvgPool2d(new Tensor(x, shape), [ho, wo]);
         const G = upstream(q.seed, Y.numel);
         const dX = adaptiveAvgPool2dBackward(new Tensor(G, Y.shape), shape);
-        expectGradClose(dX, finiteDifferenceGrad((t) => adaptiveAvgPool2d(t, [ho, wo]), { data: x, shape }, G));
+        expectGradClose(
+          dX,
+          finiteDifferenceGrad((t) => adaptiveAvgPool2d(t, [ho, wo]), { data: x, shape }, G),
+        );
       }),
       { numRuns: 50 },
     );
