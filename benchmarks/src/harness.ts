@@ -15,10 +15,18 @@ export const CONTENDER_NAMES: readonly ContenderName[] = ['torchlet', 'tfjs-cpu'
 export interface Prepared {
   /** Called outside the timed region before every sample (e.g. `tf.setBackend`). */
   readonly enter?: () => void | Promise<void>;
-  /** One complete call: the result's values must be computed when it returns (tfjs: `dataSync()`). */
+  /**
+   * One complete call: the result's values must be computed when it returns (tfjs: `dataSync()`).
+   * A call may return a promise (tfjs-layers' `model.fit`); the harness awaits it inside the timing.
+   */
   readonly run: () => unknown;
   /** The result in the canonical (PyTorch NCHW) layout, read once outside timing to check agreement. */
   readonly output?: () => ArrayLike<number>;
+  /**
+   * A sanity number read once after the last sample, outside timing (e.g. the test accuracy after
+   * a training epoch), shown under the workload's {@link Workload.metric} label.
+   */
+  readonly metric?: () => number | Promise<number>;
   /** Frees what `prepare` allocated (tfjs tensors). */
   readonly dispose?: () => void;
 }
@@ -41,6 +49,13 @@ export interface Workload {
   /** Floating-point operations of one call, where defined (conv, matmul). */
   readonly flops?: number;
   readonly contenders: readonly Contender[];
+  /**
+   * This workload's own run settings, given the CLI's: e.g. a training epoch lasts seconds, so it
+   * takes 3 samples with no warm-up loop. Unset: the CLI's settings as they are.
+   */
+  readonly settings?: (opts: HarnessOptions) => Partial<HarnessOptions>;
+  /** What the contenders' {@link Prepared.metric} measures, e.g. `test acc`. */
+  readonly metric?: string;
 }
 
 /** Run-length settings. `now` and `rss` are injectable so tests can drive the harness deterministically. */
@@ -57,6 +72,8 @@ export interface HarnessOptions {
   readonly budgetMs: number;
   /** Skip contenders marked `slow` (`--quick`, `--skip-slow`). */
   readonly skipSlow?: boolean;
+  /** `runs` was given on the command line (`--runs N`): workload {@link Workload.settings} keep it. */
+  readonly runsFromCli?: boolean;
   readonly now?: () => number;
   readonly rss?: () => number;
   readonly gc?: () => void;
@@ -103,6 +120,8 @@ export interface ContenderResult {
   readonly peakRssMB: number | null;
   /** max |this - reference| / max(1, max |reference|), null when not compared. */
   readonly relDiff: number | null;
+  /** The workload's sanity number ({@link Prepared.metric}), null when it has none. */
+  readonly metric: number | null;
 }
 
 /** What one workload measured. */
@@ -111,6 +130,10 @@ export interface WorkloadResult {
   readonly name: string;
   readonly shape: string;
   readonly flops: number | null;
+  /** The label of {@link ContenderResult.metric}, null when the workload has none. */
+  readonly metric: string | null;
+  /** The settings the workload ran with (the CLI's, adjusted by {@link Workload.settings}). */
+  readonly settings: { readonly runs: number; readonly warmupMs: number; readonly slowCallMs: number; readonly budgetMs: number };
   readonly results: readonly ContenderResult[];
   /** `speedup[a][b]` = median(b) / median(a): how many times faster a is than b. */
   readonly speedup: Readonly<Partial<Record<ContenderName, Partial<Record<ContenderName, number | null>>>>>;
@@ -224,21 +247,44 @@ interface State {
   target: number;
   peakRss: number;
   output?: Float64Array;
+  metric: number | null;
 }
 
 const defaultRss = (): number => process.memoryUsage().rss;
+
+/** One call of `p.run`, awaiting it only when it returns a promise. */
+async function callOnce(p: Prepared): Promise<void> {
+  const out = p.run();
+  sink = out instanceof Promise ? await out : out;
+}
+
+/** The CLI's settings adjusted by the workload's own ({@link Workload.settings}); `--runs` always wins. */
+export function workloadOptions(w: Workload, opts: HarnessOptions): HarnessOptions {
+  if (!w.settings) return opts;
+  const merged: HarnessOptions = { ...opts, ...w.settings(opts) };
+  return opts.runsFromCli ? { ...merged, runs: opts.runs } : merged;
+}
 
 /**
  * Measures one workload: prepares every contender, warms each up and calibrates its inner
  * repetitions, then takes alternating samples until each has `runs` (or its time budget is spent).
  */
-export async function runWorkload(w: Workload, opts: HarnessOptions): Promise<WorkloadResult> {
+export async function runWorkload(w: Workload, cliOpts: HarnessOptions): Promise<WorkloadResult> {
+  const opts = workloadOptions(w, cliOpts);
   const now = opts.now ?? (() => performance.now());
   const rss = opts.rss ?? defaultRss;
   const states: State[] = [];
 
   for (const c of w.contenders) {
-    const s: State = { name: c.name, status: 'ok', samples: [], reps: 1, target: opts.runs, peakRss: 0 };
+    const s: State = {
+      name: c.name,
+      status: 'ok',
+      samples: [],
+      reps: 1,
+      target: opts.runs,
+      peakRss: 0,
+      metric: null,
+    };
     states.push(s);
     if (c.slow && opts.skipSlow) {
       s.status = 'skipped';
@@ -249,7 +295,7 @@ export async function runWorkload(w: Workload, opts: HarnessOptions): Promise<Wo
     try {
       s.prepared = await c.prepare();
       await s.prepared.enter?.();
-      calibrate(s, s.prepared, opts, now);
+      await calibrate(s, s.prepared, opts, now);
       s.peakRss = Math.max(s.peakRss, rss());
       if (s.prepared.output) s.output = Float64Array.from(s.prepared.output());
     } catch (err) {
@@ -269,7 +315,10 @@ export async function runWorkload(w: Workload, opts: HarnessOptions): Promise<Wo
       try {
         await p.enter?.();
         const t0 = now();
-        for (let r = 0; r < s.reps; r++) sink = p.run();
+        for (let r = 0; r < s.reps; r++) {
+          const out = p.run();
+          sink = out instanceof Promise ? await out : out; // no await (no microtask) for synchronous calls
+        }
         s.samples.push((now() - t0) / s.reps);
         s.peakRss = Math.max(s.peakRss, rss());
       } catch (err) {
@@ -279,7 +328,17 @@ export async function runWorkload(w: Workload, opts: HarnessOptions): Promise<Wo
       }
     }
   }
-  for (const s of states) disposeQuietly(s);
+  for (const s of states) {
+    const metric = s.status === 'ok' ? s.prepared?.metric : undefined;
+    if (metric) {
+      try {
+        s.metric = await metric();
+      } catch (err) {
+        s.note = `metric failed: ${classifyError(err).note}`;
+      }
+    }
+    disposeQuietly(s);
+  }
 
   const reference = states.find((s) => s.status === 'ok' && s.output) ?? null;
   const results: ContenderResult[] = states.map((s) => {
@@ -297,6 +356,7 @@ export async function runWorkload(w: Workload, opts: HarnessOptions): Promise<Wo
       gflops: gflops(w.flops, med),
       peakRssMB: ok ? s.peakRss / 2 ** 20 : null,
       relDiff: ok && reference?.output && s.output ? relativeDiff(s.output, reference.output) : null,
+      metric: s.metric,
     };
   });
   return {
@@ -304,6 +364,8 @@ export async function runWorkload(w: Workload, opts: HarnessOptions): Promise<Wo
     name: w.name,
     shape: w.shape,
     flops: w.flops ?? null,
+    metric: w.metric ?? null,
+    settings: { runs: opts.runs, warmupMs: opts.warmupMs, slowCallMs: opts.slowCallMs, budgetMs: opts.budgetMs },
     results,
     speedup: speedupMatrix(results),
     reference: reference?.name ?? null,
@@ -311,9 +373,9 @@ export async function runWorkload(w: Workload, opts: HarnessOptions): Promise<Wo
   };
 }
 
-function calibrate(s: State, p: Prepared, opts: HarnessOptions, now: () => number): void {
+async function calibrate(s: State, p: Prepared, opts: HarnessOptions, now: () => number): Promise<void> {
   let t0 = now();
-  sink = p.run();
+  await callOnce(p);
   const first = now() - t0;
   if (first >= opts.slowCallMs) {
     // A multi-second call is its own warm-up; spending several more on warming would starve the others.
@@ -325,7 +387,7 @@ function calibrate(s: State, p: Prepared, opts: HarnessOptions, now: () => numbe
   t0 = now();
   let elapsed = 0;
   while (calls < 2 || elapsed < opts.warmupMs) {
-    sink = p.run();
+    await callOnce(p);
     calls++;
     elapsed = now() - t0;
   }

@@ -29,7 +29,15 @@ export {
   toTensor,
   type UnfoldFoldCase,
 } from './golden.js';
-export { type FloatDType, type Layout, layoutArb, layouts, withLayout } from './layouts.js';
+export {
+  type FloatDType,
+  type Layout,
+  layoutArb,
+  layouts,
+  storageLayoutArb,
+  viewLayoutArb,
+  withLayout,
+} from './layouts.js';
 export { randomArr, rng } from './random.js';
 export {
   addBias,

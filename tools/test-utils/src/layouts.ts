@@ -103,3 +103,15 @@ export function withLayout(
 
 /** One of `choices` (every {@link Layout} by default). */
 export const layoutArb = (choices: readonly Layout[] = layouts): fc.Arbitrary<Layout> => fc.constantFrom(...choices);
+
+/**
+ * The layouts views hand a kernel: `'contiguous'`, `'offset'` (a narrowed tensor), `'permuted'` (a
+ * transpose) and `'sliced'` (a step-2 slice). The conv, conv-transpose, im2col and pad property tests use these.
+ */
+export const viewLayoutArb: fc.Arbitrary<Layout> = layoutArb(['contiguous', 'offset', 'permuted', 'sliced']);
+
+/**
+ * Storage laid out differently from row-major: `'contiguous'`, `'padded'` (NaN gaps and an offset) and
+ * `'reversed'` (column-major). The corr2d and pooling property tests use these.
+ */
+export const storageLayoutArb: fc.Arbitrary<Layout> = layoutArb(['contiguous', 'padded', 'reversed']);

@@ -7,20 +7,18 @@ import {
   convTerms,
   floatDTypeArb,
   gather,
-  type Layout,
-  layoutArb,
+  intPairArb,
   padTerms,
   randomArr,
   rng,
   unbatch,
+  viewLayoutArb,
   withLayout,
 } from '@torchlet/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { conv2d, conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardWeight } from './conv2d.js';
 import { type Conv2dOptions, type Conv2dPaddingMode, conv2dKernels } from './params.js';
-
-const layouts: Layout[] = ['contiguous', 'offset', 'permuted', 'sliced'];
 
 /** A random valid conv2d problem: shapes, options (incl. 'same' with even kernels and padding modes), layouts. */
 const problem = fc
@@ -31,17 +29,17 @@ const problem = fc
     coutG: fc.integer({ min: 1, max: 3 }),
     kh: fc.integer({ min: 1, max: 3 }),
     kw: fc.integer({ min: 1, max: 3 }),
-    stride: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
-    dilation: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
+    stride: intPairArb(1, 3),
+    dilation: intPairArb(1, 2),
     padKind: fc.constantFrom('pair', 'pair', 'same', 'valid'),
-    pad: fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })),
+    pad: intPairArb(0, 2),
     paddingMode: fc.constantFrom<Conv2dPaddingMode>('zeros', 'zeros', 'reflect', 'replicate', 'circular'),
-    extra: fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 4 })),
+    extra: intPairArb(0, 4),
     unbatched: fc.boolean(),
     bias: fc.boolean(),
-    layoutX: layoutArb(layouts),
-    layoutW: layoutArb(layouts),
-    layoutUp: layoutArb(layouts),
+    layoutX: viewLayoutArb,
+    layoutW: viewLayoutArb,
+    layoutUp: viewLayoutArb,
     dtype: floatDTypeArb,
     seed: fc.integer(),
   })

@@ -110,21 +110,29 @@ interface ImplicitPass {
   readonly accumulate: boolean;
 }
 
+const CHUNK = Number(process.env.CHUNK ?? 1e9);
+const WCHUNK = Number(process.env.WCHUNK ?? 1e9);
 function implicitPass(p: ImplicitPass): void {
   const blocks = rowBlocks(p.m);
-  let row = 0;
-  let wi = p.wpBase;
-  for (const mr of blocks) {
-    if (mr === 4) rows4(p, row, wi);
-    else if (mr === 2) rows2(p, row, wi);
-    else rows1(p, row, wi);
-    row += mr;
-    wi += mr * p.k;
+  for (let oh0 = 0; oh0 < p.outH; oh0 += CHUNK) {
+    const oh1 = Math.min(p.outH, oh0 + CHUNK);
+    for (let ow0 = 0; ow0 < p.outW; ow0 += WCHUNK) {
+    const ow1 = Math.min(p.outW, ow0 + WCHUNK);
+    let row = 0;
+    let wi = p.wpBase;
+    for (const mr of blocks) {
+      if (mr === 4) rows4(p, row, wi, oh0, oh1, ow0, ow1);
+      else if (mr === 2) rows2(p, row, wi, oh0, oh1, ow0, ow1);
+      else rows1(p, row, wi, oh0, oh1, ow0, ow1);
+      row += mr;
+      wi += mr * p.k;
+    }
+    }
   }
 }
 
 // biome-ignore format: the 4x4 tile of accumulators reads best as a grid
-function rows4(p: ImplicitPass, row: number, wBase: number): void {
+function rows4(p: ImplicitPass, row: number, wBase: number, ohLo: number, ohHi: number, owLo: number, owHi: number): void {
   const { src, taps, k, wp, out, outH, outW, colStride: sw, rowStride, accumulate } = p;
   const sw2 = 2 * sw;
   const sw3 = 3 * sw;
@@ -136,9 +144,9 @@ function rows4(p: ImplicitPass, row: number, wBase: number): void {
   const v1 = bias === null ? 0 : bias[bb + 1];
   const v2 = bias === null ? 0 : bias[bb + 2];
   const v3 = bias === null ? 0 : bias[bb + 3];
-  for (let oh = 0; oh < outH; oh++) {
+  for (let oh = ohLo; oh < ohHi; oh++) {
     const rowBase = p.srcBase + oh * rowStride;
-    for (let ow = 0; ow < outW; ow += 4) {
+    for (let ow = owLo; ow < owHi; ow += 4) {
       const s = rowBase + ow * sw;
       let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
       let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
@@ -194,7 +202,7 @@ function rows4(p: ImplicitPass, row: number, wBase: number): void {
 }
 
 // biome-ignore format: the 2x8 tile of accumulators reads best as a grid
-function rows2(p: ImplicitPass, row: number, wBase: number): void {
+function rows2(p: ImplicitPass, row: number, wBase: number, ohLo: number, ohHi: number, owLo: number, owHi: number): void {
   const { src, taps, k, wp, out, outH, outW, colStride: sw, rowStride, accumulate } = p;
   const plane = outH * outW;
   const o0 = p.outBase + row * plane;
@@ -202,9 +210,9 @@ function rows2(p: ImplicitPass, row: number, wBase: number): void {
   const bb = p.biasBase + row;
   const v0 = bias === null ? 0 : bias[bb];
   const v1 = bias === null ? 0 : bias[bb + 1];
-  for (let oh = 0; oh < outH; oh++) {
+  for (let oh = ohLo; oh < ohHi; oh++) {
     const rowBase = p.srcBase + oh * rowStride;
-    for (let ow = 0; ow < outW; ow += 8) {
+    for (let ow = owLo; ow < owHi; ow += 8) {
       const s = rowBase + ow * sw;
       let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c04 = 0, c05 = 0, c06 = 0, c07 = 0;
       let c10 = 0, c11 = 0, c12 = 0, c13 = 0, c14 = 0, c15 = 0, c16 = 0, c17 = 0;
@@ -236,14 +244,14 @@ function rows2(p: ImplicitPass, row: number, wBase: number): void {
 }
 
 // biome-ignore format: the 1x8 tile of accumulators reads best as a grid
-function rows1(p: ImplicitPass, row: number, wBase: number): void {
+function rows1(p: ImplicitPass, row: number, wBase: number, ohLo: number, ohHi: number, owLo: number, owHi: number): void {
   const { src, taps, k, wp, out, outH, outW, colStride: sw, rowStride, accumulate } = p;
   const plane = outH * outW;
   const o0 = p.outBase + row * plane;
   const v0 = p.bias === null ? 0 : p.bias[p.biasBase + row];
-  for (let oh = 0; oh < outH; oh++) {
+  for (let oh = ohLo; oh < ohHi; oh++) {
     const rowBase = p.srcBase + oh * rowStride;
-    for (let ow = 0; ow < outW; ow += 8) {
+    for (let ow = owLo; ow < owHi; ow += 8) {
       const s = rowBase + ow * sw;
       let c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
       for (let t = 0; t < k; t++) {

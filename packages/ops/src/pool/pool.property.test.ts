@@ -5,12 +5,12 @@ import {
   type FloatDType,
   floatDTypeArb,
   type Layout,
-  layoutArb,
   type RefPool2dParams,
   refAdaptiveAvgPool2d,
   refAvgPool2d,
   refMaxPool2d,
   refPoolOutSize,
+  storageLayoutArb,
   withLayout,
 } from '@torchlet/test-utils';
 import fc from 'fast-check';
@@ -22,9 +22,6 @@ import { pool2dOutputShape } from './params.js';
 import { pool2d } from './pool2d.js';
 
 // ---- arbitraries -----------------------------------------------------------------------------
-
-/** Dense, padded (NaN gaps and an offset) and reversed (column-major) memory layouts. */
-const anyLayout = layoutArb(['contiguous', 'padded', 'reversed']);
 
 const paramsArb = fc
   .record({
@@ -41,7 +38,7 @@ const paramsArb = fc
     ceilMode: fc.boolean(),
     batched: fc.boolean(),
     dtype: floatDTypeArb,
-    layout: anyLayout,
+    layout: storageLayoutArb,
   })
   .chain((p) =>
     fc.record({
@@ -126,7 +123,7 @@ describe('pooling vs naive float64 references (random shapes, options and layout
         ceilMode: fc.boolean(),
         batched: fc.boolean(),
         dtype: floatDTypeArb,
-        layout: anyLayout,
+        layout: storageLayoutArb,
       })
       .chain((p) =>
         fc.record({
@@ -231,7 +228,7 @@ describe('pooling vs naive float64 references (random shapes, options and layout
       .record({
         h: fc.integer({ min: 1, max: 7 }),
         w: fc.integer({ min: 1, max: 7 }),
-        layout: anyLayout,
+        layout: storageLayoutArb,
       })
       .chain((p) =>
         fc.record({
