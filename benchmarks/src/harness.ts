@@ -133,7 +133,12 @@ export interface WorkloadResult {
   /** The label of {@link ContenderResult.metric}, null when the workload has none. */
   readonly metric: string | null;
   /** The settings the workload ran with (the CLI's, adjusted by {@link Workload.settings}). */
-  readonly settings: { readonly runs: number; readonly warmupMs: number; readonly slowCallMs: number; readonly budgetMs: number };
+  readonly settings: {
+    readonly runs: number;
+    readonly warmupMs: number;
+    readonly slowCallMs: number;
+    readonly budgetMs: number;
+  };
   readonly results: readonly ContenderResult[];
   /** `speedup[a][b]` = median(b) / median(a): how many times faster a is than b. */
   readonly speedup: Readonly<Partial<Record<ContenderName, Partial<Record<ContenderName, number | null>>>>>;
@@ -252,12 +257,6 @@ interface State {
 
 const defaultRss = (): number => process.memoryUsage().rss;
 
-/** One call of `p.run`, awaiting it only when it returns a promise. */
-async function callOnce(p: Prepared): Promise<void> {
-  const out = p.run();
-  sink = out instanceof Promise ? await out : out;
-}
-
 /** The CLI's settings adjusted by the workload's own ({@link Workload.settings}); `--runs` always wins. */
 export function workloadOptions(w: Workload, opts: HarnessOptions): HarnessOptions {
   if (!w.settings) return opts;
@@ -375,7 +374,8 @@ export async function runWorkload(w: Workload, cliOpts: HarnessOptions): Promise
 
 async function calibrate(s: State, p: Prepared, opts: HarnessOptions, now: () => number): Promise<void> {
   let t0 = now();
-  await callOnce(p);
+  const out = p.run();
+  sink = out instanceof Promise ? await out : out;
   const first = now() - t0;
   if (first >= opts.slowCallMs) {
     // A multi-second call is its own warm-up; spending several more on warming would starve the others.
@@ -387,7 +387,8 @@ async function calibrate(s: State, p: Prepared, opts: HarnessOptions, now: () =>
   t0 = now();
   let elapsed = 0;
   while (calls < 2 || elapsed < opts.warmupMs) {
-    await callOnce(p);
+    const again = p.run();
+    sink = again instanceof Promise ? await again : again;
     calls++;
     elapsed = now() - t0;
   }
@@ -442,6 +443,19 @@ export function formatRatio(x: number | null | undefined): string {
   return `${x >= 10 ? x.toFixed(1) : x.toFixed(2)}x`;
 }
 
+/**
+ * The sanity cell of a workload with a metric instead of an output to compare, e.g.
+ * `test acc 97.1% / 96.8% / -` (fractions in [0, 1] print as percentages).
+ */
+export function metricCell(w: WorkloadResult): string {
+  const values = CONTENDER_NAMES.map((n) => {
+    const m = w.results.find((r) => r.name === n)?.metric ?? null;
+    if (m === null) return '-';
+    return m >= 0 && m <= 1 ? `${(m * 100).toFixed(1)}%` : m.toPrecision(3);
+  });
+  return `${w.metric ?? 'metric'} ${values.join(' / ')}`;
+}
+
 /** Renders the results as a Markdown table (also readable in a terminal). */
 export function renderTable(results: readonly WorkloadResult[]): string {
   const header = [
@@ -453,7 +467,7 @@ export function renderTable(results: readonly WorkloadResult[]): string {
     'torchlet vs tfjs-cpu',
     'torchlet vs tfjs-wasm',
     'peak RSS MB (t / cpu / wasm)',
-    'agree',
+    'agree / check',
   ];
   const rows = results.map((w) => {
     const by = (n: ContenderName): ContenderResult | undefined => w.results.find((r) => r.name === n);
@@ -473,7 +487,13 @@ export function renderTable(results: readonly WorkloadResult[]): string {
       formatRatio(w.speedup.torchlet?.['tfjs-cpu']),
       formatRatio(w.speedup.torchlet?.['tfjs-wasm']),
       each((r) => (r.peakRssMB === null ? '-' : r.peakRssMB.toFixed(0))),
-      compared < 2 ? '-' : worst <= 1e-3 ? `ok (${worst.toExponential(0)})` : `MISMATCH ${worst.toExponential(1)}`,
+      w.metric !== null
+        ? metricCell(w)
+        : compared < 2
+          ? '-'
+          : worst <= 1e-3
+            ? `ok (${worst.toExponential(0)})`
+            : `MISMATCH ${worst.toExponential(1)}`,
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

@@ -1,4 +1,4 @@
-// The benchmark runner: `node dist/main.js [--only tensor,conv,pool] [--quick] [--runs N] [--skip-slow]`.
+// The benchmark runner: `node dist/main.js [--only tensor,conv,pool,lenet] [--quick] [--runs N] [--skip-slow]`.
 // Prints the table and writes every sample to bench-results/<timestamp>.json.
 
 import { execFileSync } from 'node:child_process';
@@ -24,6 +24,7 @@ const FAMILIES: Readonly<Record<string, () => Promise<Workload[]>>> = {
   tensor: async () => (await import('./bench-tensor.js')).tensorWorkloads(),
   conv: async () => (await import('./bench-conv.js')).convWorkloads(),
   pool: async () => (await import('./bench-pool.js')).poolWorkloads(),
+  lenet: async () => (await import('./bench-lenet.js')).lenetWorkloads(),
 };
 
 interface Cli {
@@ -56,7 +57,7 @@ function parseArgs(argv: readonly string[]): Cli {
       runs = Number(argv[++i]);
       if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: expected a positive integer, got ${argv[i]}`);
     } else if (a === '--help' || a === '-h') {
-      console.log('usage: bench [--only tensor,conv,pool] [--quick] [--runs N] [--skip-slow]');
+      console.log('usage: bench [--only tensor,conv,pool,lenet] [--quick] [--runs N] [--skip-slow]');
       process.exit(0);
     } else throw new Error(`unknown argument ${a} (try --help)`);
   }
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   const opts: HarnessOptions = {
     ...(cli.quick ? QUICK_OPTIONS : FULL_OPTIONS),
-    ...(cli.runs === undefined ? {} : { runs: cli.runs }),
+    ...(cli.runs === undefined ? {} : { runs: cli.runs, runsFromCli: true }),
     ...(cli.skipSlow ? { skipSlow: true } : {}),
     ...(gc ? { gc } : {}),
   };
@@ -120,7 +121,10 @@ async function main(): Promise<void> {
   console.log(
     'Times are per call (median). "torchlet vs X" = median(X) / median(torchlet): above 1 means torchlet is faster.',
   );
-  console.log('"agree" = largest |difference| from the first contender, relative to max(1, max |value|).');
+  console.log(
+    '"agree" = largest |difference| from the first contender, relative to max(1, max |value|); ' +
+      '"check" = a sanity number instead (lenet: test accuracy after the epoch, torchlet / tfjs-cpu / tfjs-wasm).',
+  );
   for (const n of renderNotes(results)) console.log(`  note: ${n}`);
 
   const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'bench-results');

@@ -42,3 +42,10 @@ export const CONTIGUOUS_TRANSPOSED = { shape: [1000, 1000] } as const;
 
 /** 2x2 max-pool, stride 2, on the ResNet block's activation `[8, 64, 56, 56]`. */
 export const MAX_POOL = { label: 'ResNet act', input: [8, 64, 56, 56], kernel: 2, stride: 2 } as const;
+
+/**
+ * One LeNet training epoch (apps/mnist's epoch 1): the book's LeNet on the first 8,000 of the
+ * `mnist` package's 10,000 digits after a seeded shuffle (the other 2,000 test the result),
+ * Adam with lr 1e-3, batches of 64, cross-entropy.
+ */
+export const LENET_EPOCH = { label: 'LeNet, MNIST', trainSize: 8000, batchSize: 64, lr: 1e-3, seed: 0 } as const;

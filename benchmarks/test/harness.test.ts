@@ -14,11 +14,13 @@ import {
   type HarnessOptions,
   matmulFlops,
   median,
+  metricCell,
   quantile,
   relativeDiff,
   renderTable,
   runWorkload,
   speedup,
+  workloadOptions,
 } from '../src/harness.js';
 
 describe('statistics', () => {
@@ -252,6 +254,99 @@ describe('runWorkload', () => {
     );
     expect(r.results[1].status).toBe('skipped');
     expect(clock.log.every((n) => n === 'torchlet')).toBe(true);
+  });
+});
+
+describe('workload settings, asynchronous calls and metrics', () => {
+  it('a workload adjusts the CLI settings, but --runs always wins', () => {
+    const clock = { t: 0 };
+    const w = {
+      family: 'synthetic',
+      name: 'epoch',
+      shape: '[2]',
+      contenders: [],
+      settings: (o: HarnessOptions) => ({ runs: Math.min(o.runs, 3), warmupMs: 0, budgetMs: o.budgetMs * 10 }),
+    };
+    const adjusted = workloadOptions(w, options(clock, { budgetMs: 100 }));
+    expect([adjusted.runs, adjusted.warmupMs, adjusted.budgetMs, adjusted.minSampleMs]).toEqual([3, 0, 1_000, 5]);
+    expect(workloadOptions(w, options(clock, { runs: 7, runsFromCli: true })).runs).toBe(7);
+    const plain = options(clock);
+    expect(workloadOptions({ ...w, settings: undefined }, plain)).toBe(plain);
+  });
+
+  it('awaits a call that returns a promise inside the timed region, and reads the metric once', async () => {
+    const clock = { t: 0, log: [] as string[] };
+    let metricReads = 0;
+    const epoch = (name: ContenderName, costMs: number, metric: number): Contender => ({
+      name,
+      prepare: () => ({
+        enter: () => {
+          clock.log.push(`${name} enter`);
+        },
+        run: async () => {
+          await Promise.resolve();
+          clock.t += costMs; // the clock moves only after the first await: timing must include it
+          clock.log.push(name);
+        },
+        metric: () => {
+          metricReads++;
+          return metric;
+        },
+      }),
+    });
+    const r = await runWorkload(
+      {
+        family: 'synthetic',
+        name: 'epoch',
+        shape: '[2]',
+        metric: 'test acc',
+        settings: () => ({ runs: 3, warmupMs: 0, slowCallMs: 0 }),
+        contenders: [epoch('torchlet', 2_000, 0.91), epoch('tfjs-cpu', 6_000, 0.9)],
+      },
+      options(clock),
+    );
+    const [t, c] = r.results;
+    expect(t.samplesMs).toEqual([2_000, 2_000, 2_000]);
+    expect(c.samplesMs).toEqual([6_000, 6_000, 6_000]);
+    expect(r.speedup.torchlet?.['tfjs-cpu']).toBe(3);
+    expect([t.metric, c.metric]).toEqual([0.91, 0.9]);
+    expect(metricReads).toBe(2);
+    expect(r.settings.runs).toBe(3);
+    // every sample (the first one included) is preceded by enter: no call runs twice in a row
+    expect(clock.log.filter((e) => !e.endsWith('enter'))).toHaveLength(6);
+    for (let i = 0; i < clock.log.length; i += 2) expect(clock.log[i]).toBe(`${clock.log[i + 1]} enter`);
+    expect(metricCell(r)).toBe('test acc 91.0% / 90.0% / -');
+    expect(renderTable([r])).toContain('test acc 91.0% / 90.0% / -');
+  });
+
+  it('keeps the measurement when the metric throws', async () => {
+    const clock = { t: 0, log: [] as string[] };
+    const r = await runWorkload(
+      {
+        family: 'synthetic',
+        name: 'epoch',
+        shape: '[2]',
+        metric: 'test acc',
+        contenders: [
+          {
+            name: 'torchlet',
+            prepare: () => ({
+              run: () => {
+                clock.t += 10;
+              },
+              metric: () => {
+                throw new Error('broken');
+              },
+            }),
+          },
+        ],
+      },
+      options(clock, { runs: 2 }),
+    );
+    expect(r.results[0].status).toBe('ok');
+    expect(r.results[0].medianMs).toBe(10);
+    expect(r.results[0].metric).toBeNull();
+    expect(r.results[0].note).toBe('metric failed: broken');
   });
 });
 

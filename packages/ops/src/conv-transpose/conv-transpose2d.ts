@@ -10,7 +10,7 @@
 import { allocStorage, checkShape, fail, formatShape, isTensor, type Shape, Tensor } from '@torchlet/tensor';
 import { sumChannels } from '../conv2d/conv2d.js';
 import { pickKernel } from '../conv2d/kernels.js';
-import type { Conv2dKernelName, ConvGeometry } from '../conv2d/params.js';
+import { type Conv2dKernelName, type ConvGeometry, conv2dKernels } from '../conv2d/params.js';
 import { checkFloatTensor, checkSameDType, denseData, type FloatStorage, type IntPair, toPair } from '../params.js';
 
 /** Options of {@link convTranspose2d} and its backward kernels. */
@@ -25,7 +25,7 @@ export interface ConvTranspose2dOptions {
   readonly dilation?: IntPair;
   /** Number of blocked connections from input to output channels. Default `1`. */
   readonly groups?: number;
-  /** Which conv2d kernel runs: `'direct'`, `'im2col'` or `'auto'` (default; the same rule as conv2d). */
+  /** Which conv2d kernel runs: `'direct'`, `'im2col'`, `'implicit'` or `'auto'` (default; the same rule as conv2d). */
   readonly kernel?: Conv2dKernelName | 'auto';
 }
 
@@ -68,8 +68,8 @@ function planTranspose(
     fail(fn, 'groups', `groups must be a positive integer, got ${JSON.stringify(groups)}`);
   }
   const kernel = options.kernel ?? 'auto';
-  if (kernel !== 'auto' && kernel !== 'direct' && kernel !== 'im2col') {
-    fail(fn, 'kernel', `kernel must be one of direct, im2col, auto, got ${JSON.stringify(kernel)}`);
+  if (kernel !== 'auto' && !conv2dKernels.includes(kernel)) {
+    fail(fn, 'kernel', `kernel must be one of direct, im2col, auto, implicit, got ${JSON.stringify(kernel)}`);
   }
   for (let i = 0; i < 2; i++) {
     if (outputPadding[i] >= stride[i] && outputPadding[i] >= dilation[i]) {

@@ -1,15 +1,21 @@
 // Implicit-GEMM conv2d kernels: the GEMM `out[M, L] = W[M, K] @ cols[K, L]` of the im2col kernel,
 // but with `cols` never built. Each image is copied once into a zero-bordered float64 buffer, so
-// every window element `cols[t, (oh, ow)]` is `src[base(oh, ow) + tapOffset[t]]` with no bounds
-// check, and register-blocked micro-kernels (4 output channels x 4 output columns, 2 x 8, 1 x 8)
+// every window element `cols[t, (oh, ow)]` is `src[base(oh, ow) + tapOffset[t]]` with no padding
+// test, and register-blocked micro-kernels (4 output channels x 4 output columns, 2 x 8, 1 x 8)
 // stream the taps straight from that buffer. This skips the unfold (K x L writes) and the GEMM's
 // packing of it (K x L reads and writes), which cost as much as the arithmetic when K or M is small.
 //
 //   forward:         out[oc, (oh, ow)]  = sum_t W[oc, t] * x[t, (oh, ow)]
 //   backward input:  stride 1 only: the same loop on dy, padded by dilation*(k-1) - padding, with
 //                    the flipped, transposed weight (the "full correlation")
-//   backward weight: dW[oc, t] = sum_(n, oh, ow) dy[oc, (oh, ow)] * x[t, (oh, ow)], tiles of
-//                    4 output channels x 4 taps accumulated over the whole batch in registers
+// The weight gradient (and strided input gradients) use the im2col kernel (see kernels.ts).
+// Measured (float32, 2-core EPYC): LeNet conv1 forward 3.2-3.6 ms vs 5.4-6.2 ms for im2col + GEMM,
+// its input gradient 3.8 ms vs 5.1-6.0 ms; on a ResNet 3x3 block (M = K/9 = 64) im2col + GEMM
+// stays ~8% faster, since its packed micro-kernel loads B contiguously.
+// Tried and dropped: a 1x8 tile that slides its 8 source values along a kernel row (1.3x slower
+// in V8: the register shuffle costs more than the loads it saves), pairing output rows for
+// single-channel input gradients (taps over kh+1 source rows and the 2x8 tile: 1.2x slower), and
+// tiling the output loops for cache (no change: the micro-kernel is compute-bound).
 
 import type { FloatStorage } from '../params.js';
 import type { ConvGeometry } from './params.js';
@@ -21,17 +27,16 @@ const TILE_W = 8;
 let srcBuf = new Float64Array(0);
 let packBuf = new Float64Array(0);
 let tapBuf = new Int32Array(0);
-let accBuf = new Float64Array(0);
+
 const MAX_RETAINED = 1 << 22; // 4M float64 (32 MB): larger one-off buffers are not kept
 
-function f64Scratch(which: 'src' | 'pack' | 'acc', size: number): Float64Array {
-  const cur = which === 'src' ? srcBuf : which === 'pack' ? packBuf : accBuf;
+function f64Scratch(which: 'src' | 'pack', size: number): Float64Array {
+  const cur = which === 'src' ? srcBuf : packBuf;
   if (cur.length >= size) return cur;
   const buf = new Float64Array(size);
   if (size <= MAX_RETAINED) {
     if (which === 'src') srcBuf = buf;
-    else if (which === 'pack') packBuf = buf;
-    else accBuf = buf;
+    else packBuf = buf;
   }
   return buf;
 }
@@ -89,7 +94,7 @@ function rowBlocks(m: number): number[] {
 /**
  * One implicit GEMM over one image: for each output row `oc < m` (in `rowBlocks` order, weights
  * packed block by block as `[K][rows]`), each output position: `out = sum_t wp * src[base + taps[t]]`.
- * `mode` 0 overwrites with `acc + bias[oc]` (bias may be null), 1 adds into `out`.
+ * `accumulate` false overwrites with `acc + bias[oc]` (bias may be null), true adds into `out`.
  */
 interface ImplicitPass {
   readonly src: Float64Array;
@@ -98,6 +103,7 @@ interface ImplicitPass {
   readonly colStride: number; // source elements between output columns (strideW)
   readonly taps: Int32Array;
   readonly k: number;
+
   readonly wp: Float64Array;
   readonly wpBase: number;
   readonly m: number;
@@ -110,167 +116,151 @@ interface ImplicitPass {
   readonly accumulate: boolean;
 }
 
-const CHUNK = Number(process.env.CHUNK ?? 1e9);
-const WCHUNK = Number(process.env.WCHUNK ?? 1e9);
 function implicitPass(p: ImplicitPass): void {
-  const blocks = rowBlocks(p.m);
-  for (let oh0 = 0; oh0 < p.outH; oh0 += CHUNK) {
-    const oh1 = Math.min(p.outH, oh0 + CHUNK);
-    for (let ow0 = 0; ow0 < p.outW; ow0 += WCHUNK) {
-    const ow1 = Math.min(p.outW, ow0 + WCHUNK);
-    let row = 0;
-    let wi = p.wpBase;
-    for (const mr of blocks) {
-      if (mr === 4) rows4(p, row, wi, oh0, oh1, ow0, ow1);
-      else if (mr === 2) rows2(p, row, wi, oh0, oh1, ow0, ow1);
-      else rows1(p, row, wi, oh0, oh1, ow0, ow1);
-      row += mr;
-      wi += mr * p.k;
+  const { src, taps, k, wp, out, outH, outW, colStride: sw, rowStride, accumulate, bias } = p;
+  const plane = outH * outW;
+  let row = 0;
+  let wi = p.wpBase;
+  for (const mr of rowBlocks(p.m)) {
+    const o0 = p.outBase + row * plane;
+    const bb = p.biasBase + row;
+    const v0 = bias === null ? 0 : bias[bb];
+    const v1 = bias === null || mr < 2 ? 0 : bias[bb + 1];
+    const v2 = bias === null || mr < 4 ? 0 : bias[bb + 2];
+    const v3 = bias === null || mr < 4 ? 0 : bias[bb + 3];
+    for (let oh = 0; oh < outH; oh++) {
+      const rowBase = p.srcBase + oh * rowStride;
+      const d = o0 + oh * outW;
+      if (mr === 4) {
+        for (let ow = 0; ow < outW; ow += 4) {
+          tile4x4(k, src, rowBase + ow * sw, sw, taps, wp, wi, out, d + ow, plane, Math.min(4, outW - ow), accumulate, v0, v1, v2, v3);
+        }
+      } else if (mr === 2) {
+        for (let ow = 0; ow < outW; ow += 8) {
+          tile2x8(k, src, rowBase + ow * sw, sw, taps, wp, wi, out, d + ow, plane, 2, Math.min(8, outW - ow), accumulate, v0, v1);
+        }
+      } else {
+        for (let ow = 0; ow < outW; ow += 8) {
+          tile1x8(k, src, rowBase + ow * sw, sw, taps, wp, wi, out, d + ow, Math.min(8, outW - ow), accumulate, v0);
+        }
+      }
     }
-    }
+    row += mr;
+    wi += mr * k;
   }
 }
 
+// The micro-kernels are separate small functions on purpose: with the tile loops around them in
+// one function, V8 spills accumulators in the hot loop (measured 10-15% slower).
+
 // biome-ignore format: the 4x4 tile of accumulators reads best as a grid
-function rows4(p: ImplicitPass, row: number, wBase: number, ohLo: number, ohHi: number, owLo: number, owHi: number): void {
-  const { src, taps, k, wp, out, outH, outW, colStride: sw, rowStride, accumulate } = p;
+function tile4x4(
+  k: number, src: Float64Array, s: number, sw: number, taps: Int32Array, wp: Float64Array, wi: number,
+  out: FloatStorage, d: number, plane: number, nr: number, accumulate: boolean,
+  v0: number, v1: number, v2: number, v3: number,
+): void {
   const sw2 = 2 * sw;
   const sw3 = 3 * sw;
-  const plane = outH * outW;
-  const o0 = p.outBase + row * plane;
-  const bias = p.bias;
-  const bb = p.biasBase + row;
-  const v0 = bias === null ? 0 : bias[bb];
-  const v1 = bias === null ? 0 : bias[bb + 1];
-  const v2 = bias === null ? 0 : bias[bb + 2];
-  const v3 = bias === null ? 0 : bias[bb + 3];
-  for (let oh = ohLo; oh < ohHi; oh++) {
-    const rowBase = p.srcBase + oh * rowStride;
-    for (let ow = owLo; ow < owHi; ow += 4) {
-      const s = rowBase + ow * sw;
-      let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-      let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-      let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-      let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-      let wi = wBase;
-      for (let t = 0; t < k; t++) {
-        const o = s + taps[t];
-        const b0 = src[o];
-        const b1 = src[o + sw];
-        const b2 = src[o + sw2];
-        const b3 = src[o + sw3];
-        let a = wp[wi];
-        c00 += a * b0; c01 += a * b1; c02 += a * b2; c03 += a * b3;
-        a = wp[wi + 1];
-        c10 += a * b0; c11 += a * b1; c12 += a * b2; c13 += a * b3;
-        a = wp[wi + 2];
-        c20 += a * b0; c21 += a * b1; c22 += a * b2; c23 += a * b3;
-        a = wp[wi + 3];
-        c30 += a * b0; c31 += a * b1; c32 += a * b2; c33 += a * b3;
-        wi += 4;
-      }
-      const d = o0 + oh * outW + ow;
-      const nr = Math.min(4, outW - ow);
-      if (nr === 4) {
-        if (accumulate) {
-          out[d] += c00; out[d + 1] += c01; out[d + 2] += c02; out[d + 3] += c03;
-          let e = d + plane;
-          out[e] += c10; out[e + 1] += c11; out[e + 2] += c12; out[e + 3] += c13;
-          e += plane;
-          out[e] += c20; out[e + 1] += c21; out[e + 2] += c22; out[e + 3] += c23;
-          e += plane;
-          out[e] += c30; out[e + 1] += c31; out[e + 2] += c32; out[e + 3] += c33;
-        } else {
-          out[d] = c00 + v0; out[d + 1] = c01 + v0; out[d + 2] = c02 + v0; out[d + 3] = c03 + v0;
-          let e = d + plane;
-          out[e] = c10 + v1; out[e + 1] = c11 + v1; out[e + 2] = c12 + v1; out[e + 3] = c13 + v1;
-          e += plane;
-          out[e] = c20 + v2; out[e + 1] = c21 + v2; out[e + 2] = c22 + v2; out[e + 3] = c23 + v2;
-          e += plane;
-          out[e] = c30 + v3; out[e + 1] = c31 + v3; out[e + 2] = c32 + v3; out[e + 3] = c33 + v3;
-        }
-      } else {
-        const t = edge;
-        t[0] = c00; t[1] = c01; t[2] = c02; t[3] = c03;
-        t[8] = c10; t[9] = c11; t[10] = c12; t[11] = c13;
-        t[16] = c20; t[17] = c21; t[18] = c22; t[19] = c23;
-        t[24] = c30; t[25] = c31; t[26] = c32; t[27] = c33;
-        storeEdge(out, d, plane, 4, nr, accumulate, v0, v1, v2, v3);
-      }
-    }
+  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  for (let t = 0; t < k; t++) {
+    const o = s + taps[t];
+    const b0 = src[o];
+    const b1 = src[o + sw];
+    const b2 = src[o + sw2];
+    const b3 = src[o + sw3];
+    let a = wp[wi];
+    c00 += a * b0; c01 += a * b1; c02 += a * b2; c03 += a * b3;
+    a = wp[wi + 1];
+    c10 += a * b0; c11 += a * b1; c12 += a * b2; c13 += a * b3;
+    a = wp[wi + 2];
+    c20 += a * b0; c21 += a * b1; c22 += a * b2; c23 += a * b3;
+    a = wp[wi + 3];
+    c30 += a * b0; c31 += a * b1; c32 += a * b2; c33 += a * b3;
+    wi += 4;
   }
+  if (nr === 4) {
+    if (accumulate) {
+      out[d] += c00; out[d + 1] += c01; out[d + 2] += c02; out[d + 3] += c03;
+      d += plane;
+      out[d] += c10; out[d + 1] += c11; out[d + 2] += c12; out[d + 3] += c13;
+      d += plane;
+      out[d] += c20; out[d + 1] += c21; out[d + 2] += c22; out[d + 3] += c23;
+      d += plane;
+      out[d] += c30; out[d + 1] += c31; out[d + 2] += c32; out[d + 3] += c33;
+    } else {
+      out[d] = c00 + v0; out[d + 1] = c01 + v0; out[d + 2] = c02 + v0; out[d + 3] = c03 + v0;
+      d += plane;
+      out[d] = c10 + v1; out[d + 1] = c11 + v1; out[d + 2] = c12 + v1; out[d + 3] = c13 + v1;
+      d += plane;
+      out[d] = c20 + v2; out[d + 1] = c21 + v2; out[d + 2] = c22 + v2; out[d + 3] = c23 + v2;
+      d += plane;
+      out[d] = c30 + v3; out[d + 1] = c31 + v3; out[d + 2] = c32 + v3; out[d + 3] = c33 + v3;
+    }
+    return;
+  }
+  const e = edge;
+  e[0] = c00; e[1] = c01; e[2] = c02; e[3] = c03;
+  e[8] = c10; e[9] = c11; e[10] = c12; e[11] = c13;
+  e[16] = c20; e[17] = c21; e[18] = c22; e[19] = c23;
+  e[24] = c30; e[25] = c31; e[26] = c32; e[27] = c33;
+  storeEdge(out, d, plane, 4, nr, accumulate, v0, v1, v2, v3);
 }
 
 // biome-ignore format: the 2x8 tile of accumulators reads best as a grid
-function rows2(p: ImplicitPass, row: number, wBase: number, ohLo: number, ohHi: number, owLo: number, owHi: number): void {
-  const { src, taps, k, wp, out, outH, outW, colStride: sw, rowStride, accumulate } = p;
-  const plane = outH * outW;
-  const o0 = p.outBase + row * plane;
-  const bias = p.bias;
-  const bb = p.biasBase + row;
-  const v0 = bias === null ? 0 : bias[bb];
-  const v1 = bias === null ? 0 : bias[bb + 1];
-  for (let oh = ohLo; oh < ohHi; oh++) {
-    const rowBase = p.srcBase + oh * rowStride;
-    for (let ow = owLo; ow < owHi; ow += 8) {
-      const s = rowBase + ow * sw;
-      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c04 = 0, c05 = 0, c06 = 0, c07 = 0;
-      let c10 = 0, c11 = 0, c12 = 0, c13 = 0, c14 = 0, c15 = 0, c16 = 0, c17 = 0;
-      let wi = wBase;
-      for (let t = 0; t < k; t++) {
-        let o = s + taps[t];
-        const b0 = src[o]; o += sw;
-        const b1 = src[o]; o += sw;
-        const b2 = src[o]; o += sw;
-        const b3 = src[o]; o += sw;
-        const b4 = src[o]; o += sw;
-        const b5 = src[o]; o += sw;
-        const b6 = src[o]; o += sw;
-        const b7 = src[o];
-        let a = wp[wi];
-        c00 += a * b0; c01 += a * b1; c02 += a * b2; c03 += a * b3;
-        c04 += a * b4; c05 += a * b5; c06 += a * b6; c07 += a * b7;
-        a = wp[wi + 1];
-        c10 += a * b0; c11 += a * b1; c12 += a * b2; c13 += a * b3;
-        c14 += a * b4; c15 += a * b5; c16 += a * b6; c17 += a * b7;
-        wi += 2;
-      }
-      const t = edge;
-      t[0] = c00; t[1] = c01; t[2] = c02; t[3] = c03; t[4] = c04; t[5] = c05; t[6] = c06; t[7] = c07;
-      t[8] = c10; t[9] = c11; t[10] = c12; t[11] = c13; t[12] = c14; t[13] = c15; t[14] = c16; t[15] = c17;
-      storeEdge(out, o0 + oh * outW + ow, plane, 2, Math.min(8, outW - ow), accumulate, v0, v1, 0, 0);
-    }
+function tile2x8(
+  k: number, src: Float64Array, s: number, sw: number, taps: Int32Array, wp: Float64Array, wi: number,
+  out: FloatStorage, d: number, plane: number, mr: number, nr: number, accumulate: boolean, v0: number, v1: number,
+): void {
+  let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c04 = 0, c05 = 0, c06 = 0, c07 = 0;
+  let c10 = 0, c11 = 0, c12 = 0, c13 = 0, c14 = 0, c15 = 0, c16 = 0, c17 = 0;
+  for (let t = 0; t < k; t++) {
+    let o = s + taps[t];
+    const b0 = src[o]; o += sw;
+    const b1 = src[o]; o += sw;
+    const b2 = src[o]; o += sw;
+    const b3 = src[o]; o += sw;
+    const b4 = src[o]; o += sw;
+    const b5 = src[o]; o += sw;
+    const b6 = src[o]; o += sw;
+    const b7 = src[o];
+    let a = wp[wi];
+    c00 += a * b0; c01 += a * b1; c02 += a * b2; c03 += a * b3;
+    c04 += a * b4; c05 += a * b5; c06 += a * b6; c07 += a * b7;
+    a = wp[wi + 1];
+    c10 += a * b0; c11 += a * b1; c12 += a * b2; c13 += a * b3;
+    c14 += a * b4; c15 += a * b5; c16 += a * b6; c17 += a * b7;
+    wi += 2;
   }
+  const e = edge;
+  e[0] = c00; e[1] = c01; e[2] = c02; e[3] = c03; e[4] = c04; e[5] = c05; e[6] = c06; e[7] = c07;
+  e[8] = c10; e[9] = c11; e[10] = c12; e[11] = c13; e[12] = c14; e[13] = c15; e[14] = c16; e[15] = c17;
+  storeEdge(out, d, plane, mr, nr, accumulate, v0, v1, 0, 0);
 }
 
 // biome-ignore format: the 1x8 tile of accumulators reads best as a grid
-function rows1(p: ImplicitPass, row: number, wBase: number, ohLo: number, ohHi: number, owLo: number, owHi: number): void {
-  const { src, taps, k, wp, out, outH, outW, colStride: sw, rowStride, accumulate } = p;
-  const plane = outH * outW;
-  const o0 = p.outBase + row * plane;
-  const v0 = p.bias === null ? 0 : p.bias[p.biasBase + row];
-  for (let oh = ohLo; oh < ohHi; oh++) {
-    const rowBase = p.srcBase + oh * rowStride;
-    for (let ow = owLo; ow < owHi; ow += 8) {
-      const s = rowBase + ow * sw;
-      let c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
-      for (let t = 0; t < k; t++) {
-        let o = s + taps[t];
-        const a = wp[wBase + t];
-        c0 += a * src[o]; o += sw;
-        c1 += a * src[o]; o += sw;
-        c2 += a * src[o]; o += sw;
-        c3 += a * src[o]; o += sw;
-        c4 += a * src[o]; o += sw;
-        c5 += a * src[o]; o += sw;
-        c6 += a * src[o]; o += sw;
-        c7 += a * src[o];
-      }
-      const t = edge;
-      t[0] = c0; t[1] = c1; t[2] = c2; t[3] = c3; t[4] = c4; t[5] = c5; t[6] = c6; t[7] = c7;
-      storeEdge(out, o0 + oh * outW + ow, plane, 1, Math.min(8, outW - ow), accumulate, v0, 0, 0, 0);
-    }
+function tile1x8(
+  k: number, src: Float64Array, s: number, sw: number, taps: Int32Array, wp: Float64Array, wi: number,
+  out: FloatStorage, d: number, nr: number, accumulate: boolean, v0: number,
+): void {
+  let c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
+  for (let t = 0; t < k; t++) {
+    let o = s + taps[t];
+    const a = wp[wi + t];
+    c0 += a * src[o]; o += sw;
+    c1 += a * src[o]; o += sw;
+    c2 += a * src[o]; o += sw;
+    c3 += a * src[o]; o += sw;
+    c4 += a * src[o]; o += sw;
+    c5 += a * src[o]; o += sw;
+    c6 += a * src[o]; o += sw;
+    c7 += a * src[o];
   }
+  const e = edge;
+  e[0] = c0; e[1] = c1; e[2] = c2; e[3] = c3; e[4] = c4; e[5] = c5; e[6] = c6; e[7] = c7;
+  storeEdge(out, d, 0, 1, nr, accumulate, v0, 0, 0, 0);
 }
 
 /** A tile's accumulators, 8 per row, for the generic store. */

@@ -16,29 +16,50 @@ export interface Conv2dKernelImpl {
   backwardWeight(g: ConvGeometry, dy: FloatStorage, x: FloatStorage, dw: FloatStorage): void;
 }
 
+/** The implicit-GEMM kernel: its backward-input loop needs stride 1 and its weight gradient is im2col's. */
+const implicit: Conv2dKernelImpl = {
+  forward: implicitForward,
+  backwardInput: (g, dy, w, dx) =>
+    g.strideH === 1 && g.strideW === 1 ? implicitBackwardInput(g, dy, w, dx) : im2colBackwardInput(g, dy, w, dx),
+  backwardWeight: im2colBackwardWeight,
+};
+
 const table: Readonly<Record<Conv2dKernelName, Conv2dKernelImpl>> = {
   direct: { forward: directForward, backwardInput: directBackwardInput, backwardWeight: directBackwardWeight },
   im2col: { forward: im2colForward, backwardInput: im2colBackwardInput, backwardWeight: im2colBackwardWeight },
-  implicit: {
-    forward: implicitForward,
-    backwardInput: (g, dy, w, dx) =>
-      g.strideH === 1 && g.strideW === 1 ? implicitBackwardInput(g, dy, w, dx) : im2colBackwardInput(g, dy, w, dx),
-    backwardWeight: im2colBackwardWeight,
-  },
+  implicit,
+};
+
+/**
+ * What 'auto' runs above the direct kernel's range, per pass, by the number M of output rows of
+ * the pass's GEMM (output channels per group forward, input channels per group backward): the
+ * implicit GEMM below GEMM_MIN_ROWS (im2col's unfold and the GEMM's packing cost a full pass over
+ * K x L each, amortised over only M multiply-adds per element: LeNet's conv1 has M = 6 forward,
+ * 1 backward), im2col + GEMM from there (the GEMM's packed micro-kernel is then a little faster:
+ * a ResNet 3x3 block with M = 64).
+ */
+const gemmAuto: Conv2dKernelImpl = {
+  forward: (g, x, w, bias, out) =>
+    (g.outChannels / g.groups < GEMM_MIN_ROWS ? implicit : table.im2col).forward(g, x, w, bias, out),
+  backwardInput: (g, dy, w, dx) =>
+    (g.inChannels / g.groups < GEMM_MIN_ROWS ? implicit : table.im2col).backwardInput(g, dy, w, dx),
+  backwardWeight: im2colBackwardWeight,
 };
 
 /**
  * The 'auto' dispatch rule: the direct loop when the problem is tiny
  * (`N * Cout * Hout*Wout * K < DIRECT_MAX_MACS`, K = Cin/groups*kh*kw: setup dominates, e.g.
- * d2l's 6x8 image) or each group has at most DIRECT_MAX_GROUP_OUT output channels (the unfold
- * then costs as much as the GEMM it feeds, e.g. a single 5x5 edge filter over a 28x28 image);
- * im2col + GEMM otherwise (LeNet's conv1 with 6 filters, ResNet blocks). Measured on the
- * benchmark shapes: im2col is 1.4x faster on LeNet conv1 and 3-4x faster on a ResNet 3x3 block;
- * direct is 1.5-2x faster for one output channel.
+ * d2l's 6x8 image) or each group has at most DIRECT_MAX_GROUP_OUT output channels (e.g. a single
+ * 5x5 edge filter over a 28x28 image, or a depthwise conv); otherwise, per pass, the implicit GEMM
+ * when the pass's GEMM has fewer than GEMM_MIN_ROWS rows and im2col + GEMM from there. Measured
+ * on the benchmark shapes (float32): LeNet conv1 forward 3.2 ms implicit vs 5.4 ms im2col, its
+ * input gradient 3.8 vs 5.1 ms; a ResNet 3x3 block 310-320 ms im2col vs 340-350 ms implicit.
  */
 export const DIRECT_MAX_MACS = 8192;
 /** See {@link DIRECT_MAX_MACS}. */
 export const DIRECT_MAX_GROUP_OUT = 2;
+/** See {@link DIRECT_MAX_MACS}. */
+export const GEMM_MIN_ROWS = 32;
 
 /** The kernel `'auto'` picks for a geometry (see {@link DIRECT_MAX_MACS}). */
 export function pickKernel(g: ConvGeometry, requested: Conv2dKernelName | 'auto'): Conv2dKernelImpl {
@@ -46,5 +67,5 @@ export function pickKernel(g: ConvGeometry, requested: Conv2dKernelName | 'auto'
   const coutG = g.outChannels / g.groups;
   const K = (g.inChannels / g.groups) * g.kh * g.kw;
   const macs = g.batch * g.outChannels * g.outH * g.outW * K;
-  return macs < DIRECT_MAX_MACS || coutG <= DIRECT_MAX_GROUP_OUT ? table.direct : table.im2col;
+  return macs < DIRECT_MAX_MACS || coutG <= DIRECT_MAX_GROUP_OUT ? table.direct : gemmAuto;
 }

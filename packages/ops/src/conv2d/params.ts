@@ -89,7 +89,8 @@ export function convOutputSize(
 }
 
 const PADDING_MODES: readonly string[] = ['zeros', 'reflect', 'replicate', 'circular'];
-const KERNELS: readonly string[] = ['direct', 'im2col', 'implicit', 'auto'];
+// 'auto' before 'implicit' keeps the message's original prefix ("direct, im2col, auto").
+const KERNELS: readonly string[] = ['direct', 'im2col', 'auto', 'implicit'];
 
 /** Validates the options object (not yet the shapes). */
 export function resolveConv2dOptions(
