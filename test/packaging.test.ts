@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installAndRun, lintTarball, pack } from './lib/packaging.js';
 
 const root = join(import.meta.dirname, '..');
-const publicPackages = ['tensor', 'ops', 'autograd', 'nn'];
+const publicPackages = ['kernels', 'tensor', 'ops', 'autograd', 'nn'];
 
 // What a user does after `npm install @torchlet/<pkg>`: import by name and do real work.
 const smokeScript = `

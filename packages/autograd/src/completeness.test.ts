@@ -54,6 +54,8 @@ const notDifferentiable: Record<string, string> = {
   jsGemm: 'raw gemm kernel',
   getGemmKernel: 'kernel selection',
   setGemmKernel: 'kernel selection',
+  setBackend: 'kernel selection',
+  getBackend: 'kernel selection',
   allocStorage: 'typed-array allocation',
   dtypeOfStorage: 'dtype inspection',
   isFloatingDType: 'dtype inspection',

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { getBackendInfo } from '@torchlet/kernels';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type FloatArray,
@@ -6,8 +7,10 @@ import {
   gemm,
   gemmLoops,
   gemmPacked,
+  getBackend,
   getGemmKernel,
   jsGemm,
+  setBackend,
   setGemmKernel,
 } from './gemm.js';
 
@@ -59,7 +62,9 @@ function check(kernel: GemmKernel, c: Case): void {
   if (beta === 0) cArr.fill(Number.NaN);
   const before = cArr.slice();
   kernel(transA, transB, m, n, k, alpha, a, c.offA, lda, b, c.offB, ldb, beta, cArr, c.offC, ldc);
-  const eps = c.f64 ? 1e-13 : 2e-6;
+  // Float32 may accumulate in float32 (the WebAssembly kernel): allow gamma_(k+8), the textbook
+  // bound for k products summed in order plus the alpha, beta and per-block roundings.
+  const eps = c.f64 ? 1e-13 : Math.max(2e-6, (k + 8) * 2 ** -24);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let acc = 0;
@@ -110,8 +115,23 @@ const caseArb = (maxDim: number) =>
 
 // One test body for every implementation (DESIGN principle 4): the public entry point, the default
 // dispatching kernel, and each JS kernel on its own whatever the sizes.
+/** `gemm` with a backend chosen for the call (the default kernel, so the backend applies). */
+const onBackend =
+  (name: 'js' | 'wasm' | 'auto'): GemmKernel =>
+  (...args) => {
+    const before = getBackend();
+    setBackend(name);
+    try {
+      gemm(...args);
+    } finally {
+      setBackend(before);
+    }
+  };
+
 const kernels: [string, GemmKernel][] = [
   ['gemm', gemm],
+  ['gemm (backend js)', onBackend('js')],
+  ['gemm (backend wasm)', onBackend('wasm')],
   ['jsGemm', jsGemm],
   ['gemmPacked', gemmPacked],
   ['gemmLoops', gemmLoops],
@@ -142,7 +162,28 @@ describe.each(kernels)('%s', (_name, kernel) => {
 });
 
 describe('gemm dispatch', () => {
-  afterEach(() => setGemmKernel(null));
+  afterEach(() => {
+    setGemmKernel(null);
+    setBackend('auto');
+  });
+  it('runs float32 products in the WebAssembly kernel by default and float64 in JavaScript', () => {
+    const run = (ctor: Float32ArrayConstructor | Float64ArrayConstructor) => {
+      const c = new ctor(64);
+      gemm(false, false, 8, 8, 8, 1, new ctor(64).fill(1), 0, 8, new ctor(64).fill(2), 0, 8, 0, c, 0, 8);
+      expect(c[63]).toBe(16);
+    };
+    run(Float32Array);
+    expect(getBackendInfo().lastKernel).toMatch(/^wasm-simd128/);
+    run(Float64Array);
+    expect(getBackendInfo().lastKernel).toMatch(/^wasm-simd128/); // float64 never reaches the kernel
+    setBackend('js');
+    const c = new Float32Array(1);
+    gemm(false, false, 1, 1, 1, 1, new Float32Array([2]), 0, 1, new Float32Array([3]), 0, 1, 0, c, 0, 1);
+    expect(c[0]).toBe(6);
+  });
+  it('setBackend validates its argument', () => {
+    expect(() => setBackend('gpu' as 'js')).toThrowError("setBackend: expected 'js', 'wasm' or 'auto', got gpu");
+  });
   it('routes through the installed kernel and restores the default with null', () => {
     expect(getGemmKernel()).toBe(jsGemm);
     const calls: number[] = [];

@@ -96,7 +96,19 @@ export {
 export { flip, roll, tril, triu } from './structure.js';
 export { argmax, argmin, cumprod, cumsum, max, mean, min, prod, std, sum, variance } from './reduce.js';
 export { dot, matmul, mm } from './linalg.js';
-export { type FloatArray, type GemmKernel, gemm, gemmLoops, gemmPacked, getGemmKernel, jsGemm, setGemmKernel } from './gemm.js';
+export {
+  type Backend,
+  type FloatArray,
+  type GemmKernel,
+  gemm,
+  gemmLoops,
+  gemmPacked,
+  getBackend,
+  getGemmKernel,
+  jsGemm,
+  setBackend,
+  setGemmKernel,
+} from './gemm.js';
 export { allclose, cat, chunk, equal, split, stack } from './join.js';
 export { type Index, type IndexItem, type Slice, get, set, slice } from './indexing.js';
 export { type PrintOptions, formatTensor } from './print.js';

@@ -95,10 +95,14 @@ function checkUpstream(
  * of filters, plus an optional per-channel bias. With `groups = g`, input and output channels are
  * split into `g` groups convolved separately (`groups = Cin` is a depthwise convolution).
  *
- * Kernels: `'direct'` (tap-by-tap loops over output rows, no scratch memory) and `'im2col'`
- * (unfold + GEMM per image and group). `'auto'` (the default) picks the direct kernel when the
- * problem is tiny (`N*Cout*Hout*Wout*Cin/groups*kh*kw < 8192`) or each group has at most 2 output
- * channels, im2col + GEMM otherwise. The same rule picks the backward kernels.
+ * Kernels: `'direct'` (tap-by-tap loops over output rows, no scratch memory), `'im2col'`
+ * (unfold + GEMM per image and group) and `'implicit'` (the same GEMM with the unfold replaced by
+ * tap offsets into a zero-bordered copy of each image, register-blocked; its strided input
+ * gradient and its weight gradient are im2col's). `'auto'` (the default) picks the direct kernel
+ * when the problem is tiny (`N*Cout*Hout*Wout*Cin/groups*kh*kw < 8192`) or each group has at most
+ * 2 output channels; otherwise, per pass, the implicit GEMM when the pass's GEMM has fewer than
+ * 32 rows (output channels per group forward, input channels per group for the input gradient)
+ * and im2col + GEMM from there.
  *
  * Shapes: input `[N, Cin, H, W]` (or unbatched `[Cin, H, W]`), weight `[Cout, Cin/groups, kh, kw]`,
  * bias `[Cout]` or null -> `[N, Cout, Hout, Wout]` (or `[Cout, Hout, Wout]`), with

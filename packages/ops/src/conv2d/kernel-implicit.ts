@@ -133,11 +133,44 @@ function implicitPass(p: ImplicitPass): void {
       const d = o0 + oh * outW;
       if (mr === 4) {
         for (let ow = 0; ow < outW; ow += 4) {
-          tile4x4(k, src, rowBase + ow * sw, sw, taps, wp, wi, out, d + ow, plane, Math.min(4, outW - ow), accumulate, v0, v1, v2, v3);
+          tile4x4(
+            k,
+            src,
+            rowBase + ow * sw,
+            sw,
+            taps,
+            wp,
+            wi,
+            out,
+            d + ow,
+            plane,
+            Math.min(4, outW - ow),
+            accumulate,
+            v0,
+            v1,
+            v2,
+            v3,
+          );
         }
       } else if (mr === 2) {
         for (let ow = 0; ow < outW; ow += 8) {
-          tile2x8(k, src, rowBase + ow * sw, sw, taps, wp, wi, out, d + ow, plane, 2, Math.min(8, outW - ow), accumulate, v0, v1);
+          tile2x8(
+            k,
+            src,
+            rowBase + ow * sw,
+            sw,
+            taps,
+            wp,
+            wi,
+            out,
+            d + ow,
+            plane,
+            2,
+            Math.min(8, outW - ow),
+            accumulate,
+            v0,
+            v1,
+          );
         }
       } else {
         for (let ow = 0; ow < outW; ow += 8) {
