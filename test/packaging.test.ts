@@ -58,12 +58,20 @@ describe('packaging: every public package installs from its tarball and works', 
     writeFileSync(join(broken, 'dist', 'index.js'), 'export const ok = 1;\n');
     writeFileSync(
       join(broken, 'package.json'),
-      JSON.stringify({ name: 'broken-exports', version: '0.1.0', type: 'module', files: ['dist'], exports: { '.': './dist/missing.js' } }),
+      JSON.stringify({
+        name: 'broken-exports',
+        version: '0.1.0',
+        type: 'module',
+        files: ['dist'],
+        exports: { '.': './dist/missing.js' },
+      }),
     );
     const tarball = pack(broken, scratch, 'npm');
     expect((await lintTarball(tarball)).join('\n')).toMatch(/missing\.js/);
     const consumer = join(scratch, 'broken-consumer');
     mkdirSync(consumer);
-    expect(() => installAndRun(consumer, [tarball], "import 'broken-exports';\n")).toThrow(/Cannot find module|ERR_MODULE_NOT_FOUND/);
+    expect(() => installAndRun(consumer, [tarball], "import 'broken-exports';\n")).toThrow(
+      /Cannot find module|ERR_MODULE_NOT_FOUND/,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /** Which internal packages each layer may depend on (DESIGN.md's layer table). */
@@ -23,7 +23,8 @@ function walk(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-const importPattern = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
+const importPattern =
+  /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
 
 /** Every module specifier a source file imports or re-exports. */
 export function importsOf(source: string): string[] {
@@ -40,7 +41,12 @@ export function checkLayering(packagesDir: string): string[] {
   const problems: string[] = [];
   for (const dirName of readdirSync(packagesDir)) {
     const pkgDir = join(packagesDir, dirName);
-    let manifest: { name: string; dependencies?: Record<string, string>; devDependencies?: Record<string, string>; peerDependencies?: Record<string, string> };
+    let manifest: {
+      name: string;
+      dependencies?: Record<string, string>;
+      devDependencies?: Record<string, string>;
+      peerDependencies?: Record<string, string>;
+    };
     try {
       manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
     } catch {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
@@ -9,7 +9,8 @@ export function pack(pkgDir: string, destination: string, tool: 'pnpm' | 'npm' =
   const before = new Set(readdirSync(destination));
   execFileSync(tool, ['pack', '--pack-destination', destination], { cwd: pkgDir, stdio: 'pipe' });
   const created = readdirSync(destination).filter((f) => f.endsWith('.tgz') && !before.has(f));
-  if (created.length !== 1) throw new Error(`pack: expected one new tarball from ${pkgDir}, found ${created.join(', ')}`);
+  if (created.length !== 1)
+    throw new Error(`pack: expected one new tarball from ${pkgDir}, found ${created.join(', ')}`);
   return join(destination, created[0]);
 }
 

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { Generator, type Tensor, fromStorage } from '@torchlet/tensor';
+import { fromStorage, Generator, type Tensor } from '@torchlet/tensor';
 
 /** Images `[N, 1, 28, 28]` (float32 in [0, 1]) and their digit labels (int32). */
 export interface Digits {

@@ -22,7 +22,9 @@ function parseArgs(argv: readonly string[]): Args {
     const key = rest[i].replace(/^--/, '');
     const value = Number(rest[i + 1]);
     if (!(key in args) || !Number.isFinite(value)) {
-      throw new Error(`unknown option or value: ${rest[i]} ${rest[i + 1] ?? ''} (options: --epochs, --batch, --lr, --seed)`);
+      throw new Error(
+        `unknown option or value: ${rest[i]} ${rest[i + 1] ?? ''} (options: --epochs, --batch, --lr, --seed)`,
+      );
     }
     args[key as keyof Args] = value;
   }
@@ -51,11 +53,14 @@ function main(): number {
     seed: args.seed,
     onBatch: (b, total, loss) => {
       batchCount = total;
-      if (interactive) process.stdout.write(`\r${progressLine(`epoch ${results.length + 1}/${args.epochs}`, b, total, loss)}`);
+      if (interactive)
+        process.stdout.write(`\r${progressLine(`epoch ${results.length + 1}/${args.epochs}`, b, total, loss)}`);
     },
     onEpoch: (r) => {
       const bar = progressLine(`epoch ${r.epoch}/${args.epochs}`, batchCount, batchCount, r.loss);
-      process.stdout.write(`${interactive ? '\r' : ''}${bar}  train acc ${(r.trainAccuracy * 100).toFixed(2)}%  test acc ${(r.testAccuracy * 100).toFixed(2)}%  (${r.seconds.toFixed(1)} s)\n`);
+      process.stdout.write(
+        `${interactive ? '\r' : ''}${bar}  train acc ${(r.trainAccuracy * 100).toFixed(2)}%  test acc ${(r.testAccuracy * 100).toFixed(2)}%  (${r.seconds.toFixed(1)} s)\n`,
+      );
     },
   });
   const final = results[results.length - 1];

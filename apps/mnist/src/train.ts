@@ -1,7 +1,7 @@
 import { noGrad } from '@torchlet/autograd';
-import { Adam, type Module, crossEntropy } from '@torchlet/nn';
+import { Adam, crossEntropy, type Module } from '@torchlet/nn';
 import { Generator } from '@torchlet/tensor';
-import { type Digits, batches, permutation } from './data.js';
+import { batches, type Digits, permutation } from './data.js';
 
 /** What one epoch reports. */
 export interface EpochResult {

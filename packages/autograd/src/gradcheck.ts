@@ -150,11 +150,20 @@ function prepareInputs(fn: string, inputs: readonly VariableOrTensor[]): { vars:
  * gradcheck((v) => mul(sigmoid(v), v), [x]).ok; // -> true
  * ```
  */
-export function gradcheck(f: CheckedFn, inputs: readonly VariableOrTensor[], options: GradcheckOptions = {}): GradcheckReport {
+export function gradcheck(
+  f: CheckedFn,
+  inputs: readonly VariableOrTensor[],
+  options: GradcheckOptions = {},
+): GradcheckReport {
   return check('gradcheck', f, inputs, options);
 }
 
-function check(fn: string, f: CheckedFn, inputs: readonly VariableOrTensor[], options: GradcheckOptions): GradcheckReport {
+function check(
+  fn: string,
+  f: CheckedFn,
+  inputs: readonly VariableOrTensor[],
+  options: GradcheckOptions,
+): GradcheckReport {
   const eps = options.eps ?? 1e-6;
   const atol = options.atol ?? 1e-5;
   const rtol = options.rtol ?? 1e-3;

@@ -12,9 +12,16 @@
 
 export { defineFunction, type FunctionContext, type FunctionDefinition } from './define-function.js';
 export type { BackwardOptions } from './engine.js';
-export { type GradientsOptions, type GradOptions, type VariableFn, grad, gradients, valueAndGrad, vjp } from './functional.js';
 export {
-  type ShapeArg,
+  type GradientsOptions,
+  type GradOptions,
+  grad,
+  gradients,
+  type VariableFn,
+  valueAndGrad,
+  vjp,
+} from './functional.js';
+export {
   conv2d,
   conv2dBackwardBias,
   conv2dBackwardInput,
@@ -23,6 +30,7 @@ export {
   convTranspose2dBackwardBias,
   convTranspose2dBackwardInput,
   convTranspose2dBackwardWeight,
+  type ShapeArg,
 } from './functions/conv.js';
 export {
   corr2d,

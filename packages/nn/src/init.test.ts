@@ -1,6 +1,16 @@
 import { Generator, TorchletError, tensor, zeros } from '@torchlet/tensor';
 import { describe, expect, it } from 'vitest';
-import { calculateGain, constant, fanInAndFanOut, kaimingNormal, kaimingUniform, normal, uniform, xavierNormal, xavierUniform } from './init.js';
+import {
+  calculateGain,
+  constant,
+  fanInAndFanOut,
+  kaimingNormal,
+  kaimingUniform,
+  normal,
+  uniform,
+  xavierNormal,
+  xavierUniform,
+} from './init.js';
 
 function stats(values: ArrayLike<number>): { mean: number; variance: number; maxAbs: number } {
   let sum = 0;
@@ -43,9 +53,17 @@ describe('init', () => {
   });
 
   it('kaimingNormal, xavierUniform and xavierNormal have the documented spread', () => {
-    const kn = stats(kaimingNormal(zeros([256, 128]), { nonlinearity: 'relu', generator: new Generator(1) }).toTypedArray());
+    const kn = stats(
+      kaimingNormal(zeros([256, 128]), { nonlinearity: 'relu', generator: new Generator(1) }).toTypedArray(),
+    );
     expect(Math.sqrt(kn.variance)).toBeCloseTo(Math.SQRT2 / Math.sqrt(128), 2);
-    const kout = stats(kaimingNormal(zeros([64, 512]), { mode: 'fan_out', nonlinearity: 'relu', generator: new Generator(1) }).toTypedArray());
+    const kout = stats(
+      kaimingNormal(zeros([64, 512]), {
+        mode: 'fan_out',
+        nonlinearity: 'relu',
+        generator: new Generator(1),
+      }).toTypedArray(),
+    );
     expect(Math.sqrt(kout.variance)).toBeCloseTo(Math.SQRT2 / Math.sqrt(64), 2);
     const xu = stats(xavierUniform(zeros([200, 100]), { generator: new Generator(2) }).toTypedArray());
     expect(xu.maxAbs).toBeLessThanOrEqual(Math.sqrt(6 / 300));

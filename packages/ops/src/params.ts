@@ -1,4 +1,4 @@
-import { type Tensor, fail, formatShape, isTensor } from '@torchlet/tensor';
+import { fail, formatShape, isTensor, type Tensor } from '@torchlet/tensor';
 
 /**
  * An int or an `[h, w]` pair, as PyTorch accepts for kernel sizes, strides, padding and dilation.
@@ -44,7 +44,11 @@ export function checkFloatTensor(fn: string, arg: string, x: unknown): Tensor {
 export function checkRank(fn: string, arg: string, x: Tensor, ranks: readonly number[], what = ''): void {
   if (!ranks.includes(x.ndim)) {
     const expected = ranks.map((r) => `${r}-D`).join(' or ');
-    fail(fn, arg, `expected ${expected} ${arg}${what ? ` (${what})` : ''}, got ${x.ndim}-D ${arg} ${formatShape(x.shape)}`);
+    fail(
+      fn,
+      arg,
+      `expected ${expected} ${arg}${what ? ` (${what})` : ''}, got ${x.ndim}-D ${arg} ${formatShape(x.shape)}`,
+    );
   }
 }
 
@@ -55,7 +59,11 @@ export function checkSameDType(fn: string, tensors: Readonly<Record<string, Tens
     if (!t) continue;
     if (!first) first = [name, t];
     else if (t.dtype !== first[1].dtype) {
-      fail(fn, name, `${name} is ${t.dtype} but ${first[0]} is ${first[1].dtype} (${first[0]} ${formatShape(first[1].shape)}, ${name} ${formatShape(t.shape)})`);
+      fail(
+        fn,
+        name,
+        `${name} is ${t.dtype} but ${first[0]} is ${first[1].dtype} (${first[0]} ${formatShape(first[1].shape)}, ${name} ${formatShape(t.shape)})`,
+      );
     }
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TorchletError, arange, eye, fromStorage, full, linspace, ones, tensor, zeros } from './index.js';
+import { arange, eye, fromStorage, full, linspace, ones, TorchletError, tensor, zeros } from './index.js';
 
 describe('tensor()', () => {
   it('infers shape and defaults to float32, as torch.tensor does for JS numbers', () => {
@@ -17,7 +17,10 @@ describe('tensor()', () => {
     expect(() => tensor([[1, 2], [3]])).toThrowError(TorchletError);
   });
   it('reshapes flat data with options.shape and checks its size', () => {
-    expect(tensor([1, 2, 3, 4], { shape: [2, 2] }).toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(tensor([1, 2, 3, 4], { shape: [2, 2] }).toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(() => tensor([1, 2, 3], { shape: [2, 2] })).toThrowError(/shape \[2,2\] holds 4 elements but data has 3/);
   });
 });
@@ -27,7 +30,10 @@ describe('creation', () => {
     expect(zeros([2, 1]).toArray()).toEqual([[0], [0]]);
     expect(ones([2]).toArray()).toEqual([1, 1]);
     expect(full([1, 2], 3, { dtype: 'int32' }).toArray()).toEqual([[3, 3]]);
-    expect(eye(2, 3).toArray()).toEqual([[1, 0, 0], [0, 1, 0]]);
+    expect(eye(2, 3).toArray()).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+    ]);
     expect(() => zeros([2, -1])).toThrowError(/zeros: sizes must be non-negative integers, got \[2,-1\]/);
   });
   it('arange and linspace match PyTorch', () => {
@@ -40,6 +46,9 @@ describe('creation', () => {
     const data = new Float32Array(4);
     const x = fromStorage(data, [2, 2]);
     data[3] = 7;
-    expect(x.toArray()).toEqual([[0, 0], [0, 7]]);
+    expect(x.toArray()).toEqual([
+      [0, 0],
+      [0, 7],
+    ]);
   });
 });

@@ -1,6 +1,6 @@
-import { type DType, type Storage, DTYPES, allocStorage, castScalar, dtypeOfStorage } from './dtype.js';
+import { allocStorage, castScalar, DTYPES, type DType, dtypeOfStorage, type Storage } from './dtype.js';
 import { fail, formatShape } from './errors.js';
-import { type Shape, checkShape, shapeSize } from './shape.js';
+import { checkShape, type Shape, shapeSize } from './shape.js';
 import { type NestedArray, Tensor } from './tensor.js';
 
 /**
@@ -33,10 +33,9 @@ export interface TensorOptions extends CreateOptions {
   readonly shape?: Shape;
 }
 
-
-
 function checkDType(fn: string, dtype: DType): DType {
-  if (!DTYPES.includes(dtype)) fail(fn, 'dtype', `unsupported dtype '${String(dtype)}' (expected one of ${DTYPES.join(', ')})`);
+  if (!DTYPES.includes(dtype))
+    fail(fn, 'dtype', `unsupported dtype '${String(dtype)}' (expected one of ${DTYPES.join(', ')})`);
   return dtype;
 }
 
@@ -72,7 +71,11 @@ export function tensor(data: NestedArray | Storage, options: TensorOptions = {})
     const dtype = checkDType('tensor', options.dtype ?? dtypeOfStorage(typed));
     const shape = options.shape ? checkShape('tensor', 'shape', options.shape) : [typed.length];
     if (shapeSize(shape) !== typed.length) {
-      fail('tensor', 'shape', `shape ${formatShape(shape)} holds ${shapeSize(shape)} elements but data has ${typed.length}`);
+      fail(
+        'tensor',
+        'shape',
+        `shape ${formatShape(shape)} holds ${shapeSize(shape)} elements but data has ${typed.length}`,
+      );
     }
     const out = allocStorage(dtype, typed.length);
     if (dtype === dtypeOfStorage(typed)) out.set(typed as never);
@@ -87,7 +90,12 @@ export function tensor(data: NestedArray | Storage, options: TensorOptions = {})
     if (depth === nestedShape.length) {
       if (typeof v === 'boolean') sawBoolean = true;
       else if (typeof v === 'number') sawNumber = true;
-      else fail('tensor', 'data', `expected a number or boolean at ${path || 'top level'}, got ${Array.isArray(v) ? 'an array (ragged nesting)' : typeof v}`);
+      else
+        fail(
+          'tensor',
+          'data',
+          `expected a number or boolean at ${path || 'top level'}, got ${Array.isArray(v) ? 'an array (ragged nesting)' : typeof v}`,
+        );
       flat.push(v as number | boolean);
       return;
     }
@@ -98,7 +106,7 @@ export function tensor(data: NestedArray | Storage, options: TensorOptions = {})
         `ragged nested array: expected length ${nestedShape[depth]} at ${path || 'top level'} (shape ${formatShape(nestedShape)}), got ${Array.isArray(v) ? `length ${v.length}` : typeof v}`,
       );
     }
-    (v as readonly NestedArray[]).forEach((x, i) => walk(x, depth + 1, `${path}[${i}]`));
+    for (const [i, x] of (v as readonly NestedArray[]).entries()) walk(x, depth + 1, `${path}[${i}]`);
   };
   walk(data as NestedArray, 0, '');
   const dtype = checkDType('tensor', options.dtype ?? (sawBoolean && !sawNumber ? 'bool' : 'float32'));
@@ -108,7 +116,11 @@ export function tensor(data: NestedArray | Storage, options: TensorOptions = {})
   if (options.shape) {
     shape = checkShape('tensor', 'shape', options.shape);
     if (shapeSize(shape) !== flat.length) {
-      fail('tensor', 'shape', `shape ${formatShape(shape)} holds ${shapeSize(shape)} elements but data has ${flat.length}`);
+      fail(
+        'tensor',
+        'shape',
+        `shape ${formatShape(shape)} holds ${shapeSize(shape)} elements but data has ${flat.length}`,
+      );
     }
   }
   return new Tensor(out, shape);
@@ -133,7 +145,11 @@ export function fromStorage(
 ): Tensor {
   const checked = checkShape('fromStorage', 'shape', shape);
   if (!layout.strides && (layout.offset ?? 0) + shapeSize(checked) > data.length) {
-    fail('fromStorage', 'shape', `shape ${formatShape(checked)} needs ${shapeSize(checked)} elements but data has ${data.length}`);
+    fail(
+      'fromStorage',
+      'shape',
+      `shape ${formatShape(checked)} needs ${shapeSize(checked)} elements but data has ${data.length}`,
+    );
   }
   return new Tensor(data, checked, layout.strides, layout.offset ?? 0);
 }
@@ -253,10 +269,16 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
     hi = start;
     lo = 0;
   }
-  if (step === 0 || !Number.isFinite(step)) fail('arange', 'step', `step must be a non-zero finite number, got ${step}`);
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) fail('arange', 'end', `bounds must be finite, got start ${lo}, end ${hi}`);
+  if (step === 0 || !Number.isFinite(step))
+    fail('arange', 'step', `step must be a non-zero finite number, got ${step}`);
+  if (!Number.isFinite(lo) || !Number.isFinite(hi))
+    fail('arange', 'end', `bounds must be finite, got start ${lo}, end ${hi}`);
   if ((hi - lo) / step < 0) {
-    fail('arange', 'step', `upper bound and larger bound inconsistent with step sign (start ${lo}, end ${hi}, step ${step})`);
+    fail(
+      'arange',
+      'step',
+      `upper bound and larger bound inconsistent with step sign (start ${lo}, end ${hi}, step ${step})`,
+    );
   }
   const n = Math.ceil((hi - lo) / step);
   const dtype = checkDType('arange', options.dtype ?? 'float32');
@@ -276,7 +298,8 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
  * ```
  */
 export function linspace(start: number, end: number, steps: number, options: CreateOptions = {}): Tensor {
-  if (!Number.isInteger(steps) || steps < 0) fail('linspace', 'steps', `number of steps must be a non-negative integer, got ${steps}`);
+  if (!Number.isInteger(steps) || steps < 0)
+    fail('linspace', 'steps', `number of steps must be a non-negative integer, got ${steps}`);
   const dtype = checkDType('linspace', options.dtype ?? 'float32');
   const data = allocStorage(dtype, steps);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;

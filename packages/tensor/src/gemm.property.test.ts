@@ -1,5 +1,5 @@
-import fc from 'fast-check';
 import { getBackendInfo } from '@torchlet/kernels';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type FloatArray,

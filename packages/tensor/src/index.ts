@@ -5,74 +5,38 @@
  *
  * @packageDocumentation
  */
-export { TorchletError, fail, formatShape } from './errors.js';
+
 export {
-  type DType,
-  type Storage,
-  allocStorage,
-  dtypeOfStorage,
-  isFloatingDType,
-  promoteTypes,
-  promoteWithScalar,
-} from './dtype.js';
-export {
-  type Shape,
-  broadcastShapes,
-  checkShape,
-  contiguousStrides,
-  normalizeDim,
-  shapeSize,
-  shapesEqual,
-} from './shape.js';
-export { copyStridedInto, isContiguousLayout, stridedOffsets } from './strided.js';
-export {
-  type Dims,
-  type NestedArray,
-  type ReduceOptions,
-  type TensorLike,
-  type VarianceOptions,
-  Tensor,
-  isTensor,
-} from './tensor.js';
-export {
-  type CreateOptions,
-  type TensorOptions,
   arange,
+  type CreateOptions,
   eye,
   fromStorage,
   full,
   linspace,
   ones,
   onesLike,
+  type TensorOptions,
   tensor,
   zeros,
   zerosLike,
 } from './create.js';
 export {
-  clone,
-  contiguous,
-  expand,
-  flatten,
-  narrow,
-  permute,
-  reshape,
-  squeeze,
-  t,
-  transpose,
-  unsqueeze,
-  to,
-  view,
-} from './views.js';
+  allocStorage,
+  type DType,
+  dtypeOfStorage,
+  isFloatingDType,
+  promoteTypes,
+  promoteWithScalar,
+  type Storage,
+} from './dtype.js';
 export {
   abs,
   add,
   addInPlace,
-  copyInPlace,
-  divInPlace,
-  mulInPlace,
-  resultType,
   clamp,
+  copyInPlace,
   div,
+  divInPlace,
   eq,
   exp,
   ge,
@@ -83,19 +47,19 @@ export {
   maximum,
   minimum,
   mul,
+  mulInPlace,
   ne,
   neg,
   pow,
   relu,
+  resultType,
   sigmoid,
   sqrt,
   sub,
   tanh,
   where,
 } from './elementwise.js';
-export { flip, roll, tril, triu } from './structure.js';
-export { argmax, argmin, cumprod, cumsum, max, mean, min, prod, std, sum, variance } from './reduce.js';
-export { dot, matmul, mm } from './linalg.js';
+export { fail, formatShape, TorchletError } from './errors.js';
 export {
   type Backend,
   type FloatArray,
@@ -109,18 +73,55 @@ export {
   setBackend,
   setGemmKernel,
 } from './gemm.js';
+export { get, type Index, type IndexItem, type Slice, set, slice } from './indexing.js';
 export { allclose, cat, chunk, equal, split, stack } from './join.js';
-export { type Index, type IndexItem, type Slice, get, set, slice } from './indexing.js';
-export { type PrintOptions, formatTensor } from './print.js';
+export { dot, matmul, mm } from './linalg.js';
+export { formatTensor, type PrintOptions } from './print.js';
 export {
+  defaultGenerator,
+  Generator,
   type GeneratorState,
+  manualSeed,
   type RandintOptions,
   type RandomOptions,
-  type Seed,
-  Generator,
-  defaultGenerator,
-  manualSeed,
   rand,
   randint,
   randn,
+  type Seed,
 } from './random.js';
+export { argmax, argmin, cumprod, cumsum, max, mean, min, prod, std, sum, variance } from './reduce.js';
+export {
+  broadcastShapes,
+  checkShape,
+  contiguousStrides,
+  normalizeDim,
+  type Shape,
+  shapeSize,
+  shapesEqual,
+} from './shape.js';
+export { copyStridedInto, isContiguousLayout, stridedOffsets } from './strided.js';
+export { flip, roll, tril, triu } from './structure.js';
+export {
+  type Dims,
+  isTensor,
+  type NestedArray,
+  type ReduceOptions,
+  Tensor,
+  type TensorLike,
+  type VarianceOptions,
+} from './tensor.js';
+export {
+  clone,
+  contiguous,
+  expand,
+  flatten,
+  narrow,
+  permute,
+  reshape,
+  squeeze,
+  t,
+  to,
+  transpose,
+  unsqueeze,
+  view,
+} from './views.js';

@@ -1,4 +1,4 @@
-import { type Storage, allocStorage } from './dtype.js';
+import { allocStorage, type Storage } from './dtype.js';
 import { fail, formatShape } from './errors.js';
 import type { Shape } from './shape.js';
 import { shapeSize } from './shape.js';
@@ -142,7 +142,11 @@ export function toArray(t: Tensor): NestedArray {
 /** The value of a one-element tensor; a named error otherwise. */
 export function item(t: Tensor): number {
   if (t.numel !== 1) {
-    fail('item', 'self', `a tensor with ${t.numel} elements cannot be converted to a scalar (shape ${formatShape(t.shape)})`);
+    fail(
+      'item',
+      'self',
+      `a tensor with ${t.numel} elements cannot be converted to a scalar (shape ${formatShape(t.shape)})`,
+    );
   }
   return t.data[t.offset];
 }

@@ -1,12 +1,12 @@
-import { type DType, type Storage, dtypeOfStorage } from './dtype.js';
-import { fail } from './errors.js';
-import { type Shape, contiguousStrides, shapeSize } from './shape.js';
+import { type DType, dtypeOfStorage, type Storage } from './dtype.js';
 import * as elementwise from './elementwise.js';
+import { fail } from './errors.js';
 import * as indexing from './indexing.js';
 import * as join from './join.js';
 import * as linalg from './linalg.js';
 import * as print from './print.js';
 import * as reduce from './reduce.js';
+import { contiguousStrides, type Shape, shapeSize } from './shape.js';
 import * as strided from './strided.js';
 import * as structure from './structure.js';
 import * as views from './views.js';
@@ -155,7 +155,11 @@ export class Tensor {
   size(dim: number): number {
     const d = dim < 0 ? dim + this.ndim : dim;
     if (d < 0 || d >= this.ndim) {
-      fail('size', 'dim', `dimension out of range (expected to be in range of [${-this.ndim}, ${this.ndim - 1}], but got ${dim})`);
+      fail(
+        'size',
+        'dim',
+        `dimension out of range (expected to be in range of [${-this.ndim}, ${this.ndim - 1}], but got ${dim})`,
+      );
     }
     return this.shape[d];
   }

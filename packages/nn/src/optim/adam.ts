@@ -86,7 +86,12 @@ function adamUpdate(state: AdamState, values: Storage, grad: Storage, o: AdamOpt
 }
 
 function newState(n: number, amsgrad: boolean): AdamState {
-  return { step: 0, expAvg: new Float64Array(n), expAvgSq: new Float64Array(n), maxExpAvgSq: amsgrad ? new Float64Array(n) : null };
+  return {
+    step: 0,
+    expAvg: new Float64Array(n),
+    expAvgSq: new Float64Array(n),
+    maxExpAvgSq: amsgrad ? new Float64Array(n) : null,
+  };
 }
 
 /**
@@ -105,13 +110,27 @@ function newState(n: number, amsgrad: boolean): AdamState {
  */
 export class Adam extends Optimizer<AdamOptions, AdamState> {
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    const resolved: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...options };
+    const resolved: AdamOptions = {
+      lr: 1e-3,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weightDecay: 0,
+      amsgrad: false,
+      maximize: false,
+      ...options,
+    };
     checkAdam('Adam', resolved);
     super('Adam', params, resolved);
   }
 
   protected update(param: Optimizable, values: Storage, grad: Storage, o: AdamOptions): void {
-    adamUpdate(this.stateOf(param, () => newState(values.length, o.amsgrad)), values, grad, o, false);
+    adamUpdate(
+      this.stateOf(param, () => newState(values.length, o.amsgrad)),
+      values,
+      grad,
+      o,
+      false,
+    );
   }
 }
 
@@ -131,12 +150,26 @@ export class Adam extends Optimizer<AdamOptions, AdamState> {
  */
 export class AdamW extends Optimizer<AdamOptions, AdamState> {
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    const resolved: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false, ...options };
+    const resolved: AdamOptions = {
+      lr: 1e-3,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weightDecay: 1e-2,
+      amsgrad: false,
+      maximize: false,
+      ...options,
+    };
     checkAdam('AdamW', resolved);
     super('AdamW', params, resolved);
   }
 
   protected update(param: Optimizable, values: Storage, grad: Storage, o: AdamOptions): void {
-    adamUpdate(this.stateOf(param, () => newState(values.length, o.amsgrad)), values, grad, o, true);
+    adamUpdate(
+      this.stateOf(param, () => newState(values.length, o.amsgrad)),
+      values,
+      grad,
+      o,
+      true,
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { TorchletError, fromStorage, tensor } from '@torchlet/tensor';
+import { fromStorage, TorchletError, tensor } from '@torchlet/tensor';
 import { describe, expect, it } from 'vitest';
 import { Adam, AdamW } from './adam.js';
 import { SGD } from './sgd.js';
@@ -12,13 +12,41 @@ const grads = [
 // Parameter values after each of three steps from p = [1, -2, 0.5] with the gradients above,
 // as printed by PyTorch 1.13 (torch.optim, float32).
 const pytorch: Record<string, number[][]> = {
-  sgd_plain: [[0.949999988079071, -1.899999976158142, 0.30000001192092896], [0.925000011920929, -1.9499999284744263, 0.4000000059604645], [1.024999976158142, -1.9499999284744263, 0.32500001788139343]],
-  sgd_momentum_dampening_wd: [[0.9490000009536743, -1.8980000019073486, 0.2994999885559082], [0.8797459006309509, -1.849491834640503, 0.2087804228067398], [0.9066254496574402, -1.8041698932647705, 0.059444915503263474]],
-  sgd_nesterov: [[0.9049999713897705, -1.809999942779541, 0.11999999731779099], [0.8169999718666077, -1.8240000009536743, 0.14800000190734863], [0.9502999782562256, -1.791599988937378, -0.05929999798536301]],
-  sgd_maximize: [[1.0499999523162842, -2.0999999046325684, 0.699999988079071], [1.0999999046325684, -2.0999999046325684, 0.699999988079071], [1.0249998569488525, -2.0999999046325684, 0.7749999761581421]],
-  adam: [[0.9900000095367432, -1.9900000095367432, 0.49000000953674316], [0.9806782007217407, -1.9873366355895996, 0.4873366355895996], [0.9827417731285095, -1.9852778911590576, 0.48335182666778564]],
-  adam_wd_amsgrad: [[0.9900000095367432, -1.9900000095367432, 0.49000000953674316], [0.980604887008667, -1.9858057498931885, 0.4876006841659546], [0.9820913076400757, -1.9816755056381226, 0.48359012603759766]],
-  adamw: [[0.9890000224113464, -1.9880000352859497, 0.4895000159740448], [0.9786892533302307, -1.9833487272262573, 0.48634713888168335], [0.9797741770744324, -1.979306697845459, 0.4818759858608246]],
+  sgd_plain: [
+    [0.949999988079071, -1.899999976158142, 0.30000001192092896],
+    [0.925000011920929, -1.9499999284744263, 0.4000000059604645],
+    [1.024999976158142, -1.9499999284744263, 0.32500001788139343],
+  ],
+  sgd_momentum_dampening_wd: [
+    [0.9490000009536743, -1.8980000019073486, 0.2994999885559082],
+    [0.8797459006309509, -1.849491834640503, 0.2087804228067398],
+    [0.9066254496574402, -1.8041698932647705, 0.059444915503263474],
+  ],
+  sgd_nesterov: [
+    [0.9049999713897705, -1.809999942779541, 0.11999999731779099],
+    [0.8169999718666077, -1.8240000009536743, 0.14800000190734863],
+    [0.9502999782562256, -1.791599988937378, -0.05929999798536301],
+  ],
+  sgd_maximize: [
+    [1.0499999523162842, -2.0999999046325684, 0.699999988079071],
+    [1.0999999046325684, -2.0999999046325684, 0.699999988079071],
+    [1.0249998569488525, -2.0999999046325684, 0.7749999761581421],
+  ],
+  adam: [
+    [0.9900000095367432, -1.9900000095367432, 0.49000000953674316],
+    [0.9806782007217407, -1.9873366355895996, 0.4873366355895996],
+    [0.9827417731285095, -1.9852778911590576, 0.48335182666778564],
+  ],
+  adam_wd_amsgrad: [
+    [0.9900000095367432, -1.9900000095367432, 0.49000000953674316],
+    [0.980604887008667, -1.9858057498931885, 0.4876006841659546],
+    [0.9820913076400757, -1.9816755056381226, 0.48359012603759766],
+  ],
+  adamw: [
+    [0.9890000224113464, -1.9880000352859497, 0.4895000159740448],
+    [0.9786892533302307, -1.9833487272262573, 0.48634713888168335],
+    [0.9797741770744324, -1.979306697845459, 0.4818759858608246],
+  ],
 };
 
 type Make = (p: { data: ReturnType<typeof tensor>; grad: ReturnType<typeof tensor> | null }) => { step(): void };
@@ -34,13 +62,16 @@ const makers: Record<string, Make> = {
 
 describe('optimizers match PyTorch step by step', () => {
   it.each(Object.keys(pytorch))('%s', (name) => {
-    const p: { data: ReturnType<typeof tensor>; grad: ReturnType<typeof tensor> | null } = { data: tensor([1, -2, 0.5]), grad: null };
+    const p: { data: ReturnType<typeof tensor>; grad: ReturnType<typeof tensor> | null } = {
+      data: tensor([1, -2, 0.5]),
+      grad: null,
+    };
     const opt = makers[name](p);
     pytorch[name].forEach((expected, step) => {
       p.grad = tensor(grads[step]);
       opt.step();
       const actual = p.data.toArray() as number[];
-      actual.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 6));
+      for (const [i, v] of actual.entries()) expect(v).toBeCloseTo(expected[i], 6);
     });
   });
 });
@@ -92,7 +123,13 @@ describe('optimizer plumbing', () => {
   it('updates in place, bumping the version, also through a non-contiguous view', () => {
     const storage = new Float32Array([1, 2, 3, 4]);
     const view = fromStorage(storage, [2, 2], { strides: [1, 2] }); // transpose of [[1,2],[3,4]]
-    const p = { data: view, grad: tensor([[1, 1], [1, 1]]) };
+    const p = {
+      data: view,
+      grad: tensor([
+        [1, 1],
+        [1, 1],
+      ]),
+    };
     const before = view.version;
     new SGD([p], { lr: 1 }).step();
     expect(Array.from(storage)).toEqual([0, 1, 2, 3]);
@@ -105,6 +142,8 @@ describe('optimizer plumbing', () => {
     expect(() => new Adam([p], { betas: [1, 0.9] })).toThrowError(/invalid beta parameter at index 0: 1/);
     expect(() => new Adam([])).toThrowError(/empty parameter list/);
     expect(() => new SGD([p], { lr: 1 }).step()).toThrowError(TorchletError);
-    expect(() => new SGD([p], { lr: 1 }).step()).toThrowError(/gradient has shape \[1\] but its parameter has shape \[2\]/);
+    expect(() => new SGD([p], { lr: 1 }).step()).toThrowError(
+      /gradient has shape \[1\] but its parameter has shape \[2\]/,
+    );
   });
 });

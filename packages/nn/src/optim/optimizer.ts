@@ -1,4 +1,4 @@
-import { type Storage, type Tensor, fail, formatShape, fromStorage, shapesEqual } from '@torchlet/tensor';
+import { fail, formatShape, fromStorage, type Storage, shapesEqual, type Tensor } from '@torchlet/tensor';
 
 /**
  * What an optimizer updates: a value (`data`, changed in place) and its gradient. `Parameter` satisfies it; so does any object with these two fields.
@@ -48,7 +48,9 @@ export interface ParamGroup<H> {
 export type ParamsInput<H> = Iterable<Optimizable> | readonly ParamGroup<H>[];
 
 function isGroupList<H>(params: ParamsInput<H>): params is readonly ParamGroup<H>[] {
-  return Array.isArray(params) && params.length > 0 && typeof params[0] === 'object' && 'params' in (params[0] as object);
+  return (
+    Array.isArray(params) && params.length > 0 && typeof params[0] === 'object' && 'params' in (params[0] as object)
+  );
 }
 
 /**
@@ -77,13 +79,20 @@ export abstract class Optimizer<H extends object, S> {
 
   protected constructor(name: string, params: ParamsInput<H>, defaults: H) {
     this.name = name;
-    const groups = isGroupList(params) ? params.map((g) => ({ params: [...g.params], options: { ...defaults, ...g.options } })) : [{ params: [...(params as Iterable<Optimizable>)], options: { ...defaults } }];
+    const groups = isGroupList(params)
+      ? params.map((g) => ({ params: [...g.params], options: { ...defaults, ...g.options } }))
+      : [{ params: [...(params as Iterable<Optimizable>)], options: { ...defaults } }];
     const seen = new Set<Optimizable>();
     for (const g of groups) {
       for (const p of g.params) {
         if (seen.has(p)) fail(name, 'params', 'some parameters appear in more than one parameter group');
         seen.add(p);
-        if (p.data.dtype !== 'float32' && p.data.dtype !== 'float64') fail(name, 'params', `can only optimize float tensors, got ${p.data.dtype} (shape ${formatShape(p.data.shape)})`);
+        if (p.data.dtype !== 'float32' && p.data.dtype !== 'float64')
+          fail(
+            name,
+            'params',
+            `can only optimize float tensors, got ${p.data.dtype} (shape ${formatShape(p.data.shape)})`,
+          );
       }
     }
     if (seen.size === 0) fail(name, 'params', 'optimizer got an empty parameter list');
@@ -109,7 +118,11 @@ export abstract class Optimizer<H extends object, S> {
       for (const p of g.params) {
         if (!p.grad) continue;
         if (!shapesEqual(p.grad.shape, p.data.shape)) {
-          fail(this.name, 'params', `a gradient has shape ${formatShape(p.grad.shape)} but its parameter has shape ${formatShape(p.data.shape)}`);
+          fail(
+            this.name,
+            'params',
+            `a gradient has shape ${formatShape(p.grad.shape)} but its parameter has shape ${formatShape(p.data.shape)}`,
+          );
         }
         const values = flat(p.data);
         const grad = flat(p.grad);

@@ -48,7 +48,14 @@ export interface SGDOptions {
  */
 export class SGD extends Optimizer<SGDOptions, { momentumBuffer: Float64Array | null }> {
   constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> & { readonly lr: number }) {
-    const resolved: SGDOptions = { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...options };
+    const resolved: SGDOptions = {
+      momentum: 0,
+      dampening: 0,
+      weightDecay: 0,
+      nesterov: false,
+      maximize: false,
+      ...options,
+    };
     if (!(resolved.lr >= 0)) fail('SGD', 'lr', `invalid learning rate: ${resolved.lr}`);
     if (!(resolved.momentum >= 0)) fail('SGD', 'momentum', `invalid momentum value: ${resolved.momentum}`);
     if (!(resolved.weightDecay >= 0)) fail('SGD', 'weightDecay', `invalid weight_decay value: ${resolved.weightDecay}`);

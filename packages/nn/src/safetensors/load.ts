@@ -1,6 +1,6 @@
-import { type Storage, type Tensor, allocStorage, fail, formatShape, fromStorage } from '@torchlet/tensor';
+import { allocStorage, fail, formatShape, fromStorage, type Storage, type Tensor } from '@torchlet/tensor';
 import type { StateDict } from '../state-dict.js';
-import { type SafetensorsDType, littleEndian, maxHeaderBytes, readableDTypes } from './format.js';
+import { littleEndian, maxHeaderBytes, readableDTypes, type SafetensorsDType } from './format.js';
 
 const fn = 'loadSafetensors';
 
@@ -76,7 +76,8 @@ export function loadSafetensors(bytes: Uint8Array): StateDict {
 
 function parseHeader(bytes: Uint8Array): { entries: Entry[]; metadata: Record<string, string>; dataStart: number } {
   if (!(bytes instanceof Uint8Array)) fail(fn, 'bytes', `expected a Uint8Array, got ${typeof bytes}`);
-  if (bytes.length < 8) fail(fn, 'bytes', `file is truncated: ${bytes.length} bytes, fewer than the 8-byte header length`);
+  if (bytes.length < 8)
+    fail(fn, 'bytes', `file is truncated: ${bytes.length} bytes, fewer than the 8-byte header length`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const declared = view.getBigUint64(0, true);
   if (declared > BigInt(maxHeaderBytes)) fail(fn, 'bytes', `header length ${declared} exceeds the 100 MB limit`);
@@ -97,14 +98,16 @@ function parseHeader(bytes: Uint8Array): { entries: Entry[]; metadata: Record<st
   } catch (e) {
     fail(fn, 'bytes', `header is not valid JSON: ${(e as Error).message}`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail(fn, 'bytes', 'header is not a JSON object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    fail(fn, 'bytes', 'header is not a JSON object');
   const dataStart = 8 + headerLength;
   const dataLength = bytes.length - dataStart;
   const metadata: Record<string, string> = {};
   const entries: Entry[] = [];
   for (const [name, raw] of Object.entries(parsed as Record<string, unknown>)) {
     if (name === '__metadata__') {
-      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(fn, 'bytes', '__metadata__ must be an object of strings');
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+        fail(fn, 'bytes', '__metadata__ must be an object of strings');
       for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
         if (typeof v !== 'string') fail(fn, 'bytes', `__metadata__ value for '${k}' is not a string`);
         metadata[k] = v;
@@ -128,10 +131,15 @@ function parseHeader(bytes: Uint8Array): { entries: Entry[]; metadata: Record<st
 }
 
 function parseEntry(name: string, raw: unknown, dataLength: number): Entry {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(fn, 'bytes', `entry '${name}' is not an object`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    fail(fn, 'bytes', `entry '${name}' is not an object`);
   const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
   if (typeof dtype !== 'string' || !Object.hasOwn(readableDTypes, dtype)) {
-    fail(fn, 'bytes', `tensor '${name}' has unsupported dtype ${JSON.stringify(dtype)} (supported: ${Object.keys(readableDTypes).join(', ')})`);
+    fail(
+      fn,
+      'bytes',
+      `tensor '${name}' has unsupported dtype ${JSON.stringify(dtype)} (supported: ${Object.keys(readableDTypes).join(', ')})`,
+    );
   }
   const info = readableDTypes[dtype as SafetensorsDType];
   if (!Array.isArray(shape) || !shape.every((s) => typeof s === 'number' && Number.isSafeInteger(s) && s >= 0)) {
@@ -146,13 +154,22 @@ function parseEntry(name: string, raw: unknown, dataLength: number): Entry {
     fail(fn, 'bytes', `tensor '${name}' has invalid data_offsets ${JSON.stringify(offsets)}`);
   }
   const [begin, end] = offsets as [number, number];
-  if (end > dataLength) fail(fn, 'bytes', `tensor '${name}' data_offsets [${begin},${end}] run past the data section (${dataLength} bytes)`);
+  if (end > dataLength)
+    fail(
+      fn,
+      'bytes',
+      `tensor '${name}' data_offsets [${begin},${end}] run past the data section (${dataLength} bytes)`,
+    );
   // Multiply with a bound so a huge shape cannot overflow into a plausible size.
   let count = 1;
   for (const s of shape as number[]) {
     count *= s;
     if (count * info.bytes > dataLength) {
-      fail(fn, 'bytes', `tensor '${name}' shape ${formatShape(shape as number[])} needs more bytes than the file holds`);
+      fail(
+        fn,
+        'bytes',
+        `tensor '${name}' shape ${formatShape(shape as number[])} needs more bytes than the file holds`,
+      );
     }
   }
   if (count * info.bytes !== end - begin) {
@@ -182,17 +199,24 @@ function readTensor(bytes: Uint8Array, dataStart: number, e: Entry): Tensor {
       } else {
         for (let i = 0; i < count; i++) {
           data[i] =
-            e.dtype === 'F32' ? view.getFloat32(i * 4, true) : e.dtype === 'F64' ? view.getFloat64(i * 8, true) : view.getInt32(i * 4, true);
+            e.dtype === 'F32'
+              ? view.getFloat32(i * 4, true)
+              : e.dtype === 'F64'
+                ? view.getFloat64(i * 8, true)
+                : view.getInt32(i * 4, true);
         }
       }
-      if (e.dtype === 'BOOL') for (let i = 0; i < count; i++) if (data[i] > 1) fail(fn, 'bytes', `tensor '${e.name}' has a BOOL byte that is neither 0 nor 1`);
+      if (e.dtype === 'BOOL')
+        for (let i = 0; i < count; i++)
+          if (data[i] > 1) fail(fn, 'bytes', `tensor '${e.name}' has a BOOL byte that is neither 0 nor 1`);
       break;
     }
     case 'I64': {
       data = allocStorage('int32', count);
       for (let i = 0; i < count; i++) {
         const v = view.getBigInt64(i * 8, true);
-        if (v > 2147483647n || v < -2147483648n) fail(fn, 'bytes', `tensor '${e.name}' (I64) holds ${v}, which does not fit in int32`);
+        if (v > 2147483647n || v < -2147483648n)
+          fail(fn, 'bytes', `tensor '${e.name}' (I64) holds ${v}, which does not fit in int32`);
         data[i] = Number(v);
       }
       break;

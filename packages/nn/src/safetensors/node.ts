@@ -18,7 +18,11 @@ import { saveSafetensors } from './save.js';
  * (await loadSafetensorsFile(path)).w.toArray(); // -> [0, 0]
  * ```
  */
-export async function saveSafetensorsFile(path: string, stateDict: StateDict, metadata?: Readonly<Record<string, string>>): Promise<void> {
+export async function saveSafetensorsFile(
+  path: string,
+  stateDict: StateDict,
+  metadata?: Readonly<Record<string, string>>,
+): Promise<void> {
   await writeFile(path, saveSafetensors(stateDict, metadata));
 }
 

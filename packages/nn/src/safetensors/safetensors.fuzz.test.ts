@@ -20,7 +20,10 @@ function loadOrLibraryError(bytes: Uint8Array): void {
 
 const validFile = saveSafetensors(
   {
-    'conv.weight': tensor(Float32Array.from({ length: 24 }, (_, i) => i - 12), { shape: [2, 3, 2, 2] }),
+    'conv.weight': tensor(
+      Float32Array.from({ length: 24 }, (_, i) => i - 12),
+      { shape: [2, 3, 2, 2] },
+    ),
     'conv.bias': tensor(new Float64Array([1, 2])),
     count: tensor(new Int32Array([3])),
   },
@@ -29,20 +32,25 @@ const validFile = saveSafetensors(
 
 describe('loadSafetensors fuzzing', () => {
   it('random bytes never crash with anything but TorchletError', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 256 }), (bytes) => loadOrLibraryError(bytes)), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 256 }), (bytes) => loadOrLibraryError(bytes)),
+      { numRuns: 500 },
+    );
   });
 
   it('a plausible length prefix followed by random JSON-ish text', () => {
     const header = fc.oneof(
       fc.json(),
-      fc.dictionary(
-        fc.string({ maxLength: 6 }),
-        fc.record({
-          dtype: fc.constantFrom('F32', 'F64', 'I32', 'BOOL', 'I64', 'F16', 'BF16', 'U8', 7),
-          shape: fc.array(fc.integer({ min: -2, max: 2 ** 31 }), { maxLength: 4 }),
-          data_offsets: fc.array(fc.integer({ min: -4, max: 2 ** 40 }), { maxLength: 3 }),
-        }),
-      ).map((o) => JSON.stringify(o)),
+      fc
+        .dictionary(
+          fc.string({ maxLength: 6 }),
+          fc.record({
+            dtype: fc.constantFrom('F32', 'F64', 'I32', 'BOOL', 'I64', 'F16', 'BF16', 'U8', 7),
+            shape: fc.array(fc.integer({ min: -2, max: 2 ** 31 }), { maxLength: 4 }),
+            data_offsets: fc.array(fc.integer({ min: -4, max: 2 ** 40 }), { maxLength: 3 }),
+          }),
+        )
+        .map((o) => JSON.stringify(o)),
     );
     fc.assert(
       fc.property(header, fc.uint8Array({ maxLength: 64 }), (text, data) => {

@@ -1,7 +1,6 @@
-import { TorchletError, fromStorage, tensor } from '@torchlet/tensor';
+import { fromStorage, TorchletError, tensor } from '@torchlet/tensor';
 import { describe, expect, it } from 'vitest';
-import { loadSafetensors } from './load.js';
-import { readSafetensorsHeader } from './load.js';
+import { loadSafetensors, readSafetensorsHeader } from './load.js';
 import { saveSafetensors } from './save.js';
 
 /** Builds a file by hand from the format's spec: u64 LE header length, JSON header, raw data. */
@@ -17,7 +16,7 @@ function handBuilt(header: string, data: Uint8Array): Uint8Array {
 function f32le(values: number[]): Uint8Array {
   const out = new Uint8Array(values.length * 4);
   const view = new DataView(out.buffer);
-  values.forEach((v, i) => view.setFloat32(i * 4, v, true));
+  for (const [i, v] of values.entries()) view.setFloat32(i * 4, v, true);
   return out;
 }
 
@@ -47,20 +46,31 @@ describe('saveSafetensors / loadSafetensors', () => {
     const headerLength = Number(new DataView(bytes.buffer).getBigUint64(0, true));
     expect((8 + headerLength) % 8).toBe(0);
     const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
-    expect(header).toEqual({ __metadata__: { format: 'pt' }, w: { dtype: 'F32', shape: [1, 2], data_offsets: [0, 8] } });
+    expect(header).toEqual({
+      __metadata__: { format: 'pt' },
+      w: { dtype: 'F32', shape: [1, 2], data_offsets: [0, 8] },
+    });
     expect(Array.from(bytes.subarray(8 + headerLength))).toEqual(Array.from(f32le([1, -1])));
   });
 
   it('writes non-contiguous views in row-major order', () => {
-    const t = tensor([[1, 2, 3], [4, 5, 6]]);
+    const t = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     const transposed = fromStorage(t.data, [3, 2], { strides: [1, 3] });
-    expect(loadSafetensors(saveSafetensors({ t: transposed })).t.toArray()).toEqual([[1, 4], [2, 5], [3, 6]]);
+    expect(loadSafetensors(saveSafetensors({ t: transposed })).t.toArray()).toEqual([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
   });
 
   it('loads a file laid out as PyTorch writes it (hand-built from the spec)', () => {
     // What safetensors.torch.save({"conv.weight": w, "conv.bias": b}) produces: entries sorted by
     // dtype then name, offsets relative to the data section, header padded with spaces.
-    const header = '{"conv.bias":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"conv.weight":{"dtype":"F32","shape":[2,1,1,2],"data_offsets":[8,24]},"__metadata__":{"format":"pt"}}  ';
+    const header =
+      '{"conv.bias":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"conv.weight":{"dtype":"F32","shape":[2,1,1,2],"data_offsets":[8,24]},"__metadata__":{"format":"pt"}}  ';
     const data = f32le([0.5, -0.25, 1, -1, 2, -2]);
     const dict = loadSafetensors(handBuilt(header, data));
     expect(dict['conv.weight'].toArray()).toEqual([[[[1, -1]]], [[[2, -2]]]]);
@@ -103,30 +113,61 @@ describe('loadSafetensors rejects malformed files with a clear error', () => {
     ],
     ['not JSON', handBuilt('{nope', new Uint8Array(0)), /not valid JSON/],
     ['not an object', handBuilt('[1,2]', new Uint8Array(0)), /must start with '\{'|not a JSON object/],
-    ['unknown dtype', valid({ w: { dtype: 'F8', shape: [1], data_offsets: [0, 1] } }, new Uint8Array(1)), /unsupported dtype "F8"/],
-    ['offsets out of range', valid({ w: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }, new Uint8Array(4)), /run past the data section/],
+    [
+      'unknown dtype',
+      valid({ w: { dtype: 'F8', shape: [1], data_offsets: [0, 1] } }, new Uint8Array(1)),
+      /unsupported dtype "F8"/,
+    ],
+    [
+      'offsets out of range',
+      valid({ w: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }, new Uint8Array(4)),
+      /run past the data section/,
+    ],
     [
       'overlapping tensors',
       valid(
-        { a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, b: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } },
+        {
+          a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] },
+          b: { dtype: 'F32', shape: [1], data_offsets: [0, 4] },
+        },
         new Uint8Array(8),
       ),
       /overlaps the previous tensor/,
     ],
-    ['a gap', valid({ a: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, new Uint8Array(8)), /leaves a gap of 4 bytes/],
-    ['trailing bytes', valid({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, new Uint8Array(8)), /cover 4 bytes but the data section has 8/],
-    ['shape vs bytes', valid({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, new Uint8Array(16)), /needs 12 bytes but data_offsets span 8/],
+    [
+      'a gap',
+      valid({ a: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, new Uint8Array(8)),
+      /leaves a gap of 4 bytes/,
+    ],
+    [
+      'trailing bytes',
+      valid({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, new Uint8Array(8)),
+      /cover 4 bytes but the data section has 8/,
+    ],
+    [
+      'shape vs bytes',
+      valid({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, new Uint8Array(16)),
+      /needs 12 bytes but data_offsets span 8/,
+    ],
     [
       'huge shape',
       valid({ a: { dtype: 'F64', shape: [2 ** 26, 2 ** 26], data_offsets: [0, 8] } }, new Uint8Array(8)),
       /needs more bytes than the file holds/,
     ],
-    ['negative size', valid({ a: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }, new Uint8Array(4)), /invalid shape \[-1\]/],
-    ['I64 out of int32 range', (() => {
-      const d = new Uint8Array(8);
-      new DataView(d.buffer).setBigInt64(0, 2n ** 40n, true);
-      return valid({ a: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, d);
-    })(), /does not fit in int32/],
+    [
+      'negative size',
+      valid({ a: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }, new Uint8Array(4)),
+      /invalid shape \[-1\]/,
+    ],
+    [
+      'I64 out of int32 range',
+      (() => {
+        const d = new Uint8Array(8);
+        new DataView(d.buffer).setBigInt64(0, 2n ** 40n, true);
+        return valid({ a: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, d);
+      })(),
+      /does not fit in int32/,
+    ],
   ];
   it.each(cases)('%s', (_label, bytes, message) => {
     expect(() => loadSafetensors(bytes)).toThrowError(TorchletError);

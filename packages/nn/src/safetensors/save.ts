@@ -23,7 +23,8 @@ export function saveSafetensors(stateDict: StateDict, metadata?: Readonly<Record
   const header: Record<string, unknown> = {};
   if (metadata) {
     for (const [k, v] of Object.entries(metadata)) {
-      if (typeof v !== 'string') fail('saveSafetensors', 'metadata', `metadata values must be strings, got ${typeof v} for '${k}'`);
+      if (typeof v !== 'string')
+        fail('saveSafetensors', 'metadata', `metadata values must be strings, got ${typeof v} for '${k}'`);
     }
     header.__metadata__ = { ...metadata };
   }
@@ -31,7 +32,8 @@ export function saveSafetensors(stateDict: StateDict, metadata?: Readonly<Record
   let offset = 0;
   const chunks: Uint8Array[] = [];
   for (const [name, t] of entries) {
-    if (name === '__metadata__') fail('saveSafetensors', 'stateDict', "the key '__metadata__' is reserved by the format");
+    if (name === '__metadata__')
+      fail('saveSafetensors', 'stateDict', "the key '__metadata__' is reserved by the format");
     if (!isTensor(t)) fail('saveSafetensors', 'stateDict', `'${name}' is not a Tensor`);
     const flat = t.toTypedArray();
     const bytes = toLittleEndianBytes(flat);
