@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { extractSnippets, snippetsOf } from '../src/snippets.js';
 import { exercises } from '../src/registry.js';
 import type { CodeBlock } from '../src/report.js';
+import { extractSnippets, snippetsOf } from '../src/snippets.js';
 
 const src = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
 

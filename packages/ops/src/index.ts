@@ -22,8 +22,7 @@ export {
   conv2dOutputShape,
   convOutputSize,
 } from './conv2d/params.js';
-export { col2im, type Im2colOptions, im2col } from './im2col/im2col.js';
-export { type PadBackwardOptions, type PadMode, type PadOptions, pad, padBackward } from './pad/pad.js';
+export { corr2dBackwardInput, corr2dBackwardKernel } from './corr2d/backward.js';
 export {
   corr2d,
   corr2dMatmul,
@@ -32,10 +31,11 @@ export {
   corr2dMultiInOut1x1,
   kernelToMatrix,
 } from './corr2d/corr2d.js';
-export { corr2dBackwardInput, corr2dBackwardKernel } from './corr2d/backward.js';
-export { type MaxPool2dOptions, type MaxPool2dResult, maxPool2d, maxPool2dBackward } from './pool/max-pool2d.js';
-export { type AvgPool2dOptions, avgPool2d, avgPool2dBackward } from './pool/avg-pool2d.js';
+export { col2im, type Im2colOptions, im2col } from './im2col/im2col.js';
+export { type PadBackwardOptions, type PadMode, type PadOptions, pad, padBackward } from './pad/pad.js';
+export type { IntPair } from './params.js';
 export { type AdaptiveSize, adaptiveAvgPool2d, adaptiveAvgPool2dBackward } from './pool/adaptive-avg-pool2d.js';
+export { type AvgPool2dOptions, avgPool2d, avgPool2dBackward } from './pool/avg-pool2d.js';
+export { type MaxPool2dOptions, type MaxPool2dResult, maxPool2d, maxPool2dBackward } from './pool/max-pool2d.js';
 export { type Pool2dOptions, pool2dOutputShape } from './pool/params.js';
 export { pool2d } from './pool/pool2d.js';
-export type { IntPair } from './params.js';
