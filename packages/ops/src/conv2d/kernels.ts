@@ -1,5 +1,6 @@
 // The kernel table and the 'auto' dispatch rule.
 
+import { getBackend } from '@torchlet/tensor';
 import type { FloatStorage } from '../params.js';
 import { directBackwardInput, directBackwardWeight, directForward } from './kernel-direct.js';
 import { im2colBackwardInput, im2colBackwardWeight, im2colForward } from './kernel-im2col.js';
@@ -31,18 +32,26 @@ const table: Readonly<Record<Conv2dKernelName, Conv2dKernelImpl>> = {
 };
 
 /**
- * What 'auto' runs above the direct kernel's range, per pass, by the number M of output rows of
- * the pass's GEMM (output channels per group forward, input channels per group backward): the
- * implicit GEMM below GEMM_MIN_ROWS (im2col's unfold and the GEMM's packing cost a full pass over
- * K x L each, amortised over only M multiply-adds per element: LeNet's conv1 has M = 6 forward,
- * 1 backward), im2col + GEMM from there (the GEMM's packed micro-kernel is then a little faster:
- * a ResNet 3x3 block with M = 64).
+ * Whether the GEMM behind im2col runs in JavaScript: float64 always does, float32 does under
+ * `setBackend('js')`; otherwise float32 products run in the WebAssembly SIMD GEMM, which beats the
+ * JavaScript implicit GEMM at every benchmark shape.
+ */
+function gemmInJs(data: FloatStorage): boolean {
+  return data instanceof Float64Array || getBackend() === 'js';
+}
+
+/**
+ * What 'auto' runs above the direct kernel's range, per pass: im2col + GEMM, except when that GEMM
+ * would run in JavaScript and has fewer than GEMM_MIN_ROWS rows M (output channels per group
+ * forward, input channels per group backward); then the implicit GEMM, as the unfold and the
+ * GEMM's packing cost a full pass over K x L each, amortised over only M multiply-adds per element
+ * (LeNet's conv1 has M = 6 forward, 1 backward).
  */
 const gemmAuto: Conv2dKernelImpl = {
   forward: (g, x, w, bias, out) =>
-    (g.outChannels / g.groups < GEMM_MIN_ROWS ? implicit : table.im2col).forward(g, x, w, bias, out),
+    (g.outChannels / g.groups < GEMM_MIN_ROWS && gemmInJs(x) ? implicit : table.im2col).forward(g, x, w, bias, out),
   backwardInput: (g, dy, w, dx) =>
-    (g.inChannels / g.groups < GEMM_MIN_ROWS ? implicit : table.im2col).backwardInput(g, dy, w, dx),
+    (g.inChannels / g.groups < GEMM_MIN_ROWS && gemmInJs(dy) ? implicit : table.im2col).backwardInput(g, dy, w, dx),
   backwardWeight: im2colBackwardWeight,
 };
 
@@ -50,10 +59,12 @@ const gemmAuto: Conv2dKernelImpl = {
  * The 'auto' dispatch rule: the direct loop when the problem is tiny
  * (`N * Cout * Hout*Wout * K < DIRECT_MAX_MACS`, K = Cin/groups*kh*kw: setup dominates, e.g.
  * d2l's 6x8 image) or each group has at most DIRECT_MAX_GROUP_OUT output channels (e.g. a single
- * 5x5 edge filter over a 28x28 image, or a depthwise conv); otherwise, per pass, the implicit GEMM
- * when the pass's GEMM has fewer than GEMM_MIN_ROWS rows and im2col + GEMM from there. Measured
- * on the benchmark shapes (float32): LeNet conv1 forward 3.2 ms implicit vs 5.4 ms im2col, its
+ * 5x5 edge filter over a 28x28 image, or a depthwise conv); otherwise, per pass, im2col + GEMM,
+ * or the implicit GEMM when the GEMM would run in JavaScript with fewer than GEMM_MIN_ROWS rows.
+ * Measured with the JavaScript GEMM: LeNet conv1 forward 3.2 ms implicit vs 5.4 ms im2col, its
  * input gradient 3.8 vs 5.1 ms; a ResNet 3x3 block 310-320 ms im2col vs 340-350 ms implicit.
+ * With the WebAssembly GEMM (float32): LeNet forward 2.3 ms im2col vs 4.3 ms implicit, input
+ * gradient 3.5 vs 6.3 ms; ResNet 62 vs 420 ms.
  */
 export const DIRECT_MAX_MACS = 8192;
 /** See {@link DIRECT_MAX_MACS}. */
