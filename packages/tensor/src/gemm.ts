@@ -395,7 +395,18 @@ export const jsGemm: GemmKernel = (
 
 let gemmKernel: GemmKernel = jsGemm;
 
-/** Which compute backend {@link gemm} uses for float32 products (see {@link setBackend}). */
+/**
+ * Which compute backend {@link gemm} uses for float32 products (see {@link setBackend}).
+ *
+ * @example
+ * ```ts
+ * import { type Backend, getBackend, setBackend } from '@torchlet/tensor';
+ * const previous: Backend = getBackend();
+ * setBackend('js');
+ * getBackend(); // -> 'js'
+ * setBackend(previous);
+ * ```
+ */
 export type Backend = 'js' | 'wasm' | 'auto';
 
 // Under 'auto', float32 products of at least this many multiply-adds run in WebAssembly SIMD.

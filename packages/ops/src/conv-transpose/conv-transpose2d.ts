@@ -13,7 +13,16 @@ import { pickKernel } from '../conv2d/kernels.js';
 import { type Conv2dKernelName, type ConvGeometry, conv2dKernels } from '../conv2d/params.js';
 import { checkFloatTensor, checkSameDType, denseData, type FloatStorage, type IntPair, toPair } from '../params.js';
 
-/** Options of {@link convTranspose2d} and its backward kernels. */
+/**
+ * Options of {@link convTranspose2d} and its backward kernels.
+ *
+ * @example
+ * ```ts
+ * import { convTranspose2dOutputShape, type ConvTranspose2dOptions } from '@torchlet/ops';
+ * const options: ConvTranspose2dOptions = { stride: 2, padding: 1, outputPadding: 1 };
+ * convTranspose2dOutputShape([1, 1, 4, 4], [1, 1, 3, 3], options); // -> [1, 1, 8, 8]
+ * ```
+ */
 export interface ConvTranspose2dOptions {
   /** Step of the (forward conv's) window, an int or `[sh, sw]`. Default `1`. */
   readonly stride?: IntPair;

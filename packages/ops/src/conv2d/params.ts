@@ -3,19 +3,66 @@
 import { fail, formatShape } from '@torchlet/tensor';
 import { type IntPair, toPair } from '../params.js';
 
-/** conv2d padding: an int, an `[h, w]` pair (both sides), `'valid'` (none) or `'same'` (output size = input size, stride 1 only). */
+/**
+ * conv2d padding: an int, an `[h, w]` pair (both sides), `'valid'` (none) or `'same'` (output size = input size, stride 1 only).
+ *
+ * @example
+ * ```ts
+ * import { conv2dOutputShape, type Conv2dPadding } from '@torchlet/ops';
+ * const padding: Conv2dPadding = 'same';
+ * conv2dOutputShape([1, 1, 8, 8], [1, 1, 3, 4], { padding }); // -> [1, 1, 8, 8]
+ * ```
+ */
 export type Conv2dPadding = number | readonly [number, number] | 'valid' | 'same';
 
-/** How padded positions are filled: zeros, or `pad`'s reflect/replicate/circular modes (as `nn.Conv2d`'s `padding_mode`). */
+/**
+ * How padded positions are filled: zeros, or `pad`'s reflect/replicate/circular modes (as `nn.Conv2d`'s `padding_mode`).
+ *
+ * @example
+ * ```ts
+ * import { ones } from '@torchlet/tensor';
+ * import { conv2d, type Conv2dPaddingMode } from '@torchlet/ops';
+ * const paddingMode: Conv2dPaddingMode = 'replicate';
+ * conv2d(ones([1, 1, 2, 2]), ones([1, 1, 3, 3]), null, { padding: 1, paddingMode }).toArray(); // -> [[[[9, 9], [9, 9]]]]
+ * ```
+ */
 export type Conv2dPaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 
-/** The conv2d kernel implementations: a direct loop, im2col + GEMM, and an implicit GEMM (no unfold). */
+/**
+ * The conv2d kernel implementations: a direct loop, im2col + GEMM, and an implicit GEMM (no unfold).
+ *
+ * @example
+ * ```ts
+ * import { ones } from '@torchlet/tensor';
+ * import { conv2d, type Conv2dKernelName } from '@torchlet/ops';
+ * const kernel: Conv2dKernelName = 'im2col';
+ * conv2d(ones([1, 1, 3, 3]), ones([1, 1, 2, 2]), null, { kernel }).toArray(); // -> [[[[4, 4], [4, 4]]]]
+ * ```
+ */
 export type Conv2dKernelName = 'direct' | 'im2col' | 'implicit';
 
-/** Every conv2d kernel implementation, so tests can run the same body on each (`describe.each(conv2dKernels)`). */
+/**
+ * Every conv2d kernel implementation, so tests can run the same body on each (`describe.each(conv2dKernels)`).
+ *
+ * @example
+ * ```ts
+ * import { ones } from '@torchlet/tensor';
+ * import { conv2d, conv2dKernels } from '@torchlet/ops';
+ * conv2dKernels.map((kernel) => conv2d(ones([1, 1, 2, 2]), ones([1, 1, 2, 2]), null, { kernel }).item()); // -> [4, 4, 4]
+ * ```
+ */
 export const conv2dKernels: readonly Conv2dKernelName[] = Object.freeze(['direct', 'im2col', 'implicit'] as const);
 
-/** Options of {@link conv2d}, its output shape and its backward kernels. */
+/**
+ * Options of {@link conv2d}, its output shape and its backward kernels.
+ *
+ * @example
+ * ```ts
+ * import { conv2dOutputShape, type Conv2dOptions } from '@torchlet/ops';
+ * const options: Conv2dOptions = { stride: 2, padding: 1, dilation: 1, groups: 1 };
+ * conv2dOutputShape([1, 1, 8, 8], [1, 1, 3, 3], options); // -> [1, 1, 4, 4]
+ * ```
+ */
 export interface Conv2dOptions {
   /** Step of the window, an int or `[sh, sw]`. Default `1`. */
   readonly stride?: IntPair;
