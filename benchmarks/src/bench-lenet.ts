@@ -23,7 +23,7 @@ import { LENET_EPOCH } from './shapes.js';
 import { initTf, type TfBackend, tf } from './tfjs.js';
 
 /** Samples of a training epoch unless `--runs` says otherwise (an epoch lasts seconds). */
-export const EPOCH_RUNS = 3;
+export const EPOCH_RUNS: number = LENET_EPOCH.runs;
 
 /**
  * The epoch's run settings: at most {@link EPOCH_RUNS} samples, every epoch (including the first)

@@ -17,6 +17,7 @@ import {
   type Workload,
   type WorkloadResult,
 } from './harness.js';
+import { LENET_EPOCH } from './shapes.js';
 import { tfInfo } from './tfjs.js';
 
 /** The op families, each loaded only when selected (so one family's missing kernels never stop another). */
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
   console.log(
     `torchlet benchmarks ${started.toISOString()}  node ${process.version}  ${machine.cpu} x${machine.cores}  ` +
       `tfjs ${tfjs.version} (wasm simd=${tfjs.wasmSimd} threads=${tfjs.wasmThreads})  ` +
-      `${cli.quick ? 'QUICK (smoke test, not for quoting)' : `median of ${opts.runs} runs`}\n`,
+      `${cli.quick ? 'QUICK (smoke test, not for quoting)' : `median of ${opts.runs} runs (lenet epochs: ${LENET_EPOCH.runs}; fewer where marked (n=k))`}\n`,
   );
 
   const results: WorkloadResult[] = [];
