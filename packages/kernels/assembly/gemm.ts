@@ -70,7 +70,17 @@ function scaleC(m: i32, n: i32, beta: f32, c: usize, ldc: i32): void {
  * Packs alpha * op(A)[i0 : i0+mc, p0 : p0+kc] into MR-row slivers: sliver r holds, for each p, the
  * MR values of column p (zero past mc), so the micro-kernel reads it front to back.
  */
-function packA(transA: bool, alpha: f32, a: usize, lda: i32, i0: i32, mc: i32, p0: i32, kc: i32, dst: usize): void {
+export function packA(
+  transA: bool,
+  alpha: f32,
+  a: usize,
+  lda: i32,
+  i0: i32,
+  mc: i32,
+  p0: i32,
+  kc: i32,
+  dst: usize,
+): void {
   const ldaBytes = (<usize>lda) << 2;
   const va = f32x4.splat(alpha);
   for (let ir = 0; ir < mc; ir += MR) {
@@ -253,7 +263,7 @@ function microKernel(kc: i32, pa: usize, pb: usize, out: usize, ldOut: usize): v
 }
 
 /** One micro-kernel call on a tile of C that is full (MR x NR) or clipped at the matrix edge. */
-function tile(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: i32, tileBuf: usize): void {
+export function tile(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: i32, tileBuf: usize): void {
   if (mr === MR && nr === NR) {
     microKernel(kc, pa, pb, c, (<usize>ldc) << 2);
     return;

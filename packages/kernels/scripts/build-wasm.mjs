@@ -1,8 +1,8 @@
-// Compiles assembly/*.ts to dist/*.wasm with AssemblyScript (pinned in devDependencies).
+// Compiles assembly/ (entry assembly/index.ts) to dist/*.wasm with AssemblyScript (pinned in devDependencies).
 // Used by `pnpm build` and by the vitest global setup (tests run from src/ and load dist/gemm.wasm).
 //   node scripts/build-wasm.mjs            build when a source is newer than its .wasm
 //   node scripts/build-wasm.mjs --force    always build
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
@@ -18,9 +18,9 @@ const common = ['-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=', '--
  * instantiate the same module on, to split one product between threads.
  */
 export const targets = [
-  { source: 'assembly/gemm.ts', output: 'dist/gemm.wasm', flags: ['--enable', 'simd'] },
+  { source: 'assembly/index.ts', output: 'dist/gemm.wasm', flags: ['--enable', 'simd'] },
   {
-    source: 'assembly/gemm.ts',
+    source: 'assembly/index.ts',
     output: 'dist/gemm-mt.wasm',
     flags: ['--enable', 'simd,threads', '--importMemory', '--sharedMemory', '--maximumMemory', '65536'],
   },
@@ -36,7 +36,8 @@ function mtime(path) {
 
 /** Builds every stale target (or all with `force`); throws with the compiler's output on failure. */
 export async function buildWasm(force = false) {
-  const newest = Math.max(mtime('assembly/gemm.ts'), mtime('scripts/build-wasm.mjs'));
+  const sources = readdirSync(join(root, 'assembly')).filter((f) => f.endsWith('.ts'));
+  const newest = Math.max(...sources.map((f) => mtime(`assembly/${f}`)), mtime('scripts/build-wasm.mjs'));
   for (const t of targets) {
     if (!force && mtime(t.output) >= newest) continue;
     mkdirSync(join(root, dirname(t.output)), { recursive: true });

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { wasmGemm } from './gemm.js';
 import { getBackendInfo } from './info.js';
@@ -97,9 +98,9 @@ describe('getBackendInfo', () => {
     expect(getBackendInfo()).toEqual({
       simd: true,
       wasmLoaded: true,
-      threads: 1,
+      threads: availableParallelism(),
       lastKernel: 'wasm-simd128-sgemm-4x8',
-      kernels: ['wasm-simd128-sgemm-4x8'],
+      kernels: ['wasm-simd128-sgemm-4x8', 'wasm-simd128-conv2d-implicit-4x8'],
       error: '',
     });
   });

@@ -41,15 +41,21 @@ export const PARALLEL_MIN_WORK = 2 ** 22;
 let lastKernel = 'none';
 let view: Float32Array | null = null;
 
-/** The name of the kernel that handled the last {@link wasmGemm} call ('js' when it declined). */
+/** The name of the kernel that handled the last {@link wasmGemm} or `wasmConv2dForward` call ('js' when it declined). */
 export function lastGemmKernel(): string {
   return lastKernel;
 }
 
-const align64 = (bytes: number): number => (bytes + 63) & ~63;
+/** Records the kernel that handled the last call (for `getBackendInfo().lastKernel`). */
+export function noteKernel(name: string): void {
+  lastKernel = name;
+}
+
+/** Rounds a byte address up to a multiple of 64. */
+export const align64 = (bytes: number): number => (bytes + 63) & ~63;
 
 /** A Float32Array over the whole memory of `mod`, grown to at least `bytes`; null if it cannot grow. */
-function memoryView(mod: GemmExports, bytes: number): Float32Array | null {
+export function memoryView(mod: GemmExports, bytes: number): Float32Array | null {
   const mem = mod.memory;
   const have = mem.buffer.byteLength;
   if (bytes > have) {

@@ -1,3 +1,4 @@
+import { WASM_CONV2D_KERNEL } from './conv.js';
 import { lastGemmKernel, WASM_GEMM_KERNEL } from './gemm.js';
 import { gemmModule, loadError, simdSupported } from './loader.js';
 import { getThreads, threadPool, threadPoolError } from './threads.js';
@@ -20,8 +21,9 @@ export interface BackendInfo {
   /** Threads a large GEMM may run on, as set by `setThreads` (1: the calling thread only). */
   readonly threads: number;
   /**
-   * The kernel that ran the last `wasmGemm` call: `'wasm-simd128-sgemm-4x8'` (with ` x2 threads`
-   * when it was split), `'js'` when it declined, `'none'` before any call.
+   * The kernel that ran the last `wasmGemm` or `wasmConv2dForward` call:
+   * `'wasm-simd128-sgemm-4x8'` or `'wasm-simd128-conv2d-implicit-4x8'` (with ` x2 threads` when it
+   * was split), `'js'` when it declined, `'none'` before any call.
    */
   readonly lastKernel: string;
   /** Kernels this package provides. */
@@ -36,9 +38,11 @@ export interface BackendInfo {
  *
  * @example
  * ```ts
+ * import { availableParallelism } from 'node:os';
  * import { getBackendInfo } from '@torchlet/kernels';
  * const info = getBackendInfo();
- * info.threads; // -> 1
+ * // The default in Node: every core.
+ * info.threads === availableParallelism(); // -> true
  * info.wasmLoaded === info.simd; // -> true
  * ```
  */
@@ -49,7 +53,7 @@ export function getBackendInfo(): BackendInfo {
     wasmLoaded: loaded,
     threads: getThreads(),
     lastKernel: lastGemmKernel(),
-    kernels: loaded ? [WASM_GEMM_KERNEL] : [],
+    kernels: loaded ? [WASM_GEMM_KERNEL, WASM_CONV2D_KERNEL] : [],
     error: [loadError(), threadPoolError()].filter((e) => e !== '').join('; '),
   };
 }

@@ -5,7 +5,7 @@
 //     until it resolves, kernels decline (return false) and the caller's JavaScript kernel runs.
 // Both paths first check that the engine validates a tiny 128-bit SIMD module.
 
-/** The functions and memory gemm.wasm exports (see assembly/gemm.ts). */
+/** The functions and memory gemm.wasm exports (see assembly/index.ts). */
 export interface GemmExports {
   readonly memory: WebAssembly.Memory;
   workspaceBytes(): number;
@@ -44,6 +44,10 @@ export interface GemmExports {
     ldc: number,
     work: number,
   ): void;
+  conv2dPrepare(desc: number): void;
+  conv2dPadPart(desc: number, n0: number, n1: number): void;
+  conv2dForwardPart(desc: number, u0: number, u1: number, work: number): void;
+  conv2dWorkBytes(desc: number): number;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { type Conv2dGeometry, wasmConv2dForward } from './conv.js';
 import { PARALLEL_MIN_WORK, wasmGemm } from './gemm.js';
 import { getBackendInfo } from './info.js';
 import { getThreads, setThreads } from './threads.js';
@@ -79,6 +80,75 @@ describe('worker threads (Node)', () => {
     shapes.forEach((s, i) => {
       const split = product(s);
       expect(getBackendInfo().lastKernel).toBe('wasm-simd128-sgemm-4x8 x2 threads');
+      expect(split).toEqual(single[i]);
+    });
+  });
+
+  it('split conv2d forward passes equal the single-threaded ones bit for bit', async () => {
+    // Few images (units are column ranges), padding (the pad phase runs on the threads too),
+    // and many images with a ragged micro-tile.
+    const geometries: Conv2dGeometry[] = [
+      {
+        batch: 1,
+        inChannels: 32,
+        inH: 30,
+        inW: 30,
+        outChannels: 40,
+        kh: 3,
+        kw: 3,
+        groups: 1,
+        strideH: 1,
+        strideW: 1,
+        padTop: 1,
+        padLeft: 1,
+        dilationH: 1,
+        dilationW: 1,
+        outH: 30,
+        outW: 30,
+      },
+      {
+        batch: 40,
+        inChannels: 2,
+        inH: 28,
+        inW: 28,
+        outChannels: 6,
+        kh: 5,
+        kw: 5,
+        groups: 2,
+        strideH: 1,
+        strideW: 1,
+        padTop: 2,
+        padLeft: 2,
+        dilationH: 1,
+        dilationW: 1,
+        outH: 28,
+        outW: 28,
+      },
+    ];
+    const run = (g: Conv2dGeometry): Float32Array => {
+      const out = new Float32Array(g.batch * g.outChannels * g.outH * g.outW);
+      const x = randomArray(g.batch * g.inChannels * g.inH * g.inW, 4);
+      const w = randomArray((g.outChannels * g.inChannels * g.kh * g.kw) / g.groups, 5);
+      expect(wasmConv2dForward(g, x, w, randomArray(g.outChannels, 6), out)).toBe(true);
+      return out;
+    };
+    for (const g of geometries) {
+      expect(
+        g.batch * g.outChannels * g.outH * g.outW * (g.inChannels / g.groups) * g.kh * g.kw,
+      ).toBeGreaterThanOrEqual(PARALLEL_MIN_WORK);
+    }
+    setThreads(1);
+    const single = geometries.map(run);
+    expect(getBackendInfo().lastKernel).toBe('wasm-simd128-conv2d-implicit-4x8');
+    setThreads(2);
+    const deadline = Date.now() + 20_000;
+    while (!getBackendInfo().lastKernel.endsWith('x2 threads') && Date.now() < deadline) {
+      run(geometries[0]);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    geometries.forEach((g, i) => {
+      const split = run(g);
+      expect(getBackendInfo().lastKernel).toBe('wasm-simd128-conv2d-implicit-4x8 x2 threads');
       expect(split).toEqual(single[i]);
     });
   });

@@ -32,7 +32,7 @@ interface NodeOs {
 
 /**
  * Control block: a 64-byte header (Int32 [0] = next chunk to claim), then per worker a slot of
- * Int32 [seq, done, status, ready] and 16 float64 job parameters from byte 16.
+ * Int32 [seq, done, status, ready] and P_COUNT float64 job parameters from byte 16.
  */
 const HEADER_BYTES = 64;
 const SLOT_BYTES = 256;
@@ -43,20 +43,25 @@ const READY = 3;
 const SHUTDOWN = -1;
 
 /** Indices of the job parameters (float64) in a slot, from byte 16. */
-const P_COUNT = 16;
+const P_COUNT = 17;
 
 // Both sides run the same chunk loop: claim chunk i with Atomics.add on the header counter, compute
 // rows (or columns) [i * chunk, (i + 1) * chunk) of C, repeat until none are left. Claiming chunks
 // instead of fixed halves keeps every thread busy when a core is shared with other processes.
-// Job parameters: tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, work, byRows, chunk.
+// Job parameters: tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, work, byRows, chunk, kind.
+// kind 0 is a GEMM; conv2d jobs (kind 1: pad images, kind 2: forward units) pass the descriptor
+// pointer as p[0], the unit count as p[2] and the thread's workspace as p[13] (see conv.ts).
 const CHUNK_LOOP = `(g, counter, p) => {
-  const extent = p[14] ? p[2] : p[3];
+  const kind = p[16];
+  const extent = kind !== 0 || p[14] ? p[2] : p[3];
   const chunk = p[15];
   for (;;) {
     const lo = Atomics.add(counter, 0, 1) * chunk;
     if (lo >= extent) break;
     const hi = Math.min(extent, lo + chunk);
-    if (p[14]) g.sgemmPart(p[0], p[1], lo, hi, 0, p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13]);
+    if (kind === 1) g.conv2dPadPart(p[0], lo, hi);
+    else if (kind === 2) g.conv2dForwardPart(p[0], lo, hi, p[13]);
+    else if (p[14]) g.sgemmPart(p[0], p[1], lo, hi, 0, p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13]);
     else g.sgemmPart(p[0], p[1], 0, p[2], lo, hi, p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13]);
   }
 }`;
@@ -110,6 +115,17 @@ export interface ThreadPool {
 }
 
 let requested = 1;
+let fromEnv = false; // TORCHLET_THREADS is read once, on the first threadPool() or getThreads() call
+
+/** Applies `TORCHLET_THREADS=n|auto` (Node; unset means auto) unless setThreads was called first; invalid values are ignored. */
+function readEnv(): void {
+  if (fromEnv) return;
+  fromEnv = true;
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.TORCHLET_THREADS;
+  // Default: every core, as the issue asks; small products stay on the calling thread anyway.
+  const n = env === undefined || env === '' || env === 'auto' ? cpuCount() : Number(env);
+  if (Number.isInteger(n) && n >= 1 && n <= 64) requested = n;
+}
 let pool: ThreadPool | null = null;
 let poolError = '';
 
@@ -131,7 +147,9 @@ function cpuCount(): number {
 }
 
 /**
- * Sets how many threads one large float32 GEMM may use (default 1: the calling thread only).
+ * Sets how many threads one large float32 GEMM or conv2d forward pass may use. The default in
+ * Node is every core (`os.availableParallelism()`), or `TORCHLET_THREADS=n|auto` when set; `1`
+ * keeps everything on the calling thread.
  * `'auto'` takes Node's `os.availableParallelism()`. Threads are Node `worker_threads` sharing the
  * WebAssembly memory; they start in the background on the next large product and are used once
  * they are up. Only products of at least 2^22 multiply-adds (about 160^3) are split; smaller ones
@@ -149,6 +167,7 @@ export function setThreads(count: number | 'auto'): void {
   if (!Number.isInteger(n) || n < 1 || n > 64) {
     throw new RangeError(`setThreads: count must be 'auto' or an integer from 1 to 64, got ${String(count)}`);
   }
+  fromEnv = true;
   if (n === requested) return;
   requested = n;
   if (pool !== null) shutdown(pool);
@@ -157,7 +176,7 @@ export function setThreads(count: number | 'auto'): void {
 }
 
 /**
- * The thread count set by {@link setThreads} (default 1).
+ * The thread count set by {@link setThreads} (default: every core in Node, 1 elsewhere).
  *
  * @example
  * ```ts
@@ -166,6 +185,7 @@ export function setThreads(count: number | 'auto'): void {
  * ```
  */
 export function getThreads(): number {
+  readEnv();
   return requested;
 }
 
@@ -176,6 +196,7 @@ export function threadPoolError(): string {
 
 /** The pool when more than one thread is requested and Node can provide it (created on first call). */
 export function threadPool(): ThreadPool | null {
+  readEnv();
   if (requested <= 1 || poolError !== '') return null;
   if (pool !== null) return pool.broken ? null : pool;
   const wt = nodeBuiltin<WorkerThreads>('node:worker_threads');
@@ -229,7 +250,8 @@ export function readyWorkers(p: ThreadPool): number[] {
  * Runs one product on the calling thread and the given ready workers: rows (or columns when
  * `byRows` is false) of C are cut into chunks of `chunk` that the threads claim one at a time.
  * `job` holds the 14 sgemm arguments (tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, work
- * of thread 0); worker `slot` packs into `work + (slot + 1) * workspace`. Returns false if a worker
+ * of thread 0); worker `slot` packs into `work + (slot + 1) * workspace`. `kind` 1 and 2 run the
+ * conv2d pad and forward parts instead (see conv.ts). Returns false if a worker
  * threw (the pool is then retired and C may be partly written).
  */
 export function runParallel(
@@ -239,6 +261,7 @@ export function runParallel(
   workspace: number,
   byRows: boolean,
   chunk: number,
+  kind: 0 | 1 | 2 = 0,
 ): boolean {
   const counter = p.ctl;
   Atomics.store(counter, 0, 0);
@@ -249,6 +272,7 @@ export function runParallel(
     p.params[base + 13] = job[13] + (slot + 1) * workspace;
     p.params[base + 14] = byRows ? 1 : 0;
     p.params[base + 15] = chunk;
+    p.params[base + 16] = kind;
     const seq = ++p.seq;
     seqs.push(seq);
     Atomics.store(p.ctl, slotInt(slot) + SEQ, seq);
@@ -258,6 +282,7 @@ export function runParallel(
   for (let i = 0; i < 14; i++) own[i] = job[i];
   own[14] = byRows ? 1 : 0;
   own[15] = chunk;
+  own[16] = kind;
   runChunks!(p.exports, counter, own);
   let ok = true;
   for (let w = 0; w < workers.length; w++) {

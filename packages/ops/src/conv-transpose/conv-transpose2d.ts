@@ -78,7 +78,7 @@ function planTranspose(
   }
   const kernel = options.kernel ?? 'auto';
   if (kernel !== 'auto' && !conv2dKernels.includes(kernel)) {
-    fail(fn, 'kernel', `kernel must be one of direct, im2col, auto, implicit, got ${JSON.stringify(kernel)}`);
+    fail(fn, 'kernel', `kernel must be one of direct, im2col, auto, implicit, wasm, got ${JSON.stringify(kernel)}`);
   }
   for (let i = 0; i < 2; i++) {
     if (outputPadding[i] >= stride[i] && outputPadding[i] >= dilation[i]) {

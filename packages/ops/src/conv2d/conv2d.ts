@@ -98,11 +98,14 @@ function checkUpstream(
  * Kernels: `'direct'` (tap-by-tap loops over output rows, no scratch memory), `'im2col'`
  * (unfold + GEMM per image and group) and `'implicit'` (the same GEMM with the unfold replaced by
  * tap offsets into a zero-bordered copy of each image, register-blocked; its strided input
- * gradient and its weight gradient are im2col's). `'auto'` (the default) picks the direct kernel
- * when the problem is tiny (`N*Cout*Hout*Wout*Cin/groups*kh*kw < 8192`) or each group has at most
- * 2 output channels; otherwise, per pass, the implicit GEMM when the pass's GEMM has fewer than
- * 32 rows (output channels per group forward, input channels per group for the input gradient)
- * and im2col + GEMM from there.
+ * gradient and its weight gradient are im2col's) and `'wasm'` (float32 forward in WebAssembly
+ * SIMD through `@torchlet/kernels`' `wasmConv2dForward`, threaded per its `setThreads`; float64
+ * and the backward passes are im2col's). `'auto'` (the default) picks the direct kernel when the
+ * problem is tiny (`N*Cout*Hout*Wout*Cin/groups*kh*kw < 8192`) or each group has at most 2 output
+ * channels; otherwise the float32 forward pass runs `'wasm'` (unless `setBackend('js')`), and
+ * other passes the implicit GEMM when the pass's GEMM would run in JavaScript with fewer than 32
+ * rows (output channels per group forward, input channels per group for the input gradient),
+ * im2col + GEMM from there.
  *
  * Shapes: input `[N, Cin, H, W]` (or unbatched `[Cin, H, W]`), weight `[Cout, Cin/groups, kh, kw]`,
  * bias `[Cout]` or null -> `[N, Cout, Hout, Wout]` (or `[Cout, Hout, Wout]`), with

@@ -29,7 +29,9 @@ export type Conv2dPadding = number | readonly [number, number] | 'valid' | 'same
 export type Conv2dPaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 
 /**
- * The conv2d kernel implementations: a direct loop, im2col + GEMM, and an implicit GEMM (no unfold).
+ * The conv2d kernel implementations: a direct loop, im2col + GEMM, an implicit GEMM (no unfold),
+ * and `'wasm'`, the WebAssembly SIMD forward pass of `@torchlet/kernels` (float32; float64 runs
+ * im2col) with im2col's backward passes.
  *
  * @example
  * ```ts
@@ -39,7 +41,7 @@ export type Conv2dPaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
  * conv2d(ones([1, 1, 3, 3]), ones([1, 1, 2, 2]), null, { kernel }).toArray(); // -> [[[[4, 4], [4, 4]]]]
  * ```
  */
-export type Conv2dKernelName = 'direct' | 'im2col' | 'implicit';
+export type Conv2dKernelName = 'direct' | 'im2col' | 'implicit' | 'wasm';
 
 /**
  * Every conv2d kernel implementation, so tests can run the same body on each (`describe.each(conv2dKernels)`).
@@ -48,10 +50,15 @@ export type Conv2dKernelName = 'direct' | 'im2col' | 'implicit';
  * ```ts
  * import { ones } from '@torchlet/tensor';
  * import { conv2d, conv2dKernels } from '@torchlet/ops';
- * conv2dKernels.map((kernel) => conv2d(ones([1, 1, 2, 2]), ones([1, 1, 2, 2]), null, { kernel }).item()); // -> [4, 4, 4]
+ * conv2dKernels.map((kernel) => conv2d(ones([1, 1, 2, 2]), ones([1, 1, 2, 2]), null, { kernel }).item()); // -> [4, 4, 4, 4]
  * ```
  */
-export const conv2dKernels: readonly Conv2dKernelName[] = Object.freeze(['direct', 'im2col', 'implicit'] as const);
+export const conv2dKernels: readonly Conv2dKernelName[] = Object.freeze([
+  'direct',
+  'im2col',
+  'implicit',
+  'wasm',
+] as const);
 
 /**
  * Options of {@link conv2d}, its output shape and its backward kernels.
@@ -75,7 +82,7 @@ export interface Conv2dOptions {
   /** How padded positions are filled. Default `'zeros'`. */
   readonly paddingMode?: Conv2dPaddingMode;
   /**
-   * Which kernel runs: `'direct'`, `'im2col'`, `'implicit'`, or `'auto'` (default) to pick by problem size
+   * Which kernel runs: `'direct'`, `'im2col'`, `'implicit'`, `'wasm'`, or `'auto'` (default) to pick by problem size
    * (see {@link conv2d} for the rule). Results agree to rounding.
    */
   readonly kernel?: Conv2dKernelName | 'auto';
@@ -137,7 +144,7 @@ export function convOutputSize(
 
 const PADDING_MODES: readonly string[] = ['zeros', 'reflect', 'replicate', 'circular'];
 // 'auto' before 'implicit' keeps the message's original prefix ("direct, im2col, auto").
-const KERNELS: readonly string[] = ['direct', 'im2col', 'auto', 'implicit'];
+const KERNELS: readonly string[] = ['direct', 'im2col', 'auto', 'implicit', 'wasm'];
 
 /** Validates the options object (not yet the shapes). */
 export function resolveConv2dOptions(

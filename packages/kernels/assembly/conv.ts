@@ -1,0 +1,311 @@
+// Float32 conv2d forward for WebAssembly 128-bit SIMD: an implicit im2col feeding the GEMM
+// micro-kernel of gemm.ts, with every operand resident in linear memory.
+//
+//   out[n, g*M + oc, j] = bias[g*M + oc] + sum_t W[g*M + oc, t] * cols_n,g[t, j]
+//   (M = Cout/groups, K = Cin/groups*kh*kw taps t, L = Hout*Wout output positions j)
+//
+// The host copies the input in once and the output out once; nothing else crosses the boundary.
+// `cols` is never built: the images are first copied into a zero-bordered buffer (no padding
+// tests later), then for each 8-column sliver of the output the kc x 8 panel the micro-kernel
+// reads is gathered straight from that buffer, as `xpad[colBase[j] + tapOff[t]]`, right before
+// it is used (so it is hot in L1), and multiplied by the pre-packed weights of every output
+// channel. Two v128 loads per tap when the sliver's 8 (or twice 4) positions are adjacent in the
+// input (stride 1 and an output row long enough), scalar gathers otherwise. C is written in
+// place, in the NCHW output layout, so no scatter pass follows. The batch and the sliver range
+// are cut into units (image x column chunk) that threads claim one at a time (see threads.ts).
+//
+// The descriptor is an i32 array in linear memory laid out by src/conv.ts (field indices below).
+
+import { packA, tile } from './gemm';
+
+// Field 0 holds the batch size (used by the host to cut the work into units).
+const D_CIN = 1;
+const D_INH = 2;
+const D_INW = 3;
+const D_COUT = 4;
+const D_KH = 5;
+const D_KW = 6;
+const D_GROUPS = 7;
+const D_SH = 8;
+const D_SW = 9;
+const D_PADT = 10;
+const D_PADL = 11;
+const D_DH = 12;
+const D_DW = 13;
+const D_OUTH = 14;
+const D_OUTW = 15;
+const D_HP = 16;
+const D_WP = 17;
+const D_X = 18;
+const D_XPAD = 19;
+const D_WRAW = 20;
+const D_WPACK = 21;
+const D_BIAS = 22;
+const D_OUT = 23;
+const D_TAPOFF = 24;
+const D_COLBASE = 25;
+const D_MODE = 26;
+const D_KC = 27;
+const D_CHUNKS = 28;
+const D_PERCHUNK = 29;
+const D_PAD_IN_UNIT = 30;
+
+function field(desc: usize, i: i32): i32 {
+  return load<i32>(desc + ((<usize>i) << 2));
+}
+
+/** Sliver gather modes (see conv2dPrepare). */
+const MODE_CONTIGUOUS: i32 = 0;
+const MODE_TWO_HALVES: i32 = 1;
+const MODE_GATHER: i32 = 2;
+
+/**
+ * Packs the weights of every group into MR-row slivers, block by block of kc taps (the blocks the
+ * forward pass walks), and fills the tap-offset, column-offset and sliver-mode tables.
+ * Runs once per call, on the calling thread.
+ */
+export function conv2dPrepare(desc: usize): void {
+  const cin = field(desc, D_CIN);
+  const cout = field(desc, D_COUT);
+  const kh = field(desc, D_KH);
+  const kw = field(desc, D_KW);
+  const groups = field(desc, D_GROUPS);
+  const hp = field(desc, D_HP);
+  const wp = field(desc, D_WP);
+  const outH = field(desc, D_OUTH);
+  const outW = field(desc, D_OUTW);
+  const kcMax = field(desc, D_KC);
+  const cinG = cin / groups;
+  const m = cout / groups;
+  const mp = (m + 3) & ~3;
+  const k = cinG * kh * kw;
+  const wraw = <usize>field(desc, D_WRAW);
+  const wpack = <usize>field(desc, D_WPACK);
+  for (let g = 0; g < groups; g++) {
+    const src = wraw + ((<usize>(g * m * k)) << 2);
+    const dst = wpack + ((<usize>(g * mp * k)) << 2);
+    for (let pc = 0; pc < k; pc += kcMax) {
+      const kc = min(kcMax, k - pc);
+      packA(false, 1, src, k, 0, m, pc, kc, dst + ((<usize>(pc * mp)) << 2));
+    }
+  }
+  const tap = <usize>field(desc, D_TAPOFF);
+  const dh = field(desc, D_DH);
+  const dw = field(desc, D_DW);
+  const plane = hp * wp;
+  let t: usize = tap;
+  for (let c = 0; c < cinG; c++) {
+    for (let ki = 0; ki < kh; ki++) {
+      for (let kj = 0; kj < kw; kj++) {
+        store<i32>(t, c * plane + ki * dh * wp + kj * dw);
+        t += 4;
+      }
+    }
+  }
+  const col = <usize>field(desc, D_COLBASE);
+  const sh = field(desc, D_SH);
+  const sw = field(desc, D_SW);
+  let q: usize = col;
+  for (let oh = 0; oh < outH; oh++) {
+    for (let ow = 0; ow < outW; ow++) {
+      store<i32>(q, oh * sh * wp + ow * sw);
+      q += 4;
+    }
+  }
+  const l = outH * outW;
+  const mode = <usize>field(desc, D_MODE);
+  for (let s = 0; s < (l + 7) >> 3; s++) {
+    const j0 = s << 3;
+    const cb = col + ((<usize>j0) << 2);
+    let md = MODE_GATHER;
+    if (l - j0 >= 8) {
+      const b0 = load<i32>(cb);
+      const b4 = load<i32>(cb, 16);
+      if (load<i32>(cb, 28) - b0 === 7) md = MODE_CONTIGUOUS;
+      else if (load<i32>(cb, 12) - b0 === 3 && load<i32>(cb, 28) - b4 === 3) md = MODE_TWO_HALVES;
+    }
+    store<i32>(mode + ((<usize>s) << 2), md);
+  }
+}
+
+/** Copies images [n0, n1) of the input into the zero-bordered buffer ([N, Cin, Hp, Wp], image at top-left + padding). */
+export function conv2dPadPart(desc: usize, n0: i32, n1: i32): void {
+  const cin = field(desc, D_CIN);
+  const inH = field(desc, D_INH);
+  const inW = field(desc, D_INW);
+  const hp = field(desc, D_HP);
+  const wp = field(desc, D_WP);
+  const padT = field(desc, D_PADT);
+  const padL = field(desc, D_PADL);
+  const x = <usize>field(desc, D_X);
+  const xpad = <usize>field(desc, D_XPAD);
+  const rowBytes = (<usize>inW) << 2;
+  const wpBytes = (<usize>wp) << 2;
+  const leftBytes = (<usize>padL) << 2;
+  const rightBytes = (<usize>(wp - padL - inW)) << 2;
+  const bottomRows = hp - padT - inH;
+  for (let p = n0 * cin; p < n1 * cin; p++) {
+    let src = x + ((<usize>(p * inH * inW)) << 2);
+    let dst = xpad + ((<usize>(p * hp * wp)) << 2);
+    if (padT > 0) {
+      memory.fill(dst, 0, <usize>padT * wpBytes);
+      dst += <usize>padT * wpBytes;
+    }
+    for (let r = 0; r < inH; r++) {
+      if (leftBytes > 0) memory.fill(dst, 0, leftBytes);
+      memory.copy(dst + leftBytes, src, rowBytes);
+      if (rightBytes > 0) memory.fill(dst + leftBytes + rowBytes, 0, rightBytes);
+      src += rowBytes;
+      dst += wpBytes;
+    }
+    if (bottomRows > 0) memory.fill(dst, 0, <usize>bottomRows * wpBytes);
+  }
+}
+
+/** Bytes of per-thread scratch conv2dForwardPart needs at its `work` pointer. */
+export function conv2dWorkBytes(desc: usize): i32 {
+  return field(desc, D_KC) * 32 + 128;
+}
+
+/**
+ * Gathers the kc x 8 panel of the implicit im2col matrix for one sliver (columns j0..j0+nr of one
+ * image and group, taps from `tap`) into `dst` in the micro-kernel's layout ([p][8], zero past nr).
+ */
+function packSliver(md: i32, xb: usize, cb: usize, nr: i32, tap: usize, kc: i32, dst: usize): void {
+  if (md === MODE_CONTIGUOUS) {
+    const base = xb + ((<usize>load<i32>(cb)) << 2);
+    for (let p = 0; p < kc; p++) {
+      const o = base + ((<usize>load<i32>(tap + ((<usize>p) << 2))) << 2);
+      v128.store(dst, v128.load(o));
+      v128.store(dst, v128.load(o, 16), 16);
+      dst += 32;
+    }
+  } else if (md === MODE_TWO_HALVES) {
+    const base0 = xb + ((<usize>load<i32>(cb)) << 2);
+    const base1 = xb + ((<usize>load<i32>(cb, 16)) << 2);
+    for (let p = 0; p < kc; p++) {
+      const t = (<usize>load<i32>(tap + ((<usize>p) << 2))) << 2;
+      v128.store(dst, v128.load(base0 + t));
+      v128.store(dst, v128.load(base1 + t), 16);
+      dst += 32;
+    }
+  } else {
+    for (let p = 0; p < kc; p++) {
+      const t = xb + ((<usize>load<i32>(tap + ((<usize>p) << 2))) << 2);
+      let r = 0;
+      for (; r < nr; r++)
+        store<f32>(dst + ((<usize>r) << 2), load<f32>(t + ((<usize>load<i32>(cb + ((<usize>r) << 2))) << 2)));
+      for (; r < 8; r++) store<f32>(dst + ((<usize>r) << 2), 0);
+      dst += 32;
+    }
+  }
+}
+
+/**
+ * The 2 x 8 micro-kernel for the last two rows when the output channels per group are 2 mod 4
+ * (LeNet's 6): `out[0..1][0..7] += Ap rows 0-1 @ Bp`, reading the first two values of each
+ * 4-row A column and writing C directly, where `tile` would compute 4 rows into its buffer.
+ */
+function microKernel2x8(kc: i32, pa: usize, pb: usize, out: usize, ldOut: usize): void {
+  let c00 = f32x4.splat(0);
+  let c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0);
+  let c11 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = f32x4.add(c00, f32x4.mul(a, b0));
+    c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 4);
+    c10 = f32x4.add(c10, f32x4.mul(a, b0));
+    c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    pa += 16;
+    pb += 32;
+  }
+  v128.store(out, f32x4.add(v128.load(out), c00));
+  v128.store(out, f32x4.add(v128.load(out, 16), c01), 16);
+  const o = out + ldOut;
+  v128.store(o, f32x4.add(v128.load(o), c10));
+  v128.store(o, f32x4.add(v128.load(o, 16), c11), 16);
+}
+
+/**
+ * Computes units [u0, u1) of the forward pass, unit u = image u / chunks, slivers
+ * [(u % chunks) * perChunk, +perChunk) of its output positions, for every group. Each unit writes
+ * only its own columns of the output; `work` is this thread's conv2dWorkBytes of scratch. When the
+ * descriptor says so (units are whole images), a unit first pads its image (conv2dPadPart).
+ */
+export function conv2dForwardPart(desc: usize, u0: i32, u1: i32, work: usize): void {
+  const cin = field(desc, D_CIN);
+  const cout = field(desc, D_COUT);
+  const kh = field(desc, D_KH);
+  const kw = field(desc, D_KW);
+  const groups = field(desc, D_GROUPS);
+  const hp = field(desc, D_HP);
+  const wp = field(desc, D_WP);
+  const l = field(desc, D_OUTH) * field(desc, D_OUTW);
+  const kcMax = field(desc, D_KC);
+  const chunks = field(desc, D_CHUNKS);
+  const perChunk = field(desc, D_PERCHUNK);
+  const xpad = <usize>field(desc, D_XPAD);
+  const wpack = <usize>field(desc, D_WPACK);
+  const bias = <usize>field(desc, D_BIAS);
+  const out = <usize>field(desc, D_OUT);
+  const tap = <usize>field(desc, D_TAPOFF);
+  const col = <usize>field(desc, D_COLBASE);
+  const mode = <usize>field(desc, D_MODE);
+  const cinG = cin / groups;
+  const m = cout / groups;
+  const mp = (m + 3) & ~3;
+  const k = cinG * kh * kw;
+  const nSl = (l + 7) >> 3;
+  const lBytes = (<usize>l) << 2;
+  const bsl = work;
+  const tileBuf = work + ((<usize>kcMax) << 5);
+  const padInUnit = field(desc, D_PAD_IN_UNIT) !== 0;
+  for (let u = u0; u < u1; u++) {
+    const n = u / chunks;
+    const s0 = (u % chunks) * perChunk;
+    const s1 = min(nSl, s0 + perChunk);
+    // Whole-image units pad their own image first (one pass over memory, no separate phase).
+    if (padInUnit) conv2dPadPart(desc, n, n + 1);
+    for (let g = 0; g < groups; g++) {
+      const xb = xpad + ((<usize>((n * cin + g * cinG) * hp * wp)) << 2);
+      const cg = out + ((<usize>((n * cout + g * m) * l)) << 2);
+      const wb = wpack + ((<usize>(g * mp * k)) << 2);
+      for (let s = s0; s < s1; s++) {
+        const j0 = s << 3;
+        const nr = min(8, l - j0);
+        const cj = cg + ((<usize>j0) << 2);
+        // Start every output row of the sliver at its bias; the micro-kernel accumulates into it.
+        for (let oc = 0; oc < m; oc++) {
+          const v: f32 = bias !== 0 ? load<f32>(bias + ((<usize>(g * m + oc)) << 2)) : 0;
+          const row = cj + <usize>oc * lBytes;
+          if (nr === 8) {
+            const vv = f32x4.splat(v);
+            v128.store(row, vv);
+            v128.store(row, vv, 16);
+          } else {
+            for (let r = 0; r < nr; r++) store<f32>(row + ((<usize>r) << 2), v);
+          }
+        }
+        const md = load<i32>(mode + ((<usize>s) << 2));
+        const cb = col + ((<usize>j0) << 2);
+        for (let pc = 0; pc < k; pc += kcMax) {
+          const kc = min(kcMax, k - pc);
+          packSliver(md, xb, cb, nr, tap + ((<usize>pc) << 2), kc, bsl);
+          const ab = wb + ((<usize>(pc * mp)) << 2);
+          for (let ir = 0; ir < m; ir += 4) {
+            const mr = min(4, m - ir);
+            if (mr === 2 && nr === 8) {
+              microKernel2x8(kc, ab + ((<usize>(ir * kc)) << 2), bsl, cj + <usize>ir * lBytes, lBytes);
+            } else {
+              tile(kc, ab + ((<usize>(ir * kc)) << 2), bsl, cj + <usize>ir * lBytes, l, mr, nr, tileBuf);
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,4 @@
+// The module's entry point: the exports of gemm.wasm (and gemm-mt.wasm).
+
+export { conv2dForwardPart, conv2dPadPart, conv2dPrepare, conv2dWorkBytes } from './conv';
+export { heapBase, sgemm, sgemmPart, workspaceBytes } from './gemm';
