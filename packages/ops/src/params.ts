@@ -18,17 +18,27 @@ export type IntPair = number | readonly [number, number];
  * integer `>= min`. Errors read `conv2d: stride must be positive integers, got [0,1]`.
  */
 export function toPair(fn: string, arg: string, value: IntPair, min: number): [number, number] {
-  const p: [number, number] = typeof value === 'number' ? [value, value] : [value[0], value[1]];
-  if (!(typeof value === 'number' || (Array.isArray(value) && value.length === 2))) {
-    fail(fn, arg, `expected an int or a pair of ints, got ${JSON.stringify(value)}`);
-  }
-  for (const v of p) {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-      const what = min === 0 ? 'non-negative integers' : min === 1 ? 'positive integers' : `integers >= ${min}`;
-      fail(fn, arg, `${arg} must be ${what}, got ${JSON.stringify(value)}`);
+  let a: unknown;
+  let b: unknown;
+  if (typeof value === 'number') {
+    a = value;
+    b = value;
+  } else {
+    if (!(Array.isArray(value) && value.length === 2)) {
+      fail(fn, arg, `expected an int or a pair of ints, got ${JSON.stringify(value)}`);
     }
+    a = value[0];
+    b = value[1];
   }
-  return p;
+  if (!isIntAtLeast(a, min) || !isIntAtLeast(b, min)) {
+    const what = min === 0 ? 'non-negative integers' : min === 1 ? 'positive integers' : `integers >= ${min}`;
+    fail(fn, arg, `${arg} must be ${what}, got ${JSON.stringify(value)}`);
+  }
+  return [a as number, b as number];
+}
+
+function isIntAtLeast(v: unknown, min: number): boolean {
+  return typeof v === 'number' && Number.isInteger(v) && v >= min;
 }
 
 /** Checks `x` is a tensor of one of the float dtypes, naming `fn` and `arg` otherwise. */
@@ -54,15 +64,20 @@ export function checkRank(fn: string, arg: string, x: Tensor, ranks: readonly nu
 
 /** Checks every tensor has the same dtype as the first, naming both. */
 export function checkSameDType(fn: string, tensors: Readonly<Record<string, Tensor | null | undefined>>): void {
-  let first: [string, Tensor] | undefined;
-  for (const [name, t] of Object.entries(tensors)) {
+  // `for...in` over the (plain, literal) record: no entries arrays on this per-call path.
+  let firstName = '';
+  let first: Tensor | undefined;
+  for (const name in tensors) {
+    const t = tensors[name];
     if (!t) continue;
-    if (!first) first = [name, t];
-    else if (t.dtype !== first[1].dtype) {
+    if (first === undefined) {
+      firstName = name;
+      first = t;
+    } else if (t.dtype !== first.dtype) {
       fail(
         fn,
         name,
-        `${name} is ${t.dtype} but ${first[0]} is ${first[1].dtype} (${first[0]} ${formatShape(first[1].shape)}, ${name} ${formatShape(t.shape)})`,
+        `${name} is ${t.dtype} but ${firstName} is ${first.dtype} (${firstName} ${formatShape(first.shape)}, ${name} ${formatShape(t.shape)})`,
       );
     }
   }
@@ -76,6 +91,9 @@ export type FloatStorage = Float32Array | Float64Array;
  * `subarray` when the tensor is contiguous, a copy otherwise. Kernels read it and never write it.
  */
 export function denseData(t: Tensor): FloatStorage {
-  const data = t.isContiguous() ? t.data.subarray(t.offset, t.offset + t.numel) : t.toTypedArray();
-  return data as FloatStorage;
+  if (!t.isContiguous()) return t.toTypedArray() as FloatStorage;
+  const data = t.data as FloatStorage;
+  const n = t.numel;
+  // The whole storage needs no subarray view (one allocation saved per operand on small problems).
+  return t.offset === 0 && n === data.length ? data : data.subarray(t.offset, t.offset + n);
 }

@@ -1,6 +1,7 @@
 import { allocStorage, type DType, isFloatingDType, promoteTypes, type Storage } from './dtype.js';
 import { fail, formatShape } from './errors.js';
 import { broadcastShapes, contiguousStrides, type Shape, shapeSize, shapesEqual } from './shape.js';
+import { isContiguousLayout } from './strided.js';
 import { isTensor, Tensor, type TensorLike } from './tensor.js';
 import { clone, to } from './views.js';
 
@@ -476,8 +477,10 @@ function binary(spec: BinarySpec, x: TensorLike, y: TensorLike): Tensor {
   const op = spec.result === 'bool' ? (spec.float as number) : opCode(spec, dtype, 'input', x, y);
   const a = operand(x, dtype);
   const b = operand(y, dtype);
-  const shape = broadcastShapes(fn, a.shape, b.shape);
   const outDtype = spec.result === 'bool' ? 'bool' : dtype;
+  const fast = binaryDense(spec, op, a, b, outDtype);
+  if (fast !== null) return fast;
+  const shape = broadcastShapes(fn, a.shape, b.shape);
   const out = allocStorage(outDtype, shapeSize(shape));
   if (out.length > 0) {
     const c = coalesce(shape, [contiguousStrides(shape), broadcastStrides(a, shape), broadcastStrides(b, shape)]);
@@ -498,6 +501,27 @@ function binary(spec: BinarySpec, x: TensorLike, y: TensorLike): Tensor {
       c.strides[2],
     );
   }
+  return new Tensor(out, shape, undefined, 0, outDtype);
+}
+
+/**
+ * The common small case without broadcasting or layout bookkeeping: dense operands of one shape,
+ * or a dense tensor and a scalar. It runs the same row kernel over the same flat index range as
+ * the general path would after coalescing, so results are identical; null when it does not apply.
+ */
+function binaryDense(spec: BinarySpec, op: number, a: Operand, b: Operand, outDtype: DType): Tensor | null {
+  const aScalar = a.shape.length === 0;
+  const bScalar = b.shape.length === 0;
+  let shape: Shape;
+  if (bScalar) shape = a.shape;
+  else if (aScalar || shapesEqual(a.shape, b.shape)) shape = b.shape;
+  else return null;
+  if (!isContiguousLayout(a.shape, a.strides) || !isContiguousLayout(b.shape, b.strides)) return null;
+  const n = shapeSize(shape);
+  if (n === 0) return null;
+  const out = allocStorage(outDtype, n);
+  const row = spec.result === 'bool' ? (rowCompare as BinaryRow) : pickRow(out, a.data, b.data);
+  row(op, n, out, 0, 1, a.data, a.offset, aScalar ? 0 : 1, b.data, b.offset, bScalar ? 0 : 1, 1);
   return new Tensor(out, shape, undefined, 0, outDtype);
 }
 

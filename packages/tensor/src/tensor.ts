@@ -79,6 +79,13 @@ export type Dims = number | readonly number[] | null | undefined;
 
 const TENSOR_BRAND = Symbol.for('torchlet.tensor');
 
+/** A plain (packed) array copy of a shape or strides: an indexed loop, cheaper than spreading through the iterator protocol. */
+function copyArray(a: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < a.length; i++) out.push(a[i]);
+  return out;
+}
+
 // The in-place version counter lives with the storage, so every view of the same data sees it
 // (autograd uses it to detect tensors modified after being saved for backward).
 const versions = new WeakMap<ArrayBufferLike, number>();
@@ -115,8 +122,8 @@ export class Tensor {
    */
   constructor(data: Storage, shape: Shape, strides?: readonly number[], offset = 0, dtype?: DType) {
     this.data = data;
-    this.shape = Object.freeze([...shape]);
-    this.strides = Object.freeze(strides ? [...strides] : contiguousStrides(shape));
+    this.shape = Object.freeze(copyArray(shape));
+    this.strides = Object.freeze(strides ? copyArray(strides) : contiguousStrides(shape));
     this.offset = offset;
     this.dtype = dtype ?? dtypeOfStorage(data);
   }

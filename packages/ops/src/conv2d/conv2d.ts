@@ -1,4 +1,13 @@
-import { allocStorage, checkShape, fail, formatShape, isTensor, type Shape, Tensor } from '@torchlet/tensor';
+import {
+  allocStorage,
+  checkShape,
+  fail,
+  formatShape,
+  isTensor,
+  type Shape,
+  shapesEqual,
+  Tensor,
+} from '@torchlet/tensor';
 import { padBackwardRaw, padRaw, planPad } from '../pad/pad.js';
 import { checkFloatTensor, checkSameDType, denseData, type FloatStorage } from '../params.js';
 import { pickKernel } from './kernels.js';
@@ -16,7 +25,7 @@ interface Plan {
   readonly g: ConvGeometry;
   readonly r: ResolvedConv2d;
   readonly batched: boolean;
-  readonly inputShape: number[];
+  readonly inputShape: readonly number[];
   /** For non-zero padding modes: the explicit pad step that runs before a zero-padding conv. */
   readonly modePad: (ReturnType<typeof planPad> & { readonly inShape4: number[] }) | null;
 }
@@ -31,16 +40,20 @@ function planConv(
   const r = resolveConv2dOptions(fn, [weightShape[2], weightShape[3]], options);
   const g0 = conv2dGeometry(fn, inputShape, weightShape, r, inputArg);
   const batched = inputShape.length === 4;
-  const [pt, pb, pl, pr] = r.pads;
+  const pads = r.pads;
+  const pt = pads[0];
+  const pb = pads[1];
+  const pl = pads[2];
+  const pr = pads[3];
   if (r.paddingMode === 'zeros' || (pt === 0 && pb === 0 && pl === 0 && pr === 0)) {
-    return { g: g0, r, batched, inputShape: [...inputShape], modePad: null };
+    return { g: g0, r, batched, inputShape, modePad: null };
   }
   // nn.Conv2d's non-zero padding modes: pad explicitly, then convolve without padding.
   const inShape4 = [g0.batch, g0.inChannels, g0.inH, g0.inW];
   const mode = r.paddingMode;
   const planned = planPad(fn, inShape4, [pl, pr, pt, pb], mode, inputArg);
   const g: ConvGeometry = { ...g0, inH: g0.inH + pt + pb, inW: g0.inW + pl + pr, padTop: 0, padLeft: 0 };
-  return { g, r, batched, inputShape: [...inputShape], modePad: { ...planned, inShape4 } };
+  return { g, r, batched, inputShape, modePad: { ...planned, inShape4 } };
 }
 
 /** The (mode-padded) dense input of a plan. */
@@ -80,8 +93,8 @@ function checkUpstream(
   inputShape: readonly number[],
   weightShape: readonly number[],
 ): void {
-  const expected = outputShapeOf({ ...p.g }, p.batched);
-  if (upstream.ndim !== expected.length || upstream.shape.some((s, i) => s !== expected[i])) {
+  const expected = outputShapeOf(p.g, p.batched);
+  if (!shapesEqual(upstream.shape, expected)) {
     fail(
       fn,
       'upstream',
@@ -128,17 +141,15 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   checkFloatTensor(fn, 'input', input);
   checkFloatTensor(fn, 'weight', weight);
   const b = checkBias(fn, bias, weight);
-  checkSameDType(fn, { input, weight, bias: b });
+  if (weight.dtype !== input.dtype || (b !== null && b.dtype !== input.dtype)) {
+    checkSameDType(fn, { input, weight, bias: b });
+  }
   const p = planConv(fn, input.shape, weight.shape, options);
-  const out = allocStorage(input.dtype, p.g.batch * p.g.outChannels * p.g.outH * p.g.outW) as FloatStorage;
-  pickKernel(p.g, p.r.kernel).forward(
-    p.g,
-    planInput(p, input),
-    denseData(weight),
-    b === null ? null : denseData(b),
-    out,
-  );
-  return new Tensor(out, outputShapeOf(p.g, p.batched));
+  const g = p.g;
+  const size = g.batch * g.outChannels * g.outH * g.outW;
+  const out = input.dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
+  pickKernel(g, p.r.kernel).forward(g, planInput(p, input), denseData(weight), b === null ? null : denseData(b), out);
+  return new Tensor(out, outputShapeOf(g, p.batched));
 }
 
 /**

@@ -4,27 +4,29 @@
 // over the range of columns whose input lies inside the image (computed once per tap), so the
 // inner loop has no bounds checks and reads contiguous memory when strideW is 1.
 
-import { validRange } from '../im2col/raw.js';
 import type { FloatStorage } from '../params.js';
 import type { ConvGeometry } from './params.js';
 
-/** Valid `[lo, hi)` output-row ranges per kernel row and output-column ranges per kernel column. */
-function tapRanges(g: ConvGeometry): { rowLo: Int32Array; rowHi: Int32Array; colLo: Int32Array; colHi: Int32Array } {
-  const rowLo = new Int32Array(g.kh);
-  const rowHi = new Int32Array(g.kh);
-  const colLo = new Int32Array(g.kw);
-  const colHi = new Int32Array(g.kw);
-  for (let ki = 0; ki < g.kh; ki++) {
-    const [lo, hi] = validRange(ki * g.dilationH - g.padTop, g.strideH, g.inH, g.outH);
-    rowLo[ki] = lo;
-    rowHi[ki] = hi;
-  }
-  for (let kj = 0; kj < g.kw; kj++) {
-    const [lo, hi] = validRange(kj * g.dilationW - g.padLeft, g.strideW, g.inW, g.outW);
-    colLo[kj] = lo;
-    colHi[kj] = hi;
-  }
-  return { rowLo, rowHi, colLo, colHi };
+/** The clamped `[lo, hi)` of im2col's `validRange`, written at `r[at]`, `r[at + 1]` (no tuple per tap). */
+function putRange(r: Int32Array, at: number, shift: number, stride: number, inSize: number, out: number): void {
+  const lo = shift >= 0 ? 0 : Math.ceil(-shift / stride);
+  const last = inSize - 1 - shift;
+  const hi = last < 0 ? 0 : Math.floor(last / stride) + 1;
+  const a = Math.min(lo, out);
+  r[at] = a;
+  r[at + 1] = Math.max(a, Math.min(hi, out));
+}
+
+/**
+ * Valid `[lo, hi)` output-row ranges per kernel row at `[2*ki, 2*ki+1]`, then output-column
+ * ranges per kernel column at `[2*kh + 2*kj, 2*kh + 2*kj + 1]`, in one array (one allocation).
+ */
+function tapRanges(g: ConvGeometry): Int32Array {
+  const r = new Int32Array(2 * (g.kh + g.kw));
+  for (let ki = 0; ki < g.kh; ki++) putRange(r, 2 * ki, ki * g.dilationH - g.padTop, g.strideH, g.inH, g.outH);
+  const c0 = 2 * g.kh;
+  for (let kj = 0; kj < g.kw; kj++) putRange(r, c0 + 2 * kj, kj * g.dilationW - g.padLeft, g.strideW, g.inW, g.outW);
+  return r;
 }
 
 /** `out = conv2d(x, w) + bias`; `out` is fully overwritten. */
@@ -53,7 +55,8 @@ export function directForward(
     outH,
     outW,
   } = g;
-  const { rowLo, rowHi, colLo, colHi } = tapRanges(g);
+  const ranges = tapRanges(g);
+  const c0 = 2 * kh;
   const cinG = inChannels / groups;
   const coutG = outChannels / groups;
   const plane = inH * inW;
@@ -69,13 +72,13 @@ export function directForward(
         const wBase = (oc * cinG + ic) * taps;
         for (let ki = 0; ki < kh; ki++) {
           const rowShift = ki * dilationH - padTop;
-          const ohLo = rowLo[ki];
-          const ohHi = rowHi[ki];
+          const ohLo = ranges[2 * ki];
+          const ohHi = ranges[2 * ki + 1];
           for (let kj = 0; kj < kw; kj++) {
             const wv = w[wBase + ki * kw + kj];
             const colShift = kj * dilationW - padLeft;
-            const lo = colLo[kj];
-            const hi = colHi[kj];
+            const lo = ranges[c0 + 2 * kj];
+            const hi = ranges[c0 + 2 * kj + 1];
             for (let oh = ohLo; oh < ohHi; oh++) {
               const src = xBase + (oh * strideH + rowShift) * inW + colShift;
               const dst = o + oh * outW;
@@ -112,7 +115,8 @@ export function directBackwardInput(g: ConvGeometry, dy: FloatStorage, w: FloatS
     outH,
     outW,
   } = g;
-  const { rowLo, rowHi, colLo, colHi } = tapRanges(g);
+  const ranges = tapRanges(g);
+  const c0 = 2 * kh;
   const cinG = inChannels / groups;
   const coutG = outChannels / groups;
   const plane = inH * inW;
@@ -127,13 +131,13 @@ export function directBackwardInput(g: ConvGeometry, dy: FloatStorage, w: FloatS
         const wBase = (oc * cinG + ic) * taps;
         for (let ki = 0; ki < kh; ki++) {
           const rowShift = ki * dilationH - padTop;
-          const ohLo = rowLo[ki];
-          const ohHi = rowHi[ki];
+          const ohLo = ranges[2 * ki];
+          const ohHi = ranges[2 * ki + 1];
           for (let kj = 0; kj < kw; kj++) {
             const wv = w[wBase + ki * kw + kj];
             const colShift = kj * dilationW - padLeft;
-            const lo = colLo[kj];
-            const hi = colHi[kj];
+            const lo = ranges[c0 + 2 * kj];
+            const hi = ranges[c0 + 2 * kj + 1];
             for (let oh = ohLo; oh < ohHi; oh++) {
               const dst = xBase + (oh * strideH + rowShift) * inW + colShift;
               const src = o + oh * outW;
@@ -170,7 +174,8 @@ export function directBackwardWeight(g: ConvGeometry, dy: FloatStorage, x: Float
     outH,
     outW,
   } = g;
-  const { rowLo, rowHi, colLo, colHi } = tapRanges(g);
+  const ranges = tapRanges(g);
+  const c0 = 2 * kh;
   const cinG = inChannels / groups;
   const coutG = outChannels / groups;
   const plane = inH * inW;
@@ -186,12 +191,12 @@ export function directBackwardWeight(g: ConvGeometry, dy: FloatStorage, x: Float
         const wBase = (oc * cinG + ic) * taps;
         for (let ki = 0; ki < kh; ki++) {
           const rowShift = ki * dilationH - padTop;
-          const ohLo = rowLo[ki];
-          const ohHi = rowHi[ki];
+          const ohLo = ranges[2 * ki];
+          const ohHi = ranges[2 * ki + 1];
           for (let kj = 0; kj < kw; kj++) {
             const colShift = kj * dilationW - padLeft;
-            const lo = colLo[kj];
-            const hi = colHi[kj];
+            const lo = ranges[c0 + 2 * kj];
+            const hi = ranges[c0 + 2 * kj + 1];
             let acc = 0;
             for (let oh = ohLo; oh < ohHi; oh++) {
               const src = xBase + (oh * strideH + rowShift) * inW + colShift;

@@ -192,6 +192,11 @@ export function resolveConv2dOptions(
   return { stride, dilation, groups, pads, paddingMode, kernel };
 }
 
+/** `(input [..], weight [..])`, the shapes an error names; built only on error paths (formatting costs more than a tiny conv). */
+function bothShapes(inputArg: string, inputShape: readonly number[], weightShape: readonly number[]): string {
+  return `(${inputArg} ${formatShape(inputShape)}, weight ${formatShape(weightShape)})`;
+}
+
 /**
  * Validates the input and weight shapes of a conv2d against resolved options and returns the
  * kernel geometry. `inputShape` is `[N, C, H, W]` or unbatched `[C, H, W]`; `weight` is OIHW.
@@ -203,7 +208,6 @@ export function conv2dGeometry(
   r: ResolvedConv2d,
   inputArg = 'input',
 ): ConvGeometry {
-  const shapes = `(${inputArg} ${formatShape(inputShape)}, weight ${formatShape(weightShape)})`;
   if (inputShape.length !== 3 && inputShape.length !== 4) {
     fail(
       fn,
@@ -220,22 +224,44 @@ export function conv2dGeometry(
   }
   const batched = inputShape.length === 4;
   const batch = batched ? inputShape[0] : 1;
-  const [inChannels, inH, inW] = batched ? inputShape.slice(1) : inputShape;
-  const [outChannels, wIn, kh, kw] = weightShape;
+  const d = batched ? 1 : 0;
+  const inChannels = inputShape[d];
+  const inH = inputShape[d + 1];
+  const inW = inputShape[d + 2];
+  const outChannels = weightShape[0];
+  const wIn = weightShape[1];
+  const kh = weightShape[2];
+  const kw = weightShape[3];
   const g = r.groups;
   if (outChannels % g !== 0) {
-    fail(fn, 'groups', `groups=${g} must divide the weight's ${outChannels} output channels ${shapes}`);
+    fail(
+      fn,
+      'groups',
+      `groups=${g} must divide the weight's ${outChannels} output channels ${bothShapes(inputArg, inputShape, weightShape)}`,
+    );
   }
   if (inChannels % g !== 0) {
-    fail(fn, 'groups', `groups=${g} must divide the ${inputArg}'s ${inChannels} channels ${shapes}`);
+    fail(
+      fn,
+      'groups',
+      `groups=${g} must divide the ${inputArg}'s ${inChannels} channels ${bothShapes(inputArg, inputShape, weightShape)}`,
+    );
   }
   if (wIn * g !== inChannels) {
     const what = g === 1 ? `${wIn} input channels` : `${wIn} input channels per group x ${g} groups = ${wIn * g}`;
-    fail(fn, 'weight', `weight has ${what} but ${inputArg} has ${inChannels} ${shapes}`);
+    fail(
+      fn,
+      'weight',
+      `weight has ${what} but ${inputArg} has ${inChannels} ${bothShapes(inputArg, inputShape, weightShape)}`,
+    );
   }
   if (kh < 1 || kw < 1 || outChannels < 1)
     fail(fn, 'weight', `weight must have non-zero sizes, got ${formatShape(weightShape)}`);
-  const [pt, pb, pl, pr] = r.pads;
+  const pads = r.pads;
+  const pt = pads[0];
+  const pb = pads[1];
+  const pl = pads[2];
+  const pr = pads[3];
   const dkh = r.dilation[0] * (kh - 1) + 1;
   const dkw = r.dilation[1] * (kw - 1) + 1;
   const padH = inH + pt + pb;
@@ -244,7 +270,7 @@ export function conv2dGeometry(
     fail(
       fn,
       'weight',
-      `kernel size (dilated) ${formatShape([dkh, dkw])} is larger than the padded input ${formatShape([padH, padW])} ${shapes.slice(0, -1)}, padding ${formatShape(r.pads)}, dilation ${formatShape(r.dilation)})`,
+      `kernel size (dilated) ${formatShape([dkh, dkw])} is larger than the padded input ${formatShape([padH, padW])} ${bothShapes(inputArg, inputShape, weightShape).slice(0, -1)}, padding ${formatShape(r.pads)}, dilation ${formatShape(r.dilation)})`,
     );
   }
   return {

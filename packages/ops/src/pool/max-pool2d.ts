@@ -65,6 +65,8 @@ export function maxPoolInto(
   idx: Int32Array | null,
 ): void {
   const { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo } = g;
+  // The float32 kernels below pay two typed-array views per call, which only large problems repay.
+  const f32 = x instanceof Float32Array && out instanceof Float32Array && n * c * ho * wo >= 64;
   if (
     kh === 2 &&
     kw === 2 &&
@@ -75,7 +77,12 @@ export function maxPoolInto(
     (ho - 1) * sh + 2 <= h &&
     (wo - 1) * sw + 2 <= w
   ) {
-    maxPool2x2Into(x, xOff, xsN, xsC, xsH, xsW, g, out, idx);
+    if (f32) maxPool2x2F32Into(x as Float32Array, xOff, xsN, xsC, xsH, xsW, g, out as Float32Array, idx);
+    else maxPool2x2Into(x, xOff, xsN, xsC, xsH, xsW, g, out, idx);
+    return;
+  }
+  if (f32 && idx === null) {
+    maxPoolF32Into(x as Float32Array, xOff, xsN, xsC, xsH, xsW, g, out as Float32Array);
     return;
   }
   let o = 0;
@@ -166,6 +173,232 @@ function maxPool2x2Into(
           out[o] = best;
           if (idx !== null) idx[o] = (ih + (k >> 1)) * w + iw + (k & 1);
         }
+      }
+    }
+  }
+}
+
+/** Bits of +inf in float32; an absolute value above it is a NaN. */
+const F32_INF_BITS = 0x7f800000;
+
+/**
+ * {@link maxPool2x2Into} for float32, without data-dependent branches on the common path: on
+ * random activations the four compares of a window mispredict about half the time, which cost
+ * 2.5x the memory traffic. Each float's bits `b` map to the integer key `sign ? -|b| : |b|`
+ * (`|b|` = `b & 0x7fffffff`), which orders like the floats and gives -0 and +0 the same key;
+ * the window's maximum key is taken with branch-free arithmetic (`a - t * (t < 0)`, `t = a - b`
+ * exact in doubles), the argmax is the first tap whose key equals it (first maximum on ties,
+ * as the branching loop), and the maximum's bits are rebuilt from its key. Windows with a NaN
+ * or a zero maximum (whose sign is that of the first zero) take the branching code, so results
+ * are bit-identical to {@link maxPool2x2Into}.
+ */
+function maxPool2x2F32Into(
+  x: Float32Array,
+  xOff: number,
+  xsN: number,
+  xsC: number,
+  xsH: number,
+  xsW: number,
+  g: Pool2dGeometry,
+  out: Float32Array,
+  idx: Int32Array | null,
+): void {
+  const { n, c, w, sh, sw, ho, wo } = g;
+  const xi = new Int32Array(x.buffer, x.byteOffset, x.length);
+  const oi = new Int32Array(out.buffer, out.byteOffset, out.length);
+  let o = 0;
+  for (let b = 0; b < n; b++) {
+    for (let ch = 0; ch < c; ch++) {
+      const base = xOff + b * xsN + ch * xsC;
+      let branchFree = false;
+      for (let oh = 0; oh < ho; oh++) {
+        const ih = oh * sh;
+        const step = sw * xsW;
+        if (!branchFree) {
+          // Compare and branch while the winning tap is predictable (smooth data, flat or zero
+          // regions: 2x faster there); count how often it changes to decide the next row.
+          let changes = 0;
+          let prev = 0;
+          for (let ow = 0, p0 = base + ih * xsH, p1 = p0 + xsH; ow < wo; ow++, o++, p0 += step, p1 += step) {
+            const v0 = x[p0];
+            const v1 = x[p0 + xsW];
+            const v2 = x[p1];
+            const v3 = x[p1 + xsW];
+            let best = v0;
+            let k = 0;
+            // biome-ignore lint/suspicious/noSelfCompare: NaN test
+            if (v1 > best || v1 !== v1) {
+              best = v1;
+              k = 1;
+            }
+            // biome-ignore lint/suspicious/noSelfCompare: NaN test
+            if (v2 > best || v2 !== v2) {
+              best = v2;
+              k = 2;
+            }
+            // biome-ignore lint/suspicious/noSelfCompare: NaN test
+            if (v3 > best || v3 !== v3) {
+              best = v3;
+              k = 3;
+            }
+            out[o] = best;
+            if (idx !== null) idx[o] = (ih + (k >> 1)) * w + ow * sw + (k & 1);
+            changes += +(k !== prev);
+            prev = k;
+          }
+          branchFree = changes * 4 > wo;
+          continue;
+        }
+        for (let ow = 0, p0 = base + ih * xsH, p1 = p0 + xsH; ow < wo; ow++, o++, p0 += step, p1 += step) {
+          const b0 = xi[p0];
+          const b1 = xi[p0 + xsW];
+          const b2 = xi[p1];
+          const b3 = xi[p1 + xsW];
+          const u0 = b0 & 0x7fffffff;
+          const u1 = b1 & 0x7fffffff;
+          const u2 = b2 & 0x7fffffff;
+          const u3 = b3 & 0x7fffffff;
+          const s0 = b0 >> 31;
+          const s1 = b1 >> 31;
+          const s2 = b2 >> 31;
+          const s3 = b3 >> 31;
+          const k0 = (u0 ^ s0) - s0;
+          const k1 = (u1 ^ s1) - s1;
+          const k2 = (u2 ^ s2) - s2;
+          const k3 = (u3 ^ s3) - s3;
+          let t = k0 - k1;
+          const m01 = k0 - t * +(t < 0);
+          t = k2 - k3;
+          const m23 = k2 - t * +(t < 0);
+          t = m01 - m23;
+          const m = (m01 - t * +(t < 0)) | 0;
+          // Negative when some |b| exceeds +inf's bits, i.e. a tap is NaN.
+          const nan = (F32_INF_BITS - u0) | (F32_INF_BITS - u1) | (F32_INF_BITS - u2) | (F32_INF_BITS - u3);
+          if (m === 0 || nan < 0) {
+            const v0 = x[p0];
+            const v1 = x[p0 + xsW];
+            const v2 = x[p1];
+            const v3 = x[p1 + xsW];
+            let best = v0;
+            let k = 0;
+            // biome-ignore lint/suspicious/noSelfCompare: NaN test
+            if (v1 > best || v1 !== v1) {
+              best = v1;
+              k = 1;
+            }
+            // biome-ignore lint/suspicious/noSelfCompare: NaN test
+            if (v2 > best || v2 !== v2) {
+              best = v2;
+              k = 2;
+            }
+            // biome-ignore lint/suspicious/noSelfCompare: NaN test
+            if (v3 > best || v3 !== v3) {
+              best = v3;
+              k = 3;
+            }
+            out[o] = best;
+            if (idx !== null) idx[o] = (ih + (k >> 1)) * w + ow * sw + (k & 1);
+            continue;
+          }
+          const sm = m >> 31;
+          oi[o] = ((m ^ sm) - sm) | (sm & 0x80000000);
+          if (idx !== null) {
+            // n_j = 1 while taps 0..j all differ from the maximum: k = n0 + n1 + n2 is the first match.
+            let d = k0 ^ m;
+            const n0 = (d | -d) >>> 31;
+            d = k1 ^ m;
+            const n1 = n0 & ((d | -d) >>> 31);
+            d = k2 ^ m;
+            const n2 = n1 & ((d | -d) >>> 31);
+            const k = n0 + n1 + n2;
+            idx[o] = (ih + (k >> 1)) * w + ow * sw + (k & 1);
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * The general loop for float32 values (no indices) with {@link maxPool2x2F32Into}'s branch-free
+ * maximum over integer keys, switched on per plane the same way (after a branching row whose
+ * winning tap changed in more than a quarter of its windows). Windows with a NaN or a zero
+ * maximum re-run the branching comparisons, so results are bit-identical to the float64 loop's.
+ * (With indices, finding the first tap holding the maximum again costs what it saves.)
+ */
+function maxPoolF32Into(
+  x: Float32Array,
+  xOff: number,
+  xsN: number,
+  xsC: number,
+  xsH: number,
+  xsW: number,
+  g: Pool2dGeometry,
+  out: Float32Array,
+): void {
+  const { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo } = g;
+  const xi = new Int32Array(x.buffer, x.byteOffset, x.length);
+  const oi = new Int32Array(out.buffer, out.byteOffset, out.length);
+  let o = 0;
+  for (let b = 0; b < n; b++) {
+    for (let ch = 0; ch < c; ch++) {
+      const base = xOff + b * xsN + ch * xsC;
+      let branchFree = false;
+      for (let oh = 0; oh < ho; oh++) {
+        let ih0 = oh * sh - ph;
+        const ih1 = Math.min(ih0 + (kh - 1) * dh + 1, h);
+        while (ih0 < 0) ih0 += dh;
+        let changes = 0;
+        let prev = 0;
+        for (let ow = 0; ow < wo; ow++, o++) {
+          let iw0 = ow * sw - pw;
+          const iw1 = Math.min(iw0 + (kw - 1) * dw + 1, w);
+          while (iw0 < 0) iw0 += dw;
+          if (ih0 >= ih1 || iw0 >= iw1) {
+            out[o] = Number.NEGATIVE_INFINITY; // a dilated window entirely in the padding
+            continue;
+          }
+          if (branchFree) {
+            const first = xi[base + ih0 * xsH + iw0 * xsW];
+            const fs = first >> 31;
+            let m = ((first & 0x7fffffff) ^ fs) - fs;
+            let nan = 0;
+            for (let ih = ih0; ih < ih1; ih += dh) {
+              const row = base + ih * xsH;
+              for (let iw = iw0; iw < iw1; iw += dw) {
+                const bits = xi[row + iw * xsW];
+                const u = bits & 0x7fffffff;
+                const s = bits >> 31;
+                const t = m - ((u ^ s) - s);
+                m -= t * +(t < 0);
+                nan |= F32_INF_BITS - u; // negative once a tap is NaN
+              }
+            }
+            m |= 0;
+            if (m !== 0 && nan >= 0) {
+              const sm = m >> 31;
+              oi[o] = ((m ^ sm) - sm) | (sm & 0x80000000);
+              continue;
+            }
+          }
+          let best = Number.NEGATIVE_INFINITY;
+          let bestAt = 0;
+          for (let ih = ih0, at = 0; ih < ih1; ih += dh) {
+            const row = base + ih * xsH;
+            for (let iw = iw0; iw < iw1; iw += dw, at++) {
+              const v = x[row + iw * xsW];
+              // biome-ignore lint/suspicious/noSelfCompare: NaN test
+              if (v > best || v !== v) {
+                best = v;
+                bestAt = at;
+              }
+            }
+          }
+          out[o] = best;
+          changes += +(bestAt !== prev);
+          prev = bestAt;
+        }
+        if (!branchFree) branchFree = changes * 4 > wo;
       }
     }
   }

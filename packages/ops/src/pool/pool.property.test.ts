@@ -116,8 +116,8 @@ describe('pooling vs naive float64 references (random shapes, options and layout
       .record({
         n: fc.integer({ min: 1, max: 2 }),
         c: fc.integer({ min: 1, max: 3 }),
-        h: fc.integer({ min: 2, max: 9 }),
-        w: fc.integer({ min: 2, max: 9 }),
+        h: fc.integer({ min: 2, max: 16 }),
+        w: fc.integer({ min: 2, max: 16 }),
         sh: fc.integer({ min: 1, max: 3 }),
         sw: fc.integer({ min: 1, max: 3 }),
         ceilMode: fc.boolean(),
@@ -128,11 +128,15 @@ describe('pooling vs naive float64 references (random shapes, options and layout
       .chain((p) =>
         fc.record({
           p: fc.constant(p),
-          // few distinct values, so ties are common; some NaN and -inf
-          x: fc.array(fc.constantFrom(-1, 0, 0.5, 1, Number.NaN, Number.NEGATIVE_INFINITY), {
-            minLength: p.n * p.c * p.h * p.w,
-            maxLength: p.n * p.c * p.h * p.w,
-          }),
+          // few distinct values, so ties are common; some NaN, +-inf and zeros of both signs
+          // (the float32 kernel compares bit patterns: -0 and +0 tie, the first one wins)
+          x: fc.array(
+            fc.constantFrom(-1, -0.5, -0, 0, 0.5, 1, Number.NaN, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY),
+            {
+              minLength: p.n * p.c * p.h * p.w,
+              maxLength: p.n * p.c * p.h * p.w,
+            },
+          ),
         }),
       );
     fc.assert(
@@ -158,6 +162,44 @@ describe('pooling vs naive float64 references (random shapes, options and layout
         });
         expectAllClose(values.toTypedArray(), ref.values, p.dtype);
         expect(Array.from(indices.toTypedArray())).toEqual(Array.from(ref.indices));
+        // every value is an input element, so it matches the reference exactly, sign of zero included
+        const signs = Array.from(values.toTypedArray(), (v) => Object.is(v, -0));
+        expect(signs).toEqual(Array.from(ref.values, (v) => Object.is(v, -0)));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('maxPool2d values (any window, padding, dilation) with NaNs, infinities and zeros of both signs', () => {
+    // float32 values-only pooling compares bit patterns once a plane looks unpredictable (on
+    // problems of 64+ outputs): the few values make ties common; sizes are chosen to reach it.
+    const arb = paramsArb.chain((q) =>
+      fc.record({
+        q: fc.constant({ ...q, c: q.c * 4, w: q.w + 8 }),
+        x: fc.array(
+          fc.constantFrom(-1, -0.5, -0, 0, 0.5, 1, 2, Number.NaN, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY),
+          {
+            minLength: q.n * q.c * 4 * q.h * (q.w + 8),
+            maxLength: q.n * q.c * 4 * q.h * (q.w + 8),
+          },
+        ),
+      }),
+    );
+    fc.assert(
+      fc.property(arb, ({ q: q0, x }) => {
+        const q: Case = { ...q0, x: Float64Array.from(x) };
+        const ho = refPoolOutSize(q.h, q.kh, q.sh, q.ph, q.dh, q.ceilMode);
+        const wo = refPoolOutSize(q.w, q.kw, q.sw, q.pw, q.dw, q.ceilMode);
+        if (ho < 1 || wo < 1) return;
+        const ref = refMaxPool2d(q.x, q);
+        const V = maxPool2d(inputOf(q), [q.kh, q.kw], {
+          stride: [q.sh, q.sw],
+          padding: [q.ph, q.pw],
+          dilation: [q.dh, q.dw],
+          ceilMode: q.ceilMode,
+        }).toTypedArray();
+        expectAllClose(V, ref.values, q.dtype);
+        expect(Array.from(V, (v) => Object.is(v, -0))).toEqual(Array.from(ref.values, (v) => Object.is(v, -0)));
       }),
       { numRuns: 100 },
     );
