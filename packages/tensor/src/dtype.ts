@@ -22,14 +22,6 @@ export type DType = 'float32' | 'float64' | 'int32' | 'bool';
  */
 export type Storage = Float32Array | Float64Array | Int32Array | Uint8Array;
 
-/** The storage constructor for each dtype. */
-const storageConstructors = {
-  float32: Float32Array,
-  float64: Float64Array,
-  int32: Int32Array,
-  bool: Uint8Array,
-} as const;
-
 /**
  * Allocates zeroed storage for `size` elements of `dtype`.
  *
@@ -40,7 +32,17 @@ const storageConstructors = {
  * ```
  */
 export function allocStorage(dtype: DType, size: number): Storage {
-  return new storageConstructors[dtype](size);
+  // A switch, not a table lookup: each `new` site stays monomorphic, which V8 allocates faster.
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(size);
+    case 'float64':
+      return new Float64Array(size);
+    case 'int32':
+      return new Int32Array(size);
+    default:
+      return new Uint8Array(size);
+  }
 }
 
 /**

@@ -341,12 +341,13 @@ export function expand(t: Tensor, shape: Shape): Tensor {
   if (!Array.isArray(shape)) fail('expand', 'shape', `expected an array of sizes, got ${String(shape)}`);
   const ndim = shape.length;
   const tdim = t.ndim;
-  const where = `(target ${formatShape(shape)}, input ${formatShape(t.shape)})`;
+  // Built only when an error is thrown: expand runs on every broadcast in autograd's hot paths.
+  const where = (): string => `(target ${formatShape(shape)}, input ${formatShape(t.shape)})`;
   if (ndim < tdim) {
     fail(
       'expand',
       'shape',
-      `the number of sizes provided (${ndim}) must be greater or equal to the number of dimensions in the tensor (${tdim}) ${where}`,
+      `the number of sizes provided (${ndim}) must be greater or equal to the number of dimensions in the tensor (${tdim}) ${where()}`,
     );
   }
   const outShape = new Array<number>(ndim);
@@ -357,14 +358,14 @@ export function expand(t: Tensor, shape: Shape): Tensor {
     let stride = dim >= 0 ? t.strides[dim] : i + 1 < ndim ? outShape[i + 1] * outStrides[i + 1] : 1;
     let target = shape[i];
     if (typeof target !== 'number' || !Number.isInteger(target) || target < -1) {
-      fail('expand', 'shape', `invalid size ${String(target)} at dimension ${i} ${where}`);
+      fail('expand', 'shape', `invalid size ${String(target)} at dimension ${i} ${where()}`);
     }
     if (target === -1) {
       if (dim < 0) {
         fail(
           'expand',
           'shape',
-          `the expanded size -1 isn't allowed in a leading, non-existing dimension ${i} ${where}`,
+          `the expanded size -1 isn't allowed in a leading, non-existing dimension ${i} ${where()}`,
         );
       }
       target = size;
@@ -374,7 +375,7 @@ export function expand(t: Tensor, shape: Shape): Tensor {
         fail(
           'expand',
           'shape',
-          `the expanded size of the tensor (${target}) must match the existing size (${size}) at non-singleton dimension ${i} ${where}`,
+          `the expanded size of the tensor (${target}) must match the existing size (${size}) at non-singleton dimension ${i} ${where()}`,
         );
       }
       size = target;
