@@ -61,7 +61,7 @@ const MC = 64;
 const NC = 2048;
 
 // Scratch buffers reused across calls (JS is single-threaded and a GEMM never re-enters itself).
-let packedA = new Float64Array(MC * KC);
+let packedA = new Float64Array(0); // grown on first use, so importing allocates nothing
 let packedB = new Float64Array(0);
 const edgeTile = new Float64Array(MR * NR);
 
