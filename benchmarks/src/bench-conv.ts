@@ -6,8 +6,9 @@
 // kernel tf.grad runs for the filter gradient, without the forward pass tf.grad would add.
 // tfjs-backend-wasm registers no Conv2DBackpropFilter, so that cell reads "n/a (no kernel)".
 
+import { Conv2d } from '@torchlet/nn';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight, corr2d } from '@torchlet/ops';
-import { fromStorage } from '@torchlet/tensor';
+import { fromStorage, type Tensor } from '@torchlet/tensor';
 import {
   fmtShape,
   HWIO_TO_OIHW,
@@ -21,7 +22,7 @@ import {
 import { convFlops, convOutSize, type Workload } from './harness.js';
 import { CONV_SHAPES, CORR2D_SHAPE, type ConvShape } from './shapes.js';
 import { type TfBackend, tf, tfContenders } from './tfjs.js';
-import { torchletContender } from './torchlet.js';
+import { torchletContenders } from './torchlet.js';
 
 type Shape4 = [number, number, number, number];
 type TfPad = 'valid' | 'same' | number;
@@ -41,8 +42,49 @@ function tfPad(s: ConvShape): TfPad {
  * minutes on this class of machine. It is measured in full runs and skipped by `--quick`.
  */
 const SLOW_TFJS: Readonly<Record<string, Partial<Record<string, readonly TfBackend[]>>>> = {
-  'ResNet block': { 'conv2d backward weight': ['cpu'] },
+  'ResNet block': { 'conv2d backward weight': ['cpu'], 'conv2d forward+backward': ['cpu'] },
 };
+
+/** Shapes that also get the combined forward + input gradient + weight gradient workload. */
+const FORWARD_BACKWARD_SHAPES: readonly string[] = ['LeNet conv1', 'ResNet block'];
+
+/** FLOPs of forward + input gradient + weight gradient: three times the forward's. */
+export function forwardBackwardFlops(forwardFlops: number): number {
+  return 3 * forwardFlops;
+}
+
+/** d2l's edge image: 6x8 ones with columns 2..5 zero (`X[:, 2:6] = 0`). */
+export function edgeImage(): Float32Array {
+  const x = new Float32Array(6 * 8).fill(1);
+  for (let i = 0; i < 6; i++) for (let j = 2; j < 6; j++) x[i * 8 + j] = 0;
+  return x;
+}
+
+/** `corr2d(X, [[1, -1]])` of {@link edgeImage}: the 6x7 target `Y` of the learn-a-kernel loop. */
+export function edgeTarget(x: Float32Array = edgeImage()): Float32Array {
+  const y = new Float32Array(6 * 7);
+  for (let i = 0; i < 6; i++) for (let j = 0; j < 7; j++) y[i * 7 + j] = x[i * 8 + j] - x[i * 8 + j + 1];
+  return y;
+}
+
+/** The learn-a-kernel loop's settings: the book's 10 epochs at lr 0.03, from a fixed starting kernel. */
+export const LEARN_KERNEL = { epochs: 10, lr: 0.03, init: [0.5, -0.25] } as const;
+
+/**
+ * The book's loop with torchlet: `Y_hat = conv(X)`, `l = (Y_hat - Y) ** 2`, zero the gradient,
+ * `l.sum().backward()`, `weight.data -= lr * grad`. Returns the learned weight.
+ */
+export function torchletLearnKernel(layer: Conv2d, X: Tensor, Y: Tensor, init: Tensor): Tensor {
+  layer.weight.data.copyInPlace(init);
+  for (let i = 0; i < LEARN_KERNEL.epochs; i++) {
+    const Yhat = layer.forward(X);
+    const l = Yhat.sub(Y).pow(2);
+    layer.zeroGrad();
+    l.sum().backward();
+    layer.weight.data.subInPlace(layer.weight.grad as Tensor, LEARN_KERNEL.lr);
+  }
+  return layer.weight.data;
+}
 
 /** The convolution family's workloads. */
 export function convWorkloads(): Workload[] {
@@ -88,7 +130,7 @@ export function convWorkloads(): Workload[] {
       shape: label,
       flops,
       contenders: [
-        torchletContender(() => {
+        ...torchletContenders(() => {
           const x = fromStorage(xData, inShape);
           const wt = fromStorage(wData, wShape);
           return () => conv2d(x, wt, null, options);
@@ -110,7 +152,7 @@ export function convWorkloads(): Workload[] {
       shape: label,
       flops,
       contenders: [
-        torchletContender(() => {
+        ...torchletContenders(() => {
           const dy = fromStorage(dyData, outShape);
           const wt = fromStorage(wData, wShape);
           return () => conv2dBackwardInput(dy, inShape, wt, options);
@@ -136,7 +178,7 @@ export function convWorkloads(): Workload[] {
       shape: label,
       flops,
       contenders: [
-        torchletContender(() => {
+        ...torchletContenders(() => {
           const dy = fromStorage(dyData, outShape);
           const x = fromStorage(xData, inShape);
           return () => conv2dBackwardWeight(dy, x, wShape, options);
@@ -156,6 +198,50 @@ export function convWorkloads(): Workload[] {
         ),
       ],
     });
+
+    if (FORWARD_BACKWARD_SHAPES.includes(s.label)) {
+      workloads.push({
+        family: 'conv',
+        name: 'conv2d forward+backward',
+        shape: label,
+        flops: forwardBackwardFlops(flops),
+        contenders: [
+          ...torchletContenders(() => {
+            const x = fromStorage(xData, inShape);
+            const wt = fromStorage(wData, wShape);
+            const dy = fromStorage(dyData, outShape);
+            return () => [
+              conv2d(x, wt, null, options),
+              conv2dBackwardInput(dy, inShape, wt, options),
+              conv2dBackwardWeight(dy, x, wShape, options),
+            ];
+          }),
+          ...tfContenders(
+            () => {
+              const x = tf.tensor4d(xNhwc, xShapeTf);
+              const f = tf.tensor4d(wHwio, wShapeTf);
+              const dy = tf.tensor4d(dyNhwc, dyShapeTf);
+              const attrs: tf.NamedAttrMap = { strides: [1, 1], pad, dataFormat: 'NHWC', filterShape: wShapeTf };
+              const back = [
+                nhwcToNchw(dyShapeTf),
+                nhwcToNchw(xShapeTf),
+                (d: Float32Array) => permuteData(d, wShapeTf, HWIO_TO_OIHW),
+              ];
+              return {
+                run: () => [
+                  tf.conv2d(x, f, 1, pad),
+                  tf.conv2dTranspose(dy, f, xShapeTf, 1, pad),
+                  tf.engine().runKernel<tf.Tensor>(tf.Conv2DBackpropFilter, { x, dy }, attrs),
+                ],
+                toCanonical: (d, part) => back[part](d),
+                inputs: [x, f, dy],
+              };
+            },
+            { slowOn: slow['conv2d forward+backward'] ?? [] },
+          ),
+        ],
+      });
+    }
   }
 
   {
@@ -171,7 +257,7 @@ export function convWorkloads(): Workload[] {
       shape: `${CORR2D_SHAPE.label} ${fmtShape([h, w])} * ${fmtShape([kh, kw])}`,
       flops: 2 * oh * ow * kh * kw,
       contenders: [
-        torchletContender(() => {
+        ...torchletContenders(() => {
           const X = fromStorage(xData, [h, w]);
           const K = fromStorage(kData, [kh, kw]);
           return () => corr2d(X, K);
@@ -181,6 +267,49 @@ export function convWorkloads(): Workload[] {
           const X = tf.tensor4d(xData, [1, h, w, 1]);
           const K = tf.tensor4d(kData, [kh, kw, 1, 1]);
           return { run: () => tf.conv2d(X, K, 1, 'valid'), inputs: [X, K] };
+        }),
+      ],
+    });
+  }
+
+  {
+    const xData = edgeImage();
+    const yData = edgeTarget(xData);
+    const init = Float32Array.from(LEARN_KERNEL.init);
+    workloads.push({
+      family: 'conv',
+      name: `learn a kernel (${LEARN_KERNEL.epochs} epochs, lr ${LEARN_KERNEL.lr})`,
+      shape: 'd2l toy [1,1,6,8] * [1,1,1,2], Conv2d(1,1,[1,2],bias=false) + autograd',
+      contenders: [
+        ...torchletContenders(() => {
+          const layer = new Conv2d(1, 1, [1, 2], { bias: false });
+          const X = fromStorage(xData, [1, 1, 6, 8]);
+          const Y = fromStorage(yData, [1, 1, 6, 7]);
+          const w0 = fromStorage(init, [1, 1, 1, 2]);
+          return () => torchletLearnKernel(layer, X, Y, w0);
+        }),
+        // tfjs: the same loop with a tf.variable kernel and tf.grad; tfjs-wasm has no
+        // Conv2DBackpropFilter, so it cannot compute the kernel's gradient.
+        ...tfContenders(() => {
+          const X = tf.tensor4d(xData, [1, 6, 8, 1]);
+          const Y = tf.tensor4d(yData, [1, 6, 7, 1]);
+          const w0 = tf.tensor4d(init, [1, 2, 1, 1]);
+          const K = tf.variable(tf.clone(w0));
+          const grad = tf.grad((k: tf.Tensor) =>
+            tf.sum(tf.square(tf.sub(tf.conv2d(X, k as tf.Tensor4D, 1, 'valid'), Y))),
+          );
+          return {
+            run: () => {
+              K.assign(w0);
+              for (let i = 0; i < LEARN_KERNEL.epochs; i++) {
+                tf.tidy(() => {
+                  K.assign(tf.sub(K, tf.mul(grad(K), LEARN_KERNEL.lr)));
+                });
+              }
+              return tf.clone(K); // [1,2,1,1] HWIO holds the same order as [1,1,1,2] OIHW
+            },
+            inputs: [X, Y, w0, K],
+          };
         }),
       ],
     });

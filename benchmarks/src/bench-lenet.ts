@@ -17,10 +17,11 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { noGrad } from '@torchlet/autograd';
 import { Adam, Conv2d, crossEntropy, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '@torchlet/nn';
 import { fromStorage, Generator } from '@torchlet/tensor';
-import type { Contender, HarnessOptions, Prepared, Workload } from './harness.js';
+import type { Contender, HarnessOptions, Prepared, TorchletName, Workload } from './harness.js';
 import { type Digits, mnistEpochData, PIXELS } from './mnist.js';
 import { LENET_EPOCH } from './shapes.js';
 import { initTf, type TfBackend, tf } from './tfjs.js';
+import { applyConfig, configEnter, TORCHLET_CONFIGS, waitForThreads } from './torchlet.js';
 
 /** Samples of a training epoch unless `--runs` says otherwise (an epoch lasts seconds). */
 export const EPOCH_RUNS: number = LENET_EPOCH.runs;
@@ -138,15 +139,30 @@ interface EpochConfig {
 /** Batches trained in `prepare` to warm up the JIT / kernels, outside timing. */
 const WARMUP_BATCHES = 4;
 
-function torchletContender(c: EpochConfig): Contender {
+/**
+ * One torchlet configuration's epoch. A change of thread count restarts the worker pool, so
+ * `enter` then waits for the workers and trains the warm-up batches again (outside timing).
+ */
+function torchletContender(name: TorchletName, c: EpochConfig): Contender {
+  const config = TORCHLET_CONFIGS[name];
+  const warm = (): void => {
+    const m = torchletLenet(new Generator(c.seed));
+    torchletEpoch(m, new Adam(m.parameters(), { lr: c.lr }), c.train, c.batchSize, WARMUP_BATCHES * c.batchSize);
+  };
   return {
-    name: 'torchlet',
-    prepare: (): Prepared => {
+    name,
+    // The TypeScript kernels make an epoch several times longer: skipped by --quick and --skip-slow.
+    slow: name === 'torchlet-js',
+    prepare: async (): Promise<Prepared> => {
+      applyConfig(config);
+      await waitForThreads();
+      warm();
       let model = torchletLenet(new Generator(c.seed));
       let optimizer = new Adam(model.parameters(), { lr: c.lr });
-      torchletEpoch(model, optimizer, c.train, c.batchSize, WARMUP_BATCHES * c.batchSize);
+      const enterConfig = configEnter(config, warm);
       return {
-        enter: () => {
+        enter: async () => {
+          await enterConfig();
           model = torchletLenet(new Generator(c.seed));
           optimizer = new Adam(model.parameters(), { lr: c.lr });
         },
@@ -244,7 +260,13 @@ export function lenetWorkloads(): Workload[] {
       shape: `${LENET_EPOCH.label} [${train.count},1,28,28]`,
       settings: epochSettings,
       metric: 'test acc',
-      contenders: [torchletContender(config), tfjsContender('cpu', config), tfjsContender('wasm', config)],
+      contenders: [
+        torchletContender('torchlet-js', config),
+        torchletContender('torchlet-wasm-1t', config),
+        torchletContender('torchlet-wasm', config),
+        tfjsContender('cpu', config),
+        tfjsContender('wasm', config),
+      ],
     },
   ];
 }

@@ -6,7 +6,7 @@ import { fmtShape, NCHW_TO_NHWC, NHWC_TO_NCHW, permuteData, permuteShape, random
 import { convOutSize, type Workload } from './harness.js';
 import { MAX_POOL } from './shapes.js';
 import { tf, tfContenders } from './tfjs.js';
-import { torchletContender } from './torchlet.js';
+import { torchletContenders } from './torchlet.js';
 
 type Shape4 = [number, number, number, number];
 
@@ -26,7 +26,7 @@ export function poolWorkloads(): Workload[] {
       name: `max-pool ${kernel}x${kernel} stride ${stride}`,
       shape: `${MAX_POOL.label} ${fmtShape(inShape)}`,
       contenders: [
-        torchletContender(() => {
+        ...torchletContenders(() => {
           const x = fromStorage(data, inShape);
           return () => maxPool2d(x, kernel, { stride });
         }),

@@ -5,7 +5,7 @@ import { fmtShape, randomData } from './data.js';
 import { matmulFlops, type Workload } from './harness.js';
 import { ADD_BROADCAST, CONTIGUOUS_TRANSPOSED, MATMUL_SIZES, SUM_DIM } from './shapes.js';
 import { tf, tfContenders } from './tfjs.js';
-import { torchletContender } from './torchlet.js';
+import { torchletContenders } from './torchlet.js';
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
@@ -22,7 +22,7 @@ export function tensorWorkloads(): Workload[] {
       name: 'add (broadcast)',
       shape: `${fmtShape(a)} + ${fmtShape(b)}`,
       contenders: [
-        torchletContender(() => {
+        ...torchletContenders(() => {
           const x = fromStorage(aData, a);
           const y = fromStorage(bData, b);
           return () => add(x, y);
@@ -44,7 +44,7 @@ export function tensorWorkloads(): Workload[] {
       name: `sum (dim ${dim})`,
       shape: fmtShape(shape),
       contenders: [
-        torchletContender(() => {
+        ...torchletContenders(() => {
           const x = fromStorage(data, shape);
           return () => sum(x, dim);
         }),
@@ -65,7 +65,7 @@ export function tensorWorkloads(): Workload[] {
       shape: `[${n},${n}] @ [${n},${n}]`,
       flops: matmulFlops(n, n, n),
       contenders: [
-        torchletContender(() => {
+        ...torchletContenders(() => {
           const x = fromStorage(aData, [n, n]);
           const y = fromStorage(bData, [n, n]);
           return () => matmul(x, y);
@@ -87,7 +87,7 @@ export function tensorWorkloads(): Workload[] {
       name: 'contiguous (transposed)',
       shape: `${fmtShape([r, c])}.t()`,
       contenders: [
-        torchletContender(() => {
+        ...torchletContenders(() => {
           // The transposed view built directly from strides, so only contiguous() is timed.
           const xt = fromStorage(data, [c, r], { strides: [1, c] });
           return () => contiguous(xt);

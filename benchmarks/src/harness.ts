@@ -5,11 +5,41 @@
 // samples and then tfjs's ten would charge one side with the other's background noise. Each round
 // takes one sample of every contender, in a rotated order so no contender always runs first.
 
-/** The libraries measured. torchlet first: ratios are quoted relative to it. */
-export type ContenderName = 'torchlet' | 'tfjs-cpu' | 'tfjs-wasm';
+/**
+ * The configurations measured: torchlet three ways (`torchlet-js`: `setBackend('js')`, the
+ * TypeScript kernels; `torchlet-wasm-1t`: WebAssembly SIMD on one thread; `torchlet-wasm`:
+ * WebAssembly SIMD on every core), then tfjs's cpu and wasm backends. Ratios are quoted for the
+ * two WebAssembly torchlet configurations against each tfjs backend.
+ */
+export type TorchletName = 'torchlet-js' | 'torchlet-wasm-1t' | 'torchlet-wasm';
+/** A tfjs backend contender. */
+export type TfjsName = 'tfjs-cpu' | 'tfjs-wasm';
+/** Any contender. */
+export type ContenderName = TorchletName | TfjsName;
 
+/** The torchlet configurations in table order. */
+export const TORCHLET_NAMES: readonly TorchletName[] = ['torchlet-js', 'torchlet-wasm-1t', 'torchlet-wasm'];
+/** The tfjs backends in table order. */
+export const TFJS_NAMES: readonly TfjsName[] = ['tfjs-cpu', 'tfjs-wasm'];
 /** The contenders in table order. */
-export const CONTENDER_NAMES: readonly ContenderName[] = ['torchlet', 'tfjs-cpu', 'tfjs-wasm'];
+export const CONTENDER_NAMES: readonly ContenderName[] = [...TORCHLET_NAMES, ...TFJS_NAMES];
+
+/** Short labels of the contenders for compact cells (`js / 1t / all / cpu / wasm`). */
+export const SHORT_NAMES: Readonly<Record<ContenderName, string>> = {
+  'torchlet-js': 'js',
+  'torchlet-wasm-1t': '1t',
+  'torchlet-wasm': 'all',
+  'tfjs-cpu': 'cpu',
+  'tfjs-wasm': 'wasm',
+};
+
+/** The ratio columns of the table: `[torchlet configuration, tfjs backend]`, read "a vs b". */
+export const RATIO_COLUMNS: readonly (readonly [TorchletName, TfjsName])[] = [
+  ['torchlet-wasm-1t', 'tfjs-wasm'],
+  ['torchlet-wasm', 'tfjs-wasm'],
+  ['torchlet-wasm-1t', 'tfjs-cpu'],
+  ['torchlet-wasm', 'tfjs-cpu'],
+];
 
 /** One contender, ready to run: inputs built, layouts converted, backend chosen. */
 export interface Prepared {
@@ -257,6 +287,12 @@ interface State {
 
 const defaultRss = (): number => process.memoryUsage().rss;
 
+/** Whether a workload passes `--match`: its `name shape` contains one of `patterns`, case-insensitive (none: every workload). */
+export function workloadMatches(w: Pick<Workload, 'name' | 'shape'>, patterns: readonly string[]): boolean {
+  const text = `${w.name} ${w.shape}`.toLowerCase();
+  return patterns.length === 0 || patterns.some((p) => text.includes(p.toLowerCase()));
+}
+
 /** The CLI's settings adjusted by the workload's own ({@link Workload.settings}); `--runs` always wins. */
 export function workloadOptions(w: Workload, opts: HarnessOptions): HarnessOptions {
   if (!w.settings) return opts;
@@ -437,7 +473,7 @@ export function formatCell(r: ContenderResult | undefined): string {
   return `${formatMs(r.medianMs)}${n < 10 ? ` (n=${n})` : ''}`;
 }
 
-/** `2.31x` (torchlet faster), `0.45x` (slower), or `n/a`. */
+/** `2.31x` (the torchlet configuration is faster), `0.45x` (slower), or `n/a`. */
 export function formatRatio(x: number | null | undefined): string {
   if (x === null || x === undefined) return 'n/a';
   return `${x >= 10 ? x.toFixed(1) : x.toFixed(2)}x`;
@@ -445,7 +481,7 @@ export function formatRatio(x: number | null | undefined): string {
 
 /**
  * The sanity cell of a workload with a metric instead of an output to compare, e.g.
- * `test acc 97.1% / 96.8% / -` (fractions in [0, 1] print as percentages).
+ * `test acc 97.1% / - / 96.8% / - / -` (one value per contender in table order; fractions in [0, 1] print as percentages).
  */
 export function metricCell(w: WorkloadResult): string {
   const values = CONTENDER_NAMES.map((n) => {
@@ -456,46 +492,68 @@ export function metricCell(w: WorkloadResult): string {
   return `${w.metric ?? 'metric'} ${values.join(' / ')}`;
 }
 
-/** Renders the results as a Markdown table (also readable in a terminal). */
-export function renderTable(results: readonly WorkloadResult[]): string {
-  const header = [
+/**
+ * The best torchlet GFLOP/s of a workload and which configuration reached it, e.g. `48.2 (1t)`;
+ * `-` without FLOPs or torchlet numbers.
+ */
+export function bestTorchletGflops(w: WorkloadResult): string {
+  let best: ContenderResult | undefined;
+  for (const r of w.results) {
+    if (!(TORCHLET_NAMES as readonly string[]).includes(r.name) || r.gflops === null) continue;
+    if (!best || (best.gflops ?? 0) < r.gflops) best = r;
+  }
+  return best?.gflops == null ? '-' : `${best.gflops.toFixed(2)} (${SHORT_NAMES[best.name]})`;
+}
+
+/** The agreement of the outputs (largest relative difference), or the workload's sanity metric. */
+export function checkCell(w: WorkloadResult): string {
+  if (w.metric !== undefined && w.metric !== null) return metricCell(w);
+  const diffs = w.results.map((r) => r.relDiff).filter((d): d is number => d !== null && d !== undefined);
+  if (diffs.length < 2) return '-';
+  const worst = Math.max(...diffs);
+  return worst <= 1e-3 ? `ok (${worst.toExponential(0)})` : `MISMATCH ${worst.toExponential(1)}`;
+}
+
+/** The header of {@link renderTable}. */
+export function tableHeader(): string[] {
+  return [
     'family',
     'workload',
     'shape',
     ...CONTENDER_NAMES,
-    'GFLOP/s (t / cpu / wasm)',
-    'torchlet vs tfjs-cpu',
-    'torchlet vs tfjs-wasm',
-    'peak RSS MB (t / cpu / wasm)',
+    'best torchlet GFLOP/s',
+    ...RATIO_COLUMNS.map(([a, b]) => `${SHORT_NAMES[a]} vs ${b}`),
+    `peak RSS MB (${CONTENDER_NAMES.map((n) => SHORT_NAMES[n]).join(' / ')})`,
     'agree / check',
   ];
-  const rows = results.map((w) => {
-    const by = (n: ContenderName): ContenderResult | undefined => w.results.find((r) => r.name === n);
-    const each = (f: (r: ContenderResult) => string): string =>
-      CONTENDER_NAMES.map((n) => {
-        const r = by(n);
-        return r && r.status === 'ok' && r.medianMs !== null ? f(r) : '-';
-      }).join(' / ');
-    const worst = Math.max(...w.results.map((r) => r.relDiff ?? 0));
-    const compared = w.results.filter((r) => r.relDiff !== null).length;
-    return [
-      w.family,
-      w.name,
-      w.shape,
-      ...CONTENDER_NAMES.map((n) => formatCell(by(n))),
-      w.flops === null ? '-' : each((r) => (r.gflops === null ? '-' : r.gflops.toFixed(2))),
-      formatRatio(w.speedup.torchlet?.['tfjs-cpu']),
-      formatRatio(w.speedup.torchlet?.['tfjs-wasm']),
-      each((r) => (r.peakRssMB === null ? '-' : r.peakRssMB.toFixed(0))),
-      w.metric !== null
-        ? metricCell(w)
-        : compared < 2
-          ? '-'
-          : worst <= 1e-3
-            ? `ok (${worst.toExponential(0)})`
-            : `MISMATCH ${worst.toExponential(1)}`,
-    ];
-  });
+}
+
+/** One row of {@link renderTable}. */
+export function tableRow(w: WorkloadResult): string[] {
+  const by = (n: ContenderName): ContenderResult | undefined => w.results.find((r) => r.name === n);
+  const rss = CONTENDER_NAMES.map((n) => {
+    const r = by(n);
+    return r && r.status === 'ok' && r.peakRssMB !== null && r.peakRssMB !== undefined ? r.peakRssMB.toFixed(0) : '-';
+  }).join(' / ');
+  return [
+    w.family,
+    w.name,
+    w.shape,
+    ...CONTENDER_NAMES.map((n) => formatCell(by(n))),
+    bestTorchletGflops(w),
+    ...RATIO_COLUMNS.map(([a, b]) => formatRatio(w.speedup[a]?.[b])),
+    rss,
+    checkCell(w),
+  ];
+}
+
+/** Renders the results as a Markdown table (also readable in a terminal). */
+export function renderTable(results: readonly WorkloadResult[]): string {
+  return markdownTable(tableHeader(), results.map(tableRow));
+}
+
+/** A padded Markdown table. */
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: readonly string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');

@@ -16,7 +16,9 @@ import {
   runWorkload,
   type Workload,
   type WorkloadResult,
+  workloadMatches,
 } from './harness.js';
+import { type ConvMemoryProbe, probeConvMemory } from './memory.js';
 import { LENET_EPOCH } from './shapes.js';
 import { tfInfo } from './tfjs.js';
 
@@ -30,6 +32,8 @@ const FAMILIES: Readonly<Record<string, () => Promise<Workload[]>>> = {
 
 interface Cli {
   readonly only: readonly string[];
+  /** Keep only workloads whose `name shape` contains one of these (case-insensitive). */
+  readonly match: readonly string[];
   readonly quick: boolean;
   readonly runs?: number;
   readonly skipSlow: boolean;
@@ -37,6 +41,7 @@ interface Cli {
 
 function parseArgs(argv: readonly string[]): Cli {
   let only: string[] = Object.keys(FAMILIES);
+  let match: string[] = [];
   let quick = false;
   let runs: number | undefined;
   let skipSlow = false;
@@ -54,15 +59,21 @@ function parseArgs(argv: readonly string[]): Cli {
           `--only: unknown family ${unknown.join(',') || '(none)'}; choose from ${Object.keys(FAMILIES).join(', ')}`,
         );
       }
+    } else if (a === '--match' || a.startsWith('--match=')) {
+      const v = a === '--match' ? argv[++i] : a.slice('--match='.length);
+      match = (v ?? '').split(',').filter(Boolean);
+      if (match.length === 0) throw new Error('--match: expected comma-separated parts of workload names');
     } else if (a === '--runs') {
       runs = Number(argv[++i]);
       if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: expected a positive integer, got ${argv[i]}`);
     } else if (a === '--help' || a === '-h') {
-      console.log('usage: bench [--only tensor,conv,pool,lenet] [--quick] [--runs N] [--skip-slow]');
+      console.log(
+        'usage: bench [--only tensor,conv,pool,lenet] [--match text,text] [--quick] [--runs N] [--skip-slow]',
+      );
       process.exit(0);
     } else throw new Error(`unknown argument ${a} (try --help)`);
   }
-  return { only, quick, skipSlow, ...(runs === undefined ? {} : { runs }) };
+  return { only, match, quick, skipSlow, ...(runs === undefined ? {} : { runs }) };
 }
 
 function gitCommit(): string | null {
@@ -111,6 +122,7 @@ async function main(): Promise<void> {
       continue;
     }
     for (const w of workloads) {
+      if (!workloadMatches(w, cli.match)) continue;
       const r = await runWorkload(w, opts);
       results.push(r);
       const cells = r.results.map((c) => `${c.name} ${formatCell(c)}`).join('  ');
@@ -120,13 +132,35 @@ async function main(): Promise<void> {
 
   console.log(`\n${renderTable(results)}\n`);
   console.log(
-    'Times are per call (median). "torchlet vs X" = median(X) / median(torchlet): above 1 means torchlet is faster.',
+    'Times are per call (median). "1t vs X" / "all vs X" = median(X) / median(torchlet-wasm-1t / torchlet-wasm): above 1 means torchlet is faster.',
   );
   console.log(
     '"agree" = largest |difference| from the first contender, relative to max(1, max |value|); ' +
-      '"check" = a sanity number instead (lenet: test accuracy after the epoch, torchlet / tfjs-cpu / tfjs-wasm).',
+      '"check" = a sanity number instead (lenet: test accuracy after the epoch, js / 1t / all / tfjs-cpu / tfjs-wasm).',
   );
   for (const n of renderNotes(results)) console.log(`  note: ${n}`);
+
+  // Peak memory of the ResNet-shape conv2d forward, in fresh processes (see memory.ts).
+  const memory: Record<string, ConvMemoryProbe | string> = {};
+  if (cli.only.includes('conv') && cli.match.length === 0) {
+    const mb = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MB`;
+    console.log('\nconv2d forward, ResNet block: memory made resident by one call (fresh process per thread count)');
+    for (const t of [1, 'auto'] as const) {
+      try {
+        const p = probeConvMemory(t);
+        memory[String(t)] = p;
+        console.log(
+          `  threads ${p.threads} (${p.lastKernel}): first call +${mb(p.firstCallBytes)} RSS, ` +
+            `second call +${mb(p.secondCallBytes)}; bound output ${mb(p.outputBytes)} + ${p.threads} x im2col ` +
+            `${mb(p.im2colBytes)} = ${mb(p.boundBytes)}: ${p.firstCallBytes <= p.boundBytes ? 'within' : 'OVER'} (first call), ` +
+            `${p.secondCallBytes <= p.boundBytes ? 'within' : 'OVER'} (steady state)`,
+        );
+      } catch (err) {
+        memory[String(t)] = err instanceof Error ? err.message.split('\n')[0] : String(err);
+        console.log(`  threads ${t}: probe failed (${memory[String(t)]})`);
+      }
+    }
+  }
 
   const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'bench-results');
   mkdirSync(outDir, { recursive: true });
@@ -143,6 +177,7 @@ async function main(): Promise<void> {
     tfjs,
     options: { ...opts, gc: Boolean(gc) },
     familyErrors,
+    memory,
     results,
   };
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);

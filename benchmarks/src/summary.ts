@@ -1,9 +1,9 @@
 // Prints the README's "Latest numbers" block from one or more results files (e.g. the full suite
-// with --skip-slow and a separate `--only lenet` run):
+// with --skip-slow and a separate `--only lenet` run; a workload in several files shows the last):
 // `node dist/summary.js bench-results/<timestamp>.json [more.json ...]`.
 
 import { readFileSync } from 'node:fs';
-import { type ContenderName, formatCell, formatRatio, metricCell, type WorkloadResult } from './harness.js';
+import { markdownTable, tableHeader, tableRow, type WorkloadResult } from './harness.js';
 
 interface Report {
   readonly date: string;
@@ -23,35 +23,11 @@ if (files.length === 0) {
 }
 const reports = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as Report);
 
-/** The agreement of the outputs, or the workload's sanity metric (results files from before metrics have neither). */
-function check(w: WorkloadResult): string {
-  if (w.metric !== undefined && w.metric !== null) return metricCell(w);
-  const diffs = w.results.map((r) => r.relDiff).filter((d): d is number => d !== null && d !== undefined);
-  if (diffs.length < 2) return '-';
-  const worst = Math.max(...diffs);
-  return worst <= 1e-3 ? `ok (${worst.toExponential(0)})` : `MISMATCH ${worst.toExponential(1)}`;
-}
-
-const header = ['family', 'workload', 'shape', 'torchlet', 'tfjs-cpu', 'tfjs-wasm', 'torchlet GFLOP/s'];
-const rows = [header.concat(['torchlet vs tfjs-cpu', 'torchlet vs tfjs-wasm', 'agree / check'])];
-for (const r of reports) {
-  for (const w of r.results) {
-    const by = (n: ContenderName) => w.results.find((c) => c.name === n);
-    const g = by('torchlet')?.gflops;
-    rows.push([
-      w.family,
-      w.name,
-      w.shape,
-      formatCell(by('torchlet')),
-      formatCell(by('tfjs-cpu')),
-      formatCell(by('tfjs-wasm')),
-      g === null || g === undefined ? '-' : g.toFixed(2),
-      formatRatio(w.speedup.torchlet?.['tfjs-cpu']),
-      formatRatio(w.speedup.torchlet?.['tfjs-wasm']),
-      check(w),
-    ]);
-  }
-}
+// A workload measured again in a later file (e.g. `--only lenet` with tfjs-cpu after a
+// `--skip-slow` run) replaces the earlier row in place.
+const merged = new Map<string, WorkloadResult>();
+for (const r of reports) for (const w of r.results) merged.set(`${w.family}|${w.name}|${w.shape}`, w);
+const rows = [...merged.values()].map(tableRow);
 const runs = (r: Report): string =>
   [...new Set(r.results.map((w) => (w.settings ? w.settings.runs : r.options.runs)))].join(' or ');
 for (const r of reports) {
@@ -62,6 +38,4 @@ for (const r of reports) {
       `Families ${[...new Set(r.results.map((w) => w.family))].join(', ')}: median of ${runs(r)} runs unless \`(n=k)\`.\n`,
   );
 }
-console.log(
-  rows.map((x, i) => `| ${x.join(' | ')} |${i === 0 ? `\n|${x.map(() => ' --- ').join('|')}|` : ''}`).join('\n'),
-);
+console.log(markdownTable(tableHeader(), rows));

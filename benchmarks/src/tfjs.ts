@@ -5,8 +5,13 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+// tf.grad needs the ops' gradient functions. tfjs-core's Node bundle does not register them (its
+// `dist/register_all_gradients.js` is an ES module with extensionless imports Node cannot load);
+// tfjs-layers' Node bundle registers all of them into the shared registry on import.
+import '@tensorflow/tfjs-layers';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { Contender, ContenderName, Prepared } from './harness.js';
+import { concatOutputs } from './torchlet.js';
 
 export { tf };
 
@@ -46,10 +51,13 @@ export async function tfInfo(): Promise<Record<string, unknown>> {
 
 /** What a tfjs workload builds once its backend is active. */
 export interface TfCase {
-  /** One call, returning the result tensor (intermediates are freed by `tf.tidy`). */
-  readonly run: () => tf.Tensor;
-  /** Turns the result's data into the canonical PyTorch layout for the agreement check. */
-  readonly toCanonical?: (data: Float32Array) => ArrayLike<number>;
+  /**
+   * One call, returning the result tensor, or several for a combined workload (forward and both
+   * gradients); intermediates are freed by `tf.tidy`.
+   */
+  readonly run: () => tf.Tensor | tf.Tensor[];
+  /** Turns result `part`'s data into the canonical PyTorch layout for the agreement check. */
+  readonly toCanonical?: (data: Float32Array, part: number) => ArrayLike<number>;
   /** The inputs, disposed after the workload. */
   readonly inputs: readonly tf.Tensor[];
 }
@@ -73,10 +81,11 @@ export function tfContenders(build: () => TfCase, options: TfContenderOptions = 
       await initTf();
       await tf.setBackend(backend);
       const c = build();
-      const run = (): Float32Array | Int32Array | Uint8Array => {
+      const run = (): (Float32Array | Int32Array | Uint8Array)[] => {
         const y = tf.tidy(c.run);
-        const data = y.dataSync();
-        y.dispose();
+        const ys = Array.isArray(y) ? y : [y];
+        const data = ys.map((t) => t.dataSync());
+        tf.dispose(ys);
         return data;
       };
       return {
@@ -84,10 +93,13 @@ export function tfContenders(build: () => TfCase, options: TfContenderOptions = 
           if (tf.getBackend() !== backend) await tf.setBackend(backend);
         },
         run,
-        output: () => {
-          const data = Float32Array.from(run());
-          return c.toCanonical ? c.toCanonical(data) : data;
-        },
+        output: () =>
+          concatOutputs(
+            run().map((part, i) => {
+              const data = Float32Array.from(part);
+              return c.toCanonical ? c.toCanonical(data, i) : data;
+            }),
+          ),
         dispose: () => {
           for (const t of c.inputs) t.dispose();
         },

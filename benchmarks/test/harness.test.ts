@@ -143,7 +143,7 @@ describe('runWorkload', () => {
         name: 'op',
         shape: '[2]',
         flops: 4e6,
-        contenders: [fake('torchlet', clock, 2), fake('tfjs-cpu', clock, 4), fake('tfjs-wasm', clock, 1)],
+        contenders: [fake('torchlet-wasm', clock, 2), fake('tfjs-cpu', clock, 4), fake('tfjs-wasm', clock, 1)],
       },
       options(clock),
     );
@@ -157,11 +157,11 @@ describe('runWorkload', () => {
     expect(t.samplesMs).toHaveLength(10);
     expect(t.gflops).toBe(2);
     expect(t.peakRssMB).toBe(64);
-    expect(r.speedup.torchlet?.['tfjs-cpu']).toBe(2);
-    expect(r.speedup.torchlet?.['tfjs-wasm']).toBe(0.5);
-    expect(r.speedup['tfjs-wasm']?.torchlet).toBe(2);
+    expect(r.speedup['torchlet-wasm']?.['tfjs-cpu']).toBe(2);
+    expect(r.speedup['torchlet-wasm']?.['tfjs-wasm']).toBe(0.5);
+    expect(r.speedup['tfjs-wasm']?.['torchlet-wasm']).toBe(2);
     expect(t.relDiff).toBe(0);
-    expect(r.reference).toBe('torchlet');
+    expect(r.reference).toBe('torchlet-wasm');
   });
 
   it('alternates the contenders sample by sample', async () => {
@@ -171,21 +171,21 @@ describe('runWorkload', () => {
         family: 'synthetic',
         name: 'op',
         shape: '[2]',
-        contenders: [fake('torchlet', clock, 5), fake('tfjs-cpu', clock, 5)],
+        contenders: [fake('torchlet-wasm', clock, 5), fake('tfjs-cpu', clock, 5)],
       },
       options(clock, { runs: 4, warmupMs: 0 }),
     );
     // calibration: 1 call + 2 warm-up calls each; then one call per sample (reps = 1), rotated.
     const sampling = clock.log.slice(6);
     expect(sampling).toEqual([
-      'torchlet',
+      'torchlet-wasm',
       'tfjs-cpu',
       'tfjs-cpu',
-      'torchlet',
-      'torchlet',
+      'torchlet-wasm',
+      'torchlet-wasm',
       'tfjs-cpu',
       'tfjs-cpu',
-      'torchlet',
+      'torchlet-wasm',
     ]);
   });
 
@@ -197,7 +197,7 @@ describe('runWorkload', () => {
         name: 'op',
         shape: '[2]',
         contenders: [
-          fake('torchlet', clock, 1),
+          fake('torchlet-wasm', clock, 1),
           fake('tfjs-cpu', clock, 3),
           {
             name: 'tfjs-wasm',
@@ -213,8 +213,8 @@ describe('runWorkload', () => {
     );
     expect(r.results[2].status).toBe('no-kernel');
     expect(r.results[2].medianMs).toBeNull();
-    expect(r.speedup.torchlet?.['tfjs-cpu']).toBe(3);
-    expect(r.speedup.torchlet?.['tfjs-wasm']).toBeNull();
+    expect(r.speedup['torchlet-wasm']?.['tfjs-cpu']).toBe(3);
+    expect(r.speedup['torchlet-wasm']?.['tfjs-wasm']).toBeNull();
     const table = renderTable([r]);
     expect(table).toContain('n/a (no kernel)');
     expect(table).toContain('3.00x');
@@ -227,7 +227,7 @@ describe('runWorkload', () => {
         family: 'synthetic',
         name: 'op',
         shape: '[2]',
-        contenders: [fake('torchlet', clock, 1, [1, 2, 4]), fake('tfjs-cpu', clock, 1, [1, 2, 3])],
+        contenders: [fake('torchlet-wasm', clock, 1, [1, 2, 4]), fake('tfjs-cpu', clock, 1, [1, 2, 3])],
       },
       options(clock, { runs: 2 }),
     );
@@ -249,11 +249,11 @@ describe('runWorkload', () => {
     const clock = { t: 0, log: [] as string[] };
     const slow: Contender = { ...fake('tfjs-cpu', clock, 1), slow: true };
     const r = await runWorkload(
-      { family: 'synthetic', name: 'op', shape: '[2]', contenders: [fake('torchlet', clock, 1), slow] },
+      { family: 'synthetic', name: 'op', shape: '[2]', contenders: [fake('torchlet-wasm', clock, 1), slow] },
       options(clock, { runs: 2, skipSlow: true }),
     );
     expect(r.results[1].status).toBe('skipped');
-    expect(clock.log.every((n) => n === 'torchlet')).toBe(true);
+    expect(clock.log.every((n) => n === 'torchlet-wasm')).toBe(true);
   });
 });
 
@@ -301,22 +301,22 @@ describe('workload settings, asynchronous calls and metrics', () => {
         shape: '[2]',
         metric: 'test acc',
         settings: () => ({ runs: 3, warmupMs: 0, slowCallMs: 0 }),
-        contenders: [epoch('torchlet', 2_000, 0.91), epoch('tfjs-cpu', 6_000, 0.9)],
+        contenders: [epoch('torchlet-wasm', 2_000, 0.91), epoch('tfjs-cpu', 6_000, 0.9)],
       },
       options(clock),
     );
     const [t, c] = r.results;
     expect(t.samplesMs).toEqual([2_000, 2_000, 2_000]);
     expect(c.samplesMs).toEqual([6_000, 6_000, 6_000]);
-    expect(r.speedup.torchlet?.['tfjs-cpu']).toBe(3);
+    expect(r.speedup['torchlet-wasm']?.['tfjs-cpu']).toBe(3);
     expect([t.metric, c.metric]).toEqual([0.91, 0.9]);
     expect(metricReads).toBe(2);
     expect(r.settings.runs).toBe(3);
     // every sample (the first one included) is preceded by enter: no call runs twice in a row
     expect(clock.log.filter((e) => !e.endsWith('enter'))).toHaveLength(6);
     for (let i = 0; i < clock.log.length; i += 2) expect(clock.log[i]).toBe(`${clock.log[i + 1]} enter`);
-    expect(metricCell(r)).toBe('test acc 91.0% / 90.0% / -');
-    expect(renderTable([r])).toContain('test acc 91.0% / 90.0% / -');
+    expect(metricCell(r)).toBe('test acc - / - / 91.0% / 90.0% / -');
+    expect(renderTable([r])).toContain('test acc - / - / 91.0% / 90.0% / -');
   });
 
   it('keeps the measurement when the metric throws', async () => {
@@ -329,7 +329,7 @@ describe('workload settings, asynchronous calls and metrics', () => {
         metric: 'test acc',
         contenders: [
           {
-            name: 'torchlet',
+            name: 'torchlet-wasm',
             prepare: () => ({
               run: () => {
                 clock.t += 10;

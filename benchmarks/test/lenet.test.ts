@@ -68,12 +68,14 @@ describe('the two LeNets', () => {
     m.dispose();
   });
 
-  it('the workload has torchlet, tfjs-cpu (slow) and tfjs-wasm on the 8,000 digits', () => {
+  it('the workload has the three torchlet configurations (js slow), tfjs-cpu (slow) and tfjs-wasm on the 8,000 digits', () => {
     const [w] = lenetWorkloads();
     expect(w.family).toBe('lenet');
     expect(w.shape).toBe('LeNet, MNIST [8000,1,28,28]');
     expect(w.contenders.map((c) => [c.name, c.slow ?? false])).toEqual([
-      ['torchlet', false],
+      ['torchlet-js', true],
+      ['torchlet-wasm-1t', false],
+      ['torchlet-wasm', false],
       ['tfjs-cpu', true],
       ['tfjs-wasm', false],
     ]);
