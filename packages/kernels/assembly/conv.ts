@@ -4,9 +4,9 @@
 //   out[n, g*M + oc, j] = bias[g*M + oc] + sum_t W[g*M + oc, t] * cols_n,g[t, j]
 //   (M = Cout/groups, K = Cin/groups*kh*kw taps t, L = Hout*Wout output positions j)
 //
-// The host copies the input in once and the output out once; nothing else crosses the boundary.
-// `cols` is never built: the images are first copied into a zero-bordered buffer (no padding
-// tests later), then for each 8-column sliver of the output the kc x 8 panel the micro-kernel
+// The host copies the input in once and the output out once, a chunk of images at a time;
+// nothing else crosses the boundary. `cols` is never built: each image is staged at the start of
+// its slot of a zero-bordered buffer and padded there in place (no padding tests later), then for each 8-column sliver of the output the kc x 8 panel the micro-kernel
 // reads is gathered straight from that buffer, as `xpad[colBase[j] + tapOff[t]]`, right before
 // it is used (so it is hot in L1), and multiplied by the pre-packed weights of every output
 // channel. Two v128 loads per tap when the sliver's 8 (or twice 4) positions are adjacent in the
@@ -36,7 +36,7 @@ const D_OUTH = 14;
 const D_OUTW = 15;
 const D_HP = 16;
 const D_WP = 17;
-const D_X = 18;
+// Field 18 is unused (the input is staged in the zero-bordered buffer itself).
 const D_XPAD = 19;
 const D_WRAW = 20;
 const D_WPACK = 21;
@@ -128,7 +128,14 @@ export function conv2dPrepare(desc: usize): void {
   }
 }
 
-/** Copies images [n0, n1) of the input into the zero-bordered buffer ([N, Cin, Hp, Wp], image at top-left + padding). */
+/**
+ * Pads images [n0, n1) in place: image n arrives dense ([Cin, inH, inW]) at the start of its slot
+ * of the zero-bordered buffer ([N, Cin, Hp, Wp], slot n at n * Cin*Hp*Wp) and leaves zero-bordered
+ * (image at top-left + padding). Planes and rows are moved last to first, each row before its
+ * borders are zeroed: a row's destination never starts below its source (Hp >= inH, Wp >= inW),
+ * so nothing is overwritten before it is read. Images only touch their own slot, so threads may
+ * pad different images at once.
+ */
 export function conv2dPadPart(desc: usize, n0: i32, n1: i32): void {
   const cin = field(desc, D_CIN);
   const inH = field(desc, D_INH);
@@ -137,28 +144,30 @@ export function conv2dPadPart(desc: usize, n0: i32, n1: i32): void {
   const wp = field(desc, D_WP);
   const padT = field(desc, D_PADT);
   const padL = field(desc, D_PADL);
-  const x = <usize>field(desc, D_X);
   const xpad = <usize>field(desc, D_XPAD);
   const rowBytes = (<usize>inW) << 2;
   const wpBytes = (<usize>wp) << 2;
   const leftBytes = (<usize>padL) << 2;
   const rightBytes = (<usize>(wp - padL - inW)) << 2;
   const bottomRows = hp - padT - inH;
-  for (let p = n0 * cin; p < n1 * cin; p++) {
-    let src = x + ((<usize>(p * inH * inW)) << 2);
-    let dst = xpad + ((<usize>(p * hp * wp)) << 2);
-    if (padT > 0) {
-      memory.fill(dst, 0, <usize>padT * wpBytes);
-      dst += <usize>padT * wpBytes;
+  const planeBytes = (<usize>(hp * wp)) << 2;
+  const rawPlaneBytes = (<usize>(inH * inW)) << 2;
+  for (let n = n0; n < n1; n++) {
+    const slot = xpad + <usize>(n * cin) * planeBytes;
+    for (let c = cin - 1; c >= 0; c--) {
+      const dstPlane = slot + <usize>c * planeBytes;
+      if (bottomRows > 0) memory.fill(dstPlane + <usize>(padT + inH) * wpBytes, 0, <usize>bottomRows * wpBytes);
+      let src = slot + <usize>c * rawPlaneBytes + <usize>inH * rowBytes;
+      let dst = dstPlane + <usize>(padT + inH) * wpBytes;
+      for (let r = inH - 1; r >= 0; r--) {
+        src -= rowBytes;
+        dst -= wpBytes;
+        memory.copy(dst + leftBytes, src, rowBytes);
+        if (leftBytes > 0) memory.fill(dst, 0, leftBytes);
+        if (rightBytes > 0) memory.fill(dst + leftBytes + rowBytes, 0, rightBytes);
+      }
+      if (padT > 0) memory.fill(dstPlane, 0, <usize>padT * wpBytes);
     }
-    for (let r = 0; r < inH; r++) {
-      if (leftBytes > 0) memory.fill(dst, 0, leftBytes);
-      memory.copy(dst + leftBytes, src, rowBytes);
-      if (rightBytes > 0) memory.fill(dst + leftBytes + rowBytes, 0, rightBytes);
-      src += rowBytes;
-      dst += wpBytes;
-    }
-    if (bottomRows > 0) memory.fill(dst, 0, <usize>bottomRows * wpBytes);
   }
 }
 

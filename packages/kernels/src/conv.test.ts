@@ -62,4 +62,62 @@ describe('wasmConv2dForward', () => {
     expect(wasmConv2dForward(g1, x3, new Float32Array(4), new Float64Array(1), out32)).toBe(false);
     expect(Array.from(out32)).toEqual([7, 7, 7, 7]);
   });
+
+  it('stages big batches in chunks of images, each image equal to its own pass bit for bit', () => {
+    /** Deterministic values in [-1, 1) (a small LCG: only equality matters here). */
+    const values = (n: number, seed: number): Float32Array => {
+      const a = new Float32Array(n);
+      let s = seed;
+      for (let i = 0; i < n; i++) {
+        s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+        a[i] = s / 2 ** 31 - 1;
+      }
+      return a;
+    };
+    // Padded (asymmetric, 3x3) and unpadded (1x1, two groups) batches whose padded input plus
+    // output exceed the 2^20-float staging floor, so they go through in several chunks, the last
+    // one short.
+    const geometries: Conv2dGeometry[] = [
+      { ...g1, batch: 7, inChannels: 8, inH: 96, inW: 90, outChannels: 16, kh: 3, kw: 3, padTop: 1, padLeft: 2 },
+      { ...g1, batch: 7, inChannels: 8, inH: 80, inW: 80, outChannels: 24, groups: 2, kh: 1, kw: 1 },
+    ].map((g) => ({ ...g, outH: g.inH + 2 * g.padTop - g.kh + 1, outW: g.inW + 2 * g.padLeft - g.kw + 1 }));
+    for (const g of geometries) {
+      const hp = g.inH + 2 * g.padTop;
+      const wp = g.inW + 2 * g.padLeft;
+      const imgIn = g.inChannels * g.inH * g.inW;
+      const imgOut = g.outChannels * g.outH * g.outW;
+      expect(g.batch * (g.inChannels * hp * wp + imgOut)).toBeGreaterThan(2 ** 20);
+      const x = values(g.batch * imgIn, 1);
+      const w = values((g.outChannels * g.inChannels * g.kh * g.kw) / g.groups, 2);
+      const b = values(g.outChannels, 3);
+      const out = new Float32Array(g.batch * imgOut).fill(Number.NaN);
+      expect(wasmConv2dForward(g, x, w, b, out)).toBe(true);
+      const one = new Float32Array(imgOut);
+      for (let n = 0; n < g.batch; n++) {
+        one.fill(Number.POSITIVE_INFINITY); // differs from out's NaN: unwritten elements fail
+        const gn = { ...g, batch: 1 };
+        expect(wasmConv2dForward(gn, x.subarray(n * imgIn, (n + 1) * imgIn), w, b, one)).toBe(true);
+        // Index of the first bit-level difference (-1: none).
+        const got = new Uint32Array(out.buffer, n * imgOut * 4, imgOut);
+        const want = new Uint32Array(one.buffer);
+        expect(want.findIndex((v, i) => v !== got[i])).toBe(-1);
+      }
+      // Spot-check one output against a float64 sum: image 3, channel 5, row 0, column 0.
+      const cinG = g.inChannels / g.groups;
+      const oc = 5;
+      const c0 = Math.floor(oc / (g.outChannels / g.groups)) * cinG;
+      let acc = b[oc];
+      for (let c = 0; c < cinG; c++) {
+        for (let i = 0; i < g.kh; i++) {
+          for (let j = 0; j < g.kw; j++) {
+            const ih = i - g.padTop;
+            const iw = j - g.padLeft;
+            if (ih < 0 || iw < 0) continue;
+            acc += x[3 * imgIn + ((c0 + c) * g.inH + ih) * g.inW + iw] * w[((oc * cinG + c) * g.kh + i) * g.kw + j];
+          }
+        }
+      }
+      expect(out[3 * imgOut + oc * g.outH * g.outW]).toBeCloseTo(acc, 5);
+    }
+  });
 });

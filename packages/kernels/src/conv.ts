@@ -1,10 +1,11 @@
-// The TypeScript face of assembly/conv.ts: a float32 conv2d forward pass whose operands cross into
-// WebAssembly memory once (input, weights and bias in, output out), with the unfold, the packing
-// and the GEMM micro-kernel all inside the module.
+// The TypeScript face of assembly/conv.ts: a float32 conv2d forward pass with the unfold, the
+// packing and the GEMM micro-kernel all inside the module. The batch crosses into WebAssembly
+// memory in chunks of images (input in, output out, once each), so the memory a call makes
+// resident stays bounded whatever the batch size.
 //
 // Linear memory, from the module's heap base (every region 64-byte aligned):
 //   [ per-thread scratch | descriptor | tap offsets | column offsets | sliver modes | raw weights |
-//     packed weights | bias | input | zero-bordered input (when padded) | output ]
+//     packed weights | bias | zero-bordered input of one chunk | output of one chunk ]
 
 import { align64, type FloatArray, memoryView, noteKernel } from './gemm.js';
 import { gemmModule } from './loader.js';
@@ -52,13 +53,16 @@ const KC_MAX = 384;
 /** The packed weights of one block (Cout/groups rounded up to 4, times kc) should stay in L2. */
 const A_BLOCK_FLOATS = 1 << 17;
 const DESC_INTS = 32;
+/** Floor of the per-call staging budget (floats): small problems go through in one chunk. */
+const CHUNK_MIN_FLOATS = 1 << 20;
 
 /**
  * conv2d forward in WebAssembly SIMD on dense float32 NCHW arrays:
  * `out = conv2d(x, w) + bias` (cross-correlation, as PyTorch's `conv2d`), with any stride,
- * padding, dilation and groups. The input goes into WebAssembly memory once and the output comes
- * out once; the unfold (im2col) happens inside the module, 8 output positions at a time, straight
- * into the layout of the GEMM micro-kernel, so no column matrix is ever built. With
+ * padding, dilation and groups. The batch goes into WebAssembly memory a chunk of images at a
+ * time (input in once, output out once), so the memory a call makes resident stays within about
+ * one im2col buffer per thread; the unfold (im2col) happens inside the module, 8 output positions
+ * at a time, straight into the layout of the GEMM micro-kernel, so no column matrix is ever built. With
  * `setThreads(n)`, problems of at least `PARALLEL_MIN_WORK` multiply-adds are cut into
  * (image, column range) units that the threads claim. Accumulates in float32; results do not
  * depend on the thread count.
@@ -127,12 +131,20 @@ export function wasmConv2dForward(
   const wp = Math.max(inW + g.padLeft, (g.outW - 1) * g.strideW + (kw - 1) * g.dilationW + 1);
   const padded = hp !== inH || wp !== inW || g.padTop !== 0 || g.padLeft !== 0;
   const nSl = (l + 7) >> 3;
-  const xSize = batch * cin * inH * inW;
+  const imgIn = cin * inH * inW;
+  const imgSlot = cin * hp * wp; // an image's slot of the zero-bordered buffer (= imgIn unpadded)
+  const imgOut = cout * l;
 
+  // The batch goes through in chunks of `per` images: WebAssembly memory holds only their padded
+  // input and output (plus the packed weights and tables), at most about one im2col buffer
+  // (k * groups * l floats) per thread, so the first call grows it by a bounded amount.
   const workers = pool !== null && batch * cout * l * k >= 2 ** 22 ? readyWorkers(pool) : [];
   const threads = workers.length + 1;
+  const budget = Math.max(CHUNK_MIN_FLOATS, Math.floor((threads * groups * k * l) / 2));
+  const parts = Math.min(batch, Math.ceil((batch * (imgSlot + imgOut)) / budget));
+  const per = Math.ceil(batch / parts);
   // Units of work: whole images, or (with threads and few images) column ranges of them.
-  const chunks = threads > 1 ? Math.min(nSl, Math.max(1, Math.ceil((8 * threads) / batch))) : 1;
+  const chunks = threads > 1 ? Math.min(nSl, Math.max(1, Math.ceil((8 * threads) / per))) : 1;
   const perChunk = Math.ceil(nSl / chunks);
   const chunksUsed = Math.ceil(nSl / perChunk);
   // Whole-image units pad their own image; column-range units need the images padded first.
@@ -147,10 +159,9 @@ export function wasmConv2dForward(
   const wrawAt = align64(modeAt + 4 * nSl);
   const wpackAt = align64(wrawAt + 4 * cout * k);
   const biasAt = align64(wpackAt + 4 * groups * mp * k);
-  const xAt = align64(biasAt + 4 * cout);
-  const xpadAt = padded ? align64(xAt + 4 * xSize) : xAt;
-  const outAt = align64(xpadAt + 4 * (padded ? batch * cin * hp * wp : xSize));
-  const mem = memoryView(mod, outAt + 4 * outSize);
+  const xpadAt = align64(biasAt + 4 * cout);
+  const outAt = align64(xpadAt + 4 * per * imgSlot);
+  const mem = memoryView(mod, outAt + 4 * per * imgOut);
   if (mem === null) {
     noteKernel('js');
     return false;
@@ -158,7 +169,7 @@ export function wasmConv2dForward(
 
   const desc = new Int32Array(mem.buffer, descAt, DESC_INTS);
   desc.set([
-    batch,
+    per,
     cin,
     inH,
     inW,
@@ -176,7 +187,7 @@ export function wasmConv2dForward(
     g.outW,
     hp,
     wp,
-    xAt,
+    0,
     xpadAt,
     wrawAt,
     wpackAt,
@@ -192,24 +203,43 @@ export function wasmConv2dForward(
   ]);
   mem.set(w.subarray(0, cout * k), wrawAt >> 2);
   if (bias !== null) mem.set(bias.subarray(0, cout), biasAt >> 2);
-  mem.set(x.subarray(0, xSize), xAt >> 2);
   mod.conv2dPrepare(descAt);
 
-  const units = batch * chunksUsed;
-  let done = false;
-  if (pool !== null && workers.length > 0) {
-    const job = [descAt, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, work];
-    job[2] = batch;
-    done = !padded || padInUnit || runParallel(pool, workers, job, ws, true, 1, 1);
-    job[2] = units;
-    done = done && runParallel(pool, workers, job, ws, true, 1, 2);
-    if (done) noteKernel(`${WASM_CONV2D_KERNEL} x${Math.min(threads, units)} threads`);
+  const xpadF = xpadAt >> 2;
+  const outF = outAt >> 2;
+  // Copies images [n0, n0 + nb) in, each to the start of its slot (padding spreads it over the
+  // slot in place); unpadded slots are the dense images, so one copy does.
+  const stage = (n0: number, nb: number): void => {
+    if (!padded) mem.set(x.subarray(n0 * imgIn, (n0 + nb) * imgIn), xpadF);
+    else for (let i = 0; i < nb; i++) mem.set(x.subarray((n0 + i) * imgIn, (n0 + i + 1) * imgIn), xpadF + i * imgSlot);
+  };
+  let usedThreads = 1;
+  let parallel = pool !== null && workers.length > 0;
+  const job = [descAt, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, work];
+  for (let n0 = 0; n0 < batch; n0 += per) {
+    const nb = Math.min(per, batch - n0);
+    stage(n0, nb);
+    const units = nb * chunksUsed;
+    let done = false;
+    if (parallel && pool !== null) {
+      job[2] = nb;
+      done = !padded || padInUnit || runParallel(pool, workers, job, ws, true, 1, 1);
+      job[2] = units;
+      done = done && runParallel(pool, workers, job, ws, true, 1, 2);
+      if (done) usedThreads = Math.max(usedThreads, Math.min(threads, units));
+      // A worker threw (the pool is retired): this chunk, maybe half padded, is redone below
+      // from the original input, and later chunks run on this thread.
+      else {
+        parallel = false;
+        if (padded) stage(n0, nb);
+      }
+    }
+    if (!done) {
+      if (padded && !padInUnit) mod.conv2dPadPart(descAt, 0, nb);
+      mod.conv2dForwardPart(descAt, 0, units, work);
+    }
+    out.set(mem.subarray(outF, outF + nb * imgOut), n0 * imgOut);
   }
-  if (!done) {
-    // One thread (or a worker threw: recompute everything here).
-    if (padded && !padInUnit) mod.conv2dPadPart(descAt, 0, batch);
-    mod.conv2dForwardPart(descAt, 0, units, work);
-  }
-  out.set(mem.subarray(outAt >> 2, (outAt >> 2) + outSize));
+  if (usedThreads > 1) noteKernel(`${WASM_CONV2D_KERNEL} x${usedThreads} threads`);
   return true;
 }
