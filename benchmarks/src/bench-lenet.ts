@@ -15,7 +15,8 @@
 
 import * as tfl from '@tensorflow/tfjs-layers';
 import { noGrad } from '@torchlet/autograd';
-import { Adam, Conv2d, crossEntropy, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '@torchlet/nn';
+import { lenet } from '@torchlet/mnist/model';
+import { Adam, crossEntropy, type Sequential } from '@torchlet/nn';
 import { fromStorage, Generator } from '@torchlet/tensor';
 import type { Contender, HarnessOptions, Prepared, TorchletName, Workload } from './harness.js';
 import { type Digits, mnistEpochData, PIXELS } from './mnist.js';
@@ -35,23 +36,8 @@ export function epochSettings(o: HarnessOptions): Partial<HarnessOptions> {
   return { runs: Math.min(o.runs, EPOCH_RUNS), warmupMs: 0, slowCallMs: 0, budgetMs: o.budgetMs * 10 };
 }
 
-/** The book's LeNet in torchlet (the same as apps/mnist's `lenet`). */
-export function torchletLenet(generator: Generator): Sequential {
-  return new Sequential(
-    new Conv2d(1, 6, 5, { padding: 2, generator }),
-    new ReLU(),
-    new MaxPool2d(2),
-    new Conv2d(6, 16, 5, { generator }),
-    new ReLU(),
-    new MaxPool2d(2),
-    new Flatten(),
-    new Linear(16 * 5 * 5, 120, { generator }),
-    new ReLU(),
-    new Linear(120, 84, { generator }),
-    new ReLU(),
-    new Linear(84, 10, { generator }),
-  );
-}
+/** The book's LeNet in torchlet: apps/mnist's model. */
+export const torchletLenet: (generator: Generator) => Sequential = lenet;
 
 /**
  * The same LeNet in tfjs-layers, NHWC: conv2d 'same' for the first layer, fused ReLU activations
