@@ -49,13 +49,24 @@ export interface AdamState {
   maxExpAvgSq: Float64Array | null;
 }
 
-function checkAdam(name: string, o: AdamOptions): void {
+/** PyTorch's defaults overridden by `options`, validated; Adam and AdamW differ only in weight decay. */
+function resolveAdam(name: string, options: Partial<AdamOptions>, weightDecay: number): AdamOptions {
+  const o: AdamOptions = {
+    lr: 1e-3,
+    betas: [0.9, 0.999],
+    eps: 1e-8,
+    weightDecay,
+    amsgrad: false,
+    maximize: false,
+    ...options,
+  };
   if (!(o.lr >= 0)) fail(name, 'lr', `invalid learning rate: ${o.lr}`);
   if (!(o.eps >= 0)) fail(name, 'eps', `invalid epsilon value: ${o.eps}`);
   for (const [i, b] of o.betas.entries()) {
     if (!(b >= 0 && b < 1)) fail(name, 'betas', `invalid beta parameter at index ${i}: ${b}`);
   }
   if (!(o.weightDecay >= 0)) fail(name, 'weightDecay', `invalid weight_decay value: ${o.weightDecay}`);
+  return o;
 }
 
 /** Adam's update shared by both classes; `decoupled` selects AdamW's weight decay. */
@@ -110,17 +121,7 @@ function newState(n: number, amsgrad: boolean): AdamState {
  */
 export class Adam extends Optimizer<AdamOptions, AdamState> {
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    const resolved: AdamOptions = {
-      lr: 1e-3,
-      betas: [0.9, 0.999],
-      eps: 1e-8,
-      weightDecay: 0,
-      amsgrad: false,
-      maximize: false,
-      ...options,
-    };
-    checkAdam('Adam', resolved);
-    super('Adam', params, resolved);
+    super('Adam', params, resolveAdam('Adam', options, 0));
   }
 
   protected update(param: Optimizable, values: Storage, grad: Storage, o: AdamOptions): void {
@@ -150,17 +151,7 @@ export class Adam extends Optimizer<AdamOptions, AdamState> {
  */
 export class AdamW extends Optimizer<AdamOptions, AdamState> {
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    const resolved: AdamOptions = {
-      lr: 1e-3,
-      betas: [0.9, 0.999],
-      eps: 1e-8,
-      weightDecay: 1e-2,
-      amsgrad: false,
-      maximize: false,
-      ...options,
-    };
-    checkAdam('AdamW', resolved);
-    super('AdamW', params, resolved);
+    super('AdamW', params, resolveAdam('AdamW', options, 1e-2));
   }
 
   protected update(param: Optimizable, values: Storage, grad: Storage, o: AdamOptions): void {
