@@ -55,6 +55,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Autograd', link: '/guide/autograd' },
       { text: 'Neural networks', link: '/guide/nn' },
       { text: 'The d2l section, step by step', link: '/guide/d2l' },
+      { text: 'Performance and backends', link: '/guide/performance' },
       { text: 'Contributing to a layer', link: '/guide/contributing' },
     ],
   },
@@ -91,7 +92,9 @@ export default defineConfig({
     resolve: { conditions },
     ssr: { resolve: { conditions, externalConditions: ['@torchlet/source'] } },
     // The packages are workspace links to TypeScript sources: let Vite compile them, never pre-bundle.
-    optimizeDeps: { exclude: ['@torchlet/tensor', '@torchlet/ops', '@torchlet/autograd', '@torchlet/nn'] },
+    optimizeDeps: {
+      exclude: ['@torchlet/kernels', '@torchlet/tensor', '@torchlet/ops', '@torchlet/autograd', '@torchlet/nn'],
+    },
     build: { chunkSizeWarningLimit: 2000 },
   },
 });

@@ -6,3 +6,8 @@ declare module '*.vue' {
   export default component;
 }
 declare module '*.css';
+// Vite's `?url` imports: the URL of the emitted asset.
+declare module '*.wasm?url' {
+  const url: string;
+  export default url;
+}

@@ -5,6 +5,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import {
+  backendCheck,
+  backendStatus,
+  checkInputs,
   correlate,
   diagonalImage,
   directionalKernel,
@@ -12,6 +15,7 @@ import {
   kernel,
   learnKernel,
   parseKernel,
+  referenceCheck,
 } from '../.vitepress/theme/playground/logic.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -73,5 +77,35 @@ describe('playground logic', () => {
     w.forEach((v, i) => {
       expect(v).toBeCloseTo(run.final_weight.data[i], 5);
     });
+  });
+
+  test('the backend self-check: WebAssembly (loaded synchronously in Node) gives the JavaScript numbers', () => {
+    const ref = referenceCheck();
+    const { a, b, x, w } = checkInputs();
+    // The reference against a naive float64 loop (exact: small integers).
+    const A = a.toTypedArray();
+    const B = b.toTypedArray();
+    const mm = Array.from({ length: 16 * 16 }, (_, p) => {
+      let s = 0;
+      for (let k = 0; k < 24; k++) s += A[Math.floor(p / 16) * 24 + k] * B[k * 16 + (p % 16)];
+      return s;
+    });
+    expect(ref.matmul).toEqual(mm);
+    expect(new Set(ref.matmul).size).toBeGreaterThan(5);
+    expect(ref.conv).toHaveLength(4 * 8 * 8);
+    expect(new Set(ref.conv).size).toBeGreaterThan(5);
+    expect(x.shape).toEqual([1, 2, 8, 8]);
+    expect(w.shape).toEqual([4, 2, 3, 3]);
+    const status = backendStatus();
+    const check = backendCheck();
+    expect(check.matmul).toEqual(ref.matmul);
+    expect(check.conv).toEqual(ref.conv);
+    expect(check.same).toBe(true);
+    expect(status.wasmLoaded).toBe(status.simd);
+    if (status.wasmLoaded) {
+      expect(check.matmulKernel).toMatch(/^wasm-simd128-sgemm-4x8/);
+      expect(check.convKernel).toMatch(/^wasm-simd128-conv2d-implicit-4x8/);
+      expect(backendStatus().label).toMatch(/^WebAssembly SIMD \(sgemm-4x8, conv2d-implicit-4x8/);
+    }
   });
 });

@@ -10,8 +10,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { corr2d } from '@torchlet/ops';
 import { tensor } from '@torchlet/tensor';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Page, type Response as PlaywrightResponse } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { referenceCheck } from '../.vitepress/theme/playground/logic.ts';
 import { serveStatic } from './static-server.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -158,6 +159,38 @@ describe('documentation site in Chromium', () => {
     expectNoProblems();
   });
 
+  test('playground: ready() loads the WebAssembly SIMD kernels, which give the JavaScript kernels’ numbers', async () => {
+    const wasmResponses: { url: string; status: number; type: string }[] = [];
+    const onResponse = (r: PlaywrightResponse): void => {
+      if (r.url().endsWith('.wasm'))
+        wasmResponses.push({ url: r.url(), status: r.status(), type: r.headers()['content-type'] ?? '' });
+    };
+    page.on('response', onResponse);
+    try {
+      await open('/playground');
+      const line = page.locator('[data-testid="backend"]');
+      await page.locator('[data-testid="backend"][data-state="ready"]').waitFor({ timeout: 30_000 });
+      // The built site serves the module and the page compiled it, with SIMD, in Chromium.
+      expect(wasmResponses.map((r) => [r.status, r.type])).toEqual([[200, 'application/wasm']]);
+      expect(await line.getAttribute('data-simd')).toBe('true');
+      expect(await line.getAttribute('data-wasm')).toBe('true');
+      expect(await line.textContent()).toMatch(/compute: WebAssembly SIMD \(sgemm-4x8, conv2d-implicit-4x8/);
+      // The self-check ran on the WebAssembly kernels and matched the JavaScript ones, which Node
+      // recomputes here.
+      const check = page.locator('[data-testid="backend-check"]');
+      expect(await check.getAttribute('data-matmul-kernel')).toBe('wasm-simd128-sgemm-4x8');
+      expect(await check.getAttribute('data-conv-kernel')).toBe('wasm-simd128-conv2d-implicit-4x8');
+      const ref = referenceCheck();
+      expect(JSON.parse((await check.getAttribute('data-matmul')) ?? 'null')).toEqual(ref.matmul);
+      expect(JSON.parse((await check.getAttribute('data-conv')) ?? 'null')).toEqual(ref.conv);
+      expect(await check.getAttribute('data-same')).toBe('true');
+      expect(await check.textContent()).toContain('same numbers as the JavaScript kernels');
+      expectNoProblems();
+    } finally {
+      page.off('response', onResponse);
+    }
+  });
+
   test('playground: every kernel preset shows corr2d(X, K) as computed by @torchlet/ops', async () => {
     await open('/playground');
     await page.locator('[data-testid="heatmap-Y"]').waitFor();
@@ -206,6 +239,8 @@ describe('documentation site in Chromium', () => {
 
   test('playground: "learn the kernel" reproduces PyTorch’s losses and ends below 0.1', async () => {
     await open('/playground');
+    // Learn with the WebAssembly module loaded: the numbers must not move.
+    await page.locator('[data-testid="backend"][data-state="ready"][data-wasm="true"]').waitFor({ timeout: 30_000 });
     const run = golden.cases.learn_kernel.find((r) => r.init[0][0] === -0.375 && r.init[0][1] === 0.125);
     if (!run) throw new Error('d2l.json has no learn_kernel run from [[-0.375, 0.125]]');
     expect(await page.locator('[data-testid="init-select"]').inputValue()).toBe('golden2');

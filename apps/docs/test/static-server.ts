@@ -12,6 +12,7 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.woff2': 'font/woff2',
   '.txt': 'text/plain; charset=utf-8',
+  '.wasm': 'application/wasm', // what WebAssembly.compileStreaming needs
 };
 
 /** The file a URL path maps to, VitePress `cleanUrls` style (`/a` -> `a.html` or `a/index.html`). */

@@ -1,7 +1,8 @@
 // The playground's computations, kept apart from the Vue component so they can be tested in Node.
 // Everything numeric goes through the torchlet packages; this file only builds inputs and loops.
+import { getBackendInfo } from '@torchlet/kernels';
 import { conv2d, conv2dBackwardWeight, corr2d } from '@torchlet/ops';
-import { type Tensor, tensor } from '@torchlet/tensor';
+import { getBackend, matmul, setBackend, type Tensor, tensor } from '@torchlet/tensor';
 
 /** A small 2-D grid of numbers, row-major, as the heatmaps show it. */
 export type Grid = number[][];
@@ -194,4 +195,76 @@ export function* learnKernel(init: Grid, options: { lr?: number; epochs?: number
 /** A random initial 1×2 kernel, uniform in [−1, 1]. */
 export function randomInit(): Grid {
   return [[round(Math.random() * 2 - 1, 3), round(Math.random() * 2 - 1, 3)]];
+}
+
+// ---- which backend computes --------------------------------------------------------------------
+
+/** What the page says about the compute backend, from `getBackendInfo()` of `@torchlet/kernels`. */
+export interface BackendStatus {
+  readonly simd: boolean;
+  readonly wasmLoaded: boolean;
+  /** `WebAssembly SIMD (gemm, conv2d)` or `JavaScript fallback (...)`. */
+  readonly label: string;
+  readonly error: string;
+}
+
+export function backendStatus(): BackendStatus {
+  const info = getBackendInfo();
+  const label = info.wasmLoaded
+    ? `WebAssembly SIMD (${info.kernels.map((k) => k.replace(/^wasm-simd128-/, '')).join(', ')})`
+    : `JavaScript fallback${info.error ? ` (${info.error})` : info.simd ? ' (WebAssembly not loaded yet)' : ' (no WebAssembly SIMD)'}`;
+  return { simd: info.simd, wasmLoaded: info.wasmLoaded, label, error: info.error };
+}
+
+/** Small integers, so every product and sum is exact in float32 whatever the summation order. */
+function ints(n: number, seed: number): Float32Array {
+  return Float32Array.from({ length: n }, (_, i) => ((i * 5 + seed) % 7) - 3);
+}
+
+/** The self-check's inputs: a 16×24 @ 24×16 matmul and a [1,2,8,8] ⋆ [4,2,3,3] conv2d (padding 1). */
+export function checkInputs(): { a: Tensor; b: Tensor; x: Tensor; w: Tensor } {
+  return {
+    a: tensor(ints(16 * 24, 1), { shape: [16, 24] }),
+    b: tensor(ints(24 * 16, 5), { shape: [24, 16] }),
+    x: tensor(ints(2 * 8 * 8, 2), { shape: [1, 2, 8, 8] }),
+    w: tensor(ints(4 * 2 * 3 * 3, 4), { shape: [4, 2, 3, 3] }),
+  };
+}
+
+/** The self-check computed by the JavaScript kernels only (`setBackend('js')`, conv2d's direct loop). */
+export function referenceCheck(): { matmul: number[]; conv: number[] } {
+  const { a, b, x, w } = checkInputs();
+  const before = getBackend();
+  setBackend('js');
+  try {
+    return {
+      matmul: Array.from(matmul(a, b).toTypedArray()),
+      conv: Array.from(conv2d(x, w, null, { padding: 1, kernel: 'direct' }).toTypedArray()),
+    };
+  } finally {
+    setBackend(before);
+  }
+}
+
+/** The self-check as the page runs it: with the default backend, and the kernel that ran each part. */
+export interface BackendCheck {
+  readonly matmul: number[];
+  readonly conv: number[];
+  /** `getBackendInfo().lastKernel` after the matmul and after the conv2d (`'js'` when WebAssembly declined). */
+  readonly matmulKernel: string;
+  readonly convKernel: string;
+  /** Whether both results equal {@link referenceCheck}'s. */
+  readonly same: boolean;
+}
+
+export function backendCheck(): BackendCheck {
+  const { a, b, x, w } = checkInputs();
+  const mm = Array.from(matmul(a, b).toTypedArray());
+  const matmulKernel = getBackendInfo().lastKernel;
+  // 'wasm' explicitly: 'auto' runs a problem this small with the direct loop.
+  const conv = Array.from(conv2d(x, w, null, { padding: 1, kernel: 'wasm' }).toTypedArray());
+  const convKernel = getBackendInfo().lastKernel;
+  const ref = referenceCheck();
+  const same = mm.every((v, i) => v === ref.matmul[i]) && conv.every((v, i) => v === ref.conv[i]);
+  return { matmul: mm, conv, matmulKernel, convKernel, same };
 }
