@@ -2,3 +2,4 @@
 
 export { conv2dForwardPart, conv2dPadPart, conv2dPrepare, conv2dWorkBytes } from './conv';
 export { heapBase, sgemm, sgemmPart, workspaceBytes } from './gemm';
+export { maxPool2x2 } from './pool';

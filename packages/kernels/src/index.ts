@@ -10,4 +10,5 @@ export { type Conv2dGeometry, wasmConv2dForward } from './conv.js';
 export { type FloatArray, PARALLEL_MIN_WORK, wasmGemm } from './gemm.js';
 export { type BackendInfo, getBackendInfo } from './info.js';
 export { ready, simdSupported, type WasmSource } from './loader.js';
+export { wasmMaxPool2x2 } from './pool.js';
 export { getThreads, setThreads } from './threads.js';

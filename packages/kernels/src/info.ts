@@ -1,6 +1,7 @@
 import { WASM_CONV2D_KERNEL } from './conv.js';
 import { lastGemmKernel, WASM_GEMM_KERNEL } from './gemm.js';
 import { gemmModule, loadError, simdSupported } from './loader.js';
+import { WASM_MAX_POOL_KERNEL } from './pool.js';
 import { getThreads, threadPool, threadPoolError } from './threads.js';
 
 /**
@@ -21,9 +22,9 @@ export interface BackendInfo {
   /** Threads a large GEMM may run on, as set by `setThreads` (1: the calling thread only). */
   readonly threads: number;
   /**
-   * The kernel that ran the last `wasmGemm` or `wasmConv2dForward` call:
+   * The kernel that ran the last `wasmGemm`, `wasmConv2dForward` or `wasmMaxPool2x2` call:
    * `'wasm-simd128-sgemm-4x8'` or `'wasm-simd128-conv2d-implicit-4x8'` (with ` x2 threads` when it
-   * was split), `'js'` when it declined, `'none'` before any call.
+   * was split), `'wasm-simd128-maxpool-2x2'`, `'js'` when it declined, `'none'` before any call.
    */
   readonly lastKernel: string;
   /** Kernels this package provides. */
@@ -53,7 +54,7 @@ export function getBackendInfo(): BackendInfo {
     wasmLoaded: loaded,
     threads: getThreads(),
     lastKernel: lastGemmKernel(),
-    kernels: loaded ? [WASM_GEMM_KERNEL, WASM_CONV2D_KERNEL] : [],
+    kernels: loaded ? [WASM_GEMM_KERNEL, WASM_CONV2D_KERNEL, WASM_MAX_POOL_KERNEL] : [],
     error: [loadError(), threadPoolError()].filter((e) => e !== '').join('; '),
   };
 }

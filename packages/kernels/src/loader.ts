@@ -48,6 +48,7 @@ export interface GemmExports {
   conv2dPadPart(desc: number, n0: number, n1: number): void;
   conv2dForwardPart(desc: number, u0: number, u1: number, work: number): void;
   conv2dWorkBytes(desc: number): number;
+  maxPool2x2(x: number, planes: number, h: number, w: number, out: number): void;
 }
 
 /**
@@ -122,7 +123,12 @@ function nodeFs(): NodeFs | null {
 
 /** Where a packaged module lives: beside this file in dist/, or in ../dist/ when running from src/. */
 function wasmUrls(file = 'gemm.wasm'): URL[] {
-  return [new URL(`./${file}`, import.meta.url), new URL(`../dist/${file}`, import.meta.url)];
+  // The comments keep bundlers (Vite) from copying the whole folder into a site: the module is found
+  // next to this file at run time, and browsers pass an explicit URL to ready().
+  return [
+    new URL(/* @vite-ignore */ `./${file}`, import.meta.url),
+    new URL(/* @vite-ignore */ `../dist/${file}`, import.meta.url),
+  ];
 }
 
 /**

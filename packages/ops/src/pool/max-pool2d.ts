@@ -1,4 +1,5 @@
-import { allocStorage, type FloatArray, fail, formatShape, isTensor, Tensor } from '@torchlet/tensor';
+import { wasmMaxPool2x2 } from '@torchlet/kernels';
+import { allocStorage, type FloatArray, fail, formatShape, getBackend, isTensor, Tensor } from '@torchlet/tensor';
 import type { IntPair } from '../params.js';
 import {
   checkPoolInput,
@@ -48,10 +49,19 @@ export interface MaxPool2dResult {
 }
 
 /**
+ * Outputs from which a float32 2x2 / stride 2 max-pool of dense planes (values only) runs in
+ * WebAssembly SIMD (`@torchlet/kernels`' `wasmMaxPool2x2`; never with `setBackend('js')`). Below
+ * it the copies in and out of WebAssembly memory cost about what the JavaScript loop saves.
+ */
+const WASM_MAX_POOL_MIN_OUTPUTS = 1 << 16;
+
+/**
  * Max pooling over every `[H, W]` plane of `x` (strided storage), written densely into `out`
  * and, when given, the argmax positions into `idx`. Mirrors PyTorch's CPU kernel: windows are
  * clipped to the input (padding acts as -inf), ties keep the first maximum, and a NaN wins and
  * is kept by any later NaN, so NaN propagates. A window with no input element gives -inf, index -1.
+ * Large float32 2x2 / stride 2 problems on dense planes without indices run in WebAssembly SIMD
+ * (`wasmMaxPool2x2`), which gives the same bits, from `WASM_MAX_POOL_MIN_OUTPUTS` outputs.
  */
 export function maxPoolInto(
   x: FloatArray,
@@ -67,6 +77,30 @@ export function maxPoolInto(
   const { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo } = g;
   // The float32 kernels below pay two typed-array views per call, which only large problems repay.
   const f32 = x instanceof Float32Array && out instanceof Float32Array && n * c * ho * wo >= 64;
+  if (
+    f32 &&
+    idx === null &&
+    n * c * ho * wo >= WASM_MAX_POOL_MIN_OUTPUTS &&
+    kh === 2 &&
+    kw === 2 &&
+    sh === 2 &&
+    sw === 2 &&
+    dh === 1 &&
+    dw === 1 &&
+    ph === 0 &&
+    pw === 0 &&
+    ho === h >> 1 &&
+    wo === w >> 1 &&
+    xsW === 1 &&
+    xsH === w &&
+    (c === 1 || xsC === h * w) &&
+    (n === 1 || xsN === c * h * w) &&
+    getBackend() !== 'js' &&
+    // Bit-identical to the loops below (first maximum on ties, so -0 stays -0; NaN wins).
+    wasmMaxPool2x2(x.subarray(xOff, xOff + n * c * h * w), n * c, h, w, out)
+  ) {
+    return;
+  }
   if (
     kh === 2 &&
     kw === 2 &&
