@@ -1,4 +1,4 @@
-// Generates the guide's SVG figures into public/figures/ (committed; rerun after editing):
+// Generates the guide's SVG figures into public/figures/ (not committed: `build` and `dev` run it):
 //   node scripts/figures.mjs
 // Figures use `currentColor` for lines and text so they follow the light/dark theme.
 import { mkdirSync, writeFileSync } from 'node:fs';
