@@ -10,7 +10,7 @@ const repoRoot = join(docsRoot, '../..');
 // so the site never needs the packages built first.
 const conditions = ['@torchlet/source', 'browser', 'module', 'import', 'default'];
 
-const PACKAGES = ['tensor', 'ops', 'autograd', 'nn'] as const;
+const PACKAGES = ['kernels', 'tensor', 'ops', 'autograd', 'nn'] as const;
 
 function version(pkg: string): string {
   const file = join(repoRoot, 'packages', pkg, 'package.json');

@@ -136,7 +136,7 @@ describe('documentation site in Chromium', () => {
   test('the API reference shows each package with its version', async () => {
     await open('/api/');
     const index = await page.locator('.vp-doc').textContent();
-    for (const pkg of ['tensor', 'ops', 'autograd', 'nn']) {
+    for (const pkg of ['kernels', 'tensor', 'ops', 'autograd', 'nn']) {
       const version = (
         JSON.parse(readFileSync(join(repoRoot, 'packages', pkg, 'package.json'), 'utf8')) as { version: string }
       ).version;
