@@ -112,11 +112,13 @@ function checkUpstream(
  * (unfold + GEMM per image and group) and `'implicit'` (the same GEMM with the unfold replaced by
  * tap offsets into a zero-bordered copy of each image, register-blocked; its strided input
  * gradient and its weight gradient are im2col's) and `'wasm'` (float32 forward in WebAssembly
- * SIMD through `@torchlet/kernels`' `wasmConv2dForward`, threaded per its `setThreads`; float64
- * and the backward passes are im2col's). `'auto'` (the default) picks the direct kernel when the
- * problem is tiny (`N*Cout*Hout*Wout*Cin/groups*kh*kw < 8192`) or each group has at most 2 output
- * channels; otherwise the float32 forward pass runs `'wasm'` (unless `setBackend('js')`), and
- * other passes the implicit GEMM when the pass's GEMM would run in JavaScript with fewer than 32
+ * SIMD through `@torchlet/kernels`' `wasmConv2dForward`, threaded per its `setThreads`, which
+ * also computes the float32 input gradient when the stride is 1, as a forward conv of the upstream
+ * gradient with the flipped, transposed weight; float64, the strided input gradient and the weight
+ * gradient are im2col's). `'auto'` (the default) picks the direct kernel when the problem is tiny
+ * (`N*Cout*Hout*Wout*Cin/groups*kh*kw < 8192`) or each group has at most 2 output channels;
+ * otherwise the float32 forward pass and input gradient run `'wasm'` (unless `setBackend('js')`),
+ * and other passes the implicit GEMM when the pass's GEMM would run in JavaScript with fewer than 32
  * rows (output channels per group forward, input channels per group for the input gradient),
  * im2col + GEMM from there.
  *

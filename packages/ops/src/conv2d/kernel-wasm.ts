@@ -1,12 +1,20 @@
 // The WebAssembly conv2d kernel: @torchlet/kernels' `wasmConv2dForward` (implicit im2col feeding
 // the SIMD GEMM micro-kernel inside the module; input copied in once, output out once, threads
 // per `setThreads`). Float64 problems, and engines without WebAssembly SIMD, run the im2col
-// kernel instead. Both backward passes are im2col's, whose float32 GEMMs already run in
-// WebAssembly through @torchlet/tensor's `gemm`.
+// kernel instead.
+//
+// The input gradient reuses the forward kernel when the stride is 1: it is then the full
+// correlation of dy with the spatially flipped, in/out-transposed weight,
+//   dx = conv2d(dy, W', stride 1, padding dilation*(k-1) - padding, same dilation and groups),
+//   W'[gi*Cin/g + ci, co, a, b] = W[gi*Cout/g + co, ci, kh-1-a, kw-1-b],
+// with output size H x W (the bottom/right padding is implied, and dy positions beyond Hout x Wout
+// read as zeros). Strided problems, or padding beyond dilation*(k-1) (a negative equivalent
+// padding), run im2col's input gradient, as does the weight gradient always (its float32 GEMM
+// already runs in WebAssembly through @torchlet/tensor's `gemm`).
 
 import { wasmConv2dForward } from '@torchlet/kernels';
 import type { FloatStorage } from '../params.js';
-import { im2colForward } from './kernel-im2col.js';
+import { im2colBackwardInput, im2colForward } from './kernel-im2col.js';
 import type { ConvGeometry } from './params.js';
 
 /** `out = conv2d(x, w) + bias` in WebAssembly when it can (float32), else im2col + GEMM. */
@@ -18,4 +26,76 @@ export function wasmForward(
   out: FloatStorage,
 ): void {
   if (!wasmConv2dForward(g, x, w, bias, out)) im2colForward(g, x, w, bias, out);
+}
+
+// Grow-only scratch for the flipped, transposed weight (JS runs one kernel at a time and
+// `wasmConv2dForward` copies the weight into its memory before returning, so sharing is safe).
+const MAX_RETAINED = 1 << 22; // 4M floats (16 MB)
+let flipped = new Float32Array(0);
+
+/** `W'` of the input-gradient-as-forward identity (see the file comment), in a reused scratch array. */
+function flipTransposeWeight(g: ConvGeometry, w: Float32Array): Float32Array {
+  const { kh, kw, groups } = g;
+  const cinG = g.inChannels / groups;
+  const coutG = g.outChannels / groups;
+  const taps = kh * kw;
+  const size = g.outChannels * cinG * taps;
+  let wt = flipped;
+  if (wt.length < size) {
+    wt = new Float32Array(size);
+    if (size <= MAX_RETAINED) flipped = wt;
+  }
+  const last = taps - 1;
+  for (let gi = 0; gi < groups; gi++) {
+    for (let co = 0; co < coutG; co++) {
+      for (let ci = 0; ci < cinG; ci++) {
+        // Source W[gi*coutG + co, ci, :, :], destination W'[gi*cinG + ci, co, :, :] reversed:
+        // flipping both spatial axes of a row-major kh x kw block reverses it.
+        const src = ((gi * coutG + co) * cinG + ci) * taps;
+        const dst = ((gi * cinG + ci) * coutG + co) * taps + last;
+        for (let t = 0; t < taps; t++) wt[dst - t] = w[src + t];
+      }
+    }
+  }
+  return wt;
+}
+
+/**
+ * `dx += conv2d's input gradient for upstream dy` (dx starts zeroed): the forward WebAssembly
+ * kernel on dy and the flipped, transposed weight when the stride is 1 (float32), else im2col.
+ */
+export function wasmBackwardInput(g: ConvGeometry, dy: FloatStorage, w: FloatStorage, dx: FloatStorage): void {
+  const padH = g.dilationH * (g.kh - 1) - g.padTop;
+  const padW = g.dilationW * (g.kw - 1) - g.padLeft;
+  if (
+    g.strideH === 1 &&
+    g.strideW === 1 &&
+    padH >= 0 &&
+    padW >= 0 &&
+    dy instanceof Float32Array &&
+    w instanceof Float32Array &&
+    dx instanceof Float32Array
+  ) {
+    const eq: ConvGeometry = {
+      batch: g.batch,
+      inChannels: g.outChannels,
+      inH: g.outH,
+      inW: g.outW,
+      outChannels: g.inChannels,
+      kh: g.kh,
+      kw: g.kw,
+      groups: g.groups,
+      strideH: 1,
+      strideW: 1,
+      padTop: padH,
+      padLeft: padW,
+      dilationH: g.dilationH,
+      dilationW: g.dilationW,
+      outH: g.inH,
+      outW: g.inW,
+    };
+    // dx starts zeroed, so overwriting it is adding to it.
+    if (wasmConv2dForward(eq, dy, flipTransposeWeight(g, w), null, dx)) return;
+  }
+  im2colBackwardInput(g, dy, w, dx);
 }

@@ -5,7 +5,7 @@ import type { FloatStorage } from '../params.js';
 import { directBackwardInput, directBackwardWeight, directForward } from './kernel-direct.js';
 import { im2colBackwardInput, im2colBackwardWeight, im2colForward } from './kernel-im2col.js';
 import { implicitBackwardInput, implicitForward } from './kernel-implicit.js';
-import { wasmForward } from './kernel-wasm.js';
+import { wasmBackwardInput, wasmForward } from './kernel-wasm.js';
 import type { Conv2dKernelName, ConvGeometry } from './params.js';
 
 /** One conv2d implementation: forward and both backward kernels on dense raw arrays. */
@@ -30,7 +30,7 @@ const table: Readonly<Record<Conv2dKernelName, Conv2dKernelImpl>> = {
   direct: { forward: directForward, backwardInput: directBackwardInput, backwardWeight: directBackwardWeight },
   im2col: { forward: im2colForward, backwardInput: im2colBackwardInput, backwardWeight: im2colBackwardWeight },
   implicit,
-  wasm: { forward: wasmForward, backwardInput: im2colBackwardInput, backwardWeight: im2colBackwardWeight },
+  wasm: { forward: wasmForward, backwardInput: wasmBackwardInput, backwardWeight: im2colBackwardWeight },
 };
 
 /**
@@ -43,10 +43,11 @@ function gemmInJs(data: FloatStorage): boolean {
 }
 
 /**
- * What 'auto' runs above the direct kernel's range, per pass. Forward: the WebAssembly kernel
- * whenever the GEMM would run in WebAssembly (float32, backend not 'js'); it declines to im2col
- * where WebAssembly SIMD is missing. Otherwise, and for the backward passes: im2col + GEMM,
- * except when that GEMM would run in JavaScript and has fewer than GEMM_MIN_ROWS rows M (output
+ * What 'auto' runs above the direct kernel's range, per pass. Forward and input gradient: the
+ * WebAssembly kernel whenever the GEMM would run in WebAssembly (float32, backend not 'js'); the
+ * input gradient runs the forward kernel on the flipped, transposed weight when the stride is 1
+ * (and the padding at most dilation*(k-1)), else im2col; both decline to im2col where WebAssembly
+ * SIMD is missing. Otherwise, and for the weight gradient: im2col + GEMM, except when that GEMM would run in JavaScript and has fewer than GEMM_MIN_ROWS rows M (output
  * channels per group forward, input channels per group backward); then the implicit GEMM, as the
  * unfold and the GEMM's packing cost a full pass over K x L each, amortised over only M
  * multiply-adds per element (LeNet's conv1 has M = 6 forward, 1 backward).
@@ -61,7 +62,12 @@ const gemmAuto: Conv2dKernelImpl = {
       out,
     ),
   backwardInput: (g, dy, w, dx) =>
-    (g.inChannels / g.groups < GEMM_MIN_ROWS && gemmInJs(dy) ? implicit : table.im2col).backwardInput(g, dy, w, dx),
+    (gemmInJs(dy) ? (g.inChannels / g.groups < GEMM_MIN_ROWS ? implicit : table.im2col) : table.wasm).backwardInput(
+      g,
+      dy,
+      w,
+      dx,
+    ),
   backwardWeight: im2colBackwardWeight,
 };
 
@@ -71,8 +77,10 @@ const gemmAuto: Conv2dKernelImpl = {
  * d2l's 6x8 image) or each group has at most DIRECT_MAX_GROUP_OUT output channels (e.g. a single
  * 5x5 edge filter over a 28x28 image, or a depthwise conv); otherwise, per pass, im2col + GEMM,
  * or the implicit GEMM when the GEMM would run in JavaScript with fewer than GEMM_MIN_ROWS rows;
- * a float32 forward pass that would run its GEMM in WebAssembly runs the 'wasm' kernel instead
- * (LeNet conv1 0.7 ms vs 2.3 ms for im2col + wasm GEMM; ResNet block 39 ms vs 61 ms).
+ * a float32 forward pass or input gradient that would run its GEMM in WebAssembly runs the
+ * 'wasm' kernel instead (forward: LeNet conv1 0.7 ms vs 2.3 ms for im2col + wasm GEMM, ResNet
+ * block 39 ms vs 61 ms; input gradient, stride 1, one thread: LeNet 1.9-2.6 vs 2.7 ms, ResNet 37 vs
+ * 62 ms).
  * Measured with the JavaScript GEMM: LeNet conv1 forward 3.2 ms implicit vs 5.4 ms im2col, its
  * input gradient 3.8 vs 5.1 ms; a ResNet 3x3 block 310-320 ms im2col vs 340-350 ms implicit.
  * With the WebAssembly GEMM (float32): LeNet forward 2.3 ms im2col vs 4.3 ms implicit, input
