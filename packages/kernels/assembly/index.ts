@@ -1,5 +1,6 @@
 // The module's entry point: the exports of gemm.wasm (and gemm-mt.wasm).
 
 export { conv2dForwardPart, conv2dPadPart, conv2dPrepare, conv2dWorkBytes } from './conv';
+export { binaryRows, binaryScalar, reluF32 } from './elementwise';
 export { heapBase, sgemm, sgemmPart, workspaceBytes } from './gemm';
 export { maxPool2x2 } from './pool';

@@ -100,7 +100,12 @@ describe('getBackendInfo', () => {
       wasmLoaded: true,
       threads: availableParallelism(),
       lastKernel: 'wasm-simd128-sgemm-4x8',
-      kernels: ['wasm-simd128-sgemm-4x8', 'wasm-simd128-conv2d-implicit-4x8', 'wasm-simd128-maxpool-2x2'],
+      kernels: [
+        'wasm-simd128-sgemm-4x8',
+        'wasm-simd128-conv2d-implicit-4x8',
+        'wasm-simd128-maxpool-2x2',
+        'wasm-simd128-elementwise',
+      ],
       error: '',
     });
   });

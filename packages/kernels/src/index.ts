@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 export { type Conv2dGeometry, wasmConv2dForward } from './conv.js';
+export { type BinaryOp, wasmBinary, wasmRelu } from './elementwise.js';
 export { type FloatArray, PARALLEL_MIN_WORK, wasmGemm } from './gemm.js';
 export { type BackendInfo, getBackendInfo } from './info.js';
 export { ready, simdSupported, type WasmSource } from './loader.js';

@@ -1,4 +1,5 @@
 import { WASM_CONV2D_KERNEL } from './conv.js';
+import { WASM_ELEMENTWISE_KERNEL } from './elementwise.js';
 import { lastGemmKernel, WASM_GEMM_KERNEL } from './gemm.js';
 import { gemmModule, loadError, simdSupported } from './loader.js';
 import { WASM_MAX_POOL_KERNEL } from './pool.js';
@@ -22,9 +23,10 @@ export interface BackendInfo {
   /** Threads a large GEMM may run on, as set by `setThreads` (1: the calling thread only). */
   readonly threads: number;
   /**
-   * The kernel that ran the last `wasmGemm`, `wasmConv2dForward` or `wasmMaxPool2x2` call:
-   * `'wasm-simd128-sgemm-4x8'` or `'wasm-simd128-conv2d-implicit-4x8'` (with ` x2 threads` when it
-   * was split), `'wasm-simd128-maxpool-2x2'`, `'js'` when it declined, `'none'` before any call.
+   * The kernel that ran the last `wasmGemm`, `wasmConv2dForward`, `wasmMaxPool2x2`, `wasmBinary`
+   * or `wasmRelu` call: `'wasm-simd128-sgemm-4x8'` or `'wasm-simd128-conv2d-implicit-4x8'` (with
+   * ` x2 threads` when it was split), `'wasm-simd128-maxpool-2x2'`, `'wasm-simd128-elementwise'`,
+   * `'js'` when it declined, `'none'` before any call.
    */
   readonly lastKernel: string;
   /** Kernels this package provides. */
@@ -54,7 +56,7 @@ export function getBackendInfo(): BackendInfo {
     wasmLoaded: loaded,
     threads: getThreads(),
     lastKernel: lastGemmKernel(),
-    kernels: loaded ? [WASM_GEMM_KERNEL, WASM_CONV2D_KERNEL, WASM_MAX_POOL_KERNEL] : [],
+    kernels: loaded ? [WASM_GEMM_KERNEL, WASM_CONV2D_KERNEL, WASM_MAX_POOL_KERNEL, WASM_ELEMENTWISE_KERNEL] : [],
     error: [loadError(), threadPoolError()].filter((e) => e !== '').join('; '),
   };
 }

@@ -49,6 +49,9 @@ export interface GemmExports {
   conv2dForwardPart(desc: number, u0: number, u1: number, work: number): void;
   conv2dWorkBytes(desc: number): number;
   maxPool2x2(x: number, planes: number, h: number, w: number, out: number): void;
+  binaryRows(op: number, a: number, b: number, out: number, rows: number, cols: number, bStep: number): void;
+  binaryScalar(op: number, a: number, s: number, out: number, n: number): void;
+  reluF32(x: number, out: number, n: number): void;
 }
 
 /**

@@ -1,5 +1,7 @@
+import { type BinaryOp, wasmBinary, wasmRelu } from '@torchlet/kernels';
 import { allocStorage, type DType, isFloatingDType, promoteTypes, type Storage } from './dtype.js';
 import { fail, formatShape } from './errors.js';
+import { getBackend } from './gemm.js';
 import { broadcastShapes, contiguousStrides, type Shape, shapeSize, shapesEqual } from './shape.js';
 import { isContiguousLayout } from './strided.js';
 import { isTensor, Tensor, type TensorLike } from './tensor.js';
@@ -23,6 +25,13 @@ import { clone, to } from './views.js';
 //
 // Values are read as JS doubles and stored into the output typed array, so float32 results are
 // computed in double and rounded once, like PyTorch on CPU for +, -, *, /.
+//
+// Large float32 add, sub, mul, div, maximum and relu (from WASM_MIN_ELEMENTS outputs, unless
+// `setBackend('js')`) run in @torchlet/kernels' WebAssembly SIMD loops when the operands are dense
+// of one shape, a tensor and a scalar, or rows and one broadcast row (the bias add). Their results
+// are bit-identical to the loops here: the double result of +, -, *, / on two float32 values
+// rounded once is the correctly rounded float32 result that f32x4 arithmetic computes, and
+// f32x4.max follows Math.max on NaN and signed zeros.
 
 // ---- type promotion -----------------------------------------------------------------------------
 
@@ -442,6 +451,98 @@ function pickRow(out: Storage, a: Storage, b: Storage): BinaryRow {
     : rowAny;
 }
 
+// ---- WebAssembly SIMD paths ----------------------------------------------------------------------
+
+// From this many float32 outputs the WebAssembly loops win (the operands cross into WebAssembly
+// memory in L2-sized chunks; the copies cost about what the JavaScript loop saves on small arrays).
+const WASM_MIN_ELEMENTS = 1 << 16;
+
+/** The @torchlet/kernels op of a float32 binary op code, or undefined when it has none. */
+function wasmOp(op: number): BinaryOp | undefined {
+  switch (op) {
+    case ADD:
+      return 'add';
+    case SUB:
+      return 'sub';
+    case MUL:
+      return 'mul';
+    case DIV:
+      return 'div';
+    case MAX:
+      return 'maximum';
+    default:
+      return undefined;
+  }
+}
+
+/** Whether `op` gives the same bits with its operands swapped (NaN and signed zeros included). */
+function commutes(op: number): boolean {
+  return op === ADD || op === MUL || op === MAX;
+}
+
+/** The `n` elements of a dense operand from its offset (a scalar: its one element). */
+function span(x: Operand, n: number): Float32Array {
+  return (x.data as Float32Array).subarray(x.offset, x.offset + n);
+}
+
+/**
+ * Runs a float32 binary op in WebAssembly SIMD into the fresh contiguous `out` of `rows x cols`
+ * when it is large enough, the backend allows it, and the kernel accepts: `a` dense, `b` dense
+ * (`bMode` 'dense'), one row of `cols` values broadcast to every row ('row') or a scalar
+ * ('scalar'). Returns false (out untouched) when the JavaScript loops must run.
+ */
+function wasmBinaryInto(
+  op: number,
+  out: Storage,
+  rows: number,
+  cols: number,
+  a: Operand,
+  b: Operand,
+  bMode: 'dense' | 'row' | 'scalar',
+): boolean {
+  const n = out.length;
+  if (n < WASM_MIN_ELEMENTS || !(out instanceof Float32Array) || !(a.data instanceof Float32Array)) return false;
+  if (!(b.data instanceof Float32Array)) return false;
+  const kop = wasmOp(op);
+  if (kop === undefined || getBackend() === 'js') return false;
+  if (bMode === 'dense') return wasmBinary(kop, span(a, n), span(b, n), out, 1, n, false);
+  if (bMode === 'scalar') return wasmBinary(kop, span(a, n), span(b, 1), out, n, 1, true);
+  return wasmBinary(kop, span(a, n), span(b, cols), out, rows, cols, true);
+}
+
+/**
+ * The WebAssembly path of the general case: after coalescing, a contiguous output of rows whose
+ * operands are one dense and one row (or scalar) broadcast to every row, in either order for ops
+ * that commute. Offsets come from the operands (the strides say they are dense from there).
+ */
+function wasmCoalesced(
+  op: number,
+  out: Storage,
+  shape: readonly number[],
+  strides: readonly (readonly number[])[],
+  a: Operand,
+  b: Operand,
+): boolean {
+  if (out.length < WASM_MIN_ELEMENTS || shape.length > 2) return false;
+  const [, aS, bS] = strides;
+  const cols = shape[shape.length - 1];
+  const rows = shape.length === 2 ? shape[0] : 1;
+  const dense = (s: readonly number[]): boolean => s[s.length - 1] === 1 && (s.length === 1 || s[0] === cols);
+  const row = (s: readonly number[]): boolean => s[s.length - 1] === 1 && s.length === 2 && s[0] === 0;
+  const scalar = (s: readonly number[]): boolean => s.every((v) => v === 0);
+  const mode = (s: readonly number[]): 'dense' | 'row' | 'scalar' | null =>
+    dense(s) ? 'dense' : row(s) ? 'row' : scalar(s) ? 'scalar' : null;
+  if (dense(aS)) {
+    const m = mode(bS);
+    return m !== null && wasmBinaryInto(op, out, rows, cols, a, b, m);
+  }
+  if (dense(bS) && commutes(op)) {
+    const m = mode(aS);
+    return m !== null && wasmBinaryInto(op, out, rows, cols, b, a, m);
+  }
+  return false;
+}
+
 // ---- binary ops ---------------------------------------------------------------------------------
 
 interface BinarySpec {
@@ -484,6 +585,9 @@ function binary(spec: BinarySpec, x: TensorLike, y: TensorLike): Tensor {
   const out = allocStorage(outDtype, shapeSize(shape));
   if (out.length > 0) {
     const c = coalesce(shape, [contiguousStrides(shape), broadcastStrides(a, shape), broadcastStrides(b, shape)]);
+    if (spec.result !== 'bool' && wasmCoalesced(op, out, c.shape, c.strides, a, b)) {
+      return new Tensor(out, shape, undefined, 0, outDtype);
+    }
     const row = spec.result === 'bool' ? (rowCompare as BinaryRow) : pickRow(out, a.data, b.data);
     runBinary(
       row,
@@ -520,6 +624,14 @@ function binaryDense(spec: BinarySpec, op: number, a: Operand, b: Operand, outDt
   const n = shapeSize(shape);
   if (n === 0) return null;
   const out = allocStorage(outDtype, n);
+  if (spec.result !== 'bool') {
+    const done = bScalar
+      ? wasmBinaryInto(op, out, n, 1, a, b, 'scalar')
+      : aScalar
+        ? commutes(op) && wasmBinaryInto(op, out, n, 1, b, a, 'scalar')
+        : wasmBinaryInto(op, out, 1, n, a, b, 'dense');
+    if (done) return new Tensor(out, shape, undefined, 0, outDtype);
+  }
   const row = spec.result === 'bool' ? (rowCompare as BinaryRow) : pickRow(out, a.data, b.data);
   row(op, n, out, 0, 1, a.data, a.offset, aScalar ? 0 : 1, b.data, b.offset, bScalar ? 0 : 1, 1);
   return new Tensor(out, shape, undefined, 0, outDtype);
@@ -889,6 +1001,17 @@ function unaryAny(
 /** Applies a unary op to `x` (already of the compute dtype) into a new contiguous tensor. */
 function runUnary(op: number, x: Tensor, lo = 0, hi = 0): Tensor {
   const out = allocStorage(x.dtype, x.numel);
+  if (
+    op === RELU &&
+    out.length >= WASM_MIN_ELEMENTS &&
+    out instanceof Float32Array &&
+    x.data instanceof Float32Array &&
+    isContiguousLayout(x.shape, x.strides) &&
+    getBackend() !== 'js' &&
+    wasmRelu(x.data.subarray(x.offset, x.offset + out.length), out)
+  ) {
+    return new Tensor(out, x.shape, undefined, 0, x.dtype);
+  }
   if (out.length > 0) {
     const row = (out instanceof Float32Array && x.data instanceof Float32Array ? unaryF32 : unaryAny) as UnaryRow;
     const c = coalesce(x.shape, [contiguousStrides(x.shape), x.strides]);

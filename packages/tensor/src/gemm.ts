@@ -441,7 +441,10 @@ function currentBackend(): Backend {
  * missing (or, in a browser, before `ready()` from `@torchlet/kernels` resolved), products fall
  * back to JavaScript. The WebAssembly kernel accumulates in float32 (as PyTorch's float32 BLAS and
  * tfjs do); {@link jsGemm} accumulates float32 in float64.
- * A kernel installed with {@link setGemmKernel} takes precedence over the backend.
+ * A kernel installed with {@link setGemmKernel} takes precedence over the backend. The same choice
+ * governs the other WebAssembly paths: float32 elementwise ops (`add`, `sub`, `mul`, `div`,
+ * `maximum`, `relu`) from 65,536 outputs, and, in `@torchlet/ops`, conv2d and 2x2 max-pooling;
+ * `'js'` keeps every one of them in JavaScript.
  *
  * @example
  * ```ts
