@@ -10,7 +10,7 @@
 import { allocStorage, checkShape, fail, formatShape, isTensor, type Shape, Tensor } from '@torchlet/tensor';
 import { sumChannels } from '../conv2d/conv2d.js';
 import { pickKernel } from '../conv2d/kernels.js';
-import { type Conv2dKernelName, type ConvGeometry, conv2dKernels } from '../conv2d/params.js';
+import { type Conv2dKernelName, type ConvGeometry, kernelChoices } from '../conv2d/params.js';
 import { checkFloatTensor, checkSameDType, denseData, type FloatStorage, type IntPair, toPair } from '../params.js';
 
 /**
@@ -77,8 +77,8 @@ function planTranspose(
     fail(fn, 'groups', `groups must be a positive integer, got ${JSON.stringify(groups)}`);
   }
   const kernel = options.kernel ?? 'auto';
-  if (kernel !== 'auto' && !conv2dKernels.includes(kernel)) {
-    fail(fn, 'kernel', `kernel must be one of direct, im2col, auto, implicit, wasm, got ${JSON.stringify(kernel)}`);
+  if (!kernelChoices.includes(kernel)) {
+    fail(fn, 'kernel', `kernel must be one of ${kernelChoices.join(', ')}, got ${JSON.stringify(kernel)}`);
   }
   for (let i = 0; i < 2; i++) {
     if (outputPadding[i] >= stride[i] && outputPadding[i] >= dilation[i]) {

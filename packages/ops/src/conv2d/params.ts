@@ -145,7 +145,8 @@ export function convOutputSize(
 
 const PADDING_MODES: readonly string[] = ['zeros', 'reflect', 'replicate', 'circular'];
 // 'auto' before 'implicit' keeps the message's original prefix ("direct, im2col, auto").
-const KERNELS: readonly string[] = ['direct', 'im2col', 'auto', 'implicit', 'wasm'];
+/** Every value the `kernel` option accepts, in the order error messages list them. */
+export const kernelChoices: readonly string[] = ['direct', 'im2col', 'auto', 'implicit', 'wasm'];
 
 /** Validates the options object (not yet the shapes). */
 export function resolveConv2dOptions(
@@ -170,8 +171,8 @@ export function resolveConv2dOptions(
     );
   }
   const kernel = options.kernel ?? 'auto';
-  if (!KERNELS.includes(kernel))
-    fail(fn, 'kernel', `kernel must be one of ${KERNELS.join(', ')}, got ${JSON.stringify(kernel)}`);
+  if (!kernelChoices.includes(kernel))
+    fail(fn, 'kernel', `kernel must be one of ${kernelChoices.join(', ')}, got ${JSON.stringify(kernel)}`);
   const padding = options.padding ?? 0;
   let pads: [number, number, number, number];
   if (padding === 'valid') {
