@@ -132,6 +132,8 @@ function expectClose(actual: ArrayLike<number>, expected: readonly number[], rel
 }
 
 const sumOf = (g: readonly number[]) => g.reduce((s, v) => s + v, 0);
+/** Multiplication in the dtype's arithmetic: int32 wraps at 32 bits, floats multiply in float64. */
+const mulIn = (dtype: DType) => (dtype === 'int32' ? Math.imul : (a: number, b: number) => a * b);
 const RUNS = { numRuns: 80 };
 
 describe.each(['float32', 'float64', 'int32'] as const)('reductions over dims (%s)', (dtype) => {
@@ -177,7 +179,7 @@ describe.each(['float32', 'float64', 'int32'] as const)('reductions over dims (%
           pr.toTypedArray(),
           ref.groups.map((g) =>
             round(
-              g.reduce((p, v) => p * v, 1),
+              g.reduce((p, v) => mulIn(dtype)(p, v), 1),
               dtype,
             ),
           ),
@@ -212,7 +214,7 @@ describe.each(['float32', 'float64', 'int32'] as const)('reductions over dims (%
           const prevS = pos === 0 ? 0 : expSum[i - strides[d]];
           const prevP = pos === 0 ? 1 : expProd[i - strides[d]];
           expSum[i] = prevS + values[i];
-          expProd[i] = prevP * values[i];
+          expProd[i] = mulIn(dtype)(prevP, values[i]);
         }
         const cs = cumsum(t, dim);
         const cp = cumprod(t, dim);

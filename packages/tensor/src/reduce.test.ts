@@ -120,6 +120,16 @@ describe('prod', () => {
     expect(prod(zeros([0])).item()).toBe(1);
     expect(prod(tensor([true, false])).dtype).toBe('int32');
   });
+  it('wraps int32 products at 32 bits in any layout, as torch.prod(x, dtype=torch.int32) does', () => {
+    // The product is about 4.3e18, past 2^53: a float64 running product would lose low bits and
+    // give different answers for different element orders. PyTorch gives -416134045 for both.
+    const v = [3, 11, 3, 15, 1, 19, 1, 7, 3, 1, 13, -1, -15, 9, -7, 17, 1, -19, 19, 5, 9, 5, 3, -1];
+    const t = tensor(v, { dtype: 'int32' }).reshape([4, 3, 2]);
+    expect(prod(t).item()).toBe(-416134045);
+    expect(prod(t.permute([2, 1, 0])).item()).toBe(-416134045);
+    expect(prod(t.permute([2, 1, 0]).contiguous().flatten(), 0).item()).toBe(-416134045);
+    expect(cumprod(t.flatten(), 0).get('-1').item()).toBe(-416134045);
+  });
   it('takes one dim only', () => {
     expect(() => prod(x(), [0, 1] as unknown as number)).toThrowError(/prod: expected one dimension/);
   });

@@ -164,6 +164,10 @@ function sumKernel(p: Plan, out: Storage | Float64Array): void {
 
 function prodKernel(p: Plan, out: Storage): void {
   const { src, base, outer, reduced, inner } = p;
+  if (out instanceof Int32Array) {
+    intProdKernel(p, out);
+    return;
+  }
   if (inner === 1) {
     for (let o = 0; o < outer; o++) {
       let acc = 1;
@@ -183,6 +187,22 @@ function prodKernel(p: Plan, out: Storage): void {
     }
     const dst = o * inner;
     for (let i = 0; i < inner; i++) out[dst + i] = acc[i];
+  }
+}
+
+/**
+ * Integer product with int32 wraparound (`Math.imul`), as PyTorch's integer arithmetic does: a
+ * float64 running product would lose low bits past 2^53 and depend on the order of the factors.
+ */
+function intProdKernel(p: Plan, out: Int32Array): void {
+  const { src, base, outer, reduced, inner } = p;
+  for (let o = 0; o < outer; o++) {
+    const start = base + o * reduced * inner;
+    for (let i = 0; i < inner; i++) {
+      let acc = 1;
+      for (let r = 0, s = start + i; r < reduced; r++, s += inner) acc = Math.imul(acc, src[s]);
+      out[o * inner + i] = acc;
+    }
   }
 }
 
@@ -558,6 +578,19 @@ function cumulative(fn: string, t: Tensor, dim: number, product: boolean): Tenso
   const inner = t.ndim === 0 ? 1 : shapeSize(shape.slice(d + 1));
   const out = allocStorage(outDtype, shapeSize(shape));
   const init = product ? 1 : 0;
+  if (product && out instanceof Int32Array) {
+    // Integer running product wraps at 32 bits (see intProdKernel).
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        let acc = 1;
+        for (let r = 0, s = base + o * n * inner + i; r < n; r++, s += inner) {
+          acc = Math.imul(acc, src[s]);
+          out[s - base] = acc;
+        }
+      }
+    }
+    return new Tensor(out, shape);
+  }
   if (inner === 1) {
     for (let o = 0; o < outer; o++) {
       let acc = init;
