@@ -12,6 +12,12 @@ const conditions = ['@torchlet/source', 'browser', 'module', 'import', 'default'
 
 const PACKAGES = ['kernels', 'tensor', 'ops', 'autograd', 'nn'] as const;
 
+/** The response headers that make a page cross-origin isolated (`crossOriginIsolated === true`). */
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 function version(pkg: string): string {
   const file = join(repoRoot, 'packages', pkg, 'package.json');
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version : '?';
@@ -96,5 +102,10 @@ export default defineConfig({
       exclude: ['@torchlet/kernels', '@torchlet/tensor', '@torchlet/ops', '@torchlet/autograd', '@torchlet/nn'],
     },
     build: { chunkSizeWarningLimit: 2000 },
+    // Cross-origin isolation, so the playground can share WebAssembly memory with Web Workers and
+    // run the kernels on every core. A static host must send the same two headers (see the
+    // performance guide); without them the site still works, on one thread.
+    server: { headers: ISOLATION_HEADERS },
+    preview: { headers: ISOLATION_HEADERS },
   },
 });

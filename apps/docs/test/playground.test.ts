@@ -5,9 +5,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import {
+  BIG,
   backendCheck,
   backendStatus,
   checkInputs,
+  checksum,
   correlate,
   diagonalImage,
   directionalKernel,
@@ -96,8 +98,21 @@ describe('playground logic', () => {
     expect(new Set(ref.conv).size).toBeGreaterThan(5);
     expect(x.shape).toEqual([1, 2, 8, 8]);
     expect(w.shape).toEqual([4, 2, 3, 3]);
+    // The large matmul's checksum against a naive loop, and a checksum that sees a swap.
+    const bigA = checkInputs().bigA.toTypedArray();
+    const bigB = checkInputs().bigB.toTypedArray();
+    const big = new Float64Array(BIG * BIG);
+    for (let i = 0; i < BIG; i++)
+      for (let k = 0; k < BIG; k++)
+        for (let j = 0; j < BIG; j++) big[i * BIG + j] += bigA[i * BIG + k] * bigB[k * BIG + j];
+    expect(ref.bigChecksum).toBe(checksum(big));
+    const swapped = big.slice();
+    [swapped[0], swapped[1]] = [swapped[1], swapped[0]];
+    expect(big[0]).not.toBe(big[1]);
+    expect(checksum(swapped)).not.toBe(ref.bigChecksum);
     const status = backendStatus();
     const check = backendCheck();
+    expect(check.bigChecksum).toBe(ref.bigChecksum);
     expect(check.matmul).toEqual(ref.matmul);
     expect(check.conv).toEqual(ref.conv);
     expect(check.same).toBe(true);

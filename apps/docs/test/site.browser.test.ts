@@ -170,24 +170,68 @@ describe('documentation site in Chromium', () => {
       await open('/playground');
       const line = page.locator('[data-testid="backend"]');
       await page.locator('[data-testid="backend"][data-state="ready"]').waitFor({ timeout: 30_000 });
-      // The built site serves the module and the page compiled it, with SIMD, in Chromium.
-      expect(wasmResponses.map((r) => [r.status, r.type])).toEqual([[200, 'application/wasm']]);
+      // The built site serves both modules (the threaded one for the workers) and the page compiled
+      // them, with SIMD, in Chromium.
+      expect(wasmResponses.map((r) => [r.status, r.type])).toEqual([
+        [200, 'application/wasm'],
+        [200, 'application/wasm'],
+      ]);
+      expect(wasmResponses.some((r) => /gemm-mt\.[\w-]*\.?wasm$/.test(r.url))).toBe(true);
       expect(await line.getAttribute('data-simd')).toBe('true');
       expect(await line.getAttribute('data-wasm')).toBe('true');
+      // The server sends COOP/COEP, so ready() started a Web Worker per extra core.
+      const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+      expect(cores, 'this test needs a machine with at least 2 cores').toBeGreaterThanOrEqual(2);
+      expect(await line.getAttribute('data-isolated')).toBe('true');
+      expect(await line.getAttribute('data-threads')).toBe(String(cores));
       expect(await line.textContent()).toMatch(/compute: WebAssembly SIMD \(sgemm-4x8, conv2d-implicit-4x8/);
+      expect(await line.textContent()).toContain(`on ${cores} threads`);
       // The self-check ran on the WebAssembly kernels and matched the JavaScript ones, which Node
       // recomputes here.
       const check = page.locator('[data-testid="backend-check"]');
       expect(await check.getAttribute('data-matmul-kernel')).toBe('wasm-simd128-sgemm-4x8');
       expect(await check.getAttribute('data-conv-kernel')).toBe('wasm-simd128-conv2d-implicit-4x8');
+      // The large product ran on the main thread and the workers together (the main thread polls
+      // for the workers' last chunks: it may not block in Atomics.wait).
+      expect(await check.getAttribute('data-big-kernel')).toBe(`wasm-simd128-sgemm-4x8 x${cores} threads`);
       const ref = referenceCheck();
       expect(JSON.parse((await check.getAttribute('data-matmul')) ?? 'null')).toEqual(ref.matmul);
       expect(JSON.parse((await check.getAttribute('data-conv')) ?? 'null')).toEqual(ref.conv);
+      expect(Number(await check.getAttribute('data-big-checksum'))).toBe(ref.bigChecksum);
       expect(await check.getAttribute('data-same')).toBe('true');
       expect(await check.textContent()).toContain('same numbers as the JavaScript kernels');
       expectNoProblems();
     } finally {
       page.off('response', onResponse);
+    }
+  });
+
+  test('playground without cross-origin isolation: one thread, said why, same numbers', async () => {
+    // A static host that cannot send COOP/COEP: no shared memory, so no workers, and the page says so.
+    const plain = await serveStatic(distDir, { isolated: false });
+    const wasmUrls: string[] = [];
+    const onResponse = (r: PlaywrightResponse): void => {
+      if (r.url().endsWith('.wasm')) wasmUrls.push(r.url());
+    };
+    page.on('response', onResponse);
+    try {
+      problems.length = 0;
+      await page.goto(`${plain.url}/playground`, { waitUntil: 'networkidle' });
+      const line = page.locator('[data-testid="backend"]');
+      await page.locator('[data-testid="backend"][data-state="ready"]').waitFor({ timeout: 30_000 });
+      expect(await line.getAttribute('data-isolated')).toBe('false');
+      expect(await line.getAttribute('data-wasm')).toBe('true');
+      expect(await line.getAttribute('data-threads')).toBe('1');
+      expect(wasmUrls).toHaveLength(1); // gemm.wasm only: the threaded module is not fetched
+      expect(await line.textContent()).toContain('on 1 thread (threads need a cross-origin isolated page');
+      const check = page.locator('[data-testid="backend-check"]');
+      expect(await check.getAttribute('data-big-kernel')).toBe('wasm-simd128-sgemm-4x8');
+      expect(Number(await check.getAttribute('data-big-checksum'))).toBe(referenceCheck().bigChecksum);
+      expect(await check.getAttribute('data-same')).toBe('true');
+      expectNoProblems();
+    } finally {
+      page.off('response', onResponse);
+      await new Promise<void>((resolve) => plain.server.close(() => resolve()));
     }
   });
 

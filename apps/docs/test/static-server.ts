@@ -31,8 +31,12 @@ function resolveFile(root: string, urlPath: string): string | null {
   return null;
 }
 
-/** Serves `root` on 127.0.0.1 at a free port; resolves to the server and its base URL. */
-export async function serveStatic(root: string): Promise<{ server: Server; url: string }> {
+/**
+ * Serves `root` on 127.0.0.1 at a free port; resolves to the server and its base URL. With
+ * `isolated` it sends the COOP/COEP headers that make pages cross-origin isolated (as the site's
+ * dev and preview servers do), so the playground can start worker threads.
+ */
+export async function serveStatic(root: string, { isolated = true } = {}): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     const file = resolveFile(root, req.url ?? '/');
     const status = file ? 200 : 404;
@@ -40,6 +44,9 @@ export async function serveStatic(root: string): Promise<{ server: Server; url: 
     res.writeHead(status, {
       'content-type': TYPES[extname(body)] ?? 'application/octet-stream',
       'cache-control': 'no-store',
+      ...(isolated
+        ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
+        : {}),
     });
     createReadStream(body).pipe(res);
   });

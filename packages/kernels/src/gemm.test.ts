@@ -99,6 +99,8 @@ describe('getBackendInfo', () => {
       simd: true,
       wasmLoaded: true,
       threads: availableParallelism(),
+      // Workers start in the background: checked in threads.test.ts.
+      threadsActive: expect.any(Number),
       lastKernel: 'wasm-simd128-sgemm-4x8',
       kernels: [
         'wasm-simd128-sgemm-4x8',

@@ -10,6 +10,7 @@ export { type Conv2dGeometry, wasmConv2dForward } from './conv.js';
 export { type BinaryOp, wasmBinary, wasmRelu } from './elementwise.js';
 export { type FloatArray, PARALLEL_MIN_WORK, wasmGemm } from './gemm.js';
 export { type BackendInfo, getBackendInfo } from './info.js';
-export { ready, simdSupported, type WasmSource } from './loader.js';
+export { simdSupported, type WasmSource } from './loader.js';
 export { wasmMaxPool2x2 } from './pool.js';
+export { type ReadyOptions, ready } from './ready.js';
 export { getThreads, setThreads } from './threads.js';

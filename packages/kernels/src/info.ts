@@ -3,7 +3,7 @@ import { WASM_ELEMENTWISE_KERNEL } from './elementwise.js';
 import { lastGemmKernel, WASM_GEMM_KERNEL } from './gemm.js';
 import { gemmModule, loadError, simdSupported } from './loader.js';
 import { WASM_MAX_POOL_KERNEL } from './pool.js';
-import { getThreads, threadPool, threadPoolError } from './threads.js';
+import { activeThreads, getThreads, threadPool, threadPoolError } from './threads.js';
 
 /**
  * What {@link getBackendInfo} reports.
@@ -22,6 +22,12 @@ export interface BackendInfo {
   readonly wasmLoaded: boolean;
   /** Threads a large GEMM may run on, as set by `setThreads` (1: the calling thread only). */
   readonly threads: number;
+  /**
+   * Threads a large product runs on right now: the calling thread plus the workers that have
+   * started (they start in the background; `await ready()` waits for them). Below `threads` while
+   * they start, or when the host cannot run them (see `error`).
+   */
+  readonly threadsActive: number;
   /**
    * The kernel that ran the last `wasmGemm`, `wasmConv2dForward`, `wasmMaxPool2x2`, `wasmBinary`
    * or `wasmRelu` call: `'wasm-simd128-sgemm-4x8'` or `'wasm-simd128-conv2d-implicit-4x8'` (with
@@ -55,6 +61,7 @@ export function getBackendInfo(): BackendInfo {
     simd: simdSupported(),
     wasmLoaded: loaded,
     threads: getThreads(),
+    threadsActive: activeThreads(),
     lastKernel: lastGemmKernel(),
     kernels: loaded ? [WASM_GEMM_KERNEL, WASM_CONV2D_KERNEL, WASM_MAX_POOL_KERNEL, WASM_ELEMENTWISE_KERNEL] : [],
     error: [loadError(), threadPoolError()].filter((e) => e !== '').join('; '),

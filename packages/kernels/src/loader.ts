@@ -75,6 +75,9 @@ let gemmExports: GemmExports | null = null;
 let failure = '';
 let pending: Promise<void> | null = null;
 let simd: boolean | undefined;
+/** gemm-mt.wasm as a browser's ready() compiled it (Node compiles it synchronously in threads.ts). */
+let threaded: WebAssembly.Module | null = null;
+let threadedFailure = '';
 
 /**
  * Whether this engine supports WebAssembly 128-bit SIMD: validates a 1-function module that
@@ -215,21 +218,10 @@ async function compileFrom(source: WasmSource): Promise<WebAssembly.Module> {
 }
 
 /**
- * Loads the WebAssembly kernels asynchronously (what browsers need: they may not compile large
- * modules synchronously); resolves once the backend is settled, never rejects. Until then kernels
- * decline and the JavaScript kernels run. In Node it is optional (the first kernel call compiles
- * synchronously) and resolves at once. Pass `source` (a URL, the bytes, or a compiled module) when
- * `gemm.wasm` is served from somewhere other than beside the package's `dist/index.js`.
- * Check the outcome with {@link getBackendInfo} (`wasmLoaded`, `error`).
- *
- * @example
- * ```ts
- * import { getBackendInfo, ready } from '@torchlet/kernels';
- * await ready();
- * getBackendInfo().wasmLoaded === getBackendInfo().simd; // -> true
- * ```
+ * Compiles and instantiates gemm.wasm asynchronously (the first half of `ready()`); resolves once
+ * the module is settled, never rejects.
  */
-export function ready(source?: WasmSource): Promise<void> {
+export function loadGemm(source?: WasmSource): Promise<void> {
   if (state === 'ready') return Promise.resolve();
   if (source === undefined && state === 'idle') loadSync();
   const settled = state as LoadState; // loadSync() may have moved it on
@@ -250,6 +242,29 @@ export function ready(source?: WasmSource): Promise<void> {
     }
   })();
   return pending;
+}
+
+/**
+ * Compiles gemm-mt.wasm asynchronously where a browser could run worker threads on it (a
+ * cross-origin isolated page with Web Workers and SIMD); a no-op in Node, which compiles it
+ * synchronously when the pool starts. Never rejects; a failure is reported through
+ * {@link threadedModule}.
+ */
+export async function loadThreaded(source?: WasmSource): Promise<void> {
+  const g = globalThis as { crossOriginIsolated?: boolean; Worker?: unknown };
+  if (threaded !== null || nodeFs() !== null || !simdSupported()) return;
+  if (g.crossOriginIsolated !== true || typeof g.Worker !== 'function') return;
+  try {
+    threaded = await compileFrom(source ?? wasmUrls('gemm-mt.wasm')[0]);
+    threadedFailure = '';
+  } catch (e) {
+    threadedFailure = `gemm-mt.wasm failed to load: ${(e as Error).message}`;
+  }
+}
+
+/** The threaded module a browser's `ready()` compiled, the reason it failed, or null before it ran. */
+export function threadedModule(): WebAssembly.Module | string | null {
+  return threaded ?? (threadedFailure === '' ? null : threadedFailure);
 }
 
 /** Why the module is unavailable ('' when it loaded or has not been tried). */

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type Conv2dGeometry, wasmConv2dForward } from './conv.js';
 import { PARALLEL_MIN_WORK, wasmGemm } from './gemm.js';
 import { getBackendInfo } from './info.js';
+import { ready } from './ready.js';
 import { getThreads, setThreads } from './threads.js';
 
 function randomArray(n: number, seed: number): Float32Array {
@@ -179,6 +180,18 @@ describe('worker threads (Node)', () => {
     setThreads(2);
     product({ transA: false, transB: false, m: 64, n: 64, k: 64, beta: 0, padC: 0 });
     expect(getBackendInfo().lastKernel).toBe('wasm-simd128-sgemm-4x8');
+  });
+
+  it('ready() starts every worker, so the first large product is already split', async () => {
+    setThreads(1); // a fresh pool on the next line
+    setThreads(3);
+    expect(getBackendInfo().threadsActive).toBeLessThanOrEqual(3);
+    await ready();
+    expect(getBackendInfo().threadsActive).toBe(3);
+    product(shapes[0]);
+    expect(getBackendInfo().lastKernel).toBe('wasm-simd128-sgemm-4x8 x3 threads');
+    setThreads(1);
+    expect(getBackendInfo().threadsActive).toBe(1);
   });
 
   it('validates the thread count', () => {

@@ -1,28 +1,52 @@
-// Worker threads for large GEMMs in Node, with the caller's view staying synchronous.
+// Worker threads for large GEMMs and convolutions, with the caller's view staying synchronous.
 //
 // gemm-mt.wasm (the same AssemblyScript, built with an imported shared memory) is instantiated on
-// the calling thread and on `threads - 1` workers over one shared WebAssembly.Memory. A product is
-// split into blocks of rows (or of columns when C is wider than tall); the caller posts each worker
-// its block through a small SharedArrayBuffer (`Atomics.notify`), computes block 0 itself, then
-// blocks in `Atomics.wait` until every worker stored its done flag. Node allows `Atomics.wait` on
-// the main thread; browsers do not (and need cross-origin isolation for shared memory), so there
-// the pool is never created and products run on one thread.
+// the calling thread and on `threads - 1` workers over one shared WebAssembly.Memory: Node
+// `worker_threads`, or in a browser Web Workers, which need a cross-origin isolated page (shared
+// memory) and the module compiled by `ready()`. A product is split into chunks of rows (or of
+// columns when C is wider than tall); the caller posts each worker the job through a small
+// SharedArrayBuffer (`Atomics.notify`), claims chunks itself, then waits until every worker stored
+// its done flag: with `Atomics.wait` in Node and in workers, by polling `Atomics.load` on a
+// browser's main thread, which may not block (as Emscripten's pthreads do there; the caller was
+// computing synchronously anyway, and the wait is only for the workers' last chunks).
 //
 // Workers start asynchronously (tens of milliseconds): until one reports ready, products simply
 // run on fewer threads. Every block computes each element of C exactly as the single-threaded
 // kernel does, so results do not depend on the thread count. Workers are unref'd: they never keep
 // the process alive.
 
-import { compilePackagedSync, type GemmExports, nodeBuiltin } from './loader.js';
+import { compilePackagedSync, type GemmExports, nodeBuiltin, threadedModule } from './loader.js';
 
+/** A started worker, Node's or the browser's: all the pool needs is to stop it. */
 interface WorkerLike {
+  terminate(): unknown;
+}
+
+interface NodeWorker extends WorkerLike {
   unref(): void;
-  terminate(): Promise<number>;
   on(event: 'error', listener: (err: Error) => void): void;
 }
 
 interface WorkerThreads {
-  Worker: new (source: string, options: { eval: true; workerData: unknown }) => WorkerLike;
+  Worker: new (source: string, options: { eval: true; workerData: unknown }) => NodeWorker;
+}
+
+/** The browser's Worker constructor (typed here: this package compiles without the DOM library). */
+type WebWorkerConstructor = new (
+  url: string,
+) => WorkerLike & {
+  postMessage(message: unknown): void;
+  addEventListener(type: 'error', listener: (event: { message?: string }) => void): void;
+};
+
+/** The browser globals the pool looks for; all absent in Node. */
+interface BrowserGlobals {
+  Worker?: WebWorkerConstructor;
+  crossOriginIsolated?: boolean;
+  navigator?: { hardwareConcurrency?: number };
+  WorkerGlobalScope?: abstract new () => unknown;
+  Blob?: new (parts: string[], options: { type: string }) => unknown;
+  URL: { createObjectURL?(blob: unknown): string };
 }
 
 interface NodeOs {
@@ -66,12 +90,10 @@ const CHUNK_LOOP = `(g, counter, p) => {
   }
 }`;
 
-// The worker's whole program (run with \`eval: true\`, a CommonJS script). It waits for a new
-// sequence number in its slot, runs the chunk loop, stores the sequence number as done (status 1 if
-// a call threw) and wakes the caller.
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { module, memory, control, slot } = workerData;
+// The worker's program once it holds the module, the memory, the control block and its slot. It
+// waits for a new sequence number in its slot, runs the chunk loop, stores the sequence number as
+// done (status 1 if a call threw) and wakes the caller.
+const WORKER_LOOP = `
 const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const counter = new Int32Array(control, 0, 1);
 const ctl = new Int32Array(control, ${HEADER_BYTES} + slot * ${SLOT_BYTES}, 4);
@@ -97,6 +119,21 @@ for (;;) {
 }
 `;
 
+/** Node: a CommonJS script run with `eval: true`, its inputs in `workerData`. */
+const NODE_WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, control, slot } = workerData;
+${WORKER_LOOP}`;
+
+/** Browser: a classic worker script (from a Blob URL) whose first message carries the inputs. */
+const BROWSER_WORKER_SOURCE = `
+self.onmessage = (event) => {
+  self.onmessage = null;
+  const { module, memory, control, slot } = event.data;
+  ${WORKER_LOOP}
+  self.close();
+};`;
+
 type ChunkLoop = (g: GemmExports, counter: Int32Array, p: Float64Array) => void;
 
 /** The calling thread's copy of the chunk loop, compiled from the source the workers run (only in Node, with the pool). */
@@ -112,6 +149,11 @@ export interface ThreadPool {
   readonly params: Float64Array;
   seq: number;
   broken: boolean;
+  /**
+   * Whether this thread may block in `Atomics.wait` (Node, or a worker); a browser's main thread
+   * may not, and polls instead.
+   */
+  readonly canBlock: boolean;
 }
 
 let requested = 1;
@@ -137,23 +179,34 @@ function shutdown(p: ThreadPool): void {
     Atomics.store(p.ctl, slotInt(i) + SEQ, SHUTDOWN);
     Atomics.notify(p.ctl, slotInt(i) + SEQ);
   }
+  // Node's workers leave their loop and exit; a browser's are also terminated, in case one never
+  // started (terminate() on a Node worker would reject the pending work of its loop: not needed).
+  if (!isNode()) for (const w of p.workers) w.terminate();
 }
 
-/** The number of logical CPUs in Node (1 elsewhere). */
+const browser = (): BrowserGlobals => globalThis as unknown as BrowserGlobals;
+const isNode = (): boolean => nodeBuiltin<WorkerThreads>('node:worker_threads') !== null;
+
+/** The number of logical CPUs: Node's `os.availableParallelism()`, a browser's `navigator.hardwareConcurrency`, else 1. */
 function cpuCount(): number {
   const os = nodeBuiltin<NodeOs>('node:os');
-  if (os === null) return 1;
+  if (os === null) {
+    const n = browser().navigator?.hardwareConcurrency;
+    return typeof n === 'number' && Number.isInteger(n) && n >= 1 ? Math.min(n, 64) : 1;
+  }
   return typeof os.availableParallelism === 'function' ? os.availableParallelism() : Math.max(1, os.cpus().length);
 }
 
 /**
- * Sets how many threads one large float32 GEMM or conv2d forward pass may use. The default in
- * Node is every core (`os.availableParallelism()`), or `TORCHLET_THREADS=n|auto` when set; `1`
- * keeps everything on the calling thread.
- * `'auto'` takes Node's `os.availableParallelism()`. Threads are Node `worker_threads` sharing the
- * WebAssembly memory; they start in the background on the next large product and are used once
- * they are up. Only products of at least 2^22 multiply-adds (about 160^3) are split; smaller ones
- * run on the calling thread. Outside Node the setting is recorded but products stay on one thread.
+ * Sets how many threads one large float32 GEMM or conv2d forward pass may use. The default is
+ * every core (Node's `os.availableParallelism()`, a browser's `navigator.hardwareConcurrency`), or
+ * `TORCHLET_THREADS=n|auto` in Node when set; `1` keeps everything on the calling thread.
+ * `'auto'` takes that core count. Threads are Node `worker_threads`, or Web Workers in a
+ * cross-origin isolated page after `ready()`, sharing the WebAssembly memory; they start in the
+ * background on the next large product (or in `ready()`) and are used once they are up. Only
+ * products of at least 2^22 multiply-adds (about 160^3) are split; smaller ones run on the calling
+ * thread. A page that is not cross-origin isolated records the setting but runs on one thread
+ * (`getBackendInfo().error` says why).
  *
  * @example
  * ```ts
@@ -176,7 +229,7 @@ export function setThreads(count: number | 'auto'): void {
 }
 
 /**
- * The thread count set by {@link setThreads} (default: every core in Node, 1 elsewhere).
+ * The thread count set by {@link setThreads} (default: every core).
  *
  * @example
  * ```ts
@@ -194,17 +247,28 @@ export function threadPoolError(): string {
   return poolError;
 }
 
-/** The pool when more than one thread is requested and Node can provide it (created on first call). */
+/** The pool when more than one thread is requested and the host can provide it (created on first call). */
 export function threadPool(): ThreadPool | null {
   readEnv();
   if (requested <= 1 || poolError !== '') return null;
   if (pool !== null) return pool.broken ? null : pool;
   const wt = nodeBuiltin<WorkerThreads>('node:worker_threads');
-  if (wt === null || typeof SharedArrayBuffer !== 'function') {
-    poolError = 'threads need Node worker_threads and SharedArrayBuffer';
-    return null;
+  const g = browser();
+  let compiled: WebAssembly.Module | string;
+  if (wt !== null) {
+    compiled = compilePackagedSync('gemm-mt.wasm');
+  } else if (typeof g.Worker !== 'function' || typeof g.Blob !== 'function') {
+    compiled = 'threads need Node worker_threads or Web Workers';
+  } else if (g.crossOriginIsolated !== true || typeof SharedArrayBuffer !== 'function') {
+    compiled =
+      'threads need a cross-origin isolated page (served with Cross-Origin-Opener-Policy: same-origin and ' +
+      'Cross-Origin-Embedder-Policy: require-corp): products run on one thread';
+  } else {
+    // The browser compiles gemm-mt.wasm asynchronously in ready(); until then, no pool (and no error).
+    const mt = threadedModule();
+    if (mt === null) return null;
+    compiled = mt;
   }
-  const compiled = compilePackagedSync('gemm-mt.wasm');
   if (typeof compiled === 'string') {
     poolError = compiled;
     return null;
@@ -214,6 +278,7 @@ export function threadPool(): ThreadPool | null {
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
     const exports = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as GemmExports;
     const control = new SharedArrayBuffer(HEADER_BYTES + SLOT_BYTES * (requested - 1));
+    const inWorker = typeof g.WorkerGlobalScope === 'function' && globalThis instanceof g.WorkerGlobalScope;
     const created: ThreadPool = {
       exports,
       workers: [],
@@ -221,15 +286,29 @@ export function threadPool(): ThreadPool | null {
       params: new Float64Array(control),
       seq: 0,
       broken: false,
+      canBlock: wt !== null || inWorker,
     };
+    const fail = (message: string): void => {
+      created.broken = true;
+      poolError = `a GEMM worker failed: ${message}`;
+    };
+    const scriptUrl =
+      wt === null ? g.URL.createObjectURL?.(new g.Blob!([BROWSER_WORKER_SOURCE], { type: 'text/javascript' })) : '';
     for (let slot = 0; slot < requested - 1; slot++) {
-      const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { module: compiled, memory, control, slot } });
-      w.unref();
-      w.on('error', (err) => {
-        created.broken = true;
-        poolError = `a GEMM worker failed: ${err.message}`;
-      });
-      created.workers.push(w);
+      if (wt !== null) {
+        const w = new wt.Worker(NODE_WORKER_SOURCE, {
+          eval: true,
+          workerData: { module: compiled, memory, control, slot },
+        });
+        w.unref(); // never keeps the process alive
+        w.on('error', (err) => fail(err.message));
+        created.workers.push(w);
+      } else {
+        const w = new g.Worker!(scriptUrl!);
+        w.addEventListener('error', (event) => fail(event.message ?? 'error event'));
+        w.postMessage({ module: compiled, memory, control, slot });
+        created.workers.push(w);
+      }
     }
     pool = created;
     return pool;
@@ -237,6 +316,25 @@ export function threadPool(): ThreadPool | null {
     poolError = `could not start GEMM worker threads: ${(e as Error).message}`;
     return null;
   }
+}
+
+/**
+ * Starts the worker pool if threads are requested and possible, and resolves once every worker is
+ * waiting for work (or after `timeoutMs`, or at once without a pool). Never rejects.
+ */
+export async function startThreads(timeoutMs = 10_000): Promise<void> {
+  const p = threadPool();
+  if (p === null) return;
+  const deadline = Date.now() + timeoutMs;
+  while (!p.broken && readyWorkers(p).length < p.workers.length && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** Threads a large product would run on right now: the calling thread plus the started workers. */
+export function activeThreads(): number {
+  if (pool === null || pool.broken) return 1;
+  return 1 + readyWorkers(pool).length;
 }
 
 /** Indices of the workers that have started and are waiting for work. */
@@ -290,7 +388,7 @@ export function runParallel(
     for (;;) {
       const done = Atomics.load(p.ctl, i + DONE);
       if (done === seqs[w]) break;
-      Atomics.wait(p.ctl, i + DONE, done, 1000);
+      if (p.canBlock) Atomics.wait(p.ctl, i + DONE, done, 1000);
     }
     if (Atomics.load(p.ctl, i + STATUS) !== 0) ok = false;
   }

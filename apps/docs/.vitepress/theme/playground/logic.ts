@@ -203,17 +203,32 @@ export function randomInit(): Grid {
 export interface BackendStatus {
   readonly simd: boolean;
   readonly wasmLoaded: boolean;
-  /** `WebAssembly SIMD (gemm, conv2d)` or `JavaScript fallback (...)`. */
+  /** Threads a large product runs on now (Web Workers need a cross-origin isolated page). */
+  readonly threads: number;
+  /** Whether the page is cross-origin isolated (served with COOP/COEP headers). */
+  readonly isolated: boolean;
+  /** `WebAssembly SIMD (gemm, conv2d) on 2 threads` or `JavaScript fallback (...)`. */
   readonly label: string;
   readonly error: string;
 }
 
 export function backendStatus(): BackendStatus {
   const info = getBackendInfo();
+  // Fewer threads than requested with an error: say why (typically, no cross-origin isolation).
+  const why = info.threadsActive < info.threads && info.error ? ` (${info.error})` : '';
+  const threads = `on ${info.threadsActive} thread${info.threadsActive === 1 ? '' : 's'}${why}`;
   const label = info.wasmLoaded
-    ? `WebAssembly SIMD (${info.kernels.map((k) => k.replace(/^wasm-simd128-/, '')).join(', ')})`
+    ? `WebAssembly SIMD (${info.kernels.map((k) => k.replace(/^wasm-simd128-/, '')).join(', ')}) ${threads}`
     : `JavaScript fallback${info.error ? ` (${info.error})` : info.simd ? ' (WebAssembly not loaded yet)' : ' (no WebAssembly SIMD)'}`;
-  return { simd: info.simd, wasmLoaded: info.wasmLoaded, label, error: info.error };
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  return {
+    simd: info.simd,
+    wasmLoaded: info.wasmLoaded,
+    threads: info.threadsActive,
+    isolated,
+    label,
+    error: info.error,
+  };
 }
 
 /** Small integers, so every product and sum is exact in float32 whatever the summation order. */
@@ -221,25 +236,41 @@ function ints(n: number, seed: number): Float32Array {
   return Float32Array.from({ length: n }, (_, i) => ((i * 5 + seed) % 7) - 3);
 }
 
-/** The self-check's inputs: a 16×24 @ 24×16 matmul and a [1,2,8,8] ⋆ [4,2,3,3] conv2d (padding 1). */
-export function checkInputs(): { a: Tensor; b: Tensor; x: Tensor; w: Tensor } {
+/** Side of the self-check's large matmul: 192³ multiply-adds is past the 2^22 that worker threads split. */
+export const BIG = 192;
+
+/**
+ * The self-check's inputs: a 16×24 @ 24×16 matmul, a [1,2,8,8] ⋆ [4,2,3,3] conv2d (padding 1), and
+ * a {@link BIG}² @ {@link BIG}² matmul large enough to run on the worker threads when there are any.
+ */
+export function checkInputs(): { a: Tensor; b: Tensor; x: Tensor; w: Tensor; bigA: Tensor; bigB: Tensor } {
   return {
     a: tensor(ints(16 * 24, 1), { shape: [16, 24] }),
     b: tensor(ints(24 * 16, 5), { shape: [24, 16] }),
     x: tensor(ints(2 * 8 * 8, 2), { shape: [1, 2, 8, 8] }),
     w: tensor(ints(4 * 2 * 3 * 3, 4), { shape: [4, 2, 3, 3] }),
+    bigA: tensor(ints(BIG * BIG, 3), { shape: [BIG, BIG] }),
+    bigB: tensor(ints(BIG * BIG, 6), { shape: [BIG, BIG] }),
   };
 }
 
+/** A position-weighted checksum, so a swapped or missing element changes it (exact: small integers). */
+export function checksum(values: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s = (s + values[i] * ((i % 1009) + 1)) % 1_000_003;
+  return s;
+}
+
 /** The self-check computed by the JavaScript kernels only (`setBackend('js')`, conv2d's direct loop). */
-export function referenceCheck(): { matmul: number[]; conv: number[] } {
-  const { a, b, x, w } = checkInputs();
+export function referenceCheck(): { matmul: number[]; conv: number[]; bigChecksum: number } {
+  const { a, b, x, w, bigA, bigB } = checkInputs();
   const before = getBackend();
   setBackend('js');
   try {
     return {
       matmul: Array.from(matmul(a, b).toTypedArray()),
       conv: Array.from(conv2d(x, w, null, { padding: 1, kernel: 'direct' }).toTypedArray()),
+      bigChecksum: checksum(matmul(bigA, bigB).toTypedArray()),
     };
   } finally {
     setBackend(before);
@@ -253,18 +284,26 @@ export interface BackendCheck {
   /** `getBackendInfo().lastKernel` after the matmul and after the conv2d (`'js'` when WebAssembly declined). */
   readonly matmulKernel: string;
   readonly convKernel: string;
-  /** Whether both results equal {@link referenceCheck}'s. */
+  /** The large matmul's checksum, and the kernel that ran it (`... x2 threads` when split). */
+  readonly bigChecksum: number;
+  readonly bigKernel: string;
+  /** Whether all three results equal {@link referenceCheck}'s. */
   readonly same: boolean;
 }
 
 export function backendCheck(): BackendCheck {
-  const { a, b, x, w } = checkInputs();
+  const { a, b, x, w, bigA, bigB } = checkInputs();
   const mm = Array.from(matmul(a, b).toTypedArray());
   const matmulKernel = getBackendInfo().lastKernel;
   // 'wasm' explicitly: 'auto' runs a problem this small with the direct loop.
   const conv = Array.from(conv2d(x, w, null, { padding: 1, kernel: 'wasm' }).toTypedArray());
   const convKernel = getBackendInfo().lastKernel;
+  const bigChecksum = checksum(matmul(bigA, bigB).toTypedArray());
+  const bigKernel = getBackendInfo().lastKernel;
   const ref = referenceCheck();
-  const same = mm.every((v, i) => v === ref.matmul[i]) && conv.every((v, i) => v === ref.conv[i]);
-  return { matmul: mm, conv, matmulKernel, convKernel, same };
+  const same =
+    mm.every((v, i) => v === ref.matmul[i]) &&
+    conv.every((v, i) => v === ref.conv[i]) &&
+    bigChecksum === ref.bigChecksum;
+  return { matmul: mm, conv, matmulKernel, convKernel, bigChecksum, bigKernel, same };
 }
