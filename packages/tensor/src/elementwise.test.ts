@@ -257,6 +257,30 @@ describe('where', () => {
     const x = tensor([-1, 2, -3]);
     expect(where(gt(x, 0), x, 0).toArray()).toEqual([0, 2, 0]);
   });
+  it('copies float32 values exactly: NaN, -0, infinities and subnormals, from strided operands', () => {
+    const a = tensor([Number.NaN, -0, Number.POSITIVE_INFINITY, 1e-45, 3, -7]);
+    const b = tensor([0, 0, -1, -0, Number.NEGATIVE_INFINITY, Number.NaN]);
+    const pick = [true, true, true, true, false, false];
+    const r = where(bool(pick), a, b).toTypedArray();
+    expect(Array.from(r)).toEqual([
+      Number.NaN,
+      -0,
+      Number.POSITIVE_INFINITY,
+      Math.fround(1e-45),
+      -Infinity,
+      Number.NaN,
+    ]);
+    expect(Object.is(r[1], -0)).toBe(true);
+    // Transposed operands and a condition stored with a byte other than 1 (any nonzero is true).
+    const cond = new Tensor(new Uint8Array([2, 0, 0, 255]), [2, 2], [2, 1], 0, 'bool');
+    // 1 + 2^-23 has its lowest mantissa bit set: a mask of -2 instead of -1 would clear it.
+    const odd = 1 + 2 ** -23;
+    const x = tensor([odd, 2, 3, 4]).reshape([2, 2]).t();
+    expect(where(cond, x, -0).toArray()).toEqual([
+      [odd, -0],
+      [-0, 4],
+    ]);
+  });
   it('promotes the two branches, as PyTorch', () => {
     expect(where(bool([true, false]), 1, 2.5).dtype).toBe('float32');
     expect(where(bool([true, false]), i32([1, 2]), 2).dtype).toBe('int32');
