@@ -1,6 +1,9 @@
 // The module's entry point: the exports of gemm.wasm (and gemm-mt.wasm).
 
 export { conv2dForwardPart, conv2dPadPart, conv2dPrepare, conv2dWorkBytes } from './conv';
+export { conv2dBackwardWeightPart, conv2dSumSlices } from './conv-backward';
+export { transpose32, transposeBatch32 } from './copy';
 export { binaryRows, binaryScalar, reluF32 } from './elementwise';
 export { heapBase, sgemm, sgemmPart, workspaceBytes } from './gemm';
 export { maxPool2x2 } from './pool';
+export { sumColsF32, sumRowsF32 } from './reduce';

@@ -105,8 +105,11 @@ describe('getBackendInfo', () => {
       kernels: [
         'wasm-simd128-sgemm-4x8',
         'wasm-simd128-conv2d-implicit-4x8',
+        'wasm-simd128-conv2d-backward-weight-2x4',
         'wasm-simd128-maxpool-2x2',
         'wasm-simd128-elementwise',
+        'wasm-simd128-sum-f64acc',
+        'wasm-simd128-transpose-4x4',
       ],
       error: '',
     });

@@ -7,10 +7,13 @@
  * @packageDocumentation
  */
 export { type Conv2dGeometry, wasmConv2dForward } from './conv.js';
+export { wasmConv2dBackwardWeight } from './conv-backward.js';
+export { wasmTranspose } from './copy.js';
 export { type BinaryOp, wasmBinary, wasmRelu } from './elementwise.js';
 export { type FloatArray, PARALLEL_MIN_WORK, wasmGemm } from './gemm.js';
 export { type BackendInfo, getBackendInfo } from './info.js';
 export { simdSupported, type WasmSource } from './loader.js';
 export { wasmMaxPool2x2 } from './pool.js';
 export { type ReadyOptions, ready } from './ready.js';
+export { wasmSum } from './reduce.js';
 export { getThreads, setThreads } from './threads.js';

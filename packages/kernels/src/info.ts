@@ -1,8 +1,11 @@
 import { WASM_CONV2D_KERNEL } from './conv.js';
+import { WASM_CONV2D_BACKWARD_WEIGHT_KERNEL } from './conv-backward.js';
+import { WASM_TRANSPOSE_KERNEL } from './copy.js';
 import { WASM_ELEMENTWISE_KERNEL } from './elementwise.js';
 import { lastGemmKernel, WASM_GEMM_KERNEL } from './gemm.js';
 import { gemmModule, loadError, simdSupported } from './loader.js';
 import { WASM_MAX_POOL_KERNEL } from './pool.js';
+import { WASM_SUM_KERNEL } from './reduce.js';
 import { activeThreads, getThreads, threadPool, threadPoolError } from './threads.js';
 
 /**
@@ -29,9 +32,11 @@ export interface BackendInfo {
    */
   readonly threadsActive: number;
   /**
-   * The kernel that ran the last `wasmGemm`, `wasmConv2dForward`, `wasmMaxPool2x2`, `wasmBinary`
-   * or `wasmRelu` call: `'wasm-simd128-sgemm-4x8'` or `'wasm-simd128-conv2d-implicit-4x8'` (with
+   * The kernel that ran the last `wasmGemm`, `wasmConv2dForward`, `wasmConv2dBackwardWeight`,
+   * `wasmMaxPool2x2`, `wasmBinary` or `wasmRelu` call: `'wasm-simd128-sgemm-4x8'`,
+   * `'wasm-simd128-conv2d-implicit-4x8'` or `'wasm-simd128-conv2d-backward-weight-2x4'` (with
    * ` x2 threads` when it was split), `'wasm-simd128-maxpool-2x2'`, `'wasm-simd128-elementwise'`,
+   * `'wasm-simd128-sum-f64acc'` (`wasmSum`), `'wasm-simd128-transpose-4x4'` (`wasmTranspose`),
    * `'js'` when it declined, `'none'` before any call.
    */
   readonly lastKernel: string;
@@ -63,7 +68,17 @@ export function getBackendInfo(): BackendInfo {
     threads: getThreads(),
     threadsActive: activeThreads(),
     lastKernel: lastGemmKernel(),
-    kernels: loaded ? [WASM_GEMM_KERNEL, WASM_CONV2D_KERNEL, WASM_MAX_POOL_KERNEL, WASM_ELEMENTWISE_KERNEL] : [],
+    kernels: loaded
+      ? [
+          WASM_GEMM_KERNEL,
+          WASM_CONV2D_KERNEL,
+          WASM_CONV2D_BACKWARD_WEIGHT_KERNEL,
+          WASM_MAX_POOL_KERNEL,
+          WASM_ELEMENTWISE_KERNEL,
+          WASM_SUM_KERNEL,
+          WASM_TRANSPOSE_KERNEL,
+        ]
+      : [],
     error: [loadError(), threadPoolError()].filter((e) => e !== '').join('; '),
   };
 }

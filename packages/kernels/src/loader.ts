@@ -48,10 +48,16 @@ export interface GemmExports {
   conv2dPadPart(desc: number, n0: number, n1: number): void;
   conv2dForwardPart(desc: number, u0: number, u1: number, work: number): void;
   conv2dWorkBytes(desc: number): number;
+  conv2dBackwardWeightPart(desc: number, u0: number, u1: number, work: number): void;
+  conv2dSumSlices(parts: number, n: number, count: number): void;
   maxPool2x2(x: number, planes: number, h: number, w: number, out: number): void;
   binaryRows(op: number, a: number, b: number, out: number, rows: number, cols: number, bStep: number): void;
   binaryScalar(op: number, a: number, s: number, out: number, n: number): void;
   reluF32(x: number, out: number, n: number): void;
+  sumColsF32(src: number, outer: number, reduced: number, inner: number, acc: number, accumulate: number): void;
+  sumRowsF32(src: number, rows: number, cols: number, out: number, accumulate: number): void;
+  transpose32(src: number, rows: number, cols: number, c0: number, c1: number, dst: number): void;
+  transposeBatch32(src: number, count: number, rows: number, cols: number, dst: number): void;
 }
 
 /**

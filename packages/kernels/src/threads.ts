@@ -73,7 +73,8 @@ const P_COUNT = 17;
 // rows (or columns) [i * chunk, (i + 1) * chunk) of C, repeat until none are left. Claiming chunks
 // instead of fixed halves keeps every thread busy when a core is shared with other processes.
 // Job parameters: tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, work, byRows, chunk, kind.
-// kind 0 is a GEMM; conv2d jobs (kind 1: pad images, kind 2: forward units) pass the descriptor
+// kind 0 is a GEMM; conv2d jobs (kind 1: pad images, kind 2: forward units, kind 3: weight-gradient
+// units, see conv-backward.ts) pass the descriptor
 // pointer as p[0], the unit count as p[2] and the thread's workspace as p[13] (see conv.ts).
 const CHUNK_LOOP = `(g, counter, p) => {
   const kind = p[16];
@@ -85,6 +86,7 @@ const CHUNK_LOOP = `(g, counter, p) => {
     const hi = Math.min(extent, lo + chunk);
     if (kind === 1) g.conv2dPadPart(p[0], lo, hi);
     else if (kind === 2) g.conv2dForwardPart(p[0], lo, hi, p[13]);
+    else if (kind === 3) g.conv2dBackwardWeightPart(p[0], lo, hi, p[13]);
     else if (p[14]) g.sgemmPart(p[0], p[1], lo, hi, 0, p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13]);
     else g.sgemmPart(p[0], p[1], 0, p[2], lo, hi, p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13]);
   }
@@ -349,7 +351,8 @@ export function readyWorkers(p: ThreadPool): number[] {
  * `byRows` is false) of C are cut into chunks of `chunk` that the threads claim one at a time.
  * `job` holds the 14 sgemm arguments (tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, work
  * of thread 0); worker `slot` packs into `work + (slot + 1) * workspace`. `kind` 1 and 2 run the
- * conv2d pad and forward parts instead (see conv.ts). Returns false if a worker
+ * conv2d pad and forward parts instead (see conv.ts), 3 the weight-gradient parts (see
+ * conv-backward.ts). Returns false if a worker
  * threw (the pool is then retired and C may be partly written).
  */
 export function runParallel(
@@ -359,7 +362,7 @@ export function runParallel(
   workspace: number,
   byRows: boolean,
   chunk: number,
-  kind: 0 | 1 | 2 = 0,
+  kind: 0 | 1 | 2 | 3 = 0,
 ): boolean {
   const counter = p.ctl;
   Atomics.store(counter, 0, 0);

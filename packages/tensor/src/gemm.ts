@@ -443,8 +443,10 @@ function currentBackend(): Backend {
  * tfjs do); {@link jsGemm} accumulates float32 in float64.
  * A kernel installed with {@link setGemmKernel} takes precedence over the backend. The same choice
  * governs the other WebAssembly paths: float32 elementwise ops (`add`, `sub`, `mul`, `div`,
- * `maximum`, `relu`) from 65,536 outputs, and, in `@torchlet/ops`, conv2d and 2x2 max-pooling;
- * `'js'` keeps every one of them in JavaScript.
+ * `maximum`, `relu`) from 65,536 outputs, float32 `sum`/`mean`/`var`/`std` over dims and
+ * float32/int32 transposing copies (`contiguous()` of `x.t()`) from 1,024 elements, and, in
+ * `@torchlet/ops`, conv2d (forward and both gradients) and 2x2 max-pooling; `'js'` keeps every one
+ * of them in JavaScript.
  *
  * @example
  * ```ts

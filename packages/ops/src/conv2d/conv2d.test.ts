@@ -1,8 +1,16 @@
-import { Tensor, TorchletError, tensor } from '@torchlet/tensor';
-import { describe, expect, it } from 'vitest';
+import { getBackendInfo, wasmGemm } from '@torchlet/kernels';
+import { fromStorage, getBackend, setBackend, Tensor, TorchletError, tensor } from '@torchlet/tensor';
+import { afterEach, describe, expect, it } from 'vitest';
 import { conv2d, conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardWeight } from './conv2d.js';
 import { pickKernel } from './kernels.js';
-import { conv2dGeometry, conv2dKernels, conv2dOutputShape, convOutputSize, resolveConv2dOptions } from './params.js';
+import {
+  type Conv2dKernelName,
+  conv2dGeometry,
+  conv2dKernels,
+  conv2dOutputShape,
+  convOutputSize,
+  resolveConv2dOptions,
+} from './params.js';
 
 const t4 = (rows: number[][]): Tensor => tensor([[rows]]);
 
@@ -243,10 +251,11 @@ describe('conv2dOutputShape and convOutputSize', () => {
 });
 
 describe("the 'auto' dispatch rule", () => {
+  const geometry = (x: number[], w: number[], groups = 1) =>
+    conv2dGeometry('t', x, w, resolveConv2dOptions('t', [w[2], w[3]], { groups }));
   const pick = (x: number[], w: number[], groups = 1) => {
-    const r = resolveConv2dOptions('t', [w[2], w[3]], { groups });
-    const k = pickKernel(conv2dGeometry('t', x, w, r), 'auto');
-    return k === pickKernel(conv2dGeometry('t', x, w, r), 'direct') ? 'direct' : 'im2col';
+    const g = geometry(x, w, groups);
+    return pickKernel(g, 'auto').forward === pickKernel(g, 'direct').forward ? 'direct' : 'im2col';
   };
   it('uses the direct loop for tiny problems and one or two output channels, im2col + GEMM otherwise', () => {
     expect(pick([1, 1, 6, 8], [1, 1, 1, 2])).toBe('direct');
@@ -254,5 +263,52 @@ describe("the 'auto' dispatch rule", () => {
     expect(pick([64, 1, 28, 28], [6, 1, 5, 5])).toBe('im2col');
     expect(pick([8, 64, 56, 56], [64, 64, 3, 3])).toBe('im2col');
     expect(pick([8, 64, 56, 56], [64, 1, 3, 3], 64)).toBe('direct');
+  });
+
+  describe('the float32 weight gradient', () => {
+    const before = getBackend();
+    afterEach(() => setBackend(before));
+    const run = (x: number[], w: number[], groups: number, kernel: Conv2dKernelName | 'auto') => {
+      const g = geometry(x, w, groups);
+      const up = conv2dOutputShape(x, w, { groups });
+      const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+      const X = fromStorage(new Float32Array(size(x)).fill(0.5), x);
+      const U = fromStorage(new Float32Array(size(up)).fill(0.25), up);
+      setBackend('auto');
+      // A marker: a tiny product leaves the GEMM's name as the last kernel.
+      wasmGemm(
+        false,
+        false,
+        1,
+        1,
+        1,
+        1,
+        new Float32Array(1),
+        0,
+        1,
+        new Float32Array(1),
+        0,
+        1,
+        0,
+        new Float32Array(1),
+        0,
+        1,
+      );
+      const dw = conv2dBackwardWeight(U, X, w, { groups, kernel });
+      expect(dw.toTypedArray().every((v) => v === 0.125 * size(up.slice(-2)) * x[0])).toBe(true);
+      return { last: getBackendInfo().lastKernel, impl: pickKernel(g, 'auto').backwardWeight };
+    };
+    const wasmKernel = /^wasm-simd128-conv2d-backward-weight-2x4/;
+    it("runs in WebAssembly under 'auto' (also with one or two output channels per group) unless tiny", () => {
+      expect(run([2, 8, 16, 16], [8, 1, 3, 3], 8, 'auto').last).toMatch(wasmKernel);
+      expect(run([2, 4, 16, 16], [8, 4, 3, 3], 1, 'auto').last).toMatch(wasmKernel);
+      const tiny = run([1, 1, 6, 8], [1, 1, 1, 2], 1, 'auto');
+      expect(tiny.last).toBe('wasm-simd128-sgemm-4x8');
+      expect(tiny.impl).toBe(pickKernel(geometry([1, 1, 6, 8], [1, 1, 1, 2]), 'direct').backwardWeight);
+    });
+    it("runs in WebAssembly whatever the size when the kernel is 'wasm'", () => {
+      expect(run([1, 1, 6, 8], [1, 1, 1, 2], 1, 'wasm').last).toMatch(wasmKernel);
+      expect(run([1, 2, 3, 3], [2, 1, 2, 2], 2, 'wasm').last).toMatch(wasmKernel);
+    });
   });
 });

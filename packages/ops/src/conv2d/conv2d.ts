@@ -114,11 +114,12 @@ function checkUpstream(
  * gradient and its weight gradient are im2col's) and `'wasm'` (float32 forward in WebAssembly
  * SIMD through `@torchlet/kernels`' `wasmConv2dForward`, threaded per its `setThreads`, which
  * also computes the float32 input gradient when the stride is 1, as a forward conv of the upstream
- * gradient with the flipped, transposed weight; float64, the strided input gradient and the weight
- * gradient are im2col's). `'auto'` (the default) picks the direct kernel when the problem is tiny
+ * gradient with the flipped, transposed weight, and the float32 weight gradient with
+ * `wasmConv2dBackwardWeight`; float64 and the strided input gradient are im2col's). `'auto'` (the default) picks the direct kernel when the problem is tiny
  * (`N*Cout*Hout*Wout*Cin/groups*kh*kw < 8192`) or each group has at most 2 output channels;
- * otherwise the float32 forward pass and input gradient run `'wasm'` (unless `setBackend('js')`),
- * and other passes the implicit GEMM when the pass's GEMM would run in JavaScript with fewer than 32
+ * otherwise every float32 pass runs `'wasm'` (unless `setBackend('js')`; the weight gradient also
+ * when the direct kernel was picked for at most 2 output channels per group, unless the problem is
+ * tiny), and other passes the implicit GEMM when the pass's GEMM would run in JavaScript with fewer than 32
  * rows (output channels per group forward, input channels per group for the input gradient),
  * im2col + GEMM from there.
  *

@@ -9,12 +9,15 @@
 //   W'[gi*Cin/g + ci, co, a, b] = W[gi*Cout/g + co, ci, kh-1-a, kw-1-b],
 // with output size H x W (the bottom/right padding is implied, and dy positions beyond Hout x Wout
 // read as zeros). Strided problems, or padding beyond dilation*(k-1) (a negative equivalent
-// padding), run im2col's input gradient, as does the weight gradient always (its float32 GEMM
-// already runs in WebAssembly through @torchlet/tensor's `gemm`).
+// padding), run im2col's input gradient.
+//
+// The weight gradient is @torchlet/kernels' `wasmConv2dBackwardWeight` (any stride, padding,
+// dilation and groups; threads per `setThreads`, with a result that does not depend on the thread
+// count); float64 runs im2col's.
 
-import { wasmConv2dForward } from '@torchlet/kernels';
+import { wasmConv2dBackwardWeight, wasmConv2dForward } from '@torchlet/kernels';
 import type { FloatStorage } from '../params.js';
-import { im2colBackwardInput, im2colForward } from './kernel-im2col.js';
+import { im2colBackwardInput, im2colBackwardWeight, im2colForward } from './kernel-im2col.js';
 import type { ConvGeometry } from './params.js';
 
 /** `out = conv2d(x, w) + bias` in WebAssembly when it can (float32), else im2col + GEMM. */
@@ -98,4 +101,9 @@ export function wasmBackwardInput(g: ConvGeometry, dy: FloatStorage, w: FloatSto
     if (wasmConv2dForward(eq, dy, flipTransposeWeight(g, w), null, dx)) return;
   }
   im2colBackwardInput(g, dy, w, dx);
+}
+
+/** `dw = conv2d's weight gradient for upstream dy and input x` in WebAssembly when it can (float32), else im2col + GEMM. */
+export function wasmBackwardWeight(g: ConvGeometry, dy: FloatStorage, x: FloatStorage, dw: FloatStorage): void {
+  if (!wasmConv2dBackwardWeight(g, dy, x, dw)) im2colBackwardWeight(g, dy, x, dw);
 }

@@ -5,7 +5,7 @@ import type { FloatStorage } from '../params.js';
 import { directBackwardInput, directBackwardWeight, directForward } from './kernel-direct.js';
 import { im2colBackwardInput, im2colBackwardWeight, im2colForward } from './kernel-im2col.js';
 import { implicitBackwardInput, implicitForward } from './kernel-implicit.js';
-import { wasmBackwardInput, wasmForward } from './kernel-wasm.js';
+import { wasmBackwardInput, wasmBackwardWeight, wasmForward } from './kernel-wasm.js';
 import type { Conv2dKernelName, ConvGeometry } from './params.js';
 
 /** One conv2d implementation: forward and both backward kernels on dense raw arrays. */
@@ -30,7 +30,7 @@ const table: Readonly<Record<Conv2dKernelName, Conv2dKernelImpl>> = {
   direct: { forward: directForward, backwardInput: directBackwardInput, backwardWeight: directBackwardWeight },
   im2col: { forward: im2colForward, backwardInput: im2colBackwardInput, backwardWeight: im2colBackwardWeight },
   implicit,
-  wasm: { forward: wasmForward, backwardInput: wasmBackwardInput, backwardWeight: im2colBackwardWeight },
+  wasm: { forward: wasmForward, backwardInput: wasmBackwardInput, backwardWeight: wasmBackwardWeight },
 };
 
 /**
@@ -43,14 +43,16 @@ function gemmInJs(data: FloatStorage): boolean {
 }
 
 /**
- * What 'auto' runs above the direct kernel's range, per pass. Forward and input gradient: the
- * WebAssembly kernel whenever the GEMM would run in WebAssembly (float32, backend not 'js'); the
- * input gradient runs the forward kernel on the flipped, transposed weight when the stride is 1
- * (and the padding at most dilation*(k-1)), else im2col; both decline to im2col where WebAssembly
- * SIMD is missing. Otherwise, and for the weight gradient: im2col + GEMM, except when that GEMM would run in JavaScript and has fewer than GEMM_MIN_ROWS rows M (output
- * channels per group forward, input channels per group backward); then the implicit GEMM, as the
- * unfold and the GEMM's packing cost a full pass over K x L each, amortised over only M
- * multiply-adds per element (LeNet's conv1 has M = 6 forward, 1 backward).
+ * What 'auto' runs above the direct kernel's range, per pass. Every pass: the WebAssembly kernel
+ * whenever the GEMM would run in WebAssembly (float32, backend not 'js'); the input gradient runs
+ * the forward kernel on the flipped, transposed weight when the stride is 1 (and the padding at
+ * most dilation*(k-1)), else im2col; the weight gradient runs `wasmConv2dBackwardWeight` (any
+ * geometry); all decline to im2col where WebAssembly SIMD is missing. Otherwise: im2col + GEMM
+ * (always for the weight gradient), except when that GEMM would run in JavaScript and has fewer
+ * than GEMM_MIN_ROWS rows M (output channels per group forward, input channels per group
+ * backward); then the implicit GEMM, as the unfold and the GEMM's packing cost a full pass over
+ * K x L each, amortised over only M multiply-adds per element (LeNet's conv1 has M = 6 forward,
+ * 1 backward).
  */
 const gemmAuto: Conv2dKernelImpl = {
   forward: (g, x, w, bias, out) =>
@@ -68,19 +70,35 @@ const gemmAuto: Conv2dKernelImpl = {
       w,
       dx,
     ),
-  backwardWeight: im2colBackwardWeight,
+  backwardWeight: (g, dy, x, dw) => (gemmInJs(dy) ? table.im2col : table.wasm).backwardWeight(g, dy, x, dw),
+};
+
+/**
+ * The direct kernel's forward pass and input gradient (groups of at most DIRECT_MAX_GROUP_OUT
+ * output channels) with the WebAssembly weight gradient when the GEMM would run in WebAssembly:
+ * its output is only Cout x K, so the direct loop's passes over the whole input per weight are
+ * what it costs (a depthwise 3x3 conv on [8,64,56,56]: 16.7 ms direct, 1.5 ms wasm; 2 filters 5x5
+ * on [64,3,28,28]: 8.3 ms vs 0.34 ms, one thread).
+ */
+const directAuto: Conv2dKernelImpl = {
+  forward: directForward,
+  backwardInput: directBackwardInput,
+  backwardWeight: (g, dy, x, dw) => (gemmInJs(dy) ? table.direct : table.wasm).backwardWeight(g, dy, x, dw),
 };
 
 /**
  * The 'auto' dispatch rule: the direct loop when the problem is tiny
  * (`N * Cout * Hout*Wout * K < DIRECT_MAX_MACS`, K = Cin/groups*kh*kw: setup dominates, e.g.
  * d2l's 6x8 image) or each group has at most DIRECT_MAX_GROUP_OUT output channels (e.g. a single
- * 5x5 edge filter over a 28x28 image, or a depthwise conv); otherwise, per pass, im2col + GEMM,
+ * 5x5 edge filter over a 28x28 image, or a depthwise conv: then the weight gradient of float32
+ * problems runs in WebAssembly unless they are tiny); otherwise, per pass, im2col + GEMM,
  * or the implicit GEMM when the GEMM would run in JavaScript with fewer than GEMM_MIN_ROWS rows;
  * a float32 forward pass or input gradient that would run its GEMM in WebAssembly runs the
  * 'wasm' kernel instead (forward: LeNet conv1 0.7 ms vs 2.3 ms for im2col + wasm GEMM, ResNet
  * block 39 ms vs 61 ms; input gradient, stride 1, one thread: LeNet 1.9-2.6 vs 2.7 ms, ResNet 37 vs
- * 62 ms).
+ * 62 ms; weight gradient, one thread: LeNet 0.36 vs 2.5 ms, ResNet 31 vs 57 ms; over 3x3 and 1x1
+ * convs on 7x7 to 56x56 images with 64 to 1024 channels, 0.55x (ResNet) to 1.12x (1x1 on 7x7)
+ * im2col's time on one thread, 0.41x to 0.91x on two).
  * Measured with the JavaScript GEMM: LeNet conv1 forward 3.2 ms implicit vs 5.4 ms im2col, its
  * input gradient 3.8 vs 5.1 ms; a ResNet 3x3 block 310-320 ms im2col vs 340-350 ms implicit.
  * With the WebAssembly GEMM (float32): LeNet forward 2.3 ms im2col vs 4.3 ms implicit, input
@@ -98,5 +116,6 @@ export function pickKernel(g: ConvGeometry, requested: Conv2dKernelName | 'auto'
   const coutG = g.outChannels / g.groups;
   const K = (g.inChannels / g.groups) * g.kh * g.kw;
   const macs = g.batch * g.outChannels * g.outH * g.outW * K;
-  return macs < DIRECT_MAX_MACS || coutG <= DIRECT_MAX_GROUP_OUT ? table.direct : gemmAuto;
+  if (macs < DIRECT_MAX_MACS) return table.direct;
+  return coutG <= DIRECT_MAX_GROUP_OUT ? directAuto : gemmAuto;
 }

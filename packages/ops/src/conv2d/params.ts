@@ -32,7 +32,8 @@ export type Conv2dPaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
  * The conv2d kernel implementations: a direct loop, im2col + GEMM, an implicit GEMM (no unfold),
  * and `'wasm'`, the WebAssembly SIMD forward pass of `@torchlet/kernels` (float32; float64 runs
  * im2col), which also computes the input gradient when the stride is 1 (as a forward conv of the
- * upstream gradient with the flipped, transposed weight), with im2col's other backward passes.
+ * upstream gradient with the flipped, transposed weight) and the weight gradient
+ * (`wasmConv2dBackwardWeight`); the strided input gradient is im2col's.
  *
  * @example
  * ```ts
