@@ -1,0 +1,88 @@
+// The benchmark page's script (bundled by main.ts with esbuild, served by server.ts). It installs
+// `globalThis.torchletBench` (protocol.ts): `setup` initialises tfjs-wasm with the load's thread
+// count and @torchlet/kernels with its worker threads, `run` measures one workload with the Node
+// suite's harness (same warm-up, calibration, alternating samples, statistics and agreement check).
+
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import { getBackendInfo, ready } from '@torchlet/kernels';
+import { type HarnessOptions, runWorkload, type WorkloadResult } from '../harness.js';
+import type { BenchGlobal, PageApi, PageInfo, PageOptions, PageSetup } from './protocol.js';
+import { BROWSER_WORKLOADS, describeWorkload, PAGE_PATHS, tfjsThreadCap } from './spec.js';
+import { browserWorkload } from './workloads.js';
+
+/**
+ * The harness reads the process's high-water RSS after each workload (`process.resourceUsage()`),
+ * which a page does not have. A stand-in reporting 0 keeps the harness shared rather than copied;
+ * memory is not measured here (the results' RSS fields are nulled below). It defines neither
+ * `process.versions` nor `getBuiltinModule`, so tfjs, Emscripten and @torchlet/kernels still see
+ * a browser.
+ */
+function installProcessStandIn(): void {
+  const g = globalThis as { process?: unknown };
+  if (g.process === undefined) g.process = { resourceUsage: () => ({ maxRSS: 0 }) };
+}
+
+let setupDone: PageSetup | undefined;
+
+async function setup(s: PageSetup): Promise<PageInfo> {
+  if (setupDone) throw new Error('setup: already called in this page (tfjs-wasm initialises once per page)');
+  setupDone = s;
+  installProcessStandIn();
+  tf.enableProdMode();
+  setWasmPaths(PAGE_PATHS.tfjsDir);
+  const cores = navigator.hardwareConcurrency;
+  const tfjsThreads = s.tfjsThreads === 'cores' ? cores : s.tfjsThreads;
+  // Must precede the backend's initialisation.
+  setThreadsCount(tfjsThreads);
+  const lift = tfjsThreads > tfjsThreadCap(cores);
+  if (lift) {
+    // tfjs caps XNNPACK's pool at hardwareConcurrency / 2 (see tfjsThreadCap), read once by its C++
+    // static initialisers while the module instantiates. Report twice the asked count until then,
+    // so the cap does not apply; restored right after, before torchlet reads the core count.
+    Object.defineProperty(navigator, 'hardwareConcurrency', { value: 2 * tfjsThreads, configurable: true });
+  }
+  try {
+    if (!(await tf.setBackend('wasm'))) throw new Error('tfjs: the wasm backend failed to initialise');
+  } finally {
+    if (lift) Reflect.deleteProperty(navigator, 'hardwareConcurrency');
+  }
+  if (navigator.hardwareConcurrency !== cores) throw new Error('setup: navigator.hardwareConcurrency was not restored');
+  await ready(PAGE_PATHS.gemm, { threadedSource: PAGE_PATHS.gemmMt });
+  return {
+    crossOriginIsolated: globalThis.crossOriginIsolated === true,
+    hardwareConcurrency: navigator.hardwareConcurrency,
+    userAgent: navigator.userAgent,
+    tfjs: {
+      version: tf.version_core,
+      backend: tf.getBackend(),
+      simd: (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true,
+      threadsSupported: (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true,
+      threadsCount: getThreadsCount(),
+      threadCapLifted: lift,
+    },
+    torchlet: { ...getBackendInfo() },
+  };
+}
+
+async function run(index: number, options: PageOptions): Promise<WorkloadResult> {
+  if (!setupDone) throw new Error('run: call setup first');
+  const spec = BROWSER_WORKLOADS[index];
+  if (!spec) throw new Error(`run: no workload ${index}`);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const opts: HarnessOptions = { ...options, rss: () => 0, ...(gc ? { gc } : {}) };
+  const r = await runWorkload(browserWorkload(spec, setupDone), opts);
+  // No RSS in a page: null rather than the stand-in's zeros.
+  return { ...r, processMaxRssMB: Number.NaN, results: r.results.map((c) => ({ ...c, peakRssMB: null })) };
+}
+
+const api: PageApi = {
+  setup,
+  list: () =>
+    BROWSER_WORKLOADS.map((spec) => {
+      const { family, name, shape } = describeWorkload(spec);
+      return { family, name, shape };
+    }),
+  run,
+};
+(globalThis as BenchGlobal).torchletBench = api;
