@@ -82,8 +82,8 @@ export function wasmConv2dBackwardWeight(g: Conv2dGeometry, dy: FloatArray, x: F
     return false;
   }
   const pool = threadPool();
-  const mod = pool !== null ? pool.exports : gemmModule();
-  if (mod === null) {
+  const single = gemmModule() ?? pool?.exports ?? null;
+  if (single === null) {
     noteKernel('js');
     return false;
   }
@@ -121,6 +121,10 @@ export function wasmConv2dBackwardWeight(g: Conv2dGeometry, dy: FloatArray, x: F
   const perChunk = Math.ceil(items / (big ? Math.min(items, Math.ceil(MIN_UNITS / slices)) : 1));
   const chunks = Math.ceil(items / perChunk);
   const prepInUnit = chunks === 1;
+  const workers = pool !== null && big ? readyWorkers(pool) : [];
+  // Unsplit problems run on the single-threaded module (cheaper copies than shared memory); the
+  // cut above does not depend on it, so neither do the bits of the result.
+  const mod = pool !== null && workers.length > 0 ? pool.exports : single;
   // Blocks: rows of one image, or whole images `imgsPerBlock` at a time; channels `mc` at a time.
   let blockRows = g.outH;
   let imgsPerBlock = 1;
@@ -198,7 +202,6 @@ export function wasmConv2dBackwardWeight(g: Conv2dGeometry, dy: FloatArray, x: F
 
   const xpadF = xpadAt >> 2;
   const dyF = dyAt >> 2;
-  const workers = pool !== null && big ? readyWorkers(pool) : [];
   const units = slices * chunks;
   const prepare = (padded || sw > 1) && !prepInUnit;
   const job = [descAt, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];

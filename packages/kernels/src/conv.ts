@@ -104,8 +104,8 @@ export function wasmConv2dForward(
     return false;
   }
   const pool = threadPool();
-  const mod = pool !== null ? pool.exports : gemmModule();
-  if (mod === null) {
+  const single = gemmModule() ?? pool?.exports ?? null;
+  if (single === null) {
     noteKernel('js');
     return false;
   }
@@ -140,6 +140,8 @@ export function wasmConv2dForward(
   // (k * groups * l floats) per thread, so the first call grows it by a bounded amount.
   const workers = pool !== null && batch * cout * l * k >= 2 ** 22 ? readyWorkers(pool) : [];
   const threads = workers.length + 1;
+  // Unsplit convolutions run on the single-threaded module (cheaper copies than shared memory).
+  const mod = pool !== null && workers.length > 0 ? pool.exports : single;
   const budget = Math.max(CHUNK_MIN_FLOATS, Math.floor((threads * groups * k * l) / 2));
   const parts = Math.min(batch, Math.ceil((batch * (imgSlot + imgOut)) / budget));
   const per = Math.ceil(batch / parts);

@@ -6,7 +6,6 @@
 import { align64, type FloatArray, memoryView, noteKernel } from './gemm.js';
 import type { GemmExports } from './loader.js';
 import { gemmModule } from './loader.js';
-import { threadPool } from './threads.js';
 
 /** Name of the elementwise kernels. */
 export const WASM_ELEMENTWISE_KERNEL = 'wasm-simd128-elementwise';
@@ -29,9 +28,10 @@ const OP_CODES: Readonly<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, d
 /** Floats per operand staged per chunk (64 KB: a, b and the result stay in L2 together). */
 const CHUNK_FLOATS = 1 << 14;
 
+// Always the single-threaded module, even when worker threads are on: these loops never split,
+// and copies into a shared memory (the threads') cost about twice as much in V8.
 function module(): GemmExports | null {
-  const pool = threadPool();
-  return pool !== null ? pool.exports : gemmModule();
+  return gemmModule();
 }
 
 /**

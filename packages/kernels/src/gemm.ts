@@ -182,7 +182,11 @@ export function wasmGemm(
     return false;
   }
   const pool = threadPool();
-  const mod = pool !== null ? pool.exports : gemmModule();
+  const workers = pool !== null && m * n * k >= PARALLEL_MIN_WORK ? readyWorkers(pool) : [];
+  // A product that stays on this thread runs on the single-threaded module: copies into the
+  // threads' shared memory cost about twice as much (V8 copies shared buffers conservatively).
+  const split = pool !== null && workers.length > 0;
+  const mod = split ? pool.exports : (gemmModule() ?? pool?.exports ?? null);
   if (mod === null) {
     lastKernel = 'js';
     return false;
@@ -200,7 +204,7 @@ export function wasmGemm(
   const bLd = placedLd(bRows, bCols, ldb);
   const work = align64(mod.heapBase());
   const ws = align64(mod.workspaceBytes());
-  const aAt = work + ws * (pool !== null ? pool.workers.length + 1 : 1);
+  const aAt = work + ws * (split ? pool.workers.length + 1 : 1);
   const bAt = align64(aAt + 4 * ((aRows - 1) * aLd + aCols));
   const cAt = align64(bAt + 4 * ((bRows - 1) * bLd + bCols));
   const mem = memoryView(mod, cAt + 4 * m * n);
@@ -214,8 +218,7 @@ export function wasmGemm(
   const tA = transA ? 1 : 0;
   const tB = transB ? 1 : 0;
   let threads = 1;
-  const workers = pool !== null && m * n * k >= PARALLEL_MIN_WORK ? readyWorkers(pool) : [];
-  if (pool !== null && workers.length > 0) {
+  if (split) {
     // Cut the longer side of C into whole micro-tiles (4 rows or 8 columns), about 4 chunks per
     // thread, claimed dynamically (see threads.ts).
     const byRows = m >= n;

@@ -4,7 +4,6 @@
 
 import { align64, type FloatArray, memoryView, noteKernel } from './gemm.js';
 import { gemmModule } from './loader.js';
-import { threadPool } from './threads.js';
 
 /** Name of the max-pool kernel. */
 export const WASM_MAX_POOL_KERNEL = 'wasm-simd128-maxpool-2x2';
@@ -42,8 +41,9 @@ export function wasmMaxPool2x2(x: FloatArray, planes: number, h: number, w: numb
     noteKernel('js');
     return false;
   }
-  const pool = threadPool();
-  const mod = pool !== null ? pool.exports : gemmModule();
+  // The single-threaded module: pooling never splits, and copies into the threads' shared memory
+  // cost about twice as much.
+  const mod = gemmModule();
   if (mod === null) {
     noteKernel('js');
     return false;
