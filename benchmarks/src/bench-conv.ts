@@ -1,57 +1,33 @@
 // Convolution workloads: conv2d forward and both backward kernels on the d2l toy, LeNet's conv1
 // and a ResNet block conv, plus d2l's corr2d on the toy.
 //
-// The tfjs peers: tf.conv2d (Conv2D), tf.conv2dTranspose (its kernel is Conv2DBackpropInput, the
-// input gradient) and the Conv2DBackpropFilter kernel called through tf.engine().runKernel - the
-// kernel tf.grad runs for the filter gradient, without the forward pass tf.grad would add.
-// tfjs-backend-wasm registers no Conv2DBackpropFilter, so that cell reads "n/a (no kernel)".
+// The conv ops' data, calls and tfjs peers are conv-cases.ts's (shared with the browser page);
+// this file adds the Node-only parts: tfjs-cpu alongside tfjs-wasm, corr2d and the learn-a-kernel
+// loop (tf.grad needs tfjs-layers' gradients, registered by tfjs.ts).
 
 import { Conv2d } from '@torchlet/nn';
-import { conv2d, conv2dBackwardInput, conv2dBackwardWeight, corr2d } from '@torchlet/ops';
+import { corr2d } from '@torchlet/ops';
 import { fromStorage, type Tensor } from '@torchlet/tensor';
-import {
-  fmtShape,
-  HWIO_TO_OIHW,
-  NCHW_TO_NHWC,
-  NHWC_TO_NCHW,
-  OIHW_TO_HWIO,
-  permuteData,
-  permuteShape,
-  randomData,
-} from './data.js';
-import { convFlops, convOutSize, type Workload } from './harness.js';
-import { CONV_SHAPES, CORR2D_SHAPE, type ConvShape } from './shapes.js';
+import { convCases } from './conv-cases.js';
+import { CONV_OPS, type ConvOp, convGeometry, convOpFlops } from './conv-spec.js';
+import { fmtShape, randomData } from './data.js';
+import type { Workload } from './harness.js';
+import { CONV_SHAPES, CORR2D_SHAPE } from './shapes.js';
 import { type TfBackend, tf, tfContenders } from './tfjs.js';
 import { torchletContenders } from './torchlet.js';
 
-type Shape4 = [number, number, number, number];
-type TfPad = 'valid' | 'same' | number;
-
-/** tfjs's padding for a stride-1 conv: 'valid', 'same' (when it keeps the size) or an explicit int. */
-function tfPad(s: ConvShape): TfPad {
-  const [ph, pw] = s.padding;
-  const [, , kh, kw] = s.weight;
-  if (ph === 0 && pw === 0) return 'valid';
-  if (2 * ph === kh - 1 && 2 * pw === kw - 1) return 'same';
-  if (ph === pw) return ph;
-  throw new Error(`tfjs conv: asymmetric padding ${fmtShape(s.padding)} is not expressible in this benchmark`);
-}
+export { forwardBackwardFlops } from './conv-spec.js';
 
 /**
  * tfjs-cpu's Conv2DBackpropFilter walks NHWC with poor locality: on the ResNet block one call takes
  * minutes on this class of machine. It is measured in full runs and skipped by `--quick`.
  */
-const SLOW_TFJS: Readonly<Record<string, Partial<Record<string, readonly TfBackend[]>>>> = {
+const SLOW_TFJS: Readonly<Record<string, Partial<Record<ConvOp, readonly TfBackend[]>>>> = {
   'ResNet block': { 'conv2d backward weight': ['cpu'], 'conv2d forward+backward': ['cpu'] },
 };
 
 /** Shapes that also get the combined forward + input gradient + weight gradient workload. */
 const FORWARD_BACKWARD_SHAPES: readonly string[] = ['LeNet conv1', 'ResNet block'];
-
-/** FLOPs of forward + input gradient + weight gradient: three times the forward's. */
-export function forwardBackwardFlops(forwardFlops: number): number {
-  return 3 * forwardFlops;
-}
 
 /** d2l's edge image: 6x8 ones with columns 2..5 zero (`X[:, 2:6] = 0`). */
 export function edgeImage(): Float32Array {
@@ -90,155 +66,21 @@ export function torchletLearnKernel(layer: Conv2d, X: Tensor, Y: Tensor, init: T
 export function convWorkloads(): Workload[] {
   const workloads: Workload[] = [];
   for (const s of CONV_SHAPES) {
-    const [n, cin, h, w] = s.input;
-    const [cout, , kh, kw] = s.weight;
-    const [ph, pw] = s.padding;
-    const outShape: Shape4 = [n, cout, convOutSize(h, kh, ph), convOutSize(w, kw, pw)];
-    const inShape: Shape4 = [...s.input];
-    const wShape: Shape4 = [...s.weight];
-    const flops = convFlops({
-      batch: n,
-      inChannels: cin,
-      outChannels: cout,
-      outH: outShape[2],
-      outW: outShape[3],
-      kh,
-      kw,
-    });
-    const xData = randomData(n * cin * h * w, 1);
-    const wData = randomData(cout * cin * kh * kw, 2);
-    const dyData = randomData(
-      outShape.reduce((a, b) => a * b, 1),
-      3,
-    );
-    const options = { padding: [ph, pw] as const };
-    const pad = tfPad(s);
-    // tfjs layouts, converted once here, outside every timed region.
-    const xNhwc = permuteData(xData, inShape, NCHW_TO_NHWC);
-    const wHwio = permuteData(wData, wShape, OIHW_TO_HWIO);
-    const dyNhwc = permuteData(dyData, outShape, NCHW_TO_NHWC);
-    const xShapeTf = permuteShape(inShape, NCHW_TO_NHWC) as Shape4;
-    const wShapeTf = permuteShape(wShape, OIHW_TO_HWIO) as Shape4;
-    const dyShapeTf = permuteShape(outShape, NCHW_TO_NHWC) as Shape4;
-    const nhwcToNchw = (shapeTf: Shape4) => (d: Float32Array) => permuteData(d, shapeTf, NHWC_TO_NCHW);
-    const label = `${s.label} ${fmtShape(inShape)} * ${fmtShape(wShape)}${ph || pw ? ` pad ${ph === pw ? ph : fmtShape(s.padding)}` : ''}`;
+    const g = convGeometry(s);
+    const cases = convCases(g);
     const slow = SLOW_TFJS[s.label] ?? {};
-
-    workloads.push({
-      family: 'conv',
-      name: 'conv2d forward',
-      shape: label,
-      flops,
-      contenders: [
-        ...torchletContenders(() => {
-          const x = fromStorage(xData, inShape);
-          const wt = fromStorage(wData, wShape);
-          return () => conv2d(x, wt, null, options);
-        }),
-        ...tfContenders(
-          () => {
-            const x = tf.tensor4d(xNhwc, xShapeTf);
-            const f = tf.tensor4d(wHwio, wShapeTf);
-            return { run: () => tf.conv2d(x, f, 1, pad), toCanonical: nhwcToNchw(dyShapeTf), inputs: [x, f] };
-          },
-          { slowOn: slow['conv2d forward'] ?? [] },
-        ),
-      ],
-    });
-
-    workloads.push({
-      family: 'conv',
-      name: 'conv2d backward input',
-      shape: label,
-      flops,
-      contenders: [
-        ...torchletContenders(() => {
-          const dy = fromStorage(dyData, outShape);
-          const wt = fromStorage(wData, wShape);
-          return () => conv2dBackwardInput(dy, inShape, wt, options);
-        }),
-        ...tfContenders(
-          () => {
-            const dy = tf.tensor4d(dyNhwc, dyShapeTf);
-            const f = tf.tensor4d(wHwio, wShapeTf);
-            return {
-              run: () => tf.conv2dTranspose(dy, f, xShapeTf, 1, pad),
-              toCanonical: nhwcToNchw(xShapeTf),
-              inputs: [dy, f],
-            };
-          },
-          { slowOn: slow['conv2d backward input'] ?? [] },
-        ),
-      ],
-    });
-
-    workloads.push({
-      family: 'conv',
-      name: 'conv2d backward weight',
-      shape: label,
-      flops,
-      contenders: [
-        ...torchletContenders(() => {
-          const dy = fromStorage(dyData, outShape);
-          const x = fromStorage(xData, inShape);
-          return () => conv2dBackwardWeight(dy, x, wShape, options);
-        }),
-        ...tfContenders(
-          () => {
-            const x = tf.tensor4d(xNhwc, xShapeTf);
-            const dy = tf.tensor4d(dyNhwc, dyShapeTf);
-            const attrs: tf.NamedAttrMap = { strides: [1, 1], pad, dataFormat: 'NHWC', filterShape: wShapeTf };
-            return {
-              run: () => tf.engine().runKernel<tf.Tensor>(tf.Conv2DBackpropFilter, { x, dy }, attrs),
-              toCanonical: (d) => permuteData(d, wShapeTf, HWIO_TO_OIHW),
-              inputs: [x, dy],
-            };
-          },
-          { slowOn: slow['conv2d backward weight'] ?? [] },
-        ),
-      ],
-    });
-
-    if (FORWARD_BACKWARD_SHAPES.includes(s.label)) {
+    const ops = FORWARD_BACKWARD_SHAPES.includes(s.label)
+      ? CONV_OPS
+      : CONV_OPS.filter((op) => op !== 'conv2d forward+backward');
+    for (const op of ops) {
       workloads.push({
         family: 'conv',
-        name: 'conv2d forward+backward',
-        shape: label,
-        flops: forwardBackwardFlops(flops),
+        name: op,
+        shape: g.label,
+        flops: convOpFlops(g, op),
         contenders: [
-          ...torchletContenders(() => {
-            const x = fromStorage(xData, inShape);
-            const wt = fromStorage(wData, wShape);
-            const dy = fromStorage(dyData, outShape);
-            return () => [
-              conv2d(x, wt, null, options),
-              conv2dBackwardInput(dy, inShape, wt, options),
-              conv2dBackwardWeight(dy, x, wShape, options),
-            ];
-          }),
-          ...tfContenders(
-            () => {
-              const x = tf.tensor4d(xNhwc, xShapeTf);
-              const f = tf.tensor4d(wHwio, wShapeTf);
-              const dy = tf.tensor4d(dyNhwc, dyShapeTf);
-              const attrs: tf.NamedAttrMap = { strides: [1, 1], pad, dataFormat: 'NHWC', filterShape: wShapeTf };
-              const back = [
-                nhwcToNchw(dyShapeTf),
-                nhwcToNchw(xShapeTf),
-                (d: Float32Array) => permuteData(d, wShapeTf, HWIO_TO_OIHW),
-              ];
-              return {
-                run: () => [
-                  tf.conv2d(x, f, 1, pad),
-                  tf.conv2dTranspose(dy, f, xShapeTf, 1, pad),
-                  tf.engine().runKernel<tf.Tensor>(tf.Conv2DBackpropFilter, { x, dy }, attrs),
-                ],
-                toCanonical: (d, part) => back[part](d),
-                inputs: [x, f, dy],
-              };
-            },
-            { slowOn: slow['conv2d forward+backward'] ?? [] },
-          ),
+          ...torchletContenders(cases[op].torchlet),
+          ...tfContenders(cases[op].tfjs, { slowOn: slow[op] ?? [] }),
         ],
       });
     }

@@ -174,7 +174,7 @@ export interface WorkloadResult {
   readonly speedup: Readonly<Partial<Record<ContenderName, Partial<Record<ContenderName, number | null>>>>>;
   /** Which contender's output the others were compared with. */
   readonly reference: ContenderName | null;
-  /** The process's high-water RSS (`resourceUsage().maxRSS`) after this workload. */
+  /** The process's high-water RSS (`resourceUsage().maxRSS`) after this workload; NaN without a `process` (a page). */
   readonly processMaxRssMB: number;
 }
 
@@ -404,7 +404,8 @@ export async function runWorkload(w: Workload, cliOpts: HarnessOptions): Promise
     results,
     speedup: speedupMatrix(results),
     reference: reference?.name ?? null,
-    processMaxRssMB: process.resourceUsage().maxRSS / 1024,
+    // A page has no process (browser/page.ts): NaN, as no RSS was measured.
+    processMaxRssMB: typeof process === 'undefined' ? Number.NaN : process.resourceUsage().maxRSS / 1024,
   };
 }
 

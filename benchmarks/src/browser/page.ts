@@ -11,24 +11,11 @@ import type { BenchGlobal, PageApi, PageInfo, PageOptions, PageSetup } from './p
 import { BROWSER_WORKLOADS, describeWorkload, PAGE_PATHS, tfjsThreadCap } from './spec.js';
 import { browserWorkload } from './workloads.js';
 
-/**
- * The harness reads the process's high-water RSS after each workload (`process.resourceUsage()`),
- * which a page does not have. A stand-in reporting 0 keeps the harness shared rather than copied;
- * memory is not measured here (the results' RSS fields are nulled below). It defines neither
- * `process.versions` nor `getBuiltinModule`, so tfjs, Emscripten and @torchlet/kernels still see
- * a browser.
- */
-function installProcessStandIn(): void {
-  const g = globalThis as { process?: unknown };
-  if (g.process === undefined) g.process = { resourceUsage: () => ({ maxRSS: 0 }) };
-}
-
 let setupDone: PageSetup | undefined;
 
 async function setup(s: PageSetup): Promise<PageInfo> {
   if (setupDone) throw new Error('setup: already called in this page (tfjs-wasm initialises once per page)');
   setupDone = s;
-  installProcessStandIn();
   tf.enableProdMode();
   setWasmPaths(PAGE_PATHS.tfjsDir);
   const cores = navigator.hardwareConcurrency;
@@ -72,8 +59,9 @@ async function run(index: number, options: PageOptions): Promise<WorkloadResult>
   const gc = (globalThis as { gc?: () => void }).gc;
   const opts: HarnessOptions = { ...options, rss: () => 0, ...(gc ? { gc } : {}) };
   const r = await runWorkload(browserWorkload(spec, setupDone), opts);
-  // No RSS in a page: null rather than the stand-in's zeros.
-  return { ...r, processMaxRssMB: Number.NaN, results: r.results.map((c) => ({ ...c, peakRssMB: null })) };
+  // No RSS in a page: null peaks rather than the zeros of `rss` above (and the harness gives
+  // processMaxRssMB NaN, as there is no process).
+  return { ...r, results: r.results.map((c) => ({ ...c, peakRssMB: null })) };
 }
 
 const api: PageApi = {

@@ -1,13 +1,16 @@
 // What the browser benchmark measures, as data: the workloads, their shapes (from ../shapes.ts),
-// FLOPs and labels, and the two page loads. Pure: no tfjs, no torchlet, no DOM, so the Node CLI,
-// the page and the unit tests share it.
+// FLOPs and labels (../conv-spec.ts's, as the Node suite writes them), and the two page loads.
+// Pure: no tfjs, no torchlet, no DOM, so the Node CLI, the page and the unit tests share it.
 
-import { fmtShape } from '../data.js';
-import { convFlops, convOutSize, matmulFlops, type TorchletName } from '../harness.js';
+import { type ConvOp, convGeometry, convOpFlops } from '../conv-spec.js';
+import { matmulFlops, type TorchletName } from '../harness.js';
 import { CONV_SHAPES, type ConvShape, MATMUL_SIZES } from '../shapes.js';
 
-/** The conv ops measured in the browser. */
-export type BrowserConvOp = 'conv2d forward' | 'conv2d backward input' | 'conv2d forward+backward';
+// The browser workloads' geometry, as the page and its tests see it.
+export { convGeometry } from '../conv-spec.js';
+
+/** The conv ops measured in the browser (tfjs-wasm has no weight-gradient kernel of its own to time). */
+export type BrowserConvOp = Exclude<ConvOp, 'conv2d backward weight'>;
 
 /** One browser workload: a square matmul or a conv op on a row of {@link CONV_SHAPES}. */
 export type BrowserWorkloadSpec =
@@ -26,56 +29,6 @@ export const BROWSER_WORKLOADS: readonly BrowserWorkloadSpec[] = [
   { op: 'conv2d backward input', conv: 'ResNet block' },
   { op: 'conv2d forward+backward', conv: 'ResNet block' },
 ];
-
-type Shape4 = [number, number, number, number];
-
-/** tfjs's padding argument for a stride-1 conv: `'valid'`, `'same'` (when it keeps the size) or one int. */
-export type TfPad = 'valid' | 'same' | number;
-
-/** Everything a conv workload needs besides the data: NCHW shapes, FLOPs, the table label, tfjs padding. */
-export interface ConvGeometry {
-  readonly inShape: Shape4;
-  readonly wShape: Shape4;
-  readonly outShape: Shape4;
-  readonly padding: readonly [number, number];
-  /** FLOPs of one forward (each gradient does as many). */
-  readonly flops: number;
-  /** `ResNet block [8,64,56,56] * [64,64,3,3] pad 1`, as the Node table writes it. */
-  readonly label: string;
-  readonly tfPad: TfPad;
-}
-
-/** The geometry of one conv shape (stride 1, dilation 1, groups 1). */
-export function convGeometry(s: ConvShape): ConvGeometry {
-  const [n, cin, h, w] = s.input;
-  const [cout, , kh, kw] = s.weight;
-  const [ph, pw] = s.padding;
-  const outShape: Shape4 = [n, cout, convOutSize(h, kh, ph), convOutSize(w, kw, pw)];
-  const flops = convFlops({
-    batch: n,
-    inChannels: cin,
-    outChannels: cout,
-    outH: outShape[2],
-    outW: outShape[3],
-    kh,
-    kw,
-  });
-  const pad = ph || pw ? ` pad ${ph === pw ? ph : fmtShape(s.padding)}` : '';
-  let tfPad: TfPad;
-  if (ph === 0 && pw === 0) tfPad = 'valid';
-  else if (2 * ph === kh - 1 && 2 * pw === kw - 1) tfPad = 'same';
-  else if (ph === pw) tfPad = ph;
-  else throw new Error(`tfjs conv: asymmetric padding ${fmtShape(s.padding)} is not expressible in this benchmark`);
-  return {
-    inShape: [...s.input],
-    wShape: [...s.weight],
-    outShape,
-    padding: [ph, pw],
-    flops,
-    label: `${s.label} ${fmtShape(s.input)} * ${fmtShape(s.weight)}${pad}`,
-    tfPad,
-  };
-}
 
 /** The conv shape called `label` in {@link CONV_SHAPES}. */
 export function convShape(label: string): ConvShape {
@@ -101,9 +54,7 @@ export function describeWorkload(w: BrowserWorkloadSpec): {
     };
   }
   const g = convGeometry(convShape(w.conv));
-  // forward + input gradient + weight gradient: three forwards (bench-conv.ts's forwardBackwardFlops).
-  const flops = w.op === 'conv2d forward+backward' ? 3 * g.flops : g.flops;
-  return { family: 'conv', name: w.op, shape: g.label, flops };
+  return { family: 'conv', name: w.op, shape: g.label, flops: convOpFlops(g, w.op) };
 }
 
 /** tfjs-wasm's thread count in one page load: `'cores'` = `navigator.hardwareConcurrency`, or a count. */

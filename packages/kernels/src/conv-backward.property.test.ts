@@ -1,23 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { gamma, geometry, geometryArb, lenetConv1, randomArray, seedArb, withinBound } from '../test/conv-cases.js';
 import type { Conv2dGeometry } from './conv.js';
 import { wasmConv2dBackwardWeight } from './conv-backward.js';
-
-/** Deterministic uniform float32 values in [-1, 1) from a seed (mulberry32). */
-function randomArray(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  }
-  return out;
-}
-
-const U = 2 ** -24; // float32 unit roundoff
 
 interface Case {
   readonly g: Conv2dGeometry;
@@ -37,7 +22,7 @@ function check({ g, seed }: Case): void {
   const dw = new Float32Array(cout * cinG * kh * kw).fill(Number.NaN);
   if (!wasmConv2dBackwardWeight(g, dy, x, dw)) throw new Error('wasmConv2dBackwardWeight declined float32 operands');
   const terms = batch * outH * outW;
-  const gamma = ((terms + 8) * U) / (1 - (terms + 8) * U);
+  const bound = gamma(terms + 8);
   for (let oc = 0; oc < cout; oc++) {
     const c0 = Math.floor(oc / coutG) * cinG;
     for (let c = 0; c < cinG; c++) {
@@ -59,7 +44,7 @@ function check({ g, seed }: Case): void {
             }
           }
           const got = dw[((oc * cinG + c) * kh + i) * kw + j];
-          if (!(Math.abs(got - acc) <= gamma * mag + 1e-30)) {
+          if (!withinBound(got, acc, bound, mag)) {
             throw new Error(`dw[${oc},${c},${i},${j}] = ${got}, expected ${acc} (case ${JSON.stringify({ g, seed })})`);
           }
         }
@@ -68,75 +53,12 @@ function check({ g, seed }: Case): void {
   }
 }
 
-const outSize = (size: number, k: number, s: number, p0: number, p1: number, d: number): number =>
-  Math.floor((size + p0 + p1 - d * (k - 1) - 1) / s) + 1;
-
 /**
- * Random valid geometries: groups, stride, dilation, asymmetric padding (bottom/right implied by
- * the output size, negative ones included: rows and columns the conv never reads).
+ * Random valid geometries, negative bottom/right padding included (rows and columns the conv
+ * never reads).
  */
 const caseArb = (maxC: number, maxM: number, maxHW: number) =>
-  fc
-    .record({
-      batch: fc.integer({ min: 1, max: 3 }),
-      groups: fc.integer({ min: 1, max: 3 }),
-      cinG: fc.integer({ min: 1, max: maxC }),
-      coutG: fc.integer({ min: 1, max: maxM }),
-      kh: fc.integer({ min: 1, max: 5 }),
-      kw: fc.integer({ min: 1, max: 5 }),
-      sh: fc.integer({ min: 1, max: 3 }),
-      sw: fc.integer({ min: 1, max: 3 }),
-      dh: fc.integer({ min: 1, max: 2 }),
-      dw: fc.integer({ min: 1, max: 2 }),
-      pads: fc.tuple(fc.nat(3), fc.integer({ min: -2, max: 3 }), fc.nat(3), fc.integer({ min: -2, max: 3 })),
-      extraH: fc.nat(maxHW),
-      extraW: fc.nat(maxHW),
-      seed: fc.nat(2 ** 31 - 1),
-    })
-    .map((p): Case => {
-      const [pt, pb, pl, pr] = p.pads;
-      const inH = Math.max(1, p.dh * (p.kh - 1) + 1 - pt - pb) + p.extraH;
-      const inW = Math.max(1, p.dw * (p.kw - 1) + 1 - pl - pr) + p.extraW;
-      const g: Conv2dGeometry = {
-        batch: p.batch,
-        inChannels: p.cinG * p.groups,
-        inH,
-        inW,
-        outChannels: p.coutG * p.groups,
-        kh: p.kh,
-        kw: p.kw,
-        groups: p.groups,
-        strideH: p.sh,
-        strideW: p.sw,
-        padTop: pt,
-        padLeft: pl,
-        dilationH: p.dh,
-        dilationW: p.dw,
-        outH: outSize(inH, p.kh, p.sh, pt, pb, p.dh),
-        outW: outSize(inW, p.kw, p.sw, pl, pr, p.dw),
-      };
-      return { g, seed: p.seed };
-    });
-
-const geometry = (g: Partial<Conv2dGeometry>): Conv2dGeometry => ({
-  batch: 1,
-  inChannels: 1,
-  inH: 1,
-  inW: 1,
-  outChannels: 1,
-  kh: 1,
-  kw: 1,
-  groups: 1,
-  strideH: 1,
-  strideW: 1,
-  padTop: 0,
-  padLeft: 0,
-  dilationH: 1,
-  dilationW: 1,
-  outH: 1,
-  outW: 1,
-  ...g,
-});
+  fc.record({ g: geometryArb({ maxC, maxM, maxHW, minFarPad: -2 }), seed: seedArb });
 
 describe('wasmConv2dBackwardWeight against a naive float64 reference', () => {
   it('random stride, dilation, groups and asymmetric padding', () => {
@@ -147,18 +69,7 @@ describe('wasmConv2dBackwardWeight against a naive float64 reference', () => {
     fc.assert(fc.property(caseArb(2, 3, 40), check), { numRuns: 30 });
     // LeNet conv1's geometry on 2 images: 28-wide rows, 25 taps (a ragged last tap group), M = 6.
     check({
-      g: geometry({
-        batch: 2,
-        inH: 28,
-        inW: 28,
-        outChannels: 6,
-        kh: 5,
-        kw: 5,
-        padTop: 2,
-        padLeft: 2,
-        outH: 28,
-        outW: 28,
-      }),
+      g: { ...lenetConv1, batch: 2 },
       seed: 4,
     });
     // 2^22+ multiply-adds: 3 slices (one image each) times 3 column chunks; odd M, 1 + 4k taps.

@@ -8,9 +8,9 @@
 //     its width phases (stride > 1) | upstream gradient of one chunk | slack ]
 
 import type { Conv2dGeometry } from './conv.js';
+import { convModules, descriptorHead, paddedSize, stageImages } from './conv-common.js';
 import { align64, type FloatArray, memoryView, noteKernel, PARALLEL_MIN_WORK } from './gemm.js';
-import { gemmModule } from './loader.js';
-import { readyWorkers, runParallel, threadPool } from './threads.js';
+import { readyWorkers, runParallel } from './threads.js';
 
 /** Name of the conv2d weight-gradient kernel. */
 export const WASM_CONV2D_BACKWARD_WEIGHT_KERNEL = 'wasm-simd128-conv2d-backward-weight-2x4';
@@ -77,17 +77,9 @@ const BLOCK_FLOATS = 1 << 15;
  * ```
  */
 export function wasmConv2dBackwardWeight(g: Conv2dGeometry, dy: FloatArray, x: FloatArray, dw: FloatArray): boolean {
-  if (!(dy instanceof Float32Array && x instanceof Float32Array && dw instanceof Float32Array)) {
-    noteKernel('js');
-    return false;
-  }
-  const pool = threadPool();
-  const single = gemmModule() ?? pool?.exports ?? null;
-  if (single === null) {
-    noteKernel('js');
-    return false;
-  }
-  noteKernel(WASM_CONV2D_BACKWARD_WEIGHT_KERNEL);
+  const modules = convModules(WASM_CONV2D_BACKWARD_WEIGHT_KERNEL, [dy, x, dw]);
+  if (modules === null) return false;
+  const { pool, single } = modules;
   const { batch, inChannels: cin, inH, inW, outChannels: cout, kh, kw, groups } = g;
   const cinG = cin / groups;
   const m = cout / groups;
@@ -100,9 +92,7 @@ export function wasmConv2dBackwardWeight(g: Conv2dGeometry, dy: FloatArray, x: F
     return true;
   }
   const sw = g.strideW;
-  const hp = Math.max(inH + g.padTop, (g.outH - 1) * g.strideH + (kh - 1) * g.dilationH + 1);
-  const wp = Math.max(inW + g.padLeft, (g.outW - 1) * sw + (kw - 1) * g.dilationW + 1);
-  const padded = hp !== inH || wp !== inW || g.padTop !== 0 || g.padLeft !== 0;
+  const { hp, wp, padded } = paddedSize(g);
   const wq = Math.ceil(wp / sw);
   const rs = sw * wq; // row stride of the layout the kernel reads
   const imgIn = cin * inH * inW;
@@ -148,26 +138,7 @@ export function wasmConv2dBackwardWeight(g: Conv2dGeometry, dy: FloatArray, x: F
   }
   const desc = new Int32Array(mem.buffer, descAt, DESC_INTS);
   desc.set([
-    per,
-    cin,
-    inH,
-    inW,
-    cout,
-    kh,
-    kw,
-    groups,
-    g.strideH,
-    sw,
-    g.padTop,
-    g.padLeft,
-    g.dilationH,
-    g.dilationW,
-    g.outH,
-    g.outW,
-    hp,
-    wp,
-    0,
-    xpadAt,
+    ...descriptorHead(g, per, hp, wp, xpadAt),
     dyAt,
     sw > 1 ? xsAt : 0,
     partsAt,
@@ -208,8 +179,7 @@ export function wasmConv2dBackwardWeight(g: Conv2dGeometry, dy: FloatArray, x: F
   let usedThreads = 1;
   for (let n0 = 0; n0 < batch; n0 += per) {
     const nb = Math.min(per, batch - n0);
-    if (!padded) mem.set(x.subarray(n0 * imgIn, (n0 + nb) * imgIn), xpadF);
-    else for (let i = 0; i < nb; i++) mem.set(x.subarray((n0 + i) * imgIn, (n0 + i + 1) * imgIn), xpadF + i * imgSlot);
+    stageImages(mem, xpadF, x, n0, nb, imgIn, imgSlot, padded);
     mem.set(dy.subarray(n0 * imgDy, (n0 + nb) * imgDy), dyF);
     desc[D_NB] = nb;
     desc[D_SHIFT] = n0 % slices;

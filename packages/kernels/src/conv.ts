@@ -7,9 +7,9 @@
 //   [ per-thread scratch | descriptor | tap offsets | column offsets | sliver modes | raw weights |
 //     packed weights | bias | zero-bordered input of one chunk | output of one chunk ]
 
+import { convModules, descriptorHead, paddedSize, stageImages } from './conv-common.js';
 import { align64, type FloatArray, memoryView, noteKernel } from './gemm.js';
-import { gemmModule } from './loader.js';
-import { readyWorkers, runParallel, threadPool } from './threads.js';
+import { readyWorkers, runParallel } from './threads.js';
 
 /**
  * The geometry of a 2-D convolution, in elements: the same fields as `@torchlet/ops`'s
@@ -96,20 +96,9 @@ export function wasmConv2dForward(
   bias: FloatArray | null,
   out: FloatArray,
 ): boolean {
-  if (
-    !(x instanceof Float32Array && w instanceof Float32Array && out instanceof Float32Array) ||
-    (bias !== null && !(bias instanceof Float32Array))
-  ) {
-    noteKernel('js');
-    return false;
-  }
-  const pool = threadPool();
-  const single = gemmModule() ?? pool?.exports ?? null;
-  if (single === null) {
-    noteKernel('js');
-    return false;
-  }
-  noteKernel(WASM_CONV2D_KERNEL);
+  const modules = convModules(WASM_CONV2D_KERNEL, [x, w, bias, out]);
+  if (modules === null) return false;
+  const { pool, single } = modules;
   const { batch, inChannels: cin, inH, inW, outChannels: cout, kh, kw, groups } = g;
   const cinG = cin / groups;
   const m = cout / groups;
@@ -127,9 +116,7 @@ export function wasmConv2dForward(
   const mp = (m + 3) & ~3;
   const kcCap = Math.max(64, Math.min(KC_MAX, Math.floor(A_BLOCK_FLOATS / mp)));
   const kc = Math.ceil(k / Math.ceil(k / kcCap));
-  const hp = Math.max(inH + g.padTop, (g.outH - 1) * g.strideH + (kh - 1) * g.dilationH + 1);
-  const wp = Math.max(inW + g.padLeft, (g.outW - 1) * g.strideW + (kw - 1) * g.dilationW + 1);
-  const padded = hp !== inH || wp !== inW || g.padTop !== 0 || g.padLeft !== 0;
+  const { hp, wp, padded } = paddedSize(g);
   const nSl = (l + 7) >> 3;
   const imgIn = cin * inH * inW;
   const imgSlot = cin * hp * wp; // an image's slot of the zero-bordered buffer (= imgIn unpadded)
@@ -171,26 +158,7 @@ export function wasmConv2dForward(
 
   const desc = new Int32Array(mem.buffer, descAt, DESC_INTS);
   desc.set([
-    per,
-    cin,
-    inH,
-    inW,
-    cout,
-    kh,
-    kw,
-    groups,
-    g.strideH,
-    g.strideW,
-    g.padTop,
-    g.padLeft,
-    g.dilationH,
-    g.dilationW,
-    g.outH,
-    g.outW,
-    hp,
-    wp,
-    0,
-    xpadAt,
+    ...descriptorHead(g, per, hp, wp, xpadAt),
     wrawAt,
     wpackAt,
     bias === null ? 0 : biasAt,
@@ -209,12 +177,7 @@ export function wasmConv2dForward(
 
   const xpadF = xpadAt >> 2;
   const outF = outAt >> 2;
-  // Copies images [n0, n0 + nb) in, each to the start of its slot (padding spreads it over the
-  // slot in place); unpadded slots are the dense images, so one copy does.
-  const stage = (n0: number, nb: number): void => {
-    if (!padded) mem.set(x.subarray(n0 * imgIn, (n0 + nb) * imgIn), xpadF);
-    else for (let i = 0; i < nb; i++) mem.set(x.subarray((n0 + i) * imgIn, (n0 + i + 1) * imgIn), xpadF + i * imgSlot);
-  };
+  const stage = (n0: number, nb: number): void => stageImages(mem, xpadF, x, n0, nb, imgIn, imgSlot, padded);
   let usedThreads = 1;
   let parallel = pool !== null && workers.length > 0;
   const job = [descAt, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, work];

@@ -1,19 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { convWork, geometry, lcgArray, lenetConv1, oneLargeImage, untilTwoThreads } from '../test/conv-cases.js';
 import { type Conv2dGeometry, wasmConv2dForward } from './conv.js';
 import { PARALLEL_MIN_WORK, wasmGemm } from './gemm.js';
 import { getBackendInfo } from './info.js';
 import { ready } from './ready.js';
 import { getThreads, setThreads } from './threads.js';
-
-function randomArray(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 interface Shape {
   transA: boolean;
@@ -27,10 +18,10 @@ interface Shape {
 
 /** C for one shape: A, B, C from fixed seeds, C with row stride n + padC. */
 function product(s: Shape): Float32Array {
-  const a = randomArray(s.m * s.k, 1);
-  const b = randomArray(s.k * s.n, 2);
+  const a = lcgArray(s.m * s.k, 1);
+  const b = lcgArray(s.k * s.n, 2);
   const ldc = s.n + s.padC;
-  const c = randomArray(s.m * ldc, 3);
+  const c = lcgArray(s.m * ldc, 3);
   const ok = wasmGemm(
     s.transA,
     s.transB,
@@ -71,12 +62,7 @@ describe('worker threads (Node)', () => {
     expect(getBackendInfo().lastKernel).toBe('wasm-simd128-sgemm-4x8');
     setThreads(2);
     expect(getThreads()).toBe(2);
-    // Workers start in the background; products run on one thread until one is up.
-    const deadline = Date.now() + 20_000;
-    while (!getBackendInfo().lastKernel.endsWith('x2 threads') && Date.now() < deadline) {
-      product(shapes[0]);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await untilTwoThreads(() => product(shapes[0]));
     expect(getBackendInfo().lastKernel).toBe('wasm-simd128-sgemm-4x8 x2 threads');
     shapes.forEach((s, i) => {
       const split = product(s);
@@ -89,43 +75,9 @@ describe('worker threads (Node)', () => {
     // Few images (units are column ranges), padding (the pad phase runs on the threads too),
     // many images with a ragged micro-tile, and a batch staged in two chunks (4 + 3 images).
     const geometries: Conv2dGeometry[] = [
-      {
-        batch: 1,
-        inChannels: 32,
-        inH: 30,
-        inW: 30,
-        outChannels: 40,
-        kh: 3,
-        kw: 3,
-        groups: 1,
-        strideH: 1,
-        strideW: 1,
-        padTop: 1,
-        padLeft: 1,
-        dilationH: 1,
-        dilationW: 1,
-        outH: 30,
-        outW: 30,
-      },
-      {
-        batch: 40,
-        inChannels: 2,
-        inH: 28,
-        inW: 28,
-        outChannels: 6,
-        kh: 5,
-        kw: 5,
-        groups: 2,
-        strideH: 1,
-        strideW: 1,
-        padTop: 2,
-        padLeft: 2,
-        dilationH: 1,
-        dilationW: 1,
-        outH: 28,
-        outW: 28,
-      },
-      {
+      oneLargeImage,
+      { ...lenetConv1, batch: 40, inChannels: 2, groups: 2 },
+      geometry({
         batch: 7,
         inChannels: 8,
         inH: 96,
@@ -133,38 +85,25 @@ describe('worker threads (Node)', () => {
         outChannels: 16,
         kh: 3,
         kw: 3,
-        groups: 1,
-        strideH: 1,
-        strideW: 1,
         padTop: 1,
         padLeft: 2,
-        dilationH: 1,
-        dilationW: 1,
         outH: 96,
         outW: 92,
-      },
+      }),
     ];
     const run = (g: Conv2dGeometry): Float32Array => {
       const out = new Float32Array(g.batch * g.outChannels * g.outH * g.outW);
-      const x = randomArray(g.batch * g.inChannels * g.inH * g.inW, 4);
-      const w = randomArray((g.outChannels * g.inChannels * g.kh * g.kw) / g.groups, 5);
-      expect(wasmConv2dForward(g, x, w, randomArray(g.outChannels, 6), out)).toBe(true);
+      const x = lcgArray(g.batch * g.inChannels * g.inH * g.inW, 4);
+      const w = lcgArray((g.outChannels * g.inChannels * g.kh * g.kw) / g.groups, 5);
+      expect(wasmConv2dForward(g, x, w, lcgArray(g.outChannels, 6), out)).toBe(true);
       return out;
     };
-    for (const g of geometries) {
-      expect(
-        g.batch * g.outChannels * g.outH * g.outW * (g.inChannels / g.groups) * g.kh * g.kw,
-      ).toBeGreaterThanOrEqual(PARALLEL_MIN_WORK);
-    }
+    for (const g of geometries) expect(convWork(g)).toBeGreaterThanOrEqual(PARALLEL_MIN_WORK);
     setThreads(1);
     const single = geometries.map(run);
     expect(getBackendInfo().lastKernel).toBe('wasm-simd128-conv2d-implicit-4x8');
     setThreads(2);
-    const deadline = Date.now() + 20_000;
-    while (!getBackendInfo().lastKernel.endsWith('x2 threads') && Date.now() < deadline) {
-      run(geometries[0]);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await untilTwoThreads(() => run(geometries[0]));
     geometries.forEach((g, i) => {
       const split = run(g);
       expect(getBackendInfo().lastKernel).toBe('wasm-simd128-conv2d-implicit-4x8 x2 threads');

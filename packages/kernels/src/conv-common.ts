@@ -1,0 +1,92 @@
+// What the conv2d kernels (conv.ts: forward, conv-backward.ts: weight gradient) share: the choice
+// of module, the size of a zero-bordered image, the copy of a chunk of images into memory, and
+// the head of the descriptor (fields 0 to 19, assembly/conv.ts's layout, which both kernels'
+// assembly reads: conv2dPadPart pads for either).
+
+import type { Conv2dGeometry } from './conv.js';
+import { type FloatArray, noteKernel } from './gemm.js';
+import { type GemmExports, gemmModule } from './loader.js';
+import { type ThreadPool, threadPool } from './threads.js';
+
+/** The modules a conv2d kernel can run on: the worker pool (null without threads) and a module for this thread. */
+export interface ConvModules {
+  readonly pool: ThreadPool | null;
+  readonly single: GemmExports;
+}
+
+/**
+ * The modules for a call of `kernel`, noted as the last kernel; null, noted as 'js' (the caller
+ * runs its own kernel), when an operand is not a `Float32Array` (null operands are absent ones)
+ * or no module is available.
+ */
+export function convModules(kernel: string, operands: readonly (FloatArray | null)[]): ConvModules | null {
+  if (operands.every((a) => a === null || a instanceof Float32Array)) {
+    const pool = threadPool();
+    const single = gemmModule() ?? pool?.exports ?? null;
+    if (single !== null) {
+      noteKernel(kernel);
+      return { pool, single };
+    }
+  }
+  noteKernel('js');
+  return null;
+}
+
+/**
+ * Height and width of an input image with its zero border (the top/left padding, and bottom/right
+ * as far as the kernel reads), and whether it has a border at all.
+ */
+export function paddedSize(g: Conv2dGeometry): { hp: number; wp: number; padded: boolean } {
+  const hp = Math.max(g.inH + g.padTop, (g.outH - 1) * g.strideH + (g.kh - 1) * g.dilationH + 1);
+  const wp = Math.max(g.inW + g.padLeft, (g.outW - 1) * g.strideW + (g.kw - 1) * g.dilationW + 1);
+  return { hp, wp, padded: hp !== g.inH || wp !== g.inW || g.padTop !== 0 || g.padLeft !== 0 };
+}
+
+/**
+ * Copies images `[n0, n0 + nb)` of `x` (`img` floats each) into `mem` from float index `at`, each
+ * to the start of its slot of `slot` floats (padding then spreads it over the slot in place);
+ * unpadded slots are the dense images, so one copy does.
+ */
+export function stageImages(
+  mem: Float32Array,
+  at: number,
+  x: FloatArray,
+  n0: number,
+  nb: number,
+  img: number,
+  slot: number,
+  padded: boolean,
+): void {
+  if (!padded) mem.set(x.subarray(n0 * img, (n0 + nb) * img), at);
+  else for (let i = 0; i < nb; i++) mem.set(x.subarray((n0 + i) * img, (n0 + i + 1) * img), at + i * slot);
+}
+
+/**
+ * Fields 0 to 19 of a conv kernel's descriptor (see assembly/conv.ts): images per chunk, the
+ * geometry, the zero-bordered size, an unused field, and the byte address of the zero-bordered
+ * input. Each kernel appends its own fields.
+ */
+export function descriptorHead(g: Conv2dGeometry, per: number, hp: number, wp: number, xpadAt: number): number[] {
+  return [
+    per,
+    g.inChannels,
+    g.inH,
+    g.inW,
+    g.outChannels,
+    g.kh,
+    g.kw,
+    g.groups,
+    g.strideH,
+    g.strideW,
+    g.padTop,
+    g.padLeft,
+    g.dilationH,
+    g.dilationW,
+    g.outH,
+    g.outW,
+    hp,
+    wp,
+    0,
+    xpadAt,
+  ];
+}
