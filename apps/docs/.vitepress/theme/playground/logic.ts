@@ -1,7 +1,8 @@
 // The playground's computations, kept apart from the Vue component so they can be tested in Node.
 // Everything numeric goes through the torchlet packages; this file only builds inputs and loops.
 import { getBackendInfo } from '@torchlet/kernels';
-import { conv2d, conv2dBackwardWeight, corr2d } from '@torchlet/ops';
+import { Conv2d } from '@torchlet/nn';
+import { conv2d, corr2d } from '@torchlet/ops';
 import { getBackend, matmul, setBackend, type Tensor, tensor } from '@torchlet/tensor';
 
 /** A small 2-D grid of numbers, row-major, as the heatmaps show it. */
@@ -155,38 +156,34 @@ export interface EpochResult {
 }
 
 /**
- * The book's "learning a kernel" loop: a `Conv2d(1, 1, kernel_size=(1, 2), bias=False)` trained
- * on the edge image X to reproduce `Y = corr2d(X, [[1, -1]])` with squared loss and plain SGD.
- * Per epoch: `Y_hat = conv2d(X, w)`, `l = (Y_hat - Y) ** 2`, `l.sum().backward()`,
- * `w -= lr * w.grad`. The gradient of `l.sum()` is `conv2dBackwardWeight(2 (Y_hat - Y), X)`: the
- * backward kernel that autograd's conv2d wraps, so the numbers match PyTorch's float32 run.
+ * The book's "learning a kernel" loop, with the book's own pieces: `@torchlet/nn`'s
+ * `Conv2d(1, 1, [1, 2], { bias: false })` trained by `@torchlet/autograd` on the edge image X to
+ * reproduce `Y = corr2d(X, [[1, -1]])` with squared loss and plain SGD. Per epoch:
+ * `Y_hat = conv2d.forward(X)`, `l = (Y_hat - Y) ** 2`, `conv2d.zeroGrad()`, `l.sum().backward()`,
+ * `w -= lr * w.grad`: the numbers match PyTorch's float32 run.
  */
 export function* learnKernel(init: Grid, options: { lr?: number; epochs?: number } = {}): Generator<EpochResult> {
   const lr = options.lr ?? 0.03;
   const epochs = options.epochs ?? 10;
-  const Xg = edgeImage();
-  const X = tensor([[Xg]]); // [1, 1, 6, 8]
-  const Y = corr2d(tensor(Xg), tensor([[1, -1]])).toTypedArray(); // [6, 7] flat: the target
   const kh = init.length;
   const kw = init[0].length;
   if (kh !== 1 || kw !== 2) throw new Error(`learnKernel: the book learns a 1×2 kernel, got ${kh}×${kw}`);
-  const w = new Float32Array(init.flat());
+  const Xg = edgeImage();
+  // The layer takes 4-D input and output: (batch size, channel, height, width)
+  const X = tensor([[Xg]]); // [1, 1, 6, 8]
+  const Y = corr2d(tensor(Xg), tensor([[1, -1]])).reshape([1, 1, 6, 7]);
+  const conv = new Conv2d(1, 1, [1, 2], { bias: false });
+  conv.weight.data.copyInPlace(tensor([[init]]));
   for (let epoch = 1; epoch <= epochs; epoch++) {
-    const weight = tensor(w, { shape: [1, 1, kh, kw] });
-    const Yhat = conv2d(X, weight).toTypedArray(); // [1, 1, 6, 7] flat
-    const upstream = new Float32Array(Yhat.length);
-    let loss = 0;
-    for (let i = 0; i < Yhat.length; i++) {
-      const d = Math.fround(Yhat[i] - Y[i]);
-      loss += Math.fround(d * d);
-      upstream[i] = Math.fround(2 * d); // d(l.sum())/dY_hat
-    }
-    const outShape = [1, 1, Xg.length - kh + 1, Xg[0].length - kw + 1];
-    const grad = conv2dBackwardWeight(tensor(upstream, { shape: outShape }), X, [1, 1, kh, kw]).toTypedArray();
-    for (let i = 0; i < w.length; i++) w[i] = Math.fround(w[i] - Math.fround(Math.fround(lr) * grad[i]));
+    const Yhat = conv.forward(X);
+    const l = Yhat.sub(Y).pow(2);
+    conv.zeroGrad();
+    l.sum().backward();
+    conv.weight.data.subInPlace(conv.weight.grad as Tensor, lr); // update the kernel
+    const w = conv.weight.data.toTypedArray();
     yield {
       epoch,
-      loss: Math.fround(loss),
+      loss: l.sum().item(),
       weight: Array.from({ length: kh }, (_, r) => Array.from(w.subarray(r * kw, r * kw + kw))),
     };
   }
