@@ -39,14 +39,8 @@ export function setTransposeChunks(smallElements: number, largeElements: number)
   return previous;
 }
 
-/**
- * The single-threaded module, even when worker threads are on: copies into the threads' shared
- * memory cost about twice as much as into an ordinary one (V8 copies shared buffers element by
- * element), and these kernels are mostly copies.
- */
-function module(): GemmExports | null {
-  return gemmModule();
-}
+// Always the single-threaded module (gemmModule), even when worker threads are on: copies into
+// the threads' shared memory cost about twice as much in V8, and this kernel is mostly copies.
 
 let i32View: Int32Array | null = null;
 
@@ -100,7 +94,7 @@ export function wasmTranspose(
   const m = rows * cols;
   // A large matrix is staged in bands of whole rows: at least MIN_BAND_ROWS of them (or all).
   const bandRows = m <= small ? rows : Math.min(rows, Math.floor(large / Math.max(1, cols)));
-  const mod = words && (bandRows === rows || bandRows >= MIN_BAND_ROWS) ? module() : null;
+  const mod = words && (bandRows === rows || bandRows >= MIN_BAND_ROWS) ? gemmModule() : null;
   if (mod === null) {
     noteKernel('js');
     return false;

@@ -4,7 +4,6 @@
 // and the only main-memory traffic is reading the inputs and writing the output once.
 
 import { align64, type FloatArray, memoryView, noteKernel } from './gemm.js';
-import type { GemmExports } from './loader.js';
 import { gemmModule } from './loader.js';
 
 /** Name of the elementwise kernels. */
@@ -28,11 +27,8 @@ const OP_CODES: Readonly<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, d
 /** Floats per operand staged per chunk (64 KB: a, b and the result stay in L2 together). */
 const CHUNK_FLOATS = 1 << 14;
 
-// Always the single-threaded module, even when worker threads are on: these loops never split,
-// and copies into a shared memory (the threads') cost about twice as much in V8.
-function module(): GemmExports | null {
-  return gemmModule();
-}
+// Always the single-threaded module (gemmModule), even when worker threads are on: these loops
+// never split, and copies into a shared memory (the threads') cost about twice as much in V8.
 
 /**
  * Elementwise `out = a op b` on float32 in WebAssembly SIMD, over `rows x cols` dense values:
@@ -74,7 +70,8 @@ export function wasmBinary(
   bBroadcastRows: boolean,
 ): boolean {
   const code = OP_CODES[op];
-  const mod = a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array ? module() : null;
+  const mod =
+    a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array ? gemmModule() : null;
   if (mod === null || code === undefined) {
     noteKernel('js');
     return false;
@@ -157,7 +154,7 @@ export function wasmBinary(
  * ```
  */
 export function wasmRelu(x: FloatArray, out: FloatArray): boolean {
-  const mod = x instanceof Float32Array && out instanceof Float32Array ? module() : null;
+  const mod = x instanceof Float32Array && out instanceof Float32Array ? gemmModule() : null;
   if (mod === null) {
     noteKernel('js');
     return false;

@@ -1,20 +1,7 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
+import { randomArray } from '../test/conv-cases.js';
 import { wasmGemm } from './gemm.js';
-
-/** Deterministic uniform float32 values in [-1, 1) from a seed (mulberry32), so cases shrink well. */
-function randomArray(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  }
-  return out;
-}
 
 interface Case {
   transA: boolean;

@@ -27,14 +27,8 @@ export function setSumChunkFloats(n: number): number {
   return previous;
 }
 
-/**
- * The single-threaded module, even when worker threads are on: copies into the threads' shared
- * memory cost about twice as much as into an ordinary one (V8 copies shared buffers element by
- * element), and these kernels are mostly copies.
- */
-function module(): GemmExports | null {
-  return gemmModule();
-}
+// Always the single-threaded module (gemmModule), even when worker threads are on: copies into
+// the threads' shared memory cost about twice as much in V8, and this kernel is mostly copies.
 
 let f64View: Float64Array | null = null;
 
@@ -81,7 +75,7 @@ export function wasmSum(
   inner: number,
   out: FloatArray,
 ): boolean {
-  const mod = x instanceof Float32Array ? module() : null;
+  const mod = x instanceof Float32Array ? gemmModule() : null;
   if (mod === null) {
     noteKernel('js');
     return false;
