@@ -8,6 +8,7 @@
 
 export { ReLU, Sigmoid, Tanh } from './layers/activation.js';
 export { BatchNorm2d, type BatchNorm2dOptions } from './layers/batchnorm.js';
+export { ModuleDict, ModuleList } from './layers/containers.js';
 export {
   Conv2d,
   type Conv2dLayerOptions,
@@ -19,6 +20,7 @@ export {
 export { Conv2D, type Conv2DOptions } from './layers/conv2d-scratch.js';
 export { Dropout, type DropoutOptions } from './layers/dropout.js';
 export { Flatten } from './layers/flatten.js';
+export { Identity } from './layers/identity.js';
 export { Linear, type LinearOptions } from './layers/linear.js';
 export {
   AdaptiveAvgPool2d,
@@ -28,6 +30,7 @@ export {
   MaxPool2d,
   type MaxPool2dLayerOptions,
 } from './layers/pooling.js';
+export { ReLU6 } from './layers/relu6.js';
 export { Sequential } from './layers/sequential.js';
 export type { FloatDType, IntPair } from './layers/util.js';
 export {

@@ -4,7 +4,8 @@ import { isModule, Module, type ModuleInput } from '../module.js';
 
 /**
  * A chain of layers applied in order; the children are named `'0'`, `'1'`, ... as in PyTorch, so
- * parameter names read `0.weight`, `3.bias`.
+ * parameter names read `0.weight`, `3.bias`. Given one `Map` (PyTorch's `OrderedDict`) or record
+ * of named layers instead, the children keep those names (`conv0.weight`, `norm0.running_mean`).
  *
  * Shapes: input as the first layer takes; output as the last layer gives.
  *
@@ -18,41 +19,58 @@ import { isModule, Module, type ModuleInput } from '../module.js';
  * // -> 'Sequential(\n  (0): Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2))\n  (1): ReLU()\n)'
  * net.namedParameters().map(([name]) => name); // -> ['0.weight', '0.bias']
  * net.forward(zeros([1, 1, 8, 8])).shape; // -> [1, 6, 8, 8]
+ * const named = new Sequential(new Map([['conv0', new Conv2d(1, 2, 3)], ['relu0', new ReLU()]]));
+ * named.namedParameters().map(([name]) => name); // -> ['conv0.weight', 'conv0.bias']
  * ```
  */
 export class Sequential extends Module {
-  #length = 0;
+  readonly #names: string[] = [];
 
-  constructor(...layers: Module[]) {
+  constructor(...layers: Module[] | [named: ReadonlyMap<string, Module> | Readonly<Record<string, Module>>]) {
     super();
-    for (const layer of layers) this.append(layer);
+    const [first] = layers;
+    const named =
+      first instanceof Map ||
+      (typeof first === 'object' && first !== null && !isModule(first) && Object.keys(first).length > 0);
+    if (layers.length === 1 && named) {
+      const entries = first instanceof Map ? [...first] : Object.entries(first);
+      for (const [name, layer] of entries) this.#add(name, layer);
+    } else {
+      for (const layer of layers as Module[]) this.append(layer);
+    }
   }
 
   /** Adds `layer` at the end, named by its position. Returns this. */
   append(layer: Module): this {
-    if (!isModule(layer)) fail('Sequential', 'layer', `layer ${this.#length} is not a Module`);
-    this.registerModule(String(this.#length), layer);
-    this.#length += 1;
+    this.#add(String(this.#names.length), layer);
     return this;
+  }
+
+  #add(name: string, layer: Module): void {
+    if (!isModule(layer)) fail('Sequential', 'layer', `layer ${this.#names.length} is not a Module`);
+    if (this.#names.includes(name)) fail('Sequential', 'layer', `two layers are named '${name}'`);
+    this.registerModule(name, layer);
+    this.#names.push(name);
   }
 
   /** How many layers. */
   get length(): number {
-    return this.#length;
+    return this.#names.length;
   }
 
   /** The layer at `index` (negative counts from the end). */
   at(index: number): Module {
-    const i = index < 0 ? index + this.#length : index;
-    if (!Number.isInteger(i) || i < 0 || i >= this.#length) {
-      fail('Sequential', 'index', `index ${index} is out of range for a Sequential of ${this.#length} layers`);
+    const n = this.#names.length;
+    const i = index < 0 ? index + n : index;
+    if (!Number.isInteger(i) || i < 0 || i >= n) {
+      fail('Sequential', 'index', `index ${index} is out of range for a Sequential of ${n} layers`);
     }
-    return (this as unknown as Record<string, Module>)[String(i)];
+    return (this as unknown as Record<string, Module>)[this.#names[i]];
   }
 
   /** The layers in order. */
   *[Symbol.iterator](): IterableIterator<Module> {
-    for (let i = 0; i < this.#length; i++) yield this.at(i);
+    for (let i = 0; i < this.#names.length; i++) yield this.at(i);
   }
 
   /** Feeds `input` through every layer in turn (an empty Sequential returns it unchanged). */

@@ -1,0 +1,144 @@
+import { fail } from '@torchlet/tensor';
+import { type AnyModule, isModule, Module } from '../module.js';
+
+/**
+ * A list of submodules, registered as `'0'`, `'1'`, ... so their parameters read `0.weight`,
+ * `layers.3.bias`. Unlike {@link Sequential} it has no forward of its own: the parent decides how
+ * the modules are called (DenseNet's layers each see every earlier output).
+ *
+ * Shapes: none (holds modules).
+ *
+ * @see torch.nn.ModuleList
+ * @example
+ * ```ts
+ * import { Linear, ModuleList } from '@torchlet/nn';
+ * const layers = new ModuleList([new Linear(2, 2), new Linear(2, 1)]);
+ * layers.length; // -> 2
+ * layers.namedParameters().map(([name]) => name); // -> ['0.weight', '0.bias', '1.weight', '1.bias']
+ * layers.at(-1).toString(); // -> 'Linear(in_features=2, out_features=1, bias=True)'
+ * ```
+ */
+export class ModuleList<M extends AnyModule = AnyModule> extends Module<[], never> {
+  #items: M[] = [];
+
+  constructor(modules: Iterable<M> = []) {
+    super();
+    this.extend(modules);
+  }
+
+  /** Adds `module` at the end, named by its position. Returns this. */
+  append(module: M): this {
+    if (!isModule(module)) fail('ModuleList', 'module', `entry ${this.#items.length} is not a Module`);
+    this.registerModule(String(this.#items.length), module);
+    this.#items.push(module);
+    return this;
+  }
+
+  /** Appends every module of `modules`. Returns this. */
+  extend(modules: Iterable<M>): this {
+    for (const m of modules) this.append(m);
+    return this;
+  }
+
+  /** How many modules. */
+  get length(): number {
+    return this.#items.length;
+  }
+
+  /** The module at `index` (negative counts from the end). */
+  at(index: number): M {
+    const i = index < 0 ? index + this.#items.length : index;
+    if (!Number.isInteger(i) || i < 0 || i >= this.#items.length) {
+      fail('ModuleList', 'index', `index ${index} is out of range for a ModuleList of ${this.#items.length} modules`);
+    }
+    return this.#items[i];
+  }
+
+  /** The modules in order. */
+  *[Symbol.iterator](): IterableIterator<M> {
+    yield* this.#items;
+  }
+
+  /** A ModuleList is a container; calling it is an error, as in PyTorch. */
+  forward(): never {
+    fail('ModuleList', 'forward', 'a ModuleList has no forward; call its modules');
+  }
+}
+
+/**
+ * Submodules by name, in insertion order, registered under their keys (`denselayer1.conv1.weight`).
+ * Like {@link ModuleList}, it has no forward of its own. Keys must be valid module names (no
+ * `.`); as with any JS object, integer-like keys (`'0'`) are listed before the others.
+ *
+ * Shapes: none (holds modules).
+ *
+ * @see torch.nn.ModuleDict
+ * @example
+ * ```ts
+ * import { Linear, ModuleDict, ReLU } from '@torchlet/nn';
+ * const parts = new ModuleDict({ fc: new Linear(2, 1), act: new ReLU() });
+ * parts.keys(); // -> ['fc', 'act']
+ * parts.get('fc').namedParameters().length; // -> 2
+ * parts.namedParameters().map(([name]) => name); // -> ['fc.weight', 'fc.bias']
+ * ```
+ */
+export class ModuleDict<M extends AnyModule = AnyModule> extends Module<[], never> {
+  #items = new Map<string, M>();
+
+  constructor(modules: Iterable<readonly [string, M]> | Readonly<Record<string, M>> = []) {
+    super();
+    const entries = Symbol.iterator in modules ? modules : Object.entries(modules);
+    for (const [key, m] of entries as Iterable<readonly [string, M]>) this.set(key, m);
+  }
+
+  /** Registers `module` under `key` (replacing any module there). Returns this. */
+  set(key: string, module: M): this {
+    if (!isModule(module)) fail('ModuleDict', 'module', `entry '${key}' is not a Module`);
+    this.registerModule(key, module);
+    this.#items.set(key, module);
+    return this;
+  }
+
+  /** The module under `key`; throws when there is none. */
+  get(key: string): M {
+    const m = this.#items.get(key);
+    if (m === undefined)
+      fail('ModuleDict', 'key', `no module named '${key}' (keys: ${[...this.#items.keys()].join(', ')})`);
+    return m;
+  }
+
+  /** Whether a module is registered under `key`. */
+  has(key: string): boolean {
+    return this.#items.has(key);
+  }
+
+  /** How many modules. */
+  get size(): number {
+    return this.#items.size;
+  }
+
+  /** The keys, in registration order (integer-like keys first, as JS objects list them). */
+  keys(): string[] {
+    return Object.keys(this).filter((k) => this.#items.has(k));
+  }
+
+  /** The modules, in the order of {@link ModuleDict.keys}. */
+  values(): M[] {
+    return this.keys().map((k) => this.get(k));
+  }
+
+  /** `[key, module]` pairs, in the order of {@link ModuleDict.keys}. */
+  entries(): [string, M][] {
+    return this.keys().map((k) => [k, this.get(k)]);
+  }
+
+  /** The `[key, module]` pairs. */
+  *[Symbol.iterator](): IterableIterator<[string, M]> {
+    yield* this.entries();
+  }
+
+  /** A ModuleDict is a container; calling it is an error, as in PyTorch. */
+  forward(): never {
+    fail('ModuleDict', 'forward', 'a ModuleDict has no forward; call its modules');
+  }
+}

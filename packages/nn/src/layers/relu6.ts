@@ -1,0 +1,42 @@
+import { defineFunction, mul, type Variable } from '@torchlet/autograd';
+import type { Tensor } from '@torchlet/tensor';
+import { Module, type ModuleInput } from '../module.js';
+import { inputTensor } from './util.js';
+
+// PyTorch computes ReLU6 as hardtanh(x, 0, 6), whose gradient is 1 strictly inside (0, 6) and 0
+// at the ends; autograd's clamp passes the gradient at the ends, so ReLU6 has its own rule.
+const relu6Function = defineFunction({
+  name: 'relu6',
+  forward: (ctx, x: Tensor) => {
+    ctx.saveForBackward(x);
+    return x.clamp(0, 6);
+  },
+  backward: (ctx, g) => {
+    const x = ctx.saved[0].data;
+    const inside = x.gt(0).to(x.dtype).mul(x.lt(6).to(x.dtype));
+    return [mul(g, inside)];
+  },
+});
+
+/**
+ * ReLU capped at 6, elementwise `min(max(x, 0), 6)`: MobileNetV2's activation. Gradient 1 strictly
+ * inside `(0, 6)`, 0 elsewhere (PyTorch's `hardtanh` rule).
+ *
+ * Shapes: any; output as input.
+ *
+ * @see torch.nn.ReLU6
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { ReLU6 } from '@torchlet/nn';
+ * new ReLU6().forward(tensor([-1, 3, 8])).toArray(); // -> [0, 3, 6]
+ * new ReLU6().toString(); // -> 'ReLU6()'
+ * ```
+ */
+export class ReLU6 extends Module {
+  /** `clamp(input, 0, 6)` elementwise. */
+  forward(input: ModuleInput): Variable {
+    inputTensor('ReLU6', input);
+    return relu6Function(input);
+  }
+}
