@@ -12,10 +12,13 @@ import { corr2d } from '@torchlet/ops';
 import { tensor } from '@torchlet/tensor';
 import { type BrowserContext, chromium, type Page, type Response as PlaywrightResponse } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { findChromium } from '../../../tools/ci/chromium.mjs';
 import { referenceCheck } from '../.vitepress/theme/playground/logic.ts';
 import { serveStatic } from './static-server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
+// The Chromium `pnpm test` found or provisioned (tools/ci/chromium.mjs: TORCHLET_CHROMIUM, system
+// paths, Playwright's cache); null fails the test in beforeAll.
+const CHROMIUM = findChromium();
 const docsDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = join(docsDir, '../..');
 const distDir = join(docsDir, '.vitepress', 'dist');
@@ -34,10 +37,10 @@ let page: Page;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  // Never skip: a machine without Debian's Chromium fails here, loudly. CI installs it (.ci/run).
-  if (!existsSync(CHROMIUM)) {
+  // Never skip: a machine without Chromium fails here, loudly. `pnpm test` provisions one first.
+  if (CHROMIUM === null) {
     throw new Error(
-      `${CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium); the docs browser test needs it`,
+      'no Chromium found: run `node tools/ci/chromium.mjs` (or set TORCHLET_CHROMIUM); the docs browser test needs it',
     );
   }
   // TORCHLET_DOCS_REUSE_BUILD=1 reuses an existing build while iterating on this test.
