@@ -1,5 +1,6 @@
 import { type DType, formatShape, type Tensor, TorchletError } from '@torchlet/tensor';
 import { isGradEnabled } from './grad-mode.js';
+import { emitTraced, isTracing } from './trace.js';
 import { isVariable, Variable } from './variable.js';
 
 /**
@@ -127,6 +128,8 @@ export interface RecordOptions {
   readonly saveOutput?: boolean;
   /** The output shares storage with input 0 (a view): in-place writes into it are refused while recording. */
   readonly viewOf?: Variable;
+  /** The operation's options (`{ stride, padding }`, `{ dims, keepdim }`), reported to a trace (`traceOps`). */
+  readonly attrs?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -152,6 +155,7 @@ export function record(
   if (!needed) {
     const result = new Variable(out);
     if (options.viewOf) result._markView(options.viewOf);
+    if (isTracing()) emitTraced({ name, output: result, inputs, attrs: options.attrs ?? {} });
     return result;
   }
   const next = inputs.map((v) => (v === null ? null : edgeOf(v)));
@@ -170,6 +174,7 @@ export function record(
   // The output is always kept (the rule receives it); its version is checked only when the rule reads it.
   node.output = result;
   node.outputVersion = options.saveOutput ? out.version : -1;
+  if (isTracing()) emitTraced({ name, output: result, inputs, attrs: options.attrs ?? {} });
   return result;
 }
 

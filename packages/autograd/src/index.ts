@@ -103,6 +103,7 @@ export {
   gradgradcheck,
 } from './gradcheck.js';
 export type { GradFn } from './graph.js';
+export { type TracedOp, traceOps } from './trace.js';
 export {
   isVariable,
   Variable,

@@ -77,7 +77,7 @@ export function conv2d(
       needs[1] ? conv2dBackwardWeight(g, x, rw.shape, options) : null,
       needs[2] ? conv2dBackwardBias(g) : null,
     ],
-    { save: [x, weight] },
+    { save: [x, weight], attrs: { ...options } },
   );
 }
 
@@ -215,7 +215,7 @@ export function convTranspose2d(
       needs[1] ? convTranspose2dBackwardWeight(g, x, rw.shape, options) : null,
       needs[2] ? convTranspose2dBackwardBias(g) : null,
     ],
-    { save: [x, weight] },
+    { save: [x, weight], attrs: { ...options } },
   );
 }
 

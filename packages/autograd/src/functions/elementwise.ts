@@ -350,7 +350,7 @@ export function clamp(a: VariableOrTensor, min?: number | null, max?: number | n
       if (max !== null && max !== undefined) r = where(T.le(x, max), r, 0);
       return [r === g ? mul(g, 1) : r];
     },
-    { save: [a] },
+    { save: [a], attrs: { min, max } },
   );
 }
 
@@ -438,10 +438,13 @@ export function where(cond: VariableOrTensor, a: VariableLike, b: VariableLike):
   const c = rawTensor(cond);
   const sa = shapeOf(a);
   const sb = shapeOf(b);
-  return record('where', T.where(c, raw(a), raw(b)), [input(a), input(b)], (g, needs) => [
-    needs[0] ? sumToShape(where(c, g, 0), sa) : null,
-    needs[1] ? sumToShape(where(c, 0, g), sb) : null,
-  ]);
+  return record(
+    'where',
+    T.where(c, raw(a), raw(b)),
+    [input(a), input(b)],
+    (g, needs) => [needs[0] ? sumToShape(where(c, g, 0), sa) : null, needs[1] ? sumToShape(where(c, 0, g), sb) : null],
+    { attrs: { condition: c } },
+  );
 }
 
 /** `(a == 0) & (b >= 0)` as a bool tensor, or null when it is false everywhere. */

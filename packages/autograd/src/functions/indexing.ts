@@ -26,7 +26,10 @@ export function get(x: VariableOrTensor, index: T.Index): Variable {
   const out = T.get(t, index);
   const shape = t.shape;
   const v = input(x);
-  return record('get', out, [v], (g) => [indexBackward(g, shape, index)], { viewOf: v ?? undefined });
+  return record('get', out, [v], (g) => [indexBackward(g, shape, index)], {
+    viewOf: v ?? undefined,
+    attrs: { index },
+  });
 }
 
 /** `g` placed at `index` of zeros of `shape` (differentiable in `g`): the gradient of indexing. */

@@ -22,20 +22,26 @@ import { narrow, squeeze } from './views.js';
 export function cat(tensors: readonly VariableOrTensor[], dim = 0): Variable {
   const raws = tensors.map(rawTensor);
   const out = T.cat(raws, dim);
-  return record('cat', out, tensors.map(input), (g, needs) => {
-    // PyTorch skips 1-D empty inputs; they get an empty gradient.
-    const kept = raws.find((r) => !(r.ndim === 1 && r.shape[0] === 0)) as T.Tensor;
-    const d = T.normalizeDim('cat', dim, kept.ndim);
-    let start = 0;
-    return raws.map((r, i) => {
-      if (r.ndim === 1 && r.shape[0] === 0 && kept.ndim !== 1)
-        return needs[i] ? new Variable(T.zeros([0], { dtype: r.dtype })) : null;
-      const size = r.shape[d];
-      const slice = needs[i] ? narrow(g, d, start, size) : null;
-      start += size;
-      return slice;
-    });
-  });
+  return record(
+    'cat',
+    out,
+    tensors.map(input),
+    (g, needs) => {
+      // PyTorch skips 1-D empty inputs; they get an empty gradient.
+      const kept = raws.find((r) => !(r.ndim === 1 && r.shape[0] === 0)) as T.Tensor;
+      const d = T.normalizeDim('cat', dim, kept.ndim);
+      let start = 0;
+      return raws.map((r, i) => {
+        if (r.ndim === 1 && r.shape[0] === 0 && kept.ndim !== 1)
+          return needs[i] ? new Variable(T.zeros([0], { dtype: r.dtype })) : null;
+        const size = r.shape[d];
+        const slice = needs[i] ? narrow(g, d, start, size) : null;
+        start += size;
+        return slice;
+      });
+    },
+    { attrs: { dim } },
+  );
 }
 
 /**
@@ -57,8 +63,12 @@ export function stack(tensors: readonly VariableOrTensor[], dim = 0): Variable {
   const raws = tensors.map(rawTensor);
   const out = T.stack(raws, dim);
   const d = T.normalizeDim('stack', dim, out.ndim);
-  return record('stack', out, tensors.map(input), (g, needs) =>
-    raws.map((_, i) => (needs[i] ? squeeze(narrow(g, d, i, 1), d) : null)),
+  return record(
+    'stack',
+    out,
+    tensors.map(input),
+    (g, needs) => raws.map((_, i) => (needs[i] ? squeeze(narrow(g, d, i, 1), d) : null)),
+    { attrs: { dim: d } },
   );
 }
 

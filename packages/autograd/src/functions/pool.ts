@@ -3,6 +3,7 @@ import * as O from '@torchlet/ops';
 import * as T from '@torchlet/tensor';
 import { isGradEnabled } from '../grad-mode.js';
 import { record } from '../graph.js';
+import { isTracing } from '../trace.js';
 import { isVariable, Variable, type VariableOrTensor } from '../variable.js';
 import { matmul } from './linalg.js';
 import { input, rawTensor } from './util.js';
@@ -66,11 +67,13 @@ export function maxPool2d(
 ): Variable | MaxPool2dVariableResult {
   const rx = rawTensor(x);
   // The argmax indices are only needed for backward or when asked for.
-  if (!options.returnIndices && !(isGradEnabled() && isVariable(x) && x.requiresGrad))
+  if (!options.returnIndices && !isTracing() && !(isGradEnabled() && isVariable(x) && x.requiresGrad))
     return new Variable(O.maxPool2d(rx, kernelSize, { ...options, returnIndices: false }));
   const { values, indices } = O.maxPool2d(rx, kernelSize, { ...options, returnIndices: true });
   const shape = rx.shape;
-  const out = record('maxPool2d', values, [input(x)], (g) => [maxPool2dBackward(g, indices, shape)]);
+  const out = record('maxPool2d', values, [input(x)], (g) => [maxPool2dBackward(g, indices, shape)], {
+    attrs: { ...options, kernelSize },
+  });
   return options.returnIndices ? { values: out, indices } : out;
 }
 
@@ -131,9 +134,13 @@ function gatherAt(G: Variable, indices: T.Tensor, outShape: readonly number[]): 
 export function avgPool2d(x: VariableOrTensor, kernelSize: IntPair, options: AvgPool2dOptions = {}): Variable {
   const rx = rawTensor(x);
   const shape = rx.shape;
-  return record('avgPool2d', O.avgPool2d(rx, kernelSize, options), [input(x)], (g) => [
-    avgPool2dBackward(g, shape, kernelSize, options),
-  ]);
+  return record(
+    'avgPool2d',
+    O.avgPool2d(rx, kernelSize, options),
+    [input(x)],
+    (g) => [avgPool2dBackward(g, shape, kernelSize, options)],
+    { attrs: { ...options, kernelSize } },
+  );
 }
 
 /**
@@ -180,9 +187,13 @@ export function avgPool2dBackward(
 export function adaptiveAvgPool2d(x: VariableOrTensor, outputSize: AdaptiveSize): Variable {
   const rx = rawTensor(x);
   const shape = rx.shape;
-  return record('adaptiveAvgPool2d', O.adaptiveAvgPool2d(rx, outputSize), [input(x)], (g) => [
-    adaptiveAvgPool2dBackward(g, shape),
-  ]);
+  return record(
+    'adaptiveAvgPool2d',
+    O.adaptiveAvgPool2d(rx, outputSize),
+    [input(x)],
+    (g) => [adaptiveAvgPool2dBackward(g, shape)],
+    { attrs: { outputSize } },
+  );
 }
 
 /**
@@ -236,6 +247,6 @@ export function pool2d(X: VariableOrTensor, poolSize: IntPair, mode: 'max' | 'av
       const { indices } = O.maxPool2d(rx.reshape(planeShape), poolSize, { stride: 1, returnIndices: true });
       return [squeeze(maxPool2dBackward(g3, indices, planeShape), 0)];
     },
-    { save: [mode === 'max' ? X : null] },
+    { save: [mode === 'max' ? X : null], attrs: { poolSize, mode } },
   );
 }

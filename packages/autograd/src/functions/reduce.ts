@@ -57,7 +57,9 @@ export function sum(x: VariableOrTensor, dims?: T.Dims, options: T.ReduceOptions
   const out = T.sum(t, dims, options);
   const d = reducedDims('sum', dims, t.ndim);
   const shape = t.shape;
-  return record('sum', out, [input(x)], (g) => [expandBack(g, shape, d)]);
+  return record('sum', out, [input(x)], (g) => [expandBack(g, shape, d)], {
+    attrs: { dims: d, keepdim: options.keepdim ?? false },
+  });
 }
 
 /**
@@ -82,7 +84,9 @@ export function mean(x: VariableOrTensor, dims?: T.Dims, options: T.ReduceOption
   const d = reducedDims('mean', dims, t.ndim);
   const shape = t.shape;
   const n = count(shape, d);
-  return record('mean', out, [input(x)], (g) => [div(expandBack(g, shape, d), n)]);
+  return record('mean', out, [input(x)], (g) => [div(expandBack(g, shape, d), n)], {
+    attrs: { dims: d, keepdim: options.keepdim ?? false },
+  });
 }
 
 function extremum(
@@ -105,7 +109,7 @@ function extremum(
         const ties = T.sum(mask).item();
         return [where(mask, div(reshape(g, []), ties), 0)];
       },
-      { save: [x], saveOutput: true },
+      { save: [x], saveOutput: true, attrs: { dims: null, keepdim: false } },
     );
   }
   const d = T.normalizeDim(name, dim, Math.max(t.ndim, 1));
@@ -123,7 +127,7 @@ function extremum(
       const gk = options.keepdim ? g : unsqueeze(g, d);
       return [where(T.eq(positions, index), gk, 0)];
     },
-    { save: [x] },
+    { save: [x], attrs: { dims: [d], keepdim: options.keepdim ?? false } },
   );
 }
 

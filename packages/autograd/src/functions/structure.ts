@@ -19,7 +19,7 @@ import { input, rawTensor } from './util.js';
  * ```
  */
 export function flip(x: VariableOrTensor, dims: number | readonly number[]): Variable {
-  return record('flip', T.flip(rawTensor(x), dims), [input(x)], (g) => [flip(g, dims)]);
+  return record('flip', T.flip(rawTensor(x), dims), [input(x)], (g) => [flip(g, dims)], { attrs: { dims } });
 }
 
 /**

@@ -72,7 +72,9 @@ export function pad(x: VariableOrTensor, pads: readonly number[], options: PadOp
   const rx = rawTensor(x);
   const shape = rx.shape;
   const mode = options.mode ?? 'constant';
-  return record('pad', O.pad(rx, pads, options), [input(x)], (g) => [padBackward(g, shape, pads, { mode })]);
+  return record('pad', O.pad(rx, pads, options), [input(x)], (g) => [padBackward(g, shape, pads, { mode })], {
+    attrs: { ...options, pads },
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
-import { shapesEqual, type Tensor } from '@torchlet/tensor';
-import { isVariable, type Variable, type VariableLike } from '../variable.js';
+import { shapesEqual, type Tensor, tensor } from '@torchlet/tensor';
+import { isTracing } from '../trace.js';
+import { isVariable, Variable, type VariableLike } from '../variable.js';
 import { sum } from './reduce.js';
 import { reshape } from './views.js';
 
@@ -13,9 +14,14 @@ export function rawTensor(x: Variable | Tensor): Tensor {
   return isVariable(x) ? x.data : x;
 }
 
-/** The operand as a graph input: the Variable, or null for constants. */
+/**
+ * The operand as a graph input: the Variable, or null for constants. While tracing, constants
+ * (numbers, plain tensors) become constant Variables instead, so the trace sees every operand.
+ */
 export function input(x: VariableLike): Variable | null {
-  return isVariable(x) ? x : null;
+  if (isVariable(x)) return x;
+  if (!isTracing()) return null;
+  return new Variable(typeof x === 'number' ? tensor(x) : x);
 }
 
 /** The shape of an operand (`[]` for numbers). */

@@ -88,7 +88,10 @@ export function t(x: VariableOrTensor): Variable {
  */
 export function transpose(x: VariableOrTensor, dim0: number, dim1: number): Variable {
   const out = T.transpose(rawTensor(x), dim0, dim1);
-  return record('transpose', out, [input(x)], (g) => [transpose(g, dim0, dim1)], { viewOf: viewOf(x, out) });
+  return record('transpose', out, [input(x)], (g) => [transpose(g, dim0, dim1)], {
+    viewOf: viewOf(x, out),
+    attrs: { dim0, dim1 },
+  });
 }
 
 /**
@@ -118,7 +121,7 @@ export function permute(x: VariableOrTensor, dims: readonly number[]): Variable 
       });
       return [permute(g, inverse)];
     },
-    { viewOf: viewOf(x, out) },
+    { viewOf: viewOf(x, out), attrs: { dims } },
   );
 }
 
@@ -235,7 +238,7 @@ export function narrow(x: VariableOrTensor, dim: number, start: number, length: 
       const index: T.IndexItem[] = s.map((_, i) => (i === d ? T.slice(begin, begin + length) : T.slice()));
       return [indexBackward(g, s, index)];
     },
-    { viewOf: viewOf(x, out) },
+    { viewOf: viewOf(x, out), attrs: { dim, start, length } },
   );
 }
 
