@@ -168,11 +168,11 @@ export function wasmConv2dBackwardWeight(g: Conv2dGeometry, dy: FloatArray, x: F
       }
     }
   }
-  const partsF = partsAt >> 2;
+  const partsF = partsAt / 4;
   mem.fill(0, partsF, partsF + slices * dwSize);
 
-  const xpadF = xpadAt >> 2;
-  const dyF = dyAt >> 2;
+  const xpadF = xpadAt / 4;
+  const dyF = dyAt / 4;
   const units = slices * chunks;
   const prepare = (padded || sw > 1) && !prepInUnit;
   const job = [descAt, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];

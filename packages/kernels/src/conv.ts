@@ -113,11 +113,11 @@ export function wasmConv2dForward(
     }
     return true;
   }
-  const mp = (m + 3) & ~3;
+  const mp = Math.ceil(m / 4) * 4;
   const kcCap = Math.max(64, Math.min(KC_MAX, Math.floor(A_BLOCK_FLOATS / mp)));
   const kc = Math.ceil(k / Math.ceil(k / kcCap));
   const { hp, wp, padded } = paddedSize(g);
-  const nSl = (l + 7) >> 3;
+  const nSl = Math.ceil(l / 8);
   const imgIn = cin * inH * inW;
   const imgSlot = cin * hp * wp; // an image's slot of the zero-bordered buffer (= imgIn unpadded)
   const imgOut = cout * l;
@@ -171,12 +171,12 @@ export function wasmConv2dForward(
     perChunk,
     padInUnit ? 1 : 0,
   ]);
-  mem.set(w.subarray(0, cout * k), wrawAt >> 2);
-  if (bias !== null) mem.set(bias.subarray(0, cout), biasAt >> 2);
+  mem.set(w.subarray(0, cout * k), wrawAt / 4);
+  if (bias !== null) mem.set(bias.subarray(0, cout), biasAt / 4);
   mod.conv2dPrepare(descAt);
 
-  const xpadF = xpadAt >> 2;
-  const outF = outAt >> 2;
+  const xpadF = xpadAt / 4;
+  const outF = outAt / 4;
   const stage = (n0: number, nb: number): void => stageImages(mem, xpadF, x, n0, nb, imgIn, imgSlot, padded);
   let usedThreads = 1;
   let parallel = pool !== null && workers.length > 0;

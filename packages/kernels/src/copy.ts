@@ -115,8 +115,8 @@ export function wasmTranspose(
   noteKernel(WASM_TRANSPOSE_KERNEL);
   if (m === 0 || batch === 0) return true;
   const mem = viewLike(mod, f32, src);
-  const inW = inAt >> 2;
-  const outW = outAt >> 2;
+  const inW = inAt / 4;
+  const outW = outAt / 4;
   if (m <= small) {
     for (let b0 = 0; b0 < batch; b0 += perGroup) {
       const nb = Math.min(perGroup, batch - b0);

@@ -86,8 +86,8 @@ export function wasmBinary(
   noteKernel(WASM_ELEMENTWISE_KERNEL);
   const n = rows * cols;
   if (n === 0) return true;
-  const aF = aAt >> 2;
-  const bF = bAt >> 2;
+  const aF = aAt / 4;
+  const bF = bAt / 4;
   if (!bBroadcastRows) {
     // Dense operands: one flat range.
     for (let i0 = 0; i0 < n; i0 += CHUNK_FLOATS) {
@@ -167,7 +167,7 @@ export function wasmRelu(x: FloatArray, out: FloatArray): boolean {
   }
   noteKernel(WASM_ELEMENTWISE_KERNEL);
   const n = x.length;
-  const f = at >> 2;
+  const f = at / 4;
   for (let i0 = 0; i0 < n; i0 += CHUNK_FLOATS) {
     const len = Math.min(CHUNK_FLOATS, n - i0);
     mem.set(x.subarray(i0, i0 + len), f);

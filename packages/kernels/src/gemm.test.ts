@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { wasmGemm } from './gemm.js';
+import { align64, gemmLayout, memoryView, WASM_MEMORY_LIMIT, wasmGemm } from './gemm.js';
 import { getBackendInfo } from './info.js';
+import { gemmModule } from './loader.js';
 
 describe('wasmGemm: hand-computed cases', () => {
   it('multiplies 2x3 by 3x2', () => {
@@ -113,5 +114,38 @@ describe('getBackendInfo', () => {
       ],
       error: '',
     });
+  });
+});
+
+describe('linear-memory addressing past 2 GiB (issue 18)', () => {
+  it('align64 rounds up with plain arithmetic, exact up to the 4 GiB limit', () => {
+    expect(align64(0)).toBe(0);
+    expect(align64(1)).toBe(64);
+    expect(align64(2 ** 31 - 1)).toBe(2 ** 31);
+    expect(align64(2 ** 31 + 1)).toBe(2 ** 31 + 64);
+    expect(align64(2 ** 32 - 63)).toBe(2 ** 32);
+    expect(align64(2 ** 32 + 1)).toBe(2 ** 32 + 64);
+  });
+
+  it('lays out the products of the issue without going negative', () => {
+    // The repro: an earlier product left the memory past 2 GiB; C of [8, 16400] @ [16400, 32768]
+    // starts below 2 GiB and ends past it, a 32768 x 32768 C would end past 4 GiB.
+    const big = gemmLayout(false, false, 8, 32768, 16400, 16400, 32768, 4096);
+    expect(big.bAt).toBeGreaterThan(4096);
+    expect(big.cAt).toBeGreaterThan(2 ** 31);
+    expect(big.cAt % 64).toBe(0);
+    expect(big.end).toBe(big.cAt + 4 * 8 * 32768);
+    expect(big.end).toBeLessThan(WASM_MEMORY_LIMIT);
+    const huge = gemmLayout(true, true, 32768, 32768, 8, 32768, 8, 4096);
+    expect(huge.end).toBeGreaterThan(WASM_MEMORY_LIMIT);
+    expect(huge.cAt).toBeGreaterThan(0);
+  });
+
+  it('memoryView declines past the 4 GiB limit (the caller runs its JavaScript kernel)', () => {
+    const mod = gemmModule();
+    expect(mod).not.toBeNull();
+    expect(memoryView(mod!, WASM_MEMORY_LIMIT + 1)).toBeNull();
+    expect(memoryView(mod!, Number.NaN)).toBeNull();
+    expect(memoryView(mod!, 64)).toBeInstanceOf(Float32Array);
   });
 });

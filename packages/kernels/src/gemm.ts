@@ -39,6 +39,8 @@ export const WASM_GEMM_KERNEL = 'wasm-simd128-sgemm-4x8';
 export const PARALLEL_MIN_WORK = 2 ** 22;
 
 let lastKernel = 'none';
+/** Set while a product whose split failed is recomputed on one thread. */
+let retrying = false;
 let view: Float32Array | null = null;
 
 /** The name of the kernel that handled the last {@link wasmGemm} or `wasmConv2dForward` call ('js' when it declined). */
@@ -51,11 +53,26 @@ export function noteKernel(name: string): void {
   lastKernel = name;
 }
 
-/** Rounds a byte address up to a multiple of 64. */
-export const align64 = (bytes: number): number => (bytes + 63) & ~63;
+/**
+ * The most bytes a 32-bit WebAssembly memory can hold (65536 pages of 64 KiB). Addresses are
+ * unsigned 32-bit in the module, so everything up to this limit is addressable; past it the
+ * callers' JavaScript kernels run.
+ */
+export const WASM_MEMORY_LIMIT = 2 ** 32;
 
-/** A Float32Array over the whole memory of `mod`, grown to at least `bytes`; null if it cannot grow. */
+/**
+ * Rounds a byte address up to a multiple of 64. Plain arithmetic, not `(b + 63) & ~63`: 32-bit
+ * bit operations turn addresses of 2 GiB and more negative.
+ */
+export const align64 = (bytes: number): number => Math.ceil(bytes / 64) * 64;
+
+/**
+ * A Float32Array over the whole memory of `mod`, grown to at least `bytes`; null if it cannot grow
+ * (over {@link WASM_MEMORY_LIMIT}, or over what the engine grants), so the caller's JavaScript
+ * kernel runs.
+ */
 export function memoryView(mod: GemmExports, bytes: number): Float32Array | null {
+  if (!(bytes <= WASM_MEMORY_LIMIT)) return null; // NaN included
   const mem = mod.memory;
   const have = mem.buffer.byteLength;
   if (bytes > have) {
@@ -67,6 +84,43 @@ export function memoryView(mod: GemmExports, bytes: number): Float32Array | null
   }
   if (view === null || view.buffer !== mem.buffer) view = new Float32Array(mem.buffer);
   return view;
+}
+
+/** Where {@link gemmLayout} places A, B and C in linear memory (byte addresses) and their leading dimensions. */
+export interface GemmLayout {
+  readonly aLd: number;
+  readonly bLd: number;
+  readonly aAt: number;
+  readonly bAt: number;
+  readonly cAt: number;
+  /** One past the last byte used: more than {@link WASM_MEMORY_LIMIT} means the product cannot run here. */
+  readonly end: number;
+}
+
+/**
+ * The linear-memory layout of one product from byte `aAt` on: A, then B, then the compacted C,
+ * each 64-byte aligned. Exact for any size (float64 arithmetic); the caller compares `end` with
+ * {@link WASM_MEMORY_LIMIT}.
+ */
+export function gemmLayout(
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  lda: number,
+  ldb: number,
+  aAt: number,
+): GemmLayout {
+  const aRows = transA ? k : m;
+  const aCols = transA ? m : k;
+  const bRows = transB ? n : k;
+  const bCols = transB ? k : n;
+  const aLd = placedLd(aRows, aCols, lda);
+  const bLd = placedLd(bRows, bCols, ldb);
+  const bAt = align64(aAt + 4 * ((aRows - 1) * aLd + aCols));
+  const cAt = align64(bAt + 4 * ((bRows - 1) * bLd + bCols));
+  return { aLd, bLd, aAt, bAt, cAt, end: cAt + 4 * m * n };
 }
 
 /**
@@ -182,7 +236,7 @@ export function wasmGemm(
     return false;
   }
   const pool = threadPool();
-  const workers = pool !== null && m * n * k >= PARALLEL_MIN_WORK ? readyWorkers(pool) : [];
+  const workers = pool !== null && !retrying && m * n * k >= PARALLEL_MIN_WORK ? readyWorkers(pool) : [];
   // A product that stays on this thread runs on the single-threaded module: copies into the
   // threads' shared memory cost about twice as much (V8 copies shared buffers conservatively).
   const split = pool !== null && workers.length > 0;
@@ -196,25 +250,26 @@ export function wasmGemm(
     lastKernel = WASM_GEMM_KERNEL;
     return true;
   }
-  const aRows = transA ? k : m;
-  const aCols = transA ? m : k;
-  const bRows = transB ? n : k;
-  const bCols = transB ? k : n;
-  const aLd = placedLd(aRows, aCols, lda);
-  const bLd = placedLd(bRows, bCols, ldb);
   const work = align64(mod.heapBase());
   const ws = align64(mod.workspaceBytes());
-  const aAt = work + ws * (split ? pool.workers.length + 1 : 1);
-  const bAt = align64(aAt + 4 * ((aRows - 1) * aLd + aCols));
-  const cAt = align64(bAt + 4 * ((bRows - 1) * bLd + bCols));
-  const mem = memoryView(mod, cAt + 4 * m * n);
+  const { aLd, bLd, aAt, bAt, cAt, end } = gemmLayout(
+    transA,
+    transB,
+    m,
+    n,
+    k,
+    lda,
+    ldb,
+    work + ws * (split ? pool.workers.length + 1 : 1),
+  );
+  const mem = memoryView(mod, end);
   if (mem === null) {
     lastKernel = 'js';
     return false;
   }
-  copyIn(mem, aAt >> 2, aLd, a, aOffset, aRows, aCols, lda);
-  copyIn(mem, bAt >> 2, bLd, b, bOffset, bRows, bCols, ldb);
-  if (beta !== 0) copyRows(mem, cAt >> 2, n, c, cOffset, ldc, m, n);
+  copyIn(mem, aAt / 4, aLd, a, aOffset, transA ? k : m, transA ? m : k, lda);
+  copyIn(mem, bAt / 4, bLd, b, bOffset, transB ? n : k, transB ? k : n, ldb);
+  if (beta !== 0) copyRows(mem, cAt / 4, n, c, cOffset, ldc, m, n);
   const tA = transA ? 1 : 0;
   const tB = transB ? 1 : 0;
   let threads = 1;
@@ -228,16 +283,21 @@ export function wasmGemm(
     const job = [tA, tB, m, n, k, alpha, aAt, aLd, bAt, bLd, beta, cAt, n, work];
     threads = Math.min(workers.length + 1, Math.ceil(extent / chunk));
     if (!runParallel(pool, workers, job, ws, byRows, chunk)) {
-      // A worker threw (it should not): recompute everything here from the original C.
-      if (beta !== 0) copyRows(mem, cAt >> 2, n, c, cOffset, ldc, m, n);
-      mod.sgemm(tA, tB, m, n, k, alpha, aAt, aLd, bAt, bLd, beta, cAt, n, work);
-      threads = 1;
+      // A worker threw or stopped mid-job (the pool is retired): recompute everything from the
+      // original C, which is untouched, on the single-threaded module (its own memory, which no
+      // stopped worker can still be writing to), or let the caller's kernel run.
+      retrying = true;
+      try {
+        return wasmGemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+      } finally {
+        retrying = false;
+      }
     }
   } else {
     mod.sgemm(tA, tB, m, n, k, alpha, aAt, aLd, bAt, bLd, beta, cAt, n, work);
   }
-  if (ldc === n) c.set(mem.subarray(cAt >> 2, (cAt >> 2) + m * n), cOffset);
-  else copyRows(c, cOffset, ldc, mem, cAt >> 2, n, m, n);
+  if (ldc === n) c.set(mem.subarray(cAt / 4, cAt / 4 + m * n), cOffset);
+  else copyRows(c, cOffset, ldc, mem, cAt / 4, n, m, n);
   lastKernel = threads > 1 ? `${WASM_GEMM_KERNEL} x${threads} threads` : WASM_GEMM_KERNEL;
   return true;
 }

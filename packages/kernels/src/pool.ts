@@ -48,10 +48,14 @@ export function wasmMaxPool2x2(x: FloatArray, planes: number, h: number, w: numb
     noteKernel('js');
     return false;
   }
-  const ho = h >> 1;
-  const wo = w >> 1;
+  const ho = Math.floor(h / 2);
+  const wo = Math.floor(w / 2);
   const plane = h * w;
   const outPlane = ho * wo;
+  if (planes * outPlane === 0) {
+    noteKernel(WASM_MAX_POOL_KERNEL);
+    return true;
+  }
   // Whole planes per chunk when they fit, else bands of output rows (pairs of input rows).
   const perPlanes = plane <= CHUNK_FLOATS ? Math.max(1, Math.floor(CHUNK_FLOATS / plane)) : 1;
   const bandRows = plane <= CHUNK_FLOATS ? ho : Math.max(1, Math.floor(CHUNK_FLOATS / (2 * w)));
@@ -64,9 +68,8 @@ export function wasmMaxPool2x2(x: FloatArray, planes: number, h: number, w: numb
     return false;
   }
   noteKernel(WASM_MAX_POOL_KERNEL);
-  if (planes * outPlane === 0) return true;
-  const inF = inAt >> 2;
-  const outF = outAt >> 2;
+  const inF = inAt / 4;
+  const outF = outAt / 4;
   if (plane <= CHUNK_FLOATS) {
     for (let p0 = 0; p0 < planes; p0 += perPlanes) {
       const nb = Math.min(perPlanes, planes - p0);

@@ -96,8 +96,8 @@ export function wasmSum(
     return true;
   }
   const acc = float64View(mod);
-  const inF = inAt >> 2;
-  const accF = accAt >> 3;
+  const inF = inAt / 4;
+  const accF = accAt / 8;
   if (inner === 1) {
     if (reduced <= chunk) {
       // Whole rows per chunk.

@@ -4,7 +4,7 @@ import { type Conv2dGeometry, wasmConv2dForward } from './conv.js';
 import { PARALLEL_MIN_WORK, wasmGemm } from './gemm.js';
 import { getBackendInfo } from './info.js';
 import { ready } from './ready.js';
-import { getThreads, setThreads } from './threads.js';
+import { getThreads, setThreads, stallMs, threadPool } from './threads.js';
 
 interface Shape {
   transA: boolean;
@@ -140,5 +140,45 @@ describe('worker threads (Node)', () => {
     expect(getThreads()).toBeGreaterThanOrEqual(1);
     setThreads(1);
     expect(getBackendInfo().threads).toBe(1);
+  });
+
+  it('a worker that died is left out, the call finishes, and the pool restarts it', async () => {
+    setThreads(1);
+    const single = product(shapes[0]);
+    setThreads(2);
+    await ready();
+    const pool = threadPool();
+    expect(pool).not.toBeNull();
+    const first = pool!.workers[0];
+    await first.terminate(); // resolves once the thread has exited ('exit' has fired)
+    expect(product(shapes[0])).toEqual(single);
+    // The slot holds a new worker, which comes up in the background.
+    expect(pool!.workers[0]).not.toBe(first);
+    expect(getBackendInfo().error).toMatch(/worker thread died .* restarted/);
+    await untilTwoThreads(() => product(shapes[0]));
+    expect(getBackendInfo().lastKernel).toBe('wasm-simd128-sgemm-4x8 x2 threads');
+    expect(getBackendInfo().threadsActive).toBe(2);
+    expect(product(shapes[0])).toEqual(single);
+  });
+
+  it('a worker killed while a call is posted never hangs the call', async () => {
+    setThreads(1);
+    const single = product(shapes[1]);
+    setThreads(2);
+    await ready();
+    for (let round = 0; round < 3; round++) {
+      const pool = threadPool();
+      expect(pool).not.toBeNull();
+      await untilTwoThreads(() => product(shapes[1]));
+      void pool!.workers[0].terminate(); // not awaited: it dies before, during or after the call
+      expect(product(shapes[1])).toEqual(single);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }, 60_000);
+
+  it('waits for a silent worker at least 10 s, and 100 chunks of the caller', () => {
+    expect(stallMs(5, 10)).toBe(10_000);
+    expect(stallMs(2_000, 1)).toBe(200_000);
+    expect(stallMs(0, 0)).toBe(10_000);
   });
 });

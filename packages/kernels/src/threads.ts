@@ -11,7 +11,11 @@
 // computing synchronously anyway, and the wait is only for the workers' last chunks).
 //
 // Workers start asynchronously (tens of milliseconds): until one reports ready, products simply
-// run on fewer threads. Every block computes each element of C exactly as the single-threaded
+// run on fewer threads. A worker that dies (its 'exit' or 'error' event) is restarted in its slot,
+// up to MAX_RESTARTS times, then the pool runs without it. A call never waits on a dead worker: a
+// job no worker has claimed once the caller ran out of chunks is revoked (the caller computed every
+// chunk itself), and a worker that claimed one and then shows no progress for a long time (see
+// stallMs) retires the pool; the call then returns false and its caller recomputes the result. Every block computes each element of C exactly as the single-threaded
 // kernel does, so results do not depend on the thread count. Workers are unref'd: they never keep
 // the process alive.
 
@@ -25,6 +29,7 @@ interface WorkerLike {
 interface NodeWorker extends WorkerLike {
   unref(): void;
   on(event: 'error', listener: (err: Error) => void): void;
+  on(event: 'exit', listener: (code: number) => void): void;
 }
 
 interface WorkerThreads {
@@ -56,30 +61,44 @@ interface NodeOs {
 
 /**
  * Control block: a 64-byte header (Int32 [0] = next chunk to claim), then per worker a slot of
- * Int32 [seq, done, status, ready] and P_COUNT float64 job parameters from byte 16.
+ * Int32 [seq, done, status, ready, claim, beat] and P_COUNT float64 job parameters from byte 32.
+ * `claim` is 0 when a job is posted, 1 once the worker took it, 2 when the caller revoked it;
+ * `beat` counts the chunks the worker finished (the caller's sign of life).
  */
 const HEADER_BYTES = 64;
 const SLOT_BYTES = 256;
+const PARAMS_AT = 32;
 const SEQ = 0;
 const DONE = 1;
 const STATUS = 2;
 const READY = 3;
+const CLAIM = 4;
+const BEAT = 5;
 const SHUTDOWN = -1;
 
-/** Indices of the job parameters (float64) in a slot, from byte 16. */
+/** Indices of the job parameters (float64) in a slot, from byte PARAMS_AT. */
 const P_COUNT = 17;
+
+/** How many times one slot's worker is restarted after dying before the pool runs without it. */
+const MAX_RESTARTS = 3;
+
+/** The shortest wait for a worker's next sign of life before it counts as dead (see stallMs). */
+const STALL_MIN_MS = 10_000;
 
 // Both sides run the same chunk loop: claim chunk i with Atomics.add on the header counter, compute
 // rows (or columns) [i * chunk, (i + 1) * chunk) of C, repeat until none are left. Claiming chunks
 // instead of fixed halves keeps every thread busy when a core is shared with other processes.
 // Job parameters: tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, work, byRows, chunk, kind.
 // kind 0 is a GEMM; conv2d jobs (kind 1: pad images, kind 2: forward units, kind 3: weight-gradient
-// units, see conv-backward.ts) pass the descriptor
+// units, see conv-backward.ts; kinds 4, 5, 6: depthwise forward, input- and weight-gradient planes,
+// see depthwise.ts) pass the descriptor
 // pointer as p[0], the unit count as p[2] and the thread's workspace as p[13] (see conv.ts).
-const CHUNK_LOOP = `(g, counter, p) => {
+// Returns the number of chunks it ran; `beat` (a worker's slot, else null) counts them too.
+const CHUNK_LOOP = `(g, counter, p, beat) => {
   const kind = p[16];
   const extent = kind !== 0 || p[14] ? p[2] : p[3];
   const chunk = p[15];
+  let count = 0;
   for (;;) {
     const lo = Atomics.add(counter, 0, 1) * chunk;
     if (lo >= extent) break;
@@ -87,31 +106,39 @@ const CHUNK_LOOP = `(g, counter, p) => {
     if (kind === 1) g.conv2dPadPart(p[0], lo, hi);
     else if (kind === 2) g.conv2dForwardPart(p[0], lo, hi, p[13]);
     else if (kind === 3) g.conv2dBackwardWeightPart(p[0], lo, hi, p[13]);
+    else if (kind === 4) g.depthwiseForwardPart(p[0], lo, hi, p[13]);
+    else if (kind === 5) g.depthwiseBackwardInputPart(p[0], lo, hi, p[13]);
+    else if (kind === 6) g.depthwiseBackwardWeightPart(p[0], lo, hi, p[13]);
     else if (p[14]) g.sgemmPart(p[0], p[1], lo, hi, 0, p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13]);
     else g.sgemmPart(p[0], p[1], 0, p[2], lo, hi, p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13]);
+    count++;
+    if (beat !== null) Atomics.add(beat, ${BEAT}, 1);
   }
+  return count;
 }`;
 
 // The worker's program once it holds the module, the memory, the control block and its slot. It
-// waits for a new sequence number in its slot, runs the chunk loop, stores the sequence number as
-// done (status 1 if a call threw) and wakes the caller.
+// waits for a new sequence number in its slot, claims the job (unless the caller revoked it), runs
+// the chunk loop, stores the sequence number as done (status 1 if a call threw) and wakes the
+// caller. A restarted worker starts from the slot's current sequence number, never an old job.
 const WORKER_LOOP = `
 const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const counter = new Int32Array(control, 0, 1);
-const ctl = new Int32Array(control, ${HEADER_BYTES} + slot * ${SLOT_BYTES}, 4);
-const p = new Float64Array(control, ${HEADER_BYTES} + slot * ${SLOT_BYTES} + 16, ${P_COUNT});
+const ctl = new Int32Array(control, ${HEADER_BYTES} + slot * ${SLOT_BYTES}, 8);
+const p = new Float64Array(control, ${HEADER_BYTES} + slot * ${SLOT_BYTES} + ${PARAMS_AT}, ${P_COUNT});
 const runChunks = ${CHUNK_LOOP};
+let seen = Atomics.load(ctl, ${SEQ});
 Atomics.store(ctl, ${READY}, 1);
-let seen = 0;
 for (;;) {
   Atomics.wait(ctl, ${SEQ}, seen);
   const seq = Atomics.load(ctl, ${SEQ});
   if (seq === seen) continue;
   if (seq === ${SHUTDOWN}) break;
   seen = seq;
+  if (Atomics.compareExchange(ctl, ${CLAIM}, 0, 1) !== 0) continue;
   let status = 0;
   try {
-    runChunks(gemm, counter, p);
+    runChunks(gemm, counter, p, ctl);
   } catch {
     status = 1;
   }
@@ -136,7 +163,7 @@ self.onmessage = (event) => {
   self.close();
 };`;
 
-type ChunkLoop = (g: GemmExports, counter: Int32Array, p: Float64Array) => void;
+type ChunkLoop = (g: GemmExports, counter: Int32Array, p: Float64Array, beat: Int32Array | null) => number;
 
 /** The calling thread's copy of the chunk loop, compiled from the source the workers run (only in Node, with the pool). */
 let runChunks: ChunkLoop | null = null;
@@ -144,7 +171,14 @@ let runChunks: ChunkLoop | null = null;
 /** The threaded module: the caller's instance, its shared memory, and the workers. */
 export interface ThreadPool {
   readonly exports: GemmExports;
+  /** The worker of each slot (replaced when it dies and is restarted). */
   readonly workers: WorkerLike[];
+  /** Whether each slot's worker is alive (false after its 'exit' or 'error' event, until restarted). */
+  readonly alive: boolean[];
+  /** How many times each slot's worker was restarted. */
+  readonly restarts: number[];
+  /** Set once the pool is shut down: its workers' exits are expected, not restarted. */
+  retired: boolean;
   /** Int32 view of the control block: the header, then SLOT_BYTES / 4 entries per worker. */
   readonly ctl: Int32Array;
   /** Float64 view of the control block. */
@@ -172,11 +206,14 @@ function readEnv(): void {
 }
 let pool: ThreadPool | null = null;
 let poolError = '';
+/** The last worker death or pool restart (reported, not fatal: the pool carries on). */
+let poolNote = '';
 
 /** Index of worker `slot`'s first Int32 in the control block. */
 const slotInt = (slot: number): number => (HEADER_BYTES + slot * SLOT_BYTES) / 4;
 
 function shutdown(p: ThreadPool): void {
+  p.retired = true;
   for (let i = 0; i < p.workers.length; i++) {
     Atomics.store(p.ctl, slotInt(i) + SEQ, SHUTDOWN);
     Atomics.notify(p.ctl, slotInt(i) + SEQ);
@@ -228,6 +265,7 @@ export function setThreads(count: number | 'auto'): void {
   if (pool !== null) shutdown(pool);
   pool = null;
   poolError = '';
+  poolNote = '';
 }
 
 /**
@@ -246,7 +284,7 @@ export function getThreads(): number {
 
 /** Why the pool could not be created ('' when it was, or was not needed). */
 export function threadPoolError(): string {
-  return poolError;
+  return poolError !== '' ? poolError : poolNote;
 }
 
 /** The pool when more than one thread is requested and the host can provide it (created on first call). */
@@ -284,33 +322,56 @@ export function threadPool(): ThreadPool | null {
     const created: ThreadPool = {
       exports,
       workers: [],
+      alive: [],
+      restarts: [],
+      retired: false,
       ctl: new Int32Array(control),
       params: new Float64Array(control),
       seq: 0,
       broken: false,
       canBlock: wt !== null || inWorker,
     };
-    const fail = (message: string): void => {
-      created.broken = true;
-      poolError = `a GEMM worker failed: ${message}`;
-    };
     const scriptUrl =
       wt === null ? g.URL.createObjectURL?.(new g.Blob!([BROWSER_WORKER_SOURCE], { type: 'text/javascript' })) : '';
-    for (let slot = 0; slot < requested - 1; slot++) {
+    const spawn = (slot: number): void => {
+      const data = { module: compiled, memory, control, slot };
+      let w: WorkerLike;
       if (wt !== null) {
-        const w = new wt.Worker(NODE_WORKER_SOURCE, {
-          eval: true,
-          workerData: { module: compiled, memory, control, slot },
-        });
-        w.unref(); // never keeps the process alive
-        w.on('error', (err) => fail(err.message));
-        created.workers.push(w);
+        const nw = new wt.Worker(NODE_WORKER_SOURCE, { eval: true, workerData: data });
+        nw.unref(); // never keeps the process alive
+        nw.on('error', (err) => died(slot, nw, err.message));
+        nw.on('exit', (code) => died(slot, nw, `exited with code ${code}`));
+        w = nw;
       } else {
-        const w = new g.Worker!(scriptUrl!);
-        w.addEventListener('error', (event) => fail(event.message ?? 'error event'));
-        w.postMessage({ module: compiled, memory, control, slot });
-        created.workers.push(w);
+        const bw = new g.Worker!(scriptUrl!);
+        bw.addEventListener('error', (event) => died(slot, bw, event.message ?? 'error event'));
+        bw.postMessage(data);
+        w = bw;
       }
+      created.workers[slot] = w;
+      created.alive[slot] = true;
+    };
+    // A worker that died is left out of every later call (its ready flag cleared) and restarted.
+    const died = (slot: number, w: WorkerLike, why: string): void => {
+      if (created.retired || created.workers[slot] !== w || !created.alive[slot]) return;
+      created.alive[slot] = false;
+      Atomics.store(created.ctl, slotInt(slot) + READY, 0);
+      if (!isNode()) w.terminate();
+      if (created.restarts[slot] >= MAX_RESTARTS) {
+        poolNote = `a worker thread died (${why}) ${MAX_RESTARTS + 1} times; the pool runs without it`;
+        return;
+      }
+      created.restarts[slot]++;
+      poolNote = `a worker thread died (${why}) and was restarted`;
+      try {
+        spawn(slot);
+      } catch (e) {
+        poolNote = `a worker thread died (${why}) and could not be restarted: ${(e as Error).message}`;
+      }
+    };
+    for (let slot = 0; slot < requested - 1; slot++) {
+      created.restarts.push(0);
+      spawn(slot);
     }
     pool = created;
     return pool;
@@ -328,22 +389,42 @@ export async function startThreads(timeoutMs = 10_000): Promise<void> {
   const p = threadPool();
   if (p === null) return;
   const deadline = Date.now() + timeoutMs;
-  while (!p.broken && readyWorkers(p).length < p.workers.length && Date.now() < deadline) {
+  while (!p.broken && readyWorkers(p).length < p.alive.filter(Boolean).length && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 
-/** Threads a large product would run on right now: the calling thread plus the started workers. */
+/** Threads a large product would run on right now: the calling thread plus the started, living workers. */
 export function activeThreads(): number {
   if (pool === null || pool.broken) return 1;
   return 1 + readyWorkers(pool).length;
 }
 
-/** Indices of the workers that have started and are waiting for work. */
+/** Indices of the living workers that have started and are waiting for work. */
 export function readyWorkers(p: ThreadPool): number[] {
   const out: number[] = [];
-  for (let i = 0; i < p.workers.length; i++) if (Atomics.load(p.ctl, slotInt(i) + READY) === 1) out.push(i);
+  for (let i = 0; i < p.workers.length; i++) {
+    if (p.alive[i] && Atomics.load(p.ctl, slotInt(i) + READY) === 1) out.push(i);
+  }
   return out;
+}
+
+/**
+ * How long the caller waits for a worker's next finished chunk before counting it as dead: a
+ * hundred times the caller's own time per chunk (the chunks are alike), at least STALL_MIN_MS, so
+ * a worker that is merely descheduled on a busy machine is never given up on.
+ */
+export function stallMs(callerMs: number, callerChunks: number): number {
+  return Math.max(STALL_MIN_MS, (100 * callerMs) / Math.max(1, callerChunks));
+}
+
+/** Retires a pool whose worker stopped mid-job: the next threadPool() call starts a fresh one (new memory). */
+function retire(p: ThreadPool, why: string): void {
+  p.broken = true;
+  shutdown(p);
+  for (const w of p.workers) w.terminate();
+  if (pool === p) pool = null;
+  poolNote = why;
 }
 
 /**
@@ -362,13 +443,13 @@ export function runParallel(
   workspace: number,
   byRows: boolean,
   chunk: number,
-  kind: 0 | 1 | 2 | 3 = 0,
+  kind: 0 | 1 | 2 | 3 | 4 | 5 | 6 = 0,
 ): boolean {
   const counter = p.ctl;
   Atomics.store(counter, 0, 0);
   const seqs: number[] = [];
   for (const slot of workers) {
-    const base = (HEADER_BYTES + slot * SLOT_BYTES + 16) / 8;
+    const base = (HEADER_BYTES + slot * SLOT_BYTES + PARAMS_AT) / 8;
     for (let i = 0; i < 14; i++) p.params[base + i] = job[i];
     p.params[base + 13] = job[13] + (slot + 1) * workspace;
     p.params[base + 14] = byRows ? 1 : 0;
@@ -376,6 +457,7 @@ export function runParallel(
     p.params[base + 16] = kind;
     const seq = ++p.seq;
     seqs.push(seq);
+    Atomics.store(p.ctl, slotInt(slot) + CLAIM, 0);
     Atomics.store(p.ctl, slotInt(slot) + SEQ, seq);
     Atomics.notify(p.ctl, slotInt(slot) + SEQ);
   }
@@ -384,14 +466,30 @@ export function runParallel(
   own[14] = byRows ? 1 : 0;
   own[15] = chunk;
   own[16] = kind;
-  runChunks!(p.exports, counter, own);
+  const started = Date.now();
+  const ownChunks = runChunks!(p.exports, counter, own, null);
+  const patience = stallMs(Date.now() - started, ownChunks);
   let ok = true;
   for (let w = 0; w < workers.length; w++) {
     const i = slotInt(workers[w]);
+    // Every chunk is claimed by now. A worker that has not taken the job (dead, or not yet
+    // scheduled) gets it revoked: there is nothing left for it to do.
+    if (Atomics.compareExchange(p.ctl, i + CLAIM, 0, 2) === 0) continue;
+    let beat = Atomics.load(p.ctl, i + BEAT);
+    let since = Date.now();
     for (;;) {
       const done = Atomics.load(p.ctl, i + DONE);
       if (done === seqs[w]) break;
-      if (p.canBlock) Atomics.wait(p.ctl, i + DONE, done, 1000);
+      if (p.canBlock) Atomics.wait(p.ctl, i + DONE, done, 100);
+      const now = Date.now();
+      const b = Atomics.load(p.ctl, i + BEAT);
+      if (b !== beat) {
+        beat = b;
+        since = now;
+      } else if (now - since > patience) {
+        retire(p, `a worker thread stopped mid-job (no progress in ${now - since} ms); the pool was restarted`);
+        return false;
+      }
     }
     if (Atomics.load(p.ctl, i + STATUS) !== 0) ok = false;
   }
