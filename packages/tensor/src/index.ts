@@ -6,6 +6,19 @@
  * @packageDocumentation
  */
 
+// The one deliberate exception to "no re-export of a lower layer's symbols": users install
+// @torchlet/tensor (or a package above it), never @torchlet/kernels directly, yet browsers must
+// call ready() and everyone may want getBackendInfo()/setThreads(). Re-exporting them here (issue
+// 16) makes the install line users already have enough; they stay defined once, in kernels.
+export {
+  type BackendInfo,
+  getBackendInfo,
+  getThreads,
+  type ReadyOptions,
+  ready,
+  setThreads,
+  type WasmSource,
+} from '@torchlet/kernels';
 export {
   arange,
   type CreateOptions,
@@ -59,7 +72,7 @@ export {
   tanh,
   where,
 } from './elementwise.js';
-export { fail, formatShape, TorchletError } from './errors.js';
+export { fail, formatShape, formatValue, TorchletError } from './errors.js';
 export {
   type Backend,
   type FloatArray,
