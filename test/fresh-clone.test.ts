@@ -5,7 +5,8 @@
 //   - PATH holds only Node, npm, npx and the base system tools the scripts call (sh, git, tar, ...)
 //     through symlinks in a folder of their own, so no globally installed pnpm, turbo or tsc;
 //   - `npm install -g` goes to a prefix inside that HOME (npm_config_prefix), as a user's would;
-//   - every other environment variable is dropped.
+//   - every other environment variable is dropped, except the machine's network settings (proxy
+//     variables and the CA bundle a TLS-intercepting proxy needs: NODE_EXTRA_CA_CERTS and the like).
 // Then the README's two lines run as written. The nested `pnpm test` runs every test of the
 // repository except this file (TORCHLET_FRESH_CLONE_NESTED keeps it from cloning itself forever).
 // What it cannot do: hide this machine's /usr/bin/chromium, so Chromium is found rather than
@@ -88,7 +89,12 @@ it('runs the README’s two lines in a fresh clone with an empty HOME and no glo
   }
   const clone = join(scratch, 'torchlet');
   execFileSync('git', ['clone', '--quiet', root, clone], { stdio: 'pipe' });
+  // The machine's network trust (a TLS-intercepting proxy's CA, proxy settings) is not a tool: keep it.
+  const network = Object.fromEntries(
+    Object.entries(process.env).filter(([k, v]) => v !== undefined && /proxy|CERT|CA_BUNDLE|SSL/i.test(k)),
+  );
   const env = {
+    ...network,
     HOME: home,
     PATH: [join(prefix, 'bin'), bin].join(delimiter),
     npm_config_prefix: prefix,
