@@ -60,3 +60,59 @@ export function formatShape(shape: readonly number[]): string {
 export function fail(fn: string, arg: string, message: string): never {
   throw new TorchletError(fn, arg, message);
 }
+
+/**
+ * Describes any value for an error message without ever throwing: numbers as written, strings
+ * quoted (cut at 40 characters), `3n` for BigInts, `Symbol(x)`, `Float32Array(6)`,
+ * `a tensor of shape [2,3]`, arrays up to 8 entries, other objects by their constructor's name.
+ * Error paths use it, so that formatting a bad argument cannot itself crash.
+ *
+ * @example
+ * ```ts
+ * import { formatValue } from '@torchlet/tensor';
+ * formatValue(3n); // -> '3n'
+ * formatValue(Symbol('s')); // -> 'Symbol(s)'
+ * formatValue([2, Number.NaN]); // -> '[2,NaN]'
+ * formatValue({}); // -> 'an Object'
+ * ```
+ */
+export function formatValue(value: unknown): string {
+  try {
+    return describeValue(value, 0);
+  } catch {
+    return 'an unprintable value';
+  }
+}
+
+function describeValue(value: unknown, depth: number): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+    case 'bigint':
+      return `${value.toString()}n`;
+    case 'symbol':
+      return value.toString();
+    case 'function':
+      return `function ${value.name === '' ? '(anonymous)' : value.name}`;
+    case 'object': {
+      if (value === null) return 'null';
+      if (ArrayBuffer.isView(value)) {
+        const name = value.constructor?.name ?? 'ArrayBufferView';
+        return 'length' in value ? `${name}(${String((value as { length: unknown }).length)})` : name;
+      }
+      if (Array.isArray(value)) {
+        if (depth > 1) return '[...]';
+        const shown = value.slice(0, 8).map((v) => describeValue(v, depth + 1));
+        return `[${shown.join(',')}${value.length > 8 ? ',...' : ''}]`;
+      }
+      const shape = (value as { shape?: unknown }).shape;
+      if (Array.isArray(shape) && typeof (value as { dtype?: unknown }).dtype === 'string') {
+        return `a tensor of shape ${describeValue(shape, depth + 1)}`;
+      }
+      const name = Object.getPrototypeOf(value)?.constructor?.name;
+      return typeof name === 'string' && name !== '' ? `an ${name}`.replace(/^an ([^AEIOU])/, 'a $1') : 'an object';
+    }
+    default:
+      return String(value);
+  }
+}

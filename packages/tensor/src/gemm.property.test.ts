@@ -1,6 +1,7 @@
 import { getBackendInfo } from '@torchlet/kernels';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { TorchletError } from './errors.js';
 import {
   type FloatArray,
   type GemmKernel,
@@ -217,5 +218,28 @@ describe('gemm dispatch', () => {
     expect(() => gemm(false, false, 2, 3, 3, 1, a, 0, 3, new Float32Array(9), 0, 3, 0, c, 0, 3)).toThrowError(
       /gemm: c needs 6 elements/,
     );
+  });
+});
+
+describe('the exported kernels validate their arguments (issue 18: no hang on absurd sizes)', () => {
+  const kernels: [string, GemmKernel][] = [
+    ['jsGemm', jsGemm],
+    ['gemmLoops', gemmLoops],
+    ['gemmPacked', gemmPacked],
+  ];
+  const sizes = [Number.POSITIVE_INFINITY, 1e12, 2 ** 31, 2 ** 53, Number.NaN, -1, 0.5];
+  it.each(kernels)('%s throws a TorchletError naming itself for m or n out of reach', (name, kernel) => {
+    const a = new Float64Array(4);
+    const b = new Float64Array(4);
+    const c = new Float64Array(4);
+    for (const bad of sizes) {
+      expect(() => kernel(false, false, bad, 2, 2, 1, a, 0, 2, b, 0, 2, 0, c, 0, 2)).toThrowError(TorchletError);
+      expect(() => kernel(false, false, 2, bad, 2, 1, a, 0, 2, b, 0, bad, 0, c, 0, bad)).toThrowError(
+        new RegExp(`^${name}: `),
+      );
+    }
+    expect(() =>
+      kernel(false, false, 1, 1, 1, 1, [1] as unknown as FloatArray, 0, 1, b, 0, 1, 0, c, 0, 1),
+    ).toThrowError(/a must be a Float32Array or Float64Array, got \[1\]/);
   });
 });

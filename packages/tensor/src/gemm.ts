@@ -1,5 +1,5 @@
 import { wasmGemm } from '@torchlet/kernels';
-import { fail } from './errors.js';
+import { fail, formatValue } from './errors.js';
 
 /**
  * A float typed array a GEMM can read and write.
@@ -226,21 +226,8 @@ function microKernel4x4(
   }
 }
 
-/**
- * Cache-blocked GEMM with packed panels and a 4x4 register-blocked micro-kernel. Any size works;
- * it pays off from about 4x4 outputs and a few dozen multiply-adds per output.
- *
- * Exported for the tests, which run the same property tests on every kernel; use {@link gemm}.
- *
- * @example
- * ```ts
- * import { gemmPacked } from '@torchlet/tensor';
- * const c = new Float64Array(1);
- * gemmPacked(false, false, 1, 1, 2, 1, new Float64Array([1, 2]), 0, 2, new Float64Array([3, 4]), 0, 1, 0, c, 0, 1);
- * c[0]; // -> 11
- * ```
- */
-export const gemmPacked: GemmKernel = (
+// Cache-blocked GEMM with packed panels and a 4x4 register-blocked micro-kernel (unchecked).
+const packedKernel: GemmKernel = (
   transA,
   transB,
   m,
@@ -288,21 +275,8 @@ export const gemmPacked: GemmKernel = (
 
 let rowScratch = new Float64Array(0);
 
-/**
- * Direct loops without packing, accumulating in float64: the better choice for matrix-vector
- * products and tiny matrices, where packing costs as much as the arithmetic.
- *
- * Exported for the tests, which run the same property tests on every kernel; use {@link gemm}.
- *
- * @example
- * ```ts
- * import { gemmLoops } from '@torchlet/tensor';
- * const c = new Float64Array(1);
- * gemmLoops(false, false, 1, 1, 2, 1, new Float64Array([1, 2]), 0, 2, new Float64Array([3, 4]), 0, 1, 0, c, 0, 1);
- * c[0]; // -> 11
- * ```
- */
-export const gemmLoops: GemmKernel = (
+// Direct loops without packing, accumulating in float64 (unchecked).
+const loopsKernel: GemmKernel = (
   transA,
   transB,
   m,
@@ -359,17 +333,8 @@ export const gemmLoops: GemmKernel = (
   }
 };
 
-/**
- * The default GEMM kernel in plain JavaScript: {@link gemmLoops} for matrix-vector shapes and tiny
- * products, {@link gemmPacked} otherwise.
- *
- * @example
- * ```ts
- * import { getGemmKernel, jsGemm } from '@torchlet/tensor';
- * getGemmKernel() === jsGemm; // -> true
- * ```
- */
-export const jsGemm: GemmKernel = (
+// The default JavaScript kernel (unchecked): loops for thin or tiny products, packed otherwise.
+const jsKernel: GemmKernel = (
   transA,
   transB,
   m,
@@ -389,11 +354,65 @@ export const jsGemm: GemmKernel = (
 ) => {
   // Measured crossover: packing wins from 3 rows and 3 columns; below that, or for tiny
   // products, the direct loops do (matrix-vector products run about 2x faster unpacked).
-  const kernel = m < 3 || n < 3 || m * n * k < 2048 ? gemmLoops : gemmPacked;
+  const kernel = m < 3 || n < 3 || m * n * k < 2048 ? loopsKernel : packedKernel;
   kernel(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
 };
 
-let gemmKernel: GemmKernel = jsGemm;
+/** A kernel that validates its arguments as {@link gemm} does, then runs `kernel`. */
+function checked(fn: string, kernel: GemmKernel): GemmKernel {
+  return (...args) => {
+    checkGemmArgs(fn, ...args);
+    kernel(...args);
+  };
+}
+
+/**
+ * Cache-blocked GEMM with packed panels and a 4x4 register-blocked micro-kernel. Any size works;
+ * it pays off from about 4x4 outputs and a few dozen multiply-adds per output.
+ *
+ * Validates its arguments as {@link gemm} does (a TorchletError, never a long loop over a short
+ * array). Exported for the tests, which run the same property tests on every kernel; use {@link gemm}.
+ *
+ * @example
+ * ```ts
+ * import { gemmPacked } from '@torchlet/tensor';
+ * const c = new Float64Array(1);
+ * gemmPacked(false, false, 1, 1, 2, 1, new Float64Array([1, 2]), 0, 2, new Float64Array([3, 4]), 0, 1, 0, c, 0, 1);
+ * c[0]; // -> 11
+ * ```
+ */
+export const gemmPacked: GemmKernel = checked('gemmPacked', packedKernel);
+
+/**
+ * Direct loops without packing, accumulating in float64: the better choice for matrix-vector
+ * products and tiny matrices, where packing costs as much as the arithmetic.
+ *
+ * Validates its arguments as {@link gemm} does (a TorchletError, never a long loop over a short
+ * array). Exported for the tests, which run the same property tests on every kernel; use {@link gemm}.
+ *
+ * @example
+ * ```ts
+ * import { gemmLoops } from '@torchlet/tensor';
+ * const c = new Float64Array(1);
+ * gemmLoops(false, false, 1, 1, 2, 1, new Float64Array([1, 2]), 0, 2, new Float64Array([3, 4]), 0, 1, 0, c, 0, 1);
+ * c[0]; // -> 11
+ * ```
+ */
+export const gemmLoops: GemmKernel = checked('gemmLoops', loopsKernel);
+
+/**
+ * The default GEMM kernel in plain JavaScript: {@link gemmLoops} for matrix-vector shapes and tiny
+ * products, {@link gemmPacked} otherwise.
+ *
+ * @example
+ * ```ts
+ * import { getGemmKernel, jsGemm } from '@torchlet/tensor';
+ * getGemmKernel() === jsGemm; // -> true
+ * ```
+ */
+export const jsGemm: GemmKernel = checked('jsGemm', jsKernel);
+
+let gemmKernel: GemmKernel = jsKernel;
 
 /**
  * Which compute backend {@link gemm} uses for float32 products (see {@link setBackend}).
@@ -491,7 +510,7 @@ export function setGemmKernel(kernel: GemmKernel | null): void {
   if (kernel !== null && typeof kernel !== 'function') {
     fail('setGemmKernel', 'kernel', `expected a function or null, got ${typeof kernel}`);
   }
-  gemmKernel = kernel ?? jsGemm;
+  gemmKernel = kernel === null || kernel === jsGemm ? jsKernel : kernel;
 }
 
 /**
@@ -504,25 +523,63 @@ export function setGemmKernel(kernel: GemmKernel | null): void {
  * ```
  */
 export function getGemmKernel(): GemmKernel {
-  return gemmKernel;
+  return gemmKernel === jsKernel ? jsGemm : gemmKernel;
 }
 
-function checkDim(name: string, value: number, min: number): void {
-  if (!Number.isInteger(value) || value < min) {
-    fail('gemm', name, `${name} must be an integer >= ${min}, got ${value}`);
+function checkDim(fn: string, name: string, value: number, min: number): void {
+  if (!Number.isSafeInteger(value) || value < min) {
+    fail(fn, name, `${name} must be an integer >= ${min}, got ${formatValue(value)}`);
   }
 }
 
-function checkExtent(name: string, arr: FloatArray, offset: number, rows: number, cols: number, ld: number): void {
+function checkExtent(
+  fn: string,
+  name: string,
+  arr: FloatArray,
+  offset: number,
+  rows: number,
+  cols: number,
+  ld: number,
+): void {
+  if (!(arr instanceof Float32Array || arr instanceof Float64Array)) {
+    fail(fn, name, `${name} must be a Float32Array or Float64Array, got ${formatValue(arr)}`);
+  }
   if (rows === 0 || cols === 0) return;
   const last = offset + (rows - 1) * ld + cols - 1;
   if (last >= arr.length) {
     fail(
-      'gemm',
+      fn,
       name,
       `${name} needs ${last + 1} elements for a ${rows}x${cols} matrix at offset ${offset} with leading dimension ${ld}, but has ${arr.length}`,
     );
   }
+}
+
+/**
+ * Checks the arguments of a GEMM (see {@link gemm}): integer sizes, leading dimensions at least a
+ * row long, numbers for alpha and beta, float arrays long enough for every matrix. The extents
+ * bound the sizes, so no checked kernel can loop for long over a short array.
+ */
+function checkGemmArgs(fn: string, ...args: Parameters<GemmKernel>): void {
+  const [transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc] = args;
+  if (typeof transA !== 'boolean' || typeof transB !== 'boolean') {
+    fail(fn, 'transA', `transA and transB must be booleans, got ${formatValue(transA)} and ${formatValue(transB)}`);
+  }
+  checkDim(fn, 'm', m, 0);
+  checkDim(fn, 'n', n, 0);
+  checkDim(fn, 'k', k, 0);
+  checkDim(fn, 'aOffset', aOffset, 0);
+  checkDim(fn, 'bOffset', bOffset, 0);
+  checkDim(fn, 'cOffset', cOffset, 0);
+  checkDim(fn, 'lda', lda, Math.max(1, transA ? m : k));
+  checkDim(fn, 'ldb', ldb, Math.max(1, transB ? k : n));
+  checkDim(fn, 'ldc', ldc, Math.max(1, n));
+  if (typeof alpha !== 'number' || typeof beta !== 'number') {
+    fail(fn, 'alpha', `alpha and beta must be numbers, got ${formatValue(alpha)} and ${formatValue(beta)}`);
+  }
+  checkExtent(fn, 'a', a, aOffset, transA ? k : m, transA ? m : k, lda);
+  checkExtent(fn, 'b', b, bOffset, transB ? n : k, transB ? k : n, ldb);
+  checkExtent(fn, 'c', c, cOffset, m, n, ldc);
 }
 
 /**
@@ -566,22 +623,8 @@ export function gemm(
   cOffset: number,
   ldc: number,
 ): void {
-  checkDim('m', m, 0);
-  checkDim('n', n, 0);
-  checkDim('k', k, 0);
-  checkDim('aOffset', aOffset, 0);
-  checkDim('bOffset', bOffset, 0);
-  checkDim('cOffset', cOffset, 0);
-  checkDim('lda', lda, Math.max(1, transA ? m : k));
-  checkDim('ldb', ldb, Math.max(1, transB ? k : n));
-  checkDim('ldc', ldc, Math.max(1, n));
-  if (typeof alpha !== 'number' || typeof beta !== 'number') {
-    fail('gemm', 'alpha', `alpha and beta must be numbers, got ${typeof alpha} and ${typeof beta}`);
-  }
-  checkExtent('a', a, aOffset, transA ? k : m, transA ? m : k, lda);
-  checkExtent('b', b, bOffset, transB ? n : k, transB ? k : n, ldb);
-  checkExtent('c', c, cOffset, m, n, ldc);
-  if (gemmKernel === jsGemm && c instanceof Float32Array) {
+  checkGemmArgs('gemm', transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+  if (gemmKernel === jsKernel && c instanceof Float32Array) {
     const use = currentBackend();
     if (
       use !== 'js' &&

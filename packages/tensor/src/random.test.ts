@@ -187,3 +187,15 @@ describe('rand / randn / randint', () => {
     expect(() => rand([2], { generator: {} as Generator })).toThrowError('rand: expected a Generator');
   });
 });
+
+describe('Generator.below rejects ranges it cannot draw from (issue 18)', () => {
+  it.each([Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e12, 2 ** 53, Number.MAX_VALUE, 0, 0.5, Number.NaN])(
+    'below(%s) throws a TorchletError',
+    (range) => {
+      expect(() => new Generator(0).below(range)).toThrowError(TorchletError);
+    },
+  );
+  it('still draws over the full 2^32 range', () => {
+    expect(new Generator(0).below(2 ** 32)).toBeGreaterThanOrEqual(0);
+  });
+});

@@ -1,5 +1,5 @@
 import { allocStorage, type DType } from './dtype.js';
-import { fail } from './errors.js';
+import { fail, formatValue } from './errors.js';
 import { checkShape, type Shape, shapeSize } from './shape.js';
 import { Tensor } from './tensor.js';
 
@@ -278,8 +278,8 @@ export class Generator {
   }
 
   /**
-   * A uniform integer in `[0, range)` for an integer `1 <= range <= 2^32` (unchecked: callers
-   * validate), rejecting the biased tail of the 32-bit draws.
+   * A uniform integer in `[0, range)` for an integer `1 <= range <= 2^32`, rejecting the biased
+   * tail of the 32-bit draws. Any other range is a TorchletError (never an endless loop).
    *
    * @example
    * ```ts
@@ -288,6 +288,9 @@ export class Generator {
    * ```
    */
   below(range: number): number {
+    if (!(Number.isInteger(range) && range >= 1 && range <= TWO_POW_32)) {
+      fail('Generator.below', 'range', `range must be an integer from 1 to 2^32, got ${formatValue(range)}`);
+    }
     if (range === TWO_POW_32) return this.nextUint32();
     // The largest multiple of range that fits in 2^32; values at or above it are rejected.
     const limit = TWO_POW_32 - (TWO_POW_32 % range);
@@ -319,8 +322,8 @@ export interface GeneratorState {
 }
 
 function checkIntRange(fn: string, low: number, high: number): void {
-  if (!Number.isSafeInteger(low)) fail(fn, 'low', `low must be an integer, got ${low}`);
-  if (!Number.isSafeInteger(high)) fail(fn, 'high', `high must be an integer, got ${high}`);
+  if (!Number.isSafeInteger(low)) fail(fn, 'low', `low must be an integer, got ${formatValue(low)}`);
+  if (!Number.isSafeInteger(high)) fail(fn, 'high', `high must be an integer, got ${formatValue(high)}`);
   if (low >= high) fail(fn, 'high', `expects 'low' to be less than 'high', but got low=${low} >= high=${high}`);
   if (high - low > TWO_POW_32) fail(fn, 'high', `the range high - low must be at most 2^32, got ${high - low}`);
 }
