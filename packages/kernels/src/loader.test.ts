@@ -28,8 +28,25 @@ const tiny = () =>
     1,
   ] as const;
 
+const nodeVersions = Object.getOwnPropertyDescriptor(process, 'versions') as PropertyDescriptor;
+
+/** What a browser looks like to the loader: no process.getBuiltinModule and no process.versions.node. */
+function asBrowser(): void {
+  vi.spyOn(process, 'getBuiltinModule').mockReturnValue(undefined as never);
+  Object.defineProperty(process, 'versions', { ...nodeVersions, value: { ...process.versions, node: undefined } });
+}
+
+/** What Node before 20.16 looks like: process.versions.node but no process.getBuiltinModule. */
+function asOldNode(version: string): void {
+  vi.spyOn(process, 'getBuiltinModule').mockReturnValue(undefined as never);
+  Object.defineProperty(process, 'versions', { ...nodeVersions, value: { ...process.versions, node: version } });
+}
+
 describe('loading', () => {
-  afterEach(() => vi.restoreAllMocks());
+  afterEach(() => {
+    vi.restoreAllMocks();
+    Object.defineProperty(process, 'versions', nodeVersions);
+  });
 
   it('has no side effects at import: nothing loads until the first kernel call (Node)', async () => {
     const compile = vi.spyOn(WebAssembly, 'Module');
@@ -54,8 +71,7 @@ describe('loading', () => {
 
   it('without synchronous file access (a browser), declines until ready() has compiled the module', async () => {
     const k = await freshKernels();
-    // What a browser looks like to the loader: no process.getBuiltinModule.
-    vi.spyOn(process, 'getBuiltinModule').mockReturnValue(undefined as never);
+    asBrowser();
     const args = tiny();
     expect(k.wasmGemm(...args)).toBe(false);
     expect(args[13][0]).toBe(0);
@@ -67,19 +83,47 @@ describe('loading', () => {
 
   it('ready() accepts a compiled module', async () => {
     const k = await freshKernels();
-    vi.spyOn(process, 'getBuiltinModule').mockReturnValue(undefined as never);
+    asBrowser();
     await k.ready(new WebAssembly.Module(wasmBytes()));
     expect(k.getBackendInfo().wasmLoaded).toBe(true);
   });
 
   it('a module that fails to load leaves the JavaScript fallback and says why', async () => {
     const k = await freshKernels();
-    vi.spyOn(process, 'getBuiltinModule').mockReturnValue(undefined as never);
+    asBrowser();
     await k.ready(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 99]));
     const info = k.getBackendInfo();
     expect(info.wasmLoaded).toBe(false);
     expect(info.error).toMatch(/^gemm\.wasm failed to load: /);
     expect(k.wasmGemm(...tiny())).toBe(false);
+  });
+
+  it('Node without process.getBuiltinModule (before 20.16) says so and which Node to use, and falls back', async () => {
+    const k = await freshKernels();
+    asOldNode('20.15.1');
+    expect(k.wasmGemm(...tiny())).toBe(false);
+    await k.ready();
+    const info = k.getBackendInfo();
+    expect(info.wasmLoaded).toBe(false);
+    expect(info.error).toMatch(/^Node 20\.15\.1 lacks process\.getBuiltinModule .*use Node \^20\.19 or >= 22\.12/);
+  });
+
+  it('a page whose bundler did not emit gemm.wasm gets the reason and the fix', async () => {
+    const { servingHint } = await import('./loader.js');
+    // The packaged URL (beside the loader, as a bundler would have to serve it) gets the fix...
+    expect(servingHint(new URL('./gemm-mt.wasm', import.meta.url))).toMatch(
+      /did not emit .*Vite .*optimizeDeps.*Rollup needs @web\/rollup-plugin-import-meta-assets, esbuild @chialab\/esbuild-plugin-meta-url/,
+    );
+    // ...a URL the caller chose does not.
+    expect(servingHint(new URL('https://example.com/gemm.wasm'))).toBe('');
+    const k = await freshKernels();
+    const html = new Response('<!doctype html><title>app</title>', { headers: { 'content-type': 'text/html' } });
+    vi.spyOn(globalThis, 'fetch').mockResolvedValueOnce(html);
+    asBrowser();
+    await k.ready(new URL('https://example.com/elsewhere/gemm.wasm'));
+    expect(k.getBackendInfo().error).toBe(
+      'gemm.wasm failed to load: https://example.com/elsewhere/gemm.wasm is not a WebAssembly module (text/html)',
+    );
   });
 
   it('detects SIMD support', async () => {

@@ -133,24 +133,65 @@ function nodeFs(): NodeFs | null {
   return nodeBuiltin<NodeFs>('node:fs');
 }
 
-/** Where a packaged module lives: beside this file in dist/, or in ../dist/ when running from src/. */
-function wasmUrls(file = 'gemm.wasm'): URL[] {
-  // The comments keep bundlers (Vite) from copying the whole folder into a site: the module is found
-  // next to this file at run time, and browsers pass an explicit URL to ready().
-  return [
-    new URL(/* @vite-ignore */ `./${file}`, import.meta.url),
-    new URL(/* @vite-ignore */ `../dist/${file}`, import.meta.url),
-  ];
+/** The two modules this package ships in dist/. */
+export type PackagedWasm = 'gemm.wasm' | 'gemm-mt.wasm';
+
+/**
+ * Where a packaged module lives. Each URL is written as the literal `new URL('./x.wasm',
+ * import.meta.url)`, the form bundlers recognise: Vite and webpack 5 emit the file and rewrite the
+ * URL with no configuration, Rollup with `@web/rollup-plugin-import-meta-assets`, esbuild with
+ * `@chialab/esbuild-plugin-meta-url`. Keep them literal: a computed name makes webpack copy the
+ * whole folder (and warn), and Vite and esbuild miss the file.
+ */
+function packagedUrl(file: PackagedWasm): URL {
+  return file === 'gemm.wasm' ? new URL('./gemm.wasm', import.meta.url) : new URL('./gemm-mt.wasm', import.meta.url);
+}
+
+/**
+ * Where the built module is when this file runs from the package's src/ (tests, through the
+ * `@torchlet/source` condition): ../dist/. Computed from a string, not a URL literal, so that no
+ * bundler takes it for an asset.
+ */
+function sourceTreeUrl(file: PackagedWasm): URL | null {
+  const here = import.meta.url;
+  const src = here.lastIndexOf('/src/');
+  return here.endsWith('.ts') && src >= 0 ? new URL(file, `${here.slice(0, src)}/dist/`) : null;
+}
+
+function wasmUrls(file: PackagedWasm = 'gemm.wasm'): URL[] {
+  const fallback = sourceTreeUrl(file);
+  return fallback === null ? [packagedUrl(file)] : [packagedUrl(file), fallback];
+}
+
+/** The Node version when running in Node (`process.versions.node`), else null. */
+function nodeVersion(): string | null {
+  const v = (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node;
+  return typeof v === 'string' ? v : null;
+}
+
+/**
+ * Why this Node cannot run the kernels, or '' when it can: they need `process.getBuiltinModule`
+ * (Node 20.16 / 22.3) to reach `node:fs` and `node:worker_threads` without a static import, and
+ * the package's `engines` asks for Node ^20.19 or >= 22.12 (where `require()` of these ES modules
+ * also works).
+ */
+export function unsupportedNode(): string {
+  const version = nodeVersion();
+  if (version === null || nodeFs() !== null) return '';
+  return (
+    `Node ${version} lacks process.getBuiltinModule (Node >= 20.16): the WebAssembly kernels and ` +
+    'worker threads are off and the JavaScript kernels run; use Node ^20.19 or >= 22.12'
+  );
 }
 
 /**
  * Compiles a packaged module synchronously from disk (Node only). Returns the module, or a string
  * saying why it could not (no SIMD, not Node, file missing, compile error).
  */
-export function compilePackagedSync(file: string): WebAssembly.Module | string {
+export function compilePackagedSync(file: PackagedWasm): WebAssembly.Module | string {
   if (!simdSupported()) return 'this engine does not support WebAssembly SIMD';
   const fs = nodeFs();
-  if (fs === null) return 'synchronous loading needs Node >= 20.16 (process.getBuiltinModule)';
+  if (fs === null) return unsupportedNode() || 'synchronous loading needs Node (process.getBuiltinModule)';
   const url = wasmUrls(file).find((u) => u.protocol === 'file:' && fs.existsSync(u));
   if (url === undefined) return `${file} not found beside ${import.meta.url} (run the package build)`;
   try {
@@ -174,6 +215,11 @@ function markUnavailable(reason: string): void {
 
 /** Compiles the packaged module synchronously from disk (Node); leaves `idle` in a browser. */
 function loadSync(): void {
+  const oldNode = unsupportedNode();
+  if (oldNode !== '') {
+    markUnavailable(oldNode);
+    return;
+  }
   if (nodeFs() === null && simdSupported()) return; // a browser: wait for ready()
   const compiled = compilePackagedSync('gemm.wasm');
   if (typeof compiled === 'string') {
@@ -202,17 +248,11 @@ async function compileFrom(source: WasmSource): Promise<WebAssembly.Module> {
   const url = typeof source === 'string' ? new URL(source, import.meta.url) : source;
   if (url.protocol === 'file:') {
     const fs = nodeFs();
-    if (fs !== null) return WebAssembly.compile(fs.readFileSync(url));
-    // Node before 20.16 has no process.getBuiltinModule; the specifier is computed so that
-    // browser bundlers never try to resolve it.
-    const specifier = ['node', 'fs/promises'].join(':');
-    const fsp = (await import(/* @vite-ignore */ specifier)) as {
-      readFile(path: URL): Promise<Uint8Array<ArrayBuffer>>;
-    };
-    return WebAssembly.compile(await fsp.readFile(url));
+    if (fs === null) throw new Error(unsupportedNode() || `cannot read ${url} outside Node`);
+    return WebAssembly.compile(fs.readFileSync(url));
   }
   const response = await fetch(url);
-  if (!response.ok) throw new Error(`fetching ${url} answered ${response.status}`);
+  if (!response.ok) throw new Error(`fetching ${url} answered ${response.status}${servingHint(url)}`);
   if (typeof WebAssembly.compileStreaming === 'function') {
     try {
       return await WebAssembly.compileStreaming(response.clone());
@@ -220,7 +260,34 @@ async function compileFrom(source: WasmSource): Promise<WebAssembly.Module> {
       // Served without `Content-Type: application/wasm`: compile from the bytes instead.
     }
   }
-  return WebAssembly.compile(await response.arrayBuffer());
+  const bytes = await response.arrayBuffer();
+  if (!isWasm(bytes)) {
+    const type = response.headers.get('content-type') ?? 'no content type';
+    throw new Error(`${url} is not a WebAssembly module (${type})${servingHint(url)}`);
+  }
+  return WebAssembly.compile(bytes);
+}
+
+/** Whether the bytes start with WebAssembly's magic number, `\0asm`. */
+function isWasm(bytes: ArrayBuffer): boolean {
+  const head = new Uint8Array(bytes, 0, Math.min(4, bytes.byteLength));
+  return head.length === 4 && head[0] === 0 && head[1] === 0x61 && head[2] === 0x73 && head[3] === 0x6d;
+}
+
+/**
+ * The fix when the packaged URL is not served: a page 404s (or gets its HTML fallback) for
+ * gemm.wasm when the bundler did not emit it.
+ */
+export function servingHint(url: URL): string {
+  const packaged = [packagedUrl('gemm.wasm').href, packagedUrl('gemm-mt.wasm').href];
+  if (!packaged.includes(url.href)) return '';
+  return (
+    ": the bundler did not emit @torchlet/kernels' .wasm files. Vite and webpack 5 emit them with no " +
+    "configuration (in Vite dev, add optimizeDeps: { exclude: ['@torchlet/kernels'] } if they were " +
+    'pre-bundled), Rollup needs @web/rollup-plugin-import-meta-assets, esbuild ' +
+    '@chialab/esbuild-plugin-meta-url; or copy node_modules/@torchlet/kernels/dist/*.wasm to your site ' +
+    'and pass their URLs to ready(source, { threadedSource })'
+  );
 }
 
 /**
@@ -240,7 +307,7 @@ export function loadGemm(source?: WasmSource): Promise<void> {
   state = 'loading';
   pending = (async () => {
     try {
-      instantiate(await compileFrom(source ?? wasmUrls()[0]));
+      instantiate(await compileFrom(source ?? packagedUrl('gemm.wasm')));
     } catch (e) {
       markUnavailable(`gemm.wasm failed to load: ${(e as Error).message}`);
     } finally {
@@ -261,7 +328,7 @@ export async function loadThreaded(source?: WasmSource): Promise<void> {
   if (threaded !== null || nodeFs() !== null || !simdSupported()) return;
   if (g.crossOriginIsolated !== true || typeof g.Worker !== 'function') return;
   try {
-    threaded = await compileFrom(source ?? wasmUrls('gemm-mt.wasm')[0]);
+    threaded = await compileFrom(source ?? packagedUrl('gemm-mt.wasm'));
     threadedFailure = '';
   } catch (e) {
     threadedFailure = `gemm-mt.wasm failed to load: ${(e as Error).message}`;
