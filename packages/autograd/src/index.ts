@@ -62,6 +62,7 @@ export {
   where,
 } from './functions/elementwise.js';
 export { get, set } from './functions/indexing.js';
+export { interpolate, interpolateBackward } from './functions/interpolate.js';
 export { cat, chunk, split, stack } from './functions/join.js';
 export { dot, matmul, mm } from './functions/linalg.js';
 export {

@@ -545,6 +545,33 @@ export const opsCases: readonly GradCase[] = [
     secondOrder: true,
   },
   {
+    op: 'interpolate',
+    label: 'bilinear [3,4] -> [5,7]',
+    f: (x) => A.interpolate(x, { size: [5, 7], mode: 'bilinear' }),
+    inputs: () => [rnd([1, 2, 3, 4], 166)],
+    secondOrder: true,
+  },
+  {
+    op: 'interpolate',
+    label: 'bilinear alignCorners, scaleFactor 0.6',
+    f: (x) => A.interpolate(x, { scaleFactor: 0.6, mode: 'bilinear', alignCorners: true }),
+    inputs: () => [rnd([1, 1, 5, 6], 167)],
+  },
+  {
+    op: 'interpolate',
+    label: 'nearest x2',
+    f: (x) => A.interpolate(x, { scaleFactor: 2 }),
+    inputs: () => [rnd([2, 1, 2, 3], 168)],
+    secondOrder: true,
+  },
+  {
+    op: 'interpolateBackward',
+    label: 'bilinear [5,7] -> [3,4]',
+    f: (u) => A.interpolateBackward(u, [1, 2, 3, 4], { size: [5, 7], mode: 'bilinear' }),
+    inputs: () => [rnd([1, 2, 5, 7], 169)],
+    secondOrder: true,
+  },
+  {
     op: 'pool2d',
     label: 'max',
     f: (x) => A.pool2d(x, [2, 2]),

@@ -32,6 +32,8 @@ export {
   kernelToMatrix,
 } from './corr2d/corr2d.js';
 export { col2im, type Im2colOptions, im2col } from './im2col/im2col.js';
+export { interpolate, interpolateBackward } from './interpolate/interpolate.js';
+export type { InterpolateMode, InterpolateOptions } from './interpolate/params.js';
 export { type PadBackwardOptions, type PadMode, type PadOptions, pad, padBackward } from './pad/pad.js';
 export type { IntPair } from './params.js';
 export { type AdaptiveSize, adaptiveAvgPool2d, adaptiveAvgPool2dBackward } from './pool/adaptive-avg-pool2d.js';

@@ -1,0 +1,95 @@
+import { allocStorage, fail, formatShape, Tensor } from '@torchlet/tensor';
+import { checkFloatTensor, denseData, type FloatStorage } from '../params.js';
+import { axisTable, interpolateBackwardKernel, interpolateForward } from './kernel.js';
+import { type InterpolateOptions, type InterpolatePlan, planInterpolate } from './params.js';
+
+function checkImageShape(fn: string, arg: string, shape: readonly number[]): void {
+  if (!Array.isArray(shape) || !shape.every((s) => Number.isInteger(s) && s >= 0)) {
+    fail(fn, arg, `expected a shape of non-negative integers, got ${JSON.stringify(shape)}`);
+  }
+  if (shape.length !== 4) {
+    fail(
+      fn,
+      arg,
+      `expected a 4-D [N,C,H,W] ${arg} (2-d interpolation), got ${shape.length}-D ${arg} ${formatShape(shape)}`,
+    );
+  }
+}
+
+function tables(plan: InterpolatePlan, shape: readonly number[], float32: boolean) {
+  return {
+    ty: axisTable(plan, shape[2], plan.outH, plan.scaleH, float32),
+    tx: axisTable(plan, shape[3], plan.outW, plan.scaleW, float32),
+  };
+}
+
+/**
+ * Resizes a batch of images by nearest-neighbour or bilinear interpolation, with PyTorch's rules:
+ * exactly one of `size` and `scaleFactor`; with `scaleFactor` the output is `floor(H * s)` and
+ * source coordinates use `1/s` (unless `recomputeScaleFactor`); `alignCorners` maps corner
+ * centres onto each other. Bilinear never antialiases (downscaling by more than 2 skips pixels),
+ * as PyTorch's default.
+ *
+ * Shapes: `[N, C, H, W]` -> `[N, C, Hout, Wout]`.
+ *
+ * @see torch.nn.functional.interpolate
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { interpolate } from '@torchlet/ops';
+ * const x = tensor([[[[1, 2], [3, 4]]]]);
+ * interpolate(x, { scaleFactor: 2 }).toArray()[0][0][0]; // -> [1, 1, 2, 2]
+ * interpolate(x, { size: [1, 3], mode: 'bilinear', alignCorners: true }).toArray(); // -> [[[[1, 1.5, 2]]]]
+ * interpolate(x, { size: 4, mode: 'bilinear' }).toArray()[0][0][0]; // -> [1, 1.25, 1.75, 2]
+ * ```
+ */
+export function interpolate(input: Tensor, options: InterpolateOptions): Tensor {
+  const fn = 'interpolate';
+  const x = checkFloatTensor(fn, 'input', input);
+  checkImageShape(fn, 'input', x.shape);
+  const plan = planInterpolate(fn, x.shape, options);
+  const [n, c, h, w] = x.shape;
+  const { ty, tx } = tables(plan, x.shape, x.dtype === 'float32');
+  const out = allocStorage(x.dtype, n * c * plan.outH * plan.outW) as FloatStorage;
+  interpolateForward(denseData(x), n * c, h, w, ty, tx, out);
+  return new Tensor(out, [n, c, plan.outH, plan.outW]);
+}
+
+/**
+ * Gradient of {@link interpolate} with respect to its input: each upstream value spread back over
+ * the source pixels it was read from, with the same weights (the adjoint of the forward map).
+ * Takes the forward's `inputShape` and options; `upstream` must have the forward's output shape.
+ *
+ * Shapes: `upstream [N, C, Hout, Wout]`, `inputShape [N, C, H, W]` -> `inputShape`.
+ *
+ * @see torch.ops.aten.upsample_bilinear2d_backward
+ * @example
+ * ```ts
+ * import { ones } from '@torchlet/tensor';
+ * import { interpolateBackward } from '@torchlet/ops';
+ * interpolateBackward(ones([1, 1, 4, 4]), [1, 1, 2, 2], { scaleFactor: 2 }).toArray(); // -> [[[[4, 4], [4, 4]]]]
+ * ```
+ */
+export function interpolateBackward(
+  upstream: Tensor,
+  inputShape: readonly number[],
+  options: InterpolateOptions,
+): Tensor {
+  const fn = 'interpolateBackward';
+  checkImageShape(fn, 'inputShape', inputShape);
+  const g = checkFloatTensor(fn, 'upstream', upstream);
+  const plan = planInterpolate(fn, inputShape, options);
+  const [n, c, h, w] = inputShape;
+  const expected = [n, c, plan.outH, plan.outW];
+  if (g.ndim !== 4 || g.shape.some((s, i) => s !== expected[i])) {
+    fail(
+      fn,
+      'upstream',
+      `upstream ${formatShape(g.shape)} does not match the interpolated output shape ${formatShape(expected)} of input ${formatShape(inputShape)}`,
+    );
+  }
+  const { ty, tx } = tables(plan, inputShape, g.dtype === 'float32');
+  const out = allocStorage(g.dtype, n * c * h * w) as FloatStorage;
+  interpolateBackwardKernel(denseData(g), n * c, h, w, ty, tx, out);
+  return new Tensor(out, [...inputShape]);
+}
