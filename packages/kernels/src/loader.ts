@@ -245,7 +245,10 @@ export function gemmModule(): GemmExports | null {
 async function compileFrom(source: WasmSource): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source as BufferSource);
-  const url = typeof source === 'string' ? new URL(source, import.meta.url) : source;
+  // Through a variable: `new URL(variable, import.meta.url)` would make webpack bundle every file
+  // next to this one as a possible target (and warn).
+  const base = import.meta.url;
+  const url = typeof source === 'string' ? new URL(source, base) : source;
   if (url.protocol === 'file:') {
     const fs = nodeFs();
     if (fs === null) throw new Error(unsupportedNode() || `cannot read ${url} outside Node`);
