@@ -1,7 +1,11 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DefaultTheme, defineConfig } from 'vitepress';
+import { publishedPackages } from '../scripts/changelogs.mjs';
+import { crossOriginIsolation } from '../scripts/isolation.mjs';
+import { siteBase } from '../scripts/site-base.mjs';
+import { apiSidebar } from './api-sidebar.ts';
 
 const docsRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = join(docsRoot, '../..');
@@ -10,47 +14,24 @@ const repoRoot = join(docsRoot, '../..');
 // so the site never needs the packages built first.
 const conditions = ['@torchlet/source', 'browser', 'module', 'import', 'default'];
 
-const PACKAGES = ['kernels', 'tensor', 'ops', 'autograd', 'nn'] as const;
+/** Where the site is published: `TORCHLET_DOCS_BASE=/torchlet/` for https://<owner>.github.io/torchlet/. */
+const base = siteBase();
 
-/** The response headers that make a page cross-origin isolated (`crossOriginIsolated === true`). */
-const ISOLATION_HEADERS = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
-
-function version(pkg: string): string {
-  const file = join(repoRoot, 'packages', pkg, 'package.json');
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version : '?';
+/**
+ * The repository the site links to (nav icon, edit links, source links of the API reference):
+ * `TORCHLET_DOCS_REPO`, else the `repository` field of the root package.json, else the default.
+ */
+function repositoryUrl(): string {
+  if (process.env.TORCHLET_DOCS_REPO) return process.env.TORCHLET_DOCS_REPO.replace(/\/+$/, '');
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+    repository?: string | { url?: string };
+  };
+  const raw = typeof manifest.repository === 'string' ? manifest.repository : manifest.repository?.url;
+  if (raw) return raw.replace(/^git\+/, '').replace(/\.git$/, '');
+  return 'https://github.com/torchlet/torchlet';
 }
-
-/** The API sidebar, from the Markdown typedoc generated into api/ (empty until it has run). */
-function apiSidebar(): DefaultTheme.SidebarItem[] {
-  const apiDir = join(docsRoot, 'api', '@torchlet');
-  const items: DefaultTheme.SidebarItem[] = [{ text: 'Overview', link: '/api/' }];
-  for (const pkg of PACKAGES) {
-    const single = join(apiDir, `${pkg}.md`);
-    const folder = join(apiDir, pkg);
-    const text = `@torchlet/${pkg} v${version(pkg)}`;
-    if (existsSync(single)) {
-      items.push({ text, link: `/api/@torchlet/${pkg}` });
-    } else if (existsSync(folder)) {
-      const sub: DefaultTheme.SidebarItem[] = [];
-      const walk = (dir: string): void => {
-        for (const name of readdirSync(dir).sort()) {
-          const p = join(dir, name);
-          if (name.endsWith('.md') && name !== 'index.md') {
-            sub.push({ text: name.replace(/\.md$/, ''), link: `/${relative(docsRoot, p).replace(/\.md$/, '')}` });
-          } else if (!name.includes('.')) {
-            walk(p);
-          }
-        }
-      };
-      walk(folder);
-      items.push({ text, link: `/api/@torchlet/${pkg}/`, collapsed: true, items: sub });
-    }
-  }
-  return items;
-}
+const repo = repositoryUrl();
+const branch = process.env.TORCHLET_DOCS_BRANCH ?? 'main';
 
 const guide: DefaultTheme.SidebarItem[] = [
   {
@@ -68,7 +49,19 @@ const guide: DefaultTheme.SidebarItem[] = [
   { text: 'Try it', items: [{ text: 'Playground', link: '/playground' }] },
 ];
 
+const changelogs: DefaultTheme.SidebarItem[] = [
+  {
+    text: 'Changelogs',
+    link: '/changelog/',
+    items: publishedPackages().map((p) => ({ text: p.name, link: `/changelog/${p.dir}` })),
+  },
+];
+
+/** Pages generated at build time (API reference, changelogs) have no source file to edit here. */
+const generated = (relativePath: string): boolean => /^(api|changelog)\//.test(relativePath);
+
 export default defineConfig({
+  base,
   title: 'torchlet',
   description: "Convolutions for images in TypeScript: from d2l's corr2d to a trainable CNN, as correct as PyTorch.",
   lang: 'en-US',
@@ -76,25 +69,41 @@ export default defineConfig({
   lastUpdated: false,
   appearance: true, // light and dark themes, with a switch in the nav bar
   ignoreDeadLinks: false,
-  head: [['link', { rel: 'icon', href: '/logo.svg', type: 'image/svg+xml' }]],
-  markdown: { math: false, lineNumbers: false },
+  srcExclude: ['README.md'],
+  head: [
+    // `head` is not rewritten for the base path: every URL here carries it.
+    ['link', { rel: 'icon', href: `${base}logo.svg`, type: 'image/svg+xml' }],
+    // Static hosts that cannot send COOP/COEP (GitHub Pages): a service worker adds them and
+    // reloads once (scripts/service-worker.mjs). A no-op when the server sends them.
+    ['script', { src: `${base}coi-serviceworker.js` }],
+  ],
+  // Output-shape formulas in the guides and the API reference are typeset with MathJax.
+  markdown: { math: true, lineNumbers: false },
+  transformPageData(pageData) {
+    if (generated(pageData.relativePath)) pageData.frontmatter.editLink = false;
+  },
   themeConfig: {
     logo: '/logo.svg',
     nav: [
       { text: 'Guides', link: '/guide/tensors', activeMatch: '^/guide/' },
       { text: 'API', link: '/api/', activeMatch: '^/api/' },
       { text: 'Playground', link: '/playground' },
+      { text: 'Changelog', link: '/changelog/', activeMatch: '^/changelog/' },
     ],
+    socialLinks: [{ icon: 'github', link: repo, ariaLabel: 'torchlet on GitHub' }],
+    editLink: { pattern: `${repo}/edit/${branch}/apps/docs/:path`, text: 'Edit this page' },
     sidebar: {
       '/guide/': guide,
       '/playground': guide,
-      '/api/': [{ text: 'API reference', items: apiSidebar() }],
+      '/api/': apiSidebar(join(docsRoot, 'api')),
+      '/changelog/': changelogs,
     },
     search: { provider: 'local' },
     outline: { level: [2, 3] },
     footer: { message: 'MIT licensed. Numbers checked against PyTorch.' },
   },
   vite: {
+    plugins: [crossOriginIsolation()],
     resolve: { conditions },
     ssr: { resolve: { conditions, externalConditions: ['@torchlet/source'] } },
     // The packages are workspace links to TypeScript sources: let Vite compile them, never pre-bundle.
@@ -102,10 +111,5 @@ export default defineConfig({
       exclude: ['@torchlet/kernels', '@torchlet/tensor', '@torchlet/ops', '@torchlet/autograd', '@torchlet/nn'],
     },
     build: { chunkSizeWarningLimit: 2000 },
-    // Cross-origin isolation, so the playground can share WebAssembly memory with Web Workers and
-    // run the kernels on every core. A static host must send the same two headers (see the
-    // performance guide); without them the site still works, on one thread.
-    server: { headers: ISOLATION_HEADERS },
-    preview: { headers: ISOLATION_HEADERS },
   },
 });

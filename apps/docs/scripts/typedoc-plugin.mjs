@@ -1,0 +1,136 @@
+// torchlet's typedoc plugin: an API reference a reader can navigate.
+// - Module pages titled with what users import (`@torchlet/nn`, `@torchlet/nn/node`), never "index"
+//   and at readable paths: `api/@torchlet/tensor/` is the package's main API, not `index-1`.
+// - Inherited members and symbol-keyed brand accessors hidden: a class page lists what it adds.
+// - `@see torch.…` becomes a "PyTorch equivalent" link to PyTorch's documentation.
+// - Output-shape formulas (`Hout = floor(...)`) become TeX, typeset by VitePress's MathJax.
+// - Parameter tables print no "Default value" for parameters without one.
+import { Converter, ReflectionKind } from 'typedoc';
+import { MarkdownPageEvent, MarkdownRendererEvent } from 'typedoc-plugin-markdown';
+import { isFormula, toTex } from './tex.mjs';
+
+/** PyTorch's documentation page of an API name (`torch.nn.functional.conv2d`). */
+export function pytorchUrl(name) {
+  return `https://docs.pytorch.org/docs/stable/generated/${name}.html`;
+}
+
+const TORCH_NAME = /^(torch(?:vision)?(?:\.[A-Za-z_][\w]*)+)(\(\))?$/;
+
+/** Rewrites one comment: PyTorch links in `@see`, formulas in code spans. */
+function rewriteComment(comment) {
+  if (!comment) return;
+  const parts = [comment.summary, ...comment.blockTags.map((t) => t.content)];
+  for (const content of parts) {
+    for (const part of content) {
+      if (part.kind === 'code' && !part.text.startsWith('```')) {
+        const code = part.text.replace(/^`|`$/g, '');
+        if (isFormula(code)) part.text = `\`tex:${toTex(code)}\``;
+      }
+    }
+  }
+  for (const tag of comment.blockTags) {
+    if (tag.tag !== '@see') continue;
+    tag.content = tag.content.flatMap((part) => {
+      if (part.kind !== 'text' && part.kind !== 'code') return [part];
+      // `torch.nn.Conv2d`, `torch.nn.functional.conv2d` (also comma-separated lists).
+      const text = part.kind === 'code' ? part.text.replace(/^`|`$/g, '') : part.text;
+      const names = text.split(/\s*,\s*|\s+and\s+/).map((s) => s.trim());
+      if (names.length > 0 && names.every((n) => TORCH_NAME.test(n))) {
+        const links = names.map((n) => {
+          const name = TORCH_NAME.exec(n)?.[1] ?? n;
+          return `[\`${name}\`](${pytorchUrl(name)})`;
+        });
+        return [{ kind: 'text', text: `PyTorch equivalent: ${links.join(', ')}` }];
+      }
+      return [part];
+    });
+  }
+}
+
+/** `@torchlet/nn` or `@torchlet/nn/node` for a package's entry module, else null. */
+function importPath(model) {
+  if (!model?.kindOf?.(ReflectionKind.Module) || !model.parent?.kindOf?.(ReflectionKind.Module)) return null;
+  const pkg = model.parent.name.replace(/ - v.*$/, '');
+  if (!pkg.startsWith('@torchlet/')) return null;
+  return model.name === 'index' ? pkg : `${pkg}/${model.name}`;
+}
+
+/**
+ * Readable page paths. typedoc-plugin-markdown writes a package with several entry points as a
+ * list page `@torchlet/tensor/index.md` plus `index-1.md` for index.ts (and, for nn, whose
+ * index.ts has a namespace, `index/@torchlet/nn/index.md`): the main module becomes the
+ * package's `index.md`, the list `modules.md`, namespaces sit beside it.
+ * @param {{ url: string, model: any }[]} pages @returns {Map<string, string>} old url -> new url
+ */
+export function tidyPaths(pages) {
+  const moves = new Map();
+  for (const { url, model } of pages) {
+    const isModule = model?.kindOf?.(ReflectionKind.Module);
+    const parentIsPackage = model?.parent?.kindOf?.(ReflectionKind.Module);
+    const pkg = parentIsPackage ? model.parent.name.replace(/ - v.*$/, '') : null;
+    if (isModule && model.name === 'index' && pkg) moves.set(url, `${pkg}/index.md`);
+    else if (isModule && model.children?.some((c) => c.kindOf(ReflectionKind.Module)))
+      moves.set(url, `${model.name.replace(/ - v.*$/, '')}/modules.md`);
+    else if (/^index\/(@torchlet\/[^/]+)\/namespaces\/([^/]+)$/.test(url))
+      moves.set(url, url.replace(/^index\/(@torchlet\/[^/]+)\/namespaces\/([^/]+)$/, '$1/$2'));
+  }
+  for (const [from, to] of moves) if (from === to) moves.delete(from);
+  return moves;
+}
+
+/** @param {import('typedoc').Application} app */
+export function load(app) {
+  app.converter.on(Converter.EVENT_RESOLVE_END, (context) => {
+    const project = context.project;
+    for (const reflection of Object.values(project.reflections)) {
+      if (!project.getReflectionById(reflection.id)) continue; // removed with its parent
+      const symbolKeyed = reflection.name.startsWith('[') || reflection.name.startsWith('__');
+      const inherited = reflection.isDeclaration?.() && reflection.inheritedFrom !== undefined;
+      if (reflection.kindOf(ReflectionKind.Constructor) || reflection.kindOf(ReflectionKind.ConstructorSignature)) {
+        // A subclass keeps its constructor, without the "Inherited from" note.
+        reflection.inheritedFrom = undefined;
+        for (const sig of reflection.signatures ?? []) sig.inheritedFrom = undefined;
+        rewriteComment(reflection.comment);
+        continue;
+      }
+      if ((symbolKeyed || inherited) && reflection.kindOf(ReflectionKind.SomeMember)) {
+        project.removeReflection(reflection);
+        continue;
+      }
+      rewriteComment(reflection.comment);
+      for (const sig of reflection.signatures ?? []) rewriteComment(sig.comment);
+      for (const sig of [reflection.getSignature, reflection.setSignature]) rewriteComment(sig?.comment);
+    }
+  });
+
+  /** @type {Map<string, string>} */
+  let moves = new Map();
+  /** @type {RegExp | null} */
+  let movedLink = null;
+  app.renderer.on(MarkdownRendererEvent.BEGIN, (event) => {
+    moves = tidyPaths(event.pages);
+    const escaped = [...moves.keys()]
+      .sort((a, b) => b.length - a.length)
+      .map((u) => u.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    movedLink = escaped.length ? new RegExp(`/api/(${escaped.join('|')})(?=[#)])`, 'g') : null;
+  });
+
+  app.renderer.on(MarkdownPageEvent.END, (page) => {
+    if (!page.contents) return;
+    const moved = moves.get(page.url);
+    if (moved) {
+      page.filename = page.filename.slice(0, page.filename.length - page.url.length) + moved;
+      page.url = moved;
+    }
+    if (movedLink) page.contents = page.contents.replace(movedLink, (_, url) => `/api/${moves.get(url)}`);
+    const title = importPath(page.model);
+    if (title) page.contents = page.contents.replace(/^# .*$/m, `# ${title}`);
+    page.contents = page.contents
+      // Formulas, kept in code spans so sanitizeComments leaves their braces alone.
+      .replace(/`tex:([^`]*)`/g, (_, tex) => `$${tex}$`)
+      // An implicit constructor a subclass inherits: no note (members were removed above).
+      .replace(/^#+ Inherited from\n\n.*\n\n?/gm, '')
+      // Parameter tables: required parameters have no default value.
+      .replace(/ \| `undefined` \|$/gm, ' | — |');
+  });
+}
