@@ -3,6 +3,12 @@
 export { conv2dForwardPart, conv2dPadPart, conv2dPrepare, conv2dWorkBytes } from './conv';
 export { conv2dBackwardWeightPart, conv2dSumSlices } from './conv-backward';
 export { transpose32, transposeBatch32 } from './copy';
+export {
+  depthwiseBackwardInputPart,
+  depthwiseBackwardWeightPart,
+  depthwiseForwardPart,
+  depthwiseWorkBytes,
+} from './depthwise';
 export { binaryRows, binaryScalar, reluF32 } from './elementwise';
 export { heapBase, sgemm, sgemmPart, workspaceBytes } from './gemm';
 export { maxPool2x2 } from './pool';

@@ -9,6 +9,12 @@
 export { type Conv2dGeometry, wasmConv2dForward } from './conv.js';
 export { wasmConv2dBackwardWeight } from './conv-backward.js';
 export { wasmTranspose } from './copy.js';
+export {
+  isDepthwiseConv2d,
+  wasmDepthwiseConv2dBackwardInput,
+  wasmDepthwiseConv2dBackwardWeight,
+  wasmDepthwiseConv2dForward,
+} from './depthwise.js';
 export { type BinaryOp, wasmBinary, wasmRelu } from './elementwise.js';
 export { type FloatArray, PARALLEL_MIN_WORK, wasmGemm } from './gemm.js';
 export { type BackendInfo, getBackendInfo } from './info.js';

@@ -1,6 +1,7 @@
 import { WASM_CONV2D_KERNEL } from './conv.js';
 import { WASM_CONV2D_BACKWARD_WEIGHT_KERNEL } from './conv-backward.js';
 import { WASM_TRANSPOSE_KERNEL } from './copy.js';
+import { WASM_DEPTHWISE_KERNEL } from './depthwise.js';
 import { WASM_ELEMENTWISE_KERNEL } from './elementwise.js';
 import { lastGemmKernel, WASM_GEMM_KERNEL } from './gemm.js';
 import { gemmModule, loadError, simdSupported } from './loader.js';
@@ -34,7 +35,8 @@ export interface BackendInfo {
   /**
    * The kernel that ran the last `wasmGemm`, `wasmConv2dForward`, `wasmConv2dBackwardWeight`,
    * `wasmMaxPool2x2`, `wasmBinary` or `wasmRelu` call: `'wasm-simd128-sgemm-4x8'`,
-   * `'wasm-simd128-conv2d-implicit-4x8'` or `'wasm-simd128-conv2d-backward-weight-2x4'` (with
+   * `'wasm-simd128-conv2d-implicit-4x8'`, `'wasm-simd128-conv2d-backward-weight-2x4'` or
+   * `'wasm-simd128-depthwise-conv2d'` (the `wasmDepthwiseConv2d*` kernels) (with
    * ` x2 threads` when it was split), `'wasm-simd128-maxpool-2x2'`, `'wasm-simd128-elementwise'`,
    * `'wasm-simd128-sum-f64acc'` (`wasmSum`), `'wasm-simd128-transpose-4x4'` (`wasmTranspose`),
    * `'js'` when it declined, `'none'` before any call.
@@ -73,6 +75,7 @@ export function getBackendInfo(): BackendInfo {
           WASM_GEMM_KERNEL,
           WASM_CONV2D_KERNEL,
           WASM_CONV2D_BACKWARD_WEIGHT_KERNEL,
+          WASM_DEPTHWISE_KERNEL,
           WASM_MAX_POOL_KERNEL,
           WASM_ELEMENTWISE_KERNEL,
           WASM_SUM_KERNEL,

@@ -18,6 +18,7 @@ export {
   type Conv2dOptions,
   type Conv2dPadding,
   type Conv2dPaddingMode,
+  conv2dDepthwiseKernels,
   conv2dKernels,
   conv2dOutputShape,
   convOutputSize,

@@ -1,7 +1,17 @@
-import { caseLabel, type GoldenTensor, goldenCloseness, loadGolden, pair, toTensor } from '@torchlet/test-utils';
+import { readFileSync } from 'node:fs';
+import { getBackendInfo } from '@torchlet/kernels';
+import {
+  type Conv2dCase,
+  caseLabel,
+  type GoldenTensor,
+  goldenCloseness,
+  loadGolden,
+  pair,
+  toTensor,
+} from '@torchlet/test-utils';
 import { describe, expect, it } from 'vitest';
 import { conv2d, conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardWeight } from './conv2d.js';
-import { type Conv2dOptions, conv2dKernels } from './params.js';
+import { type Conv2dKernelName, type Conv2dOptions, conv2dDepthwiseKernels, conv2dKernels } from './params.js';
 
 const dtypes = ['float32', 'float64'] as const;
 
@@ -9,29 +19,51 @@ function expectGolden(actual: ReturnType<typeof conv2d>, expected: GoldenTensor,
   expect(goldenCloseness(actual, expected, terms)).toBeNull();
 }
 
+/** Forward and every gradient of golden case `c` on `kernel` in `dtype`. */
+function checkCase(c: Conv2dCase, dtype: (typeof dtypes)[number], kernel: Conv2dKernelName): void {
+  const x = toTensor(c.input, dtype);
+  const w = toTensor(c.weight, dtype);
+  const b = c.bias ? toTensor(c.bias, dtype) : null;
+  const up = toTensor(c.upstream, dtype);
+  const options: Conv2dOptions = {
+    stride: pair(c.stride),
+    padding: typeof c.padding === 'string' ? c.padding : pair(c.padding),
+    dilation: pair(c.dilation),
+    groups: c.groups,
+    kernel,
+  };
+  const [cout, cinG, kh, kw] = c.weight.shape;
+  const [n, , hout, wout] = c.out.shape;
+  expectGolden(conv2d(x, w, b, options), c.out, cinG * kh * kw + 1);
+  expectGolden(conv2dBackwardInput(up, x.shape, w, options), c.grad_input, (cout / c.groups) * kh * kw);
+  expectGolden(conv2dBackwardInput(up, x, w, options), c.grad_input, (cout / c.groups) * kh * kw);
+  expectGolden(conv2dBackwardWeight(up, x, w.shape, options), c.grad_weight, n * hout * wout);
+  if (c.grad_bias) expectGolden(conv2dBackwardBias(up), c.grad_bias, n * hout * wout);
+  if (kernel === 'depthwise' && dtype === 'float32') {
+    expect(getBackendInfo().lastKernel.startsWith('wasm-simd128-depthwise-conv2d')).toBe(true);
+  }
+}
+
 describe.each(conv2dKernels)('conv2d golden vectors, %s kernel', (kernel) => {
   describe.each(dtypes)('%s', (dtype) => {
     const cases = loadGolden('conv2d');
-    it.each(cases.map((c, i) => [caseLabel(c, i), c] as const))('%s', (_label, c) => {
-      const x = toTensor(c.input, dtype);
-      const w = toTensor(c.weight, dtype);
-      const b = c.bias ? toTensor(c.bias, dtype) : null;
-      const up = toTensor(c.upstream, dtype);
-      const options: Conv2dOptions = {
-        stride: pair(c.stride),
-        padding: typeof c.padding === 'string' ? c.padding : pair(c.padding),
-        dilation: pair(c.dilation),
-        groups: c.groups,
-        kernel,
-      };
-      const [cout, cinG, kh, kw] = c.weight.shape;
-      const [n, , hout, wout] = c.out.shape;
-      expectGolden(conv2d(x, w, b, options), c.out, cinG * kh * kw + 1);
-      expectGolden(conv2dBackwardInput(up, x.shape, w, options), c.grad_input, (cout / c.groups) * kh * kw);
-      expectGolden(conv2dBackwardInput(up, x, w, options), c.grad_input, (cout / c.groups) * kh * kw);
-      expectGolden(conv2dBackwardWeight(up, x, w.shape, options), c.grad_weight, n * hout * wout);
-      if (c.grad_bias) expectGolden(conv2dBackwardBias(up), c.grad_bias, n * hout * wout);
-    });
+    it.each(cases.map((c, i) => [caseLabel(c, i), c] as const))('%s', (_label, c) => checkCase(c, dtype, kernel));
+  });
+});
+
+// Depthwise cases (golden/gen_conv2d_depthwise.py): every kernel that runs depthwise problems.
+const depthwiseCases = (
+  JSON.parse(readFileSync(new URL('./golden/conv2d_depthwise.json', import.meta.url), 'utf8')) as {
+    cases: Conv2dCase[];
+  }
+).cases;
+
+describe.each(conv2dDepthwiseKernels)('depthwise conv2d golden vectors, %s kernel', (kernel) => {
+  it('has the generated cases', () => expect(depthwiseCases.length).toBeGreaterThanOrEqual(16));
+  describe.each(dtypes)('%s', (dtype) => {
+    it.each(depthwiseCases.map((c, i) => [caseLabel(c, i), c] as const))('%s', (_label, c) =>
+      checkCase(c, dtype, kernel),
+    );
   });
 });
 

@@ -1,3 +1,4 @@
+import { getBackendInfo } from '@torchlet/kernels';
 import {
   type Arr,
   addBias,
@@ -18,7 +19,13 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { conv2d, conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardWeight } from './conv2d.js';
-import { type Conv2dOptions, type Conv2dPaddingMode, conv2dKernels } from './params.js';
+import {
+  type Conv2dKernelName,
+  type Conv2dOptions,
+  type Conv2dPaddingMode,
+  conv2dDepthwiseKernels,
+  conv2dKernels,
+} from './params.js';
 
 /** A random valid conv2d problem: shapes, options (incl. 'same' with even kernels and padding modes), layouts. */
 const problem = fc
@@ -91,43 +98,59 @@ function reference(p: Problem, x: Arr, w: Arr, b: Arr | null, up: (shape: number
   return { out: addBias(r.out, b), gradX, gradW: r.gradW, gradB: channelSums(u), up: u };
 }
 
+/** Every pass of `kernel` on problem `p` against the float64 reference, within float32 or float64 rounding. */
+function checkProblem(p: Problem, kernel: Conv2dKernelName): void {
+  const next = rng(p.seed);
+  const cin = p.cinG * p.groups;
+  const cout = p.coutG * p.groups;
+  const x = randomArr([p.n, cin, p.H, p.W], next);
+  const w = randomArr([cout, p.cinG, p.kh, p.kw], next);
+  const b = p.bias ? randomArr([cout], next) : null;
+  const ref = reference(p, x, w, b, (shape) => randomArr(shape, next));
+  const xs = p.unbatched ? unbatch(x) : x;
+  const ups = p.unbatched ? unbatch(ref.up) : ref.up;
+  const X = withLayout(xs.data, xs.shape, p.dtype, p.layoutX);
+  const Wt = withLayout(w.data, w.shape, p.dtype, p.layoutW);
+  const B = b ? withLayout(b.data, b.shape, p.dtype, 'offset') : null;
+  const U = withLayout(ups.data, ups.shape, p.dtype, p.layoutUp);
+  const options: Conv2dOptions = {
+    stride: p.stride,
+    padding: p.padding,
+    dilation: p.dilation,
+    groups: p.groups,
+    paddingMode: p.paddingMode,
+    kernel,
+  };
+  const tol = p.dtype === 'float32' ? 1e-5 : 1e-12;
+  const K = p.cinG * p.kh * p.kw;
+  const outRef = p.unbatched ? unbatch(ref.out) : ref.out;
+  expect(closeness(conv2d(X, Wt, B, options), outRef, tol * (K + 1) * 4, tol)).toBeNull();
+  const gx = conv2dBackwardInput(U, X.shape, Wt, options);
+  expect(closeness(gx, p.unbatched ? unbatch(ref.gradX) : ref.gradX, tol * 16 * p.coutG * p.kh * p.kw, tol)).toBeNull();
+  const L = ref.up.shape[2] * ref.up.shape[3] * p.n;
+  expect(closeness(conv2dBackwardWeight(U, X, Wt.shape, options), ref.gradW, tol * 4 * L, tol)).toBeNull();
+  expect(closeness(conv2dBackwardBias(U), ref.gradB, tol * 4 * L, tol)).toBeNull();
+  if (kernel === 'depthwise' && p.dtype === 'float32') {
+    expect(getBackendInfo().lastKernel.startsWith('wasm-simd128-depthwise-conv2d')).toBe(true);
+  }
+}
+
+/** The same random problems with one filter per channel (groups = in channels = out channels). */
+const depthwiseProblem = problem.map((p) => ({ ...p, cinG: 1, coutG: 1 }));
+
+describe.each(conv2dDepthwiseKernels)('depthwise conv2d vs a naive float64 reference, %s kernel', (kernel) => {
+  it('forward and every backward kernel agree on random depthwise problems and layouts', () => {
+    fc.assert(
+      fc.property(depthwiseProblem, (p) => checkProblem(p, kernel)),
+      { numRuns: 100 },
+    );
+  });
+});
+
 describe.each(conv2dKernels)('conv2d vs a naive float64 reference, %s kernel', (kernel) => {
   it('forward and every backward kernel agree on random problems and layouts', () => {
     fc.assert(
-      fc.property(problem, (p) => {
-        const next = rng(p.seed);
-        const cin = p.cinG * p.groups;
-        const cout = p.coutG * p.groups;
-        const x = randomArr([p.n, cin, p.H, p.W], next);
-        const w = randomArr([cout, p.cinG, p.kh, p.kw], next);
-        const b = p.bias ? randomArr([cout], next) : null;
-        const ref = reference(p, x, w, b, (shape) => randomArr(shape, next));
-        const xs = p.unbatched ? unbatch(x) : x;
-        const ups = p.unbatched ? unbatch(ref.up) : ref.up;
-        const X = withLayout(xs.data, xs.shape, p.dtype, p.layoutX);
-        const Wt = withLayout(w.data, w.shape, p.dtype, p.layoutW);
-        const B = b ? withLayout(b.data, b.shape, p.dtype, 'offset') : null;
-        const U = withLayout(ups.data, ups.shape, p.dtype, p.layoutUp);
-        const options: Conv2dOptions = {
-          stride: p.stride,
-          padding: p.padding,
-          dilation: p.dilation,
-          groups: p.groups,
-          paddingMode: p.paddingMode,
-          kernel,
-        };
-        const tol = p.dtype === 'float32' ? 1e-5 : 1e-12;
-        const K = p.cinG * p.kh * p.kw;
-        const outRef = p.unbatched ? unbatch(ref.out) : ref.out;
-        expect(closeness(conv2d(X, Wt, B, options), outRef, tol * (K + 1) * 4, tol)).toBeNull();
-        const gx = conv2dBackwardInput(U, X.shape, Wt, options);
-        expect(
-          closeness(gx, p.unbatched ? unbatch(ref.gradX) : ref.gradX, tol * 16 * p.coutG * p.kh * p.kw, tol),
-        ).toBeNull();
-        const L = ref.up.shape[2] * ref.up.shape[3] * p.n;
-        expect(closeness(conv2dBackwardWeight(U, X, Wt.shape, options), ref.gradW, tol * 4 * L, tol)).toBeNull();
-        expect(closeness(conv2dBackwardBias(U), ref.gradB, tol * 4 * L, tol)).toBeNull();
-      }),
+      fc.property(problem, (p) => checkProblem(p, kernel)),
       { numRuns: 100 },
     );
   });

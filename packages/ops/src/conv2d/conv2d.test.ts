@@ -2,7 +2,7 @@ import { getBackendInfo, wasmGemm } from '@torchlet/kernels';
 import { fromStorage, getBackend, setBackend, Tensor, TorchletError, tensor } from '@torchlet/tensor';
 import { afterEach, describe, expect, it } from 'vitest';
 import { conv2d, conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardWeight } from './conv2d.js';
-import { pickKernel } from './kernels.js';
+import { depthwiseAuto, pickKernel } from './kernels.js';
 import {
   type Conv2dKernelName,
   conv2dGeometry,
@@ -255,14 +255,19 @@ describe("the 'auto' dispatch rule", () => {
     conv2dGeometry('t', x, w, resolveConv2dOptions('t', [w[2], w[3]], { groups }));
   const pick = (x: number[], w: number[], groups = 1) => {
     const g = geometry(x, w, groups);
-    return pickKernel(g, 'auto').forward === pickKernel(g, 'direct').forward ? 'direct' : 'im2col';
+    const impl = pickKernel(g, 'auto');
+    if (impl === depthwiseAuto) return 'depthwise';
+    return impl.forward === pickKernel(g, 'direct').forward ? 'direct' : 'im2col';
   };
   it('uses the direct loop for tiny problems and one or two output channels, im2col + GEMM otherwise', () => {
     expect(pick([1, 1, 6, 8], [1, 1, 1, 2])).toBe('direct');
-    expect(pick([1, 1, 28, 28], [1, 1, 5, 5])).toBe('direct');
+    expect(pick([1, 1, 28, 28], [1, 1, 5, 5])).toBe('depthwise'); // one channel, one filter
+    expect(pick([1, 1, 28, 28], [2, 1, 5, 5])).toBe('direct');
     expect(pick([64, 1, 28, 28], [6, 1, 5, 5])).toBe('im2col');
     expect(pick([8, 64, 56, 56], [64, 64, 3, 3])).toBe('im2col');
-    expect(pick([8, 64, 56, 56], [64, 1, 3, 3], 64)).toBe('direct');
+    expect(pick([8, 64, 56, 56], [64, 1, 3, 3], 64)).toBe('depthwise');
+    expect(pick([8, 64, 56, 56], [128, 1, 3, 3], 64)).toBe('direct');
+    expect(pick([1, 4, 4, 4], [4, 1, 3, 3], 4)).toBe('direct');
   });
 
   describe('the float32 weight gradient', () => {
@@ -300,7 +305,8 @@ describe("the 'auto' dispatch rule", () => {
     };
     const wasmKernel = /^wasm-simd128-conv2d-backward-weight-2x4/;
     it("runs in WebAssembly under 'auto' (also with one or two output channels per group) unless tiny", () => {
-      expect(run([2, 8, 16, 16], [8, 1, 3, 3], 8, 'auto').last).toMatch(wasmKernel);
+      expect(run([2, 8, 16, 16], [16, 1, 3, 3], 8, 'auto').last).toMatch(wasmKernel);
+      expect(run([2, 8, 16, 16], [8, 1, 3, 3], 8, 'auto').last).toBe('wasm-simd128-depthwise-conv2d');
       expect(run([2, 4, 16, 16], [8, 4, 3, 3], 1, 'auto').last).toMatch(wasmKernel);
       const tiny = run([1, 1, 6, 8], [1, 1, 1, 2], 1, 'auto');
       expect(tiny.last).toBe('wasm-simd128-sgemm-4x8');

@@ -115,8 +115,13 @@ function checkUpstream(
  * SIMD through `@torchlet/kernels`' `wasmConv2dForward`, threaded per its `setThreads`, which
  * also computes the float32 input gradient when the stride is 1, as a forward conv of the upstream
  * gradient with the flipped, transposed weight, and the float32 weight gradient with
- * `wasmConv2dBackwardWeight`; float64 and the strided input gradient are im2col's). `'auto'` (the default) picks the direct kernel when the problem is tiny
- * (`N*Cout*Hout*Wout*Cin/groups*kh*kw < 8192`) or each group has at most 2 output channels;
+ * `wasmConv2dBackwardWeight`; float64 and the strided input gradient are im2col's), and
+ * `'depthwise'` (groups = Cin = Cout only: one filter per channel, WebAssembly SIMD for float32 in
+ * every pass, the direct loops for float64; forced on another geometry, or on float32 without
+ * WebAssembly SIMD, it throws). `'auto'` (the default) picks the direct kernel when the problem is tiny
+ * (`N*Cout*Hout*Wout*Cin/groups*kh*kw < 8192`), `'depthwise'` for other depthwise problems
+ * (float32 in WebAssembly unless `setBackend('js')`, else the direct loops), the direct kernel when
+ * each group has at most 2 output channels;
  * otherwise every float32 pass runs `'wasm'` (unless `setBackend('js')`; the weight gradient also
  * when the direct kernel was picked for at most 2 output channels per group, unless the problem is
  * tiny), and other passes the implicit GEMM when the pass's GEMM would run in JavaScript with fewer than 32
@@ -149,9 +154,10 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   }
   const p = planConv(fn, input.shape, weight.shape, options);
   const g = p.g;
+  const kernel = pickKernel(g, p.r.kernel, fn);
   const size = g.batch * g.outChannels * g.outH * g.outW;
   const out = input.dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
-  pickKernel(g, p.r.kernel).forward(g, planInput(p, input), denseData(weight), b === null ? null : denseData(b), out);
+  kernel.forward(g, planInput(p, input), denseData(weight), b === null ? null : denseData(b), out);
   return new Tensor(out, outputShapeOf(g, p.batched));
 }
 
@@ -186,7 +192,7 @@ export function conv2dBackwardInput(
   const inputShape = shapeArg(fn, 'input', input);
   const p = planConv(fn, inputShape, weight.shape, options);
   checkUpstream(fn, upstream, p, inputShape, weight.shape);
-  const kernel = pickKernel(p.g, p.r.kernel);
+  const kernel = pickKernel(p.g, p.r.kernel, fn);
   const size = inputShape.reduce((a, s) => a * s, 1);
   if (p.modePad === null) {
     const dx = allocStorage(upstream.dtype, size) as FloatStorage;
@@ -234,11 +240,12 @@ export function conv2dBackwardWeight(
   const weightShape = shapeArg(fn, 'weight', weight);
   const p = planConv(fn, input.shape, weightShape, options);
   checkUpstream(fn, upstream, p, input.shape, weightShape);
+  const kernel = pickKernel(p.g, p.r.kernel, fn);
   const dw = allocStorage(
     upstream.dtype,
     weightShape.reduce((a, s) => a * s, 1),
   ) as FloatStorage;
-  pickKernel(p.g, p.r.kernel).backwardWeight(p.g, denseData(upstream), planInput(p, input), dw);
+  kernel.backwardWeight(p.g, denseData(upstream), planInput(p, input), dw);
   return new Tensor(dw, weightShape);
 }
 

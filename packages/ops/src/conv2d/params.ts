@@ -30,7 +30,8 @@ export type Conv2dPaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 
 /**
  * The conv2d kernel implementations: a direct loop, im2col + GEMM, an implicit GEMM (no unfold),
- * and `'wasm'`, the WebAssembly SIMD forward pass of `@torchlet/kernels` (float32; float64 runs
+ * `'depthwise'` (depthwise convolutions only: groups = in channels = out channels; WebAssembly SIMD
+ * for float32, the direct loops for float64; forced on another geometry it throws), and `'wasm'`, the WebAssembly SIMD forward pass of `@torchlet/kernels` (float32; float64 runs
  * im2col), which also computes the input gradient when the stride is 1 (as a forward conv of the
  * upstream gradient with the flipped, transposed weight) and the weight gradient
  * (`wasmConv2dBackwardWeight`); the strided input gradient is im2col's.
@@ -43,10 +44,12 @@ export type Conv2dPaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
  * conv2d(ones([1, 1, 3, 3]), ones([1, 1, 2, 2]), null, { kernel }).toArray(); // -> [[[[4, 4], [4, 4]]]]
  * ```
  */
-export type Conv2dKernelName = 'direct' | 'im2col' | 'implicit' | 'wasm';
+export type Conv2dKernelName = 'direct' | 'im2col' | 'implicit' | 'wasm' | 'depthwise';
 
 /**
- * Every conv2d kernel implementation, so tests can run the same body on each (`describe.each(conv2dKernels)`).
+ * Every conv2d kernel implementation that runs any geometry, so tests can run the same body on
+ * each (`describe.each(conv2dKernels)`). `'depthwise'` runs only depthwise geometries: see
+ * {@link conv2dDepthwiseKernels}.
  *
  * @example
  * ```ts
@@ -61,6 +64,21 @@ export const conv2dKernels: readonly Conv2dKernelName[] = Object.freeze([
   'implicit',
   'wasm',
 ] as const);
+
+/**
+ * Every kernel that runs a depthwise convolution (groups = in channels = out channels): those of
+ * {@link conv2dKernels} plus `'depthwise'`, so depthwise tests run the same body on each.
+ *
+ * @example
+ * ```ts
+ * import { ones } from '@torchlet/tensor';
+ * import { conv2d, conv2dDepthwiseKernels } from '@torchlet/ops';
+ * // Two channels, one 2x2 filter of ones each.
+ * conv2dDepthwiseKernels.map((kernel) =>
+ *   conv2d(ones([1, 2, 2, 2]), ones([2, 1, 2, 2]), null, { groups: 2, kernel }).sum().item()); // -> [8, 8, 8, 8, 8]
+ * ```
+ */
+export const conv2dDepthwiseKernels: readonly Conv2dKernelName[] = Object.freeze([...conv2dKernels, 'depthwise']);
 
 /**
  * Options of {@link conv2d}, its output shape and its backward kernels.
@@ -84,7 +102,8 @@ export interface Conv2dOptions {
   /** How padded positions are filled. Default `'zeros'`. */
   readonly paddingMode?: Conv2dPaddingMode;
   /**
-   * Which kernel runs: `'direct'`, `'im2col'`, `'implicit'`, `'wasm'`, or `'auto'` (default) to pick by problem size
+   * Which kernel runs: `'direct'`, `'im2col'`, `'implicit'`, `'wasm'`, `'depthwise'` (depthwise
+   * geometries only; it throws on others), or `'auto'` (default) to pick by problem size
    * (see {@link conv2d} for the rule). Results agree to rounding.
    */
   readonly kernel?: Conv2dKernelName | 'auto';
@@ -147,7 +166,7 @@ export function convOutputSize(
 const PADDING_MODES: readonly string[] = ['zeros', 'reflect', 'replicate', 'circular'];
 // 'auto' before 'implicit' keeps the message's original prefix ("direct, im2col, auto").
 /** Every value the `kernel` option accepts, in the order error messages list them. */
-export const kernelChoices: readonly string[] = ['direct', 'im2col', 'auto', 'implicit', 'wasm'];
+export const kernelChoices: readonly string[] = ['direct', 'im2col', 'auto', 'implicit', 'wasm', 'depthwise'];
 
 /** Validates the options object (not yet the shapes). */
 export function resolveConv2dOptions(

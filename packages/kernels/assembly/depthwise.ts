@@ -1,0 +1,434 @@
+// Float32 depthwise conv2d (groups = in channels = out channels) for WebAssembly 128-bit SIMD, on
+// NCHW planes: every channel is its own small 2-D correlation, so there is no GEMM to feed. Each
+// plane is copied into a per-thread zero-bordered scratch (no padding tests in the inner loops),
+// then the output rows are computed four or eight columns at a time: one weight splat times the
+// input row at that tap's offset, accumulated in registers over the kh x kw taps (XNNPACK's
+// CHW dwconv works the same way, with masks instead of a bordered copy). A width stride of 2
+// loads eight adjacent floats and keeps the even lanes (one shuffle). Units of work are planes
+// (image, channel) that threads claim one at a time (see threads.ts).
+//
+// The descriptor is an i32 array in linear memory laid out by src/depthwise.ts (indices below).
+
+const D_CH = 1;
+const D_INH = 2;
+const D_INW = 3;
+const D_KH = 4;
+const D_KW = 5;
+const D_SH = 6;
+const D_SW = 7;
+const D_PADT = 8;
+const D_PADL = 9;
+const D_DH = 10;
+const D_DW = 11;
+const D_OUTH = 12;
+const D_OUTW = 13;
+const D_HP = 14;
+const D_WP = 15;
+const D_X = 16;
+const D_W = 17;
+const D_BIAS = 18;
+const D_Y = 19;
+const D_PARTIAL = 20;
+
+function field(desc: usize, i: i32): i32 {
+  return load<i32>(desc + ((<usize>i) << 2));
+}
+
+/**
+ * Bytes of per-thread scratch every depthwise part needs at its `work` pointer: one bordered plane
+ * plus slack for the vector loads that run past a row's last column (discarded or masked lanes).
+ */
+export function depthwiseWorkBytes(desc: usize): i32 {
+  return (field(desc, D_HP) * field(desc, D_WP) + 4 * field(desc, D_SW) + 64) * 4;
+}
+
+/**
+ * Copies plane `src` ([inH, inW], dense) into `dst` ([hp, wp] rows) at (padT, padL) with zeros
+ * around it, and zeroes the 32 floats of slack after it (a stride-2 vector load may read one past).
+ */
+function padPlane(desc: usize, src: usize, dst: usize): void {
+  const inH = field(desc, D_INH);
+  const inW = field(desc, D_INW);
+  const hp = field(desc, D_HP);
+  const wp = field(desc, D_WP);
+  const padT = field(desc, D_PADT);
+  const padL = field(desc, D_PADL);
+  const wpBytes = (<usize>wp) << 2;
+  const rowBytes = (<usize>inW) << 2;
+  const leftBytes = (<usize>padL) << 2;
+  const rightBytes = wpBytes - leftBytes - rowBytes;
+  if (padT > 0) memory.fill(dst, 0, <usize>padT * wpBytes);
+  let d = dst + <usize>padT * wpBytes;
+  let s = src;
+  for (let r = 0; r < inH; r++) {
+    if (leftBytes > 0) memory.fill(d, 0, leftBytes);
+    memory.copy(d + leftBytes, s, rowBytes);
+    if (rightBytes > 0) memory.fill(d + leftBytes + rowBytes, 0, rightBytes);
+    d += wpBytes;
+    s += rowBytes;
+  }
+  const endBytes = <usize>(hp - padT - inH) * wpBytes + 128;
+  memory.fill(d, 0, endBytes);
+}
+
+/** Four output columns' inputs at byte address `p`: adjacent floats (stride 1), every other one (stride 2), or gathered. */
+function loadCols(p: usize, sw: i32): v128 {
+  if (sw === 1) return v128.load(p);
+  if (sw === 2) return v128.shuffle<f32>(v128.load(p), v128.load(p, 16), 0, 2, 4, 6);
+  const step = (<usize>sw) << 2;
+  let v = f32x4.splat(load<f32>(p));
+  v = f32x4.replace_lane(v, 1, load<f32>(p + step));
+  v = f32x4.replace_lane(v, 2, load<f32>(p + 2 * step));
+  return f32x4.replace_lane(v, 3, load<f32>(p + 3 * step));
+}
+
+/**
+ * One output row of one plane: `y[ow] = b + sum_{a,c} w[a,c] * xp[r0 + a*dh, ow*sw + c*dw]` for
+ * every ow, where `xp` is the bordered plane and `row` its byte address of row r0. Eight columns
+ * per step, then four, then (rows of at least 4) the last four again, overlapping (they are
+ * stores, not sums, so recomputing a column is harmless); rows shorter than 4 run scalar.
+ */
+function rowGeneral(
+  row: usize,
+  wptr: usize,
+  b: f32,
+  y: usize,
+  outW: i32,
+  kh: i32,
+  kw: i32,
+  sw: i32,
+  dhBytes: usize,
+  dwBytes: usize,
+): void {
+  const swBytes = (<usize>sw) << 2;
+  const step4 = swBytes << 2;
+  const bias = f32x4.splat(b);
+  let ow = 0;
+  for (; ow + 8 <= outW; ow += 8) {
+    let acc0 = bias;
+    let acc1 = bias;
+    let rp = row + <usize>ow * swBytes;
+    let wp = wptr;
+    for (let a = 0; a < kh; a++) {
+      let p = rp;
+      for (let c = 0; c < kw; c++) {
+        const wv = v128.load32_splat(wp);
+        acc0 = f32x4.add(acc0, f32x4.mul(wv, loadCols(p, sw)));
+        acc1 = f32x4.add(acc1, f32x4.mul(wv, loadCols(p + step4, sw)));
+        p += dwBytes;
+        wp += 4;
+      }
+      rp += dhBytes;
+    }
+    v128.store(y + ((<usize>ow) << 2), acc0);
+    v128.store(y + ((<usize>ow) << 2), acc1, 16);
+  }
+  if (outW < 4) {
+    for (; ow < outW; ow++) {
+      let s = b;
+      let rp = row + <usize>ow * swBytes;
+      let wp = wptr;
+      for (let a = 0; a < kh; a++) {
+        let p = rp;
+        for (let c = 0; c < kw; c++) {
+          s += load<f32>(wp) * load<f32>(p);
+          p += dwBytes;
+          wp += 4;
+        }
+        rp += dhBytes;
+      }
+      store<f32>(y + ((<usize>ow) << 2), s);
+    }
+    return;
+  }
+  while (ow < outW) {
+    if (ow + 4 > outW) ow = outW - 4;
+    let acc = bias;
+    let rp = row + <usize>ow * swBytes;
+    let wp = wptr;
+    for (let a = 0; a < kh; a++) {
+      let p = rp;
+      for (let c = 0; c < kw; c++) {
+        acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(wp), loadCols(p, sw)));
+        p += dwBytes;
+        wp += 4;
+      }
+      rp += dhBytes;
+    }
+    v128.store(y + ((<usize>ow) << 2), acc);
+    ow += 4;
+  }
+}
+
+/**
+ * The 3x3 stride-1 case (MobileNet's), two output rows at a time: the nine weights stay in
+ * registers and each of the four input rows is loaded once for both output rows it feeds (so the
+ * row dilation must be 1; `dw` is the column dilation in bytes).
+ * Requires outW >= 4 (the last four columns are recomputed, overlapping).
+ */
+function plane3x3s1(xp: usize, wptr: usize, b: f32, y: usize, outH: i32, outW: i32, wpBytes: usize, dw: usize): void {
+  const w0 = v128.load32_splat(wptr);
+  const w1 = v128.load32_splat(wptr, 4);
+  const w2 = v128.load32_splat(wptr, 8);
+  const w3 = v128.load32_splat(wptr, 12);
+  const w4 = v128.load32_splat(wptr, 16);
+  const w5 = v128.load32_splat(wptr, 20);
+  const w6 = v128.load32_splat(wptr, 24);
+  const w7 = v128.load32_splat(wptr, 28);
+  const w8 = v128.load32_splat(wptr, 32);
+  const bias = f32x4.splat(b);
+  const outBytes = (<usize>outW) << 2;
+  const dw2 = dw << 1;
+  let oh = 0;
+  for (; oh + 2 <= outH; oh += 2) {
+    const r0 = xp + <usize>oh * wpBytes;
+    const y0 = y + <usize>oh * outBytes;
+    let ow = 0;
+    while (ow < outW) {
+      if (ow + 4 > outW) ow = outW - 4;
+      const o = (<usize>ow) << 2;
+      let p = r0 + o;
+      let i0 = v128.load(p);
+      let i1 = v128.load(p + dw);
+      let i2 = v128.load(p + dw2);
+      let a0 = f32x4.add(bias, f32x4.mul(w0, i0));
+      a0 = f32x4.add(a0, f32x4.mul(w1, i1));
+      a0 = f32x4.add(a0, f32x4.mul(w2, i2));
+      p += wpBytes;
+      i0 = v128.load(p);
+      i1 = v128.load(p + dw);
+      i2 = v128.load(p + dw2);
+      a0 = f32x4.add(a0, f32x4.mul(w3, i0));
+      a0 = f32x4.add(a0, f32x4.mul(w4, i1));
+      a0 = f32x4.add(a0, f32x4.mul(w5, i2));
+      let a1 = f32x4.add(bias, f32x4.mul(w0, i0));
+      a1 = f32x4.add(a1, f32x4.mul(w1, i1));
+      a1 = f32x4.add(a1, f32x4.mul(w2, i2));
+      p += wpBytes;
+      i0 = v128.load(p);
+      i1 = v128.load(p + dw);
+      i2 = v128.load(p + dw2);
+      a0 = f32x4.add(a0, f32x4.mul(w6, i0));
+      a0 = f32x4.add(a0, f32x4.mul(w7, i1));
+      a0 = f32x4.add(a0, f32x4.mul(w8, i2));
+      a1 = f32x4.add(a1, f32x4.mul(w3, i0));
+      a1 = f32x4.add(a1, f32x4.mul(w4, i1));
+      a1 = f32x4.add(a1, f32x4.mul(w5, i2));
+      p += wpBytes;
+      i0 = v128.load(p);
+      i1 = v128.load(p + dw);
+      i2 = v128.load(p + dw2);
+      a1 = f32x4.add(a1, f32x4.mul(w6, i0));
+      a1 = f32x4.add(a1, f32x4.mul(w7, i1));
+      a1 = f32x4.add(a1, f32x4.mul(w8, i2));
+      v128.store(y0 + o, a0);
+      v128.store(y0 + outBytes + o, a1);
+      ow += 4;
+    }
+  }
+  if (oh < outH) {
+    const r0 = xp + <usize>oh * wpBytes;
+    const y0 = y + <usize>oh * outBytes;
+    let ow = 0;
+    while (ow < outW) {
+      if (ow + 4 > outW) ow = outW - 4;
+      const o = (<usize>ow) << 2;
+      let p = r0 + o;
+      let a0 = f32x4.add(bias, f32x4.mul(w0, v128.load(p)));
+      a0 = f32x4.add(a0, f32x4.mul(w1, v128.load(p + dw)));
+      a0 = f32x4.add(a0, f32x4.mul(w2, v128.load(p + dw2)));
+      p += wpBytes;
+      a0 = f32x4.add(a0, f32x4.mul(w3, v128.load(p)));
+      a0 = f32x4.add(a0, f32x4.mul(w4, v128.load(p + dw)));
+      a0 = f32x4.add(a0, f32x4.mul(w5, v128.load(p + dw2)));
+      p += wpBytes;
+      a0 = f32x4.add(a0, f32x4.mul(w6, v128.load(p)));
+      a0 = f32x4.add(a0, f32x4.mul(w7, v128.load(p + dw)));
+      a0 = f32x4.add(a0, f32x4.mul(w8, v128.load(p + dw2)));
+      v128.store(y0 + o, a0);
+      ow += 4;
+    }
+  }
+}
+
+/**
+ * Forward pass for planes [u0, u1) of the staged chunk (plane u = image u / C, channel u % C):
+ * `y[u] = bias[c] + correlation of x[u] with w[c]`, written to the dense output chunk.
+ */
+export function depthwiseForwardPart(desc: usize, u0: i32, u1: i32, work: usize): void {
+  const ch = field(desc, D_CH);
+  const inPlane = (<usize>(field(desc, D_INH) * field(desc, D_INW))) << 2;
+  const kh = field(desc, D_KH);
+  const kw = field(desc, D_KW);
+  const sh = field(desc, D_SH);
+  const sw = field(desc, D_SW);
+  const dh = field(desc, D_DH);
+  const dw = field(desc, D_DW);
+  const outH = field(desc, D_OUTH);
+  const outW = field(desc, D_OUTW);
+  const wpBytes = (<usize>field(desc, D_WP)) << 2;
+  const x = <usize>field(desc, D_X);
+  const w = <usize>field(desc, D_W);
+  const bias = <usize>field(desc, D_BIAS);
+  const y = <usize>field(desc, D_Y);
+  const outPlane = (<usize>(outH * outW)) << 2;
+  const taps = kh * kw;
+  const fast = kh === 3 && kw === 3 && sh === 1 && sw === 1 && dh === 1 && outW >= 4;
+  const rowStep = <usize>sh * wpBytes;
+  const dhBytes = <usize>dh * wpBytes;
+  const dwBytes = (<usize>dw) << 2;
+  const outRowBytes = (<usize>outW) << 2;
+  for (let u = u0; u < u1; u++) {
+    const c = u % ch;
+    padPlane(desc, x + <usize>u * inPlane, work);
+    const wc = w + ((<usize>(c * taps)) << 2);
+    const b: f32 = bias !== 0 ? load<f32>(bias + ((<usize>c) << 2)) : 0;
+    const yp = y + <usize>u * outPlane;
+    if (fast) {
+      plane3x3s1(work, wc, b, yp, outH, outW, wpBytes, dwBytes);
+    } else {
+      for (let oh = 0; oh < outH; oh++) {
+        rowGeneral(work + <usize>oh * rowStep, wc, b, yp + <usize>oh * outRowBytes, outW, kh, kw, sw, dhBytes, dwBytes);
+      }
+    }
+  }
+}
+
+/**
+ * Input gradient by scattering, for any stride, planes [u0, u1): the bordered scratch starts at
+ * zero, gets `w[c,a,b] * dy[oh,ow]` added at `(oh*sh + a*dh, ow*sw + b*dw)` (four columns at a
+ * time when the width stride is 1), and its interior is the plane of dx. The host uses the
+ * forward pass on the flipped weight instead when both strides are 1 (no read-modify-write).
+ * Here D_X is dx (written) and D_Y is dy (read).
+ */
+export function depthwiseBackwardInputPart(desc: usize, u0: i32, u1: i32, work: usize): void {
+  const ch = field(desc, D_CH);
+  const inH = field(desc, D_INH);
+  const inW = field(desc, D_INW);
+  const kh = field(desc, D_KH);
+  const kw = field(desc, D_KW);
+  const sh = field(desc, D_SH);
+  const sw = field(desc, D_SW);
+  const dh = field(desc, D_DH);
+  const dw = field(desc, D_DW);
+  const outH = field(desc, D_OUTH);
+  const outW = field(desc, D_OUTW);
+  const hp = field(desc, D_HP);
+  const wp = field(desc, D_WP);
+  const padT = field(desc, D_PADT);
+  const padL = field(desc, D_PADL);
+  const dx = <usize>field(desc, D_X);
+  const w = <usize>field(desc, D_W);
+  const dy = <usize>field(desc, D_Y);
+  const wpBytes = (<usize>wp) << 2;
+  const inRowBytes = (<usize>inW) << 2;
+  const inPlane = <usize>inH * inRowBytes;
+  const outRowBytes = (<usize>outW) << 2;
+  const outPlane = <usize>outH * outRowBytes;
+  const swBytes = (<usize>sw) << 2;
+  const taps = kh * kw;
+  const vec = sw === 1 ? outW & ~3 : 0;
+  for (let u = u0; u < u1; u++) {
+    const c = u % ch;
+    memory.fill(work, 0, <usize>(hp * wp) * 4 + 128);
+    const wc = w + ((<usize>(c * taps)) << 2);
+    const dyp = dy + <usize>u * outPlane;
+    for (let oh = 0; oh < outH; oh++) {
+      const g = dyp + <usize>oh * outRowBytes;
+      for (let a = 0; a < kh; a++) {
+        const row = work + <usize>(oh * sh + a * dh) * wpBytes;
+        for (let bb = 0; bb < kw; bb++) {
+          const wt = load<f32>(wc + ((<usize>(a * kw + bb)) << 2));
+          const base = row + ((<usize>(bb * dw)) << 2);
+          const wv = f32x4.splat(wt);
+          let ow = 0;
+          for (; ow < vec; ow += 4) {
+            const p = base + ((<usize>ow) << 2);
+            v128.store(p, f32x4.add(v128.load(p), f32x4.mul(wv, v128.load(g + ((<usize>ow) << 2)))));
+          }
+          for (; ow < outW; ow++) {
+            const p = base + <usize>ow * swBytes;
+            store<f32>(p, load<f32>(p) + wt * load<f32>(g + ((<usize>ow) << 2)));
+          }
+        }
+      }
+    }
+    let src = work + <usize>padT * wpBytes + ((<usize>padL) << 2);
+    let dst = dx + <usize>u * inPlane;
+    for (let r = 0; r < inH; r++) {
+      memory.copy(dst, src, inRowBytes);
+      src += wpBytes;
+      dst += inRowBytes;
+    }
+  }
+}
+
+/**
+ * Weight-gradient partial sums for planes [u0, u1): `partial[u, a*kw + b] = sum_{oh,ow}
+ * dy[u][oh,ow] * xp[u][oh*sh + a*dh, ow*sw + b*dw]`, four output columns per lane group and a
+ * horizontal sum per tap; a row's last partial vector masks both operands (lanes past the row
+ * read real inputs, which may be infinite). The host adds the partials over images in order.
+ */
+export function depthwiseBackwardWeightPart(desc: usize, u0: i32, u1: i32, work: usize): void {
+  const inPlane = (<usize>(field(desc, D_INH) * field(desc, D_INW))) << 2;
+  const kh = field(desc, D_KH);
+  const kw = field(desc, D_KW);
+  const sh = field(desc, D_SH);
+  const sw = field(desc, D_SW);
+  const dh = field(desc, D_DH);
+  const dw = field(desc, D_DW);
+  const outH = field(desc, D_OUTH);
+  const outW = field(desc, D_OUTW);
+  const wpBytes = (<usize>field(desc, D_WP)) << 2;
+  const x = <usize>field(desc, D_X);
+  const dy = <usize>field(desc, D_Y);
+  const partial = <usize>field(desc, D_PARTIAL);
+  const outRowBytes = (<usize>outW) << 2;
+  const outPlane = <usize>outH * outRowBytes;
+  const swBytes = (<usize>sw) << 2;
+  const taps = kh * kw;
+  const full = outW & ~3;
+  const rest = outW - full;
+  // Lanes [0, rest) set.
+  let mask = i32x4.splat(0);
+  if (rest > 0) mask = i32x4.replace_lane(mask, 0, -1);
+  if (rest > 1) mask = i32x4.replace_lane(mask, 1, -1);
+  if (rest > 2) mask = i32x4.replace_lane(mask, 2, -1);
+  for (let u = u0; u < u1; u++) {
+    padPlane(desc, x + <usize>u * inPlane, work);
+    const g = dy + <usize>u * outPlane;
+    const pOut = partial + ((<usize>(u * taps)) << 2);
+    for (let a = 0; a < kh; a++) {
+      for (let bb = 0; bb < kw; bb++) {
+        let acc0 = f32x4.splat(0);
+        let acc1 = f32x4.splat(0);
+        const tapOff = <usize>(a * dh) * wpBytes + ((<usize>(bb * dw)) << 2);
+        for (let oh = 0; oh < outH; oh++) {
+          const row = work + <usize>oh * sh * wpBytes + tapOff;
+          const gr = g + <usize>oh * outRowBytes;
+          let ow = 0;
+          for (; ow + 8 <= full; ow += 8) {
+            const gp = gr + ((<usize>ow) << 2);
+            const p = row + <usize>ow * swBytes;
+            acc0 = f32x4.add(acc0, f32x4.mul(v128.load(gp), loadCols(p, sw)));
+            acc1 = f32x4.add(acc1, f32x4.mul(v128.load(gp, 16), loadCols(p + (swBytes << 2), sw)));
+          }
+          for (; ow < full; ow += 4) {
+            acc0 = f32x4.add(
+              acc0,
+              f32x4.mul(v128.load(gr + ((<usize>ow) << 2)), loadCols(row + <usize>ow * swBytes, sw)),
+            );
+          }
+          if (rest > 0) {
+            const gv = v128.and(v128.load(gr + ((<usize>ow) << 2)), mask);
+            const xv = v128.and(loadCols(row + <usize>ow * swBytes, sw), mask);
+            acc1 = f32x4.add(acc1, f32x4.mul(gv, xv));
+          }
+        }
+        const s = f32x4.add(acc0, acc1);
+        const h = f32x4.add(s, v128.shuffle<f32>(s, s, 2, 3, 0, 1));
+        store<f32>(pOut + ((<usize>(a * kw + bb)) << 2), f32x4.extract_lane(h, 0) + f32x4.extract_lane(h, 1));
+      }
+    }
+  }
+}

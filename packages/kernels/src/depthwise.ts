@@ -1,0 +1,299 @@
+// The TypeScript face of assembly/depthwise.ts: float32 depthwise conv2d (groups = in channels =
+// out channels, one kh x kw filter per channel) forward, input gradient and weight gradient. The
+// batch crosses into WebAssembly memory in chunks of whole images (operands in once, results out
+// once); inside, threads claim planes (image, channel).
+//
+// Linear memory, from the module's heap base (every region 64-byte aligned):
+//   [ per-thread bordered plane | descriptor | weights | bias | x (or dx) chunk | y (or dy) chunk |
+//     weight-gradient partials ]
+
+import type { Conv2dGeometry } from './conv.js';
+import { convModules, paddedSize } from './conv-common.js';
+import { align64, type FloatArray, memoryView, noteKernel } from './gemm.js';
+import type { GemmExports } from './loader.js';
+import { readyWorkers, runParallel } from './threads.js';
+
+/** Name of the depthwise conv2d kernels (forward, input gradient, weight gradient). */
+export const WASM_DEPTHWISE_KERNEL = 'wasm-simd128-depthwise-conv2d';
+
+/** The depthwise entry points of the module (assembly/depthwise.ts). */
+interface DepthwiseExports extends GemmExports {
+  depthwiseForwardPart(desc: number, u0: number, u1: number, work: number): void;
+  depthwiseBackwardInputPart(desc: number, u0: number, u1: number, work: number): void;
+  depthwiseBackwardWeightPart(desc: number, u0: number, u1: number, work: number): void;
+}
+
+/**
+ * Depthwise problems of at least this many multiply-adds are split between threads. Lower than
+ * the GEMM's threshold: a plane is an independent unit, so splitting costs one wake-up, and these
+ * kernels do 9 multiply-adds per output instead of hundreds.
+ */
+const DEPTHWISE_PARALLEL_MIN_WORK = 2 ** 20;
+/** Floats of operands staged per chunk of images (at least one image). */
+const CHUNK_FLOATS = 1 << 20;
+const DESC_INTS = 32;
+/** Slack after a staged region: vector loads of a row's last columns may read up to 3 floats past it. */
+const SLACK_BYTES = 64;
+
+type Pass = 'forward' | 'input' | 'weight';
+/** threads.ts's job kinds for the three passes. */
+const KIND = { forward: 4, input: 5, weight: 6 } as const;
+
+/**
+ * Whether a geometry is a depthwise convolution these kernels compute: `groups` equal to both
+ * channel counts (one filter per channel, no channel multiplier).
+ *
+ * @example
+ * ```ts
+ * import { isDepthwiseConv2d } from '@torchlet/kernels';
+ * const g = {
+ *   batch: 1, inChannels: 8, inH: 5, inW: 5, outChannels: 8, kh: 3, kw: 3, groups: 8,
+ *   strideH: 1, strideW: 1, padTop: 1, padLeft: 1, dilationH: 1, dilationW: 1, outH: 5, outW: 5,
+ * };
+ * isDepthwiseConv2d(g); // -> true
+ * isDepthwiseConv2d({ ...g, groups: 1 }); // -> false
+ * ```
+ */
+export function isDepthwiseConv2d(g: Conv2dGeometry): boolean {
+  return g.groups === g.inChannels && g.groups === g.outChannels && g.groups >= 1;
+}
+
+/** One staged pass over the batch: the geometry the module sees and the operands of each region. */
+interface Run {
+  readonly pass: Pass;
+  readonly g: Conv2dGeometry;
+  /** Forward and weight: the input x; input gradient: unused (dx is written there). */
+  readonly x: FloatArray | null;
+  /** Forward: unused (y is written there); input and weight gradient: the upstream gradient. */
+  readonly y: FloatArray | null;
+  readonly w: FloatArray | null;
+  readonly bias: FloatArray | null;
+  /** Forward: y; input gradient: dx; weight gradient: dw. */
+  readonly out: FloatArray;
+}
+
+function run(r: Run): boolean {
+  const modules = convModules(WASM_DEPTHWISE_KERNEL, [r.x, r.y, r.w, r.bias, r.out]);
+  if (modules === null) return false;
+  const { pool, single } = modules;
+  const g = r.g;
+  const { batch, inChannels: ch, inH, inW, kh, kw, outH, outW } = g;
+  const taps = kh * kw;
+  const inPlane = inH * inW;
+  const outPlane = outH * outW;
+  // Nothing to compute: an empty result, or (weight gradient) no terms, which sum to zero.
+  if (r.pass === 'weight' && (batch * ch * outPlane === 0 || taps === 0)) {
+    r.out.fill(0, 0, ch * taps);
+    return true;
+  }
+  if (batch * ch * (r.pass === 'forward' ? outPlane : inPlane) === 0) return true;
+  const { hp, wp } = paddedSize(g);
+  const workers =
+    pool !== null && batch * ch * outPlane * taps >= DEPTHWISE_PARALLEL_MIN_WORK ? readyWorkers(pool) : [];
+  const threads = workers.length + 1;
+  const mod = (pool !== null && workers.length > 0 ? pool.exports : single) as DepthwiseExports;
+  const per = Math.max(1, Math.min(batch, Math.floor(CHUNK_FLOATS / (ch * (inPlane + outPlane)))));
+
+  const ws = align64((hp * wp + 4 * g.strideW + 64) * 4); // depthwiseWorkBytes
+  const work = align64(mod.heapBase());
+  const descAt = work + ws * threads;
+  const wAt = align64(descAt + 4 * DESC_INTS);
+  const biasAt = align64(wAt + 4 * ch * taps);
+  const xAt = align64(biasAt + 4 * ch);
+  const yAt = align64(xAt + 4 * per * ch * inPlane + SLACK_BYTES);
+  const partialAt = align64(yAt + 4 * per * ch * outPlane + SLACK_BYTES);
+  const end = partialAt + (r.pass === 'weight' ? 4 * per * ch * taps : 0);
+  const mem = memoryView(mod, end);
+  if (mem === null) {
+    noteKernel('js');
+    return false;
+  }
+  const desc = new Int32Array(mem.buffer, descAt, DESC_INTS);
+  desc.set([
+    per,
+    ch,
+    inH,
+    inW,
+    kh,
+    kw,
+    g.strideH,
+    g.strideW,
+    g.padTop,
+    g.padLeft,
+    g.dilationH,
+    g.dilationW,
+    outH,
+    outW,
+    hp,
+    wp,
+    xAt,
+    wAt,
+    r.bias === null ? 0 : biasAt,
+    yAt,
+    partialAt,
+  ]);
+  if (r.w !== null) mem.set(r.w.subarray(0, ch * taps), wAt >> 2);
+  if (r.bias !== null) mem.set(r.bias.subarray(0, ch), biasAt >> 2);
+  const xF = xAt >> 2;
+  const yF = yAt >> 2;
+  const pF = partialAt >> 2;
+  const sums = r.pass === 'weight' ? new Float64Array(ch * taps) : null;
+  const job = [descAt, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, work];
+  let parallel = workers.length > 0 && pool !== null;
+  let usedThreads = 1;
+  for (let n0 = 0; n0 < batch; n0 += per) {
+    const nb = Math.min(per, batch - n0);
+    if (r.x !== null) mem.set(r.x.subarray(n0 * ch * inPlane, (n0 + nb) * ch * inPlane), xF);
+    if (r.y !== null) mem.set(r.y.subarray(n0 * ch * outPlane, (n0 + nb) * ch * outPlane), yF);
+    const units = nb * ch;
+    let done = false;
+    if (parallel && pool !== null) {
+      job[2] = units;
+      done = runParallel(pool, workers, job, ws, true, Math.max(1, Math.floor(units / (8 * threads))), KIND[r.pass]);
+      if (done) usedThreads = Math.max(usedThreads, Math.min(threads, units));
+      else parallel = false; // a worker threw: the pool is retired, this chunk is redone here
+    }
+    if (!done) {
+      if (r.pass === 'forward') mod.depthwiseForwardPart(descAt, 0, units, work);
+      else if (r.pass === 'input') mod.depthwiseBackwardInputPart(descAt, 0, units, work);
+      else mod.depthwiseBackwardWeightPart(descAt, 0, units, work);
+    }
+    if (r.pass === 'forward') r.out.set(mem.subarray(yF, yF + units * outPlane), n0 * ch * outPlane);
+    else if (r.pass === 'input') r.out.set(mem.subarray(xF, xF + units * inPlane), n0 * ch * inPlane);
+    else if (sums !== null) {
+      // Images in order, so the result does not depend on how planes were split between threads.
+      for (let i = 0; i < nb; i++) {
+        const base = pF + i * ch * taps;
+        for (let t = 0; t < ch * taps; t++) sums[t] += mem[base + t];
+      }
+    }
+  }
+  if (sums !== null) for (let t = 0; t < ch * taps; t++) r.out[t] = sums[t];
+  noteKernel(usedThreads > 1 ? `${WASM_DEPTHWISE_KERNEL} x${usedThreads} threads` : WASM_DEPTHWISE_KERNEL);
+  return true;
+}
+
+/**
+ * Depthwise conv2d forward in WebAssembly SIMD on dense float32 NCHW arrays:
+ * `out[n, c] = bias[c] + correlation of x[n, c] with w[c]`, any kernel size, stride, padding and
+ * dilation. Each plane is computed four to eight output columns at a time from a zero-bordered
+ * copy (3x3 stride-1 filters two output rows at a time, weights in registers). With
+ * `setThreads(n)`, problems of at least 2^20 multiply-adds are split by planes. Accumulates in
+ * float32 in tap order; results do not depend on the thread count.
+ *
+ * Returns `true` when it computed `out` (fully overwritten), `false` when it declined and left
+ * `out` untouched (an operand is not a `Float32Array`, or the module is unavailable: see `ready`).
+ * Arguments are trusted: the caller checks {@link isDepthwiseConv2d}, the geometry and the lengths.
+ *
+ * Shapes: x `[batch, C, inH, inW]`, w `[C, 1, kh, kw]`, bias `[C]` or null -> out `[batch, C, outH, outW]`.
+ *
+ * @see torch.nn.functional.conv2d with groups = in_channels = out_channels
+ * @example
+ * ```ts
+ * import { wasmDepthwiseConv2dForward } from '@torchlet/kernels';
+ * // Two channels of 2x3, filters [1, 1] and [1, -1] (1 x 2).
+ * const g = {
+ *   batch: 1, inChannels: 2, inH: 2, inW: 3, outChannels: 2, kh: 1, kw: 2, groups: 2,
+ *   strideH: 1, strideW: 1, padTop: 0, padLeft: 0, dilationH: 1, dilationW: 1, outH: 2, outW: 2,
+ * };
+ * const out = new Float32Array(8);
+ * wasmDepthwiseConv2dForward(g, new Float32Array([1, 2, 3, 4, 5, 6, 1, 2, 4, 8, 16, 32]),
+ *   new Float32Array([1, 1, 1, -1]), null, out); // -> true
+ * Array.from(out); // -> [3, 5, 9, 11, -1, -2, -8, -16]
+ * ```
+ */
+export function wasmDepthwiseConv2dForward(
+  g: Conv2dGeometry,
+  x: FloatArray,
+  w: FloatArray,
+  bias: FloatArray | null,
+  out: FloatArray,
+): boolean {
+  return run({ pass: 'forward', g, x, y: null, w, bias, out });
+}
+
+// Reused scratch for the flipped weight (JS runs one call at a time; run() copies it in first).
+let flipped = new Float32Array(0);
+
+/**
+ * The input gradient of a depthwise conv2d in WebAssembly SIMD: `dx = dL/dx` for upstream `dy`
+ * (dx fully overwritten). With both strides 1 (and padding at most `dilation * (k - 1)`) it is the
+ * forward kernel on `dy` with each channel's filter flipped; otherwise each plane's contributions
+ * are scattered into a zero-bordered scratch (four columns at a time when the width stride is 1).
+ * Same return convention as {@link wasmDepthwiseConv2dForward}.
+ *
+ * Shapes: dy `[batch, C, outH, outW]`, w `[C, 1, kh, kw]` -> dx `[batch, C, inH, inW]`.
+ *
+ * @see torch.nn.grad.conv2d_input
+ * @example
+ * ```ts
+ * import { wasmDepthwiseConv2dBackwardInput } from '@torchlet/kernels';
+ * // One channel, 1x3 input, filter [1, 2]: dy = [1, 1] -> dx = [1, 3, 2].
+ * const g = {
+ *   batch: 1, inChannels: 1, inH: 1, inW: 3, outChannels: 1, kh: 1, kw: 2, groups: 1,
+ *   strideH: 1, strideW: 1, padTop: 0, padLeft: 0, dilationH: 1, dilationW: 1, outH: 1, outW: 2,
+ * };
+ * const dx = new Float32Array(3);
+ * wasmDepthwiseConv2dBackwardInput(g, new Float32Array([1, 1]), new Float32Array([1, 2]), dx); // -> true
+ * Array.from(dx); // -> [1, 3, 2]
+ * ```
+ */
+export function wasmDepthwiseConv2dBackwardInput(
+  g: Conv2dGeometry,
+  dy: FloatArray,
+  w: FloatArray,
+  dx: FloatArray,
+): boolean {
+  const padH = g.dilationH * (g.kh - 1) - g.padTop;
+  const padW = g.dilationW * (g.kw - 1) - g.padLeft;
+  if (g.strideH === 1 && g.strideW === 1 && padH >= 0 && padW >= 0 && w instanceof Float32Array) {
+    const taps = g.kh * g.kw;
+    const size = g.inChannels * taps;
+    if (flipped.length < size) flipped = new Float32Array(size);
+    for (let c = 0; c < g.inChannels; c++) {
+      for (let t = 0; t < taps; t++) flipped[c * taps + t] = w[c * taps + taps - 1 - t];
+    }
+    const eq: Conv2dGeometry = {
+      ...g,
+      inH: g.outH,
+      inW: g.outW,
+      outH: g.inH,
+      outW: g.inW,
+      padTop: padH,
+      padLeft: padW,
+    };
+    return run({ pass: 'forward', g: eq, x: dy, y: null, w: flipped, bias: null, out: dx });
+  }
+  return run({ pass: 'input', g, x: null, y: dy, w, bias: null, out: dx });
+}
+
+/**
+ * The weight gradient of a depthwise conv2d in WebAssembly SIMD: `dw[c, 0, a, b] = sum over n,
+ * oh, ow of dy[n, c, oh, ow] * x[n, c, oh*sh + a*dh - padTop, ow*sw + b*dw - padLeft]` (dw fully
+ * overwritten). Each plane's sums run in float32 lanes four columns wide; the planes' partial sums
+ * are added over the batch in image order in float64, so the result is the same bit for bit on
+ * any number of threads. Same return convention as {@link wasmDepthwiseConv2dForward}.
+ *
+ * Shapes: dy `[batch, C, outH, outW]`, x `[batch, C, inH, inW]` -> dw `[C, 1, kh, kw]`.
+ *
+ * @see torch.nn.grad.conv2d_weight
+ * @example
+ * ```ts
+ * import { wasmDepthwiseConv2dBackwardWeight } from '@torchlet/kernels';
+ * const g = {
+ *   batch: 1, inChannels: 1, inH: 1, inW: 3, outChannels: 1, kh: 1, kw: 2, groups: 1,
+ *   strideH: 1, strideW: 1, padTop: 0, padLeft: 0, dilationH: 1, dilationW: 1, outH: 1, outW: 2,
+ * };
+ * const dw = new Float32Array(2);
+ * wasmDepthwiseConv2dBackwardWeight(g, new Float32Array([1, 10]), new Float32Array([1, 2, 3]), dw); // -> true
+ * Array.from(dw); // -> [21, 32]
+ * ```
+ */
+export function wasmDepthwiseConv2dBackwardWeight(
+  g: Conv2dGeometry,
+  dy: FloatArray,
+  x: FloatArray,
+  dw: FloatArray,
+): boolean {
+  return run({ pass: 'weight', g, x, y: dy, w: null, bias: null, out: dw });
+}
