@@ -5,6 +5,7 @@ import { exercises, findExercise } from './registry.js';
 import { heatmapPng } from './render/heatmap.js';
 import { renderText } from './render/text.js';
 import { type Block, checksOf, type Exercise, type ExerciseResult } from './report.js';
+import { SECTIONS, sectionOf } from './sections.js';
 
 /** Where the CLI writes (tests pass collectors; the binary passes process.stdout/stderr). */
 export interface Io {
@@ -18,18 +19,21 @@ export interface CliOptions {
   readonly only: readonly string[];
   readonly json: boolean;
   readonly png: string | null;
+  readonly long: boolean;
   readonly help: boolean;
 }
 
-const USAGE = `Usage: pnpm start -- [--list] [--only <id>[,<id>...]] [--json] [--png <dir>]
+const USAGE = `Usage: pnpm start -- [--list] [--only <id>[,<id>...]] [--json] [--png <dir>] [--long]
 
-Runs the d2l section "Convolutions for Images" and its exercises with torchlet, printing for
-each item the TypeScript that ran and its results as PyTorch prints them.
+Runs the d2l chapter "Convolutional Neural Networks" (${SECTIONS.map((s) => `"${s.title}"`).join(', ')})
+and the exercises of both editions with torchlet, printing for each item the TypeScript that ran
+and its results as PyTorch prints them.
 
   --list          list the exercise ids and exit
   --only <id>     run only these exercises (repeatable, or comma-separated)
   --json          print machine-readable results instead of text
   --png <dir>     also write a heatmap PNG of every printed tensor under <dir>
+  --long          the long training runs (LeNet: 10 epochs per network instead of 1-2)
   --help          show this help`;
 
 /** Thrown for a bad command line: the message is shown with the usage, exit code 2. */
@@ -42,6 +46,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   let list = false;
   let json = false;
   let help = false;
+  let long = false;
   let png: string | null = null;
   const only: string[] = [];
   const args = argv[0] === '--' ? argv.slice(1) : [...argv];
@@ -65,6 +70,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case '--json':
         json = true;
         break;
+      case '--long':
+        long = true;
+        break;
       case '--help':
       case '-h':
         help = true;
@@ -87,7 +95,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       `unknown exercise id${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${exercises.map((e) => e.id).join(', ')})`,
     );
   }
-  return { list, only, json, png, help };
+  return { list, only, json, png, long, help };
 }
 
 /** A tensor block as JSON: shape, dtype, values and the printed form. */
@@ -163,27 +171,44 @@ export function main(argv: readonly string[], io: Io): number {
   }
   if (opts.list) {
     const width = Math.max(...exercises.map((e) => e.id.length));
-    io.stdout(
-      `${exercises.map((e) => `${e.id.padEnd(width)}  ${e.part.padEnd(8)}  ${e.title}\n${' '.repeat(width + 12)}${e.summary}`).join('\n')}\n`,
-    );
+    const lines = SECTIONS.flatMap((s) => [
+      `${s.title} (${s.url})`,
+      ...exercises
+        .filter((e) => e.section === s.id)
+        .map(
+          (e) => `  ${e.id.padEnd(width)}  ${e.part.padEnd(8)}  ${e.title}\n  ${' '.repeat(width + 12)}${e.summary}`,
+        ),
+    ]);
+    io.stdout(`${lines.join('\n')}\n`);
     return 0;
   }
   const selected: Exercise[] =
     opts.only.length > 0 ? exercises.filter((e) => opts.only.includes(e.id)) : [...exercises];
   const results: ExerciseResult[] = [];
   let crashed = false;
+  let section: string | null = null;
+  let printed = false; // something was printed since the last banner: separate the next exercise
   for (const ex of selected) {
+    if (!opts.json && ex.section !== section) {
+      section = ex.section;
+      const s = sectionOf(ex.section);
+      const banner = `d2l: ${s.title}  (${s.url})`;
+      io.stdout(`${printed ? '\n\n' : ''}${'#'.repeat(banner.length)}\n${banner}\n${'#'.repeat(banner.length)}\n\n`);
+      printed = false;
+    }
     let result: ExerciseResult;
     try {
-      result = ex.run();
+      result = ex.run({ long: opts.long });
     } catch (e) {
       crashed = true;
       io.stderr(`error: exercise ${ex.id} threw: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
       continue;
     }
     results.push(result);
-    if (!opts.json)
-      io.stdout(`${results.length > 1 ? '\n\n' : ''}${renderText(result, String(exercises.indexOf(ex) + 1))}\n`);
+    if (!opts.json) {
+      io.stdout(`${printed ? '\n\n' : ''}${renderText(result, String(exercises.indexOf(ex) + 1))}\n`);
+      printed = true;
+    }
   }
   if (opts.json) io.stdout(`${JSON.stringify(resultsJson(results), null, 2)}\n`);
   if (opts.png !== null) {

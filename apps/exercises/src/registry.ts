@@ -1,19 +1,36 @@
 import { autogradErrorExercise } from './exercises/autograd-error.js';
+import { avgPoolAsConvExercise } from './exercises/avg-pool-as-conv.js';
+import { blockDiagonalExercise } from './exercises/block-diagonal.js';
 import { channelsExercise } from './exercises/channels.js';
+import { convAsMatmulChannelsExercise } from './exercises/conv-as-matmul-channels.js';
+import { convCostExercise } from './exercises/conv-cost.js';
 import { conv2dLayerExercise } from './exercises/conv2d-layer.js';
 import { corrAsMatmulExercise } from './exercises/corr-as-matmul.js';
 import { corr2dExercise } from './exercises/corr2d.js';
 import { crossVsConvExercise } from './exercises/cross-vs-conv.js';
 import { diagonalEdgesExercise } from './exercises/diagonal-edges.js';
 import { edgeDetectionExercise } from './exercises/edge-detection.js';
+import { halfStrideExercise } from './exercises/half-stride.js';
 import { handKernelsExercise } from './exercises/hand-kernels.js';
 import { learnKernelExercise } from './exercises/learn-kernel.js';
+import { maxPoolByReLUExercise } from './exercises/max-pool-by-relu.js';
+import { maxVsAvgExercise } from './exercises/max-vs-avg.js';
+import { minPoolExercise } from './exercises/min-pool.js';
+import { mirrorPaddingExercise } from './exercises/mirror-padding.js';
 import { paddingStrideExercise } from './exercises/padding-stride.js';
+import { poolCostExercise } from './exercises/pool-cost.js';
 import { poolingExercise } from './exercises/pooling.js';
 import { receptiveFieldExercise } from './exercises/receptive-field.js';
+import { softmaxPoolExercise } from './exercises/softmax-pool.js';
+import { strideAudioExercise } from './exercises/stride-audio.js';
+import { strideBenefitsExercise } from './exercises/stride-benefits.js';
+import { strideOutputShapeExercise } from './exercises/stride-output-shape.js';
+import { stripReuseExercise } from './exercises/strip-reuse.js';
+import { twoKernelsExercise } from './exercises/two-kernels.js';
+import { y1y2Exercise } from './exercises/y1-y2.js';
 import type { Exercise } from './report.js';
 
-/** Every exercise, in the order of the book's section, then its exercises, then beyond. */
+/** Every exercise: the book's sections in order, each with its text, then its exercises, then beyond. */
 export const exercises: readonly Exercise[] = [
   corr2dExercise,
   conv2dLayerExercise,
@@ -26,8 +43,25 @@ export const exercises: readonly Exercise[] = [
   corrAsMatmulExercise,
   handKernelsExercise,
   paddingStrideExercise,
+  strideOutputShapeExercise,
+  strideAudioExercise,
+  mirrorPaddingExercise,
+  strideBenefitsExercise,
+  halfStrideExercise,
   channelsExercise,
+  twoKernelsExercise,
+  convCostExercise,
+  y1y2Exercise,
+  convAsMatmulChannelsExercise,
+  stripReuseExercise,
+  blockDiagonalExercise,
   poolingExercise,
+  avgPoolAsConvExercise,
+  maxPoolByReLUExercise,
+  poolCostExercise,
+  maxVsAvgExercise,
+  minPoolExercise,
+  softmaxPoolExercise,
 ];
 
 /** The exercise with this id, or undefined. */

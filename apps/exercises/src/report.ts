@@ -1,4 +1,5 @@
 import type { Tensor } from '@torchlet/tensor';
+import type { SectionId } from './sections.js';
 import { snippetSource } from './snippets.js';
 
 /** Prose: what the item shows and why. */
@@ -49,8 +50,16 @@ export interface Item {
   readonly blocks: readonly Block[];
 }
 
-/** Which part of the section an exercise belongs to. */
+/** Which part of its d2l section an exercise belongs to: the text, its exercises, or beyond both. */
 export type Part = 'section' | 'exercise' | 'beyond';
+
+/** How an exercise runs: `long` turns on the long training runs (`--long`). */
+export interface RunOptions {
+  readonly long: boolean;
+}
+
+/** What `pnpm start` runs by default: every exercise, short training runs. */
+export const DEFAULT_RUN: RunOptions = { long: false };
 
 /** Everything one exercise computed. */
 export interface ExerciseResult {
@@ -64,10 +73,12 @@ export interface ExerciseResult {
 export interface Exercise {
   readonly id: string;
   readonly title: string;
+  /** The d2l section it belongs to. */
+  readonly section: SectionId;
   readonly part: Part;
   /** One line for `--list`. */
   readonly summary: string;
-  run(): ExerciseResult;
+  run(options?: RunOptions): ExerciseResult;
 }
 
 /** The source text of a snippet; throws if the name is not a region in src/exercises. */

@@ -1,18 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { exercises, findExercise } from '../src/registry.js';
 import { checksOf } from '../src/report.js';
+import { SECTIONS } from '../src/sections.js';
 
 describe('registry', () => {
-  it('ids are unique kebab-case, in the order section, exercises, beyond', () => {
+  it("ids are unique kebab-case, in the book's section order, and within a section: text, exercises, beyond", () => {
     const ids = exercises.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
-    const parts = exercises.map((e) => e.part);
-    expect(parts).toEqual(
-      [...parts].sort(
-        (a, b) => ['section', 'exercise', 'beyond'].indexOf(a) - ['section', 'exercise', 'beyond'].indexOf(b),
-      ),
-    );
+    const rank = (e: (typeof exercises)[number]) =>
+      SECTIONS.findIndex((s) => s.id === e.section) * 3 + ['section', 'exercise', 'beyond'].indexOf(e.part);
+    const ranks = exercises.map(rank);
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    for (const s of SECTIONS) {
+      const inSection = exercises.filter((e) => e.section === s.id);
+      expect(
+        inSection.map((e) => e.part),
+        s.id,
+      ).toContain('section');
+      expect(
+        inSection.map((e) => e.part),
+        s.id,
+      ).toContain('exercise');
+    }
     expect(findExercise('diagonal-edges')?.title).toMatch(/diagonal edges/);
     expect(findExercise('nope')).toBeUndefined();
   });

@@ -97,6 +97,7 @@ export function nonScalarBackward(): void {
 export const autogradErrorExercise: Exercise = {
   id: 'autograd-error',
   title: 'Exercise 2: automatic differentiation of the from-scratch Conv2D',
+  section: 'conv-layer',
   part: 'exercise',
   summary:
     "what MXNet raised, why PyTorch does not for 2-D input, and torchlet: gradients equal conv2d's; named errors for 4-D input and non-scalar backward",

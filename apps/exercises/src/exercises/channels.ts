@@ -63,8 +63,9 @@ export function conv1x1Check() {
 
 export const channelsExercise: Exercise = {
   id: 'channels',
-  title: 'Beyond the section: multiple input and output channels, 1x1 convolution',
-  part: 'beyond',
+  title: 'Multiple input and output channels, 1x1 convolution',
+  section: 'channels',
+  part: 'section',
   summary: 'corr2dMultiIn, corr2dMultiInOut and the 1x1 convolution as a matrix product',
   run() {
     const r = new Report(this.id, this.title, this.part);

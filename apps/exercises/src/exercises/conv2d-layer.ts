@@ -35,6 +35,7 @@ export function conv2dLayerDemo() {
 export const conv2dLayerExercise: Exercise = {
   id: 'conv2d-layer',
   title: 'Convolutional layers: the from-scratch Conv2D',
+  section: 'conv-layer',
   part: 'section',
   summary: "the book's Conv2D (corr2d + bias, weight from rand) as a Module with Parameters",
   run() {

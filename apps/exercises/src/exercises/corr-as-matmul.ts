@@ -39,6 +39,7 @@ export function convByIm2col(X: Tensor, K: Tensor): Tensor {
 export const corrAsMatmulExercise: Exercise = {
   id: 'corr-as-matmul',
   title: 'Exercise 3: cross-correlation as a matrix multiplication',
+  section: 'conv-layer',
   part: 'exercise',
   summary:
     'im2col patches @ vec(K), the doubly block-Toeplitz W with vec(Y) = W @ vec(X), and the multi-channel K @ cols vs conv2d',

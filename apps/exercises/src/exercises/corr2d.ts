@@ -41,6 +41,7 @@ export function corr2dLoops(X: Tensor, K: Tensor): Tensor {
 export const corr2dExercise: Exercise = {
   id: 'corr2d',
   title: 'The cross-correlation operation',
+  section: 'conv-layer',
   part: 'section',
   summary: "corr2d on the book's 3x3 example: [[19, 25], [37, 43]]",
   run() {

@@ -25,6 +25,7 @@ export function convolve2dFull(X: Tensor, K: Tensor): Tensor {
 export const crossVsConvExercise: Exercise = {
   id: 'cross-correlation-vs-convolution',
   title: 'Cross-correlation and convolution',
+  section: 'conv-layer',
   part: 'section',
   summary: 'convolution = cross-correlation with the flipped kernel; a learned kernel just comes out flipped',
   run() {

@@ -27,6 +27,7 @@ export function diagonalStep() {
 export const diagonalEdgesExercise: Exercise = {
   id: 'diagonal-edges',
   title: 'Exercise 1: an image with diagonal edges',
+  section: 'conv-layer',
   part: 'exercise',
   summary: 'eye(8) with K, with X.t() and with K.t(); a diagonal step edge; corr2d(X.t(), K) = corr2d(X, K.t()).t()',
   run() {

@@ -29,6 +29,7 @@ export function constantColumns(Y: Tensor, v: number): number[] {
 export const edgeDetectionExercise: Exercise = {
   id: 'edge-detection',
   title: 'Object edge detection in images',
+  section: 'conv-layer',
   part: 'section',
   summary: 'X = ones(6, 8) with a black band, K = [[1, -1]]: 1 at the white-to-black edge, -1 at black-to-white',
   run() {

@@ -166,6 +166,7 @@ function allEqual(t: Tensor, v: number): boolean {
 export const handKernelsExercise: Exercise = {
   id: 'hand-kernels',
   title: 'Exercise 4: design some kernels by hand (both editions)',
+  section: 'conv-layer',
   part: 'exercise',
   summary:
     'directional edge kernels, second derivative and Laplacian, integral, blur, minimum size d+1 for a d-th derivative',

@@ -42,6 +42,7 @@ export function learnKernelRun() {
 export const learnKernelExercise: Exercise = {
   id: 'learn-kernel',
   title: 'Learning a kernel',
+  section: 'conv-layer',
   part: 'section',
   summary: 'Conv2d(1, 1, [1, 2], { bias: false }) learns [1, -1] from X and Y by gradient descent (lr 0.03, 10 epochs)',
   run() {

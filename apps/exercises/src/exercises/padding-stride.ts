@@ -30,8 +30,9 @@ export const LAYERS = [
 
 export const paddingStrideExercise: Exercise = {
   id: 'padding-stride',
-  title: 'Beyond the section: padding and stride',
-  part: 'beyond',
+  title: 'Padding and stride: output shapes',
+  section: 'padding-and-strides',
+  part: 'section',
   summary:
     'output shapes of an 8x8 input: 8x8 (3x3, pad 1), 8x8 (5x3, pad (2, 1)), 4x4 (stride 2), 2x2 (3x5, pad (0, 1), stride (3, 4))',
   run() {

@@ -36,8 +36,9 @@ export function maxPoolChannels(X: Tensor) {
 
 export const poolingExercise: Exercise = {
   id: 'pooling',
-  title: 'Beyond the section: pooling',
-  part: 'beyond',
+  title: 'Maximum and average pooling',
+  section: 'pooling',
+  part: 'section',
   summary: "the book's pool2d (max and average), MaxPool2d with padding and stride, and per-channel pooling",
   run() {
     const r = new Report(this.id, this.title, this.part);

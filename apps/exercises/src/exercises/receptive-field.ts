@@ -51,6 +51,7 @@ export function extent(t: Tensor): [number, number] {
 export const receptiveFieldExercise: Exercise = {
   id: 'receptive-field',
   title: 'Feature map and receptive field',
+  section: 'conv-layer',
   part: 'section',
   summary: 'receptive field of a conv stack, by formula and measured by back-propagating a one-hot gradient',
   run() {
