@@ -1,0 +1,285 @@
+import type { TracedOp, Variable } from '@torchlet/autograd';
+import type { GraphBuilder } from './builder.js';
+import { type ExportImpl, emitReshape, operand, type Translated, unsupported } from './translate.js';
+
+// Convolution, pooling and padding as ONNX nodes. Unbatched [C, H, W] inputs are given a batch of
+// one around the node (ONNX's Conv and pools read dim 0 as the batch).
+
+type Pair = [number, number];
+
+function pair(v: unknown, fallback: number): Pair {
+  if (v === undefined || v === null) return [fallback, fallback];
+  if (typeof v === 'number') return [v, v];
+  const a = v as readonly number[];
+  return [a[0], a[1]];
+}
+
+/** Runs `body` on a 4-d name for `x`, adding and removing a batch of one for 3-d inputs. */
+function batched(b: GraphBuilder, op: TracedOp, x: Variable, body: (xName: string) => string): Translated {
+  if (x.ndim === 4) {
+    const name = body(b.nameOf(x));
+    const tx = b.tag(x);
+    return { name, tag: tx !== null && tx.dim === 0 ? tx : null };
+  }
+  if (x.ndim !== 3) unsupported(op, `expected a 3-d or 4-d input, got rank ${x.ndim}`);
+  const [x4] = b.node(
+    'Unsqueeze',
+    b.opset >= 13 ? [b.nameOf(x), b.int64s([0], 'axes')] : [b.nameOf(x)],
+    b.opset >= 13 ? {} : { axes: [0] },
+  );
+  const y4 = body(x4);
+  const [name] = b.node(
+    'Squeeze',
+    b.opset >= 13 ? [y4, b.int64s([0], 'axes')] : [y4],
+    b.opset >= 13 ? {} : { axes: [0] },
+  );
+  return { name, tag: null };
+}
+
+/** `pad`'s PyTorch-order pads (last dim first) as ONNX's `[begins..., ends...]` for rank `r`. */
+function onnxPads(torchPads: readonly number[], r: number): number[] {
+  const begins = new Array<number>(r).fill(0);
+  const ends = new Array<number>(r).fill(0);
+  for (let k = 0; 2 * k < torchPads.length; k++) {
+    const d = r - 1 - k;
+    begins[d] = torchPads[2 * k];
+    ends[d] = torchPads[2 * k + 1] ?? 0;
+  }
+  return [...begins, ...ends];
+}
+
+/** Circular padding (no ONNX Pad mode before opset 19): wrap-around slices concatenated. */
+function circularPad(b: GraphBuilder, xName: string, shape: readonly number[], torchPads: readonly number[]): string {
+  let cur = xName;
+  const r = shape.length;
+  for (let k = 0; 2 * k < torchPads.length; k++) {
+    const d = r - 1 - k;
+    const before = torchPads[2 * k];
+    const after = torchPads[2 * k + 1] ?? 0;
+    if (before === 0 && after === 0) continue;
+    const size = shape[d];
+    const parts: string[] = [];
+    const sliceOf = (start: number, end: number): string =>
+      b.node('Slice', [cur, b.int64s([start], 'starts'), b.int64s([end], 'ends'), b.int64s([d], 'axes')])[0];
+    if (before > 0) parts.push(sliceOf(size - before, size));
+    parts.push(sliceOf(Math.max(0, -before), size - Math.max(0, -after)));
+    if (after > 0) parts.push(sliceOf(0, after));
+    cur = b.node('Concat', parts, { axis: d })[0];
+  }
+  return cur;
+}
+
+/** Pads `xName` by torch-order `pads` in `mode` ('zeros'/'constant', 'reflect', 'replicate', 'circular'). */
+function emitPad(
+  b: GraphBuilder,
+  xName: string,
+  shape: readonly number[],
+  pads: readonly number[],
+  mode: string,
+  value = 0,
+): string {
+  if (mode === 'circular') return circularPad(b, xName, shape, pads);
+  const onnxMode = mode === 'reflect' ? 'reflect' : mode === 'replicate' ? 'edge' : 'constant';
+  const inputs = [xName, b.int64s(onnxPads(pads, shape.length), 'pads')];
+  if (onnxMode === 'constant' && value !== 0) inputs.push(b.scalar(value, 'float32', 'pad_value'));
+  return b.node('Pad', inputs, { mode: onnxMode })[0];
+}
+
+const conv2d: ExportImpl = (b, op) => {
+  const x = operand(op, 0);
+  const w = operand(op, 1);
+  const bias = op.inputs[2] ?? null;
+  const stride = pair(op.attrs.stride, 1);
+  const dilation = pair(op.attrs.dilation, 1);
+  const groups = (op.attrs.groups as number | undefined) ?? 1;
+  const mode = (op.attrs.paddingMode as string | undefined) ?? 'zeros';
+  const padding = op.attrs.padding ?? 0;
+  const [kh, kw] = [w.shape[2], w.shape[3]];
+  // [top, bottom, left, right]
+  let p: number[];
+  if (padding === 'valid') p = [0, 0, 0, 0];
+  else if (padding === 'same') {
+    const th = dilation[0] * (kh - 1);
+    const tw = dilation[1] * (kw - 1);
+    p = [Math.floor(th / 2), th - Math.floor(th / 2), Math.floor(tw / 2), tw - Math.floor(tw / 2)];
+  } else {
+    const [ph, pw] = pair(padding, 0);
+    p = [ph, ph, pw, pw];
+  }
+  return batched(b, op, x, (xName) => {
+    let input = xName;
+    let pads = [p[0], p[2], p[1], p[3]];
+    if (mode !== 'zeros' && p.some((v) => v !== 0)) {
+      const shape4 = x.ndim === 4 ? x.shape : [1, ...x.shape];
+      input = emitPad(b, xName, shape4, [p[2], p[3], p[0], p[1]], mode);
+      pads = [0, 0, 0, 0];
+    }
+    const inputs = [input, b.nameOf(w)];
+    if (bias !== null) inputs.push(b.nameOf(bias));
+    return b.node('Conv', inputs, {
+      dilations: dilation,
+      group: groups,
+      kernel_shape: [kh, kw],
+      pads,
+      strides: stride,
+    })[0];
+  });
+};
+
+const convTranspose2d: ExportImpl = (b, op) => {
+  const x = operand(op, 0);
+  const w = operand(op, 1);
+  const bias = op.inputs[2] ?? null;
+  const stride = pair(op.attrs.stride, 1);
+  const dilation = pair(op.attrs.dilation, 1);
+  const [ph, pw] = pair(op.attrs.padding, 0);
+  const outputPadding = pair(op.attrs.outputPadding, 0);
+  const groups = (op.attrs.groups as number | undefined) ?? 1;
+  return batched(b, op, x, (xName) => {
+    const inputs = [xName, b.nameOf(w)];
+    if (bias !== null) inputs.push(b.nameOf(bias));
+    return b.node('ConvTranspose', inputs, {
+      dilations: dilation,
+      group: groups,
+      kernel_shape: [w.shape[2], w.shape[3]],
+      output_padding: outputPadding,
+      pads: [ph, pw, ph, pw],
+      strides: stride,
+    })[0];
+  });
+};
+
+const maxPool2d: ExportImpl = (b, op) => {
+  const x = operand(op, 0);
+  const kernel = pair(op.attrs.kernelSize, 1);
+  const stride = op.attrs.stride === null || op.attrs.stride === undefined ? kernel : pair(op.attrs.stride, 1);
+  const [ph, pw] = pair(op.attrs.padding, 0);
+  const dilation = pair(op.attrs.dilation, 1);
+  const ceil = op.attrs.ceilMode === true ? 1 : 0;
+  return batched(b, op, x, (xName) => {
+    const attrs: Record<string, number | number[]> = {
+      ceil_mode: ceil,
+      kernel_shape: kernel,
+      pads: [ph, pw, ph, pw],
+      strides: stride,
+    };
+    if (dilation[0] !== 1 || dilation[1] !== 1) attrs.dilations = dilation;
+    return b.node('MaxPool', [xName], attrs)[0];
+  });
+};
+
+const avgPool2d: ExportImpl = (b, op) => {
+  const x = operand(op, 0);
+  const kernel = pair(op.attrs.kernelSize, 1);
+  const stride = op.attrs.stride === null || op.attrs.stride === undefined ? kernel : pair(op.attrs.stride, 1);
+  const [ph, pw] = pair(op.attrs.padding, 0);
+  const ceil = op.attrs.ceilMode === true;
+  const countIncludePad = op.attrs.countIncludePad !== false;
+  const divisor = op.attrs.divisorOverride as number | null | undefined;
+  if (divisor !== null && divisor !== undefined && ceil)
+    unsupported(op, 'divisorOverride with ceilMode has no ONNX AveragePool form');
+  return batched(b, op, x, (xName) => {
+    const include = divisor !== null && divisor !== undefined ? 1 : countIncludePad ? 1 : 0;
+    const [avg] = b.node('AveragePool', [xName], {
+      ceil_mode: ceil ? 1 : 0,
+      count_include_pad: include,
+      kernel_shape: kernel,
+      pads: [ph, pw, ph, pw],
+      strides: stride,
+    });
+    if (divisor === null || divisor === undefined) return avg;
+    // sum / divisor = mean over the (padded) window * window / divisor.
+    return b.node('Mul', [avg, b.scalar((kernel[0] * kernel[1]) / divisor, x.data.dtype, 'divisor')])[0];
+  });
+};
+
+/** Adaptive average pooling: global, a plain AveragePool when the sizes divide, else per-bin means (separable). */
+const adaptiveAvgPool2d: ExportImpl = (b, op) => {
+  const x = operand(op, 0);
+  const r = x.ndim;
+  const [h, w] = [x.shape[r - 2], x.shape[r - 1]];
+  const [oh, ow] = [op.output.shape[r - 2], op.output.shape[r - 1]];
+  return batched(b, op, x, (xName) => {
+    if (oh === 1 && ow === 1) return b.node('GlobalAveragePool', [xName])[0];
+    if (h % oh === 0 && w % ow === 0) {
+      const k = [h / oh, w / ow];
+      return b.node('AveragePool', [xName], { kernel_shape: k, strides: k })[0];
+    }
+    let cur = xName;
+    for (const [axis, size, out] of [
+      [2, h, oh],
+      [3, w, ow],
+    ] as const) {
+      if (size === out) continue;
+      const bins: string[] = [];
+      for (let i = 0; i < out; i++) {
+        const start = Math.floor((i * size) / out);
+        const end = Math.ceil(((i + 1) * size) / out);
+        const [part] = b.node('Slice', [
+          cur,
+          b.int64s([start], 'starts'),
+          b.int64s([end], 'ends'),
+          b.int64s([axis], 'axes'),
+        ]);
+        bins.push(b.node('ReduceMean', [part], { axes: [axis], keepdims: 1 })[0]);
+      }
+      cur = b.node('Concat', bins, { axis })[0];
+    }
+    return cur;
+  });
+};
+
+const pad: ExportImpl = (b, op) => {
+  const x = operand(op, 0);
+  const pads = op.attrs.pads as readonly number[];
+  const mode = (op.attrs.mode as string | undefined) ?? 'constant';
+  const value = (op.attrs.value as number | undefined) ?? 0;
+  const xName = b.nameOf(x);
+  const inputs = [xName, b.int64s(onnxPads(pads, x.ndim), 'pads')];
+  let name: string;
+  if (mode === 'circular') name = circularPad(b, xName, x.shape, pads);
+  else {
+    const onnxMode = mode === 'reflect' ? 'reflect' : mode === 'replicate' ? 'edge' : 'constant';
+    if (onnxMode === 'constant' && value !== 0) inputs.push(b.scalar(value, x.data.dtype, 'pad_value'));
+    name = b.node('Pad', inputs, { mode: onnxMode })[0];
+  }
+  const tx = b.tag(x);
+  const padded = tx !== null && 2 * (x.ndim - 1 - tx.dim) < pads.length;
+  return { name, tag: padded ? null : tx };
+};
+
+/** The book's `pool2d(X, size, mode)`: a 2-d input, stride 1. */
+const pool2d: ExportImpl = (b, op) => {
+  const x = operand(op, 0);
+  const [kh, kw] = pair(op.attrs.poolSize, 1);
+  const lead = x.ndim === 2 ? [1, 1] : [1];
+  const x4 = emitReshape(b, x, [...lead, ...x.shape]).name;
+  const onnx = op.attrs.mode === 'avg' ? 'AveragePool' : 'MaxPool';
+  const [y] = b.node(onnx, [x4], { kernel_shape: [kh, kw], strides: [1, 1] });
+  const [name] = b.node('Reshape', [y, b.int64s([...op.output.shape], 'shape')]);
+  return { name, tag: null };
+};
+
+/** The book's `corr2d(X, K)`: a single-channel cross-correlation, as a Conv on [1, 1, H, W]. */
+const corr2d: ExportImpl = (b, op) => {
+  const x = operand(op, 0);
+  const k = operand(op, 1);
+  if (x.ndim !== 2 || k.ndim !== 2) unsupported(op, 'expected 2-d X and K');
+  const [x4] = b.node('Reshape', [b.nameOf(x), b.int64s([1, 1, ...x.shape], 'shape')]);
+  const [k4] = b.node('Reshape', [b.nameOf(k), b.int64s([1, 1, ...k.shape], 'shape')]);
+  const [y] = b.node('Conv', [x4, k4], { kernel_shape: [...k.shape] });
+  const [name] = b.node('Reshape', [y, b.int64s([...op.output.shape], 'shape')]);
+  return { name, tag: null };
+};
+
+/** Image operations by traced name. */
+export const nnExports: Readonly<Record<string, ExportImpl>> = {
+  adaptiveAvgPool2d,
+  avgPool2d,
+  conv2d,
+  convTranspose2d,
+  corr2d,
+  maxPool2d,
+  pad,
+  pool2d,
+};

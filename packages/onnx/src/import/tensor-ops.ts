@@ -1,0 +1,465 @@
+import {
+  abs,
+  add,
+  cat,
+  clamp,
+  div,
+  exp,
+  expand,
+  get,
+  log,
+  matmul,
+  maximum,
+  mean,
+  minimum,
+  mul,
+  narrow,
+  neg,
+  pad,
+  permute,
+  pow,
+  relu,
+  reshape,
+  sigmoid,
+  sqrt,
+  squeeze,
+  sub,
+  sum,
+  tanh,
+  max as tmax,
+  min as tmin,
+  to,
+  type Variable,
+  where,
+} from '@torchlet/autograd';
+import * as T from '@torchlet/tensor';
+import { dtypeOfDataType } from '../tensor-data.js';
+import {
+  axis,
+  checkSize,
+  constant,
+  intConstant,
+  intsOf,
+  isIntLike,
+  need,
+  type OpCall,
+  type OpImpl,
+  scalarOf,
+} from './context.js';
+
+// Elementwise math and the shape operators (Reshape, Shape, Gather, Slice, ...). Shape arithmetic
+// runs on int32 tensors at run time, so chains such as Shape -> Gather -> Unsqueeze -> Concat ->
+// Reshape follow the actual batch size.
+
+function binary(fn: (a: Variable, b: Variable) => Variable): OpImpl {
+  return (call) => [fn(need(call, 0, 'A'), need(call, 1, 'B'))];
+}
+
+function unary(fn: (a: Variable) => Variable): OpImpl {
+  return (call) => [fn(need(call, 0, 'X'))];
+}
+
+/** ONNX Div: integer operands divide with truncation. */
+const Div: OpImpl = (call) => {
+  const a = need(call, 0, 'A');
+  const b = need(call, 1, 'B');
+  if (isIntLike(a) && isIntLike(b)) {
+    const q = T.div(a.data.to('float64'), b.data.to('float64'));
+    const values = Array.from(q.contiguous().data as Float64Array, (v) => (Number.isFinite(v) ? Math.trunc(v) : 0));
+    return [constant(T.tensor(Int32Array.from(values), { dtype: 'int32' }).reshape([...q.shape]))];
+  }
+  return [div(a, b)];
+};
+
+const Clip: OpImpl = (call) => {
+  const x = need(call, 0, 'input');
+  if (call.opset < 11) {
+    return [
+      clamp(x, call.attrs.float('min', Number.NEGATIVE_INFINITY), call.attrs.float('max', Number.POSITIVE_INFINITY)),
+    ];
+  }
+  const lo = scalarOf(call, 1, 'min', Number.NEGATIVE_INFINITY);
+  const hi = scalarOf(call, 2, 'max', Number.POSITIVE_INFINITY);
+  return [clamp(x, Number.isFinite(lo) ? lo : null, Number.isFinite(hi) ? hi : null)];
+};
+
+const LeakyRelu: OpImpl = (call) => {
+  const x = need(call, 0, 'X');
+  const alpha = call.attrs.float('alpha', 0.01);
+  return [where(T.gt(x.data, 0), x, mul(x, alpha))];
+};
+
+const HardSigmoid: OpImpl = (call) => {
+  const x = need(call, 0, 'X');
+  return [clamp(add(mul(x, call.attrs.float('alpha', 0.2)), call.attrs.float('beta', 0.5)), 0, 1)];
+};
+
+const HardSwish: OpImpl = (call) => {
+  const x = need(call, 0, 'X');
+  return [mul(x, clamp(add(mul(x, 1 / 6), 0.5), 0, 1))];
+};
+
+function variadic(fn: (a: Variable, b: Variable) => Variable, average = false): OpImpl {
+  return (call) => {
+    const xs = call.inputs.filter((v): v is Variable => v !== null);
+    if (xs.length === 0) return call.attrs.fail('needs at least one input');
+    let acc = xs[0];
+    for (let i = 1; i < xs.length; i++) acc = fn(acc, xs[i]);
+    return [average ? div(acc, xs.length) : acc];
+  };
+}
+
+function comparison(fn: (a: T.Tensor, b: T.Tensor) => T.Tensor): OpImpl {
+  return (call) => [constant(fn(need(call, 0, 'A').data, need(call, 1, 'B').data))];
+}
+
+const Not: OpImpl = (call) => [constant(T.eq(need(call, 0, 'X').data, 0))];
+
+const Where: OpImpl = (call) => {
+  const cond = need(call, 0, 'condition').data;
+  return [where(cond.dtype === 'bool' ? cond : T.ne(cond, 0), need(call, 1, 'X'), need(call, 2, 'Y'))];
+};
+
+// ---- shapes --------------------------------------------------------------------------------
+
+const Identity: OpImpl = (call) => [need(call, 0, 'input')];
+
+const Dropout: OpImpl = (call) => {
+  if (call.inputs[2] !== null && call.inputs[2] !== undefined && scalarOf(call, 2, 'training_mode', 0) !== 0)
+    return call.attrs.fail('training mode is not supported (export the model in eval mode)');
+  const x = need(call, 0, 'data');
+  const outs = [x];
+  if (call.outputCount > 1) outs.push(constant(T.full([...x.shape], true, { dtype: 'bool' })));
+  return outs;
+};
+
+const Constant: OpImpl = (call) => {
+  const a = call.attrs;
+  const value = a.tensor('value');
+  if (value !== undefined) return [constant(value)];
+  if (a.has('value_float')) return [constant(T.tensor(a.float('value_float', 0)))];
+  if (a.has('value_floats')) return [constant(T.tensor(a.floats('value_floats') ?? []))];
+  if (a.has('value_int')) return [intConstant([a.int('value_int', 0)], true)];
+  if (a.has('value_ints')) return [intConstant(a.ints('value_ints') ?? [])];
+  return a.fail('has no value (sparse and string constants are not supported)');
+};
+
+const Shape: OpImpl = (call) => {
+  const x = need(call, 0, 'data');
+  const r = x.ndim;
+  const clampAxis = (v: number): number => Math.min(Math.max(v < 0 ? v + r : v, 0), r);
+  const start = clampAxis(call.attrs.int('start', 0));
+  const end = clampAxis(call.attrs.int('end', r));
+  return [intConstant(x.shape.slice(start, Math.max(start, end)))];
+};
+
+const Size: OpImpl = (call) => [intConstant([need(call, 0, 'data').numel], true)];
+
+const Reshape: OpImpl = (call) => {
+  const x = need(call, 0, 'data');
+  const target = call.opset >= 5 ? intsOf(call, 1, 'shape') : call.attrs.ints('shape');
+  if (target === undefined) return call.attrs.fail('has no target shape');
+  const allowZero = call.attrs.int('allowzero', 0) !== 0;
+  const shape = target.map((d, i) =>
+    d === 0 && !allowZero
+      ? i < x.ndim
+        ? x.shape[i]
+        : call.attrs.fail(
+            `shape [${target.join(',')}] copies dimension ${i}, which the input [${x.shape.join(',')}] lacks`,
+          )
+      : d,
+  );
+  if (shape.filter((d) => d === -1).length > 1)
+    return call.attrs.fail(`shape [${target.join(',')}] has more than one -1`);
+  if (shape.some((d) => d < -1)) return call.attrs.fail(`shape [${target.join(',')}] has a negative dimension`);
+  return [reshape(x, shape)];
+};
+
+const Flatten: OpImpl = (call) => {
+  const x = need(call, 0, 'input');
+  const a = call.attrs.int('axis', 1);
+  const k = a < 0 ? a + x.ndim : a;
+  if (k < 0 || k > x.ndim) return call.attrs.fail(`axis ${a} is out of range for rank ${x.ndim}`);
+  const outer = x.shape.slice(0, k).reduce((p, s) => p * s, 1);
+  const inner = x.shape.slice(k).reduce((p, s) => p * s, 1);
+  return [reshape(x, [outer, inner])];
+};
+
+const Transpose: OpImpl = (call) => {
+  const x = need(call, 0, 'data');
+  const perm = call.attrs.ints('perm') ?? x.shape.map((_, i) => x.ndim - 1 - i);
+  const sorted = [...perm].sort((p, q) => p - q);
+  if (perm.length !== x.ndim || sorted.some((v, i) => v !== i))
+    return call.attrs.fail(`perm [${perm.join(',')}] is not a permutation of the input's ${x.ndim} axes`);
+  return [permute(x, perm)];
+};
+
+function axesInput(call: OpCall, sinceOpset: number): number[] | undefined {
+  return call.opset >= sinceOpset ? intsOf(call, 1, 'axes') : call.attrs.ints('axes');
+}
+
+const Unsqueeze: OpImpl = (call) => {
+  const x = need(call, 0, 'data');
+  const axes = axesInput(call, 13);
+  if (axes === undefined) return call.attrs.fail('has no axes');
+  const rank = x.ndim + axes.length;
+  const norm = axes.map((a) => axis(call, a, rank, 'axes entry'));
+  if (new Set(norm).size !== norm.length) return call.attrs.fail(`axes [${axes.join(',')}] repeat an axis`);
+  const shape: number[] = [];
+  let j = 0;
+  for (let i = 0; i < rank; i++) shape.push(norm.includes(i) ? 1 : x.shape[j++]);
+  return [reshape(x, shape)];
+};
+
+const Squeeze: OpImpl = (call) => {
+  const x = need(call, 0, 'data');
+  const axes = axesInput(call, 13);
+  if (axes === undefined)
+    return [
+      reshape(
+        x,
+        x.shape.filter((s) => s !== 1),
+      ),
+    ];
+  const norm = axes.map((a) => axis(call, a, x.ndim, 'axes entry'));
+  for (const a of norm) if (x.shape[a] !== 1) call.attrs.fail(`cannot squeeze axis ${a} of size ${x.shape[a]}`);
+  return [
+    reshape(
+      x,
+      x.shape.filter((_, i) => !norm.includes(i)),
+    ),
+  ];
+};
+
+const Concat: OpImpl = (call) => {
+  const xs = call.inputs.filter((v): v is Variable => v !== null);
+  if (xs.length === 0) return call.attrs.fail('needs at least one input');
+  const a = axis(call, call.attrs.int('axis', 0), xs[0].ndim);
+  return [cat(xs, a)];
+};
+
+const Gather: OpImpl = (call) => {
+  const data = need(call, 0, 'data');
+  const indices = need(call, 1, 'indices');
+  if (data.ndim === 0) return call.attrs.fail('data must have at least one dimension');
+  const a = axis(call, call.attrs.int('axis', 0), data.ndim);
+  const size = data.shape[a];
+  const idx = intsOf(call, 1, 'indices') ?? [];
+  const parts = idx.map((i) => {
+    if (i < -size || i >= size) return call.attrs.fail(`index ${i} is out of range for axis ${a} of size ${size}`);
+    return narrow(data, a, i < 0 ? i + size : i, 1);
+  });
+  const outShape = [...data.shape.slice(0, a), ...indices.shape, ...data.shape.slice(a + 1)];
+  if (parts.length === 0) return [constant(T.zeros(outShape, { dtype: data.dtype }))];
+  return [reshape(parts.length === 1 ? parts[0] : cat(parts, a), outShape)];
+};
+
+const Slice: OpImpl = (call) => {
+  const x = need(call, 0, 'data');
+  const legacy = call.opset < 10;
+  const starts = legacy ? call.attrs.ints('starts') : intsOf(call, 1, 'starts');
+  const ends = legacy ? call.attrs.ints('ends') : intsOf(call, 2, 'ends');
+  if (starts === undefined || ends === undefined || starts.length !== ends.length)
+    return call.attrs.fail('starts and ends are required and must have the same length');
+  const axes = (legacy ? call.attrs.ints('axes') : intsOf(call, 3, 'axes')) ?? starts.map((_, i) => i);
+  const steps = (legacy ? undefined : intsOf(call, 4, 'steps')) ?? starts.map(() => 1);
+  if (axes.length !== starts.length || steps.length !== starts.length)
+    return call.attrs.fail('starts, ends, axes and steps differ in length');
+  const index: T.IndexItem[] = x.shape.map(() => T.slice());
+  for (let k = 0; k < starts.length; k++) {
+    const a = axis(call, axes[k], x.ndim, 'axes entry');
+    const dim = x.shape[a];
+    const step = steps[k];
+    if (step <= 0) return call.attrs.fail(`step ${step} is not supported (only positive steps)`);
+    const clampIndex = (v: number): number => Math.min(Math.max(v < 0 ? v + dim : v, 0), dim);
+    const s = clampIndex(starts[k]);
+    const e = Math.max(clampIndex(ends[k]), s);
+    index[a] = T.slice(s, e, step);
+  }
+  return [get(x, index)];
+};
+
+const Split: OpImpl = (call) => {
+  const x = need(call, 0, 'input');
+  const a = axis(call, call.attrs.int('axis', 0), x.ndim);
+  const dim = x.shape[a];
+  let sizes = call.opset >= 13 ? intsOf(call, 1, 'split') : call.attrs.ints('split');
+  if (sizes === undefined) {
+    const n = call.attrs.int('num_outputs', call.outputCount);
+    const chunk = Math.ceil(dim / n);
+    sizes = Array.from({ length: n }, (_, i) => Math.max(Math.min(chunk, dim - i * chunk), 0));
+  }
+  if (sizes.some((s) => s < 0) || sizes.reduce((p, s) => p + s, 0) !== dim)
+    return call.attrs.fail(`split sizes [${sizes.join(',')}] do not add up to ${dim}`);
+  let start = 0;
+  return sizes.map((s) => {
+    const part = narrow(x, a, start, s);
+    start += s;
+    return part;
+  });
+};
+
+const Cast: OpImpl = (call) => {
+  const x = need(call, 0, 'input');
+  const target = call.attrs.int('to', 0);
+  const dtype = dtypeOfDataType(target);
+  if (dtype === null) return call.attrs.fail(`cannot cast to data type ${target}`);
+  if (x.data.dtype === dtype) return [x];
+  if (dtype === 'int32' && !isIntLike(x)) {
+    const values = Array.from(T.flatten(x.data.to('float64')).data as Float64Array, (v) =>
+      Number.isFinite(v) ? Math.trunc(v) : 0,
+    );
+    return [constant(T.tensor(Int32Array.from(values), { dtype: 'int32' }).reshape([...x.shape]))];
+  }
+  return [to(x, dtype)];
+};
+
+const ConstantOfShape: OpImpl = (call) => {
+  const shape = intsOf(call, 0, 'input') ?? [];
+  checkSize(call, shape, 'the output shape');
+  const value = call.attrs.tensor('value');
+  const v =
+    value === undefined
+      ? 0
+      : value.numel === 1
+        ? Number(value.contiguous().data[value.offset])
+        : call.attrs.fail('value must hold one element');
+  return [constant(T.full(shape, v, { dtype: value?.dtype ?? 'float32' }))];
+};
+
+const Expand: OpImpl = (call) => {
+  const x = need(call, 0, 'input');
+  const shape = intsOf(call, 1, 'shape') ?? [];
+  let target: number[];
+  try {
+    target = T.broadcastShapes('Expand', x.shape, shape);
+  } catch {
+    return call.attrs.fail(`cannot broadcast [${x.shape.join(',')}] to [${shape.join(',')}]`);
+  }
+  checkSize(call, target, 'the expanded shape');
+  return [
+    expand(
+      x.ndim < target.length ? reshape(x, [...target.slice(0, target.length - x.ndim).map(() => 1), ...x.shape]) : x,
+      target,
+    ),
+  ];
+};
+
+const Range: OpImpl = (call) => {
+  const start = scalarOf(call, 0, 'start', 0);
+  const limit = scalarOf(call, 1, 'limit', 0);
+  const delta = scalarOf(call, 2, 'delta', 1);
+  if (delta === 0 || !Number.isFinite(start + limit + delta))
+    return call.attrs.fail('delta must be non-zero and every bound finite');
+  const n = Math.max(Math.ceil((limit - start) / delta), 0);
+  checkSize(call, [n], 'the range');
+  const values = Array.from({ length: n }, (_, i) => start + i * delta);
+  const ints = isIntLike(need(call, 0, 'start'));
+  return [ints ? intConstant(values) : constant(T.tensor(values))];
+};
+
+const PAD_MODES: Readonly<Record<string, 'constant' | 'reflect' | 'replicate'>> = {
+  constant: 'constant',
+  reflect: 'reflect',
+  edge: 'replicate',
+};
+
+const Pad: OpImpl = (call) => {
+  const x = need(call, 0, 'data');
+  const mode = PAD_MODES[call.attrs.string('mode', 'constant')];
+  if (mode === undefined)
+    return call.attrs.fail(`mode '${call.attrs.string('mode', '')}' is not supported (constant, reflect, edge)`);
+  const legacy = call.opset < 11;
+  const pads = legacy ? call.attrs.ints('pads') : intsOf(call, 1, 'pads');
+  const value = legacy ? call.attrs.float('value', 0) : scalarOf(call, 2, 'constant_value', 0);
+  if (!legacy && call.inputs[3] !== null && call.inputs[3] !== undefined)
+    return call.attrs.fail("the 'axes' input is not supported");
+  if (pads === undefined || pads.length !== 2 * x.ndim)
+    return call.attrs.fail(`pads should have ${2 * x.ndim} entries for rank ${x.ndim}`);
+  const r = x.ndim;
+  const torchPads: number[] = [];
+  for (let d = r - 1; d >= 0; d--) torchPads.push(pads[d], pads[d + r]);
+  while (torchPads.length > 2 && torchPads[torchPads.length - 1] === 0 && torchPads[torchPads.length - 2] === 0)
+    torchPads.length -= 2;
+  checkSize(
+    call,
+    x.shape.map((s, d) => s + pads[d] + pads[d + r]),
+    'the padded shape',
+  );
+  return [pad(x, torchPads, { mode, value })];
+};
+
+function reduction(fn: 'mean' | 'sum' | 'max' | 'min'): OpImpl {
+  return (call) => {
+    const x = need(call, 0, 'data');
+    const fromInput = fn === 'sum' ? call.opset >= 13 : call.opset >= 18;
+    const axes = fromInput ? intsOf(call, 1, 'axes') : call.attrs.ints('axes');
+    const keepdim = call.attrs.int('keepdims', 1) !== 0;
+    if ((axes === undefined || axes.length === 0) && call.attrs.int('noop_with_empty_axes', 0) !== 0) return [x];
+    const dims =
+      axes === undefined || axes.length === 0
+        ? x.shape.map((_, i) => i)
+        : axes.map((a) => axis(call, a, x.ndim, 'axes entry'));
+    if (fn === 'mean') return [mean(x, dims, { keepdim })];
+    if (fn === 'sum') return [sum(x, dims, { keepdim })];
+    let y = x;
+    for (const d of [...dims].sort((p, q) => q - p))
+      y = fn === 'max' ? tmax(y, d, { keepdim: true }) : tmin(y, d, { keepdim: true });
+    return [keepdim ? y : squeeze(y, dims)];
+  };
+}
+
+/** Elementwise and shape operators by ONNX name. */
+export const tensorOps: Readonly<Record<string, OpImpl>> = {
+  Abs: unary(abs),
+  Add: binary(add),
+  Cast,
+  Clip,
+  Concat,
+  Constant,
+  ConstantOfShape,
+  Div,
+  Dropout,
+  Equal: comparison(T.eq),
+  Exp: unary(exp),
+  Expand,
+  Flatten,
+  Gather,
+  Greater: comparison(T.gt),
+  HardSigmoid,
+  HardSwish,
+  Identity,
+  LeakyRelu,
+  Less: comparison(T.lt),
+  Log: unary(log),
+  MatMul: binary(matmul),
+  Max: variadic(maximum),
+  Mean: variadic(add, true),
+  Min: variadic(minimum),
+  Mul: binary(mul),
+  Neg: unary(neg),
+  Not,
+  Pad,
+  Pow: binary(pow),
+  Range,
+  Reciprocal: unary((x) => div(1, x)),
+  ReduceMax: reduction('max'),
+  ReduceMean: reduction('mean'),
+  ReduceMin: reduction('min'),
+  ReduceSum: reduction('sum'),
+  Relu: unary(relu),
+  Reshape,
+  Shape,
+  Sigmoid: unary(sigmoid),
+  Size,
+  Slice,
+  Split,
+  Sqrt: unary(sqrt),
+  Squeeze,
+  Sub: binary(sub),
+  Sum: variadic(add),
+  Tanh: unary(tanh),
+  Transpose,
+  Unsqueeze,
+  Where,
+};
