@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { arange, eye, fromStorage, full, linspace, ones, TorchletError, tensor, zeros } from './index.js';
+import {
+  arange,
+  eye,
+  fromStorage,
+  full,
+  getMaxElements,
+  linspace,
+  ones,
+  setMaxElements,
+  TorchletError,
+  tensor,
+  zeros,
+} from './index.js';
 
 describe('tensor()', () => {
   it('infers shape and defaults to float32, as torch.tensor does for JS numbers', () => {
@@ -50,5 +62,102 @@ describe('creation', () => {
       [0, 0],
       [0, 7],
     ]);
+  });
+});
+
+describe('storage, layouts and sizes are checked (issue 18)', () => {
+  it('fromStorage rejects layouts that reach outside the storage, and bad offsets', () => {
+    const data = new Float32Array(6);
+    expect(() => fromStorage(data, [2, 3], { strides: [100, 1] })).toThrowError(
+      'fromStorage: shape [2,3] with strides [100,1] at offset 0 reaches elements 0 to 102, but the storage has 6',
+    );
+    expect(() => fromStorage(data, [2, 3], { strides: [-3, 1] })).toThrowError(/reaches elements -3 to 2/);
+    for (const offset of [-5, Number.NaN, 0.5]) {
+      expect(() => fromStorage(data, [2], { offset })).toThrowError(
+        /^fromStorage: offset must be a non-negative integer/,
+      );
+    }
+    expect(() => fromStorage(data, [2, 3], { strides: [1] })).toThrowError(/expected 2 integer strides/);
+    expect(() => fromStorage(data, [2, 3], { offset: 1 })).toThrowError(/needs 6 elements but data has 6/);
+    // In range: a transposed view and a view ending exactly at the last element.
+    expect(fromStorage(data, [3, 2], { strides: [1, 3] }).shape).toEqual([3, 2]);
+    expect(fromStorage(new Float32Array([1, 2, 3]), [2], { offset: 1 }).toArray()).toEqual([2, 3]);
+    expect(fromStorage(data, [0, 5], { strides: [100, 1], offset: 6 }).numel).toBe(0);
+  });
+
+  it('only the four storage types are storage; other typed arrays convert by value', () => {
+    expect(() => fromStorage(new Uint16Array([1, 2, 300]) as unknown as Float32Array, [3])).toThrowError(
+      /^fromStorage: expected a Float32Array, Float64Array, Int32Array or Uint8Array \(bool\), got Uint16Array\(3\)/,
+    );
+    const u16 = tensor(new Uint16Array([1, 2, 300]) as unknown as Float32Array);
+    expect(u16.dtype).toBe('int32');
+    expect(u16.toArray()).toEqual([1, 2, 300]);
+    expect(tensor(new Uint8ClampedArray([0, 255]) as unknown as Float32Array).toArray()).toEqual([0, 255]);
+    expect(tensor(new BigInt64Array([3n, -4n]) as unknown as Float32Array).toArray()).toEqual([3, -4]);
+    expect(() => tensor(new BigInt64Array([2n ** 40n]) as unknown as Float32Array)).toThrowError(
+      /^tensor: value cannot be converted to type int32 without overflow/,
+    );
+    expect(() => tensor(new Uint32Array([2 ** 32 - 1]) as unknown as Float32Array)).toThrowError(TorchletError);
+  });
+
+  it('detached buffers are an error, never NaN data', () => {
+    const data = new Float32Array([1, 2]);
+    structuredClone(data.buffer, { transfer: [data.buffer] });
+    expect(() => tensor(data)).toThrowError(/^tensor: the Float32Array's ArrayBuffer is detached/);
+    expect(() => fromStorage(data, [0])).toThrowError(/^fromStorage: the Float32Array's ArrayBuffer is detached/);
+  });
+
+  it('int32 values that int32 cannot hold are refused, as PyTorch', () => {
+    const message = /value cannot be converted to type int32 without overflow/;
+    expect(() => tensor([Number.NaN], { dtype: 'int32' })).toThrowError(message);
+    expect(() => tensor([2 ** 31], { dtype: 'int32' })).toThrowError(message);
+    expect(() => full([1], 3e9, { dtype: 'int32' })).toThrowError(/^full: value cannot be converted/);
+    expect(() => full([1], Number.NEGATIVE_INFINITY, { dtype: 'int32' })).toThrowError(message);
+    expect(tensor([2.7, -2.7, -(2 ** 31)], { dtype: 'int32' }).toArray()).toEqual([2, -2, -(2 ** 31)]);
+    // A dtype conversion of a tensor keeps PyTorch's cast semantics.
+    expect(tensor([Number.NaN]).to('int32').toArray()).toEqual([-2147483648]);
+  });
+
+  it('full takes a number or a boolean only', () => {
+    expect(() => full([2], {} as unknown as number)).toThrowError(
+      'full: expected a number or a boolean, got an Object',
+    );
+    expect(() => full([2], '3' as unknown as number)).toThrowError('full: expected a number or a boolean, got "3"');
+  });
+
+  it('checks the element count against the limit before allocating', () => {
+    expect(getMaxElements()).toBe(2 ** 30);
+    expect(() => zeros([65536, 65536])).toThrowError(
+      'zeros: 4294967296 elements of float32 (17179869184 bytes) are over the limit of 1073741824 elements; raise it with setMaxElements()',
+    );
+    expect(() => ones([2 ** 40, 2 ** 40], { dtype: 'float64' })).toThrowError(/^ones: .* over the limit/);
+    expect(() =>
+      tensor([1, 2, 3])
+        .expand([2 ** 20, 2 ** 20, 3])
+        .contiguous(),
+    ).toThrowError(/over the limit/);
+    setMaxElements(10);
+    try {
+      expect(zeros([10]).numel).toBe(10);
+      expect(() => zeros([11])).toThrowError(/^zeros: 11 elements of float32 \(44 bytes\) are over the limit of 10/);
+      expect(() => arange(11)).toThrowError(/^arange: 11 elements/);
+    } finally {
+      setMaxElements(null);
+    }
+    expect(() => setMaxElements(0)).toThrowError(TorchletError);
+    expect(() => setMaxElements(2 ** 33)).toThrowError(TorchletError);
+  });
+});
+
+describe('arange and linspace edge cases, as PyTorch (issue 18)', () => {
+  it('linspace with one step gives start', () => {
+    expect(linspace(0.5, 10, 1).toArray()).toEqual([0.5]);
+    expect(linspace(0.5, 10, 0).toArray()).toEqual([]);
+  });
+  it('int32 arange casts start and step to integers first', () => {
+    expect(() => arange(0, 10, 0.25, { dtype: 'int32' })).toThrowError(/^arange: step must be nonzero/);
+    expect(arange(0, 10, 1.5, { dtype: 'int32' }).toArray()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(arange(0.7, 5.2, 1.7, { dtype: 'int32' }).toArray()).toEqual([0, 1, 2]);
+    expect(arange(0.5, 5, 1, { dtype: 'int32' }).toArray()).toEqual([0, 1, 2, 3, 4]);
   });
 });

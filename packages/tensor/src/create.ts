@@ -1,6 +1,16 @@
-import { allocStorage, castScalar, DTYPES, type DType, dtypeOfStorage, type Storage } from './dtype.js';
-import { fail, formatShape } from './errors.js';
-import { checkShape, type Shape, shapeSize } from './shape.js';
+import {
+  allocStorage,
+  castScalar,
+  checkStorage,
+  DTYPES,
+  type DType,
+  dtypeOfStorage,
+  isDetached,
+  type Storage,
+  scalarFor,
+} from './dtype.js';
+import { fail, formatShape, formatValue } from './errors.js';
+import { checkShape, contiguousStrides, type Shape, shapeSize } from './shape.js';
 import { type NestedArray, Tensor } from './tensor.js';
 
 /**
@@ -66,22 +76,10 @@ function inferShape(data: NestedArray): number[] {
  * ```
  */
 export function tensor(data: NestedArray | Storage, options: TensorOptions = {}): Tensor {
-  if (ArrayBuffer.isView(data)) {
-    const typed = data as Storage;
-    const dtype = checkDType('tensor', options.dtype ?? dtypeOfStorage(typed));
-    const shape = options.shape ? checkShape('tensor', 'shape', options.shape) : [typed.length];
-    if (shapeSize(shape) !== typed.length) {
-      fail(
-        'tensor',
-        'shape',
-        `shape ${formatShape(shape)} holds ${shapeSize(shape)} elements but data has ${typed.length}`,
-      );
-    }
-    const out = allocStorage(dtype, typed.length);
-    if (dtype === dtypeOfStorage(typed)) out.set(typed as never);
-    else for (let i = 0; i < typed.length; i++) out[i] = castScalar(typed[i], dtype);
-    return new Tensor(out, shape);
+  if (options === null || typeof options !== 'object') {
+    fail('tensor', 'options', `expected an options object, got ${formatValue(options)}`);
   }
+  if (ArrayBuffer.isView(data)) return fromTypedArray(data, options);
   const nestedShape = inferShape(data as NestedArray);
   const flat: (number | boolean)[] = [];
   let sawBoolean = false;
@@ -110,8 +108,8 @@ export function tensor(data: NestedArray | Storage, options: TensorOptions = {})
   };
   walk(data as NestedArray, 0, '');
   const dtype = checkDType('tensor', options.dtype ?? (sawBoolean && !sawNumber ? 'bool' : 'float32'));
-  const out = allocStorage(dtype, flat.length);
-  for (let i = 0; i < flat.length; i++) out[i] = castScalar(Number(flat[i]), dtype);
+  const out = allocStorage(dtype, flat.length, 'tensor');
+  for (let i = 0; i < flat.length; i++) out[i] = scalarFor('tensor', 'data', Number(flat[i]), dtype);
   let shape = nestedShape;
   if (options.shape) {
     shape = checkShape('tensor', 'shape', options.shape);
@@ -126,8 +124,87 @@ export function tensor(data: NestedArray | Storage, options: TensorOptions = {})
   return new Tensor(out, shape);
 }
 
+/** The typed-array types that are not storage but convert by value: integers give int32, floats float32. */
+type OtherTypedArray =
+  | Int8Array
+  | Uint8ClampedArray
+  | Int16Array
+  | Uint16Array
+  | Uint32Array
+  | BigInt64Array
+  | BigUint64Array;
+
+/** `tensor(typedArray)`: storage types keep their dtype; other integer arrays give int32 (checked). */
+function fromTypedArray(data: ArrayBufferView, options: TensorOptions): Tensor {
+  if (isDetached(data))
+    fail('tensor', 'data', `the ${data.constructor.name}'s ArrayBuffer is detached (transferred away)`);
+  if (data instanceof DataView) fail('tensor', 'data', 'expected a typed array, got a DataView');
+  const isStorage =
+    data instanceof Float32Array ||
+    data instanceof Float64Array ||
+    data instanceof Int32Array ||
+    (data instanceof Uint8Array && data.constructor === Uint8Array);
+  const typed = data as Storage | OtherTypedArray;
+  const isFloat = typed instanceof Float32Array || typed instanceof Float64Array;
+  const ownDType = isStorage ? dtypeOfStorage(typed as Storage) : isFloat ? 'float32' : 'int32';
+  const dtype = checkDType('tensor', options.dtype ?? ownDType);
+  const shape = options.shape ? checkShape('tensor', 'shape', options.shape) : [typed.length];
+  if (shapeSize(shape) !== typed.length) {
+    fail(
+      'tensor',
+      'shape',
+      `shape ${formatShape(shape)} holds ${shapeSize(shape)} elements but data has ${typed.length}`,
+    );
+  }
+  const out = allocStorage(dtype, typed.length, 'tensor');
+  if (isStorage && dtype === ownDType) out.set(typed as never);
+  else if (isStorage) for (let i = 0; i < typed.length; i++) out[i] = castScalar(Number(typed[i]), dtype);
+  // Values of other arrays (Uint16Array, BigInt64Array, ...) convert as numbers do: checked for int32.
+  else for (let i = 0; i < typed.length; i++) out[i] = scalarFor('tensor', 'data', Number(typed[i]), dtype);
+  return new Tensor(out, shape);
+}
+
 /**
- * Wraps a typed array as a tensor without copying (the storage is shared).
+ * Checks a strided layout over `length` elements of storage: integer strides, one per dimension,
+ * a non-negative integer offset, and every element it addresses inside the storage.
+ */
+export function checkLayout(
+  fn: string,
+  shape: readonly number[],
+  strides: readonly number[],
+  offset: number,
+  length: number,
+): void {
+  if (!Number.isSafeInteger(offset) || offset < 0) {
+    fail(fn, 'offset', `offset must be a non-negative integer, got ${formatValue(offset)}`);
+  }
+  if (!Array.isArray(strides) || strides.length !== shape.length || !strides.every((s) => Number.isSafeInteger(s))) {
+    fail(
+      fn,
+      'strides',
+      `expected ${shape.length} integer strides for shape ${formatShape(shape)}, got ${formatValue(strides)}`,
+    );
+  }
+  if (shapeSize(shape) === 0) return;
+  let lo = offset;
+  let hi = offset;
+  for (let d = 0; d < shape.length; d++) {
+    const reach = (shape[d] - 1) * strides[d];
+    if (reach > 0) hi += reach;
+    else lo += reach;
+  }
+  if (lo < 0 || hi >= length) {
+    fail(
+      fn,
+      'strides',
+      `shape ${formatShape(shape)} with strides ${formatShape(strides)} at offset ${offset} reaches elements ${lo} to ${hi}, but the storage has ${length}`,
+    );
+  }
+}
+
+/**
+ * Wraps a typed array as a tensor without copying (the storage is shared). The storage must be a
+ * Float32Array, Float64Array, Int32Array or Uint8Array (bool), and the layout must stay inside it.
  *
  * Shapes: `shape` must hold `data.length` elements unless `strides` are given.
  *
@@ -143,15 +220,22 @@ export function fromStorage(
   shape: Shape,
   layout: { readonly strides?: readonly number[]; readonly offset?: number } = {},
 ): Tensor {
+  checkStorage('fromStorage', 'data', data);
   const checked = checkShape('fromStorage', 'shape', shape);
-  if (!layout.strides && (layout.offset ?? 0) + shapeSize(checked) > data.length) {
+  if (layout === null || typeof layout !== 'object') {
+    fail('fromStorage', 'layout', `expected { strides?, offset? }, got ${formatValue(layout)}`);
+  }
+  const offset = layout.offset ?? 0;
+  if (!layout.strides && Number.isSafeInteger(offset) && offset + shapeSize(checked) > data.length) {
     fail(
       'fromStorage',
       'shape',
       `shape ${formatShape(checked)} needs ${shapeSize(checked)} elements but data has ${data.length}`,
     );
   }
-  return new Tensor(data, checked, layout.strides, layout.offset ?? 0);
+  const strides = layout.strides ? [...layout.strides] : contiguousStrides(checked);
+  checkLayout('fromStorage', checked, strides, offset, data.length);
+  return new Tensor(data, checked, strides, offset);
 }
 
 /**
@@ -169,10 +253,16 @@ export function full(shape: Shape, value: number | boolean, options: CreateOptio
 }
 
 function filled(fn: string, shape: Shape, value: number | boolean, options: CreateOptions): Tensor {
+  if (typeof value !== 'number' && typeof value !== 'boolean') {
+    fail(fn, 'value', `expected a number or a boolean, got ${formatValue(value)}`);
+  }
+  if (options === null || typeof options !== 'object') {
+    fail(fn, 'options', `expected an options object, got ${formatValue(options)}`);
+  }
   const dtype = checkDType(fn, options.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32'));
   const s = checkShape(fn, 'shape', shape);
-  const data = allocStorage(dtype, shapeSize(s));
-  const v = castScalar(Number(value), dtype);
+  const data = allocStorage(dtype, shapeSize(s), fn);
+  const v = scalarFor(fn, 'value', Number(value), dtype);
   if (v !== 0) data.fill(v);
   return new Tensor(data, s);
 }
@@ -269,10 +359,10 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
     hi = start;
     lo = 0;
   }
-  if (step === 0 || !Number.isFinite(step))
-    fail('arange', 'step', `step must be a non-zero finite number, got ${step}`);
-  if (!Number.isFinite(lo) || !Number.isFinite(hi))
-    fail('arange', 'end', `bounds must be finite, got start ${lo}, end ${hi}`);
+  if (typeof step !== 'number' || step === 0 || !Number.isFinite(step))
+    fail('arange', 'step', `step must be a non-zero finite number, got ${formatValue(step)}`);
+  if (typeof lo !== 'number' || typeof hi !== 'number' || !Number.isFinite(lo) || !Number.isFinite(hi))
+    fail('arange', 'end', `bounds must be finite numbers, got start ${formatValue(lo)}, end ${formatValue(hi)}`);
   if ((hi - lo) / step < 0) {
     fail(
       'arange',
@@ -282,7 +372,17 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
   }
   const n = Math.ceil((hi - lo) / step);
   const dtype = checkDType('arange', options.dtype ?? 'float32');
-  const data = allocStorage(dtype, n);
+  const data = allocStorage(dtype, n, 'arange');
+  if (dtype === 'int32') {
+    // As PyTorch: the length comes from the real bounds, the values from start and step cast to
+    // integers first (so a fractional step below 1 is a zero step).
+    const first = scalarFor('arange', 'start', lo, 'int32');
+    const by = scalarFor('arange', 'step', step, 'int32');
+    if (by === 0) fail('arange', 'step', `step must be nonzero (step ${step} cast to int32 is 0)`);
+    scalarFor('arange', 'end', first + (n - 1) * by, 'int32');
+    for (let i = 0; i < n; i++) data[i] = first + i * by;
+    return new Tensor(data, [n]);
+  }
   for (let i = 0; i < n; i++) data[i] = castScalar(lo + i * step, dtype);
   return new Tensor(data, [n]);
 }
@@ -298,10 +398,16 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
  * ```
  */
 export function linspace(start: number, end: number, steps: number, options: CreateOptions = {}): Tensor {
-  if (!Number.isInteger(steps) || steps < 0)
-    fail('linspace', 'steps', `number of steps must be a non-negative integer, got ${steps}`);
+  if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 0)
+    fail('linspace', 'steps', `number of steps must be a non-negative integer, got ${formatValue(steps)}`);
+  if (typeof start !== 'number' || typeof end !== 'number')
+    fail('linspace', 'start', `start and end must be numbers, got ${formatValue(start)} and ${formatValue(end)}`);
   const dtype = checkDType('linspace', options.dtype ?? 'float32');
-  const data = allocStorage(dtype, steps);
+  const data = allocStorage(dtype, steps, 'linspace');
+  if (steps === 1) {
+    data[0] = scalarFor('linspace', 'start', start, dtype); // PyTorch: one step is `start`
+    return new Tensor(data, [1]);
+  }
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   // PyTorch fills the second half from the end so both endpoints are exact.
   const half = Math.floor(steps / 2);

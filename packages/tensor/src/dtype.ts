@@ -1,3 +1,5 @@
+import { fail, formatValue } from './errors.js';
+
 /**
  * The element types a tensor can hold. `float32` is the default, as in PyTorch.
  *
@@ -22,8 +24,84 @@ export type DType = 'float32' | 'float64' | 'int32' | 'bool';
  */
 export type Storage = Float32Array | Float64Array | Int32Array | Uint8Array;
 
+/** The default of {@link getMaxElements}: 2^30 elements (4 GiB of float32). */
+const DEFAULT_MAX_ELEMENTS = 2 ** 30;
+let maxElements = DEFAULT_MAX_ELEMENTS;
+
 /**
- * Allocates zeroed storage for `size` elements of `dtype`.
+ * The most elements one tensor's storage may have: every allocation checks it first and throws a
+ * `TorchletError` naming the size, instead of reserving gigabytes (or failing deep inside with a
+ * raw `RangeError`). Default 2^30 (4 GiB of float32, 8 GiB of float64); see {@link setMaxElements}.
+ *
+ * @example
+ * ```ts
+ * import { getMaxElements } from '@torchlet/tensor';
+ * getMaxElements(); // -> 1073741824
+ * ```
+ */
+export function getMaxElements(): number {
+  return maxElements;
+}
+
+/**
+ * Sets the element limit of {@link getMaxElements} (an integer from 1 to 2^32, the most a typed
+ * array can hold), or restores the default with `null`. Raise it when the memory is really there.
+ *
+ * @example
+ * ```ts
+ * import { getMaxElements, setMaxElements, zeros } from '@torchlet/tensor';
+ * setMaxElements(1000);
+ * let message = '';
+ * try {
+ *   zeros([100, 100]);
+ * } catch (e) {
+ *   message = (e as Error).message;
+ * }
+ * message; // -> 'zeros: 10000 elements of float32 (40000 bytes) are over the limit of 1000 elements; raise it with setMaxElements()'
+ * setMaxElements(null);
+ * getMaxElements(); // -> 1073741824
+ * ```
+ */
+export function setMaxElements(count: number | null): void {
+  if (count === null) {
+    maxElements = DEFAULT_MAX_ELEMENTS;
+    return;
+  }
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 2 ** 32) {
+    fail('setMaxElements', 'count', `expected an integer from 1 to 2^32 or null, got ${formatValue(count)}`);
+  }
+  maxElements = count;
+}
+
+const BYTES: Readonly<Record<DType, number>> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+
+/**
+ * Checks that `size` elements of `dtype` may be allocated (see {@link getMaxElements}), naming
+ * `fn` otherwise. Call it before computing anything of that size.
+ *
+ * @example
+ * ```ts
+ * import { checkNumel } from '@torchlet/tensor';
+ * checkNumel('zeros', 6, 'float32'); // -> 6
+ * ```
+ */
+export function checkNumel(fn: string, size: number, dtype: DType = 'float32'): number {
+  if (typeof size !== 'number' || !(size >= 0) || !Number.isInteger(size)) {
+    fail(fn, 'size', `expected a non-negative integer element count, got ${formatValue(size)}`);
+  }
+  if (size > maxElements) {
+    fail(
+      fn,
+      'size',
+      `${size} elements of ${dtype} (${size * (BYTES[dtype] ?? 4)} bytes) are over the limit of ${maxElements} elements; raise it with setMaxElements()`,
+    );
+  }
+  return size;
+}
+
+/**
+ * Allocates zeroed storage for `size` elements of `dtype`, after {@link checkNumel} (which names
+ * `fn`, default `'allocStorage'`, when the size is over the limit).
  *
  * @example
  * ```ts
@@ -31,7 +109,8 @@ export type Storage = Float32Array | Float64Array | Int32Array | Uint8Array;
  * Array.from(allocStorage('float64', 3)); // -> [0, 0, 0]
  * ```
  */
-export function allocStorage(dtype: DType, size: number): Storage {
+export function allocStorage(dtype: DType, size: number, fn = 'allocStorage'): Storage {
+  checkNumel(fn, size, dtype);
   // A switch, not a table lookup: each `new` site stays monomorphic, which V8 allocates faster.
   switch (dtype) {
     case 'float32':
@@ -105,6 +184,63 @@ export function promoteWithScalar(dtype: DType, scalar: number | boolean): DType
   if (isFloatingDType(dtype)) return dtype;
   if (!Number.isInteger(scalar)) return 'float32';
   return dtype === 'bool' ? 'int32' : dtype;
+}
+
+/**
+ * Converts a scalar the user gave for a tensor of `dtype`, as PyTorch does for `torch.tensor`,
+ * `full`, `fill_` and item assignment: int32 truncates toward zero, and NaN, infinities and values
+ * outside the int32 range are a TorchletError (PyTorch: "value cannot be converted to type int32
+ * without overflow"), never a silent -2147483648. Other dtypes as {@link castScalar}.
+ *
+ * @example
+ * ```ts
+ * import { scalarFor } from '@torchlet/tensor';
+ * scalarFor('full', 'value', 2.7, 'int32'); // -> 2
+ * ```
+ */
+export function scalarFor(fn: string, arg: string, value: number, dtype: DType): number {
+  if (dtype === 'int32' && !(value > -2147483649 && value < 2147483648)) {
+    fail(fn, arg, `value cannot be converted to type int32 without overflow (got ${formatValue(value)})`);
+  }
+  return castScalar(value, dtype);
+}
+
+/**
+ * The typed-array types that are tensor storage, checked exactly (a `Uint16Array` or a detached
+ * buffer is a TorchletError naming `fn` and `arg`, never bool or NaN data).
+ *
+ * @example
+ * ```ts
+ * import { checkStorage } from '@torchlet/tensor';
+ * checkStorage('fromStorage', 'data', new Float32Array(2)).length; // -> 2
+ * ```
+ */
+export function checkStorage(fn: string, arg: string, data: unknown): Storage {
+  if (
+    !(
+      data instanceof Float32Array ||
+      data instanceof Float64Array ||
+      data instanceof Int32Array ||
+      (data instanceof Uint8Array && data.constructor === Uint8Array)
+    )
+  ) {
+    fail(fn, arg, `expected a Float32Array, Float64Array, Int32Array or Uint8Array (bool), got ${formatValue(data)}`);
+  }
+  if (isDetached(data)) fail(fn, arg, `the ${data.constructor.name}'s ArrayBuffer is detached (transferred away)`);
+  return data;
+}
+
+/** Whether a typed array's buffer was detached (transferred): it then reads as empty. */
+export function isDetached(data: ArrayBufferView): boolean {
+  if (data.byteLength !== 0) return false;
+  const buffer = data.buffer as ArrayBuffer & { detached?: boolean };
+  if (typeof buffer.detached === 'boolean') return buffer.detached;
+  try {
+    new Uint8Array(buffer, 0, 0);
+    return false;
+  } catch {
+    return true; // V8 refuses to view a detached buffer
+  }
 }
 
 /** Converts a JS number to what storing it in `dtype` keeps (int32 truncates, bool tests non-zero). */

@@ -88,7 +88,7 @@ describe('binary ops: broadcasting', () => {
     expect(() => lt(zeros([2]), zeros([3]))).toThrowError(/^lt: shapes \[2\] and \[3\] do not broadcast/);
   });
   it('rejects non-tensor operands', () => {
-    expect(() => add(zeros([2]), 'x' as never)).toThrowError('add: expected a tensor, number or boolean, got string');
+    expect(() => add(zeros([2]), 'x' as never)).toThrowError('add: expected a tensor, number or boolean, got "x"');
     expect(() => add(null as never, 1)).toThrowError(TorchletError);
   });
 });
@@ -219,7 +219,7 @@ describe('unary ops', () => {
     );
     expect(() => abs(bool([true]))).toThrowError(/^abs: abs is not implemented for bool tensors/);
     expect(() => relu(bool([true]))).toThrowError(/^relu: bool inputs are not supported for relu/);
-    expect(() => exp([1, 2] as never)).toThrowError('exp: expected a tensor, got object');
+    expect(() => exp([1, 2] as never)).toThrowError('exp: expected a tensor, got [1,2]');
   });
 });
 
@@ -399,7 +399,41 @@ describe('in-place ops', () => {
     expect(() => addInPlace(x, 1, 1)).toThrowError(
       'addInPlace: unsupported operation: more than one element of the written-to tensor refers to a single memory location (shape [3], strides [0]); clone() the tensor first',
     );
-    expect(() => copyInPlace(x, 1)).toThrowError(/^copyInPlace: unsupported operation/);
+    expect(() => copyInPlace(x, tensor([1, 2, 3]))).toThrowError(/^copyInPlace: unsupported operation/);
+  });
+  it('fills an expanded tensor with a scalar, as PyTorch fill_ and zero_ do (issue 18)', () => {
+    const base = zeros([1]);
+    copyInPlace(expand(base, [3]), 4);
+    expect(base.toArray()).toEqual([4]);
+    expand(base, [2, 3]).zeroInPlace();
+    expect(base.toArray()).toEqual([0]);
+  });
+  it('refuses subtraction with one bool operand, as PyTorch (issue 18)', () => {
+    const message = /^sub: Subtraction, the `-` operator, with a bool tensor is not supported/;
+    expect(() => sub(tensor([true, false]), 1)).toThrowError(message);
+    expect(() => sub(tensor([1, 2]), true)).toThrowError(message);
+    expect(() => sub(1, tensor([true]))).toThrowError(message);
+    expect(() => tensor([1, 2]).subInPlace(true)).toThrowError(/^subInPlace: Subtraction/);
+    expect(() => tensor([true]).subInPlace(tensor([1]))).toThrowError(/^subInPlace: Subtraction/);
+    expect(
+      tensor([3, 4])
+        .subInPlace(tensor([1, 1]), 2)
+        .toArray(),
+    ).toEqual([1, 2]);
+  });
+  it('int32 scalars that int32 cannot hold are refused, as PyTorch (issue 18)', () => {
+    const x = zeros([2], { dtype: 'int32' });
+    for (const v of [Number.NaN, Number.POSITIVE_INFINITY, 3e9, -2147483649]) {
+      expect(() => x.fillInPlace(v)).toThrowError(/value cannot be converted to type int32 without overflow/);
+      expect(() => x.set('0', v)).toThrowError(/^set: value cannot be converted to type int32/);
+    }
+    // An integral exponent stays int32 (a NaN or infinite one gives float32, as PyTorch).
+    expect(() => pow(x, 3e9)).toThrowError(/^pow: value cannot be converted to type int32/);
+    expect(pow(x, Number.NaN).dtype).toBe('float32');
+    x.fillInPlace(2.7);
+    expect(x.toArray()).toEqual([2, 2]);
+    x.set('1', -2147483648);
+    expect(x.toArray()).toEqual([2, -2147483648]);
   });
   it('copyInPlace converts dtypes, fills with scalars and broadcasts', () => {
     const x = zeros([2, 3], { dtype: 'int32' });
@@ -462,5 +496,14 @@ describe('in-place ops', () => {
       [3, 3],
       [3, 3],
     ]);
+  });
+});
+
+describe('detached storage (issue 18)', () => {
+  it('an operand whose buffer was transferred away is an error, not NaN', () => {
+    const x = tensor([1, 2]);
+    structuredClone(x.data.buffer, { transfer: [x.data.buffer as ArrayBuffer] });
+    expect(() => add(x, 1)).toThrowError(/^add: the storage of input .* is a detached ArrayBuffer/);
+    expect(() => copyInPlace(zeros([2]), x)).toThrowError(/^copyInPlace: the storage of src/);
   });
 });

@@ -1,6 +1,14 @@
 import { type BinaryOp, wasmBinary, wasmRelu } from '@torchlet/kernels';
-import { allocStorage, type DType, isFloatingDType, promoteTypes, type Storage } from './dtype.js';
-import { fail, formatShape } from './errors.js';
+import {
+  allocStorage,
+  type DType,
+  isDetached,
+  isFloatingDType,
+  promoteTypes,
+  type Storage,
+  scalarFor,
+} from './dtype.js';
+import { fail, formatShape, formatValue } from './errors.js';
 import { getBackend } from './gemm.js';
 import { broadcastShapes, contiguousStrides, type Shape, shapeSize, shapesEqual } from './shape.js';
 import { isContiguousLayout } from './strided.js';
@@ -113,13 +121,35 @@ function describe(x: TensorLike): string {
   return isTensor(x) ? `${x.dtype} ${formatShape(x.shape)}` : `scalar ${String(x)}`;
 }
 
+/** PyTorch refuses subtraction with a bool operand (a likely mask inversion). */
+function checkNoBoolSub(fn: string, x: TensorLike, y: TensorLike): void {
+  const isBool = (v: TensorLike): boolean => (isTensor(v) ? v.dtype === 'bool' : typeof v === 'boolean');
+  // Two bools: SUB_SPEC's own message (it suggests ne()).
+  if (isBool(x) === isBool(y)) return;
+  fail(
+    fn,
+    isBool(x) ? 'input' : 'other',
+    `Subtraction, the \`-\` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the \`~\` or \`logical_not()\` operator instead (input ${describe(x)}, other ${describe(y)})`,
+  );
+}
+
 function checkOperand(fn: string, arg: string, x: unknown): void {
-  if (isTensor(x) || typeof x === 'number' || typeof x === 'boolean') return;
-  fail(fn, arg, `expected a tensor, number or boolean, got ${x === null ? 'null' : typeof x}`);
+  if (isTensor(x)) checkAttached(fn, arg, x);
+  else if (typeof x !== 'number' && typeof x !== 'boolean') {
+    fail(fn, arg, `expected a tensor, number or boolean, got ${formatValue(x)}`);
+  }
 }
 
 function checkTensor(fn: string, arg: string, x: unknown): asserts x is Tensor {
-  if (!isTensor(x)) fail(fn, arg, `expected a tensor, got ${x === null ? 'null' : typeof x}`);
+  if (!isTensor(x)) fail(fn, arg, `expected a tensor, got ${formatValue(x)}`);
+  checkAttached(fn, arg, x);
+}
+
+/** A tensor whose buffer was transferred away reads as empty: an error, never NaN results. */
+function checkAttached(fn: string, arg: string, t: Tensor): void {
+  if (t.data.length === 0 && t.numel > 0 && isDetached(t.data)) {
+    fail(fn, arg, `the storage of ${arg} (${describe(t)}) is a detached ArrayBuffer (transferred away)`);
+  }
 }
 
 // ---- operands and layout ------------------------------------------------------------------------
@@ -610,8 +640,10 @@ function binary(spec: BinarySpec, x: TensorLike, y: TensorLike): Tensor {
   const fn = spec.name;
   checkOperand(fn, 'input', x);
   checkOperand(fn, 'other', y);
+  if (spec === SUB_SPEC) checkNoBoolSub(fn, x, y);
   let dtype = resultType(x, y);
   if (spec.result === 'float' && !isFloatingDType(dtype)) dtype = 'float32';
+  if (spec === POW_SPEC && dtype === 'int32' && !isTensor(y)) scalarFor(fn, 'exponent', Number(y), 'int32');
   if (spec === POW_SPEC && dtype === 'int32' && !isTensor(y) && (y as number) < 0) {
     fail(
       fn,
@@ -1458,6 +1490,29 @@ function inPlaceDType(fn: string, t: Tensor, other: TensorLike, floatResult: boo
 }
 
 /**
+ * `t -= alpha * other` in place, as {@link addInPlace} with `-alpha`; a bool operand is refused,
+ * as PyTorch does. Bumps `t.version`.
+ *
+ * Shapes: `t` any; `other` broadcastable to `t.shape`.
+ *
+ * @see torch.Tensor.sub_
+ * @example
+ * ```ts
+ * import { subInPlace, tensor } from '@torchlet/tensor';
+ * const x = tensor([5, 5]);
+ * subInPlace(x, tensor([1, 2]));
+ * x.toArray(); // -> [4, 3]
+ * ```
+ */
+export function subInPlace(t: Tensor, other: TensorLike, alpha = 1): void {
+  checkTensor('subInPlace', 'self', t);
+  checkOperand('subInPlace', 'other', other);
+  checkNoBoolSub('subInPlace', t, other);
+  if (typeof alpha !== 'number') fail('subInPlace', 'alpha', `expected a number, got ${formatValue(alpha)}`);
+  addInPlace(t, other, -alpha);
+}
+
+/**
  * `t += alpha * other` in place, through `t`'s strides (views write into their base). `other`
  * must broadcast to `t`'s shape, and the promoted result type must be storable in `t`'s dtype
  * (a float `other` cannot be added into an int32 tensor). Bumps `t.version`.
@@ -1558,7 +1613,9 @@ export function divInPlace(t: Tensor, other: TensorLike): void {
 export function copyInPlace(t: Tensor, src: TensorLike): void {
   checkTensor('copyInPlace', 'self', t);
   checkOperand('copyInPlace', 'src', src);
-  checkWritable('copyInPlace', t);
+  if (isTensor(src)) checkWritable('copyInPlace', t);
+  // else a scalar fill: aliased elements all get the same value, as PyTorch's fill_ allows
+  else if (t.dtype === 'int32') scalarFor('copyInPlace', 'src', Number(src), 'int32');
   checkBroadcastsTo('copyInPlace', 'src', t, src);
   writeInPlace(t, COPY, 1, operand(src, t.dtype));
 }

@@ -35,12 +35,17 @@ export {
 } from './create.js';
 export {
   allocStorage,
+  checkNumel,
+  checkStorage,
   type DType,
   dtypeOfStorage,
+  getMaxElements,
   isFloatingDType,
   promoteTypes,
   promoteWithScalar,
   type Storage,
+  scalarFor,
+  setMaxElements,
 } from './dtype.js';
 export {
   abs,
@@ -69,6 +74,7 @@ export {
   sigmoid,
   sqrt,
   sub,
+  subInPlace,
   tanh,
   where,
 } from './elementwise.js';

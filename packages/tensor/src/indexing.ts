@@ -1,4 +1,4 @@
-import { allocStorage, castScalar, type Storage } from './dtype.js';
+import { allocStorage, type Storage, scalarFor } from './dtype.js';
 import { fail, formatShape } from './errors.js';
 import { shapeSize } from './shape.js';
 import { copyStridedInto } from './strided.js';
@@ -280,7 +280,7 @@ export function set(t: Tensor, index: Index, value: TensorLike): void {
   if (!isTensor(t)) fail('set', 'self', 'expected a tensor');
   const dst = indexLayout('set', t, index);
   if (typeof value === 'number' || typeof value === 'boolean') {
-    fillStrided(t.data, dst.shape, dst.strides, dst.offset, castScalar(Number(value), t.dtype));
+    fillStrided(t.data, dst.shape, dst.strides, dst.offset, scalarFor('set', 'value', Number(value), t.dtype));
     t.bumpVersion();
     return;
   }

@@ -433,7 +433,7 @@ export function rand(shape: Shape, options: RandomOptions = {}): Tensor {
   const dtype = floatDType('rand', options.dtype);
   const g = resolveGenerator('rand', options.generator);
   const n = shapeSize(s);
-  const data = allocStorage(dtype, n);
+  const data = allocStorage(dtype, n, 'rand');
   if (dtype === 'float32') for (let i = 0; i < n; i++) data[i] = g.randomFloat32();
   else for (let i = 0; i < n; i++) data[i] = g.random();
   return new Tensor(data, s);
@@ -458,7 +458,7 @@ export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
   const dtype = floatDType('randn', options.dtype);
   const g = resolveGenerator('randn', options.generator);
   const n = shapeSize(s);
-  const data = allocStorage(dtype, n);
+  const data = allocStorage(dtype, n, 'randn');
   let i = 0;
   for (; i + 1 < n; i += 2) {
     const [z0, z1] = g.boxMuller();
@@ -497,7 +497,7 @@ export function randint(low: number, high: number, shape: Shape, options: Randin
   }
   const g = resolveGenerator('randint', options.generator);
   const n = shapeSize(s);
-  const data = allocStorage(dtype, n);
+  const data = allocStorage(dtype, n, 'randint');
   const range = high - low;
   for (let i = 0; i < n; i++) data[i] = low + g.below(range);
   return new Tensor(data, s);

@@ -267,3 +267,27 @@ describe('cumsum / cumprod', () => {
     expect(() => cumsum(x(), 2)).toThrowError(/cumsum: dimension out of range/);
   });
 });
+
+describe('sum and mean of expanded views, int32 overflow (issue 18)', () => {
+  it('reduce an expanded view without materialising it', () => {
+    const base = tensor([1, 2, 3]);
+    // 2^20 x 2^20 x 3 elements: far over the allocation limit, so any copy would throw.
+    const huge = base.expand([2 ** 20, 2 ** 20, 3]);
+    expect(sum(huge).item()).toBe(6 * 2 ** 40);
+    expect(mean(huge).item()).toBe(2);
+    expect(sum(huge, [0, 1]).toArray()).toEqual([2 ** 40, 2 * 2 ** 40, 3 * 2 ** 40]);
+    expect(mean(huge, [0, 1], { keepdim: true }).shape).toEqual([1, 1, 3]);
+    const small = tensor([[1], [2]]).expand([2, 3]);
+    expect(sum(small, 1).toArray()).toEqual([3, 6]);
+    expect(sum(small, 0).toArray()).toEqual([3, 3, 3]);
+    expect(sum(small, 0, { keepdim: true }).toArray()).toEqual([[3, 3, 3]]);
+    expect(mean(small, 0).toArray()).toEqual([1.5, 1.5, 1.5]);
+    expect(sum(tensor([5], { dtype: 'int32' }).expand([4]), 0).toArray()).toEqual(20);
+  });
+  it('int32 sums that overflow throw instead of wrapping', () => {
+    const x = tensor([2147483647, 1], { dtype: 'int32' });
+    expect(() => sum(x)).toThrowError(/^sum: the sum 2147483648 overflows int32/);
+    expect(sum(tensor([2147483647, -1], { dtype: 'int32' })).item()).toBe(2147483646);
+    expect(() => sum(tensor([2 ** 30], { dtype: 'int32' }).expand([4]))).toThrowError(/overflows int32/);
+  });
+});

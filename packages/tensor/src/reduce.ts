@@ -367,10 +367,76 @@ function sumDType(dtype: DType): DType {
  */
 export function sum(t: Tensor, dims?: Dims, options: ReduceOptions = {}): Tensor {
   checkTensor('sum', t);
-  const p = plan(t, normalizeDims('sum', dims, t.ndim), options.keepdim ?? false);
-  const out = allocStorage(sumDType(t.dtype), p.outer * p.inner);
+  const d = normalizeDims('sum', dims, t.ndim);
+  const keepdim = options.keepdim ?? false;
+  if (hasExpandedDims(t)) return overExpanded('sum', t, d, keepdim);
+  const p = plan(t, d, keepdim);
+  const dtype = sumDType(t.dtype);
+  if (dtype === 'int32') return new Tensor(finish(p, intSums('sum', p, 1)), p.outShape);
+  const out = allocStorage(dtype, p.outer * p.inner);
   sumKernel(p, out);
   return new Tensor(finish(p, out), p.outShape);
+}
+
+/** Integer sums, exact in float64 and checked: int32 results may not wrap (PyTorch sums into int64). */
+function intSums(fn: string, p: Plan, copies: number): Int32Array {
+  const acc = new Float64Array(p.outer * p.inner);
+  sumKernel(p, acc);
+  const out = new Int32Array(acc.length);
+  for (let i = 0; i < acc.length; i++) {
+    const v = acc[i] * copies;
+    if (v > 2147483647 || v < -2147483648) {
+      fail(
+        fn,
+        'input',
+        `the sum ${v} overflows int32 (PyTorch sums int32 into int64, which torchlet does not have): convert with .to('float64') first`,
+      );
+    }
+    out[i] = v;
+  }
+  return out;
+}
+
+/** Whether `t` is an expanded view: a dimension of size above 1 with stride 0. */
+function hasExpandedDims(t: Tensor): boolean {
+  for (let d = 0; d < t.ndim; d++) if (t.strides[d] === 0 && t.shape[d] > 1) return true;
+  return false;
+}
+
+/**
+ * `sum` or `mean` of an expanded view without materialising it: reduces the view's source (each
+ * stride-0 dimension at size 1), counts each reduced source element once per copy, and expands
+ * the (output-sized) result over the stride-0 dimensions that are kept.
+ */
+function overExpanded(fn: 'sum' | 'mean', t: Tensor, dims: readonly number[], keepdim: boolean): Tensor {
+  const reducedSet = new Set(dims);
+  let copies = 1;
+  const sourceShape = t.shape.map((size, d) => {
+    if (t.strides[d] !== 0 || size <= 1) return size;
+    if (reducedSet.has(d)) copies *= size;
+    return 1;
+  });
+  const source = new Tensor(t.data, sourceShape, t.strides, t.offset, t.dtype);
+  const p = plan(source, dims, true);
+  const n = p.outer * p.inner;
+  let values: Storage;
+  if (fn === 'mean') {
+    const acc = new Float64Array(n);
+    sumKernel(p, acc);
+    values = allocStorage(t.dtype, n);
+    for (let i = 0; i < n; i++) values[i] = acc[i] / p.reduced;
+  } else if (sumDType(t.dtype) === 'int32') {
+    values = intSums('sum', p, copies);
+  } else {
+    const acc = new Float64Array(n);
+    sumKernel(p, acc);
+    values = allocStorage(t.dtype, n);
+    for (let i = 0; i < n; i++) values[i] = acc[i] * copies;
+  }
+  const kept = new Tensor(finish(p, values), p.outShape);
+  const keptShape = t.shape.map((size, d) => (reducedSet.has(d) ? 1 : size));
+  const full = kept.expand(keptShape).contiguous();
+  return keepdim ? full : full.reshape(t.shape.filter((_, d) => !reducedSet.has(d)));
 }
 
 /**
@@ -397,7 +463,9 @@ export function mean(t: Tensor, dims?: Dims, options: ReduceOptions = {}): Tenso
       `could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${t.dtype}`,
     );
   }
-  const p = plan(t, normalizeDims('mean', dims, t.ndim), options.keepdim ?? false);
+  const d = normalizeDims('mean', dims, t.ndim);
+  if (hasExpandedDims(t)) return overExpanded('mean', t, d, options.keepdim ?? false);
+  const p = plan(t, d, options.keepdim ?? false);
   const n = p.outer * p.inner;
   const acc = new Float64Array(n);
   sumKernel(p, acc);

@@ -17,6 +17,8 @@ import type { NestedArray, Tensor } from './tensor.js';
  * ```
  */
 export function isContiguousLayout(shape: Shape, strides: readonly number[]): boolean {
+  // An empty tensor is contiguous whatever its strides, as in PyTorch.
+  for (let i = 0; i < shape.length; i++) if (shape[i] === 0) return true;
   let expected = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
     if (shape[i] === 1) continue;

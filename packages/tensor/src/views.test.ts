@@ -310,3 +310,17 @@ describe('squeeze, unsqueeze, flatten, narrow', () => {
     expect(reshape(x, [4]).toArray()).toEqual([true, false, true, true]);
   });
 });
+
+describe('empty views and size() (issue 18)', () => {
+  it('an empty view is contiguous, as in PyTorch', () => {
+    const x = zeros([3, 4]).t().narrow(0, 0, 0);
+    expect(x.shape).toEqual([0, 3]);
+    expect(x.isContiguous()).toBe(true);
+  });
+  it('size() rejects non-integer dims', () => {
+    const x = zeros([2, 3]);
+    expect(() => x.size(Number.NaN)).toThrowError(/^size: dimension out of range .* but got NaN/);
+    expect(() => x.size(0.5)).toThrowError(TorchletError);
+    expect(x.size(-1)).toBe(3);
+  });
+});
