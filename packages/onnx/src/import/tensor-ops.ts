@@ -6,6 +6,7 @@ import {
   div,
   exp,
   expand,
+  flip,
   get,
   log,
   matmul,
@@ -266,17 +267,28 @@ const Slice: OpImpl = (call) => {
   if (axes.length !== starts.length || steps.length !== starts.length)
     return call.attrs.fail('starts, ends, axes and steps differ in length');
   const index: T.IndexItem[] = x.shape.map(() => T.slice());
+  const reversed: number[] = [];
   for (let k = 0; k < starts.length; k++) {
     const a = axis(call, axes[k], x.ndim, 'axes entry');
     const dim = x.shape[a];
     const step = steps[k];
-    if (step <= 0) return call.attrs.fail(`step ${step} is not supported (only positive steps)`);
-    const clampIndex = (v: number): number => Math.min(Math.max(v < 0 ? v + dim : v, 0), dim);
-    const s = clampIndex(starts[k]);
-    const e = Math.max(clampIndex(ends[k]), s);
-    index[a] = T.slice(s, e, step);
+    if (step === 0) return call.attrs.fail('a step of 0 is invalid');
+    const shift = (v: number): number => (v < 0 ? v + dim : v);
+    if (step > 0) {
+      const s = Math.min(Math.max(shift(starts[k]), 0), dim);
+      const e = Math.max(Math.min(Math.max(shift(ends[k]), 0), dim), s);
+      index[a] = T.slice(s, e, step);
+    } else {
+      // Negative steps walk backwards: the same elements as a forward walk over the flipped axis.
+      const s = Math.min(Math.max(shift(starts[k]), 0), dim - 1);
+      const e = Math.min(Math.max(shift(ends[k]), -1), dim - 1);
+      const fs = dim - 1 - s;
+      index[a] = T.slice(fs, Math.max(dim - 1 - e, fs), -step);
+      reversed.push(a);
+    }
   }
-  return [get(x, index)];
+  const source = reversed.length > 0 ? flip(x, reversed) : x;
+  return [get(source, index)];
 };
 
 const Split: OpImpl = (call) => {
