@@ -1,12 +1,13 @@
 import { type DType, dtypeOfStorage, type Storage } from './dtype.js';
 import * as elementwise from './elementwise.js';
-import { fail, formatValue } from './errors.js';
+import { fail } from './errors.js';
 import * as indexing from './indexing.js';
 import * as join from './join.js';
 import * as linalg from './linalg.js';
 import * as print from './print.js';
 import * as reduce from './reduce.js';
 import { contiguousStrides, type Shape, shapeSize } from './shape.js';
+import { assertSingleCopy } from './single-copy.js';
 import * as strided from './strided.js';
 import * as structure from './structure.js';
 import * as views from './views.js';
@@ -126,6 +127,7 @@ export class Tensor {
     this.strides = Object.freeze(strides ? copyArray(strides) : contiguousStrides(shape));
     this.offset = offset;
     this.dtype = dtype ?? dtypeOfStorage(data);
+    assertSingleCopy(); // one boolean test after the first tensor
   }
 
   /** Brand used by {@link isTensor}, so packages recognise tensors without `instanceof`. */
@@ -161,11 +163,11 @@ export class Tensor {
   /** The size of one dimension (negative counts from the end). */
   size(dim: number): number {
     const d = dim < 0 ? dim + this.ndim : dim;
-    if (typeof dim !== 'number' || !Number.isInteger(dim) || d < 0 || d >= this.ndim) {
+    if (d < 0 || d >= this.ndim) {
       fail(
         'size',
         'dim',
-        `dimension out of range (expected to be in range of [${-this.ndim}, ${this.ndim - 1}], but got ${formatValue(dim)})`,
+        `dimension out of range (expected to be in range of [${-this.ndim}, ${this.ndim - 1}], but got ${dim})`,
       );
     }
     return this.shape[d];
@@ -350,7 +352,7 @@ export class Tensor {
   }
   /** `this -= alpha * other` in place (PyTorch's `sub_`). */
   subInPlace(other: TensorLike, alpha = 1): this {
-    elementwise.subInPlace(this, other, alpha);
+    elementwise.addInPlace(this, other, -alpha);
     return this;
   }
   /** `this *= other` in place (PyTorch's `mul_`). */
