@@ -1,6 +1,6 @@
 import { type DType, dtypeOfStorage, type Storage } from './dtype.js';
 import * as elementwise from './elementwise.js';
-import { fail } from './errors.js';
+import { fail, formatValue } from './errors.js';
 import * as indexing from './indexing.js';
 import * as join from './join.js';
 import * as linalg from './linalg.js';
@@ -163,11 +163,11 @@ export class Tensor {
   /** The size of one dimension (negative counts from the end). */
   size(dim: number): number {
     const d = dim < 0 ? dim + this.ndim : dim;
-    if (d < 0 || d >= this.ndim) {
+    if (typeof dim !== 'number' || !Number.isInteger(dim) || d < 0 || d >= this.ndim) {
       fail(
         'size',
         'dim',
-        `dimension out of range (expected to be in range of [${-this.ndim}, ${this.ndim - 1}], but got ${dim})`,
+        `dimension out of range (expected to be in range of [${-this.ndim}, ${this.ndim - 1}], but got ${formatValue(dim)})`,
       );
     }
     return this.shape[d];
@@ -352,7 +352,7 @@ export class Tensor {
   }
   /** `this -= alpha * other` in place (PyTorch's `sub_`). */
   subInPlace(other: TensorLike, alpha = 1): this {
-    elementwise.addInPlace(this, other, -alpha);
+    elementwise.subInPlace(this, other, alpha);
     return this;
   }
   /** `this *= other` in place (PyTorch's `mul_`). */
