@@ -1,10 +1,20 @@
-import { allocStorage, fail, formatShape, fromStorage, type Storage, type Tensor } from '@torchlet/tensor';
+import {
+  allocStorage,
+  checkNumel,
+  fail,
+  formatShape,
+  formatValue,
+  fromStorage,
+  type Storage,
+  type Tensor,
+} from '@torchlet/tensor';
 import type { StateDict } from '../state-dict.js';
 import { littleEndian, maxHeaderBytes, readableDTypes, type SafetensorsDType } from './format.js';
 
 const fn = 'loadSafetensors';
 
-interface Entry {
+/** One tensor's header entry, its offsets relative to the start of the data section. */
+export interface Entry {
   readonly name: string;
   readonly dtype: SafetensorsDType;
   readonly shape: number[];
@@ -43,10 +53,23 @@ export interface SafetensorsHeader {
  * ```
  */
 export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
-  const { entries, metadata } = parseHeader(bytes);
-  const tensors: Record<string, { dtype: SafetensorsDType; shape: number[] }> = {};
-  for (const e of entries) tensors[e.name] = { dtype: e.dtype, shape: e.shape };
+  const { entries, metadata } = parseHeader(checkBytes(bytes), bytes.length);
+  const tensors = recordOf(entries.map((e) => [e.name, { dtype: e.dtype, shape: e.shape }] as const));
   return { metadata, tensors };
+}
+
+/**
+ * A plain object of `pairs`, each an own enumerable property whatever its key: a tensor named
+ * `__proto__` is data, never the object's prototype (`Object.fromEntries` defines properties
+ * rather than assigning them, and stays fast for hundreds of thousands of keys).
+ */
+export function recordOf<T>(pairs: Iterable<readonly [string, T]>): Record<string, T> {
+  return Object.fromEntries(pairs);
+}
+
+function checkBytes(bytes: Uint8Array): Uint8Array {
+  if (!(bytes instanceof Uint8Array)) fail(fn, 'bytes', `expected a Uint8Array, got ${formatValue(bytes)}`);
+  return bytes;
 }
 
 /**
@@ -68,23 +91,41 @@ export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
  * ```
  */
 export function loadSafetensors(bytes: Uint8Array): StateDict {
-  const { entries, dataStart } = parseHeader(bytes);
-  const out: StateDict = {};
-  for (const e of entries) out[e.name] = readTensor(bytes, dataStart, e);
-  return out;
+  const { entries, dataStart } = parseHeader(checkBytes(bytes), bytes.length);
+  return recordOf(entries.map((e) => [e.name, readTensor(bytes.subarray(dataStart + e.begin, dataStart + e.end), e)]));
 }
 
-function parseHeader(bytes: Uint8Array): { entries: Entry[]; metadata: Record<string, string>; dataStart: number } {
-  if (!(bytes instanceof Uint8Array)) fail(fn, 'bytes', `expected a Uint8Array, got ${typeof bytes}`);
-  if (bytes.length < 8)
-    fail(fn, 'bytes', `file is truncated: ${bytes.length} bytes, fewer than the 8-byte header length`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const declared = view.getBigUint64(0, true);
+/** A parsed header: the entries (offsets relative to `dataStart`), the metadata, where data starts. */
+export interface ParsedHeader {
+  readonly entries: readonly Entry[];
+  readonly metadata: Record<string, string>;
+  readonly dataStart: number;
+}
+
+/**
+ * The header length a file declares in its first 8 bytes (checked against the 100 MB limit and
+ * the file's size), so a file reader knows how much to read before {@link parseHeader}.
+ */
+export function declaredHeaderLength(first8: Uint8Array, fileLength: number): number {
+  if (first8.length < 8)
+    fail(fn, 'bytes', `file is truncated: ${fileLength} bytes, fewer than the 8-byte header length`);
+  const declared = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
   if (declared > BigInt(maxHeaderBytes)) fail(fn, 'bytes', `header length ${declared} exceeds the 100 MB limit`);
   const headerLength = Number(declared);
-  if (8 + headerLength > bytes.length) {
-    fail(fn, 'bytes', `header length ${headerLength} runs past the end of the file (${bytes.length} bytes)`);
+  if (8 + headerLength > fileLength) {
+    fail(fn, 'bytes', `header length ${headerLength} runs past the end of the file (${fileLength} bytes)`);
   }
+  return headerLength;
+}
+
+/**
+ * Parses the header of a file of `fileLength` bytes from `bytes`, which holds at least the file's
+ * first `8 + headerLength` bytes (the whole file, or only its head when reading in pieces).
+ */
+export function parseHeader(bytes: Uint8Array, fileLength: number): ParsedHeader {
+  if (bytes.length < 8 || fileLength < 8)
+    fail(fn, 'bytes', `file is truncated: ${fileLength} bytes, fewer than the 8-byte header length`);
+  const headerLength = declaredHeaderLength(bytes, fileLength);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength));
@@ -101,8 +142,8 @@ function parseHeader(bytes: Uint8Array): { entries: Entry[]; metadata: Record<st
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     fail(fn, 'bytes', 'header is not a JSON object');
   const dataStart = 8 + headerLength;
-  const dataLength = bytes.length - dataStart;
-  const metadata: Record<string, string> = {};
+  const dataLength = fileLength - dataStart;
+  const metaPairs: [string, string][] = [];
   const entries: Entry[] = [];
   for (const [name, raw] of Object.entries(parsed as Record<string, unknown>)) {
     if (name === '__metadata__') {
@@ -110,7 +151,7 @@ function parseHeader(bytes: Uint8Array): { entries: Entry[]; metadata: Record<st
         fail(fn, 'bytes', '__metadata__ must be an object of strings');
       for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
         if (typeof v !== 'string') fail(fn, 'bytes', `__metadata__ value for '${k}' is not a string`);
-        metadata[k] = v;
+        metaPairs.push([k, v]);
       }
       continue;
     }
@@ -127,10 +168,15 @@ function parseHeader(bytes: Uint8Array): { entries: Entry[]; metadata: Record<st
     cursor = e.end;
   }
   if (cursor !== dataLength) fail(fn, 'bytes', `tensors cover ${cursor} bytes but the data section has ${dataLength}`);
-  return { entries, metadata, dataStart };
+  return { entries, metadata: recordOf(metaPairs), dataStart };
 }
 
 function parseEntry(name: string, raw: unknown, dataLength: number): Entry {
+  // Formats the file's own values for messages (JSON.stringify of a short, parsed value).
+  const show = (v: unknown): string => {
+    const text = JSON.stringify(v) ?? String(v);
+    return text.length > 60 ? `${text.slice(0, 60)}...` : text;
+  };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     fail(fn, 'bytes', `entry '${name}' is not an object`);
   const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
@@ -138,12 +184,12 @@ function parseEntry(name: string, raw: unknown, dataLength: number): Entry {
     fail(
       fn,
       'bytes',
-      `tensor '${name}' has unsupported dtype ${JSON.stringify(dtype)} (supported: ${Object.keys(readableDTypes).join(', ')})`,
+      `tensor '${name}' has unsupported dtype ${show(dtype)} (supported: ${Object.keys(readableDTypes).join(', ')})`,
     );
   }
   const info = readableDTypes[dtype as SafetensorsDType];
   if (!Array.isArray(shape) || !shape.every((s) => typeof s === 'number' && Number.isSafeInteger(s) && s >= 0)) {
-    fail(fn, 'bytes', `tensor '${name}' has an invalid shape ${JSON.stringify(shape)}`);
+    fail(fn, 'bytes', `tensor '${name}' has an invalid shape ${show(shape)}`);
   }
   if (
     !Array.isArray(offsets) ||
@@ -151,7 +197,7 @@ function parseEntry(name: string, raw: unknown, dataLength: number): Entry {
     !offsets.every((o) => typeof o === 'number' && Number.isSafeInteger(o) && o >= 0) ||
     offsets[0] > offsets[1]
   ) {
-    fail(fn, 'bytes', `tensor '${name}' has invalid data_offsets ${JSON.stringify(offsets)}`);
+    fail(fn, 'bytes', `tensor '${name}' has invalid data_offsets ${show(offsets)}`);
   }
   const [begin, end] = offsets as [number, number];
   if (end > dataLength)
@@ -160,18 +206,20 @@ function parseEntry(name: string, raw: unknown, dataLength: number): Entry {
       'bytes',
       `tensor '${name}' data_offsets [${begin},${end}] run past the data section (${dataLength} bytes)`,
     );
-  // Multiply with a bound so a huge shape cannot overflow into a plausible size.
-  let count = 1;
-  for (const s of shape as number[]) {
-    count *= s;
-    if (count * info.bytes > dataLength) {
-      fail(
-        fn,
-        'bytes',
-        `tensor '${name}' shape ${formatShape(shape as number[])} needs more bytes than the file holds`,
-      );
+  // Multiply with a bound so a huge shape cannot overflow into a plausible size (an empty tensor,
+  // with a 0 anywhere in its shape, needs no bytes whatever its other sizes).
+  let count = (shape as number[]).includes(0) ? 0 : 1;
+  if (count !== 0)
+    for (const s of shape as number[]) {
+      count *= s;
+      if (count * info.bytes > dataLength) {
+        fail(
+          fn,
+          'bytes',
+          `tensor '${name}' shape ${formatShape(shape as number[])} needs more bytes than the file holds`,
+        );
+      }
     }
-  }
   if (count * info.bytes !== end - begin) {
     fail(
       fn,
@@ -182,10 +230,11 @@ function parseEntry(name: string, raw: unknown, dataLength: number): Entry {
   return { name, dtype: dtype as SafetensorsDType, shape: shape as number[], begin, end };
 }
 
-function readTensor(bytes: Uint8Array, dataStart: number, e: Entry): Tensor {
+/** One tensor from its stored bytes `src` (exactly `e.end - e.begin` of them). */
+export function readTensor(src: Uint8Array, e: Entry): Tensor {
   const info = readableDTypes[e.dtype];
   const count = (e.end - e.begin) / info.bytes;
-  const src = bytes.subarray(dataStart + e.begin, dataStart + e.end);
+  checkNumel(fn, count, info.dtype);
   const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
   let data: Storage;
   switch (e.dtype) {

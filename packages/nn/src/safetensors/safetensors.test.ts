@@ -174,3 +174,48 @@ describe('loadSafetensors rejects malformed files with a clear error', () => {
     expect(() => loadSafetensors(bytes)).toThrowError(message);
   });
 });
+
+describe('safetensors hardening (issue 18)', () => {
+  it("a tensor named '__proto__' is a key like any other, both ways", () => {
+    const dict = Object.fromEntries([
+      ['__proto__', tensor([1, 2])],
+      ['constructor', tensor([3])],
+    ]);
+    const loaded = loadSafetensors(saveSafetensors(dict));
+    expect(Object.keys(loaded)).toEqual(['__proto__', 'constructor']);
+    expect(Object.getPrototypeOf(loaded)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(loaded, '__proto__')?.value.toArray()).toEqual([1, 2]);
+    expect(Object.getOwnPropertyDescriptor(loaded, 'constructor')?.value.toArray()).toEqual([3]);
+    const header = handBuilt(
+      '{"__proto__":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"__metadata__":{"__proto__":"x"}}',
+      f32le([5]),
+    );
+    expect(Object.keys(loadSafetensors(header))).toEqual(['__proto__']);
+    expect(Object.keys(readSafetensorsHeader(header).tensors)).toEqual(['__proto__']);
+    expect(Object.getOwnPropertyDescriptor(readSafetensorsHeader(header).metadata, '__proto__')?.value).toBe('x');
+  });
+
+  it('loads an empty [2, 0] tensor, alone or among others', () => {
+    const alone = loadSafetensors(saveSafetensors({ e: tensor([]).reshape([2, 0]) }));
+    expect(alone.e.shape).toEqual([2, 0]);
+    const mixed = loadSafetensors(saveSafetensors({ a: tensor([1]), e: tensor([]).reshape([0, 3]), b: tensor([2]) }));
+    expect(mixed.e.shape).toEqual([0, 3]);
+    expect(mixed.b.toArray()).toEqual([2]);
+  });
+
+  it('reads a header with many entries, in file order', () => {
+    const dict: Record<string, ReturnType<typeof tensor>> = {};
+    for (let i = 0; i < 20_000; i++) dict[`layer.${i}.bias`] = tensor([i]);
+    const loaded = loadSafetensors(saveSafetensors(dict));
+    expect(Object.keys(loaded).length).toBe(20_000);
+    expect(Object.keys(loaded)[12345]).toBe('layer.12345.bias');
+    expect(loaded['layer.19999.bias'].toArray()).toEqual([19999]);
+  });
+
+  it('rejects a non-Uint8Array with a TorchletError', () => {
+    expect(() => loadSafetensors(5 as unknown as Uint8Array)).toThrowError(
+      'loadSafetensors: expected a Uint8Array, got 5',
+    );
+    expect(() => readSafetensorsHeader(null as unknown as Uint8Array)).toThrowError(TorchletError);
+  });
+});

@@ -20,7 +20,8 @@ import { littleEndian, writtenDType } from './format.js';
  * ```
  */
 export function saveSafetensors(stateDict: StateDict, metadata?: Readonly<Record<string, string>>): Uint8Array {
-  const header: Record<string, unknown> = {};
+  // No prototype: a tensor named '__proto__' is a key like any other.
+  const header: Record<string, unknown> = Object.create(null);
   if (metadata) {
     for (const [k, v] of Object.entries(metadata)) {
       if (typeof v !== 'string')
