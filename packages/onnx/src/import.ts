@@ -28,6 +28,12 @@ export interface ImportOnnxOptions {
    * their weights beside the `.onnx` file). A tensor whose file is missing here is an error.
    */
   readonly externalData?: ExternalData;
+  /**
+   * The most elements any tensor the graph creates from its attributes or shape inputs may have
+   * (padded inputs, transposed-convolution outputs, ConstantOfShape, Expand, Range, ...). A file
+   * asking for more is rejected before allocating. Default `2 ** 28` (1 GiB of float32).
+   */
+  readonly maxElements?: number;
 }
 
 /** A declared graph input or output: its name, element type and dims (`null` for symbolic ones such as a batch). */
@@ -56,9 +62,10 @@ class ParameterScope extends Module<[], never> {
 
 /**
  * A model imported from ONNX: `forward(...inputs)` runs the graph with torchlet's differentiable
- * functions. Initializers are its parameters (float ones, trainable) and buffers (integer ones, and
- * BatchNormalization's running statistics), registered under their ONNX names: a name with dots
- * (`features.0.weight`) lives in nested submodules, so `stateDict()` keys are the ONNX names.
+ * functions. Float initializers are its state under their ONNX names: parameters (trainable), and
+ * buffers for BatchNormalization's running statistics; a name with dots (`features.0.weight`)
+ * lives in nested submodules, so `stateDict()` keys are the ONNX names. Integer initializers
+ * (shapes, axes) are constants, and nodes that depend only on constants are run once at import.
  *
  * Shapes: as the graph declares (`inputs` / `outputs`).
  *
@@ -88,6 +95,7 @@ export class OnnxModel extends Module<ModuleInput[], Variable> {
   readonly #nodes: readonly CompiledNode[];
   readonly #initializers: ReadonlyMap<string, () => Variable>;
   readonly #constants: ReadonlyMap<string, Variable>;
+  readonly #maxElements: number;
 
   /** @internal Built by {@link importOnnx}. */
   constructor(model: ModelProto, options: ImportOnnxOptions) {
@@ -96,6 +104,7 @@ export class OnnxModel extends Module<ModuleInput[], Variable> {
     this.opset = defaultOpset(model);
     this.producer = [model.producer_name, model.producer_version].filter((s) => s).join(' ');
     const external = options.externalData ?? {};
+    this.#maxElements = options.maxElements ?? 2 ** 28;
     const initializerNames = new Set((graph.initializer ?? []).map((t) => t.name));
     this.inputs = (graph.input ?? []).filter((v) => !initializerNames.has(v.name)).map(valueInfo);
     this.outputs = (graph.output ?? []).map(valueInfo);
@@ -120,35 +129,40 @@ export class OnnxModel extends Module<ModuleInput[], Variable> {
       impl: importOp(node.op_type) as OpImpl,
       attrs: new Attributes(FN, node, external),
     }));
-    this.#initializers = this.#registerInitializers(graph, order, external);
-    this.#constants = this.#foldConstants();
+    const { state, constants } = this.#registerInitializers(graph, order, external);
+    this.#initializers = state;
+    this.#constants = this.#foldConstants(constants);
   }
 
   #registerInitializers(
     graph: GraphProto,
     order: readonly NodeProto[],
     external: ExternalData,
-  ): Map<string, () => Variable> {
+  ): { state: Map<string, () => Variable>; constants: Map<string, Variable> } {
     // Running statistics are state, not learned: PyTorch keeps them as buffers.
     const statistics = new Set<string>();
     for (const n of order)
       if (n.op_type === 'BatchNormalization') for (const i of [3, 4]) if (n.input?.[i]) statistics.add(n.input[i]);
-    const byName = new Map<string, () => Variable>();
+    const state = new Map<string, () => Variable>();
+    const constants = new Map<string, Variable>();
     for (const init of graph.initializer ?? []) {
-      if (byName.has(init.name)) fail(FN, 'bytes', `initializer '${init.name}' is defined twice`);
+      if (state.has(init.name) || constants.has(init.name))
+        fail(FN, 'bytes', `initializer '${init.name}' is defined twice`);
       const t = tensorFromProto(FN, `initializer '${init.name}'`, init, external);
-      const floating = t.dtype === 'float32' || t.dtype === 'float64';
-      if (floating && !statistics.has(init.name)) {
+      if (t.dtype !== 'float32' && t.dtype !== 'float64') {
+        // Integer initializers are shapes, axes and indices: constants of the graph, not state.
+        constants.set(init.name, variable(t));
+      } else if (!statistics.has(init.name)) {
         const p = new Parameter(t);
         this.#place(init.name, (owner, key) => owner.registerParameter(key, p));
-        byName.set(init.name, () => p);
+        state.set(init.name, () => p);
       } else {
         this.#place(init.name, (owner, key) => owner.registerBuffer(key, t));
         // Read the buffer at run time, so loadStateDict's copies are seen.
-        byName.set(init.name, () => variable(t));
+        state.set(init.name, () => variable(t));
       }
     }
-    return byName;
+    return { state, constants };
   }
 
   /** Registers a state entry under its dotted ONNX name, creating the submodules of its prefix. */
@@ -183,9 +197,8 @@ export class OnnxModel extends Module<ModuleInput[], Variable> {
     register(this as unknown as AnyModule, flat);
   }
 
-  /** Runs, once, the nodes that depend only on Constant nodes (shape arithmetic baked into the file). */
-  #foldConstants(): Map<string, Variable> {
-    const constants = new Map<string, Variable>();
+  /** Runs, once, the nodes that depend only on constants (shape arithmetic baked into the file), so their errors surface at import. */
+  #foldConstants(constants: Map<string, Variable>): Map<string, Variable> {
     for (const c of this.#nodes) {
       const inputs = c.node.input ?? [];
       const foldable =
@@ -206,7 +219,7 @@ export class OnnxModel extends Module<ModuleInput[], Variable> {
     const outputCount = (c.node.output ?? []).length;
     let outs: Variable[];
     try {
-      outs = c.impl({ inputs, attrs: c.attrs, opset: this.opset, outputCount });
+      outs = c.impl({ inputs, attrs: c.attrs, opset: this.opset, outputCount, maxElements: this.#maxElements });
     } catch (e) {
       if (e instanceof TorchletError) {
         if (e.message.includes(c.label)) throw e;
@@ -327,6 +340,9 @@ function checkInput(fn: string, info: OnnxValueInfo, shape: readonly number[]): 
  * ```
  */
 export function importOnnx(bytes: Uint8Array, options: ImportOnnxOptions = {}): OnnxModel {
+  const limit = options.maxElements;
+  if (limit !== undefined && !(Number.isSafeInteger(limit) && limit > 0))
+    fail(FN, 'options.maxElements', `expected a positive integer, got ${String(limit)}`);
   const model = decodeModel(FN, bytes);
   if (model.graph === undefined || model.graph === null) fail(FN, 'bytes', 'the model has no graph');
   for (const v of [...(model.graph.input ?? []), ...(model.graph.output ?? [])]) {

@@ -74,10 +74,10 @@ export function checkDims(fn: string, what: string, dims: readonly number[]): nu
   let n = 1;
   for (const d of dims) {
     if (!Number.isSafeInteger(d) || d < 0)
-      fail(fn, what, `has an invalid dimension ${String(d)} in ${formatShape(dims)}`);
+      fail(fn, 'bytes', `${what} has an invalid dimension ${String(d)} in ${formatShape(dims)}`);
     n *= d;
     if (n > MAX_ELEMENTS)
-      fail(fn, what, `has absurd dimensions ${formatShape(dims)} (more than ${MAX_ELEMENTS} elements)`);
+      fail(fn, 'bytes', `${what} has absurd dimensions ${formatShape(dims)} (more than ${MAX_ELEMENTS} elements)`);
   }
   return n;
 }
@@ -94,7 +94,7 @@ export function tensorFromProto(fn: string, what: string, t: TensorProto, extern
   const n = checkDims(fn, what, dims);
   const type = t.data_type ?? 0;
   const dtype = dtypeOfDataType(type);
-  if (dtype === null) fail(fn, what, `has data type ${dataTypeName(type)}, which torchlet cannot hold`);
+  if (dtype === null) fail(fn, 'bytes', `${what} has data type ${dataTypeName(type)}, which torchlet cannot hold`);
   const size = BYTES[type];
   let raw = t.raw_data;
   if (t.data_location === 1) raw = externalBytes(fn, what, t, external, n * size);
@@ -103,14 +103,14 @@ export function tensorFromProto(fn: string, what: string, t: TensorProto, extern
     if (raw.length !== n * size)
       fail(
         fn,
-        what,
-        `declares ${formatShape(dims)} ${dataTypeName(type)} (${n * size} bytes) but holds ${raw.length} bytes`,
+        'bytes',
+        `${what} declares ${formatShape(dims)} ${dataTypeName(type)} (${n * size} bytes) but holds ${raw.length} bytes`,
       );
     values = readRaw(type, raw, n);
   } else {
     const field = typedField(t, type);
     if (field.length !== n && !(n === 0 && field.length === 0))
-      fail(fn, what, `declares ${formatShape(dims)} (${n} values) but holds ${field.length}`);
+      fail(fn, 'bytes', `${what} declares ${formatShape(dims)} (${n} values) but holds ${field.length}`);
     values = type === DataType.FLOAT16 ? Float32Array.from(field as number[], halfToFloat) : field;
     if (dtype === 'int32' || dtype === 'bool') values = Int32Array.from(values as number[], saturate);
   }
@@ -145,13 +145,13 @@ function typedField(t: TensorProto, type: number): readonly number[] {
 function externalBytes(fn: string, what: string, t: TensorProto, external: ExternalData, expected: number): Uint8Array {
   const entries = new Map((t.external_data ?? []).map((e) => [e.key, e.value]));
   const location = entries.get('location');
-  if (location === undefined) fail(fn, what, 'stores its data externally but names no location');
+  if (location === undefined) fail(fn, 'bytes', `${what} stores its data externally but names no location`);
   const file = Object.hasOwn(external, location) ? external[location] : undefined;
   if (!(file instanceof Uint8Array))
     fail(
       fn,
-      what,
-      `stores its data in the external file '${location}', which is missing (pass its bytes in options.externalData['${location}'])`,
+      'bytes',
+      `${what} stores its data in the external file '${location}', which is missing (pass its bytes in options.externalData['${location}'])`,
     );
   const offset = Number(entries.get('offset') ?? '0');
   const length = entries.has('length') ? Number(entries.get('length')) : expected;
@@ -164,8 +164,8 @@ function externalBytes(fn: string, what: string, t: TensorProto, external: Exter
   )
     fail(
       fn,
-      what,
-      `reads bytes [${offset}, ${offset + length}) of external file '${location}', which has ${file.length} bytes`,
+      'bytes',
+      `${what} reads bytes [${offset}, ${offset + length}) of external file '${location}', which has ${file.length} bytes`,
     );
   return file.subarray(offset, offset + length);
 }

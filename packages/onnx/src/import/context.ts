@@ -12,6 +12,8 @@ export interface OpCall {
   readonly opset: number;
   /** How many outputs the node names. */
   readonly outputCount: number;
+  /** The most elements a tensor the node creates may have (`ImportOnnxOptions.maxElements`). */
+  readonly maxElements: number;
 }
 
 /** An operator: torchlet's differentiable functions applied to a node's inputs. */
@@ -68,7 +70,10 @@ export function checkSize(call: OpCall, shape: readonly number[], what: string):
       call.attrs.fail(`${what} has an invalid dimension ${d} in [${shape.join(',')}]`);
     n *= d;
   }
-  if (n > MAX_ELEMENTS) call.attrs.fail(`${what} [${shape.join(',')}] is absurdly large (${n} elements)`);
+  if (n > Math.min(MAX_ELEMENTS, call.maxElements))
+    call.attrs.fail(
+      `${what} [${shape.join(',')}] is absurdly large (${n} elements, more than maxElements ${call.maxElements})`,
+    );
 }
 
 /** True when `v` carries no gradient and is not a float: shape arithmetic. */

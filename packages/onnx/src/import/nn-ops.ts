@@ -20,7 +20,7 @@ import {
   t,
   type Variable,
 } from '@torchlet/autograd';
-import { axis, constant, need, type OpCall, type OpImpl } from './context.js';
+import { axis, checkSize, constant, need, type OpCall, type OpImpl } from './context.js';
 
 // Neural-network operators: convolutions, pooling, normalisation, Gemm and the softmax family,
 // each written with autograd's functions so an imported model trains.
@@ -72,6 +72,11 @@ function pads2d(
   return [p[0], p[2], p[1], p[3]];
 }
 
+/** The padded input must be a sane size before anything pads it. */
+function checkPadded(call: OpCall, x: Variable, p: Pads4): void {
+  checkSize(call, [x.shape[0], x.shape[1], x.shape[2] + p[0] + p[1], x.shape[3] + p[2] + p[3]], 'the padded input');
+}
+
 function symmetric(p: Pads4): boolean {
   return p[0] === p[1] && p[2] === p[3];
 }
@@ -94,6 +99,7 @@ const Conv: OpImpl = (call) => {
   const dilation = pair(call, 'dilations', 1);
   const groups = call.attrs.int('group', 1);
   const p = pads2d(call, x.shape.slice(2), kernel, stride, dilation);
+  checkPadded(call, x, p);
   const input = symmetric(p) ? x : padExplicit(x, p);
   const padding: [number, number] = symmetric(p) ? [p[0], p[2]] : [0, 0];
   return [conv2d(input, w, b, { stride, padding, dilation, groups })];
@@ -120,6 +126,10 @@ const ConvTranspose: OpImpl = (call) => {
   if (raw.length !== 4 || raw.some((v) => v < 0))
     return call.attrs.fail(`attribute 'pads' should be 4 non-negative ints, got [${raw.join(',')}]`);
   const p: Pads4 = [raw[0], raw[2], raw[1], raw[3]];
+  const full = [0, 1].map(
+    (i) => (x.shape[2 + i] - 1) * stride[i] + dilation[i] * (w.shape[2 + i] - 1) + 1 + outputPadding[i],
+  );
+  checkSize(call, [x.shape[0], w.shape[1] * groups, full[0], full[1]], 'the transposed-convolution output');
   if (symmetric(p)) {
     return [
       convTranspose2d(x, w, b, {
@@ -132,16 +142,16 @@ const ConvTranspose: OpImpl = (call) => {
     ];
   }
   // Asymmetric: the full transposed convolution, then crop each side.
-  const full = convTranspose2d(x, w, b, {
+  const whole = convTranspose2d(x, w, b, {
     stride,
     outputPadding: [outputPadding[0], outputPadding[1]],
     dilation,
     groups,
   });
-  const h = full.shape[2] - p[0] - p[1];
-  const wd = full.shape[3] - p[2] - p[3];
+  const h = whole.shape[2] - p[0] - p[1];
+  const wd = whole.shape[3] - p[2] - p[3];
   if (h <= 0 || wd <= 0) return call.attrs.fail(`pads [${raw.join(',')}] leave an empty output`);
-  return [narrow(narrow(full, 2, p[0], h), 3, p[2], wd)];
+  return [narrow(narrow(whole, 2, p[0], h), 3, p[2], wd)];
 };
 
 function poolCommon(call: OpCall, x: Variable, op: string) {
@@ -155,6 +165,7 @@ function poolCommon(call: OpCall, x: Variable, op: string) {
   const dilation = pair(call, 'dilations', 1);
   const ceilMode = call.attrs.int('ceil_mode', 0) !== 0;
   const p = pads2d(call, x.shape.slice(2), kernel, stride, dilation);
+  checkPadded(call, x, p);
   return { kernel: [kernel[0], kernel[1]] as [number, number], stride, dilation, ceilMode, p };
 }
 

@@ -251,6 +251,7 @@ const Gather: OpImpl = (call) => {
     return narrow(data, a, i < 0 ? i + size : i, 1);
   });
   const outShape = [...data.shape.slice(0, a), ...indices.shape, ...data.shape.slice(a + 1)];
+  checkSize(call, outShape, 'the gathered output');
   if (parts.length === 0) return [constant(T.zeros(outShape, { dtype: data.dtype }))];
   return [reshape(parts.length === 1 ? parts[0] : cat(parts, a), outShape)];
 };
