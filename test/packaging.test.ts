@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installAndRun, lintTarball, pack } from './lib/packaging.js';
 
 const root = join(import.meta.dirname, '..');
-const publicPackages = ['kernels', 'tensor', 'ops', 'autograd', 'nn'];
+const publicPackages = ['kernels', 'tensor', 'ops', 'autograd', 'nn', 'onnx'];
 
 // What a user does after `npm install @torchlet/<pkg>`: import by name and do real work.
 const smokeScript = `
@@ -14,6 +14,7 @@ import { tensor, zeros } from '@torchlet/tensor';
 import { corr2d } from '@torchlet/ops';
 import { variable } from '@torchlet/autograd';
 import { Conv2d } from '@torchlet/nn';
+import { exportOnnx, importOnnx } from '@torchlet/onnx';
 
 const X = tensor([[0, 1, 2], [3, 4, 5], [6, 7, 8]]);
 const K = tensor([[0, 1], [2, 3]]);
@@ -25,6 +26,9 @@ console.log(JSON.stringify(w.grad.toArray()));
 
 const layer = new Conv2d(1, 1, [1, 2], { bias: false });
 console.log(JSON.stringify(layer.forward(zeros([1, 1, 6, 8])).shape));
+
+const imported = importOnnx(exportOnnx(layer, [zeros([1, 1, 6, 8])]));
+console.log(JSON.stringify(imported.forward(zeros([1, 1, 6, 8])).shape));
 `;
 
 describe('packaging: every public package installs from its tarball and works', () => {
@@ -49,7 +53,7 @@ describe('packaging: every public package installs from its tarball and works', 
     const consumer = join(scratch, 'consumer');
     mkdirSync(consumer);
     const out = installAndRun(consumer, tarballs, smokeScript).trim().split('\n');
-    expect(out).toEqual(['tensor([[19., 25.],', '        [37., 43.]])', '[[2,-2]]', '[1,1,6,7]']);
+    expect(out).toEqual(['tensor([[19., 25.],', '        [37., 43.]])', '[[2,-2]]', '[1,1,6,7]', '[1,1,6,7]']);
   });
 
   it('would catch a broken exports map (a scratch package pointing at a file it does not ship)', async () => {

@@ -14,8 +14,13 @@
 export type TorchletName = 'torchlet-js' | 'torchlet-wasm-1t' | 'torchlet-wasm';
 /** A tfjs backend contender. */
 export type TfjsName = 'tfjs-cpu' | 'tfjs-wasm';
+/**
+ * onnxruntime-web's WebAssembly SIMD build (the `wasm` execution provider): one session with one
+ * intra-op thread, one with every core (the `nets` family only, see ort.ts).
+ */
+export type OrtName = 'ort-wasm-1t' | 'ort-wasm';
 /** Any contender. */
-export type ContenderName = TorchletName | TfjsName;
+export type ContenderName = TorchletName | TfjsName | OrtName;
 
 /** The torchlet configurations in table order. */
 export const TORCHLET_NAMES: readonly TorchletName[] = ['torchlet-js', 'torchlet-wasm-1t', 'torchlet-wasm'];
@@ -31,6 +36,8 @@ export const SHORT_NAMES: Readonly<Record<ContenderName, string>> = {
   'torchlet-wasm': 'all',
   'tfjs-cpu': 'cpu',
   'tfjs-wasm': 'wasm',
+  'ort-wasm-1t': 'ort1t',
+  'ort-wasm': 'ort',
 };
 
 /** The ratio columns of the table: `[torchlet configuration, tfjs backend]`, read "a vs b". */
@@ -51,7 +58,7 @@ export interface Prepared {
    */
   readonly run: () => unknown;
   /** The result in the canonical (PyTorch NCHW) layout, read once outside timing to check agreement. */
-  readonly output?: () => ArrayLike<number>;
+  readonly output?: () => ArrayLike<number> | Promise<ArrayLike<number>>;
   /**
    * A sanity number read once after the last sample, outside timing (e.g. the test accuracy after
    * a training epoch), shown under the workload's {@link Workload.metric} label.
@@ -67,6 +74,8 @@ export interface Contender {
   readonly prepare: () => Prepared | Promise<Prepared>;
   /** Set when one call is known to take minutes: `--quick` and `--skip-slow` skip this contender. */
   readonly slow?: boolean;
+  /** The threads this contender computes on, when known (recorded in the results JSON). */
+  readonly threads?: () => number;
 }
 
 /** One measured problem, e.g. conv2d forward on the LeNet shape. */
@@ -152,6 +161,8 @@ export interface ContenderResult {
   readonly relDiff: number | null;
   /** The workload's sanity number ({@link Prepared.metric}), null when it has none. */
   readonly metric: number | null;
+  /** The threads the contender computed on (its {@link Contender.threads}), null when unknown. */
+  readonly threads?: number | null;
 }
 
 /** What one workload measured. */
@@ -332,7 +343,7 @@ export async function runWorkload(w: Workload, cliOpts: HarnessOptions): Promise
       await s.prepared.enter?.();
       await calibrate(s, s.prepared, opts, now);
       s.peakRss = Math.max(s.peakRss, rss());
-      if (s.prepared.output) s.output = Float64Array.from(s.prepared.output());
+      if (s.prepared.output) s.output = Float64Array.from(await s.prepared.output());
     } catch (err) {
       const { status, note } = classifyError(err);
       s.status = status;
@@ -376,8 +387,9 @@ export async function runWorkload(w: Workload, cliOpts: HarnessOptions): Promise
   }
 
   const reference = states.find((s) => s.status === 'ok' && s.output) ?? null;
-  const results: ContenderResult[] = states.map((s) => {
+  const results: ContenderResult[] = states.map((s, i) => {
     const ok = s.status === 'ok' && s.samples.length > 0;
+    const threads = w.contenders[i].threads;
     const med = ok ? median(s.samples) : null;
     return {
       name: s.name,
@@ -392,6 +404,7 @@ export async function runWorkload(w: Workload, cliOpts: HarnessOptions): Promise
       peakRssMB: ok ? s.peakRss / 2 ** 20 : null,
       relDiff: ok && reference?.output && s.output ? relativeDiff(s.output, reference.output) : null,
       metric: s.metric,
+      ...(threads === undefined ? {} : { threads: threads() }),
     };
   });
   return {

@@ -1,4 +1,4 @@
-// The benchmark runner: `node dist/main.js [--only tensor,conv,pool,lenet] [--quick] [--runs N] [--skip-slow]`.
+// The benchmark runner: `node dist/main.js [--only tensor,conv,pool,lenet,nets] [--quick] [--runs N] [--skip-slow]`.
 // Prints the table and writes every sample to bench-results/<timestamp>.json.
 
 import { execFileSync } from 'node:child_process';
@@ -19,6 +19,7 @@ import {
   workloadMatches,
 } from './harness.js';
 import { type ConvMemoryProbe, probeConvMemory } from './memory.js';
+import { renderNetsTable } from './nets-table.js';
 import { LENET_EPOCH } from './shapes.js';
 import { tfInfo } from './tfjs.js';
 
@@ -28,6 +29,7 @@ const FAMILIES: Readonly<Record<string, () => Promise<Workload[]>>> = {
   conv: async () => (await import('./bench-conv.js')).convWorkloads(),
   pool: async () => (await import('./bench-pool.js')).poolWorkloads(),
   lenet: async () => (await import('./bench-lenet.js')).lenetWorkloads(),
+  nets: async () => (await import('./bench-nets.js')).netWorkloads(),
 };
 
 interface Cli {
@@ -68,7 +70,7 @@ function parseArgs(argv: readonly string[]): Cli {
       if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: expected a positive integer, got ${argv[i]}`);
     } else if (a === '--help' || a === '-h') {
       console.log(
-        'usage: bench [--only tensor,conv,pool,lenet] [--match text,text] [--quick] [--runs N] [--skip-slow]',
+        'usage: bench [--only tensor,conv,pool,lenet,nets] [--match text,text] [--quick] [--runs N] [--skip-slow]',
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${a} (try --help)`);
@@ -111,6 +113,8 @@ async function main(): Promise<void> {
   );
 
   const results: WorkloadResult[] = [];
+  // The results file's fields; `ort` is added when the nets family ran.
+  const report: Record<string, unknown> = {};
   const familyErrors: Record<string, string> = {};
   for (const family of cli.only) {
     let workloads: Workload[];
@@ -130,7 +134,18 @@ async function main(): Promise<void> {
     }
   }
 
-  console.log(`\n${renderTable(results)}\n`);
+  const nets = results.filter((r) => r.family === 'nets');
+  const others = results.filter((r) => r.family !== 'nets');
+  if (others.length > 0) console.log(`\n${renderTable(others)}\n`);
+  if (nets.length > 0) {
+    const ort = (await import('./ort.js')).ortInfo();
+    console.log(
+      `\nnets: onnxruntime-web ${String(ort.version)} (wasm, numThreads ${String(ort.numThreads)}; ort-wasm-1t: ` +
+        `intraOpNumThreads 1, ort-wasm: ${String(ort.numThreads)}), tfjs-wasm 1 thread\n`,
+    );
+    console.log(`${renderNetsTable(nets)}\n`);
+    report.ort = ort;
+  }
   console.log(
     'Times are per call (median). "1t vs X" / "all vs X" = median(X) / median(torchlet-wasm-1t / torchlet-wasm): above 1 means torchlet is faster.',
   );
@@ -165,7 +180,7 @@ async function main(): Promise<void> {
   const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'bench-results');
   mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
-  const report = {
+  Object.assign(report, {
     date: started.toISOString(),
     command: `node ${process.argv
       .slice(1)
@@ -179,7 +194,7 @@ async function main(): Promise<void> {
     familyErrors,
     memory,
     results,
-  };
+  });
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
 }

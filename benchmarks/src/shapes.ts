@@ -57,3 +57,92 @@ export const LENET_EPOCH = {
   seed: 0,
   runs: 3,
 } as const;
+
+/**
+ * One layer of a real network, NCHW / OIHW, for the `nets` family (issue 12): convolutions with
+ * any stride, padding, dilation and groups, 3x3 max-pools, global average pools and BatchNorm +
+ * ReLU in evaluation mode. `input[0]` is the batch; each layer runs at batch 1 and batch 8.
+ */
+export type NetLayer =
+  | {
+      readonly kind: 'conv';
+      readonly family: string;
+      readonly input: readonly [number, number, number, number];
+      readonly weight: readonly [number, number, number, number];
+      readonly stride: number;
+      readonly padding: number;
+      readonly dilation: number;
+      readonly groups: number;
+    }
+  | {
+      readonly kind: 'maxpool';
+      readonly family: string;
+      readonly input: readonly [number, number, number, number];
+      readonly kernel: number;
+      readonly stride: number;
+      readonly padding: number;
+    }
+  | {
+      readonly kind: 'gap' | 'bnrelu';
+      readonly family: string;
+      readonly input: readonly [number, number, number, number];
+    };
+
+const conv = (
+  family: string,
+  c: number,
+  hw: number,
+  cout: number,
+  k: number,
+  { stride = 1, padding = 0, dilation = 1, groups = 1 } = {},
+): NetLayer => ({
+  kind: 'conv',
+  family,
+  input: [1, c, hw, hw],
+  weight: [cout, c / groups, k, k],
+  stride,
+  padding,
+  dilation,
+  groups,
+});
+const dw = (c: number, hw: number, stride: number): NetLayer =>
+  conv('depthwise 3x3', c, hw, c, 3, { stride, padding: 1, groups: c });
+
+/**
+ * The layers, batch 1 (the `nets` family also runs each at batch 8): MobileNetV2's ten depthwise
+ * shapes (32 to 960 channels, 112x112 to 7x7, stride 1 and 2) and the issue's [128,56,56];
+ * pointwise 1x1 (ResNet's bottleneck reduction, MobileNetV2's expansion and projection); ResNet's
+ * 1x1 stride-2 downsample, 3x3 stride 2, 7x7 stride-2 stem and its 3x3 block; ResNeXt-50's grouped
+ * 3x3 (32 groups); dilated 3x3 (2 and 4); ResNet's 3x3 stride-2 max-pool; global average pools of
+ * ResNet-18 and MobileNetV2; BatchNorm + ReLU.
+ */
+export const NET_LAYERS: readonly NetLayer[] = [
+  dw(32, 112, 1),
+  dw(96, 112, 2),
+  dw(144, 56, 1),
+  dw(144, 56, 2),
+  dw(192, 28, 1),
+  dw(192, 28, 2),
+  dw(384, 14, 1),
+  dw(576, 14, 1),
+  dw(576, 14, 2),
+  dw(960, 7, 1),
+  dw(128, 56, 1),
+  conv('pointwise 1x1', 256, 28, 64, 1),
+  conv('pointwise 1x1', 24, 56, 144, 1),
+  conv('pointwise 1x1', 144, 56, 24, 1),
+  conv('1x1 stride 2', 64, 56, 128, 1, { stride: 2 }),
+  conv('3x3 stride 2', 64, 56, 128, 3, { stride: 2, padding: 1 }),
+  conv('7x7 stem', 3, 224, 64, 7, { stride: 2, padding: 3 }),
+  conv('3x3', 64, 56, 64, 3, { padding: 1 }),
+  conv('grouped 3x3', 128, 56, 128, 3, { padding: 1, groups: 32 }),
+  conv('dilated 3x3', 64, 56, 64, 3, { padding: 2, dilation: 2 }),
+  conv('dilated 3x3', 64, 56, 64, 3, { padding: 4, dilation: 4 }),
+  { kind: 'maxpool', family: 'max-pool 3x3 s2', input: [1, 64, 112, 112], kernel: 3, stride: 2, padding: 1 },
+  { kind: 'gap', family: 'global avg pool', input: [1, 512, 7, 7] },
+  { kind: 'gap', family: 'global avg pool', input: [1, 1280, 7, 7] },
+  { kind: 'bnrelu', family: 'BN + ReLU (eval)', input: [1, 64, 56, 56] },
+];
+
+/** The batch sizes every {@link NET_LAYERS} layer runs at. */
+export const NET_BATCHES: readonly number[] = [1, 8];

@@ -77,6 +77,8 @@ export function tfContenders(build: () => TfCase, options: TfContenderOptions = 
   return (['cpu', 'wasm'] as const).map((backend) => ({
     name: `tfjs-${backend}` as ContenderName,
     slow: options.slowOn?.includes(backend) ?? false,
+    // Node has no Web Workers for tfjs-backend-wasm's threaded build (WASM_HAS_MULTITHREAD_SUPPORT is off).
+    threads: () => 1,
     prepare: async (): Promise<Prepared> => {
       await initTf();
       await tf.setBackend(backend);

@@ -109,22 +109,28 @@ export function torchletContenders(
 ): Contender[] {
   return (Object.keys(TORCHLET_CONFIGS) as TorchletName[])
     .filter((name) => !options.skip?.includes(name))
-    .map((name) => ({
-      name,
-      prepare: async (): Promise<Prepared> => {
-        const config = TORCHLET_CONFIGS[name];
-        applyConfig(config);
-        await waitForThreads();
-        const run = build();
-        return {
-          enter: configEnter(config, run),
-          run,
-          output: () => {
-            const r = run();
-            const parts = Array.isArray(r) ? (r as readonly Tensor[]) : [r as Tensor];
-            return concatOutputs(parts.map((t) => t.toTypedArray() as ArrayLike<number>));
-          },
-        };
-      },
-    }));
+    .map((name) => {
+      // The thread count the configuration runs on, read after applying it (JS kernels: 1).
+      let threads = 1;
+      return {
+        name,
+        threads: () => threads,
+        prepare: async (): Promise<Prepared> => {
+          const config = TORCHLET_CONFIGS[name];
+          applyConfig(config);
+          threads = config.threads === null ? 1 : getThreads();
+          await waitForThreads();
+          const run = build();
+          return {
+            enter: configEnter(config, run),
+            run,
+            output: () => {
+              const r = run();
+              const parts = Array.isArray(r) ? (r as readonly Tensor[]) : [r as Tensor];
+              return concatOutputs(parts.map((t) => t.toTypedArray() as ArrayLike<number>));
+            },
+          };
+        },
+      };
+    });
 }

@@ -36,8 +36,10 @@ function result(name: ContenderName, medianMs: number | null, gflops: number | n
   };
 }
 
-function workload(times: Record<ContenderName, number | null>): WorkloadResult {
-  const results = CONTENDER_NAMES.map((n) => result(n, times[n], times[n] === null ? null : 1 / (times[n] as number)));
+function workload(times: Partial<Record<ContenderName, number | null>>): WorkloadResult {
+  const results = CONTENDER_NAMES.map((n) =>
+    result(n, times[n] ?? null, times[n] == null ? null : 1 / (times[n] as number)),
+  );
   const speedup: Record<string, Record<string, number | null>> = {};
   for (const a of results) {
     speedup[a.name] = {};
