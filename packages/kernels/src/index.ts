@@ -16,6 +16,7 @@ export {
   wasmDepthwiseConv2dForward,
 } from './depthwise.js';
 export { type BinaryOp, wasmBinary, wasmRelu } from './elementwise.js';
+export { KernelArgumentError } from './errors.js';
 export { type FloatArray, PARALLEL_MIN_WORK, wasmGemm } from './gemm.js';
 export { type BackendInfo, getBackendInfo } from './info.js';
 export { simdSupported, type WasmSource } from './loader.js';

@@ -46,8 +46,19 @@ export interface ReadyOptions {
  * info.threadsActive === info.threads; // -> true
  * ```
  */
-export async function ready(source?: WasmSource, options: ReadyOptions = {}): Promise<void> {
-  await loadGemm(source);
-  await loadThreaded(options.threadedSource);
-  await startThreads();
+export async function ready(source?: WasmSource, options: ReadyOptions | null = {}): Promise<void> {
+  // Never rejects, whatever it is given: a failure leaves the JavaScript kernels in use and is
+  // reported by getBackendInfo().error.
+  try {
+    await loadGemm(source);
+  } catch {
+    // loadGemm records its own error
+  }
+  try {
+    const threaded = options !== null && typeof options === 'object' ? options.threadedSource : undefined;
+    await loadThreaded(threaded);
+    await startThreads();
+  } catch {
+    // as above: threads stay off
+  }
 }

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { convWork, geometry, lcgArray, lenetConv1, oneLargeImage, untilTwoThreads } from '../test/conv-cases.js';
 import { type Conv2dGeometry, wasmConv2dForward } from './conv.js';
+import { KernelArgumentError } from './errors.js';
 import { PARALLEL_MIN_WORK, wasmGemm } from './gemm.js';
 import { getBackendInfo } from './info.js';
 import { ready } from './ready.js';
@@ -135,6 +136,8 @@ describe('worker threads (Node)', () => {
 
   it('validates the thread count', () => {
     expect(() => setThreads(0)).toThrowError("setThreads: count must be 'auto' or an integer from 1 to 64, got 0");
+    expect(() => setThreads(0)).toThrowError(KernelArgumentError);
+    expect(() => setThreads(Symbol('n') as unknown as number)).toThrowError(/got Symbol\(n\)/);
     expect(() => setThreads(1.5)).toThrowError(/got 1.5/);
     setThreads('auto');
     expect(getThreads()).toBeGreaterThanOrEqual(1);
@@ -180,5 +183,10 @@ describe('worker threads (Node)', () => {
     expect(stallMs(5, 10)).toBe(10_000);
     expect(stallMs(2_000, 1)).toBe(200_000);
     expect(stallMs(0, 0)).toBe(10_000);
+  });
+
+  it('ready() never rejects, whatever it is given', async () => {
+    await expect(ready(undefined, null as never)).resolves.toBeUndefined();
+    await expect(ready(5 as never, 7 as never)).resolves.toBeUndefined();
   });
 });

@@ -19,6 +19,7 @@
 // kernel does, so results do not depend on the thread count. Workers are unref'd: they never keep
 // the process alive.
 
+import { describeArgument, KernelArgumentError } from './errors.js';
 import { compilePackagedSync, type GemmExports, nodeBuiltin, threadedModule } from './loader.js';
 
 /** A started worker, Node's or the browser's: all the pool needs is to stop it. */
@@ -257,7 +258,11 @@ function cpuCount(): number {
 export function setThreads(count: number | 'auto'): void {
   const n = count === 'auto' ? cpuCount() : count;
   if (!Number.isInteger(n) || n < 1 || n > 64) {
-    throw new RangeError(`setThreads: count must be 'auto' or an integer from 1 to 64, got ${String(count)}`);
+    throw new KernelArgumentError(
+      'setThreads',
+      'count',
+      `count must be 'auto' or an integer from 1 to 64, got ${describeArgument(count)}`,
+    );
   }
   fromEnv = true;
   if (n === requested) return;

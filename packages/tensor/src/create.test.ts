@@ -8,6 +8,7 @@ import {
   linspace,
   ones,
   setMaxElements,
+  setThreads,
   TorchletError,
   tensor,
   zeros,
@@ -159,5 +160,14 @@ describe('arange and linspace edge cases, as PyTorch (issue 18)', () => {
     expect(arange(0, 10, 1.5, { dtype: 'int32' }).toArray()).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(arange(0.7, 5.2, 1.7, { dtype: 'int32' }).toArray()).toEqual([0, 1, 2]);
     expect(arange(0.5, 5, 1, { dtype: 'int32' }).toArray()).toEqual([0, 1, 2, 3, 4]);
+  });
+});
+
+describe('TorchletError covers the kernels layer (issue 18)', () => {
+  it('setThreads(0) throws an error that is instanceof TorchletError', () => {
+    expect(() => setThreads(0)).toThrowError(TorchletError);
+    const plain = new Error('x');
+    expect(plain instanceof TorchletError).toBe(false);
+    expect(new TorchletError('f', 'a', 'm') instanceof TorchletError).toBe(true);
   });
 });

@@ -27,6 +27,20 @@ export class TorchletError extends Error {
     this.fn = fn;
     this.arg = arg;
   }
+
+  /**
+   * `instanceof TorchletError` also holds for `@torchlet/kernels`' `KernelArgumentError` (the layer
+   * below cannot import this class, so it throws an error of the same name and fields).
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // `this` is the class `instanceof` asked about: a subclass keeps the ordinary prototype check.
+    // biome-ignore lint/complexity/noThisInStatic: the receiver is the point here
+    const asked: unknown = this;
+    if (Function.prototype[Symbol.hasInstance].call(asked, value)) return true;
+    if (asked !== TorchletError || !(value instanceof Error)) return false;
+    const e = value as Error & { fn?: unknown; arg?: unknown };
+    return e.name === 'TorchletError' && typeof e.fn === 'string' && typeof e.arg === 'string';
+  }
 }
 
 /**
