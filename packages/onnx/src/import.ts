@@ -36,7 +36,19 @@ export interface ImportOnnxOptions {
   readonly maxElements?: number;
 }
 
-/** A declared graph input or output: its name, element type and dims (`null` for symbolic ones such as a batch). */
+/**
+ * A declared graph input or output: its name, element type and dims (`null` for symbolic ones
+ * such as a batch).
+ *
+ * @example
+ * ```ts
+ * import { zeros } from '@torchlet/tensor';
+ * import { ReLU } from '@torchlet/nn';
+ * import { exportOnnx, importOnnx, type OnnxValueInfo } from '@torchlet/onnx';
+ * const info: OnnxValueInfo = importOnnx(exportOnnx(new ReLU(), [zeros([2, 3])], { dynamicBatch: true })).inputs[0];
+ * [info.name, info.type, info.shape]; // -> ['input', 'FLOAT', [null, 3]]
+ * ```
+ */
 export interface OnnxValueInfo {
   /** The ONNX name. */
   readonly name: string;

@@ -82,7 +82,17 @@ export function checkDims(fn: string, what: string, dims: readonly number[]): nu
   return n;
 }
 
-/** Where external tensor data is looked up: file name (`location`) -> its bytes. */
+/**
+ * The bytes of a model's external data files by the `location` its tensors name (ONNX keeps
+ * weights of models over 2 GB beside the `.onnx` file).
+ *
+ * @example
+ * ```ts
+ * import type { ExternalData } from '@torchlet/onnx';
+ * const files: ExternalData = { 'model.onnx.data': new Uint8Array(16) };
+ * files['model.onnx.data'].length; // -> 16
+ * ```
+ */
 export type ExternalData = Readonly<Record<string, Uint8Array>>;
 
 /**

@@ -9,7 +9,16 @@ import { type BatchTag, GraphBuilder } from './builder.js';
 
 const FN = 'exportOnnx';
 
-/** The opsets `exportOnnx` writes (those PyTorch 1.13 to 2.x export by default, checked against onnxruntime). */
+/**
+ * The opsets `exportOnnx` writes (those PyTorch's exporter uses by default from 1.13 on), each
+ * checked against onnxruntime.
+ *
+ * @example
+ * ```ts
+ * import { EXPORT_OPSETS } from '@torchlet/onnx';
+ * [EXPORT_OPSETS[0], EXPORT_OPSETS[EXPORT_OPSETS.length - 1]]; // -> [11, 17]
+ * ```
+ */
 export const EXPORT_OPSETS = [11, 12, 13, 14, 15, 16, 17] as const;
 
 /**
@@ -56,7 +65,7 @@ export interface ExportOnnxOptions {
  * const x = tensor([[[[1, 2], [3, 4]]]]);
  * const bytes = exportOnnx(net, [x], { dynamicBatch: true });
  * const back = importOnnx(bytes);
- * back.forward(x).allclose(net.forward(x).data, { atol: 1e-6 }); // -> true
+ * back.forward(x).data.allclose(net.forward(x).data, { atol: 1e-6 }); // -> true
  * back.inputs[0].shape; // -> [null, 1, 2, 2]
  * ```
  */
