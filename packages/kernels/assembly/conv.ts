@@ -58,6 +58,9 @@ function field(desc: usize, i: i32): i32 {
 const MODE_CONTIGUOUS: i32 = 0;
 const MODE_TWO_HALVES: i32 = 1;
 const MODE_GATHER: i32 = 2;
+/** Stride 2 along the row: the 8 (or twice 4) positions are every other float, kept by shuffles. */
+const MODE_STRIDE2: i32 = 3;
+const MODE_TWO_HALVES_STRIDE2: i32 = 4;
 
 /**
  * Packs the weights of every group into MR-row slivers, block by block of kc taps (the blocks the
@@ -123,6 +126,8 @@ export function conv2dPrepare(desc: usize): void {
       const b4 = load<i32>(cb, 16);
       if (load<i32>(cb, 28) - b0 === 7) md = MODE_CONTIGUOUS;
       else if (load<i32>(cb, 12) - b0 === 3 && load<i32>(cb, 28) - b4 === 3) md = MODE_TWO_HALVES;
+      else if (sw === 2 && load<i32>(cb, 28) - b0 === 14) md = MODE_STRIDE2;
+      else if (sw === 2 && load<i32>(cb, 12) - b0 === 6 && load<i32>(cb, 28) - b4 === 6) md = MODE_TWO_HALVES_STRIDE2;
     }
     store<i32>(mode + ((<usize>s) << 2), md);
   }
@@ -196,6 +201,27 @@ function packSliver(md: i32, xb: usize, cb: usize, nr: i32, tap: usize, kc: i32,
       const t = (<usize>load<i32>(tap + ((<usize>p) << 2))) << 2;
       v128.store(dst, v128.load(base0 + t));
       v128.store(dst, v128.load(base1 + t), 16);
+      dst += 32;
+    }
+  } else if (md === MODE_STRIDE2) {
+    // Reads 16 floats from the first position: one past the last one used, inside the buffer
+    // (the output region follows the zero-bordered input).
+    const base = xb + ((<usize>load<i32>(cb)) << 2);
+    for (let p = 0; p < kc; p++) {
+      const o = base + ((<usize>load<i32>(tap + ((<usize>p) << 2))) << 2);
+      v128.store(dst, v128.shuffle<f32>(v128.load(o), v128.load(o, 16), 0, 2, 4, 6));
+      v128.store(dst, v128.shuffle<f32>(v128.load(o, 32), v128.load(o, 48), 0, 2, 4, 6), 16);
+      dst += 32;
+    }
+  } else if (md === MODE_TWO_HALVES_STRIDE2) {
+    const base0 = xb + ((<usize>load<i32>(cb)) << 2);
+    const base1 = xb + ((<usize>load<i32>(cb, 16)) << 2);
+    for (let p = 0; p < kc; p++) {
+      const t = (<usize>load<i32>(tap + ((<usize>p) << 2))) << 2;
+      const o0 = base0 + t;
+      const o1 = base1 + t;
+      v128.store(dst, v128.shuffle<f32>(v128.load(o0), v128.load(o0, 16), 0, 2, 4, 6));
+      v128.store(dst, v128.shuffle<f32>(v128.load(o1), v128.load(o1, 16), 0, 2, 4, 6), 16);
       dst += 32;
     }
   } else {
