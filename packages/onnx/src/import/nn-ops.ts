@@ -267,6 +267,21 @@ function softmaxLike(call: OpCall, log_: boolean): Variable[] {
   return [reshape(compute(flat, 1), [...x.shape])];
 }
 
+const LayerNormalization: OpImpl = (call) => {
+  const x = need(call, 0, 'X');
+  const scale = need(call, 1, 'Scale');
+  const bias = call.inputs[2] ?? null;
+  if (call.outputCount > 1) call.attrs.fail('the Mean and InvStdDev outputs are not supported');
+  const a = axis(call, call.attrs.int('axis', -1), x.ndim);
+  const eps = call.attrs.float('epsilon', 1e-5);
+  const dims = Array.from({ length: x.ndim - a }, (_, i) => a + i);
+  const mu = mean(x, dims, { keepdim: true });
+  const centered = sub(x, mu);
+  const variance = mean(mul(centered, centered), dims, { keepdim: true });
+  const y = mul(div(centered, sqrt(add(variance, eps))), scale);
+  return [bias === null ? y : add(y, bias)];
+};
+
 const Softmax: OpImpl = (call) => softmaxLike(call, false);
 const LogSoftmax: OpImpl = (call) => softmaxLike(call, true);
 
@@ -279,6 +294,7 @@ export const nnOps: Readonly<Record<string, OpImpl>> = {
   Gemm,
   GlobalAveragePool,
   GlobalMaxPool,
+  LayerNormalization,
   LogSoftmax,
   MaxPool,
   Softmax,

@@ -84,6 +84,21 @@ const Clip: OpImpl = (call) => {
   return [clamp(x, Number.isFinite(lo) ? lo : null, Number.isFinite(hi) ? hi : null)];
 };
 
+// erf by Abramowitz & Stegun 7.1.26 (absolute error at most 1.5e-7, about float32's rounding of
+// values near 1), built from differentiable functions so GELU's Erf trains.
+const ERF_P = 0.3275911;
+const ERF_A = [0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429];
+
+const Erf: OpImpl = (call) => {
+  const x = need(call, 0, 'input');
+  const ax = abs(x);
+  const t = div(1, add(mul(ax, ERF_P), 1));
+  let poly = mul(t, ERF_A[4]);
+  for (let i = 3; i >= 0; i--) poly = mul(add(poly, ERF_A[i]), t);
+  const magnitude = sub(1, mul(poly, exp(neg(mul(ax, ax)))));
+  return [where(T.lt(x.data, 0), neg(magnitude), magnitude)];
+};
+
 const LeakyRelu: OpImpl = (call) => {
   const x = need(call, 0, 'X');
   const alpha = call.attrs.float('alpha', 0.01);
@@ -434,6 +449,7 @@ export const tensorOps: Readonly<Record<string, OpImpl>> = {
   Div,
   Dropout,
   Equal: comparison(T.eq),
+  Erf,
   Exp: unary(exp),
   Expand,
   Flatten,
