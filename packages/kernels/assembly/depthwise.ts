@@ -251,6 +251,50 @@ function plane3x3s1(xp: usize, wptr: usize, b: f32, y: usize, outH: i32, outW: i
   }
 }
 
+/** Taps 0, 1, 2 of one kernel row for four stride-2 output columns whose first input is at `p`: x[0,2,4,6], x[1,3,5,7], x[2,4,6,8]. */
+function row3s2(acc: v128, p: usize, a: v128, b: v128, c: v128): v128 {
+  const v0 = v128.load(p);
+  const v1 = v128.load(p, 16);
+  const u0 = v128.load(p, 8);
+  const u1 = v128.load(p, 24);
+  acc = f32x4.add(acc, f32x4.mul(a, v128.shuffle<f32>(v0, v1, 0, 2, 4, 6)));
+  acc = f32x4.add(acc, f32x4.mul(b, v128.shuffle<f32>(v0, v1, 1, 3, 5, 7)));
+  return f32x4.add(acc, f32x4.mul(c, v128.shuffle<f32>(u0, u1, 0, 2, 4, 6)));
+}
+
+/**
+ * The 3x3 stride-2 case (MobileNet's downsampling layers, no dilation): nine weights in
+ * registers, four output columns per step from four loads per input row (even lanes, odd lanes,
+ * and the even lanes two floats on). Requires outW >= 4 (the last four columns are recomputed).
+ */
+function plane3x3s2(xp: usize, wptr: usize, b: f32, y: usize, outH: i32, outW: i32, wpBytes: usize): void {
+  const w0 = v128.load32_splat(wptr);
+  const w1 = v128.load32_splat(wptr, 4);
+  const w2 = v128.load32_splat(wptr, 8);
+  const w3 = v128.load32_splat(wptr, 12);
+  const w4 = v128.load32_splat(wptr, 16);
+  const w5 = v128.load32_splat(wptr, 20);
+  const w6 = v128.load32_splat(wptr, 24);
+  const w7 = v128.load32_splat(wptr, 28);
+  const w8 = v128.load32_splat(wptr, 32);
+  const bias = f32x4.splat(b);
+  const outBytes = (<usize>outW) << 2;
+  for (let oh = 0; oh < outH; oh++) {
+    const r0 = xp + <usize>(oh * 2) * wpBytes;
+    const y0 = y + <usize>oh * outBytes;
+    let ow = 0;
+    while (ow < outW) {
+      if (ow + 4 > outW) ow = outW - 4;
+      const p = r0 + ((<usize>ow) << 3);
+      let acc = row3s2(bias, p, w0, w1, w2);
+      acc = row3s2(acc, p + wpBytes, w3, w4, w5);
+      acc = row3s2(acc, p + (wpBytes << 1), w6, w7, w8);
+      v128.store(y0 + ((<usize>ow) << 2), acc);
+      ow += 4;
+    }
+  }
+}
+
 /**
  * Forward pass for planes [u0, u1) of the staged chunk (plane u = image u / C, channel u % C):
  * `y[u] = bias[c] + correlation of x[u] with w[c]`, written to the dense output chunk.
@@ -274,6 +318,7 @@ export function depthwiseForwardPart(desc: usize, u0: i32, u1: i32, work: usize)
   const outPlane = (<usize>(outH * outW)) << 2;
   const taps = kh * kw;
   const fast = kh === 3 && kw === 3 && sh === 1 && sw === 1 && dh === 1 && outW >= 4;
+  const fast2 = kh === 3 && kw === 3 && sh === 2 && sw === 2 && dh === 1 && dw === 1 && outW >= 4;
   const rowStep = <usize>sh * wpBytes;
   const dhBytes = <usize>dh * wpBytes;
   const dwBytes = (<usize>dw) << 2;
@@ -286,6 +331,8 @@ export function depthwiseForwardPart(desc: usize, u0: i32, u1: i32, work: usize)
     const yp = y + <usize>u * outPlane;
     if (fast) {
       plane3x3s1(work, wc, b, yp, outH, outW, wpBytes, dwBytes);
+    } else if (fast2) {
+      plane3x3s2(work, wc, b, yp, outH, outW, wpBytes);
     } else {
       for (let oh = 0; oh < outH; oh++) {
         rowGeneral(work + <usize>oh * rowStep, wc, b, yp + <usize>oh * outRowBytes, outW, kh, kw, sw, dhBytes, dwBytes);
