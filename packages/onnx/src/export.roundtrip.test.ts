@@ -1,4 +1,4 @@
-import { add, mul, relu, type Variable } from '@torchlet/autograd';
+import { add, interpolate, mul, relu, type Variable } from '@torchlet/autograd';
 import {
   AdaptiveAvgPool2d,
   type AnyModule,
@@ -106,6 +106,15 @@ class Scaled extends Module {
   }
 }
 
+class Upsample extends Module {
+  constructor(readonly options: Parameters<typeof interpolate>[1]) {
+    super();
+  }
+  forward(x: ModuleInput): Variable {
+    return interpolate(x, this.options);
+  }
+}
+
 const cases: [string, () => AnyModule, number[][]][] = [
   ['ReLU', () => new ReLU(), [[2, 3, 4]]],
   ['Sigmoid', () => new Sigmoid(), [[2, 5]]],
@@ -209,6 +218,11 @@ const cases: [string, () => AnyModule, number[][]][] = [
   ],
   ['a residual block (functional add, relu)', () => new Residual(), [[2, 3, 5, 5]]],
   ['a constant factor', () => new Scaled(), [[3, 4]]],
+  ['interpolate nearest, scaleFactor', () => new Upsample({ scaleFactor: 2 }), [[2, 2, 3, 4]]],
+  ['interpolate nearest, size', () => new Upsample({ size: [5, 7] }), [[2, 2, 3, 4]]],
+  ['interpolate nearest-exact, size', () => new Upsample({ size: [7, 3], mode: 'nearest-exact' }), [[2, 2, 3, 4]]],
+  ['interpolate bilinear, scaleFactor', () => new Upsample({ scaleFactor: [1.5, 2], mode: 'bilinear' }), [[2, 2, 4, 4]]],
+  ['interpolate bilinear alignCorners, size', () => new Upsample({ size: [6, 5], mode: 'bilinear', alignCorners: true }), [[2, 2, 3, 4]]],
 ];
 
 describe('exportOnnx: torchlet -> ONNX -> onnxruntime and back', () => {

@@ -1,4 +1,5 @@
 import type { TracedOp, Variable } from '@torchlet/autograd';
+import { tensor } from '@torchlet/tensor';
 import type { GraphBuilder } from './builder.js';
 import { type ExportImpl, emitReshape, operand, type Translated, unsupported } from './translate.js';
 
@@ -272,6 +273,52 @@ const corr2d: ExportImpl = (b, op) => {
   return { name, tag: null };
 };
 
+/** `interpolate` as Resize: PyTorch's coordinate rules for nearest, nearest-exact and bilinear. */
+const interpolate: ExportImpl = (b, op) => {
+  const x = operand(op, 0);
+  if (x.ndim !== 4) unsupported(op, `Resize export takes a 4-d input, got rank ${x.ndim}`);
+  const mode = (op.attrs.mode as string | undefined) ?? 'nearest';
+  const align = op.attrs.alignCorners === true;
+  const attrs: Record<string, string> =
+    mode === 'bilinear'
+      ? { mode: 'linear', coordinate_transformation_mode: align ? 'align_corners' : 'pytorch_half_pixel' }
+      : mode === 'nearest-exact'
+        ? { mode: 'nearest', coordinate_transformation_mode: 'half_pixel', nearest_mode: 'round_prefer_ceil' }
+        : { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' };
+  const xName = b.nameOf(x);
+  const roi = b.constant(emptyFloats(), 'roi');
+  const factor = op.attrs.scaleFactor as number | readonly number[] | undefined;
+  let name: string;
+  if (factor !== undefined && op.attrs.recomputeScaleFactor !== true) {
+    // PyTorch maps output to input with 1/scaleFactor, as Resize's `scales` input does.
+    const [sh, sw] = typeof factor === 'number' ? [factor, factor] : [factor[0], factor[1]];
+    const scales = b.constant(floats([1, 1, sh, sw]), 'scales');
+    name = b.node('Resize', [xName, roi, scales], attrs)[0];
+  } else {
+    const [oh, ow] = op.output.shape.slice(2);
+    let sizes: string;
+    if (b.tag(x) === null) sizes = b.int64s([...op.output.shape], 'sizes');
+    else {
+      // A dynamic batch: N and C from the input's shape, H and W fixed.
+      const [shape] = b.node('Shape', [xName]);
+      const [nc] = b.node('Slice', [shape, b.int64s([0], 'starts'), b.int64s([2], 'ends')]);
+      [sizes] = b.node('Concat', [nc, b.int64s([oh, ow], 'hw')], { axis: 0 });
+    }
+    // Before opset 13 `scales` is required: an empty one means "use sizes".
+    const noScales = b.opset < 13 ? b.constant(emptyFloats(), 'scales') : '';
+    name = b.node('Resize', [xName, roi, noScales, sizes], attrs)[0];
+  }
+  return { name, tag: b.tag(x) };
+};
+
+function emptyFloats() {
+  return floats([]);
+}
+
+function floats(values: readonly number[]) {
+  return tensor(Float32Array.from(values));
+}
+
 /** Image operations by traced name. */
 export const nnExports: Readonly<Record<string, ExportImpl>> = {
   adaptiveAvgPool2d,
@@ -279,6 +326,7 @@ export const nnExports: Readonly<Record<string, ExportImpl>> = {
   conv2d,
   convTranspose2d,
   corr2d,
+  interpolate,
   maxPool2d,
   pad,
   pool2d,

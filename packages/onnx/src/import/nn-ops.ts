@@ -5,6 +5,7 @@ import {
   convTranspose2d,
   div,
   exp,
+  interpolate,
   log,
   matmul,
   max,
@@ -20,7 +21,11 @@ import {
   t,
   type Variable,
 } from '@torchlet/autograd';
-import { axis, checkSize, constant, need, type OpCall, type OpImpl } from './context.js';
+import type { InterpolateMode } from '@torchlet/ops';
+import { flatValues } from '../tensor-data.js';
+import { axis, checkSize, constant, intsOf, need, type OpCall, type OpImpl } from './context.js';
+
+const intsOfInput = (call: OpCall, i: number): number[] | undefined => intsOf(call, i, 'sizes');
 
 // Neural-network operators: convolutions, pooling, normalisation, Gemm and the softmax family,
 // each written with autograd's functions so an imported model trains.
@@ -282,6 +287,42 @@ const LayerNormalization: OpImpl = (call) => {
   return [bias === null ? y : add(y, bias)];
 };
 
+/** Resize with the coordinate rules PyTorch's interpolate exports (nearest, nearest-exact, bilinear). */
+const Resize: OpImpl = (call) => {
+  const x = need(call, 0, 'X');
+  spatial2d(call, x, 'Resize');
+  const mode = call.attrs.string('mode', 'nearest');
+  const coords = call.attrs.string('coordinate_transformation_mode', 'half_pixel');
+  const nearest = call.attrs.string('nearest_mode', 'round_prefer_floor');
+  let options: { mode: InterpolateMode; alignCorners?: boolean };
+  if (mode === 'nearest' && coords === 'asymmetric' && nearest === 'floor') options = { mode: 'nearest' };
+  else if (mode === 'nearest' && coords === 'half_pixel' && nearest === 'round_prefer_ceil')
+    options = { mode: 'nearest-exact' };
+  else if (mode === 'linear' && (coords === 'pytorch_half_pixel' || coords === 'half_pixel'))
+    options = { mode: 'bilinear' };
+  else if (mode === 'linear' && coords === 'align_corners') options = { mode: 'bilinear', alignCorners: true };
+  else
+    return call.attrs.fail(
+      `mode '${mode}' with coordinate_transformation_mode '${coords}' and nearest_mode '${nearest}' is not supported`,
+    );
+  const scales = call.inputs[2] ? flatValues(call.inputs[2].data) : [];
+  const sizes = intsOfInput(call, 3);
+  if (sizes !== undefined && sizes.length > 0) {
+    if (sizes.length !== 4 || sizes[0] !== x.shape[0] || sizes[1] !== x.shape[1])
+      return call.attrs.fail(`sizes [${sizes.join(',')}] must keep N and C of [${x.shape.join(',')}]`);
+    checkSize(call, sizes, 'the resized output');
+    return [interpolate(x, { ...options, size: [sizes[2], sizes[3]] })];
+  }
+  if (scales.length !== 4 || scales[0] !== 1 || scales[1] !== 1 || !(scales[2] > 0 && scales[3] > 0))
+    return call.attrs.fail(`scales [${scales.join(',')}] must be [1, 1, sh, sw] with positive sh, sw`);
+  checkSize(
+    call,
+    [x.shape[0], x.shape[1], Math.floor(x.shape[2] * scales[2]), Math.floor(x.shape[3] * scales[3])],
+    'the resized output',
+  );
+  return [interpolate(x, { ...options, scaleFactor: [scales[2], scales[3]] })];
+};
+
 const Softmax: OpImpl = (call) => softmaxLike(call, false);
 const LogSoftmax: OpImpl = (call) => softmaxLike(call, true);
 
@@ -297,5 +338,6 @@ export const nnOps: Readonly<Record<string, OpImpl>> = {
   LayerNormalization,
   LogSoftmax,
   MaxPool,
+  Resize,
   Softmax,
 };
