@@ -221,8 +221,16 @@ const cases: [string, () => AnyModule, number[][]][] = [
   ['interpolate nearest, scaleFactor', () => new Upsample({ scaleFactor: 2 }), [[2, 2, 3, 4]]],
   ['interpolate nearest, size', () => new Upsample({ size: [5, 7] }), [[2, 2, 3, 4]]],
   ['interpolate nearest-exact, size', () => new Upsample({ size: [7, 3], mode: 'nearest-exact' }), [[2, 2, 3, 4]]],
-  ['interpolate bilinear, scaleFactor', () => new Upsample({ scaleFactor: [1.5, 2], mode: 'bilinear' }), [[2, 2, 4, 4]]],
-  ['interpolate bilinear alignCorners, size', () => new Upsample({ size: [6, 5], mode: 'bilinear', alignCorners: true }), [[2, 2, 3, 4]]],
+  [
+    'interpolate bilinear, scaleFactor',
+    () => new Upsample({ scaleFactor: [1.5, 2], mode: 'bilinear' }),
+    [[2, 2, 4, 4]],
+  ],
+  [
+    'interpolate bilinear alignCorners, size',
+    () => new Upsample({ size: [6, 5], mode: 'bilinear', alignCorners: true }),
+    [[2, 2, 3, 4]],
+  ],
 ];
 
 describe('exportOnnx: torchlet -> ONNX -> onnxruntime and back', () => {
