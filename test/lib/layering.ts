@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 /** Which internal packages each layer may depend on (DESIGN.md's layer table). */
 export const allowedDependencies: Readonly<Record<string, readonly string[]>> = {
   '@torchlet/kernels': [],
+  '@torchlet/webgpu': [],
   '@torchlet/tensor': ['@torchlet/kernels'],
   '@torchlet/ops': ['@torchlet/kernels', '@torchlet/tensor'],
   '@torchlet/autograd': ['@torchlet/tensor', '@torchlet/ops'],

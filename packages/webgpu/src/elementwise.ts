@@ -1,0 +1,273 @@
+// Elementwise kernels over strided operands: the shader turns each output index into a
+// multi-index of the output shape and dots it with each operand's strides, so broadcasting
+// (stride 0), transposed and sliced views run without a copy.
+import type { GpuBuffer } from './buffer.js';
+import type { GpuContext } from './context.js';
+import { checkBuffers, dispatch, groupsFor, paramsBinding } from './dispatch.js';
+import { argumentError, checkCount } from './errors.js';
+import { allocate } from './transfer.js';
+import { SPECIAL_VALUES } from './wgsl.js';
+
+/**
+ * An operand as the elementwise kernels read it: element `(i0, i1, ...)` of the output shape is
+ * `buffer[offset + i0 * strides[0] + i1 * strides[1] + ...]`; stride 0 broadcasts a dimension.
+ *
+ * @example
+ * ```ts
+ * import { initWebGPU, type StridedOperand, upload } from '@torchlet/webgpu';
+ * const gpu = await initWebGPU();
+ * // A row vector [3] read as a [2, 3] matrix: the first dimension broadcasts.
+ * const row: StridedOperand = { buffer: upload(gpu, new Float32Array([1, 2, 3])), strides: [0, 1] };
+ * row.strides; // -> [0, 1]
+ * ```
+ */
+export interface StridedOperand {
+  readonly buffer: GpuBuffer;
+  /** Element offset of the first element (default 0). */
+  readonly offset?: number;
+  /** One non-negative stride per output dimension, in elements. */
+  readonly strides: readonly number[];
+}
+
+/** WGSL of each binary op on `x` and `y` (f32). */
+const BINARY_WGSL = {
+  add: 'x + y',
+  sub: 'x - y',
+  mul: 'x * y',
+  div: 'x / y',
+  maximum: 'max(x, y)',
+  minimum: 'min(x, y)',
+  // pow of a negative base is defined for integer exponents (sign from the exponent's parity), as in PyTorch.
+  pow: 'pow_signed(x, y)',
+  gt: 'select(0.0, 1.0, x > y)',
+  lt: 'select(0.0, 1.0, x < y)',
+  ge: 'select(0.0, 1.0, x >= y)',
+  le: 'select(0.0, 1.0, x <= y)',
+  eq: 'select(0.0, 1.0, x == y)',
+  // The gradient of relu: y passes where x > 0.
+  reluBackward: 'select(0.0, y, x > 0.0)',
+} as const;
+
+/**
+ * The binary ops of {@link binary}: arithmetic (`add`, `sub`, `mul`, `div`, `pow`), `maximum`,
+ * `minimum`, comparisons giving 1 or 0 (`gt`, `lt`, `ge`, `le`, `eq`) and `reluBackward`
+ * (`b` where `a > 0`, else 0).
+ *
+ * @example
+ * ```ts
+ * import type { BinaryOpName } from '@torchlet/webgpu';
+ * const op: BinaryOpName = 'maximum';
+ * op; // -> 'maximum'
+ * ```
+ */
+export type BinaryOpName = keyof typeof BINARY_WGSL;
+
+/** WGSL of each unary op on `x` (f32); tanh and sigmoid are written so large |x| cannot overflow. */
+const UNARY_WGSL = {
+  neg: '-x',
+  abs: 'abs(x)',
+  exp: 'exp(x)',
+  log: 'log(x)',
+  sqrt: 'sqrt(x)',
+  rsqrt: 'inverseSqrt(x)',
+  reciprocal: '1.0 / x',
+  square: 'x * x',
+  relu: 'max(x, 0.0)',
+  sigmoid: 'select(exp(x) / (1.0 + exp(x)), 1.0 / (1.0 + exp(-x)), x >= 0.0)',
+  tanh: 'sign(x) * (1.0 - exp(-2.0 * abs(x))) / (1.0 + exp(-2.0 * abs(x)))',
+  sin: 'sin(x)',
+  cos: 'cos(x)',
+  copy: 'x',
+} as const;
+
+/**
+ * The unary ops of {@link unary}; `copy` gathers a strided view into a contiguous buffer.
+ *
+ * @example
+ * ```ts
+ * import type { UnaryOpName } from '@torchlet/webgpu';
+ * const op: UnaryOpName = 'sigmoid';
+ * op; // -> 'sigmoid'
+ * ```
+ */
+export type UnaryOpName = keyof typeof UNARY_WGSL;
+
+const POW_SIGNED = `${SPECIAL_VALUES}
+fn pow_signed(x: f32, y: f32) -> f32 {
+  if (y == 0.0) { return 1.0; }
+  if (x == 0.0) { return select(0.0, f32_inf(), y < 0.0); }
+  let r = exp2(y * log2(abs(x)));
+  if (x > 0.0) { return r; }
+  if (y != floor(y)) { return f32_nan(); }
+  return select(r, -r, (abs(y) % 2.0) == 1.0);
+}`;
+
+const WORKGROUP = 64;
+
+/**
+ * Parameters: [n, rank, operands, offset_0 .. offset_{ops-1}, shape..., strides of operand 0...,
+ * strides of operand 1 ...]. Each invocation walks the shape from the last dimension.
+ */
+function elementwiseWgsl(operands: number, expr: string): string {
+  const inputs = Array.from(
+    { length: operands },
+    (_, i) => `@group(0) @binding(${i}) var<storage, read> in${i}: array<f32>;`,
+  ).join('\n');
+  const names = ['x', 'y'];
+  const reads = Array.from({ length: operands }, (_, i) => `let ${names[i]} = in${i}[idx[${i}]];`).join('\n    ');
+  return `${inputs}
+@group(0) @binding(${operands}) var<storage, read_write> out: array<f32>;
+${paramsBinding(operands + 1)}
+${POW_SIGNED}
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) ng: vec3<u32>) {
+  let i = gid.y * ng.x * ${WORKGROUP}u + gid.x;
+  if (i >= P[0]) { return; }
+  let rank = P[1];
+  var idx: array<u32, ${operands}>;
+  for (var o = 0u; o < ${operands}u; o++) { idx[o] = P[3u + o]; }
+  var rem = i;
+  let shapeAt = 3u + ${operands}u;
+  for (var d = i32(rank) - 1; d >= 0; d--) {
+    let size = P[shapeAt + u32(d)];
+    let c = rem % size;
+    rem = rem / size;
+    for (var o = 0u; o < ${operands}u; o++) { idx[o] += c * P[shapeAt + rank * (o + 1u) + u32(d)]; }
+  }
+  ${reads}
+  out[i] = ${expr};
+}`;
+}
+
+function numelOf(fn: string, shape: readonly number[]): number {
+  let n = 1;
+  for (const [d, s] of shape.entries()) {
+    checkCount(fn, `shape[${d}]`, s);
+    n *= s;
+  }
+  return n;
+}
+
+function checkOperand(fn: string, arg: string, op: StridedOperand, shape: readonly number[]): void {
+  if (op.strides.length !== shape.length) {
+    argumentError(
+      fn,
+      arg,
+      `has ${op.strides.length} strides for an output of rank ${shape.length} ([${shape.join(',')}])`,
+    );
+  }
+  const offset = op.offset ?? 0;
+  checkCount(fn, `${arg}.offset`, offset);
+  let last = offset;
+  for (const [d, s] of op.strides.entries()) {
+    checkCount(fn, `${arg}.strides[${d}]`, s);
+    last += (shape[d] - 1) * s;
+  }
+  if (shape.every((s) => s > 0) && last >= op.buffer.length) {
+    argumentError(
+      fn,
+      arg,
+      `strides [${op.strides.join(',')}] from offset ${offset} over shape [${shape.join(',')}] reach element ${last}, but the buffer holds ${op.buffer.length}`,
+    );
+  }
+}
+
+function runElementwise(
+  fn: string,
+  name: string,
+  key: string,
+  expr: string,
+  operands: readonly StridedOperand[],
+  shape: readonly number[],
+): GpuBuffer {
+  const gpu = operands[0].buffer.owner as GpuContext;
+  const named: Record<string, GpuBuffer> = {};
+  operands.forEach((o, i) => {
+    named[i === 0 ? 'a' : 'b'] = o.buffer;
+  });
+  checkBuffers(fn, gpu, named);
+  const n = numelOf(fn, shape);
+  for (const [i, o] of operands.entries()) checkOperand(fn, i === 0 ? 'a' : 'b', o, shape);
+  const out = allocate(gpu, n);
+  if (n === 0) return out;
+  const params = [n, shape.length, operands.length, ...operands.map((o) => o.offset ?? 0), ...shape];
+  for (const o of operands) params.push(...o.strides);
+  dispatch(gpu, {
+    name,
+    key,
+    wgsl: () => elementwiseWgsl(operands.length, expr),
+    buffers: [...operands.map((o) => o.buffer), out],
+    params,
+    groups: groupsFor(n, WORKGROUP),
+  });
+  return out;
+}
+
+/**
+ * `op(a, b)` elementwise over `shape`, each operand read through its strides (stride 0
+ * broadcasts): a new contiguous float32 buffer of `shape`'s element count. Kernel:
+ * `'webgpu-binary-strided'`.
+ *
+ * @example
+ * ```ts
+ * import { binary, initWebGPU, readback, upload } from '@torchlet/webgpu';
+ * const gpu = await initWebGPU();
+ * const a = upload(gpu, new Float32Array([1, 2, 3, 4, 5, 6])); // [2, 3]
+ * const b = upload(gpu, new Float32Array([10, 20, 30])); // [3], broadcast over rows
+ * const c = binary('add', { buffer: a, strides: [3, 1] }, { buffer: b, strides: [0, 1] }, [2, 3]);
+ * Array.from(await readback(c)); // -> [11, 22, 33, 14, 25, 36]
+ * ```
+ */
+export function binary(op: BinaryOpName, a: StridedOperand, b: StridedOperand, shape: readonly number[]): GpuBuffer {
+  const expr = BINARY_WGSL[op];
+  if (expr === undefined) argumentError('binary', 'op', `unknown op '${String(op)}'`);
+  return runElementwise('binary', 'webgpu-binary-strided', `binary:${op}`, expr, [a, b], shape);
+}
+
+/**
+ * `op(a)` elementwise over `shape`, `a` read through its strides: a new contiguous float32
+ * buffer. `unary('copy', view, shape)` makes a strided view contiguous. Kernel:
+ * `'webgpu-unary-strided'`.
+ *
+ * @example
+ * ```ts
+ * import { initWebGPU, readback, unary, upload } from '@torchlet/webgpu';
+ * const gpu = await initWebGPU();
+ * const a = upload(gpu, new Float32Array([1, 2, 3, 4])); // [2, 2]
+ * // The transpose, made contiguous.
+ * const t = unary('copy', { buffer: a, strides: [1, 2] }, [2, 2]);
+ * Array.from(await readback(t)); // -> [1, 3, 2, 4]
+ * Array.from(await readback(unary('relu', { buffer: upload(gpu, new Float32Array([-1, 2])), strides: [1] }, [2]))); // -> [0, 2]
+ * ```
+ */
+export function unary(op: UnaryOpName, a: StridedOperand, shape: readonly number[]): GpuBuffer {
+  const expr = UNARY_WGSL[op];
+  if (expr === undefined) argumentError('unary', 'op', `unknown op '${String(op)}'`);
+  return runElementwise('unary', 'webgpu-unary-strided', `unary:${op}`, expr, [a], shape);
+}
+
+/**
+ * The strides that read a contiguous array of shape `from` as the broadcast shape `to`
+ * (NumPy/PyTorch rules: dimensions align from the right; size-1 and missing ones get stride 0).
+ *
+ * @example
+ * ```ts
+ * import { broadcastStrides } from '@torchlet/webgpu';
+ * broadcastStrides([3, 1], [2, 3, 4]); // -> [0, 1, 0]
+ * ```
+ */
+export function broadcastStrides(from: readonly number[], to: readonly number[]): number[] {
+  if (from.length > to.length)
+    argumentError('broadcastStrides', 'from', `[${from.join(',')}] has more dimensions than [${to.join(',')}]`);
+  const strides = new Array<number>(to.length).fill(0);
+  let step = 1;
+  for (let i = from.length - 1; i >= 0; i--) {
+    const d = to.length - from.length + i;
+    if (from[i] === to[d]) strides[d] = from[i] === 1 ? 0 : step;
+    else if (from[i] !== 1) {
+      argumentError('broadcastStrides', 'from', `[${from.join(',')}] does not broadcast to [${to.join(',')}]`);
+    }
+    step *= from[i];
+  }
+  return strides;
+}

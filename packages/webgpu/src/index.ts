@@ -1,0 +1,38 @@
+/**
+ * `@torchlet/webgpu`: compute kernels in WGSL for WebGPU, layer 0 of torchlet beside
+ * `@torchlet/kernels`. GPU buffers in and out, no tensors: {@link initWebGPU} finds a device,
+ * {@link upload} and {@link readback} move float32 (or int32) data, and each kernel function
+ * queues its work and returns a new {@link GpuBuffer} at once. Buffers come from a size-bucketed
+ * pool; `release()` gives one back, and dropped handles are given back when garbage-collected.
+ *
+ * @packageDocumentation
+ */
+export { GpuBuffer } from './buffer.js';
+export {
+  type AdapterDescription,
+  GpuContext,
+  getWebGPU,
+  type InitWebGPUOptions,
+  initWebGPU,
+  REQUIRED_LIMITS,
+} from './context.js';
+export {
+  CONV2D_KERNELS,
+  type Conv2dGeometry,
+  conv2dBackwardInput,
+  conv2dBackwardWeight,
+  conv2dForward,
+} from './conv2d.js';
+export {
+  type BinaryOpName,
+  binary,
+  broadcastStrides,
+  type StridedOperand,
+  type UnaryOpName,
+  unary,
+} from './elementwise.js';
+export { WebGPUError, type WebGPUErrorReason } from './errors.js';
+export { getWebGPUInfo, type WebGPUInfo } from './info.js';
+export { MATMUL_KERNEL, type MatmulOptions, matmul } from './matmul.js';
+export { type ReduceOpName, reduce } from './reduce.js';
+export { allocate, readback, upload } from './transfer.js';

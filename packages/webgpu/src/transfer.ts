@@ -1,0 +1,98 @@
+// Moving data between typed arrays and GPU buffers. Upload is queued (synchronous for the caller);
+// readback is asynchronous because WebGPU maps buffers only through a promise.
+import type { GpuBuffer } from './buffer.js';
+import type { GpuContext } from './context.js';
+import { argumentError, checkCount } from './errors.js';
+
+/** MAP_READ | COPY_DST. */
+const READBACK_USAGE = 0x01 | 0x08;
+/** GPUMapMode.READ. */
+const MAP_READ = 0x01;
+
+/**
+ * A buffer of `length` 32-bit elements on `gpu`'s device, from its pool. Its contents are
+ * unspecified (a reused buffer keeps old values) unless `zero` is set; kernels overwrite every
+ * element of their outputs.
+ *
+ * @example
+ * ```ts
+ * import { allocate, initWebGPU, readback } from '@torchlet/webgpu';
+ * const gpu = await initWebGPU();
+ * const buf = allocate(gpu, 4, { zero: true });
+ * Array.from(await readback(buf)); // -> [0, 0, 0, 0]
+ * ```
+ */
+export function allocate(gpu: GpuContext, length: number, options: { zero?: boolean } = {}): GpuBuffer {
+  checkCount('allocate', 'length', length);
+  gpu.checkAlive('allocate');
+  const buf = gpu.pool.handle(gpu, length);
+  if (options.zero && length > 0) {
+    const encoder = gpu.device.createCommandEncoder();
+    encoder.clearBuffer(buf.buffer, 0, buf.byteLength);
+    gpu.device.queue.submit([encoder.finish()]);
+  }
+  return buf;
+}
+
+/**
+ * Copies a typed array of 32-bit elements into a new buffer on `gpu`'s device (queued: returns
+ * at once, the data is copied before any later kernel reads it).
+ *
+ * @example
+ * ```ts
+ * import { initWebGPU, readback, upload } from '@torchlet/webgpu';
+ * const gpu = await initWebGPU();
+ * const buf = upload(gpu, new Float32Array([0.5, -2]));
+ * Array.from(await readback(buf)); // -> [0.5, -2]
+ * ```
+ */
+export function upload(gpu: GpuContext, data: Float32Array | Int32Array | Uint32Array): GpuBuffer {
+  if (!(data instanceof Float32Array || data instanceof Int32Array || data instanceof Uint32Array)) {
+    argumentError('upload', 'data', 'must be a Float32Array, Int32Array or Uint32Array (WebGPU has no float64)');
+  }
+  const buf = allocate(gpu, data.length);
+  if (data.length > 0) gpu.device.queue.writeBuffer(buf.buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+  return buf;
+}
+
+/** The typed array types {@link readback} can return. */
+type ElementArray<T> = T extends Int32ArrayConstructor
+  ? Int32Array
+  : T extends Uint32ArrayConstructor
+    ? Uint32Array
+    : Float32Array;
+
+/**
+ * Reads a buffer's elements back: waits for the kernels queued before it, then resolves to a new
+ * `Float32Array` (or an `Int32Array` / `Uint32Array` when that constructor is passed, e.g. for
+ * the indices of {@link maxPool2dForward}).
+ *
+ * @example
+ * ```ts
+ * import { initWebGPU, readback, upload } from '@torchlet/webgpu';
+ * const gpu = await initWebGPU();
+ * const buf = upload(gpu, new Int32Array([7, -1]));
+ * Array.from(await readback(buf, Int32Array)); // -> [7, -1]
+ * ```
+ */
+export async function readback<
+  T extends Float32ArrayConstructor | Int32ArrayConstructor | Uint32ArrayConstructor = Float32ArrayConstructor,
+>(buffer: GpuBuffer, type?: T): Promise<ElementArray<T>> {
+  const Ctor = (type ?? Float32Array) as Float32ArrayConstructor;
+  const gpu = buffer.owner as GpuContext;
+  gpu.checkAlive('readback');
+  const out = new Ctor(buffer.length);
+  if (buffer.length === 0) return out as ElementArray<T>;
+  const staging = gpu.device.createBuffer({ size: buffer.byteLength, usage: READBACK_USAGE });
+  try {
+    const encoder = gpu.device.createCommandEncoder();
+    encoder.copyBufferToBuffer(buffer.buffer, 0, staging, 0, buffer.byteLength);
+    gpu.device.queue.submit([encoder.finish()]);
+    await staging.mapAsync(MAP_READ);
+    out.set(new Ctor(staging.getMappedRange()));
+    staging.unmap();
+  } finally {
+    staging.destroy();
+  }
+  return out as ElementArray<T>;
+}
