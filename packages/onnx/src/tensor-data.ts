@@ -180,7 +180,14 @@ function externalBytes(fn: string, what: string, t: TensorProto, external: Exter
   return file.subarray(offset, offset + length);
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 function readRaw(type: number, raw: Uint8Array, n: number): ArrayLike<number> {
+  // An aligned copy (Node's Buffer.slice would share, hence Uint8Array.prototype.slice).
+  if (LITTLE_ENDIAN && type === DataType.FLOAT)
+    return new Float32Array(Uint8Array.prototype.slice.call(raw).buffer, 0, n);
+  if (LITTLE_ENDIAN && type === DataType.DOUBLE)
+    return new Float64Array(Uint8Array.prototype.slice.call(raw).buffer, 0, n);
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   switch (type) {
     case DataType.FLOAT: {
@@ -249,19 +256,26 @@ function halfToFloat(h: number): number {
  */
 export function tensorToProto(name: string, t: Tensor, asInt64 = false): TensorProto {
   const dims = [...t.shape];
-  const values = flatValues(t);
-  const n = values.length;
+  const c = t.contiguous();
+  const n = c.numel;
   if (t.dtype === 'int32' && asInt64) {
     const raw = new Uint8Array(8 * n);
     const view = new DataView(raw.buffer);
-    for (let i = 0; i < n; i++) view.setBigInt64(8 * i, BigInt(values[i]), true);
+    for (let i = 0; i < n; i++) view.setBigInt64(8 * i, BigInt(c.data[c.offset + i] as number), true);
     return { name, dims, data_type: DataType.INT64, raw_data: raw };
   }
   const type = dataTypeOfDType(t.dtype);
-  const raw = new Uint8Array(BYTES[type] * n);
+  const size = BYTES[type];
+  const data = c.data;
+  if (LITTLE_ENDIAN && (t.dtype === 'float32' || t.dtype === 'float64' || t.dtype === 'int32')) {
+    // Typed arrays are little-endian here, as ONNX's raw_data: copy the bytes as they are.
+    const bytes = new Uint8Array(data.buffer, data.byteOffset + c.offset * size, n * size);
+    return { name, dims, data_type: type, raw_data: bytes.slice() };
+  }
+  const raw = new Uint8Array(size * n);
   const view = new DataView(raw.buffer);
   for (let i = 0; i < n; i++) {
-    const v = values[i];
+    const v = Number(data[c.offset + i]);
     if (t.dtype === 'float32') view.setFloat32(4 * i, v, true);
     else if (t.dtype === 'float64') view.setFloat64(8 * i, v, true);
     else if (t.dtype === 'int32') view.setInt32(4 * i, v, true);
