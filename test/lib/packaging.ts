@@ -35,3 +35,13 @@ export function installAndRun(folder: string, tarballs: readonly string[], scrip
   writeFileSync(join(folder, 'smoke.mjs'), script);
   return execFileSync(process.execPath, ['smoke.mjs'], { cwd: folder, stdio: 'pipe', encoding: 'utf8' });
 }
+
+/** The file names inside a tarball (`package/...`). */
+export function tarballFiles(tarball: string): string[] {
+  return execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).trim().split('\n');
+}
+
+/** The package.json a tarball publishes. */
+export function tarballManifest(tarball: string): Record<string, unknown> {
+  return JSON.parse(execFileSync('tar', ['xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
+}
