@@ -13,6 +13,8 @@ export default mergeConfig(
       env: swiftshaderEnv(),
       // SwiftShader runs shaders on the CPU: one file at a time keeps 2-core machines responsive.
       fileParallelism: false,
+      // The buffer-pool test forces garbage collection to check that dropped handles come back.
+      execArgv: ['--expose-gc'],
     },
   }),
 );
