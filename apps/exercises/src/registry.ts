@@ -13,6 +13,10 @@ import { edgeDetectionExercise } from './exercises/edge-detection.js';
 import { halfStrideExercise } from './exercises/half-stride.js';
 import { handKernelsExercise } from './exercises/hand-kernels.js';
 import { learnKernelExercise } from './exercises/learn-kernel.js';
+import { lenetExercise } from './exercises/lenet.js';
+import { lenetActivationsExercise } from './exercises/lenet-activations.js';
+import { lenetModernExercise } from './exercises/lenet-modern.js';
+import { lenetVariantsExercise } from './exercises/lenet-variants.js';
 import { maxPoolByReLUExercise } from './exercises/max-pool-by-relu.js';
 import { maxVsAvgExercise } from './exercises/max-vs-avg.js';
 import { minPoolExercise } from './exercises/min-pool.js';
@@ -62,6 +66,10 @@ export const exercises: readonly Exercise[] = [
   maxVsAvgExercise,
   minPoolExercise,
   softmaxPoolExercise,
+  lenetExercise,
+  lenetModernExercise,
+  lenetVariantsExercise,
+  lenetActivationsExercise,
 ];
 
 /** The exercise with this id, or undefined. */

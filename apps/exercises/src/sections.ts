@@ -20,6 +20,11 @@ export const SECTIONS = [
     title: 'Pooling',
     url: 'https://d2l.ai/chapter_convolutional-neural-networks/pooling.html',
   },
+  {
+    id: 'lenet',
+    title: 'Convolutional Neural Networks (LeNet)',
+    url: 'https://d2l.ai/chapter_convolutional-neural-networks/lenet.html',
+  },
 ] as const;
 
 /** The id of a section of {@link SECTIONS}. */

@@ -92,7 +92,7 @@ describe('cli', () => {
     expect(parseArgs(['--', '--json'])).toMatchObject({ json: true, list: false, only: [], png: null });
   });
 
-  it('runs everything with every check passing', () => {
+  it('runs everything with every check passing', { timeout: 600_000 }, () => {
     const { code, out, err } = run();
     expect(err).toBe('');
     expect(code).toBe(0);

@@ -29,6 +29,7 @@ describe('registry', () => {
 
   it.each(exercises.map((e) => [e.id, e] as const))(
     '%s: runs, shows code, checks something, and every check passes',
+    { timeout: 600_000 }, // the LeNet items train networks
     (_, e) => {
       const r = e.run();
       expect([r.id, r.title, r.part]).toEqual([e.id, e.title, e.part]);

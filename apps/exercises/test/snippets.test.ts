@@ -9,7 +9,9 @@ import { extractSnippets, snippetsOf } from '../src/snippets.js';
 const src = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
 
 describe('snippets: the code shown is the code that ran', () => {
-  it('every snippet is shown by an exercise, and every shown snippet is a region of the source', async () => {
+  it('every snippet is shown by an exercise, and every shown snippet is a region of the source', {
+    timeout: 600_000,
+  }, async () => {
     const all = extractSnippets();
     const shown = new Map<string, string>();
     for (const e of exercises) {
