@@ -141,6 +141,15 @@ describe('binary on WebGPU', () => {
     expect(got[5]).toBeCloseTo(Math.sqrt(3), 6);
   });
 
+  test('maximum and minimum propagate NaN, as in PyTorch', async () => {
+    const x = upload(gpu, new Float32Array([Number.NaN, 1, 2]));
+    const y = upload(gpu, new Float32Array([0, Number.NaN, 3]));
+    const run = async (op: BinaryOpName) =>
+      Array.from(await readback(binary(op, { buffer: x, strides: [1] }, { buffer: y, strides: [1] }, [3])));
+    expect(await run('maximum')).toEqual([Number.NaN, Number.NaN, 3]);
+    expect(await run('minimum')).toEqual([Number.NaN, Number.NaN, 2]);
+  });
+
   test('rejects strides that reach past the buffer, naming the operand and the shapes', () => {
     const a = upload(gpu, new Float32Array(6));
     expect(() => binary('add', { buffer: a, strides: [3, 1] }, { buffer: a, strides: [4, 1] }, [2, 3])).toThrow(

@@ -35,8 +35,9 @@ const BINARY_WGSL = {
   sub: 'x - y',
   mul: 'x * y',
   div: 'x / y',
-  maximum: 'max(x, y)',
-  minimum: 'min(x, y)',
+  // NaN propagates, as in PyTorch (WGSL's max and min leave it unspecified).
+  maximum: 'select(max(x, y), f32_nan(), is_nan(x) || is_nan(y))',
+  minimum: 'select(min(x, y), f32_nan(), is_nan(x) || is_nan(y))',
   // pow of a negative base is defined for integer exponents (sign from the exponent's parity), as in PyTorch.
   pow: 'pow_signed(x, y)',
   gt: 'select(0.0, 1.0, x > y)',

@@ -34,5 +34,14 @@ export {
 export { WebGPUError, type WebGPUErrorReason } from './errors.js';
 export { getWebGPUInfo, type WebGPUInfo } from './info.js';
 export { MATMUL_KERNEL, type MatmulOptions, matmul } from './matmul.js';
+export {
+  type AvgPool2dOptions,
+  avgPool2dBackward,
+  avgPool2dForward,
+  maxPool2dBackward,
+  maxPool2dForward,
+  POOL2D_KERNELS,
+  type Pool2dGeometry,
+} from './pool2d.js';
 export { type ReduceOpName, reduce } from './reduce.js';
 export { allocate, readback, upload } from './transfer.js';

@@ -82,6 +82,16 @@ describe('reduce on WebGPU', () => {
     expect(Array.from(await readback(reduce('mean', x, [1, 0], 1)))).toEqual([Number.NaN]);
   });
 
+  test('max and min propagate NaN (as PyTorch), on both kernels', async () => {
+    for (const size of [5, 300]) {
+      const data = new Float32Array(size).fill(1);
+      data[2] = Number.NaN;
+      const x = upload(gpu, data);
+      expect(Array.from(await readback(reduce('max', x, [size], 0)))).toEqual([Number.NaN]);
+      expect(Array.from(await readback(reduce('min', x, [size], 0)))).toEqual([Number.NaN]);
+    }
+  });
+
   test('rejects a dim out of range, naming the shape', () => {
     const x = upload(gpu, new Float32Array(6));
     expect(() => reduce('sum', x, [2, 3], 2)).toThrow(

@@ -13,8 +13,9 @@ const REDUCE_WGSL = {
   sum: { init: '0.0', step: 'acc + v' },
   mean: { init: '0.0', step: 'acc + v' },
   prod: { init: '1.0', step: 'acc * v' },
-  max: { init: '-f32_inf()', step: 'max(acc, v)' },
-  min: { init: 'f32_inf()', step: 'min(acc, v)' },
+  // NaN propagates, as in PyTorch (WGSL's max and min leave it unspecified).
+  max: { init: '-f32_inf()', step: 'select(max(acc, v), f32_nan(), is_nan(acc) || is_nan(v))' },
+  min: { init: 'f32_inf()', step: 'select(min(acc, v), f32_nan(), is_nan(acc) || is_nan(v))' },
 } as const;
 
 /**
@@ -75,7 +76,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) ng: vec3
   part[li] = acc;
   workgroupBarrier();
   for (var half = ${WG / 2}u; half > 0u; half = half / 2u) {
-    if (li < half) { let v = part[li + half]; let a2 = part[li]; part[li] = ${step.replace('acc', 'a2')}; }
+    if (li < half) { let v = part[li + half]; let a2 = part[li]; part[li] = ${step.replaceAll('acc', 'a2')}; }
     workgroupBarrier();
   }
   if (live && li == 0u) {
