@@ -70,4 +70,28 @@ describe('changesets: independent versions', () => {
     expect(version(dir, 'autograd')).toBe(before.autograd);
     expect(version(dir, 'nn')).toBe(before.nn);
   });
+
+  it('`changeset version` on the pending changesets writes a real CHANGELOG.md for every public package', () => {
+    const dir = scratchWorkspace();
+    dirs.push(dir);
+    const pending = readdirSync(join(root, '.changeset')).filter((f) => f.endsWith('.md') && f !== 'README.md');
+    for (const f of pending) cpSync(join(root, '.changeset', f), join(dir, '.changeset', f));
+    const summary = (f: string) =>
+      readFileSync(join(root, '.changeset', f), 'utf8')
+        .split(/^---$/m)[2]
+        .trim();
+    execFileSync(process.execPath, [cli, 'version'], { cwd: dir, stdio: 'pipe' });
+    for (const name of ['kernels', 'tensor', 'ops', 'autograd', 'nn']) {
+      const changelog = readFileSync(join(dir, 'packages', name, 'CHANGELOG.md'), 'utf8');
+      expect(changelog.startsWith(`# @torchlet/${name}\n\n## ${version(dir, name)}\n`)).toBe(true);
+      expect(changelog).toMatch(/### (Major|Minor|Patch) Changes/);
+      // Every changeset naming the package appears in its changelog, first line at least.
+      for (const f of pending) {
+        const text = readFileSync(join(root, '.changeset', f), 'utf8');
+        if (!text.includes(`"@torchlet/${name}"`)) continue;
+        expect(changelog).toContain(summary(f).split('\n')[0]);
+      }
+    }
+    expect(readdirSync(join(dir, '.changeset')).filter((f) => f.endsWith('.md'))).toEqual([]);
+  });
 });
