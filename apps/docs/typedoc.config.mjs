@@ -41,7 +41,7 @@ const config = {
   entryFileName: 'index',
   outputFileStrategy: 'modules',
   hidePageHeader: true,
-  hideBreadcrumbs: false,
+  hideBreadcrumbs: true, // the sidebar shows where a page sits
   useCodeBlocks: true,
   expandObjects: false,
   parametersFormat: 'table',

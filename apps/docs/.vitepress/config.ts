@@ -77,8 +77,13 @@ export default defineConfig({
     // reloads once (scripts/service-worker.mjs). A no-op when the server sends them.
     ['script', { src: `${base}coi-serviceworker.js` }],
   ],
-  // Output-shape formulas in the guides and the API reference are typeset with MathJax.
-  markdown: { math: true, lineNumbers: false },
+  markdown: {
+    // Output-shape formulas in the guides and the API reference are typeset with MathJax.
+    math: true,
+    lineNumbers: false,
+    // GitHub's high-contrast themes: every token meets WCAG AA on the code block background.
+    theme: { light: 'github-light-high-contrast', dark: 'github-dark-high-contrast' },
+  },
   transformPageData(pageData) {
     if (generated(pageData.relativePath)) pageData.frontmatter.editLink = false;
   },

@@ -1,11 +1,13 @@
-// Generates the guide's SVG figures into public/figures/ (not committed: `build` and `dev` run it):
-//   node scripts/figures.mjs
-// Figures use `currentColor` for lines and text so they follow the light/dark theme.
+// Generates the guide's SVG figures into .vitepress/figures/ (not committed: `build` and `dev` run
+// it): `node scripts/figures.mjs`. The <Figure> component inlines them in the page, so their text
+// and lines, drawn in `currentColor`, take the theme's text colour (an SVG loaded through <img>
+// cannot: its currentColor is always black, unreadable on the dark theme). Classes are prefixed
+// `tlf-` and styled by the theme's custom.css, since an inline SVG's <style> would be global.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'public', 'figures');
+const out = join(dirname(fileURLToPath(import.meta.url)), '..', '.vitepress', 'figures');
 mkdirSync(out, { recursive: true });
 
 const C = 34; // cell size
@@ -17,7 +19,6 @@ const fmt = (v) => (typeof v === 'number' ? String(Math.round(v * 100) / 100) : 
 function svg(w, h, body, title) {
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-label="${title}" font-family="ui-monospace, SFMono-Regular, Menlo, monospace" font-size="13">
 <title>${title}</title>
-<style>text{fill:currentColor} .c{fill:none;stroke:currentColor;stroke-opacity:.55} .pad{fill:none;stroke:currentColor;stroke-opacity:.35;stroke-dasharray:3 3} .lbl{font-family:system-ui,sans-serif;font-size:13px}</style>
 ${body}
 </svg>
 `;
@@ -32,12 +33,12 @@ function grid(x, y, values, { hl = () => null, pad = () => false, label = '', si
       const cy = y + i * size;
       const fill = hl(i, j);
       if (fill) s += `<rect x="${cx}" y="${cy}" width="${size}" height="${size}" fill="${fill}" fill-opacity=".35"/>`;
-      s += `<rect x="${cx}" y="${cy}" width="${size}" height="${size}" class="${pad(i, j) ? 'pad' : 'c'}"/>`;
+      s += `<rect x="${cx}" y="${cy}" width="${size}" height="${size}" class="${pad(i, j) ? 'tlf-pad' : 'tlf-c'}"/>`;
       if (v !== '')
-        s += `<text x="${cx + size / 2}" y="${cy + size / 2 + 4}" text-anchor="middle"${pad(i, j) ? ' opacity=".5"' : ''}>${fmt(v)}</text>`;
+        s += `<text x="${cx + size / 2}" y="${cy + size / 2 + 4}" text-anchor="middle"${pad(i, j) ? ' opacity=".7"' : ''}>${fmt(v)}</text>`;
     });
   });
-  if (label) s += `<text class="lbl" x="${x}" y="${y - 8}">${label}</text>`;
+  if (label) s += `<text class="tlf-lbl" x="${x}" y="${y - 8}">${label}</text>`;
   return s;
 }
 
@@ -60,12 +61,12 @@ const op = (x, y, t) => `<text x="${x}" y="${y}" text-anchor="middle" font-size=
   const win = (i, j) => (i < 2 && j < 2 ? ORANGE : null);
   const body =
     grid(10, 30, X, { hl: win, label: 'Input X [3, 3]' }) +
-    op(130, 85, '⋆') +
-    grid(150, 47, K, { hl: () => ORANGE, label: 'Kernel K [2, 2]' }) +
-    op(240, 85, '=') +
-    grid(260, 47, Y, { hl: (i, j) => (i === 0 && j === 0 ? ORANGE : null), label: 'Output Y [2, 2]' }) +
-    `<text class="lbl" x="10" y="150">0·0 + 1·1 + 3·2 + 4·3 = 19</text>`;
-  writeFileSync(join(out, 'corr2d.svg'), svg(340, 165, body, 'Two-dimensional cross-correlation'));
+    op(138, 85, '⋆') +
+    grid(165, 47, K, { hl: () => ORANGE, label: 'Kernel K [2, 2]' }) +
+    op(290, 85, '=') +
+    grid(315, 47, Y, { hl: (i, j) => (i === 0 && j === 0 ? ORANGE : null), label: 'Output Y [2, 2]' }) +
+    `<text class="tlf-lbl" x="10" y="150">0·0 + 1·1 + 3·2 + 4·3 = 19</text>`;
+  writeFileSync(join(out, 'corr2d.svg'), svg(440, 165, body, 'Two-dimensional cross-correlation'));
 }
 
 // 2. Padding: 3x3 input with one ring of zeros, 2x2 kernel -> 4x4 output.
@@ -131,7 +132,7 @@ const op = (x, y, t) => `<text x="${x}" y="${y}" text-anchor="middle" font-size=
       hl: (i, j) => (tap(i, j) ? ORANGE : i >= 1 && i <= 5 && j >= 1 && j <= 5 ? '#9ca3af' : null),
       label: 'dilation 2: 3×3 taps span 5×5',
     }) +
-    `<text class="lbl" x="270" y="100">effective size</text><text class="lbl" x="270" y="120">dilation·(k − 1) + 1 = 5</text>`;
+    `<text class="tlf-lbl" x="270" y="100">effective size</text><text class="tlf-lbl" x="270" y="120">dilation·(k − 1) + 1 = 5</text>`;
   writeFileSync(join(out, 'dilation.svg'), svg(460, 280, body, 'Dilation spreads the kernel taps apart'));
 }
 
@@ -142,8 +143,8 @@ const op = (x, y, t) => `<text x="${x}" y="${y}" text-anchor="middle" font-size=
   const outY = (c) => 40 + c * 44;
   for (let c = 0; c < 4; c++) {
     const col = c < 2 ? ORANGE : BLUE;
-    body += `<rect x="20" y="${inY(c)}" width="60" height="30" fill="${col}" fill-opacity=".3" class="c"/><text x="50" y="${inY(c) + 20}" text-anchor="middle">in ${c}</text>`;
-    body += `<rect x="300" y="${outY(c)}" width="60" height="30" fill="${col}" fill-opacity=".3" class="c"/><text x="330" y="${outY(c) + 20}" text-anchor="middle">out ${c}</text>`;
+    body += `<rect x="20" y="${inY(c)}" width="60" height="30" fill="${col}" fill-opacity=".3" class="tlf-box"/><text x="50" y="${inY(c) + 20}" text-anchor="middle">in ${c}</text>`;
+    body += `<rect x="300" y="${outY(c)}" width="60" height="30" fill="${col}" fill-opacity=".3" class="tlf-box"/><text x="330" y="${outY(c) + 20}" text-anchor="middle">out ${c}</text>`;
   }
   for (let o = 0; o < 4; o++) {
     const g = o < 2 ? 0 : 1;
@@ -151,7 +152,7 @@ const op = (x, y, t) => `<text x="${x}" y="${y}" text-anchor="middle" font-size=
       body += `<line x1="80" y1="${inY(i) + 15}" x2="300" y2="${outY(o) + 15}" stroke="${g === 0 ? ORANGE : BLUE}" stroke-width="1.5"/>`;
     }
   }
-  body += `<text class="lbl" x="20" y="24">groups = 2: weight [4, 4/2, kh, kw]</text>`;
+  body += `<text class="tlf-lbl" x="20" y="24">groups = 2: weight [4, 4/2, kh, kw]</text>`;
   writeFileSync(
     join(out, 'groups.svg'),
     svg(380, 220, body, 'Grouped convolution connects channels within a group only'),
@@ -182,7 +183,7 @@ const op = (x, y, t) => `<text x="${x}" y="${y}" text-anchor="middle" font-size=
   const body =
     grid(10, 40, X, { hl: (i, j) => (inWin(1, i, j) ? BLUE : null), label: 'X [3, 3]' }) +
     `<text x="135" y="95" font-size="20">→</text>` +
-    grid(165, 40, patches, { hl: (i) => colours[i], label: 'patch matrix [4 windows, 4 taps]' }) +
+    grid(165, 40, patches, { hl: (i) => colours[i], label: 'patches [4, 4]' }) +
     op(318, 112, '·') +
     grid(
       335,
@@ -192,8 +193,8 @@ const op = (x, y, t) => `<text x="${x}" y="${y}" text-anchor="middle" font-size=
     ) +
     op(390, 112, '=') +
     grid(405, 40, Y, { hl: (i) => colours[i], label: 'Y [4, 1]' }) +
-    `<text class="lbl" x="165" y="200">row l = the window at output position l, read in kernel order;</text>` +
-    `<text class="lbl" x="165" y="218">reshape Y [4, 1] to [2, 2]: 19, 25, 37, 43</text>`;
+    `<text class="tlf-lbl" x="165" y="200">row l: the 4 taps of the window at output position l;</text>` +
+    `<text class="tlf-lbl" x="165" y="218">reshape Y [4, 1] to [2, 2]: 19, 25, 37, 43</text>`;
   writeFileSync(join(out, 'im2col.svg'), svg(560, 230, body, 'im2col turns correlation into one matrix product'));
 }
 
@@ -209,9 +210,9 @@ const op = (x, y, t) => `<text x="${x}" y="${y}" text-anchor="middle" font-size=
   ];
   const body =
     grid(10, 30, K, { label: 'K' }) +
-    `<text class="lbl" x="105" y="68">→ flip both axes →</text>` +
+    `<text class="tlf-lbl" x="105" y="68">→ flip both axes →</text>` +
     grid(280, 30, F, { hl: () => ORANGE, label: 'K.flip([0, 1])' }) +
-    `<text class="lbl" x="10" y="130">convolution(X, K) = cross-correlation(X, K.flip([0, 1]))</text>`;
+    `<text class="tlf-lbl" x="10" y="130">convolution(X, K) = cross-correlation(X, K.flip([0, 1]))</text>`;
   writeFileSync(join(out, 'flip.svg'), svg(420, 145, body, 'Strict convolution is correlation with a flipped kernel'));
 }
 
@@ -222,16 +223,21 @@ const op = (x, y, t) => `<text x="${x}" y="${y}" text-anchor="middle" font-size=
     ['@torchlet/autograd', 'variable, backward, noGrad, grad, gradcheck', 'layer 3'],
     ['@torchlet/ops', 'corr2d, conv2d + backward, im2col/col2im, pooling, pad', 'layer 2'],
     ['@torchlet/tensor', 'Tensor, views, indexing, broadcasting math, matmul, stack/cat', 'layer 1'],
+    ['@torchlet/kernels', 'WebAssembly SIMD GEMM, conv, pooling on typed arrays; worker threads', 'layer 0'],
   ];
   let body = '';
   layers.forEach(([name, what, n], k) => {
     const y = 10 + k * 58;
-    body += `<rect x="10" y="${y}" width="560" height="46" rx="8" fill="${ORANGE}" fill-opacity="${0.12 + 0.08 * (3 - k)}" class="c"/>`;
-    body += `<text x="24" y="${y + 20}" font-weight="bold">${name}</text><text class="lbl" x="24" y="${y + 37}" opacity=".8">${what}</text>`;
-    body += `<text class="lbl" x="556" y="${y + 20}" text-anchor="end" opacity=".7">${n}</text>`;
+    body += `<rect x="10" y="${y}" width="560" height="46" rx="8" fill="${ORANGE}" fill-opacity="${0.1 + 0.06 * (layers.length - 1 - k)}" class="tlf-box"/>`;
+    body += `<text x="24" y="${y + 20}" font-weight="bold">${name}</text><text class="tlf-lbl" x="24" y="${y + 37}">${what}</text>`;
+    body += `<text class="tlf-lbl" x="556" y="${y + 20}" text-anchor="end">${n}</text>`;
   });
-  body += `<text class="lbl" x="10" y="252" opacity=".8">Each layer depends only on the layers below it; ops never touch autograd.</text>`;
-  writeFileSync(join(out, 'layers.svg'), svg(580, 262, body, 'The four layers of torchlet'));
+  const bottom = 10 + layers.length * 58;
+  body += `<text class="tlf-lbl" x="10" y="${bottom + 14}">Each layer depends only on the layers below it; ops never touch autograd.</text>`;
+  writeFileSync(
+    join(out, 'layers.svg'),
+    svg(580, bottom + 24, body, 'The five layers of torchlet, from kernels to nn'),
+  );
 }
 
 console.log(`figures written to ${out}`);

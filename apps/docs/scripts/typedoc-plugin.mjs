@@ -5,6 +5,8 @@
 // - `@see torch.…` becomes a "PyTorch equivalent" link to PyTorch's documentation.
 // - Output-shape formulas (`Hout = floor(...)`) become TeX, typeset by VitePress's MathJax.
 // - Parameter tables print no "Default value" for parameters without one.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { Converter, ReflectionKind } from 'typedoc';
 import { MarkdownPageEvent, MarkdownRendererEvent } from 'typedoc-plugin-markdown';
 import { isFormula, toTex } from './tex.mjs';
@@ -78,6 +80,75 @@ export function tidyPaths(pages) {
   return moves;
 }
 
+/** VitePress's heading slug (@mdit-vue/shared's slugify), from a Markdown heading's text. */
+export function slugify(heading) {
+  const text = heading
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1') // links keep their text
+    .replace(/<[^>]+>/g, '')
+    .replace(/[`\\]/g, '');
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036F]/g, '')
+    .replace(/[\u0000-\u001f]/g, '')
+    .replace(/[\s~`!@#$%^&*()\-_+=[\]{}|\\;:"'“”‘’<>,.?/]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .replace(/^(\d)/, '_$1')
+    .toLowerCase();
+}
+
+/** The anchors VitePress gives a Markdown page: heading slugs (deduplicated) and explicit ids. */
+export function anchorsOf(markdown) {
+  const anchors = new Set();
+  const counts = new Map();
+  let fenced = false;
+  for (const line of markdown.split('\n')) {
+    if (line.startsWith('```')) fenced = !fenced;
+    if (fenced) continue;
+    const heading = /^#{1,6} (.+)$/.exec(line);
+    if (heading) {
+      const slug = slugify(heading[1]);
+      const n = counts.get(slug) ?? 0;
+      counts.set(slug, n + 1);
+      anchors.add(n === 0 ? slug : `${slug}-${n}`);
+    }
+    for (const m of line.matchAll(/<a id="([^"]+)"/g)) anchors.add(m[1]);
+  }
+  return anchors;
+}
+
+/**
+ * Links whose #fragment the target page does not have (typedoc-plugin-markdown numbers some
+ * anchors differently from VitePress, e.g. `#conv2dpadding-1` for the only `Conv2dPadding`):
+ * the fragment without its `-N` suffix when that exists, else the page itself.
+ * @param {Map<string, string>} pages url (relative to api/) -> Markdown
+ */
+export function fixFragments(pages) {
+  const anchors = new Map([...pages].map(([url, md]) => [url, anchorsOf(md)]));
+  const fixed = new Map();
+  for (const [url, md] of pages) {
+    const next = md.replace(/\]\(\/api\/([^)#\s]+)#([^)\s]+)\)/g, (whole, target, fragment) => {
+      const known = anchors.get(target);
+      if (!known || known.has(fragment)) return whole;
+      const base = fragment.replace(/-\d+$/, '');
+      return known.has(base) ? `](/api/${target}#${base})` : `](/api/${target})`;
+    });
+    if (next !== md) fixed.set(url, next);
+  }
+  return fixed;
+}
+
+/** Every Markdown file under `dir`, by path relative to it. */
+function markdownFiles(dir, root = dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? markdownFiles(join(dir, e.name), root)
+      : e.name.endsWith('.md')
+        ? [relative(root, join(dir, e.name))]
+        : [],
+  );
+}
+
 /** @param {import('typedoc').Application} app */
 export function load(app) {
   app.converter.on(Converter.EVENT_RESOLVE_END, (context) => {
@@ -113,6 +184,12 @@ export function load(app) {
       .sort((a, b) => b.length - a.length)
       .map((u) => u.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     movedLink = escaped.length ? new RegExp(`/api/(${escaped.join('|')})(?=[#)])`, 'g') : null;
+  });
+
+  app.renderer.on(MarkdownRendererEvent.END, (event) => {
+    const dir = event.outputDirectory;
+    const pages = new Map(markdownFiles(dir).map((url) => [url, readFileSync(join(dir, url), 'utf8')]));
+    for (const [url, md] of fixFragments(pages)) writeFileSync(join(dir, url), md);
   });
 
   app.renderer.on(MarkdownPageEvent.END, (page) => {

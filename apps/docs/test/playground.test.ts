@@ -3,20 +3,28 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { conv2d } from '@torchlet/ops';
+import { tensor } from '@torchlet/tensor';
 import { describe, expect, test } from 'vitest';
+import { cellColors, contrast, divergingColor, greyColor, textOn } from '../.vitepress/theme/playground/colors.ts';
 import {
   BIG,
   backendCheck,
   backendStatus,
   checkInputs,
   checksum,
+  convolve,
   correlate,
   diagonalImage,
   directionalKernel,
   edgeImage,
   kernel,
   learnKernel,
+  outputSize,
+  outputSizeFormula,
+  outputsReading,
   parseKernel,
+  receptiveWindow,
   referenceCheck,
 } from '../.vitepress/theme/playground/logic.ts';
 
@@ -122,5 +130,82 @@ describe('playground logic', () => {
       expect(check.convKernel).toMatch(/^wasm-simd128-conv2d-implicit-4x8/);
       expect(backendStatus().label).toMatch(/^WebAssembly SIMD \(sgemm-4x8, conv2d-implicit-4x8/);
     }
+  });
+});
+
+describe('heatmap colours', () => {
+  test('images are greyscale: 1 white, 0 black (the text’s “white (1) with a black (0) stripe”)', () => {
+    expect(greyColor(1)).toEqual([255, 255, 255]);
+    expect(greyColor(0)).toEqual([0, 0, 0]);
+    const row = edgeImage()[0].map((v) => cellColors(v, 'grey', { min: 0, max: 1 }).bg);
+    expect(row[0]).toEqual([255, 255, 255]);
+    expect(row[2]).toEqual([0, 0, 0]);
+  });
+
+  test('signed values diverge around 0: white at 0, red above, blue below, symmetric', () => {
+    const zero = divergingColor(0, 1);
+    expect(zero[0]).toBe(zero[2]);
+    const pos = divergingColor(1, 1);
+    const neg = divergingColor(-1, 1);
+    expect(pos[0]).toBeGreaterThan(pos[2]);
+    expect(neg[2]).toBeGreaterThan(neg[0]);
+    // ±0.5 sit at the same distance from the centre.
+    const d = (c: readonly number[]) => Math.hypot(...c.map((v, k) => v - zero[k]));
+    expect(d(divergingColor(0.5, 1)) / d(pos)).toBeCloseTo(d(divergingColor(-0.5, 1)) / d(neg), 1);
+  });
+
+  test('every cell’s number is readable on its colour (WCAG AA, 4.5:1)', () => {
+    for (let v = -1; v <= 1; v += 0.05) {
+      for (const kind of ['grey', 'diverging'] as const) {
+        const { bg, fg } = cellColors(v, kind, { min: -1, max: 1 });
+        expect(contrast(bg, fg), `${kind} ${v}`).toBeGreaterThanOrEqual(4.5);
+      }
+    }
+    expect(textOn([0, 0, 0])).toEqual([255, 255, 255]);
+  });
+});
+
+describe('padding, stride, dilation and the receptive window', () => {
+  const settings = [
+    { padding: 0, stride: 1, dilation: 1 },
+    { padding: 1, stride: 1, dilation: 1 },
+    { padding: 2, stride: 3, dilation: 2 },
+    { padding: 1, stride: 2, dilation: 3 },
+  ];
+
+  test.each(settings)('convolve equals conv2d and the formula gives its shape (%o)', (c) => {
+    const X = edgeImage();
+    const K = kernel('laplacian');
+    const out = convolve(X, K, c);
+    const ref = conv2d(tensor([[X]]), tensor([[K]]), null, c);
+    expect('Y' in out && out.Y).toEqual((ref.toArray() as number[][][][])[0][0]);
+    expect(ref.shape.slice(2)).toEqual([outputSize(6, 3, c), outputSize(8, 3, c)]);
+    expect(outputSizeFormula('H', 6, 3, c)).toMatch(new RegExp(`= ${outputSize(6, 3, c)}$`));
+  });
+
+  test.each(settings)('each output is the sum of its receptive window times K (%o)', (c) => {
+    const X = diagonalImage();
+    const K = [
+      [1, 2, 3],
+      [4, 5, 6],
+    ];
+    const out = convolve(X, K, c);
+    if (!('Y' in out)) throw new Error(out.error);
+    out.Y.forEach((row, i) => {
+      row.forEach((y, j) => {
+        const window = receptiveWindow(i, j, 2, 3, c);
+        const sum = window.reduce((s, [r, col], t) => s + (X[r]?.[col] ?? 0) * K[Math.floor(t / 3)][t % 3], 0);
+        expect(y).toBeCloseTo(sum, 6);
+        // The reverse map finds this output from each input cell it reads.
+        for (const [r, col] of window) {
+          expect(outputsReading(r, col, 2, 3, [out.Y.length, row.length], c)).toContainEqual([i, j]);
+        }
+      });
+    });
+  });
+
+  test('a kernel larger than the padded input is explained, not thrown', () => {
+    const out = convolve([[1, 2]], kernel('laplacian'), { padding: 0, stride: 2, dilation: 1 });
+    expect('error' in out && out.error).toMatch(/conv2d/);
   });
 });

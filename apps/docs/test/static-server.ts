@@ -12,6 +12,8 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.woff2': 'font/woff2',
   '.txt': 'text/plain; charset=utf-8',
+  '.woff': 'font/woff',
+  '.ico': 'image/x-icon',
   '.wasm': 'application/wasm', // what WebAssembly.compileStreaming needs
 };
 
@@ -32,13 +34,17 @@ function resolveFile(root: string, urlPath: string): string | null {
 }
 
 /**
- * Serves `root` on 127.0.0.1 at a free port; resolves to the server and its base URL. With
- * `isolated` it sends the COOP/COEP headers that make pages cross-origin isolated (as the site's
- * dev and preview servers do), so the playground can start worker threads.
+ * Serves `root` under the URL path `base` on 127.0.0.1 at a free port, as a plain static host
+ * does (GitHub Pages: no COOP/COEP headers); resolves to the server and the site's URL (with the
+ * base, without its trailing slash). With `isolated` it sends the COOP/COEP headers too.
  */
-export async function serveStatic(root: string, { isolated = true } = {}): Promise<{ server: Server; url: string }> {
+export async function serveStatic(
+  root: string,
+  { isolated = false, base = '/' }: { isolated?: boolean; base?: string } = {},
+): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
-    const file = resolveFile(root, req.url ?? '/');
+    const url = req.url ?? '/';
+    const file = url.startsWith(base) ? resolveFile(root, `/${url.slice(base.length)}`) : null;
     const status = file ? 200 : 404;
     const body = file ?? join(root, '404.html');
     res.writeHead(status, {
@@ -52,5 +58,5 @@ export async function serveStatic(root: string, { isolated = true } = {}): Promi
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}` };
+  return { server, url: `http://127.0.0.1:${port}${base.replace(/\/$/, '')}` };
 }

@@ -17,6 +17,14 @@ export const IMAGES = {
 } as const;
 export type ImageName = keyof typeof IMAGES;
 
+/** What each input image shows, in a sentence (the page shows it under the selects). */
+export const IMAGE_NOTES: Record<ImageName, string> = {
+  edge: 'the book’s image: white (1) with a black (0) stripe in columns 2 to 5, two vertical edges.',
+  diagonal: 'a white diagonal line on black: every pixel on it is both a vertical and a horizontal edge.',
+  step: 'black on the left, white on the right: one vertical edge in the middle.',
+  draw: 'an empty 8×8 image: click, tap or press Enter on cells to paint them white.',
+};
+
 /** The book's image: ones([6, 8]) with columns 2..5 set to 0 (`X[:, 2:6] = 0`). */
 export function edgeImage(): Grid {
   return Array.from({ length: 6 }, () => Array.from({ length: 8 }, (_, j) => (j >= 2 && j < 6 ? 0 : 1)));
@@ -60,6 +68,16 @@ export const KERNELS = {
   custom: 'Type your own',
 } as const;
 export type KernelName = keyof typeof KERNELS;
+
+/** What each kernel computes, in a sentence. */
+export const KERNEL_NOTES: Record<KernelName, string> = {
+  edge: '[1, −1] subtracts each pixel’s right neighbour: 1 where white turns black, −1 where black turns white, 0 on flat areas.',
+  edgeT: 'the same difference downwards, so it finds horizontal edges and misses vertical ones.',
+  laplacian: 'a second derivative: 0 on flat and linear areas, strongest on dots, thin lines and corners.',
+  blur: 'the average of each 3×3 window: it smooths, and shrinks the image by 2 in each direction.',
+  directional: 'Sobel’s derivative along the angle: it finds edges perpendicular to that direction.',
+  custom: 'your own numbers; the output is the sum of each window of X times them.',
+};
 
 const round = (v: number, digits = 4): number => {
   const r = Math.round(v * 10 ** digits) / 10 ** digits;
@@ -135,6 +153,80 @@ export function correlate(X: Grid, K: Grid): { Y: Grid } | { error: string } {
   } catch (e) {
     return { error: e instanceof Error ? e.message : String(e) };
   }
+}
+
+/** Padding, stride and dilation of the playground's convolution (the same along both axes). */
+export interface ConvSettings {
+  readonly padding: number;
+  readonly stride: number;
+  readonly dilation: number;
+}
+export const PLAIN: ConvSettings = { padding: 0, stride: 1, dilation: 1 };
+
+/** One output size: `floor((n + 2p - d(k - 1) - 1) / s) + 1` (PyTorch's Conv2d formula). */
+export function outputSize(n: number, k: number, { padding, stride, dilation }: ConvSettings): number {
+  return Math.floor((n + 2 * padding - dilation * (k - 1) - 1) / stride) + 1;
+}
+
+/** The output-shape formula with this input's numbers put in, for one axis. */
+export function outputSizeFormula(axis: 'H' | 'W', n: number, k: number, c: ConvSettings): string {
+  const kName = axis === 'H' ? 'kh' : 'kw';
+  const out = outputSize(n, k, c);
+  return (
+    `${axis}out = ⌊(${axis} + 2p − d·(${kName} − 1) − 1) / s⌋ + 1` +
+    ` = ⌊(${n} + ${2 * c.padding} − ${c.dilation * (k - 1)} − 1) / ${c.stride}⌋ + 1 = ${out}`
+  );
+}
+
+/**
+ * `Y = conv2d(X, K)` of `@torchlet/ops` with padding, stride and dilation (plain settings give
+ * `corr2d(X, K)`, the book's function), or an explanation when the kernel does not fit.
+ */
+export function convolve(X: Grid, K: Grid, c: ConvSettings = PLAIN): { Y: Grid } | { error: string } {
+  if (c.padding === 0 && c.stride === 1 && c.dilation === 1) return correlate(X, K);
+  try {
+    const x = tensor([[X]]);
+    const k = tensor([[K]]);
+    const y = conv2d(x, k, null, { padding: c.padding, stride: c.stride, dilation: c.dilation });
+    return { Y: toGrid(y.reshape([y.shape[2], y.shape[3]])) };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** A cell `[row, col]` of a grid. */
+export type Cell = readonly [number, number];
+
+/**
+ * The receptive window of output cell `(i, j)`: the input cells its kernel taps read, as
+ * `[row, col, tap]` in input coordinates (rows/cols outside `0..h-1`/`0..w-1` are padding).
+ */
+export function receptiveWindow(i: number, j: number, kh: number, kw: number, c: ConvSettings): Cell[] {
+  const cells: Cell[] = [];
+  for (let a = 0; a < kh; a++) {
+    for (let b = 0; b < kw; b++) {
+      cells.push([i * c.stride - c.padding + a * c.dilation, j * c.stride - c.padding + b * c.dilation]);
+    }
+  }
+  return cells;
+}
+
+/** The output cells whose window reads input cell `(r, col)`: the reverse of {@link receptiveWindow}. */
+export function outputsReading(
+  r: number,
+  col: number,
+  kh: number,
+  kw: number,
+  outShape: readonly [number, number],
+  c: ConvSettings,
+): Cell[] {
+  const cells: Cell[] = [];
+  for (let i = 0; i < outShape[0]; i++) {
+    for (let j = 0; j < outShape[1]; j++) {
+      if (receptiveWindow(i, j, kh, kw, c).some(([y, x]) => y === r && x === col)) cells.push([i, j]);
+    }
+  }
+  return cells;
 }
 
 /** Initial kernels for "learn the kernel": the three runs recorded from PyTorch, and a random one. */
