@@ -89,6 +89,7 @@ export function slugify(heading) {
   return text
     .normalize('NFKD')
     .replace(/[\u0300-\u036F]/g, '')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
     .replace(/[\u0000-\u001f]/g, '')
     .replace(/[\s~`!@#$%^&*()\-_+=[\]{}|\\;:"'“”‘’<>,.?/]+/g, '-')
     .replace(/-{2,}/g, '-')
