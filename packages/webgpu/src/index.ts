@@ -1,3 +1,6 @@
+/// <reference types="@webgpu/types" preserve="true" />
+// The WebGPU types (GPUBuffer, GPUDevice, ...) come with the package, for its users' compilers too.
+
 /**
  * `@torchlet/webgpu`: compute kernels in WGSL for WebGPU, layer 0 of torchlet beside
  * `@torchlet/kernels`. GPU buffers in and out, no tensors: {@link initWebGPU} finds a device,
