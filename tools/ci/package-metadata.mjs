@@ -15,7 +15,15 @@ export const AUTHOR = 'the torchlet authors';
  */
 export const NODE_ENGINES = '^20.19.0 || >=22.12.0';
 /** What a tarball holds: the built JavaScript, declarations and .wasm modules; no sources or tests. */
-export const FILES = ['dist', '!dist/**/*.test.*', '!dist/**/*.map', '!dist/**/*.tsbuildinfo', 'README.md', 'CHANGELOG.md', 'LICENSE'];
+export const FILES = [
+  'dist',
+  '!dist/**/*.test.*',
+  '!dist/**/*.map',
+  '!dist/**/*.tsbuildinfo',
+  'README.md',
+  'CHANGELOG.md',
+  'LICENSE',
+];
 /** The export condition that points the workspace's tests at src/; never published. */
 export const SOURCE_CONDITION = '@torchlet/source';
 
