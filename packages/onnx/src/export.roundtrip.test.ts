@@ -4,9 +4,11 @@ import {
   type AnyModule,
   AvgPool2d,
   BatchNorm2d,
+  BCEWithLogitsLoss,
   Conv2D,
   Conv2d,
   ConvTranspose2d,
+  CrossEntropyLoss,
   Dropout,
   Flatten,
   Identity,
@@ -254,6 +256,14 @@ describe('exportOnnx: errors', () => {
       }
     }
     expect(() => exportOnnx(new Odd(), [tensor([1, 2])])).toThrow(/'cumprod'.*has no ONNX form/);
+  });
+
+  it('refuses an input whose values never entered the trace (class-index targets)', () => {
+    const logits = randn([3, 4], { generator: g });
+    const target = tensor([0, 3, 1], { dtype: 'int32' });
+    expect(() => exportOnnx(new CrossEntropyLoss(), [logits, target])).toThrow(
+      /input 'input_1' \[3\] is not read by any operation torchlet traced/,
+    );
   });
 
   it('rejects bad arguments', () => {

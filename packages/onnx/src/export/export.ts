@@ -123,6 +123,18 @@ export function exportOnnx(
   }
 
   const outputs = flattenOutputs(result);
+  // An input no traced operation read reached the result (if at all) outside the tape, say as an
+  // integer target turned into a mask with tensor methods: the file would freeze its values.
+  const outputSet = new Set<Variable>(outputs);
+  inputs.forEach((v, i) => {
+    const read = b.nodes.some((n) => n.input.includes(inputNames[i])) || outputSet.has(v);
+    if (!read)
+      fail(
+        FN,
+        `exampleInputs[${i}]`,
+        `input '${inputNames[i]}' ${formatShape(v.shape)} is not read by any operation torchlet traced; its values would be frozen into the file (compute with @torchlet/autograd's functions, not tensor methods, or leave the input out)`,
+      );
+  });
   const outputNames = names('outputNames', options.outputNames, outputs.length, 'output');
   const outputInfos: ValueInfoProto[] = [];
   const taken = new Set<string>();
