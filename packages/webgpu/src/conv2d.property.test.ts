@@ -11,6 +11,7 @@ import {
   refConv2dBackwardInput,
   refConv2dBackwardWeight,
 } from '../test/reference.js';
+import { weightGradSplits } from './conv2d.js';
 import {
   CONV2D_KERNELS,
   type Conv2dGeometry,
@@ -46,7 +47,10 @@ async function checkAll(g: Conv2dGeometry, seed: number, withBias: boolean): Pro
   expect(mismatch(await readback(dx), refConv2dBackwardInput(dy, w, g)), `input grad ${geometry}`).toBeNull();
 
   const dw = conv2dBackwardWeight(dyb, xb, g);
-  expect(ranOn(CONV2D_KERNELS.backwardWeight)).toBe(true);
+  const tiles =
+    Math.ceil(g.outChannels / g.groups / 32) * Math.ceil(((g.inChannels / g.groups) * g.kh * g.kw) / 32) * g.groups;
+  const split = weightGradSplits(tiles, g.batch * g.outH * g.outW) > 1;
+  expect(ranOn(split ? CONV2D_KERNELS.backwardWeightSplitK : CONV2D_KERNELS.backwardWeight)).toBe(true);
   expect(mismatch(await readback(dw), refConv2dBackwardWeight(dy, x, g)), `weight grad ${geometry}`).toBeNull();
 
   for (const b of [xb, wb, dyb, bb, y, dx, dw]) b?.release();
@@ -80,6 +84,35 @@ describe('conv2d on WebGPU matches the float64 definition', () => {
       outW: 10,
     };
     await checkAll(g, 7, true);
+  });
+
+  test('the weight gradient splits a long sum over batch and pixels (LeNet conv1, batch 4)', async () => {
+    const g: Conv2dGeometry = {
+      batch: 4,
+      inChannels: 1,
+      inH: 28,
+      inW: 28,
+      outChannels: 6,
+      kh: 5,
+      kw: 5,
+      groups: 1,
+      strideH: 1,
+      strideW: 1,
+      padTop: 0,
+      padLeft: 0,
+      dilationH: 1,
+      dilationW: 1,
+      outH: 24,
+      outW: 24,
+    };
+    expect(weightGradSplits(1, 4 * 24 * 24)).toBe(9);
+    await checkAll(g, 13, true);
+    // Uneven slices and groups together: K = 2 * 17 * 19 = 646 in 2 slices, 2 groups.
+    await checkAll(
+      { ...g, batch: 2, inChannels: 2, outChannels: 4, groups: 2, inH: 21, inW: 23, outH: 17, outW: 19 },
+      14,
+      false,
+    );
   });
 
   test('depthwise 3x3 with stride 2 and padding 1 (MobileNet)', async () => {

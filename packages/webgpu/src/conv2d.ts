@@ -13,6 +13,7 @@ import type { GpuContext } from './context.js';
 import { checkBuffers, checkLength, dispatch, MAX_GROUPS, paramsBinding } from './dispatch.js';
 import { argumentError, checkCount } from './errors.js';
 import { gemmGroups, gemmWgsl } from './gemm-template.js';
+import { reduce } from './reduce.js';
 import { allocate } from './transfer.js';
 
 /**
@@ -64,6 +65,7 @@ export const CONV2D_KERNELS = {
   forward: 'webgpu-conv2d-implicit-gemm-32x32',
   backwardInput: 'webgpu-conv2d-backward-input-implicit-gemm-32x32',
   backwardWeight: 'webgpu-conv2d-backward-weight-implicit-gemm-32x32',
+  backwardWeightSplitK: 'webgpu-conv2d-backward-weight-implicit-gemm-32x32-split-k',
 } as const;
 
 /** The geometry as parameter words, in the order the WGSL's `G_*` names index them. */
@@ -170,20 +172,45 @@ const BACKWARD_WEIGHT = {
 @group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read_write> DWt: array<f32>;
 ${paramsBinding(3)}`,
+  // Batch b is (split s, group g) = (b / groups, b % groups); split s sums its slice of K
+  // (P[16] = the slice length) into its own copy of dw, which a reduction then adds up.
   functions: `${GEOMETRY_WGSL}
-fn dims(g: u32) -> vec3<u32> { return vec3<u32>(COUTG(), CING() * KH() * KW(), N() * OH() * OW()); }
-fn loadA(g: u32, m: u32, k: u32) -> f32 {
+fn grp(b: u32) -> u32 { return b % P[7]; }
+fn dims(b: u32) -> vec3<u32> { return vec3<u32>(COUTG(), CING() * KH() * KW(), N() * OH() * OW()); }
+fn loadA(b: u32, m: u32, k: u32) -> f32 {
   let ow = k % OW(); let t = k / OW(); let oh = t % OH(); let nb = t / OH();
-  return DY[((nb * COUT() + g * COUTG() + m) * OH() + oh) * OW() + ow];
+  return DY[((nb * COUT() + grp(b) * COUTG() + m) * OH() + oh) * OW() + ow];
 }
-fn loadB(g: u32, k: u32, n: u32) -> f32 {
+fn loadB(b: u32, k: u32, n: u32) -> f32 {
   let taps = KH() * KW();
   let ci = n / taps; let r = n % taps; let ky = r / KW(); let kx = r % KW();
   let ow = k % OW(); let t = k / OW(); let oh = t % OH(); let nb = t / OH();
-  return pixel(nb, g * CING() + ci, i32(oh) * SH() - PT() + i32(ky) * DH(), i32(ow) * SW() - PL() + i32(kx) * DW());
+  return pixel(nb, grp(b) * CING() + ci, i32(oh) * SH() - PT() + i32(ky) * DH(), i32(ow) * SW() - PL() + i32(kx) * DW());
 }
-fn store(g: u32, m: u32, n: u32, v: f32) { DWt[(g * COUTG() + m) * CING() * KH() * KW() + n] = v; }`,
+fn store(b: u32, m: u32, n: u32, v: f32) {
+  let weights = COUT() * CING() * KH() * KW();
+  DWt[(b / P[7]) * weights + (grp(b) * COUTG() + m) * CING() * KH() * KW() + n] = v;
+}`,
+  kRange: `fn kRange(b: u32) -> vec2<u32> {
+  let s = b / P[7];
+  return vec2<u32>(s * P[16], min((s + 1u) * P[16], N() * OH() * OW()));
+}`,
 };
+
+/** Workgroups below which the weight gradient splits K (a small dw leaves most of a GPU idle). */
+const SPLIT_K_MIN_GROUPS = 64;
+/** The least K a split sums. */
+const SPLIT_K_MIN_CHUNK = 256;
+
+/**
+ * How many slices the weight gradient cuts its K (= batch * outH * outW) into: enough workgroups
+ * to fill a GPU when dw is small, at least {@link SPLIT_K_MIN_CHUNK} of K each; 1 when dw alone
+ * has enough tiles. Depends only on the geometry, so results are reproducible.
+ */
+export function weightGradSplits(tiles: number, k: number): number {
+  if (tiles >= SPLIT_K_MIN_GROUPS) return 1;
+  return Math.max(1, Math.min(Math.ceil(SPLIT_K_MIN_GROUPS / tiles), Math.floor(k / SPLIT_K_MIN_CHUNK), 64));
+}
 
 /** Validates a geometry; returns the element counts of input, weight and output. */
 function checkGeometry(fn: string, g: Conv2dGeometry): { x: number; w: number; y: number } {
@@ -324,7 +351,10 @@ export function conv2dBackwardInput(dy: GpuBuffer, weight: GpuBuffer, geometry: 
  * The gradient of {@link conv2dForward} with respect to its weight: from the output gradient
  * `dy` and the input `x`, returns `dw` of `[outChannels, inChannels / groups, kh, kw]`, summed
  * over the batch. (The bias gradient is `dy` summed over batch, height and width: see
- * {@link reduce}.) Kernel: `CONV2D_KERNELS.backwardWeight`.
+ * {@link reduce}.) When dw is too small to fill the GPU (fewer than 64 tiles of 32x32) and the
+ * batch x output pixels are many, the sum over them is split into slices computed in parallel and
+ * then added by {@link reduce}. Kernel: `CONV2D_KERNELS.backwardWeight`, or
+ * `CONV2D_KERNELS.backwardWeightSplitK` when split.
  *
  * @example
  * ```ts
@@ -348,16 +378,24 @@ export function conv2dBackwardWeight(dy: GpuBuffer, x: GpuBuffer, geometry: Conv
   checkLength(fn, 'x', x, n.x, 'the input of this geometry');
   const g = geometry;
   const coutG = g.outChannels / g.groups;
-  const groups = checkGroups(fn, gemmGroups(coutG, (g.inChannels / g.groups) * g.kh * g.kw, g.groups), g);
-  const dw = allocate(gpu, n.w, { zero: n.y === 0 });
-  if (n.w === 0 || n.y === 0) return dw;
+  const perGroup = gemmGroups(coutG, (g.inChannels / g.groups) * g.kh * g.kw, g.groups);
+  const k = g.batch * g.outH * g.outW;
+  const splits = weightGradSplits(perGroup[0] * perGroup[1] * perGroup[2], k);
+  const chunk = Math.ceil(k / splits);
+  const groups = checkGroups(fn, [perGroup[0], perGroup[1], perGroup[2] * splits], g);
+  if (n.w === 0 || n.y === 0) return allocate(gpu, n.w, { zero: true });
+  const partial = allocate(gpu, splits * n.w);
   dispatch(gpu, {
     name: CONV2D_KERNELS.backwardWeight,
     key: 'conv2d:backward-weight',
     wgsl: () => gemmWgsl(BACKWARD_WEIGHT),
-    buffers: [dy, x, dw],
-    params: geometryWords(g),
+    buffers: [dy, x, partial],
+    params: geometryWords(g, [chunk]),
     groups,
   });
+  if (splits === 1) return partial;
+  const dw = reduce('sum', partial, [splits, n.w], 0);
+  partial.release();
+  gpu.lastKernel = CONV2D_KERNELS.backwardWeightSplitK;
   return dw;
 }

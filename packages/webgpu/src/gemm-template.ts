@@ -16,6 +16,11 @@ export interface GemmPieces {
   /** WGSL defining `fn dims(b: u32) -> vec3<u32>`, `fn loadA(b: u32, m: u32, k: u32) -> f32`,
    * `fn loadB(b: u32, k: u32, n: u32) -> f32` and `fn store(b: u32, m: u32, n: u32, v: f32)`. */
   readonly functions: string;
+  /**
+   * WGSL defining `fn kRange(b: u32) -> vec2<u32>`, the `[begin, end)` of K that batch `b` sums
+   * (split-K); by default all of `[0, K)`.
+   */
+  readonly kRange?: string;
 }
 
 /**
@@ -26,8 +31,10 @@ export function gemmWgsl(p: GemmPieces): string {
   const threads = 64;
   const aLoads = (TILE_M * TILE_K) / threads;
   const bLoads = (TILE_K * TILE_N) / threads;
+  const kRange = p.kRange ?? 'fn kRange(b: u32) -> vec2<u32> { return vec2<u32>(0u, dims(b).z); }';
   return `${p.bindings}
 ${p.functions}
+${kRange}
 var<workgroup> As: array<f32, ${TILE_K * TILE_M}>;
 var<workgroup> Bs: array<f32, ${TILE_K * TILE_N}>;
 @compute @workgroup_size(8, 8, 1)
@@ -35,11 +42,13 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
         @builtin(local_invocation_index) li: u32) {
   let b = wg.z;
   let d = dims(b);
-  let M = d.x; let N = d.y; let K = d.z;
+  let M = d.x; let N = d.y;
+  let kr = kRange(b);
+  let K = kr.y;
   let m0 = wg.y * ${TILE_M}u;
   let n0 = wg.x * ${TILE_N}u;
   var acc: array<f32, 16>;
-  for (var k0 = 0u; k0 < K; k0 += ${TILE_K}u) {
+  for (var k0 = kr.x; k0 < K; k0 += ${TILE_K}u) {
     for (var r = 0u; r < ${aLoads}u; r++) {
       let e = li + r * ${threads}u;
       let m = m0 + e % ${TILE_M}u;
