@@ -1,4 +1,13 @@
-import { add, interpolate, mul, relu, type Variable } from '@torchlet/autograd';
+import {
+  add,
+  corr2dMultiIn,
+  corr2dMultiInOut,
+  corr2dMultiInOut1x1,
+  interpolate,
+  mul,
+  relu,
+  type Variable,
+} from '@torchlet/autograd';
 import {
   AdaptiveAvgPool2d,
   type AnyModule,
@@ -17,6 +26,7 @@ import {
   Module,
   type ModuleInput,
   MSELoss,
+  Parameter,
   ReLU,
   ReLU6,
   Sequential,
@@ -111,6 +121,21 @@ class Upsample extends Module {
   }
 }
 
+/** The book's multi-channel cross-correlations with a learned kernel. */
+class Corr extends Module {
+  readonly kernel: Parameter;
+  constructor(
+    readonly fn: (x: ModuleInput, k: Variable) => Variable,
+    kernelShape: number[],
+  ) {
+    super();
+    this.kernel = new Parameter(randn(kernelShape, { generator: g }));
+  }
+  forward(x: ModuleInput): Variable {
+    return this.fn(x, this.kernel);
+  }
+}
+
 const cases: [string, () => AnyModule, number[][]][] = [
   ['ReLU', () => new ReLU(), [[2, 3, 4]]],
   ['Sigmoid', () => new Sigmoid(), [[2, 5]]],
@@ -193,6 +218,9 @@ const cases: [string, () => AnyModule, number[][]][] = [
     [[2, 3, 4, 4]],
   ],
   ['Conv2D (the book)', () => new Conv2D([2, 2], { generator: g }), [[5, 6]]],
+  ['corr2dMultiIn (the book)', () => new Corr(corr2dMultiIn, [3, 2, 2]), [[3, 5, 6]]],
+  ['corr2dMultiInOut (the book)', () => new Corr(corr2dMultiInOut, [4, 3, 2, 3]), [[3, 5, 6]]],
+  ['corr2dMultiInOut1x1 (the book)', () => new Corr(corr2dMultiInOut1x1, [4, 3, 1, 1]), [[3, 5, 6]]],
   [
     'Sequential LeNet',
     () =>

@@ -261,14 +261,19 @@ const pool2d: ExportImpl = (b, op) => {
   return { name, tag: null };
 };
 
-/** The book's `corr2d(X, K)`: a single-channel cross-correlation, as a Conv on [1, 1, H, W]. */
-const corr2d: ExportImpl = (b, op) => {
+/**
+ * The book's cross-correlations (`corr2d`, `corr2dMultiIn`, `corr2dMultiInOut`, its 1x1 form):
+ * one Conv on the operands given batch and channel dims of one, reshaped back.
+ */
+const corr2dFamily: ExportImpl = (b, op) => {
   const x = operand(op, 0);
   const k = operand(op, 1);
-  if (x.ndim !== 2 || k.ndim !== 2) unsupported(op, 'expected 2-d X and K');
-  const [x4] = b.node('Reshape', [b.nameOf(x), b.int64s([1, 1, ...x.shape], 'shape')]);
-  const [k4] = b.node('Reshape', [b.nameOf(k), b.int64s([1, 1, ...k.shape], 'shape')]);
-  const [y] = b.node('Conv', [x4, k4], { kernel_shape: [...k.shape] });
+  if (x.ndim < 2 || x.ndim > 4 || k.ndim < 2 || k.ndim > 4) unsupported(op, 'expected 2-d to 4-d X and K');
+  const x4 = x.ndim === 4 ? [...x.shape] : x.ndim === 3 ? [1, ...x.shape] : [1, 1, ...x.shape];
+  const k4 = k.ndim === 4 ? [...k.shape] : k.ndim === 3 ? [1, ...k.shape] : [1, 1, ...k.shape];
+  const [xr] = b.node('Reshape', [b.nameOf(x), b.int64s(x4, 'shape')]);
+  const [kr] = b.node('Reshape', [b.nameOf(k), b.int64s(k4, 'shape')]);
+  const [y] = b.node('Conv', [xr, kr], { kernel_shape: k4.slice(2) });
   const [name] = b.node('Reshape', [y, b.int64s([...op.output.shape], 'shape')]);
   return { name, tag: null };
 };
@@ -325,7 +330,10 @@ export const nnExports: Readonly<Record<string, ExportImpl>> = {
   avgPool2d,
   conv2d,
   convTranspose2d,
-  corr2d,
+  corr2d: corr2dFamily,
+  corr2dMultiIn: corr2dFamily,
+  corr2dMultiInOut: corr2dFamily,
+  corr2dMultiInOut1x1: corr2dFamily,
   interpolate,
   maxPool2d,
   pad,
