@@ -294,6 +294,10 @@ const Resize: OpImpl = (call) => {
   const mode = call.attrs.string('mode', 'nearest');
   const coords = call.attrs.string('coordinate_transformation_mode', 'half_pixel');
   const nearest = call.attrs.string('nearest_mode', 'round_prefer_floor');
+  if (call.attrs.int('antialias', 0) !== 0) return call.attrs.fail('antialias is not supported');
+  if (call.attrs.has('axes')) return call.attrs.fail("attribute 'axes' is not supported (resize all of H and W)");
+  if (call.attrs.string('keep_aspect_ratio_policy', 'stretch') !== 'stretch')
+    return call.attrs.fail(`keep_aspect_ratio_policy '${call.attrs.string('keep_aspect_ratio_policy', '')}' is not supported`);
   let options: { mode: InterpolateMode; alignCorners?: boolean };
   if (mode === 'nearest' && coords === 'asymmetric' && nearest === 'floor') options = { mode: 'nearest' };
   else if (mode === 'nearest' && coords === 'half_pixel' && nearest === 'round_prefer_ceil')
