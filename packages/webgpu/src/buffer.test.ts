@@ -45,6 +45,18 @@ describe('buffer pool', () => {
     expect(Array.from(await readback(allocate(gpu, 64, { zero: true })))).toEqual(new Array(64).fill(0));
   });
 
+  test('a buffer larger than the device can bind: reason limit, before allocating', () => {
+    const max = gpu.device.limits.maxStorageBufferBindingSize;
+    const created = getWebGPUInfo().createdBuffers;
+    expect(() => allocate(gpu, max / 4 + 1)).toThrow(
+      expect.objectContaining({
+        reason: 'limit',
+        message: expect.stringMatching(/^allocate: \d+ float32 elements .* exceed/),
+      }),
+    );
+    expect(getWebGPUInfo().createdBuffers).toBe(created);
+  });
+
   test('upload rejects float64 (WebGPU has none) with a named error', () => {
     expect(() => upload(gpu, new Float64Array(2) as unknown as Float32Array)).toThrow(
       /upload: must be a Float32Array, Int32Array or Uint32Array \(WebGPU has no float64\)/,

@@ -2,7 +2,7 @@
 // readback is asynchronous because WebGPU maps buffers only through a promise.
 import type { GpuBuffer } from './buffer.js';
 import type { GpuContext } from './context.js';
-import { argumentError, checkCount } from './errors.js';
+import { argumentError, checkCount, WebGPUError } from './errors.js';
 
 /** MAP_READ | COPY_DST. */
 const READBACK_USAGE = 0x01 | 0x08;
@@ -25,6 +25,16 @@ const MAP_READ = 0x01;
 export function allocate(gpu: GpuContext, length: number, options: { zero?: boolean } = {}): GpuBuffer {
   checkCount('allocate', 'length', length);
   gpu.checkAlive('allocate');
+  // Kernels bind whole buffers, so one may not exceed the device's binding size.
+  const maxBytes = Math.min(gpu.device.limits.maxStorageBufferBindingSize, gpu.device.limits.maxBufferSize);
+  if (length * 4 > maxBytes) {
+    throw new WebGPUError(
+      'allocate',
+      'length',
+      'limit',
+      `${length} float32 elements (${length * 4} bytes) exceed the device's largest storage buffer (${maxBytes} bytes)`,
+    );
+  }
   const buf = gpu.pool.handle(gpu, length);
   if (options.zero && length > 0) {
     const encoder = gpu.device.createCommandEncoder();
