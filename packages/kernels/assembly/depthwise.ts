@@ -5,7 +5,8 @@
 // input row at that tap's offset, accumulated in registers over the kh x kw taps (XNNPACK's
 // CHW dwconv works the same way, with masks instead of a bordered copy). A width stride of 2
 // loads eight adjacent floats and keeps the even lanes (one shuffle). Units of work are planes
-// (image, channel) that threads claim one at a time (see threads.ts).
+// (image, channel) that threads claim one at a time (see threads.ts); the host stages runs of
+// planes, whose first plane's channel is D_C0.
 //
 // The descriptor is an i32 array in linear memory laid out by src/depthwise.ts (indices below).
 
@@ -29,6 +30,8 @@ const D_W = 17;
 const D_BIAS = 18;
 const D_Y = 19;
 const D_PARTIAL = 20;
+/** The channel of the chunk's first plane (chunks are runs of planes, not whole images). */
+const D_C0 = 21;
 
 function field(desc: usize, i: i32): i32 {
   return load<i32>(desc + ((<usize>i) << 2));
@@ -301,6 +304,7 @@ function plane3x3s2(xp: usize, wptr: usize, b: f32, y: usize, outH: i32, outW: i
  */
 export function depthwiseForwardPart(desc: usize, u0: i32, u1: i32, work: usize): void {
   const ch = field(desc, D_CH);
+  const c0 = field(desc, D_C0);
   const inPlane = (<usize>(field(desc, D_INH) * field(desc, D_INW))) << 2;
   const kh = field(desc, D_KH);
   const kw = field(desc, D_KW);
@@ -324,7 +328,7 @@ export function depthwiseForwardPart(desc: usize, u0: i32, u1: i32, work: usize)
   const dwBytes = (<usize>dw) << 2;
   const outRowBytes = (<usize>outW) << 2;
   for (let u = u0; u < u1; u++) {
-    const c = u % ch;
+    const c = (u + c0) % ch;
     padPlane(desc, x + <usize>u * inPlane, work);
     const wc = w + ((<usize>(c * taps)) << 2);
     const b: f32 = bias !== 0 ? load<f32>(bias + ((<usize>c) << 2)) : 0;
@@ -350,6 +354,7 @@ export function depthwiseForwardPart(desc: usize, u0: i32, u1: i32, work: usize)
  */
 export function depthwiseBackwardInputPart(desc: usize, u0: i32, u1: i32, work: usize): void {
   const ch = field(desc, D_CH);
+  const c0 = field(desc, D_C0);
   const inH = field(desc, D_INH);
   const inW = field(desc, D_INW);
   const kh = field(desc, D_KH);
@@ -376,7 +381,7 @@ export function depthwiseBackwardInputPart(desc: usize, u0: i32, u1: i32, work: 
   const taps = kh * kw;
   const vec = sw === 1 ? outW & ~3 : 0;
   for (let u = u0; u < u1; u++) {
-    const c = u % ch;
+    const c = (u + c0) % ch;
     memory.fill(work, 0, <usize>(hp * wp) * 4 + 128);
     const wc = w + ((<usize>(c * taps)) << 2);
     const dyp = dy + <usize>u * outPlane;

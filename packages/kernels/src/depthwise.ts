@@ -1,7 +1,7 @@
 // The TypeScript face of assembly/depthwise.ts: float32 depthwise conv2d (groups = in channels =
 // out channels, one kh x kw filter per channel) forward, input gradient and weight gradient. The
-// batch crosses into WebAssembly memory in chunks of whole images (operands in once, results out
-// once); inside, threads claim planes (image, channel).
+// batch crosses into WebAssembly memory in chunks of planes (image, channel), each operand in
+// once and each result out once; inside a chunk, threads claim planes.
 //
 // Linear memory, from the module's heap base (every region 64-byte aligned):
 //   [ per-thread bordered plane | descriptor | weights | bias | x (or dx) chunk | y (or dy) chunk |
@@ -29,9 +29,16 @@ interface DepthwiseExports extends GemmExports {
  * kernels do 9 multiply-adds per output instead of hundreds.
  */
 const DEPTHWISE_PARALLEL_MIN_WORK = 2 ** 20;
-/** Floats of operands staged per chunk of images (at least one image). */
-const CHUNK_FLOATS = 1 << 20;
+/**
+ * Floats of operands (input and output planes) staged per chunk of planes on one thread: small
+ * enough that what the copy in leaves in L2 is what the kernel reads next, and what it writes is
+ * copied out from L2. Threaded calls stage larger chunks, as every chunk costs a wake-up.
+ */
+const CHUNK_FLOATS = 1 << 17;
+const CHUNK_FLOATS_THREADED = 1 << 20;
 const DESC_INTS = 32;
+/** The descriptor field of the chunk's first channel (assembly/depthwise.ts). */
+const D_C0 = 21;
 /** Slack after a staged region: vector loads of a row's last columns may read up to 3 floats past it. */
 const SLACK_BYTES = 64;
 
@@ -92,7 +99,11 @@ function run(r: Run): boolean {
     pool !== null && batch * ch * outPlane * taps >= DEPTHWISE_PARALLEL_MIN_WORK ? readyWorkers(pool) : [];
   const threads = workers.length + 1;
   const mod = (pool !== null && workers.length > 0 ? pool.exports : single) as DepthwiseExports;
-  const per = Math.max(1, Math.min(batch, Math.floor(CHUNK_FLOATS / (ch * (inPlane + outPlane)))));
+  // Chunks are runs of `per` planes (image-major, as x and y are laid out), so the planes of one
+  // chunk may belong to two or more images.
+  const planes = batch * ch;
+  const budget = threads > 1 ? CHUNK_FLOATS_THREADED : CHUNK_FLOATS;
+  const per = Math.max(1, Math.min(planes, Math.floor(budget / (inPlane + outPlane))));
 
   const ws = align64((hp * wp + 4 * g.strideW + 64) * 4); // depthwiseWorkBytes
   const work = align64(mod.heapBase());
@@ -100,9 +111,9 @@ function run(r: Run): boolean {
   const wAt = align64(descAt + 4 * DESC_INTS);
   const biasAt = align64(wAt + 4 * ch * taps);
   const xAt = align64(biasAt + 4 * ch);
-  const yAt = align64(xAt + 4 * per * ch * inPlane + SLACK_BYTES);
-  const partialAt = align64(yAt + 4 * per * ch * outPlane + SLACK_BYTES);
-  const end = partialAt + (r.pass === 'weight' ? 4 * per * ch * taps : 0);
+  const yAt = align64(xAt + 4 * per * inPlane + SLACK_BYTES);
+  const partialAt = align64(yAt + 4 * per * outPlane + SLACK_BYTES);
+  const end = partialAt + (r.pass === 'weight' ? 4 * per * taps : 0);
   const mem = memoryView(mod, end);
   if (mem === null) {
     noteKernel('js');
@@ -131,6 +142,7 @@ function run(r: Run): boolean {
     r.bias === null ? 0 : biasAt,
     yAt,
     partialAt,
+    0,
   ]);
   if (r.w !== null) mem.set(r.w.subarray(0, ch * taps), wAt >> 2);
   if (r.bias !== null) mem.set(r.bias.subarray(0, ch), biasAt >> 2);
@@ -141,11 +153,11 @@ function run(r: Run): boolean {
   const job = [descAt, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, work];
   let parallel = workers.length > 0 && pool !== null;
   let usedThreads = 1;
-  for (let n0 = 0; n0 < batch; n0 += per) {
-    const nb = Math.min(per, batch - n0);
-    if (r.x !== null) mem.set(r.x.subarray(n0 * ch * inPlane, (n0 + nb) * ch * inPlane), xF);
-    if (r.y !== null) mem.set(r.y.subarray(n0 * ch * outPlane, (n0 + nb) * ch * outPlane), yF);
-    const units = nb * ch;
+  for (let p0 = 0; p0 < planes; p0 += per) {
+    const units = Math.min(per, planes - p0);
+    desc[D_C0] = p0 % ch;
+    if (r.x !== null) mem.set(r.x.subarray(p0 * inPlane, (p0 + units) * inPlane), xF);
+    if (r.y !== null) mem.set(r.y.subarray(p0 * outPlane, (p0 + units) * outPlane), yF);
     let done = false;
     if (parallel && pool !== null) {
       job[2] = units;
@@ -158,13 +170,15 @@ function run(r: Run): boolean {
       else if (r.pass === 'input') mod.depthwiseBackwardInputPart(descAt, 0, units, work);
       else mod.depthwiseBackwardWeightPart(descAt, 0, units, work);
     }
-    if (r.pass === 'forward') r.out.set(mem.subarray(yF, yF + units * outPlane), n0 * ch * outPlane);
-    else if (r.pass === 'input') r.out.set(mem.subarray(xF, xF + units * inPlane), n0 * ch * inPlane);
+    if (r.pass === 'forward') r.out.set(mem.subarray(yF, yF + units * outPlane), p0 * outPlane);
+    else if (r.pass === 'input') r.out.set(mem.subarray(xF, xF + units * inPlane), p0 * inPlane);
     else if (sums !== null) {
-      // Images in order, so the result does not depend on how planes were split between threads.
-      for (let i = 0; i < nb; i++) {
-        const base = pF + i * ch * taps;
-        for (let t = 0; t < ch * taps; t++) sums[t] += mem[base + t];
+      // Planes in order (each channel's images in order), so the result does not depend on how
+      // planes were split into chunks or between threads.
+      for (let i = 0; i < units; i++) {
+        const at = ((p0 + i) % ch) * taps;
+        const base = pF + i * taps;
+        for (let t = 0; t < taps; t++) sums[at + t] += mem[base + t];
       }
     }
   }
