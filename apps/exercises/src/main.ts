@@ -33,7 +33,7 @@ and its results as PyTorch prints them.
   --only <id>     run only these exercises (repeatable, or comma-separated)
   --json          print machine-readable results instead of text
   --png <dir>     also write a heatmap PNG of every printed tensor under <dir>
-  --long          the long training runs (LeNet: 10 epochs per network instead of 1-2)
+  --long          the long training runs (LeNet: 8,000 digits and 10 epochs per network instead of 4,000 and 1)
   --help          show this help`;
 
 /** Thrown for a bad command line: the message is shown with the usage, exit code 2. */

@@ -59,7 +59,7 @@ export const lenetActivationsExercise: Exercise = {
   section: 'lenet',
   part: 'exercise',
   summary:
-    "the trained modern LeNet's layer-1 and layer-2 maps for a 1, a 7 and a 0; layer-2 codes are closer within a class than across; noise, a blank and an inverted digit light up layer 1 everywhere and still get confident labels",
+    "the trained modern LeNet's layer-1 and layer-2 maps for a 1, a 7 and a 0; layer-2 codes are closer within a class than across; noise, an inverted digit and a checkerboard excite layer 1 everywhere, and still get a digit's label (with low confidence)",
   run(options) {
     const r = new Report(this.id, this.title, this.part);
     const { net } = trainedLeNet('relu-max', () => leNet({ activation: 'relu', pool: 'max' }), budgetOf(options));
