@@ -364,14 +364,15 @@ function extremum(name: 'maximum' | 'minimum', a: VariableLike, b: VariableLike)
     fwd(raw(a), raw(b)),
     [input(a), input(b)],
     (g, needs) => {
-      // Ties split the gradient evenly, as PyTorch.
+      // As PyTorch: an operand gets `g` unless the other one wins (then 0) or ties (then half),
+      // so where either is NaN (no comparison holds) both get `g`.
       const ra = raw(a);
       const rb = raw(b);
       const tie = T.eq(ra, rb);
       const half = mul(g, 0.5);
       return [
-        needs[0] ? sumToShape(where(wins(ra, rb), g, where(tie, half, 0)), sa) : null,
-        needs[1] ? sumToShape(where(wins(rb, ra), g, where(tie, half, 0)), sb) : null,
+        needs[0] ? sumToShape(where(wins(rb, ra), 0, where(tie, half, g)), sa) : null,
+        needs[1] ? sumToShape(where(wins(ra, rb), 0, where(tie, half, g)), sb) : null,
       ];
     },
     { save: [a, b] },

@@ -105,7 +105,8 @@ function extremum(
       out,
       [input(x)],
       (g, _n, o) => {
-        const mask = T.eq(t, o.data);
+        // A NaN result comes from the NaN elements, which share the gradient (as PyTorch).
+        const mask = Number.isNaN(o.data.item()) ? T.ne(t, t) : T.eq(t, o.data);
         const ties = T.sum(mask).item();
         return [where(mask, div(reshape(g, []), ties), 0)];
       },
@@ -232,7 +233,10 @@ function varianceLike(name: 'var' | 'std', x: VariableOrTensor, dims: T.Dims, op
       const xv = input(x) as Variable;
       const centered = sub(xv, mean(xv, d, { keepdim: true }));
       if (name === 'var') return [mul(expandBack(g, shape, d), div(centered, denom / 2))];
-      return [mul(div(expandBack(g, shape, d), expandBack(o, shape, d)), div(centered, denom))];
+      // std = 0 (a constant slice): gradient 0 there, as PyTorch's masked_fill, not 0 / 0.
+      const std = expandBack(o, shape, d);
+      const gOverStd = where(T.eq(std.data, 0), 0, div(expandBack(g, shape, d), std));
+      return [mul(gOverStd, div(centered, denom))];
     },
     { save: [x], saveOutput: name === 'std' },
   );
@@ -329,8 +333,13 @@ export function cumprod(x: VariableOrTensor, dim: number): Variable {
     [input(x)],
     (g, _n, o) => {
       const xv = input(x) as Variable;
-      const hasZero = T.sum(T.eq(t, 0)).item() > 0;
-      if (!hasZero) {
+      // Dividing by x only works when every x is finite and non-zero; otherwise the division-free
+      // table below (PyTorch gives 1 for sum(cumprod([inf])), not inf / inf).
+      const divisible =
+        T.sum(T.eq(t, 0)).item() === 0 &&
+        T.sum(T.ne(t, t)).item() === 0 &&
+        T.sum(T.eq(T.abs(t), Number.POSITIVE_INFINITY)).item() === 0;
+      if (divisible) {
         // sum_{j>=i} g_j out_j / x_i
         return [div(flip(cumsum(flip(mul(g, o), d), d), d), xv)];
       }

@@ -1,6 +1,6 @@
 import { Tensor, TorchletError, tensor } from '@torchlet/tensor';
 import { describe, expect, it } from 'vitest';
-import { pad, padBackward } from './pad.js';
+import { type PadMode, pad, padBackward } from './pad.js';
 
 const x = tensor([
   [
@@ -79,7 +79,6 @@ describe('pad', () => {
     bad(() => pad(x, [4, 0], { mode: 'circular' }), 'pad: circular padding must be at most the padded dimension');
     bad(() => pad(x, [1]), 'pad: pads must be an even-length list of integers');
     bad(() => pad(x, [1, 1, 1, 1, 1, 1, 1, 1]), 'pad: pads has 8 entries, more than 2 per dimension of the 3-D input');
-    bad(() => pad(x, [-1, 0], { mode: 'replicate' }), 'pad: replicate padding needs non-negative pads');
     bad(() => pad(x, [-4, 0]), 'pad: dimension 2 of size 3 with pads -4 and 0 would have negative size -1');
     bad(
       () => pad(tensor([1, 2, 3]), [1, 1], { mode: 'reflect' }),
@@ -106,5 +105,52 @@ describe('padBackward', () => {
     expect(() => padBackward(tensor([[[1, 2]]]), [1, 1, 3], [1, 1])).toThrowError(
       'padBackward: upstream has shape [1,1,2] but padding [1,1,3] with pads [1,1] gives [1,1,5]',
     );
+  });
+});
+
+describe('negative pads crop in every mode, as PyTorch (issue 18)', () => {
+  // Expected values from PyTorch 1.13's F.pad on arange(5).reshape(1, 1, 5).
+  const x = tensor([[[0, 1, 2, 3, 4]]]);
+  const cases: [PadMode, [number, number], number[]][] = [
+    ['reflect', [-1, 2], [1, 2, 3, 4, 3, 2]],
+    ['reflect', [2, -1], [2, 1, 0, 1, 2, 3]],
+    ['reflect', [-2, -1], [2, 3]],
+    ['reflect', [-3, 1], [3, 4, 3]],
+    ['replicate', [-1, 2], [1, 2, 3, 4, 4, 4]],
+    ['replicate', [2, -1], [0, 0, 0, 1, 2, 3]],
+    ['replicate', [-3, 1], [3, 4, 4]],
+    ['circular', [-1, 2], [1, 2, 3, 4, 1, 2]],
+    ['circular', [2, -1], [2, 3, 0, 1, 2, 3]],
+    ['circular', [-2, -1], [2, 3]],
+    ['circular', [-3, 1], [3, 4, 3]],
+  ];
+  it.each(cases)('%s %j', (mode, pads, want) => {
+    expect(pad(x, pads, { mode }).toArray()).toEqual([[want]]);
+  });
+  it('crops and reflects in two dimensions', () => {
+    const y = tensor([
+      [
+        [
+          [0, 1, 2],
+          [3, 4, 5],
+          [6, 7, 8],
+        ],
+      ],
+    ]);
+    expect(pad(y, [-1, 1, 1, -1], { mode: 'reflect' }).toArray()).toEqual([
+      [
+        [
+          [4, 5, 4],
+          [1, 2, 1],
+          [4, 5, 4],
+        ],
+      ],
+    ]);
+  });
+  it('a sparse or non-integer pads list is a TorchletError', () => {
+    // biome-ignore lint/suspicious/noSparseArray: the hole is the point
+    expect(() => pad(x, [, 3] as number[])).toThrowError(/^pad: pads must be an even-length list of integers/);
+    expect(() => pad(x, [1n, 2n] as unknown as number[])).toThrowError(/got \[1n,2n\]/);
+    expect(() => pad(x, [1, 1], null as never)).toThrowError('pad: expected an options object, got null');
   });
 });

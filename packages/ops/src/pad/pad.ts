@@ -1,4 +1,4 @@
-import { allocStorage, fail, formatShape, isTensor, type Storage, Tensor } from '@torchlet/tensor';
+import { allocStorage, fail, formatShape, formatValue, isTensor, type Storage, Tensor } from '@torchlet/tensor';
 
 /**
  * How `pad` fills the new border: a constant, the mirror image without the edge (`reflect`), the edge repeated (`replicate`), or the opposite side (`circular`).
@@ -60,16 +60,17 @@ export function planPad(
   mode: PadMode,
   inputArg = 'input',
 ): { outShape: number[]; maps: IndexMaps } {
-  if (!MODES.includes(mode)) fail(fn, 'mode', `mode must be one of ${MODES.join(', ')}, got ${JSON.stringify(mode)}`);
+  if (!MODES.includes(mode)) fail(fn, 'mode', `mode must be one of ${MODES.join(', ')}, got ${formatValue(mode)}`);
   if (
     !Array.isArray(pads) ||
     pads.length % 2 !== 0 ||
-    pads.some((p) => typeof p !== 'number' || !Number.isInteger(p))
+    // An index loop, not some(): a sparse array's holes ([, 3]) must count as missing pads.
+    Array.from(pads as readonly unknown[]).some((p) => typeof p !== 'number' || !Number.isSafeInteger(p))
   ) {
     fail(
       fn,
       'pads',
-      `pads must be an even-length list of integers [left, right, top, bottom, ...], got ${JSON.stringify(pads)}`,
+      `pads must be an even-length list of integers [left, right, top, bottom, ...], got ${formatValue(pads)}`,
     );
   }
   const ndim = shape.length;
@@ -89,7 +90,6 @@ export function planPad(
         `${mode} padding of the last ${k} dimension(s) expects a ${k + 1}-D or ${k + 2}-D ${inputArg}, got ${ndim}-D ${where}`,
       );
     }
-    if (pads.some((p) => p < 0)) fail(fn, 'pads', `${mode} padding needs non-negative pads ${where}`);
   }
   const outShape = [...shape];
   const maps: IndexMaps = new Array<Int32Array | null>(ndim).fill(null);
@@ -114,12 +114,18 @@ export function planPad(
         `reflect padding must be smaller than the padded dimension: pads ${before} and ${after} on dimension ${d} of size ${size} ${where}`,
       );
     }
-    if (mode === 'circular' && (before > size || after > size)) {
+    // Negative pads crop first (as PyTorch); circular padding then wraps within what is left.
+    const lo = Math.max(0, -before);
+    const kept = size - lo - Math.max(0, -after);
+    if (mode === 'circular' && (before > kept || after > kept)) {
       fail(
         fn,
         'pads',
         `circular padding must be at most the padded dimension: pads ${before} and ${after} on dimension ${d} of size ${size} ${where}`,
       );
+    }
+    if (mode !== 'constant' && kept <= 0 && outSize > 0) {
+      fail(fn, 'pads', `${mode} padding needs something left after cropping dimension ${d} of size ${size} ${where}`);
     }
     if (mode === 'replicate' && size === 0) {
       fail(fn, 'pads', `replicate padding needs a non-empty dimension, dimension ${d} has size 0 ${where}`);
@@ -131,7 +137,7 @@ export function planPad(
         if (mode === 'constant') s = -1;
         else if (mode === 'reflect') s = s < 0 ? -s : 2 * (size - 1) - s;
         else if (mode === 'replicate') s = s < 0 ? 0 : size - 1;
-        else s = ((s % size) + size) % size;
+        else s = lo + ((((i - Math.max(0, before)) % kept) + kept) % kept);
       }
       map[i] = s;
     }
@@ -240,7 +246,7 @@ export function padBackwardRaw(
 }
 
 function checkTensor(fn: string, arg: string, x: unknown): Tensor {
-  if (!isTensor(x)) fail(fn, arg, `expected a Tensor, got ${x === null ? 'null' : typeof x}`);
+  if (!isTensor(x)) fail(fn, arg, `expected a Tensor, got ${formatValue(x)}`);
   return x;
 }
 
@@ -266,16 +272,19 @@ function checkTensor(fn: string, arg: string, x: unknown): Tensor {
  */
 export function pad(input: Tensor, pads: readonly number[], options: PadOptions = {}): Tensor {
   const x = checkTensor('pad', 'input', input);
+  if (options === null || typeof options !== 'object') {
+    fail('pad', 'options', `expected an options object, got ${formatValue(options)}`);
+  }
   const mode = options.mode ?? 'constant';
   const value = options.value ?? 0;
-  if (typeof value !== 'number') fail('pad', 'value', `value must be a number, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'number') fail('pad', 'value', `value must be a number, got ${formatValue(value)}`);
   if (mode !== 'constant' && options.value !== undefined && options.value !== 0) {
-    fail('pad', 'value', `value is only used by constant mode, got value ${value} with mode '${mode}'`);
+    fail('pad', 'value', `value is only used by constant mode, got value ${value} with mode ${formatValue(mode)}`);
   }
   const { outShape, maps } = planPad('pad', x.shape, pads, mode);
   let size = 1;
   for (const s of outShape) size *= s;
-  const out = allocStorage(x.dtype, size);
+  const out = allocStorage(x.dtype, size, 'pad');
   padRaw(dense(x), x.shape, outShape, maps, value, out);
   return new Tensor(out, outShape);
 }
@@ -307,7 +316,7 @@ export function padBackward(
     fail(
       'padBackward',
       'inputShape',
-      `expected an array of non-negative integer sizes, got ${JSON.stringify(inputShape)}`,
+      `expected an array of non-negative integer sizes, got ${formatValue(inputShape)}`,
     );
   }
   const { outShape, maps } = planPad('padBackward', inputShape, pads, options.mode ?? 'constant', 'inputShape');
