@@ -3,6 +3,7 @@
 // average pooling forward and backward, every case run on the WebGPU device.
 import {
   type Conv2dCase,
+  type ConvTranspose2dCase,
   caseLabel,
   type GoldenTensor,
   goldenTolerance,
@@ -15,6 +16,7 @@ import { gpu, ranOn } from '../test/gpu.js';
 import {
   avgPool2dBackward,
   avgPool2dForward,
+  binary,
   CONV2D_KERNELS,
   type Conv2dGeometry,
   conv2dBackwardInput,
@@ -97,6 +99,59 @@ describe('conv2d on WebGPU matches PyTorch', () => {
         await offBy(reduce('sum', perImage, [g.batch, g.outChannels], 0), c.grad_bias, g.batch * g.outH * g.outW),
       ).toBeNull();
     }
+  });
+});
+
+/**
+ * conv_transpose2d is the input gradient of the conv2d whose input is the transposed conv's output:
+ * that conv2d's geometry, with the transposed conv's input as its output (output_padding is just a
+ * larger conv input, whose extra rows no output reads).
+ */
+function transposedGeometry(c: ConvTranspose2dCase): Conv2dGeometry {
+  const [batch, inT, hT, wT] = c.input.shape;
+  const [, , kh, kw] = c.weight.shape;
+  const [, outT, outH, outW] = c.out.shape;
+  const [strideH, strideW] = pair(c.stride);
+  const [padTop, padLeft] = pair(c.padding);
+  const [dilationH, dilationW] = pair(c.dilation);
+  return {
+    batch,
+    inChannels: outT,
+    inH: outH,
+    inW: outW,
+    outChannels: inT,
+    kh,
+    kw,
+    groups: c.groups,
+    strideH,
+    strideW,
+    padTop,
+    padLeft,
+    dilationH,
+    dilationW,
+    outH: hT,
+    outW: wT,
+  };
+}
+
+describe('conv_transpose2d through the conv2d kernels matches PyTorch', () => {
+  const cases = loadGolden('conv_transpose2d');
+  test.each(cases.map((c, i) => [caseLabel(c, i), c] as const))('%s', async (_, c) => {
+    const g = transposedGeometry(c);
+    const [x, w, dy] = [put(c.input), put(c.weight), put(c.upstream)];
+    const taps = g.kh * g.kw;
+    // forward: the conv2d input gradient of x; then the bias, broadcast over batch, height, width.
+    let y = conv2dBackwardInput(x, w, g);
+    if (c.bias) {
+      const shape = c.out.shape;
+      const plane = shape[2] * shape[3];
+      const strides = [shape[1] * plane, plane, shape[3], 1];
+      y = binary('add', { buffer: y, strides }, { buffer: put(c.bias), strides: [0, 1, 0, 0] }, shape);
+    }
+    expect(await offBy(y, c.out, (g.outChannels / g.groups) * taps + 1)).toBeNull();
+    // grad input: conv2d forward of the upstream gradient; grad weight: conv2d's weight gradient with the roles swapped.
+    expect(await offBy(conv2dForward(dy, w, null, g), c.grad_input, (g.inChannels / g.groups) * taps)).toBeNull();
+    expect(await offBy(conv2dBackwardWeight(x, dy, g), c.grad_weight, g.batch * g.outH * g.outW)).toBeNull();
   });
 });
 
