@@ -24,12 +24,38 @@ function node(op: string, inputs: string[], attrs: AttributeProto[] = [], output
   return { op, inputs, outputs, attrs };
 }
 
-const unary = ['Abs', 'Neg', 'Exp', 'Relu', 'Sigmoid', 'Tanh', 'Erf', 'Identity'].map(
-  (op): OpCase => ({ name: op, nodes: [node(op, ['x0'])], inputs: [[2, 3]] }),
-);
+const unary = [
+  'Abs',
+  'Neg',
+  'Exp',
+  'Relu',
+  'Sigmoid',
+  'Tanh',
+  'Erf',
+  'Identity',
+  'Softplus',
+  'Elu',
+  'Floor',
+  'Ceil',
+].map((op): OpCase => ({ name: op, nodes: [node(op, ['x0'])], inputs: [[2, 3]] }));
 
 const cases: OpCase[] = [
   ...unary,
+  {
+    name: 'PRelu',
+    nodes: [node('PRelu', ['x0', 'x1'])],
+    inputs: [
+      [2, 3, 2],
+      [3, 1],
+    ],
+  },
+  { name: 'Tile', nodes: [node('Tile', ['x0', 'r'])], inputs: [[2, 3]], initializers: [int64s('r', [2, 3])] },
+  {
+    name: 'Mod (integer shape arithmetic, both signs)',
+    nodes: [node('Mod', ['a', 'b'], [], ['m']), node('Cast', ['m'], [int('to', 1)], ['mf']), node('Add', ['mf', 'x0'])],
+    inputs: [[4]],
+    initializers: [int64s('a', [7, -7, 7, -7]), int64s('b', [3, 3, -3, -3])],
+  },
   { name: 'Log', nodes: [node('Log', ['x0'])], inputs: [[2, 3]], positive: true },
   { name: 'Sqrt', nodes: [node('Sqrt', ['x0'])], inputs: [[2, 3]], positive: true },
   { name: 'Reciprocal', nodes: [node('Reciprocal', ['x0'])], inputs: [[2, 3]], positive: true },

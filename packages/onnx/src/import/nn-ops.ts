@@ -297,7 +297,9 @@ const Resize: OpImpl = (call) => {
   if (call.attrs.int('antialias', 0) !== 0) return call.attrs.fail('antialias is not supported');
   if (call.attrs.has('axes')) return call.attrs.fail("attribute 'axes' is not supported (resize all of H and W)");
   if (call.attrs.string('keep_aspect_ratio_policy', 'stretch') !== 'stretch')
-    return call.attrs.fail(`keep_aspect_ratio_policy '${call.attrs.string('keep_aspect_ratio_policy', '')}' is not supported`);
+    return call.attrs.fail(
+      `keep_aspect_ratio_policy '${call.attrs.string('keep_aspect_ratio_policy', '')}' is not supported`,
+    );
   let options: { mode: InterpolateMode; alignCorners?: boolean };
   if (mode === 'nearest' && coords === 'asymmetric' && nearest === 'floor') options = { mode: 'nearest' };
   else if (mode === 'nearest' && coords === 'half_pixel' && nearest === 'round_prefer_ceil')

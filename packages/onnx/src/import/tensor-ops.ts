@@ -34,7 +34,7 @@ import {
   where,
 } from '@torchlet/autograd';
 import * as T from '@torchlet/tensor';
-import { dtypeOfDataType } from '../tensor-data.js';
+import { dtypeOfDataType, flatValues } from '../tensor-data.js';
 import {
   axis,
   checkSize,
@@ -97,6 +97,67 @@ const Erf: OpImpl = (call) => {
   for (let i = 3; i >= 0; i--) poly = mul(add(poly, ERF_A[i]), t);
   const magnitude = sub(1, mul(poly, exp(neg(mul(ax, ax)))));
   return [where(T.lt(x.data, 0), neg(magnitude), magnitude)];
+};
+
+/** Elementwise maps with no gradient (floor, ceil, integer mod): shape arithmetic, computed on the values. */
+function valueMap(fn: (a: number, b: number) => number, arity: 1 | 2): OpImpl {
+  return (call) => {
+    const a = need(call, 0, 'A');
+    const b = arity === 2 ? need(call, 1, 'B') : a;
+    const shape = T.broadcastShapes('importOnnx', a.shape, b.shape);
+    checkSize(call, shape, 'the output');
+    const av = flatValues(T.expand(a.data, shape));
+    const bv = flatValues(T.expand(b.data, shape));
+    const out = av.map((v, i) => fn(v, bv[i]));
+    const dtype = a.data.dtype === 'float64' ? 'float64' : isIntLike(a) ? 'int32' : 'float32';
+    const data =
+      dtype === 'int32' ? Int32Array.from(out) : dtype === 'float64' ? Float64Array.from(out) : Float32Array.from(out);
+    return [constant(T.tensor(data, { dtype }).reshape(shape))];
+  };
+}
+
+const Mod: OpImpl = (call) => {
+  const fmod = call.attrs.int('fmod', 0) !== 0;
+  // fmod=0 takes the divisor's sign (Python's %), fmod=1 the dividend's (C's fmod).
+  return valueMap((a, b) => (b === 0 ? 0 : fmod ? a % b : a - b * Math.floor(a / b)), 2)(call);
+};
+
+const PRelu: OpImpl = (call) => {
+  const x = need(call, 0, 'X');
+  return [where(T.gt(x.data, 0), x, mul(x, need(call, 1, 'slope')))];
+};
+
+const Elu: OpImpl = (call) => {
+  const x = need(call, 0, 'X');
+  const alpha = call.attrs.float('alpha', 1);
+  return [where(T.gt(x.data, 0), x, mul(sub(exp(x), 1), alpha))];
+};
+
+/** log(1 + e^x), written as relu(x) + log(1 + e^-|x|) so it never overflows. */
+const Softplus: OpImpl = (call) => {
+  const x = need(call, 0, 'X');
+  return [add(relu(x), log(add(exp(neg(abs(x))), 1)))];
+};
+
+const Tile: OpImpl = (call) => {
+  const x = need(call, 0, 'input');
+  const repeats = intsOf(call, 1, 'repeats') ?? [];
+  if (repeats.length !== x.ndim || repeats.some((r) => r < 0))
+    return call.attrs.fail(`repeats [${repeats.join(',')}] should be ${x.ndim} non-negative ints`);
+  checkSize(
+    call,
+    x.shape.map((s, i) => s * repeats[i]),
+    'the tiled output',
+  );
+  let y = x;
+  repeats.forEach((r, d) => {
+    if (r !== 1)
+      y = cat(
+        Array.from({ length: r }, () => y),
+        d,
+      );
+  });
+  return [y];
 };
 
 const LeakyRelu: OpImpl = (call) => {
@@ -442,17 +503,20 @@ export const tensorOps: Readonly<Record<string, OpImpl>> = {
   Abs: unary(abs),
   Add: binary(add),
   Cast,
+  Ceil: valueMap(Math.ceil, 1),
   Clip,
   Concat,
   Constant,
   ConstantOfShape,
   Div,
   Dropout,
+  Elu,
   Equal: comparison(T.eq),
   Erf,
   Exp: unary(exp),
   Expand,
   Flatten,
+  Floor: valueMap(Math.floor, 1),
   Gather,
   Greater: comparison(T.gt),
   HardSigmoid,
@@ -465,11 +529,13 @@ export const tensorOps: Readonly<Record<string, OpImpl>> = {
   Max: variadic(maximum),
   Mean: variadic(add, true),
   Min: variadic(minimum),
+  Mod,
   Mul: binary(mul),
   Neg: unary(neg),
   Not,
   Pad,
   Pow: binary(pow),
+  PRelu,
   Range,
   Reciprocal: unary((x) => div(1, x)),
   ReduceMax: reduction('max'),
@@ -482,12 +548,14 @@ export const tensorOps: Readonly<Record<string, OpImpl>> = {
   Sigmoid: unary(sigmoid),
   Size,
   Slice,
+  Softplus,
   Split,
   Sqrt: unary(sqrt),
   Squeeze,
   Sub: binary(sub),
   Sum: variadic(add),
   Tanh: unary(tanh),
+  Tile,
   Transpose,
   Unsqueeze,
   Where,
