@@ -10,6 +10,7 @@ export const allowedDependencies: Readonly<Record<string, readonly string[]>> = 
   '@torchlet/autograd': ['@torchlet/tensor', '@torchlet/ops'],
   '@torchlet/nn': ['@torchlet/tensor', '@torchlet/autograd'],
   '@torchlet/onnx': ['@torchlet/tensor', '@torchlet/ops', '@torchlet/autograd', '@torchlet/nn'],
+  '@torchlet/vision': ['@torchlet/tensor', '@torchlet/ops', '@torchlet/autograd', '@torchlet/nn'],
 };
 
 /** Private helpers every package's tests may use (never its published sources). */

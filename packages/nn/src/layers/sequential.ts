@@ -23,10 +23,12 @@ import { isModule, Module, type ModuleInput } from '../module.js';
  * named.namedParameters().map(([name]) => name); // -> ['conv0.weight', 'conv0.bias']
  * ```
  */
-export class Sequential extends Module {
+export class Sequential<M extends Module = Module> extends Module {
   readonly #names: string[] = [];
 
-  constructor(...layers: Module[] | [named: ReadonlyMap<string, Module> | Readonly<Record<string, Module>>]) {
+  constructor();
+  constructor(...layers: M[] | [named: ReadonlyMap<string, M> | Readonly<Record<string, M>>]);
+  constructor(...layers: M[] | [named: ReadonlyMap<string, M> | Readonly<Record<string, M>>]) {
     super();
     const [first] = layers;
     const named =
@@ -36,17 +38,17 @@ export class Sequential extends Module {
       const entries = first instanceof Map ? [...first] : Object.entries(first);
       for (const [name, layer] of entries) this.#add(name, layer);
     } else {
-      for (const layer of layers as Module[]) this.append(layer);
+      for (const layer of layers as M[]) this.append(layer);
     }
   }
 
   /** Adds `layer` at the end, named by its position. Returns this. */
-  append(layer: Module): this {
+  append(layer: M): this {
     this.#add(String(this.#names.length), layer);
     return this;
   }
 
-  #add(name: string, layer: Module): void {
+  #add(name: string, layer: M): void {
     if (!isModule(layer)) fail('Sequential', 'layer', `layer ${this.#names.length} is not a Module`);
     if (this.#names.includes(name)) fail('Sequential', 'layer', `two layers are named '${name}'`);
     this.registerModule(name, layer);
@@ -59,17 +61,17 @@ export class Sequential extends Module {
   }
 
   /** The layer at `index` (negative counts from the end). */
-  at(index: number): Module {
+  at(index: number): M {
     const n = this.#names.length;
     const i = index < 0 ? index + n : index;
     if (!Number.isInteger(i) || i < 0 || i >= n) {
       fail('Sequential', 'index', `index ${index} is out of range for a Sequential of ${n} layers`);
     }
-    return (this as unknown as Record<string, Module>)[this.#names[i]];
+    return (this as unknown as Record<string, M>)[this.#names[i]];
   }
 
   /** The layers in order. */
-  *[Symbol.iterator](): IterableIterator<Module> {
+  *[Symbol.iterator](): IterableIterator<M> {
     for (let i = 0; i < this.#names.length; i++) yield this.at(i);
   }
 

@@ -1,0 +1,116 @@
+import { interpolate } from '@torchlet/ops';
+import { allocStorage, fail, Tensor } from '@torchlet/tensor';
+import { asBatch, imageSize, roundHalfEven } from './image-shape.js';
+
+/**
+ * Options of {@link resize}.
+ *
+ * @example
+ * ```ts
+ * import { zeros } from '@torchlet/tensor';
+ * import { type ResizeOptions, resize } from '@torchlet/vision';
+ * const options: ResizeOptions = { interpolation: 'nearest', maxSize: 40 };
+ * resize(zeros([3, 10, 30]), 20, options).shape; // -> [3, 13, 40]
+ * ```
+ */
+export interface ResizeOptions {
+  /** `'bilinear'` (default) or `'nearest'`. */
+  readonly interpolation?: 'bilinear' | 'nearest';
+  /** With one `size`: the longer edge is capped at this, shrinking the shorter one below `size`. */
+  readonly maxSize?: number;
+  /** Antialiasing is not implemented: `true` is an error (torchvision 0.14's default for tensors is `false`). */
+  readonly antialias?: boolean;
+}
+
+/**
+ * The output `[h, w]` of {@link resize} for an image of `[height, width]`: with one size, the
+ * shorter edge becomes `size` and the longer one `floor(size * long / short)` (then `maxSize`
+ * applies); with `[h, w]`, exactly that. torchvision's `_compute_resized_output_size`.
+ *
+ * @see torchvision.transforms.functional.resize
+ * @example
+ * ```ts
+ * import { resizedSize } from '@torchlet/vision';
+ * resizedSize([480, 640], 256); // -> [256, 341]
+ * resizedSize([480, 640], [224, 224]); // -> [224, 224]
+ * ```
+ */
+export function resizedSize(
+  imageSize: readonly [number, number],
+  size: number | readonly number[],
+  maxSize?: number,
+): [number, number] {
+  const fn = 'resize';
+  const sizes: readonly unknown[] = typeof size === 'number' ? [size] : Array.isArray(size) ? size : [];
+  if (
+    (sizes.length !== 1 && sizes.length !== 2) ||
+    !sizes.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= 1)
+  )
+    fail(fn, 'size', `size must be a positive integer or a pair of them, got ${JSON.stringify(size)}`);
+  const [h, w] = imageSize;
+  if (sizes.length === 2) {
+    if (maxSize !== undefined)
+      fail(
+        fn,
+        'maxSize',
+        `maxSize should only be passed if size specifies the length of the smaller edge, got size ${JSON.stringify(size)}`,
+      );
+    return [sizes[0] as number, sizes[1] as number];
+  }
+  const [short, long] = w <= h ? [w, h] : [h, w];
+  let newShort = sizes[0] as number;
+  let newLong = Math.floor((newShort * long) / short);
+  if (maxSize !== undefined) {
+    if (!(Number.isInteger(maxSize) && maxSize > newShort))
+      fail(
+        fn,
+        'maxSize',
+        `maxSize = ${maxSize} must be an integer strictly greater than the requested size for the smaller edge, ${newShort}`,
+      );
+    if (newLong > maxSize) {
+      newShort = Math.floor((maxSize * newShort) / newLong);
+      newLong = maxSize;
+    }
+  }
+  return w <= h ? [newLong, newShort] : [newShort, newLong];
+}
+
+/**
+ * Resizes a tensor image with torchvision's rules: one `size` matches the shorter edge keeping the
+ * aspect ratio, `[h, w]` is exact; bilinear (`alignCorners: false`, no antialiasing, as
+ * torchvision 0.14 does for tensors) or nearest. Integer images are interpolated in float32 and
+ * rounded back (halves to even).
+ *
+ * Shapes: `[..., H, W]` -> `[..., h, w]`.
+ *
+ * @see torchvision.transforms.Resize
+ * @example
+ * ```ts
+ * import { zeros } from '@torchlet/tensor';
+ * import { resize } from '@torchlet/vision';
+ * resize(zeros([3, 480, 640]), 256).shape; // -> [3, 256, 341]
+ * resize(zeros([3, 480, 640]), [224, 224], { interpolation: 'nearest' }).shape; // -> [3, 224, 224]
+ * ```
+ */
+export function resize(img: Tensor, size: number | readonly number[], options: ResizeOptions = {}): Tensor {
+  const fn = 'resize';
+  const [h, w] = imageSize(fn, img);
+  const mode = options.interpolation ?? 'bilinear';
+  if (mode !== 'bilinear' && mode !== 'nearest')
+    fail(fn, 'interpolation', `interpolation must be 'bilinear' or 'nearest', got ${JSON.stringify(mode)}`);
+  if (options.antialias === true) fail(fn, 'antialias', 'antialias is not supported; pass false or leave it unset');
+  const [oh, ow] = resizedSize([h, w], size, options.maxSize);
+  const isFloat = img.dtype === 'float32' || img.dtype === 'float64';
+  if (!isFloat && img.dtype !== 'int32') fail(fn, 'img', `expected a float or int32 image, got ${img.dtype}`);
+  const { batch, restore } = asBatch(isFloat ? img : img.to('float32'));
+  const out = interpolate(batch, {
+    size: [oh, ow],
+    mode,
+    ...(mode === 'bilinear' ? { alignCorners: false } : {}),
+  });
+  if (isFloat) return restore(out);
+  const values = out.toTypedArray() as Float32Array;
+  const rounded = allocStorage('int32', values.length) as Int32Array;
+  for (let i = 0; i < values.length; i++) rounded[i] = roundHalfEven(values[i]);
+  return restore(new Tensor(rounded, out.shape));
+}

@@ -1,0 +1,35 @@
+// The weight and input formulas of torchvision-golden.py, in TypeScript: both languages fill the
+// same values, so the logits can be compared without storing any weights.
+import type { AnyModule } from '@torchlet/nn';
+import { type Tensor, tensor } from '@torchlet/tensor';
+
+/** The value of element `i` of the `k`-th state-dict entry `key` (see torchvision-golden.py). */
+function fillValue(key: string, shape: readonly number[], k: number, n: number, i: number): number {
+  const s = Math.sin(0.37 * i + k);
+  if (key.endsWith('running_var')) return 0.5 + 0.25 * (1 + s);
+  if (key.endsWith('running_mean')) return 0.1 * s;
+  if (shape.length >= 2) return s / Math.sqrt(n / shape[0]);
+  if (key.endsWith('weight')) return 1 + 0.1 * s;
+  return 0.05 * s;
+}
+
+/** Overwrites every parameter and buffer of `model` (but `num_batches_tracked`) with the formula. */
+export function fillModel(model: AnyModule): void {
+  Object.entries(model.stateDict()).forEach(([key, t], k) => {
+    if (key.endsWith('num_batches_tracked')) return;
+    const n = t.numel;
+    // Parameters are dense tensors of their own storage: write it directly (VGG has 10^8 values).
+    const dense = t.isContiguous() && t.offset === 0 && t.data.length === n;
+    const values = dense ? (t.data as Float32Array | Float64Array) : new Float64Array(n);
+    for (let i = 0; i < n; i++) values[i] = fillValue(key, t.shape, k, n, i);
+    if (!dense) t.copyInPlace(tensor(values, { shape: t.shape }));
+  });
+}
+
+/** The input formula: `x[i] = sin(0.7 i + 0.3)` over the flattened shape, in float32. */
+export function formulaInput(shape: readonly number[]): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const values = new Float32Array(n);
+  for (let i = 0; i < n; i++) values[i] = Math.sin(0.7 * i + 0.3);
+  return tensor(values, { shape: [...shape] });
+}
