@@ -127,3 +127,16 @@ describe('BatchNorm2d gradients (gradcheck, float64)', () => {
     for (const g of (x.grad as Tensor).toTypedArray() as Float64Array) expect(Math.abs(g)).toBeLessThan(1e-12);
   });
 });
+
+describe('BatchNorm2d without running statistics (issue 18)', () => {
+  it('needs more than one value per channel in evaluation too, as PyTorch', () => {
+    const bn = new BatchNorm2d(1, { trackRunningStats: false });
+    bn.eval();
+    expect(() => bn.forward(zeros([1, 1, 1, 1]))).toThrowError(
+      /^BatchNorm2d: expected more than 1 value per channel when training, got input \[1,1,1,1\]/,
+    );
+    expect(bn.forward(tensor([[[[1, 3]]]])).data.toArray()).toEqual([
+      [[[expect.closeTo(-1, 4), expect.closeTo(1, 4)]]],
+    ]);
+  });
+});

@@ -104,7 +104,9 @@ export class BatchNorm2d extends Module {
     let normalized: Variable;
     if (this.training || !this.trackRunningStats) {
       const n = shape[0] * shape[2] * shape[3];
-      if (this.training && n <= 1) {
+      // Batch statistics need two values per channel, also in evaluation without running
+      // statistics (PyTorch checks whenever it normalises with the batch's own statistics).
+      if (n <= 1) {
         fail(
           'BatchNorm2d',
           'input',

@@ -176,9 +176,12 @@ describe('errors name the layer and the shapes', () => {
     expect(() => new Conv2d(1, 1, 3, { paddingMode: 'mirror' as 'reflect' })).toThrow(
       'Conv2d: paddingMode must be one of zeros, reflect, replicate, circular, got "mirror"',
     );
-    expect(() => new ConvTranspose2d(1, 1, 3, { stride: 2, outputPadding: 2 })).toThrow(
+    // As PyTorch: built without complaint, refused when it runs (issue 18).
+    const late = new ConvTranspose2d(1, 1, 3, { stride: 2, outputPadding: 2 });
+    expect(() => late.forward(zeros([1, 1, 3, 3]))).toThrow(
       'ConvTranspose2d: outputPadding must be smaller than either stride or dilation',
     );
+    expect(new ConvTranspose2d(1, 1, 3, { outputPadding: 1 }).outputPadding).toEqual([1, 1]);
   });
 });
 

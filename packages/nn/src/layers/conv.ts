@@ -249,15 +249,6 @@ export class ConvTranspose2d extends Module {
     this.dilation = toPair(L, 'dilation', options.dilation ?? 1, 1);
     this.groups = options.groups ?? 1;
     checkGroups(L, this.inChannels, this.outChannels, this.groups);
-    for (const i of [0, 1]) {
-      if (this.outputPadding[i] >= this.stride[i] && this.outputPadding[i] >= this.dilation[i]) {
-        fail(
-          L,
-          'outputPadding',
-          `outputPadding must be smaller than either stride or dilation, got outputPadding ${pyPair(this.outputPadding)}, stride ${pyPair(this.stride)}, dilation ${pyPair(this.dilation)}`,
-        );
-      }
-    }
     const dtype = floatDType(L, options.dtype);
     this.weight = new Parameter(
       zeros([this.inChannels, this.outChannels / this.groups, ...this.kernelSize], { dtype }),
@@ -269,6 +260,17 @@ export class ConvTranspose2d extends Module {
   /** The transposed convolution of `input` with the filters, plus the bias. */
   forward(input: ModuleInput): Variable {
     checkImageInput('ConvTranspose2d', input, this.inChannels);
+    // Checked here, not at construction, as PyTorch does (a layer may be built, then given a
+    // stride or dilation by hand before it runs).
+    for (const i of [0, 1]) {
+      if (this.outputPadding[i] >= this.stride[i] && this.outputPadding[i] >= this.dilation[i]) {
+        fail(
+          'ConvTranspose2d',
+          'outputPadding',
+          `outputPadding must be smaller than either stride or dilation, got outputPadding ${pyPair(this.outputPadding)}, stride ${pyPair(this.stride)}, dilation ${pyPair(this.dilation)}`,
+        );
+      }
+    }
     return convTranspose2d(input, this.weight, this.bias, {
       stride: this.stride,
       padding: this.padding,
