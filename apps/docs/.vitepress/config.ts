@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'vite';
 import { type DefaultTheme, defineConfig } from 'vitepress';
 import { publishedPackages } from '../scripts/changelogs.mjs';
 import { crossOriginIsolation } from '../scripts/isolation.mjs';
@@ -57,6 +58,22 @@ const changelogs: DefaultTheme.SidebarItem[] = [
   },
 ];
 
+/** GitHub's mark (Octicons `mark-github`, 16×16). */
+const GITHUB_MARK =
+  '<svg role="img" viewBox="0 0 16 16" xmlns="http://www.w3.org/2000/svg"><title>GitHub</title><path fill="currentColor" d="M8 0C3.58 0 0 3.58 0 8c0 3.54 2.29 6.53 5.47 7.59.4.07.55-.17.55-.38 0-.19-.01-.82-.01-1.49-2.01.37-2.53-.49-2.69-.94-.09-.23-.48-.94-.82-1.13-.28-.15-.68-.52-.01-.53.63-.01 1.08.58 1.23.82.72 1.21 1.87.87 2.33.66.07-.52.28-.87.51-1.07-1.78-.2-3.64-.89-3.64-3.95 0-.87.31-1.59.82-2.15-.08-.2-.36-1.02.08-2.12 0 0 .67-.21 2.2.82.64-.18 1.32-.27 2-.27.68 0 1.36.09 2 .27 1.53-1.04 2.2-.82 2.2-.82.44 1.1.16 1.92.08 2.12.51.56.82 1.27.82 2.15 0 3.07-1.87 3.75-3.65 3.95.29.25.54.73.54 1.48 0 1.07-.01 1.93-.01 2.2 0 .21.15.46.55.38A8.013 8.013 0 0016 8c0-4.42-3.58-8-8-8z"/></svg>';
+
+/** The dev server serves pages under the base path; a browser still asks for /favicon.ico. */
+const faviconRedirect: Plugin = {
+  name: 'torchlet:favicon',
+  configureServer(server) {
+    server.middlewares.use('/favicon.ico', (_req, res) => {
+      res.statusCode = 302;
+      res.setHeader('Location', `${base}logo.svg`);
+      res.end();
+    });
+  },
+};
+
 /** Pages generated at build time (API reference, changelogs) have no source file to edit here. */
 const generated = (relativePath: string): boolean => /^(api|changelog)\//.test(relativePath);
 
@@ -95,7 +112,8 @@ export default defineConfig({
       { text: 'Playground', link: '/playground' },
       { text: 'Changelog', link: '/changelog/', activeMatch: '^/changelog/' },
     ],
-    socialLinks: [{ icon: 'github', link: repo, ariaLabel: 'torchlet on GitHub' }],
+    // The icon inline (not VitePress's 'github', which the dev server fetches from an icon API).
+    socialLinks: [{ icon: { svg: GITHUB_MARK }, link: repo, ariaLabel: 'torchlet on GitHub' }],
     editLink: { pattern: `${repo}/edit/${branch}/apps/docs/:path`, text: 'Edit this page' },
     sidebar: {
       '/guide/': guide,
@@ -108,7 +126,7 @@ export default defineConfig({
     footer: { message: 'MIT licensed. Numbers checked against PyTorch.' },
   },
   vite: {
-    plugins: [crossOriginIsolation()],
+    plugins: [crossOriginIsolation(), faviconRedirect],
     resolve: { conditions },
     ssr: { resolve: { conditions, externalConditions: ['@torchlet/source'] } },
     // The packages are workspace links to TypeScript sources: let Vite compile them, never pre-bundle.

@@ -86,16 +86,18 @@ export function slugify(heading) {
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1') // links keep their text
     .replace(/<[^>]+>/g, '')
     .replace(/[`\\]/g, '');
-  return text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036F]/g, '')
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-    .replace(/[\u0000-\u001f]/g, '')
-    .replace(/[\s~`!@#$%^&*()\-_+=[\]{}|\\;:"'“”‘’<>,.?/]+/g, '-')
-    .replace(/-{2,}/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .replace(/^(\d)/, '_$1')
-    .toLowerCase();
+  return (
+    text
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036F]/g, '')
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+      .replace(/[\u0000-\u001f]/g, '')
+      .replace(/[\s~`!@#$%^&*()\-_+=[\]{}|\\;:"'“”‘’<>,.?/]+/g, '-')
+      .replace(/-{2,}/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .replace(/^(\d)/, '_$1')
+      .toLowerCase()
+  );
 }
 
 /** The anchors VitePress gives a Markdown page: heading slugs (deduplicated) and explicit ids. */
@@ -201,6 +203,10 @@ export function load(app) {
       page.url = moved;
     }
     if (movedLink) page.contents = page.contents.replace(movedLink, (_, url) => `/api/${moves.get(url)}`);
+    // The overview links each package to its main API, not to the list of its entry points.
+    if (page.url === 'index.md') {
+      page.contents = page.contents.replace(/\(\/api\/(@torchlet\/[\w-]+)\/modules\.md\)/g, '(/api/$1/index.md)');
+    }
     const title = importPath(page.model);
     if (title) page.contents = page.contents.replace(/^# .*$/m, `# ${title}`);
     page.contents = page.contents

@@ -1,0 +1,2 @@
+export declare function isFormula(code: string): boolean;
+export declare function toTex(code: string): string;

@@ -1,0 +1,5 @@
+export declare function pytorchUrl(name: string): string;
+export declare function slugify(heading: string): string;
+export declare function anchorsOf(markdown: string): Set<string>;
+export declare function fixFragments(pages: Map<string, string>): Map<string, string>;
+export declare function load(app: unknown): void;
