@@ -3,9 +3,11 @@ import {
   corr2dMultiIn,
   corr2dMultiInOut,
   corr2dMultiInOut1x1,
+  div,
   interpolate,
   mul,
   relu,
+  sub,
   type Variable,
 } from '@torchlet/autograd';
 import {
@@ -37,6 +39,7 @@ import { Generator, randn, type Tensor, tensor } from '@torchlet/tensor';
 import { describe, expect, it } from 'vitest';
 import { runOrt } from '../test/ort.js';
 import { exportOnnx, importOnnx } from './index.js';
+import { decodeModel } from './proto/codec.js';
 import { flatValues } from './tensor-data.js';
 
 // Every nn layer and option: torchlet -> ONNX -> onnxruntime gives torchlet's outputs, and
@@ -273,6 +276,30 @@ describe('exportOnnx: torchlet -> ONNX -> onnxruntime and back', () => {
       ],
       { dynamic: false },
     );
+  });
+});
+
+describe('exportOnnx: graph shape', () => {
+  it('BatchNorm2d after a Conv exports as one BatchNormalization node with its parameter names', () => {
+    const net = new Sequential(new Conv2d(2, 3, 3, { generator: g }), new BatchNorm2d(3), new ReLU());
+    randomizeBatchNorms(net);
+    const model = decodeModel('test', exportOnnx(net, [randn([1, 2, 5, 5], { generator: g })]));
+    expect(model.graph.node.map((n) => n.op_type)).toEqual(['Conv', 'BatchNormalization', 'Relu']);
+    expect(model.graph.node[1].input.slice(1, 3)).toEqual(['1.weight', '1.bias']);
+    expect(model.graph.initializer.map((t) => t.name)).toContain('0.weight');
+  });
+
+  it('keeps a traced subtraction that only looks like BatchNorm when its divisor is not positive', async () => {
+    class Scaled extends Module {
+      forward(x: ModuleInput): Variable {
+        return div(sub(x, tensor([[[[1]], [[2]]]])), tensor([[[[-2]], [[4]]]]));
+      }
+    }
+    const x = randn([1, 2, 2, 2], { generator: g });
+    const bytes = exportOnnx(new Scaled(), [x]);
+    expect(decodeModel('test', bytes).graph.node.map((n) => n.op_type)).toEqual(['Sub', 'Div']);
+    const [ort] = await runOrt(bytes, [x]);
+    close(ort.data, new Scaled().forward(x).data);
   });
 });
 

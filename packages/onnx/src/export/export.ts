@@ -6,6 +6,7 @@ import { encodeModel } from '../proto/codec.js';
 import type { ValueInfoProto } from '../proto/types.js';
 import { dataTypeOfDType } from '../tensor-data.js';
 import { type BatchTag, GraphBuilder } from './builder.js';
+import { fuseBatchNorms } from './fuse-batchnorm.js';
 
 const FN = 'exportOnnx';
 
@@ -110,7 +111,10 @@ export function exportOnnx(
   } finally {
     for (const [m, mode] of modes) m.training = mode;
   }
-  for (const op of ops) {
+  const outputs = flattenOutputs(result);
+  const traced = new Set(ops.map((op) => op.output));
+  const isConstant = (v: Variable): boolean => !traced.has(v) && !parameters.has(v) && !inputs.includes(v);
+  for (const op of fuseBatchNorms(ops, isConstant, new Set(outputs))) {
     const write = exportOp(op.name);
     if (write === undefined)
       fail(
@@ -122,7 +126,6 @@ export function exportOnnx(
     b.bind(op.output, name, tag);
   }
 
-  const outputs = flattenOutputs(result);
   // An input no traced operation read reached the result (if at all) outside the tape, say as an
   // integer target turned into a mask with tensor methods: the file would freeze its values.
   const outputSet = new Set<Variable>(outputs);

@@ -1,6 +1,7 @@
 import type { TracedOp, Variable } from '@torchlet/autograd';
 import { tensor } from '@torchlet/tensor';
 import type { GraphBuilder } from './builder.js';
+import { FUSED_BATCH_NORM } from './fuse-batchnorm.js';
 import { type ExportImpl, emitReshape, operand, type Translated, unsupported } from './translate.js';
 
 // Convolution, pooling and padding as ONNX nodes. Unbatched [C, H, W] inputs are given a batch of
@@ -324,10 +325,20 @@ function floats(values: readonly number[]) {
   return tensor(Float32Array.from(values));
 }
 
+/** BatchNorm's evaluation pattern, fused by `fuseBatchNorms`: X, scale, B, mean, variance (epsilon 0). */
+const batchNormalization: ExportImpl = (b, op) => {
+  const x = operand(op, 0);
+  const dtype = x.data.dtype;
+  const inputs = op.inputs.map((v, i) => (i === 0 ? b.nameOf(x) : b.nameOf(operand(op, i), dtype)));
+  const [name] = b.node('BatchNormalization', inputs, { epsilon: { float: 0 } });
+  return { name, tag: b.tag(x) };
+};
+
 /** Image operations by traced name. */
 export const nnExports: Readonly<Record<string, ExportImpl>> = {
   adaptiveAvgPool2d,
   avgPool2d,
+  [FUSED_BATCH_NORM]: batchNormalization,
   conv2d,
   convTranspose2d,
   corr2d: corr2dFamily,
