@@ -102,15 +102,19 @@ type RefResult =
 /** What Python/PyTorch does: the output shape and, for each output index, the input index. */
 function reference(shape: readonly number[], items: readonly RefItem[]): RefResult {
   const consuming = items.filter((it) => it.k === 'int' || it.k === 'slice').length;
-  if (items.filter((it) => it.k === 'ell').length > 1) return { ok: false, error: /single ellipsis/ };
   if (consuming > shape.length)
     return { ok: false, error: new RegExp(`too many indices for tensor of dimension ${shape.length}`) };
-  const expanded: RefItem[] = [];
+  // Each '...' stands for ndim - consuming dimensions (PyTorch); a second one's lie past the end.
+  const expanded: (RefItem | { k: 'gone' })[] = [];
+  let pos = 0;
   for (const it of items) {
-    if (it.k === 'ell')
-      for (let n = 0; n < shape.length - consuming; n++)
-        expanded.push({ k: 'slice', start: null, stop: null, step: 1 });
-    else expanded.push(it);
+    if (it.k === 'ell') {
+      for (let n = 0; n < shape.length - consuming; n++, pos++)
+        expanded.push(pos < shape.length ? { k: 'slice', start: null, stop: null, step: 1 } : { k: 'gone' });
+    } else {
+      expanded.push(it);
+      if (it.k === 'int' || it.k === 'slice') pos++;
+    }
   }
   while (expanded.filter((it) => it.k !== 'new').length < shape.length)
     expanded.push({ k: 'slice', start: null, stop: null, step: 1 });
@@ -125,14 +129,18 @@ function reference(shape: readonly number[], items: readonly RefItem[]): RefResu
       outShape.push(1);
       outPick.push(null);
       outDim.push(-1);
+    } else if (it.k === 'gone') {
+      d++;
     } else if (it.k === 'int') {
-      const size = shape[d];
+      const size = shape[d] ?? 0;
       if (it.i >= size || it.i < -size) {
         return { ok: false, error: new RegExp(`index ${it.i} is out of bounds for dimension ${d} with size ${size}`) };
       }
       fixed.push([d, it.i < 0 ? it.i + size : it.i]);
       d++;
     } else if (it.k === 'slice') {
+      if (d >= shape.length)
+        return { ok: false, error: new RegExp(`too many indices for tensor of dimension ${shape.length}`) };
       const size = shape[d];
       // Python: slice(start, stop, step).indices(size) for a positive step
       let start = it.start ?? 0;

@@ -124,9 +124,6 @@ describe('get: errors name the index, dimension and shape', () => {
     expect(() => get(x, '1.5')).toThrowError(/cannot parse index '1.5'/);
     expect(() => get(x, 'x:2')).toThrowError("get: cannot parse index 'x:2': 'x' is not an integer in 'x:2'");
     expect(() => get(x, '::0')).toThrowError("get: slice step cannot be zero (in '::0')");
-    expect(() => get(x, '..., ...')).toThrowError(
-      "get: an index can only have a single ellipsis ('...') in '..., ...'",
-    );
     expect(() => get(x, '')).toThrowError(/get: cannot parse index '': the index is empty/);
     expect(() => get(x, '1,,2')).toThrowError(/cannot parse index '1,,2': empty entry/);
   });
@@ -143,7 +140,7 @@ describe('get: errors name the index, dimension and shape', () => {
     expect(() => get(x, [':' as never])).toThrowError(
       "get: index item 0 must be an integer, slice(...), null or '...', got ':'",
     );
-    expect(() => get(x, [null, '...', '...'])).toThrowError(/single ellipsis/);
+    expect(get(x, [null, '...', '...']).shape).toEqual([1, 3, 4]);
     expect(() => slice(0.5)).toThrowError('slice: slice bounds must be integers or null, got start 0.5');
     expect(() => get(x, {} as never)).toThrowError(/get: expected a string, an integer or an array/);
   });
@@ -258,5 +255,22 @@ describe('set: in-place assignment through the view', () => {
       [1, 1],
       [0, 0],
     ]);
+  });
+});
+
+describe('several ellipses, as PyTorch (issue 18)', () => {
+  // Expected shapes and values from PyTorch 1.13 on arange(24).reshape(2, 3, 4).
+  const x = tensor(
+    Array.from({ length: 24 }, (_, i) => i),
+    { shape: [2, 3, 4] },
+  );
+  it('each stands for ndim minus the integers and slices', () => {
+    expect(get(x, '..., 0, ...').toArray()).toEqual([
+      [0, 4, 8],
+      [12, 16, 20],
+    ]);
+    expect(get(x, '0, ..., ...').shape).toEqual([3, 4]);
+    expect(get(x, '..., ...').shape).toEqual([2, 3, 4]);
+    expect(() => get(x, '..., 1, ..., 2')).toThrowError(/index 2 is out of bounds for dimension 3 with size 0/);
   });
 });

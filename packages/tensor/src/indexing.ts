@@ -167,13 +167,10 @@ interface ViewLayout {
 function indexLayout(fn: string, t: Tensor, index: Index): ViewLayout {
   const items = parseIndex(fn, index);
   let consuming = 0;
-  let ellipses = 0;
-  for (const it of items) {
-    if (it.k === 'int' || it.k === 'slice') consuming++;
-    else if (it.k === 'ellipsis') ellipses++;
-  }
+  for (const it of items) if (it.k === 'int' || it.k === 'slice') consuming++;
   const where = typeof index === 'string' ? ` in '${index}'` : '';
-  if (ellipses > 1) fail(fn, 'index', `an index can only have a single ellipsis ('...')${where}`);
+  // Several ellipses are allowed, as in PyTorch: each stands for ndim - (integers and slices)
+  // dimensions, so after the first the rest usually stand for dimensions past the end.
   const ndim = t.ndim;
   if (consuming > ndim) {
     fail(
@@ -190,6 +187,7 @@ function indexLayout(fn: string, t: Tensor, index: Index): ViewLayout {
     switch (it.k) {
       case 'ellipsis':
         for (let n = ndim - consuming; n > 0; n--, d++) {
+          if (d >= ndim) continue;
           shape.push(t.shape[d]);
           strides.push(t.strides[d]);
         }
@@ -200,7 +198,7 @@ function indexLayout(fn: string, t: Tensor, index: Index): ViewLayout {
         shape.push(1);
         break;
       case 'int': {
-        const size = t.shape[d];
+        const size = d < ndim ? t.shape[d] : 0; // past the end (after a second '...'): size 0, as PyTorch
         if (it.i < -size || it.i >= size) {
           fail(
             fn,
@@ -213,6 +211,9 @@ function indexLayout(fn: string, t: Tensor, index: Index): ViewLayout {
         break;
       }
       case 'slice': {
+        if (d >= ndim) {
+          fail(fn, 'index', `too many indices for tensor of dimension ${ndim}${where} (shape ${formatShape(t.shape)})`);
+        }
         const size = t.shape[d];
         const start = clampBound(it.start, size, 0);
         const stop = Math.max(start, clampBound(it.stop, size, size));

@@ -378,6 +378,15 @@ describe('print options (torch.set_printoptions per call)', () => {
   it('linewidth', () => {
     expect(formatTensor(tensor(Array.from({ length: 20 }, (_, i) => i / 3)), { linewidth: 40 })).toBe(EXPECT_LW40);
   });
+  it('sciMode leaves tensors without a non-zero finite value alone, as PyTorch (issue 18)', () => {
+    expect(formatTensor(zeros([3]), { sciMode: true })).toBe('tensor([0., 0., 0.])');
+    expect(formatTensor(tensor([0, Number.NaN, Number.POSITIVE_INFINITY]), { sciMode: true })).toBe(
+      'tensor([0., nan, inf])',
+    );
+    expect(formatTensor(tensor(0), { sciMode: true })).toBe('tensor(0.)');
+    expect(formatTensor(tensor([1e-5, 0]), { sciMode: true })).toBe('tensor([1.0000e-05, 0.0000e+00])');
+  });
+
   it('sciMode forces or forbids scientific notation, keeping the automatic width', () => {
     expect(formatTensor(tensor([1e-5, 1]), { sciMode: false })).toBe(EXPECT_NOSCI);
     expect(formatTensor(tensor([1.5, 2]), { sciMode: true })).toBe(EXPECT_SCI);

@@ -162,9 +162,11 @@ class Formatter {
               : formatFixed(v, prec).length;
           if (w > this.maxWidth) this.maxWidth = w;
         }
+        // As PyTorch, the option applies only when there is a non-zero finite value: zeros, NaN
+        // and infinities alone print as `0.`, `nan`, `inf` whatever it says.
+        if (opts.sciMode !== undefined) this.sciMode = opts.sciMode;
       }
     }
-    if (opts.sciMode !== undefined) this.sciMode = opts.sciMode;
   }
 
   private formatRaw(v: number): string {
