@@ -29,9 +29,34 @@ export interface GemmPieces {
  */
 export function gemmWgsl(p: GemmPieces): string {
   const threads = 64;
-  const aLoads = (TILE_M * TILE_K) / threads;
-  const bLoads = (TILE_K * TILE_N) / threads;
   const kRange = p.kRange ?? 'fn kRange(b: u32) -> vec2<u32> { return vec2<u32>(0u, dims(b).z); }';
+  // Every loop with a fixed trip count is unrolled here, and the 4x4 accumulator is four vec4s:
+  // software rasterizers such as SwiftShader neither unroll loops nor keep indexed arrays in
+  // registers, and GPU compilers produce the same code either way.
+  const loads = (tile: string, rows: number, cond: string, call: string, inner: string, outer: string): string =>
+    Array.from({ length: (rows * TILE_K) / threads }, (_, r) => {
+      const e = `li + ${r * threads}u`;
+      return `  { let e = ${e}; let ${inner} = ${outer}0 + e % ${rows}u; let k = k0 + e / ${rows}u;
+    var v = 0.0; if (${cond}) { v = ${call}; } ${tile}[e] = v; }`;
+    }).join('\n');
+  const steps = Array.from({ length: TILE_K }, (_, kk) => {
+    const a = `${kk * TILE_M}u + ty`;
+    const bb = `${kk * TILE_N}u + tx`;
+    return `    { let a = vec4<f32>(As[${a}], As[${a} + 1u], As[${a} + 2u], As[${a} + 3u]);
+      let q = vec4<f32>(Bs[${bb}], Bs[${bb} + 1u], Bs[${bb} + 2u], Bs[${bb} + 3u]);
+      acc0 = fma(vec4<f32>(a.x), q, acc0); acc1 = fma(vec4<f32>(a.y), q, acc1);
+      acc2 = fma(vec4<f32>(a.z), q, acc2); acc3 = fma(vec4<f32>(a.w), q, acc3); }`;
+  }).join('\n');
+  const stores = [0, 1, 2, 3]
+    .map((i) =>
+      ['x', 'y', 'z', 'w']
+        .map(
+          (c, j) =>
+            `  if (m0 + ty + ${i}u < M && n0 + tx + ${j}u < N) { store(b, m0 + ty + ${i}u, n0 + tx + ${j}u, acc${i}.${c}); }`,
+        )
+        .join('\n'),
+    )
+    .join('\n');
   return `${p.bindings}
 ${p.functions}
 ${kRange}
@@ -47,43 +72,17 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   let K = kr.y;
   let m0 = wg.y * ${TILE_M}u;
   let n0 = wg.x * ${TILE_N}u;
-  var acc: array<f32, 16>;
+  let ty = lid.y * 4u;
+  let tx = lid.x * 4u;
+  var acc0 = vec4<f32>(); var acc1 = vec4<f32>(); var acc2 = vec4<f32>(); var acc3 = vec4<f32>();
   for (var k0 = kr.x; k0 < K; k0 += ${TILE_K}u) {
-    for (var r = 0u; r < ${aLoads}u; r++) {
-      let e = li + r * ${threads}u;
-      let m = m0 + e % ${TILE_M}u;
-      let k = k0 + e / ${TILE_M}u;
-      var v = 0.0;
-      if (m < M && k < K) { v = loadA(b, m, k); }
-      As[e] = v;
-    }
-    for (var r = 0u; r < ${bLoads}u; r++) {
-      let e = li + r * ${threads}u;
-      let n = n0 + e % ${TILE_N}u;
-      let k = k0 + e / ${TILE_N}u;
-      var v = 0.0;
-      if (n < N && k < K) { v = loadB(b, k, n); }
-      Bs[e] = v;
-    }
+${loads('As', TILE_M, 'm < M && k < K', 'loadA(b, m, k)', 'm', 'm')}
+${loads('Bs', TILE_N, 'n < N && k < K', 'loadB(b, k, n)', 'n', 'n')}
     workgroupBarrier();
-    for (var kk = 0u; kk < ${TILE_K}u; kk++) {
-      var av: array<f32, 4>;
-      var bv: array<f32, 4>;
-      for (var i = 0u; i < 4u; i++) { av[i] = As[kk * ${TILE_M}u + lid.y * 4u + i]; }
-      for (var j = 0u; j < 4u; j++) { bv[j] = Bs[kk * ${TILE_N}u + lid.x * 4u + j]; }
-      for (var i = 0u; i < 4u; i++) {
-        for (var j = 0u; j < 4u; j++) { acc[i * 4u + j] = fma(av[i], bv[j], acc[i * 4u + j]); }
-      }
-    }
+${steps}
     workgroupBarrier();
   }
-  for (var i = 0u; i < 4u; i++) {
-    let m = m0 + lid.y * 4u + i;
-    for (var j = 0u; j < 4u; j++) {
-      let n = n0 + lid.x * 4u + j;
-      if (m < M && n < N) { store(b, m, n, acc[i * 4u + j]); }
-    }
-  }
+${stores}
 }`;
 }
 
