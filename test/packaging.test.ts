@@ -10,7 +10,7 @@ const root = join(import.meta.dirname, '..');
 /** Every public package (packages/* not marked private), by folder name. */
 const publicPackages = listPublic(root).map((p) => p.folder.replace('packages/', ''));
 /** The packages the smoke script imports, and what they depend on. */
-const smokePackages = ['kernels', 'tensor', 'ops', 'autograd', 'nn', 'onnx'];
+const smokePackages = ['kernels', 'tensor', 'ops', 'autograd', 'nn', 'onnx', 'vision'];
 
 // What a user does after `npm install @torchlet/<pkg>`: import by name and do real work.
 const smokeScript = `
@@ -19,6 +19,8 @@ import { corr2d } from '@torchlet/ops';
 import { variable } from '@torchlet/autograd';
 import { Conv2d } from '@torchlet/nn';
 import { exportOnnx, importOnnx } from '@torchlet/onnx';
+import { lenet } from '@torchlet/vision';
+import { decodeImage } from '@torchlet/vision/node';
 
 const X = tensor([[0, 1, 2], [3, 4, 5], [6, 7, 8]]);
 const K = tensor([[0, 1], [2, 3]]);
@@ -33,6 +35,10 @@ console.log(JSON.stringify(layer.forward(zeros([1, 1, 6, 8])).shape));
 
 const imported = importOnnx(exportOnnx(layer, [zeros([1, 1, 6, 8])]));
 console.log(JSON.stringify(imported.forward(zeros([1, 1, 6, 8])).shape));
+
+console.log(JSON.stringify(lenet().forward(zeros([1, 1, 28, 28])).shape));
+const png = 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAAD0lEQVR4nGPkEpFjYGAAAAEmAD5j+GBZAAAAAElFTkSuQmCC';
+console.log(JSON.stringify(decodeImage(Buffer.from(png, 'base64')).toArray()));
 `;
 
 describe('packaging: every public package installs from its tarball and works', () => {
@@ -107,7 +113,15 @@ describe('packaging: every public package installs from its tarball and works', 
     mkdirSync(consumer);
     const needed = smokePackages.map((p) => tarballs[publicPackages.indexOf(p)]);
     const out = installAndRun(consumer, needed, smokeScript).trim().split('\n');
-    expect(out).toEqual(['tensor([[19., 25.],', '        [37., 43.]])', '[[2,-2]]', '[1,1,6,7]', '[1,1,6,7]']);
+    expect(out).toEqual([
+      'tensor([[19., 25.],',
+      '        [37., 43.]])',
+      '[[2,-2]]',
+      '[1,1,6,7]',
+      '[1,1,6,7]',
+      '[1,10]',
+      '[[[10,20,30],[10,20,30]]]',
+    ]);
   });
 
   it('would catch a broken exports map (a scratch package pointing at a file it does not ship)', async () => {

@@ -38,9 +38,9 @@ function tables(plan: InterpolatePlan, shape: readonly number[], float32: boolea
  * import { tensor } from '@torchlet/tensor';
  * import { interpolate } from '@torchlet/ops';
  * const x = tensor([[[[1, 2], [3, 4]]]]);
- * interpolate(x, { scaleFactor: 2 }).toArray()[0][0][0]; // -> [1, 1, 2, 2]
+ * interpolate(x, { scaleFactor: 2 }).get('0, 0, 0').toArray(); // -> [1, 1, 2, 2]
  * interpolate(x, { size: [1, 3], mode: 'bilinear', alignCorners: true }).toArray(); // -> [[[[1, 1.5, 2]]]]
- * interpolate(x, { size: 4, mode: 'bilinear' }).toArray()[0][0][0]; // -> [1, 1.25, 1.75, 2]
+ * interpolate(x, { size: 4, mode: 'bilinear' }).get('0, 0, 0').toArray(); // -> [1, 1.25, 1.75, 2]
  * ```
  */
 export function interpolate(input: Tensor, options: InterpolateOptions): Tensor {

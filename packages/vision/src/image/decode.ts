@@ -28,11 +28,10 @@ function checkBytes(fn: string, bytes: unknown): Uint8Array {
  * @see torchvision.io.decode_png
  * @example
  * ```ts
- * import { PNG } from 'pngjs';
  * import { decodePng } from '@torchlet/vision/node';
- * const png = new PNG({ width: 1, height: 1 });
- * png.data.set([10, 20, 30, 255]);
- * decodePng(PNG.sync.write(png)).toArray(); // -> [[[10, 20, 30]]]
+ * // A 2x1 PNG whose pixels are (10, 20, 30).
+ * const bytes = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAAD0lEQVR4nGPkEpFjYGAAAAEmAD5j+GBZAAAAAElFTkSuQmCC', 'base64');
+ * decodePng(bytes).toArray(); // -> [[[10, 20, 30], [10, 20, 30]]]
  * ```
  */
 export function decodePng(bytes: Uint8Array, options: ImageReadOptions = {}): Tensor {
@@ -59,11 +58,15 @@ export function decodePng(bytes: Uint8Array, options: ImageReadOptions = {}): Te
  * @see torchvision.io.decode_jpeg
  * @example
  * ```ts
- * import jpeg from 'jpeg-js';
  * import { decodeJpeg } from '@torchlet/vision/node';
- * const data = Buffer.from(new Array(8 * 8).fill([128, 128, 128, 255]).flat());
- * const bytes = jpeg.encode({ width: 8, height: 8, data }, 90).data;
- * decodeJpeg(bytes).shape; // -> [8, 8, 3]
+ * let message = '';
+ * try {
+ *   decodeJpeg(new Uint8Array([0x89, 0x50, 0x4e, 0x47]));
+ * } catch (e) {
+ *   message = (e as Error).message;
+ * }
+ * message; // -> 'decodeJpeg: not a JPEG file (no JPEG SOI marker)'
+ * // With a file: decodeJpeg(readFileSync('photo.jpg')).shape is [H, W, 3]
  * ```
  */
 export function decodeJpeg(bytes: Uint8Array, options: ImageReadOptions = {}): Tensor {
@@ -87,11 +90,10 @@ export function decodeJpeg(bytes: Uint8Array, options: ImageReadOptions = {}): T
  * @see torchvision.io.decode_image
  * @example
  * ```ts
- * import { PNG } from 'pngjs';
  * import { decodeImage } from '@torchlet/vision/node';
- * const png = new PNG({ width: 2, height: 1 });
- * png.data.set([255, 255, 255, 255, 0, 0, 0, 255]);
- * decodeImage(PNG.sync.write(png), { mode: 'L' }).toArray(); // -> [[[255], [0]]]
+ * // A 2x1 PNG: a white pixel, then a black one.
+ * const bytes = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAAD0lEQVR4nGP4//8/AwMDAA74Av7Ji4P1AAAAAElFTkSuQmCC', 'base64');
+ * decodeImage(bytes, { mode: 'L' }).toArray(); // -> [[[255], [0]]]
  * ```
  */
 export function decodeImage(bytes: Uint8Array, options: ImageReadOptions = {}): Tensor {

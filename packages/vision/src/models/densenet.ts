@@ -140,7 +140,7 @@ export class Transition extends Sequential {
  * ```ts
  * import { DenseNet, type DenseNetOptions } from '@torchlet/vision';
  * const options: DenseNetOptions = { growthRate: 8, blockConfig: [2, 2], numInitFeatures: 16, numClasses: 3 };
- * new DenseNet(options).classifier.inFeatures; // -> 20
+ * new DenseNet(options).classifier.inFeatures; // -> 32
  * ```
  */
 export interface DenseNetOptions extends ModelOptions {

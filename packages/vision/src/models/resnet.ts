@@ -228,7 +228,7 @@ export class ResNet extends Module {
  * import { resnet18 } from '@torchlet/vision';
  * const net = resnet18({ numClasses: 10, generator: new Generator(0) }).eval();
  * net.forward(zeros([1, 3, 32, 32])).shape; // -> [1, 10]
- * Object.keys(net.stateDict())[7]; // -> 'layer1.0.conv1.weight'
+ * Object.keys(net.stateDict())[6]; // -> 'layer1.0.conv1.weight'
  * ```
  */
 export function resnet18(options: ResNetOptions = {}): ResNet {

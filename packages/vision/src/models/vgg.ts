@@ -49,9 +49,10 @@ export const vggConfigs: Readonly<Record<'A' | 'B' | 'D' | 'E', VggConfig>> = {
  *
  * @example
  * ```ts
- * import { type VggOptions, vgg11 } from '@torchlet/vision';
+ * import { type VggOptions, vggConfigs, vggFeatures } from '@torchlet/vision';
  * const options: VggOptions = { numClasses: 10, batchNorm: true };
- * vgg11(options).features.at(1).constructor.name; // -> 'BatchNorm2d'
+ * vggFeatures(vggConfigs.A, options).at(1).constructor.name; // -> 'BatchNorm2d'
+ * // new VGG(vggConfigs.A, options) is vgg11Bn({ numClasses: 10 })
  * ```
  */
 export interface VggOptions extends ModelOptions {
@@ -148,7 +149,7 @@ export class VGG extends Module {
   }
 }
 
-function make(config: 'A' | 'B' | 'D' | 'E', batchNorm: boolean, options: VggOptions): VGG {
+function make(config: 'A' | 'B' | 'D' | 'E', batchNorm: boolean, options: Omit<VggOptions, 'batchNorm'>): VGG {
   return new VGG(vggConfigs[config], { ...options, batchNorm });
 }
 
@@ -167,7 +168,7 @@ function make(config: 'A' | 'B' | 'D' | 'E', batchNorm: boolean, options: VggOpt
  * // build().features.length === 21
  * ```
  */
-export function vgg11(options: VggOptions = {}): VGG {
+export function vgg11(options: Omit<VggOptions, 'batchNorm'> = {}): VGG {
   return make('A', false, options);
 }
 
@@ -186,7 +187,7 @@ export function vgg11(options: VggOptions = {}): VGG {
  * // build().features.length === 29
  * ```
  */
-export function vgg11Bn(options: VggOptions = {}): VGG {
+export function vgg11Bn(options: Omit<VggOptions, 'batchNorm'> = {}): VGG {
   return make('A', true, options);
 }
 
@@ -205,7 +206,7 @@ export function vgg11Bn(options: VggOptions = {}): VGG {
  * // build().features.length === 25
  * ```
  */
-export function vgg13(options: VggOptions = {}): VGG {
+export function vgg13(options: Omit<VggOptions, 'batchNorm'> = {}): VGG {
   return make('B', false, options);
 }
 
@@ -224,7 +225,7 @@ export function vgg13(options: VggOptions = {}): VGG {
  * // build().features.length === 35
  * ```
  */
-export function vgg13Bn(options: VggOptions = {}): VGG {
+export function vgg13Bn(options: Omit<VggOptions, 'batchNorm'> = {}): VGG {
   return make('B', true, options);
 }
 
@@ -243,7 +244,7 @@ export function vgg13Bn(options: VggOptions = {}): VGG {
  * // build().features.length === 31
  * ```
  */
-export function vgg16(options: VggOptions = {}): VGG {
+export function vgg16(options: Omit<VggOptions, 'batchNorm'> = {}): VGG {
   return make('D', false, options);
 }
 
@@ -262,7 +263,7 @@ export function vgg16(options: VggOptions = {}): VGG {
  * // build().features.length === 44
  * ```
  */
-export function vgg16Bn(options: VggOptions = {}): VGG {
+export function vgg16Bn(options: Omit<VggOptions, 'batchNorm'> = {}): VGG {
   return make('D', true, options);
 }
 
@@ -281,7 +282,7 @@ export function vgg16Bn(options: VggOptions = {}): VGG {
  * // build().features.length === 37
  * ```
  */
-export function vgg19(options: VggOptions = {}): VGG {
+export function vgg19(options: Omit<VggOptions, 'batchNorm'> = {}): VGG {
   return make('E', false, options);
 }
 
@@ -300,6 +301,6 @@ export function vgg19(options: VggOptions = {}): VGG {
  * // build().features.length === 53
  * ```
  */
-export function vgg19Bn(options: VggOptions = {}): VGG {
+export function vgg19Bn(options: Omit<VggOptions, 'batchNorm'> = {}): VGG {
   return make('E', true, options);
 }
