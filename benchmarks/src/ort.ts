@@ -3,7 +3,8 @@
 // `ort.env.wasm.numThreads` = every core (its pthread pool, on Node worker threads); each contender
 // is its own session, `ort-wasm-1t` with `intraOpNumThreads: 1` and `ort-wasm` with every core, so
 // both alternate with the other contenders in one process. A run's output is a CPU tensor whose
-// `data` is read inside the timed call, as tfjs's `dataSync()`.
+// `data` is read inside the timed call, as tfjs's `dataSync()`. Intra-op threads do not spin
+// between runs (`session.intra_op.allow_spinning` = 0), so they leave the cores to the next sample.
 
 import os from 'node:os';
 import * as ort from 'onnxruntime-web';
@@ -51,6 +52,9 @@ export function ortContenders(build: () => OrtCase): Contender[] {
         executionProviders: ['wasm'],
         intraOpNumThreads: threads,
         graphOptimizationLevel: 'all',
+        // Its pool's threads would otherwise spin after each run, taking the cores from whichever
+        // contender runs next in this process (samples alternate): they block instead.
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
       });
       const x = new ort.Tensor('float32', c.input, [...c.inShape]);
       const run = async (): Promise<Float32Array> => {

@@ -415,6 +415,86 @@ export function depthwiseBackwardInputPart(desc: usize, u0: i32, u1: i32, work: 
   }
 }
 
+/** The horizontal sum of the four lanes. */
+function hsum(v: v128): f32 {
+  const h = f32x4.add(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+  return f32x4.extract_lane(h, 0) + f32x4.extract_lane(h, 1);
+}
+
+/**
+ * The 3x3 stride-1 weight gradient of one plane (no dilation): the nine taps' sums in nine
+ * registers, so each row's upstream gradient is loaded once for all nine (not nine times). The
+ * last partial vector of a row masks both operands, as the general loop does.
+ */
+function weight3x3s1(xp: usize, g: usize, pOut: usize, outH: i32, outW: i32, wpBytes: usize, mask: v128): void {
+  let s0 = f32x4.splat(0);
+  let s1 = s0;
+  let s2 = s0;
+  let s3 = s0;
+  let s4 = s0;
+  let s5 = s0;
+  let s6 = s0;
+  let s7 = s0;
+  let s8 = s0;
+  const full = outW & ~3;
+  const outRowBytes = (<usize>outW) << 2;
+  for (let oh = 0; oh < outH; oh++) {
+    const r = xp + <usize>oh * wpBytes;
+    const gr = g + <usize>oh * outRowBytes;
+    for (let ow = 0; ow < outW; ow += 4) {
+      const o = (<usize>ow) << 2;
+      const tail = ow >= full;
+      let gv = v128.load(gr + o);
+      if (tail) gv = v128.and(gv, mask);
+      let p = r + o;
+      let x0 = v128.load(p);
+      let x1 = v128.load(p, 4);
+      let x2 = v128.load(p, 8);
+      if (tail) {
+        x0 = v128.and(x0, mask);
+        x1 = v128.and(x1, mask);
+        x2 = v128.and(x2, mask);
+      }
+      s0 = f32x4.add(s0, f32x4.mul(gv, x0));
+      s1 = f32x4.add(s1, f32x4.mul(gv, x1));
+      s2 = f32x4.add(s2, f32x4.mul(gv, x2));
+      p += wpBytes;
+      x0 = v128.load(p);
+      x1 = v128.load(p, 4);
+      x2 = v128.load(p, 8);
+      if (tail) {
+        x0 = v128.and(x0, mask);
+        x1 = v128.and(x1, mask);
+        x2 = v128.and(x2, mask);
+      }
+      s3 = f32x4.add(s3, f32x4.mul(gv, x0));
+      s4 = f32x4.add(s4, f32x4.mul(gv, x1));
+      s5 = f32x4.add(s5, f32x4.mul(gv, x2));
+      p += wpBytes;
+      x0 = v128.load(p);
+      x1 = v128.load(p, 4);
+      x2 = v128.load(p, 8);
+      if (tail) {
+        x0 = v128.and(x0, mask);
+        x1 = v128.and(x1, mask);
+        x2 = v128.and(x2, mask);
+      }
+      s6 = f32x4.add(s6, f32x4.mul(gv, x0));
+      s7 = f32x4.add(s7, f32x4.mul(gv, x1));
+      s8 = f32x4.add(s8, f32x4.mul(gv, x2));
+    }
+  }
+  store<f32>(pOut, hsum(s0));
+  store<f32>(pOut, hsum(s1), 4);
+  store<f32>(pOut, hsum(s2), 8);
+  store<f32>(pOut, hsum(s3), 12);
+  store<f32>(pOut, hsum(s4), 16);
+  store<f32>(pOut, hsum(s5), 20);
+  store<f32>(pOut, hsum(s6), 24);
+  store<f32>(pOut, hsum(s7), 28);
+  store<f32>(pOut, hsum(s8), 32);
+}
+
 /**
  * Weight-gradient partial sums for planes [u0, u1): `partial[u, a*kw + b] = sum_{oh,ow}
  * dy[u][oh,ow] * xp[u][oh*sh + a*dh, ow*sw + b*dw]`, four output columns per lane group and a
@@ -446,10 +526,15 @@ export function depthwiseBackwardWeightPart(desc: usize, u0: i32, u1: i32, work:
   if (rest > 0) mask = i32x4.replace_lane(mask, 0, -1);
   if (rest > 1) mask = i32x4.replace_lane(mask, 1, -1);
   if (rest > 2) mask = i32x4.replace_lane(mask, 2, -1);
+  const fast = kh === 3 && kw === 3 && sh === 1 && sw === 1 && dh === 1 && dw === 1;
   for (let u = u0; u < u1; u++) {
     padPlane(desc, x + <usize>u * inPlane, work);
     const g = dy + <usize>u * outPlane;
     const pOut = partial + ((<usize>(u * taps)) << 2);
+    if (fast) {
+      weight3x3s1(work, g, pOut, outH, outW, wpBytes, mask);
+      continue;
+    }
     for (let a = 0; a < kh; a++) {
       for (let bb = 0; bb < kw; bb++) {
         let acc0 = f32x4.splat(0);

@@ -187,6 +187,19 @@ describe('depthwise conv2d kernels vs float64 sums', () => {
     expect(y[0]).toBe(3);
   });
 
+  it('keeps an infinity that only masked lanes read out of the 3x3 weight gradient', () => {
+    // 2x5 image, 3x3 pad 1: +inf at row 1, column 0. Kernel row 0 never meets it (output rows 0
+    // and 1 read image rows -1..0 and 0..1 with it), but a row's last vector reads past the row
+    // end into the next one, where it sits: those lanes are masked, so dw[0, :] stays finite.
+    const g = geometry({ inH: 2, inW: 5, kh: 3, kw: 3, padTop: 1, padLeft: 1, outH: 2, outW: 5 });
+    const x = Float32Array.from({ length: 10 }, (_, i) => i + 1);
+    x[5] = Number.POSITIVE_INFINITY;
+    const dw = new Float32Array(9);
+    expect(wasmDepthwiseConv2dBackwardWeight(g, new Float32Array(10).fill(1), x, dw)).toBe(true);
+    // dw[0, b] = sum over output row 1 of image row 0 at columns ow + b - 1.
+    expect(Array.from(dw.subarray(0, 3))).toEqual([1 + 2 + 3 + 4, 1 + 2 + 3 + 4 + 5, 2 + 3 + 4 + 5]);
+  });
+
   it('declines float64 operands and leaves the result untouched', () => {
     const g = geometry({ inW: 3, kw: 2, outW: 2 });
     const out = new Float64Array(2).fill(7);
