@@ -26,6 +26,7 @@ export {
   conv2dBackwardWeight,
   conv2dForward,
 } from './conv2d.js';
+export { copyInto } from './copy.js';
 export {
   type BinaryOpName,
   binary,
