@@ -277,6 +277,14 @@ describe('exportOnnx: torchlet -> ONNX -> onnxruntime and back', () => {
       { dynamic: false },
     );
   });
+
+  it('BCEWithLogitsLoss', async () => {
+    const pair = [
+      [3, 4],
+      [3, 4],
+    ];
+    await roundTrip('BCEWithLogitsLoss', () => new BCEWithLogitsLoss(), pair, { dynamic: false });
+  });
 });
 
 describe('exportOnnx: graph shape', () => {
@@ -313,9 +321,12 @@ describe('exportOnnx: errors', () => {
     expect(() => exportOnnx(new Odd(), [tensor([1, 2])])).toThrow(/'cumprod'.*has no ONNX form/);
   });
 
-  it('refuses an input whose values never entered the trace (class-index targets)', () => {
+  it('refuses an input whose values never entered the trace (CrossEntropyLoss reads its target with tensor methods)', () => {
     const logits = randn([3, 4], { generator: g });
     const target = tensor([0, 3, 1], { dtype: 'int32' });
+    expect(() =>
+      exportOnnx(new CrossEntropyLoss({ labelSmoothing: 0.1 }), [logits, randn([3, 4], { generator: g })]),
+    ).toThrow(/input 'input_1' \[3,4\] is not read by any operation torchlet traced/);
     expect(() => exportOnnx(new CrossEntropyLoss(), [logits, target])).toThrow(
       /input 'input_1' \[3\] is not read by any operation torchlet traced/,
     );

@@ -329,7 +329,7 @@ function floats(values: readonly number[]) {
 const batchNormalization: ExportImpl = (b, op) => {
   const x = operand(op, 0);
   const dtype = x.data.dtype;
-  const inputs = op.inputs.map((v, i) => (i === 0 ? b.nameOf(x) : b.nameOf(operand(op, i), dtype)));
+  const inputs = op.inputs.map((_, i) => (i === 0 ? b.nameOf(x) : b.nameOf(operand(op, i), dtype)));
   const [name] = b.node('BatchNormalization', inputs, { epsilon: { float: 0 } });
   return { name, tag: b.tag(x) };
 };
