@@ -6,6 +6,9 @@
  * @packageDocumentation
  */
 
+export { type BatchNormOptions, batchNorm } from './functional/batch-norm.js';
+export { type DropoutFunctionOptions, dropout } from './functional/dropout.js';
+export { linear } from './functional/linear.js';
 export { ReLU, Sigmoid, Tanh } from './layers/activation.js';
 export { BatchNorm2d, type BatchNorm2dOptions } from './layers/batchnorm.js';
 export { ModuleDict, ModuleList } from './layers/containers.js';

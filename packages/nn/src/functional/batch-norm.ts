@@ -1,0 +1,110 @@
+import {
+  add,
+  div,
+  mean,
+  mul,
+  noGrad,
+  reshape,
+  sqrt,
+  sub,
+  type Variable,
+  type VariableOrTensor,
+} from '@torchlet/autograd';
+import { fail, formatShape, isTensor, type Tensor } from '@torchlet/tensor';
+import { inputTensor } from '../layers/util.js';
+
+/**
+ * Options of {@link batchNorm}.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { type BatchNormOptions, batchNorm } from '@torchlet/nn';
+ * const options: BatchNormOptions = { training: true };
+ * batchNorm(tensor([[1], [3]]), null, null, null, null, options).toArray(); // -> [[-0.9999949932098389], [0.9999949932098389]]
+ * ```
+ */
+export interface BatchNormOptions {
+  /** Normalise by the batch's statistics (and update the running ones, when given). Default `false`. */
+  readonly training?: boolean;
+  /** Weight of the batch in the running statistics' update. Default `0.1`. */
+  readonly momentum?: number;
+  /** Added to the variance. Default `1e-5`. */
+  readonly eps?: number;
+}
+
+/**
+ * Batch normalisation of `input` `[N, C, ...]` per channel: by the batch's mean and biased variance
+ * over every dimension but C in training (updating `runningMean` and `runningVar`, with the
+ * unbiased variance, in place when given), by the running statistics otherwise; then
+ * `* weight + bias`. The math of `BatchNorm2d`, differentiable in `input`, `weight` and `bias`.
+ *
+ * Shapes: `input [N, C, *]`; `runningMean`, `runningVar`, `weight`, `bias` `[C]` -> `[N, C, *]`.
+ *
+ * @see torch.nn.functional.batch_norm
+ * @example
+ * ```ts
+ * import { ones, tensor, zeros } from '@torchlet/tensor';
+ * import { batchNorm } from '@torchlet/nn';
+ * const x = tensor([[[[1, 3]]], [[[5, 7]]]]);
+ * // Evaluation: (x - 4) / sqrt(4 + eps)
+ * batchNorm(x, tensor([4]), tensor([4]), null, null).data.allclose(tensor([[[[-1.5, -0.5]]], [[[0.5, 1.5]]]]), { atol: 1e-5 }); // -> true
+ * const mean = zeros([1]);
+ * batchNorm(x, mean, ones([1]), null, null, { training: true });
+ * mean.toArray(); // -> [0.4000000059604645]
+ * ```
+ */
+export function batchNorm(
+  input: VariableOrTensor,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  weight: VariableOrTensor | null,
+  bias: VariableOrTensor | null,
+  options: BatchNormOptions = {},
+): Variable {
+  const fn = 'batchNorm';
+  const shape = inputTensor(fn, input).shape;
+  if (shape.length < 2)
+    fail(fn, 'input', `expected input [N, C, ...] with at least 2 dimensions, got input ${formatShape(shape)}`);
+  const c = shape[1];
+  const perChannel = [1, c, ...shape.slice(2).map(() => 1)];
+  const check = (arg: string, t: VariableOrTensor | null): void => {
+    if (t === null) return;
+    const s = isTensor(t) ? t.shape : t.shape;
+    if (s.length !== 1 || s[0] !== c)
+      fail(fn, arg, `expected ${arg} [${c}] for input ${formatShape(shape)}, got ${arg} ${formatShape(s)}`);
+  };
+  check('runningMean', runningMean);
+  check('runningVar', runningVar);
+  check('weight', weight);
+  check('bias', bias);
+  const training = options.training ?? false;
+  const eps = options.eps ?? 1e-5;
+  const momentum = options.momentum ?? 0.1;
+  if (!(eps > 0)) fail(fn, 'eps', `eps must be positive, got ${String(eps)}`);
+  if (!(momentum >= 0 && momentum <= 1)) fail(fn, 'momentum', `momentum must be in [0, 1], got ${String(momentum)}`);
+  let normalized: Variable;
+  if (training) {
+    const dims = [0, ...shape.slice(2).map((_, i) => i + 2)];
+    const n = shape.reduce((a, b) => a * b, 1) / c;
+    if (n <= 1)
+      fail(fn, 'input', `expected more than 1 value per channel when training, got input ${formatShape(shape)}`);
+    const mu = mean(input, dims, { keepdim: true });
+    const centered = sub(input, mu);
+    const variance = mean(mul(centered, centered), dims, { keepdim: true });
+    normalized = div(centered, sqrt(add(variance, eps)));
+    noGrad(() => {
+      if (runningMean !== null) runningMean.mulInPlace(1 - momentum).addInPlace(mu.data.reshape([c]), momentum);
+      if (runningVar !== null)
+        runningVar.mulInPlace(1 - momentum).addInPlace(variance.data.reshape([c]).mul(n / (n - 1)), momentum);
+    });
+  } else {
+    if (runningMean === null || runningVar === null)
+      fail(fn, 'runningMean', 'running statistics are required when not training');
+    normalized = div(sub(input, runningMean.reshape(perChannel)), runningVar.reshape(perChannel).add(eps).sqrt());
+  }
+  let y = normalized;
+  if (weight !== null) y = mul(y, reshape(weight, perChannel));
+  if (bias !== null) y = add(y, reshape(bias, perChannel));
+  return y;
+}
