@@ -1,4 +1,4 @@
-/** The d2l sections of the CNN chapter that the app covers, in the book's order. */
+/** The d2l sections of the CNN chapter that the app covers, in the book's order, then the next chapter's networks. */
 export const SECTIONS = [
   {
     id: 'conv-layer',
@@ -24,6 +24,11 @@ export const SECTIONS = [
     id: 'lenet',
     title: 'Convolutional Neural Networks (LeNet)',
     url: 'https://d2l.ai/chapter_convolutional-neural-networks/lenet.html',
+  },
+  {
+    id: 'modern-cnns',
+    title: 'Modern Convolutional Neural Networks (the next chapter, with @torchlet/vision)',
+    url: 'https://d2l.ai/chapter_convolutional-modern/index.html',
   },
 ] as const;
 
