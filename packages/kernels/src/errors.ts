@@ -27,10 +27,11 @@ export class KernelArgumentError extends Error {
   readonly arg: string;
 
   constructor(fn: string, arg: string, message: string) {
-    super(`${fn}: ${message}`);
+    const text = (v: unknown): string => (typeof v === 'string' ? v : describeArgument(v));
+    super(`${text(fn)}: ${text(message)}`);
     this.name = 'TorchletError';
-    this.fn = fn;
-    this.arg = arg;
+    this.fn = text(fn);
+    this.arg = text(arg);
   }
 }
 

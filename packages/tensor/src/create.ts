@@ -11,7 +11,7 @@ import {
 } from './dtype.js';
 import { fail, formatShape, formatValue } from './errors.js';
 import { checkShape, contiguousStrides, type Shape, shapeSize } from './shape.js';
-import { type NestedArray, Tensor } from './tensor.js';
+import { isTensor, type NestedArray, Tensor } from './tensor.js';
 
 /**
  * Options of the creation functions.
@@ -45,7 +45,7 @@ export interface TensorOptions extends CreateOptions {
 
 function checkDType(fn: string, dtype: DType): DType {
   if (!DTYPES.includes(dtype))
-    fail(fn, 'dtype', `unsupported dtype '${String(dtype)}' (expected one of ${DTYPES.join(', ')})`);
+    fail(fn, 'dtype', `unsupported dtype ${formatValue(dtype)} (expected one of ${DTYPES.join(', ')})`);
   return dtype;
 }
 
@@ -306,6 +306,7 @@ export function ones(shape: Shape, options: CreateOptions = {}): Tensor {
  * ```
  */
 export function zerosLike(t: Tensor, options: CreateOptions = {}): Tensor {
+  if (!isTensor(t)) fail('zerosLike', 'input', `expected a tensor, got ${formatValue(t)}`);
   return full(t.shape, 0, { dtype: options.dtype ?? t.dtype });
 }
 
@@ -320,6 +321,7 @@ export function zerosLike(t: Tensor, options: CreateOptions = {}): Tensor {
  * ```
  */
 export function onesLike(t: Tensor, options: CreateOptions = {}): Tensor {
+  if (!isTensor(t)) fail('onesLike', 'input', `expected a tensor, got ${formatValue(t)}`);
   return full(t.shape, 1, { dtype: options.dtype ?? t.dtype });
 }
 

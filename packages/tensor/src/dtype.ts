@@ -93,7 +93,7 @@ export function checkNumel(fn: string, size: number, dtype: DType = 'float32'): 
     fail(
       fn,
       'size',
-      `${size} elements of ${dtype} (${size * (BYTES[dtype] ?? 4)} bytes) are over the limit of ${maxElements} elements; raise it with setMaxElements()`,
+      `${size} elements of ${typeof dtype === 'string' ? dtype : formatValue(dtype)} (${size * (typeof dtype === 'string' && Object.hasOwn(BYTES, dtype) ? BYTES[dtype] : 4)} bytes) are over the limit of ${maxElements} elements; raise it with setMaxElements()`,
     );
   }
   return size;
@@ -110,6 +110,9 @@ export function checkNumel(fn: string, size: number, dtype: DType = 'float32'): 
  * ```
  */
 export function allocStorage(dtype: DType, size: number, fn = 'allocStorage'): Storage {
+  if (typeof dtype !== 'string' || !Object.hasOwn(BYTES, dtype)) {
+    fail(fn, 'dtype', `unsupported dtype ${formatValue(dtype)} (expected one of ${DTYPES.join(', ')})`);
+  }
   checkNumel(fn, size, dtype);
   // A switch, not a table lookup: each `new` site stays monomorphic, which V8 allocates faster.
   switch (dtype) {
@@ -165,6 +168,9 @@ const rank: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 
  * ```
  */
 export function promoteTypes(a: DType, b: DType): DType {
+  if (typeof a !== 'string' || typeof b !== 'string' || !Object.hasOwn(rank, a) || !Object.hasOwn(rank, b)) {
+    fail('promoteTypes', 'a', `expected two dtypes, got ${formatValue(a)} and ${formatValue(b)}`);
+  }
   return rank[a] >= rank[b] ? a : b;
 }
 

@@ -118,7 +118,7 @@ function scalarAs(v: number | boolean, dtype: DType): number {
 }
 
 function describe(x: TensorLike): string {
-  return isTensor(x) ? `${x.dtype} ${formatShape(x.shape)}` : `scalar ${String(x)}`;
+  return isTensor(x) ? `${x.dtype} ${formatShape(x.shape)}` : `scalar ${formatValue(x)}`;
 }
 
 /** PyTorch refuses subtraction with a bool operand (a likely mask inversion). */
@@ -648,7 +648,7 @@ function binary(spec: BinarySpec, x: TensorLike, y: TensorLike): Tensor {
     fail(
       fn,
       'exponent',
-      `integers to negative integer powers are not allowed (input ${describe(x)}, exponent ${String(y)})`,
+      `integers to negative integer powers are not allowed (input ${describe(x)}, exponent ${formatValue(y)})`,
     );
   }
   const op = spec.result === 'bool' ? (spec.float as number) : opCode(spec, dtype, 'input', x, y);
@@ -1536,14 +1536,15 @@ export function addInPlace(t: Tensor, other: TensorLike, alpha = 1): void {
     fail(
       'addInPlace',
       'alpha',
-      `for integral input tensors, argument alpha must not be a floating point number (got ${alpha})`,
+      `for integral input tensors, argument alpha must not be a floating point number (got ${formatValue(alpha)})`,
     );
   }
   let op: number;
   if (isFloatingDType(dtype)) op = alpha === 1 ? ADD : ADD_ALPHA;
   else if (dtype === 'int32') op = alpha === 1 ? ADD : IADD_ALPHA;
   else {
-    if (alpha !== 0 && alpha !== 1) fail('addInPlace', 'alpha', `alpha must be 0 or 1 for bool tensors (got ${alpha})`);
+    if (alpha !== 0 && alpha !== 1)
+      fail('addInPlace', 'alpha', `alpha must be 0 or 1 for bool tensors (got ${formatValue(alpha)})`);
     op = OR;
   }
   // bool with alpha 0 adds nothing, but it is still an in-place write

@@ -22,10 +22,11 @@ export class TorchletError extends Error {
   readonly arg: string;
 
   constructor(fn: string, arg: string, message: string) {
-    super(`${fn}: ${message}`);
+    const text = (v: unknown): string => (typeof v === 'string' ? v : formatValue(v));
+    super(`${text(fn)}: ${text(message)}`);
     this.name = 'TorchletError';
-    this.fn = fn;
-    this.arg = arg;
+    this.fn = text(fn);
+    this.arg = text(arg);
   }
 
   /**
@@ -33,11 +34,9 @@ export class TorchletError extends Error {
    * below cannot import this class, so it throws an error of the same name and fields).
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    // `this` is the class `instanceof` asked about: a subclass keeps the ordinary prototype check.
-    // biome-ignore lint/complexity/noThisInStatic: the receiver is the point here
-    const asked: unknown = this;
-    if (Function.prototype[Symbol.hasInstance].call(asked, value)) return true;
-    if (asked !== TorchletError || !(value instanceof Error)) return false;
+    if (typeof value !== 'object' || value === null) return false;
+    if (Object.prototype.isPrototypeOf.call(TorchletError.prototype, value)) return true;
+    if (!(value instanceof Error)) return false;
     const e = value as Error & { fn?: unknown; arg?: unknown };
     return e.name === 'TorchletError' && typeof e.fn === 'string' && typeof e.arg === 'string';
   }
@@ -53,7 +52,11 @@ export class TorchletError extends Error {
  * ```
  */
 export function formatShape(shape: readonly number[]): string {
-  return `[${shape.join(',')}]`;
+  if (!Array.isArray(shape)) return formatValue(shape);
+  const parts: string[] = [];
+  for (let i = 0; i < shape.length; i++)
+    parts.push(typeof shape[i] === 'number' ? String(shape[i]) : formatValue(shape[i]));
+  return `[${parts.join(',')}]`;
 }
 
 /**

@@ -183,7 +183,7 @@ describe('gemm dispatch', () => {
     expect(c[0]).toBe(6);
   });
   it('setBackend validates its argument', () => {
-    expect(() => setBackend('gpu' as 'js')).toThrowError("setBackend: expected 'js', 'wasm' or 'auto', got gpu");
+    expect(() => setBackend('gpu' as 'js')).toThrowError("setBackend: expected 'js', 'wasm' or 'auto', got \"gpu\"");
   });
   it('routes through the installed kernel and restores the default with null', () => {
     expect(getGemmKernel()).toBe(jsGemm);

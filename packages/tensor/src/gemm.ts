@@ -476,7 +476,7 @@ function currentBackend(): Backend {
  * ```
  */
 export function setBackend(name: Backend): void {
-  if (!isBackend(name)) fail('setBackend', 'name', `expected 'js', 'wasm' or 'auto', got ${String(name)}`);
+  if (!isBackend(name)) fail('setBackend', 'name', `expected 'js', 'wasm' or 'auto', got ${formatValue(name)}`);
   backend = name;
 }
 

@@ -1,5 +1,5 @@
 import { allocStorage, type Storage, scalarFor } from './dtype.js';
-import { fail, formatShape } from './errors.js';
+import { fail, formatShape, formatValue } from './errors.js';
 import { shapeSize } from './shape.js';
 import { copyStridedInto } from './strided.js';
 import { isTensor, Tensor, type TensorLike } from './tensor.js';
@@ -70,9 +70,10 @@ const isOptInt = (v: unknown): boolean =>
  * ```
  */
 export function slice(start?: number | null, stop?: number | null, step?: number | null): Slice {
-  if (!isOptInt(start)) fail('slice', 'start', `slice bounds must be integers or null, got start ${String(start)}`);
-  if (!isOptInt(stop)) fail('slice', 'stop', `slice bounds must be integers or null, got stop ${String(stop)}`);
-  if (!isOptInt(step)) fail('slice', 'step', `slice step must be an integer or null, got ${String(step)}`);
+  if (!isOptInt(start))
+    fail('slice', 'start', `slice bounds must be integers or null, got start ${formatValue(start)}`);
+  if (!isOptInt(stop)) fail('slice', 'stop', `slice bounds must be integers or null, got stop ${formatValue(stop)}`);
+  if (!isOptInt(step)) fail('slice', 'step', `slice step must be an integer or null, got ${formatValue(step)}`);
   return { start: start ?? null, stop: stop ?? null, step: step ?? null, kind: 'slice' };
 }
 
@@ -119,7 +120,7 @@ function parseString(fn: string, index: string): Item[] {
 function parseIndex(fn: string, index: Index): Item[] {
   if (typeof index === 'string') return parseString(fn, index);
   if (typeof index === 'number') {
-    if (!Number.isInteger(index)) fail(fn, 'index', `an integer index must be an integer, got ${index}`);
+    if (!Number.isInteger(index)) fail(fn, 'index', `an integer index must be an integer, got ${formatValue(index)}`);
     return [{ k: 'int', i: index }];
   }
   if (!Array.isArray(index))
@@ -128,7 +129,7 @@ function parseIndex(fn: string, index: Index): Item[] {
     if (item === null) return { k: 'newaxis' };
     if (item === '...') return { k: 'ellipsis' };
     if (typeof item === 'number') {
-      if (!Number.isInteger(item)) fail(fn, 'index', `index item ${pos} must be an integer, got ${item}`);
+      if (!Number.isInteger(item)) fail(fn, 'index', `index item ${pos} must be an integer, got ${formatValue(item)}`);
       return { k: 'int', i: item };
     }
     if (typeof item === 'object' && (item as Slice).kind === 'slice') {

@@ -1,11 +1,11 @@
 import { allocStorage, type DType, promoteTypes, type Storage } from './dtype.js';
-import { fail, formatShape } from './errors.js';
+import { fail, formatShape, formatValue } from './errors.js';
 import { broadcastShapes, normalizeDim, shapeSize, shapesEqual } from './shape.js';
 import { copyStridedInto } from './strided.js';
 import { isTensor, Tensor } from './tensor.js';
 
 function checkTensor(fn: string, arg: string, t: unknown): asserts t is Tensor {
-  if (!isTensor(t)) fail(fn, arg, `expected a Tensor, got ${t === null ? 'null' : typeof t}`);
+  if (!isTensor(t)) fail(fn, arg, `expected a Tensor, got ${formatValue(t)}`);
 }
 
 function checkList(fn: string, tensors: readonly Tensor[]): void {
@@ -179,7 +179,7 @@ export function split(t: Tensor, splitSize: number | readonly number[], dim = 0)
   const n = t.shape[d];
   if (typeof splitSize === 'number') {
     if (!Number.isInteger(splitSize) || splitSize < 0) {
-      fail('split', 'splitSize', `expects splitSize to be a non-negative integer, but got ${splitSize}`);
+      fail('split', 'splitSize', `expects splitSize to be a non-negative integer, but got ${formatValue(splitSize)}`);
     }
     if (splitSize === 0 && n !== 0) {
       fail(
@@ -307,9 +307,9 @@ export function allclose(
   const atol = options.atol ?? 1e-8;
   const equalNan = options.equalNan ?? false;
   if (typeof rtol !== 'number' || rtol < 0 || Number.isNaN(rtol))
-    fail('allclose', 'rtol', `rtol must be a non-negative number, got ${rtol}`);
+    fail('allclose', 'rtol', `rtol must be a non-negative number, got ${formatValue(rtol)}`);
   if (typeof atol !== 'number' || atol < 0 || Number.isNaN(atol))
-    fail('allclose', 'atol', `atol must be a non-negative number, got ${atol}`);
+    fail('allclose', 'atol', `atol must be a non-negative number, got ${formatValue(atol)}`);
   if (a.dtype !== b.dtype) {
     fail(
       'allclose',

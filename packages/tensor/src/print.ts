@@ -1,4 +1,4 @@
-import { fail } from './errors.js';
+import { fail, formatValue } from './errors.js';
 import { isTensor, type Tensor } from './tensor.js';
 
 /**
@@ -290,14 +290,14 @@ function checkOpts(options: PrintOptions): Opts {
     sciMode: options.sciMode,
   };
   if (!Number.isInteger(o.precision) || o.precision < 0 || o.precision > 100) {
-    fail('formatTensor', 'precision', `precision must be an integer in [0, 100], got ${o.precision}`);
+    fail('formatTensor', 'precision', `precision must be an integer in [0, 100], got ${formatValue(o.precision)}`);
   }
   if (!Number.isInteger(o.edgeitems) || o.edgeitems < 1) {
-    fail('formatTensor', 'edgeitems', `edgeitems must be a positive integer, got ${o.edgeitems}`);
+    fail('formatTensor', 'edgeitems', `edgeitems must be a positive integer, got ${formatValue(o.edgeitems)}`);
   }
-  if (!(o.threshold >= 0)) fail('formatTensor', 'threshold', `threshold must be >= 0, got ${o.threshold}`);
+  if (!(o.threshold >= 0)) fail('formatTensor', 'threshold', `threshold must be >= 0, got ${formatValue(o.threshold)}`);
   if (!Number.isInteger(o.linewidth) || o.linewidth < 1) {
-    fail('formatTensor', 'linewidth', `linewidth must be a positive integer, got ${o.linewidth}`);
+    fail('formatTensor', 'linewidth', `linewidth must be a positive integer, got ${formatValue(o.linewidth)}`);
   }
   return o;
 }

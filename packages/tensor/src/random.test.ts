@@ -172,7 +172,7 @@ describe('rand / randn / randint', () => {
   it('argument errors are named', () => {
     expect(() => rand([2, -1])).toThrowError('rand: sizes must be non-negative integers, got [2,-1]');
     expect(() => rand([2], { dtype: 'int32' })).toThrowError(
-      "rand: expected a floating dtype (float32 or float64), got 'int32'",
+      'rand: expected a floating dtype (float32 or float64), got "int32"',
     );
     expect(() => randn([2], { dtype: 'bool' })).toThrowError(/randn: expected a floating dtype/);
     expect(() => randint(5, 5, [2])).toThrowError(

@@ -27,7 +27,7 @@ const TWO_PI = 2 * Math.PI;
 function checkSeed(fn: string, seed: Seed): bigint {
   if (typeof seed === 'bigint') return BigInt.asUintN(64, seed);
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
-    fail(fn, 'seed', `seed must be a safe integer or a bigint, got ${String(seed)}`);
+    fail(fn, 'seed', `seed must be a safe integer or a bigint, got ${formatValue(seed)}`);
   }
   return BigInt.asUintN(64, BigInt(seed));
 }
@@ -408,7 +408,7 @@ function resolveGenerator(fn: string, g: Generator | undefined): Generator {
 function floatDType(fn: string, dtype: DType | undefined): 'float32' | 'float64' {
   const d = dtype ?? 'float32';
   if (d !== 'float32' && d !== 'float64') {
-    fail(fn, 'dtype', `expected a floating dtype (float32 or float64), got '${String(d)}'`);
+    fail(fn, 'dtype', `expected a floating dtype (float32 or float64), got ${formatValue(d)}`);
   }
   return d;
 }
@@ -493,7 +493,7 @@ export function randint(low: number, high: number, shape: Shape, options: Randin
   } else if (dtype === 'bool' && (low < 0 || high > 2)) {
     fail('randint', 'high', `[${low}, ${high}) does not fit in bool (expected within [0, 2))`);
   } else if (dtype !== 'int32' && dtype !== 'bool' && dtype !== 'float32' && dtype !== 'float64') {
-    fail('randint', 'dtype', `unsupported dtype '${String(dtype)}'`);
+    fail('randint', 'dtype', `unsupported dtype ${formatValue(dtype)}`);
   }
   const g = resolveGenerator('randint', options.generator);
   const n = shapeSize(s);

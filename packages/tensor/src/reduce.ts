@@ -1,6 +1,6 @@
 import { wasmSum } from '@torchlet/kernels';
 import { allocStorage, type DType, isFloatingDType, type Storage } from './dtype.js';
-import { fail, formatShape } from './errors.js';
+import { fail, formatShape, formatValue } from './errors.js';
 import { getBackend } from './gemm.js';
 import { contiguousStrides, normalizeDim, shapeSize } from './shape.js';
 import { copyStridedInto, isContiguousLayout } from './strided.js';
@@ -38,7 +38,7 @@ function checkTensor(fn: string, t: Tensor): void {
 function normalizeDims(fn: string, dims: Dims, ndim: number): number[] {
   if (dims === null || dims === undefined) return Array.from({ length: ndim }, (_, i) => i);
   const list = typeof dims === 'number' ? [dims] : dims;
-  if (!Array.isArray(list)) fail(fn, 'dim', `expected a dimension or an array of dimensions, got ${String(dims)}`);
+  if (!Array.isArray(list)) fail(fn, 'dim', `expected a dimension or an array of dimensions, got ${formatValue(dims)}`);
   // PyTorch: an empty dim list reduces over every dimension.
   if (list.length === 0) return Array.from({ length: ndim }, (_, i) => i);
   const seen = new Set<number>();
@@ -55,7 +55,7 @@ function normalizeDims(fn: string, dims: Dims, ndim: number): number[] {
 /** One optional dimension (for prod/max/min/argmax/argmin, which take at most one). */
 function singleDim(fn: string, dim: number | null | undefined, ndim: number): number[] {
   if (dim === null || dim === undefined) return normalizeDims(fn, null, ndim);
-  if (typeof dim !== 'number') fail(fn, 'dim', `expected one dimension (a number), got ${String(dim)}`);
+  if (typeof dim !== 'number') fail(fn, 'dim', `expected one dimension (a number), got ${formatValue(dim)}`);
   return normalizeDims(fn, dim, ndim);
 }
 
@@ -713,7 +713,7 @@ export function std(t: Tensor, dims?: Dims, options: VarianceOptions = {}): Tens
 
 function cumulative(fn: string, t: Tensor, dim: number, product: boolean): Tensor {
   checkTensor(fn, t);
-  if (typeof dim !== 'number') fail(fn, 'dim', `expected a dimension (a number), got ${String(dim)}`);
+  if (typeof dim !== 'number') fail(fn, 'dim', `expected a dimension (a number), got ${formatValue(dim)}`);
   const d = normalizeDim(fn, dim, t.ndim);
   const outDtype = sumDType(t.dtype);
   const shape = t.shape;

@@ -1,4 +1,4 @@
-import { fail, formatShape } from './errors.js';
+import { fail, formatShape, formatValue } from './errors.js';
 
 /**
  * A tensor's shape: one non-negative integer size per dimension.
@@ -22,6 +22,7 @@ export type Shape = readonly number[];
  * ```
  */
 export function contiguousStrides(shape: Shape): number[] {
+  checkSizes('contiguousStrides', 'shape', shape);
   const strides = new Array<number>(shape.length);
   let stride = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
@@ -41,6 +42,7 @@ export function contiguousStrides(shape: Shape): number[] {
  * ```
  */
 export function shapeSize(shape: Shape): number {
+  if (!Array.isArray(shape)) fail('shapeSize', 'shape', `expected an array of sizes, got ${formatValue(shape)}`);
   let n = 1;
   for (const s of shape) n *= s;
   return n;
@@ -56,7 +58,7 @@ export function shapeSize(shape: Shape): number {
  * ```
  */
 export function checkShape(fn: string, arg: string, shape: readonly number[]): number[] {
-  if (!Array.isArray(shape)) fail(fn, arg, `expected an array of sizes, got ${String(shape)}`);
+  if (!Array.isArray(shape)) fail(fn, arg, `expected an array of sizes, got ${formatValue(shape)}`);
   for (const s of shape) {
     if (typeof s !== 'number' || !Number.isInteger(s) || s < 0) {
       fail(fn, arg, `sizes must be non-negative integers, got ${formatShape(shape)}`);
@@ -75,10 +77,13 @@ export function checkShape(fn: string, arg: string, shape: readonly number[]): n
  * ```
  */
 export function normalizeDim(fn: string, dim: number, ndim: number, arg = 'dim'): number {
+  if (typeof ndim !== 'number' || !Number.isInteger(ndim) || ndim < 0) {
+    fail(fn, 'ndim', `ndim must be a non-negative integer, got ${formatValue(ndim)}`);
+  }
   const lo = ndim === 0 ? -1 : -ndim;
   const hi = ndim === 0 ? 0 : ndim - 1;
-  if (!Number.isInteger(dim) || dim < lo || dim > hi) {
-    fail(fn, arg, `dimension out of range (expected to be in range of [${lo}, ${hi}], but got ${dim})`);
+  if (typeof dim !== 'number' || !Number.isInteger(dim) || dim < lo || dim > hi) {
+    fail(fn, arg, `dimension out of range (expected to be in range of [${lo}, ${hi}], but got ${formatValue(dim)})`);
   }
   return dim < 0 ? dim + Math.max(ndim, 1) : dim;
 }
@@ -93,6 +98,8 @@ export function normalizeDim(fn: string, dim: number, ndim: number, arg = 'dim')
  * ```
  */
 export function broadcastShapes(fn: string, a: Shape, b: Shape): number[] {
+  checkSizes(fn, 'a', a);
+  checkSizes(fn, 'b', b);
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++) {
@@ -120,7 +127,15 @@ export function broadcastShapes(fn: string, a: Shape, b: Shape): number[] {
  * ```
  */
 export function shapesEqual(a: Shape, b: Shape): boolean {
+  if (!Array.isArray(a) || !Array.isArray(b)) return false;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** Rejects anything but an array of non-negative integers (what every shape helper iterates). */
+function checkSizes(fn: string, arg: string, shape: unknown): void {
+  if (!Array.isArray(shape) || !shape.every((s) => typeof s === 'number' && Number.isInteger(s) && s >= 0)) {
+    fail(fn, arg, `expected an array of non-negative integer sizes, got ${formatValue(shape)}`);
+  }
 }

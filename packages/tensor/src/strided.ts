@@ -1,9 +1,9 @@
 import { wasmTranspose } from '@torchlet/kernels';
-import { allocStorage, type Storage } from './dtype.js';
-import { fail, formatShape } from './errors.js';
+import { allocStorage, checkNumel, type Storage } from './dtype.js';
+import { fail, formatShape, formatValue } from './errors.js';
 import { getBackend } from './gemm.js';
 import type { Shape } from './shape.js';
-import { shapeSize } from './shape.js';
+import { checkShape, shapeSize } from './shape.js';
 import type { NestedArray, Tensor } from './tensor.js';
 
 /**
@@ -17,6 +17,13 @@ import type { NestedArray, Tensor } from './tensor.js';
  * ```
  */
 export function isContiguousLayout(shape: Shape, strides: readonly number[]): boolean {
+  if (!Array.isArray(shape) || !Array.isArray(strides)) {
+    fail(
+      'isContiguousLayout',
+      'shape',
+      `expected arrays of sizes and strides, got ${formatValue(shape)} and ${formatValue(strides)}`,
+    );
+  }
   // An empty tensor is contiguous whatever its strides, as in PyTorch.
   for (let i = 0; i < shape.length; i++) if (shape[i] === 0) return true;
   let expected = 1;
@@ -56,6 +63,14 @@ export function copyStridedInto(
   out: { [i: number]: number; length: number },
   outOffset = 0,
 ): void {
+  checkRawLayout('copyStridedInto', shape, strides, offset);
+  if (src === null || typeof src !== 'object' || out === null || typeof out !== 'object') {
+    fail(
+      'copyStridedInto',
+      'src',
+      `expected array-likes for src and out, got ${formatValue(src)} and ${formatValue(out)}`,
+    );
+  }
   const total = shapeSize(shape);
   if (total === 0) return;
   const { shape: cs, strides: ss } = coalesceLayout(shape, strides);
@@ -239,7 +254,8 @@ function copyTiled(
  * ```
  */
 export function stridedOffsets(shape: Shape, strides: readonly number[], offset: number): Int32Array {
-  const out = new Int32Array(shapeSize(shape));
+  checkRawLayout('stridedOffsets', shape, strides, offset);
+  const out = new Int32Array(checkNumel('stridedOffsets', shapeSize(shape), 'int32'));
   const ndim = shape.length;
   if (out.length === 0) return out;
   if (ndim === 0) {
@@ -301,4 +317,19 @@ export function item(t: Tensor): number {
     );
   }
   return t.data[t.offset];
+}
+
+/** Checks the raw layout arguments of the exported strided helpers (shape, strides, offset). */
+function checkRawLayout(fn: string, shape: unknown, strides: unknown, offset: unknown): void {
+  checkShape(fn, 'shape', shape as number[]);
+  if (
+    !Array.isArray(strides) ||
+    strides.length !== (shape as number[]).length ||
+    !strides.every(Number.isSafeInteger)
+  ) {
+    fail(fn, 'strides', `expected one integer stride per dimension, got ${formatValue(strides)}`);
+  }
+  if (!Number.isSafeInteger(offset) || (offset as number) < 0) {
+    fail(fn, 'offset', `offset must be a non-negative integer, got ${formatValue(offset)}`);
+  }
 }

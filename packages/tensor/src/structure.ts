@@ -1,16 +1,18 @@
 import { allocStorage } from './dtype.js';
-import { fail, formatShape } from './errors.js';
+import { fail, formatShape, formatValue } from './errors.js';
 import { normalizeDim } from './shape.js';
 import { copyStridedInto } from './strided.js';
 import { isTensor, Tensor } from './tensor.js';
 import { clone, reshape } from './views.js';
 
 function checkTensor(fn: string, x: unknown): asserts x is Tensor {
-  if (!isTensor(x)) fail(fn, 'input', `expected a tensor, got ${x === null ? 'null' : typeof x}`);
+  if (!isTensor(x)) fail(fn, 'input', `expected a tensor, got ${formatValue(x)}`);
 }
 
-function dimList(dims: number | readonly number[]): readonly number[] {
-  return typeof dims === 'number' ? [dims] : dims;
+function dimList(dims: number | readonly number[], fn = 'flip', arg = 'dims'): readonly number[] {
+  if (typeof dims === 'number') return [dims];
+  if (!Array.isArray(dims)) fail(fn, arg, `expected a dimension or an array of dimensions, got ${formatValue(dims)}`);
+  return dims;
 }
 
 /** A copy of `t` with the elements on one side of a diagonal of the last two dimensions zeroed. */
@@ -146,7 +148,7 @@ export function roll(t: Tensor, shifts: number | readonly number[], dims?: numbe
     }
     return reshape(rollDims(reshape(t, [-1]), [shiftList[0]]), t.shape);
   }
-  const dimArr = dimList(dims);
+  const dimArr = dimList(dims as number | readonly number[], 'roll', 'dims');
   if (dimArr.length !== shiftList.length) {
     fail('roll', 'dims', `shifts and dims must align (shifts ${formatShape(shiftList)}, dims ${formatShape(dimArr)})`);
   }

@@ -122,6 +122,14 @@ export class Tensor {
    * Wraps existing storage without copying. Prefer {@link tensor} or `fromStorage` in user code.
    */
   constructor(data: Storage, shape: Shape, strides?: readonly number[], offset = 0, dtype?: DType) {
+    // Cheap checks only (every op builds tensors here); fromStorage checks a layout in full.
+    if (!ArrayBuffer.isView(data) || !Array.isArray(shape) || (strides !== undefined && !Array.isArray(strides))) {
+      fail(
+        'Tensor',
+        'data',
+        `expected a typed array and a shape array, got ${formatValue(data)} and ${formatValue(shape)}`,
+      );
+    }
     this.data = data;
     this.shape = Object.freeze(copyArray(shape));
     this.strides = Object.freeze(strides ? copyArray(strides) : contiguousStrides(shape));

@@ -1,11 +1,21 @@
 import { allocStorage, DTYPES, type DType, type Storage } from './dtype.js';
-import { fail, formatShape } from './errors.js';
+import { fail, formatShape, formatValue } from './errors.js';
 import { normalizeDim, type Shape, shapeSize } from './shape.js';
 import { copyStridedInto } from './strided.js';
-import { Tensor } from './tensor.js';
+import { isTensor, Tensor } from './tensor.js';
 
 // Views share `data` and only change shape, strides and offset; the copies (`to`, `clone`,
 // `contiguous` of a strided view) produce a fresh row-major tensor.
+
+/** Rejects a non-tensor where a tensor goes (before anything reads its fields). */
+function checkTensor(fn: string, x: unknown, arg = 'input'): asserts x is Tensor {
+  if (!isTensor(x)) fail(fn, arg, `expected a tensor, got ${formatValue(x)}`);
+}
+
+/** Rejects a shape argument that is not an array (before anything iterates it). */
+function checkList(fn: string, arg: string, x: unknown): void {
+  if (!Array.isArray(x)) fail(fn, arg, `expected an array, got ${formatValue(x)}`);
+}
 
 /** A view of `t`'s storage with a new layout (same dtype). */
 function viewOf(t: Tensor, shape: Shape, strides: readonly number[], offset: number): Tensor {
@@ -59,6 +69,8 @@ function convertElements(src: Storage, dtype: DType): Storage {
  * ```
  */
 export function to(t: Tensor, dtype: DType): Tensor {
+  checkTensor('to', t);
+
   if (!DTYPES.includes(dtype)) {
     fail('to', 'dtype', `unsupported dtype '${String(dtype)}' (expected one of ${DTYPES.join(', ')})`);
   }
@@ -82,6 +94,8 @@ export function to(t: Tensor, dtype: DType): Tensor {
  * ```
  */
 export function clone(t: Tensor): Tensor {
+  checkTensor('clone', t);
+
   const out = allocStorage(t.dtype, t.numel);
   if (t.isContiguous()) out.set(t.data.subarray(t.offset, t.offset + out.length) as never);
   else copyStridedInto(t.data, t.shape, t.strides, t.offset, out);
@@ -103,6 +117,8 @@ export function clone(t: Tensor): Tensor {
  * ```
  */
 export function contiguous(t: Tensor): Tensor {
+  checkTensor('contiguous', t);
+
   return t.isContiguous() ? t : clone(t);
 }
 
@@ -206,6 +222,9 @@ export function computeViewStrides(oldShape: Shape, oldStrides: readonly number[
  * ```
  */
 export function reshape(t: Tensor, shape: Shape): Tensor {
+  checkTensor('reshape', t);
+  checkList('reshape', 'shape', shape);
+
   const newShape = inferShape('reshape', shape, t.numel, t.shape);
   const strides = computeViewStrides(t.shape, t.strides, newShape);
   if (strides) return viewOf(t, newShape, strides, t.offset);
@@ -229,6 +248,9 @@ export function reshape(t: Tensor, shape: Shape): Tensor {
  * ```
  */
 export function view(t: Tensor, shape: Shape): Tensor {
+  checkTensor('view', t);
+  checkList('view', 'shape', shape);
+
   const newShape = inferShape('view', shape, t.numel, t.shape);
   const strides = computeViewStrides(t.shape, t.strides, newShape);
   if (!strides) {
@@ -254,6 +276,8 @@ export function view(t: Tensor, shape: Shape): Tensor {
  * ```
  */
 export function transpose(t: Tensor, dim0: number, dim1: number): Tensor {
+  checkTensor('transpose', t);
+
   const d0 = normalizeDim('transpose', dim0, t.ndim, 'dim0');
   const d1 = normalizeDim('transpose', dim1, t.ndim, 'dim1');
   const shape = [...t.shape];
@@ -278,6 +302,8 @@ export function transpose(t: Tensor, dim0: number, dim1: number): Tensor {
  * ```
  */
 export function t(x: Tensor): Tensor {
+  checkTensor('t', x);
+
   if (x.ndim > 2) {
     fail(
       't',
@@ -301,6 +327,9 @@ export function t(x: Tensor): Tensor {
  * ```
  */
 export function permute(t: Tensor, dims: readonly number[]): Tensor {
+  checkTensor('permute', t);
+  checkList('permute', 'dims', dims);
+
   if (!Array.isArray(dims)) fail('permute', 'dims', `expected an array of dimensions, got ${String(dims)}`);
   if (dims.length !== t.ndim) {
     fail(
@@ -338,6 +367,9 @@ export function permute(t: Tensor, dims: readonly number[]): Tensor {
  * ```
  */
 export function expand(t: Tensor, shape: Shape): Tensor {
+  checkTensor('expand', t);
+  checkList('expand', 'shape', shape);
+
   if (!Array.isArray(shape)) fail('expand', 'shape', `expected an array of sizes, got ${String(shape)}`);
   const ndim = shape.length;
   const tdim = t.ndim;
@@ -402,10 +434,13 @@ export function expand(t: Tensor, shape: Shape): Tensor {
  * ```
  */
 export function squeeze(t: Tensor, dim?: number | readonly number[]): Tensor {
+  checkTensor('squeeze', t);
+
   const drop = new Array<boolean>(t.ndim).fill(false);
   if (dim === undefined || dim === null) {
     for (let d = 0; d < t.ndim; d++) drop[d] = t.shape[d] === 1;
   } else {
+    if (typeof dim !== 'number') checkList('squeeze', 'dim', dim);
     for (const one of typeof dim === 'number' ? [dim] : dim) {
       const d = normalizeDim('squeeze', one, t.ndim);
       if (t.ndim > 0 && t.shape[d] === 1) drop[d] = true;
@@ -435,6 +470,8 @@ export function squeeze(t: Tensor, dim?: number | readonly number[]): Tensor {
  * ```
  */
 export function unsqueeze(t: Tensor, dim: number): Tensor {
+  checkTensor('unsqueeze', t);
+
   const d = normalizeDim('unsqueeze', dim, t.ndim + 1);
   const shape = [...t.shape];
   const strides = [...t.strides];
@@ -458,6 +495,8 @@ export function unsqueeze(t: Tensor, dim: number): Tensor {
  * ```
  */
 export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor {
+  checkTensor('flatten', t);
+
   if (t.ndim === 0) return reshape(t, [1]);
   const s = normalizeDim('flatten', startDim, t.ndim, 'startDim');
   const e = normalizeDim('flatten', endDim, t.ndim, 'endDim');
@@ -488,6 +527,8 @@ export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor {
  * ```
  */
 export function narrow(t: Tensor, dim: number, start: number, length: number): Tensor {
+  checkTensor('narrow', t);
+
   if (t.ndim === 0) fail('narrow', 'self', 'narrow() cannot be applied to a 0-dim tensor');
   const d = normalizeDim('narrow', dim, t.ndim);
   const size = t.shape[d];
