@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main, parseArgs } from '../src/main.js';
 import { exercises } from '../src/registry.js';
+import { SECTIONS } from '../src/sections.js';
 import { FORUM_Y, FORUM_Y_OF_KT } from './forum-thread.js';
 
 function run(...argv: string[]): { code: number; out: string; err: string } {
@@ -89,7 +90,25 @@ describe('cli', () => {
   });
 
   it('parseArgs ignores the -- that pnpm passes through', () => {
-    expect(parseArgs(['--', '--json'])).toMatchObject({ json: true, list: false, only: [], png: null });
+    expect(parseArgs(['--', '--json'])).toMatchObject({ json: true, list: false, only: [], png: null, long: false });
+  });
+
+  it('--long turns on the long training runs; --list groups the ids by d2l section', () => {
+    expect(parseArgs(['--long', '--only', 'lenet'])).toMatchObject({ long: true, only: ['lenet'] });
+    const { code, out } = run('--list');
+    expect(code).toBe(0);
+    const headings = SECTIONS.map((s) => out.indexOf(`${s.title} (${s.url})`));
+    expect(headings.every((h) => h >= 0)).toBe(true);
+    expect(headings).toEqual([...headings].sort((a, b) => a - b));
+    expect(out.indexOf('  lenet-activations')).toBeGreaterThan(headings[SECTIONS.findIndex((s) => s.id === 'lenet')]);
+  });
+
+  it('prints a banner before the first exercise of each section', () => {
+    const { code, out } = run('--only', 'corr2d,padding-stride');
+    expect(code).toBe(0);
+    expect(out).toContain('d2l: Convolutions for Images');
+    expect(out).toContain('d2l: Padding and Stride');
+    expect(out.indexOf('d2l: Padding and Stride')).toBeLessThan(out.indexOf('[padding-stride]'));
   });
 
   it('runs everything with every check passing', { timeout: 600_000 }, () => {

