@@ -217,6 +217,7 @@ export class OnnxModel extends Module<ModuleInput[], Variable> {
         c.node.op_type === 'Constant' || (inputs.length > 0 && inputs.every((n) => n === '' || constants.has(n)));
       if (!foldable) continue;
       const outs = this.#run(
+        FN,
         c,
         inputs.map((n) => (n === '' ? null : (constants.get(n) as Variable))),
       );
@@ -227,7 +228,7 @@ export class OnnxModel extends Module<ModuleInput[], Variable> {
     return constants;
   }
 
-  #run(c: CompiledNode, inputs: (Variable | null)[]): Variable[] {
+  #run(fn: string, c: CompiledNode, inputs: (Variable | null)[]): Variable[] {
     const outputCount = (c.node.output ?? []).length;
     let outs: Variable[];
     try {
@@ -235,7 +236,8 @@ export class OnnxModel extends Module<ModuleInput[], Variable> {
     } catch (e) {
       if (e instanceof TorchletError) {
         if (e.message.includes(c.label)) throw e;
-        throw new TorchletError(e.fn, e.arg, `${c.label}: ${e.message}`);
+        // An op's own check (conv2d's, reshape's): say which node asked for it.
+        throw new TorchletError(fn, e.arg, `${c.label}: ${e.message}`);
       }
       throw e;
     }
@@ -273,7 +275,7 @@ export class OnnxModel extends Module<ModuleInput[], Variable> {
       const outputs = c.node.output ?? [];
       if (outputs.every((n) => n === '' || this.#constants.has(n))) continue;
       const args = (c.node.input ?? []).map((n) => (n === '' ? null : (values.get(n) as Variable)));
-      const outs = this.#run(c, args);
+      const outs = this.#run(F, c, args);
       outputs.forEach((name, i) => {
         if (name !== '') values.set(name, outs[i]);
       });
