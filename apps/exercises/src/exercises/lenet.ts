@@ -262,8 +262,8 @@ export const lenetExercise: Exercise = {
       .code('lenet-train')
       .value('log', logLines(log), logLines(log))
       .check(
-        'the network learned: test accuracy above 0.3 (chance is 0.1)',
-        last.testAcc > 0.3,
+        'the network learned: test accuracy above 0.2, twice chance (a sigmoid LeNet stuck on its plateau stays at 0.1)',
+        last.testAcc > 0.2,
         `test acc ${last.testAcc.toFixed(3)}`,
       );
     return r.result();
