@@ -197,6 +197,16 @@ describe('importOnnx: operators', () => {
       expect(ops).toContain(op);
   });
 
+  it('reads an ArrayBuffer (what fetch gives in a page)', () => {
+    const bytes = modelBytes({ nodes: [relu()], inputs: [value('x', [2])], outputs: [value('y', [2])] });
+    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    expect(
+      importOnnx(buffer)
+        .forward(tensor([-1, 2]))
+        .toArray(),
+    ).toEqual([0, 2]);
+  });
+
   it('accepts a Variable input and keeps its graph', () => {
     const m = importOnnx(modelBytes({ nodes: [relu()], inputs: [value('x', [2])], outputs: [value('y', [2])] }));
     const x = variable(tensor([-1, 2]), { requiresGrad: true });

@@ -333,7 +333,8 @@ function checkInput(fn: string, info: OnnxValueInfo, shape: readonly number[]): 
 }
 
 /**
- * Reads an ONNX model (the bytes of a `.onnx` file, e.g. from `torch.onnx.export`) and returns a
+ * Reads an ONNX model (the bytes of a `.onnx` file, e.g. from `torch.onnx.export`, as a
+ * `Uint8Array` or an `ArrayBuffer` from `fetch`) and returns a
  * {@link OnnxModel}: a `Module` that runs the graph with torchlet's differentiable functions, so it
  * can be evaluated, inspected and fine-tuned. Checks the file before allocating its tensors: a
  * corrupt or truncated file, an unsupported operator, a cycle, a dangling input, an absurd
@@ -353,11 +354,12 @@ function checkInput(fn: string, info: OnnxValueInfo, shape: readonly number[]): 
  * model.forward(tensor([[3, -4]])).toArray(); // -> [[3, 0]]
  * ```
  */
-export function importOnnx(bytes: Uint8Array, options: ImportOnnxOptions = {}): OnnxModel {
+export function importOnnx(bytes: Uint8Array | ArrayBuffer, options: ImportOnnxOptions = {}): OnnxModel {
   const limit = options.maxElements;
   if (limit !== undefined && !(Number.isSafeInteger(limit) && limit > 0))
     fail(FN, 'options.maxElements', `expected a positive integer, got ${String(limit)}`);
-  const model = decodeModel(FN, bytes);
+  // fetch(...).arrayBuffer() in a page gives an ArrayBuffer; fs.readFileSync a Buffer (a Uint8Array).
+  const model = decodeModel(FN, bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes);
   if (model.graph === undefined || model.graph === null) fail(FN, 'bytes', 'the model has no graph');
   for (const v of [...(model.graph.input ?? []), ...(model.graph.output ?? [])]) {
     const t = v.type?.tensor_type;
