@@ -365,6 +365,8 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
     fail('arange', 'step', `step must be a non-zero finite number, got ${formatValue(step)}`);
   if (typeof lo !== 'number' || typeof hi !== 'number' || !Number.isFinite(lo) || !Number.isFinite(hi))
     fail('arange', 'end', `bounds must be finite numbers, got start ${formatValue(lo)}, end ${formatValue(hi)}`);
+  const dtype = checkDType('arange', options.dtype ?? 'float32');
+  if (dtype === 'int32') return arangeInt32(lo, hi, step);
   if ((hi - lo) / step < 0) {
     fail(
       'arange',
@@ -373,19 +375,32 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
     );
   }
   const n = Math.ceil((hi - lo) / step);
-  const dtype = checkDType('arange', options.dtype ?? 'float32');
   const data = allocStorage(dtype, n, 'arange');
-  if (dtype === 'int32') {
-    // As PyTorch: the length comes from the real bounds, the values from start and step cast to
-    // integers first (so a fractional step below 1 is a zero step).
-    const first = scalarFor('arange', 'start', lo, 'int32');
-    const by = scalarFor('arange', 'step', step, 'int32');
-    if (by === 0) fail('arange', 'step', `step must be nonzero (step ${step} cast to int32 is 0)`);
-    scalarFor('arange', 'end', first + (n - 1) * by, 'int32');
-    for (let i = 0; i < n; i++) data[i] = first + i * by;
-    return new Tensor(data, [n]);
-  }
   for (let i = 0; i < n; i++) data[i] = castScalar(lo + i * step, dtype);
+  return new Tensor(data, [n]);
+}
+
+/**
+ * int32 `arange` as PyTorch computes it: start, end and step cast to integers first (so a
+ * fractional step below 1 is a zero step, and the sign check uses the cast bounds), the length
+ * from the real bounds.
+ */
+function arangeInt32(lo: number, hi: number, step: number): Tensor {
+  const first = scalarFor('arange', 'start', lo, 'int32');
+  const last = scalarFor('arange', 'end', hi, 'int32');
+  const by = scalarFor('arange', 'step', step, 'int32');
+  if (by === 0) fail('arange', 'step', `step must be nonzero (step ${step} cast to int32 is 0)`);
+  if ((by > 0 && last < first) || (by < 0 && last > first)) {
+    fail(
+      'arange',
+      'step',
+      `upper bound and larger bound inconsistent with step sign (start ${lo}, end ${hi}, step ${step})`,
+    );
+  }
+  const n = Math.max(0, Math.ceil((hi - lo) / step));
+  const data = allocStorage('int32', n, 'arange');
+  scalarFor('arange', 'end', first + (n - 1) * by, 'int32');
+  for (let i = 0; i < n; i++) data[i] = first + i * by;
   return new Tensor(data, [n]);
 }
 

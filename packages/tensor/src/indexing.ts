@@ -194,6 +194,9 @@ function indexLayout(fn: string, t: Tensor, index: Index): ViewLayout {
         }
         break;
       case 'newaxis':
+        // Past the end (after a second '...'), as PyTorch's unsqueeze there: out of range.
+        if (d > ndim)
+          fail(fn, 'index', `dimension out of range for None after '...'${where} (shape ${formatShape(t.shape)})`);
         // PyTorch's unsqueeze stride: the span of the next dimension (1 at the end).
         strides.push(d < ndim ? t.shape[d] * t.strides[d] : 1);
         shape.push(1);

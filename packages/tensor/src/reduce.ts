@@ -619,6 +619,25 @@ export function argmin(t: Tensor, dim?: number | null, options: ReduceOptions = 
 }
 
 /** Variance in float64 per output element: two passes (mean, then squared deviations). */
+/**
+ * Adds the mean of the residuals to each mean (the corrected two-pass algorithm): a constant slice
+ * then has its exact value as mean, so its variance is exactly 0 (as PyTorch's Welford gives), and
+ * std's gradient there is 0 rather than a normalised rounding error.
+ */
+function correctMeans(p: Plan, means: Float64Array): void {
+  const { src, base, outer, reduced, inner } = p;
+  if (reduced === 0) return;
+  const fix = new Float64Array(means.length);
+  for (let o = 0; o < outer; o++) {
+    let s = base + o * reduced * inner;
+    const dst = o * inner;
+    for (let r = 0; r < reduced; r++, s += inner) {
+      for (let i = 0; i < inner; i++) fix[dst + i] += src[s + i] - means[dst + i];
+    }
+  }
+  for (let i = 0; i < means.length; i++) means[i] += fix[i] / reduced;
+}
+
 function varianceValues(
   fn: string,
   t: Tensor,
@@ -639,6 +658,7 @@ function varianceValues(
   const means = new Float64Array(n);
   sumKernel(p, means);
   for (let i = 0; i < n; i++) means[i] /= reduced;
+  correctMeans(p, means);
   const values = new Float64Array(n);
   if (inner === 1) {
     for (let o = 0; o < outer; o++) {
