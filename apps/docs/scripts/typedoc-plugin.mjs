@@ -205,6 +205,12 @@ export function load(app) {
     if (movedLink) page.contents = page.contents.replace(movedLink, (_, url) => `/api/${moves.get(url)}`);
     // The overview links each package to its main API, not to the list of its entry points.
     if (page.url === 'index.md') {
+      page.contents = page.contents.replace(
+        /^# torchlet\n/m,
+        '# API reference\n\nOne page per package, in layer order in the sidebar: every export with its signature and ' +
+          'parameters, an example that the doc-test runs, a link to the matching PyTorch function where ' +
+          'there is one, and a link to its source.\n',
+      );
       page.contents = page.contents.replace(/\(\/api\/(@torchlet\/[\w-]+)\/modules\.md\)/g, '(/api/$1/index.md)');
     }
     const title = importPath(page.model);

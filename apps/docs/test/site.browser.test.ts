@@ -405,6 +405,11 @@ describe('the API reference', () => {
     expect(sidebar).toContain('@torchlet/nn/node');
     expect(sidebar).toContain('@torchlet/tensor/testing');
     expect(sidebar).not.toMatch(/\bindex(-1)?\b/);
+    const overview = (await page.locator('.vp-doc').textContent()) ?? '';
+    for (const pkg of ['kernels', 'tensor', 'ops', 'autograd', 'nn']) {
+      const manifest = JSON.parse(readFileSync(join(repoRoot, 'packages', pkg, 'package.json'), 'utf8'));
+      expect(overview).toContain(`@torchlet/${pkg} - v${(manifest as { version: string }).version}`);
+    }
     await page.goto(`${site}/api/@torchlet/nn/`, { waitUntil: 'networkidle' });
     expect(await heading(page, '.vp-doc h1')).toBe('@torchlet/nn');
     const nn = (await page.locator('.vp-doc').textContent()) ?? '';
