@@ -191,7 +191,7 @@ describe('threads on every server the site is served from', () => {
     } finally {
       await new Promise<void>((resolve) => plain.server.close(() => resolve()));
     }
-  });
+  }, 120_000);
 
   test('pnpm run dev: HTML pages carry COOP/COEP, the playground is isolated and runs 2 threads', async () => {
     const port = await freePort();
@@ -349,7 +349,7 @@ describe('figures and themes', () => {
       await page.screenshot({ path: join(shots, `guide-convolution-${scheme}.png`), fullPage: true });
     }
     expectNoProblems();
-  });
+  }, 120_000);
 
   test('accessibility: axe-core finds no serious or critical violation, in either theme', async () => {
     // Every kind of page in the light theme; the pages with their own colours in the dark one too.
@@ -434,7 +434,7 @@ describe('the API reference', () => {
     expect(await page.locator('.vp-doc td code', { hasText: /^undefined$/ }).count()).toBe(0);
     await page.screenshot({ path: join(shots, 'api-ops.png') });
     expectNoProblems();
-  });
+  }, 120_000);
 
   test('local search finds a guide', async () => {
     const page = await newPage();
@@ -490,7 +490,7 @@ describe('the d2l walk-through', () => {
     );
     await page.screenshot({ path: join(shots, 'guide-d2l.png'), fullPage: true });
     expectNoProblems();
-  });
+  }, 120_000);
 });
 
 describe('the playground', () => {
@@ -536,7 +536,7 @@ describe('the playground', () => {
     expect(await outlined(page, 'heatmap-Y')).toEqual([]);
     await page.screenshot({ path: join(shots, 'playground-kernels.png'), fullPage: true });
     expectNoProblems();
-  });
+  }, 120_000);
 
   test('padding, stride and dilation: conv2d’s output, the live shape formula and windows', async () => {
     const page = await newPage();
