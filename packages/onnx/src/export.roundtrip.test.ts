@@ -202,6 +202,16 @@ const cases: [string, () => AnyModule, number[][]][] = [
   ],
   ['MaxPool2d dilation', () => new MaxPool2d(2, { stride: 1, dilation: 2 }), [[2, 2, 6, 6]]],
   ['MaxPool2d ceilMode', () => new MaxPool2d(3, { stride: 2, ceilMode: true }), [[2, 2, 8, 8]]],
+  [
+    'MaxPool2d ceilMode, a last window in the padding (dropped)',
+    () => new MaxPool2d(1, { stride: 2, ceilMode: true }),
+    [[2, 2, 6, 7]],
+  ],
+  [
+    'AvgPool2d ceilMode, a last window in the padding (dropped)',
+    () => new AvgPool2d(3, { stride: 2, padding: 1, ceilMode: true }),
+    [[2, 2, 6, 6]],
+  ],
   ['AvgPool2d', () => new AvgPool2d(2), [[2, 3, 6, 6]]],
   ['AvgPool2d padding, countIncludePad', () => new AvgPool2d(3, { stride: 2, padding: 1 }), [[2, 2, 7, 7]]],
   [

@@ -151,6 +151,32 @@ const convTranspose2d: ExportImpl = (b, op) => {
   });
 };
 
+/**
+ * ONNX's shape rule for ceil_mode keeps a last window that starts in the end padding, which
+ * PyTorch (and torchlet, and onnxruntime) drop. Where the two sizes differ, a Slice keeps
+ * PyTorch's size, so every runtime and ONNX's shape inference agree.
+ */
+function cropToTorch(
+  b: GraphBuilder,
+  op: TracedOp,
+  y: string,
+  x: Variable,
+  kernel: Pair,
+  stride: Pair,
+  pads: Pair,
+  dilation: Pair,
+  ceil: boolean,
+): string {
+  if (!ceil) return y;
+  const r = x.ndim;
+  const want = [op.output.shape[op.output.ndim - 2], op.output.shape[op.output.ndim - 1]];
+  const spec = [0, 1].map((i) =>
+    Math.ceil((x.shape[r - 2 + i] + 2 * pads[i] - dilation[i] * (kernel[i] - 1) - 1) / stride[i] + 1),
+  );
+  if (spec[0] === want[0] && spec[1] === want[1]) return y;
+  return b.node('Slice', [y, b.int64s([0, 0], 'starts'), b.int64s(want, 'ends'), b.int64s([2, 3], 'axes')])[0];
+}
+
 const maxPool2d: ExportImpl = (b, op) => {
   const x = operand(op, 0);
   const kernel = pair(op.attrs.kernelSize, 1);
@@ -166,7 +192,8 @@ const maxPool2d: ExportImpl = (b, op) => {
       strides: stride,
     };
     if (dilation[0] !== 1 || dilation[1] !== 1) attrs.dilations = dilation;
-    return b.node('MaxPool', [xName], attrs)[0];
+    const [y] = b.node('MaxPool', [xName], attrs);
+    return cropToTorch(b, op, y, x, kernel, stride, [ph, pw], dilation, ceil === 1);
   });
 };
 
@@ -189,9 +216,10 @@ const avgPool2d: ExportImpl = (b, op) => {
       pads: [ph, pw, ph, pw],
       strides: stride,
     });
-    if (divisor === null || divisor === undefined) return avg;
+    const cropped = cropToTorch(b, op, avg, x, kernel, stride, [ph, pw], [1, 1], ceil);
+    if (divisor === null || divisor === undefined) return cropped;
     // sum / divisor = mean over the (padded) window * window / divisor.
-    return b.node('Mul', [avg, b.scalar((kernel[0] * kernel[1]) / divisor, x.data.dtype, 'divisor')])[0];
+    return b.node('Mul', [cropped, b.scalar((kernel[0] * kernel[1]) / divisor, x.data.dtype, 'divisor')])[0];
   });
 };
 
