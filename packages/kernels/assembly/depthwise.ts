@@ -46,32 +46,32 @@ export function depthwiseWorkBytes(desc: usize): i32 {
 }
 
 /**
- * Copies plane `src` ([inH, inW], dense) into `dst` ([hp, wp] rows) at (padT, padL) with zeros
- * around it, and zeroes the 32 floats of slack after it (a stride-2 vector load may read one past).
+ * Zeroes the bordered scratch plane and the slack after it. The borders stay zero while planes
+ * are copied into the interior one after another (copyInterior), so a part call zeroes once.
  */
-function padPlane(desc: usize, src: usize, dst: usize): void {
+function zeroScratch(desc: usize, dst: usize): void {
+  memory.fill(dst, 0, <usize>(field(desc, D_HP) * field(desc, D_WP)) * 4 + 128);
+}
+
+/**
+ * Copies plane `src` ([inH, inW], dense) into the interior of the bordered scratch `dst`
+ * ([hp, wp] rows, image at (padT, padL)), four floats per step: small bulk-memory calls per row
+ * cost more than the copy itself on 7x7 to 56x56 planes.
+ */
+function copyInterior(desc: usize, src: usize, dst: usize): void {
   const inH = field(desc, D_INH);
   const inW = field(desc, D_INW);
-  const hp = field(desc, D_HP);
-  const wp = field(desc, D_WP);
-  const padT = field(desc, D_PADT);
-  const padL = field(desc, D_PADL);
-  const wpBytes = (<usize>wp) << 2;
-  const rowBytes = (<usize>inW) << 2;
-  const leftBytes = (<usize>padL) << 2;
-  const rightBytes = wpBytes - leftBytes - rowBytes;
-  if (padT > 0) memory.fill(dst, 0, <usize>padT * wpBytes);
-  let d = dst + <usize>padT * wpBytes;
+  const wpBytes = (<usize>field(desc, D_WP)) << 2;
+  const vec = inW & ~3;
+  let d = dst + <usize>field(desc, D_PADT) * wpBytes + ((<usize>field(desc, D_PADL)) << 2);
   let s = src;
   for (let r = 0; r < inH; r++) {
-    if (leftBytes > 0) memory.fill(d, 0, leftBytes);
-    memory.copy(d + leftBytes, s, rowBytes);
-    if (rightBytes > 0) memory.fill(d + leftBytes + rowBytes, 0, rightBytes);
+    let c = 0;
+    for (; c < vec; c += 4) v128.store(d + ((<usize>c) << 2), v128.load(s + ((<usize>c) << 2)));
+    for (; c < inW; c++) store<f32>(d + ((<usize>c) << 2), load<f32>(s + ((<usize>c) << 2)));
     d += wpBytes;
-    s += rowBytes;
+    s += (<usize>inW) << 2;
   }
-  const endBytes = <usize>(hp - padT - inH) * wpBytes + 128;
-  memory.fill(d, 0, endBytes);
 }
 
 /** Four output columns' inputs at byte address `p`: adjacent floats (stride 1), every other one (stride 2), or gathered. */
@@ -327,9 +327,10 @@ export function depthwiseForwardPart(desc: usize, u0: i32, u1: i32, work: usize)
   const dhBytes = <usize>dh * wpBytes;
   const dwBytes = (<usize>dw) << 2;
   const outRowBytes = (<usize>outW) << 2;
+  zeroScratch(desc, work);
   for (let u = u0; u < u1; u++) {
     const c = (u + c0) % ch;
-    padPlane(desc, x + <usize>u * inPlane, work);
+    copyInterior(desc, x + <usize>u * inPlane, work);
     const wc = w + ((<usize>(c * taps)) << 2);
     const b: f32 = bias !== 0 ? load<f32>(bias + ((<usize>c) << 2)) : 0;
     const yp = y + <usize>u * outPlane;
@@ -527,8 +528,9 @@ export function depthwiseBackwardWeightPart(desc: usize, u0: i32, u1: i32, work:
   if (rest > 1) mask = i32x4.replace_lane(mask, 1, -1);
   if (rest > 2) mask = i32x4.replace_lane(mask, 2, -1);
   const fast = kh === 3 && kw === 3 && sh === 1 && sw === 1 && dh === 1 && dw === 1;
+  zeroScratch(desc, work);
   for (let u = u0; u < u1; u++) {
-    padPlane(desc, x + <usize>u * inPlane, work);
+    copyInterior(desc, x + <usize>u * inPlane, work);
     const g = dy + <usize>u * outPlane;
     const pOut = partial + ((<usize>(u * taps)) << 2);
     if (fast) {
