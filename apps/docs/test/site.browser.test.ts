@@ -4,7 +4,7 @@
 // - the same static files on a plain static server that sends no headers (GitHub Pages), where
 //   coi-serviceworker must make the page cross-origin isolated;
 // - `pnpm run dev`, VitePress's dev server.
-// Debian's Chromium through playwright-core crawls every page, link, asset and #fragment, checks
+// Chromium (tools/ci/chromium.mjs finds it) through playwright-core crawls every page, link, asset and #fragment, checks
 // threads, the playground, a phone with touch, both themes (figure text contrast, no figure label
 // cut or overlapping) and runs axe-core. Any console error, page error, failed request or HTTP
 // error fails it. Screenshots go to <repo>/artifacts/docs/.
@@ -17,12 +17,15 @@ import { conv2d, corr2d } from '@torchlet/ops';
 import { tensor } from '@torchlet/tensor';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { findChromium } from '../../../tools/ci/chromium.mjs';
 import { contrast, type Rgb } from '../.vitepress/theme/playground/colors.ts';
 import { outputSize, referenceCheck } from '../.vitepress/theme/playground/logic.ts';
 import { freePort, type RunningServer, startServer } from './servers.ts';
 import { serveStatic } from './static-server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
+// The Chromium `pnpm test` found or provisioned (tools/ci/chromium.mjs: TORCHLET_CHROMIUM, system
+// paths, Playwright's cache); null fails the test in beforeAll.
+const CHROMIUM = findChromium();
 const BASE = '/torchlet/';
 const docsDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = join(docsDir, '../..');
@@ -69,10 +72,10 @@ function expectNoProblems(): void {
 }
 
 beforeAll(async () => {
-  // Never skip: a machine without Debian's Chromium fails here, loudly. CI installs it (.ci/run).
-  if (!existsSync(CHROMIUM)) {
+  // Never skip: a machine without Chromium fails here, loudly. `pnpm test` provisions one first.
+  if (CHROMIUM === null) {
     throw new Error(
-      `${CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium); the docs browser test needs it`,
+      'no Chromium found: run `node tools/ci/chromium.mjs` (or set TORCHLET_CHROMIUM); the docs browser test needs it',
     );
   }
   // TORCHLET_DOCS_REUSE_BUILD=1 reuses an existing build (made with the same base) while iterating.
