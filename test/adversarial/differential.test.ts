@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as A from '../../packages/autograd/src/index.ts';
+import * as N from '../../packages/nn/src/index.ts';
 import * as O from '../../packages/ops/src/index.ts';
 import * as T from '../../packages/tensor/src/index.ts';
 
@@ -25,7 +26,7 @@ function expectClose(got: unknown, want: unknown, tol: number, where: string): v
   if (Array.isArray(want)) {
     expect(Array.isArray(got), where).toBe(true);
     expect((got as unknown[]).length, where).toBe(want.length);
-    want.forEach((w, i) => expectClose((got as unknown[])[i], w, tol, `${where}[${i}]`));
+    for (let i = 0; i < want.length; i++) expectClose((got as unknown[])[i], want[i], tol, `${where}[${i}]`);
     return;
   }
   const g = got as number;
@@ -129,6 +130,24 @@ describe('differential against PyTorch 1.13 (issue 18 families)', () => {
       const run = () => T.full([1], decode(c.value), { dtype: 'int32' }).toArray();
       if (c.error) expect(run, JSON.stringify(c)).toThrowError(/value cannot be converted to type int32/);
       else expect(run(), JSON.stringify(c)).toEqual(c.out);
+    }
+  });
+
+  it('crossEntropy with its full signature, value and gradient', () => {
+    for (const c of cases.cross_entropy) {
+      const x = A.variable(T.tensor(decodeAll(c.x) as number[], { dtype: 'float64' }), { requiresGrad: true });
+      const target = c.probs
+        ? T.tensor(decodeAll(c.target) as number[], { dtype: 'float64' })
+        : T.tensor(c.target, { dtype: 'int32' });
+      const out = N.crossEntropy(x, target, {
+        reduction: c.reduction,
+        labelSmoothing: c.smoothing,
+        ...(c.weight === null ? {} : { weight: T.tensor(c.weight, { dtype: 'float64' }) }),
+        ...(c.ignoreIndex === null ? {} : { ignoreIndex: c.ignoreIndex }),
+      });
+      expectClose(out.data.toArray(), decodeAll(c.out), 1e-10, JSON.stringify(c));
+      A.sum(out).backward();
+      expectClose(x.grad?.toArray(), decodeAll(c.grad), 1e-10, `grad ${JSON.stringify(c)}`);
     }
   });
 });

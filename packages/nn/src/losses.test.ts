@@ -1,6 +1,6 @@
 import { gradcheck, variable } from '@torchlet/autograd';
 import { type Tensor, tensor, zeros } from '@torchlet/tensor';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { pattern, torchRef } from '../test/pytorch-reference.js';
 import { BCEWithLogitsLoss, bceWithLogits, CrossEntropyLoss, crossEntropy, MSELoss, mseLoss } from './losses.js';
 
@@ -34,10 +34,23 @@ describe('mseLoss', () => {
       expect(gradcheck((x, y) => mseLoss(x, y, { reduction }), [a(), b]).ok).toBe(true);
     }
   });
-  it('refuses shapes that differ', () => {
-    expect(() => mseLoss(zeros([4, 1]), zeros([4]))).toThrow(
-      'mseLoss: target shape [4] differs from input shape [4,1]',
-    );
+  it("broadcasts shapes that differ, with PyTorch's warning (issue 18)", () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const loss = mseLoss(tensor([[1], [2]]), tensor([0, 1, 2]), { reduction: 'none' });
+      expect(loss.shape).toEqual([2, 3]);
+      expect(loss.data.toArray()).toEqual([
+        [1, 0, 1],
+        [4, 1, 0],
+      ]);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0][0])).toMatch(
+        /Using a target size \(\[3\]\) that is different to the input size \(\[2,1\]\)/,
+      );
+      expect(() => mseLoss(zeros([2]), zeros([3]))).toThrow(/^mseLoss: shapes \[2\] and \[3\] do not broadcast/);
+    } finally {
+      warn.mockRestore();
+    }
     expect(() => mseLoss(zeros([2]), zeros([2]), { reduction: 'avg' as 'mean' })).toThrow(
       "mseLoss: reduction must be 'mean', 'sum' or 'none', got \"avg\"",
     );
@@ -93,8 +106,15 @@ describe('crossEntropy', () => {
     expect(() => crossEntropy(zeros([2, 3]), zeros([2]))).toThrow(
       'crossEntropy: expected int32 class indices [2] or probabilities [2,3], got float32 target [2]',
     );
+    // Unbatched logits [C] take a 0-d target, as PyTorch.
     expect(() => crossEntropy(zeros([3]), tensor([0], { dtype: 'int32' }))).toThrow(
-      'crossEntropy: expected logits of shape [N, C], got input [3]',
+      'crossEntropy: expected class indices of shape [] for input [3], got target [1]',
+    );
+    expect(() => crossEntropy(tensor(0), tensor(0, { dtype: 'int32' }))).toThrow(
+      'crossEntropy: expected logits of shape [C], [N, C] or [N, C, d1, ...], got input []',
+    );
+    expect(() => crossEntropy(zeros([1, 3]), tensor([0], { dtype: 'int32' }), { weight: zeros([2]) })).toThrow(
+      /^crossEntropy: expected a float tensor of shape \[3\]/,
     );
     expect(() => crossEntropy(zeros([1, 2]), tensor([0], { dtype: 'int32' }), { labelSmoothing: 2 })).toThrow(
       'crossEntropy: labelSmoothing must be in [0, 1], got 2',
@@ -152,5 +172,35 @@ describe('loss modules', () => {
       'CrossEntropyLoss()',
       'BCEWithLogitsLoss()',
     ]);
+  });
+});
+
+describe("crossEntropy: PyTorch's full signature (issue 18)", () => {
+  it('unbatched, K-dimensional, ignoreIndex and weights', () => {
+    // Hand-checkable: uniform logits give log C per counted target.
+    const ln3 = Math.log(3);
+    expect(crossEntropy(zeros([3], { dtype: 'float64' }), tensor(1, { dtype: 'int32' })).item()).toBeCloseTo(ln3, 12);
+    const kdim = crossEntropy(
+      zeros([2, 3, 2], { dtype: 'float64' }),
+      tensor(
+        [
+          [0, 1],
+          [2, -100],
+        ],
+        { dtype: 'int32' },
+      ),
+      {
+        reduction: 'none',
+      },
+    );
+    expect(kdim.shape).toEqual([2, 2]);
+    expect(kdim.data.toArray()).toEqual([
+      [expect.closeTo(ln3, 12), expect.closeTo(ln3, 12)],
+      [expect.closeTo(ln3, 12), 0],
+    ]);
+    const weighted = crossEntropy(zeros([2, 3], { dtype: 'float64' }), tensor([0, 2], { dtype: 'int32' }), {
+      weight: tensor([1, 1, 3], { dtype: 'float64' }),
+    });
+    expect(weighted.item()).toBeCloseTo(ln3, 12); // (1 + 3) ln 3 / (1 + 3)
   });
 });

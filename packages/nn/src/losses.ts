@@ -1,5 +1,29 @@
-import { add, exp, log, mean, mul, neg, sub, sum, type Variable, type VariableOrTensor } from '@torchlet/autograd';
-import { allocStorage, fail, formatShape, fromStorage, shapesEqual, type Tensor } from '@torchlet/tensor';
+import {
+  add,
+  div,
+  exp,
+  log,
+  mean,
+  mul,
+  neg,
+  permute,
+  reshape,
+  sub,
+  sum,
+  type Variable,
+  type VariableOrTensor,
+} from '@torchlet/autograd';
+import {
+  allocStorage,
+  broadcastShapes,
+  fail,
+  formatShape,
+  formatValue,
+  fromStorage,
+  isTensor,
+  shapesEqual,
+  type Tensor,
+} from '@torchlet/tensor';
 import { inputTensor } from './layers/util.js';
 import { Module, type ModuleInput } from './module.js';
 
@@ -46,6 +70,10 @@ export interface LossOptions {
 export interface CrossEntropyOptions extends LossOptions {
   /** Mix the target distribution with the uniform one: `q = (1 - s) * q + s / C`. Default `0`. */
   readonly labelSmoothing?: number;
+  /** A weight per class `[C]` (PyTorch's `weight`); the mean then divides by the targets' total weight. Default: none. */
+  readonly weight?: Tensor;
+  /** Class-index targets equal to this contribute nothing, not even to the mean's count. Default `-100`. */
+  readonly ignoreIndex?: number;
 }
 
 /**
@@ -77,11 +105,15 @@ function checkFloat(fn: string, arg: string, t: Tensor): void {
     fail(fn, arg, `expected a float tensor, got ${t.dtype} ${arg} ${formatShape(t.shape)}`);
 }
 
+/** Shape pairs mseLoss has warned about (PyTorch warns once per call site; once per pair here). */
+const warnedShapes = new Set<string>();
+
 /**
  * Mean squared error: `(input - target)^2`, reduced. `input` and `target` must have the same shape
  * (PyTorch broadcasts with a warning; torchlet refuses, since that is almost always a bug).
  *
- * Shapes: input and target any, equal; output `[]` (or the input's shape with `reduction: 'none'`).
+ * Shapes: input and target broadcast together (a console warning when they differ, as PyTorch's
+ * UserWarning); output `[]` (or the broadcast shape with `reduction: 'none'`).
  *
  * @see torch.nn.functional.mse_loss
  * @example
@@ -96,59 +128,30 @@ export function mseLoss(input: VariableOrTensor, target: VariableOrTensor, optio
   const x = inputTensor('mseLoss', input);
   const y = inputTensor('mseLoss', target);
   if (!shapesEqual(x.shape, y.shape)) {
-    fail('mseLoss', 'target', `target shape ${formatShape(y.shape)} differs from input shape ${formatShape(x.shape)}`);
+    // As PyTorch: broadcast, with its warning (once per pair of shapes); shapes that do not
+    // broadcast are an error from broadcastShapes.
+    broadcastShapes('mseLoss', x.shape, y.shape);
+    const key = `${formatShape(y.shape)} ${formatShape(x.shape)}`;
+    if (!warnedShapes.has(key)) {
+      warnedShapes.add(key);
+      console.warn(
+        `mseLoss: Using a target size (${formatShape(y.shape)}) that is different to the input size (${formatShape(x.shape)}). This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.`,
+      );
+    }
   }
   const d = sub(input, target);
   return reduce('mseLoss', mul(d, d), options);
 }
 
-/** The target distribution `[N, C]` as a constant: one-hot rows from class indices, or the given probabilities; then label smoothing. */
-function targetDistribution(x: Tensor, y: Tensor, smoothing: number): Tensor {
-  const [n, c] = x.shape;
-  const q = allocStorage(x.dtype, n * c);
-  if (y.dtype === 'int32') {
-    if (y.ndim !== 1 || y.shape[0] !== n) {
-      fail(
-        'crossEntropy',
-        'target',
-        `expected class indices of shape [${n}] for input ${formatShape(x.shape)}, got target ${formatShape(y.shape)}`,
-      );
-    }
-    const labels = y.toTypedArray();
-    for (let i = 0; i < n; i++) {
-      const k = labels[i] as number;
-      if (k < 0 || k >= c)
-        fail('crossEntropy', 'target', `target ${k} is out of bounds for ${c} classes (target[${i}])`);
-      q[i * c + k] = 1;
-    }
-  } else if (y.dtype === 'float32' || y.dtype === 'float64') {
-    if (!shapesEqual(y.shape, x.shape)) {
-      fail(
-        'crossEntropy',
-        'target',
-        `expected int32 class indices [${n}] or probabilities ${formatShape(x.shape)}, got ${y.dtype} target ${formatShape(y.shape)}`,
-      );
-    }
-    q.set(y.to(x.dtype).toTypedArray() as typeof q);
-  } else {
-    fail(
-      'crossEntropy',
-      'target',
-      `expected int32 class indices or float probabilities, got ${y.dtype} target ${formatShape(y.shape)}`,
-    );
-  }
-  if (smoothing > 0)
-    for (let i = 0; i < q.length; i++) (q as Float64Array)[i] = (q[i] as number) * (1 - smoothing) + smoothing / c;
-  return fromStorage(q, [n, c]);
-}
-
 /**
  * Cross-entropy between logits and class targets: `-log softmax(input)[i, target[i]]` per row,
- * reduced. The log-softmax subtracts each row's maximum before `exp` (log-sum-exp), so logits of
- * any size are safe. Targets are int32 class indices `[N]` (PyTorch uses int64) or class
- * probabilities `[N, C]`.
+ * reduced, with PyTorch's full signature: unbatched `[C]` and K-dimensional `[N, C, d1, ...]`
+ * inputs, class `weight`s, `ignoreIndex` and `labelSmoothing`. The log-softmax subtracts each
+ * row's maximum before `exp` (log-sum-exp), so logits of any size are safe. Targets are int32
+ * class indices (PyTorch uses int64) or class probabilities shaped like the input.
  *
- * Shapes: input `[N, C]`; target `[N]` (int32) or `[N, C]` (float); output `[]` (or `[N]` with `reduction: 'none'`).
+ * Shapes: input `[C]`, `[N, C]` or `[N, C, d1, ...]`; target `[]`, `[N]` or `[N, d1, ...]` (int32)
+ * or the input's shape (float); output `[]` (or the target's index shape with `reduction: 'none'`).
  *
  * @see torch.nn.functional.cross_entropy
  * @example
@@ -161,20 +164,139 @@ function targetDistribution(x: Tensor, y: Tensor, smoothing: number): Tensor {
  * ```
  */
 export function crossEntropy(input: VariableOrTensor, target: Tensor, options: CrossEntropyOptions = {}): Variable {
-  const x = inputTensor('crossEntropy', input);
-  const y = inputTensor('crossEntropy', target);
-  checkFloat('crossEntropy', 'input', x);
-  if (x.ndim !== 2) fail('crossEntropy', 'input', `expected logits of shape [N, C], got input ${formatShape(x.shape)}`);
+  const fn = 'crossEntropy';
+  const x = inputTensor(fn, input);
+  const y = inputTensor(fn, target);
+  checkFloat(fn, 'input', x);
+  if (options === null || typeof options !== 'object')
+    fail(fn, 'options', `expected an options object, got ${formatValue(options)}`);
+  if (x.ndim < 1)
+    fail(fn, 'input', `expected logits of shape [C], [N, C] or [N, C, d1, ...], got input ${formatShape(x.shape)}`);
   const smoothing = options.labelSmoothing ?? 0;
   if (typeof smoothing !== 'number' || !(smoothing >= 0 && smoothing <= 1)) {
-    fail('crossEntropy', 'labelSmoothing', `labelSmoothing must be in [0, 1], got ${String(smoothing)}`);
+    fail(fn, 'labelSmoothing', `labelSmoothing must be in [0, 1], got ${formatValue(smoothing)}`);
   }
-  const q = targetDistribution(x, y, smoothing);
+  const ignoreIndex = options.ignoreIndex ?? -100;
+  if (!Number.isInteger(ignoreIndex))
+    fail(fn, 'ignoreIndex', `ignoreIndex must be an integer, got ${formatValue(ignoreIndex)}`);
+  // Classes on the last axis of a [M, C] matrix: [C] is one row; [N, C, d1, ...] moves C last.
+  const unbatched = x.ndim === 1;
+  const c = unbatched ? x.shape[0] : x.shape[1];
+  const rowShape = unbatched ? [] : [x.shape[0], ...x.shape.slice(2)];
+  const m = rowShape.reduce((a, b) => a * b, 1);
+  const classLast =
+    x.ndim <= 2 ? [...Array(x.ndim).keys()] : [0, ...Array.from({ length: x.ndim - 2 }, (_, i) => i + 2), 1];
+  const logits = reshape(x.ndim <= 2 ? input : permute(input, classLast), [m, c]);
+  const weights = classWeights(fn, options.weight, c, x);
+  const t = classTargets(fn, x, y, rowShape, classLast, m, c, ignoreIndex, weights);
   // log softmax = z - log(sum(exp(z))) with z = x - max(x): the max is a constant shift that
   // cancels in the value and the gradient, so it needs no gradient of its own.
-  const z = sub(input, x.max(1, { keepdim: true }));
+  const shift = (logits.data as Tensor).max(1, { keepdim: true });
+  const z = sub(logits, shift);
   const logp = sub(z, log(sum(exp(z), 1, { keepdim: true })));
-  return reduce('crossEntropy', neg(sum(mul(logp, q), 1)), options);
+  // Per row: (1 - s) * the (weighted) target term + s / C * the (weighted) uniform term.
+  const targetTerm = sum(mul(logp, t.pick), 1);
+  const uniformTerm = sum(mul(logp, t.uniform), 1);
+  const reduction = options.reduction ?? 'mean';
+  if (reduction === 'mean') {
+    // PyTorch: index targets divide both terms by the targets' total weight (the count of
+    // non-ignored targets without weights); probabilities by M.
+    const den = t.isIndex ? t.pickedWeight : m;
+    const main = meanOver(sum(targetTerm), den);
+    if (smoothing === 0) return main;
+    return add(mul(main, 1 - smoothing), mul(meanOver(sum(uniformTerm), den), smoothing / c));
+  }
+  const rows = smoothing === 0 ? targetTerm : add(mul(targetTerm, 1 - smoothing), mul(uniformTerm, smoothing / c));
+  return reduce(fn, reshape(rows, rowShape), options);
+}
+
+/** `total / count`; with nothing counted (every target ignored) NaN, as PyTorch, with a zero gradient. */
+function meanOver(total: Variable, count: number): Variable {
+  return count === 0 ? add(mul(total, 0), Number.NaN) : div(total, count);
+}
+
+/** The `weight` option checked: a float `[C]` tensor, or null. */
+function classWeights(fn: string, weight: unknown, c: number, x: Tensor): Tensor | null {
+  if (weight === undefined || weight === null) return null;
+  if (
+    !isTensor(weight) ||
+    weight.ndim !== 1 ||
+    weight.shape[0] !== c ||
+    !(weight.dtype === 'float32' || weight.dtype === 'float64')
+  ) {
+    fail(
+      fn,
+      'weight',
+      `expected a float tensor of shape [${c}] (one weight per class of input ${formatShape(x.shape)}), got ${formatValue(weight)}`,
+    );
+  }
+  return weight.to(x.dtype);
+}
+
+/**
+ * The constant matrices the loss multiplies with log-probabilities `[M, C]`, negated (so an ignored
+ * row sums to +0, not -0): `pick` (the weighted one-hot rows of class indices, or the weighted
+ * probabilities) and `uniform` (the class weights, 0 on ignored rows), plus the total weight of
+ * the picked classes.
+ */
+function classTargets(
+  fn: string,
+  x: Tensor,
+  y: Tensor,
+  rowShape: readonly number[],
+  classLast: readonly number[],
+  m: number,
+  c: number,
+  ignoreIndex: number,
+  weights: Tensor | null,
+): { pick: Tensor; uniform: Tensor; pickedWeight: number; isIndex: boolean } {
+  const w = weights === null ? null : weights.toTypedArray();
+  const pick = allocStorage(x.dtype, m * c, fn);
+  const uniform = allocStorage(x.dtype, m * c, fn);
+  let pickedWeight = 0;
+  if (y.dtype === 'int32') {
+    if (!shapesEqual(y.shape, rowShape)) {
+      fail(
+        fn,
+        'target',
+        `expected class indices of shape ${formatShape(rowShape)} for input ${formatShape(x.shape)}, got target ${formatShape(y.shape)}`,
+      );
+    }
+    const labels = y.toTypedArray();
+    for (let i = 0; i < m; i++) {
+      const k = labels[i] as number;
+      if (k === ignoreIndex) continue;
+      if (k < 0 || k >= c) fail(fn, 'target', `target ${k} is out of bounds for ${c} classes (target[${i}])`);
+      const wk = w === null ? 1 : (w[k] as number);
+      pick[i * c + k] = -wk;
+      pickedWeight += wk;
+      for (let j = 0; j < c; j++) uniform[i * c + j] = w === null ? -1 : -(w[j] as number);
+    }
+    return { pick: fromStorage(pick, [m, c]), uniform: fromStorage(uniform, [m, c]), pickedWeight, isIndex: true };
+  }
+  if (y.dtype !== 'float32' && y.dtype !== 'float64') {
+    fail(
+      fn,
+      'target',
+      `expected int32 class indices or float probabilities, got ${y.dtype} target ${formatShape(y.shape)}`,
+    );
+  }
+  if (!shapesEqual(y.shape, x.shape)) {
+    fail(
+      fn,
+      'target',
+      `expected int32 class indices ${formatShape(rowShape)} or probabilities ${formatShape(x.shape)}, got ${y.dtype} target ${formatShape(y.shape)}`,
+    );
+  }
+  const probs = (x.ndim <= 2 ? y : y.permute(classLast as number[])).to(x.dtype).contiguous().toTypedArray();
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < c; j++) {
+      const wj = w === null ? 1 : (w[j] as number);
+      pick[i * c + j] = -(probs[i * c + j] as number) * wj;
+      uniform[i * c + j] = -wj;
+    }
+  }
+  return { pick: fromStorage(pick, [m, c]), uniform: fromStorage(uniform, [m, c]), pickedWeight: m, isIndex: false };
 }
 
 /**

@@ -209,6 +209,38 @@ for v in [float('nan'), float('inf'), float('-inf'), 3e9, -3e9, 2147483647, -214
         entry['error'] = True
     cases['int32_scalar'].append(entry)
 
+# cross_entropy with PyTorch's full signature
+cases['cross_entropy'] = []
+for _ in range(150):
+    c = rng.randint(2, 4)
+    layout = rng.choice(['unbatched', 'batched', 'kdim'])
+    shape = [c] if layout == 'unbatched' else [rng.randint(1, 3), c] + ([rng.randint(1, 3)] if layout == 'kdim' else [])
+    x = torch.tensor(small_values(math.prod(shape)), dtype=torch.float64).reshape(shape)
+    probs = rng.random() < 0.25
+    row_shape = [] if layout == 'unbatched' else [shape[0]] + shape[2:]
+    if probs:
+        tgt = torch.softmax(torch.tensor(small_values(math.prod(shape)), dtype=torch.float64).reshape(shape), 1 if layout != 'unbatched' else 0)
+        target = nested(tgt)
+    else:
+        ignore = rng.choice([-100, 0, 1])
+        labels = [rng.choice(list(range(c)) + [ignore]) for _ in range(max(1, math.prod(row_shape)))]
+        tgt = torch.tensor(labels, dtype=torch.int64).reshape(row_shape)
+        target = tgt.tolist()
+    weight = [round(rng.uniform(0.2, 2), 2) for _ in range(c)] if rng.random() < 0.5 else None
+    smoothing = rng.choice([0.0, 0.0, 0.1, 0.3])
+    reduction = rng.choice(['mean', 'sum', 'none'])
+    kwargs = {'label_smoothing': smoothing, 'reduction': reduction}
+    if weight is not None:
+        kwargs['weight'] = torch.tensor(weight, dtype=torch.float64)
+    if not probs:
+        kwargs['ignore_index'] = ignore
+    xv = x.clone().requires_grad_(True)
+    out = F.cross_entropy(xv, tgt, **kwargs)
+    out.sum().backward()
+    cases['cross_entropy'].append({'x': nested(x), 'shape': shape, 'target': target, 'probs': probs,
+                                   'weight': weight, 'ignoreIndex': None if probs else ignore, 'smoothing': smoothing,
+                                   'reduction': reduction, 'out': nested(out), 'grad': nested(xv.grad)})
+
 out_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'issue18.json')
 with open(out_path, 'w') as f:
     json.dump({'torch': torch.__version__, 'cases': cases}, f, separators=(',', ':'))
