@@ -3,6 +3,19 @@ import { record } from '../graph.js';
 import type { Variable, VariableLike, VariableOrTensor } from '../variable.js';
 import { input, raw, rawTensor, shapeOf, sumToShape } from './util.js';
 
+/** Rejects an operand that is not a Variable, a tensor, a number or a boolean (before reading its shape). */
+function checkOperands(fn: string, ...operands: unknown[]): void {
+  operands.forEach((x, i) => {
+    const ok = typeof x === 'number' || typeof x === 'boolean' || T.isTensor(x) || isVariableLike(x);
+    if (!ok) T.fail(fn, i === 0 ? 'a' : 'b', `expected a Variable, a tensor or a number, got ${T.formatValue(x)}`);
+  });
+}
+
+/** A Variable, recognised by its tensor `data` (no import of the class: variable.ts imports this file). */
+function isVariableLike(x: unknown): boolean {
+  return typeof x === 'object' && x !== null && T.isTensor((x as { data?: unknown }).data);
+}
+
 // Elementwise math with broadcasting. Forward values come from @torchlet/tensor; each backward
 // rule is written with the differentiable functions below (so it can itself be differentiated),
 // and every gradient is summed back to its operand's shape. Masks (which branch of relu, clamp,
@@ -25,6 +38,7 @@ import { input, raw, rawTensor, shapeOf, sumToShape } from './util.js';
  * ```
  */
 export function add(a: VariableLike, b: VariableLike): Variable {
+  checkOperands('add', a, b);
   const sa = shapeOf(a);
   const sb = shapeOf(b);
   return record('add', T.add(raw(a), raw(b)), [input(a), input(b)], (g, needs) => [
@@ -49,6 +63,7 @@ export function add(a: VariableLike, b: VariableLike): Variable {
  * ```
  */
 export function sub(a: VariableLike, b: VariableLike): Variable {
+  checkOperands('sub', a, b);
   const sa = shapeOf(a);
   const sb = shapeOf(b);
   return record('sub', T.sub(raw(a), raw(b)), [input(a), input(b)], (g, needs) => [
@@ -73,6 +88,7 @@ export function sub(a: VariableLike, b: VariableLike): Variable {
  * ```
  */
 export function mul(a: VariableLike, b: VariableLike): Variable {
+  checkOperands('mul', a, b);
   const sa = shapeOf(a);
   const sb = shapeOf(b);
   return record(
@@ -100,6 +116,7 @@ export function mul(a: VariableLike, b: VariableLike): Variable {
  * ```
  */
 export function div(a: VariableLike, b: VariableLike): Variable {
+  checkOperands('div', a, b);
   const sa = shapeOf(a);
   const sb = shapeOf(b);
   return record(
@@ -131,6 +148,7 @@ export function div(a: VariableLike, b: VariableLike): Variable {
  * ```
  */
 export function pow(a: VariableLike, b: VariableLike): Variable {
+  checkOperands('pow', a, b);
   const sa = shapeOf(a);
   const sb = shapeOf(b);
   return record(
@@ -355,6 +373,7 @@ export function clamp(a: VariableOrTensor, min?: number | null, max?: number | n
 }
 
 function extremum(name: 'maximum' | 'minimum', a: VariableLike, b: VariableLike): Variable {
+  checkOperands(name, a, b);
   const sa = shapeOf(a);
   const sb = shapeOf(b);
   const fwd = name === 'maximum' ? T.maximum : T.minimum;
@@ -436,6 +455,7 @@ export function minimum(a: VariableLike, b: VariableLike): Variable {
  * ```
  */
 export function where(cond: VariableOrTensor, a: VariableLike, b: VariableLike): Variable {
+  checkOperands('where', cond, a, b);
   const c = rawTensor(cond);
   const sa = shapeOf(a);
   const sb = shapeOf(b);

@@ -24,6 +24,7 @@ export async function saveSafetensorsFile(
   stateDict: StateDict,
   metadata?: Readonly<Record<string, string>>,
 ): Promise<void> {
+  if (typeof path !== 'string') fail('saveSafetensorsFile', 'path', `expected a file path, got ${formatValue(path)}`);
   await writeFile(path, saveSafetensors(stateDict, metadata));
 }
 

@@ -1,4 +1,4 @@
-import { fail, isTensor } from '@torchlet/tensor';
+import { fail, formatValue, isTensor } from '@torchlet/tensor';
 import type { StateDict } from '../state-dict.js';
 import { littleEndian, writtenDType } from './format.js';
 
@@ -20,6 +20,12 @@ import { littleEndian, writtenDType } from './format.js';
  * ```
  */
 export function saveSafetensors(stateDict: StateDict, metadata?: Readonly<Record<string, string>>): Uint8Array {
+  if (stateDict === null || typeof stateDict !== 'object' || Array.isArray(stateDict)) {
+    fail('saveSafetensors', 'stateDict', `expected an object of named tensors, got ${formatValue(stateDict)}`);
+  }
+  if (metadata !== undefined && (metadata === null || typeof metadata !== 'object')) {
+    fail('saveSafetensors', 'metadata', `expected an object of strings, got ${formatValue(metadata)}`);
+  }
   // No prototype: a tensor named '__proto__' is a key like any other.
   const header: Record<string, unknown> = Object.create(null);
   if (metadata) {
