@@ -3,14 +3,20 @@
 import type { AnyModule } from '@torchlet/nn';
 import { type Tensor, tensor } from '@torchlet/tensor';
 
+/** The hash of torchvision-golden.py: `frac(|sin(i + 1000 k)| * 43758.5453)`, in [0, 1). */
+function hashU(i: number, k: number): number {
+  const v = Math.abs(Math.sin(i + 1000 * k)) * 43758.5453;
+  return v - Math.floor(v);
+}
+
 /** The value of element `i` of the `k`-th state-dict entry `key` (see torchvision-golden.py). */
 function fillValue(key: string, shape: readonly number[], k: number, n: number, i: number): number {
-  const s = Math.sin(0.37 * i + k);
-  if (key.endsWith('running_var')) return 0.5 + 0.25 * (1 + s);
-  if (key.endsWith('running_mean')) return 0.1 * s;
-  if (shape.length >= 2) return s / Math.sqrt(n / shape[0]);
-  if (key.endsWith('weight')) return 1 + 0.1 * s;
-  return 0.05 * s;
+  const u = hashU(i, k);
+  if (key.endsWith('running_var')) return 0.5 + 0.5 * u;
+  if (key.endsWith('running_mean')) return 0.2 * (u - 0.5);
+  if (shape.length >= 2) return (2 * u - 1) * Math.sqrt(6 / (n / shape[0]));
+  if (key.endsWith('weight')) return 0.8 + 0.4 * u;
+  return 0.1 * (2 * u - 1);
 }
 
 /** Overwrites every parameter and buffer of `model` (but `num_batches_tracked`) with the formula. */
@@ -26,10 +32,10 @@ export function fillModel(model: AnyModule): void {
   });
 }
 
-/** The input formula: `x[i] = sin(0.7 i + 0.3)` over the flattened shape, in float32. */
+/** The input formula: `x[i] = 2 hash(i, -1) - 1` over the flattened shape, in float32. */
 export function formulaInput(shape: readonly number[]): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
   const values = new Float32Array(n);
-  for (let i = 0; i < n; i++) values[i] = Math.sin(0.7 * i + 0.3);
+  for (let i = 0; i < n; i++) values[i] = 2 * hashU(i, -1) - 1;
   return tensor(values, { shape: [...shape] });
 }

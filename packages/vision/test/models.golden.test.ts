@@ -2,6 +2,9 @@ import { densenet121, googlenet, mobilenetV2, resnet18, resnet34, resnet50 } fro
 import { describeGoldenModel, goldenOptions } from './golden-models.js';
 
 describeGoldenModel('googlenet', () => googlenet({ ...goldenOptions(), auxLogits: true }));
+describeGoldenModel('googlenetTransformInput', () =>
+  googlenet({ ...goldenOptions(), auxLogits: false, transformInput: true }),
+);
 describeGoldenModel('googlenetNoAux', () => googlenet({ ...goldenOptions(), auxLogits: false }));
 describeGoldenModel('resnet18', () => resnet18(goldenOptions()));
 describeGoldenModel('resnet34', () => resnet34(goldenOptions()));

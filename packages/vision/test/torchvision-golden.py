@@ -7,18 +7,23 @@ with their shapes, and the eval-mode logits for weights that a formula fills in 
 downloaded or stored.
 
 Weight formula, for the k-th state-dict entry (k from 0, in state-dict order), element i of its
-flattened values, s = sin(0.37 * i + k):
-  running_var                 -> 0.5 + 0.25 * (1 + s)      (positive)
-  running_mean                -> 0.1 * s
+flattened values, with the hash u = frac(|sin(i + 1000 k)| * 43758.5453) in [0, 1):
+  running_var                 -> 0.5 + 0.5 * u      (positive)
+  running_mean                -> 0.2 * (u - 0.5)
   num_batches_tracked         -> left as constructed (0)
-  tensors of 2 or more dims   -> s / sqrt(numel / shape[0])   (fan-in scaled, so activations stay O(1))
-  other 1-dim tensors named *weight (BatchNorm scale) -> 1 + 0.1 * s
-  other 1-dim tensors (biases) -> 0.05 * s
-Input formula: x[i] = sin(0.7 * i + 0.3) over the flattened [N, C, H, W] input.
+  tensors of 2 or more dims   -> (2u - 1) * sqrt(6 / fanIn), fanIn = numel / shape[0] (He-uniform
+                                 scale, so activations stay O(1) through deep ReLU networks)
+  other 1-dim tensors named *weight (BatchNorm scale) -> 0.8 + 0.4 * u
+  other 1-dim tensors (biases) -> 0.1 * (2u - 1)
+Input: x[i] = 2u - 1 with k = -1 over the flattened [N, C, H, W] input.
+The hash decorrelates neighbouring weights: a smooth formula such as sin(0.37 i + k) makes
+convolutions cancel, and the logits then hardly depend on the input or on the convolutions.
 """
 import json
 import math
 import os
+
+import numpy as np
 
 import torch
 import torchvision
@@ -38,6 +43,7 @@ MODELS = [
     ("vgg19", lambda: torchvision.models.vgg19(num_classes=NUM_CLASSES), [1, 3, 32, 32]),
     ("vgg19Bn", lambda: torchvision.models.vgg19_bn(num_classes=NUM_CLASSES), [1, 3, 32, 32]),
     ("googlenet", lambda: torchvision.models.googlenet(num_classes=NUM_CLASSES, aux_logits=True, init_weights=True), [2, 3, 32, 32]),
+    ("googlenetTransformInput", lambda: torchvision.models.googlenet(num_classes=NUM_CLASSES, aux_logits=False, transform_input=True, init_weights=True), [1, 3, 32, 32]),
     ("googlenetNoAux", lambda: torchvision.models.googlenet(num_classes=NUM_CLASSES, aux_logits=False, init_weights=True), [1, 3, 32, 32]),
     ("resnet18", lambda: torchvision.models.resnet18(num_classes=NUM_CLASSES), [2, 3, 32, 32]),
     ("resnet34", lambda: torchvision.models.resnet34(num_classes=NUM_CLASSES), [1, 3, 32, 32]),
@@ -47,18 +53,23 @@ MODELS = [
 ]
 
 
+def hash_u(n, k):
+    i = np.arange(n, dtype=np.float64)
+    v = np.abs(np.sin(i + 1000.0 * k)) * 43758.5453
+    return torch.from_numpy(v - np.floor(v))
+
+
 def fill_value(key, shape, k, n):
-    i = torch.arange(n, dtype=torch.float64)
-    s = torch.sin(0.37 * i + k)
+    u = hash_u(n, k)
     if key.endswith("running_var"):
-        return 0.5 + 0.25 * (1 + s)
+        return 0.5 + 0.5 * u
     if key.endswith("running_mean"):
-        return 0.1 * s
+        return 0.2 * (u - 0.5)
     if len(shape) >= 2:
-        return s / math.sqrt(n / shape[0])
+        return (2 * u - 1) * math.sqrt(6 / (n / shape[0]))
     if key.endswith("weight"):
-        return 1 + 0.1 * s
-    return 0.05 * s
+        return 0.8 + 0.4 * u
+    return 0.1 * (2 * u - 1)
 
 
 def fill(model):
@@ -74,8 +85,7 @@ def input_of(shape):
     n = 1
     for s in shape:
         n *= s
-    i = torch.arange(n, dtype=torch.float64)
-    return torch.sin(0.7 * i + 0.3).reshape(shape).float()
+    return (2 * hash_u(n, -1) - 1).reshape(shape).float()
 
 
 out = {

@@ -1,4 +1,4 @@
-import { adaptiveAvgPool2d, cat, flatten, relu, type Variable } from '@torchlet/autograd';
+import { adaptiveAvgPool2d, add, cat, flatten, isVariable, mul, relu, type Variable } from '@torchlet/autograd';
 import {
   AdaptiveAvgPool2d,
   BatchNorm2d,
@@ -11,6 +11,7 @@ import {
   type ModuleInput,
   Sequential,
 } from '@torchlet/nn';
+import { tensor } from '@torchlet/tensor';
 import { initialize, truncNormal } from './init.js';
 import { type ModelOptions, resolveModelOptions } from './options.js';
 
@@ -153,6 +154,12 @@ export interface GoogLeNetOptions extends ModelOptions {
   readonly dropout?: number;
   /** Dropout in the auxiliary classifiers. Default `0.7`. */
   readonly dropoutAux?: number;
+  /**
+   * Map ImageNet-normalised input to the `[-1, 1]` scaling of the original Inception weights
+   * first. Default `false`; torchvision turns it on with its pretrained weights, so set it when
+   * loading them.
+   */
+  readonly transformInput?: boolean;
 }
 
 /**
@@ -211,9 +218,12 @@ export class GoogLeNet extends Module {
   readonly avgpool = new AdaptiveAvgPool2d([1, 1]);
   readonly dropout: Dropout;
   readonly fc: Linear;
+  /** Whether `forward` first rescales ImageNet-normalised input (see {@link GoogLeNetOptions.transformInput}). */
+  readonly transformInput: boolean;
 
   constructor(options: GoogLeNetOptions = {}) {
     super();
+    this.transformInput = options.transformInput ?? false;
     const { numClasses, layer: o } = resolveModelOptions('GoogLeNet', options, 1000);
     const inc = (...c: [number, number, number, number, number, number, number]): Inception => new Inception(...c, o);
     this.conv1 = new BasicConv2d(3, 64, 7, { stride: 2, padding: 3, ...o });
@@ -253,7 +263,7 @@ export class GoogLeNet extends Module {
   /** The logits, and in training mode with `auxLogits` the auxiliary logits after 4a (`aux1`) and 4d (`aux2`). */
   forwardWithAux(x: ModuleInput, withAux = true): GoogLeNetOutputs {
     const runAux = withAux && this.training;
-    let y = this.maxpool1.forward(this.conv1.forward(x));
+    let y = this.maxpool1.forward(this.conv1.forward(this.transformInput ? transformImageNetInput(x) : x));
     y = this.maxpool2.forward(this.conv3.forward(this.conv2.forward(y)));
     y = this.maxpool3.forward(this.inception3b.forward(this.inception3a.forward(y)));
     y = this.inception4a.forward(y);
@@ -265,6 +275,16 @@ export class GoogLeNet extends Module {
     const logits = this.fc.forward(this.dropout.forward(flatten(this.avgpool.forward(y), 1)));
     return { logits, aux2, aux1 };
   }
+}
+
+/** torchvision's `_transform_input`: `x[c] * std[c] / 0.5 + (mean[c] - 0.5) / 0.5` per channel. */
+function transformImageNetInput(x: ModuleInput): Variable {
+  const dtype = (isVariable(x) ? x.data : x).dtype;
+  const scale = tensor([0.229 / 0.5, 0.224 / 0.5, 0.225 / 0.5], { dtype }).reshape([1, 3, 1, 1]);
+  const shift = tensor([(0.485 - 0.5) / 0.5, (0.456 - 0.5) / 0.5, (0.406 - 0.5) / 0.5], { dtype }).reshape([
+    1, 3, 1, 1,
+  ]);
+  return add(mul(x, scale), shift);
 }
 
 /**
