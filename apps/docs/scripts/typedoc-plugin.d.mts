@@ -3,3 +3,8 @@ export declare function slugify(heading: string): string;
 export declare function anchorsOf(markdown: string): Set<string>;
 export declare function fixFragments(pages: Map<string, string>): Map<string, string>;
 export declare function load(app: unknown): void;
+export interface CommentLike {
+  summary: { kind: string; text: string }[];
+  blockTags: { tag: string; content: { kind: string; text: string }[] }[];
+}
+export declare function rewriteComment(comment: CommentLike | undefined): void;

@@ -17,9 +17,11 @@ export function pytorchUrl(name) {
 }
 
 const TORCH_NAME = /^(torch(?:vision)?(?:\.[A-Za-z_][\w]*)+)(\(\))?$/;
+// A PyTorch name inside prose (`safetensors.torch.save` is not one: no dot or word before it).
+const TORCH_IN_TEXT = /(?<![\w.`/[])torch(?:vision)?(?:\.[A-Za-z_]\w*)+/g;
 
 /** Rewrites one comment: PyTorch links in `@see`, formulas in code spans. */
-function rewriteComment(comment) {
+export function rewriteComment(comment) {
   if (!comment) return;
   const parts = [comment.summary, ...comment.blockTags.map((t) => t.content)];
   for (const content of parts) {
@@ -32,21 +34,26 @@ function rewriteComment(comment) {
   }
   for (const tag of comment.blockTags) {
     if (tag.tag !== '@see') continue;
-    tag.content = tag.content.flatMap((part) => {
-      if (part.kind !== 'text' && part.kind !== 'code') return [part];
-      // `torch.nn.Conv2d`, `torch.nn.functional.conv2d` (also comma-separated lists).
-      const text = part.kind === 'code' ? part.text.replace(/^`|`$/g, '') : part.text;
-      const names = text.split(/\s*,\s*|\s+and\s+/).map((s) => s.trim());
-      if (names.length > 0 && names.every((n) => TORCH_NAME.test(n))) {
-        const links = names.map((n) => {
-          const name = TORCH_NAME.exec(n)?.[1] ?? n;
-          return `[\`${name}\`](${pytorchUrl(name)})`;
-        });
-        return [{ kind: 'text', text: `PyTorch equivalent: ${links.join(', ')}` }];
+    const first = tag.content.find((p) => p.text.trim() !== '');
+    const startsWithTorch = first !== undefined && /^`?torch(vision)?\./.test(first.text.trim());
+    tag.content = tag.content.map((part) => {
+      if (part.kind === 'code') {
+        const name = part.text.replace(/^`|`$/g, '');
+        return TORCH_NAME.test(name) ? { kind: 'text', text: linkTorch(name) } : part;
       }
-      return [part];
+      if (part.kind !== 'text') return part;
+      return { ...part, text: part.text.replace(TORCH_IN_TEXT, (name) => linkTorch(name)) };
     });
+    if (startsWithTorch) tag.content.unshift({ kind: 'text', text: 'PyTorch equivalent: ' });
   }
+}
+
+/** A PyTorch API name as a link to its documentation. */
+function linkTorch(name) {
+  const clean = TORCH_NAME.exec(name)?.[1] ?? name;
+  // ATen's internal operators (torch.ops.aten.*) have no documentation page.
+  if (clean.startsWith('torch.ops.')) return `\`${clean}\``;
+  return `[\`${clean}\`](${pytorchUrl(clean)})`;
 }
 
 /** `@torchlet/nn` or `@torchlet/nn/node` for a package's entry module, else null. */

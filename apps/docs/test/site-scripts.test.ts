@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { changelogPage } from '../scripts/changelogs.mjs';
 import { siteBase } from '../scripts/site-base.mjs';
 import { isFormula, toTex } from '../scripts/tex.mjs';
-import { anchorsOf, fixFragments, pytorchUrl, slugify } from '../scripts/typedoc-plugin.mjs';
+import { anchorsOf, fixFragments, pytorchUrl, rewriteComment, slugify } from '../scripts/typedoc-plugin.mjs';
 
 describe('site base', () => {
   test('normalised to /a/b/, default /', () => {
@@ -48,6 +48,28 @@ describe('API reference links', () => {
   test('PyTorch’s documentation URL of a name', () => {
     expect(pytorchUrl('torch.nn.functional.conv2d')).toBe(
       'https://docs.pytorch.org/docs/stable/generated/torch.nn.functional.conv2d.html',
+    );
+  });
+  test('@see: PyTorch names become links, labelled when the tag starts with one; formulas become TeX', () => {
+    const text = (t: string) => ({ kind: 'text', text: t });
+    const comment = {
+      summary: [text('Shapes: '), { kind: 'code', text: '`Hout = floor((H - kh) / sh) + 1`' }],
+      blockTags: [
+        { tag: '@see', content: [text('torch.nn.functional.conv2d (its backward)')] },
+        { tag: '@see', content: [text('jax.grad, torch.func.grad, safetensors.torch.save')] },
+        { tag: '@see', content: [text('torch.ops.aten.avg_pool2d_backward')] },
+      ],
+    };
+    rewriteComment(comment);
+    rewriteComment(comment); // idempotent: a comment shared by a declaration and its signature
+    const see = comment.blockTags.map((t) => t.content.map((p) => p.text).join(''));
+    expect(see[0]).toBe(
+      `PyTorch equivalent: [\`torch.nn.functional.conv2d\`](${pytorchUrl('torch.nn.functional.conv2d')}) (its backward)`,
+    );
+    expect(see[1]).toBe(`jax.grad, [\`torch.func.grad\`](${pytorchUrl('torch.func.grad')}), safetensors.torch.save`);
+    expect(see[2]).toBe('PyTorch equivalent: `torch.ops.aten.avg_pool2d_backward`');
+    expect(comment.summary[1].text).toBe(
+      '`tex:H_{\\text{out}} = \\left\\lfloor \\frac{H - k_{h}}{s_{h}} \\right\\rfloor + 1`',
     );
   });
   test('anchors as VitePress makes them: slugs, numbered repeats, explicit ids', () => {
