@@ -1,4 +1,4 @@
-import { fail, formatShape, isTensor, shapesEqual, type Tensor } from '@torchlet/tensor';
+import { fail, formatShape, formatValue, isTensor, shapesEqual, type Tensor } from '@torchlet/tensor';
 import { record } from './graph.js';
 import { asVariable, isVariable, Variable, type VariableOrTensor } from './variable.js';
 
@@ -101,6 +101,9 @@ class Context implements FunctionContext {
  * ```
  */
 export function defineFunction(definition: FunctionDefinition): (...inputs: VariableOrTensor[]) => Variable {
+  if (definition === null || typeof definition !== 'object') {
+    fail('defineFunction', 'definition', `expected { name, forward, backward }, got ${formatValue(definition)}`);
+  }
   const { name } = definition;
   if (
     typeof name !== 'string' ||

@@ -1,4 +1,13 @@
-import { fail, formatShape, onesLike, shapesEqual, type Tensor, TorchletError, zerosLike } from '@torchlet/tensor';
+import {
+  fail,
+  formatShape,
+  formatValue,
+  onesLike,
+  shapesEqual,
+  type Tensor,
+  TorchletError,
+  zerosLike,
+} from '@torchlet/tensor';
 import { type BackwardOptions, runBackward } from './engine.js';
 import { isGradEnabled } from './grad-mode.js';
 import { asVariable, isVariable, Variable, type VariableOrTensor } from './variable.js';
@@ -261,6 +270,7 @@ export function vjp(
   f: (...args: Variable[]) => Variable,
   ...primals: VariableOrTensor[]
 ): [Variable, (cotangent: VariableOrTensor) => Variable[]] {
+  if (typeof f !== 'function') fail('vjp', 'f', `expected a function, got ${formatValue(f)}`);
   const nums = primals.map((_, i) => i);
   const { vars, nested } = prepare('vjp', primals, nums);
   const out = f(...vars);

@@ -1,3 +1,5 @@
+import { fail, formatValue } from '@torchlet/tensor';
+
 // Whether operations on Variables record a graph. One module-level flag, saved and restored
 // around callbacks (JS is single-threaded, so no thread-local state is needed).
 let enabled = true;
@@ -18,6 +20,8 @@ export function isGradEnabled(): boolean {
 }
 
 function withMode<T>(mode: boolean, fn: () => T): T {
+  if (typeof fn !== 'function')
+    fail(mode ? 'enableGrad' : 'noGrad', 'fn', `expected a function, got ${formatValue(fn)}`);
   const previous = enabled;
   enabled = mode;
   try {

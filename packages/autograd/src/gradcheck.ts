@@ -1,4 +1,4 @@
-import { formatShape, isTensor, type Tensor, TorchletError, zeros } from '@torchlet/tensor';
+import { fail, formatShape, formatValue, isTensor, type Tensor, TorchletError, zeros } from '@torchlet/tensor';
 import { gradients } from './functional.js';
 import { isVariable, Variable, type VariableOrTensor } from './variable.js';
 
@@ -164,6 +164,10 @@ function check(
   inputs: readonly VariableOrTensor[],
   options: GradcheckOptions,
 ): GradcheckReport {
+  if (typeof f !== 'function') fail(fn, 'f', `expected a function, got ${formatValue(f)}`);
+  if (!Array.isArray(inputs)) fail(fn, 'inputs', `expected an array of inputs, got ${formatValue(inputs)}`);
+  if (options === null || typeof options !== 'object')
+    fail(fn, 'options', `expected an options object, got ${formatValue(options)}`);
   const eps = options.eps ?? 1e-6;
   const atol = options.atol ?? 1e-5;
   const rtol = options.rtol ?? 1e-3;

@@ -16,8 +16,10 @@ import {
   defaultGenerator,
   fail,
   formatShape,
+  formatValue,
   fromStorage,
   type Generator,
+  isTensor,
   type Tensor,
 } from '@torchlet/tensor';
 
@@ -132,6 +134,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
  * ```
  */
 export function fanInAndFanOut(weight: Tensor): [number, number] {
+  checkTarget('fanInAndFanOut', weight);
   if (weight.ndim < 2) {
     fail(
       'fanInAndFanOut',
@@ -144,8 +147,24 @@ export function fanInAndFanOut(weight: Tensor): [number, number] {
   return [weight.shape[1] * receptive, weight.shape[0] * receptive];
 }
 
+/** Rejects a non-tensor target (before any field of it is read). */
+function checkTarget(fn: string, t: unknown): asserts t is Tensor {
+  if (!isTensor(t)) fail(fn, 'tensor', `expected a tensor, got ${formatValue(t)}`);
+}
+
+/** The `generator` option, checked (an object with `random()`), or the default generator. */
+function generatorOf(options: InitOptions | null | undefined): Generator {
+  const g = options?.generator;
+  if (g === undefined) return defaultGenerator();
+  if (g === null || typeof (g as { random?: unknown }).random !== 'function') {
+    fail('init', 'generator', `expected a Generator, got ${formatValue(g)}`);
+  }
+  return g;
+}
+
 /** Writes `draw()` into every element of `t` in place (through any view), bumping its version. */
 function fillWith(t: Tensor, draw: () => number): Tensor {
+  checkTarget('init', t);
   if (t.dtype !== 'float32' && t.dtype !== 'float64')
     fail('init', 'tensor', `expected a float tensor, got ${t.dtype} (tensor ${formatShape(t.shape)})`);
   const values = allocStorage(t.dtype, t.numel);
@@ -168,7 +187,7 @@ function fillWith(t: Tensor, draw: () => number): Tensor {
  */
 export function uniform(t: Tensor, low = 0, high = 1, options: InitOptions = {}): Tensor {
   if (!(low <= high)) fail('uniform', 'low', `expected low <= high, got low ${low}, high ${high}`);
-  const g = options.generator ?? defaultGenerator();
+  const g = generatorOf(options);
   return fillWith(t, () => low + (high - low) * g.random());
 }
 
@@ -185,7 +204,7 @@ export function uniform(t: Tensor, low = 0, high = 1, options: InitOptions = {})
  */
 export function normal(t: Tensor, mean = 0, std = 1, options: InitOptions = {}): Tensor {
   if (!(std >= 0)) fail('normal', 'std', `std must be non-negative, got ${std}`);
-  const g = options.generator ?? defaultGenerator();
+  const g = generatorOf(options);
   return fillWith(t, () => g.normal(mean, std));
 }
 
@@ -201,6 +220,8 @@ export function normal(t: Tensor, mean = 0, std = 1, options: InitOptions = {}):
  * ```
  */
 export function constant(t: Tensor, value: number): Tensor {
+  checkTarget('constant', t);
+  if (typeof value !== 'number') fail('constant', 'value', `expected a number, got ${formatValue(value)}`);
   t.fillInPlace(value);
   return t;
 }

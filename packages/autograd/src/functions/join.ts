@@ -4,6 +4,11 @@ import { Variable, type VariableOrTensor } from '../variable.js';
 import { input, rawTensor } from './util.js';
 import { narrow, squeeze } from './views.js';
 
+/** Rejects a `tensors` argument that is not an array (before mapping over it). */
+function checkList(fn: string, tensors: unknown): void {
+  if (!Array.isArray(tensors)) T.fail(fn, 'tensors', `expected an array of tensors, got ${T.formatValue(tensors)}`);
+}
+
 /**
  * Concatenates along an existing dimension `dim`. Gradient: each input gets its slice of `g`.
  *
@@ -20,6 +25,7 @@ import { narrow, squeeze } from './views.js';
  * ```
  */
 export function cat(tensors: readonly VariableOrTensor[], dim = 0): Variable {
+  checkList('cat', tensors);
   const raws = tensors.map(rawTensor);
   const out = T.cat(raws, dim);
   return record(
@@ -60,6 +66,7 @@ export function cat(tensors: readonly VariableOrTensor[], dim = 0): Variable {
  * ```
  */
 export function stack(tensors: readonly VariableOrTensor[], dim = 0): Variable {
+  checkList('stack', tensors);
   const raws = tensors.map(rawTensor);
   const out = T.stack(raws, dim);
   const d = T.normalizeDim('stack', dim, out.ndim);

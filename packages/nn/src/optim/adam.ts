@@ -1,5 +1,5 @@
 import type { Storage } from '@torchlet/tensor';
-import { fail } from '@torchlet/tensor';
+import { fail, formatValue } from '@torchlet/tensor';
 import { type Optimizable, Optimizer, type ParamsInput } from './optimizer.js';
 
 /**
@@ -60,6 +60,12 @@ function resolveAdam(name: string, options: Partial<AdamOptions>, weightDecay: n
     maximize: false,
     ...options,
   };
+  for (const key of ['lr', 'eps', 'weightDecay'] as const) {
+    if (typeof o[key] !== 'number') fail(name, key, `${key} must be a number, got ${formatValue(o[key])}`);
+  }
+  if (!Array.isArray(o.betas) || o.betas.length !== 2 || !o.betas.every((b) => typeof b === 'number')) {
+    fail(name, 'betas', `betas must be a pair of numbers, got ${formatValue(o.betas)}`);
+  }
   if (!(o.lr >= 0)) fail(name, 'lr', `invalid learning rate: ${o.lr}`);
   if (!(o.eps >= 0)) fail(name, 'eps', `invalid epsilon value: ${o.eps}`);
   for (const [i, b] of o.betas.entries()) {

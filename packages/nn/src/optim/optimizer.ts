@@ -1,4 +1,13 @@
-import { fail, formatShape, fromStorage, type Storage, shapesEqual, type Tensor } from '@torchlet/tensor';
+import {
+  fail,
+  formatShape,
+  formatValue,
+  fromStorage,
+  isTensor,
+  type Storage,
+  shapesEqual,
+  type Tensor,
+} from '@torchlet/tensor';
 
 /**
  * What an optimizer updates: a value (`data`, changed in place) and its gradient. `Parameter` satisfies it; so does any object with these two fields.
@@ -79,12 +88,25 @@ export abstract class Optimizer<H extends object, S> {
 
   protected constructor(name: string, params: ParamsInput<H>, defaults: H) {
     this.name = name;
+    if (params === null || typeof params !== 'object' || !(Symbol.iterator in params)) {
+      fail(name, 'params', `expected an iterable of parameters or of parameter groups, got ${formatValue(params)}`);
+    }
     const groups = isGroupList(params)
       ? params.map((g) => ({ params: [...g.params], options: { ...defaults, ...g.options } }))
       : [{ params: [...(params as Iterable<Optimizable>)], options: { ...defaults } }];
     const seen = new Set<Optimizable>();
     for (const g of groups) {
       for (const p of g.params) {
+        if (isTensor(p)) {
+          fail(
+            name,
+            'params',
+            `got a plain Tensor (shape ${formatShape(p.shape)}), which cannot receive gradients: pass Parameters (new Parameter(t)) or module.parameters()`,
+          );
+        }
+        if (p === null || typeof p !== 'object' || !isTensor((p as { data?: unknown }).data)) {
+          fail(name, 'params', `expected a Parameter (an object with a tensor \`data\`), got ${formatValue(p)}`);
+        }
         if (seen.has(p)) fail(name, 'params', 'some parameters appear in more than one parameter group');
         seen.add(p);
         if (p.data.dtype !== 'float32' && p.data.dtype !== 'float64')

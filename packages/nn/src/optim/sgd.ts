@@ -1,5 +1,5 @@
 import type { Storage } from '@torchlet/tensor';
-import { fail } from '@torchlet/tensor';
+import { fail, formatValue } from '@torchlet/tensor';
 import { type Optimizable, Optimizer, type ParamsInput } from './optimizer.js';
 
 /**
@@ -56,6 +56,12 @@ export class SGD extends Optimizer<SGDOptions, { momentumBuffer: Float64Array | 
       maximize: false,
       ...options,
     };
+    if (options === null || typeof options !== 'object')
+      fail('SGD', 'options', `expected an options object with lr, got ${formatValue(options)}`);
+    for (const key of ['lr', 'momentum', 'dampening', 'weightDecay'] as const) {
+      if (typeof resolved[key] !== 'number')
+        fail('SGD', key, `${key} must be a number, got ${formatValue(resolved[key])}`);
+    }
     if (!(resolved.lr >= 0)) fail('SGD', 'lr', `invalid learning rate: ${resolved.lr}`);
     if (!(resolved.momentum >= 0)) fail('SGD', 'momentum', `invalid momentum value: ${resolved.momentum}`);
     if (!(resolved.weightDecay >= 0)) fail('SGD', 'weightDecay', `invalid weight_decay value: ${resolved.weightDecay}`);
