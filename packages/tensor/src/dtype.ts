@@ -196,7 +196,7 @@ export function promoteWithScalar(dtype: DType, scalar: number | boolean): DType
  * Converts a scalar the user gave for a tensor of `dtype`, as PyTorch does for `torch.tensor`,
  * `full`, `fill_` and item assignment: int32 truncates toward zero, and NaN, infinities and values
  * outside the int32 range are a TorchletError (PyTorch: "value cannot be converted to type int32
- * without overflow"), never a silent -2147483648. Other dtypes as {@link castScalar}.
+ * without overflow"), never a silent -2147483648. Other dtypes as `castScalar`.
  *
  * @example
  * ```ts
