@@ -1,7 +1,19 @@
 // Bad arguments at autograd's public boundary get a TorchletError, never a raw TypeError (issue 18).
 import { TorchletError, tensor } from '@torchlet/tensor';
 import { describe, expect, it } from 'vitest';
-import { add, cat, defineFunction, enableGrad, gradcheck, maximum, noGrad, stack, vjp, where } from './index.js';
+import {
+  add,
+  cat,
+  defineFunction,
+  enableGrad,
+  gradcheck,
+  maximum,
+  noGrad,
+  stack,
+  variable,
+  vjp,
+  where,
+} from './index.js';
 
 describe('autograd argument guards', () => {
   it('callbacks must be functions', () => {
@@ -20,5 +32,16 @@ describe('autograd argument guards', () => {
     expect(() => cat(5 as never)).toThrowError('cat: expected an array of tensors, got 5');
     expect(() => stack(null as never)).toThrowError(TorchletError);
     expect(add(tensor([1]), 2).data.toArray()).toEqual([3]);
+  });
+});
+
+describe('Variable.grad assignment', () => {
+  it('refuses a gradient of another dtype, as PyTorch', () => {
+    const x = variable(tensor([1, 2]), { requiresGrad: true });
+    expect(() => {
+      x.grad = tensor([1, 2], { dtype: 'int32' });
+    }).toThrowError('grad: assigned grad has dtype int32 but the Variable has dtype float32');
+    x.grad = tensor([1, 2]);
+    expect(x.grad?.toArray()).toEqual([1, 2]);
   });
 });

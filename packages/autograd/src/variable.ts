@@ -124,6 +124,10 @@ export class Variable {
   set grad(g: Tensor | null) {
     if (g !== null) {
       if (!isTensor(g)) fail('grad', 'grad', `expected a Tensor or null, got ${typeof g}`);
+      if (g.dtype !== this.data.dtype) {
+        // As PyTorch: "assigned grad has data of a different type".
+        fail('grad', 'grad', `assigned grad has dtype ${g.dtype} but the Variable has dtype ${this.data.dtype}`);
+      }
       if (!shapesEqual(g.shape, this.data.shape)) {
         fail(
           'grad',

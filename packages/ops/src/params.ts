@@ -1,4 +1,4 @@
-import { fail, formatShape, isTensor, type Tensor } from '@torchlet/tensor';
+import { fail, formatShape, formatValue, isTensor, type Tensor } from '@torchlet/tensor';
 
 /**
  * An int or an `[h, w]` pair, as PyTorch accepts for kernel sizes, strides, padding and dilation.
@@ -25,14 +25,14 @@ export function toPair(fn: string, arg: string, value: IntPair, min: number): [n
     b = value;
   } else {
     if (!(Array.isArray(value) && value.length === 2)) {
-      fail(fn, arg, `expected an int or a pair of ints, got ${JSON.stringify(value)}`);
+      fail(fn, arg, `expected an int or a pair of ints, got ${formatValue(value)}`);
     }
     a = value[0];
     b = value[1];
   }
   if (!isIntAtLeast(a, min) || !isIntAtLeast(b, min)) {
     const what = min === 0 ? 'non-negative integers' : min === 1 ? 'positive integers' : `integers >= ${min}`;
-    fail(fn, arg, `${arg} must be ${what}, got ${JSON.stringify(value)}`);
+    fail(fn, arg, `${arg} must be ${what}, got ${formatValue(value)}`);
   }
   return [a as number, b as number];
 }

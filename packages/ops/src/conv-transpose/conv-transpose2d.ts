@@ -7,7 +7,16 @@
 // G's output size may be smaller than conv2d's formula allows (outputPadding >= stride), which the
 // kernels support.
 
-import { allocStorage, checkShape, fail, formatShape, isTensor, type Shape, Tensor } from '@torchlet/tensor';
+import {
+  allocStorage,
+  checkShape,
+  fail,
+  formatShape,
+  formatValue,
+  isTensor,
+  type Shape,
+  Tensor,
+} from '@torchlet/tensor';
 import { sumChannels } from '../conv2d/conv2d.js';
 import { pickKernel } from '../conv2d/kernels.js';
 import { type Conv2dKernelName, type ConvGeometry, kernelChoices } from '../conv2d/params.js';
@@ -74,11 +83,11 @@ function planTranspose(
   const dilation = toPair(fn, 'dilation', options.dilation ?? 1, 1);
   const groups = options.groups ?? 1;
   if (typeof groups !== 'number' || !Number.isInteger(groups) || groups < 1) {
-    fail(fn, 'groups', `groups must be a positive integer, got ${JSON.stringify(groups)}`);
+    fail(fn, 'groups', `groups must be a positive integer, got ${formatValue(groups)}`);
   }
   const kernel = options.kernel ?? 'auto';
   if (!kernelChoices.includes(kernel)) {
-    fail(fn, 'kernel', `kernel must be one of ${kernelChoices.join(', ')}, got ${JSON.stringify(kernel)}`);
+    fail(fn, 'kernel', `kernel must be one of ${kernelChoices.join(', ')}, got ${formatValue(kernel)}`);
   }
   for (let i = 0; i < 2; i++) {
     if (outputPadding[i] >= stride[i] && outputPadding[i] >= dilation[i]) {

@@ -1,4 +1,13 @@
-import { allocStorage, type FloatArray, fail, formatShape, gemm, isTensor, Tensor } from '@torchlet/tensor';
+import {
+  allocStorage,
+  type FloatArray,
+  fail,
+  formatShape,
+  formatValue,
+  gemm,
+  isTensor,
+  Tensor,
+} from '@torchlet/tensor';
 import { im2colRaw, type WindowGeometry } from '../im2col/raw.js';
 import { checkFloatTensor } from '../params.js';
 import { corrValidInto } from './kernel.js';
@@ -187,7 +196,7 @@ export function kernelToMatrix(K: Tensor, inputShape: readonly number[]): Tensor
     fail(
       fn,
       'inputShape',
-      `expects inputShape [H, W] of two non-negative integers, got ${JSON.stringify(inputShape)} (K ${formatShape(K.shape)})`,
+      `expects inputShape [H, W] of two non-negative integers, got ${formatValue(inputShape)} (K ${formatShape(K.shape)})`,
     );
   }
   if (K.ndim !== 2)

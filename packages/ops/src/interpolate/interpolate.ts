@@ -1,11 +1,11 @@
-import { allocStorage, fail, formatShape, Tensor } from '@torchlet/tensor';
+import { allocStorage, fail, formatShape, formatValue, Tensor } from '@torchlet/tensor';
 import { checkFloatTensor, denseData, type FloatStorage } from '../params.js';
 import { axisTable, interpolateBackwardKernel, interpolateForward } from './kernel.js';
 import { type InterpolateOptions, type InterpolatePlan, planInterpolate } from './params.js';
 
 function checkImageShape(fn: string, arg: string, shape: readonly number[]): void {
   if (!Array.isArray(shape) || !shape.every((s) => Number.isInteger(s) && s >= 0)) {
-    fail(fn, arg, `expected a shape of non-negative integers, got ${JSON.stringify(shape)}`);
+    fail(fn, arg, `expected a shape of non-negative integers, got ${formatValue(shape)}`);
   }
   if (shape.length !== 4) {
     fail(

@@ -1,4 +1,4 @@
-import { fail, formatShape } from '@torchlet/tensor';
+import { fail, formatShape, formatValue } from '@torchlet/tensor';
 
 /**
  * How {@link interpolate} picks values: `'nearest'` (PyTorch's legacy nearest, `floor(i * in/out)`),
@@ -62,7 +62,7 @@ export interface InterpolatePlan {
 function pairOf(fn: string, arg: string, v: unknown, isValid: (x: unknown) => boolean, what: string): [number, number] {
   const p: readonly unknown[] = typeof v === 'number' ? [v, v] : Array.isArray(v) && v.length === 2 ? v : [];
   if (p.length !== 2 || !p.every(isValid))
-    fail(fn, arg, `${arg} must be ${what} or a pair of them, got ${JSON.stringify(v)}`);
+    fail(fn, arg, `${arg} must be ${what} or a pair of them, got ${formatValue(v)}`);
   return [p[0] as number, p[1] as number];
 }
 
@@ -77,7 +77,7 @@ export function planInterpolate(fn: string, shape: readonly number[], options: I
     fail(fn, 'options', `expected an options object, got ${String(options)}`);
   const mode = options.mode ?? 'nearest';
   if (!MODES.includes(mode))
-    fail(fn, 'mode', `mode must be one of ${MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(mode)}`);
+    fail(fn, 'mode', `mode must be one of ${MODES.map((m) => `'${m}'`).join(', ')}, got ${formatValue(mode)}`);
   if (options.alignCorners !== undefined && mode !== 'bilinear') {
     fail(fn, 'alignCorners', `alignCorners can only be set with the interpolating modes (bilinear), not '${mode}'`);
   }
@@ -122,7 +122,7 @@ export function planInterpolate(fn: string, shape: readonly number[], options: I
       fail(
         fn,
         'scaleFactor',
-        `input and output sizes should be greater than 0, but got input (H: ${h}, W: ${w}) output (H: ${outH}, W: ${outW}) for scaleFactor ${JSON.stringify(scaleFactor)}`,
+        `input and output sizes should be greater than 0, but got input (H: ${h}, W: ${w}) output (H: ${outH}, W: ${outW}) for scaleFactor ${formatValue(scaleFactor)}`,
       );
     }
   }

@@ -1,4 +1,4 @@
-import { fail, formatShape, type Tensor } from '@torchlet/tensor';
+import { fail, formatShape, formatValue, type Tensor } from '@torchlet/tensor';
 import { checkFloatTensor, type IntPair, toPair } from '../params.js';
 
 /**
@@ -74,7 +74,7 @@ export function checkPoolInput(fn: string, input: unknown, arg = 'input'): Tenso
 /** Validates a pooling shape (of `input`, or an `inputShape` argument): rank 3 or 4, non-empty planes. */
 export function checkPoolShape(fn: string, arg: string, shape: readonly number[]): void {
   if (!Array.isArray(shape) || !shape.every((s) => Number.isInteger(s) && s >= 0)) {
-    fail(fn, arg, `expected a shape of non-negative integers, got ${JSON.stringify(shape)}`);
+    fail(fn, arg, `expected a shape of non-negative integers, got ${formatValue(shape)}`);
   }
   const rank = shape.length;
   if (rank !== 3 && rank !== 4) {
@@ -104,8 +104,7 @@ export function resolvePool2d(
   const [ph, pw] = toPair(fn, 'padding', options.padding ?? 0, 0);
   const [dh, dw] = allowDilation ? toPair(fn, 'dilation', options.dilation ?? 1, 1) : [1, 1];
   const ceilMode = options.ceilMode ?? false;
-  if (typeof ceilMode !== 'boolean')
-    fail(fn, 'ceilMode', `ceilMode must be a boolean, got ${JSON.stringify(ceilMode)}`);
+  if (typeof ceilMode !== 'boolean') fail(fn, 'ceilMode', `ceilMode must be a boolean, got ${formatValue(ceilMode)}`);
   if (ph > Math.floor(kh / 2) || pw > Math.floor(kw / 2)) {
     fail(
       fn,
