@@ -9,7 +9,7 @@ import { repositoryBranch, repositoryUrl } from './scripts/site-base.mjs';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The documented packages, in layer order. */
-export const API_PACKAGES = ['kernels', 'tensor', 'ops', 'autograd', 'nn'];
+export const API_PACKAGES = ['kernels', 'webgpu', 'tensor', 'ops', 'autograd', 'nn', 'vision', 'onnx'];
 
 /** @type {Partial<import('typedoc').TypeDocOptions & import('typedoc-plugin-markdown').PluginOptions>} */
 const config = {
