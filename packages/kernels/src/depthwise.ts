@@ -258,9 +258,11 @@ export function wasmDepthwiseConv2dBackwardInput(
   w: FloatArray,
   dx: FloatArray,
 ): boolean {
-  const padH = g.dilationH * (g.kh - 1) - g.padTop;
-  const padW = g.dilationW * (g.kw - 1) - g.padLeft;
-  if (g.strideH === 1 && g.strideW === 1 && padH >= 0 && padW >= 0 && w instanceof Float32Array) {
+  // Operands that are not float32 arrays decline in run(), before the geometry is read.
+  const f32 = dy instanceof Float32Array && w instanceof Float32Array && dx instanceof Float32Array;
+  const padH = f32 ? g.dilationH * (g.kh - 1) - g.padTop : -1;
+  const padW = f32 ? g.dilationW * (g.kw - 1) - g.padLeft : -1;
+  if (f32 && g.strideH === 1 && g.strideW === 1 && padH >= 0 && padW >= 0) {
     const taps = g.kh * g.kw;
     const size = g.inChannels * taps;
     if (flipped.length < size) flipped = new Float32Array(size);
