@@ -360,10 +360,11 @@ const jsKernel: GemmKernel = (
 
 /** A kernel that validates its arguments as {@link gemm} does, then runs `kernel`. */
 function checked(fn: string, kernel: GemmKernel): GemmKernel {
-  return (...args) => {
+  const run: GemmKernel = (...args) => {
     checkGemmArgs(fn, ...args);
     kernel(...args);
   };
+  return Object.defineProperty(run, 'name', { value: fn });
 }
 
 /**
