@@ -59,7 +59,7 @@ export const lenetActivationsExercise: Exercise = {
   section: 'lenet',
   part: 'exercise',
   summary:
-    "the trained modern LeNet's layer-1 and layer-2 maps for a 1, a 7 and a 0; layer-2 codes are closer within a class than across; noise, an inverted digit and a checkerboard excite layer 1 everywhere, and still get a digit's label (with low confidence)",
+    "the trained modern LeNet's layer-1 and layer-2 maps for a 1, a 7 and a 0; layer-2 codes are closer within a class than across; noise, an inverted digit and a checkerboard excite layer 1 everywhere, and still get a digit's label (less confidently than a real digit); noise piles up in one class",
   run(options) {
     const r = new Report(this.id, this.title, this.part);
     const { net } = trainedLeNet('relu-max', () => leNet({ activation: 'relu', pool: 'max' }), budgetOf(options));
@@ -127,9 +127,11 @@ export const lenetActivationsExercise: Exercise = {
     const noise = rand([100, 1, 28, 28], { generator: g });
     const noiseLabels = activations(net, noise).logits.argmax(1).toArray() as number[];
     const distinct = new Set(noiseLabels).size;
+    const counts = noiseLabels.reduce((m, l) => m.set(l, (m.get(l) ?? 0) + 1), new Map<number, number>());
+    const [topLabel, topCount] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
     r.item('other-images', 'Exercise 5: significantly different images')
       .text(
-        "Images unlike any digit: noise, a blank image, an inverted digit (white background) and a checkerboard. A digit is mostly black background, so layer 1 responds mainly along its strokes; noise, the inverted digit and the checkerboard have contrast everywhere, so every map is busy everywhere and the mean activation is several times higher, while a blank image leaves only the biases (which is why the share of active units says little: the biases alone switch half of them on). The softmax can only spread over the ten digits, so the network still names a digit for each of them, but, unlike for a real digit, with low confidence, and 100 noise images land in just a few classes: it has no notion of 'none of these', and its label for such inputs means nothing.",
+        "Images unlike any digit: noise, a blank image, an inverted digit (white background) and a checkerboard. A digit is mostly black background, so layer 1 responds mainly along its strokes; noise, the inverted digit and the checkerboard have contrast everywhere, so every map is busy everywhere and the mean activation is several times higher, while a blank image leaves only the biases (which is why the share of active units says little: the biases alone switch many of them on). The softmax can only spread over the ten digits, so the network still names a digit for each of them, but with less confidence than for a real digit (though not always low), and 100 noise images mostly land in one class: it has no notion of 'none of these', and its label for such inputs means nothing.",
       )
       .tensor('noise', inputs[1][1].get('0, 0'))
       .tensor('layer 1 (after ReLU) of the noise', activations(net, inputs[1][1]).layer1.get('0'))
@@ -146,7 +148,7 @@ export const lenetActivationsExercise: Exercise = {
       .value(
         'noise labels',
         noiseLabels.slice(0, 20),
-        `labels of 100 noise images: ${distinct} distinct classes (first 20: ${noiseLabels.slice(0, 20).join(' ')})`,
+        `labels of 100 noise images: ${distinct} distinct classes, ${topCount} of them ${topLabel} (first 20: ${noiseLabels.slice(0, 20).join(' ')})`,
       )
       .check(
         'noise, the inverted digit and the checkerboard excite layer 1 more than the digit (mean activation), the blank least',
@@ -157,7 +159,7 @@ export const lenetActivationsExercise: Exercise = {
         'the real digit is classified correctly and more confidently than any of the other images',
         stats[0].label === 7 && stats.every((s, i) => i === 0 || s.confidence < stats[0].confidence),
       )
-      .check('100 noise images fall into at most 6 of the 10 classes', distinct <= 6);
+      .check('the noise images pile up in one class: the most frequent label takes over 40 of the 100', topCount > 40);
     return r.result();
   },
 };
