@@ -115,7 +115,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
     case 'selu':
       return 3 / 4;
     default:
-      return fail('calculateGain', 'nonlinearity', `unsupported nonlinearity ${JSON.stringify(nonlinearity)}`);
+      return fail('calculateGain', 'nonlinearity', `unsupported nonlinearity ${formatValue(nonlinearity)}`);
   }
 }
 
@@ -186,7 +186,8 @@ function fillWith(t: Tensor, draw: () => number): Tensor {
  * ```
  */
 export function uniform(t: Tensor, low = 0, high = 1, options: InitOptions = {}): Tensor {
-  if (!(low <= high)) fail('uniform', 'low', `expected low <= high, got low ${low}, high ${high}`);
+  if (typeof low !== 'number' || typeof high !== 'number' || !(low <= high))
+    fail('uniform', 'low', `expected low <= high, got low ${formatValue(low)}, high ${formatValue(high)}`);
   const g = generatorOf(options);
   return fillWith(t, () => low + (high - low) * g.random());
 }
@@ -203,7 +204,8 @@ export function uniform(t: Tensor, low = 0, high = 1, options: InitOptions = {})
  * ```
  */
 export function normal(t: Tensor, mean = 0, std = 1, options: InitOptions = {}): Tensor {
-  if (!(std >= 0)) fail('normal', 'std', `std must be non-negative, got ${std}`);
+  if (typeof mean !== 'number' || typeof std !== 'number' || !(std >= 0))
+    fail('normal', 'std', `std must be non-negative, got ${formatValue(std)}`);
   const g = generatorOf(options);
   return fillWith(t, () => g.normal(mean, std));
 }

@@ -97,7 +97,7 @@ function reduce(fn: string, loss: Variable, options: LossOptions): Variable {
   if (reduction === 'mean') return mean(loss);
   if (reduction === 'sum') return sum(loss);
   if (reduction === 'none') return loss;
-  return fail(fn, 'reduction', `reduction must be 'mean', 'sum' or 'none', got ${JSON.stringify(reduction)}`);
+  return fail(fn, 'reduction', `reduction must be 'mean', 'sum' or 'none', got ${formatValue(reduction)}`);
 }
 
 function checkFloat(fn: string, arg: string, t: Tensor): void {
@@ -364,6 +364,8 @@ export class MSELoss extends Module<[input: ModuleInput, target: ModuleInput], V
   readonly reduction: Reduction;
   constructor(options: LossOptions = {}) {
     super();
+    if (options === null || typeof options !== 'object')
+      fail(this.constructor.name, 'options', `expected an options object, got ${formatValue(options)}`);
     this.reduction = options.reduction ?? 'mean';
   }
   /** The loss of `input` against `target`. */
@@ -390,6 +392,8 @@ export class CrossEntropyLoss extends Module<[input: ModuleInput, target: Tensor
   readonly options: CrossEntropyOptions;
   constructor(options: CrossEntropyOptions = {}) {
     super();
+    if (options === null || typeof options !== 'object')
+      fail(this.constructor.name, 'options', `expected an options object, got ${formatValue(options)}`);
     this.options = { ...options };
   }
   /** The loss of logits `input` against class targets `target`. */
@@ -415,6 +419,8 @@ export class BCEWithLogitsLoss extends Module<[input: ModuleInput, target: Modul
   readonly options: BCEWithLogitsOptions;
   constructor(options: BCEWithLogitsOptions = {}) {
     super();
+    if (options === null || typeof options !== 'object')
+      fail(this.constructor.name, 'options', `expected an options object, got ${formatValue(options)}`);
     this.options = { ...options };
   }
   /** The loss of logits `input` against 0/1 (or soft) targets `target`. */

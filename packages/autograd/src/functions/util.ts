@@ -1,4 +1,4 @@
-import { shapesEqual, type Tensor, tensor } from '@torchlet/tensor';
+import { fail, formatValue, isTensor, shapesEqual, type Tensor, tensor } from '@torchlet/tensor';
 import { isTracing } from '../trace.js';
 import { isVariable, Variable, type VariableLike } from '../variable.js';
 import { sum } from './reduce.js';
@@ -11,6 +11,8 @@ export function raw(x: VariableLike): Tensor | number {
 
 /** The plain tensor of a Variable or tensor operand. */
 export function rawTensor(x: Variable | Tensor): Tensor {
+  if (!isVariable(x) && !isTensor(x))
+    fail('autograd', 'input', `expected a Variable or a tensor, got ${formatValue(x)}`);
   return isVariable(x) ? x.data : x;
 }
 

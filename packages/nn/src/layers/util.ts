@@ -2,7 +2,7 @@
 // errors alike: `Conv2d: expected input with 3 channels, got input [1,2,5,5]`.
 
 import { isVariable } from '@torchlet/autograd';
-import { fail, formatShape, isTensor, type Tensor } from '@torchlet/tensor';
+import { fail, formatShape, formatValue, isTensor, type Tensor } from '@torchlet/tensor';
 import type { ModuleInput } from '../module.js';
 
 /**
@@ -36,7 +36,7 @@ export function toPair(layer: string, arg: string, v: IntPair, min: number): [nu
     fail(
       layer,
       arg,
-      `${arg} must be ${min > 0 ? 'a positive' : 'a non-negative'} integer or a pair of them, got ${JSON.stringify(v)}`,
+      `${arg} must be ${min > 0 ? 'a positive' : 'a non-negative'} integer or a pair of them, got ${formatValue(v)}`,
     );
   }
   return [p[0] as number, p[1] as number];
@@ -45,7 +45,7 @@ export function toPair(layer: string, arg: string, v: IntPair, min: number): [nu
 /** A positive integer constructor argument. */
 export function positiveInt(layer: string, arg: string, v: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
-    fail(layer, arg, `${arg} must be a positive integer, got ${JSON.stringify(v)}`);
+    fail(layer, arg, `${arg} must be a positive integer, got ${formatValue(v)}`);
   return v;
 }
 
@@ -53,7 +53,7 @@ export function positiveInt(layer: string, arg: string, v: number): number {
 export function floatDType(layer: string, dtype: FloatDType | undefined): FloatDType {
   const d = dtype ?? 'float32';
   if (d !== 'float32' && d !== 'float64')
-    fail(layer, 'dtype', `dtype must be 'float32' or 'float64', got ${JSON.stringify(d)}`);
+    fail(layer, 'dtype', `dtype must be 'float32' or 'float64', got ${formatValue(d)}`);
   return d;
 }
 
