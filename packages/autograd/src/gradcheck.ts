@@ -300,6 +300,8 @@ export function gradgradcheck(
   options: GradgradcheckOptions = {},
 ): GradcheckReport {
   const fn = 'gradgradcheck';
+  if (typeof f !== 'function') fail(fn, 'f', `expected a function, got ${formatValue(f)}`);
+  if (!Array.isArray(inputs)) fail(fn, 'inputs', `expected an array of inputs, got ${formatValue(inputs)}`);
   const { vars, diff } = prepareInputs(fn, inputs);
   if (diff.length === 0) throw new TorchletError(fn, 'inputs', 'no input requires grad: nothing to check');
   const outs = outputsOf(f(...vars));

@@ -44,8 +44,9 @@ export function roll(
   shifts: number | readonly number[],
   dims?: number | readonly number[],
 ): Variable {
+  const out = T.roll(rawTensor(x), shifts, dims); // validates shifts and dims first
   const back = typeof shifts === 'number' ? -shifts : shifts.map((s) => -s);
-  return record('roll', T.roll(rawTensor(x), shifts, dims), [input(x)], (g) => [roll(g, back, dims)]);
+  return record('roll', out, [input(x)], (g) => [roll(g, back, dims)]);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d, type Variable } from '@torchlet/autograd';
-import { fail } from '@torchlet/tensor';
+import { fail, formatValue } from '@torchlet/tensor';
 import { Module, type ModuleInput } from '../module.js';
 import { pyBool } from '../repr.js';
 import { checkImageInput, type IntPair, toPair } from './util.js';
@@ -210,7 +210,7 @@ export class AdaptiveAvgPool2d extends Module {
       fail(
         'AdaptiveAvgPool2d',
         'outputSize',
-        `outputSize must be a positive integer or a pair of positive integers or nulls, got ${JSON.stringify(outputSize)}`,
+        `outputSize must be a positive integer or a pair of positive integers or nulls, got ${formatValue(outputSize)}`,
       );
     }
     this.outputSize = outputSize;
