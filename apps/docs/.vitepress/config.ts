@@ -43,6 +43,8 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Autograd', link: '/guide/autograd' },
       { text: 'Neural networks', link: '/guide/nn' },
       { text: 'The d2l section, step by step', link: '/guide/d2l' },
+      { text: 'Models and images', link: '/guide/models' },
+      { text: 'PyTorch, ONNX and ONNX Runtime', link: '/guide/onnx' },
       { text: 'Performance and backends', link: '/guide/performance' },
       { text: 'Contributing to a layer', link: '/guide/contributing' },
     ],
