@@ -2,7 +2,7 @@ import { variable } from '@torchlet/autograd';
 import { TorchletError, tensor } from '@torchlet/tensor';
 import { describe, expect, it } from 'vitest';
 import { float, floats, int, int64s, ints, modelBytes, str, value } from '../test/build.js';
-import { importOnnx, supportedOnnxOps } from './index.js';
+import { importOnnx, OnnxModel, supportedOnnxOps } from './index.js';
 
 // Operators and errors on small hand-built graphs; values checked by hand.
 
@@ -212,6 +212,35 @@ describe('importOnnx: operators', () => {
     const x = variable(tensor([-1, 2]), { requiresGrad: true });
     m.forward(x).sum().backward();
     expect(x.grad?.toArray()).toEqual([0, 1]);
+  });
+});
+
+describe('new OnnxModel(bytes) is importOnnx(bytes)', () => {
+  const bytes = modelBytes({
+    nodes: [{ op: 'Relu', name: 'r', inputs: ['x'], outputs: ['y'] }],
+    inputs: [value('x', [2])],
+    outputs: [value('y', [2])],
+  });
+  it('reads the same model', () => {
+    const model = new OnnxModel(bytes);
+    expect(model.inputs).toEqual(importOnnx(bytes).inputs);
+    expect(model.forward(tensor([-1, 2])).toArray()).toEqual([0, 2]);
+  });
+  it('bad arguments are TorchletErrors, not raw TypeErrors', () => {
+    const make =
+      (...args: unknown[]) =>
+      () =>
+        new (OnnxModel as new (...a: unknown[]) => OnnxModel)(...args);
+    for (const [f, message] of [
+      [make(), /importOnnx: expected a Uint8Array, got undefined/],
+      [make(null, {}), /importOnnx: expected a Uint8Array, got null/],
+      [make(bytes, null), /importOnnx: expected an options object, got null/],
+      [make(bytes, { externalData: 5 }), /options.externalData/],
+      [make(bytes, { maxElements: 3n }), /expected a positive integer, got 3n/],
+    ] as const) {
+      expect(f).toThrow(TorchletError);
+      expect(f).toThrow(message);
+    }
   });
 });
 

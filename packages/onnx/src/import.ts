@@ -1,6 +1,6 @@
 import { isVariable, type Variable, variable } from '@torchlet/autograd';
 import { type AnyModule, Module, type ModuleInput, Parameter } from '@torchlet/nn';
-import { fail, formatShape, isTensor, TorchletError } from '@torchlet/tensor';
+import { fail, formatShape, formatValue, isTensor, TorchletError } from '@torchlet/tensor';
 import { Attributes, nodeLabel } from './attributes.js';
 import { orderNodes } from './graph-check.js';
 import type { OpImpl } from './import/context.js';
@@ -109,41 +109,53 @@ export class OnnxModel extends Module<ModuleInput[], Variable> {
   readonly #constants: ReadonlyMap<string, Variable>;
   readonly #maxElements: number;
 
-  /** @internal Built by {@link importOnnx}. */
-  constructor(model: ModelProto, options: ImportOnnxOptions) {
+  /**
+   * Reads the model from the bytes of a `.onnx` file: the same as {@link importOnnx}`(bytes, options)`,
+   * with the same checks (errors name `importOnnx`).
+   */
+  constructor(bytes: Uint8Array | ArrayBuffer, options: ImportOnnxOptions = {}) {
     super();
+    const model = readModel(bytes, options);
     const graph = model.graph as GraphProto;
     this.opset = defaultOpset(model);
     this.producer = [model.producer_name, model.producer_version].filter((s) => s).join(' ');
     const external = options.externalData ?? {};
     this.#maxElements = options.maxElements ?? 2 ** 28;
-    const initializerNames = new Set((graph.initializer ?? []).map((t) => t.name));
-    this.inputs = (graph.input ?? []).filter((v) => !initializerNames.has(v.name)).map(valueInfo);
-    this.outputs = (graph.output ?? []).map(valueInfo);
-    const available = new Set([...initializerNames, ...this.inputs.map((v) => v.name)]);
-    // Structure first (cheap), then operator support, then the initializers' data.
-    const order = orderNodes(FN, graph, available);
-    const unsupported = order.filter((n) =>
-      (n.domain ?? '') !== '' && n.domain !== 'ai.onnx' ? true : importOp(n.op_type) === undefined,
-    );
-    if (unsupported.length > 0) {
-      const n = unsupported[0];
-      const all = [...new Set(unsupported.map((u) => (u.domain ? `${u.domain}.${u.op_type}` : u.op_type)))].join(', ');
-      fail(
-        FN,
-        'bytes',
-        `${nodeLabel(n)}: unsupported operator${n.domain ? ` in domain '${n.domain}'` : ''} (unsupported in this model: ${all})`,
+    try {
+      const initializerNames = new Set((graph.initializer ?? []).map((t) => t.name));
+      this.inputs = (graph.input ?? []).filter((v) => !initializerNames.has(v.name)).map(valueInfo);
+      this.outputs = (graph.output ?? []).map(valueInfo);
+      const available = new Set([...initializerNames, ...this.inputs.map((v) => v.name)]);
+      // Structure first (cheap), then operator support, then the initializers' data.
+      const order = orderNodes(FN, graph, available);
+      const unsupported = order.filter((n) =>
+        (n.domain ?? '') !== '' && n.domain !== 'ai.onnx' ? true : importOp(n.op_type) === undefined,
       );
+      if (unsupported.length > 0) {
+        const n = unsupported[0];
+        const all = [...new Set(unsupported.map((u) => (u.domain ? `${u.domain}.${u.op_type}` : u.op_type)))].join(
+          ', ',
+        );
+        fail(
+          FN,
+          'bytes',
+          `${nodeLabel(n)}: unsupported operator${n.domain ? ` in domain '${n.domain}'` : ''} (unsupported in this model: ${all})`,
+        );
+      }
+      this.#nodes = order.map((node) => ({
+        node,
+        label: nodeLabel(node),
+        impl: importOp(node.op_type) as OpImpl,
+        attrs: new Attributes(FN, node, external),
+      }));
+      const { state, constants } = this.#registerInitializers(graph, order, external);
+      this.#initializers = state;
+      this.#constants = this.#foldConstants(constants);
+    } catch (e) {
+      // Deeply nested or enormous messages can exhaust the stack or array limits: still a bad file.
+      if (e instanceof RangeError) fail(FN, 'bytes', `the model could not be read: ${e.message}`);
+      throw e;
     }
-    this.#nodes = order.map((node) => ({
-      node,
-      label: nodeLabel(node),
-      impl: importOp(node.op_type) as OpImpl,
-      attrs: new Attributes(FN, node, external),
-    }));
-    const { state, constants } = this.#registerInitializers(graph, order, external);
-    this.#initializers = state;
-    this.#constants = this.#foldConstants(constants);
   }
 
   #registerInitializers(
@@ -355,9 +367,28 @@ function checkInput(fn: string, info: OnnxValueInfo, shape: readonly number[]): 
  * ```
  */
 export function importOnnx(bytes: Uint8Array | ArrayBuffer, options: ImportOnnxOptions = {}): OnnxModel {
+  return new OnnxModel(bytes, options);
+}
+
+/** Checks the options, decodes the bytes and checks the graph's declared element types. */
+function readModel(bytes: Uint8Array | ArrayBuffer, options: ImportOnnxOptions): ModelProto {
+  if (options === null || typeof options !== 'object')
+    fail(FN, 'options', `expected an options object, got ${formatValue(options)}`);
   const limit = options.maxElements;
   if (limit !== undefined && !(Number.isSafeInteger(limit) && limit > 0))
-    fail(FN, 'options.maxElements', `expected a positive integer, got ${String(limit)}`);
+    fail(FN, 'options.maxElements', `expected a positive integer, got ${formatValue(limit)}`);
+  const external: unknown = options.externalData;
+  if (
+    external !== undefined &&
+    (external === null ||
+      typeof external !== 'object' ||
+      !Object.values(external).every((v) => v instanceof Uint8Array))
+  )
+    fail(
+      FN,
+      'options.externalData',
+      `options.externalData must map file names to Uint8Arrays, got ${formatValue(external)}`,
+    );
   // fetch(...).arrayBuffer() in a page gives an ArrayBuffer; fs.readFileSync a Buffer (a Uint8Array).
   const model = decodeModel(FN, bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes);
   if (model.graph === undefined || model.graph === null) fail(FN, 'bytes', 'the model has no graph');
@@ -370,11 +401,5 @@ export function importOnnx(bytes: Uint8Array | ArrayBuffer, options: ImportOnnxO
         `graph value '${v.name}' has element type ${dataTypeName(t.elem_type)}, which torchlet cannot hold`,
       );
   }
-  try {
-    return new OnnxModel(model, options);
-  } catch (e) {
-    // Deeply nested or enormous messages can exhaust the stack or array limits: still a bad file.
-    if (e instanceof RangeError) fail(FN, 'bytes', `the model could not be read: ${e.message}`);
-    throw e;
-  }
+  return model;
 }

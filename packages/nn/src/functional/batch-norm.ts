@@ -1,6 +1,7 @@
 import {
   add,
   div,
+  isVariable,
   mean,
   mul,
   noGrad,
@@ -10,7 +11,7 @@ import {
   type Variable,
   type VariableOrTensor,
 } from '@torchlet/autograd';
-import { fail, formatShape, isTensor, type Tensor } from '@torchlet/tensor';
+import { fail, formatShape, formatValue, isFloatingDType, isTensor, type Tensor } from '@torchlet/tensor';
 import { inputTensor } from '../layers/util.js';
 
 /**
@@ -63,26 +64,49 @@ export function batchNorm(
   options: BatchNormOptions = {},
 ): Variable {
   const fn = 'batchNorm';
-  const shape = inputTensor(fn, input).shape;
+  const inputData = inputTensor(fn, input);
+  const shape = inputData.shape;
+  if (!isFloatingDType(inputData.dtype))
+    fail(fn, 'input', `expected a float32 or float64 input, got ${inputData.dtype} input ${formatShape(shape)}`);
   if (shape.length < 2)
     fail(fn, 'input', `expected input [N, C, ...] with at least 2 dimensions, got input ${formatShape(shape)}`);
   const c = shape[1];
   const perChannel = [1, c, ...shape.slice(2).map(() => 1)];
-  const check = (arg: string, t: VariableOrTensor | null): void => {
+  // Omitted (undefined) statistics and affine parameters mean none, as PyTorch's None defaults.
+  runningMean ??= null;
+  runningVar ??= null;
+  weight ??= null;
+  bias ??= null;
+  const check = (arg: string, t: VariableOrTensor | null, stats: boolean): void => {
     if (t === null) return;
-    const s = isTensor(t) ? t.shape : t.shape;
+    // The running statistics are updated in place, so they must be plain float tensors.
+    if (stats ? !isTensor(t) : !isTensor(t) && !isVariable(t))
+      fail(
+        fn,
+        arg,
+        `expected ${arg} to be a ${stats ? 'Tensor' : 'Variable, a Tensor'} or null, got ${formatValue(t)}`,
+      );
+    const s = t.shape;
     if (s.length !== 1 || s[0] !== c)
       fail(fn, arg, `expected ${arg} [${c}] for input ${formatShape(shape)}, got ${arg} ${formatShape(s)}`);
+    const dtype = isTensor(t) ? t.dtype : t.data.dtype;
+    if (!isFloatingDType(dtype))
+      fail(fn, arg, `expected a float32 or float64 ${arg}, got ${dtype} ${arg} ${formatShape(s)}`);
   };
-  check('runningMean', runningMean);
-  check('runningVar', runningVar);
-  check('weight', weight);
-  check('bias', bias);
+  check('runningMean', runningMean, true);
+  check('runningVar', runningVar, true);
+  check('weight', weight, false);
+  check('bias', bias, false);
+  if (options === null || typeof options !== 'object')
+    fail(fn, 'options', `expected an options object, got ${formatValue(options)}`);
   const training = options.training ?? false;
   const eps = options.eps ?? 1e-5;
   const momentum = options.momentum ?? 0.1;
-  if (!(eps > 0)) fail(fn, 'eps', `eps must be positive, got ${String(eps)}`);
-  if (!(momentum >= 0 && momentum <= 1)) fail(fn, 'momentum', `momentum must be in [0, 1], got ${String(momentum)}`);
+  if (typeof training !== 'boolean') fail(fn, 'training', `training must be a boolean, got ${formatValue(training)}`);
+  if (typeof eps !== 'number' || !(eps > 0) || eps === Infinity)
+    fail(fn, 'eps', `eps must be a positive number, got ${formatValue(eps)}`);
+  if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1))
+    fail(fn, 'momentum', `momentum must be in [0, 1], got ${formatValue(momentum)}`);
   let normalized: Variable;
   if (training) {
     const dims = [0, ...shape.slice(2).map((_, i) => i + 2)];

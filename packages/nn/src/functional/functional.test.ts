@@ -36,6 +36,31 @@ describe('functional forms agree with the modules', () => {
     expect(() => batchNorm(x, zeros([3]), ones([3]), null, null)).toThrow(TorchletError);
   });
 
+  it('batchNorm: bad arguments are TorchletErrors naming the argument; omitted ones mean none', () => {
+    const x = tensor([
+      [1, 2],
+      [3, 5],
+    ]);
+    const bad = (f: () => unknown, message: RegExp): void => {
+      expect(f).toThrow(TorchletError);
+      expect(f).toThrow(message);
+    };
+    const call = batchNorm as (...args: unknown[]) => unknown;
+    bad(() => call(x, 5, ones([2]), null, null), /^batchNorm: expected runningMean to be a Tensor or null, got 5/);
+    bad(
+      () => call(x, zeros([2]), ones([2]), [], null),
+      /^batchNorm: expected weight to be a Variable, a Tensor or null/,
+    );
+    bad(() => call(x, zeros([2], { dtype: 'int32' }), ones([2]), null, null), /int32 runningMean \[2\]/);
+    bad(() => call(tensor([[1, 2]], { dtype: 'int32' }), null, null, null, null), /int32 input \[1,2\]/);
+    bad(() => call(x, zeros([2]), ones([2]), null, null, null), /^batchNorm: expected an options object, got null/);
+    bad(() => call(x, zeros([2]), ones([2]), null, null, { eps: Symbol('e') }), /eps must be a positive number/);
+    bad(() => call(x, zeros([2]), ones([2]), null, null, { training: 1 }), /training must be a boolean, got 1/);
+    bad(() => call(x), /running statistics are required/);
+    const y = call(x, zeros([2]), ones([2])) as ReturnType<typeof batchNorm>;
+    expect(y.data.allclose(x.div(Math.sqrt(1 + 1e-5)))).toBe(true);
+  });
+
   it('linear = Linear, and dropout = Dropout for the same generator', () => {
     const fc = new Linear(4, 3, { generator: new Generator(2) });
     const x = randn([2, 5, 4], { generator: new Generator(3) });

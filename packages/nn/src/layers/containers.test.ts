@@ -91,3 +91,23 @@ describe('ReLU6 and Identity', () => {
     expect(new Identity().forward(tensor([3])).toArray()).toEqual([3]);
   });
 });
+
+describe('containers reject what is not modules', () => {
+  it('a non-iterable, a bad pair or a non-string key is a TorchletError naming the container', () => {
+    const bad = (f: () => unknown, message: RegExp): void => {
+      expect(f).toThrow(TorchletError);
+      expect(f).toThrow(message);
+    };
+    bad(() => new ModuleList(5 as unknown as never), /^ModuleList: .*iterable of Modules, got 5/);
+    bad(() => new ModuleList(null as unknown as never), /^ModuleList: .*got null/);
+    bad(() => new ModuleList([]).extend(3n as unknown as never), /^ModuleList: .*got 3n/);
+    bad(() => new ModuleList([new ReLU()]).at(Symbol('i') as unknown as number), /^ModuleList: index Symbol\(i\)/);
+    bad(() => new ModuleDict(null as unknown as never), /^ModuleDict: .*got null/);
+    bad(() => new ModuleDict(-Infinity as unknown as never), /^ModuleDict: .*got -Infinity/);
+    bad(() => new ModuleDict([[1, 2]] as unknown as never), /^ModuleDict: a key must be a string, got 1/);
+    bad(() => new ModuleDict([5] as unknown as never), /^ModuleDict: entry 0 must be a \[key, module\] pair, got 5/);
+    bad(() => new ModuleDict({ a: 1 } as unknown as never), /^ModuleDict: entry 'a' is not a Module, got 1/);
+    bad(() => new ModuleDict({}).get(Symbol('k') as unknown as string), /no module named Symbol\(k\)/);
+    expect(new ModuleDict(new Map([['relu', new ReLU()]])).keys()).toEqual(['relu']);
+  });
+});

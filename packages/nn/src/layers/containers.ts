@@ -1,4 +1,4 @@
-import { fail } from '@torchlet/tensor';
+import { fail, formatValue } from '@torchlet/tensor';
 import { type AnyModule, isModule, Module } from '../module.js';
 
 /**
@@ -23,6 +23,7 @@ export class ModuleList<M extends AnyModule = AnyModule> extends Module<[], neve
 
   constructor(modules: Iterable<M> = []) {
     super();
+    checkIterable('ModuleList', 'modules', modules);
     this.extend(modules);
   }
 
@@ -36,6 +37,7 @@ export class ModuleList<M extends AnyModule = AnyModule> extends Module<[], neve
 
   /** Appends every module of `modules`. Returns this. */
   extend(modules: Iterable<M>): this {
+    checkIterable('ModuleList', 'modules', modules);
     for (const m of modules) this.append(m);
     return this;
   }
@@ -47,9 +49,13 @@ export class ModuleList<M extends AnyModule = AnyModule> extends Module<[], neve
 
   /** The module at `index` (negative counts from the end). */
   at(index: number): M {
-    const i = index < 0 ? index + this.#items.length : index;
+    const i = typeof index !== 'number' ? Number.NaN : index < 0 ? index + this.#items.length : index;
     if (!Number.isInteger(i) || i < 0 || i >= this.#items.length) {
-      fail('ModuleList', 'index', `index ${index} is out of range for a ModuleList of ${this.#items.length} modules`);
+      fail(
+        'ModuleList',
+        'index',
+        `index ${formatValue(index)} is out of range for a ModuleList of ${this.#items.length} modules`,
+      );
     }
     return this.#items[i];
   }
@@ -87,13 +93,29 @@ export class ModuleDict<M extends AnyModule = AnyModule> extends Module<[], neve
 
   constructor(modules: Iterable<readonly [string, M]> | Readonly<Record<string, M>> = []) {
     super();
-    const entries = Symbol.iterator in modules ? modules : Object.entries(modules);
-    for (const [key, m] of entries as Iterable<readonly [string, M]>) this.set(key, m);
+    if (modules === null || typeof modules !== 'object')
+      fail(
+        'ModuleDict',
+        'modules',
+        `expected an object or an iterable of [key, module] pairs, got ${formatValue(modules)}`,
+      );
+    if (Symbol.iterator in modules) {
+      let i = 0;
+      for (const entry of modules as Iterable<unknown>) {
+        if (!Array.isArray(entry) || entry.length !== 2)
+          fail('ModuleDict', 'modules', `entry ${i} must be a [key, module] pair, got ${formatValue(entry)}`);
+        this.set(entry[0] as string, entry[1] as M);
+        i++;
+      }
+    } else {
+      for (const [key, m] of Object.entries(modules)) this.set(key, m as M);
+    }
   }
 
   /** Registers `module` under `key` (replacing any module there). Returns this. */
   set(key: string, module: M): this {
-    if (!isModule(module)) fail('ModuleDict', 'module', `entry '${key}' is not a Module`);
+    if (typeof key !== 'string') fail('ModuleDict', 'key', `a key must be a string, got ${formatValue(key)}`);
+    if (!isModule(module)) fail('ModuleDict', 'module', `entry '${key}' is not a Module, got ${formatValue(module)}`);
     this.registerModule(key, module);
     this.#items.set(key, module);
     return this;
@@ -103,7 +125,11 @@ export class ModuleDict<M extends AnyModule = AnyModule> extends Module<[], neve
   get(key: string): M {
     const m = this.#items.get(key);
     if (m === undefined)
-      fail('ModuleDict', 'key', `no module named '${key}' (keys: ${[...this.#items.keys()].join(', ')})`);
+      fail(
+        'ModuleDict',
+        'key',
+        `no module named ${typeof key === 'string' ? `'${key}'` : formatValue(key)} (keys: ${[...this.#items.keys()].join(', ')})`,
+      );
     return m;
   }
 
@@ -141,4 +167,10 @@ export class ModuleDict<M extends AnyModule = AnyModule> extends Module<[], neve
   forward(): never {
     fail('ModuleDict', 'forward', 'a ModuleDict has no forward; call its modules');
   }
+}
+
+/** A ModuleList's modules must be iterable: a number or null is a TorchletError, not a raw TypeError. */
+function checkIterable(fn: string, arg: string, value: unknown): void {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function') || !(Symbol.iterator in value))
+    fail(fn, arg, `expected an iterable of Modules, got ${formatValue(value)}`);
 }
