@@ -36,7 +36,7 @@ describe('initWebGPU', () => {
   test('a GPU without an adapter: reason no-adapter', async () => {
     const fake = { requestAdapter: async () => null } as unknown as GPU;
     await expect(initWebGPU({ gpu: fake })).rejects.toMatchObject({
-      name: 'WebGPUError',
+      name: 'TorchletError',
       reason: 'no-adapter',
       message: expect.stringMatching(/^initWebGPU: WebGPU is present but offers no adapter/),
     });

@@ -2,7 +2,7 @@
 // object, or in Node the optional peer package `webgpu` (Dawn). One default context is kept so the
 // layers above can call `initWebGPU()` from anywhere and get the same device.
 import { BufferPool, type GpuBufferOwner } from './buffer.js';
-import { WebGPUError } from './errors.js';
+import { argumentError, describeValue, WebGPUError } from './errors.js';
 
 /**
  * Options of {@link initWebGPU}.
@@ -104,6 +104,27 @@ export class GpuContext implements GpuBufferOwner {
 
   /** @internal Use {@link initWebGPU}. */
   constructor(device: GPUDevice, adapter: AdapterDescription, maxPooledBytes: number, owners: readonly unknown[] = []) {
+    const d = device as Partial<Record<'lost' | 'addEventListener' | 'createBuffer', unknown>> | null;
+    if (
+      typeof d !== 'object' ||
+      d === null ||
+      typeof (d.lost as { then?: unknown } | undefined)?.then !== 'function' ||
+      typeof d.addEventListener !== 'function' ||
+      typeof d.createBuffer !== 'function'
+    ) {
+      argumentError('GpuContext', 'device', `must be a GPUDevice, got ${describeValue(device)}`);
+    }
+    if (typeof adapter !== 'object' || adapter === null) {
+      argumentError('GpuContext', 'adapter', `must be an AdapterDescription, got ${describeValue(adapter)}`);
+    }
+    if (!Number.isSafeInteger(maxPooledBytes) || maxPooledBytes < 0) {
+      argumentError(
+        'GpuContext',
+        'maxPooledBytes',
+        `must be a non-negative integer, got ${describeValue(maxPooledBytes)}`,
+      );
+    }
+    if (!Array.isArray(owners)) argumentError('GpuContext', 'owners', `must be an array, got ${describeValue(owners)}`);
     this.device = device;
     this.owners = owners;
     this.adapter = adapter;
@@ -195,6 +216,47 @@ function describeAdapter(adapter: GPUAdapter): AdapterDescription {
   };
 }
 
+const POWER_PREFERENCES: readonly unknown[] = ['low-power', 'high-performance'];
+
+/** Validates {@link initWebGPU}'s options before any of them is used. */
+function checkOptions(options: InitWebGPUOptions): void {
+  const fn = 'initWebGPU';
+  if (typeof options !== 'object' || options === null) {
+    argumentError(fn, 'options', `must be an InitWebGPUOptions object, got ${describeValue(options)}`);
+  }
+  const gpu = options.gpu as { requestAdapter?: unknown } | undefined;
+  if (gpu !== undefined && (typeof gpu !== 'object' || gpu === null || typeof gpu.requestAdapter !== 'function')) {
+    argumentError(fn, 'gpu', `must be a GPU object (with requestAdapter), got ${describeValue(gpu)}`);
+  }
+  if (options.powerPreference !== undefined && !POWER_PREFERENCES.includes(options.powerPreference)) {
+    argumentError(
+      fn,
+      'powerPreference',
+      `must be 'low-power' or 'high-performance', got ${describeValue(options.powerPreference)}`,
+    );
+  }
+  const limits = options.requiredLimits;
+  if (limits !== undefined) {
+    if (typeof limits !== 'object' || limits === null || Array.isArray(limits)) {
+      argumentError(fn, 'requiredLimits', `must be an object of limit values, got ${describeValue(limits)}`);
+    }
+    for (const [name, value] of Object.entries(limits)) {
+      if (typeof value !== 'number' || !(value >= 0)) {
+        argumentError(fn, `requiredLimits.${name}`, `must be a non-negative number, got ${describeValue(value)}`);
+      }
+    }
+  }
+  if (options.maxPooledBytes !== undefined) {
+    if (!Number.isSafeInteger(options.maxPooledBytes) || options.maxPooledBytes < 0) {
+      argumentError(
+        fn,
+        'maxPooledBytes',
+        `must be a non-negative integer, got ${describeValue(options.maxPooledBytes)}`,
+      );
+    }
+  }
+}
+
 /** Creates a context on a fresh device (what {@link initWebGPU} does the first time). */
 async function createContext(options: InitWebGPUOptions): Promise<GpuContext> {
   const gpu = options.gpu ?? (await findGpu());
@@ -254,7 +316,14 @@ let settledContext: GpuContext | null = null;
  * ```
  */
 export function initWebGPU(options?: InitWebGPUOptions): Promise<GpuContext> {
-  if (options !== undefined) return createContext(options);
+  if (options !== undefined) {
+    try {
+      checkOptions(options);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return createContext(options);
+  }
   if (defaultContext === null || (settledContext !== null && settledContext.lost !== '')) {
     settledContext = null;
     const pending = createContext({});

@@ -8,8 +8,9 @@
 //
 // The input gradient gathers instead of scattering: input pixel ih receives tap ky from output row
 // oh = (ih + padTop - ky*dilationH) / strideH when that division is exact and in range.
+
+import { contextOf } from './arguments.js';
 import type { GpuBuffer } from './buffer.js';
-import type { GpuContext } from './context.js';
 import { checkBuffers, checkLength, dispatch, MAX_GROUPS, paramsBinding } from './dispatch.js';
 import { argumentError, checkCount } from './errors.js';
 import { gemmGroups, gemmWgsl } from './gemm-template.js';
@@ -277,7 +278,7 @@ export function conv2dForward(
   geometry: Conv2dGeometry,
 ): GpuBuffer {
   const fn = 'conv2dForward';
-  const gpu = x.owner as GpuContext;
+  const gpu = contextOf(fn, 'x', x);
   checkBuffers(fn, gpu, bias === null ? { x, weight } : { x, weight, bias });
   const n = checkGeometry(fn, geometry);
   checkLength(fn, 'x', x, n.x, 'the input of this geometry');
@@ -325,7 +326,7 @@ export function conv2dForward(
  */
 export function conv2dBackwardInput(dy: GpuBuffer, weight: GpuBuffer, geometry: Conv2dGeometry): GpuBuffer {
   const fn = 'conv2dBackwardInput';
-  const gpu = dy.owner as GpuContext;
+  const gpu = contextOf(fn, 'dy', dy);
   checkBuffers(fn, gpu, { dy, weight });
   const n = checkGeometry(fn, geometry);
   checkLength(fn, 'dy', dy, n.y, 'the output gradient of this geometry');
@@ -371,7 +372,7 @@ export function conv2dBackwardInput(dy: GpuBuffer, weight: GpuBuffer, geometry: 
  */
 export function conv2dBackwardWeight(dy: GpuBuffer, x: GpuBuffer, geometry: Conv2dGeometry): GpuBuffer {
   const fn = 'conv2dBackwardWeight';
-  const gpu = dy.owner as GpuContext;
+  const gpu = contextOf(fn, 'dy', dy);
   checkBuffers(fn, gpu, { dy, x });
   const n = checkGeometry(fn, geometry);
   checkLength(fn, 'dy', dy, n.y, 'the output gradient of this geometry');

@@ -1,5 +1,6 @@
 // A strided copy into part of an existing buffer: the one kernel behind cat, stack, constant
 // padding and slice assignment (each is copies of views into views of one output).
+import { checkShape, checkStridedOperand } from './arguments.js';
 import type { GpuContext } from './context.js';
 import { checkBuffers, dispatch, groupsFor, paramsBinding } from './dispatch.js';
 import type { StridedOperand } from './elementwise.js';
@@ -55,6 +56,9 @@ function lastElement(view: StridedOperand, shape: readonly number[]): number {
  */
 export function copyInto(src: StridedOperand, dst: StridedOperand, shape: readonly number[]): void {
   const fn = 'copyInto';
+  checkStridedOperand(fn, 'src', src);
+  checkStridedOperand(fn, 'dst', dst);
+  checkShape(fn, 'shape', shape);
   const gpu = src.buffer.owner as GpuContext;
   checkBuffers(fn, gpu, { src: src.buffer, dst: dst.buffer });
   if (src.buffer === dst.buffer)

@@ -1,5 +1,6 @@
 // One place that compiles WGSL into pipelines (cached per context and kernel key), binds buffers,
 // uploads a kernel's parameters and submits the work.
+import { checkBuffer } from './arguments.js';
 import type { GpuBuffer } from './buffer.js';
 import type { GpuContext } from './context.js';
 import { argumentError } from './errors.js';
@@ -46,6 +47,7 @@ export function groupsFor(n: number, perGroup: number): [number, number, number]
 /** Checks that every buffer belongs to `gpu` and is not released; that `out` is none of the inputs. */
 export function checkBuffers(fn: string, gpu: GpuContext, named: Readonly<Record<string, GpuBuffer>>): void {
   for (const [arg, b] of Object.entries(named)) {
+    checkBuffer(fn, arg, b);
     if (b.owner !== gpu) argumentError(fn, arg, 'is on another WebGPU device than the first input');
     if (b.released) argumentError(fn, arg, 'was released');
   }

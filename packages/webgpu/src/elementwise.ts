@@ -1,6 +1,8 @@
 // Elementwise kernels over strided operands: the shader turns each output index into a
 // multi-index of the output shape and dots it with each operand's strides, so broadcasting
 // (stride 0), transposed and sliced views run without a copy.
+
+import { checkOpName, checkShape, checkStridedOperand } from './arguments.js';
 import type { GpuBuffer } from './buffer.js';
 import type { GpuContext } from './context.js';
 import { checkBuffers, dispatch, groupsFor, paramsBinding } from './dispatch.js';
@@ -183,6 +185,8 @@ function runElementwise(
   operands: readonly StridedOperand[],
   shape: readonly number[],
 ): GpuBuffer {
+  for (const [i, o] of operands.entries()) checkStridedOperand(fn, i === 0 ? 'a' : 'b', o);
+  checkShape(fn, 'shape', shape);
   const gpu = operands[0].buffer.owner as GpuContext;
   const named: Record<string, GpuBuffer> = {};
   operands.forEach((o, i) => {
@@ -222,8 +226,8 @@ function runElementwise(
  * ```
  */
 export function binary(op: BinaryOpName, a: StridedOperand, b: StridedOperand, shape: readonly number[]): GpuBuffer {
+  checkOpName('binary', op, BINARY_WGSL);
   const expr = BINARY_WGSL[op];
-  if (expr === undefined) argumentError('binary', 'op', `unknown op '${String(op)}'`);
   return runElementwise('binary', 'webgpu-binary-strided', `binary:${op}`, expr, [a, b], shape);
 }
 
@@ -244,8 +248,8 @@ export function binary(op: BinaryOpName, a: StridedOperand, b: StridedOperand, s
  * ```
  */
 export function unary(op: UnaryOpName, a: StridedOperand, shape: readonly number[]): GpuBuffer {
+  checkOpName('unary', op, UNARY_WGSL);
   const expr = UNARY_WGSL[op];
-  if (expr === undefined) argumentError('unary', 'op', `unknown op '${String(op)}'`);
   return runElementwise('unary', 'webgpu-unary-strided', `unary:${op}`, expr, [a], shape);
 }
 
@@ -260,6 +264,8 @@ export function unary(op: UnaryOpName, a: StridedOperand, shape: readonly number
  * ```
  */
 export function broadcastStrides(from: readonly number[], to: readonly number[]): number[] {
+  checkShape('broadcastStrides', 'from', from);
+  checkShape('broadcastStrides', 'to', to);
   if (from.length > to.length)
     argumentError('broadcastStrides', 'from', `[${from.join(',')}] has more dimensions than [${to.join(',')}]`);
   const strides = new Array<number>(to.length).fill(0);

@@ -1,7 +1,8 @@
 // Batched matrix product on the shared tiled GEMM: A and B are read through strides, so
 // transposes and broadcast batches cost nothing.
+
+import { checkObject, contextOf } from './arguments.js';
 import type { GpuBuffer } from './buffer.js';
-import type { GpuContext } from './context.js';
 import { checkBuffers, checkLength, dispatch, MAX_GROUPS, paramsBinding } from './dispatch.js';
 import { argumentError, checkCount } from './errors.js';
 import { gemmGroups, gemmWgsl } from './gemm-template.js';
@@ -79,8 +80,9 @@ export const MATMUL_KERNEL = 'webgpu-matmul-tiled-32x32';
  */
 export function matmul(a: GpuBuffer, b: GpuBuffer, options: MatmulOptions): GpuBuffer {
   const fn = 'matmul';
-  const gpu = a.owner as GpuContext;
+  const gpu = contextOf(fn, 'a', a);
   checkBuffers(fn, gpu, { a, b });
+  checkObject(fn, 'options', options, 'a MatmulOptions object { m, n, k, ... }');
   const { m, n, k } = options;
   const batch = options.batch ?? 1;
   checkCount(fn, 'm', m);

@@ -1,8 +1,9 @@
 // Max and average pooling over NCHW float32 buffers, forward and backward, one invocation per
 // output (forward) or per input pixel (backward). The backward passes gather (each input pixel sums
 // the windows that cover it), so there are no float atomics and results do not depend on scheduling.
+
+import { checkObject, contextOf } from './arguments.js';
 import type { GpuBuffer } from './buffer.js';
-import type { GpuContext } from './context.js';
 import { checkBuffers, checkLength, dispatch, groupsFor, paramsBinding } from './dispatch.js';
 import { argumentError, checkCount } from './errors.js';
 import { allocate } from './transfer.js';
@@ -233,6 +234,7 @@ function checkGeometry(fn: string, g: Pool2dGeometry): { x: number; y: number } 
 }
 
 function avgWords(fn: string, g: Pool2dGeometry, o: AvgPool2dOptions): number[] {
+  checkObject(fn, 'options', o, 'an AvgPool2dOptions object');
   if (g.dilationH !== 1 || g.dilationW !== 1) {
     argumentError(fn, 'geometry', `average pooling has no dilation (got ${g.dilationH}x${g.dilationW}), as in PyTorch`);
   }
@@ -263,7 +265,7 @@ function avgWords(fn: string, g: Pool2dGeometry, o: AvgPool2dOptions): number[] 
  */
 export function maxPool2dForward(x: GpuBuffer, geometry: Pool2dGeometry): { values: GpuBuffer; indices: GpuBuffer } {
   const fn = 'maxPool2dForward';
-  const gpu = x.owner as GpuContext;
+  const gpu = contextOf(fn, 'x', x);
   checkBuffers(fn, gpu, { x });
   const n = checkGeometry(fn, geometry);
   checkLength(fn, 'x', x, n.x, 'the input of this geometry');
@@ -304,7 +306,7 @@ export function maxPool2dForward(x: GpuBuffer, geometry: Pool2dGeometry): { valu
  */
 export function maxPool2dBackward(dy: GpuBuffer, indices: GpuBuffer, geometry: Pool2dGeometry): GpuBuffer {
   const fn = 'maxPool2dBackward';
-  const gpu = dy.owner as GpuContext;
+  const gpu = contextOf(fn, 'dy', dy);
   checkBuffers(fn, gpu, { dy, indices });
   const n = checkGeometry(fn, geometry);
   checkLength(fn, 'dy', dy, n.y, 'the output gradient of this geometry');
@@ -343,7 +345,7 @@ export function maxPool2dBackward(dy: GpuBuffer, indices: GpuBuffer, geometry: P
  */
 export function avgPool2dForward(x: GpuBuffer, geometry: Pool2dGeometry, options: AvgPool2dOptions = {}): GpuBuffer {
   const fn = 'avgPool2dForward';
-  const gpu = x.owner as GpuContext;
+  const gpu = contextOf(fn, 'x', x);
   checkBuffers(fn, gpu, { x });
   const n = checkGeometry(fn, geometry);
   const params = avgWords(fn, geometry, options);
@@ -379,7 +381,7 @@ export function avgPool2dForward(x: GpuBuffer, geometry: Pool2dGeometry, options
  */
 export function avgPool2dBackward(dy: GpuBuffer, geometry: Pool2dGeometry, options: AvgPool2dOptions = {}): GpuBuffer {
   const fn = 'avgPool2dBackward';
-  const gpu = dy.owner as GpuContext;
+  const gpu = contextOf(fn, 'dy', dy);
   checkBuffers(fn, gpu, { dy });
   const n = checkGeometry(fn, geometry);
   const params = avgWords(fn, geometry, options);

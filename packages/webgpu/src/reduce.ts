@@ -1,8 +1,9 @@
 // Reduction over one dimension of a contiguous array viewed as [outer, size, inner]. Short
 // dimensions run one invocation per output; long ones (>= 256) one workgroup per output, whose 256
 // invocations stride over the dimension and combine in workgroup memory.
+
+import { checkOpName, checkShape, contextOf } from './arguments.js';
 import type { GpuBuffer } from './buffer.js';
-import type { GpuContext } from './context.js';
 import { checkBuffers, checkLength, dispatch, groupsFor, paramsBinding } from './dispatch.js';
 import { argumentError, checkCount } from './errors.js';
 import { allocate } from './transfer.js';
@@ -106,9 +107,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) ng: vec3
  */
 export function reduce(op: ReduceOpName, x: GpuBuffer, shape: readonly number[], dim: number): GpuBuffer {
   const fn = 'reduce';
-  if (REDUCE_WGSL[op] === undefined) argumentError(fn, 'op', `unknown op '${String(op)}'`);
-  const gpu = x.owner as GpuContext;
+  checkOpName(fn, op, REDUCE_WGSL);
+  const gpu = contextOf(fn, 'x', x);
   checkBuffers(fn, gpu, { x });
+  checkShape(fn, 'shape', shape);
   if (!Number.isInteger(dim) || dim < 0 || dim >= shape.length) {
     argumentError(fn, 'dim', `must be an integer in [0, ${shape.length}) for shape [${shape.join(',')}], got ${dim}`);
   }

@@ -1,8 +1,10 @@
 // Moving data between typed arrays and GPU buffers. Upload is queued (synchronous for the caller);
 // readback is asynchronous because WebGPU maps buffers only through a promise.
+
+import { checkContext, checkObject, contextOf } from './arguments.js';
 import type { GpuBuffer } from './buffer.js';
 import type { GpuContext } from './context.js';
-import { argumentError, checkCount, WebGPUError } from './errors.js';
+import { argumentError, checkCount, describeValue, WebGPUError } from './errors.js';
 
 /** MAP_READ | COPY_DST. */
 const READBACK_USAGE = 0x01 | 0x08;
@@ -23,7 +25,9 @@ const MAP_READ = 0x01;
  * ```
  */
 export function allocate(gpu: GpuContext, length: number, options: { zero?: boolean } = {}): GpuBuffer {
+  checkContext('allocate', 'gpu', gpu);
   checkCount('allocate', 'length', length);
+  checkObject('allocate', 'options', options, 'an options object { zero? }');
   gpu.checkAlive('allocate');
   // Kernels bind whole buffers, so one may not exceed the device's binding size.
   const maxBytes = Math.min(gpu.device.limits.maxStorageBufferBindingSize, gpu.device.limits.maxBufferSize);
@@ -57,6 +61,7 @@ export function allocate(gpu: GpuContext, length: number, options: { zero?: bool
  * ```
  */
 export function upload(gpu: GpuContext, data: Float32Array | Int32Array | Uint32Array): GpuBuffer {
+  checkContext('upload', 'gpu', gpu);
   if (!(data instanceof Float32Array || data instanceof Int32Array || data instanceof Uint32Array)) {
     argumentError('upload', 'data', 'must be a Float32Array, Int32Array or Uint32Array (WebGPU has no float64)');
   }
@@ -88,8 +93,12 @@ type ElementArray<T> = T extends Int32ArrayConstructor
 export async function readback<
   T extends Float32ArrayConstructor | Int32ArrayConstructor | Uint32ArrayConstructor = Float32ArrayConstructor,
 >(buffer: GpuBuffer, type?: T): Promise<ElementArray<T>> {
+  if (type !== undefined && type !== Float32Array && type !== Int32Array && type !== Uint32Array) {
+    argumentError('readback', 'type', `must be Float32Array, Int32Array or Uint32Array, got ${describeValue(type)}`);
+  }
   const Ctor = (type ?? Float32Array) as Float32ArrayConstructor;
-  const gpu = buffer.owner as GpuContext;
+  const gpu = contextOf('readback', 'buffer', buffer);
+  if (buffer.released) argumentError('readback', 'buffer', 'was released');
   gpu.checkAlive('readback');
   const out = new Ctor(buffer.length);
   if (buffer.length === 0) return out as ElementArray<T>;

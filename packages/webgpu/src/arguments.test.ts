@@ -1,0 +1,68 @@
+// Arguments of the wrong kind are refused at the public boundary with a WebGPUError of reason
+// 'argument' (named 'TorchletError', with fn and arg), never a raw TypeError from inside a kernel.
+import { describe, expect, test } from 'vitest';
+import { gpu } from '../test/gpu.js';
+import {
+  allocate,
+  binary,
+  broadcastStrides,
+  conv2dForward,
+  copyInto,
+  GpuContext,
+  initWebGPU,
+  matmul,
+  maxPool2dForward,
+  readback,
+  reduce,
+  upload,
+  WebGPUError,
+} from './index.js';
+
+/** What `f` threw, as the fields a caller of TorchletError relies on. */
+function thrown(f: () => unknown): { name: string; fn: string; arg: string; reason: string } {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(WebGPUError);
+    const w = e as WebGPUError;
+    return { name: w.name, fn: w.fn, arg: w.arg, reason: w.reason };
+  }
+  throw new Error('did not throw');
+}
+
+describe('argument checks', () => {
+  const x = upload(gpu, new Float32Array([1, 2, 3, 4]));
+
+  test.each([
+    ['matmul', () => matmul(5 as never, x, { m: 1, n: 1, k: 1 }), 'a'],
+    ['matmul', () => matmul(x, x, null as never), 'options'],
+    ['conv2dForward', () => conv2dForward(x, {} as never, null, {} as never), 'weight'],
+    ['conv2dForward', () => conv2dForward(null as never, x, null, {} as never), 'x'],
+    ['maxPool2dForward', () => maxPool2dForward(undefined as never, {} as never), 'x'],
+    ['reduce', () => reduce('constructor' as never, x, [4], 0), 'op'],
+    ['reduce', () => reduce('sum', x, 'ab' as never, 0), 'shape'],
+    ['binary', () => binary('add', { buffer: x, strides: [1] }, null as never, [4]), 'b'],
+    ['binary', () => binary('add', { buffer: x, strides: [1] }, { buffer: x, strides: 1 as never }, [4]), 'b.strides'],
+    ['copyInto', () => copyInto({ buffer: 3 as never, strides: [1] }, { buffer: x, strides: [1] }, [4]), 'src.buffer'],
+    ['broadcastStrides', () => broadcastStrides(null as never, [2]), 'from'],
+    ['allocate', () => allocate({} as never, 4), 'gpu'],
+    ['allocate', () => allocate(gpu, Object.create(null) as never), 'length'],
+    ['upload', () => upload(undefined as never, new Float32Array(2)), 'gpu'],
+    ['GpuContext', () => new GpuContext(undefined as never, {} as never, 0), 'device'],
+  ])('%s: a bad %s', (fn, f, arg) => {
+    expect(thrown(f)).toEqual({ name: 'TorchletError', fn, arg, reason: 'argument' });
+  });
+
+  test('Symbols and BigInts in messages do not break the error path', () => {
+    expect(() => reduce(Symbol('s') as never, x, [4], 0)).toThrow(/^reduce: unknown op Symbol\(s\); expected one of/);
+    expect(() => allocate(gpu, 3n as never)).toThrow('allocate: must be an integer >= 0, got 3n');
+  });
+
+  test('asynchronous entry points reject rather than throw', async () => {
+    await expect(readback(null as never)).rejects.toMatchObject({ fn: 'readback', arg: 'buffer', reason: 'argument' });
+    await expect(readback(x, Array as never)).rejects.toMatchObject({ arg: 'type', reason: 'argument' });
+    await expect(initWebGPU(null as never)).rejects.toMatchObject({ arg: 'options', reason: 'argument' });
+    await expect(initWebGPU({ gpu: 5 as never })).rejects.toMatchObject({ arg: 'gpu', reason: 'argument' });
+    await expect(initWebGPU({ powerPreference: 'fast' as never })).rejects.toMatchObject({ arg: 'powerPreference' });
+  });
+});
