@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setTransposeChunks, wasmTranspose } from './copy.js';
+import { KernelArgumentError } from './errors.js';
 import { getBackendInfo } from './info.js';
 
 const iota = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
@@ -122,5 +123,29 @@ describe('wasmTranspose', () => {
         expect(transpose(x, batch, rows, cols)).toEqual(want);
       }
     }
+  });
+
+  it('rejects bad sizes and operands that do not hold the matrices, detached buffers included', () => {
+    const out = new Float32Array(6);
+    const detached = new Float32Array(6);
+    structuredClone(detached.buffer, { transfer: [detached.buffer] });
+    const thrown = (f: () => unknown): KernelArgumentError => {
+      try {
+        f();
+      } catch (e) {
+        expect(e).toBeInstanceOf(KernelArgumentError);
+        return e as KernelArgumentError;
+      }
+      throw new Error('did not throw');
+    };
+    expect(thrown(() => wasmTranspose(new Float32Array(6), 0, 1, 6, detached as never, 3, out, 0)).arg).toBe('rows');
+    expect(thrown(() => wasmTranspose(new Float32Array(6), 0.5, 1, 6, 2, 3, out, 0)).arg).toBe('offset');
+    expect(thrown(() => wasmTranspose(new Float32Array(6), 0, -1, 6, 2, 3, out, 0)).arg).toBe('batch');
+    const src = thrown(() => wasmTranspose(detached, 0, 1, 6, 2, 3, out, 0));
+    expect(src.arg).toBe('src');
+    expect(src.message).toMatch(/reach element 6, but src holds 0/);
+    expect(thrown(() => wasmTranspose(new Float32Array(6), 0, 1, 6, 2, 3, detached, 0)).arg).toBe('out');
+    expect(thrown(() => wasmTranspose(new Float32Array(12), 0, 2, 7, 2, 3, new Float32Array(12), 0)).arg).toBe('src');
+    expect(thrown(() => wasmTranspose(new Float32Array(6), 0, 1, 6, 2, 3, out, 1)).arg).toBe('out');
   });
 });

@@ -8,6 +8,7 @@
 // A matrix of more than 2^20 elements with rows longer than 2^14 (fewer than 64 of them fit in
 // 4 MB) is declined: the pieces of its output columns would be too short to copy efficiently.
 
+import { describeArgument, KernelArgumentError } from './errors.js';
 import { align64, memoryView, noteKernel } from './gemm.js';
 import type { GemmExports } from './loader.js';
 import { gemmModule } from './loader.js';
@@ -52,6 +53,48 @@ function viewLike(mod: GemmExports, f32: Float32Array, like: Float32Array | Int3
   return i32View;
 }
 
+/** Checks {@link wasmTranspose}'s sizes and, for typed arrays it would copy, that the matrices fit. */
+function checkTransposeArguments(
+  src: Float32Array | Int32Array,
+  offset: number,
+  batch: number,
+  batchStride: number,
+  rows: number,
+  cols: number,
+  out: Float32Array | Int32Array,
+  outOffset: number,
+  words: boolean,
+): void {
+  const sizes = { offset, batch, batchStride, rows, cols, outOffset };
+  for (const [arg, v] of Object.entries(sizes)) {
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+      throw new KernelArgumentError(
+        'wasmTranspose',
+        arg,
+        `${arg} must be a non-negative integer, got ${describeArgument(v)}`,
+      );
+    }
+  }
+  const m = rows * cols;
+  if (!words || m === 0 || batch === 0) return;
+  const srcEnd = offset + (batch - 1) * batchStride + m;
+  if (srcEnd > src.length) {
+    throw new KernelArgumentError(
+      'wasmTranspose',
+      'src',
+      `${batch} matrices of ${rows}x${cols} from offset ${offset} (batch stride ${batchStride}) reach element ${srcEnd}, but src holds ${src.length} (a detached buffer holds none)`,
+    );
+  }
+  const outEnd = outOffset + batch * m;
+  if (outEnd > out.length) {
+    throw new KernelArgumentError(
+      'wasmTranspose',
+      'out',
+      `${batch} matrices of ${rows}x${cols} from offset ${outOffset} reach element ${outEnd}, but out holds ${out.length} (a detached buffer holds none)`,
+    );
+  }
+}
+
 /**
  * Transposes `batch` matrices of 32-bit elements in WebAssembly SIMD: matrix `b` is the dense
  * `rows x cols` block of `src` from `offset + b * batchStride`, and its transpose is written
@@ -64,7 +107,9 @@ function viewLike(mod: GemmExports, f32: Float32Array, like: Float32Array | Int3
  * Returns `true` when it wrote the `batch * rows * cols` elements, `false` when it declined and
  * left `out` untouched: `src` and `out` are not both `Float32Array` or both `Int32Array`, the
  * module is unavailable (see `ready`), or one matrix exceeds 2^20 elements with rows of more than
- * 2^14 elements. Arguments are trusted; `out` must not overlap `src`.
+ * 2^14 elements. Throws a `KernelArgumentError` when a size, stride or offset is not a
+ * non-negative integer or a matrix reaches past the end of `src` or `out` (a detached buffer
+ * holds no elements); `out` must not overlap `src`.
  *
  * Shapes: src `[batch, rows, cols]` (batch stride `batchStride`) -> out `[batch, cols, rows]`.
  *
@@ -91,6 +136,7 @@ export function wasmTranspose(
   const words =
     (src instanceof Float32Array && out instanceof Float32Array) ||
     (src instanceof Int32Array && out instanceof Int32Array);
+  checkTransposeArguments(src, offset, batch, batchStride, rows, cols, out, outOffset, words);
   const m = rows * cols;
   // A large matrix is staged in bands of whole rows: at least MIN_BAND_ROWS of them (or all).
   const bandRows = m <= small ? rows : Math.min(rows, Math.floor(large / Math.max(1, cols)));

@@ -9,6 +9,7 @@
 
 import type { Conv2dGeometry } from './conv.js';
 import { convModules, paddedSize } from './conv-common.js';
+import { describeArgument, KernelArgumentError } from './errors.js';
 import { align64, type FloatArray, memoryView, noteKernel } from './gemm.js';
 import type { GemmExports } from './loader.js';
 import { readyWorkers, runParallel } from './threads.js';
@@ -62,6 +63,13 @@ const KIND = { forward: 4, input: 5, weight: 6 } as const;
  * ```
  */
 export function isDepthwiseConv2d(g: Conv2dGeometry): boolean {
+  if (typeof g !== 'object' || g === null) {
+    throw new KernelArgumentError(
+      'isDepthwiseConv2d',
+      'g',
+      `expected a Conv2dGeometry object, got ${describeArgument(g)}`,
+    );
+  }
   return g.groups === g.inChannels && g.groups === g.outChannels && g.groups >= 1;
 }
 

@@ -236,6 +236,13 @@ describe('conv2dOutputShape and convOutputSize', () => {
     expect(convOutputSize(8, 3, 1, 1, 1, 1)).toBe(8);
     expect(convOutputSize(8, 3, 2, 1, 1, 1)).toBe(4);
     expect(convOutputSize(7, 3, 2, 0, 0, 2)).toBe(2);
+    // Bad arguments get a TorchletError naming the argument (never a raw TypeError or NaN).
+    expect(() => convOutputSize(8, 3, 0, 1, 1, 1)).toThrowError(
+      'convOutputSize: stride must be an integer >= 1, got 0',
+    );
+    expect(() => convOutputSize(Object.create(null) as number, 3, 1, 0, 0, 1)).toThrowError(TorchletError);
+    expect(() => convOutputSize(8, 3, 1, Number.NaN, 0, 1)).toThrowError('padBefore must be an integer >= 0, got NaN');
+    expect(() => convOutputSize(8, 2.5, 1, 0, 0, 1)).toThrowError('kernelSize must be an integer >= 0, got 2.5');
     expect(conv2dOutputShape([2, 3, 8, 8], [4, 3, 2, 2], { padding: 'same' })).toEqual([2, 4, 8, 8]);
     expect(conv2dOutputShape([3, 8, 9], [6, 1, 3, 3], { groups: 3, stride: [2, 3] })).toEqual([6, 3, 3]);
     expect(() => conv2dOutputShape([1, 2, 5, 5], [4, 3, 3, 3])).toThrowError(

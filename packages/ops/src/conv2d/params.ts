@@ -1,6 +1,6 @@
 // Option types, validation and the output-size formula of conv2d (the only place it lives).
 
-import { fail, formatShape } from '@torchlet/tensor';
+import { fail, formatShape, formatValue } from '@torchlet/tensor';
 import { type IntPair, toPair } from '../params.js';
 
 /**
@@ -142,7 +142,9 @@ export interface ResolvedConv2d {
 
 /**
  * Output size along one dimension of a convolution or pooling window:
- * `floor((in + padBefore + padAfter - dilation*(k-1) - 1) / stride) + 1`.
+ * `floor((in + padBefore + padAfter - dilation*(k-1) - 1) / stride) + 1`. Sizes and paddings
+ * must be non-negative integers and stride and dilation positive ones (else a `TorchletError`);
+ * a result below 1 means the window does not fit, which callers report.
  *
  * @see torch.nn.Conv2d (the output-shape formula in its docs)
  * @example
@@ -160,6 +162,13 @@ export function convOutputSize(
   padAfter: number,
   dilation: number,
 ): number {
+  const counts = { inSize, kernelSize, padBefore, padAfter, stride, dilation };
+  for (const [arg, v] of Object.entries(counts)) {
+    const min = arg === 'stride' || arg === 'dilation' ? 1 : 0;
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) {
+      fail('convOutputSize', arg, `${arg} must be an integer >= ${min}, got ${formatValue(v)}`);
+    }
+  }
   return Math.floor((inSize + padBefore + padAfter - dilation * (kernelSize - 1) - 1) / stride) + 1;
 }
 
