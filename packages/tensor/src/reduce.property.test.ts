@@ -199,6 +199,17 @@ describe.each(['float32', 'float64', 'int32'] as const)('reductions over dims (%
       RUNS,
     );
   });
+  if (dtype !== 'int32') {
+    it('max and min over all elements pick the first of tied -0 and +0 in row-major order, whatever the layout', () => {
+      // Row-major [[-5, 0], [-0, -5]]; stored transposed, the storage order meets -0 first.
+      const t = makeTensor([-5, 0, -0, -5], [2, 2], dtype, { perm: [1, 0], step: 1, offset: 0 });
+      expect(Object.is(max(t).item(), 0)).toBe(true);
+      expect(argmax(t).item()).toBe(1);
+      const u = makeTensor([5, -0, 0, 5], [2, 2], dtype, { perm: [1, 0], step: 1, offset: 0 });
+      expect(Object.is(min(u).item(), -0)).toBe(true);
+      expect(argmin(u).item()).toBe(1);
+    });
+  }
   it('cumsum and cumprod match the reference along any dim', () => {
     fc.assert(
       fc.property(caseArb(dtype), ({ shape, values, layout, dimsSeed }) => {

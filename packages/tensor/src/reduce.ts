@@ -512,7 +512,10 @@ function checkNonEmpty(fn: string, t: Tensor, dim: number | null | undefined, p:
 
 function extremum(fn: string, sign: number, t: Tensor, dim: number | null | undefined, options: ReduceOptions): Tensor {
   checkTensor(fn, t);
-  const p = plan(t, singleDim(fn, dim, t.ndim), options.keepdim ?? false);
+  // Over all elements the reduction keeps the logical order (as argmax does), so among equal
+  // values (-0 and +0) the first one in row-major order wins whatever the layout: the result is
+  // the element argmax points at, as PyTorch's max(dim) pairs values with first indices.
+  const p = plan(t, singleDim(fn, dim, t.ndim), options.keepdim ?? false, dim === null || dim === undefined);
   checkNonEmpty(fn, t, dim, p);
   const out = allocStorage(t.dtype, p.outer * p.inner);
   extremumKernel(p, sign, out, null);
@@ -544,7 +547,8 @@ function argExtremum(
 
 /**
  * Largest element (a 0-d result) or the largest values along one dimension (values only; use
- * {@link argmax} for indices). NaN propagates. Errors on an empty reduction.
+ * {@link argmax} for indices). NaN propagates. Among equal values (`-0` and `+0`) the first in
+ * row-major order is returned, the element {@link argmax} points at. Errors on an empty reduction.
  *
  * Shapes: `[...]` -> `[]`, or the input shape without `dim` (kept as size 1 with `keepdim`).
  *
@@ -563,7 +567,8 @@ export function max(t: Tensor, dim?: number | null, options: ReduceOptions = {})
 
 /**
  * Smallest element (a 0-d result) or the smallest values along one dimension (values only; use
- * {@link argmin} for indices). NaN propagates. Errors on an empty reduction.
+ * {@link argmin} for indices). NaN propagates. Among equal values (`-0` and `+0`) the first in
+ * row-major order is returned, the element {@link argmin} points at. Errors on an empty reduction.
  *
  * Shapes: `[...]` -> `[]`, or the input shape without `dim` (kept as size 1 with `keepdim`).
  *
