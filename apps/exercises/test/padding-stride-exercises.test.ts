@@ -114,9 +114,12 @@ describe('half-stride', () => {
       'transposed/zeroInsert(X)[0, 0]': (t) => {
         const a = t.toArray() as number[][];
         expect(t.shape).toEqual([5, 7]);
-        a.forEach((row, i) =>
-          row.forEach((v, j) => (i % 2 === 1 || j % 2 === 1 ? expect(v).toBe(0) : expect(v).not.toBe(0))),
-        );
+        for (const [i, row] of a.entries()) {
+          for (const [j, v] of row.entries()) {
+            if (i % 2 === 1 || j % 2 === 1) expect(v).toBe(0);
+            else expect(v).not.toBe(0);
+          }
+        }
       },
       'upsampling/ramp': ramp,
       'upsampling/bilinearUpsample(ramp)': up,

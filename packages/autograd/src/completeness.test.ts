@@ -84,6 +84,7 @@ const notDifferentiable: Record<string, string> = {
   stridedOffsets: 'layout inspection',
   // @torchlet/ops: shape arithmetic and kernel lists
   conv2dKernels: 'list of kernel names',
+  conv2dDepthwiseKernels: 'list of kernel names',
   conv2dOutputShape: 'shape arithmetic',
   convOutputSize: 'shape arithmetic',
   convTranspose2dOutputShape: 'shape arithmetic',

@@ -86,7 +86,7 @@ function check(g: Conv2dGeometry, seed: number): void {
 
 describe('wasmConv2dForward with a width stride of 2', () => {
   it('matches a float64 loop on long rows', () => {
-    cases.forEach((g, i) => check(g, 100 + i));
+    for (const [i, g] of cases.entries()) check(g, 100 + i);
   });
 
   it('never reads the columns the stride skips', () => {

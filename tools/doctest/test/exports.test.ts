@@ -18,6 +18,7 @@ test('every public package is checked', () => {
     'packages/onnx/src/index.ts',
     'packages/ops/src/index.ts',
     'packages/tensor/src/index.ts',
+    'packages/vision/src/index.ts',
     'packages/webgpu/src/index.ts',
   ]);
 });

@@ -42,13 +42,13 @@ export function meanCosine(A: Tensor, B: Tensor, same: boolean): number {
   const C = unit(A).matmul(unit(B).t()).toArray() as number[][];
   let s = 0;
   let n = 0;
-  C.forEach((row, i) =>
-    row.forEach((v, j) => {
-      if (same && j <= i) return;
+  for (const [i, row] of C.entries()) {
+    for (const [j, v] of row.entries()) {
+      if (same && j <= i) continue;
       s += v;
       n++;
-    }),
-  );
+    }
+  }
   return s / n;
 }
 

@@ -1,4 +1,4 @@
-import { fail, Tensor } from '@torchlet/tensor';
+import { fail, formatValue, Tensor } from '@torchlet/tensor';
 
 /**
  * Which channels a decoded image has: `'RGB'` (default), `'RGBA'` or `'L'` (luminance,
@@ -28,7 +28,16 @@ export interface ImageReadOptions {
   readonly mode?: ImageMode;
 }
 
-/** The pixels of an `ImageData`-like object: RGBA bytes, row by row. */
+/**
+ * The pixels of an `ImageData`-like object: RGBA bytes, row by row.
+ *
+ * @example
+ * ```ts
+ * import { type RgbaPixels, fromImageData } from '@torchlet/vision';
+ * const pixels: RgbaPixels = { width: 1, height: 1, data: [10, 20, 30, 255] };
+ * fromImageData(pixels).toArray(); // -> [[[10, 20, 30]]]
+ * ```
+ */
 export interface RgbaPixels {
   readonly width: number;
   readonly height: number;
@@ -37,12 +46,17 @@ export interface RgbaPixels {
 
 /** Converts RGBA bytes to an int32 `[H, W, C]` tensor with the channels of `mode`. */
 export function rgbaToTensor(fn: string, pixels: RgbaPixels, options: ImageReadOptions = {}): Tensor {
+  if (options === null || typeof options !== 'object')
+    fail(fn, 'options', `expected an options object, got ${formatValue(options)}`);
   const mode = options.mode ?? 'RGB';
   if (mode !== 'RGB' && mode !== 'RGBA' && mode !== 'L')
-    fail(fn, 'mode', `mode must be 'RGB', 'RGBA' or 'L', got ${JSON.stringify(mode)}`);
+    fail(fn, 'mode', `mode must be 'RGB', 'RGBA' or 'L', got ${formatValue(mode)}`);
   const { width: w, height: h, data } = pixels;
-  if (!Number.isInteger(w) || !Number.isInteger(h) || w < 1 || h < 1 || data.length !== w * h * 4)
-    fail(fn, 'image', `expected ${w}x${h} RGBA pixels (${w * h * 4} bytes), got ${data.length} bytes`);
+  if (typeof w !== 'number' || typeof h !== 'number' || !Number.isInteger(w) || !Number.isInteger(h) || w < 1 || h < 1)
+    fail(fn, 'image', `expected a positive integer width and height, got ${formatValue(w)}x${formatValue(h)}`);
+  const length = typeof data === 'object' && data !== null ? (data as { length?: unknown }).length : undefined;
+  if (length !== w * h * 4)
+    fail(fn, 'image', `expected ${w}x${h} RGBA pixels (${w * h * 4} bytes), got ${formatValue(length)} bytes`);
   const c = mode === 'RGBA' ? 4 : mode === 'RGB' ? 3 : 1;
   const out = new Int32Array(w * h * c);
   for (let p = 0; p < w * h; p++) {
@@ -81,7 +95,17 @@ export function fromImageData(image: RgbaPixels, options: ImageReadOptions = {})
   return rgbaToTensor('fromImageData', image, options);
 }
 
-/** A browser image source that a 2-d canvas can draw. */
+/**
+ * A browser image source that a 2-d canvas can draw, as {@link fromImage} takes it.
+ *
+ * @example
+ * ```ts
+ * import type { DrawableImage } from '@torchlet/vision';
+ * // In a browser: const source: DrawableImage = document.querySelector('img')!;
+ * const sources: DrawableImage[] = [];
+ * sources.length; // -> 0
+ * ```
+ */
 export type DrawableImage = ImageBitmap | HTMLImageElement | HTMLCanvasElement | OffscreenCanvas;
 
 /**
@@ -100,6 +124,8 @@ export type DrawableImage = ImageBitmap | HTMLImageElement | HTMLCanvasElement |
  */
 export function fromImage(source: DrawableImage, options: ImageReadOptions = {}): Tensor {
   const fn = 'fromImage';
+  if (typeof source !== 'object' || source === null)
+    fail(fn, 'source', `expected an ImageBitmap, an <img> or a canvas, got ${formatValue(source)}`);
   const s = source as { width?: number; height?: number; naturalWidth?: number; naturalHeight?: number };
   const width = s.naturalWidth || s.width || 0;
   const height = s.naturalHeight || s.height || 0;

@@ -1,13 +1,30 @@
 import { adaptiveAvgPool2d, add, flatten, type Variable } from '@torchlet/autograd';
 import { BatchNorm2d, Conv2d, Dropout, Linear, Module, type ModuleInput, ReLU6, Sequential } from '@torchlet/nn';
-import { fail } from '@torchlet/tensor';
+import { fail, formatValue } from '@torchlet/tensor';
 import { initialize, kaimingFanOut, smallNormalLinear } from './init.js';
 import { type ModelOptions, type ResolvedModelOptions, resolveModelOptions } from './options.js';
 
 type LayerOptions = ResolvedModelOptions['layer'];
 
-/** `v` rounded to the nearest multiple of `divisor`, never below 90% of `v` (torchvision's `_make_divisible`). */
+/**
+ * `v` rounded to the nearest multiple of `divisor`, never below 90% of `v` (torchvision's
+ * `_make_divisible`, which sets MobileNetV2's channel counts for a width multiplier).
+ *
+ * @example
+ * ```ts
+ * import { makeDivisible } from '@torchlet/vision';
+ * makeDivisible(32 * 0.75, 8); // -> 24
+ * makeDivisible(10, 8); // -> 16
+ * ```
+ */
 export function makeDivisible(v: number, divisor: number, minValue: number | null = null): number {
+  const fn = 'makeDivisible';
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+    fail(fn, 'v', `v must be a finite non-negative number, got ${formatValue(v)}`);
+  if (typeof divisor !== 'number' || !Number.isSafeInteger(divisor) || divisor < 1)
+    fail(fn, 'divisor', `divisor must be a positive integer, got ${formatValue(divisor)}`);
+  if (minValue !== null && minValue !== undefined && (typeof minValue !== 'number' || !Number.isSafeInteger(minValue)))
+    fail(fn, 'minValue', `minValue must be an integer or null, got ${formatValue(minValue)}`);
   const min = minValue ?? divisor;
   let out = Math.max(min, Math.floor(v + divisor / 2) - (Math.floor(v + divisor / 2) % divisor));
   if (out < 0.9 * v) out += divisor;
@@ -88,7 +105,16 @@ export class InvertedResidual extends Module {
     options: Pick<ModelOptions, 'generator' | 'dtype'> = {},
   ) {
     super();
-    if (stride !== 1 && stride !== 2) fail('InvertedResidual', 'stride', `stride should be 1 or 2, got ${stride}`);
+    const fn = 'InvertedResidual';
+    for (const [arg, v] of [
+      ['inp', inp],
+      ['oup', oup],
+    ] as const)
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)
+        fail(fn, arg, `${arg} must be a positive integer, got ${formatValue(v)}`);
+    if (stride !== 1 && stride !== 2) fail(fn, 'stride', `stride should be 1 or 2, got ${formatValue(stride)}`);
+    if (typeof expandRatio !== 'number' || !Number.isFinite(expandRatio) || expandRatio <= 0)
+      fail(fn, 'expandRatio', `expandRatio must be a positive number, got ${formatValue(expandRatio)}`);
     const o: LayerOptions = resolveModelOptions('InvertedResidual', options, 1).layer;
     // Python's round(): halves to even.
     const hidden = roundHalfEven(inp * expandRatio);
@@ -163,9 +189,9 @@ export class MobileNetV2 extends Module {
     const { numClasses, layer: o } = resolveModelOptions(fn, options, 1000);
     const widthMult = options.widthMult ?? 1;
     const roundNearest = options.roundNearest ?? 8;
-    if (!(widthMult > 0)) fail(fn, 'widthMult', `widthMult must be positive, got ${String(widthMult)}`);
+    if (!(widthMult > 0)) fail(fn, 'widthMult', `widthMult must be positive, got ${formatValue(widthMult)}`);
     if (!Number.isInteger(roundNearest) || roundNearest < 1)
-      fail(fn, 'roundNearest', `roundNearest must be a positive integer, got ${String(roundNearest)}`);
+      fail(fn, 'roundNearest', `roundNearest must be a positive integer, got ${formatValue(roundNearest)}`);
     const setting: readonly (readonly [number, number, number, number])[] = [
       [1, 16, 1, 1],
       [6, 24, 2, 2],
