@@ -1,6 +1,6 @@
 import { noGrad } from '@torchlet/autograd';
 import { type AnyModule, isModule } from '@torchlet/nn';
-import { fail, formatShape, rand, type Tensor } from '@torchlet/tensor';
+import { fail, formatShape, formatValue, rand, type Tensor } from '@torchlet/tensor';
 
 /**
  * One row of a {@link ModelSummary}: a block of the model, the shape it produced and its
@@ -91,10 +91,10 @@ function outputShapeOf(out: unknown): readonly number[] | null {
 export function summary(model: AnyModule, inputShape: readonly number[], options: SummaryOptions = {}): ModelSummary {
   if (!isModule(model)) fail('summary', 'model', 'expected a Module');
   if (!Array.isArray(inputShape) || !inputShape.every((s) => Number.isInteger(s) && s >= 1))
-    fail('summary', 'inputShape', `expected a shape of positive integers, got ${JSON.stringify(inputShape)}`);
+    fail('summary', 'inputShape', `expected a shape of positive integers, got ${formatValue(inputShape)}`);
   const depth = options.depth ?? 1;
   if (!Number.isInteger(depth) || depth < 1)
-    fail('summary', 'depth', `depth must be a positive integer, got ${String(depth)}`);
+    fail('summary', 'depth', `depth must be a positive integer, got ${formatValue(depth)}`);
   const firstParam = model.parameters()[0];
   const dtype = firstParam?.dtype === 'float64' ? 'float64' : 'float32';
   const input = options.input ?? rand([...inputShape], { dtype });

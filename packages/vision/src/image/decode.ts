@@ -1,7 +1,7 @@
 // PNG and JPEG decoding with pure-JS libraries (pngjs, jpeg-js): Node only, behind the
 // `@torchlet/vision/node` entry point, as pngjs reads through Node's zlib.
 import { readFile } from 'node:fs/promises';
-import { fail, type Tensor } from '@torchlet/tensor';
+import { fail, formatValue, type Tensor } from '@torchlet/tensor';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { type ImageReadOptions, rgbaToTensor } from './image-data.js';
@@ -117,5 +117,16 @@ export function decodeImage(bytes: Uint8Array, options: ImageReadOptions = {}): 
  * ```
  */
 export async function readImage(path: string, options: ImageReadOptions = {}): Promise<Tensor> {
-  return decodeImage(new Uint8Array(await readFile(path)), options);
+  const fn = 'readImage';
+  const target: unknown = path;
+  if (typeof target !== 'string' && !(target instanceof URL) && !(target instanceof Uint8Array))
+    fail(fn, 'path', `expected a file path (a string, URL or Buffer), got ${formatValue(path)}`);
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(path));
+  } catch (e) {
+    // A missing or unreadable file is the caller's input too: say which, with the system's reason.
+    fail(fn, 'path', `cannot read ${formatValue(String(path))}: ${e instanceof Error ? e.message : formatValue(e)}`);
+  }
+  return decodeImage(bytes, options);
 }

@@ -11,7 +11,7 @@ import {
   Sequential,
   Sigmoid,
 } from '@torchlet/nn';
-import { fail } from '@torchlet/tensor';
+import { fail, formatValue } from '@torchlet/tensor';
 import { type ModelOptions, resolveModelOptions } from './options.js';
 
 /**
@@ -32,7 +32,7 @@ export interface BookModelOptions extends ModelOptions {
 function inChannelsOf(fn: string, options: BookModelOptions): number {
   const c = options.inChannels ?? 1;
   if (!Number.isInteger(c) || c < 1)
-    fail(fn, 'inChannels', `inChannels must be a positive integer, got ${JSON.stringify(c)}`);
+    fail(fn, 'inChannels', `inChannels must be a positive integer, got ${formatValue(c)}`);
   return c;
 }
 

@@ -11,7 +11,7 @@ import {
   ReLU,
   Sequential,
 } from '@torchlet/nn';
-import { fail } from '@torchlet/tensor';
+import { fail, formatValue } from '@torchlet/tensor';
 import { initialize } from './init.js';
 import { type ModelOptions, resolveModelOptions } from './options.js';
 
@@ -155,7 +155,7 @@ export interface DenseNetOptions extends ModelOptions {
 }
 
 function checkInt(fn: string, arg: string, v: number): number {
-  if (!Number.isInteger(v) || v < 1) fail(fn, arg, `${arg} must be a positive integer, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(v) || v < 1) fail(fn, arg, `${arg} must be a positive integer, got ${formatValue(v)}`);
   return v;
 }
 
@@ -187,7 +187,7 @@ export class DenseNet extends Module {
     const growthRate = checkInt(fn, 'growthRate', options.growthRate ?? 32);
     const blockConfig = options.blockConfig ?? [6, 12, 24, 16];
     if (!Array.isArray(blockConfig) || blockConfig.length === 0)
-      fail(fn, 'blockConfig', `blockConfig must list the layers per block, got ${JSON.stringify(blockConfig)}`);
+      fail(fn, 'blockConfig', `blockConfig must list the layers per block, got ${formatValue(blockConfig)}`);
     for (const n of blockConfig) checkInt(fn, 'blockConfig', n);
     const bnSize = checkInt(fn, 'bnSize', options.bnSize ?? 4);
     let numFeatures = checkInt(fn, 'numInitFeatures', options.numInitFeatures ?? 64);

@@ -6,7 +6,7 @@ import { summary } from '../summary.js';
 import { lenet, nin } from './book.js';
 import { DenseNet } from './densenet.js';
 import { googlenet } from './googlenet.js';
-import { MobileNetV2, makeDivisible } from './mobilenet.js';
+import { InvertedResidual, MobileNetV2, makeDivisible } from './mobilenet.js';
 import { resnet18 } from './resnet.js';
 
 describe('the book models', () => {
@@ -97,6 +97,25 @@ describe('models', () => {
     expect(small.eval().forward(zeros([1, 3, 32, 32], { dtype: 'float64' })).dtype).toBe('float64');
     const tiny = new DenseNet({ growthRate: 4, blockConfig: [2, 2], numInitFeatures: 8, numClasses: 2 });
     expect(tiny.eval().forward(zeros([1, 3, 16, 16])).shape).toEqual([1, 2]);
+  });
+
+  it('makeDivisible and InvertedResidual reject bad arguments with a TorchletError naming them', () => {
+    const bad = (f: () => unknown, message: RegExp): void => {
+      expect(f).toThrow(TorchletError);
+      expect(f).toThrow(message);
+    };
+    const divisible = makeDivisible as (...args: unknown[]) => number;
+    bad(() => divisible(3n, 3), /^makeDivisible: v must be a finite non-negative number, got 3n/);
+    bad(() => divisible(8, Symbol('d')), /^makeDivisible: divisor must be a positive integer, got Symbol\(d\)/);
+    bad(() => divisible(8, 8, {}), /^makeDivisible: minValue must be an integer or null, got an Object/);
+    const block =
+      (...args: unknown[]) =>
+      () =>
+        new (InvertedResidual as new (...a: unknown[]) => unknown)(...args);
+    bad(block(zeros([3]), 4, 1, 6), /^InvertedResidual: inp must be a positive integer, got a tensor of shape \[3\]/);
+    bad(block(4, 4, Symbol('s'), 6), /^InvertedResidual: stride should be 1 or 2, got Symbol\(s\)/);
+    bad(block(4, 4, 1, {}), /^InvertedResidual: expandRatio must be a positive number/);
+    expect(new InvertedResidual(4, 4, 1, 6).useResConnect).toBe(true);
   });
 
   it('rejects bad options with named errors', () => {

@@ -1,5 +1,5 @@
 import type { FloatDType } from '@torchlet/nn';
-import { fail, type Generator } from '@torchlet/tensor';
+import { fail, formatValue, type Generator } from '@torchlet/tensor';
 
 /**
  * Options every model constructor takes (torchvision's keyword arguments in camelCase).
@@ -30,13 +30,13 @@ export interface ResolvedModelOptions {
 /** Validates and resolves `options` for model `fn`. */
 export function resolveModelOptions(fn: string, options: ModelOptions, defaultClasses: number): ResolvedModelOptions {
   if (typeof options !== 'object' || options === null)
-    fail(fn, 'options', `expected an options object, got ${String(options)}`);
+    fail(fn, 'options', `expected an options object, got ${formatValue(options)}`);
   const numClasses = options.numClasses ?? defaultClasses;
   if (!Number.isInteger(numClasses) || numClasses < 1)
-    fail(fn, 'numClasses', `numClasses must be a positive integer, got ${JSON.stringify(options.numClasses)}`);
+    fail(fn, 'numClasses', `numClasses must be a positive integer, got ${formatValue(options.numClasses)}`);
   const dtype = options.dtype ?? 'float32';
   if (dtype !== 'float32' && dtype !== 'float64')
-    fail(fn, 'dtype', `dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
+    fail(fn, 'dtype', `dtype must be 'float32' or 'float64', got ${formatValue(dtype)}`);
   return {
     numClasses,
     layer: options.generator === undefined ? { dtype } : { generator: options.generator, dtype },

@@ -10,7 +10,7 @@ import {
   ReLU,
   Sequential,
 } from '@torchlet/nn';
-import { fail } from '@torchlet/tensor';
+import { fail, formatValue } from '@torchlet/tensor';
 import { initialize, kaimingFanOut } from './init.js';
 import { type ModelOptions, type ResolvedModelOptions, resolveModelOptions } from './options.js';
 
@@ -179,7 +179,7 @@ export class ResNet extends Module {
     super();
     const { numClasses, layer: o } = resolveModelOptions('ResNet', options, 1000);
     if (!Array.isArray(layers) || layers.length !== 4 || !layers.every((n) => Number.isInteger(n) && n >= 1))
-      fail('ResNet', 'layers', `layers must be four positive block counts, got ${JSON.stringify(layers)}`);
+      fail('ResNet', 'layers', `layers must be four positive block counts, got ${formatValue(layers)}`);
     let inPlanes = 64;
     const makeLayer = (planes: number, blocks: number, stride: number): Sequential<BasicBlock | Bottleneck> => {
       const out = planes * block.expansion;

@@ -11,7 +11,7 @@ import {
   ReLU,
   Sequential,
 } from '@torchlet/nn';
-import { fail } from '@torchlet/tensor';
+import { fail, formatValue } from '@torchlet/tensor';
 import { initialize, kaimingFanOut, smallNormalLinear } from './init.js';
 import { type ModelOptions, resolveModelOptions } from './options.js';
 
@@ -84,7 +84,7 @@ export function vggFeatures(
   options: Pick<VggOptions, 'batchNorm' | 'generator' | 'dtype'> = {},
 ): Sequential {
   if (!Array.isArray(config) || !config.every((v) => v === 'M' || (Number.isInteger(v) && (v as number) > 0)))
-    fail('vggFeatures', 'config', `config must list positive channel counts and 'M', got ${JSON.stringify(config)}`);
+    fail('vggFeatures', 'config', `config must list positive channel counts and 'M', got ${formatValue(config)}`);
   const { layer: o } = resolveModelOptions('vggFeatures', options, 1);
   const layers: Module[] = [];
   let inChannels = 3;
@@ -126,12 +126,15 @@ export class VGG extends Module {
   constructor(config: VggConfig, options: VggOptions = {}) {
     super();
     const { numClasses, layer: o } = resolveModelOptions('VGG', options, 1000);
-    this.features = vggFeatures(config, { batchNorm: options.batchNorm, ...o });
+    if (!Array.isArray(config))
+      fail('VGG', 'config', `config must list positive channel counts and 'M', got ${formatValue(config)}`);
     const last = [...config].reverse().find((v) => v !== 'M');
     const inChannels = typeof last === 'number' ? last : 3;
     const p = options.dropout ?? 0.5;
     const drop = { generator: o.generator };
-    this.classifier = new Sequential(
+    // The classifier first: its first Linear is the largest tensor, so one over the element limit
+    // is refused before the convolutions are built (as many random draws either way).
+    const classifier = new Sequential(
       new Linear(inChannels * 7 * 7, 4096, o),
       new ReLU(),
       new Dropout(p, drop),
@@ -140,6 +143,8 @@ export class VGG extends Module {
       new Dropout(p, drop),
       new Linear(4096, numClasses, o),
     );
+    this.features = vggFeatures(config, { batchNorm: options.batchNorm, ...o });
+    this.classifier = classifier;
     initialize(this, { conv: kaimingFanOut, linear: smallNormalLinear }, o.generator);
   }
 

@@ -1,6 +1,6 @@
 import { pad } from '@torchlet/ops';
-import { fail, formatShape, type Generator, randint, type Tensor } from '@torchlet/tensor';
-import { imageSize, roundHalfEven, sizePair } from './image-shape.js';
+import { fail, formatShape, formatValue, type Generator, randint, type Tensor } from '@torchlet/tensor';
+import { checkOutputPlanes, imageSize, roundHalfEven, sizePair } from './image-shape.js';
 
 /**
  * Crops `img` to rows `top..top+height` and columns `left..left+width`; parts outside the image
@@ -24,8 +24,9 @@ export function crop(img: Tensor, top: number, left: number, height: number, wid
     ['top', top],
     ['left', left],
   ] as const)
-    if (!Number.isInteger(v)) fail(fn, arg, `${arg} must be an integer, got ${String(v)}`);
+    if (!Number.isInteger(v)) fail(fn, arg, `${arg} must be an integer, got ${formatValue(v)}`);
   sizePair(fn, 'size', [height, width]);
+  checkOutputPlanes(fn, 'size', img, height, width);
   const right = left + width;
   const bottom = top + height;
   const r = img.ndim - 2;
@@ -69,6 +70,7 @@ export function centerCrop(img: Tensor, size: number | readonly number[]): Tenso
   const fn = 'centerCrop';
   let [h, w] = imageSize(fn, img);
   const [ch, cw] = sizePair(fn, 'size', size);
+  checkOutputPlanes(fn, 'size', img, Math.max(ch, h), Math.max(cw, w));
   let x = img;
   if (cw > w || ch > h) {
     const pads = [
@@ -131,12 +133,15 @@ export function randomCrop(img: Tensor, size: number | readonly number[], option
     const p = options.padding;
     const list: readonly unknown[] = typeof p === 'number' ? [p] : Array.isArray(p) ? p : [];
     if (![1, 2, 4].includes(list.length) || !list.every((v) => Number.isInteger(v) && (v as number) >= 0))
-      fail(fn, 'padding', `padding must be one, two or four non-negative integers, got ${JSON.stringify(p)}`);
+      fail(fn, 'padding', `padding must be one, two or four non-negative integers, got ${formatValue(p)}`);
     const v = list as number[];
     const [l, t, r, b] = v.length === 1 ? [v[0], v[0], v[0], v[0]] : v.length === 2 ? [v[0], v[1], v[0], v[1]] : v;
+    checkOutputPlanes(fn, 'padding', x, x.shape[x.ndim - 2] + t + b, x.shape[x.ndim - 1] + l + r);
     x = pad(x.contiguous(), [l, r, t, b], { value: fill });
   }
   let [h, w] = imageSize(fn, x);
+  if (options.padIfNeeded && (w < tw || h < th))
+    checkOutputPlanes(fn, 'size', x, h < th ? h + 2 * (th - h) : h, w < tw ? w + 2 * (tw - w) : w);
   if (options.padIfNeeded && w < tw) x = pad(x.contiguous(), [tw - w, tw - w, 0, 0], { value: fill });
   if (options.padIfNeeded && h < th) x = pad(x.contiguous(), [0, 0, th - h, th - h], { value: fill });
   [h, w] = imageSize(fn, x);

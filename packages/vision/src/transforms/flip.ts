@@ -1,4 +1,4 @@
-import { fail, type Generator, rand, type Tensor } from '@torchlet/tensor';
+import { fail, formatValue, type Generator, rand, type Tensor } from '@torchlet/tensor';
 import { imageSize } from './image-shape.js';
 
 /**
@@ -53,6 +53,6 @@ export interface RandomFlipOptions {
 export function randomHorizontalFlip(img: Tensor, options: RandomFlipOptions = {}): Tensor {
   imageSize('randomHorizontalFlip', img);
   const p = options.p ?? 0.5;
-  if (!(p >= 0 && p <= 1)) fail('randomHorizontalFlip', 'p', `p must be in [0, 1], got ${String(p)}`);
+  if (!(p >= 0 && p <= 1)) fail('randomHorizontalFlip', 'p', `p must be in [0, 1], got ${formatValue(p)}`);
   return rand([1], { generator: options.generator }).item() < p ? hflip(img) : img;
 }

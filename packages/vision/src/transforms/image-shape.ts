@@ -1,4 +1,4 @@
-import { fail, formatShape, isTensor, type Tensor } from '@torchlet/tensor';
+import { fail, formatShape, formatValue, getMaxElements, isTensor, type Tensor } from '@torchlet/tensor';
 
 /** Checks `img` is a tensor image `[..., H, W]` (at least 2-D, non-empty planes); returns `[H, W]`. */
 export function imageSize(fn: string, img: unknown): [number, number] {
@@ -13,6 +13,22 @@ export function imageSize(fn: string, img: unknown): [number, number] {
   return [img.shape[img.ndim - 2], img.shape[img.ndim - 1]];
 }
 
+/**
+ * Checks that an output of `img`'s leading dimensions and `[h, w]` planes fits the element limit
+ * (`getMaxElements()`), before anything of that size is padded or interpolated: a huge `size`
+ * must be a TorchletError naming `arg`, not an allocation that takes the machine down.
+ */
+export function checkOutputPlanes(fn: string, arg: string, img: Tensor, h: number, w: number): void {
+  const lead = img.shape.slice(0, -2);
+  const count = lead.reduce((a, b) => a * b, 1) * h * w;
+  if (count > getMaxElements())
+    fail(
+      fn,
+      arg,
+      `the output [${[...lead, h, w].join(', ')}] of img ${formatShape(img.shape)} has ${count} elements, over the limit of ${getMaxElements()} elements; raise it with setMaxElements()`,
+    );
+}
+
 /** `[h, w]` from an int or a pair of positive integers. */
 export function sizePair(fn: string, arg: string, size: number | readonly number[]): [number, number] {
   const p: readonly unknown[] =
@@ -24,7 +40,7 @@ export function sizePair(fn: string, arg: string, size: number | readonly number
           ? size
           : [];
   if (p.length !== 2 || !p.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= 1))
-    fail(fn, arg, `${arg} must be a positive integer or a pair of them, got ${JSON.stringify(size)}`);
+    fail(fn, arg, `${arg} must be a positive integer or a pair of them, got ${formatValue(size)}`);
   return [p[0] as number, p[1] as number];
 }
 

@@ -1,4 +1,4 @@
-import { fail, formatShape, type Tensor, tensor } from '@torchlet/tensor';
+import { fail, formatShape, formatValue, type Tensor, tensor } from '@torchlet/tensor';
 import { imageSize } from './image-shape.js';
 
 /**
@@ -30,7 +30,7 @@ export function normalize(img: Tensor, mean: number | readonly number[], std: nu
   const list = (v: number | readonly number[], arg: string): number[] => {
     const a = typeof v === 'number' ? [v] : Array.isArray(v) ? [...v] : [];
     if (a.length === 0 || !a.every((x) => typeof x === 'number' && Number.isFinite(x)))
-      fail(fn, arg, `${arg} must be a number or a list of numbers, got ${JSON.stringify(v)}`);
+      fail(fn, arg, `${arg} must be a number or a list of numbers, got ${formatValue(v)}`);
     if (a.length !== 1 && a.length !== c)
       fail(fn, arg, `${arg} has ${a.length} values but img has ${c} channels (img ${formatShape(img.shape)})`);
     return a.length === 1 ? new Array<number>(c).fill(a[0]) : a;
@@ -38,7 +38,7 @@ export function normalize(img: Tensor, mean: number | readonly number[], std: nu
   const m = list(mean, 'mean');
   const s = list(std, 'std');
   if (s.some((v) => v === 0))
-    fail(fn, 'std', `std evaluated to zero, leading to division by zero (std ${JSON.stringify(std)})`);
+    fail(fn, 'std', `std evaluated to zero, leading to division by zero (std ${formatValue(std)})`);
   const shape = [c, 1, 1];
   return img.sub(tensor(m, { dtype: img.dtype }).reshape(shape)).div(tensor(s, { dtype: img.dtype }).reshape(shape));
 }

@@ -1,6 +1,6 @@
 import { interpolate } from '@torchlet/ops';
-import { allocStorage, fail, Tensor } from '@torchlet/tensor';
-import { asBatch, imageSize, roundHalfEven } from './image-shape.js';
+import { allocStorage, fail, formatShape, formatValue, Tensor } from '@torchlet/tensor';
+import { asBatch, checkOutputPlanes, imageSize, roundHalfEven } from './image-shape.js';
 
 /**
  * Options of {@link resize}.
@@ -41,19 +41,25 @@ export function resizedSize(
   maxSize?: number,
 ): [number, number] {
   const fn = 'resize';
+  if (
+    !Array.isArray(imageSize) ||
+    imageSize.length !== 2 ||
+    !imageSize.every((v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1)
+  )
+    fail(fn, 'imageSize', `imageSize must be [height, width] of positive integers, got ${formatValue(imageSize)}`);
   const sizes: readonly unknown[] = typeof size === 'number' ? [size] : Array.isArray(size) ? size : [];
   if (
     (sizes.length !== 1 && sizes.length !== 2) ||
     !sizes.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= 1)
   )
-    fail(fn, 'size', `size must be a positive integer or a pair of them, got ${JSON.stringify(size)}`);
+    fail(fn, 'size', `size must be a positive integer or a pair of them, got ${formatValue(size)}`);
   const [h, w] = imageSize;
   if (sizes.length === 2) {
     if (maxSize !== undefined)
       fail(
         fn,
         'maxSize',
-        `maxSize should only be passed if size specifies the length of the smaller edge, got size ${JSON.stringify(size)}`,
+        `maxSize should only be passed if size specifies the length of the smaller edge, got size ${formatValue(size)}`,
       );
     return [sizes[0] as number, sizes[1] as number];
   }
@@ -95,11 +101,13 @@ export function resizedSize(
 export function resize(img: Tensor, size: number | readonly number[], options: ResizeOptions = {}): Tensor {
   const fn = 'resize';
   const [h, w] = imageSize(fn, img);
+  if (h < 1 || w < 1) fail(fn, 'img', `cannot resize an empty image, got img ${formatShape(img.shape)}`);
   const mode = options.interpolation ?? 'bilinear';
   if (mode !== 'bilinear' && mode !== 'nearest')
-    fail(fn, 'interpolation', `interpolation must be 'bilinear' or 'nearest', got ${JSON.stringify(mode)}`);
+    fail(fn, 'interpolation', `interpolation must be 'bilinear' or 'nearest', got ${formatValue(mode)}`);
   if (options.antialias === true) fail(fn, 'antialias', 'antialias is not supported; pass false or leave it unset');
   const [oh, ow] = resizedSize([h, w], size, options.maxSize);
+  checkOutputPlanes(fn, 'size', img, oh, ow);
   const isFloat = img.dtype === 'float32' || img.dtype === 'float64';
   if (!isFloat && img.dtype !== 'int32') fail(fn, 'img', `expected a float or int32 image, got ${img.dtype}`);
   const { batch, restore } = asBatch(isFloat ? img : img.to('float32'));

@@ -83,3 +83,30 @@ describe('transforms', () => {
     expect(resize(batch, [5, 7]).equal(batch)).toBe(true);
   });
 });
+
+describe('bad sizes are refused before allocating, with a TorchletError naming the argument', () => {
+  it('resize, crop, centerCrop and randomCrop name the argument and the output shape', () => {
+    const img = zeros([1, 1, 4, 4]);
+    const bad = (f: () => unknown, message: RegExp): void => {
+      expect(f).toThrow(TorchletError);
+      expect(f).toThrow(message);
+    };
+    bad(() => resize(img, 2147483648), /^resize: the output \[1, 1, 2147483648, 2147483648\] of img \[1,1,4,4\]/);
+    bad(() => resize(img, [2 ** 20, 2 ** 20]), /over the limit of \d+ elements; raise it with setMaxElements/);
+    bad(() => crop(img, 0, 0, 2 ** 20, 2 ** 20), /^crop: the output \[1, 1, 1048576, 1048576\]/);
+    bad(() => centerCrop(img, 2147483648), /^centerCrop: the output \[1, 1, 2147483648, 2147483648\]/);
+    bad(() => randomCrop(img, 2, { padding: 2 ** 30 }), /^randomCrop: the output \[1, 1, 2147483652, 2147483652\]/);
+    bad(() => randomCrop(img, 2 ** 30, { padIfNeeded: true }), /^randomCrop: the output/);
+    bad(() => resizedSize(5 as unknown as [number, number], 3), /^resize: imageSize must be \[height, width\]/);
+    bad(() => resize(zeros([1, 0, 3]), 2), /^resize: cannot resize an empty image, got img \[1,0,3\]/);
+    bad(
+      () => resize(img, 3n as unknown as number),
+      /^resize: size must be a positive integer or a pair of them, got 3n/,
+    );
+    bad(() => fromImageData({ width: Symbol('w'), height: 2, data: [] } as never), /got Symbol\(w\)x2/);
+    bad(() => fromImageData({ width: 1, height: 1, data: 5 } as never), /got undefined bytes/);
+    // Sizes that fit, padded or not, still work.
+    expect(resize(img, [3, 5]).shape).toEqual([1, 1, 3, 5]);
+    expect(centerCrop(img, 6).shape).toEqual([1, 1, 6, 6]);
+  });
+});
