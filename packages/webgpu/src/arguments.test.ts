@@ -8,6 +8,7 @@ import {
   broadcastStrides,
   conv2dForward,
   copyInto,
+  GpuBuffer,
   GpuContext,
   initWebGPU,
   matmul,
@@ -65,4 +66,20 @@ describe('argument checks', () => {
     await expect(initWebGPU({ gpu: 5 as never })).rejects.toMatchObject({ arg: 'gpu', reason: 'argument' });
     await expect(initWebGPU({ powerPreference: 'fast' as never })).rejects.toMatchObject({ arg: 'powerPreference' });
   });
+});
+
+test('a GpuBuffer built by hand is refused before it is registered for collection', () => {
+  const buf = upload(gpu, new Float32Array([1]));
+  const pool = (buf as unknown as { pool: unknown }).pool;
+  const build =
+    (...args: unknown[]) =>
+    () =>
+      new GpuBuffer(...(args as ConstructorParameters<typeof GpuBuffer>));
+  expect(thrown(build(buf.owner, buf.buffer, 1, 4, {}))).toMatchObject({
+    fn: 'GpuBuffer',
+    arg: 'pool',
+    reason: 'argument',
+  });
+  expect(thrown(build(buf.owner, buf.buffer, -1, 4, pool))).toMatchObject({ fn: 'GpuBuffer', arg: 'length' });
+  buf.release();
 });

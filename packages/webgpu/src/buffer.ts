@@ -1,7 +1,7 @@
 // GPU buffers behind handles: a size-bucketed pool reuses freed buffers (allocation is expensive on
 // every WebGPU implementation), `release()` gives a buffer back at once, and a FinalizationRegistry
 // gives back the buffers of handles that were dropped without it.
-import { WebGPUError } from './errors.js';
+import { argumentError, checkCount, WebGPUError } from './errors.js';
 
 /** STORAGE | COPY_SRC | COPY_DST (GPUBufferUsage's values, which Node's Dawn does not put on globalThis). */
 export const STORAGE_USAGE = 0x80 | 0x04 | 0x08;
@@ -145,6 +145,13 @@ export class GpuBuffer {
 
   /** @internal Made by {@link BufferPool.handle}; use `upload` or `allocate`. */
   constructor(owner: GpuBufferOwner, buffer: GPUBuffer, length: number, capacityBytes: number, pool: BufferPool) {
+    // Checked before registering: a bad pool would otherwise throw later, inside the garbage
+    // collector's finalization callback, where no caller can catch it.
+    if (!(pool instanceof BufferPool)) argumentError('GpuBuffer', 'pool', 'GpuBuffers are made by upload or allocate');
+    if (typeof owner !== 'object' || owner === null) argumentError('GpuBuffer', 'owner', 'expected the owning context');
+    if (typeof buffer !== 'object' || buffer === null) argumentError('GpuBuffer', 'buffer', 'expected a GPUBuffer');
+    checkCount('GpuBuffer', 'length', length);
+    checkCount('GpuBuffer', 'capacityBytes', capacityBytes);
     this.owner = owner;
     this.length = length;
     this.capacityBytes = capacityBytes;
