@@ -89,6 +89,10 @@ describe('heatmap of the edge map Y (6x7, values -1, 0, 1)', () => {
     expect(colourScale([0, 1, 0.5])).toEqual({ lo: 0, hi: 1, diverging: false });
     expect(colourScale([3, 3])).toEqual({ lo: 2.5, hi: 3.5, diverging: false });
     expect(colourOf(Number.NaN, colourScale([0, 1]))).toEqual([255, 0, 255]);
+    // Images in greyscale, as the book and the docs site draw them: 1 white, 0 black.
+    expect(colourOf(1, colourScale([0, 1]))).toEqual([255, 255, 255]);
+    expect(colourOf(0, colourScale([0, 1]))).toEqual([0, 0, 0]);
+    expect(colourOf(0.5, colourScale([0, 1]))).toEqual([128, 128, 128]);
     const { layout: l3 } = renderHeatmap(tensor([[[1, 2]], [[3, 4]]]));
     expect([l3.rows, l3.cols, l3.planes]).toEqual([1, 2, 2]);
   });

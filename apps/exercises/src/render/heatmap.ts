@@ -4,7 +4,11 @@ import { createImage, encodePng, type RgbImage } from './png.js';
 
 type Rgb = readonly [number, number, number];
 
-/** How values map to colours: a diverging blue-white-red scale or a sequential one. */
+/**
+ * How values map to colours, as on the docs site: images (no negative value) in greyscale from
+ * black (`lo`) to white (`hi`), so the book's edge image reads white with a black stripe; signed
+ * data on a diverging blue-white-red scale centred on 0.
+ */
 export interface ColourScale {
   /** Value drawn with the first colour of the scale (bottom of the bar). */
   readonly lo: number;
@@ -45,14 +49,8 @@ const NOT_FINITE: Rgb = [255, 0, 255];
 const BLUE: Rgb = [33, 102, 172];
 const WHITE: Rgb = [247, 247, 247];
 const RED: Rgb = [178, 24, 43];
-// Viridis at 0, 1/4, 1/2, 3/4, 1.
-const VIRIDIS: readonly Rgb[] = [
-  [68, 1, 84],
-  [59, 82, 139],
-  [33, 145, 140],
-  [94, 201, 98],
-  [253, 231, 37],
-];
+const BLACK: Rgb = [0, 0, 0];
+const FULL_WHITE: Rgb = [255, 255, 255];
 const PAD = 6;
 const BAR_WIDTH = 14;
 const FONT_SCALE = 2;
@@ -89,9 +87,7 @@ export function colourOf(v: number, scale: ColourScale): Rgb {
   if (!Number.isFinite(v)) return NOT_FINITE;
   const t = Math.min(1, Math.max(0, (v - scale.lo) / (scale.hi - scale.lo)));
   if (scale.diverging) return t < 0.5 ? lerp(BLUE, WHITE, t * 2) : lerp(WHITE, RED, (t - 0.5) * 2);
-  const x = t * (VIRIDIS.length - 1);
-  const i = Math.min(VIRIDIS.length - 2, Math.floor(x));
-  return lerp(VIRIDIS[i], VIRIDIS[i + 1], x - i);
+  return lerp(BLACK, FULL_WHITE, t);
 }
 
 /** A short label for the colour bar: at most 3 significant digits. */
