@@ -53,6 +53,15 @@ describe('wasmTranspose', () => {
     expect(Array.from(out)).toEqual([-1, -1, 0, 3, 1, 4, 2, 5, 10, 13, 11, 14, 12, 15]);
   });
 
+  it('takes a negative batch stride (a flipped batch: the last matrix first)', () => {
+    // The same two 2x3 matrices read from offset 9 backwards: the second one first.
+    const x = Float32Array.from([99, 0, 1, 2, 3, 4, 5, 98, 97, 10, 11, 12, 13, 14, 15]);
+    const out = new Float32Array(12);
+    expect(wasmTranspose(x, 9, 2, -8, 2, 3, out, 0)).toBe(true);
+    expect(Array.from(out)).toEqual([10, 13, 11, 14, 12, 15, 0, 3, 1, 4, 2, 5]);
+    expect(() => wasmTranspose(x, 7, 2, -8, 2, 3, out, 0)).toThrow(/span elements -1 to/);
+  });
+
   it('copies bits: NaN payloads, -0 and int32 values come through unchanged', () => {
     const bits = Int32Array.from([0x7fc00001, 0xff800000 | 0, 0x80000000 | 0, 1, 0x7f800001, -5, 123456789, 0]);
     const x = new Float32Array(bits.buffer);
@@ -143,7 +152,7 @@ describe('wasmTranspose', () => {
     expect(thrown(() => wasmTranspose(new Float32Array(6), 0, -1, 6, 2, 3, out, 0)).arg).toBe('batch');
     const src = thrown(() => wasmTranspose(detached, 0, 1, 6, 2, 3, out, 0));
     expect(src.arg).toBe('src');
-    expect(src.message).toMatch(/reach element 6, but src holds 0/);
+    expect(src.message).toMatch(/span elements 0 to 6, but src holds 0/);
     expect(thrown(() => wasmTranspose(new Float32Array(6), 0, 1, 6, 2, 3, detached, 0)).arg).toBe('out');
     expect(thrown(() => wasmTranspose(new Float32Array(12), 0, 2, 7, 2, 3, new Float32Array(12), 0)).arg).toBe('src');
     expect(thrown(() => wasmTranspose(new Float32Array(6), 0, 1, 6, 2, 3, out, 1)).arg).toBe('out');

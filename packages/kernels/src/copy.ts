@@ -65,7 +65,15 @@ function checkTransposeArguments(
   outOffset: number,
   words: boolean,
 ): void {
-  const sizes = { offset, batch, batchStride, rows, cols, outOffset };
+  // batchStride alone may be negative: a flipped batch dimension (`x.flip(0).transpose(1, 2)`).
+  if (typeof batchStride !== 'number' || !Number.isSafeInteger(batchStride)) {
+    throw new KernelArgumentError(
+      'wasmTranspose',
+      'batchStride',
+      `batchStride must be an integer, got ${describeArgument(batchStride)}`,
+    );
+  }
+  const sizes = { offset, batch, rows, cols, outOffset };
   for (const [arg, v] of Object.entries(sizes)) {
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
       throw new KernelArgumentError(
@@ -77,12 +85,14 @@ function checkTransposeArguments(
   }
   const m = rows * cols;
   if (!words || m === 0 || batch === 0) return;
-  const srcEnd = offset + (batch - 1) * batchStride + m;
-  if (srcEnd > src.length) {
+  const lastStart = offset + (batch - 1) * batchStride;
+  const srcStart = Math.min(offset, lastStart);
+  const srcEnd = Math.max(offset, lastStart) + m;
+  if (srcStart < 0 || srcEnd > src.length) {
     throw new KernelArgumentError(
       'wasmTranspose',
       'src',
-      `${batch} matrices of ${rows}x${cols} from offset ${offset} (batch stride ${batchStride}) reach element ${srcEnd}, but src holds ${src.length} (a detached buffer holds none)`,
+      `${batch} matrices of ${rows}x${cols} from offset ${offset} (batch stride ${batchStride}) span elements ${srcStart} to ${srcEnd}, but src holds ${src.length} (a detached buffer holds none)`,
     );
   }
   const outEnd = outOffset + batch * m;
@@ -107,9 +117,10 @@ function checkTransposeArguments(
  * Returns `true` when it wrote the `batch * rows * cols` elements, `false` when it declined and
  * left `out` untouched: `src` and `out` are not both `Float32Array` or both `Int32Array`, the
  * module is unavailable (see `ready`), or one matrix exceeds 2^20 elements with rows of more than
- * 2^14 elements. Throws a `KernelArgumentError` when a size, stride or offset is not a
- * non-negative integer or a matrix reaches past the end of `src` or `out` (a detached buffer
- * holds no elements); `out` must not overlap `src`.
+ * 2^14 elements. Throws a `KernelArgumentError` when a size or offset is not a non-negative
+ * integer, `batchStride` is not an integer (it may be negative: a flipped batch), or a matrix
+ * reaches outside `src` or `out` (a detached buffer holds no elements); `out` must not overlap
+ * `src`.
  *
  * Shapes: src `[batch, rows, cols]` (batch stride `batchStride`) -> out `[batch, cols, rows]`.
  *
