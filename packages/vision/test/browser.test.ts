@@ -1,13 +1,13 @@
 // The browser image readers in a real Chromium: fromImage on an ImageBitmap, a data-URL <img> and a
 // canvas, and fromImageData on a canvas's getImageData, through the package's browser entry bundled
 // by esbuild and served over HTTP. Fails (never skips) without Chromium or when the page errors.
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { findChromium } from '../../../tools/ci/chromium.mjs';
 
 /** The 3x2 test image, row by row, RGBA. Alpha 51 with channels 0/255 survives canvas premultiplication. */
 const PIXELS = [
@@ -59,8 +59,11 @@ let origin = '';
 let browser: Browser;
 
 beforeAll(async () => {
-  const executablePath = findChromium();
-  if (executablePath === null) throw new Error('no Chromium found: run `node tools/ci/chromium.mjs`');
+  // `pnpm test` provisions Chromium first (tools/ci/chromium.mjs); a package's tests may not import
+  // outside the package (the layering test), so they read the same path webgpu's browser test reads.
+  const executablePath = process.env.TORCHLET_CHROMIUM ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath))
+    throw new Error(`${executablePath} is missing: run \`node tools/ci/chromium.mjs\` (or set TORCHLET_CHROMIUM)`);
   // The package's browser entry (src/index.ts, with its workspace dependencies from source) as one ES module.
   const bundle = await build({
     entryPoints: [join(import.meta.dirname, '..', 'src', 'index.ts')],
