@@ -8,3 +8,5 @@ export interface CommentLike {
   blockTags: { tag: string; content: { kind: string; text: string }[] }[];
 }
 export declare function rewriteComment(comment: CommentLike | undefined): void;
+export declare const DESCRIBED_PACKAGES: string[];
+export declare function missingDescriptions(project: unknown): string[];

@@ -5,9 +5,11 @@
 // - `@see torch.…` becomes a "PyTorch equivalent" link to PyTorch's documentation.
 // - Output-shape formulas (`Hout = floor(...)`) become TeX, typeset by VitePress's MathJax.
 // - Parameter tables print no "Default value" for parameters without one.
+// - Every parameter of an exported function, constructor or public method has an `@param`
+//   description and every value-returning one a `@returns` (a validation warning otherwise).
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { Converter, ReflectionKind } from 'typedoc';
+import { Application, Converter, ReflectionKind } from 'typedoc';
 import { MarkdownPageEvent, MarkdownRendererEvent } from 'typedoc-plugin-markdown';
 import { isFormula, toTex } from './tex.mjs';
 
@@ -159,8 +161,63 @@ function markdownFiles(dir, root = dir) {
   );
 }
 
+/**
+ * The packages whose every parameter and return value is described, which the validation holds
+ * to it (the others are being described package by package; add each one here when it is done).
+ */
+export const DESCRIBED_PACKAGES = [];
+
+/** True when a comment part list says something (not just whitespace). */
+function hasText(parts) {
+  return (parts ?? []).some((p) => p.text.trim() !== '');
+}
+
+/** Return types that need no `@returns`: nothing comes back, or the object itself (chaining). */
+function returnsNothing(type) {
+  const text = type?.toString?.() ?? 'void';
+  return /^(void|undefined|never|Promise<void>|this)$/.test(text);
+}
+
+/**
+ * The parameters and return values of exported functions, constructors and public methods that
+ * have no description: `name(param)` for a missing `@param`, `name: @returns` for a missing
+ * `@returns`. Inherited and internal members were removed before this runs.
+ * @param {import('typedoc').ProjectReflection} project the converted project
+ * @returns {string[]} one line per missing description
+ */
+export function missingDescriptions(project) {
+  const kinds = ReflectionKind.Function | ReflectionKind.Method | ReflectionKind.Constructor;
+  const missing = [];
+  for (const reflection of project.getReflectionsByKind(kinds)) {
+    if (reflection.flags?.isPrivate || reflection.flags?.isProtected) continue;
+    // Members of interfaces and object types are described where the type is documented.
+    if (reflection.kindOf(ReflectionKind.Method) && !reflection.parent?.kindOf(ReflectionKind.Class)) continue;
+    const name = reflection.getFriendlyFullName();
+    for (const sig of reflection.signatures ?? []) {
+      for (const param of sig.parameters ?? []) {
+        if (!hasText(param.comment?.summary)) missing.push(`${name}(${param.name})`);
+      }
+      if (reflection.kindOf(ReflectionKind.Constructor) || returnsNothing(sig.type)) continue;
+      const returns = sig.comment?.getTag?.('@returns') ?? sig.comment?.blockTags?.find((t) => t.tag === '@returns');
+      if (!returns || !hasText(returns.content)) missing.push(`${name}: @returns`);
+    }
+  }
+  return [...new Set(missing)];
+}
+
 /** @param {import('typedoc').Application} app */
 export function load(app) {
+  app.on(Application.EVENT_VALIDATE_PROJECT, (project) => {
+    // Each package's project is validated before the merged one: check each package once, there.
+    if (!project.packageName?.startsWith('@torchlet/')) return;
+    if (!DESCRIBED_PACKAGES.includes(project.packageName)) return;
+    const missing = missingDescriptions(project);
+    if (missing.length === 0) return;
+    app.logger.validationWarning(
+      `${missing.length} parameters or return values have no description (add @param/@returns):\n\t${missing.join('\n\t')}`,
+    );
+  });
+
   app.converter.on(Converter.EVENT_RESOLVE_END, (context) => {
     const project = context.project;
     for (const reflection of Object.values(project.reflections)) {

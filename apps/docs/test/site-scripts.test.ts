@@ -1,9 +1,20 @@
 // The build scripts' pure parts: base paths, changelog pages, formulas to TeX, heading anchors.
+
+import { fileURLToPath } from 'node:url';
+import { Application } from 'typedoc';
 import { describe, expect, test } from 'vitest';
 import { changelogPage } from '../scripts/changelogs.mjs';
 import { siteBase } from '../scripts/site-base.mjs';
 import { isFormula, toTex } from '../scripts/tex.mjs';
-import { anchorsOf, fixFragments, pytorchUrl, rewriteComment, slugify } from '../scripts/typedoc-plugin.mjs';
+import {
+  anchorsOf,
+  DESCRIBED_PACKAGES,
+  fixFragments,
+  missingDescriptions,
+  pytorchUrl,
+  rewriteComment,
+  slugify,
+} from '../scripts/typedoc-plugin.mjs';
 
 describe('site base', () => {
   test('normalised to /a/b/, default /', () => {
@@ -86,5 +97,27 @@ describe('API reference links', () => {
     expect(fixFragments(pages).get('b.md')).toBe(
       '[x](/api/a.md#conv2dpadding) [y](/api/a.md) [z](/api/a.md#conv2dpadding)',
     );
+  });
+});
+
+describe('parameter and return descriptions', () => {
+  test('every parameter without @param and value without @returns is reported, nothing else', async () => {
+    const app = await Application.bootstrap({
+      entryPoints: [fileURLToPath(new URL('fixtures/param-docs.ts', import.meta.url))],
+      tsconfig: fileURLToPath(new URL('fixtures/tsconfig.json', import.meta.url)),
+      skipErrorChecking: true,
+      logLevel: 'Error',
+    });
+    const project = await app.convert();
+    if (!project) throw new Error('typedoc did not convert the fixture');
+    expect(missingDescriptions(project).sort()).toEqual([
+      'Counter.add(step)',
+      'noReturns(factor)',
+      'noReturns: @returns',
+    ]);
+  }, 60_000);
+
+  test('the validation holds only @torchlet packages to it', () => {
+    for (const name of DESCRIBED_PACKAGES) expect(name).toMatch(/^@torchlet\/[a-z]+$/);
   });
 });
