@@ -112,6 +112,9 @@ export class OnnxModel extends Module<ModuleInput[], Variable> {
   /**
    * Reads the model from the bytes of a `.onnx` file: the same as {@link importOnnx}`(bytes, options)`,
    * with the same checks (errors name `importOnnx`).
+   * @param bytes - The contents of a `.onnx` file (a protobuf `ModelProto`), as a `Uint8Array` or an
+   *   `ArrayBuffer`.
+   * @param options - External data files and the element limit; see {@link ImportOnnxOptions}. Default `{}`.
    */
   constructor(bytes: Uint8Array | ArrayBuffer, options: ImportOnnxOptions = {}) {
     super();
@@ -258,14 +261,25 @@ export class OnnxModel extends Module<ModuleInput[], Variable> {
     return outs;
   }
 
-  /** Runs the graph and returns its first output (the only one, for most models); see {@link OnnxModel.run} for several. */
+  /**
+   * Runs the graph and returns its first output (the only one, for most models); see {@link OnnxModel.run} for
+   * several.
+   * @param inputs - One tensor per graph input, in the order of {@link OnnxModel.inputs}, each of the declared
+   *   dtype and a shape matching the declared dims (symbolic dims take any size).
+   * @returns The graph's only output, as a `Variable` (gradients flow through it to the inputs).
+   */
   forward(...inputs: ModuleInput[]): Variable {
     if (this.outputs.length !== 1)
       fail('OnnxModel.forward', 'inputs', `the model has ${this.outputs.length} outputs; use run() to get all of them`);
     return this.run(...inputs)[0];
   }
 
-  /** Runs the graph and returns every output, in the graph's order. */
+  /**
+   * Runs the graph and returns every output, in the graph's order.
+   * @param inputs - One tensor per graph input, in the order of {@link OnnxModel.inputs}, each of the declared
+   *   dtype and a shape matching the declared dims (symbolic dims take any size).
+   * @returns Every graph output as a `Variable`, in the order of {@link OnnxModel.outputs}.
+   */
   run(...inputs: ModuleInput[]): Variable[] {
     const F = 'OnnxModel.run';
     if (inputs.length !== this.inputs.length)
@@ -354,6 +368,10 @@ function checkInput(fn: string, info: OnnxValueInfo, shape: readonly number[]): 
  *
  * Shapes: as the graph declares; symbolic dimensions (a dynamic batch) take any size.
  *
+ * @param bytes - The contents of a `.onnx` file (a protobuf `ModelProto`), as a `Uint8Array` or an
+ *   `ArrayBuffer`.
+ * @param options - External data files and the element limit; see {@link ImportOnnxOptions}. Default `{}`.
+ * @returns The model as a module: `forward` runs the graph, its initializers are its parameters.
  * @see onnx.load
  * @example
  * ```ts

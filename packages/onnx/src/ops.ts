@@ -19,6 +19,7 @@ export function importOp(opType: string): OpImpl | undefined {
 /**
  * The ONNX operators `importOnnx` runs (default domain, opsets 7 to 21; tested at 11 to 17).
  *
+ * @returns The operator names, sorted (e.g. `'Conv'`, `'Gemm'`, `'Relu'`).
  * @example
  * ```ts
  * import { supportedOnnxOps } from '@torchlet/onnx';
