@@ -1,18 +1,21 @@
 // The TypeScript face of assembly/depthwise.ts: float32 depthwise conv2d (groups = in channels =
 // out channels, one kh x kw filter per channel) forward, input gradient and weight gradient. The
 // batch crosses into WebAssembly memory in chunks of planes (image, channel), each operand in
-// once and each result out once; inside a chunk, threads claim planes.
+// once and each result out once; inside a chunk, threads claim planes. Those copies cost about as
+// much as the arithmetic (9 multiply-adds per output), so with threads they are pipelined: the
+// workers compute chunk i while this thread copies chunk i-1's result out and chunk i+1's
+// operands in, then joins them.
 //
 // Linear memory, from the module's heap base (every region 64-byte aligned):
-//   [ per-thread bordered plane | descriptor | weights | bias | x (or dx) chunk | y (or dy) chunk |
-//     weight-gradient partials ]
+//   [ per-thread bordered plane | weights | bias | then one set per chunk in flight (two with
+//     threads): descriptor | x (or dx) chunk | y (or dy) chunk | weight-gradient partials ]
 
 import type { Conv2dGeometry } from './conv.js';
 import { convModules, paddedSize } from './conv-common.js';
 import { describeArgument, KernelArgumentError } from './errors.js';
 import { align64, type FloatArray, memoryView, noteKernel } from './gemm.js';
 import type { GemmExports } from './loader.js';
-import { readyWorkers, runParallel } from './threads.js';
+import { finishParallel, postParallel, readyWorkers } from './threads.js';
 
 /** Name of the depthwise conv2d kernels (forward, input gradient, weight gradient). */
 export const WASM_DEPTHWISE_KERNEL = 'wasm-simd128-depthwise-conv2d';
@@ -36,7 +39,13 @@ const DEPTHWISE_PARALLEL_MIN_WORK = 2 ** 20;
  * copied out from L2. Threaded calls stage larger chunks, as every chunk costs a wake-up.
  */
 const CHUNK_FLOATS = 1 << 17;
-const CHUNK_FLOATS_THREADED = 1 << 20;
+/**
+ * With threads, a call is cut into about PIPELINE_CHUNKS chunks (of CHUNK_FLOATS_MIN_THREADED to
+ * CHUNK_FLOATS floats): the first chunk's copy in and the last one's copy out are not overlapped
+ * with arithmetic, and every chunk costs a wake-up.
+ */
+const PIPELINE_CHUNKS = 6;
+const CHUNK_FLOATS_MIN_THREADED = 1 << 15;
 const DESC_INTS = 32;
 /** The descriptor field of the chunk's first channel (assembly/depthwise.ts). */
 const D_C0 = 21;
@@ -108,88 +117,151 @@ function run(r: Run): boolean {
   const threads = workers.length + 1;
   const mod = (pool !== null && workers.length > 0 ? pool.exports : single) as DepthwiseExports;
   // Chunks are runs of `per` planes (image-major, as x and y are laid out), so the planes of one
-  // chunk may belong to two or more images.
+  // chunk may belong to two or more images. With threads there are two sets of chunk buffers:
+  // the workers compute one chunk while this thread copies the previous chunk's result out and
+  // the next chunk's operands in (the copies cost as much as the arithmetic: see CHUNK_FLOATS).
   const planes = batch * ch;
-  const budget = threads > 1 ? CHUNK_FLOATS_THREADED : CHUNK_FLOATS;
-  const per = Math.max(1, Math.min(planes, Math.floor(budget / (inPlane + outPlane))));
+  const planeFloats = inPlane + outPlane;
+  const budget =
+    threads > 1
+      ? Math.max(CHUNK_FLOATS_MIN_THREADED, Math.min(CHUNK_FLOATS, Math.ceil((planes * planeFloats) / PIPELINE_CHUNKS)))
+      : CHUNK_FLOATS;
+  const per = Math.max(1, Math.min(planes, Math.floor(budget / planeFloats)));
+  const sets = threads > 1 && per < planes ? 2 : 1;
 
   const ws = align64((hp * wp + 4 * g.strideW + 64) * 4); // depthwiseWorkBytes
   const work = align64(mod.heapBase());
-  const descAt = work + ws * threads;
-  const wAt = align64(descAt + 4 * DESC_INTS);
+  const wAt = align64(work + ws * threads);
   const biasAt = align64(wAt + 4 * ch * taps);
-  const xAt = align64(biasAt + 4 * ch);
-  const yAt = align64(xAt + 4 * per * inPlane + SLACK_BYTES);
-  const partialAt = align64(yAt + 4 * per * outPlane + SLACK_BYTES);
-  const end = partialAt + (r.pass === 'weight' ? 4 * per * taps : 0);
-  const mem = memoryView(mod, end);
+  const setAt = align64(biasAt + 4 * ch);
+  const descBytes = align64(4 * DESC_INTS);
+  const xBytes = align64(4 * per * inPlane + SLACK_BYTES);
+  const yBytes = align64(4 * per * outPlane + SLACK_BYTES);
+  const partialBytes = r.pass === 'weight' ? align64(4 * per * taps) : 0;
+  const setBytes = descBytes + xBytes + yBytes + partialBytes;
+  const mem = memoryView(mod, setAt + sets * setBytes);
   if (mem === null) {
     noteKernel('js');
     return false;
   }
-  const desc = new Int32Array(mem.buffer, descAt, DESC_INTS);
-  desc.set([
-    per,
-    ch,
-    inH,
-    inW,
-    kh,
-    kw,
-    g.strideH,
-    g.strideW,
-    g.padTop,
-    g.padLeft,
-    g.dilationH,
-    g.dilationW,
-    outH,
-    outW,
-    hp,
-    wp,
-    xAt,
-    wAt,
-    r.bias === null ? 0 : biasAt,
-    yAt,
-    partialAt,
-    0,
-  ]);
+  /** Descriptor, x, y and partial-sum addresses of chunk buffer set `s`. */
+  const at = (s: number): { descAt: number; xAt: number; yAt: number; pAt: number } => {
+    const descAt = setAt + s * setBytes;
+    return {
+      descAt,
+      xAt: descAt + descBytes,
+      yAt: descAt + descBytes + xBytes,
+      pAt: descAt + descBytes + xBytes + yBytes,
+    };
+  };
+  const descs: Int32Array[] = [];
+  for (let s = 0; s < sets; s++) {
+    const { descAt, xAt, yAt, pAt } = at(s);
+    const desc = new Int32Array(mem.buffer, descAt, DESC_INTS);
+    desc.set([
+      per,
+      ch,
+      inH,
+      inW,
+      kh,
+      kw,
+      g.strideH,
+      g.strideW,
+      g.padTop,
+      g.padLeft,
+      g.dilationH,
+      g.dilationW,
+      outH,
+      outW,
+      hp,
+      wp,
+      xAt,
+      wAt,
+      r.bias === null ? 0 : biasAt,
+      yAt,
+      pAt,
+      0,
+    ]);
+    descs.push(desc);
+  }
   if (r.w !== null) mem.set(r.w.subarray(0, ch * taps), wAt >> 2);
   if (r.bias !== null) mem.set(r.bias.subarray(0, ch), biasAt >> 2);
-  const xF = xAt >> 2;
-  const yF = yAt >> 2;
-  const pF = partialAt >> 2;
   const sums = r.pass === 'weight' ? new Float64Array(ch * taps) : null;
-  const job = [descAt, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, work];
-  let parallel = workers.length > 0 && pool !== null;
-  let usedThreads = 1;
-  for (let p0 = 0; p0 < planes; p0 += per) {
+  const chunkCount = Math.ceil(planes / per);
+  /** Copies chunk i's operands into its buffer set. */
+  const stageIn = (i: number): void => {
+    const p0 = i * per;
     const units = Math.min(per, planes - p0);
-    desc[D_C0] = p0 % ch;
-    if (r.x !== null) mem.set(r.x.subarray(p0 * inPlane, (p0 + units) * inPlane), xF);
-    if (r.y !== null) mem.set(r.y.subarray(p0 * outPlane, (p0 + units) * outPlane), yF);
-    let done = false;
-    if (parallel && pool !== null) {
-      job[2] = units;
-      done = runParallel(pool, workers, job, ws, true, Math.max(1, Math.floor(units / (8 * threads))), KIND[r.pass]);
-      if (done) usedThreads = Math.max(usedThreads, Math.min(threads, units));
-      else parallel = false; // a worker threw: the pool is retired, this chunk is redone here
-    }
-    if (!done) {
-      if (r.pass === 'forward') mod.depthwiseForwardPart(descAt, 0, units, work);
-      else if (r.pass === 'input') mod.depthwiseBackwardInputPart(descAt, 0, units, work);
-      else mod.depthwiseBackwardWeightPart(descAt, 0, units, work);
-    }
-    if (r.pass === 'forward') r.out.set(mem.subarray(yF, yF + units * outPlane), p0 * outPlane);
-    else if (r.pass === 'input') r.out.set(mem.subarray(xF, xF + units * inPlane), p0 * inPlane);
+    const { xAt, yAt } = at(i % sets);
+    descs[i % sets][D_C0] = p0 % ch;
+    if (r.x !== null) mem.set(r.x.subarray(p0 * inPlane, (p0 + units) * inPlane), xAt >> 2);
+    if (r.y !== null) mem.set(r.y.subarray(p0 * outPlane, (p0 + units) * outPlane), yAt >> 2);
+  };
+  /** Copies chunk i's result out of its buffer set (weight gradient: adds its partial sums). */
+  const stageOut = (i: number): void => {
+    const p0 = i * per;
+    const units = Math.min(per, planes - p0);
+    const { xAt, yAt, pAt } = at(i % sets);
+    if (r.pass === 'forward') r.out.set(mem.subarray(yAt >> 2, (yAt >> 2) + units * outPlane), p0 * outPlane);
+    else if (r.pass === 'input') r.out.set(mem.subarray(xAt >> 2, (xAt >> 2) + units * inPlane), p0 * inPlane);
     else if (sums !== null) {
       // Planes in order (each channel's images in order), so the result does not depend on how
       // planes were split into chunks or between threads.
-      for (let i = 0; i < units; i++) {
-        const at = ((p0 + i) % ch) * taps;
-        const base = pF + i * taps;
-        for (let t = 0; t < taps; t++) sums[at + t] += mem[base + t];
+      const pF = pAt >> 2;
+      for (let u = 0; u < units; u++) {
+        const c = ((p0 + u) % ch) * taps;
+        const base = pF + u * taps;
+        for (let t = 0; t < taps; t++) sums[c + t] += mem[base + t];
+      }
+    }
+  };
+  const computeHere = (i: number): void => {
+    const units = Math.min(per, planes - i * per);
+    const { descAt } = at(i % sets);
+    if (r.pass === 'forward') mod.depthwiseForwardPart(descAt, 0, units, work);
+    else if (r.pass === 'input') mod.depthwiseBackwardInputPart(descAt, 0, units, work);
+    else mod.depthwiseBackwardWeightPart(descAt, 0, units, work);
+  };
+  const job = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, work];
+  let parallel = workers.length > 0 && pool !== null;
+  let usedThreads = 1;
+  // Chunks [0, staged] are copied in, [0, outNext) out: results leave in chunk order.
+  stageIn(0);
+  let staged = 0;
+  let outNext = 0;
+  for (let i = 0; i < chunkCount; i++) {
+    const units = Math.min(per, planes - i * per);
+    const overlap = parallel && sets === 2;
+    let done = false;
+    if (parallel && pool !== null) {
+      job[0] = at(i % sets).descAt;
+      job[2] = units;
+      const chunk = Math.max(1, Math.floor(units / (8 * threads)));
+      const posted = postParallel(pool, workers, job, ws, true, chunk, KIND[r.pass]);
+      // While the workers start on chunk i: the previous chunk out, then the next one into the
+      // set it used.
+      if (overlap) {
+        while (outNext < i) stageOut(outNext++);
+        if (i + 1 < chunkCount) {
+          staged = i + 1;
+          stageIn(staged);
+        }
+      }
+      done = finishParallel(posted);
+      if (done) usedThreads = Math.max(usedThreads, Math.min(threads, units));
+      else parallel = false; // a worker threw: the pool is retired, this chunk is redone here
+    }
+    // A chunk's operands are intact after a failed parallel run: parts write only output regions.
+    if (!done) computeHere(i);
+    if (!(overlap && done)) {
+      while (outNext <= i) stageOut(outNext++);
+      if (i + 1 < chunkCount && staged < i + 1) {
+        staged = i + 1;
+        stageIn(staged);
       }
     }
   }
+  while (outNext < chunkCount) stageOut(outNext++);
   if (sums !== null) for (let t = 0; t < ch * taps; t++) r.out[t] = sums[t];
   noteKernel(usedThreads > 1 ? `${WASM_DEPTHWISE_KERNEL} x${usedThreads} threads` : WASM_DEPTHWISE_KERNEL);
   return true;

@@ -448,10 +448,38 @@ export function runParallel(
   workspace: number,
   byRows: boolean,
   chunk: number,
-  kind: 0 | 1 | 2 | 3 | 4 | 5 | 6 = 0,
+  kind: JobKind = 0,
 ): boolean {
-  const counter = p.ctl;
-  Atomics.store(counter, 0, 0);
+  return finishParallel(postParallel(p, workers, job, workspace, byRows, chunk, kind));
+}
+
+/** Job kinds of the chunk loop (see CHUNK_LOOP). */
+export type JobKind = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+
+/** A job handed to the workers by {@link postParallel}, not yet joined by the caller. */
+export interface PostedJob {
+  readonly pool: ThreadPool;
+  readonly workers: readonly number[];
+  readonly seqs: readonly number[];
+}
+
+/**
+ * The first half of {@link runParallel}: posts the job to the workers, who start claiming chunks
+ * as soon as they wake, and returns at once, so the caller can do other work meanwhile (the
+ * depthwise kernels stage the next chunk of planes while the workers compute this one). Memory
+ * the job reads or writes must not be touched until {@link finishParallel} returns. Only one job
+ * may be posted at a time.
+ */
+export function postParallel(
+  p: ThreadPool,
+  workers: readonly number[],
+  job: readonly number[],
+  workspace: number,
+  byRows: boolean,
+  chunk: number,
+  kind: JobKind = 0,
+): PostedJob {
+  Atomics.store(p.ctl, 0, 0);
   const seqs: number[] = [];
   for (const slot of workers) {
     const base = (HEADER_BYTES + slot * SLOT_BYTES + PARAMS_AT) / 8;
@@ -471,6 +499,18 @@ export function runParallel(
   own[14] = byRows ? 1 : 0;
   own[15] = chunk;
   own[16] = kind;
+  return { pool: p, workers, seqs };
+}
+
+/**
+ * The second half of {@link runParallel}: the caller claims the chunks left, then waits for the
+ * workers. Returns false if a worker threw or stalled (the pool is then retired and the job's
+ * output may be partly written).
+ */
+export function finishParallel(posted: PostedJob): boolean {
+  const { pool: p, workers, seqs } = posted;
+  const counter = p.ctl;
+  const own = mainParams;
   const started = Date.now();
   const ownChunks = runChunks!(p.exports, counter, own, null);
   const patience = stallMs(Date.now() - started, ownChunks);
