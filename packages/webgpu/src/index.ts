@@ -10,6 +10,14 @@
  *
  * @packageDocumentation
  */
+export {
+  ADAPTIVE_POOL2D_KERNELS,
+  type AdaptivePool2dGeometry,
+  adaptiveAvgPool2dBackward,
+  adaptiveAvgPool2dForward,
+  adaptiveMaxPool2dBackward,
+  adaptiveMaxPool2dForward,
+} from './adaptive-pool2d.js';
 export { GpuBuffer } from './buffer.js';
 export {
   type AdapterDescription,
@@ -19,6 +27,13 @@ export {
   initWebGPU,
   REQUIRED_LIMITS,
 } from './context.js';
+export {
+  biasGradient,
+  type ConvTranspose2dGeometry,
+  convTranspose2dBackwardInput,
+  convTranspose2dBackwardWeight,
+  convTranspose2dForward,
+} from './conv-transpose2d.js';
 export {
   CONV2D_KERNELS,
   type Conv2dGeometry,
@@ -38,6 +53,7 @@ export {
 export { WebGPUError, type WebGPUErrorReason } from './errors.js';
 export { getWebGPUInfo, type WebGPUInfo } from './info.js';
 export { MATMUL_KERNEL, type MatmulOptions, matmul } from './matmul.js';
+export { PAD2D_KERNELS, type Pad2dGeometry, type PadMode, pad2d, pad2dBackward } from './pad.js';
 export {
   type AvgPool2dOptions,
   avgPool2dBackward,
@@ -49,3 +65,4 @@ export {
 } from './pool2d.js';
 export { type ReduceOpName, reduce } from './reduce.js';
 export { allocate, readback, upload } from './transfer.js';
+export { col2im, im2col, UNFOLD_KERNELS } from './unfold.js';
