@@ -116,7 +116,9 @@ describe('pad2d', () => {
     expect(() => pad2d(x, g, 'reflect')).toThrow(/^pad2d: reflect padding needs pads below the size/);
     expect(() => pad2d(x, { ...g, padLeft: 4 }, 'circular')).toThrow(/^pad2d: circular padding/);
     expect(() => pad2d(x, g, 'wrap' as PadMode)).toThrow(/^pad2d: mode must be one of/);
-    expect(() => pad2dBackward(x, g, 'constant')).toThrow(/^pad2dBackward: holds 6 elements, but the output gradient of this geometry needs 12/);
+    expect(() => pad2dBackward(x, g, 'constant')).toThrow(
+      /^pad2dBackward: holds 6 elements, but the output gradient of this geometry needs 12/,
+    );
   });
 });
 
