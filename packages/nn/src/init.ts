@@ -86,6 +86,10 @@ export interface KaimingOptions extends InitOptions {
  * The recommended gain for a nonlinearity (PyTorch's table): 1 for linear/conv/sigmoid, 5/3 for
  * tanh, sqrt(2) for relu, sqrt(2 / (1 + a^2)) for leaky_relu, 3/4 for selu.
  *
+ * @param nonlinearity - The activation that follows the layer, e.g. `'relu'`, `'tanh'`, `'leaky_relu'`,
+ *   `'linear'`, `'conv2d'`.
+ * @param param - The negative slope for `'leaky_relu'`. Default `0.01`.
+ * @returns The gain, a positive number (e.g. `sqrt(2)` for `'relu'`).
  * @see torch.nn.init.calculate_gain
  * @example
  * ```ts
@@ -125,6 +129,9 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
  *
  * Shapes: weight of at least 2 dimensions (Linear `[out, in]`, Conv2d `[out, in/groups, kh, kw]`).
  *
+ * @param weight - A weight of at least 2 dimensions: `[out, in]` (Linear) or `[out, in / groups, kH, kW]`
+ *   (Conv2d).
+ * @returns `[fanIn, fanOut]`: the number of inputs and outputs each weight element is summed with.
  * @see torch.nn.init._calculate_fan_in_and_fan_out
  * @example
  * ```ts
@@ -176,6 +183,11 @@ function fillWith(t: Tensor, draw: () => number): Tensor {
 /**
  * Fills `t` in place with values drawn from U(low, high).
  *
+ * @param t - The tensor to fill (float32 or float64), written in place.
+ * @param low - The lower bound of the interval.
+ * @param high - The upper bound of the interval (excluded).
+ * @param options - `generator`, the random source. Default: the default generator.
+ * @returns `t` itself.
  * @see torch.nn.init.uniform_
  * @example
  * ```ts
@@ -195,6 +207,11 @@ export function uniform(t: Tensor, low = 0, high = 1, options: InitOptions = {})
 /**
  * Fills `t` in place with values drawn from N(mean, std^2).
  *
+ * @param t - The tensor to fill (float32 or float64), written in place.
+ * @param mean - The mean of the distribution.
+ * @param std - The standard deviation (not the variance), at least 0.
+ * @param options - `generator`, the random source. Default: the default generator.
+ * @returns `t` itself.
  * @see torch.nn.init.normal_
  * @example
  * ```ts
@@ -213,6 +230,9 @@ export function normal(t: Tensor, mean = 0, std = 1, options: InitOptions = {}):
 /**
  * Fills `t` in place with `value`.
  *
+ * @param t - The tensor to fill, written in place.
+ * @param value - The value every element takes.
+ * @returns `t` itself.
  * @see torch.nn.init.constant_
  * @example
  * ```ts
@@ -231,6 +251,8 @@ export function constant(t: Tensor, value: number): Tensor {
 /**
  * Fills `t` in place with zeros.
  *
+ * @param t - The tensor to fill, written in place.
+ * @returns `t` itself.
  * @see torch.nn.init.zeros_
  * @example
  * ```ts
@@ -246,6 +268,8 @@ export function zeros(t: Tensor): Tensor {
 /**
  * Fills `t` in place with ones.
  *
+ * @param t - The tensor to fill, written in place.
+ * @returns `t` itself.
  * @see torch.nn.init.ones_
  * @example
  * ```ts
@@ -272,6 +296,11 @@ function kaimingStd(fn: string, t: Tensor, options: KaimingOptions): number {
  *
  * Shapes: weight of at least 2 dimensions.
  *
+ * @param t - A weight of at least 2 dimensions (`[out, in]` or `[out, in / groups, kH, kW]`), written in place.
+ * @param options - `a` (negative slope of the leaky ReLU that follows, default `0`), `mode` (`'fan_in'`, the
+ *   default, or `'fan_out'`), `nonlinearity` (default `'leaky_relu'`) and `generator`; see {@link
+ *   KaimingOptions}.
+ * @returns `t` itself.
  * @see torch.nn.init.kaiming_uniform_
  * @example
  * ```ts
@@ -291,6 +320,11 @@ export function kaimingUniform(t: Tensor, options: KaimingOptions = {}): Tensor 
  *
  * Shapes: weight of at least 2 dimensions.
  *
+ * @param t - A weight of at least 2 dimensions (`[out, in]` or `[out, in / groups, kH, kW]`), written in place.
+ * @param options - `a` (negative slope of the leaky ReLU that follows, default `0`), `mode` (`'fan_in'`, the
+ *   default, or `'fan_out'`), `nonlinearity` (default `'leaky_relu'`) and `generator`; see {@link
+ *   KaimingOptions}.
+ * @returns `t` itself.
  * @see torch.nn.init.kaiming_normal_
  * @example
  * ```ts
@@ -324,6 +358,9 @@ export interface XavierOptions extends InitOptions {
  *
  * Shapes: weight of at least 2 dimensions.
  *
+ * @param t - A weight of at least 2 dimensions (`[out, in]` or `[out, in / groups, kH, kW]`), written in place.
+ * @param options - `gain` (default `1`) and `generator`; see {@link XavierOptions}.
+ * @returns `t` itself.
  * @see torch.nn.init.xavier_uniform_
  * @example
  * ```ts
@@ -344,6 +381,9 @@ export function xavierUniform(t: Tensor, options: XavierOptions = {}): Tensor {
  *
  * Shapes: weight of at least 2 dimensions.
  *
+ * @param t - A weight of at least 2 dimensions (`[out, in]` or `[out, in / groups, kH, kW]`), written in place.
+ * @param options - `gain` (default `1`) and `generator`; see {@link XavierOptions}.
+ * @returns `t` itself.
  * @see torch.nn.init.xavier_normal_
  * @example
  * ```ts

@@ -115,6 +115,10 @@ const warnedShapes = new Set<string>();
  * Shapes: input and target broadcast together (a console warning when they differ, as PyTorch's
  * UserWarning); output `[]` (or the broadcast shape with `reduction: 'none'`).
  *
+ * @param input - The prediction, any shape (float32 or float64).
+ * @param target - The target, the shape and dtype of `input`.
+ * @param options - `reduction`: `'mean'` (default), `'sum'` or `'none'`.
+ * @returns A scalar Variable, or the elementwise losses in the shape of `input` with `reduction: 'none'`.
  * @see torch.nn.functional.mse_loss
  * @example
  * ```ts
@@ -153,6 +157,12 @@ export function mseLoss(input: VariableOrTensor, target: VariableOrTensor, optio
  * Shapes: input `[C]`, `[N, C]` or `[N, C, d1, ...]`; target `[]`, `[N]` or `[N, d1, ...]` (int32)
  * or the input's shape (float); output `[]` (or the target's index shape with `reduction: 'none'`).
  *
+ * @param input - Logits `[N, C]` (or `[N, C, d1, ...]`, or `[C]` for one sample), float32 or float64.
+ * @param target - Class indices `[N]` (or `[N, d1, ...]`), int32 in `[0, C)` (or `ignoreIndex`); or class
+ *   probabilities, the shape of `input`.
+ * @param options - `reduction` (default `'mean'`), `weight` (per class), `ignoreIndex` (default `-100`) and
+ *   `labelSmoothing` (default `0`); see {@link CrossEntropyOptions}.
+ * @returns A scalar Variable, or the per-sample losses `[N, ...]` with `reduction: 'none'`.
  * @see torch.nn.functional.cross_entropy
  * @example
  * ```ts
@@ -307,6 +317,11 @@ function classTargets(
  *
  * Shapes: input and target any, equal; `posWeight` broadcast against them; output `[]` (or the input's shape with `reduction: 'none'`).
  *
+ * @param input - Logits, any shape (float32 or float64).
+ * @param target - Targets in [0, 1] (0/1 labels or soft targets), the shape of `input`.
+ * @param options - `reduction` (default `'mean'`), `weight` and `posWeight` (broadcast against `input`); see
+ *   {@link BCEWithLogitsOptions}.
+ * @returns A scalar Variable, or the elementwise losses in the shape of `input` with `reduction: 'none'`.
  * @see torch.nn.functional.binary_cross_entropy_with_logits
  * @example
  * ```ts
@@ -362,13 +377,22 @@ export function bceWithLogits(
  */
 export class MSELoss extends Module<[input: ModuleInput, target: ModuleInput], Variable> {
   readonly reduction: Reduction;
+  /**
+   * The mean squared error loss as a module.
+   * @param options - `reduction`: `'mean'` (default), `'sum'` or `'none'`.
+   */
   constructor(options: LossOptions = {}) {
     super();
     if (options === null || typeof options !== 'object')
       fail(this.constructor.name, 'options', `expected an options object, got ${formatValue(options)}`);
     this.reduction = options.reduction ?? 'mean';
   }
-  /** The loss of `input` against `target`. */
+  /**
+   * The loss of `input` against `target`.
+   * @param input - The prediction, any shape.
+   * @param target - The target, the shape of `input`.
+   * @returns The loss; see {@link mseLoss}.
+   */
   forward(input: ModuleInput, target: ModuleInput): Variable {
     return mseLoss(input, target, { reduction: this.reduction });
   }
@@ -390,13 +414,23 @@ export class MSELoss extends Module<[input: ModuleInput, target: ModuleInput], V
  */
 export class CrossEntropyLoss extends Module<[input: ModuleInput, target: Tensor], Variable> {
   readonly options: CrossEntropyOptions;
+  /**
+   * The cross-entropy loss as a module.
+   * @param options - `reduction` (default `'mean'`), `weight`, `ignoreIndex` (default `-100`) and
+   *   `labelSmoothing` (default `0`); see {@link CrossEntropyOptions}.
+   */
   constructor(options: CrossEntropyOptions = {}) {
     super();
     if (options === null || typeof options !== 'object')
       fail(this.constructor.name, 'options', `expected an options object, got ${formatValue(options)}`);
     this.options = { ...options };
   }
-  /** The loss of logits `input` against class targets `target`. */
+  /**
+   * The loss of logits `input` against class targets `target`.
+   * @param input - Logits `[N, C]` (or `[N, C, d1, ...]`).
+   * @param target - Class indices `[N]` (int32) or class probabilities (the shape of `input`).
+   * @returns The loss; see {@link crossEntropy}.
+   */
   forward(input: ModuleInput, target: Tensor): Variable {
     return crossEntropy(input, target, this.options);
   }
@@ -417,13 +451,23 @@ export class CrossEntropyLoss extends Module<[input: ModuleInput, target: Tensor
  */
 export class BCEWithLogitsLoss extends Module<[input: ModuleInput, target: ModuleInput], Variable> {
   readonly options: BCEWithLogitsOptions;
+  /**
+   * The binary cross-entropy loss on logits as a module.
+   * @param options - `reduction` (default `'mean'`), `weight` and `posWeight`; see {@link
+   *   BCEWithLogitsOptions}.
+   */
   constructor(options: BCEWithLogitsOptions = {}) {
     super();
     if (options === null || typeof options !== 'object')
       fail(this.constructor.name, 'options', `expected an options object, got ${formatValue(options)}`);
     this.options = { ...options };
   }
-  /** The loss of logits `input` against 0/1 (or soft) targets `target`. */
+  /**
+   * The loss of logits `input` against 0/1 (or soft) targets `target`.
+   * @param input - Logits, any shape.
+   * @param target - Targets in [0, 1], the shape of `input`.
+   * @returns The loss; see {@link bceWithLogits}.
+   */
   forward(input: ModuleInput, target: ModuleInput): Variable {
     return bceWithLogits(input, target, this.options);
   }

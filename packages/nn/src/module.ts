@@ -107,7 +107,11 @@ export abstract class Module<In extends unknown[] = [input: ModuleInput], Out = 
   training = true;
   readonly #buffers = new Map<string, Tensor>();
 
-  /** The computation, with PyTorch's `forward` signature for the layer. */
+  /**
+   * The computation, with PyTorch's `forward` signature for the layer.
+   * @param inputs - The layer's inputs (usually one tensor or Variable).
+   * @returns The layer's output.
+   */
   abstract forward(...inputs: In): Out;
 
   /** Brand used by {@link isModule}. */
@@ -115,7 +119,11 @@ export abstract class Module<In extends unknown[] = [input: ModuleInput], Out = 
     return true;
   }
 
-  /** Registers (or replaces) submodule `name`; the same as `this[name] = module`. */
+  /**
+   * Registers (or replaces) submodule `name`; the same as `this[name] = module`.
+   * @param name - The attribute name, a non-empty string without `'.'`.
+   * @param module - The submodule, or `null` to declare an absent one.
+   */
   registerModule(name: string, module: AnyModule | null): void {
     checkName('registerModule', name);
     if (module !== null && !isModule(module)) fail('registerModule', 'module', `'${name}' is not a Module`);
@@ -123,7 +131,11 @@ export abstract class Module<In extends unknown[] = [input: ModuleInput], Out = 
     Object.defineProperty(this, name, { value: module, enumerable: true, writable: true, configurable: true });
   }
 
-  /** Registers (or replaces) parameter `name`; the same as `this[name] = param`. `null` declares an absent one. */
+  /**
+   * Registers (or replaces) parameter `name`; the same as `this[name] = param`. `null` declares an absent one.
+   * @param name - The attribute name, a non-empty string without `'.'`.
+   * @param param - The parameter, or `null` to declare an absent one (e.g. no bias).
+   */
   registerParameter(name: string, param: Parameter | null): void {
     checkName('registerParameter', name);
     if (param !== null && !isParameter(param)) {
@@ -140,6 +152,8 @@ export abstract class Module<In extends unknown[] = [input: ModuleInput], Out = 
   /**
    * Registers (or replaces) buffer `name`: a tensor saved in `stateDict()` but not returned by
    * `parameters()`. Read it back with `getBuffer(name)`.
+   * @param name - The attribute name, a non-empty string without `'.'`.
+   * @param tensor - The buffer's tensor (e.g. BatchNorm's `running_mean`).
    */
   registerBuffer(name: string, tensor: Tensor): void {
     checkName('registerBuffer', name);
@@ -153,7 +167,11 @@ export abstract class Module<In extends unknown[] = [input: ModuleInput], Out = 
     this.#buffers.set(name, tensor);
   }
 
-  /** The buffer registered as `name`; throws when there is none. */
+  /**
+   * The buffer registered as `name`; throws when there is none.
+   * @param name - The name the buffer was registered under.
+   * @returns The buffer's tensor (the module's own, not a copy).
+   */
   getBuffer(name: string): Tensor {
     const t = this.#buffers.get(name);
     if (t === undefined) fail('getBuffer', 'name', `${this.constructor.name} has no buffer '${name}'`);
@@ -180,7 +198,10 @@ export abstract class Module<In extends unknown[] = [input: ModuleInput], Out = 
     return out;
   }
 
-  /** `[name, submodule]` of the direct children, in registration order (a module assigned twice is listed once). */
+  /**
+   * `[name, submodule]` of the direct children, in registration order (a module assigned twice is listed once).
+   * @returns The pairs, a new array.
+   */
   namedChildren(): [string, AnyModule][] {
     const seen = new Set<AnyModule>();
     return this.#ownModules().filter(([, m]) => {
@@ -190,12 +211,19 @@ export abstract class Module<In extends unknown[] = [input: ModuleInput], Out = 
     });
   }
 
-  /** The direct children. */
+  /**
+   * The direct children.
+   * @returns The submodules, a new array.
+   */
   children(): AnyModule[] {
     return this.namedChildren().map(([, m]) => m);
   }
 
-  /** `[dottedName, module]` of this module (named `''`) and every descendant, depth-first, each once. */
+  /**
+   * `[dottedName, module]` of this module (named `''`) and every descendant, depth-first, each once.
+   * @param prefix - Prepended to every name (`prefix.child`). Default `''`.
+   * @returns The pairs, a new array.
+   */
   namedModules(prefix = ''): [string, AnyModule][] {
     const out: [string, AnyModule][] = [];
     const seen = new Set<AnyModule>();
@@ -209,7 +237,10 @@ export abstract class Module<In extends unknown[] = [input: ModuleInput], Out = 
     return out;
   }
 
-  /** This module and every descendant, depth-first. */
+  /**
+   * This module and every descendant, depth-first.
+   * @returns The modules, a new array.
+   */
   modules(): AnyModule[] {
     return this.namedModules().map(([, m]) => m);
   }
@@ -217,6 +248,7 @@ export abstract class Module<In extends unknown[] = [input: ModuleInput], Out = 
   /**
    * `[dottedName, parameter]` of every parameter (`features.0.weight`), each module's own first,
    * then its children's; a parameter shared by two modules is listed once.
+   * @returns The pairs, a new array; a parameter shared by two modules is listed once.
    */
   namedParameters(): [string, Parameter][] {
     const out: [string, Parameter][] = [];
@@ -231,12 +263,18 @@ export abstract class Module<In extends unknown[] = [input: ModuleInput], Out = 
     return out;
   }
 
-  /** Every parameter, as `namedParameters()` orders them: what an optimizer takes. */
+  /**
+   * Every parameter, as `namedParameters()` orders them: what an optimizer takes.
+   * @returns The parameters, a new array.
+   */
   parameters(): Parameter[] {
     return this.namedParameters().map(([, p]) => p);
   }
 
-  /** `[dottedName, tensor]` of every buffer (`bn.running_mean`). */
+  /**
+   * `[dottedName, tensor]` of every buffer (`bn.running_mean`).
+   * @returns The pairs, a new array.
+   */
   namedBuffers(): [string, Tensor][] {
     const out: [string, Tensor][] = [];
     for (const [prefix, m] of this.namedModules()) {
@@ -245,12 +283,18 @@ export abstract class Module<In extends unknown[] = [input: ModuleInput], Out = 
     return out;
   }
 
-  /** Every buffer. */
+  /**
+   * Every buffer.
+   * @returns The buffers, a new array.
+   */
   buffers(): Tensor[] {
     return this.namedBuffers().map(([, t]) => t);
   }
 
-  /** Sets training mode on this module and every descendant (`false` is `eval()`). Returns this. */
+  /**
+   * Sets training mode on this module and every descendant (`false` is `eval()`). Returns this.
+   * @param mode - `true` for training, `false` for evaluation. Default `true`.
+   */
   train(mode = true): this {
     for (const m of this.modules()) m.training = mode;
     return this;
@@ -261,7 +305,10 @@ export abstract class Module<In extends unknown[] = [input: ModuleInput], Out = 
     return this.train(false);
   }
 
-  /** Calls `fn` on every descendant and then on this module (PyTorch's order). Returns this. */
+  /**
+   * Calls `fn` on every descendant and then on this module (PyTorch's order). Returns this.
+   * @param fn - Called once per module with the module.
+   */
   apply(fn: (module: AnyModule) => void): this {
     for (const child of this.children()) child.apply(fn);
     fn(this as unknown as AnyModule);
@@ -277,6 +324,7 @@ export abstract class Module<In extends unknown[] = [input: ModuleInput], Out = 
    * Every parameter and buffer by dotted name, as tensors sharing the module's storage: for each
    * module, its parameters, then its buffers, then its children's entries (PyTorch's order). As in
    * PyTorch, a module or parameter reachable under two names appears under both.
+   * @returns An object of tensors by dotted name (`'0.weight'`, `'bn.running_mean'`).
    */
   stateDict(): StateDict {
     const dict: StateDict = {};
@@ -297,6 +345,11 @@ export abstract class Module<In extends unknown[] = [input: ModuleInput], Out = 
    * Copies the dict's tensors into this module's parameters and buffers (in place, casting the
    * dtype). Every key and shape is checked before anything is copied; the error lists every
    * mismatch, as PyTorch words it. With `strict: false`, missing and unexpected keys are allowed.
+   * @param stateDict - Tensors by dotted name, e.g. from {@link Module.stateDict}, {@link loadSafetensors} or a
+   *   converted PyTorch checkpoint.
+   * @param options - `strict` (default `true`: every key must match and no key may be left over); see {@link
+   *   LoadStateDictOptions}.
+   * @returns The keys the dict missed and the keys it had in excess (both empty in strict mode).
    */
   loadStateDict(stateDict: StateDict, options: LoadStateDictOptions = {}): LoadStateDictResult {
     if (typeof stateDict !== 'object' || stateDict === null)
@@ -341,7 +394,10 @@ export abstract class Module<In extends unknown[] = [input: ModuleInput], Out = 
     return { missingKeys, unexpectedKeys };
   }
 
-  /** The layer's settings as shown inside its `toString()` parentheses (PyTorch's `extra_repr`). */
+  /**
+   * The layer's settings as shown inside its `toString()` parentheses (PyTorch's `extra_repr`).
+   * @returns The settings, e.g. `'1, 6, kernel_size=(5, 5), stride=(1, 1)'`; `''` for a module without any.
+   */
   extraRepr(): string {
     return '';
   }
@@ -349,6 +405,7 @@ export abstract class Module<In extends unknown[] = [input: ModuleInput], Out = 
   /**
    * PyTorch's module repr: the class name, `extraRepr()`, and each child on its own line as
    * `(name): Child(...)`, e.g. `Sequential(\n  (0): Linear(in_features=2, out_features=1, bias=True)\n)`.
+   * @returns The repr, over several lines for a module with children.
    */
   toString(): string {
     const extra = this.extraRepr();
@@ -367,6 +424,8 @@ export abstract class Module<In extends unknown[] = [input: ModuleInput], Out = 
 /**
  * Brand check for modules that works across package copies (use instead of `instanceof`).
  *
+ * @param x - Any value.
+ * @returns `true` when `x` is a torchlet Module.
  * @example
  * ```ts
  * import { ReLU, isModule } from '@torchlet/nn';

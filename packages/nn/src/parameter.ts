@@ -25,6 +25,8 @@ export class Parameter extends Variable {
   /**
    * Wraps `data` (sharing its storage; a Variable is detached first). `requiresGrad` defaults to
    * true, which needs a float32 or float64 tensor.
+   * @param data - The initial value, any shape (float32 or float64); its storage is shared, not copied.
+   * @param requiresGrad - Whether optimizers and `backward()` track it. Default `true`.
    */
   constructor(data: Tensor | Variable, requiresGrad = true) {
     const t = isVariable(data) ? data.data : data;
@@ -44,7 +46,10 @@ export class Parameter extends Variable {
     return true;
   }
 
-  /** PyTorch's printed form: `Parameter containing:\ntensor([...], requires_grad=True)`. */
+  /**
+   * PyTorch's printed form: `Parameter containing:\ntensor([...], requires_grad=True)`.
+   * @returns The printed form, over several lines for a large tensor.
+   */
   override toString(): string {
     return `Parameter containing:\n${super.toString()}`;
   }
@@ -53,6 +58,8 @@ export class Parameter extends Variable {
 /**
  * Brand check for Parameters that works across package copies (use instead of `instanceof`).
  *
+ * @param x - Any value.
+ * @returns `true` when `x` is a torchlet Parameter.
  * @example
  * ```ts
  * import { zeros } from '@torchlet/tensor';

@@ -42,6 +42,16 @@ export interface BatchNormOptions {
  *
  * Shapes: `input [N, C, *]`; `runningMean`, `runningVar`, `weight`, `bias` `[C]` -> `[N, C, *]`.
  *
+ * @param input - The batch to normalise, `[N, C, ...]` (e.g. `[N, C, H, W]`), float32 or float64.
+ * @param runningMean - Per-channel running mean `[C]`, used in evaluation and updated in place in training;
+ *   `null` to use batch statistics only.
+ * @param runningVar - Per-channel running (unbiased) variance `[C]`, used and updated like `runningMean`;
+ *   `null` to use batch statistics only.
+ * @param weight - Per-channel scale gamma `[C]`, or `null` for 1.
+ * @param bias - Per-channel shift beta `[C]`, or `null` for 0.
+ * @param options - `training` (batch statistics, default `false`), `momentum` (default `0.1`) and `eps`
+ *   (default `1e-5`); see {@link BatchNormOptions}.
+ * @returns The normalised batch, the shape and dtype of `input`.
  * @see torch.nn.functional.batch_norm
  * @example
  * ```ts

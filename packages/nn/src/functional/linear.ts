@@ -8,6 +8,10 @@ import { inputTensor } from '../layers/util.js';
  *
  * Shapes: `input [*, in]`, `weight [out, in]`, `bias [out]` -> `[*, out]`.
  *
+ * @param input - Features `[..., inFeatures]` (any number of leading dimensions).
+ * @param weight - Weight `[outFeatures, inFeatures]`.
+ * @param bias - Bias `[outFeatures]`, or `null` for none. Default `null`.
+ * @returns The output `[..., outFeatures]`, differentiable in all three arguments.
  * @see torch.nn.functional.linear
  * @example
  * ```ts

@@ -17,7 +17,11 @@ import { inputTensor } from './util.js';
  * ```
  */
 export class ReLU extends Module {
-  /** `max(input, 0)` elementwise. */
+  /**
+   * `max(input, 0)` elementwise.
+   * @param input - A tensor or Variable of any shape (float32 or float64).
+   * @returns A new Variable of the same shape and dtype.
+   */
   forward(input: ModuleInput): Variable {
     inputTensor('ReLU', input);
     return relu(input);
@@ -38,7 +42,11 @@ export class ReLU extends Module {
  * ```
  */
 export class Sigmoid extends Module {
-  /** `1 / (1 + exp(-input))` elementwise. */
+  /**
+   * `1 / (1 + exp(-input))` elementwise.
+   * @param input - A tensor or Variable of any shape (float32 or float64).
+   * @returns A new Variable of the same shape and dtype, every element in (0, 1).
+   */
   forward(input: ModuleInput): Variable {
     inputTensor('Sigmoid', input);
     return sigmoid(input);
@@ -59,7 +67,11 @@ export class Sigmoid extends Module {
  * ```
  */
 export class Tanh extends Module {
-  /** `tanh(input)` elementwise. */
+  /**
+   * `tanh(input)` elementwise.
+   * @param input - A tensor or Variable of any shape (float32 or float64).
+   * @returns A new Variable of the same shape and dtype, every element in (-1, 1).
+   */
   forward(input: ModuleInput): Variable {
     inputTensor('Tanh', input);
     return tanh(input);

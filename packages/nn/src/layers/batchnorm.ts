@@ -62,6 +62,13 @@ export class BatchNorm2d extends Module {
   readonly affine: boolean;
   readonly trackRunningStats: boolean;
 
+  /**
+   * A batch normalisation layer over `numFeatures` channels.
+   * @param numFeatures - C, the number of channels of the `[N, C, H, W]` input.
+   * @param options - `eps` (default `1e-5`), `momentum` (default `0.1`; `null` for a cumulative average),
+   *   `affine` (learn gamma and beta, default `true`), `trackRunningStats` (default `true`) and `dtype`; see
+   *   {@link BatchNorm2dOptions}.
+   */
   constructor(numFeatures: number, options: BatchNorm2dOptions = {}) {
     super();
     const L = 'BatchNorm2d';
@@ -96,7 +103,12 @@ export class BatchNorm2d extends Module {
     return this.getBuffer('num_batches_tracked');
   }
 
-  /** Normalises `input` per channel (batch statistics in training, running ones in evaluation), then scales and shifts. */
+  /**
+   * Normalises `input` per channel (batch statistics in training, running ones in evaluation), then scales and
+   * shifts.
+   * @param input - A batch `[N, C, H, W]` with C = `numFeatures`, of the layer's dtype.
+   * @returns The normalised batch, the shape and dtype of `input`.
+   */
   forward(input: ModuleInput): Variable {
     const shape = checkImageInput('BatchNorm2d', input, this.numFeatures, [4]);
     const c = this.numFeatures;

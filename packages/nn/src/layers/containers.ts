@@ -21,13 +21,20 @@ import { type AnyModule, isModule, Module } from '../module.js';
 export class ModuleList<M extends AnyModule = AnyModule> extends Module<[], never> {
   #items: M[] = [];
 
+  /**
+   * A list holding `modules`, registered as submodules named `'0'`, `'1'`, ...
+   * @param modules - The modules to hold, in order. Default: none.
+   */
   constructor(modules: Iterable<M> = []) {
     super();
     checkIterable('ModuleList', 'modules', modules);
     this.extend(modules);
   }
 
-  /** Adds `module` at the end, named by its position. Returns this. */
+  /**
+   * Adds `module` at the end, named by its position. Returns this.
+   * @param module - The module to add.
+   */
   append(module: M): this {
     if (!isModule(module)) fail('ModuleList', 'module', `entry ${this.#items.length} is not a Module`);
     this.registerModule(String(this.#items.length), module);
@@ -35,7 +42,10 @@ export class ModuleList<M extends AnyModule = AnyModule> extends Module<[], neve
     return this;
   }
 
-  /** Appends every module of `modules`. Returns this. */
+  /**
+   * Appends every module of `modules`. Returns this.
+   * @param modules - The modules to add, in order.
+   */
   extend(modules: Iterable<M>): this {
     checkIterable('ModuleList', 'modules', modules);
     for (const m of modules) this.append(m);
@@ -47,7 +57,11 @@ export class ModuleList<M extends AnyModule = AnyModule> extends Module<[], neve
     return this.#items.length;
   }
 
-  /** The module at `index` (negative counts from the end). */
+  /**
+   * The module at `index` (negative counts from the end).
+   * @param index - A position in `[-length, length)`.
+   * @returns The module there; throws a `TorchletError` when out of range.
+   */
   at(index: number): M {
     const i = typeof index !== 'number' ? Number.NaN : index < 0 ? index + this.#items.length : index;
     if (!Number.isInteger(i) || i < 0 || i >= this.#items.length) {
@@ -91,6 +105,10 @@ export class ModuleList<M extends AnyModule = AnyModule> extends Module<[], neve
 export class ModuleDict<M extends AnyModule = AnyModule> extends Module<[], never> {
   #items = new Map<string, M>();
 
+  /**
+   * A dictionary holding `modules`, registered as submodules under their keys.
+   * @param modules - `[key, module]` pairs or an object of modules by key. Default: none.
+   */
   constructor(modules: Iterable<readonly [string, M]> | Readonly<Record<string, M>> = []) {
     super();
     if (modules === null || typeof modules !== 'object')
@@ -112,7 +130,11 @@ export class ModuleDict<M extends AnyModule = AnyModule> extends Module<[], neve
     }
   }
 
-  /** Registers `module` under `key` (replacing any module there). Returns this. */
+  /**
+   * Registers `module` under `key` (replacing any module there). Returns this.
+   * @param key - The name, a non-empty string without `'.'`.
+   * @param module - The module to register.
+   */
   set(key: string, module: M): this {
     if (typeof key !== 'string') fail('ModuleDict', 'key', `a key must be a string, got ${formatValue(key)}`);
     if (!isModule(module)) fail('ModuleDict', 'module', `entry '${key}' is not a Module, got ${formatValue(module)}`);
@@ -121,7 +143,11 @@ export class ModuleDict<M extends AnyModule = AnyModule> extends Module<[], neve
     return this;
   }
 
-  /** The module under `key`; throws when there is none. */
+  /**
+   * The module under `key`; throws when there is none.
+   * @param key - The name the module was registered under.
+   * @returns The module.
+   */
   get(key: string): M {
     const m = this.#items.get(key);
     if (m === undefined)
@@ -133,7 +159,11 @@ export class ModuleDict<M extends AnyModule = AnyModule> extends Module<[], neve
     return m;
   }
 
-  /** Whether a module is registered under `key`. */
+  /**
+   * Whether a module is registered under `key`.
+   * @param key - The name to look up.
+   * @returns `true` when a module is registered under `key`.
+   */
   has(key: string): boolean {
     return this.#items.has(key);
   }
@@ -143,17 +173,26 @@ export class ModuleDict<M extends AnyModule = AnyModule> extends Module<[], neve
     return this.#items.size;
   }
 
-  /** The keys, in registration order (integer-like keys first, as JS objects list them). */
+  /**
+   * The keys, in registration order (integer-like keys first, as JS objects list them).
+   * @returns The keys, a new array.
+   */
   keys(): string[] {
     return Object.keys(this).filter((k) => this.#items.has(k));
   }
 
-  /** The modules, in the order of {@link ModuleDict.keys}. */
+  /**
+   * The modules, in the order of {@link ModuleDict.keys}.
+   * @returns The modules, a new array.
+   */
   values(): M[] {
     return this.keys().map((k) => this.get(k));
   }
 
-  /** `[key, module]` pairs, in the order of {@link ModuleDict.keys}. */
+  /**
+   * `[key, module]` pairs, in the order of {@link ModuleDict.keys}.
+   * @returns The `[key, module]` pairs, a new array.
+   */
   entries(): [string, M][] {
     return this.keys().map((k) => [k, this.get(k)]);
   }

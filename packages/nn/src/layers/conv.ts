@@ -142,6 +142,15 @@ export class Conv2d extends Module {
   readonly groups: number;
   readonly paddingMode: PaddingMode;
 
+  /**
+   * A 2-D convolution layer from `inChannels` to `outChannels` with a `kernelSize` window; weights Kaiming-uniform
+   * initialised as in PyTorch.
+   * @param inChannels - C_in, the channels of the `[N, C_in, H, W]` input.
+   * @param outChannels - C_out, the number of filters (channels of the output).
+   * @param kernelSize - The window size, `k` or `[kH, kW]`.
+   * @param options - `stride`, `padding`, `dilation`, `groups`, `bias`, `paddingMode`, `generator` and `dtype`;
+   *   see {@link Conv2dLayerOptions}.
+   */
   constructor(inChannels: number, outChannels: number, kernelSize: IntPair, options: Conv2dLayerOptions = {}) {
     super();
     const L = 'Conv2d';
@@ -181,7 +190,11 @@ export class Conv2d extends Module {
     resetConvParameters(this.weight, this.bias, options.generator);
   }
 
-  /** Convolves `input` with the filters and adds the bias. */
+  /**
+   * Convolves `input` with the filters and adds the bias.
+   * @param input - A batch `[N, C_in, H, W]` (or one image `[C_in, H, W]`) of the layer's dtype.
+   * @returns The output `[N, C_out, H_out, W_out]` (or `[C_out, H_out, W_out]`).
+   */
   forward(input: ModuleInput): Variable {
     checkImageInput('Conv2d', input, this.inChannels);
     return conv2d(input, this.weight, this.bias, {
@@ -237,6 +250,15 @@ export class ConvTranspose2d extends Module {
   readonly dilation: [number, number];
   readonly groups: number;
 
+  /**
+   * A 2-D transposed convolution layer from `inChannels` to `outChannels` with a `kernelSize` window; weights
+   * initialised as in PyTorch.
+   * @param inChannels - C_in, the channels of the `[N, C_in, H, W]` input.
+   * @param outChannels - C_out, the channels of the output.
+   * @param kernelSize - The window size, `k` or `[kH, kW]`.
+   * @param options - `stride`, `padding`, `outputPadding`, `dilation`, `groups`, `bias`, `generator` and
+   *   `dtype`; see {@link ConvTranspose2dLayerOptions}.
+   */
   constructor(inChannels: number, outChannels: number, kernelSize: IntPair, options: ConvTranspose2dLayerOptions = {}) {
     super();
     const L = 'ConvTranspose2d';
@@ -257,7 +279,12 @@ export class ConvTranspose2d extends Module {
     resetConvParameters(this.weight, this.bias, options.generator);
   }
 
-  /** The transposed convolution of `input` with the filters, plus the bias. */
+  /**
+   * The transposed convolution of `input` with the filters, plus the bias.
+   * @param input - A batch `[N, C_in, H, W]` (or one image `[C_in, H, W]`) of the layer's dtype.
+   * @returns The output `[N, C_out, H_out, W_out]` with `H_out = (H - 1) * stride - 2 * padding + dilation *
+   *   (kH - 1) + outputPadding + 1`.
+   */
   forward(input: ModuleInput): Variable {
     checkImageInput('ConvTranspose2d', input, this.inChannels);
     // Checked here, not at construction, as PyTorch does (a layer may be built, then given a

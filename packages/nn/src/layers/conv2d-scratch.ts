@@ -43,6 +43,11 @@ export class Conv2D extends Module {
   /** A scalar bias `[1]`, 0 at first. */
   bias: Parameter;
 
+  /**
+   * The d2l from-scratch convolution layer with a `kernelSize` kernel and a scalar bias.
+   * @param kernelSize - The kernel size, `k` or `[kH, kW]`.
+   * @param options - `generator`, which draws the initial kernel from U[0, 1); see {@link Conv2DOptions}.
+   */
   constructor(kernelSize: IntPair, options: Conv2DOptions = {}) {
     super();
     const k = toPair('Conv2D', 'kernelSize', kernelSize, 1);
@@ -50,7 +55,11 @@ export class Conv2D extends Module {
     this.bias = new Parameter(zeros([1]));
   }
 
-  /** `corr2d(input, weight) + bias`. */
+  /**
+   * `corr2d(input, weight) + bias`.
+   * @param input - One 2-D image `[H, W]`.
+   * @returns The output `[H - kH + 1, W - kW + 1]`.
+   */
   forward(input: ModuleInput): Variable {
     const shape = inputTensor('Conv2D', input).shape;
     if (shape.length !== 2) fail('Conv2D', 'input', `expected a 2-D input [H, W], got input ${formatShape(shape)}`);

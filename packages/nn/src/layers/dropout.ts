@@ -43,6 +43,11 @@ export class Dropout extends Module {
   readonly p: number;
   readonly #generator: Generator | undefined;
 
+  /**
+   * A dropout layer that zeroes elements with probability `p` in training.
+   * @param p - The probability of zeroing an element, in [0, 1]. Default `0.5`.
+   * @param options - `generator`, the random source of the masks; see {@link DropoutOptions}.
+   */
   constructor(p = 0.5, options: DropoutOptions = {}) {
     super();
     if (typeof p !== 'number' || !(p >= 0 && p <= 1))
@@ -51,7 +56,11 @@ export class Dropout extends Module {
     this.#generator = options.generator;
   }
 
-  /** `input * mask / (1 - p)` with a fresh Bernoulli(1 - p) mask in training; `input` in evaluation. */
+  /**
+   * `input * mask / (1 - p)` with a fresh Bernoulli(1 - p) mask in training; `input` in evaluation.
+   * @param input - A tensor or Variable of any shape (float32 or float64).
+   * @returns A new Variable of the same shape in training; `input` (as a Variable) in evaluation.
+   */
   forward(input: ModuleInput): Variable {
     const t = inputTensor('Dropout', input);
     if (t.dtype !== 'float32' && t.dtype !== 'float64')

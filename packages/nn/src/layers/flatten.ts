@@ -23,6 +23,12 @@ export class Flatten extends Module {
   readonly startDim: number;
   readonly endDim: number;
 
+  /**
+   * A layer that merges dimensions `startDim..endDim` into one.
+   * @param startDim - The first dimension to merge (negative counts from the end). Default `1` (keeps the batch
+   *   dimension).
+   * @param endDim - The last dimension to merge (negative counts from the end). Default `-1`.
+   */
   constructor(startDim = 1, endDim = -1) {
     super();
     if (!Number.isInteger(startDim))
@@ -32,7 +38,11 @@ export class Flatten extends Module {
     this.endDim = endDim;
   }
 
-  /** `input` with dimensions `startDim..endDim` merged. */
+  /**
+   * `input` with dimensions `startDim..endDim` merged.
+   * @param input - A tensor or Variable with at least `startDim + 1` dimensions.
+   * @returns A view of `input`, e.g. `[N, C, H, W]` becomes `[N, C * H * W]` with the defaults.
+   */
   forward(input: ModuleInput): Variable {
     const shape = inputTensor('Flatten', input).shape;
     const rank = Math.max(shape.length, 1);

@@ -19,7 +19,11 @@ import { inputTensor } from './util.js';
  * ```
  */
 export class Identity extends Module {
-  /** `input` itself (wrapped as a Variable when it is a plain tensor). */
+  /**
+   * `input` itself (wrapped as a Variable when it is a plain tensor).
+   * @param input - Any tensor or Variable.
+   * @returns `input`, as a Variable.
+   */
   forward(input: ModuleInput): Variable {
     inputTensor('Identity', input);
     return isVariable(input) ? input : variable(input);

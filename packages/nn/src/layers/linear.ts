@@ -52,6 +52,13 @@ export class Linear extends Module {
   readonly inFeatures: number;
   readonly outFeatures: number;
 
+  /**
+   * A fully connected layer from `inFeatures` to `outFeatures`; weight and bias drawn from U(-1/sqrt(inFeatures),
+   * 1/sqrt(inFeatures)) as in PyTorch.
+   * @param inFeatures - The size of each input sample (the last dimension of the input).
+   * @param outFeatures - The size of each output sample.
+   * @param options - `bias` (default `true`), `generator` and `dtype`; see {@link LinearOptions}.
+   */
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
     super();
     this.inFeatures = positiveInt('Linear', 'inFeatures', inFeatures);
@@ -66,7 +73,11 @@ export class Linear extends Module {
     }
   }
 
-  /** `input @ weight^T + bias` over the last dimension. */
+  /**
+   * `input @ weight^T + bias` over the last dimension.
+   * @param input - Features `[..., inFeatures]` of the layer's dtype.
+   * @returns The output `[..., outFeatures]`.
+   */
   forward(input: ModuleInput): Variable {
     const shape = inputTensor('Linear', input).shape;
     if (shape.length === 0 || shape[shape.length - 1] !== this.inFeatures) {

@@ -78,6 +78,12 @@ export class MaxPool2d extends Module {
   readonly dilation: IntPair;
   readonly ceilMode: boolean;
 
+  /**
+   * A 2-D max pooling layer with a `kernelSize` window.
+   * @param kernelSize - The window size, `k` or `[kH, kW]`.
+   * @param options - `stride` (default: `kernelSize`), `padding` (default `0`), `dilation` (default `1`) and
+   *   `ceilMode` (default `false`); see {@link MaxPool2dLayerOptions}.
+   */
   constructor(kernelSize: IntPair, options: MaxPool2dLayerOptions = {}) {
     super();
     const L = 'MaxPool2d';
@@ -92,7 +98,11 @@ export class MaxPool2d extends Module {
     this.ceilMode = options.ceilMode ?? false;
   }
 
-  /** The window maxima. */
+  /**
+   * The window maxima.
+   * @param input - A batch `[N, C, H, W]` or one image `[C, H, W]`.
+   * @returns The maxima `[N, C, H_out, W_out]` (or `[C, H_out, W_out]`).
+   */
   forward(input: ModuleInput): Variable {
     checkImageInput('MaxPool2d', input, null);
     return maxPool2d(input, this.kernelSize, {
@@ -132,6 +142,12 @@ export class AvgPool2d extends Module {
   readonly countIncludePad: boolean;
   readonly divisorOverride: number | null;
 
+  /**
+   * A 2-D average pooling layer with a `kernelSize` window.
+   * @param kernelSize - The window size, `k` or `[kH, kW]`.
+   * @param options - `stride` (default: `kernelSize`), `padding` (default `0`), `ceilMode` (default `false`),
+   *   `countIncludePad` (default `true`) and `divisorOverride`; see {@link AvgPool2dLayerOptions}.
+   */
   constructor(kernelSize: IntPair, options: AvgPool2dLayerOptions = {}) {
     super();
     const L = 'AvgPool2d';
@@ -149,7 +165,11 @@ export class AvgPool2d extends Module {
     }
   }
 
-  /** The window means. */
+  /**
+   * The window means.
+   * @param input - A batch `[N, C, H, W]` or one image `[C, H, W]`.
+   * @returns The means `[N, C, H_out, W_out]` (or `[C, H_out, W_out]`).
+   */
   forward(input: ModuleInput): Variable {
     checkImageInput('AvgPool2d', input, null);
     return avgPool2d(input, this.kernelSize, {
@@ -198,6 +218,10 @@ export type AdaptiveOutputSize = number | readonly [number | null, number | null
 export class AdaptiveAvgPool2d extends Module {
   readonly outputSize: AdaptiveOutputSize;
 
+  /**
+   * A 2-D adaptive average pooling layer to a fixed output size.
+   * @param outputSize - The output size `s` or `[outH, outW]`; `null` in a pair keeps that input size.
+   */
   constructor(outputSize: AdaptiveOutputSize) {
     super();
     const sizes: readonly unknown[] =
@@ -216,7 +240,11 @@ export class AdaptiveAvgPool2d extends Module {
     this.outputSize = outputSize;
   }
 
-  /** The adaptive window means. */
+  /**
+   * The adaptive window means.
+   * @param input - A batch `[N, C, H, W]` or one image `[C, H, W]`.
+   * @returns The means `[N, C, outH, outW]` (or `[C, outH, outW]`).
+   */
   forward(input: ModuleInput): Variable {
     checkImageInput('AdaptiveAvgPool2d', input, null);
     return adaptiveAvgPool2d(input, this.outputSize);

@@ -34,7 +34,11 @@ const relu6Function = defineFunction({
  * ```
  */
 export class ReLU6 extends Module {
-  /** `clamp(input, 0, 6)` elementwise. */
+  /**
+   * `clamp(input, 0, 6)` elementwise.
+   * @param input - A tensor or Variable of any shape (float32 or float64).
+   * @returns A new Variable of the same shape and dtype, every element in [0, 6].
+   */
   forward(input: ModuleInput): Variable {
     inputTensor('ReLU6', input);
     return relu6Function(input);

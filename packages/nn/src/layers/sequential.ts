@@ -27,6 +27,10 @@ export class Sequential<M extends Module = Module> extends Module {
   readonly #names: string[] = [];
 
   constructor();
+  /**
+   * A chain of `layers`, registered as submodules named `'0'`, `'1'`, ... (or by the keys of a map or object).
+   * @param layers - The layers in order, or one `Map`/object of layers by name.
+   */
   constructor(...layers: M[] | [named: ReadonlyMap<string, M> | Readonly<Record<string, M>>]);
   constructor(...layers: M[] | [named: ReadonlyMap<string, M> | Readonly<Record<string, M>>]) {
     super();
@@ -42,7 +46,10 @@ export class Sequential<M extends Module = Module> extends Module {
     }
   }
 
-  /** Adds `layer` at the end, named by its position. Returns this. */
+  /**
+   * Adds `layer` at the end, named by its position. Returns this.
+   * @param layer - The layer to add.
+   */
   append(layer: M): this {
     this.#add(String(this.#names.length), layer);
     return this;
@@ -60,7 +67,11 @@ export class Sequential<M extends Module = Module> extends Module {
     return this.#names.length;
   }
 
-  /** The layer at `index` (negative counts from the end). */
+  /**
+   * The layer at `index` (negative counts from the end).
+   * @param index - A position in `[-length, length)`.
+   * @returns The layer there; throws a `TorchletError` when out of range.
+   */
   at(index: number): M {
     const n = this.#names.length;
     const i = index < 0 ? index + n : index;
@@ -75,7 +86,11 @@ export class Sequential<M extends Module = Module> extends Module {
     for (let i = 0; i < this.#names.length; i++) yield this.at(i);
   }
 
-  /** Feeds `input` through every layer in turn (an empty Sequential returns it unchanged). */
+  /**
+   * Feeds `input` through every layer in turn (an empty Sequential returns it unchanged).
+   * @param input - The input of the first layer.
+   * @returns The output of the last layer.
+   */
   forward(input: ModuleInput): Variable {
     let x: Variable = isVariable(input) ? input : variable(input);
     for (const layer of this) x = layer.forward(x);

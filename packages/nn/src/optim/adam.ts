@@ -126,6 +126,13 @@ function newState(n: number, amsgrad: boolean): AdamState {
  * ```
  */
 export class Adam extends Optimizer<AdamOptions, AdamState> {
+  /**
+   * An Adam optimizer over `params`.
+   * @param params - The parameters to optimize (e.g. `net.parameters()`), or parameter groups with their own
+   *   options.
+   * @param options - `lr` (default `1e-3`), `betas` (default `[0.9, 0.999]`), `eps` (default `1e-8`),
+   *   `weightDecay` (default `0`) and `amsgrad` (default `false`); see {@link AdamOptions}.
+   */
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
     super('Adam', params, resolveAdam('Adam', options, 0));
   }
@@ -156,6 +163,13 @@ export class Adam extends Optimizer<AdamOptions, AdamState> {
  * ```
  */
 export class AdamW extends Optimizer<AdamOptions, AdamState> {
+  /**
+   * An AdamW optimizer over `params`.
+   * @param params - The parameters to optimize (e.g. `net.parameters()`), or parameter groups with their own
+   *   options.
+   * @param options - `lr` (default `1e-3`), `betas` (default `[0.9, 0.999]`), `eps` (default `1e-8`),
+   *   `weightDecay` (decoupled, default `1e-2`) and `amsgrad` (default `false`); see {@link AdamOptions}.
+   */
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
     super('AdamW', params, resolveAdam('AdamW', options, 1e-2));
   }

@@ -124,6 +124,7 @@ export abstract class Optimizer<H extends object, S> {
   /**
    * Clears every parameter's gradient: sets it to `null` (PyTorch's default `set_to_none=True`),
    * or fills it with zeros when `setToNone` is false.
+   * @param options - `setToNone`: `true` (default) sets gradients to `null`, `false` fills them with zeros.
    */
   zeroGrad(options: { readonly setToNone?: boolean } = {}): void {
     for (const g of this.paramGroups) {
@@ -159,7 +160,11 @@ export abstract class Optimizer<H extends object, S> {
   /** Updates `values` (the parameter's elements, row-major) in place from `grad`. */
   protected abstract update(param: Optimizable, values: Storage, grad: Storage, options: H): void;
 
-  /** This parameter's state (momentum buffers, moment estimates), or undefined before its first step. */
+  /**
+   * This parameter's state (momentum buffers, moment estimates), or undefined before its first step.
+   * @param param - One of this optimizer's parameters.
+   * @returns The state, or `undefined` before the parameter's first step.
+   */
   stateFor(param: Optimizable): S | undefined {
     return this.state.get(param);
   }

@@ -47,6 +47,13 @@ export interface SGDOptions {
  * ```
  */
 export class SGD extends Optimizer<SGDOptions, { momentumBuffer: Float64Array | null }> {
+  /**
+   * A stochastic gradient descent optimizer over `params`.
+   * @param params - The parameters to optimize (e.g. `net.parameters()`), or parameter groups with their own
+   *   options.
+   * @param options - `lr` (required), `momentum` (default `0`), `dampening` (default `0`), `weightDecay`
+   *   (default `0`), `nesterov` (default `false`) and `maximize` (default `false`); see {@link SGDOptions}.
+   */
   constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> & { readonly lr: number }) {
     const resolved: SGDOptions = {
       momentum: 0,

@@ -45,6 +45,8 @@ export interface SafetensorsHeader {
  * entry's dtype, shape and offsets, and that the entries tile the data exactly (no gaps, no
  * overlaps, nothing past the end). Throws a `TorchletError` naming the problem otherwise.
  *
+ * @param bytes - The start of a `.safetensors` file (at least the 8-byte length and the JSON header).
+ * @returns The entries (dtype, shape and byte range per tensor) and the `__metadata__` strings.
  * @example
  * ```ts
  * import { zeros } from '@torchlet/tensor';
@@ -81,6 +83,8 @@ function checkBytes(bytes: Uint8Array): Uint8Array {
  *
  * Shapes: as stored.
  *
+ * @param bytes - The contents of a `.safetensors` file.
+ * @returns The tensors by name, ready for {@link Module.loadStateDict}.
  * @see safetensors.torch.load
  * @example
  * ```ts

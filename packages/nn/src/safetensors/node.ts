@@ -8,6 +8,9 @@ import { saveSafetensors } from './save.js';
  * Writes a state dict to a `.safetensors` file (Node only; in the browser use
  * `saveSafetensors`, which returns the bytes).
  *
+ * @param path - The file to write (replaced when it exists).
+ * @param stateDict - The tensors by name, e.g. `net.stateDict()`.
+ * @param metadata - Strings stored in the header's `__metadata__`. Default: none.
  * @example
  * ```ts
  * import { tmpdir } from 'node:os';
@@ -32,6 +35,8 @@ export async function saveSafetensorsFile(
  * Reads a `.safetensors` file into a state dict (Node only; in the browser pass the bytes to
  * `loadSafetensors`).
  *
+ * @param path - The `.safetensors` file to read.
+ * @returns The tensors by name, ready for `Module.loadStateDict`.
  * @example
  * ```ts
  * import { tmpdir } from 'node:os';

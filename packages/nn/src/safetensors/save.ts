@@ -10,6 +10,9 @@ import { littleEndian, writtenDType } from './format.js';
  *
  * Shapes: any; each tensor is written contiguous.
  *
+ * @param stateDict - The tensors by name, e.g. `net.stateDict()`.
+ * @param metadata - Strings stored in the header's `__metadata__`. Default: none.
+ * @returns The bytes of the `.safetensors` file.
  * @see safetensors.torch.save
  * @example
  * ```ts
