@@ -11,5 +11,6 @@ export {
 } from './depthwise';
 export { binaryRows, binaryScalar, reluF32 } from './elementwise';
 export { heapBase, sgemm, sgemmPart, workspaceBytes } from './gemm';
+export { maxPool2dPlanes, maxPool2dWorkBytes } from './max-pool';
 export { maxPool2x2 } from './pool';
 export { sumColsF32, sumRowsF32 } from './reduce';

@@ -109,6 +109,7 @@ describe('getBackendInfo', () => {
         'wasm-simd128-conv2d-backward-weight-2x4',
         'wasm-simd128-depthwise-conv2d',
         'wasm-simd128-maxpool-2x2',
+        'wasm-simd128-maxpool2d',
         'wasm-simd128-elementwise',
         'wasm-simd128-sum-f64acc',
         'wasm-simd128-transpose-4x4',

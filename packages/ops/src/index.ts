@@ -39,6 +39,12 @@ export { type PadBackwardOptions, type PadMode, type PadOptions, pad, padBackwar
 export type { IntPair } from './params.js';
 export { type AdaptiveSize, adaptiveAvgPool2d, adaptiveAvgPool2dBackward } from './pool/adaptive-avg-pool2d.js';
 export { type AvgPool2dOptions, avgPool2d, avgPool2dBackward } from './pool/avg-pool2d.js';
-export { type MaxPool2dOptions, type MaxPool2dResult, maxPool2d, maxPool2dBackward } from './pool/max-pool2d.js';
+export {
+  type MaxPool2dKernel,
+  type MaxPool2dOptions,
+  type MaxPool2dResult,
+  maxPool2d,
+  maxPool2dBackward,
+} from './pool/max-pool2d.js';
 export { type Pool2dOptions, pool2dOutputShape } from './pool/params.js';
 export { pool2d } from './pool/pool2d.js';

@@ -1,5 +1,14 @@
-import { wasmMaxPool2x2 } from '@torchlet/kernels';
-import { allocStorage, type FloatArray, fail, formatShape, getBackend, isTensor, Tensor } from '@torchlet/tensor';
+import { wasmMaxPool2d, wasmMaxPool2x2 } from '@torchlet/kernels';
+import {
+  allocStorage,
+  type FloatArray,
+  fail,
+  formatShape,
+  formatValue,
+  getBackend,
+  isTensor,
+  Tensor,
+} from '@torchlet/tensor';
 import type { IntPair } from '../params.js';
 import {
   checkPoolInput,
@@ -12,7 +21,25 @@ import {
 } from './params.js';
 
 /**
- * Options of {@link maxPool2d}: the shared pooling options plus `returnIndices`.
+ * The max-pooling kernels: `'js'`, the JavaScript loops (float32 and float64, any layout), and
+ * `'wasm'`, `@torchlet/kernels`' WebAssembly SIMD kernel (float32; any window, stride, padding,
+ * dilation and ceil mode, values and indices; a strided input is made contiguous first). Both give
+ * the same bits. `'auto'` (the default) picks `'wasm'` for float32 problems of at least a few
+ * thousand outputs unless `setBackend('js')` is in force; a forced `'wasm'` that cannot run
+ * (float64, or no WebAssembly SIMD) throws.
+ *
+ * @example
+ * ```ts
+ * import { ones } from '@torchlet/tensor';
+ * import { type MaxPool2dKernel, maxPool2d } from '@torchlet/ops';
+ * const kernel: MaxPool2dKernel = 'wasm';
+ * maxPool2d(ones([1, 1, 4, 4]), 3, { stride: 2, padding: 1, kernel }).toArray(); // -> [[[[1, 1], [1, 1]]]]
+ * ```
+ */
+export type MaxPool2dKernel = 'auto' | 'js' | 'wasm';
+
+/**
+ * Options of {@link maxPool2d}: the shared pooling options plus `returnIndices` and `kernel`.
  *
  * @see torch.nn.functional.max_pool2d
  * @example
@@ -25,6 +52,8 @@ import {
 export interface MaxPool2dOptions extends Pool2dOptions {
   /** Also return the argmax of each window (flat `h*W + w` within its plane). Default `false`. */
   readonly returnIndices?: boolean;
+  /** The kernel that runs it (see {@link MaxPool2dKernel}). Default `'auto'`. */
+  readonly kernel?: MaxPool2dKernel;
 }
 
 /**
@@ -56,6 +85,52 @@ export interface MaxPool2dResult {
 const WASM_MAX_POOL_MIN_OUTPUTS = 1 << 16;
 
 /**
+ * Outputs from which other float32 max-pools (any window, with or without indices) run in
+ * `@torchlet/kernels`' general `wasmMaxPool2d` under `'auto'`: below it a call's fixed costs
+ * (staging, typed-array views) are a large part of a small problem.
+ */
+const WASM_MAX_POOL2D_MIN_OUTPUTS = 1 << 11;
+
+/** Whether `maxPool2d`'s strided storage holds dense NCHW (or CHW) planes. */
+function densePlanes(g: Pool2dGeometry, xsN: number, xsC: number, xsH: number, xsW: number): boolean {
+  const { n, c, h, w } = g;
+  return (
+    (w === 1 || xsW === 1) && (h === 1 || xsH === w) && (c === 1 || xsC === h * w) && (n === 1 || xsN === c * h * w)
+  );
+}
+
+/** `maxPoolInto` in `@torchlet/kernels`' `wasmMaxPool2d` (dense float32 planes); false when it declined. */
+function wasmMaxPoolInto(
+  x: FloatArray,
+  xOff: number,
+  g: Pool2dGeometry,
+  out: FloatArray,
+  idx: Int32Array | null,
+): boolean {
+  const planes = g.n * g.c;
+  return wasmMaxPool2d(
+    x.subarray(xOff, xOff + planes * g.h * g.w),
+    {
+      planes,
+      h: g.h,
+      w: g.w,
+      kh: g.kh,
+      kw: g.kw,
+      strideH: g.sh,
+      strideW: g.sw,
+      padTop: g.ph,
+      padLeft: g.pw,
+      dilationH: g.dh,
+      dilationW: g.dw,
+      outH: g.ho,
+      outW: g.wo,
+    },
+    out,
+    idx,
+  );
+}
+
+/**
  * Max pooling over every `[H, W]` plane of `x` (strided storage), written densely into `out`
  * and, when given, the argmax positions into `idx`. Mirrors PyTorch's CPU kernel: windows are
  * clipped to the input (padding acts as -inf), ties keep the first maximum, and a NaN wins and
@@ -73,12 +148,24 @@ export function maxPoolInto(
   g: Pool2dGeometry,
   out: FloatArray,
   idx: Int32Array | null,
+  kernel: MaxPool2dKernel = 'auto',
 ): void {
   const { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo } = g;
+  if (kernel === 'wasm') {
+    if (!densePlanes(g, xsN, xsC, xsH, xsW) || !wasmMaxPoolInto(x, xOff, g, out, idx)) {
+      fail(
+        'maxPool2d',
+        'kernel',
+        `the 'wasm' kernel cannot run this problem (${x instanceof Float32Array ? 'WebAssembly SIMD is unavailable' : 'it takes float32 input, got float64'}) on input [${n}, ${c}, ${h}, ${w}]`,
+      );
+    }
+    return;
+  }
   // The float32 kernels below pay two typed-array views per call, which only large problems repay.
   const f32 = x instanceof Float32Array && out instanceof Float32Array && n * c * ho * wo >= 64;
+  const wasm = f32 && kernel === 'auto' && getBackend() !== 'js';
   if (
-    f32 &&
+    wasm &&
     idx === null &&
     n * c * ho * wo >= WASM_MAX_POOL_MIN_OUTPUTS &&
     kh === 2 &&
@@ -95,9 +182,17 @@ export function maxPoolInto(
     xsH === w &&
     (c === 1 || xsC === h * w) &&
     (n === 1 || xsN === c * h * w) &&
-    getBackend() !== 'js' &&
     // Bit-identical to the loops below (first maximum on ties, so -0 stays -0; NaN wins).
     wasmMaxPool2x2(x.subarray(xOff, xOff + n * c * h * w), n * c, h, w, out)
+  ) {
+    return;
+  }
+  if (
+    wasm &&
+    n * c * ho * wo >= WASM_MAX_POOL2D_MIN_OUTPUTS &&
+    densePlanes(g, xsN, xsC, xsH, xsW) &&
+    // Bit-identical to the loops below, indices included.
+    wasmMaxPoolInto(x, xOff, g, out, idx)
   ) {
     return;
   }
@@ -480,14 +575,27 @@ export function maxPool2d(
   options: MaxPool2dOptions = {},
 ): Tensor | MaxPool2dResult {
   const fn = 'maxPool2d';
-  const x = checkPoolInput(fn, input);
+  let x = checkPoolInput(fn, input);
   const g = resolvePool2d(fn, x.shape, kernelSize, options);
+  const kernel = options.kernel ?? 'auto';
+  if (kernel !== 'auto' && kernel !== 'js' && kernel !== 'wasm') {
+    fail(fn, 'kernel', `expected 'auto', 'js' or 'wasm', got ${formatValue(kernel)}`);
+  }
+  if (kernel === 'wasm' && x.dtype !== 'float32') {
+    fail(fn, 'kernel', `the 'wasm' kernel takes float32 input, got ${x.dtype} input ${formatShape(x.shape)}`);
+  }
+  const [s0, s1, s2, s3] = poolStrides(x);
+  // The WebAssembly kernel reads dense planes: a strided float32 input is copied once.
+  if (kernel !== 'js' && x.dtype === 'float32' && !densePlanes(g, s0, s1, s2, s3)) {
+    if (kernel === 'wasm' || (g.n * g.c * g.ho * g.wo >= WASM_MAX_POOL2D_MIN_OUTPUTS && getBackend() !== 'js'))
+      x = x.contiguous();
+  }
   const shape = geometryOutputShape(g);
   const size = g.n * g.c * g.ho * g.wo;
   const out = allocStorage(x.dtype, size) as FloatArray;
   const idx = options.returnIndices ? new Int32Array(size) : null;
   const [sN, sC, sH, sW] = poolStrides(x);
-  maxPoolInto(x.data as FloatArray, x.offset, sN, sC, sH, sW, g, out, idx);
+  maxPoolInto(x.data as FloatArray, x.offset, sN, sC, sH, sW, g, out, idx, kernel);
   const values = new Tensor(out, shape);
   return idx === null ? values : { values, indices: new Tensor(idx, shape) };
 }
