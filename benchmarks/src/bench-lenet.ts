@@ -114,7 +114,8 @@ export function torchletAccuracy(model: Sequential, data: Digits, batchSize = 50
   return correct / data.count;
 }
 
-interface EpochConfig {
+/** The data and settings of one training epoch. */
+export interface EpochConfig {
   readonly train: Digits;
   readonly test: Digits;
   readonly batchSize: number;
@@ -129,7 +130,7 @@ const WARMUP_BATCHES = 4;
  * One torchlet configuration's epoch. A change of thread count restarts the worker pool, so
  * `enter` then waits for the workers and trains the warm-up batches again (outside timing).
  */
-function torchletContender(name: TorchletName, c: EpochConfig): Contender {
+export function torchletContender(name: TorchletName, c: EpochConfig): Contender {
   const config = TORCHLET_CONFIGS[name];
   const warm = (): void => {
     const m = torchletLenet(new Generator(c.seed));

@@ -19,8 +19,13 @@ export type TfjsName = 'tfjs-cpu' | 'tfjs-wasm';
  * intra-op thread, one with every core (the `nets` family only, see ort.ts).
  */
 export type OrtName = 'ort-wasm-1t' | 'ort-wasm';
+/**
+ * PyTorch (when a Python with torch is installed; see pytorch.ts) in a subprocess, on one thread
+ * and on every core (the `wholenets` family and the LeNet batch-32 epoch only).
+ */
+export type PyTorchName = 'pytorch-1t' | 'pytorch';
 /** Any contender. */
-export type ContenderName = TorchletName | TfjsName | OrtName;
+export type ContenderName = TorchletName | TfjsName | OrtName | PyTorchName;
 
 /** The torchlet configurations in table order. */
 export const TORCHLET_NAMES: readonly TorchletName[] = ['torchlet-js', 'torchlet-wasm-1t', 'torchlet-wasm'];
@@ -38,6 +43,8 @@ export const SHORT_NAMES: Readonly<Record<ContenderName, string>> = {
   'tfjs-wasm': 'wasm',
   'ort-wasm-1t': 'ort1t',
   'ort-wasm': 'ort',
+  'pytorch-1t': 'pt1t',
+  pytorch: 'pt',
 };
 
 /** The ratio columns of the table: `[torchlet configuration, tfjs backend]`, read "a vs b". */
@@ -272,6 +279,7 @@ export function classifyError(err: unknown): { status: ContenderStatus; note: st
   if (/not registered for backend|no kernel|not yet implemented for/i.test(message))
     return { status: 'no-kernel', note };
   if (/not implemented yet/i.test(message)) return { status: 'not-implemented', note };
+  if (/^skipped: /.test(message)) return { status: 'skipped', note };
   return { status: 'error', note };
 }
 

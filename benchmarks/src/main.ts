@@ -1,4 +1,4 @@
-// The benchmark runner: `node dist/main.js [--only tensor,conv,pool,lenet,nets] [--quick] [--runs N] [--skip-slow]`.
+// The benchmark runner: `node dist/main.js [--only tensor,conv,pool,lenet,nets,wholenets] [--quick] [--runs N] [--skip-slow]`.
 // Prints the table and writes every sample to bench-results/<timestamp>.json.
 
 import { execFileSync } from 'node:child_process';
@@ -30,6 +30,7 @@ const FAMILIES: Readonly<Record<string, () => Promise<Workload[]>>> = {
   pool: async () => (await import('./bench-pool.js')).poolWorkloads(),
   lenet: async () => (await import('./bench-lenet.js')).lenetWorkloads(),
   nets: async () => (await import('./bench-nets.js')).netWorkloads(),
+  wholenets: async () => (await import('./wholenets.js')).wholeNetWorkloads(),
 };
 
 interface Cli {
@@ -70,7 +71,7 @@ function parseArgs(argv: readonly string[]): Cli {
       if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: expected a positive integer, got ${argv[i]}`);
     } else if (a === '--help' || a === '-h') {
       console.log(
-        'usage: bench [--only tensor,conv,pool,lenet,nets] [--match text,text] [--quick] [--runs N] [--skip-slow]',
+        'usage: bench [--only tensor,conv,pool,lenet,nets,wholenets] [--match text,text] [--quick] [--runs N] [--skip-slow]',
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${a} (try --help)`);
@@ -135,7 +136,8 @@ async function main(): Promise<void> {
   }
 
   const nets = results.filter((r) => r.family === 'nets');
-  const others = results.filter((r) => r.family !== 'nets');
+  const wholeNets = results.filter((r) => r.family === 'wholenets');
+  const others = results.filter((r) => r.family !== 'nets' && r.family !== 'wholenets');
   if (others.length > 0) console.log(`\n${renderTable(others)}\n`);
   if (nets.length > 0) {
     const ort = (await import('./ort.js')).ortInfo();
@@ -145,6 +147,11 @@ async function main(): Promise<void> {
     );
     console.log(`${renderNetsTable(nets)}\n`);
     report.ort = ort;
+  }
+  if (wholeNets.length > 0) {
+    // Whole networks vs onnxruntime-web and PyTorch, then peak RSS per workload in fresh processes.
+    const { reportWholeNets } = await import('./wholenets-report.js');
+    Object.assign(report, await reportWholeNets(wholeNets, { memory: cli.match.length === 0 && !cli.quick }));
   }
   console.log(
     'Times are per call (median). "1t vs X" / "all vs X" = median(X) / median(torchlet-wasm-1t / torchlet-wasm): above 1 means torchlet is faster.',

@@ -146,3 +146,28 @@ export const NET_LAYERS: readonly NetLayer[] = [
 
 /** The batch sizes every {@link NET_LAYERS} layer runs at. */
 export const NET_BATCHES: readonly number[] = [1, 8];
+
+/**
+ * The `wholenets` family (issue 12's whole networks): `@torchlet/vision`'s ResNet-18 and
+ * MobileNetV2 with seeded weights (and BatchNorm running statistics moved off (0, 1), so evaluation
+ * mode uses them), torchvision's 1000 classes, on `[N, 3, 224, 224]`: the eval forward at each
+ * batch of `batches` and one SGD training step at `trainBatch`.
+ */
+export const WHOLE_NETS = {
+  nets: ['resnet18', 'mobilenetV2'],
+  numClasses: 1000,
+  size: 224,
+  batches: [1, 8],
+  trainBatch: 8,
+  sgd: { lr: 0.01, momentum: 0.9 },
+  weightSeed: 0,
+  inputSeed: 31,
+  /** Samples of a training step (one step takes seconds at batch 8). */
+  trainRuns: 5,
+} as const;
+
+/**
+ * The LeNet epoch with PyTorch as the contender (issue 12's native anchor): apps/mnist's settings,
+ * batch 32 and Adam lr 2e-3, on the same 8,000 digits as {@link LENET_EPOCH}.
+ */
+export const LENET_PYTORCH_EPOCH = { ...LENET_EPOCH, batchSize: 32, lr: 2e-3 } as const;
