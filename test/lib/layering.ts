@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 export const allowedDependencies: Readonly<Record<string, readonly string[]>> = {
   '@torchlet/kernels': [],
   '@torchlet/webgpu': [],
-  '@torchlet/tensor': ['@torchlet/kernels'],
+  '@torchlet/tensor': ['@torchlet/kernels', '@torchlet/webgpu'],
   '@torchlet/ops': ['@torchlet/kernels', '@torchlet/tensor'],
   '@torchlet/autograd': ['@torchlet/tensor', '@torchlet/ops'],
   '@torchlet/nn': ['@torchlet/tensor', '@torchlet/autograd'],

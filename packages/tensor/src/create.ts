@@ -1,3 +1,4 @@
+import { type Device, toDevice } from './device/transfer.js';
 import {
   allocStorage,
   castScalar,
@@ -26,6 +27,13 @@ import { isTensor, type NestedArray, Tensor } from './tensor.js';
 export interface CreateOptions {
   /** Element type. Default `float32` (or the typed array's own type for `tensor(typedArray)`). */
   readonly dtype?: DType;
+  /** Where to put the tensor: `'cpu'` (default) or `'webgpu'` (after `await initWebGPU()`; float32, int32, bool). */
+  readonly device?: Device;
+}
+
+/** `t` moved to `options.device` when one is given (creation runs on the CPU, then uploads). */
+function placed(fn: string, t: Tensor, options: CreateOptions): Tensor {
+  return options.device === undefined ? t : toDevice(t, options.device, fn);
 }
 
 /**
@@ -79,7 +87,7 @@ export function tensor(data: NestedArray | Storage, options: TensorOptions = {})
   if (options === null || typeof options !== 'object') {
     fail('tensor', 'options', `expected an options object, got ${formatValue(options)}`);
   }
-  if (ArrayBuffer.isView(data)) return fromTypedArray(data, options);
+  if (ArrayBuffer.isView(data)) return placed('tensor', fromTypedArray(data, options), options);
   const nestedShape = inferShape(data as NestedArray);
   const flat: (number | boolean)[] = [];
   let sawBoolean = false;
@@ -121,7 +129,7 @@ export function tensor(data: NestedArray | Storage, options: TensorOptions = {})
       );
     }
   }
-  return new Tensor(out, shape);
+  return placed('tensor', new Tensor(out, shape), options);
 }
 
 /** The typed-array types that are not storage but convert by value: integers give int32, floats float32. */
@@ -264,7 +272,7 @@ function filled(fn: string, shape: Shape, value: number | boolean, options: Crea
   const data = allocStorage(dtype, shapeSize(s), fn);
   const v = scalarFor(fn, 'value', Number(value), dtype);
   if (v !== 0) data.fill(v);
-  return new Tensor(data, s);
+  return placed(fn, new Tensor(data, s), options);
 }
 
 /**
@@ -307,7 +315,7 @@ export function ones(shape: Shape, options: CreateOptions = {}): Tensor {
  */
 export function zerosLike(t: Tensor, options: CreateOptions = {}): Tensor {
   if (!isTensor(t)) fail('zerosLike', 'input', `expected a tensor, got ${formatValue(t)}`);
-  return full(t.shape, 0, { dtype: options.dtype ?? t.dtype });
+  return full(t.shape, 0, { dtype: options.dtype ?? t.dtype, device: options.device ?? t.device });
 }
 
 /**
@@ -322,7 +330,7 @@ export function zerosLike(t: Tensor, options: CreateOptions = {}): Tensor {
  */
 export function onesLike(t: Tensor, options: CreateOptions = {}): Tensor {
   if (!isTensor(t)) fail('onesLike', 'input', `expected a tensor, got ${formatValue(t)}`);
-  return full(t.shape, 1, { dtype: options.dtype ?? t.dtype });
+  return full(t.shape, 1, { dtype: options.dtype ?? t.dtype, device: options.device ?? t.device });
 }
 
 /**
@@ -337,9 +345,9 @@ export function onesLike(t: Tensor, options: CreateOptions = {}): Tensor {
  */
 export function eye(n: number, m: number = n, options: CreateOptions = {}): Tensor {
   const s = checkShape('eye', 'n', [n, m]);
-  const out = zeros(s, options);
+  const out = zeros(s, { dtype: options.dtype });
   for (let i = 0; i < Math.min(n, m); i++) out.data[i * m + i] = 1;
-  return out;
+  return placed('eye', out, options);
 }
 
 /**
@@ -366,7 +374,7 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
   if (typeof lo !== 'number' || typeof hi !== 'number' || !Number.isFinite(lo) || !Number.isFinite(hi))
     fail('arange', 'end', `bounds must be finite numbers, got start ${formatValue(lo)}, end ${formatValue(hi)}`);
   const dtype = checkDType('arange', options.dtype ?? 'float32');
-  if (dtype === 'int32') return arangeInt32(lo, hi, step);
+  if (dtype === 'int32') return placed('arange', arangeInt32(lo, hi, step), options);
   if ((hi - lo) / step < 0) {
     fail(
       'arange',
@@ -377,7 +385,7 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
   const n = Math.ceil((hi - lo) / step);
   const data = allocStorage(dtype, n, 'arange');
   for (let i = 0; i < n; i++) data[i] = castScalar(lo + i * step, dtype);
-  return new Tensor(data, [n]);
+  return placed('arange', new Tensor(data, [n]), options);
 }
 
 /**
@@ -423,7 +431,7 @@ export function linspace(start: number, end: number, steps: number, options: Cre
   const data = allocStorage(dtype, steps, 'linspace');
   if (steps === 1) {
     data[0] = scalarFor('linspace', 'start', start, dtype); // PyTorch: one step is `start`
-    return new Tensor(data, [1]);
+    return placed('linspace', new Tensor(data, [1]), options);
   }
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   // PyTorch fills the second half from the end so both endpoints are exact.
@@ -431,5 +439,5 @@ export function linspace(start: number, end: number, steps: number, options: Cre
   for (let i = 0; i < steps; i++) {
     data[i] = castScalar(i < half ? start + step * i : end - step * (steps - 1 - i), dtype);
   }
-  return new Tensor(data, [steps]);
+  return placed('linspace', new Tensor(data, [steps]), options);
 }

@@ -1,4 +1,5 @@
 import { type BinaryOp, wasmBinary, wasmRelu } from '@torchlet/kernels';
+import { anyOnGpu, gpuBinary, gpuClamp, gpuUnary, gpuWriteInPlace } from './device/gpu-elementwise.js';
 import {
   allocStorage,
   type DType,
@@ -147,7 +148,7 @@ function checkTensor(fn: string, arg: string, x: unknown): asserts x is Tensor {
 
 /** A tensor whose buffer was transferred away reads as empty: an error, never NaN results. */
 function checkAttached(fn: string, arg: string, t: Tensor): void {
-  if (t.data.length === 0 && t.numel > 0 && isDetached(t.data)) {
+  if (t.gpuBuffer === null && t.data.length === 0 && t.numel > 0 && isDetached(t.data)) {
     fail(fn, arg, `the storage of ${arg} (${describe(t)}) is a detached ArrayBuffer (transferred away)`);
   }
 }
@@ -652,6 +653,7 @@ function binary(spec: BinarySpec, x: TensorLike, y: TensorLike): Tensor {
     );
   }
   const op = spec.result === 'bool' ? (spec.float as number) : opCode(spec, dtype, 'input', x, y);
+  if (anyOnGpu(x, y)) return gpuBinary(fn, x, y, dtype, spec.result === 'bool' ? 'bool' : dtype);
   const a = operand(x, dtype);
   const b = operand(y, dtype);
   const outDtype = spec.result === 'bool' ? 'bool' : dtype;
@@ -1075,7 +1077,11 @@ function unaryAny(
 }
 
 /** Applies a unary op to `x` (already of the compute dtype) into a new contiguous tensor. */
+/** The webgpu kernels of the unary op codes NEG..RELU (CLAMP runs as maximum/minimum). */
+const GPU_UNARY = ['neg', 'abs', 'exp', 'log', 'sqrt', 'tanh', 'sigmoid', 'relu'];
+
 function runUnary(op: number, x: Tensor, lo = 0, hi = 0): Tensor {
+  if (x.gpuBuffer !== null) return op === CLAMP ? gpuClamp(x, lo, hi) : gpuUnary(GPU_UNARY[op], x);
   const out = allocStorage(x.dtype, x.numel);
   if (
     op === RELU &&
@@ -1438,6 +1444,11 @@ function checkBroadcastsTo(fn: string, arg: string, t: Tensor, other: TensorLike
  * `t`'s memory order. `b` is copied first when it shares storage with `t` in another layout.
  */
 function writeInPlace(t: Tensor, op: number, alpha: number, source: Operand): void {
+  if (anyOnGpu(t, source)) {
+    const kind = op === COPY ? 'copy' : op === DIV ? 'div' : op === MUL || op === IMUL || op === AND ? 'mul' : 'add';
+    gpuWriteInPlace(`${kind}InPlace`, t, kind, alpha, source);
+    return;
+  }
   let b = source;
   if (isTensor(b) && b.data.buffer === t.data.buffer) {
     const sameLayout =

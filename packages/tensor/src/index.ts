@@ -10,15 +10,9 @@
 // @torchlet/tensor (or a package above it), never @torchlet/kernels directly, yet browsers must
 // call ready() and everyone may want getBackendInfo()/setThreads(). Re-exporting them here (issue
 // 16) makes the install line users already have enough; they stay defined once, in kernels.
-export {
-  type BackendInfo,
-  getBackendInfo,
-  getThreads,
-  type ReadyOptions,
-  ready,
-  setThreads,
-  type WasmSource,
-} from '@torchlet/kernels';
+export { getThreads, setThreads, type WasmSource } from '@torchlet/kernels';
+// Likewise @torchlet/webgpu's initWebGPU (issue 13): `await initWebGPU()` readies the webgpu device.
+export { initWebGPU, type WebGPUInfo } from '@torchlet/webgpu';
 export {
   arange,
   type CreateOptions,
@@ -33,6 +27,8 @@ export {
   zeros,
   zerosLike,
 } from './create.js';
+export { type BackendInfo, getBackendInfo, type ReadyOptions, ready } from './device/ready.js';
+export type { Device } from './device/transfer.js';
 export {
   allocStorage,
   checkNumel,

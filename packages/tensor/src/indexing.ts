@@ -259,7 +259,7 @@ function indexLayout(fn: string, t: Tensor, index: Index): ViewLayout {
 export function get(t: Tensor, index: Index): Tensor {
   if (!isTensor(t)) fail('get', 'self', 'expected a tensor');
   const layout = indexLayout('get', t, index);
-  return new Tensor(t.data, layout.shape, layout.strides, layout.offset, t.dtype);
+  return new Tensor(t.storage, layout.shape, layout.strides, layout.offset, t.dtype);
 }
 
 /**

@@ -155,7 +155,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
 function narrowView(t: Tensor, d: number, start: number, length: number): Tensor {
   const shape = [...t.shape];
   shape[d] = length;
-  return new Tensor(t.data, shape, t.strides, t.offset + start * t.strides[d], t.dtype);
+  return new Tensor(t.storage, shape, t.strides, t.offset + start * t.strides[d], t.dtype);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { gpuMatmul } from './device/gpu-linalg.js';
 import { allocStorage, type DType, type Storage } from './dtype.js';
 import { fail, formatShape } from './errors.js';
 import { type FloatArray, gemm } from './gemm.js';
@@ -202,6 +203,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     );
   }
   const dtype = productDType('matmul', a, b);
+  if (a.gpuBuffer !== null || b.gpuBuffer !== null) return gpuMatmul('matmul', a, b);
   if (a.ndim === 1 && b.ndim === 1) {
     if (a.shape[0] !== b.shape[0]) sizeMismatch('matmul', a, b, a.shape[0], b.shape[0]);
     return dotKernel(a, b, dtype);
@@ -242,6 +244,7 @@ export function mm(a: Tensor, b: Tensor): Tensor {
     );
   }
   const dtype = productDType('mm', a, b);
+  if (a.gpuBuffer !== null || b.gpuBuffer !== null) return gpuMatmul('mm', a, b);
   return batchedMatmul('mm', a, b, dtype);
 }
 
@@ -269,5 +272,6 @@ export function dot(a: Tensor, b: Tensor): Tensor {
   }
   const dtype = productDType('dot', a, b);
   if (a.shape[0] !== b.shape[0]) sizeMismatch('dot', a, b, a.shape[0], b.shape[0]);
+  if (a.gpuBuffer !== null || b.gpuBuffer !== null) return gpuMatmul('dot', a, b);
   return dotKernel(a, b, dtype);
 }

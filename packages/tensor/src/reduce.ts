@@ -1,4 +1,5 @@
 import { wasmSum } from '@torchlet/kernels';
+import { gpuReduce } from './device/gpu-reduce.js';
 import { allocStorage, type DType, isFloatingDType, type Storage } from './dtype.js';
 import { fail, formatShape, formatValue } from './errors.js';
 import { getBackend } from './gemm.js';
@@ -369,6 +370,7 @@ export function sum(t: Tensor, dims?: Dims, options: ReduceOptions = {}): Tensor
   checkTensor('sum', t);
   const d = normalizeDims('sum', dims, t.ndim);
   const keepdim = options.keepdim ?? false;
+  if (t.gpuBuffer !== null) return gpuReduce('sum', 'sum', t, d, keepdim);
   if (hasExpandedDims(t)) return overExpanded('sum', t, d, keepdim);
   const p = plan(t, d, keepdim);
   const dtype = sumDType(t.dtype);
@@ -464,6 +466,7 @@ export function mean(t: Tensor, dims?: Dims, options: ReduceOptions = {}): Tenso
     );
   }
   const d = normalizeDims('mean', dims, t.ndim);
+  if (t.gpuBuffer !== null) return gpuReduce('mean', 'mean', t, d, options.keepdim ?? false);
   if (hasExpandedDims(t)) return overExpanded('mean', t, d, options.keepdim ?? false);
   const p = plan(t, d, options.keepdim ?? false);
   const n = p.outer * p.inner;
@@ -512,6 +515,9 @@ function checkNonEmpty(fn: string, t: Tensor, dim: number | null | undefined, p:
 
 function extremum(fn: string, sign: number, t: Tensor, dim: number | null | undefined, options: ReduceOptions): Tensor {
   checkTensor(fn, t);
+  if (t.gpuBuffer !== null) {
+    return gpuReduce(fn, sign > 0 ? 'max' : 'min', t, singleDim(fn, dim, t.ndim), options.keepdim ?? false);
+  }
   // Over all elements the reduction keeps the logical order (as argmax does), so among equal
   // values (-0 and +0) the first one in row-major order wins whatever the layout: the result is
   // the element argmax points at, as PyTorch's max(dim) pairs values with first indices.

@@ -1,3 +1,5 @@
+import { GpuBuffer } from '@torchlet/webgpu';
+import * as device from './device/transfer.js';
 import { type DType, dtypeOfStorage, type Storage } from './dtype.js';
 import * as elementwise from './elementwise.js';
 import { fail, formatValue } from './errors.js';
@@ -89,7 +91,8 @@ function copyArray(a: readonly number[]): number[] {
 
 // The in-place version counter lives with the storage, so every view of the same data sees it
 // (autograd uses it to detect tensors modified after being saved for backward).
-const versions = new WeakMap<ArrayBufferLike, number>();
+// On the webgpu device the key is the GpuBuffer, the storage object itself.
+const versions = new WeakMap<object, number>();
 
 /**
  * An n-dimensional array: a typed-array storage viewed through a shape, strides and an offset.
@@ -107,8 +110,13 @@ const versions = new WeakMap<ArrayBufferLike, number>();
  * ```
  */
 export class Tensor {
-  /** The typed array holding the elements (shared between views). */
-  readonly data: Storage;
+  // The storage: exactly one of the two is non-null (a typed array on the CPU, a GPU buffer on webgpu).
+  private readonly cpuData: Storage | null;
+  /**
+   * The WebGPU buffer holding the elements when {@link Tensor.device} is `'webgpu'` (shared between
+   * views, float32 words; bool as 0/1), `null` on the CPU. For kernels of the layers above.
+   */
+  readonly gpuBuffer: GpuBuffer | null;
   /** Size of each dimension. */
   readonly shape: readonly number[];
   /** Step in `data` between neighbours along each dimension, in elements (may be 0 for expanded dims). */
@@ -120,27 +128,55 @@ export class Tensor {
 
   /**
    * Wraps existing storage without copying. Prefer {@link tensor} or `fromStorage` in user code.
+   * `data` is a typed array (a CPU tensor) or a `GpuBuffer` of `@torchlet/webgpu` (a webgpu
+   * tensor; `dtype` is then required).
    */
-  constructor(data: Storage, shape: Shape, strides?: readonly number[], offset = 0, dtype?: DType) {
+  constructor(data: Storage | GpuBuffer, shape: Shape, strides?: readonly number[], offset = 0, dtype?: DType) {
     // Cheap checks only (every op builds tensors here); fromStorage checks a layout in full.
-    if (!ArrayBuffer.isView(data) || !Array.isArray(shape) || (strides !== undefined && !Array.isArray(strides))) {
+    const onCpu = ArrayBuffer.isView(data);
+    if (
+      !(onCpu || (data instanceof GpuBuffer && dtype !== undefined)) ||
+      !Array.isArray(shape) ||
+      (strides !== undefined && !Array.isArray(strides))
+    ) {
       fail(
         'Tensor',
         'data',
-        `expected a typed array and a shape array, got ${formatValue(data)} and ${formatValue(shape)}`,
+        `expected a typed array (or a GpuBuffer with a dtype) and a shape array, got ${formatValue(data)} and ${formatValue(shape)}`,
       );
     }
-    this.data = data;
+    this.cpuData = onCpu ? (data as Storage) : null;
+    this.gpuBuffer = onCpu ? null : (data as GpuBuffer);
     this.shape = Object.freeze(copyArray(shape));
     this.strides = Object.freeze(strides ? copyArray(strides) : contiguousStrides(shape));
     this.offset = offset;
-    this.dtype = dtype ?? dtypeOfStorage(data);
+    this.dtype = dtype ?? dtypeOfStorage(data as Storage);
     assertSingleCopy(); // one boolean test after the first tensor
   }
 
   /** Brand used by {@link isTensor}, so packages recognise tensors without `instanceof`. */
   get [TENSOR_BRAND](): true {
     return true;
+  }
+
+  /**
+   * The typed array holding the elements (shared between views). A tensor on the `webgpu` device
+   * has none: reading it throws a `TorchletError` saying to `await x.cpu()` first.
+   */
+  get data(): Storage {
+    const d = this.cpuData;
+    if (d === null) return device.cpuOnly(this, 'data');
+    return d;
+  }
+
+  /** The storage on either device: the typed array, or the GPU buffer (views share it). */
+  get storage(): Storage | GpuBuffer {
+    return this.cpuData ?? (this.gpuBuffer as GpuBuffer);
+  }
+
+  /** Where the elements live: `'cpu'` (a typed array) or `'webgpu'` (a GPU buffer). */
+  get device(): device.Device {
+    return this.cpuData === null ? 'webgpu' : 'cpu';
   }
 
   /** Number of dimensions. */
@@ -155,12 +191,12 @@ export class Tensor {
 
   /** How many in-place writes the storage has seen (PyTorch's `_version`). */
   get version(): number {
-    return versions.get(this.data.buffer) ?? 0;
+    return versions.get(this.cpuData?.buffer ?? (this.gpuBuffer as GpuBuffer)) ?? 0;
   }
 
   /** Records an in-place write to this tensor's storage. Called by every in-place operation. */
   bumpVersion(): void {
-    versions.set(this.data.buffer, this.version + 1);
+    versions.set(this.cpuData?.buffer ?? (this.gpuBuffer as GpuBuffer), this.version + 1);
   }
 
   /** True when the elements are laid out densely in row-major order from `offset`. */
@@ -182,9 +218,30 @@ export class Tensor {
   }
 
   // ---- conversion -------------------------------------------------------------------------
-  /** A copy with elements converted to `dtype` (this tensor itself when already that dtype). */
-  to(dtype: DType): Tensor {
-    return views.to(this, dtype);
+  /**
+   * A copy with elements converted to `dtype` (this tensor itself when already that dtype), or
+   * the tensor moved to a device: `to('webgpu')` uploads (WebGPU must be ready: `await
+   * initWebGPU()`); a webgpu tensor comes back with `await x.cpu()`, since reading the GPU is
+   * asynchronous (`to('cpu')` on it throws saying so).
+   */
+  to(target: DType | device.Device): Tensor {
+    if (target === 'cpu' || target === 'webgpu') return device.toDevice(this, target);
+    return views.to(this, target);
+  }
+  /** A CPU tensor with the same elements: this tensor itself on the CPU, a read-back copy from webgpu. */
+  cpu(): Promise<Tensor> {
+    return device.toCpu(this);
+  }
+  /** `toArray()` on either device: reads a webgpu tensor back first. */
+  async toArrayAsync(): Promise<NestedArray> {
+    return (await device.toCpu(this)).toArray();
+  }
+  /**
+   * Gives a webgpu tensor's GPU buffer back to the pool now (every view of it becomes unusable);
+   * without it the buffer is given back when the tensor is garbage-collected. No-op on the CPU.
+   */
+  dispose(): void {
+    this.gpuBuffer?.release();
   }
   /** Row-major contiguous version (this tensor itself when already contiguous). */
   contiguous(): Tensor {
@@ -196,18 +253,22 @@ export class Tensor {
   }
   /** Nested arrays of the elements, like PyTorch's `tolist()`. */
   toArray(): NestedArray {
+    if (this.cpuData === null) device.cpuOnly(this, 'toArray');
     return strided.toArray(this);
   }
   /** A flat row-major copy of the elements in a typed array of this dtype. */
   toTypedArray(): Storage {
+    if (this.cpuData === null) device.cpuOnly(this, 'toTypedArray');
     return strided.toTypedArray(this);
   }
   /** The value of a one-element tensor. */
   item(): number {
+    if (this.cpuData === null) device.cpuOnly(this, 'item');
     return strided.item(this);
   }
   /** PyTorch's printed form, e.g. `tensor([[19., 25.],\n        [37., 43.]])`; options as `torch.set_printoptions`. */
   toString(options?: print.PrintOptions): string {
+    if (this.cpuData === null) device.cpuOnly(this, 'toString');
     return print.formatTensor(this, options);
   }
 

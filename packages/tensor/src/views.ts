@@ -1,3 +1,4 @@
+import { gpuCast, gpuUnary } from './device/gpu-elementwise.js';
 import { allocStorage, DTYPES, type DType, type Storage } from './dtype.js';
 import { fail, formatShape, formatValue } from './errors.js';
 import { normalizeDim, type Shape, shapeSize } from './shape.js';
@@ -19,7 +20,7 @@ function checkList(fn: string, arg: string, x: unknown): void {
 
 /** A view of `t`'s storage with a new layout (same dtype). */
 function viewOf(t: Tensor, shape: Shape, strides: readonly number[], offset: number): Tensor {
-  return new Tensor(t.data, shape, strides, offset, t.dtype);
+  return new Tensor(t.storage, shape, strides, offset, t.dtype);
 }
 
 /** The elements of `t` in row-major order, as a typed array of `t`'s own dtype (no copy when contiguous). */
@@ -75,6 +76,7 @@ export function to(t: Tensor, dtype: DType): Tensor {
     fail('to', 'dtype', `unsupported dtype '${String(dtype)}' (expected one of ${DTYPES.join(', ')})`);
   }
   if (t.dtype === dtype) return t;
+  if (t.gpuBuffer !== null) return gpuCast('to', t, dtype);
   return new Tensor(convertElements(rowMajorElements(t), dtype), t.shape, undefined, 0, dtype);
 }
 
@@ -95,7 +97,7 @@ export function to(t: Tensor, dtype: DType): Tensor {
  */
 export function clone(t: Tensor): Tensor {
   checkTensor('clone', t);
-
+  if (t.gpuBuffer !== null) return gpuUnary('copy', t);
   const out = allocStorage(t.dtype, t.numel);
   if (t.isContiguous()) out.set(t.data.subarray(t.offset, t.offset + out.length) as never);
   else copyStridedInto(t.data, t.shape, t.strides, t.offset, out);
@@ -228,7 +230,7 @@ export function reshape(t: Tensor, shape: Shape): Tensor {
   const newShape = inferShape('reshape', shape, t.numel, t.shape);
   const strides = computeViewStrides(t.shape, t.strides, newShape);
   if (strides) return viewOf(t, newShape, strides, t.offset);
-  return new Tensor(clone(t).data, newShape, undefined, 0, t.dtype);
+  return new Tensor(clone(t).storage, newShape, undefined, 0, t.dtype);
 }
 
 /**

@@ -1,0 +1,237 @@
+// Elementwise math on the webgpu device: the plan (dtype, broadcast shape) is made by the op in
+// elementwise.ts as on the CPU; these run it with @torchlet/webgpu's strided kernels.
+import {
+  type BinaryOpName,
+  binary,
+  copyInto,
+  type GpuBuffer,
+  type StridedOperand,
+  type UnaryOpName,
+  unary,
+  upload,
+} from '@torchlet/webgpu';
+import type { DType } from '../dtype.js';
+import { fail, formatShape } from '../errors.js';
+import { broadcastShapes, contiguousStrides, type Shape, shapeSize } from '../shape.js';
+import { isTensor, Tensor, type TensorLike } from '../tensor.js';
+import { requireGpu } from './transfer.js';
+
+/** True when any operand is a webgpu tensor: the one test the CPU path pays. */
+export function anyOnGpu(x: unknown, y?: unknown, z?: unknown): boolean {
+  return (
+    (isTensor(x) && x.gpuBuffer !== null) ||
+    (isTensor(y) && y.gpuBuffer !== null) ||
+    (isTensor(z) && z.gpuBuffer !== null)
+  );
+}
+
+/** PyTorch's error for operands on two devices (a 0-d CPU tensor counts as a scalar, as in PyTorch). */
+export function checkSameDevice(fn: string, named: Readonly<Record<string, TensorLike>>): void {
+  let first: [string, string] | null = null;
+  for (const [arg, x] of Object.entries(named)) {
+    if (!isTensor(x) || (x.device === 'cpu' && x.ndim === 0)) continue;
+    if (first === null) first = [arg, x.device];
+    else if (x.device !== first[1]) {
+      fail(
+        fn,
+        arg,
+        `Expected all tensors to be on the same device, but found at least two devices, ${first[1]} and ${x.device} (${first[0]} on ${first[1]}, ${arg} on ${x.device}); move one with .to('webgpu') or await x.cpu()`,
+      );
+    }
+  }
+}
+
+/** Rejects a webgpu tensor of a dtype the float32 kernels cannot compute in (bool reads as 0/1 floats). */
+export function checkGpuFloat(fn: string, arg: string, t: Tensor): void {
+  if (t.dtype === 'float32' || t.dtype === 'bool') return;
+  fail(
+    fn,
+    arg,
+    `${t.dtype} math is not supported on the webgpu device yet (its kernels compute in float32); got ${arg} ${t.dtype} ${formatShape(t.shape)}`,
+  );
+}
+
+/** A scalar (number, boolean or 0-d CPU tensor) on the GPU as a 1-element buffer. */
+function scalarBuffer(x: number | boolean | Tensor): GpuBuffer {
+  const v = isTensor(x) ? Number(x.data[x.offset]) : Number(x);
+  return upload(requireGpu('webgpu'), new Float32Array([v]));
+}
+
+/** Buffers made for one op (scalars, intermediates) and given back once its kernels are queued. */
+class Scratch {
+  private readonly buffers: GpuBuffer[] = [];
+  keep(b: GpuBuffer): GpuBuffer {
+    this.buffers.push(b);
+    return b;
+  }
+  /** Later writes queue after the kernels already submitted, so the buffers can be reused at once. */
+  release(): void {
+    for (const b of this.buffers) b.release();
+  }
+}
+
+/** `x` read as the broadcast `shape`: a webgpu tensor through its strides, a scalar with stride 0. */
+function operandOf(fn: string, arg: string, x: TensorLike, shape: Shape, scratch: Scratch): StridedOperand {
+  const n = shape.length;
+  if (!isTensor(x) || x.gpuBuffer === null)
+    return { buffer: scratch.keep(scalarBuffer(x)), strides: new Array(n).fill(0) };
+  checkGpuFloat(fn, arg, x);
+  const strides = new Array<number>(n).fill(0);
+  const k = x.ndim;
+  for (let i = 0; i < k; i++) {
+    const s = x.strides[i];
+    if (s < 0)
+      fail(fn, arg, `negative strides are not supported on the webgpu device (strides ${formatShape(x.strides)})`);
+    strides[n - k + i] = x.shape[i] === 1 ? 0 : s;
+  }
+  return { buffer: x.gpuBuffer, offset: x.offset, strides };
+}
+
+/** The binary kernels by elementwise.ts's op name; bool operands (0/1) use `maximum`/`minimum` for or/and. */
+const BINARY_OPS: Readonly<Record<string, BinaryOpName>> = {
+  add: 'add',
+  sub: 'sub',
+  mul: 'mul',
+  div: 'div',
+  pow: 'pow',
+  maximum: 'maximum',
+  minimum: 'minimum',
+  eq: 'eq',
+  lt: 'lt',
+  le: 'le',
+  gt: 'gt',
+  ge: 'ge',
+};
+
+/**
+ * `name(x, y)` on the webgpu device, computed in `dtype` (float32, or bool for logical or/and),
+ * the result of dtype `outDtype`. The operands are checked to be on one device.
+ */
+export function gpuBinary(name: string, x: TensorLike, y: TensorLike, dtype: DType, outDtype: DType): Tensor {
+  checkSameDevice(name, { input: x, other: y });
+  if (dtype !== 'float32' && dtype !== 'bool') {
+    fail(name, 'input', `${dtype} math is not supported on the webgpu device yet (its kernels compute in float32)`);
+  }
+  const shape = broadcastShapes(name, isTensor(x) ? x.shape : [], isTensor(y) ? y.shape : []);
+  const scratch = new Scratch();
+  try {
+    const a = operandOf(name, 'input', x, shape, scratch);
+    const b = operandOf(name, 'other', y, shape, scratch);
+    let out: GpuBuffer;
+    if (name === 'ne') {
+      const equal = scratch.keep(binary('eq', a, b, shape));
+      const one = scratch.keep(scalarBuffer(1));
+      const strides = contiguousStrides(shape);
+      out = binary('sub', { buffer: one, strides: strides.map(() => 0) }, { buffer: equal, strides }, shape);
+    } else {
+      let op = BINARY_OPS[name];
+      if (op === undefined) fail(name, 'input', 'has no webgpu kernel yet');
+      if (dtype === 'bool' && op === 'add') op = 'maximum';
+      else if (dtype === 'bool' && op === 'mul') op = 'minimum';
+      out = binary(op, a, b, shape);
+    }
+    return new Tensor(out, shape, undefined, 0, outDtype);
+  } finally {
+    scratch.release();
+  }
+}
+
+/** The unary kernels by elementwise.ts's op name. */
+const UNARY_OPS: Readonly<Record<string, UnaryOpName>> = {
+  neg: 'neg',
+  abs: 'abs',
+  exp: 'exp',
+  log: 'log',
+  sqrt: 'sqrt',
+  tanh: 'tanh',
+  sigmoid: 'sigmoid',
+  relu: 'relu',
+  sin: 'sin',
+  cos: 'cos',
+  square: 'square',
+  rsqrt: 'rsqrt',
+  reciprocal: 'reciprocal',
+  copy: 'copy',
+};
+
+/** `name(x)` on the webgpu device into a new contiguous tensor of dtype `outDtype` (default `x`'s). */
+export function gpuUnary(name: string, x: Tensor, outDtype: DType = x.dtype): Tensor {
+  const op = UNARY_OPS[name];
+  if (op === undefined) fail(name, 'input', 'has no webgpu kernel yet');
+  const a = operandOf(name, 'input', x, x.shape, new Scratch());
+  return new Tensor(unary(op, a, x.shape), x.shape, undefined, 0, outDtype);
+}
+
+/** `clamp(x, min, max)` on the webgpu device: `maximum` with `min` then `minimum` with `max`. */
+export function gpuClamp(x: Tensor, min: number | null | undefined, max: number | null | undefined): Tensor {
+  checkGpuFloat('clamp', 'input', x);
+  let out = x;
+  if (min !== null && min !== undefined) out = gpuBinary('maximum', out, min, 'float32', 'float32');
+  if (max !== null && max !== undefined) {
+    const lower = out;
+    out = gpuBinary('minimum', lower, max, 'float32', 'float32');
+    if (lower !== x) lower.dispose();
+  }
+  return out;
+}
+
+/** A contiguous copy of a webgpu tensor (float32 or bool), or its conversion float32 <-> bool. */
+export function gpuCast(fn: string, x: Tensor, dtype: DType): Tensor {
+  checkGpuFloat(fn, 'input', x);
+  if (dtype === 'bool' && x.dtype !== 'bool') return gpuBinary('ne', x, 0, 'float32', 'bool');
+  if (dtype !== 'float32' && dtype !== 'bool') {
+    fail(fn, 'dtype', `converting to ${dtype} is not supported on the webgpu device yet (float32 and bool are)`);
+  }
+  return gpuUnary('copy', x, dtype);
+}
+
+/** The kind of in-place write, as elementwise.ts's op codes map to it. */
+export type InPlaceKind = 'add' | 'mul' | 'div' | 'copy';
+
+/**
+ * `t = t <kind> alpha * source` in place on the webgpu device, through `t`'s strides (views write
+ * into their base). `source` is a tensor already of `t`'s compute dtype or a 1-element scalar
+ * storage operand. Bumps `t.version`.
+ */
+export function gpuWriteInPlace(
+  fn: string,
+  t: Tensor,
+  kind: InPlaceKind,
+  alpha: number,
+  source: Tensor | { readonly data: ArrayLike<number | bigint>; readonly shape: Shape },
+): void {
+  const src: TensorLike = isTensor(source) ? source : Number(source.data[0]);
+  checkSameDevice(fn, { self: t, other: src });
+  if (t.gpuBuffer === null) {
+    // t is on the CPU and the source is a webgpu tensor (checkSameDevice lets a 0-d t pass).
+    fail(fn, 'other', `Expected all tensors to be on the same device, but found at least two devices, cpu and webgpu`);
+  }
+  checkGpuFloat(fn, 'self', t);
+  const scratch = new Scratch();
+  try {
+    const shape = t.shape;
+    const dst: StridedOperand = { buffer: t.gpuBuffer, offset: t.offset, strides: t.strides };
+    let value: GpuBuffer;
+    if (kind === 'copy') {
+      const s = operandOf(fn, 'src', src, shape, scratch);
+      // A kernel cannot read and write one buffer: a source sharing t's storage is copied first.
+      value = scratch.keep(unary('copy', s, shape));
+    } else {
+      let s = operandOf(fn, 'other', src, shape, scratch);
+      if (alpha !== 1) {
+        const scaled = scratch.keep(
+          binary('mul', s, { buffer: scratch.keep(scalarBuffer(alpha)), strides: s.strides.map(() => 0) }, shape),
+        );
+        s = { buffer: scaled, strides: contiguousStrides(shape) };
+      }
+      const bool = t.dtype === 'bool';
+      const op: BinaryOpName =
+        kind === 'add' ? (bool ? 'maximum' : 'add') : kind === 'mul' ? (bool ? 'minimum' : 'mul') : 'div';
+      value = scratch.keep(binary(op, dst, s, shape));
+    }
+    if (shapeSize(shape) > 0) copyInto({ buffer: value, strides: contiguousStrides(shape) }, dst, shape);
+  } finally {
+    scratch.release();
+  }
+  t.bumpVersion();
+}
