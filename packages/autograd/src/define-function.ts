@@ -82,6 +82,9 @@ class Context implements FunctionContext {
  *
  * Shapes: whatever `forward` defines; `backward` returns one gradient per input, of its shape.
  *
+ * @param definition - The operation: its `name`, a `forward(ctx, ...tensors)` on plain tensors and a
+ *   `backward(ctx, gradOutput)` returning one gradient per input; see {@link FunctionDefinition}.
+ * @returns A differentiable function of Variables or tensors that records `definition.backward` in the graph.
  * @see torch.autograd.Function
  * @example
  * ```ts

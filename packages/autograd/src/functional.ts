@@ -65,6 +65,12 @@ function seedFor(fn: string, out: Variable, given: VariableOrTensor | null | und
  *
  * Shapes: one gradient per input, of that input's shape.
  *
+ * @param outputs - The Variable(s) to differentiate, usually one scalar loss.
+ * @param inputs - The Variable(s) to differentiate with respect to (each must require grad).
+ * @param options - `gradOutputs` (the gradient of each output, needed for non-scalar outputs), `createGraph`
+ *   (default `false`) and `allowUnused` (default `false`); see {@link GradientsOptions}.
+ * @returns One gradient per input, of that input's shape (an unused input is an error unless `allowUnused`,
+ *   which gives zeros).
  * @see torch.autograd.grad
  * @example
  * ```ts
@@ -197,6 +203,11 @@ function evaluate(
  *
  * Shapes: each gradient has its argument's shape.
  *
+ * @param f - A function of Variables returning a one-element Variable.
+ * @param options - `argnums`: the index (default `0`) or indices of the arguments to differentiate; see 
+ *   {@link GradOptions}.
+ * @returns A function taking the same arguments as `f` (Variables or tensors) and returning the gradient (or,
+ *   for an array `argnums`, the gradients).
  * @see jax.grad, torch.func.grad
  * @example
  * ```ts
@@ -224,6 +235,10 @@ export function grad(f: VariableFn, options: GradOptions = {}): (...args: Variab
  *
  * Shapes: value `[]` (or one element), gradients of the arguments' shapes.
  *
+ * @param f - A function of Variables returning a one-element Variable.
+ * @param options - `argnums`: the index (default `0`) or indices of the arguments to differentiate; see 
+ *   {@link GradOptions}.
+ * @returns A function taking the same arguments as `f` and returning `[value, gradient(s)]`.
  * @see jax.value_and_grad
  * @example
  * ```ts
@@ -256,6 +271,10 @@ export function valueAndGrad(
  *
  * Shapes: cotangent of the output's shape -> one gradient per primal, of its shape.
  *
+ * @param f - A function of Variables returning one Variable.
+ * @param primals - The point to evaluate `f` at, one Variable or tensor per argument.
+ * @returns `[output, pullback]`: `f(...primals)` and a function from a cotangent of the output's shape to one
+ *   gradient per primal.
  * @see jax.vjp, torch.func.vjp
  * @example
  * ```ts

@@ -7,6 +7,7 @@ let enabled = true;
 /**
  * True when operations on Variables currently record the graph for backward (the default).
  *
+ * @returns `true` unless inside {@link noGrad}.
  * @see torch.is_grad_enabled
  * @example
  * ```ts
@@ -36,6 +37,8 @@ function withMode<T>(mode: boolean, fn: () => T): T {
  * (no `gradFn`, `requiresGrad` false). Use it for inference and for optimizer updates.
  * Returns what `fn` returns; the previous mode is restored even when `fn` throws.
  *
+ * @param fn - The computation to run without recording.
+ * @returns What `fn` returns.
  * @see torch.no_grad
  * @example
  * ```ts
@@ -53,6 +56,8 @@ export function noGrad<T>(fn: () => T): T {
 /**
  * Runs `fn` with graph recording switched on, even inside {@link noGrad}.
  *
+ * @param fn - The computation to run with recording, even inside {@link noGrad}.
+ * @returns What `fn` returns.
  * @see torch.enable_grad
  * @example
  * ```ts

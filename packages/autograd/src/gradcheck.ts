@@ -141,6 +141,12 @@ function prepareInputs(fn: string, inputs: readonly VariableOrTensor[]): { vars:
  *
  * Shapes: any; `f` returns one Variable or a list of them.
  *
+ * @param f - The function to check: Variables in, one Variable (or an array of them) out.
+ * @param inputs - The point to check at; float64 inputs that require grad give reliable finite differences.
+ * @param options - `eps` (default `1e-6`), `atol` (default `1e-5`), `rtol` (default `1e-3`) and
+ *   `raiseException` (default `true`); see {@link GradcheckOptions}.
+ * @returns A report: `ok`, how many Jacobian elements were compared, the largest absolute error and the worst
+ *   element.
  * @see torch.autograd.gradcheck
  * @example
  * ```ts
@@ -285,6 +291,11 @@ function randomLike(shape: readonly number[], seed: number): Tensor {
  *
  * Shapes: as {@link gradcheck}.
  *
+ * @param f - The function to check: Variables in, one Variable (or an array of them) out.
+ * @param inputs - The point to check at; float64 inputs that require grad.
+ * @param options - The tolerances of {@link gradcheck} and `gradOutputs` (default: random ones); see 
+ *   {@link GradgradcheckOptions}.
+ * @returns A report: `ok`, how many elements were compared, the largest absolute error and the worst element.
  * @see torch.autograd.gradgradcheck
  * @example
  * ```ts

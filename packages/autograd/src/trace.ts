@@ -38,6 +38,9 @@ let listener: ((op: TracedOp) => void) | null = null;
  * not gradients are being recorded. Results are unchanged. Used by exporters (`exportOnnx`) that
  * turn one forward pass into a graph; traces do not nest.
  *
+ * @param fn - The computation to trace.
+ * @param onOp - Called once per operation with its name, inputs, output and options.
+ * @returns What `fn` returns.
  * @see torch.jit.trace
  * @example
  * ```ts

@@ -173,7 +173,17 @@ export class Variable {
   get numel(): number {
     return this.data.numel;
   }
-  /** The size of one dimension (negative counts from the end). */
+  /**
+   * The size of one dimension (negative counts from the end).
+   * @param dim - The dimension (negative counts from the end).
+   * @returns The size of that dimension.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([[1, 2, 3]])).size(-1); // -> 3
+   * ```
+   */
   size(dim: number): number {
     return this.data.size(dim);
   }
@@ -206,6 +216,19 @@ export class Variable {
    * adds it into their `grad`. A scalar needs no `gradient`; otherwise pass the gradient of some
    * scalar loss with respect to this Variable (same shape). The graph's saved values are released
    * afterwards unless `retainGraph` is set.
+   * @param gradient - The gradient of a scalar loss with respect to this Variable, of its shape (a number fills
+   *   it); omitted for a one-element Variable, where it is 1.
+   * @param options - `retainGraph` (keep the graph for another backward; default `createGraph`) and
+   *   `createGraph` (record the backward pass for second derivatives; default `false`); see 
+   *   {@link BackwardOptions}.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * const x = variable(tensor([1, 2]), { requiresGrad: true });
+   * x.mul(x).backward(tensor([1, 1]));
+   * x.grad?.toArray(); // -> [2, 4]
+   * ```
    */
   backward(gradient?: VariableLike, options: BackwardOptions = {}): void {
     const createGraph = options.createGraph ?? false;
@@ -233,87 +256,314 @@ export class Variable {
     runBackward([this], [seed], { fn: 'backward', retainGraph, createGraph, inputs: null });
   }
 
-  /** A new leaf sharing this Variable's storage, cut from the graph (`requiresGrad` false). */
+  /**
+   * A new leaf sharing this Variable's storage, cut from the graph (`requiresGrad` false).
+   * @returns A leaf Variable with `requiresGrad` false, sharing this one's storage.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * const x = variable(tensor([1, 2]), { requiresGrad: true });
+   * x.mul(2).detach().requiresGrad; // -> false
+   * ```
+   */
   detach(): Variable {
     return new Variable(this.data);
   }
 
-  /** Keeps the gradient of this non-leaf Variable in `grad` after backward (leaves always keep theirs). */
+  /**
+   * Keeps the gradient of this non-leaf Variable in `grad` after backward (leaves always keep theirs).
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * const x = variable(tensor([1, 2]), { requiresGrad: true });
+   * const y = x.mul(2).retainGrad();
+   * y.sum().backward();
+   * y.grad?.toArray(); // -> [1, 1]
+   * ```
+   */
   retainGrad(): this {
     if (this._gradFn !== null) this._gradFn.retainedBy = this;
     return this;
   }
 
-  /** Sets `grad` to null (what optimizers' `zeroGrad` does, as PyTorch's default `set_to_none`). */
+  /**
+   * Sets `grad` to null (what optimizers' `zeroGrad` does, as PyTorch's default `set_to_none`).
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * const x = variable(tensor([1, 2]), { requiresGrad: true });
+   * x.sum().backward();
+   * x.zeroGrad().grad; // -> null
+   * ```
+   */
   zeroGrad(): this {
     this._gradVar = null;
     return this;
   }
 
   // ---- conversion ---------------------------------------------------------------------------
-  /** The value of a one-element Variable. */
+  /**
+   * The value of a one-element Variable.
+   * @returns The only element, as a number; throws when there are several.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([7])).item(); // -> 7
+   * ```
+   */
   item(): number {
     return this.data.item();
   }
-  /** Nested arrays of the values. */
+  /**
+   * Nested arrays of the values.
+   * @returns Nested arrays of the values (numbers; booleans for bool).
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([[1, 2], [3, 4]])).toArray(); // -> [[1, 2], [3, 4]]
+   * ```
+   */
   toArray(): ReturnType<Tensor['toArray']> {
     return this.data.toArray();
   }
-  /** PyTorch's printed form, e.g. `tensor([1., 2.], requires_grad=True)`. */
+  /**
+   * PyTorch's printed form, e.g. `tensor([1., 2.], requires_grad=True)`.
+   * @returns The printed form, with `requires_grad=True` or `grad_fn=<...>` when they apply.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([1, 2]), { requiresGrad: true }).toString(); // -> 'tensor([1., 2.], requires_grad=True)'
+   * ```
+   */
   toString(): string {
     return views.formatVariable(this);
   }
-  /** A copy converted to `dtype` (differentiable). */
+  /**
+   * A copy converted to `dtype` (differentiable).
+   * @param dtype - The element type to convert to (`'float32'`, `'float64'`, `'int32'`, `'bool'`, ...).
+   * @returns A converted copy, or this Variable when it already has that dtype.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([1.5])).to('float64').dtype; // -> 'float64'
+   * ```
+   */
   to(dtype: DType): Variable {
     return views.to(this, dtype);
   }
-  /** Row-major contiguous version (differentiable). */
+  /**
+   * Row-major contiguous version (differentiable).
+   * @returns This Variable when row-major contiguous, else a contiguous copy.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([[1, 2], [3, 4]])).t().contiguous().toArray(); // -> [[1, 3], [2, 4]]
+   * ```
+   */
   contiguous(): Variable {
     return views.contiguous(this);
   }
-  /** A copy with its own storage (differentiable). */
+  /**
+   * A copy with its own storage (differentiable).
+   * @returns A copy with its own storage; gradients flow back to this Variable.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * const x = variable(tensor([1, 2]), { requiresGrad: true });
+   * x.clone().sum().backward();
+   * x.grad?.toArray(); // -> [1, 1]
+   * ```
+   */
   clone(): Variable {
     return views.clone(this);
   }
 
   // ---- views --------------------------------------------------------------------------------
+  /**
+   * The same elements in a new shape (differentiable): a view when the layout allows it, else a copy.
+   * @param shape - The new shape, with as many elements; one entry may be `-1` (inferred).
+   * @returns The reshaped Variable.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([1, 2, 3, 4, 5, 6])).reshape([2, -1]).shape; // -> [2, 3]
+   * ```
+   */
   reshape(shape: readonly number[]): Variable {
     return views.reshape(this, shape);
   }
+  /**
+   * The same storage seen with a new shape (differentiable); the layout must allow it.
+   * @param shape - The new shape, with as many elements; one entry may be `-1` (inferred).
+   * @returns A view of this Variable.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([1, 2, 3, 4])).view([2, 2]).toArray(); // -> [[1, 2], [3, 4]]
+   * ```
+   */
   view(shape: readonly number[]): Variable {
     return views.view(this, shape);
   }
+  /**
+   * The transpose of a matrix (a 0-d or 1-d Variable as is), as a differentiable view.
+   * @returns A view `[n, m]` of this `[m, n]` Variable.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([[1, 2], [3, 4]])).t().toArray(); // -> [[1, 3], [2, 4]]
+   * ```
+   */
   t(): Variable {
     return views.t(this);
   }
+  /**
+   * Swaps two dimensions (a differentiable view).
+   * @param dim0 - The first dimension to swap (negative counts from the end).
+   * @param dim1 - The second dimension to swap.
+   * @returns A view with the two dimensions swapped.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([[[1, 2, 3]]])).transpose(0, 2).shape; // -> [3, 1, 1]
+   * ```
+   */
   transpose(dim0: number, dim1: number): Variable {
     return views.transpose(this, dim0, dim1);
   }
+  /**
+   * Reorders the dimensions (a differentiable view).
+   * @param dims - The new order, a permutation of `0..ndim-1`.
+   * @returns A view whose dimension `i` is this Variable's dimension `dims[i]`.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([[[1, 2, 3], [4, 5, 6]]])).permute([2, 0, 1]).shape; // -> [3, 1, 2]
+   * ```
+   */
   permute(dims: readonly number[]): Variable {
     return views.permute(this, dims);
   }
+  /**
+   * Repeats size-1 dimensions without copying (a differentiable view with stride 0); the gradient sums over the
+   * repeats.
+   * @param shape - The target shape: size-1 dimensions may grow, `-1` keeps a size, new leading dimensions may
+   *   be added.
+   * @returns A view of the target shape.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([[1], [2]])).expand([2, 3]).toArray(); // -> [[1, 1, 1], [2, 2, 2]]
+   * ```
+   */
   expand(shape: readonly number[]): Variable {
     return views.expand(this, shape);
   }
+  /**
+   * Removes size-1 dimensions (a differentiable view).
+   * @param dim - The dimension to remove when it has size 1; omitted: every size-1 dimension.
+   * @returns A view without those dimensions.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([[[1, 2]]])).squeeze().shape; // -> [2]
+   * ```
+   */
   squeeze(dim?: number): Variable {
     return views.squeeze(this, dim);
   }
+  /**
+   * Inserts a size-1 dimension (a differentiable view).
+   * @param dim - Where the new dimension goes, in `[-ndim - 1, ndim]`.
+   * @returns A view with one more dimension.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([1, 2])).unsqueeze(0).shape; // -> [1, 2]
+   * ```
+   */
   unsqueeze(dim: number): Variable {
     return views.unsqueeze(this, dim);
   }
+  /**
+   * Merges dimensions `startDim..endDim` into one (differentiable; a view when possible).
+   * @param startDim - The first dimension to merge. Default `0`.
+   * @param endDim - The last dimension to merge. Default `-1`.
+   * @returns The flattened Variable.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([[1, 2], [3, 4]])).flatten().toArray(); // -> [1, 2, 3, 4]
+   * ```
+   */
   flatten(startDim = 0, endDim = -1): Variable {
     return views.flatten(this, startDim, endDim);
   }
+  /**
+   * A slice of `length` elements along `dim` from `start` (a differentiable view).
+   * @param dim - The dimension to narrow.
+   * @param start - The first index kept (negative counts from the end).
+   * @param length - How many indices to keep.
+   * @returns A view of the slice.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([1, 2, 3, 4])).narrow(0, 1, 2).toArray(); // -> [2, 3]
+   * ```
+   */
   narrow(dim: number, start: number, length: number): Variable {
     return views.narrow(this, dim, start, length);
   }
-  /** Indexing as a differentiable view: `x.get(':, 2:6')`. */
+  /**
+   * Indexing as a differentiable view: `x.get(':, 2:6')`.
+   * @param index - PyTorch-style indices: a string (`':, 2:6'`, `'..., 0'`), or an array of numbers, `null`
+   *   (new axis), slices and index tensors.
+   * @returns The indexed region: a view for basic indexing, a copy for advanced indexing.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([[1, 2, 3], [4, 5, 6]])).get(':, 1').toArray(); // -> [2, 5]
+   * ```
+   */
   get(index: Index): Variable {
     return idx.get(this, index);
   }
   /**
    * Writes `value` into the indexed region in place, recording the write so gradients flow to
    * `value` and to the rest of this Variable (PyTorch's CopySlices): `Y.set([i, j], s)`.
+   * @param index - PyTorch-style indices, as for {@link Variable.get}.
+   * @param value - The values to write (a Variable, tensor, number or boolean), broadcast to the indexed
+   *   region's shape.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * const w = variable(tensor([2]), { requiresGrad: true });
+   * const y = variable(tensor([0, 0, 0])).set('1', w.mul(5));
+   * y.toArray(); // -> [0, 10, 0]
+   * y.sum().backward();
+   * w.grad?.toArray(); // -> [5]
+   * ```
    */
   set(index: Index, value: VariableLike | boolean): this {
     idx.set(this, index, value);
@@ -321,109 +571,516 @@ export class Variable {
   }
 
   // ---- math ---------------------------------------------------------------------------------
+  /**
+   * `this + other`, elementwise with broadcasting (differentiable).
+   * @param other - A Variable, tensor or number, broadcast against this Variable.
+   * @returns The sum, in the broadcast shape.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * const x = variable(tensor([1, 2]), { requiresGrad: true });
+   * const y = x.add(tensor([[10], [20]]));
+   * y.toArray(); // -> [[11, 12], [21, 22]]
+   * y.sum().backward();
+   * x.grad?.toArray(); // -> [2, 2]
+   * ```
+   */
   add(other: VariableLike): Variable {
     return el.add(this, other);
   }
+  /**
+   * `this - other`, elementwise with broadcasting (differentiable).
+   * @param other - A Variable, tensor or number, broadcast against this Variable.
+   * @returns The difference, in the broadcast shape.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([5, 7])).sub(2).toArray(); // -> [3, 5]
+   * ```
+   */
   sub(other: VariableLike): Variable {
     return el.sub(this, other);
   }
+  /**
+   * `this * other`, elementwise with broadcasting (differentiable).
+   * @param other - A Variable, tensor or number, broadcast against this Variable.
+   * @returns The product, in the broadcast shape.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * const x = variable(tensor([1, 2]), { requiresGrad: true });
+   * x.mul(3).sum().backward();
+   * x.grad?.toArray(); // -> [3, 3]
+   * ```
+   */
   mul(other: VariableLike): Variable {
     return el.mul(this, other);
   }
+  /**
+   * `this / other`, elementwise with broadcasting (differentiable).
+   * @param other - A Variable, tensor or number, broadcast against this Variable.
+   * @returns The quotient, in the broadcast shape.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([1, 3])).div(2).toArray(); // -> [0.5, 1.5]
+   * ```
+   */
   div(other: VariableLike): Variable {
     return el.div(this, other);
   }
+  /**
+   * `this ** exponent`, elementwise with broadcasting (differentiable in both).
+   * @param exponent - A Variable, tensor or number, broadcast against this Variable.
+   * @returns The power, in the broadcast shape.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * const x = variable(tensor([1, 2, 3]), { requiresGrad: true });
+   * x.pow(2).sum().backward();
+   * x.grad?.toArray(); // -> [2, 4, 6]
+   * ```
+   */
   pow(exponent: VariableLike): Variable {
     return el.pow(this, exponent);
   }
+  /**
+   * The elementwise maximum with broadcasting (differentiable; ties split the gradient).
+   * @param other - A Variable, tensor or number, broadcast against this Variable.
+   * @returns The maxima, in the broadcast shape (NaN where either is NaN).
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([1, 5])).maximum(tensor([3, 2])).toArray(); // -> [3, 5]
+   * ```
+   */
   maximum(other: VariableLike): Variable {
     return el.maximum(this, other);
   }
+  /**
+   * The elementwise minimum with broadcasting (differentiable; ties split the gradient).
+   * @param other - A Variable, tensor or number, broadcast against this Variable.
+   * @returns The minima, in the broadcast shape (NaN where either is NaN).
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([1, 5])).minimum(tensor([3, 2])).toArray(); // -> [1, 2]
+   * ```
+   */
   minimum(other: VariableLike): Variable {
     return el.minimum(this, other);
   }
+  /**
+   * `-this`, elementwise (differentiable).
+   * @returns The negation, the shape of this Variable.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([1, -2])).neg().toArray(); // -> [-1, 2]
+   * ```
+   */
   neg(): Variable {
     return el.neg(this);
   }
+  /**
+   * `|this|`, elementwise (differentiable; the gradient at 0 is 0).
+   * @returns The absolute values, the shape of this Variable.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([-1, 2])).abs().toArray(); // -> [1, 2]
+   * ```
+   */
   abs(): Variable {
     return el.abs(this);
   }
+  /**
+   * `e ** this`, elementwise (differentiable).
+   * @returns The exponentials, the shape of this Variable.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * const x = variable(tensor([0]), { requiresGrad: true });
+   * x.exp().sum().backward();
+   * x.grad?.toArray(); // -> [1]
+   * ```
+   */
   exp(): Variable {
     return el.exp(this);
   }
+  /**
+   * The natural logarithm, elementwise (differentiable).
+   * @returns The logarithms, the shape of this Variable (NaN for negative elements, `-Infinity` for zeros).
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([1])).log().toArray(); // -> [0]
+   * ```
+   */
   log(): Variable {
     return el.log(this);
   }
+  /**
+   * The square root, elementwise (differentiable).
+   * @returns The square roots, the shape of this Variable.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * const x = variable(tensor([4, 9]), { requiresGrad: true });
+   * const y = x.sqrt();
+   * y.toArray(); // -> [2, 3]
+   * y.sum().backward();
+   * x.grad?.toArray(); // -> [0.25, Math.fround(1 / 6)]
+   * ```
+   */
   sqrt(): Variable {
     return el.sqrt(this);
   }
+  /**
+   * The hyperbolic tangent, elementwise (differentiable).
+   * @returns Values in (-1, 1), the shape of this Variable.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([0])).tanh().toArray(); // -> [0]
+   * ```
+   */
   tanh(): Variable {
     return el.tanh(this);
   }
+  /**
+   * `1 / (1 + exp(-this))`, elementwise (differentiable).
+   * @returns Values in (0, 1), the shape of this Variable.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * const x = variable(tensor([0]), { requiresGrad: true });
+   * const y = x.sigmoid();
+   * y.toArray(); // -> [0.5]
+   * y.sum().backward();
+   * x.grad?.toArray(); // -> [0.25]
+   * ```
+   */
   sigmoid(): Variable {
     return el.sigmoid(this);
   }
+  /**
+   * `max(this, 0)`, elementwise (differentiable; the gradient at 0 is 0).
+   * @returns The rectified values, the shape of this Variable.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([-1, 2])).relu().toArray(); // -> [0, 2]
+   * ```
+   */
   relu(): Variable {
     return el.relu(this);
   }
+  /**
+   * Limits every element to `[min, max]` (differentiable; the gradient is 0 where clamped).
+   * @param min - The lower bound, or `null`/omitted for none.
+   * @param max - The upper bound, or `null`/omitted for none.
+   * @returns The clamped values, the shape of this Variable.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([-2, 0.5, 3])).clamp(0, 1).toArray(); // -> [0, 0.5, 1]
+   * ```
+   */
   clamp(min?: number | null, max?: number | null): Variable {
     return el.clamp(this, min, max);
   }
 
   // ---- reductions ---------------------------------------------------------------------------
+  /**
+   * The sum over `dims`, or over every element (differentiable).
+   * @param dims - The dimension or dimensions to reduce; omitted or `null` for all.
+   * @param options - `keepdim` (keep reduced dimensions with size 1). Default `false`.
+   * @returns The sums; a 0-d Variable when reducing everything.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * const x = variable(tensor([[1, 2], [3, 4]]));
+   * x.sum().item(); // -> 10
+   * x.sum(0).toArray(); // -> [4, 6]
+   * x.sum(1, { keepdim: true }).toArray(); // -> [[3], [7]]
+   * ```
+   */
   sum(dims?: Dims, options?: ReduceOptions): Variable {
     return red.sum(this, dims, options);
   }
+  /**
+   * The mean over `dims`, or over every element (differentiable).
+   * @param dims - The dimension or dimensions to reduce; omitted or `null` for all.
+   * @param options - `keepdim` (keep reduced dimensions with size 1). Default `false`.
+   * @returns The means; a 0-d Variable when reducing everything.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([[1, 2], [3, 4]])).mean(1).toArray(); // -> [1.5, 3.5]
+   * ```
+   */
   mean(dims?: Dims, options?: ReduceOptions): Variable {
     return red.mean(this, dims, options);
   }
+  /**
+   * The product over `dim`, or over every element (differentiable, zeros included).
+   * @param dim - The dimension to reduce; omitted or `null` for all.
+   * @param options - `keepdim` (keep the reduced dimension with size 1). Default `false`.
+   * @returns The products.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * const x = variable(tensor([2, 3, 4]), { requiresGrad: true });
+   * x.prod().backward();
+   * x.grad?.toArray(); // -> [12, 8, 6]
+   * ```
+   */
   prod(dim?: number | null, options?: ReduceOptions): Variable {
     return red.prod(this, dim, options);
   }
+  /**
+   * The maximum over `dim`, or over every element (differentiable: the gradient goes to the maximum, split evenly
+   * among ties).
+   * @param dim - The dimension to reduce; omitted or `null` for all.
+   * @param options - `keepdim` (keep the reduced dimension with size 1). Default `false`.
+   * @returns The maxima (values only).
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([[1, 5], [7, 2]])).max(1).toArray(); // -> [5, 7]
+   * ```
+   */
   max(dim?: number | null, options?: ReduceOptions): Variable {
     return red.max(this, dim, options);
   }
+  /**
+   * The minimum over `dim`, or over every element (differentiable: the gradient goes to the minimum, split evenly
+   * among ties).
+   * @param dim - The dimension to reduce; omitted or `null` for all.
+   * @param options - `keepdim` (keep the reduced dimension with size 1). Default `false`.
+   * @returns The minima (values only).
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([[1, 5], [7, 2]])).min(1).toArray(); // -> [1, 2]
+   * ```
+   */
   min(dim?: number | null, options?: ReduceOptions): Variable {
     return red.min(this, dim, options);
   }
+  /**
+   * The variance over `dims`, or over every element, with Bessel's correction by default (differentiable).
+   * @param dims - The dimension or dimensions to reduce; omitted or `null` for all.
+   * @param options - `correction` (divide by `n - correction`, default `1`) and `keepdim` (default `false`).
+   * @returns The variances.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([1, 3])).var().item(); // -> 2
+   * ```
+   */
   var(dims?: Dims, options?: VarianceOptions): Variable {
     return red.variance(this, dims, options);
   }
+  /**
+   * The standard deviation over `dims`, or over every element, with Bessel's correction by default
+   * (differentiable).
+   * @param dims - The dimension or dimensions to reduce; omitted or `null` for all.
+   * @param options - `correction` (divide by `n - correction`, default `1`) and `keepdim` (default `false`).
+   * @returns The standard deviations.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([1, 3])).std(null, { correction: 0 }).item(); // -> 1
+   * ```
+   */
   std(dims?: Dims, options?: VarianceOptions): Variable {
     return red.std(this, dims, options);
   }
+  /**
+   * Running sums along `dim` (differentiable).
+   * @param dim - The dimension to accumulate along (negative counts from the end).
+   * @returns The running sums, the shape of this Variable.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([1, 2, 3])).cumsum(0).toArray(); // -> [1, 3, 6]
+   * ```
+   */
   cumsum(dim: number): Variable {
     return red.cumsum(this, dim);
   }
+  /**
+   * Running products along `dim` (differentiable, zeros included).
+   * @param dim - The dimension to accumulate along (negative counts from the end).
+   * @returns The running products, the shape of this Variable.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([1, 2, 3])).cumprod(0).toArray(); // -> [1, 2, 6]
+   * ```
+   */
   cumprod(dim: number): Variable {
     return red.cumprod(this, dim);
   }
 
   // ---- structure, linear algebra, joining ---------------------------------------------------
+  /**
+   * Reverses the order of elements along `dims` (differentiable; a copy).
+   * @param dims - The dimension or dimensions to reverse.
+   * @returns The flipped copy.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([1, 2, 3])).flip(0).toArray(); // -> [3, 2, 1]
+   * ```
+   */
   flip(dims: number | readonly number[]): Variable {
     return st.flip(this, dims);
   }
+  /**
+   * Shifts elements cyclically along `dims` (differentiable; a copy).
+   * @param shifts - How far to shift, one per dimension in `dims` (positive moves elements to higher indices).
+   * @param dims - The dimensions to roll; omitted: the flattened elements are rolled.
+   * @returns The rolled copy, the shape of this Variable.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([1, 2, 3])).roll(1).toArray(); // -> [3, 1, 2]
+   * ```
+   */
   roll(shifts: number | readonly number[], dims?: number | readonly number[]): Variable {
     return st.roll(this, shifts, dims);
   }
+  /**
+   * The lower triangle of a matrix (or batch of matrices): elements above `diagonal` zeroed (differentiable).
+   * @param diagonal - The last diagonal kept: `0` the main one, positive above, negative below. Default `0`.
+   * @returns A copy of the shape of this Variable.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([[1, 2], [3, 4]])).tril().toArray(); // -> [[1, 0], [3, 4]]
+   * ```
+   */
   tril(diagonal = 0): Variable {
     return st.tril(this, diagonal);
   }
+  /**
+   * The upper triangle of a matrix (or batch of matrices): elements below `diagonal` zeroed (differentiable).
+   * @param diagonal - The first diagonal kept: `0` the main one, positive above, negative below. Default `0`.
+   * @returns A copy of the shape of this Variable.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([[1, 2], [3, 4]])).triu().toArray(); // -> [[1, 2], [0, 4]]
+   * ```
+   */
   triu(diagonal = 0): Variable {
     return st.triu(this, diagonal);
   }
+  /**
+   * The matrix product with PyTorch's `matmul` rules: vectors, matrices and broadcast batches (differentiable).
+   * @param other - The right operand: `[n]`, `[k, p]` or a batch `[..., k, p]`.
+   * @returns The product.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * const a = variable(tensor([[1, 2], [3, 4]]), { requiresGrad: true });
+   * const y = a.matmul(tensor([1, 1]));
+   * y.toArray(); // -> [3, 7]
+   * y.sum().backward();
+   * a.grad?.toArray(); // -> [[1, 1], [1, 1]]
+   * ```
+   */
   matmul(other: VariableOrTensor): Variable {
     return linalg.matmul(this, other);
   }
+  /**
+   * The product of two matrices (differentiable).
+   * @param other - A matrix `[k, p]`; this Variable is `[m, k]`.
+   * @returns The product `[m, p]`.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([[1, 2]])).mm(tensor([[3], [4]])).toArray(); // -> [[11]]
+   * ```
+   */
   mm(other: VariableOrTensor): Variable {
     return linalg.mm(this, other);
   }
+  /**
+   * The inner product of two vectors (differentiable).
+   * @param other - A vector of this Variable's length.
+   * @returns A 0-d Variable.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([1, 2])).dot(tensor([3, 4])).item(); // -> 11
+   * ```
+   */
   dot(other: VariableOrTensor): Variable {
     return linalg.dot(this, other);
   }
+  /**
+   * Splits into pieces along `dim` (differentiable views).
+   * @param splitSize - The size of each piece (the last may be smaller), or the list of sizes.
+   * @param dim - The dimension to split along. Default `0`.
+   * @returns The pieces.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([1, 2, 3, 4, 5])).split(2).map((p) => p.toArray()); // -> [[1, 2], [3, 4], [5]]
+   * ```
+   */
   split(splitSize: number | readonly number[], dim = 0): Variable[] {
     return join.split(this, splitSize, dim);
   }
+  /**
+   * Splits into `chunks` pieces of equal size along `dim` (the last may be smaller; differentiable views).
+   * @param chunks - How many pieces at most.
+   * @param dim - The dimension to split along. Default `0`.
+   * @returns The pieces.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([1, 2, 3, 4, 5, 6])).chunk(3).map((p) => p.toArray()); // -> [[1, 2], [3, 4], [5, 6]]
+   * ```
+   */
   chunk(chunks: number, dim = 0): Variable[] {
     return join.chunk(this, chunks, dim);
   }
@@ -461,6 +1118,9 @@ export interface VariableOptions {
  *
  * Shapes: those of `t`.
  *
+ * @param t - The values; a float tensor when `requiresGrad` is set.
+ * @param options - `requiresGrad` (default `false`); see {@link VariableOptions}.
+ * @returns A new leaf Variable sharing `t`'s storage.
  * @see torch.tensor(..., requires_grad=True), torch.Tensor.requires_grad_
  * @example
  * ```ts
@@ -484,6 +1144,8 @@ export function variable(t: Tensor, options: VariableOptions = {}): Variable {
 /**
  * Brand check for Variables that works across package copies (use instead of `instanceof`).
  *
+ * @param x - Any value.
+ * @returns `true` when `x` is a torchlet Variable.
  * @example
  * ```ts
  * import { zeros } from '@torchlet/tensor';

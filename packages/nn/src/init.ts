@@ -298,8 +298,8 @@ function kaimingStd(fn: string, t: Tensor, options: KaimingOptions): number {
  *
  * @param t - A weight of at least 2 dimensions (`[out, in]` or `[out, in / groups, kH, kW]`), written in place.
  * @param options - `a` (negative slope of the leaky ReLU that follows, default `0`), `mode` (`'fan_in'`, the
- *   default, or `'fan_out'`), `nonlinearity` (default `'leaky_relu'`) and `generator`; see {@link
- *   KaimingOptions}.
+ *   default, or `'fan_out'`), `nonlinearity` (default `'leaky_relu'`) and `generator`; see 
+ *   {@link KaimingOptions}.
  * @returns `t` itself.
  * @see torch.nn.init.kaiming_uniform_
  * @example
@@ -322,8 +322,8 @@ export function kaimingUniform(t: Tensor, options: KaimingOptions = {}): Tensor 
  *
  * @param t - A weight of at least 2 dimensions (`[out, in]` or `[out, in / groups, kH, kW]`), written in place.
  * @param options - `a` (negative slope of the leaky ReLU that follows, default `0`), `mode` (`'fan_in'`, the
- *   default, or `'fan_out'`), `nonlinearity` (default `'leaky_relu'`) and `generator`; see {@link
- *   KaimingOptions}.
+ *   default, or `'fan_out'`), `nonlinearity` (default `'leaky_relu'`) and `generator`; see 
+ *   {@link KaimingOptions}.
  * @returns `t` itself.
  * @see torch.nn.init.kaiming_normal_
  * @example

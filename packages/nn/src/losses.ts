@@ -453,8 +453,8 @@ export class BCEWithLogitsLoss extends Module<[input: ModuleInput, target: Modul
   readonly options: BCEWithLogitsOptions;
   /**
    * The binary cross-entropy loss on logits as a module.
-   * @param options - `reduction` (default `'mean'`), `weight` and `posWeight`; see {@link
-   *   BCEWithLogitsOptions}.
+   * @param options - `reduction` (default `'mean'`), `weight` and `posWeight`; see 
+   *   {@link BCEWithLogitsOptions}.
    */
   constructor(options: BCEWithLogitsOptions = {}) {
     super();

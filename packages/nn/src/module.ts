@@ -347,8 +347,8 @@ export abstract class Module<In extends unknown[] = [input: ModuleInput], Out = 
    * mismatch, as PyTorch words it. With `strict: false`, missing and unexpected keys are allowed.
    * @param stateDict - Tensors by dotted name, e.g. from {@link Module.stateDict}, {@link loadSafetensors} or a
    *   converted PyTorch checkpoint.
-   * @param options - `strict` (default `true`: every key must match and no key may be left over); see {@link
-   *   LoadStateDictOptions}.
+   * @param options - `strict` (default `true`: every key must match and no key may be left over); see 
+   *   {@link LoadStateDictOptions}.
    * @returns The keys the dict missed and the keys it had in excess (both empty in strict mode).
    */
   loadStateDict(stateDict: StateDict, options: LoadStateDictOptions = {}): LoadStateDictResult {

@@ -46,6 +46,13 @@ function biasBackward(G: Variable, upstreamShape: readonly number[]): Variable {
  * Shapes: input `[N, Cin, H, W]` (or `[Cin, H, W]`), weight `[Cout, Cin/groups, kh, kw]`, bias
  * `[Cout]` or null -> `[N, Cout, Hout, Wout]`.
  *
+ * @param x - Input `[N, C_in, H, W]` (or one image `[C_in, H, W]`), float32 or float64.
+ * @param weight - Filters `[C_out, C_in / groups, kH, kW]`, of the dtype of `x`.
+ * @param bias - Per-output-channel bias `[C_out]`, or `null` for none.
+ * @param options - `stride` (default `1`), `padding` (an int, a pair, `'valid'` or `'same'`; default `0`),
+ *   `dilation` (default `1`), `groups` (default `1`), `paddingMode` (default `'zeros'`) and `kernel`; see
+ *   {@link Conv2dOptions}.
+ * @returns The output `[N, C_out, H_out, W_out]`, differentiable in `x`, `weight` and `bias`.
  * @see torch.nn.functional.conv2d
  * @example
  * ```ts
@@ -87,6 +94,12 @@ export function conv2d(
  *
  * Shapes: upstream `[N, Cout, Hout, Wout]`, weight `[Cout, Cin/groups, kh, kw]` -> input's shape.
  *
+ * @param upstream - The gradient of the convolution's output, `[N, C_out, H_out, W_out]`.
+ * @param inputShape - The shape of the convolution's input, `[N, C_in, H, W]`.
+ * @param weight - The filters `[C_out, C_in / groups, kH, kW]`.
+ * @param options - The convolution's options (`stride`, `padding`, `dilation`, `groups`); see 
+ *   {@link Conv2dOptions}.
+ * @returns The gradient with respect to the input, of shape `inputShape` (differentiable again).
  * @see torch.nn.grad.conv2d_input
  * @example
  * ```ts
@@ -126,6 +139,12 @@ export function conv2dBackwardInput(
  *
  * Shapes: upstream `[N, Cout, Hout, Wout]`, input `[N, Cin, H, W]` -> weight's shape.
  *
+ * @param upstream - The gradient of the convolution's output, `[N, C_out, H_out, W_out]`.
+ * @param x - The convolution's input `[N, C_in, H, W]`.
+ * @param weightShape - The shape of the filters, `[C_out, C_in / groups, kH, kW]`.
+ * @param options - The convolution's options (`stride`, `padding`, `dilation`, `groups`); see 
+ *   {@link Conv2dOptions}.
+ * @returns The gradient with respect to the filters, of shape `weightShape` (differentiable again).
  * @see torch.nn.grad.conv2d_weight
  * @example
  * ```ts
@@ -165,6 +184,8 @@ export function conv2dBackwardWeight(
  *
  * Shapes: upstream `[N, C, H, W]` or `[C, H, W]` -> `[C]`.
  *
+ * @param upstream - The gradient of the convolution's output, `[N, C_out, H_out, W_out]`.
+ * @returns The gradient with respect to the bias, `[C_out]`: `upstream` summed over batch and space.
  * @see torch.nn.grad (bias gradient of conv2d)
  * @example
  * ```ts
@@ -185,6 +206,13 @@ export function conv2dBackwardBias(upstream: VariableOrTensor): Variable {
  * Shapes: input `[N, Cin, H, W]` (or `[Cin, H, W]`), weight `[Cin, Cout/groups, kh, kw]`, bias
  * `[Cout]` or null -> `[N, Cout, Hout, Wout]`.
  *
+ * @param x - Input `[N, C_in, H, W]` (or one image `[C_in, H, W]`), float32 or float64.
+ * @param weight - Filters `[C_in, C_out / groups, kH, kW]` (PyTorch's layout for transposed convolutions).
+ * @param bias - Per-output-channel bias `[C_out]`, or `null` for none.
+ * @param options - `stride`, `padding`, `outputPadding` (default `0`), `dilation` and `groups` (default `1`);
+ *   see {@link ConvTranspose2dOptions}.
+ * @returns The output `[N, C_out, H_out, W_out]` with `H_out = (H - 1) * stride - 2 * padding + dilation * (kH
+ *   - 1) + outputPadding + 1`.
  * @see torch.nn.functional.conv_transpose2d
  * @example
  * ```ts
@@ -225,6 +253,11 @@ export function convTranspose2d(
  *
  * Shapes: upstream `[N, Cout, Hout, Wout]`, weight `[Cin, Cout/groups, kh, kw]` -> input's shape.
  *
+ * @param upstream - The gradient of the transposed convolution's output, `[N, C_out, H_out, W_out]`.
+ * @param inputShape - The shape of its input, `[N, C_in, H, W]`.
+ * @param weight - The filters `[C_in, C_out / groups, kH, kW]`.
+ * @param options - The transposed convolution's options; see {@link ConvTranspose2dOptions}.
+ * @returns The gradient with respect to the input, of shape `inputShape`.
  * @see torch.nn.functional.conv_transpose2d (its autograd backward)
  * @example
  * ```ts
@@ -259,6 +292,11 @@ export function convTranspose2dBackwardInput(
  *
  * Shapes: upstream `[N, Cout, Hout, Wout]`, input `[N, Cin, H, W]` -> weight's shape.
  *
+ * @param upstream - The gradient of the transposed convolution's output, `[N, C_out, H_out, W_out]`.
+ * @param x - Its input `[N, C_in, H, W]`.
+ * @param weightShape - The shape of the filters, `[C_in, C_out / groups, kH, kW]`.
+ * @param options - The transposed convolution's options; see {@link ConvTranspose2dOptions}.
+ * @returns The gradient with respect to the filters, of shape `weightShape`.
  * @see torch.nn.functional.conv_transpose2d (its autograd backward)
  * @example
  * ```ts
@@ -293,6 +331,8 @@ export function convTranspose2dBackwardWeight(
  *
  * Shapes: upstream `[N, C, H, W]` or `[C, H, W]` -> `[C]`.
  *
+ * @param upstream - The gradient of the transposed convolution's output, `[N, C_out, H_out, W_out]`.
+ * @returns The gradient with respect to the bias, `[C_out]`.
  * @see torch.nn.functional.conv_transpose2d (its autograd backward)
  * @example
  * ```ts

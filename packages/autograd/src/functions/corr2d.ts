@@ -32,6 +32,9 @@ function corr2dRule(
  *
  * Shapes: `X [H, W]`, `K [kh, kw]` -> `[H-kh+1, W-kw+1]`.
  *
+ * @param X - The image `[H, W]`.
+ * @param K - The kernel `[kH, kW]`, at most the image's size.
+ * @returns The cross-correlation `[H - kH + 1, W - kW + 1]`, differentiable in `X` and `K`.
  * @see d2l.corr2d
  * @example
  * ```ts
@@ -55,6 +58,9 @@ export function corr2d(X: VariableOrTensor, K: VariableOrTensor): Variable {
  *
  * Shapes: `X [H, W]`, `K [kh, kw]` -> `[H-kh+1, W-kw+1]`.
  *
+ * @param X - The image `[H, W]`.
+ * @param K - The kernel `[kH, kW]`.
+ * @returns The same values as {@link corr2d}, computed as one matrix product.
  * @see d2l.corr2d
  * @example
  * ```ts
@@ -75,6 +81,10 @@ export function corr2dMatmul(X: VariableOrTensor, K: VariableOrTensor): Variable
  *
  * Shapes: `upstream [Hout, Wout]`, `K [kh, kw]` -> `[Hout+kh-1, Wout+kw-1]`.
  *
+ * @param upstream - The gradient of the output, `[H - kH + 1, W - kW + 1]`.
+ * @param K - The kernel `[kH, kW]`.
+ * @param inputShape - The image's shape `[H, W]`. Default: the full correlation's size.
+ * @returns The gradient with respect to the image, `[H, W]`.
  * @see torch.nn.grad.conv2d_input
  * @example
  * ```ts
@@ -103,6 +113,9 @@ export function corr2dBackwardInput(
  *
  * Shapes: `upstream [Hout, Wout]`, `X [H, W]` -> `[H-Hout+1, W-Wout+1]`.
  *
+ * @param upstream - The gradient of the output, `[H - kH + 1, W - kW + 1]`.
+ * @param X - The image `[H, W]`.
+ * @returns The gradient with respect to the kernel, `[kH, kW]`.
  * @see torch.nn.grad.conv2d_weight
  * @example
  * ```ts
@@ -128,6 +141,9 @@ export function corr2dBackwardKernel(upstream: VariableOrTensor, X: VariableOrTe
  *
  * Shapes: `X [Cin, H, W]`, `K [Cin, kh, kw]` -> `[H-kh+1, W-kw+1]`.
  *
+ * @param X - The input `[C_in, H, W]`.
+ * @param K - One kernel per input channel, `[C_in, kH, kW]`.
+ * @returns The sum over channels of the per-channel correlations, `[H - kH + 1, W - kW + 1]`.
  * @see d2l.corr2d_multi_in
  * @example
  * ```ts
@@ -182,6 +198,9 @@ function multiInOut(
  *
  * Shapes: `X [Cin, H, W]`, `K [Cout, Cin, kh, kw]` -> `[Cout, H-kh+1, W-kw+1]`.
  *
+ * @param X - The input `[C_in, H, W]`.
+ * @param K - The kernels `[C_out, C_in, kH, kW]`.
+ * @returns One output channel per kernel, `[C_out, H - kH + 1, W - kW + 1]`.
  * @see d2l.corr2d_multi_in_out
  * @example
  * ```ts
@@ -201,6 +220,9 @@ export function corr2dMultiInOut(X: VariableOrTensor, K: VariableOrTensor): Vari
  *
  * Shapes: `X [Cin, H, W]`, `K [Cout, Cin, 1, 1]` -> `[Cout, H, W]`.
  *
+ * @param X - The input `[C_in, H, W]`.
+ * @param K - The 1x1 kernels `[C_out, C_in, 1, 1]`.
+ * @returns `[C_out, H, W]`: a matrix product over channels at every pixel.
  * @see d2l.corr2d_multi_in_out_1x1
  * @example
  * ```ts
@@ -221,6 +243,10 @@ export function corr2dMultiInOut1x1(X: VariableOrTensor, K: VariableOrTensor): V
  *
  * Shapes: `K [kh, kw]`, `inputShape [H, W]` -> `[Hout*Wout, H*W]`.
  *
+ * @param K - The kernel `[kH, kW]`.
+ * @param inputShape - The image's shape `[H, W]`.
+ * @returns The matrix `[outH * outW, H * W]` whose product with the flattened image is the flattened
+ *   correlation.
  * @see d2l kernel2matrix (exercise)
  * @example
  * ```ts

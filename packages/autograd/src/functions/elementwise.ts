@@ -26,6 +26,9 @@ function isVariableLike(x: unknown): boolean {
  *
  * Shapes: `a`, `b` broadcast together -> the broadcast shape.
  *
+ * @param a - The first operand: a Variable, a tensor or a number.
+ * @param b - The second operand, broadcast against `a`.
+ * @returns `a + b` in the broadcast shape.
  * @see torch.add
  * @example
  * ```ts
@@ -52,6 +55,9 @@ export function add(a: VariableLike, b: VariableLike): Variable {
  *
  * Shapes: broadcast.
  *
+ * @param a - The first operand: a Variable, a tensor or a number.
+ * @param b - The second operand, broadcast against `a`.
+ * @returns `a - b` in the broadcast shape.
  * @see torch.sub
  * @example
  * ```ts
@@ -77,6 +83,9 @@ export function sub(a: VariableLike, b: VariableLike): Variable {
  *
  * Shapes: broadcast.
  *
+ * @param a - The first operand: a Variable, a tensor or a number.
+ * @param b - The second operand, broadcast against `a`.
+ * @returns `a * b` in the broadcast shape.
  * @see torch.mul
  * @example
  * ```ts
@@ -105,6 +114,9 @@ export function mul(a: VariableLike, b: VariableLike): Variable {
  *
  * Shapes: broadcast.
  *
+ * @param a - The dividend: a Variable, a tensor or a number.
+ * @param b - The divisor, broadcast against `a`.
+ * @returns `a / b` in the broadcast shape.
  * @see torch.div
  * @example
  * ```ts
@@ -137,6 +149,9 @@ export function div(a: VariableLike, b: VariableLike): Variable {
  *
  * Shapes: broadcast.
  *
+ * @param a - The base: a Variable, a tensor or a number.
+ * @param b - The exponent, broadcast against `a`.
+ * @returns `a ** b` in the broadcast shape.
  * @see torch.pow
  * @example
  * ```ts
@@ -185,6 +200,8 @@ export function pow(a: VariableLike, b: VariableLike): Variable {
  *
  * Shapes: same as `a`.
  *
+ * @param a - A Variable or tensor (float).
+ * @returns `-a`, the shape of `a`.
  * @see torch.neg
  * @example
  * ```ts
@@ -203,6 +220,8 @@ export function neg(a: VariableOrTensor): Variable {
  *
  * Shapes: same as `a`.
  *
+ * @param a - A Variable or tensor (float).
+ * @returns `e ** a`, the shape of `a`.
  * @see torch.exp
  * @example
  * ```ts
@@ -222,6 +241,8 @@ export function exp(a: VariableOrTensor): Variable {
  *
  * Shapes: same as `a`.
  *
+ * @param a - A Variable or tensor (float); negative elements give NaN, zeros `-Infinity`.
+ * @returns The natural logarithm, the shape of `a`.
  * @see torch.log
  * @example
  * ```ts
@@ -241,6 +262,8 @@ export function log(a: VariableOrTensor): Variable {
  *
  * Shapes: same as `a`.
  *
+ * @param a - A Variable or tensor (float).
+ * @returns The square root, the shape of `a`.
  * @see torch.sqrt
  * @example
  * ```ts
@@ -260,6 +283,8 @@ export function sqrt(a: VariableOrTensor): Variable {
  *
  * Shapes: same as `a`.
  *
+ * @param a - A Variable or tensor.
+ * @returns `|a|`, the shape of `a`.
  * @see torch.abs
  * @example
  * ```ts
@@ -282,6 +307,8 @@ export function abs(a: VariableOrTensor): Variable {
  *
  * Shapes: same as `a`.
  *
+ * @param a - A Variable or tensor (float).
+ * @returns The hyperbolic tangent, the shape of `a`.
  * @see torch.tanh
  * @example
  * ```ts
@@ -303,6 +330,8 @@ export function tanh(a: VariableOrTensor): Variable {
  *
  * Shapes: same as `a`.
  *
+ * @param a - A Variable or tensor (float).
+ * @returns `1 / (1 + exp(-a))`, the shape of `a`.
  * @see torch.sigmoid
  * @example
  * ```ts
@@ -324,6 +353,8 @@ export function sigmoid(a: VariableOrTensor): Variable {
  *
  * Shapes: same as `a`.
  *
+ * @param a - A Variable or tensor.
+ * @returns `max(a, 0)`, the shape of `a`.
  * @see torch.relu
  * @example
  * ```ts
@@ -346,6 +377,10 @@ export function relu(a: VariableOrTensor): Variable {
  *
  * Shapes: same as `a`.
  *
+ * @param a - A Variable or tensor.
+ * @param min - The lower bound, or `null`/omitted for none.
+ * @param max - The upper bound, or `null`/omitted for none.
+ * @returns `a` limited to `[min, max]`, the shape of `a`.
  * @see torch.clamp
  * @example
  * ```ts
@@ -404,6 +439,9 @@ function extremum(name: 'maximum' | 'minimum', a: VariableLike, b: VariableLike)
  *
  * Shapes: broadcast.
  *
+ * @param a - The first operand: a Variable, a tensor or a number.
+ * @param b - The second operand, broadcast against `a`.
+ * @returns The elementwise maximum in the broadcast shape (NaN where either is NaN).
  * @see torch.maximum
  * @example
  * ```ts
@@ -424,6 +462,9 @@ export function maximum(a: VariableLike, b: VariableLike): Variable {
  *
  * Shapes: broadcast.
  *
+ * @param a - The first operand: a Variable, a tensor or a number.
+ * @param b - The second operand, broadcast against `a`.
+ * @returns The elementwise minimum in the broadcast shape (NaN where either is NaN).
  * @see torch.minimum
  * @example
  * ```ts
@@ -444,6 +485,11 @@ export function minimum(a: VariableLike, b: VariableLike): Variable {
  *
  * Shapes: `cond`, `a`, `b` broadcast together.
  *
+ * @param cond - The condition, a bool tensor (or Variable), broadcast against `a` and `b`.
+ * @param a - The values taken where `cond` is true.
+ * @param b - The values taken where `cond` is false.
+ * @returns The selected values in the broadcast shape; gradients flow to `a` where `cond` holds and to `b`
+ *   elsewhere.
  * @see torch.where
  * @example
  * ```ts

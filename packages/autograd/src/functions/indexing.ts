@@ -11,6 +11,10 @@ import { clone } from './views.js';
  *
  * Shapes: the indexed shape, e.g. `[3, 8]` with `':, 2:6'` -> `[3, 4]`.
  *
+ * @param x - A Variable or tensor.
+ * @param index - PyTorch-style indices: a string (`':, 2:6'`, `'..., 0'`), or an array of numbers, `null` (new
+ *   axis), slices and index tensors.
+ * @returns The indexed region: a view for basic indexing, a copy for advanced indexing.
  * @see torch.Tensor.__getitem__
  * @example
  * ```ts
@@ -49,6 +53,10 @@ export function indexBackward(g: Variable, shape: readonly number[], index: T.In
  *
  * Shapes: `value` broadcasts to the indexed region.
  *
+ * @param target - The Variable (or tensor) to write into, in place.
+ * @param index - PyTorch-style indices, as for {@link get}.
+ * @param value - The values to write, broadcast to the indexed region's shape.
+ * @returns `target` itself.
  * @see torch.Tensor.__setitem__
  * @example
  * ```ts

@@ -14,6 +14,10 @@ import { input, rawTensor } from './util.js';
  *
  * Shapes: `[N, C, H, W]` -> `[N, C, Hout, Wout]`.
  *
+ * @param x - Input `[N, C, H, W]` (or `[N, C, W]`), float32 or float64.
+ * @param options - `size` or `scaleFactor`, `mode` (`'nearest'` by default, `'bilinear'`, `'bicubic'`, ...),
+ *   `alignCorners` and `recomputeScaleFactor`; see {@link InterpolateOptions}.
+ * @returns The resized input `[N, C, outH, outW]`.
  * @see torch.nn.functional.interpolate
  * @example
  * ```ts
@@ -39,6 +43,10 @@ export function interpolate(x: VariableOrTensor, options: InterpolateOptions): V
  *
  * Shapes: `upstream [N, C, Hout, Wout]`, `inputShape [N, C, H, W]` -> `inputShape`.
  *
+ * @param upstream - The gradient of the resized output, `[N, C, outH, outW]`.
+ * @param inputShape - The shape of the input that was resized.
+ * @param options - The options of the forward `interpolate`.
+ * @returns The gradient with respect to the input, of shape `inputShape`.
  * @see torch.ops.aten.upsample_bilinear2d_backward
  * @example
  * ```ts

@@ -14,6 +14,9 @@ function checkList(fn: string, tensors: unknown): void {
  *
  * Shapes: `[...a, n1, ...b]`, `[...a, n2, ...b]` -> `[...a, n1 + n2, ...b]`.
  *
+ * @param tensors - The Variables or tensors to join, all of one dtype and of equal shape except along `dim`.
+ * @param dim - The dimension to join along (negative counts from the end). Default `0`.
+ * @returns One Variable whose `dim` is the sum of the inputs' sizes there.
  * @see torch.cat
  * @example
  * ```ts
@@ -55,6 +58,9 @@ export function cat(tensors: readonly VariableOrTensor[], dim = 0): Variable {
  *
  * Shapes: `n x [...s]` -> `[...s[:dim], n, ...s[dim:]]`.
  *
+ * @param tensors - The Variables or tensors to stack, all of one shape and dtype.
+ * @param dim - Where the new dimension goes, in `[-ndim - 1, ndim]`. Default `0`.
+ * @returns One Variable with a new dimension of size `tensors.length` at `dim`.
  * @see torch.stack
  * @example
  * ```ts
@@ -85,6 +91,11 @@ export function stack(tensors: readonly VariableOrTensor[], dim = 0): Variable {
  *
  * Shapes: `[..., n, ...]` -> views `[..., s_i, ...]` with `sum(s_i) = n`.
  *
+ * @param x - The Variable or tensor to split.
+ * @param splitSize - The size of each piece (the last may be smaller), or the list of sizes, which must sum to
+ *   the size of `dim`.
+ * @param dim - The dimension to split along. Default `0`.
+ * @returns The pieces, views of `x`.
  * @see torch.split
  * @example
  * ```ts
@@ -110,6 +121,10 @@ export function split(x: VariableOrTensor, splitSize: number | readonly number[]
  *
  * Shapes: `[..., n, ...]` -> views `[..., ceil(n / chunks), ...]` and a smaller last one.
  *
+ * @param x - The Variable or tensor to split.
+ * @param chunks - How many pieces at most (each `ceil(size / chunks)` long, the last possibly shorter).
+ * @param dim - The dimension to split along. Default `0`.
+ * @returns The pieces, views of `x`.
  * @see torch.chunk
  * @example
  * ```ts

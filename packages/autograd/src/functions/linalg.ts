@@ -12,6 +12,9 @@ import { reshape, t, transpose, unsqueeze } from './views.js';
  *
  * Shapes: `[..., m, k] @ [..., k, n]` -> `[..., m, n]`; `[k] @ [k]` -> `[]`.
  *
+ * @param a - The left operand: `[n]`, `[m, k]` or a batch `[..., m, k]`.
+ * @param b - The right operand: `[n]`, `[k, p]` or a batch `[..., k, p]`; batch dimensions broadcast.
+ * @returns The product, with 1-D operands' added dimensions removed again (as PyTorch's `matmul`).
  * @see torch.matmul
  * @example
  * ```ts
@@ -52,6 +55,9 @@ export function matmul(a: VariableOrTensor, b: VariableOrTensor): Variable {
  *
  * Shapes: `[m, k] @ [k, n]` -> `[m, n]`.
  *
+ * @param a - A matrix `[m, k]`.
+ * @param b - A matrix `[k, p]`.
+ * @returns The product `[m, p]`.
  * @see torch.mm
  * @example
  * ```ts
@@ -80,6 +86,9 @@ export function mm(a: VariableOrTensor, b: VariableOrTensor): Variable {
  *
  * Shapes: `[n], [n]` -> `[]`.
  *
+ * @param a - A vector `[n]`.
+ * @param b - A vector `[n]`.
+ * @returns The inner product, a 0-d Variable.
  * @see torch.dot
  * @example
  * ```ts

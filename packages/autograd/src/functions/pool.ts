@@ -40,6 +40,12 @@ export interface MaxPool2dVariableResult {
  *
  * Shapes: `[N,C,H,W]` or `[C,H,W]` -> `[N,C,Hout,Wout]` or `[C,Hout,Wout]`.
  *
+ * @param x - Input `[N, C, H, W]` or `[C, H, W]`.
+ * @param kernelSize - The window size, `k` or `[kH, kW]`.
+ * @param options - `stride` (default: `kernelSize`), `padding` (default `0`), `dilation` (default `1`),
+ *   `ceilMode` (default `false`) and `returnIndices`; see {@link MaxPool2dOptions}.
+ * @returns The window maxima `[N, C, H_out, W_out]`; with `returnIndices: true`, `{ values, indices }` where
+ *   `indices` (int32) are flat positions in each input plane.
  * @see torch.nn.functional.max_pool2d
  * @example
  * ```ts
@@ -84,6 +90,10 @@ export function maxPool2d(
  *
  * Shapes: `upstream` and `indices` `[N,C,Hout,Wout]` (or unbatched), `inputShape` -> `inputShape`.
  *
+ * @param upstream - The gradient of the pooled output, `[N, C, H_out, W_out]`.
+ * @param indices - The int32 indices the forward pass returned, the shape of `upstream`.
+ * @param inputShape - The shape of the pooled input.
+ * @returns The gradient with respect to the input: each window's gradient sent to its maximum.
  * @see torch.ops.aten.max_pool2d_with_indices_backward
  * @example
  * ```ts
@@ -121,6 +131,11 @@ function gatherAt(G: Variable, indices: T.Tensor, outShape: readonly number[]): 
  *
  * Shapes: `[N,C,H,W]` or `[C,H,W]` -> `[N,C,Hout,Wout]` or `[C,Hout,Wout]`.
  *
+ * @param x - Input `[N, C, H, W]` or `[C, H, W]`.
+ * @param kernelSize - The window size, `k` or `[kH, kW]`.
+ * @param options - `stride` (default: `kernelSize`), `padding` (default `0`), `ceilMode` (default `false`),
+ *   `countIncludePad` (default `true`) and `divisorOverride`; see {@link AvgPool2dOptions}.
+ * @returns The window means `[N, C, H_out, W_out]` (or `[C, H_out, W_out]`).
  * @see torch.nn.functional.avg_pool2d
  * @example
  * ```ts
@@ -148,6 +163,11 @@ export function avgPool2d(x: VariableOrTensor, kernelSize: IntPair, options: Avg
  *
  * Shapes: `upstream [N,C,Hout,Wout]` (or unbatched), `inputShape` -> `inputShape`.
  *
+ * @param upstream - The gradient of the pooled output.
+ * @param inputShape - The shape of the pooled input.
+ * @param kernelSize - The window size of the forward pass.
+ * @param options - The options of the forward pass; see {@link AvgPool2dOptions}.
+ * @returns The gradient with respect to the input, of shape `inputShape`.
  * @see torch.ops.aten.avg_pool2d_backward
  * @example
  * ```ts
@@ -175,6 +195,9 @@ export function avgPool2dBackward(
  *
  * Shapes: `[N,C,H,W]` or `[C,H,W]` -> `[N,C,Hout,Wout]` or `[C,Hout,Wout]`.
  *
+ * @param x - Input `[N, C, H, W]` or `[C, H, W]`.
+ * @param outputSize - The output size `s` or `[outH, outW]` (`null` keeps that input size).
+ * @returns The adaptive window means `[N, C, outH, outW]`.
  * @see torch.nn.functional.adaptive_avg_pool2d
  * @example
  * ```ts
@@ -202,6 +225,9 @@ export function adaptiveAvgPool2d(x: VariableOrTensor, outputSize: AdaptiveSize)
  *
  * Shapes: `upstream [N,C,Hout,Wout]` (or unbatched), `inputShape` -> `inputShape`.
  *
+ * @param upstream - The gradient of the pooled output, `[N, C, outH, outW]`.
+ * @param inputShape - The shape of the pooled input.
+ * @returns The gradient with respect to the input, of shape `inputShape`.
  * @see torch.ops.aten._adaptive_avg_pool2d_backward
  * @example
  * ```ts
@@ -223,6 +249,10 @@ export function adaptiveAvgPool2dBackward(upstream: VariableOrTensor, inputShape
  *
  * Shapes: `X [H, W]`, `poolSize [ph, pw]` -> `[H-ph+1, W-pw+1]`.
  *
+ * @param X - The image `[H, W]`.
+ * @param poolSize - The window size, `p` or `[pH, pW]` (stride 1, no padding, as in d2l).
+ * @param mode - `'max'` (default) or `'avg'`.
+ * @returns The pooled image `[H - pH + 1, W - pW + 1]`.
  * @see d2l.pool2d
  * @example
  * ```ts

@@ -40,6 +40,10 @@ function count(shape: readonly number[], dims: readonly number[]): number {
  *
  * Shapes: `[...]` -> `[]`, or the input shape without `dims`.
  *
+ * @param x - A Variable or tensor.
+ * @param dims - The dimension or dimensions to reduce; omitted or `null` for all.
+ * @param options - `keepdim` (keep reduced dimensions with size 1). Default `false`.
+ * @returns The sums; a 0-d Variable when reducing everything.
  * @see torch.sum
  * @example
  * ```ts
@@ -68,6 +72,10 @@ export function sum(x: VariableOrTensor, dims?: T.Dims, options: T.ReduceOptions
  *
  * Shapes: `[...]` -> `[]`, or the input shape without `dims`.
  *
+ * @param x - A Variable or tensor (float).
+ * @param dims - The dimension or dimensions to reduce; omitted or `null` for all.
+ * @param options - `keepdim` (keep reduced dimensions with size 1). Default `false`.
+ * @returns The means; a 0-d Variable when reducing everything.
  * @see torch.mean
  * @example
  * ```ts
@@ -138,6 +146,10 @@ function extremum(
  *
  * Shapes: `[...]` -> `[]`, or the input shape without `dim`.
  *
+ * @param x - A Variable or tensor.
+ * @param dim - The dimension to reduce; omitted or `null` for all.
+ * @param options - `keepdim` (keep the reduced dimension with size 1). Default `false`.
+ * @returns The maxima (values only; use the tensor's `argmax` for the indices).
  * @see torch.max, torch.amax
  * @example
  * ```ts
@@ -158,6 +170,10 @@ export function max(x: VariableOrTensor, dim?: number | null, options: T.ReduceO
  *
  * Shapes: `[...]` -> `[]`, or the input shape without `dim`.
  *
+ * @param x - A Variable or tensor.
+ * @param dim - The dimension to reduce; omitted or `null` for all.
+ * @param options - `keepdim` (keep the reduced dimension with size 1). Default `false`.
+ * @returns The minima (values only; use the tensor's `argmin` for the indices).
  * @see torch.min, torch.amin
  * @example
  * ```ts
@@ -187,6 +203,10 @@ function exclusiveCumprod(x: Variable, d: number): Variable {
  *
  * Shapes: `[...]` -> `[]`, or the input shape without `dim`.
  *
+ * @param x - A Variable or tensor.
+ * @param dim - The dimension to reduce; omitted or `null` for all.
+ * @param options - `keepdim` (keep the reduced dimension with size 1). Default `false`.
+ * @returns The products; a 0-d Variable when reducing everything.
  * @see torch.prod
  * @example
  * ```ts
@@ -249,6 +269,10 @@ function varianceLike(name: 'var' | 'std', x: VariableOrTensor, dims: T.Dims, op
  *
  * Shapes: `[...]` -> `[]`, or the input shape without `dims`.
  *
+ * @param x - A Variable or tensor (float).
+ * @param dims - The dimension or dimensions to reduce; omitted or `null` for all.
+ * @param options - `correction` (divide by `n - correction`, default `1`) and `keepdim` (default `false`).
+ * @returns The variances.
  * @see torch.var
  * @example
  * ```ts
@@ -269,6 +293,10 @@ export function variance(x: VariableOrTensor, dims?: T.Dims, options: T.Variance
  *
  * Shapes: `[...]` -> `[]`, or the input shape without `dims`.
  *
+ * @param x - A Variable or tensor (float).
+ * @param dims - The dimension or dimensions to reduce; omitted or `null` for all.
+ * @param options - `correction` (divide by `n - correction`, default `1`) and `keepdim` (default `false`).
+ * @returns The standard deviations.
  * @see torch.std
  * @example
  * ```ts
@@ -288,6 +316,9 @@ export function std(x: VariableOrTensor, dims?: T.Dims, options: T.VarianceOptio
  *
  * Shapes: same as the input.
  *
+ * @param x - A Variable or tensor.
+ * @param dim - The dimension to accumulate along (negative counts from the end).
+ * @returns The running sums, the shape of `x`.
  * @see torch.cumsum
  * @example
  * ```ts
@@ -312,6 +343,9 @@ export function cumsum(x: VariableOrTensor, dim: number): Variable {
  *
  * Shapes: same as the input.
  *
+ * @param x - A Variable or tensor.
+ * @param dim - The dimension to accumulate along (negative counts from the end).
+ * @returns The running products, the shape of `x`.
  * @see torch.cumprod
  * @example
  * ```ts

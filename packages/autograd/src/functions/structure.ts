@@ -8,6 +8,9 @@ import { input, rawTensor } from './util.js';
  *
  * Shapes: same as the input.
  *
+ * @param x - A Variable or tensor.
+ * @param dims - The dimension or dimensions to reverse.
+ * @returns A copy with the order of those dimensions reversed.
  * @see torch.flip
  * @example
  * ```ts
@@ -28,6 +31,10 @@ export function flip(x: VariableOrTensor, dims: number | readonly number[]): Var
  *
  * Shapes: same as the input.
  *
+ * @param x - A Variable or tensor.
+ * @param shifts - How far to shift, one per dimension in `dims` (positive moves elements to higher indices).
+ * @param dims - The dimensions to roll; omitted: `x` is flattened, rolled and reshaped back.
+ * @returns A copy of `x` with elements shifted cyclically.
  * @see torch.roll
  * @example
  * ```ts
@@ -54,6 +61,10 @@ export function roll(
  *
  * Shapes: `[..., m, n]` -> same.
  *
+ * @param x - A matrix `[m, n]` or a batch `[..., m, n]`.
+ * @param diagonal - Which diagonal to keep up to: `0` the main one, positive above, negative below. Default
+ *   `0`.
+ * @returns A copy with the elements above that diagonal zeroed.
  * @see torch.tril
  * @example
  * ```ts
@@ -73,6 +84,9 @@ export function tril(x: VariableOrTensor, diagonal = 0): Variable {
  *
  * Shapes: `[..., m, n]` -> same.
  *
+ * @param x - A matrix `[m, n]` or a batch `[..., m, n]`.
+ * @param diagonal - Which diagonal to keep from: `0` the main one, positive above, negative below. Default `0`.
+ * @returns A copy with the elements below that diagonal zeroed.
  * @see torch.triu
  * @example
  * ```ts

@@ -12,6 +12,10 @@ import { input, rawTensor } from './util.js';
  *
  * Shapes: `[N, C, H, W]` -> `[N, C*kh*kw, L]` (or unbatched).
  *
+ * @param x - Input `[N, C, H, W]` (or `[C, H, W]`).
+ * @param kernelSize - The window size, `k` or `[kH, kW]`.
+ * @param options - `stride`, `padding` (default `0`) and `dilation` (default `1`); see {@link Im2colOptions}.
+ * @returns The columns `[N, C * kH * kW, L]`, one column per window position (PyTorch's `unfold`).
  * @see torch.nn.functional.unfold
  * @example
  * ```ts
@@ -33,6 +37,11 @@ export function im2col(x: VariableOrTensor, kernelSize: IntPair, options: Im2col
  *
  * Shapes: `[N, C*kh*kw, L]` -> `[N, C, H, W]` (or unbatched).
  *
+ * @param cols - Columns `[N, C * kH * kW, L]` (or without the batch dimension).
+ * @param outputSize - The image size `[H, W]` to fold back to.
+ * @param kernelSize - The window size, `k` or `[kH, kW]`.
+ * @param options - `stride`, `padding` (default `0`) and `dilation` (default `1`); see {@link Im2colOptions}.
+ * @returns The image `[N, C, H, W]`, overlapping windows summed (PyTorch's `fold`).
  * @see torch.nn.functional.fold
  * @example
  * ```ts
@@ -58,6 +67,12 @@ export function col2im(
  *
  * Shapes: `[..., H, W]` -> `[..., H + top + bottom, W + left + right]`.
  *
+ * @param x - A Variable or tensor of any rank.
+ * @param pads - Pairs `(before, after)` from the last dimension backwards, as PyTorch's `F.pad`: `[left, right,
+ *   top, bottom, ...]`; negative values crop.
+ * @param options - `mode` (`'constant'` by default, `'reflect'`, `'replicate'` or `'circular'`) and `value`
+ *   (for constant, default `0`); see {@link PadOptions}.
+ * @returns The padded Variable.
  * @see torch.nn.functional.pad
  * @example
  * ```ts
@@ -82,6 +97,11 @@ export function pad(x: VariableOrTensor, pads: readonly number[], options: PadOp
  *
  * Shapes: upstream is the padded shape -> `inputShape`.
  *
+ * @param upstream - The gradient of the padded output.
+ * @param inputShape - The shape of the input that was padded.
+ * @param pads - The forward pass's pads.
+ * @param options - The forward pass's `mode`; see {@link PadBackwardOptions}.
+ * @returns The gradient with respect to the input, of shape `inputShape`.
  * @see torch.nn.functional.pad (its autograd backward)
  * @example
  * ```ts

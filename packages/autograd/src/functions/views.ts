@@ -19,6 +19,9 @@ function viewOf(x: VariableOrTensor, out: T.Tensor): Variable | undefined {
  *
  * Shapes: `[...]` -> `shape` (same number of elements).
  *
+ * @param x - A Variable or tensor.
+ * @param shape - The new shape, with as many elements; one entry may be `-1` (inferred).
+ * @returns A view when the layout allows it, else a copy.
  * @see torch.reshape
  * @example
  * ```ts
@@ -40,6 +43,9 @@ export function reshape(x: VariableOrTensor, shape: readonly number[]): Variable
  *
  * Shapes: `[...]` -> `shape`.
  *
+ * @param x - A Variable or tensor whose layout allows the view.
+ * @param shape - The new shape, with as many elements; one entry may be `-1` (inferred).
+ * @returns A view of `x`'s storage.
  * @see torch.Tensor.view
  * @example
  * ```ts
@@ -60,6 +66,8 @@ export function view(x: VariableOrTensor, shape: readonly number[]): Variable {
  *
  * Shapes: `[m, n]` -> `[n, m]`.
  *
+ * @param x - A matrix `[m, n]` (or a 0-d or 1-d Variable, returned as is).
+ * @returns The transpose `[n, m]`, a view.
  * @see torch.t
  * @example
  * ```ts
@@ -78,6 +86,10 @@ export function t(x: VariableOrTensor): Variable {
  *
  * Shapes: `[..., a, ..., b, ...]` -> `[..., b, ..., a, ...]`.
  *
+ * @param x - A Variable or tensor.
+ * @param dim0 - The first dimension to swap.
+ * @param dim1 - The second dimension to swap.
+ * @returns A view with the two dimensions swapped.
  * @see torch.transpose
  * @example
  * ```ts
@@ -99,6 +111,9 @@ export function transpose(x: VariableOrTensor, dim0: number, dim1: number): Vari
  *
  * Shapes: `[s0, s1, ...]` -> `[s[dims[0]], s[dims[1]], ...]`.
  *
+ * @param x - A Variable or tensor.
+ * @param dims - The new order of the dimensions, a permutation of `0..ndim-1`.
+ * @returns A view with the dimensions reordered.
  * @see torch.permute
  * @example
  * ```ts
@@ -131,6 +146,10 @@ export function permute(x: VariableOrTensor, dims: readonly number[]): Variable 
  *
  * Shapes: `[...]` -> `shape`.
  *
+ * @param x - A Variable or tensor.
+ * @param shape - The target shape: size-1 dimensions may grow, `-1` keeps a size, new leading dimensions may be
+ *   added.
+ * @returns A view repeating `x` without copying (stride 0).
  * @see torch.Tensor.expand
  * @example
  * ```ts
@@ -153,6 +172,9 @@ export function expand(x: VariableOrTensor, shape: readonly number[]): Variable 
  *
  * Shapes: `[1, n, 1]` -> `[n]`.
  *
+ * @param x - A Variable or tensor.
+ * @param dim - The dimension(s) to remove when of size 1; omitted: every size-1 dimension.
+ * @returns A view without those dimensions.
  * @see torch.squeeze
  * @example
  * ```ts
@@ -173,6 +195,9 @@ export function squeeze(x: VariableOrTensor, dim?: number | readonly number[]): 
  *
  * Shapes: `[n]` -> `[1, n]` for `dim = 0`.
  *
+ * @param x - A Variable or tensor.
+ * @param dim - Where the new size-1 dimension goes, in `[-ndim - 1, ndim]`.
+ * @returns A view with one more dimension.
  * @see torch.unsqueeze
  * @example
  * ```ts
@@ -193,6 +218,10 @@ export function unsqueeze(x: VariableOrTensor, dim: number): Variable {
  *
  * Shapes: `[2, 3, 4]` -> `[24]` (defaults).
  *
+ * @param x - A Variable or tensor.
+ * @param startDim - The first dimension to merge. Default `0`.
+ * @param endDim - The last dimension to merge. Default `-1`.
+ * @returns `x` with those dimensions merged into one (a view when possible).
  * @see torch.flatten
  * @example
  * ```ts
@@ -214,6 +243,11 @@ export function flatten(x: VariableOrTensor, startDim = 0, endDim = -1): Variabl
  *
  * Shapes: `[..., n, ...]` -> `[..., length, ...]`.
  *
+ * @param x - A Variable or tensor.
+ * @param dim - The dimension to narrow.
+ * @param start - The first index kept (negative counts from the end).
+ * @param length - How many indices to keep.
+ * @returns A view of `length` elements along `dim`.
  * @see torch.narrow
  * @example
  * ```ts
@@ -247,6 +281,8 @@ export function narrow(x: VariableOrTensor, dim: number, start: number, length: 
  *
  * Shapes: same as the input.
  *
+ * @param x - A Variable or tensor.
+ * @returns A copy with its own storage; gradients flow back to `x`.
  * @see torch.clone
  * @example
  * ```ts
@@ -265,6 +301,8 @@ export function clone(x: VariableOrTensor): Variable {
  *
  * Shapes: same as the input.
  *
+ * @param x - A Variable or tensor.
+ * @returns `x` when already row-major contiguous, else a contiguous copy.
  * @see torch.Tensor.contiguous
  * @example
  * ```ts
@@ -285,6 +323,10 @@ export function contiguous(x: VariableOrTensor): Variable {
  *
  * Shapes: same as the input.
  *
+ * @param x - A Variable or tensor.
+ * @param dtype - The element type to convert to (`'float32'`, `'float64'`, `'int32'`, `'bool'`, ...).
+ * @returns A converted copy (`x` itself when the dtype is already `dtype`); gradients flow back between float
+ *   types.
  * @see torch.Tensor.to
  * @example
  * ```ts
