@@ -79,6 +79,12 @@ function outputShapeOf(out: unknown): readonly number[] | null {
  *
  * Shapes: `inputShape` is the model's input, e.g. `[1, 3, 224, 224]`.
  *
+ * @param model - The network to describe.
+ * @param inputShape - The shape of one input, batch included, e.g. `[1, 3, 224, 224]`.
+ * @param options - `depth` (default `1`) and `input` (default: uniform random values); see
+ *   {@link SummaryOptions}.
+ * @returns One row per layer (type, output shape, parameter count) and the totals; `toString()` prints the
+ *   table.
  * @see https://d2l.ai/chapter_convolutional-neural-networks/lenet.html
  * @example
  * ```ts

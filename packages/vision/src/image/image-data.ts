@@ -82,6 +82,11 @@ export function rgbaToTensor(fn: string, pixels: RgbaPixels, options: ImageReadO
  *
  * Shapes: `[H, W, 3]` (RGB), `[H, W, 4]` (RGBA) or `[H, W, 1]` (L).
  *
+ * @param image - The pixels: `width`, `height` and RGBA bytes `data` (4 per pixel, row by row), such as a
+ *   canvas's `ImageData`.
+ * @param options - `mode`: `'RGB'` (default), `'RGBA'` or `'L'` (greyscale); see {@link ImageReadOptions}.
+ * @returns An int32 tensor `[H, W, C]` of 0..255 (C = 3, 4 or 1); {@link toTensor} makes it a float `[C, H, W]`
+ *   image.
  * @see torchvision.io.read_image
  * @example
  * ```ts
@@ -115,6 +120,10 @@ export type DrawableImage = ImageBitmap | HTMLImageElement | HTMLCanvasElement |
  *
  * Shapes: `[H, W, C]`.
  *
+ * @param source - An image the browser can draw: an `ImageBitmap`, a loaded `<img>`, a canvas, a video frame,
+ *   ...
+ * @param options - `mode`: `'RGB'` (default), `'RGBA'` or `'L'` (greyscale); see {@link ImageReadOptions}.
+ * @returns An int32 tensor `[H, W, C]` of 0..255, the image at its natural size.
  * @example
  * ```ts
  * import { fromImage } from '@torchlet/vision';

@@ -49,6 +49,11 @@ export class AlexNet extends Module {
   readonly avgpool = new AdaptiveAvgPool2d([6, 6]);
   readonly classifier: Sequential;
 
+  /**
+   * An AlexNet with torchvision's layers and initialisation.
+   * @param options - `numClasses` (default `1000`), `dropout` (default `0.5`), `generator` and `dtype`; see
+   *   {@link AlexNetOptions}.
+   */
   constructor(options: AlexNetOptions = {}) {
     super();
     const { numClasses, layer: o } = resolveModelOptions('AlexNet', options, 1000);
@@ -80,7 +85,11 @@ export class AlexNet extends Module {
     );
   }
 
-  /** `classifier(flatten(avgpool(features(x))))`. */
+  /**
+   * `classifier(flatten(avgpool(features(x))))`.
+   * @param x - Images `[N, 3, H, W]` (224x224 in torchvision; at least 63x63).
+   * @returns The logits `[N, numClasses]`.
+   */
   forward(x: ModuleInput): Variable {
     return this.classifier.forward(flatten(this.avgpool.forward(this.features.forward(x)), 1));
   }
@@ -91,6 +100,9 @@ export class AlexNet extends Module {
  *
  * Shapes: `[N, 3, H, W]` -> `[N, numClasses]`.
  *
+ * @param options - `numClasses` (default `1000`), `dropout` (default `0.5`), `generator` and `dtype`; see
+ *   {@link AlexNetOptions}.
+ * @returns A new, randomly initialised AlexNet in training mode.
  * @see torchvision.models.alexnet
  * @example
  * ```ts

@@ -42,6 +42,9 @@ function inChannelsOf(fn: string, options: BookModelOptions): number {
  *
  * Shapes: `[N, inChannels, 28, 28]` -> `[N, numClasses]`.
  *
+ * @param options - `numClasses` (default `10`), `inChannels` (default `1`), `generator` and `dtype`; see
+ *   {@link BookModelOptions}.
+ * @returns A `Sequential` taking `[N, inChannels, 28, 28]` images to `[N, numClasses]` logits.
  * @see https://d2l.ai/chapter_convolutional-neural-networks/lenet.html
  * @example
  * ```ts
@@ -77,6 +80,13 @@ export function lenet(options: BookModelOptions = {}): Sequential {
  *
  * Shapes: `[N, inChannels, H, W]` -> `[N, outChannels, H', W']`.
  *
+ * @param inChannels - Channels of the input.
+ * @param outChannels - Channels of each of the block's three convolutions.
+ * @param kernelSize - The first convolution's kernel size (the other two are 1x1).
+ * @param stride - The first convolution's stride.
+ * @param padding - The first convolution's padding.
+ * @param options - `generator` and `dtype` of the parameters.
+ * @returns A `Sequential` of the three convolutions, each followed by a ReLU.
  * @see https://d2l.ai/chapter_convolutional-modern/nin.html
  * @example
  * ```ts
@@ -111,6 +121,9 @@ export function ninBlock(
  *
  * Shapes: `[N, inChannels, H, W]` -> `[N, numClasses]` (H, W >= 67 or so).
  *
+ * @param options - `numClasses` (default `10`), `inChannels` (default `1`), `generator` and `dtype`; see
+ *   {@link BookModelOptions}.
+ * @returns A `Sequential` taking `[N, inChannels, 224, 224]` images to `[N, numClasses]` logits.
  * @see https://d2l.ai/chapter_convolutional-modern/nin.html
  * @example
  * ```ts

@@ -38,6 +38,13 @@ export class DenseLayer extends Module {
   readonly relu2 = new ReLU();
   readonly conv2: Conv2d;
 
+  /**
+   * One dense layer: BatchNorm, ReLU, a 1x1 bottleneck convolution, BatchNorm, ReLU and a 3x3 convolution.
+   * @param inFeatures - Channels of the concatenated input features.
+   * @param growthRate - Channels this layer adds.
+   * @param bnSize - Bottleneck width as a multiple of `growthRate`.
+   * @param options - `generator` and `dtype` of the parameters.
+   */
   constructor(
     inFeatures: number,
     growthRate: number,
@@ -52,14 +59,22 @@ export class DenseLayer extends Module {
     this.conv2 = new Conv2d(bnSize * growthRate, growthRate, 3, { padding: 1, bias: false, ...o });
   }
 
-  /** The new features from the concatenation of `features`. */
+  /**
+   * The new features from the concatenation of `features`.
+   * @param features - The feature maps of the block so far, each `[N, C_i, H, W]`, concatenated along channels.
+   * @returns The new features `[N, growthRate, H, W]`.
+   */
   forwardFeatures(features: readonly ModuleInput[]): Variable {
     const x = cat(features, 1);
     const bottleneck = this.conv1.forward(relu(this.norm1.forward(x)));
     return this.conv2.forward(relu(this.norm2.forward(bottleneck)));
   }
 
-  /** The new features from one input tensor. */
+  /**
+   * The new features from one input tensor.
+   * @param x - Features `[N, inFeatures, H, W]`.
+   * @returns The new features `[N, growthRate, H, W]`.
+   */
   forward(x: ModuleInput): Variable {
     return this.forwardFeatures([x]);
   }
@@ -82,6 +97,14 @@ export class DenseLayer extends Module {
 export class DenseBlock extends Module {
   readonly #layers: DenseLayer[] = [];
 
+  /**
+   * A dense block of `numLayers` dense layers, each fed the concatenation of every earlier output.
+   * @param numLayers - How many dense layers.
+   * @param inFeatures - Channels of the block's input.
+   * @param bnSize - Bottleneck width as a multiple of `growthRate`.
+   * @param growthRate - Channels each layer adds.
+   * @param options - `generator` and `dtype` of the parameters.
+   */
   constructor(
     numLayers: number,
     inFeatures: number,
@@ -97,7 +120,11 @@ export class DenseBlock extends Module {
     }
   }
 
-  /** The input and every layer's output, concatenated along the channels. */
+  /**
+   * The input and every layer's output, concatenated along the channels.
+   * @param x - Features `[N, inFeatures, H, W]`.
+   * @returns `[N, inFeatures + numLayers * growthRate, H, W]`.
+   */
   forward(x: ModuleInput): Variable {
     const features: ModuleInput[] = [x];
     for (const layer of this.#layers) features.push(layer.forwardFeatures(features));
@@ -120,6 +147,12 @@ export class DenseBlock extends Module {
  * ```
  */
 export class Transition extends Sequential {
+  /**
+   * A transition between dense blocks: BatchNorm, ReLU, a 1x1 convolution and 2x2 average pooling.
+   * @param inFeatures - Channels of the input.
+   * @param outFeatures - Channels of the output.
+   * @param options - `generator` and `dtype` of the parameters.
+   */
   constructor(inFeatures: number, outFeatures: number, options: Pick<ModelOptions, 'generator' | 'dtype'> = {}) {
     const o = resolveModelOptions('Transition', options, 1).layer;
     super(
@@ -180,6 +213,12 @@ export class DenseNet extends Module {
   readonly features: Sequential;
   readonly classifier: Linear;
 
+  /**
+   * A DenseNet with torchvision's layers and initialisation.
+   * @param options - `growthRate` (default `32`), `blockConfig` (default `[6, 12, 24, 16]`), `numInitFeatures`
+   *   (default `64`), `bnSize` (default `4`), `numClasses` (default `1000`), `generator` and `dtype`; see
+   *   {@link DenseNetOptions}.
+   */
   constructor(options: DenseNetOptions = {}) {
     super();
     const fn = 'DenseNet';
@@ -220,7 +259,11 @@ export class DenseNet extends Module {
     );
   }
 
-  /** `classifier(flatten(adaptiveAvgPool(relu(features(x)), 1)))`. */
+  /**
+   * `classifier(flatten(adaptiveAvgPool(relu(features(x)), 1)))`.
+   * @param x - Images `[N, 3, H, W]` (224x224 in torchvision).
+   * @returns The logits `[N, numClasses]`.
+   */
   forward(x: ModuleInput): Variable {
     const f = relu(this.features.forward(x));
     return this.classifier.forward(flatten(adaptiveAvgPool2d(f, [1, 1]), 1));
@@ -233,6 +276,8 @@ export class DenseNet extends Module {
  *
  * Shapes: `[N, 3, H, W]` -> `[N, numClasses]`.
  *
+ * @param options - `numClasses` (default `1000`), `generator` and `dtype`; see {@link ModelOptions}.
+ * @returns A new, randomly initialised DenseNet-121 in training mode.
  * @see torchvision.models.densenet121
  * @example
  * ```ts

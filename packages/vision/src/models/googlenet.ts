@@ -32,13 +32,25 @@ export class BasicConv2d extends Module {
   readonly conv: Conv2d;
   readonly bn: BatchNorm2d;
 
+  /**
+   * A convolution without bias followed by BatchNorm (eps `0.001`) and ReLU, GoogLeNet's building block.
+   * @param inChannels - Channels of the input.
+   * @param outChannels - Channels of the output.
+   * @param kernelSize - The convolution's kernel size.
+   * @param options - The convolution's other options (`stride`, `padding`, `generator`, `dtype`, ...), as
+   *   `Conv2d` takes them (`bias` is always off).
+   */
   constructor(inChannels: number, outChannels: number, kernelSize: number, options: Conv2dLayerOptions = {}) {
     super();
     this.conv = new Conv2d(inChannels, outChannels, kernelSize, { ...options, bias: false });
     this.bn = new BatchNorm2d(outChannels, { eps: 0.001, dtype: options.dtype });
   }
 
-  /** `relu(bn(conv(x)))`. */
+  /**
+   * `relu(bn(conv(x)))`.
+   * @param x - Features `[N, inChannels, H, W]`.
+   * @returns `relu(bn(conv(x)))`, `[N, outChannels, H_out, W_out]`.
+   */
   forward(x: ModuleInput): Variable {
     return relu(this.bn.forward(this.conv.forward(x)));
   }
@@ -64,6 +76,17 @@ export class Inception extends Module {
   readonly branch3: Sequential<BasicConv2d>;
   readonly branch4: Sequential;
 
+  /**
+   * An Inception block: four parallel branches concatenated along channels.
+   * @param inChannels - Channels of the input.
+   * @param ch1x1 - Channels of the 1x1 branch.
+   * @param ch3x3red - Channels of the 1x1 reduction before the 3x3 branch.
+   * @param ch3x3 - Channels of the 3x3 branch.
+   * @param ch5x5red - Channels of the 1x1 reduction before the 5x5 branch (a 3x3 convolution in torchvision).
+   * @param ch5x5 - Channels of that branch.
+   * @param poolProj - Channels of the 1x1 projection after the max-pooling branch.
+   * @param options - `generator` and `dtype` of the parameters.
+   */
   constructor(
     inChannels: number,
     ch1x1: number,
@@ -91,7 +114,11 @@ export class Inception extends Module {
     );
   }
 
-  /** The four branches, concatenated along dimension 1. */
+  /**
+   * The four branches, concatenated along dimension 1.
+   * @param x - Features `[N, inChannels, H, W]`.
+   * @returns `[N, ch1x1 + ch3x3 + ch5x5 + poolProj, H, W]`.
+   */
   forward(x: ModuleInput): Variable {
     return cat([this.branch1.forward(x), this.branch2.forward(x), this.branch3.forward(x), this.branch4.forward(x)], 1);
   }
@@ -117,6 +144,12 @@ export class InceptionAux extends Module {
   readonly fc2: Linear;
   readonly dropout: Dropout;
 
+  /**
+   * An auxiliary classifier: average pooling to 4x4, a 1x1 convolution and two linear layers.
+   * @param inChannels - Channels of the input.
+   * @param numClasses - Size of the output.
+   * @param options - `dropout` (default `0.7`), `generator` and `dtype`.
+   */
   constructor(
     inChannels: number,
     numClasses: number,
@@ -130,7 +163,11 @@ export class InceptionAux extends Module {
     this.dropout = new Dropout(options.dropout ?? 0.7, { generator: o.generator });
   }
 
-  /** Pool to 4x4, 1x1 convolution, flatten, `fc2(dropout(relu(fc1(x))))`. */
+  /**
+   * Pool to 4x4, 1x1 convolution, flatten, `fc2(dropout(relu(fc1(x))))`.
+   * @param x - Features `[N, inChannels, H, W]` (14x14 in GoogLeNet).
+   * @returns The logits `[N, numClasses]`.
+   */
   forward(x: ModuleInput): Variable {
     const y = flatten(this.conv.forward(adaptiveAvgPool2d(x, [4, 4])), 1);
     return this.fc2.forward(this.dropout.forward(relu(this.fc1.forward(y))));
@@ -221,6 +258,12 @@ export class GoogLeNet extends Module {
   /** Whether `forward` first rescales ImageNet-normalised input (see {@link GoogLeNetOptions.transformInput}). */
   readonly transformInput: boolean;
 
+  /**
+   * A GoogLeNet (Inception v1) with torchvision's layers and initialisation.
+   * @param options - `numClasses` (default `1000`), `auxLogits` (default `true`), `dropout` (default `0.2`),
+   *   `dropoutAux` (default `0.7`), `transformInput` (default `false`), `generator` and `dtype`; see {@link
+   *   GoogLeNetOptions}.
+   */
   constructor(options: GoogLeNetOptions = {}) {
     super();
     this.transformInput = options.transformInput ?? false;
@@ -255,12 +298,22 @@ export class GoogLeNet extends Module {
     );
   }
 
-  /** The logits (the auxiliary classifiers are not run). */
+  /**
+   * The logits (the auxiliary classifiers are not run).
+   * @param x - Images `[N, 3, H, W]` (224x224 in torchvision).
+   * @returns The logits `[N, numClasses]`.
+   */
   forward(x: ModuleInput): Variable {
     return this.forwardWithAux(x, false).logits;
   }
 
-  /** The logits, and in training mode with `auxLogits` the auxiliary logits after 4a (`aux1`) and 4d (`aux2`). */
+  /**
+   * The logits, and in training mode with `auxLogits` the auxiliary logits after 4a (`aux1`) and 4d (`aux2`).
+   * @param x - Images `[N, 3, H, W]`.
+   * @param withAux - Run the auxiliary classifiers too (only in training mode with `auxLogits`). Default
+   *   `true`.
+   * @returns `{ logits, aux1, aux2 }`, each `[N, numClasses]`; `aux1` and `aux2` are `null` when not run.
+   */
   forwardWithAux(x: ModuleInput, withAux = true): GoogLeNetOutputs {
     const runAux = withAux && this.training;
     let y = this.maxpool1.forward(this.conv1.forward(this.transformInput ? transformImageNetInput(x) : x));
@@ -292,6 +345,9 @@ function transformImageNetInput(x: ModuleInput): Variable {
  *
  * Shapes: `[N, 3, H, W]` -> `[N, numClasses]`.
  *
+ * @param options - `numClasses` (default `1000`), `auxLogits` (default `true`), `dropout`, `dropoutAux`,
+ *   `transformInput`, `generator` and `dtype`; see {@link GoogLeNetOptions}.
+ * @returns A new, randomly initialised GoogLeNet in training mode.
  * @see torchvision.models.googlenet
  * @example
  * ```ts

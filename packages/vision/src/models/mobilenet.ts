@@ -10,6 +10,10 @@ type LayerOptions = ResolvedModelOptions['layer'];
  * `v` rounded to the nearest multiple of `divisor`, never below 90% of `v` (torchvision's
  * `_make_divisible`, which sets MobileNetV2's channel counts for a width multiplier).
  *
+ * @param v - The channel count to round (e.g. `32 * widthMult`).
+ * @param divisor - The multiple to round to.
+ * @param minValue - The smallest result. Default: `divisor`.
+ * @returns The nearest multiple of `divisor` at least `minValue`, and never below 90% of `v`.
  * @example
  * ```ts
  * import { makeDivisible } from '@torchlet/vision';
@@ -48,6 +52,14 @@ export function makeDivisible(v: number, divisor: number, minValue: number | nul
  * ```
  */
 export class Conv2dNormActivation extends Sequential {
+  /**
+   * A convolution without bias, BatchNorm and ReLU6 (torchvision's `Conv2dNormActivation`), padded to keep the
+   * size at stride 1.
+   * @param inChannels - Channels of the input.
+   * @param outChannels - Channels of the output.
+   * @param options - `kernelSize` (default `3`), `stride` (default `1`), `groups` (default `1`), `generator`
+   *   and `dtype`.
+   */
   constructor(
     inChannels: number,
     outChannels: number,
@@ -97,6 +109,16 @@ export class InvertedResidual extends Module {
   /** Output channels. */
   readonly outChannels: number;
 
+  /**
+   * MobileNetV2's inverted residual block: a 1x1 expansion, a 3x3 depthwise convolution and a 1x1 linear
+   * projection.
+   * @param inp - Channels of the input.
+   * @param oup - Channels of the output.
+   * @param stride - The depthwise convolution's stride, `1` or `2` (a residual connection only at 1 with `inp
+   *   === oup`).
+   * @param expandRatio - The expansion factor of the hidden channels (`1` skips the expansion).
+   * @param options - `generator` and `dtype` of the parameters.
+   */
   constructor(
     inp: number,
     oup: number,
@@ -130,7 +152,11 @@ export class InvertedResidual extends Module {
     this.conv = new Sequential(...layers);
   }
 
-  /** `x + conv(x)` when shapes allow, else `conv(x)`. */
+  /**
+   * `x + conv(x)` when shapes allow, else `conv(x)`.
+   * @param x - Features `[N, inp, H, W]`.
+   * @returns `[N, oup, H / stride, W / stride]` (with the input added when the block is residual).
+   */
   forward(x: ModuleInput): Variable {
     const y = this.conv.forward(x);
     return this.useResConnect ? add(x, y) : y;
@@ -183,6 +209,11 @@ export class MobileNetV2 extends Module {
   /** Channels before the classifier (1280 for `widthMult <= 1`). */
   readonly lastChannel: number;
 
+  /**
+   * A MobileNetV2 with torchvision's layers and initialisation.
+   * @param options - `numClasses` (default `1000`), `widthMult` (default `1`), `roundNearest` (default `8`),
+   *   `dropout` (default `0.2`), `generator` and `dtype`; see {@link MobileNetV2Options}.
+   */
   constructor(options: MobileNetV2Options = {}) {
     super();
     const fn = 'MobileNetV2';
@@ -220,7 +251,11 @@ export class MobileNetV2 extends Module {
     initialize(this, { conv: kaimingFanOut, linear: smallNormalLinear }, o.generator);
   }
 
-  /** `classifier(flatten(adaptiveAvgPool(features(x), 1)))`. */
+  /**
+   * `classifier(flatten(adaptiveAvgPool(features(x), 1)))`.
+   * @param x - Images `[N, 3, H, W]` (224x224 in torchvision).
+   * @returns The logits `[N, numClasses]`.
+   */
   forward(x: ModuleInput): Variable {
     return this.classifier.forward(flatten(adaptiveAvgPool2d(this.features.forward(x), [1, 1]), 1));
   }
@@ -231,6 +266,9 @@ export class MobileNetV2 extends Module {
  *
  * Shapes: `[N, 3, H, W]` -> `[N, numClasses]`.
  *
+ * @param options - `numClasses` (default `1000`), `widthMult` (default `1`), `roundNearest` (default `8`),
+ *   `dropout` (default `0.2`), `generator` and `dtype`; see {@link MobileNetV2Options}.
+ * @returns A new, randomly initialised MobileNetV2 in training mode.
  * @see torchvision.models.mobilenet_v2
  * @example
  * ```ts

@@ -50,6 +50,15 @@ export class BasicBlock extends Module {
   readonly bn2: BatchNorm2d;
   readonly downsample: Sequential | null;
 
+  /**
+   * ResNet's basic block: two 3x3 convolutions with BatchNorm, plus the input (or its `downsample`).
+   * @param inPlanes - Channels of the input.
+   * @param planes - Channels of the output.
+   * @param stride - The first convolution's stride. Default `1`.
+   * @param downsample - The shortcut applied to the input when the shape changes (1x1 convolution and
+   *   BatchNorm), or `null` for the identity.
+   * @param options - `generator` and `dtype` of the parameters.
+   */
   constructor(
     inPlanes: number,
     planes: number,
@@ -66,7 +75,11 @@ export class BasicBlock extends Module {
     this.downsample = downsample;
   }
 
-  /** `relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))`. */
+  /**
+   * `relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))`.
+   * @param x - Features `[N, inPlanes, H, W]`.
+   * @returns `relu(block(x) + shortcut(x))`, `[N, planes, H / stride, W / stride]`.
+   */
   forward(x: ModuleInput): Variable {
     const out = this.bn2.forward(this.conv2.forward(relu(this.bn1.forward(this.conv1.forward(x)))));
     const identity = this.downsample === null ? x : this.downsample.forward(x);
@@ -102,6 +115,14 @@ export class Bottleneck extends Module {
   readonly relu = new ReLU();
   readonly downsample: Sequential | null;
 
+  /**
+   * ResNet's bottleneck block: 1x1, 3x3 and 1x1 convolutions with BatchNorm, plus the input (or its `downsample`).
+   * @param inPlanes - Channels of the input.
+   * @param planes - Channels of the middle convolutions; the output has `4 * planes`.
+   * @param stride - The 3x3 convolution's stride (torchvision's v1.5). Default `1`.
+   * @param downsample - The shortcut applied to the input when the shape changes, or `null` for the identity.
+   * @param options - `generator` and `dtype` of the parameters.
+   */
   constructor(
     inPlanes: number,
     planes: number,
@@ -120,7 +141,11 @@ export class Bottleneck extends Module {
     this.downsample = downsample;
   }
 
-  /** The three convolutions, plus the shortcut, then ReLU. */
+  /**
+   * The three convolutions, plus the shortcut, then ReLU.
+   * @param x - Features `[N, inPlanes, H, W]`.
+   * @returns `relu(block(x) + shortcut(x))`, `[N, 4 * planes, H / stride, W / stride]`.
+   */
   forward(x: ModuleInput): Variable {
     let out = relu(this.bn1.forward(this.conv1.forward(x)));
     out = relu(this.bn2.forward(this.conv2.forward(out)));
@@ -175,6 +200,14 @@ export class ResNet extends Module {
   readonly avgpool = new AdaptiveAvgPool2d([1, 1]);
   readonly fc: Linear;
 
+  /**
+   * A ResNet of `block`s with `layers[i]` blocks in stage `i`, with torchvision's initialisation.
+   * @param block - The block class, {@link BasicBlock} (ResNet-18/34) or {@link Bottleneck} (ResNet-50 and
+   *   deeper).
+   * @param layers - How many blocks in each of the four stages, e.g. `[2, 2, 2, 2]` for ResNet-18.
+   * @param options - `numClasses` (default `1000`), `zeroInitResidual` (default `false`), `generator` and
+   *   `dtype`; see {@link ResNetOptions}.
+   */
   constructor(block: BlockClass, layers: readonly [number, number, number, number], options: ResNetOptions = {}) {
     super();
     const { numClasses, layer: o } = resolveModelOptions('ResNet', options, 1000);
@@ -208,7 +241,11 @@ export class ResNet extends Module {
     }
   }
 
-  /** Stem, four stages, global average pooling, classifier. */
+  /**
+   * Stem, four stages, global average pooling, classifier.
+   * @param x - Images `[N, 3, H, W]` (224x224 in torchvision).
+   * @returns The logits `[N, numClasses]`.
+   */
   forward(x: ModuleInput): Variable {
     let y = this.maxpool.forward(this.relu.forward(this.bn1.forward(this.conv1.forward(x))));
     y = this.layer4.forward(this.layer3.forward(this.layer2.forward(this.layer1.forward(y))));
@@ -221,6 +258,9 @@ export class ResNet extends Module {
  *
  * Shapes: `[N, 3, H, W]` -> `[N, numClasses]`.
  *
+ * @param options - `numClasses` (default `1000`), `zeroInitResidual` (default `false`), `generator` and
+ *   `dtype`; see {@link ResNetOptions}.
+ * @returns A new, randomly initialised ResNet-18 in training mode.
  * @see torchvision.models.resnet18
  * @example
  * ```ts
@@ -240,6 +280,9 @@ export function resnet18(options: ResNetOptions = {}): ResNet {
  *
  * Shapes: `[N, 3, H, W]` -> `[N, numClasses]`.
  *
+ * @param options - `numClasses` (default `1000`), `zeroInitResidual` (default `false`), `generator` and
+ *   `dtype`; see {@link ResNetOptions}.
+ * @returns A new, randomly initialised ResNet-34 in training mode.
  * @see torchvision.models.resnet34
  * @example
  * ```ts
@@ -256,6 +299,9 @@ export function resnet34(options: ResNetOptions = {}): ResNet {
  *
  * Shapes: `[N, 3, H, W]` -> `[N, numClasses]`.
  *
+ * @param options - `numClasses` (default `1000`), `zeroInitResidual` (default `false`), `generator` and
+ *   `dtype`; see {@link ResNetOptions}.
+ * @returns A new, randomly initialised ResNet-50 in training mode.
  * @see torchvision.models.resnet50
  * @example
  * ```ts

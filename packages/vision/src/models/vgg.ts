@@ -69,6 +69,10 @@ export interface VggOptions extends ModelOptions {
  *
  * Shapes: `[N, 3, H, W]` -> `[N, C, H / 2^m, W / 2^m]` (C the last channel count, m the pools).
  *
+ * @param config - The layers: a number is a 3x3 convolution (padding 1) with that many channels followed by
+ *   ReLU, `'M'` a 2x2 max pooling.
+ * @param options - `batchNorm` (default `false`), `generator` and `dtype`.
+ * @returns A `Sequential` of the layers, numbered as torchvision's `features`.
  * @see torchvision.models.vgg.make_layers
  * @example
  * ```ts
@@ -123,6 +127,12 @@ export class VGG extends Module {
   readonly avgpool = new AdaptiveAvgPool2d([7, 7]);
   readonly classifier: Sequential;
 
+  /**
+   * A VGG network: `vggFeatures(config)`, adaptive average pooling to 7x7 and a three-layer classifier.
+   * @param config - The feature layers, as for {@link vggFeatures}.
+   * @param options - `batchNorm` (default `false`), `dropout` (default `0.5`), `numClasses` (default `1000`),
+   *   `generator` and `dtype`; see {@link VggOptions}.
+   */
   constructor(config: VggConfig, options: VggOptions = {}) {
     super();
     const { numClasses, layer: o } = resolveModelOptions('VGG', options, 1000);
@@ -148,7 +158,11 @@ export class VGG extends Module {
     initialize(this, { conv: kaimingFanOut, linear: smallNormalLinear }, o.generator);
   }
 
-  /** `classifier(flatten(avgpool(features(x))))`. */
+  /**
+   * `classifier(flatten(avgpool(features(x))))`.
+   * @param x - Images `[N, 3, H, W]` (224x224 in torchvision).
+   * @returns The logits `[N, numClasses]`.
+   */
   forward(x: ModuleInput): Variable {
     return this.classifier.forward(flatten(this.avgpool.forward(this.features.forward(x)), 1));
   }
@@ -163,6 +177,8 @@ function make(config: 'A' | 'B' | 'D' | 'E', batchNorm: boolean, options: Omit<V
  *
  * Shapes: `[N, 3, H, W]` -> `[N, numClasses]`.
  *
+ * @param options - `numClasses` (default `1000`), `dropout` (default `0.5`), `generator` and `dtype`.
+ * @returns A new, randomly initialised VGG-11 in training mode.
  * @see torchvision.models.vgg11
  * @example
  * ```ts
@@ -182,6 +198,8 @@ export function vgg11(options: Omit<VggOptions, 'batchNorm'> = {}): VGG {
  *
  * Shapes: `[N, 3, H, W]` -> `[N, numClasses]`.
  *
+ * @param options - `numClasses` (default `1000`), `dropout` (default `0.5`), `generator` and `dtype`.
+ * @returns A new, randomly initialised VGG-11 with BatchNorm, in training mode.
  * @see torchvision.models.vgg11_bn
  * @example
  * ```ts
@@ -201,6 +219,8 @@ export function vgg11Bn(options: Omit<VggOptions, 'batchNorm'> = {}): VGG {
  *
  * Shapes: `[N, 3, H, W]` -> `[N, numClasses]`.
  *
+ * @param options - `numClasses` (default `1000`), `dropout` (default `0.5`), `generator` and `dtype`.
+ * @returns A new, randomly initialised VGG-13 in training mode.
  * @see torchvision.models.vgg13
  * @example
  * ```ts
@@ -220,6 +240,8 @@ export function vgg13(options: Omit<VggOptions, 'batchNorm'> = {}): VGG {
  *
  * Shapes: `[N, 3, H, W]` -> `[N, numClasses]`.
  *
+ * @param options - `numClasses` (default `1000`), `dropout` (default `0.5`), `generator` and `dtype`.
+ * @returns A new, randomly initialised VGG-13 with BatchNorm, in training mode.
  * @see torchvision.models.vgg13_bn
  * @example
  * ```ts
@@ -239,6 +261,8 @@ export function vgg13Bn(options: Omit<VggOptions, 'batchNorm'> = {}): VGG {
  *
  * Shapes: `[N, 3, H, W]` -> `[N, numClasses]`.
  *
+ * @param options - `numClasses` (default `1000`), `dropout` (default `0.5`), `generator` and `dtype`.
+ * @returns A new, randomly initialised VGG-16 in training mode.
  * @see torchvision.models.vgg16
  * @example
  * ```ts
@@ -258,6 +282,8 @@ export function vgg16(options: Omit<VggOptions, 'batchNorm'> = {}): VGG {
  *
  * Shapes: `[N, 3, H, W]` -> `[N, numClasses]`.
  *
+ * @param options - `numClasses` (default `1000`), `dropout` (default `0.5`), `generator` and `dtype`.
+ * @returns A new, randomly initialised VGG-16 with BatchNorm, in training mode.
  * @see torchvision.models.vgg16_bn
  * @example
  * ```ts
@@ -277,6 +303,8 @@ export function vgg16Bn(options: Omit<VggOptions, 'batchNorm'> = {}): VGG {
  *
  * Shapes: `[N, 3, H, W]` -> `[N, numClasses]`.
  *
+ * @param options - `numClasses` (default `1000`), `dropout` (default `0.5`), `generator` and `dtype`.
+ * @returns A new, randomly initialised VGG-19 in training mode.
  * @see torchvision.models.vgg19
  * @example
  * ```ts
@@ -296,6 +324,8 @@ export function vgg19(options: Omit<VggOptions, 'batchNorm'> = {}): VGG {
  *
  * Shapes: `[N, 3, H, W]` -> `[N, numClasses]`.
  *
+ * @param options - `numClasses` (default `1000`), `dropout` (default `0.5`), `generator` and `dtype`.
+ * @returns A new, randomly initialised VGG-19 with BatchNorm, in training mode.
  * @see torchvision.models.vgg19_bn
  * @example
  * ```ts

@@ -16,6 +16,8 @@ export type Transform = (img: Tensor) => Tensor;
  *
  * Shapes: as the transforms.
  *
+ * @param transforms - The transforms to apply, first to last.
+ * @returns One transform applying them in order.
  * @see torchvision.transforms.Compose
  * @example
  * ```ts

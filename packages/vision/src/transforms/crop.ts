@@ -8,6 +8,12 @@ import { checkOutputPlanes, imageSize, roundHalfEven, sizePair } from './image-s
  *
  * Shapes: `[..., H, W]` -> `[..., height, width]`.
  *
+ * @param img - An image `[..., H, W]` (e.g. `[C, H, W]`), any dtype.
+ * @param top - The row of the crop's top edge (may be negative or past the image: outside is zero).
+ * @param left - The column of the crop's left edge.
+ * @param height - The crop's height.
+ * @param width - The crop's width.
+ * @returns A new tensor `[..., height, width]`.
  * @see torchvision.transforms.functional.crop
  * @example
  * ```ts
@@ -58,6 +64,9 @@ export function crop(img: Tensor, top: number, left: number, height: number, wid
  *
  * Shapes: `[..., H, W]` -> `[..., h, w]`.
  *
+ * @param img - An image `[..., H, W]`, any dtype.
+ * @param size - The crop size: `s` for a square, or `[h, w]`; an image smaller than it is zero-padded first.
+ * @returns A new tensor `[..., h, w]` from the image's centre.
  * @see torchvision.transforms.CenterCrop
  * @example
  * ```ts
@@ -114,6 +123,11 @@ export interface RandomCropOptions {
  *
  * Shapes: `[..., H, W]` -> `[..., h, w]`.
  *
+ * @param img - An image `[..., H, W]`, any dtype.
+ * @param size - The crop size: `s` for a square, or `[h, w]`.
+ * @param options - `padding`, `padIfNeeded` (default `false`), `fill` (default `0`) and `generator`; see
+ *   {@link RandomCropOptions}.
+ * @returns A new tensor `[..., h, w]` from a uniformly random position.
  * @see torchvision.transforms.RandomCrop
  * @example
  * ```ts

@@ -6,6 +6,8 @@ import { imageSize } from './image-shape.js';
  *
  * Shapes: `[..., H, W]` -> same.
  *
+ * @param img - An image `[..., H, W]`, any dtype.
+ * @returns A new tensor with the columns reversed.
  * @see torchvision.transforms.functional.hflip
  * @example
  * ```ts
@@ -42,6 +44,10 @@ export interface RandomFlipOptions {
  *
  * Shapes: `[..., H, W]` -> same.
  *
+ * @param img - An image `[..., H, W]`, any dtype.
+ * @param options - `p`, the probability of flipping (default `0.5`), and `generator`; see
+ *   {@link RandomFlipOptions}.
+ * @returns The flipped image, or `img` itself.
  * @see torchvision.transforms.RandomHorizontalFlip
  * @example
  * ```ts

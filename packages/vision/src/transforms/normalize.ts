@@ -8,6 +8,10 @@ import { imageSize } from './image-shape.js';
  *
  * Shapes: `[..., C, H, W]` -> same.
  *
+ * @param img - A float image `[..., C, H, W]`.
+ * @param mean - The per-channel means (one number for every channel), e.g. ImageNet's `[0.485, 0.456, 0.406]`.
+ * @param std - The per-channel standard deviations, e.g. ImageNet's `[0.229, 0.224, 0.225]`.
+ * @returns A new float tensor `(img - mean) / std`, the shape of `img`.
  * @see torchvision.transforms.Normalize
  * @example
  * ```ts

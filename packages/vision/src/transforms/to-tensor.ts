@@ -8,6 +8,10 @@ import { fail, formatShape, isTensor, type Tensor } from '@torchlet/tensor';
  *
  * Shapes: `[H, W, C]` or `[H, W]` -> `[C, H, W]`.
  *
+ * @param img - An integer image `[H, W, C]` or `[H, W]` of 0..255 (as {@link fromImageData} gives), or a float
+ *   one (only permuted).
+ * @returns A contiguous `[C, H, W]` tensor: integer images become float32 divided by 255 (so in [0, 1]), float
+ *   ones keep their values and dtype.
  * @see torchvision.transforms.ToTensor
  * @example
  * ```ts
