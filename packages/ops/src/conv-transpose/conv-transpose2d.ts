@@ -161,6 +161,12 @@ function checkUpstream(
  * Shapes: input `[N, Cin, H, W]` (or `[Cin, H, W]`), weight `[Cin, Cout/groups, kh, kw]` ->
  * `[N, Cout, Hout, Wout]` with `Hout = (H-1)*stride - 2*padding + dilation*(kh-1) + outputPadding + 1`.
  *
+ * @param inputShape - The input's shape, `[N, C_in, H, W]` or `[C_in, H, W]`.
+ * @param weightShape - The filters' shape, `[C_in, C_out / groups, kH, kW]`.
+ * @param options - `stride`, `padding`, `outputPadding`, `dilation` and `groups`; see
+ *   {@link ConvTranspose2dOptions}.
+ * @returns The output shape `[N, C_out, H_out, W_out]` (or without `N`); throws a `TorchletError` for shapes
+ *   that do not fit.
  * @see torch.nn.ConvTranspose2d
  * @example
  * ```ts
@@ -191,6 +197,14 @@ export function convTranspose2dOutputShape(
  * Shapes: input `[N, Cin, H, W]` (or `[Cin, H, W]`), weight `[Cin, Cout/groups, kh, kw]`, bias
  * `[Cout]` or null -> `[N, Cout, Hout, Wout]`, `Hout = (H-1)*stride - 2*padding + dilation*(kh-1) + outputPadding + 1`.
  *
+ * @param input - Input `[N, C_in, H, W]` (or one image `[C_in, H, W]`), float32 or float64.
+ * @param weight - Filters `[C_in, C_out / groups, kH, kW]` (PyTorch's layout for transposed convolutions), of
+ *   the input's dtype.
+ * @param bias - Per-output-channel bias `[C_out]`, or `null` for none.
+ * @param options - `stride` (default `1`), `padding` (default `0`), `outputPadding` (default `0`), `dilation`
+ *   (default `1`), `groups` (default `1`) and `kernel`; see {@link ConvTranspose2dOptions}.
+ * @returns A new tensor `[N, C_out, H_out, W_out]` with `H_out = (H - 1) * stride - 2 * padding + dilation *
+ *   (kH - 1) + outputPadding + 1`.
  * @see torch.nn.functional.conv_transpose2d
  * @example
  * ```ts
@@ -243,6 +257,11 @@ export function convTranspose2d(
  *
  * Shapes: upstream `[N, Cout, Hout, Wout]`, input `[N, Cin, H, W]`, weight `[Cin, Cout/groups, kh, kw]` -> `[N, Cin, H, W]`.
  *
+ * @param upstream - The gradient of the output, `[N, C_out, H_out, W_out]`.
+ * @param input - The forward pass's input, or just its shape.
+ * @param weight - The filters `[C_in, C_out / groups, kH, kW]`.
+ * @param options - The forward pass's options; see {@link ConvTranspose2dOptions}.
+ * @returns The gradient with respect to the input, of the input's shape.
  * @see torch.nn.functional.conv_transpose2d (its autograd backward)
  * @example
  * ```ts
@@ -276,6 +295,11 @@ export function convTranspose2dBackwardInput(
  *
  * Shapes: upstream `[N, Cout, Hout, Wout]`, input `[N, Cin, H, W]` -> `[Cin, Cout/groups, kh, kw]`.
  *
+ * @param upstream - The gradient of the output, `[N, C_out, H_out, W_out]`.
+ * @param input - The forward pass's input `[N, C_in, H, W]`.
+ * @param weight - The filters, or just their shape `[C_in, C_out / groups, kH, kW]`.
+ * @param options - The forward pass's options; see {@link ConvTranspose2dOptions}.
+ * @returns The gradient with respect to the filters, of their shape.
  * @see torch.nn.functional.conv_transpose2d (its autograd backward)
  * @example
  * ```ts
@@ -312,6 +336,8 @@ export function convTranspose2dBackwardWeight(
  *
  * Shapes: upstream `[N, Cout, Hout, Wout]` or `[Cout, Hout, Wout]` -> `[Cout]`.
  *
+ * @param upstream - The gradient of the output, `[N, C_out, H_out, W_out]` (or `[C_out, H_out, W_out]`).
+ * @returns The gradient with respect to the bias, `[C_out]`.
  * @see torch.nn.functional.conv_transpose2d (its autograd backward)
  * @example
  * ```ts

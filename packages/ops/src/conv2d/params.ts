@@ -146,6 +146,13 @@ export interface ResolvedConv2d {
  * must be non-negative integers and stride and dilation positive ones (else a `TorchletError`);
  * a result below 1 means the window does not fit, which callers report.
  *
+ * @param inSize - The input's size along one axis (H or W).
+ * @param kernelSize - The kernel's size along that axis.
+ * @param stride - The step of the window.
+ * @param padBefore - Padding before the first element.
+ * @param padAfter - Padding after the last element.
+ * @param dilation - The spacing between kernel elements.
+ * @returns The output's size along that axis (at least 1, else a `TorchletError`).
  * @see torch.nn.Conv2d (the output-shape formula in its docs)
  * @example
  * ```ts
@@ -335,6 +342,11 @@ export function outputShapeOf(g: ConvGeometry, batched: boolean): number[] {
  * Shapes: input `[N, Cin, H, W]` or `[Cin, H, W]`, weight `[Cout, Cin/groups, kh, kw]` ->
  * `[N, Cout, Hout, Wout]` (or `[Cout, Hout, Wout]`), `Hout = floor((H + padTop + padBottom - dilation*(kh-1) - 1)/stride) + 1`.
  *
+ * @param inputShape - The input's shape, `[N, C_in, H, W]` or `[C_in, H, W]`.
+ * @param weightShape - The filters' shape, `[C_out, C_in / groups, kH, kW]`.
+ * @param options - `stride`, `padding`, `dilation` and `groups`; see {@link Conv2dOptions}.
+ * @returns The output shape `[N, C_out, H_out, W_out]` (or without `N`); throws a `TorchletError` for shapes
+ *   that do not fit.
  * @see torch.nn.Conv2d
  * @example
  * ```ts

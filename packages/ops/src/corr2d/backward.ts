@@ -29,6 +29,11 @@ function checkUpstreamAnd(fn: string, upstream: Tensor, otherName: string, other
  * Shapes: `upstream [Hout, Wout]`, `K [kh, kw]` -> `[Hout+kh-1, Wout+kw-1]`; `inputShape`, when
  * given, must equal that shape (a check that the caller pairs the right tensors).
  *
+ * @param upstream - The gradient of the output, `[H - kH + 1, W - kW + 1]`.
+ * @param K - The kernel `[kH, kW]`.
+ * @param inputShape - The image's shape `[H, W]`. Default: the full correlation's size, `upstream`'s plus `K`'s
+ *   minus 1.
+ * @returns The gradient with respect to the image, `[H, W]`.
  * @see torch.nn.grad.conv2d_input
  * @example
  * ```ts
@@ -79,6 +84,9 @@ export function corr2dBackwardInput(upstream: Tensor, K: Tensor, inputShape?: re
  *
  * Shapes: `upstream [Hout, Wout]`, `X [H, W]` -> `[H-Hout+1, W-Wout+1]`.
  *
+ * @param upstream - The gradient of the output, `[H - kH + 1, W - kW + 1]`.
+ * @param X - The image `[H, W]`.
+ * @returns The gradient with respect to the kernel, `[kH, kW]`.
  * @see torch.nn.grad.conv2d_weight
  * @example
  * ```ts

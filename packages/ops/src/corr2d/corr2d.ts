@@ -69,6 +69,9 @@ function checkKernelFits(fn: string, xName: string, x: Tensor, kName: string, k:
  * Shapes: `X [H, W]`, `K [kh, kw]` -> `[H-kh+1, W-kw+1]`. Anything other than two 2-D tensors is
  * an error (batched multi-channel input is `conv2d`'s job).
  *
+ * @param X - The image `[H, W]`, float32 or float64.
+ * @param K - The kernel `[kH, kW]`, of the image's dtype and at most its size.
+ * @returns A new tensor `[H - kH + 1, W - kW + 1]`: `Y[i, j] = sum(X[i:i+kH, j:j+kW] * K)`.
  * @see d2l.corr2d (torch.nn.functional.conv2d for batched input)
  * @example
  * ```ts
@@ -142,6 +145,9 @@ function patchGeometry(h: number, w: number, kh: number, kw: number): WindowGeom
  *
  * Shapes: `X [H, W]`, `K [kh, kw]` -> `[H-kh+1, W-kw+1]`.
  *
+ * @param X - The image `[H, W]`.
+ * @param K - The kernel `[kH, kW]`.
+ * @returns The same values as {@link corr2d}, computed as one matrix product over the image's patches.
  * @see d2l.corr2d, torch.nn.functional.unfold
  * @example
  * ```ts
@@ -176,6 +182,10 @@ export function corr2dMatmul(X: Tensor, K: Tensor): Tensor {
  *
  * Shapes: `K [kh, kw]`, `inputShape [H, W]` -> `[Hout*Wout, H*W]` with `Hout = H-kh+1`, `Wout = W-kw+1`.
  *
+ * @param K - The kernel `[kH, kW]`.
+ * @param inputShape - The image's shape `[H, W]`.
+ * @returns The matrix `[outH * outW, H * W]` whose product with the flattened image is the flattened
+ *   correlation.
  * @see d2l kernel2matrix (exercise of "Convolutions for Images")
  * @example
  * ```ts
@@ -239,6 +249,9 @@ function checkChannels(fn: string, X: Tensor, K: Tensor, kDim: number): void {
  *
  * Shapes: `X [Cin, H, W]`, `K [Cin, kh, kw]` -> `[H-kh+1, W-kw+1]`.
  *
+ * @param X - The input `[C_in, H, W]`.
+ * @param K - One kernel per input channel, `[C_in, kH, kW]`.
+ * @returns A new tensor `[H - kH + 1, W - kW + 1]`: the per-channel correlations summed.
  * @see d2l.corr2d_multi_in
  * @example
  * ```ts
@@ -290,6 +303,9 @@ export function corr2dMultiIn(X: Tensor, K: Tensor): Tensor {
  *
  * Shapes: `X [Cin, H, W]`, `K [Cout, Cin, kh, kw]` -> `[Cout, H-kh+1, W-kw+1]`.
  *
+ * @param X - The input `[C_in, H, W]`.
+ * @param K - The kernels `[C_out, C_in, kH, kW]`.
+ * @returns A new tensor `[C_out, H - kH + 1, W - kW + 1]`, one channel per kernel.
  * @see d2l.corr2d_multi_in_out
  * @example
  * ```ts
@@ -355,6 +371,9 @@ export function corr2dMultiInOut(X: Tensor, K: Tensor): Tensor {
  *
  * Shapes: `X [Cin, H, W]`, `K [Cout, Cin, 1, 1]` -> `[Cout, H, W]`.
  *
+ * @param X - The input `[C_in, H, W]`.
+ * @param K - The 1x1 kernels `[C_out, C_in, 1, 1]`.
+ * @returns A new tensor `[C_out, H, W]`: a matrix product over channels at every pixel.
  * @see d2l.corr2d_multi_in_out_1x1
  * @example
  * ```ts

@@ -74,6 +74,12 @@ function windowGeometry(
  * Shapes: `[N, C, H, W]` -> `[N, C*kh*kw, L]` (or `[C, H, W]` -> `[C*kh*kw, L]`), with
  * `L = Hout*Wout` as in conv2d.
  *
+ * @param input - Input `[N, C, H, W]` (or `[C, H, W]`).
+ * @param kernelSize - The window size, `k` or `[kH, kW]`.
+ * @param options - `stride` (default `1`), `padding` (default `0`) and `dilation` (default `1`); see
+ *   {@link Im2colOptions}.
+ * @returns A new tensor `[N, C * kH * kW, L]` (or `[C * kH * kW, L]`), one column per window position
+ *   (PyTorch's `unfold`).
  * @see torch.nn.functional.unfold
  * @example
  * ```ts
@@ -121,6 +127,12 @@ export function im2col(input: Tensor, kernelSize: IntPair, options: Im2colOption
  * Shapes: `[N, C*kh*kw, L]` -> `[N, C, H, W]` (or `[C*kh*kw, L]` -> `[C, H, W]`), where
  * `[H, W] = outputSize` and `L` must be the number of window positions in it.
  *
+ * @param cols - Columns `[N, C * kH * kW, L]` (or `[C * kH * kW, L]`).
+ * @param outputSize - The image size `[H, W]` (or `s`) to fold back to.
+ * @param kernelSize - The window size, `k` or `[kH, kW]`.
+ * @param options - `stride` (default `1`), `padding` (default `0`) and `dilation` (default `1`); see
+ *   {@link Im2colOptions}.
+ * @returns A new tensor `[N, C, H, W]` (or `[C, H, W]`) with overlapping windows summed (PyTorch's `fold`).
  * @see torch.nn.functional.fold
  * @example
  * ```ts

@@ -259,6 +259,12 @@ function checkTensor(fn: string, arg: string, x: unknown): Tensor {
  *
  * Shapes: `[..., H, W]` -> `[..., H + top + bottom, W + left + right]`.
  *
+ * @param input - A tensor of any rank.
+ * @param pads - Pairs `(before, after)` from the last dimension backwards, as PyTorch's `F.pad`: `[left, right,
+ *   top, bottom, ...]`; negative values crop.
+ * @param options - `mode` (`'constant'` by default, `'reflect'`, `'replicate'` or `'circular'`) and `value`
+ *   (for `'constant'`, default `0`); see {@link PadOptions}.
+ * @returns A new, padded tensor.
  * @see torch.nn.functional.pad
  * @example
  * ```ts
@@ -296,6 +302,12 @@ export function pad(input: Tensor, pads: readonly number[], options: PadOptions 
  *
  * Shapes: upstream is `pad(input)`'s shape -> `inputShape`.
  *
+ * @param upstream - The gradient of the padded output.
+ * @param inputShape - The shape of the input that was padded.
+ * @param pads - The forward pass's pads.
+ * @param options - The forward pass's `mode`; see {@link PadBackwardOptions}.
+ * @returns The gradient with respect to the input, of shape `inputShape` (each padded position's gradient added
+ *   to the input position it copied).
  * @see torch.nn.functional.pad (its autograd backward)
  * @example
  * ```ts

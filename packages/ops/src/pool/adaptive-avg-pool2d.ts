@@ -103,6 +103,9 @@ function adaptiveKernel(
  * Shapes: `[N,C,H,W]` or `[C,H,W]` -> `[N,C,Hout,Wout]` or `[C,Hout,Wout]` with `[Hout, Wout]`
  * from `outputSize` (`null` keeps that input size).
  *
+ * @param input - Input `[N, C, H, W]` or `[C, H, W]`, float32 or float64.
+ * @param outputSize - The output size `s` or `[outH, outW]` (`null` in the pair keeps that input size).
+ * @returns A new tensor `[N, C, outH, outW]` (or `[C, outH, outW]`) of window means.
  * @see torch.nn.functional.adaptive_avg_pool2d
  * @example
  * ```ts
@@ -135,6 +138,9 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tens
  *
  * Shapes: `upstream [N,C,Hout,Wout]` (or `[C,Hout,Wout]`), `inputShape [N,C,H,W]` (or `[C,H,W]`) -> `inputShape`.
  *
+ * @param upstream - The gradient of the output, `[N, C, outH, outW]` (or `[C, outH, outW]`).
+ * @param inputShape - The shape of the pooled input.
+ * @returns The gradient with respect to the input, of shape `inputShape`.
  * @see torch.ops.aten._adaptive_avg_pool2d_backward
  * @example
  * ```ts

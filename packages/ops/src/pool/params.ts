@@ -158,6 +158,12 @@ export function geometryOutputShape(g: Pool2dGeometry): number[] {
  * `Hout = floor((H + 2*padding - dilation*(kernel-1) - 1) / stride) + 1` (ceil with `ceilMode`,
  * dropping a last window that would start in the right padding).
  *
+ * @param inputShape - The input's shape, `[N, C, H, W]` or `[C, H, W]`.
+ * @param kernelSize - The window size, `k` or `[kH, kW]`.
+ * @param options - `stride` (default: `kernelSize`), `padding`, `dilation` and `ceilMode`; see
+ *   {@link Pool2dOptions}.
+ * @returns The output shape `[N, C, H_out, W_out]` (or without `N`); throws a `TorchletError` for windows that
+ *   do not fit.
  * @see torch.nn.MaxPool2d (the "Shape" section)
  * @example
  * ```ts

@@ -10,6 +10,10 @@ import type { Pool2dGeometry } from './params.js';
  *
  * Shapes: `X [H, W]`, `poolSize [ph, pw]` -> `[H-ph+1, W-pw+1]`.
  *
+ * @param X - The image `[H, W]`.
+ * @param poolSize - The window size, `p` or `[pH, pW]` (stride 1, no padding, as in d2l).
+ * @param mode - `'max'` (default) or `'avg'`.
+ * @returns A new tensor `[H - pH + 1, W - pW + 1]`.
  * @see d2l.pool2d (torch.nn.functional.max_pool2d / avg_pool2d for batched input)
  * @example
  * ```ts
