@@ -110,6 +110,7 @@ describe('getBackendInfo', () => {
         'wasm-simd128-depthwise-conv2d',
         'wasm-simd128-maxpool-2x2',
         'wasm-simd128-maxpool2d',
+        'wasm-simd128-channel-affine',
         'wasm-simd128-elementwise',
         'wasm-simd128-sum-f64acc',
         'wasm-simd128-transpose-4x4',

@@ -6,6 +6,7 @@
  *
  * @packageDocumentation
  */
+export { wasmChannelAffine } from './channel-affine.js';
 export { type Conv2dGeometry, wasmConv2dForward } from './conv.js';
 export { wasmConv2dBackwardWeight } from './conv-backward.js';
 export { wasmTranspose } from './copy.js';

@@ -1,3 +1,4 @@
+import { WASM_CHANNEL_AFFINE_KERNEL } from './channel-affine.js';
 import { WASM_CONV2D_KERNEL } from './conv.js';
 import { WASM_CONV2D_BACKWARD_WEIGHT_KERNEL } from './conv-backward.js';
 import { WASM_TRANSPOSE_KERNEL } from './copy.js';
@@ -38,7 +39,7 @@ export interface BackendInfo {
    * `wasmMaxPool2x2`, `wasmBinary` or `wasmRelu` call: `'wasm-simd128-sgemm-4x8'`,
    * `'wasm-simd128-conv2d-implicit-4x8'`, `'wasm-simd128-conv2d-backward-weight-2x4'` or
    * `'wasm-simd128-depthwise-conv2d'` (the `wasmDepthwiseConv2d*` kernels) (with
-   * ` x2 threads` when it was split), `'wasm-simd128-maxpool-2x2'`, `'wasm-simd128-maxpool2d'` (`wasmMaxPool2d`), `'wasm-simd128-elementwise'`,
+   * ` x2 threads` when it was split), `'wasm-simd128-maxpool-2x2'`, `'wasm-simd128-maxpool2d'` (`wasmMaxPool2d`), `'wasm-simd128-channel-affine'` (`wasmChannelAffine`), `'wasm-simd128-elementwise'`,
    * `'wasm-simd128-sum-f64acc'` (`wasmSum`), `'wasm-simd128-transpose-4x4'` (`wasmTranspose`),
    * `'js'` when it declined, `'none'` before any call.
    */
@@ -79,6 +80,7 @@ export function getBackendInfo(): BackendInfo {
           WASM_DEPTHWISE_KERNEL,
           WASM_MAX_POOL_KERNEL,
           WASM_MAX_POOL2D_KERNEL,
+          WASM_CHANNEL_AFFINE_KERNEL,
           WASM_ELEMENTWISE_KERNEL,
           WASM_SUM_KERNEL,
           WASM_TRANSPOSE_KERNEL,
