@@ -559,6 +559,13 @@ export const opsCases: readonly GradCase[] = [
   },
   {
     op: 'interpolate',
+    label: 'bilinear antialias [9,7] -> [4,3]',
+    f: (x) => A.interpolate(x, { size: [4, 3], mode: 'bilinear', antialias: true }),
+    inputs: () => [rnd([1, 2, 9, 7], 170)],
+    secondOrder: true,
+  },
+  {
+    op: 'interpolate',
     label: 'nearest x2',
     f: (x) => A.interpolate(x, { scaleFactor: 2 }),
     inputs: () => [rnd([2, 1, 2, 3], 168)],

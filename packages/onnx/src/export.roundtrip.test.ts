@@ -331,6 +331,17 @@ describe('exportOnnx: errors', () => {
     expect(() => exportOnnx(new Odd(), [tensor([1, 2])])).toThrow(/'cumprod'.*has no ONNX form/);
   });
 
+  it('names antialiased interpolation (Resize has antialias only from opset 18)', () => {
+    class Shrink extends Module {
+      forward(x: ModuleInput): Variable {
+        return interpolate(x, { size: [2, 2], mode: 'bilinear', antialias: true });
+      }
+    }
+    expect(() => exportOnnx(new Shrink(), [randn([1, 1, 6, 6], { generator: g })])).toThrow(
+      /'interpolate' \(output \[1,1,2,2\]\) has no ONNX form: antialias needs Resize from opset 18/,
+    );
+  });
+
   it('refuses an input whose values never entered the trace (CrossEntropyLoss reads its target with tensor methods)', () => {
     const logits = randn([3, 4], { generator: g });
     const target = tensor([0, 3, 1], { dtype: 'int32' });

@@ -49,6 +49,19 @@ CASES = [
     ([1, 1, 2, 3], {"scaleFactor": 1.2, "mode": "bilinear"}),
     ([1, 3, 8, 8], {"size": [5, 11], "mode": "bilinear"}),
     ([1, 1, 9, 9], {"scaleFactor": 0.25, "mode": "bilinear"}),
+    # antialias (torchvision's resize with antialias=True): a triangle filter widened by the
+    # downscaling factor, normalised per output pixel; W resampled first, then H.
+    ([1, 2, 9, 11], {"size": [4, 5], "mode": "bilinear", "antialias": True}),
+    ([1, 1, 12, 7], {"size": [3, 7], "mode": "bilinear", "antialias": True}),
+    ([1, 1, 7, 12], {"size": [7, 2], "mode": "bilinear", "antialias": True}),
+    ([1, 1, 5, 4], {"size": [8, 9], "mode": "bilinear", "antialias": True}),
+    ([1, 1, 9, 9], {"scaleFactor": 0.3, "mode": "bilinear", "antialias": True}),
+    ([1, 1, 9, 9], {"scaleFactor": 0.3, "mode": "bilinear", "antialias": True, "recomputeScaleFactor": True}),
+    ([1, 1, 10, 8], {"size": [3, 3], "mode": "bilinear", "antialias": True, "alignCorners": True}),
+    ([2, 3, 16, 16], {"size": [5, 7], "mode": "bilinear", "antialias": True}),
+    ([1, 1, 6, 5], {"size": [6, 5], "mode": "bilinear", "antialias": True}),
+    ([1, 1, 6, 5], {"size": [1, 1], "mode": "bilinear", "antialias": True}),
+    ([1, 1, 4, 13], {"scaleFactor": [1.5, 0.45], "mode": "bilinear", "antialias": True}),
 ]
 
 
@@ -61,6 +74,8 @@ def torch_kwargs(o):
         k["scale_factor"] = s if isinstance(s, (int, float)) else tuple(s)
     if "alignCorners" in o:
         k["align_corners"] = o["alignCorners"]
+    if "antialias" in o:
+        k["antialias"] = o["antialias"]
     if "recomputeScaleFactor" in o:
         k["recompute_scale_factor"] = o["recomputeScaleFactor"]
     return k

@@ -54,6 +54,13 @@ cases = {
     "resize_12_max14_bilinear": flat(F.resize(x, 12, max_size=14, antialias=False)),
     "resize_uint8_12_bilinear": flat(F.resize(u8, 12, antialias=False)),
     "resize_uint8_9x31_nearest": flat(F.resize(u8, [9, 31], interpolation=T.InterpolationMode.NEAREST)),
+    # antialias=True: torchvision's tensor path through F.interpolate(..., antialias=True).
+    "resize_8_antialias": flat(F.resize(x, 8, antialias=True)),
+    "resize_40_antialias": flat(F.resize(x, 40, antialias=True)),
+    "resize_5x19_antialias": flat(F.resize(x, [5, 19], antialias=True)),
+    "resize_uint8_7_antialias": flat(F.resize(u8, 7, antialias=True)),
+    # The PIL path always antialiases (in fixed point): within one level of the tensor path.
+    "resize_pil_7": flat(np.array(F.resize(png, 7))),
     "center_crop_10": flat(F.center_crop(x, 10)),
     "center_crop_8x13": flat(F.center_crop(x, [8, 13])),
     "center_crop_20x30": flat(F.center_crop(x, [20, 30])),

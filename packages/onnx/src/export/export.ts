@@ -1,12 +1,12 @@
 import { isVariable, noGrad, type TracedOp, traceOps, type Variable, variable } from '@torchlet/autograd';
-import { type AnyModule, isModule } from '@torchlet/nn';
+import { type AnyModule, BatchNorm2d, isModule } from '@torchlet/nn';
 import { type DType, fail, formatShape, isTensor, type Tensor } from '@torchlet/tensor';
 import { exportOp } from '../ops.js';
 import { encodeModel } from '../proto/codec.js';
 import type { ValueInfoProto } from '../proto/types.js';
 import { dataTypeOfDType } from '../tensor-data.js';
 import { type BatchTag, GraphBuilder } from './builder.js';
-import { fuseBatchNorms } from './fuse-batchnorm.js';
+import { fuseBatchNorms, type NamedStatistics } from './fuse-batchnorm.js';
 
 const FN = 'exportOnnx';
 
@@ -114,7 +114,8 @@ export function exportOnnx(
   const outputs = flattenOutputs(result);
   const traced = new Set(ops.map((op) => op.output));
   const isConstant = (v: Variable): boolean => !traced.has(v) && !parameters.has(v) && !inputs.includes(v);
-  for (const op of fuseBatchNorms(ops, isConstant, new Set(outputs))) {
+  const statisticsOf = namedStatistics(module, parameters);
+  for (const op of fuseBatchNorms(ops, isConstant, new Set(outputs), statisticsOf)) {
     const write = exportOp(op.name);
     if (write === undefined)
       fail(
@@ -163,6 +164,33 @@ export function exportOnnx(
       output: outputInfos,
     },
   });
+}
+
+/**
+ * Finds, by storage, the BatchNorm2d whose `running_mean` a traced mean is a view of, and gives its
+ * running statistics state-dict names (registered with the parameters, so they become initializers
+ * under those names, once each however often the module runs).
+ */
+function namedStatistics(
+  module: AnyModule,
+  parameters: Map<Variable, string>,
+): (mean: Variable) => NamedStatistics | null {
+  const byStorage = new Map<unknown, NamedStatistics>();
+  for (const [prefix, m] of module.namedModules()) {
+    if (!(m instanceof BatchNorm2d) || !m.trackRunningStats) continue;
+    const at = (key: string): string => (prefix === '' ? key : `${prefix}.${key}`);
+    const mean = variable(m.runningMean);
+    const variance = variable(m.runningVar);
+    parameters.set(mean, at('running_mean'));
+    parameters.set(variance, at('running_var'));
+    // ONNX weighs the running value by `momentum`; torch's cumulative average (null) exports as 1.
+    const momentum = m.momentum === null ? 1 : 1 - m.momentum;
+    byStorage.set(m.runningMean.data, { mean, variance, eps: m.eps, momentum });
+  }
+  return (mean) => {
+    const found = byStorage.get(mean.data.data);
+    return found !== undefined && found.mean.data.offset === mean.data.offset ? found : null;
+  };
 }
 
 function names(arg: string, given: readonly string[] | undefined, n: number, base: string): string[] {

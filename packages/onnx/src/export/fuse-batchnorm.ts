@@ -3,17 +3,32 @@ import { type TracedOp, type Variable, variable } from '@torchlet/autograd';
 // nn's BatchNorm2d in evaluation mode traces as
 //   sub(x, mean) -> div(., sqrt(var + eps)) [-> reshape(weight) -> mul -> reshape(bias) -> add]
 // with mean and sqrt(var + eps) as per-channel constants [1, C, 1, 1]. Written as one
-// BatchNormalization node (variance (sqrt(var + eps))^2, epsilon 0: the same function), onnxruntime
-// folds it into the preceding Conv, and the scale and shift keep their parameter names.
+// BatchNormalization node, onnxruntime folds it into the preceding Conv. When the mean is a view
+// of a BatchNorm2d's `running_mean` (and the divisor is that module's sqrt(running_var + eps)), the
+// node reads the module's buffers under their state-dict names with its epsilon and momentum, as
+// torch.onnx.export writes them; otherwise (the functional form on loose tensors) the variance is
+// (sqrt(var + eps))^2 with epsilon 0: the same function, with anonymous constants.
 
 /** The synthetic operation the exporter writes as BatchNormalization. */
 export const FUSED_BATCH_NORM = 'batchNormalization';
+
+/** A BatchNorm2d's running statistics as the exporter names them (state-dict names). */
+export interface NamedStatistics {
+  /** The `running_mean` buffer as a Variable the exporter knows by its state-dict name. */
+  readonly mean: Variable;
+  /** The `running_var` buffer, likewise. */
+  readonly variance: Variable;
+  readonly eps: number;
+  /** ONNX's momentum (the weight of the running value, `1 - torch momentum`). */
+  readonly momentum: number;
+}
 
 /** `ops` with each BatchNorm pattern replaced by one `batchNormalization` operation. */
 export function fuseBatchNorms(
   ops: readonly TracedOp[],
   isConstant: (v: Variable) => boolean,
   outputs: ReadonlySet<Variable>,
+  statisticsOf: (mean: Variable) => NamedStatistics | null = () => null,
 ): TracedOp[] {
   const uses = new Map<Variable, number>();
   for (const op of ops) for (const v of op.inputs) if (v !== null) uses.set(v, (uses.get(v) ?? 0) + 1);
@@ -69,17 +84,16 @@ export function fuseBatchNorms(
     const c = x.shape[1];
     const ones = variable(std.data.reshape([c]).mul(0).add(1));
     const zeros = variable(std.data.reshape([c]).mul(0));
+    const named = statisticsOf(mean);
+    const stats =
+      named !== null && sameDivisor(std, named)
+        ? { inputs: [named.mean, named.variance], attrs: { epsilon: named.eps, momentum: named.momentum } }
+        : { inputs: [variable(mean.data.reshape([c])), variable(std.data.mul(std.data).reshape([c]))], attrs: {} };
     out.push({
       name: FUSED_BATCH_NORM,
       output,
-      inputs: [
-        x,
-        scale ?? ones,
-        shift ?? zeros,
-        variable(mean.data.reshape([c])),
-        variable(std.data.mul(std.data).reshape([c])),
-      ],
-      attrs: {},
+      inputs: [x, scale ?? ones, shift ?? zeros, ...stats.inputs],
+      attrs: stats.attrs,
     });
     i = end;
   }
@@ -88,6 +102,12 @@ export function fuseBatchNorms(
 
 function perChannel(v: Variable, x: Variable): boolean {
   return v.ndim === 4 && v.shape[0] === 1 && v.shape[1] === x.shape[1] && v.shape[2] === 1 && v.shape[3] === 1;
+}
+
+/** True when `std` is `sqrt(running_var + eps)` of the named statistics (so the node may use them). */
+function sameDivisor(std: Variable, named: NamedStatistics): boolean {
+  const want = named.variance.data.add(named.eps).sqrt();
+  return want.numel === std.numel && want.allclose(std.data.reshape(want.shape), { rtol: 1e-6, atol: 0 });
 }
 
 function allPositive(v: Variable): boolean {

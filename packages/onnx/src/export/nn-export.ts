@@ -1,6 +1,6 @@
 import type { TracedOp, Variable } from '@torchlet/autograd';
 import { tensor } from '@torchlet/tensor';
-import type { GraphBuilder } from './builder.js';
+import type { AttrValue, GraphBuilder } from './builder.js';
 import { FUSED_BATCH_NORM } from './fuse-batchnorm.js';
 import { type ExportImpl, emitReshape, operand, type Translated, unsupported } from './translate.js';
 
@@ -311,6 +311,9 @@ const corr2dFamily: ExportImpl = (b, op) => {
 const interpolate: ExportImpl = (b, op) => {
   const x = operand(op, 0);
   if (x.ndim !== 4) unsupported(op, `Resize export takes a 4-d input, got rank ${x.ndim}`);
+  // Resize's antialias attribute arrived in opset 18; the exporter writes 11 to 17.
+  if (op.attrs.antialias === true)
+    unsupported(op, 'antialias needs Resize from opset 18 (torchlet writes opsets 11 to 17)');
   const mode = (op.attrs.mode as string | undefined) ?? 'nearest';
   const align = op.attrs.alignCorners === true;
   const attrs: Record<string, string> =
@@ -353,12 +356,20 @@ function floats(values: readonly number[]) {
   return tensor(Float32Array.from(values));
 }
 
-/** BatchNorm's evaluation pattern, fused by `fuseBatchNorms`: X, scale, B, mean, variance (epsilon 0). */
+/**
+ * BatchNorm's evaluation pattern, fused by `fuseBatchNorms`: X, scale, B, mean, variance, with the
+ * module's epsilon and momentum when its running statistics are named (epsilon 0 otherwise).
+ */
 const batchNormalization: ExportImpl = (b, op) => {
   const x = operand(op, 0);
   const dtype = x.data.dtype;
   const inputs = op.inputs.map((_, i) => (i === 0 ? b.nameOf(x) : b.nameOf(operand(op, i), dtype)));
-  const [name] = b.node('BatchNormalization', inputs, { epsilon: { float: 0 } });
+  const attrs: Record<string, AttrValue> = { epsilon: { float: (op.attrs.epsilon as number | undefined) ?? 0 } };
+  const momentum = op.attrs.momentum as number | undefined;
+  if (momentum !== undefined) attrs.momentum = { float: momentum };
+  // training_mode exists from opset 14; PyTorch writes 0 for an evaluation-mode export.
+  if (momentum !== undefined && b.opset >= 14) attrs.training_mode = 0;
+  const [name] = b.node('BatchNormalization', inputs, attrs);
   return { name, tag: b.tag(x) };
 };
 

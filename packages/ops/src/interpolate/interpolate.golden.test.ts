@@ -23,6 +23,7 @@ describe.each(['float32', 'float64'] as const)('interpolate.json golden (%s)', (
     expect(modes).toEqual(new Set(['nearest', 'nearest-exact', 'bilinear']));
     expect(cases.some((c) => c.options.alignCorners)).toBe(true);
     expect(cases.some((c) => c.options.recomputeScaleFactor)).toBe(true);
+    expect(cases.filter((c) => c.options.antialias).length).toBeGreaterThan(5);
     expect(cases.some((c) => c.options.size !== undefined)).toBe(true);
   });
 

@@ -15,6 +15,9 @@ const cases: readonly [string, readonly number[], InterpolateOptions][] = [
   ['bilinear down', [1, 1, 6, 5], { size: [4, 2], mode: 'bilinear' }],
   ['bilinear alignCorners', [1, 1, 3, 4], { size: [5, 6], mode: 'bilinear', alignCorners: true }],
   ['bilinear scale 1.7, 0.5', [1, 1, 4, 6], { scaleFactor: [1.7, 0.5], mode: 'bilinear' }],
+  ['antialias down', [1, 2, 9, 7], { size: [4, 3], mode: 'bilinear', antialias: true }],
+  ['antialias W only, scale 0.3', [1, 1, 3, 10], { scaleFactor: [1, 0.3], mode: 'bilinear', antialias: true }],
+  ['antialias up and down', [1, 1, 4, 9], { size: [7, 2], mode: 'bilinear', antialias: true }],
 ];
 
 describe('interpolateBackward against finite differences (float64)', () => {

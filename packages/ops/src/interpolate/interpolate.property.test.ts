@@ -16,6 +16,7 @@ const caseArb = fc
     w: fc.integer({ min: 1, max: 6 }),
     mode: modeArb,
     alignCorners: fc.boolean(),
+    antialias: fc.boolean(),
     bySize: fc.boolean(),
     oh: fc.integer({ min: 1, max: 9 }),
     ow: fc.integer({ min: 1, max: 9 }),
@@ -29,7 +30,7 @@ const caseArb = fc
   .map(({ g, values }) => {
     const options: InterpolateOptions = {
       mode: g.mode,
-      ...(g.mode === 'bilinear' ? { alignCorners: g.alignCorners } : {}),
+      ...(g.mode === 'bilinear' ? { alignCorners: g.alignCorners, antialias: g.antialias } : {}),
       ...(g.bySize
         ? { size: [g.oh, g.ow] as const }
         : { scaleFactor: [g.sh, g.sw] as const, recomputeScaleFactor: g.recompute }),
@@ -66,7 +67,58 @@ function refBilinear(x: Tensor, oh: number, ow: number, alignCorners: boolean): 
   return out;
 }
 
+/**
+ * A naive float64 antialiased reference, not separable: out[i, j] sums the input under the product
+ * of two triangle filters of half-width max(scale, 1) centred on the output pixel's centre (in
+ * input coordinates), normalised per axis over the pixels inside the image.
+ */
+function refAntialias(x: Tensor, oh: number, ow: number, alignCorners: boolean): number[] {
+  const [n, c, h, w] = x.shape;
+  const v = x.toTypedArray() as Float64Array;
+  const weights = (o: number, inS: number, outS: number): number[] => {
+    // An axis that keeps its size is left alone (PyTorch skips it).
+    if (inS === outS) return Array.from({ length: inS }, (_, j) => (j === o ? 1 : 0));
+    const scale = alignCorners ? (outS > 1 ? (inS - 1) / (outS - 1) : 0) : inS / outS;
+    const support = Math.max(scale, 1);
+    const center = scale * (o + 0.5);
+    const ws = Array.from({ length: inS }, (_, j) => Math.max(0, 1 - Math.abs(j + 0.5 - center) / support));
+    const total = ws.reduce((a, b) => a + b, 0);
+    return ws.map((q) => (total > 0 ? q / total : 0));
+  };
+  const out: number[] = [];
+  for (let p = 0; p < n * c; p++)
+    for (let i = 0; i < oh; i++) {
+      const wy = weights(i, h, oh);
+      for (let j = 0; j < ow; j++) {
+        const wx = weights(j, w, ow);
+        let acc = 0;
+        for (let a = 0; a < h; a++) for (let b = 0; b < w; b++) acc += wy[a] * wx[b] * v[p * h * w + a * w + b];
+        out.push(acc);
+      }
+    }
+  return out;
+}
+
 describe('interpolate properties', () => {
+  it('antialias matches a naive float64 two-dimensional filter reference for sizes', () => {
+    fc.assert(
+      fc.property(caseArb, (k) => {
+        const x = withLayout(k.values, k.shape, 'float64', 'contiguous');
+        const options = {
+          size: [k.oh, k.ow],
+          mode: 'bilinear',
+          alignCorners: k.alignCorners,
+          antialias: true,
+        } as const;
+        const want = refAntialias(x, k.oh, k.ow, k.alignCorners);
+        expect(
+          closeness(interpolate(x, options), { shape: [k.n, k.c, k.oh, k.ow], data: want }, 1e-12, 1e-12),
+        ).toBeNull();
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('matches a naive float64 bilinear reference for sizes', () => {
     fc.assert(
       fc.property(caseArb, (k) => {

@@ -51,6 +51,12 @@ describe('interpolate', () => {
       'recomputeScaleFactor is not meaningful with an explicit size',
     );
     expect(() => interpolate(x, { size: 0 })).toThrow('size must be a positive integer');
+    expect(() => interpolate(x, { size: 2, antialias: true })).toThrow(
+      "interpolate: antialias is only supported with the bilinear mode, not 'nearest'",
+    );
+    expect(() => interpolate(x, { size: 2, mode: 'bilinear', antialias: 1 as unknown as boolean })).toThrow(
+      'antialias must be a boolean, got 1',
+    );
     expect(() => interpolate(x, { scaleFactor: -1 })).toThrow('scaleFactor must be a positive finite number');
     expect(() => interpolate(x, { scaleFactor: 0.1 })).toThrow(/output sizes should be greater than 0/);
     expect(() => interpolate(x, { size: 2, mode: 'bicubic' as 'bilinear' })).toThrow(/mode must be one of/);

@@ -1,5 +1,6 @@
 import { allocStorage, fail, formatShape, formatValue, Tensor } from '@torchlet/tensor';
 import { checkFloatTensor, denseData, type FloatStorage } from '../params.js';
+import { type AntialiasTable, antialiasTable, resampleAxis, resampleAxisBackward } from './antialias.js';
 import { axisTable, interpolateBackwardKernel, interpolateForward } from './kernel.js';
 import { type InterpolateOptions, type InterpolatePlan, planInterpolate } from './params.js';
 
@@ -23,12 +24,72 @@ function tables(plan: InterpolatePlan, shape: readonly number[], float32: boolea
   };
 }
 
+/** The antialiasing tables of the axes that change size (null for one that keeps its size: PyTorch skips it). */
+function antialiasTables(plan: InterpolatePlan, shape: readonly number[], float32: boolean) {
+  const [h, w] = [shape[2], shape[3]];
+  const table = (inSize: number, outSize: number, scale: number | null): AntialiasTable | null =>
+    inSize === outSize ? null : antialiasTable(inSize, outSize, scale, plan.alignCorners, float32);
+  return { ty: table(h, plan.outH, plan.scaleH), tx: table(w, plan.outW, plan.scaleW) };
+}
+
+/** Antialiased forward over `planes` dense `[h, w]` planes: W resampled first, then H. */
+function antialiasForward(
+  x: FloatStorage,
+  float32: boolean,
+  planes: number,
+  h: number,
+  w: number,
+  plan: InterpolatePlan,
+) {
+  const { ty, tx } = antialiasTables(plan, [planes, 1, h, w], float32);
+  const alloc = (n: number) => allocStorage(float32 ? 'float32' : 'float64', n) as FloatStorage;
+  let cur = x;
+  if (tx !== null) {
+    const next = alloc(planes * h * plan.outW);
+    resampleAxis(cur, planes * h, w, 1, tx, next);
+    cur = next;
+  }
+  if (ty !== null) {
+    const next = alloc(planes * plan.outH * plan.outW);
+    resampleAxis(cur, planes, h, plan.outW, ty, next);
+    cur = next;
+  }
+  // Same size on both axes: a copy, so the output never aliases the input.
+  return cur === x ? x.slice() : cur;
+}
+
+/** The adjoint of {@link antialiasForward}: H scattered back first, then W. */
+function antialiasBackward(
+  g: FloatStorage,
+  float32: boolean,
+  planes: number,
+  h: number,
+  w: number,
+  plan: InterpolatePlan,
+) {
+  const { ty, tx } = antialiasTables(plan, [planes, 1, h, w], float32);
+  const alloc = (n: number) => allocStorage(float32 ? 'float32' : 'float64', n) as FloatStorage;
+  let cur = g;
+  if (ty !== null) {
+    const next = alloc(planes * h * plan.outW);
+    resampleAxisBackward(cur, planes, h, plan.outW, ty, next);
+    cur = next;
+  }
+  if (tx !== null) {
+    const next = alloc(planes * h * w);
+    resampleAxisBackward(cur, planes * h, w, 1, tx, next);
+    cur = next;
+  }
+  return cur === g ? g.slice() : cur;
+}
+
 /**
  * Resizes a batch of images by nearest-neighbour or bilinear interpolation, with PyTorch's rules:
  * exactly one of `size` and `scaleFactor`; with `scaleFactor` the output is `floor(H * s)` and
  * source coordinates use `1/s` (unless `recomputeScaleFactor`); `alignCorners` maps corner
- * centres onto each other. Bilinear never antialiases (downscaling by more than 2 skips pixels),
- * as PyTorch's default.
+ * centres onto each other. Bilinear antialiases only with `antialias: true` (without it, as
+ * PyTorch's default, downscaling by more than 2 skips pixels); with it, torchvision's resize with
+ * `antialias=True` and PIL's bilinear filter.
  *
  * Shapes: `[N, C, H, W]` -> `[N, C, Hout, Wout]`.
  *
@@ -41,6 +102,9 @@ function tables(plan: InterpolatePlan, shape: readonly number[], float32: boolea
  * interpolate(x, { scaleFactor: 2 }).get('0, 0, 0').toArray(); // -> [1, 1, 2, 2]
  * interpolate(x, { size: [1, 3], mode: 'bilinear', alignCorners: true }).toArray(); // -> [[[[1, 1.5, 2]]]]
  * interpolate(x, { size: 4, mode: 'bilinear' }).get('0, 0, 0').toArray(); // -> [1, 1.25, 1.75, 2]
+ * // Antialiased 4 -> 2: weights 3/7, 3/7, 1/7 over three pixels (plain bilinear gives [2, 10]).
+ * const row = tensor([[[[0, 4, 8, 12]]]]);
+ * interpolate(row, { size: [1, 2], mode: 'bilinear', antialias: true }).allclose(tensor([[[[20 / 7, 64 / 7]]]])); // -> true
  * ```
  */
 export function interpolate(input: Tensor, options: InterpolateOptions): Tensor {
@@ -49,6 +113,10 @@ export function interpolate(input: Tensor, options: InterpolateOptions): Tensor 
   checkImageShape(fn, 'input', x.shape);
   const plan = planInterpolate(fn, x.shape, options);
   const [n, c, h, w] = x.shape;
+  if (plan.antialias) {
+    const out = antialiasForward(denseData(x), x.dtype === 'float32', n * c, h, w, plan);
+    return new Tensor(out, [n, c, plan.outH, plan.outW]);
+  }
   const { ty, tx } = tables(plan, x.shape, x.dtype === 'float32');
   const out = allocStorage(x.dtype, n * c * plan.outH * plan.outW) as FloatStorage;
   interpolateForward(denseData(x), n * c, h, w, ty, tx, out);
@@ -87,6 +155,10 @@ export function interpolateBackward(
       'upstream',
       `upstream ${formatShape(g.shape)} does not match the interpolated output shape ${formatShape(expected)} of input ${formatShape(inputShape)}`,
     );
+  }
+  if (plan.antialias) {
+    const out = antialiasBackward(denseData(g), g.dtype === 'float32', n * c, h, w, plan);
+    return new Tensor(out, [...inputShape]);
   }
   const { ty, tx } = tables(plan, inputShape, g.dtype === 'float32');
   const out = allocStorage(g.dtype, n * c * h * w) as FloatStorage;

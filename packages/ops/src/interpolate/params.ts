@@ -45,12 +45,21 @@ export interface InterpolateOptions {
    * instead of from `1/scaleFactor`. Default `false` (PyTorch's `None`). Not allowed with `size`.
    */
   readonly recomputeScaleFactor?: boolean;
+  /**
+   * Bilinear only: antialias when downscaling (PyTorch's `antialias=True`, torchvision's resize
+   * with `antialias=True`, PIL's bilinear): each output averages the input pixels under a triangle
+   * filter widened by the scale factor, so no pixel is skipped. Upscaling is plain bilinear but at
+   * the borders. Default `false`, as PyTorch.
+   */
+  readonly antialias?: boolean;
 }
 
 /** Everything the kernels need, resolved once from the options and the input's shape. */
 export interface InterpolatePlan {
   readonly mode: InterpolateMode;
   readonly alignCorners: boolean;
+  /** Bilinear with an antialiasing filter (separable tables, see antialias.ts). */
+  readonly antialias: boolean;
   /** Output H and W. */
   readonly outH: number;
   readonly outW: number;
@@ -82,6 +91,11 @@ export function planInterpolate(fn: string, shape: readonly number[], options: I
     fail(fn, 'alignCorners', `alignCorners can only be set with the interpolating modes (bilinear), not '${mode}'`);
   }
   const alignCorners = options.alignCorners ?? false;
+  const antialias = options.antialias ?? false;
+  if (typeof antialias !== 'boolean')
+    fail(fn, 'antialias', `antialias must be a boolean, got ${formatValue(antialias)}`);
+  if (antialias && mode !== 'bilinear')
+    fail(fn, 'antialias', `antialias is only supported with the bilinear mode, not '${mode}'`);
   const { size, scaleFactor } = options;
   const hasSize = size !== undefined && size !== null;
   const hasScale = scaleFactor !== undefined && scaleFactor !== null;
@@ -128,5 +142,5 @@ export function planInterpolate(fn: string, shape: readonly number[], options: I
   }
   if (h < 1 || w < 1)
     fail(fn, 'input', `input and output sizes should be greater than 0, but got input ${formatShape(shape)}`);
-  return { mode, alignCorners, outH, outW, scaleH, scaleW };
+  return { mode, alignCorners, antialias, outH, outW, scaleH, scaleW };
 }

@@ -18,7 +18,13 @@ export interface ResizeOptions {
   readonly interpolation?: 'bilinear' | 'nearest';
   /** With one `size`: the longer edge is capped at this, shrinking the shorter one below `size`. */
   readonly maxSize?: number;
-  /** Antialiasing is not implemented: `true` is an error (torchvision 0.14's default for tensors is `false`). */
+  /**
+   * Bilinear only: antialias when downscaling (a triangle filter widened by the scale factor, as
+   * torchvision's `antialias=True` and PIL's bilinear), so small outputs average every input pixel
+   * instead of skipping some. Default `false`: torchvision 0.14's default for tensors (it warns
+   * that the default will change; torchvision 0.17 made it `true`). torchvision's PIL path always
+   * antialiases; pass `true` to match it (within one level for 8-bit images: PIL computes in fixed point).
+   */
   readonly antialias?: boolean;
 }
 
@@ -83,9 +89,9 @@ export function resizedSize(
 
 /**
  * Resizes a tensor image with torchvision's rules: one `size` matches the shorter edge keeping the
- * aspect ratio, `[h, w]` is exact; bilinear (`alignCorners: false`, no antialiasing, as
- * torchvision 0.14 does for tensors) or nearest. Integer images are interpolated in float32 and
- * rounded back (halves to even).
+ * aspect ratio, `[h, w]` is exact; bilinear (`alignCorners: false`; antialiased only with
+ * `antialias: true`, torchvision 0.14's default for tensors being `false`) or nearest. Integer
+ * images are interpolated in float32 and rounded back (halves to even).
  *
  * Shapes: `[..., H, W]` -> `[..., h, w]`.
  *
@@ -96,6 +102,7 @@ export function resizedSize(
  * import { resize } from '@torchlet/vision';
  * resize(zeros([3, 480, 640]), 256).shape; // -> [3, 256, 341]
  * resize(zeros([3, 480, 640]), [224, 224], { interpolation: 'nearest' }).shape; // -> [3, 224, 224]
+ * resize(zeros([3, 480, 640]), 64, { antialias: true }).shape; // -> [3, 64, 85]
  * ```
  */
 export function resize(img: Tensor, size: number | readonly number[], options: ResizeOptions = {}): Tensor {
@@ -105,7 +112,11 @@ export function resize(img: Tensor, size: number | readonly number[], options: R
   const mode = options.interpolation ?? 'bilinear';
   if (mode !== 'bilinear' && mode !== 'nearest')
     fail(fn, 'interpolation', `interpolation must be 'bilinear' or 'nearest', got ${formatValue(mode)}`);
-  if (options.antialias === true) fail(fn, 'antialias', 'antialias is not supported; pass false or leave it unset');
+  const antialias = options.antialias ?? false;
+  if (typeof antialias !== 'boolean')
+    fail(fn, 'antialias', `antialias must be a boolean, got ${formatValue(antialias)}`);
+  if (antialias && mode !== 'bilinear')
+    fail(fn, 'antialias', "antialias is only supported with interpolation 'bilinear', not 'nearest'");
   const [oh, ow] = resizedSize([h, w], size, options.maxSize);
   checkOutputPlanes(fn, 'size', img, oh, ow);
   const isFloat = img.dtype === 'float32' || img.dtype === 'float64';
@@ -114,7 +125,7 @@ export function resize(img: Tensor, size: number | readonly number[], options: R
   const out = interpolate(batch, {
     size: [oh, ow],
     mode,
-    ...(mode === 'bilinear' ? { alignCorners: false } : {}),
+    ...(mode === 'bilinear' ? { alignCorners: false, antialias } : {}),
   });
   if (isFloat) return restore(out);
   const values = out.toTypedArray() as Float32Array;

@@ -9,6 +9,28 @@ import { normalize } from './normalize.js';
 import { resize, resizedSize } from './resize.js';
 import { toTensor } from './to-tensor.js';
 
+describe('resize with antialias', () => {
+  it('averages every pixel when downscaling by an integer factor (a box of 2f-1 taps), and keeps constants', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 5 }), (factor, out) => {
+        const n = factor * out;
+        const img = arange(0, n * n, 1, { dtype: 'float64' }).reshape([1, n, n]);
+        const y = resize(img, [out, out], { antialias: true });
+        // Symmetric filter over a linear ramp: each output is the ramp at its pixel's centre, away from the borders.
+        for (let i = 1; i < out - 1; i++) {
+          const c = factor * (i + 0.5) - 0.5;
+          expect(y.get(`0, ${i}, ${i}`).item()).toBeCloseTo(c * n + c, 9);
+        }
+        const ones = resize(zeros([2, n, n], { dtype: 'float64' }).add(3), [out, Math.max(1, out - 1)], {
+          antialias: true,
+        });
+        expect((ones.toTypedArray() as Float64Array).every((v) => Math.abs(v - 3) < 1e-12)).toBe(true);
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
+
 describe('resizedSize (torchvision rules)', () => {
   it('matches the shorter edge, keeps the aspect ratio, caps with maxSize', () => {
     expect(resizedSize([480, 640], 256)).toEqual([256, 341]);
@@ -65,7 +87,10 @@ describe('transforms', () => {
     expect(() => normalize(zeros([3, 2, 2]), 0, 0)).toThrow(/division by zero/);
     expect(() => normalize(zeros([3, 2, 2], { dtype: 'int32' }), 0, 1)).toThrow(/use toTensor first/);
     expect(() => resize(zeros([4]), 2)).toThrow(TorchletError);
-    expect(() => resize(zeros([1, 4, 4]), 2, { antialias: true })).toThrow(/antialias is not supported/);
+    expect(() => resize(zeros([1, 4, 4]), 2, { interpolation: 'nearest', antialias: true })).toThrow(
+      "resize: antialias is only supported with interpolation 'bilinear', not 'nearest'",
+    );
+    expect(() => resize(zeros([1, 4, 4]), 2, { antialias: 'yes' as unknown as boolean })).toThrow(TorchletError);
     expect(() => centerCrop(zeros([1, 4, 4]), 0)).toThrow(TorchletError);
     expect(() => compose([1 as unknown as (x: Tensor) => Tensor])).toThrow(TorchletError);
     expect(() => fromImageData({ width: 2, height: 2, data: new Uint8ClampedArray(4) })).toThrow(
