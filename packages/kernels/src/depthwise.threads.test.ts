@@ -10,8 +10,8 @@ import {
 import { getBackendInfo } from './info.js';
 import { setThreads } from './threads.js';
 
-// MobileNetV2's 3x3 stride-1 and stride-2 shapes (a batch of 3 staged in several chunks), and a
-// dilated 5x3 kernel with asymmetric padding.
+// MobileNetV2's 3x3 stride-1 and stride-2 shapes (batches staged in several chunks, pipelined), and
+// a dilated 5x3 kernel with asymmetric padding; each over the 2^23 multiply-adds that are split.
 const dw = (c: number, hw: number, s: number, batch: number): Conv2dGeometry =>
   geometry({
     batch,
@@ -30,10 +30,10 @@ const dw = (c: number, hw: number, s: number, batch: number): Conv2dGeometry =>
     outW: Math.floor((hw - 1) / s) + 1,
   });
 const geometries: Conv2dGeometry[] = [
-  dw(96, 56, 1, 3),
-  dw(144, 56, 2, 2),
+  dw(96, 56, 1, 4),
+  dw(144, 56, 2, 9),
   geometry({
-    batch: 2,
+    batch: 8,
     inChannels: 40,
     outChannels: 40,
     groups: 40,

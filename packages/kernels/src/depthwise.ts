@@ -28,11 +28,14 @@ interface DepthwiseExports extends GemmExports {
 }
 
 /**
- * Depthwise problems of at least this many multiply-adds are split between threads. Lower than
- * the GEMM's threshold: a plane is an independent unit, so splitting costs one wake-up, and these
- * kernels do 9 multiply-adds per output instead of hundreds.
+ * Depthwise problems of at least this many multiply-adds are split between threads. A plane is an
+ * independent unit, but at 9 multiply-adds per output the arithmetic is only about half a call
+ * (the copies in and out of WebAssembly memory are the other half, and stay on the calling
+ * thread), so a second thread saves at most half the time, minus a wake-up per chunk: measured
+ * on 2 shared cores, 2^20 to 2^23 multiply-adds (MobileNetV2 at batch 1, [8,576,14,14]) ran
+ * slower on two threads than on one.
  */
-const DEPTHWISE_PARALLEL_MIN_WORK = 2 ** 20;
+const DEPTHWISE_PARALLEL_MIN_WORK = 2 ** 23;
 /**
  * Floats of operands (input and output planes) staged per chunk of planes on one thread: small
  * enough that what the copy in leaves in L2 is what the kernel reads next, and what it writes is
@@ -272,7 +275,7 @@ function run(r: Run): boolean {
  * `out[n, c] = bias[c] + correlation of x[n, c] with w[c]`, any kernel size, stride, padding and
  * dilation. Each plane is computed four to eight output columns at a time from a zero-bordered
  * copy (3x3 stride-1 filters two output rows at a time, weights in registers). With
- * `setThreads(n)`, problems of at least 2^20 multiply-adds are split by planes. Accumulates in
+ * `setThreads(n)`, problems of at least 2^23 multiply-adds are split by planes. Accumulates in
  * float32 in tap order; results do not depend on the thread count.
  *
  * Returns `true` when it computed `out` (fully overwritten), `false` when it declined and left

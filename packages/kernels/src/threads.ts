@@ -83,6 +83,9 @@ const P_COUNT = 17;
 /** How many times one slot's worker is restarted after dying before the pool runs without it. */
 const MAX_RESTARTS = 3;
 
+/** How long (ms) a worker polls for its next job before it sleeps in `Atomics.wait`. */
+const SPIN_MS = 0.2;
+
 /** The shortest wait for a worker's next sign of life before it counts as dead (see stallMs). */
 const STALL_MIN_MS = 10_000;
 
@@ -131,6 +134,10 @@ const runChunks = ${CHUNK_LOOP};
 let seen = Atomics.load(ctl, ${SEQ});
 Atomics.store(ctl, ${READY}, 1);
 for (;;) {
+  // Spin briefly first: the next job of a pipelined call usually comes within microseconds, and a
+  // thread that sleeps must wait to be scheduled again on a busy machine.
+  const spinUntil = performance.now() + ${SPIN_MS};
+  while (Atomics.load(ctl, ${SEQ}) === seen && performance.now() < spinUntil);
   Atomics.wait(ctl, ${SEQ}, seen);
   const seq = Atomics.load(ctl, ${SEQ});
   if (seq === seen) continue;
@@ -522,9 +529,13 @@ export function finishParallel(posted: PostedJob): boolean {
     if (Atomics.compareExchange(p.ctl, i + CLAIM, 0, 2) === 0) continue;
     let beat = Atomics.load(p.ctl, i + BEAT);
     let since = Date.now();
+    const spinUntil = performance.now() + SPIN_MS;
     for (;;) {
       const done = Atomics.load(p.ctl, i + DONE);
       if (done === seqs[w]) break;
+      // Spin for a moment before sleeping: a worker's last chunk usually ends within microseconds,
+      // and a caller that sleeps must wait to be scheduled again on a busy machine.
+      if (performance.now() < spinUntil) continue;
       if (p.canBlock) Atomics.wait(p.ctl, i + DONE, done, 100);
       const now = Date.now();
       const b = Atomics.load(p.ctl, i + BEAT);
