@@ -6,9 +6,9 @@ import { checkOpName, checkShape, checkStridedOperand } from './arguments.js';
 import type { GpuBuffer } from './buffer.js';
 import type { GpuContext } from './context.js';
 import { checkBuffers, dispatch, groupsFor, paramsBinding } from './dispatch.js';
-import { argumentError, checkCount } from './errors.js';
+import { argumentError, checkCount, describeValue } from './errors.js';
 import { allocate } from './transfer.js';
-import { SPECIAL_VALUES } from './wgsl.js';
+import { f32Word, SPECIAL_VALUES } from './wgsl.js';
 
 /**
  * An operand as the elementwise kernels read it: element `(i0, i1, ...)` of the output shape is
@@ -47,14 +47,19 @@ const BINARY_WGSL = {
   ge: 'select(0.0, 1.0, x >= y)',
   le: 'select(0.0, 1.0, x <= y)',
   eq: 'select(0.0, 1.0, x == y)',
+  ne: 'select(0.0, 1.0, x != y)',
   // The gradient of relu: y passes where x > 0.
   reluBackward: 'select(0.0, y, x > 0.0)',
+  // Gradients from the saved output x of sigmoid / tanh and the upstream gradient y.
+  sigmoidBackward: 'y * x * (1.0 - x)',
+  tanhBackward: 'y * (1.0 - x * x)',
 } as const;
 
 /**
  * The binary ops of {@link binary}: arithmetic (`add`, `sub`, `mul`, `div`, `pow`), `maximum`,
- * `minimum`, comparisons giving 1 or 0 (`gt`, `lt`, `ge`, `le`, `eq`) and `reluBackward`
- * (`b` where `a > 0`, else 0).
+ * `minimum`, comparisons giving 1 or 0 (`gt`, `lt`, `ge`, `le`, `eq`, `ne`) and the gradients
+ * `reluBackward` (`b` where `a > 0`, else 0), `sigmoidBackward` and `tanhBackward` (`a` the saved
+ * output, `b` the upstream gradient: `b * a * (1 - a)`, `b * (1 - a^2)`).
  *
  * @example
  * ```ts
@@ -70,9 +75,11 @@ const UNARY_WGSL = {
   neg: '-x',
   abs: 'abs(x)',
   exp: 'exp(x)',
-  log: 'log(x)',
-  sqrt: 'sqrt(x)',
-  rsqrt: 'inverseSqrt(x)',
+  // WGSL leaves log and sqrt of a negative number unspecified (SwiftShader returns finite values):
+  // NaN, as PyTorch.
+  log: 'select(log(x), f32_nan(), x < 0.0)',
+  sqrt: 'select(sqrt(x), f32_nan(), x < 0.0)',
+  rsqrt: 'select(inverseSqrt(x), f32_nan(), x < 0.0)',
   reciprocal: '1.0 / x',
   square: 'x * x',
   relu: 'max(x, 0.0)',
@@ -80,11 +87,22 @@ const UNARY_WGSL = {
   tanh: 'sign(x) * (1.0 - exp(-2.0 * abs(x))) / (1.0 + exp(-2.0 * abs(x)))',
   sin: 'sin(x)',
   cos: 'cos(x)',
+  sign: 'sign(x)',
+  floor: 'floor(x)',
+  ceil: 'ceil(x)',
+  // WGSL's round is half to even, as PyTorch's.
+  round: 'round(x)',
+  trunc: 'trunc(x)',
+  // log1p and expm1 keep their accuracy near 0, where log(1 + x) and exp(x) - 1 cancel.
+  log1p: 'log1p_f32(x)',
+  expm1: 'expm1_f32(x)',
   copy: 'x',
 } as const;
 
 /**
- * The unary ops of {@link unary}; `copy` gathers a strided view into a contiguous buffer. Accuracy
+ * The unary ops of {@link unary}: `neg abs exp log sqrt rsqrt reciprocal square relu sigmoid tanh
+ * sin cos sign floor ceil round trunc log1p expm1`, and `copy`, which gathers a strided view into
+ * a contiguous buffer. `round` rounds half to even, as PyTorch. Accuracy
  * is WGSL's: `exp` and `log` within a few ulp, `sin` and `cos` within 2^-11 (absolute) on
  * [-pi, pi] only.
  *
@@ -105,20 +123,36 @@ fn pow_signed(x: f32, y: f32) -> f32 {
   if (x > 0.0) { return r; }
   if (y != floor(y)) { return f32_nan(); }
   return select(r, -r, (abs(y) % 2.0) == 1.0);
+}
+fn log1p_f32(x: f32) -> f32 {
+  let u = 1.0 + x;
+  if (u < 0.0) { return f32_nan(); }
+  if (u == 0.0) { return -f32_inf(); }
+  if (u == 1.0) { return x; }
+  // log(u) * x / (u - 1) corrects the rounding of 1 + x (Goldberg's trick).
+  return select(log(u), log(u) * x / (u - 1.0), abs(x) < 0.5);
+}
+fn expm1_f32(x: f32) -> f32 {
+  if (abs(x) >= 0.5) { return exp(x) - 1.0; }
+  let u = exp(x);
+  if (u == 1.0) { return x; }
+  // (u - 1) * x / log(u) corrects the rounding of exp(x) (Kahan's trick).
+  return (u - 1.0) * x / log(u);
 }`;
 
 const WORKGROUP = 64;
 
 /**
- * Parameters: [n, rank, operands, offset_0 .. offset_{ops-1}, shape..., strides of operand 0...,
- * strides of operand 1 ...]. Each invocation walks the shape from the last dimension.
+ * Parameters: [n, rank, operands, scalar 0 bits, scalar 1 bits, offset_0 .. offset_{ops-1},
+ * shape..., strides of operand 0..., strides of operand 1 ...]. Each invocation walks the shape
+ * from the last dimension. Expressions read the scalars as `s0` and `s1`.
  */
 function elementwiseWgsl(operands: number, expr: string): string {
   const inputs = Array.from(
     { length: operands },
     (_, i) => `@group(0) @binding(${i}) var<storage, read> in${i}: array<f32>;`,
   ).join('\n');
-  const names = ['x', 'y'];
+  const names = ['x', 'y', 'z'];
   const reads = Array.from({ length: operands }, (_, i) => `let ${names[i]} = in${i}[idx[${i}]];`).join('\n    ');
   return `${inputs}
 @group(0) @binding(${operands}) var<storage, read_write> out: array<f32>;
@@ -129,10 +163,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let i = gid.y * ng.x * ${WORKGROUP}u + gid.x;
   if (i >= P[0]) { return; }
   let rank = P[1];
+  let s0 = bitcast<f32>(P[3]);
+  let s1 = bitcast<f32>(P[4]);
   var idx: array<u32, ${operands}>;
-  for (var o = 0u; o < ${operands}u; o++) { idx[o] = P[3u + o]; }
+  for (var o = 0u; o < ${operands}u; o++) { idx[o] = P[5u + o]; }
   var rem = i;
-  let shapeAt = 3u + ${operands}u;
+  let shapeAt = 5u + ${operands}u;
   for (var d = i32(rank) - 1; d >= 0; d--) {
     let size = P[shapeAt + u32(d)];
     let c = rem % size;
@@ -177,6 +213,8 @@ function checkOperand(fn: string, arg: string, op: StridedOperand, shape: readon
   }
 }
 
+const OPERAND_NAMES = ['a', 'b', 'c'];
+
 function runElementwise(
   fn: string,
   name: string,
@@ -184,20 +222,30 @@ function runElementwise(
   expr: string,
   operands: readonly StridedOperand[],
   shape: readonly number[],
+  scalars: readonly [number, number] = [0, 0],
+  names: readonly string[] = OPERAND_NAMES,
 ): GpuBuffer {
-  for (const [i, o] of operands.entries()) checkStridedOperand(fn, i === 0 ? 'a' : 'b', o);
+  for (const [i, o] of operands.entries()) checkStridedOperand(fn, names[i], o);
   checkShape(fn, 'shape', shape);
   const gpu = operands[0].buffer.owner as GpuContext;
   const named: Record<string, GpuBuffer> = {};
   operands.forEach((o, i) => {
-    named[i === 0 ? 'a' : 'b'] = o.buffer;
+    named[names[i]] = o.buffer;
   });
   checkBuffers(fn, gpu, named);
   const n = numelOf(fn, shape);
-  for (const [i, o] of operands.entries()) checkOperand(fn, i === 0 ? 'a' : 'b', o, shape);
+  for (const [i, o] of operands.entries()) checkOperand(fn, names[i], o, shape);
   const out = allocate(gpu, n);
   if (n === 0) return out;
-  const params = [n, shape.length, operands.length, ...operands.map((o) => o.offset ?? 0), ...shape];
+  const params = [
+    n,
+    shape.length,
+    operands.length,
+    f32Word(scalars[0]),
+    f32Word(scalars[1]),
+    ...operands.map((o) => o.offset ?? 0),
+    ...shape,
+  ];
   for (const o of operands) params.push(...o.strides);
   dispatch(gpu, {
     name,
@@ -279,4 +327,67 @@ export function broadcastStrides(from: readonly number[], to: readonly number[])
     step *= from[i];
   }
   return strides;
+}
+
+/**
+ * `min(max(a, min), max)` elementwise over `shape` (PyTorch's `clamp`; a bound left `undefined`
+ * is open). NaN stays NaN; a NaN bound gives NaN; `min > max` gives `max` everywhere, as PyTorch.
+ * Kernel: `'webgpu-clamp-strided'`.
+ *
+ * @example
+ * ```ts
+ * import { clamp, initWebGPU, readback, upload } from '@torchlet/webgpu';
+ * const gpu = await initWebGPU();
+ * const a = upload(gpu, new Float32Array([-2, 0.5, 3]));
+ * Array.from(await readback(clamp({ buffer: a, strides: [1] }, [3], 0, 1))); // -> [0, 0.5, 1]
+ * Array.from(await readback(clamp({ buffer: a, strides: [1] }, [3], undefined, 0))); // -> [-2, 0, 0]
+ * ```
+ */
+export function clamp(a: StridedOperand, shape: readonly number[], min?: number, max?: number): GpuBuffer {
+  for (const [arg, v] of [
+    ['min', min],
+    ['max', max],
+  ] as const) {
+    if (v !== undefined && typeof v !== 'number') {
+      argumentError('clamp', arg, `${arg} must be a number or undefined, got ${describeValue(v)}`);
+    }
+  }
+  const lo = min ?? Number.NEGATIVE_INFINITY;
+  const hi = max ?? Number.POSITIVE_INFINITY;
+  const expr = 'select(min(max(x, s0), s1), f32_nan(), is_nan(x) || is_nan(s0) || is_nan(s1))';
+  return runElementwise('clamp', 'webgpu-clamp-strided', 'clamp', expr, [a], shape, [lo, hi]);
+}
+
+/**
+ * `condition ? a : b` elementwise over `shape` (PyTorch's `where`): `condition` is read as a
+ * float, nonzero (or NaN) meaning true; each operand through its own strides, so all three
+ * broadcast. Kernel: `'webgpu-where-strided'`.
+ *
+ * @example
+ * ```ts
+ * import { initWebGPU, readback, upload, where } from '@torchlet/webgpu';
+ * const gpu = await initWebGPU();
+ * const cond = upload(gpu, new Float32Array([1, 0, 1]));
+ * const a = upload(gpu, new Float32Array([1, 2, 3]));
+ * const zero = upload(gpu, new Float32Array([0])); // broadcast
+ * const out = where({ buffer: cond, strides: [1] }, { buffer: a, strides: [1] }, { buffer: zero, strides: [0] }, [3]);
+ * Array.from(await readback(out)); // -> [1, 0, 3]
+ * ```
+ */
+export function where(
+  condition: StridedOperand,
+  a: StridedOperand,
+  b: StridedOperand,
+  shape: readonly number[],
+): GpuBuffer {
+  return runElementwise(
+    'where',
+    'webgpu-where-strided',
+    'where',
+    'select(z, y, x != 0.0)',
+    [condition, a, b],
+    shape,
+    [0, 0],
+    ['condition', 'a', 'b'],
+  );
 }

@@ -46,13 +46,30 @@ export {
   type BinaryOpName,
   binary,
   broadcastStrides,
+  clamp,
   type StridedOperand,
   type UnaryOpName,
   unary,
+  where,
 } from './elementwise.js';
 export { WebGPUError, type WebGPUErrorReason } from './errors.js';
 export { getWebGPUInfo, type WebGPUInfo } from './info.js';
+export {
+  type CrossEntropyOptions,
+  crossEntropyBackward,
+  crossEntropyForward,
+  LOSS_KERNELS,
+  type LossReduction,
+  logSoftmax,
+  logSoftmaxBackward,
+  mseLossBackward,
+  mseLossForward,
+  type SoftmaxShape,
+  softmax,
+  softmaxBackward,
+} from './loss.js';
 export { MATMUL_KERNEL, type MatmulOptions, matmul } from './matmul.js';
+export { type AdamStepOptions, adamStep, OPTIM_KERNELS, type SgdStepOptions, sgdStep } from './optim.js';
 export { PAD2D_KERNELS, type Pad2dGeometry, type PadMode, pad2d, pad2dBackward } from './pad.js';
 export {
   type AvgPool2dOptions,
@@ -63,6 +80,6 @@ export {
   POOL2D_KERNELS,
   type Pool2dGeometry,
 } from './pool2d.js';
-export { type ReduceOpName, reduce } from './reduce.js';
+export { type ArgReduceOpName, argReduce, type ReduceOpName, reduce } from './reduce.js';
 export { allocate, readback, upload } from './transfer.js';
 export { col2im, im2col, UNFOLD_KERNELS } from './unfold.js';

@@ -5,7 +5,7 @@
 import { checkOpName, checkShape, contextOf } from './arguments.js';
 import type { GpuBuffer } from './buffer.js';
 import { checkBuffers, checkLength, dispatch, groupsFor, paramsBinding } from './dispatch.js';
-import { argumentError, checkCount } from './errors.js';
+import { argumentError, checkCount, describeValue } from './errors.js';
 import { allocate } from './transfer.js';
 import { SPECIAL_VALUES } from './wgsl.js';
 
@@ -112,7 +112,11 @@ export function reduce(op: ReduceOpName, x: GpuBuffer, shape: readonly number[],
   checkBuffers(fn, gpu, { x });
   checkShape(fn, 'shape', shape);
   if (!Number.isInteger(dim) || dim < 0 || dim >= shape.length) {
-    argumentError(fn, 'dim', `must be an integer in [0, ${shape.length}) for shape [${shape.join(',')}], got ${dim}`);
+    argumentError(
+      fn,
+      'dim',
+      `must be an integer in [0, ${shape.length}) for shape [${shape.join(',')}], got ${describeValue(dim)}`,
+    );
   }
   for (const [d, s] of shape.entries()) checkCount(fn, `shape[${d}]`, s);
   const outer = shape.slice(0, dim).reduce((p, s) => p * s, 1);
@@ -129,6 +133,91 @@ export function reduce(op: ReduceOpName, x: GpuBuffer, shape: readonly number[],
     buffers: [x, out],
     params: [outer, size, inner],
     groups: long ? groupsFor(outer * inner, 1) : groupsFor(outer * inner, 64),
+  });
+  return out;
+}
+
+/**
+ * The reductions of {@link argReduce}.
+ *
+ * @example
+ * ```ts
+ * import type { ArgReduceOpName } from '@torchlet/webgpu';
+ * const op: ArgReduceOpName = 'argmax';
+ * op; // -> 'argmax'
+ * ```
+ */
+export type ArgReduceOpName = 'argmax' | 'argmin';
+
+const ARG_OPS: Readonly<Record<ArgReduceOpName, string>> = { argmax: '>', argmin: '<' };
+
+function argWgsl(op: ArgReduceOpName): string {
+  return `@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> out: array<i32>;
+${paramsBinding(2)}
+${SPECIAL_VALUES}
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) ng: vec3<u32>) {
+  let i = gid.y * ng.x * 64u + gid.x;
+  let outer = P[0]; let size = P[1]; let inner = P[2];
+  if (i >= outer * inner) { return; }
+  var at = (i / inner) * size * inner + i % inner;
+  var best = x[at];
+  var arg = 0u;
+  // The first extreme wins ties; the first NaN wins outright (PyTorch treats NaN as the extreme).
+  for (var j = 1u; j < size; j++) {
+    at += inner;
+    let v = x[at];
+    if (!is_nan(best) && (is_nan(v) || v ${ARG_OPS[op]} best)) { best = v; arg = j; }
+  }
+  out[i] = i32(arg);
+}`;
+}
+
+/**
+ * The index of the largest (`argmax`) or smallest (`argmin`) element along dimension `dim` of a
+ * contiguous array of `shape`: a new int32 buffer of the shape without that dimension (read it
+ * with `readback(buffer, Int32Array)`). The first extreme wins ties and a NaN counts as the
+ * extreme, as in PyTorch; an empty dimension is an error (PyTorch raises too). Kernel:
+ * `'webgpu-argreduce-serial'`.
+ *
+ * @example
+ * ```ts
+ * import { argReduce, initWebGPU, readback, upload } from '@torchlet/webgpu';
+ * const gpu = await initWebGPU();
+ * const logits = upload(gpu, new Float32Array([0.1, 2, 0.3, 5, -1, 5])); // [2, 3]
+ * Array.from(await readback(argReduce('argmax', logits, [2, 3], 1), Int32Array)); // -> [1, 0]
+ * ```
+ */
+export function argReduce(op: ArgReduceOpName, x: GpuBuffer, shape: readonly number[], dim: number): GpuBuffer {
+  const fn = 'argReduce';
+  checkOpName(fn, op, ARG_OPS);
+  const gpu = contextOf(fn, 'x', x);
+  checkBuffers(fn, gpu, { x });
+  checkShape(fn, 'shape', shape);
+  if (!Number.isInteger(dim) || dim < 0 || dim >= shape.length) {
+    argumentError(
+      fn,
+      'dim',
+      `must be an integer in [0, ${shape.length}) for shape [${shape.join(',')}], got ${describeValue(dim)}`,
+    );
+  }
+  const outer = shape.slice(0, dim).reduce((p, s) => p * s, 1);
+  const size = shape[dim];
+  const inner = shape.slice(dim + 1).reduce((p, s) => p * s, 1);
+  if (size === 0 && outer * inner > 0) {
+    argumentError(fn, 'dim', `${op} of an empty dimension (dim ${dim} of [${shape.join(',')}]) has no index`);
+  }
+  checkLength(fn, 'x', x, outer * size * inner, `shape [${shape.join(',')}]`);
+  const out = allocate(gpu, outer * inner);
+  if (outer * inner === 0) return out;
+  dispatch(gpu, {
+    name: 'webgpu-argreduce-serial',
+    key: `argreduce:${op}`,
+    wgsl: () => argWgsl(op),
+    buffers: [x, out],
+    params: [outer, size, inner],
+    groups: groupsFor(outer * inner, 64),
   });
   return out;
 }
