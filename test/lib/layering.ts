@@ -6,7 +6,7 @@ export const allowedDependencies: Readonly<Record<string, readonly string[]>> = 
   '@torchlet/kernels': [],
   '@torchlet/webgpu': [],
   '@torchlet/tensor': ['@torchlet/kernels', '@torchlet/webgpu'],
-  '@torchlet/ops': ['@torchlet/kernels', '@torchlet/tensor'],
+  '@torchlet/ops': ['@torchlet/kernels', '@torchlet/tensor', '@torchlet/webgpu'],
   '@torchlet/autograd': ['@torchlet/tensor', '@torchlet/ops'],
   '@torchlet/nn': ['@torchlet/tensor', '@torchlet/autograd'],
   '@torchlet/onnx': ['@torchlet/tensor', '@torchlet/ops', '@torchlet/autograd', '@torchlet/nn'],

@@ -1,5 +1,5 @@
 import type { Variable } from '@torchlet/autograd';
-import { fail, formatShape, isTensor, shapesEqual, type Tensor } from '@torchlet/tensor';
+import { type Device, fail, formatShape, isTensor, shapesEqual, type Tensor } from '@torchlet/tensor';
 import { isParameter, type Parameter } from './parameter.js';
 import { addIndent } from './repr.js';
 import type { StateDict } from './state-dict.js';
@@ -315,6 +315,38 @@ export abstract class Module<In extends unknown[] = [input: ModuleInput], Out = 
     return this;
   }
 
+  /**
+   * Moves every parameter (and its gradient) and every buffer to `device`, in place: the
+   * Parameter objects stay the same (an optimizer made before keeps working, as in PyTorch).
+   * `'webgpu'` needs `await initWebGPU()` first. Reading the GPU back is asynchronous, so a module
+   * on webgpu comes back with `await module.cpu()` (`to('cpu')` throws saying so). Returns this.
+   * @param device - `'webgpu'` or `'cpu'`.
+   * @returns This module.
+   */
+  to(device: Device): this {
+    if (device !== 'cpu' && device !== 'webgpu') {
+      fail('Module.to', 'device', `unknown device ${JSON.stringify(String(device))}; expected 'cpu' or 'webgpu'`);
+    }
+    for (const m of this.modules()) {
+      for (const [, p] of m.#ownParameters()) setParameter(p, p.data.to(device), p.grad?.to(device) ?? null);
+      for (const [name, t] of m.#buffers) m.#buffers.set(name, t.to(device));
+    }
+    return this;
+  }
+
+  /**
+   * Moves every parameter, gradient and buffer to the CPU, reading webgpu tensors back (the
+   * asynchronous counterpart of `to('cpu')`). Resolves to this module.
+   * @returns This module, once its tensors are on the CPU.
+   */
+  async cpu(): Promise<this> {
+    for (const m of this.modules()) {
+      for (const [, p] of m.#ownParameters()) setParameter(p, await p.data.cpu(), p.grad === null ? null : await p.grad.cpu());
+      for (const [name, t] of m.#buffers) m.#buffers.set(name, await t.cpu());
+    }
+    return this;
+  }
+
   /** Sets every parameter's `grad` to null (PyTorch's default `set_to_none=True`). */
   zeroGrad(): void {
     for (const p of this.parameters()) p.grad = null;
@@ -448,4 +480,12 @@ function describe(x: unknown): string {
   if (isTensor(x)) return `Tensor ${formatShape(x.shape)}`;
   if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
   return typeof x;
+}
+
+/** Gives a parameter (the same object) a moved tensor and gradient. */
+function setParameter(p: Parameter, data: Tensor, grad: Tensor | null): void {
+  // `data` is readonly for users; moving devices is the one place that swaps it, as PyTorch's
+  // `param.data = param.data.to(device)` does inside `module.to`.
+  (p as unknown as { data: Tensor }).data = data;
+  p.grad = grad;
 }

@@ -1,5 +1,5 @@
 import { type BinaryOp, wasmBinary, wasmRelu } from '@torchlet/kernels';
-import { anyOnGpu, gpuBinary, gpuClamp, gpuUnary, gpuWriteInPlace } from './device/gpu-elementwise.js';
+import { anyOnGpu, gpuBinary, gpuClamp, gpuUnary, gpuWhere, gpuWriteInPlace } from './device/gpu-elementwise.js';
 import {
   allocStorage,
   type DType,
@@ -1364,6 +1364,7 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
     fail('where', 'condition', `expected condition to be a bool tensor, but got ${describe(cond)}`);
   }
   const dtype = resultType(a, b);
+  if (anyOnGpu(cond, a, b)) return gpuWhere(cond, a, b, dtype);
   const c = operand(cond, 'bool');
   const x = operand(a, dtype);
   const y = operand(b, dtype);

@@ -173,6 +173,9 @@ const words = (g: AdaptivePool2dGeometry): number[] => FIELDS.map((f) => g[f]);
  * averages input rows `[floor(oh*inH/outH), ceil((oh+1)*inH/outH))` and the columns likewise.
  * Returns `[batch, channels, outH, outW]`. Kernel: `ADAPTIVE_POOL2D_KERNELS.avgForward`.
  *
+ * @param x - The input, a float32 buffer of `[batch, channels, inH, inW]` elements.
+ * @param geometry - The batch, channel, input and output sizes; see {@link AdaptivePool2dGeometry}.
+ * @returns A new float32 buffer of `[batch, channels, outH, outW]` window means.
  * @example
  * ```ts
  * import { adaptiveAvgPool2dForward, initWebGPU, readback, upload } from '@torchlet/webgpu';
@@ -207,6 +210,9 @@ export function adaptiveAvgPool2dForward(x: GpuBuffer, geometry: AdaptivePool2dG
  * the output cells whose window holds it. Returns `dx`, `[batch, channels, inH, inW]`. Kernel:
  * `ADAPTIVE_POOL2D_KERNELS.avgBackward`.
  *
+ * @param dy - The gradient of the output, a float32 buffer of `[batch, channels, outH, outW]` elements.
+ * @param geometry - The forward pass's sizes; see {@link AdaptivePool2dGeometry}.
+ * @returns A new float32 buffer of `[batch, channels, inH, inW]`: the gradient with respect to the input.
  * @example
  * ```ts
  * import { adaptiveAvgPool2dBackward, initWebGPU, readback, upload } from '@torchlet/webgpu';
@@ -242,6 +248,10 @@ export function adaptiveAvgPool2dBackward(dy: GpuBuffer, geometry: AdaptivePool2
  * within its input plane (`ih * inW + iw`). The first maximum wins ties; a NaN wins outright.
  * Kernel: `ADAPTIVE_POOL2D_KERNELS.maxForward`.
  *
+ * @param x - The input, a float32 buffer of `[batch, channels, inH, inW]` elements.
+ * @param geometry - The batch, channel, input and output sizes; see {@link AdaptivePool2dGeometry}.
+ * @returns `{ values, indices }`: new buffers of `[batch, channels, outH, outW]` maxima (float32) and their
+ *   flat positions in each input plane (int32).
  * @example
  * ```ts
  * import { adaptiveMaxPool2dForward, initWebGPU, readback, upload } from '@torchlet/webgpu';
@@ -281,6 +291,10 @@ export function adaptiveMaxPool2dForward(
  * the cells whose maximum it was. Returns `dx`, `[batch, channels, inH, inW]`. Kernel:
  * `ADAPTIVE_POOL2D_KERNELS.maxBackward`.
  *
+ * @param dy - The gradient of the output, a float32 buffer of `[batch, channels, outH, outW]` elements.
+ * @param indices - The int32 indices {@link adaptiveMaxPool2dForward} returned.
+ * @param geometry - The forward pass's sizes; see {@link AdaptivePool2dGeometry}.
+ * @returns A new float32 buffer of `[batch, channels, inH, inW]`: each output gradient added at its maximum.
  * @example
  * ```ts
  * import { adaptiveMaxPool2dBackward, adaptiveMaxPool2dForward, initWebGPU, readback, upload } from '@torchlet/webgpu';

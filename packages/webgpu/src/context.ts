@@ -307,6 +307,10 @@ let settledContext: GpuContext | null = null;
  * In Node, install the `webgpu` package (Dawn); on a machine without a GPU, Dawn finds a software
  * Vulkan driver through `VK_ICD_FILENAMES`, e.g. the SwiftShader one Chromium ships.
  *
+ * @param options - `gpu` (the `navigator.gpu` to use), `powerPreference` and `requiredLimits`; without options
+ *   the default context is created once and shared. See {@link InitWebGPUOptions}.
+ * @returns A promise of the context; it rejects with a {@link WebGPUError} (`'no-navigator-gpu'`,
+ *   `'no-adapter'`, ...) when WebGPU is not available.
  * @example
  * ```ts
  * import { getWebGPUInfo, initWebGPU } from '@torchlet/webgpu';
@@ -345,6 +349,7 @@ export function initWebGPU(options?: InitWebGPUOptions): Promise<GpuContext> {
  * The default context once {@link initWebGPU} has resolved; throws a `'not-initialized'`
  * {@link WebGPUError} before that (GPU setup is asynchronous, kernels are not).
  *
+ * @returns The default context.
  * @example
  * ```ts
  * import { getWebGPU, initWebGPU } from '@torchlet/webgpu';

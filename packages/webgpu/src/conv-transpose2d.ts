@@ -100,6 +100,12 @@ const sizes = (g: ConvTranspose2dGeometry) => ({
  * `outH`/`outW`), dilation and groups. Runs `CONV2D_KERNELS.backwardInput` (and
  * `'webgpu-binary-strided'` for the bias).
  *
+ * @param x - The input, a float32 buffer of `[batch, inChannels, inH, inW]` elements.
+ * @param weight - The filters, `[inChannels, outChannels / groups, kh, kw]` (PyTorch's layout for transposed
+ *   convolutions).
+ * @param bias - Per-output-channel bias, `outChannels` elements, or `null` for none.
+ * @param geometry - The sizes, stride, padding, dilation and groups; see {@link Conv2dGeometry}.
+ * @returns A new float32 buffer of `[batch, outChannels, outH, outW]` elements.
  * @example
  * ```ts
  * import { convTranspose2dForward, initWebGPU, readback, upload } from '@torchlet/webgpu';
@@ -148,6 +154,10 @@ export function convTranspose2dForward(
  * (`[batch, outChannels, outH, outW]`) and the weight, `dx` of `[batch, inChannels, inH, inW]`.
  * Runs `CONV2D_KERNELS.forward`.
  *
+ * @param dy - The gradient of the output, `[batch, outChannels, outH, outW]`.
+ * @param weight - The filters, `[inChannels, outChannels / groups, kh, kw]`.
+ * @param geometry - The forward pass's geometry; see {@link Conv2dGeometry}.
+ * @returns A new float32 buffer of `[batch, inChannels, inH, inW]`: the gradient with respect to the input.
  * @example
  * ```ts
  * import { convTranspose2dBackwardInput, initWebGPU, readback, upload } from '@torchlet/webgpu';
@@ -181,6 +191,11 @@ export function convTranspose2dBackwardInput(
  * input `x`, `dw` of `[inChannels, outChannels / groups, kh, kw]`, summed over the batch. Runs
  * `CONV2D_KERNELS.backwardWeight` (or its split-K form).
  *
+ * @param dy - The gradient of the output, `[batch, outChannels, outH, outW]`.
+ * @param x - The forward pass's input, `[batch, inChannels, inH, inW]`.
+ * @param geometry - The forward pass's geometry; see {@link Conv2dGeometry}.
+ * @returns A new float32 buffer of `[inChannels, outChannels / groups, kh, kw]`: the gradient with respect to
+ *   the filters.
  * @example
  * ```ts
  * import { convTranspose2dBackwardWeight, initWebGPU, readback, upload } from '@torchlet/webgpu';
@@ -213,6 +228,9 @@ export function convTranspose2dBackwardWeight(
  * The bias gradient of a conv2d or conv_transpose2d layer: `dy` (`[batch, channels, h, w]`)
  * summed over batch, height and width, a buffer of `[channels]`. Runs `reduce` twice.
  *
+ * @param dy - The gradient of a convolution's output, a float32 buffer of `shape`.
+ * @param shape - `[batch, channels, height, width]` of `dy`.
+ * @returns A new float32 buffer of `channels` elements: `dy` summed over batch and space.
  * @example
  * ```ts
  * import { biasGradient, initWebGPU, readback, upload } from '@torchlet/webgpu';

@@ -257,6 +257,11 @@ function checkGroups(fn: string, groups: [number, number, number], g: Conv2dGeom
  * `[batch, outChannels, outH, outW]`, with `bias` (`[outChannels]`) added when given. Any stride,
  * padding, dilation and groups. Kernel: `CONV2D_KERNELS.forward`.
  *
+ * @param x - The input, a float32 buffer of `[batch, inChannels, inH, inW]` elements.
+ * @param weight - The filters, `[outChannels, inChannels / groups, kh, kw]`.
+ * @param bias - Per-output-channel bias, `outChannels` elements, or `null` for none.
+ * @param geometry - The sizes, stride, padding, dilation and groups; see {@link Conv2dGeometry}.
+ * @returns A new float32 buffer of `[batch, outChannels, outH, outW]` elements.
  * @example
  * ```ts
  * import { conv2dForward, initWebGPU, readback, upload } from '@torchlet/webgpu';
@@ -311,6 +316,10 @@ export function conv2dForward(
  * `[batch, inChannels, inH, inW]`. Every input pixel gathers the taps that read it (no atomics, so
  * results do not depend on scheduling). Kernel: `CONV2D_KERNELS.backwardInput`.
  *
+ * @param dy - The gradient of the output, `[batch, outChannels, outH, outW]`.
+ * @param weight - The filters, `[outChannels, inChannels / groups, kh, kw]`.
+ * @param geometry - The forward pass's geometry; see {@link Conv2dGeometry}.
+ * @returns A new float32 buffer of `[batch, inChannels, inH, inW]`: the gradient with respect to the input.
  * @example
  * ```ts
  * import { conv2dBackwardInput, initWebGPU, readback, upload } from '@torchlet/webgpu';
@@ -357,6 +366,11 @@ export function conv2dBackwardInput(dy: GpuBuffer, weight: GpuBuffer, geometry: 
  * then added by {@link reduce}. Kernel: `CONV2D_KERNELS.backwardWeight`, or
  * `CONV2D_KERNELS.backwardWeightSplitK` when split.
  *
+ * @param dy - The gradient of the output, `[batch, outChannels, outH, outW]`.
+ * @param x - The forward pass's input, `[batch, inChannels, inH, inW]`.
+ * @param geometry - The forward pass's geometry; see {@link Conv2dGeometry}.
+ * @returns A new float32 buffer of `[outChannels, inChannels / groups, kh, kw]`: the gradient with respect to
+ *   the filters.
  * @example
  * ```ts
  * import { conv2dBackwardWeight, initWebGPU, readback, upload } from '@torchlet/webgpu';

@@ -41,6 +41,9 @@ function lastElement(view: StridedOperand, shape: readonly number[]): number {
  * (no stride 0 over a dimension longer than 1). `cat` is one copy per input into a slice of the
  * output; `pad` a fill and one copy into the interior. Kernel: `'webgpu-copy-strided'`.
  *
+ * @param src - The view to read: a buffer, an element offset and strides (one per dimension of `shape`).
+ * @param dst - The view to write, of the same element type.
+ * @param shape - The shape both views are read and written in.
  * @example
  * ```ts
  * import { allocate, copyInto, initWebGPU, readback, upload } from '@torchlet/webgpu';

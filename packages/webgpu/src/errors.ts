@@ -48,6 +48,14 @@ export class WebGPUError extends Error {
   /** What went wrong, as a code. */
   readonly reason: WebGPUErrorReason;
 
+  /**
+   * An error from `fn`'s argument `arg`, with a reason code and a readable message.
+   * @param fn - The public function that failed, e.g. `'conv2dForward'`.
+   * @param arg - The argument at fault, or `''` when the fault spans several.
+   * @param reason - What went wrong, as a code (e.g. `'no-adapter'`, `'device-lost'`); see
+   *   {@link WebGPUErrorReason}.
+   * @param message - The explanation shown to the user.
+   */
   constructor(fn: string, arg: string, reason: WebGPUErrorReason, message: string) {
     const text = (v: unknown): string => (typeof v === 'string' ? v : describeValue(v));
     super(`${text(fn)}: ${text(message)}`);

@@ -40,6 +40,8 @@ export interface WebGPUInfo {
  * Reports the default WebGPU context: the adapter, the live and pooled buffers, the last kernel
  * that ran. Before {@link initWebGPU} resolves, `available` is false and the counters are 0.
  *
+ * @returns A snapshot: whether WebGPU is available, the adapter, buffer counts and bytes, and the last kernel
+ *   run.
  * @example
  * ```ts
  * import { getWebGPUInfo, initWebGPU, matmul, upload } from '@torchlet/webgpu';

@@ -67,6 +67,11 @@ export const MATMUL_KERNEL = 'webgpu-matmul-tiled-32x32';
  * (32x32 outputs per workgroup, 4x4 per invocation, K in steps of 16), accumulating in float32
  * with `fma`. Returns C, `[batch, m, n]` contiguous. Kernel: {@link MATMUL_KERNEL}.
  *
+ * @param a - The left operand, a float32 buffer of `batch` matrices `[m, k]` (or `[k, m]` with `transA`).
+ * @param b - The right operand, `batch` matrices `[k, n]` (or `[n, k]` with `transB`).
+ * @param options - `m`, `n`, `k`, `batch` (default `1`), `transA`/`transB` (default `false`) and the batch
+ *   strides; see {@link MatmulOptions}.
+ * @returns A new float32 buffer of `batch` matrices `[m, n]`.
  * @example
  * ```ts
  * import { initWebGPU, matmul, readback, upload } from '@torchlet/webgpu';

@@ -172,6 +172,11 @@ function words(g: Pad2dGeometry, mode: PadMode, value: number): number[] {
  * `[planes, padTop + inH + padBottom, padLeft + inW + padRight]`. `value` fills the border in
  * `constant` mode (default 0). Kernel: `PAD2D_KERNELS.forward`.
  *
+ * @param x - The input, a float32 buffer of `[planes, inH, inW]` elements.
+ * @param geometry - The planes, input size and the four paddings; see {@link Pad2dGeometry}.
+ * @param mode - `'constant'`, `'reflect'`, `'replicate'` or `'circular'`, as PyTorch's `F.pad`.
+ * @param value - The fill value of `'constant'` padding.
+ * @returns A new float32 buffer of `[planes, inH + padTop + padBottom, inW + padLeft + padRight]` elements.
  * @example
  * ```ts
  * import { initWebGPU, pad2d, readback, upload } from '@torchlet/webgpu';
@@ -209,6 +214,10 @@ export function pad2d(x: GpuBuffer, geometry: Pad2dGeometry, mode: PadMode = 'co
  * copied it (in `constant` mode just its own). Returns `dx`, `[planes, inH, inW]`. Kernel:
  * `PAD2D_KERNELS.backward`.
  *
+ * @param dy - The gradient of the padded output.
+ * @param geometry - The forward pass's geometry; see {@link Pad2dGeometry}.
+ * @param mode - The forward pass's mode.
+ * @returns A new float32 buffer of `[planes, inH, inW]`: the gradient with respect to the input.
  * @example
  * ```ts
  * import { initWebGPU, pad2dBackward, readback, upload } from '@torchlet/webgpu';

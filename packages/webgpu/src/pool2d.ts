@@ -249,6 +249,10 @@ function avgWords(fn: string, g: Pool2dGeometry, o: AvgPool2dOptions): number[] 
  * -1 for a window wholly in the padding, whose value is -inf). The first maximum in window order
  * wins ties; a NaN wins outright (as PyTorch). Kernel: `POOL2D_KERNELS.maxForward`.
  *
+ * @param x - The input, a float32 buffer of `[batch, channels, inH, inW]` elements.
+ * @param geometry - The sizes, window, stride, padding and dilation; see {@link Pool2dGeometry}.
+ * @returns `{ values, indices }`: new buffers of `[batch, channels, outH, outW]` maxima (float32) and their
+ *   flat positions in each input plane (int32).
  * @example
  * ```ts
  * import { initWebGPU, maxPool2dForward, readback, upload } from '@torchlet/webgpu';
@@ -289,6 +293,10 @@ export function maxPool2dForward(x: GpuBuffer, geometry: Pool2dGeometry): { valu
  * it was (`indices` from {@link maxPool2dForward}). Returns `dx`, `[batch, channels, inH, inW]`.
  * Kernel: `POOL2D_KERNELS.maxBackward`.
  *
+ * @param dy - The gradient of the output, `[batch, channels, outH, outW]`.
+ * @param indices - The int32 indices {@link maxPool2dForward} returned.
+ * @param geometry - The forward pass's geometry; see {@link Pool2dGeometry}.
+ * @returns A new float32 buffer of `[batch, channels, inH, inW]`: each output gradient added at its maximum.
  * @example
  * ```ts
  * import { initWebGPU, maxPool2dBackward, maxPool2dForward, readback, upload } from '@torchlet/webgpu';
@@ -330,6 +338,10 @@ export function maxPool2dBackward(dy: GpuBuffer, indices: GpuBuffer, geometry: P
  * symmetric padding that bounds the windows for `countIncludePad`). Returns
  * `[batch, channels, outH, outW]`. Kernel: `POOL2D_KERNELS.avgForward`.
  *
+ * @param x - The input, a float32 buffer of `[batch, channels, inH, inW]` elements.
+ * @param geometry - The sizes, window, stride and padding (dilation must be 1); see {@link Pool2dGeometry}.
+ * @param options - `countIncludePad` (default `true`) and `divisorOverride`; see {@link AvgPool2dOptions}.
+ * @returns A new float32 buffer of `[batch, channels, outH, outW]` window means.
  * @example
  * ```ts
  * import { avgPool2dForward, initWebGPU, readback, upload } from '@torchlet/webgpu';
@@ -368,6 +380,10 @@ export function avgPool2dForward(x: GpuBuffer, geometry: Pool2dGeometry, options
  * Average pooling backward: each input pixel sums `dy / divisor` over the windows that cover it.
  * Returns `dx`, `[batch, channels, inH, inW]`. Kernel: `POOL2D_KERNELS.avgBackward`.
  *
+ * @param dy - The gradient of the output, `[batch, channels, outH, outW]`.
+ * @param geometry - The forward pass's geometry; see {@link Pool2dGeometry}.
+ * @param options - The forward pass's options; see {@link AvgPool2dOptions}.
+ * @returns A new float32 buffer of `[batch, channels, inH, inW]`: the gradient with respect to the input.
  * @example
  * ```ts
  * import { avgPool2dBackward, initWebGPU, readback, upload } from '@torchlet/webgpu';

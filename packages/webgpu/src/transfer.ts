@@ -16,6 +16,10 @@ const MAP_READ = 0x01;
  * unspecified (a reused buffer keeps old values) unless `zero` is set; kernels overwrite every
  * element of their outputs.
  *
+ * @param gpu - The context whose device owns the buffer.
+ * @param length - The number of 32-bit elements.
+ * @param options - `zero`: fill the buffer with zeros (default `false`: contents unspecified).
+ * @returns A new buffer from the context's pool.
  * @example
  * ```ts
  * import { allocate, initWebGPU, readback } from '@torchlet/webgpu';
@@ -52,6 +56,9 @@ export function allocate(gpu: GpuContext, length: number, options: { zero?: bool
  * Copies a typed array of 32-bit elements into a new buffer on `gpu`'s device (queued: returns
  * at once, the data is copied before any later kernel reads it).
  *
+ * @param gpu - The context whose device receives the data.
+ * @param data - The elements to copy: a `Float32Array`, `Int32Array` or `Uint32Array`.
+ * @returns A new buffer holding a copy of `data`.
  * @example
  * ```ts
  * import { initWebGPU, readback, upload } from '@torchlet/webgpu';
@@ -82,6 +89,9 @@ type ElementArray<T> = T extends Int32ArrayConstructor
  * `Float32Array` (or an `Int32Array` / `Uint32Array` when that constructor is passed, e.g. for
  * the indices of {@link maxPool2dForward}).
  *
+ * @param buffer - The buffer to read.
+ * @param type - The typed array class to read as: `Float32Array` (default), `Int32Array` or `Uint32Array`.
+ * @returns A promise of a new typed array of the buffer's elements.
  * @example
  * ```ts
  * import { initWebGPU, readback, upload } from '@torchlet/webgpu';

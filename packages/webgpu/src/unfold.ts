@@ -125,6 +125,9 @@ function checkGeometry(fn: string, g: Pool2dGeometry): { image: number; columns:
  * of channel `c` (0 in the padding). The geometry is a {@link Pool2dGeometry}: a window, stride,
  * padding and dilation over planes. Kernel: `UNFOLD_KERNELS.im2col`.
  *
+ * @param x - The input, a float32 buffer of `[batch, channels, inH, inW]` elements.
+ * @param geometry - The sizes, window, stride, padding and dilation; see {@link Pool2dGeometry}.
+ * @returns A new float32 buffer of `[batch, channels * kh * kw, outH * outW]` columns (PyTorch's `unfold`).
  * @example
  * ```ts
  * import { im2col, initWebGPU, readback, upload } from '@torchlet/webgpu';
@@ -163,6 +166,10 @@ export function im2col(x: GpuBuffer, geometry: Pool2dGeometry): GpuBuffer {
  * the sum of the column elements that {@link im2col} would copy from it. Kernel:
  * `UNFOLD_KERNELS.col2im`.
  *
+ * @param columns - Columns `[batch, channels * kh * kw, outH * outW]`.
+ * @param geometry - The image's sizes, window, stride, padding and dilation; see {@link Pool2dGeometry}.
+ * @returns A new float32 buffer of `[batch, channels, inH, inW]` with overlapping windows summed (PyTorch's
+ *   `fold`).
  * @example
  * ```ts
  * import { col2im, initWebGPU, readback, upload } from '@torchlet/webgpu';

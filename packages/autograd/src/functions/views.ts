@@ -10,7 +10,7 @@ import { input, rawTensor, sumToShape } from './util.js';
 
 function viewOf(x: VariableOrTensor, out: T.Tensor): Variable | undefined {
   const v = input(x);
-  return v !== null && out.data === v.data.data ? v : undefined;
+  return v !== null && out.storage === v.data.storage ? v : undefined;
 }
 
 /**

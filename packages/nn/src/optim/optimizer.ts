@@ -147,6 +147,11 @@ export abstract class Optimizer<H extends object, S> {
             `a gradient has shape ${formatShape(p.grad.shape)} but its parameter has shape ${formatShape(p.data.shape)}`,
           );
         }
+        if (p.data.device === 'webgpu') {
+          // On the GPU the update runs as tensor ops, in place on the parameter (bumping its version).
+          this.updateOnDevice(p, g.options);
+          continue;
+        }
         const values = flat(p.data);
         const grad = flat(p.grad);
         this.update(p, values, grad, g.options);
@@ -155,6 +160,14 @@ export abstract class Optimizer<H extends object, S> {
         else p.data.bumpVersion();
       }
     }
+  }
+
+  /**
+   * Updates a parameter on the webgpu device in place with tensor ops. Optimizers without such an
+   * update throw a named error.
+   */
+  protected updateOnDevice(_param: Optimizable, _options: H): void {
+    fail(this.name, 'params', `${this.name} has no update on the webgpu device yet (SGD has one)`);
   }
 
   /** Updates `values` (the parameter's elements, row-major) in place from `grad`. */

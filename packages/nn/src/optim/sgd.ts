@@ -1,4 +1,4 @@
-import type { Storage } from '@torchlet/tensor';
+import type { Storage, Tensor } from '@torchlet/tensor';
 import { fail, formatValue } from '@torchlet/tensor';
 import { type Optimizable, Optimizer, type ParamsInput } from './optimizer.js';
 
@@ -76,6 +76,28 @@ export class SGD extends Optimizer<SGDOptions, { momentumBuffer: Float64Array | 
       fail('SGD', 'nesterov', 'Nesterov momentum requires a momentum and zero dampening');
     }
     super('SGD', params, resolved);
+  }
+
+  // Momentum buffers of parameters on the webgpu device (float32 tensors there).
+  readonly #deviceMomentum = new WeakMap<Optimizable, Tensor>();
+
+  /** The same update as `update`, as tensor ops on the webgpu device (momentum in float32). */
+  protected override updateOnDevice(param: Optimizable, o: SGDOptions): void {
+    const values = param.data;
+    const grad = param.grad as Tensor;
+    let g = o.maximize ? grad.neg() : grad;
+    if (o.weightDecay !== 0) g = g.add(values.mul(o.weightDecay));
+    if (o.momentum !== 0) {
+      let buf = this.#deviceMomentum.get(param);
+      if (buf === undefined) {
+        buf = g.clone();
+        this.#deviceMomentum.set(param, buf);
+      } else {
+        buf.mulInPlace(o.momentum).addInPlace(g, 1 - o.dampening);
+      }
+      g = o.nesterov ? g.add(buf.mul(o.momentum)) : buf;
+    }
+    values.subInPlace(g, o.lr);
   }
 
   protected update(param: Optimizable, values: Storage, grad: Storage, o: SGDOptions): void {

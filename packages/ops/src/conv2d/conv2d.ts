@@ -8,6 +8,14 @@ import {
   shapesEqual,
   Tensor,
 } from '@torchlet/tensor';
+import {
+  anyOnGpu,
+  checkGpuOperands,
+  checkGpuPaddingMode,
+  gpuConv2d,
+  gpuConv2dBackwardInput,
+  gpuConv2dBackwardWeight,
+} from '../device/gpu.js';
 import { padBackwardRaw, padRaw, planPad } from '../pad/pad.js';
 import { checkFloatTensor, checkSameDType, denseData, type FloatStorage } from '../params.js';
 import { pickKernel } from './kernels.js';
@@ -153,6 +161,11 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
     checkSameDType(fn, { input, weight, bias: b });
   }
   const p = planConv(fn, input.shape, weight.shape, options);
+  if (anyOnGpu(input, weight, b)) {
+    checkGpuOperands(fn, { input, weight, bias: b }, p.r.kernel);
+    checkGpuPaddingMode(fn, p.modePad === null ? 'zeros' : p.r.paddingMode);
+    return gpuConv2d(p.g, input, weight, b, outputShapeOf(p.g, p.batched));
+  }
   const g = p.g;
   const kernel = pickKernel(g, p.r.kernel, fn);
   const size = g.batch * g.outChannels * g.outH * g.outW;
@@ -192,6 +205,11 @@ export function conv2dBackwardInput(
   const inputShape = shapeArg(fn, 'input', input);
   const p = planConv(fn, inputShape, weight.shape, options);
   checkUpstream(fn, upstream, p, inputShape, weight.shape);
+  if (anyOnGpu(upstream, weight)) {
+    checkGpuOperands(fn, { upstream, weight }, p.r.kernel);
+    checkGpuPaddingMode(fn, p.modePad === null ? 'zeros' : p.r.paddingMode);
+    return gpuConv2dBackwardInput(p.g, upstream, weight, inputShape);
+  }
   const kernel = pickKernel(p.g, p.r.kernel, fn);
   const size = inputShape.reduce((a, s) => a * s, 1);
   if (p.modePad === null) {
@@ -240,6 +258,11 @@ export function conv2dBackwardWeight(
   const weightShape = shapeArg(fn, 'weight', weight);
   const p = planConv(fn, input.shape, weightShape, options);
   checkUpstream(fn, upstream, p, input.shape, weightShape);
+  if (anyOnGpu(upstream, input)) {
+    checkGpuOperands(fn, { upstream, input }, p.r.kernel);
+    checkGpuPaddingMode(fn, p.modePad === null ? 'zeros' : p.r.paddingMode);
+    return gpuConv2dBackwardWeight(p.g, upstream, input, weightShape);
+  }
   const kernel = pickKernel(p.g, p.r.kernel, fn);
   const dw = allocStorage(
     upstream.dtype,
@@ -277,6 +300,7 @@ export function sumChannels(fn: string, upstream: Tensor): Tensor {
       `expected 3-D or 4-D upstream [N,C,H,W], got ${upstream.ndim}-D upstream ${formatShape(upstream.shape)}`,
     );
   }
+  if (upstream.gpuBuffer !== null) return upstream.sum(upstream.ndim === 4 ? [0, 2, 3] : [1, 2]);
   const dy = denseData(upstream);
   const batched = upstream.ndim === 4;
   const n = batched ? upstream.shape[0] : 1;

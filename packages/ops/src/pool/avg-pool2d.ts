@@ -1,4 +1,5 @@
 import { allocStorage, type FloatArray, fail, Tensor } from '@torchlet/tensor';
+import { checkGpuOperands, gpuAvgPool2d, gpuAvgPool2dBackward } from '../device/gpu.js';
 import type { IntPair } from '../params.js';
 import { poolStrides } from './max-pool2d.js';
 import {
@@ -255,6 +256,10 @@ export function avgPool2d(input: Tensor, kernelSize: IntPair, options: AvgPool2d
   const x = checkPoolInput(fn, input);
   const r = resolveAvg(fn, x.shape, kernelSize, options);
   const shape = geometryOutputShape(r.g);
+  if (x.gpuBuffer !== null) {
+    checkGpuOperands(fn, { input: x });
+    return gpuAvgPool2d(r.g, x, shape, r.countIncludePad, r.divisor);
+  }
   const out = allocStorage(x.dtype, r.g.n * r.g.c * r.g.ho * r.g.wo) as FloatArray;
   const [sN, sC, sH, sW] = poolStrides(x);
   avgPoolForwardInto(x.data as FloatArray, x.offset, sN, sC, sH, sW, r, out);
@@ -286,6 +291,10 @@ export function avgPool2dBackward(
   checkPoolShape(fn, 'inputShape', inputShape);
   const r = resolveAvg(fn, inputShape, kernelSize, options);
   const g = checkUpstream(fn, upstream, geometryOutputShape(r.g), inputShape);
+  if (g.gpuBuffer !== null) {
+    checkGpuOperands(fn, { upstream: g });
+    return gpuAvgPool2dBackward(r.g, g, inputShape, r.countIncludePad, r.divisor);
+  }
   const up = (g.isContiguous() ? g.data : g.toTypedArray()) as FloatArray;
   const upOff = g.isContiguous() ? g.offset : 0;
   const out = allocStorage(g.dtype, r.g.n * r.g.c * r.g.h * r.g.w) as FloatArray;

@@ -9,6 +9,7 @@ import {
   isTensor,
   Tensor,
 } from '@torchlet/tensor';
+import { anyOnGpu, checkGpuOperands, gpuMaxPool2d, gpuMaxPool2dBackward } from '../device/gpu.js';
 import type { IntPair } from '../params.js';
 import {
   checkPoolInput,
@@ -577,6 +578,11 @@ export function maxPool2d(
   const fn = 'maxPool2d';
   let x = checkPoolInput(fn, input);
   const g = resolvePool2d(fn, x.shape, kernelSize, options);
+  if (x.gpuBuffer !== null) {
+    checkGpuOperands(fn, { input: x }, options.kernel);
+    const r = gpuMaxPool2d(g, x, geometryOutputShape(g), options.returnIndices === true);
+    return r.indices === null ? r.values : { values: r.values, indices: r.indices };
+  }
   const kernel = options.kernel ?? 'auto';
   if (kernel !== 'auto' && kernel !== 'js' && kernel !== 'wasm') {
     fail(fn, 'kernel', `expected 'auto', 'js' or 'wasm', got ${formatValue(kernel)}`);
@@ -638,6 +644,7 @@ export function maxPool2dBackward(upstream: Tensor, indices: Tensor, inputShape:
     );
   }
   const g = checkUpstream(fn, upstream, expected, inputShape);
+  if (anyOnGpu(g, indices)) return gpuMaxPool2dBackward(g, indices, inputShape);
   const h = inputShape[rank - 2];
   const w = inputShape[rank - 1];
   const plane = h * w;

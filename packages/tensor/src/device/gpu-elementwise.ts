@@ -235,3 +235,39 @@ export function gpuWriteInPlace(
   }
   t.bumpVersion();
 }
+
+/**
+ * `where(cond, a, b)` on the webgpu device: `select` through the `reluBackward` kernel (`y` where
+ * `x > 0`, else exactly 0), so a NaN or infinity in the branch not taken never leaks in.
+ */
+export function gpuWhere(cond: TensorLike, a: TensorLike, b: TensorLike, dtype: DType): Tensor {
+  const fn = 'where';
+  checkSameDevice(fn, { condition: cond, input: a, other: b });
+  if (dtype !== 'float32' && dtype !== 'bool') {
+    fail(fn, 'input', `${dtype} math is not supported on the webgpu device yet (its kernels compute in float32)`);
+  }
+  const shapeOf = (x: TensorLike): Shape => (isTensor(x) ? x.shape : []);
+  const shape = broadcastShapes(fn, broadcastShapes(fn, shapeOf(cond), shapeOf(a)), shapeOf(b));
+  const scratch = new Scratch();
+  try {
+    const c = operandOf(fn, 'condition', cond, shape, scratch);
+    const taken = binary('reluBackward', c, operandOf(fn, 'input', a, shape, scratch), shape);
+    if (!isTensor(b) && Number(b) === 0) return new Tensor(taken, shape, undefined, 0, dtype);
+    scratch.keep(taken);
+    const strides = contiguousStrides(shape);
+    const zeros = strides.map(() => 0);
+    const notC = scratch.keep(binary('sub', { buffer: scratch.keep(scalarBuffer(1)), strides: zeros }, c, shape));
+    const other = scratch.keep(
+      binary('reluBackward', { buffer: notC, strides }, operandOf(fn, 'other', b, shape, scratch), shape),
+    );
+    return new Tensor(
+      binary('add', { buffer: taken, strides }, { buffer: other, strides }, shape),
+      shape,
+      undefined,
+      0,
+      dtype,
+    );
+  } finally {
+    scratch.release();
+  }
+}

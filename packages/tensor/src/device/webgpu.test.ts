@@ -15,6 +15,7 @@ import {
   type Tensor,
   TorchletError,
   tensor,
+  where,
   zeros,
   zerosLike,
 } from '../index.js';
@@ -40,7 +41,7 @@ async function expectClose(gpu: Tensor, cpu: Tensor, tol = 1e-5): Promise<void> 
   const want = Array.from(cpu.toTypedArray() as Float32Array);
   for (let i = 0; i < want.length; i++) {
     if (Number.isNaN(want[i])) expect(got[i]).toBeNaN();
-    else expect(Math.abs(got[i] - want[i])).toBeLessThanOrEqual(tol * (1 + Math.abs(want[i])));
+    else if (got[i] !== want[i]) expect(Math.abs(got[i] - want[i])).toBeLessThanOrEqual(tol * (1 + Math.abs(want[i])));
   }
 }
 
@@ -169,6 +170,12 @@ describe('elementwise on the device against the CPU', () => {
     await expectClose(g.clamp(-1, 1), x.clamp(-1, 1));
     await expectClose(g.t().mul(g.t()), x.t().mul(x.t()));
     await expectClose(g.eq(0).to('float32'), x.eq(0).to('float32'));
+    // where selects without leaking the other branch's NaN or infinity (relu's gradient uses it).
+    const inf = tensor([Number.POSITIVE_INFINITY, Number.NaN, 1]);
+    const cond = tensor([false, false, true]);
+    await expectClose(where(cond.to('webgpu'), inf.to('webgpu'), 5), where(cond, inf, 5));
+    await expectClose(where(cond.to('webgpu'), 2, inf.to('webgpu').get('None, :')), where(cond, 2, inf.get('None, :')));
+    await expectClose(where(g.gt(0), g, 0), where(x.gt(0), x, 0));
   });
 
   it('in-place ops write through views and bump the version (what optimizers need)', async () => {

@@ -1,0 +1,88 @@
+// A small CNN trained on the webgpu device against the same network on the CPU: module.to,
+// forward (conv2d, relu, max pooling, flatten, linear), autograd through GPU tensors, an MSE loss
+// and SGD with momentum updating on the device. Needs a WebGPU adapter (SwiftShader here).
+import { variable } from '@torchlet/autograd';
+import { getBackendInfo, initWebGPU, manualSeed, rand, type Tensor, TorchletError } from '@torchlet/tensor';
+import { describe, expect, it } from 'vitest';
+import { Adam, Conv2d, Flatten, Linear, MaxPool2d, mseLoss, ReLU, Sequential, SGD } from './index.js';
+
+await initWebGPU();
+
+function net(): Sequential {
+  manualSeed(7);
+  return new Sequential(
+    new Conv2d(1, 3, 3, { padding: 1 }),
+    new ReLU(),
+    new MaxPool2d(2),
+    new Flatten(),
+    new Linear(3 * 3 * 3, 2),
+  );
+}
+
+async function maxDiff(gpu: Tensor, cpu: Tensor): Promise<number> {
+  expect(gpu.device).toBe('webgpu');
+  const a = (await gpu.cpu()).toTypedArray() as Float32Array;
+  const b = cpu.toTypedArray() as Float32Array;
+  let d = 0;
+  for (let i = 0; i < b.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]) / (1 + Math.abs(b[i])));
+  return d;
+}
+
+describe('training on the webgpu device', () => {
+  it('module.to moves parameters in place; forward, backward and SGD steps match the CPU', async () => {
+    const cpuNet = net();
+    const gpuNet = net();
+    const params = gpuNet.parameters();
+    expect(gpuNet.to('webgpu')).toBe(gpuNet);
+    expect(gpuNet.parameters()).toEqual(params); // the same Parameter objects
+    for (const p of gpuNet.parameters()) expect(p.data.device).toBe('webgpu');
+    const cpuOpt = new SGD(cpuNet.parameters(), { lr: 0.1, momentum: 0.9 });
+    const gpuOpt = new SGD(gpuNet.parameters(), { lr: 0.1, momentum: 0.9 });
+    manualSeed(1);
+    const x = rand([4, 1, 6, 6]);
+    const target = rand([4, 2]);
+    const gx = x.to('webgpu');
+    const gt = target.to('webgpu');
+    const before = getBackendInfo().webgpu.liveBuffers;
+    let liveAfterFirst = 0;
+    for (let step = 0; step < 3; step++) {
+      const cpuLoss = mseLoss(cpuNet.forward(variable(x)), variable(target));
+      const gpuLoss = mseLoss(gpuNet.forward(variable(gx)), variable(gt));
+      expect(await maxDiff(gpuLoss.data, cpuLoss.data)).toBeLessThan(1e-4);
+      cpuOpt.zeroGrad();
+      gpuOpt.zeroGrad();
+      cpuLoss.backward();
+      gpuLoss.backward();
+      const cpuParams = cpuNet.parameters();
+      for (const [i, p] of gpuNet.parameters().entries()) {
+        expect(p.grad?.device).toBe('webgpu');
+        expect(await maxDiff(p.grad as Tensor, cpuParams[i].grad as Tensor)).toBeLessThan(1e-4);
+      }
+      cpuOpt.step();
+      gpuOpt.step();
+      for (const [i, p] of gpuNet.parameters().entries()) {
+        expect(await maxDiff(p.data, cpuParams[i].data)).toBeLessThan(1e-4);
+      }
+      if (step === 0) liveAfterFirst = getBackendInfo().webgpu.liveBuffers;
+    }
+    const info = getBackendInfo().webgpu;
+    expect(info.error).toBe('');
+    expect(info.dispatches).toBeGreaterThan(0);
+    expect(liveAfterFirst).toBeGreaterThan(before);
+    // Back to the CPU: the same objects, with the trained values.
+    await gpuNet.cpu();
+    for (const [i, p] of gpuNet.parameters().entries()) {
+      expect(p.data.device).toBe('cpu');
+      expect(p.data.allclose(cpuNet.parameters()[i].data, { atol: 1e-4, rtol: 1e-4 })).toBe(true);
+    }
+  });
+
+  it('named errors: to("cpu") on a webgpu module, an optimizer without a device update, mixed devices', () => {
+    const m = net().to('webgpu');
+    expect(() => m.to('cpu')).toThrow(/await x\.cpu\(\)/);
+    expect(() => m.forward(variable(rand([1, 1, 6, 6])))).toThrow(/same device/);
+    const loss = mseLoss(m.forward(variable(rand([1, 1, 6, 6]).to('webgpu'))), variable(rand([1, 2]).to('webgpu')));
+    loss.backward();
+    expect(() => new Adam(m.parameters(), { lr: 0.1 }).step()).toThrow(TorchletError);
+  });
+});
