@@ -341,7 +341,8 @@ export abstract class Module<In extends unknown[] = [input: ModuleInput], Out = 
    */
   async cpu(): Promise<this> {
     for (const m of this.modules()) {
-      for (const [, p] of m.#ownParameters()) setParameter(p, await p.data.cpu(), p.grad === null ? null : await p.grad.cpu());
+      for (const [, p] of m.#ownParameters())
+        setParameter(p, await p.data.cpu(), p.grad === null ? null : await p.grad.cpu());
       for (const [name, t] of m.#buffers) m.#buffers.set(name, await t.cpu());
     }
     return this;
@@ -379,7 +380,7 @@ export abstract class Module<In extends unknown[] = [input: ModuleInput], Out = 
    * mismatch, as PyTorch words it. With `strict: false`, missing and unexpected keys are allowed.
    * @param stateDict - Tensors by dotted name, e.g. from {@link Module.stateDict}, {@link loadSafetensors} or a
    *   converted PyTorch checkpoint.
-   * @param options - `strict` (default `true`: every key must match and no key may be left over); see 
+   * @param options - `strict` (default `true`: every key must match and no key may be left over); see
    *   {@link LoadStateDictOptions}.
    * @returns The keys the dict missed and the keys it had in excess (both empty in strict mode).
    */
