@@ -92,6 +92,16 @@ function checkArguments(
  *
  * Shapes: x `[n, channels, inner]`, scale and shift `[channels]` -> out `[n, channels, inner]`.
  *
+ * @param x - The input, dense float32 `[n, channels, inner]` (e.g. NCHW with `inner = H * W`).
+ * @param out - Receives the result, the length of `x` (may be `x` itself).
+ * @param n - The batch size.
+ * @param channels - The number of channels.
+ * @param inner - The elements per channel and sample (`H * W`).
+ * @param scale - One scale per channel, `channels` elements.
+ * @param shift - One shift per channel, `channels` elements.
+ * @param relu - Apply `max(·, 0)` after the affine map (a fused BatchNorm + ReLU).
+ * @returns `true` when WebAssembly computed `out`, `false` when it declined (no SIMD, other dtype) and left
+ *   `out` untouched.
  * @see torch.nn.functional.batch_norm
  * @example
  * ```ts

@@ -62,6 +62,11 @@ const BLOCK_FLOATS = 1 << 15;
  * Shapes: dy `[batch, outChannels, outH, outW]`, x `[batch, inChannels, inH, inW]` ->
  * dw `[outChannels, inChannels/groups, kh, kw]`.
  *
+ * @param g - The convolution's sizes, stride, padding, dilation and groups; see {@link Conv2dGeometry}.
+ * @param dy - The gradient of the output, float32 `[batch, outChannels, outH, outW]`.
+ * @param x - The forward pass's input, float32 `[batch, inChannels, inH, inW]`.
+ * @param dw - Receives the weight gradient `[outChannels, inChannels / groups, kh, kw]` (overwritten).
+ * @returns `true` when WebAssembly computed `dw`, `false` when it declined and left `dw` untouched.
  * @see torch.nn.grad.conv2d_weight
  * @example
  * ```ts

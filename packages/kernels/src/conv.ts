@@ -75,6 +75,12 @@ const CHUNK_MIN_FLOATS = 1 << 20;
  * Shapes: x `[batch, inChannels, inH, inW]`, w `[outChannels, inChannels/groups, kh, kw]`,
  * bias `[outChannels]` or null -> out `[batch, outChannels, outH, outW]`.
  *
+ * @param g - The convolution's sizes, stride, padding, dilation and groups; see {@link Conv2dGeometry}.
+ * @param x - The input, float32 `[batch, inChannels, inH, inW]`.
+ * @param w - The filters, float32 `[outChannels, inChannels / groups, kh, kw]`.
+ * @param bias - Per-output-channel bias, `outChannels` elements, or `null` for none.
+ * @param out - Receives the output `[batch, outChannels, outH, outW]` (overwritten).
+ * @returns `true` when WebAssembly computed `out`, `false` when it declined and left `out` untouched.
  * @see torch.nn.functional.conv2d
  * @example
  * ```ts

@@ -124,6 +124,15 @@ function checkTransposeArguments(
  *
  * Shapes: src `[batch, rows, cols]` (batch stride `batchStride`) -> out `[batch, cols, rows]`.
  *
+ * @param src - The source elements (float32 or int32).
+ * @param offset - Index of the first element of matrix 0 in `src`.
+ * @param batch - How many matrices.
+ * @param batchStride - Elements between consecutive matrices in `src` (may be negative).
+ * @param rows - Rows of each source matrix.
+ * @param cols - Columns of each source matrix.
+ * @param out - Receives the transposed matrices `[batch, cols, rows]`, densely, of `src`'s element type.
+ * @param outOffset - Index in `out` where the result starts.
+ * @returns `true` when WebAssembly transposed, `false` when it declined and left `out` untouched.
  * @see torch.Tensor.contiguous
  * @example
  * ```ts

@@ -63,6 +63,8 @@ const KIND = { forward: 4, input: 5, weight: 6 } as const;
  * Whether a geometry is a depthwise convolution these kernels compute: `groups` equal to both
  * channel counts (one filter per channel, no channel multiplier).
  *
+ * @param g - A convolution geometry; see {@link Conv2dGeometry}.
+ * @returns `true` when the depthwise kernels can compute it.
  * @example
  * ```ts
  * import { isDepthwiseConv2d } from '@torchlet/kernels';
@@ -284,6 +286,13 @@ function run(r: Run): boolean {
  *
  * Shapes: x `[batch, C, inH, inW]`, w `[C, 1, kh, kw]`, bias `[C]` or null -> out `[batch, C, outH, outW]`.
  *
+ * @param g - The convolution's geometry, with `groups === inChannels === outChannels`; see
+ *   {@link Conv2dGeometry}.
+ * @param x - The input, float32 `[batch, channels, inH, inW]`.
+ * @param w - The filters, float32 `[channels, 1, kh, kw]`.
+ * @param bias - Per-channel bias, `channels` elements, or `null` for none.
+ * @param out - Receives the output `[batch, channels, outH, outW]` (overwritten).
+ * @returns `true` when WebAssembly computed `out`, `false` when it declined and left `out` untouched.
  * @see torch.nn.functional.conv2d with groups = in_channels = out_channels
  * @example
  * ```ts
@@ -321,6 +330,11 @@ let flipped = new Float32Array(0);
  *
  * Shapes: dy `[batch, C, outH, outW]`, w `[C, 1, kh, kw]` -> dx `[batch, C, inH, inW]`.
  *
+ * @param g - The convolution's geometry; see {@link Conv2dGeometry}.
+ * @param dy - The gradient of the output, float32 `[batch, channels, outH, outW]`.
+ * @param w - The filters, float32 `[channels, 1, kh, kw]`.
+ * @param dx - Receives the input gradient `[batch, channels, inH, inW]` (overwritten).
+ * @returns `true` when WebAssembly computed `dx`, `false` when it declined and left `dx` untouched.
  * @see torch.nn.grad.conv2d_input
  * @example
  * ```ts
@@ -375,6 +389,11 @@ export function wasmDepthwiseConv2dBackwardInput(
  *
  * Shapes: dy `[batch, C, outH, outW]`, x `[batch, C, inH, inW]` -> dw `[C, 1, kh, kw]`.
  *
+ * @param g - The convolution's geometry; see {@link Conv2dGeometry}.
+ * @param dy - The gradient of the output, float32 `[batch, channels, outH, outW]`.
+ * @param x - The forward pass's input, float32 `[batch, channels, inH, inW]`.
+ * @param dw - Receives the weight gradient `[channels, 1, kh, kw]` (overwritten).
+ * @returns `true` when WebAssembly computed `dw`, `false` when it declined and left `dw` untouched.
  * @see torch.nn.grad.conv2d_weight
  * @example
  * ```ts

@@ -47,6 +47,14 @@ const CHUNK_FLOATS = 1 << 14;
  *
  * Shapes: a `[rows, cols]`, b `[cols]` (broadcast) or `[rows, cols]` -> out `[rows, cols]`.
  *
+ * @param op - The operation: `'add'`, `'sub'`, `'mul'`, `'div'` or `'maximum'`.
+ * @param a - The left operand, `rows * cols` float32 values.
+ * @param b - The right operand: `rows * cols` values, or `cols` values when `bBroadcastRows`.
+ * @param out - Receives `rows * cols` results (may be `a` or `b`).
+ * @param rows - The number of rows.
+ * @param cols - The number of columns.
+ * @param bBroadcastRows - Read `b` as one row repeated for every row of `a`.
+ * @returns `true` when WebAssembly computed `out`, `false` when it declined and left `out` untouched.
  * @see torch.add
  * @example
  * ```ts
@@ -143,6 +151,9 @@ export function wasmBinary(
  *
  * Shapes: x `[n]` -> out `[n]`.
  *
+ * @param x - The input float32 values.
+ * @param out - Receives `max(x, 0)`, the length of `x` (may be `x`).
+ * @returns `true` when WebAssembly computed `out`, `false` when it declined and left `out` untouched.
  * @see torch.relu
  * @example
  * ```ts

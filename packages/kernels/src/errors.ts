@@ -26,6 +26,12 @@ export class KernelArgumentError extends Error {
   /** The argument at fault. */
   readonly arg: string;
 
+  /**
+   * An error from `fn`'s argument `arg`, with a readable message.
+   * @param fn - The kernel that refused its arguments, e.g. `'wasmGemm'`.
+   * @param arg - The argument at fault.
+   * @param message - The explanation (sizes, bounds) shown to the user.
+   */
   constructor(fn: string, arg: string, message: string) {
     const text = (v: unknown): string => (typeof v === 'string' ? v : describeArgument(v));
     super(`${text(fn)}: ${text(message)}`);

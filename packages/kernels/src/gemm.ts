@@ -202,6 +202,23 @@ function scaleOnly(m: number, n: number, beta: number, c: Float32Array, cOffset:
  *
  * Shapes: `op(A)` `[m, k]`, `op(B)` `[k, n]`, `C` `[m, n]` (row strides `lda`, `ldb`, `ldc`).
  *
+ * @param transA - Use `A` transposed: `A` is stored `[k, m]`.
+ * @param transB - Use `B` transposed: `B` is stored `[n, k]`.
+ * @param m - Rows of `op(A)` and `C`.
+ * @param n - Columns of `op(B)` and `C`.
+ * @param k - Columns of `op(A)`, rows of `op(B)`.
+ * @param alpha - Scale of the product.
+ * @param a - The storage of `A`.
+ * @param aOffset - Index of `A`'s first element in `a`.
+ * @param lda - Row stride of `A` as stored (at least its column count).
+ * @param b - The storage of `B`.
+ * @param bOffset - Index of `B`'s first element in `b`.
+ * @param ldb - Row stride of `B` as stored.
+ * @param beta - Scale of the old `C` (`0` ignores its contents, NaN included).
+ * @param c - The storage of `C`, updated in place.
+ * @param cOffset - Index of `C`'s first element in `c`.
+ * @param ldc - Row stride of `C`.
+ * @returns `true` when WebAssembly computed `C`, `false` when it declined and left `c` untouched.
  * @see torch.addmm
  * @example
  * ```ts

@@ -54,6 +54,8 @@ export interface BackendInfo {
  * Reports which compute backend is in use. In Node this compiles the WebAssembly module if it was
  * not yet (as the first kernel call would); in a browser it reports the state {@link ready} left.
  *
+ * @returns A snapshot: SIMD support, whether the WebAssembly module is in use, the thread counts (set and
+ *   running), the last kernel that ran and any load error.
  * @example
  * ```ts
  * import { availableParallelism } from 'node:os';

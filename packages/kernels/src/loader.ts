@@ -89,6 +89,7 @@ let threadedFailure = '';
  * Whether this engine supports WebAssembly 128-bit SIMD: validates a 1-function module that
  * returns `i8x16.popcnt(v128.const 0)` (the probe of the wasm-feature-detect project).
  *
+ * @returns `true` when WebAssembly SIMD is available.
  * @example
  * ```ts
  * import { simdSupported } from '@torchlet/kernels';

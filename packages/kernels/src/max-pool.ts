@@ -170,6 +170,11 @@ function checkArguments(x: unknown, g: MaxPool2dGeometry, out: unknown, indices:
  *
  * Shapes: x `[planes, h, w]` -> out (and indices) `[planes, outH, outW]`.
  *
+ * @param x - The input, float32 `[planes, h, w]` (`planes = N * C`).
+ * @param g - The planes, input size, window, stride, padding and dilation; see {@link MaxPool2dGeometry}.
+ * @param out - Receives the maxima `[planes, outH, outW]` (overwritten).
+ * @param indices - Receives each maximum's flat position in its plane (int32), or `null` to skip them.
+ * @returns `true` when WebAssembly computed `out`, `false` when it declined and left `out` untouched.
  * @see torch.nn.functional.max_pool2d
  * @example
  * ```ts

@@ -25,6 +25,12 @@ const CHUNK_FLOATS = 1 << 15;
  *
  * Shapes: x `[planes, h, w]` -> out `[planes, floor(h/2), floor(w/2)]`.
  *
+ * @param x - The input, float32 `[planes, h, w]`.
+ * @param planes - The number of planes (`N * C`).
+ * @param h - The input height.
+ * @param w - The input width.
+ * @param out - Receives the maxima `[planes, floor(h / 2), floor(w / 2)]`.
+ * @returns `true` when WebAssembly computed `out`, `false` when it declined and left `out` untouched.
  * @see torch.nn.functional.max_pool2d
  * @example
  * ```ts

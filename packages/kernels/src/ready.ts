@@ -36,6 +36,10 @@ export interface ReadyOptions {
  * `gemm-mt.wasm`. Check the outcome with {@link getBackendInfo} (`wasmLoaded`, `threadsActive`,
  * `error`).
  *
+ * @param source - `gemm.wasm`'s URL, bytes or compiled module. Default: the file beside the package's
+ *   `dist/index.js`.
+ * @param options - `threadedSource`: `gemm-mt.wasm`'s URL, bytes or compiled module (browsers only); see
+ *   {@link ReadyOptions}. Default `{}`.
  * @example
  * ```ts
  * import { getBackendInfo, ready } from '@torchlet/kernels';

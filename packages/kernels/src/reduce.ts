@@ -55,6 +55,13 @@ function float64View(mod: GemmExports): Float64Array {
  *
  * Shapes: x `[outer, reduced, inner]` -> out `[outer, inner]`.
  *
+ * @param x - The input, dense float32.
+ * @param offset - Index of the block's first element in `x`.
+ * @param outer - The size of the leading dimension(s).
+ * @param reduced - The size of the summed dimension.
+ * @param inner - The size of the trailing dimension(s).
+ * @param out - Receives the sums `[outer, inner]`.
+ * @returns `true` when WebAssembly computed `out`, `false` when it declined and left `out` untouched.
  * @see torch.sum
  * @example
  * ```ts

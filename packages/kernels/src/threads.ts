@@ -255,6 +255,7 @@ function cpuCount(): number {
  * thread. A page that is not cross-origin isolated records the setting but runs on one thread
  * (`getBackendInfo().error` says why).
  *
+ * @param count - The number of threads, at least 1, or `'auto'` for every core.
  * @example
  * ```ts
  * import { getBackendInfo, setThreads } from '@torchlet/kernels';
@@ -283,6 +284,7 @@ export function setThreads(count: number | 'auto'): void {
 /**
  * The thread count set by {@link setThreads} (default: every core).
  *
+ * @returns The thread count (at least 1).
  * @example
  * ```ts
  * import { getThreads } from '@torchlet/kernels';
