@@ -21,6 +21,12 @@ export class TorchletError extends Error {
   /** The argument at fault, e.g. `'weight'`, or `''` when the fault spans several. */
   readonly arg: string;
 
+  /**
+   * An error from `fn`'s argument `arg`: the message reads `fn: message`.
+   * @param fn - The public function that refused its arguments, e.g. `'conv2d'`.
+   * @param arg - The argument at fault, e.g. `'weight'`.
+   * @param message - The explanation, naming the shapes or values involved.
+   */
   constructor(fn: string, arg: string, message: string) {
     const text = (v: unknown): string => (typeof v === 'string' ? v : formatValue(v));
     super(`${text(fn)}: ${text(message)}`);
@@ -45,6 +51,8 @@ export class TorchletError extends Error {
 /**
  * Formats a shape the way every error message shows it: `[1,2,5,5]` (no spaces).
  *
+ * @param shape - The dimension sizes.
+ * @returns The shape as PyTorch prints it, e.g. `'[2, 3]'`.
  * @example
  * ```ts
  * import { formatShape } from '@torchlet/tensor';
@@ -62,6 +70,9 @@ export function formatShape(shape: readonly number[]): string {
 /**
  * Throws a {@link TorchletError} for function `fn` and argument `arg`.
  *
+ * @param fn - The public function that refused its arguments.
+ * @param arg - The argument at fault.
+ * @param message - The explanation, naming the shapes or values involved.
  * @example
  * ```ts
  * import { fail } from '@torchlet/tensor';
@@ -84,6 +95,8 @@ export function fail(fn: string, arg: string, message: string): never {
  * `a tensor of shape [2,3]`, arrays up to 8 entries, other objects by their constructor's name.
  * Error paths use it, so that formatting a bad argument cannot itself crash.
  *
+ * @param value - Any value, including ones whose `toString` throws.
+ * @returns A short, safe description for an error message (strings quoted, long arrays cut).
  * @example
  * ```ts
  * import { formatValue } from '@torchlet/tensor';

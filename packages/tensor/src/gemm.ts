@@ -468,6 +468,8 @@ function currentBackend(): Backend {
  * `@torchlet/ops`, conv2d (forward and both gradients) and 2x2 max-pooling; `'js'` keeps every one
  * of them in JavaScript.
  *
+ * @param name - `'js'` (the JavaScript kernels), `'wasm'` (WebAssembly SIMD, required) or `'auto'` (WebAssembly
+ *   when available; the default).
  * @example
  * ```ts
  * import { getBackend, setBackend } from '@torchlet/tensor';
@@ -484,6 +486,7 @@ export function setBackend(name: Backend): void {
 /**
  * The backend chosen by {@link setBackend} (or `TORCHLET_BACKEND`; default `'auto'`).
  *
+ * @returns The backend set by {@link setBackend} (`'auto'` by default).
  * @example
  * ```ts
  * import { getBackend } from '@torchlet/tensor';
@@ -499,6 +502,7 @@ export function getBackend(): Backend {
  * WASM SIMD build; callers do not change. Pass `null` to restore the default {@link jsGemm}.
  * The new kernel must pass the same property tests as the default (see {@link GemmKernel}).
  *
+ * @param kernel - The kernel every float32 matrix product uses from now on, or `null` for the default.
  * @example
  * ```ts
  * import { getGemmKernel, jsGemm, setGemmKernel } from '@torchlet/tensor';
@@ -517,6 +521,7 @@ export function setGemmKernel(kernel: GemmKernel | null): void {
 /**
  * The kernel {@link gemm} currently calls (the default is {@link jsGemm}).
  *
+ * @returns The kernel in use.
  * @example
  * ```ts
  * import { getGemmKernel } from '@torchlet/tensor';
@@ -597,6 +602,22 @@ function checkGemmArgs(fn: string, ...args: Parameters<GemmKernel>): void {
  *
  * Shapes: `op(A)` `[m, k]`, `op(B)` `[k, n]`, `C` `[m, n]`.
  *
+ * @param transA - Use `A` transposed: `A` is stored `[k, m]`.
+ * @param transB - Use `B` transposed: `B` is stored `[n, k]`.
+ * @param m - Rows of `op(A)` and `C`.
+ * @param n - Columns of `op(B)` and `C`.
+ * @param k - Columns of `op(A)`, rows of `op(B)`.
+ * @param alpha - Scale of the product.
+ * @param a - The storage of `A` (float32 or float64, as `c`).
+ * @param aOffset - Index of `A`'s first element in `a`.
+ * @param lda - Row stride of `A` as stored (at least its column count).
+ * @param b - The storage of `B`.
+ * @param bOffset - Index of `B`'s first element in `b`.
+ * @param ldb - Row stride of `B` as stored.
+ * @param beta - Scale of the old `C` (`0` ignores its contents, NaN included).
+ * @param c - The storage of `C`, updated in place.
+ * @param cOffset - Index of `C`'s first element in `c`.
+ * @param ldc - Row stride of `C`.
  * @see torch.addmm
  * @example
  * ```ts

@@ -64,7 +64,10 @@ export class Generator {
   private spare = 0;
   private hasSpare = false;
 
-  /** Creates a generator seeded with `seed` (default: PyTorch's default seed 67280421310721). */
+  /**
+   * Creates a generator seeded with `seed` (default: PyTorch's default seed 67280421310721).
+   * @param seed - A non-negative integer below 2^64, as a number or bigint. Default: a fixed seed.
+   */
   constructor(seed: Seed = DEFAULT_SEED) {
     this.manualSeed(seed);
   }
@@ -72,6 +75,7 @@ export class Generator {
   /**
    * Reseeds this generator; the same seed always restarts the same stream.
    *
+   * @param seed - A non-negative integer below 2^64, as a number or bigint.
    * @see torch.Generator.manual_seed
    * @example
    * ```ts
@@ -106,6 +110,7 @@ export class Generator {
   /**
    * The seed this generator was last seeded with.
    *
+   * @returns The seed of the last construction or `manualSeed`, as a bigint.
    * @see torch.Generator.initial_seed
    * @example
    * ```ts
@@ -120,6 +125,7 @@ export class Generator {
   /**
    * The next 32 random bits as an unsigned integer in `[0, 2^32)`.
    *
+   * @returns A uniform 32-bit unsigned integer.
    * @example
    * ```ts
    * import { Generator } from '@torchlet/tensor';
@@ -148,6 +154,7 @@ export class Generator {
   /**
    * A uniform double in `[0, 1)` with 53 random bits.
    *
+   * @returns A uniform double in [0, 1) with 53 random bits.
    * @see torch.rand
    * @example
    * ```ts
@@ -166,6 +173,7 @@ export class Generator {
    * A uniform value in `[0, 1)` from 24 random bits: exact in float32, so storing it in a
    * `Float32Array` never rounds it up to 1 (what `rand` uses for float32).
    *
+   * @returns A uniform float32 value in [0, 1) (24 random bits).
    * @example
    * ```ts
    * import { Generator } from '@torchlet/tensor';
@@ -180,6 +188,9 @@ export class Generator {
   /**
    * A normal sample with the given mean and standard deviation (Box-Muller transform).
    *
+   * @param mean - The mean.
+   * @param std - The standard deviation.
+   * @returns One draw from N(mean, std^2).
    * @see torch.normal
    * @example
    * ```ts
@@ -201,6 +212,9 @@ export class Generator {
   /**
    * A uniform integer in `[low, high)`, without modulo bias. Requires `high - low <= 2^32`.
    *
+   * @param low - The smallest value (an integer).
+   * @param high - One past the largest value (an integer, `high - low <= 2^32`).
+   * @returns A uniform integer in `[low, high)`.
    * @example
    * ```ts
    * import { Generator } from '@torchlet/tensor';
@@ -216,6 +230,7 @@ export class Generator {
   /**
    * A snapshot of the generator state, to restore with {@link Generator.setState}.
    *
+   * @returns A copy of the state (four 32-bit words and the seed), for {@link Generator.setState}.
    * @see torch.Generator.get_state
    * @example
    * ```ts
@@ -237,6 +252,7 @@ export class Generator {
   /**
    * Restores a state from {@link Generator.getState}.
    *
+   * @param state - A state from {@link Generator.getState}.
    * @see torch.Generator.set_state
    * @example
    * ```ts
@@ -263,6 +279,7 @@ export class Generator {
    * Two independent standard normals from two uniform doubles by the Box-Muller transform
    * (the first uniform is taken in `(0, 1]` so its logarithm is finite).
    *
+   * @returns Two independent draws from N(0, 1).
    * @example
    * ```ts
    * import { Generator } from '@torchlet/tensor';
@@ -281,6 +298,8 @@ export class Generator {
    * A uniform integer in `[0, range)` for an integer `1 <= range <= 2^32`, rejecting the biased
    * tail of the 32-bit draws. Any other range is a TorchletError (never an endless loop).
    *
+   * @param range - An integer in `[1, 2^32]`.
+   * @returns A uniform integer in `[0, range)`.
    * @example
    * ```ts
    * import { Generator } from '@torchlet/tensor';
@@ -334,6 +353,7 @@ let defaultGen: Generator | undefined;
  * The generator that `rand`, `randn` and `randint` use when no `generator` option is given.
  * Created on first use (no work at import time), seeded with PyTorch's default seed.
  *
+ * @returns The generator random functions use when given none.
  * @see torch.default_generator
  * @example
  * ```ts
@@ -350,6 +370,8 @@ export function defaultGenerator(): Generator {
 /**
  * Reseeds the default generator, making later `rand`/`randn`/`randint` calls reproducible.
  *
+ * @param seed - A non-negative integer below 2^64, as a number or bigint.
+ * @returns The default generator, reseeded.
  * @see torch.manual_seed
  * @example
  * ```ts
@@ -419,6 +441,10 @@ function floatDType(fn: string, dtype: DType | undefined): 'float32' | 'float64'
  *
  * Shapes: `shape`.
  *
+ * @param shape - The dimension sizes, e.g. `[2, 3]`.
+ * @param options - `dtype` (default `'float32'`; float types only) and `generator` (default: the default
+ *   generator); see {@link RandomOptions}.
+ * @returns A new tensor of uniform values in [0, 1).
  * @see torch.rand
  * @example
  * ```ts
@@ -445,6 +471,10 @@ export function rand(shape: Shape, options: RandomOptions = {}): Tensor {
  *
  * Shapes: `shape`.
  *
+ * @param shape - The dimension sizes, e.g. `[2, 3]`.
+ * @param options - `dtype` (default `'float32'`; float types only) and `generator` (default: the default
+ *   generator); see {@link RandomOptions}.
+ * @returns A new tensor of standard normal values.
  * @see torch.randn
  * @example
  * ```ts
@@ -475,6 +505,12 @@ export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
  *
  * Shapes: `shape`.
  *
+ * @param low - The smallest value (an integer).
+ * @param high - One past the largest value.
+ * @param shape - The dimension sizes, e.g. `[2, 3]`.
+ * @param options - `dtype` (default `'int32'`) and `generator` (default: the default generator); see
+ *   {@link RandintOptions}.
+ * @returns A new tensor of uniform integers in `[low, high)`.
  * @see torch.randint
  * @example
  * ```ts

@@ -15,6 +15,8 @@ export type Shape = readonly number[];
 /**
  * Row-major (C order) strides for `shape`, in elements.
  *
+ * @param shape - The dimension sizes.
+ * @returns The row-major strides, e.g. `[12, 4, 1]` for `[2, 3, 4]`.
  * @example
  * ```ts
  * import { contiguousStrides } from '@torchlet/tensor';
@@ -35,6 +37,8 @@ export function contiguousStrides(shape: Shape): number[] {
 /**
  * The number of elements in a tensor of this shape (1 for a scalar `[]`).
  *
+ * @param shape - The dimension sizes.
+ * @returns The number of elements (1 for `[]`).
  * @example
  * ```ts
  * import { shapeSize } from '@torchlet/tensor';
@@ -51,6 +55,10 @@ export function shapeSize(shape: Shape): number {
 /**
  * Checks that every size is a non-negative integer; names `fn` and `arg` otherwise.
  *
+ * @param fn - The public function, named in the error.
+ * @param arg - The argument, named in the error.
+ * @param shape - The shape to check: non-negative integers.
+ * @returns A copy of the shape; a bad one is a `TorchletError`.
  * @example
  * ```ts
  * import { checkShape } from '@torchlet/tensor';
@@ -70,6 +78,11 @@ export function checkShape(fn: string, arg: string, shape: readonly number[]): n
 /**
  * Normalises a possibly negative dimension index into `[0, ndim)`, as PyTorch does.
  *
+ * @param fn - The public function, named in the error.
+ * @param dim - The dimension, in `[-ndim, ndim)`.
+ * @param ndim - The number of dimensions.
+ * @param arg - The argument, named in the error. Default `'dim'`.
+ * @returns The dimension in `[0, ndim)`; out of range is a `TorchletError`.
  * @example
  * ```ts
  * import { normalizeDim } from '@torchlet/tensor';
@@ -91,6 +104,10 @@ export function normalizeDim(fn: string, dim: number, ndim: number, arg = 'dim')
 /**
  * The shape two shapes broadcast to under NumPy/PyTorch rules, or a named error.
  *
+ * @param fn - The public function, named in the error.
+ * @param a - The first shape.
+ * @param b - The second shape.
+ * @returns The broadcast shape (NumPy/PyTorch rules); incompatible shapes are a `TorchletError`.
  * @example
  * ```ts
  * import { broadcastShapes } from '@torchlet/tensor';
@@ -120,6 +137,9 @@ export function broadcastShapes(fn: string, a: Shape, b: Shape): number[] {
 /**
  * True when both shapes have the same sizes.
  *
+ * @param a - The first shape.
+ * @param b - The second shape.
+ * @returns `true` when both have the same sizes in the same order.
  * @example
  * ```ts
  * import { shapesEqual } from '@torchlet/tensor';

@@ -55,6 +55,9 @@ function isDeviceOptions(x: unknown): x is ReadyOptions {
  * whose `reason` says why when WebGPU is unavailable (`'no-navigator-gpu'`, `'no-adapter'`,
  * `'limit'`). Call forms: `ready()`, `ready(wasmSource, options)`, `ready({ device, ...options })`.
  *
+ * @param source - `gemm.wasm`'s URL, bytes or compiled module (default: the kernels package's file), or the
+ *   options `{ device: 'webgpu', ... }`.
+ * @param options - The kernels' options (`threadedSource`), when `source` is a WebAssembly source.
  * @example
  * ```ts
  * import { getBackendInfo, ready, tensor } from '@torchlet/tensor';
@@ -77,6 +80,8 @@ export async function ready(source?: WasmSource | ReadyOptions, options?: Kernel
  * Reports the compute back ends: `@torchlet/kernels`' report (WebAssembly, SIMD, threads, the last
  * CPU kernel) plus `webgpu`, the default WebGPU context's adapter, buffers and last kernel.
  *
+ * @returns A snapshot: the WebAssembly backend (SIMD, threads, last kernel, load error) and the default WebGPU
+ *   context.
  * @example
  * ```ts
  * import { getBackendInfo, ready, tensor } from '@torchlet/tensor';
