@@ -2,9 +2,9 @@
 // forward (conv2d, relu, max pooling, flatten, linear), autograd through GPU tensors, an MSE loss
 // and SGD with momentum updating on the device. Needs a WebGPU adapter (SwiftShader here).
 import { variable } from '@torchlet/autograd';
-import { getBackendInfo, initWebGPU, manualSeed, rand, type Tensor, TorchletError } from '@torchlet/tensor';
+import { getBackendInfo, initWebGPU, manualSeed, rand, type Tensor, TorchletError, tensor } from '@torchlet/tensor';
 import { describe, expect, it } from 'vitest';
-import { Adam, Conv2d, Flatten, Linear, MaxPool2d, mseLoss, ReLU, Sequential, SGD } from './index.js';
+import { Adam, Conv2d, crossEntropy, Flatten, Linear, MaxPool2d, mseLoss, ReLU, Sequential, SGD } from './index.js';
 
 await initWebGPU();
 
@@ -75,6 +75,20 @@ describe('training on the webgpu device', () => {
       expect(p.data.device).toBe('cpu');
       expect(p.data.allclose(cpuNet.parameters()[i].data, { atol: 1e-4, rtol: 1e-4 })).toBe(true);
     }
+  });
+
+  it('cross-entropy on webgpu logits with CPU class targets matches the CPU, value and gradient', async () => {
+    manualSeed(3);
+    const logits = rand([5, 4]).mul(4);
+    const target = tensor([0, 3, 1, 1, 2], { dtype: 'int32' });
+    const cpu = variable(logits, { requiresGrad: true });
+    const gpu = variable(logits.to('webgpu'), { requiresGrad: true });
+    const lc = crossEntropy(cpu, target, { labelSmoothing: 0.1 });
+    const lg = crossEntropy(gpu, target, { labelSmoothing: 0.1 });
+    expect(await maxDiff(lg.data, lc.data)).toBeLessThan(1e-5);
+    lc.backward();
+    lg.backward();
+    expect(await maxDiff(gpu.grad as Tensor, cpu.grad as Tensor)).toBeLessThan(1e-5);
   });
 
   it('named errors: to("cpu") on a webgpu module, an optimizer without a device update, mixed devices', () => {

@@ -152,7 +152,8 @@ export function mseLoss(input: VariableOrTensor, target: VariableOrTensor, optio
  * reduced, with PyTorch's full signature: unbatched `[C]` and K-dimensional `[N, C, d1, ...]`
  * inputs, class `weight`s, `ignoreIndex` and `labelSmoothing`. The log-softmax subtracts each
  * row's maximum before `exp` (log-sum-exp), so logits of any size are safe. Targets are int32
- * class indices (PyTorch uses int64) or class probabilities shaped like the input.
+ * class indices (PyTorch uses int64) or class probabilities shaped like the input. With logits on
+ * the `webgpu` device the targets (and `weight`) are CPU tensors: their values are read there.
  *
  * Shapes: input `[C]`, `[N, C]` or `[N, C, d1, ...]`; target `[]`, `[N]` or `[N, d1, ...]` (int32)
  * or the input's shape (float); output `[]` (or the target's index shape with `reduction: 'none'`).
@@ -198,7 +199,10 @@ export function crossEntropy(input: VariableOrTensor, target: Tensor, options: C
     x.ndim <= 2 ? [...Array(x.ndim).keys()] : [0, ...Array.from({ length: x.ndim - 2 }, (_, i) => i + 2), 1];
   const logits = reshape(x.ndim <= 2 ? input : permute(input, classLast), [m, c]);
   const weights = classWeights(fn, options.weight, c, x);
-  const t = classTargets(fn, x, y, rowShape, classLast, m, c, ignoreIndex, weights);
+  const t0 = classTargets(fn, x, y, rowShape, classLast, m, c, ignoreIndex, weights);
+  // Logits on webgpu: the targets (and weights) stay on the CPU, where their values are read to
+  // build the dense pick and uniform matrices, which then go to the device (no readback needed).
+  const t = x.device === 'cpu' ? t0 : { ...t0, pick: t0.pick.to(x.device), uniform: t0.uniform.to(x.device) };
   // log softmax = z - log(sum(exp(z))) with z = x - max(x): the max is a constant shift that
   // cancels in the value and the gradient, so it needs no gradient of its own.
   const shift = (logits.data as Tensor).max(1, { keepdim: true });
