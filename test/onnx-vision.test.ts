@@ -1,6 +1,8 @@
-import { type AnyModule, BatchNorm2d } from '@torchlet/nn';
+import { readFileSync } from 'node:fs';
+import type { Variable } from '@torchlet/autograd';
+import { type AnyModule, BatchNorm2d, crossEntropy, SGD } from '@torchlet/nn';
 import { exportOnnx, importOnnx } from '@torchlet/onnx';
-import { Generator, randn, type Tensor } from '@torchlet/tensor';
+import { Generator, randn, type Tensor, tensor } from '@torchlet/tensor';
 import {
   alexnet,
   densenet121,
@@ -89,4 +91,57 @@ describe('@torchlet/vision models through ONNX (onnxruntime-node and back)', () 
       }
     });
   }
+});
+
+// PyTorch's names for torchvision's resnet18 (packages/onnx/test/fixtures/export-names.py).
+const torchNames = JSON.parse(
+  readFileSync(new URL('../packages/onnx/test/golden/export-names.json', import.meta.url), 'utf8'),
+) as { cases: { name: string; initializers: string[] }[] };
+
+describe('resnet18 through ONNX: state-dict names and fine-tuning', () => {
+  it("initializers carry the names torch.onnx.export gives torchvision's resnet18 (running statistics included)", () => {
+    const model = resnet18({ numClasses: 10, generator: g });
+    perturbBatchNorms(model);
+    model.eval();
+    const imported = importOnnx(exportOnnx(model, [randn([1, 3, 32, 32], { generator: g })]));
+    const want = torchNames.cases.find((c) => c.name === 'resnet18')?.initializers ?? [];
+    expect(want.length).toBe(102);
+    expect(Object.keys(imported.stateDict()).sort()).toEqual([...want].sort());
+  });
+
+  it('one SGD step on the imported model in train() equals one on the original (loss, parameters, running statistics)', () => {
+    const original = resnet18({ numClasses: 10, generator: g });
+    perturbBatchNorms(original);
+    const x = randn([4, 3, 32, 32], { generator: g });
+    const target = tensor(Int32Array.from([1, 7, 3, 0]), { dtype: 'int32' });
+    const imported = importOnnx(exportOnnx(original, [x]));
+    const before = original.stateDict()['layer1.0.bn1.running_mean'].clone();
+    const losses: number[] = [];
+    for (const m of [original, imported] as unknown as {
+      forward(x: Tensor): Variable;
+      parameters(): Variable[];
+      train(): void;
+    }[]) {
+      m.train();
+      const opt = new SGD(m.parameters() as never, { lr: 0.05, momentum: 0.9 });
+      opt.zeroGrad();
+      const loss = crossEntropy(m.forward(x), target);
+      loss.backward();
+      opt.step();
+      losses.push(loss.item() as number);
+    }
+    expect(Math.abs(losses[0] - losses[1])).toBeLessThan(1e-4);
+    const want = original.stateDict();
+    const got = imported.stateDict();
+    const names = Object.keys(want).filter((k) => !k.endsWith('num_batches_tracked'));
+    expect(Object.keys(got).sort()).toEqual([...names].sort());
+    for (const name of names) {
+      const diff = got[name].sub(want[name]).abs().max().item() as number;
+      const scale = want[name].abs().max().item() as number;
+      expect(diff, name).toBeLessThan(1e-4 * (1 + scale));
+    }
+    // The step moved the running statistics (checked equal above) away from the perturbed values.
+    const moved = want['layer1.0.bn1.running_mean'].sub(before).abs().max().item() as number;
+    expect(moved).toBeGreaterThan(1e-3);
+  });
 });

@@ -20,7 +20,7 @@ import { decodeModel } from './proto/codec.js';
 import type { ModelProto } from './proto/types.js';
 import { flatValues } from './tensor-data.js';
 
-// Initializer names against torch.onnx.export's for the same modules (test/fixtures/export-names.py):
+// Initializer names against torch.onnx.export's for the same modules (test/fixtures/export-names.py, writing test/golden/export-names.json):
 // every parameter and BatchNorm running statistic keeps its state-dict name, and BatchNormalization
 // nodes read them with the module's epsilon and momentum, as PyTorch writes them.
 
@@ -31,7 +31,7 @@ interface NamesCase {
   readonly batchNorms: { inputs: (string | null)[]; epsilon: number; momentum: number }[];
 }
 
-const fixture = new URL('../test/fixtures/export-names.json', import.meta.url);
+const fixture = new URL('../test/golden/export-names.json', import.meta.url);
 const { cases } = JSON.parse(readFileSync(fixture, 'utf8')) as { cases: NamesCase[] };
 const g = new Generator(11);
 

@@ -1,6 +1,6 @@
 import { isVariable, type Variable, variable } from '@torchlet/autograd';
 import { type AnyModule, Module, type ModuleInput, Parameter } from '@torchlet/nn';
-import { fail, formatShape, formatValue, isTensor, TorchletError } from '@torchlet/tensor';
+import { fail, formatShape, formatValue, Generator, isTensor, type Tensor, TorchletError } from '@torchlet/tensor';
 import { Attributes, nodeLabel } from './attributes.js';
 import { orderNodes } from './graph-check.js';
 import type { OpImpl } from './import/context.js';
@@ -34,6 +34,8 @@ export interface ImportOnnxOptions {
    * asking for more is rejected before allocating. Default `2 ** 28` (1 GiB of float32).
    */
   readonly maxElements?: number;
+  /** Draws Dropout's masks when the model trains, for reproducible fine-tuning. Default: the default generator. */
+  readonly generator?: Generator;
 }
 
 /**
@@ -79,6 +81,14 @@ class ParameterScope extends Module<[], never> {
  * lives in nested submodules, so `stateDict()` keys are the ONNX names. Integer initializers
  * (shapes, axes) are constants, and nodes that depend only on constants are run once at import.
  *
+ * The model starts in evaluation mode (a file describes inference). `train()` makes it train as
+ * the original PyTorch or torchlet module would: BatchNormalization normalises by the batch and
+ * updates its running statistics in place (the unbiased variance, with torch's momentum
+ * `1 - momentum` from the node, as nn's BatchNorm2d), Dropout draws masks with its ratio (from
+ * `options.generator`). The module's mode decides, whatever a node's `training_mode` says, as in
+ * PyTorch. A BatchNormalization whose statistics the graph computes (so there is no state to
+ * update) throws a `TorchletError` naming the node when run in training mode.
+ *
  * Shapes: as the graph declares (`inputs` / `outputs`).
  *
  * @see onnxruntime.InferenceSession
@@ -108,6 +118,8 @@ export class OnnxModel extends Module<ModuleInput[], Variable> {
   readonly #initializers: ReadonlyMap<string, () => Variable>;
   readonly #constants: ReadonlyMap<string, Variable>;
   readonly #maxElements: number;
+  readonly #generator: Generator | undefined;
+  readonly #buffers = new Set<Tensor>();
 
   /**
    * Reads the model from the bytes of a `.onnx` file: the same as {@link importOnnx}`(bytes, options)`,
@@ -124,6 +136,7 @@ export class OnnxModel extends Module<ModuleInput[], Variable> {
     this.producer = [model.producer_name, model.producer_version].filter((s) => s).join(' ');
     const external = options.externalData ?? {};
     this.#maxElements = options.maxElements ?? 2 ** 28;
+    this.#generator = options.generator;
     try {
       const initializerNames = new Set((graph.initializer ?? []).map((t) => t.name));
       this.inputs = (graph.input ?? []).filter((v) => !initializerNames.has(v.name)).map(valueInfo);
@@ -154,6 +167,7 @@ export class OnnxModel extends Module<ModuleInput[], Variable> {
       const { state, constants } = this.#registerInitializers(graph, order, external);
       this.#initializers = state;
       this.#constants = this.#foldConstants(constants);
+      this.eval();
     } catch (e) {
       // Deeply nested or enormous messages can exhaust the stack or array limits: still a bad file.
       if (e instanceof RangeError) fail(FN, 'bytes', `the model could not be read: ${e.message}`);
@@ -185,6 +199,7 @@ export class OnnxModel extends Module<ModuleInput[], Variable> {
         state.set(init.name, () => p);
       } else {
         this.#place(init.name, (owner, key) => owner.registerBuffer(key, t));
+        this.#buffers.add(t);
         // Read the buffer at run time, so loadStateDict's copies are seen.
         state.set(init.name, () => variable(t));
       }
@@ -235,6 +250,7 @@ export class OnnxModel extends Module<ModuleInput[], Variable> {
         FN,
         c,
         inputs.map((n) => (n === '' ? null : (constants.get(n) as Variable))),
+        false,
       );
       (c.node.output ?? []).forEach((name, i) => {
         if (name !== '' && outs[i] !== undefined) constants.set(name, outs[i]);
@@ -243,11 +259,20 @@ export class OnnxModel extends Module<ModuleInput[], Variable> {
     return constants;
   }
 
-  #run(fn: string, c: CompiledNode, inputs: (Variable | null)[]): Variable[] {
+  #run(fn: string, c: CompiledNode, inputs: (Variable | null)[], training: boolean): Variable[] {
     const outputCount = (c.node.output ?? []).length;
     let outs: Variable[];
     try {
-      outs = c.impl({ inputs, attrs: c.attrs, opset: this.opset, outputCount, maxElements: this.#maxElements });
+      outs = c.impl({
+        inputs,
+        attrs: c.attrs,
+        opset: this.opset,
+        outputCount,
+        maxElements: this.#maxElements,
+        training,
+        generator: this.#generator,
+        isBuffer: (v) => this.#buffers.has(v.data),
+      });
     } catch (e) {
       if (e instanceof TorchletError) {
         if (e.message.includes(c.label)) throw e;
@@ -301,7 +326,7 @@ export class OnnxModel extends Module<ModuleInput[], Variable> {
       const outputs = c.node.output ?? [];
       if (outputs.every((n) => n === '' || this.#constants.has(n))) continue;
       const args = (c.node.input ?? []).map((n) => (n === '' ? null : (values.get(n) as Variable)));
-      const outs = this.#run(F, c, args);
+      const outs = this.#run(F, c, args, this.training);
       outputs.forEach((name, i) => {
         if (name !== '') values.set(name, outs[i]);
       });
@@ -392,6 +417,8 @@ export function importOnnx(bytes: Uint8Array | ArrayBuffer, options: ImportOnnxO
 function readModel(bytes: Uint8Array | ArrayBuffer, options: ImportOnnxOptions): ModelProto {
   if (options === null || typeof options !== 'object')
     fail(FN, 'options', `expected an options object, got ${formatValue(options)}`);
+  if (options.generator !== undefined && !(options.generator instanceof Generator))
+    fail(FN, 'options.generator', `expected a Generator, got ${formatValue(options.generator)}`);
   const limit = options.maxElements;
   if (limit !== undefined && !(Number.isSafeInteger(limit) && limit > 0))
     fail(FN, 'options.maxElements', `expected a positive integer, got ${formatValue(limit)}`);

@@ -1,5 +1,5 @@
 import { isVariable, type Variable, variable } from '@torchlet/autograd';
-import { type Tensor, tensor } from '@torchlet/tensor';
+import { type Generator, type Tensor, tensor } from '@torchlet/tensor';
 import type { Attributes } from '../attributes.js';
 import { flatValues, MAX_ELEMENTS } from '../tensor-data.js';
 
@@ -14,6 +14,15 @@ export interface OpCall {
   readonly outputCount: number;
   /** The most elements a tensor the node creates may have (`ImportOnnxOptions.maxElements`). */
   readonly maxElements: number;
+  /**
+   * The model's mode (`OnnxModel.training`): BatchNormalization normalises by the batch and updates
+   * its running statistics, Dropout draws masks. False while folding constants at import.
+   */
+  readonly training: boolean;
+  /** Draws Dropout's masks in training (`ImportOnnxOptions.generator`; undefined: the default generator). */
+  readonly generator: Generator | undefined;
+  /** True when `v` reads one of the model's buffers (BatchNormalization's running statistics), which training updates in place. */
+  readonly isBuffer: (v: Variable) => boolean;
 }
 
 /** An operator: torchlet's differentiable functions applied to a node's inputs. */

@@ -20,7 +20,9 @@ import {
   sum,
   t,
   type Variable,
+  variable,
 } from '@torchlet/autograd';
+import { batchNorm } from '@torchlet/nn';
 import type { InterpolateMode } from '@torchlet/ops';
 import { flatValues } from '../tensor-data.js';
 import { axis, checkSize, constant, intsOf, need, type OpCall, type OpImpl } from './context.js';
@@ -210,14 +212,21 @@ const GlobalMaxPool: OpImpl = (call) => {
   return [reshape(max(reshape(x, [n, c, -1]), 2, { keepdim: true }), [n, c, ...x.shape.slice(2).map(() => 1)])];
 };
 
+/**
+ * Evaluation: normalises by the running statistics. Training (the model's mode decides, as a
+ * PyTorch module's does, whatever the node's training_mode says): by the batch's mean and biased
+ * variance, updating the running-statistic buffers in place as nn's BatchNorm2d does (the unbiased
+ * variance; ONNX's `momentum` weighs the running value, so torch's momentum is `1 - momentum`).
+ * Outputs 2 and 3, when named, are the running mean and variance.
+ */
 const BatchNormalization: OpImpl = (call) => {
   const x = need(call, 0, 'X');
   const scale = need(call, 1, 'scale');
   const bias = need(call, 2, 'B');
   const runningMean = need(call, 3, 'input_mean');
   const runningVar = need(call, 4, 'input_var');
-  if (call.attrs.int('training_mode', 0) !== 0 || call.outputCount > 1)
-    return call.attrs.fail('training mode is not supported (export the model in eval mode)');
+  if (call.outputCount > 3)
+    return call.attrs.fail('outputs saved_mean and saved_var (opset 9 training graphs) are not supported');
   if (x.ndim < 2) return call.attrs.fail(`expects [N, C, ...], got rank ${x.ndim}`);
   const c = x.shape[1];
   for (const [v, name] of [
@@ -229,10 +238,29 @@ const BatchNormalization: OpImpl = (call) => {
     if (v.numel !== c || v.ndim !== 1) return call.attrs.fail(`${name} should be [${c}], got [${v.shape.join(',')}]`);
   }
   const eps = call.attrs.float('epsilon', 1e-5);
-  const perChannel = [1, c, ...x.shape.slice(2).map(() => 1)];
-  const r = (v: Variable): Variable => reshape(v, perChannel);
-  const normalized = div(sub(x, r(runningMean)), sqrt(add(r(runningVar), eps)));
-  return [add(mul(normalized, r(scale)), r(bias))];
+  if (!(eps > 0) && !(eps === 0 && !call.training))
+    return call.attrs.fail(`epsilon ${eps} must be positive to normalise by batch statistics`);
+  let y: Variable;
+  if (call.training) {
+    if (!call.isBuffer(runningMean) || !call.isBuffer(runningVar))
+      return call.attrs.fail(
+        'cannot train: the running statistics (inputs 3 and 4) are computed by the graph, not initializers, so there is no state to update',
+      );
+    const momentum = call.attrs.float('momentum', 0.9);
+    if (!(momentum >= 0 && momentum <= 1)) return call.attrs.fail(`momentum ${momentum} must be in [0, 1]`);
+    // The file holds a float32 momentum: 1 - 0.9f is 0.1 rounded to float32, as nn's momentum is stored.
+    y = batchNorm(x, runningMean.data, runningVar.data, scale, bias, {
+      training: true,
+      momentum: Math.fround(1 - momentum),
+      eps,
+    });
+  } else {
+    const perChannel = [1, c, ...x.shape.slice(2).map(() => 1)];
+    const r = (v: Variable): Variable => reshape(v, perChannel);
+    const normalized = div(sub(x, r(runningMean)), sqrt(add(r(runningVar), eps)));
+    y = add(mul(normalized, r(scale)), r(bias));
+  }
+  return [y, variable(runningMean.data), variable(runningVar.data)].slice(0, Math.max(1, call.outputCount));
 };
 
 const Gemm: OpImpl = (call) => {

@@ -201,13 +201,30 @@ const Where: OpImpl = (call) => {
 
 const Identity: OpImpl = (call) => [need(call, 0, 'input')];
 
+/**
+ * The identity in evaluation; in training (the model's mode decides, as a PyTorch module's does,
+ * whatever the node's training_mode input says) `x * mask / (1 - ratio)` with a Bernoulli(1 - ratio)
+ * mask from the import's generator, as nn's Dropout draws it. The optional output is the mask.
+ */
 const Dropout: OpImpl = (call) => {
-  if (call.inputs[2] !== null && call.inputs[2] !== undefined && scalarOf(call, 2, 'training_mode', 0) !== 0)
-    return call.attrs.fail('training mode is not supported (export the model in eval mode)');
   const x = need(call, 0, 'data');
-  const outs = [x];
-  if (call.outputCount > 1) outs.push(constant(T.full([...x.shape], true, { dtype: 'bool' })));
-  return outs;
+  const ratio = call.opset >= 12 ? scalarOf(call, 1, 'ratio', 0.5) : call.attrs.float('ratio', 0.5);
+  if (!(ratio >= 0 && ratio <= 1)) return call.attrs.fail(`ratio ${ratio} must be in [0, 1]`);
+  if (!call.training || ratio === 0) {
+    const outs = [x];
+    if (call.outputCount > 1) outs.push(constant(T.full([...x.shape], true, { dtype: 'bool' })));
+    return outs;
+  }
+  if (x.data.dtype !== 'float32' && x.data.dtype !== 'float64')
+    return call.attrs.fail(`expects a float input in training, got ${x.data.dtype}`);
+  // As nn's Dropout: ratio 1 zeroes everything without drawing.
+  if (ratio === 1) {
+    const none = constant(T.full([...x.shape], false, { dtype: 'bool' }));
+    return call.outputCount > 1 ? [mul(x, 0), none] : [mul(x, 0)];
+  }
+  const keep = T.rand([...x.shape], { dtype: x.data.dtype, generator: call.generator }).lt(1 - ratio);
+  const y = mul(x, keep.to(x.data.dtype).div(1 - ratio));
+  return call.outputCount > 1 ? [y, constant(keep)] : [y];
 };
 
 const Constant: OpImpl = (call) => {
