@@ -485,6 +485,21 @@ export const opsCases: readonly GradCase[] = [
     secondOrder: true,
   },
   {
+    op: 'batchNormInference',
+    label: 'weight and bias, eps 1e-3',
+    f: (x, w, b) => A.batchNormInference(x, rnd([3], 171), rnd([3], 172, 0.5, 2), w, b, { eps: 1e-3 }),
+    inputs: () => [rnd([2, 3, 2, 2], 170), rnd([3], 173), rnd([3], 174)],
+    secondOrder: true,
+  },
+  {
+    op: 'batchNormInference',
+    label: 'ReLU, no affine, rank 3',
+    f: (x) =>
+      A.batchNormInference(x, tensor([0, 0], { dtype: 'float64' }), rnd([2], 176, 0.5, 2), null, null, { relu: true }),
+    inputs: () => [rndAway([2, 2, 3], 175)],
+    secondOrder: true,
+  },
+  {
     op: 'maxPool2d',
     label: 'kernel 2 stride 1',
     f: (x) => A.maxPool2d(x, 2, { stride: 1 }),

@@ -1,5 +1,6 @@
 import {
   add,
+  batchNormInference,
   div,
   isVariable,
   mean,
@@ -135,7 +136,8 @@ export function batchNorm(
   } else {
     if (runningMean === null || runningVar === null)
       fail(fn, 'runningMean', 'running statistics are required when not training');
-    normalized = div(sub(input, runningMean.reshape(perChannel)), runningVar.reshape(perChannel).add(eps).sqrt());
+    // One pass with the statistics folded into a per-channel scale and shift, as PyTorch's CPU kernel.
+    return batchNormInference(input, runningMean, runningVar, weight, bias, { eps });
   }
   let y = normalized;
   if (weight !== null) y = mul(y, reshape(weight, perChannel));

@@ -1,4 +1,4 @@
-import { add, div, mean, mul, noGrad, reshape, sqrt, sub, type Variable } from '@torchlet/autograd';
+import { add, batchNormInference, div, mean, mul, noGrad, reshape, sqrt, sub, type Variable } from '@torchlet/autograd';
 import { fail, formatShape, ones, type Tensor, zeros } from '@torchlet/tensor';
 import { Module, type ModuleInput } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -131,9 +131,9 @@ export class BatchNorm2d extends Module {
       normalized = div(centered, sqrt(add(variance, this.eps)));
       if (this.training && this.trackRunningStats) this.updateRunningStats(mu.data, variance.data, n);
     } else {
-      const rm = this.runningMean.reshape(perChannel);
-      const rv = this.runningVar.reshape(perChannel);
-      normalized = div(sub(input, rm), rv.add(this.eps).sqrt());
+      // One pass with the statistics folded into a per-channel scale and shift, as PyTorch's CPU
+      // kernel (WebAssembly SIMD for large float32 inputs).
+      return batchNormInference(input, this.runningMean, this.runningVar, this.weight, this.bias, { eps: this.eps });
     }
     if (this.weight === null || this.bias === null) return normalized;
     return add(mul(normalized, reshape(this.weight, perChannel)), reshape(this.bias, perChannel));

@@ -7,6 +7,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { batchNormInference } from './batch-norm-inference.js';
 
+/** A float tensor's values, in row-major order. */
+const floats = (t: Tensor): Float32Array | Float64Array => t.toTypedArray() as Float32Array | Float64Array;
+
 // PyTorch 1.13's F.batch_norm(training=False) [then F.relu] (packages/ops/test/batch-norm-golden.py).
 interface BatchNormCase {
   readonly input: GoldenTensor;
@@ -33,8 +36,8 @@ function ulp32(y: number): number {
 
 function expectSameBits(a: Tensor, b: Tensor): void {
   expect(a.shape).toEqual(b.shape);
-  const x = a.toTypedArray();
-  const y = b.toTypedArray();
+  const x = floats(a);
+  const y = floats(b);
   for (let i = 0; i < y.length; i++) if (!Object.is(x[i], y[i])) expect.fail(`element ${i}: ${x[i]} vs ${y[i]}`);
 }
 
@@ -66,7 +69,7 @@ describe('batchNormInference: batch_norm_inference.json golden', () => {
       const js = run(c, 'float32', 'js');
       expectSameBits(wasm, js);
       const expected = c.out_float32.data;
-      const got = wasm.toTypedArray();
+      const got = floats(wasm);
       let exact = 0;
       for (let i = 0; i < expected.length; i++) {
         if (Object.is(got[i], expected[i])) exact++;
@@ -80,7 +83,7 @@ describe('batchNormInference: batch_norm_inference.json golden', () => {
   it.each(cases.map((c, i) => [`${i}: ${JSON.stringify(c.input.shape)} relu=${c.relu}`, c] as const))(
     'float64 %s: within a few units of the terms (x * scale, shift) of PyTorch',
     (_label, c) => {
-      const got = run(c, 'float64', 'js').toTypedArray();
+      const got = floats(run(c, 'float64', 'js'));
       const expected = c.out_float64.data;
       const [n, ch] = c.input.shape;
       const inner = expected.length / (n * ch);
@@ -134,12 +137,12 @@ describe('batchNormInference vs the textbook formula and across kernels', () => 
           expect(getBackendInfo().lastKernel).toBe(KERNEL);
           const js = batchNormInference(X, mean, variance, weight, bias, { ...options, kernel: 'js' });
           expectSameBits(wasm, js);
-          const got = wasm.toTypedArray();
-          const xs = X.contiguous().toTypedArray();
-          const m = mean.toTypedArray();
-          const v = variance.toTypedArray();
-          const wt = weight?.toTypedArray();
-          const bs = bias?.toTypedArray();
+          const got = floats(wasm);
+          const xs = floats(X.contiguous());
+          const m = floats(mean);
+          const v = floats(variance);
+          const wt = weight === null ? undefined : floats(weight);
+          const bs = bias === null ? undefined : floats(bias);
           const inner = p.h * p.w;
           for (let i = 0; i < got.length; i++) {
             const ch = Math.floor(i / inner) % p.c;

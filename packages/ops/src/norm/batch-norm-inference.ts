@@ -53,15 +53,8 @@ const WASM_MIN_ELEMENTS = 1 << 12;
  * `scale = weight / sqrt(var + eps)`, `shift = bias - mean * scale`, in the arithmetic of
  * PyTorch's CPU kernel for `dtype` (see the file comment).
  *
- * Shapes: `runningMean`, `runningVar`, `weight`, `bias` `[C]` -> `scale`, `shift`, `invstd` `[C]`.
- *
- * @example
- * ```ts
- * import { tensor } from '@torchlet/tensor';
- * import { batchNormScaleShift } from '@torchlet/ops';
- * const { scale, shift } = batchNormScaleShift(tensor([1]), tensor([4]), tensor([3]), tensor([0.5]), 0, 'float32');
- * [Array.from(scale), Array.from(shift)]; // -> [[1.5], [-1]]
- * ```
+ * Shapes: `runningMean`, `runningVar`, `weight`, `bias` `[C]` -> `scale`, `shift`, `invstd` `[C]`
+ * (internal to this package: its tests check it through {@link batchNormInference}).
  */
 export function batchNormScaleShift(
   runningMean: Tensor,
@@ -156,14 +149,15 @@ export function batchNormInference(
   if (kernel === 'wasm' && x.dtype !== 'float32') {
     fail(fn, 'kernel', `the 'wasm' kernel takes float32 input, got ${x.dtype} input ${formatShape(x.shape)}`);
   }
-  const { scale, shift } = batchNormScaleShift(runningMean, runningVar, weight ?? null, bias ?? null, eps, x.dtype);
+  const dtype = x.dtype as 'float32' | 'float64'; // checkFloatTensor
+  const { scale, shift } = batchNormScaleShift(runningMean, runningVar, weight ?? null, bias ?? null, eps, dtype);
   const n = x.shape[0];
   const size = x.numel;
   const inner = c === 0 || n === 0 ? 0 : size / (n * c);
   if (!x.isContiguous()) x = x.contiguous();
   const data = x.data as FloatArray;
   const src = x.offset === 0 && data.length === size ? data : data.subarray(x.offset, x.offset + size);
-  const out = allocStorage(x.dtype, size) as FloatArray;
+  const out = allocStorage(dtype, size) as FloatArray;
   const useWasm = kernel === 'wasm' || (kernel === 'auto' && size >= WASM_MIN_ELEMENTS && getBackend() !== 'js');
   if (useWasm && x.dtype === 'float32' && wasmChannelAffine(src, out, n, c, inner, scale, shift, relu)) {
     return new Tensor(out, x.shape);

@@ -18,7 +18,10 @@ import {
 } from '@torchlet/test-utils';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type MaxPool2dResult, maxPool2d, maxPool2dBackward } from './max-pool2d.js';
+import { type MaxPool2dOptions, type MaxPool2dResult, maxPool2d, maxPool2dBackward } from './max-pool2d.js';
+
+/** A tensor's values in row-major order (float, or int32 indices: compared with Object.is). */
+const floats = (t: Tensor): Float32Array | Float64Array => t.toTypedArray() as Float32Array | Float64Array;
 
 const KERNEL = 'wasm-simd128-maxpool2d';
 const before = getBackend();
@@ -27,8 +30,8 @@ afterEach(() => setBackend(before));
 /** Values and indices bit for bit (NaN payloads aside). */
 function expectSameBits(a: Tensor, b: Tensor): void {
   expect(a.shape).toEqual(b.shape);
-  const x = a.toTypedArray();
-  const y = b.toTypedArray();
+  const x = floats(a);
+  const y = floats(b);
   for (let i = 0; i < y.length; i++) {
     if (!Object.is(x[i], y[i])) expect.fail(`element ${i}: ${x[i]} vs ${y[i]}`);
   }
@@ -99,7 +102,12 @@ describe("maxPool2d kernel: 'wasm' vs 'js' and a naive reference", () => {
       fc.property(params, (q) => {
         const shape = q.batched ? [q.n, q.c, q.h, q.w] : [q.c, q.h, q.w];
         const X = withLayout(q.x, shape, 'float32', q.layout);
-        const options = { stride: [q.sh, q.sw], padding: [q.ph, q.pw], dilation: [q.dh, q.dw], ceilMode: q.ceilMode };
+        const options: Omit<MaxPool2dOptions, 'returnIndices'> = {
+          stride: [q.sh, q.sw],
+          padding: [q.ph, q.pw],
+          dilation: [q.dh, q.dw],
+          ceilMode: q.ceilMode,
+        };
         let js: MaxPool2dResult;
         try {
           js = maxPool2d(X, [q.kh, q.kw], { ...options, returnIndices: true, kernel: 'js' });
@@ -115,7 +123,7 @@ describe("maxPool2d kernel: 'wasm' vs 'js' and a naive reference", () => {
         expectSameBits(wasm.indices, js.indices);
         const values = maxPool2d(X, [q.kh, q.kw], { ...options, kernel: 'wasm' });
         expectSameBits(values, js.values);
-        const ref = refMaxPool2d(Float64Array.from(X.contiguous().toTypedArray()), {
+        const ref = refMaxPool2d(Float64Array.from(floats(X.contiguous())), {
           n: q.n,
           c: q.c,
           h: q.h,
@@ -130,7 +138,7 @@ describe("maxPool2d kernel: 'wasm' vs 'js' and a naive reference", () => {
           dw: q.dw,
           ceilMode: q.ceilMode,
         });
-        const v = values.toTypedArray();
+        const v = floats(values);
         for (let i = 0; i < ref.values.length; i++) {
           const r = Math.fround(ref.values[i]);
           if (!(Object.is(v[i], r) || (Number.isNaN(v[i]) && Number.isNaN(r)) || (v[i] === 0 && r === 0)))
