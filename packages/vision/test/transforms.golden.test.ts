@@ -87,6 +87,19 @@ describe('transforms against torchvision', () => {
     expectClose(resize(u8, [9, 31], { interpolation: 'nearest' }), cases.resize_uint8_9x31_nearest, 0);
   });
 
+  it('resize with antialias (down, up, two sizes, integer images; PIL within one level)', () => {
+    expectClose(resize(x, 8, { antialias: true }), cases.resize_8_antialias, f32);
+    expectClose(resize(x, 40, { antialias: true }), cases.resize_40_antialias, f32);
+    expectClose(resize(x, [5, 19], { antialias: true }), cases.resize_5x19_antialias, f32);
+    expectClose(resize(u8, 7, { antialias: true }), cases.resize_uint8_7_antialias, 0);
+    // PIL [H, W, 3] against torchlet's integer [3, H, W]: PIL's fixed point differs by at most a level.
+    expectClose(resize(u8, 7, { antialias: true }).permute([1, 2, 0]), cases.resize_pil_7, 1);
+    // Downscaling 17 -> 7 without antialias skips pixels: far from PIL's.
+    const plain = resize(u8, 7).permute([1, 2, 0]).contiguous().toTypedArray() as Int32Array;
+    const worst = Math.max(...cases.resize_pil_7.data.map((v, i) => Math.abs(v - plain[i])));
+    expect(worst).toBeGreaterThan(8);
+  });
+
   it('centerCrop (including padding an image smaller than the crop), crop and hflip', () => {
     expectClose(centerCrop(x, 10), cases.center_crop_10, 0);
     expectClose(centerCrop(x, [8, 13]), cases.center_crop_8x13, 0);
