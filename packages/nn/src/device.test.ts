@@ -4,7 +4,20 @@
 import { variable } from '@torchlet/autograd';
 import { getBackendInfo, initWebGPU, manualSeed, rand, type Tensor, TorchletError, tensor } from '@torchlet/tensor';
 import { describe, expect, it } from 'vitest';
-import { Adam, Conv2d, crossEntropy, Flatten, Linear, MaxPool2d, mseLoss, ReLU, Sequential, SGD } from './index.js';
+import {
+  Adam,
+  AdamW,
+  Conv2d,
+  crossEntropy,
+  Flatten,
+  Linear,
+  MaxPool2d,
+  mseLoss,
+  Parameter,
+  ReLU,
+  Sequential,
+  SGD,
+} from './index.js';
 
 await initWebGPU();
 
@@ -91,12 +104,35 @@ describe('training on the webgpu device', () => {
     expect(await maxDiff(gpu.grad as Tensor, cpu.grad as Tensor)).toBeLessThan(1e-5);
   });
 
-  it('named errors: to("cpu") on a webgpu module, an optimizer without a device update, mixed devices', () => {
+  it('named errors: to("cpu") on a webgpu module, mixed devices, an unknown device', () => {
     const m = net().to('webgpu');
     expect(() => m.to('cpu')).toThrow(/await x\.cpu\(\)/);
     expect(() => m.forward(variable(rand([1, 1, 6, 6])))).toThrow(/same device/);
     const loss = mseLoss(m.forward(variable(rand([1, 1, 6, 6]).to('webgpu'))), variable(rand([1, 2]).to('webgpu')));
     loss.backward();
-    expect(() => new Adam(m.parameters(), { lr: 0.1 }).step()).toThrow(TorchletError);
+    expect(() => m.to('cuda' as 'webgpu')).toThrow(TorchletError);
+  });
+
+  it('Adam, AdamW (with amsgrad, weight decay, maximize) update on the device as on the CPU', async () => {
+    for (const [Opt, options] of [
+      [Adam, { lr: 0.05, weightDecay: 0.1 }],
+      [AdamW, { lr: 0.05, amsgrad: true, maximize: true }],
+    ] as const) {
+      manualSeed(5);
+      const w = rand([3, 4]).sub(0.5);
+      const cpu = new Parameter(w.clone());
+      const gpu = new Parameter(w.to('webgpu'));
+      const cpuOpt = new Opt([cpu], options);
+      const gpuOpt = new Opt([gpu], options);
+      for (let step = 0; step < 3; step++) {
+        const g = rand([3, 4]).sub(0.5);
+        cpu.grad = g;
+        gpu.grad = g.to('webgpu');
+        cpuOpt.step();
+        gpuOpt.step();
+        expect(await maxDiff(gpu.data, cpu.data)).toBeLessThan(1e-5);
+      }
+      expect(gpu.data.version).toBeGreaterThan(0);
+    }
   });
 });

@@ -1,5 +1,5 @@
-import type { Storage } from '@torchlet/tensor';
-import { fail, formatValue } from '@torchlet/tensor';
+import type { Storage, Tensor } from '@torchlet/tensor';
+import { fail, formatValue, zerosLike } from '@torchlet/tensor';
 import { type Optimizable, Optimizer, type ParamsInput } from './optimizer.js';
 
 /**
@@ -102,6 +102,46 @@ function adamUpdate(state: AdamState, values: Storage, grad: Storage, o: AdamOpt
   }
 }
 
+/** Adam's moments of a parameter on the webgpu device (float32 tensors there). */
+interface DeviceAdamState {
+  step: number;
+  readonly expAvg: Tensor;
+  readonly expAvgSq: Tensor;
+  readonly maxExpAvgSq: Tensor | null;
+}
+
+/** {@link adamUpdate} as tensor ops on the webgpu device, in place on the parameter. */
+function adamUpdateOnDevice(
+  states: WeakMap<Optimizable, DeviceAdamState>,
+  param: Optimizable,
+  o: AdamOptions,
+  decoupled: boolean,
+): void {
+  const p = param.data;
+  let state = states.get(param);
+  if (state === undefined) {
+    state = { step: 0, expAvg: zerosLike(p), expAvgSq: zerosLike(p), maxExpAvgSq: o.amsgrad ? zerosLike(p) : null };
+    states.set(param, state);
+  }
+  state.step += 1;
+  const [beta1, beta2] = o.betas;
+  const bias2Sqrt = Math.sqrt(1 - beta2 ** state.step);
+  const stepSize = o.lr / (1 - beta1 ** state.step);
+  let g = o.maximize ? (param.grad as Tensor).neg() : (param.grad as Tensor);
+  if (o.weightDecay !== 0) {
+    if (decoupled) p.mulInPlace(1 - o.lr * o.weightDecay);
+    else g = g.add(p.mul(o.weightDecay));
+  }
+  state.expAvg.mulInPlace(beta1).addInPlace(g, 1 - beta1);
+  state.expAvgSq.mulInPlace(beta2).addInPlace(g.mul(g), 1 - beta2);
+  let second = state.expAvgSq;
+  if (state.maxExpAvgSq !== null) {
+    state.maxExpAvgSq.copyInPlace(state.maxExpAvgSq.maximum(second));
+    second = state.maxExpAvgSq;
+  }
+  p.subInPlace(state.expAvg.div(second.sqrt().div(bias2Sqrt).add(o.eps)), stepSize);
+}
+
 function newState(n: number, amsgrad: boolean): AdamState {
   return {
     step: 0,
@@ -135,6 +175,14 @@ export class Adam extends Optimizer<AdamOptions, AdamState> {
    */
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
     super('Adam', params, resolveAdam('Adam', options, 0));
+  }
+
+  // Moments of parameters on the webgpu device.
+  readonly #deviceState = new WeakMap<Optimizable, DeviceAdamState>();
+
+  /** The same update on the webgpu device, as tensor ops (moments in float32). */
+  protected override updateOnDevice(param: Optimizable, o: AdamOptions): void {
+    adamUpdateOnDevice(this.#deviceState, param, o, false);
   }
 
   protected update(param: Optimizable, values: Storage, grad: Storage, o: AdamOptions): void {
@@ -172,6 +220,14 @@ export class AdamW extends Optimizer<AdamOptions, AdamState> {
    */
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
     super('AdamW', params, resolveAdam('AdamW', options, 1e-2));
+  }
+
+  // Moments of parameters on the webgpu device.
+  readonly #deviceState = new WeakMap<Optimizable, DeviceAdamState>();
+
+  /** The same update on the webgpu device, as tensor ops (moments in float32). */
+  protected override updateOnDevice(param: Optimizable, o: AdamOptions): void {
+    adamUpdateOnDevice(this.#deviceState, param, o, true);
   }
 
   protected update(param: Optimizable, values: Storage, grad: Storage, o: AdamOptions): void {
