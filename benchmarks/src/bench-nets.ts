@@ -7,7 +7,7 @@
 
 import { noGrad, relu } from '@torchlet/autograd';
 import { BatchNorm2d } from '@torchlet/nn';
-import { adaptiveAvgPool2d, conv2d, maxPool2d } from '@torchlet/ops';
+import { adaptiveAvgPool2d, conv2d, conv2dBackwardInput, conv2dBackwardWeight, maxPool2d } from '@torchlet/ops';
 import { fromStorage } from '@torchlet/tensor';
 import { fmtShape, NCHW_TO_NHWC, NHWC_TO_NCHW, OIHW_TO_HWIO, permuteData, permuteShape, randomData } from './data.js';
 import { convFlops, convOutSize, type Workload } from './harness.js';
@@ -231,14 +231,107 @@ function otherWorkload(l: Exclude<NetLayer, { kind: 'conv' }>): Workload {
   };
 }
 
-/** The `nets` family's workloads: every layer of {@link NET_LAYERS} at each batch of {@link NET_BATCHES}. */
+/** The suffixes of the gradient workloads' names (`depthwise 3x3 input grad`). */
+export const GRAD_SUFFIX = { input: 'input grad', weight: 'weight grad' } as const;
+
+/**
+ * Whether tfjs-wasm has the kernel of a conv layer's gradient: `Conv2DBackpropInput`
+ * (`tf.conv2dTranspose`) for dense, undilated convs; it registers no `Conv2DBackpropFilter` and
+ * no depthwise backprop kernel, has no grouped conv, and tfjs's conv2d gradient refuses dilation.
+ */
+export function tfjsWasmHasGrad(l: Extract<NetLayer, { kind: 'conv' }>, which: 'input' | 'weight'): boolean {
+  return which === 'input' && l.groups === 1 && l.dilation === 1;
+}
+
+/**
+ * The input and weight gradients of a conv layer (`conv2dBackwardInput` / `conv2dBackwardWeight`
+ * with the layer's options), against tfjs-wasm where it has the kernel
+ * ({@link tfjsWasmHasGrad}); onnxruntime-web runs inference only, so where tfjs-wasm lacks the
+ * kernel the row has no peer and its GFLOP/s is the number to read (FLOPs as the forward's).
+ */
+function convGradWorkloads(l: Extract<NetLayer, { kind: 'conv' }>): Workload[] {
+  const inShape: Shape4 = [...l.input];
+  const wShape: Shape4 = [...l.weight];
+  const outShape = netOutShape(l);
+  const [, cin] = inShape;
+  const [cout, , kh, kw] = wShape;
+  // Made on first use (these workloads are many; each builder runs once per contender).
+  const xData = () => randomData(size(inShape), 11);
+  const wData = () => randomData(size(wShape), 12);
+  const dyData = () => randomData(size(outShape), 13);
+  const options = { stride: l.stride, padding: l.padding, dilation: l.dilation, groups: l.groups };
+  const xTf = permuteShape(inShape, NCHW_TO_NHWC) as Shape4;
+  const dyTf = permuteShape(outShape, NCHW_TO_NHWC) as Shape4;
+  const wTf = permuteShape(wShape, OIHW_TO_HWIO) as Shape4;
+  const flops = convFlops({
+    batch: inShape[0],
+    inChannels: cin,
+    outChannels: cout,
+    outH: outShape[2],
+    outW: outShape[3],
+    kh,
+    kw,
+    groups: l.groups,
+  });
+  const noKernel = (which: string) => () => {
+    throw new Error(`tfjs-backend-wasm has no ${which} kernel for this conv: no kernel`);
+  };
+  const input: Workload = {
+    family: 'nets',
+    name: `${l.family} ${GRAD_SUFFIX.input}`,
+    shape: netLabel(l),
+    flops,
+    contenders: [
+      ...torchlet(() => {
+        const dy = fromStorage(dyData(), outShape);
+        const w = fromStorage(wData(), wShape);
+        return () => conv2dBackwardInput(dy, inShape, w, options);
+      }),
+      ...tfWasm(
+        tfjsWasmHasGrad(l, 'input')
+          ? () => {
+              const dy = tf.tensor4d(permuteData(dyData(), outShape, NCHW_TO_NHWC), dyTf);
+              const f = tf.tensor4d(permuteData(wData(), wShape, OIHW_TO_HWIO), wTf);
+              return {
+                run: () => tf.conv2dTranspose(dy, f, xTf, l.stride, l.padding),
+                toCanonical: (d) => permuteData(d, xTf, NHWC_TO_NCHW),
+                inputs: [dy, f],
+              };
+            }
+          : noKernel('Conv2DBackpropInput'),
+      ),
+    ],
+  };
+  const weight: Workload = {
+    family: 'nets',
+    name: `${l.family} ${GRAD_SUFFIX.weight}`,
+    shape: netLabel(l),
+    flops,
+    contenders: [
+      ...torchlet(() => {
+        const dy = fromStorage(dyData(), outShape);
+        const x = fromStorage(xData(), inShape);
+        return () => conv2dBackwardWeight(dy, x, wShape, options);
+      }),
+      ...tfWasm(noKernel('Conv2DBackpropFilter')),
+    ],
+  };
+  return [input, weight];
+}
+
+/**
+ * The `nets` family's workloads: every layer of {@link NET_LAYERS} at each batch of
+ * {@link NET_BATCHES}, forward; then every conv layer's input and weight gradients.
+ */
 export function netWorkloads(): Workload[] {
   const out: Workload[] = [];
+  const grads: Workload[] = [];
   for (const batch of NET_BATCHES) {
     for (const layer of NET_LAYERS) {
       const l = { ...layer, input: [batch, ...layer.input.slice(1)] as unknown as Shape4 } as NetLayer;
       out.push(l.kind === 'conv' ? convWorkload(l) : otherWorkload(l));
+      if (l.kind === 'conv') grads.push(...convGradWorkloads(l));
     }
   }
-  return out;
+  return [...out, ...grads];
 }

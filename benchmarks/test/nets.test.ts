@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { onnx as OnnxNs } from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
-import { netLabel, netOutShape } from '../src/bench-nets.js';
+import { GRAD_SUFFIX, netLabel, netOutShape, netWorkloads, tfjsWasmHasGrad } from '../src/bench-nets.js';
 import { netsHeader } from '../src/nets-table.js';
 import { onnxModel } from '../src/onnx-model.js';
 import { NET_BATCHES, NET_LAYERS } from '../src/shapes.js';
@@ -62,5 +62,30 @@ describe('the nets family', () => {
   it('quotes torchlet against tfjs-wasm and onnxruntime-web on 1 thread and every core', () => {
     const h = netsHeader();
     for (const c of ['1t vs tfjs-wasm', '1t vs ort-1t', 'all vs tfjs-wasm', 'all vs ort-all']) expect(h).toContain(c);
+  });
+});
+
+describe('the nets family’s gradients', () => {
+  it('has input and weight gradients of every conv layer, tfjs-wasm only where it has the kernel', () => {
+    const ws = netWorkloads();
+    const convs = NET_LAYERS.filter((l) => l.kind === 'conv').length * NET_BATCHES.length;
+    const inputs = ws.filter((w) => w.name.endsWith(GRAD_SUFFIX.input));
+    const weights = ws.filter((w) => w.name.endsWith(GRAD_SUFFIX.weight));
+    expect([inputs.length, weights.length]).toEqual([convs, convs]);
+    for (const w of [...inputs, ...weights]) {
+      expect(w.contenders.map((c) => c.name)).toEqual(['torchlet-wasm-1t', 'torchlet-wasm', 'tfjs-wasm']);
+      expect(w.flops).toBeGreaterThan(0);
+    }
+    const layer = (family: string) => {
+      const l = NET_LAYERS.find((x) => x.family === family);
+      if (l?.kind !== 'conv') throw new Error(family);
+      return l;
+    };
+    expect(tfjsWasmHasGrad(layer('3x3 stride 2'), 'input')).toBe(true);
+    expect(tfjsWasmHasGrad(layer('pointwise 1x1'), 'input')).toBe(true);
+    expect(tfjsWasmHasGrad(layer('depthwise 3x3'), 'input')).toBe(false);
+    expect(tfjsWasmHasGrad(layer('grouped 3x3'), 'input')).toBe(false);
+    expect(tfjsWasmHasGrad(layer('dilated 3x3'), 'input')).toBe(false);
+    expect(tfjsWasmHasGrad(layer('3x3'), 'weight')).toBe(false);
   });
 });
