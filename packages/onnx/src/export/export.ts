@@ -56,6 +56,14 @@ export interface ExportOnnxOptions {
  *
  * Shapes: `exampleInputs` as `forward` takes them; with `dynamicBatch`, dim 0 of each is symbolic.
  *
+ * @param module - The module to export, built from torchlet's layers (or an {@link OnnxModel}); switched to
+ *   evaluation mode while it is traced, then restored.
+ * @param exampleInputs - One tensor or Variable per `forward` argument, e.g. a `[1, 3, 224, 224]` float32 image
+ *   batch; their shapes become the graph's input shapes.
+ * @param options - Opset, input and output names and a symbolic batch dimension; see {@link ExportOnnxOptions}.
+ *   Default `{}`.
+ * @returns The bytes of the `.onnx` file (a serialized `ModelProto`), to write to disk or give to
+ *   {@link importOnnx} or onnxruntime.
  * @see torch.onnx.export
  * @example
  * ```ts

@@ -140,6 +140,13 @@ function checkUpstream(
  * bias `[Cout]` or null -> `[N, Cout, Hout, Wout]` (or `[Cout, Hout, Wout]`), with
  * `Hout = floor((H + padTop + padBottom - dilation*(kh-1) - 1)/stride) + 1` (see `conv2dOutputShape`).
  *
+ * @param input - Input `[N, C_in, H, W]` (or one image `[C_in, H, W]`), float32 or float64.
+ * @param weight - Filters `[C_out, C_in / groups, kH, kW]`, of the input's dtype.
+ * @param bias - Per-output-channel bias `[C_out]`, or `null` for none.
+ * @param options - `stride` (default `1`), `padding` (an int, a pair, `'valid'` or `'same'`; default `0`),
+ *   `dilation` (default `1`), `groups` (default `1`), `paddingMode` (default `'zeros'`) and `kernel` (default
+ *   `'auto'`); see {@link Conv2dOptions}.
+ * @returns A new tensor `[N, C_out, H_out, W_out]` (or `[C_out, H_out, W_out]`).
  * @see torch.nn.functional.conv2d
  * @see torch.nn.Conv2d (for `paddingMode`)
  * @example
@@ -183,6 +190,11 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
  * Shapes: upstream `[N, Cout, Hout, Wout]`, input `[N, Cin, H, W]` (or both unbatched), weight
  * `[Cout, Cin/groups, kh, kw]` -> `[N, Cin, H, W]`.
  *
+ * @param upstream - The gradient of the output, `[N, C_out, H_out, W_out]`.
+ * @param input - The forward pass's input, or just its shape `[N, C_in, H, W]`.
+ * @param weight - The filters `[C_out, C_in / groups, kH, kW]`.
+ * @param options - The forward pass's options; see {@link Conv2dOptions}.
+ * @returns The gradient with respect to the input, of the input's shape.
  * @see torch.nn.grad.conv2d_input
  * @example
  * ```ts
@@ -235,6 +247,11 @@ export function conv2dBackwardInput(
  * Shapes: upstream `[N, Cout, Hout, Wout]`, input `[N, Cin, H, W]` (or both unbatched), weight
  * `[Cout, Cin/groups, kh, kw]` -> `[Cout, Cin/groups, kh, kw]`.
  *
+ * @param upstream - The gradient of the output, `[N, C_out, H_out, W_out]`.
+ * @param input - The forward pass's input `[N, C_in, H, W]`.
+ * @param weight - The filters, or just their shape `[C_out, C_in / groups, kH, kW]`.
+ * @param options - The forward pass's options; see {@link Conv2dOptions}.
+ * @returns The gradient with respect to the filters, of their shape.
  * @see torch.nn.grad.conv2d_weight
  * @example
  * ```ts
@@ -278,6 +295,8 @@ export function conv2dBackwardWeight(
  *
  * Shapes: upstream `[N, C, H, W]` or `[C, H, W]` -> `[C]`.
  *
+ * @param upstream - The gradient of the output, `[N, C_out, H_out, W_out]` (or `[C_out, H_out, W_out]`).
+ * @returns The gradient with respect to the bias, `[C_out]`: `upstream` summed over batch and space.
  * @see torch.nn.grad (bias gradient of conv2d: `grad_output.sum((0, 2, 3))`)
  * @example
  * ```ts

@@ -93,6 +93,10 @@ function antialiasBackward(
  *
  * Shapes: `[N, C, H, W]` -> `[N, C, Hout, Wout]`.
  *
+ * @param input - Input `[N, C, W]` (linear), `[N, C, H, W]` (2-D modes), float32 or float64.
+ * @param options - `size` or `scaleFactor`, `mode` (default `'nearest'`), `alignCorners`,
+ *   `recomputeScaleFactor` and `antialias`; see {@link InterpolateOptions}.
+ * @returns A new tensor `[N, C, outH, outW]` (or `[N, C, outW]`).
  * @see torch.nn.functional.interpolate
  * @example
  * ```ts
@@ -130,6 +134,10 @@ export function interpolate(input: Tensor, options: InterpolateOptions): Tensor 
  *
  * Shapes: `upstream [N, C, Hout, Wout]`, `inputShape [N, C, H, W]` -> `inputShape`.
  *
+ * @param upstream - The gradient of the resized output.
+ * @param inputShape - The shape of the input that was resized.
+ * @param options - The forward pass's options; see {@link InterpolateOptions}.
+ * @returns The gradient with respect to the input, of shape `inputShape`.
  * @see torch.ops.aten.upsample_bilinear2d_backward
  * @example
  * ```ts

@@ -241,6 +241,11 @@ function avgPool2x2Into(
  *
  * Shapes: `[N,C,H,W]` or `[C,H,W]` -> `[N,C,Hout,Wout]` or `[C,Hout,Wout]`, see {@link pool2dOutputShape}.
  *
+ * @param input - Input `[N, C, H, W]` or `[C, H, W]`, float32 or float64.
+ * @param kernelSize - The window size, `k` or `[kH, kW]`.
+ * @param options - `stride` (default: `kernelSize`), `padding` (default `0`), `ceilMode` (default `false`),
+ *   `countIncludePad` (default `true`) and `divisorOverride`; see {@link AvgPool2dOptions}.
+ * @returns A new tensor `[N, C, H_out, W_out]` (or `[C, H_out, W_out]`) of window means.
  * @see torch.nn.functional.avg_pool2d
  * @example
  * ```ts
@@ -273,6 +278,11 @@ export function avgPool2d(input: Tensor, kernelSize: IntPair, options: AvgPool2d
  *
  * Shapes: `upstream [N,C,Hout,Wout]` (or `[C,Hout,Wout]`), `inputShape [N,C,H,W]` (or `[C,H,W]`) -> `inputShape`.
  *
+ * @param upstream - The gradient of the output.
+ * @param inputShape - The shape of the pooled input.
+ * @param kernelSize - The forward pass's window size.
+ * @param options - The forward pass's options; see {@link AvgPool2dOptions}.
+ * @returns The gradient with respect to the input, of shape `inputShape`.
  * @see torch.ops.aten.avg_pool2d_backward
  * @example
  * ```ts

@@ -549,6 +549,12 @@ export function poolStrides(t: Tensor): [number, number, number, number] {
  *
  * Shapes: `[N,C,H,W]` or `[C,H,W]` -> `[N,C,Hout,Wout]` or `[C,Hout,Wout]`, see {@link pool2dOutputShape}.
  *
+ * @param input - Input `[N, C, H, W]` or `[C, H, W]`, float32 or float64.
+ * @param kernelSize - The window size, `k` or `[kH, kW]`.
+ * @param options - `stride` (default: `kernelSize`), `padding` (default `0`), `dilation` (default `1`),
+ *   `ceilMode` (default `false`), `returnIndices` (default `false`) and `kernel`; see {@link MaxPool2dOptions}.
+ * @returns The window maxima `[N, C, H_out, W_out]`; with `returnIndices: true`, `{ values, indices }` where
+ *   `indices` (int32) are flat positions in each input plane.
  * @see torch.nn.functional.max_pool2d
  * @example
  * ```ts
@@ -614,6 +620,11 @@ export function maxPool2d(
  * Shapes: `upstream` and `indices` `[N,C,Hout,Wout]` (or `[C,Hout,Wout]`), `inputShape`
  * `[N,C,H,W]` (or `[C,H,W]`) -> `inputShape`.
  *
+ * @param upstream - The gradient of the output, `[N, C, H_out, W_out]`.
+ * @param indices - The int32 indices the forward pass returned, the shape of `upstream`.
+ * @param inputShape - The shape of the pooled input.
+ * @returns The gradient with respect to the input, of shape `inputShape`: each window's gradient added at its
+ *   maximum.
  * @see torch.ops.aten.max_pool2d_with_indices_backward
  * @example
  * ```ts

@@ -33,6 +33,11 @@ export interface ResizeOptions {
  * shorter edge becomes `size` and the longer one `floor(size * long / short)` (then `maxSize`
  * applies); with `[h, w]`, exactly that. torchvision's `_compute_resized_output_size`.
  *
+ * @param imageSize - The image's `[height, width]`.
+ * @param size - The shorter edge's new length, or the exact `[h, w]`.
+ * @param maxSize - The longest the longer edge may become (only with one `size`); the result is scaled down to
+ *   it. Default: no limit.
+ * @returns The output `[h, w]`.
  * @see torchvision.transforms.functional.resize
  * @example
  * ```ts
@@ -95,6 +100,12 @@ export function resizedSize(
  *
  * Shapes: `[..., H, W]` -> `[..., h, w]`.
  *
+ * @param img - An image `[..., H, W]` (e.g. `[C, H, W]` or a batch `[N, C, H, W]`), float32, float64 or int32
+ *   (interpolated in float32, rounded back half to even).
+ * @param size - The shorter edge's new length (keeping the aspect ratio), or the exact `[h, w]`.
+ * @param options - `interpolation` (`'bilinear'`, the default, or `'nearest'`), `maxSize` and `antialias`
+ *   (default `false`); see {@link ResizeOptions}.
+ * @returns A new tensor `[..., h, w]` with `[h, w]` from {@link resizedSize}.
  * @see torchvision.transforms.Resize
  * @example
  * ```ts
