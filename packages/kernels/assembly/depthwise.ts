@@ -1,9 +1,11 @@
 // Float32 depthwise conv2d (groups = in channels = out channels) for WebAssembly 128-bit SIMD, on
-// NCHW planes: every channel is its own small 2-D correlation, so there is no GEMM to feed. Each
-// plane is copied into a per-thread zero-bordered scratch (no padding tests in the inner loops),
-// then the output rows are computed four or eight columns at a time: one weight splat times the
-// input row at that tap's offset, accumulated in registers over the kh x kw taps (XNNPACK's
-// CHW dwconv works the same way, with masks instead of a bordered copy). A width stride of 2
+// NCHW planes: every channel is its own small 2-D correlation, so there is no GEMM to feed. The
+// 3x3 pad-1 filters of stride 1 and 2 (MobileNet's) read the staged plane itself: rows above and
+// below the image point at a zero row, the column left of it is shifted in by a shuffle and the
+// one right of it masked (as XNNPACK's CHW dwconv does), which saves a pass over the input. Other
+// shapes copy each plane into a per-thread zero-bordered scratch (no padding tests in the inner
+// loops). Output rows are computed four or eight columns at a time: one weight splat times the
+// input row at that tap's offset, accumulated in registers over the kh x kw taps. A width stride of 2
 // loads eight adjacent floats and keeps the even lanes (one shuffle). Units of work are planes
 // (image, channel) that threads claim one at a time (see threads.ts); the host stages runs of
 // planes, whose first plane's channel is D_C0.
@@ -299,6 +301,305 @@ function plane3x3s2(xp: usize, wptr: usize, b: f32, y: usize, outH: i32, outW: i
 }
 
 /**
+ * 3x3 stride 1 with padding 1 (MobileNet's, no dilation) straight from the dense staged plane: no
+ * bordered copy. Two output rows per pass from four input rows (rows above and below the image
+ * read a zero row), the nine weights in registers, three loads per input row for the left, middle
+ * and right taps; the first step shifts a zero in from the left, and the last four columns are
+ * recomputed (overlapping) with the padding column right of the image masked to zero. Same sums
+ * in the same order as plane3x3s1 on the bordered copy. Requires 5 <= outW <= inW and
+ * outH <= inH; `zero` holds inW + 8 zeros.
+ */
+function plane3x3s1p1(
+  x: usize,
+  inH: i32,
+  inW: i32,
+  wptr: usize,
+  b: f32,
+  y: usize,
+  outH: i32,
+  outW: i32,
+  zero: usize,
+): void {
+  const w0 = v128.load32_splat(wptr);
+  const w1 = v128.load32_splat(wptr, 4);
+  const w2 = v128.load32_splat(wptr, 8);
+  const w3 = v128.load32_splat(wptr, 12);
+  const w4 = v128.load32_splat(wptr, 16);
+  const w5 = v128.load32_splat(wptr, 20);
+  const w6 = v128.load32_splat(wptr, 24);
+  const w7 = v128.load32_splat(wptr, 28);
+  const w8 = v128.load32_splat(wptr, 32);
+  const bias = f32x4.splat(b);
+  const rowBytes = (<usize>inW) << 2;
+  const outBytes = (<usize>outW) << 2;
+  // The last step's right taps are columns outW - 3 .. outW: the last one is padding when outW = inW.
+  const rmask = i32x4(-1, -1, -1, outW < inW ? -1 : 0);
+  const last = (<usize>(outW - 4)) << 2;
+  const z = f32x4.splat(0);
+  for (let oh = 0; oh < outH; oh += 2) {
+    const two = oh + 1 < outH;
+    const a0 = oh >= 1 ? x + <usize>(oh - 1) * rowBytes : zero;
+    const a1 = x + <usize>oh * rowBytes;
+    const a2 = oh + 1 < inH ? x + <usize>(oh + 1) * rowBytes : zero;
+    const a3 = oh + 2 < inH ? x + <usize>(oh + 2) * rowBytes : zero;
+    const ya = y + <usize>oh * outBytes;
+    const yb = ya + outBytes;
+    {
+      // The first step: the input left of the image is zero (shifted in by a shuffle).
+      const o: usize = 0;
+      let p: usize;
+      let i0: v128;
+      let i1: v128;
+      let i2: v128;
+      p = a0 + o;
+      i1 = v128.load(p);
+      i0 = v128.shuffle<f32>(z, i1, 3, 4, 5, 6);
+      i2 = v128.load(p + 4);
+      let s0 = f32x4.add(bias, f32x4.mul(w0, i0));
+      s0 = f32x4.add(s0, f32x4.mul(w1, i1));
+      s0 = f32x4.add(s0, f32x4.mul(w2, i2));
+      p = a1 + o;
+      i1 = v128.load(p);
+      i0 = v128.shuffle<f32>(z, i1, 3, 4, 5, 6);
+      i2 = v128.load(p + 4);
+      s0 = f32x4.add(s0, f32x4.mul(w3, i0));
+      s0 = f32x4.add(s0, f32x4.mul(w4, i1));
+      s0 = f32x4.add(s0, f32x4.mul(w5, i2));
+      let s1 = f32x4.add(bias, f32x4.mul(w0, i0));
+      s1 = f32x4.add(s1, f32x4.mul(w1, i1));
+      s1 = f32x4.add(s1, f32x4.mul(w2, i2));
+      p = a2 + o;
+      i1 = v128.load(p);
+      i0 = v128.shuffle<f32>(z, i1, 3, 4, 5, 6);
+      i2 = v128.load(p + 4);
+      s0 = f32x4.add(s0, f32x4.mul(w6, i0));
+      s0 = f32x4.add(s0, f32x4.mul(w7, i1));
+      s0 = f32x4.add(s0, f32x4.mul(w8, i2));
+      s1 = f32x4.add(s1, f32x4.mul(w3, i0));
+      s1 = f32x4.add(s1, f32x4.mul(w4, i1));
+      s1 = f32x4.add(s1, f32x4.mul(w5, i2));
+      v128.store(ya + o, s0);
+      if (two) {
+        p = a3 + o;
+        i1 = v128.load(p);
+        i0 = v128.shuffle<f32>(z, i1, 3, 4, 5, 6);
+        i2 = v128.load(p + 4);
+        s1 = f32x4.add(s1, f32x4.mul(w6, i0));
+        s1 = f32x4.add(s1, f32x4.mul(w7, i1));
+        s1 = f32x4.add(s1, f32x4.mul(w8, i2));
+        v128.store(yb + o, s1);
+      }
+    }
+    // Steps inside the row: outputs in the row, right taps in the image (column ow + 4 < inW).
+    let ow = 4;
+    for (; ow + 4 <= outW && ow + 5 <= inW; ow += 4) {
+      const o: usize = (<usize>ow) << 2;
+      let p: usize;
+      let i0: v128;
+      let i1: v128;
+      let i2: v128;
+      p = a0 + o;
+      i1 = v128.load(p);
+      i0 = v128.load(p - 4);
+      i2 = v128.load(p + 4);
+      let s0 = f32x4.add(bias, f32x4.mul(w0, i0));
+      s0 = f32x4.add(s0, f32x4.mul(w1, i1));
+      s0 = f32x4.add(s0, f32x4.mul(w2, i2));
+      p = a1 + o;
+      i1 = v128.load(p);
+      i0 = v128.load(p - 4);
+      i2 = v128.load(p + 4);
+      s0 = f32x4.add(s0, f32x4.mul(w3, i0));
+      s0 = f32x4.add(s0, f32x4.mul(w4, i1));
+      s0 = f32x4.add(s0, f32x4.mul(w5, i2));
+      let s1 = f32x4.add(bias, f32x4.mul(w0, i0));
+      s1 = f32x4.add(s1, f32x4.mul(w1, i1));
+      s1 = f32x4.add(s1, f32x4.mul(w2, i2));
+      p = a2 + o;
+      i1 = v128.load(p);
+      i0 = v128.load(p - 4);
+      i2 = v128.load(p + 4);
+      s0 = f32x4.add(s0, f32x4.mul(w6, i0));
+      s0 = f32x4.add(s0, f32x4.mul(w7, i1));
+      s0 = f32x4.add(s0, f32x4.mul(w8, i2));
+      s1 = f32x4.add(s1, f32x4.mul(w3, i0));
+      s1 = f32x4.add(s1, f32x4.mul(w4, i1));
+      s1 = f32x4.add(s1, f32x4.mul(w5, i2));
+      v128.store(ya + o, s0);
+      if (two) {
+        p = a3 + o;
+        i1 = v128.load(p);
+        i0 = v128.load(p - 4);
+        i2 = v128.load(p + 4);
+        s1 = f32x4.add(s1, f32x4.mul(w6, i0));
+        s1 = f32x4.add(s1, f32x4.mul(w7, i1));
+        s1 = f32x4.add(s1, f32x4.mul(w8, i2));
+        v128.store(yb + o, s1);
+      }
+    }
+    if (ow < outW) {
+      // The last four columns again, the padding column right of the image masked to zero.
+      const o: usize = last;
+      let p: usize;
+      let i0: v128;
+      let i1: v128;
+      let i2: v128;
+      p = a0 + o;
+      i1 = v128.load(p);
+      i0 = v128.load(p - 4);
+      i2 = v128.and(v128.load(p + 4), rmask);
+      let s0 = f32x4.add(bias, f32x4.mul(w0, i0));
+      s0 = f32x4.add(s0, f32x4.mul(w1, i1));
+      s0 = f32x4.add(s0, f32x4.mul(w2, i2));
+      p = a1 + o;
+      i1 = v128.load(p);
+      i0 = v128.load(p - 4);
+      i2 = v128.and(v128.load(p + 4), rmask);
+      s0 = f32x4.add(s0, f32x4.mul(w3, i0));
+      s0 = f32x4.add(s0, f32x4.mul(w4, i1));
+      s0 = f32x4.add(s0, f32x4.mul(w5, i2));
+      let s1 = f32x4.add(bias, f32x4.mul(w0, i0));
+      s1 = f32x4.add(s1, f32x4.mul(w1, i1));
+      s1 = f32x4.add(s1, f32x4.mul(w2, i2));
+      p = a2 + o;
+      i1 = v128.load(p);
+      i0 = v128.load(p - 4);
+      i2 = v128.and(v128.load(p + 4), rmask);
+      s0 = f32x4.add(s0, f32x4.mul(w6, i0));
+      s0 = f32x4.add(s0, f32x4.mul(w7, i1));
+      s0 = f32x4.add(s0, f32x4.mul(w8, i2));
+      s1 = f32x4.add(s1, f32x4.mul(w3, i0));
+      s1 = f32x4.add(s1, f32x4.mul(w4, i1));
+      s1 = f32x4.add(s1, f32x4.mul(w5, i2));
+      v128.store(ya + o, s0);
+      if (two) {
+        p = a3 + o;
+        i1 = v128.load(p);
+        i0 = v128.load(p - 4);
+        i2 = v128.and(v128.load(p + 4), rmask);
+        s1 = f32x4.add(s1, f32x4.mul(w6, i0));
+        s1 = f32x4.add(s1, f32x4.mul(w7, i1));
+        s1 = f32x4.add(s1, f32x4.mul(w8, i2));
+        v128.store(yb + o, s1);
+      }
+    }
+  }
+}
+
+/**
+ * 3x3 stride 2 with padding 1 (MobileNet's downsampling layers, no dilation) straight from the
+ * dense staged plane: no bordered copy. Rows above and below the image read a zero row; for four
+ * output columns each input row takes two loads, whose even and odd lanes (two shuffles) are the
+ * middle and right taps, and the left tap is the odd lanes shifted by one, the first coming from
+ * the previous step (zero at the left edge). A row's steps that reach past the image mask those
+ * columns to zero and store only the columns of the row. Same sums in the same order as
+ * plane3x3s2 on the bordered copy. Requires 2 * (outW - 1) + 1 <= inW (at most one padding column
+ * on the right, so loads stay within 8 floats past a row: the staged chunk has slack after it, and
+ * `zero` holds inW + 16 zeros).
+ */
+function plane3x3s2p1(
+  x: usize,
+  inH: i32,
+  inW: i32,
+  wptr: usize,
+  b: f32,
+  y: usize,
+  outH: i32,
+  outW: i32,
+  zero: usize,
+): void {
+  const w0 = v128.load32_splat(wptr);
+  const w1 = v128.load32_splat(wptr, 4);
+  const w2 = v128.load32_splat(wptr, 8);
+  const w3 = v128.load32_splat(wptr, 12);
+  const w4 = v128.load32_splat(wptr, 16);
+  const w5 = v128.load32_splat(wptr, 20);
+  const w6 = v128.load32_splat(wptr, 24);
+  const w7 = v128.load32_splat(wptr, 28);
+  const w8 = v128.load32_splat(wptr, 32);
+  const bias = f32x4.splat(b);
+  const rowBytes = (<usize>inW) << 2;
+  const outBytes = (<usize>outW) << 2;
+  // Steps whose four outputs are in the row and whose eight inputs are in the image.
+  const full = min(outW >> 2, inW >> 3);
+  const lanes = i32x4(0, 1, 2, 3);
+  const width = i32x4.splat(inW);
+  for (let oh = 0; oh < outH; oh++) {
+    const ih = 2 * oh - 1;
+    const r0 = ih >= 0 ? x + <usize>ih * rowBytes : zero;
+    const r1 = ih + 1 < inH ? x + <usize>(ih + 1) * rowBytes : zero;
+    const r2 = ih + 2 < inH ? x + <usize>(ih + 2) * rowBytes : zero;
+    const yr = y + <usize>oh * outBytes;
+    let p0 = f32x4.splat(0);
+    let p1 = p0;
+    let p2 = p0;
+    let q = 0;
+    for (; q < full; q++) {
+      const o = (<usize>q) << 5;
+      let lo = v128.load(r0 + o);
+      let hi = v128.load(r0 + o, 16);
+      let od = v128.shuffle<f32>(lo, hi, 1, 3, 5, 7);
+      let acc = f32x4.add(bias, f32x4.mul(w0, v128.shuffle<f32>(p0, od, 3, 4, 5, 6)));
+      acc = f32x4.add(acc, f32x4.mul(w1, v128.shuffle<f32>(lo, hi, 0, 2, 4, 6)));
+      acc = f32x4.add(acc, f32x4.mul(w2, od));
+      p0 = od;
+      lo = v128.load(r1 + o);
+      hi = v128.load(r1 + o, 16);
+      od = v128.shuffle<f32>(lo, hi, 1, 3, 5, 7);
+      acc = f32x4.add(acc, f32x4.mul(w3, v128.shuffle<f32>(p1, od, 3, 4, 5, 6)));
+      acc = f32x4.add(acc, f32x4.mul(w4, v128.shuffle<f32>(lo, hi, 0, 2, 4, 6)));
+      acc = f32x4.add(acc, f32x4.mul(w5, od));
+      p1 = od;
+      lo = v128.load(r2 + o);
+      hi = v128.load(r2 + o, 16);
+      od = v128.shuffle<f32>(lo, hi, 1, 3, 5, 7);
+      acc = f32x4.add(acc, f32x4.mul(w6, v128.shuffle<f32>(p2, od, 3, 4, 5, 6)));
+      acc = f32x4.add(acc, f32x4.mul(w7, v128.shuffle<f32>(lo, hi, 0, 2, 4, 6)));
+      acc = f32x4.add(acc, f32x4.mul(w8, od));
+      p2 = od;
+      v128.store(yr + ((<usize>q) << 4), acc);
+    }
+    // The rest of the row: columns at or past the image's width read as zero.
+    for (; q << 2 < outW; q++) {
+      const o = (<usize>q) << 5;
+      const col = i32x4.add(i32x4.splat(q << 3), lanes);
+      const mlo = i32x4.lt_s(col, width);
+      const mhi = i32x4.lt_s(i32x4.add(col, i32x4.splat(4)), width);
+      let lo = v128.and(v128.load(r0 + o), mlo);
+      let hi = v128.and(v128.load(r0 + o, 16), mhi);
+      let od = v128.shuffle<f32>(lo, hi, 1, 3, 5, 7);
+      let acc = f32x4.add(bias, f32x4.mul(w0, v128.shuffle<f32>(p0, od, 3, 4, 5, 6)));
+      acc = f32x4.add(acc, f32x4.mul(w1, v128.shuffle<f32>(lo, hi, 0, 2, 4, 6)));
+      acc = f32x4.add(acc, f32x4.mul(w2, od));
+      p0 = od;
+      lo = v128.and(v128.load(r1 + o), mlo);
+      hi = v128.and(v128.load(r1 + o, 16), mhi);
+      od = v128.shuffle<f32>(lo, hi, 1, 3, 5, 7);
+      acc = f32x4.add(acc, f32x4.mul(w3, v128.shuffle<f32>(p1, od, 3, 4, 5, 6)));
+      acc = f32x4.add(acc, f32x4.mul(w4, v128.shuffle<f32>(lo, hi, 0, 2, 4, 6)));
+      acc = f32x4.add(acc, f32x4.mul(w5, od));
+      p1 = od;
+      lo = v128.and(v128.load(r2 + o), mlo);
+      hi = v128.and(v128.load(r2 + o, 16), mhi);
+      od = v128.shuffle<f32>(lo, hi, 1, 3, 5, 7);
+      acc = f32x4.add(acc, f32x4.mul(w6, v128.shuffle<f32>(p2, od, 3, 4, 5, 6)));
+      acc = f32x4.add(acc, f32x4.mul(w7, v128.shuffle<f32>(lo, hi, 0, 2, 4, 6)));
+      acc = f32x4.add(acc, f32x4.mul(w8, od));
+      p2 = od;
+      const dst = yr + ((<usize>q) << 4);
+      const n = outW - (q << 2);
+      if (n >= 4) {
+        v128.store(dst, acc);
+      } else {
+        store<f32>(dst, f32x4.extract_lane(acc, 0));
+        if (n > 1) store<f32>(dst, f32x4.extract_lane(acc, 1), 4);
+        if (n > 2) store<f32>(dst, f32x4.extract_lane(acc, 2), 8);
+      }
+    }
+  }
+}
+
+/**
  * Forward pass for planes [u0, u1) of the staged chunk (plane u = image u / C, channel u % C):
  * `y[u] = bias[c] + correlation of x[u] with w[c]`, written to the dense output chunk.
  */
@@ -323,10 +624,55 @@ export function depthwiseForwardPart(desc: usize, u0: i32, u1: i32, work: usize)
   const taps = kh * kw;
   const fast = kh === 3 && kw === 3 && sh === 1 && sw === 1 && dh === 1 && outW >= 4;
   const fast2 = kh === 3 && kw === 3 && sh === 2 && sw === 2 && dh === 1 && dw === 1 && outW >= 4;
+  const inH = field(desc, D_INH);
+  const inW = field(desc, D_INW);
+  // 3x3 stride 2 pad 1 reads the staged plane itself (no bordered copy, no scratch but a zero row).
+  const direct2 =
+    kh === 3 &&
+    kw === 3 &&
+    sh === 2 &&
+    sw === 2 &&
+    dh === 1 &&
+    dw === 1 &&
+    field(desc, D_PADT) === 1 &&
+    field(desc, D_PADL) === 1 &&
+    2 * (outW - 1) + 1 <= inW;
   const rowStep = <usize>sh * wpBytes;
   const dhBytes = <usize>dh * wpBytes;
   const dwBytes = (<usize>dw) << 2;
   const outRowBytes = (<usize>outW) << 2;
+  const direct1 =
+    kh === 3 &&
+    kw === 3 &&
+    sh === 1 &&
+    sw === 1 &&
+    dh === 1 &&
+    dw === 1 &&
+    field(desc, D_PADT) === 1 &&
+    field(desc, D_PADL) === 1 &&
+    outW >= 5 &&
+    outW <= inW &&
+    outH <= inH;
+  if (direct1) {
+    memory.fill(work, 0, (<usize>inW + 16) << 2);
+    for (let u = u0; u < u1; u++) {
+      const c = (u + c0) % ch;
+      const b: f32 = bias !== 0 ? load<f32>(bias + ((<usize>c) << 2)) : 0;
+      const wc = w + ((<usize>(c * taps)) << 2);
+      plane3x3s1p1(x + <usize>u * inPlane, inH, inW, wc, b, y + <usize>u * outPlane, outH, outW, work);
+    }
+    return;
+  }
+  if (direct2) {
+    memory.fill(work, 0, (<usize>inW + 16) << 2);
+    for (let u = u0; u < u1; u++) {
+      const c = (u + c0) % ch;
+      const b: f32 = bias !== 0 ? load<f32>(bias + ((<usize>c) << 2)) : 0;
+      const wc = w + ((<usize>(c * taps)) << 2);
+      plane3x3s2p1(x + <usize>u * inPlane, inH, inW, wc, b, y + <usize>u * outPlane, outH, outW, work);
+    }
+    return;
+  }
   zeroScratch(desc, work);
   for (let u = u0; u < u1; u++) {
     const c = (u + c0) % ch;
