@@ -40,13 +40,13 @@ export interface BatchNormInferenceOptions {
   /**
    * `'js'` (a JavaScript loop), `'wasm'` (`@torchlet/kernels`' `wasmChannelAffine`, float32 only;
    * throws where it cannot run) or `'auto'` (the default: WebAssembly for float32 inputs of at
-   * least a few thousand elements unless `setBackend('js')` is in force). Both give the same bits.
+   * least 2048 elements unless `setBackend('js')` is in force). Both give the same bits.
    */
   readonly kernel?: 'auto' | 'js' | 'wasm';
 }
 
 /** Elements from which `'auto'` runs float32 inputs in WebAssembly (below, the staging costs what it saves). */
-const WASM_MIN_ELEMENTS = 1 << 12;
+const WASM_MIN_ELEMENTS = 1 << 11;
 
 /**
  * The per-channel scale and shift that batch normalisation in evaluation mode applies:

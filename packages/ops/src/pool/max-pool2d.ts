@@ -25,8 +25,8 @@ import {
  * The max-pooling kernels: `'js'`, the JavaScript loops (float32 and float64, any layout), and
  * `'wasm'`, `@torchlet/kernels`' WebAssembly SIMD kernel (float32; any window, stride, padding,
  * dilation and ceil mode, values and indices; a strided input is made contiguous first). Both give
- * the same bits. `'auto'` (the default) picks `'wasm'` for float32 problems of at least a few
- * thousand outputs unless `setBackend('js')` is in force; a forced `'wasm'` that cannot run
+ * the same bits. `'auto'` (the default) picks `'wasm'` for float32 problems of at least 256
+ * outputs unless `setBackend('js')` is in force; a forced `'wasm'` that cannot run
  * (float64, or no WebAssembly SIMD) throws.
  *
  * @example
@@ -90,7 +90,7 @@ const WASM_MAX_POOL_MIN_OUTPUTS = 1 << 16;
  * `@torchlet/kernels`' general `wasmMaxPool2d` under `'auto'`: below it a call's fixed costs
  * (staging, typed-array views) are a large part of a small problem.
  */
-const WASM_MAX_POOL2D_MIN_OUTPUTS = 1 << 11;
+const WASM_MAX_POOL2D_MIN_OUTPUTS = 1 << 8;
 
 /** Whether `maxPool2d`'s strided storage holds dense NCHW (or CHW) planes. */
 function densePlanes(g: Pool2dGeometry, xsN: number, xsC: number, xsH: number, xsW: number): boolean {
