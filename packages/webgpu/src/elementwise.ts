@@ -263,6 +263,13 @@ function runElementwise(
  * broadcasts): a new contiguous float32 buffer of `shape`'s element count. Kernel:
  * `'webgpu-binary-strided'`.
  *
+ * @param op - The operation: arithmetic (`'add'`, `'sub'`, `'mul'`, `'div'`, `'pow'`, `'maximum'`,
+ *   `'minimum'`), a comparison giving 1/0 (`'gt'`, `'lt'`, `'ge'`, `'le'`, `'eq'`, `'ne'`) or an activation's
+ *   backward (`'reluBackward'`, `'sigmoidBackward'`, `'tanhBackward'`).
+ * @param a - The left operand: a float32 buffer read through an offset and one stride per dimension of `shape`.
+ * @param b - The right operand, read the same way (stride 0 broadcasts).
+ * @param shape - The output's shape.
+ * @returns A new contiguous float32 buffer of `shape`.
  * @example
  * ```ts
  * import { binary, initWebGPU, readback, upload } from '@torchlet/webgpu';
@@ -284,6 +291,11 @@ export function binary(op: BinaryOpName, a: StridedOperand, b: StridedOperand, s
  * buffer. `unary('copy', view, shape)` makes a strided view contiguous. Kernel:
  * `'webgpu-unary-strided'`.
  *
+ * @param op - The function, e.g. `'neg'`, `'exp'`, `'log'`, `'sqrt'`, `'relu'`, `'sigmoid'`, `'tanh'`,
+ *   `'floor'` or `'copy'`.
+ * @param a - The operand: a float32 buffer read through an offset and one stride per dimension of `shape`.
+ * @param shape - The output's shape.
+ * @returns A new contiguous float32 buffer of `shape`.
  * @example
  * ```ts
  * import { initWebGPU, readback, unary, upload } from '@torchlet/webgpu';
@@ -305,6 +317,9 @@ export function unary(op: UnaryOpName, a: StridedOperand, shape: readonly number
  * The strides that read a contiguous array of shape `from` as the broadcast shape `to`
  * (NumPy/PyTorch rules: dimensions align from the right; size-1 and missing ones get stride 0).
  *
+ * @param from - The shape of the contiguous array.
+ * @param to - The broadcast shape, which `from` must broadcast to.
+ * @returns One stride per dimension of `to` (0 where `from` is broadcast).
  * @example
  * ```ts
  * import { broadcastStrides } from '@torchlet/webgpu';
@@ -334,6 +349,11 @@ export function broadcastStrides(from: readonly number[], to: readonly number[])
  * is open). NaN stays NaN; a NaN bound gives NaN; `min > max` gives `max` everywhere, as PyTorch.
  * Kernel: `'webgpu-clamp-strided'`.
  *
+ * @param a - The operand: a float32 buffer read through an offset and one stride per dimension of `shape`.
+ * @param shape - The output's shape.
+ * @param min - The lower bound; omitted for none.
+ * @param max - The upper bound; omitted for none.
+ * @returns A new contiguous float32 buffer of `shape`.
  * @example
  * ```ts
  * import { clamp, initWebGPU, readback, upload } from '@torchlet/webgpu';
@@ -363,6 +383,11 @@ export function clamp(a: StridedOperand, shape: readonly number[], min?: number,
  * float, nonzero (or NaN) meaning true; each operand through its own strides, so all three
  * broadcast. Kernel: `'webgpu-where-strided'`.
  *
+ * @param condition - The condition (nonzero is true), read through its strides.
+ * @param a - The values where the condition holds.
+ * @param b - The values elsewhere.
+ * @param shape - The output's shape; every operand broadcasts to it through its strides.
+ * @returns A new contiguous float32 buffer of `shape`.
  * @example
  * ```ts
  * import { initWebGPU, readback, upload, where } from '@torchlet/webgpu';

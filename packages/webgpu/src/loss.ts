@@ -351,6 +351,9 @@ function runSoftmaxBackward(
  * Softmax over the classes of `[outer, classes, inner]` (PyTorch's `softmax(x, dim=1)` for
  * `[N, C, ...]`), max-shifted so large logits cannot overflow. Kernel: `LOSS_KERNELS.softmax`.
  *
+ * @param x - The input, a contiguous float32 buffer `[outer, classes, inner]`.
+ * @param shape - `outer`, `classes` (the softmax dimension) and `inner`; see {@link SoftmaxShape}.
+ * @returns A new float32 buffer of the same layout, each softmax slice summing to 1.
  * @example
  * ```ts
  * import { initWebGPU, readback, softmax, upload } from '@torchlet/webgpu';
@@ -367,6 +370,9 @@ export function softmax(x: GpuBuffer, shape: SoftmaxShape): GpuBuffer {
  * Log-softmax over the classes of `[outer, classes, inner]`: `x - logsumexp(x)`, computed
  * max-shifted. Kernel: `LOSS_KERNELS.softmax`.
  *
+ * @param x - The input, a contiguous float32 buffer `[outer, classes, inner]`.
+ * @param shape - `outer`, `classes` (the softmax dimension) and `inner`; see {@link SoftmaxShape}.
+ * @returns A new float32 buffer of the same layout.
  * @example
  * ```ts
  * import { initWebGPU, logSoftmax, readback, upload } from '@torchlet/webgpu';
@@ -383,6 +389,10 @@ export function logSoftmax(x: GpuBuffer, shape: SoftmaxShape): GpuBuffer {
  * The gradient of {@link softmax} from its saved `output`: `output * (dy - sum(dy * output))` per
  * row. Kernel: `LOSS_KERNELS.softmaxBackward`.
  *
+ * @param dy - The gradient of the softmax's output, `[outer, classes, inner]`.
+ * @param output - The softmax's output.
+ * @param shape - The forward pass's layout; see {@link SoftmaxShape}.
+ * @returns A new float32 buffer: the gradient with respect to the softmax's input.
  * @example
  * ```ts
  * import { initWebGPU, readback, softmaxBackward, upload } from '@torchlet/webgpu';
@@ -400,6 +410,10 @@ export function softmaxBackward(dy: GpuBuffer, output: GpuBuffer, shape: Softmax
  * The gradient of {@link logSoftmax} from its saved `output`: `dy - exp(output) * sum(dy)` per
  * row. Kernel: `LOSS_KERNELS.softmaxBackward`.
  *
+ * @param dy - The gradient of the log-softmax's output, `[outer, classes, inner]`.
+ * @param output - The log-softmax's output.
+ * @param shape - The forward pass's layout; see {@link SoftmaxShape}.
+ * @returns A new float32 buffer: the gradient with respect to the log-softmax's input.
  * @example
  * ```ts
  * import { initWebGPU, logSoftmaxBackward, readback, upload } from '@torchlet/webgpu';
@@ -513,6 +527,11 @@ function reduceRows(
  * GPU: its loss is NaN, which poisons a reduced loss. Kernels: `LOSS_KERNELS.crossEntropyRows`,
  * then `LOSS_KERNELS.crossEntropyReduce`.
  *
+ * @param logits - The logits, a contiguous float32 buffer `[outer, classes, inner]`.
+ * @param targets - The class indices, an int32 buffer `[outer, inner]`.
+ * @param options - `outer`, `classes`, `inner` (default `1`), `reduction` (default `'mean'`), `ignoreIndex`
+ *   (default `-100`), `labelSmoothing` (default `0`) and `weight`; see {@link CrossEntropyOptions}.
+ * @returns A new float32 buffer: one element for `'mean'`/`'sum'`, `outer * inner` losses for `'none'`.
  * @example
  * ```ts
  * import { crossEntropyForward, initWebGPU, readback, upload } from '@torchlet/webgpu';
@@ -544,6 +563,11 @@ export function crossEntropyForward(logits: GpuBuffer, targets: GpuBuffer, optio
  * the label smoothing and `scale` the upstream gradient (divided by the summed weights for
  * `'mean'`); ignored rows get 0. Kernel: `LOSS_KERNELS.crossEntropyBackward`.
  *
+ * @param logits - The forward pass's logits, `[outer, classes, inner]`.
+ * @param targets - The forward pass's int32 class indices, `[outer, inner]`.
+ * @param gradOutput - The loss's upstream gradient: 1 element for `'mean'`/`'sum'`, one per row for `'none'`.
+ * @param options - The forward pass's options; see {@link CrossEntropyOptions}.
+ * @returns A new float32 buffer of the logits' layout: the gradient with respect to the logits.
  * @example
  * ```ts
  * import { crossEntropyBackward, initWebGPU, readback, upload } from '@torchlet/webgpu';
@@ -608,6 +632,10 @@ function checkMse(fn: string, input: GpuBuffer, target: GpuBuffer, reduction: Lo
  * (default) and `'sum'` give a 1-element buffer, `'none'` the squared differences. The mean of no
  * elements is NaN, as PyTorch. Kernels: `LOSS_KERNELS.mseReduce` or `LOSS_KERNELS.mse`.
  *
+ * @param input - The prediction, a float32 buffer.
+ * @param target - The target, of the same length.
+ * @param reduction - `'mean'` (default), `'sum'` or `'none'`.
+ * @returns A new float32 buffer: one element for `'mean'`/`'sum'`, the elementwise losses for `'none'`.
  * @example
  * ```ts
  * import { initWebGPU, mseLossForward, readback, upload } from '@torchlet/webgpu';
@@ -651,6 +679,12 @@ export function mseLossForward(input: GpuBuffer, target: GpuBuffer, reduction: L
  * `g` the upstream gradient (one element, divided by the element count for `'mean'`; one per
  * element for `'none'`). The target's gradient is its negation. Kernel: `LOSS_KERNELS.mseBackward`.
  *
+ * @param input - The forward pass's prediction.
+ * @param target - The forward pass's target.
+ * @param gradOutput - The loss's upstream gradient: 1 element for `'mean'`/`'sum'`, one per element for
+ *   `'none'`.
+ * @param reduction - The forward pass's reduction. Default `'mean'`.
+ * @returns A new float32 buffer: the gradient with respect to `input`.
  * @example
  * ```ts
  * import { initWebGPU, mseLossBackward, readback, upload } from '@torchlet/webgpu';

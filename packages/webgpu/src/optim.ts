@@ -154,6 +154,11 @@ function checkState(fn: string, gpu: GpuContext, param: GpuBuffer, named: Record
  * then `param -= lr * g`. `momentumBuffer` (same length, updated in place) is needed when
  * `momentum > 0` and ignored otherwise. Kernel: `OPTIM_KERNELS.sgd`.
  *
+ * @param param - The parameter, a float32 buffer updated in place.
+ * @param grad - Its gradient, of the same length.
+ * @param momentumBuffer - The momentum buffer (same length, updated in place) when `momentum > 0`; else `null`.
+ * @param options - `lr` (required); `momentum`, `dampening` and `weightDecay` (each default `0`); `nesterov`,
+ *   `maximize` and `firstStep` (each default `false`); see {@link SgdStepOptions}.
  * @example
  * ```ts
  * import { initWebGPU, readback, sgdStep, upload } from '@torchlet/webgpu';
@@ -208,6 +213,14 @@ export function sgdStep(
  * `param -= lr / (1 - beta1^step) * m / (sqrt(v) / sqrt(1 - beta2^step) + eps)`. Moments start at
  * zero; `step` counts from 1. Kernel: `OPTIM_KERNELS.adam`.
  *
+ * @param param - The parameter, a float32 buffer updated in place.
+ * @param grad - Its gradient, of the same length.
+ * @param expAvg - The first moment, updated in place (zeros before the first step).
+ * @param expAvgSq - The second moment, updated in place (zeros before the first step).
+ * @param maxExpAvgSq - The running maximum of the second moment with `amsgrad`, updated in place; else `null`.
+ * @param options - `lr` and `step` (from 1) required, `beta1` (default `0.9`), `beta2` (default `0.999`), `eps`
+ *   (default `1e-8`), `weightDecay` (default `0`), `decoupledWeightDecay` (AdamW), `amsgrad` and `maximize`;
+ *   see {@link AdamStepOptions}.
  * @example
  * ```ts
  * import { adamStep, allocate, initWebGPU, readback, upload } from '@torchlet/webgpu';

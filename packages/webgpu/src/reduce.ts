@@ -96,6 +96,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) ng: vec3
  * `'webgpu-reduce-serial'` (one invocation per output, dimensions below 256) and
  * `'webgpu-reduce-workgroup'` (one workgroup per output).
  *
+ * @param op - `'sum'`, `'mean'`, `'prod'`, `'max'` or `'min'`.
+ * @param x - The input, a contiguous float32 buffer of `shape`.
+ * @param shape - The input's shape.
+ * @param dim - The dimension to reduce, in `[0, shape.length)`.
+ * @returns A new float32 buffer of `shape` without `dim`.
  * @example
  * ```ts
  * import { initWebGPU, readback, reduce, upload } from '@torchlet/webgpu';
@@ -181,6 +186,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
  * extreme, as in PyTorch; an empty dimension is an error (PyTorch raises too). Kernel:
  * `'webgpu-argreduce-serial'`.
  *
+ * @param op - `'argmax'` or `'argmin'`.
+ * @param x - The input, a contiguous float32 buffer of `shape`.
+ * @param shape - The input's shape.
+ * @param dim - The dimension to reduce, in `[0, shape.length)`.
+ * @returns A new int32 buffer of `shape` without `dim`: the index of the first extreme along it.
  * @example
  * ```ts
  * import { argReduce, initWebGPU, readback, upload } from '@torchlet/webgpu';
