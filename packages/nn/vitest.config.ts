@@ -10,6 +10,8 @@ export default mergeConfig(
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       // The webgpu device's tests run on SwiftShader where there is no GPU (see @torchlet/webgpu).
       env: swiftshaderEnv(),
+      // The device soak test forces garbage collection to check that dropped GPU buffers come back.
+      execArgv: ['--expose-gc'],
     },
   }),
 );
