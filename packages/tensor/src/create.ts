@@ -75,6 +75,11 @@ function inferShape(data: NestedArray): number[] {
  *
  * Shapes: the nesting of `data` (or `options.shape` for flat data).
  *
+ * @param data - The values: nested arrays of numbers, booleans or bigints (a number for a 0-d tensor), or a
+ *   typed array (copied; give `shape` for other than 1-D).
+ * @param options - `dtype` (default `'float32'`, or the typed array's own type; bigints give int64), `shape`
+ *   (for flat input) and `device` (default `'cpu'`); see {@link TensorOptions}.
+ * @returns A new tensor owning a copy of the values.
  * @see torch.tensor
  * @example
  * ```ts
@@ -216,6 +221,11 @@ export function checkLayout(
  *
  * Shapes: `shape` must hold `data.length` elements unless `strides` are given.
  *
+ * @param data - The typed array to wrap (not copied: the tensor and the array share memory).
+ * @param shape - The dimension sizes.
+ * @param layout - `strides` (default: row-major contiguous) and `offset` (default `0`), checked against
+ *   `data`'s length.
+ * @returns A tensor viewing `data`.
  * @example
  * ```ts
  * import { fromStorage } from '@torchlet/tensor';
@@ -249,6 +259,10 @@ export function fromStorage(
 /**
  * A tensor of `shape` filled with `value`.
  *
+ * @param shape - The dimension sizes, e.g. `[2, 3]`.
+ * @param value - The value of every element (a bigint for int64 values beyond 2^53).
+ * @param options - `dtype` (default `'float32'`) and `device` (default `'cpu'`); see {@link CreateOptions}.
+ * @returns A new tensor of `shape` filled with `value`.
  * @see torch.full
  * @example
  * ```ts
@@ -278,6 +292,9 @@ function filled(fn: string, shape: Shape, value: number | boolean, options: Crea
 /**
  * A tensor of zeros.
  *
+ * @param shape - The dimension sizes, e.g. `[2, 3]`.
+ * @param options - `dtype` (default `'float32'`) and `device` (default `'cpu'`); see {@link CreateOptions}.
+ * @returns A new tensor of `shape` filled with 0.
  * @see torch.zeros
  * @example
  * ```ts
@@ -292,6 +309,9 @@ export function zeros(shape: Shape, options: CreateOptions = {}): Tensor {
 /**
  * A tensor of ones. The d2l edge image starts as `ones([6, 8])`.
  *
+ * @param shape - The dimension sizes, e.g. `[2, 3]`.
+ * @param options - `dtype` (default `'float32'`) and `device` (default `'cpu'`); see {@link CreateOptions}.
+ * @returns A new tensor of `shape` filled with 1.
  * @see torch.ones
  * @example
  * ```ts
@@ -306,6 +326,9 @@ export function ones(shape: Shape, options: CreateOptions = {}): Tensor {
 /**
  * Zeros with the shape and dtype of `t` (dtype overridable).
  *
+ * @param t - The tensor whose shape (and, by default, dtype and device) to take.
+ * @param options - `dtype` and `device`, each defaulting to `t`'s; see {@link CreateOptions}.
+ * @returns A new tensor of `t`'s shape filled with 0.
  * @see torch.zeros_like
  * @example
  * ```ts
@@ -321,6 +344,9 @@ export function zerosLike(t: Tensor, options: CreateOptions = {}): Tensor {
 /**
  * Ones with the shape and dtype of `t` (dtype overridable).
  *
+ * @param t - The tensor whose shape (and, by default, dtype and device) to take.
+ * @param options - `dtype` and `device`, each defaulting to `t`'s; see {@link CreateOptions}.
+ * @returns A new tensor of `t`'s shape filled with 1.
  * @see torch.ones_like
  * @example
  * ```ts
@@ -336,6 +362,10 @@ export function onesLike(t: Tensor, options: CreateOptions = {}): Tensor {
 /**
  * An `n x m` matrix with ones on the diagonal (`m` defaults to `n`).
  *
+ * @param n - The number of rows.
+ * @param m - The number of columns. Default `n`.
+ * @param options - `dtype` (default `'float32'`) and `device` (default `'cpu'`); see {@link CreateOptions}.
+ * @returns A new `[n, m]` tensor with ones on the main diagonal and zeros elsewhere.
  * @see torch.eye
  * @example
  * ```ts
@@ -354,6 +384,11 @@ export function eye(n: number, m: number = n, options: CreateOptions = {}): Tens
  * Evenly spaced values in `[start, end)` with step `step`; `arange(n)` is `0..n-1`.
  * Integral arguments give values that print as integers but, as everywhere here, default to float32.
  *
+ * @param start - The first value, or the end (exclusive) when `end` is omitted (then the start is 0).
+ * @param end - The end, excluded.
+ * @param step - The spacing, positive or negative, not 0. Default `1`.
+ * @param options - `dtype` (default `'float32'`) and `device` (default `'cpu'`); see {@link CreateOptions}.
+ * @returns A new 1-D tensor of `ceil((end - start) / step)` values.
  * @see torch.arange
  * @example
  * ```ts
@@ -415,6 +450,11 @@ function arangeInt32(lo: number, hi: number, step: number): Tensor {
 /**
  * `steps` evenly spaced values from `start` to `end` inclusive.
  *
+ * @param start - The first value.
+ * @param end - The last value (included).
+ * @param steps - How many values, a non-negative integer.
+ * @param options - `dtype` (default `'float32'`) and `device` (default `'cpu'`); see {@link CreateOptions}.
+ * @returns A new 1-D tensor of `steps` values.
  * @see torch.linspace
  * @example
  * ```ts

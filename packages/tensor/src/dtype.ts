@@ -33,6 +33,7 @@ let maxElements = DEFAULT_MAX_ELEMENTS;
  * `TorchletError` naming the size, instead of reserving gigabytes (or failing deep inside with a
  * raw `RangeError`). Default 2^30 (4 GiB of float32, 8 GiB of float64); see {@link setMaxElements}.
  *
+ * @returns The current limit, in elements.
  * @example
  * ```ts
  * import { getMaxElements } from '@torchlet/tensor';
@@ -47,6 +48,7 @@ export function getMaxElements(): number {
  * Sets the element limit of {@link getMaxElements} (an integer from 1 to 2^32, the most a typed
  * array can hold), or restores the default with `null`. Raise it when the memory is really there.
  *
+ * @param count - The new limit, a positive integer, or `null` to restore the default (2^30).
  * @example
  * ```ts
  * import { getMaxElements, setMaxElements, zeros } from '@torchlet/tensor';
@@ -79,6 +81,10 @@ const BYTES: Readonly<Record<DType, number>> = { float32: 4, float64: 8, int32: 
  * Checks that `size` elements of `dtype` may be allocated (see {@link getMaxElements}), naming
  * `fn` otherwise. Call it before computing anything of that size.
  *
+ * @param fn - The public function, named in the error.
+ * @param size - The number of elements wanted.
+ * @param dtype - Their element type (for the byte count in the message). Default `'float32'`.
+ * @returns `size`, when allowed; otherwise a `TorchletError`.
  * @example
  * ```ts
  * import { checkNumel } from '@torchlet/tensor';
@@ -103,6 +109,10 @@ export function checkNumel(fn: string, size: number, dtype: DType = 'float32'): 
  * Allocates zeroed storage for `size` elements of `dtype`, after {@link checkNumel} (which names
  * `fn`, default `'allocStorage'`, when the size is over the limit).
  *
+ * @param dtype - The element type.
+ * @param size - The number of elements (checked against {@link getMaxElements}).
+ * @param fn - The public function, named in an error. Default `'allocStorage'`.
+ * @returns A new zero-filled typed array of `dtype` (`Uint8Array` for bool, `BigInt64Array` for int64).
  * @example
  * ```ts
  * import { allocStorage } from '@torchlet/tensor';
@@ -130,6 +140,8 @@ export function allocStorage(dtype: DType, size: number, fn = 'allocStorage'): S
 /**
  * The dtype a typed array stores (`Uint8Array` is read as `bool`).
  *
+ * @param data - A tensor storage typed array.
+ * @returns Its element type (`Uint8Array` is bool).
  * @example
  * ```ts
  * import { dtypeOfStorage } from '@torchlet/tensor';
@@ -146,6 +158,8 @@ export function dtypeOfStorage(data: Storage): DType {
 /**
  * True for `float32` and `float64`.
  *
+ * @param dtype - An element type.
+ * @returns `true` for float32 and float64.
  * @example
  * ```ts
  * import { isFloatingDType } from '@torchlet/tensor';
@@ -161,6 +175,9 @@ const rank: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 
 /**
  * PyTorch's type promotion for two tensors: bool < int32 < float32 < float64.
  *
+ * @param a - The first element type.
+ * @param b - The second element type.
+ * @returns The type both promote to, as PyTorch's `promote_types`.
  * @example
  * ```ts
  * import { promoteTypes } from '@torchlet/tensor';
@@ -179,6 +196,10 @@ export function promoteTypes(a: DType, b: DType): DType {
  * a non-integral scalar turns an integer or bool tensor into float32, and an integral scalar
  * turns a bool tensor into int32.
  *
+ * @param dtype - The tensor's element type.
+ * @param scalar - A JS number or boolean combined with it.
+ * @returns The result type: the tensor's, except that a non-integral scalar makes an integer or bool tensor
+ *   float32 and an integral one a bool tensor int64.
  * @example
  * ```ts
  * import { promoteWithScalar } from '@torchlet/tensor';
@@ -198,6 +219,12 @@ export function promoteWithScalar(dtype: DType, scalar: number | boolean): DType
  * outside the int32 range are a TorchletError (PyTorch: "value cannot be converted to type int32
  * without overflow"), never a silent -2147483648. Other dtypes as `castScalar`.
  *
+ * @param fn - The public function, named in an error.
+ * @param arg - The argument, named in an error.
+ * @param value - The JS number to store.
+ * @param dtype - The element type it will be stored as.
+ * @returns The value as `dtype` stores it (truncated for integers, rounded to float32, 0/1 for bool); out of
+ *   int32 range is a `TorchletError`.
  * @example
  * ```ts
  * import { scalarFor } from '@torchlet/tensor';
@@ -215,6 +242,10 @@ export function scalarFor(fn: string, arg: string, value: number, dtype: DType):
  * The typed-array types that are tensor storage, checked exactly (a `Uint16Array` or a detached
  * buffer is a TorchletError naming `fn` and `arg`, never bool or NaN data).
  *
+ * @param fn - The public function, named in an error.
+ * @param arg - The argument, named in an error.
+ * @param data - The value that should be a tensor storage typed array.
+ * @returns `data`, typed; anything else is a `TorchletError`.
  * @example
  * ```ts
  * import { checkStorage } from '@torchlet/tensor';

@@ -68,6 +68,8 @@ function combineCategories(higher: DType | undefined, lower: DType | undefined):
  * when it is of a higher category (bool < int < float). So `int32 tensor + 0.5` is float32, but
  * `float32 tensor + float64 0-D tensor` stays float32.
  *
+ * @param operands - Tensors and JS scalars, as an elementwise operation receives them.
+ * @returns The dtype the operation computes and returns, as PyTorch's `torch.result_type`.
  * @see torch.result_type
  * @example
  * ```ts
@@ -748,6 +750,9 @@ const GE_SPEC = compareSpec('ge', GE);
  *
  * Shapes: `input` and `other` broadcast together -> the broadcast shape.
  *
+ * @param input - A tensor or number.
+ * @param other - A tensor or number, broadcast against `input`.
+ * @returns A new tensor in the broadcast shape and promoted dtype.
  * @see torch.add
  * @example
  * ```ts
@@ -765,6 +770,9 @@ export function add(input: TensorLike, other: TensorLike): Tensor {
  *
  * Shapes: `input` and `other` broadcast together -> the broadcast shape.
  *
+ * @param input - A tensor or number.
+ * @param other - A tensor or number, broadcast against `input`.
+ * @returns A new tensor in the broadcast shape and promoted dtype.
  * @see torch.sub
  * @example
  * ```ts
@@ -781,6 +789,9 @@ export function sub(input: TensorLike, other: TensorLike): Tensor {
  *
  * Shapes: `input` and `other` broadcast together -> the broadcast shape.
  *
+ * @param input - A tensor or number.
+ * @param other - A tensor or number, broadcast against `input`.
+ * @returns A new tensor in the broadcast shape and promoted dtype.
  * @see torch.mul
  * @example
  * ```ts
@@ -798,6 +809,9 @@ export function mul(input: TensorLike, other: TensorLike): Tensor {
  *
  * Shapes: `input` and `other` broadcast together -> the broadcast shape.
  *
+ * @param input - A tensor or number (the dividend).
+ * @param other - A tensor or number (the divisor), broadcast against `input`.
+ * @returns A new float tensor in the broadcast shape (integer inputs give float32).
  * @see torch.div
  * @example
  * ```ts
@@ -818,6 +832,9 @@ export function div(input: TensorLike, other: TensorLike): Tensor {
  *
  * Shapes: `input` and `exponent` broadcast together -> the broadcast shape.
  *
+ * @param input - A tensor or number (the base).
+ * @param exponent - A tensor or number, broadcast against `input`.
+ * @returns A new tensor in the broadcast shape and promoted dtype.
  * @see torch.pow
  * @example
  * ```ts
@@ -835,6 +852,9 @@ export function pow(input: TensorLike, exponent: TensorLike): Tensor {
  *
  * Shapes: `input` and `other` broadcast together -> the broadcast shape.
  *
+ * @param input - A tensor or number.
+ * @param other - A tensor or number, broadcast against `input`.
+ * @returns A new tensor of the larger elements (NaN where either is NaN).
  * @see torch.maximum
  * @example
  * ```ts
@@ -851,6 +871,9 @@ export function maximum(input: TensorLike, other: TensorLike): Tensor {
  *
  * Shapes: `input` and `other` broadcast together -> the broadcast shape.
  *
+ * @param input - A tensor or number.
+ * @param other - A tensor or number, broadcast against `input`.
+ * @returns A new tensor of the smaller elements (NaN where either is NaN).
  * @see torch.minimum
  * @example
  * ```ts
@@ -868,6 +891,9 @@ export function minimum(input: TensorLike, other: TensorLike): Tensor {
  *
  * Shapes: `input` and `other` broadcast together -> the broadcast shape.
  *
+ * @param input - A tensor or number.
+ * @param other - A tensor or number, broadcast against `input`.
+ * @returns A new bool tensor in the broadcast shape.
  * @see torch.eq
  * @example
  * ```ts
@@ -885,6 +911,9 @@ export function eq(input: TensorLike, other: TensorLike): Tensor {
  *
  * Shapes: `input` and `other` broadcast together -> the broadcast shape.
  *
+ * @param input - A tensor or number.
+ * @param other - A tensor or number, broadcast against `input`.
+ * @returns A new bool tensor in the broadcast shape.
  * @see torch.ne
  * @example
  * ```ts
@@ -901,6 +930,9 @@ export function ne(input: TensorLike, other: TensorLike): Tensor {
  *
  * Shapes: `input` and `other` broadcast together -> the broadcast shape.
  *
+ * @param input - A tensor or number.
+ * @param other - A tensor or number, broadcast against `input`.
+ * @returns A new bool tensor in the broadcast shape.
  * @see torch.lt
  * @example
  * ```ts
@@ -917,6 +949,9 @@ export function lt(input: TensorLike, other: TensorLike): Tensor {
  *
  * Shapes: `input` and `other` broadcast together -> the broadcast shape.
  *
+ * @param input - A tensor or number.
+ * @param other - A tensor or number, broadcast against `input`.
+ * @returns A new bool tensor in the broadcast shape.
  * @see torch.le
  * @example
  * ```ts
@@ -933,6 +968,9 @@ export function le(input: TensorLike, other: TensorLike): Tensor {
  *
  * Shapes: `input` and `other` broadcast together -> the broadcast shape.
  *
+ * @param input - A tensor or number.
+ * @param other - A tensor or number, broadcast against `input`.
+ * @returns A new bool tensor in the broadcast shape.
  * @see torch.gt
  * @example
  * ```ts
@@ -949,6 +987,9 @@ export function gt(input: TensorLike, other: TensorLike): Tensor {
  *
  * Shapes: `input` and `other` broadcast together -> the broadcast shape.
  *
+ * @param input - A tensor or number.
+ * @param other - A tensor or number, broadcast against `input`.
+ * @returns A new bool tensor in the broadcast shape.
  * @see torch.ge
  * @example
  * ```ts
@@ -1136,6 +1177,8 @@ function floatUnary(fn: string, op: number, x: Tensor): Tensor {
  *
  * Shapes: any -> same.
  *
+ * @param input - A numeric tensor (not bool).
+ * @returns A new tensor of the same shape and dtype.
  * @see torch.neg
  * @example
  * ```ts
@@ -1157,6 +1200,8 @@ export function neg(input: Tensor): Tensor {
  *
  * Shapes: any -> same.
  *
+ * @param input - A numeric tensor (not bool).
+ * @returns A new tensor of the same shape and dtype.
  * @see torch.abs
  * @example
  * ```ts
@@ -1173,6 +1218,8 @@ export function abs(input: Tensor): Tensor {
  *
  * Shapes: any -> same.
  *
+ * @param input - Any tensor.
+ * @returns A new float tensor of the same shape (integer and bool inputs give float32).
  * @see torch.exp
  * @example
  * ```ts
@@ -1190,6 +1237,8 @@ export function exp(input: Tensor): Tensor {
  *
  * Shapes: any -> same.
  *
+ * @param input - Any tensor.
+ * @returns A new float tensor of the same shape (NaN for negative elements, `-Infinity` for zeros).
  * @see torch.log
  * @example
  * ```ts
@@ -1206,6 +1255,8 @@ export function log(input: Tensor): Tensor {
  *
  * Shapes: any -> same.
  *
+ * @param input - Any tensor.
+ * @returns A new float tensor of the same shape (NaN for negative elements).
  * @see torch.sqrt
  * @example
  * ```ts
@@ -1222,6 +1273,8 @@ export function sqrt(input: Tensor): Tensor {
  *
  * Shapes: any -> same.
  *
+ * @param input - Any tensor.
+ * @returns A new float tensor of the same shape, in (-1, 1).
  * @see torch.tanh
  * @example
  * ```ts
@@ -1238,6 +1291,8 @@ export function tanh(input: Tensor): Tensor {
  *
  * Shapes: any -> same.
  *
+ * @param input - Any tensor.
+ * @returns A new float tensor of the same shape, in (0, 1).
  * @see torch.sigmoid
  * @example
  * ```ts
@@ -1254,6 +1309,8 @@ export function sigmoid(input: Tensor): Tensor {
  *
  * Shapes: any -> same.
  *
+ * @param input - A numeric tensor (not bool).
+ * @returns A new tensor of the same shape and dtype.
  * @see torch.relu
  * @example
  * ```ts
@@ -1272,6 +1329,10 @@ export function relu(input: Tensor): Tensor {
  *
  * Shapes: any -> same.
  *
+ * @param t - A numeric tensor.
+ * @param min - The lower bound, or `null`/omitted for none.
+ * @param max - The upper bound, or `null`/omitted for none (at least one bound is required).
+ * @returns A new tensor of the same shape and dtype.
  * @see torch.clamp
  * @example
  * ```ts
@@ -1348,6 +1409,10 @@ const bits = (f: Float32Array): Int32Array => new Int32Array(f.buffer, f.byteOff
  *
  * Shapes: `cond`, `a` and `b` broadcast together -> the broadcast shape.
  *
+ * @param cond - The condition, a bool tensor (or a value), broadcast with `a` and `b`.
+ * @param a - The values (tensor or number) taken where `cond` is true.
+ * @param b - The values taken where `cond` is false.
+ * @returns A new tensor in the broadcast shape and the promoted dtype of `a` and `b`.
  * @see torch.where
  * @example
  * ```ts
@@ -1507,6 +1572,9 @@ function inPlaceDType(fn: string, t: Tensor, other: TensorLike, floatResult: boo
  *
  * Shapes: `t` any; `other` broadcastable to `t.shape`.
  *
+ * @param t - The tensor to update in place.
+ * @param other - A tensor or number, broadcast to `t`'s shape.
+ * @param alpha - The multiplier of `other`. Default `1`.
  * @see torch.Tensor.sub_
  * @example
  * ```ts
@@ -1531,6 +1599,9 @@ export function subInPlace(t: Tensor, other: TensorLike, alpha = 1): void {
  *
  * Shapes: `t` any; `other` broadcastable to `t.shape`.
  *
+ * @param t - The tensor to update in place.
+ * @param other - A tensor or number, broadcast to `t`'s shape.
+ * @param alpha - The multiplier of `other`. Default `1`.
  * @see torch.Tensor.add_
  * @example
  * ```ts
@@ -1572,6 +1643,8 @@ export function addInPlace(t: Tensor, other: TensorLike, alpha = 1): void {
  *
  * Shapes: `t` any; `other` broadcastable to `t.shape`.
  *
+ * @param t - The tensor to update in place.
+ * @param other - A tensor or number, broadcast to `t`'s shape.
  * @see torch.Tensor.mul_
  * @example
  * ```ts
@@ -1593,6 +1666,8 @@ export function mulInPlace(t: Tensor, other: TensorLike): void {
  *
  * Shapes: `t` any; `other` broadcastable to `t.shape`.
  *
+ * @param t - The tensor to update in place (a float tensor).
+ * @param other - A tensor or number, broadcast to `t`'s shape.
  * @see torch.Tensor.div_
  * @example
  * ```ts
@@ -1614,6 +1689,8 @@ export function divInPlace(t: Tensor, other: TensorLike): void {
  *
  * Shapes: `t` any; `src` broadcastable to `t.shape`.
  *
+ * @param t - The tensor to write in place.
+ * @param src - A tensor or number, broadcast to `t`'s shape and cast to its dtype.
  * @see torch.Tensor.copy_
  * @example
  * ```ts

@@ -61,6 +61,10 @@ const isOptInt = (v: unknown): boolean =>
  * defaults (`0`, the size, `1`). Negative bounds count from the end; the step must be positive,
  * as in PyTorch.
  *
+ * @param start - The first index; negative counts from the end. Default (omitted or `null`): `0`.
+ * @param stop - One past the last index; negative counts from the end. Default: the size.
+ * @param step - The stride, positive. Default `1`.
+ * @returns A slice object for {@link Tensor.get} and {@link Tensor.set} index arrays.
  * @see Python `slice`, torch.Tensor.__getitem__
  * @example
  * ```ts
@@ -245,6 +249,10 @@ function indexLayout(fn: string, t: Tensor, index: Index): ViewLayout {
  *
  * Shapes: `[n0, n1, ...]` -> the indexed shape, e.g. `[3, 8]` with `':, 2:6'` -> `[3, 4]`.
  *
+ * @param t - The tensor to index.
+ * @param index - A string (`':, 2:6'`, `'..., 0'`) or an array of numbers, `null` (new axis), slices, `'...'`
+ *   and index tensors.
+ * @returns The indexed region: a view for basic indexing, a copy for advanced indexing.
  * @see torch.Tensor.__getitem__
  * @example
  * ```ts
@@ -271,6 +279,9 @@ export function get(t: Tensor, index: Index): Tensor {
  *
  * Shapes: `value` broadcasts to the indexed shape.
  *
+ * @param t - The tensor to write in place.
+ * @param index - The region, as for {@link get}.
+ * @param value - A tensor or number, broadcast to the region's shape and cast to `t`'s dtype.
  * @see torch.Tensor.__setitem__
  * @example
  * ```ts

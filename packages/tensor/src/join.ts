@@ -62,6 +62,9 @@ function concatBlocks(
  *
  * Shapes: `n x [...s]` -> `[...s[:dim], n, ...s[dim:]]`.
  *
+ * @param tensors - Tensors of one shape and dtype.
+ * @param dim - Where the new dimension goes, in `[-ndim - 1, ndim]`. Default `0`.
+ * @returns A new tensor with a dimension of size `tensors.length` at `dim`.
  * @see torch.stack
  * @example
  * ```ts
@@ -106,6 +109,9 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
  *
  * Shapes: `[...a, n1, ...b]`, `[...a, n2, ...b]` -> `[...a, n1 + n2, ...b]`.
  *
+ * @param tensors - Tensors of one dtype and of equal shape except along `dim`.
+ * @param dim - The dimension to join along. Default `0`.
+ * @returns A new tensor whose `dim` is the sum of the inputs' sizes there.
  * @see torch.cat
  * @example
  * ```ts
@@ -164,6 +170,11 @@ function narrowView(t: Tensor, d: number, start: number, length: number): Tensor
  *
  * Shapes: `[..., n, ...]` -> views `[..., s_i, ...]` with `sum(s_i) = n`.
  *
+ * @param t - The tensor to split.
+ * @param splitSize - The size of each piece (the last may be smaller), or the list of sizes, which must sum to
+ *   the size of `dim`.
+ * @param dim - The dimension to split along. Default `0`.
+ * @returns The pieces, views of `t`.
  * @see torch.split
  * @example
  * ```ts
@@ -227,6 +238,10 @@ export function split(t: Tensor, splitSize: number | readonly number[], dim = 0)
  *
  * Shapes: `[..., n, ...]` -> views `[..., ceil(n / chunks), ...]` and a smaller last one.
  *
+ * @param t - The tensor to split.
+ * @param chunks - How many pieces at most (each `ceil(size / chunks)` long).
+ * @param dim - The dimension to split along. Default `0`.
+ * @returns The pieces, views of `t`.
  * @see torch.chunk
  * @example
  * ```ts
@@ -251,6 +266,9 @@ export function chunk(t: Tensor, chunks: number, dim = 0): Tensor[] {
  * True when both tensors have the same shape and equal values (NaN is never equal; values are
  * compared as numbers whatever the dtypes).
  *
+ * @param a - The first tensor.
+ * @param b - The second tensor.
+ * @returns `true` when both have the same shape and equal values (NaN never equals).
  * @see torch.equal
  * @example
  * ```ts
@@ -287,6 +305,10 @@ function broadcastStrides(t: Tensor, shape: readonly number[]): number[] {
  *
  * Shapes: `a` and `b` broadcast together.
  *
+ * @param a - The computed tensor.
+ * @param b - The reference, broadcast against `a`.
+ * @param options - `rtol` (default `1e-5`), `atol` (default `1e-8`) and `equalNan` (default `false`).
+ * @returns `true` when `|a - b| <= atol + rtol * |b|` everywhere.
  * @see torch.allclose
  * @example
  * ```ts

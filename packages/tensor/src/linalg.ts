@@ -182,6 +182,9 @@ function foldableRows(op: GemmOperand, bs: readonly number[], batch: readonly nu
  * Shapes: `[n] x [n] -> []`, `[m,k] x [k,n] -> [m,n]`, `[k] x [...,k,n] -> [...,n]`,
  * `[...,m,k] x [k] -> [...,m]`, `[...A,m,k] x [...B,k,n] -> [...broadcast(A,B),m,n]`.
  *
+ * @param a - The left operand: `[n]`, `[m, k]` or a batch `[..., m, k]`.
+ * @param b - The right operand: `[n]`, `[k, p]` or a batch `[..., k, p]`; batch dimensions broadcast.
+ * @returns A new tensor: the product, with 1-D operands' added dimensions removed again.
  * @see torch.matmul
  * @example
  * ```ts
@@ -226,6 +229,9 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
  *
  * Shapes: `[m,k] x [k,n] -> [m,n]`.
  *
+ * @param a - A matrix `[m, k]`.
+ * @param b - A matrix `[k, p]`.
+ * @returns A new tensor `[m, p]`.
  * @see torch.mm
  * @example
  * ```ts
@@ -253,6 +259,9 @@ export function mm(a: Tensor, b: Tensor): Tensor {
  *
  * Shapes: `[n] x [n] -> []`.
  *
+ * @param a - A vector `[n]`.
+ * @param b - A vector `[n]`, of the same dtype.
+ * @returns A new 0-d tensor.
  * @see torch.dot
  * @example
  * ```ts

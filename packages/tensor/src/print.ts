@@ -312,6 +312,10 @@ function checkOpts(options: PrintOptions): Opts {
  *
  * Shapes: any.
  *
+ * @param t - The tensor to print.
+ * @param options - `precision`, `threshold`, `edgeitems`, `linewidth`, `sciMode` and `suffixes`, as
+ *   `torch.set_printoptions`; see {@link PrintOptions}.
+ * @returns The printed form.
  * @see torch.Tensor.__repr__, torch.set_printoptions
  * @example
  * ```ts

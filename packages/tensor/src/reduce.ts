@@ -356,6 +356,10 @@ function sumDType(dtype: DType): DType {
  *
  * Shapes: `[...]` -> `[]`, or the input shape without `dims` (kept as size 1 with `keepdim`).
  *
+ * @param t - The tensor to reduce.
+ * @param dims - The dimension or dimensions to reduce; omitted or `null` for all.
+ * @param options - `keepdim` (keep reduced dimensions with size 1). Default `false`.
+ * @returns A new tensor of sums (floats keep their dtype; integers and bool sum exactly to an integer dtype).
  * @see torch.sum
  * @example
  * ```ts
@@ -447,6 +451,10 @@ function overExpanded(fn: 'sum' | 'mean', t: Tensor, dims: readonly number[], ke
  *
  * Shapes: `[...]` -> `[]`, or the input shape without `dims` (kept as size 1 with `keepdim`).
  *
+ * @param t - A float tensor.
+ * @param dims - The dimension or dimensions to reduce; omitted or `null` for all.
+ * @param options - `keepdim` (keep reduced dimensions with size 1). Default `false`.
+ * @returns A new tensor of means.
  * @see torch.mean
  * @example
  * ```ts
@@ -482,6 +490,10 @@ export function mean(t: Tensor, dims?: Dims, options: ReduceOptions = {}): Tenso
  *
  * Shapes: `[...]` -> `[]`, or the input shape without `dim` (kept as size 1 with `keepdim`).
  *
+ * @param t - The tensor to reduce.
+ * @param dim - The dimension to reduce; omitted or `null` for all.
+ * @param options - `keepdim` (keep the reduced dimension with size 1). Default `false`.
+ * @returns A new tensor of products.
  * @see torch.prod
  * @example
  * ```ts
@@ -558,6 +570,10 @@ function argExtremum(
  *
  * Shapes: `[...]` -> `[]`, or the input shape without `dim` (kept as size 1 with `keepdim`).
  *
+ * @param t - The tensor to reduce.
+ * @param dim - The dimension to reduce; omitted or `null` for all.
+ * @param options - `keepdim` (keep the reduced dimension with size 1). Default `false`.
+ * @returns A new tensor of maxima (values only; see {@link argmax}).
  * @see torch.max
  * @example
  * ```ts
@@ -578,6 +594,10 @@ export function max(t: Tensor, dim?: number | null, options: ReduceOptions = {})
  *
  * Shapes: `[...]` -> `[]`, or the input shape without `dim` (kept as size 1 with `keepdim`).
  *
+ * @param t - The tensor to reduce.
+ * @param dim - The dimension to reduce; omitted or `null` for all.
+ * @param options - `keepdim` (keep the reduced dimension with size 1). Default `false`.
+ * @returns A new tensor of minima (values only; see {@link argmin}).
  * @see torch.min
  * @example
  * ```ts
@@ -597,6 +617,10 @@ export function min(t: Tensor, dim?: number | null, options: ReduceOptions = {})
  *
  * Shapes: `[...]` -> `[]`, or the input shape without `dim` (kept as size 1 with `keepdim`).
  *
+ * @param t - The tensor to reduce.
+ * @param dim - The dimension to reduce; omitted or `null`: the index into the flattened tensor.
+ * @param options - `keepdim` (keep the reduced dimension with size 1). Default `false`.
+ * @returns A new integer tensor of indices of the first maximum.
  * @see torch.argmax
  * @example
  * ```ts
@@ -616,6 +640,10 @@ export function argmax(t: Tensor, dim?: number | null, options: ReduceOptions = 
  *
  * Shapes: `[...]` -> `[]`, or the input shape without `dim` (kept as size 1 with `keepdim`).
  *
+ * @param t - The tensor to reduce.
+ * @param dim - The dimension to reduce; omitted or `null`: the index into the flattened tensor.
+ * @param options - `keepdim` (keep the reduced dimension with size 1). Default `false`.
+ * @returns A new integer tensor of indices of the first minimum.
  * @see torch.argmin
  * @example
  * ```ts
@@ -706,6 +734,10 @@ function varianceValues(
  *
  * Shapes: `[...]` -> `[]`, or the input shape without `dims` (kept as size 1 with `keepdim`).
  *
+ * @param t - A float tensor.
+ * @param dims - The dimension or dimensions to reduce; omitted or `null` for all.
+ * @param options - `correction` (divide by `n - correction`, default `1`) and `keepdim` (default `false`).
+ * @returns A new tensor of variances.
  * @see torch.var
  * @example
  * ```ts
@@ -727,6 +759,10 @@ export function variance(t: Tensor, dims?: Dims, options: VarianceOptions = {}):
  *
  * Shapes: `[...]` -> `[]`, or the input shape without `dims` (kept as size 1 with `keepdim`).
  *
+ * @param t - A float tensor.
+ * @param dims - The dimension or dimensions to reduce; omitted or `null` for all.
+ * @param options - `correction` (divide by `n - correction`, default `1`) and `keepdim` (default `false`).
+ * @returns A new tensor of standard deviations.
  * @see torch.std
  * @example
  * ```ts
@@ -806,6 +842,9 @@ function cumulative(fn: string, t: Tensor, dim: number, product: boolean): Tenso
  *
  * Shapes: the input shape.
  *
+ * @param t - The tensor to accumulate.
+ * @param dim - The dimension to accumulate along (negative counts from the end).
+ * @returns A new tensor of `t`'s shape.
  * @see torch.cumsum
  * @example
  * ```ts
@@ -822,6 +861,9 @@ export function cumsum(t: Tensor, dim: number): Tensor {
  *
  * Shapes: the input shape.
  *
+ * @param t - The tensor to accumulate.
+ * @param dim - The dimension to accumulate along (negative counts from the end).
+ * @returns A new tensor of `t`'s shape.
  * @see torch.cumprod
  * @example
  * ```ts

@@ -9,6 +9,9 @@ import type { NestedArray, Tensor } from './tensor.js';
 /**
  * True when `strides` are the row-major strides of `shape` (size-1 dimensions may have any stride).
  *
+ * @param shape - The dimension sizes.
+ * @param strides - The step between neighbours along each dimension, in elements.
+ * @returns `true` for a dense row-major layout (size-1 dimensions may have any stride).
  * @example
  * ```ts
  * import { isContiguousLayout } from '@torchlet/tensor';
@@ -46,6 +49,12 @@ export function isContiguousLayout(shape: Shape, strides: readonly number[]): bo
  * to pay for the copies in and out runs in `@torchlet/kernels`' WebAssembly SIMD transposer
  * (`wasmTranspose`: the same values, moved as bits) unless `setBackend('js')`.
  *
+ * @param src - The storage to read.
+ * @param shape - The shape of the view.
+ * @param strides - The view's strides, in elements.
+ * @param offset - The index in `src` of the view's first element.
+ * @param out - Receives the elements in row-major order (an array-like of the same element kind).
+ * @param outOffset - The index in `out` to start writing at. Default `0`.
  * @example
  * ```ts
  * import { copyStridedInto, tensor } from '@torchlet/tensor';
@@ -247,6 +256,10 @@ function copyTiled(
  * The flat storage offsets of every element of a strided view, in row-major order.
  * Used where an operation must write back through a view (slice assignment, in-place math).
  *
+ * @param shape - The dimension sizes.
+ * @param strides - The strides, in elements.
+ * @param offset - The index of the first element.
+ * @returns The storage index of every element, in row-major order.
  * @example
  * ```ts
  * import { stridedOffsets } from '@torchlet/tensor';

@@ -48,6 +48,9 @@ function triangle(fn: string, t: Tensor, diagonal: number, lower: boolean): Tens
  *
  * Shapes: `[..., m, n]` -> `[..., m, n]`.
  *
+ * @param t - A matrix `[m, n]` or a batch `[..., m, n]`.
+ * @param diagonal - The last diagonal kept: `0` the main one, positive above, negative below. Default `0`.
+ * @returns A new tensor of `t`'s shape with the elements above that diagonal zeroed.
  * @see torch.tril
  * @example
  * ```ts
@@ -66,6 +69,9 @@ export function tril(t: Tensor, diagonal = 0): Tensor {
  *
  * Shapes: `[..., m, n]` -> `[..., m, n]`.
  *
+ * @param t - A matrix `[m, n]` or a batch `[..., m, n]`.
+ * @param diagonal - The first diagonal kept: `0` the main one, positive above, negative below. Default `0`.
+ * @returns A new tensor of `t`'s shape with the elements below that diagonal zeroed.
  * @see torch.triu
  * @example
  * ```ts
@@ -84,6 +90,9 @@ export function triu(t: Tensor, diagonal = 0): Tensor {
  *
  * Shapes: any -> same.
  *
+ * @param t - The tensor to flip.
+ * @param dims - The dimension or dimensions to reverse.
+ * @returns A new tensor of `t`'s shape.
  * @see torch.flip
  * @example
  * ```ts
@@ -122,6 +131,10 @@ export function flip(t: Tensor, dims: number | readonly number[]): Tensor {
  *
  * Shapes: any -> same; `shifts` and `dims` have equal lengths.
  *
+ * @param t - The tensor to roll.
+ * @param shifts - How far to shift, one per dimension in `dims` (positive moves elements to higher indices).
+ * @param dims - The dimensions to roll; omitted: the flattened elements are rolled.
+ * @returns A new tensor of `t`'s shape.
  * @see torch.roll
  * @example
  * ```ts

@@ -1268,6 +1268,8 @@ export class Tensor {
 /**
  * Brand check for tensors that works across package copies (use instead of `instanceof`).
  *
+ * @param x - Any value.
+ * @returns `true` when `x` is a torchlet Tensor.
  * @example
  * ```ts
  * import { isTensor, zeros } from '@torchlet/tensor';

@@ -70,6 +70,10 @@ function multiIndex(flat: number, shape: readonly number[]): string {
  *
  * Shapes: `actual` and `expected` must have equal shapes (no broadcasting).
  *
+ * @param actual - The computed values: a tensor, a number or nested arrays.
+ * @param expected - The expected values, of the same shape.
+ * @param options - `rtol` (default `1e-5`), `atol` (default `1e-8`), `equalNan` (default `true`) and `message`;
+ *   see {@link CloseOptions}.
  * @see torch.testing.assert_close
  * @example
  * ```ts

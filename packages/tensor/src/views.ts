@@ -61,6 +61,10 @@ function convertElements(src: Storage, dtype: DType): Storage {
  *
  * Shapes: same as `t`.
  *
+ * @param t - The tensor to convert.
+ * @param dtype - The element type to convert to.
+ * @returns `t` itself when it already has that dtype, else a converted copy (float to integer truncates toward
+ *   zero).
  * @see torch.Tensor.to
  * @example
  * ```ts
@@ -85,6 +89,8 @@ export function to(t: Tensor, dtype: DType): Tensor {
  *
  * Shapes: same as `t`.
  *
+ * @param t - The tensor to copy.
+ * @returns A new contiguous tensor with its own storage.
  * @see torch.clone
  * @example
  * ```ts
@@ -109,6 +115,8 @@ export function clone(t: Tensor): Tensor {
  *
  * Shapes: same as `t`.
  *
+ * @param t - Any tensor.
+ * @returns `t` when row-major contiguous, else a contiguous copy.
  * @see torch.Tensor.contiguous
  * @example
  * ```ts
@@ -214,6 +222,9 @@ export function computeViewStrides(oldShape: Shape, oldStrides: readonly number[
  *
  * Shapes: `t` with `numel` elements -> `shape` (with `-1` filled in), `shapeSize(shape) == numel`.
  *
+ * @param t - The tensor to reshape.
+ * @param shape - The new shape, with as many elements; one entry may be `-1` (inferred).
+ * @returns A view when the strides allow it, else a copy.
  * @see torch.reshape
  * @example
  * ```ts
@@ -239,6 +250,9 @@ export function reshape(t: Tensor, shape: Shape): Tensor {
  *
  * Shapes: `t` with `numel` elements -> `shape` (with `-1` filled in).
  *
+ * @param t - The tensor to view.
+ * @param shape - The new shape, with as many elements; one entry may be `-1` (inferred).
+ * @returns A view sharing `t`'s storage; a layout that allows none is a `TorchletError`.
  * @see torch.Tensor.view
  * @example
  * ```ts
@@ -270,6 +284,10 @@ export function view(t: Tensor, shape: Shape): Tensor {
  *
  * Shapes: `[..., a, ..., b, ...]` -> `[..., b, ..., a, ...]`.
  *
+ * @param t - The tensor.
+ * @param dim0 - The first dimension to swap.
+ * @param dim1 - The second dimension to swap.
+ * @returns A view with the two dimensions swapped.
  * @see torch.transpose
  * @example
  * ```ts
@@ -296,6 +314,8 @@ export function transpose(t: Tensor, dim0: number, dim1: number): Tensor {
  *
  * Shapes: `[m, n]` -> `[n, m]`; `[n]` -> `[n]`; `[]` -> `[]`.
  *
+ * @param x - A tensor of at most 2 dimensions.
+ * @returns The transpose, a view (0-d and 1-d tensors as they are).
  * @see torch.t
  * @example
  * ```ts
@@ -321,6 +341,9 @@ export function t(x: Tensor): Tensor {
  *
  * Shapes: `[s0, ..., s(n-1)]` -> `[s(dims[0]), ..., s(dims[n-1])]`.
  *
+ * @param t - The tensor.
+ * @param dims - The new order of the dimensions, a permutation of `0..ndim-1`.
+ * @returns A view with the dimensions reordered.
  * @see torch.permute
  * @example
  * ```ts
@@ -359,6 +382,10 @@ export function permute(t: Tensor, dims: readonly number[]): Tensor {
  *
  * Shapes: `t.shape` (right-aligned) -> `shape`, each size of `t` equal to the target or 1.
  *
+ * @param t - The tensor.
+ * @param shape - The target shape: size-1 dimensions may grow, `-1` keeps a size, new leading dimensions may be
+ *   added.
+ * @returns A view of the target shape (stride 0 along repeated dimensions).
  * @see torch.Tensor.expand
  * @example
  * ```ts
@@ -427,6 +454,9 @@ export function expand(t: Tensor, shape: Shape): Tensor {
  *
  * Shapes: `[2, 1, 3, 1]` -> `[2, 3]`; with `dim = 1` -> `[2, 3, 1]`.
  *
+ * @param t - The tensor.
+ * @param dim - The dimension(s) to remove when of size 1; omitted: every size-1 dimension.
+ * @returns A view without those dimensions.
  * @see torch.squeeze
  * @example
  * ```ts
@@ -463,6 +493,9 @@ export function squeeze(t: Tensor, dim?: number | readonly number[]): Tensor {
  *
  * Shapes: `[2, 3]` with `dim = 1` -> `[2, 1, 3]`; with `dim = -1` -> `[2, 3, 1]`.
  *
+ * @param t - The tensor.
+ * @param dim - Where the new size-1 dimension goes, in `[-ndim - 1, ndim]`.
+ * @returns A view with one more dimension.
  * @see torch.unsqueeze
  * @example
  * ```ts
@@ -488,6 +521,10 @@ export function unsqueeze(t: Tensor, dim: number): Tensor {
  *
  * Shapes: `[2, 3, 4, 5]` with `startDim = 1, endDim = 2` -> `[2, 12, 5]`; defaults give `[120]`.
  *
+ * @param t - The tensor.
+ * @param startDim - The first dimension to merge. Default `0`.
+ * @param endDim - The last dimension to merge. Default `-1`.
+ * @returns `t` with those dimensions merged (a view when possible).
  * @see torch.flatten
  * @example
  * ```ts
@@ -521,6 +558,11 @@ export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor {
  *
  * Shapes: `[..., n, ...]` -> `[..., length, ...]`, with `start + length <= n`.
  *
+ * @param t - The tensor.
+ * @param dim - The dimension to narrow.
+ * @param start - The first index kept (negative counts from the end).
+ * @param length - How many indices to keep.
+ * @returns A view of the slice.
  * @see torch.narrow
  * @example
  * ```ts
