@@ -165,7 +165,15 @@ function markdownFiles(dir, root = dir) {
  * The packages whose every parameter and return value is described, which the validation holds
  * to it (the others are being described package by package; add each one here when it is done).
  */
-export const DESCRIBED_PACKAGES = ['@torchlet/kernels', '@torchlet/webgpu', '@torchlet/tensor', '@torchlet/autograd', '@torchlet/nn', '@torchlet/vision', '@torchlet/onnx'];
+export const DESCRIBED_PACKAGES = [
+  '@torchlet/kernels',
+  '@torchlet/webgpu',
+  '@torchlet/tensor',
+  '@torchlet/autograd',
+  '@torchlet/nn',
+  '@torchlet/vision',
+  '@torchlet/onnx',
+];
 
 /** True when a comment part list says something (not just whitespace). */
 function hasText(parts) {
