@@ -275,9 +275,10 @@ function run(r: Run): boolean {
 /**
  * Depthwise conv2d forward in WebAssembly SIMD on dense float32 NCHW arrays:
  * `out[n, c] = bias[c] + correlation of x[n, c] with w[c]`, any kernel size, stride, padding and
- * dilation. Each plane is computed four to eight output columns at a time from a zero-bordered
- * copy (3x3 stride-1 filters two output rows at a time, weights in registers). With
- * `setThreads(n)`, problems of at least 2^23 multiply-adds are split by planes. Accumulates in
+ * dilation. Each plane is computed four to eight output columns at a time, 3x3 pad-1 filters of
+ * stride 1 and 2 straight from the staged plane (stride 1 two output rows at a time, weights in
+ * registers), other shapes from a zero-bordered copy. With `setThreads(n)`, problems of at least
+ * 2^23 multiply-adds are split by planes, the copies pipelined with the arithmetic. Accumulates in
  * float32 in tap order; results do not depend on the thread count.
  *
  * Returns `true` when it computed `out` (fully overwritten), `false` when it declined and left
