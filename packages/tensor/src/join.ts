@@ -1,3 +1,4 @@
+import { gpuConcat } from './device/gpu-join.js';
 import { allocStorage, type DType, promoteTypes, type Storage } from './dtype.js';
 import { fail, formatShape, formatValue } from './errors.js';
 import { broadcastShapes, normalizeDim, shapeSize, shapesEqual } from './shape.js';
@@ -92,6 +93,9 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   const outShape = [...shape.slice(0, d), tensors.length, ...shape.slice(d)];
   const outer = shapeSize(shape.slice(0, d));
   const inner = shapeSize(shape.slice(d));
+  if (tensors.some((t) => t.gpuBuffer !== null)) {
+    return gpuConcat('stack', tensors, tensors.map(() => 1), outer, inner, outShape, dtype);
+  }
   return concatBlocks(
     tensors,
     tensors.map(() => 1),
@@ -155,6 +159,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   outShape[d] = sizes.reduce((x, y) => x + y, 0);
   const outer = shapeSize(ref.shape.slice(0, d));
   const inner = shapeSize(ref.shape.slice(d + 1));
+  if (parts.some((t) => t.gpuBuffer !== null)) return gpuConcat('cat', parts, sizes, outer, inner, outShape, dtype);
   return concatBlocks(parts, sizes, outer, inner, outShape, dtype);
 }
 

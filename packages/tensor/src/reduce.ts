@@ -1,5 +1,5 @@
 import { wasmSum } from '@torchlet/kernels';
-import { gpuReduce } from './device/gpu-reduce.js';
+import { gpuArgReduce, gpuReduce } from './device/gpu-reduce.js';
 import { allocStorage, type DType, isFloatingDType, type Storage } from './dtype.js';
 import { fail, formatShape, formatValue } from './errors.js';
 import { getBackend } from './gemm.js';
@@ -550,6 +550,10 @@ function argExtremum(
   checkTensor(fn, t);
   if (t.dtype === 'bool') fail(fn, 'input', `not implemented for bool tensors (shape ${formatShape(t.shape)})`);
   const keepdim = options.keepdim ?? false;
+  if (t.gpuBuffer !== null) {
+    const d = dim === null || dim === undefined ? null : singleDim(fn, dim, t.ndim)[0];
+    return gpuArgReduce(fn, sign > 0 ? 'argmax' : 'argmin', t, d, keepdim);
+  }
   let p: Plan;
   if (dim === null || dim === undefined) {
     // PyTorch: the flat index into the flattened input; keepdim gives all-ones dims.

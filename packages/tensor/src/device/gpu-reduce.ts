@@ -1,6 +1,6 @@
 // Reductions on the webgpu device: one @torchlet/webgpu reduce kernel per reduced dimension, over
 // a contiguous copy when the input is a strided view.
-import { type GpuBuffer, type ReduceOpName, reduce } from '@torchlet/webgpu';
+import { type ArgReduceOpName, argReduce, type GpuBuffer, type ReduceOpName, reduce } from '@torchlet/webgpu';
 import { fail, formatShape } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { checkGpuFloat, gpuUnary } from './gpu-elementwise.js';
@@ -36,4 +36,27 @@ export function gpuReduce(fn: string, op: ReduceOpName, t: Tensor, dims: readonl
   if (!copy) buffer = gpuUnary('copy', t).gpuBuffer as GpuBuffer; // no dims: a copy, as the CPU gives
   const outShape = keepdim ? shape : shape.filter((_, d) => !dims.includes(d));
   return new Tensor(buffer, outShape, undefined, 0, 'float32');
+}
+
+/**
+ * `argmax`/`argmin` of a float32 webgpu tensor over the flattened tensor (`dim` null) or one
+ * normalised `dim`: an int32 webgpu tensor (WebGPU has no int64). The first extreme wins ties and
+ * NaN counts as the extreme, as on the CPU.
+ */
+export function gpuArgReduce(fn: string, op: ArgReduceOpName, t: Tensor, dim: number | null, keepdim: boolean): Tensor {
+  if (t.dtype !== 'float32') {
+    fail(fn, 'input', `${t.dtype} is not supported on the webgpu device yet (convert with .to('float32'))`);
+  }
+  const shape = dim === null ? [t.numel] : [...t.shape];
+  const d = dim ?? 0;
+  if (shape[d] === 0) {
+    fail(fn, 'input', `cannot ${op} over an empty dimension (input ${formatShape(t.shape)})`);
+  }
+  const { buffer, copy } = denseGpu(t);
+  const out = argReduce(op, buffer, shape, d);
+  if (copy) buffer.release();
+  let outShape: number[];
+  if (dim === null) outShape = keepdim ? t.shape.map(() => 1) : [];
+  else outShape = keepdim ? t.shape.map((s, i) => (i === dim ? 1 : s)) : t.shape.filter((_, i) => i !== dim);
+  return new Tensor(out, outShape, undefined, 0, 'int32');
 }

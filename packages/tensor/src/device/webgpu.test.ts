@@ -6,12 +6,14 @@ import { describe, expect, it } from 'vitest';
 import {
   add,
   arange,
+  cat,
   getBackendInfo,
   initWebGPU,
   matmul,
   ones,
   rand,
   ready,
+  stack,
   type Tensor,
   TorchletError,
   tensor,
@@ -262,6 +264,35 @@ describe('reductions, matmul and views on the device against the CPU', () => {
       ),
       { numRuns: 20 },
     );
+  });
+
+  it('argmax and argmin (int32 on the device), cat and stack, against the CPU', async () => {
+    const x = tensor([
+      [0.5, 3, 3, -1],
+      [Number.NaN, 2, 7, 7],
+      [1, 1, 1, 1],
+    ]);
+    const g = x.to('webgpu');
+    for (const dim of [null, 0, 1, -1] as const) {
+      for (const keepdim of [false, true]) {
+        const am = g.argmax(dim, { keepdim });
+        expect(am.device).toBe('webgpu');
+        expect(am.shape).toEqual(x.argmax(dim, { keepdim }).shape);
+        expect(await am.toArrayAsync()).toEqual(x.argmax(dim, { keepdim }).to('int32').toArray());
+        expect(await g.argmin(dim, { keepdim }).toArrayAsync()).toEqual(
+          x.argmin(dim, { keepdim }).to('int32').toArray(),
+        );
+      }
+    }
+    ranOnGpu('webgpu-argreduce-serial');
+    const a = rand([2, 3]);
+    const b = rand([2, 1]);
+    const c = rand([2, 3]);
+    await expectClose(cat([a.to('webgpu'), b.to('webgpu'), c.t().to('webgpu').t()], 1), cat([a, b, c], 1));
+    ranOnGpu('webgpu-copy-strided');
+    await expectClose(cat([a.to('webgpu'), c.to('webgpu')]), cat([a, c]));
+    await expectClose(stack([a.to('webgpu'), c.to('webgpu')], 1), stack([a, c], 1));
+    expect(() => cat([a.to('webgpu'), c])).toThrow(/same device/);
   });
 
   it('views share the buffer; reshape of a strided view, contiguous and clone copy', async () => {
