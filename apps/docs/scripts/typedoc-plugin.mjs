@@ -292,7 +292,8 @@ export function load(app) {
       .replace(/`tex:([^`]*)`/g, (_, tex) => `$${tex}$`)
       // An implicit constructor a subclass inherits: no note (members were removed above).
       .replace(/^#+ Inherited from\n\n.*\n\n?/gm, '')
-      // Parameter tables: required parameters have no default value.
-      .replace(/ \| `undefined` \|$/gm, ' | — |');
+      // Parameter tables: required parameters have no default value (the Default column is the
+      // last one, or the one before Description).
+      .replace(/^(\| .*) \| `undefined` \|( .* \||)$/gm, '$1 | — |$2');
   });
 }

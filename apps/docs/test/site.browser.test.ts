@@ -223,14 +223,29 @@ describe('threads on every server the site is served from', () => {
   }, 300_000);
 });
 
-describe('every page, link, asset and anchor (built with base /torchlet/)', () => {
-  test('crawl: no 404, no broken #fragment, no console error, every figure rendered', async () => {
+interface Crawl {
+  /** Every page reached from the home page, as full URLs. */
+  seen: Set<string>;
+  /** Page URL -> its element ids. */
+  ids: Map<string, Set<string>>;
+  /** Every same-site link with a #fragment. */
+  fragments: { from: string; page: string; id: string }[];
+}
+
+let crawled: Promise<Crawl> | undefined;
+
+/**
+ * Follows every same-site link from the home page (the nav bar and sidebars link every page), once
+ * per test file: the crawl test checks what it found, the accessibility audit visits every page.
+ */
+function crawlSite(): Promise<Crawl> {
+  crawled ??= (async () => {
     const page = await newPage();
     const origin = new URL(site).origin;
     const queue = [`${site}/`];
     const seen = new Set<string>(queue);
-    const ids = new Map<string, Set<string>>(); // page URL -> its element ids
-    const fragments: { from: string; page: string; id: string }[] = [];
+    const ids = new Map<string, Set<string>>();
+    const fragments: Crawl['fragments'] = [];
     while (queue.length > 0) {
       const url = queue.shift() as string;
       const response = await page.goto(url, { waitUntil: 'load' });
@@ -255,9 +270,32 @@ describe('every page, link, asset and anchor (built with base /torchlet/)', () =
         }
       }
     }
+    return { seen, ids, fragments };
+  })();
+  return crawled;
+}
+
+/** The site's pages as paths below the base (`/`, `/guide/d2l`, `/api/@torchlet/nn/`, ...). */
+async function sitePaths(): Promise<string[]> {
+  const { seen } = await crawlSite();
+  return [...seen].map((u) => new URL(u).pathname.slice(BASE.length - 1)).sort();
+}
+
+describe('every page, link, asset and anchor (built with base /torchlet/)', () => {
+  test('crawl: no 404, no broken #fragment, no console error, every figure rendered', async () => {
+    const { seen, ids, fragments } = await crawlSite();
     // Every page of the site was reached.
-    const paths = [...seen].map((u) => new URL(u).pathname.slice(BASE.length - 1));
-    for (const p of ['/', '/guide/d2l', '/guide/convolution', '/playground', '/api/', '/changelog/']) {
+    const paths = await sitePaths();
+    for (const p of [
+      '/',
+      '/guide/d2l',
+      '/guide/convolution',
+      '/guide/models',
+      '/guide/onnx',
+      '/playground',
+      '/api/',
+      '/changelog/',
+    ]) {
       expect(paths, p).toContain(p);
     }
     for (const pkg of ['kernels', 'tensor', 'ops', 'autograd', 'nn']) {
@@ -354,17 +392,23 @@ describe('figures and themes', () => {
     expectNoProblems();
   }, 120_000);
 
-  test('accessibility: axe-core finds no serious or critical violation, in either theme', async () => {
-    // Every kind of page in the light theme; the pages with their own colours in the dark one too.
-    const pages = {
-      light: ['/', '/guide/convolution', '/guide/d2l', '/api/@torchlet/ops', '/playground', '/changelog/'],
-      dark: ['/', '/guide/d2l', '/playground'],
-    };
+  test('accessibility: axe-core finds no serious or critical violation on any page, in either theme', async () => {
+    // Every page the crawl reaches (so a new guide or API page is audited without being listed here),
+    // in both themes.
+    const paths = await sitePaths();
+    for (const p of ['/', '/guide/d2l', '/guide/models', '/guide/onnx', '/playground', '/api/@torchlet/nn/']) {
+      expect(paths, p).toContain(p);
+    }
     const violations: string[] = [];
     for (const scheme of ['light', 'dark'] as const) {
       const page = await newPage({ colorScheme: scheme });
-      for (const path of pages[scheme]) {
+      for (const path of paths) {
         await page.goto(`${site}${path}`, { waitUntil: 'networkidle' });
+        // Audit the hydrated page: VitePress names the theme switch (its title) once Vue has
+        // hydrated, which on the long API pages comes after the network is idle.
+        await page.waitForFunction(() => document.querySelector('.VPSwitchAppearance')?.getAttribute('title'), null, {
+          timeout: 60_000,
+        });
         if (path === '/playground') await page.locator('[data-testid="heatmap-Y"]').waitFor();
         await page.addScriptTag({ content: axeSource });
         const result = await page.evaluate(async () => {
@@ -396,7 +440,7 @@ describe('figures and themes', () => {
     }
     expect(violations, violations.join('\n')).toEqual([]);
     expectNoProblems();
-  }, 240_000);
+  }, 900_000);
 });
 
 describe('the API reference', () => {
@@ -435,6 +479,13 @@ describe('the API reference', () => {
     // Required parameters show no "Default value: undefined".
     expect(await page.locator('.vp-doc').textContent()).not.toMatch(/\|\s*undefined\s*\|/);
     expect(await page.locator('.vp-doc td code', { hasText: /^undefined$/ }).count()).toBe(0);
+    // Parameter tables carry the TSDoc @param descriptions, and functions their @returns.
+    const convParams = page.locator('h3#conv2d ~ table').first();
+    expect(await convParams.locator('th').allTextContents()).toContain('Description');
+    expect(await convParams.textContent()).toContain('Filters [C_out, C_in / groups, kH, kW]');
+    expect(await page.locator('h3#conv2d ~ h4:has-text("Returns") + p + p').first().textContent()).toContain(
+      'A new tensor [N, C_out, H_out, W_out]',
+    );
     await page.screenshot({ path: join(shots, 'api-ops.png') });
     expectNoProblems();
   }, 120_000);
