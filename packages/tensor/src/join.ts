@@ -94,7 +94,15 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   const outer = shapeSize(shape.slice(0, d));
   const inner = shapeSize(shape.slice(d));
   if (tensors.some((t) => t.gpuBuffer !== null)) {
-    return gpuConcat('stack', tensors, tensors.map(() => 1), outer, inner, outShape, dtype);
+    return gpuConcat(
+      'stack',
+      tensors,
+      tensors.map(() => 1),
+      outer,
+      inner,
+      outShape,
+      dtype,
+    );
   }
   return concatBlocks(
     tensors,
