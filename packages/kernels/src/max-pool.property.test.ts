@@ -207,4 +207,34 @@ describe('wasmMaxPool2d against a naive reference', () => {
       check(x, g, true);
     }
   });
+
+  it('declines spans the 32-bit module cannot address, and rejects malformed geometries', () => {
+    const g: MaxPool2dGeometry = {
+      planes: 1,
+      h: 4,
+      w: 4,
+      kh: 2,
+      kw: 2,
+      strideH: 1,
+      strideW: 1,
+      padTop: 0,
+      padLeft: 0,
+      dilationH: 1,
+      dilationW: 2 ** 27,
+      outH: 1,
+      outW: 1,
+    };
+    const out = new Float32Array([5]);
+    expect(wasmMaxPool2d(new Float32Array(16), g, out)).toBe(false);
+    expect(getBackendInfo().lastKernel).toBe('js');
+    expect(out[0]).toBe(5);
+    expect(() => wasmMaxPool2d(new Float32Array(16), { ...g, kh: 0 }, out)).toThrow(/g\.kh/);
+    expect(() => wasmMaxPool2d(new Float32Array(15), { ...g, dilationW: 1 }, out)).toThrow(/x holds 15/);
+    expect(() => wasmMaxPool2d(new Float32Array(16), { ...g, dilationW: 1 }, out, new Int32Array(0))).toThrow(
+      /indices/,
+    );
+    expect(() => wasmMaxPool2d(new Float32Array(16), null as unknown as MaxPool2dGeometry, out)).toThrow(
+      /MaxPool2dGeometry/,
+    );
+  });
 });

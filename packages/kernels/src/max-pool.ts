@@ -97,6 +97,8 @@ export interface MaxPool2dGeometry {
 const CHUNK_FLOATS = 1 << 16;
 /** Slack after the output and index chunks: each output row is written four lanes at a time. */
 const SLACK_BYTES = 64;
+/** Largest scratch row, scratch plane (floats) or row coordinate the module's 32-bit arithmetic handles. */
+const SPAN_LIMIT = 2 ** 26;
 /** Every size is a safe integer far below this, so products stay exact. */
 const MAX_DIM = 2 ** 31 - 1;
 
@@ -129,7 +131,7 @@ function checkArguments(x: unknown, g: MaxPool2dGeometry, out: unknown, indices:
       throw new KernelArgumentError(
         fn,
         `g.${f}`,
-        `expected ${positive ? 'a positive' : 'a non-negative'} integer below 2^31, got ${describeArgument(v)}`,
+        `g.${f} must be ${positive ? 'a positive' : 'a non-negative'} integer below 2^31, got ${describeArgument(v)}`,
       );
     }
   }
@@ -165,8 +167,9 @@ function checkArguments(x: unknown, g: MaxPool2dGeometry, out: unknown, indices:
  * -inf and index -1.
  *
  * Returns `true` when it wrote `out` (and `indices`), `false` when it declined and left them
- * untouched (float64 data, or the module is unavailable: see `ready`), so the caller runs its own
- * kernel. Throws a `KernelArgumentError` for a malformed geometry or arrays shorter than it says.
+ * untouched (float64 data, the module is unavailable: see `ready`, or a window span or stride
+ * beyond 2^26), so the caller runs its own kernel. Throws a `KernelArgumentError` for a
+ * malformed geometry or arrays shorter than it says.
  *
  * Shapes: x `[planes, h, w]` -> out (and indices) `[planes, outH, outW]`.
  *
@@ -220,6 +223,14 @@ export function wasmMaxPool2d(
   const span = (kh - 1) * dh + 1; // input rows one output row reads
   const bandRows = whole ? ho : Math.max(1, Math.floor((Math.floor(CHUNK_FLOATS / w) - span) / sh) + 1);
   const bandInRows = whole ? h : Math.min(h, (bandRows - 1) * sh + span);
+  // The module computes addresses in 32 bits: decline spans whose scratch or row arithmetic would
+  // not fit (only absurd dilations or strides get here; the JavaScript loop clips them).
+  const wo4 = Math.ceil(wo / 4) * 4;
+  const rowFloats = Math.max((wo4 - 1) * sw + (kw - 1) * dw + 1, pw + w) + 8;
+  if (rowFloats > SPAN_LIMIT || bandInRows * wo4 > SPAN_LIMIT || (ho - 1) * sh + (kh - 1) * dh + ph > SPAN_LIMIT) {
+    noteKernel('js');
+    return false;
+  }
   const inFloats = whole ? perPlanes * plane : bandInRows * w;
   const outFloats = whole ? perPlanes * outPlane : bandRows * wo;
   const inAt = align64(mod.heapBase());

@@ -157,7 +157,7 @@ export function maxPoolInto(
       fail(
         'maxPool2d',
         'kernel',
-        `the 'wasm' kernel cannot run this problem (${x instanceof Float32Array ? 'WebAssembly SIMD is unavailable' : 'it takes float32 input, got float64'}) on input [${n}, ${c}, ${h}, ${w}]`,
+        `the 'wasm' kernel cannot run this problem (${x instanceof Float32Array ? 'WebAssembly SIMD is unavailable, or a window span or stride beyond 2^26' : 'it takes float32 input, got float64'}) on input [${n}, ${c}, ${h}, ${w}]`,
       );
     }
     return;
