@@ -67,6 +67,7 @@ const notDifferentiable: Record<string, string> = {
   getBackendInfo: 're-exported from @torchlet/kernels: backend report',
   setThreads: 're-exported from @torchlet/kernels: thread count',
   getThreads: 're-exported from @torchlet/kernels: thread count',
+  initWebGPU: 're-exported from @torchlet/webgpu: finds the webgpu device',
   allocStorage: 'typed-array allocation',
   dtypeOfStorage: 'dtype inspection',
   isFloatingDType: 'dtype inspection',
