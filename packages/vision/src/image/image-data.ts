@@ -120,8 +120,8 @@ export type DrawableImage = ImageBitmap | HTMLImageElement | HTMLCanvasElement |
  *
  * Shapes: `[H, W, C]`.
  *
- * @param source - An image the browser can draw: an `ImageBitmap`, a loaded `<img>`, a canvas, a video frame,
- *   ...
+ * @param source - An image the browser can draw: an `ImageBitmap`, a loaded `<img>`, a canvas or an
+ *   `OffscreenCanvas`.
  * @param options - `mode`: `'RGB'` (default), `'RGBA'` or `'L'` (greyscale); see {@link ImageReadOptions}.
  * @returns An int32 tensor `[H, W, C]` of 0..255, the image at its natural size.
  * @example
