@@ -31,8 +31,8 @@ export interface DropoutFunctionOptions {
  * @param input - Any tensor or Variable (float32 or float64).
  * @param options - `p` (probability of zeroing, default `0.5`), `training` (default `true`) and `generator`;
  *   see {@link DropoutFunctionOptions}.
- * @returns A new Variable of the shape of `input`: kept elements scaled by `1 / (1 - p)`, or `input` itself
- *   when not training or `p` is 0.
+ * @returns A new Variable of the shape of `input`: kept elements scaled by `1 / (1 - p)`; when not training
+ *   or `p` is 0, `input` itself (a tensor wrapped as a Variable).
  * @see torch.nn.functional.dropout
  * @example
  * ```ts

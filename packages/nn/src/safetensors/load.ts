@@ -46,7 +46,7 @@ export interface SafetensorsHeader {
  * overlaps, nothing past the end). Throws a `TorchletError` naming the problem otherwise.
  *
  * @param bytes - The start of a `.safetensors` file (at least the 8-byte length and the JSON header).
- * @returns The entries (dtype, shape and byte range per tensor) and the `__metadata__` strings.
+ * @returns Each tensor's stored dtype and shape, in file order, and the `__metadata__` strings.
  * @example
  * ```ts
  * import { zeros } from '@torchlet/tensor';
