@@ -14,9 +14,9 @@ import { input, rawTensor } from './util.js';
  *
  * Shapes: `[N, C, H, W]` -> `[N, C, Hout, Wout]`.
  *
- * @param x - Input `[N, C, H, W]` (or `[N, C, W]`), float32 or float64.
- * @param options - `size` or `scaleFactor`, `mode` (`'nearest'` by default, `'bilinear'`, `'bicubic'`, ...),
- *   `alignCorners` and `recomputeScaleFactor`; see {@link InterpolateOptions}.
+ * @param x - Input `[N, C, H, W]`, float32 or float64.
+ * @param options - `size` or `scaleFactor`, `mode` (`'nearest'` by default, `'nearest-exact'` or `'bilinear'`),
+ *   `alignCorners`, `recomputeScaleFactor` and `antialias`; see {@link InterpolateOptions}.
  * @returns The resized input `[N, C, outH, outW]`.
  * @see torch.nn.functional.interpolate
  * @example

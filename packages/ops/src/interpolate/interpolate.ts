@@ -93,10 +93,10 @@ function antialiasBackward(
  *
  * Shapes: `[N, C, H, W]` -> `[N, C, Hout, Wout]`.
  *
- * @param input - Input `[N, C, W]` (linear), `[N, C, H, W]` (2-D modes), float32 or float64.
- * @param options - `size` or `scaleFactor`, `mode` (default `'nearest'`), `alignCorners`,
- *   `recomputeScaleFactor` and `antialias`; see {@link InterpolateOptions}.
- * @returns A new tensor `[N, C, outH, outW]` (or `[N, C, outW]`).
+ * @param input - Input `[N, C, H, W]`, float32 or float64.
+ * @param options - `size` or `scaleFactor`, `mode` (`'nearest'` by default, `'nearest-exact'` or `'bilinear'`),
+ *   `alignCorners`, `recomputeScaleFactor` and `antialias`; see {@link InterpolateOptions}.
+ * @returns A new tensor `[N, C, outH, outW]`.
  * @see torch.nn.functional.interpolate
  * @example
  * ```ts
