@@ -105,6 +105,13 @@ function checkPerChannel(fn: string, arg: string, t: unknown, c: number, input: 
  *
  * Shapes: `input [N, C, *]`; `runningMean`, `runningVar`, `weight`, `bias` `[C]` -> `[N, C, *]`.
  *
+ * @param input - The batch `[N, C, *]`, float32 or float64.
+ * @param runningMean - The per-channel mean `[C]`.
+ * @param runningVar - The per-channel variance `[C]`.
+ * @param weight - The per-channel scale `[C]`, or null for 1.
+ * @param bias - The per-channel shift `[C]`, or null for 0.
+ * @param options - `eps` (default 1e-5), `relu` (default false), `kernel` (default `'auto'`).
+ * @returns The normalised batch, the shape and dtype of `input`.
  * @see torch.nn.functional.batch_norm
  * @example
  * ```ts
