@@ -1,4 +1,4 @@
-import { Generator, TorchletError, tensor, zeros } from '@torchlet/tensor';
+import { Generator, type Storage, TorchletError, tensor, zeros } from '@torchlet/tensor';
 import { describe, expect, it } from 'vitest';
 import {
   calculateGain,
@@ -12,7 +12,8 @@ import {
   xavierUniform,
 } from './init.js';
 
-function stats(values: ArrayLike<number>): { mean: number; variance: number; maxAbs: number } {
+function stats(storage: Storage): { mean: number; variance: number; maxAbs: number } {
+  const values = storage as Float32Array; // init fills float tensors
   let sum = 0;
   let maxAbs = 0;
   for (let i = 0; i < values.length; i++) {
@@ -81,6 +82,23 @@ describe('init', () => {
     expect(normal(zeros([2]), 0, 1, { generator: new Generator(7) }).toArray()).toEqual(
       normal(zeros([2]), 0, 1, { generator: new Generator(7) }).toArray(),
     );
+  });
+
+  it('draws the same values in row-major order into a contiguous tensor, an offset slice and a strided view', () => {
+    const want = normal(zeros([3, 4], { dtype: 'float64' }), 0, 1, { generator: new Generator(3) }).toArray();
+    // A contiguous slice at an offset: written in place, the rest untouched.
+    const base = zeros([5, 4], { dtype: 'float64' });
+    const rows = base.get('1:4');
+    const before = base.version;
+    normal(rows, 0, 1, { generator: new Generator(3) });
+    expect(rows.toArray()).toEqual(want);
+    expect(base.get('0').toArray()).toEqual([0, 0, 0, 0]);
+    expect(base.get('4').toArray()).toEqual([0, 0, 0, 0]);
+    expect(base.version).toBeGreaterThan(before);
+    // A transposed (non-contiguous) view gets the same draws in its own row-major order.
+    const t = zeros([4, 3], { dtype: 'float64' }).t();
+    normal(t, 0, 1, { generator: new Generator(3) });
+    expect(t.toArray()).toEqual(want);
   });
 
   it('constant and bad input', () => {
