@@ -1,3 +1,4 @@
+import { anyOnGpu, gpuSet } from './device/gpu-elementwise.js';
 import { allocStorage, type Storage, scalarFor } from './dtype.js';
 import { fail, formatShape, formatValue } from './errors.js';
 import { shapeSize } from './shape.js';
@@ -295,6 +296,10 @@ export function get(t: Tensor, index: Index): Tensor {
 export function set(t: Tensor, index: Index, value: TensorLike): void {
   if (!isTensor(t)) fail('set', 'self', 'expected a tensor');
   const dst = indexLayout('set', t, index);
+  if (anyOnGpu(t, value)) {
+    gpuSet(t, dst, value);
+    return;
+  }
   if (typeof value === 'number' || typeof value === 'boolean') {
     fillStrided(t.data, dst.shape, dst.strides, dst.offset, scalarFor('set', 'value', Number(value), t.dtype));
     t.bumpVersion();

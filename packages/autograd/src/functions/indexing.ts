@@ -38,7 +38,7 @@ export function get(x: VariableOrTensor, index: T.Index): Variable {
 
 /** `g` placed at `index` of zeros of `shape` (differentiable in `g`): the gradient of indexing. */
 export function indexBackward(g: Variable, shape: readonly number[], index: T.Index): Variable {
-  const z = new Variable(T.zeros(shape, { dtype: g.dtype }));
+  const z = new Variable(T.zeros(shape, { dtype: g.dtype, device: g.data.device }));
   set(z, index, g);
   return z;
 }

@@ -3,6 +3,7 @@ import { record } from '../graph.js';
 import type { Variable, VariableOrTensor } from '../variable.js';
 import { div, mul, sub, where } from './elementwise.js';
 import { cat } from './join.js';
+import { extremumGradOnDevice } from './reduce-device.js';
 import { flip } from './structure.js';
 import { input, rawTensor } from './util.js';
 import { expand, narrow, reshape, unsqueeze } from './views.js';
@@ -129,6 +130,7 @@ function extremum(
     (g) => {
       // Along a dimension: the gradient goes to the selected element (the first on ties), as PyTorch.
       if (t.ndim === 0) return [reshape(g, [])];
+      if (t.device === 'webgpu') return [extremumGradOnDevice(name, t, d, options.keepdim ? g : unsqueeze(g, d))];
       const index = name === 'max' ? T.argmax(t, d, { keepdim: true }) : T.argmin(t, d, { keepdim: true });
       const positions = T.arange(shape[d], undefined, 1, { dtype: 'int32' }).reshape(
         shape.map((s, i) => (i === d ? s : 1)),

@@ -271,3 +271,45 @@ export function gpuWhere(cond: TensorLike, a: TensorLike, b: TensorLike, dtype: 
     scratch.release();
   }
 }
+
+/**
+ * `set(t, index, value)` on the webgpu device: `value` (a scalar, a 0-d CPU tensor or a webgpu
+ * tensor broadcast to the region) copied into the region `region` of `t` (a strided view of its
+ * buffer). Bumps `t.version`.
+ */
+export function gpuSet(
+  t: Tensor,
+  region: { readonly shape: Shape; readonly strides: readonly number[]; readonly offset: number },
+  value: TensorLike,
+): void {
+  const fn = 'set';
+  if (t.gpuBuffer === null) {
+    fail(fn, 'value', 'Expected all tensors to be on the same device, but found at least two devices, cpu and webgpu');
+  }
+  if (isTensor(value)) {
+    let k = 0;
+    while (value.ndim - k > region.shape.length && value.shape[k] === 1) k++;
+    const shape = value.shape.slice(k);
+    const fits =
+      shape.length <= region.shape.length &&
+      shape.every((s, i) => s === 1 || s === region.shape[region.shape.length - shape.length + i]);
+    if (!fits) {
+      fail(
+        fn,
+        'value',
+        `value of shape ${formatShape(value.shape)} cannot be broadcast to the indexed region of shape ${formatShape(region.shape)} (tensor shape ${formatShape(t.shape)})`,
+      );
+    }
+  }
+  const view = new Tensor(t.gpuBuffer, region.shape, region.strides, region.offset, t.dtype);
+  let source: Tensor | { readonly data: ArrayLike<number>; readonly shape: Shape };
+  if (!isTensor(value)) source = { data: [Number(value)], shape: [] };
+  else {
+    // Leading size-1 dimensions beyond the region's rank are dropped, as PyTorch's setitem does.
+    let v =
+      value.ndim > region.shape.length ? value.reshape(value.shape.slice(value.ndim - region.shape.length)) : value;
+    if (v.gpuBuffer !== null && v.dtype !== t.dtype) v = gpuCast(fn, v, t.dtype);
+    source = v;
+  }
+  gpuWriteInPlace(fn, view, 'copy', 1, source);
+}

@@ -198,6 +198,14 @@ describe('elementwise on the device against the CPU', () => {
     x.get('0').copyInPlace(tensor([9, 8, 7]));
     await expectClose(g, x);
     ranOnGpu('webgpu-copy-strided');
+    // Slice assignment (PyTorch's x[...] = value) writes through the view on the device.
+    g.set(':, 1:', tensor([[5, 6]]).to('webgpu'));
+    x.set(':, 1:', tensor([[5, 6]]));
+    g.set('1, 0', 7);
+    x.set('1, 0', 7);
+    await expectClose(g, x);
+    expect(() => g.set('0', tensor([1, 2, 3]))).toThrow(/same device/);
+    expect(() => g.set('0', tensor([1, 2]).to('webgpu'))).toThrow(/cannot be broadcast/);
     g.zeroInPlace();
     expect(await g.toArrayAsync()).toEqual([
       [0, 0, 0],
