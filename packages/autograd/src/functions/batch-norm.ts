@@ -26,7 +26,7 @@ import { reshape } from './views.js';
  *
  * Shapes: `input [N, C, *]`; `runningMean`, `runningVar`, `weight`, `bias` `[C]` -> `[N, C, *]`.
  *
- * @param input - The batch `[N, C, *]`.
+ * @param input_ - The batch `[N, C, *]` (`input` in PyTorch).
  * @param runningMean - The per-channel mean `[C]`.
  * @param runningVar - The per-channel variance `[C]`.
  * @param weight - The per-channel scale `[C]`, or null for 1.
