@@ -692,6 +692,96 @@ export function depthwiseForwardPart(desc: usize, u0: i32, u1: i32, work: usize)
   }
 }
 
+/** Stores the 8 floats of rows `lo` (4) then `hi` (4) at `p`, or only the first `n` when n < 8. */
+function storeFirst8(p: usize, lo: v128, hi: v128, n: i32): void {
+  if (n >= 8) {
+    v128.store(p, lo);
+    v128.store(p, hi, 16);
+    return;
+  }
+  if (n >= 4) {
+    v128.store(p, lo);
+    if (n > 4) store<f32>(p, f32x4.extract_lane(hi, 0), 16);
+    if (n > 5) store<f32>(p, f32x4.extract_lane(hi, 1), 20);
+    if (n > 6) store<f32>(p, f32x4.extract_lane(hi, 2), 24);
+    return;
+  }
+  store<f32>(p, f32x4.extract_lane(lo, 0));
+  if (n > 1) store<f32>(p, f32x4.extract_lane(lo, 1), 4);
+  if (n > 2) store<f32>(p, f32x4.extract_lane(lo, 2), 8);
+}
+
+/**
+ * The input gradient of a 3x3 stride-2 pad-1 plane (MobileNet's downsampling layers, no
+ * dilation; outH = ceil(inH / 2), outW = ceil(inW / 2)) by gathering instead of scattering. Each
+ * input position gets one to four taps, by the parities of its row and column: with c = dy[k][j],
+ * cn = dy[k][j+1], d = dy[k+1][j], dn = dy[k+1][j+1] (zero past the edges),
+ *   dx[2k][2j] = w11 c,              dx[2k][2j+1] = w10 cn + w12 c,
+ *   dx[2k+1][2j] = w21 c + w01 d,    dx[2k+1][2j+1] = w20 cn + w22 c + w00 dn + w02 d,
+ * summed from zero in the order the scatter adds them (so the same bits), four j at a time, even
+ * and odd columns interleaved by shuffles. `zero` holds outW + 8 zeros.
+ */
+function inputGrad3x3s2p1(
+  dy: usize,
+  wptr: usize,
+  dx: usize,
+  inH: i32,
+  inW: i32,
+  outH: i32,
+  outW: i32,
+  zero: usize,
+): void {
+  const w00 = v128.load32_splat(wptr);
+  const w01 = v128.load32_splat(wptr, 4);
+  const w02 = v128.load32_splat(wptr, 8);
+  const w10 = v128.load32_splat(wptr, 12);
+  const w11 = v128.load32_splat(wptr, 16);
+  const w12 = v128.load32_splat(wptr, 20);
+  const w20 = v128.load32_splat(wptr, 24);
+  const w21 = v128.load32_splat(wptr, 28);
+  const w22 = v128.load32_splat(wptr, 32);
+  const z = f32x4.splat(0);
+  const lanes = i32x4(0, 1, 2, 3);
+  const outWv = i32x4.splat(outW);
+  const outRowBytes = (<usize>outW) << 2;
+  const inRowBytes = (<usize>inW) << 2;
+  for (let k = 0; k < outH; k++) {
+    const gk = dy + <usize>k * outRowBytes;
+    const gk1 = k + 1 < outH ? gk + outRowBytes : zero;
+    const r0 = dx + <usize>(2 * k) * inRowBytes;
+    const odd = 2 * k + 1 < inH;
+    const r1 = r0 + inRowBytes;
+    for (let j = 0; j < outW; j += 4) {
+      const o = (<usize>j) << 2;
+      let c = v128.load(gk + o);
+      let cn = v128.load(gk + o + 4);
+      let d = v128.load(gk1 + o);
+      let dn = v128.load(gk1 + o + 4);
+      if (j + 5 > outW) {
+        // Columns at or past the row's end read as zero.
+        const col = i32x4.add(i32x4.splat(j), lanes);
+        const m = i32x4.lt_s(col, outWv);
+        const mn = i32x4.lt_s(i32x4.add(col, i32x4.splat(1)), outWv);
+        c = v128.and(c, m);
+        d = v128.and(d, m);
+        cn = v128.and(cn, mn);
+        dn = v128.and(dn, mn);
+      }
+      const e0 = f32x4.add(z, f32x4.mul(w11, c));
+      const o0 = f32x4.add(f32x4.add(z, f32x4.mul(w10, cn)), f32x4.mul(w12, c));
+      const n = inW - 2 * j;
+      const at = (<usize>(2 * j)) << 2;
+      storeFirst8(r0 + at, v128.shuffle<f32>(e0, o0, 0, 4, 1, 5), v128.shuffle<f32>(e0, o0, 2, 6, 3, 7), n);
+      if (odd) {
+        const e1 = f32x4.add(f32x4.add(z, f32x4.mul(w21, c)), f32x4.mul(w01, d));
+        let o1 = f32x4.add(f32x4.add(z, f32x4.mul(w20, cn)), f32x4.mul(w22, c));
+        o1 = f32x4.add(f32x4.add(o1, f32x4.mul(w00, dn)), f32x4.mul(w02, d));
+        storeFirst8(r1 + at, v128.shuffle<f32>(e1, o1, 0, 4, 1, 5), v128.shuffle<f32>(e1, o1, 2, 6, 3, 7), n);
+      }
+    }
+  }
+}
+
 /**
  * Input gradient by scattering, for any stride, planes [u0, u1): the bordered scratch starts at
  * zero, gets `w[c,a,b] * dy[oh,ow]` added at `(oh*sh + a*dh, ow*sw + b*dw)` (four columns at a
@@ -727,6 +817,25 @@ export function depthwiseBackwardInputPart(desc: usize, u0: i32, u1: i32, work: 
   const swBytes = (<usize>sw) << 2;
   const taps = kh * kw;
   const vec = sw === 1 ? outW & ~3 : 0;
+  if (
+    kh === 3 &&
+    kw === 3 &&
+    sh === 2 &&
+    sw === 2 &&
+    dh === 1 &&
+    dw === 1 &&
+    padT === 1 &&
+    padL === 1 &&
+    outH === (inH + 1) >> 1 &&
+    outW === (inW + 1) >> 1
+  ) {
+    memory.fill(work, 0, (<usize>outW + 16) << 2);
+    for (let u = u0; u < u1; u++) {
+      const wc = w + ((<usize>(((u + c0) % ch) * taps)) << 2);
+      inputGrad3x3s2p1(dy + <usize>u * outPlane, wc, dx + <usize>u * inPlane, inH, inW, outH, outW, work);
+    }
+    return;
+  }
   for (let u = u0; u < u1; u++) {
     const c = (u + c0) % ch;
     memory.fill(work, 0, <usize>(hp * wp) * 4 + 128);

@@ -5,10 +5,12 @@
 // it, the last overlapping or partial step) and with or without a padding row and column on the
 // bottom and right. The input and weight gradients of stride 1 run the same paths (the forward on
 // the flipped filter) and are covered by depthwise.property.test.ts against float64 references.
+// The 3x3 stride-2 pad-1 input gradient gathers (by the parities of each input position) instead
+// of scattering; it must equal the scatter done in float32 in the scatter's order, bit for bit.
 
 import { describe, expect, it } from 'vitest';
 import { geometry, lcgArray } from '../test/conv-cases.js';
-import { WASM_DEPTHWISE_KERNEL, wasmDepthwiseConv2dForward } from './depthwise.js';
+import { WASM_DEPTHWISE_KERNEL, wasmDepthwiseConv2dBackwardInput, wasmDepthwiseConv2dForward } from './depthwise.js';
 import { getBackendInfo } from './info.js';
 
 /** `x` ([planes, h, w]) inside a zero border of one row and column on every side. */
@@ -50,6 +52,77 @@ describe('depthwise 3x3 pad 1 without the bordered copy', () => {
           expect(wasmDepthwiseConv2dForward(g0, padded(x, batch * ch, h, w), wt, bias, bordered)).toBe(true);
           expect({ h, w, far, bits: bits(direct) }).toEqual({ h, w, far, bits: bits(bordered) });
         }
+      }
+    }
+  });
+});
+
+/**
+ * The input gradient of a 3x3 stride-2 pad-1 depthwise conv by scattering in float32, in the
+ * order the general kernel adds (output row, filter row, filter column, output column).
+ */
+function scatterInputGrad(
+  dy: Float32Array,
+  w: Float32Array,
+  planes: number,
+  ch: number,
+  h: number,
+  wd: number,
+  oh: number,
+  ow: number,
+): Float32Array {
+  const dx = new Float32Array(planes * h * wd);
+  for (let p = 0; p < planes; p++) {
+    const c = p % ch;
+    for (let r = 0; r < oh; r++) {
+      for (let a = 0; a < 3; a++) {
+        for (let b = 0; b < 3; b++) {
+          for (let q = 0; q < ow; q++) {
+            const ih = 2 * r - 1 + a;
+            const iw = 2 * q - 1 + b;
+            if (ih < 0 || ih >= h || iw < 0 || iw >= wd) continue;
+            const at = (p * h + ih) * wd + iw;
+            dx[at] = Math.fround(dx[at] + Math.fround(w[c * 9 + a * 3 + b] * dy[(p * oh + r) * ow + q]));
+          }
+        }
+      }
+    }
+  }
+  return dx;
+}
+
+describe('depthwise 3x3 stride-2 pad-1 input gradient by gathering', () => {
+  it('equals the float32 scatter in its order, bit for bit, at every size', () => {
+    const batch = 2;
+    const ch = 3;
+    for (let h = 1; h <= 15; h++) {
+      for (let w = 1; w <= 21; w++) {
+        const outH = (h + 1) >> 1;
+        const outW = (w + 1) >> 1;
+        const seed = h * 32 + w;
+        const dy = lcgArray(batch * ch * outH * outW, seed);
+        const wt = lcgArray(ch * 9, seed + 1);
+        const g = geometry({
+          batch,
+          inChannels: ch,
+          outChannels: ch,
+          groups: ch,
+          inH: h,
+          inW: w,
+          kh: 3,
+          kw: 3,
+          strideH: 2,
+          strideW: 2,
+          padTop: 1,
+          padLeft: 1,
+          outH,
+          outW,
+        });
+        const dx = new Float32Array(batch * ch * h * w).fill(Number.NaN);
+        expect(wasmDepthwiseConv2dBackwardInput(g, dy, wt, dx)).toBe(true);
+        expect(getBackendInfo().lastKernel).toBe(WASM_DEPTHWISE_KERNEL);
+        const want = scatterInputGrad(dy, wt, batch * ch, ch, h, w, outH, outW);
+        expect({ h, w, bits: bits(dx) }).toEqual({ h, w, bits: bits(want) });
       }
     }
   });
