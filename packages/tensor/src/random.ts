@@ -1,3 +1,4 @@
+import { type Device, toDevice } from './device/transfer.js';
 import { allocStorage, type DType } from './dtype.js';
 import { fail, formatValue } from './errors.js';
 import { checkShape, type Shape, shapeSize } from './shape.js';
@@ -402,6 +403,8 @@ export interface RandomOptions {
   readonly dtype?: DType;
   /** Where the random numbers come from. Default: {@link defaultGenerator}. */
   readonly generator?: Generator;
+  /** Where to put the tensor: `'cpu'` (default) or `'webgpu'` (drawn on the CPU, then uploaded). */
+  readonly device?: Device;
 }
 
 /**
@@ -419,6 +422,8 @@ export interface RandintOptions {
   readonly dtype?: DType;
   /** Where the random numbers come from. Default: {@link defaultGenerator}. */
   readonly generator?: Generator;
+  /** Where to put the tensor: `'cpu'` (default) or `'webgpu'` (drawn on the CPU, then uploaded). */
+  readonly device?: Device;
 }
 
 function resolveGenerator(fn: string, g: Generator | undefined): Generator {
@@ -462,7 +467,7 @@ export function rand(shape: Shape, options: RandomOptions = {}): Tensor {
   const data = allocStorage(dtype, n, 'rand');
   if (dtype === 'float32') for (let i = 0; i < n; i++) data[i] = g.randomFloat32();
   else for (let i = 0; i < n; i++) data[i] = g.random();
-  return new Tensor(data, s);
+  return options.device === undefined ? new Tensor(data, s) : toDevice(new Tensor(data, s), options.device, 'rand');
 }
 
 /**
@@ -496,7 +501,7 @@ export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
     data[i + 1] = z1;
   }
   if (i < n) data[i] = g.boxMuller()[0];
-  return new Tensor(data, s);
+  return options.device === undefined ? new Tensor(data, s) : toDevice(new Tensor(data, s), options.device, 'randn');
 }
 
 /**
@@ -536,5 +541,5 @@ export function randint(low: number, high: number, shape: Shape, options: Randin
   const data = allocStorage(dtype, n, 'randint');
   const range = high - low;
   for (let i = 0; i < n; i++) data[i] = low + g.below(range);
-  return new Tensor(data, s);
+  return options.device === undefined ? new Tensor(data, s) : toDevice(new Tensor(data, s), options.device, 'randint');
 }

@@ -1,5 +1,5 @@
 import { wasmSum } from '@torchlet/kernels';
-import { gpuArgReduce, gpuReduce } from './device/gpu-reduce.js';
+import { gpuArgReduce, gpuReduce, gpuVariance } from './device/gpu-reduce.js';
 import { allocStorage, type DType, isFloatingDType, type Storage } from './dtype.js';
 import { fail, formatShape, formatValue } from './errors.js';
 import { getBackend } from './gemm.js';
@@ -681,6 +681,16 @@ function correctMeans(p: Plan, means: Float64Array): void {
   for (let i = 0; i < means.length; i++) means[i] += fix[i] / reduced;
 }
 
+/** `var`/`std` of a webgpu tensor: the same checks as the CPU, then two passes on the device. */
+function varianceOnDevice(fn: 'var' | 'std', t: Tensor, dims: Dims, options: VarianceOptions): Tensor {
+  if (t.dtype !== 'float32') fail(fn, 'input', `std and var only support floating point dtypes, got ${t.dtype}`);
+  const correction = options.correction ?? 1;
+  if (typeof correction !== 'number' || !Number.isFinite(correction) || correction < 0) {
+    fail(fn, 'correction', `correction must be a non-negative finite number, got ${String(correction)}`);
+  }
+  return gpuVariance(fn, t, normalizeDims(fn, dims, t.ndim), correction, options.keepdim ?? false, fn === 'std');
+}
+
 function varianceValues(
   fn: string,
   t: Tensor,
@@ -752,6 +762,7 @@ function varianceValues(
  * ```
  */
 export function variance(t: Tensor, dims?: Dims, options: VarianceOptions = {}): Tensor {
+  if (isTensor(t) && t.gpuBuffer !== null) return varianceOnDevice('var', t, dims, options);
   const { values, p } = varianceValues('var', t, dims, options);
   const out = allocStorage(t.dtype, values.length);
   out.set(values);
@@ -776,6 +787,7 @@ export function variance(t: Tensor, dims?: Dims, options: VarianceOptions = {}):
  * ```
  */
 export function std(t: Tensor, dims?: Dims, options: VarianceOptions = {}): Tensor {
+  if (isTensor(t) && t.gpuBuffer !== null) return varianceOnDevice('std', t, dims, options);
   const { values, p } = varianceValues('std', t, dims, options);
   const out = allocStorage(t.dtype, values.length);
   for (let i = 0; i < values.length; i++) out[i] = Math.sqrt(values[i]);

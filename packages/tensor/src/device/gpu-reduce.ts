@@ -60,3 +60,29 @@ export function gpuArgReduce(fn: string, op: ArgReduceOpName, t: Tensor, dim: nu
   else outShape = keepdim ? t.shape.map((s, i) => (i === dim ? 1 : s)) : t.shape.filter((_, i) => i !== dim);
   return new Tensor(out, outShape, undefined, 0, 'int32');
 }
+
+/**
+ * `var` (or `std` with `sqrt`) of a float32 webgpu tensor over normalised `dims`: the mean, then
+ * the sum of squared deviations divided by `max(n - correction, 0)`, as PyTorch.
+ */
+export function gpuVariance(
+  fn: string,
+  t: Tensor,
+  dims: readonly number[],
+  correction: number,
+  keepdim: boolean,
+  sqrt: boolean,
+): Tensor {
+  const mean = gpuReduce(fn, 'mean', t, dims, true);
+  const deviation = t.sub(mean);
+  const squares = deviation.mul(deviation);
+  const sums = gpuReduce(fn, 'sum', squares, dims, keepdim);
+  for (const x of [mean, deviation, squares]) x.dispose();
+  const n = dims.reduce((a, d) => a * t.shape[d], 1);
+  const variance = sums.div(Math.max(n - correction, 0));
+  sums.dispose();
+  if (!sqrt) return variance;
+  const out = variance.sqrt();
+  variance.dispose();
+  return out;
+}

@@ -9,9 +9,12 @@ import {
   cat,
   getBackendInfo,
   initWebGPU,
+  manualSeed,
   matmul,
   ones,
   rand,
+  randint,
+  randn,
   ready,
   stack,
   type Tensor,
@@ -236,6 +239,29 @@ describe('reductions, matmul and views on the device against the CPU', () => {
       ),
       { numRuns: 15 },
     );
+  });
+
+  it('var and std over dims, with a correction, and rand/randn/randint with { device }', async () => {
+    const x = rand([3, 4, 5]).mul(3);
+    const g = x.to('webgpu');
+    for (const dims of [null, 0, [1, 2]] as const) {
+      for (const correction of [0, 1]) {
+        await expectClose(g.var(dims, { correction }), x.var(dims, { correction }), 1e-4);
+        await expectClose(g.std(dims, { correction, keepdim: true }), x.std(dims, { correction, keepdim: true }), 1e-4);
+      }
+    }
+    manualSeed(4);
+    const cpu = [rand([3]), randn([3]), randint(0, 9, [3])];
+    manualSeed(4);
+    const gpu = [
+      rand([3], { device: 'webgpu' }),
+      randn([3], { device: 'webgpu' }),
+      randint(0, 9, [3], { device: 'webgpu' }),
+    ];
+    for (const [i, t] of gpu.entries()) {
+      expect(t.device).toBe('webgpu');
+      expect(await t.toArrayAsync()).toEqual(cpu[i].toArray());
+    }
   });
 
   it('a long dimension takes the workgroup reduction', async () => {
