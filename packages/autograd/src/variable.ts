@@ -71,7 +71,15 @@ const VARIABLE_BRAND = Symbol.for('torchlet.variable');
  * ```
  */
 export class Variable {
-  /** The values (a plain Tensor). Optimizers update it in place, e.g. `p.data.subInPlace(g, lr)`. */
+  /**
+   * The values (a plain Tensor). Optimizers update it in place, e.g. `p.data.subInPlace(g, lr)`.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([1, 2])).data.toArray(); // -> [1, 2]
+   * ```
+   */
   readonly data: Tensor;
   /** @internal */
   _gradFn: Node | null;
@@ -101,7 +109,18 @@ export class Variable {
     return true;
   }
 
-  /** True when gradients are computed for this Variable (leaves set it; results inherit it). */
+  /**
+   * True when gradients are computed for this Variable (leaves set it; results inherit it).
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * const x = variable(tensor([1, 2]));
+   * x.requiresGrad; // -> false
+   * x.requiresGrad = true;
+   * x.mul(2).requiresGrad; // -> true
+   * ```
+   */
   get requiresGrad(): boolean {
     return this._requiresGrad;
   }
@@ -117,7 +136,18 @@ export class Variable {
     this._requiresGrad = flag;
   }
 
-  /** The accumulated gradient, a Tensor of this shape, or null before any backward (settable, e.g. to null). */
+  /**
+   * The accumulated gradient, a Tensor of this shape, or null before any backward (settable, e.g. to null).
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * const x = variable(tensor([1, 2]), { requiresGrad: true });
+   * x.grad; // -> null
+   * x.mul(x).sum().backward();
+   * x.grad?.toArray(); // -> [2, 4]
+   * ```
+   */
   get grad(): Tensor | null {
     return this._gradVar === null ? null : this._gradVar.data;
   }
@@ -142,34 +172,93 @@ export class Variable {
   /**
    * The accumulated gradient as a Variable: after `backward({ createGraph: true })` it carries
    * its own graph and can be differentiated again (second order).
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * const x = variable(tensor([3]), { requiresGrad: true });
+   * x.mul(x).sum().backward(undefined, { createGraph: true });
+   * x.gradVariable?.toArray(); // -> [6]
+   * ```
    */
   get gradVariable(): Variable | null {
     return this._gradVar;
   }
 
-  /** The node that computed this Variable (`null` for leaves): its operation name and inputs' nodes. */
+  /**
+   * The node that computed this Variable (`null` for leaves): its operation name and inputs' nodes.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * const x = variable(tensor([1]), { requiresGrad: true });
+   * x.gradFn; // -> null
+   * x.mul(2).gradFn?.name; // -> 'mul'
+   * ```
+   */
   get gradFn(): GradFn | null {
     return this._gradFn;
   }
 
-  /** True for Variables not computed by a recorded operation (created by the user, or constants). */
+  /**
+   * True for Variables not computed by a recorded operation (created by the user, or constants).
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * const x = variable(tensor([1]), { requiresGrad: true });
+   * [x.isLeaf, x.mul(2).isLeaf]; // -> [true, false]
+   * ```
+   */
   get isLeaf(): boolean {
     return this._gradFn === null;
   }
 
-  /** Size of each dimension. */
+  /**
+   * Size of each dimension.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([[1, 2, 3]])).shape; // -> [1, 3]
+   * ```
+   */
   get shape(): readonly number[] {
     return this.data.shape;
   }
-  /** Element type. */
+  /**
+   * Element type.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([1])).dtype; // -> 'float32'
+   * ```
+   */
   get dtype(): DType {
     return this.data.dtype;
   }
-  /** Number of dimensions. */
+  /**
+   * Number of dimensions.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([[1, 2]])).ndim; // -> 2
+   * ```
+   */
   get ndim(): number {
     return this.data.ndim;
   }
-  /** Number of elements. */
+  /**
+   * Number of elements.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * import { variable } from '@torchlet/autograd';
+   * variable(tensor([[1, 2], [3, 4]])).numel; // -> 4
+   * ```
+   */
   get numel(): number {
     return this.data.numel;
   }
