@@ -204,7 +204,7 @@ function evaluate(
  * Shapes: each gradient has its argument's shape.
  *
  * @param f - A function of Variables returning a one-element Variable.
- * @param options - `argnums`: the index (default `0`) or indices of the arguments to differentiate; see 
+ * @param options - `argnums`: the index (default `0`) or indices of the arguments to differentiate; see
  *   {@link GradOptions}.
  * @returns A function taking the same arguments as `f` (Variables or tensors) and returning the gradient (or,
  *   for an array `argnums`, the gradients).
@@ -236,7 +236,7 @@ export function grad(f: VariableFn, options: GradOptions = {}): (...args: Variab
  * Shapes: value `[]` (or one element), gradients of the arguments' shapes.
  *
  * @param f - A function of Variables returning a one-element Variable.
- * @param options - `argnums`: the index (default `0`) or indices of the arguments to differentiate; see 
+ * @param options - `argnums`: the index (default `0`) or indices of the arguments to differentiate; see
  *   {@link GradOptions}.
  * @returns A function taking the same arguments as `f` and returning `[value, gradient(s)]`.
  * @see jax.value_and_grad

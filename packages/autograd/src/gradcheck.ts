@@ -293,7 +293,7 @@ function randomLike(shape: readonly number[], seed: number): Tensor {
  *
  * @param f - The function to check: Variables in, one Variable (or an array of them) out.
  * @param inputs - The point to check at; float64 inputs that require grad.
- * @param options - The tolerances of {@link gradcheck} and `gradOutputs` (default: random ones); see 
+ * @param options - The tolerances of {@link gradcheck} and `gradOutputs` (default: random ones); see
  *   {@link GradgradcheckOptions}.
  * @returns A report: `ok`, how many elements were compared, the largest absolute error and the worst element.
  * @see torch.autograd.gradgradcheck

@@ -308,7 +308,7 @@ export class Variable {
    * @param gradient - The gradient of a scalar loss with respect to this Variable, of its shape (a number fills
    *   it); omitted for a one-element Variable, where it is 1.
    * @param options - `retainGraph` (keep the graph for another backward; default `createGraph`) and
-   *   `createGraph` (record the backward pass for second derivatives; default `false`); see 
+   *   `createGraph` (record the backward pass for second derivatives; default `false`); see
    *   {@link BackwardOptions}.
    * @example
    * ```ts

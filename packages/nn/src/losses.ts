@@ -457,7 +457,7 @@ export class BCEWithLogitsLoss extends Module<[input: ModuleInput, target: Modul
   readonly options: BCEWithLogitsOptions;
   /**
    * The binary cross-entropy loss on logits as a module.
-   * @param options - `reduction` (default `'mean'`), `weight` and `posWeight`; see 
+   * @param options - `reduction` (default `'mean'`), `weight` and `posWeight`; see
    *   {@link BCEWithLogitsOptions}.
    */
   constructor(options: BCEWithLogitsOptions = {}) {

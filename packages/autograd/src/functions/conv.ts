@@ -97,7 +97,7 @@ export function conv2d(
  * @param upstream - The gradient of the convolution's output, `[N, C_out, H_out, W_out]`.
  * @param inputShape - The shape of the convolution's input, `[N, C_in, H, W]`.
  * @param weight - The filters `[C_out, C_in / groups, kH, kW]`.
- * @param options - The convolution's options (`stride`, `padding`, `dilation`, `groups`); see 
+ * @param options - The convolution's options (`stride`, `padding`, `dilation`, `groups`); see
  *   {@link Conv2dOptions}.
  * @returns The gradient with respect to the input, of shape `inputShape` (differentiable again).
  * @see torch.nn.grad.conv2d_input
@@ -142,7 +142,7 @@ export function conv2dBackwardInput(
  * @param upstream - The gradient of the convolution's output, `[N, C_out, H_out, W_out]`.
  * @param x - The convolution's input `[N, C_in, H, W]`.
  * @param weightShape - The shape of the filters, `[C_out, C_in / groups, kH, kW]`.
- * @param options - The convolution's options (`stride`, `padding`, `dilation`, `groups`); see 
+ * @param options - The convolution's options (`stride`, `padding`, `dilation`, `groups`); see
  *   {@link Conv2dOptions}.
  * @returns The gradient with respect to the filters, of shape `weightShape` (differentiable again).
  * @see torch.nn.grad.conv2d_weight
