@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   Adam,
   AdamW,
+  BatchNorm2d,
   Conv2d,
   crossEntropy,
   Flatten,
@@ -102,6 +103,29 @@ describe('training on the webgpu device', () => {
     lc.backward();
     lg.backward();
     expect(await maxDiff(gpu.grad as Tensor, cpu.grad as Tensor)).toBeLessThan(1e-5);
+  });
+
+  it('BatchNorm2d on the device: training (batch statistics, running stats, gradients) and evaluation', async () => {
+    manualSeed(1);
+    const x = rand([2, 3, 4, 4]);
+    const cpuBn = new BatchNorm2d(3);
+    const gpuBn = new BatchNorm2d(3).to('webgpu');
+    expect(gpuBn.runningMean.device).toBe('webgpu');
+    expect(gpuBn.numBatchesTracked.device).toBe('cpu'); // an integer counter stays on the CPU
+    const vc = variable(x, { requiresGrad: true });
+    const vg = variable(x.to('webgpu'), { requiresGrad: true });
+    const yc = cpuBn.forward(vc);
+    const yg = gpuBn.forward(vg);
+    expect(await maxDiff(yg.data, yc.data)).toBeLessThan(1e-4);
+    mseLoss(yc, variable(x)).backward();
+    mseLoss(yg, variable(x.to('webgpu'))).backward();
+    expect(await maxDiff(vg.grad as Tensor, vc.grad as Tensor)).toBeLessThan(1e-4);
+    expect(await maxDiff(gpuBn.runningVar, cpuBn.runningVar)).toBeLessThan(1e-5);
+    cpuBn.eval();
+    gpuBn.eval();
+    expect(await maxDiff(gpuBn.forward(variable(x.to('webgpu'))).data, cpuBn.forward(variable(x)).data)).toBeLessThan(
+      1e-4,
+    );
   });
 
   it('named errors: to("cpu") on a webgpu module, mixed devices, an unknown device', () => {

@@ -316,7 +316,8 @@ export abstract class Module<In extends unknown[] = [input: ModuleInput], Out = 
   }
 
   /**
-   * Moves every parameter (and its gradient) and every buffer to `device`, in place: the
+   * Moves every parameter (and its gradient) and every floating buffer to `device` (integer
+   * counters such as `num_batches_tracked` stay on the CPU), in place: the
    * Parameter objects stay the same (an optimizer made before keeps working, as in PyTorch).
    * `'webgpu'` needs `await initWebGPU()` first. Reading the GPU back is asynchronous, so a module
    * on webgpu comes back with `await module.cpu()` (`to('cpu')` throws saying so). Returns this.
@@ -329,7 +330,11 @@ export abstract class Module<In extends unknown[] = [input: ModuleInput], Out = 
     }
     for (const m of this.modules()) {
       for (const [, p] of m.#ownParameters()) setParameter(p, p.data.to(device), p.grad?.to(device) ?? null);
-      for (const [name, t] of m.#buffers) m.#buffers.set(name, t.to(device));
+      for (const [name, t] of m.#buffers) {
+        // Integer buffers (counters such as BatchNorm's num_batches_tracked) stay on the CPU:
+        // the webgpu device has no integer math to update them with.
+        if (t.dtype === 'float32' || t.dtype === 'float64' || t.dtype === 'bool') m.#buffers.set(name, t.to(device));
+      }
     }
     return this;
   }

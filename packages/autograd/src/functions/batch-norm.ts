@@ -58,6 +58,17 @@ export function batchNormInference(
   const x = rawTensor(input_);
   const w = weight ?? null;
   const b = bias ?? null;
+  const eps = options.eps ?? 1e-5;
+  const relu_ = options.relu ?? false;
+  const perChannel = [1, x.shape[1], ...x.shape.slice(2).map(() => 1)];
+  // The webgpu device has no one-pass kernel: it runs these textbook ops, as the tracer records them.
+  if (isTracing() || x.device === 'webgpu') {
+    // The exporter's pattern: sub(x, mean) -> div(., sqrt(var + eps)) [-> mul(., weight) -> add(., bias)].
+    let y = div(sub(input_, runningMean.reshape(perChannel)), runningVar.reshape(perChannel).add(eps).sqrt());
+    if (w !== null) y = mul(y, reshape(w, perChannel));
+    if (b !== null) y = add(y, reshape(b, perChannel));
+    return relu_ ? relu(y) : y;
+  }
   const out = O.batchNormInference(
     x,
     runningMean,
@@ -66,16 +77,6 @@ export function batchNormInference(
     b === null ? null : rawTensor(b),
     options,
   );
-  const eps = options.eps ?? 1e-5;
-  const relu_ = options.relu ?? false;
-  const perChannel = [1, x.shape[1], ...x.shape.slice(2).map(() => 1)];
-  if (isTracing()) {
-    // The exporter's pattern: sub(x, mean) -> div(., sqrt(var + eps)) [-> mul(., weight) -> add(., bias)].
-    let y = div(sub(input_, runningMean.reshape(perChannel)), runningVar.reshape(perChannel).add(eps).sqrt());
-    if (w !== null) y = mul(y, reshape(w, perChannel));
-    if (b !== null) y = add(y, reshape(b, perChannel));
-    return relu_ ? relu(y) : y;
-  }
   const dims = [0, ...x.shape.slice(2).map((_, i) => i + 2)];
   return record(
     'batchNormInference',
