@@ -115,15 +115,51 @@ export class Tensor {
   /**
    * The WebGPU buffer holding the elements when {@link Tensor.device} is `'webgpu'` (shared between
    * views, float32 words; bool as 0/1), `null` on the CPU. For kernels of the layers above.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * tensor([1, 2]).gpuBuffer; // -> null
+   * ```
    */
   readonly gpuBuffer: GpuBuffer | null;
-  /** Size of each dimension. */
+  /**
+   * Size of each dimension.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * tensor([[1, 2, 3]]).shape; // -> [1, 3]
+   * ```
+   */
   readonly shape: readonly number[];
-  /** Step in `data` between neighbours along each dimension, in elements (may be 0 for expanded dims). */
+  /**
+   * Step in `data` between neighbours along each dimension, in elements (may be 0 for expanded dims).
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * const x = tensor([[1, 2, 3], [4, 5, 6]]);
+   * x.strides; // -> [3, 1]
+   * x.t().strides; // -> [1, 3]
+   * ```
+   */
   readonly strides: readonly number[];
-  /** Index in `data` of the first element. */
+  /**
+   * Index in `data` of the first element.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * tensor([1, 2, 3]).get('1:').offset; // -> 1
+   * ```
+   */
   readonly offset: number;
-  /** Element type. */
+  /**
+   * Element type.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * tensor([1, 2]).dtype; // -> 'float32'
+   * tensor([1, 2], { dtype: 'int32' }).dtype; // -> 'int32'
+   * ```
+   */
   readonly dtype: DType;
 
   /**
@@ -168,6 +204,12 @@ export class Tensor {
   /**
    * The typed array holding the elements (shared between views). A tensor on the `webgpu` device
    * has none: reading it throws a `TorchletError` saying to `await x.cpu()` first.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * const d = tensor([1, 2]).data;
+   * [d instanceof Float32Array, d.length]; // -> [true, 2]
+   * ```
    */
   get data(): Storage {
     const d = this.cpuData;
@@ -175,27 +217,65 @@ export class Tensor {
     return d;
   }
 
-  /** The storage on either device: the typed array, or the GPU buffer (views share it). */
+  /**
+   * The storage on either device: the typed array, or the GPU buffer (views share it).
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * const x = tensor([1, 2]);
+   * x.reshape([2, 1]).storage === x.storage; // -> true
+   * ```
+   */
   get storage(): Storage | GpuBuffer {
     return this.cpuData ?? (this.gpuBuffer as GpuBuffer);
   }
 
-  /** Where the elements live: `'cpu'` (a typed array) or `'webgpu'` (a GPU buffer). */
+  /**
+   * Where the elements live: `'cpu'` (a typed array) or `'webgpu'` (a GPU buffer).
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * tensor([1]).device; // -> 'cpu'
+   * ```
+   */
   get device(): device.Device {
     return this.cpuData === null ? 'webgpu' : 'cpu';
   }
 
-  /** Number of dimensions. */
+  /**
+   * Number of dimensions.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * tensor([[1, 2]]).ndim; // -> 2
+   * ```
+   */
   get ndim(): number {
     return this.shape.length;
   }
 
-  /** Number of elements. */
+  /**
+   * Number of elements.
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * tensor([[1, 2, 3], [4, 5, 6]]).numel; // -> 6
+   * ```
+   */
   get numel(): number {
     return shapeSize(this.shape);
   }
 
-  /** How many in-place writes the storage has seen (PyTorch's `_version`). */
+  /**
+   * How many in-place writes the storage has seen (PyTorch's `_version`).
+   * @example
+   * ```ts
+   * import { tensor } from '@torchlet/tensor';
+   * const x = tensor([1, 2]);
+   * x.addInPlace(1);
+   * x.version; // -> 1
+   * ```
+   */
   get version(): number {
     return versions.get(this.cpuData?.buffer ?? (this.gpuBuffer as GpuBuffer)) ?? 0;
   }
