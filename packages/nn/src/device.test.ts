@@ -10,6 +10,7 @@ import {
   BatchNorm2d,
   Conv2d,
   crossEntropy,
+  dropout,
   Flatten,
   Linear,
   MaxPool2d,
@@ -126,6 +127,15 @@ describe('training on the webgpu device', () => {
     expect(await maxDiff(gpuBn.forward(variable(x.to('webgpu'))).data, cpuBn.forward(variable(x)).data)).toBeLessThan(
       1e-4,
     );
+  });
+
+  it('dropout draws the same mask on the device as on the CPU', async () => {
+    const x = rand([4, 6]).add(1);
+    manualSeed(9);
+    const cpu = dropout(x, { p: 0.5 });
+    manualSeed(9);
+    const gpu = dropout(x.to('webgpu'), { p: 0.5 });
+    expect(await maxDiff(gpu.data, cpu.data)).toBe(0);
   });
 
   it('named errors: to("cpu") on a webgpu module, mixed devices, an unknown device', () => {

@@ -51,6 +51,7 @@ export function dropout(input: VariableOrTensor, options: DropoutFunctionOptions
     fail('dropout', 'input', `expected a float input, got ${x.dtype} input ${formatShape(x.shape)}`);
   if (!(options.training ?? true) || p === 0) return isVariable(input) ? input : variable(input);
   if (p === 1) return mul(input, 0);
-  const keep = rand(x.shape, { dtype: x.dtype, generator: options.generator }).lt(1 - p);
+  // The mask is drawn on the CPU (the same generator on every device) and goes where the input is.
+  const keep = rand(x.shape, { dtype: x.dtype, generator: options.generator, device: x.device }).lt(1 - p);
   return mul(input, keep.to(x.dtype).div(1 - p));
 }

@@ -5,6 +5,8 @@ import { getBackendInfo, initWebGPU, rand, type Tensor, TorchletError, tensor } 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  adaptiveAvgPool2d,
+  adaptiveAvgPool2dBackward,
   avgPool2d,
   avgPool2dBackward,
   conv2d,
@@ -133,6 +135,17 @@ describe('conv2d on the webgpu device', () => {
 });
 
 describe('pooling on the webgpu device', () => {
+  it('adaptive average pooling, forward and backward, matches the CPU', async () => {
+    const x = rand([2, 3, 7, 5]);
+    for (const size of [1, [3, 2], [7, 5]] as const) {
+      const y = adaptiveAvgPool2d(x, size as never);
+      await expectClose(adaptiveAvgPool2d(x.to('webgpu'), size as never), y);
+      ranOnGpu('webgpu-adaptive-avgpool2d');
+      const up = rand(y.shape);
+      await expectClose(adaptiveAvgPool2dBackward(up.to('webgpu'), x.shape), adaptiveAvgPool2dBackward(up, x.shape));
+    }
+  });
+
   it('max and average pooling, forward and backward, match the CPU (property)', async () => {
     await fc.assert(
       fc.asyncProperty(

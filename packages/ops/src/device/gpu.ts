@@ -2,6 +2,8 @@
 // shape), then one dispatch line hands the plan to these, which run @torchlet/webgpu's kernels.
 import { fail, formatShape, Tensor } from '@torchlet/tensor';
 import {
+  adaptiveAvgPool2dBackward,
+  adaptiveAvgPool2dForward,
   avgPool2dBackward,
   avgPool2dForward,
   type Conv2dGeometry,
@@ -181,4 +183,35 @@ export function checkGpuPaddingMode(fn: string, mode: string): void {
       `paddingMode ${JSON.stringify(mode)} is not supported on the webgpu device yet ('zeros' is)`,
     );
   }
+}
+
+/** `adaptiveAvgPool2d` on the device: `[N, C, H, W]` (or `[C, H, W]`) to `outShape`. */
+export function gpuAdaptiveAvgPool2d(
+  input: Tensor,
+  n: number,
+  c: number,
+  ho: number,
+  wo: number,
+  outShape: readonly number[],
+): Tensor {
+  checkGpuOperands('adaptiveAvgPool2d', { input });
+  const h = input.shape[input.ndim - 2];
+  const w = input.shape[input.ndim - 1];
+  const y = adaptiveAvgPool2dForward(dense(input), { batch: n, channels: c, inH: h, inW: w, outH: ho, outW: wo });
+  return new Tensor(y, outShape, undefined, 0, 'float32');
+}
+
+/** `adaptiveAvgPool2dBackward` on the device. */
+export function gpuAdaptiveAvgPool2dBackward(upstream: Tensor, inputShape: readonly number[]): Tensor {
+  checkGpuOperands('adaptiveAvgPool2dBackward', { upstream });
+  const rank = inputShape.length;
+  const geometry = {
+    batch: rank === 4 ? inputShape[0] : 1,
+    channels: inputShape[rank - 3],
+    inH: inputShape[rank - 2],
+    inW: inputShape[rank - 1],
+    outH: upstream.shape[rank - 2],
+    outW: upstream.shape[rank - 1],
+  };
+  return new Tensor(adaptiveAvgPool2dBackward(dense(upstream), geometry), inputShape, undefined, 0, 'float32');
 }

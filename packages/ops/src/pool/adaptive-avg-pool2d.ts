@@ -1,4 +1,5 @@
 import { allocStorage, type FloatArray, fail, formatShape, Tensor } from '@torchlet/tensor';
+import { gpuAdaptiveAvgPool2d, gpuAdaptiveAvgPool2dBackward } from '../device/gpu.js';
 import { checkFloatTensor } from '../params.js';
 import { poolStrides } from './max-pool2d.js';
 import { checkPoolInput, checkPoolShape, checkUpstream } from './params.js';
@@ -125,6 +126,7 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tens
   const [ho, wo] = resolveOutputSize(fn, outputSize, h, w);
   const n = rank === 4 ? x.shape[0] : 1;
   const c = x.shape[rank - 3];
+  if (x.gpuBuffer !== null) return gpuAdaptiveAvgPool2d(x, n, c, ho, wo, rank === 4 ? [n, c, ho, wo] : [c, ho, wo]);
   const out = allocStorage(x.dtype, n * c * ho * wo) as FloatArray;
   const [sN, sC, sH, sW] = poolStrides(x);
   adaptiveKernel(x.data as FloatArray, x.offset, sN, sC, sH, sW, n, c, h, w, ho, wo, out, null, 0);
@@ -164,6 +166,7 @@ export function adaptiveAvgPool2dBackward(upstream: Tensor, inputShape: readonly
   const ho = upstream.shape[rank - 2];
   const wo = upstream.shape[rank - 1];
   const g = checkUpstream(fn, upstream, [...inputShape.slice(0, rank - 2), ho, wo], inputShape);
+  if (g.gpuBuffer !== null) return gpuAdaptiveAvgPool2dBackward(g, inputShape);
   const h = inputShape[rank - 2];
   const w = inputShape[rank - 1];
   const up = (g.isContiguous() ? g.data : g.toTypedArray()) as FloatArray;
