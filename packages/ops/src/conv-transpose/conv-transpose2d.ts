@@ -20,6 +20,13 @@ import {
 import { sumChannels } from '../conv2d/conv2d.js';
 import { pickKernel } from '../conv2d/kernels.js';
 import { type Conv2dKernelName, type ConvGeometry, kernelChoices } from '../conv2d/params.js';
+import {
+  anyOnGpu,
+  checkGpuOperands,
+  gpuConv2d,
+  gpuConv2dBackwardInput,
+  gpuConv2dBackwardWeight,
+} from '../device/gpu.js';
 import { checkFloatTensor, checkSameDType, denseData, type FloatStorage, type IntPair, toPair } from '../params.js';
 
 /**
@@ -235,6 +242,15 @@ export function convTranspose2d(
       `bias must be 1-D with ${cout} elements (one per output channel), got bias ${formatShape(bias.shape)} (weight ${formatShape(weight.shape)}, groups ${p.g.groups})`,
     );
   }
+  if (anyOnGpu(input, weight, bias)) {
+    // The transposed conv's forward is the input gradient of the conv it transposes (p.g).
+    checkGpuOperands(fn, { input, weight, bias: bias ?? null }, p.kernel);
+    const y = gpuConv2dBackwardInput(p.g, input, weight, p.outShape);
+    if (bias === null || bias === undefined) return y;
+    const out = y.add(bias.reshape([cout, ...p.outShape.slice(-2).map(() => 1)]));
+    y.dispose();
+    return out;
+  }
   const plane = p.g.inH * p.g.inW;
   const out = allocStorage(input.dtype, p.g.batch * cout * plane) as FloatStorage;
   pickKernel(p.g, p.kernel).backwardInput(p.g, denseData(input), denseData(weight), out);
@@ -284,6 +300,10 @@ export function convTranspose2dBackwardInput(
   const inputShape = isTensor(input) ? input.shape : checkShape(fn, 'input', input);
   const p = planTranspose(fn, inputShape, weight.shape, options);
   checkUpstream(fn, upstream, p, inputShape, weight.shape);
+  if (anyOnGpu(upstream, weight)) {
+    checkGpuOperands(fn, { upstream, weight }, p.kernel);
+    return gpuConv2d(p.g, upstream, weight, null, inputShape);
+  }
   const dx = allocStorage(upstream.dtype, p.g.batch * p.g.outChannels * p.g.outH * p.g.outW) as FloatStorage;
   pickKernel(p.g, p.kernel).forward(p.g, denseData(upstream), denseData(weight), null, dx);
   return new Tensor(dx, inputShape);
@@ -323,6 +343,10 @@ export function convTranspose2dBackwardWeight(
   const weightShape = isTensor(weight) ? weight.shape : checkShape(fn, 'weight', weight);
   const p = planTranspose(fn, input.shape, weightShape, options);
   checkUpstream(fn, upstream, p, input.shape, weightShape);
+  if (anyOnGpu(upstream, input)) {
+    checkGpuOperands(fn, { upstream, input }, p.kernel);
+    return gpuConv2dBackwardWeight(p.g, input, upstream, weightShape);
+  }
   const dw = allocStorage(
     upstream.dtype,
     weightShape.reduce((a, s) => a * s, 1),

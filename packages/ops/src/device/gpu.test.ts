@@ -13,6 +13,9 @@ import {
   conv2dBackwardBias,
   conv2dBackwardInput,
   conv2dBackwardWeight,
+  convTranspose2d,
+  convTranspose2dBackwardInput,
+  convTranspose2dBackwardWeight,
   maxPool2d,
   maxPool2dBackward,
 } from '../index.js';
@@ -131,6 +134,32 @@ describe('conv2d on the webgpu device', () => {
     expect(() => conv2d(x, k, null, { padding: 1, paddingMode: 'reflect' })).toThrow(
       /paddingMode "reflect" is not supported on the webgpu device/,
     );
+  });
+});
+
+describe('convTranspose2d on the webgpu device', () => {
+  it('forward (with bias) and both gradients match the CPU for stride, padding, output padding, dilation, groups', async () => {
+    for (const o of [
+      { stride: 2, padding: 1, outputPadding: 1 },
+      { stride: 1, padding: 0, dilation: 2, groups: 2 },
+    ]) {
+      const x = rand([2, 4, 3, 3]).sub(0.5);
+      const w = rand([4, 3, 3, 3]).sub(0.5);
+      const b = rand([(o.groups ?? 1) * 3]);
+      const y = convTranspose2d(x, w, b, o);
+      await expectClose(convTranspose2d(x.to('webgpu'), w.to('webgpu'), b.to('webgpu'), o), y);
+      const up = rand(y.shape);
+      await expectClose(
+        convTranspose2dBackwardInput(up.to('webgpu'), x.shape, w.to('webgpu'), o),
+        convTranspose2dBackwardInput(up, x.shape, w, o),
+      );
+      ranOnGpu('webgpu-conv2d-implicit-gemm-32x32');
+      await expectClose(
+        convTranspose2dBackwardWeight(up.to('webgpu'), x.to('webgpu'), w.shape, o),
+        convTranspose2dBackwardWeight(up, x, w.shape, o),
+      );
+      ranOnGpu('webgpu-conv2d-backward-weight-implicit-gemm-32x32');
+    }
   });
 });
 
