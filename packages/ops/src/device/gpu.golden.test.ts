@@ -1,6 +1,6 @@
-// PyTorch's own results (the repository's golden vectors) for conv2d and convTranspose2d with their
-// gradients and for max/average pooling forward and backward, every case run on the webgpu device through the ops'
-// public functions, with the golden tolerance for float32.
+// PyTorch's own results (the repository's golden vectors) for conv2d and convTranspose2d with
+// their gradients and for max/average pooling forward and backward, every case run on the webgpu
+// device through the ops' public functions, with the golden tolerance for float32.
 import { initWebGPU, type Tensor } from '@torchlet/tensor';
 import {
   type Conv2dCase,
