@@ -1,7 +1,7 @@
 // The build scripts' pure parts: base paths, changelog pages, formulas to TeX, heading anchors.
 
 import { fileURLToPath } from 'node:url';
-import { Application } from 'typedoc';
+import { Application, TSConfigReader } from 'typedoc';
 import { describe, expect, test } from 'vitest';
 import { changelogPage } from '../scripts/changelogs.mjs';
 import { siteBase } from '../scripts/site-base.mjs';
@@ -103,12 +103,17 @@ describe('API reference links', () => {
 
 describe('parameter and return descriptions', () => {
   test('every parameter without @param and value without @returns is reported, nothing else', async () => {
-    const app = await Application.bootstrap({
-      entryPoints: [fileURLToPath(new URL('fixtures/param-docs.ts', import.meta.url))],
-      tsconfig: fileURLToPath(new URL('fixtures/tsconfig.json', import.meta.url)),
-      skipErrorChecking: true,
-      logLevel: 'Error',
-    });
+    // Only the tsconfig reader: from apps/docs, typedoc would otherwise also read the site's
+    // typedoc.config.mjs (the packages strategy) found in the working directory.
+    const app = await Application.bootstrap(
+      {
+        entryPoints: [fileURLToPath(new URL('fixtures/param-docs.ts', import.meta.url))],
+        tsconfig: fileURLToPath(new URL('fixtures/tsconfig.json', import.meta.url)),
+        skipErrorChecking: true,
+        logLevel: 'Error',
+      },
+      [new TSConfigReader()],
+    );
     const project = await app.convert();
     if (!project) throw new Error('typedoc did not convert the fixture');
     expect(missingDescriptions(project).sort()).toEqual([
