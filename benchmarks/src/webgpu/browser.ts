@@ -47,7 +47,8 @@ async function pageFiles(workloads: readonly GpuWorkload[]): Promise<Map<string,
   ]);
   const ortDist = path.dirname(require.resolve('onnxruntime-web'));
   for (const name of readdirSync(ortDist).filter((n) => /^ort-wasm.*\.(wasm|mjs)$/.test(n))) {
-    files.set(`/ort/${name}`, { type: contentType(path.extname(name)), body: readFileSync(path.join(ortDist, name)) });
+    const type = name.endsWith('.mjs') ? 'text/javascript' : contentType(path.extname(name));
+    files.set(`/ort/${name}`, { type, body: readFileSync(path.join(ortDist, name)) });
   }
   for (const [i, w] of workloads.entries()) {
     const m = ortModelFor(w);
