@@ -30,6 +30,15 @@ def rss_bytes():
         return int(f.read().split()[1]) * resource.getpagesize()
 
 
+def peak_rss_bytes():
+    # VmHWM starts afresh at exec; ru_maxrss would carry the (large) parent's peak over exec.
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 BASELINE_RSS = rss_bytes()  # after importing torch and torchvision, before any model
 
 
@@ -183,7 +192,7 @@ def main():
                     torch=torch.__version__,
                     torchvision=torchvision.__version__,
                     threads=torch.get_num_threads(),
-                    peakRssBytes=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+                    peakRssBytes=peak_rss_bytes(),
                     baselineRssBytes=BASELINE_RSS,
                 )
             elif cmd == "exit":

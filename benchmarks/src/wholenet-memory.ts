@@ -8,7 +8,7 @@
 // its worker pool, Node with onnxruntime-web, Python with torch and torchvision imported), then
 // builds the model (torchlet: from the seeded generator; onnxruntime-web: a session on the file
 // the parent exported; PyTorch: torchvision's model loaded with the same weights), runs the
-// workload twice and reads the process's high-water mark. All on every core.
+// workload twice and reads the process's high-water mark (`VmHWM`, see peakRssBytes). All on every core.
 
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -28,6 +28,22 @@ export interface WholeNetMemory {
   readonly baselineBytes: number;
   /** The process's peak RSS after building the model and running the workload twice. */
   readonly peakBytes: number;
+}
+
+/**
+ * This process's peak RSS: `VmHWM` of /proc/self/status, which starts afresh with the new address
+ * space of `exec`. (`getrusage`'s `ru_maxrss`, Node's `resourceUsage().maxRSS`, survives `exec` on
+ * Linux, so a child started by a large parent would report the parent's peak.) Falls back to
+ * `maxRSS` where /proc is missing.
+ */
+export function peakRssBytes(): number {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) * 1024;
+  } catch {
+    // no procfs
+  }
+  return process.resourceUsage().maxRSS * 1024;
 }
 
 /** Runs one torchlet or onnxruntime-web probe in a fresh Node process. */
@@ -178,7 +194,7 @@ async function child(argv: readonly string[]): Promise<void> {
     net: c.net,
     batch: c.batch,
     baselineBytes: baseline,
-    peakBytes: process.resourceUsage().maxRSS * 1024,
+    peakBytes: peakRssBytes(),
   };
   console.log(JSON.stringify(probe));
   process.exit(0);

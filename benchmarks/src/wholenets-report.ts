@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { getThreads } from '@torchlet/kernels';
+import { fileURLToPath } from 'node:url';
 import type { WorkloadResult } from './harness.js';
 import { markdownTable } from './harness.js';
 import { ortInfo } from './ort.js';
@@ -74,7 +74,11 @@ export async function reportWholeNets(
   const ort = ortInfo();
   const torch = findTorch();
   const info = {
-    torchletThreads: { 'torchlet-wasm-1t': 1, 'torchlet-wasm': getThreads() },
+    // As each contender recorded it (torchlet-wasm: `setThreads('auto')`, every core).
+    torchletThreads: {
+      'torchlet-wasm-1t': 1,
+      'torchlet-wasm': results.flatMap((w) => w.results).find((r) => r.name === 'torchlet-wasm')?.threads ?? null,
+    },
     ort: { ...ort, sessions: { 'ort-wasm-1t': 1, 'ort-wasm': ort.numThreads } },
     pytorch: torch ? { ...torch, threads: pytorchThreads() } : 'skipped: python3-torch not installed',
     wholeNets: WHOLE_NETS,
@@ -98,4 +102,18 @@ export async function reportWholeNets(
   console.log(`${renderMemoryTable(memory)}`);
   for (const m of memory) if ('error' in m) console.log(`  memory probe ${m.key} failed: ${m.error}`);
   return { wholenets: { ...info, memory } };
+}
+
+// `node --expose-gc dist/wholenets-report.js`: the peak-RSS probes alone (no timing).
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  probeWholeNetMemory()
+    .then((memory) => {
+      console.log(renderMemoryTable(memory));
+      for (const m of memory) if ('error' in m) console.log(`  memory probe ${m.key} failed: ${m.error}`);
+      console.log(JSON.stringify(memory));
+    })
+    .catch((err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    });
 }

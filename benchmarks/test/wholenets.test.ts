@@ -5,8 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { type HarnessOptions, runWorkload, type WorkloadResult } from '../src/harness.js';
 import { findTorch } from '../src/pytorch.js';
+import { peakRssBytes } from '../src/wholenet-memory.js';
 import { checkAgreement, outputDifference, type WholeNetCase } from '../src/wholenet-models.js';
 import { forwardWorkload, trainWorkload, WHOLE_NET_WORKLOADS, wholeNetCases } from '../src/wholenets.js';
+import { renderMemoryTable } from '../src/wholenets-report.js';
 import { renderWholeNetsTable, stepOverForward, wholeNetsHeader } from '../src/wholenets-table.js';
 
 const TINY: HarnessOptions = { runs: 2, warmupMs: 0, minSampleMs: 0, slowCallMs: 0, budgetMs: 10_000 };
@@ -35,6 +37,21 @@ describe('the wholenets family', () => {
     expect(outputDifference([Number.NaN], [1])).toBe(Number.POSITIVE_INFINITY);
     expect(() => checkAgreement('ort-wasm', [0.0102], [0.01])).toThrow(/MISMATCH/);
     expect(checkAgreement('ort-wasm', [1.0000001], [1])).toBeLessThan(1e-6);
+  });
+
+  it('tabulates the fresh-process peaks per workload and runtime', () => {
+    const MB = 2 ** 20;
+    const table = renderMemoryTable([
+      { runtime: 'torchlet', task: 'forward', net: 'resnet18', batch: 1, baselineBytes: 100 * MB, peakBytes: 300 * MB },
+      { runtime: 'ort', task: 'forward', net: 'resnet18', batch: 1, baselineBytes: 50 * MB, peakBytes: 250 * MB },
+      { runtime: 'pytorch', task: 'train', net: 'mobilenetV2', batch: 8, baselineBytes: 200 * MB, peakBytes: 900 * MB },
+      { key: 'ort forward mobilenetV2 8', error: 'boom' },
+    ]);
+    expect(table).toContain('| forward ResNet-18 batch 1 ');
+    expect(table).toMatch(/300 \(\+200\) +\| 250 \(\+200\) +\| - /);
+    expect(table).toMatch(/training step MobileNetV2 batch 8 +\| - +\| - +\| 900 \(\+700\)/);
+    // this process's own high-water mark (VmHWM), at least what is resident now
+    expect(peakRssBytes()).toBeGreaterThanOrEqual(process.memoryUsage().rss * 0.5);
   });
 
   it('runs ResNet-18 and MobileNetV2 at a tiny size: export, ort-web (and PyTorch) agree, a training step', async () => {
