@@ -3,20 +3,32 @@
 import { describe, expect, test } from 'vitest';
 import { gpu } from '../test/gpu.js';
 import {
+  adamStep,
+  adaptiveAvgPool2dForward,
   allocate,
+  argReduce,
   binary,
   broadcastStrides,
+  clamp,
+  col2im,
   conv2dForward,
+  convTranspose2dForward,
   copyInto,
+  crossEntropyForward,
   GpuBuffer,
   GpuContext,
   initWebGPU,
   matmul,
   maxPool2dForward,
+  mseLossForward,
+  pad2d,
   readback,
   reduce,
+  sgdStep,
+  softmax,
   upload,
   WebGPUError,
+  where,
 } from './index.js';
 
 /** What `f` threw, as the fields a caller of TorchletError relies on. */
@@ -50,6 +62,23 @@ describe('argument checks', () => {
     ['allocate', () => allocate(gpu, Object.create(null) as never), 'length'],
     ['upload', () => upload(undefined as never, new Float32Array(2)), 'gpu'],
     ['GpuContext', () => new GpuContext(undefined as never, {} as never, 0), 'device'],
+    ['pad2d', () => pad2d(x, null as never), 'geometry'],
+    [
+      'pad2d',
+      () => pad2d(x, { planes: 1, inH: 2, inW: 2, padTop: 0, padBottom: 0, padLeft: 0, padRight: 0 }, 1 as never),
+      'mode',
+    ],
+    ['adaptiveAvgPool2dForward', () => adaptiveAvgPool2dForward('x' as never, {} as never), 'x'],
+    ['col2im', () => col2im(x, { batch: 1 } as never), 'geometry.channels'],
+    ['convTranspose2dForward', () => convTranspose2dForward(x, x, null, [] as never), 'geometry.batch'],
+    ['argReduce', () => argReduce('argmax', x, [4], Symbol('d') as never), 'dim'],
+    ['clamp', () => clamp({ buffer: x, strides: [1] }, [4], '0' as never), 'min'],
+    ['where', () => where({ buffer: x, strides: [1] }, 4 as never, { buffer: x, strides: [1] }, [4]), 'a'],
+    ['softmax', () => softmax(x, { outer: 1, classes: -1, inner: 1 }), 'shape.classes'],
+    ['crossEntropyForward', () => crossEntropyForward(x, x, null as never), 'options'],
+    ['mseLossForward', () => mseLossForward(x, x, 'avg' as never), 'reduction'],
+    ['sgdStep', () => sgdStep(x, x, null, { lr: Number.NaN }), 'lr'],
+    ['adamStep', () => adamStep(x, x, x, x, null, { lr: 0.1, step: 1, beta1: 2n as never }), 'beta1'],
   ])('%s: a bad %s', (fn, f, arg) => {
     expect(thrown(f)).toEqual({ name: 'TorchletError', fn, arg, reason: 'argument' });
   });
