@@ -20,8 +20,8 @@ describe('the d2l walk-through’s tensors', () => {
   test('the edge image and its output are the book’s', () => {
     expect(SHOWN['edge.X'].build().toTypedArray()).toEqual(Float32Array.from(d2l.edge.X.data));
     expect(SHOWN['edge.Y'].build().shape).toEqual(d2l.edge.Y.shape);
-    expect(Array.from(SHOWN['edge.Y'].build().toTypedArray())).toEqual(d2l.edge.Y.data);
-    expect(Array.from(SHOWN['diag.Y'].build().toTypedArray())).toEqual(d2l.diagonal.Y.data);
+    expect(Array.from(SHOWN['edge.Y'].build().toTypedArray(), Number)).toEqual(d2l.edge.Y.data);
+    expect(Array.from(SHOWN['diag.Y'].build().toTypedArray(), Number)).toEqual(d2l.diagonal.Y.data);
     expect(rowsOf(SHOWN['corr.Y'].build())).toEqual([
       [19, 25],
       [37, 43],

@@ -93,8 +93,8 @@ describe('playground logic', () => {
     const ref = referenceCheck();
     const { a, b, x, w } = checkInputs();
     // The reference against a naive float64 loop (exact: small integers).
-    const A = a.toTypedArray();
-    const B = b.toTypedArray();
+    const A = a.toTypedArray() as ArrayLike<number>;
+    const B = b.toTypedArray() as ArrayLike<number>;
     const mm = Array.from({ length: 16 * 16 }, (_, p) => {
       let s = 0;
       for (let k = 0; k < 24; k++) s += A[Math.floor(p / 16) * 24 + k] * B[k * 16 + (p % 16)];
@@ -107,8 +107,8 @@ describe('playground logic', () => {
     expect(x.shape).toEqual([1, 2, 8, 8]);
     expect(w.shape).toEqual([4, 2, 3, 3]);
     // The large matmul's checksum against a naive loop, and a checksum that sees a swap.
-    const bigA = checkInputs().bigA.toTypedArray();
-    const bigB = checkInputs().bigB.toTypedArray();
+    const bigA = checkInputs().bigA.toTypedArray() as ArrayLike<number>;
+    const bigB = checkInputs().bigB.toTypedArray() as ArrayLike<number>;
     const big = new Float64Array(BIG * BIG);
     for (let i = 0; i < BIG; i++)
       for (let k = 0; k < BIG; k++)

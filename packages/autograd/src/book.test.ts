@@ -56,8 +56,8 @@ function expectClose(a: Tensor | null, b: Tensor | null, tol: number): void {
   expect(a).not.toBeNull();
   expect(b).not.toBeNull();
   expect(a?.shape).toEqual(b?.shape);
-  const x = (a as Tensor).toTypedArray();
-  const y = (b as Tensor).toTypedArray();
+  const x = (a as Tensor).toTypedArray() as ArrayLike<number>;
+  const y = (b as Tensor).toTypedArray() as ArrayLike<number>;
   for (let i = 0; i < x.length; i++)
     expect(Math.abs(x[i] - y[i])).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(y[i])));
 }

@@ -1,4 +1,13 @@
-import { fail, formatShape, formatValue, isTensor, type Tensor, TorchletError, zeros } from '@torchlet/tensor';
+import {
+  fail,
+  formatShape,
+  formatValue,
+  isTensor,
+  type NumberStorage,
+  type Tensor,
+  TorchletError,
+  zeros,
+} from '@torchlet/tensor';
 import { gradients } from './functional.js';
 import { isVariable, Variable, type VariableOrTensor } from './variable.js';
 
@@ -203,7 +212,7 @@ function check(
     for (let j = 0; j < base.numel; j++) {
       const evalAt = (delta: number): Float64Array[] => {
         const copy = base.clone();
-        copy.data[j] += delta;
+        (copy.data as NumberStorage)[j] += delta; // floating inputs only
         const args = vars.map((v, p) => (p === inputPos ? new Variable(copy, null, true) : v));
         return outputsOf(f(...args)).map((o) => flatValues(o.data));
       };

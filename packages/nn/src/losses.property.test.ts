@@ -52,7 +52,7 @@ it('crossEntropy = mean/sum of -sum_c q[c] log softmax(x)[c], stable for large l
         for (let k = 0; k < s.c; k++) loss -= ((k === t[i] ? 1 - s.smoothing : 0) + s.smoothing / s.c) * (row[k] - lse);
         rows.push(loss);
       }
-      close(got.data.toTypedArray(), reduce(rows, s.reduction));
+      close(got.data.toTypedArray() as ArrayLike<number>, reduce(rows, s.reduction));
     }),
     { numRuns: 100 },
   );
@@ -77,9 +77,15 @@ it('bceWithLogits = max(x, 0) - x y + log(1 + exp(-|x|)); mseLoss = (x - y)^2', 
       const input = withLayout(logits, s.shape, 'float64', s.layout);
       const target = withLayout(targets, s.shape, 'float64', 'contiguous');
       const bce = Array.from(logits, (v, i) => Math.max(v, 0) - v * targets[i] + Math.log1p(Math.exp(-Math.abs(v))));
-      close(bceWithLogits(input, target, { reduction: s.reduction }).data.toTypedArray(), reduce(bce, s.reduction));
+      close(
+        bceWithLogits(input, target, { reduction: s.reduction }).data.toTypedArray() as ArrayLike<number>,
+        reduce(bce, s.reduction),
+      );
       const mse = Array.from(logits, (v, i) => (v - targets[i]) ** 2);
-      close(mseLoss(input, target, { reduction: s.reduction }).data.toTypedArray(), reduce(mse, s.reduction));
+      close(
+        mseLoss(input, target, { reduction: s.reduction }).data.toTypedArray() as ArrayLike<number>,
+        reduce(mse, s.reduction),
+      );
     }),
     { numRuns: 100 },
   );

@@ -268,7 +268,7 @@ function classTargets(
   const pick = allocStorage(x.dtype, m * c, fn);
   const uniform = allocStorage(x.dtype, m * c, fn);
   let pickedWeight = 0;
-  if (y.dtype === 'int32') {
+  if (y.dtype === 'int32' || y.dtype === 'int64') {
     if (!shapesEqual(y.shape, rowShape)) {
       fail(
         fn,
@@ -278,7 +278,7 @@ function classTargets(
     }
     const labels = y.toTypedArray();
     for (let i = 0; i < m; i++) {
-      const k = labels[i] as number;
+      const k = Number(labels[i]); // int64 labels are bigints
       if (k === ignoreIndex) continue;
       if (k < 0 || k >= c) fail(fn, 'target', `target ${k} is out of bounds for ${c} classes (target[${i}])`);
       const wk = w === null ? 1 : (w[k] as number);
@@ -292,14 +292,14 @@ function classTargets(
     fail(
       fn,
       'target',
-      `expected int32 class indices or float probabilities, got ${y.dtype} target ${formatShape(y.shape)}`,
+      `expected int64 or int32 class indices or float probabilities, got ${y.dtype} target ${formatShape(y.shape)}`,
     );
   }
   if (!shapesEqual(y.shape, x.shape)) {
     fail(
       fn,
       'target',
-      `expected int32 class indices ${formatShape(rowShape)} or probabilities ${formatShape(x.shape)}, got ${y.dtype} target ${formatShape(y.shape)}`,
+      `expected int64 or int32 class indices ${formatShape(rowShape)} or probabilities ${formatShape(x.shape)}, got ${y.dtype} target ${formatShape(y.shape)}`,
     );
   }
   const probs = (x.ndim <= 2 ? y : y.permute(classLast as number[])).to(x.dtype).contiguous().toTypedArray();

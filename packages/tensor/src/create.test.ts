@@ -86,16 +86,22 @@ describe('storage, layouts and sizes are checked (issue 18)', () => {
     expect(fromStorage(data, [0, 5], { strides: [100, 1], offset: 6 }).numel).toBe(0);
   });
 
-  it('only the four storage types are storage; other typed arrays convert by value', () => {
+  it('only the five storage types are storage; other typed arrays convert by value', () => {
     expect(() => fromStorage(new Uint16Array([1, 2, 300]) as unknown as Float32Array, [3])).toThrowError(
-      /^fromStorage: expected a Float32Array, Float64Array, Int32Array or Uint8Array \(bool\), got Uint16Array\(3\)/,
+      /^fromStorage: expected a Float32Array, Float64Array, Int32Array, BigInt64Array or Uint8Array \(bool\), got Uint16Array\(3\)/,
     );
     const u16 = tensor(new Uint16Array([1, 2, 300]) as unknown as Float32Array);
     expect(u16.dtype).toBe('int32');
     expect(u16.toArray()).toEqual([1, 2, 300]);
     expect(tensor(new Uint8ClampedArray([0, 255]) as unknown as Float32Array).toArray()).toEqual([0, 255]);
-    expect(tensor(new BigInt64Array([3n, -4n]) as unknown as Float32Array).toArray()).toEqual([3, -4]);
-    expect(() => tensor(new BigInt64Array([2n ** 40n]) as unknown as Float32Array)).toThrowError(
+    // BigInt64Array is int64 storage; converting it to int32 checks the range as torch.tensor does
+    expect(tensor(new BigInt64Array([3n, -4n])).toArray()).toEqual([3, -4]);
+    expect(tensor(new BigInt64Array([3n, -4n])).dtype).toBe('int64');
+    expect(tensor(new BigUint64Array([3n]) as unknown as BigInt64Array).dtype).toBe('int64');
+    expect(() => tensor(new BigUint64Array([2n ** 63n]) as unknown as BigInt64Array)).toThrowError(
+      /^tensor: value cannot be converted to type int64 without overflow/,
+    );
+    expect(() => tensor([2n ** 40n], { dtype: 'int32' })).toThrowError(
       /^tensor: value cannot be converted to type int32 without overflow/,
     );
     expect(() => tensor(new Uint32Array([2 ** 32 - 1]) as unknown as Float32Array)).toThrowError(TorchletError);
@@ -119,11 +125,13 @@ describe('storage, layouts and sizes are checked (issue 18)', () => {
     expect(tensor([Number.NaN]).to('int32').toArray()).toEqual([-2147483648]);
   });
 
-  it('full takes a number or a boolean only', () => {
+  it('full takes a number, a bigint or a boolean only', () => {
     expect(() => full([2], {} as unknown as number)).toThrowError(
-      'full: expected a number or a boolean, got an Object',
+      'full: expected a number, bigint or boolean, got an Object',
     );
-    expect(() => full([2], '3' as unknown as number)).toThrowError('full: expected a number or a boolean, got "3"');
+    expect(() => full([2], '3' as unknown as number)).toThrowError(
+      'full: expected a number, bigint or boolean, got "3"',
+    );
   });
 
   it('checks the element count against the limit before allocating', () => {

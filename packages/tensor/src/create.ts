@@ -9,10 +9,13 @@ import {
   isDetached,
   type Storage,
   scalarFor,
+  storeNumberAt,
 } from './dtype.js';
 import { fail, formatShape, formatValue } from './errors.js';
+import { int64ToFloat32 } from './int64.js';
 import { checkShape, contiguousStrides, type Shape, shapeSize } from './shape.js';
-import { isTensor, type NestedArray, Tensor } from './tensor.js';
+import { isTensor, type NestedArray, type NestedBigIntArray, Tensor } from './tensor.js';
+import { convertElements } from './views.js';
 
 /**
  * Options of the creation functions.
@@ -71,7 +74,8 @@ function inferShape(data: NestedArray): number[] {
 /**
  * Creates a tensor from nested arrays (PyTorch's `torch.tensor`) or from a typed array.
  * JS numbers carry no int/float distinction, so nested numbers give `float32` unless `dtype`
- * says otherwise; nested booleans give `bool`; a typed array keeps its own dtype and is copied.
+ * says otherwise; nested booleans give `bool`; nested `bigint`s give `int64` (exact over the
+ * whole int64 range); a typed array keeps its own dtype (`BigInt64Array`: int64) and is copied.
  *
  * Shapes: the nesting of `data` (or `options.shape` for flat data).
  *
@@ -86,28 +90,32 @@ function inferShape(data: NestedArray): number[] {
  * import { tensor } from '@torchlet/tensor';
  * tensor([[1, -1]]).toString(); // -> 'tensor([[ 1., -1.]])'
  * tensor(new Float64Array([1, 2, 3, 4]), { shape: [2, 2] }).dtype; // -> 'float64'
+ * tensor([1, 2, 3], { dtype: 'int64' }).toString(); // -> 'tensor([1, 2, 3])'
+ * tensor([2n ** 62n]).dtype; // -> 'int64'
  * ```
  */
-export function tensor(data: NestedArray | Storage, options: TensorOptions = {}): Tensor {
+export function tensor(data: NestedArray | NestedBigIntArray | Storage, options: TensorOptions = {}): Tensor {
   if (options === null || typeof options !== 'object') {
     fail('tensor', 'options', `expected an options object, got ${formatValue(options)}`);
   }
   if (ArrayBuffer.isView(data)) return placed('tensor', fromTypedArray(data, options), options);
   const nestedShape = inferShape(data as NestedArray);
-  const flat: (number | boolean)[] = [];
+  const flat: (number | boolean | bigint)[] = [];
   let sawBoolean = false;
   let sawNumber = false;
-  const walk = (v: NestedArray, depth: number, path: string): void => {
+  let sawBigInt = false;
+  const walk = (v: NestedArray | NestedBigIntArray, depth: number, path: string): void => {
     if (depth === nestedShape.length) {
       if (typeof v === 'boolean') sawBoolean = true;
       else if (typeof v === 'number') sawNumber = true;
+      else if (typeof v === 'bigint') sawBigInt = true;
       else
         fail(
           'tensor',
           'data',
-          `expected a number or boolean at ${path || 'top level'}, got ${Array.isArray(v) ? 'an array (ragged nesting)' : typeof v}`,
+          `expected a number, bigint or boolean at ${path || 'top level'}, got ${Array.isArray(v) ? 'an array (ragged nesting)' : typeof v}`,
         );
-      flat.push(v as number | boolean);
+      flat.push(v as number | boolean | bigint);
       return;
     }
     if (!Array.isArray(v) || v.length !== nestedShape[depth]) {
@@ -120,9 +128,10 @@ export function tensor(data: NestedArray | Storage, options: TensorOptions = {})
     for (const [i, x] of (v as readonly NestedArray[]).entries()) walk(x, depth + 1, `${path}[${i}]`);
   };
   walk(data as NestedArray, 0, '');
-  const dtype = checkDType('tensor', options.dtype ?? (sawBoolean && !sawNumber ? 'bool' : 'float32'));
+  const inferred = sawNumber ? 'float32' : sawBigInt ? 'int64' : sawBoolean ? 'bool' : 'float32';
+  const dtype = checkDType('tensor', options.dtype ?? inferred);
   const out = allocStorage(dtype, flat.length, 'tensor');
-  for (let i = 0; i < flat.length; i++) out[i] = scalarFor('tensor', 'data', Number(flat[i]), dtype);
+  for (let i = 0; i < flat.length; i++) storeChecked('tensor', 'data', out, i, flat[i], dtype);
   let shape = nestedShape;
   if (options.shape) {
     shape = checkShape('tensor', 'shape', options.shape);
@@ -156,10 +165,17 @@ function fromTypedArray(data: ArrayBufferView, options: TensorOptions): Tensor {
     data instanceof Float32Array ||
     data instanceof Float64Array ||
     data instanceof Int32Array ||
+    data instanceof BigInt64Array ||
     (data instanceof Uint8Array && data.constructor === Uint8Array);
   const typed = data as Storage | OtherTypedArray;
   const isFloat = typed instanceof Float32Array || typed instanceof Float64Array;
-  const ownDType = isStorage ? dtypeOfStorage(typed as Storage) : isFloat ? 'float32' : 'int32';
+  const ownDType = isStorage
+    ? dtypeOfStorage(typed as Storage)
+    : isFloat
+      ? 'float32'
+      : typed instanceof BigUint64Array
+        ? 'int64'
+        : 'int32';
   const dtype = checkDType('tensor', options.dtype ?? ownDType);
   const shape = options.shape ? checkShape('tensor', 'shape', options.shape) : [typed.length];
   if (shapeSize(shape) !== typed.length) {
@@ -171,10 +187,38 @@ function fromTypedArray(data: ArrayBufferView, options: TensorOptions): Tensor {
   }
   const out = allocStorage(dtype, typed.length, 'tensor');
   if (isStorage && dtype === ownDType) out.set(typed as never);
-  else if (isStorage) for (let i = 0; i < typed.length; i++) out[i] = castScalar(Number(typed[i]), dtype);
-  // Values of other arrays (Uint16Array, BigInt64Array, ...) convert as numbers do: checked for int32.
-  else for (let i = 0; i < typed.length; i++) out[i] = scalarFor('tensor', 'data', Number(typed[i]), dtype);
+  else if (isStorage) return new Tensor(convertElements(typed as Storage, dtype), shape, undefined, 0, dtype);
+  // Values of other arrays (Uint16Array, BigUint64Array, ...) convert as written values do: checked.
+  else for (let i = 0; i < typed.length; i++) storeChecked('tensor', 'data', out, i, typed[i], dtype);
   return new Tensor(out, shape);
+}
+
+/**
+ * Stores a value the user wrote at `out[i]` for `dtype`, as `torch.tensor` converts: integers out
+ * of the target's range (and NaN or infinities for integer dtypes) are a TorchletError.
+ */
+function storeChecked(
+  fn: string,
+  arg: string,
+  out: Storage,
+  i: number,
+  v: number | boolean | bigint,
+  dtype: DType,
+): void {
+  if (typeof v !== 'bigint') {
+    storeNumberAt(out, i, scalarFor(fn, arg, Number(v), dtype));
+    return;
+  }
+  if (out instanceof BigInt64Array || dtype === 'int32') {
+    const bits = dtype === 'int32' ? 32 : 64;
+    if (BigInt.asIntN(bits, v) !== v) {
+      fail(fn, arg, `value cannot be converted to type ${dtype} without overflow (got ${v})`);
+    }
+    if (out instanceof BigInt64Array) out[i] = v;
+    else out[i] = Number(v);
+  } else if (dtype === 'float32') out[i] = int64ToFloat32(v);
+  else if (dtype === 'bool') out[i] = v !== 0n ? 1 : 0;
+  else out[i] = Number(v);
 }
 
 /**
@@ -270,22 +314,28 @@ export function fromStorage(
  * full([2, 2], 7).toArray(); // -> [[7, 7], [7, 7]]
  * ```
  */
-export function full(shape: Shape, value: number | boolean, options: CreateOptions = {}): Tensor {
+export function full(shape: Shape, value: number | boolean | bigint, options: CreateOptions = {}): Tensor {
   return filled('full', shape, value, options);
 }
 
-function filled(fn: string, shape: Shape, value: number | boolean, options: CreateOptions): Tensor {
-  if (typeof value !== 'number' && typeof value !== 'boolean') {
-    fail(fn, 'value', `expected a number or a boolean, got ${formatValue(value)}`);
+function filled(fn: string, shape: Shape, value: number | boolean | bigint, options: CreateOptions): Tensor {
+  if (typeof value !== 'number' && typeof value !== 'boolean' && typeof value !== 'bigint') {
+    fail(fn, 'value', `expected a number, bigint or boolean, got ${formatValue(value)}`);
   }
   if (options === null || typeof options !== 'object') {
     fail(fn, 'options', `expected an options object, got ${formatValue(options)}`);
   }
-  const dtype = checkDType(fn, options.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32'));
+  const inferred = typeof value === 'boolean' ? 'bool' : typeof value === 'bigint' ? 'int64' : 'float32';
+  const dtype = checkDType(fn, options.dtype ?? inferred);
   const s = checkShape(fn, 'shape', shape);
   const data = allocStorage(dtype, shapeSize(s), fn);
-  const v = scalarFor(fn, 'value', Number(value), dtype);
-  if (v !== 0) data.fill(v);
+  if (data.length === 0) {
+    storeChecked(fn, 'value', allocStorage(dtype, 1, fn), 0, value, dtype); // still checks the value
+    return placed(fn, new Tensor(data, s), options);
+  }
+  storeChecked(fn, 'value', data, 0, value, dtype);
+  if (data instanceof BigInt64Array) data.fill(data[0]);
+  else data.fill(data[0]);
   return placed(fn, new Tensor(data, s), options);
 }
 
@@ -376,7 +426,7 @@ export function onesLike(t: Tensor, options: CreateOptions = {}): Tensor {
 export function eye(n: number, m: number = n, options: CreateOptions = {}): Tensor {
   const s = checkShape('eye', 'n', [n, m]);
   const out = zeros(s, { dtype: options.dtype });
-  for (let i = 0; i < Math.min(n, m); i++) out.data[i * m + i] = 1;
+  for (let i = 0; i < Math.min(n, m); i++) storeNumberAt(out.data, i * m + i, 1);
   return placed('eye', out, options);
 }
 
@@ -409,7 +459,7 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
   if (typeof lo !== 'number' || typeof hi !== 'number' || !Number.isFinite(lo) || !Number.isFinite(hi))
     fail('arange', 'end', `bounds must be finite numbers, got start ${formatValue(lo)}, end ${formatValue(hi)}`);
   const dtype = checkDType('arange', options.dtype ?? 'float32');
-  if (dtype === 'int32') return placed('arange', arangeInt32(lo, hi, step), options);
+  if (dtype === 'int32' || dtype === 'int64') return placed('arange', arangeInt(lo, hi, step, dtype), options);
   if ((hi - lo) / step < 0) {
     fail(
       'arange',
@@ -419,20 +469,19 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
   }
   const n = Math.ceil((hi - lo) / step);
   const data = allocStorage(dtype, n, 'arange');
-  for (let i = 0; i < n; i++) data[i] = castScalar(lo + i * step, dtype);
+  for (let i = 0; i < n; i++) storeNumberAt(data, i, castScalar(lo + i * step, dtype));
   return placed('arange', new Tensor(data, [n]), options);
 }
 
 /**
- * int32 `arange` as PyTorch computes it: start, end and step cast to integers first (so a
- * fractional step below 1 is a zero step, and the sign check uses the cast bounds), the length
- * from the real bounds.
+ * Integer `arange` as PyTorch computes it: start, end and step cast to integers first (so a
+ * fractional step below 1 is a zero step, and the sign check uses the cast bounds).
  */
-function arangeInt32(lo: number, hi: number, step: number): Tensor {
-  const first = scalarFor('arange', 'start', lo, 'int32');
-  const last = scalarFor('arange', 'end', hi, 'int32');
-  const by = scalarFor('arange', 'step', step, 'int32');
-  if (by === 0) fail('arange', 'step', `step must be nonzero (step ${step} cast to int32 is 0)`);
+function arangeInt(lo: number, hi: number, step: number, dtype: 'int32' | 'int64'): Tensor {
+  const first = scalarFor('arange', 'start', lo, dtype);
+  const last = scalarFor('arange', 'end', hi, dtype);
+  const by = scalarFor('arange', 'step', step, dtype);
+  if (by === 0) fail('arange', 'step', `step must be nonzero (step ${step} cast to ${dtype} is 0)`);
   if ((by > 0 && last < first) || (by < 0 && last > first)) {
     fail(
       'arange',
@@ -440,8 +489,21 @@ function arangeInt32(lo: number, hi: number, step: number): Tensor {
       `upper bound and larger bound inconsistent with step sign (start ${lo}, end ${hi}, step ${step})`,
     );
   }
-  const n = Math.max(0, Math.ceil((hi - lo) / step));
-  const data = allocStorage('int32', n, 'arange');
+  // PyTorch computes the length in the accumulate type: double for int32 (the real bounds), int64
+  // for int64 (the cast ones): arange(0, 7.5, 2.5) has 3 int32 values but 4 int64 values.
+  const n = Math.max(0, Math.ceil(dtype === 'int64' ? (last - first) / by : (hi - lo) / step));
+  const data = allocStorage(dtype, n, 'arange');
+  if (data instanceof BigInt64Array) {
+    // exact in BigInt: start and step may be large integers whose products pass 2^53
+    const b0 = BigInt(first);
+    const bBy = BigInt(by);
+    const lastValue = b0 + BigInt(Math.max(n - 1, 0)) * bBy;
+    if (BigInt.asIntN(64, lastValue) !== lastValue) {
+      fail('arange', 'end', `value cannot be converted to type int64 without overflow (got ${lastValue})`);
+    }
+    for (let i = 0; i < n; i++) data[i] = b0 + BigInt(i) * bBy;
+    return new Tensor(data, [n]);
+  }
   scalarFor('arange', 'end', first + (n - 1) * by, 'int32');
   for (let i = 0; i < n; i++) data[i] = first + i * by;
   return new Tensor(data, [n]);
@@ -470,14 +532,14 @@ export function linspace(start: number, end: number, steps: number, options: Cre
   const dtype = checkDType('linspace', options.dtype ?? 'float32');
   const data = allocStorage(dtype, steps, 'linspace');
   if (steps === 1) {
-    data[0] = scalarFor('linspace', 'start', start, dtype); // PyTorch: one step is `start`
+    storeNumberAt(data, 0, scalarFor('linspace', 'start', start, dtype)); // PyTorch: one step is `start`
     return placed('linspace', new Tensor(data, [1]), options);
   }
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   // PyTorch fills the second half from the end so both endpoints are exact.
   const half = Math.floor(steps / 2);
   for (let i = 0; i < steps; i++) {
-    data[i] = castScalar(i < half ? start + step * i : end - step * (steps - 1 - i), dtype);
+    storeNumberAt(data, i, castScalar(i < half ? start + step * i : end - step * (steps - 1 - i), dtype));
   }
   return placed('linspace', new Tensor(data, [steps]), options);
 }

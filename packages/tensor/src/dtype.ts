@@ -1,4 +1,5 @@
 import { fail, formatValue } from './errors.js';
+import { numberToInt64 } from './int64.js';
 
 /**
  * The element types a tensor can hold. `float32` is the default, as in PyTorch.
@@ -10,10 +11,11 @@ import { fail, formatValue } from './errors.js';
  * zeros([2], { dtype }).dtype; // -> 'float64'
  * ```
  */
-export type DType = 'float32' | 'float64' | 'int32' | 'bool';
+export type DType = 'float32' | 'float64' | 'int32' | 'int64' | 'bool';
 
 /**
- * The typed array behind a tensor: one per dtype (`bool` is stored as 0/1 bytes).
+ * The typed array behind a tensor: one per dtype (`bool` is stored as 0/1 bytes, `int64` in a
+ * `BigInt64Array`, whose elements are `bigint`s).
  *
  * @example
  * ```ts
@@ -22,7 +24,19 @@ export type DType = 'float32' | 'float64' | 'int32' | 'bool';
  * data instanceof Uint8Array; // -> true
  * ```
  */
-export type Storage = Float32Array | Float64Array | Int32Array | Uint8Array;
+export type Storage = Float32Array | Float64Array | Int32Array | Uint8Array | BigInt64Array;
+
+/**
+ * The storages whose elements are JS numbers: every dtype but `int64`.
+ *
+ * @example
+ * ```ts
+ * import { type NumberStorage, tensor } from '@torchlet/tensor';
+ * const data = tensor([1.5]).data as NumberStorage;
+ * data[0] * 2; // -> 3
+ * ```
+ */
+export type NumberStorage = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 /** The default of {@link getMaxElements}: 2^30 elements (4 GiB of float32). */
 const DEFAULT_MAX_ELEMENTS = 2 ** 30;
@@ -75,7 +89,7 @@ export function setMaxElements(count: number | null): void {
   maxElements = count;
 }
 
-const BYTES: Readonly<Record<DType, number>> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+const BYTES: Readonly<Record<DType, number>> = { float32: 4, float64: 8, int32: 4, int64: 8, bool: 1 };
 
 /**
  * Checks that `size` elements of `dtype` may be allocated (see {@link getMaxElements}), naming
@@ -132,6 +146,8 @@ export function allocStorage(dtype: DType, size: number, fn = 'allocStorage'): S
       return new Float64Array(size);
     case 'int32':
       return new Int32Array(size);
+    case 'int64':
+      return new BigInt64Array(size);
     default:
       return new Uint8Array(size);
   }
@@ -152,6 +168,7 @@ export function dtypeOfStorage(data: Storage): DType {
   if (data instanceof Float32Array) return 'float32';
   if (data instanceof Float64Array) return 'float64';
   if (data instanceof Int32Array) return 'int32';
+  if (data instanceof BigInt64Array) return 'int64';
   return 'bool';
 }
 
@@ -170,10 +187,25 @@ export function isFloatingDType(dtype: DType): boolean {
   return dtype === 'float32' || dtype === 'float64';
 }
 
-const rank: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };
+/**
+ * True for `int32` and `int64`.
+ *
+ * @param dtype - An element type.
+ * @returns `true` for the integer types (int32, int64), `false` for floats and bool.
+ * @example
+ * ```ts
+ * import { isIntegerDType } from '@torchlet/tensor';
+ * isIntegerDType('int64'); // -> true
+ * ```
+ */
+export function isIntegerDType(dtype: DType): boolean {
+  return dtype === 'int32' || dtype === 'int64';
+}
+
+const rank: Record<DType, number> = { bool: 0, int32: 1, int64: 2, float32: 3, float64: 4 };
 
 /**
- * PyTorch's type promotion for two tensors: bool < int32 < float32 < float64.
+ * PyTorch's type promotion for two tensors: bool < int32 < int64 < float32 < float64.
  *
  * @param a - The first element type.
  * @param b - The second element type.
@@ -194,7 +226,7 @@ export function promoteTypes(a: DType, b: DType): DType {
 /**
  * The dtype of `tensor op scalar`, following PyTorch: a scalar never widens a float tensor,
  * a non-integral scalar turns an integer or bool tensor into float32, and an integral scalar
- * turns a bool tensor into int32.
+ * turns a bool tensor into int64.
  *
  * @param dtype - The tensor's element type.
  * @param scalar - A JS number or boolean combined with it.
@@ -210,7 +242,7 @@ export function promoteWithScalar(dtype: DType, scalar: number | boolean): DType
   if (typeof scalar === 'boolean') return dtype;
   if (isFloatingDType(dtype)) return dtype;
   if (!Number.isInteger(scalar)) return 'float32';
-  return dtype === 'bool' ? 'int32' : dtype;
+  return dtype === 'bool' ? 'int64' : dtype;
 }
 
 /**
@@ -235,6 +267,10 @@ export function scalarFor(fn: string, arg: string, value: number, dtype: DType):
   if (dtype === 'int32' && !(value > -2147483649 && value < 2147483648)) {
     fail(fn, arg, `value cannot be converted to type int32 without overflow (got ${formatValue(value)})`);
   }
+  // int64 keeps integers up to 2^63 (doubles there are integral); the caller stores BigInt(result).
+  if (dtype === 'int64' && !(value >= -(2 ** 63) && value < 2 ** 63)) {
+    fail(fn, arg, `value cannot be converted to type int64 without overflow (got ${formatValue(value)})`);
+  }
   return castScalar(value, dtype);
 }
 
@@ -258,10 +294,15 @@ export function checkStorage(fn: string, arg: string, data: unknown): Storage {
       data instanceof Float32Array ||
       data instanceof Float64Array ||
       data instanceof Int32Array ||
+      data instanceof BigInt64Array ||
       (data instanceof Uint8Array && data.constructor === Uint8Array)
     )
   ) {
-    fail(fn, arg, `expected a Float32Array, Float64Array, Int32Array or Uint8Array (bool), got ${formatValue(data)}`);
+    fail(
+      fn,
+      arg,
+      `expected a Float32Array, Float64Array, Int32Array, BigInt64Array or Uint8Array (bool), got ${formatValue(data)}`,
+    );
   }
   if (isDetached(data)) fail(fn, arg, `the ${data.constructor.name}'s ArrayBuffer is detached (transferred away)`);
   return data;
@@ -280,12 +321,17 @@ export function isDetached(data: ArrayBufferView): boolean {
   }
 }
 
-/** Converts a JS number to what storing it in `dtype` keeps (int32 truncates, bool tests non-zero). */
+/**
+ * Converts a JS number to what storing it in `dtype` keeps (integers truncate, bool tests
+ * non-zero). For `int64` the result is the integral number to store as `BigInt(result)`.
+ */
 export function castScalar(value: number, dtype: DType): number {
   switch (dtype) {
     case 'int32':
       // As PyTorch on x86 (and `Tensor.to('int32')`): NaN and out-of-range values become INT32_MIN.
       return Number.isNaN(value) || value >= 2147483648 || value < -2147483648 ? -2147483648 : Math.trunc(value);
+    case 'int64':
+      return Number.isNaN(value) || value >= 2 ** 63 || value < -(2 ** 63) ? -(2 ** 63) : Math.trunc(value) || 0;
     case 'bool':
       return value !== 0 ? 1 : 0;
     case 'float32':
@@ -296,4 +342,60 @@ export function castScalar(value: number, dtype: DType): number {
 }
 
 /** Every supported dtype, for validation messages. */
-export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
+export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'int64', 'bool'];
+
+/**
+ * Stores the JS number `value` (already cast with {@link castScalar}) at `data[i]`, as a
+ * `bigint` when the storage is int64.
+ *
+ * @param data - The storage to write.
+ * @param i - The element index.
+ * @param value - The value (converted to a bigint for int64 storage).
+ * @example
+ * ```ts
+ * import { storeNumber } from '@torchlet/tensor';
+ * const data = new BigInt64Array(1);
+ * storeNumber(data, 0, 7);
+ * data[0]; // -> 7n
+ * ```
+ */
+export function storeNumber(data: Storage, i: number, value: number): void {
+  checkIndexInto('storeNumber', data, i);
+  if (typeof value !== 'number') fail('storeNumber', 'value', `expected a number, got ${formatValue(value)}`);
+  // Integral values (what castScalar gives) convert exactly; others as a cast to int64 does.
+  if (data instanceof BigInt64Array) data[i] = Number.isInteger(value) ? BigInt(value) : numberToInt64(value);
+  else data[i] = value;
+}
+
+/** {@link storeNumber} without the argument checks, for the loops inside this package. */
+export function storeNumberAt(data: Storage, i: number, value: number): void {
+  if (data instanceof BigInt64Array) data[i] = Number.isInteger(value) ? BigInt(value) : numberToInt64(value);
+  else data[i] = value;
+}
+
+/** Checks that `data` is a typed array and `i` an index into it, naming `fn`. */
+function checkIndexInto(fn: string, data: Storage, i: number): void {
+  if (!ArrayBuffer.isView(data) || data instanceof DataView) {
+    fail(fn, 'data', `expected a typed array, got ${formatValue(data)}`);
+  }
+  if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i >= data.length) {
+    fail(fn, 'i', `expected an index in [0, ${data.length}), got ${formatValue(i)}`);
+  }
+}
+
+/**
+ * `data[i]` as a JS number (an int64 element beyond 2^53 rounds to the nearest double).
+ *
+ * @param data - The storage to read.
+ * @param i - The element index.
+ * @returns The element as a JS number.
+ * @example
+ * ```ts
+ * import { loadNumber } from '@torchlet/tensor';
+ * loadNumber(new BigInt64Array([5n]), 0); // -> 5
+ * ```
+ */
+export function loadNumber(data: Storage, i: number): number {
+  checkIndexInto('loadNumber', data, i);
+  return Number(data[i]);
+}

@@ -53,7 +53,7 @@ function atBroadcast(t: Tensor, outIdx: readonly number[]): number {
   const lead = outIdx.length - t.ndim;
   let pos = t.offset;
   for (let d = 0; d < t.ndim; d++) pos += (t.shape[d] === 1 ? 0 : outIdx[lead + d]) * t.strides[d];
-  return t.data[pos];
+  return Number(t.data[pos]);
 }
 
 /** What storing `v` in `dtype` keeps. */
@@ -85,7 +85,7 @@ function makeTensor(values: readonly number[], shape: readonly number[], dtype: 
   });
   let extent = layout.offset + 1 + layout.step;
   for (let d = 0; d < shape.length; d++) extent += Math.max(shape[d] - 1, 0) * strides[d];
-  const data = allocStorage(dtype, extent).fill(GARBAGE);
+  const data = allocStorage(dtype, extent).fill(GARBAGE as never);
   indices(shape).forEach((idx, k) => {
     let pos = layout.offset;
     for (let d = 0; d < shape.length; d++) pos += idx[d] * strides[d];
@@ -176,7 +176,7 @@ function checkBinary(
     return store(ref(x, y), outDtype);
   });
   expect(result.dtype).toBe(outDtype);
-  expect(Array.from(result.toTypedArray())).toEqual(expected);
+  expect(Array.from(result.toTypedArray(), Number)).toEqual(expected);
 }
 
 const nanMax = (x: number, y: number) => (Number.isNaN(x) || Number.isNaN(y) ? Number.NaN : Math.max(x, y));
@@ -239,7 +239,7 @@ describe('binary ops against naive references', () => {
       fc.property(
         pairArb(smallInts).map(({ a, b }) => {
           // keep exponents small so the reference's BigInt stays cheap
-          const e = b.t.data.map((v) => (v === GARBAGE ? v : (((v % 9) + 9) % 9) - 3));
+          const e = (b.t.data as Int32Array).map((v) => (v === GARBAGE ? v : (((v % 9) + 9) % 9) - 3));
           return { a, b: new Tensor(e, b.t.shape, b.t.strides, b.t.offset) };
         }),
         ({ a, b }) => {
@@ -281,7 +281,7 @@ describe('unary ops against naive references', () => {
           const fl = t.dtype === 'int32' ? 'float32' : t.dtype;
           const check = (r: Tensor, dtype: DType, f: (x: number) => number) => {
             expect(r.dtype).toBe(dtype);
-            expect(Array.from(r.toTypedArray())).toEqual(values.map((v) => store(f(store(v, dtype)), dtype)));
+            expect(Array.from(r.toTypedArray(), Number)).toEqual(values.map((v) => store(f(store(v, dtype)), dtype)));
           };
           check(neg(t), same, (x) => -x);
           check(abs(t), same, Math.abs);
@@ -328,7 +328,7 @@ describe('where against a naive reference', () => {
           const expected = indices(r.shape).map((idx) =>
             store(atBroadcast(c.t, idx) !== 0 ? atBroadcast(a.t, idx) : atBroadcast(b.t, idx), dt),
           );
-          expect(Array.from(r.toTypedArray())).toEqual(expected);
+          expect(Array.from(r.toTypedArray(), Number)).toEqual(expected);
         },
       ),
       RUNS,
@@ -350,7 +350,7 @@ describe('in-place ops against naive references', () => {
 
   /** Checks the view holds `expected` and every storage slot outside the view is untouched. */
   function checkWritten(t: Tensor, before: readonly number[], expected: readonly number[]): void {
-    expect(Array.from(t.toTypedArray())).toEqual(expected);
+    expect(Array.from(t.toTypedArray(), Number)).toEqual(expected);
     const inView = new Set(indices(t.shape).map((idx) => idx.reduce((pos, v, d) => pos + v * t.strides[d], t.offset)));
     for (let i = 0; i < t.data.length; i++) if (!inView.has(i)) expect(t.data[i]).toBe(before[i]);
   }
@@ -377,7 +377,7 @@ describe('in-place ops against naive references', () => {
           ];
           for (const [op, f] of cases) {
             const t = new Tensor(target.t.data.slice(), target.t.shape, target.t.strides, target.t.offset);
-            const before = Array.from(t.data);
+            const before = Array.from(t.data, Number);
             const expected = ref(f, t);
             const v = t.version;
             op(t);
@@ -402,7 +402,7 @@ describe('in-place ops against naive references', () => {
               int32(f(BigInt(atBroadcast(target.t, idx)), BigInt(atBroadcast(other.t, idx)))),
             );
           let t = fresh();
-          let before = Array.from(t.data);
+          let before = Array.from(t.data, Number);
           addInPlace(t, other.t, alpha);
           checkWritten(
             t,
@@ -410,7 +410,7 @@ describe('in-place ops against naive references', () => {
             ref((x, y) => x + BigInt(alpha) * y),
           );
           t = fresh();
-          before = Array.from(t.data);
+          before = Array.from(t.data, Number);
           mulInPlace(t, other.t);
           checkWritten(
             t,

@@ -5,12 +5,15 @@ import {
   type DType,
   isDetached,
   isFloatingDType,
+  isIntegerDType,
+  type NumberStorage,
   promoteTypes,
   type Storage,
   scalarFor,
 } from './dtype.js';
 import { fail, formatShape, formatValue } from './errors.js';
 import { getBackend } from './gemm.js';
+import { numberToInt64, rowI64, unaryI64 } from './int64.js';
 import { broadcastShapes, contiguousStrides, type Shape, shapeSize, shapesEqual } from './shape.js';
 import { isContiguousLayout } from './strided.js';
 import { isTensor, Tensor, type TensorLike } from './tensor.js';
@@ -44,10 +47,10 @@ import { clone, to } from './views.js';
 
 // ---- type promotion -----------------------------------------------------------------------------
 
-/** The dtype a JS scalar counts as in promotion: `true` bool, integral numbers int32, others float32. */
+/** The dtype a JS scalar counts as in promotion: `true` bool, integral numbers int64 (Python's int), others float32. */
 function scalarDType(v: number | boolean): DType {
   if (typeof v === 'boolean') return 'bool';
-  return Number.isInteger(v) ? 'int32' : 'float32';
+  return Number.isInteger(v) ? 'int64' : 'float32';
 }
 
 // PyTorch's `combine_categories`: a lower-priority group of operands only changes the result when
@@ -76,7 +79,8 @@ function combineCategories(higher: DType | undefined, lower: DType | undefined):
  * import { resultType, tensor, zeros } from '@torchlet/tensor';
  * resultType(zeros([2], { dtype: 'int32' }), 0.5); // -> 'float32'
  * resultType(zeros([2]), tensor(new Float64Array([1]), { shape: [] })); // -> 'float32'
- * resultType(zeros([2], { dtype: 'bool' }), 3); // -> 'int32'
+ * resultType(zeros([2], { dtype: 'bool' }), 3); // -> 'int64'
+ * resultType(zeros([2], { dtype: 'int32' }), 3); // -> 'int32'
  * ```
  */
 export function resultType(...operands: readonly TensorLike[]): DType {
@@ -169,8 +173,15 @@ interface Operand {
 function operand(x: TensorLike, dtype: DType): Operand {
   if (isTensor(x)) return x.dtype === dtype ? x : to(x, dtype);
   const data = allocStorage(dtype, 1);
-  data[0] = scalarAs(x, dtype);
+  if (data instanceof BigInt64Array) data[0] = scalarAsInt64(x);
+  else data[0] = scalarAs(x, dtype);
   return { data, shape: [], strides: [], offset: 0 };
+}
+
+/** A JS scalar as an int64 operand: integral values wrap to 64 bits, fractional ones truncate. */
+function scalarAsInt64(v: number | boolean): bigint {
+  const x = typeof v === 'boolean' ? (v ? 1 : 0) : v;
+  return Number.isInteger(x) ? BigInt.asIntN(64, BigInt(x)) : numberToInt64(x);
 }
 
 /** The strides of `op` seen through broadcasting to `outShape` (0 where it is broadcast). */
@@ -333,13 +344,13 @@ function rowF32(
 function rowAny(
   op: number,
   n: number,
-  out: Storage,
+  out: NumberStorage,
   o: number,
   so: number,
-  a: Storage,
+  a: NumberStorage,
   ia: number,
   sa: number,
-  b: Storage,
+  b: NumberStorage,
   ib: number,
   sb: number,
   alpha: number,
@@ -523,9 +534,10 @@ function runBinary(
 }
 
 function pickRow(out: Storage, a: Storage, b: Storage): BinaryRow {
+  if (out instanceof BigInt64Array) return rowI64 as BinaryRow;
   return out instanceof Float32Array && a instanceof Float32Array && b instanceof Float32Array
     ? (rowF32 as BinaryRow)
-    : rowAny;
+    : (rowAny as BinaryRow);
 }
 
 // ---- WebAssembly SIMD paths ----------------------------------------------------------------------
@@ -634,7 +646,7 @@ interface BinarySpec {
 
 function opCode(spec: BinarySpec, dtype: DType, arg: string, x: TensorLike, y: TensorLike): number {
   if (isFloatingDType(dtype)) return spec.float;
-  if (dtype === 'int32') return spec.int;
+  if (isIntegerDType(dtype)) return spec.int;
   if (typeof spec.bool === 'string') fail(spec.name, arg, `${spec.bool} (input ${describe(x)}, other ${describe(y)})`);
   return spec.bool;
 }
@@ -646,8 +658,8 @@ function binary(spec: BinarySpec, x: TensorLike, y: TensorLike): Tensor {
   if (spec === SUB_SPEC) checkNoBoolSub(fn, x, y);
   let dtype = resultType(x, y);
   if (spec.result === 'float' && !isFloatingDType(dtype)) dtype = 'float32';
-  if (spec === POW_SPEC && dtype === 'int32' && !isTensor(y)) scalarFor(fn, 'exponent', Number(y), 'int32');
-  if (spec === POW_SPEC && dtype === 'int32' && !isTensor(y) && (y as number) < 0) {
+  if (spec === POW_SPEC && isIntegerDType(dtype) && !isTensor(y)) scalarFor(fn, 'exponent', Number(y), dtype);
+  if (spec === POW_SPEC && isIntegerDType(dtype) && !isTensor(y) && (y as number) < 0) {
     fail(
       fn,
       'exponent',
@@ -1075,9 +1087,9 @@ function unaryF32(
 function unaryAny(
   op: number,
   n: number,
-  out: Storage,
+  out: NumberStorage,
   o: number,
-  a: Storage,
+  a: NumberStorage,
   ia: number,
   sa: number,
   lo: number,
@@ -1136,7 +1148,13 @@ function runUnary(op: number, x: Tensor, lo = 0, hi = 0): Tensor {
     return new Tensor(out, x.shape, undefined, 0, x.dtype);
   }
   if (out.length > 0) {
-    const row = (out instanceof Float32Array && x.data instanceof Float32Array ? unaryF32 : unaryAny) as UnaryRow;
+    const row = (
+      out instanceof BigInt64Array
+        ? unaryI64
+        : out instanceof Float32Array && x.data instanceof Float32Array
+          ? unaryF32
+          : unaryAny
+    ) as UnaryRow;
     const c = coalesce(x.shape, [contiguousStrides(x.shape), x.strides]);
     const shape = c.shape;
     const aS = c.strides[1];
@@ -1516,6 +1534,11 @@ function writeInPlace(t: Tensor, op: number, alpha: number, source: Operand): vo
     return;
   }
   let b = source;
+  // An int64 operand into int32 storage: the low 32 bits of the int64 result are the int32 result
+  // of the same op on the wrapped operand (add, mul, pow, copy), and int32 storage takes numbers.
+  if (b.data instanceof BigInt64Array && !(t.data instanceof BigInt64Array)) {
+    b = to(isTensor(b) ? b : new Tensor(b.data, b.shape, b.strides, b.offset, 'int64'), t.dtype);
+  }
   if (isTensor(b) && b.data.buffer === t.data.buffer) {
     const sameLayout =
       b.data === t.data && b.offset === t.offset && shapesEqual(b.shape, t.shape) && shapesEqual(b.strides, t.strides);
@@ -1624,7 +1647,7 @@ export function addInPlace(t: Tensor, other: TensorLike, alpha = 1): void {
   }
   let op: number;
   if (isFloatingDType(dtype)) op = alpha === 1 ? ADD : ADD_ALPHA;
-  else if (dtype === 'int32') op = alpha === 1 ? ADD : IADD_ALPHA;
+  else if (isIntegerDType(dtype)) op = alpha === 1 ? ADD : IADD_ALPHA;
   else {
     if (alpha !== 0 && alpha !== 1)
       fail('addInPlace', 'alpha', `alpha must be 0 or 1 for bool tensors (got ${formatValue(alpha)})`);
@@ -1656,7 +1679,7 @@ export function addInPlace(t: Tensor, other: TensorLike, alpha = 1): void {
  */
 export function mulInPlace(t: Tensor, other: TensorLike): void {
   const dtype = inPlaceDType('mulInPlace', t, other, false);
-  const op = isFloatingDType(dtype) ? MUL : dtype === 'int32' ? IMUL : AND;
+  const op = isFloatingDType(dtype) ? MUL : isIntegerDType(dtype) ? IMUL : AND;
   writeInPlace(t, op, 1, operand(other, dtype));
 }
 
@@ -1705,7 +1728,7 @@ export function copyInPlace(t: Tensor, src: TensorLike): void {
   checkOperand('copyInPlace', 'src', src);
   if (isTensor(src)) checkWritable('copyInPlace', t);
   // else a scalar fill: aliased elements all get the same value, as PyTorch's fill_ allows
-  else if (t.dtype === 'int32') scalarFor('copyInPlace', 'src', Number(src), 'int32');
+  else if (isIntegerDType(t.dtype)) scalarFor('copyInPlace', 'src', Number(src), t.dtype);
   checkBroadcastsTo('copyInPlace', 'src', t, src);
   writeInPlace(t, COPY, 1, operand(src, t.dtype));
 }

@@ -37,11 +37,15 @@ export {
   dtypeOfStorage,
   getMaxElements,
   isFloatingDType,
+  isIntegerDType,
+  loadNumber,
+  type NumberStorage,
   promoteTypes,
   promoteWithScalar,
   type Storage,
   scalarFor,
   setMaxElements,
+  storeNumber,
 } from './dtype.js';
 export {
   abs,
@@ -120,6 +124,7 @@ export {
   type Dims,
   isTensor,
   type NestedArray,
+  type NestedBigIntArray,
   type ReduceOptions,
   Tensor,
   type TensorLike,

@@ -233,8 +233,8 @@ describe('get/set match Python indexing on arbitrary layouts (property)', () => 
         const ref = reference(c.shape, c.items);
         if (!ref.ok) return;
         const region = ref.shape;
-        const before = Float64Array.from(t.data);
-        const expected = Float64Array.from(t.data);
+        const before = Float64Array.from(t.data, Number);
+        const expected = Float64Array.from(t.data, Number);
         const regionSize = region.reduce((a, b) => a * b, 1);
         let value: Tensor | number;
         let valueAt: (outIdx: readonly number[]) => number;
@@ -270,7 +270,7 @@ describe('get/set match Python indexing on arbitrary layouts (property)', () => 
         const version = t.version;
         set(t, toStructured(c.items), value);
         expect(t.version).toBe(version + 1);
-        expect(Array.from(t.data)).toEqual(Array.from(expected));
+        expect(Array.from(t.data, Number)).toEqual(Array.from(expected));
       }),
       { numRuns: 150 },
     );

@@ -4,6 +4,7 @@ import { fail, formatShape, formatValue } from './errors.js';
 import { shapeSize } from './shape.js';
 import { copyStridedInto } from './strided.js';
 import { isTensor, Tensor, type TensorLike } from './tensor.js';
+import { to } from './views.js';
 
 /**
  * One entry of a structured index: an integer, a slice, `null` (new axis) or `'...'`.
@@ -301,12 +302,19 @@ export function set(t: Tensor, index: Index, value: TensorLike): void {
     return;
   }
   if (typeof value === 'number' || typeof value === 'boolean') {
-    fillStrided(t.data, dst.shape, dst.strides, dst.offset, scalarFor('set', 'value', Number(value), t.dtype));
+    const v = scalarFor('set', 'value', Number(value), t.dtype);
+    fillStrided(t.data, dst.shape, dst.strides, dst.offset, t.data instanceof BigInt64Array ? BigInt(v) : v);
     t.bumpVersion();
     return;
   }
   if (!isTensor(value)) {
     fail('set', 'value', `expected a number, a boolean or a tensor, got ${value === null ? 'null' : typeof value}`);
+  }
+  // int64 storage holds bigints: a value of another dtype converts first, with the cast rules of to().
+  const v0 = value;
+  if (v0.dtype !== t.dtype && (v0.dtype === 'int64' || t.dtype === 'int64')) {
+    set(t, index, to(v0, t.dtype));
+    return;
   }
   // Drop leading size-1 dimensions of value beyond the region's rank (PyTorch's setitem does too).
   let vShape = value.shape as readonly number[];
@@ -332,7 +340,7 @@ export function set(t: Tensor, index: Index, value: TensorLike): void {
       `value of shape ${formatShape(value.shape)} cannot be broadcast to the indexed region of shape ${formatShape(dst.shape)} (tensor shape ${formatShape(t.shape)})`,
     );
   }
-  let src: ArrayLike<number> = value.data;
+  let src: ArrayLike<number | bigint> = value.data;
   let srcOffset = value.offset;
   const needsBoolCast = t.dtype === 'bool' && value.dtype !== 'bool';
   if (value.data.buffer === t.data.buffer || needsBoolCast) {
@@ -365,13 +373,13 @@ function fillStrided(
   shape: readonly number[],
   strides: readonly number[],
   offset: number,
-  v: number,
+  v: number | bigint,
 ): void {
   const total = shapeSize(shape);
   if (total === 0) return;
   const ndim = shape.length;
   if (ndim === 0) {
-    data[offset] = v;
+    data[offset] = v as never;
     return;
   }
   const inner = shape[ndim - 1];
@@ -379,8 +387,8 @@ function fillStrided(
   const counter = new Array<number>(ndim).fill(0);
   let base = offset;
   for (let outer = total / inner; outer > 0; outer--) {
-    if (is === 1) data.fill(v, base, base + inner);
-    else for (let i = 0, p = base; i < inner; i++, p += is) data[p] = v;
+    if (is === 1) data.fill(v as never, base, base + inner);
+    else for (let i = 0, p = base; i < inner; i++, p += is) data[p] = v as never;
     for (let d = ndim - 2; d >= 0; d--) {
       base += strides[d];
       if (++counter[d] < shape[d]) break;
@@ -395,7 +403,7 @@ function fillStrided(
  * region `dst`. Both walk the same odometer; the innermost dimension is a tight loop.
  */
 function copyBroadcastStrided(
-  src: ArrayLike<number>,
+  src: ArrayLike<number | bigint>,
   srcStrides: readonly number[],
   srcOffset: number,
   dst: Storage,

@@ -4,6 +4,7 @@ import { fail, formatShape, formatValue } from './errors.js';
 import { broadcastShapes, normalizeDim, shapeSize, shapesEqual } from './shape.js';
 import { copyStridedInto } from './strided.js';
 import { isTensor, Tensor } from './tensor.js';
+import { to } from './views.js';
 
 function checkTensor(fn: string, arg: string, t: unknown): asserts t is Tensor {
   if (!isTensor(t)) fail(fn, arg, `expected a Tensor, got ${formatValue(t)}`);
@@ -22,6 +23,8 @@ function listShapes(tensors: readonly Tensor[]): string {
 /** `t`'s elements in row-major order as `dtype` storage (no copy when already so). */
 function contiguousData(t: Tensor, dtype: DType): { data: Storage; offset: number } {
   if (t.dtype === dtype && t.isContiguous()) return { data: t.data, offset: t.offset };
+  // int64 storage holds bigints, which typed-array stores do not convert: cast with to()
+  if (t.dtype !== dtype && (t.dtype === 'int64' || dtype === 'int64')) return { data: to(t, dtype).data, offset: 0 };
   const out = allocStorage(dtype, t.numel);
   copyStridedInto(t.data, t.shape, t.strides, t.offset, out);
   return { data: out, offset: 0 };
@@ -377,8 +380,9 @@ export function allclose(
         if (equalNan && Number.isNaN(va) && Number.isNaN(vb)) continue;
         return false;
       }
-      const diff = Math.abs(va - vb);
-      if (!(Number.isFinite(diff) && diff <= atol + Math.abs(rtol * vb))) return false;
+      // Number(): int64 elements are bigints (exact equality was tested above)
+      const diff = Math.abs(Number(va) - Number(vb));
+      if (!(Number.isFinite(diff) && diff <= atol + Math.abs(rtol * Number(vb)))) return false;
     }
     for (let d = nd - 2; d >= 0; d--) {
       counter[d]++;

@@ -24,7 +24,7 @@ function makeTensor(
   let extent = offset + 1;
   for (let d = 0; d < shape.length; d++) extent += Math.max(shape[d] - 1, 0) * strides[d];
   const data = allocStorage(dtype, extent);
-  data.fill(55);
+  data.fill(55 as never); // float or int32 storage
   const idx = new Array<number>(shape.length).fill(0);
   for (let flat = 0; flat < values.length; flat++) {
     let pos = offset;
@@ -154,7 +154,7 @@ describe.each(['float32', 'float64', 'int32'] as const)('matmul against a naive 
         const ref = refMatmul(av, aShape, bv, bShape);
         expect(r.shape).toEqual(ref.shape);
         expect(r.dtype).toBe(dtype);
-        const got = r.toTypedArray();
+        const got = r.toTypedArray() as ArrayLike<number>;
         const rel = dtype === 'float32' ? 1e-6 : dtype === 'float64' ? 1e-13 : 0;
         expect(got.length).toBe(ref.values.length);
         for (let i = 0; i < got.length; i++) {

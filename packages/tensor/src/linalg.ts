@@ -5,6 +5,7 @@ import { type FloatArray, gemm } from './gemm.js';
 import { broadcastShapes, shapeSize } from './shape.js';
 import { copyStridedInto } from './strided.js';
 import { isTensor, Tensor } from './tensor.js';
+import { contiguous, expand } from './views.js';
 
 function checkTensor(fn: string, arg: string, t: Tensor): void {
   if (!isTensor(t)) fail(fn, arg, `expected a Tensor, got ${typeof t}`);
@@ -42,10 +43,18 @@ function dotKernel(a: Tensor, b: Tensor, dtype: DType): Tensor {
   const sb = b.strides[0];
   let ia = a.offset;
   let ib = b.offset;
+  if (da instanceof BigInt64Array && db instanceof BigInt64Array) {
+    // int64: exact in BigInt; the store keeps the low 64 bits (PyTorch's wrap-around)
+    let acc = 0n;
+    for (let i = 0; i < n; i++, ia += sa, ib += sb) acc += da[ia] * db[ib];
+    return new Tensor(new BigInt64Array([BigInt.asIntN(64, acc)]), []);
+  }
+  const fa = da as FloatArray;
+  const fb = db as FloatArray;
   let acc = 0;
-  for (let i = 0; i < n; i++, ia += sa, ib += sb) acc += da[ia] * db[ib];
+  for (let i = 0; i < n; i++, ia += sa, ib += sb) acc += fa[ia] * fb[ib];
   const out = allocStorage(dtype, 1);
-  out[0] = acc;
+  out[0] = acc as never;
   return new Tensor(out, []);
 }
 
@@ -68,6 +77,27 @@ function asGemmOperand(rows: number, cols: number, rs: number, cs: number): Gemm
     return { trans: true, ld: cols <= 1 ? Math.max(rows, 1) : cs };
   }
   return null;
+}
+
+/** Batched int64 `a @ b`, exact in BigInt (int64 products are rare: a plain triple loop). */
+function int64Matmul(a: Tensor, b: Tensor, batch: number[], m: number, k: number, n: number): Tensor {
+  const da = contiguous(expand(a, [...batch, m, k])).data as BigInt64Array;
+  const db = contiguous(expand(b, [...batch, k, n])).data as BigInt64Array;
+  const nb = shapeSize(batch);
+  const out = allocStorage('int64', nb * m * n) as BigInt64Array;
+  for (let bi = 0; bi < nb; bi++) {
+    const oa = bi * m * k;
+    const ob = bi * k * n;
+    const oc = bi * m * n;
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let acc = 0n;
+        for (let p = 0; p < k; p++) acc += da[oa + i * k + p] * db[ob + p * n + j];
+        out[oc + i * n + j] = acc; // the store wraps to 64 bits
+      }
+    }
+  }
+  return new Tensor(out, [...batch, m, n]);
 }
 
 /** A contiguous copy of `t`'s elements in `Float64Array` (for int32) or its own float type. */
@@ -101,6 +131,7 @@ function batchedMatmul(fn: string, a: Tensor, b: Tensor, dtype: DType): Tensor {
     );
   }
   const outShape = [...batch, m, n];
+  if (dtype === 'int64') return int64Matmul(a, b, batch, m, k, n);
   const isInt = dtype === 'int32';
   const result = allocStorage(dtype, shapeSize(outShape));
   const c: FloatArray = isInt ? new Float64Array(result.length) : (result as FloatArray);

@@ -127,7 +127,7 @@ class Formatter {
 
   constructor(
     dtype: Tensor['dtype'],
-    values: ArrayLike<number>,
+    values: ArrayLike<number | bigint>,
     private readonly opts: Opts,
   ) {
     this.floating = dtype === 'float32' || dtype === 'float64';
@@ -140,7 +140,7 @@ class Formatter {
       let max = 0;
       let count = 0;
       for (let i = 0; i < n; i++) {
-        const v = values[i];
+        const v = values[i] as number; // floating dtypes hold numbers
         if (v === 0 || !Number.isFinite(v)) continue;
         count++;
         const a = Math.abs(v);
@@ -153,7 +153,7 @@ class Formatter {
         const sci = max / min > 1000 || max > 1e8 || (!this.intMode && min < 1e-4);
         this.sciMode = sci;
         for (let i = 0; i < n; i++) {
-          const v = values[i];
+          const v = values[i] as number; // floating dtypes hold numbers
           if (v === 0 || !Number.isFinite(v)) continue;
           const w = sci
             ? formatExp(v, prec).length
@@ -169,9 +169,9 @@ class Formatter {
     }
   }
 
-  private formatRaw(v: number): string {
+  private formatRaw(v: number | bigint): string {
     if (this.isBool) return v !== 0 ? 'True' : 'False';
-    if (!this.floating) return String(v);
+    if (!this.floating || typeof v === 'bigint') return String(v); // int64 elements are bigints: exact
     if (this.sciMode) return formatExp(v, this.opts.precision);
     if (this.intMode) {
       const s = formatFixed(v, 0);
@@ -180,7 +180,7 @@ class Formatter {
     return formatFixed(v, this.opts.precision);
   }
 
-  format(v: number): string {
+  format(v: number | bigint): string {
     return this.formatRaw(v).padStart(this.maxWidth, ' ');
   }
 }
@@ -189,13 +189,20 @@ class Formatter {
 
 /** A read-only strided view over the tensor used while walking it (no Tensor allocation per row). */
 interface Walk {
-  readonly data: ArrayLike<number>;
+  readonly data: ArrayLike<number | bigint>;
   readonly shape: readonly number[];
   readonly strides: readonly number[];
 }
 
 /** The elements `get_summarized_data` keeps: edge items of every summarised dimension, row-major. */
-function summarizedValues(w: Walk, dim: number, offset: number, summarize: boolean, edge: number, out: number[]): void {
+function summarizedValues(
+  w: Walk,
+  dim: number,
+  offset: number,
+  summarize: boolean,
+  edge: number,
+  out: (number | bigint)[],
+): void {
   const size = w.shape[dim];
   const stride = w.strides[dim];
   const last = dim === w.shape.length - 1;
@@ -342,11 +349,11 @@ export function formatTensor(t: Tensor, options: PrintOptions = {}): string {
     if (t.dtype === 'float64' || t.dtype === 'int32') suffixes.push(`dtype=torch.${t.dtype}`);
     const summarize = numel > o.threshold;
     const w: Walk = { data: t.data, shape: t.shape, strides: t.strides };
-    let values: ArrayLike<number>;
+    let values: ArrayLike<number | bigint>;
     if (t.ndim === 0) {
       values = [t.data[t.offset]];
     } else {
-      const out: number[] = [];
+      const out: (number | bigint)[] = [];
       summarizedValues(w, 0, t.offset, summarize, o.edgeitems, out);
       values = out;
     }

@@ -100,28 +100,28 @@ describe('Generator (xoshiro128** seeded by SplitMix64)', () => {
 describe('rand / randn / randint', () => {
   it('manualSeed makes the default generator reproducible', () => {
     manualSeed(0);
-    const a = Array.from(rand([5]).toTypedArray());
-    const b = Array.from(randn([5]).toTypedArray());
+    const a = Array.from(rand([5]).toTypedArray(), Number);
+    const b = Array.from(randn([5]).toTypedArray(), Number);
     manualSeed(0);
-    expect(Array.from(rand([5]).toTypedArray())).toEqual(a);
-    expect(Array.from(randn([5]).toTypedArray())).toEqual(b);
+    expect(Array.from(rand([5]).toTypedArray(), Number)).toEqual(a);
+    expect(Array.from(randn([5]).toTypedArray(), Number)).toEqual(b);
     expect(defaultGenerator().initialSeed()).toBe(0n);
     manualSeed(1);
-    expect(Array.from(rand([5]).toTypedArray())).not.toEqual(a);
+    expect(Array.from(rand([5]).toTypedArray(), Number)).not.toEqual(a);
   });
   it('an explicit generator leaves the default one alone', () => {
     manualSeed(11);
-    const expected = Array.from(rand([3]).toTypedArray());
+    const expected = Array.from(rand([3]).toTypedArray(), Number);
     manualSeed(11);
     rand([4], { generator: new Generator(1) });
-    expect(Array.from(rand([3]).toTypedArray())).toEqual(expected);
+    expect(Array.from(rand([3]).toTypedArray(), Number)).toEqual(expected);
   });
   it('rand: shape, dtype, [0, 1) and uniform moments', () => {
     const g = new Generator(1);
     const x = rand([200, 300], { generator: g });
     expect(x.shape).toEqual([200, 300]);
     expect(x.dtype).toBe('float32');
-    const v = x.toTypedArray();
+    const v = x.toTypedArray() as Float32Array;
     let lo = 1;
     let hi = 0;
     for (let i = 0; i < v.length; i++) {
@@ -138,7 +138,7 @@ describe('rand / randn / randint', () => {
   });
   it('randn: standard normal moments, odd sizes, float64', () => {
     const x = randn([100_001], { generator: new Generator(3), dtype: 'float64' });
-    const v = x.toTypedArray();
+    const v = x.toTypedArray() as Float64Array;
     expect(Math.abs(mean(v))).toBeLessThan(6 / Math.sqrt(v.length));
     expect(Math.abs(variance(v) - 1)).toBeLessThan(0.03);
     // ~68.3% within one sigma, ~95.4% within two
@@ -151,13 +151,15 @@ describe('rand / randn / randint', () => {
     expect(Math.abs(one / v.length - 0.6827)).toBeLessThan(0.01);
     expect(Math.abs(two / v.length - 0.9545)).toBeLessThan(0.01);
     expect(randn([3, 3]).dtype).toBe('float32');
-    expect(Array.from(randn([7], { generator: new Generator(2) }).toTypedArray()).every(Number.isFinite)).toBe(true);
+    expect(Array.from(randn([7], { generator: new Generator(2) }).toTypedArray(), Number).every(Number.isFinite)).toBe(
+      true,
+    );
   });
   it('randint: bounds, every value reached, roughly uniform (chi-square)', () => {
     const k = randint(-2, 3, [50_000], { generator: new Generator(4) });
     expect(k.dtype).toBe('int32');
     const counts = new Map<number, number>();
-    for (const v of k.toTypedArray()) counts.set(v, (counts.get(v) ?? 0) + 1);
+    for (const v of k.toTypedArray() as Int32Array) counts.set(v, (counts.get(v) ?? 0) + 1);
     expect([...counts.keys()].sort((a, b) => a - b)).toEqual([-2, -1, 0, 1, 2]);
     const e = 50_000 / 5;
     let chi2 = 0;
@@ -165,9 +167,9 @@ describe('rand / randn / randint', () => {
     expect(chi2).toBeLessThan(18.47); // chi-square, 4 degrees of freedom, p = 0.001
     expect(randint(0, 2, [4], { dtype: 'bool' }).dtype).toBe('bool');
     const f = randint(0, 2 ** 32, [100], { dtype: 'float64', generator: new Generator(1) }).toTypedArray();
-    expect(Array.from(f).every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32)).toBe(true);
+    expect(Array.from(f, Number).every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32)).toBe(true);
     const big = randint(-(2 ** 31), 2 ** 31, [100], { generator: new Generator(1) }).toTypedArray();
-    expect(new Set(big).size).toBeGreaterThan(90);
+    expect(new Set(big as Int32Array).size).toBeGreaterThan(90);
   });
   it('argument errors are named', () => {
     expect(() => rand([2, -1])).toThrowError('rand: sizes must be non-negative integers, got [2,-1]');

@@ -11,9 +11,11 @@ import {
   max,
   mean,
   min,
+  type NumberStorage,
   prod,
   shapeSize,
   std,
+  storeNumber,
   sum,
   Tensor,
   variance,
@@ -38,12 +40,12 @@ function makeTensor(values: readonly number[], shape: readonly number[], dtype: 
   let extent = layout.offset + 1;
   for (let d = 0; d < shape.length; d++) extent += Math.max(shape[d] - 1, 0) * strides[d];
   const data = allocStorage(dtype, extent);
-  data.fill(77); // garbage between elements must never be read
+  for (let i = 0; i < extent; i++) storeNumber(data, i, 77); // garbage between elements must never be read
   const idx = new Array<number>(shape.length).fill(0);
   for (let flat = 0; flat < values.length; flat++) {
     let pos = layout.offset;
     for (let d = 0; d < shape.length; d++) pos += idx[d] * strides[d];
-    data[pos] = values[flat];
+    storeNumber(data, pos, values[flat]);
     for (let d = shape.length - 1; d >= 0; d--) {
       if (++idx[d] < shape[d]) break;
       idx[d] = 0;
@@ -66,10 +68,12 @@ function caseArb(dtype: DType, withNaN = false) {
         ? fc.integer({ min: 0, max: 1 })
         : dtype === 'int32'
           ? fc.integer({ min: -20, max: 20 })
-          : fc.oneof(
-              { weight: 10, arbitrary: fc.double({ min: -10, max: 10, noNaN: true }) },
-              { weight: withNaN ? 1 : 0, arbitrary: fc.constant(Number.NaN) },
-            );
+          : dtype === 'int64'
+            ? fc.oneof(fc.integer({ min: -20, max: 20 }), fc.integer({ min: -(2 ** 40), max: 2 ** 40 }))
+            : fc.oneof(
+                { weight: 10, arbitrary: fc.double({ min: -10, max: 10, noNaN: true }) },
+                { weight: withNaN ? 1 : 0, arbitrary: fc.constant(Number.NaN) },
+              );
     return fc.record({
       shape: fc.constant(shape),
       values: fc.array(value, { minLength: n, maxLength: n }).map((vs) => vs.map((v) => round(v, dtype))),
@@ -120,11 +124,16 @@ function groups(
   return { groups: out, outShape, keptShape };
 }
 
-function expectClose(actual: ArrayLike<number>, expected: readonly number[], rel: number): void {
+function expectClose(actual: ArrayLike<number | bigint>, expected: readonly (number | bigint)[], rel: number): void {
   expect(actual.length).toBe(expected.length);
+  if (actual instanceof BigInt64Array) {
+    // int64 results are exact: compared with the BigInt reference
+    expect(Array.from(actual)).toEqual(expected.map((e) => BigInt(e)));
+    return;
+  }
   for (let i = 0; i < expected.length; i++) {
-    const a = actual[i];
-    const e = expected[i];
+    const a = actual[i] as number;
+    const e = expected[i] as number;
     if (Number.isNaN(e)) expect(a).toBeNaN();
     else if (!Number.isFinite(e)) expect(a).toBe(e);
     else expect(Math.abs(a - e)).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(e)));
@@ -132,11 +141,17 @@ function expectClose(actual: ArrayLike<number>, expected: readonly number[], rel
 }
 
 const sumOf = (g: readonly number[]) => g.reduce((s, v) => s + v, 0);
-/** Multiplication in the dtype's arithmetic: int32 wraps at 32 bits, floats multiply in float64. */
-const mulIn = (dtype: DType) => (dtype === 'int32' ? Math.imul : (a: number, b: number) => a * b);
+const isInt = (dtype: DType): boolean => dtype === 'int32' || dtype === 'int64';
+/** Integer sums and products as PyTorch computes them: into int64, exact, wrapping at 64 bits. */
+const sumExact = (g: readonly number[]): bigint =>
+  BigInt.asIntN(
+    64,
+    g.reduce((s, v) => s + BigInt(v), 0n),
+  );
+const prodExact = (g: readonly number[]): bigint => g.reduce((p, v) => BigInt.asIntN(64, p * BigInt(v)), 1n);
 const RUNS = { numRuns: 80 };
 
-describe.each(['float32', 'float64', 'int32'] as const)('reductions over dims (%s)', (dtype) => {
+describe.each(['float32', 'float64', 'int32', 'int64'] as const)('reductions over dims (%s)', (dtype) => {
   const tol = dtype === 'float32' ? 1e-6 : 1e-12;
   it('sum matches the naive reference for any dims, layout and keepdim', () => {
     fc.assert(
@@ -146,10 +161,10 @@ describe.each(['float32', 'float64', 'int32'] as const)('reductions over dims (%
         const r = sum(t, dims, { keepdim });
         const ref = groups(values, shape, dims);
         expect(r.shape).toEqual(keepdim ? ref.outShape : ref.keptShape);
-        expect(r.dtype).toBe(dtype);
+        expect(r.dtype).toBe(isInt(dtype) ? 'int64' : dtype);
         expectClose(
           r.toTypedArray(),
-          ref.groups.map((g) => round(sumOf(g), dtype)),
+          ref.groups.map((g) => (isInt(dtype) ? sumExact(g) : round(sumOf(g), dtype))),
           tol,
         );
       }),
@@ -178,28 +193,31 @@ describe.each(['float32', 'float64', 'int32'] as const)('reductions over dims (%
         expectClose(
           pr.toTypedArray(),
           ref.groups.map((g) =>
-            round(
-              g.reduce((p, v) => mulIn(dtype)(p, v), 1),
-              dtype,
-            ),
+            isInt(dtype)
+              ? prodExact(g)
+              : round(
+                  g.reduce((p, v) => p * v, 1),
+                  dtype,
+                ),
           ),
           tol,
         );
         const mx = max(t, dim, { keepdim });
         const mn = min(t, dim, { keepdim });
         expect(mx.shape).toEqual(shapeOut);
-        expect(Array.from(mx.toTypedArray())).toEqual(ref.groups.map((g, i) => g[imax[i]]));
-        expect(Array.from(mn.toTypedArray())).toEqual(ref.groups.map((g, i) => g[imin[i]]));
+        expect(mx.dtype).toBe(dtype);
+        expect(Array.from(mx.toTypedArray(), Number)).toEqual(ref.groups.map((g, i) => g[imax[i]]));
+        expect(Array.from(mn.toTypedArray(), Number)).toEqual(ref.groups.map((g, i) => g[imin[i]]));
         const am = argmax(t, dim, { keepdim });
-        expect(am.dtype).toBe('int32');
+        expect(am.dtype).toBe('int64');
         expect(am.shape).toEqual(shapeOut);
-        expect(Array.from(am.toTypedArray())).toEqual(imax);
-        expect(Array.from(argmin(t, dim, { keepdim }).toTypedArray())).toEqual(imin);
+        expect(Array.from(am.toTypedArray(), Number)).toEqual(imax);
+        expect(Array.from(argmin(t, dim, { keepdim }).toTypedArray(), Number)).toEqual(imin);
       }),
       RUNS,
     );
   });
-  if (dtype !== 'int32') {
+  if (!isInt(dtype)) {
     it('max and min over all elements pick the first of tied -0 and +0 in row-major order, whatever the layout', () => {
       // Row-major [[-5, 0], [-0, -5]]; stored transposed, the storage order meets -0 first.
       const t = makeTensor([-5, 0, -0, -5], [2, 2], dtype, { perm: [1, 0], step: 1, offset: 0 });
@@ -218,27 +236,29 @@ describe.each(['float32', 'float64', 'int32'] as const)('reductions over dims (%
         const nd = shape.length;
         const d = nd === 0 ? 0 : dim < 0 ? dim + nd : dim;
         const strides = contiguousStrides(shape);
-        const expSum = new Array<number>(values.length);
-        const expProd = new Array<number>(values.length);
+        // integers: exact BigInt running sums and products wrapping at 64 bits (PyTorch's int64)
+        const expSum = new Array<number | bigint>(values.length);
+        const expProd = new Array<number | bigint>(values.length);
+        const int = isInt(dtype);
         for (let i = 0; i < values.length; i++) {
           const pos = nd === 0 ? 0 : Math.floor(i / strides[d]) % shape[d];
-          const prevS = pos === 0 ? 0 : expSum[i - strides[d]];
-          const prevP = pos === 0 ? 1 : expProd[i - strides[d]];
-          expSum[i] = prevS + values[i];
-          expProd[i] = mulIn(dtype)(prevP, values[i]);
+          const prevS = pos === 0 ? (int ? 0n : 0) : expSum[i - strides[d]];
+          const prevP = pos === 0 ? (int ? 1n : 1) : expProd[i - strides[d]];
+          expSum[i] = int ? BigInt.asIntN(64, (prevS as bigint) + BigInt(values[i])) : (prevS as number) + values[i];
+          expProd[i] = int ? BigInt.asIntN(64, (prevP as bigint) * BigInt(values[i])) : (prevP as number) * values[i];
         }
         const cs = cumsum(t, dim);
         const cp = cumprod(t, dim);
         expect(cs.shape).toEqual(shape);
-        expect(cs.dtype).toBe(dtype);
+        expect(cs.dtype).toBe(int ? 'int64' : dtype);
         expectClose(
           cs.toTypedArray(),
-          expSum.map((v) => round(v, dtype)),
+          expSum.map((v) => (int ? v : round(v as number, dtype))),
           tol,
         );
         expectClose(
           cp.toTypedArray(),
-          expProd.map((v) => round(v, dtype)),
+          expProd.map((v) => (int ? v : round(v as number, dtype))),
           tol,
         );
       }),
@@ -274,8 +294,8 @@ describe.each(['float32', 'float64'] as const)('mean / var / std (%s)', (dtype) 
           const v = variance(t, dims, { keepdim, correction });
           expect(v.shape).toEqual(m.shape);
           // Variances of nearly equal values are absolute-error sensitive; scale by the data range.
-          const vv = v.toTypedArray();
-          const sv = std(t, dims, { keepdim, correction }).toTypedArray();
+          const vv = v.toTypedArray() as NumberStorage;
+          const sv = std(t, dims, { keepdim, correction }).toTypedArray() as NumberStorage;
           for (let i = 0; i < vars.length; i++) {
             if (!Number.isFinite(vars[i])) {
               expect(vv[i]).toBe(vars[i]);

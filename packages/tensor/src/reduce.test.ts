@@ -59,10 +59,11 @@ describe('sum', () => {
       [12, 14],
     ]);
   });
-  it('gives int32 for int32 and bool inputs, keeps float dtypes', () => {
-    expect(sum(tensor([true, true, false])).dtype).toBe('int32');
+  it('gives int64 for int32, int64 and bool inputs (as PyTorch), keeps float dtypes', () => {
+    expect(sum(tensor([true, true, false])).dtype).toBe('int64');
     expect(sum(tensor([true, true, false])).item()).toBe(2);
-    expect(sum(tensor(new Int32Array([1, 2]))).dtype).toBe('int32');
+    expect(sum(tensor(new Int32Array([1, 2]))).dtype).toBe('int64');
+    expect(sum(tensor([1n, 2n])).dtype).toBe('int64');
     expect(sum(tensor([1, 2], { dtype: 'float64' })).dtype).toBe('float64');
     expect(sum(x()).dtype).toBe('float32');
   });
@@ -112,23 +113,34 @@ describe('mean', () => {
   });
 });
 
+const exact64 = (r: Tensor): bigint => (r.toTypedArray() as BigInt64Array)[0];
+
 describe('prod', () => {
   it('multiplies all or along one dim', () => {
     expect(prod(x()).item()).toBe(720);
     expect(prod(x(), 0).toArray()).toEqual([4, 10, 18]);
     expect(prod(x(), 1, { keepdim: true }).toArray()).toEqual([[6], [120]]);
     expect(prod(zeros([0])).item()).toBe(1);
-    expect(prod(tensor([true, false])).dtype).toBe('int32');
+    expect(prod(tensor([true, false])).dtype).toBe('int64');
   });
-  it('wraps int32 products at 32 bits in any layout, as torch.prod(x, dtype=torch.int32) does', () => {
-    // The product is about 4.3e18, past 2^53: a float64 running product would lose low bits and
-    // give different answers for different element orders. PyTorch gives -416134045 for both.
+  it('multiplies int32 into exact int64 in any layout, as torch.prod does', () => {
+    // The product is about -3e16, past 2^53: a float64 running product would lose low bits and
+    // give different answers for different element orders. PyTorch gives -30153269289268125.
     const v = [3, 11, 3, 15, 1, 19, 1, 7, 3, 1, 13, -1, -15, 9, -7, 17, 1, -19, 19, 5, 9, 5, 3, -1];
     const t = tensor(v, { dtype: 'int32' }).reshape([4, 3, 2]);
-    expect(prod(t).item()).toBe(-416134045);
-    expect(prod(t.permute([2, 1, 0])).item()).toBe(-416134045);
-    expect(prod(t.permute([2, 1, 0]).contiguous().flatten(), 0).item()).toBe(-416134045);
-    expect(cumprod(t.flatten(), 0).get('-1').item()).toBe(-416134045);
+    expect(prod(t).dtype).toBe('int64');
+    expect(exact64(prod(t))).toBe(-30153269289268125n);
+    expect(exact64(prod(t.permute([2, 1, 0])))).toBe(-30153269289268125n);
+    expect(exact64(prod(t.permute([2, 1, 0]).contiguous().flatten(), 0))).toBe(-30153269289268125n);
+    expect(exact64(cumprod(t.flatten(), 0).get('-1'))).toBe(-30153269289268125n);
+    // item() refuses a value it cannot represent exactly, and says where to read it
+    expect(() => prod(t).item()).toThrowError(
+      /^item: int64 value -30153269289268125 is beyond 2\^53.*toTypedArray\(\)/,
+    );
+  });
+  it('wraps int64 products at 64 bits, as PyTorch', () => {
+    expect(exact64(prod(tensor([2n ** 40n, 2n ** 40n])))).toBe(0n);
+    expect(exact64(prod(tensor([2n ** 62n, 3n])))).toBe(-(2n ** 62n));
   });
   it('takes one dim only', () => {
     expect(() => prod(x(), [0, 1] as unknown as number)).toThrowError(/prod: expected one dimension/);
@@ -151,9 +163,10 @@ describe('max / min / argmax / argmin', () => {
     expect(max(tensor([true, false])).dtype).toBe('bool');
     expect(max(tensor(new Int32Array([-5, -2]))).item()).toBe(-2);
   });
-  it('return the first index of the extreme value as int32', () => {
+  it('return the first index of the extreme value as int64 (as PyTorch)', () => {
     expect(argmax(y()).item()).toBe(3);
-    expect(argmax(y()).dtype).toBe('int32');
+    expect(argmax(y()).dtype).toBe('int64');
+    expect(argmin(y(), 0).dtype).toBe('int64');
     expect(argmax(y(), 1).toArray()).toEqual([1, 0]);
     expect(argmin(y(), 1).toArray()).toEqual([0, 1]);
     expect(argmin(y()).item()).toBe(4);
@@ -249,9 +262,11 @@ describe('cumsum / cumprod', () => {
       [4, 10, 18],
     ]);
   });
-  it('give int32 for bool and keep 0-d tensors', () => {
+  it('give int64 for bool and int32 (as PyTorch) and keep 0-d tensors', () => {
     const c = cumsum(tensor([true, true, false]), 0);
-    expect(c.dtype).toBe('int32');
+    expect(c.dtype).toBe('int64');
+    // int32 running sums do not wrap at 32 bits: PyTorch's [2147483647, 2147483652]
+    expect(cumsum(tensor([2147483647, 5], { dtype: 'int32' }), 0).toArray()).toEqual([2147483647, 2147483652]);
     expect(c.toArray()).toEqual([1, 2, 2]);
     expect(cumsum(tensor(3), 0).toArray()).toBe(3);
   });
@@ -284,10 +299,16 @@ describe('sum and mean of expanded views, int32 overflow (issue 18)', () => {
     expect(mean(small, 0).toArray()).toEqual([1.5, 1.5, 1.5]);
     expect(sum(tensor([5], { dtype: 'int32' }).expand([4]), 0).toArray()).toEqual(20);
   });
-  it('int32 sums that overflow throw instead of wrapping', () => {
+  it('int32 sums go to int64 and do not overflow, as PyTorch', () => {
     const x = tensor([2147483647, 1], { dtype: 'int32' });
-    expect(() => sum(x)).toThrowError(/^sum: the sum 2147483648 overflows int32/);
+    expect(sum(x).item()).toBe(2147483648);
     expect(sum(tensor([2147483647, -1], { dtype: 'int32' })).item()).toBe(2147483646);
-    expect(() => sum(tensor([2 ** 30], { dtype: 'int32' }).expand([4]))).toThrowError(/overflows int32/);
+    expect(sum(tensor([2 ** 30], { dtype: 'int32' }).expand([4])).item()).toBe(4294967296);
+    // over 2^22 copies of 2^31 - 1 the float64 shortcut would round: exact in BigInt
+    const many = tensor([2147483647], { dtype: 'int32' }).expand([2 ** 23 + 1]);
+    expect((sum(many).toTypedArray() as BigInt64Array)[0]).toBe(2147483647n * (2n ** 23n + 1n));
+  });
+  it('int64 sums wrap at 64 bits, as PyTorch', () => {
+    expect((sum(tensor([2n ** 62n, 2n ** 62n])).toTypedArray() as BigInt64Array)[0]).toBe(-(2n ** 63n));
   });
 });

@@ -1,8 +1,8 @@
 import { wasmSum } from '@torchlet/kernels';
 import { gpuArgReduce, gpuReduce, gpuVariance } from './device/gpu-reduce.js';
-import { allocStorage, type DType, isFloatingDType, type Storage } from './dtype.js';
+import { allocStorage, type DType, isFloatingDType, type NumberStorage, type Storage } from './dtype.js';
 import { fail, formatShape, formatValue } from './errors.js';
-import { getBackend } from './gemm.js';
+import { type FloatArray, getBackend } from './gemm.js';
 import { contiguousStrides, normalizeDim, shapeSize } from './shape.js';
 import { copyStridedInto, isContiguousLayout } from './strided.js';
 import { type Dims, isTensor, type ReduceOptions, Tensor, type VarianceOptions } from './tensor.js';
@@ -168,7 +168,8 @@ const SUM_ROW_BLOCK = 128;
  * depend on the loop shape, nor on whether WebAssembly ran them.
  */
 function sumKernel(p: Plan, out: Storage | Float64Array): void {
-  const { src, base, outer, reduced, inner } = p;
+  const { base, outer, reduced, inner } = p;
+  const src = p.src as NumberStorage; // int64 sums run in int64Sums
   if (
     src instanceof Float32Array &&
     (out instanceof Float32Array || out instanceof Float64Array) &&
@@ -248,10 +249,11 @@ function sumKernel(p: Plan, out: Storage | Float64Array): void {
 
 function prodKernel(p: Plan, out: Storage): void {
   const { src, base, outer, reduced, inner } = p;
-  if (out instanceof Int32Array) {
-    intProdKernel(p, out);
+  if (out instanceof BigInt64Array) {
+    int64ProdKernel(p, out);
     return;
   }
+  if (out instanceof Int32Array || src instanceof BigInt64Array) throw new Error('internal: prod of integers is int64');
   if (inner === 1) {
     for (let o = 0; o < outer; o++) {
       let acc = 1;
@@ -275,19 +277,46 @@ function prodKernel(p: Plan, out: Storage): void {
 }
 
 /**
- * Integer product with int32 wraparound (`Math.imul`), as PyTorch's integer arithmetic does: a
- * float64 running product would lose low bits past 2^53 and depend on the order of the factors.
+ * Integer product into int64 with 64-bit wraparound, as PyTorch's integer arithmetic does: exact in
+ * BigInt (a float64 running product would lose low bits past 2^53 and depend on the factors' order).
  */
-function intProdKernel(p: Plan, out: Int32Array): void {
+function int64ProdKernel(p: Plan, out: BigInt64Array): void {
   const { src, base, outer, reduced, inner } = p;
   for (let o = 0; o < outer; o++) {
     const start = base + o * reduced * inner;
     for (let i = 0; i < inner; i++) {
-      let acc = 1;
-      for (let r = 0, s = start + i; r < reduced; r++, s += inner) acc = Math.imul(acc, src[s]);
+      let acc = 1n;
+      for (let r = 0, s = start + i; r < reduced; r++, s += inner) acc = BigInt.asIntN(64, acc * BigInt(src[s]));
       out[o * inner + i] = acc;
     }
   }
+}
+
+/**
+ * Sums of `p` into int64, exact: in float64 when every partial sum stays below 2^53 (int32 and
+ * bool inputs over at most 2^22 terms), otherwise in BigInt; `copies` multiplies each sum (the
+ * stride-0 copies of an expanded view). int64 sums wrap at 64 bits as PyTorch's do.
+ */
+function int64Sums(p: Plan, copies: number): BigInt64Array {
+  const n = p.outer * p.inner;
+  const out = new BigInt64Array(n);
+  const { src, base, outer, reduced, inner } = p;
+  if (!(src instanceof BigInt64Array) && reduced * copies <= 2 ** 22) {
+    const acc = new Float64Array(n);
+    sumKernel(p, acc);
+    for (let i = 0; i < n; i++) out[i] = BigInt(acc[i] * copies);
+    return out;
+  }
+  const k = BigInt(copies);
+  for (let o = 0; o < outer; o++) {
+    const start = base + o * reduced * inner;
+    for (let i = 0; i < inner; i++) {
+      let acc = 0n;
+      for (let r = 0, s = start + i; r < reduced; r++, s += inner) acc += BigInt(src[s]);
+      out[o * inner + i] = acc * k; // the store keeps the low 64 bits
+    }
+  }
+  return out;
 }
 
 /**
@@ -322,7 +351,9 @@ function extremumKernel(p: Plan, sign: number, outValue: Storage | null, outInde
     return;
   }
   // Rows of `inner` values at a time, so the reads stay sequential.
-  const best = new Float64Array(inner);
+  // int64 values are bigints: an array of them (comparisons and NaN tests below work on both)
+  const best: { [i: number]: number | bigint } =
+    src instanceof BigInt64Array ? new BigInt64Array(inner) : new Float64Array(inner);
   const bestIdx = new Int32Array(inner);
   for (let o = 0; o < outer; o++) {
     let s = base + o * reduced * inner;
@@ -346,13 +377,15 @@ function extremumKernel(p: Plan, sign: number, outValue: Storage | null, outInde
   }
 }
 
+/** The dtype of sum, prod, cumsum and cumprod: integers and bool accumulate into int64, as PyTorch. */
 function sumDType(dtype: DType): DType {
-  return isFloatingDType(dtype) ? dtype : 'int32';
+  return isFloatingDType(dtype) ? dtype : 'int64';
 }
 
 /**
  * Sum of the elements over all dimensions (a 0-d result) or over `dims`.
- * int32 and bool sum to int32 (PyTorch gives int64); float32 accumulates in float64.
+ * int32, int64 and bool sum to int64 (exact; int64 wraps at 64 bits), as PyTorch; float32
+ * accumulates in float64.
  *
  * Shapes: `[...]` -> `[]`, or the input shape without `dims` (kept as size 1 with `keepdim`).
  *
@@ -378,29 +411,10 @@ export function sum(t: Tensor, dims?: Dims, options: ReduceOptions = {}): Tensor
   if (hasExpandedDims(t)) return overExpanded('sum', t, d, keepdim);
   const p = plan(t, d, keepdim);
   const dtype = sumDType(t.dtype);
-  if (dtype === 'int32') return new Tensor(finish(p, intSums('sum', p, 1)), p.outShape);
+  if (dtype === 'int64') return new Tensor(finish(p, int64Sums(p, 1)), p.outShape);
   const out = allocStorage(dtype, p.outer * p.inner);
   sumKernel(p, out);
   return new Tensor(finish(p, out), p.outShape);
-}
-
-/** Integer sums, exact in float64 and checked: int32 results may not wrap (PyTorch sums into int64). */
-function intSums(fn: string, p: Plan, copies: number): Int32Array {
-  const acc = new Float64Array(p.outer * p.inner);
-  sumKernel(p, acc);
-  const out = new Int32Array(acc.length);
-  for (let i = 0; i < acc.length; i++) {
-    const v = acc[i] * copies;
-    if (v > 2147483647 || v < -2147483648) {
-      fail(
-        fn,
-        'input',
-        `the sum ${v} overflows int32 (PyTorch sums int32 into int64, which torchlet does not have): convert with .to('float64') first`,
-      );
-    }
-    out[i] = v;
-  }
-  return out;
 }
 
 /** Whether `t` is an expanded view: a dimension of size above 1 with stride 0. */
@@ -429,14 +443,14 @@ function overExpanded(fn: 'sum' | 'mean', t: Tensor, dims: readonly number[], ke
   if (fn === 'mean') {
     const acc = new Float64Array(n);
     sumKernel(p, acc);
-    values = allocStorage(t.dtype, n);
+    values = allocStorage(t.dtype, n) as FloatArray;
     for (let i = 0; i < n; i++) values[i] = acc[i] / p.reduced;
-  } else if (sumDType(t.dtype) === 'int32') {
-    values = intSums('sum', p, copies);
+  } else if (sumDType(t.dtype) === 'int64') {
+    values = int64Sums(p, copies);
   } else {
     const acc = new Float64Array(n);
     sumKernel(p, acc);
-    values = allocStorage(t.dtype, n);
+    values = allocStorage(t.dtype, n) as FloatArray;
     for (let i = 0; i < n; i++) values[i] = acc[i] * copies;
   }
   const kept = new Tensor(finish(p, values), p.outShape);
@@ -564,7 +578,11 @@ function argExtremum(
   checkNonEmpty(fn, t, dim, p);
   const out = new Int32Array(p.outer * p.inner);
   extremumKernel(p, sign, null, out);
-  return new Tensor(finish(p, out), p.outShape);
+  // int64 indices, as PyTorch (the kernel counts in int32: a reduced size fits)
+  const indices = finish(p, out);
+  const wide = new BigInt64Array(indices.length);
+  for (let i = 0; i < indices.length; i++) wide[i] = BigInt(indices[i]);
+  return new Tensor(wide, p.outShape);
 }
 
 /**
@@ -668,7 +686,8 @@ export function argmin(t: Tensor, dim?: number | null, options: ReduceOptions = 
  * std's gradient there is 0 rather than a normalised rounding error.
  */
 function correctMeans(p: Plan, means: Float64Array): void {
-  const { src, base, outer, reduced, inner } = p;
+  const { base, outer, reduced, inner } = p;
+  const src = p.src as FloatArray; // floating dtypes only
   if (reduced === 0) return;
   const fix = new Float64Array(means.length);
   for (let o = 0; o < outer; o++) {
@@ -706,7 +725,8 @@ function varianceValues(
     fail(fn, 'correction', `correction must be a non-negative finite number, got ${String(correction)}`);
   }
   const p = plan(t, normalizeDims(fn, dims, t.ndim), options.keepdim ?? false);
-  const { src, base, outer, reduced, inner } = p;
+  const { base, outer, reduced, inner } = p;
+  const src = p.src as FloatArray; // floating dtypes only (checked above)
   const n = outer * inner;
   const means = new Float64Array(n);
   sumKernel(p, means);
@@ -764,7 +784,7 @@ function varianceValues(
 export function variance(t: Tensor, dims?: Dims, options: VarianceOptions = {}): Tensor {
   if (isTensor(t) && t.gpuBuffer !== null) return varianceOnDevice('var', t, dims, options);
   const { values, p } = varianceValues('var', t, dims, options);
-  const out = allocStorage(t.dtype, values.length);
+  const out = allocStorage(t.dtype, values.length) as FloatArray;
   out.set(values);
   return new Tensor(finish(p, out), p.outShape);
 }
@@ -812,19 +832,20 @@ function cumulative(fn: string, t: Tensor, dim: number, product: boolean): Tenso
   const inner = t.ndim === 0 ? 1 : shapeSize(shape.slice(d + 1));
   const out = allocStorage(outDtype, shapeSize(shape));
   const init = product ? 1 : 0;
-  if (product && out instanceof Int32Array) {
-    // Integer running product wraps at 32 bits (see intProdKernel).
+  if (out instanceof BigInt64Array) {
+    // Integer running sums and products in int64, exact in BigInt with 64-bit wraparound.
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
-        let acc = 1;
+        let acc = product ? 1n : 0n;
         for (let r = 0, s = base + o * n * inner + i; r < n; r++, s += inner) {
-          acc = Math.imul(acc, src[s]);
+          acc = BigInt.asIntN(64, product ? acc * BigInt(src[s]) : acc + BigInt(src[s]));
           out[s - base] = acc;
         }
       }
     }
     return new Tensor(out, shape);
   }
+  if (src instanceof BigInt64Array) throw new Error('internal: cumulative of int64 is int64');
   if (inner === 1) {
     for (let o = 0; o < outer; o++) {
       let acc = init;

@@ -61,7 +61,7 @@ function sameAsJs(f: () => Tensor, expected: 'sum' | 'js' | 'any', backend: Back
   setBackend(previous);
   expect(fast.shape).toEqual(js.shape);
   expect(fast.dtype).toBe(js.dtype);
-  sameBits(fast.toTypedArray(), js.toTypedArray());
+  sameBits(fast.toTypedArray() as ArrayLike<number>, js.toTypedArray() as ArrayLike<number>);
   if (!getBackendInfo().simd) return;
   if (expected === 'any') expect(ran).toMatch(/^wasm-simd128-/);
   else expect(ran).toBe(expected === 'sum' ? 'wasm-simd128-sum-f64acc' : 'js');
@@ -196,7 +196,7 @@ describe('float32 sum, mean, variance and std: setBackend("wasm") equals setBack
           }
           for (const backend of ['js', 'wasm'] as const) {
             setBackend(backend);
-            sameBits(sum(t, d).toTypedArray(), want);
+            sameBits(sum(t, d).toTypedArray() as ArrayLike<number>, want);
           }
         }
         for (const op of [sum, mean, variance, std] as const) {
@@ -205,7 +205,7 @@ describe('float32 sum, mean, variance and std: setBackend("wasm") equals setBack
           setBackend('wasm');
           const fast = op(t, dims, { keepdim });
           expect(fast.shape).toEqual(js.shape);
-          sameBits(fast.toTypedArray(), js.toTypedArray());
+          sameBits(fast.toTypedArray() as ArrayLike<number>, js.toTypedArray() as ArrayLike<number>);
         }
       }),
       { numRuns: 150 },

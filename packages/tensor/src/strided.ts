@@ -2,6 +2,7 @@ import { wasmTranspose } from '@torchlet/kernels';
 import { allocStorage, checkNumel, type Storage } from './dtype.js';
 import { fail, formatShape, formatValue } from './errors.js';
 import { getBackend } from './gemm.js';
+import { int64ToNumber } from './int64.js';
 import type { Shape } from './shape.js';
 import { checkShape, shapeSize } from './shape.js';
 import type { NestedArray, Tensor } from './tensor.js';
@@ -65,11 +66,11 @@ export function isContiguousLayout(shape: Shape, strides: readonly number[]): bo
  * ```
  */
 export function copyStridedInto(
-  src: ArrayLike<number>,
+  src: ArrayLike<number | bigint>,
   shape: Shape,
   strides: readonly number[],
   offset: number,
-  out: { [i: number]: number; length: number },
+  out: { [i: number]: number | bigint; length: number },
   outOffset = 0,
 ): void {
   checkRawLayout('copyStridedInto', shape, strides, offset);
@@ -154,11 +155,11 @@ const WASM_TRANSPOSE_MIN_ELEMENTS = 1 << 10;
  * when the JavaScript loops must run (they then write all of `out`).
  */
 function wasmTransposeInto(
-  src: ArrayLike<number>,
+  src: ArrayLike<number | bigint>,
   shape: readonly number[],
   strides: readonly number[],
   offset: number,
-  out: { [i: number]: number; length: number },
+  out: { [i: number]: number | bigint; length: number },
   outOffset: number,
   total: number,
 ): boolean {
@@ -203,11 +204,11 @@ const TILE_COLS = 16;
  * `x.t()`), and the next column reads the cache lines the previous one fetched.
  */
 function copyTiled(
-  src: ArrayLike<number>,
+  src: ArrayLike<number | bigint>,
   shape: readonly number[],
   strides: readonly number[],
   offset: number,
-  out: { [i: number]: number; length: number },
+  out: { [i: number]: number | bigint; length: number },
   outOffset: number,
   total: number,
 ): void {
@@ -301,10 +302,18 @@ export function toTypedArray(t: Tensor): Storage {
   return out;
 }
 
-/** Nested JS arrays of `t`'s elements (booleans for `bool`). */
-export function toArray(t: Tensor): NestedArray {
+/**
+ * Nested JS arrays of `t`'s elements (booleans for `bool`; int64 elements as numbers, a
+ * TorchletError naming `fn` for one beyond 2^53).
+ */
+export function toArray(t: Tensor, fn = 'toArray'): NestedArray {
   const flat = toTypedArray(t);
-  const asValue = t.dtype === 'bool' ? (v: number) => v !== 0 : (v: number) => v;
+  const asValue =
+    t.dtype === 'bool'
+      ? (v: number | bigint) => v !== 0
+      : flat instanceof BigInt64Array
+        ? (v: number | bigint) => int64ToNumber(fn, v as bigint)
+        : (v: number | bigint) => v as number;
   if (t.ndim === 0) return asValue(flat[0]);
   let pos = 0;
   const build = (d: number): NestedArray[] => {
@@ -329,7 +338,8 @@ export function item(t: Tensor): number {
       `a tensor with ${t.numel} elements cannot be converted to a scalar (shape ${formatShape(t.shape)})`,
     );
   }
-  return t.data[t.offset];
+  const v = t.data[t.offset];
+  return typeof v === 'bigint' ? int64ToNumber('item', v) : v;
 }
 
 /** Checks the raw layout arguments of the exported strided helpers (shape, strides, offset). */

@@ -42,7 +42,7 @@ function naive(t: Tensor): number[] {
   for (let k = 0; k < n; k++) {
     let pos = t.offset;
     for (let d = 0; d < t.ndim; d++) pos += idx[d] * t.strides[d];
-    out.push(t.data[pos]);
+    out.push(Number(t.data[pos]));
     for (let d = t.ndim - 1; d >= 0; d--) {
       if (++idx[d] < t.shape[d]) break;
       idx[d] = 0;
@@ -74,7 +74,7 @@ function check(t: Tensor, backend: Backend): string {
   if (c !== t) expect(c.strides).toEqual(contiguousStrides(t.shape));
   expect(c.dtype).toBe(t.dtype);
   // contiguous() returns `t` itself when it is already contiguous (maybe at an offset).
-  sameValues(c.data.subarray(c.offset, c.offset + c.numel), naive(t));
+  sameValues(c.data.subarray(c.offset, c.offset + c.numel) as ArrayLike<number>, naive(t));
   return ran;
 }
 

@@ -28,6 +28,7 @@ function triangle(fn: string, t: Tensor, diagonal: number, lower: boolean): Tens
   if (!Number.isInteger(diagonal)) fail(fn, 'diagonal', `expected an integer, got ${diagonal}`);
   const out = clone(t);
   const data = out.data;
+  const zero = (data instanceof BigInt64Array ? 0n : 0) as never; // int64 storage holds bigints
   const rows = t.shape[t.ndim - 2];
   const cols = t.shape[t.ndim - 1];
   const matrix = rows * cols;
@@ -35,8 +36,8 @@ function triangle(fn: string, t: Tensor, diagonal: number, lower: boolean): Tens
     for (let i = 0; i < rows; i++) {
       const row = base + i * cols;
       // tril keeps column j <= i + diagonal, triu keeps j >= i + diagonal
-      if (lower) data.fill(0, row + Math.min(cols, Math.max(0, i + diagonal + 1)), row + cols);
-      else data.fill(0, row, row + Math.min(cols, Math.max(0, i + diagonal)));
+      if (lower) data.fill(zero, row + Math.min(cols, Math.max(0, i + diagonal + 1)), row + cols);
+      else data.fill(zero, row, row + Math.min(cols, Math.max(0, i + diagonal)));
     }
   }
   return out;

@@ -39,6 +39,18 @@ export type TensorLike = Tensor | number | boolean;
 export type NestedArray = number | boolean | readonly NestedArray[];
 
 /**
+ * Nested JS arrays of `bigint`s: what `tensor()` accepts for int64 values beyond 2^53.
+ *
+ * @example
+ * ```ts
+ * import { type NestedBigIntArray, tensor } from '@torchlet/tensor';
+ * const rows: NestedBigIntArray = [[1n, 2n], [3n, 2n ** 60n]];
+ * tensor(rows).dtype; // -> 'int64'
+ * ```
+ */
+export type NestedBigIntArray = bigint | readonly NestedBigIntArray[];
+
+/**
  * Options of reductions over a dimension.
  *
  * @example

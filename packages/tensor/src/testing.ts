@@ -25,7 +25,11 @@ export interface CloseOptions {
 }
 
 function flatten(input: CloseInput, arg: string): { shape: number[]; values: ArrayLike<number> } {
-  if (isTensor(input)) return { shape: [...input.shape], values: toTypedArray(input) };
+  if (isTensor(input)) {
+    const values = toTypedArray(input);
+    // int64 elements are bigints; compared as the nearest doubles
+    return { shape: [...input.shape], values: values instanceof BigInt64Array ? Array.from(values, Number) : values };
+  }
   if (ArrayBuffer.isView(input)) return { shape: [input.length], values: input };
   if (typeof input === 'number' || typeof input === 'boolean') return { shape: [], values: [Number(input)] };
   if (!Array.isArray(input)) fail('assertClose', arg, `expected a tensor, an array or a number, got ${typeof input}`);

@@ -1,6 +1,7 @@
 import { gpuCast, gpuUnary } from './device/gpu-elementwise.js';
 import { allocStorage, DTYPES, type DType, type Storage } from './dtype.js';
 import { fail, formatShape, formatValue } from './errors.js';
+import { int64ToFloat32, numberToInt64 } from './int64.js';
 import { normalizeDim, type Shape, shapeSize } from './shape.js';
 import { copyStridedInto } from './strided.js';
 import { isTensor, Tensor } from './tensor.js';
@@ -35,13 +36,23 @@ function rowMajorElements(t: Tensor): Storage {
 /**
  * Converts row-major `src` elements into new storage of `dtype`, as a PyTorch cast does:
  * bool means "non-zero" (NaN is true), float to int32 truncates toward zero, and values an int32
- * cannot hold (NaN, +-Infinity, out of range) become -2147483648 as on x86 CPUs.
+ * cannot hold (NaN, +-Infinity, out of range) become -2147483648 as on x86 CPUs (int64: -2^63);
+ * int64 to int32 keeps the low 32 bits, int64 to float rounds once to nearest.
  */
-function convertElements(src: Storage, dtype: DType): Storage {
+export function convertElements(src: Storage, dtype: DType): Storage {
   const n = src.length;
   const out = allocStorage(dtype, n);
   const fromFloat = src instanceof Float32Array || src instanceof Float64Array;
-  if (dtype === 'bool') {
+  if (src instanceof BigInt64Array) {
+    if (out instanceof BigInt64Array) out.set(src);
+    else if (dtype === 'bool') for (let i = 0; i < n; i++) out[i] = src[i] !== 0n ? 1 : 0;
+    else if (dtype === 'int32') for (let i = 0; i < n; i++) out[i] = Number(BigInt.asIntN(32, src[i]));
+    else if (dtype === 'float32') for (let i = 0; i < n; i++) out[i] = int64ToFloat32(src[i]);
+    else for (let i = 0; i < n; i++) out[i] = Number(src[i]);
+  } else if (out instanceof BigInt64Array) {
+    if (fromFloat) for (let i = 0; i < n; i++) out[i] = numberToInt64(src[i]);
+    else for (let i = 0; i < n; i++) out[i] = BigInt(src[i]);
+  } else if (dtype === 'bool') {
     for (let i = 0; i < n; i++) out[i] = src[i] !== 0 ? 1 : 0;
   } else if (dtype === 'int32' && fromFloat) {
     for (let i = 0; i < n; i++) {
@@ -57,7 +68,9 @@ function convertElements(src: Storage, dtype: DType): Storage {
 
 /**
  * A copy of `t` with elements converted to `dtype`; `t` itself when it already has that dtype.
- * Float to int32 truncates toward zero; anything to bool tests non-zero (NaN is true).
+ * Float to int32 or int64 truncates toward zero (NaN, infinities and values out of range become
+ * the type's minimum, as PyTorch on x86); int64 to int32 keeps the low 32 bits (wraps); anything
+ * to bool tests non-zero (NaN is true).
  *
  * Shapes: same as `t`.
  *
@@ -71,6 +84,7 @@ function convertElements(src: Storage, dtype: DType): Storage {
  * import { tensor, to } from '@torchlet/tensor';
  * to(tensor([1.7, -1.7, 0]), 'int32').toArray(); // -> [1, -1, 0]
  * to(tensor([0.5, 0]), 'bool').toArray(); // -> [true, false]
+ * to(tensor([2n ** 32n + 5n]), 'int32').toArray(); // -> [5]
  * ```
  */
 export function to(t: Tensor, dtype: DType): Tensor {

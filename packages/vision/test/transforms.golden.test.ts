@@ -20,7 +20,7 @@ const jpg420 = new Uint8Array(readFileSync(here('./images/pattern-420.jpg')));
 
 function expectClose(actual: Tensor, expected: Golden, atol: number): void {
   expect(actual.shape).toEqual(expected.shape);
-  const a = actual.toTypedArray();
+  const a = actual.toTypedArray() as ArrayLike<number>;
   let worst = 0;
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - expected.data[i]));
   expect(worst).toBeLessThanOrEqual(atol);
@@ -38,7 +38,7 @@ describe('image decoding against PIL', () => {
   function differences(bytes: Uint8Array, expected: Golden): { worst: number; mean: number } {
     const img = decodeJpeg(bytes);
     expect(img.shape).toEqual(expected.shape);
-    const a = img.toTypedArray();
+    const a = img.toTypedArray() as ArrayLike<number>;
     let sum = 0;
     let worst = 0;
     for (let i = 0; i < a.length; i++) {

@@ -14,7 +14,7 @@ export function closeness(
   if (actual.shape.length !== expected.shape.length || actual.shape.some((s, i) => s !== expected.shape[i])) {
     return `shape [${actual.shape}] != expected [${expected.shape}]`;
   }
-  const a = actual.toTypedArray();
+  const a = actual.toTypedArray() as ArrayLike<number>;
   for (let i = 0; i < a.length; i++) {
     const e = expected.data[i];
     if (!(Math.abs(a[i] - e) <= atol + rtol * Math.abs(e))) {

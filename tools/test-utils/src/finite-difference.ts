@@ -11,7 +11,7 @@ export function finiteDifferenceGrad(f: (x: Tensor) => Tensor, x: Arr, upstream:
   const grad = arr(x.shape);
   const data = Float64Array.from(x.data);
   const loss = (): number => {
-    const out = f(new TensorClass(Float64Array.from(data), x.shape)).toTypedArray();
+    const out = f(new TensorClass(Float64Array.from(data), x.shape)).toTypedArray() as ArrayLike<number>;
     let s = 0;
     for (let i = 0; i < out.length; i++) if (upstream[i] !== 0) s += out[i] * upstream[i];
     return s;

@@ -42,8 +42,8 @@ describe('withLayout', () => {
         const t = withLayout(values, p.shape, p.dtype, p.layout);
         expect(t.shape).toEqual(p.shape);
         expect(t.dtype).toBe(p.dtype);
-        expect(Array.from(t.toTypedArray())).toEqual(Array.from(values));
-        const nan = Array.from(t.data).filter((v) => Number.isNaN(v)).length;
+        expect(Array.from(t.toTypedArray(), Number)).toEqual(Array.from(values));
+        const nan = Array.from(t.data, Number).filter((v) => Number.isNaN(v)).length;
         expect(nan).toBe(t.data.length - values.length);
       }),
       { numRuns: 100 },

@@ -22,7 +22,7 @@ function mismatch(actual: Tensor | null, expected: GoldenTensor, terms: number):
   if (actual === null) return 'no gradient';
   if (actual.shape.join() !== expected.shape.join()) return `shape [${actual.shape}] vs [${expected.shape}]`;
   const { atol, rtol } = goldenTolerance(terms);
-  const a = actual.toTypedArray();
+  const a = actual.toTypedArray() as ArrayLike<number>;
   for (let i = 0; i < a.length; i++) {
     const e = expected.data[i];
     if (!(Math.abs(a[i] - e) <= atol + rtol * Math.abs(e))) return `element ${i}: ${a[i]} vs ${e} (atol ${atol})`;

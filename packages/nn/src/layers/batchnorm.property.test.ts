@@ -62,11 +62,11 @@ it('BatchNorm2d train then eval matches the formulas', () => {
           }
         }
       }
-      close(train, wantTrain, 1e-9);
-      close(bn.runningMean.toTypedArray(), runMean, 1e-12);
-      close(bn.runningVar.toTypedArray(), runVar, 1e-12);
+      close(train as ArrayLike<number>, wantTrain, 1e-9);
+      close(bn.runningMean.toTypedArray() as ArrayLike<number>, runMean, 1e-12);
+      close(bn.runningVar.toTypedArray() as ArrayLike<number>, runVar, 1e-12);
       bn.eval();
-      close(noGrad(() => bn.forward(input)).data.toTypedArray(), wantEval, 1e-9);
+      close(noGrad(() => bn.forward(input)).data.toTypedArray() as ArrayLike<number>, wantEval, 1e-9);
     }),
     { numRuns: 80 },
   );

@@ -28,7 +28,7 @@ describe('BatchNorm2d matches PyTorch', () => {
     expectClose(bn.runningMean.toTypedArray() as Float32Array, torchRef.bn_running_mean, 6);
     expectClose(bn.runningVar.toTypedArray() as Float32Array, torchRef.bn_running_var, 6);
     expect(bn.numBatchesTracked.item()).toBe(torchRef.bn_nbt);
-    expect(bn.numBatchesTracked.dtype).toBe('int32');
+    expect(bn.numBatchesTracked.dtype).toBe('int64'); // as PyTorch's torch.long buffer
   });
 
   it('evaluation: running statistics, no update', () => {
@@ -49,7 +49,7 @@ describe('BatchNorm2d matches PyTorch', () => {
       ['bias', [6], 'float32'],
       ['running_mean', [6], 'float32'],
       ['running_var', [6], 'float32'],
-      ['num_batches_tracked', [], 'int32'],
+      ['num_batches_tracked', [], 'int64'],
     ]);
     expect(bn.runningVar.toArray()).toEqual([1, 1, 1, 1, 1, 1]);
     expect(bn.parameters()).toHaveLength(2);

@@ -86,7 +86,7 @@ export class BatchNorm2d extends Module {
     if (this.trackRunningStats) {
       this.registerBuffer('running_mean', zeros([numFeatures], { dtype }));
       this.registerBuffer('running_var', ones([numFeatures], { dtype }));
-      this.registerBuffer('num_batches_tracked', zeros([], { dtype: 'int32' }));
+      this.registerBuffer('num_batches_tracked', zeros([], { dtype: 'int64' }));
     }
   }
 
@@ -98,7 +98,7 @@ export class BatchNorm2d extends Module {
   get runningVar(): Tensor {
     return this.getBuffer('running_var');
   }
-  /** The `num_batches_tracked` buffer, an int32 scalar counting training batches. */
+  /** The `num_batches_tracked` buffer, an int64 scalar counting training batches (as PyTorch's). */
   get numBatchesTracked(): Tensor {
     return this.getBuffer('num_batches_tracked');
   }

@@ -24,7 +24,7 @@ describe("Conv2D (d2l's layer from scratch)", () => {
     conv.bias.data.fillInPlace(0.5);
     const out = conv.forward(toTensor(X));
     expect(out.shape).toEqual(Y.shape);
-    expect(Array.from(out.data.toTypedArray())).toEqual(Y.data.map((v) => v + 0.5));
+    expect(Array.from(out.data.toTypedArray(), Number)).toEqual(Y.data.map((v) => v + 0.5));
   });
 
   it("learns the edge kernel with the book's loop, bias trained too (lr 0.01; loss falls, weight near [1, -1])", () => {

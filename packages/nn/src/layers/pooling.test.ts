@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { pattern, torchRef } from '../../test/pytorch-reference.js';
 import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from './pooling.js';
 
-function values(t: { data: { toTypedArray(): ArrayLike<number> } }): number[] {
-  return Array.from(t.data.toTypedArray());
+function values(t: { data: { toTypedArray(): ArrayLike<number | bigint> } }): number[] {
+  return Array.from(t.data.toTypedArray(), Number);
 }
 function expectClose(got: number[], want: readonly number[]): void {
   expect(got).toHaveLength(want.length);

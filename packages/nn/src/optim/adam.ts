@@ -1,4 +1,4 @@
-import type { Storage, Tensor } from '@torchlet/tensor';
+import type { NumberStorage, Tensor } from '@torchlet/tensor';
 import { fail, formatValue, zerosLike } from '@torchlet/tensor';
 import { type Optimizable, Optimizer, type ParamsInput } from './optimizer.js';
 
@@ -76,7 +76,13 @@ function resolveAdam(name: string, options: Partial<AdamOptions>, weightDecay: n
 }
 
 /** Adam's update shared by both classes; `decoupled` selects AdamW's weight decay. */
-function adamUpdate(state: AdamState, values: Storage, grad: Storage, o: AdamOptions, decoupled: boolean): void {
+function adamUpdate(
+  state: AdamState,
+  values: NumberStorage,
+  grad: NumberStorage,
+  o: AdamOptions,
+  decoupled: boolean,
+): void {
   state.step += 1;
   const [beta1, beta2] = o.betas;
   const bias1 = 1 - beta1 ** state.step;
@@ -185,7 +191,7 @@ export class Adam extends Optimizer<AdamOptions, AdamState> {
     adamUpdateOnDevice(this.#deviceState, param, o, false);
   }
 
-  protected update(param: Optimizable, values: Storage, grad: Storage, o: AdamOptions): void {
+  protected update(param: Optimizable, values: NumberStorage, grad: NumberStorage, o: AdamOptions): void {
     adamUpdate(
       this.stateOf(param, () => newState(values.length, o.amsgrad)),
       values,
@@ -230,7 +236,7 @@ export class AdamW extends Optimizer<AdamOptions, AdamState> {
     adamUpdateOnDevice(this.#deviceState, param, o, true);
   }
 
-  protected update(param: Optimizable, values: Storage, grad: Storage, o: AdamOptions): void {
+  protected update(param: Optimizable, values: NumberStorage, grad: NumberStorage, o: AdamOptions): void {
     adamUpdate(
       this.stateOf(param, () => newState(values.length, o.amsgrad)),
       values,

@@ -1,4 +1,4 @@
-import type { Storage, Tensor } from '@torchlet/tensor';
+import type { NumberStorage, Tensor } from '@torchlet/tensor';
 import { fail, formatValue } from '@torchlet/tensor';
 import { type Optimizable, Optimizer, type ParamsInput } from './optimizer.js';
 
@@ -100,7 +100,7 @@ export class SGD extends Optimizer<SGDOptions, { momentumBuffer: Float64Array | 
     values.subInPlace(g, o.lr);
   }
 
-  protected update(param: Optimizable, values: Storage, grad: Storage, o: SGDOptions): void {
+  protected update(param: Optimizable, values: NumberStorage, grad: NumberStorage, o: SGDOptions): void {
     const state = this.stateOf(param, () => ({ momentumBuffer: null }));
     const first = state.momentumBuffer === null;
     if (o.momentum !== 0 && first) state.momentumBuffer = new Float64Array(values.length);

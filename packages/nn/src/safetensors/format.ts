@@ -1,7 +1,7 @@
 import type { DType } from '@torchlet/tensor';
 
 /**
- * A safetensors dtype name torchlet can read: F32, F64, I32 and BOOL as they are; I64 read as int32; F16 and BF16 read as float32.
+ * A safetensors dtype name torchlet can read: F32, F64, I32, I64 and BOOL as they are; F16 and BF16 read as float32.
  *
  * @example
  * ```ts
@@ -19,9 +19,9 @@ export const readableDTypes: Readonly<Record<SafetensorsDType, { readonly bytes:
   F64: { bytes: 8, dtype: 'float64' },
   I32: { bytes: 4, dtype: 'int32' },
   BOOL: { bytes: 1, dtype: 'bool' },
-  // Read and converted: PyTorch writes int64 buffers (BatchNorm's num_batches_tracked) and
-  // half-precision weights; torchlet holds them as int32 / float32.
-  I64: { bytes: 8, dtype: 'int32' },
+  // PyTorch writes int64 buffers (BatchNorm's num_batches_tracked) as I64.
+  I64: { bytes: 8, dtype: 'int64' },
+  // Read and converted: half-precision weights become float32.
   F16: { bytes: 2, dtype: 'float32' },
   BF16: { bytes: 2, dtype: 'float32' },
 };
@@ -31,6 +31,7 @@ export const writtenDType: Record<DType, SafetensorsDType> = {
   float32: 'F32',
   float64: 'F64',
   int32: 'I32',
+  int64: 'I64',
   bool: 'BOOL',
 };
 

@@ -5,6 +5,7 @@ import {
   formatShape,
   formatValue,
   fromStorage,
+  type NumberStorage,
   type Storage,
   type Tensor,
 } from '@torchlet/tensor';
@@ -76,7 +77,7 @@ function checkBytes(bytes: Uint8Array): Uint8Array {
 
 /**
  * Reads a safetensors file (as bytes) into a state dict. F32, F64, I32 and BOOL load as they are;
- * I64 (PyTorch's integer buffers) loads as int32 when every value fits, F16 and BF16 as float32.
+ * I64 (PyTorch's integer buffers) loads as int64 (exact), F16 and BF16 as float32.
  * Malformed input (truncated, an oversized header, offsets out of range or overlapping, an unknown
  * dtype, a shape that does not match its bytes) throws a `TorchletError`; nothing larger than
  * the file is ever allocated.
@@ -246,12 +247,13 @@ export function readTensor(src: Uint8Array, e: Entry): Tensor {
     case 'F64':
     case 'I32':
     case 'BOOL': {
-      data = allocStorage(info.dtype, count);
+      const numbers = allocStorage(info.dtype, count) as NumberStorage;
+      data = numbers;
       if (littleEndian || info.bytes === 1) {
         new Uint8Array(data.buffer).set(src);
       } else {
         for (let i = 0; i < count; i++) {
-          data[i] =
+          numbers[i] =
             e.dtype === 'F32'
               ? view.getFloat32(i * 4, true)
               : e.dtype === 'F64'
@@ -261,17 +263,14 @@ export function readTensor(src: Uint8Array, e: Entry): Tensor {
       }
       if (e.dtype === 'BOOL')
         for (let i = 0; i < count; i++)
-          if (data[i] > 1) fail(fn, 'bytes', `tensor '${e.name}' has a BOOL byte that is neither 0 nor 1`);
+          if (numbers[i] > 1) fail(fn, 'bytes', `tensor '${e.name}' has a BOOL byte that is neither 0 nor 1`);
       break;
     }
     case 'I64': {
-      data = allocStorage('int32', count);
-      for (let i = 0; i < count; i++) {
-        const v = view.getBigInt64(i * 8, true);
-        if (v > 2147483647n || v < -2147483648n)
-          fail(fn, 'bytes', `tensor '${e.name}' (I64) holds ${v}, which does not fit in int32`);
-        data[i] = Number(v);
-      }
+      const wide = new BigInt64Array(count);
+      if (littleEndian) new Uint8Array(wide.buffer).set(src);
+      else for (let i = 0; i < count; i++) wide[i] = view.getBigInt64(i * 8, true);
+      data = wide;
       break;
     }
     case 'F16': {

@@ -1,5 +1,6 @@
 import { fromStorage, TorchletError, tensor } from '@torchlet/tensor';
 import { describe, expect, it } from 'vitest';
+import { BatchNorm2d } from '../layers/batchnorm.js';
 import { loadSafetensors, readSafetensorsHeader } from './load.js';
 import { saveSafetensors } from './save.js';
 
@@ -78,9 +79,9 @@ describe('saveSafetensors / loadSafetensors', () => {
     expect(readSafetensorsHeader(handBuilt(header, data)).metadata).toEqual({ format: 'pt' });
   });
 
-  it('reads I64 as int32 and F16/BF16 as float32', () => {
+  it('reads I64 as int64 (exact) and F16/BF16 as float32', () => {
     const i64 = new Uint8Array(16);
-    new DataView(i64.buffer).setBigInt64(0, 5n, true);
+    new DataView(i64.buffer).setBigInt64(0, 2n ** 62n + 5n, true);
     new DataView(i64.buffer).setBigInt64(8, -3n, true);
     const half = new Uint8Array([0x00, 0x3c, 0x00, 0xc0]); // 1.0, -2.0 in IEEE half
     const bf16 = new Uint8Array([0x80, 0x3f, 0x40, 0xc0]); // 1.0, -3.0 in bfloat16
@@ -90,8 +91,8 @@ describe('saveSafetensors / loadSafetensors', () => {
       b: { dtype: 'BF16', shape: [2], data_offsets: [20, 24] },
     });
     const dict = loadSafetensors(handBuilt(header, new Uint8Array([...i64, ...half, ...bf16])));
-    expect(dict.n.dtype).toBe('int32');
-    expect(dict.n.toArray()).toEqual([5, -3]);
+    expect(dict.n.dtype).toBe('int64');
+    expect(Array.from(dict.n.toTypedArray() as BigInt64Array)).toEqual([2n ** 62n + 5n, -3n]);
     expect(dict.h.toArray()).toEqual([1, -2]);
     expect(dict.b.toArray()).toEqual([1, -3]);
   });
@@ -159,15 +160,6 @@ describe('loadSafetensors rejects malformed files with a clear error', () => {
       valid({ a: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }, new Uint8Array(4)),
       /invalid shape \[-1\]/,
     ],
-    [
-      'I64 out of int32 range',
-      (() => {
-        const d = new Uint8Array(8);
-        new DataView(d.buffer).setBigInt64(0, 2n ** 40n, true);
-        return valid({ a: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, d);
-      })(),
-      /does not fit in int32/,
-    ],
   ];
   it.each(cases)('%s', (_label, bytes, message) => {
     expect(() => loadSafetensors(bytes)).toThrowError(TorchletError);
@@ -217,5 +209,27 @@ describe('safetensors hardening (issue 18)', () => {
       'loadSafetensors: expected a Uint8Array, got 5',
     );
     expect(() => readSafetensorsHeader(null as unknown as Uint8Array)).toThrowError(TorchletError);
+  });
+});
+
+describe('int64 in safetensors (issue 18)', () => {
+  it('BatchNorm state dicts save num_batches_tracked as I64, as PyTorch, and load it back exactly', () => {
+    const bn = new BatchNorm2d(2);
+    bn.train();
+    bn.forward(tensor([1, 2, 3, 4, 5, 6, 7, 8], { shape: [2, 2, 2, 1] }));
+    const bytes = saveSafetensors(bn.stateDict());
+    expect(readSafetensorsHeader(bytes).tensors.num_batches_tracked).toEqual({ dtype: 'I64', shape: [] });
+    const back = loadSafetensors(bytes);
+    expect(back.num_batches_tracked.dtype).toBe('int64');
+    expect(back.num_batches_tracked.item()).toBe(1);
+    const copy = new BatchNorm2d(2);
+    copy.loadStateDict(back);
+    expect(copy.numBatchesTracked.dtype).toBe('int64');
+    expect(copy.numBatchesTracked.item()).toBe(1);
+  });
+  it('round-trips int64 values beyond 2^53 bit-exactly', () => {
+    const values = new BigInt64Array([-(2n ** 63n), 2n ** 63n - 1n, 2n ** 53n + 1n, 0n]);
+    const back = loadSafetensors(saveSafetensors({ v: tensor(values) }));
+    expect(Array.from(back.v.toTypedArray() as BigInt64Array)).toEqual(Array.from(values));
   });
 });

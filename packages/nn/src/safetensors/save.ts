@@ -1,4 +1,4 @@
-import { fail, formatValue, isTensor } from '@torchlet/tensor';
+import { fail, formatValue, isTensor, type Storage } from '@torchlet/tensor';
 import type { StateDict } from '../state-dict.js';
 import { littleEndian, writtenDType } from './format.js';
 
@@ -71,7 +71,7 @@ export function saveSafetensors(stateDict: StateDict, metadata?: Readonly<Record
   return out;
 }
 
-function toLittleEndianBytes(flat: Float32Array | Float64Array | Int32Array | Uint8Array): Uint8Array {
+function toLittleEndianBytes(flat: Storage): Uint8Array {
   const bytes = new Uint8Array(flat.buffer, flat.byteOffset, flat.byteLength);
   if (littleEndian || flat.BYTES_PER_ELEMENT === 1) return bytes;
   const out = new Uint8Array(bytes.length);

@@ -265,7 +265,7 @@ const flip: ExportImpl = (b, op) => {
   return { name, tag: tx !== null && !dims.includes(tx.dim) ? tx : null };
 };
 
-const ONNX_TYPE: Readonly<Record<DType, number>> = { float32: 1, float64: 11, int32: 6, bool: 9 };
+const ONNX_TYPE: Readonly<Record<DType, number>> = { float32: 1, float64: 11, int32: 6, int64: 7, bool: 9 };
 
 const to: ExportImpl = (b, op) => {
   const x = operand(op, 0);

@@ -13,8 +13,8 @@ function expectClose(actual: Tensor, expected: GoldenTensor, terms: number): voi
 /** corr2d through its Toeplitz matrix: W @ vec(X). */
 function viaToeplitz(X: Tensor, K: Tensor): Tensor {
   const W = kernelToMatrix(K, X.shape);
-  const w = W.toTypedArray();
-  const x = X.toTypedArray();
+  const w = W.toTypedArray() as ArrayLike<number>;
+  const x = X.toTypedArray() as ArrayLike<number>;
   const [rows, cols] = W.shape;
   const y = new Float64Array(rows);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) y[r] += w[r * cols + c] * x[c];

@@ -67,9 +67,9 @@ describe('corr2d family vs a naive float64 reference', () => {
         for (const Y of [corr2d(X, K), corr2dMatmul(X, K)]) {
           expect(Y.shape).toEqual(shape);
           expect(Y.dtype).toBe(p.dtype);
-          expectAllClose(Y.toTypedArray(), expected, p.dtype, p.kh * p.kw);
+          expectAllClose(Y.toTypedArray() as ArrayLike<number>, expected, p.dtype, p.kh * p.kw);
         }
-        const W = kernelToMatrix(K, [p.h, p.w]).toTypedArray();
+        const W = kernelToMatrix(K, [p.h, p.w]).toTypedArray() as ArrayLike<number>;
         const viaW = new Float64Array(expected.length);
         for (let r = 0; r < viaW.length; r++) for (let c = 0; c < x.length; c++) viaW[r] += W[r * x.length + c] * x[c];
         expectAllClose(viaW, expected, p.dtype, p.kh * p.kw);
@@ -84,14 +84,14 @@ describe('corr2d family vs a naive float64 reference', () => {
         const X = withLayout(x, [p.h, p.w], 'float64', p.xLayout);
         const K = withLayout(k, [p.kh, p.kw], 'float64', p.kLayout);
         const G = withLayout(g, [p.h - p.kh + 1, p.w - p.kw + 1], 'float64', p.xLayout);
-        const y = corr2d(X, K).toTypedArray();
+        const y = corr2d(X, K).toTypedArray() as ArrayLike<number>;
         const dX = corr2dBackwardInput(G, K, [p.h, p.w]);
         const dK = corr2dBackwardKernel(G, X);
         expect(dX.shape).toEqual([p.h, p.w]);
         expect(dK.shape).toEqual([p.kh, p.kw]);
-        const lhs = dot(y, g);
-        expect(dot(x, dX.toTypedArray())).toBeCloseTo(lhs, 9);
-        expect(dot(k, dK.toTypedArray())).toBeCloseTo(lhs, 9);
+        const lhs = dot(y as ArrayLike<number>, g);
+        expect(dot(x, dX.toTypedArray() as ArrayLike<number>)).toBeCloseTo(lhs, 9);
+        expect(dot(k, dK.toTypedArray() as ArrayLike<number>)).toBeCloseTo(lhs, 9);
       }),
       { numRuns: 100 },
     );
@@ -125,7 +125,7 @@ describe('corr2d family vs a naive float64 reference', () => {
         const per = cin * kh * kw;
         const K0 = withLayout(k.subarray(0, per), [cin, kh, kw], dtype, layout);
         expectAllClose(
-          corr2dMultiIn(X, K0).toTypedArray(),
+          corr2dMultiIn(X, K0).toTypedArray() as ArrayLike<number>,
           refCorr2d(x, k.subarray(0, per), cin, h, w, kh, kw),
           dtype,
           per,
@@ -137,14 +137,14 @@ describe('corr2d family vs a naive float64 reference', () => {
         const plane = (h - kh + 1) * (w - kw + 1);
         for (let co = 0; co < cout; co++)
           expected.set(refCorr2d(x, k.subarray(co * per, (co + 1) * per), cin, h, w, kh, kw), co * plane);
-        expectAllClose(Y.toTypedArray(), expected, dtype, per);
+        expectAllClose(Y.toTypedArray() as ArrayLike<number>, expected, dtype, per);
         const K1 = withLayout(k1, [cout, cin, 1, 1], dtype, layout);
         const expected1 = new Float64Array(cout * h * w);
         for (let co = 0; co < cout; co++)
           expected1.set(refCorr2d(x, k1.subarray(co * cin, (co + 1) * cin), cin, h, w, 1, 1), co * h * w);
         const Y1 = corr2dMultiInOut1x1(X, K1);
         expect(Y1.shape).toEqual([cout, h, w]);
-        expectAllClose(Y1.toTypedArray(), expected1, dtype, cin);
+        expectAllClose(Y1.toTypedArray() as ArrayLike<number>, expected1, dtype, cin);
       }),
       { numRuns: 80 },
     );

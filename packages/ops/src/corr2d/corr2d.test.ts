@@ -184,8 +184,8 @@ describe('kernelToMatrix', () => {
       ]),
       X.shape,
     );
-    const w = Array.from(W.toTypedArray());
-    const x = Array.from(X.toTypedArray());
+    const w = Array.from(W.toTypedArray(), Number);
+    const x = Array.from(X.toTypedArray(), Number);
     const y = [0, 1, 2, 3].map((r) => x.reduce((acc, v, c) => acc + w[r * 9 + c] * v, 0));
     expect(y).toEqual([19, 25, 37, 43]);
   });

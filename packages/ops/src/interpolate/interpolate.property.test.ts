@@ -41,7 +41,7 @@ const caseArb = fc
 /** A naive float64 bilinear reference with the textbook formulas (no tables, no float32 rounding). */
 function refBilinear(x: Tensor, oh: number, ow: number, alignCorners: boolean): number[] {
   const [n, c, h, w] = x.shape;
-  const v = x.toTypedArray();
+  const v = x.toTypedArray() as ArrayLike<number>;
   const src = (o: number, inS: number, outS: number): number => {
     if (inS === outS) return o;
     if (alignCorners) return outS > 1 ? (o * (inS - 1)) / (outS - 1) : 0;
@@ -158,8 +158,8 @@ describe('interpolate properties', () => {
           y.shape,
         );
         const gx = interpolateBackward(g, k.shape, k.options);
-        const lhs = dot(y.toTypedArray(), g.toTypedArray());
-        const rhs = dot(x.toTypedArray(), gx.toTypedArray());
+        const lhs = dot(y.toTypedArray() as ArrayLike<number>, g.toTypedArray() as ArrayLike<number>);
+        const rhs = dot(x.toTypedArray() as ArrayLike<number>, gx.toTypedArray() as ArrayLike<number>);
         expect(Math.abs(lhs - rhs)).toBeLessThan(1e-9 * (1 + Math.abs(lhs)));
       }),
       { numRuns: 80 },
@@ -173,7 +173,7 @@ describe('interpolate properties', () => {
         expect(
           interpolate(ones, k.options)
             .toTypedArray()
-            .every((v) => Math.abs(v - 1.5) < 1e-12),
+            .every((v: number | bigint) => Math.abs(Number(v) - 1.5) < 1e-12),
         ).toBe(true);
         const x = withLayout(k.values, k.shape, k.dtype, 'contiguous');
         const { recomputeScaleFactor: _r, scaleFactor: _s, ...rest } = k.options;
@@ -189,8 +189,8 @@ describe('interpolate properties', () => {
         const x = withLayout(k.values, k.shape, k.dtype, 'contiguous');
         const y = interpolate(x, { scaleFactor: f });
         const [, , h, w] = k.shape;
-        const xv = x.toTypedArray();
-        const yv = y.toTypedArray();
+        const xv = x.toTypedArray() as ArrayLike<number>;
+        const yv = y.toTypedArray() as ArrayLike<number>;
         for (let p = 0; p < k.n * k.c; p++)
           for (let i = 0; i < h * f; i++)
             for (let j = 0; j < w * f; j++)

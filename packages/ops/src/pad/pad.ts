@@ -1,4 +1,13 @@
-import { allocStorage, fail, formatShape, formatValue, isTensor, type Storage, Tensor } from '@torchlet/tensor';
+import {
+  allocStorage,
+  fail,
+  formatShape,
+  formatValue,
+  isTensor,
+  type NumberStorage,
+  type Storage,
+  Tensor,
+} from '@torchlet/tensor';
 
 /**
  * How `pad` fills the new border: a constant, the mirror image without the edge (`reflect`), the edge repeated (`replicate`), or the opposite side (`circular`).
@@ -209,15 +218,17 @@ export function padRaw(
   out: Storage,
 ): void {
   const inner = outShape.length === 0 ? 1 : outShape[outShape.length - 1];
+  // int64 storage holds bigints (a constant pad value is integral there: the dtype check allows it)
+  const fillValue = (out instanceof BigInt64Array ? BigInt(Math.trunc(value)) : value) as never;
   forEachRow(inShape, outShape, maps, (o, s, last) => {
     if (s < 0) {
-      out.fill(value, o, o + inner);
+      out.fill(fillValue, o, o + inner);
     } else if (last === null) {
       for (let i = 0; i < inner; i++) out[o + i] = src[s + i];
     } else {
       for (let i = 0; i < inner; i++) {
         const m = last[i];
-        out[o + i] = m < 0 ? value : src[s + m];
+        out[o + i] = m < 0 ? fillValue : src[s + m];
       }
     }
   });
@@ -225,11 +236,11 @@ export function padRaw(
 
 /** Adds each element of dense `up` (of `outShape`) into its source in `grad` (of `inShape`). */
 export function padBackwardRaw(
-  up: Storage,
+  up: NumberStorage,
   inShape: readonly number[],
   outShape: readonly number[],
   maps: IndexMaps,
-  grad: Storage,
+  grad: NumberStorage,
 ): void {
   const inner = outShape.length === 0 ? 1 : outShape[outShape.length - 1];
   forEachRow(inShape, outShape, maps, (o, s, last) => {
@@ -342,6 +353,6 @@ export function padBackward(
   let size = 1;
   for (const s of inputShape) size *= s;
   const grad = allocStorage(up.dtype, size);
-  padBackwardRaw(dense(up), inputShape, outShape, maps, grad);
+  padBackwardRaw(dense(up) as NumberStorage, inputShape, outShape, maps, grad as NumberStorage); // float only
   return new Tensor(grad, inputShape);
 }

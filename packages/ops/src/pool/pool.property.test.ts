@@ -96,16 +96,16 @@ describe('pooling vs naive float64 references (random shapes, options and layout
         const { values: V, indices: I } = maxPool2d(X, [q.kh, q.kw], { ...options, returnIndices: true });
         expect(V.shape).toEqual(outShape);
         expect(V.dtype).toBe(q.dtype);
-        expectAllClose(V.toTypedArray(), ref.values, q.dtype);
-        expect(Array.from(I.toTypedArray())).toEqual(Array.from(ref.indices));
-        expectAllClose(maxPool2d(X, [q.kh, q.kw], options).toTypedArray(), ref.values, q.dtype);
+        expectAllClose(V.toTypedArray() as ArrayLike<number>, ref.values, q.dtype);
+        expect(Array.from(I.toTypedArray(), Number)).toEqual(Array.from(ref.indices));
+        expectAllClose(maxPool2d(X, [q.kh, q.kw], options).toTypedArray() as ArrayLike<number>, ref.values, q.dtype);
         // <maxPool(X), G> = <X, maxPool2dBackward(G)>, since every value is X at its index
         const g = upstreamFor(V.numel);
         const dX = maxPool2dBackward(withLayout(g, outShape, q.dtype, q.layout), I, X.shape);
         expect(dX.shape).toEqual(X.shape);
         // windows with no input element (-inf, index -1) carry no gradient
         const finite = ref.values.map((v, i) => (ref.indices[i] === -1 ? 0 : v));
-        expect(dot(q.x, dX.toTypedArray())).toBeCloseTo(dot(finite, g), 4);
+        expect(dot(q.x, dX.toTypedArray() as ArrayLike<number>)).toBeCloseTo(dot(finite, g), 4);
       }),
       { numRuns: 100 },
     );
@@ -160,10 +160,10 @@ describe('pooling vs naive float64 references (random shapes, options and layout
           ceilMode: p.ceilMode,
           returnIndices: true,
         });
-        expectAllClose(values.toTypedArray(), ref.values, p.dtype);
-        expect(Array.from(indices.toTypedArray())).toEqual(Array.from(ref.indices));
+        expectAllClose(values.toTypedArray() as ArrayLike<number>, ref.values, p.dtype);
+        expect(Array.from(indices.toTypedArray(), Number)).toEqual(Array.from(ref.indices));
         // every value is an input element, so it matches the reference exactly, sign of zero included
-        const signs = Array.from(values.toTypedArray(), (v) => Object.is(v, -0));
+        const signs = Array.from(values.toTypedArray(), (v: number | bigint) => Object.is(v, -0));
         expect(signs).toEqual(Array.from(ref.values, (v) => Object.is(v, -0)));
       }),
       { numRuns: 100 },
@@ -198,8 +198,10 @@ describe('pooling vs naive float64 references (random shapes, options and layout
           dilation: [q.dh, q.dw],
           ceilMode: q.ceilMode,
         }).toTypedArray();
-        expectAllClose(V, ref.values, q.dtype);
-        expect(Array.from(V, (v) => Object.is(v, -0))).toEqual(Array.from(ref.values, (v) => Object.is(v, -0)));
+        expectAllClose(V as ArrayLike<number>, ref.values, q.dtype);
+        expect(Array.from(V, (v: number | bigint) => Object.is(v, -0))).toEqual(
+          Array.from(ref.values, (v) => Object.is(v, -0)),
+        );
       }),
       { numRuns: 100 },
     );
@@ -231,11 +233,11 @@ describe('pooling vs naive float64 references (random shapes, options and layout
         const Y = avgPool2d(X, [q.kh, q.kw], options);
         const outShape = q.batched ? [q.n, q.c, ho, wo] : [q.c, ho, wo];
         expect(Y.shape).toEqual(outShape);
-        expectAllClose(Y.toTypedArray(), ref, q.dtype);
+        expectAllClose(Y.toTypedArray() as ArrayLike<number>, ref, q.dtype);
         const g = upstreamFor(Y.numel);
         const dX = avgPool2dBackward(withLayout(g, outShape, 'float64', q.layout), X.shape, [q.kh, q.kw], options);
         expect(dX.shape).toEqual(X.shape);
-        expect(dot(q.x, dX.toTypedArray())).toBeCloseTo(dot(ref, g), 9);
+        expect(dot(q.x, dX.toTypedArray() as ArrayLike<number>)).toBeCloseTo(dot(ref, g), 9);
       }),
       { numRuns: 100 },
     );
@@ -256,10 +258,10 @@ describe('pooling vs naive float64 references (random shapes, options and layout
         const outShape = q.batched ? [q.n, q.c, oh, ow] : [q.c, oh, ow];
         expect(Y.shape).toEqual(outShape);
         const ref = refAdaptiveAvgPool2d(q.x, q.n * q.c, q.h, q.w, oh, ow);
-        expectAllClose(Y.toTypedArray(), ref, q.dtype);
+        expectAllClose(Y.toTypedArray() as ArrayLike<number>, ref, q.dtype);
         const g = upstreamFor(Y.numel);
         const dX = adaptiveAvgPool2dBackward(withLayout(g, outShape, 'float64', q.layout), X.shape);
-        expect(dot(q.x, dX.toTypedArray())).toBeCloseTo(dot(ref, g), 9);
+        expect(dot(q.x, dX.toTypedArray() as ArrayLike<number>)).toBeCloseTo(dot(ref, g), 9);
       }),
       { numRuns: 100 },
     );
@@ -298,8 +300,16 @@ describe('pooling vs naive float64 references (random shapes, options and layout
           dw: 1,
           ceilMode: false,
         };
-        expectAllClose(pool2d(X, [kh, kw], 'max').toTypedArray(), refMaxPool2d(x, q).values, 'float64');
-        expectAllClose(pool2d(X, [kh, kw], 'avg').toTypedArray(), refAvgPool2d(x, q, true, null), 'float64');
+        expectAllClose(
+          pool2d(X, [kh, kw], 'max').toTypedArray() as ArrayLike<number>,
+          refMaxPool2d(x, q).values,
+          'float64',
+        );
+        expectAllClose(
+          pool2d(X, [kh, kw], 'avg').toTypedArray() as ArrayLike<number>,
+          refAvgPool2d(x, q, true, null),
+          'float64',
+        );
       }),
       { numRuns: 60 },
     );

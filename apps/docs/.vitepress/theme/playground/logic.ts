@@ -276,7 +276,7 @@ export function* learnKernel(init: Grid, options: { lr?: number; epochs?: number
     yield {
       epoch,
       loss: l.sum().item(),
-      weight: Array.from({ length: kh }, (_, r) => Array.from(w.subarray(r * kw, r * kw + kw))),
+      weight: Array.from({ length: kh }, (_, r) => Array.from(w.subarray(r * kw, r * kw + kw), Number)),
     };
   }
 }
@@ -357,9 +357,9 @@ export function referenceCheck(): { matmul: number[]; conv: number[]; bigChecksu
   setBackend('js');
   try {
     return {
-      matmul: Array.from(matmul(a, b).toTypedArray()),
-      conv: Array.from(conv2d(x, w, null, { padding: 1, kernel: 'direct' }).toTypedArray()),
-      bigChecksum: checksum(matmul(bigA, bigB).toTypedArray()),
+      matmul: Array.from(matmul(a, b).toTypedArray(), Number),
+      conv: Array.from(conv2d(x, w, null, { padding: 1, kernel: 'direct' }).toTypedArray(), Number),
+      bigChecksum: checksum(matmul(bigA, bigB).toTypedArray() as ArrayLike<number>),
     };
   } finally {
     setBackend(before);
@@ -382,12 +382,12 @@ export interface BackendCheck {
 
 export function backendCheck(): BackendCheck {
   const { a, b, x, w, bigA, bigB } = checkInputs();
-  const mm = Array.from(matmul(a, b).toTypedArray());
+  const mm = Array.from(matmul(a, b).toTypedArray(), Number);
   const matmulKernel = getBackendInfo().lastKernel;
   // 'wasm' explicitly: 'auto' runs a problem this small with the direct loop.
-  const conv = Array.from(conv2d(x, w, null, { padding: 1, kernel: 'wasm' }).toTypedArray());
+  const conv = Array.from(conv2d(x, w, null, { padding: 1, kernel: 'wasm' }).toTypedArray(), Number);
   const convKernel = getBackendInfo().lastKernel;
-  const bigChecksum = checksum(matmul(bigA, bigB).toTypedArray());
+  const bigChecksum = checksum(matmul(bigA, bigB).toTypedArray() as ArrayLike<number>);
   const bigKernel = getBackendInfo().lastKernel;
   const ref = referenceCheck();
   const same =
