@@ -301,6 +301,7 @@ export function lenetPytorchWorkload(): Workload {
     let inner: Contender | undefined;
     return {
       name,
+      threads: () => (name === 'torchlet-wasm-1t' ? 1 : os.availableParallelism()),
       prepare: () => {
         inner ??= torchletContender(name, data());
         return inner.prepare();
