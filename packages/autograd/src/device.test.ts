@@ -114,3 +114,15 @@ describe('autograd on the webgpu device against the CPU', () => {
     });
   }
 });
+
+describe('moving Variables between devices', () => {
+  it('moves a Variable without grad; one that requires grad says to move tensors first', async () => {
+    const x = variable(rand([2, 2]));
+    const g = x.to('webgpu');
+    expect(g.data.device).toBe('webgpu');
+    expect(await g.data.toArrayAsync()).toEqual(x.data.toArray());
+    const w = variable(rand([2]), { requiresGrad: true });
+    expect(w.to('cpu').data).toBe(w.data);
+    expect(() => w.to('webgpu')).toThrow(/move the tensor before building the graph/);
+  });
+});

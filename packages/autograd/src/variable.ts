@@ -1,4 +1,5 @@
 import {
+  type Device,
   type Dims,
   type DType,
   fail,
@@ -434,8 +435,9 @@ export class Variable {
     return views.formatVariable(this);
   }
   /**
-   * A copy converted to `dtype` (differentiable).
-   * @param dtype - The element type to convert to (`'float32'`, `'float64'`, `'int32'`, `'bool'`, ...).
+   * A copy converted to `dtype` (differentiable), or moved to a device (`'webgpu'`, `'cpu'`; not
+   * differentiable: a Variable that requires grad throws, so move tensors before building the graph).
+   * @param dtype - The element type to convert to (`'float32'`, `'float64'`, `'int32'`, `'bool'`, ...), or a device.
    * @returns A converted copy, or this Variable when it already has that dtype.
    * @example
    * ```ts
@@ -444,7 +446,7 @@ export class Variable {
    * variable(tensor([1.5])).to('float64').dtype; // -> 'float64'
    * ```
    */
-  to(dtype: DType): Variable {
+  to(dtype: DType | Device): Variable {
     return views.to(this, dtype);
   }
   /**

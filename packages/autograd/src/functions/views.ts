@@ -337,11 +337,28 @@ export function contiguous(x: VariableOrTensor): Variable {
  * x.grad?.dtype; // -> 'float32'
  * ```
  */
-export function to(x: VariableOrTensor, dtype: T.DType): Variable {
+export function to(x: VariableOrTensor, dtype: T.DType | T.Device): Variable {
   const t0 = rawTensor(x);
+  if (dtype === 'cpu' || dtype === 'webgpu') return toDevice(x, t0, dtype);
   const out = t0.to(dtype);
   const from = t0.dtype;
   return record('to', out, [input(x)], (g) => [to(g, from)], { viewOf: viewOf(x, out) });
+}
+
+/**
+ * `x` moved to `device`. The move is not differentiable: a gradient coming back from webgpu would
+ * have to be read synchronously. Move tensors (and modules) before building the graph instead.
+ */
+function toDevice(x: VariableOrTensor, t0: T.Tensor, device: T.Device): Variable {
+  const v = input(x);
+  if (t0.device !== device && v !== null && v.requiresGrad) {
+    T.fail(
+      'to',
+      'device',
+      `a Variable that requires grad cannot move between devices (reading the GPU back is asynchronous); move the tensor before building the graph, e.g. variable(t.to('${device}'), { requiresGrad: true }), and modules with module.to('${device}')`,
+    );
+  }
+  return record('to', t0.to(device), [v], (g) => [g]);
 }
 
 /** PyTorch's printed form of a Variable: the tensor plus `requires_grad=True` or `grad_fn=<...>`. */
