@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runChromium } from './browser.js';
+import { lenetStepFlops } from './lenet.js';
 import { runNode } from './node.js';
 import { renderGpuNotes, renderGpuTable } from './report.js';
 import { type GpuResult, gpuWorkloads } from './workloads.js';
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
   const quick = argv.includes('--quick');
   const runsAt = argv.indexOf('--runs');
   const runs = runsAt >= 0 ? Number(argv[runsAt + 1]) : quick ? 3 : 5;
-  const workloads = gpuWorkloads(quick);
+  const workloads = gpuWorkloads(quick, lenetStepFlops());
   const log = (line: string) => console.log(line);
   const load = os.loadavg().map((v) => v.toFixed(2));
   console.log(`bench:webgpu: ${runs} samples per contender, load average ${load.join(' ')}`);

@@ -3,6 +3,7 @@
 // driver wins when VK_ICD_FILENAMES is set). torchlet-webgpu and tfjs-webgpu run; onnxruntime-web's
 // WebGPU execution provider is tried too and reported when it fails.
 import { createRequire } from 'node:module';
+import { prepareTfjsLenet, prepareTorchletLenet } from './lenet.js';
 import { ortModelFor } from './models.js';
 import {
   adapterInfo,
@@ -51,8 +52,9 @@ export async function runNode(
     const r = await runWorkload(
       w,
       {
-        'torchlet-webgpu': () => prepareTorchlet(w.problem),
-        'tfjs-webgpu': () => prepareTfjs(w.problem),
+        'torchlet-webgpu': () =>
+          w.problem.kind === 'lenet-step' ? prepareTorchletLenet() : prepareTorchlet(w.problem),
+        'tfjs-webgpu': () => (w.problem.kind === 'lenet-step' ? prepareTfjsLenet() : prepareTfjs(w.problem)),
         ...(model ? { 'ort-webgpu': () => prepareOrt(ort, model) } : {}),
       },
       runs,

@@ -1,6 +1,7 @@
 // The Chromium page of `pnpm bench:webgpu` (bundled by esbuild, driven by browser.ts): the same
 // workloads as in Node, through the browser's own navigator.gpu.
 import * as ort from 'onnxruntime-web/webgpu';
+import { prepareTfjsLenet, prepareTorchletLenet } from './lenet.js';
 import {
   adapterInfo,
   type GpuResult,
@@ -36,8 +37,9 @@ const page: GpuBenchPage = {
     return runWorkload(
       w,
       {
-        'torchlet-webgpu': () => prepareTorchlet(w.problem),
-        'tfjs-webgpu': () => prepareTfjs(w.problem),
+        'torchlet-webgpu': () =>
+          w.problem.kind === 'lenet-step' ? prepareTorchletLenet() : prepareTorchlet(w.problem),
+        'tfjs-webgpu': () => (w.problem.kind === 'lenet-step' ? prepareTfjsLenet() : prepareTfjs(w.problem)),
         ...(model && inShape
           ? {
               'ort-webgpu': () =>

@@ -29,6 +29,7 @@ export type GpuContenderName = (typeof GPU_CONTENDERS)[number];
 /** A workload's problem: a matmul `m x k @ k x n`, or a conv2d (NCHW) forward or backward. */
 export type GpuProblem =
   | { readonly kind: 'matmul'; readonly n: number }
+  | { readonly kind: 'lenet-step' }
   | {
       readonly kind: 'conv-forward' | 'conv-backward';
       readonly input: readonly [number, number, number, number];
@@ -47,9 +48,10 @@ export interface GpuWorkload {
 /**
  * The workloads: matmul at three sizes (1024^3 is the issue's; the smaller ones show the trend
  * where SwiftShader makes 1024 slow), and the ResNet basic-block 3x3 conv (8x64x56x56, 64
- * filters, padding 1) forward and backward (input and weight gradients).
+ * filters, padding 1) forward and backward (input and weight gradients); one LeNet training step
+ * (lenet.ts; `lenetFlops` its FLOP count).
  */
-export function gpuWorkloads(quick: boolean): GpuWorkload[] {
+export function gpuWorkloads(quick: boolean, lenetFlops: number): GpuWorkload[] {
   const sizes = quick ? [256] : [256, 512, 1024];
   const out: GpuWorkload[] = sizes.map((n) => ({
     name: 'matmul',
@@ -72,6 +74,12 @@ export function gpuWorkloads(quick: boolean): GpuWorkload[] {
     shape,
     flops: 2 * conv,
     problem: { kind: 'conv-backward', input, weight, padding: 1 },
+  });
+  out.push({
+    name: 'LeNet training step (Adam)',
+    shape: 'batch 64, 28x28',
+    flops: lenetFlops,
+    problem: { kind: 'lenet-step' },
   });
   return out;
 }
@@ -101,7 +109,7 @@ const checksum = (values: ArrayLike<number>): number => {
   return s;
 };
 
-type ConvProblem = Exclude<GpuProblem, { kind: 'matmul' }>;
+type ConvProblem = Exclude<GpuProblem, { kind: 'matmul' } | { kind: 'lenet-step' }>;
 
 function convGeometry(p: ConvProblem): Conv2dGeometry {
   const [batch, inChannels, inH, inW] = p.input;
@@ -138,6 +146,7 @@ export async function prepareTorchlet(problem: GpuProblem): Promise<PreparedGpu>
     return b;
   };
   let run: () => Promise<number>;
+  if (problem.kind === 'lenet-step') throw new Error('the LeNet step is prepared by lenet.ts');
   if (problem.kind === 'matmul') {
     const { n } = problem;
     const a = put(inputValues(n * n, 1));
@@ -201,6 +210,7 @@ export async function prepareTfjs(problem: GpuProblem): Promise<PreparedGpu> {
     return t;
   };
   let run: () => Promise<number>;
+  if (problem.kind === 'lenet-step') throw new Error('the LeNet step is prepared by lenet.ts');
   if (problem.kind === 'matmul') {
     const { n } = problem;
     const a = keep(tf.tensor2d(inputValues(n * n, 1), [n, n]));
