@@ -57,8 +57,16 @@ export function wholeNetShape(c: WholeNetCase): string {
   return `${NET_LABELS[c.net]} [${inputShape(c).join(',')}]`;
 }
 
-// One scratch directory per process for the files PyTorch reads (weights, inputs, outputs).
+// One scratch directory per process for the files PyTorch reads (weights, inputs, outputs),
+// removed at exit (or by removeScratch: a test runner's workers may not exit).
 let scratch: string | undefined;
+
+/** Deletes the scratch directory of the PyTorch files, if any. */
+export function removeScratch(): void {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+  scratch = undefined;
+}
+
 function scratchFile(name: string, bytes?: Uint8Array | ArrayBufferView): string {
   if (!scratch) {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'torchlet-bench-'));

@@ -2,12 +2,12 @@
 // ONNX, onnxruntime-web's output checked against torchlet's, PyTorch's too when installed, a
 // ResNet-18 training step, the table. Two samples each; no time is asserted.
 
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { type HarnessOptions, runWorkload, type WorkloadResult } from '../src/harness.js';
 import { findTorch } from '../src/pytorch.js';
 import { peakRssBytes } from '../src/wholenet-memory.js';
 import { checkAgreement, outputDifference, type WholeNetCase } from '../src/wholenet-models.js';
-import { forwardWorkload, trainWorkload, WHOLE_NET_WORKLOADS, wholeNetCases } from '../src/wholenets.js';
+import { forwardWorkload, removeScratch, trainWorkload, WHOLE_NET_WORKLOADS, wholeNetCases } from '../src/wholenets.js';
 import { renderMemoryTable } from '../src/wholenets-report.js';
 import { renderWholeNetsTable, stepOverForward, wholeNetsHeader } from '../src/wholenets-table.js';
 
@@ -15,6 +15,8 @@ const TINY: HarnessOptions = { runs: 2, warmupMs: 0, minSampleMs: 0, slowCallMs:
 const withTorch = findTorch() !== null;
 
 describe('the wholenets family', () => {
+  afterAll(removeScratch);
+
   it('covers ResNet-18 and MobileNetV2 at 224x224, batch 1 and 8, and a batch-8 training step', () => {
     const { forward, train } = wholeNetCases();
     expect(forward.map((c) => [c.net, c.batch, c.size, c.numClasses])).toEqual([
