@@ -130,7 +130,7 @@ export function checkNumel(fn: string, size: number, dtype: DType = 'float32'): 
  * @example
  * ```ts
  * import { allocStorage } from '@torchlet/tensor';
- * Array.from(allocStorage('float64', 3)); // -> [0, 0, 0]
+ * Array.from(allocStorage('float64', 3) as Float64Array); // -> [0, 0, 0]
  * ```
  */
 export function allocStorage(dtype: DType, size: number, fn = 'allocStorage'): Storage {

@@ -456,7 +456,7 @@ function floatDType(fn: string, dtype: DType | undefined): 'float32' | 'float64'
  * import { Generator, rand } from '@torchlet/tensor';
  * const x = rand([2, 3], { generator: new Generator(0) });
  * x.shape; // -> [2, 3]
- * Array.from(x.toTypedArray()).every((v) => v >= 0 && v < 1); // -> true
+ * Array.from(x.toTypedArray() as Float32Array).every((v) => v >= 0 && v < 1); // -> true
  * ```
  */
 export function rand(shape: Shape, options: RandomOptions = {}): Tensor {
@@ -522,7 +522,7 @@ export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
  * import { Generator, randint } from '@torchlet/tensor';
  * const k = randint(0, 10, [5], { generator: new Generator(0) });
  * k.dtype; // -> 'int32'
- * Array.from(k.toTypedArray()).every((v) => v >= 0 && v < 10); // -> true
+ * Array.from(k.toTypedArray() as Int32Array).every((v) => v >= 0 && v < 10); // -> true
  * ```
  */
 export function randint(low: number, high: number, shape: Shape, options: RandintOptions = {}): Tensor {

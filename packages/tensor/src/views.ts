@@ -112,7 +112,7 @@ export function to(t: Tensor, dtype: DType): Tensor {
  * const x = tensor([[1, 2], [3, 4]]);
  * const y = clone(x.t());
  * y.data === x.data; // -> false
- * Array.from(y.data); // -> [1, 3, 2, 4]
+ * Array.from(y.data, Number); // -> [1, 3, 2, 4]
  * ```
  */
 export function clone(t: Tensor): Tensor {
