@@ -129,3 +129,28 @@ export function reluF32(x: usize, out: usize, n: i32): void {
     store<f32>(out + i, v <= 0 ? <f32>0 : v); // NaN <= 0 is false: NaN stays
   }
 }
+
+/**
+ * `out[i] = min(max(x[i], lo), hi)` for i < n with JavaScript's `Math.min(Math.max(x, lo), hi)`
+ * rule, which is WebAssembly's `f32.max`/`f32.min`: NaN stays NaN, `-0 < +0`, and `lo > hi` gives
+ * `hi` everywhere. ReLU6 is `lo = 0, hi = 6`.
+ */
+export function clampF32(x: usize, out: usize, n: i32, lo: f32, hi: f32): void {
+  const bytes = (<usize>n) << 2;
+  const vecEnd = bytes & ~(<usize>15);
+  const vlo = f32x4.splat(lo);
+  const vhi = f32x4.splat(hi);
+  let i: usize = 0;
+  for (; i + 32 <= vecEnd; i += 32) {
+    const x0 = v128.load(x + i);
+    const x1 = v128.load(x + i, 16);
+    v128.store(out + i, f32x4.min(f32x4.max(x0, vlo), vhi));
+    v128.store(out + i, f32x4.min(f32x4.max(x1, vlo), vhi), 16);
+  }
+  for (; i < vecEnd; i += 16) {
+    v128.store(out + i, f32x4.min(f32x4.max(v128.load(x + i), vlo), vhi));
+  }
+  for (; i < bytes; i += 4) {
+    store<f32>(out + i, min<f32>(max<f32>(load<f32>(x + i), lo), hi));
+  }
+}

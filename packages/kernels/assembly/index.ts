@@ -10,7 +10,7 @@ export {
   depthwiseForwardPart,
   depthwiseWorkBytes,
 } from './depthwise';
-export { binaryRows, binaryScalar, reluF32 } from './elementwise';
+export { binaryRows, binaryScalar, clampF32, reluF32 } from './elementwise';
 export { heapBase, sgemm, sgemmPart, workspaceBytes } from './gemm';
 export { maxPool2dPlanes, maxPool2dWorkBytes } from './max-pool';
 export { maxPool2x2 } from './pool';

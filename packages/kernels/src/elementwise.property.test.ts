@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type BinaryOp, wasmBinary, wasmRelu } from './elementwise.js';
+import { type BinaryOp, wasmBinary, wasmClamp, wasmRelu } from './elementwise.js';
+import { getBackendInfo } from './info.js';
 
 /** Naive float64 reference: the op in double, rounded once to float32 (what a float32 store does). */
 function reference(op: BinaryOp, x: number, y: number): number {
@@ -65,5 +66,40 @@ describe('wasm elementwise kernels against a naive float64 reference', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('wasmClamp matches min(max(x, lo), hi) with NaN kept, -0 below +0 and lo > hi giving hi', () => {
+    // Spelled out, independent of the Math.min/Math.max under test: NaN stays, then the bounds.
+    const ordered = (p: number, q: number): boolean => p < q || (p === q && Object.is(p, -0) && Object.is(q, 0));
+    const clampRef = (v: number, lo: number, hi: number): number => {
+      if (Number.isNaN(v) || Number.isNaN(lo) || Number.isNaN(hi)) return Number.NaN;
+      const up = ordered(v, lo) ? lo : v;
+      return ordered(hi, up) ? hi : up;
+    };
+    fc.assert(
+      fc.property(
+        fc.array(value, { maxLength: 70 }),
+        fc.oneof(value, fc.constant(-Infinity)),
+        fc.oneof(value, fc.constant(Infinity)),
+        (xv, loIn, hiIn) => {
+          const x = Float32Array.from(xv);
+          const lo = Math.fround(loIn);
+          const hi = Math.fround(hiIn);
+          const out = new Float32Array(x.length).fill(12345);
+          expect(wasmClamp(x, out, lo, hi)).toBe(true);
+          if (x.length > 0) expect(getBackendInfo().lastKernel).toBe('wasm-simd128-elementwise');
+          check(out, (i) => clampRef(x[i], lo, hi));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('wasmClamp is ReLU6 on the book values and declines float64', () => {
+    const out = new Float32Array(5);
+    expect(wasmClamp(new Float32Array([-1, -0, 3, 8, Number.NaN]), out, 0, 6)).toBe(true);
+    expect(Array.from(out)).toEqual([0, 0, 3, 6, Number.NaN]);
+    expect(Object.is(out[1], 0)).toBe(true);
+    expect(wasmClamp(new Float64Array(3), new Float64Array(3), 0, 6)).toBe(false);
   });
 });

@@ -187,3 +187,52 @@ export function wasmRelu(x: FloatArray, out: FloatArray): boolean {
   }
   return true;
 }
+
+/**
+ * Elementwise `out = clamp(x, lo, hi)` on float32 in WebAssembly SIMD, bit-identical to the
+ * JavaScript loop `out[i] = Math.min(Math.max(x[i], lo), hi)`: NaN stays NaN, `-0` is below `+0`,
+ * and `lo > hi` gives `hi` everywhere (as `torch.clamp`). ReLU6 is `lo = 0, hi = 6`.
+ *
+ * Returns `true` when it wrote the first `x.length` elements of `out`, `false` when it declined and
+ * left `out` untouched (not `Float32Array`s, or the module is unavailable: see `ready`).
+ * `out` may be `x` itself.
+ *
+ * Shapes: x `[n]` -> out `[n]`.
+ *
+ * @param x - The input float32 values.
+ * @param out - Receives the clamped values, the length of `x` (may be `x`).
+ * @param lo - The lower bound (`-Infinity` for none), rounded to float32.
+ * @param hi - The upper bound (`Infinity` for none), rounded to float32.
+ * @returns `true` when WebAssembly computed `out`, `false` when it declined and left `out` untouched.
+ * @see torch.clamp
+ * @example
+ * ```ts
+ * import { wasmClamp } from '@torchlet/kernels';
+ * const out = new Float32Array(4);
+ * wasmClamp(new Float32Array([-1, 3, 8, NaN]), out, 0, 6); // -> true
+ * Array.from(out); // -> [0, 3, 6, NaN]
+ * ```
+ */
+export function wasmClamp(x: FloatArray, out: FloatArray, lo: number, hi: number): boolean {
+  const mod = x instanceof Float32Array && out instanceof Float32Array ? gemmModule() : null;
+  if (mod === null) {
+    noteKernel('js');
+    return false;
+  }
+  const at = align64(mod.heapBase());
+  const mem = memoryView(mod, at + 4 * CHUNK_FLOATS);
+  if (mem === null) {
+    noteKernel('js');
+    return false;
+  }
+  noteKernel(WASM_ELEMENTWISE_KERNEL);
+  const n = x.length;
+  const f = at / 4;
+  for (let i0 = 0; i0 < n; i0 += CHUNK_FLOATS) {
+    const len = Math.min(CHUNK_FLOATS, n - i0);
+    mem.set(x.subarray(i0, i0 + len), f);
+    mod.clampF32(at, at, len, lo, hi);
+    out.set(mem.subarray(f, f + len), i0);
+  }
+  return true;
+}

@@ -16,7 +16,7 @@ export {
   wasmDepthwiseConv2dBackwardWeight,
   wasmDepthwiseConv2dForward,
 } from './depthwise.js';
-export { type BinaryOp, wasmBinary, wasmRelu } from './elementwise.js';
+export { type BinaryOp, wasmBinary, wasmClamp, wasmRelu } from './elementwise.js';
 export { KernelArgumentError } from './errors.js';
 export { type FloatArray, PARALLEL_MIN_WORK, wasmGemm } from './gemm.js';
 export { type BackendInfo, getBackendInfo } from './info.js';

@@ -1,6 +1,6 @@
 import { getBackendInfo, wasmRelu } from '@torchlet/kernels';
 import { afterEach, describe, expect, it } from 'vitest';
-import { add, div, getBackend, maximum, mul, relu, setBackend, sub, type Tensor, tensor } from './index.js';
+import { add, clamp, div, getBackend, maximum, mul, relu, setBackend, sub, type Tensor, tensor } from './index.js';
 
 const ROWS = 300;
 const COLS = 256; // 76,800 elements: above the 64K threshold of the WebAssembly path
@@ -93,6 +93,15 @@ describe('float32 elementwise ops through WebAssembly SIMD equal setBackend("js"
     sameAsJs(() => relu(x), true);
     const out = relu(f32(new Float32Array(ROWS * COLS).fill(-0), [ROWS, COLS]));
     expect(Object.is(out.data[0], 0)).toBe(true);
+  });
+
+  it('clamp (ReLU6 and one-sided bounds), dense views at an offset; transposes stay in JavaScript', () => {
+    sameAsJs(() => clamp(x, 0, 6), true);
+    sameAsJs(() => clamp(x, -1.5, null), true);
+    sameAsJs(() => clamp(x, null, 0), true);
+    sameAsJs(() => clamp(x, 2, -2), true); // min > max: every element is max
+    sameAsJs(() => clamp(x.narrow(0, 5, 290), 0, 6), true);
+    sameAsJs(() => clamp(x.transpose(0, 1), 0, 6), false);
   });
 
   it('stays in JavaScript below the threshold and under setBackend("js")', () => {
