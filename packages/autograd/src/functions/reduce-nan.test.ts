@@ -62,4 +62,46 @@ describe('gradients at the edges, as PyTorch', () => {
     sum(cumprod(z, 0)).backward();
     expect(z.grad!.toArray()).toEqual([1, 8, 0]);
   });
+
+  it('cumprod of slices holding both 0 and inf: the gradients PyTorch gives (issue 18)', () => {
+    const inf = Number.POSITIVE_INFINITY;
+    const cases: [number[], number[]][] = [
+      [
+        [2, 0, inf, 3],
+        [1, inf, 0, 0],
+      ],
+      [
+        [0, inf],
+        [inf, 0],
+      ],
+      [
+        [inf, 0, 2],
+        [Number.NaN, inf, 0],
+      ],
+      [
+        [2, inf, 3],
+        [inf, Number.NaN, inf],
+      ],
+      [
+        [0, 0, 5, inf],
+        [1, 0, 0, 0],
+      ],
+      [
+        [2, 0, 3, 0, 4],
+        [1, 8, 0, 0, 0],
+      ],
+    ];
+    for (const [v, want] of cases) {
+      const x = leaf(v);
+      sum(cumprod(x, 0)).backward();
+      expect(x.grad!.toArray(), JSON.stringify(v)).toEqual(want);
+    }
+    // along either dimension of a matrix, each slice on its own
+    const m = leaf([2, 0, inf, 3, inf, 0, 2, 1]);
+    sum(cumprod(m.reshape([2, 4]), 1)).backward();
+    expect(m.grad!.toArray()).toEqual([1, inf, 0, 0, Number.NaN, inf, 0, 0]);
+    const c = leaf([2, inf, 0, 0, inf, 2, 3, 1]);
+    sum(cumprod(c.reshape([4, 2]), 0)).backward();
+    expect(c.grad!.toArray()).toEqual([1, Number.NaN, inf, inf, 0, 0, 0, 0]);
+  });
 });

@@ -1,4 +1,5 @@
 import * as T from '@torchlet/tensor';
+import { isGradEnabled } from '../grad-mode.js';
 import { record } from '../graph.js';
 import type { Variable, VariableOrTensor } from '../variable.js';
 import { div, mul, sub, where } from './elementwise.js';
@@ -369,33 +370,42 @@ export function cumprod(x: VariableOrTensor, dim: number): Variable {
     [input(x)],
     (g, _n, o) => {
       const xv = input(x) as Variable;
-      // Dividing by x only works when every x is finite and non-zero; otherwise the division-free
-      // table below (PyTorch gives 1 for sum(cumprod([inf])), not inf / inf).
-      const divisible =
-        T.sum(T.eq(t, 0)).item() === 0 &&
-        T.sum(T.ne(t, t)).item() === 0 &&
-        T.sum(T.eq(T.abs(t), Number.POSITIVE_INFINITY)).item() === 0;
-      if (divisible) {
-        // sum_{j>=i} g_j out_j / x_i
-        return [div(flip(cumsum(flip(mul(g, o), d), d), d), xv)];
-      }
-      // With zeros: work on the last dimension with an [n, n] table C[i, j] = prod_{i<k<=j} x_k.
       const n = t.shape[d];
+      // PyTorch's cumprod_backward: a dimension of size 1 passes the gradient through; without
+      // zeros, sum_{j>=i} g_j out_j / x_i (infinities give what that division gives: NaN for
+      // inf / inf); with zeros, the division up to each slice's first zero, the division-free
+      // product at the first zero, and 0 after it.
+      if (n === 1) return [g];
+      if (T.sum(T.eq(t, 0)).item() === 0) return [div(flip(cumsum(flip(mul(g, o), d), d), d), xv)];
+      // Work on the last dimension: zerosUpTo counts the zeros at or before each position.
       const xl = xv.transpose(d, -1);
       const gl = g.transpose(d, -1);
-      const jGtI = T.gt(
-        T.arange(n, undefined, 1, { dtype: 'int32' }).reshape([1, n]),
-        T.arange(n, undefined, 1, { dtype: 'int32' }).reshape([n, 1]),
-      );
-      const jGeI = T.ge(
-        T.arange(n, undefined, 1, { dtype: 'int32' }).reshape([1, n]),
-        T.arange(n, undefined, 1, { dtype: 'int32' }).reshape([n, 1]),
-      );
+      const ol = o.transpose(d, -1);
+      const zerosUpTo = T.cumsum(T.eq(t, 0), d).transpose(d, -1);
+      const before = T.eq(zerosUpTo, 0); // i < first zero
+      const firstRun = T.eq(zerosUpTo, 1); // first zero <= i < second zero
+      const isFirstZero = T.mul(firstRun, T.eq(t.transpose(d, -1), 0));
+      const last = xl.ndim - 1;
+      const idx = T.arange(n, undefined, 1, { dtype: 'int32' });
+      const jGtI = T.gt(idx.reshape([1, n]), idx.reshape([n, 1]));
+      const jGeI = T.ge(idx.reshape([1, n]), idx.reshape([n, 1]));
       const rows = [...xl.shape.slice(0, -1), n, n];
       const table = cumprod(where(jGtI, expand(unsqueeze(xl, -2), rows), 1), -1);
-      const s = sum(where(jGeI, mul(expand(unsqueeze(gl, -2), rows), table), 0), -1);
-      const prefix = exclusiveCumprod(xl, xl.ndim - 1);
-      return [mul(prefix, s).transpose(d, -1)];
+      if (isGradEnabled()) {
+        // Building a graph (double backward): as PyTorch under grad mode, the division-free
+        // formula over every j, differentiable in the zeros too.
+        const all = sum(where(jGeI, mul(expand(unsqueeze(gl, -2), rows), table), 0), -1);
+        return [mul(exclusiveCumprod(xl, last), all).transpose(d, -1)];
+      }
+      const w = where(before, mul(gl, ol), 0);
+      // dividing by 1 elsewhere keeps the unselected branch finite (its gradient is 0, not 0 * inf)
+      const beforeGrad = div(flip(cumsum(flip(w, last), last), last), where(before, xl, 1));
+      // At the first zero: prefix * sum_{z1 <= j < z2} g_j prod_{z1<k<=j} x_k, with the [n, n]
+      // table C[i, j] = prod_{i<k<=j} x_k.
+      const inRun = T.mul(jGeI, T.unsqueeze(firstRun, -2));
+      const s = sum(where(inRun, mul(expand(unsqueeze(gl, -2), rows), table), 0), -1);
+      const atZero = mul(exclusiveCumprod(xl, last), s);
+      return [where(before, beforeGrad, where(isFirstZero, atZero, 0)).transpose(d, -1)];
     },
     { save: [x], saveOutput: true },
   );
