@@ -1,4 +1,4 @@
-// `pnpm bench:webgpu [--quick] [--runs N] [--node-only | --browser-only]`: torchlet's WebGPU
+// `pnpm bench:webgpu [--quick] [--runs N] [--match a,b] [--node-only | --browser-only]`: torchlet's WebGPU
 // kernels against tfjs-backend-webgpu and onnxruntime-web's WebGPU execution provider, in Node
 // (Dawn, the `webgpu` package) and in headless Chromium, each on one adapter (SwiftShader on a
 // machine without a GPU). Prints one table per runtime and writes
@@ -46,7 +46,11 @@ async function main(): Promise<void> {
   const quick = argv.includes('--quick');
   const runsAt = argv.indexOf('--runs');
   const runs = runsAt >= 0 ? Number(argv[runsAt + 1]) : quick ? 3 : 5;
-  const workloads = gpuWorkloads(quick, lenetStepFlops());
+  const matchAt = argv.indexOf('--match');
+  const match = matchAt >= 0 ? argv[matchAt + 1].toLowerCase().split(',') : null;
+  const workloads = gpuWorkloads(quick, lenetStepFlops()).filter(
+    (w) => match === null || match.some((m) => `${w.name} ${w.shape}`.toLowerCase().includes(m)),
+  );
   const log = (line: string) => console.log(line);
   const load = os.loadavg().map((v) => v.toFixed(2));
   console.log(`bench:webgpu: ${runs} samples per contender, load average ${load.join(' ')}`);
