@@ -345,7 +345,7 @@ export function castScalar(value: number, dtype: DType): number {
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'int64', 'bool'];
 
 /**
- * Stores the JS number `value` (already cast with {@link castScalar}) at `data[i]`, as a
+ * Stores the JS number `value` (already cast with `castScalar`) at `data[i]`, as a
  * `bigint` when the storage is int64.
  *
  * @param data - The storage to write.

@@ -55,9 +55,6 @@ function isDeviceOptions(x: unknown): x is ReadyOptions {
  * whose `reason` says why when WebGPU is unavailable (`'no-navigator-gpu'`, `'no-adapter'`,
  * `'limit'`). Call forms: `ready()`, `ready(wasmSource, options)`, `ready({ device, ...options })`.
  *
- * @param source - `gemm.wasm`'s URL, bytes or compiled module (see `@torchlet/kernels`), or the
- *   options object `{ device, threadedSource }`.
- * @param options - With a `source`: `threadedSource` as in `@torchlet/kernels`.
  * @returns A promise that resolves once the back ends are ready (rejects only for `device: 'webgpu'`).
  * @param source - `gemm.wasm`'s URL, bytes or compiled module (default: the kernels package's file), or the
  *   options `{ device: 'webgpu', ... }`.
@@ -84,7 +81,6 @@ export async function ready(source?: WasmSource | ReadyOptions, options?: Kernel
  * Reports the compute back ends: `@torchlet/kernels`' report (WebAssembly, SIMD, threads, the last
  * CPU kernel) plus `webgpu`, the default WebGPU context's adapter, buffers and last kernel.
  *
- * @returns The report: `simd`, `wasmLoaded`, `threads`, `lastKernel`, ... and `webgpu`.
  * @returns A snapshot: the WebAssembly backend (SIMD, threads, last kernel, load error) and the default WebGPU
  *   context.
  * @example
