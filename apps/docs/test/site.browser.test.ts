@@ -46,8 +46,8 @@ const problems: string[] = [];
 const contexts: BrowserContext[] = [];
 
 /** A new browser context whose pages report console errors, page errors and failed requests. */
-async function newPage(options: Parameters<Browser['newContext']>[0] = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
+async function newPage(options: Parameters<Browser['newContext']>[0] = {}, from: Browser = browser): Promise<Page> {
+  const context = await from.newContext({ viewport: { width: 1280, height: 800 }, ...options });
   contexts.push(context);
   const page = await context.newPage();
   page.on('console', (m) => {
@@ -700,5 +700,61 @@ describe('the playground', () => {
     await page.locator('#learn-the-kernel').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(shots, 'playground-learn.png'), fullPage: true });
     expectNoProblems();
+  });
+
+  test('without a WebGPU adapter the device switch says why and keeps WebGPU disabled', async () => {
+    const page = await newPage();
+    await page.goto(`${site}/playground`, { waitUntil: 'networkidle' });
+    const status = page.locator('[data-testid="webgpu-status"][data-available="false"]');
+    await status.waitFor({ timeout: 30_000 });
+    // This browser runs with --disable-gpu: the named error of initWebGPU, not a silent CPU run.
+    expect(await status.textContent()).toMatch(/WebGPU is not available here: initWebGPU: /);
+    expect(await page.locator('[data-testid="device-select"] option[value="webgpu"]').isDisabled()).toBe(true);
+    expect(await page.locator('[data-testid="device-select"]').inputValue()).toBe('cpu');
+    expectNoProblems();
+  });
+
+  test('"learn the kernel" on the WebGPU device (SwiftShader) gives PyTorch’s losses', async () => {
+    // A second Chromium with a software WebGPU adapter, as the webgpu package's browser test runs it.
+    const gpuBrowser = await chromium.launch({
+      executablePath: CHROMIUM ?? undefined,
+      headless: true,
+      args: ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-webgpu-adapter=swiftshader'],
+    });
+    try {
+      const page = await newPage({}, gpuBrowser);
+      await page.goto(`${site}/playground`, { waitUntil: 'networkidle' });
+      const status = page.locator('[data-testid="webgpu-status"][data-available="true"]');
+      await status.waitFor({ timeout: 60_000 });
+      expect(await status.textContent()).toMatch(/WebGPU adapter: .*swiftshader/i);
+      const run = golden.cases.learn_kernel.find((r) => r.init[0][0] === -0.375 && r.init[0][1] === 0.125);
+      if (!run) throw new Error('d2l.json has no learn_kernel run from [[-0.375, 0.125]]');
+      await page.locator('[data-testid="device-select"]').selectOption('webgpu');
+      await page.locator('[data-testid="learn"]').click();
+      await page
+        .locator('[data-testid="learn-state"][data-state="done"][data-device="webgpu"]')
+        .waitFor({ timeout: 120_000 });
+      const losses = await page
+        .locator('[data-testid="loss-table"] tbody tr')
+        .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-loss'))));
+      expect(losses).toHaveLength(run.epochs);
+      losses.forEach((l, i) => {
+        // float32 on the GPU, summed in another order than PyTorch's CPU: within 1e-4 relative.
+        expect(Math.abs(l - run.loss_per_epoch[i]), `epoch ${i + 1}`).toBeLessThanOrEqual(
+          1e-4 * Math.max(1, Math.abs(run.loss_per_epoch[i])),
+        );
+      });
+      const K = await heatmap(page, 'heatmap-learn-K');
+      expect(K[0][0]).toBeGreaterThan(0.9);
+      expect(K[0][1]).toBeLessThan(-0.9);
+      // The GPU really ran: the page's own report of the last WebGPU kernel.
+      const lastKernel = await page.evaluate(() =>
+        document.querySelector('[data-testid="learn-state"]')?.getAttribute('data-gpu-kernel'),
+      );
+      expect(lastKernel).toMatch(/^webgpu-/);
+      expectNoProblems();
+    } finally {
+      await gpuBrowser.close();
+    }
   });
 });

@@ -3,7 +3,15 @@
 import { getBackendInfo } from '@torchlet/kernels';
 import { Conv2d } from '@torchlet/nn';
 import { conv2d, corr2d } from '@torchlet/ops';
-import { getBackend, matmul, setBackend, type Tensor, tensor } from '@torchlet/tensor';
+import {
+  getBackend,
+  initWebGPU,
+  matmul,
+  setBackend,
+  type Tensor,
+  tensor,
+  getBackendInfo as tensorBackendInfo,
+} from '@torchlet/tensor';
 
 /** A small 2-D grid of numbers, row-major, as the heatmaps show it. */
 export type Grid = number[][];
@@ -278,6 +286,74 @@ export function* learnKernel(init: Grid, options: { lr?: number; epochs?: number
       loss: l.sum().item(),
       weight: Array.from({ length: kh }, (_, r) => Array.from(w.subarray(r * kw, r * kw + kw), Number)),
     };
+  }
+}
+
+/** Where "learn the kernel" runs: the CPU kernels, or the GPU through WebGPU. */
+export type PlaygroundDevice = 'cpu' | 'webgpu';
+
+/** Whether this browser can run the `webgpu` device: the adapter, or the reason it cannot. */
+export type WebGPUStatus =
+  | { readonly available: true; readonly adapter: string }
+  | { readonly available: false; readonly reason: string };
+
+/**
+ * Asks for a WebGPU adapter (`initWebGPU()` of `@torchlet/tensor`): `available` with the adapter's
+ * vendor and architecture, or the named error's message (no `navigator.gpu`, no adapter, a limit
+ * too small). Never rejects.
+ */
+export async function probeWebGPU(): Promise<WebGPUStatus> {
+  try {
+    await initWebGPU();
+    const { vendor, architecture } = tensorBackendInfo().webgpu;
+    return { available: true, adapter: [vendor, architecture].filter((v) => v !== '').join(' ') || 'unknown adapter' };
+  } catch (e) {
+    return { available: false, reason: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** The last kernel the WebGPU device dispatched (`'none'` before any): the page shows the GPU really ran. */
+export function lastWebGPUKernel(): string {
+  return tensorBackendInfo().webgpu.lastKernel;
+}
+
+/**
+ * {@link learnKernel} on a device: the same loop with X, Y and the layer on `device`
+ * (`conv.to('webgpu')`, the update in place on the GPU), reading the loss and the kernel back with
+ * `await toArrayAsync()` once per epoch, since a GPU tensor has no synchronous reader. On `'cpu'` it
+ * yields exactly {@link learnKernel}'s epochs.
+ */
+export async function* learnKernelOn(
+  device: PlaygroundDevice,
+  init: Grid,
+  options: { lr?: number; epochs?: number } = {},
+): AsyncGenerator<EpochResult> {
+  if (device === 'cpu') {
+    yield* learnKernel(init, options);
+    return;
+  }
+  const lr = options.lr ?? 0.03;
+  const epochs = options.epochs ?? 10;
+  const kh = init.length;
+  const kw = init[0].length;
+  if (kh !== 1 || kw !== 2) throw new Error(`learnKernel: the book learns a 1×2 kernel, got ${kh}×${kw}`);
+  const Xg = edgeImage();
+  const X = tensor([[Xg]]).to(device);
+  const Y = corr2d(tensor(Xg), tensor([[1, -1]]))
+    .reshape([1, 1, 6, 7])
+    .to(device);
+  const conv = new Conv2d(1, 1, [1, 2], { bias: false });
+  conv.weight.data.copyInPlace(tensor([[init]]));
+  conv.to(device);
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    const Yhat = conv.forward(X);
+    const l = Yhat.sub(Y).pow(2);
+    conv.zeroGrad();
+    l.sum().backward();
+    conv.weight.data.subInPlace(conv.weight.grad as Tensor, lr); // update the kernel, on the device
+    const loss = (await l.sum().data.toArrayAsync()) as number;
+    const w = (await conv.weight.data.reshape([kh, kw]).toArrayAsync()) as Grid;
+    yield { epoch, loss, weight: w };
   }
 }
 
