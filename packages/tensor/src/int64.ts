@@ -106,11 +106,18 @@ export function rowI64(
     case IPOW:
       for (let i = 0; i < n; i++, o += so, ia += sa, ib += sb) out[o] = powi64(a[ia], b[ib]);
       return;
+    // bigints have no Math.max / Math.min
     case MAX:
-      for (let i = 0; i < n; i++, o += so, ia += sa, ib += sb) out[o] = a[ia] > b[ib] ? a[ia] : b[ib];
+      for (let i = 0; i < n; i++, o += so, ia += sa, ib += sb) {
+        if (a[ia] > b[ib]) out[o] = a[ia];
+        else out[o] = b[ib];
+      }
       return;
     case MIN:
-      for (let i = 0; i < n; i++, o += so, ia += sa, ib += sb) out[o] = a[ia] < b[ib] ? a[ia] : b[ib];
+      for (let i = 0; i < n; i++, o += so, ia += sa, ib += sb) {
+        if (a[ia] < b[ib]) out[o] = a[ia];
+        else out[o] = b[ib];
+      }
       return;
     case ADD_ALPHA:
     case IADD_ALPHA: {

@@ -51,7 +51,8 @@ export function describeGoldenModel(name: string, build: () => AnyModule, { logi
       const dict = model.stateDict();
       expect(Object.entries(dict).map(([k, t]) => [k, t.shape])).toEqual(g.stateDict);
       for (const [k, t] of Object.entries(dict)) {
-        if (k.endsWith('num_batches_tracked')) expect([t.dtype, t.shape]).toEqual(['int64', []]); // torch.long, as PyTorch
+        if (k.endsWith('num_batches_tracked'))
+          expect([t.dtype, t.shape]).toEqual(['int64', []]); // torch.long, as PyTorch
         else expect(t.dtype).toBe('float32');
       }
     });
