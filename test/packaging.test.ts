@@ -10,7 +10,7 @@ const root = join(import.meta.dirname, '..');
 /** Every public package (packages/* not marked private), by folder name. */
 const publicPackages = listPublic(root).map((p) => p.folder.replace('packages/', ''));
 /** The packages the smoke script imports, and what they depend on. */
-const smokePackages = ['kernels', 'tensor', 'ops', 'autograd', 'nn', 'onnx', 'vision'];
+const smokePackages = ['kernels', 'webgpu', 'tensor', 'ops', 'autograd', 'nn', 'onnx', 'vision'];
 
 // What a user does after `npm install @torchlet/<pkg>`: import by name and do real work.
 const smokeScript = `

@@ -57,6 +57,7 @@ describe('one @torchlet/tensor per app', () => {
     const modules = join(dir, 'node_modules');
     mkdirSync(join(modules, '@torchlet'), { recursive: true });
     symlinkSync(join(root, 'packages', 'kernels'), join(modules, '@torchlet', 'kernels'));
+    symlinkSync(join(root, 'packages', 'webgpu'), join(modules, '@torchlet', 'webgpu'));
     installTensor(modules, '0.1.0');
     const other = join(modules, 'other');
     mkdirSync(other);
