@@ -176,10 +176,13 @@ export interface DawnModule {
   create(flags: string[]): GPU;
 }
 
-/** Loads Node's Dawn bindings; a variable specifier keeps bundlers from resolving them for browsers. */
+// The specifier sits in an object so bundlers cannot fold it into a literal `import('webgpu')`
+// (esbuild inlines a `const` string: Vite's dev pre-bundle then fails to resolve the Node-only package).
+const NODE_BINDINGS = { specifier: 'webgpu' };
+
+/** Loads Node's Dawn bindings; a non-literal specifier keeps bundlers from resolving them for browsers. */
 function importDawn(): Promise<DawnModule> {
-  const specifier = 'webgpu';
-  return import(/* @vite-ignore */ specifier) as Promise<DawnModule>;
+  return import(/* @vite-ignore */ /* webpackIgnore: true */ NODE_BINDINGS.specifier) as Promise<DawnModule>;
 }
 
 /**

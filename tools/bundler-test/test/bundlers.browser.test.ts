@@ -64,7 +64,7 @@ beforeAll(async () => {
   });
   const tarballs = join(scratch, 'tarballs');
   mkdirSync(tarballs);
-  const packed = ['kernels', 'tensor'].map((p) => pack(join(root, 'packages', p), tarballs));
+  const packed = ['kernels', 'webgpu', 'tensor'].map((p) => pack(join(root, 'packages', p), tarballs));
   cpSync(join(import.meta.dirname, '..', 'app'), appDir, { recursive: true });
   writeFileSync(join(appDir, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', ...packed], {
@@ -97,7 +97,10 @@ async function load(url: string): Promise<{ result: PageResult; problems: string
     if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`);
   });
   await page.goto(url);
-  await page.waitForFunction(() => document.title === 'done', null, { timeout: 60_000 });
+  await page.waitForFunction(() => document.title === 'done', null, { timeout: 60_000 }).catch((e: unknown) => {
+    // Say what the page reported, not only that it never finished.
+    throw new Error(`${url} never finished: ${e instanceof Error ? e.message : String(e)}\n${problems.join('\n')}`);
+  });
   const result = (await page.evaluate(() => (globalThis as { torchletResult?: unknown }).torchletResult)) as PageResult;
   await page.close();
   return { result, problems };
