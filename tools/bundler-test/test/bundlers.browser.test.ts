@@ -97,10 +97,12 @@ async function load(url: string): Promise<{ result: PageResult; problems: string
     if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`);
   });
   await page.goto(url);
-  await page.waitForFunction(() => document.title === 'done', null, { timeout: 60_000 }).catch((e: unknown) => {
-    // Say what the page reported, not only that it never finished.
-    throw new Error(`${url} never finished: ${e instanceof Error ? e.message : String(e)}\n${problems.join('\n')}`);
-  });
+  await page
+    .waitForFunction(() => document.title === 'done', null, { timeout: 60_000 })
+    .catch((e: unknown) => {
+      // Say what the page reported, not only that it never finished.
+      throw new Error(`${url} never finished: ${e instanceof Error ? e.message : String(e)}\n${problems.join('\n')}`);
+    });
   const result = (await page.evaluate(() => (globalThis as { torchletResult?: unknown }).torchletResult)) as PageResult;
   await page.close();
   return { result, problems };
