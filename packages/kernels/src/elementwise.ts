@@ -4,7 +4,7 @@
 // and the only main-memory traffic is reading the inputs and writing the output once.
 
 import { align64, type FloatArray, memoryView, noteKernel } from './gemm.js';
-import { gemmModule } from './loader.js';
+import { type GemmExports, gemmModule } from './loader.js';
 
 /** Name of the elementwise kernels. */
 export const WASM_ELEMENTWISE_KERNEL = 'wasm-simd128-elementwise';
@@ -165,6 +165,18 @@ export function wasmBinary(
  * ```
  */
 export function wasmRelu(x: FloatArray, out: FloatArray): boolean {
+  return unaryChunks(x, out, (mod, at, len) => mod.reluF32(at, at, len));
+}
+
+/**
+ * Runs a float32 unary kernel over `x` in L2-sized chunks staged in the module's memory (computed in
+ * place there, copied out to `out`); declines (`false`, `out` untouched) as the unary kernels do.
+ */
+function unaryChunks(
+  x: FloatArray,
+  out: FloatArray,
+  kernel: (mod: GemmExports, at: number, len: number) => void,
+): boolean {
   const mod = x instanceof Float32Array && out instanceof Float32Array ? gemmModule() : null;
   if (mod === null) {
     noteKernel('js');
@@ -182,7 +194,7 @@ export function wasmRelu(x: FloatArray, out: FloatArray): boolean {
   for (let i0 = 0; i0 < n; i0 += CHUNK_FLOATS) {
     const len = Math.min(CHUNK_FLOATS, n - i0);
     mem.set(x.subarray(i0, i0 + len), f);
-    mod.reluF32(at, at, len);
+    kernel(mod, at, len);
     out.set(mem.subarray(f, f + len), i0);
   }
   return true;
@@ -214,25 +226,5 @@ export function wasmRelu(x: FloatArray, out: FloatArray): boolean {
  * ```
  */
 export function wasmClamp(x: FloatArray, out: FloatArray, lo: number, hi: number): boolean {
-  const mod = x instanceof Float32Array && out instanceof Float32Array ? gemmModule() : null;
-  if (mod === null) {
-    noteKernel('js');
-    return false;
-  }
-  const at = align64(mod.heapBase());
-  const mem = memoryView(mod, at + 4 * CHUNK_FLOATS);
-  if (mem === null) {
-    noteKernel('js');
-    return false;
-  }
-  noteKernel(WASM_ELEMENTWISE_KERNEL);
-  const n = x.length;
-  const f = at / 4;
-  for (let i0 = 0; i0 < n; i0 += CHUNK_FLOATS) {
-    const len = Math.min(CHUNK_FLOATS, n - i0);
-    mem.set(x.subarray(i0, i0 + len), f);
-    mod.clampF32(at, at, len, lo, hi);
-    out.set(mem.subarray(f, f + len), i0);
-  }
-  return true;
+  return unaryChunks(x, out, (mod, at, len) => mod.clampF32(at, at, len, lo, hi));
 }
