@@ -53,6 +53,7 @@ export {
   where,
 } from './elementwise.js';
 export { WebGPUError, type WebGPUErrorReason } from './errors.js';
+export { type AxisGather, GATHER_KERNELS, type GatherFill, gatherAxes, gatherAxesBackward } from './gather.js';
 export { getWebGPUInfo, type WebGPUInfo } from './info.js';
 export {
   type CrossEntropyOptions,
@@ -81,5 +82,14 @@ export {
   type Pool2dGeometry,
 } from './pool2d.js';
 export { type ArgReduceOpName, argReduce, type ReduceOpName, reduce } from './reduce.js';
+export {
+  RESAMPLE2D_KERNELS,
+  type Resample2dGeometry,
+  type ResampleTable,
+  resample2d,
+  resample2dBackward,
+} from './resample.js';
+export { type ScanOpName, scan } from './scan.js';
 export { allocate, readback, upload } from './transfer.js';
+export { type TriangleGeometry, triangle } from './triangle.js';
 export { col2im, im2col, UNFOLD_KERNELS } from './unfold.js';
