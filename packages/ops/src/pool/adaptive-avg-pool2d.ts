@@ -96,6 +96,40 @@ function adaptiveKernel(
   }
 }
 
+// Global average pooling (a 1x1 output) of float32 planes whose H*W values are contiguous, as every
+// CNN head has them: one monomorphic loop per plane with four independent sums, several times
+// faster than the general window loop (which indexes through a Float32Array | Float64Array union).
+function planeMeansF32(
+  x: Float32Array,
+  xOff: number,
+  sN: number,
+  sC: number,
+  n: number,
+  c: number,
+  hw: number,
+  out: Float32Array,
+): void {
+  let o = 0;
+  for (let b = 0; b < n; b++) {
+    for (let ch = 0; ch < c; ch++, o++) {
+      let p = xOff + b * sN + ch * sC;
+      const end = p + hw;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (; p + 3 < end; p += 4) {
+        s0 += x[p];
+        s1 += x[p + 1];
+        s2 += x[p + 2];
+        s3 += x[p + 3];
+      }
+      for (; p < end; p++) s0 += x[p];
+      out[o] = (s0 + s1 + (s2 + s3)) / hw;
+    }
+  }
+}
+
 /**
  * Adaptive average pooling: each output cell averages the input window
  * `[floor(i*H/Hout), ceil((i+1)*H/Hout))` (and likewise along W), so any input size maps onto
@@ -129,7 +163,11 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tens
   if (x.gpuBuffer !== null) return gpuAdaptiveAvgPool2d(x, n, c, ho, wo, rank === 4 ? [n, c, ho, wo] : [c, ho, wo]);
   const out = allocStorage(x.dtype, n * c * ho * wo) as FloatArray;
   const [sN, sC, sH, sW] = poolStrides(x);
-  adaptiveKernel(x.data as FloatArray, x.offset, sN, sC, sH, sW, n, c, h, w, ho, wo, out, null, 0);
+  if (ho === 1 && wo === 1 && sW === 1 && sH === w && x.data instanceof Float32Array) {
+    planeMeansF32(x.data, x.offset, sN, sC, n, c, h * w, out as Float32Array);
+  } else {
+    adaptiveKernel(x.data as FloatArray, x.offset, sN, sC, sH, sW, n, c, h, w, ho, wo, out, null, 0);
+  }
   return new Tensor(out, rank === 4 ? [n, c, ho, wo] : [c, ho, wo]);
 }
 

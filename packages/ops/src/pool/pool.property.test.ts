@@ -267,6 +267,22 @@ describe('pooling vs naive float64 references (random shapes, options and layout
     );
   });
 
+  it('adaptiveAvgPool2d(x, 1), the global average pool of CNN heads (its own fast path), over every dtype and layout', () => {
+    fc.assert(
+      fc.property(paramsArb, (q) => {
+        const X = inputOf(q);
+        const Y = adaptiveAvgPool2d(X, 1);
+        expect(Y.shape).toEqual(q.batched ? [q.n, q.c, 1, 1] : [q.c, 1, 1]);
+        expectAllClose(
+          Y.toTypedArray() as ArrayLike<number>,
+          refAdaptiveAvgPool2d(q.x, q.n * q.c, q.h, q.w, 1, 1),
+          q.dtype,
+        );
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("the book's pool2d equals stride-1 unpadded maxPool2d / avgPool2d on one plane", () => {
     const arb = fc
       .record({
