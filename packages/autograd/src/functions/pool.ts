@@ -24,12 +24,16 @@ import { reshape, squeeze, unsqueeze } from './views.js';
  * const r = maxPool2d(variable(tensor([[[1, 3], [2, 0]]])), 2, { returnIndices: true });
  * r.values.toArray(); // -> [[[3]]]
  * r.indices.toArray(); // -> [[[1]]]
+ * r.indices.dtype; // -> 'int64'
  * ```
  */
 export interface MaxPool2dVariableResult {
   /** The pooled maxima (differentiable). */
   readonly values: Variable;
-  /** int32 flat index `h*W + w` of each maximum within its input plane (a constant). */
+  /**
+   * int64 flat index `h*W + w` of each maximum within its input plane (a constant), as PyTorch's
+   * (int32 on the webgpu device, which has no 64-bit integers).
+   */
   readonly indices: T.Tensor;
 }
 
@@ -45,7 +49,7 @@ export interface MaxPool2dVariableResult {
  * @param options - `stride` (default: `kernelSize`), `padding` (default `0`), `dilation` (default `1`),
  *   `ceilMode` (default `false`) and `returnIndices`; see {@link MaxPool2dOptions}.
  * @returns The window maxima `[N, C, H_out, W_out]`; with `returnIndices: true`, `{ values, indices }` where
- *   `indices` (int32) are flat positions in each input plane.
+ *   `indices` (int64, as PyTorch; int32 on the webgpu device) are flat positions in each input plane.
  * @see torch.nn.functional.max_pool2d
  * @example
  * ```ts
@@ -91,7 +95,8 @@ export function maxPool2d(
  * Shapes: `upstream` and `indices` `[N,C,Hout,Wout]` (or unbatched), `inputShape` -> `inputShape`.
  *
  * @param upstream - The gradient of the pooled output, `[N, C, H_out, W_out]`.
- * @param indices - The int32 indices the forward pass returned, the shape of `upstream`.
+ * @param indices - The int64 indices the forward pass returned (int32 ones are accepted too), the shape of
+ *   `upstream`.
  * @param inputShape - The shape of the pooled input.
  * @returns The gradient with respect to the input: each window's gradient sent to its maximum.
  * @see torch.ops.aten.max_pool2d_with_indices_backward
@@ -99,7 +104,7 @@ export function maxPool2d(
  * ```ts
  * import { ones, tensor } from '@torchlet/tensor';
  * import { maxPool2dBackward, variable } from '@torchlet/autograd';
- * const idx = tensor([[[1]]], { dtype: 'int32' });
+ * const idx = tensor([[[1n]]]); // int64, as maxPool2d(..., { returnIndices: true }) returns
  * maxPool2dBackward(variable(ones([1, 1, 1])), idx, [1, 2, 2]).toArray(); // -> [[[0, 1], [0, 0]]]
  * ```
  */
@@ -120,7 +125,8 @@ function gatherAt(G: Variable, indices: T.Tensor, outShape: readonly number[]): 
   const hw = G.shape[rank - 2] * G.shape[rank - 1];
   const l = outShape[rank - 2] * outShape[rank - 1];
   const planes = hw === 0 ? 0 : G.numel / hw;
-  const positions = T.arange(hw, undefined, 1, { dtype: 'int32' }).reshape([1, 1, hw]);
+  // In the indices' dtype (int64, or int32 from the webgpu device or an older caller).
+  const positions = T.arange(hw, undefined, 1, { dtype: indices.dtype }).reshape([1, 1, hw]);
   const oneHot = T.where(T.eq(indices.reshape([planes, l, 1]), positions), 1, 0).to(G.dtype);
   return reshape(matmul(oneHot, reshape(G, [planes, hw, 1])), outShape);
 }

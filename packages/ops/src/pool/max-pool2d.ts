@@ -11,6 +11,7 @@ import {
 } from '@torchlet/tensor';
 import { anyOnGpu, checkGpuOperands, gpuMaxPool2d, gpuMaxPool2dBackward } from '../device/gpu.js';
 import type { IntPair } from '../params.js';
+import { indicesAsInt32, widenIndices } from './indices.js';
 import {
   checkPoolInput,
   checkPoolShape,
@@ -62,19 +63,23 @@ export interface MaxPool2dOptions extends Pool2dOptions {
  *
  * Shapes: `values` and `indices` both `[N,C,Hout,Wout]` (or `[C,Hout,Wout]`).
  *
+ * The indices are int64, as PyTorch's. On the `webgpu` device they are int32 (WGSL has no 64-bit
+ * integers): `await indices.cpu()` gives an int32 tensor, `.to('int64')` widens it.
+ *
  * @see torch.nn.functional.max_pool2d (return_indices=True)
  * @example
  * ```ts
  * import { tensor } from '@torchlet/tensor';
  * import { maxPool2d } from '@torchlet/ops';
  * const { values, indices } = maxPool2d(tensor([[[1, 5], [3, 2]]]), 2, { returnIndices: true });
- * [values.toArray(), indices.toArray(), indices.dtype]; // -> [[[[5]]], [[[1]]], 'int32']
+ * [values.toArray(), indices.toArray(), indices.dtype]; // -> [[[[5]]], [[[1]]], 'int64']
+ * indices.toString(); // -> 'tensor([[[1]]])'
  * ```
  */
 export interface MaxPool2dResult {
   /** The pooled maxima. */
   readonly values: Tensor;
-  /** int32 flat index `h*W + w` of each maximum within its `H x W` input plane, as PyTorch. */
+  /** int64 flat index `h*W + w` of each maximum within its `H x W` input plane, as PyTorch (int32 on webgpu). */
   readonly indices: Tensor;
 }
 
@@ -543,7 +548,7 @@ export function poolStrides(t: Tensor): [number, number, number, number] {
 /**
  * 2-D max pooling with PyTorch semantics: the maximum over each (optionally dilated) window;
  * implicit padding never wins (it acts as -inf); NaN propagates; with `returnIndices` also the
- * int32 argmax of each window as a flat `h*W + w` index within its input plane (first maximum
+ * int64 argmax of each window as a flat `h*W + w` index within its input plane (first maximum
  * on ties), which is what {@link maxPool2dBackward} needs. A dilated window that covers only
  * padding yields -inf and index -1 (PyTorch yields -inf and an out-of-plane index).
  *
@@ -554,7 +559,7 @@ export function poolStrides(t: Tensor): [number, number, number, number] {
  * @param options - `stride` (default: `kernelSize`), `padding` (default `0`), `dilation` (default `1`),
  *   `ceilMode` (default `false`), `returnIndices` (default `false`) and `kernel`; see {@link MaxPool2dOptions}.
  * @returns The window maxima `[N, C, H_out, W_out]`; with `returnIndices: true`, `{ values, indices }` where
- *   `indices` (int32) are flat positions in each input plane.
+ *   `indices` (int64, as PyTorch; int32 on the webgpu device) are flat positions in each input plane.
  * @see torch.nn.functional.max_pool2d
  * @example
  * ```ts
@@ -609,7 +614,8 @@ export function maxPool2d(
   const [sN, sC, sH, sW] = poolStrides(x);
   maxPoolInto(x.data as FloatArray, x.offset, sN, sC, sH, sW, g, out, idx, kernel);
   const values = new Tensor(out, shape);
-  return idx === null ? values : { values, indices: new Tensor(idx, shape) };
+  // The kernels count in int32; the indices leave as int64, as PyTorch's.
+  return idx === null ? values : { values, indices: new Tensor(widenIndices(idx), shape) };
 }
 
 /**
@@ -621,7 +627,8 @@ export function maxPool2d(
  * `[N,C,H,W]` (or `[C,H,W]`) -> `inputShape`.
  *
  * @param upstream - The gradient of the output, `[N, C, H_out, W_out]`.
- * @param indices - The int32 indices the forward pass returned, the shape of `upstream`.
+ * @param indices - The int64 indices the forward pass returned (int32 ones are accepted too), the shape of
+ *   `upstream`.
  * @param inputShape - The shape of the pooled input.
  * @returns The gradient with respect to the input, of shape `inputShape`: each window's gradient added at its
  *   maximum.
@@ -637,11 +644,11 @@ export function maxPool2d(
  */
 export function maxPool2dBackward(upstream: Tensor, indices: Tensor, inputShape: readonly number[]): Tensor {
   const fn = 'maxPool2dBackward';
-  if (!isTensor(indices) || indices.dtype !== 'int32') {
+  if (!isTensor(indices) || (indices.dtype !== 'int64' && indices.dtype !== 'int32')) {
     fail(
       fn,
       'indices',
-      `expected an int32 indices tensor from maxPool2d(..., { returnIndices: true }), got ${isTensor(indices) ? `${indices.dtype} indices ${formatShape(indices.shape)}` : typeof indices}`,
+      `expected an int64 (or int32) indices tensor from maxPool2d(..., { returnIndices: true }), got ${isTensor(indices) ? `${indices.dtype} indices ${formatShape(indices.shape)}` : typeof indices}`,
     );
   }
   checkPoolShape(fn, 'inputShape', inputShape);
@@ -663,8 +670,7 @@ export function maxPool2dBackward(upstream: Tensor, indices: Tensor, inputShape:
   const planes = per === 0 ? 0 : indices.numel / per;
   const up = (g.isContiguous() ? g.data : g.toTypedArray()) as FloatArray;
   const upOff = g.isContiguous() ? g.offset : 0;
-  const id = (indices.isContiguous() ? indices.data : indices.toTypedArray()) as Int32Array;
-  const idOff = indices.isContiguous() ? indices.offset : 0;
+  const { data: id, offset: idOff } = indicesAsInt32(fn, indices, inputShape);
   let total = 1;
   for (const s of inputShape) total *= s;
   const out = allocStorage(g.dtype, total) as FloatArray;

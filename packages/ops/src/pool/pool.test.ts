@@ -129,10 +129,14 @@ describe('maxPool2d', () => {
     ).toEqual([[[3]], [[7]]]);
   });
 
-  it('returns int32 argmax indices h*W + w within each plane', () => {
+  it('returns int64 argmax indices h*W + w within each plane, as PyTorch', () => {
     const { values, indices } = maxPool2d(grid(4, 4, 1, 2), 2, { returnIndices: true });
     expect(values.shape).toEqual([1, 2, 2, 2]);
-    expect(indices.dtype).toBe('int32');
+    expect(indices.dtype).toBe('int64');
+    // PyTorch 1.13: F.max_pool2d(torch.arange(16.).reshape(1,1,4,4), 2, return_indices=True)[1]
+    expect(maxPool2d(arange(16).reshape([1, 1, 4, 4]), 2, { returnIndices: true }).indices.toString()).toBe(
+      'tensor([[[[ 5,  7],\n          [13, 15]]]])',
+    );
     expect(indices.toArray()).toEqual([
       [
         [
@@ -291,6 +295,28 @@ describe('maxPool2d', () => {
       ],
     ]);
     expect(values.toArray()).toEqual([[[3, 3]]]);
+  });
+
+  it('backward takes int64 indices in any layout, and int32 ones (for compatibility) to the same result', () => {
+    const X = new Tensor(
+      Float32Array.from({ length: 60 }, (_, i) => (i * 7) % 11),
+      [2, 5, 6],
+    );
+    const { values, indices } = maxPool2d(X, 2, { stride: 1, returnIndices: true });
+    expect(indices.dtype).toBe('int64');
+    expect(indices.get('0, 0, 0').item()).toBe(6); // the window [[0, 7], [9, 5]]: 9 at h=1, w=0
+    const up = arange(values.numel).reshape(values.shape).add(1);
+    const want = maxPool2dBackward(up, indices, X.shape);
+    expect(maxPool2dBackward(up, indices.to('int32'), X.shape).toArray()).toEqual(want.toArray());
+    // A transposed (non-contiguous) view of int64 indices with the matching upstream.
+    const t = (v: Tensor): Tensor => v.transpose(1, 2).contiguous().transpose(1, 2);
+    expect(t(indices).isContiguous()).toBe(false);
+    expect(maxPool2dBackward(up, t(indices), X.shape).toArray()).toEqual(want.toArray());
+    // An int64 slice at an offset into its storage.
+    const both = maxPool2d(X.unsqueeze(0).expand([2, 2, 5, 6]).contiguous(), 2, { stride: 1, returnIndices: true });
+    const second = both.indices.get('1');
+    expect(second.offset).toBeGreaterThan(0);
+    expect(maxPool2dBackward(up, second, X.shape).toArray()).toEqual(want.toArray());
   });
 });
 
@@ -503,7 +529,7 @@ describe('pooling errors', () => {
       'maxPool2dBackward: upstream [1,1,3,3] does not match the pooled output shape [1,1,2,2] of input [1,1,5,5]',
     );
     expect(() => maxPool2dBackward(zeros([1, 1, 2, 2]), zeros([1, 1, 2, 2]), [1, 1, 5, 5])).toThrow(
-      'maxPool2dBackward: expected an int32 indices tensor from maxPool2d(..., { returnIndices: true }), got float32 indices [1,1,2,2]',
+      'maxPool2dBackward: expected an int64 (or int32) indices tensor from maxPool2d(..., { returnIndices: true }), got float32 indices [1,1,2,2]',
     );
     expect(() => maxPool2dBackward(zeros([1, 1, 2, 2]), indices, [1, 2, 5, 5])).toThrow(
       'maxPool2dBackward: indices [1,1,2,2] do not match inputShape [1,2,5,5] in rank and leading dimensions',
@@ -511,6 +537,17 @@ describe('pooling errors', () => {
     const bad = new Tensor(new Int32Array([0, 1, 2, 99]), [1, 1, 2, 2]);
     expect(() => maxPool2dBackward(zeros([1, 1, 2, 2]), bad, [1, 1, 5, 5])).toThrow(
       'maxPool2dBackward: index 99 is out of range for an input plane of 5x5',
+    );
+    // int64 values beyond int32 are out of range too (never truncated to a valid position).
+    for (const v of [2n ** 32n + 1n, -(2n ** 40n), 2n ** 31n]) {
+      const wide = new Tensor(new BigInt64Array([0n, 1n, 2n, v]), [1, 1, 2, 2]);
+      expect(() => maxPool2dBackward(zeros([1, 1, 2, 2]), wide, [1, 1, 5, 5])).toThrow(
+        `maxPool2dBackward: index ${v} is out of range for an input plane of 5x5`,
+      );
+    }
+    const negative = new Tensor(new BigInt64Array([0n, 1n, 2n, -2n]), [1, 1, 2, 2]);
+    expect(() => maxPool2dBackward(zeros([1, 1, 2, 2]), negative, [1, 1, 5, 5])).toThrow(
+      'maxPool2dBackward: index -2 is out of range for an input plane of 5x5',
     );
     expect(() => avgPool2dBackward(zeros([1, 1, 3, 3]), [1, 1, 5, 5], 2)).toThrow(
       'avgPool2dBackward: upstream [1,1,3,3] does not match the pooled output shape [1,1,2,2] of input [1,1,5,5]',
