@@ -1,5 +1,6 @@
 import { wasmSum } from '@torchlet/kernels';
 import { gpuArgReduce, gpuReduce, gpuVariance } from './device/gpu-reduce.js';
+import { gpuScan } from './device/gpu-structure.js';
 import { allocStorage, type DType, isFloatingDType, type NumberStorage, type Storage } from './dtype.js';
 import { fail, formatShape, formatValue } from './errors.js';
 import { type FloatArray, getBackend } from './gemm.js';
@@ -519,6 +520,8 @@ export function mean(t: Tensor, dims?: Dims, options: ReduceOptions = {}): Tenso
  */
 export function prod(t: Tensor, dim?: number | null, options: ReduceOptions = {}): Tensor {
   checkTensor('prod', t);
+  if (t.gpuBuffer !== null)
+    return gpuReduce('prod', 'prod', t, singleDim('prod', dim, t.ndim), options.keepdim ?? false);
   const p = plan(t, singleDim('prod', dim, t.ndim), options.keepdim ?? false);
   const out = allocStorage(sumDType(t.dtype), p.outer * p.inner);
   prodKernel(p, out);
@@ -818,6 +821,7 @@ function cumulative(fn: string, t: Tensor, dim: number, product: boolean): Tenso
   checkTensor(fn, t);
   if (typeof dim !== 'number') fail(fn, 'dim', `expected a dimension (a number), got ${formatValue(dim)}`);
   const d = normalizeDim(fn, dim, t.ndim);
+  if (t.gpuBuffer !== null) return gpuScan(product ? 'cumprod' : 'cumsum', t, d);
   const outDtype = sumDType(t.dtype);
   const shape = t.shape;
   let src: Storage = t.data;

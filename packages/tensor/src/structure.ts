@@ -1,3 +1,4 @@
+import { gpuFlip, gpuRoll, gpuTriangle } from './device/gpu-structure.js';
 import { allocStorage } from './dtype.js';
 import { fail, formatShape, formatValue } from './errors.js';
 import { normalizeDim } from './shape.js';
@@ -26,6 +27,7 @@ function triangle(fn: string, t: Tensor, diagonal: number, lower: boolean): Tens
     );
   }
   if (!Number.isInteger(diagonal)) fail(fn, 'diagonal', `expected an integer, got ${diagonal}`);
+  if (t.gpuBuffer !== null) return gpuTriangle(t, diagonal, lower);
   const out = clone(t);
   const data = out.data;
   const zero = (data instanceof BigInt64Array ? 0n : 0) as never; // int64 storage holds bigints
@@ -112,6 +114,7 @@ export function flip(t: Tensor, dims: number | readonly number[]): Tensor {
     if (flipped[d]) fail('flip', 'dims', `dim ${d} appears multiple times in the list of dims ${formatShape(list)}`);
     flipped[d] = true;
   }
+  if (t.gpuBuffer !== null) return gpuFlip(t, flipped);
   // read through a negative-stride layout, then copy it out row-major
   const strides = [...t.strides];
   let offset = t.offset;
@@ -173,6 +176,7 @@ export function roll(t: Tensor, shifts: number | readonly number[], dims?: numbe
 
 /** Rolls every dimension `d` of `t` by `shifts[d]` into a new contiguous tensor. */
 function rollDims(t: Tensor, shifts: readonly number[]): Tensor {
+  if (t.gpuBuffer !== null) return gpuRoll(t, shifts);
   const out = allocStorage(t.dtype, t.numel);
   const nd = t.ndim;
   if (out.length === 0) return new Tensor(out, t.shape, undefined, 0, t.dtype);

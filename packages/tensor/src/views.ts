@@ -1,4 +1,5 @@
 import { gpuCast, gpuUnary } from './device/gpu-elementwise.js';
+import { gpuCopyWords } from './device/gpu-structure.js';
 import { allocStorage, DTYPES, type DType, type Storage } from './dtype.js';
 import { fail, formatShape, formatValue } from './errors.js';
 import { int64ToFloat32, numberToInt64 } from './int64.js';
@@ -117,7 +118,8 @@ export function to(t: Tensor, dtype: DType): Tensor {
  */
 export function clone(t: Tensor): Tensor {
   checkTensor('clone', t);
-  if (t.gpuBuffer !== null) return gpuUnary('copy', t);
+  // int32 words must not pass through a float copy (small integers are float denormals)
+  if (t.gpuBuffer !== null) return t.dtype === 'int32' ? gpuCopyWords(t) : gpuUnary('copy', t);
   const out = allocStorage(t.dtype, t.numel);
   if (t.isContiguous()) out.set(t.data.subarray(t.offset, t.offset + out.length) as never);
   else copyStridedInto(t.data, t.shape, t.strides, t.offset, out);
