@@ -49,6 +49,15 @@ const D_KC = 27;
 const D_CHUNKS = 28;
 const D_PERCHUNK = 29;
 const D_PAD_IN_UNIT = 30;
+/** Non-zero: the packed weights at D_WPACK are already in place (cached), so conv2dPrepare skips packing. */
+const D_PACKED = 31;
+/** The epilogue applied to each finished output sliver: ACT_NONE, ACT_RELU, or 2 for a clamp (bounds as f32 bits). */
+const D_ACT = 32;
+const D_ACT_LO = 33;
+const D_ACT_HI = 34;
+
+const ACT_NONE: i32 = 0;
+const ACT_RELU: i32 = 1;
 
 function field(desc: usize, i: i32): i32 {
   return load<i32>(desc + ((<usize>i) << 2));
@@ -64,7 +73,8 @@ const MODE_TWO_HALVES_STRIDE2: i32 = 4;
 
 /**
  * Packs the weights of every group into MR-row slivers, block by block of kc taps (the blocks the
- * forward pass walks), and fills the tap-offset, column-offset and sliver-mode tables.
+ * forward pass walks), unless the descriptor says they are packed already (the host's weight
+ * cache), and fills the tap-offset, column-offset and sliver-mode tables.
  * Runs once per call, on the calling thread.
  */
 export function conv2dPrepare(desc: usize): void {
@@ -84,7 +94,8 @@ export function conv2dPrepare(desc: usize): void {
   const k = cinG * kh * kw;
   const wraw = <usize>field(desc, D_WRAW);
   const wpack = <usize>field(desc, D_WPACK);
-  for (let g = 0; g < groups; g++) {
+  const packed = field(desc, D_PACKED) !== 0;
+  for (let g = 0; g < groups && !packed; g++) {
     const src = wraw + ((<usize>(g * m * k)) << 2);
     const dst = wpack + ((<usize>(g * mp * k)) << 2);
     for (let pc = 0; pc < k; pc += kcMax) {
@@ -266,6 +277,37 @@ function microKernel2x8(kc: i32, pa: usize, pb: usize, out: usize, ldOut: usize)
 }
 
 /**
+ * The fused activation on the m x nr block of one finished sliver (rows `lBytes` apart), with the
+ * rules of the separate kernels (elementwise.ts): ReLU is `x <= 0 ? 0 : x` (NaN stays), clamp is
+ * `min(max(x, lo), hi)` (WebAssembly's f32 min/max: NaN stays).
+ */
+function activateSliver(act: i32, lo: f32, hi: f32, cj: usize, m: i32, nr: i32, lBytes: usize): void {
+  const vlo = f32x4.splat(lo);
+  const vhi = f32x4.splat(hi);
+  const zero = f32x4.splat(0);
+  for (let oc = 0; oc < m; oc++) {
+    const row = cj + <usize>oc * lBytes;
+    if (nr === 8) {
+      const x0 = v128.load(row);
+      const x1 = v128.load(row, 16);
+      if (act === ACT_RELU) {
+        v128.store(row, v128.andnot(x0, f32x4.le(x0, zero)));
+        v128.store(row, v128.andnot(x1, f32x4.le(x1, zero)), 16);
+      } else {
+        v128.store(row, f32x4.min(f32x4.max(x0, vlo), vhi));
+        v128.store(row, f32x4.min(f32x4.max(x1, vlo), vhi), 16);
+      }
+    } else {
+      for (let r = 0; r < nr; r++) {
+        const p = row + ((<usize>r) << 2);
+        const v = load<f32>(p);
+        store<f32>(p, act === ACT_RELU ? (v <= 0 ? <f32>0 : v) : min<f32>(max<f32>(v, lo), hi));
+      }
+    }
+  }
+}
+
+/**
  * Computes units [u0, u1) of the forward pass, unit u = image u / chunks, slivers
  * [(u % chunks) * perChunk, +perChunk) of its output positions, for every group. Each unit writes
  * only its own columns of the output; `work` is this thread's conv2dWorkBytes of scratch. When the
@@ -299,6 +341,9 @@ export function conv2dForwardPart(desc: usize, u0: i32, u1: i32, work: usize): v
   const bsl = work;
   const tileBuf = work + ((<usize>kcMax) << 5);
   const padInUnit = field(desc, D_PAD_IN_UNIT) !== 0;
+  const act = field(desc, D_ACT);
+  const actLo = reinterpret<f32>(field(desc, D_ACT_LO));
+  const actHi = reinterpret<f32>(field(desc, D_ACT_HI));
   for (let u = u0; u < u1; u++) {
     const n = u / chunks;
     const s0 = (u % chunks) * perChunk;
@@ -340,6 +385,8 @@ export function conv2dForwardPart(desc: usize, u0: i32, u1: i32, work: usize): v
             }
           }
         }
+        // The sliver's m x nr outputs are final and still in cache: activate them here, not in another pass.
+        if (act !== ACT_NONE) activateSliver(act, actLo, actHi, cj, m, nr, lBytes);
       }
     }
   }

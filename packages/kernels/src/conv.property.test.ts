@@ -1,16 +1,29 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { gamma, geometry, geometryArb, lenetConv1, randomArray, seedArb, withinBound } from '../test/conv-cases.js';
-import { type Conv2dGeometry, wasmConv2dForward } from './conv.js';
+import { type Conv2dActivation, type Conv2dGeometry, wasmConv2dForward } from './conv.js';
+import { weightCacheInfo } from './weight-cache.js';
+
+/**
+ * How the pass runs: plain; with a weight key, twice (the first call packs into the cache, the
+ * second reuses it: both are checked); with a fused ReLU or clamp (checked against the activated
+ * reference: both are 1-Lipschitz, so the same bound holds).
+ */
+type Variant = 'plain' | 'cached' | 'relu' | 'clamp';
 
 interface Case {
   readonly g: Conv2dGeometry;
   readonly bias: boolean;
   readonly seed: number;
+  readonly variant?: Variant;
 }
 
+const CLAMP: Conv2dActivation = { clamp: [-0.25, 0.5] };
+const activated = (variant: Variant, v: number): number =>
+  variant === 'relu' ? Math.max(v, 0) : variant === 'clamp' ? Math.min(Math.max(v, -0.25), 0.5) : v;
+
 /** Runs wasmConv2dForward and checks every output against a naive float64 loop, within the float32 accumulation bound. */
-function check({ g, bias, seed }: Case): void {
+function check({ g, bias, seed, variant = 'plain' }: Case): void {
   const { batch, inChannels: cin, inH, inW, outChannels: cout, kh, kw, groups } = g;
   const cinG = cin / groups;
   const coutG = cout / groups;
@@ -18,7 +31,21 @@ function check({ g, bias, seed }: Case): void {
   const w = randomArray(cout * cinG * kh * kw, seed + 1);
   const b = bias ? randomArray(cout, seed + 2) : null;
   const out = new Float32Array(batch * cout * g.outH * g.outW).fill(Number.NaN);
-  if (!wasmConv2dForward(g, x, w, b, out)) throw new Error('wasmConv2dForward declined float32 operands');
+  const activation = variant === 'relu' ? 'relu' : variant === 'clamp' ? CLAMP : null;
+  const weightKey = variant === 'cached' ? { owner: w, layout: 'test', version: 0 } : null;
+  const outs = [out];
+  if (!wasmConv2dForward(g, x, w, b, out, { activation, weightKey })) {
+    throw new Error('wasmConv2dForward declined float32 operands');
+  }
+  if (weightKey !== null) {
+    const before = weightCacheInfo().hits;
+    const again = new Float32Array(out.length).fill(Number.NaN);
+    wasmConv2dForward(g, x, w, b, again, { weightKey });
+    if (out.length > 0 && cinG * kh * kw > 0 && weightCacheInfo().hits !== before + 1) {
+      throw new Error('the second call with the same weight key did not reuse the packed weights');
+    }
+    outs.push(again);
+  }
   const k = cinG * kh * kw;
   const bound = gamma(k + 2);
   for (let n = 0; n < batch; n++) {
@@ -41,11 +68,14 @@ function check({ g, bias, seed }: Case): void {
               }
             }
           }
-          const got = out[((n * cout + oc) * g.outH + oh) * g.outW + ow];
-          if (!withinBound(got, acc, bound, mag)) {
-            throw new Error(
-              `out[${n},${oc},${oh},${ow}] = ${got}, expected ${acc} (case ${JSON.stringify({ g, bias, seed })})`,
-            );
+          const want = activated(variant, acc);
+          for (const o of outs) {
+            const got = o[((n * cout + oc) * g.outH + oh) * g.outW + ow];
+            if (!withinBound(got, want, bound, mag)) {
+              throw new Error(
+                `out[${n},${oc},${oh},${ow}] = ${got}, expected ${want} (case ${JSON.stringify({ g, bias, seed, variant })})`,
+              );
+            }
           }
         }
       }
@@ -55,7 +85,12 @@ function check({ g, bias, seed }: Case): void {
 
 /** Random valid geometries (up to 9 output channels per group), with and without bias. */
 const caseArb = (maxC: number, maxHW: number) =>
-  fc.record({ g: geometryArb({ maxC, maxM: 9, maxHW }), bias: fc.boolean(), seed: seedArb });
+  fc.record({
+    g: geometryArb({ maxC, maxM: 9, maxHW }),
+    bias: fc.boolean(),
+    seed: seedArb,
+    variant: fc.constantFrom<Variant>('plain', 'cached', 'relu', 'clamp'),
+  });
 
 describe('wasmConv2dForward against a naive float64 reference', () => {
   it('random stride, dilation, groups, asymmetric padding and bias', () => {

@@ -4,12 +4,16 @@
 // resident stays bounded whatever the batch size.
 //
 // Linear memory, from the module's heap base (every region 64-byte aligned):
-//   [ per-thread scratch | descriptor | tap offsets | column offsets | sliver modes | raw weights |
-//     packed weights | bias | zero-bordered input of one chunk | output of one chunk ]
+//   [ weight cache (weight-cache.ts) | per-thread scratch | descriptor | tap offsets |
+//     column offsets | sliver modes | raw weights | packed weights | bias |
+//     zero-bordered input of one chunk | output of one chunk ]
+// With a weight key, the packed weights live in the cache instead (and the raw weights are copied
+// in only when they must be packed again).
 
 import { convModules, descriptorHead, paddedSize, stageImages } from './conv-common.js';
 import { align64, type FloatArray, memoryView, noteKernel } from './gemm.js';
 import { readyWorkers, runParallel } from './threads.js';
+import { type WeightKey, weightSlot } from './weight-cache.js';
 
 /**
  * The geometry of a 2-D convolution, in elements: the same fields as `@torchlet/ops`'s
@@ -45,14 +49,64 @@ export interface Conv2dGeometry {
   readonly outW: number;
 }
 
+/**
+ * An activation fused into the conv2d forward pass, applied to each output as soon as it is final:
+ * `'relu'` (`x <= 0 ? 0 : x`, NaN stays NaN, as `relu`) or `{ clamp: [lo, hi] }`
+ * (`min(max(x, lo), hi)`, NaN stays NaN, as `clamp`; ReLU6 is `{ clamp: [0, 6] }`).
+ *
+ * @example
+ * ```ts
+ * import type { Conv2dActivation } from '@torchlet/kernels';
+ * const relu6: Conv2dActivation = { clamp: [0, 6] };
+ * relu6 !== 'relu'; // -> true
+ * ```
+ */
+export type Conv2dActivation = 'relu' | { readonly clamp: readonly [number, number] };
+
+/**
+ * Options of {@link wasmConv2dForward}.
+ *
+ * @example
+ * ```ts
+ * import type { Conv2dForwardOptions } from '@torchlet/kernels';
+ * const w = new Float32Array(4);
+ * const options: Conv2dForwardOptions = { activation: 'relu', weightKey: { owner: w, layout: '', version: 0 } };
+ * options.activation; // -> 'relu'
+ * ```
+ */
+export interface Conv2dForwardOptions {
+  /**
+   * When given, the packed weights stay in WebAssembly memory and later calls with the same key
+   * (same owner object, layout and version) and packing reuse them without copying or packing
+   * `w` again (see {@link setWeightCacheBytes}); the caller promises that an equal key means equal
+   * values of `w`. Default: none (the weights are copied and packed on every call).
+   */
+  readonly weightKey?: WeightKey | null;
+  /** Applied to every output inside the pass (default none); see {@link Conv2dActivation}. */
+  readonly activation?: Conv2dActivation | null;
+}
+
 /** Name of the conv2d forward kernel. */
 export const WASM_CONV2D_KERNEL = 'wasm-simd128-conv2d-implicit-4x8';
+
+/** The descriptor's activation fields (assembly/conv.ts): the kind, then the clamp bounds as f32. */
+const ACT_NONE = 0;
+const ACT_RELU = 1;
+const ACT_CLAMP = 2;
+const D_ACT_LO = 33;
+
+/** One value through the activation, as the module applies it (for the float32 output). */
+function activate(activation: Conv2dActivation | null, v: number): number {
+  if (activation === null) return v;
+  if (activation === 'relu') return Math.max(v, 0); // NaN stays NaN, -0 becomes 0, as the module's ReLU
+  return Math.min(Math.max(v, activation.clamp[0]), activation.clamp[1]);
+}
 
 /** Largest block of taps (the GEMM's k) per pass; blocks are balanced, e.g. 576 taps -> 2 x 288. */
 const KC_MAX = 384;
 /** The packed weights of one block (Cout/groups rounded up to 4, times kc) should stay in L2. */
 const A_BLOCK_FLOATS = 1 << 17;
-const DESC_INTS = 32;
+const DESC_INTS = 36;
 /** Floor of the per-call staging budget (floats): small problems go through in one chunk. */
 const CHUNK_MIN_FLOATS = 1 << 20;
 
@@ -65,7 +119,8 @@ const CHUNK_MIN_FLOATS = 1 << 20;
  * at a time, straight into the layout of the GEMM micro-kernel, so no column matrix is ever built. With
  * `setThreads(n)`, problems of at least `PARALLEL_MIN_WORK` multiply-adds are cut into
  * (image, column range) units that the threads claim. Accumulates in float32; results do not
- * depend on the thread count.
+ * depend on the thread count. With `options.weightKey`, the packed weights are cached in
+ * WebAssembly memory across calls; `options.activation` fuses ReLU or a clamp into the pass.
  *
  * Returns `true` when it computed `out` (fully overwritten), `false` when it declined and left
  * `out` untouched (an operand is not a `Float32Array`, or the module is unavailable: see `ready`),
@@ -80,6 +135,7 @@ const CHUNK_MIN_FLOATS = 1 << 20;
  * @param w - The filters, float32 `[outChannels, inChannels / groups, kh, kw]`.
  * @param bias - Per-output-channel bias, `outChannels` elements, or `null` for none.
  * @param out - Receives the output `[batch, outChannels, outH, outW]` (overwritten).
+ * @param options - A key for the packed-weight cache and a fused activation; see {@link Conv2dForwardOptions}.
  * @returns `true` when WebAssembly computed `out`, `false` when it declined and left `out` untouched.
  * @see torch.nn.functional.conv2d
  * @example
@@ -101,6 +157,7 @@ export function wasmConv2dForward(
   w: FloatArray,
   bias: FloatArray | null,
   out: FloatArray,
+  options: Conv2dForwardOptions = {},
 ): boolean {
   const modules = convModules(WASM_CONV2D_KERNEL, [x, w, bias, out]);
   if (modules === null) return false;
@@ -112,10 +169,13 @@ export function wasmConv2dForward(
   const l = g.outH * g.outW;
   const outSize = batch * cout * l;
   if (outSize === 0) return true;
+  const activation = options.activation ?? null;
   if (k === 0) {
     for (let n = 0; n < batch; n++) {
-      for (let oc = 0; oc < cout; oc++)
-        out.fill(bias === null ? 0 : bias[oc], (n * cout + oc) * l, (n * cout + oc + 1) * l);
+      for (let oc = 0; oc < cout; oc++) {
+        const v = bias === null ? 0 : bias[oc];
+        out.fill(activate(activation, v), (n * cout + oc) * l, (n * cout + oc + 1) * l);
+      }
     }
     return true;
   }
@@ -145,6 +205,11 @@ export function wasmConv2dForward(
   // Whole-image units pad their own image; column-range units need the images padded first.
   const padInUnit = padded && chunksUsed === 1;
 
+  // Find (or reserve) the cached packed weights first: reserving moves heapBase() above the slot.
+  const packedBytes = 4 * groups * mp * k;
+  const key = options.weightKey ?? null;
+  const slot = key === null ? null : weightSlot(mod, key, `${cout},${k},${groups},${mp},${kc}`, packedBytes);
+  const packed = slot?.hit === true;
   const ws = align64(kc * 32 + 128); // conv2dWorkBytes
   const work = align64(mod.heapBase());
   const descAt = work + ws * threads;
@@ -152,8 +217,9 @@ export function wasmConv2dForward(
   const colAt = align64(tapAt + 4 * k);
   const modeAt = align64(colAt + 4 * l);
   const wrawAt = align64(modeAt + 4 * nSl);
-  const wpackAt = align64(wrawAt + 4 * cout * k);
-  const biasAt = align64(wpackAt + 4 * groups * mp * k);
+  const wpackScratchAt = align64(wrawAt + (packed ? 0 : 4 * cout * k));
+  const wpackAt = slot === null ? wpackScratchAt : slot.at;
+  const biasAt = align64(wpackScratchAt + (slot === null ? packedBytes : 0));
   const xpadAt = align64(biasAt + 4 * cout);
   const outAt = align64(xpadAt + 4 * per * imgSlot);
   const mem = memoryView(mod, outAt + 4 * per * imgOut);
@@ -176,10 +242,16 @@ export function wasmConv2dForward(
     chunksUsed,
     perChunk,
     padInUnit ? 1 : 0,
+    packed ? 1 : 0,
+    activation === null ? ACT_NONE : activation === 'relu' ? ACT_RELU : ACT_CLAMP,
   ]);
-  mem.set(w.subarray(0, cout * k), wrawAt / 4);
+  if (activation !== null && activation !== 'relu') {
+    new Float32Array(mem.buffer, descAt + 4 * D_ACT_LO, 2).set(activation.clamp);
+  }
+  if (!packed) mem.set(w.subarray(0, cout * k), wrawAt / 4);
   if (bias !== null) mem.set(bias.subarray(0, cout), biasAt / 4);
   mod.conv2dPrepare(descAt);
+  slot?.commit();
 
   const xpadF = xpadAt / 4;
   const outF = outAt / 4;

@@ -6,8 +6,14 @@
  *
  * @packageDocumentation
  */
+export { wasmBatchNormBackwardTraining, wasmBatchNormForwardTraining } from './batch-norm.js';
 export { wasmChannelAffine } from './channel-affine.js';
-export { type Conv2dGeometry, wasmConv2dForward } from './conv.js';
+export {
+  type Conv2dActivation,
+  type Conv2dForwardOptions,
+  type Conv2dGeometry,
+  wasmConv2dForward,
+} from './conv.js';
 export { wasmConv2dBackwardWeight } from './conv-backward.js';
 export { wasmTranspose } from './copy.js';
 export {
@@ -26,3 +32,11 @@ export { wasmMaxPool2x2 } from './pool.js';
 export { type ReadyOptions, ready } from './ready.js';
 export { wasmSum } from './reduce.js';
 export { getThreads, setThreads } from './threads.js';
+export {
+  clearWeightCache,
+  DEFAULT_WEIGHT_CACHE_BYTES,
+  setWeightCacheBytes,
+  type WeightCacheInfo,
+  type WeightKey,
+  weightCacheInfo,
+} from './weight-cache.js';

@@ -5,6 +5,8 @@
 //     until it resolves, kernels decline (return false) and the caller's JavaScript kernel runs.
 // Both paths first check that the engine validates a tiny 128-bit SIMD module.
 
+import { withWeightArena } from './weight-cache.js';
+
 /** The functions and memory gemm.wasm exports (see assembly/index.ts). */
 export interface GemmExports {
   readonly memory: WebAssembly.Memory;
@@ -205,7 +207,8 @@ export function compilePackagedSync(file: PackagedWasm): WebAssembly.Module | st
 
 function instantiate(module: WebAssembly.Module): void {
   const instance = new WebAssembly.Instance(module, {});
-  gemmExports = instance.exports as unknown as GemmExports;
+  // heapBase() moves above the packed-weight cache (weight-cache.ts), so kernels' scratch never overlaps it.
+  gemmExports = withWeightArena(instance.exports as unknown as GemmExports);
   state = 'ready';
 }
 

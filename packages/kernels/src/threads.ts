@@ -21,6 +21,7 @@
 
 import { describeArgument, KernelArgumentError } from './errors.js';
 import { compilePackagedSync, type GemmExports, nodeBuiltin, threadedModule } from './loader.js';
+import { withWeightArena } from './weight-cache.js';
 
 /** A started worker, Node's or the browser's: all the pool needs is to stop it. */
 interface WorkerLike {
@@ -330,7 +331,9 @@ export function threadPool(): ThreadPool | null {
   try {
     runChunks ??= new Function(`return ${CHUNK_LOOP};`)() as ChunkLoop;
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
-    const exports = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as GemmExports;
+    const exports = withWeightArena(
+      new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as GemmExports,
+    );
     const control = new SharedArrayBuffer(HEADER_BYTES + SLOT_BYTES * (requested - 1));
     const inWorker = typeof g.WorkerGlobalScope === 'function' && globalThis instanceof g.WorkerGlobalScope;
     const created: ThreadPool = {
