@@ -68,6 +68,7 @@ const notDifferentiable: Record<string, string> = {
   setThreads: 're-exported from @torchlet/kernels: thread count',
   getThreads: 're-exported from @torchlet/kernels: thread count',
   initWebGPU: 're-exported from @torchlet/webgpu: finds the webgpu device',
+  recordGpuAllocations: 'webgpu buffer lifetime (backward releases the gradients it owns)',
   allocStorage: 'typed-array allocation',
   dtypeOfStorage: 'dtype inspection',
   isFloatingDType: 'dtype inspection',

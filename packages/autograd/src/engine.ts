@@ -1,6 +1,7 @@
 import { formatShape, shapesEqual, TorchletError } from '@torchlet/tensor';
 import { add } from './functions/elementwise.js';
 import { to } from './functions/views.js';
+import { GradientBuffers } from './gpu-release.js';
 import { withGradMode } from './grad-mode.js';
 import { edgeOf, type Node } from './graph.js';
 import { Variable } from './variable.js';
@@ -32,6 +33,8 @@ interface RunOptions {
   /** When given, gradients are captured for these and nothing accumulates into `.grad`. */
   readonly inputs: readonly Variable[] | null;
   readonly fn: string;
+  /** The root gradients were made by the caller for this pass (backward()'s ones), not passed in. */
+  readonly ownsSeeds?: boolean;
 }
 
 /** The node where `v`'s history starts, or a clear error when it needs no gradient. */
@@ -137,47 +140,67 @@ export function runBackward(
   }
   const grads = new Map<Node, Variable>();
   const captured: (Variable | null)[] = inputs === null ? [] : inputs.map(() => null);
-  withGradMode(createGraph, () => {
-    rootNodes.forEach((n, i) => {
-      accumulate(grads, n, rootGrads[i]);
-    });
-    const ready: Node[] = [];
-    for (const n of new Set(rootNodes)) if (needed.has(n) && (deps.get(n) ?? 0) === 0) ready.push(n);
-    while (ready.length > 0) {
-      const node = ready.pop() as Node;
-      const g = grads.get(node) as Variable;
-      grads.delete(node);
-      const slots = inputNodes.get(node);
-      if (slots) for (const i of slots) captured[i] = g;
-      if (node.retainedBy !== null && inputs === null) accumulateIntoLeaf(node.retainedBy, g, createGraph);
-      if (node.leaf !== null) {
-        if (inputs === null) accumulateIntoLeaf(node.leaf, g, createGraph);
-        continue;
-      }
-      if (node.released || node.backwardFn === null) {
-        fail(
-          fn,
-          `trying to backward through the graph a second time: the values saved by '${node.name}' were released by the previous backward(). ` +
-            'Pass { retainGraph: true } to the first backward() if you need to run backward through the same graph again.',
-        );
-      }
-      node.checkSaved();
-      const needs = node.next.map((n) => n !== null && needed.has(n));
-      const out = node.backwardFn(g, needs, node.output as Variable);
-      for (let i = 0; i < node.next.length; i++) {
-        const target = node.next[i];
-        if (target === null || !needs[i]) continue;
-        const gi = out[i];
-        if (gi !== null && gi !== undefined) accumulate(grads, target, conform(node, i, gi));
-        const left = (deps.get(target) as number) - 1;
-        deps.set(target, left);
-        if (left === 0 && grads.has(target)) ready.push(target);
-        else if (left === 0) markSkipped(target, deps, needed, ready, grads);
-      }
-      if (!retainGraph) node.release();
-    }
-  });
+  // Without createGraph nothing outside can reach the gradients in flight: on webgpu their
+  // buffers go back to the pool as soon as no pending gradient reads them.
+  const gpu = createGraph ? null : GradientBuffers.start(roots, options.ownsSeeds ? rootGrads : []);
+  try {
+    runNodes();
+  } finally {
+    gpu?.finish();
+  }
   return inputs === null ? null : captured;
+
+  function runNodes(): void {
+    withGradMode(createGraph, () => {
+      rootNodes.forEach((n, i) => {
+        accumulate(grads, n, rootGrads[i]);
+      });
+      const ready: Node[] = [];
+      for (const n of new Set(rootNodes)) if (needed.has(n) && (deps.get(n) ?? 0) === 0) ready.push(n);
+      while (ready.length > 0) {
+        const node = ready.pop() as Node;
+        const g = grads.get(node) as Variable;
+        grads.delete(node);
+        const slots = inputNodes.get(node);
+        if (slots) for (const i of slots) captured[i] = g;
+        if (slots) gpu?.keep(g, true);
+        if (node.retainedBy !== null && inputs === null) {
+          accumulateIntoLeaf(node.retainedBy, g, createGraph);
+          gpu?.keep(node.retainedBy._gradVar);
+        }
+        if (node.leaf !== null) {
+          if (inputs === null) {
+            accumulateIntoLeaf(node.leaf, g, createGraph);
+            gpu?.keep(node.leaf._gradVar);
+          }
+          gpu?.settle(grads.values());
+          continue;
+        }
+        if (node.released || node.backwardFn === null) {
+          fail(
+            fn,
+            `trying to backward through the graph a second time: the values saved by '${node.name}' were released by the previous backward(). ` +
+              'Pass { retainGraph: true } to the first backward() if you need to run backward through the same graph again.',
+          );
+        }
+        node.checkSaved();
+        const needs = node.next.map((n) => n !== null && needed.has(n));
+        const out = node.backwardFn(g, needs, node.output as Variable);
+        for (let i = 0; i < node.next.length; i++) {
+          const target = node.next[i];
+          if (target === null || !needs[i]) continue;
+          const gi = out[i];
+          if (gi !== null && gi !== undefined) accumulate(grads, target, conform(node, i, gi));
+          const left = (deps.get(target) as number) - 1;
+          deps.set(target, left);
+          if (left === 0 && grads.has(target)) ready.push(target);
+          else if (left === 0) markSkipped(target, deps, needed, ready, grads);
+        }
+        if (!retainGraph) node.release();
+        gpu?.settle(grads.values());
+      }
+    });
+  }
 }
 
 /**

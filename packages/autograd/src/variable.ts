@@ -343,7 +343,8 @@ export class Variable {
         );
       }
     }
-    runBackward([this], [seed], { fn: 'backward', retainGraph, createGraph, inputs: null });
+    const ownsSeeds = gradient === undefined || gradient === null || typeof gradient === 'number';
+    runBackward([this], [seed], { fn: 'backward', retainGraph, createGraph, inputs: null, ownsSeeds });
   }
 
   /**

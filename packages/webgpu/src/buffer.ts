@@ -49,6 +49,11 @@ export class BufferPool {
   };
   private readonly free = new Map<number, GPUBuffer[]>();
   private destroyed = false;
+  /**
+   * @internal Called with every handle {@link BufferPool.handle} makes: the tensor layer records
+   * what a pass allocates (autograd's backward) to release what nobody can reach once it ends.
+   */
+  onHandle: ((buffer: GpuBuffer) => void) | null = null;
 
   constructor(
     private readonly device: GPUDevice,
@@ -107,7 +112,9 @@ export class BufferPool {
   /** Wraps a pooled buffer in a handle that gives it back when released or collected. */
   handle(owner: GpuBufferOwner, length: number): GpuBuffer {
     const { buffer, bytes } = this.take(Math.max(4, length * 4));
-    return new GpuBuffer(owner, buffer, length, bytes, this);
+    const handle = new GpuBuffer(owner, buffer, length, bytes, this);
+    if (this.onHandle !== null) this.onHandle(handle);
+    return handle;
   }
 }
 
