@@ -1,16 +1,20 @@
 import { type DType, fail, formatShape, type Tensor, tensor } from '@torchlet/tensor';
 import { DataType, type TensorProto } from './proto/types.js';
 
-// TensorProto <-> torchlet tensors. torchlet has float32, float64, int32 and bool: ONNX's integer
-// types become int32 (int64 values beyond int32 saturate, which is what shape arithmetic such as
-// Slice's `INT64_MAX` end needs), float16 widens to float32. Every size is checked against the
-// bytes actually present before anything is allocated.
+// TensorProto <-> torchlet tensors. torchlet has float32, float64, int32, int64 and bool: INT64
+// (and UINT32, UINT64) become int64, as PyTorch holds them (UINT64 values beyond 2^63 - 1
+// saturate); the narrower integer types become int32; float16 widens to float32. Every size is
+// checked against the bytes actually present before anything is allocated.
 
 /** The largest element count of one tensor (2^31 - 1: typed-array and int32 index limits). */
 export const MAX_ELEMENTS = 2 ** 31 - 1;
 
 const INT32_MAX = 2 ** 31 - 1;
 const INT32_MIN = -(2 ** 31);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** The ONNX integer types torchlet holds as int64 (the others, all narrower, as int32). */
+const WIDE_INTS: ReadonlySet<number> = new Set([DataType.INT64, DataType.UINT32, DataType.UINT64]);
 
 const BYTES: Readonly<Record<number, number>> = {
   [DataType.FLOAT]: 4,
@@ -57,6 +61,7 @@ export function dtypeOfDataType(t: number): DType | null {
   if (t === DataType.FLOAT || t === DataType.FLOAT16) return 'float32';
   if (t === DataType.DOUBLE) return 'float64';
   if (t === DataType.BOOL) return 'bool';
+  if (WIDE_INTS.has(t)) return 'int64';
   if (BYTES[t] !== undefined) return 'int32';
   return null;
 }
@@ -66,6 +71,7 @@ export function dataTypeOfDType(d: DType): number {
   if (d === 'float32') return DataType.FLOAT;
   if (d === 'float64') return DataType.DOUBLE;
   if (d === 'int32') return DataType.INT32;
+  if (d === 'int64') return DataType.INT64;
   return DataType.BOOL;
 }
 
@@ -108,7 +114,7 @@ export function tensorFromProto(fn: string, what: string, t: TensorProto, extern
   const size = BYTES[type];
   let raw = t.raw_data;
   if (t.data_location === 1) raw = externalBytes(fn, what, t, external, n * size);
-  let values: ArrayLike<number>;
+  let values: ArrayLike<number> | BigInt64Array;
   if (raw !== undefined && raw.length > 0) {
     if (raw.length !== n * size)
       fail(
@@ -116,18 +122,21 @@ export function tensorFromProto(fn: string, what: string, t: TensorProto, extern
         'bytes',
         `${what} declares ${formatShape(dims)} ${dataTypeName(type)} (${n * size} bytes) but holds ${raw.length} bytes`,
       );
-    values = readRaw(type, raw, n);
+    values = dtype === 'int64' ? readRawInt64(type, raw, n) : readRaw(type, raw, n);
   } else {
     const field = typedField(t, type);
     if (field.length !== n && !(n === 0 && field.length === 0))
       fail(fn, 'bytes', `${what} declares ${formatShape(dims)} (${n} values) but holds ${field.length}`);
     values = type === DataType.FLOAT16 ? Float32Array.from(field as number[], halfToFloat) : field;
-    if (dtype === 'int32' || dtype === 'bool') values = Int32Array.from(values as number[], saturate);
+    // The codec reads int64 fields as numbers (exact up to 2^53).
+    if (dtype === 'int64') values = BigInt64Array.from(field as number[], saturate64);
+    else if (dtype === 'int32' || dtype === 'bool') values = Int32Array.from(values as number[], saturate);
   }
   return makeTensor(values, dims, dtype);
 }
 
-function makeTensor(values: ArrayLike<number>, dims: number[], dtype: DType): Tensor {
+function makeTensor(values: ArrayLike<number> | BigInt64Array, dims: number[], dtype: DType): Tensor {
+  if (values instanceof BigInt64Array) return tensor(values, { dtype: 'int64' }).reshape(dims);
   const storage =
     dtype === 'float32'
       ? values instanceof Float32Array
@@ -213,6 +222,24 @@ function readRaw(type: number, raw: Uint8Array, n: number): ArrayLike<number> {
   }
 }
 
+/** INT64, UINT32 and UINT64 raw bytes as int64 storage (UINT64 beyond 2^63 - 1 saturates). */
+function readRawInt64(type: number, raw: Uint8Array, n: number): BigInt64Array {
+  // An aligned copy, as readRaw's.
+  if (LITTLE_ENDIAN && type === DataType.INT64)
+    return new BigInt64Array(Uint8Array.prototype.slice.call(raw).buffer, 0, n);
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const out = new BigInt64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (type === DataType.INT64) out[i] = view.getBigInt64(8 * i, true);
+    else if (type === DataType.UINT32) out[i] = BigInt(view.getUint32(4 * i, true));
+    else {
+      const v = view.getBigUint64(8 * i, true);
+      out[i] = v > INT64_MAX ? INT64_MAX : v;
+    }
+  }
+  return out;
+}
+
 function readInt(view: DataView, type: number, i: number): number {
   switch (type) {
     case DataType.INT64:
@@ -236,6 +263,14 @@ function readInt(view: DataView, type: number, i: number): number {
   }
 }
 
+/** An int64 field value (a JS number from the codec) as an int64 element. */
+function saturate64(v: number): bigint {
+  if (Number.isNaN(v)) return 0n;
+  if (v >= 2 ** 63) return INT64_MAX;
+  if (v < -(2 ** 63)) return -INT64_MAX - 1n;
+  return BigInt(Math.trunc(v));
+}
+
 function saturate(v: number): number {
   if (Number.isNaN(v)) return 0;
   return v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : Math.trunc(v);
@@ -251,8 +286,8 @@ function halfToFloat(h: number): number {
 }
 
 /**
- * A TensorProto holding `t` (named `name`): float32, float64 and bool as raw little-endian bytes;
- * int32 as INT64 when `asInt64` (ONNX wants int64 for shapes, axes and indices), else INT32.
+ * A TensorProto holding `t` (named `name`): float32, float64, int64 and bool as raw little-endian
+ * bytes; int32 as INT64 when `asInt64` (ONNX wants int64 for shapes, axes and indices), else INT32.
  */
 export function tensorToProto(name: string, t: Tensor, asInt64 = false): TensorProto {
   const dims = [...t.shape];
@@ -267,7 +302,7 @@ export function tensorToProto(name: string, t: Tensor, asInt64 = false): TensorP
   const type = dataTypeOfDType(t.dtype);
   const size = BYTES[type];
   const data = c.data;
-  if (LITTLE_ENDIAN && (t.dtype === 'float32' || t.dtype === 'float64' || t.dtype === 'int32')) {
+  if (LITTLE_ENDIAN && t.dtype !== 'bool') {
     // Typed arrays are little-endian here, as ONNX's raw_data: copy the bytes as they are.
     const bytes = new Uint8Array(data.buffer, data.byteOffset + c.offset * size, n * size);
     return { name, dims, data_type: type, raw_data: bytes.slice() };
@@ -275,7 +310,12 @@ export function tensorToProto(name: string, t: Tensor, asInt64 = false): TensorP
   const raw = new Uint8Array(size * n);
   const view = new DataView(raw.buffer);
   for (let i = 0; i < n; i++) {
-    const v = Number(data[c.offset + i]);
+    const e = data[c.offset + i];
+    if (typeof e === 'bigint') {
+      view.setBigInt64(8 * i, e, true);
+      continue;
+    }
+    const v = Number(e);
     if (t.dtype === 'float32') view.setFloat32(4 * i, v, true);
     else if (t.dtype === 'float64') view.setFloat64(8 * i, v, true);
     else if (t.dtype === 'int32') view.setInt32(4 * i, v, true);

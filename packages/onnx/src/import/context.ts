@@ -58,9 +58,12 @@ export function constant(t: Tensor): Variable {
   return variable(t);
 }
 
-/** A constant holding integer `values` (int32), shaped `[values.length]` or a scalar. */
+/** A constant holding integer `values` (int64, as ONNX's Shape, Size and integer Constants), shaped `[values.length]` or a scalar. */
 export function intConstant(values: readonly number[], scalar = false): Variable {
-  const t = tensor(Int32Array.from(values), { dtype: 'int32' });
+  const t = tensor(
+    BigInt64Array.from(values, (v) => BigInt(Math.trunc(v))),
+    { dtype: 'int64' },
+  );
   return variable(scalar ? t.reshape([]) : t);
 }
 
@@ -88,5 +91,5 @@ export function checkSize(call: OpCall, shape: readonly number[], what: string):
 /** True when `v` carries no gradient and is not a float: shape arithmetic. */
 export function isIntLike(v: Variable | Tensor): boolean {
   const t = isVariable(v) ? v.data : v;
-  return t.dtype === 'int32' || t.dtype === 'bool';
+  return t.dtype === 'int32' || t.dtype === 'int64' || t.dtype === 'bool';
 }

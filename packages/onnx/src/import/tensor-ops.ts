@@ -49,7 +49,7 @@ import {
 } from './context.js';
 
 // Elementwise math and the shape operators (Reshape, Shape, Gather, Slice, ...). Shape arithmetic
-// runs on int32 tensors at run time, so chains such as Shape -> Gather -> Unsqueeze -> Concat ->
+// runs on int64 tensors (ONNX's type for shapes; int32 where the file says so) at run time, so chains such as Shape -> Gather -> Unsqueeze -> Concat ->
 // Reshape follow the actual batch size.
 
 function binary(fn: (a: Variable, b: Variable) => Variable): OpImpl {
@@ -60,6 +60,18 @@ function unary(fn: (a: Variable) => Variable): OpImpl {
   return (call) => [fn(need(call, 0, 'X'))];
 }
 
+/** The integer dtype of an integer operation on `a` and `b`: int64 when either is (ONNX's usual type), else int32. */
+function intDType(a: Variable, b: Variable): 'int32' | 'int64' {
+  return a.data.dtype === 'int64' || b.data.dtype === 'int64' ? 'int64' : 'int32';
+}
+
+/** Integer `values` (integral JS numbers) as a constant of `dtype` shaped `shape`. */
+function intTensor(values: readonly number[], dtype: 'int32' | 'int64', shape: readonly number[]): Variable {
+  const whole = values.map((v) => (Number.isFinite(v) ? Math.trunc(v) : 0));
+  const data = dtype === 'int64' ? BigInt64Array.from(whole, (v) => BigInt(v)) : Int32Array.from(whole);
+  return constant(T.tensor(data, { dtype }).reshape([...shape]));
+}
+
 /** ONNX Div: integer operands divide with truncation. */
 const Div: OpImpl = (call) => {
   const a = need(call, 0, 'A');
@@ -67,7 +79,7 @@ const Div: OpImpl = (call) => {
   if (isIntLike(a) && isIntLike(b)) {
     const q = T.div(a.data.to('float64'), b.data.to('float64'));
     const values = Array.from(q.contiguous().data as Float64Array, (v) => (Number.isFinite(v) ? Math.trunc(v) : 0));
-    return [constant(T.tensor(Int32Array.from(values), { dtype: 'int32' }).reshape([...q.shape]))];
+    return [intTensor(values, intDType(a, b), q.shape)];
   }
   return [div(a, b)];
 };
@@ -109,9 +121,9 @@ function valueMap(fn: (a: number, b: number) => number, arity: 1 | 2): OpImpl {
     const av = flatValues(T.expand(a.data, shape));
     const bv = flatValues(T.expand(b.data, shape));
     const out = av.map((v, i) => fn(v, bv[i]));
-    const dtype = a.data.dtype === 'float64' ? 'float64' : isIntLike(a) ? 'int32' : 'float32';
-    const data =
-      dtype === 'int32' ? Int32Array.from(out) : dtype === 'float64' ? Float64Array.from(out) : Float32Array.from(out);
+    if (isIntLike(a)) return [intTensor(out, intDType(a, b), shape)];
+    const dtype = a.data.dtype === 'float64' ? 'float64' : 'float32';
+    const data = dtype === 'float64' ? Float64Array.from(out) : Float32Array.from(out);
     return [constant(T.tensor(data, { dtype }).reshape(shape))];
   };
 }
@@ -411,11 +423,21 @@ const Cast: OpImpl = (call) => {
   const dtype = dtypeOfDataType(target);
   if (dtype === null) return call.attrs.fail(`cannot cast to data type ${target}`);
   if (x.data.dtype === dtype) return [x];
-  if (dtype === 'int32' && !isIntLike(x)) {
+  if ((dtype === 'int32' || dtype === 'int64') && !isIntLike(x)) {
+    // Truncation; a non-finite value (undefined behaviour in ONNX) gives 0, never a wrapped bit pattern.
     const values = Array.from(T.flatten(x.data.to('float64')).data as Float64Array, (v) =>
       Number.isFinite(v) ? Math.trunc(v) : 0,
     );
-    return [constant(T.tensor(Int32Array.from(values), { dtype: 'int32' }).reshape([...x.shape]))];
+    if (dtype === 'int32')
+      return [
+        intTensor(
+          values.map((v) => v | 0),
+          'int32',
+          x.shape,
+        ),
+      ];
+    const big = values.map((v) => (Math.abs(v) < 2 ** 63 ? v : 0));
+    return [intTensor(big, 'int64', x.shape)];
   }
   return [to(x, dtype)];
 };
@@ -460,8 +482,10 @@ const Range: OpImpl = (call) => {
   const n = Math.max(Math.ceil((limit - start) / delta), 0);
   checkSize(call, [n], 'the range');
   const values = Array.from({ length: n }, (_, i) => start + i * delta);
-  const ints = isIntLike(need(call, 0, 'start'));
-  return [ints ? intConstant(values) : constant(T.tensor(values))];
+  const first = need(call, 0, 'start');
+  // The output has the inputs' type (int64 from PyTorch's exporter; int32 when the file says so).
+  if (isIntLike(first)) return [intTensor(values, first.data.dtype === 'int32' ? 'int32' : 'int64', [n])];
+  return [constant(T.tensor(values))];
 };
 
 const PAD_MODES: Readonly<Record<string, 'constant' | 'reflect' | 'replicate'>> = {
