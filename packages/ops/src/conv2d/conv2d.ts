@@ -11,11 +11,11 @@ import {
 import {
   anyOnGpu,
   checkGpuOperands,
-  checkGpuPaddingMode,
   gpuConv2d,
   gpuConv2dBackwardInput,
   gpuConv2dBackwardWeight,
 } from '../device/gpu.js';
+import { gpuModePad, gpuPadBackward } from '../device/gpu-layers.js';
 import { padBackwardRaw, padRaw, planPad } from '../pad/pad.js';
 import { checkFloatTensor, checkSameDType, denseData, type FloatStorage } from '../params.js';
 import { pickKernel } from './kernels.js';
@@ -170,8 +170,10 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   const p = planConv(fn, input.shape, weight.shape, options);
   if (anyOnGpu(input, weight, b)) {
     checkGpuOperands(fn, { input, weight, bias: b }, p.r.kernel);
-    checkGpuPaddingMode(fn, p.modePad === null ? 'zeros' : p.r.paddingMode);
-    return gpuConv2d(p.g, input, weight, b, outputShapeOf(p.g, p.batched));
+    const x = p.modePad === null ? input : gpuModePad(input, p.modePad.outShape, p.modePad.maps);
+    const y = gpuConv2d(p.g, x, weight, b, outputShapeOf(p.g, p.batched));
+    if (x !== input) x.dispose();
+    return y;
   }
   const g = p.g;
   const kernel = pickKernel(g, p.r.kernel, fn);
@@ -219,8 +221,12 @@ export function conv2dBackwardInput(
   checkUpstream(fn, upstream, p, inputShape, weight.shape);
   if (anyOnGpu(upstream, weight)) {
     checkGpuOperands(fn, { upstream, weight }, p.r.kernel);
-    checkGpuPaddingMode(fn, p.modePad === null ? 'zeros' : p.r.paddingMode);
-    return gpuConv2dBackwardInput(p.g, upstream, weight, inputShape);
+    if (p.modePad === null) return gpuConv2dBackwardInput(p.g, upstream, weight, inputShape);
+    // the gradient of the padded input, then each border element added into the element it copied
+    const dxPadded = gpuConv2dBackwardInput(p.g, upstream, weight, p.modePad.outShape);
+    const dx = gpuPadBackward(fn, dxPadded, p.modePad.inShape4, p.modePad.maps);
+    dxPadded.dispose();
+    return dx.reshape(inputShape);
   }
   const kernel = pickKernel(p.g, p.r.kernel, fn);
   const size = inputShape.reduce((a, s) => a * s, 1);
@@ -277,8 +283,10 @@ export function conv2dBackwardWeight(
   checkUpstream(fn, upstream, p, input.shape, weightShape);
   if (anyOnGpu(upstream, input)) {
     checkGpuOperands(fn, { upstream, input }, p.r.kernel);
-    checkGpuPaddingMode(fn, p.modePad === null ? 'zeros' : p.r.paddingMode);
-    return gpuConv2dBackwardWeight(p.g, upstream, input, weightShape);
+    const x = p.modePad === null ? input : gpuModePad(input, p.modePad.outShape, p.modePad.maps);
+    const dw = gpuConv2dBackwardWeight(p.g, upstream, x, weightShape);
+    if (x !== input) x.dispose();
+    return dw;
   }
   const kernel = pickKernel(p.g, p.r.kernel, fn);
   const dw = allocStorage(

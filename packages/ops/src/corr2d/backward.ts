@@ -1,4 +1,5 @@
 import { allocStorage, type FloatArray, fail, formatShape, Tensor } from '@torchlet/tensor';
+import { gpuCorr2dBackwardInput, gpuCorr2dBackwardKernel, onGpu } from '../device/gpu-corr2d.js';
 import { checkFloatTensor } from '../params.js';
 import { corrFullFlippedInto, corrValidInto } from './kernel.js';
 
@@ -57,6 +58,7 @@ export function corr2dBackwardInput(upstream: Tensor, K: Tensor, inputShape?: re
       `upstream ${formatShape(upstream.shape)} and K ${formatShape(K.shape)} come from an input of shape ${formatShape([h, w])}, not inputShape ${formatShape(inputShape)}`,
     );
   }
+  if (onGpu(fn, { upstream, K })) return gpuCorr2dBackwardInput(upstream, K, h, w);
   const out = allocStorage(upstream.dtype, h * w) as FloatArray;
   if (ho > 0 && wo > 0) {
     corrFullFlippedInto(
@@ -109,6 +111,7 @@ export function corr2dBackwardKernel(upstream: Tensor, X: Tensor): Tensor {
   }
   const kh = h - ho + 1;
   const kw = w - wo + 1;
+  if (onGpu(fn, { upstream, X })) return gpuCorr2dBackwardKernel(upstream, X, kh, kw);
   const out = allocStorage(X.dtype, kh * kw) as FloatArray;
   const xs = X.strides;
   const gs = upstream.strides;

@@ -8,6 +8,15 @@ import {
   isTensor,
   Tensor,
 } from '@torchlet/tensor';
+import {
+  gpuCorr2d,
+  gpuCorr2dMatmul,
+  gpuCorr2dMultiIn,
+  gpuCorr2dMultiInOut,
+  gpuCorr2dMultiInOut1x1,
+  gpuKernelToMatrix,
+  onGpu,
+} from '../device/gpu-corr2d.js';
 import { im2colRaw, type WindowGeometry } from '../im2col/raw.js';
 import { checkFloatTensor } from '../params.js';
 import { corrValidInto } from './kernel.js';
@@ -85,6 +94,7 @@ function checkKernelFits(fn: string, xName: string, x: Tensor, kName: string, k:
 export function corr2d(X: Tensor, K: Tensor): Tensor {
   checkOperands('corr2d', 'X', X, 'K', K, 2, 2, '2-D X and K', '; for batched multi-channel input use conv2d');
   checkKernelFits('corr2d', 'X', X, 'K', K);
+  if (onGpu('corr2d', { X, K })) return gpuCorr2d(X, K);
   const kh = K.shape[0];
   const kw = K.shape[1];
   const ho = X.shape[0] - kh + 1;
@@ -160,6 +170,7 @@ function patchGeometry(h: number, w: number, kh: number, kw: number): WindowGeom
 export function corr2dMatmul(X: Tensor, K: Tensor): Tensor {
   checkOperands('corr2dMatmul', 'X', X, 'K', K, 2, 2, '2-D X and K', '; for batched multi-channel input use conv2d');
   checkKernelFits('corr2dMatmul', 'X', X, 'K', K);
+  if (onGpu('corr2dMatmul', { X, K })) return gpuCorr2dMatmul(X, K);
   const kh = K.shape[0];
   const kw = K.shape[1];
   const ho = X.shape[0] - kh + 1;
@@ -216,6 +227,7 @@ export function kernelToMatrix(K: Tensor, inputShape: readonly number[]): Tensor
   if (kh === 0 || kw === 0) fail(fn, 'K', `kernel K ${formatShape(K.shape)} is empty`);
   if (kh > h || kw > w)
     fail(fn, 'K', `kernel K ${formatShape(K.shape)} is larger than inputShape ${formatShape(inputShape)}`);
+  if (onGpu(fn, { K })) return gpuKernelToMatrix(K, h, w);
   const ho = h - kh + 1;
   const wo = w - kw + 1;
   const cols = h * w;
@@ -267,6 +279,7 @@ export function corr2dMultiIn(X: Tensor, K: Tensor): Tensor {
   checkOperands(fn, 'X', X, 'K', K, 3, 3, '3-D X [Cin,H,W] and K [Cin,kh,kw]', '; for batched input use conv2d');
   checkChannels(fn, X, K, 0);
   checkKernelFits(fn, 'X', X, 'K', K);
+  if (onGpu(fn, { X, K })) return gpuCorr2dMultiIn(X, K);
   const [cin, h, w] = X.shape;
   const kh = K.shape[1];
   const kw = K.shape[2];
@@ -331,6 +344,7 @@ export function corr2dMultiInOut(X: Tensor, K: Tensor): Tensor {
   );
   checkChannels(fn, X, K, 1);
   checkKernelFits(fn, 'X', X, 'K', K);
+  if (onGpu(fn, { X, K })) return gpuCorr2dMultiInOut(X, K);
   const [cin, h, w] = X.shape;
   const [cout, , kh, kw] = K.shape;
   const ho = h - kh + 1;
@@ -395,6 +409,7 @@ export function corr2dMultiInOut1x1(X: Tensor, K: Tensor): Tensor {
       `expects 1x1 kernels, got K ${formatShape(K.shape)} (X ${formatShape(X.shape)}); use corr2dMultiInOut for larger kernels`,
     );
   }
+  if (onGpu(fn, { X, K })) return gpuCorr2dMultiInOut1x1(X, K);
   const [cin, h, w] = X.shape;
   const cout = K.shape[0];
   const n = h * w;

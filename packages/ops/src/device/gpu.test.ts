@@ -131,9 +131,6 @@ describe('conv2d on the webgpu device', () => {
       ),
     ).toThrow(/same device.*webgpu and cpu/);
     expect(() => conv2d(x, k, null, { kernel: 'im2col' })).toThrow(TorchletError);
-    expect(() => conv2d(x, k, null, { padding: 1, paddingMode: 'reflect' })).toThrow(
-      /paddingMode "reflect" is not supported on the webgpu device/,
-    );
   });
 });
 

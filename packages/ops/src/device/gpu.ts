@@ -174,17 +174,6 @@ export function gpuAvgPool2dBackward(
   return new Tensor(avgPool2dBackward(dense(upstream), poolGeometry(g), options), inputShape, undefined, 0, 'float32');
 }
 
-/** Non-zero padding modes run an explicit pad step on the CPU path, which has no webgpu kernel yet. */
-export function checkGpuPaddingMode(fn: string, mode: string): void {
-  if (mode !== 'zeros') {
-    fail(
-      fn,
-      'paddingMode',
-      `paddingMode ${JSON.stringify(mode)} is not supported on the webgpu device yet ('zeros' is)`,
-    );
-  }
-}
-
 /** `adaptiveAvgPool2d` on the device: `[N, C, H, W]` (or `[C, H, W]`) to `outShape`. */
 export function gpuAdaptiveAvgPool2d(
   input: Tensor,

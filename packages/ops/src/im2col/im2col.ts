@@ -1,5 +1,6 @@
 import { allocStorage, fail, formatShape, Tensor } from '@torchlet/tensor';
 import { convOutputSize } from '../conv2d/params.js';
+import { gpuCol2im, gpuIm2col } from '../device/gpu-layers.js';
 import { checkFloatTensor, denseData, type FloatStorage, type IntPair, toPair } from '../params.js';
 import { col2imRaw, im2colRaw, type WindowGeometry } from './raw.js';
 
@@ -113,6 +114,7 @@ export function im2col(input: Tensor, kernelSize: IntPair, options: Im2colOption
   );
   const rows = c * g.kh * g.kw;
   const L = g.outH * g.outW;
+  if (input.gpuBuffer !== null) return gpuIm2col(input, n, g, batched ? [n, rows, L] : [rows, L]);
   const x = denseData(input);
   const out = allocStorage(input.dtype, n * rows * L) as FloatStorage;
   for (let b = 0; b < n; b++) im2colRaw(x, b * c * h * w, g, out, b * rows * L);
@@ -173,6 +175,7 @@ export function col2im(cols: Tensor, outputSize: IntPair, kernelSize: IntPair, o
       `cols has ${L} blocks but outputSize ${formatShape([oh, ow])} gives ${g.outH}x${g.outW} = ${g.outH * g.outW} blocks (${shapes})`,
     );
   }
+  if (cols.gpuBuffer !== null) return gpuCol2im(cols, n, g, batched ? [n, c, oh, ow] : [c, oh, ow]);
   const src = denseData(cols);
   const out = allocStorage(cols.dtype, n * c * oh * ow) as FloatStorage;
   for (let b = 0; b < n; b++) col2imRaw(src, b * rows * L, g, out, b * c * oh * ow);

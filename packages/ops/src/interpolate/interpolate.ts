@@ -1,4 +1,5 @@
 import { allocStorage, fail, formatShape, formatValue, Tensor } from '@torchlet/tensor';
+import { gpuInterpolate, gpuInterpolateBackward } from '../device/gpu-layers.js';
 import { checkFloatTensor, denseData, type FloatStorage } from '../params.js';
 import { type AntialiasTable, antialiasTable, resampleAxis, resampleAxisBackward } from './antialias.js';
 import { axisTable, interpolateBackwardKernel, interpolateForward } from './kernel.js';
@@ -30,6 +31,63 @@ function antialiasTables(plan: InterpolatePlan, shape: readonly number[], float3
   const table = (inSize: number, outSize: number, scale: number | null): AntialiasTable | null =>
     inSize === outSize ? null : antialiasTable(inSize, outSize, scale, plan.alignCorners, float32);
   return { ty: table(h, plan.outH, plan.scaleH), tx: table(w, plan.outW, plan.scaleW) };
+}
+
+/** One axis's taps as the webgpu resampling kernel takes them (a list per output index). */
+interface TapTable {
+  readonly starts: Int32Array;
+  readonly index: Int32Array;
+  readonly weight: Float64Array;
+}
+
+/** The identity taps of an axis that keeps its size. */
+function identityTaps(size: number): TapTable {
+  return {
+    starts: Int32Array.from({ length: size + 1 }, (_, i) => i),
+    index: Int32Array.from({ length: size }, (_, i) => i),
+    weight: new Float64Array(size).fill(1),
+  };
+}
+
+/**
+ * The webgpu device's tables of a plan (float32 rounding, as the CPU's float32 path): the two
+ * taps of each nearest or bilinear output index, or the antialiasing filter's taps (the identity
+ * for an axis that keeps its size). The device applies both axes in one pass.
+ */
+function gpuTables(plan: InterpolatePlan, shape: readonly number[]): { rows: TapTable; cols: TapTable } {
+  if (plan.antialias) {
+    const { ty, tx } = antialiasTables(plan, shape, true);
+    const taps = (t: AntialiasTable | null, size: number): TapTable => {
+      if (t === null) return identityTaps(size);
+      const out = t.start.length;
+      const starts = new Int32Array(out + 1);
+      for (let o = 0; o < out; o++) starts[o + 1] = starts[o] + t.count[o];
+      const index = new Int32Array(starts[out]);
+      const weight = new Float64Array(starts[out]);
+      for (let o = 0; o < out; o++) {
+        for (let j = 0; j < t.count[o]; j++) {
+          index[starts[o] + j] = t.start[o] + j;
+          weight[starts[o] + j] = t.weights[o * t.width + j];
+        }
+      }
+      return { starts, index, weight };
+    };
+    return { rows: taps(ty, shape[2]), cols: taps(tx, shape[3]) };
+  }
+  const { ty, tx } = tables(plan, shape, true);
+  const taps = (t: ReturnType<typeof axisTable>): TapTable => {
+    const out = t.i0.length;
+    const index = new Int32Array(2 * out);
+    const weight = new Float64Array(2 * out);
+    for (let o = 0; o < out; o++) {
+      index[2 * o] = t.i0[o];
+      index[2 * o + 1] = t.i1[o];
+      weight[2 * o] = t.w0[o];
+      weight[2 * o + 1] = t.w1[o];
+    }
+    return { starts: Int32Array.from({ length: out + 1 }, (_, o) => 2 * o), index, weight };
+  };
+  return { rows: taps(ty), cols: taps(tx) };
 }
 
 /** Antialiased forward over `planes` dense `[h, w]` planes: W resampled first, then H. */
@@ -117,6 +175,7 @@ export function interpolate(input: Tensor, options: InterpolateOptions): Tensor 
   checkImageShape(fn, 'input', x.shape);
   const plan = planInterpolate(fn, x.shape, options);
   const [n, c, h, w] = x.shape;
+  if (x.gpuBuffer !== null) return gpuInterpolate(x, gpuTables(plan, x.shape), [n, c, plan.outH, plan.outW]);
   if (plan.antialias) {
     const out = antialiasForward(denseData(x), x.dtype === 'float32', n * c, h, w, plan);
     return new Tensor(out, [n, c, plan.outH, plan.outW]);
@@ -164,6 +223,7 @@ export function interpolateBackward(
       `upstream ${formatShape(g.shape)} does not match the interpolated output shape ${formatShape(expected)} of input ${formatShape(inputShape)}`,
     );
   }
+  if (g.gpuBuffer !== null) return gpuInterpolateBackward(g, gpuTables(plan, inputShape), inputShape);
   if (plan.antialias) {
     const out = antialiasBackward(denseData(g), g.dtype === 'float32', n * c, h, w, plan);
     return new Tensor(out, [...inputShape]);

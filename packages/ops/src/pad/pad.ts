@@ -8,6 +8,7 @@ import {
   type Storage,
   Tensor,
 } from '@torchlet/tensor';
+import { gpuPad, gpuPadBackward } from '../device/gpu-layers.js';
 
 /**
  * How `pad` fills the new border: a constant, the mirror image without the edge (`reflect`), the edge repeated (`replicate`), or the opposite side (`circular`).
@@ -299,6 +300,7 @@ export function pad(input: Tensor, pads: readonly number[], options: PadOptions 
     fail('pad', 'value', `value is only used by constant mode, got value ${value} with mode ${formatValue(mode)}`);
   }
   const { outShape, maps } = planPad('pad', x.shape, pads, mode);
+  if (x.gpuBuffer !== null) return gpuPad(x, outShape, maps, value);
   let size = 1;
   for (const s of outShape) size *= s;
   const out = allocStorage(x.dtype, size, 'pad');
@@ -350,6 +352,7 @@ export function padBackward(
       `upstream has shape ${formatShape(up.shape)} but padding ${formatShape(inputShape)} with pads ${formatShape(pads)} gives ${formatShape(outShape)}`,
     );
   }
+  if (up.gpuBuffer !== null) return gpuPadBackward('padBackward', up, inputShape, maps);
   let size = 1;
   for (const s of inputShape) size *= s;
   const grad = allocStorage(up.dtype, size);

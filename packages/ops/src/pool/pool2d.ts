@@ -1,4 +1,5 @@
 import { allocStorage, type FloatArray, fail, formatShape, isTensor, Tensor } from '@torchlet/tensor';
+import { gpuPool2d, onGpu } from '../device/gpu-corr2d.js';
 import { checkFloatTensor, type IntPair, toPair } from '../params.js';
 import { avgPoolPlaneInto } from './avg-pool2d.js';
 import { maxPoolInto } from './max-pool2d.js';
@@ -39,6 +40,7 @@ export function pool2d(X: Tensor, poolSize: IntPair, mode: 'max' | 'avg' = 'max'
   const [h, w] = X.shape;
   if (kh > h || kw > w)
     fail(fn, 'poolSize', `pool window ${formatShape([kh, kw])} is larger than X ${formatShape(X.shape)}`);
+  if (onGpu(fn, { X })) return gpuPool2d(X, kh, kw, mode);
   const ho = h - kh + 1;
   const wo = w - kw + 1;
   const g: Pool2dGeometry = {
