@@ -21,7 +21,7 @@ export {
   valueAndGrad,
   vjp,
 } from './functional.js';
-export { batchNormInference } from './functions/batch-norm.js';
+export { type BatchNormTrainingOutput, batchNormInference, batchNormTraining } from './functions/batch-norm.js';
 export {
   conv2d,
   conv2dBackwardBias,

@@ -500,6 +500,20 @@ export const opsCases: readonly GradCase[] = [
     secondOrder: true,
   },
   {
+    op: 'batchNormTraining',
+    label: 'weight and bias, eps 1e-3',
+    f: (x, w, b) => A.batchNormTraining(x, w, b, { eps: 1e-3 }).output,
+    inputs: () => [rnd([2, 3, 2, 2], 177), rnd([3], 178), rnd([3], 179)],
+    secondOrder: true,
+  },
+  {
+    op: 'batchNormTraining',
+    label: 'no affine, rank 3',
+    f: (x) => A.batchNormTraining(x, null, null).output,
+    inputs: () => [rnd([3, 2, 3], 180)],
+    secondOrder: true,
+  },
+  {
     op: 'maxPool2d',
     label: 'kernel 2 stride 1',
     f: (x) => A.maxPool2d(x, 2, { stride: 1 }),

@@ -6,6 +6,7 @@
  *
  * @packageDocumentation
  */
+export { wasmBatchNormBackwardTraining, wasmBatchNormForwardTraining } from './batch-norm.js';
 export { wasmChannelAffine } from './channel-affine.js';
 export {
   type Conv2dActivation,

@@ -36,6 +36,13 @@ export { col2im, type Im2colOptions, im2col } from './im2col/im2col.js';
 export { interpolate, interpolateBackward } from './interpolate/interpolate.js';
 export type { InterpolateMode, InterpolateOptions } from './interpolate/params.js';
 export { type BatchNormInferenceOptions, batchNormInference } from './norm/batch-norm-inference.js';
+export {
+  type BatchNormTrainingGradients,
+  type BatchNormTrainingOptions,
+  type BatchNormTrainingResult,
+  batchNormTraining,
+  batchNormTrainingBackward,
+} from './norm/batch-norm-training.js';
 export { type PadBackwardOptions, type PadMode, type PadOptions, pad, padBackward } from './pad/pad.js';
 export type { IntPair } from './params.js';
 export { type AdaptiveSize, adaptiveAvgPool2d, adaptiveAvgPool2dBackward } from './pool/adaptive-avg-pool2d.js';

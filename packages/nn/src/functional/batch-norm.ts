@@ -1,14 +1,8 @@
 import {
-  add,
   batchNormInference,
-  div,
+  batchNormTraining,
   isVariable,
-  mean,
-  mul,
   noGrad,
-  reshape,
-  sqrt,
-  sub,
   type Variable,
   type VariableOrTensor,
 } from '@torchlet/autograd';
@@ -82,7 +76,6 @@ export function batchNorm(
   if (shape.length < 2)
     fail(fn, 'input', `expected input [N, C, ...] with at least 2 dimensions, got input ${formatShape(shape)}`);
   const c = shape[1];
-  const perChannel = [1, c, ...shape.slice(2).map(() => 1)];
   // Omitted (undefined) statistics and affine parameters mean none, as PyTorch's None defaults.
   runningMean ??= null;
   runningVar ??= null;
@@ -118,29 +111,21 @@ export function batchNorm(
     fail(fn, 'eps', `eps must be a positive number, got ${formatValue(eps)}`);
   if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1))
     fail(fn, 'momentum', `momentum must be in [0, 1], got ${formatValue(momentum)}`);
-  let normalized: Variable;
   if (training) {
-    const dims = [0, ...shape.slice(2).map((_, i) => i + 2)];
     const n = shape.reduce((a, b) => a * b, 1) / c;
     if (n <= 1)
       fail(fn, 'input', `expected more than 1 value per channel when training, got input ${formatShape(shape)}`);
-    const mu = mean(input, dims, { keepdim: true });
-    const centered = sub(input, mu);
-    const variance = mean(mul(centered, centered), dims, { keepdim: true });
-    normalized = div(centered, sqrt(add(variance, eps)));
+    // Statistics, normalisation and affine map as one fused op (one call forward, one backward).
+    const r = batchNormTraining(input, weight, bias, { eps });
     noGrad(() => {
-      if (runningMean !== null) runningMean.mulInPlace(1 - momentum).addInPlace(mu.data.reshape([c]), momentum);
-      if (runningVar !== null)
-        runningVar.mulInPlace(1 - momentum).addInPlace(variance.data.reshape([c]).mul(n / (n - 1)), momentum);
+      if (runningMean !== null) runningMean.mulInPlace(1 - momentum).addInPlace(r.mean, momentum);
+      if (runningVar !== null) runningVar.mulInPlace(1 - momentum).addInPlace(r.variance.mul(n / (n - 1)), momentum);
     });
+    return r.output;
   } else {
     if (runningMean === null || runningVar === null)
       fail(fn, 'runningMean', 'running statistics are required when not training');
     // One pass with the statistics folded into a per-channel scale and shift, as PyTorch's CPU kernel.
     return batchNormInference(input, runningMean, runningVar, weight, bias, { eps });
   }
-  let y = normalized;
-  if (weight !== null) y = mul(y, reshape(weight, perChannel));
-  if (bias !== null) y = add(y, reshape(bias, perChannel));
-  return y;
 }

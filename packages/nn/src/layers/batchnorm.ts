@@ -1,4 +1,4 @@
-import { add, batchNormInference, div, mean, mul, noGrad, reshape, sqrt, sub, type Variable } from '@torchlet/autograd';
+import { batchNormInference, batchNormTraining, noGrad, type Variable } from '@torchlet/autograd';
 import { fail, formatShape, ones, type Tensor, zeros } from '@torchlet/tensor';
 import { Module, type ModuleInput } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -27,8 +27,6 @@ export interface BatchNorm2dOptions {
   /** Element type of the parameters and running statistics. Default `'float32'`. */
   readonly dtype?: FloatDType;
 }
-
-const DIMS = [0, 2, 3];
 
 /**
  * Batch normalisation over the channels of image batches. In training mode it normalises each
@@ -111,9 +109,6 @@ export class BatchNorm2d extends Module {
    */
   forward(input: ModuleInput): Variable {
     const shape = checkImageInput('BatchNorm2d', input, this.numFeatures, [4]);
-    const c = this.numFeatures;
-    const perChannel = [1, c, 1, 1];
-    let normalized: Variable;
     if (this.training || !this.trackRunningStats) {
       const n = shape[0] * shape[2] * shape[3];
       // Batch statistics need two values per channel, also in evaluation without running
@@ -125,18 +120,15 @@ export class BatchNorm2d extends Module {
           `expected more than 1 value per channel when training, got input ${formatShape(shape)}`,
         );
       }
-      const mu = mean(input, DIMS, { keepdim: true });
-      const centered = sub(input, mu);
-      const variance = mean(mul(centered, centered), DIMS, { keepdim: true });
-      normalized = div(centered, sqrt(add(variance, this.eps)));
-      if (this.training && this.trackRunningStats) this.updateRunningStats(mu.data, variance.data, n);
+      // Statistics, normalisation and affine map as one fused op (one call forward, one backward).
+      const r = batchNormTraining(input, this.weight, this.bias, { eps: this.eps });
+      if (this.training && this.trackRunningStats) this.updateRunningStats(r.mean, r.variance, n);
+      return r.output;
     } else {
       // One pass with the statistics folded into a per-channel scale and shift, as PyTorch's CPU
       // kernel (WebAssembly SIMD for large float32 inputs).
       return batchNormInference(input, this.runningMean, this.runningVar, this.weight, this.bias, { eps: this.eps });
     }
-    if (this.weight === null || this.bias === null) return normalized;
-    return add(mul(normalized, reshape(this.weight, perChannel)), reshape(this.bias, perChannel));
   }
 
   private updateRunningStats(batchMean: Tensor, batchVar: Tensor, n: number): void {

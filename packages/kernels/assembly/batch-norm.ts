@@ -1,0 +1,204 @@
+// BatchNorm in training mode (batch statistics) for WebAssembly 128-bit SIMD, forward and backward,
+// on float32 planes staged by src/batch-norm.ts: `images` groups of `cc` planes of `inner` floats
+// (image-major, as NCHW holds them), plane (img, j) of channel c0 + j at
+// base + ((img * cc + j) * inner) * 4. A channel's planes are read from the cache, not memory, by
+// every pass after the first, so two-pass statistics cost little more than one pass.
+//
+// The arithmetic is PyTorch's CPU kernel's (aten batch_norm_cpu_collect_stats and
+// batch_norm_cpu_backward, contiguous): the mean is a float64 sum rounded to float32; the variance
+// is the float64 sum of squared deviations from that mean (two passes: no cancellation, unlike
+// E[x^2] - E[x]^2); invstd = 1 / sqrt(var + eps) in float64, rounded to float32; the output is
+// x * alpha + beta with alpha = invstd * weight, beta = bias - mean * alpha in float32 (computed in
+// float64 and rounded once, as the evaluation-mode kernel). Backward: float64 sums of dy and of
+// (x - mean) * dy, then dx = (dy - sum(dy) / M - (x - mean) * k) * invstd * weight in float32 with
+// k = sum((x - mean) * dy) * invstd^2 / M.
+
+/** Lanes 2 and 3 of `x` moved to lanes 0 and 1 (for f64x2.promote_low_f32x4). */
+function high(x: v128): v128 {
+  return v128.shuffle<i64>(x, x, 1, 1);
+}
+
+/** The float64 sum of `inner` float32 values at `p` (four f64x2 chains, then the tail). */
+function sumPlane(p: usize, inner: i32): f64 {
+  const bytes = (<usize>inner) << 2;
+  let a0 = f64x2.splat(0);
+  let a1 = f64x2.splat(0);
+  let a2 = f64x2.splat(0);
+  let a3 = f64x2.splat(0);
+  let i: usize = 0;
+  for (; i + 32 <= bytes; i += 32) {
+    const x = v128.load(p + i);
+    const y = v128.load(p + i, 16);
+    a0 = f64x2.add(a0, f64x2.promote_low_f32x4(x));
+    a1 = f64x2.add(a1, f64x2.promote_low_f32x4(high(x)));
+    a2 = f64x2.add(a2, f64x2.promote_low_f32x4(y));
+    a3 = f64x2.add(a3, f64x2.promote_low_f32x4(high(y)));
+  }
+  const a = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
+  let s = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
+  for (; i < bytes; i += 4) s += <f64>load<f32>(p + i);
+  return s;
+}
+
+/** The float64 sum of `(x - mean)^2` over `inner` float32 values at `p` (the difference in float32). */
+function squaredDeviationsPlane(p: usize, inner: i32, mean: f32): f64 {
+  const bytes = (<usize>inner) << 2;
+  const m = f32x4.splat(mean);
+  let a0 = f64x2.splat(0);
+  let a1 = f64x2.splat(0);
+  let i: usize = 0;
+  for (; i + 16 <= bytes; i += 16) {
+    const d = f32x4.sub(v128.load(p + i), m);
+    const lo = f64x2.promote_low_f32x4(d);
+    const hi = f64x2.promote_low_f32x4(high(d));
+    a0 = f64x2.add(a0, f64x2.mul(lo, lo));
+    a1 = f64x2.add(a1, f64x2.mul(hi, hi));
+  }
+  const a = f64x2.add(a0, a1);
+  let s = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
+  for (; i < bytes; i += 4) {
+    const d = <f64>(load<f32>(p + i) - mean);
+    s += d * d;
+  }
+  return s;
+}
+
+/** `p[i] = p[i] * alpha + beta` over `inner` floats, in float64, rounded once (in place). */
+function affinePlane(p: usize, inner: i32, alpha: f64, beta: f64): void {
+  const bytes = (<usize>inner) << 2;
+  const av = f64x2.splat(alpha);
+  const bv = f64x2.splat(beta);
+  let i: usize = 0;
+  for (; i + 16 <= bytes; i += 16) {
+    const v = v128.load(p + i);
+    const lo = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(v), av), bv);
+    const hi = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(high(v)), av), bv);
+    v128.store(p + i, v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
+  }
+  for (; i < bytes; i += 4) store<f32>(p + i, <f32>(<f64>load<f32>(p + i) * alpha + beta));
+}
+
+/**
+ * Forward in training mode over the staged planes at `x`, in place: for each channel j < cc (channel
+ * c0 + j), its mean, biased variance and invstd over its `images` planes, then
+ * `x = x * alpha + beta`. `weight` and `bias` are float32 arrays over every channel (the caller
+ * stages 1 and 0 when there are none). Writes `stats[j] = mean`, `stats[cc + j] = variance`,
+ * `stats[2 cc + j] = invstd` (float64; mean and invstd hold float32 values).
+ */
+export function batchNormTrainForwardF32(
+  x: usize,
+  images: i32,
+  cc: i32,
+  inner: i32,
+  weight: usize,
+  bias: usize,
+  c0: i32,
+  eps: f64,
+  stats: usize,
+): void {
+  const planeBytes = (<usize>inner) << 2;
+  const imageBytes = <usize>cc * planeBytes;
+  const count = <f64>images * <f64>inner;
+  for (let j = 0; j < cc; j++) {
+    const first = x + <usize>j * planeBytes;
+    let sum: f64 = 0;
+    for (let n = 0; n < images; n++) sum += sumPlane(first + <usize>n * imageBytes, inner);
+    const mean = <f32>(sum / count);
+    let squares: f64 = 0;
+    for (let n = 0; n < images; n++) squares += squaredDeviationsPlane(first + <usize>n * imageBytes, inner, mean);
+    const variance = squares / count;
+    const invstd = <f32>(1 / Math.sqrt(variance + eps));
+    const c = (<usize>(c0 + j)) << 2;
+    const alpha = <f32>(<f64>invstd * <f64>load<f32>(weight + c));
+    const beta = <f32>(<f64>load<f32>(bias + c) - <f64>mean * <f64>alpha);
+    for (let n = 0; n < images; n++) affinePlane(first + <usize>n * imageBytes, inner, alpha, beta);
+    store<f64>(stats + ((<usize>j) << 3), <f64>mean);
+    store<f64>(stats + ((<usize>(cc + j)) << 3), variance);
+    store<f64>(stats + ((<usize>(2 * cc + j)) << 3), <f64>invstd);
+  }
+}
+
+/**
+ * Backward in training mode over staged planes: `x` (the forward's input) and `dy` (the output's
+ * gradient), laid out alike; dx is written over `dy`. `mean`, `invstd` and `weight` are float32
+ * arrays over every channel (weight 1 staged when there is none). Writes `sums[j] = sum(dy)` and
+ * `sums[cc + j] = sum((x - mean) * dy)` (float64) for channel c0 + j.
+ */
+export function batchNormTrainBackwardF32(
+  x: usize,
+  dy: usize,
+  images: i32,
+  cc: i32,
+  inner: i32,
+  mean: usize,
+  invstd: usize,
+  weight: usize,
+  c0: i32,
+  sums: usize,
+): void {
+  const planeBytes = (<usize>inner) << 2;
+  const imageBytes = <usize>cc * planeBytes;
+  const bytes = planeBytes;
+  const count = <f64>images * <f64>inner;
+  for (let j = 0; j < cc; j++) {
+    const c = (<usize>(c0 + j)) << 2;
+    const m = load<f32>(mean + c);
+    const inv = load<f32>(invstd + c);
+    const w = load<f32>(weight + c);
+    const mv = f32x4.splat(m);
+    let sumDy: f64 = 0;
+    let dot: f64 = 0;
+    for (let n = 0; n < images; n++) {
+      const off = <usize>j * planeBytes + <usize>n * imageBytes;
+      const xp = x + off;
+      const gp = dy + off;
+      let s0 = f64x2.splat(0);
+      let s1 = f64x2.splat(0);
+      let d0 = f64x2.splat(0);
+      let d1 = f64x2.splat(0);
+      let i: usize = 0;
+      for (; i + 16 <= bytes; i += 16) {
+        const g = v128.load(gp + i);
+        const d = f32x4.sub(v128.load(xp + i), mv);
+        const glo = f64x2.promote_low_f32x4(g);
+        const ghi = f64x2.promote_low_f32x4(high(g));
+        s0 = f64x2.add(s0, glo);
+        s1 = f64x2.add(s1, ghi);
+        d0 = f64x2.add(d0, f64x2.mul(f64x2.promote_low_f32x4(d), glo));
+        d1 = f64x2.add(d1, f64x2.mul(f64x2.promote_low_f32x4(high(d)), ghi));
+      }
+      const s = f64x2.add(s0, s1);
+      const dd = f64x2.add(d0, d1);
+      sumDy += f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+      dot += f64x2.extract_lane(dd, 0) + f64x2.extract_lane(dd, 1);
+      for (; i < bytes; i += 4) {
+        const g = <f64>load<f32>(gp + i);
+        sumDy += g;
+        dot += <f64>(load<f32>(xp + i) - m) * g;
+      }
+    }
+    const k = <f32>((dot * <f64>inv * <f64>inv) / count);
+    const gradMean = <f32>(sumDy / count);
+    const scale = inv * w;
+    const kv = f32x4.splat(k);
+    const gmv = f32x4.splat(gradMean);
+    const sv = f32x4.splat(scale);
+    for (let n = 0; n < images; n++) {
+      const off = <usize>j * planeBytes + <usize>n * imageBytes;
+      const xp = x + off;
+      const gp = dy + off;
+      let i: usize = 0;
+      for (; i + 16 <= bytes; i += 16) {
+        const d = f32x4.mul(f32x4.sub(v128.load(xp + i), mv), kv);
+        const t = f32x4.sub(f32x4.sub(v128.load(gp + i), gmv), d);
+        v128.store(gp + i, f32x4.mul(t, sv));
+      }
+      for (; i < bytes; i += 4) {
+        const d = (load<f32>(xp + i) - m) * k;
+        store<f32>(gp + i, (load<f32>(gp + i) - gradMean - d) * scale);
+      }
+    }
+    store<f64>(sums + ((<usize>j) << 3), sumDy);
+    store<f64>(sums + ((<usize>(cc + j)) << 3), dot);
+  }
+}
