@@ -133,19 +133,29 @@ function adamUpdateOnDevice(
   const [beta1, beta2] = o.betas;
   const bias2Sqrt = Math.sqrt(1 - beta2 ** state.step);
   const stepSize = o.lr / (1 - beta1 ** state.step);
-  let g = o.maximize ? (param.grad as Tensor).neg() : (param.grad as Tensor);
+  // The step's temporaries are released when it ends: nothing else can reach them, and waiting
+  // for the garbage collector would leave several GPU buffers per parameter per step behind.
+  const temps: Tensor[] = [];
+  const temp = (t: Tensor): Tensor => {
+    temps.push(t);
+    return t;
+  };
+  let g = o.maximize ? temp((param.grad as Tensor).neg()) : (param.grad as Tensor);
   if (o.weightDecay !== 0) {
     if (decoupled) p.mulInPlace(1 - o.lr * o.weightDecay);
-    else g = g.add(p.mul(o.weightDecay));
+    else g = temp(g.add(temp(p.mul(o.weightDecay))));
   }
   state.expAvg.mulInPlace(beta1).addInPlace(g, 1 - beta1);
-  state.expAvgSq.mulInPlace(beta2).addInPlace(g.mul(g), 1 - beta2);
+  state.expAvgSq.mulInPlace(beta2).addInPlace(temp(g.mul(g)), 1 - beta2);
   let second = state.expAvgSq;
   if (state.maxExpAvgSq !== null) {
-    state.maxExpAvgSq.copyInPlace(state.maxExpAvgSq.maximum(second));
+    state.maxExpAvgSq.copyInPlace(temp(state.maxExpAvgSq.maximum(second)));
     second = state.maxExpAvgSq;
   }
-  p.subInPlace(state.expAvg.div(second.sqrt().div(bias2Sqrt).add(o.eps)), stepSize);
+  // sqrt(v) / sqrt(1 - b2^t) + eps, in place in one temporary (the same float32 operations).
+  const denom = temp(second.sqrt()).divInPlace(bias2Sqrt).addInPlace(o.eps);
+  p.subInPlace(temp(state.expAvg.div(denom)), stepSize);
+  for (const t of temps) t.dispose();
 }
 
 function newState(n: number, amsgrad: boolean): AdamState {

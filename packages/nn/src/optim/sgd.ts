@@ -85,8 +85,14 @@ export class SGD extends Optimizer<SGDOptions, { momentumBuffer: Float64Array | 
   protected override updateOnDevice(param: Optimizable, o: SGDOptions): void {
     const values = param.data;
     const grad = param.grad as Tensor;
-    let g = o.maximize ? grad.neg() : grad;
-    if (o.weightDecay !== 0) g = g.add(values.mul(o.weightDecay));
+    // The step's temporaries are released when it ends (nothing else can reach them).
+    const temps: Tensor[] = [];
+    const temp = (t: Tensor): Tensor => {
+      temps.push(t);
+      return t;
+    };
+    let g = o.maximize ? temp(grad.neg()) : grad;
+    if (o.weightDecay !== 0) g = temp(g.add(temp(values.mul(o.weightDecay))));
     if (o.momentum !== 0) {
       let buf = this.#deviceMomentum.get(param);
       if (buf === undefined) {
@@ -95,9 +101,10 @@ export class SGD extends Optimizer<SGDOptions, { momentumBuffer: Float64Array | 
       } else {
         buf.mulInPlace(o.momentum).addInPlace(g, 1 - o.dampening);
       }
-      g = o.nesterov ? g.add(buf.mul(o.momentum)) : buf;
+      g = o.nesterov ? temp(g.add(temp(buf.mul(o.momentum)))) : buf;
     }
     values.subInPlace(g, o.lr);
+    for (const t of temps) t.dispose();
   }
 
   protected update(param: Optimizable, values: NumberStorage, grad: NumberStorage, o: SGDOptions): void {
