@@ -14,6 +14,8 @@ export {
 } from './conv-transpose/conv-transpose2d.js';
 export { conv2d, conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardWeight } from './conv2d/conv2d.js';
 export {
+  type Conv2dActivation,
+  type Conv2dForwardOptions,
   type Conv2dKernelName,
   type Conv2dOptions,
   type Conv2dPadding,

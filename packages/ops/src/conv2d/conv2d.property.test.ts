@@ -20,6 +20,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { conv2d, conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardWeight } from './conv2d.js';
 import {
+  type Conv2dActivation,
   type Conv2dKernelName,
   type Conv2dOptions,
   type Conv2dPaddingMode,
@@ -48,6 +49,7 @@ const problem = fc
     layoutW: viewLayoutArb,
     layoutUp: viewLayoutArb,
     dtype: floatDTypeArb,
+    activation: fc.constantFrom<Conv2dActivation | null>(null, null, 'relu', 'relu6', { clamp: [-0.3, 0.2] }),
     seed: fc.integer(),
   })
   .map((p) => {
@@ -98,7 +100,19 @@ function reference(p: Problem, x: Arr, w: Arr, b: Arr | null, up: (shape: number
   return { out: addBias(r.out, b), gradX, gradW: r.gradW, gradB: channelSums(u), up: u };
 }
 
-/** Every pass of `kernel` on problem `p` against the float64 reference, within float32 or float64 rounding. */
+/** `a` through conv2d's activation option (null: unchanged). */
+function activate(a: Arr, activation: Conv2dActivation | null): Arr {
+  if (activation === null) return a;
+  const [lo, hi] =
+    activation === 'relu' ? [0, Number.POSITIVE_INFINITY] : activation === 'relu6' ? [0, 6] : activation.clamp;
+  return { shape: a.shape, data: a.data.map((v) => Math.min(Math.max(v, lo), hi)) };
+}
+
+/**
+ * Every pass of `kernel` on problem `p` against the float64 reference, within float32 or float64
+ * rounding. The forward pass runs twice (the second reuses the WebAssembly kernel's packed weights),
+ * with the problem's activation.
+ */
 function checkProblem(p: Problem, kernel: Conv2dKernelName): void {
   const next = rng(p.seed);
   const cin = p.cinG * p.groups;
@@ -123,8 +137,11 @@ function checkProblem(p: Problem, kernel: Conv2dKernelName): void {
   };
   const tol = p.dtype === 'float32' ? 1e-5 : 1e-12;
   const K = p.cinG * p.kh * p.kw;
-  const outRef = p.unbatched ? unbatch(ref.out) : ref.out;
-  expect(closeness(conv2d(X, Wt, B, options), outRef, tol * (K + 1) * 4, tol)).toBeNull();
+  const outRef = activate(p.unbatched ? unbatch(ref.out) : ref.out, p.activation);
+  for (let run = 0; run < 2; run++) {
+    const y = conv2d(X, Wt, B, { ...options, activation: p.activation });
+    expect(closeness(y, outRef, tol * (K + 1) * 4, tol)).toBeNull();
+  }
   const gx = conv2dBackwardInput(U, X.shape, Wt, options);
   expect(closeness(gx, p.unbatched ? unbatch(ref.gradX) : ref.gradX, tol * 16 * p.coutG * p.kh * p.kw, tol)).toBeNull();
   const L = ref.up.shape[2] * ref.up.shape[3] * p.n;

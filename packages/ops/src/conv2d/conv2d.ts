@@ -1,9 +1,11 @@
 import {
   allocStorage,
   checkShape,
+  clamp,
   fail,
   formatShape,
   isTensor,
+  relu,
   type Shape,
   shapesEqual,
   Tensor,
@@ -20,11 +22,14 @@ import { padBackwardRaw, padRaw, planPad } from '../pad/pad.js';
 import { checkFloatTensor, checkSameDType, denseData, type FloatStorage } from '../params.js';
 import { pickKernel } from './kernels.js';
 import {
+  type Conv2dForwardOptions,
   type Conv2dOptions,
   type ConvGeometry,
   conv2dGeometry,
   outputShapeOf,
+  type ResolvedActivation,
   type ResolvedConv2d,
+  resolveActivation,
   resolveConv2dOptions,
 } from './params.js';
 
@@ -46,6 +51,16 @@ function planConv(
   inputArg = 'input',
 ): Plan {
   const r = resolveConv2dOptions(fn, [weightShape[2], weightShape[3]], options);
+  if (fn !== 'conv2d' && options !== null && typeof options === 'object' && 'activation' in options) {
+    const a = (options as Conv2dForwardOptions).activation;
+    if (a !== undefined && a !== null) {
+      fail(
+        fn,
+        'activation',
+        `activation is conv2d's forward-only option: relu(conv2d(...))'s gradient needs the activation's own (got ${JSON.stringify(a)})`,
+      );
+    }
+  }
   const g0 = conv2dGeometry(fn, inputShape, weightShape, r, inputArg);
   const batched = inputShape.length === 4;
   const pads = r.pads;
@@ -74,6 +89,29 @@ function planInput(p: Plan, x: Tensor): FloatStorage {
   ) as FloatStorage;
   padRaw(data, p.modePad.inShape4, p.modePad.outShape, p.modePad.maps, 0, out);
   return out;
+}
+
+/**
+ * The packed-weight cache key of a CPU weight tensor: its storage (by identity), how the tensor
+ * reads it (offset, strides, shape) and its in-place write count. Equal keys mean equal values as
+ * long as writes go through tensor operations (or are followed by `bumpVersion()`).
+ */
+function weightKeyOf(weight: Tensor): { owner: object; layout: string; version: number } {
+  return {
+    owner: weight.data,
+    layout: `${weight.offset}/${weight.strides.join(',')}/${weight.shape.join(',')}`,
+    version: weight.version,
+  };
+}
+
+/** `out = activation(out)` in place, with the separate ops' rules (relu: `max(x, 0)`; clamp: `min(max(x, lo), hi)`; NaN stays). */
+function activateInPlace(out: FloatStorage, activation: ResolvedActivation): void {
+  if (activation === 'relu') {
+    for (let i = 0; i < out.length; i++) out[i] = Math.max(out[i], 0);
+    return;
+  }
+  const [lo, hi] = activation.clamp;
+  for (let i = 0; i < out.length; i++) out[i] = Math.min(Math.max(out[i], lo), hi);
 }
 
 function checkBias(fn: string, bias: Tensor | null | undefined, weight: Tensor): Tensor | null {
@@ -143,9 +181,15 @@ function checkUpstream(
  * @param input - Input `[N, C_in, H, W]` (or one image `[C_in, H, W]`), float32 or float64.
  * @param weight - Filters `[C_out, C_in / groups, kH, kW]`, of the input's dtype.
  * @param bias - Per-output-channel bias `[C_out]`, or `null` for none.
+ * Float32 weights on the WebAssembly kernel are packed once and kept packed in WebAssembly memory
+ * while the weight tensor is unchanged (same storage, offset, strides, shape and `version`; see
+ * `@torchlet/kernels`' `setWeightCacheBytes` for the budget): in-place tensor operations bump the
+ * version; after writing a weight's typed array directly, call its `bumpVersion()`.
+ *
  * @param options - `stride` (default `1`), `padding` (an int, a pair, `'valid'` or `'same'`; default `0`),
- *   `dilation` (default `1`), `groups` (default `1`), `paddingMode` (default `'zeros'`) and `kernel` (default
- *   `'auto'`); see {@link Conv2dOptions}.
+ *   `dilation` (default `1`), `groups` (default `1`), `paddingMode` (default `'zeros'`), `kernel` (default
+ *   `'auto'`) and `activation` (default none: `'relu'`, `'relu6'` or `{ clamp: [lo, hi] }`, applied in
+ *   the same pass on the WebAssembly kernel); see {@link Conv2dForwardOptions}.
  * @returns A new tensor `[N, C_out, H_out, W_out]` (or `[C_out, H_out, W_out]`).
  * @see torch.nn.functional.conv2d
  * @see torch.nn.Conv2d (for `paddingMode`)
@@ -159,7 +203,12 @@ function checkUpstream(
  * conv2d(x, k, tensor([1]), { padding: 'same' }).shape; // -> [1, 1, 3, 3]
  * ```
  */
-export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
+export function conv2d(
+  input: Tensor,
+  weight: Tensor,
+  bias: Tensor | null = null,
+  options: Conv2dForwardOptions = {},
+): Tensor {
   const fn = 'conv2d';
   checkFloatTensor(fn, 'input', input);
   checkFloatTensor(fn, 'weight', weight);
@@ -168,7 +217,12 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
     checkSameDType(fn, { input, weight, bias: b });
   }
   const p = planConv(fn, input.shape, weight.shape, options);
+  const activation = resolveActivation(fn, options.activation);
   if (anyOnGpu(input, weight, b)) {
+    if (activation !== null) {
+      const y = conv2d(input, weight, b, { ...options, activation: null });
+      return activation === 'relu' ? relu(y) : clamp(y, activation.clamp[0], activation.clamp[1]);
+    }
     checkGpuOperands(fn, { input, weight, bias: b }, p.r.kernel);
     const x = p.modePad === null ? input : gpuModePad(input, p.modePad.outShape, p.modePad.maps);
     const y = gpuConv2d(p.g, x, weight, b, outputShapeOf(p.g, p.batched));
@@ -179,7 +233,10 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   const kernel = pickKernel(g, p.r.kernel, fn);
   const size = g.batch * g.outChannels * g.outH * g.outW;
   const out = input.dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
-  kernel.forward(g, planInput(p, input), denseData(weight), b === null ? null : denseData(b), out);
+  const extras = { weightKey: weightKeyOf(weight), activation };
+  const biasData = b === null ? null : denseData(b);
+  const fused = kernel.forward(g, planInput(p, input), denseData(weight), biasData, out, extras);
+  if (activation !== null && fused !== true) activateInPlace(out, activation);
   return new Tensor(out, outputShapeOf(g, p.batched));
 }
 

@@ -15,20 +15,27 @@
 // dilation and groups; threads per `setThreads`, with a result that does not depend on the thread
 // count); float64 runs im2col's.
 
-import { wasmConv2dBackwardWeight, wasmConv2dForward } from '@torchlet/kernels';
+import { type Conv2dForwardOptions, wasmConv2dBackwardWeight, wasmConv2dForward } from '@torchlet/kernels';
 import type { FloatStorage } from '../params.js';
 import { im2colBackwardInput, im2colBackwardWeight, im2colForward } from './kernel-im2col.js';
 import type { ConvGeometry } from './params.js';
 
-/** `out = conv2d(x, w) + bias` in WebAssembly when it can (float32), else im2col + GEMM. */
+/**
+ * `out = conv2d(x, w) + bias` in WebAssembly when it can (float32: with `extras`' cached packed
+ * weights and fused activation, returning true), else im2col + GEMM (returning false: the caller
+ * applies the activation).
+ */
 export function wasmForward(
   g: ConvGeometry,
   x: FloatStorage,
   w: FloatStorage,
   bias: FloatStorage | null,
   out: FloatStorage,
-): void {
-  if (!wasmConv2dForward(g, x, w, bias, out)) im2colForward(g, x, w, bias, out);
+  extras: Conv2dForwardOptions = {},
+): boolean {
+  if (wasmConv2dForward(g, x, w, bias, out, extras)) return true;
+  im2colForward(g, x, w, bias, out);
+  return false;
 }
 
 // Grow-only scratch for the flipped, transposed weight (JS runs one kernel at a time and

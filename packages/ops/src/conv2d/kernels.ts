@@ -2,6 +2,7 @@
 
 import {
   isDepthwiseConv2d,
+  type Conv2dForwardOptions as KernelForwardOptions,
   wasmDepthwiseConv2dBackwardInput,
   wasmDepthwiseConv2dBackwardWeight,
   wasmDepthwiseConv2dForward,
@@ -20,10 +21,26 @@ import { implicitBackwardInput, implicitForward } from './kernel-implicit.js';
 import { wasmBackwardInput, wasmBackwardWeight, wasmForward } from './kernel-wasm.js';
 import type { Conv2dKernelName, ConvGeometry } from './params.js';
 
+/**
+ * What the forward pass may take beyond its operands: a key for `@torchlet/kernels`' packed-weight
+ * cache and an activation to fuse. Only the WebAssembly kernel uses them (see {@link Conv2dKernelImpl}).
+ */
+export type ForwardExtras = KernelForwardOptions;
+
 /** One conv2d implementation: forward and both backward kernels on dense raw arrays. */
 export interface Conv2dKernelImpl {
-  /** `out = conv2d(x, w) + bias` (out fully overwritten). */
-  forward(g: ConvGeometry, x: FloatStorage, w: FloatStorage, bias: FloatStorage | null, out: FloatStorage): void;
+  /**
+   * `out = conv2d(x, w) + bias` (out fully overwritten); returns `true` (anything else: no) when it also applied
+   * `extras.activation` (the caller applies it otherwise).
+   */
+  forward(
+    g: ConvGeometry,
+    x: FloatStorage,
+    w: FloatStorage,
+    bias: FloatStorage | null,
+    out: FloatStorage,
+    extras?: ForwardExtras,
+  ): unknown;
   /** `dx += dL/dx` for upstream `dy` (dx starts zeroed). */
   backwardInput(g: ConvGeometry, dy: FloatStorage, w: FloatStorage, dx: FloatStorage): void;
   /** `dw = dL/dw` for upstream `dy` and input `x` (dw fully overwritten). */
@@ -67,13 +84,14 @@ function gemmInJs(data: FloatStorage): boolean {
  * 1 backward).
  */
 const gemmAuto: Conv2dKernelImpl = {
-  forward: (g, x, w, bias, out) =>
+  forward: (g, x, w, bias, out, extras) =>
     (gemmInJs(x) ? (g.outChannels / g.groups < GEMM_MIN_ROWS ? implicit : table.im2col) : table.wasm).forward(
       g,
       x,
       w,
       bias,
       out,
+      extras,
     ),
   backwardInput: (g, dy, w, dx) =>
     (gemmInJs(dy) ? (g.inChannels / g.groups < GEMM_MIN_ROWS ? implicit : table.im2col) : table.wasm).backwardInput(

@@ -109,6 +109,63 @@ export interface Conv2dOptions {
   readonly kernel?: Conv2dKernelName | 'auto';
 }
 
+/**
+ * An activation {@link conv2d} applies to its output in the same pass: `'relu'` (as `relu`),
+ * `'relu6'` (as `clamp(x, 0, 6)`, `nn.ReLU6`) or `{ clamp: [lo, hi] }` (as `clamp(x, lo, hi)`,
+ * e.g. `nn.Hardtanh`'s). NaN stays NaN, as in the separate ops.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { conv2d, type Conv2dActivation } from '@torchlet/ops';
+ * const activation: Conv2dActivation = 'relu';
+ * conv2d(tensor([[[[1, -2]]]]), tensor([[[[1]]]]), null, { activation }).toArray(); // -> [[[[1, 0]]]]
+ * ```
+ */
+export type Conv2dActivation = 'relu' | 'relu6' | { readonly clamp: readonly [number, number] };
+
+/**
+ * Options of {@link conv2d}'s forward pass: those of {@link Conv2dOptions} plus a fused activation.
+ * The backward functions take {@link Conv2dOptions} (an `activation` there throws: differentiate
+ * the conv and the activation separately).
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { conv2d, type Conv2dForwardOptions } from '@torchlet/ops';
+ * const options: Conv2dForwardOptions = { padding: 1, activation: 'relu6' };
+ * conv2d(tensor([[[[4]]]]), tensor([[[[0, 0, 0], [0, 2, 0], [0, 0, 0]]]]), null, options).item(); // -> 6
+ * ```
+ */
+export interface Conv2dForwardOptions extends Conv2dOptions {
+  /**
+   * Applied to every output element in the same pass (default none): see {@link Conv2dActivation}.
+   * `conv2d(x, w, b, { activation: 'relu' })` equals `relu(conv2d(x, w, b))`.
+   */
+  readonly activation?: Conv2dActivation | null;
+}
+
+/** An activation after validation: ReLU, or a clamp to `[lo, hi]` (ReLU6 is `[0, 6]`). */
+export type ResolvedActivation = 'relu' | { readonly clamp: readonly [number, number] };
+
+/** Validates conv2d's `activation` option (null for none). */
+export function resolveActivation(fn: string, activation: unknown): ResolvedActivation | null {
+  if (activation === undefined || activation === null) return null;
+  if (activation === 'relu') return 'relu';
+  if (activation === 'relu6') return { clamp: [0, 6] };
+  if (typeof activation === 'object' && 'clamp' in activation) {
+    const c = (activation as { clamp: unknown }).clamp;
+    if (Array.isArray(c) && c.length === 2 && c.every((v) => typeof v === 'number' && !Number.isNaN(v))) {
+      return { clamp: [c[0], c[1]] };
+    }
+  }
+  return fail(
+    fn,
+    'activation',
+    `activation must be 'relu', 'relu6', { clamp: [lo, hi] } (two numbers, not NaN) or null, got ${formatValue(activation)}`,
+  );
+}
+
 /** Everything a conv2d kernel needs, in elements. The output size may be smaller than the padded input allows (conv-transpose). */
 export interface ConvGeometry {
   readonly batch: number;
