@@ -62,6 +62,7 @@ export {
   tanh,
   where,
 } from './functions/elementwise.js';
+export { hardtanhBackward } from './functions/hardtanh.js';
 export { get, set } from './functions/indexing.js';
 export { interpolate, interpolateBackward } from './functions/interpolate.js';
 export { cat, chunk, split, stack } from './functions/join.js';

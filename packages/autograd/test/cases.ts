@@ -500,6 +500,13 @@ export const opsCases: readonly GradCase[] = [
     secondOrder: true,
   },
   {
+    op: 'hardtanhBackward',
+    label: 'ReLU6 bounds, input off the bounds',
+    f: (g) => A.hardtanhBackward(g, tensor([-1, 0.5, 2, 5.5, 7, 3], { dtype: 'float64' }).reshape([2, 3]), 0, 6),
+    inputs: () => [rnd([2, 3], 181)],
+    secondOrder: true,
+  },
+  {
     op: 'batchNormTraining',
     label: 'weight and bias, eps 1e-3',
     f: (x, w, b) => A.batchNormTraining(x, w, b, { eps: 1e-3 }).output,

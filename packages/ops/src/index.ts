@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 
+export { hardtanhBackward } from './activation/hardtanh.js';
 export {
   type ConvTranspose2dOptions,
   convTranspose2d,

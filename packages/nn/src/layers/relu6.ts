@@ -1,4 +1,4 @@
-import { defineFunction, mul, type Variable } from '@torchlet/autograd';
+import { defineFunction, hardtanhBackward, type Variable } from '@torchlet/autograd';
 import type { Tensor } from '@torchlet/tensor';
 import { Module, type ModuleInput } from '../module.js';
 import { inputTensor } from './util.js';
@@ -11,11 +11,8 @@ const relu6Function = defineFunction({
     ctx.saveForBackward(x);
     return x.clamp(0, 6);
   },
-  backward: (ctx, g) => {
-    const x = ctx.saved[0].data;
-    const inside = x.gt(0).to(x.dtype).mul(x.lt(6).to(x.dtype));
-    return [mul(g, inside)];
-  },
+  // One pass (the ops kernel), differentiable again in g.
+  backward: (ctx, g) => [hardtanhBackward(g, ctx.saved[0].data, 0, 6)],
 });
 
 /**
