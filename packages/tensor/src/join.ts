@@ -1,4 +1,5 @@
 import { gpuConcat } from './device/gpu-join.js';
+import { cpuOnly } from './device/transfer.js';
 import { allocStorage, type DType, promoteTypes, type Storage } from './dtype.js';
 import { fail, formatShape, formatValue } from './errors.js';
 import { broadcastShapes, normalizeDim, shapeSize, shapesEqual } from './shape.js';
@@ -296,6 +297,8 @@ export function chunk(t: Tensor, chunks: number, dim = 0): Tensor[] {
 export function equal(a: Tensor, b: Tensor): boolean {
   checkTensor('equal', 'input', a);
   checkTensor('equal', 'other', b);
+  // a boolean answer needs the values now: the device is read only asynchronously
+  if (a.gpuBuffer !== null || b.gpuBuffer !== null) cpuOnly(a.gpuBuffer !== null ? a : b, 'equal');
   if (!shapesEqual(a.shape, b.shape)) return false;
   const n = a.numel;
   const da = contiguousData(a, a.dtype);
@@ -341,6 +344,7 @@ export function allclose(
 ): boolean {
   checkTensor('allclose', 'input', a);
   checkTensor('allclose', 'other', b);
+  if (a.gpuBuffer !== null || b.gpuBuffer !== null) cpuOnly(a.gpuBuffer !== null ? a : b, 'allclose');
   const rtol = options.rtol ?? 1e-5;
   const atol = options.atol ?? 1e-8;
   const equalNan = options.equalNan ?? false;

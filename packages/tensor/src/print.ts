@@ -1,3 +1,4 @@
+import { cpuOnly } from './device/transfer.js';
 import { fail, formatValue } from './errors.js';
 import { isTensor, type Tensor } from './tensor.js';
 
@@ -335,6 +336,7 @@ function checkOpts(options: PrintOptions): Opts {
  */
 export function formatTensor(t: Tensor, options: PrintOptions = {}): string {
   if (!isTensor(t)) fail('formatTensor', 't', 'expected a tensor');
+  if (t.gpuBuffer !== null) cpuOnly(t, 'formatTensor');
   const o = checkOpts(options);
   const prefix = 'tensor(';
   const indent = prefix.length;

@@ -275,6 +275,7 @@ function kernelFromMatrix(G: Variable, kShape: readonly number[], inputShape: re
   const ho = h - kh + 1;
   const wo = w - kw + 1;
   const g = G.data.contiguous();
-  const diagonal = new T.Tensor(g.data, [kh, kw, ho, wo], [w, 1, wo * h * w + w, h * w + 1], g.offset, g.dtype);
+  // a strided view of the storage on either device (the webgpu reduction reads views through their strides)
+  const diagonal = new T.Tensor(g.storage, [kh, kw, ho, wo], [w, 1, wo * h * w + w, h * w + 1], g.offset, g.dtype);
   return record('kernelFromMatrix', T.sum(diagonal, [2, 3]), [G], (dK) => [kernelToMatrix(dK, inputShape)]);
 }

@@ -522,5 +522,6 @@ function zeroBaseMask(a: T.Tensor | number, b: T.Tensor | number): T.Tensor | nu
   }
   const aZero = T.eq(a, 0);
   if (typeof b === 'number') return b >= 0 ? aZero : null;
-  return T.gt(T.add(T.where(aZero, 1, 0), T.where(T.ge(b, 0), 1, 0)), 1);
+  // a logical and of bools: no integer math, so the mask forms on the webgpu device too
+  return T.mul(aZero, T.ge(b, 0));
 }

@@ -116,6 +116,11 @@ function extremum(
       [input(x)],
       (g, _n, o) => {
         // A NaN result comes from the NaN elements, which share the gradient (as PyTorch).
+        if (t.device === 'webgpu') {
+          // no synchronous read on the device: both masks, picked by the result, and a tensor count
+          const mask = T.where(T.ne(o.data, o.data), T.ne(t, t), T.eq(t, o.data));
+          return [where(mask, div(reshape(g, []), T.sum(mask.to('float32'))), 0)];
+        }
         const mask = Number.isNaN(o.data.item()) ? T.ne(t, t) : T.eq(t, o.data);
         const ties = T.sum(mask).item();
         return [where(mask, div(reshape(g, []), ties), 0)];
@@ -195,7 +200,7 @@ export function min(x: VariableOrTensor, dim?: number | null, options: T.ReduceO
 function exclusiveCumprod(x: Variable, d: number): Variable {
   const n = x.shape[d];
   const oneShape = x.shape.map((s, i) => (i === d ? 1 : s));
-  const ones = T.ones(oneShape, { dtype: x.dtype });
+  const ones = T.ones(oneShape, { dtype: x.dtype, device: x.data.device });
   if (n <= 1) return expand(reshape(ones, oneShape), x.shape);
   return cumprod(cat([ones, narrow(x, d, 0, n - 1)], d), d);
 }
@@ -376,19 +381,23 @@ export function cumprod(x: VariableOrTensor, dim: number): Variable {
       // inf / inf); with zeros, the division up to each slice's first zero, the division-free
       // product at the first zero, and 0 after it.
       if (n === 1) return [g];
-      if (T.sum(T.eq(t, 0)).item() === 0) return [div(flip(cumsum(flip(mul(g, o), d), d), d), xv)];
+      // The device cannot be read synchronously to pick a branch: it takes the zeros formula,
+      // which without zeros is the division one.
+      const onDevice = t.device === 'webgpu';
+      if (!onDevice && T.sum(T.eq(t, 0)).item() === 0) return [div(flip(cumsum(flip(mul(g, o), d), d), d), xv)];
       // Work on the last dimension: zerosUpTo counts the zeros at or before each position.
       const xl = xv.transpose(d, -1);
       const gl = g.transpose(d, -1);
       const ol = o.transpose(d, -1);
-      const zerosUpTo = T.cumsum(T.eq(t, 0), d).transpose(d, -1);
+      // (counted in float32 on the device, which holds no int64; exact up to 2^24 zeros)
+      const zerosUpTo = T.cumsum(onDevice ? T.eq(t, 0).to('float32') : T.eq(t, 0), d).transpose(d, -1);
       const before = T.eq(zerosUpTo, 0); // i < first zero
       const firstRun = T.eq(zerosUpTo, 1); // first zero <= i < second zero
       const isFirstZero = T.mul(firstRun, T.eq(t.transpose(d, -1), 0));
       const last = xl.ndim - 1;
       const idx = T.arange(n, undefined, 1, { dtype: 'int32' });
-      const jGtI = T.gt(idx.reshape([1, n]), idx.reshape([n, 1]));
-      const jGeI = T.ge(idx.reshape([1, n]), idx.reshape([n, 1]));
+      const jGtI = T.gt(idx.reshape([1, n]), idx.reshape([n, 1])).to(t.device);
+      const jGeI = T.ge(idx.reshape([1, n]), idx.reshape([n, 1])).to(t.device);
       const rows = [...xl.shape.slice(0, -1), n, n];
       const table = cumprod(where(jGtI, expand(unsqueeze(xl, -2), rows), 1), -1);
       if (isGradEnabled()) {
