@@ -171,6 +171,43 @@ describe('arange and linspace edge cases, as PyTorch (issue 18)', () => {
   });
 });
 
+describe('the default dtype: numbers give float32, bigints int64 (a deliberate difference from PyTorch)', () => {
+  // JavaScript's 1 and 1.0 are one value, so nested numbers cannot say "integer" as Python's can:
+  // they stay float32 (the book's float kernels, torch.arange(9.0)); bigints say it and give int64.
+  it('tensor and arange of numbers are float32, of bigints int64', () => {
+    expect(tensor([1, 2, 3]).dtype).toBe('float32');
+    expect(tensor([1, 2, 3]).toString()).toBe('tensor([1., 2., 3.])');
+    expect(tensor([1n, 2n]).dtype).toBe('int64');
+    expect(tensor([1n, 2n]).toString()).toBe('tensor([1, 2])');
+    expect(arange(5).dtype).toBe('float32');
+    expect(arange(5n).dtype).toBe('int64');
+    expect(arange(0n, 5n).toString()).toBe('tensor([0, 1, 2, 3, 4])');
+    expect(tensor([1, 2, 3], { dtype: 'int64' }).dtype).toBe('int64');
+    expect(arange(3, undefined, 1, { dtype: 'int64' }).toString()).toBe('tensor([0, 1, 2])');
+  });
+
+  it('bigint arange is exact over the int64 range, mixes with numbers, and checks its arguments', () => {
+    expect(Array.from(arange(2n ** 62n, 2n ** 62n + 3n).toTypedArray() as BigInt64Array)).toEqual([
+      2n ** 62n,
+      2n ** 62n + 1n,
+      2n ** 62n + 2n,
+    ]);
+    // A number beside a bigint is taken as PyTorch's int64 arange takes it: truncated.
+    expect(arange(0n, 7, 2).toArray()).toEqual([0, 2, 4, 6]);
+    expect(arange(10n, 0n, -4n).toArray()).toEqual([10, 6, 2]);
+    expect(arange(5n, undefined, 1n, { dtype: 'float32' }).toString()).toBe('tensor([0., 1., 2., 3., 4.])');
+    expect(() => arange(0n, 10n, 0n)).toThrowError(/^arange: step must be nonzero/);
+    expect(() => arange(0n, 5, 0.5)).toThrowError(/^arange: step must be nonzero/);
+    expect(() => arange(0n, 10n, -1n)).toThrowError(
+      /^arange: upper bound and larger bound inconsistent with step sign/,
+    );
+    expect(() => arange(2n ** 63n)).toThrowError(/^arange: value cannot be converted to type int64 without overflow/);
+    expect(() => arange(0n, Number.NaN)).toThrowError(TorchletError);
+    expect(() => arange(2n ** 60n)).toThrowError(/^arange: .*over the limit/);
+    expect(() => arange(2n ** 60n, undefined, 1n, { dtype: 'float32' })).toThrowError(/^arange: .*no exact JS number/);
+  });
+});
+
 describe('TorchletError covers the kernels layer (issue 18)', () => {
   it('setThreads(0) throws an error that is instanceof TorchletError', () => {
     expect(() => setThreads(0)).toThrowError(TorchletError);

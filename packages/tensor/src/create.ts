@@ -432,12 +432,16 @@ export function eye(n: number, m: number = n, options: CreateOptions = {}): Tens
 
 /**
  * Evenly spaced values in `[start, end)` with step `step`; `arange(n)` is `0..n-1`.
- * Integral arguments give values that print as integers but, as everywhere here, default to float32.
+ * Number arguments default to float32 (JavaScript numbers carry no int/float distinction, so
+ * `arange(5)` cannot tell PyTorch's integer `arange(5)` from `arange(5.0)`; the book's float
+ * kernels want float32). A `bigint` argument gives int64, as PyTorch's integer arange:
+ * `arange(5n)`, `arange(0n, 10n, 3n)`, exact over the whole int64 range.
  *
  * @param start - The first value, or the end (exclusive) when `end` is omitted (then the start is 0).
  * @param end - The end, excluded.
  * @param step - The spacing, positive or negative, not 0. Default `1`.
- * @param options - `dtype` (default `'float32'`) and `device` (default `'cpu'`); see {@link CreateOptions}.
+ * @param options - `dtype` (default `'float32'`, or `'int64'` when an argument is a `bigint`) and `device`
+ *   (default `'cpu'`); see {@link CreateOptions}.
  * @returns A new 1-D tensor of `ceil((end - start) / step)` values.
  * @see torch.arange
  * @example
@@ -445,9 +449,20 @@ export function eye(n: number, m: number = n, options: CreateOptions = {}): Tens
  * import { arange } from '@torchlet/tensor';
  * arange(4).toArray(); // -> [0, 1, 2, 3]
  * arange(1, 2, 0.25).toArray(); // -> [1, 1.25, 1.5, 1.75]
+ * arange(4).toString(); // -> 'tensor([0., 1., 2., 3.])'
+ * arange(4n).toString(); // -> 'tensor([0, 1, 2, 3])'
+ * arange(0n, 10n, 3n).dtype; // -> 'int64'
  * ```
  */
-export function arange(start: number, end?: number, step = 1, options: CreateOptions = {}): Tensor {
+export function arange(
+  start: number | bigint,
+  end?: number | bigint,
+  step: number | bigint = 1,
+  options: CreateOptions = {},
+): Tensor {
+  if (typeof start === 'bigint' || typeof end === 'bigint' || typeof step === 'bigint') {
+    return arangeBigInt(start, end, step, options);
+  }
   let lo = start;
   let hi = end;
   if (hi === undefined) {
@@ -471,6 +486,63 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
   const data = allocStorage(dtype, n, 'arange');
   for (let i = 0; i < n; i++) storeNumberAt(data, i, castScalar(lo + i * step, dtype));
   return placed('arange', new Tensor(data, [n]), options);
+}
+
+/** An int64 argument of a bigint `arange`: a bigint in the int64 range, or a finite number truncated toward zero. */
+function int64Arg(arg: string, v: unknown): bigint {
+  if (typeof v === 'number' && Number.isFinite(v) && Math.abs(v) < 2 ** 63) return BigInt(Math.trunc(v));
+  if (typeof v === 'bigint' && BigInt.asIntN(64, v) === v) return v;
+  return fail(
+    'arange',
+    arg,
+    typeof v === 'bigint' || typeof v === 'number'
+      ? `value cannot be converted to type int64 without overflow (got ${formatValue(v)})`
+      : `expected a number or a bigint, got ${formatValue(v)}`,
+  );
+}
+
+/**
+ * `arange` with a `bigint` argument: int64 by default, computed exactly in BigInt (PyTorch's
+ * integer arange). Another `dtype` takes the values as numbers (each exact, below 2^53).
+ */
+function arangeBigInt(
+  start: number | bigint,
+  end: number | bigint | undefined,
+  step: number | bigint,
+  options: CreateOptions,
+): Tensor {
+  const dtype = checkDType('arange', options.dtype ?? 'int64');
+  if (dtype !== 'int64') {
+    const num = (arg: string, v: number | bigint | undefined): number | undefined => {
+      if (typeof v !== 'bigint') return v;
+      if (v > 2n ** 53n || v < -(2n ** 53n))
+        fail('arange', arg, `${v} has no exact JS number for dtype ${dtype}; use dtype 'int64'`);
+      return Number(v);
+    };
+    return arange(num('start', start) as number, num('end', end), num('step', step), options);
+  }
+  let first = int64Arg('start', start);
+  let last: bigint;
+  if (end === undefined) {
+    last = first;
+    first = 0n;
+  } else last = int64Arg('end', end);
+  const by = int64Arg('step', step);
+  if (by === 0n) fail('arange', 'step', `step must be nonzero (step ${formatValue(step)} as int64 is 0)`);
+  if ((by > 0n && last < first) || (by < 0n && last > first)) {
+    fail(
+      'arange',
+      'step',
+      `upper bound and larger bound inconsistent with step sign (start ${first}, end ${last}, step ${by})`,
+    );
+  }
+  const span = by > 0n ? last - first : first - last;
+  const magnitude = by > 0n ? by : -by;
+  const count = (span + magnitude - 1n) / magnitude;
+  // allocStorage names the size limit; a count past 2^53 is far beyond it either way.
+  const data = allocStorage('int64', count > 2n ** 53n ? Number.MAX_SAFE_INTEGER : Number(count), 'arange');
+  for (let i = 0; i < data.length; i++) data[i] = first + BigInt(i) * by;
+  return placed('arange', new Tensor(data, [data.length]), options);
 }
 
 /**

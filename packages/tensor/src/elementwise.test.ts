@@ -415,6 +415,9 @@ describe('in-place ops', () => {
     expect(() => sub(1, tensor([true]))).toThrowError(message);
     expect(() => tensor([1, 2]).subInPlace(true)).toThrowError(/^subInPlace: Subtraction/);
     expect(() => tensor([true]).subInPlace(tensor([1]))).toThrowError(/^subInPlace: Subtraction/);
+    expect(() => tensor([true, false]).subInPlace(true)).toThrowError(
+      /^subInPlace: subtraction with two bool tensors is not supported/,
+    );
     expect(
       tensor([3, 4])
         .subInPlace(tensor([1, 1]), 2)

@@ -1623,6 +1623,8 @@ export function subInPlace(t: Tensor, other: TensorLike, alpha = 1): void {
   checkTensor('subInPlace', 'self', t);
   checkOperand('subInPlace', 'other', other);
   checkNoBoolSub('subInPlace', t, other);
+  // Two bools: sub's own message, not addInPlace's complaint about alpha -1.
+  if (t.dtype === 'bool') fail('subInPlace', 'self', `${SUB_SPEC.bool} (self bool ${formatShape(t.shape)})`);
   if (typeof alpha !== 'number') fail('subInPlace', 'alpha', `expected a number, got ${formatValue(alpha)}`);
   addInPlace(t, other, -alpha);
 }

@@ -142,6 +142,11 @@ function run(c: Case): Tensor {
       const [a, b, s] = (c.args as string[]).map(num);
       return b === undefined ? arange(a, undefined, 1, { dtype: 'int64' }) : arange(a, b, s ?? 1, { dtype: 'int64' });
     }
+    case 'arange_int': {
+      // No dtype: bigint arguments give int64, as PyTorch's integer arange.
+      const [a, b, s] = (c.args as string[]).map((v) => BigInt(v));
+      return b === undefined ? arange(a) : s === undefined ? arange(a, b) : arange(a, b, s);
+    }
     case 'full': {
       const [shape, v] = c.args as [number[], string];
       return full(shape, BigInt(v), { dtype: 'int64' });

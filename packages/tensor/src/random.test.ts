@@ -170,6 +170,11 @@ describe('rand / randn / randint', () => {
     expect(Array.from(f, Number).every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32)).toBe(true);
     const big = randint(-(2 ** 31), 2 ** 31, [100], { generator: new Generator(1) }).toTypedArray();
     expect(new Set(big as Int32Array).size).toBeGreaterThan(90);
+    // int64 (PyTorch's default) draws the same integers as int32 from the same generator state.
+    const wide = randint(2 ** 40, 2 ** 40 + 2 ** 32, [100], { dtype: 'int64', generator: new Generator(1) });
+    expect(wide.dtype).toBe('int64');
+    const narrow = randint(2 ** 40, 2 ** 40 + 2 ** 32, [100], { dtype: 'float64', generator: new Generator(1) });
+    expect(Array.from(wide.toTypedArray() as BigInt64Array, Number)).toEqual(Array.from(narrow.toTypedArray(), Number));
   });
   it('argument errors are named', () => {
     expect(() => rand([2, -1])).toThrowError('rand: sizes must be non-negative integers, got [2,-1]');

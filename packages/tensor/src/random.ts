@@ -418,7 +418,7 @@ export interface RandomOptions {
  * ```
  */
 export interface RandintOptions {
-  /** Element type. Default `int32` (PyTorch's default is int64, which torchlet does not have). */
+  /** Element type. Default `int32` (PyTorch's default is int64: pass `'int64'` for it). */
   readonly dtype?: DType;
   /** Where the random numbers come from. Default: {@link defaultGenerator}. */
   readonly generator?: Generator;
@@ -533,13 +533,14 @@ export function randint(low: number, high: number, shape: Shape, options: Randin
     fail('randint', 'high', `[${low}, ${high}) does not fit in int32`);
   } else if (dtype === 'bool' && (low < 0 || high > 2)) {
     fail('randint', 'high', `[${low}, ${high}) does not fit in bool (expected within [0, 2))`);
-  } else if (dtype !== 'int32' && dtype !== 'bool' && dtype !== 'float32' && dtype !== 'float64') {
+  } else if (dtype !== 'int32' && dtype !== 'int64' && dtype !== 'bool' && dtype !== 'float32' && dtype !== 'float64') {
     fail('randint', 'dtype', `unsupported dtype ${formatValue(dtype)}`);
   }
   const g = resolveGenerator('randint', options.generator);
   const n = shapeSize(s);
   const data = allocStorage(dtype, n, 'randint');
   const range = high - low;
-  for (let i = 0; i < n; i++) data[i] = low + g.below(range);
+  if (data instanceof BigInt64Array) for (let i = 0; i < n; i++) data[i] = BigInt(low + g.below(range));
+  else for (let i = 0; i < n; i++) data[i] = low + g.below(range);
   return options.device === undefined ? new Tensor(data, s) : toDevice(new Tensor(data, s), options.device, 'randint');
 }

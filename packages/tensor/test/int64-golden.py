@@ -183,6 +183,12 @@ add_case('flip', [x], x[0].flip([1]), dim=1)
 for args in [(5,), (2, 11, 3), (-4, 4, 2), (10, 0, -3), (0, 7.5, 2.5), (2**40, 2**40 + 3)]:
     r = torch.arange(*args, dtype=torch.int64)
     cases.append({'op': 'arange', 'operands': [], 'args': [enc(v) for v in args], 'repr': str(r), 'dtype': 'int64'})
+# PyTorch's integer arange (no dtype: int64), which torchlet gives for bigint arguments.
+for args in [(5,), (0,), (0, 10, 3), (10, 0, -3), (-5, 5, 4), (3, -3, -1), (2**60, 2**60 + 3),
+             (-2**63, -2**63 + 2), (2**63 - 3, 2**63 - 1), (7, 7)]:
+    r = torch.arange(*args)
+    assert r.dtype == torch.int64
+    cases.append({'op': 'arange_int', 'operands': [], 'args': [enc(v) for v in args], 'repr': str(r), 'dtype': 'int64'})
 for args in [([2, 3], 7), ([3], -2**63), ([2], 2**62)]:
     r = torch.full(args[0], args[1], dtype=torch.int64)
     cases.append({'op': 'full', 'operands': [], 'args': [args[0], enc(args[1])], 'repr': str(r), 'dtype': 'int64'})
