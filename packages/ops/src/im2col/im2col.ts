@@ -1,4 +1,4 @@
-import { allocStorage, fail, formatShape, Tensor } from '@torchlet/tensor';
+import { allocStorage, fail, formatShape, formatValue, Tensor } from '@torchlet/tensor';
 import { convOutputSize } from '../conv2d/params.js';
 import { gpuCol2im, gpuIm2col } from '../device/gpu-layers.js';
 import { checkFloatTensor, denseData, type FloatStorage, type IntPair, toPair } from '../params.js';
@@ -110,7 +110,7 @@ export function im2col(input: Tensor, kernelSize: IntPair, options: Im2colOption
     [h, w],
     kernelSize,
     options,
-    `input ${formatShape(input.shape)}, kernelSize ${JSON.stringify(kernelSize)}`,
+    `input ${formatShape(input.shape)}, kernelSize ${formatValue(kernelSize)}`,
   );
   const rows = c * g.kh * g.kw;
   const L = g.outH * g.outW;

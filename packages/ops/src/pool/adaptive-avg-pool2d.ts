@@ -1,4 +1,4 @@
-import { allocStorage, type FloatArray, fail, formatShape, Tensor } from '@torchlet/tensor';
+import { allocStorage, type FloatArray, fail, formatShape, formatValue, Tensor } from '@torchlet/tensor';
 import { gpuAdaptiveAvgPool2d, gpuAdaptiveAvgPool2dBackward } from '../device/gpu.js';
 import { checkFloatTensor } from '../params.js';
 import { poolStrides } from './max-pool2d.js';
@@ -20,17 +20,13 @@ export type AdaptiveSize = number | readonly [number | null, number | null];
 function resolveOutputSize(fn: string, outputSize: AdaptiveSize, h: number, w: number): [number, number] {
   const isPair = Array.isArray(outputSize) && outputSize.length === 2;
   if (typeof outputSize !== 'number' && !isPair) {
-    fail(
-      fn,
-      'outputSize',
-      `expected an int or an [h, w] pair (entries may be null), got ${JSON.stringify(outputSize)}`,
-    );
+    fail(fn, 'outputSize', `expected an int or an [h, w] pair (entries may be null), got ${formatValue(outputSize)}`);
   }
   const pair = typeof outputSize === 'number' ? [outputSize, outputSize] : (outputSize as readonly (number | null)[]);
   const ho = pair[0] ?? h;
   const wo = pair[1] ?? w;
   if (!Number.isInteger(ho) || !Number.isInteger(wo) || ho < 0 || wo < 0) {
-    fail(fn, 'outputSize', `elements of outputSize must be integers >= 0 (or null), got ${JSON.stringify(outputSize)}`);
+    fail(fn, 'outputSize', `elements of outputSize must be integers >= 0 (or null), got ${formatValue(outputSize)}`);
   }
   return [ho, wo];
 }

@@ -1,4 +1,4 @@
-import { allocStorage, type FloatArray, fail, Tensor } from '@torchlet/tensor';
+import { allocStorage, type FloatArray, fail, formatValue, Tensor } from '@torchlet/tensor';
 import { checkGpuOperands, gpuAvgPool2d, gpuAvgPool2dBackward } from '../device/gpu.js';
 import type { IntPair } from '../params.js';
 import { poolStrides } from './max-pool2d.js';
@@ -54,10 +54,10 @@ function resolveAvg(
   const g = resolvePool2d(fn, inputShape, kernelSize, options, false);
   const countIncludePad = options.countIncludePad ?? true;
   if (typeof countIncludePad !== 'boolean')
-    fail(fn, 'countIncludePad', `countIncludePad must be a boolean, got ${JSON.stringify(countIncludePad)}`);
+    fail(fn, 'countIncludePad', `countIncludePad must be a boolean, got ${formatValue(countIncludePad)}`);
   const d = options.divisorOverride ?? 0;
   if (options.divisorOverride !== undefined && options.divisorOverride !== null && (!Number.isInteger(d) || d === 0)) {
-    fail(fn, 'divisorOverride', `divisor must be a non-zero integer, got ${JSON.stringify(options.divisorOverride)}`);
+    fail(fn, 'divisorOverride', `divisor must be a non-zero integer, got ${formatValue(options.divisorOverride)}`);
   }
   return { g, countIncludePad, divisor: d };
 }

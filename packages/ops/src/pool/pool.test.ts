@@ -439,6 +439,14 @@ describe('adaptiveAvgPool2d', () => {
     expect(() => adaptiveAvgPool2d(arange25(), [1, 2, 3] as unknown as [number, number])).toThrow(
       'adaptiveAvgPool2d: expected an int or an [h, w] pair',
     );
+    // A bigint size is named in the message (formatting it once threw a raw TypeError).
+    expect(() => adaptiveAvgPool2d(arange25(), 3n as unknown as number)).toThrow(
+      'adaptiveAvgPool2d: expected an int or an [h, w] pair (entries may be null), got 3n',
+    );
+    expect(() => adaptiveAvgPool2d(arange25(), [3n, 2] as unknown as [number, number])).toThrow(TorchletError);
+    expect(() => avgPool2d(arange25(), 2, { divisorOverride: 2n as unknown as number })).toThrow(TorchletError);
+    expect(() => avgPool2d(arange25(), 2, { countIncludePad: 1n as unknown as boolean })).toThrow(TorchletError);
+    expect(() => pool2d(zeros([3, 3]), 2, 1n as unknown as 'max')).toThrow(TorchletError);
     expect(() => adaptiveAvgPool2d(zeros([5, 5]), 2)).toThrow(
       'adaptiveAvgPool2d: expected 3-D [C,H,W] or 4-D [N,C,H,W] input, got 2-D input [5,5]',
     );

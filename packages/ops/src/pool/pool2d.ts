@@ -1,4 +1,4 @@
-import { allocStorage, type FloatArray, fail, formatShape, isTensor, Tensor } from '@torchlet/tensor';
+import { allocStorage, type FloatArray, fail, formatShape, formatValue, isTensor, Tensor } from '@torchlet/tensor';
 import { gpuPool2d, onGpu } from '../device/gpu-corr2d.js';
 import { checkFloatTensor, type IntPair, toPair } from '../params.js';
 import { avgPoolPlaneInto } from './avg-pool2d.js';
@@ -35,7 +35,7 @@ export function pool2d(X: Tensor, poolSize: IntPair, mode: 'max' | 'avg' = 'max'
     );
   }
   checkFloatTensor(fn, 'X', X);
-  if (mode !== 'max' && mode !== 'avg') fail(fn, 'mode', `mode must be 'max' or 'avg', got ${JSON.stringify(mode)}`);
+  if (mode !== 'max' && mode !== 'avg') fail(fn, 'mode', `mode must be 'max' or 'avg', got ${formatValue(mode)}`);
   const [kh, kw] = toPair(fn, 'poolSize', poolSize, 1);
   const [h, w] = X.shape;
   if (kh > h || kw > w)
