@@ -106,7 +106,7 @@ export {
   gradgradcheck,
 } from './gradcheck.js';
 export type { GradFn } from './graph.js';
-export { type TracedOp, traceOps } from './trace.js';
+export { isTracing, type TracedOp, traceOps } from './trace.js';
 export {
   isVariable,
   Variable,

@@ -63,7 +63,19 @@ export function traceOps<T>(fn: () => T, onOp: (op: TracedOp) => void): T {
   }
 }
 
-/** True inside {@link traceOps} (internal: operations with a fast path that skips `record` check it). */
+/**
+ * True while {@link traceOps} runs. Operations with a fast path that skips `record` check it, and
+ * so does any code that computes the same values another way (nn's folded Conv2d + BatchNorm2d in
+ * evaluation mode), so that a trace always records the operations a model is written with.
+ *
+ * @returns `true` inside `traceOps`, `false` otherwise.
+ * @example
+ * ```ts
+ * import { isTracing, traceOps } from '@torchlet/autograd';
+ * isTracing(); // -> false
+ * traceOps(() => isTracing(), () => {}); // -> true
+ * ```
+ */
 export function isTracing(): boolean {
   return listener !== null;
 }

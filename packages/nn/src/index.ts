@@ -20,6 +20,11 @@ export {
   type ConvTranspose2dLayerOptions,
   type PaddingMode,
 } from './layers/conv.js';
+export {
+  type ConvBatchNorm2dOptions,
+  type ConvBatchNormActivation,
+  convBatchNorm2d,
+} from './layers/conv-bn-fusion.js';
 export { Conv2D, type Conv2DOptions } from './layers/conv2d-scratch.js';
 export { Dropout, type DropoutOptions } from './layers/dropout.js';
 export { Flatten } from './layers/flatten.js';

@@ -28,7 +28,10 @@ export function fillModel(model: AnyModule): void {
     const dense = t.isContiguous() && t.offset === 0 && t.data.length === n;
     const values = dense ? (t.data as Float32Array | Float64Array) : new Float64Array(n);
     for (let i = 0; i < n; i++) values[i] = fillValue(key, t.shape, k, n, i);
-    if (!dense) t.copyInPlace(tensor(values, { shape: t.shape }));
+    // A raw write is invisible to the version counter: bump it, as any in-place write does (cached
+    // values computed from these tensors, such as folded Conv2d + BatchNorm2d filters, follow it).
+    if (dense) t.bumpVersion();
+    else t.copyInPlace(tensor(values, { shape: t.shape }));
   });
 }
 

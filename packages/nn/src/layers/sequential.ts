@@ -1,6 +1,7 @@
 import { isVariable, type Variable, variable } from '@torchlet/autograd';
 import { fail } from '@torchlet/tensor';
 import { isModule, Module, type ModuleInput } from '../module.js';
+import { convBatchNormRun, tryFusedConvBatchNorm } from './conv-bn-fusion.js';
 
 /**
  * A chain of layers applied in order; the children are named `'0'`, `'1'`, ... as in PyTorch, so
@@ -87,13 +88,29 @@ export class Sequential<M extends Module = Module> extends Module {
   }
 
   /**
-   * Feeds `input` through every layer in turn (an empty Sequential returns it unchanged).
+   * Feeds `input` through every layer in turn (an empty Sequential returns it unchanged). In
+   * evaluation mode without gradients, a `Conv2d, BatchNorm2d` run of children, with a `ReLU` or
+   * `ReLU6` after it if there is one, runs as one convolution with the BatchNorm folded in (see
+   * {@link convBatchNorm2d}): the same values to float32 rounding.
    * @param input - The input of the first layer.
    * @returns The output of the last layer.
    */
   forward(input: ModuleInput): Variable {
     let x: Variable = isVariable(input) ? input : variable(input);
-    for (const layer of this) x = layer.forward(x);
+    const layers: Module[] = [...this];
+    for (let i = 0; i < layers.length; ) {
+      // In evaluation mode without gradients, Conv2d, BatchNorm2d[, ReLU | ReLU6] runs as one
+      // convolution with the BatchNorm folded in (see convBatchNorm2d); otherwise layer by layer.
+      const run = convBatchNormRun(layers, i);
+      const fused = run === null ? null : tryFusedConvBatchNorm(run.conv, run.bn, x, run.activation);
+      if (run !== null && fused !== null) {
+        x = fused;
+        i += run.length;
+      } else {
+        x = layers[i].forward(x);
+        i++;
+      }
+    }
     return x;
   }
 }

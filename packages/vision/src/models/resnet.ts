@@ -3,6 +3,7 @@ import {
   AdaptiveAvgPool2d,
   BatchNorm2d,
   Conv2d,
+  convBatchNorm2d,
   Linear,
   MaxPool2d,
   Module,
@@ -15,6 +16,8 @@ import { initialize, kaimingFanOut } from './init.js';
 import { type ModelOptions, type ResolvedModelOptions, resolveModelOptions } from './options.js';
 
 type LayerOptions = ResolvedModelOptions['layer'];
+
+const RELU = { activation: 'relu' } as const;
 
 function conv3x3(inPlanes: number, outPlanes: number, stride: number, o: LayerOptions): Conv2d {
   return new Conv2d(inPlanes, outPlanes, 3, { stride, padding: 1, bias: false, ...o });
@@ -81,7 +84,8 @@ export class BasicBlock extends Module {
    * @returns `relu(block(x) + shortcut(x))`, `[N, planes, H / stride, W / stride]`.
    */
   forward(x: ModuleInput): Variable {
-    const out = this.bn2.forward(this.conv2.forward(relu(this.bn1.forward(this.conv1.forward(x)))));
+    // convBatchNorm2d runs conv + BatchNorm (+ ReLU) as one folded convolution in eval mode under noGrad.
+    const out = convBatchNorm2d(convBatchNorm2d(x, this.conv1, this.bn1, RELU), this.conv2, this.bn2);
     const identity = this.downsample === null ? x : this.downsample.forward(x);
     return relu(add(out, identity));
   }
@@ -147,9 +151,9 @@ export class Bottleneck extends Module {
    * @returns `relu(block(x) + shortcut(x))`, `[N, 4 * planes, H / stride, W / stride]`.
    */
   forward(x: ModuleInput): Variable {
-    let out = relu(this.bn1.forward(this.conv1.forward(x)));
-    out = relu(this.bn2.forward(this.conv2.forward(out)));
-    out = this.bn3.forward(this.conv3.forward(out));
+    let out = convBatchNorm2d(x, this.conv1, this.bn1, RELU);
+    out = convBatchNorm2d(out, this.conv2, this.bn2, RELU);
+    out = convBatchNorm2d(out, this.conv3, this.bn3);
     const identity = this.downsample === null ? x : this.downsample.forward(x);
     return relu(add(out, identity));
   }
@@ -247,7 +251,8 @@ export class ResNet extends Module {
    * @returns The logits `[N, numClasses]`.
    */
   forward(x: ModuleInput): Variable {
-    let y = this.maxpool.forward(this.relu.forward(this.bn1.forward(this.conv1.forward(x))));
+    // The stem's ReLU stays a module call (summary() and hooks observe `relu`).
+    let y = this.maxpool.forward(this.relu.forward(convBatchNorm2d(x, this.conv1, this.bn1)));
     y = this.layer4.forward(this.layer3.forward(this.layer2.forward(this.layer1.forward(y))));
     return this.fc.forward(flatten(this.avgpool.forward(y), 1));
   }
