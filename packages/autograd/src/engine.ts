@@ -90,14 +90,20 @@ function accumulate(map: Map<Node, Variable>, node: Node, g: Variable): void {
 function accumulateIntoLeaf(leaf: Variable, g: Variable, createGraph: boolean): void {
   const current = leaf._gradVar;
   if (createGraph) {
+    leaf._gradUnread = false;
     leaf._gradVar = current === null ? g : add(current, g);
   } else if (current === null) {
-    // A fresh copy: the incoming gradient may alias a user tensor or another gradient.
+    // A fresh copy: the incoming gradient may alias a user tensor or another gradient. No one
+    // has read it yet (see Variable._gradUnread).
     leaf._gradVar = new Variable(g.data.clone());
+    leaf._gradUnread = true;
   } else if (!current.requiresGrad && current.data.isContiguous() && current.data.dtype === g.data.dtype) {
     current.data.addInPlace(g.data);
   } else {
-    leaf._gradVar = new Variable(current.data.add(g.data));
+    const sum = new Variable(current.data.add(g.data));
+    leaf._dropUnreadGrad();
+    leaf._gradVar = sum;
+    leaf._gradUnread = true;
   }
 }
 

@@ -13,6 +13,7 @@ import {
   maxPool2d,
   mean,
   mul,
+  peekGrad,
   relu,
   reshape,
   sum,
@@ -125,6 +126,31 @@ describe('backward on webgpu releases the gradients it owns', () => {
     const kept = tensor([1]).to('webgpu');
     expect(live()).toBe(before + 1);
     kept.dispose();
+  });
+
+  it('dropping a .grad nobody read releases it; one that was read stays readable', async () => {
+    const x = variable(tensor([1, 2, 3]).to('webgpu'), { requiresGrad: true });
+    sum(mul(x, x)).backward();
+    expect(await values(peekGrad(x))).toEqual([2, 4, 6]); // library reads do not count
+    const before = live();
+    x.zeroGrad();
+    expect(live()).toBe(before - 1);
+    sum(mul(x, x)).backward();
+    const held = x.grad; // read by the user: dropping it must not release it
+    const beforeHeld = live();
+    x.grad = null;
+    expect(live()).toBe(beforeHeld);
+    expect(await values(held)).toEqual([2, 4, 6]);
+    sum(mul(x, x)).backward();
+    const g = x.gradVariable;
+    x.zeroGrad();
+    expect(await values(g?.data ?? null)).toEqual([2, 4, 6]);
+    // A second backward accumulates in place into an unread gradient, which stays unread.
+    sum(mul(x, x)).backward();
+    sum(mul(x, x)).backward();
+    const beforeDrop = live();
+    x.grad = null;
+    expect(live()).toBe(beforeDrop - 1);
   });
 
   it('on the CPU nothing is recorded (no device needed)', () => {

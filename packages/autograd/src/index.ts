@@ -106,6 +106,7 @@ export {
   gradgradcheck,
 } from './gradcheck.js';
 export type { GradFn } from './graph.js';
+export { peekGrad } from './peek-grad.js';
 export { isTracing, type TracedOp, traceOps } from './trace.js';
 export {
   isVariable,

@@ -86,6 +86,12 @@ export class Variable {
   _gradFn: Node | null;
   /** @internal */
   _gradVar: Variable | null = null;
+  /**
+   * @internal Backward made `_gradVar`'s tensor and no one has read it through `grad` or
+   * `gradVariable` since (library code reads it with `peekGrad`): replacing it releases its
+   * webgpu buffer at once, since nothing else can hold it.
+   */
+  _gradUnread = false;
   /** @internal */
   _requiresGrad: boolean;
   /** @internal The Variable whose storage this one views, and the storage version when the view was made. */
@@ -139,6 +145,8 @@ export class Variable {
 
   /**
    * The accumulated gradient, a Tensor of this shape, or null before any backward (settable, e.g. to null).
+   * On the webgpu device, setting it (or `zeroGrad()`) releases a gradient that backward made and
+   * nothing read through `grad` at once, instead of leaving its buffer to the garbage collector.
    * @example
    * ```ts
    * import { tensor } from '@torchlet/tensor';
@@ -150,6 +158,7 @@ export class Variable {
    * ```
    */
   get grad(): Tensor | null {
+    this._gradUnread = false;
     return this._gradVar === null ? null : this._gradVar.data;
   }
   set grad(g: Tensor | null) {
@@ -167,7 +176,17 @@ export class Variable {
         );
       }
     }
+    this._dropUnreadGrad(g);
     this._gradVar = g === null ? null : new Variable(g);
+  }
+
+  /** @internal Releases the gradient backward made if no one read it (it is about to be replaced by `next`). */
+  _dropUnreadGrad(next: Tensor | null = null): void {
+    const old = this._gradVar;
+    if (this._gradUnread && old !== null && old.data.gpuBuffer !== null && old.data.gpuBuffer !== next?.gpuBuffer) {
+      old.data.dispose();
+    }
+    this._gradUnread = false;
   }
 
   /**
@@ -183,6 +202,7 @@ export class Variable {
    * ```
    */
   get gradVariable(): Variable | null {
+    this._gradUnread = false;
     return this._gradVar;
   }
 
@@ -391,6 +411,7 @@ export class Variable {
    * ```
    */
   zeroGrad(): this {
+    this._dropUnreadGrad();
     this._gradVar = null;
     return this;
   }

@@ -1,3 +1,4 @@
+import { peekGrad } from '@torchlet/autograd';
 import type { NumberStorage, Tensor } from '@torchlet/tensor';
 import { fail, formatValue, zerosLike } from '@torchlet/tensor';
 import { type Optimizable, Optimizer, type ParamsInput } from './optimizer.js';
@@ -140,7 +141,8 @@ function adamUpdateOnDevice(
     temps.push(t);
     return t;
   };
-  let g = o.maximize ? temp((param.grad as Tensor).neg()) : (param.grad as Tensor);
+  const grad = peekGrad(param) as Tensor;
+  let g = o.maximize ? temp(grad.neg()) : grad;
   if (o.weightDecay !== 0) {
     if (decoupled) p.mulInPlace(1 - o.lr * o.weightDecay);
     else g = temp(g.add(temp(p.mul(o.weightDecay))));

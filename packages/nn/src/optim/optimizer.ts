@@ -1,3 +1,4 @@
+import { peekGrad } from '@torchlet/autograd';
 import {
   fail,
   formatShape,
@@ -129,7 +130,7 @@ export abstract class Optimizer<H extends object, S> {
   zeroGrad(options: { readonly setToNone?: boolean } = {}): void {
     for (const g of this.paramGroups) {
       for (const p of g.params) {
-        if (options.setToNone === false) p.grad?.zeroInPlace();
+        if (options.setToNone === false) peekGrad(p)?.zeroInPlace();
         else p.grad = null;
       }
     }
@@ -139,12 +140,14 @@ export abstract class Optimizer<H extends object, S> {
   step(): void {
     for (const g of this.paramGroups) {
       for (const p of g.params) {
-        if (!p.grad) continue;
-        if (!shapesEqual(p.grad.shape, p.data.shape)) {
+        // Read without marking the gradient as seen, so zeroGrad() can release it at once on webgpu.
+        const pGrad = peekGrad(p);
+        if (!pGrad) continue;
+        if (!shapesEqual(pGrad.shape, p.data.shape)) {
           fail(
             this.name,
             'params',
-            `a gradient has shape ${formatShape(p.grad.shape)} but its parameter has shape ${formatShape(p.data.shape)}`,
+            `a gradient has shape ${formatShape(pGrad.shape)} but its parameter has shape ${formatShape(p.data.shape)}`,
           );
         }
         if (p.data.device === 'webgpu') {
@@ -153,7 +156,7 @@ export abstract class Optimizer<H extends object, S> {
           continue;
         }
         const values = flat(p.data);
-        const grad = flat(p.grad);
+        const grad = flat(pGrad);
         this.update(p, values, grad, g.options);
         // A view's elements were updated in a copy: write them back (copyInPlace bumps the version).
         if (values !== p.data.data) p.data.copyInPlace(fromStorage(values, p.data.shape));

@@ -1,3 +1,4 @@
+import { peekGrad } from '@torchlet/autograd';
 import type { NumberStorage, Tensor } from '@torchlet/tensor';
 import { fail, formatValue } from '@torchlet/tensor';
 import { type Optimizable, Optimizer, type ParamsInput } from './optimizer.js';
@@ -84,7 +85,7 @@ export class SGD extends Optimizer<SGDOptions, { momentumBuffer: Float64Array | 
   /** The same update as `update`, as tensor ops on the webgpu device (momentum in float32). */
   protected override updateOnDevice(param: Optimizable, o: SGDOptions): void {
     const values = param.data;
-    const grad = param.grad as Tensor;
+    const grad = peekGrad(param) as Tensor;
     // The step's temporaries are released when it ends (nothing else can reach them).
     const temps: Tensor[] = [];
     const temp = (t: Tensor): Tensor => {
