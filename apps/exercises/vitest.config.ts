@@ -1,4 +1,5 @@
 import { defineProject, mergeConfig } from 'vitest/config';
+import { swiftshaderEnv } from '../../packages/webgpu/test/swiftshader-env.ts';
 import { sharedConfig } from '../../vitest.shared.ts';
 
 export default mergeConfig(
@@ -11,6 +12,9 @@ export default mergeConfig(
       // registry, snippets, lenet) are trained once per worker instead of once per file. The
       // exercises keep no other state between runs (each seeds its own generators).
       isolate: false,
+      // test/webgpu.test.ts runs the app with --device webgpu on SwiftShader where there is no GPU
+      // (see @torchlet/webgpu); a real GPU's driver wins when VK_ICD_FILENAMES is set.
+      env: swiftshaderEnv(),
     },
   }),
 );

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { type Device, getBackendInfo, ready } from '@torchlet/tensor';
 import { exercises, findExercise } from './registry.js';
 import { heatmapPng } from './render/heatmap.js';
 import { renderText } from './render/text.js';
@@ -20,10 +21,11 @@ export interface CliOptions {
   readonly json: boolean;
   readonly png: string | null;
   readonly long: boolean;
+  readonly device: Device;
   readonly help: boolean;
 }
 
-const USAGE = `Usage: pnpm start -- [--list] [--only <id>[,<id>...]] [--json] [--png <dir>] [--long]
+const USAGE = `Usage: pnpm start -- [--list] [--only <id>[,<id>...]] [--json] [--png <dir>] [--long] [--device <cpu|webgpu>]
 
 Runs the d2l chapter "Convolutional Neural Networks" (${SECTIONS.map((s) => `"${s.title}"`).join(', ')})
 and the exercises of both editions with torchlet, printing for each item the TypeScript that ran
@@ -34,6 +36,7 @@ and its results as PyTorch prints them.
   --json          print machine-readable results instead of text
   --png <dir>     also write a heatmap PNG of every printed tensor under <dir>
   --long          the long training runs (LeNet: 8,000 digits and 10 epochs per network instead of 4,000 and 1)
+  --device <d>    where the exercises' tensors live: cpu (default) or webgpu (results are read back with await x.cpu())
   --help          show this help`;
 
 /** Thrown for a bad command line: the message is shown with the usage, exit code 2. */
@@ -48,6 +51,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   let help = false;
   let long = false;
   let png: string | null = null;
+  let device: Device = 'cpu';
   const only: string[] = [];
   const args = argv[0] === '--' ? argv.slice(1) : [...argv];
   for (let i = 0; i < args.length; i++) {
@@ -83,6 +87,12 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case '--png':
         png = takeValue();
         break;
+      case '--device': {
+        const d = takeValue();
+        if (d !== 'cpu' && d !== 'webgpu') throw new UsageError(`--device must be cpu or webgpu, got ${d}`);
+        device = d;
+        break;
+      }
       default:
         throw new UsageError(
           a.startsWith('-') ? `unknown option ${a}` : `unexpected argument ${a} (did you mean --only ${a}?)`,
@@ -95,7 +105,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       `unknown exercise id${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${exercises.map((e) => e.id).join(', ')})`,
     );
   }
-  return { list, only, json, png, long, help };
+  return { list, only, json, png, long, device, help };
 }
 
 /** A tensor block as JSON: shape, dtype, values and the printed form. */
@@ -155,8 +165,11 @@ export function writePngs(results: readonly ExerciseResult[], dir: string): stri
   return written;
 }
 
-/** Runs the CLI; returns the exit code (0 ok, 1 a check failed or an exercise threw, 2 usage). */
-export function main(argv: readonly string[], io: Io): number {
+/**
+ * Runs the CLI; resolves to the exit code (0 ok, 1 a check failed, an exercise threw or the device
+ * could not be prepared, 2 usage).
+ */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
   let opts: CliOptions;
   try {
     opts = parseArgs(argv);
@@ -182,6 +195,16 @@ export function main(argv: readonly string[], io: Io): number {
     io.stdout(`${lines.join('\n')}\n`);
     return 0;
   }
+  if (opts.device === 'webgpu') {
+    try {
+      await ready({ device: 'webgpu' }); // rejects with a TorchletError saying why when there is no adapter
+    } catch (e) {
+      io.stderr(`error: --device webgpu: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
+      return 1;
+    }
+    const { vendor, architecture } = getBackendInfo().webgpu;
+    if (!opts.json) io.stdout(`device: webgpu (${vendor} ${architecture})\n\n`);
+  }
   const selected: Exercise[] =
     opts.only.length > 0 ? exercises.filter((e) => opts.only.includes(e.id)) : [...exercises];
   const results: ExerciseResult[] = [];
@@ -197,8 +220,10 @@ export function main(argv: readonly string[], io: Io): number {
       printed = false;
     }
     let result: ExerciseResult;
+    if (!opts.json && opts.device !== 'cpu' && ex.cpuOnly !== undefined)
+      io.stdout(`note: [${ex.id}] runs on the cpu: ${ex.cpuOnly}\n\n`);
     try {
-      result = ex.run({ long: opts.long });
+      result = await ex.run({ long: opts.long, device: opts.device });
     } catch (e) {
       crashed = true;
       io.stderr(`error: exercise ${ex.id} threw: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
@@ -231,7 +256,7 @@ export function main(argv: readonly string[], io: Io): number {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = main(process.argv.slice(2), {
+  process.exitCode = await main(process.argv.slice(2), {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
   });

@@ -1,4 +1,4 @@
-import type { Tensor } from '@torchlet/tensor';
+import { type Device, Tensor } from '@torchlet/tensor';
 import type { SectionId } from './sections.js';
 import { snippetSource } from './snippets.js';
 
@@ -53,13 +53,25 @@ export interface Item {
 /** Which part of its d2l section an exercise belongs to: the text, its exercises, or beyond both. */
 export type Part = 'section' | 'exercise' | 'beyond';
 
-/** How an exercise runs: `long` turns on the long training runs (`--long`). */
+/** How an exercise runs: `long` turns on the long training runs (`--long`), `device` says where its tensors live (`--device`). */
 export interface RunOptions {
   readonly long: boolean;
+  readonly device: Device;
+  /**
+   * Overrides the LeNet training budget that `long` picks (tests train a few batches to compare
+   * devices; a software GPU adapter takes seconds per batch).
+   */
+  readonly budget?: {
+    readonly trainSize: number;
+    readonly epochs: number;
+    readonly batchSize: number;
+    readonly lr: number;
+    readonly testSize?: number;
+  };
 }
 
-/** What `pnpm start` runs by default: every exercise, short training runs. */
-export const DEFAULT_RUN: RunOptions = { long: false };
+/** What `pnpm start` runs by default: every exercise, short training runs, on the CPU. */
+export const DEFAULT_RUN: RunOptions = { long: false, device: 'cpu' };
 
 /** Everything one exercise computed. */
 export interface ExerciseResult {
@@ -78,7 +90,13 @@ export interface Exercise {
   readonly part: Part;
   /** One line for `--list`. */
   readonly summary: string;
-  run(options?: RunOptions): ExerciseResult;
+  /**
+   * Why the exercise runs on the CPU whatever `--device` says (printed as a note under `--device
+   * webgpu`); absent when its code runs on the selected device.
+   */
+  readonly cpuOnly?: string;
+  /** Runs the exercise; with `device: 'webgpu'` its code runs there and results are read back with `await x.cpu()`. */
+  run(options?: RunOptions): Promise<ExerciseResult>;
 }
 
 /** The source text of a snippet; throws if the name is not a region in src/exercises. */
@@ -149,14 +167,42 @@ export class Report {
     return b;
   }
 
-  result(): ExerciseResult {
-    return {
-      id: this.id,
-      title: this.title,
-      part: this.part,
-      items: this.items.map((b) => ({ key: b.key, heading: b.heading, blocks: [...b.blocks] })),
-    };
+  /** The items, with every tensor block read back to the CPU (reading a GPU tensor is asynchronous). */
+  async result(): Promise<ExerciseResult> {
+    const items: Item[] = [];
+    for (const b of this.items) {
+      const blocks: Block[] = [];
+      for (const block of b.blocks)
+        blocks.push(block.kind === 'tensor' ? { ...block, tensor: await block.tensor.cpu() } : block);
+      items.push({ key: b.key, heading: b.heading, blocks });
+    }
+    return { id: this.id, title: this.title, part: this.part, items };
   }
+}
+
+/** A value with every tensor in it (deeply, through arrays and plain objects) replaced by its CPU copy. */
+export type OnCpu<T> = T extends Tensor
+  ? Tensor
+  : T extends readonly unknown[]
+    ? { [K in keyof T]: OnCpu<T[K]> }
+    : T extends Record<string, unknown>
+      ? { [K in keyof T]: OnCpu<T[K]> }
+      : T;
+
+/**
+ * Reads every tensor of a snippet's result back to the CPU (`await t.cpu()`; CPU tensors are kept
+ * as they are), so the app's own checks can use the synchronous readers on whatever device the
+ * snippet ran. Arrays and plain objects are copied; class instances (modules, variables) are kept.
+ */
+export async function toCpu<T>(value: T): Promise<OnCpu<T>> {
+  if (value instanceof Tensor) return (await value.cpu()) as OnCpu<T>;
+  if (Array.isArray(value)) return (await Promise.all(value.map((v) => toCpu(v)))) as OnCpu<T>;
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = await toCpu(v);
+    return out as OnCpu<T>;
+  }
+  return value as OnCpu<T>;
 }
 
 /** The largest absolute elementwise difference of two same-shape tensors (for check details). */

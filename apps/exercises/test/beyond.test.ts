@@ -6,8 +6,9 @@ import { poolingExercise } from '../src/exercises/pooling.js';
 import { tensorOf } from '../src/report.js';
 import { expectChecksPass, expectClose, expectPrintedTensors, expectPrintedValues } from './helpers.js';
 
+const channelsResult = await channelsExercise.run();
 describe('channels', () => {
-  const r = channelsExercise.run();
+  const r = channelsResult;
   it('multi-input, multi-output and 1x1 results', () => {
     const g = new Generator(0);
     const draws = { X: randn([3, 3, 3], { generator: g }), K: randn([2, 3, 1, 1], { generator: g }) };
@@ -73,8 +74,9 @@ describe('channels', () => {
   });
 });
 
+const poolingResult = await poolingExercise.run();
 describe('pooling', () => {
-  const r = poolingExercise.run();
+  const r = poolingResult;
   it('pool2d, maxPool2d with padding and stride, per-channel pooling', () => {
     const X4 = [
       [
@@ -138,8 +140,8 @@ describe('pooling', () => {
 });
 
 describe('padding-stride', () => {
-  it('output shapes 8x8, 8x8, 4x4, 2x2', () => {
-    const r = paddingStrideExercise.run();
+  it('output shapes 8x8, 8x8, 4x4, 2x2', async () => {
+    const r = await paddingStrideExercise.run();
     expectPrintedTensors(r, {});
     expectPrintedValues(r, {
       'shapes/shape 1': [8, 8],

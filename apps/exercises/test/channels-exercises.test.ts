@@ -9,8 +9,8 @@ import { y1y2Exercise } from '../src/exercises/y1-y2.js';
 import { expectChecksPass, expectPrintedTensors, expectPrintedValues } from './helpers.js';
 
 describe('two-kernels', () => {
-  it('prints the composed shape and the Jacobian rank', () => {
-    const r = twoKernelsExercise.run();
+  it('prints the composed shape and the Jacobian rank', async () => {
+    const r = await twoKernelsExercise.run();
     expectPrintedTensors(r, {});
     expectPrintedValues(r, { 'one-conv/K.shape': [5, 3, 4, 4], 'converse/rank': 7 });
     expectChecksPass(r);
@@ -45,8 +45,8 @@ describe('two-kernels', () => {
 });
 
 describe('conv-cost', () => {
-  it('the counts are the formulas, computed here by hand', () => {
-    const r = convCostExercise.run();
+  it('the counts are the formulas, computed here by hand', async () => {
+    const r = await convCostExercise.run();
     const [ci, h, w, co, kh, kw] = [3, 9, 11, 4, 3, 2];
     const [ho, wo] = [Math.floor((9 + 2 - 3) / 2) + 1, 11 + 2 - 2 + 1]; // 5 x 12
     const taps = ci * kh * kw;
@@ -64,8 +64,8 @@ describe('conv-cost', () => {
 });
 
 describe('y1-y2', () => {
-  it('rounding, not identity', () => {
-    const r = y1y2Exercise.run();
+  it('rounding, not identity', async () => {
+    const r = await y1y2Exercise.run();
     expectPrintedTensors(r, {});
     expectPrintedValues(r, {
       'rounding/bitwise equal': (v) => expect(typeof v).toBe('boolean'),
@@ -78,8 +78,8 @@ describe('y1-y2', () => {
 });
 
 describe('conv-as-matmul-channels', () => {
-  it('cols has one row per (channel, tap) and one column per output position', () => {
-    const r = convAsMatmulChannelsExercise.run();
+  it('cols has one row per (channel, tap) and one column per output position', async () => {
+    const r = await convAsMatmulChannelsExercise.run();
     expectPrintedTensors(r, {});
     expectPrintedValues(r, { 'im2col/cols.shape': [3 * 3 * 2, (Math.floor((7 + 2 - 3) / 2) + 1) * (8 - 2 + 1)] });
     expectChecksPass(r);
@@ -87,8 +87,8 @@ describe('conv-as-matmul-channels', () => {
 });
 
 describe('strip-reuse', () => {
-  it('k + k(k - 1)/delta loads per output, delta <= 4', () => {
-    const r = stripReuseExercise.run();
+  it('k + k(k - 1)/delta loads per output, delta <= 4', async () => {
+    const r = await stripReuseExercise.run();
     expectPrintedTensors(r, {});
     expectPrintedValues(r, {
       'strips/loads per output': [1, 2, 4, 8, 16, 64].map((d) => 3 + 6 / d),
@@ -99,8 +99,8 @@ describe('strip-reuse', () => {
 });
 
 describe('block-diagonal', () => {
-  it('block pattern, dependency matrices, c^2/b multiplications', () => {
-    const r = blockDiagonalExercise.run();
+  it('block pattern, dependency matrices, c^2/b multiplications', async () => {
+    const r = await blockDiagonalExercise.run();
     const blocks = (size: number) =>
       Array.from({ length: 8 }, (_, i) =>
         Array.from({ length: 8 }, (_, j) => (Math.floor(i / size) === Math.floor(j / size) ? 1 : 0)),

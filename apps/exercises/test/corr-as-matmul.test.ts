@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { corrAsMatmulExercise } from '../src/exercises/corr-as-matmul.js';
 import { expectChecksPass, expectPrintedTensors, expectPrintedValues, naiveCorr2d } from './helpers.js';
 
-const r = corrAsMatmulExercise.run();
+const r = await corrAsMatmulExercise.run();
 
 describe('corr-as-matmul', () => {
   it('prints the patch matrix, the Toeplitz matrix and the products, all as computed by hand', () => {

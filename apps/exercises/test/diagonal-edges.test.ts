@@ -4,7 +4,7 @@ import { itemOf, tensorOf } from '../src/report.js';
 import { FORUM_Y, FORUM_Y_OF_KT, FORUM_Y_OF_XT } from './forum-thread.js';
 import { expectChecksPass, expectPrintedTensors, expectPrintedValues, naiveCorr2d } from './helpers.js';
 
-const r = diagonalEdgesExercise.run();
+const r = await diagonalEdgesExercise.run();
 const eye8 = Array.from({ length: 8 }, (_, i) => Array.from({ length: 8 }, (_, j) => (i === j ? 1 : 0)));
 const tril68 = Array.from({ length: 6 }, (_, i) => Array.from({ length: 8 }, (_, j) => (j <= i ? 1 : 0)));
 const transpose = (m: number[][]) => m[0].map((_, j) => m.map((row) => row[j]));

@@ -20,16 +20,16 @@ function expectGolden(actual: Tensor, g: GoldenTensor): void {
 }
 
 describe('golden d2l.json: the section', () => {
-  it('corr2d_basic', () => {
-    const r = corr2dExercise.run();
+  it('corr2d_basic', async () => {
+    const r = await corr2dExercise.run();
     expectGolden(tensorOf(r, 'basic', 'X'), d2l.corr2d_basic.X);
     expectGolden(tensorOf(r, 'basic', 'K'), d2l.corr2d_basic.K);
     expectGolden(tensorOf(r, 'basic', 'Y'), d2l.corr2d_basic.Y);
     expectGolden(tensorOf(r, 'loops', 'corr2dLoops(X, K)'), d2l.corr2d_basic.Y);
   });
 
-  it('edge: X, K, Y and corr2d(X.t(), K)', () => {
-    const r = edgeDetectionExercise.run();
+  it('edge: X, K, Y and corr2d(X.t(), K)', async () => {
+    const r = await edgeDetectionExercise.run();
     expectGolden(tensorOf(r, 'edges', 'X'), d2l.edge.X);
     expectGolden(tensorOf(r, 'edges', 'K'), d2l.edge.K);
     expectGolden(tensorOf(r, 'edges', 'Y'), d2l.edge.Y);
@@ -38,10 +38,10 @@ describe('golden d2l.json: the section', () => {
 
   describe('learn_kernel: from each golden initial kernel, the losses of PyTorch to 1e-5 relative', () => {
     const edge = { X: toTensor(d2l.edge.X), Y: toTensor(d2l.edge.Y) };
-    it.each(d2l.learn_kernel.map((run, i) => [i, run] as const))('run %i', (_, run) => {
+    it.each(d2l.learn_kernel.map((run, i) => [i, run] as const))('run %i', async (_, run) => {
       expect(run.epochs).toBe(10);
       expect(run.lr).toBe(0.03);
-      const { initial, losses, weight, log } = learnKernel(
+      const { initial, losses, weight, log } = await learnKernel(
         edge.X,
         edge.Y,
         toTensor({ shape: [1, 2], data: run.init.flat() }),
@@ -69,8 +69,8 @@ describe('golden d2l.json: the section', () => {
 });
 
 describe("golden d2l.json: the forum thread's diagonal exercise", () => {
-  it('eye(8) with K, X.t() and K.t()', () => {
-    const r = diagonalEdgesExercise.run();
+  it('eye(8) with K, X.t() and K.t()', async () => {
+    const r = await diagonalEdgesExercise.run();
     expectGolden(tensorOf(r, 'eye', 'X'), d2l.diagonal.X);
     expectGolden(tensorOf(r, 'eye', 'K'), d2l.diagonal.K);
     expectGolden(tensorOf(r, 'eye', 'corr2d(X, K)'), d2l.diagonal.Y);
@@ -80,8 +80,8 @@ describe("golden d2l.json: the forum thread's diagonal exercise", () => {
 });
 
 describe('golden d2l.json: beyond the section', () => {
-  it('multi_channel', () => {
-    const r = channelsExercise.run();
+  it('multi_channel', async () => {
+    const r = await channelsExercise.run();
     expectGolden(tensorOf(r, 'multi-in', 'X'), d2l.multi_channel.X);
     expectGolden(tensorOf(r, 'multi-in', 'K'), d2l.multi_channel.K);
     expectGolden(tensorOf(r, 'multi-in', 'corr2dMultiIn(X, K)'), d2l.multi_channel.multi_in);
@@ -89,8 +89,8 @@ describe('golden d2l.json: beyond the section', () => {
     expectGolden(tensorOf(r, 'multi-in-out', 'corr2dMultiInOut(X, K3)'), d2l.multi_channel.multi_in_out);
   });
 
-  it('pooling', () => {
-    const r = poolingExercise.run();
+  it('pooling', async () => {
+    const r = await poolingExercise.run();
     expectGolden(tensorOf(r, 'pool2d', 'X'), d2l.pooling.X);
     expectGolden(tensorOf(r, 'pool2d', 'pool2d(X, [2, 2])'), d2l.pooling.max_2x2);
     expectGolden(tensorOf(r, 'pool2d', "pool2d(X, [2, 2], 'avg')"), d2l.pooling.avg_2x2);
@@ -103,13 +103,13 @@ describe('golden d2l.json: beyond the section', () => {
     );
   });
 
-  it('padding_stride_shapes', () => {
+  it('padding_stride_shapes', async () => {
     const golden = d2l.padding_stride_shapes;
     expect(paddingStrideShapes()).toEqual(golden.map((g) => g.out_hw));
     expect(LAYERS.map((l) => [l.kernel, l.padding, l.stride])).toEqual(
       golden.map((g) => [pair(g.kernel_size), pair(g.padding), pair(g.stride)]),
     );
-    const r = paddingStrideExercise.run();
+    const r = await paddingStrideExercise.run();
     golden.forEach((g, i) => void expect(printedValue(r, 'shapes', `shape ${i + 1}`)).toEqual(g.out_hw));
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { blurNoise, handKernelsExercise } from '../src/exercises/hand-kernels.js';
 import { expectChecksPass, expectPrintedTensors, expectPrintedValues, naiveCorr2d, values } from './helpers.js';
 
-const r = handKernelsExercise.run();
+const r = await handKernelsExercise.run();
 const grid = (h: number, w: number, f: (i: number, j: number) => number) =>
   Array.from({ length: h }, (_, i) => Array.from({ length: w }, (_, j) => f(i, j)));
 const fact = (d: number): number => (d <= 1 ? 1 : d * fact(d - 1));

@@ -16,8 +16,8 @@ const linear = (i: number, o: number) => [o * (i + 1), o * i];
 const total = (layers: number[][]) => [layers.reduce((s, l) => s + l[0], 0), layers.reduce((s, l) => s + l[1], 0)];
 
 describe('lenet', () => {
-  it("the book's shapes, 61,706 parameters, and a network that learns", TRAINING, () => {
-    const r = lenetExercise.run();
+  it("the book's shapes, 61,706 parameters, and a network that learns", TRAINING, async () => {
+    const r = await lenetExercise.run();
     const book = [conv(1, 6, 5, 28), conv(6, 16, 5, 10), linear(400, 120), linear(120, 84), linear(84, 10)];
     expectPrintedTensors(r, {});
     expectPrintedValues(r, {
@@ -45,8 +45,8 @@ describe('lenet', () => {
 });
 
 describe('lenet-modern', () => {
-  it('four networks, one budget', TRAINING, () => {
-    const r = lenetModernExercise.run();
+  it('four networks, one budget', TRAINING, async () => {
+    const r = await lenetModernExercise.run();
     expectPrintedTensors(r, {});
     expectPrintedValues(r, {
       'variants/test accuracy': (v) => {
@@ -59,8 +59,8 @@ describe('lenet-modern', () => {
 });
 
 describe('lenet-variants', () => {
-  it('sizes of every variant, by hand', () => {
-    const r = lenetVariantsExercise.run();
+  it('sizes of every variant, by hand', async () => {
+    const r = await lenetVariantsExercise.run();
     const fc = [linear(400, 120), linear(120, 84), linear(84, 10)];
     const modern = total([conv(1, 6, 5, 28), conv(6, 16, 5, 10), ...fc]);
     const sizes = [
@@ -86,8 +86,8 @@ describe('lenet-variants', () => {
 });
 
 describe('lenet-activations', () => {
-  it('the maps of a 7 and of noise', TRAINING, () => {
-    const r = lenetActivationsExercise.run();
+  it('the maps of a 7 and of noise', TRAINING, async () => {
+    const r = await lenetActivationsExercise.run();
     const { test } = trainTestSplit(loadAllDigits());
     const firstSeven = Array.from(test.labels).indexOf(7);
     const seven = Array.from(test.images.subarray(firstSeven * 784, (firstSeven + 1) * 784));

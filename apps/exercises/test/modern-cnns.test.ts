@@ -32,8 +32,12 @@ function summaryAndCosts(total: number) {
   };
 }
 
-function expectModel(e: Exercise, total: number, extra: Record<string, (v: unknown) => void> = {}): void {
-  const r = e.run();
+async function expectModel(
+  e: Exercise,
+  total: number,
+  extra: Record<string, (v: unknown) => void> = {},
+): Promise<void> {
+  const r = await e.run();
   const { summary, costs } = summaryAndCosts(total);
   expectPrintedTensors(r, {});
   expectPrintedValues(r, { 'summary/summary': summary, 'summary/costs': costs, ...extra });
@@ -49,8 +53,8 @@ describe('the next chapter: modern CNNs with their torchvision parameter counts'
   it('MobileNetV2', BUILD, () =>
     expectModel(mobilenetExercise, 3_504_872, { 'summary/ratio': (v) => expect(v).toBeGreaterThan(5) }),
   );
-  it('VGG-11 by hand', () => {
-    const r = vggExercise.run();
+  it('VGG-11 by hand', async () => {
+    const r = await vggExercise.run();
     // 3x3 convolutions of configuration A at 224 x 224, then 25088 -> 4096 -> 4096 -> 1000
     const convs: [number, number, number][] = [
       [3, 64, 224],

@@ -10,8 +10,8 @@ const grid = (h: number, w: number, f: (i: number, j: number) => number) =>
   Array.from({ length: h }, (_, i) => Array.from({ length: w }, (_, j) => f(i, j)));
 
 describe('stride-output-shape', () => {
-  it('2x2 by the formula and the layer; rows 6 and 7 never read; 88 combinations', () => {
-    const r = strideOutputShapeExercise.run();
+  it('2x2 by the formula and the layer; rows 6 and 7 never read; 88 combinations', async () => {
+    const r = await strideOutputShapeExercise.run();
     // windows: rows 0-2 and 3-5 (stride 3); padded columns -1..3 and 3..7 (stride 4): column 3 twice
     const reads = grid(8, 8, (i, j) => (i >= 6 ? 0 : j === 3 ? 2 : 1));
     expectPrintedTensors(r, { 'formula/windows reading each pixel': reads });
@@ -32,8 +32,8 @@ describe('stride-output-shape', () => {
 });
 
 describe('stride-audio', () => {
-  it('decimation by 2 and the binomial filter gains', () => {
-    const r = strideAudioExercise.run();
+  it('decimation by 2 and the binomial filter gains', async () => {
+    const r = await strideAudioExercise.run();
     expectPrintedTensors(r, {
       'decimation/x: 1 kHz at 16 kHz, first 16 samples': (t) =>
         expectClose(
@@ -60,8 +60,8 @@ describe('stride-audio', () => {
 });
 
 describe('mirror-padding', () => {
-  it('reflect and symmetric padding by index formulas; the Laplacian of a constant', () => {
-    const r = mirrorPaddingExercise.run();
+  it('reflect and symmetric padding by index formulas; the Laplacian of a constant', async () => {
+    const r = await mirrorPaddingExercise.run();
     const X = grid(3, 4, (i, j) => 4 * i + j + 1);
     const reflect = (i: number, n: number) => (i < 0 ? -i : i >= n ? 2 * (n - 1) - i : i);
     const symmetric = (i: number, n: number) => (i < 0 ? -i - 1 : i >= n ? 2 * n - 1 - i : i);
@@ -80,8 +80,8 @@ describe('mirror-padding', () => {
 });
 
 describe('stride-benefits', () => {
-  it('multiply-adds, neighbour correlations and receptive fields', () => {
-    const r = strideBenefitsExercise.run();
+  it('multiply-adds, neighbour correlations and receptive fields', async () => {
+    const r = await strideBenefitsExercise.run();
     expectPrintedTensors(r, {});
     expectPrintedValues(r, {
       'computational/stride 1': 64 * 224 * 224 * 3 * 7 * 7,
@@ -97,8 +97,8 @@ describe('stride-benefits', () => {
 });
 
 describe('half-stride', () => {
-  it('zero insertion, output shape and bilinear upsampling by an interpolation matrix', () => {
-    const r = halfStrideExercise.run();
+  it('zero insertion, output shape and bilinear upsampling by an interpolation matrix', async () => {
+    const r = await halfStrideExercise.run();
     // bilinear upsampling by 2 as a matrix: row 2i copies i, row 2i+1 averages i and i+1 (0 past the end)
     const interp = (n: number) =>
       grid(2 * n, n, (y, i) =>

@@ -19,8 +19,8 @@ function poolPlane(p: number[][], k: number, reduce: (v: number[]) => number): n
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 
 describe('avg-pool-as-conv', () => {
-  it('the printed plane is the mean of each 2x2 window', () => {
-    const r = avgPoolAsConvExercise.run();
+  it('the printed plane is the mean of each 2x2 window', async () => {
+    const r = await avgPoolAsConvExercise.run();
     const X = randn([2, 3, 6, 7], { generator: new Generator(0) }).toArray() as number[][][][];
     expectPrintedTensors(r, {
       'avg-as-conv/avgPoolConv(3, 2)(X)[0, 0]': (t) => expectClose(t.toArray(), poolPlane(X[0][0], 2, mean), 1e-6),
@@ -31,8 +31,8 @@ describe('avg-pool-as-conv', () => {
 });
 
 describe('max-pool-by-relu', () => {
-  it('the affine defects and the tournament sizes', () => {
-    const r = maxPoolByReLUExercise.run();
+  it('the affine defects and the tournament sizes', async () => {
+    const r = await maxPoolByReLUExercise.run();
     // rounds of a knockout over n values: 3 channels per pair, 2 per leftover, then 1 at the end
     const channels = (n: number): number[] =>
       n === 1 ? [1] : [3 * Math.floor(n / 2) + 2 * (n % 2), ...channels(Math.ceil(n / 2))];
@@ -49,8 +49,8 @@ describe('max-pool-by-relu', () => {
 });
 
 describe('pool-cost', () => {
-  it('c ho wo (ph pw - 1) operations', () => {
-    const r = poolCostExercise.run();
+  it('c ho wo (ph pw - 1) operations', async () => {
+    const r = await poolCostExercise.run();
     const [ho, wo] = [Math.floor((7 + 2) / 2) + 1, Math.floor((9 + 3) / 2) + 1];
     expectPrintedTensors(r, {});
     expectPrintedValues(r, {
@@ -62,8 +62,8 @@ describe('pool-cost', () => {
 });
 
 describe('max-vs-avg', () => {
-  it('spike, gradients (ties go to the first element) and noise statistics', () => {
-    const r = maxVsAvgExercise.run();
+  it('spike, gradients (ties go to the first element) and noise statistics', async () => {
+    const r = await maxVsAvgExercise.run();
     const X = [
       [0, 0, 0, 0],
       [0, 4, 0, 0],
@@ -94,8 +94,8 @@ describe('max-vs-avg', () => {
 });
 
 describe('min-pool', () => {
-  it('the minimum of every window', () => {
-    const r = minPoolExercise.run();
+  it('the minimum of every window', async () => {
+    const r = await minPoolExercise.run();
     const X = randn([1, 2, 6, 6], { generator: new Generator(0) }).toArray() as number[][][][];
     expectPrintedTensors(r, { 'min-pool/minPool2d(X, 2)[0, 0]': poolPlane(X[0][0], 2, (v) => Math.min(...v)) });
     expectPrintedValues(r, {});
@@ -104,8 +104,8 @@ describe('min-pool', () => {
 });
 
 describe('softmax-pool', () => {
-  it('softmax-weighted windows by hand; the naive float32 overflow', () => {
-    const r = softmaxPoolExercise.run();
+  it('softmax-weighted windows by hand; the naive float32 overflow', async () => {
+    const r = await softmaxPoolExercise.run();
     const X = randn([1, 2, 6, 8], { generator: new Generator(0), dtype: 'float64' }).toArray() as number[][][][];
     const softmaxMean = (v: number[]) => {
       const w = v.map((x) => Math.exp(x));

@@ -25,8 +25,8 @@ describe('registry', () => {
   it.each(exercises.map((e) => [e.id, e] as const))(
     '%s: runs, shows code, checks something, and every check passes',
     { timeout: 600_000 }, // the LeNet items train networks
-    (_, e) => {
-      const r = e.run();
+    async (_, e) => {
+      const r = await e.run();
       expect([r.id, r.title, r.part]).toEqual([e.id, e.title, e.part]);
       expect(r.items.length).toBeGreaterThan(0);
       expect(new Set(r.items.map((i) => i.key)).size).toBe(r.items.length);

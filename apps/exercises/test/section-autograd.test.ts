@@ -64,16 +64,17 @@ function referenceScratch(
 }
 
 describe('conv2d-layer', () => {
-  it('the from-scratch layer with K = [[1, -1]] reproduces the edge map', () => {
-    const r = conv2dLayerExercise.run();
+  it('the from-scratch layer with K = [[1, -1]] reproduces the edge map', async () => {
+    const r = await conv2dLayerExercise.run();
     expectPrintedTensors(r, { 'layer/layer.forward(X)': edgeY });
     expectPrintedValues(r, { 'layer/parameters': 'weight [1, 2], bias [1]' });
     expectChecksPass(r);
   });
 });
 
+const learnKernelResult = await learnKernelExercise.run();
 describe('learn-kernel', () => {
-  const r = learnKernelExercise.run();
+  const r = learnKernelResult;
   it('the seeded run matches a float64 hand-derived gradient descent from its printed initial kernel', () => {
     const init = values(tensorOf(r, 'train', 'initial weight'));
     // PyTorch's Conv2d init: Kaiming uniform with a = sqrt(5), fan-in 2: bound 1 / sqrt(2).
@@ -102,8 +103,9 @@ describe('learn-kernel', () => {
   });
 });
 
+const autogradErrorResult = await autogradErrorExercise.run();
 describe('autograd-error', () => {
-  const r = autogradErrorExercise.run();
+  const r = autogradErrorResult;
   it('gradients of the squared error at w = [0.25, 0.5], b = 0, by hand: dL/dw = 2 sum(e x), dL/db = 2 sum(e)', () => {
     let g0 = 0;
     let g1 = 0;

@@ -17,8 +17,9 @@ const K3 = [
 const edgeX = Array.from({ length: 6 }, () => [1, 1, 0, 0, 0, 0, 1, 1]);
 const edgeY = Array.from({ length: 6 }, () => [0, 1, 0, 0, 0, -1, 0]);
 
+const corr2dResult = await corr2dExercise.run();
 describe('corr2d', () => {
-  const r = corr2dExercise.run();
+  const r = corr2dResult;
   it('prints X, K and [[19, 25], [37, 43]] (hand-computed), twice', () => {
     expectPrintedTensors(r, {
       'basic/X': X3,
@@ -37,8 +38,9 @@ describe('corr2d', () => {
   });
 });
 
+const edgeDetectionResult = await edgeDetectionExercise.run();
 describe('edge-detection', () => {
-  const r = edgeDetectionExercise.run();
+  const r = edgeDetectionResult;
   it('prints the 6x8 image, K, the 6x7 edge map and the 8x5 zeros of the transpose', () => {
     expectPrintedTensors(r, {
       'edges/X': edgeX,
@@ -51,8 +53,9 @@ describe('edge-detection', () => {
   });
 });
 
+const crossVsConvResult = await crossVsConvExercise.run();
 describe('cross-correlation-vs-convolution', () => {
-  const r = crossVsConvExercise.run();
+  const r = crossVsConvResult;
   it('convolution is correlation with the flipped kernel; full convolution commutes', () => {
     const A = [
       [1, 2],
@@ -97,8 +100,9 @@ describe('cross-correlation-vs-convolution', () => {
   });
 });
 
+const receptiveFieldResult = await receptiveFieldExercise.run();
 describe('receptive-field', () => {
-  const r = receptiveFieldExercise.run();
+  const r = receptiveFieldResult;
   it("the book's 3x3 footprint and the 9x9 field of the strided stack", () => {
     // Paths from input (i, j) to output (0, 0) through two 2x2 all-ones kernels: (1 2 1) outer (1 2 1).
     const p = [1, 2, 1];

@@ -15,7 +15,7 @@ describe('snippets: the code shown is the code that ran', () => {
     const all = extractSnippets();
     const shown = new Map<string, string>();
     for (const e of exercises) {
-      for (const item of e.run().items)
+      for (const item of (await e.run()).items)
         for (const b of item.blocks) if (b.kind === 'code') shown.set((b as CodeBlock).snippet, (b as CodeBlock).code);
     }
     expect([...shown.keys()].sort()).toEqual([...all.keys()].sort());
@@ -27,7 +27,7 @@ describe('snippets: the code shown is the code that ran', () => {
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
       const mod = (await import(join(dir, file))) as Record<string, unknown>;
       for (const [name, code] of snippetsOf(readFileSync(join(dir, file), 'utf8'), file)) {
-        const declared = [...code.matchAll(/^export (?:function|class) (\w+)/gm)].map((m) => m[1]);
+        const declared = [...code.matchAll(/^export (?:async function|function|class) (\w+)/gm)].map((m) => m[1]);
         expect(declared.length, `${file}: snippet ${name} declares nothing`).toBeGreaterThan(0);
         for (const d of declared) expect(typeof mod[d], `${file}: ${d}`).toBe('function');
       }

@@ -1,12 +1,14 @@
+import { type Device, rand } from '@torchlet/tensor';
 import { alexnet, summary } from '@torchlet/vision';
-import { type Exercise, Report } from '../report.js';
+import { DEFAULT_RUN, type Exercise, Report } from '../report.js';
 import { blockCosts, costTable, total } from './model-costs.js';
 
 // #region snippet alexnet
-export function alexnetSummary() {
-  const net = alexnet(); // torchvision's AlexNet: 1000 classes, 3 x 224 x 224 input
-  const s = summary(net, [1, 3, 224, 224]);
-  return { text: s.toString(), params: s.totalParams, costs: blockCosts(net, [1, 3, 224, 224]) };
+export function alexnetSummary(device: Device = 'cpu') {
+  const net = alexnet().to(device); // torchvision's AlexNet: 1000 classes, 3 x 224 x 224 input
+  const X = rand([1, 3, 224, 224], { device }); // the input the summary runs, on the model's device
+  const s = summary(net, X.shape, { input: X });
+  return { text: s.toString(), params: s.totalParams, costs: blockCosts(net, X) };
 }
 // #endregion
 
@@ -17,9 +19,9 @@ export const alexnetExercise: Exercise = {
   part: 'section',
   summary:
     "torchvision's AlexNet: 61.1M parameters, 96% of them in the classifier; 91% of the 0.71G multiply-adds in the convolutions",
-  run() {
+  async run({ device } = DEFAULT_RUN) {
     const r = new Report(this.id, this.title, this.part);
-    const a = alexnetSummary();
+    const a = alexnetSummary(device);
     const params = total(a.costs, 'params');
     const macs = total(a.costs, 'macs');
     const classifier = (c: { name: string }) => c.name === 'classifier';

@@ -1,7 +1,7 @@
 import { conv2d, corr2d, type Variable, type VariableOrTensor, variable } from '@torchlet/autograd';
 import { Conv2D } from '@torchlet/nn';
-import { slice, type Tensor, tensor, zeros } from '@torchlet/tensor';
-import { type Exercise, maxAbsDiff, Report } from '../report.js';
+import { type Device, slice, type Tensor, tensor, zeros } from '@torchlet/tensor';
+import { DEFAULT_RUN, type Exercise, maxAbsDiff, Report, toCpu } from '../report.js';
 import { edgeDetection } from './edge-detection.js';
 
 /** The exact message MXNet 1.x raised for the book's Conv2D under autograd (quoted, not run). */
@@ -12,7 +12,7 @@ export const MXNET_ERROR =
 // #region snippet corr2d-loops-autograd
 export function corr2dLoopsAutograd(X: Tensor, K: Variable): Variable {
   const [h, w] = K.shape;
-  const Y = variable(zeros([X.shape[0] - h + 1, X.shape[1] - w + 1]));
+  const Y = variable(zeros([X.shape[0] - h + 1, X.shape[1] - w + 1], { device: X.device }));
   for (let i = 0; i < Y.shape[0]; i++) {
     for (let j = 0; j < Y.shape[1]; j++) {
       Y.set([i, j], K.mul(X.get([slice(i, i + h), slice(j, j + w)])).sum()); // in place, recorded
@@ -24,17 +24,17 @@ export function corr2dLoopsAutograd(X: Tensor, K: Variable): Variable {
 
 /** Gradients of the squared error through the from-scratch layer, the loop version and conv2d. */
 // #region snippet scratch-gradients
-export function scratchGradients() {
-  const { X, Y } = edgeDetection();
-  const layer = new Conv2D([1, 2]); // corr2d + bias, the book's layer
-  layer.weight.data.copyInPlace(tensor([[0.25, 0.5]]));
+export function scratchGradients(device: Device = 'cpu') {
+  const { X, Y } = edgeDetection(device);
+  const layer = new Conv2D([1, 2]).to(device); // corr2d + bias, the book's layer
+  layer.weight.data.copyInPlace(tensor([[0.25, 0.5]], { device }));
   layer.forward(X).sub(Y).pow(2).sum().backward();
 
-  const K = variable(tensor([[0.25, 0.5]]), { requiresGrad: true });
+  const K = variable(tensor([[0.25, 0.5]], { device }), { requiresGrad: true });
   corr2dLoopsAutograd(X, K).sub(Y).pow(2).sum().backward();
 
-  const w = variable(tensor([[[[0.25, 0.5]]]]), { requiresGrad: true }); // [1, 1, 1, 2]
-  const b = variable(zeros([1]), { requiresGrad: true });
+  const w = variable(tensor([[[[0.25, 0.5]]]], { device }), { requiresGrad: true }); // [1, 1, 1, 2]
+  const b = variable(zeros([1], { device }), { requiresGrad: true });
   conv2d(X.reshape([1, 1, 6, 8]), w, b)
     .sub(Y.reshape([1, 1, 6, 7]))
     .pow(2)
@@ -52,10 +52,10 @@ export function scratchGradients() {
 
 /** The from-scratch layer trained with the book's loop (2-D input, so no reshaping). */
 // #region snippet train-scratch
-export function trainScratch() {
-  const { X, Y } = edgeDetection();
-  const layer = new Conv2D([1, 2]);
-  layer.weight.data.copyInPlace(tensor([[0.25, 0.5]]));
+export async function trainScratch(device: Device = 'cpu') {
+  const { X, Y } = edgeDetection(device);
+  const layer = new Conv2D([1, 2]).to(device);
+  layer.weight.data.copyInPlace(tensor([[0.25, 0.5]], { device }));
   const lr = 0.01; // the bias sees all 42 outputs: at the book's 0.03 this loss diverges
   const losses: number[] = [];
   for (let i = 0; i < 30; i++) {
@@ -64,32 +64,32 @@ export function trainScratch() {
     l.backward();
     layer.weight.data.subInPlace(layer.weight.grad as Tensor, lr);
     layer.bias.data.subInPlace(layer.bias.grad as Tensor, lr);
-    losses.push(l.item());
+    losses.push((await l.data.cpu()).item()); // reading a GPU tensor is asynchronous
   }
   return { losses, weight: layer.weight.data, bias: layer.bias.data };
 }
 // #endregion
 
 // #region snippet batched-input
-export function batchedInput(): VariableOrTensor {
-  const { X } = edgeDetection();
-  const layer = new Conv2D([1, 2]);
+export function batchedInput(device: Device = 'cpu'): VariableOrTensor {
+  const { X } = edgeDetection(device);
+  const layer = new Conv2D([1, 2]).to(device);
   return layer.forward(X.reshape([1, 1, 6, 8])); // 4-D: (batch, channel, height, width)
 }
 // #endregion
 
 // #region snippet batched-corr2d
-export function batchedCorr2d(): Variable {
-  const { X } = edgeDetection();
-  const K = variable(tensor([[1, -1]]), { requiresGrad: true });
+export function batchedCorr2d(device: Device = 'cpu'): Variable {
+  const { X } = edgeDetection(device);
+  const K = variable(tensor([[1, -1]], { device }), { requiresGrad: true });
   return corr2d(X.reshape([1, 1, 6, 8]), K); // the differentiable corr2d itself
 }
 // #endregion
 
 // #region snippet non-scalar-backward
-export function nonScalarBackward(): void {
-  const { X } = edgeDetection();
-  const layer = new Conv2D([1, 2]);
+export function nonScalarBackward(device: Device = 'cpu'): void {
+  const { X } = edgeDetection(device);
+  const layer = new Conv2D([1, 2]).to(device);
   layer.forward(X).backward(); // a 6x7 output, not a scalar loss
 }
 // #endregion
@@ -101,7 +101,7 @@ export const autogradErrorExercise: Exercise = {
   part: 'exercise',
   summary:
     "what MXNet raised, why PyTorch does not for 2-D input, and torchlet: gradients equal conv2d's; named errors for 4-D input and non-scalar backward",
-  run() {
+  async run({ device } = DEFAULT_RUN) {
     const r = new Report(this.id, this.title, this.part);
     r.item('mxnet', "What the book's readers saw: MXNet")
       .text(
@@ -111,7 +111,7 @@ export const autogradErrorExercise: Exercise = {
       .text(
         "PyTorch raises nothing for 2-D input: Y[i, j] = ... is recorded as a CopySlices node, so gradients flow through the assignment (and the d2l PyTorch code trains). With 4-D batched input the book's corr2d does not fail either - it silently returns an empty [1, 0] tensor, because h, w = K.shape meets X.shape[0] = 1 and X.shape[1] = 1.",
       );
-    const g = scratchGradients();
+    const g = await toCpu(scratchGradients(device));
     r.item('torchlet-trains', 'torchlet: the from-scratch Conv2D is differentiable')
       .text(
         "torchlet records in-place slice assignment like PyTorch does (set becomes a CopySlices node), and its corr2d is a differentiable op with its own backward. So the book's layer trains, and its gradients equal those of the batched conv2d - as does the book's loop version written with set.",
@@ -137,7 +137,7 @@ export const autogradErrorExercise: Exercise = {
         maxAbsDiff(g.loopGrad, g.conv2dGrad) <= 1e-5,
         `max |diff| = ${maxAbsDiff(g.loopGrad, g.conv2dGrad)}`,
       );
-    const t = trainScratch();
+    const t = await toCpu(await trainScratch(device));
     const w = t.weight.toTypedArray() as ArrayLike<number>;
     r.item('train-scratch', 'Training the from-scratch Conv2D')
       .text(
@@ -165,11 +165,11 @@ export const autogradErrorExercise: Exercise = {
         'Where PyTorch returns an empty tensor for 4-D input, torchlet refuses: the Conv2D layer names the shape it got and the one it expects, and corr2d itself names both shapes and points to conv2d for batched input. And backward() needs a scalar (or an explicit gradient), as in PyTorch.',
       )
       .code('batched-input')
-      .error('batchedInput()', batchedInput)
+      .error('batchedInput()', () => batchedInput(device))
       .code('batched-corr2d')
-      .error('batchedCorr2d()', batchedCorr2d)
+      .error('batchedCorr2d()', () => batchedCorr2d(device))
       .code('non-scalar-backward')
-      .error('nonScalarBackward()', nonScalarBackward);
+      .error('nonScalarBackward()', () => nonScalarBackward(device));
     return r.result();
   },
 };

@@ -1,6 +1,6 @@
 import { AvgPool2d, Conv2d } from '@torchlet/nn';
 import { Generator, ones, randn, type Tensor } from '@torchlet/tensor';
-import { type Exercise, maxAbsDiff, Report } from '../report.js';
+import { DEFAULT_RUN, type Exercise, maxAbsDiff, Report, toCpu } from '../report.js';
 
 /** Average pooling as a convolution: one fixed kernel of 1/(ph pw) per channel (groups = channels), stride = window. */
 // #region snippet avg-pool-conv
@@ -12,9 +12,9 @@ export function avgPoolConv(channels: number, window: number, padding = 0): Conv
 export function avgPoolTwoWays(X: Tensor) {
   const C = X.shape[1];
   return {
-    conv: avgPoolConv(C, 2).forward(X).data,
+    conv: avgPoolConv(C, 2).to(X.device).forward(X).data,
     pool: new AvgPool2d(2).forward(X).data,
-    convPadded: avgPoolConv(C, 3, 1).forward(X).data, // zeros count in the mean, as countIncludePad: true
+    convPadded: avgPoolConv(C, 3, 1).to(X.device).forward(X).data, // zeros count in the mean, as countIncludePad: true
     poolPadded: new AvgPool2d(3, { padding: 1 }).forward(X).data,
   };
 }
@@ -27,10 +27,10 @@ export const avgPoolAsConvExercise: Exercise = {
   part: 'exercise',
   summary:
     'a depthwise Conv2d (groups = channels) with weights 1/(ph pw) and stride = window equals AvgPool2d, padded or not',
-  run() {
+  async run({ device } = DEFAULT_RUN) {
     const r = new Report(this.id, this.title, this.part);
-    const X = randn([2, 3, 6, 7], { generator: new Generator(0) });
-    const a = avgPoolTwoWays(X);
+    const X = randn([2, 3, 6, 7], { generator: new Generator(0), device });
+    const a = await toCpu(avgPoolTwoWays(X));
     r.item('avg-as-conv', 'Average pooling is a convolution with a fixed kernel')
       .text(
         "Averaging a ph x pw window is a weighted sum with every weight 1/(ph pw), so it is a convolution whose kernel is fixed, applied to each channel separately: groups = channels (one 1-channel kernel per channel, a depthwise convolution) and stride equal to the window, as pooling's default. Zero padding counts the padded zeros in the mean, which is AvgPool2d's default countIncludePad: true. X [2, 3, 6, 7]: 2x2 windows give 3 x 3 outputs (the last column is dropped), 3x3 windows with padding 1 give 2 x 3.",

@@ -52,7 +52,9 @@ export const blockDiagonalExercise: Exercise = {
   part: 'exercise',
   summary:
     'b blocks: c^2/b multiplications, b times fewer (a grouped 1x1 convolution); the groups never talk; channel shuffles (ShuffleNet) or a dense 1x1 layer mix them again',
-  run() {
+  cpuOnly:
+    'it works in float64 (grouped conv against the block-diagonal product to 1e-12, dependency matrices by float64 autograd), and WebGPU has no 64-bit floats',
+  async run() {
     const r = new Report(this.id, this.title, this.part);
     const c = 8;
     const b = 4;

@@ -1,31 +1,37 @@
 import { conv2d, corr2dMultiIn, corr2dMultiInOut } from '@torchlet/ops';
-import { Generator, randn, stack, type Tensor, tensor } from '@torchlet/tensor';
-import { type Exercise, maxAbsDiff, Report } from '../report.js';
+import { type Device, Generator, randn, stack, type Tensor, tensor } from '@torchlet/tensor';
+import { DEFAULT_RUN, type Exercise, maxAbsDiff, Report, toCpu } from '../report.js';
 
 // #region snippet multi-in
-export function multiInExample() {
-  const X = tensor([
+export function multiInExample(device: Device = 'cpu') {
+  const X = tensor(
     [
-      [0, 1, 2],
-      [3, 4, 5],
-      [6, 7, 8],
+      [
+        [0, 1, 2],
+        [3, 4, 5],
+        [6, 7, 8],
+      ],
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+        [7, 8, 9],
+      ],
     ],
+    { device },
+  );
+  const K = tensor(
     [
-      [1, 2, 3],
-      [4, 5, 6],
-      [7, 8, 9],
+      [
+        [0, 1],
+        [2, 3],
+      ],
+      [
+        [1, 2],
+        [3, 4],
+      ],
     ],
-  ]);
-  const K = tensor([
-    [
-      [0, 1],
-      [2, 3],
-    ],
-    [
-      [1, 2],
-      [3, 4],
-    ],
-  ]);
+    { device },
+  );
   const Y = corr2dMultiIn(X, K); // correlate each channel with its kernel, then add
   return { X, K, Y };
 }
@@ -51,10 +57,10 @@ export function corr2dMultiInOut1x1(X: Tensor, K: Tensor): Tensor {
 // #endregion
 
 // #region snippet conv1x1-check
-export function conv1x1Check() {
+export function conv1x1Check(device: Device = 'cpu') {
   const g = new Generator(0);
-  const X = randn([3, 3, 3], { generator: g });
-  const K = randn([2, 3, 1, 1], { generator: g });
+  const X = randn([3, 3, 3], { generator: g, device });
+  const K = randn([2, 3, 1, 1], { generator: g, device });
   const Y1 = corr2dMultiInOut1x1(X, K);
   const Y2 = corr2dMultiInOut(X, K);
   return { X, K, Y1, Y2 };
@@ -67,9 +73,10 @@ export const channelsExercise: Exercise = {
   section: 'channels',
   part: 'section',
   summary: 'corr2dMultiIn, corr2dMultiInOut and the 1x1 convolution as a matrix product',
-  run() {
+  async run({ device } = DEFAULT_RUN) {
     const r = new Report(this.id, this.title, this.part);
-    const { X, K, Y } = multiInExample();
+    const example = multiInExample(device);
+    const { X, K, Y } = await toCpu(example);
     r.item('multi-in', 'Multiple input channels')
       .text(
         'One 2-D kernel per input channel; the per-channel cross-correlations are summed into one output channel: (0*0 + 1*1 + 3*2 + 4*3) + (1*1 + 2*2 + 4*3 + 5*4) = 19 + 37 = 56.',
@@ -78,7 +85,7 @@ export const channelsExercise: Exercise = {
       .tensor('X', X)
       .tensor('K', K)
       .tensor('corr2dMultiIn(X, K)', Y);
-    const mo = multiInOutExample(X, K);
+    const mo = await toCpu(multiInOutExample(example.X, example.K));
     const ref = conv2d(X.unsqueeze(0), mo.K3).squeeze(0);
     r.item('multi-in-out', 'Multiple output channels')
       .text(
@@ -89,7 +96,7 @@ export const channelsExercise: Exercise = {
       .tensor('corr2dMultiInOut(X, K3)', mo.Y)
       .check('first output channel equals corr2dMultiIn(X, K)', mo.Y.get('0').equal(Y))
       .check('equals conv2d(X[None], K3)', mo.Y.equal(ref), `max |diff| = ${maxAbsDiff(mo.Y, ref)}`);
-    const { X: X1, K: K1, Y1, Y2 } = conv1x1Check();
+    const { X: X1, K: K1, Y1, Y2 } = await toCpu(conv1x1Check(device));
     const d = maxAbsDiff(Y1, Y2);
     r.item('conv1x1', 'A 1x1 convolution is a matrix product over channels')
       .text(

@@ -41,7 +41,9 @@ export const convAsMatmulChannelsExercise: Exercise = {
   part: 'exercise',
   summary:
     'im2col by hand (pad + one strided slice per kernel tap), then K.reshape(co, ci*kh*kw) @ cols; equals conv2d and im2col of @torchlet/ops; the weight gradient is dY @ cols^T',
-  run() {
+  cpuOnly:
+    'it works in float64 (the products are checked against conv2d and autograd to 1e-12), and WebGPU has no 64-bit floats',
+  async run() {
     const r = new Report(this.id, this.title, this.part);
     const g = new Generator(0);
     const X = randn([3, 7, 8], { generator: g, dtype: 'float64' });

@@ -122,7 +122,9 @@ export const convCostExercise: Exercise = {
   part: 'exercise',
   summary:
     'co ci kh kw ho wo multiplications forward, twice that backward; counted in plain loops that reproduce conv2d and its gradients; x4 for doubled channels; 1x1: co ci h w',
-  run() {
+  cpuOnly:
+    'it counts operations with instrumented JavaScript loops over float64 arrays, checked against conv2d and autograd in float64 (WebGPU has no 64-bit floats)',
+  async run() {
     const r = new Report(this.id, this.title, this.part);
     const m = measureCost(SPEC);
     const f = m.formulas;

@@ -1,6 +1,6 @@
 import { conv2d, corr2dMatmul, im2col, kernelToMatrix } from '@torchlet/ops';
 import { arange, stack, type Tensor, tensor } from '@torchlet/tensor';
-import { type Exercise, maxAbsDiff, Report } from '../report.js';
+import { DEFAULT_RUN, type Exercise, maxAbsDiff, Report, toCpu } from '../report.js';
 import { corr2dBasic } from './corr2d.js';
 import { edgeDetection } from './edge-detection.js';
 
@@ -43,10 +43,11 @@ export const corrAsMatmulExercise: Exercise = {
   part: 'exercise',
   summary:
     'im2col patches @ vec(K), the doubly block-Toeplitz W with vec(Y) = W @ vec(X), and the multi-channel K @ cols vs conv2d',
-  run() {
+  async run({ device } = DEFAULT_RUN) {
     const r = new Report(this.id, this.title, this.part);
-    const { X, K, Y } = corr2dBasic();
-    const a = corrByIm2col(X, K);
+    const basic = corr2dBasic(device);
+    const { X, K, Y } = await toCpu(basic);
+    const a = await toCpu(corrByIm2col(basic.X, basic.K));
     r.item('im2col', 'Patches times the kernel: im2col(X) and vec(K)')
       .text(
         'Each column of im2col(X) is one 2x2 window of X, read row by row; vec(K) as a row vector dotted with every column gives every output at once. corr2dMatmul in @torchlet/ops does exactly this with one gemm call.',
@@ -56,7 +57,7 @@ export const corrAsMatmulExercise: Exercise = {
       .tensor('vec(K) @ cols', a.Y)
       .check('vec(K) @ im2col(X) equals corr2d(X, K)', a.Y.equal(Y), `max |diff| = ${maxAbsDiff(a.Y, Y)}`)
       .check('corr2dMatmul(X, K) equals corr2d(X, K)', corr2dMatmul(X, K).equal(Y));
-    const b = corrByToeplitz(X, K);
+    const b = await toCpu(corrByToeplitz(basic.X, basic.K));
     r.item('toeplitz', 'The kernel as a matrix: vec(Y) = W @ vec(X)')
       .text(
         'Row i*Wout + j of W holds K[a, b] at column (i+a)*W + (j+b): the kernel slid over the flattened image. W is doubly block-Toeplitz (blocks of Toeplitz matrices, constant along block diagonals) and mostly zeros; its transpose W.t() maps output gradients back to the input, which is the transposed convolution.',
@@ -65,9 +66,10 @@ export const corrAsMatmulExercise: Exercise = {
       .tensor('W = kernelToMatrix(K, [3, 3])', b.W)
       .tensor('W @ vec(X)', b.Y)
       .check('W @ vec(X) equals corr2d(X, K)', b.Y.equal(Y), `max |diff| = ${maxAbsDiff(b.Y, Y)}`);
-    const e = edgeDetection();
-    const ea = corrByIm2col(e.X, e.K);
-    const eb = corrByToeplitz(e.X, e.K);
+    const edge = edgeDetection(device);
+    const e = await toCpu(edge);
+    const ea = await toCpu(corrByIm2col(edge.X, edge.K));
+    const eb = await toCpu(corrByToeplitz(edge.X, edge.K));
     r.item('edge', 'Both constructions on the edge image (6x8 with K = [[1, -1]])')
       .value('im2col(X).shape', [...ea.cols.shape])
       .value('W.shape', [...eb.W.shape])
@@ -90,7 +92,7 @@ export const corrAsMatmulExercise: Exercise = {
       ],
     ]);
     const Kc = stack([K0, K0.add(1), K0.add(2)]);
-    const Yc = convByIm2col(Xc, Kc);
+    const Yc = await convByIm2col(Xc.to(device), Kc.to(device)).cpu();
     const ref = conv2d(Xc.unsqueeze(0), Kc).squeeze(0);
     r.item('multi-channel', 'Multiple channels: K.reshape(Cout, Cin*kh*kw) @ cols')
       .text(

@@ -1,6 +1,6 @@
 import { corr2d, pad } from '@torchlet/ops';
 import { type Tensor, tensor } from '@torchlet/tensor';
-import { type Exercise, maxAbsDiff, Report } from '../report.js';
+import { DEFAULT_RUN, type Exercise, maxAbsDiff, Report, toCpu } from '../report.js';
 import { corr2dBasic } from './corr2d.js';
 import { edgeDetection } from './edge-detection.js';
 
@@ -28,10 +28,11 @@ export const crossVsConvExercise: Exercise = {
   section: 'conv-layer',
   part: 'section',
   summary: 'convolution = cross-correlation with the flipped kernel; a learned kernel just comes out flipped',
-  run() {
+  async run({ device } = DEFAULT_RUN) {
     const r = new Report(this.id, this.title, this.part);
-    const { X, K, Y } = corr2dBasic();
-    const C = convolve2d(X, K);
+    const basic = corr2dBasic(device);
+    const C = await convolve2d(basic.X, basic.K).cpu();
+    const { X, K, Y } = await toCpu(basic);
     r.item('flip', 'Convolution flips the kernel')
       .text(
         'Strict convolution computes Y[i, j] = sum_ab X[i+a, j+b] K[kh-1-a, kw-1-b]: the cross-correlation with K flipped horizontally and vertically. On the 3x3 example it differs from corr2d.',
@@ -44,28 +45,38 @@ export const crossVsConvExercise: Exercise = {
         'convolve2d(X, K) equals corr2d(X, flipped K) and differs from corr2d(X, K)',
         C.equal(corr2d(X, K.flip([0, 1]))) && !C.equal(Y),
       );
-    const edge = edgeDetection();
-    const Ce = convolve2d(edge.X, edge.K);
+    const edgeOnDevice = edgeDetection(device);
+    const Ce = await convolve2d(edgeOnDevice.X, edgeOnDevice.K).cpu();
+    const CeFlipped = await convolve2d(edgeOnDevice.X, edgeOnDevice.K.flip([0, 1])).cpu();
+    const edge = await toCpu(edgeOnDevice);
     r.item('same-output', 'Why deep learning does not care')
       .text(
         'Kernels are learned from data. If a layer convolved instead of cross-correlating, training would find the flipped kernel and produce the same outputs: convolving with flip(K) is correlating with K. For the edge image, convolving with [[1, -1]] gives -Y; convolving with the flipped kernel [[-1, 1]] gives Y back.',
       )
       .tensor('convolve2d(X, K)', Ce)
-      .tensor('convolve2d(X, K.flip([0, 1]))', convolve2d(edge.X, edge.K.flip([0, 1])))
+      .tensor('convolve2d(X, K.flip([0, 1]))', CeFlipped)
       .check('convolve2d(X, K) = -corr2d(X, K) for K = [[1, -1]]', maxAbsDiff(Ce, edge.Y.neg()) === 0)
-      .check('convolve2d(X, flip(K)) = corr2d(X, K)', convolve2d(edge.X, edge.K.flip([0, 1])).equal(edge.Y));
-    const A = tensor([
-      [1, 2],
-      [3, 4],
-    ]);
-    const B = tensor([
-      [0, 1, 0],
-      [1, -1, 2],
-    ]);
-    const ab = convolve2dFull(A, B);
-    const ba = convolve2dFull(B, A);
-    const cab = corr2dFull(A, B);
-    const cba = corr2dFull(B, A);
+      .check('convolve2d(X, flip(K)) = corr2d(X, K)', CeFlipped.equal(edge.Y));
+    const A = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { device },
+    );
+    const B = tensor(
+      [
+        [0, 1, 0],
+        [1, -1, 2],
+      ],
+      { device },
+    );
+    const { ab, ba, cab, cba } = await toCpu({
+      ab: convolve2dFull(A, B),
+      ba: convolve2dFull(B, A),
+      cab: corr2dFull(A, B),
+      cba: corr2dFull(B, A),
+    });
     r.item('commutes', 'What convolution has that cross-correlation lacks')
       .text(
         'In "full" mode (all overlaps), convolution is commutative - A * B = B * A - which is why mathematics prefers it; cross-correlation is not: swapping the operands flips the result.',

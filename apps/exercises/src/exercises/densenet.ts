@@ -1,13 +1,15 @@
+import { type Device, rand } from '@torchlet/tensor';
 import { densenet121, summary } from '@torchlet/vision';
-import { type Exercise, Report } from '../report.js';
+import { DEFAULT_RUN, type Exercise, Report } from '../report.js';
 import { blockCosts, costTable, total } from './model-costs.js';
 import { resnet18Costs } from './resnet.js';
 
 // #region snippet densenet
-export function densenet121Summary() {
-  const net = densenet121(); // torchvision's DenseNet-121 (1000 classes), the book's 96 x 96 input
-  const s = summary(net, [1, 3, 96, 96], { depth: 2 });
-  return { text: s.toString(), rows: s.rows, params: s.totalParams, costs: blockCosts(net, [1, 3, 96, 96]) };
+export function densenet121Summary(device: Device = 'cpu') {
+  const net = densenet121().to(device); // torchvision's DenseNet-121 (1000 classes)
+  const X = rand([1, 3, 96, 96], { device }); // the book's 96 x 96 input, on the model's device
+  const s = summary(net, X.shape, { depth: 2, input: X });
+  return { text: s.toString(), rows: s.rows, params: s.totalParams, costs: blockCosts(net, X) };
 }
 // #endregion
 
@@ -18,9 +20,9 @@ export const densenetExercise: Exercise = {
   part: 'section',
   summary:
     "torchvision's DenseNet-121: each dense layer adds 32 channels (64 + 6 x 32 = 256 after block 1), each transition halves them; fewer parameters than ResNet-18 (8.0M vs 11.7M) but more compute",
-  run() {
+  async run({ device } = DEFAULT_RUN) {
     const r = new Report(this.id, this.title, this.part);
-    const d = densenet121Summary();
+    const d = densenet121Summary(device);
     const channels = (name: string) => d.rows.find((row) => row.name === name)?.outputShape?.[1];
     // blocks of 6, 12, 24, 16 layers, growth rate 32, starting from the stem's 64 channels
     const expected: number[] = [];
@@ -42,7 +44,7 @@ export const densenetExercise: Exercise = {
       'transition3',
       'denseblock4',
     ].map((n) => `features.${n}`);
-    const resnet = resnet18Costs();
+    const resnet = resnet18Costs(device);
     const macs = total(d.costs, 'macs');
     r.item('summary', 'DenseNet-121, block by block')
       .text(

@@ -1,12 +1,12 @@
 import { corr2d } from '@torchlet/ops';
-import { ones, type Tensor, tensor } from '@torchlet/tensor';
-import { type Exercise, Report } from '../report.js';
+import { type Device, ones, type Tensor, tensor } from '@torchlet/tensor';
+import { DEFAULT_RUN, type Exercise, Report, toCpu } from '../report.js';
 
 // #region snippet edge-detection
-export function edgeDetection() {
-  const X = ones([6, 8]);
+export function edgeDetection(device: Device = 'cpu') {
+  const X = ones([6, 8], { device });
   X.set(':, 2:6', 0);
-  const K = tensor([[1, -1]]);
+  const K = tensor([[1, -1]], { device });
   const Y = corr2d(X, K);
   return { X, K, Y };
 }
@@ -32,9 +32,10 @@ export const edgeDetectionExercise: Exercise = {
   section: 'conv-layer',
   part: 'section',
   summary: 'X = ones(6, 8) with a black band, K = [[1, -1]]: 1 at the white-to-black edge, -1 at black-to-white',
-  run() {
+  async run({ device } = DEFAULT_RUN) {
     const r = new Report(this.id, this.title, this.part);
-    const { X, K, Y } = edgeDetection();
+    const onDevice = edgeDetection(device);
+    const { X, K, Y } = await toCpu(onDevice);
     const plus = constantColumns(Y, 1);
     const minus = constantColumns(Y, -1);
     r.item('edges', 'Detecting vertical edges with K = [[1, -1]]')
@@ -55,7 +56,7 @@ export const edgeDetectionExercise: Exercise = {
           minus.join() === '5' &&
           Y.abs().sum().item() === 12,
       );
-    const Yt = edgeTransposed(X, K);
+    const Yt = await edgeTransposed(onDevice.X, onDevice.K).cpu();
     r.item('transposed', 'The same kernel on the transposed image')
       .text(
         'X.t() turns the vertical edges horizontal; K only looks at horizontal neighbours, which are now always equal, so every output is 0: this kernel detects vertical edges only.',

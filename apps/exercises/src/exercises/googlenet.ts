@@ -1,12 +1,14 @@
+import { type Device, rand } from '@torchlet/tensor';
 import { googlenet, summary } from '@torchlet/vision';
-import { type Exercise, Report } from '../report.js';
+import { DEFAULT_RUN, type Exercise, Report } from '../report.js';
 import { blockCosts, costTable, total } from './model-costs.js';
 
 // #region snippet googlenet
-export function googlenetSummary() {
-  const net = googlenet({ auxLogits: false }); // torchvision's GoogLeNet (1000 classes), the book's 96 x 96 input
-  const s = summary(net, [1, 3, 96, 96]);
-  return { text: s.toString(), rows: s.rows, params: s.totalParams, costs: blockCosts(net, [1, 3, 96, 96]) };
+export function googlenetSummary(device: Device = 'cpu') {
+  const net = googlenet({ auxLogits: false }).to(device); // torchvision's GoogLeNet (1000 classes)
+  const X = rand([1, 3, 96, 96], { device }); // the book's 96 x 96 input, on the model's device
+  const s = summary(net, X.shape, { input: X });
+  return { text: s.toString(), rows: s.rows, params: s.totalParams, costs: blockCosts(net, X) };
 }
 // #endregion
 
@@ -25,9 +27,9 @@ export const googlenetExercise: Exercise = {
   section: 'modern-cnns',
   part: 'section',
   summary: "torchvision's GoogLeNet: 6.6M parameters; each Inception block's channels are the sum of its four branches",
-  run() {
+  async run({ device } = DEFAULT_RUN) {
     const r = new Report(this.id, this.title, this.part);
-    const g = googlenetSummary();
+    const g = googlenetSummary(device);
     const channels = (name: string) => g.rows.find((row) => row.name === name)?.outputShape?.[1];
     const inceptions = (c: { name: string }) => c.name.startsWith('inception');
     r.item('summary', 'GoogLeNet, block by block')

@@ -170,7 +170,7 @@ export const handKernelsExercise: Exercise = {
   part: 'exercise',
   summary:
     'directional edge kernels, second derivative and Laplacian, integral, blur, minimum size d+1 for a d-th derivative',
-  run() {
+  async run() {
     const r = new Report(this.id, this.title, this.part);
 
     // ---- directional edges ----

@@ -1,13 +1,13 @@
 import { Conv2d } from '@torchlet/nn';
-import { manualSeed, type Tensor } from '@torchlet/tensor';
-import { type Exercise, Report } from '../report.js';
+import { type Device, manualSeed, type Tensor } from '@torchlet/tensor';
+import { DEFAULT_RUN, type Exercise, Report, toCpu } from '../report.js';
 import { edgeDetection } from './edge-detection.js';
 
 /** The book's training loop: learn the 1x2 kernel that maps X to Y (optionally from given weights). */
 // #region snippet learn-kernel
-export function learnKernel(X: Tensor, Y: Tensor, init?: Tensor) {
-  // A convolutional layer with 1 output channel and a kernel of shape (1, 2), no bias
-  const conv2d = new Conv2d(1, 1, [1, 2], { bias: false });
+export async function learnKernel(X: Tensor, Y: Tensor, init?: Tensor) {
+  // A convolutional layer with 1 output channel and a kernel of shape (1, 2), no bias, on X's device
+  const conv2d = new Conv2d(1, 1, [1, 2], { bias: false }).to(X.device);
   if (init !== undefined) conv2d.weight.data.copyInPlace(init.reshape([1, 1, 1, 2]));
   const initial = conv2d.weight.data.reshape([1, 2]).clone();
   // The layer takes 4-D input and output: (batch size, channel, height, width)
@@ -23,8 +23,9 @@ export function learnKernel(X: Tensor, Y: Tensor, init?: Tensor) {
     l.sum().backward();
     // Update the kernel
     conv2d.weight.data.subInPlace(conv2d.weight.grad as Tensor, lr);
-    losses.push(l.sum().item());
-    if ((i + 1) % 2 === 0) log.push(`epoch ${i + 1}, loss ${l.sum().item().toFixed(3)}`);
+    const loss = (await l.sum().data.cpu()).item(); // reading a GPU tensor is asynchronous
+    losses.push(loss);
+    if ((i + 1) % 2 === 0) log.push(`epoch ${i + 1}, loss ${loss.toFixed(3)}`);
   }
   return { initial, weight: conv2d.weight.data.reshape([1, 2]), losses, log };
 }
@@ -32,9 +33,9 @@ export function learnKernel(X: Tensor, Y: Tensor, init?: Tensor) {
 
 /** What the app runs: the book's random initialisation, made reproducible with a seed. */
 // #region snippet learn-kernel-run
-export function learnKernelRun() {
+export function learnKernelRun(device: Device = 'cpu') {
   manualSeed(0); // torchlet's generator is not PyTorch's: same seed, different numbers
-  const { X, Y } = edgeDetection();
+  const { X, Y } = edgeDetection(device);
   return learnKernel(X, Y); // the layer's own random (Kaiming-uniform) initial kernel
 }
 // #endregion
@@ -45,9 +46,9 @@ export const learnKernelExercise: Exercise = {
   section: 'conv-layer',
   part: 'section',
   summary: 'Conv2d(1, 1, [1, 2], { bias: false }) learns [1, -1] from X and Y by gradient descent (lr 0.03, 10 epochs)',
-  run() {
+  async run({ device } = DEFAULT_RUN) {
     const r = new Report(this.id, this.title, this.part);
-    const run = learnKernelRun();
+    const run = await toCpu(await learnKernelRun(device));
     const w = run.weight.toTypedArray() as ArrayLike<number>;
     r.item('train', 'Learning the edge kernel from X and Y')
       .text(

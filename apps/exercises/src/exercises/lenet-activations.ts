@@ -1,7 +1,7 @@
 import { noGrad } from '@torchlet/autograd';
 import type { Module, Sequential } from '@torchlet/nn';
 import { Generator, rand, type Tensor, tensor, zeros } from '@torchlet/tensor';
-import { type Exercise, Report } from '../report.js';
+import { DEFAULT_RUN, type Exercise, Report, toCpu } from '../report.js';
 import { budgetOf, leNet, mnistDigits, trainedLeNet } from './lenet.js';
 
 /** The outputs of the first and second convolutional blocks (after the ReLU), and the logits. */
@@ -60,20 +60,33 @@ export const lenetActivationsExercise: Exercise = {
   part: 'exercise',
   summary:
     "the trained modern LeNet's layer-1 and layer-2 maps for a 1, a 7 and a 0; layer-2 codes are closer within a class than across; noise, an inverted digit and a checkerboard excite layer 1 everywhere, and still get a digit's label (less confidently than a real digit); noise piles up in one class",
-  run(options) {
+  async run(options = DEFAULT_RUN) {
+    const { device } = options;
     const r = new Report(this.id, this.title, this.part);
-    const { net } = trainedLeNet('relu-max', () => leNet({ activation: 'relu', pool: 'max' }), budgetOf(options));
+    const { net } = await trainedLeNet(
+      'relu-max',
+      () => leNet({ activation: 'relu', pool: 'max' }),
+      budgetOf(options),
+      device,
+    );
     const ones = testDigits(1, 20);
     const sevens = testDigits(7, 20);
     const zerosDigits = testDigits(0, 20);
-    const seven = activations(net, sevens.get('0:1'));
-    let replay = seven.layer2;
+    const sevenOnDevice = activations(net, sevens.get('0:1').to(device));
+    let replayOnDevice = sevenOnDevice.layer2;
     noGrad(() => {
-      for (const layer of seven.rest) replay = layer.forward(replay).data;
+      for (const layer of sevenOnDevice.rest) replayOnDevice = layer.forward(replayOnDevice).data;
     });
-    const l2 = (X: Tensor) => activations(net, X).layer2;
-    const within = (meanCosine(l2(ones), l2(ones), true) + meanCosine(l2(sevens), l2(sevens), true)) / 2;
-    const across = (meanCosine(l2(ones), l2(zerosDigits), false) + meanCosine(l2(sevens), l2(zerosDigits), false)) / 2;
+    const { replay, ...seven } = await toCpu({
+      layer1: sevenOnDevice.layer1,
+      layer2: sevenOnDevice.layer2,
+      logits: sevenOnDevice.logits,
+      replay: replayOnDevice,
+    });
+    const l2 = async (X: Tensor) => activations(net, X.to(device)).layer2.cpu();
+    const [l2ones, l2sevens, l2zeros] = [await l2(ones), await l2(sevens), await l2(zerosDigits)];
+    const within = (meanCosine(l2ones, l2ones, true) + meanCosine(l2sevens, l2sevens, true)) / 2;
+    const across = (meanCosine(l2ones, l2zeros, false) + meanCosine(l2sevens, l2zeros, false)) / 2;
     r.item('digits', 'Exercise 4: the activations of the first and second layer for different inputs')
       .text(
         "The trained ReLU + max-pooling LeNet of exercise 1 (MNIST digits stand in for the book's sweaters and coats: a 1 and a 7 are the similar pair, a 0 the different one). Layer 1 (6 maps of 28x28, after the ReLU) are edge and stroke detectors: each map is the digit seen through one 5x5 kernel, bright where the stroke has that kernel's orientation. Layer 2 (16 maps of 10x10) combine them into parts of strokes, coarser and more abstract. The --png option draws every map. Across many digits, layer-2 codes of the same class are more alike than codes of different classes: that is what the fully connected layers then separate.",
@@ -113,19 +126,20 @@ export const lenetActivationsExercise: Exercise = {
         ).reshape([1, 1, 28, 28]),
       ],
     ];
-    const stats = inputs.map(([name, X]) => {
-      const a = activations(net, X);
-      const p = softmax(a.logits);
-      return {
+    const stats: { name: string; active: number; mean1: number; label: number; confidence: number }[] = [];
+    for (const [name, X] of inputs) {
+      const a = activations(net, X.to(device));
+      const { layer1, p } = await toCpu({ layer1: a.layer1, p: softmax(a.logits) });
+      stats.push({
         name,
-        active: a.layer1.gt(0).sum().item() / a.layer1.numel,
-        mean1: a.layer1.mean().item(),
+        active: layer1.gt(0).sum().item() / layer1.numel,
+        mean1: layer1.mean().item(),
         label: p.argmax(1).item(),
         confidence: p.max().item(),
-      };
-    });
+      });
+    }
     const noise = rand([100, 1, 28, 28], { generator: g });
-    const noiseLabels = activations(net, noise).logits.argmax(1).toArray() as number[];
+    const noiseLabels = (await activations(net, noise.to(device)).logits.cpu()).argmax(1).toArray() as number[];
     const distinct = new Set(noiseLabels).size;
     const counts = noiseLabels.reduce((m, l) => m.set(l, (m.get(l) ?? 0) + 1), new Map<number, number>());
     const [topLabel, topCount] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
@@ -134,7 +148,7 @@ export const lenetActivationsExercise: Exercise = {
         "Images unlike any digit: noise, a blank image, an inverted digit (white background) and a checkerboard. A digit is mostly black background, so layer 1 responds mainly along its strokes; noise, the inverted digit and the checkerboard have contrast everywhere, so every map is busy everywhere and the mean activation is several times higher, while a blank image leaves only the biases (which is why the share of active units says little: the biases alone switch many of them on). The softmax can only spread over the ten digits, so the network still names a digit for each of them, but with less confidence than for a real digit (though not always low), and 100 noise images mostly land in one class: it has no notion of 'none of these', and its label for such inputs means nothing.",
       )
       .tensor('noise', inputs[1][1].get('0, 0'))
-      .tensor('layer 1 (after ReLU) of the noise', activations(net, inputs[1][1]).layer1.get('0'))
+      .tensor('layer 1 (after ReLU) of the noise', activations(net, inputs[1][1].to(device)).layer1.get('0'))
       .value(
         'statistics',
         stats.flatMap((s) => [Number(s.active.toFixed(4)), s.label, Number(s.confidence.toFixed(4))]),

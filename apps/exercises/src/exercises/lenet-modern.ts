@@ -1,7 +1,7 @@
 import { lenet as mnistLeNet } from '@torchlet/mnist/model';
 import { Conv2d, Linear } from '@torchlet/nn';
 import { Generator } from '@torchlet/tensor';
-import { type Exercise, Report } from '../report.js';
+import { DEFAULT_RUN, type Exercise, Report } from '../report.js';
 import { budgetOf, type LeNetStyle, leNet, trainedLeNet } from './lenet.js';
 
 /** The four combinations of activation and pooling, trained with the same budget and seed. */
@@ -36,10 +36,12 @@ export const lenetModernExercise: Exercise = {
   part: 'exercise',
   summary:
     'the four combinations of {sigmoid, ReLU} x {average, max} pooling trained with the same budget: ReLU learns far faster; the pooling matters much less',
-  run(options) {
+  async run(options = DEFAULT_RUN) {
     const r = new Report(this.id, this.title, this.part);
     const budget = budgetOf(options);
-    const runs = STYLES.map((style) => ({ style, ...trainedLeNet(styleName(style), () => leNet(style), budget) }));
+    const runs = [];
+    for (const style of STYLES)
+      runs.push({ style, ...(await trainedLeNet(styleName(style), () => leNet(style), budget, options.device)) });
     const acc = Object.fromEntries(runs.map((x) => [styleName(x.style), x.log[x.log.length - 1].testAcc]));
     const first = Object.fromEntries(runs.map((x) => [styleName(x.style), x.log[0].testAcc]));
     const modern = leNet({ activation: 'relu', pool: 'max' });

@@ -1,6 +1,6 @@
 import { Conv2d, Flatten, init, Linear, MaxPool2d, type Module, ReLU, Sequential } from '@torchlet/nn';
 import { Generator, zeros } from '@torchlet/tensor';
-import { type Exercise, Report } from '../report.js';
+import { DEFAULT_RUN, type Exercise, Report } from '../report.js';
 import { type Budget, budgetOf, type EpochLog, layerCosts, layerSummary, leNet, trainedLeNet } from './lenet.js';
 
 /** Modern LeNet variants: each changes one thing of the ReLU + max-pooling LeNet. */
@@ -77,9 +77,10 @@ export const lenetVariantsExercise: Exercise = {
   part: 'exercise',
   summary:
     "window size, channels, conv layers, fully connected layers, learning rate, initialisation: each variant's shapes, parameters and multiply-adds; trained and compared with --long",
-  run(options) {
+  async run(options = DEFAULT_RUN) {
+    const { device } = options;
     const r = new Report(this.id, this.title, this.part);
-    const X = zeros([1, 1, 28, 28]);
+    const X = zeros([1, 1, 28, 28], { device });
     const item = r
       .item('variants', 'Variants of the modern LeNet: size, cost and (with --long) accuracy')
       .text(
@@ -87,7 +88,7 @@ export const lenetVariantsExercise: Exercise = {
       )
       .code('lenet-variants');
     const rows = VARIANTS.map((v) => {
-      const net = v.make(new Generator(0));
+      const net = v.make(new Generator(0)).to(device);
       const costs = layerCosts(net, X);
       const out = layerSummary(net, X).at(-1)?.shape ?? [];
       return {
@@ -128,14 +129,16 @@ export const lenetVariantsExercise: Exercise = {
       return r.result();
     }
     const budget = budgetOf(options);
-    const results: { name: string; log: EpochLog[] }[] = rows.map((x, i) => ({
-      name: x.v.name,
-      log: trainedLeNet(
+    const results: { name: string; log: EpochLog[] }[] = [];
+    for (const [i, x] of rows.entries()) {
+      const { log } = await trainedLeNet(
         i === 0 ? 'relu-max' : `variant ${x.v.name}`, // the first is exercise 1's modern LeNet: trained once
         () => x.v.make(new Generator(0)),
         x.v.budget?.(budget) ?? budget,
-      ).log,
-    }));
+        device,
+      );
+      results.push({ name: x.v.name, log });
+    }
     const accs = results.map((x) => x.log[x.log.length - 1].testAcc);
     item
       .value(

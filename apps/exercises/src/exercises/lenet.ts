@@ -14,8 +14,8 @@ import {
   Sequential,
   Sigmoid,
 } from '@torchlet/nn';
-import { Generator, type Tensor, zeros } from '@torchlet/tensor';
-import { type Exercise, Report, type RunOptions } from '../report.js';
+import { type Device, Generator, type Tensor, zeros } from '@torchlet/tensor';
+import { DEFAULT_RUN, type Exercise, Report, type RunOptions } from '../report.js';
 
 /** Which activation and pooling the LeNet uses: the book's (sigmoid, average) or modern ones. */
 export interface LeNetStyle {
@@ -87,11 +87,13 @@ export interface Budget {
   readonly epochs: number;
   readonly batchSize: number;
   readonly lr: number;
+  /** Test digits to measure accuracy on (default: all 2,000). */
+  readonly testSize?: number;
 }
 export const SHORT: Budget = { trainSize: 4000, epochs: 1, batchSize: 16, lr: 5e-3 };
 export const LONG: Budget = { trainSize: 8000, epochs: 10, batchSize: 64, lr: 2e-3 };
 export function budgetOf(options?: RunOptions): Budget {
-  return options?.long ? LONG : SHORT;
+  return options?.budget ?? (options?.long ? LONG : SHORT);
 }
 
 /** One epoch's numbers. */
@@ -109,25 +111,36 @@ export function mnistDigits(): { train: Digits; test: Digits } {
   return digits;
 }
 
-/** The book's training loop (d2l.train_ch6), on MNIST digits, with Adam instead of plain SGD. */
+/** The first `budget.trainSize` training digits and the first `budget.testSize` (default all) test digits. */
+export function digitsFor(budget: Budget): { train: Digits; test: Digits } {
+  const { train, test } = mnistDigits();
+  const first = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
+  return { train: subset(train, first(budget.trainSize)), test: subset(test, first(budget.testSize ?? test.count)) };
+}
+
+/**
+ * The book's training loop (d2l.train_ch6), on MNIST digits, with Adam instead of plain SGD. As in
+ * the book, the network and each batch of images go to the device; the labels stay on the CPU
+ * (crossEntropy reads them there), and the loss and the logits are read back with `await x.cpu()`.
+ */
 // #region snippet lenet-train
-export function accuracy(net: Module, data: Digits): number {
+export async function correctOf(logits: Tensor, labels: Tensor): Promise<number> {
+  return (await logits.cpu()).argmax(1).eq(labels).sum().item();
+}
+export async function accuracy(net: Module, data: Digits, device: Device = 'cpu'): Promise<number> {
   net.eval();
   let correct = 0;
   const order = Int32Array.from({ length: data.count }, (_, i) => i);
-  noGrad(() => {
-    for (const { images, labels } of batches(data, 500, order))
-      correct += net.forward(images).data.argmax(1).eq(labels).sum().item();
-  });
+  for (const { images, labels } of batches(data, 500, order)) {
+    const logits = noGrad(() => net.forward(images.to(device)).data);
+    correct += await correctOf(logits, labels);
+  }
   net.train();
   return correct / data.count;
 }
-export function trainLeNet(net: Module, budget: Budget, seed = 0): EpochLog[] {
-  const { train: all, test } = mnistDigits();
-  const train = subset(
-    all,
-    Int32Array.from({ length: budget.trainSize }, (_, i) => i),
-  );
+export async function trainLeNet(net: Module, budget: Budget, seed = 0, device: Device = 'cpu'): Promise<EpochLog[]> {
+  net.to(device);
+  const { train, test } = digitsFor(budget); // the first budget.trainSize training digits, the test digits
   const optimizer = new Adam(net.parameters(), { lr: budget.lr });
   const shuffle = new Generator(seed);
   const log: EpochLog[] = [];
@@ -136,32 +149,34 @@ export function trainLeNet(net: Module, budget: Budget, seed = 0): EpochLog[] {
     let lossSum = 0;
     let correct = 0;
     for (const { images, labels } of batches(train, budget.batchSize, permutation(train.count, shuffle))) {
-      const logits = net.forward(images);
+      const logits = net.forward(images.to(device));
       const loss = crossEntropy(logits, labels);
       optimizer.zeroGrad();
       loss.backward();
       optimizer.step();
-      lossSum += loss.item() * labels.numel;
-      correct += logits.data.argmax(1).eq(labels).sum().item();
+      lossSum += (await loss.data.cpu()).item() * labels.numel;
+      correct += await correctOf(logits.data, labels);
     }
-    log.push({ epoch, loss: lossSum / train.count, trainAcc: correct / train.count, testAcc: accuracy(net, test) });
+    const testAcc = await accuracy(net, test, device);
+    log.push({ epoch, loss: lossSum / train.count, trainAcc: correct / train.count, testAcc });
   }
   return log;
 }
 // #endregion
 
-/** Trained networks, by name and budget: the section and its exercises share them within one run. */
-const trained = new Map<string, { net: Sequential; log: EpochLog[] }>();
+/** Trained networks, by name, budget and device: the section and its exercises share them within one run. */
+const trained = new Map<string, Promise<{ net: Sequential; log: EpochLog[] }>>();
 export function trainedLeNet(
   name: string,
   make: () => Sequential,
   budget: Budget,
-): { net: Sequential; log: EpochLog[] } {
-  const key = `${name}/${JSON.stringify(budget)}`;
+  device: Device = 'cpu',
+): Promise<{ net: Sequential; log: EpochLog[] }> {
+  const key = `${name}/${device}/${JSON.stringify(budget)}`;
   let hit = trained.get(key);
   if (hit === undefined) {
     const net = make();
-    hit = { net, log: trainLeNet(net, budget) };
+    hit = trainLeNet(net, budget, 0, device).then((log) => ({ net, log }));
     trained.set(key, hit);
   }
   return hit;
@@ -199,10 +214,11 @@ export const lenetExercise: Exercise = {
   part: 'section',
   summary:
     "the book's LeNet (sigmoid, average pooling, Xavier init): layer output shapes, 61,706 parameters, 416,520 multiply-adds (86% in the convolutions), trained on the mnist package's digits",
-  run(options) {
+  async run(options = DEFAULT_RUN) {
+    const { device } = options;
     const r = new Report(this.id, this.title, this.part);
-    const net = leNet();
-    const X = zeros([1, 1, 28, 28]);
+    const net = leNet().to(device);
+    const X = zeros([1, 1, 28, 28], { device });
     const shapes = layerSummary(net, X);
     r.item('model', 'The model and its output shapes')
       .text(
@@ -253,7 +269,7 @@ export const lenetExercise: Exercise = {
         Math.round((100 * convParams) / params) === 4 && Math.round((100 * convMacs) / macs) === 86 && macs === 416520,
       );
     const budget = budgetOf(options);
-    const { log } = trainedLeNet('sigmoid-avg', () => leNet(), budget);
+    const { log } = await trainedLeNet('sigmoid-avg', () => leNet(), budget, device);
     const last = log[log.length - 1];
     r.item('training', 'Training')
       .text(

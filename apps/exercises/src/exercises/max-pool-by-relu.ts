@@ -1,17 +1,17 @@
 import { Conv2d, MaxPool2d, ReLU, Sequential } from '@torchlet/nn';
 import { maxPool2d } from '@torchlet/ops';
 import { Generator, randint, randn, type Tensor, tensor, zeros } from '@torchlet/tensor';
-import { type Exercise, maxAbsDiff, Report } from '../report.js';
+import { DEFAULT_RUN, type Exercise, maxAbsDiff, Report, toCpu } from '../report.js';
 
 /** Any convolution (with bias) is affine: f(A + B) + f(0) = f(A) + f(B). */
 // #region snippet affine-test
-export function affineDefect(f: (X: Tensor) => Tensor, A: Tensor, B: Tensor): number {
-  const lhs = f(A.add(B)).add(f(zeros(A.shape)));
-  return lhs
+export async function affineDefect(f: (X: Tensor) => Tensor, A: Tensor, B: Tensor): Promise<number> {
+  const lhs = f(A.add(B)).add(f(zeros(A.shape, { device: A.device })));
+  const defect = lhs
     .sub(f(A).add(f(B)))
     .abs()
-    .max()
-    .item();
+    .max();
+  return (await defect.cpu()).item(); // reading a GPU tensor is asynchronous
 }
 // #endregion
 
@@ -92,32 +92,38 @@ export const maxPoolByReLUExercise: Exercise = {
   part: 'exercise',
   summary:
     'convolutions are affine and max is not (max(A + B) = 1, max(A) + max(B) = 2); max(a, b) = a + relu(b - a); a 2x2 max-pool from 3 convs and 2 ReLUs (6, 3, 1 channels), a 3x3 one from 5 convs and 4 ReLUs (14, 8, 5, 3, 1)',
-  run() {
+  async run({ device } = DEFAULT_RUN) {
     const r = new Report(this.id, this.title, this.part);
-    const A = tensor([
+    const A = tensor(
       [
         [
-          [1, 0],
-          [0, 0],
+          [
+            [1, 0],
+            [0, 0],
+          ],
         ],
       ],
-    ]);
-    const B = tensor([
+      { device },
+    );
+    const B = tensor(
       [
         [
-          [0, 1],
-          [0, 0],
+          [
+            [0, 1],
+            [0, 0],
+          ],
         ],
       ],
-    ]);
+      { device },
+    );
     const pool = (X: Tensor) => maxPool2d(X, 2);
     const g = new Generator(0);
-    const conv = new Conv2d(1, 1, 2, { stride: 2, generator: g });
+    const conv = new Conv2d(1, 1, 2, { stride: 2, generator: g }).to(device);
     const convFn = (X: Tensor) => conv.forward(X).data;
-    const RA = randn([1, 1, 6, 6], { generator: g, dtype: 'float32' });
-    const RB = randn([1, 1, 6, 6], { generator: g, dtype: 'float32' });
-    const convDefect = affineDefect(convFn, RA, RB);
-    const poolDefect = affineDefect(pool, A, B);
+    const RA = randn([1, 1, 6, 6], { generator: g, dtype: 'float32', device });
+    const RB = randn([1, 1, 6, 6], { generator: g, dtype: 'float32', device });
+    const convDefect = await affineDefect(convFn, RA, RB);
+    const poolDefect = await affineDefect(pool, A, B);
     r.item('not-conv', 'Exercise 2: max-pooling cannot be a convolution')
       .text(
         'Proof: a convolution (with bias) is an affine map f(X) = W X + b, so f(A + B) + f(0) = f(A) + f(B) for all A and B. Max-pooling breaks this: for the 2x2 windows A = [[1, 0], [0, 0]] and B = [[0, 1], [0, 0]], max(A + B) + max(0) = 1 + 0, but max(A) + max(B) = 2. So no choice of kernel and bias computes it (the first edition asks whether it can be done as a special case of a convolution layer: not by the convolution alone, see exercise 3 for what it takes).',
@@ -131,16 +137,26 @@ export const maxPoolByReLUExercise: Exercise = {
       .value('pool defect', poolDefect, `maxPool2d(X, 2) on A, B: max |f(A + B) + f(0) - f(A) - f(B)| = ${poolDefect}`)
       .check('the convolution passes the affine test (float32 rounding only, < 1e-5)', convDefect < 1e-5)
       .check('max-pooling fails it by exactly 1', poolDefect === 1);
-    const net2 = maxPoolByReLU(2, 2);
-    const net3 = maxPoolByReLU(3, 3);
-    const Xint = randint(-50, 50, [2, 3, 12, 12], { generator: g }).to('float32');
-    const Xf = randn([2, 3, 12, 12], { generator: g });
+    const net2 = maxPoolByReLU(2, 2).to(device);
+    const net3 = maxPoolByReLU(3, 3).to(device);
+    const Xint = randint(-50, 50, [2, 3, 12, 12], { generator: g }).to('float32').to(device);
+    const Xf = randn([2, 3, 12, 12], { generator: g, device });
     const perChannel = (net: Sequential, X: Tensor) => {
       const Y = net.forward(X.reshape([6, 1, 12, 12])).data; // channels as separate images
       return Y.reshape([2, 3, ...Y.shape.slice(2)]);
     };
     const d2 = describeNet(net2);
     const d3 = describeNet(net3);
+    const c = await toCpu({
+      int2: perChannel(net2, Xint),
+      int3: perChannel(net3, Xint),
+      pool2: new MaxPool2d(2).forward(Xint).data,
+      pool3: new MaxPool2d(3).forward(Xint).data,
+      float2: perChannel(net2, Xf),
+      float3: perChannel(net3, Xf),
+      floatPool2: maxPool2d(Xf, 2),
+      floatPool3: maxPool2d(Xf, 3),
+    });
     r.item('by-relu', 'Exercise 3: max-pooling from convolutions and ReLUs')
       .text(
         "1. max(a, b) = a + relu(b - a) (or (a + b)/2 + (relu(a - b) + relu(b - a))/2). A network cannot pass a through unchanged next to a ReLU'd channel unless it is a linear channel, so write a = relu(a) - relu(-a): max(a, b) = relu(a) - relu(-a) + relu(b - a), three ReLU channels. 2. A window's maximum is a knockout tournament over its values, one round of pairs per ReLU layer: a ph x pw convolution with the window's stride makes the channels (a, -a, b - a) per pair, a ReLU, and each later round is a 1x1 convolution (adding the three channels back up and forming the next pairs in one linear map) and a ReLU; a last 1x1 convolution adds up the final three channels. 3. A 2x2 window (4 values) needs 2 rounds: convolutions with 6, 3 and 1 output channels and 2 ReLU layers; a 3x3 window (9 values) needs ceil(log2 9) = 4 rounds: 14, 8, 5, 3 and 1 channels, 4 ReLU layers. Checked exactly on integer inputs (where a + (b - a) = b holds in float32) and to 1e-5 on random ones.",
@@ -161,18 +177,11 @@ export const maxPoolByReLUExercise: Exercise = {
         '3x3: 5 convolutions (14, 8, 5, 3, 1 channels), 4 ReLUs',
         d3.channels.join() === '14,8,5,3,1' && d3.relus === 4,
       )
-      .check(
-        'equals MaxPool2d(2) exactly on integers',
-        perChannel(net2, Xint).equal(new MaxPool2d(2).forward(Xint).data),
-      )
-      .check(
-        'equals MaxPool2d(3) exactly on integers',
-        perChannel(net3, Xint).equal(new MaxPool2d(3).forward(Xint).data),
-      )
+      .check('equals MaxPool2d(2) exactly on integers', c.int2.equal(c.pool2))
+      .check('equals MaxPool2d(3) exactly on integers', c.int3.equal(c.pool3))
       .check(
         'and to 1e-5 on random floats (2x2 and 3x3)',
-        maxAbsDiff(perChannel(net2, Xf), maxPool2d(Xf, 2)) < 1e-5 &&
-          maxAbsDiff(perChannel(net3, Xf), maxPool2d(Xf, 3)) < 1e-5,
+        maxAbsDiff(c.float2, c.floatPool2) < 1e-5 && maxAbsDiff(c.float3, c.floatPool3) < 1e-5,
       );
     return r.result();
   },

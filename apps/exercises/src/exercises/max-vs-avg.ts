@@ -1,19 +1,22 @@
 import { avgPool2d, maxPool2d, variable } from '@torchlet/autograd';
-import { Generator, randn, type Tensor, tensor } from '@torchlet/tensor';
-import { type Exercise, Report } from '../report.js';
+import { type Device, Generator, randn, stack, type Tensor, tensor } from '@torchlet/tensor';
+import { DEFAULT_RUN, type Exercise, Report, toCpu } from '../report.js';
 
 // #region snippet max-vs-avg
-export function spikeAndGradients() {
-  const X = tensor([
+export function spikeAndGradients(device: Device = 'cpu') {
+  const X = tensor(
     [
       [
-        [0, 0, 0, 0],
-        [0, 4, 0, 0],
-        [0, 0, 1, 2],
-        [0, 0, 3, 0],
+        [
+          [0, 0, 0, 0],
+          [0, 4, 0, 0],
+          [0, 0, 1, 2],
+          [0, 0, 3, 0],
+        ],
       ],
     ],
-  ]);
+    { device },
+  );
   const xMax = variable(X, { requiresGrad: true });
   const xAvg = variable(X, { requiresGrad: true });
   const yMax = maxPool2d(xMax, 2);
@@ -22,10 +25,12 @@ export function spikeAndGradients() {
   yAvg.sum().backward();
   return { X, max: yMax.data, avg: yAvg.data, gradMax: xMax.grad as Tensor, gradAvg: xAvg.grad as Tensor };
 }
-export function onNoise(noise: Tensor) {
+export async function onNoise(noise: Tensor) {
   const max = maxPool2d(noise, 2).data;
   const avg = avgPool2d(noise, 2).data;
-  return { maxMean: max.mean().item(), maxVar: max.var().item(), avgMean: avg.mean().item(), avgVar: avg.var().item() };
+  const stats = stack([max.mean(), max.var(), avg.mean(), avg.var()]);
+  const [maxMean, maxVar, avgMean, avgVar] = (await stats.toArrayAsync()) as number[]; // one read of the device
+  return { maxMean, maxVar, avgMean, avgVar };
 }
 // #endregion
 
@@ -52,9 +57,9 @@ export const maxVsAvgExercise: Exercise = {
   part: 'exercise',
   summary:
     'max keeps the strongest response (4 vs 1), routes the whole gradient to one input, and is nonlinear and biased on noise (mean 1.029, variance 0.49 for 2x2) where the average is a linear low-pass filter (mean 0, variance 1/4)',
-  run() {
+  async run({ device } = DEFAULT_RUN) {
     const r = new Report(this.id, this.title, this.part);
-    const s = spikeAndGradients();
+    const s = await toCpu(spikeAndGradients(device));
     r.item('responses', 'What they keep, and where their gradients go')
       .text(
         'Max-pooling answers "is the feature present anywhere in this window?": a single strong response survives at full strength wherever it sits in the window, and weak responses next to it do not dilute it. Average pooling answers "how much of the window responds?": it is a linear low-pass filter (a convolution, exercise 1) that divides an isolated response by ph pw and blurs. In training, the gradient of max-pooling goes entirely to the one input that won (sparse, like a switch), while the average spreads it evenly (1/4 to each of the four inputs).',
@@ -76,7 +81,9 @@ export const maxVsAvgExercise: Exercise = {
           s.gradMax.get('0, 0, 3, 2').item() === 1,
       )
       .check('average: 1/4 everywhere', s.gradAvg.eq(0.25).sum().item() === 16);
-    const n = onNoise(randn([1, 1, 400, 400], { generator: new Generator(0), dtype: 'float64' }));
+    // float64 on the CPU; WebGPU has no 64-bit floats, so there the same draws are float32
+    const dtype = device === 'cpu' ? 'float64' : 'float32';
+    const n = await onNoise(randn([1, 1, 400, 400], { generator: new Generator(0), dtype, device }));
     const theory = maxOfNormals(4);
     r.item('noise', 'On pure noise: max is biased and nonlinear, the average is not')
       .text(

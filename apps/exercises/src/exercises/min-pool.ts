@@ -1,6 +1,6 @@
 import { maxPool2d, variable } from '@torchlet/autograd';
 import { Generator, randn, type Tensor } from '@torchlet/tensor';
-import { type Exercise, Report } from '../report.js';
+import { DEFAULT_RUN, type Exercise, Report } from '../report.js';
 
 /** Minimum pooling needs no layer of its own: min(x) = -max(-x). */
 // #region snippet min-pool
@@ -27,13 +27,14 @@ export const minPoolExercise: Exercise = {
   section: 'pooling',
   part: 'exercise',
   summary: "no: minPool(X) = -maxPool(-X), values and gradients (which go to each window's minimum)",
-  run() {
+  async run({ device } = DEFAULT_RUN) {
     const r = new Report(this.id, this.title, this.part);
     const X = randn([1, 2, 6, 6], { generator: new Generator(0) });
-    const Y = minPool2d(X, 2);
-    const x = variable(X, { requiresGrad: true });
+    const onDevice = X.to(device);
+    const Y = await minPool2d(onDevice, 2).cpu();
+    const x = variable(onDevice, { requiresGrad: true });
     maxPool2d(x.neg(), 2).neg().sum().backward();
-    const grad = x.grad as Tensor;
+    const grad = await (x.grad as Tensor).cpu();
     const isMin = X.eq(minPool2dUpsampled(Y));
     r.item('min-pool', 'Minimum pooling is max-pooling of the negated input, negated')
       .text(

@@ -1,7 +1,7 @@
 import { Conv2d } from '@torchlet/nn';
 import { conv2d, pad } from '@torchlet/ops';
-import { arange, cat, flip, Generator, ones, randn, type Tensor, tensor } from '@torchlet/tensor';
-import { type Exercise, maxAbsDiff, Report } from '../report.js';
+import { arange, cat, type Device, flip, Generator, ones, randn, type Tensor, tensor } from '@torchlet/tensor';
+import { DEFAULT_RUN, type Exercise, maxAbsDiff, Report, toCpu } from '../report.js';
 
 /**
  * Mirror padding of the last two dimensions by `p`, built from slices, flips and concatenation.
@@ -25,8 +25,8 @@ export function mirrorPad(X: Tensor, p: number, edge = false): Tensor {
 // #endregion
 
 // #region snippet mirror-pad-use
-export function mirrorPadExamples() {
-  const X = arange(1, 13).reshape([3, 4]);
+export function mirrorPadExamples(device: Device = 'cpu') {
+  const X = arange(1, 13, 1, { device }).reshape([3, 4]);
   return {
     X,
     reflect: mirrorPad(X, 2),
@@ -35,7 +35,7 @@ export function mirrorPadExamples() {
   };
 }
 export function mirrorConv(X: Tensor, K: Tensor) {
-  const layer = new Conv2d(1, 1, 3, { padding: 1, paddingMode: 'reflect', bias: false });
+  const layer = new Conv2d(1, 1, 3, { padding: 1, paddingMode: 'reflect', bias: false }).to(X.device);
   layer.weight.data.copyInPlace(K);
   return { layer: layer.forward(X).data, byHand: conv2d(mirrorPad(X, 1), K) };
 }
@@ -48,9 +48,9 @@ export const mirrorPaddingExercise: Exercise = {
   part: 'exercise',
   summary:
     "mirrorPad from slices, flip and cat; equals pad(..., { mode: 'reflect' }) and Conv2d's paddingMode 'reflect'; no false edges at the border",
-  run() {
+  async run({ device } = DEFAULT_RUN) {
     const r = new Report(this.id, this.title, this.part);
-    const m = mirrorPadExamples();
+    const m = await toCpu(mirrorPadExamples(device));
     r.item('mirror-pad', 'Mirror padding from slices, flips and concatenation')
       .text(
         "The border values are mirrored outwards. There are two conventions: reflecting about the border pixel (PyTorch's and torchlet's 'reflect', which needs p < size) and repeating it (NumPy's 'symmetric'). Columns are padded first, then rows of the widened tensor, so the corners are mirrored twice, as in the library.",
@@ -66,21 +66,24 @@ export const mirrorPaddingExercise: Exercise = {
         m.symmetric.get('1, :').equal(m.symmetric.get('2, :')) &&
           m.symmetric.get(':, 0').equal(m.symmetric.get(':, 3')),
       );
-    const X = randn([1, 1, 6, 7], { generator: new Generator(3) });
-    const K = randn([1, 1, 3, 3], { generator: new Generator(4) });
-    const c = mirrorConv(X, K);
-    const flat = ones([1, 1, 5, 5]).mul(3);
-    const laplacian = tensor([
+    const X = randn([1, 1, 6, 7], { generator: new Generator(3), device });
+    const K = randn([1, 1, 3, 3], { generator: new Generator(4), device });
+    const c = await toCpu(mirrorConv(X, K));
+    const flat = ones([1, 1, 5, 5], { device }).mul(3);
+    const laplacian = tensor(
       [
         [
-          [0, 1, 0],
-          [1, -4, 1],
-          [0, 1, 0],
+          [
+            [0, 1, 0],
+            [1, -4, 1],
+            [0, 1, 0],
+          ],
         ],
       ],
-    ]);
-    const zeroPadded = conv2d(flat, laplacian, null, { padding: 1 });
-    const mirrored = conv2d(mirrorPad(flat, 1), laplacian);
+      { device },
+    );
+    const zeroPadded = await conv2d(flat, laplacian, null, { padding: 1 }).cpu();
+    const mirrored = await conv2d(mirrorPad(flat, 1), laplacian).cpu();
     r.item('conv', 'In a layer, and why: no false edges at the border')
       .text(
         "A convolution with mirror padding is a valid convolution of the mirror-padded input; Conv2d's paddingMode 'reflect' does exactly that. Zero padding puts a step at the border of any image that is not dark there, so an edge or Laplacian kernel fires on every border pixel of a constant image; mirror padding continues the image smoothly and the response is zero.",

@@ -1,18 +1,20 @@
 import { Conv2d } from '@torchlet/nn';
+import { type Device, rand } from '@torchlet/tensor';
 import { mobilenetV2, summary } from '@torchlet/vision';
-import { type Exercise, Report } from '../report.js';
+import { DEFAULT_RUN, type Exercise, Report } from '../report.js';
 import { blockCosts, costTable, total } from './model-costs.js';
 import { resnet18Costs } from './resnet.js';
 
 // #region snippet mobilenet
-export function mobilenetV2Summary() {
-  const net = mobilenetV2(); // torchvision's MobileNetV2 (1000 classes), 96 x 96 input as the others
-  const s = summary(net, [1, 3, 96, 96]);
+export function mobilenetV2Summary(device: Device = 'cpu') {
+  const net = mobilenetV2().to(device); // torchvision's MobileNetV2 (1000 classes)
+  const X = rand([1, 3, 96, 96], { device }); // 96 x 96 input as the others, on the model's device
+  const s = summary(net, X.shape, { input: X });
   const depthwise = net.modules().filter((m) => m instanceof Conv2d && m.groups > 1 && m.groups === m.inChannels);
   return {
     text: s.toString(),
     params: s.totalParams,
-    costs: blockCosts(net, [1, 3, 96, 96]),
+    costs: blockCosts(net, X),
     depthwise: depthwise.length,
   };
 }
@@ -25,10 +27,10 @@ export const mobilenetExercise: Exercise = {
   part: 'beyond',
   summary:
     "torchvision's MobileNetV2: 3.5M parameters and a sixth of ResNet-18's multiply-adds, from 17 depthwise 3x3 convolutions between 1x1 ones",
-  run() {
+  async run({ device } = DEFAULT_RUN) {
     const r = new Report(this.id, this.title, this.part);
-    const m = mobilenetV2Summary();
-    const resnet = resnet18Costs();
+    const m = mobilenetV2Summary(device);
+    const resnet = resnet18Costs(device);
     const ratio = total(resnet.costs, 'macs') / total(m.costs, 'macs');
     r.item('summary', 'MobileNetV2, block by block')
       .text(

@@ -1,7 +1,8 @@
 import { Conv2d, Linear, type Module } from '@torchlet/nn';
+import type { Tensor } from '@torchlet/tensor';
 import { summary } from '@torchlet/vision';
 
-/** Parameters and multiply-adds of each top-level block of a model, for one input. */
+/** Parameters and multiply-adds of each top-level block of a model, for one input (on the model's device). */
 export interface BlockCost {
   readonly name: string;
   readonly type: string;
@@ -14,8 +15,8 @@ export interface BlockCost {
  * does (its weight count) multiply-adds per output position; summed per top-level block.
  */
 // #region snippet block-costs
-export function blockCosts(model: Module, inputShape: readonly number[]): BlockCost[] {
-  const rows = summary(model, inputShape, { depth: 10 }).rows; // every block, down to the layers
+export function blockCosts(model: Module, X: Tensor): BlockCost[] {
+  const rows = summary(model, X.shape, { depth: 10, input: X }).rows; // every block, down to the layers
   const modules = new Map(model.namedModules());
   const blocks = rows
     .filter((r) => r.depth === 1)

@@ -1,13 +1,15 @@
 import { Linear } from '@torchlet/nn';
+import { type Device, rand } from '@torchlet/tensor';
 import { nin, summary } from '@torchlet/vision';
-import { type Exercise, Report } from '../report.js';
+import { DEFAULT_RUN, type Exercise, Report } from '../report.js';
 import { blockCosts, costTable, total } from './model-costs.js';
 
 // #region snippet nin
-export function ninSummary() {
-  const net = nin(); // the book's NiN: 1-channel 224 x 224 input, 10 classes
-  const s = summary(net, [1, 1, 224, 224]);
-  return { net, text: s.toString(), params: s.totalParams, costs: blockCosts(net, [1, 1, 224, 224]) };
+export function ninSummary(device: Device = 'cpu') {
+  const net = nin().to(device); // the book's NiN: 1-channel 224 x 224 input, 10 classes
+  const X = rand([1, 1, 224, 224], { device }); // the input the summary runs, on the model's device
+  const s = summary(net, X.shape, { input: X });
+  return { net, text: s.toString(), params: s.totalParams, costs: blockCosts(net, X) };
 }
 // #endregion
 
@@ -23,9 +25,9 @@ export const ninExercise: Exercise = {
   part: 'section',
   summary:
     "the book's NiN: 1x1 convolutions as per-pixel MLPs and global average pooling instead of dense layers: 2.0M parameters",
-  run() {
+  async run({ device } = DEFAULT_RUN) {
     const r = new Report(this.id, this.title, this.part);
-    const n = ninSummary();
+    const n = ninSummary(device);
     const linears = n.net.modules().filter((m) => m instanceof Linear).length;
     const byHand = ninParams([
       [1, 96, 11],

@@ -1,16 +1,17 @@
 import { Conv2d } from '@torchlet/nn';
 import { conv2dOutputShape } from '@torchlet/ops';
-import { Generator, rand, type Tensor } from '@torchlet/tensor';
-import { type Exercise, Report } from '../report.js';
+import { type Device, Generator, rand, type Tensor } from '@torchlet/tensor';
+import { DEFAULT_RUN, type Exercise, Report } from '../report.js';
 
 /** The book's helper: add batch and channel dimensions, convolve, strip them again. */
 // #region snippet comp-conv2d
 export function compConv2d(conv2d: Conv2d, X: Tensor): number[] {
+  conv2d.to(X.device); // the layer's parameters go where the data is
   const Y = conv2d.forward(X.reshape([1, 1, ...X.shape])); // (1, 1) = (batch size, channels)
   return Y.shape.slice(2);
 }
-export function paddingStrideShapes() {
-  const X = rand([8, 8], { generator: new Generator(0) });
+export function paddingStrideShapes(device: Device = 'cpu') {
+  const X = rand([8, 8], { generator: new Generator(0), device });
   return [
     compConv2d(new Conv2d(1, 1, 3, { padding: 1 }), X),
     compConv2d(new Conv2d(1, 1, [5, 3], { padding: [2, 1] }), X),
@@ -35,9 +36,9 @@ export const paddingStrideExercise: Exercise = {
   part: 'section',
   summary:
     'output shapes of an 8x8 input: 8x8 (3x3, pad 1), 8x8 (5x3, pad (2, 1)), 4x4 (stride 2), 2x2 (3x5, pad (0, 1), stride (3, 4))',
-  run() {
+  async run({ device } = DEFAULT_RUN) {
     const r = new Report(this.id, this.title, this.part);
-    const shapes = paddingStrideShapes();
+    const shapes = paddingStrideShapes(device);
     const item = r
       .item('shapes', 'Output shapes with padding and stride')
       .text(

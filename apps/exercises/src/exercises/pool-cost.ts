@@ -45,7 +45,9 @@ export const poolCostExercise: Exercise = {
   part: 'exercise',
   summary:
     'c x ho x wo windows of ph pw values: c ho wo (ph pw - 1) comparisons or additions (+ c ho wo divisions), ho = floor((h + ph)/sh) + 1; no parameters; counted in loops that match maxPool2d/avgPool2d',
-  run() {
+  cpuOnly:
+    'it counts operations with an instrumented JavaScript loop over float64 arrays, against maxPool2d/avgPool2d in float64 (CPU code by design)',
+  async run() {
     const r = new Report(this.id, this.title, this.part);
     const X = randn([3, 7, 9], { generator: new Generator(0), dtype: 'float64' });
     const p: [number, number] = [2, 3];

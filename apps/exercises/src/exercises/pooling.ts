@@ -1,15 +1,18 @@
 import { MaxPool2d } from '@torchlet/nn';
 import { maxPool2d, pool2d } from '@torchlet/ops';
-import { arange, cat, type Tensor, tensor } from '@torchlet/tensor';
-import { type Exercise, Report } from '../report.js';
+import { arange, cat, type Device, type Tensor, tensor } from '@torchlet/tensor';
+import { DEFAULT_RUN, type Exercise, Report, toCpu } from '../report.js';
 
 // #region snippet pool2d
-export function pool2dExample() {
-  const X = tensor([
-    [0, 1, 2],
-    [3, 4, 5],
-    [6, 7, 8],
-  ]);
+export function pool2dExample(device: Device = 'cpu') {
+  const X = tensor(
+    [
+      [0, 1, 2],
+      [3, 4, 5],
+      [6, 7, 8],
+    ],
+    { device },
+  );
   const max = pool2d(X, [2, 2]);
   const avg = pool2d(X, [2, 2], 'avg');
   return { X, max, avg };
@@ -17,8 +20,8 @@ export function pool2dExample() {
 // #endregion
 
 // #region snippet max-pool-padding
-export function maxPoolPaddingStride() {
-  const X = arange(16).reshape([1, 1, 4, 4]);
+export function maxPoolPaddingStride(device: Device = 'cpu') {
+  const X = arange(16, undefined, undefined, { device }).reshape([1, 1, 4, 4]);
   const window3 = new MaxPool2d(3).forward(X); // stride defaults to the window: one 3x3 window fits
   const padded = new MaxPool2d(3, { padding: 1, stride: 2 }).forward(X);
   const rect = new MaxPool2d([2, 3], { stride: [2, 3], padding: [0, 1] }).forward(X);
@@ -40,9 +43,9 @@ export const poolingExercise: Exercise = {
   section: 'pooling',
   part: 'section',
   summary: "the book's pool2d (max and average), MaxPool2d with padding and stride, and per-channel pooling",
-  run() {
+  async run({ device } = DEFAULT_RUN) {
     const r = new Report(this.id, this.title, this.part);
-    const p = pool2dExample();
+    const p = await toCpu(pool2dExample(device));
     r.item('pool2d', 'Maximum and average pooling')
       .text(
         'Like cross-correlation, a window slides over the input, but instead of a weighted sum it takes the maximum or the mean; there is no kernel to learn.',
@@ -51,7 +54,8 @@ export const poolingExercise: Exercise = {
       .tensor('X', p.X)
       .tensor('pool2d(X, [2, 2])', p.max)
       .tensor("pool2d(X, [2, 2], 'avg')", p.avg);
-    const m = maxPoolPaddingStride();
+    const onDevice = maxPoolPaddingStride(device);
+    const m = await toCpu(onDevice);
     r.item('padding-stride', 'Padding and stride')
       .text(
         "By default the stride equals the window, so windows do not overlap; padding and stride can be set like a convolution's, and windows can be rectangular.",
@@ -62,7 +66,7 @@ export const poolingExercise: Exercise = {
       .tensor('MaxPool2d(3, { padding: 1, stride: 2 })', m.padded)
       .tensor('MaxPool2d([2, 3], { stride: [2, 3], padding: [0, 1] })', m.rect)
       .check('padding 1, stride 2 and the rectangular window agree: [[5, 7], [13, 15]]', m.padded.equal(m.rect));
-    const c = maxPoolChannels(m.X);
+    const c = await toCpu(maxPoolChannels(onDevice.X));
     r.item('channels', 'Multiple channels')
       .text(
         'Pooling works on each channel separately: the output has as many channels as the input, and channel 1 (X + 1) pools to channel 0 plus 1.',

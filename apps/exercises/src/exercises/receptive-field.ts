@@ -1,6 +1,6 @@
 import { conv2dBackwardInput, convOutputSize } from '@torchlet/ops';
-import { ones, type Tensor, zeros } from '@torchlet/tensor';
-import { type Exercise, Report } from '../report.js';
+import { type Device, ones, type Tensor, zeros } from '@torchlet/tensor';
+import { DEFAULT_RUN, type Exercise, Report } from '../report.js';
 
 /** One conv layer of a stack: square kernel and stride, no padding. */
 export interface ConvLayer {
@@ -27,14 +27,14 @@ export function receptiveField(layers: readonly ConvLayer[]): number {
  * that output depends on (each counted once per path).
  */
 // #region snippet receptive-field-measured
-export function footprint(inputSize: number, layers: readonly ConvLayer[]): Tensor {
+export function footprint(inputSize: number, layers: readonly ConvLayer[], device: Device = 'cpu'): Tensor {
   const sizes = [inputSize];
   for (const { kernel, stride } of layers) sizes.push(convOutputSize(sizes[sizes.length - 1], kernel, stride, 0, 0, 1));
-  let g = zeros([1, 1, sizes[layers.length], sizes[layers.length]]);
+  let g = zeros([1, 1, sizes[layers.length], sizes[layers.length]], { device });
   g.set([0, 0, 0, 0], 1); // d(output[0, 0]) / d(output)
   for (let l = layers.length - 1; l >= 0; l--) {
     const { kernel, stride } = layers[l];
-    g = conv2dBackwardInput(g, [1, 1, sizes[l], sizes[l]], ones([1, 1, kernel, kernel]), { stride });
+    g = conv2dBackwardInput(g, [1, 1, sizes[l], sizes[l]], ones([1, 1, kernel, kernel], { device }), { stride });
   }
   return g.reshape([inputSize, inputSize]);
 }
@@ -54,13 +54,13 @@ export const receptiveFieldExercise: Exercise = {
   section: 'conv-layer',
   part: 'section',
   summary: 'receptive field of a conv stack, by formula and measured by back-propagating a one-hot gradient',
-  run() {
+  async run({ device } = DEFAULT_RUN) {
     const r = new Report(this.id, this.title, this.part);
     const book: ConvLayer[] = [
       { kernel: 2, stride: 1 },
       { kernel: 2, stride: 1 },
     ];
-    const fp = footprint(3, book);
+    const fp = await footprint(3, book, device).cpu();
     r.item('book', "The book's figure: 3x3 input, two 2x2 convolutions")
       .text(
         "Y = corr2d(X, K) is 2x2; a second 2x2 convolution of Y gives one element z. Each element of Y sees 2x2 inputs, and z sees all of Y, so z's receptive field is all nine elements of X. The numbers below count the paths from each input to z.",
@@ -80,7 +80,7 @@ export const receptiveFieldExercise: Exercise = {
       { kernel: 3, stride: 1 },
     ];
     const formula = receptiveField(stack);
-    const fp2 = footprint(11, stack);
+    const fp2 = await footprint(11, stack, device).cpu();
     const [rows, cols] = extent(fp2);
     r.item('stack', 'A deeper stack: 3x3 conv, 3x3 conv with stride 2, 3x3 conv')
       .text('Stride multiplies the reach of every later layer: 1 + 2 + 2 + 2*2 = 9, measured on an 11x11 input.')

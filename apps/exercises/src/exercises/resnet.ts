@@ -1,24 +1,30 @@
 import { Conv2d, Linear } from '@torchlet/nn';
+import { type Device, rand } from '@torchlet/tensor';
 import { resnet18, summary } from '@torchlet/vision';
-import { type Exercise, Report } from '../report.js';
+import { DEFAULT_RUN, type Exercise, Report } from '../report.js';
 import { type BlockCost, blockCosts, costTable, total } from './model-costs.js';
 
 // #region snippet resnet
-export function resnet18Summary() {
-  const net = resnet18(); // torchvision's ResNet-18 (1000 classes), the book's 96 x 96 input
-  const s = summary(net, [1, 3, 96, 96]);
+export function resnet18Summary(device: Device = 'cpu') {
+  const net = resnet18().to(device); // torchvision's ResNet-18 (1000 classes)
+  const X = rand([1, 3, 96, 96], { device }); // the book's 96 x 96 input, on the model's device
+  const s = summary(net, X.shape, { input: X });
   const weighted = net
     .namedModules()
     .filter(([name, m]) => (m instanceof Conv2d || m instanceof Linear) && !name.includes('downsample'));
-  return { text: s.toString(), params: s.totalParams, costs: blockCosts(net, [1, 3, 96, 96]), layers: weighted.length };
+  return { text: s.toString(), params: s.totalParams, costs: blockCosts(net, X), layers: weighted.length };
 }
 // #endregion
 
-let cached: ReturnType<typeof resnet18Summary> | null = null;
-/** ResNet-18's costs, computed once per run (DenseNet and MobileNetV2 compare with them). */
-export function resnet18Costs(): { params: number; costs: BlockCost[] } {
-  if (cached === null) cached = resnet18Summary();
-  return cached;
+const cached = new Map<Device, ReturnType<typeof resnet18Summary>>();
+/** ResNet-18's costs, computed once per run and device (DenseNet and MobileNetV2 compare with them). */
+export function resnet18Costs(device: Device = 'cpu'): ReturnType<typeof resnet18Summary> {
+  let hit = cached.get(device);
+  if (hit === undefined) {
+    hit = resnet18Summary(device);
+    cached.set(device, hit);
+  }
+  return hit;
 }
 
 export const resnetExercise: Exercise = {
@@ -28,10 +34,9 @@ export const resnetExercise: Exercise = {
   part: 'section',
   summary:
     "torchvision's ResNet-18: 11.7M parameters, 18 layers with weights; each stage halves the size and doubles the channels, so each costs about the same, while layer4 holds 75% of the parameters",
-  run() {
+  async run({ device } = DEFAULT_RUN) {
     const r = new Report(this.id, this.title, this.part);
-    if (cached === null) cached = resnet18Summary();
-    const s = cached;
+    const s = resnet18Costs(device);
     const stages = ['layer1', 'layer2', 'layer3', 'layer4'].map((n) => s.costs.find((c) => c.name === n) as BlockCost);
     const stageMacs = stages.map((c) => c.macs);
     r.item('summary', 'ResNet-18, block by block')

@@ -29,7 +29,8 @@ export const softmaxPoolExercise: Exercise = {
   part: 'exercise',
   summary:
     'softmax(beta x)-weighted pooling: beta -> 0 is the average, beta -> infinity the maximum, monotone in between; it costs an exp per value, needs the max anyway for stability (naive float32 gives NaN) and adds a hyperparameter',
-  run() {
+  cpuOnly: 'it works in float64 (monotonicity in beta is checked to 1e-15), and WebGPU has no 64-bit floats',
+  async run() {
     const r = new Report(this.id, this.title, this.part);
     const X = randn([1, 2, 6, 8], { generator: new Generator(0), dtype: 'float64' });
     const betas = [0, 0.5, 1, 2, 4, 8];

@@ -29,7 +29,8 @@ export const strideAudioExercise: Exercise = {
   part: 'exercise',
   summary:
     'stride 2 halves the sampling rate: 16 kHz in, 8 kHz out; a 6 kHz tone aliases to 2 kHz unless the kernel low-passes it (|H| = cos^4(w/2))',
-  run() {
+  cpuOnly: 'its signals are float64 (the gains are checked to 1e-9), and WebGPU has no 64-bit floats',
+  async run() {
     const r = new Report(this.id, this.title, this.part);
     const rate = 16000;
     const n = 128;

@@ -1,6 +1,6 @@
 import { conv2d, conv2dOutputShape } from '@torchlet/ops';
-import { Generator, ones, randn, type Tensor } from '@torchlet/tensor';
-import { type Exercise, maxAbsDiff, Report } from '../report.js';
+import { type Device, Generator, ones, randn, stack, type Tensor } from '@torchlet/tensor';
+import { DEFAULT_RUN, type Exercise, maxAbsDiff, Report, toCpu } from '../report.js';
 import { footprint, receptiveField } from './receptive-field.js';
 
 /** Multiply-adds of a conv2d: one per weight per output position. */
@@ -15,10 +15,10 @@ export function convMacs(
   const [, cIn, kh, kw] = weightShape;
   return { outShape: [cOut, hOut, wOut], macs: cOut * hOut * wOut * cIn * kh * kw };
 }
-export function strideSkipsWork() {
+export function strideSkipsWork(device: Device = 'cpu') {
   const g = new Generator(0);
-  const X = randn([1, 3, 32, 32], { generator: g });
-  const K = randn([8, 3, 7, 7], { generator: g });
+  const X = randn([1, 3, 32, 32], { generator: g, device });
+  const K = randn([8, 3, 7, 7], { generator: g, device });
   const dense = conv2d(X, K, null, { stride: 1, padding: 3 });
   const strided = conv2d(X, K, null, { stride: 2, padding: 3 });
   return { dense, strided, everyOther: dense.get(':, :, ::2, ::2') };
@@ -27,13 +27,15 @@ export function strideSkipsWork() {
 
 /** Correlation of horizontally neighbouring outputs of a 3x3 box filter over white noise. */
 // #region snippet neighbour-correlation
-export function neighbourCorrelation(noise: Tensor, stride: number): number {
-  const Y = conv2d(noise, ones([1, 1, 3, 3], { dtype: noise.dtype }).div(9), null, { stride });
+export async function neighbourCorrelation(noise: Tensor, stride: number): Promise<number> {
+  const Y = conv2d(noise, ones([1, 1, 3, 3], { dtype: noise.dtype, device: noise.device }).div(9), null, { stride });
   const a = Y.get('..., :, :-1').flatten();
   const b = Y.get('..., :, 1:').flatten();
   const da = a.sub(a.mean());
   const db = b.sub(b.mean());
-  return da.mul(db).mean().item() / Math.sqrt(da.pow(2).mean().item() * db.pow(2).mean().item());
+  const moments = stack([da.mul(db).mean(), da.pow(2).mean(), db.pow(2).mean()]);
+  const [cov, varA, varB] = (await moments.toArrayAsync()) as number[]; // one read of the device
+  return cov / Math.sqrt(varA * varB);
 }
 // #endregion
 
@@ -44,9 +46,9 @@ export const strideBenefitsExercise: Exercise = {
   part: 'exercise',
   summary:
     'stride s computes 1/s^2 of the outputs (the dense ones it skips are exactly the dropped ones); less redundant outputs (neighbour correlation 2/3 -> 1/3 -> 0) and faster-growing receptive fields',
-  run() {
+  async run({ device } = DEFAULT_RUN) {
     const r = new Report(this.id, this.title, this.part);
-    const s = strideSkipsWork();
+    const s = await toCpu(strideSkipsWork(device));
     const m1 = convMacs([1, 3, 224, 224], [64, 3, 7, 7], 1, 3);
     const m2 = convMacs([1, 3, 224, 224], [64, 3, 7, 7], 2, 3);
     r.item('computational', 'Computational benefits')
@@ -73,8 +75,10 @@ export const strideBenefitsExercise: Exercise = {
         maxAbsDiff(s.strided, s.everyOther) < 1e-4,
         `max |diff| = ${maxAbsDiff(s.strided, s.everyOther).toExponential(2)}, shapes [${s.strided.shape.join(', ')}] and [${s.dense.shape.join(', ')}]`,
       );
-    const noise = randn([1, 1, 240, 240], { generator: new Generator(1), dtype: 'float64' });
-    const rho = [1, 2, 3].map((st) => neighbourCorrelation(noise, st));
+    // float64 on the CPU; WebGPU has no 64-bit floats, so there the same draws are float32
+    const dtype = device === 'cpu' ? 'float64' : 'float32';
+    const noise = randn([1, 1, 240, 240], { generator: new Generator(1), dtype, device });
+    const rho = await Promise.all([1, 2, 3].map((st) => neighbourCorrelation(noise, st)));
     const theory = [6 / 9, 3 / 9, 0];
     const rf = [
       receptiveField([
@@ -86,16 +90,25 @@ export const strideBenefitsExercise: Exercise = {
         { kernel: 3, stride: 1 },
       ]),
     ];
-    const measured = [
-      footprint(15, [
-        { kernel: 3, stride: 1 },
-        { kernel: 3, stride: 1 },
-      ]),
-      footprint(15, [
-        { kernel: 3, stride: 2 },
-        { kernel: 3, stride: 1 },
-      ]),
-    ].map((f) => (f.toArray() as number[][])[0].filter((v) => v !== 0).length);
+    const footprints = await toCpu([
+      footprint(
+        15,
+        [
+          { kernel: 3, stride: 1 },
+          { kernel: 3, stride: 1 },
+        ],
+        device,
+      ),
+      footprint(
+        15,
+        [
+          { kernel: 3, stride: 2 },
+          { kernel: 3, stride: 1 },
+        ],
+        device,
+      ),
+    ]);
+    const measured = footprints.map((f) => (f.toArray() as number[][])[0].filter((v) => v !== 0).length);
     r.item('statistical', 'Statistical benefits')
       .text(
         'Neighbouring outputs of a stride-1 convolution share most of their inputs, so they are strongly correlated: for a 3x3 box filter over white noise, horizontal neighbours share 6 of 9 pixels, correlation 6/9. Stride 2 leaves 3 shared pixels (1/3) and stride 3 none (0): the outputs are fewer and closer to independent samples, so less redundant features are passed on and there are fewer positions to overfit. A stride also widens the receptive field of every later layer at no extra parameters (two 3x3 layers see 5x5 pixels, 7x7 when the first has stride 2), so the network reaches global context with fewer layers, and the subsampling adds a little robustness to small shifts.',

@@ -1,7 +1,7 @@
 import { Conv2d } from '@torchlet/nn';
 import { conv2dBackwardInput, conv2dOutputShape } from '@torchlet/ops';
-import { Generator, ones, rand, type Tensor } from '@torchlet/tensor';
-import { type Exercise, Report } from '../report.js';
+import { type Device, Generator, ones, rand, type Tensor } from '@torchlet/tensor';
+import { DEFAULT_RUN, type Exercise, Report } from '../report.js';
 import { compConv2d } from './padding-stride.js';
 
 /** The book's shape formula, with pTotal the padding of both sides together. */
@@ -9,8 +9,8 @@ import { compConv2d } from './padding-stride.js';
 export function outputSize(n: number, k: number, pTotal: number, s: number): number {
   return Math.floor((n - k + pTotal + s) / s);
 }
-export function lastExample() {
-  const X = rand([8, 8], { generator: new Generator(0) });
+export function lastExample(device: Device = 'cpu') {
+  const X = rand([8, 8], { generator: new Generator(0), device });
   const conv2d = new Conv2d(1, 1, [3, 5], { padding: [0, 1], stride: [3, 4] });
   const measured = compConv2d(conv2d, X);
   const byHand = [outputSize(8, 3, 2 * 0, 3), outputSize(8, 5, 2 * 1, 4)]; // floor(8/3), floor(9/4)
@@ -20,18 +20,18 @@ export function lastExample() {
 
 /** How many windows of the last example read each input pixel: d(sum Y)/dX for an all-ones kernel. */
 // #region snippet pixels-read
-export function pixelsRead(): Tensor {
+export function pixelsRead(device: Device = 'cpu'): Tensor {
   const options = { padding: [0, 1], stride: [3, 4] } as const;
-  const K = ones([1, 1, 3, 5]);
+  const K = ones([1, 1, 3, 5], { device });
   const outShape = conv2dOutputShape([1, 1, 8, 8], K.shape, options); // [1, 1, 2, 2]
-  return conv2dBackwardInput(ones(outShape), [1, 1, 8, 8], K, options).reshape([8, 8]);
+  return conv2dBackwardInput(ones(outShape, { device }), [1, 1, 8, 8], K, options).reshape([8, 8]);
 }
 // #endregion
 
 /** Exercise 2 of the first edition: every padding and stride combination, measured against the formula. */
 // #region snippet shape-sweep
-export function shapeSweep(n: readonly [number, number]) {
-  const X = rand([1, 1, ...n], { generator: new Generator(1) });
+export function shapeSweep(n: readonly [number, number], device: Device = 'cpu') {
+  const X = rand([1, 1, ...n], { generator: new Generator(1), device });
   const rows: { k: number; p: number; s: number; measured: number[]; formula: number[] }[] = [];
   for (let k = 1; k <= 5; k++)
     for (
@@ -40,7 +40,7 @@ export function shapeSweep(n: readonly [number, number]) {
       p++ // PyTorch allows padding up to half the kernel
     )
       for (let s = 1; s <= 4; s++) {
-        const Y = new Conv2d(1, 1, k, { padding: p, stride: s }).forward(X);
+        const Y = new Conv2d(1, 1, k, { padding: p, stride: s }).to(device).forward(X);
         rows.push({ k, p, s, measured: Y.shape.slice(2), formula: n.map((ni) => outputSize(ni, k, 2 * p, s)) });
       }
   return rows;
@@ -54,10 +54,10 @@ export const strideOutputShapeExercise: Exercise = {
   part: 'exercise',
   summary:
     'kernel (3, 5), padding (0, 1), stride (3, 4) on 8x8: floor(8/3) x floor(9/4) = 2x2, the pixels never read, and 88 other combinations',
-  run() {
+  async run({ device } = DEFAULT_RUN) {
     const r = new Report(this.id, this.title, this.part);
-    const { measured, byHand } = lastExample();
-    const reads = pixelsRead();
+    const { measured, byHand } = lastExample(device);
+    const reads = await pixelsRead(device).cpu();
     const rowRead = (reads.toArray() as number[][]).map((row) => row.some((v) => v > 0));
     const colRead = (reads.toArray() as number[][])[0].map((_, j) =>
       (reads.toArray() as number[][]).some((row) => row[j] > 0),
@@ -91,7 +91,7 @@ export const strideOutputShapeExercise: Exercise = {
       [8, 8],
       [7, 9],
     ] as const;
-    const sweeps = inputs.map((n) => shapeSweep(n));
+    const sweeps = inputs.map((n) => shapeSweep(n, device));
     const all = sweeps.flat();
     const bad = all.filter((row) => row.measured.join() !== row.formula.join());
     const examples = sweeps[1]

@@ -37,7 +37,8 @@ export const stripReuseExercise: Exercise = {
   part: 'exercise',
   summary:
     'loads per output fall from k^2 to k + k(k - 1)/delta (counted, and the result equals corr2d); delta is bounded by the registers: k^2 + k(k + delta - 1) + delta <= 32 gives delta <= 4 for k = 3',
-  run() {
+  cpuOnly: 'it counts loads with an instrumented JavaScript loop over float64 arrays (CPU code by design)',
+  async run() {
     const r = new Report(this.id, this.title, this.part);
     const k = 3;
     const [h, w] = [10, 66];

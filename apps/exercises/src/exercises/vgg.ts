@@ -1,5 +1,6 @@
+import { type Device, rand } from '@torchlet/tensor';
 import { summary, type VggConfig, vgg11, vggConfigs, vggFeatures } from '@torchlet/vision';
-import { type Exercise, Report } from '../report.js';
+import { DEFAULT_RUN, type Exercise, Report } from '../report.js';
 import { blockCosts, costTable, total } from './model-costs.js';
 
 /** VGG's parameters and multiply-adds from its configuration, by hand (3x3 convolutions, 2x2 pooling, 7x7 x 512 into the classifier). */
@@ -26,17 +27,19 @@ export function vggByHand(config: VggConfig, size = 224, classes = 1000) {
 // #endregion
 
 // #region snippet vgg-small
-export function smallVgg() {
+export function smallVgg(device: Device = 'cpu') {
   // the book trains a VGG-11 with a quarter of the channels; its convolutional part, at 224 x 224
   const config = vggConfigs.A.map((v) => (v === 'M' ? v : v / 4)) as VggConfig;
-  const features = vggFeatures(config);
-  const s = summary(features, [1, 3, 224, 224]);
-  return { config, text: s.toString(), params: s.totalParams, costs: blockCosts(features, [1, 3, 224, 224]) };
+  const features = vggFeatures(config).to(device);
+  const X = rand([1, 3, 224, 224], { device }); // the input the summary runs, on the model's device
+  const s = summary(features, X.shape, { input: X });
+  return { config, text: s.toString(), params: s.totalParams, costs: blockCosts(features, X) };
 }
-export function fullVgg11() {
-  const net = vgg11(); // torchvision's VGG-11: 132.9M parameters (tens of seconds to initialise in JavaScript)
-  const s = summary(net, [1, 3, 224, 224]);
-  return { text: s.toString(), params: s.totalParams, costs: blockCosts(net, [1, 3, 224, 224]) };
+export function fullVgg11(device: Device = 'cpu') {
+  const net = vgg11().to(device); // torchvision's VGG-11: 132.9M parameters (tens of seconds to initialise in JavaScript)
+  const X = rand([1, 3, 224, 224], { device });
+  const s = summary(net, X.shape, { input: X });
+  return { text: s.toString(), params: s.totalParams, costs: blockCosts(net, X) };
 }
 // #endregion
 
@@ -48,12 +51,13 @@ export const vggExercise: Exercise = {
   part: 'section',
   summary:
     "VGG-11 by hand from its configuration (132.9M parameters, 7.6G multiply-adds), the book's quarter-width VGG-11 summarised, and torchvision's vgg11 itself with --long",
-  run(options) {
+  async run(options = DEFAULT_RUN) {
+    const { device } = options;
     const r = new Report(this.id, this.title, this.part);
     const full = vggByHand(vggConfigs.A);
     const params = full.convParams + full.denseParams;
     const macs = full.convMacs + full.denseMacs;
-    const small = smallVgg();
+    const small = smallVgg(device);
     const smallByHand = vggByHand(small.config);
     const item = r
       .item('vgg11', 'VGG-11')
@@ -89,7 +93,7 @@ export const vggExercise: Exercise = {
         full.convMacs / smallByHand.convMacs > 15 && full.convMacs / smallByHand.convMacs < 16,
       );
     if (options?.long) {
-      const v = fullVgg11();
+      const v = fullVgg11(device);
       item
         .value('summary', v.text, v.text)
         .value('costs', costTable(v.costs), costTable(v.costs))
