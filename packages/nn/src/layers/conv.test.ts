@@ -176,6 +176,10 @@ describe('errors name the layer and the shapes', () => {
     expect(() => new Conv2d(1, 1, 3, { paddingMode: 'mirror' as 'reflect' })).toThrow(
       'Conv2d: paddingMode must be one of zeros, reflect, replicate, circular, got "mirror"',
     );
+    // A bigint is named, not a raw "Do not know how to serialize a BigInt" (issue 18).
+    expect(() => new Conv2d(1, 1, 3, { paddingMode: 1n as unknown as 'reflect' })).toThrow(
+      'Conv2d: paddingMode must be one of zeros, reflect, replicate, circular, got 1n',
+    );
     // As PyTorch: built without complaint, refused when it runs (issue 18).
     const late = new ConvTranspose2d(1, 1, 3, { stride: 2, outputPadding: 2 });
     expect(() => late.forward(zeros([1, 1, 3, 3]))).toThrow(

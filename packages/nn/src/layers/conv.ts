@@ -1,5 +1,5 @@
 import { conv2d, convTranspose2d, type Variable } from '@torchlet/autograd';
-import { fail, type Generator, zeros } from '@torchlet/tensor';
+import { fail, formatValue, type Generator, zeros } from '@torchlet/tensor';
 import * as init from '../init.js';
 import { Module, type ModuleInput } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -167,7 +167,7 @@ export class Conv2d extends Module {
         fail(
           L,
           'padding',
-          `padding='same' is not supported for strided convolutions (stride ${JSON.stringify(this.stride)})`,
+          `padding='same' is not supported for strided convolutions (stride ${formatValue(this.stride)})`,
         );
       }
       this.padding = padding;
@@ -179,7 +179,7 @@ export class Conv2d extends Module {
       fail(
         L,
         'paddingMode',
-        `paddingMode must be one of ${PADDING_MODES.join(', ')}, got ${JSON.stringify(this.paddingMode)}`,
+        `paddingMode must be one of ${PADDING_MODES.join(', ')}, got ${formatValue(this.paddingMode)}`,
       );
     }
     const dtype = floatDType(L, options.dtype);

@@ -4,10 +4,9 @@ import {
   fail,
   formatShape,
   formatValue,
-  fromStorage,
   type NumberStorage,
   type Storage,
-  type Tensor,
+  Tensor,
 } from '@torchlet/tensor';
 import type { StateDict } from '../state-dict.js';
 import { littleEndian, maxHeaderBytes, readableDTypes, type SafetensorsDType } from './format.js';
@@ -150,7 +149,11 @@ export function parseHeader(bytes: Uint8Array, fileLength: number): ParsedHeader
   const dataLength = fileLength - dataStart;
   const metaPairs: [string, string][] = [];
   const entries: Entry[] = [];
-  for (const [name, raw] of Object.entries(parsed as Record<string, unknown>)) {
+  // Object.keys and indexing, not Object.entries: a header of 600k entries parses as a dictionary,
+  // whose entries() costs several times its keys().
+  const header = parsed as Record<string, unknown>;
+  for (const name of Object.keys(header)) {
+    const raw = header[name];
     if (name === '__metadata__') {
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
         fail(fn, 'bytes', '__metadata__ must be an object of strings');
@@ -240,7 +243,12 @@ export function readTensor(src: Uint8Array, e: Entry): Tensor {
   const info = readableDTypes[e.dtype];
   const count = (e.end - e.begin) / info.bytes;
   checkNumel(fn, count, info.dtype);
-  const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
+  // Only the converting paths read through a DataView: creating one per tensor costs as much as
+  // the copy for the many small tensors of a large header.
+  const view =
+    littleEndian && e.dtype !== 'F16' && e.dtype !== 'BF16'
+      ? null
+      : new DataView(src.buffer, src.byteOffset, src.byteLength);
   let data: Storage;
   switch (e.dtype) {
     case 'F32':
@@ -255,10 +263,10 @@ export function readTensor(src: Uint8Array, e: Entry): Tensor {
         for (let i = 0; i < count; i++) {
           numbers[i] =
             e.dtype === 'F32'
-              ? view.getFloat32(i * 4, true)
+              ? (view as DataView).getFloat32(i * 4, true)
               : e.dtype === 'F64'
-                ? view.getFloat64(i * 8, true)
-                : view.getInt32(i * 4, true);
+                ? (view as DataView).getFloat64(i * 8, true)
+                : (view as DataView).getInt32(i * 4, true);
         }
       }
       if (e.dtype === 'BOOL')
@@ -269,26 +277,28 @@ export function readTensor(src: Uint8Array, e: Entry): Tensor {
     case 'I64': {
       const wide = new BigInt64Array(count);
       if (littleEndian) new Uint8Array(wide.buffer).set(src);
-      else for (let i = 0; i < count; i++) wide[i] = view.getBigInt64(i * 8, true);
+      else for (let i = 0; i < count; i++) wide[i] = (view as DataView).getBigInt64(i * 8, true);
       data = wide;
       break;
     }
     case 'F16': {
       data = allocStorage('float32', count);
-      for (let i = 0; i < count; i++) data[i] = halfToFloat(view.getUint16(i * 2, true));
+      for (let i = 0; i < count; i++) data[i] = halfToFloat((view as DataView).getUint16(i * 2, true));
       break;
     }
     case 'BF16': {
       data = allocStorage('float32', count);
       const word = new DataView(new ArrayBuffer(4));
       for (let i = 0; i < count; i++) {
-        word.setUint32(0, view.getUint16(i * 2, true) << 16);
+        word.setUint32(0, (view as DataView).getUint16(i * 2, true) << 16);
         data[i] = word.getFloat32(0);
       }
       break;
     }
   }
-  return fromStorage(data, e.shape);
+  // parseEntry checked the shape (safe non-negative integers) against the byte span: no
+  // fromStorage layout checks needed, which would double the cost per tensor.
+  return new Tensor(data, e.shape);
 }
 
 function halfToFloat(h: number): number {
