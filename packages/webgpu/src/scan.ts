@@ -8,11 +8,6 @@ import { checkBuffers, checkLength, dispatch, groupsFor, paramsBinding } from '.
 import { argumentError } from './errors.js';
 import { allocate } from './transfer.js';
 
-const SCAN_WGSL = {
-  cumsum: { init: '0.0', step: 'acc + X[at]' },
-  cumprod: { init: '1.0', step: 'acc * X[at]' },
-} as const;
-
 /**
  * The running reductions of {@link scan}.
  *
@@ -23,7 +18,12 @@ const SCAN_WGSL = {
  * op; // -> 'cumprod'
  * ```
  */
-export type ScanOpName = keyof typeof SCAN_WGSL;
+export type ScanOpName = 'cumsum' | 'cumprod';
+
+const SCAN_WGSL: Readonly<Record<ScanOpName, { readonly init: string; readonly step: string }>> = {
+  cumsum: { init: '0.0', step: 'acc + X[at]' },
+  cumprod: { init: '1.0', step: 'acc * X[at]' },
+};
 
 const WG = 64;
 
