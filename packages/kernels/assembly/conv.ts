@@ -55,6 +55,12 @@ const D_PACKED = 31;
 const D_ACT = 32;
 const D_ACT_LO = 33;
 const D_ACT_HI = 34;
+/**
+ * Non-zero: walk the k blocks outside the slivers (each block of packed weights is read from cache
+ * once per unit, not once per sliver): for weight-bound layers, whose packed weights do not fit in
+ * L2 and whose units have few slivers (ResNet's 512x512 3x3 at 7x7: 9.4 MB of weights, 7 slivers).
+ */
+const D_BLOCKS_OUTER = 35;
 
 const ACT_NONE: i32 = 0;
 const ACT_RELU: i32 = 1;
@@ -307,6 +313,33 @@ function activateSliver(act: i32, lo: f32, hi: f32, cj: usize, m: i32, nr: i32, 
   }
 }
 
+/** Starts the m x nr output block of one sliver (rows `lBytes` apart) at its bias (or zero). */
+function initSliver(bias: usize, oc0: i32, m: i32, cj: usize, nr: i32, lBytes: usize): void {
+  for (let oc = 0; oc < m; oc++) {
+    const v: f32 = bias !== 0 ? load<f32>(bias + ((<usize>(oc0 + oc)) << 2)) : 0;
+    const row = cj + <usize>oc * lBytes;
+    if (nr === 8) {
+      const vv = f32x4.splat(v);
+      v128.store(row, vv);
+      v128.store(row, vv, 16);
+    } else {
+      for (let r = 0; r < nr; r++) store<f32>(row + ((<usize>r) << 2), v);
+    }
+  }
+}
+
+/** Adds the product of one k block of packed weights (`ab`, m rows) and a packed sliver panel to the sliver's outputs. */
+function multiplySliver(kc: i32, ab: usize, bsl: usize, cj: usize, m: i32, nr: i32, l: i32, lBytes: usize, tileBuf: usize): void {
+  for (let ir = 0; ir < m; ir += 4) {
+    const mr = min(4, m - ir);
+    if (mr === 2 && nr === 8) {
+      microKernel2x8(kc, ab + ((<usize>(ir * kc)) << 2), bsl, cj + <usize>ir * lBytes, lBytes);
+    } else {
+      tile(kc, ab + ((<usize>(ir * kc)) << 2), bsl, cj + <usize>ir * lBytes, l, mr, nr, tileBuf);
+    }
+  }
+}
+
 /**
  * Computes units [u0, u1) of the forward pass, unit u = image u / chunks, slivers
  * [(u % chunks) * perChunk, +perChunk) of its output positions, for every group. Each unit writes
@@ -344,6 +377,7 @@ export function conv2dForwardPart(desc: usize, u0: i32, u1: i32, work: usize): v
   const act = field(desc, D_ACT);
   const actLo = reinterpret<f32>(field(desc, D_ACT_LO));
   const actHi = reinterpret<f32>(field(desc, D_ACT_HI));
+  const blocksOuter = field(desc, D_BLOCKS_OUTER) !== 0;
   for (let u = u0; u < u1; u++) {
     const n = u / chunks;
     const s0 = (u % chunks) * perChunk;
@@ -354,36 +388,43 @@ export function conv2dForwardPart(desc: usize, u0: i32, u1: i32, work: usize): v
       const xb = xpad + ((<usize>((n * cin + g * cinG) * hp * wp)) << 2);
       const cg = out + ((<usize>((n * cout + g * m) * l)) << 2);
       const wb = wpack + ((<usize>(g * mp * k)) << 2);
+      if (blocksOuter) {
+        // k blocks outside: each block of weights stays in L2 while every sliver of the unit uses it.
+        for (let s = s0; s < s1; s++) {
+          const j0 = s << 3;
+          initSliver(bias, g * m, m, cg + ((<usize>j0) << 2), min(8, l - j0), lBytes);
+        }
+        for (let pc = 0; pc < k; pc += kcMax) {
+          const kc = min(kcMax, k - pc);
+          const ab = wb + ((<usize>(pc * mp)) << 2);
+          for (let s = s0; s < s1; s++) {
+            const j0 = s << 3;
+            const nr = min(8, l - j0);
+            const cj = cg + ((<usize>j0) << 2);
+            packSliver(load<i32>(mode + ((<usize>s) << 2)), xb, col + ((<usize>j0) << 2), nr, tap + ((<usize>pc) << 2), kc, bsl);
+            multiplySliver(kc, ab, bsl, cj, m, nr, l, lBytes, tileBuf);
+          }
+        }
+        if (act !== ACT_NONE) {
+          for (let s = s0; s < s1; s++) {
+            const j0 = s << 3;
+            activateSliver(act, actLo, actHi, cg + ((<usize>j0) << 2), m, min(8, l - j0), lBytes);
+          }
+        }
+        continue;
+      }
       for (let s = s0; s < s1; s++) {
         const j0 = s << 3;
         const nr = min(8, l - j0);
         const cj = cg + ((<usize>j0) << 2);
         // Start every output row of the sliver at its bias; the micro-kernel accumulates into it.
-        for (let oc = 0; oc < m; oc++) {
-          const v: f32 = bias !== 0 ? load<f32>(bias + ((<usize>(g * m + oc)) << 2)) : 0;
-          const row = cj + <usize>oc * lBytes;
-          if (nr === 8) {
-            const vv = f32x4.splat(v);
-            v128.store(row, vv);
-            v128.store(row, vv, 16);
-          } else {
-            for (let r = 0; r < nr; r++) store<f32>(row + ((<usize>r) << 2), v);
-          }
-        }
+        initSliver(bias, g * m, m, cj, nr, lBytes);
         const md = load<i32>(mode + ((<usize>s) << 2));
         const cb = col + ((<usize>j0) << 2);
         for (let pc = 0; pc < k; pc += kcMax) {
           const kc = min(kcMax, k - pc);
           packSliver(md, xb, cb, nr, tap + ((<usize>pc) << 2), kc, bsl);
-          const ab = wb + ((<usize>(pc * mp)) << 2);
-          for (let ir = 0; ir < m; ir += 4) {
-            const mr = min(4, m - ir);
-            if (mr === 2 && nr === 8) {
-              microKernel2x8(kc, ab + ((<usize>(ir * kc)) << 2), bsl, cj + <usize>ir * lBytes, lBytes);
-            } else {
-              tile(kc, ab + ((<usize>(ir * kc)) << 2), bsl, cj + <usize>ir * lBytes, l, mr, nr, tileBuf);
-            }
-          }
+          multiplySliver(kc, wb + ((<usize>(pc * mp)) << 2), bsl, cj, m, nr, l, lBytes, tileBuf);
         }
         // The sliver's m x nr outputs are final and still in cache: activate them here, not in another pass.
         if (act !== ACT_NONE) activateSliver(act, actLo, actHi, cj, m, nr, lBytes);

@@ -2,7 +2,7 @@
 // layout, version and packing; never stale; bounded; not clobbered by other kernels' scratch.
 import { afterEach, describe, expect, it } from 'vitest';
 import { geometry, randomArray, untilTwoThreads } from '../test/conv-cases.js';
-import { type Conv2dForwardOptions, type Conv2dGeometry, wasmConv2dForward } from './conv.js';
+import { BLOCKS_OUTER_MIN_BYTES, type Conv2dForwardOptions, type Conv2dGeometry, wasmConv2dForward } from './conv.js';
 import { wasmGemm } from './gemm.js';
 import { getBackendInfo } from './info.js';
 import { setThreads } from './threads.js';
@@ -206,6 +206,52 @@ describe('wasmConv2dForward packed-weight cache', () => {
     }
     const clamped = ref.map((v) => Math.min(Math.max(v, -1), 1));
     for (const o of outs) expect(bits(o)).toEqual(bits(clamped));
+  });
+});
+
+describe('wasmConv2dForward on weight-bound layers (k blocks outside the slivers)', () => {
+  it('gives the same bits on 1 and 2 threads, cached or not', async () => {
+    // ResNet-18's layer4 conv at batch 1: 512 x 512 x 3 x 3 (9.4 MB packed), 7x7 outputs.
+    const g4 = geometry({
+      inChannels: 512,
+      inH: 7,
+      inW: 7,
+      outChannels: 512,
+      kh: 3,
+      kw: 3,
+      padTop: 1,
+      padLeft: 1,
+      outH: 7,
+      outW: 7,
+    });
+    expect(4 * 512 * 512 * 9).toBeGreaterThan(BLOCKS_OUTER_MIN_BYTES);
+    const x4 = randomArray(512 * 49, 60);
+    const w4 = randomArray(512 * 512 * 9, 61);
+    const b4 = randomArray(512, 62);
+    const one = new Float32Array(512 * 49);
+    expect(wasmConv2dForward(g4, x4, w4, b4, one)).toBe(true);
+    // A float64 spot check of output channel 300, position (3, 0).
+    let acc = b4[300];
+    for (let c = 0; c < 512; c++) {
+      for (let i = 0; i < 3; i++) {
+        for (let j = 0; j < 3; j++) {
+          const ih = 3 + i - 1;
+          const iw = j - 1;
+          if (iw >= 0) acc += x4[(c * 7 + ih) * 7 + iw] * w4[((300 * 512 + c) * 3 + i) * 3 + j];
+        }
+      }
+    }
+    expect(one[300 * 49 + 21]).toBeCloseTo(acc, 2);
+    setThreads(2);
+    const key = { owner: w4, layout: 'a', version: 0 };
+    const two = new Float32Array(one.length);
+    await untilTwoThreads(() => wasmConv2dForward(g4, x4, w4, b4, two, { weightKey: key }));
+    for (let i = 0; i < 2; i++) {
+      two.fill(Number.NaN);
+      expect(wasmConv2dForward(g4, x4, w4, b4, two, { weightKey: key })).toBe(true);
+      expect(getBackendInfo().lastKernel).toBe('wasm-simd128-conv2d-implicit-4x8 x2 threads');
+      expect(bits(two)).toEqual(bits(one));
+    }
   });
 });
 

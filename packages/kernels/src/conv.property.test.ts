@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { gamma, geometry, geometryArb, lenetConv1, randomArray, seedArb, withinBound } from '../test/conv-cases.js';
-import { type Conv2dActivation, type Conv2dGeometry, wasmConv2dForward } from './conv.js';
+import { BLOCKS_OUTER_MIN_BYTES, type Conv2dActivation, type Conv2dGeometry, wasmConv2dForward } from './conv.js';
 import { weightCacheInfo } from './weight-cache.js';
 
 /**
@@ -116,6 +116,31 @@ describe('wasmConv2dForward against a naive float64 reference', () => {
       bias: true,
       seed: 3,
     });
+    // 64 filters of 512 x 3 x 3 taps: 1.2 MB of packed weights, above BLOCKS_OUTER_MIN_BYTES, so the
+    // k blocks are walked outside the slivers (5x5 outputs: 4 slivers, the last of one column),
+    // in every variant (cached, fused activations).
+    const weightBound = geometry({
+      inChannels: 512,
+      inH: 5,
+      inW: 5,
+      outChannels: 64,
+      kh: 3,
+      kw: 3,
+      padTop: 1,
+      padLeft: 1,
+      outH: 5,
+      outW: 5,
+    });
+    expect(4 * 64 * 512 * 9).toBeGreaterThan(BLOCKS_OUTER_MIN_BYTES);
+    for (const variant of ['plain', 'cached', 'relu', 'clamp'] as const) {
+      check({ g: weightBound, bias: true, seed: 5, variant });
+      check({
+        g: { ...weightBound, batch: 2, strideH: 2, strideW: 2, outH: 3, outW: 3 },
+        bias: false,
+        seed: 6,
+        variant,
+      });
+    }
     // LeNet conv1's geometry on 2 images: 28-wide rows split each sliver into two halves.
     check({
       g: { ...lenetConv1, batch: 2 },

@@ -12,6 +12,7 @@
 
 import { convModules, descriptorHead, paddedSize, stageImages } from './conv-common.js';
 import { align64, type FloatArray, memoryView, noteKernel } from './gemm.js';
+import { CONV2D_PARALLEL_MIN_WORK } from './thread-thresholds.js';
 import { readyWorkers, runParallel } from './threads.js';
 import { type WeightKey, weightSlot } from './weight-cache.js';
 
@@ -95,6 +96,19 @@ const ACT_RELU = 1;
 const ACT_CLAMP = 2;
 const D_ACT_LO = 33;
 
+/**
+ * Above this many bytes of packed weights per group, the pass walks the k blocks outside the
+ * slivers of a unit (assembly/conv.ts, D_BLOCKS_OUTER): each block (at most A_BLOCK_FLOATS) is then
+ * read from memory once per unit and from L2 for the unit's other slivers, instead of the whole
+ * weight set streaming from L3 or memory once per sliver. Below it the weights stay in L2 anyway,
+ * and the sliver-outer order keeps each sliver's outputs in L1 across blocks. Both orders add the
+ * same terms in the same order (the same bits). Measured (one thread, batch 1, CPU time, packed
+ * weights cached, 3 alternating runs on a loaded machine): ResNet-18's 256x256 3x3 at 14x14 (2.4 MB)
+ * 7.3 ms against 8.2-8.9 ms; at 28x28x128 (0.6 MB) no gain (6.5-6.8 against 6.4-6.6 ms), hence
+ * the 1 MiB threshold; the 512x512 at 7x7 (9.4 MB) within the noise (10.0-10.2 against 9.0-10.4 ms).
+ */
+export const BLOCKS_OUTER_MIN_BYTES = 1024 * 1024;
+
 /** One value through the activation, as the module applies it (for the float32 output). */
 function activate(activation: Conv2dActivation | null, v: number): number {
   if (activation === null) return v;
@@ -117,7 +131,7 @@ const CHUNK_MIN_FLOATS = 1 << 20;
  * time (input in once, output out once), so the memory a call makes resident stays within about
  * one im2col buffer per thread; the unfold (im2col) happens inside the module, 8 output positions
  * at a time, straight into the layout of the GEMM micro-kernel, so no column matrix is ever built. With
- * `setThreads(n)`, problems of at least `PARALLEL_MIN_WORK` multiply-adds are cut into
+ * `setThreads(n)`, problems of at least 2^25 multiply-adds are cut into
  * (image, column range) units that the threads claim. Accumulates in float32; results do not
  * depend on the thread count. With `options.weightKey`, the packed weights are cached in
  * WebAssembly memory across calls; `options.activation` fuses ReLU or a clamp into the pass.
@@ -191,7 +205,7 @@ export function wasmConv2dForward(
   // The batch goes through in chunks of `per` images: WebAssembly memory holds only their padded
   // input and output (plus the packed weights and tables), at most about one im2col buffer
   // (k * groups * l floats) per thread, so the first call grows it by a bounded amount.
-  const workers = pool !== null && batch * cout * l * k >= 2 ** 22 ? readyWorkers(pool) : [];
+  const workers = pool !== null && batch * cout * l * k >= CONV2D_PARALLEL_MIN_WORK ? readyWorkers(pool) : [];
   const threads = workers.length + 1;
   // Unsplit convolutions run on the single-threaded module (cheaper copies than shared memory).
   const mod = pool !== null && workers.length > 0 ? pool.exports : single;
@@ -244,6 +258,9 @@ export function wasmConv2dForward(
     padInUnit ? 1 : 0,
     packed ? 1 : 0,
     activation === null ? ACT_NONE : activation === 'relu' ? ACT_RELU : ACT_CLAMP,
+    0,
+    0,
+    packedBytes / groups > BLOCKS_OUTER_MIN_BYTES && k > kc ? 1 : 0,
   ]);
   if (activation !== null && activation !== 'relu') {
     new Float32Array(mem.buffer, descAt + 4 * D_ACT_LO, 2).set(activation.clamp);
