@@ -329,7 +329,17 @@ function initSliver(bias: usize, oc0: i32, m: i32, cj: usize, nr: i32, lBytes: u
 }
 
 /** Adds the product of one k block of packed weights (`ab`, m rows) and a packed sliver panel to the sliver's outputs. */
-function multiplySliver(kc: i32, ab: usize, bsl: usize, cj: usize, m: i32, nr: i32, l: i32, lBytes: usize, tileBuf: usize): void {
+function multiplySliver(
+  kc: i32,
+  ab: usize,
+  bsl: usize,
+  cj: usize,
+  m: i32,
+  nr: i32,
+  l: i32,
+  lBytes: usize,
+  tileBuf: usize,
+): void {
   for (let ir = 0; ir < m; ir += 4) {
     const mr = min(4, m - ir);
     if (mr === 2 && nr === 8) {
@@ -401,7 +411,15 @@ export function conv2dForwardPart(desc: usize, u0: i32, u1: i32, work: usize): v
             const j0 = s << 3;
             const nr = min(8, l - j0);
             const cj = cg + ((<usize>j0) << 2);
-            packSliver(load<i32>(mode + ((<usize>s) << 2)), xb, col + ((<usize>j0) << 2), nr, tap + ((<usize>pc) << 2), kc, bsl);
+            packSliver(
+              load<i32>(mode + ((<usize>s) << 2)),
+              xb,
+              col + ((<usize>j0) << 2),
+              nr,
+              tap + ((<usize>pc) << 2),
+              kc,
+              bsl,
+            );
             multiplySliver(kc, ab, bsl, cj, m, nr, l, lBytes, tileBuf);
           }
         }
