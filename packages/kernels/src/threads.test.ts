@@ -5,6 +5,7 @@ import { KernelArgumentError } from './errors.js';
 import { PARALLEL_MIN_WORK, wasmGemm } from './gemm.js';
 import { getBackendInfo } from './info.js';
 import { ready } from './ready.js';
+import { CONV2D_PARALLEL_MIN_WORK } from './thread-thresholds.js';
 import { getThreads, setThreads, stallMs, threadPool } from './threads.js';
 
 interface Shape {
@@ -76,8 +77,10 @@ describe('worker threads (Node)', () => {
     // Few images (units are column ranges), padding (the pad phase runs on the threads too),
     // many images with a ragged micro-tile, and a batch staged in two chunks (4 + 3 images).
     const geometries: Conv2dGeometry[] = [
-      oneLargeImage,
-      { ...lenetConv1, batch: 40, inChannels: 2, groups: 2 },
+      // Threads start at CONV2D_PARALLEL_MIN_WORK (2^25) multiply-adds: one image of 144 outputs,
+      // and 300 LeNet images.
+      { ...oneLargeImage, outChannels: 144 },
+      { ...lenetConv1, batch: 300, inChannels: 2, groups: 2 },
       geometry({
         batch: 7,
         inChannels: 8,
@@ -99,7 +102,7 @@ describe('worker threads (Node)', () => {
       expect(wasmConv2dForward(g, x, w, lcgArray(g.outChannels, 6), out)).toBe(true);
       return out;
     };
-    for (const g of geometries) expect(convWork(g)).toBeGreaterThanOrEqual(PARALLEL_MIN_WORK);
+    for (const g of geometries) expect(convWork(g)).toBeGreaterThanOrEqual(CONV2D_PARALLEL_MIN_WORK);
     setThreads(1);
     const single = geometries.map(run);
     expect(getBackendInfo().lastKernel).toBe('wasm-simd128-conv2d-implicit-4x8');
@@ -116,6 +119,23 @@ describe('worker threads (Node)', () => {
     });
   });
 
+  it('keeps batch-1 MobileNetV2 pointwise layers on one thread (below CONV2D_PARALLEL_MIN_WORK)', async () => {
+    // [1,144,56,56] -> 24: 10.8M multiply-adds, about a millisecond: the hand-off to a second thread
+    // cost more than it saved (thread-thresholds.ts).
+    const g = geometry({ inChannels: 144, inH: 56, inW: 56, outChannels: 24, kh: 1, kw: 1, outH: 56, outW: 56 });
+    expect(convWork(g)).toBeLessThan(CONV2D_PARALLEL_MIN_WORK);
+    const x = lcgArray(144 * 56 * 56, 7);
+    const w = lcgArray(24 * 144, 8);
+    const out = new Float32Array(24 * 56 * 56);
+    setThreads(2);
+    // Two threads really are available: a big enough problem splits.
+    const big = { ...oneLargeImage, outChannels: 144 };
+    await untilTwoThreads(() =>
+      wasmConv2dForward(big, lcgArray(32 * 30 * 30, 9), lcgArray(144 * 32 * 9, 10), null, new Float32Array(144 * 900)),
+    );
+    expect(wasmConv2dForward(g, x, w, null, out)).toBe(true);
+    expect(getBackendInfo().lastKernel).toBe('wasm-simd128-conv2d-implicit-4x8');
+  });
   it('keeps small products on the calling thread', () => {
     setThreads(2);
     product({ transA: false, transB: false, m: 64, n: 64, k: 64, beta: 0, padC: 0 });
