@@ -2,10 +2,11 @@
 // cell oh covers input rows [floor(oh*H/OH), ceil((oh+1)*H/OH)). Forward: one invocation per output;
 // backward gathers over the output cells whose window holds the input pixel (no atomics).
 
-import { checkObject, contextOf } from './arguments.js';
+import { contextOf } from './arguments.js';
 import type { GpuBuffer } from './buffer.js';
 import { checkBuffers, checkLength, dispatch, groupsFor, paramsBinding } from './dispatch.js';
-import { argumentError, checkCount } from './errors.js';
+import { argumentError } from './errors.js';
+import { checkFields } from './geometry.js';
 import { allocate } from './transfer.js';
 import { SPECIAL_VALUES } from './wgsl.js';
 
@@ -152,13 +153,16 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
 }`;
 
 function checkGeometry(fn: string, g: AdaptivePool2dGeometry): { x: number; y: number } {
-  checkObject(fn, 'geometry', g, 'an AdaptivePool2dGeometry object');
-  for (const f of FIELDS) {
-    checkCount(fn, `geometry.${f}`, g[f]);
-    if (g[f] > 0xffff && (f === 'inH' || f === 'inW' || f === 'outH' || f === 'outW')) {
-      argumentError(fn, `geometry.${f}`, 'is above 65535 (window bounds are computed in 32 bits)');
-    }
-  }
+  const spatial = (f: (typeof FIELDS)[number]): boolean => f !== 'batch' && f !== 'channels';
+  checkFields(
+    fn,
+    g,
+    'an AdaptivePool2dGeometry object',
+    FIELDS,
+    () => 0,
+    (f) => (spatial(f) ? 0xffff : 0x7fffffff),
+    ' (window bounds are computed in 32 bits)',
+  );
   const y = g.batch * g.channels * g.outH * g.outW;
   if (y > 0 && (g.inH === 0 || g.inW === 0)) {
     argumentError(fn, 'geometry', `an empty input plane (${g.inH}x${g.inW}) has no windows to pool`);

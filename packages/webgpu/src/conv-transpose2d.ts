@@ -12,6 +12,7 @@ import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv
 import { checkBuffers, checkLength } from './dispatch.js';
 import { binary } from './elementwise.js';
 import { argumentError, checkCount } from './errors.js';
+import { checkConv2dGeometry } from './geometry.js';
 import { reduce } from './reduce.js';
 
 /**
@@ -34,40 +35,10 @@ import { reduce } from './reduce.js';
  */
 export type ConvTranspose2dGeometry = Conv2dGeometry;
 
-const FIELDS = [
-  'batch',
-  'inChannels',
-  'inH',
-  'inW',
-  'outChannels',
-  'kh',
-  'kw',
-  'groups',
-  'strideH',
-  'strideW',
-  'padTop',
-  'padLeft',
-  'dilationH',
-  'dilationW',
-  'outH',
-  'outW',
-] as const;
-
 /** Validates a transposed geometry under `fn`'s name; returns the conv2d it is the gradient of. */
 function asConv2d(fn: string, g: ConvTranspose2dGeometry): Conv2dGeometry {
-  if (typeof g !== 'object' || g === null) argumentError(fn, 'geometry', 'must be a ConvTranspose2dGeometry object');
-  for (const f of FIELDS) {
-    const min = f === 'batch' || f.startsWith('pad') || f.startsWith('in') || f.startsWith('out') ? 0 : 1;
-    checkCount(fn, `geometry.${f}`, g[f], ['inChannels', 'outChannels'].includes(f) ? 1 : min);
-    if (g[f] > 0x7fffffff) argumentError(fn, `geometry.${f}`, 'is above 2^31 - 1');
-  }
-  if (g.inChannels % g.groups !== 0 || g.outChannels % g.groups !== 0) {
-    argumentError(
-      fn,
-      'geometry.groups',
-      `inChannels (${g.inChannels}) and outChannels (${g.outChannels}) must both be divisible by groups (${g.groups})`,
-    );
-  }
+  // the same fields and rules as a conv2d geometry, named as the transposed one
+  checkConv2dGeometry(fn, g, 'a ConvTranspose2dGeometry object');
   return {
     batch: g.batch,
     inChannels: g.outChannels,

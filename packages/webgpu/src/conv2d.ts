@@ -12,8 +12,9 @@
 import { contextOf } from './arguments.js';
 import type { GpuBuffer } from './buffer.js';
 import { checkBuffers, checkLength, dispatch, MAX_GROUPS, paramsBinding } from './dispatch.js';
-import { argumentError, checkCount } from './errors.js';
+import { argumentError } from './errors.js';
 import { gemmGroups, gemmWgsl } from './gemm-template.js';
+import { CONV2D_FIELDS, checkConv2dGeometry } from './geometry.js';
 import { reduce } from './reduce.js';
 import { allocate } from './transfer.js';
 
@@ -70,24 +71,6 @@ export const CONV2D_KERNELS = {
 } as const;
 
 /** The geometry as parameter words, in the order the WGSL's `G_*` names index them. */
-const FIELDS = [
-  'batch',
-  'inChannels',
-  'inH',
-  'inW',
-  'outChannels',
-  'kh',
-  'kw',
-  'groups',
-  'strideH',
-  'strideW',
-  'padTop',
-  'padLeft',
-  'dilationH',
-  'dilationW',
-  'outH',
-  'outW',
-] as const;
 
 /** WGSL names for the geometry words (and the derived per-group channel counts). */
 const GEOMETRY_WGSL = `
@@ -215,21 +198,7 @@ export function weightGradSplits(tiles: number, k: number): number {
 
 /** Validates a geometry; returns the element counts of input, weight and output. */
 function checkGeometry(fn: string, g: Conv2dGeometry): { x: number; w: number; y: number } {
-  if (typeof g !== 'object' || g === null) argumentError(fn, 'geometry', 'must be a Conv2dGeometry object');
-  for (const f of FIELDS) {
-    const min =
-      f === 'batch' || f.startsWith('pad') || f === 'outH' || f === 'outW' || f === 'inH' || f === 'inW' ? 0 : 1;
-    checkCount(fn, `geometry.${f}`, g[f], min);
-  }
-  if (g.inChannels % g.groups !== 0 || g.outChannels % g.groups !== 0) {
-    argumentError(
-      fn,
-      'geometry.groups',
-      `inChannels (${g.inChannels}) and outChannels (${g.outChannels}) must both be divisible by groups (${g.groups})`,
-    );
-  }
-  const words = [...FIELDS.map((f) => g[f])];
-  if (words.some((v) => v > 0x7fffffff)) argumentError(fn, 'geometry', 'has a field above 2^31 - 1');
+  checkConv2dGeometry(fn, g);
   return {
     x: g.batch * g.inChannels * g.inH * g.inW,
     w: g.outChannels * (g.inChannels / g.groups) * g.kh * g.kw,
@@ -238,7 +207,7 @@ function checkGeometry(fn: string, g: Conv2dGeometry): { x: number; w: number; y
 }
 
 function geometryWords(g: Conv2dGeometry, extra: number[] = []): number[] {
-  return [...FIELDS.map((f) => g[f]), ...extra];
+  return [...CONV2D_FIELDS.map((f) => g[f]), ...extra];
 }
 
 function checkGroups(fn: string, groups: [number, number, number], g: Conv2dGeometry): [number, number, number] {

@@ -6,6 +6,7 @@ import { checkObject, contextOf } from './arguments.js';
 import type { GpuBuffer } from './buffer.js';
 import { checkBuffers, checkLength, dispatch, groupsFor, paramsBinding } from './dispatch.js';
 import { argumentError, checkCount } from './errors.js';
+import { checkPool2dGeometry, pool2dWords, WINDOW_WGSL } from './geometry.js';
 import { allocate } from './transfer.js';
 import { SPECIAL_VALUES } from './wgsl.js';
 
@@ -74,38 +75,8 @@ export const POOL2D_KERNELS = {
   avgBackward: 'webgpu-avgpool2d-backward-gather',
 } as const;
 
-const FIELDS = [
-  'batch',
-  'channels',
-  'inH',
-  'inW',
-  'kh',
-  'kw',
-  'strideH',
-  'strideW',
-  'padTop',
-  'padLeft',
-  'dilationH',
-  'dilationW',
-  'outH',
-  'outW',
-] as const;
-
-const GEOMETRY_WGSL = `
-fn H() -> i32 { return i32(P[2]); }
-fn W() -> i32 { return i32(P[3]); }
-fn KH() -> i32 { return i32(P[4]); }
-fn KW() -> i32 { return i32(P[5]); }
-fn SH() -> i32 { return i32(P[6]); }
-fn SW() -> i32 { return i32(P[7]); }
-fn PT() -> i32 { return i32(P[8]); }
-fn PL() -> i32 { return i32(P[9]); }
-fn DH() -> i32 { return i32(P[10]); }
-fn DW() -> i32 { return i32(P[11]); }
-fn OH() -> i32 { return i32(P[12]); }
-fn OW() -> i32 { return i32(P[13]); }
+const GEOMETRY_WGSL = `${WINDOW_WGSL}
 fn PLANES() -> u32 { return P[0] * P[1]; }
-fn item(gid: vec3<u32>, ng: vec3<u32>) -> u32 { return gid.y * ng.x * 64u + gid.x; }
 // P[14]: count_include_pad (1/0); P[15]: divisor override (0: none).
 fn divisor(oh: i32, ow: i32) -> f32 {
   if (P[15] != 0u) { return f32(P[15]); }
@@ -224,13 +195,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
 }`;
 
 function checkGeometry(fn: string, g: Pool2dGeometry): { x: number; y: number } {
-  if (typeof g !== 'object' || g === null) argumentError(fn, 'geometry', 'must be a Pool2dGeometry object');
-  for (const f of FIELDS) {
-    const min = f === 'kh' || f === 'kw' || f.startsWith('stride') || f.startsWith('dilation') ? 1 : 0;
-    checkCount(fn, `geometry.${f}`, g[f], min);
-    if (g[f] > 0x7fffffff) argumentError(fn, `geometry.${f}`, 'is above 2^31 - 1');
-  }
-  return { x: g.batch * g.channels * g.inH * g.inW, y: g.batch * g.channels * g.outH * g.outW };
+  const n = checkPool2dGeometry(fn, g);
+  return { x: n.image, y: n.pooled };
 }
 
 function avgWords(fn: string, g: Pool2dGeometry, o: AvgPool2dOptions): number[] {
@@ -240,7 +206,7 @@ function avgWords(fn: string, g: Pool2dGeometry, o: AvgPool2dOptions): number[] 
   }
   const divisor = o.divisorOverride ?? 0;
   if (o.divisorOverride !== undefined) checkCount(fn, 'divisorOverride', divisor, 1);
-  return [...FIELDS.map((f) => g[f]), o.countIncludePad === false ? 0 : 1, divisor];
+  return pool2dWords(g, [o.countIncludePad === false ? 0 : 1, divisor]);
 }
 
 /**
@@ -281,7 +247,7 @@ export function maxPool2dForward(x: GpuBuffer, geometry: Pool2dGeometry): { valu
       key: 'pool2d:max',
       wgsl: () => MAX_FORWARD,
       buffers: [x, values, indices],
-      params: FIELDS.map((f) => geometry[f]),
+      params: pool2dWords(geometry),
       groups: groupsFor(n.y, 64),
     });
   }
@@ -326,7 +292,7 @@ export function maxPool2dBackward(dy: GpuBuffer, indices: GpuBuffer, geometry: P
       key: 'pool2d:max-backward',
       wgsl: () => MAX_BACKWARD,
       buffers: [dy, indices, dx],
-      params: FIELDS.map((f) => geometry[f]),
+      params: pool2dWords(geometry),
       groups: groupsFor(n.x, 64),
     });
   }

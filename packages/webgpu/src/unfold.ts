@@ -5,7 +5,7 @@
 import { contextOf } from './arguments.js';
 import type { GpuBuffer } from './buffer.js';
 import { checkBuffers, checkLength, dispatch, groupsFor, paramsBinding } from './dispatch.js';
-import { argumentError, checkCount } from './errors.js';
+import { checkPool2dGeometry, pool2dWords, WINDOW_WGSL } from './geometry.js';
 import type { Pool2dGeometry } from './pool2d.js';
 import { allocate } from './transfer.js';
 
@@ -20,38 +20,8 @@ import { allocate } from './transfer.js';
  */
 export const UNFOLD_KERNELS = { im2col: 'webgpu-im2col', col2im: 'webgpu-col2im-gather' } as const;
 
-const FIELDS = [
-  'batch',
-  'channels',
-  'inH',
-  'inW',
-  'kh',
-  'kw',
-  'strideH',
-  'strideW',
-  'padTop',
-  'padLeft',
-  'dilationH',
-  'dilationW',
-  'outH',
-  'outW',
-] as const;
-
 const GEOMETRY_WGSL = `
-fn C() -> u32 { return P[1]; }
-fn H() -> i32 { return i32(P[2]); }
-fn W() -> i32 { return i32(P[3]); }
-fn KH() -> i32 { return i32(P[4]); }
-fn KW() -> i32 { return i32(P[5]); }
-fn SH() -> i32 { return i32(P[6]); }
-fn SW() -> i32 { return i32(P[7]); }
-fn PT() -> i32 { return i32(P[8]); }
-fn PL() -> i32 { return i32(P[9]); }
-fn DH() -> i32 { return i32(P[10]); }
-fn DW() -> i32 { return i32(P[11]); }
-fn OH() -> i32 { return i32(P[12]); }
-fn OW() -> i32 { return i32(P[13]); }
-fn item(gid: vec3<u32>, ng: vec3<u32>) -> u32 { return gid.y * ng.x * 64u + gid.x; }`;
+fn C() -> u32 { return P[1]; }${WINDOW_WGSL}`;
 
 // Column layout: [batch, channels * kh * kw, outH * outW], row (c, ky, kx), column (oh, ow).
 const IM2COL = `@group(0) @binding(0) var<storage, read> X: array<f32>;
@@ -105,19 +75,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   X[i] = acc;
 }`;
 
-function checkGeometry(fn: string, g: Pool2dGeometry): { image: number; columns: number } {
-  if (typeof g !== 'object' || g === null) argumentError(fn, 'geometry', 'must be a Pool2dGeometry object');
-  for (const f of FIELDS) {
-    const min = f === 'kh' || f === 'kw' || f.startsWith('stride') || f.startsWith('dilation') ? 1 : 0;
-    checkCount(fn, `geometry.${f}`, g[f], min);
-    if (g[f] > 0x7fffffff) argumentError(fn, `geometry.${f}`, 'is above 2^31 - 1');
-  }
-  return {
-    image: g.batch * g.channels * g.inH * g.inW,
-    columns: g.batch * g.channels * g.kh * g.kw * g.outH * g.outW,
-  };
-}
-
 /**
  * im2col, as PyTorch's `F.unfold`: from `x` (`[batch, channels, inH, inW]`) the column matrix
  * `[batch, channels * kh * kw, outH * outW]`, whose row `(c, ky, kx)` and column `(oh, ow)` hold
@@ -144,7 +101,7 @@ export function im2col(x: GpuBuffer, geometry: Pool2dGeometry): GpuBuffer {
   const fn = 'im2col';
   const gpu = contextOf(fn, 'x', x);
   checkBuffers(fn, gpu, { x });
-  const n = checkGeometry(fn, geometry);
+  const n = checkPool2dGeometry(fn, geometry);
   checkLength(fn, 'x', x, n.image, 'the input of this geometry');
   const columns = allocate(gpu, n.columns);
   if (n.columns > 0) {
@@ -153,7 +110,7 @@ export function im2col(x: GpuBuffer, geometry: Pool2dGeometry): GpuBuffer {
       key: 'im2col',
       wgsl: () => IM2COL,
       buffers: [x, columns],
-      params: FIELDS.map((f) => geometry[f]),
+      params: pool2dWords(geometry),
       groups: groupsFor(n.columns, 64),
     });
   }
@@ -186,7 +143,7 @@ export function col2im(columns: GpuBuffer, geometry: Pool2dGeometry): GpuBuffer 
   const fn = 'col2im';
   const gpu = contextOf(fn, 'columns', columns);
   checkBuffers(fn, gpu, { columns });
-  const n = checkGeometry(fn, geometry);
+  const n = checkPool2dGeometry(fn, geometry);
   checkLength(fn, 'columns', columns, n.columns, 'the column matrix of this geometry');
   const image = allocate(gpu, n.image);
   if (n.image > 0) {
@@ -195,7 +152,7 @@ export function col2im(columns: GpuBuffer, geometry: Pool2dGeometry): GpuBuffer 
       key: 'col2im',
       wgsl: () => COL2IM,
       buffers: [columns, image],
-      params: FIELDS.map((f) => geometry[f]),
+      params: pool2dWords(geometry),
       groups: groupsFor(n.image, 64),
     });
   }
