@@ -202,7 +202,10 @@ export function runBackward(
           if (left === 0 && grads.has(target)) ready.push(target);
           else if (left === 0) markSkipped(target, deps, needed, ready, grads);
         }
-        if (!retainGraph) node.release();
+        if (!retainGraph) {
+          gpu?.releaseAtEnd(node.owned);
+          node.release();
+        }
         gpu?.settle(grads.values());
       }
     });

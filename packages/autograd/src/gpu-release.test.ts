@@ -9,10 +9,13 @@ import {
   conv2d,
   exp,
   gradients,
+  log,
   matmul,
   maxPool2d,
   mean,
   mul,
+  noGrad,
+  ownIntermediates,
   peekGrad,
   relu,
   reshape,
@@ -151,6 +154,32 @@ describe('backward on webgpu releases the gradients it owns', () => {
     const beforeDrop = live();
     x.grad = null;
     expect(live()).toBe(beforeDrop - 1);
+  });
+
+  it('ownIntermediates: the intermediates of a pure function go with the graph, or at once without one', async () => {
+    const x = variable(tensor([0, 1, 2]).to('webgpu'), { requiresGrad: true });
+    const logSumExp = (): ReturnType<typeof sum> => ownIntermediates([x.data], () => log(sum(exp(x))));
+    const before = live();
+    const y = logSumExp(); // exp, sum, log: the first two are the graph's
+    expect(live()).toBe(before + 3);
+    y.backward();
+    // The intermediates and every gradient in flight are gone; y and x.grad stay.
+    expect(live()).toBe(before + 2);
+    expectClose(await values(y.data), [Math.log(1 + Math.E + Math.E ** 2)]);
+    const softmax = [1, Math.E, Math.E ** 2].map((v) => v / (1 + Math.E + Math.E ** 2));
+    expectClose(await values(x.grad), softmax);
+    // No graph (grad mode off): released as soon as the function returns.
+    const noGraph = noGrad(logSumExp);
+    expect(live()).toBe(before + 3);
+    expectClose(await values(noGraph.data), await values(y.data));
+    // A function that throws releases what it made.
+    expect(() =>
+      ownIntermediates([x.data], () => {
+        exp(x);
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(live()).toBe(before + 3);
   });
 
   it('on the CPU nothing is recorded (no device needed)', () => {

@@ -15,6 +15,8 @@ export class GradientBuffers {
   private readonly owned = new Set<GpuBuffer>();
   /** Returned to the caller (`gradients()`): an enclosing pass may release them once unread. */
   private readonly returned: GpuBuffer[] = [];
+  /** Released when the pass ends. */
+  private readonly atEnd: GpuBuffer[] = [];
 
   private constructor(private readonly recorder: GpuAllocationRecorder) {}
 
@@ -61,13 +63,66 @@ export class GradientBuffers {
     }
   }
 
+  /** Intermediates a released node's function owned: the rest of the pass may still read them. */
+  releaseAtEnd(buffers: readonly GpuBuffer[] | null): void {
+    if (buffers !== null) this.atEnd.push(...buffers);
+  }
+
   /** Ends the pass: releases what is left (nothing is pending any more, or backward threw). */
   finish(): void {
     this.settle([]);
+    for (const b of this.atEnd) b.release();
     this.recorder.stop(this.returned);
   }
 
   private absorb(): void {
     for (const b of this.recorder.take()) this.owned.add(b);
   }
+}
+
+/**
+ * Runs `fn`, a pure function of `inputs` built from differentiable functions (a loss, say), and
+ * gives the graph the webgpu buffers of the intermediates it creates: nothing outside `fn` can
+ * reach them, so they are released when backward (without `retainGraph`) has run through the
+ * result, or at once when no graph was recorded (grad mode off, or no input requires grad).
+ * Without it they would wait for the garbage collector, which does not see GPU memory. On the
+ * CPU it just calls `fn`. `fn` must not keep or return anything it creates other than the result.
+ *
+ * @param inputs - The tensors `fn` reads (only their device is looked at).
+ * @param fn - The pure function; its result is kept, everything else it allocated is owned.
+ * @returns `fn()`'s result.
+ * @example
+ * ```ts
+ * import { tensor } from '@torchlet/tensor';
+ * import { exp, log, ownIntermediates, sum, variable } from '@torchlet/autograd';
+ * const x = variable(tensor([0, 1]), { requiresGrad: true });
+ * const logSumExp = ownIntermediates([x.data], () => log(sum(exp(x))));
+ * logSumExp.backward();
+ * x.grad?.toArray().map((v) => v.toFixed(3)); // -> ['0.269', '0.731']
+ * ```
+ */
+export function ownIntermediates(inputs: readonly Tensor[], fn: () => Variable): Variable {
+  if (!inputs.some((t) => t.gpuBuffer !== null)) return fn();
+  const recorder = recordGpuAllocations();
+  if (recorder === null) return fn();
+  let result: Variable;
+  try {
+    result = fn();
+  } catch (e) {
+    const made = recorder.take();
+    recorder.stop();
+    for (const b of made) b.release();
+    throw e;
+  }
+  const made = recorder.take();
+  const kept = result.data.gpuBuffer;
+  const internal = made.filter((b) => b !== kept);
+  recorder.stop(kept !== null && internal.length < made.length ? [kept] : []);
+  const node = result._gradFn;
+  if (node === null) {
+    for (const b of internal) b.release();
+  } else if (internal.length > 0) {
+    node.owned = node.owned === null ? internal : [...node.owned, ...internal];
+  }
+  return result;
 }

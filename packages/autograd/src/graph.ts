@@ -62,6 +62,11 @@ export class Node implements GradFn {
   /** A non-leaf Variable that asked to keep its gradient (`retainGrad()`). */
   retainedBy: Variable | null = null;
   released = false;
+  /**
+   * Webgpu buffers of the intermediates of the pure function that made this node's output
+   * (`ownIntermediates`): backward releases them once it has run through the graph.
+   */
+  owned: NonNullable<Tensor['gpuBuffer']>[] | null = null;
 
   constructor(
     name: string,
@@ -88,6 +93,7 @@ export class Node implements GradFn {
     this.backwardFn = null;
     this.saved = [];
     this.output = null;
+    this.owned = null;
     this.released = true;
   }
 

@@ -95,6 +95,7 @@ export {
   unsqueeze,
   view,
 } from './functions/views.js';
+export { ownIntermediates } from './gpu-release.js';
 export { enableGrad, isGradEnabled, noGrad } from './grad-mode.js';
 export {
   type CheckedFn,

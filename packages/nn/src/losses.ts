@@ -6,6 +6,7 @@ import {
   mean,
   mul,
   neg,
+  ownIntermediates,
   permute,
   reshape,
   sub,
@@ -129,6 +130,11 @@ const warnedShapes = new Set<string>();
  * ```
  */
 export function mseLoss(input: VariableOrTensor, target: VariableOrTensor, options: LossOptions = {}): Variable {
+  // The difference and its square belong to the graph (released after backward on webgpu).
+  return ownIntermediates([inputTensor('mseLoss', input)], () => mseLossOf(input, target, options));
+}
+
+function mseLossOf(input: VariableOrTensor, target: VariableOrTensor, options: LossOptions): Variable {
   const x = inputTensor('mseLoss', input);
   const y = inputTensor('mseLoss', target);
   if (!shapesEqual(x.shape, y.shape)) {
@@ -175,6 +181,12 @@ export function mseLoss(input: VariableOrTensor, target: VariableOrTensor, optio
  * ```
  */
 export function crossEntropy(input: VariableOrTensor, target: Tensor, options: CrossEntropyOptions = {}): Variable {
+  // The log-softmax's intermediates and the uploaded target matrices belong to the graph
+  // (released after backward on webgpu, instead of waiting for the garbage collector).
+  return ownIntermediates([inputTensor('crossEntropy', input)], () => crossEntropyOf(input, target, options));
+}
+
+function crossEntropyOf(input: VariableOrTensor, target: Tensor, options: CrossEntropyOptions): Variable {
   const fn = 'crossEntropy';
   const x = inputTensor(fn, input);
   const y = inputTensor(fn, target);

@@ -1,4 +1,4 @@
-import { add, matmul, reshape, t, type Variable } from '@torchlet/autograd';
+import { add, matmul, ownIntermediates, reshape, t, type Variable } from '@torchlet/autograd';
 import { fail, formatShape, type Generator, zeros } from '@torchlet/tensor';
 import * as init from '../init.js';
 import { Module, type ModuleInput } from '../module.js';
@@ -90,8 +90,12 @@ export class Linear extends Module {
     // Flatten the leading dimensions into one so a single 2-d matmul serves every rank.
     const lead = shape.slice(0, -1);
     const flat = shape.length === 2 ? input : reshape(input, [-1, this.inFeatures]);
-    let y = matmul(flat, t(this.weight));
-    if (this.bias !== null) y = add(y, this.bias);
+    const bias = this.bias;
+    // The product before the bias belongs to the graph (released after backward on webgpu).
+    const y = ownIntermediates([this.weight.data], () => {
+      const product = matmul(flat, t(this.weight));
+      return bias === null ? product : add(product, bias);
+    });
     return shape.length === 2 ? y : reshape(y, [...lead, this.outFeatures]);
   }
 
