@@ -157,15 +157,15 @@ function mseLossOf(input: VariableOrTensor, target: VariableOrTensor, options: L
  * Cross-entropy between logits and class targets: `-log softmax(input)[i, target[i]]` per row,
  * reduced, with PyTorch's full signature: unbatched `[C]` and K-dimensional `[N, C, d1, ...]`
  * inputs, class `weight`s, `ignoreIndex` and `labelSmoothing`. The log-softmax subtracts each
- * row's maximum before `exp` (log-sum-exp), so logits of any size are safe. Targets are int32
- * class indices (PyTorch uses int64) or class probabilities shaped like the input. With logits on
+ * row's maximum before `exp` (log-sum-exp), so logits of any size are safe. Targets are int64
+ * class indices (as PyTorch's; int32 ones are accepted too) or class probabilities shaped like the input. With logits on
  * the `webgpu` device the targets (and `weight`) are CPU tensors: their values are read there.
  *
- * Shapes: input `[C]`, `[N, C]` or `[N, C, d1, ...]`; target `[]`, `[N]` or `[N, d1, ...]` (int32)
+ * Shapes: input `[C]`, `[N, C]` or `[N, C, d1, ...]`; target `[]`, `[N]` or `[N, d1, ...]` (int64 or int32)
  * or the input's shape (float); output `[]` (or the target's index shape with `reduction: 'none'`).
  *
  * @param input - Logits `[N, C]` (or `[N, C, d1, ...]`, or `[C]` for one sample), float32 or float64.
- * @param target - Class indices `[N]` (or `[N, d1, ...]`), int32 in `[0, C)` (or `ignoreIndex`); or class
+ * @param target - Class indices `[N]` (or `[N, d1, ...]`), int64 or int32 in `[0, C)` (or `ignoreIndex`); or class
  *   probabilities, the shape of `input`.
  * @param options - `reduction` (default `'mean'`), `weight` (per class), `ignoreIndex` (default `-100`) and
  *   `labelSmoothing` (default `0`); see {@link CrossEntropyOptions}.
@@ -444,7 +444,7 @@ export class CrossEntropyLoss extends Module<[input: ModuleInput, target: Tensor
   /**
    * The loss of logits `input` against class targets `target`.
    * @param input - Logits `[N, C]` (or `[N, C, d1, ...]`).
-   * @param target - Class indices `[N]` (int32) or class probabilities (the shape of `input`).
+   * @param target - Class indices `[N]` (int64 or int32) or class probabilities (the shape of `input`).
    * @returns The loss; see {@link crossEntropy}.
    */
   forward(input: ModuleInput, target: Tensor): Variable {
