@@ -1,8 +1,11 @@
-import type { Conv2dOptions, ConvTranspose2dOptions } from '@torchlet/ops';
+import type { Conv2dForwardOptions, Conv2dOptions, ConvTranspose2dOptions } from '@torchlet/ops';
 import * as O from '@torchlet/ops';
 import { isTensor } from '@torchlet/tensor';
+import { isGradEnabled } from '../grad-mode.js';
 import { record } from '../graph.js';
-import { isVariable, type Variable, type VariableOrTensor } from '../variable.js';
+import { isTracing } from '../trace.js';
+import { isVariable, Variable, type VariableOrTensor } from '../variable.js';
+import { clamp, relu } from './elementwise.js';
 import { input, rawTensor } from './util.js';
 import { expand, reshape } from './views.js';
 
@@ -50,8 +53,10 @@ function biasBackward(G: Variable, upstreamShape: readonly number[]): Variable {
  * @param weight - Filters `[C_out, C_in / groups, kH, kW]`, of the dtype of `x`.
  * @param bias - Per-output-channel bias `[C_out]`, or `null` for none.
  * @param options - `stride` (default `1`), `padding` (an int, a pair, `'valid'` or `'same'`; default `0`),
- *   `dilation` (default `1`), `groups` (default `1`), `paddingMode` (default `'zeros'`) and `kernel`; see
- *   {@link Conv2dOptions}.
+ *   `dilation` (default `1`), `groups` (default `1`), `paddingMode` (default `'zeros'`), `kernel` and
+ *   `activation` (default none; `'relu'`, `'relu6'` or `{ clamp: [lo, hi] }`: applied in the conv's own pass
+ *   when no gradient is recorded, else recorded as `relu` / `clamp` after the conv); see
+ *   {@link Conv2dForwardOptions}.
  * @returns The output `[N, C_out, H_out, W_out]`, differentiable in `x`, `weight` and `bias`.
  * @see torch.nn.functional.conv2d
  * @example
@@ -70,7 +75,31 @@ export function conv2d(
   x: VariableOrTensor,
   weight: VariableOrTensor,
   bias: VariableOrTensor | null = null,
-  options: Conv2dOptions = {},
+  options: Conv2dForwardOptions = {},
+): Variable {
+  const { activation, ...convOptions } = options;
+  if (activation !== undefined && activation !== null) {
+    // One pass when nothing is recorded; otherwise the conv and the activation as two recorded
+    // operations (each with its own gradient rule, and what a trace should see).
+    const recorded = isTracing() || (isGradEnabled() && [x, weight, bias].some((v) => isVariable(v) && v.requiresGrad));
+    if (!recorded)
+      return new Variable(O.conv2d(rawTensor(x), rawTensor(weight), bias === null ? null : rawTensor(bias), options));
+    const y = conv2d(x, weight, bias, convOptions);
+    if (activation === 'relu') return relu(y);
+    if (activation === 'relu6') return clamp(y, 0, 6);
+    if (typeof activation === 'object' && Array.isArray(activation.clamp))
+      return clamp(y, activation.clamp[0], activation.clamp[1]);
+    // Anything else: ops' named error.
+    O.conv2d(rawTensor(x), rawTensor(weight), bias === null ? null : rawTensor(bias), options);
+  }
+  return conv2dRecorded(x, weight, bias, convOptions);
+}
+
+function conv2dRecorded(
+  x: VariableOrTensor,
+  weight: VariableOrTensor,
+  bias: VariableOrTensor | null,
+  options: Conv2dOptions,
 ): Variable {
   const rx = rawTensor(x);
   const rw = rawTensor(weight);

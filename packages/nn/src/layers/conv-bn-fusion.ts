@@ -1,4 +1,4 @@
-import { conv2d, isGradEnabled, isTracing, isVariable, relu, type Variable, variable } from '@torchlet/autograd';
+import { conv2d, isGradEnabled, isTracing, isVariable, relu, type Variable } from '@torchlet/autograd';
 import { div, fail, isTensor, type Tensor } from '@torchlet/tensor';
 import { isModule, type Module, type ModuleInput } from '../module.js';
 import { ReLU } from './activation.js';
@@ -144,7 +144,7 @@ function canFold(conv: Conv2d, bn: BatchNorm2d, input: ModuleInput): boolean {
   return x.dtype === w.dtype && x.device === w.device;
 }
 
-/** The folded convolution with the activation applied to its fresh output. */
+/** The folded convolution with the activation in the same pass. */
 function fusedForward(
   conv: Conv2d,
   bn: BatchNorm2d,
@@ -160,15 +160,15 @@ function fusedForward(
     folds.set(conv, fold);
   }
   fusionCounters.fusedForwards++;
-  const y = conv2d(input, fold.weight, fold.bias, {
+  // The activation runs in the convolution's own pass (ops' fused epilogue).
+  return conv2d(input, fold.weight, fold.bias, {
     stride: conv.stride,
     padding: conv.padding,
     dilation: conv.dilation,
     groups: conv.groups,
     paddingMode: conv.paddingMode,
-  }).data;
-  if (activation === 'none') return variable(y);
-  return variable(activation === 'relu' ? y.relu() : y.clamp(0, 6));
+    activation: activation === 'none' ? null : activation,
+  });
 }
 
 // ReLU6's differentiable function, through a stateless instance (its rule lives in relu6.ts).

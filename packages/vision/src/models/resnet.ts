@@ -251,8 +251,13 @@ export class ResNet extends Module {
    * @returns The logits `[N, numClasses]`.
    */
   forward(x: ModuleInput): Variable {
-    // The stem's ReLU stays a module call (summary() and hooks observe `relu`).
-    let y = this.maxpool.forward(this.relu.forward(convBatchNorm2d(x, this.conv1, this.bn1)));
+    // The stem's ReLU runs in the folded conv's pass unless its forward is replaced (summary()
+    // observes it as a module call then).
+    const stem =
+      this.relu.forward === ReLU.prototype.forward
+        ? convBatchNorm2d(x, this.conv1, this.bn1, RELU)
+        : this.relu.forward(convBatchNorm2d(x, this.conv1, this.bn1));
+    let y = this.maxpool.forward(stem);
     y = this.layer4.forward(this.layer3.forward(this.layer2.forward(this.layer1.forward(y))));
     return this.fc.forward(flatten(this.avgpool.forward(y), 1));
   }
