@@ -20,7 +20,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type MaxPool2dOptions, type MaxPool2dResult, maxPool2d, maxPool2dBackward } from './max-pool2d.js';
 
-/** A tensor's values in row-major order (float, or int32 indices: compared with Object.is). */
+/** A tensor's values in row-major order (float, or int64 indices as bigints: compared with Object.is). */
 const floats = (t: Tensor): Float32Array | Float64Array => t.toTypedArray() as Float32Array | Float64Array;
 
 const KERNEL = 'wasm-simd128-maxpool2d';
