@@ -147,15 +147,15 @@ const WORKGROUP = 64;
  * shape..., strides of operand 0..., strides of operand 1 ...]. Each invocation walks the shape
  * from the last dimension. Expressions read the scalars as `s0` and `s1`.
  */
-function elementwiseWgsl(operands: number, expr: string): string {
+function elementwiseWgsl(operands: number, expr: string, types: ElementTypes): string {
   const inputs = Array.from(
     { length: operands },
-    (_, i) => `@group(0) @binding(${i}) var<storage, read> in${i}: array<f32>;`,
+    (_, i) => `@group(0) @binding(${i}) var<storage, read> in${i}: array<${types.input}>;`,
   ).join('\n');
   const names = ['x', 'y', 'z'];
   const reads = Array.from({ length: operands }, (_, i) => `let ${names[i]} = in${i}[idx[${i}]];`).join('\n    ');
   return `${inputs}
-@group(0) @binding(${operands}) var<storage, read_write> out: array<f32>;
+@group(0) @binding(${operands}) var<storage, read_write> out: array<${types.output}>;
 ${paramsBinding(operands + 1)}
 ${POW_SIGNED}
 @compute @workgroup_size(${WORKGROUP})
@@ -215,7 +215,16 @@ function checkOperand(fn: string, arg: string, op: StridedOperand, shape: readon
 
 const OPERAND_NAMES = ['a', 'b', 'c'];
 
-function runElementwise(
+/** The WGSL element types of an elementwise kernel's inputs and output (float32 unless said). */
+export interface ElementTypes {
+  readonly input: 'f32' | 'i32';
+  readonly output: 'f32' | 'i32';
+}
+
+const F32: ElementTypes = { input: 'f32', output: 'f32' };
+
+/** Checks the operands and shape, then runs `expr` over them (the strided kernel of this file). */
+export function runElementwise(
   fn: string,
   name: string,
   key: string,
@@ -224,6 +233,7 @@ function runElementwise(
   shape: readonly number[],
   scalars: readonly [number, number] = [0, 0],
   names: readonly string[] = OPERAND_NAMES,
+  types: ElementTypes = F32,
 ): GpuBuffer {
   for (const [i, o] of operands.entries()) checkStridedOperand(fn, names[i], o);
   checkShape(fn, 'shape', shape);
@@ -250,7 +260,7 @@ function runElementwise(
   dispatch(gpu, {
     name,
     key,
-    wgsl: () => elementwiseWgsl(operands.length, expr),
+    wgsl: () => elementwiseWgsl(operands.length, expr, types),
     buffers: [...operands.map((o) => o.buffer), out],
     params,
     groups: groupsFor(n, WORKGROUP),

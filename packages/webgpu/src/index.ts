@@ -56,6 +56,12 @@ export { WebGPUError, type WebGPUErrorReason } from './errors.js';
 export { type AxisGather, GATHER_KERNELS, type GatherFill, gatherAxes, gatherAxesBackward } from './gather.js';
 export { getWebGPUInfo, type WebGPUInfo } from './info.js';
 export {
+  binaryInt32,
+  castElements,
+  type ElementType,
+  type Int32BinaryOpName,
+} from './integer.js';
+export {
   type CrossEntropyOptions,
   crossEntropyBackward,
   crossEntropyForward,

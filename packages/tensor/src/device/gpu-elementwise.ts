@@ -3,8 +3,11 @@
 import {
   type BinaryOpName,
   binary,
+  binaryInt32,
+  castElements,
   copyInto,
   type GpuBuffer,
+  type Int32BinaryOpName,
   type StridedOperand,
   type UnaryOpName,
   unary,
@@ -52,9 +55,9 @@ export function checkGpuFloat(fn: string, arg: string, t: Tensor): void {
 }
 
 /** A scalar (number, boolean or 0-d CPU tensor) on the GPU as a 1-element buffer. */
-function scalarBuffer(x: number | boolean | Tensor): GpuBuffer {
+function scalarBuffer(x: number | boolean | Tensor, compute: 'float32' | 'int32' = 'float32'): GpuBuffer {
   const v = isTensor(x) ? Number(x.data[x.offset]) : Number(x);
-  return upload(requireGpu('webgpu'), new Float32Array([v]));
+  return upload(requireGpu('webgpu'), compute === 'int32' ? new Int32Array([v]) : new Float32Array([v]));
 }
 
 /** Buffers made for one op (scalars, intermediates) and given back once its kernels are queued. */
@@ -71,11 +74,27 @@ class Scratch {
 }
 
 /** `x` read as the broadcast `shape`: a webgpu tensor through its strides, a scalar with stride 0. */
-function operandOf(fn: string, arg: string, x: TensorLike, shape: Shape, scratch: Scratch): StridedOperand {
+function operandOf(
+  fn: string,
+  arg: string,
+  x: TensorLike,
+  shape: Shape,
+  scratch: Scratch,
+  compute: 'float32' | 'int32' = 'float32',
+): StridedOperand {
   const n = shape.length;
   if (!isTensor(x) || x.gpuBuffer === null)
-    return { buffer: scratch.keep(scalarBuffer(x)), strides: new Array(n).fill(0) };
-  checkGpuFloat(fn, arg, x);
+    return { buffer: scratch.keep(scalarBuffer(x, compute)), strides: new Array(n).fill(0) };
+  // an operand of another 32-bit type is converted first (int32 + float32 computes in float32,
+  // int32 + bool in int32, as PyTorch's promotion)
+  const wordType = x.dtype === 'int32' ? 'int32' : 'float32';
+  if (wordType !== compute && (x.dtype === 'int32' || x.dtype === 'float32' || x.dtype === 'bool')) {
+    const view = operandOf(fn, arg, x, shape, scratch, wordType);
+    const from = x.dtype === 'int32' ? 'int32' : x.dtype === 'bool' ? 'bool' : 'float32';
+    const buffer = scratch.keep(castElements(view, shape, from, compute));
+    return { buffer, strides: contiguousStrides(shape) };
+  }
+  if (compute === 'float32') checkGpuFloat(fn, arg, x);
   const strides = new Array<number>(n).fill(0);
   const k = x.ndim;
   for (let i = 0; i < k; i++) {
@@ -109,8 +128,13 @@ const BINARY_OPS: Readonly<Record<string, BinaryOpName>> = {
  */
 export function gpuBinary(name: string, x: TensorLike, y: TensorLike, dtype: DType, outDtype: DType): Tensor {
   checkSameDevice(name, { input: x, other: y });
+  if (dtype === 'int32') return gpuBinaryInt32(name, x, y, outDtype);
   if (dtype !== 'float32' && dtype !== 'bool') {
-    fail(name, 'input', `${dtype} math is not supported on the webgpu device yet (its kernels compute in float32)`);
+    fail(
+      name,
+      'input',
+      `${dtype} math is not supported on the webgpu device (WebGPU has no 64-bit types): convert with .to('float32') or .to('int32') first, or compute on the CPU after \`await x.cpu()\``,
+    );
   }
   const shape = broadcastShapes(name, isTensor(x) ? x.shape : [], isTensor(y) ? y.shape : []);
   const scratch = new Scratch();
@@ -131,6 +155,42 @@ export function gpuBinary(name: string, x: TensorLike, y: TensorLike, dtype: DTy
       out = binary(op, a, b, shape);
     }
     return new Tensor(out, shape, undefined, 0, outDtype);
+  } finally {
+    scratch.release();
+  }
+}
+
+/** The int32 kernels by elementwise.ts's op name: exact integer math and comparisons. */
+const INT32_OPS: Readonly<Record<string, Int32BinaryOpName>> = {
+  add: 'add',
+  sub: 'sub',
+  mul: 'mul',
+  maximum: 'maximum',
+  minimum: 'minimum',
+  eq: 'eq',
+  ne: 'ne',
+  lt: 'lt',
+  le: 'le',
+  gt: 'gt',
+  ge: 'ge',
+};
+
+/** `name(x, y)` computed in int32 on the device (wrapping at 32 bits; comparisons give bool). */
+function gpuBinaryInt32(name: string, x: TensorLike, y: TensorLike, outDtype: DType): Tensor {
+  const op = INT32_OPS[name];
+  if (op === undefined) {
+    fail(
+      name,
+      'input',
+      `${name} of int32 tensors has no webgpu kernel yet (add, sub, mul, maximum, minimum and comparisons do): convert with .to('float32') first, or compute on the CPU after \`await x.cpu()\``,
+    );
+  }
+  const shape = broadcastShapes(name, isTensor(x) ? x.shape : [], isTensor(y) ? y.shape : []);
+  const scratch = new Scratch();
+  try {
+    const a = operandOf(name, 'input', x, shape, scratch, 'int32');
+    const b = operandOf(name, 'other', y, shape, scratch, 'int32');
+    return new Tensor(binaryInt32(op, a, b, shape), shape, undefined, 0, outDtype);
   } finally {
     scratch.release();
   }
@@ -177,12 +237,33 @@ export function gpuClamp(x: Tensor, min: number | null | undefined, max: number 
 
 /** A contiguous copy of a webgpu tensor (float32 or bool), or its conversion float32 <-> bool. */
 export function gpuCast(fn: string, x: Tensor, dtype: DType): Tensor {
+  if (x.dtype === 'int32' || dtype === 'int32') {
+    if (dtype !== 'float32' && dtype !== 'bool' && dtype !== 'int32') {
+      fail(fn, 'dtype', `converting to ${dtype} is not supported on the webgpu device (it holds float32, int32, bool)`);
+    }
+    checkGpuDTypeOf(fn, x);
+    const scratch = new Scratch();
+    try {
+      const view = operandOf(fn, 'input', x, x.shape, scratch, x.dtype === 'int32' ? 'int32' : 'float32');
+      const from = x.dtype as 'int32' | 'float32' | 'bool';
+      return new Tensor(castElements(view, x.shape, from, dtype), x.shape, undefined, 0, dtype);
+    } finally {
+      scratch.release();
+    }
+  }
   checkGpuFloat(fn, 'input', x);
   if (dtype === 'bool' && x.dtype !== 'bool') return gpuBinary('ne', x, 0, 'float32', 'bool');
   if (dtype !== 'float32' && dtype !== 'bool') {
     fail(fn, 'dtype', `converting to ${dtype} is not supported on the webgpu device yet (float32 and bool are)`);
   }
   return gpuUnary('copy', x, dtype);
+}
+
+/** Rejects a webgpu tensor whose dtype is not one of the device's 32-bit types. */
+function checkGpuDTypeOf(fn: string, x: Tensor): void {
+  if (x.dtype !== 'int32' && x.dtype !== 'float32' && x.dtype !== 'bool') {
+    fail(fn, 'input', `${x.dtype} cannot be on the webgpu device (input ${formatShape(x.shape)})`);
+  }
 }
 
 /** The kind of in-place write, as elementwise.ts's op codes map to it. */
