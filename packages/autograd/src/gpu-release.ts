@@ -86,10 +86,13 @@ export class GradientBuffers {
  * reach them, so they are released when backward (without `retainGraph`) has run through the
  * result, or at once when no graph was recorded (grad mode off, or no input requires grad).
  * Without it they would wait for the garbage collector, which does not see GPU memory. On the
- * CPU it just calls `fn`. `fn` must not keep or return anything it creates other than the result.
+ * CPU it just calls `fn`. `fn` must not keep or return anything it creates other than the result,
+ * except buffers that `options.owns` rejects.
  *
  * @param inputs - The tensors `fn` reads (only their device is looked at).
  * @param fn - The pure function; its result is kept, everything else it allocated is owned.
+ * @param options - `owns`: which of the buffers `fn` allocated the graph owns (default: all but
+ *   the result's); a container that runs other code passes the ones it knows nobody keeps.
  * @returns `fn()`'s result.
  * @example
  * ```ts
@@ -101,7 +104,11 @@ export class GradientBuffers {
  * x.grad?.toArray().map((v) => v.toFixed(3)); // -> ['0.269', '0.731']
  * ```
  */
-export function ownIntermediates(inputs: readonly Tensor[], fn: () => Variable): Variable {
+export function ownIntermediates(
+  inputs: readonly Tensor[],
+  fn: () => Variable,
+  options: { readonly owns?: (buffer: GpuBuffer) => boolean } = {},
+): Variable {
   if (!inputs.some((t) => t.gpuBuffer !== null)) return fn();
   const recorder = recordGpuAllocations();
   if (recorder === null) return fn();
@@ -116,8 +123,11 @@ export function ownIntermediates(inputs: readonly Tensor[], fn: () => Variable):
   }
   const made = recorder.take();
   const kept = result.data.gpuBuffer;
-  const internal = made.filter((b) => b !== kept);
-  recorder.stop(kept !== null && internal.length < made.length ? [kept] : []);
+  const owns = options.owns;
+  const internal = made.filter((b) => b !== kept && (owns === undefined || owns(b)));
+  // The rest (the result, what `owns` rejected) goes to an enclosing recorder, if any.
+  const ownedSet = new Set(internal);
+  recorder.stop(made.filter((b) => !ownedSet.has(b)));
   const node = result._gradFn;
   if (node === null) {
     for (const b of internal) b.release();

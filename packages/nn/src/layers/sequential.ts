@@ -1,7 +1,8 @@
-import { isVariable, type Variable, variable } from '@torchlet/autograd';
+import { isVariable, ownIntermediates, type Variable, variable } from '@torchlet/autograd';
 import { fail } from '@torchlet/tensor';
 import { isModule, Module, type ModuleInput } from '../module.js';
 import { convBatchNormRun, tryFusedConvBatchNorm } from './conv-bn-fusion.js';
+import { keepsNoTensors } from './sequential-release.js';
 
 /**
  * A chain of layers applied in order; the children are named `'0'`, `'1'`, ... as in PyTorch, so
@@ -96,21 +97,34 @@ export class Sequential<M extends Module = Module> extends Module {
    * @returns The output of the last layer.
    */
   forward(input: ModuleInput): Variable {
-    let x: Variable = isVariable(input) ? input : variable(input);
+    const first: Variable = isVariable(input) ? input : variable(input);
     const layers: Module[] = [...this];
-    for (let i = 0; i < layers.length; ) {
-      // In evaluation mode without gradients, Conv2d, BatchNorm2d[, ReLU | ReLU6] runs as one
-      // convolution with the BatchNorm folded in (see convBatchNorm2d); otherwise layer by layer.
-      const run = convBatchNormRun(layers, i);
-      const fused = run === null ? null : tryFusedConvBatchNorm(run.conv, run.bn, x, run.activation);
-      if (run !== null && fused !== null) {
-        x = fused;
-        i += run.length;
-      } else {
-        x = layers[i].forward(x);
-        i++;
+    // Outputs one built-in layer hands to the next are reachable only through the graph: on
+    // webgpu the graph owns them (released after backward, or at once without a graph).
+    const handedOn = new Set<unknown>();
+    const plain = (m: Module): boolean => keepsNoTensors(m, (c) => c instanceof Sequential);
+    const run = (): Variable => {
+      let x = first;
+      let producerPlain = false;
+      for (let i = 0; i < layers.length; ) {
+        if (producerPlain && plain(layers[i]) && x.data.gpuBuffer !== null) handedOn.add(x.data.gpuBuffer);
+        // In evaluation mode without gradients, Conv2d, BatchNorm2d[, ReLU | ReLU6] runs as one
+        // convolution with the BatchNorm folded in (see convBatchNorm2d); otherwise layer by layer.
+        const fusedRun = convBatchNormRun(layers, i);
+        const fused =
+          fusedRun === null ? null : tryFusedConvBatchNorm(fusedRun.conv, fusedRun.bn, x, fusedRun.activation);
+        if (fusedRun !== null && fused !== null) {
+          x = fused;
+          producerPlain = true; // Conv2d, BatchNorm2d, ReLU / ReLU6: built-in layers
+          i += fusedRun.length;
+        } else {
+          x = layers[i].forward(x);
+          producerPlain = plain(layers[i]);
+          i++;
+        }
       }
-    }
-    return x;
+      return x;
+    };
+    return ownIntermediates([first.data], run, { owns: (b) => handedOn.has(b) });
   }
 }
