@@ -8,20 +8,6 @@ import type { GpuBuffer } from './buffer.js';
 import { runElementwise, type StridedOperand } from './elementwise.js';
 import { argumentError, describeValue } from './errors.js';
 
-const INT32_WGSL = {
-  add: 'x + y',
-  sub: 'x - y',
-  mul: 'x * y',
-  maximum: 'max(x, y)',
-  minimum: 'min(x, y)',
-  gt: 'select(0.0, 1.0, x > y)',
-  lt: 'select(0.0, 1.0, x < y)',
-  ge: 'select(0.0, 1.0, x >= y)',
-  le: 'select(0.0, 1.0, x <= y)',
-  eq: 'select(0.0, 1.0, x == y)',
-  ne: 'select(0.0, 1.0, x != y)',
-} as const;
-
 /**
  * The int32 ops of {@link binaryInt32}: arithmetic that wraps around at 32 bits (`add`, `sub`,
  * `mul`), `maximum`, `minimum`, and comparisons (`gt`, `lt`, `ge`, `le`, `eq`, `ne`).
@@ -33,7 +19,21 @@ const INT32_WGSL = {
  * op; // -> 'mul'
  * ```
  */
-export type Int32BinaryOpName = keyof typeof INT32_WGSL;
+export type Int32BinaryOpName = 'add' | 'sub' | 'mul' | 'maximum' | 'minimum' | 'gt' | 'lt' | 'ge' | 'le' | 'eq' | 'ne';
+
+const INT32_WGSL: Readonly<Record<Int32BinaryOpName, string>> = {
+  add: 'x + y',
+  sub: 'x - y',
+  mul: 'x * y',
+  maximum: 'max(x, y)',
+  minimum: 'min(x, y)',
+  gt: 'select(0.0, 1.0, x > y)',
+  lt: 'select(0.0, 1.0, x < y)',
+  ge: 'select(0.0, 1.0, x >= y)',
+  le: 'select(0.0, 1.0, x <= y)',
+  eq: 'select(0.0, 1.0, x == y)',
+  ne: 'select(0.0, 1.0, x != y)',
+};
 
 const COMPARISONS: ReadonlySet<string> = new Set(['gt', 'lt', 'ge', 'le', 'eq', 'ne']);
 
