@@ -515,6 +515,20 @@ export const opsCases: readonly GradCase[] = [
   },
   {
     op: 'batchNormTraining',
+    label: 'fused ReLU6, weight 4 and bias 1 (both bounds clip)',
+    f: (x, b) => A.batchNormTraining(x, tensor([4, 4], { dtype: 'float64' }), b, { activation: 'relu6' }).output,
+    inputs: () => [rnd([3, 2, 3], 182), rnd([2], 183, 0.5, 1.5)],
+    secondOrder: true,
+  },
+  {
+    op: 'batchNormTraining',
+    label: 'fused ReLU, no affine',
+    f: (x) => A.batchNormTraining(x, null, null, { activation: 'relu' }).output,
+    inputs: () => [rnd([2, 2, 5], 184)],
+    secondOrder: true,
+  },
+  {
+    op: 'batchNormTraining',
     label: 'no affine, rank 3',
     f: (x) => A.batchNormTraining(x, null, null).output,
     inputs: () => [rnd([3, 2, 3], 180)],

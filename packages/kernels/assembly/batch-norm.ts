@@ -63,8 +63,31 @@ function squaredDeviationsPlane(p: usize, inner: i32, mean: f32): f64 {
   return s;
 }
 
-/** `p[i] = p[i] * alpha + beta` over `inner` floats, in float64, rounded once (in place). */
-function affinePlane(p: usize, inner: i32, alpha: f64, beta: f64): void {
+/** The activations fused into the pass: none, ReLU (`max(y, 0)`) or ReLU6 (`clamp(y, 0, 6)`); NaN stays NaN. */
+const ACT_RELU = 1;
+const ACT_RELU6 = 2;
+
+/** `y` through the activation, four lanes (ReLU maps -0 to +0, as @torchlet/tensor's relu and clamp). */
+function activate4(y: v128, act: i32): v128 {
+  if (act === 0) return y;
+  const zero = f32x4.splat(0);
+  const r = v128.andnot(y, f32x4.le(y, zero));
+  if (act === ACT_RELU) return r;
+  const six = f32x4.splat(6);
+  return v128.bitselect(six, r, f32x4.ge(r, six));
+}
+
+/** One value through the activation. */
+function activate1(y: f32, act: i32): f32 {
+  if (act === 0) return y;
+  // biome-ignore lint/suspicious/noSelfCompare: NaN test
+  if (y !== y) return y;
+  const r: f32 = y > 0 ? y : 0;
+  return act === ACT_RELU6 && r >= 6 ? 6 : r;
+}
+
+/** `p[i] = act(p[i] * alpha + beta)` over `inner` floats, the map in float64, rounded once (in place). */
+function affinePlane(p: usize, inner: i32, alpha: f64, beta: f64, act: i32): void {
   const bytes = (<usize>inner) << 2;
   const av = f64x2.splat(alpha);
   const bv = f64x2.splat(beta);
@@ -73,15 +96,43 @@ function affinePlane(p: usize, inner: i32, alpha: f64, beta: f64): void {
     const v = v128.load(p + i);
     const lo = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(v), av), bv);
     const hi = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(high(v)), av), bv);
-    v128.store(p + i, v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
+    const y = v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+    v128.store(p + i, activate4(y, act));
   }
-  for (; i < bytes; i += 4) store<f32>(p + i, <f32>(<f64>load<f32>(p + i) * alpha + beta));
+  for (; i < bytes; i += 4) store<f32>(p + i, activate1(<f32>(<f64>load<f32>(p + i) * alpha + beta), act));
+}
+
+/**
+ * Zeroes `dy` where the activation's gradient is 0, in place: where the output before the activation,
+ * `z = x * alpha + beta` (recomputed with the forward's rounding), is <= 0 (ReLU) or outside (0, 6)
+ * (ReLU6; PyTorch's threshold_backward and hardtanh_backward rules, NaN passes for ReLU6 only).
+ */
+function maskPlane(xp: usize, gp: usize, inner: i32, alpha: f64, beta: f64, act: i32): void {
+  const bytes = (<usize>inner) << 2;
+  const av = f64x2.splat(alpha);
+  const bv = f64x2.splat(beta);
+  const zero = f32x4.splat(0);
+  const six = f32x4.splat(6);
+  let i: usize = 0;
+  for (; i + 16 <= bytes; i += 16) {
+    const v = v128.load(xp + i);
+    const lo = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(v), av), bv);
+    const hi = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(high(v)), av), bv);
+    const z = v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+    const keep = act === ACT_RELU ? f32x4.gt(z, zero) : v128.not(v128.or(f32x4.le(z, zero), f32x4.ge(z, six)));
+    v128.store(gp + i, v128.and(v128.load(gp + i), keep));
+  }
+  for (; i < bytes; i += 4) {
+    const z = <f32>(<f64>load<f32>(xp + i) * alpha + beta);
+    const keep = act === ACT_RELU ? z > 0 : !(z <= 0 || z >= 6);
+    if (!keep) store<f32>(gp + i, 0);
+  }
 }
 
 /**
  * Forward in training mode over the staged planes at `x`, in place: for each channel j < cc (channel
  * c0 + j), its mean, biased variance and invstd over its `images` planes, then
- * `x = x * alpha + beta`. `weight` and `bias` are float32 arrays over every channel (the caller
+ * `x = act(x * alpha + beta)` (`act`: 0 none, 1 ReLU, 2 ReLU6). `weight` and `bias` are float32 arrays over every channel (the caller
  * stages 1 and 0 when there are none). Writes `stats[j] = mean`, `stats[cc + j] = variance`,
  * `stats[2 cc + j] = invstd` (float64; mean and invstd hold float32 values).
  */
@@ -95,6 +146,7 @@ export function batchNormTrainForwardF32(
   c0: i32,
   eps: f64,
   stats: usize,
+  act: i32,
 ): void {
   const planeBytes = (<usize>inner) << 2;
   const imageBytes = <usize>cc * planeBytes;
@@ -111,7 +163,7 @@ export function batchNormTrainForwardF32(
     const c = (<usize>(c0 + j)) << 2;
     const alpha = <f32>(<f64>invstd * <f64>load<f32>(weight + c));
     const beta = <f32>(<f64>load<f32>(bias + c) - <f64>mean * <f64>alpha);
-    for (let n = 0; n < images; n++) affinePlane(first + <usize>n * imageBytes, inner, alpha, beta);
+    for (let n = 0; n < images; n++) affinePlane(first + <usize>n * imageBytes, inner, alpha, beta, act);
     store<f64>(stats + ((<usize>j) << 3), <f64>mean);
     store<f64>(stats + ((<usize>(cc + j)) << 3), variance);
     store<f64>(stats + ((<usize>(2 * cc + j)) << 3), <f64>invstd);
@@ -121,8 +173,9 @@ export function batchNormTrainForwardF32(
 /**
  * Backward in training mode over staged planes: `x` (the forward's input) and `dy` (the output's
  * gradient), laid out alike; dx is written over `dy`. `mean`, `invstd` and `weight` are float32
- * arrays over every channel (weight 1 staged when there is none). Writes `sums[j] = sum(dy)` and
- * `sums[cc + j] = sum((x - mean) * dy)` (float64) for channel c0 + j.
+ * arrays over every channel (weight 1 and bias 0 staged when there are none). With an activation
+ * (`act` as the forward's), dy is first zeroed where the activation's gradient is 0. Writes
+ * `sums[j] = sum(dy)` and `sums[cc + j] = sum((x - mean) * dy)` (float64) for channel c0 + j.
  */
 export function batchNormTrainBackwardF32(
   x: usize,
@@ -133,8 +186,10 @@ export function batchNormTrainBackwardF32(
   mean: usize,
   invstd: usize,
   weight: usize,
+  bias: usize,
   c0: i32,
   sums: usize,
+  act: i32,
 ): void {
   const planeBytes = (<usize>inner) << 2;
   const imageBytes = <usize>cc * planeBytes;
@@ -146,6 +201,15 @@ export function batchNormTrainBackwardF32(
     const inv = load<f32>(invstd + c);
     const w = load<f32>(weight + c);
     const mv = f32x4.splat(m);
+    if (act !== 0) {
+      // The forward's alpha and beta, rounded as it rounded them, give its output before the activation.
+      const alpha = <f32>(<f64>inv * <f64>w);
+      const beta = <f32>(<f64>load<f32>(bias + c) - <f64>m * <f64>alpha);
+      for (let n = 0; n < images; n++) {
+        const off = <usize>j * planeBytes + <usize>n * imageBytes;
+        maskPlane(x + off, dy + off, inner, alpha, beta, act);
+      }
+    }
     let sumDy: f64 = 0;
     let dot: f64 = 0;
     for (let n = 0; n < images; n++) {

@@ -26,6 +26,7 @@ interface BatchNormExports extends GemmExports {
     c0: number,
     eps: number,
     stats: number,
+    act: number,
   ): void;
   batchNormTrainBackwardF32(
     x: number,
@@ -36,9 +37,36 @@ interface BatchNormExports extends GemmExports {
     mean: number,
     invstd: number,
     weight: number,
+    bias: number,
     c0: number,
     sums: number,
+    act: number,
   ): void;
+}
+
+/**
+ * An activation fused into the training-mode BatchNorm kernels: `'relu'` (`max(y, 0)`) or `'relu6'`
+ * (`clamp(y, 0, 6)`); NaN stays NaN.
+ *
+ * @example
+ * ```ts
+ * import type { BatchNormActivation } from '@torchlet/kernels';
+ * const activation: BatchNormActivation = 'relu6';
+ * activation; // -> 'relu6'
+ * ```
+ */
+export type BatchNormActivation = 'relu' | 'relu6';
+
+/** The module's code of an activation (assembly/batch-norm.ts). */
+function activationCode(fn: string, a: unknown): number {
+  if (a === null || a === undefined) return 0;
+  if (a === 'relu') return 1;
+  if (a === 'relu6') return 2;
+  throw new KernelArgumentError(
+    fn,
+    'activation',
+    `activation must be 'relu', 'relu6' or null, got ${describeArgument(a)}`,
+  );
 }
 
 /**
@@ -127,7 +155,8 @@ function stageOut(
  * `out = (x - mean) * invstd * weight[c] + bias[c]`. The arithmetic of PyTorch's CPU kernel: float64
  * sums, two passes (the variance is the mean squared deviation from the float32 mean, so it does
  * not cancel), `out = x * alpha + beta` with `alpha = invstd * weight`, `beta = bias - mean * alpha`
- * rounded to float32 and each element computed in float64 and rounded once. `stats` receives
+ * rounded to float32 and each element computed in float64 and rounded once; then `activation`
+ * when given (BatchNorm + ReLU / ReLU6 in one pass). `stats` receives
  * `[mean (float32 values), biased variance, invstd (float32 values)]`, each `channels` long.
  * `out` may be `x`.
  *
@@ -147,6 +176,7 @@ function stageOut(
  * @param bias - The per-channel shift, `channels` values, or null for 0.
  * @param eps - Added to the variance.
  * @param stats - Receives the mean, the biased variance and invstd, `3 * channels` float64 values.
+ * @param activation - `'relu'` or `'relu6'` applied to the output in the same pass, or null (the default).
  * @returns `true` when WebAssembly computed `out` and `stats`, `false` when it declined.
  * @see torch.nn.functional.batch_norm with training=True
  * @example
@@ -171,8 +201,10 @@ export function wasmBatchNormForwardTraining(
   bias: FloatArray | null,
   eps: number,
   stats: Float64Array,
+  activation: BatchNormActivation | null = null,
 ): boolean {
   const fn = 'wasmBatchNormForwardTraining';
+  const act = activationCode(fn, activation);
   const size = checkSizes(fn, n, channels, inner);
   checkArray(fn, 'x', x, size);
   checkArray(fn, 'out', out, size);
@@ -210,7 +242,7 @@ export function wasmBatchNormForwardTraining(
   for (let c0 = 0; c0 < channels; c0 += cc) {
     const k = Math.min(cc, channels - c0);
     stageIn(mem, f, x, n, channels, inner, c0, k);
-    mod.batchNormTrainForwardF32(chunkAt, n, k, inner, weightAt, biasAt, c0, eps, statsAt);
+    mod.batchNormTrainForwardF32(chunkAt, n, k, inner, weightAt, biasAt, c0, eps, statsAt, act);
     stageOut(mem, f, out, n, channels, inner, c0, k);
     const s = new Float64Array(mem.buffer, statsAt, 3 * k);
     for (let j = 0; j < k; j++) {
@@ -228,7 +260,10 @@ export function wasmBatchNormForwardTraining(
  * `mean` and `invstd` per channel, writes `dx` and the per-channel sums `sum(dy)` (the bias
  * gradient) and `sum((x - mean) * dy)` (times invstd, the weight gradient) in float64 into `sums`.
  * PyTorch's CPU arithmetic: `dx = (dy - sum(dy) / M - (x - mean) * k) * invstd * weight` in
- * float32, `k = sum((x - mean) * dy) * invstd^2 / M`, M = `n * inner`. `dx` may be `dy`.
+ * float32, `k = sum((x - mean) * dy) * invstd^2 / M`, M = `n * inner`. `dx` may be `dy`. With the
+ * forward's `activation` (and its `bias`), `dy` is the gradient after the activation: it is first
+ * zeroed where the activation's gradient is 0 (the output before it, recomputed with the forward's
+ * rounding, <= 0 for ReLU, outside (0, 6) for ReLU6), so BatchNorm + ReLU6 backward is one call.
  *
  * Same return convention as {@link wasmBatchNormForwardTraining}.
  *
@@ -245,6 +280,8 @@ export function wasmBatchNormForwardTraining(
  * @param invstd - The forward's `1 / sqrt(variance + eps)` per channel.
  * @param weight - The per-channel scale, or null for 1.
  * @param sums - Receives `sum(dy)` then `sum((x - mean) * dy)`, `2 * channels` float64 values.
+ * @param bias - The forward's per-channel shift, or null for 0 (read only with an activation).
+ * @param activation - The activation the forward applied, or null (the default).
  * @returns `true` when WebAssembly computed `dx` and `sums`, `false` when it declined.
  * @see torch.ops.aten.native_batch_norm_backward
  * @example
@@ -270,8 +307,11 @@ export function wasmBatchNormBackwardTraining(
   invstd: FloatArray,
   weight: FloatArray | null,
   sums: Float64Array,
+  bias: FloatArray | null = null,
+  activation: BatchNormActivation | null = null,
 ): boolean {
   const fn = 'wasmBatchNormBackwardTraining';
+  const act = activationCode(fn, activation);
   const size = checkSizes(fn, n, channels, inner);
   checkArray(fn, 'dy', dy, size);
   checkArray(fn, 'x', x, size);
@@ -279,6 +319,7 @@ export function wasmBatchNormBackwardTraining(
   checkArray(fn, 'mean', mean, channels);
   checkArray(fn, 'invstd', invstd, channels);
   if (weight !== null) checkArray(fn, 'weight', weight, channels);
+  if (bias !== null) checkArray(fn, 'bias', bias, channels);
   checkArray(fn, 'sums', sums, 2 * channels, true);
   if (!(dy instanceof Float32Array && x instanceof Float32Array && dx instanceof Float32Array)) {
     noteKernel('js');
@@ -291,7 +332,8 @@ export function wasmBatchNormBackwardTraining(
   }
   const cc = channelsPerChunk(n, channels, inner);
   const weightAt = align64(mod.heapBase());
-  const meanAt = align64(weightAt + 4 * channels);
+  const biasAt = align64(weightAt + 4 * channels);
+  const meanAt = align64(biasAt + 4 * channels);
   const invstdAt = align64(meanAt + 4 * channels);
   const sumsAt = align64(invstdAt + 4 * channels);
   const xAt = align64(sumsAt + 8 * 2 * cc);
@@ -304,13 +346,15 @@ export function wasmBatchNormBackwardTraining(
   noteKernel(WASM_BATCH_NORM_TRAIN_KERNEL);
   if (weight === null) mem.fill(1, weightAt / 4, weightAt / 4 + channels);
   else mem.set(weight.subarray(0, channels), weightAt / 4);
+  if (bias === null) mem.fill(0, biasAt / 4, biasAt / 4 + channels);
+  else mem.set(bias.subarray(0, channels), biasAt / 4);
   mem.set(mean.subarray(0, channels), meanAt / 4);
   mem.set(invstd.subarray(0, channels), invstdAt / 4);
   for (let c0 = 0; c0 < channels; c0 += cc) {
     const k = Math.min(cc, channels - c0);
     stageIn(mem, xAt / 4, x, n, channels, inner, c0, k);
     stageIn(mem, dyAt / 4, dy, n, channels, inner, c0, k);
-    mod.batchNormTrainBackwardF32(xAt, dyAt, n, k, inner, meanAt, invstdAt, weightAt, c0, sumsAt);
+    mod.batchNormTrainBackwardF32(xAt, dyAt, n, k, inner, meanAt, invstdAt, weightAt, biasAt, c0, sumsAt, act);
     stageOut(mem, dyAt / 4, dx, n, channels, inner, c0, k);
     const s = new Float64Array(mem.buffer, sumsAt, 2 * k);
     for (let j = 0; j < k; j++) {

@@ -6,7 +6,11 @@
  *
  * @packageDocumentation
  */
-export { wasmBatchNormBackwardTraining, wasmBatchNormForwardTraining } from './batch-norm.js';
+export {
+  type BatchNormActivation,
+  wasmBatchNormBackwardTraining,
+  wasmBatchNormForwardTraining,
+} from './batch-norm.js';
 export { wasmChannelAffine } from './channel-affine.js';
 export {
   type Conv2dActivation,

@@ -8,7 +8,8 @@ float32: {output, mean, variance, invstd, grad_input, grad_weight, grad_bias}, f
 mean and invstd are PyTorch's save_mean and save_invstd (torch.ops.aten.native_batch_norm),
 variance the biased batch variance; the gradients are autograd's for upstream grad_output (grad
 of weight and bias also where the case has no affine parameters, from ones and zeros).
-Inputs are random float32 values (stored exactly as doubles), some far from zero (offset 50) so a
+activation (relu, relu6 or null) is applied after the batch norm (F.relu / F.relu6), so the output
+and gradients are those of the pair. Inputs are random float32 values (stored exactly as doubles), some far from zero (offset 50) so a
 one-pass E[x^2] - E[x]^2 variance would show.
 """
 import json
@@ -25,7 +26,7 @@ def flat(t):
 
 
 CASES = [
-    # (input shape, eps, affine, offset, seed)
+    # (input shape, eps, affine, offset, seed[, activation])
     ([2, 3, 4, 5], 1e-5, True, 0.5, 1),
     ([8, 4, 7, 7], 1e-5, True, 50.0, 2),
     ([4, 5, 11], 1e-3, False, -3.0, 3),
@@ -35,12 +36,16 @@ CASES = [
     ([1, 24, 15, 13], 1e-5, False, 2.0, 7),
     ([5, 7, 1, 1], 0.0, True, 0.0, 8),
     ([2, 3, 24, 25], 1e-5, True, 0.25, 9),
+    ([2, 5, 6, 7], 1e-5, True, 0.5, 10, "relu6"),
+    ([3, 4, 5, 5], 1e-5, False, 0.0, 11, "relu"),
+    ([4, 6, 3, 3], 1e-3, True, 1.0, 12, "relu6"),
 ]
 
 
 def main():
     cases = []
-    for shape, eps, affine, offset, seed in CASES:
+    for shape, eps, affine, offset, seed, *rest in CASES:
+        activation = rest[0] if rest else None
         g = torch.Generator().manual_seed(seed)
         c = shape[1]
         x = torch.randn(shape, generator=g) * 3 + offset
@@ -53,12 +58,17 @@ def main():
             "bias": flat(bias) if affine else None,
             "grad_output": flat(grad_output),
             "eps": eps,
+            "activation": activation,
         }
         for dtype, key in ((torch.float32, "float32"), (torch.float64, "float64")):
             xi = x.detach().clone().to(dtype).requires_grad_(True)
             w = (weight if affine else torch.ones(c)).detach().clone().to(dtype).requires_grad_(True)
             b = (bias if affine else torch.zeros(c)).detach().clone().to(dtype).requires_grad_(True)
             y = F.batch_norm(xi, None, None, w, b, training=True, eps=eps)
+            if activation == "relu":
+                y = F.relu(y)
+            elif activation == "relu6":
+                y = F.relu6(y)
             y.backward(grad_output.to(dtype))
             _, save_mean, save_invstd = torch.ops.aten.native_batch_norm(
                 x.to(dtype), w.detach(), b.detach(), None, None, True, 0.1, eps

@@ -5,7 +5,7 @@ import { isGradEnabled } from '../grad-mode.js';
 import { record } from '../graph.js';
 import { isTracing } from '../trace.js';
 import { type Variable, Variable as VariableClass, type VariableOrTensor } from '../variable.js';
-import { add, div, mul, relu, sqrt, sub, where } from './elementwise.js';
+import { add, clamp, div, mul, relu, sqrt, sub, where } from './elementwise.js';
 import { mean, sum } from './reduce.js';
 import { input, rawTensor } from './util.js';
 import { reshape } from './views.js';
@@ -141,7 +141,9 @@ export interface BatchNormTrainingOutput {
  * @param input_ - The batch `[N, C, *]` (`input` in PyTorch), more than one value per channel.
  * @param weight - The per-channel scale `[C]`, or null for 1.
  * @param bias - The per-channel shift `[C]`, or null for 0.
- * @param options - `eps` (default 1e-5) and `kernel` (default `'auto'`); see `@torchlet/ops`' `BatchNormTrainingOptions`.
+ * @param options - `eps` (default 1e-5), `activation` (`'relu'` or `'relu6'` fused into both passes, default
+ *   none; on the webgpu device and while tracing it runs as `relu` / `clamp`) and `kernel` (default
+ *   `'auto'`); see `@torchlet/ops`' `BatchNormTrainingOptions`.
  * @returns The output Variable and the batch statistics; see {@link BatchNormTrainingOutput}.
  * @see torch.nn.functional.batch_norm with training=True
  * @example
@@ -167,6 +169,7 @@ export function batchNormTraining(
   const w = weight ?? null;
   const b = bias ?? null;
   const eps = options.eps ?? 1e-5;
+  const activation = options.activation ?? null;
   const shape = x.shape;
   const perChannel = [1, shape[1], ...shape.slice(2).map(() => 1)];
   const dims = [0, ...shape.slice(2).map((_, i) => i + 2)];
@@ -179,6 +182,8 @@ export function batchNormTraining(
     let y = div(centered, std);
     if (w !== null) y = mul(y, reshape(w, perChannel));
     if (b !== null) y = add(y, reshape(b, perChannel));
+    if (activation === 'relu') y = relu(y);
+    else if (activation === 'relu6') y = clamp(y, 0, 6);
     const c = [shape[1]];
     return {
       output: y,
@@ -188,18 +193,25 @@ export function batchNormTraining(
     };
   }
   const rw = w === null ? null : rawTensor(w);
-  const r = O.batchNormTraining(x, rw, b === null ? null : rawTensor(b), options);
+  const rb = b === null ? null : rawTensor(b);
+  const r = O.batchNormTraining(x, rw, rb, options);
   const output = record(
     'batchNormTraining',
     r.output,
     [input(input_), w === null ? null : input(w), b === null ? null : input(b)],
-    (g, needs) => {
+    (g0, needs, output) => {
       if (!isGradEnabled()) {
-        const k = options.kernel === undefined ? {} : { kernel: options.kernel };
-        const grads = O.batchNormTrainingBackward(g.data, x, r.mean, r.invstd, rw, k);
+        const k = { kernel: options.kernel ?? 'auto', activation, bias: rb };
+        const grads = O.batchNormTrainingBackward(g0.data, x, r.mean, r.invstd, rw, k);
         const v = (t: T.Tensor, need: boolean): Variable | null => (need ? new VariableClass(t) : null);
         return [v(grads.gradInput, needs[0]), v(grads.gradWeight, needs[1]), v(grads.gradBias, needs[2])];
       }
+      // The gradient through the activation: ReLU's where the output is > 0, ReLU6's where it is in (0, 6).
+      const y = output.data;
+      const g =
+        activation === null
+          ? g0
+          : where(activation === 'relu' ? T.gt(y, 0) : T.gt(T.where(T.lt(y, 6), y, 0), 0), g0, 0);
       const mu = mean(input_, dims, { keepdim: true });
       const centered = sub(input_, mu);
       const std = sqrt(add(mean(mul(centered, centered), dims, { keepdim: true }), eps));
@@ -213,7 +225,7 @@ export function batchNormTraining(
         : null;
       return [dx, needs[1] ? sum(mul(g, xhat), dims) : null, needs[2] ? sum(g, dims) : null];
     },
-    { save: [input_, weight], attrs: { eps } },
+    { save: [input_, weight], saveOutput: activation !== null, attrs: { eps, activation } },
   );
   return { output, mean: r.mean, variance: r.variance, invstd: r.invstd };
 }

@@ -108,42 +108,51 @@ export class BatchNorm2d extends Module {
    * @returns The normalised batch, the shape and dtype of `input`.
    */
   forward(input: ModuleInput): Variable {
-    const shape = checkImageInput('BatchNorm2d', input, this.numFeatures, [4]);
-    if (this.training || !this.trackRunningStats) {
-      const n = shape[0] * shape[2] * shape[3];
-      // Batch statistics need two values per channel, also in evaluation without running
-      // statistics (PyTorch checks whenever it normalises with the batch's own statistics).
-      if (n <= 1) {
-        fail(
-          'BatchNorm2d',
-          'input',
-          `expected more than 1 value per channel when training, got input ${formatShape(shape)}`,
-        );
-      }
-      // Statistics, normalisation and affine map as one fused op (one call forward, one backward).
-      const r = batchNormTraining(input, this.weight, this.bias, { eps: this.eps });
-      if (this.training && this.trackRunningStats) this.updateRunningStats(r.mean, r.variance, n);
-      return r.output;
-    } else {
-      // One pass with the statistics folded into a per-channel scale and shift, as PyTorch's CPU
-      // kernel (WebAssembly SIMD for large float32 inputs).
-      return batchNormInference(input, this.runningMean, this.runningVar, this.weight, this.bias, { eps: this.eps });
-    }
-  }
-
-  private updateRunningStats(batchMean: Tensor, batchVar: Tensor, n: number): void {
-    noGrad(() => {
-      const tracked = this.numBatchesTracked;
-      tracked.addInPlace(1);
-      const factor = this.momentum ?? 1 / tracked.item();
-      const c = [this.numFeatures];
-      this.runningMean.mulInPlace(1 - factor).addInPlace(batchMean.reshape(c), factor);
-      this.runningVar.mulInPlace(1 - factor).addInPlace(batchVar.reshape(c).mul(n / (n - 1)), factor);
-    });
+    if (this.training || !this.trackRunningStats) return batchNorm2dBatchStatistics(this, input, null);
+    checkImageInput('BatchNorm2d', input, this.numFeatures, [4]);
+    // One pass with the statistics folded into a per-channel scale and shift, as PyTorch's CPU
+    // kernel (WebAssembly SIMD for large float32 inputs).
+    return batchNormInference(input, this.runningMean, this.runningVar, this.weight, this.bias, { eps: this.eps });
   }
 
   override extraRepr(): string {
     const momentum = this.momentum === null ? 'None' : pyFloat(this.momentum);
     return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${momentum}, affine=${pyBool(this.affine)}, track_running_stats=${pyBool(this.trackRunningStats)}`;
   }
+}
+
+/**
+ * `bn`'s forward with the batch's statistics (training, or no running statistics), then `activation`
+ * in the same fused op (autograd's batchNormTraining: one call forward, one backward), updating the
+ * running statistics in training. Internal: BatchNorm2d's forward, and the conv-bn fusion for a
+ * `BatchNorm2d, ReLU | ReLU6` pair in training mode.
+ */
+export function batchNorm2dBatchStatistics(
+  bn: BatchNorm2d,
+  input: ModuleInput,
+  activation: 'relu' | 'relu6' | null,
+): Variable {
+  const shape = checkImageInput('BatchNorm2d', input, bn.numFeatures, [4]);
+  const n = shape[0] * shape[2] * shape[3];
+  // Batch statistics need two values per channel, also in evaluation without running
+  // statistics (PyTorch checks whenever it normalises with the batch's own statistics).
+  if (n <= 1) {
+    fail(
+      'BatchNorm2d',
+      'input',
+      `expected more than 1 value per channel when training, got input ${formatShape(shape)}`,
+    );
+  }
+  const r = batchNormTraining(input, bn.weight, bn.bias, { eps: bn.eps, activation });
+  if (bn.training && bn.trackRunningStats) {
+    noGrad(() => {
+      const tracked = bn.numBatchesTracked;
+      tracked.addInPlace(1);
+      const factor = bn.momentum ?? 1 / tracked.item();
+      const c = [bn.numFeatures];
+      bn.runningMean.mulInPlace(1 - factor).addInPlace(r.mean.reshape(c), factor);
+      bn.runningVar.mulInPlace(1 - factor).addInPlace(r.variance.reshape(c).mul(n / (n - 1)), factor);
+    });
+  }
+  return r.output;
 }

@@ -2,7 +2,7 @@ import { conv2d, isGradEnabled, isTracing, isVariable, relu, type Variable } fro
 import { div, fail, isTensor, type Tensor } from '@torchlet/tensor';
 import { isModule, type Module, type ModuleInput } from '../module.js';
 import { ReLU } from './activation.js';
-import { BatchNorm2d } from './batchnorm.js';
+import { BatchNorm2d, batchNorm2dBatchStatistics } from './batchnorm.js';
 import { Conv2d } from './conv.js';
 import { ReLU6 } from './relu6.js';
 import { checkImageInput } from './util.js';
@@ -253,6 +253,10 @@ export function tryFusedConvBatchNorm(
   if (canFold(conv, bn, input)) return fusedForward(conv, bn, input, activation);
   // A pair seen in training mode drops its folded copy (it would be stale after the next step anyway).
   if (conv.training) folds.delete(conv);
+  // With batch statistics, BatchNorm and its activation run as one op (one pass forward, one backward).
+  const stock = bn.forward === BatchNorm2d.prototype.forward;
+  if (activation !== 'none' && stock && (bn.training || !bn.trackRunningStats) && !isTracing())
+    return batchNorm2dBatchStatistics(bn, conv.forward(input), activation);
   return null;
 }
 

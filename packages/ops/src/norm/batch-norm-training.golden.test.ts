@@ -22,6 +22,7 @@ interface TrainingCase {
   readonly bias: GoldenTensor | null;
   readonly grad_output: GoldenTensor;
   readonly eps: number;
+  readonly activation: 'relu' | 'relu6' | null;
   readonly float32: Expected;
   readonly float64: Expected;
 }
@@ -52,6 +53,7 @@ describe('batchNormTraining / batchNormTrainingBackward: batch_norm_training.jso
     expect(cases.some((c) => c.weight === null)).toBe(true);
     expect(new Set(cases.map((c) => c.input.shape.length))).toEqual(new Set([2, 3, 4, 5]));
     expect(cases.some((c) => c.eps === 0)).toBe(true);
+    expect(new Set(cases.map((c) => c.activation))).toEqual(new Set([null, 'relu', 'relu6']));
   });
 
   describe.each(runs)('$dtype, kernel $kernel', ({ dtype, kernel }) => {
@@ -60,14 +62,19 @@ describe('batchNormTraining / batchNormTrainingBackward: batch_norm_training.jso
       const x = toTensor(c.input, dtype);
       const w = t(c.weight);
       const want = c[dtype];
-      const r = batchNormTraining(x, w, t(c.bias), { eps: c.eps, kernel });
+      const b = t(c.bias);
+      const r = batchNormTraining(x, w, b, { eps: c.eps, kernel, activation: c.activation });
       if (kernel === 'wasm') expect(getBackendInfo().lastKernel).toBe(KERNEL);
       const tol = dtype === 'float32' ? { atol: 2e-5, rtol: 1e-5 } : { atol: 1e-12, rtol: 1e-12 };
       expectClose(r.output, want.output, tol.atol * 10, tol.rtol, 'output');
       expectClose(r.mean, want.mean, tol.atol, tol.rtol, 'mean');
       expectClose(r.variance, want.variance, tol.atol * 10, tol.rtol * 10, 'variance');
       expectClose(r.invstd, want.invstd, tol.atol, tol.rtol * 10, 'invstd');
-      const g = batchNormTrainingBackward(toTensor(c.grad_output, dtype), x, r.mean, r.invstd, w, { kernel });
+      const g = batchNormTrainingBackward(toTensor(c.grad_output, dtype), x, r.mean, r.invstd, w, {
+        kernel,
+        activation: c.activation,
+        bias: b,
+      });
       if (kernel === 'wasm') expect(getBackendInfo().lastKernel).toBe(KERNEL);
       expectClose(g.gradInput, want.grad_input, tol.atol * 10, tol.rtol * 10, 'grad_input');
       // Sums over up to 3,600 terms of either sign: absolute tolerance by the term count.

@@ -129,6 +129,50 @@ describe('batchNormTraining vs the textbook formulas, on every kernel and layout
     );
   });
 
+  it('with a fused ReLU / ReLU6: wasm and js (float32) agree, the output is the activation of the plain one', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          n: fc.integer({ min: 1, max: 3 }),
+          c: fc.integer({ min: 1, max: 4 }),
+          hw: fc.integer({ min: 2, max: 40 }),
+          activation: fc.constantFrom('relu' as const, 'relu6' as const),
+          affine: fc.boolean(),
+          seed: fc.integer({ min: 1, max: 10_000 }),
+          layout: storageLayoutArb,
+        }),
+        ({ n, c, hw, activation, affine, seed, layout }) => {
+          const shape = [n, c, hw];
+          const size = n * c * hw;
+          let s = seed;
+          const rand = () => {
+            s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+            return (s / 2 ** 32) * 8 - 3;
+          };
+          const x = Array.from({ length: size }, rand);
+          const dy = Array.from({ length: size }, rand);
+          const X = withLayout(x, shape, 'float32', layout);
+          const G = withLayout(dy, shape, 'float32', layout);
+          const W = affine ? tensor(Array.from({ length: c }, rand)) : null;
+          const B = affine ? tensor(Array.from({ length: c }, () => rand() * 2)) : null;
+          const plain = batchNormTraining(X, W, B, { kernel: 'js' }).output.clamp(0, activation === 'relu6' ? 6 : null);
+          const grads = (['wasm', 'js'] as const).map((kernel) => {
+            const r = batchNormTraining(X, W, B, { kernel, activation });
+            if (kernel === 'wasm') expect(getBackendInfo().lastKernel).toBe(KERNEL);
+            expectNear(floats(r.output), floats(plain), 2e-6, 2e-6, `${kernel} output`);
+            const g = batchNormTrainingBackward(G, X, r.mean, r.invstd, W, { kernel, activation, bias: B });
+            if (kernel === 'wasm') expect(getBackendInfo().lastKernel).toBe(KERNEL);
+            return g;
+          });
+          expectNear(floats(grads[0].gradInput), floats(grads[1].gradInput), 1e-5, 1e-4, 'gradInput');
+          expectNear(floats(grads[0].gradWeight), floats(grads[1].gradWeight), 1e-4, 1e-4, 'gradWeight');
+          expectNear(floats(grads[0].gradBias), floats(grads[1].gradBias), 1e-4, 1e-5, 'gradBias');
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
   it('rejects bad arguments with named errors, before computing', () => {
     const x = zeros([2, 3, 4]);
     expect(() => batchNormTraining(zeros([1, 3, 1]), null, null)).toThrow(/more than 1 value per channel/);
@@ -137,6 +181,7 @@ describe('batchNormTraining vs the textbook formulas, on every kernel and layout
     expect(() => batchNormTraining(x, null, zeros([3], { dtype: 'int32' }))).toThrow(TorchletError);
     expect(() => batchNormTraining(x, null, null, { eps: -1 })).toThrow(/eps/);
     expect(() => batchNormTraining(x, null, null, { kernel: 'gpu' as never })).toThrow(/kernel/);
+    expect(() => batchNormTraining(x, null, null, { activation: 'gelu' as never })).toThrow(/activation/);
     expect(() => batchNormTraining(zeros([2, 3], { dtype: 'float64' }), null, null, { kernel: 'wasm' })).toThrow(
       /'wasm' kernel takes float32/,
     );

@@ -43,6 +43,16 @@ export interface BatchNormTrainingOptions {
   /** Added to the variance (forward only). Default `1e-5`. */
   readonly eps?: number;
   /**
+   * An activation applied to the output in the same pass: `'relu'` (`max(y, 0)`) or `'relu6'`
+   * (`clamp(y, 0, 6)`, `nn.ReLU6`); NaN stays NaN. The backward, given the same activation and the
+   * forward's `bias`, takes the gradient after the activation (PyTorch's threshold_backward and
+   * hardtanh_backward rules: zero where the output before it is <= 0, or outside (0, 6)).
+   * Default `null` (none).
+   */
+  readonly activation?: 'relu' | 'relu6' | null;
+  /** Backward only: the forward's bias `[C]` (or null), which the activation's mask needs. Default `null`. */
+  readonly bias?: Tensor | null;
+  /**
    * `'js'` (JavaScript loops), `'wasm'` (`@torchlet/kernels`' WebAssembly SIMD kernels, float32
    * only; throws where they cannot run) or `'auto'` (the default: WebAssembly for float32 unless
    * `setBackend('js')` is in force).
@@ -136,7 +146,19 @@ function checkOptions(
   if (kernel === 'wasm' && dtype !== 'float32') {
     fail(fn, 'kernel', `the 'wasm' kernel takes float32 input, got ${dtype} input ${formatShape(shape)}`);
   }
+  const activation = options.activation ?? null;
+  if (activation !== null && activation !== 'relu' && activation !== 'relu6') {
+    fail(fn, 'activation', `activation must be 'relu', 'relu6' or null, got ${formatValue(activation)}`);
+  }
   return kernel;
+}
+
+/** Applies the activation to one value (NaN stays NaN; ReLU maps -0 to +0, as tensor's relu and clamp). */
+function activate(y: number, act: 'relu' | 'relu6' | null): number {
+  // biome-ignore lint/suspicious/noSelfCompare: NaN test
+  if (act === null || y !== y) return y;
+  const r = Math.max(y, 0);
+  return act === 'relu6' ? Math.min(r, 6) : r;
 }
 
 /** Dense row-major values of `t` (its own storage when already dense from offset 0). */
@@ -170,7 +192,8 @@ function cannotRun(fn: string, shape: readonly number[]): never {
  * @param input - The batch `[N, C, *]`, float32 or float64.
  * @param weight - The per-channel scale `[C]`, or null for 1.
  * @param bias - The per-channel shift `[C]`, or null for 0.
- * @param options - `eps` (default 1e-5) and `kernel` (default `'auto'`); see {@link BatchNormTrainingOptions}.
+ * @param options - `eps` (default 1e-5), `activation` (`'relu'` / `'relu6'` in the same pass, default
+ *   none) and `kernel` (default `'auto'`); see {@link BatchNormTrainingOptions}.
  * @returns The output and the batch statistics; see {@link BatchNormTrainingResult}.
  * @see torch.ops.aten.native_batch_norm
  * @example
@@ -211,10 +234,12 @@ export function batchNormTraining(
   const out = allocStorage(dtype, size) as FloatArray;
   const stats = new Float64Array(3 * c);
   const useWasm = kernel === 'wasm' || (kernel === 'auto' && getBackend() !== 'js');
-  const ran = useWasm && dtype === 'float32' && wasmBatchNormForwardTraining(src, out, n, c, inner, w, b, eps, stats);
+  const act = options.activation ?? null;
+  const ran =
+    useWasm && dtype === 'float32' && wasmBatchNormForwardTraining(src, out, n, c, inner, w, b, eps, stats, act);
   if (!ran) {
     if (kernel === 'wasm') cannotRun(fn, shape);
-    forwardJs(src, out, n, c, inner, w, b, eps, stats, dtype === 'float32');
+    forwardJs(src, out, n, c, inner, w, b, eps, stats, dtype === 'float32', act);
   }
   const perChannel = (k: number): Tensor => {
     const t = allocStorage(dtype, c) as FloatArray;
@@ -236,6 +261,7 @@ function forwardJs(
   eps: number,
   stats: Float64Array,
   f32: boolean,
+  act: 'relu' | 'relu6' | null,
 ): void {
   const r = f32 ? Math.fround : (v: number) => v;
   const count = n * inner;
@@ -260,7 +286,8 @@ function forwardJs(
     const beta = r((b === null ? 0 : b[ch]) - mean * alpha);
     for (let i = 0; i < n; i++) {
       const at = (i * c + ch) * inner;
-      for (let j = 0; j < inner; j++) out[at + j] = x[at + j] * alpha + beta;
+      if (act === null) for (let j = 0; j < inner; j++) out[at + j] = x[at + j] * alpha + beta;
+      else for (let j = 0; j < inner; j++) out[at + j] = activate(r(x[at + j] * alpha + beta), act);
     }
     stats[ch] = mean;
     stats[c + ch] = variance;
@@ -283,7 +310,8 @@ function forwardJs(
  * @param mean - The forward's batch mean `[C]`.
  * @param invstd - The forward's `1 / sqrt(variance + eps)` `[C]`.
  * @param weight - The forward's weight `[C]`, or null for 1.
- * @param options - `kernel` (default `'auto'`); see {@link BatchNormTrainingOptions} (`eps` is not used).
+ * @param options - `kernel` (default `'auto'`), and the forward's `activation` and `bias` when it had an
+ *   activation (then `gradOutput` is the gradient after it); see {@link BatchNormTrainingOptions} (`eps` is not used).
  * @returns The three gradients; see {@link BatchNormTrainingGradients}.
  * @see torch.ops.aten.native_batch_norm_backward
  * @example
@@ -329,6 +357,8 @@ export function batchNormTrainingBackward(
   const inv = checkPerChannel(fn, 'invstd', invstd, c, x, false) as FloatArray;
   const w = checkPerChannel(fn, 'weight', weight, c, x, true);
   const kernel = checkOptions(fn, options, x.dtype, shape);
+  const b = checkPerChannel(fn, 'bias', options.bias ?? null, c, x, true);
+  const act = options.activation ?? null;
   const n = shape[0];
   const size = x.numel;
   const inner = size === 0 ? 0 : size / (n * c);
@@ -339,10 +369,10 @@ export function batchNormTrainingBackward(
   const sums = new Float64Array(2 * c);
   const f32 = dtype === 'float32';
   const useWasm = kernel === 'wasm' || (kernel === 'auto' && getBackend() !== 'js');
-  const ran = useWasm && f32 && wasmBatchNormBackwardTraining(gs, xs, dx, n, c, inner, m, inv, w, sums);
+  const ran = useWasm && f32 && wasmBatchNormBackwardTraining(gs, xs, dx, n, c, inner, m, inv, w, sums, b, act);
   if (!ran) {
     if (kernel === 'wasm') cannotRun(fn, shape);
-    backwardJs(gs, xs, dx, n, c, inner, m, inv, w, sums, f32);
+    backwardJs(gs, xs, dx, n, c, inner, m, inv, w, b, sums, f32, act);
   }
   const gradWeight = allocStorage(dtype, c) as FloatArray;
   const gradBias = allocStorage(dtype, c) as FloatArray;
@@ -368,21 +398,37 @@ function backwardJs(
   mean: FloatArray,
   invstd: FloatArray,
   w: FloatArray | null,
+  b: FloatArray | null,
   sums: Float64Array,
   f32: boolean,
+  act: 'relu' | 'relu6' | null,
 ): void {
   const r = f32 ? Math.fround : (v: number) => v;
   const count = n * inner;
+  // The gradient after the activation, zeroed where its gradient is 0 (the output before it
+  // recomputed with the forward's rounding); dx holds it until the second pass overwrites it.
+  const g = act === null ? dy : dx;
   for (let ch = 0; ch < c; ch++) {
     const m = mean[ch];
     const inv = invstd[ch];
+    if (act !== null) {
+      const alpha = r(inv * (w === null ? 1 : w[ch]));
+      const beta = r((b === null ? 0 : b[ch]) - m * alpha);
+      for (let i = 0; i < n; i++) {
+        const at = (i * c + ch) * inner;
+        for (let j = 0; j < inner; j++) {
+          const z = r(x[at + j] * alpha + beta);
+          g[at + j] = (act === 'relu' ? z > 0 : !(z <= 0 || z >= 6)) ? dy[at + j] : 0;
+        }
+      }
+    }
     let sumDy = 0;
     let dot = 0;
     for (let i = 0; i < n; i++) {
       const at = (i * c + ch) * inner;
       for (let j = 0; j < inner; j++) {
-        sumDy += dy[at + j];
-        dot += r(x[at + j] - m) * dy[at + j];
+        sumDy += g[at + j];
+        dot += r(x[at + j] - m) * g[at + j];
       }
     }
     const k = r((dot * inv * inv) / count);
@@ -392,7 +438,7 @@ function backwardJs(
       const at = (i * c + ch) * inner;
       for (let j = 0; j < inner; j++) {
         const d = r(r(x[at + j] - m) * k);
-        dx[at + j] = r(r(dy[at + j] - gradMean) - d) * scale;
+        dx[at + j] = r(r(g[at + j] - gradMean) - d) * scale;
       }
     }
     sums[ch] = sumDy;
