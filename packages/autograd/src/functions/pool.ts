@@ -125,9 +125,9 @@ function gatherAt(G: Variable, indices: T.Tensor, outShape: readonly number[]): 
   const hw = G.shape[rank - 2] * G.shape[rank - 1];
   const l = outShape[rank - 2] * outShape[rank - 1];
   const planes = hw === 0 ? 0 : G.numel / hw;
-  // In the indices' dtype (int64, or int32 from the webgpu device or an older caller).
-  const positions = T.arange(hw, undefined, 1, { dtype: indices.dtype }).reshape([1, 1, hw]);
-  const oneHot = T.where(T.eq(indices.reshape([planes, l, 1]), positions), 1, 0).to(G.dtype);
+  // In the indices' dtype and on their device (int64 on the CPU; int32 on webgpu, or from an older caller).
+  const positions = T.arange(hw, undefined, 1, { dtype: indices.dtype, device: indices.device }).reshape([1, 1, hw]);
+  const oneHot = T.eq(indices.reshape([planes, l, 1]), positions).to(G.dtype);
   return reshape(matmul(oneHot, reshape(G, [planes, hw, 1])), outShape);
 }
 
