@@ -25,6 +25,8 @@ const THROWS_ON_GPU: Readonly<Record<string, string>> = {
   'batchNormInference | ReLU, no affine, rank 3': 'the case passes CPU running statistics: a same-device error',
   'hardtanhBackward | ReLU6 bounds, input off the bounds': 'the case builds a CPU input inside f: a same-device error',
   'maxPool2dBackward | upstream of a 2x2 pooling': 'CPU-made indices: the device takes the indices it made',
+  'batchNormTraining | fused ReLU6, weight 4 and bias 1 (both bounds clip)':
+    'the case builds its weight on the CPU inside f: a same-device error',
 };
 
 /** The generic error of a synchronous read of a webgpu tensor, which an op must never leak. */

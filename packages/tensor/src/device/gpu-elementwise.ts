@@ -50,7 +50,7 @@ export function checkGpuFloat(fn: string, arg: string, t: Tensor): void {
   fail(
     fn,
     arg,
-    `${t.dtype} math is not supported on the webgpu device yet (its kernels compute in float32); got ${arg} ${t.dtype} ${formatShape(t.shape)}`,
+    `${t.dtype} math is not supported on the webgpu device yet (its kernels compute in float32); got ${arg} ${t.dtype} ${formatShape(t.shape)}: convert with .to('float32') first, or compute on the CPU after \`await x.cpu()\``,
   );
 }
 
