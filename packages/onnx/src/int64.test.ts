@@ -1,9 +1,9 @@
 import { add, to, type Variable } from '@torchlet/autograd';
 import { Module, type ModuleInput } from '@torchlet/nn';
-import { type Tensor, tensor } from '@torchlet/tensor';
+import { rand, type Tensor, tensor } from '@torchlet/tensor';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { int, modelBytes, value } from '../test/build.js';
+import { int, ints, modelBytes, value } from '../test/build.js';
 import { exportOnnx, importOnnx } from './index.js';
 import { decodeModel } from './proto/codec.js';
 import type { TensorProto } from './proto/types.js';
@@ -99,6 +99,56 @@ describe('importOnnx: INT64 is int64', () => {
 
   it('prints an int64 output as PyTorch prints a LongTensor', () => {
     expect(importOnnx(bytes).run(x)[2].data.toString()).toBe('tensor([[ 1, -2,  3],\n        [ 0,  0,  7]])');
+  });
+});
+
+describe("importOnnx: MaxPool's Indices output is int64, as onnxruntime's", () => {
+  const cases: { name: string; attrs: ReturnType<typeof ints>[]; shape: number[] }[] = [
+    { name: '2x2 stride 2', attrs: [ints('kernel_shape', [2, 2]), ints('strides', [2, 2])], shape: [2, 3, 6, 5] },
+    {
+      name: '3x3 stride 2, pads 1, ceil mode',
+      attrs: [ints('kernel_shape', [3, 3]), ints('strides', [2, 2]), ints('pads', [1, 1, 1, 1]), int('ceil_mode', 1)],
+      shape: [2, 2, 7, 6],
+    },
+    {
+      name: '2x3 dilated',
+      attrs: [ints('kernel_shape', [2, 3]), ints('dilations', [2, 1]), ints('strides', [1, 2])],
+      shape: [1, 3, 6, 7],
+    },
+  ];
+  it.each(cases)('$name', async ({ attrs, shape }) => {
+    const bytes = modelBytes({
+      nodes: [{ op: 'MaxPool', inputs: ['x'], outputs: ['y', 'i'], attrs }],
+      inputs: [value('x', shape)],
+      outputs: [value('y', [null, null, null, null]), value('i', [null, null, null, null], INT64)],
+      opset: 12,
+    });
+    const x = rand(shape);
+    const [values, indices] = importOnnx(bytes).run(x);
+    expect(indices.dtype).toBe('int64');
+    const [wantValues, wantIndices] = await ortRun(bytes, x);
+    expect(wantIndices.type).toBe('int64');
+    expect(indices.shape).toEqual([...wantIndices.dims]);
+    expect(Array.from(indices.data.toTypedArray() as BigInt64Array)).toEqual(
+      Array.from(wantIndices.data as BigInt64Array),
+    );
+    expect(Array.from(values.data.toTypedArray() as Float32Array)).toEqual(Array.from(wantValues.data as Float32Array));
+  });
+
+  it('names the Indices output with asymmetric pads as unsupported', () => {
+    const bytes = modelBytes({
+      nodes: [
+        {
+          op: 'MaxPool',
+          inputs: ['x'],
+          outputs: ['y', 'i'],
+          attrs: [ints('kernel_shape', [2, 2]), ints('pads', [0, 0, 1, 1])],
+        },
+      ],
+      inputs: [value('x', [1, 1, 4, 4])],
+      outputs: [value('y', [1, 1, 4, 4]), value('i', [1, 1, 4, 4], INT64)],
+    });
+    expect(() => importOnnx(bytes).run(rand([1, 1, 4, 4]))).toThrow(/the Indices output needs symmetric pads/);
   });
 });
 

@@ -24,6 +24,7 @@ import {
 } from '@torchlet/autograd';
 import { batchNorm } from '@torchlet/nn';
 import type { InterpolateMode } from '@torchlet/ops';
+import * as T from '@torchlet/tensor';
 import { flatValues } from '../tensor-data.js';
 import { axis, checkSize, constant, intsOf, need, type OpCall, type OpImpl } from './context.js';
 
@@ -176,13 +177,31 @@ function poolCommon(call: OpCall, x: Variable, op: string) {
   return { kernel: [kernel[0], kernel[1]] as [number, number], stride, dilation, ceilMode, p };
 }
 
+/**
+ * ONNX's MaxPool Indices from maxPool2d's: positions in the flattened `[N, C, H, W]` input
+ * (storage_order 0), so each plane's `h*W + w` gains `(n*C + c)*H*W`; int64 as ONNX (int32 on
+ * webgpu). A window with no input element keeps -1.
+ */
+function flatIndices(indices: T.Tensor, shape: readonly number[]): T.Tensor {
+  const [n, c, h, w] = shape;
+  const options = { dtype: indices.dtype, device: indices.device };
+  const offsets = T.mul(T.arange(n * c, undefined, 1, options), h * w).reshape([n, c, 1, 1]);
+  return T.where(T.eq(indices, -1), indices, T.add(indices, offsets));
+}
+
 const MaxPool: OpImpl = (call) => {
   const x = need(call, 0, 'X');
-  if (call.outputCount > 1) return call.attrs.fail('the Indices output is not supported');
   if (call.attrs.int('storage_order', 0) !== 0) return call.attrs.fail('storage_order 1 is not supported');
   const { kernel, stride, dilation, ceilMode, p } = poolCommon(call, x, 'MaxPool');
-  if (symmetric(p) && 2 * p[0] <= kernel[0] && 2 * p[2] <= kernel[1])
-    return [maxPool2d(x, kernel, { stride, padding: [p[0], p[2]], dilation, ceilMode })];
+  if (symmetric(p) && 2 * p[0] <= kernel[0] && 2 * p[2] <= kernel[1]) {
+    const options = { stride, padding: [p[0], p[2]] as [number, number], dilation, ceilMode };
+    if (call.outputCount < 2) return [maxPool2d(x, kernel, options)];
+    const r = maxPool2d(x, kernel, { ...options, returnIndices: true });
+    return [r.values, constant(flatIndices(r.indices, x.shape))];
+  }
+  // Explicit padding shifts the plane the indices would count in.
+  if (call.outputCount > 1)
+    return call.attrs.fail(`the Indices output needs symmetric pads of at most half the kernel, got [${p.join(',')}]`);
   return [maxPool2d(padExplicit(x, p, Number.NEGATIVE_INFINITY), kernel, { stride, dilation, ceilMode })];
 };
 
