@@ -101,7 +101,7 @@ export class GradientBuffers {
  * const x = variable(tensor([0, 1]), { requiresGrad: true });
  * const logSumExp = ownIntermediates([x.data], () => log(sum(exp(x))));
  * logSumExp.backward();
- * x.grad?.toArray().map((v) => v.toFixed(3)); // -> ['0.269', '0.731']
+ * (x.grad?.toArray() as number[]).map((v) => v.toFixed(3)); // -> ['0.269', '0.731']
  * ```
  */
 export function ownIntermediates(
