@@ -59,7 +59,7 @@ export interface Conv2dGeometry {
  * ```ts
  * import type { Conv2dActivation } from '@torchlet/kernels';
  * const relu6: Conv2dActivation = { clamp: [0, 6] };
- * relu6 !== 'relu'; // -> true
+ * relu6.clamp[1]; // -> 6
  * ```
  */
 export type Conv2dActivation = 'relu' | { readonly clamp: readonly [number, number] };
