@@ -8,6 +8,8 @@ import * as opsApi from '@torchlet/ops';
 import * as T from '@torchlet/tensor';
 import { describe, expect, it } from 'vitest';
 import { type GradCase, opsCases, tensorCases } from '../test/cases.js';
+import { rnd, rndAway } from '../test/random.js';
+import * as A from './index.js';
 import { isVariable, sum, type Variable, type VariableOrTensor, variable } from './index.js';
 
 await T.initWebGPU();
@@ -27,6 +29,68 @@ const THROWS_ON_GPU: Readonly<Record<string, string>> = {
   'maxPool2dBackward | upstream of a 2x2 pooling': 'CPU-made indices: the device takes the indices it made',
   'batchNormTraining | fused ReLU6, weight 4 and bias 1 (both bounds clip)':
     'the case builds its weight on the CPU inside f: a same-device error',
+};
+
+/** The device the case being run is on: twins make their constants there. */
+let current: T.Device = 'cpu';
+
+/** A constant of a twin case, in float32 (floats) on the device being run. */
+const on = (t: T.Tensor): T.Tensor => (T.isFloatingDType(t.dtype) ? t.to('float32') : t).to(current);
+
+/**
+ * The listed cases whose op does run on the device once its constants are there too: the same
+ * computation with the constants made on the running device, which must match the CPU.
+ */
+const TWINS: Readonly<Record<string, GradCase>> = {
+  'where | broadcast cond': {
+    op: 'where',
+    label: 'device condition',
+    f: (a, b) => A.where(on(T.tensor([true, false, true])), a, b),
+    inputs: () => [rnd([2, 3], 27), rnd([2, 1], 28)],
+  },
+  'set | CopySlices: element loop into zeros': {
+    op: 'set',
+    label: 'device zeros',
+    f: (x) => {
+      const y = A.variable(on(T.tensor([0, 0, 0])));
+      for (let i = 0; i < 3; i++) y.set([i], A.sum(A.mul(A.get(x, `${i}:${i + 2}`), A.get(x, `${i + 1}:${i + 3}`))));
+      return y;
+    },
+    inputs: () => [rnd([5], 81)],
+  },
+  'batchNormInference | weight and bias, eps 1e-3': {
+    op: 'batchNormInference',
+    label: 'device statistics',
+    f: (x, w, b) => A.batchNormInference(x, on(rnd([3], 171)), on(rnd([3], 172, 0.5, 2)), w, b, { eps: 1e-3 }),
+    inputs: () => [rnd([2, 3, 2, 2], 170), rnd([3], 173), rnd([3], 174)],
+  },
+  'batchNormInference | ReLU, no affine, rank 3': {
+    op: 'batchNormInference',
+    label: 'device statistics, ReLU',
+    f: (x) => A.batchNormInference(x, on(T.zeros([2])), on(rnd([2], 176, 0.5, 2)), null, null, { relu: true }),
+    inputs: () => [rndAway([2, 2, 3], 175)],
+  },
+  'hardtanhBackward | ReLU6 bounds, input off the bounds': {
+    op: 'hardtanhBackward',
+    label: 'device input',
+    f: (g) => A.hardtanhBackward(g, on(T.tensor([-1, 0.5, 2, 5.5, 7, 3]).reshape([2, 3])), 0, 6),
+    inputs: () => [rnd([2, 3], 181)],
+  },
+  'maxPool2dBackward | upstream of a 2x2 pooling': {
+    op: 'maxPool2dBackward',
+    label: 'indices made on the device',
+    f: (u) => {
+      const x = T.tensor([1, 5, 2, 0, 3, 9, 4, 8, 0, 1, 7, 2, 6, 2, 3, 5], { shape: [1, 1, 4, 4] });
+      return A.maxPool2dBackward(u, A.maxPool2d(on(x), 2, { stride: 1, returnIndices: true }).indices, [1, 1, 4, 4]);
+    },
+    inputs: () => [rnd([1, 1, 3, 3], 159)],
+  },
+  'batchNormTraining | fused ReLU6, weight 4 and bias 1 (both bounds clip)': {
+    op: 'batchNormTraining',
+    label: 'device weight, ReLU6',
+    f: (x, b) => A.batchNormTraining(x, on(T.tensor([4, 4])), b, { activation: 'relu6' }).output,
+    inputs: () => [rnd([3, 2, 3], 182), rnd([2], 183, 0.5, 1.5)],
+  },
 };
 
 /** The generic error of a synchronous read of a webgpu tensor, which an op must never leak. */
@@ -59,6 +123,7 @@ function inputsOn(c: GradCase, device: T.Device): VariableOrTensor[] {
 
 /** Runs a case: its float32 outputs and the gradients of its inputs (after backward of their sum). */
 async function run(c: GradCase, device: T.Device): Promise<{ outputs: T.Tensor[]; grads: (T.Tensor | null)[] }> {
+  current = device;
   const ins = inputsOn(c, device);
   const out = c.f(...(ins as Variable[]));
   const outs = (Array.isArray(out) ? out : [out]) as Variable[];
@@ -84,29 +149,35 @@ describe('every differentiable op on the webgpu device: the CPU result or a name
         expectNamedError(e, key);
         return true;
       });
+      if (key in TWINS) await expectSameOnDevices(`${key} (twin: ${TWINS[key].label})`, TWINS[key]);
       return;
     }
-    const want = await run(c, 'cpu');
-    let got: Awaited<ReturnType<typeof run>>;
-    try {
-      got = await run(c, 'webgpu');
-    } catch (e) {
-      expectNamedError(e, key);
-      throw new Error(`${key} has no webgpu path (${(e as Error).message}); add a kernel or list it in THROWS_ON_GPU`);
-    }
-    got.outputs.forEach((o, i) => {
-      expect(o.shape, `${key} output ${i}`).toEqual(want.outputs[i].shape);
-      closeEnough(o.toTypedArray() as ArrayLike<number>, want.outputs[i].toTypedArray() as ArrayLike<number>, key);
-    });
-    got.grads.forEach((g, i) => {
-      const w = want.grads[i];
-      expect(g === null, `${key} gradient ${i} exists on one device only`).toBe(w === null);
-      if (g !== null && w !== null) {
-        closeEnough(g.toTypedArray() as ArrayLike<number>, w.toTypedArray() as ArrayLike<number>, `${key} grad ${i}`);
-      }
-    });
+    await expectSameOnDevices(key, c);
   });
 });
+
+/** Runs `c` on the CPU and on the device (float32 both) and compares outputs and gradients. */
+async function expectSameOnDevices(key: string, c: GradCase): Promise<void> {
+  const want = await run(c, 'cpu');
+  let got: Awaited<ReturnType<typeof run>>;
+  try {
+    got = await run(c, 'webgpu');
+  } catch (e) {
+    expectNamedError(e, key);
+    throw new Error(`${key} has no webgpu path (${(e as Error).message}); add a kernel or list it in THROWS_ON_GPU`);
+  }
+  got.outputs.forEach((o, i) => {
+    expect(o.shape, `${key} output ${i}`).toEqual(want.outputs[i].shape);
+    closeEnough(o.toTypedArray() as ArrayLike<number>, want.outputs[i].toTypedArray() as ArrayLike<number>, key);
+  });
+  got.grads.forEach((g, i) => {
+    const w = want.grads[i];
+    expect(g === null, `${key} gradient ${i} exists on one device only`).toBe(w === null);
+    if (g !== null && w !== null) {
+      closeEnough(g.toTypedArray() as ArrayLike<number>, w.toTypedArray() as ArrayLike<number>, `${key} grad ${i}`);
+    }
+  });
+}
 
 type Result = T.Tensor | boolean | string | number;
 
@@ -116,6 +187,13 @@ const x = (): T.Tensor =>
     [3, 0.5, -4],
   ]);
 const y = (): T.Tensor => T.tensor([[0.5, 1, -2]]);
+
+/** `op(copy of a, b)` in place, then the written copy (what is compared). */
+function inPlace(op: (t: T.Tensor, other: T.Tensor) => unknown, a: T.Tensor, b: T.Tensor): T.Tensor {
+  const t = a.clone();
+  op(t, b.expand(t.shape));
+  return t;
+}
 
 /** The public non-differentiable ops that take tensors, called on small inputs. */
 const CALLS: Readonly<Record<string, (a: T.Tensor, b: T.Tensor) => Result>> = {
@@ -129,11 +207,11 @@ const CALLS: Readonly<Record<string, (a: T.Tensor, b: T.Tensor) => Result>> = {
   allclose: (a) => T.allclose(a, a),
   argmax: (a) => T.argmax(a, 1),
   argmin: (a) => T.argmin(a),
-  addInPlace: (a, b) => T.addInPlace(a.clone(), b),
-  subInPlace: (a, b) => T.subInPlace(a.clone(), b),
-  mulInPlace: (a, b) => T.mulInPlace(a.clone(), b),
-  divInPlace: (a, b) => T.divInPlace(a.clone(), b),
-  copyInPlace: (a, b) => T.copyInPlace(a.clone(), b),
+  addInPlace: (a, b) => inPlace(T.addInPlace, a, b),
+  subInPlace: (a, b) => inPlace(T.subInPlace, a, b),
+  mulInPlace: (a, b) => inPlace(T.mulInPlace, a, b),
+  divInPlace: (a, b) => inPlace(T.divInPlace, a, b),
+  copyInPlace: (a, b) => inPlace(T.copyInPlace, a, b),
   onesLike: (a) => T.onesLike(a),
   zerosLike: (a) => T.zerosLike(a),
   formatTensor: (a) => T.formatTensor(a),
