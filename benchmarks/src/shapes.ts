@@ -112,7 +112,7 @@ const dw = (c: number, hw: number, stride: number): NetLayer =>
  * The layers, batch 1 (the `nets` family also runs each at batch 8): MobileNetV2's ten depthwise
  * shapes (32 to 960 channels, 112x112 to 7x7, stride 1 and 2) and the issue's [128,56,56];
  * pointwise 1x1 (ResNet's bottleneck reduction, MobileNetV2's expansion and projection); ResNet's
- * 1x1 stride-2 downsample, 3x3 stride 2, 7x7 stride-2 stem and its 3x3 block; ResNeXt-50's grouped
+ * 1x1 stride-2 downsample, 3x3 stride 2, 7x7 stride-2 stem and its 3x3 convs of every stage; ResNeXt-50's grouped
  * 3x3 (32 groups); dilated 3x3 (2 and 4); ResNet's 3x3 stride-2 max-pool; global average pools of
  * ResNet-18 and MobileNetV2; BatchNorm + ReLU.
  */
@@ -135,6 +135,11 @@ export const NET_LAYERS: readonly NetLayer[] = [
   conv('3x3 stride 2', 64, 56, 128, 3, { stride: 2, padding: 1 }),
   conv('7x7 stem', 3, 224, 64, 7, { stride: 2, padding: 3 }),
   conv('3x3', 64, 56, 64, 3, { padding: 1 }),
+  // ResNet-18's deeper stages: weight-bound at batch 1 (9.4 MB of weights for 49 outputs at 7x7).
+  conv('3x3', 128, 28, 128, 3, { padding: 1 }),
+  conv('3x3', 256, 14, 256, 3, { padding: 1 }),
+  conv('3x3', 512, 7, 512, 3, { padding: 1 }),
+  conv('3x3 stride 2', 256, 14, 512, 3, { stride: 2, padding: 1 }),
   conv('grouped 3x3', 128, 56, 128, 3, { padding: 1, groups: 32 }),
   conv('dilated 3x3', 64, 56, 64, 3, { padding: 2, dilation: 2 }),
   conv('dilated 3x3', 64, 56, 64, 3, { padding: 4, dilation: 4 }),
