@@ -233,7 +233,14 @@ export function conv2d(
   const kernel = pickKernel(g, p.r.kernel, fn);
   const size = g.batch * g.outChannels * g.outH * g.outW;
   const out = input.dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
-  const extras = { weightKey: weightKeyOf(weight), activation };
+  // The key is built only if the WebAssembly kernel reads it (the direct kernel of a d2l-sized
+  // problem takes about a microsecond, as long as building the key).
+  const extras = {
+    activation,
+    get weightKey() {
+      return weightKeyOf(weight);
+    },
+  };
   const biasData = b === null ? null : denseData(b);
   const fused = kernel.forward(g, planInput(p, input), denseData(weight), biasData, out, extras);
   if (activation !== null && fused !== true) activateInPlace(out, activation);
