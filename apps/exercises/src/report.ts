@@ -134,6 +134,15 @@ export class ItemBuilder {
     this.blocks.push({ kind: 'value', name, value, text: text ?? `${name} = ${shown}` });
     return this;
   }
+  /**
+   * Off the CPU, a printed note (`[cpu] ...`) that the item's next step runs on the CPU and why (an
+   * op without a GPU kernel, or float64, which WebGPU lacks); on the CPU nothing, so the CPU's
+   * output is unchanged.
+   */
+  cpuNote(device: Device, why: string): this {
+    if (device !== 'cpu') this.blocks.push({ kind: 'text', text: `[cpu] On ${device}, ${why}.` });
+    return this;
+  }
   check(label: string, pass: boolean, detail = ''): this {
     this.blocks.push({ kind: 'check', label, pass, detail });
     return this;

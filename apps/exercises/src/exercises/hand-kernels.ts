@@ -1,6 +1,18 @@
 import { corr2d, pad } from '@torchlet/ops';
-import { arange, flip, full, Generator, ones, randn, type Tensor, tensor, tril, zeros } from '@torchlet/tensor';
-import { type Exercise, maxAbsDiff, Report } from '../report.js';
+import {
+  arange,
+  type Device,
+  flip,
+  full,
+  Generator,
+  ones,
+  randn,
+  type Tensor,
+  tensor,
+  tril,
+  zeros,
+} from '@torchlet/tensor';
+import { DEFAULT_RUN, type Exercise, maxAbsDiff, Report, toCpu } from '../report.js';
 
 // Coordinates: x is the column index j (to the right), y the row index i (downwards).
 // Values are small integers and dyadic fractions wherever a check says "exactly", so float32
@@ -8,36 +20,45 @@ import { type Exercise, maxAbsDiff, Report } from '../report.js';
 
 /** Directional-derivative kernels for a direction v = (vx, vy): v . gradient at every window. */
 // #region snippet directional-kernels
-export function directional2x2(vx: number, vy: number): Tensor {
+export function directional2x2(vx: number, vy: number, device: Device = 'cpu'): Tensor {
   // d/dx averaged over the two rows, d/dy averaged over the two columns
-  const Kx = tensor([
-    [-0.5, 0.5],
-    [-0.5, 0.5],
-  ]);
-  const Ky = tensor([
-    [-0.5, -0.5],
-    [0.5, 0.5],
-  ]);
+  const Kx = tensor(
+    [
+      [-0.5, 0.5],
+      [-0.5, 0.5],
+    ],
+    { device },
+  );
+  const Ky = tensor(
+    [
+      [-0.5, -0.5],
+      [0.5, 0.5],
+    ],
+    { device },
+  );
   return Kx.mul(vx).add(Ky.mul(vy));
 }
-export function directionalSobel(vx: number, vy: number): Tensor {
+export function directionalSobel(vx: number, vy: number, device: Device = 'cpu'): Tensor {
   // Sobel's d/dx, divided by 8 so that it measures slope per pixel
-  const Sx = tensor([
-    [-1, 0, 1],
-    [-2, 0, 2],
-    [-1, 0, 1],
-  ]).div(8);
+  const Sx = tensor(
+    [
+      [-1, 0, 1],
+      [-2, 0, 2],
+      [-1, 0, 1],
+    ],
+    { device },
+  ).div(8);
   return Sx.mul(vx).add(Sx.t().mul(vy));
 }
 // #endregion
 
 /** Step edges along the four grid directions: each image is constant along its v. */
 // #region snippet edges-along-v
-export function edgesAlongV() {
-  const horizontal = ones([6, 8]).set('0:3, :', 0); // constant along v = (1, 0)
-  const vertical = ones([6, 8]).set(':, 0:4', 0); // constant along v = (0, 1)
-  const diagonal = tril(ones([8, 8])); // X[i, j] = [i >= j], constant along v = (1, 1)
-  const antiDiagonal = flip(tril(ones([8, 8])), [1]); // X[i, j] = [i + j >= 7], along v = (1, -1)
+export function edgesAlongV(device: Device = 'cpu') {
+  const horizontal = ones([6, 8], { device }).set('0:3, :', 0); // constant along v = (1, 0)
+  const vertical = ones([6, 8], { device }).set(':, 0:4', 0); // constant along v = (0, 1)
+  const diagonal = tril(ones([8, 8], { device })); // X[i, j] = [i >= j], constant along v = (1, 1)
+  const antiDiagonal = flip(tril(ones([8, 8], { device })), [1]); // X[i, j] = [i + j >= 7], along v = (1, -1)
   return [
     { v: [1, 0], X: horizontal },
     { v: [0, 1], X: vertical },
@@ -49,49 +70,56 @@ export function edgesAlongV() {
 
 /** A linear ramp f(x, y) = a*x + b*y sampled on a 6x8 grid: its gradient is (a, b) everywhere. */
 // #region snippet ramp
-export function ramp(a: number, b: number): Tensor {
-  return arange(8)
+export function ramp(a: number, b: number, device: Device = 'cpu'): Tensor {
+  return arange(8, undefined, undefined, { device })
     .mul(a)
     .reshape([1, 8])
-    .add(arange(6).mul(b).reshape([6, 1]));
+    .add(arange(6, undefined, undefined, { device }).mul(b).reshape([6, 1]));
 }
 // #endregion
 
 // #region snippet second-derivative
-export function secondDerivative() {
-  const D2 = tensor([[1, -2, 1]]); // f(x-1) - 2 f(x) + f(x+1)
-  const x = arange(8).reshape([1, 8]);
+export function secondDerivative(device: Device = 'cpu') {
+  const D2 = tensor([[1, -2, 1]], { device }); // f(x-1) - 2 f(x) + f(x+1)
+  const x = arange(8, undefined, undefined, { device }).reshape([1, 8]);
   const onSquare = corr2d(x.pow(2), D2); // (x^2)'' = 2
   const onCube = corr2d(x.pow(3), D2); // (x^3)'' = 6x at the window centre x = j + 1
-  const laplacian = tensor([
-    [0, 1, 0],
-    [1, -4, 1],
-    [0, 1, 0],
-  ]); // d2/dx2 + d2/dy2
-  const paraboloid = x.pow(2).add(arange(6).reshape([6, 1]).pow(2)); // x^2 + y^2
+  const laplacian = tensor(
+    [
+      [0, 1, 0],
+      [1, -4, 1],
+      [0, 1, 0],
+    ],
+    { device },
+  ); // d2/dx2 + d2/dy2
+  const y = arange(6, undefined, undefined, { device }).reshape([6, 1]);
+  const paraboloid = x.pow(2).add(y.pow(2)); // x^2 + y^2
   const onParaboloid = corr2d(paraboloid, laplacian); // 2 + 2 = 4
   return { D2, onSquare, onCube, laplacian, onParaboloid };
 }
 // #endregion
 
 // #region snippet laplacian-patterns
-export function laplacianPatterns() {
-  const L = tensor([
-    [0, 1, 0],
-    [1, -4, 1],
-    [0, 1, 0],
-  ]);
+export function laplacianPatterns(device: Device = 'cpu') {
+  const L = tensor(
+    [
+      [0, 1, 0],
+      [1, -4, 1],
+      [0, 1, 0],
+    ],
+    { device },
+  );
   const checker = Array.from({ length: 7 }, (_, i) => Array.from({ length: 7 }, (_, j) => (i + j) % 2));
   const patterns = {
-    'isolated pixel': zeros([7, 7]).set([3, 3], 1),
-    checkerboard: tensor(checker),
-    'thin line': zeros([7, 7]).set('3, :', 1),
-    corner: zeros([7, 7]).set('3:, 3:', 1),
-    'step edge': zeros([7, 7]).set(':, 3:', 1),
+    'isolated pixel': zeros([7, 7], { device }).set([3, 3], 1),
+    checkerboard: tensor(checker, { device }),
+    'thin line': zeros([7, 7], { device }).set('3, :', 1),
+    corner: zeros([7, 7], { device }).set('3:, 3:', 1),
+    'step edge': zeros([7, 7], { device }).set(':, 3:', 1),
   };
   return Object.entries(patterns).map(([name, X]) => {
     const Y = corr2d(X, L);
-    return { name, X, Y, peak: Y.abs().max().item() };
+    return { name, X, Y, peak: Y.abs().max() };
   });
 }
 // #endregion
@@ -100,14 +128,18 @@ export function laplacianPatterns() {
 export function integralKernels(X: Tensor) {
   const [H, W] = X.shape;
   const row = X.get('0:1, :'); // [1, W]
-  const runningSum = corr2d(pad(row, [W - 1, 0]), ones([1, W])); // zeros on the left, then sum W
-  const S = corr2d(pad(X, [W - 1, 0, H - 1, 0]), ones([H, W])); // summed-area table
+  const device = X.device;
+  const runningSum = corr2d(pad(row, [W - 1, 0]), ones([1, W], { device })); // zeros on the left, then sum W
+  const S = corr2d(pad(X, [W - 1, 0, H - 1, 0]), ones([H, W], { device })); // summed-area table
   const back = corr2d(
     pad(S, [1, 0, 1, 0]),
-    tensor([
-      [1, -1],
-      [-1, 1],
-    ]),
+    tensor(
+      [
+        [1, -1],
+        [-1, 1],
+      ],
+      { device },
+    ),
   ); // S[i,j] - S[i,j-1] - S[i-1,j] + S[i-1,j-1]
   return { runningSum, S, back };
 }
@@ -136,17 +168,17 @@ export function blurStats(K: Tensor, noise: Tensor) {
 // #endregion
 
 // #region snippet derivative-order
-export function forwardDifference(d: number): Tensor {
+export function forwardDifference(d: number, device: Device = 'cpu'): Tensor {
   const c: number[] = []; // (-1)^(d-k) * C(d, k) for k = 0..d
   let binom = 1;
   for (let k = 0; k <= d; k++) {
     c.push((d - k) % 2 === 0 ? binom : -binom);
     binom = (binom * (d - k)) / (k + 1);
   }
-  return tensor([c]);
+  return tensor([c], { device });
 }
-export function samples(p: (x: Tensor) => Tensor, n = 10): Tensor {
-  return p(arange(n)).reshape([1, n]); // p(0), ..., p(n-1) as a 1 x n image
+export function samples(p: (x: Tensor) => Tensor, n = 10, device: Device = 'cpu'): Tensor {
+  return p(arange(n, undefined, undefined, { device })).reshape([1, n]); // p(0), ..., p(n-1) as a 1 x n image
 }
 // #endregion
 
@@ -170,11 +202,12 @@ export const handKernelsExercise: Exercise = {
   part: 'exercise',
   summary:
     'directional edge kernels, second derivative and Laplacian, integral, blur, minimum size d+1 for a d-th derivative',
-  async run() {
+  async run({ device } = DEFAULT_RUN) {
     const r = new Report(this.id, this.title, this.part);
 
     // ---- directional edges ----
-    const edges = edgesAlongV();
+    const edgesOnDevice = edgesAlongV(device);
+    const edges = await toCpu(edgesOnDevice);
     const dir = r
       .item('directional', 'A kernel that detects edges across a direction v (and is blind along it)')
       .text(
@@ -182,12 +215,14 @@ export const handKernelsExercise: Exercise = {
       )
       .code('directional-kernels')
       .code('edges-along-v')
-      .tensor('directional2x2(1, 1)', directional2x2(1, 1))
-      .tensor('directionalSobel(1, 1)', directionalSobel(1, 1));
-    for (const { v, X } of edges) {
-      const y2 = corr2d(X, directional2x2(v[0], v[1]));
-      const y3 = corr2d(X, directionalSobel(v[0], v[1]));
-      const across = corr2d(X, directional2x2(-v[1], v[0]));
+      .tensor('directional2x2(1, 1)', directional2x2(1, 1, device))
+      .tensor('directionalSobel(1, 1)', directionalSobel(1, 1, device));
+    for (const { v, X } of edgesOnDevice) {
+      const { y2, y3, across } = await toCpu({
+        y2: corr2d(X, directional2x2(v[0], v[1], device)),
+        y3: corr2d(X, directionalSobel(v[0], v[1], device)),
+        across: corr2d(X, directional2x2(-v[1], v[0], device)),
+      });
       dir.check(
         `edge parallel to v = (${v[0]}, ${v[1]}): 2x2 and Sobel responses are exactly 0`,
         allEqual(y2, 0) && allEqual(y3, 0),
@@ -196,14 +231,18 @@ export const handKernelsExercise: Exercise = {
     }
     dir
       .tensor('X (diagonal edge, v = (1, 1))', edges[2].X)
-      .tensor('corr2d(X, directional2x2(1, 1))', corr2d(edges[2].X, directional2x2(1, 1)))
-      .tensor('corr2d(X, directional2x2(-1, 1))', corr2d(edges[2].X, directional2x2(-1, 1)));
+      .tensor('corr2d(X, directional2x2(1, 1))', corr2d(edgesOnDevice[2].X, directional2x2(1, 1, device)))
+      .tensor('corr2d(X, directional2x2(-1, 1))', corr2d(edgesOnDevice[2].X, directional2x2(-1, 1, device)));
 
-    const R = ramp(2, -3);
+    const rampOnDevice = ramp(2, -3, device);
     const v = [3, 4] as const;
-    const onRamp2 = corr2d(R, directional2x2(v[0], v[1]));
-    const onRamp3 = corr2d(R, directionalSobel(v[0], v[1]));
-    const level2 = corr2d(R, directional2x2(3, 2));
+    const { R, onRamp2, onRamp3, level2, level3 } = await toCpu({
+      R: rampOnDevice,
+      onRamp2: corr2d(rampOnDevice, directional2x2(v[0], v[1], device)),
+      onRamp3: corr2d(rampOnDevice, directionalSobel(v[0], v[1], device)),
+      level2: corr2d(rampOnDevice, directional2x2(3, 2, device)),
+      level3: corr2d(rampOnDevice, directionalSobel(3, 2, device)),
+    });
     r.item('ramp', 'On a linear ramp both kernels give exactly v . gradient')
       .text(
         'f(x, y) = 2x - 3y has gradient (2, -3) everywhere. For v = (3, 4): v . gradient = 6 - 12 = -6 (divide by |v| = 5 for the unit-direction derivative, -1.2). Along v = (3, 2), the direction of the level lines, the response is 0.',
@@ -215,16 +254,23 @@ export const handKernelsExercise: Exercise = {
       .check('Sobel kernel gives -6 everywhere', allEqual(onRamp3, -6))
       .check(
         'along the level lines, v = (3, 2), the response is exactly 0',
-        allEqual(level2, 0) && allEqual(corr2d(R, directionalSobel(3, 2)), 0),
+        allEqual(level2, 0) && allEqual(level3, 0),
       );
 
     // ---- second derivative and Laplacian ----
-    const sd = secondDerivative();
+    // WebGPU's pow rounds integer powers (5^2 = 24.999998) where PyTorch's are exact, and these
+    // items check exact derivatives of x^d: they run on the CPU until the kernel is exact.
+    const powDevice = 'cpu';
+    const sd = await toCpu(secondDerivative(powDevice));
     r.item('second-derivative', 'The second derivative: [1, -2, 1], and the Laplacian')
       .text(
         'A second derivative needs three samples (a 2-tap kernel can only difference once, see below). [1, -2, 1] is the difference of differences; it is exact on polynomials up to degree 3: 2 on x^2, and 6x on x^3 (at the window centre). The 3x3 Laplacian adds the x and y second derivatives: 4 on x^2 + y^2.',
       )
       .code('second-derivative')
+      .cpuNote(
+        device,
+        'this runs on the CPU: its pow kernel rounds integer powers (5^2 = 24.999998), these checks are exact',
+      )
       .tensor('corr2d(x^2, [1, -2, 1])', sd.onSquare)
       .tensor('corr2d(x^3, [1, -2, 1])', sd.onCube)
       .tensor('laplacian', sd.laplacian)
@@ -232,7 +278,7 @@ export const handKernelsExercise: Exercise = {
       .check("(x^2)'' = 2 exactly", allEqual(sd.onSquare, 2))
       .check("(x^3)'' = 6x exactly at x = 1..6", sd.onCube.equal(arange(1, 7).mul(6).reshape([1, 6])))
       .check('Laplacian of x^2 + y^2 = 4 exactly', allEqual(sd.onParaboloid, 4));
-    const pats = laplacianPatterns();
+    const pats = (await toCpu(laplacianPatterns(device))).map((p) => ({ ...p, peak: p.peak.item() }));
     const lp = r
       .item('laplacian-patterns', 'What the Laplacian responds to most strongly')
       .text(
@@ -257,7 +303,7 @@ export const handKernelsExercise: Exercise = {
       [5, 8, 9, 7, 9],
       [3, 2, 3, 8, 4],
     ]);
-    const ig = integralKernels(Xi);
+    const ig = await toCpu(integralKernels(Xi.to(device)));
     r.item('integral', 'An integral: the all-ones kernel')
       .text(
         'Integration is the inverse of differencing. Padding with zeros in front and correlating with an all-ones kernel as wide as the input sums everything up to each position: the running sum (cumsum) in 1-D, the summed-area table (integral image) in 2-D. The 2x2 kernel [[1, -1], [-1, 1]] - a mixed second difference - turns the table back into the image.',
@@ -280,6 +326,7 @@ export const handKernelsExercise: Exercise = {
         'A blur is a weighted average: non-negative weights summing to 1, so a constant image is unchanged and the mean is preserved. For independent noise of variance s^2 the output variance is s^2 * sum(w^2): averaging shrinks noise. Measured on 256x256 Gaussian noise with mean 5 and variance 1.',
       )
       .code('blur')
+      .cpuNote(device, 'the blur kernels and their statistics run on the CPU: they are float64, checked to 1e-12')
       .tensor('binomial', blur.binomial);
     for (const [name, K] of Object.entries(blur)) {
       const s = blurStats(K, noise);
@@ -307,25 +354,40 @@ export const handKernelsExercise: Exercise = {
       .text(
         'The d-th forward difference (-1)^(d-k) C(d, k), k = 0..d, has d + 1 taps and is exact on every polynomial of degree d: it returns d! times the leading coefficient, the d-th derivative. A d-tap kernel cannot: the polynomial q(x) = x (x-1) ... (x-d+1) has d-th derivative d! but is 0 at x = 0..d-1, so ANY d-tap kernel placed there reads only zeros and returns 0.',
       )
-      .code('derivative-order');
-    for (let d = 1; d <= 5; d++) {
-      const K = forwardDifference(d);
-      // p(x) = x^d + 3x^(d-1) - 2 (degree d, arbitrary lower terms)
-      const P = samples((x) =>
-        x
-          .pow(d)
-          .add(x.pow(d - 1).mul(3))
-          .sub(2),
+      .code('derivative-order')
+      .cpuNote(
+        device,
+        'this runs on the CPU: its pow kernel rounds integer powers (5^2 = 24.999998), these checks are exact',
       );
-      const Q = samples((x) =>
-        Array.from({ length: d }, (_, k) => x.sub(k))
-          .reduce((a, b) => a.mul(b))
-          .add(0),
+    for (let d = 1; d <= 5; d++) {
+      const KonDevice = forwardDifference(d, powDevice);
+      // p(x) = x^d + 3x^(d-1) - 2 (degree d, arbitrary lower terms)
+      const PonDevice = samples(
+        (x) =>
+          x
+            .pow(d)
+            .add(x.pow(d - 1).mul(3))
+            .sub(2),
+        10,
+        powDevice,
+      );
+      const QonDevice = samples(
+        (x) =>
+          Array.from({ length: d }, (_, k) => x.sub(k))
+            .reduce((a, b) => a.mul(b))
+            .add(0),
+        10,
+        powDevice,
       ); // + 0: -0 -> 0
-      const onP = corr2d(P, K);
-      const onQ = corr2d(Q, K);
+      const { K, P, Q, onP, onQ, short } = await toCpu({
+        K: KonDevice,
+        P: PonDevice,
+        Q: QonDevice,
+        onP: corr2d(PonDevice, KonDevice),
+        onQ: corr2d(QonDevice, KonDevice),
+        short: corr2d(QonDevice, forwardDifference(d - 1, powDevice)), // a d-tap kernel
+      });
       const window = Q.get(`0:1, 0:${d}`);
-      const short = corr2d(Q, forwardDifference(d - 1)); // a d-tap kernel
       dord
         .tensor(`forwardDifference(${d})`, K)
         .tensor(`p(x) = x^${d} + 3x^${d - 1} - 2, samples`, P)
