@@ -102,12 +102,13 @@ export class Sequential<M extends Module = Module> extends Module {
     // Outputs one built-in layer hands to the next are reachable only through the graph: on
     // webgpu the graph owns them (released after backward, or at once without a graph).
     const handedOn = new Set<unknown>();
-    const plain = (m: Module): boolean => keepsNoTensors(m, (c) => c instanceof Sequential);
+    const onGpu = first.data.gpuBuffer !== null;
+    const plain = (m: Module): boolean => onGpu && keepsNoTensors(m, (c) => c instanceof Sequential);
     const run = (): Variable => {
       let x = first;
       let producerPlain = false;
       for (let i = 0; i < layers.length; ) {
-        if (producerPlain && plain(layers[i]) && x.data.gpuBuffer !== null) handedOn.add(x.data.gpuBuffer);
+        if (producerPlain && x.data.gpuBuffer !== null && plain(layers[i])) handedOn.add(x.data.gpuBuffer);
         // In evaluation mode without gradients, Conv2d, BatchNorm2d[, ReLU | ReLU6] runs as one
         // convolution with the BatchNorm folded in (see convBatchNorm2d); otherwise layer by layer.
         const fusedRun = convBatchNormRun(layers, i);
@@ -115,7 +116,7 @@ export class Sequential<M extends Module = Module> extends Module {
           fusedRun === null ? null : tryFusedConvBatchNorm(fusedRun.conv, fusedRun.bn, x, fusedRun.activation);
         if (fusedRun !== null && fused !== null) {
           x = fused;
-          producerPlain = true; // Conv2d, BatchNorm2d, ReLU / ReLU6: built-in layers
+          producerPlain = onGpu; // Conv2d, BatchNorm2d, ReLU / ReLU6: built-in layers
           i += fusedRun.length;
         } else {
           x = layers[i].forward(x);
