@@ -320,3 +320,262 @@ export function maxPool2dPlanes(
     }
   }
 }
+
+// 3x3 windows, stride 2, no dilation, values only (ResNet's stem pool, the common CNN case), in one
+// pass over each input row, with no bordered copy of the row. An input row's horizontal maxima
+// (taps 2o-pw, 2o-pw+1, 2o-pw+2 in that order: the even lanes, the odd lanes, then the even lanes
+// two columns on) are computed once; an output row is the maximum of rows 2*oh-ph, +1, +2 in that
+// order, the first kept from the previous output row. Rows first keeps PyTorch's tap order, as the
+// general kernel above (ties keep the first tap, so -0 before +0 stays -0). Blocks of four outputs
+// read the row in place (the one-column left padding by a masked lane; loads may read one float
+// past the row, never used); other edges go through a 12-float copy bordered with -inf. NaN is
+// tested on every input the windows read; a plane holding one is redone by the scalar rule.
+
+/** Floats of the bordered block copy: columns c0 .. c0+11 (the loads read up to c0+9). */
+const BORDER_FLOATS = 12;
+
+/** Bytes of scratch {@link maxPool3x3s2Planes} needs: three rows of `wo` maxima and the bordered block. */
+export function maxPool3x3s2WorkBytes(wo: i32): i32 {
+  const wo4 = (wo + 3) & ~3;
+  return 3 * align(wo4 << 2) + align(BORDER_FLOATS << 2);
+}
+
+/** The maxima of taps c, c+1, c+2 for c = p, p+2, p+4, p+6 (floats from `p` to p+9 readable). */
+function taps3s2(p: usize): v128 {
+  const a = v128.load(p);
+  const b = v128.load(p, 16);
+  const left = v128.shuffle<f32>(a, b, 0, 2, 4, 6);
+  const mid = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+  const right = v128.shuffle<f32>(v128.load(p, 8), v128.load(p, 24), 0, 2, 4, 6);
+  return f32x4.pmax(f32x4.pmax(left, mid), right);
+}
+
+/** Lanes of `v` that are NaN, or-ed into `nan`. */
+function orNan(nan: v128, v: v128): v128 {
+  return v128.or(nan, f32x4.ne(v, v));
+}
+
+/** Whether one of the `n` floats from `p` is NaN. */
+function anyNan(p: usize, n: i32): bool {
+  for (let i = 0; i < n; i++) {
+    const v = load<f32>(p + ((<usize>i) << 2));
+    // biome-ignore lint/suspicious/noSelfCompare: NaN test
+    if (v !== v) return true;
+  }
+  return false;
+}
+
+/**
+ * Copies columns c0 .. c0+11 of `row` into `border`, -inf outside [0, w); returns whether a copied
+ * input is NaN.
+ */
+function borderBlock(row: usize, c0: i32, w: i32, border: usize): bool {
+  let nan = false;
+  for (let i = 0; i < BORDER_FLOATS; i++) {
+    const c = c0 + i;
+    let v: f32 = -Infinity;
+    if (c >= 0 && c < w) {
+      v = load<f32>(row + ((<usize>c) << 2));
+      // biome-ignore lint/suspicious/noSelfCompare: NaN test
+      nan = nan || v !== v;
+    }
+    store<f32>(border + ((<usize>i) << 2), v);
+  }
+  return nan;
+}
+
+/**
+ * The horizontal maxima of output block `o` (outputs o .. o+3) of one row outside the in-place
+ * range: the padded first block, or a bordered copy. Returns non-zero lanes when an input it
+ * covers is NaN.
+ */
+function edgeBlock(row: usize, o: i32, w: i32, pw: i32, border: usize, dst: usize): v128 {
+  if (o === 0 && pw === 1 && w >= 8) {
+    // One column of left padding: taps from column -1, whose float (before the row) is read but
+    // replaced by -inf; columns 0..8 are read, 0..7 used (all NaN-tested here).
+    const a = v128.load(row - 4);
+    const b = v128.load(row, 12);
+    const left = f32x4.replace_lane(v128.shuffle<f32>(a, b, 0, 2, 4, 6), 0, -Infinity);
+    const mid = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+    const right = v128.shuffle<f32>(v128.load(row, 4), v128.load(row, 20), 0, 2, 4, 6);
+    v128.store(dst, f32x4.pmax(f32x4.pmax(left, mid), right));
+    return v128.or(v128.or(f32x4.ne(left, left), f32x4.ne(mid, mid)), f32x4.ne(right, right));
+  }
+  const nan = borderBlock(row, 2 * o - pw, w, border);
+  v128.store(dst, taps3s2(border));
+  return nan ? i32x4.splat(-1) : i32x4.splat(0);
+}
+
+/**
+ * The horizontal maxima of one input row into `dst` (`wo` values, four at a time). Returns
+ * non-zero lanes when an input the windows read is NaN.
+ */
+function rowMax3s2(row: usize, w: i32, pw: i32, wo: i32, oStart: i32, oEnd: i32, dst: usize, border: usize): v128 {
+  let nan = i32x4.splat(0);
+  let o = 0;
+  for (; o < oStart && o < wo; o += 4) nan = v128.or(nan, edgeBlock(row, o, w, pw, border, dst + ((<usize>o) << 2)));
+  for (; o < oEnd; o += 4) {
+    const p = row + ((<usize>(2 * o - pw)) << 2);
+    nan = orNan(orNan(nan, v128.load(p)), v128.load(p, 16));
+    v128.store(dst + ((<usize>o) << 2), taps3s2(p));
+  }
+  // The last in-place block's rightmost tap (column c0+8) is no other block's.
+  if (oEnd > oStart && anyNan(row + ((<usize>(2 * oEnd - pw)) << 2), min(1, w - (2 * oEnd - pw))))
+    nan = i32x4.splat(-1);
+  for (; o < wo; o += 4) nan = v128.or(nan, edgeBlock(row, o, w, pw, border, dst + ((<usize>o) << 2)));
+  return nan;
+}
+
+/**
+ * One output row from two input rows inside the plane: out = max(prev, H(row1), H(row2)) four
+ * outputs at a time, H(row2) written over `prev` in place (`prevIn` is read: `prev` itself, or a
+ * row of -inf above the plane). Returns non-zero lanes when an input read is NaN.
+ */
+function outputRow3s2(
+  row1: usize,
+  row2: usize,
+  w: i32,
+  pw: i32,
+  wo: i32,
+  oStart: i32,
+  oEnd: i32,
+  prevIn: usize,
+  prev: usize,
+  out: usize,
+  border: usize,
+  tmp: usize,
+): v128 {
+  let nan = i32x4.splat(0);
+  let o = 0;
+  for (; o < oStart && o < wo; o += 4) {
+    const c = (<usize>o) << 2;
+    nan = v128.or(nan, edgeBlock(row1, o, w, pw, border, tmp));
+    const h1 = v128.load(tmp);
+    nan = v128.or(nan, edgeBlock(row2, o, w, pw, border, tmp));
+    const h2 = v128.load(tmp);
+    v128.store(out + c, f32x4.pmax(f32x4.pmax(v128.load(prevIn + c), h1), h2));
+    v128.store(prev + c, h2);
+  }
+  for (; o < oEnd; o += 4) {
+    const c = (<usize>o) << 2;
+    const col = (<usize>(2 * o - pw)) << 2;
+    const p1 = row1 + col;
+    const p2 = row2 + col;
+    const a1 = v128.load(p1);
+    const b1 = v128.load(p1, 16);
+    const a2 = v128.load(p2);
+    const b2 = v128.load(p2, 16);
+    nan = v128.or(
+      nan,
+      v128.or(v128.or(f32x4.ne(a1, a1), f32x4.ne(b1, b1)), v128.or(f32x4.ne(a2, a2), f32x4.ne(b2, b2))),
+    );
+    const h1 = f32x4.pmax(
+      f32x4.pmax(v128.shuffle<f32>(a1, b1, 0, 2, 4, 6), v128.shuffle<f32>(a1, b1, 1, 3, 5, 7)),
+      v128.shuffle<f32>(v128.load(p1, 8), v128.load(p1, 24), 0, 2, 4, 6),
+    );
+    const h2 = f32x4.pmax(
+      f32x4.pmax(v128.shuffle<f32>(a2, b2, 0, 2, 4, 6), v128.shuffle<f32>(a2, b2, 1, 3, 5, 7)),
+      v128.shuffle<f32>(v128.load(p2, 8), v128.load(p2, 24), 0, 2, 4, 6),
+    );
+    v128.store(out + c, f32x4.pmax(f32x4.pmax(v128.load(prevIn + c), h1), h2));
+    v128.store(prev + c, h2);
+  }
+  if (oEnd > oStart) {
+    const last = 2 * oEnd - pw;
+    const n = min(1, w - last);
+    if (anyNan(row1 + ((<usize>last) << 2), n) || anyNan(row2 + ((<usize>last) << 2), n)) nan = i32x4.splat(-1);
+  }
+  for (; o < wo; o += 4) {
+    const c = (<usize>o) << 2;
+    nan = v128.or(nan, edgeBlock(row1, o, w, pw, border, tmp));
+    const h1 = v128.load(tmp);
+    nan = v128.or(nan, edgeBlock(row2, o, w, pw, border, tmp));
+    const h2 = v128.load(tmp);
+    v128.store(out + c, f32x4.pmax(f32x4.pmax(v128.load(prevIn + c), h1), h2));
+    v128.store(prev + c, h2);
+  }
+  return nan;
+}
+
+/**
+ * {@link maxPool2dPlanes} for 3x3 windows, stride 2, dilation 1 and no indices: max-pools `planes`
+ * dense `h x w` float32 planes at `x` into dense `ho x wo` planes at `out`, windows starting at
+ * `2*oh - ph`, `2*ow - pw`, clipped to the plane. `work` holds {@link maxPool3x3s2WorkBytes}
+ * bytes. Each output row is written four floats at a time (up to three floats past the last
+ * output are overwritten). Bit-identical to {@link maxPool2dPlanes}.
+ */
+export function maxPool3x3s2Planes(
+  x: usize,
+  planes: i32,
+  h: i32,
+  w: i32,
+  ph: i32,
+  pw: i32,
+  ho: i32,
+  wo: i32,
+  out: usize,
+  work: usize,
+): void {
+  const wo4 = (wo + 3) & ~3;
+  const rowBytes = <usize>align(wo4 << 2);
+  const neg = f32x4.splat(-Infinity);
+  const negRow = work;
+  const prev = work + rowBytes;
+  const mid = prev + rowBytes;
+  const border = mid + rowBytes;
+  for (let o = 0; o < wo4; o += 4) v128.store(negRow + ((<usize>o) << 2), neg);
+  // Blocks read in place: from the first whose leftmost tap is a real column (or the masked first
+  // block with one column of padding) while the loads (up to column 2o - pw + 9) stay within one
+  // float past the row.
+  let oStart = 0;
+  while (2 * oStart - pw < 0) oStart += 4;
+  let oEnd = oStart;
+  while (oEnd < wo && 2 * oEnd - pw + 9 <= w) oEnd += 4;
+  const inPlane = (<usize>h * <usize>w) << 2;
+  const outPlane = (<usize>ho * <usize>wo) << 2;
+  const rowStride = (<usize>w) << 2;
+  for (let p = 0; p < planes; p++) {
+    const xp = x + <usize>p * inPlane;
+    const op = out + <usize>p * outPlane;
+    let nan = i32x4.splat(0);
+    // `prevIn`: the horizontal maxima of each window's first row (negRow: above the plane).
+    const r0 = -ph;
+    let prevIn = negRow;
+    if (r0 >= 0 && r0 < h) {
+      nan = v128.or(nan, rowMax3s2(xp + <usize>r0 * rowStride, w, pw, wo, oStart, oEnd, prev, border));
+      prevIn = prev;
+    }
+    for (let oh = 0; oh < ho; oh++) {
+      const r = 2 * oh - ph;
+      const o0 = op + <usize>oh * ((<usize>wo) << 2);
+      if (r + 1 >= 0 && r + 2 < h) {
+        const row1 = xp + <usize>(r + 1) * rowStride;
+        const row2 = row1 + rowStride;
+        nan = v128.or(nan, outputRow3s2(row1, row2, w, pw, wo, oStart, oEnd, prevIn, prev, o0, border, mid));
+        prevIn = prev;
+        continue;
+      }
+      // Rows above or below the plane: each valid row's maxima, then the column maxima.
+      let h1 = negRow;
+      let h2 = negRow;
+      if (r + 1 >= 0 && r + 1 < h) {
+        nan = v128.or(nan, rowMax3s2(xp + <usize>(r + 1) * rowStride, w, pw, wo, oStart, oEnd, mid, border));
+        h1 = mid;
+      }
+      for (let o = 0; o < wo; o += 4) {
+        const c = (<usize>o) << 2;
+        v128.store(o0 + c, f32x4.pmax(v128.load(prevIn + c), v128.load(h1 + c)));
+      }
+      if (r + 2 >= 0 && r + 2 < h) {
+        nan = v128.or(nan, rowMax3s2(xp + <usize>(r + 2) * rowStride, w, pw, wo, oStart, oEnd, prev, border));
+        h2 = prev;
+        for (let o = 0; o < wo; o += 4) {
+          const c = (<usize>o) << 2;
+          v128.store(o0 + c, f32x4.pmax(v128.load(o0 + c), v128.load(h2 + c)));
+        }
+      }
+      prevIn = h2;
+    }
+    if (v128.any_true(nan)) scalarPlane(xp, h, w, 3, 3, 2, 2, ph, pw, 1, 1, ho, wo, op, 0, 0);
+  }
+}

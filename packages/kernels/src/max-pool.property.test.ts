@@ -80,12 +80,25 @@ const geometry = fc
     };
   });
 
+/** The kernel that must run: the one-pass kernel for 3x3 / stride 2 / no dilation without indices. */
+function expectedKernel(g: MaxPool2dGeometry, withIndices: boolean): string {
+  const oneRowPass =
+    !withIndices &&
+    g.kh === 3 &&
+    g.kw === 3 &&
+    g.strideH === 2 &&
+    g.strideW === 2 &&
+    g.dilationH === 1 &&
+    g.dilationW === 1;
+  return oneRowPass ? 'wasm-simd128-maxpool3x3s2' : 'wasm-simd128-maxpool2d';
+}
+
 function check(x: Float32Array, g: MaxPool2dGeometry, withIndices: boolean): void {
   const n = g.planes * g.outH * g.outW;
   const out = new Float32Array(n).fill(12345);
   const indices = withIndices ? new Int32Array(n).fill(-7) : null;
   expect(wasmMaxPool2d(x, g, out, indices)).toBe(true);
-  expect(getBackendInfo().lastKernel).toBe('wasm-simd128-maxpool2d');
+  expect(getBackendInfo().lastKernel).toBe(expectedKernel(g, withIndices));
   const ref = reference(x, g);
   for (let i = 0; i < n; i++) {
     if (!Object.is(out[i], ref.values[i])) {
@@ -111,6 +124,45 @@ describe('wasmMaxPool2d against a naive reference', () => {
         ({ g, x, withIndices }) => check(Float32Array.from(x), g, withIndices),
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it('matches with 3x3 windows and stride 2 (the one-pass kernel), any size, padding and ceil mode', () => {
+    const stem = fc
+      .record({
+        planes: fc.integer({ min: 0, max: 3 }),
+        h: fc.integer({ min: 1, max: 20 }),
+        w: fc.integer({ min: 1, max: 45 }),
+        padTop: fc.integer({ min: 0, max: 3 }),
+        padLeft: fc.integer({ min: 0, max: 3 }),
+        ceil: fc.boolean(),
+      })
+      .map(({ ceil, ...r }) => ({
+        ...r,
+        kh: 3,
+        kw: 3,
+        strideH: 2,
+        strideW: 2,
+        dilationH: 1,
+        dilationW: 1,
+        outH: outSize(r.h, 3, 2, r.padTop, 1, ceil),
+        outW: outSize(r.w, 3, 2, r.padLeft, 1, ceil),
+      }));
+    // Special values anywhere (NaN sends its plane to the scalar rule), or few distinct values with
+    // -0 against +0 ties and no NaN (the vector path on every plane).
+    const data = (g: MaxPool2dGeometry) => {
+      const n = g.planes * g.h * g.w;
+      return fc.oneof(
+        fc.array(value, { minLength: n, maxLength: n }),
+        fc.array(fc.constantFrom(0, -0, 1, -1, 2, Number.NEGATIVE_INFINITY), { minLength: n, maxLength: n }),
+      );
+    };
+    fc.assert(
+      fc.property(
+        stem.chain((g) => fc.record({ g: fc.constant(g), x: data(g) })),
+        ({ g, x }) => check(Float32Array.from(x), g, false),
+      ),
+      { numRuns: 600 },
     );
   });
 

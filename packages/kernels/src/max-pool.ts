@@ -12,6 +12,8 @@ import { type GemmExports, gemmModule } from './loader.js';
 
 /** Name of the general max-pool kernel. */
 export const WASM_MAX_POOL2D_KERNEL = 'wasm-simd128-maxpool2d';
+/** Name of the kernel for 3x3 windows, stride 2, no dilation, values only (ResNet's stem pool). */
+export const WASM_MAX_POOL3X3S2_KERNEL = 'wasm-simd128-maxpool3x3s2';
 
 /** The max-pool entry points of the module (assembly/max-pool.ts). */
 interface MaxPoolExports extends GemmExports {
@@ -43,6 +45,19 @@ interface MaxPoolExports extends GemmExports {
     out: number,
     idx: number,
     rowOffset: number,
+    work: number,
+  ): void;
+  maxPool3x3s2WorkBytes(wo: number): number;
+  maxPool3x3s2Planes(
+    x: number,
+    planes: number,
+    h: number,
+    w: number,
+    ph: number,
+    pw: number,
+    ho: number,
+    wo: number,
+    out: number,
     work: number,
   ): void;
 }
@@ -217,6 +232,9 @@ export function wasmMaxPool2d(
   const plane = h * w;
   const outPlane = ho * wo;
   const withIdx = indices === null ? 0 : 1;
+  // 3x3 windows with stride 2 (values only) take the one-pass kernel; the rest the general one.
+  const is3x3s2 = withIdx === 0 && kh === 3 && kw === 3 && sh === 2 && sw === 2 && dh === 1 && dw === 1;
+  const kernelName = is3x3s2 ? WASM_MAX_POOL3X3S2_KERNEL : WASM_MAX_POOL2D_KERNEL;
   // Whole planes per chunk when they fit, else bands of output rows and the input rows they read.
   const whole = plane <= CHUNK_FLOATS;
   const perPlanes = whole ? Math.max(1, Math.floor(CHUNK_FLOATS / Math.max(1, plane))) : 1;
@@ -237,9 +255,12 @@ export function wasmMaxPool2d(
   const outAt = align64(inAt + 4 * inFloats);
   const idxAt = align64(outAt + 4 * outFloats + SLACK_BYTES);
   const workAt = align64(idxAt + (withIdx ? 4 * outFloats + SLACK_BYTES : 0));
-  const end = workAt + mod.maxPool2dWorkBytes(bandInRows, w, kw, sw, pw, dw, wo, withIdx);
+  const workBytes = is3x3s2
+    ? mod.maxPool3x3s2WorkBytes(wo)
+    : mod.maxPool2dWorkBytes(bandInRows, w, kw, sw, pw, dw, wo, withIdx);
+  const end = workAt + workBytes;
   if (planes * outPlane === 0) {
-    noteKernel(WASM_MAX_POOL2D_KERNEL);
+    noteKernel(kernelName);
     return true;
   }
   const mem = memoryView(mod, end);
@@ -247,33 +268,35 @@ export function wasmMaxPool2d(
     noteKernel('js');
     return false;
   }
-  noteKernel(WASM_MAX_POOL2D_KERNEL);
+  noteKernel(kernelName);
   const ints = indices === null ? null : new Int32Array(mem.buffer);
   const inF = inAt / 4;
   const outF = outAt / 4;
   const idxF = idxAt / 4;
   const idxPtr = withIdx ? idxAt : 0;
   const run = (nb: number, rows: number, pad: number, bandHo: number, rowOffset: number): void =>
-    mod.maxPool2dPlanes(
-      inAt,
-      nb,
-      rows,
-      w,
-      kh,
-      kw,
-      sh,
-      sw,
-      pad,
-      pw,
-      dh,
-      dw,
-      bandHo,
-      wo,
-      outAt,
-      idxPtr,
-      rowOffset,
-      workAt,
-    );
+    is3x3s2
+      ? mod.maxPool3x3s2Planes(inAt, nb, rows, w, pad, pw, bandHo, wo, outAt, workAt)
+      : mod.maxPool2dPlanes(
+          inAt,
+          nb,
+          rows,
+          w,
+          kh,
+          kw,
+          sh,
+          sw,
+          pad,
+          pw,
+          dh,
+          dw,
+          bandHo,
+          wo,
+          outAt,
+          idxPtr,
+          rowOffset,
+          workAt,
+        );
   if (whole) {
     for (let p0 = 0; p0 < planes; p0 += perPlanes) {
       const nb = Math.min(perPlanes, planes - p0);

@@ -24,6 +24,13 @@ import { type MaxPool2dOptions, type MaxPool2dResult, maxPool2d, maxPool2dBackwa
 const floats = (t: Tensor): Float32Array | Float64Array => t.toTypedArray() as Float32Array | Float64Array;
 
 const KERNEL = 'wasm-simd128-maxpool2d';
+/** The one-pass kernel for 3x3 windows, stride 2, no dilation, values only. */
+const KERNEL_3X3S2 = 'wasm-simd128-maxpool3x3s2';
+
+/** The kernel a values-only float32 call must run. */
+function valuesKernel(kh: number, kw: number, sh: number, sw: number, dh: number, dw: number): string {
+  return kh === 3 && kw === 3 && sh === 2 && sw === 2 && dh === 1 && dw === 1 ? KERNEL_3X3S2 : KERNEL;
+}
 const before = getBackend();
 afterEach(() => setBackend(before));
 
@@ -56,6 +63,9 @@ describe("maxPool2d kernel: 'wasm' on the PyTorch golden data (float32)", () => 
     expectSameBits(wasm.values, js.values);
     expectSameBits(wasm.indices, js.indices);
     expectSameBits(maxPool2d(input, c.kernel_size, { ...options, kernel: 'wasm' }), js.values);
+    const [sh, sw] = pair(c.stride ?? c.kernel_size);
+    const [dh, dw] = pair(c.dilation ?? 1);
+    expect(getBackendInfo().lastKernel).toBe(valuesKernel(kh, kw, sh, sw, dh, dw));
   });
 });
 
@@ -122,6 +132,7 @@ describe("maxPool2d kernel: 'wasm' vs 'js' and a naive reference", () => {
         expectSameBits(wasm.values, js.values);
         expectSameBits(wasm.indices, js.indices);
         const values = maxPool2d(X, [q.kh, q.kw], { ...options, kernel: 'wasm' });
+        expect(getBackendInfo().lastKernel).toBe(valuesKernel(q.kh, q.kw, q.sh, q.sw, q.dh, q.dw));
         expectSameBits(values, js.values);
         const ref = refMaxPool2d(Float64Array.from(floats(X.contiguous())), {
           n: q.n,
@@ -164,7 +175,7 @@ describe("maxPool2d kernel: 'wasm' vs 'js' and a naive reference", () => {
     // A channels-last view: copied to dense planes, then the same kernel.
     const T = X.permute([0, 2, 3, 1]).contiguous().permute([0, 3, 1, 2]);
     expectSameBits(maxPool2d(T, 3, options), js.values);
-    expect(getBackendInfo().lastKernel).toBe(KERNEL);
+    expect(getBackendInfo().lastKernel).toBe(KERNEL_3X3S2);
     // setBackend('js') keeps 'auto' on the JavaScript loops.
     setBackend('js');
     // A declined call records 'js'; the JavaScript loops leave that as it is.
