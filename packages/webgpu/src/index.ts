@@ -60,6 +60,8 @@ export {
   castElements,
   type ElementType,
   type Int32BinaryOpName,
+  type Int32UnaryOpName,
+  unaryInt32,
 } from './integer.js';
 export {
   type CrossEntropyOptions,

@@ -82,6 +82,53 @@ export function binaryInt32(
 }
 
 /**
+ * The int32 ops of {@link unaryInt32}: `neg` and `abs`, wrapping as PyTorch's int32 (`-(-2^31)`
+ * and `abs(-2^31)` are `-2^31`).
+ *
+ * @example
+ * ```ts
+ * import type { Int32UnaryOpName } from '@torchlet/webgpu';
+ * const op: Int32UnaryOpName = 'abs';
+ * op; // -> 'abs'
+ * ```
+ */
+export type Int32UnaryOpName = 'neg' | 'abs';
+
+const INT32_UNARY_WGSL: Readonly<Record<Int32UnaryOpName, string>> = { neg: '-x', abs: 'abs(x)' };
+
+/**
+ * `op(a)` on an int32 view over `shape`: a new contiguous int32 buffer. Kernel:
+ * `'webgpu-int32-unary-strided'`.
+ *
+ * @param op - `'neg'` or `'abs'`.
+ * @param a - The operand: an int32 buffer, an offset and one stride per dimension of `shape`.
+ * @param shape - The output's shape.
+ * @returns A new contiguous int32 buffer of `shape`.
+ * @example
+ * ```ts
+ * import { initWebGPU, readback, unaryInt32, upload } from '@torchlet/webgpu';
+ * const gpu = await initWebGPU();
+ * const a = upload(gpu, new Int32Array([3, -4, -2147483648]));
+ * Array.from(await readback(unaryInt32('abs', { buffer: a, strides: [1] }, [3]), Int32Array)); // -> [3, 4, -2147483648]
+ * ```
+ */
+export function unaryInt32(op: Int32UnaryOpName, a: StridedOperand, shape: readonly number[]): GpuBuffer {
+  checkOpName('unaryInt32', op, INT32_UNARY_WGSL);
+  const types = { input: 'i32', output: 'i32' } as const;
+  return runElementwise(
+    'unaryInt32',
+    'webgpu-int32-unary-strided',
+    `int32-unary:${op}`,
+    INT32_UNARY_WGSL[op],
+    [a],
+    shape,
+    [0, 0],
+    ['a'],
+    types,
+  );
+}
+
+/**
  * The 32-bit element types {@link castElements} converts between: `'float32'`, `'int32'`, and
  * `'bool'` (stored as 0/1 float32).
  *

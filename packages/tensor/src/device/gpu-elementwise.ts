@@ -11,6 +11,7 @@ import {
   type StridedOperand,
   type UnaryOpName,
   unary,
+  unaryInt32,
   upload,
 } from '@torchlet/webgpu';
 import type { DType } from '../dtype.js';
@@ -216,6 +217,10 @@ const UNARY_OPS: Readonly<Record<string, UnaryOpName>> = {
 
 /** `name(x)` on the webgpu device into a new contiguous tensor of dtype `outDtype` (default `x`'s). */
 export function gpuUnary(name: string, x: Tensor, outDtype: DType = x.dtype): Tensor {
+  if (x.dtype === 'int32' && (name === 'neg' || name === 'abs') && outDtype === 'int32') {
+    const a = operandOf(name, 'input', x, x.shape, new Scratch(), 'int32');
+    return new Tensor(unaryInt32(name, a, x.shape), x.shape, undefined, 0, 'int32');
+  }
   const op = UNARY_OPS[name];
   if (op === undefined) fail(name, 'input', 'has no webgpu kernel yet');
   const a = operandOf(name, 'input', x, x.shape, new Scratch());

@@ -75,6 +75,15 @@ describe('int32 elementwise math on the webgpu device', () => {
     await same(tensor([true, false]).to('webgpu').to('int32'), tensor([true, false]).to('int32'));
   });
 
+  it('neg and abs match the CPU exactly (wrapping at -2^31), on a transposed view', async () => {
+    const base = tensor([3, -4, -2147483648, 2147483647, 0, -1], { dtype: 'int32', shape: [3, 2] });
+    const x = base.t();
+    const g = base.to('webgpu').t(); // the same transposed view, on the device
+    await same(g.neg(), x.neg());
+    expect(getBackendInfo().webgpu.lastKernel).toBe('webgpu-int32-unary-strided');
+    await same(g.abs(), x.abs());
+  });
+
   it('an int32 op without a kernel throws a named error saying what to do', () => {
     const i = tensor([1, 2], { dtype: 'int32' }).to('webgpu');
     expect(() => i.pow(2)).toThrow(TorchletError);
