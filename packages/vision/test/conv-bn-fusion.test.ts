@@ -6,7 +6,7 @@ import { noGrad, type Variable } from '@torchlet/autograd';
 import { type AnyModule, BatchNorm2d, SGD } from '@torchlet/nn';
 import { Generator, randn, type Tensor } from '@torchlet/tensor';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Bottleneck, mobilenetV2, ResNet, resnet18 } from '../src/index.js';
+import { Bottleneck, googlenet, mobilenetV2, ResNet, resnet18 } from '../src/index.js';
 import { fillModel, formulaInput } from './fill.js';
 
 afterEach(() => {
@@ -60,6 +60,7 @@ const models: [string, () => AnyModule, number][] = [
     17,
   ],
   ['mobilenetV2', () => mobilenetV2({ numClasses: 10, generator: new Generator(0) }), 52],
+  ['googlenet', () => googlenet({ numClasses: 10, auxLogits: false, generator: new Generator(0) }), 57],
 ];
 
 describe.each(models)('%s folds every Conv2d + BatchNorm2d in evaluation mode under noGrad', (_, build, bns) => {
@@ -72,6 +73,7 @@ describe.each(models)('%s folds every Conv2d + BatchNorm2d in evaluation mode un
     const b = unfused(model, x);
     expect(a.bnCalls).toBe(0);
     expect(b.bnCalls).toBe(bns);
+    expect(model.modules().filter((m) => m instanceof BatchNorm2d).length).toBe(bns);
     expect(relDiff(a.y, b.y)).toBeLessThan(TOLERANCE);
   });
 

@@ -4,6 +4,7 @@ import {
   BatchNorm2d,
   Conv2d,
   type Conv2dLayerOptions,
+  convBatchNorm2d,
   Dropout,
   Linear,
   MaxPool2d,
@@ -52,7 +53,8 @@ export class BasicConv2d extends Module {
    * @returns `relu(bn(conv(x)))`, `[N, outChannels, H_out, W_out]`.
    */
   forward(x: ModuleInput): Variable {
-    return relu(this.bn.forward(this.conv.forward(x)));
+    // One folded convolution in evaluation mode under noGrad (see convBatchNorm2d).
+    return convBatchNorm2d(x, this.conv, this.bn, { activation: 'relu' });
   }
 }
 
