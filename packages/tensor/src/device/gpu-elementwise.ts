@@ -259,7 +259,11 @@ export function gpuCast(fn: string, x: Tensor, dtype: DType): Tensor {
   checkGpuFloat(fn, 'input', x);
   if (dtype === 'bool' && x.dtype !== 'bool') return gpuBinary('ne', x, 0, 'float32', 'bool');
   if (dtype !== 'float32' && dtype !== 'bool') {
-    fail(fn, 'dtype', `converting to ${dtype} is not supported on the webgpu device yet (float32 and bool are)`);
+    fail(
+      fn,
+      'dtype',
+      `converting to ${dtype} is not supported on the webgpu device (it holds float32, int32 and bool; WebGPU has no 64-bit types): convert on the CPU after \`await x.cpu()\``,
+    );
   }
   return gpuUnary('copy', x, dtype);
 }
@@ -330,7 +334,11 @@ export function gpuWhere(cond: TensorLike, a: TensorLike, b: TensorLike, dtype: 
   const fn = 'where';
   checkSameDevice(fn, { condition: cond, input: a, other: b });
   if (dtype !== 'float32' && dtype !== 'bool') {
-    fail(fn, 'input', `${dtype} math is not supported on the webgpu device yet (its kernels compute in float32)`);
+    fail(
+      fn,
+      'input',
+      `${dtype} math is not supported on the webgpu device yet (its kernels compute in float32): convert with .to('float32') first, or compute on the CPU after \`await x.cpu()\``,
+    );
   }
   const shapeOf = (x: TensorLike): Shape => (isTensor(x) ? x.shape : []);
   const shape = broadcastShapes(fn, broadcastShapes(fn, shapeOf(cond), shapeOf(a)), shapeOf(b));
