@@ -89,6 +89,18 @@ describe('cli', () => {
     expect(existsSync('no-such-exercise')).toBe(false);
   });
 
+  it('--device takes cpu (the default) or webgpu; anything else is a usage error', async () => {
+    expect(parseArgs([]).device).toBe('cpu');
+    expect(parseArgs(['--device', 'webgpu']).device).toBe('webgpu');
+    expect(parseArgs(['--device=cpu']).device).toBe('cpu');
+    const bad = await run('--device', 'cuda');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--device must be cpu or webgpu, got cuda');
+    const missing = await run('--device');
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('--device needs a value');
+  });
+
   it('parseArgs ignores the -- that pnpm passes through', async () => {
     expect(parseArgs(['--', '--json'])).toMatchObject({ json: true, list: false, only: [], png: null, long: false });
   });

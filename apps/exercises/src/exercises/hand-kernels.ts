@@ -71,17 +71,17 @@ export function edgesAlongV(device: Device = 'cpu') {
 /** A linear ramp f(x, y) = a*x + b*y sampled on a 6x8 grid: its gradient is (a, b) everywhere. */
 // #region snippet ramp
 export function ramp(a: number, b: number, device: Device = 'cpu'): Tensor {
-  return arange(8, undefined, undefined, { device })
+  return arange(0, 8, 1, { device })
     .mul(a)
     .reshape([1, 8])
-    .add(arange(6, undefined, undefined, { device }).mul(b).reshape([6, 1]));
+    .add(arange(0, 6, 1, { device }).mul(b).reshape([6, 1]));
 }
 // #endregion
 
 // #region snippet second-derivative
 export function secondDerivative(device: Device = 'cpu') {
   const D2 = tensor([[1, -2, 1]], { device }); // f(x-1) - 2 f(x) + f(x+1)
-  const x = arange(8, undefined, undefined, { device }).reshape([1, 8]);
+  const x = arange(0, 8, 1, { device }).reshape([1, 8]);
   const onSquare = corr2d(x.pow(2), D2); // (x^2)'' = 2
   const onCube = corr2d(x.pow(3), D2); // (x^3)'' = 6x at the window centre x = j + 1
   const laplacian = tensor(
@@ -92,7 +92,7 @@ export function secondDerivative(device: Device = 'cpu') {
     ],
     { device },
   ); // d2/dx2 + d2/dy2
-  const y = arange(6, undefined, undefined, { device }).reshape([6, 1]);
+  const y = arange(0, 6, 1, { device }).reshape([6, 1]);
   const paraboloid = x.pow(2).add(y.pow(2)); // x^2 + y^2
   const onParaboloid = corr2d(paraboloid, laplacian); // 2 + 2 = 4
   return { D2, onSquare, onCube, laplacian, onParaboloid };
@@ -178,7 +178,7 @@ export function forwardDifference(d: number, device: Device = 'cpu'): Tensor {
   return tensor([c], { device });
 }
 export function samples(p: (x: Tensor) => Tensor, n = 10, device: Device = 'cpu'): Tensor {
-  return p(arange(n, undefined, undefined, { device })).reshape([1, n]); // p(0), ..., p(n-1) as a 1 x n image
+  return p(arange(0, n, 1, { device })).reshape([1, n]); // p(0), ..., p(n-1) as a 1 x n image
 }
 // #endregion
 

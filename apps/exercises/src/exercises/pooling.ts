@@ -21,7 +21,7 @@ export function pool2dExample(device: Device = 'cpu') {
 
 // #region snippet max-pool-padding
 export function maxPoolPaddingStride(device: Device = 'cpu') {
-  const X = arange(16, undefined, undefined, { device }).reshape([1, 1, 4, 4]);
+  const X = arange(0, 16, 1, { device }).reshape([1, 1, 4, 4]);
   const window3 = new MaxPool2d(3).forward(X); // stride defaults to the window: one 3x3 window fits
   const padded = new MaxPool2d(3, { padding: 1, stride: 2 }).forward(X);
   const rect = new MaxPool2d([2, 3], { stride: [2, 3], padding: [0, 1] }).forward(X);
