@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { geometry, randomArray, untilTwoThreads } from '../test/conv-cases.js';
 import { BLOCKS_OUTER_MIN_BYTES, type Conv2dForwardOptions, type Conv2dGeometry, wasmConv2dForward } from './conv.js';
+import { KernelArgumentError } from './errors.js';
 import { wasmGemm } from './gemm.js';
 import { getBackendInfo } from './info.js';
 import { setThreads } from './threads.js';
@@ -158,7 +159,7 @@ describe('wasmConv2dForward packed-weight cache', () => {
     expect(off.use).toBe('none');
     expect(bits(off.out)).toEqual(bits(uncached(ws[0])));
     expect(weightCacheInfo()).toMatchObject({ budget: 0, entries: 0, bytes: 0 });
-    expect(() => setWeightCacheBytes(-1)).toThrow(RangeError);
+    expect(() => setWeightCacheBytes(-1)).toThrow(KernelArgumentError);
   });
 
   it('clearWeightCache drops every entry (the next call packs again)', () => {

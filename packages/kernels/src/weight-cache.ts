@@ -12,6 +12,7 @@
 // of its owner (held weakly: the cache never keeps a weight alive) and a layout string, and reused
 // only at the same version; a newer version is repacked into the same slot.
 
+import { describeArgument, KernelArgumentError } from './errors.js';
 import type { GemmExports } from './loader.js';
 
 const align64 = (bytes: number): number => Math.ceil(bytes / 64) * 64;
@@ -143,7 +144,11 @@ export function weightSlot(mod: GemmExports, key: WeightKey, tag: string, bytes:
  */
 export function setWeightCacheBytes(bytes: number): void {
   if (!Number.isInteger(bytes) || bytes < 0) {
-    throw new RangeError(`setWeightCacheBytes: bytes must be a non-negative integer, got ${bytes}`);
+    throw new KernelArgumentError(
+      'setWeightCacheBytes',
+      'bytes',
+      `bytes must be a non-negative integer, got ${describeArgument(bytes)}`,
+    );
   }
   budget = bytes;
   clearWeightCache();
