@@ -13,6 +13,12 @@ export {
 } from './depthwise';
 export { binaryRows, binaryScalar, clampF32, reluF32 } from './elementwise';
 export { heapBase, sgemm, sgemmPart, workspaceBytes } from './gemm';
-export { maxPool2dPlanes, maxPool2dWorkBytes, maxPool3x3s2Planes, maxPool3x3s2WorkBytes } from './max-pool';
+export {
+  maxPool2dPlanes,
+  maxPool2dWorkBytes,
+  maxPool3x3s2Planes,
+  maxPool3x3s2WorkBytes,
+  widenIndicesI64,
+} from './max-pool';
 export { maxPool2x2 } from './pool';
 export { sumColsF32, sumRowsF32 } from './reduce';

@@ -579,3 +579,16 @@ export function maxPool3x3s2Planes(
     if (v128.any_true(nan)) scalarPlane(xp, h, w, 3, 3, 2, 2, ph, pw, 1, 1, ho, wo, op, 0, 0);
   }
 }
+
+/**
+ * Sign-extends `n` int32 indices at `src` to int64 at `dst` (PyTorch's index dtype), four at a
+ * time: up to three values past `n` are written (`dst` needs 24 bytes of slack).
+ */
+export function widenIndicesI64(src: usize, dst: usize, n: i32): void {
+  for (let i = 0; i < n; i += 4) {
+    const v = v128.load(src + ((<usize>i) << 2));
+    const d = dst + ((<usize>i) << 3);
+    v128.store(d, i64x2.extend_low_i32x4_s(v));
+    v128.store(d, i64x2.extend_high_i32x4_s(v), 16);
+  }
+}

@@ -39,7 +39,7 @@ export interface BackendInfo {
    * `wasmMaxPool2x2`, `wasmBinary` or `wasmRelu` call: `'wasm-simd128-sgemm-4x8'`,
    * `'wasm-simd128-conv2d-implicit-4x8'`, `'wasm-simd128-conv2d-backward-weight-2x4'` or
    * `'wasm-simd128-depthwise-conv2d'` (the `wasmDepthwiseConv2d*` kernels) (with
-   * ` x2 threads` when it was split), `'wasm-simd128-maxpool-2x2'`, `'wasm-simd128-maxpool2d'` (`wasmMaxPool2d`), `'wasm-simd128-channel-affine'` (`wasmChannelAffine`), `'wasm-simd128-elementwise'`,
+   * ` x2 threads` when it was split), `'wasm-simd128-maxpool-2x2'`, `'wasm-simd128-maxpool2d'` (`wasmMaxPool2d`; `'wasm-simd128-maxpool3x3s2'` for its 3x3 / stride 2 values-only kernel), `'wasm-simd128-channel-affine'` (`wasmChannelAffine`), `'wasm-simd128-elementwise'`,
    * `'wasm-simd128-sum-f64acc'` (`wasmSum`), `'wasm-simd128-transpose-4x4'` (`wasmTranspose`),
    * `'js'` when it declined, `'none'` before any call.
    */

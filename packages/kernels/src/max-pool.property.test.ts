@@ -108,6 +108,18 @@ function check(x: Float32Array, g: MaxPool2dGeometry, withIndices: boolean): voi
       throw new Error(`index ${i}: got ${indices[i]}, expected ${ref.indices[i]} (${JSON.stringify(g)})`);
     }
   }
+  if (indices !== null) {
+    // int64 indices (widened in WebAssembly): the same positions, the same values.
+    const wide = new BigInt64Array(n).fill(-7n);
+    const again = new Float32Array(n);
+    expect(wasmMaxPool2d(x, g, again, wide)).toBe(true);
+    expect(getBackendInfo().lastKernel).toBe('wasm-simd128-maxpool2d');
+    for (let i = 0; i < n; i++) {
+      if (wide[i] !== BigInt(ref.indices[i]))
+        throw new Error(`int64 index ${i}: got ${wide[i]}, expected ${ref.indices[i]}`);
+      if (!Object.is(again[i], out[i])) throw new Error(`value ${i} with int64 indices: ${again[i]} vs ${out[i]}`);
+    }
+  }
 }
 
 describe('wasmMaxPool2d against a naive reference', () => {

@@ -48,6 +48,7 @@ interface MaxPoolExports extends GemmExports {
     work: number,
   ): void;
   maxPool3x3s2WorkBytes(wo: number): number;
+  widenIndicesI64(src: number, dst: number, n: number): void;
   maxPool3x3s2Planes(
     x: number,
     planes: number,
@@ -156,12 +157,15 @@ function checkArguments(x: unknown, g: MaxPool2dGeometry, out: unknown, indices:
   ];
   if (indices !== null) arrays.push(['indices', indices, g.planes * g.outH * g.outW]);
   for (const [name, a, need] of arrays) {
-    const typed = name === 'indices' ? a instanceof Int32Array : a instanceof Float32Array || a instanceof Float64Array;
+    const typed =
+      name === 'indices'
+        ? a instanceof Int32Array || a instanceof BigInt64Array
+        : a instanceof Float32Array || a instanceof Float64Array;
     if (!typed) {
-      const want = name === 'indices' ? 'an Int32Array or null' : 'a Float32Array or Float64Array';
+      const want = name === 'indices' ? 'an Int32Array, a BigInt64Array or null' : 'a Float32Array or Float64Array';
       throw new KernelArgumentError(fn, name, `expected ${want}, got ${describeArgument(a)}`);
     }
-    const length = (a as Float32Array | Int32Array).length;
+    const length = (a as Float32Array | Int32Array | BigInt64Array).length;
     if (length < need) {
       throw new KernelArgumentError(
         fn,
@@ -191,7 +195,8 @@ function checkArguments(x: unknown, g: MaxPool2dGeometry, out: unknown, indices:
  * @param x - The input, float32 `[planes, h, w]` (`planes = N * C`).
  * @param g - The planes, input size, window, stride, padding and dilation; see {@link MaxPool2dGeometry}.
  * @param out - Receives the maxima `[planes, outH, outW]` (overwritten).
- * @param indices - Receives each maximum's flat position in its plane (int32), or `null` to skip them.
+ * @param indices - Receives each maximum's flat position in its plane: an `Int32Array`, or a `BigInt64Array`
+ *   (PyTorch's int64, widened in WebAssembly), or `null` to skip them.
  * @returns `true` when WebAssembly computed `out`, `false` when it declined and left `out` untouched.
  * @see torch.nn.functional.max_pool2d
  * @example
@@ -215,7 +220,7 @@ export function wasmMaxPool2d(
   x: FloatArray,
   g: MaxPool2dGeometry,
   out: FloatArray,
-  indices: Int32Array | null = null,
+  indices: Int32Array | BigInt64Array | null = null,
 ): boolean {
   checkArguments(x, g, out, indices);
   if (!(x instanceof Float32Array && out instanceof Float32Array)) {
@@ -254,7 +259,10 @@ export function wasmMaxPool2d(
   const inAt = align64(mod.heapBase());
   const outAt = align64(inAt + 4 * inFloats);
   const idxAt = align64(outAt + 4 * outFloats + SLACK_BYTES);
-  const workAt = align64(idxAt + (withIdx ? 4 * outFloats + SLACK_BYTES : 0));
+  // int64 indices are widened in WebAssembly memory after the int32 ones, then copied out.
+  const wide = indices instanceof BigInt64Array;
+  const wideAt = align64(idxAt + (withIdx ? 4 * outFloats + SLACK_BYTES : 0));
+  const workAt = align64(wideAt + (wide ? 8 * outFloats + SLACK_BYTES : 0));
   const workBytes = is3x3s2
     ? mod.maxPool3x3s2WorkBytes(wo)
     : mod.maxPool2dWorkBytes(bandInRows, w, kw, sw, pw, dw, wo, withIdx);
@@ -270,6 +278,13 @@ export function wasmMaxPool2d(
   }
   noteKernel(kernelName);
   const ints = indices === null ? null : new Int32Array(mem.buffer);
+  /** Copies `count` indices of the chunk out to `indices` from element `to`. */
+  const indicesOut = (count: number, to: number): void => {
+    if (indices instanceof BigInt64Array) {
+      mod.widenIndicesI64(idxAt, wideAt, count);
+      indices.set(new BigInt64Array(mem.buffer, wideAt, count), to);
+    } else if (ints !== null && indices !== null) indices.set(ints.subarray(idxF, idxF + count), to);
+  };
   const inF = inAt / 4;
   const outF = outAt / 4;
   const idxF = idxAt / 4;
@@ -303,7 +318,7 @@ export function wasmMaxPool2d(
       mem.set(x.subarray(p0 * plane, (p0 + nb) * plane), inF);
       run(nb, h, ph, ho, 0);
       out.set(mem.subarray(outF, outF + nb * outPlane), p0 * outPlane);
-      if (ints !== null && indices !== null) indices.set(ints.subarray(idxF, idxF + nb * outPlane), p0 * outPlane);
+      indicesOut(nb * outPlane, p0 * outPlane);
     }
     return true;
   }
@@ -318,7 +333,7 @@ export function wasmMaxPool2d(
       if (rows > 0) mem.set(x.subarray(p * plane + top * w, p * plane + bottom * w), inF);
       run(1, rows, top - first, nr, top);
       out.set(mem.subarray(outF, outF + nr * wo), p * outPlane + r0 * wo);
-      if (ints !== null && indices !== null) indices.set(ints.subarray(idxF, idxF + nr * wo), p * outPlane + r0 * wo);
+      indicesOut(nr * wo, p * outPlane + r0 * wo);
     }
   }
   return true;

@@ -111,7 +111,7 @@ function wasmMaxPoolInto(
   xOff: number,
   g: Pool2dGeometry,
   out: FloatArray,
-  idx: Int32Array | null,
+  idx: Int32Array | BigInt64Array | null,
 ): boolean {
   const planes = g.n * g.c;
   return wasmMaxPool2d(
@@ -610,8 +610,22 @@ export function maxPool2d(
   const shape = geometryOutputShape(g);
   const size = g.n * g.c * g.ho * g.wo;
   const out = allocStorage(x.dtype, size) as FloatArray;
-  const idx = options.returnIndices ? new Int32Array(size) : null;
   const [sN, sC, sH, sW] = poolStrides(x);
+  if (
+    options.returnIndices &&
+    x.dtype === 'float32' &&
+    kernel !== 'js' &&
+    densePlanes(g, sN, sC, sH, sW) &&
+    (kernel === 'wasm' || (size >= WASM_MAX_POOL2D_MIN_OUTPUTS && getBackend() !== 'js'))
+  ) {
+    // The WebAssembly kernel widens its int32 indices to int64 itself (a JavaScript pass over a
+    // BigInt64Array costs about what the pooling does). If it declines, the path below decides.
+    const wide = new BigInt64Array(size);
+    if (wasmMaxPoolInto(x.data as FloatArray, x.offset, g, out, wide)) {
+      return { values: new Tensor(out, shape), indices: new Tensor(wide, shape) };
+    }
+  }
+  const idx = options.returnIndices ? new Int32Array(size) : null;
   maxPoolInto(x.data as FloatArray, x.offset, sN, sC, sH, sW, g, out, idx, kernel);
   const values = new Tensor(out, shape);
   // The kernels count in int32; the indices leave as int64, as PyTorch's.
