@@ -88,7 +88,8 @@ const notDifferentiable: Record<string, string> = {
   isContiguousLayout: 'layout inspection',
   stridedOffsets: 'layout inspection',
   // @torchlet/ops: shape arithmetic and kernel lists
-  batchNormTrainingBackward: "batchNormTraining's gradient kernel (its rule runs differentiable ops when the gradient is recorded)",
+  batchNormTrainingBackward:
+    "batchNormTraining's gradient kernel (its rule runs differentiable ops when the gradient is recorded)",
   conv2dKernels: 'list of kernel names',
   conv2dDepthwiseKernels: 'list of kernel names',
   conv2dOutputShape: 'shape arithmetic',

@@ -27,8 +27,8 @@ export {
   zeros,
   zerosLike,
 } from './create.js';
-export { type BackendInfo, getBackendInfo, type ReadyOptions, ready } from './device/ready.js';
 export { type GpuAllocationRecorder, recordGpuAllocations } from './device/lifetime.js';
+export { type BackendInfo, getBackendInfo, type ReadyOptions, ready } from './device/ready.js';
 export type { Device } from './device/transfer.js';
 export {
   allocStorage,
