@@ -66,3 +66,21 @@ export function indicesAsInt32(
   }
   return { data: out, offset: 0 };
 }
+
+/**
+ * The elements of an `indices` tensor read in place where possible: int32 words `data[offset +
+ * q * step]` for element `q` in row-major order. A contiguous int64 tensor (little-endian) gives
+ * its own low words with `step` 2, its high words beside them (the caller checks `hi === lo >> 31`,
+ * i.e. the value fits int32); anything else goes through {@link indicesAsInt32} (`step` 1).
+ */
+export function indexWords(
+  fn: string,
+  indices: Tensor,
+  inputShape: readonly number[],
+): { data: Int32Array; offset: number; step: 1 | 2 } {
+  if (indices.dtype === 'int64' && LITTLE_ENDIAN && indices.isContiguous()) {
+    const wide = indices.data as BigInt64Array;
+    return { data: new Int32Array(wide.buffer, wide.byteOffset, wide.length * 2), offset: 2 * indices.offset, step: 2 };
+  }
+  return { ...indicesAsInt32(fn, indices, inputShape), step: 1 };
+}

@@ -11,7 +11,7 @@ import {
 } from '@torchlet/tensor';
 import { anyOnGpu, checkGpuOperands, gpuMaxPool2d, gpuMaxPool2dBackward } from '../device/gpu.js';
 import type { IntPair } from '../params.js';
-import { indicesAsInt32, widenIndices } from './indices.js';
+import { indexWords, widenIndices } from './indices.js';
 import {
   checkPoolInput,
   checkPoolShape,
@@ -684,23 +684,30 @@ export function maxPool2dBackward(upstream: Tensor, indices: Tensor, inputShape:
   const planes = per === 0 ? 0 : indices.numel / per;
   const up = (g.isContiguous() ? g.data : g.toTypedArray()) as FloatArray;
   const upOff = g.isContiguous() ? g.offset : 0;
-  const { data: id, offset: idOff } = indicesAsInt32(fn, indices, inputShape);
+  // int64 indices are read in place (low words, the high word checked), not converted first.
+  const { data: id, offset: idOff, step } = indexWords(fn, indices, inputShape);
+  const count = planes * per;
+  // Every index is checked before the output is allocated: -1 (a window with no input element,
+  // all padding, which has no gradient) or a position in the plane.
+  for (let q = 0; q < count; q++) {
+    const k = idOff + q * step;
+    const i = id[k];
+    if ((step === 2 && id[k + 1] !== i >> 31) || i < -1 || i >= plane) {
+      fail(
+        fn,
+        'indices',
+        `index ${step === 2 ? (indices.data as BigInt64Array)[indices.offset + q] : i} is out of range for an input plane of ${h}x${w} (indices ${formatShape(indices.shape)}, inputShape ${formatShape(inputShape)})`,
+      );
+    }
+  }
   let total = 1;
   for (const s of inputShape) total *= s;
   const out = allocStorage(g.dtype, total) as FloatArray;
   for (let p = 0; p < planes; p++) {
     const base = p * plane;
     for (let q = p * per, end = q + per; q < end; q++) {
-      const i = id[idOff + q];
-      if (i === -1) continue; // a window with no input element (all padding) has no gradient
-      if (i < 0 || i >= plane) {
-        fail(
-          fn,
-          'indices',
-          `index ${i} is out of range for an input plane of ${h}x${w} (indices ${formatShape(indices.shape)}, inputShape ${formatShape(inputShape)})`,
-        );
-      }
-      out[base + i] += up[upOff + q];
+      const i = id[idOff + q * step];
+      if (i !== -1) out[base + i] += up[upOff + q];
     }
   }
   return new Tensor(out, inputShape);
