@@ -105,9 +105,7 @@ function cpuNotes(result: ExerciseResult): string[] {
 // Steps that run on the CPU under --device webgpu, each with a printed note saying why; a step that
 // moves to the device (or a new one that leaves it) must update this list.
 const CPU_STEPS = [
-  'hand-kernels/second-derivative', // WebGPU's pow rounds integer powers; the checks are exact
   'hand-kernels/blur', // float64
-  'hand-kernels/derivative-order', // WebGPU's pow rounds integer powers; the checks are exact
 ];
 const notes: string[] = [];
 

@@ -158,6 +158,17 @@ describe('binary on WebGPU', () => {
     expect(got[5]).toBeCloseTo(Math.sqrt(3), 6);
   });
 
+  test('pow with an integer exponent is exact where the powers are (5^2 = 25, 7^3 = 343), as in PyTorch', async () => {
+    const bases = [0, 1, 2, 3, 4, 5, 6, 7, -3, -5, 0.5, 10];
+    const exponents = [2, 3, 2, 3, 5, 2, 2, 3, 3, 2, -2, 7];
+    const x = upload(gpu, new Float32Array(bases));
+    const y = upload(gpu, new Float32Array(exponents));
+    const got = Array.from(
+      await readback(binary('pow', { buffer: x, strides: [1] }, { buffer: y, strides: [1] }, [bases.length])),
+    );
+    expect(got).toEqual(bases.map((b, i) => Math.fround(b ** exponents[i])));
+  });
+
   test('maximum and minimum propagate NaN, as in PyTorch', async () => {
     const x = upload(gpu, new Float32Array([Number.NaN, 1, 2]));
     const y = upload(gpu, new Float32Array([0, Number.NaN, 3]));

@@ -116,8 +116,26 @@ const UNARY_WGSL = {
 export type UnaryOpName = keyof typeof UNARY_WGSL;
 
 const POW_SIGNED = `${SPECIAL_VALUES}
+// x^n by repeated squaring: exact wherever the products are (5^2 = 25, not exp2's 24.999998), as
+// PyTorch's pow is for integer exponents.
+fn pow_uint(x: f32, n: u32) -> f32 {
+  var base = x;
+  var e = n;
+  var r = 1.0;
+  loop {
+    if ((e & 1u) == 1u) { r = r * base; }
+    e = e >> 1u;
+    if (e == 0u) { break; }
+    base = base * base;
+  }
+  return r;
+}
 fn pow_signed(x: f32, y: f32) -> f32 {
   if (y == 0.0) { return 1.0; }
+  if (y == floor(y) && abs(y) <= 256.0) {
+    let p = pow_uint(x, u32(abs(y)));
+    return select(p, 1.0 / p, y < 0.0);
+  }
   if (x == 0.0) { return select(0.0, f32_inf(), y < 0.0); }
   let r = exp2(y * log2(abs(x)));
   if (x > 0.0) { return r; }

@@ -258,19 +258,12 @@ export const handKernelsExercise: Exercise = {
       );
 
     // ---- second derivative and Laplacian ----
-    // WebGPU's pow rounds integer powers (5^2 = 24.999998) where PyTorch's are exact, and these
-    // items check exact derivatives of x^d: they run on the CPU until the kernel is exact.
-    const powDevice = 'cpu';
-    const sd = await toCpu(secondDerivative(powDevice));
+    const sd = await toCpu(secondDerivative(device));
     r.item('second-derivative', 'The second derivative: [1, -2, 1], and the Laplacian')
       .text(
         'A second derivative needs three samples (a 2-tap kernel can only difference once, see below). [1, -2, 1] is the difference of differences; it is exact on polynomials up to degree 3: 2 on x^2, and 6x on x^3 (at the window centre). The 3x3 Laplacian adds the x and y second derivatives: 4 on x^2 + y^2.',
       )
       .code('second-derivative')
-      .cpuNote(
-        device,
-        'this runs on the CPU: its pow kernel rounds integer powers (5^2 = 24.999998), these checks are exact',
-      )
       .tensor('corr2d(x^2, [1, -2, 1])', sd.onSquare)
       .tensor('corr2d(x^3, [1, -2, 1])', sd.onCube)
       .tensor('laplacian', sd.laplacian)
@@ -354,13 +347,9 @@ export const handKernelsExercise: Exercise = {
       .text(
         'The d-th forward difference (-1)^(d-k) C(d, k), k = 0..d, has d + 1 taps and is exact on every polynomial of degree d: it returns d! times the leading coefficient, the d-th derivative. A d-tap kernel cannot: the polynomial q(x) = x (x-1) ... (x-d+1) has d-th derivative d! but is 0 at x = 0..d-1, so ANY d-tap kernel placed there reads only zeros and returns 0.',
       )
-      .code('derivative-order')
-      .cpuNote(
-        device,
-        'this runs on the CPU: its pow kernel rounds integer powers (5^2 = 24.999998), these checks are exact',
-      );
+      .code('derivative-order');
     for (let d = 1; d <= 5; d++) {
-      const KonDevice = forwardDifference(d, powDevice);
+      const KonDevice = forwardDifference(d, device);
       // p(x) = x^d + 3x^(d-1) - 2 (degree d, arbitrary lower terms)
       const PonDevice = samples(
         (x) =>
@@ -369,7 +358,7 @@ export const handKernelsExercise: Exercise = {
             .add(x.pow(d - 1).mul(3))
             .sub(2),
         10,
-        powDevice,
+        device,
       );
       const QonDevice = samples(
         (x) =>
@@ -377,7 +366,7 @@ export const handKernelsExercise: Exercise = {
             .reduce((a, b) => a.mul(b))
             .add(0),
         10,
-        powDevice,
+        device,
       ); // + 0: -0 -> 0
       const { K, P, Q, onP, onQ, short } = await toCpu({
         K: KonDevice,
@@ -385,7 +374,7 @@ export const handKernelsExercise: Exercise = {
         Q: QonDevice,
         onP: corr2d(PonDevice, KonDevice),
         onQ: corr2d(QonDevice, KonDevice),
-        short: corr2d(QonDevice, forwardDifference(d - 1, powDevice)), // a d-tap kernel
+        short: corr2d(QonDevice, forwardDifference(d - 1, device)), // a d-tap kernel
       });
       const window = Q.get(`0:1, 0:${d}`);
       dord
