@@ -10,6 +10,7 @@ import {
   BatchNorm2d,
   Conv2d,
   crossEntropy,
+  Dropout,
   dropout,
   Flatten,
   Linear,
@@ -136,6 +137,14 @@ describe('training on the webgpu device', () => {
     manualSeed(9);
     const gpu = dropout(x.to('webgpu'), { p: 0.5 });
     expect(await maxDiff(gpu.data, cpu.data)).toBe(0);
+    // The Dropout layer in training mode too (it drew its mask on the CPU and failed to mix devices).
+    const layer = new Dropout(0.5);
+    manualSeed(9);
+    const cpuLayer = layer.forward(x);
+    manualSeed(9);
+    const gpuLayer = layer.forward(x.to('webgpu'));
+    expect(gpuLayer.data.device).toBe('webgpu');
+    expect(await maxDiff(gpuLayer.data, cpuLayer.data)).toBe(0);
   });
 
   it('named errors: to("cpu") on a webgpu module, mixed devices, an unknown device', () => {

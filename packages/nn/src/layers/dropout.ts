@@ -67,7 +67,7 @@ export class Dropout extends Module {
       fail('Dropout', 'input', `expected a float input, got ${t.dtype} input ${formatShape(t.shape)}`);
     if (!this.training || this.p === 0) return isVariable(input) ? input : variable(input);
     if (this.p === 1) return mul(input, 0);
-    const keep = rand(t.shape, { dtype: t.dtype, generator: this.#generator }).lt(1 - this.p);
+    const keep = rand(t.shape, { dtype: t.dtype, generator: this.#generator, device: t.device }).lt(1 - this.p);
     return mul(input, keep.to(t.dtype).div(1 - this.p));
   }
 
