@@ -51,7 +51,7 @@ const NAMES = Object.keys(SHAPES) as ParamName[];
 const size = (s: readonly number[]) => s.reduce((p, v) => p * v, 1);
 
 /** Initial weights, uniform in +-1/sqrt(fan_in) (PyTorch's default init range), seeded. */
-function initialWeights(): Record<ParamName, Float32Array> {
+export function initialWeights(): Record<ParamName, Float32Array> {
   const out = {} as Record<ParamName, Float32Array>;
   for (const [i, name] of NAMES.entries()) {
     const s = SHAPES[name];

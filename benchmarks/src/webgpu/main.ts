@@ -77,6 +77,9 @@ async function main(): Promise<void> {
   report.loadAverageAfter = os.loadavg();
   for (const [where, results] of sections) console.log(`\n${renderGpuTable(results, where)}`);
   console.log('\n"vs X" = X\'s median time / torchlet-webgpu\'s (above 1: torchlet is faster).');
+  console.log(
+    'torchlet-tensor is torchlet through its tensor/nn API: "vs torchlet-tensor" is what that API costs on top of the kernels.',
+  );
   for (const n of notes) console.log(`note: ${n}`);
   const outDir = path.resolve(here, '..', '..', 'bench-results');
   mkdirSync(outDir, { recursive: true });

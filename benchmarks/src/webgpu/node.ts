@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { prepareTfjsLenet, prepareTorchletLenet } from './lenet.js';
 import { ortModelFor } from './models.js';
+import { prepareTensorApi } from './tensor-api.js';
 import {
   adapterInfo,
   type GpuResult,
@@ -54,6 +55,7 @@ export async function runNode(
       {
         'torchlet-webgpu': () =>
           w.problem.kind === 'lenet-step' ? prepareTorchletLenet() : prepareTorchlet(w.problem),
+        'torchlet-tensor': () => prepareTensorApi(w.problem),
         'tfjs-webgpu': () => (w.problem.kind === 'lenet-step' ? prepareTfjsLenet() : prepareTfjs(w.problem)),
         ...(model ? { 'ort-webgpu': () => prepareOrt(ort, model) } : {}),
       },

@@ -22,8 +22,11 @@ import {
   upload,
 } from '@torchlet/webgpu';
 
-/** The contenders, in table order. */
-export const GPU_CONTENDERS = ['torchlet-webgpu', 'tfjs-webgpu', 'ort-webgpu'] as const;
+/**
+ * The contenders, in table order. `torchlet-tensor` is torchlet through its tensor / nn API
+ * (tensor-api.ts; Node only), what a user's code runs; `torchlet-webgpu` chains the kernels.
+ */
+export const GPU_CONTENDERS = ['torchlet-webgpu', 'torchlet-tensor', 'tfjs-webgpu', 'ort-webgpu'] as const;
 export type GpuContenderName = (typeof GPU_CONTENDERS)[number];
 
 /** A workload's problem: a matmul `m x k @ k x n`, or a conv2d (NCHW) forward or backward. */
