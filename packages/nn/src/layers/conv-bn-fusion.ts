@@ -1,5 +1,5 @@
 import { conv2d, isGradEnabled, isTracing, isVariable, relu, type Variable, variable } from '@torchlet/autograd';
-import { div, fail, isTensor, type Tensor } from '@torchlet/tensor';
+import { div, fail, formatValue, isTensor, type Tensor } from '@torchlet/tensor';
 import { isModule, type Module, type ModuleInput } from '../module.js';
 import { ReLU } from './activation.js';
 import { BatchNorm2d, batchNorm2dBatchStatistics } from './batchnorm.js';
@@ -242,7 +242,7 @@ export function convBatchNorm2d(
   if (!(bn instanceof BatchNorm2d)) fail(fn, 'bn', `expected a BatchNorm2d, got ${describe(bn)}`);
   const activation = options.activation ?? 'none';
   if (activation !== 'relu' && activation !== 'relu6' && activation !== 'none')
-    fail(fn, 'options', `activation must be 'relu', 'relu6' or 'none', got ${JSON.stringify(activation)}`);
+    fail(fn, 'options', `activation must be 'relu', 'relu6' or 'none', got ${formatValue(activation)}`);
   return tryFusedConvBatchNorm(conv, bn, input, activation) ?? unfusedForward(conv, bn, input, activation);
 }
 

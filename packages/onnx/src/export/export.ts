@@ -1,6 +1,6 @@
 import { isVariable, noGrad, type TracedOp, traceOps, type Variable, variable } from '@torchlet/autograd';
 import { type AnyModule, BatchNorm2d, isModule } from '@torchlet/nn';
-import { type DType, fail, formatShape, isTensor, type Tensor } from '@torchlet/tensor';
+import { type DType, fail, formatShape, formatValue, isTensor, type Tensor } from '@torchlet/tensor';
 import { exportOp } from '../ops.js';
 import { encodeModel } from '../proto/codec.js';
 import type { ValueInfoProto } from '../proto/types.js';
@@ -204,8 +204,8 @@ function namedStatistics(
 function names(arg: string, given: readonly string[] | undefined, n: number, base: string): string[] {
   if (given === undefined) return n === 1 ? [base] : Array.from({ length: n }, (_, i) => `${base}_${i}`);
   if (!Array.isArray(given) || given.length !== n || given.some((s) => typeof s !== 'string' || s === ''))
-    fail(FN, arg, `expected ${n} non-empty names, got ${JSON.stringify(given)}`);
-  if (new Set(given).size !== given.length) fail(FN, arg, `names must be distinct, got ${JSON.stringify(given)}`);
+    fail(FN, arg, `expected ${n} non-empty names, got ${formatValue(given)}`);
+  if (new Set(given).size !== given.length) fail(FN, arg, `names must be distinct, got ${formatValue(given)}`);
   return [...given];
 }
 

@@ -176,6 +176,17 @@ describe('conv2d validation', () => {
       'conv2d: reflect padding must be smaller than the padded dimension',
     );
     bad(() => conv2d(x, w2, null, { kernel: 'fft' as 'direct' }), 'conv2d: kernel must be one of direct, im2col, auto');
+    // A bigint option is named in the message (formatting it once threw a raw TypeError).
+    bad(
+      () => conv2d(x, w2, null, { groups: 1n as unknown as number }),
+      'conv2d: groups must be a positive integer, got 1n',
+    );
+    bad(
+      () => conv2d(x, w2, null, { padding: 1, paddingMode: 2n as unknown as 'reflect' }),
+      'conv2d: paddingMode must be one of zeros, reflect, replicate, circular, got 2n',
+    );
+    bad(() => conv2d(x, w2, null, { kernel: 3n as unknown as 'direct' }), 'got 3n');
+    bad(() => conv2d(x, w2, null, { padding: [1n, 1n] as unknown as number }), 'conv2d: padding must be');
   });
   it('rejects wrong ranks', () => {
     bad(

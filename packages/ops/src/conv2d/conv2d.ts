@@ -4,6 +4,7 @@ import {
   clamp,
   fail,
   formatShape,
+  formatValue,
   isTensor,
   relu,
   type Shape,
@@ -57,7 +58,7 @@ function planConv(
       fail(
         fn,
         'activation',
-        `activation is conv2d's forward-only option: relu(conv2d(...))'s gradient needs the activation's own (got ${JSON.stringify(a)})`,
+        `activation is conv2d's forward-only option: relu(conv2d(...))'s gradient needs the activation's own (got ${formatValue(a)})`,
       );
     }
   }

@@ -253,19 +253,15 @@ export function resolveConv2dOptions(
   const dilation = toPair(fn, 'dilation', options.dilation ?? 1, 1);
   const groups = options.groups ?? 1;
   if (typeof groups !== 'number' || !Number.isInteger(groups) || groups < 1) {
-    fail(fn, 'groups', `groups must be a positive integer, got ${JSON.stringify(groups)}`);
+    fail(fn, 'groups', `groups must be a positive integer, got ${formatValue(groups)}`);
   }
   const paddingMode = options.paddingMode ?? 'zeros';
   if (!PADDING_MODES.includes(paddingMode)) {
-    fail(
-      fn,
-      'paddingMode',
-      `paddingMode must be one of ${PADDING_MODES.join(', ')}, got ${JSON.stringify(paddingMode)}`,
-    );
+    fail(fn, 'paddingMode', `paddingMode must be one of ${PADDING_MODES.join(', ')}, got ${formatValue(paddingMode)}`);
   }
   const kernel = options.kernel ?? 'auto';
   if (!kernelChoices.includes(kernel))
-    fail(fn, 'kernel', `kernel must be one of ${kernelChoices.join(', ')}, got ${JSON.stringify(kernel)}`);
+    fail(fn, 'kernel', `kernel must be one of ${kernelChoices.join(', ')}, got ${formatValue(kernel)}`);
   const padding = options.padding ?? 0;
   let pads: [number, number, number, number];
   if (padding === 'valid') {
@@ -279,7 +275,7 @@ export function resolveConv2dOptions(
     const tw = dilation[1] * (kernelHW[1] - 1);
     pads = [th >> 1, th - (th >> 1), tw >> 1, tw - (tw >> 1)];
   } else if (typeof padding === 'string') {
-    fail(fn, 'padding', `padding must be an int, a pair of ints, 'valid' or 'same', got ${JSON.stringify(padding)}`);
+    fail(fn, 'padding', `padding must be an int, a pair of ints, 'valid' or 'same', got ${formatValue(padding)}`);
   } else {
     const [ph, pw] = toPair(fn, 'padding', padding, 0);
     pads = [ph, ph, pw, pw];

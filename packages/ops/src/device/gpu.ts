@@ -1,6 +1,6 @@
 // The image ops on the webgpu device: the op validates and plans as on the CPU (geometry, output
 // shape), then one dispatch line hands the plan to these, which run @torchlet/webgpu's kernels.
-import { fail, formatShape, Tensor } from '@torchlet/tensor';
+import { fail, formatShape, formatValue, Tensor } from '@torchlet/tensor';
 import {
   adaptiveAvgPool2dBackward,
   adaptiveAvgPool2dForward,
@@ -49,7 +49,7 @@ export function checkGpuOperands(
     fail(
       fn,
       'kernel',
-      `the ${JSON.stringify(kernel)} kernel is a CPU kernel and cannot run on the webgpu device; use 'auto'`,
+      `the ${formatValue(kernel)} kernel is a CPU kernel and cannot run on the webgpu device; use 'auto'`,
     );
   }
 }
