@@ -16,6 +16,8 @@ export { heapBase, sgemm, sgemmPart, workspaceBytes } from './gemm';
 export {
   maxPool2dPlanes,
   maxPool2dWorkBytes,
+  maxPool3x3s2IndicesPlanes,
+  maxPool3x3s2IndicesWorkBytes,
   maxPool3x3s2Planes,
   maxPool3x3s2WorkBytes,
   widenIndicesI64,

@@ -592,3 +592,237 @@ export function widenIndicesI64(src: usize, dst: usize, n: i32): void {
     v128.store(d, i64x2.extend_high_i32x4_s(v), 16);
   }
 }
+
+// 3x3 windows, stride 2, no dilation, with indices: the rows of horizontal maxima carry the column
+// of each maximum (the first tap holding it: a later tap wins only when strictly greater, as in
+// rowMaxIndices), computed once per input row in place (edges lane by lane), then each output row
+// folds its window's rows in order, starting from the window's first real tap as the general
+// kernel does (so a window of -inf gives its first real tap's index).
+
+/** Bytes of scratch {@link maxPool3x3s2IndicesPlanes} needs: three rows of maxima and columns, and the first columns. */
+export function maxPool3x3s2IndicesWorkBytes(wo: i32): i32 {
+  const wo4 = (wo + 3) & ~3;
+  return 7 * align(wo4 << 2);
+}
+
+/**
+ * The horizontal maxima of one input row and their columns into `dv` / `dc` (`wo` of each, four
+ * at a time). Returns whether an input the windows read is NaN.
+ */
+function rowMaxIdx3s2(row: usize, w: i32, pw: i32, wo: i32, oStart: i32, oEnd: i32, dv: usize, dc: usize): bool {
+  let nanV = i32x4.splat(0);
+  let nan = false;
+  for (let o = 0; o < wo; o += 4) {
+    const c = (<usize>o) << 2;
+    const c0 = 2 * o - pw;
+    if (o >= oStart && o < oEnd) {
+      const p = row + ((<usize>c0) << 2);
+      const a = v128.load(p);
+      const b = v128.load(p, 16);
+      nanV = v128.or(nanV, v128.or(f32x4.ne(a, a), f32x4.ne(b, b)));
+      const left = v128.shuffle<f32>(a, b, 0, 2, 4, 6);
+      const mid = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+      const right = v128.shuffle<f32>(v128.load(p, 8), v128.load(p, 24), 0, 2, 4, 6);
+      const cols = i32x4.add(i32x4.splat(c0), i32x4(0, 2, 4, 6));
+      let best = left;
+      let at = cols;
+      let wins = f32x4.lt(best, mid);
+      best = v128.bitselect(mid, best, wins);
+      at = v128.bitselect(i32x4.add(cols, i32x4.splat(1)), at, wins);
+      wins = f32x4.lt(best, right);
+      best = v128.bitselect(right, best, wins);
+      at = v128.bitselect(i32x4.add(cols, i32x4.splat(2)), at, wins);
+      v128.store(dv + c, best);
+      v128.store(dc + c, at);
+      if (o + 4 >= oEnd) {
+        // The last in-place block's rightmost tap (column c0+8) is no other block's.
+        const last = c0 + 8;
+        // biome-ignore lint/suspicious/noSelfCompare: NaN test
+        if (last < w && load<f32>(row + ((<usize>last) << 2)) !== load<f32>(row + ((<usize>last) << 2))) nan = true;
+      }
+      continue;
+    }
+    if (o === 0 && pw === 1 && w >= 8) {
+      // One column of left padding: taps from column -1, whose float (before the row) is read but
+      // replaced by -inf; the first window starts at its real column 0. Columns 0..7 NaN-tested.
+      const a = v128.load(row - 4);
+      const b = v128.load(row, 12);
+      const left = f32x4.replace_lane(v128.shuffle<f32>(a, b, 0, 2, 4, 6), 0, -Infinity);
+      const mid = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+      const right = v128.shuffle<f32>(v128.load(row, 4), v128.load(row, 20), 0, 2, 4, 6);
+      nanV = v128.or(nanV, v128.or(v128.or(f32x4.ne(left, left), f32x4.ne(mid, mid)), f32x4.ne(right, right)));
+      const cols = i32x4(-1, 1, 3, 5);
+      let best = left;
+      let at = i32x4(0, 1, 3, 5);
+      let wins = f32x4.lt(best, mid);
+      best = v128.bitselect(mid, best, wins);
+      at = v128.bitselect(i32x4.add(cols, i32x4.splat(1)), at, wins);
+      wins = f32x4.lt(best, right);
+      best = v128.bitselect(right, best, wins);
+      at = v128.bitselect(i32x4.add(cols, i32x4.splat(2)), at, wins);
+      v128.store(dv + c, best);
+      v128.store(dc + c, at);
+      continue;
+    }
+    // Edge blocks lane by lane: taps outside [0, w) are padding and never win.
+    for (let k = 0; k < 4; k++) {
+      const ow = o + k;
+      let best: f32 = -Infinity;
+      let at = -1;
+      for (let t = 0; t < 3; t++) {
+        const col = 2 * ow - pw + t;
+        if (col < 0 || col >= w) continue;
+        const v = load<f32>(row + ((<usize>col) << 2));
+        // biome-ignore lint/suspicious/noSelfCompare: NaN test
+        if (v !== v) nan = true;
+        if (at < 0) at = col;
+        if (v > best) {
+          best = v;
+          at = col;
+        }
+      }
+      store<f32>(dv + c + ((<usize>k) << 2), best);
+      store<i32>(dc + c + ((<usize>k) << 2), at);
+    }
+  }
+  return nan || v128.any_true(nanV);
+}
+
+/**
+ * {@link maxPool2dPlanes} for 3x3 windows, stride 2 and dilation 1, with indices at `idx`
+ * (`(ih + rowOffset) * w + iw`): the same values and indices, bit for bit. `work` holds
+ * {@link maxPool3x3s2IndicesWorkBytes} bytes. Up to three floats (and indices) past the last
+ * output are overwritten.
+ */
+export function maxPool3x3s2IndicesPlanes(
+  x: usize,
+  planes: i32,
+  h: i32,
+  w: i32,
+  ph: i32,
+  pw: i32,
+  ho: i32,
+  wo: i32,
+  out: usize,
+  idx: usize,
+  rowOffset: i32,
+  work: usize,
+): void {
+  const wo4 = (wo + 3) & ~3;
+  const rowBytes = <usize>align(wo4 << 2);
+  let pv = work;
+  let pc = pv + rowBytes;
+  const v1 = pc + rowBytes;
+  const c1 = v1 + rowBytes;
+  let v2 = c1 + rowBytes;
+  let c2 = v2 + rowBytes;
+  const first = c2 + rowBytes;
+  // Each window's first real column (-1: none, a window entirely in the left or right padding).
+  let emptyColumns = false;
+  for (let ow = 0; ow < wo4; ow++) {
+    const iw0 = max(0, 2 * ow - pw);
+    const none = iw0 >= min(2 * ow - pw + 3, w) && ow < wo;
+    emptyColumns = emptyColumns || none;
+    store<i32>(first + ((<usize>ow) << 2), none ? -1 : iw0);
+  }
+  let oStart = 0;
+  while (2 * oStart - pw < 0) oStart += 4;
+  let oEnd = oStart;
+  while (oEnd < wo && 2 * oEnd - pw + 9 <= w) oEnd += 4;
+  const inPlane = (<usize>h * <usize>w) << 2;
+  const outPlane = (<usize>ho * <usize>wo) << 2;
+  const rowStride = (<usize>w) << 2;
+  const neg = f32x4.splat(-Infinity);
+  for (let p = 0; p < planes; p++) {
+    const xp = x + <usize>p * inPlane;
+    const op = out + <usize>p * outPlane;
+    const ip = idx + <usize>p * outPlane;
+    let nan = false;
+    // The maxima of each window's first row (computed as the previous window's last row).
+    let prevValid = false;
+    const r0 = -ph;
+    if (r0 >= 0 && r0 < h) {
+      nan = rowMaxIdx3s2(xp + <usize>r0 * rowStride, w, pw, wo, oStart, oEnd, pv, pc) || nan;
+      prevValid = true;
+    }
+    for (let oh = 0; oh < ho; oh++) {
+      const r = 2 * oh - ph;
+      const ok1 = r + 1 >= 0 && r + 1 < h;
+      const ok2 = r + 2 >= 0 && r + 2 < h;
+      if (ok1) nan = rowMaxIdx3s2(xp + <usize>(r + 1) * rowStride, w, pw, wo, oStart, oEnd, v1, c1) || nan;
+      if (ok2) nan = rowMaxIdx3s2(xp + <usize>(r + 2) * rowStride, w, pw, wo, oStart, oEnd, v2, c2) || nan;
+      const o0 = (<usize>oh * <usize>wo) << 2;
+      // The window's first real row.
+      const top = prevValid ? r : ok1 ? r + 1 : ok2 ? r + 2 : -1;
+      if (top < 0) {
+        for (let ow = 0; ow < wo; ow++) {
+          store<f32>(op + o0 + ((<usize>ow) << 2), -Infinity);
+          store<i32>(ip + o0 + ((<usize>ow) << 2), -1);
+        }
+      } else {
+        const b0 = i32x4.splat((r + rowOffset) * w);
+        const b1 = i32x4.splat((r + 1 + rowOffset) * w);
+        const b2 = i32x4.splat((r + 2 + rowOffset) * w);
+        const topBase = i32x4.splat((top + rowOffset) * w);
+        // All three rows in the plane (every output row but the edges): the first row's maxima
+        // and columns are the starting point (its column is the window's first real one when its
+        // maximum is -inf, so this equals starting from -inf at the first real tap).
+        const full = prevValid && ok1 && ok2;
+        for (let o = 0; full && o < wo; o += 4) {
+          const c = (<usize>o) << 2;
+          let best = v128.load(pv + c);
+          let at = i32x4.add(b0, v128.load(pc + c));
+          let v = v128.load(v1 + c);
+          let wins = f32x4.lt(best, v);
+          best = v128.bitselect(v, best, wins);
+          at = v128.bitselect(i32x4.add(b1, v128.load(c1 + c)), at, wins);
+          v = v128.load(v2 + c);
+          wins = f32x4.lt(best, v);
+          best = v128.bitselect(v, best, wins);
+          at = v128.bitselect(i32x4.add(b2, v128.load(c2 + c)), at, wins);
+          v128.store(op + o0 + c, best);
+          v128.store(ip + o0 + c, at);
+        }
+        for (let o = 0; !full && o < wo; o += 4) {
+          const c = (<usize>o) << 2;
+          let best = neg;
+          let at = i32x4.add(topBase, v128.load(first + c));
+          if (prevValid) {
+            const v = v128.load(pv + c);
+            const wins = f32x4.lt(best, v);
+            best = v128.bitselect(v, best, wins);
+            at = v128.bitselect(i32x4.add(b0, v128.load(pc + c)), at, wins);
+          }
+          if (ok1) {
+            const v = v128.load(v1 + c);
+            const wins = f32x4.lt(best, v);
+            best = v128.bitselect(v, best, wins);
+            at = v128.bitselect(i32x4.add(b1, v128.load(c1 + c)), at, wins);
+          }
+          if (ok2) {
+            const v = v128.load(v2 + c);
+            const wins = f32x4.lt(best, v);
+            best = v128.bitselect(v, best, wins);
+            at = v128.bitselect(i32x4.add(b2, v128.load(c2 + c)), at, wins);
+          }
+          v128.store(op + o0 + c, best);
+          v128.store(ip + o0 + c, at);
+        }
+        if (emptyColumns) {
+          for (let ow = 0; ow < wo; ow++) {
+            if (load<i32>(first + ((<usize>ow) << 2)) < 0) store<i32>(ip + o0 + ((<usize>ow) << 2), -1);
+          }
+        }
+      }
+      // Row r+2 is the next window's first row: swap its buffers in.
+      const tv = pv;
+      const tc = pc;
+      pv = v2;
+      pc = c2;
+      v2 = tv;
+      c2 = tc;
+      prevValid = ok2;
+    }
+    if (nan) scalarPlane(xp, h, w, 3, 3, 2, 2, ph, pw, 1, 1, ho, wo, op, ip, rowOffset);
+  }
+}

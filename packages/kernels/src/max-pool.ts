@@ -12,7 +12,7 @@ import { type GemmExports, gemmModule } from './loader.js';
 
 /** Name of the general max-pool kernel. */
 export const WASM_MAX_POOL2D_KERNEL = 'wasm-simd128-maxpool2d';
-/** Name of the kernel for 3x3 windows, stride 2, no dilation, values only (ResNet's stem pool). */
+/** Name of the kernels for 3x3 windows, stride 2, no dilation (ResNet's stem pool), values with or without indices. */
 export const WASM_MAX_POOL3X3S2_KERNEL = 'wasm-simd128-maxpool3x3s2';
 
 /** The max-pool entry points of the module (assembly/max-pool.ts). */
@@ -48,6 +48,21 @@ interface MaxPoolExports extends GemmExports {
     work: number,
   ): void;
   maxPool3x3s2WorkBytes(wo: number): number;
+  maxPool3x3s2IndicesWorkBytes(wo: number): number;
+  maxPool3x3s2IndicesPlanes(
+    x: number,
+    planes: number,
+    h: number,
+    w: number,
+    ph: number,
+    pw: number,
+    ho: number,
+    wo: number,
+    out: number,
+    idx: number,
+    rowOffset: number,
+    work: number,
+  ): void;
   widenIndicesI64(src: number, dst: number, n: number): void;
   maxPool3x3s2Planes(
     x: number,
@@ -237,8 +252,9 @@ export function wasmMaxPool2d(
   const plane = h * w;
   const outPlane = ho * wo;
   const withIdx = indices === null ? 0 : 1;
-  // 3x3 windows with stride 2 (values only) take the one-pass kernel; the rest the general one.
-  const is3x3s2 = withIdx === 0 && kh === 3 && kw === 3 && sh === 2 && sw === 2 && dh === 1 && dw === 1;
+  // 3x3 windows with stride 2 take the one-pass kernels (values, or values and indices); the rest
+  // the general one.
+  const is3x3s2 = kh === 3 && kw === 3 && sh === 2 && sw === 2 && dh === 1 && dw === 1;
   const kernelName = is3x3s2 ? WASM_MAX_POOL3X3S2_KERNEL : WASM_MAX_POOL2D_KERNEL;
   // Whole planes per chunk when they fit, else bands of output rows and the input rows they read.
   const whole = plane <= CHUNK_FLOATS;
@@ -263,9 +279,11 @@ export function wasmMaxPool2d(
   const wide = indices instanceof BigInt64Array;
   const wideAt = align64(idxAt + (withIdx ? 4 * outFloats + SLACK_BYTES : 0));
   const workAt = align64(wideAt + (wide ? 8 * outFloats + SLACK_BYTES : 0));
-  const workBytes = is3x3s2
-    ? mod.maxPool3x3s2WorkBytes(wo)
-    : mod.maxPool2dWorkBytes(bandInRows, w, kw, sw, pw, dw, wo, withIdx);
+  const workBytes = !is3x3s2
+    ? mod.maxPool2dWorkBytes(bandInRows, w, kw, sw, pw, dw, wo, withIdx)
+    : withIdx
+      ? mod.maxPool3x3s2IndicesWorkBytes(wo)
+      : mod.maxPool3x3s2WorkBytes(wo);
   const end = workAt + workBytes;
   if (planes * outPlane === 0) {
     noteKernel(kernelName);
@@ -290,28 +308,30 @@ export function wasmMaxPool2d(
   const idxF = idxAt / 4;
   const idxPtr = withIdx ? idxAt : 0;
   const run = (nb: number, rows: number, pad: number, bandHo: number, rowOffset: number): void =>
-    is3x3s2
-      ? mod.maxPool3x3s2Planes(inAt, nb, rows, w, pad, pw, bandHo, wo, outAt, workAt)
-      : mod.maxPool2dPlanes(
-          inAt,
-          nb,
-          rows,
-          w,
-          kh,
-          kw,
-          sh,
-          sw,
-          pad,
-          pw,
-          dh,
-          dw,
-          bandHo,
-          wo,
-          outAt,
-          idxPtr,
-          rowOffset,
-          workAt,
-        );
+    is3x3s2 && withIdx
+      ? mod.maxPool3x3s2IndicesPlanes(inAt, nb, rows, w, pad, pw, bandHo, wo, outAt, idxPtr, rowOffset, workAt)
+      : is3x3s2
+        ? mod.maxPool3x3s2Planes(inAt, nb, rows, w, pad, pw, bandHo, wo, outAt, workAt)
+        : mod.maxPool2dPlanes(
+            inAt,
+            nb,
+            rows,
+            w,
+            kh,
+            kw,
+            sh,
+            sw,
+            pad,
+            pw,
+            dh,
+            dw,
+            bandHo,
+            wo,
+            outAt,
+            idxPtr,
+            rowOffset,
+            workAt,
+          );
   if (whole) {
     for (let p0 = 0; p0 < planes; p0 += perPlanes) {
       const nb = Math.min(perPlanes, planes - p0);

@@ -1,5 +1,5 @@
-// maxPool2d with 3x3 windows and stride 2 (ResNet's stem pool), values only, runs @torchlet/kernels'
-// one-pass kernel 'wasm-simd128-maxpool3x3s2': PyTorch golden data (golden/gen_max_pool3x3s2.py,
+// maxPool2d with 3x3 windows and stride 2 (ResNet's stem pool) runs @torchlet/kernels' one-pass
+// kernels 'wasm-simd128-maxpool3x3s2' (values, and values with int64 indices): PyTorch golden data (golden/gen_max_pool3x3s2.py,
 // bit for bit, -0 included), the JavaScript kernel and a naive reference on random shapes, layouts
 // and special values, and central differences of its values against the backward.
 import { readFileSync } from 'node:fs';
@@ -78,8 +78,10 @@ describe('maxPool2d 3x3 stride 2 (one-pass WebAssembly kernel) on PyTorch golden
       c.out.data,
       'js value',
     );
-    // The indices (the general kernel) and the backward through them.
-    const { indices } = maxPool2d(input, 3, { ...options, returnIndices: true, kernel: 'wasm' });
+    // The indices (the one-pass kernel with indices) and the backward through them.
+    const { values, indices } = maxPool2d(input, 3, { ...options, returnIndices: true, kernel: 'wasm' });
+    expect(getBackendInfo().lastKernel).toBe(KERNEL);
+    expectSameBits(values.toTypedArray() as Float32Array, c.out.data, 'value with indices');
     expect(Array.from(indices.toTypedArray() as BigInt64Array, Number)).toEqual(c.indices.data);
     const grad = maxPool2dBackward(float32(c.upstream), indices, c.input.shape);
     expectSameBits(grad.toTypedArray() as Float32Array, c.grad_input.data, 'gradient');
@@ -130,6 +132,12 @@ describe('maxPool2d 3x3 stride 2 (one-pass WebAssembly kernel) vs the JavaScript
         const wasm = maxPool2d(X, 3, { ...options, kernel: 'wasm' });
         expect(getBackendInfo().lastKernel).toBe(KERNEL);
         expectSameBits(wasm.toTypedArray() as Float32Array, js.toTypedArray() as Float32Array, 'value');
+        const jsIdx = maxPool2d(X, 3, { ...options, returnIndices: true, kernel: 'js' });
+        const wasmIdx = maxPool2d(X, 3, { ...options, returnIndices: true, kernel: 'wasm' });
+        expect(getBackendInfo().lastKernel).toBe(KERNEL);
+        expectSameBits(wasmIdx.values.toTypedArray() as Float32Array, js.toTypedArray() as Float32Array, 'value');
+        expect(wasmIdx.indices.dtype).toBe('int64');
+        expect(wasmIdx.indices.toTypedArray()).toEqual(jsIdx.indices.toTypedArray());
         const ref = refMaxPool2d(Float64Array.from(X.contiguous().toTypedArray() as Float32Array), {
           n: p.n,
           c: p.c,
@@ -199,7 +207,9 @@ describe('maxPool2d 3x3 stride 2 (one-pass WebAssembly kernel) vs central differ
           const { values, indices } = maxPool2d(new Tensor(Float32Array.from(x), shape), 3, {
             ...options,
             returnIndices: true,
+            kernel: 'wasm',
           });
+          expect(getBackendInfo().lastKernel).toBe(KERNEL);
           const G = Float64Array.from({ length: values.numel }, (_, i) => (((i + q.seed) * 7919) % 13) / 6 - 1);
           const dX = maxPool2dBackward(new Tensor(G, values.shape), indices, shape);
           let ran = '';

@@ -24,10 +24,10 @@ import { type MaxPool2dOptions, type MaxPool2dResult, maxPool2d, maxPool2dBackwa
 const floats = (t: Tensor): Float32Array | Float64Array => t.toTypedArray() as Float32Array | Float64Array;
 
 const KERNEL = 'wasm-simd128-maxpool2d';
-/** The one-pass kernel for 3x3 windows, stride 2, no dilation, values only. */
+/** The one-pass kernels for 3x3 windows, stride 2, no dilation (values, with or without indices). */
 const KERNEL_3X3S2 = 'wasm-simd128-maxpool3x3s2';
 
-/** The kernel a values-only float32 call must run. */
+/** The kernel a float32 call must run. */
 function valuesKernel(kh: number, kw: number, sh: number, sw: number, dh: number, dw: number): string {
   return kh === 3 && kw === 3 && sh === 2 && sw === 2 && dh === 1 && dw === 1 ? KERNEL_3X3S2 : KERNEL;
 }
@@ -55,7 +55,9 @@ describe("maxPool2d kernel: 'wasm' on the PyTorch golden data (float32)", () => 
     const input = toTensor(c.input, 'float32');
     const options = { stride: c.stride, padding: c.padding, ceilMode: c.ceil_mode, dilation: c.dilation ?? 1 };
     const wasm = maxPool2d(input, c.kernel_size, { ...options, returnIndices: true, kernel: 'wasm' });
-    expect(getBackendInfo().lastKernel).toBe(KERNEL);
+    const [sh0, sw0] = pair(c.stride ?? c.kernel_size);
+    const [dh0, dw0] = pair(c.dilation ?? 1);
+    expect(getBackendInfo().lastKernel).toBe(valuesKernel(kh, kw, sh0, sw0, dh0, dw0));
     expect(goldenCloseness(wasm.values, c.out, kh * kw)).toBeNull();
     const grad = maxPool2dBackward(toTensor(c.upstream, 'float32'), wasm.indices, input.shape);
     expect(goldenCloseness(grad, c.grad_input, kh * kw)).toBeNull();
@@ -128,7 +130,7 @@ describe("maxPool2d kernel: 'wasm' vs 'js' and a naive reference", () => {
           return;
         }
         const wasm = maxPool2d(X, [q.kh, q.kw], { ...options, returnIndices: true, kernel: 'wasm' });
-        expect(getBackendInfo().lastKernel).toBe(KERNEL);
+        expect(getBackendInfo().lastKernel).toBe(valuesKernel(q.kh, q.kw, q.sh, q.sw, q.dh, q.dw));
         expectSameBits(wasm.values, js.values);
         expectSameBits(wasm.indices, js.indices);
         const values = maxPool2d(X, [q.kh, q.kw], { ...options, kernel: 'wasm' });
@@ -168,7 +170,7 @@ describe("maxPool2d kernel: 'wasm' vs 'js' and a naive reference", () => {
     const options = { stride: 2, padding: 1 };
     setBackend('auto');
     const auto = maxPool2d(X, 3, { ...options, returnIndices: true });
-    expect(getBackendInfo().lastKernel).toBe(KERNEL);
+    expect(getBackendInfo().lastKernel).toBe(KERNEL_3X3S2);
     const js = maxPool2d(X, 3, { ...options, returnIndices: true, kernel: 'js' });
     expectSameBits(auto.values, js.values);
     expectSameBits(auto.indices, js.indices);
@@ -231,7 +233,7 @@ describe("maxPool2d kernel: 'wasm' indices vs central differences", () => {
             returnIndices: true,
             kernel: 'wasm',
           });
-          expect(getBackendInfo().lastKernel).toBe(KERNEL);
+          expect(getBackendInfo().lastKernel).toBe(valuesKernel(q.k, q.k, q.s, q.s, q.d, q.d));
           const G = Float64Array.from({ length: values.numel }, (_, i) => (((i + q.seed) * 7919) % 13) / 6 - 1);
           const dX = maxPool2dBackward(new Tensor(G, values.shape), indices, shape);
           const numeric = finiteDifferenceGrad((t) => maxPool2d(t, q.k, options), { data: x, shape }, G);

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Golden vectors for max_pool2d with 3x3 windows and stride 2 (ResNet's stem pool) from PyTorch.
 
-Run from this folder with Debian's python3-torch: `/usr/bin/python3 gen_max_pool3x3s2.py`.
+Run from this folder with Debian's python3-torch: `/usr/bin/python3 gen_max_pool3x3s2.py`, then
+`pnpm biome check --write max_pool3x3s2.json` (the repository's formatter lays the JSON out).
 Writes max_pool3x3s2.json: float32 inputs of few distinct values (multiples of 1/4 in [-2, 2],
 with -0.0 beside +0.0, so ties and the sign of a zero maximum are decided by PyTorch's
 first-maximum rule), the values and int64 indices of F.max_pool2d(..., return_indices=True), and
