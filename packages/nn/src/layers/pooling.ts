@@ -1,8 +1,8 @@
-import { adaptiveAvgPool2d, avgPool2d, maxPool2d, type Variable } from '@torchlet/autograd';
+import { adaptiveAvgPool2d, avgPool2d, maxPool2d, ownIntermediates, type Variable } from '@torchlet/autograd';
 import { fail, formatValue } from '@torchlet/tensor';
 import { Module, type ModuleInput } from '../module.js';
 import { pyBool } from '../repr.js';
-import { checkImageInput, type IntPair, toPair } from './util.js';
+import { checkImageInput, type IntPair, inputTensor, toPair } from './util.js';
 
 /**
  * Options of {@link MaxPool2d}'s constructor.
@@ -105,12 +105,9 @@ export class MaxPool2d extends Module {
    */
   forward(input: ModuleInput): Variable {
     checkImageInput('MaxPool2d', input, null);
-    return maxPool2d(input, this.kernelSize, {
-      stride: this.stride,
-      padding: this.padding,
-      dilation: this.dilation,
-      ceilMode: this.ceilMode,
-    });
+    const options = { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode };
+    // The argmax indices backward reads belong to the graph (released after backward on webgpu).
+    return ownIntermediates([inputTensor('MaxPool2d', input)], () => maxPool2d(input, this.kernelSize, options));
   }
 
   override extraRepr(): string {
