@@ -3,7 +3,8 @@
 //
 // Why alternate: on a shared 2-core machine the load changes over seconds; running torchlet's ten
 // samples and then tfjs's ten would charge one side with the other's background noise. Each round
-// takes one sample of every contender, in a rotated order so no contender always runs first.
+// takes one sample of every contender, in a shuffled order so no contender always runs first or
+// always after the same neighbour.
 
 /**
  * The configurations measured: torchlet three ways (`torchlet-js`: `setBackend('js')`, the
@@ -363,8 +364,7 @@ export async function runWorkload(w: Workload, cliOpts: HarnessOptions): Promise
   for (let round = 0; ; round++) {
     const active = states.filter((s) => s.status === 'ok' && s.samples.length < s.target);
     if (active.length === 0) break;
-    for (let i = 0; i < active.length; i++) {
-      const s = active[(i + round) % active.length];
+    for (const s of roundOrder(active, round)) {
       const p = s.prepared!;
       try {
         await p.enter?.();
@@ -590,4 +590,21 @@ export function renderNotes(results: readonly WorkloadResult[]): string[] {
     }
   }
   return notes;
+}
+
+/**
+ * The order of one sampling round: a shuffle seeded by the round number (deterministic across
+ * runs). A cyclic rotation would let every contender run first equally often but always after the
+ * same neighbour, so one that runs after a 2-thread peer kept paying for the peer's idle workers and
+ * cache footprint; shuffling varies each contender's predecessor.
+ */
+function roundOrder<T>(items: readonly T[], round: number): T[] {
+  const order = [...items];
+  let state = (round * 2654435761 + 1) >>> 0;
+  for (let i = order.length - 1; i > 0; i--) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    const j = state % (i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
 }

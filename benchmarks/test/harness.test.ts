@@ -175,18 +175,36 @@ describe('runWorkload', () => {
       },
       options(clock, { runs: 4, warmupMs: 0 }),
     );
-    // calibration: 1 call + 2 warm-up calls each; then one call per sample (reps = 1), rotated.
+    // calibration: 1 call + 2 warm-up calls each; then one call per sample (reps = 1), each round
+    // one sample of every contender in a shuffled order.
     const sampling = clock.log.slice(6);
-    expect(sampling).toEqual([
-      'torchlet-wasm',
-      'tfjs-cpu',
-      'tfjs-cpu',
-      'torchlet-wasm',
-      'torchlet-wasm',
-      'tfjs-cpu',
-      'tfjs-cpu',
-      'torchlet-wasm',
-    ]);
+    expect(sampling).toHaveLength(8);
+    const rounds = [0, 2, 4, 6].map((i) => sampling.slice(i, i + 2));
+    for (const round of rounds) expect([...round].sort()).toEqual(['tfjs-cpu', 'torchlet-wasm']);
+    expect(new Set(rounds.map((round) => round[0]))).toEqual(new Set(['tfjs-cpu', 'torchlet-wasm']));
+  });
+
+  it('varies who runs before whom from round to round (a fixed rotation always gave each the same predecessor)', async () => {
+    const clock = { t: 0, log: [] as string[] };
+    const names = ['torchlet-wasm', 'tfjs-cpu', 'tfjs-wasm'] as const;
+    await runWorkload(
+      {
+        family: 'synthetic',
+        name: 'op',
+        shape: '[2]',
+        contenders: names.map((n) => fake(n, clock, 5)),
+      },
+      options(clock, { runs: 6, warmupMs: 0 }),
+    );
+    const sampling = clock.log.slice(9);
+    const predecessors = new Set<string>();
+    for (let r = 0; r < 6; r++) {
+      const round = sampling.slice(3 * r, 3 * r + 3);
+      expect([...round].sort()).toEqual([...names].sort());
+      const i = round.indexOf('torchlet-wasm');
+      predecessors.add(i === 0 ? 'first' : round[i - 1]);
+    }
+    expect(predecessors.size).toBeGreaterThanOrEqual(3);
   });
 
   it('marks a missing kernel and a stub, and still compares the others', async () => {
