@@ -4,8 +4,15 @@
 // garbage collector (which does not see GPU memory, and whose finalizers never run inside a
 // synchronous training loop). What escapes is kept: gradients accumulated into `.grad`, the
 // gradients `gradients()` returns, and whatever the caller passed in.
-import { type GpuAllocationRecorder, recordGpuAllocations, type Tensor } from '@torchlet/tensor';
-import type { Variable } from './variable.js';
+import {
+  fail,
+  formatValue,
+  type GpuAllocationRecorder,
+  isTensor,
+  recordGpuAllocations,
+  type Tensor,
+} from '@torchlet/tensor';
+import { isVariable, type Variable } from './variable.js';
 
 type GpuBuffer = NonNullable<Tensor['gpuBuffer']>;
 
@@ -109,12 +116,22 @@ export function ownIntermediates(
   fn: () => Variable,
   options: { readonly owns?: (buffer: GpuBuffer) => boolean } = {},
 ): Variable {
-  if (!inputs.some((t) => t.gpuBuffer !== null)) return fn();
+  const name = 'ownIntermediates';
+  if (!Array.isArray(inputs) || !inputs.every((t) => isTensor(t)))
+    fail(name, 'inputs', `expected an array of tensors, got ${formatValue(inputs)}`);
+  if (typeof fn !== 'function') fail(name, 'fn', `expected a function returning a Variable, got ${formatValue(fn)}`);
+  if (
+    typeof options !== 'object' ||
+    options === null ||
+    (options.owns !== undefined && typeof options.owns !== 'function')
+  )
+    fail(name, 'options', `expected { owns?: (buffer) => boolean }, got ${formatValue(options)}`);
+  if (!inputs.some((t) => t.gpuBuffer !== null)) return checkResult(fn());
   const recorder = recordGpuAllocations();
   if (recorder === null) return fn();
   let result: Variable;
   try {
-    result = fn();
+    result = checkResult(fn());
   } catch (e) {
     const made = recorder.take();
     recorder.stop();
@@ -134,5 +151,11 @@ export function ownIntermediates(
   } else if (internal.length > 0) {
     node.owned = node.owned === null ? internal : [...node.owned, ...internal];
   }
+  return result;
+}
+
+function checkResult(result: unknown): Variable {
+  if (!isVariable(result))
+    fail('ownIntermediates', 'fn', `expected fn to return a Variable, got ${formatValue(result)}`);
   return result;
 }

@@ -1,4 +1,4 @@
-import type { Tensor } from '@torchlet/tensor';
+import { fail, formatValue, isTensor, type Tensor } from '@torchlet/tensor';
 import { isVariable } from './variable.js';
 
 /**
@@ -20,5 +20,9 @@ import { isVariable } from './variable.js';
  * ```
  */
 export function peekGrad(p: { readonly grad: Tensor | null }): Tensor | null {
-  return isVariable(p) ? (p._gradVar?.data ?? null) : p.grad;
+  if (isVariable(p)) return p._gradVar?.data ?? null;
+  const grad = typeof p === 'object' && p !== null ? (p as { grad?: unknown }).grad : undefined;
+  if (grad !== null && !isTensor(grad))
+    fail('peekGrad', 'p', `expected a Variable or an object with a grad tensor (or null), got ${formatValue(p)}`);
+  return grad;
 }
