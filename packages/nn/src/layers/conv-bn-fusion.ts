@@ -200,8 +200,9 @@ function unfusedForward(
  * until any of those tensors changes (in-place writes, optimizer steps, `loadStateDict`,
  * `.to(device)`, `eps`, a training-mode forward updating the running statistics). The result then
  * differs from the unfused layers by float32 rounding only, and BatchNorm costs nothing. In
- * training mode, with gradients wanted, or while `traceOps` records the model (the ONNX exporter),
- * it runs `conv`, `bn` and the activation as written. This is what `Sequential` does for a
+ * training mode it runs `conv`, then BatchNorm with batch statistics and the activation as one
+ * fused pass (forward and backward); with gradients wanted in evaluation mode, or while
+ * `traceOps` records the model (the ONNX exporter), it runs the three layers as written. This is what `Sequential` does for a
  * `Conv2d, BatchNorm2d[, ReLU | ReLU6]` run of children; model code with the layers as named
  * attributes (ResNet's blocks) calls it directly. Modules and state-dict names are unchanged.
  *
