@@ -506,7 +506,8 @@ export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
 
 /**
  * A tensor of uniform random integers in `[low, high)` (each value equally likely, no modulo bias).
- * The default dtype is `int32`; float dtypes hold the same integers.
+ * The default dtype is `int32` (PyTorch's is int64: here `.item()` stays a `number`, and the webgpu
+ * device has no 64-bit integers; pass `{ dtype: 'int64' }` for PyTorch's); float dtypes hold the same integers.
  *
  * Shapes: `shape`.
  *
