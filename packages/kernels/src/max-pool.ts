@@ -228,7 +228,8 @@ function checkArguments(x: unknown, g: MaxPool2dGeometry, out: unknown, indices:
  * wasmMaxPool2d(x, g, out, indices); // -> true
  * Array.from(out); // -> [5, 7, 13, 15]
  * Array.from(indices); // -> [5, 7, 13, 15]
- * getBackendInfo().lastKernel; // -> 'wasm-simd128-maxpool2d'
+ * // 3x3 windows at stride 2 have their own one-pass kernel:
+ * getBackendInfo().lastKernel; // -> 'wasm-simd128-maxpool3x3s2'
  * ```
  */
 export function wasmMaxPool2d(

@@ -20,6 +20,12 @@ const align64 = (bytes: number): number => Math.ceil(bytes / 64) * 64;
 /**
  * Default byte budget of the packed-weight cache, per WebAssembly module (64 MiB: ResNet-18's
  * 11.7M conv weights, packed, take 47 MB).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_WEIGHT_CACHE_BYTES } from '@torchlet/kernels';
+ * DEFAULT_WEIGHT_CACHE_BYTES / 2 ** 20; // -> 64
+ * ```
  */
 export const DEFAULT_WEIGHT_CACHE_BYTES = 64 * 1024 * 1024;
 
@@ -184,7 +190,16 @@ function liveArenas(): Arena[] {
   return out;
 }
 
-/** What the packed-weight cache holds and has done since the process started. */
+/**
+ * What the packed-weight cache holds and has done since the process started.
+ *
+ * @example
+ * ```ts
+ * import { type WeightCacheInfo, weightCacheInfo } from '@torchlet/kernels';
+ * const info: WeightCacheInfo = weightCacheInfo();
+ * info.hits + info.misses >= 0; // -> true
+ * ```
+ */
 export interface WeightCacheInfo {
   /** The byte budget per module (see {@link setWeightCacheBytes}). */
   readonly budget: number;
