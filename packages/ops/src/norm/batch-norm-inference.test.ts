@@ -147,9 +147,11 @@ describe('batchNormInference vs the textbook formula and across kernels', () => 
           for (let i = 0; i < got.length; i++) {
             const ch = Math.floor(i / inner) % p.c;
             const g = wt === undefined ? 1 : wt[ch];
-            let y = ((xs[i] - m[ch]) / Math.sqrt(v[ch] + p.eps)) * g + (bs === undefined ? 0 : bs[ch]);
-            if (p.relu && !(y > 0) && !Number.isNaN(y)) y = 0;
-            if (Number.isNaN(y) || !Number.isFinite(y)) {
+            const pre = ((xs[i] - m[ch]) / Math.sqrt(v[ch] + p.eps)) * g + (bs === undefined ? 0 : bs[ch]);
+            const y = p.relu && !(pre > 0) && !Number.isNaN(pre) ? 0 : pre;
+            // Judged before the ReLU: relu(-inf) = 0 in float64, while PyTorch's folded scale can be
+            // NaN there (-inf * 0 with a denormal weight), and relu keeps NaN.
+            if (!Number.isFinite(pre)) {
               // inf * 0 and inf - inf are NaN in both; otherwise the same infinity. PyTorch folds the
               // statistics into a float32 scale first, so a scale that rounds to 0 (a denormal weight)
               // makes inf * 0 = NaN where the formula in float64 gives inf: either is right.
@@ -170,6 +172,24 @@ describe('batchNormInference vs the textbook formula and across kernels', () => 
       ),
       { numRuns: 200 },
     );
+  });
+
+  it('the same with the fused ReLU: -inf * 0 is NaN, and ReLU keeps NaN, as PyTorch (seed 1354592064)', () => {
+    // F.relu(F.batch_norm(tensor([-inf]).reshape(1, 1, 1), mean 0, var 3.9, weight 1.4e-45, bias 0,
+    // eps 0.1)) in PyTorch 1.13: tensor([[[nan]]]).
+    const x = tensor(Float32Array.from([Number.NEGATIVE_INFINITY, 2]), { shape: [1, 1, 2] });
+    const stat = (v: number) => tensor(Float32Array.from([v]));
+    for (const kernel of ['js', 'wasm'] as const) {
+      const y = floats(
+        batchNormInference(x, stat(0), stat(3.9), stat(1.401298464324817e-45), stat(0), {
+          eps: 0.1,
+          relu: true,
+          kernel,
+        }),
+      );
+      expect(Number.isNaN(y[0])).toBe(true);
+      expect(y[1]).toBe(0);
+    }
   });
 
   it('a scale that rounds to 0 in float32 gives NaN for an infinite input, as PyTorch (inf * 0)', () => {
