@@ -7,6 +7,7 @@
 // Linear memory, from the module's heap base (64-byte aligned):
 //   [ weight | bias (forward) or mean | invstd (backward) | per-chunk statistics | x chunk | dy chunk ]
 
+import { checkChannelSizes } from './channel-affine.js';
 import { describeArgument, KernelArgumentError } from './errors.js';
 import { align64, type FloatArray, memoryView, noteKernel } from './gemm.js';
 import { type GemmExports, gemmModule } from './loader.js';
@@ -74,23 +75,6 @@ function activationCode(fn: string, a: unknown): number {
  * at least one channel, so a chunk's later passes read the L2 cache.
  */
 const CHUNK_FLOATS = 1 << 16;
-
-function checkSizes(fn: string, n: unknown, channels: unknown, inner: unknown): number {
-  for (const [arg, v] of [
-    ['n', n],
-    ['channels', channels],
-    ['inner', inner],
-  ] as const) {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1) {
-      throw new KernelArgumentError(
-        fn,
-        arg,
-        `${arg} must be a non-negative integer below 2^31, got ${describeArgument(v)}`,
-      );
-    }
-  }
-  return (n as number) * (channels as number) * (inner as number);
-}
 
 function checkArray(fn: string, arg: string, a: unknown, need: number, float64Only = false): void {
   const ok = float64Only ? a instanceof Float64Array : a instanceof Float32Array || a instanceof Float64Array;
@@ -205,7 +189,7 @@ export function wasmBatchNormForwardTraining(
 ): boolean {
   const fn = 'wasmBatchNormForwardTraining';
   const act = activationCode(fn, activation);
-  const size = checkSizes(fn, n, channels, inner);
+  const size = checkChannelSizes(fn, n, channels, inner);
   checkArray(fn, 'x', x, size);
   checkArray(fn, 'out', out, size);
   if (weight !== null) checkArray(fn, 'weight', weight, channels);
@@ -312,7 +296,7 @@ export function wasmBatchNormBackwardTraining(
 ): boolean {
   const fn = 'wasmBatchNormBackwardTraining';
   const act = activationCode(fn, activation);
-  const size = checkSizes(fn, n, channels, inner);
+  const size = checkChannelSizes(fn, n, channels, inner);
   checkArray(fn, 'dy', dy, size);
   checkArray(fn, 'x', x, size);
   checkArray(fn, 'dx', dx, size);

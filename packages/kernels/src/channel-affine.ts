@@ -8,6 +8,27 @@ import { describeArgument, KernelArgumentError } from './errors.js';
 import { align64, type FloatArray, memoryView, noteKernel } from './gemm.js';
 import { type GemmExports, gemmModule } from './loader.js';
 
+/**
+ * Checks the `[n, channels, inner]` layout sizes of a per-channel kernel (this one and the
+ * BatchNorm kernels) and returns the element count.
+ */
+export function checkChannelSizes(fn: string, n: unknown, channels: unknown, inner: unknown): number {
+  for (const [arg, v] of [
+    ['n', n],
+    ['channels', channels],
+    ['inner', inner],
+  ] as const) {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1) {
+      throw new KernelArgumentError(
+        fn,
+        arg,
+        `${arg} must be a non-negative integer below 2^31, got ${describeArgument(v)}`,
+      );
+    }
+  }
+  return (n as number) * (channels as number) * (inner as number);
+}
+
 /** Name of the per-channel affine kernel. */
 export const WASM_CHANNEL_AFFINE_KERNEL = 'wasm-simd128-channel-affine';
 
@@ -39,20 +60,7 @@ function checkArguments(
   shift: unknown,
 ): void {
   const fn = 'wasmChannelAffine';
-  for (const [arg, v] of [
-    ['n', n],
-    ['channels', channels],
-    ['inner', inner],
-  ] as const) {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1) {
-      throw new KernelArgumentError(
-        fn,
-        arg,
-        `${arg} must be a non-negative integer below 2^31, got ${describeArgument(v)}`,
-      );
-    }
-  }
-  const size = (n as number) * (channels as number) * (inner as number);
+  const size = checkChannelSizes(fn, n, channels, inner);
   for (const [arg, a, need] of [
     ['x', x, size],
     ['out', out, size],
