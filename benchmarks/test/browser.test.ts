@@ -108,10 +108,10 @@ describe('page loads and tfjs threads', () => {
     expect(tfjsThreadCap(64)).toBe(8);
   });
 
-  it('runs tfjs on every core beside both torchlet configurations, then on one thread beside one', () => {
-    expect(PAGE_LOADS.map((l) => [l.id, l.tfjsThreads, l.torchlet])).toEqual([
-      ['threaded', 'cores', ['torchlet-wasm-1t', 'torchlet-wasm']],
-      ['single', 1, ['torchlet-wasm-1t']],
+  it('runs tfjs and ort on every core beside both torchlet configurations, then on one thread beside one', () => {
+    expect(PAGE_LOADS.map((l) => [l.id, l.tfjsThreads, l.torchlet, l.ortThreads, l.ort])).toEqual([
+      ['threaded', 'cores', ['torchlet-wasm-1t', 'torchlet-wasm'], 'cores', ['ort-wasm-1t', 'ort-wasm']],
+      ['single', 1, ['torchlet-wasm-1t'], 1, ['ort-wasm-1t']],
     ]);
   });
 });
@@ -156,12 +156,24 @@ function workload(name: string, results: ContenderResult[]): WorkloadResult {
 
 describe('the two-load table', () => {
   const threaded = [
-    workload('fwd', [result('torchlet-wasm-1t', 4), result('torchlet-wasm', 2), result('tfjs-wasm', 3, 1e-6)]),
-    workload('fwd+bwd', [result('torchlet-wasm-1t', 9), result('torchlet-wasm', 5), result('tfjs-wasm', null)]),
+    workload('fwd', [
+      result('torchlet-wasm-1t', 4),
+      result('torchlet-wasm', 2),
+      result('tfjs-wasm', 3, 1e-6),
+      result('ort-wasm-1t', 5, 1e-6),
+      result('ort-wasm', 2.5, 1e-6),
+    ]),
+    workload('fwd+bwd', [
+      result('torchlet-wasm-1t', 9),
+      result('torchlet-wasm', 5),
+      result('tfjs-wasm', null),
+      result('ort-wasm-1t', null),
+      result('ort-wasm', null),
+    ]),
   ];
   const single = [
-    workload('fwd', [result('torchlet-wasm-1t', 4.4), result('tfjs-wasm', 8.8, 2e-3)]),
-    workload('fwd+bwd', [result('torchlet-wasm-1t', 10), result('tfjs-wasm', null)]),
+    workload('fwd', [result('torchlet-wasm-1t', 4.4), result('tfjs-wasm', 8.8, 2e-3), result('ort-wasm-1t', 3.3)]),
+    workload('fwd+bwd', [result('torchlet-wasm-1t', 10), result('tfjs-wasm', null), result('ort-wasm-1t', null)]),
   ];
   const rows = mergeLoads(threaded, single);
   const h = browserTableHeader(2);
@@ -176,6 +188,18 @@ describe('the two-load table', () => {
     expect(row[h.indexOf('1t vs tfjs-wasm-1t')]).toBe('2.00x');
     expect(row[h.indexOf('torchlet-wasm-1t (load 2)')]).toBe('4.40 ms');
     expect(row[h.indexOf('best torchlet GFLOP/s')]).toBe('1.00 (all)');
+    expect(row[h.indexOf('ort-wasm-1t')]).toBe('5.00 ms');
+    expect(row[h.indexOf('1t vs ort-1t')]).toBe('1.25x');
+    expect(row[h.indexOf('all vs ort')]).toBe('1.25x');
+    expect(row[h.indexOf('ort-wasm-1t (load 2)')]).toBe('3.30 ms');
+    expect(row[h.indexOf('1t vs ort-1t (load 2)')]).toBe('0.75x');
+  });
+
+  it("names both peers' load-1 thread counts in their columns", () => {
+    expect(browserTableHeader(2, 2)).toContain('ort-wasm (2 threads)');
+    expect(browserTableHeader(1, 1)).toContain('ort-wasm (1 thread)');
+    expect(browserTableHeader(null)).toContain('ort-wasm');
+    expect(renderBrowserTable(rows, 2, 2).split('\n')[0]).toContain('| ort-wasm (2 threads) |');
   });
 
   it("shows tfjs's missing kernel as n/a in both loads", () => {
@@ -184,6 +208,9 @@ describe('the two-load table', () => {
     expect(row[h.indexOf('tfjs-wasm-1t (load 2)')]).toBe('n/a (no kernel)');
     expect(row[h.indexOf('all vs tfjs-wasm')]).toBe('n/a');
     expect(row[h.indexOf('1t vs tfjs-wasm-1t')]).toBe('n/a');
+    expect(row[h.indexOf('ort-wasm-1t')]).toBe('n/a (no kernel)');
+    expect(row[h.indexOf('all vs ort')]).toBe('n/a');
+    expect(row[h.indexOf('1t vs ort-1t (load 2)')]).toBe('n/a');
   });
 
   it('checks agreement over both loads: the worst difference decides', () => {
@@ -223,6 +250,8 @@ describe('server', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     for (const [k, v] of Object.entries(ISOLATION_HEADERS)) expect(page.headers.get(k)).toBe(v);
+    expect(contentType('ort.wasm.min.mjs')).toBe('text/javascript; charset=utf-8');
+    expect(contentType('/ort-models/0.onnx')).toBe('application/octet-stream');
     const wasm = await fetch(`${url}/wasm/m.wasm?v=1`);
     expect(wasm.headers.get('content-type')).toBe('application/wasm');
     expect(new Uint8Array(await wasm.arrayBuffer())).toEqual(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));

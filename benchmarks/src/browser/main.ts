@@ -1,8 +1,10 @@
-// `pnpm bench:browser [--quick] [--runs N] [--match a,b]`: torchlet against tfjs-wasm in Chromium.
-// Bundles page.ts with esbuild, serves it cross-origin isolated (server.ts), drives Debian's
-// Chromium with playwright-core through two page loads (spec.ts's PAGE_LOADS: tfjs-wasm on every
-// core, then on one thread), prints one table and writes bench-results/browser-<timestamp>.json.
-// Nothing is downloaded: the browser is /usr/bin/chromium, every file comes from node_modules.
+// `pnpm bench:browser [--quick] [--runs N] [--match a,b]`: torchlet against tfjs-wasm and
+// onnxruntime-web in Chromium. Bundles page.ts with esbuild, serves it cross-origin isolated
+// (server.ts) with onnxruntime-web's own files and the workloads' ONNX models (ort-models.ts),
+// drives Debian's Chromium with playwright-core through two page loads (spec.ts's PAGE_LOADS: the
+// peers on every core, then on one thread), prints one table and writes
+// bench-results/browser-<timestamp>.json. Nothing is downloaded: the browser is /usr/bin/chromium,
+// every file comes from node_modules.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,10 +15,11 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { formatCell, renderNotes, type WorkloadResult, workloadMatches } from '../harness.js';
+import { ortModelFiles } from './ort-models.js';
 import type { BenchGlobal, PageInfo, PageOptions, PageSetup, PageWorkload } from './protocol.js';
 import { BROWSER_USAGE, mergeLoads, pageOptions, parseBrowserArgs, renderBrowserTable } from './report.js';
 import { closeServer, contentType, type ServedFile, serveFiles } from './server.js';
-import { PAGE_LOADS, PAGE_PATHS, type PageLoad, tfjsThreadCap } from './spec.js';
+import { ORT_FILES, PAGE_LOADS, PAGE_PATHS, type PageLoad, resolveThreads, tfjsThreadCap } from './spec.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -43,7 +46,7 @@ const PAGE_HTML = `<!doctype html>
 <script type="module" src="/bench.js"></script></body></html>
 `;
 
-/** The page, its bundle and the WebAssembly binaries, keyed by URL path. */
+/** The page, its bundle, the WebAssembly binaries, onnxruntime-web's files and the models, keyed by URL path. */
 async function pageFiles(): Promise<Map<string, ServedFile>> {
   const bundle = await build({
     entryPoints: [path.join(here, 'page.js')],
@@ -77,6 +80,12 @@ async function pageFiles(): Promise<Map<string, ServedFile>> {
       body: readFileSync(path.join(tfjsDist, name)),
     });
   }
+  // onnxruntime-web's package exports map only its binaries and glue, so its dist/ is found next to one.
+  const ortDist = path.dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
+  for (const name of Object.values(ORT_FILES)) {
+    files.set(`${PAGE_PATHS.ortDir}${name}`, { type: contentType(name), body: readFileSync(path.join(ortDist, name)) });
+  }
+  for (const [p, model] of ortModelFiles()) files.set(p, { type: contentType(p), body: model });
   return files;
 }
 
@@ -100,6 +109,8 @@ interface LoadReport {
   readonly problems: string[];
   /** Isolation or thread start-up that did not happen as asked. */
   readonly warnings: string[];
+  /** The Web Workers onnxruntime-web had created by the end of the load (its pthread pool). */
+  ortWorkersAtEnd?: number;
 }
 
 /** Checks that the page got what the load asked for; returns what it did not. */
@@ -116,6 +127,11 @@ function setupWarnings(load: PageLoad, info: PageInfo): string[] {
   if (t.threadsActive !== t.threads)
     w.push(`torchlet: ${String(t.threadsActive)} of ${String(t.threads)} threads active`);
   if (t.error) w.push(`torchlet: ${String(t.error)}`);
+  const o = info.ort;
+  const ortWanted = resolveThreads(load.ortThreads, info.hardwareConcurrency);
+  if (o.numThreads !== ortWanted) {
+    w.push(`onnxruntime-web: asked for ${ortWanted} threads, ort.env.wasm.numThreads is ${o.numThreads}`);
+  }
   return w;
 }
 
@@ -127,7 +143,12 @@ async function runLoad(
   opts: PageOptions,
   match: readonly string[],
 ): Promise<LoadReport> {
-  const setup: PageSetup = { tfjsThreads: load.tfjsThreads, torchlet: load.torchlet };
+  const setup: PageSetup = {
+    tfjsThreads: load.tfjsThreads,
+    torchlet: load.torchlet,
+    ortThreads: load.ortThreads,
+    ort: load.ort,
+  };
   const report: LoadReport = { id: load.id, setup, results: [], problems: [], warnings: [] };
   const page: Page = await browser.newPage();
   page.on('console', (m) => {
@@ -148,7 +169,8 @@ async function runLoad(
     console.log(
       `load ${loadNumber} (${load.id}): crossOriginIsolated=${info.crossOriginIsolated} cores=${info.hardwareConcurrency}; ` +
         `tfjs ${info.tfjs.version} wasm simd=${info.tfjs.simd} threads=${info.tfjs.threadsSupported} ` +
-        `(${info.tfjs.threadsCount} XNNPACK threads${info.tfjs.threadCapLifted ? `, its cap of hardwareConcurrency / 2 = ${tfjsThreadCap(info.hardwareConcurrency)} lifted for this load` : ''}); torchlet ${String(info.torchlet.threadsActive)}/${String(info.torchlet.threads)} threads active`,
+        `(${info.tfjs.threadsCount} XNNPACK threads${info.tfjs.threadCapLifted ? `, its cap of hardwareConcurrency / 2 = ${tfjsThreadCap(info.hardwareConcurrency)} lifted for this load` : ''}); torchlet ${String(info.torchlet.threadsActive)}/${String(info.torchlet.threads)} threads active; ` +
+        `onnxruntime-web ${info.ort.version} numThreads=${info.ort.numThreads} (${info.ort.workers} pthread workers after its probe session)`,
     );
     for (const w of report.warnings) console.log(`  WARNING: ${w}`);
     const list: PageWorkload[] = await page.evaluate(() => (globalThis as BenchGlobal).torchletBench!.list());
@@ -164,6 +186,8 @@ async function runLoad(
         .join('  ');
       console.log(`  ${r.family} / ${r.name} / ${r.shape}: ${cells}`);
     }
+    report.ortWorkersAtEnd = await page.evaluate(() => (globalThis as BenchGlobal).torchletBench!.ortWorkers());
+    console.log(`  onnxruntime-web pthread workers created in this load: ${report.ortWorkersAtEnd}`);
   } catch (err) {
     report.problems.push(`load failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
     console.log(`load ${loadNumber} (${load.id}) failed: ${report.problems.at(-1)}`);
@@ -209,13 +233,18 @@ async function main(): Promise<void> {
   const threaded = loads.find((l) => l.id === 'threaded');
   const single = loads.find((l) => l.id === 'single');
   const rows = mergeLoads(threaded?.results ?? [], single?.results ?? []);
-  console.log(`\n${renderBrowserTable(rows, threaded?.info?.tfjs.threadsCount ?? null)}\n`);
+  console.log(
+    `\n${renderBrowserTable(rows, threaded?.info?.tfjs.threadsCount ?? null, threaded?.info?.ort.numThreads ?? null)}\n`,
+  );
   console.log(
     'Times are per call (median). Load 1: tfjs-wasm (threaded SIMD build) on every core ' +
       '(setThreadsCount(navigator.hardwareConcurrency); tfjs caps its pool at hardwareConcurrency / 2, so the page ' +
       'reports twice the count while tfjs initialises) against torchlet on ' +
       'one thread and on every core; load 2: a fresh page with tfjs-wasm on one thread (setThreadsCount(1)) against ' +
-      'torchlet on one thread (tfjs-wasm initialises once per page). "1t vs X" / "all vs X" = median(X) / ' +
+      'torchlet on one thread (tfjs-wasm initialises once per page). onnxruntime-web (its WebAssembly SIMD build, ' +
+      'the wasm execution provider): load 1 sizes its pthread pool to every core (ort.env.wasm.numThreads) and ' +
+      'runs one session with intraOpNumThreads 1 (ort-wasm-1t) and one with every core (ort-wasm); load 2 ' +
+      'starts it with numThreads 1. "1t vs X" / "all vs X" = median(X) / ' +
       'median(torchlet-wasm-1t / torchlet-wasm) in the same load: above 1 means torchlet is faster.',
   );
   console.log('"agree" = largest |difference| from torchlet-wasm-1t over both loads, relative to max(1, max |value|).');

@@ -1,14 +1,24 @@
 // The benchmark page's script (bundled by main.ts with esbuild, served by server.ts). It installs
 // `globalThis.torchletBench` (protocol.ts): `setup` initialises tfjs-wasm with the load's thread
-// count and @torchlet/kernels with its worker threads, `run` measures one workload with the Node
-// suite's harness (same warm-up, calibration, alternating samples, statistics and agreement check).
+// count, @torchlet/kernels with its worker threads and onnxruntime-web with its pthread pool
+// (ort-page.ts), `run` measures one workload with the Node suite's harness (same warm-up,
+// calibration, alternating samples, statistics and agreement check).
 
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { getBackendInfo, ready } from '@torchlet/kernels';
 import { type HarnessOptions, runWorkload, type WorkloadResult } from '../harness.js';
+import { fetchModel, ortWorkerCount, setupOrt } from './ort-page.js';
 import type { BenchGlobal, PageApi, PageInfo, PageOptions, PageSetup } from './protocol.js';
-import { BROWSER_WORKLOADS, describeWorkload, PAGE_PATHS, tfjsThreadCap } from './spec.js';
+import {
+  BROWSER_WORKLOADS,
+  describeWorkload,
+  ortGraph,
+  ortModelPath,
+  PAGE_PATHS,
+  resolveThreads,
+  tfjsThreadCap,
+} from './spec.js';
 import { browserWorkload } from './workloads.js';
 
 let setupDone: PageSetup | undefined;
@@ -36,6 +46,7 @@ async function setup(s: PageSetup): Promise<PageInfo> {
   }
   if (navigator.hardwareConcurrency !== cores) throw new Error('setup: navigator.hardwareConcurrency was not restored');
   await ready(PAGE_PATHS.gemm, { threadedSource: PAGE_PATHS.gemmMt });
+  const ort = await setupOrt(resolveThreads(s.ortThreads, cores));
   return {
     crossOriginIsolated: globalThis.crossOriginIsolated === true,
     hardwareConcurrency: navigator.hardwareConcurrency,
@@ -49,6 +60,7 @@ async function setup(s: PageSetup): Promise<PageInfo> {
       threadCapLifted: lift,
     },
     torchlet: { ...getBackendInfo() },
+    ort,
   };
 }
 
@@ -58,7 +70,8 @@ async function run(index: number, options: PageOptions): Promise<WorkloadResult>
   if (!spec) throw new Error(`run: no workload ${index}`);
   const gc = (globalThis as { gc?: () => void }).gc;
   const opts: HarnessOptions = { ...options, rss: () => 0, ...(gc ? { gc } : {}) };
-  const r = await runWorkload(browserWorkload(spec, setupDone), opts);
+  const ortModel = setupDone.ort.length > 0 && ortGraph(spec) ? await fetchModel(ortModelPath(index)) : null;
+  const r = await runWorkload(browserWorkload(spec, setupDone, ortModel), opts);
   // No RSS in a page: null peaks rather than the zeros of `rss` above (and the harness gives
   // processMaxRssMB NaN, as there is no process).
   return { ...r, results: r.results.map((c) => ({ ...c, peakRssMB: null })) };
@@ -72,5 +85,6 @@ const api: PageApi = {
       return { family, name, shape };
     }),
   run,
+  ortWorkers: ortWorkerCount,
 };
 (globalThis as BenchGlobal).torchletBench = api;

@@ -1,13 +1,16 @@
 // What the Node CLI (main.ts) and the page (page.ts) exchange through playwright's `page.evaluate`:
 // plain JSON-able data only (the harness's options without its injected functions, its results).
 
-import type { HarnessOptions, TorchletName, WorkloadResult } from '../harness.js';
-import type { TfjsThreads } from './spec.js';
+import type { HarnessOptions, OrtName, TorchletName, WorkloadResult } from '../harness.js';
+import type { PageThreads, TfjsThreads } from './spec.js';
 
 /** How one page load initialises its contenders. */
 export interface PageSetup {
   readonly tfjsThreads: TfjsThreads;
   readonly torchlet: readonly TorchletName[];
+  /** onnxruntime-web's pool (`ort.env.wasm.numThreads`). */
+  readonly ortThreads: PageThreads;
+  readonly ort: readonly OrtName[];
 }
 
 /** What the page found after initialising: isolation, core count, and both libraries' backends. */
@@ -28,6 +31,26 @@ export interface PageInfo {
   };
   /** `getBackendInfo()` of `@torchlet/kernels` after `ready()`. */
   readonly torchlet: Readonly<Record<string, unknown>>;
+  /** onnxruntime-web after its first session (a one-node probe model) ran. */
+  readonly ort: OrtPageInfo;
+}
+
+/** What the page found out about onnxruntime-web's initialisation. */
+export interface OrtPageInfo {
+  /** `ort.env.versions.web`. */
+  readonly version: string;
+  /** The `ort.env.wasm.numThreads` the page asked for. */
+  readonly numThreadsAsked: number;
+  /**
+   * `ort.env.wasm.numThreads` after initialisation: onnxruntime-web sets it to 1 itself when the
+   * page cannot run threads (not cross-origin isolated).
+   */
+  readonly numThreads: number;
+  /**
+   * Web Workers the page created from onnxruntime-web's script (its Emscripten pthread pool) by
+   * the end of setup: 0 when it runs on the main thread only.
+   */
+  readonly workers: number;
 }
 
 /** The harness settings a page runs a workload with (its clock and memory probe are the page's own). */
@@ -48,6 +71,8 @@ export interface PageApi {
   list(): PageWorkload[];
   /** Measures workload `index` with the harness (alternating samples of this load's contenders). */
   run(index: number, options: PageOptions): Promise<WorkloadResult>;
+  /** The Web Workers onnxruntime-web has created so far (its pthreads start as sessions need them). */
+  ortWorkers(): number;
 }
 
 /** The global the page installs. */

@@ -1,5 +1,6 @@
-// The browser benchmark's command line and table: the two page loads' results side by side, with
-// the harness's own cell formatting, ratios and agreement check. Pure (no browser, no timing).
+// The browser benchmark's command line and table: the two page loads' results side by side
+// (torchlet, tfjs-wasm and onnxruntime-web), with the harness's own cell formatting, ratios and
+// agreement check. Pure (no browser, no timing).
 
 import {
   bestTorchletGflops,
@@ -90,23 +91,31 @@ export function mergeLoads(threaded: readonly WorkloadResult[], single: readonly
 const pick = (w: WorkloadResult | undefined, n: ContenderName): ContenderResult | undefined =>
   w?.results.find((r) => r.name === n);
 
+const threadsLabel = (n: number | null): string => (n === null ? '' : ` (${n} thread${n === 1 ? '' : 's'})`);
+
 /**
- * The header of {@link renderBrowserTable}. `tfjsThreads` is tfjs-wasm's thread count in load 1
- * (`tf.wasm.getThreadsCount()`), shown in its column's name.
+ * The header of {@link renderBrowserTable}. `tfjsThreads` and `ortThreads` are tfjs-wasm's and
+ * onnxruntime-web's thread counts in load 1 (`tf.wasm.getThreadsCount()`, `ort.env.wasm.numThreads`),
+ * shown in their columns' names.
  */
-export function browserTableHeader(tfjsThreads: number | null): string[] {
-  const t = tfjsThreads === null ? '' : ` (${tfjsThreads} thread${tfjsThreads === 1 ? '' : 's'})`;
+export function browserTableHeader(tfjsThreads: number | null, ortThreads: number | null = null): string[] {
   return [
     'workload',
     'shape',
     'torchlet-wasm-1t',
     'torchlet-wasm',
-    `tfjs-wasm${t}`,
+    `tfjs-wasm${threadsLabel(tfjsThreads)}`,
+    'ort-wasm-1t',
+    `ort-wasm${threadsLabel(ortThreads)}`,
     '1t vs tfjs-wasm',
     'all vs tfjs-wasm',
+    '1t vs ort-1t',
+    'all vs ort',
     'torchlet-wasm-1t (load 2)',
     'tfjs-wasm-1t (load 2)',
+    'ort-wasm-1t (load 2)',
     '1t vs tfjs-wasm-1t',
+    '1t vs ort-1t (load 2)',
     'best torchlet GFLOP/s',
     'agree',
   ];
@@ -132,17 +141,27 @@ export function browserTableRow(row: BrowserRow): string[] {
     formatCell(pick(a, 'torchlet-wasm-1t')),
     formatCell(pick(a, 'torchlet-wasm')),
     formatCell(pick(a, 'tfjs-wasm')),
+    formatCell(pick(a, 'ort-wasm-1t')),
+    formatCell(pick(a, 'ort-wasm')),
     formatRatio(a?.speedup['torchlet-wasm-1t']?.['tfjs-wasm']),
     formatRatio(a?.speedup['torchlet-wasm']?.['tfjs-wasm']),
+    formatRatio(a?.speedup['torchlet-wasm-1t']?.['ort-wasm-1t']),
+    formatRatio(a?.speedup['torchlet-wasm']?.['ort-wasm']),
     formatCell(pick(b, 'torchlet-wasm-1t')),
     formatCell(pick(b, 'tfjs-wasm')),
+    formatCell(pick(b, 'ort-wasm-1t')),
     formatRatio(b?.speedup['torchlet-wasm-1t']?.['tfjs-wasm']),
+    formatRatio(b?.speedup['torchlet-wasm-1t']?.['ort-wasm-1t']),
     a ? bestTorchletGflops(a) : b ? bestTorchletGflops(b) : '-',
     browserCheckCell(row),
   ];
 }
 
 /** The browser results as a Markdown table (also readable in a terminal). */
-export function renderBrowserTable(rows: readonly BrowserRow[], tfjsThreads: number | null): string {
-  return markdownTable(browserTableHeader(tfjsThreads), rows.map(browserTableRow));
+export function renderBrowserTable(
+  rows: readonly BrowserRow[],
+  tfjsThreads: number | null,
+  ortThreads: number | null = null,
+): string {
+  return markdownTable(browserTableHeader(tfjsThreads, ortThreads), rows.map(browserTableRow));
 }

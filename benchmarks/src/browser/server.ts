@@ -16,8 +16,10 @@ export interface ServedFile {
 export const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
   '.wasm': 'application/wasm',
   '.json': 'application/json',
+  '.onnx': 'application/octet-stream',
 };
 
 /** The content type of a path by its extension (`application/octet-stream` when unknown). */

@@ -3,7 +3,8 @@
 // Pure: no tfjs, no torchlet, no DOM, so the Node CLI, the page and the unit tests share it.
 
 import { type ConvOp, convGeometry, convOpFlops } from '../conv-spec.js';
-import { matmulFlops, type TorchletName } from '../harness.js';
+import { matmulFlops, type OrtName, type TorchletName } from '../harness.js';
+import type { OnnxNode } from '../onnx-model.js';
 import { CONV_SHAPES, type ConvShape, MATMUL_SIZES } from '../shapes.js';
 
 // The browser workloads' geometry, as the page and its tests see it.
@@ -60,6 +61,14 @@ export function describeWorkload(w: BrowserWorkloadSpec): {
 /** tfjs-wasm's thread count in one page load: `'cores'` = `navigator.hardwareConcurrency`, or a count. */
 export type TfjsThreads = 'cores' | number;
 
+/** A thread count in one page load: `'cores'` = `navigator.hardwareConcurrency`, or a count. */
+export type PageThreads = 'cores' | number;
+
+/** `threads` as a count on a page with `hardwareConcurrency` logical cores. */
+export function resolveThreads(threads: PageThreads, hardwareConcurrency: number): number {
+  return threads === 'cores' ? hardwareConcurrency : threads;
+}
+
 /**
  * The most XNNPACK threads tfjs-backend-wasm 4.22 starts, whatever `setThreadsCount` asks: its
  * backend.cc takes `num_cores = emscripten_num_logical_cores() / 2` ("many x86-64 processors have 2
@@ -84,13 +93,101 @@ export interface PageLoad {
   readonly tfjsThreads: TfjsThreads;
   /** The torchlet configurations measured in this load. */
   readonly torchlet: readonly TorchletName[];
+  /**
+   * onnxruntime-web's pthread pool in this load (`ort.env.wasm.numThreads`, read once when its
+   * module initialises): `ort-wasm` runs its sessions on this many threads.
+   */
+  readonly ortThreads: PageThreads;
+  /** The onnxruntime-web sessions measured in this load (`ort-wasm-1t`: `intraOpNumThreads: 1`). */
+  readonly ort: readonly OrtName[];
 }
 
-/** The two page loads, in order. */
+/**
+ * The two page loads, in order. onnxruntime-web, like tfjs-wasm, sizes its thread pool once per
+ * page, but one page can hold sessions with different intra-op thread counts: load 1 runs both of
+ * its sessions on a pool of every core; load 2 starts it without threads (`numThreads` = 1).
+ */
 export const PAGE_LOADS: readonly PageLoad[] = [
-  { id: 'threaded', tfjsThreads: 'cores', torchlet: ['torchlet-wasm-1t', 'torchlet-wasm'] },
-  { id: 'single', tfjsThreads: 1, torchlet: ['torchlet-wasm-1t'] },
+  {
+    id: 'threaded',
+    tfjsThreads: 'cores',
+    torchlet: ['torchlet-wasm-1t', 'torchlet-wasm'],
+    ortThreads: 'cores',
+    ort: ['ort-wasm-1t', 'ort-wasm'],
+  },
+  { id: 'single', tfjsThreads: 1, torchlet: ['torchlet-wasm-1t'], ortThreads: 1, ort: ['ort-wasm-1t'] },
 ];
+
+/** The intra-op thread count of an onnxruntime-web session in a load whose pool has `poolThreads` threads. */
+export function ortSessionThreads(name: OrtName, poolThreads: number): number {
+  return name === 'ort-wasm-1t' ? 1 : poolThreads;
+}
+
+/** A float32 initializer of an {@link OrtGraph}: its values are `randomData(size, seed)` (../data.ts). */
+export interface OrtInitializerSpec {
+  readonly name: string;
+  readonly dims: readonly number[];
+  readonly seed: number;
+}
+
+/**
+ * The single-op ONNX model onnxruntime-web runs for a workload, as data: the graph input `x` of
+ * shape `inShape` holds `randomData(size, inputSeed)`, the weights are initializers, the output is
+ * `y`. Main.ts serialises it with ../onnx-model.ts (Node) and serves the bytes; the page makes the
+ * input. The seeds are the other contenders' (../conv-cases.ts: x 1, w 2, dy 3; the matmul
+ * workload: 30 + n and 31 + n), so all of them compute on the same numbers.
+ */
+export interface OrtGraph {
+  readonly inShape: readonly number[];
+  readonly inputSeed: number;
+  readonly nodes: readonly OnnxNode[];
+  readonly initializers: readonly OrtInitializerSpec[];
+}
+
+/** The fixed seeds of ../conv-cases.ts's data. */
+export const CONV_SEEDS = { x: 1, w: 2, dy: 3 } as const;
+
+/** The fixed seeds of the matmul workload's two operands (page workloads.ts). */
+export function matmulSeeds(n: number): { a: number; b: number } {
+  return { a: 30 + n, b: 31 + n };
+}
+
+/**
+ * onnxruntime-web's model of a workload, or null where it has no kernel: `MatMul` (B an
+ * initializer), `Conv`, and `ConvTranspose` for the input gradient (a conv's OIHW weight is
+ * ConvTranspose's [C_in, C_out / group, kh, kw], the same call tfjs's `conv2dTranspose` makes).
+ * ONNX Runtime's web build has no training kernels, so the weight gradient has no model.
+ */
+export function ortGraph(w: BrowserWorkloadSpec): OrtGraph | null {
+  if (w.op === 'matmul') {
+    const seeds = matmulSeeds(w.size);
+    return {
+      inShape: [w.size, w.size],
+      inputSeed: seeds.a,
+      nodes: [{ op: 'MatMul', inputs: ['x', 'b'], outputs: ['y'] }],
+      initializers: [{ name: 'b', dims: [w.size, w.size], seed: seeds.b }],
+    };
+  }
+  if (w.op === 'conv2d forward+backward') return null;
+  const g = convGeometry(convShape(w.conv));
+  const [ph, pw] = g.padding;
+  const attrs = { kernel_shape: g.wShape.slice(2), strides: [1, 1], pads: [ph, pw, ph, pw] };
+  const weight = { name: 'w', dims: g.wShape, seed: CONV_SEEDS.w };
+  if (w.op === 'conv2d forward') {
+    return {
+      inShape: g.inShape,
+      inputSeed: CONV_SEEDS.x,
+      nodes: [{ op: 'Conv', inputs: ['x', 'w'], outputs: ['y'], attrs }],
+      initializers: [weight],
+    };
+  }
+  return {
+    inShape: g.outShape,
+    inputSeed: CONV_SEEDS.dy,
+    nodes: [{ op: 'ConvTranspose', inputs: ['x', 'w'], outputs: ['y'], attrs }],
+    initializers: [weight],
+  };
+}
 
 /** Where the server (main.ts) puts the WebAssembly binaries and where the page (page.ts) loads them. */
 export const PAGE_PATHS = {
@@ -100,4 +197,26 @@ export const PAGE_PATHS = {
   gemmMt: '/wasm/gemm-mt.wasm',
   /** tfjs-backend-wasm's three `.wasm` builds (`setWasmPaths` prefix). */
   tfjsDir: '/tfjs/',
+  /** onnxruntime-web's own files ({@link ORT_FILES}; `ort.env.wasm.wasmPaths` prefix). */
+  ortDir: '/ort/',
+  /** The serialised {@link ortGraph} of workload `i`: `${ortModels}${i}.onnx`. */
+  ortModels: '/ort-models/',
+  /** A one-node model the page runs once in setup, so onnxruntime-web initialises and starts its threads. */
+  ortProbe: '/ort-models/probe.onnx',
 } as const;
+
+/**
+ * The files of onnxruntime-web's `dist/` the page loads, as the package ships them: its
+ * WebAssembly-only ES module (the `onnxruntime-web/wasm` export built to fetch its binary), the
+ * Emscripten glue (also each pthread worker's script) and the SIMD + threads binary.
+ */
+export const ORT_FILES = {
+  module: 'ort.wasm.min.mjs',
+  glue: 'ort-wasm-simd-threaded.mjs',
+  wasm: 'ort-wasm-simd-threaded.wasm',
+} as const;
+
+/** The URL path of workload `index`'s ONNX model. */
+export function ortModelPath(index: number): string {
+  return `${PAGE_PATHS.ortModels}${index}.onnx`;
+}

@@ -1,8 +1,10 @@
 // The browser workloads (runs in the page): the same ops, data and tfjs peers as the Node suite's
 // bench-tensor.ts / bench-conv.ts. Those import Node-only modules, so the page builds its own from
 // the Node-free spec.ts, ../conv-cases.ts (the conv ops' data and calls, shared with bench-conv.ts),
-// ../shapes.ts and ../data.ts. tfjs here is tfjs-core + tfjs-backend-wasm only.
+// ../shapes.ts and ../data.ts. tfjs here is tfjs-core + tfjs-backend-wasm only; onnxruntime-web
+// runs spec.ts's ortGraph of the workload (ort-page.ts), on the same numbers.
 
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { fromStorage, matmul, type Tensor } from '@torchlet/tensor';
 import { convCases } from '../conv-cases.js';
@@ -10,8 +12,9 @@ import { randomData } from '../data.js';
 import type { Contender, Prepared, TorchletName, Workload } from '../harness.js';
 import type { TfCase } from '../tfjs.js';
 import { concatOutputs, TORCHLET_CONFIGS, torchletContenders } from '../torchlet.js';
+import { ortWebContenders } from './ort-page.js';
 import type { PageSetup } from './protocol.js';
-import { type BrowserWorkloadSpec, convGeometry, convShape, describeWorkload } from './spec.js';
+import { type BrowserWorkloadSpec, convGeometry, convShape, describeWorkload, matmulSeeds, ortGraph } from './spec.js';
 
 /**
  * The tfjs-wasm contender of one workload, with the backend already active: `build` creates the
@@ -20,6 +23,8 @@ import { type BrowserWorkloadSpec, convGeometry, convShape, describeWorkload } f
 export function tfjsWasmContender(build: () => TfCase): Contender {
   return {
     name: 'tfjs-wasm',
+    // XNNPACK's pool as tfjs-backend-wasm reports it (the load's setThreadsCount, capped).
+    threads: () => getThreadsCount(),
     prepare: (): Prepared => {
       const c = build();
       const run = (): (Float32Array | Int32Array | Uint8Array)[] => {
@@ -44,16 +49,22 @@ export function tfjsWasmContender(build: () => TfCase): Contender {
   };
 }
 
-/** Builds one workload for a page load: its torchlet configurations, then tfjs-wasm. */
-export function browserWorkload(spec: BrowserWorkloadSpec, setup: PageSetup): Workload {
+/**
+ * Builds one workload for a page load: its torchlet configurations, tfjs-wasm, then the load's
+ * onnxruntime-web sessions on `ortModel` (the served bytes of the workload's ortGraph; null where
+ * it has none).
+ */
+export function browserWorkload(spec: BrowserWorkloadSpec, setup: PageSetup, ortModel: Uint8Array | null): Workload {
   const { family, name, shape, flops } = describeWorkload(spec);
+  const ort = ortWebContenders(setup.ort, ortGraph(spec), ortModel);
   const skip = (Object.keys(TORCHLET_CONFIGS) as TorchletName[]).filter((n) => !setup.torchlet.includes(n));
   const torchlet = (build: () => () => Tensor | readonly Tensor[]): Contender[] => torchletContenders(build, { skip });
 
   if (spec.op === 'matmul') {
     const n = spec.size;
-    const aData = randomData(n * n, 30 + n);
-    const bData = randomData(n * n, 31 + n);
+    const seeds = matmulSeeds(n);
+    const aData = randomData(n * n, seeds.a);
+    const bData = randomData(n * n, seeds.b);
     return {
       family,
       name,
@@ -70,12 +81,20 @@ export function browserWorkload(spec: BrowserWorkloadSpec, setup: PageSetup): Wo
           const y = tf.tensor(bData, [n, n]);
           return { run: () => tf.matMul(x, y), inputs: [x, y] };
         }),
+        ...ort,
       ],
     };
   }
 
   // The Node suite's data and calls (conv-cases.ts). On the forward+backward workload tfjs-wasm's
-  // call fails (no Conv2DBackpropFilter kernel) and its cell reads n/a (no kernel).
+  // call fails (no Conv2DBackpropFilter kernel) and its cell reads n/a (no kernel), as does
+  // onnxruntime-web's (no training kernels).
   const c = convCases(convGeometry(convShape(spec.conv)))[spec.op];
-  return { family, name, shape, flops, contenders: [...torchlet(c.torchlet), tfjsWasmContender(c.tfjs)] };
+  return {
+    family,
+    name,
+    shape,
+    flops,
+    contenders: [...torchlet(c.torchlet), tfjsWasmContender(c.tfjs), ...ort],
+  };
 }

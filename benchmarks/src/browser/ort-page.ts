@@ -1,0 +1,119 @@
+// onnxruntime-web in the page (runs in the browser): its own ES module and binaries, loaded from the
+// benchmark's server (spec.ts's ORT_FILES under PAGE_PATHS.ortDir), not bundled; its pool sized by
+// `ort.env.wasm.numThreads`; one session per contender, as ../ort.ts does in Node: `ort-wasm-1t`
+// with `intraOpNumThreads: 1`, `ort-wasm` with the pool's thread count, non-spinning intra-op
+// threads (so they leave the cores to the next contender's sample), outputs read in the timed call.
+
+import type * as Ort from 'onnxruntime-web';
+import { randomData } from '../data.js';
+import type { Contender, OrtName, Prepared } from '../harness.js';
+import type { OrtPageInfo } from './protocol.js';
+import { ORT_FILES, type OrtGraph, ortSessionThreads, PAGE_PATHS } from './spec.js';
+
+type OrtModule = typeof Ort;
+
+let ort: OrtModule | undefined;
+let poolThreads = 1;
+let ortWorkers = 0;
+
+/**
+ * Counts the Web Workers created from onnxruntime-web's Emscripten glue (its pthreads are named
+ * `em-pthread`): the evidence that `numThreads` started threads. Installed before ort loads.
+ */
+function countOrtWorkers(): void {
+  const Base = globalThis.Worker;
+  class CountingWorker extends Base {
+    constructor(url: string | URL, options?: WorkerOptions) {
+      super(url, options);
+      if (String(url).includes(ORT_FILES.glue) || options?.name === 'em-pthread') ortWorkers++;
+    }
+  }
+  globalThis.Worker = CountingWorker;
+}
+
+/** The page-level absolute URL of a server path. */
+const absolute = (p: string): string => new URL(p, location.href).href;
+
+/**
+ * Loads onnxruntime-web with a pool of `numThreads` threads and runs the probe model once, so it
+ * initialises (and starts its workers) before any contender is measured.
+ */
+export async function setupOrt(numThreads: number): Promise<OrtPageInfo> {
+  if (ort) throw new Error('setupOrt: onnxruntime-web initialises once per page');
+  countOrtWorkers();
+  // A runtime URL, so esbuild leaves the import to the browser: ort's own file as published.
+  const moduleUrl = absolute(`${PAGE_PATHS.ortDir}${ORT_FILES.module}`);
+  ort = (await import(/* @vite-ignore */ moduleUrl)) as OrtModule;
+  ort.env.wasm.wasmPaths = absolute(PAGE_PATHS.ortDir);
+  ort.env.wasm.numThreads = numThreads;
+  ort.env.wasm.simd = true;
+  ort.env.wasm.proxy = false;
+  ort.env.logLevel = 'error';
+  const probe = await ortSession(await fetchModel(PAGE_PATHS.ortProbe), numThreads);
+  const out = await probe.run({ x: new ort.Tensor('float32', Float32Array.of(-1, 0, 2, -3), [4]) });
+  const y = Array.from(out.y.data as Float32Array);
+  await probe.release();
+  if (y.join() !== '0,0,2,0') throw new Error(`onnxruntime-web probe: Relu gave ${y.join()}`);
+  poolThreads = ort.env.wasm.numThreads ?? 1;
+  return {
+    version: ort.env.versions.web ?? '?',
+    numThreadsAsked: numThreads,
+    numThreads: poolThreads,
+    workers: ortWorkers,
+  };
+}
+
+/** The pthread workers onnxruntime-web has created so far (they start lazily, as sessions need them). */
+export function ortWorkerCount(): number {
+  return ortWorkers;
+}
+
+/** Fetches a model from the benchmark's server. */
+export async function fetchModel(path: string): Promise<Uint8Array> {
+  const r = await fetch(path);
+  if (!r.ok) throw new Error(`fetch ${path}: ${r.status}`);
+  return new Uint8Array(await r.arrayBuffer());
+}
+
+function ortSession(model: Uint8Array, threads: number): Promise<Ort.InferenceSession> {
+  if (!ort) throw new Error('onnxruntime-web: call setupOrt first');
+  return ort.InferenceSession.create(model, {
+    executionProviders: ['wasm'],
+    intraOpNumThreads: threads,
+    graphOptimizationLevel: 'all',
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  });
+}
+
+/**
+ * The onnxruntime-web contenders `names` of one workload: `model` (served bytes of spec.ts's
+ * ortGraph `g`, or null where onnxruntime-web has no kernel: the cell reads `n/a (no kernel)`) on
+ * the input `randomData(size, g.inputSeed)`.
+ */
+export function ortWebContenders(names: readonly OrtName[], g: OrtGraph | null, model: Uint8Array | null): Contender[] {
+  return names.map((name) => ({
+    name,
+    threads: () => ortSessionThreads(name, poolThreads),
+    prepare: async (): Promise<Prepared> => {
+      if (!g || !model) throw new Error('onnxruntime-web has no training kernels: no kernel');
+      if (!ort) throw new Error('onnxruntime-web: call setupOrt first');
+      const session = await ortSession(model, ortSessionThreads(name, poolThreads));
+      const input = randomData(
+        g.inShape.reduce((a, b) => a * b, 1),
+        g.inputSeed,
+      );
+      const x = new ort.Tensor('float32', input, [...g.inShape]);
+      const run = async (): Promise<Float32Array> => {
+        const out = await session.run({ x });
+        return out.y.data as Float32Array;
+      };
+      return {
+        run,
+        output: run,
+        dispose: () => {
+          void session.release();
+        },
+      };
+    },
+  }));
+}

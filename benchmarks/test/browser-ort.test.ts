@@ -1,0 +1,122 @@
+// onnxruntime-web in the browser benchmark, without a browser: the models main.ts serves are run
+// here by onnxruntime-web itself (its Node build, one thread) on the input the page makes, and must
+// give what torchlet gives on the other contenders' data; the thread counts the page records; the
+// files it serves from onnxruntime-web's package.
+
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fromStorage, matmul } from '@torchlet/tensor';
+import * as ort from 'onnxruntime-web';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ortModelFiles, ortProbeModel } from '../src/browser/ort-models.js';
+import { ortWebContenders } from '../src/browser/ort-page.js';
+import {
+  BROWSER_WORKLOADS,
+  type BrowserWorkloadSpec,
+  convGeometry,
+  convShape,
+  describeWorkload,
+  ORT_FILES,
+  ortGraph,
+  ortModelPath,
+  ortSessionThreads,
+  PAGE_PATHS,
+  resolveThreads,
+} from '../src/browser/spec.js';
+import { convCases } from '../src/conv-cases.js';
+import { randomData } from '../src/data.js';
+import { classifyError, relativeDiff } from '../src/harness.js';
+import { concatOutputs } from '../src/torchlet.js';
+
+const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+
+/** torchlet's output of a workload on the data the page's other contenders use. */
+function torchletOutput(w: BrowserWorkloadSpec): Float64Array {
+  if (w.op === 'matmul') {
+    const a = fromStorage(randomData(w.size * w.size, 30 + w.size), [w.size, w.size]);
+    const b = fromStorage(randomData(w.size * w.size, 31 + w.size), [w.size, w.size]);
+    return Float64Array.from(matmul(a, b).toTypedArray() as Float32Array);
+  }
+  const y = convCases(convGeometry(convShape(w.conv)))[w.op].torchlet()();
+  const parts = Array.isArray(y) ? y : [y];
+  return concatOutputs(parts.map((t) => t.toTypedArray() as Float32Array));
+}
+
+describe('the models onnxruntime-web runs in the page', () => {
+  beforeAll(() => {
+    ort.env.wasm.numThreads = 1;
+    ort.env.logLevel = 'error';
+  });
+
+  it('has one per workload with an inference kernel: MatMul, Conv, ConvTranspose; none for training', () => {
+    expect(
+      BROWSER_WORKLOADS.map(
+        (w) =>
+          ortGraph(w)
+            ?.nodes.map((n) => n.op)
+            .join() ?? null,
+      ),
+    ).toEqual(['MatMul', 'Conv', 'Conv', 'ConvTranspose', null]);
+    const files = ortModelFiles();
+    expect([...files.keys()].sort()).toEqual(
+      [PAGE_PATHS.ortProbe, ortModelPath(0), ortModelPath(1), ortModelPath(2), ortModelPath(3)].sort(),
+    );
+    expect(ortModelPath(3)).toBe('/ort-models/3.onnx');
+  });
+
+  it('runs the probe the page runs in setup', async () => {
+    const s = await ort.InferenceSession.create(ortProbeModel(), { executionProviders: ['wasm'] });
+    const out = await s.run({ x: new ort.Tensor('float32', Float32Array.of(-1, 0, 2, -3), [4]) });
+    expect(Array.from(out.y.data as Float32Array)).toEqual([0, 0, 2, 0]);
+    await s.release();
+  });
+
+  it("gives torchlet's result on the same numbers for every served model", async () => {
+    const files = ortModelFiles();
+    for (const [i, w] of BROWSER_WORKLOADS.entries()) {
+      const g = ortGraph(w);
+      if (!g) continue;
+      const model = files.get(ortModelPath(i));
+      expect(model, describeWorkload(w).name).toBeDefined();
+      const s = await ort.InferenceSession.create(model!, { executionProviders: ['wasm'], intraOpNumThreads: 1 });
+      const x = new ort.Tensor('float32', randomData(size(g.inShape), g.inputSeed), [...g.inShape]);
+      const y = (await s.run({ x })).y;
+      await s.release();
+      const expected = torchletOutput(w);
+      const { name, shape } = describeWorkload(w);
+      expect(y.data.length, `${name} ${shape}`).toBe(expected.length);
+      expect(relativeDiff(y.data as Float32Array, expected), `${name} ${shape}`).toBeLessThan(1e-5);
+    }
+  }, 60_000);
+});
+
+describe('thread counts recorded for onnxruntime-web', () => {
+  it('runs ort-wasm-1t on one intra-op thread and ort-wasm on the whole pool', () => {
+    expect(ortSessionThreads('ort-wasm-1t', 2)).toBe(1);
+    expect(ortSessionThreads('ort-wasm', 2)).toBe(2);
+    expect(ortSessionThreads('ort-wasm', 1)).toBe(1);
+    expect(resolveThreads('cores', 8)).toBe(8);
+    expect(resolveThreads(1, 8)).toBe(1);
+  });
+
+  it('reports each contender with its threads, and a workload without a model as no kernel', async () => {
+    const forwardBackward = BROWSER_WORKLOADS.findIndex((w) => w.op === 'conv2d forward+backward');
+    const cs = ortWebContenders(['ort-wasm-1t', 'ort-wasm'], ortGraph(BROWSER_WORKLOADS[forwardBackward]), null);
+    expect(cs.map((c) => c.name)).toEqual(['ort-wasm-1t', 'ort-wasm']);
+    // Before setupOrt the pool is one thread (the page's setup sizes it).
+    expect(cs.map((c) => c.threads?.())).toEqual([1, 1]);
+    const err = await Promise.resolve()
+      .then(() => cs[0].prepare())
+      .catch((e: unknown) => e);
+    expect(classifyError(err).status).toBe('no-kernel');
+  });
+});
+
+describe("onnxruntime-web's files", () => {
+  it('are in its package, as the server reads them', () => {
+    const require = createRequire(import.meta.url);
+    const dist = path.dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
+    for (const f of Object.values(ORT_FILES)) expect(existsSync(path.join(dist, f)), f).toBe(true);
+  });
+});
