@@ -10,7 +10,7 @@ import { fromStorage, matmul } from '@torchlet/tensor';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ortModelFiles, ortProbeModel } from '../src/browser/ort-models.js';
-import { ortWebContenders } from '../src/browser/ort-page.js';
+import { ortWebContenders, useOrt } from '../src/browser/ort-page.js';
 import {
   BROWSER_WORKLOADS,
   type BrowserWorkloadSpec,
@@ -24,9 +24,10 @@ import {
   PAGE_PATHS,
   resolveThreads,
 } from '../src/browser/spec.js';
+import { wholeNetCase, wholeNetWorkload } from '../src/browser/wholenets-page.js';
 import { convCases } from '../src/conv-cases.js';
 import { randomData } from '../src/data.js';
-import { classifyError, relativeDiff } from '../src/harness.js';
+import { classifyError, type HarnessOptions, relativeDiff, runWorkload } from '../src/harness.js';
 import { concatOutputs } from '../src/torchlet.js';
 
 const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
@@ -38,6 +39,7 @@ function torchletOutput(w: BrowserWorkloadSpec): Float64Array {
     const b = fromStorage(randomData(w.size * w.size, 31 + w.size), [w.size, w.size]);
     return Float64Array.from(matmul(a, b).toTypedArray() as Float32Array);
   }
+  if (w.op === 'wholenet forward') throw new Error('not a single-op workload');
   const y = convCases(convGeometry(convShape(w.conv)))[w.op].torchlet()();
   const parts = Array.isArray(y) ? y : [y];
   return concatOutputs(parts.map((t) => t.toTypedArray() as Float32Array));
@@ -57,7 +59,7 @@ describe('the models onnxruntime-web runs in the page', () => {
             ?.nodes.map((n) => n.op)
             .join() ?? null,
       ),
-    ).toEqual(['MatMul', 'Conv', 'Conv', 'ConvTranspose', null]);
+    ).toEqual(['MatMul', 'Conv', 'Conv', 'ConvTranspose', null, null, null]);
     const files = ortModelFiles();
     expect([...files.keys()].sort()).toEqual(
       [PAGE_PATHS.ortProbe, ortModelPath(0), ortModelPath(1), ortModelPath(2), ortModelPath(3)].sort(),
@@ -119,4 +121,26 @@ describe("onnxruntime-web's files", () => {
     const dist = path.dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
     for (const f of Object.values(ORT_FILES)) expect(existsSync(path.join(dist, f)), f).toBe(true);
   });
+});
+
+describe('the whole networks in the page, at a tiny size', () => {
+  it('runs torchlet and onnxruntime-web on the exported model, checked, with each thread count', async () => {
+    useOrt(ort, 1);
+    const opts: HarnessOptions = { runs: 2, warmupMs: 0, minSampleMs: 0, slowCallMs: 0, budgetMs: 10_000 };
+    for (const spec of BROWSER_WORKLOADS) {
+      if (spec.op !== 'wholenet forward') continue;
+      const tiny = { ...wholeNetCase(spec), numClasses: 4, size: 32, batch: 2 };
+      const r = await runWorkload(
+        wholeNetWorkload(spec, ['torchlet-wasm-1t'], ['ort-wasm-1t', 'ort-wasm'], tiny),
+        opts,
+      );
+      expect(r.results.map((c) => [c.name, c.status, c.note, c.threads])).toEqual([
+        ['torchlet-wasm-1t', 'ok', undefined, 1],
+        ['ort-wasm-1t', 'ok', undefined, 1],
+        ['ort-wasm', 'ok', undefined, 1],
+      ]);
+      for (const c of r.results) expect(c.relDiff).toBeLessThan(1e-4);
+      expect(r.family).toBe('wholenets');
+    }
+  }, 60_000);
 });

@@ -29,6 +29,7 @@ import {
   type WorkloadResult,
 } from '../src/harness.js';
 import { CONV_SHAPES } from '../src/shapes.js';
+import { WHOLE_NET_WORKLOADS, wholeNetCases, wholeNetShape } from '../src/wholenets.js';
 
 describe('command line', () => {
   it('reads --quick, --runs and --match, ignoring a lone --', () => {
@@ -57,7 +58,7 @@ describe('command line', () => {
 });
 
 describe('workloads', () => {
-  it('measures matmul 1024³, two conv forwards, the ResNet input gradient and forward+backward', () => {
+  it('measures matmul 1024³, two conv forwards, the ResNet input gradient and forward+backward, two networks', () => {
     const names = BROWSER_WORKLOADS.map(describeWorkload).map((w) => `${w.name} | ${w.shape}`);
     expect(names).toEqual([
       'matmul | [1024,1024] @ [1024,1024]',
@@ -65,13 +66,27 @@ describe('workloads', () => {
       'conv2d forward | ResNet block [8,64,56,56] * [64,64,3,3] pad 1',
       'conv2d backward input | ResNet block [8,64,56,56] * [64,64,3,3] pad 1',
       'conv2d forward+backward | ResNet block [8,64,56,56] * [64,64,3,3] pad 1',
+      'forward (eval, noGrad) | ResNet-18 [1,3,224,224]',
+      'forward (eval, noGrad) | MobileNetV2 [1,3,224,224]',
     ]);
+  });
+
+  it('labels the networks as the Node wholenets family does, batch 1 of its forward cases', () => {
+    const node = wholeNetCases().forward.filter((c) => c.batch === 1);
+    const nets = BROWSER_WORKLOADS.filter((w) => w.op === 'wholenet forward');
+    expect(nets.map((w) => describeWorkload(w).shape)).toEqual(node.map(wholeNetShape));
+    for (const w of nets) {
+      expect(describeWorkload(w).name).toBe(WHOLE_NET_WORKLOADS.forward);
+      expect(describeWorkload(w).family).toBe('wholenets');
+      expect(describeWorkload(w).flops).toBeUndefined();
+    }
   });
 
   it("labels, families and FLOPs match the Node suite's workloads", () => {
     const node = convWorkloads();
     for (const spec of BROWSER_WORKLOADS) {
       const w = describeWorkload(spec);
+      if (spec.op === 'wholenet forward') continue;
       if (spec.op === 'matmul') {
         expect(w.flops).toBe(2 * 1024 ** 3);
         continue;

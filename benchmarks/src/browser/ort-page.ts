@@ -63,6 +63,15 @@ export async function setupOrt(numThreads: number): Promise<OrtPageInfo> {
   };
 }
 
+/**
+ * Uses an already loaded onnxruntime-web whose pool has `threads` threads (the tests' Node build;
+ * the page loads its own with {@link setupOrt}).
+ */
+export function useOrt(module: OrtModule, threads: number): void {
+  ort = module;
+  poolThreads = threads;
+}
+
 /** The pthread workers onnxruntime-web has created so far (they start lazily, as sessions need them). */
 export function ortWorkerCount(): number {
   return ortWorkers;
@@ -85,28 +94,43 @@ function ortSession(model: Uint8Array, threads: number): Promise<Ort.InferenceSe
   });
 }
 
+/** What an onnxruntime-web contender runs: a model and its input `x`. */
+export interface OrtWebCase {
+  readonly model: Uint8Array;
+  readonly input: Float32Array;
+  readonly inShape: readonly number[];
+}
+
 /**
- * The onnxruntime-web contenders `names` of one workload: `model` (served bytes of spec.ts's
- * ortGraph `g`, or null where onnxruntime-web has no kernel: the cell reads `n/a (no kernel)`) on
- * the input `randomData(size, g.inputSeed)`.
+ * The onnxruntime-web contenders `names` of one workload: `build` gives the model and input (once
+ * per contender, outside timing); each contender is its own session, its output `y` read in the
+ * timed call. `check` (optional) judges the first output before timing (throw to fail the row).
  */
-export function ortWebContenders(names: readonly OrtName[], g: OrtGraph | null, model: Uint8Array | null): Contender[] {
+export function ortSessionContenders(
+  names: readonly OrtName[],
+  build: () => OrtWebCase | Promise<OrtWebCase>,
+  check?: (name: OrtName, y: Float32Array) => void,
+): Contender[] {
   return names.map((name) => ({
     name,
     threads: () => ortSessionThreads(name, poolThreads),
     prepare: async (): Promise<Prepared> => {
-      if (!g || !model) throw new Error('onnxruntime-web has no training kernels: no kernel');
+      const c = await build();
       if (!ort) throw new Error('onnxruntime-web: call setupOrt first');
-      const session = await ortSession(model, ortSessionThreads(name, poolThreads));
-      const input = randomData(
-        g.inShape.reduce((a, b) => a * b, 1),
-        g.inputSeed,
-      );
-      const x = new ort.Tensor('float32', input, [...g.inShape]);
+      const session = await ortSession(c.model, ortSessionThreads(name, poolThreads));
+      const x = new ort.Tensor('float32', c.input, [...c.inShape]);
       const run = async (): Promise<Float32Array> => {
         const out = await session.run({ x });
         return out.y.data as Float32Array;
       };
+      if (check) {
+        try {
+          check(name, await run());
+        } catch (err) {
+          void session.release();
+          throw err;
+        }
+      }
       return {
         run,
         output: run,
@@ -116,4 +140,20 @@ export function ortWebContenders(names: readonly OrtName[], g: OrtGraph | null, 
       };
     },
   }));
+}
+
+/**
+ * The onnxruntime-web contenders `names` of a single-op workload: `model` (served bytes of
+ * spec.ts's ortGraph `g`, or null where onnxruntime-web has no kernel: the cell reads
+ * `n/a (no kernel)`) on the input `randomData(size, g.inputSeed)`.
+ */
+export function ortWebContenders(names: readonly OrtName[], g: OrtGraph | null, model: Uint8Array | null): Contender[] {
+  return ortSessionContenders(names, () => {
+    if (!g || !model) throw new Error('onnxruntime-web has no training kernels: no kernel');
+    const input = randomData(
+      g.inShape.reduce((a, b) => a * b, 1),
+      g.inputSeed,
+    );
+    return { model, input, inShape: g.inShape };
+  });
 }

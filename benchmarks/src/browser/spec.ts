@@ -5,7 +5,7 @@
 import { type ConvOp, convGeometry, convOpFlops } from '../conv-spec.js';
 import { matmulFlops, type OrtName, type TorchletName } from '../harness.js';
 import type { OnnxNode } from '../onnx-model.js';
-import { CONV_SHAPES, type ConvShape, MATMUL_SIZES } from '../shapes.js';
+import { CONV_SHAPES, type ConvShape, MATMUL_SIZES, WHOLE_NETS } from '../shapes.js';
 
 // The browser workloads' geometry, as the page and its tests see it.
 export { convGeometry } from '../conv-spec.js';
@@ -13,15 +13,24 @@ export { convGeometry } from '../conv-spec.js';
 /** The conv ops measured in the browser (tfjs-wasm has no weight-gradient kernel of its own to time). */
 export type BrowserConvOp = Exclude<ConvOp, 'conv2d backward weight'>;
 
-/** One browser workload: a square matmul or a conv op on a row of {@link CONV_SHAPES}. */
+/** A network of the whole-network workloads (shapes.ts's WHOLE_NETS). */
+export type BrowserNetName = (typeof WHOLE_NETS.nets)[number];
+
+/**
+ * One browser workload: a square matmul, a conv op on a row of {@link CONV_SHAPES}, or a whole
+ * network's forward (@torchlet/vision's, 1000 classes, 224x224, as the Node `wholenets` family).
+ */
 export type BrowserWorkloadSpec =
   | { readonly op: 'matmul'; readonly size: number }
-  | { readonly op: BrowserConvOp; readonly conv: ConvShape['label'] };
+  | { readonly op: BrowserConvOp; readonly conv: ConvShape['label'] }
+  | { readonly op: 'wholenet forward'; readonly net: BrowserNetName; readonly batch: number };
 
 /**
  * The browser workloads: matmul 1024³, conv2d forward on LeNet conv1 and the ResNet block, the
  * ResNet block's input gradient (tfjs: `tf.conv2dTranspose`) and torchlet's forward + both
- * gradients on it (tfjs-wasm has no `Conv2DBackpropFilter`: its cell reads `n/a (no kernel)`).
+ * gradients on it (tfjs-wasm has no `Conv2DBackpropFilter`: its cell reads `n/a (no kernel)`);
+ * then ResNet-18 and MobileNetV2 at batch 1 against onnxruntime-web on their `exportOnnx` (tfjs
+ * cannot load ONNX: no tfjs cell).
  */
 export const BROWSER_WORKLOADS: readonly BrowserWorkloadSpec[] = [
   { op: 'matmul', size: 1024 },
@@ -29,7 +38,18 @@ export const BROWSER_WORKLOADS: readonly BrowserWorkloadSpec[] = [
   { op: 'conv2d forward', conv: 'ResNet block' },
   { op: 'conv2d backward input', conv: 'ResNet block' },
   { op: 'conv2d forward+backward', conv: 'ResNet block' },
+  { op: 'wholenet forward', net: 'resnet18', batch: 1 },
+  { op: 'wholenet forward', net: 'mobilenetV2', batch: 1 },
 ];
+
+/** The table labels of the networks (as ../wholenets.ts's NET_LABELS). */
+export const BROWSER_NET_LABELS: Readonly<Record<BrowserNetName, string>> = {
+  resnet18: 'ResNet-18',
+  mobilenetV2: 'MobileNetV2',
+};
+
+/** The whole-network forward's workload name (as ../wholenets.ts's WHOLE_NET_WORKLOADS.forward). */
+export const WHOLE_NET_FORWARD = 'forward (eval, noGrad)';
 
 /** The conv shape called `label` in {@link CONV_SHAPES}. */
 export function convShape(label: string): ConvShape {
@@ -43,8 +63,18 @@ export function describeWorkload(w: BrowserWorkloadSpec): {
   family: string;
   name: string;
   shape: string;
-  flops: number;
+  /** Undefined for a whole network (no FLOP count, as in the Node suite). */
+  flops: number | undefined;
 } {
+  if (w.op === 'wholenet forward') {
+    const { size } = WHOLE_NETS;
+    return {
+      family: 'wholenets',
+      name: WHOLE_NET_FORWARD,
+      shape: `${BROWSER_NET_LABELS[w.net]} [${w.batch},3,${size},${size}]`,
+      flops: undefined,
+    };
+  }
   if (w.op === 'matmul') {
     if (!MATMUL_SIZES.includes(w.size)) throw new Error(`matmul ${w.size} is not in shapes.ts`);
     return {
@@ -168,7 +198,8 @@ export function ortGraph(w: BrowserWorkloadSpec): OrtGraph | null {
       initializers: [{ name: 'b', dims: [w.size, w.size], seed: seeds.b }],
     };
   }
-  if (w.op === 'conv2d forward+backward') return null;
+  // The networks' models are exported in the page (wholenets-page.ts); no training kernels.
+  if (w.op === 'conv2d forward+backward' || w.op === 'wholenet forward') return null;
   const g = convGeometry(convShape(w.conv));
   const [ph, pw] = g.padding;
   const attrs = { kernel_shape: g.wShape.slice(2), strides: [1, 1], pads: [ph, pw, ph, pw] };

@@ -15,6 +15,7 @@ import { concatOutputs, TORCHLET_CONFIGS, torchletContenders } from '../torchlet
 import { ortWebContenders } from './ort-page.js';
 import type { PageSetup } from './protocol.js';
 import { type BrowserWorkloadSpec, convGeometry, convShape, describeWorkload, matmulSeeds, ortGraph } from './spec.js';
+import { wholeNetWorkload } from './wholenets-page.js';
 
 /**
  * The tfjs-wasm contender of one workload, with the backend already active: `build` creates the
@@ -52,9 +53,10 @@ export function tfjsWasmContender(build: () => TfCase): Contender {
 /**
  * Builds one workload for a page load: its torchlet configurations, tfjs-wasm, then the load's
  * onnxruntime-web sessions on `ortModel` (the served bytes of the workload's ortGraph; null where
- * it has none).
+ * it has none). A whole network is wholenets-page.ts's (no tfjs; its model exported in the page).
  */
 export function browserWorkload(spec: BrowserWorkloadSpec, setup: PageSetup, ortModel: Uint8Array | null): Workload {
+  if (spec.op === 'wholenet forward') return wholeNetWorkload(spec, setup.torchlet, setup.ort);
   const { family, name, shape, flops } = describeWorkload(spec);
   const ort = ortWebContenders(setup.ort, ortGraph(spec), ortModel);
   const skip = (Object.keys(TORCHLET_CONFIGS) as TorchletName[]).filter((n) => !setup.torchlet.includes(n));
