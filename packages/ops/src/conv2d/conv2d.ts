@@ -19,6 +19,7 @@ import {
   gpuConv2dBackwardWeight,
 } from '../device/gpu.js';
 import { gpuModePad, gpuPadBackward } from '../device/gpu-layers.js';
+import { freshFloat32 } from '../fresh-output.js';
 import { padBackwardRaw, padRaw, planPad } from '../pad/pad.js';
 import { checkFloatTensor, checkSameDType, denseData, type FloatStorage } from '../params.js';
 import { pickKernel } from './kernels.js';
@@ -233,7 +234,8 @@ export function conv2d(
   const g = p.g;
   const kernel = pickKernel(g, p.r.kernel, fn);
   const size = g.batch * g.outChannels * g.outH * g.outW;
-  const out = input.dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
+  // Every forward kernel overwrites `out` (Conv2dKernelImpl.forward), so float32 skips the zero fill.
+  const out = input.dtype === 'float32' ? freshFloat32(size) : new Float64Array(size);
   // The key is built only if the WebAssembly kernel reads it (the direct kernel of a d2l-sized
   // problem takes about a microsecond, as long as building the key).
   const extras = {
