@@ -22,5 +22,6 @@ export {
   maxPool3x3s2WorkBytes,
   widenIndicesI64,
 } from './max-pool';
+export { pointwiseForwardPart, pointwisePrepare, pointwiseSubsamplePart, pointwiseWorkBytes } from './pointwise';
 export { maxPool2x2 } from './pool';
 export { sumColsF32, sumRowsF32 } from './reduce';

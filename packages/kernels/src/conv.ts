@@ -12,6 +12,7 @@
 
 import { convModules, descriptorHead, paddedSize, stageImages } from './conv-common.js';
 import { align64, type FloatArray, memoryView, noteKernel } from './gemm.js';
+import { isPointwiseConv2d, pointwiseForward } from './pointwise.js';
 import { CONV2D_PARALLEL_MIN_WORK } from './thread-thresholds.js';
 import { readyWorkers, runParallel } from './threads.js';
 import { type WeightKey, weightSlot } from './weight-cache.js';
@@ -173,6 +174,8 @@ export function wasmConv2dForward(
   out: FloatArray,
   options: Conv2dForwardOptions = {},
 ): boolean {
+  // 1x1, groups 1, no padding: a GEMM on the NCHW layout with no unfold (pointwise.ts).
+  if (isPointwiseConv2d(g)) return pointwiseForward(g, x, w, bias, out, options);
   const modules = convModules(WASM_CONV2D_KERNEL, [x, w, bias, out]);
   if (modules === null) return false;
   const { pool, single } = modules;

@@ -106,6 +106,7 @@ describe('getBackendInfo', () => {
       kernels: [
         'wasm-simd128-sgemm-4x8',
         'wasm-simd128-conv2d-implicit-4x8',
+        'wasm-simd128-conv2d-pointwise-4x8',
         'wasm-simd128-conv2d-backward-weight-2x4',
         'wasm-simd128-depthwise-conv2d',
         'wasm-simd128-maxpool-2x2',

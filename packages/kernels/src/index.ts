@@ -32,6 +32,7 @@ export { type FloatArray, PARALLEL_MIN_WORK, wasmGemm } from './gemm.js';
 export { type BackendInfo, getBackendInfo } from './info.js';
 export { simdSupported, type WasmSource } from './loader.js';
 export { type MaxPool2dGeometry, wasmMaxPool2d } from './max-pool.js';
+export { isPointwiseConv2d, wasmPointwiseConv2dForward } from './pointwise.js';
 export { wasmMaxPool2x2 } from './pool.js';
 export { type ReadyOptions, ready } from './ready.js';
 export { wasmSum } from './reduce.js';

@@ -7,6 +7,7 @@ import { WASM_ELEMENTWISE_KERNEL } from './elementwise.js';
 import { lastGemmKernel, WASM_GEMM_KERNEL } from './gemm.js';
 import { gemmModule, loadError, simdSupported } from './loader.js';
 import { WASM_MAX_POOL2D_KERNEL } from './max-pool.js';
+import { WASM_POINTWISE_KERNEL } from './pointwise.js';
 import { WASM_MAX_POOL_KERNEL } from './pool.js';
 import { WASM_SUM_KERNEL } from './reduce.js';
 import { activeThreads, getThreads, threadPool, threadPoolError } from './threads.js';
@@ -37,7 +38,8 @@ export interface BackendInfo {
   /**
    * The kernel that ran the last `wasmGemm`, `wasmConv2dForward`, `wasmConv2dBackwardWeight`,
    * `wasmMaxPool2x2`, `wasmBinary` or `wasmRelu` call: `'wasm-simd128-sgemm-4x8'`,
-   * `'wasm-simd128-conv2d-implicit-4x8'`, `'wasm-simd128-conv2d-backward-weight-2x4'` or
+   * `'wasm-simd128-conv2d-implicit-4x8'` (`'wasm-simd128-conv2d-pointwise-4x8'` for 1x1 convs with groups 1 and
+   * no padding: `wasmPointwiseConv2dForward`), `'wasm-simd128-conv2d-backward-weight-2x4'` or
    * `'wasm-simd128-depthwise-conv2d'` (the `wasmDepthwiseConv2d*` kernels) (with
    * ` x2 threads` when it was split), `'wasm-simd128-maxpool-2x2'`, `'wasm-simd128-maxpool2d'` (`wasmMaxPool2d`; `'wasm-simd128-maxpool3x3s2'` for its 3x3 / stride 2 values-only kernel), `'wasm-simd128-channel-affine'` (`wasmChannelAffine`), `'wasm-simd128-elementwise'`,
    * `'wasm-simd128-sum-f64acc'` (`wasmSum`), `'wasm-simd128-transpose-4x4'` (`wasmTranspose`),
@@ -78,6 +80,7 @@ export function getBackendInfo(): BackendInfo {
       ? [
           WASM_GEMM_KERNEL,
           WASM_CONV2D_KERNEL,
+          WASM_POINTWISE_KERNEL,
           WASM_CONV2D_BACKWARD_WEIGHT_KERNEL,
           WASM_DEPTHWISE_KERNEL,
           WASM_MAX_POOL_KERNEL,

@@ -134,7 +134,7 @@ describe('worker threads (Node)', () => {
       wasmConv2dForward(big, lcgArray(32 * 30 * 30, 9), lcgArray(144 * 32 * 9, 10), null, new Float32Array(144 * 900)),
     );
     expect(wasmConv2dForward(g, x, w, null, out)).toBe(true);
-    expect(getBackendInfo().lastKernel).toBe('wasm-simd128-conv2d-implicit-4x8');
+    expect(getBackendInfo().lastKernel).toBe('wasm-simd128-conv2d-pointwise-4x8');
   });
   it('keeps small products on the calling thread', () => {
     setThreads(2);

@@ -1,0 +1,252 @@
+// Float32 pointwise (1x1, groups 1, no padding) conv2d forward for WebAssembly 128-bit SIMD.
+//
+//   out[n, oc, j] = act(bias[oc] + sum_c W[oc, c] * x[n, c, j])      (j over the Hout*Wout positions)
+//
+// Per image this is a plain GEMM on the NCHW layout, out[n] (Cout x L) = W (Cout x Cin) @ x[n]
+// (Cin x L), whose B operand needs no unfold: row c of x[n] is the input plane c itself. So the
+// 4 x 8 micro-kernel reads its two B vectors per step straight from the staged planes (row
+// stride L), with no per-sliver gather or packing, and broadcasts the weights, packed once per
+// call (or cached) into 4-row slivers over the whole of Cin. Its eight accumulators start at the
+// bias, take every term of the sum in registers, go through the activation and are stored once:
+// no initial bias pass, no read-modify-write of the output, no activation pass.
+//
+// Blocking: the weights are small next to the activations (MobileNetV2's largest 1x1 is 320 x
+// 1280, 1.6 MB; most are under 150 KB), and a 4-row sliver of them (4 x Cin x 4 bytes, at most
+// 20 KB) stays in L1 while it runs along a block of columns. The columns are cut into blocks of
+// `nb` slivers whose Cin x 8*nb block of x (about 32 KB) stays in L1/L2 while every weight
+// sliver passes over it. Stride > 1 is first subsampled (pointwiseSubsamplePart) into a dense
+// Cin x L block, after which it is the stride-1 problem.
+//
+// The descriptor is an i32 array in linear memory laid out by src/pointwise.ts (fields below).
+
+import { packA } from './gemm';
+
+// Field 0 holds the images per chunk (the host's).
+const D_CIN = 1;
+const D_COUT = 2;
+const D_L = 3;
+/** Dense input of the chunk: [per, Cin, L] (for stride > 1, written by pointwiseSubsamplePart). */
+const D_X = 4;
+const D_WRAW = 5;
+const D_WPACK = 6;
+const D_BIAS = 7;
+const D_OUT = 8;
+/** Non-zero: the packed weights at D_WPACK are in place already (the host's weight cache). */
+const D_PACKED = 9;
+const D_ACT = 10;
+const D_ACT_LO = 11;
+const D_ACT_HI = 12;
+/** Column chunks per image (units are image x chunk) and slivers per chunk. */
+const D_CHUNKS = 13;
+const D_PERCHUNK = 14;
+/** Slivers per column block. */
+const D_NB = 15;
+// Strided problems: the staged raw input and its geometry.
+const D_XRAW = 16;
+const D_INH = 17;
+const D_INW = 18;
+const D_SH = 19;
+const D_SW = 20;
+const D_OUTH = 21;
+const D_OUTW = 22;
+/**
+ * The band of output channels [oc0, oc1) this pass computes, and the rows per image of the output
+ * region (oc1 - oc0 when the host copies the output out band by band, Cout otherwise): output
+ * channel oc of image n is row n * outRows + oc - oc0 of the region.
+ */
+const D_OC0 = 23;
+const D_OC1 = 24;
+const D_OUT_ROWS = 25;
+
+const ACT_NONE: i32 = 0;
+const ACT_RELU: i32 = 1;
+
+function field(desc: usize, i: i32): i32 {
+  return load<i32>(desc + ((<usize>i) << 2));
+}
+
+/** Bytes of per-thread scratch pointwiseForwardPart needs at its `work` pointer (one 4 x 8 edge tile). */
+export function pointwiseWorkBytes(): i32 {
+  return 128;
+}
+
+/** Packs W (Cout x Cin, row-major) into 4-row slivers over all of Cin, unless the descriptor says it is packed. */
+export function pointwisePrepare(desc: usize): void {
+  if (field(desc, D_PACKED) !== 0) return;
+  const k = field(desc, D_CIN);
+  packA(false, 1, <usize>field(desc, D_WRAW), k, 0, field(desc, D_COUT), 0, k, <usize>field(desc, D_WPACK));
+}
+
+/**
+ * Subsamples images [n0, n1) of the staged raw input ([per, Cin, inH, inW] at D_XRAW) into the
+ * dense [per, Cin, outH*outW] block at D_X: x[n, c, oh, ow] = xraw[n, c, oh*sh, ow*sw]. Width
+ * stride 2 keeps the even lanes of pairs of loads (reading at most one float past the last one
+ * used, inside the row or the next one; the host leaves slack after the buffer).
+ */
+export function pointwiseSubsamplePart(desc: usize, n0: i32, n1: i32): void {
+  const cin = field(desc, D_CIN);
+  const inH = field(desc, D_INH);
+  const inW = field(desc, D_INW);
+  const sh = field(desc, D_SH);
+  const sw = field(desc, D_SW);
+  const outH = field(desc, D_OUTH);
+  const outW = field(desc, D_OUTW);
+  const xraw = <usize>field(desc, D_XRAW);
+  const x = <usize>field(desc, D_X);
+  const inPlane = (<usize>(inH * inW)) << 2;
+  const outPlane = (<usize>(outH * outW)) << 2;
+  const inRow = (<usize>inW) << 2;
+  for (let n = n0; n < n1; n++) {
+    for (let c = 0; c < cin; c++) {
+      const plane = <usize>(n * cin + c);
+      const src = xraw + plane * inPlane;
+      let dst = x + plane * outPlane;
+      for (let oh = 0; oh < outH; oh++) {
+        const row = src + <usize>(oh * sh) * inRow;
+        let ow = 0;
+        if (sw === 2) {
+          for (; ow + 4 <= outW - 1; ow += 4) {
+            const p = row + ((<usize>ow) << 3);
+            v128.store(dst, v128.shuffle<f32>(v128.load(p), v128.load(p, 16), 0, 2, 4, 6));
+            dst += 16;
+          }
+        }
+        for (; ow < outW; ow++) {
+          store<f32>(dst, load<f32>(row + ((<usize>(ow * sw)) << 2)));
+          dst += 4;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * The 4 x 8 micro-kernel: rows `pa` (4 x k packed weights) times columns [0, 8) of the k x L block
+ * at `pb` (row stride `ldb` bytes), started at the bias values, activated, stored to `out` (row
+ * stride `ldOut` bytes): the output of an edge tile goes to a scratch tile instead.
+ */
+function micro4x8(k: i32, pa: usize, pb: usize, ldb: usize, bv: usize, desc: usize, out: usize, ldOut: usize): void {
+  let c00 = v128.load32_splat(bv);
+  let c01 = c00;
+  let c10 = v128.load32_splat(bv, 4);
+  let c11 = c10;
+  let c20 = v128.load32_splat(bv, 8);
+  let c21 = c20;
+  let c30 = v128.load32_splat(bv, 12);
+  let c31 = c30;
+  for (let p = 0; p < k; p++) {
+    const x0 = v128.load(pb);
+    const x1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = f32x4.add(c00, f32x4.mul(a, x0));
+    c01 = f32x4.add(c01, f32x4.mul(a, x1));
+    a = v128.load32_splat(pa, 4);
+    c10 = f32x4.add(c10, f32x4.mul(a, x0));
+    c11 = f32x4.add(c11, f32x4.mul(a, x1));
+    a = v128.load32_splat(pa, 8);
+    c20 = f32x4.add(c20, f32x4.mul(a, x0));
+    c21 = f32x4.add(c21, f32x4.mul(a, x1));
+    a = v128.load32_splat(pa, 12);
+    c30 = f32x4.add(c30, f32x4.mul(a, x0));
+    c31 = f32x4.add(c31, f32x4.mul(a, x1));
+    pa += 16;
+    pb += ldb;
+  }
+  // The epilogue's fields are read from the descriptor only now, so nothing but the tile lives
+  // in vector registers during the loop.
+  const act = field(desc, D_ACT);
+  if (act === ACT_RELU) {
+    // x <= 0 ? 0 : x, NaN stays NaN (as the separate relu kernel).
+    const z = f32x4.splat(0);
+    c00 = v128.andnot(c00, f32x4.le(c00, z));
+    c01 = v128.andnot(c01, f32x4.le(c01, z));
+    c10 = v128.andnot(c10, f32x4.le(c10, z));
+    c11 = v128.andnot(c11, f32x4.le(c11, z));
+    c20 = v128.andnot(c20, f32x4.le(c20, z));
+    c21 = v128.andnot(c21, f32x4.le(c21, z));
+    c30 = v128.andnot(c30, f32x4.le(c30, z));
+    c31 = v128.andnot(c31, f32x4.le(c31, z));
+  } else if (act !== ACT_NONE) {
+    // min(max(x, lo), hi) with WebAssembly's f32 min/max: NaN stays NaN (as the clamp kernel).
+    const vlo = v128.load32_splat(desc + ((<usize>D_ACT_LO) << 2));
+    const vhi = v128.load32_splat(desc + ((<usize>D_ACT_HI) << 2));
+    c00 = f32x4.min(f32x4.max(c00, vlo), vhi);
+    c01 = f32x4.min(f32x4.max(c01, vlo), vhi);
+    c10 = f32x4.min(f32x4.max(c10, vlo), vhi);
+    c11 = f32x4.min(f32x4.max(c11, vlo), vhi);
+    c20 = f32x4.min(f32x4.max(c20, vlo), vhi);
+    c21 = f32x4.min(f32x4.max(c21, vlo), vhi);
+    c30 = f32x4.min(f32x4.max(c30, vlo), vhi);
+    c31 = f32x4.min(f32x4.max(c31, vlo), vhi);
+  }
+  let o = out;
+  v128.store(o, c00);
+  v128.store(o, c01, 16);
+  o += ldOut;
+  v128.store(o, c10);
+  v128.store(o, c11, 16);
+  o += ldOut;
+  v128.store(o, c20);
+  v128.store(o, c21, 16);
+  o += ldOut;
+  v128.store(o, c30);
+  v128.store(o, c31, 16);
+}
+
+/**
+ * Computes units [u0, u1) of the forward pass: unit u is image u / chunks, slivers
+ * [(u % chunks) * perChunk, +perChunk) of its output positions, for every output channel. Each
+ * unit writes only its own columns of the output; `work` is this thread's pointwiseWorkBytes.
+ */
+export function pointwiseForwardPart(desc: usize, u0: i32, u1: i32, work: usize): void {
+  const k = field(desc, D_CIN);
+  const l = field(desc, D_L);
+  const x = <usize>field(desc, D_X);
+  const wpack = <usize>field(desc, D_WPACK);
+  const bias = <usize>field(desc, D_BIAS);
+  const out = <usize>field(desc, D_OUT);
+  const chunks = field(desc, D_CHUNKS);
+  const perChunk = field(desc, D_PERCHUNK);
+  const nb = field(desc, D_NB);
+  const oc0 = field(desc, D_OC0);
+  const oc1 = field(desc, D_OC1);
+  const outRows = field(desc, D_OUT_ROWS);
+  const nSl = (l + 7) >> 3;
+  const lBytes = (<usize>l) << 2;
+  const aBytes = (<usize>k) << 4; // one packed 4-row sliver of weights
+  for (let u = u0; u < u1; u++) {
+    const n = u / chunks;
+    const s0 = (u % chunks) * perChunk;
+    const s1 = min(nSl, s0 + perChunk);
+    const xb = x + <usize>(n * k) * lBytes;
+    const ob = out + <usize>(n * outRows) * lBytes;
+    for (let sb = s0; sb < s1; sb += nb) {
+      const se = min(s1, sb + nb);
+      for (let ir = oc0; ir < oc1; ir += 4) {
+        const mr = min(4, oc1 - ir);
+        const pa = wpack + <usize>(ir >> 2) * aBytes;
+        // The bias of the 4 rows (the host pads it with zeros to a multiple of 4).
+        const bv = bias + ((<usize>ir) << 2);
+        const orow = ob + <usize>(ir - oc0) * lBytes;
+        for (let s = sb; s < se; s++) {
+          const j0 = s << 3;
+          const nr = min(8, l - j0);
+          const cj = orow + ((<usize>j0) << 2);
+          const pb = xb + ((<usize>j0) << 2);
+          if (mr === 4 && nr === 8) {
+            micro4x8(k, pa, pb, lBytes, bv, desc, cj, lBytes);
+          } else {
+            // An edge tile: columns past L read the next plane's (or the slack's) values into
+            // lanes that are never stored; rows past Cout multiply zero weights.
+            micro4x8(k, pa, pb, lBytes, bv, desc, work, 32);
+            for (let i = 0; i < mr; i++) {
+              const row = cj + <usize>i * lBytes;
+              const t = work + ((<usize>i) << 5);
+              for (let j = 0; j < nr; j++) store<f32>(row + ((<usize>j) << 2), load<f32>(t + ((<usize>j) << 2)));
+            }
+          }
+        }
+      }
+    }
+  }
+}

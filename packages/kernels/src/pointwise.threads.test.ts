@@ -1,0 +1,62 @@
+// The pointwise kernel split over two threads gives the single-threaded results bit for bit (each
+// output is one unit's sum in channel order, whoever computes it), with the split asserted.
+import { afterAll, describe, expect, it } from 'vitest';
+import { geometry, lcgArray, untilTwoThreads } from '../test/conv-cases.js';
+import type { Conv2dGeometry } from './conv.js';
+import { getBackendInfo } from './info.js';
+import { WASM_POINTWISE_KERNEL, wasmPointwiseConv2dForward } from './pointwise.js';
+import { setThreads } from './threads.js';
+
+const pw = (batch: number, cin: number, cout: number, side: number, s: number): Conv2dGeometry =>
+  geometry({
+    batch,
+    inChannels: cin,
+    outChannels: cout,
+    inH: side,
+    inW: side,
+    kh: 1,
+    kw: 1,
+    strideH: s,
+    strideW: s,
+    padTop: 0,
+    padLeft: 0,
+    outH: Math.floor((side - 1) / s) + 1,
+    outW: Math.floor((side - 1) / s) + 1,
+  });
+
+// Each over the 2^25 multiply-adds that are split: several images per chunk, output bands (the
+// 112x112 expansion), ResNet's stride-2 downsample, 7x7 planes with edge tiles and Cout % 4 = 2.
+const geometries: Conv2dGeometry[] = [
+  pw(8, 96, 24, 56, 1),
+  pw(2, 16, 96, 112, 1),
+  pw(8, 64, 128, 56, 2),
+  pw(40, 320, 66, 7, 1),
+];
+
+function run(g: Conv2dGeometry, i: number): Float32Array {
+  const x = lcgArray(g.batch * g.inChannels * g.inH * g.inW, 4 + i);
+  const w = lcgArray(g.outChannels * g.inChannels, 5 + i);
+  const out = new Float32Array(g.batch * g.outChannels * g.outH * g.outW);
+  const options = { activation: { clamp: [0, 6] } as const, weightKey: { owner: w, layout: 'threads', version: 0 } };
+  expect(wasmPointwiseConv2dForward(g, x, w, w.subarray(0, g.outChannels), out, options)).toBe(true);
+  return out;
+}
+
+const bits = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffer));
+
+describe('pointwise conv2d on worker threads (Node)', () => {
+  afterAll(() => setThreads(1));
+
+  it('equals the single-threaded results bit for bit', async () => {
+    setThreads(1);
+    const single = geometries.map(run);
+    expect(getBackendInfo().lastKernel).toBe(WASM_POINTWISE_KERNEL);
+    setThreads(2);
+    await untilTwoThreads(() => run(geometries[0], 0));
+    geometries.forEach((g, i) => {
+      const split = run(g, i);
+      expect(getBackendInfo().lastKernel).toBe(`${WASM_POINTWISE_KERNEL} x2 threads`);
+      expect(bits(split)).toEqual(bits(single[i]));
+    });
+  });
+});

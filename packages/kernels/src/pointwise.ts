@@ -1,0 +1,394 @@
+// The TypeScript face of assembly/pointwise.ts: a 1x1 conv2d forward pass (groups 1, no padding,
+// any stride) as a GEMM on the NCHW layout per image, out[n] = W @ x[n] (+ bias, activation),
+// with the micro-kernel reading x's planes in place (see the assembly's header).
+//
+// Linear memory, from the module's heap base (every region 64-byte aligned):
+//   [ weight cache (weight-cache.ts) | per-thread scratch | descriptor | raw weights |
+//     packed weights | bias | raw input of one chunk (stride > 1 only) | dense input of one chunk
+//     + slack | output of one chunk ]
+
+import type { Conv2dForwardOptions, Conv2dGeometry } from './conv.js';
+import { convModules } from './conv-common.js';
+import { describeArgument, KernelArgumentError } from './errors.js';
+import { align64, type FloatArray, memoryView, noteKernel } from './gemm.js';
+import type { GemmExports } from './loader.js';
+import { CONV2D_PARALLEL_MIN_WORK } from './thread-thresholds.js';
+import { readyWorkers, runParallel } from './threads.js';
+import { weightSlot } from './weight-cache.js';
+
+/** Name of the pointwise conv2d forward kernel (in `getBackendInfo().lastKernel` after it ran). */
+export const WASM_POINTWISE_KERNEL = 'wasm-simd128-conv2d-pointwise-4x8';
+
+interface PointwiseExports extends GemmExports {
+  pointwisePrepare(desc: number): void;
+  pointwiseSubsamplePart(desc: number, n0: number, n1: number): void;
+  pointwiseForwardPart(desc: number, u0: number, u1: number, work: number): void;
+}
+
+const DESC_INTS = 28;
+const D_ACT_LO = 11;
+const ACT_NONE = 0;
+const ACT_RELU = 1;
+const ACT_CLAMP = 2;
+/** Per-thread scratch (assembly pointwiseWorkBytes: one 4 x 8 edge tile). */
+const WORK_BYTES = 128;
+/** Columns past the last plane that an edge tile reads into lanes it never stores (8 floats, rounded up). */
+const SLACK_BYTES = 64;
+/** Per-call staging budget in floats (input and output of a chunk of images); at least one image. */
+const CHUNK_FLOATS = 1 << 20;
+/**
+ * The x block a column block covers, in floats (Cin x 8*nb): 32 KB, so that it stays in L1/L2
+ * while every 4-row weight sliver runs over it.
+ */
+const BLOCK_FLOATS = 8192;
+/**
+ * Outputs of a chunk above this many floats are computed and copied out in bands of output
+ * channels of about this size (whole 4-row slivers), so that each band is still in L2 when it is
+ * copied out and the region it is written to stays in cache from band to band, instead of the
+ * whole output going through memory twice (MobileNetV2's expansions write 2-5 MB per image).
+ */
+const BAND_FLOATS = 1 << 17;
+
+const GEOMETRY_FIELDS = [
+  'batch',
+  'inChannels',
+  'inH',
+  'inW',
+  'outChannels',
+  'kh',
+  'kw',
+  'groups',
+  'strideH',
+  'strideW',
+  'padTop',
+  'padLeft',
+  'dilationH',
+  'dilationW',
+  'outH',
+  'outW',
+] as const;
+
+/**
+ * Whether a geometry is a pointwise convolution {@link wasmPointwiseConv2dForward} computes: a 1x1
+ * kernel, one group, no padding (any stride; dilation does not matter for 1x1), with the output
+ * size the stride implies.
+ *
+ * @param g - A convolution geometry; see {@link Conv2dGeometry}.
+ * @returns `true` when the pointwise kernel can compute it.
+ * @example
+ * ```ts
+ * import { isPointwiseConv2d } from '@torchlet/kernels';
+ * const g = {
+ *   batch: 1, inChannels: 8, inH: 5, inW: 5, outChannels: 4, kh: 1, kw: 1, groups: 1,
+ *   strideH: 1, strideW: 1, padTop: 0, padLeft: 0, dilationH: 1, dilationW: 1, outH: 5, outW: 5,
+ * };
+ * isPointwiseConv2d(g); // -> true
+ * isPointwiseConv2d({ ...g, kh: 3, kw: 3, padTop: 1, padLeft: 1 }); // -> false
+ * ```
+ */
+export function isPointwiseConv2d(g: Conv2dGeometry): boolean {
+  if (typeof g !== 'object' || g === null) {
+    throw new KernelArgumentError(
+      'isPointwiseConv2d',
+      'g',
+      `expected a Conv2dGeometry object, got ${describeArgument(g)}`,
+    );
+  }
+  return (
+    g.kh === 1 &&
+    g.kw === 1 &&
+    g.groups === 1 &&
+    g.padTop === 0 &&
+    g.padLeft === 0 &&
+    Number.isInteger(g.strideH) &&
+    Number.isInteger(g.strideW) &&
+    g.strideH >= 1 &&
+    g.strideW >= 1 &&
+    Number.isInteger(g.inH) &&
+    Number.isInteger(g.inW) &&
+    g.inH >= 1 &&
+    g.inW >= 1 &&
+    g.outH === Math.floor((g.inH - 1) / g.strideH) + 1 &&
+    g.outW === Math.floor((g.inW - 1) / g.strideW) + 1
+  );
+}
+
+/** Throws KernelArgumentError unless the arguments describe a pointwise conv whose arrays are long enough. */
+function checkArguments(
+  g: Conv2dGeometry,
+  x: unknown,
+  w: unknown,
+  bias: unknown,
+  out: unknown,
+  options: unknown,
+): void {
+  const fn = 'wasmPointwiseConv2dForward';
+  if (typeof g !== 'object' || g === null) {
+    throw new KernelArgumentError(fn, 'g', `expected a Conv2dGeometry object, got ${describeArgument(g)}`);
+  }
+  for (const f of GEOMETRY_FIELDS) {
+    const v = g[f];
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+      throw new KernelArgumentError(fn, 'g', `g.${f} must be a non-negative integer, got ${describeArgument(v)}`);
+    }
+  }
+  if (!isPointwiseConv2d(g)) {
+    throw new KernelArgumentError(
+      fn,
+      'g',
+      `expected a 1x1 conv with groups 1, no padding and outH = floor((inH - 1) / strideH) + 1 (same for W), got ` +
+        `kernel ${g.kh}x${g.kw}, groups ${g.groups}, padding [${g.padTop}, ${g.padLeft}], stride [${g.strideH}, ${g.strideW}], ` +
+        `input ${g.inH}x${g.inW}, output ${g.outH}x${g.outW}`,
+    );
+  }
+  const need: [string, unknown, number][] = [
+    ['x', x, g.batch * g.inChannels * g.inH * g.inW],
+    ['w', w, g.outChannels * g.inChannels],
+    ['out', out, g.batch * g.outChannels * g.outH * g.outW],
+  ];
+  if (bias !== null) need.push(['bias', bias, g.outChannels]);
+  for (const [arg, a, n] of need) {
+    if (!(a instanceof Float32Array || a instanceof Float64Array)) {
+      throw new KernelArgumentError(
+        fn,
+        arg,
+        `${arg} must be a Float32Array or Float64Array, got ${describeArgument(a)}`,
+      );
+    }
+    if (a.length < n) {
+      throw new KernelArgumentError(
+        fn,
+        arg,
+        `${arg} has ${a.length} elements, the geometry [${g.batch},${g.inChannels},${g.inH},${g.inW}] -> ` +
+          `[${g.batch},${g.outChannels},${g.outH},${g.outW}] needs ${n}`,
+      );
+    }
+  }
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new KernelArgumentError(fn, 'options', `options must be an object, got ${describeArgument(options)}`);
+  }
+  const act = (options as Conv2dForwardOptions | undefined)?.activation ?? null;
+  if (
+    act !== null &&
+    act !== 'relu' &&
+    !(
+      typeof act === 'object' &&
+      Array.isArray(act.clamp) &&
+      act.clamp.length === 2 &&
+      typeof act.clamp[0] === 'number' &&
+      typeof act.clamp[1] === 'number'
+    )
+  ) {
+    throw new KernelArgumentError(
+      fn,
+      'options',
+      `options.activation must be 'relu' or { clamp: [lo, hi] }, got ${describeArgument(act)}`,
+    );
+  }
+}
+
+/** One value through the activation, as the module applies it (for the float32 output). */
+function activate(activation: Conv2dForwardOptions['activation'], v: number): number {
+  if (activation === null || activation === undefined) return v;
+  if (activation === 'relu') return Math.max(v, 0);
+  return Math.min(Math.max(v, activation.clamp[0]), activation.clamp[1]);
+}
+
+/**
+ * Pointwise (1x1) conv2d forward in WebAssembly SIMD on dense float32 NCHW arrays:
+ * `out = act(conv2d(x, w) + bias)` for a 1x1 kernel with groups 1 and no padding (any stride;
+ * see {@link isPointwiseConv2d}). Per image this is the GEMM `out[n] = W @ x[n]` on the NCHW
+ * layout: a 4 x 8 micro-kernel broadcasts the packed weights and reads eight positions of each
+ * input plane in place (no unfold, no per-sliver gather), starting at the bias and applying the
+ * activation in registers before its one store. A stride above 1 subsamples the input first.
+ * {@link wasmConv2dForward} runs this kernel for every pointwise geometry; it is exported for
+ * callers that want that path explicitly. Accumulates in float32 in channel order; results do not
+ * depend on the thread count. With `setThreads(n)`, problems of at least 2^25 multiply-adds are
+ * cut into (image, column range) units that the threads claim. `options` as for
+ * {@link wasmConv2dForward} (packed-weight cache key, fused ReLU or clamp).
+ *
+ * Returns `true` when it computed `out` (fully overwritten), `false` when it declined and left
+ * `out` untouched (an operand is a `Float64Array`, or the module is unavailable: see `ready`).
+ * Throws a `KernelArgumentError` (a `TorchletError`) when the geometry is not pointwise or an array
+ * is shorter than the geometry needs, before touching anything.
+ *
+ * Shapes: x `[batch, inChannels, inH, inW]`, w `[outChannels, inChannels, 1, 1]`,
+ * bias `[outChannels]` or null -> out `[batch, outChannels, outH, outW]`.
+ *
+ * @param g - The convolution's geometry (1x1, groups 1, no padding); see {@link Conv2dGeometry}.
+ * @param x - The input, float32 `[batch, inChannels, inH, inW]`.
+ * @param w - The filters, float32 `[outChannels, inChannels, 1, 1]`.
+ * @param bias - Per-output-channel bias, `outChannels` elements, or `null` for none.
+ * @param out - Receives the output `[batch, outChannels, outH, outW]` (overwritten).
+ * @param options - A key for the packed-weight cache and a fused activation; see {@link Conv2dForwardOptions}.
+ * @returns `true` when WebAssembly computed `out`, `false` when it declined and left `out` untouched.
+ * @see torch.nn.functional.conv2d with a 1x1 kernel
+ * @example
+ * ```ts
+ * import { getBackendInfo, wasmPointwiseConv2dForward } from '@torchlet/kernels';
+ * // Two input channels of 1x3 mixed into one output channel: 1 * x0 + 2 * x1 + 0.5, then ReLU.
+ * const g = {
+ *   batch: 1, inChannels: 2, inH: 1, inW: 3, outChannels: 1, kh: 1, kw: 1, groups: 1,
+ *   strideH: 1, strideW: 1, padTop: 0, padLeft: 0, dilationH: 1, dilationW: 1, outH: 1, outW: 3,
+ * };
+ * const out = new Float32Array(3);
+ * wasmPointwiseConv2dForward(g, new Float32Array([1, 2, 3, -4, -5, -6]), new Float32Array([1, 2]),
+ *   new Float32Array([0.5]), out, { activation: 'relu' }); // -> true
+ * Array.from(out); // -> [0, 0, 0]
+ * getBackendInfo().lastKernel; // -> 'wasm-simd128-conv2d-pointwise-4x8'
+ * ```
+ */
+export function wasmPointwiseConv2dForward(
+  g: Conv2dGeometry,
+  x: FloatArray,
+  w: FloatArray,
+  bias: FloatArray | null,
+  out: FloatArray,
+  options: Conv2dForwardOptions = {},
+): boolean {
+  checkArguments(g, x, w, bias, out, options);
+  return pointwiseForward(g, x, w, bias, out, options);
+}
+
+/** The pass itself, on arguments already checked (wasmConv2dForward's hook calls it directly). */
+export function pointwiseForward(
+  g: Conv2dGeometry,
+  x: FloatArray,
+  w: FloatArray,
+  bias: FloatArray | null,
+  out: FloatArray,
+  options: Conv2dForwardOptions = {},
+): boolean {
+  const modules = convModules(WASM_POINTWISE_KERNEL, [x, w, bias, out]);
+  if (modules === null) return false;
+  const { pool, single } = modules;
+  const { batch, inChannels: k, outChannels: m, inH, inW } = g;
+  const l = g.outH * g.outW;
+  if (batch * m * l === 0) return true;
+  const activation = options.activation ?? null;
+  if (k === 0) {
+    for (let n = 0; n < batch; n++) {
+      for (let oc = 0; oc < m; oc++) {
+        const v = bias === null ? 0 : bias[oc];
+        out.fill(activate(activation, v), (n * m + oc) * l, (n * m + oc + 1) * l);
+      }
+    }
+    return true;
+  }
+  const strided = g.strideH !== 1 || g.strideW !== 1;
+  const imgRaw = k * inH * inW;
+  const imgIn = k * l;
+  const imgOut = m * l;
+  const mp = Math.ceil(m / 4) * 4;
+  const nSl = Math.ceil(l / 8);
+
+  const workers = pool !== null && batch * m * l * k >= CONV2D_PARALLEL_MIN_WORK ? readyWorkers(pool) : [];
+  const threads = workers.length + 1;
+  // Unsplit convolutions run on the single-threaded module (cheaper copies than shared memory).
+  const mod = (pool !== null && workers.length > 0 ? pool.exports : single) as PointwiseExports;
+  const per = Math.max(1, Math.min(batch, Math.floor(CHUNK_FLOATS / (imgIn + imgOut + (strided ? imgRaw : 0)))));
+  // Units: whole images, or (with threads and few images) column ranges of them.
+  const chunks = threads > 1 ? Math.min(nSl, Math.max(1, Math.ceil((8 * threads) / per))) : 1;
+  const perChunk = Math.ceil(nSl / chunks);
+  const chunksUsed = Math.ceil(nSl / perChunk);
+  const nb = Math.max(1, Math.floor(BLOCK_FLOATS / (8 * k)));
+  const bandRows = per * m * l <= 2 * BAND_FLOATS ? m : Math.max(4, Math.floor(BAND_FLOATS / (per * l)) & ~3);
+
+  // Find (or reserve) the cached packed weights first: reserving moves heapBase() above the slot.
+  const packedBytes = 4 * mp * k;
+  const key = options.weightKey ?? null;
+  const slot = key === null ? null : weightSlot(mod, key, `pointwise,${m},${k},${mp}`, packedBytes);
+  const packed = slot?.hit === true;
+  const work = align64(mod.heapBase());
+  const descAt = work + WORK_BYTES * threads;
+  const wrawAt = align64(descAt + 4 * DESC_INTS);
+  const wpackScratchAt = align64(wrawAt + (packed ? 0 : 4 * m * k));
+  const wpackAt = slot === null ? wpackScratchAt : slot.at;
+  const biasAt = align64(wpackScratchAt + (slot === null ? packedBytes : 0));
+  const xrawAt = align64(biasAt + 4 * mp);
+  const xAt = align64(xrawAt + (strided ? 4 * per * imgRaw : 0));
+  const outAt = align64(xAt + 4 * per * imgIn + SLACK_BYTES);
+  const mem = memoryView(mod, outAt + 4 * per * bandRows * l);
+  if (mem === null) {
+    noteKernel('js');
+    return false;
+  }
+  const desc = new Int32Array(mem.buffer, descAt, DESC_INTS);
+  desc.set([
+    per,
+    k,
+    m,
+    l,
+    xAt,
+    wrawAt,
+    wpackAt,
+    biasAt,
+    outAt,
+    packed ? 1 : 0,
+    activation === null ? ACT_NONE : activation === 'relu' ? ACT_RELU : ACT_CLAMP,
+    0,
+    0,
+    chunksUsed,
+    perChunk,
+    nb,
+    xrawAt,
+    inH,
+    inW,
+    g.strideH,
+    g.strideW,
+    g.outH,
+    g.outW,
+    0, // D_OC0 and D_OC1: the band of output channels, set per band below
+    m,
+    bandRows, // D_OUT_ROWS
+    0,
+    0,
+  ]);
+  if (activation !== null && activation !== 'relu') {
+    new Float32Array(mem.buffer, descAt + 4 * D_ACT_LO, 2).set(activation.clamp);
+  }
+  if (!packed) mem.set(w.subarray(0, m * k), wrawAt / 4);
+  // The bias region always holds mp values (zeros for no bias and past Cout): the micro-kernel starts from it.
+  mem.fill(0, biasAt / 4, biasAt / 4 + mp);
+  if (bias !== null) mem.set(bias.subarray(0, m), biasAt / 4);
+  mod.pointwisePrepare(descAt);
+  slot?.commit();
+
+  const outF = outAt / 4;
+  let usedThreads = 1;
+  let parallel = pool !== null && workers.length > 0;
+  const job = [descAt, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, work];
+  for (let n0 = 0; n0 < batch; n0 += per) {
+    const nbImages = Math.min(per, batch - n0);
+    if (strided) {
+      mem.set(x.subarray(n0 * imgRaw, (n0 + nbImages) * imgRaw), xrawAt / 4);
+      mod.pointwiseSubsamplePart(descAt, 0, nbImages);
+    } else {
+      mem.set(x.subarray(n0 * imgIn, (n0 + nbImages) * imgIn), xAt / 4);
+    }
+    const units = nbImages * chunksUsed;
+    for (let o0 = 0; o0 < m; o0 += bandRows) {
+      const rows = Math.min(bandRows, m - o0);
+      desc[23] = o0;
+      desc[24] = o0 + rows;
+      let done = false;
+      if (parallel && pool !== null) {
+        job[2] = units;
+        done = runParallel(pool, workers, job, WORK_BYTES, true, 1, 7);
+        if (done) usedThreads = Math.max(usedThreads, Math.min(threads, units));
+        // A worker threw (the pool is retired): this band is redone below, later ones on this thread.
+        else parallel = false;
+      }
+      if (!done) mod.pointwiseForwardPart(descAt, 0, units, work);
+      if (rows === m) out.set(mem.subarray(outF, outF + nbImages * imgOut), n0 * imgOut);
+      else {
+        for (let i = 0; i < nbImages; i++) {
+          const from = outF + i * bandRows * l;
+          out.set(mem.subarray(from, from + rows * l), ((n0 + i) * m + o0) * l);
+        }
+      }
+    }
+  }
+  noteKernel(usedThreads > 1 ? `${WASM_POINTWISE_KERNEL} x${usedThreads} threads` : WASM_POINTWISE_KERNEL);
+  return true;
+}
