@@ -33,6 +33,7 @@
 // conv2dPadPart reads have conv.ts's indices.
 
 import { conv2dPadPart } from './conv';
+import { conv2dBackward1x1Part } from './conv-backward-1x1';
 
 const D_CIN = 1;
 const D_COUT = 4;
@@ -277,10 +278,17 @@ function tile1x4(
 /**
  * Runs units [u0, u1) of the weight gradient (see the file comment), or, in the preparation phase,
  * prepares staged images [u0, u1). Unit u = slice u / chunks, column chunk u % chunks. Needs no
- * scratch memory (`_work` is unused: the parameter keeps the threads' calling convention).
+ * scratch memory (`work`, the thread's GEMM workspace, is used only by the 1x1 units of phases 2
+ * and 3: see conv-backward-1x1.ts).
  */
-export function conv2dBackwardWeightPart(desc: usize, u0: i32, u1: i32, _work: usize): void {
-  if (field(desc, D_PHASE) === 0) {
+export function conv2dBackwardWeightPart(desc: usize, u0: i32, u1: i32, work: usize): void {
+  const phase = field(desc, D_PHASE);
+  if (phase >= 2) {
+    // The 1x1 GEMM units (conv-backward-1x1.ts), run through this entry point's thread job kind.
+    conv2dBackward1x1Part(desc, u0, u1, work);
+    return;
+  }
+  if (phase === 0) {
     for (let n = u0; n < u1; n++) prepare(desc, n);
     return;
   }

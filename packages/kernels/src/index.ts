@@ -19,6 +19,11 @@ export {
   wasmConv2dForward,
 } from './conv.js';
 export { wasmConv2dBackwardWeight } from './conv-backward.js';
+export {
+  is1x1Stride1Conv2d,
+  wasmConv2dBackwardInput1x1,
+  wasmConv2dBackwardWeight1x1,
+} from './conv-backward-1x1.js';
 export { wasmTranspose } from './copy.js';
 export {
   isDepthwiseConv2d,

@@ -1,0 +1,323 @@
+// The TypeScript face of assembly/conv-backward-1x1.ts: the input and weight gradients of a 1x1,
+// stride-1, unpadded conv2d (MobileNetV2's expansions and projections, ResNet's bottleneck
+// reductions) as GEMMs on the NCHW layout inside the module. The batch crosses into WebAssembly
+// memory in chunks of images (operands in once each, the input gradient out once per chunk).
+//
+// Linear memory, from the module's heap base (every region 64-byte aligned):
+//   [ GEMM workspace per thread | descriptor | weights (input gradient) or partial sums (weight
+//     gradient, S slices) | upstream gradient of one chunk | input or input gradient of one chunk ]
+
+import type { Conv2dGeometry } from './conv.js';
+import { convModules } from './conv-common.js';
+import { align64, type FloatArray, memoryView, noteKernel, PARALLEL_MIN_WORK } from './gemm.js';
+import type { GemmExports } from './loader.js';
+import { readyWorkers, runParallel, type ThreadPool } from './threads.js';
+
+/** Name of the 1x1 input-gradient kernel (see {@link wasmConv2dBackwardInput1x1}). */
+export const WASM_CONV2D_1X1_BACKWARD_INPUT_KERNEL = 'wasm-simd128-conv2d-1x1-backward-input-gemm';
+/** Name of the 1x1 weight-gradient kernel (see {@link wasmConv2dBackwardWeight1x1}). */
+export const WASM_CONV2D_1X1_BACKWARD_WEIGHT_KERNEL = 'wasm-simd128-conv2d-1x1-backward-weight-gemm';
+
+const DESC_INTS = 32;
+/** Descriptor fields (see assembly/conv-backward-1x1.ts). */
+const P_SHIFT = 9;
+const P_NB = 10;
+const P_PHASE = 30;
+const PHASE_INPUT = 2;
+const PHASE_WEIGHT = 3;
+/**
+ * Staging budget per chunk of images (floats, 1 MiB): a chunk stays in L2 between its copy in, the
+ * GEMMs and the copy out. MobileNetV2's five 1x1 layers on 112x112 and 56x56 images at batch 8,
+ * one thread (CPU time, load 6): input gradients 69 ms with 1 MiB chunks against 89 ms with
+ * 32 MiB chunks (the whole batch), weight gradients 54 against 68 ms.
+ */
+const CHUNK_FLOATS = 1 << 18;
+/** Columns of the input gradient per unit: ~1024 (a multiple of 8), so A's packing is amortised. */
+const UNIT_COLUMNS = 1024;
+/** Most slices (partial weight gradients), and the floats all of them may take. */
+const MAX_SLICES = 4;
+const SLICE_BUDGET_FLOATS = 1 << 21;
+/** Fewest positions per range of a weight-gradient slice (the GEMM's k; its blocks are 256 deep). */
+const MIN_RANGE = 256;
+
+/**
+ * Whether {@link wasmConv2dBackwardInput1x1} and {@link wasmConv2dBackwardWeight1x1} apply: a 1x1
+ * kernel with stride 1 and no padding (dilation does not matter for 1x1), so each image's
+ * channels are the rows of a matrix with H*W columns, on both sides of the convolution.
+ *
+ * @param g - The convolution's geometry.
+ * @returns `true` for a 1x1, stride-1, unpadded geometry.
+ * @example
+ * ```ts
+ * import { is1x1Stride1Conv2d } from '@torchlet/kernels';
+ * const g = {
+ *   batch: 1, inChannels: 4, inH: 3, inW: 3, outChannels: 2, kh: 1, kw: 1, groups: 1,
+ *   strideH: 1, strideW: 1, padTop: 0, padLeft: 0, dilationH: 1, dilationW: 1, outH: 3, outW: 3,
+ * };
+ * is1x1Stride1Conv2d(g); // -> true
+ * is1x1Stride1Conv2d({ ...g, strideH: 2, strideW: 2, outH: 2, outW: 2 }); // -> false
+ * ```
+ */
+export function is1x1Stride1Conv2d(g: Conv2dGeometry): boolean {
+  return (
+    g.kh === 1 &&
+    g.kw === 1 &&
+    g.strideH === 1 &&
+    g.strideW === 1 &&
+    g.padTop === 0 &&
+    g.padLeft === 0 &&
+    g.outH === g.inH &&
+    g.outW === g.inW
+  );
+}
+
+/** The module, its workers and the per-thread GEMM workspace for one call. */
+interface Plan {
+  readonly mod: GemmExports;
+  readonly pool: ThreadPool | null;
+  readonly workers: number[];
+  readonly ws: number;
+  readonly work: number;
+  /** First byte past the workspaces. */
+  readonly at: number;
+}
+
+function plan(pool: ThreadPool | null, single: GemmExports, macs: number): Plan {
+  const workers = pool !== null && macs >= PARALLEL_MIN_WORK ? readyWorkers(pool) : [];
+  // Unsplit problems run on the single-threaded module (cheaper copies than shared memory); the
+  // cut into units does not depend on it, so neither do the bits of the result.
+  const split = pool !== null && workers.length > 0;
+  const mod = split ? pool.exports : single;
+  const ws = align64(mod.workspaceBytes());
+  const work = align64(mod.heapBase());
+  return { mod, pool: split ? pool : null, workers, ws, work, at: work + ws * (split ? pool.workers.length + 1 : 1) };
+}
+
+/** Runs `units` units of the descriptor's phase on the plan's threads; false if a worker failed (the pool is retired). */
+function runUnits(p: Plan, descAt: number, units: number): boolean {
+  if (p.pool === null) {
+    p.mod.conv2dBackwardWeightPart(descAt, 0, units, p.work);
+    return true;
+  }
+  const job = [descAt, 0, units, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, p.work];
+  return runParallel(p.pool, p.workers, job, p.ws, true, 1, 3);
+}
+
+/** Images per staged chunk: the whole batch when it fits {@link CHUNK_FLOATS}, else as many as fit (at least one). */
+function imagesPerChunk(batch: number, perImage: number): number {
+  return Math.max(1, Math.min(batch, Math.floor(CHUNK_FLOATS / Math.max(1, perImage))));
+}
+
+/**
+ * The input gradient of a 1x1, stride-1, unpadded conv2d ({@link is1x1Stride1Conv2d}) in
+ * WebAssembly SIMD on dense float32 NCHW arrays: per image and group,
+ * `dx[n, g] = w[g]^T @ dy[n, g]` with the channels as rows of H*W positions, run by the SIMD GEMM
+ * straight on the staged images (no flipped weight, no column matrix). With `setThreads(n)`,
+ * problems of at least `PARALLEL_MIN_WORK` multiply-adds are cut into (image, group, column range)
+ * units that the threads claim. Each element is summed over the output channels in order in
+ * float32, so the result does not depend on the thread count.
+ *
+ * Returns `true` when it computed `dx` (fully overwritten), `false` when it declined and left `dx`
+ * untouched (the geometry is not 1x1 stride 1 unpadded, an operand is not a `Float32Array`, the
+ * module is unavailable: see `ready`, or memory could not grow), so the caller runs its own kernel.
+ * If a worker thread fails, the whole gradient is recomputed on the calling thread (after which
+ * `dx` may be partly written if even that cannot get memory: it is then to be overwritten). Arguments are trusted: the caller validates the geometry and the
+ * array lengths.
+ *
+ * Shapes: dy `[batch, outChannels, H, W]`, w `[outChannels, inChannels/groups, 1, 1]` ->
+ * dx `[batch, inChannels, H, W]`.
+ *
+ * @param g - The convolution's geometry; see {@link Conv2dGeometry}.
+ * @param dy - The gradient of the output, float32 `[batch, outChannels, H, W]`.
+ * @param w - The filters, float32 `[outChannels, inChannels / groups, 1, 1]`.
+ * @param dx - Receives the input gradient `[batch, inChannels, H, W]` (overwritten).
+ * @returns `true` when WebAssembly computed `dx`, `false` when it declined and left `dx` untouched.
+ * @see torch.nn.grad.conv2d_input
+ * @example
+ * ```ts
+ * import { getBackendInfo, wasmConv2dBackwardInput1x1 } from '@torchlet/kernels';
+ * const g = {
+ *   batch: 1, inChannels: 2, inH: 1, inW: 2, outChannels: 1, kh: 1, kw: 1, groups: 1,
+ *   strideH: 1, strideW: 1, padTop: 0, padLeft: 0, dilationH: 1, dilationW: 1, outH: 1, outW: 2,
+ * };
+ * const dx = new Float32Array(4);
+ * wasmConv2dBackwardInput1x1(g, new Float32Array([1, 2]), new Float32Array([3, 4]), dx); // -> true
+ * Array.from(dx); // -> [3, 6, 4, 8]
+ * getBackendInfo().lastKernel; // -> 'wasm-simd128-conv2d-1x1-backward-input-gemm'
+ * ```
+ */
+export function wasmConv2dBackwardInput1x1(g: Conv2dGeometry, dy: FloatArray, w: FloatArray, dx: FloatArray): boolean {
+  if (!is1x1Stride1Conv2d(g)) return false;
+  const modules = convModules(WASM_CONV2D_1X1_BACKWARD_INPUT_KERNEL, [dy, w, dx]);
+  if (modules === null) return false;
+  const { batch, inChannels: cin, outChannels: cout, groups } = g;
+  const l = g.inH * g.inW;
+  const size = batch * cin * l;
+  if (size === 0) return true;
+  if (cout === 0) {
+    dx.fill(0, 0, size);
+    return true;
+  }
+  const macs = (batch * cout * cin * l) / groups;
+  // A worker failure retires the pool: everything is recomputed on this thread (units overwrite).
+  let done = inputGradient(plan(modules.pool, modules.single, macs), g, dy, w, dx);
+  if (done === 'worker') done = inputGradient(plan(null, modules.single, macs), g, dy, w, dx);
+  return done === 'ok';
+}
+
+/** Why a pass did not finish: memory could not grow (nothing written), or a worker failed (the pool is retired). */
+type Outcome = 'ok' | 'memory' | 'worker';
+
+/** The input gradient on plan `p` (see wasmConv2dBackwardInput1x1); notes the kernel that ran. */
+function inputGradient(p: Plan, g: Conv2dGeometry, dy: FloatArray, w: FloatArray, dx: FloatArray): Outcome {
+  const { batch, inChannels: cin, outChannels: cout, groups } = g;
+  const cinG = cin / groups;
+  const coutG = cout / groups;
+  const l = g.inH * g.inW;
+  const per = imagesPerChunk(batch, (cin + cout) * l);
+  const chunks = Math.ceil(l / Math.min(l, UNIT_COLUMNS));
+  const cols = Math.ceil(Math.ceil(l / chunks) / 8) * 8;
+  const colChunks = Math.ceil(l / cols);
+  const descAt = p.at;
+  const wAt = align64(descAt + 4 * DESC_INTS);
+  const dyAt = align64(wAt + 4 * cout * cinG);
+  const dxAt = align64(dyAt + 4 * per * cout * l);
+  // Clipped tiles read up to 7 floats past the last row of dy (into dx's region) and never use them.
+  const mem = memoryView(p.mod, dxAt + 4 * per * cin * l + 64);
+  if (mem === null) {
+    noteKernel('js');
+    return 'memory';
+  }
+  const desc = new Int32Array(mem.buffer, descAt, DESC_INTS);
+  desc.fill(0);
+  desc.set([cinG, coutG, groups, l, wAt, dyAt, dxAt, 0, 1, 0, 0, cols, colChunks]);
+  desc[P_PHASE] = PHASE_INPUT;
+  mem.set(w.subarray(0, cout * cinG), wAt / 4);
+  const dyF = dyAt / 4;
+  const dxF = dxAt / 4;
+  for (let n0 = 0; n0 < batch; n0 += per) {
+    const nb = Math.min(per, batch - n0);
+    mem.set(dy.subarray(n0 * cout * l, (n0 + nb) * cout * l), dyF);
+    desc[P_NB] = nb;
+    if (!runUnits(p, descAt, nb * groups * colChunks)) {
+      noteKernel('js');
+      return 'worker';
+    }
+    dx.set(mem.subarray(dxF, dxF + nb * cin * l), n0 * cin * l);
+  }
+  noteKernel(threadsNote(WASM_CONV2D_1X1_BACKWARD_INPUT_KERNEL, p, per * groups * colChunks));
+  return 'ok';
+}
+
+/**
+ * The weight gradient of a 1x1, stride-1, unpadded conv2d ({@link is1x1Stride1Conv2d}) in
+ * WebAssembly SIMD on dense float32 NCHW arrays: per group, `dw[g] = sum_n dy[n, g] @ x[n, g]^T`
+ * with the channels as rows of H*W positions, run by the SIMD GEMM straight on the staged images
+ * (no column matrix). The images are cut into S slices (image n in slice n mod S, S from the
+ * geometry alone), each accumulated image after image into its own partial sum; with
+ * `setThreads(n)` (problems of at least `PARALLEL_MIN_WORK` multiply-adds) the threads claim the
+ * (slice, group) units, and the partials are added in slice order at the end, so the result is
+ * the same bit for bit on any number of threads. Accumulates in float32.
+ *
+ * Returns `true` when it computed `dw` (fully overwritten), `false` when it declined and left `dw`
+ * untouched (the geometry is not 1x1 stride 1 unpadded, an operand is not a `Float32Array`, the
+ * module is unavailable: see `ready`, or memory could not grow), so the caller runs its own
+ * kernel. If a worker thread fails, the whole gradient is recomputed on the calling thread. Arguments are trusted: the caller validates the geometry and the
+ * array lengths.
+ *
+ * Shapes: dy `[batch, outChannels, H, W]`, x `[batch, inChannels, H, W]` ->
+ * dw `[outChannels, inChannels/groups, 1, 1]`.
+ *
+ * @param g - The convolution's geometry; see {@link Conv2dGeometry}.
+ * @param dy - The gradient of the output, float32 `[batch, outChannels, H, W]`.
+ * @param x - The forward pass's input, float32 `[batch, inChannels, H, W]`.
+ * @param dw - Receives the weight gradient `[outChannels, inChannels / groups, 1, 1]` (overwritten).
+ * @returns `true` when WebAssembly computed `dw`, `false` when it declined and left `dw` untouched.
+ * @see torch.nn.grad.conv2d_weight
+ * @example
+ * ```ts
+ * import { getBackendInfo, wasmConv2dBackwardWeight1x1 } from '@torchlet/kernels';
+ * const g = {
+ *   batch: 1, inChannels: 2, inH: 1, inW: 2, outChannels: 1, kh: 1, kw: 1, groups: 1,
+ *   strideH: 1, strideW: 1, padTop: 0, padLeft: 0, dilationH: 1, dilationW: 1, outH: 1, outW: 2,
+ * };
+ * const dw = new Float32Array(2);
+ * wasmConv2dBackwardWeight1x1(g, new Float32Array([1, 2]), new Float32Array([3, 4, 5, 6]), dw); // -> true
+ * Array.from(dw); // -> [11, 17]
+ * getBackendInfo().lastKernel; // -> 'wasm-simd128-conv2d-1x1-backward-weight-gemm'
+ * ```
+ */
+export function wasmConv2dBackwardWeight1x1(g: Conv2dGeometry, dy: FloatArray, x: FloatArray, dw: FloatArray): boolean {
+  if (!is1x1Stride1Conv2d(g)) return false;
+  const modules = convModules(WASM_CONV2D_1X1_BACKWARD_WEIGHT_KERNEL, [dy, x, dw]);
+  if (modules === null) return false;
+  const { batch, inChannels: cin, outChannels: cout, groups } = g;
+  const cinG = cin / groups;
+  const l = g.inH * g.inW;
+  const dwSize = cout * cinG;
+  if (dwSize === 0) return true;
+  if (batch === 0 || l === 0) {
+    dw.fill(0, 0, dwSize);
+    return true;
+  }
+  const macs = batch * dwSize * l;
+  // A worker failure retires the pool: everything is recomputed on this thread (dw is written last).
+  let done = weightGradient(plan(modules.pool, modules.single, macs), g, dy, x, dw);
+  if (done === 'worker') done = weightGradient(plan(null, modules.single, macs), g, dy, x, dw);
+  return done === 'ok';
+}
+
+/** The weight gradient on plan `p` (see wasmConv2dBackwardWeight1x1); notes the kernel that ran. */
+function weightGradient(p: Plan, g: Conv2dGeometry, dy: FloatArray, x: FloatArray, dw: FloatArray): Outcome {
+  const { batch, inChannels: cin, outChannels: cout, groups } = g;
+  const cinG = cin / groups;
+  const coutG = cout / groups;
+  const l = g.inH * g.inW;
+  const dwSize = cout * cinG;
+  const per = imagesPerChunk(batch, (cin + cout) * l);
+  // Slices (see assembly/conv-backward-1x1.ts): position ranges of large images, else classes of
+  // images; both from the geometry alone.
+  const maxSlices = Math.max(1, Math.min(MAX_SLICES, Math.floor(SLICE_BUDGET_FLOATS / dwSize)));
+  const ranges = Math.max(1, Math.min(maxSlices, Math.floor(l / MIN_RANGE)));
+  const rangeLen = Math.ceil(l / ranges);
+  const classes = Math.max(1, Math.min(batch, Math.floor(maxSlices / ranges)));
+  const slices = classes * ranges;
+  const descAt = p.at;
+  const partsAt = align64(descAt + 4 * DESC_INTS);
+  const dyAt = align64(partsAt + 4 * slices * dwSize);
+  const xAt = align64(dyAt + 4 * per * cout * l);
+  const mem = memoryView(p.mod, xAt + 4 * per * cin * l);
+  if (mem === null) {
+    noteKernel('js');
+    return 'memory';
+  }
+  const desc = new Int32Array(mem.buffer, descAt, DESC_INTS);
+  desc.fill(0);
+  desc.set([cinG, coutG, groups, l, 0, dyAt, xAt, partsAt, classes, 0, 0, 0, 0, ranges, rangeLen]);
+  desc[P_PHASE] = PHASE_WEIGHT;
+  const partsF = partsAt / 4;
+  mem.fill(0, partsF, partsF + slices * dwSize);
+  const dyF = dyAt / 4;
+  const xF = xAt / 4;
+  for (let n0 = 0; n0 < batch; n0 += per) {
+    const nb = Math.min(per, batch - n0);
+    mem.set(dy.subarray(n0 * cout * l, (n0 + nb) * cout * l), dyF);
+    mem.set(x.subarray(n0 * cin * l, (n0 + nb) * cin * l), xF);
+    desc[P_NB] = nb;
+    desc[P_SHIFT] = n0 % classes;
+    if (!runUnits(p, descAt, slices * groups)) {
+      noteKernel('js');
+      return 'worker';
+    }
+  }
+  p.mod.conv2dSumSlices(partsAt, dwSize, slices);
+  dw.set(mem.subarray(partsF, partsF + dwSize));
+  noteKernel(threadsNote(WASM_CONV2D_1X1_BACKWARD_WEIGHT_KERNEL, p, slices * groups));
+  return 'ok';
+}
+
+/** The kernel's name, with the thread count when more than one thread could take its units. */
+function threadsNote(kernel: string, p: Plan, units: number): string {
+  const threads = p.pool === null ? 1 : Math.min(p.workers.length + 1, units);
+  return threads > 1 ? `${kernel} x${threads} threads` : kernel;
+}
