@@ -8,6 +8,7 @@ import {
   browserTableHeader,
   browserTableRow,
   mergeLoads,
+  ortThreadWarnings,
   pageOptions,
   parseBrowserArgs,
   renderBrowserTable,
@@ -278,5 +279,24 @@ describe('server', () => {
     expect(missing.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
     expect((await fetch(`${url}/wasm/`)).status).toBe(404);
     expect(contentType('x.unknown')).toBe('application/octet-stream');
+  });
+});
+
+describe("onnxruntime-web's thread check", () => {
+  const info = { version: '1.31.1', numThreadsAsked: 2, numThreads: 2, workers: 1 };
+  it('is quiet when the pool has the threads asked for and a worker started', () => {
+    expect(ortThreadWarnings(2, info)).toEqual([]);
+    expect(ortThreadWarnings(2, info, 1)).toEqual([]);
+    expect(ortThreadWarnings(1, { ...info, numThreadsAsked: 1, numThreads: 1, workers: 0 }, 0)).toEqual([]);
+  });
+
+  it('warns when ort dropped to one thread or started no worker', () => {
+    expect(ortThreadWarnings(2, { ...info, numThreads: 1, workers: 0 })).toEqual([
+      'onnxruntime-web: asked for 2 threads, ort.env.wasm.numThreads is 1',
+    ]);
+    expect(ortThreadWarnings(2, { ...info, workers: 0 })).toEqual([
+      'onnxruntime-web: a pool of 2 threads but no pthread worker started: one thread only',
+    ]);
+    expect(ortThreadWarnings(2, { ...info, workers: 0 }, 1)).toEqual([]);
   });
 });

@@ -17,7 +17,14 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { formatCell, renderNotes, type WorkloadResult, workloadMatches } from '../harness.js';
 import { ortModelFiles } from './ort-models.js';
 import type { BenchGlobal, PageInfo, PageOptions, PageSetup, PageWorkload } from './protocol.js';
-import { BROWSER_USAGE, mergeLoads, pageOptions, parseBrowserArgs, renderBrowserTable } from './report.js';
+import {
+  BROWSER_USAGE,
+  mergeLoads,
+  ortThreadWarnings,
+  pageOptions,
+  parseBrowserArgs,
+  renderBrowserTable,
+} from './report.js';
 import { closeServer, contentType, type ServedFile, serveFiles } from './server.js';
 import { ORT_FILES, PAGE_LOADS, PAGE_PATHS, type PageLoad, resolveThreads, tfjsThreadCap } from './spec.js';
 
@@ -127,11 +134,7 @@ function setupWarnings(load: PageLoad, info: PageInfo): string[] {
   if (t.threadsActive !== t.threads)
     w.push(`torchlet: ${String(t.threadsActive)} of ${String(t.threads)} threads active`);
   if (t.error) w.push(`torchlet: ${String(t.error)}`);
-  const o = info.ort;
-  const ortWanted = resolveThreads(load.ortThreads, info.hardwareConcurrency);
-  if (o.numThreads !== ortWanted) {
-    w.push(`onnxruntime-web: asked for ${ortWanted} threads, ort.env.wasm.numThreads is ${o.numThreads}`);
-  }
+  w.push(...ortThreadWarnings(resolveThreads(load.ortThreads, info.hardwareConcurrency), info.ort));
   return w;
 }
 
@@ -188,6 +191,13 @@ async function runLoad(
     }
     report.ortWorkersAtEnd = await page.evaluate(() => (globalThis as BenchGlobal).torchletBench!.ortWorkers());
     console.log(`  onnxruntime-web pthread workers created in this load: ${report.ortWorkersAtEnd}`);
+    const late = ortThreadWarnings(
+      resolveThreads(load.ortThreads, info.hardwareConcurrency),
+      info.ort,
+      report.ortWorkersAtEnd,
+    ).filter((x) => !report.warnings.includes(x));
+    for (const x of late) console.log(`  WARNING: ${x}`);
+    report.warnings.push(...late);
   } catch (err) {
     report.problems.push(`load failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
     console.log(`load ${loadNumber} (${load.id}) failed: ${report.problems.at(-1)}`);

@@ -15,7 +15,7 @@ import {
   QUICK_OPTIONS,
   type WorkloadResult,
 } from '../harness.js';
-import type { PageOptions } from './protocol.js';
+import type { OrtPageInfo, PageOptions } from './protocol.js';
 
 /** The parsed command line of `pnpm bench:browser`. */
 export interface BrowserCli {
@@ -164,4 +164,22 @@ export function renderBrowserTable(
   ortThreads: number | null = null,
 ): string {
   return markdownTable(browserTableHeader(tfjsThreads, ortThreads), rows.map(browserTableRow));
+}
+
+/**
+ * What did not happen as asked for onnxruntime-web's threads in one load: `ort.env.wasm.numThreads`
+ * after initialisation differs from `wanted` (it sets 1 itself without cross-origin isolation), or
+ * a pool of more than one thread started no pthread worker (after setup, or by the end of the load
+ * when `workersAtEnd` is given), so its `ort-wasm` sessions ran on the page's thread alone.
+ */
+export function ortThreadWarnings(wanted: number, info: OrtPageInfo, workersAtEnd?: number): string[] {
+  const w: string[] = [];
+  if (info.numThreads !== wanted) {
+    w.push(`onnxruntime-web: asked for ${wanted} threads, ort.env.wasm.numThreads is ${info.numThreads}`);
+  }
+  const workers = workersAtEnd ?? info.workers;
+  if (info.numThreads > 1 && workers === 0) {
+    w.push(`onnxruntime-web: a pool of ${info.numThreads} threads but no pthread worker started: one thread only`);
+  }
+  return w;
 }
