@@ -94,10 +94,11 @@ describe('the models onnxruntime-web runs in the page', () => {
 });
 
 describe('thread counts recorded for onnxruntime-web', () => {
-  it('runs ort-wasm-1t on one intra-op thread and ort-wasm on the whole pool', () => {
-    expect(ortSessionThreads('ort-wasm-1t', 2)).toBe(1);
+  it("records the pool's threads, and refuses ort-wasm-1t on a pool of more than one", () => {
+    expect(ortSessionThreads('ort-wasm-1t', 1)).toBe(1);
     expect(ortSessionThreads('ort-wasm', 2)).toBe(2);
     expect(ortSessionThreads('ort-wasm', 1)).toBe(1);
+    expect(() => ortSessionThreads('ort-wasm-1t', 2)).toThrow(/numThreads = 1/);
     expect(resolveThreads('cores', 8)).toBe(8);
     expect(resolveThreads(1, 8)).toBe(1);
   });

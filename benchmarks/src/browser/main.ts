@@ -252,9 +252,9 @@ async function main(): Promise<void> {
       'reports twice the count while tfjs initialises) against torchlet on ' +
       'one thread and on every core; load 2: a fresh page with tfjs-wasm on one thread (setThreadsCount(1)) against ' +
       'torchlet on one thread (tfjs-wasm initialises once per page). onnxruntime-web (its WebAssembly SIMD build, ' +
-      'the wasm execution provider): load 1 sizes its pthread pool to every core (ort.env.wasm.numThreads) and ' +
-      'runs one session with intraOpNumThreads 1 (ort-wasm-1t) and one with every core (ort-wasm); load 2 ' +
-      'starts it with numThreads 1. "1t vs X" / "all vs X" = median(X) / ' +
+      'the wasm execution provider) runs every session on its pthread pool of ort.env.wasm.numThreads ' +
+      '(intraOpNumThreads is ignored by its threaded build): every core in load 1 (ort-wasm), one thread in ' +
+      'load 2 (ort-wasm-1t). "1t vs X" / "all vs X" = median(X) / ' +
       'median(torchlet-wasm-1t / torchlet-wasm) in the same load: above 1 means torchlet is faster.',
   );
   console.log('"agree" = largest |difference| from torchlet-wasm-1t over both loads, relative to max(1, max |value|).');

@@ -1,8 +1,8 @@
 // onnxruntime-web in the page (runs in the browser): its own ES module and binaries, loaded from the
 // benchmark's server (spec.ts's ORT_FILES under PAGE_PATHS.ortDir), not bundled; its pool sized by
-// `ort.env.wasm.numThreads`; one session per contender, as ../ort.ts does in Node: `ort-wasm-1t`
-// with `intraOpNumThreads: 1`, `ort-wasm` with the pool's thread count, non-spinning intra-op
-// threads (so they leave the cores to the next contender's sample), outputs read in the timed call.
+// `ort.env.wasm.numThreads`, which every session runs on (the threaded build ignores
+// `intraOpNumThreads`: spec.ts's PageLoad.ortThreads); one session per contender, non-spinning
+// pool threads (so they leave the cores to the next contender's sample), outputs read in the timed call.
 
 import type * as Ort from 'onnxruntime-web';
 import { randomData } from '../data.js';
@@ -49,7 +49,7 @@ export async function setupOrt(numThreads: number): Promise<OrtPageInfo> {
   ort.env.wasm.simd = true;
   ort.env.wasm.proxy = false;
   ort.env.logLevel = 'error';
-  const probe = await ortSession(await fetchModel(PAGE_PATHS.ortProbe), numThreads);
+  const probe = await ortSession(await fetchModel(PAGE_PATHS.ortProbe));
   const out = await probe.run({ x: new ort.Tensor('float32', Float32Array.of(-1, 0, 2, -3), [4]) });
   const y = Array.from(out.y.data as Float32Array);
   await probe.release();
@@ -84,11 +84,12 @@ export async function fetchModel(path: string): Promise<Uint8Array> {
   return new Uint8Array(await r.arrayBuffer());
 }
 
-function ortSession(model: Uint8Array, threads: number): Promise<Ort.InferenceSession> {
+function ortSession(model: Uint8Array): Promise<Ort.InferenceSession> {
   if (!ort) throw new Error('onnxruntime-web: call setupOrt first');
+  // No intraOpNumThreads: the threaded build creates sessions without threads of their own
+  // (DisablePerSessionThreads), so every session runs on the pool of ort.env.wasm.numThreads.
   return ort.InferenceSession.create(model, {
     executionProviders: ['wasm'],
-    intraOpNumThreads: threads,
     graphOptimizationLevel: 'all',
     extra: { session: { intra_op: { allow_spinning: '0' } } },
   });
@@ -117,7 +118,8 @@ export function ortSessionContenders(
     prepare: async (): Promise<Prepared> => {
       const c = await build();
       if (!ort) throw new Error('onnxruntime-web: call setupOrt first');
-      const session = await ortSession(c.model, ortSessionThreads(name, poolThreads));
+      ortSessionThreads(name, poolThreads);
+      const session = await ortSession(c.model);
       const x = new ort.Tensor('float32', c.input, [...c.inShape]);
       const run = async (): Promise<Float32Array> => {
         const out = await session.run({ x });

@@ -125,17 +125,18 @@ export interface PageLoad {
   readonly torchlet: readonly TorchletName[];
   /**
    * onnxruntime-web's pthread pool in this load (`ort.env.wasm.numThreads`, read once when its
-   * module initialises): `ort-wasm` runs its sessions on this many threads.
+   * module initialises). Every session of the page runs on it: the threaded build creates each
+   * session with `DisablePerSessionThreads` (its wasm/api.cc), so `intraOpNumThreads` is ignored.
    */
   readonly ortThreads: PageThreads;
-  /** The onnxruntime-web sessions measured in this load (`ort-wasm-1t`: `intraOpNumThreads: 1`). */
+  /** The onnxruntime-web contender of this load: `ort-wasm-1t` needs a pool of one thread. */
   readonly ort: readonly OrtName[];
 }
 
 /**
- * The two page loads, in order. onnxruntime-web, like tfjs-wasm, sizes its thread pool once per
- * page, but one page can hold sessions with different intra-op thread counts: load 1 runs both of
- * its sessions on a pool of every core; load 2 starts it without threads (`numThreads` = 1).
+ * The two page loads, in order. Like tfjs-wasm, onnxruntime-web sizes its thread pool once per
+ * page and every session shares it, so each load has one onnxruntime-web contender: `ort-wasm` on
+ * a pool of every core in load 1, `ort-wasm-1t` on a pool of one thread (no workers) in load 2.
  */
 export const PAGE_LOADS: readonly PageLoad[] = [
   {
@@ -143,14 +144,24 @@ export const PAGE_LOADS: readonly PageLoad[] = [
     tfjsThreads: 'cores',
     torchlet: ['torchlet-wasm-1t', 'torchlet-wasm'],
     ortThreads: 'cores',
-    ort: ['ort-wasm-1t', 'ort-wasm'],
+    ort: ['ort-wasm'],
   },
   { id: 'single', tfjsThreads: 1, torchlet: ['torchlet-wasm-1t'], ortThreads: 1, ort: ['ort-wasm-1t'] },
 ];
 
-/** The intra-op thread count of an onnxruntime-web session in a load whose pool has `poolThreads` threads. */
+/**
+ * The threads an onnxruntime-web contender computes on: its page's pool, whatever the session
+ * options say (see {@link PageLoad.ortThreads}). Throws for `ort-wasm-1t` on a larger pool, which
+ * would run on every thread of it under a one-thread name.
+ */
 export function ortSessionThreads(name: OrtName, poolThreads: number): number {
-  return name === 'ort-wasm-1t' ? 1 : poolThreads;
+  if (name === 'ort-wasm-1t' && poolThreads !== 1) {
+    throw new Error(
+      `ort-wasm-1t: onnxruntime-web's pool has ${poolThreads} threads and every session runs on all of them; ` +
+        'it needs a page with ort.env.wasm.numThreads = 1',
+    );
+  }
+  return poolThreads;
 }
 
 /** A float32 initializer of an {@link OrtGraph}: its values are `randomData(size, seed)` (../data.ts). */
