@@ -26,6 +26,8 @@ const THROWS_ON_GPU: Readonly<Record<string, string>> = {
   'batchNormInference | weight and bias, eps 1e-3': 'the case passes CPU running statistics: a same-device error',
   'batchNormInference | ReLU, no affine, rank 3': 'the case passes CPU running statistics: a same-device error',
   'hardtanhBackward | ReLU6 bounds, input off the bounds': 'the case builds a CPU input inside f: a same-device error',
+  'thresholdBackward | ReLU on its output, input off the threshold':
+    'the case builds a CPU input inside f: a same-device error',
   'maxPool2dBackward | upstream of a 2x2 pooling': 'CPU-made indices: the device takes the indices it made',
   'batchNormTraining | fused ReLU6, weight 4 and bias 1 (both bounds clip)':
     'the case builds its weight on the CPU inside f: a same-device error',
@@ -75,6 +77,12 @@ const TWINS: Readonly<Record<string, GradCase>> = {
     label: 'device input',
     f: (g) => A.hardtanhBackward(g, on(T.tensor([-1, 0.5, 2, 5.5, 7, 3]).reshape([2, 3])), 0, 6),
     inputs: () => [rnd([2, 3], 181)],
+  },
+  'thresholdBackward | ReLU on its output, input off the threshold': {
+    op: 'thresholdBackward',
+    label: 'device input',
+    f: (g) => A.thresholdBackward(g, on(T.tensor([0, 0.5, 2, 0, 7, 3]).reshape([2, 3])), 0),
+    inputs: () => [rnd([2, 3], 182)],
   },
   'maxPool2dBackward | upstream of a 2x2 pooling': {
     op: 'maxPool2dBackward',

@@ -79,6 +79,7 @@ export {
 } from './functions/pool.js';
 export { cumprod, cumsum, max, mean, min, prod, std, sum, variance } from './functions/reduce.js';
 export { flip, roll, tril, triu } from './functions/structure.js';
+export { thresholdBackward } from './functions/threshold.js';
 export { col2im, im2col, pad, padBackward } from './functions/unfold.js';
 export {
   clone,

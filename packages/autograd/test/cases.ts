@@ -507,6 +507,13 @@ export const opsCases: readonly GradCase[] = [
     secondOrder: true,
   },
   {
+    op: 'thresholdBackward',
+    label: 'ReLU on its output, input off the threshold',
+    f: (g) => A.thresholdBackward(g, tensor([0, 0.5, 2, 0, 7, 3], { dtype: 'float64' }).reshape([2, 3]), 0),
+    inputs: () => [rnd([2, 3], 182)],
+    secondOrder: true,
+  },
+  {
     op: 'batchNormTraining',
     label: 'weight and bias, eps 1e-3',
     f: (x, w, b) => A.batchNormTraining(x, w, b, { eps: 1e-3 }).output,

@@ -6,6 +6,7 @@
  *
  * @packageDocumentation
  */
+export { wasmThresholdBackward } from './activation-backward.js';
 export {
   type BatchNormActivation,
   wasmBatchNormBackwardTraining,

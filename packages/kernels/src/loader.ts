@@ -56,6 +56,7 @@ export interface GemmExports {
   binaryRows(op: number, a: number, b: number, out: number, rows: number, cols: number, bStep: number): void;
   binaryScalar(op: number, a: number, s: number, out: number, n: number): void;
   reluF32(x: number, out: number, n: number): void;
+  thresholdBackwardF32(x: number, g: number, out: number, n: number, threshold: number): void;
   clampF32(x: number, out: number, n: number, lo: number, hi: number): void;
   sumColsF32(src: number, outer: number, reduced: number, inner: number, acc: number, accumulate: number): void;
   sumRowsF32(src: number, rows: number, cols: number, out: number, accumulate: number): void;

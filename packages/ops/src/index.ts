@@ -5,6 +5,7 @@
  */
 
 export { hardtanhBackward } from './activation/hardtanh.js';
+export { thresholdBackward } from './activation/threshold.js';
 export {
   type ConvTranspose2dOptions,
   convTranspose2d,

@@ -104,6 +104,14 @@ describe('float32 elementwise ops through WebAssembly SIMD equal setBackend("js"
     sameAsJs(() => clamp(x.transpose(0, 1), 0, 6), false);
   });
 
+  it('runs relu and clamp in WebAssembly from a few hundred elements (their JavaScript rows branch)', () => {
+    const small = f32(data(1000, 5), [10, 100]);
+    sameAsJs(() => relu(small), true);
+    sameAsJs(() => clamp(small, 0, 6), true);
+    const tiny = f32(data(100, 6), [100]);
+    sameAsJs(() => relu(tiny), false);
+  });
+
   it('stays in JavaScript below the threshold and under setBackend("js")', () => {
     const small = f32(data(1000, 4), [1000]);
     sameAsJs(() => add(small, small), false);

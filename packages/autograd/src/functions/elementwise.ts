@@ -1,6 +1,7 @@
 import * as T from '@torchlet/tensor';
 import { record } from '../graph.js';
 import type { Variable, VariableLike, VariableOrTensor } from '../variable.js';
+import { thresholdBackward } from './threshold.js';
 import { input, raw, rawTensor, shapeOf, sumToShape } from './util.js';
 
 /** Rejects an operand that is not a Variable, a tensor, a number or a boolean (before reading its shape). */
@@ -366,7 +367,8 @@ export function sigmoid(a: VariableOrTensor): Variable {
  * ```
  */
 export function relu(a: VariableOrTensor): Variable {
-  return record('relu', T.relu(rawTensor(a)), [input(a)], (g, _n, out) => [where(T.gt(out.data, 0), g, 0)], {
+  // PyTorch's rule: threshold_backward on the output, one pass (NaN passes the gradient).
+  return record('relu', T.relu(rawTensor(a)), [input(a)], (g, _n, out) => [thresholdBackward(g, out.data, 0)], {
     saveOutput: true,
   });
 }
