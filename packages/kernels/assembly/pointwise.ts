@@ -194,6 +194,85 @@ function micro4x8(k: i32, pa: usize, pb: usize, ldb: usize, bv: usize, desc: usi
 }
 
 /**
+ * The 8 x 4 micro-kernel for a last sliver of at most 4 columns (7x7 planes end with 1, 14x14 with
+ * 4): two 4-row weight slivers (`pa0`, `pa1`) times columns [0, 4) of the k x L block, so such a
+ * sliver costs half the multiplies of a 4 x 8 tile per output row. Same epilogue; stores 4 columns
+ * of 8 rows to `out` (row stride `ldOut` bytes).
+ */
+function micro8x4(
+  k: i32,
+  pa0: usize,
+  pa1: usize,
+  pb: usize,
+  ldb: usize,
+  bv: usize,
+  desc: usize,
+  out: usize,
+  ldOut: usize,
+): void {
+  let c0 = v128.load32_splat(bv);
+  let c1 = v128.load32_splat(bv, 4);
+  let c2 = v128.load32_splat(bv, 8);
+  let c3 = v128.load32_splat(bv, 12);
+  let c4 = v128.load32_splat(bv, 16);
+  let c5 = v128.load32_splat(bv, 20);
+  let c6 = v128.load32_splat(bv, 24);
+  let c7 = v128.load32_splat(bv, 28);
+  for (let p = 0; p < k; p++) {
+    const x0 = v128.load(pb);
+    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(pa0), x0));
+    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(pa0, 4), x0));
+    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(pa0, 8), x0));
+    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(pa0, 12), x0));
+    c4 = f32x4.add(c4, f32x4.mul(v128.load32_splat(pa1), x0));
+    c5 = f32x4.add(c5, f32x4.mul(v128.load32_splat(pa1, 4), x0));
+    c6 = f32x4.add(c6, f32x4.mul(v128.load32_splat(pa1, 8), x0));
+    c7 = f32x4.add(c7, f32x4.mul(v128.load32_splat(pa1, 12), x0));
+    pa0 += 16;
+    pa1 += 16;
+    pb += ldb;
+  }
+  const act = field(desc, D_ACT);
+  if (act === ACT_RELU) {
+    const z = f32x4.splat(0);
+    c0 = v128.andnot(c0, f32x4.le(c0, z));
+    c1 = v128.andnot(c1, f32x4.le(c1, z));
+    c2 = v128.andnot(c2, f32x4.le(c2, z));
+    c3 = v128.andnot(c3, f32x4.le(c3, z));
+    c4 = v128.andnot(c4, f32x4.le(c4, z));
+    c5 = v128.andnot(c5, f32x4.le(c5, z));
+    c6 = v128.andnot(c6, f32x4.le(c6, z));
+    c7 = v128.andnot(c7, f32x4.le(c7, z));
+  } else if (act !== ACT_NONE) {
+    const vlo = v128.load32_splat(desc + ((<usize>D_ACT_LO) << 2));
+    const vhi = v128.load32_splat(desc + ((<usize>D_ACT_HI) << 2));
+    c0 = f32x4.min(f32x4.max(c0, vlo), vhi);
+    c1 = f32x4.min(f32x4.max(c1, vlo), vhi);
+    c2 = f32x4.min(f32x4.max(c2, vlo), vhi);
+    c3 = f32x4.min(f32x4.max(c3, vlo), vhi);
+    c4 = f32x4.min(f32x4.max(c4, vlo), vhi);
+    c5 = f32x4.min(f32x4.max(c5, vlo), vhi);
+    c6 = f32x4.min(f32x4.max(c6, vlo), vhi);
+    c7 = f32x4.min(f32x4.max(c7, vlo), vhi);
+  }
+  v128.store(out, c0);
+  out += ldOut;
+  v128.store(out, c1);
+  out += ldOut;
+  v128.store(out, c2);
+  out += ldOut;
+  v128.store(out, c3);
+  out += ldOut;
+  v128.store(out, c4);
+  out += ldOut;
+  v128.store(out, c5);
+  out += ldOut;
+  v128.store(out, c6);
+  out += ldOut;
+  v128.store(out, c7);
+}
+
+/**
  * Computes units [u0, u1) of the forward pass: unit u is image u / chunks, slivers
  * [(u % chunks) * perChunk, +perChunk) of its output positions, for every output channel. Each
  * unit writes only its own columns of the output; `work` is this thread's pointwiseWorkBytes.
@@ -220,8 +299,11 @@ export function pointwiseForwardPart(desc: usize, u0: i32, u1: i32, work: usize)
     const s1 = min(nSl, s0 + perChunk);
     const xb = x + <usize>(n * k) * lBytes;
     const ob = out + <usize>(n * outRows) * lBytes;
-    for (let sb = s0; sb < s1; sb += nb) {
-      const se = min(s1, sb + nb);
+    // A last sliver of at most 4 columns takes the 8 x 4 kernel below, not a 4 x 8 tile.
+    const narrowTail = s1 === nSl && l - ((nSl - 1) << 3) <= 4;
+    const s1Wide = narrowTail ? s1 - 1 : s1;
+    for (let sb = s0; sb < s1Wide; sb += nb) {
+      const se = min(s1Wide, sb + nb);
       for (let ir = oc0; ir < oc1; ir += 4) {
         const mr = min(4, oc1 - ir);
         const pa = wpack + <usize>(ir >> 2) * aBytes;
@@ -244,6 +326,29 @@ export function pointwiseForwardPart(desc: usize, u0: i32, u1: i32, work: usize)
               const t = work + ((<usize>i) << 5);
               for (let j = 0; j < nr; j++) store<f32>(row + ((<usize>j) << 2), load<f32>(t + ((<usize>j) << 2)));
             }
+          }
+        }
+      }
+    }
+    if (narrowTail && s0 < s1) {
+      const j0 = (nSl - 1) << 3;
+      const nr = l - j0;
+      const pb = xb + ((<usize>j0) << 2);
+      for (let ir = oc0; ir < oc1; ir += 8) {
+        const mr = min(8, oc1 - ir);
+        const pa0 = wpack + <usize>(ir >> 2) * aBytes;
+        // Rows past the band (mr <= 4) reuse the first sliver: computed, never stored.
+        const pa1 = mr > 4 ? pa0 + aBytes : pa0;
+        const bv = bias + ((<usize>ir) << 2);
+        const cj = ob + <usize>(ir - oc0) * lBytes + ((<usize>j0) << 2);
+        if (mr === 8 && nr === 4) {
+          micro8x4(k, pa0, pa1, pb, lBytes, bv, desc, cj, lBytes);
+        } else {
+          micro8x4(k, pa0, pa1, pb, lBytes, bv, desc, work, 16);
+          for (let i = 0; i < mr; i++) {
+            const row = cj + <usize>i * lBytes;
+            const t = work + ((<usize>i) << 4);
+            for (let j = 0; j < nr; j++) store<f32>(row + ((<usize>j) << 2), load<f32>(t + ((<usize>j) << 2)));
           }
         }
       }

@@ -122,9 +122,11 @@ describe('wasmPointwiseConv2dForward', () => {
 
   it.each([
     // [batch, cin, cout, side, stride]: column blocks of many slivers, output bands (with two
-    // images per chunk), chunks of several images, 7x7 edge tiles, ResNet's stride-2 downsample.
+    // images per chunk; with a last 1-column sliver taken by the 8 x 4 kernel, and a band of 20
+    // rows), chunks of several images, 7x7 edge tiles, ResNet's stride-2 downsample.
     [1, 16, 96, 112, 1],
     [3, 8, 80, 64, 1],
+    [2, 8, 84, 45, 1],
     [2, 24, 144, 56, 1],
     [1, 144, 24, 56, 1],
     [9, 160, 30, 7, 1],

@@ -305,7 +305,7 @@ export function pointwiseForward(
   const wpackScratchAt = align64(wrawAt + (packed ? 0 : 4 * m * k));
   const wpackAt = slot === null ? wpackScratchAt : slot.at;
   const biasAt = align64(wpackScratchAt + (slot === null ? packedBytes : 0));
-  const xrawAt = align64(biasAt + 4 * mp);
+  const xrawAt = align64(biasAt + 4 * (mp + 4));
   const xAt = align64(xrawAt + (strided ? 4 * per * imgRaw : 0));
   const outAt = align64(xAt + 4 * per * imgIn + SLACK_BYTES);
   const mem = memoryView(mod, outAt + 4 * per * bandRows * l);
@@ -348,8 +348,9 @@ export function pointwiseForward(
     new Float32Array(mem.buffer, descAt + 4 * D_ACT_LO, 2).set(activation.clamp);
   }
   if (!packed) mem.set(w.subarray(0, m * k), wrawAt / 4);
-  // The bias region always holds mp values (zeros for no bias and past Cout): the micro-kernel starts from it.
-  mem.fill(0, biasAt / 4, biasAt / 4 + mp);
+  // The bias region always holds mp + 4 values (zeros for no bias and past Cout): the micro-kernels
+  // start from it (the 8 x 4 one reads 8 rows from a last 4-row sliver).
+  mem.fill(0, biasAt / 4, biasAt / 4 + mp + 4);
   if (bias !== null) mem.set(bias.subarray(0, m), biasAt / 4);
   mod.pointwisePrepare(descAt);
   slot?.commit();
