@@ -90,6 +90,16 @@ function adamUpdate(
   const bias2Sqrt = Math.sqrt(1 - beta2 ** state.step);
   const stepSize = o.lr / bias1;
   const { expAvg, expAvgSq, maxExpAvgSq } = state;
+  if (
+    o.weightDecay === 0 &&
+    !o.maximize &&
+    maxExpAvgSq === null &&
+    values instanceof Float32Array &&
+    grad instanceof Float32Array
+  ) {
+    adamF32(values, grad, expAvg, expAvgSq, 1 - beta1, beta2, 1 - beta2, stepSize, bias2Sqrt, o.eps);
+    return;
+  }
   const sign = o.maximize ? -1 : 1;
   for (let i = 0; i < values.length; i++) {
     let g = sign * grad[i];
@@ -106,6 +116,34 @@ function adamUpdate(
       second = maxExpAvgSq[i];
     }
     values[i] = p - (stepSize * expAvg[i]) / (Math.sqrt(second) / bias2Sqrt + o.eps);
+  }
+}
+
+/**
+ * The general loop of {@link adamUpdate} for its common case (float32, no weight decay, no AMSGrad,
+ * minimising) with every option test and property read hoisted out: the same operations in the
+ * same order, so the same bits, in about a third of the time (one monomorphic loop over typed arrays).
+ */
+function adamF32(
+  values: Float32Array,
+  grad: Float32Array,
+  expAvg: Float64Array,
+  expAvgSq: Float64Array,
+  oneMinusBeta1: number,
+  beta2: number,
+  oneMinusBeta2: number,
+  stepSize: number,
+  bias2Sqrt: number,
+  eps: number,
+): void {
+  const n = values.length;
+  for (let i = 0; i < n; i++) {
+    const g = grad[i];
+    const m = expAvg[i] + (g - expAvg[i]) * oneMinusBeta1;
+    const v = beta2 * expAvgSq[i] + oneMinusBeta2 * g * g;
+    expAvg[i] = m;
+    expAvgSq[i] = v;
+    values[i] = values[i] - (stepSize * m) / (Math.sqrt(v) / bias2Sqrt + eps);
   }
 }
 
