@@ -121,76 +121,93 @@ export function pointwiseSubsamplePart(desc: usize, n0: i32, n1: i32): void {
 }
 
 /**
- * The 4 x 8 micro-kernel: rows `pa` (4 x k packed weights) times columns [0, 8) of the k x L block
- * at `pb` (row stride `ldb` bytes), started at the bias values, activated, stored to `out` (row
- * stride `ldOut` bytes): the output of an edge tile goes to a scratch tile instead.
+ * The 4 x 8 micro-kernel over `count` adjacent slivers: for each, rows `pa` (4 x k packed weights)
+ * times 8 columns of the k x L block at `pb` (row stride `ldb` bytes), started at the bias values
+ * (`bv`), activated, stored to `out` (row stride `ldOut` bytes), the next sliver 8 columns on. One
+ * call per run of slivers, not per tile: with MobileNetV2's small Cin (16 to 32 steps per tile)
+ * the call and its setup were 5-10% of the time. An edge tile (count 1) goes to a scratch tile.
  */
-function micro4x8(k: i32, pa: usize, pb: usize, ldb: usize, bv: usize, desc: usize, out: usize, ldOut: usize): void {
-  let c00 = v128.load32_splat(bv);
-  let c01 = c00;
-  let c10 = v128.load32_splat(bv, 4);
-  let c11 = c10;
-  let c20 = v128.load32_splat(bv, 8);
-  let c21 = c20;
-  let c30 = v128.load32_splat(bv, 12);
-  let c31 = c30;
-  for (let p = 0; p < k; p++) {
-    const x0 = v128.load(pb);
-    const x1 = v128.load(pb, 16);
-    let a = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(a, x0));
-    c01 = f32x4.add(c01, f32x4.mul(a, x1));
-    a = v128.load32_splat(pa, 4);
-    c10 = f32x4.add(c10, f32x4.mul(a, x0));
-    c11 = f32x4.add(c11, f32x4.mul(a, x1));
-    a = v128.load32_splat(pa, 8);
-    c20 = f32x4.add(c20, f32x4.mul(a, x0));
-    c21 = f32x4.add(c21, f32x4.mul(a, x1));
-    a = v128.load32_splat(pa, 12);
-    c30 = f32x4.add(c30, f32x4.mul(a, x0));
-    c31 = f32x4.add(c31, f32x4.mul(a, x1));
-    pa += 16;
-    pb += ldb;
+function micro4x8(
+  k: i32,
+  pa0: usize,
+  pb0: usize,
+  ldb: usize,
+  bv: usize,
+  desc: usize,
+  out0: usize,
+  ldOut: usize,
+  count: i32,
+): void {
+  for (let s = 0; s < count; s++) {
+    let pa = pa0;
+    let pb = pb0 + ((<usize>s) << 5);
+    const out = out0 + ((<usize>s) << 5);
+    let c00 = v128.load32_splat(bv);
+    let c01 = c00;
+    let c10 = v128.load32_splat(bv, 4);
+    let c11 = c10;
+    let c20 = v128.load32_splat(bv, 8);
+    let c21 = c20;
+    let c30 = v128.load32_splat(bv, 12);
+    let c31 = c30;
+    for (let p = 0; p < k; p++) {
+      const x0 = v128.load(pb);
+      const x1 = v128.load(pb, 16);
+      let a = v128.load32_splat(pa);
+      c00 = f32x4.add(c00, f32x4.mul(a, x0));
+      c01 = f32x4.add(c01, f32x4.mul(a, x1));
+      a = v128.load32_splat(pa, 4);
+      c10 = f32x4.add(c10, f32x4.mul(a, x0));
+      c11 = f32x4.add(c11, f32x4.mul(a, x1));
+      a = v128.load32_splat(pa, 8);
+      c20 = f32x4.add(c20, f32x4.mul(a, x0));
+      c21 = f32x4.add(c21, f32x4.mul(a, x1));
+      a = v128.load32_splat(pa, 12);
+      c30 = f32x4.add(c30, f32x4.mul(a, x0));
+      c31 = f32x4.add(c31, f32x4.mul(a, x1));
+      pa += 16;
+      pb += ldb;
+    }
+    // The epilogue's fields are read from the descriptor only now, so nothing but the tile lives
+    // in vector registers during the loop.
+    const act = field(desc, D_ACT);
+    if (act === ACT_RELU) {
+      // x <= 0 ? 0 : x, NaN stays NaN (as the separate relu kernel).
+      const z = f32x4.splat(0);
+      c00 = v128.andnot(c00, f32x4.le(c00, z));
+      c01 = v128.andnot(c01, f32x4.le(c01, z));
+      c10 = v128.andnot(c10, f32x4.le(c10, z));
+      c11 = v128.andnot(c11, f32x4.le(c11, z));
+      c20 = v128.andnot(c20, f32x4.le(c20, z));
+      c21 = v128.andnot(c21, f32x4.le(c21, z));
+      c30 = v128.andnot(c30, f32x4.le(c30, z));
+      c31 = v128.andnot(c31, f32x4.le(c31, z));
+    } else if (act !== ACT_NONE) {
+      // min(max(x, lo), hi) with WebAssembly's f32 min/max: NaN stays NaN (as the clamp kernel).
+      const vlo = v128.load32_splat(desc + ((<usize>D_ACT_LO) << 2));
+      const vhi = v128.load32_splat(desc + ((<usize>D_ACT_HI) << 2));
+      c00 = f32x4.min(f32x4.max(c00, vlo), vhi);
+      c01 = f32x4.min(f32x4.max(c01, vlo), vhi);
+      c10 = f32x4.min(f32x4.max(c10, vlo), vhi);
+      c11 = f32x4.min(f32x4.max(c11, vlo), vhi);
+      c20 = f32x4.min(f32x4.max(c20, vlo), vhi);
+      c21 = f32x4.min(f32x4.max(c21, vlo), vhi);
+      c30 = f32x4.min(f32x4.max(c30, vlo), vhi);
+      c31 = f32x4.min(f32x4.max(c31, vlo), vhi);
+    }
+    let o = out;
+    v128.store(o, c00);
+    v128.store(o, c01, 16);
+    o += ldOut;
+    v128.store(o, c10);
+    v128.store(o, c11, 16);
+    o += ldOut;
+    v128.store(o, c20);
+    v128.store(o, c21, 16);
+    o += ldOut;
+    v128.store(o, c30);
+    v128.store(o, c31, 16);
   }
-  // The epilogue's fields are read from the descriptor only now, so nothing but the tile lives
-  // in vector registers during the loop.
-  const act = field(desc, D_ACT);
-  if (act === ACT_RELU) {
-    // x <= 0 ? 0 : x, NaN stays NaN (as the separate relu kernel).
-    const z = f32x4.splat(0);
-    c00 = v128.andnot(c00, f32x4.le(c00, z));
-    c01 = v128.andnot(c01, f32x4.le(c01, z));
-    c10 = v128.andnot(c10, f32x4.le(c10, z));
-    c11 = v128.andnot(c11, f32x4.le(c11, z));
-    c20 = v128.andnot(c20, f32x4.le(c20, z));
-    c21 = v128.andnot(c21, f32x4.le(c21, z));
-    c30 = v128.andnot(c30, f32x4.le(c30, z));
-    c31 = v128.andnot(c31, f32x4.le(c31, z));
-  } else if (act !== ACT_NONE) {
-    // min(max(x, lo), hi) with WebAssembly's f32 min/max: NaN stays NaN (as the clamp kernel).
-    const vlo = v128.load32_splat(desc + ((<usize>D_ACT_LO) << 2));
-    const vhi = v128.load32_splat(desc + ((<usize>D_ACT_HI) << 2));
-    c00 = f32x4.min(f32x4.max(c00, vlo), vhi);
-    c01 = f32x4.min(f32x4.max(c01, vlo), vhi);
-    c10 = f32x4.min(f32x4.max(c10, vlo), vhi);
-    c11 = f32x4.min(f32x4.max(c11, vlo), vhi);
-    c20 = f32x4.min(f32x4.max(c20, vlo), vhi);
-    c21 = f32x4.min(f32x4.max(c21, vlo), vhi);
-    c30 = f32x4.min(f32x4.max(c30, vlo), vhi);
-    c31 = f32x4.min(f32x4.max(c31, vlo), vhi);
-  }
-  let o = out;
-  v128.store(o, c00);
-  v128.store(o, c01, 16);
-  o += ldOut;
-  v128.store(o, c10);
-  v128.store(o, c11, 16);
-  o += ldOut;
-  v128.store(o, c20);
-  v128.store(o, c21, 16);
-  o += ldOut;
-  v128.store(o, c30);
-  v128.store(o, c31, 16);
 }
 
 /**
@@ -310,22 +327,27 @@ export function pointwiseForwardPart(desc: usize, u0: i32, u1: i32, work: usize)
         // The bias of the 4 rows (the host pads it with zeros to a multiple of 4).
         const bv = bias + ((<usize>ir) << 2);
         const orow = ob + <usize>(ir - oc0) * lBytes;
-        for (let s = sb; s < se; s++) {
+        // The full tiles of the block in one call, then any edge tile (a last sliver or Cout % 4 rows).
+        let s = sb;
+        if (mr === 4) {
+          const full = min(se, l >> 3);
+          if (full > sb) {
+            micro4x8(k, pa, xb + ((<usize>sb) << 5), lBytes, bv, desc, orow + ((<usize>sb) << 5), lBytes, full - sb);
+            s = full;
+          }
+        }
+        for (; s < se; s++) {
           const j0 = s << 3;
           const nr = min(8, l - j0);
           const cj = orow + ((<usize>j0) << 2);
           const pb = xb + ((<usize>j0) << 2);
-          if (mr === 4 && nr === 8) {
-            micro4x8(k, pa, pb, lBytes, bv, desc, cj, lBytes);
-          } else {
-            // An edge tile: columns past L read the next plane's (or the slack's) values into
-            // lanes that are never stored; rows past Cout multiply zero weights.
-            micro4x8(k, pa, pb, lBytes, bv, desc, work, 32);
-            for (let i = 0; i < mr; i++) {
-              const row = cj + <usize>i * lBytes;
-              const t = work + ((<usize>i) << 5);
-              for (let j = 0; j < nr; j++) store<f32>(row + ((<usize>j) << 2), load<f32>(t + ((<usize>j) << 2)));
-            }
+          // An edge tile: columns past L read the next plane's (or the slack's) values into
+          // lanes that are never stored; rows past Cout multiply zero weights.
+          micro4x8(k, pa, pb, lBytes, bv, desc, work, 32, 1);
+          for (let i = 0; i < mr; i++) {
+            const row = cj + <usize>i * lBytes;
+            const t = work + ((<usize>i) << 5);
+            for (let j = 0; j < nr; j++) store<f32>(row + ((<usize>j) << 2), load<f32>(t + ((<usize>j) << 2)));
           }
         }
       }
