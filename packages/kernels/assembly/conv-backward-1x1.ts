@@ -131,9 +131,35 @@ function dxTile(
 }
 
 /**
- * Columns [c0, c1) of dX[n, g] (C x L, row stride `l`) = W^T (packed whole at `pa`) @ dy (M x L):
- * 8 columns at a time, every 4-row sliver of W^T over them.
+ * out[0 : m, 0 : n] = A @ b[0 : k, 0 : n] for A (m x k) packed whole at `pa` (packA's 4-row
+ * slivers) and b read unpacked (rows `ldb` bytes apart), `out` rows `ldOut` bytes apart (stored,
+ * not added): 8 columns at a time, every sliver of A over them.
  */
+export function gemmPackedA(
+  pa: usize,
+  m: i32,
+  k: i32,
+  b: usize,
+  ldb: usize,
+  out: usize,
+  ldOut: usize,
+  n: i32,
+  tileBuf: usize,
+): void {
+  const sliver = (<usize>(k * 4)) << 2;
+  for (let j = 0; j < n; j += 8) {
+    const nr = min(8, n - j);
+    const bj = b + ((<usize>j) << 2);
+    const oj = out + ((<usize>j) << 2);
+    let a = pa;
+    for (let i = 0; i < m; i += 4) {
+      dxTile(k, a, bj, ldb, oj + <usize>i * ldOut, ldOut, min(4, m - i), nr, tileBuf);
+      a += sliver;
+    }
+  }
+}
+
+/** Columns [c0, c1) of dX[n, g] (C x L, row stride `l`) = W^T (packed whole at `pa`) @ dy (M x L). */
 function dxColumns(
   pa: usize,
   cinG: i32,
@@ -146,17 +172,8 @@ function dxColumns(
   tileBuf: usize,
 ): void {
   const ld = (<usize>l) << 2;
-  const sliver = (<usize>(coutG * 4)) << 2;
-  for (let j = c0; j < c1; j += 8) {
-    const nr = min(8, c1 - j);
-    const b = dy + ((<usize>j) << 2);
-    const out = dx + ((<usize>j) << 2);
-    let a = pa;
-    for (let i = 0; i < cinG; i += 4) {
-      dxTile(coutG, a, b, ld, out + <usize>i * ld, ld, min(4, cinG - i), nr, tileBuf);
-      a += sliver;
-    }
-  }
+  const off = (<usize>c0) << 2;
+  gemmPackedA(pa, cinG, coutG, dy + off, ld, dx + off, ld, c1 - c0, tileBuf);
 }
 
 /** Runs units [u0, u1) of the 1x1 input gradient (phase 2) or weight gradient (phase 3); `work` is the thread's GEMM workspace. */

@@ -34,6 +34,7 @@
 
 import { conv2dPadPart } from './conv';
 import { conv2dBackward1x1Part } from './conv-backward-1x1';
+import { conv2dBackwardInputPart } from './conv-backward-input';
 
 const D_CIN = 1;
 const D_COUT = 4;
@@ -278,13 +279,18 @@ function tile1x4(
 /**
  * Runs units [u0, u1) of the weight gradient (see the file comment), or, in the preparation phase,
  * prepares staged images [u0, u1). Unit u = slice u / chunks, column chunk u % chunks. Needs no
- * scratch memory (`work`, the thread's GEMM workspace, is used only by the 1x1 units of phases 2
- * and 3: see conv-backward-1x1.ts).
+ * scratch memory (`work`, the thread's scratch, is used only by the units of phases 2 and 3, see
+ * conv-backward-1x1.ts, and 4, see conv-backward-input.ts).
  */
 export function conv2dBackwardWeightPart(desc: usize, u0: i32, u1: i32, work: usize): void {
   const phase = field(desc, D_PHASE);
+  // Other kernels' units, run through this entry point's thread job kind: the 1x1 GEMMs
+  // (conv-backward-1x1.ts) and the input gradient's GEMM + col2im (conv-backward-input.ts).
+  if (phase === 4) {
+    conv2dBackwardInputPart(desc, u0, u1, work);
+    return;
+  }
   if (phase >= 2) {
-    // The 1x1 GEMM units (conv-backward-1x1.ts), run through this entry point's thread job kind.
     conv2dBackward1x1Part(desc, u0, u1, work);
     return;
   }

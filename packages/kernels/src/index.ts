@@ -25,6 +25,7 @@ export {
   wasmConv2dBackwardInput1x1,
   wasmConv2dBackwardWeight1x1,
 } from './conv-backward-1x1.js';
+export { wasmConv2dBackwardInput } from './conv-backward-input.js';
 export { wasmTranspose } from './copy.js';
 export {
   isDepthwiseConv2d,
