@@ -7,8 +7,11 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fromStorage, matmul } from '@torchlet/tensor';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { netConvCase } from '../src/browser/net-conv-case.js';
 import { ortModelFiles, ortProbeModel } from '../src/browser/ort-models.js';
 import { ortWebContenders, useOrt } from '../src/browser/ort-page.js';
 import {
@@ -40,6 +43,7 @@ function torchletOutput(w: BrowserWorkloadSpec): Float64Array {
     return Float64Array.from(matmul(a, b).toTypedArray() as Float32Array);
   }
   if (w.op === 'wholenet forward') throw new Error('not a single-op workload');
+  if (w.op === 'net conv') return Float64Array.from(netConvCase(w.layer).torchlet()().toTypedArray() as Float32Array);
   const y = convCases(convGeometry(convShape(w.conv)))[w.op].torchlet()();
   const parts = Array.isArray(y) ? y : [y];
   return concatOutputs(parts.map((t) => t.toTypedArray() as Float32Array));
@@ -59,10 +63,10 @@ describe('the models onnxruntime-web runs in the page', () => {
             ?.nodes.map((n) => n.op)
             .join() ?? null,
       ),
-    ).toEqual(['MatMul', 'Conv', 'Conv', 'ConvTranspose', null, null, null]);
+    ).toEqual(['MatMul', 'Conv', 'Conv', 'ConvTranspose', null, null, null, 'Conv', 'Conv', 'Conv', 'Conv', 'Conv']);
     const files = ortModelFiles();
     expect([...files.keys()].sort()).toEqual(
-      [PAGE_PATHS.ortProbe, ortModelPath(0), ortModelPath(1), ortModelPath(2), ortModelPath(3)].sort(),
+      [PAGE_PATHS.ortProbe, ...[0, 1, 2, 3, 7, 8, 9, 10, 11].map(ortModelPath)].sort(),
     );
     expect(ortModelPath(3)).toBe('/ort-models/3.onnx');
   });
@@ -142,6 +146,22 @@ describe('the whole networks in the page, at a tiny size', () => {
       ]);
       for (const c of r.results) expect(c.relDiff).toBeLessThan(1e-4);
       expect(r.family).toBe('wholenets');
+    }
+  }, 60_000);
+});
+
+describe("the nets layers' tfjs cases in the page", () => {
+  it("give torchlet's result (tfjs-core on its cpu backend here, the page's code unchanged)", async () => {
+    await tf.setBackend('cpu');
+    for (const w of BROWSER_WORKLOADS) {
+      if (w.op !== 'net conv') continue;
+      const c = netConvCase(w.layer);
+      const tc = c.tfjs();
+      const y = tc.run() as tf.Tensor;
+      const got = tc.toCanonical ? tc.toCanonical(y.dataSync() as Float32Array, 0) : y.dataSync();
+      tf.dispose([y, ...tc.inputs]);
+      const want = c.torchlet()().toTypedArray() as Float32Array;
+      expect(relativeDiff(got, want), describeWorkload(w).shape).toBeLessThan(1e-5);
     }
   }, 60_000);
 });

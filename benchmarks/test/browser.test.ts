@@ -3,6 +3,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convWorkloads, forwardBackwardFlops } from '../src/bench-conv.js';
+import { netLabel, netOutShape, netWorkloads } from '../src/bench-nets.js';
 import {
   browserCheckCell,
   browserTableHeader,
@@ -19,6 +20,9 @@ import {
   convGeometry,
   convShape,
   describeWorkload,
+  netConvLabel,
+  netConvLayer,
+  netConvOutShape,
   PAGE_LOADS,
   tfjsThreadCap,
 } from '../src/browser/spec.js';
@@ -59,9 +63,9 @@ describe('command line', () => {
 });
 
 describe('workloads', () => {
-  it('measures matmul 1024³, two conv forwards, the ResNet input gradient and forward+backward, two networks', () => {
+  it('measures matmul 1024³, two conv forwards, the ResNet input gradient and forward+backward, two networks, then nets layers', () => {
     const names = BROWSER_WORKLOADS.map(describeWorkload).map((w) => `${w.name} | ${w.shape}`);
-    expect(names).toEqual([
+    expect(names.slice(0, 7)).toEqual([
       'matmul | [1024,1024] @ [1024,1024]',
       'conv2d forward | LeNet conv1 [64,1,28,28] * [6,1,5,5] pad 2',
       'conv2d forward | ResNet block [8,64,56,56] * [64,64,3,3] pad 1',
@@ -70,6 +74,30 @@ describe('workloads', () => {
       'forward (eval, noGrad) | ResNet-18 [1,3,224,224]',
       'forward (eval, noGrad) | MobileNetV2 [1,3,224,224]',
     ]);
+    expect(BROWSER_WORKLOADS.slice(7).every((w) => w.op === 'net conv')).toBe(true);
+  });
+
+  it("labels the nets layers, their families and FLOPs as the Node nets family's batch-1 rows", () => {
+    const node = netWorkloads();
+    const layers = BROWSER_WORKLOADS.filter((w) => w.op === 'net conv');
+    expect(layers.map((w) => `${describeWorkload(w).name} | ${describeWorkload(w).shape}`)).toEqual([
+      'depthwise 3x3 | [1,144,56,56] * [144,1,3,3] p1 g144',
+      'depthwise 3x3 | [1,144,56,56] * [144,1,3,3] s2 p1 g144',
+      'pointwise 1x1 | [1,24,56,56] * [144,24,1,1]',
+      '3x3 stride 2 | [1,64,56,56] * [128,64,3,3] s2 p1',
+      '7x7 stem | [1,3,224,224] * [64,3,7,7] s2 p3',
+    ]);
+    for (const w of layers) {
+      const d = describeWorkload(w);
+      const twin = node.find((n) => n.name === d.name && n.shape === d.shape);
+      expect(twin, d.shape).toBeDefined();
+      expect([d.family, d.flops]).toEqual([twin?.family, twin?.flops]);
+      if (w.op === 'net conv') {
+        expect(netConvLabel(w.layer)).toBe(netLabel(w.layer));
+        expect(netConvOutShape(w.layer)).toEqual(netOutShape(w.layer));
+      }
+    }
+    expect(() => netConvLayer('depthwise 3x3', 7, 7)).toThrow(/no depthwise 3x3 conv/);
   });
 
   it('labels the networks as the Node wholenets family does, batch 1 of its forward cases', () => {
@@ -87,7 +115,7 @@ describe('workloads', () => {
     const node = convWorkloads();
     for (const spec of BROWSER_WORKLOADS) {
       const w = describeWorkload(spec);
-      if (spec.op === 'wholenet forward') continue;
+      if (spec.op === 'wholenet forward' || spec.op === 'net conv') continue; // their own tests
       if (spec.op === 'matmul') {
         expect(w.flops).toBe(2 * 1024 ** 3);
         continue;

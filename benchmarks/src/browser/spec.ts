@@ -3,9 +3,10 @@
 // Pure: no tfjs, no torchlet, no DOM, so the Node CLI, the page and the unit tests share it.
 
 import { type ConvOp, convGeometry, convOpFlops } from '../conv-spec.js';
-import { matmulFlops, type OrtName, type TorchletName } from '../harness.js';
+import { fmtShape } from '../data.js';
+import { convFlops, convOutSize, matmulFlops, type OrtName, type TorchletName } from '../harness.js';
 import type { OnnxNode } from '../onnx-model.js';
-import { CONV_SHAPES, type ConvShape, MATMUL_SIZES, WHOLE_NETS } from '../shapes.js';
+import { CONV_SHAPES, type ConvShape, MATMUL_SIZES, NET_LAYERS, type NetLayer, WHOLE_NETS } from '../shapes.js';
 
 // The browser workloads' geometry, as the page and its tests see it.
 export { convGeometry } from '../conv-spec.js';
@@ -23,7 +24,48 @@ export type BrowserNetName = (typeof WHOLE_NETS.nets)[number];
 export type BrowserWorkloadSpec =
   | { readonly op: 'matmul'; readonly size: number }
   | { readonly op: BrowserConvOp; readonly conv: ConvShape['label'] }
-  | { readonly op: 'wholenet forward'; readonly net: BrowserNetName; readonly batch: number };
+  | { readonly op: 'wholenet forward'; readonly net: BrowserNetName; readonly batch: number }
+  | { readonly op: 'net conv'; readonly layer: NetConvLayer };
+
+/** A conv layer of shapes.ts's NET_LAYERS (the Node `nets` family). */
+export type NetConvLayer = Extract<NetLayer, { kind: 'conv' }>;
+
+/** The NET_LAYERS conv of `family` on `channels` input channels at `size`x`size`, stride `stride`. */
+export function netConvLayer(family: string, channels: number, size: number, stride = 1): NetConvLayer {
+  const l = NET_LAYERS.find(
+    (x): x is NetConvLayer =>
+      x.kind === 'conv' && x.family === family && x.input[1] === channels && x.input[2] === size && x.stride === stride,
+  );
+  if (!l)
+    throw new Error(`no ${family} conv on ${channels}x${size}x${size} stride ${stride} in shapes.ts's NET_LAYERS`);
+  return l;
+}
+
+/** A NET_LAYERS conv's output shape (as ../bench-nets.ts's netOutShape). */
+export function netConvOutShape(l: NetConvLayer): [number, number, number, number] {
+  const [n, , h, w] = l.input;
+  const [cout, , kh, kw] = l.weight;
+  return [
+    n,
+    cout,
+    convOutSize(h, kh, l.padding, l.stride, l.dilation),
+    convOutSize(w, kw, l.padding, l.stride, l.dilation),
+  ];
+}
+
+/** A NET_LAYERS conv's table label, e.g. `[1,144,56,56] * [144,1,3,3] s2 p1 g144` (as ../bench-nets.ts's netLabel). */
+export function netConvLabel(l: NetConvLayer): string {
+  const opts = [
+    l.stride > 1 ? `s${l.stride}` : '',
+    l.padding > 0 ? `p${l.padding}` : '',
+    l.dilation > 1 ? `d${l.dilation}` : '',
+    l.groups > 1 ? `g${l.groups}` : '',
+  ].filter(Boolean);
+  return `${fmtShape(l.input)} * ${fmtShape(l.weight)}${opts.length ? ` ${opts.join(' ')}` : ''}`;
+}
+
+/** The fixed seeds of the `nets` family's conv data (../bench-nets.ts: x 11, w 12). */
+export const NET_SEEDS = { x: 11, w: 12 } as const;
 
 /**
  * The browser workloads: matmul 1024³, conv2d forward on LeNet conv1 and the ResNet block, the
@@ -40,6 +82,12 @@ export const BROWSER_WORKLOADS: readonly BrowserWorkloadSpec[] = [
   { op: 'conv2d forward+backward', conv: 'ResNet block' },
   { op: 'wholenet forward', net: 'resnet18', batch: 1 },
   { op: 'wholenet forward', net: 'mobilenetV2', batch: 1 },
+  // Batch-1 layers of the Node `nets` family, one per family an app serving one image runs most.
+  { op: 'net conv', layer: netConvLayer('depthwise 3x3', 144, 56) },
+  { op: 'net conv', layer: netConvLayer('depthwise 3x3', 144, 56, 2) },
+  { op: 'net conv', layer: netConvLayer('pointwise 1x1', 24, 56) },
+  { op: 'net conv', layer: netConvLayer('3x3 stride 2', 64, 56, 2) },
+  { op: 'net conv', layer: netConvLayer('7x7 stem', 3, 224, 2) },
 ];
 
 /** The table labels of the networks (as ../wholenets.ts's NET_LABELS). */
@@ -73,6 +121,25 @@ export function describeWorkload(w: BrowserWorkloadSpec): {
       name: WHOLE_NET_FORWARD,
       shape: `${BROWSER_NET_LABELS[w.net]} [${w.batch},3,${size},${size}]`,
       flops: undefined,
+    };
+  }
+  if (w.op === 'net conv') {
+    const l = w.layer;
+    const out = netConvOutShape(l);
+    return {
+      family: 'nets',
+      name: l.family,
+      shape: netConvLabel(l),
+      flops: convFlops({
+        batch: l.input[0],
+        inChannels: l.input[1],
+        outChannels: out[1],
+        outH: out[2],
+        outW: out[3],
+        kh: l.weight[2],
+        kw: l.weight[3],
+        groups: l.groups,
+      }),
     };
   }
   if (w.op === 'matmul') {
@@ -211,6 +278,29 @@ export function ortGraph(w: BrowserWorkloadSpec): OrtGraph | null {
   }
   // The networks' models are exported in the page (wholenets-page.ts); no training kernels.
   if (w.op === 'conv2d forward+backward' || w.op === 'wholenet forward') return null;
+  if (w.op === 'net conv') {
+    const l = w.layer;
+    const p = l.padding;
+    return {
+      inShape: l.input,
+      inputSeed: NET_SEEDS.x,
+      nodes: [
+        {
+          op: 'Conv',
+          inputs: ['x', 'w'],
+          outputs: ['y'],
+          attrs: {
+            kernel_shape: l.weight.slice(2),
+            strides: [l.stride, l.stride],
+            pads: [p, p, p, p],
+            dilations: [l.dilation, l.dilation],
+            group: l.groups,
+          },
+        },
+      ],
+      initializers: [{ name: 'w', dims: l.weight, seed: NET_SEEDS.w }],
+    };
+  }
   const g = convGeometry(convShape(w.conv));
   const [ph, pw] = g.padding;
   const attrs = { kernel_shape: g.wShape.slice(2), strides: [1, 1], pads: [ph, pw, ph, pw] };

@@ -1,7 +1,7 @@
 // The browser workloads (runs in the page): the same ops, data and tfjs peers as the Node suite's
 // bench-tensor.ts / bench-conv.ts. Those import Node-only modules, so the page builds its own from
 // the Node-free spec.ts, ../conv-cases.ts (the conv ops' data and calls, shared with bench-conv.ts),
-// ../shapes.ts and ../data.ts. tfjs here is tfjs-core + tfjs-backend-wasm only; onnxruntime-web
+// ../shapes.ts and ../data.ts (the `nets` layers: net-conv-case.ts). tfjs here is tfjs-core + tfjs-backend-wasm only; onnxruntime-web
 // runs spec.ts's ortGraph of the workload (ort-page.ts), on the same numbers.
 
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
@@ -12,6 +12,7 @@ import { randomData } from '../data.js';
 import type { Contender, Prepared, TorchletName, Workload } from '../harness.js';
 import type { TfCase } from '../tfjs.js';
 import { concatOutputs, TORCHLET_CONFIGS, torchletContenders } from '../torchlet.js';
+import { netConvCase } from './net-conv-case.js';
 import { ortWebContenders } from './ort-page.js';
 import type { PageSetup } from './protocol.js';
 import { type BrowserWorkloadSpec, convGeometry, convShape, describeWorkload, matmulSeeds, ortGraph } from './spec.js';
@@ -86,6 +87,11 @@ export function browserWorkload(spec: BrowserWorkloadSpec, setup: PageSetup, ort
         ...ort,
       ],
     };
+  }
+
+  if (spec.op === 'net conv') {
+    const c = netConvCase(spec.layer);
+    return { family, name, shape, flops, contenders: [...torchlet(c.torchlet), tfjsWasmContender(c.tfjs), ...ort] };
   }
 
   // The Node suite's data and calls (conv-cases.ts). On the forward+backward workload tfjs-wasm's
