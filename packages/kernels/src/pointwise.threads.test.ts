@@ -24,8 +24,9 @@ const pw = (batch: number, cin: number, cout: number, side: number, s: number): 
     outW: Math.floor((side - 1) / s) + 1,
   });
 
-// Each over the 2^25 multiply-adds that are split: several images per chunk, output bands (the
-// 112x112 expansion), ResNet's stride-2 downsample, 7x7 planes with edge tiles and Cout % 4 = 2.
+// Each over the 2^25 multiply-adds that are split: one image per chunk, output bands (the 112x112
+// expansion), ResNet's stride-2 downsample, and 7x7 planes (13 images per chunk) with a 1-column
+// last sliver and Cout % 4 = 2.
 const geometries: Conv2dGeometry[] = [
   pw(8, 96, 24, 56, 1),
   pw(2, 16, 96, 112, 1),
