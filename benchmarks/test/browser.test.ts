@@ -326,5 +326,8 @@ describe("onnxruntime-web's thread check", () => {
       'onnxruntime-web: a pool of 2 threads but no pthread worker started: one thread only',
     ]);
     expect(ortThreadWarnings(2, { ...info, workers: 0 }, 1)).toEqual([]);
+    expect(ortThreadWarnings(2, { ...info, numThreads: 0, workers: 0, error: 'no SIMD' })).toEqual([
+      'onnxruntime-web did not start: no SIMD',
+    ]);
   });
 });

@@ -49,11 +49,17 @@ export async function setupOrt(numThreads: number): Promise<OrtPageInfo> {
   ort.env.wasm.simd = true;
   ort.env.wasm.proxy = false;
   ort.env.logLevel = 'error';
-  const probe = await ortSession(await fetchModel(PAGE_PATHS.ortProbe));
-  const out = await probe.run({ x: new ort.Tensor('float32', Float32Array.of(-1, 0, 2, -3), [4]) });
-  const y = Array.from(out.y.data as Float32Array);
-  await probe.release();
-  if (y.join() !== '0,0,2,0') throw new Error(`onnxruntime-web probe: Relu gave ${y.join()}`);
+  try {
+    const probe = await ortSession(await fetchModel(PAGE_PATHS.ortProbe));
+    const out = await probe.run({ x: new ort.Tensor('float32', Float32Array.of(-1, 0, 2, -3), [4]) });
+    const y = Array.from(out.y.data as Float32Array);
+    await probe.release();
+    if (y.join() !== '0,0,2,0') throw new Error(`onnxruntime-web probe: Relu gave ${y.join()}`);
+  } catch (err) {
+    // No contender may run on a runtime that did not start as asked.
+    ort = undefined;
+    throw err;
+  }
   poolThreads = ort.env.wasm.numThreads ?? 1;
   return {
     version: ort.env.versions.web ?? '?',

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { getBackendInfo, ready } from '@torchlet/kernels';
 import { type HarnessOptions, runWorkload, type WorkloadResult } from '../harness.js';
 import { fetchModel, ortWorkerCount, setupOrt } from './ort-page.js';
-import type { BenchGlobal, PageApi, PageInfo, PageOptions, PageSetup } from './protocol.js';
+import type { BenchGlobal, OrtPageInfo, PageApi, PageInfo, PageOptions, PageSetup } from './protocol.js';
 import {
   BROWSER_WORKLOADS,
   describeWorkload,
@@ -46,7 +46,17 @@ async function setup(s: PageSetup): Promise<PageInfo> {
   }
   if (navigator.hardwareConcurrency !== cores) throw new Error('setup: navigator.hardwareConcurrency was not restored');
   await ready(PAGE_PATHS.gemm, { threadedSource: PAGE_PATHS.gemmMt });
-  const ort = await setupOrt(resolveThreads(s.ortThreads, cores));
+  const ortThreads = resolveThreads(s.ortThreads, cores);
+  // onnxruntime-web failing to start fails its contenders only (their cells read error).
+  const ort = await setupOrt(ortThreads).catch(
+    (err: unknown): OrtPageInfo => ({
+      version: '?',
+      numThreadsAsked: ortThreads,
+      numThreads: 0,
+      workers: 0,
+      error: err instanceof Error ? err.message : String(err),
+    }),
+  );
   return {
     crossOriginIsolated: globalThis.crossOriginIsolated === true,
     hardwareConcurrency: navigator.hardwareConcurrency,

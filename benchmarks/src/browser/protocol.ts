@@ -51,6 +51,8 @@ export interface OrtPageInfo {
    * the end of setup: 0 when it runs on the main thread only.
    */
   readonly workers: number;
+  /** Why onnxruntime-web did not start (its contenders then fail); the other libraries still run. */
+  readonly error?: string;
 }
 
 /** The harness settings a page runs a workload with (its clock and memory probe are the page's own). */

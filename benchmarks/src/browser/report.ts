@@ -172,6 +172,7 @@ export function renderBrowserTable(
  */
 export function ortThreadWarnings(wanted: number, info: OrtPageInfo, workersAtEnd?: number): string[] {
   const w: string[] = [];
+  if (info.error !== undefined) return [`onnxruntime-web did not start: ${info.error}`];
   if (info.numThreads !== wanted) {
     w.push(`onnxruntime-web: asked for ${wanted} threads, ort.env.wasm.numThreads is ${info.numThreads}`);
   }
