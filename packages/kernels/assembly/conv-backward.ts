@@ -35,6 +35,7 @@
 import { conv2dPadPart } from './conv';
 import { conv2dBackward1x1Part } from './conv-backward-1x1';
 import { conv2dBackwardInputPart } from './conv-backward-input';
+import { conv2dBackwardWeightGemmPart } from './conv-backward-weight-gemm';
 
 const D_CIN = 1;
 const D_COUT = 4;
@@ -280,14 +281,19 @@ function tile1x4(
  * Runs units [u0, u1) of the weight gradient (see the file comment), or, in the preparation phase,
  * prepares staged images [u0, u1). Unit u = slice u / chunks, column chunk u % chunks. Needs no
  * scratch memory (`work`, the thread's scratch, is used only by the units of phases 2 and 3, see
- * conv-backward-1x1.ts, and 4, see conv-backward-input.ts).
+ * conv-backward-1x1.ts, 4, see conv-backward-input.ts, and 5 and 6, see conv-backward-weight-gemm.ts).
  */
 export function conv2dBackwardWeightPart(desc: usize, u0: i32, u1: i32, work: usize): void {
   const phase = field(desc, D_PHASE);
   // Other kernels' units, run through this entry point's thread job kind: the 1x1 GEMMs
-  // (conv-backward-1x1.ts) and the input gradient's GEMM + col2im (conv-backward-input.ts).
+  // (conv-backward-1x1.ts), the input gradient's GEMM + col2im (conv-backward-input.ts) and the
+  // batched weight-gradient GEMM for small images (conv-backward-weight-gemm.ts).
   if (phase === 4) {
     conv2dBackwardInputPart(desc, u0, u1, work);
+    return;
+  }
+  if (phase >= 5) {
+    conv2dBackwardWeightGemmPart(desc, u0, u1, work);
     return;
   }
   if (phase >= 2) {

@@ -26,6 +26,10 @@ export {
   wasmConv2dBackwardWeight1x1,
 } from './conv-backward-1x1.js';
 export { wasmConv2dBackwardInput } from './conv-backward-input.js';
+export {
+  takesConv2dWeightGemm,
+  wasmConv2dBackwardWeightGemm,
+} from './conv-backward-weight-gemm.js';
 export { wasmTranspose } from './copy.js';
 export {
   isDepthwiseConv2d,
