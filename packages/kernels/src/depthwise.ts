@@ -10,7 +10,7 @@
 //   [ per-thread bordered plane | weights | bias | then one set per chunk in flight (two with
 //     threads): descriptor | x (or dx) chunk | y (or dy) chunk | weight-gradient partials ]
 
-import type { Conv2dGeometry } from './conv.js';
+import type { Conv2dActivation, Conv2dForwardOptions, Conv2dGeometry } from './conv.js';
 import { convModules, paddedSize } from './conv-common.js';
 import { describeArgument, KernelArgumentError } from './errors.js';
 import { align64, type FloatArray, memoryView, noteKernel } from './gemm.js';
@@ -99,6 +99,8 @@ interface Run {
   readonly bias: FloatArray | null;
   /** Forward: y; input gradient: dx; weight gradient: dw. */
   readonly out: FloatArray;
+  /** Forward: applied to each chunk's output in WebAssembly memory before it is copied out. */
+  readonly activation: Conv2dActivation | null;
 }
 
 function run(r: Run): boolean {
@@ -207,8 +209,14 @@ function run(r: Run): boolean {
     const p0 = i * per;
     const units = Math.min(per, planes - p0);
     const { xAt, yAt, pAt } = at(i % sets);
-    if (r.pass === 'forward') r.out.set(mem.subarray(yAt >> 2, (yAt >> 2) + units * outPlane), p0 * outPlane);
-    else if (r.pass === 'input') r.out.set(mem.subarray(xAt >> 2, (xAt >> 2) + units * inPlane), p0 * inPlane);
+    if (r.pass === 'forward') {
+      // The activation runs on the chunk while it is still in cache, just before the copy out:
+      // a separate pass over the result in JavaScript cost as much as the convolution (MobileNetV2).
+      const act = r.activation;
+      if (act === 'relu') mod.reluF32(yAt, yAt, units * outPlane);
+      else if (act !== null) mod.clampF32(yAt, yAt, units * outPlane, act.clamp[0], act.clamp[1]);
+      r.out.set(mem.subarray(yAt >> 2, (yAt >> 2) + units * outPlane), p0 * outPlane);
+    } else if (r.pass === 'input') r.out.set(mem.subarray(xAt >> 2, (xAt >> 2) + units * inPlane), p0 * inPlane);
     else if (sums !== null) {
       // Planes in order (each channel's images in order), so the result does not depend on how
       // planes were split into chunks or between threads.
@@ -279,7 +287,9 @@ function run(r: Run): boolean {
  * stride 1 and 2 straight from the staged plane (stride 1 two output rows at a time, weights in
  * registers), other shapes from a zero-bordered copy. With `setThreads(n)`, problems of at least
  * 2^23 multiply-adds are split by planes, the copies pipelined with the arithmetic. Accumulates in
- * float32 in tap order; results do not depend on the thread count.
+ * float32 in tap order; results do not depend on the thread count. `options.activation` (ReLU or
+ * a clamp such as ReLU6, as wasmConv2dForward's) is applied to each chunk of the result in
+ * WebAssembly memory before it is copied out.
  *
  * Returns `true` when it computed `out` (fully overwritten), `false` when it declined and left
  * `out` untouched (an operand is not a `Float32Array`, or the module is unavailable: see `ready`).
@@ -293,6 +303,8 @@ function run(r: Run): boolean {
  * @param w - The filters, float32 `[channels, 1, kh, kw]`.
  * @param bias - Per-channel bias, `channels` elements, or `null` for none.
  * @param out - Receives the output `[batch, channels, outH, outW]` (overwritten).
+ * @param options - `activation`: `'relu'`, `{ clamp: [lo, hi] }` or none (default); see
+ *   {@link Conv2dActivation}.
  * @returns `true` when WebAssembly computed `out`, `false` when it declined and left `out` untouched.
  * @see torch.nn.functional.conv2d with groups = in_channels = out_channels
  * @example
@@ -307,6 +319,9 @@ function run(r: Run): boolean {
  * wasmDepthwiseConv2dForward(g, new Float32Array([1, 2, 3, 4, 5, 6, 1, 2, 4, 8, 16, 32]),
  *   new Float32Array([1, 1, 1, -1]), null, out); // -> true
  * Array.from(out); // -> [3, 5, 9, 11, -1, -2, -8, -16]
+ * wasmDepthwiseConv2dForward(g, new Float32Array([1, 2, 3, 4, 5, 6, 1, 2, 4, 8, 16, 32]),
+ *   new Float32Array([1, 1, 1, -1]), null, out, { activation: { clamp: [0, 6] } }); // -> true
+ * Array.from(out); // -> [3, 5, 6, 6, 0, 0, 0, 0]
  * ```
  */
 export function wasmDepthwiseConv2dForward(
@@ -315,8 +330,26 @@ export function wasmDepthwiseConv2dForward(
   w: FloatArray,
   bias: FloatArray | null,
   out: FloatArray,
+  options: Pick<Conv2dForwardOptions, 'activation'> = {},
 ): boolean {
-  return run({ pass: 'forward', g, x, y: null, w, bias, out });
+  const activation = activationOption('wasmDepthwiseConv2dForward', options);
+  return run({ pass: 'forward', g, x, y: null, w, bias, out, activation });
+}
+
+/** The activation of a forward call's options, checked: 'relu', `{ clamp: [lo, hi] }` of numbers, or null. */
+function activationOption(fn: string, options: unknown): Conv2dActivation | null {
+  const act: unknown =
+    options === null || options === undefined ? null : (options as { activation?: unknown }).activation;
+  if (act === null || act === undefined || act === 'relu') return act ?? null;
+  const clamp = typeof act === 'object' ? (act as { clamp?: unknown }).clamp : undefined;
+  if (Array.isArray(clamp) && clamp.length === 2 && typeof clamp[0] === 'number' && typeof clamp[1] === 'number') {
+    return { clamp: [clamp[0], clamp[1]] };
+  }
+  throw new KernelArgumentError(
+    fn,
+    'options',
+    `options.activation must be 'relu', { clamp: [lo, hi] } or null, got ${describeArgument(act)}`,
+  );
 }
 
 // Reused scratch for the flipped weight (JS runs one call at a time; run() copies it in first).
@@ -376,9 +409,9 @@ export function wasmDepthwiseConv2dBackwardInput(
       padTop: padH,
       padLeft: padW,
     };
-    return run({ pass: 'forward', g: eq, x: dy, y: null, w: flipped, bias: null, out: dx });
+    return run({ pass: 'forward', g: eq, x: dy, y: null, w: flipped, bias: null, out: dx, activation: null });
   }
-  return run({ pass: 'input', g, x: null, y: dy, w, bias: null, out: dx });
+  return run({ pass: 'input', g, x: null, y: dy, w, bias: null, out: dx, activation: null });
 }
 
 /**
@@ -414,5 +447,5 @@ export function wasmDepthwiseConv2dBackwardWeight(
   x: FloatArray,
   dw: FloatArray,
 ): boolean {
-  return run({ pass: 'weight', g, x, y: dy, w: null, bias: null, out: dw });
+  return run({ pass: 'weight', g, x, y: dy, w: null, bias: null, out: dw, activation: null });
 }

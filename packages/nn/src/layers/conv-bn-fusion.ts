@@ -168,10 +168,13 @@ function fusedForward(
     paddingMode: conv.paddingMode,
   };
   // The activation runs in the convolution's own pass where ops fuses it into the WebAssembly
-  // kernel (dense float32 convs); grouped and depthwise convs apply it afterwards as its own
-  // one-pass kernel, measured 5-10x faster there than ops' fallback loop over the output.
+  // kernel (dense and depthwise float32 convs: for a depthwise conv a separate pass costs another
+  // allocation and copy of the output in and out of WebAssembly memory, ~5 ms of MobileNetV2's
+  // forward); grouped convs apply it afterwards as its own one-pass kernel, measured 5-10x faster
+  // there than ops' fallback loop over the output.
   if (activation === 'none') return conv2d(input, fold.weight, fold.bias, options);
-  if (conv.groups === 1 && fold.weight.dtype === 'float32')
+  const depthwise = conv.groups === conv.inChannels && conv.groups === conv.outChannels;
+  if ((conv.groups === 1 || depthwise) && fold.weight.dtype === 'float32')
     return conv2d(input, fold.weight, fold.bias, { ...options, activation });
   const y = conv2d(input, fold.weight, fold.bias, options).data;
   return variable(activation === 'relu' ? y.relu() : y.clamp(0, 6));

@@ -9,6 +9,7 @@
 
 import {
   isDepthwiseConv2d,
+  type Conv2dActivation as KernelActivation,
   wasmDepthwiseConv2dBackwardInput,
   wasmDepthwiseConv2dBackwardWeight,
   wasmDepthwiseConv2dForward,
@@ -36,7 +37,10 @@ export function checkDepthwise(fn: string, g: ConvGeometry): void {
 
 const noWasm = 'needs WebAssembly SIMD for float32 operands (see getBackendInfo() of @torchlet/kernels)';
 
-/** `out = conv2d(x, w) + bias` for a depthwise geometry. */
+/**
+ * `out = conv2d(x, w) + bias` for a depthwise geometry; returns true when it also applied
+ * `activation` (float32: inside the WebAssembly kernel), false when the caller applies it.
+ */
 export function depthwiseForward(
   fn: string,
   g: ConvGeometry,
@@ -44,9 +48,14 @@ export function depthwiseForward(
   w: FloatStorage,
   bias: FloatStorage | null,
   out: FloatStorage,
-): void {
-  if (x instanceof Float64Array) directForward(g, x, w, bias, out);
-  else if (!wasmDepthwiseConv2dForward(g, x, w, bias, out)) cannotRun(fn, noWasm);
+  activation: KernelActivation | null = null,
+): boolean {
+  if (x instanceof Float64Array) {
+    directForward(g, x, w, bias, out);
+    return false;
+  }
+  if (!wasmDepthwiseConv2dForward(g, x, w, bias, out, { activation })) cannotRun(fn, noWasm);
+  return true;
 }
 
 /** `dx += dL/dx` (dx starts zeroed) for a depthwise geometry. */

@@ -142,7 +142,7 @@ export const GEMM_MIN_ROWS = 32;
 
 /** The forced depthwise kernel: throws (naming `fn`) where it cannot run. */
 const depthwiseForced = (fn: string): Conv2dKernelImpl => ({
-  forward: (g, x, w, bias, out) => depthwiseForward(fn, g, x, w, bias, out),
+  forward: (g, x, w, bias, out, extras) => depthwiseForward(fn, g, x, w, bias, out, extras?.activation ?? null),
   backwardInput: (g, dy, w, dx) => depthwiseBackwardInput(fn, g, dy, w, dx),
   backwardWeight: (g, dy, x, dw) => depthwiseBackwardWeight(fn, g, dy, x, dw),
 });
@@ -154,8 +154,13 @@ const depthwiseForced = (fn: string): Conv2dKernelImpl => ({
  * [8,128,56,56] with 3x3 filters the direct loop takes ~90 ms, the depthwise kernel ~6 ms.
  */
 export const depthwiseAuto: Conv2dKernelImpl = {
-  forward: (g, x, w, bias, out) => {
-    if (gemmInJs(x) || !wasmDepthwiseConv2dForward(g, x, w, bias, out)) directForward(g, x, w, bias, out);
+  forward: (g, x, w, bias, out, extras) => {
+    // The WebAssembly kernel applies the activation to the result before copying it out (true).
+    if (!gemmInJs(x) && wasmDepthwiseConv2dForward(g, x, w, bias, out, { activation: extras?.activation ?? null })) {
+      return true;
+    }
+    directForward(g, x, w, bias, out);
+    return false;
   },
   backwardInput: (g, dy, w, dx) => {
     if (gemmInJs(dy) || !wasmDepthwiseConv2dBackwardInput(g, dy, w, dx)) directBackwardInput(g, dy, w, dx);
