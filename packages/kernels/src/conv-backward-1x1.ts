@@ -26,12 +26,18 @@ const P_PHASE = 30;
 const PHASE_INPUT = 2;
 const PHASE_WEIGHT = 3;
 /**
- * Staging budget per chunk of images (floats, 1 MiB): a chunk stays in L2 between its copy in, the
- * GEMMs and the copy out. MobileNetV2's five 1x1 layers on 112x112 and 56x56 images at batch 8,
- * one thread (CPU time, load 6): input gradients 69 ms with 1 MiB chunks against 89 ms with
- * 32 MiB chunks (the whole batch), weight gradients 54 against 68 ms.
+ * Staging budget per chunk of images (floats) on one thread, 1 MiB: a chunk stays in L2 between
+ * its copy in, the GEMMs and the copy out. MobileNetV2's five 1x1 layers on 112x112 and 56x56
+ * images at batch 8, one thread (CPU time, load 6): input gradients 69 ms with 1 MiB chunks
+ * against 89 ms with 32 MiB chunks (the whole batch), weight gradients 54 against 68 ms.
  */
 const CHUNK_FLOATS = 1 << 18;
+/**
+ * The budget on several threads, 16 MiB: the copies in and out run on the calling thread while
+ * the workers wait, so each chunk costs a hand-off; small chunks made MobileNetV2's 14x14 and
+ * 28x28 layers 1.2-1.6x slower on two threads than on the earlier kernels (quiet machine).
+ */
+const CHUNK_FLOATS_THREADED = 1 << 22;
 /** Columns of the input gradient per unit: ~1024 (a multiple of 8), so A's packing is amortised. */
 const UNIT_COLUMNS = 1024;
 /** Most slices (partial weight gradients), and the floats all of them may take. */
@@ -103,9 +109,10 @@ function runUnits(p: Plan, descAt: number, units: number): boolean {
   return runParallel(p.pool, p.workers, job, p.ws, true, 1, 3);
 }
 
-/** Images per staged chunk: the whole batch when it fits {@link CHUNK_FLOATS}, else as many as fit (at least one). */
-function imagesPerChunk(batch: number, perImage: number): number {
-  return Math.max(1, Math.min(batch, Math.floor(CHUNK_FLOATS / Math.max(1, perImage))));
+/** Images per staged chunk: the whole batch when it fits the budget, else as many as fit (at least one). */
+function imagesPerChunk(p: Plan, batch: number, perImage: number): number {
+  const budget = p.pool === null ? CHUNK_FLOATS : CHUNK_FLOATS_THREADED;
+  return Math.max(1, Math.min(batch, Math.floor(budget / Math.max(1, perImage))));
 }
 
 /**
@@ -174,7 +181,7 @@ function inputGradient(p: Plan, g: Conv2dGeometry, dy: FloatArray, w: FloatArray
   const cinG = cin / groups;
   const coutG = cout / groups;
   const l = g.inH * g.inW;
-  const per = imagesPerChunk(batch, (cin + cout) * l);
+  const per = imagesPerChunk(p, batch, (cin + cout) * l);
   const chunks = Math.ceil(l / Math.min(l, UNIT_COLUMNS));
   const cols = Math.ceil(Math.ceil(l / chunks) / 8) * 8;
   const colChunks = Math.ceil(l / cols);
@@ -274,7 +281,7 @@ function weightGradient(p: Plan, g: Conv2dGeometry, dy: FloatArray, x: FloatArra
   const coutG = cout / groups;
   const l = g.inH * g.inW;
   const dwSize = cout * cinG;
-  const per = imagesPerChunk(batch, (cin + cout) * l);
+  const per = imagesPerChunk(p, batch, (cin + cout) * l);
   // Slices (see assembly/conv-backward-1x1.ts): position ranges of large images, else classes of
   // images; both from the geometry alone.
   const maxSlices = Math.max(1, Math.min(MAX_SLICES, Math.floor(SLICE_BUDGET_FLOATS / dwSize)));
