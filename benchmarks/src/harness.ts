@@ -65,6 +65,12 @@ export interface Prepared {
    * A call may return a promise (tfjs-layers' `model.fit`); the harness awaits it inside the timing.
    */
   readonly run: () => unknown;
+  /**
+   * `reps` calls in one go, when a contender runs elsewhere (onnxruntime-web's 1-thread runtime in
+   * a worker thread): the harness times it instead of `reps` calls of {@link run}, so the message
+   * round trip is paid once per sample rather than once per call.
+   */
+  readonly runMany?: (reps: number) => Promise<unknown>;
   /** The result in the canonical (PyTorch NCHW) layout, read once outside timing to check agreement. */
   readonly output?: () => ArrayLike<number> | Promise<ArrayLike<number>>;
   /**
@@ -369,9 +375,12 @@ export async function runWorkload(w: Workload, cliOpts: HarnessOptions): Promise
       try {
         await p.enter?.();
         const t0 = now();
-        for (let r = 0; r < s.reps; r++) {
-          const out = p.run();
-          sink = out instanceof Promise ? await out : out; // no await (no microtask) for synchronous calls
+        if (p.runMany) sink = await p.runMany(s.reps);
+        else {
+          for (let r = 0; r < s.reps; r++) {
+            const out = p.run();
+            sink = out instanceof Promise ? await out : out; // no await (no microtask) for synchronous calls
+          }
         }
         s.samples.push((now() - t0) / s.reps);
         s.peakRss = Math.max(s.peakRss, rss());

@@ -164,6 +164,33 @@ describe('runWorkload', () => {
     expect(r.reference).toBe('torchlet-wasm');
   });
 
+  it('times a remote contender by the batch (runMany): its round trip is paid once per sample', async () => {
+    const clock = { t: 0, log: [] as string[] };
+    const tripMs = 1;
+    const remote: Contender = {
+      name: 'ort-wasm-1t',
+      prepare: () => ({
+        run: () => {
+          clock.t += tripMs + 2;
+          clock.log.push('run');
+        },
+        runMany: async (reps: number) => {
+          clock.t += tripMs + 2 * reps;
+          clock.log.push(`many ${reps}`);
+        },
+      }),
+    };
+    const r = await runWorkload(
+      { family: 'synthetic', name: 'op', shape: '[2]', contenders: [remote] },
+      options(clock, { runs: 4, warmupMs: 0, minSampleMs: 20 }),
+    );
+    // Calibration's 3 single calls cost 3 ms each: reps = ceil(20 / 3) = 7, so a sample is one
+    // batch of 7 calls, 1 + 14 ms, and a call's share of the round trip is 1/7 ms.
+    expect(clock.log.slice(0, 3)).toEqual(['run', 'run', 'run']);
+    expect(clock.log.slice(3)).toEqual(['many 7', 'many 7', 'many 7', 'many 7']);
+    expect(r.results[0].medianMs).toBeCloseTo(2 + tripMs / 7, 12);
+  });
+
   it('alternates the contenders sample by sample', async () => {
     const clock = { t: 0, log: [] as string[] };
     await runWorkload(
