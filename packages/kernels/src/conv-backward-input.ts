@@ -23,8 +23,13 @@ const Q_A_OFF = 20;
 const Q_COLS_OFF = 21;
 const PHASE = 30;
 const PHASE_INPUT = 4;
-/** Staging budget per chunk of images (floats): bounds the memory a call makes resident. */
+/**
+ * Staging budget per chunk of images (floats): bounds the memory a call makes resident. Several
+ * threads take 16 MiB, so a chunk holds several images (a unit is one image): with 4 MiB, the
+ * 7x7 stem's input gradient at batch 8 staged one image per chunk and ran no faster on two threads.
+ */
 const CHUNK_FLOATS = 1 << 20;
+const CHUNK_FLOATS_THREADED = 1 << 22;
 /** A block of dcols (K taps x positions) should stay in L2 between its GEMM and its col2im. */
 const BLOCK_FLOATS = 1 << 16;
 /** Largest W[g]^T (K x M floats) packed whole (then the GEMM reads dy unpacked); above it, the blocked GEMM. */
@@ -116,7 +121,8 @@ function run(
   const work = align64(mod.heapBase());
   const descAt = work + scratch * (pool !== null ? pool.workers.length + 1 : 1);
   const wAt = align64(descAt + 4 * 32);
-  const per = Math.max(1, Math.min(batch, Math.floor(CHUNK_FLOATS / (cout * l + cin * plane || 1))));
+  const budget = pool !== null ? CHUNK_FLOATS_THREADED : CHUNK_FLOATS;
+  const per = Math.max(1, Math.min(batch, Math.floor(budget / (cout * l + cin * plane || 1))));
   const dyAt = align64(wAt + 4 * cout * k);
   const dxAt = align64(dyAt + 4 * per * cout * l + 64); // clipped tiles read up to 7 floats past dy
   const mem = memoryView(mod, dxAt + 4 * per * cin * plane);

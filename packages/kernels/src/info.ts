@@ -1,6 +1,9 @@
 import { WASM_CHANNEL_AFFINE_KERNEL } from './channel-affine.js';
 import { WASM_CONV2D_KERNEL } from './conv.js';
 import { WASM_CONV2D_BACKWARD_WEIGHT_KERNEL } from './conv-backward.js';
+import { WASM_CONV2D_1X1_BACKWARD_INPUT_KERNEL, WASM_CONV2D_1X1_BACKWARD_WEIGHT_KERNEL } from './conv-backward-1x1.js';
+import { WASM_CONV2D_BACKWARD_INPUT_KERNEL } from './conv-backward-input.js';
+import { WASM_CONV2D_BACKWARD_WEIGHT_GEMM_KERNEL } from './conv-backward-weight-gemm.js';
 import { WASM_TRANSPOSE_KERNEL } from './copy.js';
 import { WASM_DEPTHWISE_KERNEL } from './depthwise.js';
 import { WASM_ELEMENTWISE_KERNEL } from './elementwise.js';
@@ -39,7 +42,11 @@ export interface BackendInfo {
    * The kernel that ran the last `wasmGemm`, `wasmConv2dForward`, `wasmConv2dBackwardWeight`,
    * `wasmMaxPool2x2`, `wasmBinary` or `wasmRelu` call: `'wasm-simd128-sgemm-4x8'`,
    * `'wasm-simd128-conv2d-implicit-4x8'` (`'wasm-simd128-conv2d-pointwise-4x8'` for 1x1 convs with groups 1 and
-   * no padding: `wasmPointwiseConv2dForward`), `'wasm-simd128-conv2d-backward-weight-2x4'` or
+   * no padding: `wasmPointwiseConv2dForward`), `'wasm-simd128-conv2d-backward-weight-2x4'`,
+   * `'wasm-simd128-conv2d-backward-weight-gemm'` (`wasmConv2dBackwardWeightGemm`),
+   * `'wasm-simd128-conv2d-backward-input-col2im'` (`wasmConv2dBackwardInput`),
+   * `'wasm-simd128-conv2d-1x1-backward-input-gemm'` / `'wasm-simd128-conv2d-1x1-backward-weight-gemm'`
+   * (`wasmConv2dBackwardInput1x1` / `wasmConv2dBackwardWeight1x1`) or
    * `'wasm-simd128-depthwise-conv2d'` (the `wasmDepthwiseConv2d*` kernels) (with
    * ` x2 threads` when it was split), `'wasm-simd128-maxpool-2x2'`, `'wasm-simd128-maxpool2d'` (`wasmMaxPool2d`; `'wasm-simd128-maxpool3x3s2'` for its 3x3 / stride 2 values-only kernel), `'wasm-simd128-channel-affine'` (`wasmChannelAffine`), `'wasm-simd128-elementwise'`,
    * `'wasm-simd128-sum-f64acc'` (`wasmSum`), `'wasm-simd128-transpose-4x4'` (`wasmTranspose`),
@@ -82,6 +89,10 @@ export function getBackendInfo(): BackendInfo {
           WASM_CONV2D_KERNEL,
           WASM_POINTWISE_KERNEL,
           WASM_CONV2D_BACKWARD_WEIGHT_KERNEL,
+          WASM_CONV2D_BACKWARD_WEIGHT_GEMM_KERNEL,
+          WASM_CONV2D_BACKWARD_INPUT_KERNEL,
+          WASM_CONV2D_1X1_BACKWARD_INPUT_KERNEL,
+          WASM_CONV2D_1X1_BACKWARD_WEIGHT_KERNEL,
           WASM_DEPTHWISE_KERNEL,
           WASM_MAX_POOL_KERNEL,
           WASM_MAX_POOL2D_KERNEL,
