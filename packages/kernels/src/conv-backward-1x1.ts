@@ -8,7 +8,7 @@
 //     gradient, S slices) | upstream gradient of one chunk | input or input gradient of one chunk ]
 
 import type { Conv2dGeometry } from './conv.js';
-import { convModules } from './conv-common.js';
+import { checkConv2dGeometry, convModules } from './conv-common.js';
 import { align64, type FloatArray, memoryView, noteKernel, PARALLEL_MIN_WORK } from './gemm.js';
 import type { GemmExports } from './loader.js';
 import { readyWorkers, runParallel, type ThreadPool } from './threads.js';
@@ -65,6 +65,7 @@ const MIN_RANGE = 256;
  * ```
  */
 export function is1x1Stride1Conv2d(g: Conv2dGeometry): boolean {
+  checkConv2dGeometry('is1x1Stride1Conv2d', g);
   return (
     g.kh === 1 &&
     g.kw === 1 &&
@@ -154,6 +155,7 @@ function imagesPerChunk(p: Plan, batch: number, perImage: number): number {
  * ```
  */
 export function wasmConv2dBackwardInput1x1(g: Conv2dGeometry, dy: FloatArray, w: FloatArray, dx: FloatArray): boolean {
+  checkConv2dGeometry('wasmConv2dBackwardInput1x1', g);
   if (!is1x1Stride1Conv2d(g)) return false;
   const modules = convModules(WASM_CONV2D_1X1_BACKWARD_INPUT_KERNEL, [dy, w, dx]);
   if (modules === null) return false;
@@ -255,6 +257,7 @@ function inputGradient(p: Plan, g: Conv2dGeometry, dy: FloatArray, w: FloatArray
  * ```
  */
 export function wasmConv2dBackwardWeight1x1(g: Conv2dGeometry, dy: FloatArray, x: FloatArray, dw: FloatArray): boolean {
+  checkConv2dGeometry('wasmConv2dBackwardWeight1x1', g);
   if (!is1x1Stride1Conv2d(g)) return false;
   const modules = convModules(WASM_CONV2D_1X1_BACKWARD_WEIGHT_KERNEL, [dy, x, dw]);
   if (modules === null) return false;

@@ -6,7 +6,7 @@
 //   [ GEMM workspace per thread | descriptor | input | upstream gradient | cols | dYt | dW ]
 
 import type { Conv2dGeometry } from './conv.js';
-import { convModules } from './conv-common.js';
+import { checkConv2dGeometry, convModules } from './conv-common.js';
 import { align64, type FloatArray, memoryView, noteKernel, PARALLEL_MIN_WORK } from './gemm.js';
 import type { GemmExports } from './loader.js';
 import { readyWorkers, runParallel, type ThreadPool } from './threads.js';
@@ -57,6 +57,7 @@ const PHASE_GEMM = 6;
  * ```
  */
 export function takesConv2dWeightGemm(g: Conv2dGeometry): boolean {
+  checkConv2dGeometry('takesConv2dWeightGemm', g);
   const l = g.outH * g.outW;
   const k = g.inChannels * g.kh * g.kw;
   const floats =
@@ -122,6 +123,7 @@ export function wasmConv2dBackwardWeightGemm(
   x: FloatArray,
   dw: FloatArray,
 ): boolean {
+  checkConv2dGeometry('wasmConv2dBackwardWeightGemm', g);
   if (!takesConv2dWeightGemm(g)) return false;
   const modules = convModules(WASM_CONV2D_BACKWARD_WEIGHT_GEMM_KERNEL, [dy, x, dw]);
   if (modules === null) return false;

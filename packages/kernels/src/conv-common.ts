@@ -4,9 +4,47 @@
 // assembly reads: conv2dPadPart pads for either).
 
 import type { Conv2dGeometry } from './conv.js';
+import { describeArgument, KernelArgumentError } from './errors.js';
 import { type FloatArray, noteKernel } from './gemm.js';
 import { type GemmExports, gemmModule } from './loader.js';
 import { type ThreadPool, threadPool } from './threads.js';
+
+/** The fields of a {@link Conv2dGeometry}, each a non-negative safe integer. */
+export const CONV2D_GEOMETRY_FIELDS = [
+  'batch',
+  'inChannels',
+  'inH',
+  'inW',
+  'outChannels',
+  'kh',
+  'kw',
+  'groups',
+  'strideH',
+  'strideW',
+  'padTop',
+  'padLeft',
+  'dilationH',
+  'dilationW',
+  'outH',
+  'outW',
+] as const;
+
+/**
+ * Throws a KernelArgumentError naming `fn` unless `g` is an object whose geometry fields are all
+ * non-negative safe integers (what the kernels read before they look at the operands).
+ */
+export function checkConv2dGeometry(fn: string, g: unknown): asserts g is Conv2dGeometry {
+  if (typeof g !== 'object' || g === null) {
+    throw new KernelArgumentError(fn, 'g', `expected a Conv2dGeometry object, got ${describeArgument(g)}`);
+  }
+  const record = g as Record<string, unknown>;
+  for (const f of CONV2D_GEOMETRY_FIELDS) {
+    const v = record[f];
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+      throw new KernelArgumentError(fn, 'g', `g.${f} must be a non-negative integer, got ${describeArgument(v)}`);
+    }
+  }
+}
 
 /** The modules a conv2d kernel can run on: the worker pool (null without threads) and a module for this thread. */
 export interface ConvModules {

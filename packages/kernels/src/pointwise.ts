@@ -8,7 +8,7 @@
 //     + slack | output of one chunk ]
 
 import type { Conv2dForwardOptions, Conv2dGeometry } from './conv.js';
-import { convModules } from './conv-common.js';
+import { checkConv2dGeometry, convModules } from './conv-common.js';
 import { describeArgument, KernelArgumentError } from './errors.js';
 import { align64, type FloatArray, memoryView, noteKernel } from './gemm.js';
 import type { GemmExports } from './loader.js';
@@ -53,25 +53,6 @@ const BLOCK_FLOATS = 8192;
  * whole output going through memory twice (MobileNetV2's expansions write 2-5 MB per image).
  */
 const BAND_FLOATS = 1 << 17;
-
-const GEOMETRY_FIELDS = [
-  'batch',
-  'inChannels',
-  'inH',
-  'inW',
-  'outChannels',
-  'kh',
-  'kw',
-  'groups',
-  'strideH',
-  'strideW',
-  'padTop',
-  'padLeft',
-  'dilationH',
-  'dilationW',
-  'outH',
-  'outW',
-] as const;
 
 /**
  * Whether a geometry is a pointwise convolution {@link wasmPointwiseConv2dForward} computes: a 1x1
@@ -128,15 +109,7 @@ function checkArguments(
   options: unknown,
 ): void {
   const fn = 'wasmPointwiseConv2dForward';
-  if (typeof g !== 'object' || g === null) {
-    throw new KernelArgumentError(fn, 'g', `expected a Conv2dGeometry object, got ${describeArgument(g)}`);
-  }
-  for (const f of GEOMETRY_FIELDS) {
-    const v = g[f];
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
-      throw new KernelArgumentError(fn, 'g', `g.${f} must be a non-negative integer, got ${describeArgument(v)}`);
-    }
-  }
+  checkConv2dGeometry(fn, g);
   if (!isPointwiseConv2d(g)) {
     throw new KernelArgumentError(
       fn,
