@@ -313,6 +313,26 @@ interface State {
 
 const defaultRss = (): number => process.memoryUsage().rss;
 
+/**
+ * The `--match` value split into patterns at the commas outside brackets, so a shape can be named
+ * whole: `3x3 [1,64,56,56],stem` is `3x3 [1,64,56,56]` and `stem`.
+ */
+export function splitMatchPatterns(value: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of value) {
+    if (ch === '[') depth++;
+    else if (ch === ']') depth = Math.max(0, depth - 1);
+    if (ch === ',' && depth === 0) {
+      parts.push(current);
+      current = '';
+    } else current += ch;
+  }
+  parts.push(current);
+  return parts.filter((p) => p.length > 0);
+}
+
 /** Whether a workload passes `--match`: its `name shape` contains one of `patterns`, case-insensitive (none: every workload). */
 export function workloadMatches(w: Pick<Workload, 'name' | 'shape'>, patterns: readonly string[]): boolean {
   const text = `${w.name} ${w.shape}`.toLowerCase();

@@ -14,6 +14,7 @@ import {
   renderNotes,
   renderTable,
   runWorkload,
+  splitMatchPatterns,
   type Workload,
   type WorkloadResult,
   workloadMatches,
@@ -64,14 +65,15 @@ function parseArgs(argv: readonly string[]): Cli {
       }
     } else if (a === '--match' || a.startsWith('--match=')) {
       const v = a === '--match' ? argv[++i] : a.slice('--match='.length);
-      match = (v ?? '').split(',').filter(Boolean);
+      match = splitMatchPatterns(v ?? '');
       if (match.length === 0) throw new Error('--match: expected comma-separated parts of workload names');
     } else if (a === '--runs') {
       runs = Number(argv[++i]);
       if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: expected a positive integer, got ${argv[i]}`);
     } else if (a === '--help' || a === '-h') {
       console.log(
-        'usage: bench [--only tensor,conv,pool,lenet,nets,wholenets] [--match text,text] [--quick] [--runs N] [--skip-slow]',
+        'usage: bench [--only tensor,conv,pool,lenet,nets,wholenets] [--match text,text] [--quick] [--runs N] [--skip-slow]\n' +
+          '  --match: parts of workload names and shapes, comma-separated; commas inside [...] belong to a shape',
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${a} (try --help)`);

@@ -20,6 +20,8 @@ import {
   renderTable,
   runWorkload,
   speedup,
+  splitMatchPatterns,
+  workloadMatches,
   workloadOptions,
 } from '../src/harness.js';
 
@@ -133,6 +135,27 @@ function options(clock: { t: number }, over: Partial<HarnessOptions> = {}): Harn
     ...over,
   };
 }
+
+describe('--match', () => {
+  it('splits at commas outside brackets, so a shape is one pattern', () => {
+    expect(splitMatchPatterns('3x3 [1,64,56,56],stem')).toEqual(['3x3 [1,64,56,56]', 'stem']);
+    expect(splitMatchPatterns('pointwise,,depthwise')).toEqual(['pointwise', 'depthwise']);
+    expect(splitMatchPatterns('ResNet-18 [1,3,224')).toEqual(['ResNet-18 [1,3,224']);
+    expect(splitMatchPatterns('a]b,c')).toEqual(['a]b', 'c']);
+    expect(splitMatchPatterns('')).toEqual([]);
+  });
+
+  it('a whole shape picks its rows only', () => {
+    const rows = [
+      { name: '3x3', shape: '[1,64,56,56] * [64,64,3,3] p1' },
+      { name: '3x3', shape: '[8,64,56,56] * [64,64,3,3] p1' },
+      { name: 'forward (eval, noGrad)', shape: 'MobileNetV2 [1,3,224,224]' },
+    ];
+    const picked = (m: string) => rows.filter((r) => workloadMatches(r, splitMatchPatterns(m))).map((r) => r.shape);
+    expect(picked('3x3 [1,64,56,56]')).toEqual(['[1,64,56,56] * [64,64,3,3] p1']);
+    expect(picked('MobileNetV2 [1,3,224')).toEqual(['MobileNetV2 [1,3,224,224]']);
+  });
+});
 
 describe('runWorkload', () => {
   it('reports per-call medians, repetitions, GFLOP/s and ratios', async () => {
