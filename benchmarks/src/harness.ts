@@ -314,19 +314,23 @@ interface State {
 const defaultRss = (): number => process.memoryUsage().rss;
 
 /**
- * The `--match` value split into patterns at the commas outside brackets, so a shape can be named
- * whole: `3x3 [1,64,56,56],stem` is `3x3 [1,64,56,56]` and `stem`.
+ * The `--match` value split into patterns at its commas, except a comma between two digits inside
+ * brackets, which belongs to a shape: `3x3 [1,64,56,56],stem` is `3x3 [1,64,56,56]` and `stem`, and
+ * a shape may be cut short: `ResNet-18 [1,3,224,MobileNetV2 [1,3,224` is two patterns.
  */
 export function splitMatchPatterns(value: string): string[] {
   const parts: string[] = [];
+  const digit = (ch: string | undefined) => ch !== undefined && ch >= '0' && ch <= '9';
   let depth = 0;
   let current = '';
-  for (const ch of value) {
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i];
     if (ch === '[') depth++;
     else if (ch === ']') depth = Math.max(0, depth - 1);
-    if (ch === ',' && depth === 0) {
+    if (ch === ',' && !(depth > 0 && digit(value[i - 1]) && digit(value[i + 1]))) {
       parts.push(current);
       current = '';
+      depth = 0;
     } else current += ch;
   }
   parts.push(current);

@@ -141,6 +141,11 @@ describe('--match', () => {
     expect(splitMatchPatterns('3x3 [1,64,56,56],stem')).toEqual(['3x3 [1,64,56,56]', 'stem']);
     expect(splitMatchPatterns('pointwise,,depthwise')).toEqual(['pointwise', 'depthwise']);
     expect(splitMatchPatterns('ResNet-18 [1,3,224')).toEqual(['ResNet-18 [1,3,224']);
+    expect(splitMatchPatterns('ResNet-18 [1,3,224,MobileNetV2 [1,3,224')).toEqual([
+      'ResNet-18 [1,3,224',
+      'MobileNetV2 [1,3,224',
+    ]);
+    expect(splitMatchPatterns('3x3,7x7 stem')).toEqual(['3x3', '7x7 stem']);
     expect(splitMatchPatterns('a]b,c')).toEqual(['a]b', 'c']);
     expect(splitMatchPatterns('')).toEqual([]);
   });
