@@ -144,8 +144,8 @@ async function main(): Promise<void> {
   if (nets.length > 0) {
     const ort = (await import('./ort.js')).ortInfo();
     console.log(
-      `\nnets: onnxruntime-web ${String(ort.version)} (wasm, numThreads ${String(ort.numThreads)}; ort-wasm-1t: ` +
-        `intraOpNumThreads 1, ort-wasm: ${String(ort.numThreads)}), tfjs-wasm 1 thread\n`,
+      `\nnets: onnxruntime-web ${String(ort.version)} (wasm; ort-wasm-1t: a runtime of numThreads 1 in a worker ` +
+        `thread, ort-wasm: this process's runtime, numThreads ${String(ort.numThreads)}), tfjs-wasm 1 thread\n`,
     );
     console.log(`${renderNetsTable(nets)}\n`);
     report.ort = ort;

@@ -58,6 +58,25 @@ interface WorkerReply {
 /** The worker thread that runs `ort-wasm-1t`, started on first use; it never keeps the process alive. */
 let worker: { readonly thread: Worker; readonly pending: Map<number, (r: WorkerReply) => void> } | null = null;
 let nextSession = 0;
+/** Sessions created in the worker and not yet released. */
+let liveSessions = 0;
+
+/**
+ * Ends the worker once it holds no session. `unref()` alone did not let the process exit (a
+ * `pnpm bench` run sat idle after its report until killed), so the worker is terminated; the next
+ * `ort-wasm-1t` contender starts a fresh one in its (untimed) prepare.
+ */
+function stopWorkerIfIdle(): void {
+  if (liveSessions > 0 || worker === null || worker.pending.size > 0) return;
+  const { thread } = worker;
+  worker = null;
+  void thread.terminate();
+}
+
+/** Whether `ort-wasm-1t`'s worker thread is running (it must not outlive its sessions: tests). */
+export function ortOneThreadWorkerRunning(): boolean {
+  return worker !== null;
+}
 
 function oneThreadWorker(): NonNullable<typeof worker> {
   if (worker !== null) return worker;
@@ -68,7 +87,7 @@ function oneThreadWorker(): NonNullable<typeof worker> {
   const fail = (err: unknown) => {
     for (const resolve of pending.values()) resolve({ id: -1, error: `ort-1t worker: ${String(err)}` });
     pending.clear();
-    worker = null;
+    if (worker?.thread === thread) worker = null; // not a newer worker started since
   };
   thread.on('message', (r: WorkerReply) => {
     const resolve = pending.get(r.id);
@@ -93,9 +112,13 @@ function ask(id: number, msg: Record<string, unknown>, transfer: ArrayBuffer[] =
 
 /** The pool size of `ort-wasm-1t`'s runtime, as its worker reports it (for tests and the report). */
 export async function ortOneThreadPool(): Promise<number> {
-  const r = await ask(nextSession++, { op: 'info' });
-  if (typeof r.numThreads !== 'number') throw new Error('ort-1t worker: no thread count');
-  return r.numThreads;
+  try {
+    const r = await ask(nextSession++, { op: 'info' });
+    if (typeof r.numThreads !== 'number') throw new Error('ort-1t worker: no thread count');
+    return r.numThreads;
+  } finally {
+    stopWorkerIfIdle();
+  }
 }
 
 /** `ort-wasm-1t`: a session of the worker's own 1-thread runtime. */
@@ -105,7 +128,14 @@ async function prepareOneThread(c: OrtCase): Promise<Prepared> {
   // sent). Not `slice()`: on a Node Buffer that is a view of the same memory.
   const model = new Uint8Array(c.model);
   const input = new Float32Array(c.input);
-  await ask(id, { op: 'create', model, input, inShape: [...c.inShape] }, [model.buffer, input.buffer]);
+  liveSessions++;
+  try {
+    await ask(id, { op: 'create', model, input, inShape: [...c.inShape] }, [model.buffer, input.buffer]);
+  } catch (err) {
+    liveSessions--;
+    stopWorkerIfIdle();
+    throw err;
+  }
   const runMany = async (reps: number): Promise<void> => {
     await ask(id, { op: 'run', reps });
   };
@@ -118,7 +148,10 @@ async function prepareOneThread(c: OrtCase): Promise<Prepared> {
       return r.data;
     },
     dispose: () => {
-      void ask(id, { op: 'release' }).catch(() => undefined);
+      liveSessions--;
+      void ask(id, { op: 'release' })
+        .catch(() => undefined)
+        .finally(stopWorkerIfIdle);
     },
   };
 }

@@ -84,8 +84,8 @@ export async function reportWholeNets(
     wholeNets: WHOLE_NETS,
   };
   console.log(
-    `\nwholenets: onnxruntime-web ${String(ort.version)} (wasm, numThreads ${String(ort.numThreads)}; ` +
-      `ort-wasm-1t: intraOpNumThreads 1, ort-wasm: ${String(ort.numThreads)}); ` +
+    `\nwholenets: onnxruntime-web ${String(ort.version)} (wasm; ort-wasm-1t: a runtime of numThreads 1 in a ` +
+      `worker thread, ort-wasm: this process's runtime, numThreads ${String(ort.numThreads)}); ` +
       (torch
         ? `PyTorch ${torch.torch} / torchvision ${torch.torchvision} (${torch.python}; set_num_threads 1 and ${pytorchThreads().pytorch})`
         : 'PyTorch: skipped: python3-torch not installed') +

@@ -2,10 +2,10 @@
 // thread (a worker thread; the in-process runtime's pool has every core and ignores a session's
 // intraOpNumThreads), and both contenders compute the same convolution.
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { randomData } from '../src/data.js';
 import { onnxModel } from '../src/onnx-model.js';
-import { ortContenders, ortOneThreadPool, ortPoolThreads } from '../src/ort.js';
+import { ortContenders, ortOneThreadPool, ortOneThreadWorkerRunning, ortPoolThreads } from '../src/ort.js';
 
 /** A 3x3 conv, [1,4,9,9] -> [1,5,9,9], pad 1, as an ONNX model and its input. */
 function convCase() {
@@ -76,5 +76,23 @@ describe('onnxruntime-web contenders', () => {
     expect(c.input.length).toBe(4 * 81);
     expect(c.input.buffer.byteLength).toBe(4 * 4 * 81);
     p.dispose?.();
+  });
+
+  it('the worker ends when its last session is released, so a benchmark process can exit', async () => {
+    const [one] = ortContenders(convCase);
+    const a = await one.prepare();
+    const b = await one.prepare();
+    expect(ortOneThreadWorkerRunning()).toBe(true);
+    a.dispose?.();
+    await Promise.resolve(a.run()).catch(() => undefined); // a's session is gone; b's keeps the worker
+    await b.run();
+    expect(ortOneThreadWorkerRunning()).toBe(true);
+    b.dispose?.();
+    await vi.waitFor(() => expect(ortOneThreadWorkerRunning()).toBe(false), { timeout: 5000 });
+    // and a new contender starts a fresh one
+    const c = await one.prepare();
+    await c.run();
+    c.dispose?.();
+    await vi.waitFor(() => expect(ortOneThreadWorkerRunning()).toBe(false), { timeout: 5000 });
   });
 });
