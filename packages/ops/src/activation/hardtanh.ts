@@ -4,15 +4,8 @@
 // passes over the activation with a fresh output each: as much as MobileNetV2's convolutions'
 // backward at batch 8.
 
-import { allocStorage, type FloatArray, fail, formatShape, formatValue, Tensor } from '@torchlet/tensor';
-import { checkFloatTensor } from '../params.js';
-
-/** Dense row-major values of `t` (its own storage when already dense from offset 0). */
-function dense(t: Tensor): FloatArray {
-  const c = t.isContiguous() ? t : t.contiguous();
-  const data = c.data as FloatArray;
-  return c.offset === 0 && data.length === c.numel ? data : data.subarray(c.offset, c.offset + c.numel);
-}
+import { allocStorage, type FloatArray, fail, formatValue, Tensor } from '@torchlet/tensor';
+import { checkGradientOperands, denseValues } from './gradient-operands.js';
 
 /**
  * The gradient of `hardtanh(input, minVal, maxVal)` (`clamp` with PyTorch's hardtanh gradient rule):
@@ -37,30 +30,15 @@ function dense(t: Tensor): FloatArray {
  */
 export function hardtanhBackward(gradOutput: Tensor, input: Tensor, minVal: number, maxVal: number): Tensor {
   const fn = 'hardtanhBackward';
-  const g = checkFloatTensor(fn, 'gradOutput', gradOutput);
-  const x = checkFloatTensor(fn, 'input', input);
-  if (g.ndim !== x.ndim || g.shape.some((d, i) => d !== x.shape[i])) {
-    fail(
-      fn,
-      'gradOutput',
-      `expected gradOutput of the input's shape ${formatShape(x.shape)}, got gradOutput ${formatShape(g.shape)}`,
-    );
-  }
-  if (g.dtype !== x.dtype) {
-    fail(
-      fn,
-      'gradOutput',
-      `expected gradOutput of the input's dtype ${x.dtype}, got ${g.dtype} gradOutput ${formatShape(g.shape)}`,
-    );
-  }
+  const { g, x } = checkGradientOperands(fn, gradOutput, input);
   if (typeof minVal !== 'number' || Number.isNaN(minVal))
     fail(fn, 'minVal', `minVal must be a number, got ${formatValue(minVal)}`);
   if (typeof maxVal !== 'number' || !(maxVal >= minVal)) {
     fail(fn, 'maxVal', `maxVal must be a number at least minVal (${minVal}), got ${formatValue(maxVal)}`);
   }
   const n = x.numel;
-  const gs = dense(g);
-  const xs = dense(x);
+  const gs = denseValues(g);
+  const xs = denseValues(x);
   const out = allocStorage(x.dtype, n) as FloatArray;
   for (let i = 0; i < n; i++) {
     const v = xs[i];

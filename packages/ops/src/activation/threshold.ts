@@ -5,25 +5,8 @@
 // LeNet's training epoch as its forward convolutions.
 
 import { wasmThresholdBackward } from '@torchlet/kernels';
-import {
-  allocStorage,
-  type FloatArray,
-  fail,
-  formatShape,
-  formatValue,
-  getBackend,
-  le,
-  Tensor,
-  where,
-} from '@torchlet/tensor';
-import { checkFloatTensor } from '../params.js';
-
-/** Dense row-major values of `t` (its own storage when already dense from offset 0). */
-function dense(t: Tensor): FloatArray {
-  const c = t.isContiguous() ? t : t.contiguous();
-  const data = c.data as FloatArray;
-  return c.offset === 0 && data.length === c.numel ? data : data.subarray(c.offset, c.offset + c.numel);
-}
+import { allocStorage, type FloatArray, fail, formatValue, getBackend, le, Tensor, where } from '@torchlet/tensor';
+import { checkGradientOperands, denseValues } from './gradient-operands.js';
 
 /** Below this many elements the JavaScript loop beats staging the operands in WebAssembly memory. */
 const WASM_MIN_ELEMENTS = 64;
@@ -52,29 +35,14 @@ const WASM_MIN_ELEMENTS = 64;
  */
 export function thresholdBackward(gradOutput: Tensor, input: Tensor, threshold: number): Tensor {
   const fn = 'thresholdBackward';
-  const g = checkFloatTensor(fn, 'gradOutput', gradOutput);
-  const x = checkFloatTensor(fn, 'input', input);
-  if (g.ndim !== x.ndim || g.shape.some((d, i) => d !== x.shape[i])) {
-    fail(
-      fn,
-      'gradOutput',
-      `expected gradOutput of the input's shape ${formatShape(x.shape)}, got gradOutput ${formatShape(g.shape)}`,
-    );
-  }
-  if (g.dtype !== x.dtype) {
-    fail(
-      fn,
-      'gradOutput',
-      `expected gradOutput of the input's dtype ${x.dtype}, got ${g.dtype} gradOutput ${formatShape(g.shape)}`,
-    );
-  }
+  const { g, x } = checkGradientOperands(fn, gradOutput, input);
   if (typeof threshold !== 'number' || Number.isNaN(threshold))
     fail(fn, 'threshold', `threshold must be a number, got ${formatValue(threshold)}`);
   // The webgpu device has no fused kernel: the mask from a comparison (`<=` is false for NaN too).
   if (g.device === 'webgpu' || x.device === 'webgpu') return where(le(x, threshold), 0, g);
   const n = x.numel;
-  const gs = dense(g);
-  const xs = dense(x);
+  const gs = denseValues(g);
+  const xs = denseValues(x);
   const out = allocStorage(x.dtype, n) as FloatArray;
   if (n >= WASM_MIN_ELEMENTS && getBackend() !== 'js' && wasmThresholdBackward(xs, gs, out, threshold)) {
     return new Tensor(out, x.shape);
