@@ -3,7 +3,7 @@
 // the head of the descriptor (fields 0 to 19, assembly/conv.ts's layout, which both kernels'
 // assembly reads: conv2dPadPart pads for either).
 
-import type { Conv2dGeometry } from './conv.js';
+import type { Conv2dActivation, Conv2dGeometry } from './conv.js';
 import { describeArgument, KernelArgumentError } from './errors.js';
 import { type FloatArray, noteKernel } from './gemm.js';
 import { type GemmExports, gemmModule } from './loader.js';
@@ -127,4 +127,31 @@ export function descriptorHead(g: Conv2dGeometry, per: number, hp: number, wp: n
     0,
     xpadAt,
   ];
+}
+
+/** One value through a conv's fused activation, as the module applies it (for float32 outputs). */
+function activate(activation: Conv2dActivation | null, v: number): number {
+  if (activation === null) return v;
+  if (activation === 'relu') return Math.max(v, 0); // NaN stays NaN, -0 becomes 0, as the module's ReLU
+  return Math.min(Math.max(v, activation.clamp[0]), activation.clamp[1]);
+}
+
+/**
+ * The output of a conv with no taps (k = 0): every plane is its channel's bias (or 0) through the
+ * activation. `out` is [batch, cout, l].
+ */
+export function fillWithBias(
+  out: FloatArray,
+  bias: FloatArray | null,
+  activation: Conv2dActivation | null,
+  batch: number,
+  cout: number,
+  l: number,
+): void {
+  for (let n = 0; n < batch; n++) {
+    for (let oc = 0; oc < cout; oc++) {
+      const v = bias === null ? 0 : bias[oc];
+      out.fill(activate(activation, v), (n * cout + oc) * l, (n * cout + oc + 1) * l);
+    }
+  }
 }

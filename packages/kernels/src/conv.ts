@@ -10,7 +10,7 @@
 // With a weight key, the packed weights live in the cache instead (and the raw weights are copied
 // in only when they must be packed again).
 
-import { convModules, descriptorHead, paddedSize, stageImages } from './conv-common.js';
+import { convModules, descriptorHead, fillWithBias, paddedSize, stageImages } from './conv-common.js';
 import { align64, type FloatArray, memoryView, noteKernel } from './gemm.js';
 import { isPointwiseConv2d, pointwiseForward } from './pointwise.js';
 import { CONV2D_PARALLEL_MIN_WORK } from './thread-thresholds.js';
@@ -110,13 +110,6 @@ const D_ACT_LO = 33;
  */
 export const BLOCKS_OUTER_MIN_BYTES = 1024 * 1024;
 
-/** One value through the activation, as the module applies it (for the float32 output). */
-function activate(activation: Conv2dActivation | null, v: number): number {
-  if (activation === null) return v;
-  if (activation === 'relu') return Math.max(v, 0); // NaN stays NaN, -0 becomes 0, as the module's ReLU
-  return Math.min(Math.max(v, activation.clamp[0]), activation.clamp[1]);
-}
-
 /** Largest block of taps (the GEMM's k) per pass; blocks are balanced, e.g. 576 taps -> 2 x 288. */
 const KC_MAX = 384;
 /** The packed weights of one block (Cout/groups rounded up to 4, times kc) should stay in L2. */
@@ -188,12 +181,7 @@ export function wasmConv2dForward(
   if (outSize === 0) return true;
   const activation = options.activation ?? null;
   if (k === 0) {
-    for (let n = 0; n < batch; n++) {
-      for (let oc = 0; oc < cout; oc++) {
-        const v = bias === null ? 0 : bias[oc];
-        out.fill(activate(activation, v), (n * cout + oc) * l, (n * cout + oc + 1) * l);
-      }
-    }
+    fillWithBias(out, bias, activation, batch, cout, l);
     return true;
   }
   const mp = Math.ceil(m / 4) * 4;

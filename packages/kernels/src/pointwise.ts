@@ -8,7 +8,7 @@
 //     + slack | output of one chunk ]
 
 import type { Conv2dForwardOptions, Conv2dGeometry } from './conv.js';
-import { checkConv2dGeometry, convModules } from './conv-common.js';
+import { checkConv2dGeometry, convModules, fillWithBias } from './conv-common.js';
 import { describeArgument, KernelArgumentError } from './errors.js';
 import { align64, type FloatArray, memoryView, noteKernel } from './gemm.js';
 import type { GemmExports } from './loader.js';
@@ -165,13 +165,6 @@ function checkArguments(
   }
 }
 
-/** One value through the activation, as the module applies it (for the float32 output). */
-function activate(activation: Conv2dForwardOptions['activation'], v: number): number {
-  if (activation === null || activation === undefined) return v;
-  if (activation === 'relu') return Math.max(v, 0);
-  return Math.min(Math.max(v, activation.clamp[0]), activation.clamp[1]);
-}
-
 /**
  * Pointwise (1x1) conv2d forward in WebAssembly SIMD on dense float32 NCHW arrays:
  * `out = act(conv2d(x, w) + bias)` for a 1x1 kernel with groups 1 and no padding (any stride;
@@ -245,12 +238,7 @@ export function pointwiseForward(
   if (batch * m * l === 0) return true;
   const activation = options.activation ?? null;
   if (k === 0) {
-    for (let n = 0; n < batch; n++) {
-      for (let oc = 0; oc < m; oc++) {
-        const v = bias === null ? 0 : bias[oc];
-        out.fill(activate(activation, v), (n * m + oc) * l, (n * m + oc + 1) * l);
-      }
-    }
+    fillWithBias(out, bias, activation, batch, m, l);
     return true;
   }
   const strided = g.strideH !== 1 || g.strideW !== 1;
