@@ -2,6 +2,8 @@
 // it is done (no garbage collection needed): only the new `.grad` tensors stay. What escapes
 // (`.grad`, retained gradients, what gradients() returns, a gradient the caller passed in) stays
 // readable, and the results still match the CPU's.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { getBackendInfo, initWebGPU, manualSeed, rand, type Tensor, tensor } from '@torchlet/tensor';
 import { describe, expect, it } from 'vitest';
 import {
@@ -27,6 +29,22 @@ import {
 await initWebGPU();
 
 const live = (): number => getBackendInfo().webgpu.liveBuffers;
+
+// The counts below are exact, so garbage from earlier tests must not be finalized (its buffers
+// released) in the middle of one: collect it first. The garbage collector without a CLI flag.
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
+
+/** Collects and waits until the finalizers have released every collectable buffer (the count holds still). */
+async function settledLive(): Promise<number> {
+  let last = -1;
+  for (let i = 0; i < 10 && live() !== last; i++) {
+    last = live();
+    collect();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  return live();
+}
 
 async function values(t: Tensor | null): Promise<number[]> {
   if (t === null) throw new Error('expected a gradient');
@@ -60,7 +78,7 @@ describe('backward on webgpu releases the gradients it owns', () => {
   it('only the parameters .grad tensors stay allocated, and they match the CPU', async () => {
     const gpu = convNet('webgpu');
     const cpu = convNet('cpu');
-    const before = live();
+    const before = await settledLive();
     gpu.loss.backward();
     cpu.loss.backward();
     // One new buffer per parameter (its .grad); every intermediate gradient went back to the pool.
@@ -122,7 +140,7 @@ describe('backward on webgpu releases the gradients it owns', () => {
     const e = exp(a);
     const out = sum(mul(e, e));
     e.data.addInPlace(1); // the saved value changed: backward refuses
-    const before = live();
+    const before = await settledLive();
     expect(() => out.backward()).toThrow(/modified by an in-place operation/);
     expect(live()).toBe(before);
     // Recording stopped with the failed pass: a later allocation stays.
@@ -135,7 +153,7 @@ describe('backward on webgpu releases the gradients it owns', () => {
     const x = variable(tensor([1, 2, 3]).to('webgpu'), { requiresGrad: true });
     sum(mul(x, x)).backward();
     expect(await values(peekGrad(x))).toEqual([2, 4, 6]); // library reads do not count
-    const before = live();
+    const before = await settledLive();
     x.zeroGrad();
     expect(live()).toBe(before - 1);
     sum(mul(x, x)).backward();
@@ -159,7 +177,7 @@ describe('backward on webgpu releases the gradients it owns', () => {
   it('ownIntermediates: the intermediates of a pure function go with the graph, or at once without one', async () => {
     const x = variable(tensor([0, 1, 2]).to('webgpu'), { requiresGrad: true });
     const logSumExp = (): ReturnType<typeof sum> => ownIntermediates([x.data], () => log(sum(exp(x))));
-    const before = live();
+    const before = await settledLive();
     const y = logSumExp(); // exp, sum, log: the first two are the graph's
     expect(live()).toBe(before + 3);
     y.backward();
@@ -182,9 +200,9 @@ describe('backward on webgpu releases the gradients it owns', () => {
     expect(live()).toBe(before + 3);
   });
 
-  it('on the CPU nothing is recorded (no device needed)', () => {
+  it('on the CPU nothing is recorded (no device needed)', async () => {
     const x = variable(tensor([1, 2]), { requiresGrad: true });
-    const before = live();
+    const before = await settledLive();
     sum(mul(x, x)).backward();
     expect(live()).toBe(before);
     expect(x.grad?.toArray()).toEqual([2, 4]);

@@ -39,7 +39,7 @@ const PHASE_GEMM = 6;
 
 /**
  * Whether {@link wasmConv2dBackwardWeightGemm} takes a geometry: groups 1, at most
- * {@link SMALL_POSITIONS} output positions per image, at least 32 output channels, at least 2^20
+ * `SMALL_POSITIONS` (256) output positions per image, at least 32 output channels, at least 2^20
  * multiply-adds, and everything resident within 64 MiB.
  *
  * @param g - The convolution's geometry.
