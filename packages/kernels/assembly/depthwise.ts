@@ -256,21 +256,22 @@ function plane3x3s1(xp: usize, wptr: usize, b: f32, y: usize, outH: i32, outW: i
   }
 }
 
-/** Taps 0, 1, 2 of one kernel row for four stride-2 output columns whose first input is at `p`: x[0,2,4,6], x[1,3,5,7], x[2,4,6,8]. */
-function row3s2(acc: v128, p: usize, a: v128, b: v128, c: v128): v128 {
-  const v0 = v128.load(p);
-  const v1 = v128.load(p, 16);
-  const u0 = v128.load(p, 8);
-  const u1 = v128.load(p, 24);
-  acc = f32x4.add(acc, f32x4.mul(a, v128.shuffle<f32>(v0, v1, 0, 2, 4, 6)));
-  acc = f32x4.add(acc, f32x4.mul(b, v128.shuffle<f32>(v0, v1, 1, 3, 5, 7)));
-  return f32x4.add(acc, f32x4.mul(c, v128.shuffle<f32>(u0, u1, 0, 2, 4, 6)));
+/** The even lanes of the eight floats `lo`, `hi`: x[0, 2, 4, 6]. */
+function evens(lo: v128, hi: v128): v128 {
+  return v128.shuffle<f32>(lo, hi, 0, 2, 4, 6);
+}
+
+/** The odd lanes of the eight floats `lo`, `hi`: x[1, 3, 5, 7]. */
+function odds(lo: v128, hi: v128): v128 {
+  return v128.shuffle<f32>(lo, hi, 1, 3, 5, 7);
 }
 
 /**
- * The 3x3 stride-2 case (MobileNet's downsampling layers, no dilation): nine weights in
- * registers, four output columns per step from four loads per input row (even lanes, odd lanes,
- * and the even lanes two floats on). Requires outW >= 4 (the last four columns are recomputed).
+ * The 3x3 stride-2 case (MobileNet's downsampling layers, no dilation) on the bordered copy: nine
+ * weights in registers, four output columns per step. The sum order is the copy-free kernel's
+ * (plane3x3s2p1: the middle and right taps row by row from the bias, the left taps summed apart
+ * and added last), so the two agree bit for bit. Requires outW >= 4 (the last four columns are
+ * recomputed).
  */
 function plane3x3s2(xp: usize, wptr: usize, b: f32, y: usize, outH: i32, outW: i32, wpBytes: usize): void {
   const w0 = v128.load32_splat(wptr);
@@ -290,11 +291,26 @@ function plane3x3s2(xp: usize, wptr: usize, b: f32, y: usize, outH: i32, outW: i
     let ow = 0;
     while (ow < outW) {
       if (ow + 4 > outW) ow = outW - 4;
-      const p = r0 + ((<usize>ow) << 3);
-      let acc = row3s2(bias, p, w0, w1, w2);
-      acc = row3s2(acc, p + wpBytes, w3, w4, w5);
-      acc = row3s2(acc, p + (wpBytes << 1), w6, w7, w8);
-      v128.store(y0 + ((<usize>ow) << 2), acc);
+      let p = r0 + ((<usize>ow) << 3);
+      // Bordered columns 2j (left tap), 2j + 1 (middle) and 2j + 2 (right) of output j.
+      let lo = v128.load(p);
+      let hi = v128.load(p, 16);
+      let acc = f32x4.add(bias, f32x4.mul(w1, odds(lo, hi)));
+      acc = f32x4.add(acc, f32x4.mul(w2, evens(v128.load(p, 8), v128.load(p, 24))));
+      let left = f32x4.mul(w0, evens(lo, hi));
+      p += wpBytes;
+      lo = v128.load(p);
+      hi = v128.load(p, 16);
+      acc = f32x4.add(acc, f32x4.mul(w4, odds(lo, hi)));
+      acc = f32x4.add(acc, f32x4.mul(w5, evens(v128.load(p, 8), v128.load(p, 24))));
+      left = f32x4.add(left, f32x4.mul(w3, evens(lo, hi)));
+      p += wpBytes;
+      lo = v128.load(p);
+      hi = v128.load(p, 16);
+      acc = f32x4.add(acc, f32x4.mul(w7, odds(lo, hi)));
+      acc = f32x4.add(acc, f32x4.mul(w8, evens(v128.load(p, 8), v128.load(p, 24))));
+      left = f32x4.add(left, f32x4.mul(w6, evens(lo, hi)));
+      v128.store(y0 + ((<usize>ow) << 2), f32x4.add(acc, left));
       ow += 4;
     }
   }
@@ -488,16 +504,223 @@ function plane3x3s1p1(
 
 /**
  * 3x3 stride 2 with padding 1 (MobileNet's downsampling layers, no dilation) straight from the
- * dense staged plane: no bordered copy. Rows above and below the image read a zero row; for four
- * output columns each input row takes two loads, whose even and odd lanes (two shuffles) are the
- * middle and right taps, and the left tap is the odd lanes shifted by one, the first coming from
- * the previous step (zero at the left edge). A row's steps that reach past the image mask those
- * columns to zero and store only the columns of the row. Same sums in the same order as
- * plane3x3s2 on the bordered copy. Requires 2 * (outW - 1) + 1 <= inW (at most one padding column
- * on the right, so loads stay within 8 floats past a row: the staged chunk has slack after it, and
- * `zero` holds inW + 16 zeros).
+ * dense staged plane: no bordered copy. Rows above and below the image read a zero row. Two output
+ * rows per pass from five input rows (the one between them is loaded and split once for both).
+ * For four output columns each input row takes two loads, whose even and odd lanes (two shuffles)
+ * are the middle and right taps; the left taps are the odd lanes one column back, so their sum
+ * over the three rows is kept apart and shifted in from the previous step's (one shuffle per
+ * output row, not one per input row; zero at the left edge). Steps whose eight inputs are in the
+ * row need no mask; the last four outputs are recomputed (overlapping) from their own loads, the
+ * padding column right of the image masked to zero. Same sums in the same order as plane3x3s2 on
+ * the bordered copy. Requires outW >= 4 and 2 * (outW - 1) + 1 <= inW (loads stay within one
+ * float past a row: the staged chunk has slack after it, and `zero` holds inW + 16 zeros).
  */
 function plane3x3s2p1(
+  x: usize,
+  inH: i32,
+  inW: i32,
+  wptr: usize,
+  b: f32,
+  y: usize,
+  outH: i32,
+  outW: i32,
+  zero: usize,
+): void {
+  const w0 = v128.load32_splat(wptr);
+  const w1 = v128.load32_splat(wptr, 4);
+  const w2 = v128.load32_splat(wptr, 8);
+  const w3 = v128.load32_splat(wptr, 12);
+  const w4 = v128.load32_splat(wptr, 16);
+  const w5 = v128.load32_splat(wptr, 20);
+  const w6 = v128.load32_splat(wptr, 24);
+  const w7 = v128.load32_splat(wptr, 28);
+  const w8 = v128.load32_splat(wptr, 32);
+  const bias = f32x4.splat(b);
+  const rowBytes = (<usize>inW) << 2;
+  const outBytes = (<usize>outW) << 2;
+  // Steps whose four outputs are in the row and whose eight inputs are in the image.
+  const full = min(outW >> 2, inW >> 3);
+  const tail = full << 2 < outW;
+  // The last step: outputs ow0 .. outW - 1, inputs from column 2 * ow0 (byte offset `to`); the
+  // right tap of its last output is the padding column when 2 * outW - 1 = inW.
+  const ow0 = outW - 4;
+  const to = (<usize>ow0) << 3;
+  const rmask = i32x4(-1, -1, -1, 2 * outW - 1 < inW ? -1 : 0);
+  const z = f32x4.splat(0);
+  let oh = 0;
+  for (; oh + 2 <= outH; oh += 2) {
+    const ih = 2 * oh - 1;
+    const r0 = ih >= 0 ? x + <usize>ih * rowBytes : zero;
+    const r1 = x + <usize>(ih + 1) * rowBytes;
+    const r2 = ih + 2 < inH ? x + <usize>(ih + 2) * rowBytes : zero;
+    const r3 = ih + 3 < inH ? x + <usize>(ih + 3) * rowBytes : zero;
+    const r4 = ih + 4 < inH ? x + <usize>(ih + 4) * rowBytes : zero;
+    const ya = y + <usize>oh * outBytes;
+    const yb = ya + outBytes;
+    // The left-tap sums of the previous step (lane 3 is the one used).
+    let pa = z;
+    let pb = z;
+    for (let q = 0; q < full; q++) {
+      const o = (<usize>q) << 5;
+      let lo = v128.load(r0 + o);
+      let hi = v128.load(r0 + o, 16);
+      let od = odds(lo, hi);
+      let a = f32x4.add(bias, f32x4.mul(w1, evens(lo, hi)));
+      a = f32x4.add(a, f32x4.mul(w2, od));
+      let la = f32x4.mul(w0, od);
+      lo = v128.load(r1 + o);
+      hi = v128.load(r1 + o, 16);
+      od = odds(lo, hi);
+      a = f32x4.add(a, f32x4.mul(w4, evens(lo, hi)));
+      a = f32x4.add(a, f32x4.mul(w5, od));
+      la = f32x4.add(la, f32x4.mul(w3, od));
+      lo = v128.load(r2 + o);
+      hi = v128.load(r2 + o, 16);
+      od = odds(lo, hi);
+      const ev = evens(lo, hi);
+      a = f32x4.add(a, f32x4.mul(w7, ev));
+      a = f32x4.add(a, f32x4.mul(w8, od));
+      la = f32x4.add(la, f32x4.mul(w6, od));
+      let c = f32x4.add(bias, f32x4.mul(w1, ev));
+      c = f32x4.add(c, f32x4.mul(w2, od));
+      let lb = f32x4.mul(w0, od);
+      v128.store(ya + ((<usize>q) << 4), f32x4.add(a, v128.shuffle<f32>(pa, la, 3, 4, 5, 6)));
+      pa = la;
+      lo = v128.load(r3 + o);
+      hi = v128.load(r3 + o, 16);
+      od = odds(lo, hi);
+      c = f32x4.add(c, f32x4.mul(w4, evens(lo, hi)));
+      c = f32x4.add(c, f32x4.mul(w5, od));
+      lb = f32x4.add(lb, f32x4.mul(w3, od));
+      lo = v128.load(r4 + o);
+      hi = v128.load(r4 + o, 16);
+      od = odds(lo, hi);
+      c = f32x4.add(c, f32x4.mul(w7, evens(lo, hi)));
+      c = f32x4.add(c, f32x4.mul(w8, od));
+      lb = f32x4.add(lb, f32x4.mul(w6, od));
+      v128.store(yb + ((<usize>q) << 4), f32x4.add(c, v128.shuffle<f32>(pb, lb, 3, 4, 5, 6)));
+      pb = lb;
+    }
+    if (tail) {
+      // The previous left-tap sums from column 2 * ow0 - 1 (lane 3 of the loads 4 floats back).
+      if (ow0 > 0) {
+        pa = f32x4.mul(w0, v128.load(r0 + to - 16));
+        pa = f32x4.add(pa, f32x4.mul(w3, v128.load(r1 + to - 16)));
+        const m = v128.load(r2 + to - 16);
+        pa = f32x4.add(pa, f32x4.mul(w6, m));
+        pb = f32x4.mul(w0, m);
+        pb = f32x4.add(pb, f32x4.mul(w3, v128.load(r3 + to - 16)));
+        pb = f32x4.add(pb, f32x4.mul(w6, v128.load(r4 + to - 16)));
+      } else {
+        pa = z;
+        pb = z;
+      }
+      let lo = v128.load(r0 + to);
+      let hi = v128.load(r0 + to, 16);
+      let od = v128.and(odds(lo, hi), rmask);
+      let a = f32x4.add(bias, f32x4.mul(w1, evens(lo, hi)));
+      a = f32x4.add(a, f32x4.mul(w2, od));
+      let la = f32x4.mul(w0, od);
+      lo = v128.load(r1 + to);
+      hi = v128.load(r1 + to, 16);
+      od = v128.and(odds(lo, hi), rmask);
+      a = f32x4.add(a, f32x4.mul(w4, evens(lo, hi)));
+      a = f32x4.add(a, f32x4.mul(w5, od));
+      la = f32x4.add(la, f32x4.mul(w3, od));
+      lo = v128.load(r2 + to);
+      hi = v128.load(r2 + to, 16);
+      od = v128.and(odds(lo, hi), rmask);
+      const ev = evens(lo, hi);
+      a = f32x4.add(a, f32x4.mul(w7, ev));
+      a = f32x4.add(a, f32x4.mul(w8, od));
+      la = f32x4.add(la, f32x4.mul(w6, od));
+      let c = f32x4.add(bias, f32x4.mul(w1, ev));
+      c = f32x4.add(c, f32x4.mul(w2, od));
+      let lb = f32x4.mul(w0, od);
+      lo = v128.load(r3 + to);
+      hi = v128.load(r3 + to, 16);
+      od = v128.and(odds(lo, hi), rmask);
+      c = f32x4.add(c, f32x4.mul(w4, evens(lo, hi)));
+      c = f32x4.add(c, f32x4.mul(w5, od));
+      lb = f32x4.add(lb, f32x4.mul(w3, od));
+      lo = v128.load(r4 + to);
+      hi = v128.load(r4 + to, 16);
+      od = v128.and(odds(lo, hi), rmask);
+      c = f32x4.add(c, f32x4.mul(w7, evens(lo, hi)));
+      c = f32x4.add(c, f32x4.mul(w8, od));
+      lb = f32x4.add(lb, f32x4.mul(w6, od));
+      v128.store(ya + ((<usize>ow0) << 2), f32x4.add(a, v128.shuffle<f32>(pa, la, 3, 4, 5, 6)));
+      v128.store(yb + ((<usize>ow0) << 2), f32x4.add(c, v128.shuffle<f32>(pb, lb, 3, 4, 5, 6)));
+    }
+  }
+  if (oh < outH) {
+    // The last output row alone (outH odd).
+    const ih = 2 * oh - 1;
+    const r0 = ih >= 0 ? x + <usize>ih * rowBytes : zero;
+    const r1 = x + <usize>(ih + 1) * rowBytes;
+    const r2 = ih + 2 < inH ? x + <usize>(ih + 2) * rowBytes : zero;
+    const ya = y + <usize>oh * outBytes;
+    let pa = z;
+    for (let q = 0; q < full; q++) {
+      const o = (<usize>q) << 5;
+      let lo = v128.load(r0 + o);
+      let hi = v128.load(r0 + o, 16);
+      let od = odds(lo, hi);
+      let a = f32x4.add(bias, f32x4.mul(w1, evens(lo, hi)));
+      a = f32x4.add(a, f32x4.mul(w2, od));
+      let la = f32x4.mul(w0, od);
+      lo = v128.load(r1 + o);
+      hi = v128.load(r1 + o, 16);
+      od = odds(lo, hi);
+      a = f32x4.add(a, f32x4.mul(w4, evens(lo, hi)));
+      a = f32x4.add(a, f32x4.mul(w5, od));
+      la = f32x4.add(la, f32x4.mul(w3, od));
+      lo = v128.load(r2 + o);
+      hi = v128.load(r2 + o, 16);
+      od = odds(lo, hi);
+      a = f32x4.add(a, f32x4.mul(w7, evens(lo, hi)));
+      a = f32x4.add(a, f32x4.mul(w8, od));
+      la = f32x4.add(la, f32x4.mul(w6, od));
+      v128.store(ya + ((<usize>q) << 4), f32x4.add(a, v128.shuffle<f32>(pa, la, 3, 4, 5, 6)));
+      pa = la;
+    }
+    if (tail) {
+      if (ow0 > 0) {
+        pa = f32x4.mul(w0, v128.load(r0 + to - 16));
+        pa = f32x4.add(pa, f32x4.mul(w3, v128.load(r1 + to - 16)));
+        pa = f32x4.add(pa, f32x4.mul(w6, v128.load(r2 + to - 16)));
+      } else {
+        pa = z;
+      }
+      let lo = v128.load(r0 + to);
+      let hi = v128.load(r0 + to, 16);
+      let od = v128.and(odds(lo, hi), rmask);
+      let a = f32x4.add(bias, f32x4.mul(w1, evens(lo, hi)));
+      a = f32x4.add(a, f32x4.mul(w2, od));
+      let la = f32x4.mul(w0, od);
+      lo = v128.load(r1 + to);
+      hi = v128.load(r1 + to, 16);
+      od = v128.and(odds(lo, hi), rmask);
+      a = f32x4.add(a, f32x4.mul(w4, evens(lo, hi)));
+      a = f32x4.add(a, f32x4.mul(w5, od));
+      la = f32x4.add(la, f32x4.mul(w3, od));
+      lo = v128.load(r2 + to);
+      hi = v128.load(r2 + to, 16);
+      od = v128.and(odds(lo, hi), rmask);
+      a = f32x4.add(a, f32x4.mul(w7, evens(lo, hi)));
+      a = f32x4.add(a, f32x4.mul(w8, od));
+      la = f32x4.add(la, f32x4.mul(w6, od));
+      v128.store(ya + ((<usize>ow0) << 2), f32x4.add(a, v128.shuffle<f32>(pa, la, 3, 4, 5, 6)));
+    }
+  }
+}
+
+/**
+ * plane3x3s2p1 for rows shorter than four outputs (inputs of at most 8 columns): every step masks
+ * the columns at or past the image's width, sums in tap order (as rowGeneral does on the bordered
+ * copy) and stores only the columns of the row. `zero` holds inW + 16 zeros.
+ */
+function plane3x3s2p1Narrow(
   x: usize,
   inH: i32,
   inW: i32,
@@ -669,7 +892,8 @@ export function depthwiseForwardPart(desc: usize, u0: i32, u1: i32, work: usize)
       const c = (u + c0) % ch;
       const b: f32 = bias !== 0 ? load<f32>(bias + ((<usize>c) << 2)) : 0;
       const wc = w + ((<usize>(c * taps)) << 2);
-      plane3x3s2p1(x + <usize>u * inPlane, inH, inW, wc, b, y + <usize>u * outPlane, outH, outW, work);
+      if (outW >= 4) plane3x3s2p1(x + <usize>u * inPlane, inH, inW, wc, b, y + <usize>u * outPlane, outH, outW, work);
+      else plane3x3s2p1Narrow(x + <usize>u * inPlane, inH, inW, wc, b, y + <usize>u * outPlane, outH, outW, work);
     }
     return;
   }

@@ -284,10 +284,11 @@ function run(r: Run): boolean {
  * Depthwise conv2d forward in WebAssembly SIMD on dense float32 NCHW arrays:
  * `out[n, c] = bias[c] + correlation of x[n, c] with w[c]`, any kernel size, stride, padding and
  * dilation. Each plane is computed four to eight output columns at a time, 3x3 pad-1 filters of
- * stride 1 and 2 straight from the staged plane (stride 1 two output rows at a time, weights in
+ * stride 1 and 2 straight from the staged plane (two output rows at a time, weights in
  * registers), other shapes from a zero-bordered copy. With `setThreads(n)`, problems of at least
  * 2^23 multiply-adds are split by planes, the copies pipelined with the arithmetic. Accumulates in
- * float32 in tap order; results do not depend on the thread count. `options.activation` (ReLU or
+ * float32 in tap order (3x3 stride 2, four or more output columns: the left column's three taps
+ * summed apart and added last); results do not depend on the thread count. `options.activation` (ReLU or
  * a clamp such as ReLU6, as wasmConv2dForward's) is applied to each chunk of the result in
  * WebAssembly memory before it is copied out.
  *
