@@ -5,6 +5,7 @@ export { batchNormTrainBackwardF32, batchNormTrainForwardF32 } from './batch-nor
 export { channelAffineF32 } from './channel-affine';
 export { conv2dForwardPart, conv2dPadPart, conv2dPrepare, conv2dWorkBytes } from './conv';
 export { conv2dBackwardWeightPart, conv2dSumSlices } from './conv-backward';
+export { convSmallCompact, convSmallForward, convSmallStage } from './conv-small';
 export { transpose32, transposeBatch32 } from './copy';
 export {
   depthwiseBackwardInputPart,

@@ -49,8 +49,9 @@ function checkForwardPaths(
   const hits = weightCacheInfo().hits;
   expectGolden(conv2d(x, w, b, options), expected, terms);
   if (wasm) {
-    // 1x1 convs with groups 1 and no padding run the pointwise kernel, the others the implicit GEMM.
-    expect(getBackendInfo().lastKernel).toMatch(/^wasm-simd128-conv2d-(implicit|pointwise)-4x8/);
+    // 1x1 convs with groups 1 and no padding run the pointwise kernel, stride-1 convs with at most
+    // 6 output channels (groups 1) the small-channel direct kernel, the others the implicit GEMM.
+    expect(getBackendInfo().lastKernel).toMatch(/^wasm-simd128-conv2d-((implicit|pointwise)-4x8|small-cout)/);
     expect(weightCacheInfo().hits).toBe(hits + 1);
   }
   for (const activation of activations) {

@@ -23,15 +23,23 @@
 // plain GEMMs on the NCHW layout: `wasmConv2dBackwardInput1x1` / `wasmConv2dBackwardWeight1x1`
 // run them first (MobileNetV2's 1x1 layers at batch 8, one thread: input gradient 1.05-1.9x,
 // weight gradient 1.0-1.45x the paths above).
+//
+// Few output channels (stride 1, groups 1, at most 6: LeNet's conv1, and its conv2's input
+// gradient as the full correlation above, 16 -> 6 channels) run @torchlet/kernels'
+// `wasmConv2dSmallForward` instead of the implicit GEMM (a direct kernel, two channels per input
+// load, padding rows skipped; same process, one thread: 1.5x on conv1, 2x on conv2's input gradient).
 
 import {
   type Conv2dForwardOptions,
+  takesConv2dSmall,
+  wasmConv2dBackward1x1,
   wasmConv2dBackwardInput,
   wasmConv2dBackwardInput1x1,
   wasmConv2dBackwardWeight,
   wasmConv2dBackwardWeight1x1,
   wasmConv2dBackwardWeightGemm,
   wasmConv2dForward,
+  wasmConv2dSmallForward,
 } from '@torchlet/kernels';
 import type { FloatStorage } from '../params.js';
 import { im2colBackwardInput, im2colBackwardWeight, im2colForward } from './kernel-im2col.js';
@@ -50,6 +58,7 @@ export function wasmForward(
   out: FloatStorage,
   extras: Conv2dForwardOptions = {},
 ): boolean {
+  if (takesConv2dSmall(g) && wasmConv2dSmallForward(g, x, w, bias, out, extras)) return true;
   if (wasmConv2dForward(g, x, w, bias, out, extras)) return true;
   im2colForward(g, x, w, bias, out);
   return false;
@@ -125,7 +134,9 @@ export function wasmBackwardInput(g: ConvGeometry, dy: FloatStorage, w: FloatSto
       outW: g.inW,
     };
     // dx starts zeroed, so overwriting it is adding to it.
-    if (wasmConv2dForward(eq, dy, flipTransposeWeight(g, w), null, dx)) return;
+    const wt = flipTransposeWeight(g, w);
+    if (takesConv2dSmall(eq) && wasmConv2dSmallForward(eq, dy, wt, null, dx)) return;
+    if (wasmConv2dForward(eq, dy, wt, null, dx)) return;
   }
   // Strided (or over-padded) convs: GEMM + col2im inside the module.
   if (wasmConv2dBackwardInput(g, dy, w, dx)) return;
@@ -141,4 +152,20 @@ export function wasmBackwardWeight(g: ConvGeometry, dy: FloatStorage, x: FloatSt
   // Small output images (ResNet's 14x14 and 7x7 stages): one GEMM over the batch.
   if (wasmConv2dBackwardWeightGemm(g, dy, x, dw)) return;
   if (!wasmConv2dBackwardWeight(g, dy, x, dw)) im2colBackwardWeight(g, dy, x, dw);
+}
+
+/**
+ * Both gradients from one copy of dy into WebAssembly memory (`wasmConv2dBackward1x1`: a 1x1
+ * stride-1 unpadded float32 conv, the bits of the two 1x1 kernels above); `false`, both untouched,
+ * on any other problem.
+ */
+export function wasmBackward(
+  g: ConvGeometry,
+  dy: FloatStorage,
+  x: FloatStorage,
+  w: FloatStorage,
+  dx: FloatStorage,
+  dw: FloatStorage,
+): boolean {
+  return wasmConv2dBackward1x1(g, dy, x, w, dx, dw);
 }
