@@ -63,9 +63,12 @@ interface NodeOs {
 
 /**
  * Control block: a 64-byte header (Int32 [0] = next chunk to claim), then per worker a slot of
- * Int32 [seq, done, status, ready, claim, beat] and P_COUNT float64 job parameters from byte 32.
- * `claim` is 0 when a job is posted, 1 once the worker took it, 2 when the caller revoked it;
- * `beat` counts the chunks the worker finished (the caller's sign of life).
+ * Int32 [seq, done, status, ready, claim, beat, shared, idle] and P_COUNT float64 job parameters
+ * from byte 32. `claim` is 0 when a job is posted, 1 once the worker took it, 2 when the caller
+ * revoked it; `beat` counts the chunks the worker finished (the caller's sign of life); `shared`
+ * is 1 when another thread claimed chunks between two of the worker's in its last job (both ran
+ * at once: see WORKER_LOOP); `idle` is 1 while the worker sleeps in `Atomics.wait`. The header
+ * and each slot start on their own 64-byte cache lines.
  */
 const HEADER_BYTES = 64;
 const SLOT_BYTES = 256;
@@ -76,6 +79,8 @@ const STATUS = 2;
 const READY = 3;
 const CLAIM = 4;
 const BEAT = 5;
+const SHARED = 6;
+const IDLE = 7;
 const SHUTDOWN = -1;
 
 /** Indices of the job parameters (float64) in a slot, from byte PARAMS_AT. */
@@ -84,8 +89,16 @@ const P_COUNT = 17;
 /** How many times one slot's worker is restarted after dying before the pool runs without it. */
 const MAX_RESTARTS = 3;
 
-/** How long (ms) a worker polls for its next job before it sleeps in `Atomics.wait`. */
+/**
+ * How long (ms) a worker polls for its next job before it sleeps in `Atomics.wait`, after a job it
+ * shared with the caller; and the longest the caller polls for a worker's last chunk. A worker
+ * polling for its next job takes about 1-2 µs to start it; a sleeping one is woken in 40-60 µs
+ * (2-vCPU VM, `Atomics.notify` to the worker claiming its first chunk).
+ */
 const SPIN_MS = 0.2;
+
+/** The shortest time (ms) the caller polls for a worker's last chunk before it sleeps. */
+const JOIN_SPIN_MIN_MS = 0.02;
 
 /** The shortest wait for a worker's next sign of life before it counts as dead (see stallMs). */
 const STALL_MIN_MS = 10_000;
@@ -98,15 +111,21 @@ const STALL_MIN_MS = 10_000;
 // units, see conv-backward.ts; kinds 4, 5, 6: depthwise forward, input- and weight-gradient planes,
 // see depthwise.ts; kind 7: pointwise forward units, see pointwise.ts) pass the descriptor
 // pointer as p[0], the unit count as p[2] and the thread's workspace as p[13] (see conv.ts).
-// Returns the number of chunks it ran; `beat` (a worker's slot, else null) counts them too.
+// Returns the number of chunks it ran; `beat` (a worker's slot, else null) counts them too, and
+// gets `shared` = 1 when some other thread claimed a chunk between two of this thread's claims.
 const CHUNK_LOOP = `(g, counter, p, beat) => {
   const kind = p[16];
   const extent = kind !== 0 || p[14] ? p[2] : p[3];
   const chunk = p[15];
   let count = 0;
+  let last = -1;
+  let shared = 0;
   for (;;) {
-    const lo = Atomics.add(counter, 0, 1) * chunk;
+    const claimed = Atomics.add(counter, 0, 1);
+    const lo = claimed * chunk;
     if (lo >= extent) break;
+    if (last >= 0 && claimed !== last + 1) shared = 1;
+    last = claimed;
     const hi = Math.min(extent, lo + chunk);
     if (kind === 1) g.conv2dPadPart(p[0], lo, hi);
     else if (kind === 2) g.conv2dForwardPart(p[0], lo, hi, p[13]);
@@ -120,6 +139,7 @@ const CHUNK_LOOP = `(g, counter, p, beat) => {
     count++;
     if (beat !== null) Atomics.add(beat, ${BEAT}, 1);
   }
+  if (beat !== null) Atomics.store(beat, ${SHARED}, shared);
   return count;
 }`;
 
@@ -127,6 +147,16 @@ const CHUNK_LOOP = `(g, counter, p, beat) => {
 // waits for a new sequence number in its slot, claims the job (unless the caller revoked it), runs
 // the chunk loop, stores the sequence number as done (status 1 if a call threw) and wakes the
 // caller. A restarted worker starts from the slot's current sequence number, never an old job.
+//
+// After a job it shared with the caller (`shared`: both claimed chunks at once, so they ran on two
+// cores) the worker polls for the next one for SPIN_MS before it sleeps: the next job of a call
+// (conv2d's pad then compute, a band, a depthwise chunk) or of the next layer usually comes within
+// microseconds, and a sleeping thread is woken in tens of microseconds. After a job it ran alone
+// (the caller claimed nothing meanwhile) or one that was revoked, it sleeps at once: the likely
+// reason is that the scheduler put it on the caller's core (2-vCPU VMs pack a process's threads
+// onto one vCPU when the other is busy), where polling would hold the core the caller needs for
+// its next serial work: measured there, every job cost the whole poll (about 210 µs a job with a
+// 0.2 ms poll against 1-2 µs on two cores).
 const WORKER_LOOP = `
 const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const counter = new Int32Array(control, 0, 1);
@@ -134,21 +164,28 @@ const ctl = new Int32Array(control, ${HEADER_BYTES} + slot * ${SLOT_BYTES}, 8);
 const p = new Float64Array(control, ${HEADER_BYTES} + slot * ${SLOT_BYTES} + ${PARAMS_AT}, ${P_COUNT});
 const runChunks = ${CHUNK_LOOP};
 let seen = Atomics.load(ctl, ${SEQ});
+let poll = false;
 Atomics.store(ctl, ${READY}, 1);
 for (;;) {
-  // Spin briefly first: the next job of a pipelined call usually comes within microseconds, and a
-  // thread that sleeps must wait to be scheduled again on a busy machine.
-  const spinUntil = performance.now() + ${SPIN_MS};
-  while (Atomics.load(ctl, ${SEQ}) === seen && performance.now() < spinUntil);
-  Atomics.wait(ctl, ${SEQ}, seen);
+  if (poll) {
+    const pollUntil = performance.now() + ${SPIN_MS};
+    while (Atomics.load(ctl, ${SEQ}) === seen && performance.now() < pollUntil);
+  }
+  if (Atomics.load(ctl, ${SEQ}) === seen) {
+    Atomics.store(ctl, ${IDLE}, 1);
+    Atomics.wait(ctl, ${SEQ}, seen);
+    Atomics.store(ctl, ${IDLE}, 0);
+  }
   const seq = Atomics.load(ctl, ${SEQ});
   if (seq === seen) continue;
   if (seq === ${SHUTDOWN}) break;
   seen = seq;
+  poll = false;
   if (Atomics.compareExchange(ctl, ${CLAIM}, 0, 1) !== 0) continue;
   let status = 0;
   try {
     runChunks(gemm, counter, p, ctl);
+    poll = Atomics.load(ctl, ${SHARED}) === 1;
   } catch {
     status = 1;
   }
@@ -418,6 +455,14 @@ export function activeThreads(): number {
   return 1 + readyWorkers(pool).length;
 }
 
+/**
+ * Whether worker `slot` sleeps in `Atomics.wait` (rather than running a job or polling for the
+ * next one, which it does for at most SPIN_MS after a job it shared with the caller).
+ */
+export function workerIdle(p: ThreadPool, slot: number): boolean {
+  return Atomics.load(p.ctl, slotInt(slot) + IDLE) === 1;
+}
+
 /** Indices of the living workers that have started and are waiting for work. */
 export function readyWorkers(p: ThreadPool): number[] {
   const out: number[] = [];
@@ -524,9 +569,13 @@ export function finishParallel(posted: PostedJob): boolean {
   const { pool: p, workers, seqs } = posted;
   const counter = p.ctl;
   const own = mainParams;
-  const started = Date.now();
+  const started = performance.now();
   const ownChunks = runChunks!(p.exports, counter, own, null);
-  const patience = stallMs(Date.now() - started, ownChunks);
+  const ownMs = performance.now() - started;
+  const patience = stallMs(ownMs, ownChunks);
+  // A worker still holds at most its last chunk, which takes about as long as one of ours: poll
+  // for about two of ours, then sleep (a worker on this core, see WORKER_LOOP, needs it back).
+  const joinSpinMs = Math.min(SPIN_MS, Math.max(JOIN_SPIN_MIN_MS, (2 * ownMs) / Math.max(1, ownChunks)));
   let ok = true;
   for (let w = 0; w < workers.length; w++) {
     const i = slotInt(workers[w]);
@@ -535,7 +584,7 @@ export function finishParallel(posted: PostedJob): boolean {
     if (Atomics.compareExchange(p.ctl, i + CLAIM, 0, 2) === 0) continue;
     let beat = Atomics.load(p.ctl, i + BEAT);
     let since = Date.now();
-    const spinUntil = performance.now() + SPIN_MS;
+    const spinUntil = performance.now() + joinSpinMs;
     for (;;) {
       const done = Atomics.load(p.ctl, i + DONE);
       if (done === seqs[w]) break;
