@@ -27,3 +27,4 @@ export {
 export { pointwiseForwardPart, pointwisePrepare, pointwiseSubsamplePart, pointwiseWorkBytes } from './pointwise';
 export { maxPool2x2 } from './pool';
 export { sumColsF32, sumRowsF32 } from './reduce';
+export { winogradAllFinite, winogradForwardPart, winogradPrepare, winogradWorkBytes } from './winograd';

@@ -189,10 +189,10 @@ describe('wasmConv2dForward packed-weight cache', () => {
     const xb = randomArray(big.batch * 64 * 28 * 28, 40);
     const w = randomArray(64 * 64 * 9, 41);
     const ref = new Float32Array(big.batch * 64 * 28 * 28);
-    expect(wasmConv2dForward(big, xb, w, null, ref)).toBe(true);
+    expect(wasmConv2dForward(big, xb, w, null, ref, { algorithm: 'gemm' })).toBe(true);
     setThreads(2);
     const key = { owner: w, layout: 'a', version: 0 };
-    const options: Conv2dForwardOptions = { weightKey: key, activation: { clamp: [-1, 1] } };
+    const options: Conv2dForwardOptions = { weightKey: key, activation: { clamp: [-1, 1] }, algorithm: 'gemm' };
     const scratch = new Float32Array(ref.length);
     await untilTwoThreads(() => wasmConv2dForward(big, xb, w, null, scratch, options));
     expect(getBackendInfo().lastKernel).toBe('wasm-simd128-conv2d-implicit-4x8 x2 threads');

@@ -51,7 +51,7 @@ function check({ g, bias, seed, variant }: Case): void {
   const outs: Float32Array[] = [];
   for (let call = 0; call < (weightKey === null ? 1 : 2); call++) {
     const out = new Float32Array(batch * cout * outH * outW).fill(Number.NaN);
-    expect(wasmConv2dForward(g, x, w, b, out, { activation, weightKey })).toBe(true);
+    expect(wasmConv2dForward(g, x, w, b, out, { activation, weightKey, algorithm: 'gemm' })).toBe(true);
     expect(getBackendInfo().lastKernel).toBe(WASM_CONV2D_KERNEL);
     outs.push(out);
   }
@@ -208,13 +208,13 @@ describe('wasmConv2dForward: the last sliver of 1 to 7 columns', () => {
       const size = g.batch * g.outChannels * g.outH * g.outW;
       setThreads(1);
       const one = new Float32Array(size);
-      expect(wasmConv2dForward(g, x, w, b, one, { activation: 'relu' })).toBe(true);
+      expect(wasmConv2dForward(g, x, w, b, one, { activation: 'relu', algorithm: 'gemm' })).toBe(true);
       expect(getBackendInfo().lastKernel).toBe(WASM_CONV2D_KERNEL);
       setThreads(2);
       const two = new Float32Array(size);
-      await untilTwoThreads(() => wasmConv2dForward(g, x, w, b, two, { activation: 'relu' }));
+      await untilTwoThreads(() => wasmConv2dForward(g, x, w, b, two, { activation: 'relu', algorithm: 'gemm' }));
       two.fill(Number.NaN);
-      expect(wasmConv2dForward(g, x, w, b, two, { activation: 'relu' })).toBe(true);
+      expect(wasmConv2dForward(g, x, w, b, two, { activation: 'relu', algorithm: 'gemm' })).toBe(true);
       expect(getBackendInfo().lastKernel).toBe(`${WASM_CONV2D_KERNEL} x2 threads`);
       expect(bits(two)).toEqual(bits(one));
     }

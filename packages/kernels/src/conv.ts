@@ -16,6 +16,7 @@ import { isPointwiseConv2d, pointwiseForward } from './pointwise.js';
 import { CONV2D_PARALLEL_MIN_WORK } from './thread-thresholds.js';
 import { readyWorkers, runParallel } from './threads.js';
 import { type WeightKey, weightSlot } from './weight-cache.js';
+import { checkWinogradForced, preferWinograd, winogradForward } from './winograd.js';
 
 /**
  * The geometry of a 2-D convolution, in elements: the same fields as `@torchlet/ops`'s
@@ -86,6 +87,13 @@ export interface Conv2dForwardOptions {
   readonly weightKey?: WeightKey | null;
   /** Applied to every output inside the pass (default none); see {@link Conv2dActivation}. */
   readonly activation?: Conv2dActivation | null;
+  /**
+   * Which algorithm computes the pass (default `'auto'`): `'gemm'` the implicit (or 1x1) GEMM,
+   * `'winograd'` the Winograd F(2x2, 3x3) kernel (3x3, stride 1, dilation 1, groups 1 only: any
+   * other geometry throws a `KernelArgumentError`; see {@link wasmWinogradConv2dForward}), `'auto'`
+   * Winograd where it is measured faster (see {@link preferWinograd}), else the GEMM.
+   */
+  readonly algorithm?: 'auto' | 'gemm' | 'winograd';
 }
 
 /** Name of the conv2d forward kernel. */
@@ -167,8 +175,17 @@ export function wasmConv2dForward(
   out: FloatArray,
   options: Conv2dForwardOptions = {},
 ): boolean {
+  const algorithm = options.algorithm ?? 'auto';
+  if (algorithm === 'winograd') {
+    checkWinogradForced('wasmConv2dForward', g);
+    return winogradForward(g, x, w, bias, out, options);
+  }
   // 1x1, groups 1, no padding: a GEMM on the NCHW layout with no unfold (pointwise.ts).
   if (isPointwiseConv2d(g)) return pointwiseForward(g, x, w, bias, out, options);
+  // 3x3 stride 1 with enough tiles per weight: Winograd, whatever the thread count (so results do
+  // not depend on it). It declines on infinities and NaN (see winogradForward): the GEMM then gives
+  // PyTorch's values.
+  if (algorithm === 'auto' && preferWinograd(g) && winogradForward(g, x, w, bias, out, options, true)) return true;
   const modules = convModules(WASM_CONV2D_KERNEL, [x, w, bias, out]);
   if (modules === null) return false;
   const { pool, single } = modules;

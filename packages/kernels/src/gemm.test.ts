@@ -107,6 +107,7 @@ describe('getBackendInfo', () => {
         'wasm-simd128-sgemm-4x8',
         'wasm-simd128-conv2d-implicit-4x8',
         'wasm-simd128-conv2d-pointwise-4x8',
+        'wasm-simd128-conv2d-winograd-f2x2-3x3',
         'wasm-simd128-conv2d-backward-weight-2x4',
         'wasm-simd128-conv2d-backward-weight-gemm',
         'wasm-simd128-conv2d-backward-input-col2im',

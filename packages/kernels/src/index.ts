@@ -57,3 +57,4 @@ export {
   type WeightKey,
   weightCacheInfo,
 } from './weight-cache.js';
+export { isWinogradConv2d, preferWinograd, wasmWinogradConv2dForward } from './winograd.js';

@@ -15,6 +15,7 @@ import { WASM_POINTWISE_KERNEL } from './pointwise.js';
 import { WASM_MAX_POOL_KERNEL } from './pool.js';
 import { WASM_SUM_KERNEL } from './reduce.js';
 import { activeThreads, getThreads, threadPool, threadPoolError } from './threads.js';
+import { WASM_WINOGRAD_KERNEL } from './winograd.js';
 
 /**
  * What {@link getBackendInfo} reports.
@@ -43,7 +44,8 @@ export interface BackendInfo {
    * The kernel that ran the last `wasmGemm`, `wasmConv2dForward`, `wasmConv2dBackwardWeight`,
    * `wasmMaxPool2x2`, `wasmBinary` or `wasmRelu` call: `'wasm-simd128-sgemm-4x8'`,
    * `'wasm-simd128-conv2d-implicit-4x8'` (`'wasm-simd128-conv2d-pointwise-4x8'` for 1x1 convs with groups 1 and
-   * no padding: `wasmPointwiseConv2dForward`), `'wasm-simd128-conv2d-backward-weight-2x4'`,
+   * no padding: `wasmPointwiseConv2dForward`; `'wasm-simd128-conv2d-winograd-f2x2-3x3'` for the 3x3 stride-1 convs
+   * it runs as Winograd F(2x2, 3x3): `wasmWinogradConv2dForward`), `'wasm-simd128-conv2d-backward-weight-2x4'`,
    * `'wasm-simd128-conv2d-backward-weight-gemm'` (`wasmConv2dBackwardWeightGemm`),
    * `'wasm-simd128-conv2d-backward-input-col2im'` (`wasmConv2dBackwardInput`),
    * `'wasm-simd128-conv2d-1x1-backward-input-gemm'` / `'wasm-simd128-conv2d-1x1-backward-weight-gemm'`
@@ -89,6 +91,7 @@ export function getBackendInfo(): BackendInfo {
           WASM_GEMM_KERNEL,
           WASM_CONV2D_KERNEL,
           WASM_POINTWISE_KERNEL,
+          WASM_WINOGRAD_KERNEL,
           WASM_CONV2D_BACKWARD_WEIGHT_KERNEL,
           WASM_CONV2D_BACKWARD_WEIGHT_GEMM_KERNEL,
           WASM_CONV2D_BACKWARD_INPUT_KERNEL,

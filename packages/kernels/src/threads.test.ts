@@ -99,7 +99,7 @@ describe('worker threads (Node)', () => {
       const out = new Float32Array(g.batch * g.outChannels * g.outH * g.outW);
       const x = lcgArray(g.batch * g.inChannels * g.inH * g.inW, 4);
       const w = lcgArray((g.outChannels * g.inChannels * g.kh * g.kw) / g.groups, 5);
-      expect(wasmConv2dForward(g, x, w, lcgArray(g.outChannels, 6), out)).toBe(true);
+      expect(wasmConv2dForward(g, x, w, lcgArray(g.outChannels, 6), out, { algorithm: 'gemm' })).toBe(true);
       return out;
     };
     for (const g of geometries) expect(convWork(g)).toBeGreaterThanOrEqual(CONV2D_PARALLEL_MIN_WORK);
@@ -131,7 +131,9 @@ describe('worker threads (Node)', () => {
     // Two threads really are available: a big enough problem splits.
     const big = { ...oneLargeImage, outChannels: 144 };
     await untilTwoThreads(() =>
-      wasmConv2dForward(big, lcgArray(32 * 30 * 30, 9), lcgArray(144 * 32 * 9, 10), null, new Float32Array(144 * 900)),
+      wasmConv2dForward(big, lcgArray(32 * 30 * 30, 9), lcgArray(144 * 32 * 9, 10), null, new Float32Array(144 * 900), {
+        algorithm: 'gemm',
+      }),
     );
     expect(wasmConv2dForward(g, x, w, null, out)).toBe(true);
     expect(getBackendInfo().lastKernel).toBe('wasm-simd128-conv2d-pointwise-4x8');

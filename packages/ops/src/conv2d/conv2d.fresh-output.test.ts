@@ -126,7 +126,8 @@ describe('conv2d writes every element of its fresh output', () => {
   it('on the threaded WebAssembly paths (dense and depthwise, 2 threads)', async () => {
     setThreads(2);
     const cases: { x: number[]; w: number[]; groups: number; kernel: 'wasm' | 'depthwise' }[] = [
-      { x: [1, 64, 40, 40], w: [96, 64, 3, 3], groups: 1, kernel: 'wasm' },
+      // 5x5: a 3x3 stride-1 conv of this size runs the Winograd kernel, on one thread.
+      { x: [1, 64, 40, 40], w: [96, 64, 5, 5], groups: 1, kernel: 'wasm' },
       { x: [2, 128, 64, 64], w: [128, 1, 3, 3], groups: 128, kernel: 'depthwise' },
     ];
     for (const c of cases) {
