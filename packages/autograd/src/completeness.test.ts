@@ -90,6 +90,8 @@ const notDifferentiable: Record<string, string> = {
   // @torchlet/ops: shape arithmetic and kernel lists
   batchNormTrainingBackward:
     "batchNormTraining's gradient kernel (its rule runs differentiable ops when the gradient is recorded)",
+  conv2dBackward:
+    "conv2d's input and weight gradient kernels in one call (the differentiable forms are conv2dBackwardInput and conv2dBackwardWeight)",
   conv2dKernels: 'list of kernel names',
   conv2dDepthwiseKernels: 'list of kernel names',
   conv2dOutputShape: 'shape arithmetic',

@@ -17,6 +17,8 @@ import { readyWorkers, runParallel, type ThreadPool } from './threads.js';
 export const WASM_CONV2D_1X1_BACKWARD_INPUT_KERNEL = 'wasm-simd128-conv2d-1x1-backward-input-gemm';
 /** Name of the 1x1 weight-gradient kernel (see {@link wasmConv2dBackwardWeight1x1}). */
 export const WASM_CONV2D_1X1_BACKWARD_WEIGHT_KERNEL = 'wasm-simd128-conv2d-1x1-backward-weight-gemm';
+/** Name of the 1x1 kernel computing both gradients from one copy of dy (see {@link wasmConv2dBackward1x1}). */
+export const WASM_CONV2D_1X1_BACKWARD_KERNEL = 'wasm-simd128-conv2d-1x1-backward-gemm';
 
 const DESC_INTS = 32;
 /** Descriptor fields (see assembly/conv-backward-1x1.ts). */
@@ -184,9 +186,7 @@ function inputGradient(p: Plan, g: Conv2dGeometry, dy: FloatArray, w: FloatArray
   const coutG = cout / groups;
   const l = g.inH * g.inW;
   const per = imagesPerChunk(p, batch, (cin + cout) * l);
-  const chunks = Math.ceil(l / Math.min(l, UNIT_COLUMNS));
-  const cols = Math.ceil(Math.ceil(l / chunks) / 8) * 8;
-  const colChunks = Math.ceil(l / cols);
+  const { cols, colChunks } = columnTiles(l);
   const descAt = p.at;
   const wAt = align64(descAt + 4 * DESC_INTS);
   const dyAt = align64(wAt + 4 * cout * cinG);
@@ -285,13 +285,7 @@ function weightGradient(p: Plan, g: Conv2dGeometry, dy: FloatArray, x: FloatArra
   const l = g.inH * g.inW;
   const dwSize = cout * cinG;
   const per = imagesPerChunk(p, batch, (cin + cout) * l);
-  // Slices (see assembly/conv-backward-1x1.ts): position ranges of large images, else classes of
-  // images; both from the geometry alone.
-  const maxSlices = Math.max(1, Math.min(MAX_SLICES, Math.floor(SLICE_BUDGET_FLOATS / dwSize)));
-  const ranges = Math.max(1, Math.min(maxSlices, Math.floor(l / MIN_RANGE)));
-  const rangeLen = Math.ceil(l / ranges);
-  const classes = Math.max(1, Math.min(batch, Math.floor(maxSlices / ranges)));
-  const slices = classes * ranges;
+  const { ranges, rangeLen, classes, slices } = weightSlices(batch, dwSize, l);
   const descAt = p.at;
   const partsAt = align64(descAt + 4 * DESC_INTS);
   const dyAt = align64(partsAt + 4 * slices * dwSize);
@@ -323,6 +317,160 @@ function weightGradient(p: Plan, g: Conv2dGeometry, dy: FloatArray, x: FloatArra
   p.mod.conv2dSumSlices(partsAt, dwSize, slices);
   dw.set(mem.subarray(partsF, partsF + dwSize));
   noteKernel(threadsNote(WASM_CONV2D_1X1_BACKWARD_WEIGHT_KERNEL, p, slices * groups));
+  return 'ok';
+}
+
+/** The input gradient's column tiles: ~UNIT_COLUMNS columns each (a multiple of 8), and how many. */
+function columnTiles(l: number): { cols: number; colChunks: number } {
+  const chunks = Math.ceil(l / Math.min(l, UNIT_COLUMNS));
+  const cols = Math.ceil(Math.ceil(l / chunks) / 8) * 8;
+  return { cols, colChunks: Math.ceil(l / cols) };
+}
+
+/**
+ * The weight gradient's slices (see assembly/conv-backward-1x1.ts): position ranges of large
+ * images, else classes of images; both from the geometry alone, so the bits do not depend on the
+ * chunking or the threads.
+ */
+function weightSlices(
+  batch: number,
+  dwSize: number,
+  l: number,
+): { ranges: number; rangeLen: number; classes: number; slices: number } {
+  const maxSlices = Math.max(1, Math.min(MAX_SLICES, Math.floor(SLICE_BUDGET_FLOATS / dwSize)));
+  const ranges = Math.max(1, Math.min(maxSlices, Math.floor(l / MIN_RANGE)));
+  const classes = Math.max(1, Math.min(batch, Math.floor(maxSlices / ranges)));
+  return { ranges, rangeLen: Math.ceil(l / ranges), classes, slices: classes * ranges };
+}
+
+/**
+ * Both gradients of a 1x1, stride-1, unpadded conv2d ({@link is1x1Stride1Conv2d}) from one copy
+ * of `dy` into WebAssembly memory: what {@link wasmConv2dBackwardInput1x1} and
+ * {@link wasmConv2dBackwardWeight1x1} compute, bit for bit (the same GEMMs, units and slices), but
+ * each chunk of images crosses once: its `dy` and `x` in, the weight gradient's partial sums
+ * accumulated, the input gradient computed from the same staged `dy`, then copied out. A training
+ * step needs both gradients of every 1x1 layer but the first; calling the two kernels copies `dy`
+ * in twice (MobileNetV2 at batch 8: ~110 MB per step).
+ *
+ * Returns `true` when it computed `dx` and `dw` (both fully overwritten), `false` when it declined
+ * and left both untouched (not 1x1 stride 1 unpadded, an operand is not a `Float32Array`, the
+ * module is unavailable: see `ready`, or memory could not grow), so the caller runs its own
+ * kernels. If a worker thread fails, everything is recomputed on the calling thread. Arguments
+ * are trusted: the caller validates the geometry and the array lengths.
+ *
+ * Shapes: dy `[batch, outChannels, H, W]`, x `[batch, inChannels, H, W]`,
+ * w `[outChannels, inChannels/groups, 1, 1]` -> dx `[batch, inChannels, H, W]`, dw of w's shape.
+ *
+ * @param g - The convolution's geometry; see {@link Conv2dGeometry}.
+ * @param dy - The gradient of the output, float32 `[batch, outChannels, H, W]`.
+ * @param x - The forward pass's input, float32 `[batch, inChannels, H, W]`.
+ * @param w - The filters, float32 `[outChannels, inChannels / groups, 1, 1]`.
+ * @param dx - Receives the input gradient `[batch, inChannels, H, W]` (overwritten).
+ * @param dw - Receives the weight gradient `[outChannels, inChannels / groups, 1, 1]` (overwritten).
+ * @returns `true` when WebAssembly computed `dx` and `dw`, `false` when it declined and left them untouched.
+ * @see torch.ops.aten.convolution_backward
+ * @example
+ * ```ts
+ * import { getBackendInfo, wasmConv2dBackward1x1 } from '@torchlet/kernels';
+ * const g = {
+ *   batch: 1, inChannels: 2, inH: 1, inW: 2, outChannels: 1, kh: 1, kw: 1, groups: 1,
+ *   strideH: 1, strideW: 1, padTop: 0, padLeft: 0, dilationH: 1, dilationW: 1, outH: 1, outW: 2,
+ * };
+ * const dx = new Float32Array(4);
+ * const dw = new Float32Array(2);
+ * const dy = new Float32Array([1, 2]);
+ * wasmConv2dBackward1x1(g, dy, new Float32Array([3, 4, 5, 6]), new Float32Array([3, 4]), dx, dw); // -> true
+ * Array.from(dx); // -> [3, 6, 4, 8]
+ * Array.from(dw); // -> [11, 17]
+ * getBackendInfo().lastKernel; // -> 'wasm-simd128-conv2d-1x1-backward-gemm'
+ * ```
+ */
+export function wasmConv2dBackward1x1(
+  g: Conv2dGeometry,
+  dy: FloatArray,
+  x: FloatArray,
+  w: FloatArray,
+  dx: FloatArray,
+  dw: FloatArray,
+): boolean {
+  checkConv2dGeometry('wasmConv2dBackward1x1', g);
+  if (!is1x1Stride1Conv2d(g)) return false;
+  const { batch, inChannels: cin, outChannels: cout, groups } = g;
+  const l = g.inH * g.inW;
+  // Empty problems: the single kernels' own rules (zeros, or nothing to write).
+  if (batch === 0 || l === 0 || cin === 0 || cout === 0) {
+    return wasmConv2dBackwardInput1x1(g, dy, w, dx) && wasmConv2dBackwardWeight1x1(g, dy, x, dw);
+  }
+  const modules = convModules(WASM_CONV2D_1X1_BACKWARD_KERNEL, [dy, x, w, dx, dw]);
+  if (modules === null) return false;
+  const macs = (2 * batch * cout * cin * l) / groups;
+  // A worker failure retires the pool: everything is recomputed on this thread (units overwrite, dw is written last).
+  let done = bothGradients(plan(modules.pool, modules.single, macs), g, dy, x, w, dx, dw);
+  if (done === 'worker') done = bothGradients(plan(null, modules.single, macs), g, dy, x, w, dx, dw);
+  return done === 'ok';
+}
+
+/** Both gradients on plan `p` (see wasmConv2dBackward1x1); notes the kernel that ran. */
+function bothGradients(
+  p: Plan,
+  g: Conv2dGeometry,
+  dy: FloatArray,
+  x: FloatArray,
+  w: FloatArray,
+  dx: FloatArray,
+  dw: FloatArray,
+): Outcome {
+  const { batch, inChannels: cin, outChannels: cout, groups } = g;
+  const cinG = cin / groups;
+  const coutG = cout / groups;
+  const l = g.inH * g.inW;
+  const dwSize = cout * cinG;
+  const per = imagesPerChunk(p, batch, (2 * cin + cout) * l);
+  const { cols, colChunks } = columnTiles(l);
+  const { ranges, rangeLen, classes, slices } = weightSlices(batch, dwSize, l);
+  const weightDescAt = p.at;
+  const inputDescAt = align64(weightDescAt + 4 * DESC_INTS);
+  const wAt = align64(inputDescAt + 4 * DESC_INTS);
+  const partsAt = align64(wAt + 4 * dwSize);
+  const dyAt = align64(partsAt + 4 * slices * dwSize);
+  const xAt = align64(dyAt + 4 * per * cout * l);
+  const dxAt = align64(xAt + 4 * per * cin * l);
+  // The input phase's clipped tiles read up to 7 floats past the last row of dy (into x's region).
+  const mem = memoryView(p.mod, dxAt + 4 * per * cin * l + 64);
+  if (mem === null) {
+    noteKernel('js');
+    return 'memory';
+  }
+  const weightDesc = new Int32Array(mem.buffer, weightDescAt, DESC_INTS);
+  weightDesc.fill(0);
+  weightDesc.set([cinG, coutG, groups, l, 0, dyAt, xAt, partsAt, classes, 0, 0, 0, 0, ranges, rangeLen]);
+  weightDesc[P_PHASE] = PHASE_WEIGHT;
+  const inputDesc = new Int32Array(mem.buffer, inputDescAt, DESC_INTS);
+  inputDesc.fill(0);
+  inputDesc.set([cinG, coutG, groups, l, wAt, dyAt, dxAt, 0, 1, 0, 0, cols, colChunks]);
+  inputDesc[P_PHASE] = PHASE_INPUT;
+  mem.set(w.subarray(0, dwSize), wAt / 4);
+  const partsF = partsAt / 4;
+  mem.fill(0, partsF, partsF + slices * dwSize);
+  const dyF = dyAt / 4;
+  const xF = xAt / 4;
+  const dxF = dxAt / 4;
+  for (let n0 = 0; n0 < batch; n0 += per) {
+    const nb = Math.min(per, batch - n0);
+    mem.set(dy.subarray(n0 * cout * l, (n0 + nb) * cout * l), dyF);
+    mem.set(x.subarray(n0 * cin * l, (n0 + nb) * cin * l), xF);
+    weightDesc[P_NB] = nb;
+    weightDesc[P_SHIFT] = n0 % classes;
+    inputDesc[P_NB] = nb;
+    if (!runUnits(p, weightDescAt, slices * groups) || !runUnits(p, inputDescAt, nb * groups * colChunks)) {
+      noteKernel('js');
+      return 'worker';
+    }
+    dx.set(mem.subarray(dxF, dxF + nb * cin * l), n0 * cin * l);
+  }
+  p.mod.conv2dSumSlices(partsAt, dwSize, slices);
+  dw.set(mem.subarray(partsF, partsF + dwSize));
+  noteKernel(threadsNote(WASM_CONV2D_1X1_BACKWARD_KERNEL, p, Math.max(slices, per * colChunks) * groups));
   return 'ok';
 }
 

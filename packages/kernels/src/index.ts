@@ -22,6 +22,7 @@ export {
 export { wasmConv2dBackwardWeight } from './conv-backward.js';
 export {
   is1x1Stride1Conv2d,
+  wasmConv2dBackward1x1,
   wasmConv2dBackwardInput1x1,
   wasmConv2dBackwardWeight1x1,
 } from './conv-backward-1x1.js';

@@ -1,7 +1,11 @@
 import { WASM_CHANNEL_AFFINE_KERNEL } from './channel-affine.js';
 import { WASM_CONV2D_KERNEL } from './conv.js';
 import { WASM_CONV2D_BACKWARD_WEIGHT_KERNEL } from './conv-backward.js';
-import { WASM_CONV2D_1X1_BACKWARD_INPUT_KERNEL, WASM_CONV2D_1X1_BACKWARD_WEIGHT_KERNEL } from './conv-backward-1x1.js';
+import {
+  WASM_CONV2D_1X1_BACKWARD_INPUT_KERNEL,
+  WASM_CONV2D_1X1_BACKWARD_KERNEL,
+  WASM_CONV2D_1X1_BACKWARD_WEIGHT_KERNEL,
+} from './conv-backward-1x1.js';
 import { WASM_CONV2D_BACKWARD_INPUT_KERNEL } from './conv-backward-input.js';
 import { WASM_CONV2D_BACKWARD_WEIGHT_GEMM_KERNEL } from './conv-backward-weight-gemm.js';
 import { WASM_CONV2D_SMALL_KERNEL } from './conv-small.js';
@@ -49,7 +53,8 @@ export interface BackendInfo {
    * `'wasm-simd128-conv2d-backward-weight-gemm'` (`wasmConv2dBackwardWeightGemm`),
    * `'wasm-simd128-conv2d-backward-input-col2im'` (`wasmConv2dBackwardInput`),
    * `'wasm-simd128-conv2d-1x1-backward-input-gemm'` / `'wasm-simd128-conv2d-1x1-backward-weight-gemm'`
-   * (`wasmConv2dBackwardInput1x1` / `wasmConv2dBackwardWeight1x1`) or
+   * (`wasmConv2dBackwardInput1x1` / `wasmConv2dBackwardWeight1x1`), `'wasm-simd128-conv2d-1x1-backward-gemm'`
+   * (both from one copy of dy: `wasmConv2dBackward1x1`) or
    * `'wasm-simd128-conv2d-small-cout'` (`wasmConv2dSmallForward`), `'wasm-simd128-depthwise-conv2d'` (the `wasmDepthwiseConv2d*` kernels) (with
    * ` x2 threads` when it was split), `'wasm-simd128-maxpool-2x2'`, `'wasm-simd128-maxpool2d'` (`wasmMaxPool2d`; `'wasm-simd128-maxpool3x3s2'` for its 3x3 / stride 2 values-only kernel), `'wasm-simd128-channel-affine'` (`wasmChannelAffine`), `'wasm-simd128-elementwise'`,
    * `'wasm-simd128-sum-f64acc'` (`wasmSum`), `'wasm-simd128-transpose-4x4'` (`wasmTranspose`),
@@ -97,6 +102,7 @@ export function getBackendInfo(): BackendInfo {
           WASM_CONV2D_BACKWARD_INPUT_KERNEL,
           WASM_CONV2D_1X1_BACKWARD_INPUT_KERNEL,
           WASM_CONV2D_1X1_BACKWARD_WEIGHT_KERNEL,
+          WASM_CONV2D_1X1_BACKWARD_KERNEL,
           WASM_CONV2D_SMALL_KERNEL,
           WASM_DEPTHWISE_KERNEL,
           WASM_MAX_POOL_KERNEL,

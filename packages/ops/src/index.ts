@@ -14,7 +14,15 @@ export {
   convTranspose2dBackwardWeight,
   convTranspose2dOutputShape,
 } from './conv-transpose/conv-transpose2d.js';
-export { conv2d, conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardWeight } from './conv2d/conv2d.js';
+export {
+  type Conv2dBackwardOptions,
+  type Conv2dGradients,
+  conv2d,
+  conv2dBackward,
+  conv2dBackwardBias,
+  conv2dBackwardInput,
+  conv2dBackwardWeight,
+} from './conv2d/conv2d.js';
 export {
   type Conv2dActivation,
   type Conv2dForwardOptions,

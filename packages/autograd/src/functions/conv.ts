@@ -1,5 +1,6 @@
 import type { Conv2dForwardOptions, Conv2dOptions, ConvTranspose2dOptions } from '@torchlet/ops';
 import * as O from '@torchlet/ops';
+import type * as T from '@torchlet/tensor';
 import { isTensor } from '@torchlet/tensor';
 import { isGradEnabled } from '../grad-mode.js';
 import { record } from '../graph.js';
@@ -108,11 +109,23 @@ function conv2dRecorded(
     'conv2d',
     out,
     [input(x), input(weight), bias === null ? null : input(bias)],
-    (g, needs) => [
-      needs[0] ? conv2dBackwardInput(g, rx.shape, weight, options) : null,
-      needs[1] ? conv2dBackwardWeight(g, x, rw.shape, options) : null,
-      needs[2] ? conv2dBackwardBias(g) : null,
-    ],
+    (g, needs) => {
+      // Both gradients, nothing recorded: one call (ops' conv2dBackward stages the upstream
+      // gradient once where a kernel computes both). A recorded gradient needs the wrappers below.
+      if (needs[0] && needs[1] && !isGradEnabled()) {
+        const both = O.conv2dBackward(g.data, rx, rw, options);
+        return [
+          new Variable(both.gradInput as T.Tensor),
+          new Variable(both.gradWeight as T.Tensor),
+          needs[2] ? conv2dBackwardBias(g) : null,
+        ];
+      }
+      return [
+        needs[0] ? conv2dBackwardInput(g, rx.shape, weight, options) : null,
+        needs[1] ? conv2dBackwardWeight(g, x, rw.shape, options) : null,
+        needs[2] ? conv2dBackwardBias(g) : null,
+      ];
+    },
     { save: [x, weight], attrs: { ...options } },
   );
 }

@@ -365,6 +365,114 @@ export function conv2dBackwardWeight(
 }
 
 /**
+ * Options of {@link conv2dBackward}: the forward pass's options and which gradients to compute.
+ *
+ * @example
+ * ```ts
+ * import type { Conv2dBackwardOptions } from '@torchlet/ops';
+ * const options: Conv2dBackwardOptions = { padding: 1, outputMask: [true, false] };
+ * options.outputMask; // -> [true, false]
+ * ```
+ */
+export interface Conv2dBackwardOptions extends Conv2dOptions {
+  /** Which gradients to compute: `[input, weight]` (PyTorch's `output_mask`). Default `[true, true]`. */
+  readonly outputMask?: readonly [boolean, boolean];
+}
+
+/**
+ * What {@link conv2dBackward} returns: each gradient, or `null` where `outputMask` left it out.
+ *
+ * @example
+ * ```ts
+ * import { ones, tensor } from '@torchlet/tensor';
+ * import { type Conv2dGradients, conv2dBackward } from '@torchlet/ops';
+ * const r: Conv2dGradients = conv2dBackward(ones([1, 1, 1, 2]), tensor([[[[1, 2, 3]]]]), tensor([[[[1, 2]]]]));
+ * r.gradWeight?.toArray(); // -> [[[[3, 5]]]]
+ * ```
+ */
+export interface Conv2dGradients {
+  /** The gradient with respect to the input, of its shape (null when not asked for). */
+  readonly gradInput: Tensor | null;
+  /** The gradient with respect to the weight, of its shape (null when not asked for). */
+  readonly gradWeight: Tensor | null;
+}
+
+/**
+ * The input and weight gradients of {@link conv2d} in one call, PyTorch's `convolution_backward`:
+ * what {@link conv2dBackwardInput} and {@link conv2dBackwardWeight} return, to the bit. Where a
+ * kernel computes both from one pass (the WebAssembly 1x1 stride-1 unpadded float32 GEMMs of
+ * MobileNetV2's expansions and projections), the upstream gradient crosses into WebAssembly memory
+ * once instead of twice, and the input gradient is written without a zero fill first; elsewhere
+ * the two functions run.
+ *
+ * Shapes: upstream `[N, Cout, Hout, Wout]`, input `[N, Cin, H, W]` (or both unbatched), weight
+ * `[Cout, Cin/groups, kh, kw]` -> gradInput of the input's shape, gradWeight of the weight's.
+ *
+ * @param upstream - The gradient of the output, `[N, C_out, H_out, W_out]`.
+ * @param input - The forward pass's input `[N, C_in, H, W]`.
+ * @param weight - The forward pass's filters `[C_out, C_in / groups, kH, kW]`.
+ * @param options - The forward pass's options and `outputMask` (default both); see {@link Conv2dBackwardOptions}.
+ * @returns Both gradients; see {@link Conv2dGradients}.
+ * @see torch.ops.aten.convolution_backward
+ * @example
+ * ```ts
+ * import { ones, tensor } from '@torchlet/tensor';
+ * import { conv2dBackward } from '@torchlet/ops';
+ * const x = tensor([[[[1, 2, 3]]]]);
+ * const { gradInput, gradWeight } = conv2dBackward(ones([1, 1, 1, 2]), x, tensor([[[[1, 2]]]]));
+ * gradInput?.toArray(); // -> [[[[1, 3, 2]]]]
+ * gradWeight?.toArray(); // -> [[[[3, 5]]]]
+ * ```
+ */
+export function conv2dBackward(
+  upstream: Tensor,
+  input: Tensor,
+  weight: Tensor,
+  options: Conv2dBackwardOptions = {},
+): Conv2dGradients {
+  const fn = 'conv2dBackward';
+  if (options === null || typeof options !== 'object')
+    fail(fn, 'options', `expected an options object, got ${formatValue(options)}`);
+  const { outputMask = [true, true], ...convOptions } = options;
+  if (
+    !Array.isArray(outputMask) ||
+    outputMask.length !== 2 ||
+    typeof outputMask[0] !== 'boolean' ||
+    typeof outputMask[1] !== 'boolean'
+  ) {
+    fail(fn, 'outputMask', `outputMask must be a pair of booleans [input, weight], got ${formatValue(outputMask)}`);
+  }
+  const [wantInput, wantWeight] = outputMask;
+  checkFloatTensor(fn, 'upstream', upstream);
+  checkFloatTensor(fn, 'input', input);
+  checkFloatTensor(fn, 'weight', weight);
+  checkSameDType(fn, { upstream, input, weight });
+  const p = planConv(fn, input.shape, weight.shape, convOptions);
+  checkUpstream(fn, upstream, p, input.shape, weight.shape);
+  if (
+    wantInput &&
+    wantWeight &&
+    upstream.dtype === 'float32' &&
+    p.modePad === null &&
+    !anyOnGpu(upstream, input, weight)
+  ) {
+    const kernel = pickKernel(p.g, p.r.kernel, fn);
+    if (kernel.backward !== undefined) {
+      // Only a kernel that overwrites both may write into unzeroed memory (it returns false untouched otherwise).
+      const dx = freshFloat32(input.numel);
+      const dw = new Float32Array(weight.numel);
+      if (kernel.backward(p.g, denseData(upstream), denseData(input), denseData(weight), dx, dw)) {
+        return { gradInput: new Tensor(dx, input.shape), gradWeight: new Tensor(dw, weight.shape) };
+      }
+    }
+  }
+  return {
+    gradInput: wantInput ? conv2dBackwardInput(upstream, input, weight, convOptions) : null,
+    gradWeight: wantWeight ? conv2dBackwardWeight(upstream, input, weight, convOptions) : null,
+  };
+}
+
+/**
  * The gradient of {@link conv2d} (and of `convTranspose2d`) with respect to its bias: the
  * upstream gradient summed over everything but the channel dimension.
  *

@@ -18,7 +18,7 @@ import {
 import { directBackwardInput, directBackwardWeight, directForward } from './kernel-direct.js';
 import { im2colBackwardInput, im2colBackwardWeight, im2colForward } from './kernel-im2col.js';
 import { implicitBackwardInput, implicitForward } from './kernel-implicit.js';
-import { wasmBackwardInput, wasmBackwardWeight, wasmForward } from './kernel-wasm.js';
+import { wasmBackward, wasmBackwardInput, wasmBackwardWeight, wasmForward } from './kernel-wasm.js';
 import type { Conv2dKernelName, ConvGeometry } from './params.js';
 
 /**
@@ -45,6 +45,18 @@ export interface Conv2dKernelImpl {
   backwardInput(g: ConvGeometry, dy: FloatStorage, w: FloatStorage, dx: FloatStorage): void;
   /** `dw = dL/dw` for upstream `dy` and input `x` (dw fully overwritten). */
   backwardWeight(g: ConvGeometry, dy: FloatStorage, x: FloatStorage, dw: FloatStorage): void;
+  /**
+   * Both gradients in one call, where the kernel has such a path (dx and dw fully overwritten);
+   * `false`: declined, both untouched (the caller runs the two kernels above).
+   */
+  backward?(
+    g: ConvGeometry,
+    dy: FloatStorage,
+    x: FloatStorage,
+    w: FloatStorage,
+    dx: FloatStorage,
+    dw: FloatStorage,
+  ): boolean;
 }
 
 /** The implicit-GEMM kernel: its backward-input loop needs stride 1 and its weight gradient is im2col's. */
@@ -59,7 +71,12 @@ const table: Readonly<Record<Exclude<Conv2dKernelName, 'depthwise'>, Conv2dKerne
   direct: { forward: directForward, backwardInput: directBackwardInput, backwardWeight: directBackwardWeight },
   im2col: { forward: im2colForward, backwardInput: im2colBackwardInput, backwardWeight: im2colBackwardWeight },
   implicit,
-  wasm: { forward: wasmForward, backwardInput: wasmBackwardInput, backwardWeight: wasmBackwardWeight },
+  wasm: {
+    forward: wasmForward,
+    backwardInput: wasmBackwardInput,
+    backwardWeight: wasmBackwardWeight,
+    backward: wasmBackward,
+  },
 };
 
 /**
@@ -101,6 +118,7 @@ const gemmAuto: Conv2dKernelImpl = {
       dx,
     ),
   backwardWeight: (g, dy, x, dw) => (gemmInJs(dy) ? table.im2col : table.wasm).backwardWeight(g, dy, x, dw),
+  backward: (g, dy, x, w, dx, dw) => !gemmInJs(dy) && wasmBackward(g, dy, x, w, dx, dw),
 };
 
 /**

@@ -26,6 +26,7 @@ import {
   isTensor,
   Tensor,
 } from '@torchlet/tensor';
+import { freshFloat32 } from '../fresh-output.js';
 import { checkFloatTensor } from '../params.js';
 
 /**
@@ -231,7 +232,8 @@ export function batchNormTraining(
   }
   const dtype = x.dtype as 'float32' | 'float64';
   const src = dense(x);
-  const out = allocStorage(dtype, size) as FloatArray;
+  // Both kernels write every element: float32 skips the zero fill (see fresh-output.ts).
+  const out = dtype === 'float32' ? freshFloat32(size) : (allocStorage(dtype, size) as FloatArray);
   const stats = new Float64Array(3 * c);
   const useWasm = kernel === 'wasm' || (kernel === 'auto' && getBackend() !== 'js');
   const act = options.activation ?? null;
@@ -365,7 +367,8 @@ export function batchNormTrainingBackward(
   const dtype = x.dtype as 'float32' | 'float64';
   const xs = dense(x);
   const gs = dense(dy);
-  const dx = allocStorage(dtype, size) as FloatArray;
+  // Both kernels write every element: float32 skips the zero fill (see fresh-output.ts).
+  const dx = dtype === 'float32' ? freshFloat32(size) : (allocStorage(dtype, size) as FloatArray);
   const sums = new Float64Array(2 * c);
   const f32 = dtype === 'float32';
   const useWasm = kernel === 'wasm' || (kernel === 'auto' && getBackend() !== 'js');
