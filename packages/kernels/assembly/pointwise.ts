@@ -15,7 +15,10 @@
 // 20 KB) stays in L1 while it runs along a block of columns. The columns are cut into blocks of
 // `nb` slivers whose Cin x 8*nb block of x (about 32 KB) stays in L1/L2 while every weight
 // sliver passes over it. Stride > 1 is first subsampled (pointwiseSubsamplePart) into a dense
-// Cin x L block, after which it is the stride-1 problem.
+// Cin x L block, after which it is the stride-1 problem. A large image (MobileNetV2's 56x56
+// projection reads 1.8 MB) is staged and summed in slices of its input planes (D_K0, D_K1): the
+// tiles of a later slice start from the partial sums the previous one stored, in the same order
+// of terms, so slicing does not change a bit.
 //
 // The descriptor is an i32 array in linear memory laid out by src/pointwise.ts (fields below).
 
@@ -57,6 +60,13 @@ const D_OUTW = 22;
 const D_OC0 = 23;
 const D_OC1 = 24;
 const D_OUT_ROWS = 25;
+/**
+ * A slice of the input channels [k0, k1) (k1 = 0: all of them). The staged input then holds only
+ * those planes of the image (one image per chunk), the tiles start from the partial sums already
+ * in the output region unless k0 = 0, and the activation waits for the slice that ends at Cin.
+ */
+const D_K0 = 26;
+const D_K1 = 27;
 
 const ACT_NONE: i32 = 0;
 const ACT_RELU: i32 = 1;
@@ -137,19 +147,45 @@ function micro4x8(
   out0: usize,
   ldOut: usize,
   count: i32,
+  partial: bool,
+  act: i32,
 ): void {
   for (let s = 0; s < count; s++) {
     let pa = pa0;
     let pb = pb0 + ((<usize>s) << 5);
     const out = out0 + ((<usize>s) << 5);
-    let c00 = v128.load32_splat(bv);
-    let c01 = c00;
-    let c10 = v128.load32_splat(bv, 4);
-    let c11 = c10;
-    let c20 = v128.load32_splat(bv, 8);
-    let c21 = c20;
-    let c30 = v128.load32_splat(bv, 12);
-    let c31 = c30;
+    let c00: v128;
+    let c01: v128;
+    let c10: v128;
+    let c11: v128;
+    let c20: v128;
+    let c21: v128;
+    let c30: v128;
+    let c31: v128;
+    if (partial) {
+      // The sums over the earlier input channels, stored by the previous slice.
+      let o = out;
+      c00 = v128.load(o);
+      c01 = v128.load(o, 16);
+      o += ldOut;
+      c10 = v128.load(o);
+      c11 = v128.load(o, 16);
+      o += ldOut;
+      c20 = v128.load(o);
+      c21 = v128.load(o, 16);
+      o += ldOut;
+      c30 = v128.load(o);
+      c31 = v128.load(o, 16);
+    } else {
+      c00 = v128.load32_splat(bv);
+      c01 = c00;
+      c10 = v128.load32_splat(bv, 4);
+      c11 = c10;
+      c20 = v128.load32_splat(bv, 8);
+      c21 = c20;
+      c30 = v128.load32_splat(bv, 12);
+      c31 = c30;
+    }
     for (let p = 0; p < k; p++) {
       const x0 = v128.load(pb);
       const x1 = v128.load(pb, 16);
@@ -168,9 +204,8 @@ function micro4x8(
       pa += 16;
       pb += ldb;
     }
-    // The epilogue's fields are read from the descriptor only now, so nothing but the tile lives
-    // in vector registers during the loop.
-    const act = field(desc, D_ACT);
+    // The clamp's bounds are read from the descriptor only now, so nothing but the tile lives in
+    // vector registers during the loop.
     if (act === ACT_RELU) {
       // x <= 0 ? 0 : x, NaN stays NaN (as the separate relu kernel).
       const z = f32x4.splat(0);
@@ -226,15 +261,36 @@ function micro8x4(
   desc: usize,
   out: usize,
   ldOut: usize,
+  partial: bool,
+  act: i32,
 ): void {
-  let c0 = v128.load32_splat(bv);
-  let c1 = v128.load32_splat(bv, 4);
-  let c2 = v128.load32_splat(bv, 8);
-  let c3 = v128.load32_splat(bv, 12);
-  let c4 = v128.load32_splat(bv, 16);
-  let c5 = v128.load32_splat(bv, 20);
-  let c6 = v128.load32_splat(bv, 24);
-  let c7 = v128.load32_splat(bv, 28);
+  let c0: v128;
+  let c1: v128;
+  let c2: v128;
+  let c3: v128;
+  let c4: v128;
+  let c5: v128;
+  let c6: v128;
+  let c7: v128;
+  if (partial) {
+    c0 = v128.load(out);
+    c1 = v128.load(out + ldOut);
+    c2 = v128.load(out + 2 * ldOut);
+    c3 = v128.load(out + 3 * ldOut);
+    c4 = v128.load(out + 4 * ldOut);
+    c5 = v128.load(out + 5 * ldOut);
+    c6 = v128.load(out + 6 * ldOut);
+    c7 = v128.load(out + 7 * ldOut);
+  } else {
+    c0 = v128.load32_splat(bv);
+    c1 = v128.load32_splat(bv, 4);
+    c2 = v128.load32_splat(bv, 8);
+    c3 = v128.load32_splat(bv, 12);
+    c4 = v128.load32_splat(bv, 16);
+    c5 = v128.load32_splat(bv, 20);
+    c6 = v128.load32_splat(bv, 24);
+    c7 = v128.load32_splat(bv, 28);
+  }
   for (let p = 0; p < k; p++) {
     const x0 = v128.load(pb);
     c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(pa0), x0));
@@ -249,7 +305,6 @@ function micro8x4(
     pa1 += 16;
     pb += ldb;
   }
-  const act = field(desc, D_ACT);
   if (act === ACT_RELU) {
     const z = f32x4.splat(0);
     c0 = v128.andnot(c0, f32x4.le(c0, z));
@@ -289,13 +344,24 @@ function micro8x4(
   v128.store(out, c7);
 }
 
+/** Copies rows [0, mr) x columns [0, nr) of the tile at `src` (row stride `lds` bytes) to `dst` (row stride `ldd`). */
+function copyTile(src: usize, lds: usize, dst: usize, ldd: usize, mr: i32, nr: i32): void {
+  for (let i = 0; i < mr; i++) {
+    const s = src + <usize>i * lds;
+    const d = dst + <usize>i * ldd;
+    for (let j = 0; j < nr; j++) store<f32>(d + ((<usize>j) << 2), load<f32>(s + ((<usize>j) << 2)));
+  }
+}
+
 /**
  * Computes units [u0, u1) of the forward pass: unit u is image u / chunks, slivers
  * [(u % chunks) * perChunk, +perChunk) of its output positions, for every output channel. Each
  * unit writes only its own columns of the output; `work` is this thread's pointwiseWorkBytes.
+ * With a slice of the input channels (D_K1 > 0), the sums run over those channels only, from the
+ * partial sums in the output (or the bias for the first slice); the last slice applies the activation.
  */
 export function pointwiseForwardPart(desc: usize, u0: i32, u1: i32, work: usize): void {
-  const k = field(desc, D_CIN);
+  const kAll = field(desc, D_CIN);
   const l = field(desc, D_L);
   const x = <usize>field(desc, D_X);
   const wpack = <usize>field(desc, D_WPACK);
@@ -307,9 +373,15 @@ export function pointwiseForwardPart(desc: usize, u0: i32, u1: i32, work: usize)
   const oc0 = field(desc, D_OC0);
   const oc1 = field(desc, D_OC1);
   const outRows = field(desc, D_OUT_ROWS);
+  const k0 = field(desc, D_K0);
+  const k1 = field(desc, D_K1) > 0 ? field(desc, D_K1) : kAll;
+  const k = k1 - k0;
+  const partial = k0 > 0;
+  const act = k1 === kAll ? field(desc, D_ACT) : ACT_NONE;
   const nSl = (l + 7) >> 3;
   const lBytes = (<usize>l) << 2;
-  const aBytes = (<usize>k) << 4; // one packed 4-row sliver of weights
+  const aBytes = (<usize>kAll) << 4; // one packed 4-row sliver of weights
+  const aFrom = (<usize>k0) << 4; // the slice's first step in a sliver
   for (let u = u0; u < u1; u++) {
     const n = u / chunks;
     const s0 = (u % chunks) * perChunk;
@@ -323,7 +395,7 @@ export function pointwiseForwardPart(desc: usize, u0: i32, u1: i32, work: usize)
       const se = min(s1Wide, sb + nb);
       for (let ir = oc0; ir < oc1; ir += 4) {
         const mr = min(4, oc1 - ir);
-        const pa = wpack + <usize>(ir >> 2) * aBytes;
+        const pa = wpack + <usize>(ir >> 2) * aBytes + aFrom;
         // The bias of the 4 rows (the host pads it with zeros to a multiple of 4).
         const bv = bias + ((<usize>ir) << 2);
         const orow = ob + <usize>(ir - oc0) * lBytes;
@@ -332,7 +404,8 @@ export function pointwiseForwardPart(desc: usize, u0: i32, u1: i32, work: usize)
         if (mr === 4) {
           const full = min(se, l >> 3);
           if (full > sb) {
-            micro4x8(k, pa, xb + ((<usize>sb) << 5), lBytes, bv, desc, orow + ((<usize>sb) << 5), lBytes, full - sb);
+            const o = (<usize>sb) << 5;
+            micro4x8(k, pa, xb + o, lBytes, bv, desc, orow + o, lBytes, full - sb, partial, act);
             s = full;
           }
         }
@@ -343,12 +416,9 @@ export function pointwiseForwardPart(desc: usize, u0: i32, u1: i32, work: usize)
           const pb = xb + ((<usize>j0) << 2);
           // An edge tile: columns past L read the next plane's (or the slack's) values into
           // lanes that are never stored; rows past Cout multiply zero weights.
-          micro4x8(k, pa, pb, lBytes, bv, desc, work, 32, 1);
-          for (let i = 0; i < mr; i++) {
-            const row = cj + <usize>i * lBytes;
-            const t = work + ((<usize>i) << 5);
-            for (let j = 0; j < nr; j++) store<f32>(row + ((<usize>j) << 2), load<f32>(t + ((<usize>j) << 2)));
-          }
+          if (partial) copyTile(cj, lBytes, work, 32, mr, nr);
+          micro4x8(k, pa, pb, lBytes, bv, desc, work, 32, 1, partial, act);
+          copyTile(work, 32, cj, lBytes, mr, nr);
         }
       }
     }
@@ -358,20 +428,17 @@ export function pointwiseForwardPart(desc: usize, u0: i32, u1: i32, work: usize)
       const pb = xb + ((<usize>j0) << 2);
       for (let ir = oc0; ir < oc1; ir += 8) {
         const mr = min(8, oc1 - ir);
-        const pa0 = wpack + <usize>(ir >> 2) * aBytes;
+        const pa0 = wpack + <usize>(ir >> 2) * aBytes + aFrom;
         // Rows past the band (mr <= 4) reuse the first sliver: computed, never stored.
         const pa1 = mr > 4 ? pa0 + aBytes : pa0;
         const bv = bias + ((<usize>ir) << 2);
         const cj = ob + <usize>(ir - oc0) * lBytes + ((<usize>j0) << 2);
         if (mr === 8 && nr === 4) {
-          micro8x4(k, pa0, pa1, pb, lBytes, bv, desc, cj, lBytes);
+          micro8x4(k, pa0, pa1, pb, lBytes, bv, desc, cj, lBytes, partial, act);
         } else {
-          micro8x4(k, pa0, pa1, pb, lBytes, bv, desc, work, 16);
-          for (let i = 0; i < mr; i++) {
-            const row = cj + <usize>i * lBytes;
-            const t = work + ((<usize>i) << 4);
-            for (let j = 0; j < nr; j++) store<f32>(row + ((<usize>j) << 2), load<f32>(t + ((<usize>j) << 2)));
-          }
+          if (partial) copyTile(cj, lBytes, work, 16, mr, nr);
+          micro8x4(k, pa0, pa1, pb, lBytes, bv, desc, work, 16, partial, act);
+          copyTile(work, 16, cj, lBytes, mr, nr);
         }
       }
     }

@@ -137,6 +137,32 @@ describe('wasmPointwiseConv2dForward', () => {
     check({ g: pw(batch, cin, cout, side, side, s), bias: true, act: 'clamp', seed: 7 + cin, viaConv: true });
   });
 
+  it('stages images of more than 2^17 input floats in slices of planes (edge tiles, 8 x 4 tails, 1 and 2 images)', () => {
+    // Slices of about 2^16 floats: the sums over the first slice start at the bias, later ones
+    // from the partial sums left in the output (edge tiles included), and only the last applies
+    // the activation. Odd sizes give 4 x 8 edge tiles and narrow last slivers; Cout % 4 edge rows.
+    fc.assert(
+      fc.property(
+        fc.record({
+          batch: fc.integer({ min: 1, max: 2 }),
+          h: fc.integer({ min: 40, max: 64 }),
+          w: fc.integer({ min: 41, max: 67 }),
+          extra: fc.integer({ min: 0, max: 40 }),
+          cout: fc.integer({ min: 1, max: 13 }),
+          bias: fc.boolean(),
+          act: actArb,
+          seed: seedArb,
+          viaConv: fc.boolean(),
+        }),
+        ({ batch, h, w, extra, cout, bias, act, seed, viaConv }) => {
+          const cin = Math.ceil((2 ** 17 + 1) / (h * w)) + extra;
+          check({ g: pw(batch, cin, cout, h, w), bias, act, seed, viaConv });
+        },
+      ),
+      { numRuns: 12 },
+    );
+  });
+
   it('computes the empty-sum and empty-output cases', () => {
     const g = pw(2, 0, 3, 2, 2);
     const out = new Float32Array(2 * 3 * 4).fill(Number.NaN);

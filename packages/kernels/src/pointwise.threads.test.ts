@@ -26,9 +26,12 @@ const pw = (batch: number, cin: number, cout: number, side: number, s: number): 
 
 // Each over the 2^25 multiply-adds that are split: one image per chunk, output bands (the 112x112
 // expansion), ResNet's stride-2 downsample, and 7x7 planes (13 images per chunk) with a 1-column
-// last sliver and Cout % 4 = 2.
+// last sliver and Cout % 4 = 2; MobileNetV2's projections, whose images are staged in slices of
+// input planes (the threads add one slice at a time to the partial sums).
 const geometries: Conv2dGeometry[] = [
   pw(8, 96, 24, 56, 1),
+  pw(4, 144, 24, 56, 1),
+  pw(8, 150, 22, 45, 1),
   pw(2, 16, 96, 112, 1),
   pw(8, 64, 128, 56, 2),
   pw(40, 320, 66, 7, 1),
