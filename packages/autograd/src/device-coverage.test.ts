@@ -31,6 +31,9 @@ const THROWS_ON_GPU: Readonly<Record<string, string>> = {
   'maxPool2dBackward | upstream of a 2x2 pooling': 'CPU-made indices: the device takes the indices it made',
   'batchNormTraining | fused ReLU6, weight 4 and bias 1 (both bounds clip)':
     'the case builds its weight on the CPU inside f: a same-device error',
+  'adaptiveMaxPool2d | [5,7] -> [3,4] (overlapping windows)': 'no webgpu kernel yet: a named error',
+  'maxUnpool2d | the 2x2 stride 2 pooling of a 4x4 plane, into 5x5': 'no webgpu kernel yet: a named error',
+  'maxUnpool2dBackward | upstream of a 4x4 unpooling': 'no webgpu kernel yet: a named error',
 };
 
 /** The device the case being run is on: twins make their constants there. */

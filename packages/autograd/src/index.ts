@@ -81,6 +81,7 @@ export { cumprod, cumsum, max, mean, min, prod, std, sum, variance } from './fun
 export { flip, roll, tril, triu } from './functions/structure.js';
 export { thresholdBackward } from './functions/threshold.js';
 export { col2im, im2col, pad, padBackward } from './functions/unfold.js';
+export { adaptiveMaxPool2d, maxUnpool2d, maxUnpool2dBackward } from './functions/unpool.js';
 export {
   clone,
   contiguous,

@@ -602,6 +602,29 @@ export const opsCases: readonly GradCase[] = [
     secondOrder: true,
   },
   {
+    op: 'adaptiveMaxPool2d',
+    label: '[5,7] -> [3,4] (overlapping windows)',
+    f: (x) => A.adaptiveMaxPool2d(x, [3, 4]),
+    inputs: () => [rndDistinct([1, 2, 5, 7], 190)],
+    secondOrder: true,
+  },
+  {
+    op: 'maxUnpool2d',
+    // Distinct indices: where two name one position, the forward keeps one value but the gradient
+    // (a gather, as PyTorch's) reaches both, which no finite difference can see.
+    label: 'the 2x2 stride 2 pooling of a 4x4 plane, into 5x5',
+    f: (v) => A.maxUnpool2d(v, maxIndices(2), 2, { outputSize: [5, 5] }),
+    inputs: () => [rnd([1, 1, 2, 2], 191)],
+    secondOrder: true,
+  },
+  {
+    op: 'maxUnpool2dBackward',
+    label: 'upstream of a 4x4 unpooling',
+    f: (u) => A.maxUnpool2dBackward(u, maxIndices()),
+    inputs: () => [rnd([1, 1, 4, 4], 192)],
+    secondOrder: true,
+  },
+  {
     op: 'interpolate',
     label: 'bilinear [3,4] -> [5,7]',
     f: (x) => A.interpolate(x, { size: [5, 7], mode: 'bilinear' }),
@@ -652,7 +675,7 @@ export const opsCases: readonly GradCase[] = [
 ];
 
 /** Argmax indices of a 2x2/stride-1 max pooling of a fixed 4x4 image (overlapping windows share maxima). */
-function maxIndices(): Tensor {
+function maxIndices(stride = 1): Tensor {
   const x = tensor(
     [
       [
@@ -666,5 +689,5 @@ function maxIndices(): Tensor {
     ],
     { dtype: 'float64' },
   );
-  return A.maxPool2d(x, 2, { stride: 1, returnIndices: true }).indices;
+  return A.maxPool2d(x, 2, { stride, returnIndices: true }).indices;
 }

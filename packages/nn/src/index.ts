@@ -32,14 +32,17 @@ export { Identity } from './layers/identity.js';
 export { Linear, type LinearOptions } from './layers/linear.js';
 export {
   AdaptiveAvgPool2d,
+  AdaptiveMaxPool2d,
   type AdaptiveOutputSize,
   AvgPool2d,
   type AvgPool2dLayerOptions,
   MaxPool2d,
   type MaxPool2dLayerOptions,
+  type MaxPoolOutput,
 } from './layers/pooling.js';
 export { ReLU6 } from './layers/relu6.js';
 export { Sequential } from './layers/sequential.js';
+export { MaxUnpool2d, type MaxUnpool2dLayerOptions } from './layers/unpooling.js';
 export type { FloatDType, IntPair } from './layers/util.js';
 export {
   BCEWithLogitsLoss,

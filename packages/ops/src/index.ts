@@ -58,6 +58,7 @@ export {
 export { type PadBackwardOptions, type PadMode, type PadOptions, pad, padBackward } from './pad/pad.js';
 export type { IntPair } from './params.js';
 export { type AdaptiveSize, adaptiveAvgPool2d, adaptiveAvgPool2dBackward } from './pool/adaptive-avg-pool2d.js';
+export { type AdaptiveMaxPool2dOptions, adaptiveMaxPool2d } from './pool/adaptive-max-pool2d.js';
 export { type AvgPool2dOptions, avgPool2d, avgPool2dBackward } from './pool/avg-pool2d.js';
 export {
   type MaxPool2dKernel,
@@ -66,5 +67,6 @@ export {
   maxPool2d,
   maxPool2dBackward,
 } from './pool/max-pool2d.js';
+export { type MaxUnpool2dOptions, maxUnpool2d, maxUnpool2dBackward } from './pool/max-unpool2d.js';
 export { type Pool2dOptions, pool2dOutputShape } from './pool/params.js';
 export { pool2d } from './pool/pool2d.js';

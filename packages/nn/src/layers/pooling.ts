@@ -1,4 +1,12 @@
-import { adaptiveAvgPool2d, avgPool2d, maxPool2d, ownIntermediates, type Variable } from '@torchlet/autograd';
+import {
+  adaptiveAvgPool2d,
+  adaptiveMaxPool2d,
+  avgPool2d,
+  type MaxPool2dVariableResult,
+  maxPool2d,
+  ownIntermediates,
+  type Variable,
+} from '@torchlet/autograd';
 import { fail, formatValue } from '@torchlet/tensor';
 import { Module, type ModuleInput } from '../module.js';
 import { pyBool } from '../repr.js';
@@ -27,6 +35,22 @@ export interface MaxPool2dLayerOptions {
 }
 
 /**
+ * What `forward` of a {@link MaxPool2d} or {@link AdaptiveMaxPool2d} returns: the pooled
+ * `Variable`, or with `returnIndices: true` the values and their indices.
+ *
+ * @example
+ * ```ts
+ * import { zeros } from '@torchlet/tensor';
+ * import { MaxPool2d, type MaxPoolOutput } from '@torchlet/nn';
+ * const out: MaxPoolOutput<true> = new MaxPool2d(2, { returnIndices: true }).forward(zeros([1, 1, 2, 2]));
+ * out.indices.toArray(); // -> [[[[0]]]]
+ * ```
+ */
+export type MaxPoolOutput<ReturnIndices extends boolean> = ReturnIndices extends true
+  ? MaxPool2dVariableResult
+  : Variable;
+
+/**
  * Options of {@link AvgPool2d}'s constructor.
  *
  * @example
@@ -50,6 +74,13 @@ export interface AvgPool2dLayerOptions {
   readonly divisorOverride?: number | null;
 }
 
+/** `returnIndices` as a boolean (default `false`), or a named error. */
+function checkReturnIndices(layer: string, value: unknown): boolean {
+  if (value !== undefined && typeof value !== 'boolean')
+    fail(layer, 'returnIndices', `returnIndices must be a boolean, got ${formatValue(value)}`);
+  return value === true;
+}
+
 /** Python's spelling of an int or a pair: `2` or `(2, 3)`. */
 function pyIntPair(v: IntPair): string {
   return typeof v === 'number' ? String(v) : `(${v[0]}, ${v[1]})`;
@@ -71,20 +102,27 @@ function pyIntPair(v: IntPair): string {
  * pool.toString(); // -> 'MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)'
  * ```
  */
-export class MaxPool2d extends Module {
+export class MaxPool2d<ReturnIndices extends boolean = false> extends Module<
+  [input: ModuleInput],
+  MaxPoolOutput<ReturnIndices>
+> {
   readonly kernelSize: IntPair;
   readonly stride: IntPair;
   readonly padding: IntPair;
   readonly dilation: IntPair;
   readonly ceilMode: boolean;
+  /** Whether `forward` returns `{ values, indices }` (PyTorch's `return_indices`). */
+  readonly returnIndices: ReturnIndices;
 
   /**
    * A 2-D max pooling layer with a `kernelSize` window.
    * @param kernelSize - The window size, `k` or `[kH, kW]`.
    * @param options - `stride` (default: `kernelSize`), `padding` (default `0`), `dilation` (default `1`) and
-   *   `ceilMode` (default `false`); see {@link MaxPool2dLayerOptions}.
+   *   `ceilMode` (default `false`), see {@link MaxPool2dLayerOptions}; and `returnIndices` (default `false`),
+   *   which makes `forward` return `{ values, indices }`: the maxima and their int64 flat positions in each
+   *   input plane, which `MaxUnpool2d` takes.
    */
-  constructor(kernelSize: IntPair, options: MaxPool2dLayerOptions = {}) {
+  constructor(kernelSize: IntPair, options: MaxPool2dLayerOptions & { readonly returnIndices?: ReturnIndices } = {}) {
     super();
     const L = 'MaxPool2d';
     toPair(L, 'kernelSize', kernelSize, 1);
@@ -96,18 +134,25 @@ export class MaxPool2d extends Module {
     this.dilation = options.dilation ?? 1;
     toPair(L, 'dilation', this.dilation, 1);
     this.ceilMode = options.ceilMode ?? false;
+    this.returnIndices = checkReturnIndices(L, options.returnIndices) as ReturnIndices;
   }
 
   /**
-   * The window maxima.
+   * The window maxima (with `returnIndices`, and their indices).
    * @param input - A batch `[N, C, H, W]` or one image `[C, H, W]`.
-   * @returns The maxima `[N, C, H_out, W_out]` (or `[C, H_out, W_out]`).
+   * @returns The maxima `[N, C, H_out, W_out]` (or `[C, H_out, W_out]`); with `returnIndices`,
+   *   `{ values, indices }`.
    */
-  forward(input: ModuleInput): Variable {
+  forward(input: ModuleInput): MaxPoolOutput<ReturnIndices> {
     checkImageInput('MaxPool2d', input, null);
     const options = { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode };
+    // The caller owns indices it asked for.
+    if (this.returnIndices)
+      return maxPool2d(input, this.kernelSize, { ...options, returnIndices: true }) as MaxPoolOutput<ReturnIndices>;
     // The argmax indices backward reads belong to the graph (released after backward on webgpu).
-    return ownIntermediates([inputTensor('MaxPool2d', input)], () => maxPool2d(input, this.kernelSize, options));
+    return ownIntermediates([inputTensor('MaxPool2d', input)], () =>
+      maxPool2d(input, this.kernelSize, options),
+    ) as MaxPoolOutput<ReturnIndices>;
   }
 
   override extraRepr(): string {
@@ -221,20 +266,7 @@ export class AdaptiveAvgPool2d extends Module {
    */
   constructor(outputSize: AdaptiveOutputSize) {
     super();
-    const sizes: readonly unknown[] =
-      typeof outputSize === 'number'
-        ? [outputSize]
-        : Array.isArray(outputSize) && outputSize.length === 2
-          ? outputSize
-          : [undefined];
-    if (!sizes.every((s) => s === null || (typeof s === 'number' && Number.isInteger(s) && s >= 1))) {
-      fail(
-        'AdaptiveAvgPool2d',
-        'outputSize',
-        `outputSize must be a positive integer or a pair of positive integers or nulls, got ${formatValue(outputSize)}`,
-      );
-    }
-    this.outputSize = outputSize;
+    this.outputSize = checkAdaptiveOutputSize('AdaptiveAvgPool2d', outputSize);
   }
 
   /**
@@ -248,7 +280,81 @@ export class AdaptiveAvgPool2d extends Module {
   }
 
   override extraRepr(): string {
-    const s = this.outputSize;
-    return `output_size=${typeof s === 'number' ? s : `(${s[0] ?? 'None'}, ${s[1] ?? 'None'})`}`;
+    return adaptiveRepr(this.outputSize);
+  }
+}
+
+/** A positive integer or a pair of positive integers or nulls, or a named error. */
+function checkAdaptiveOutputSize(layer: string, outputSize: AdaptiveOutputSize): AdaptiveOutputSize {
+  const sizes: readonly unknown[] =
+    typeof outputSize === 'number'
+      ? [outputSize]
+      : Array.isArray(outputSize) && outputSize.length === 2
+        ? outputSize
+        : [undefined];
+  if (!sizes.every((s) => s === null || (typeof s === 'number' && Number.isInteger(s) && s >= 1))) {
+    fail(
+      layer,
+      'outputSize',
+      `outputSize must be a positive integer or a pair of positive integers or nulls, got ${formatValue(outputSize)}`,
+    );
+  }
+  return outputSize;
+}
+
+/** PyTorch's `output_size=2` / `output_size=(2, None)`. */
+function adaptiveRepr(s: AdaptiveOutputSize): string {
+  return `output_size=${typeof s === 'number' ? s : `(${s[0] ?? 'None'}, ${s[1] ?? 'None'})`}`;
+}
+
+/**
+ * 2-d adaptive max pooling: the maximum over windows chosen so the output has `outputSize`
+ * whatever the input size (`1` gives global max pooling).
+ *
+ * Shapes: `[N, C, H, W]` or `[C, H, W]` -> `[N, C, oh, ow]`.
+ *
+ * @see torch.nn.AdaptiveMaxPool2d
+ * @example
+ * ```ts
+ * import { arange } from '@torchlet/tensor';
+ * import { AdaptiveMaxPool2d } from '@torchlet/nn';
+ * const pool = new AdaptiveMaxPool2d([1, null]);
+ * pool.forward(arange(8).to('float32').reshape([1, 2, 2, 2])).toArray(); // -> [[[[2, 3]], [[6, 7]]]]
+ * pool.toString(); // -> 'AdaptiveMaxPool2d(output_size=(1, None))'
+ * new AdaptiveMaxPool2d(1, { returnIndices: true }).forward(arange(4).to('float32').reshape([1, 2, 2])).indices.toArray(); // -> [[[3]]]
+ * ```
+ */
+export class AdaptiveMaxPool2d<ReturnIndices extends boolean = false> extends Module<
+  [input: ModuleInput],
+  MaxPoolOutput<ReturnIndices>
+> {
+  readonly outputSize: AdaptiveOutputSize;
+  /** Whether `forward` returns `{ values, indices }` (PyTorch's `return_indices`). */
+  readonly returnIndices: ReturnIndices;
+
+  /**
+   * A 2-D adaptive max pooling layer to a fixed output size.
+   * @param outputSize - The output size `s` or `[outH, outW]`; `null` in a pair keeps that input size.
+   * @param options - `returnIndices` (default `false`): make `forward` return `{ values, indices }`.
+   */
+  constructor(outputSize: AdaptiveOutputSize, options: { readonly returnIndices?: ReturnIndices } = {}) {
+    super();
+    this.outputSize = checkAdaptiveOutputSize('AdaptiveMaxPool2d', outputSize);
+    this.returnIndices = checkReturnIndices('AdaptiveMaxPool2d', options.returnIndices) as ReturnIndices;
+  }
+
+  /**
+   * The adaptive window maxima (with `returnIndices`, and their indices).
+   * @param input - A batch `[N, C, H, W]` or one image `[C, H, W]`.
+   * @returns The maxima `[N, C, outH, outW]` (or `[C, outH, outW]`); with `returnIndices`, `{ values, indices }`.
+   */
+  forward(input: ModuleInput): MaxPoolOutput<ReturnIndices> {
+    checkImageInput('AdaptiveMaxPool2d', input, null);
+    const r = adaptiveMaxPool2d(input, this.outputSize, { returnIndices: true });
+    return (this.returnIndices ? r : r.values) as MaxPoolOutput<ReturnIndices>;
+  }
+
+  override extraRepr(): string {
+    return adaptiveRepr(this.outputSize);
   }
 }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Module } from '../module.js';
 import { ReLU } from './activation.js';
 import { Flatten } from './flatten.js';
-import { MaxPool2d } from './pooling.js';
+import { MaxPool2d, type MaxPool2dLayerOptions } from './pooling.js';
 import { swapsReluMaxPool } from './relu-max-pool.js';
 import { Sequential } from './sequential.js';
 
@@ -45,7 +45,7 @@ describe('Sequential runs ReLU, MaxPool2d as MaxPool2d, ReLU', () => {
           [3, { stride: 2, padding: 1 }],
           [2, { stride: 1, dilation: 2 }],
           [3, { stride: 2, ceilMode: true }],
-        ) as fc.Arbitrary<[number, ConstructorParameters<typeof MaxPool2d>[1]]>,
+        ) as fc.Arbitrary<[number, MaxPool2dLayerOptions]>,
         fc.constantFrom('float32', 'float64'),
         (values, upstream, [k, options], dtype) => {
           const data = dtype === 'float32' ? Float32Array.from(values) : Float64Array.from(values);
@@ -80,7 +80,7 @@ describe('Sequential runs ReLU, MaxPool2d as MaxPool2d, ReLU', () => {
     class MyReLU extends ReLU {}
     expect(swapsReluMaxPool([new MyReLU(), new MaxPool2d(2)], 0, x)).toBe(false);
     const patched = new MaxPool2d(2);
-    patched.forward = (input) => MaxPool2d.prototype.forward.call(patched, input);
+    patched.forward = (input) => MaxPool2d.prototype.forward.call(patched, input) as Variable;
     expect(swapsReluMaxPool([new ReLU(), patched], 0, x)).toBe(false);
     expect(
       swapsReluMaxPool([new ReLU(), new MaxPool2d(2)], 0, variable(fromStorage(new Int32Array(16), [1, 1, 4, 4]))),

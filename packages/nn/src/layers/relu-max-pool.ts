@@ -22,6 +22,8 @@ export function swapsReluMaxPool(layers: readonly Module[], i: number, x: Variab
     return false;
   // A forward patched on the instance (a hook) sees its own layer's input.
   if (Object.hasOwn(relu, 'forward') || Object.hasOwn(pool, 'forward')) return false;
+  // Indices are the pool's output, not an input to the ReLU.
+  if ((pool as MaxPool2d<boolean>).returnIndices) return false;
   const t = x.data;
   return (
     t.gpuBuffer === null &&

@@ -10,7 +10,7 @@ import { Dropout } from './dropout.js';
 import { Flatten } from './flatten.js';
 import { Identity } from './identity.js';
 import { Linear } from './linear.js';
-import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from './pooling.js';
+import { AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d } from './pooling.js';
 import { ReLU6 } from './relu6.js';
 
 const KEEPS_NO_TENSORS: ReadonlySet<unknown> = new Set([
@@ -28,6 +28,7 @@ const KEEPS_NO_TENSORS: ReadonlySet<unknown> = new Set([
   MaxPool2d,
   AvgPool2d,
   AdaptiveAvgPool2d,
+  AdaptiveMaxPool2d,
 ]);
 
 /**

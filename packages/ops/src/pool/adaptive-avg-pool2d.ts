@@ -18,7 +18,8 @@ import { checkPoolInput, checkPoolShape, checkUpstream } from './params.js';
  */
 export type AdaptiveSize = number | readonly [number | null, number | null];
 
-function resolveOutputSize(fn: string, outputSize: AdaptiveSize, h: number, w: number): [number, number] {
+/** `outputSize` as `[Hout, Wout]` for an `h x w` input (`null` keeps that size), validated. */
+export function resolveOutputSize(fn: string, outputSize: AdaptiveSize, h: number, w: number): [number, number] {
   const isPair = Array.isArray(outputSize) && outputSize.length === 2;
   if (typeof outputSize !== 'number' && !isPair) {
     fail(fn, 'outputSize', `expected an int or an [h, w] pair (entries may be null), got ${formatValue(outputSize)}`);
@@ -33,10 +34,10 @@ function resolveOutputSize(fn: string, outputSize: AdaptiveSize, h: number, w: n
 }
 
 // PyTorch's adaptive windows: start = floor(i*in/out), end = ceil((i+1)*in/out), in integers.
-function adaptiveStart(i: number, inSize: number, outSize: number): number {
+export function adaptiveStart(i: number, inSize: number, outSize: number): number {
   return Math.floor((i * inSize) / outSize);
 }
-function adaptiveEnd(i: number, inSize: number, outSize: number): number {
+export function adaptiveEnd(i: number, inSize: number, outSize: number): number {
   return Math.floor(((i + 1) * inSize + outSize - 1) / outSize);
 }
 
