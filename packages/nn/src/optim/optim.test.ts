@@ -179,3 +179,38 @@ describe("Adam's float32 loop", () => {
     }
   });
 });
+
+describe("SGD's float32 momentum loop", () => {
+  it('gives the general loop bit for bit (float32 gradients take it, the same values in float64 do not)', () => {
+    let s = 777;
+    const next = (): number => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return Math.fround((s / 2 ** 32 - 0.5) * 4);
+    };
+    const n = 1000;
+    const start = Float32Array.from({ length: n }, next);
+    for (const options of [
+      { lr: 0.01, momentum: 0.9 },
+      { lr: 0.3, momentum: 0.5, dampening: 0.25 },
+    ]) {
+      const fast = { data: fromStorage(start.slice(), [n]), grad: null as ReturnType<typeof tensor> | null };
+      const general = { data: fromStorage(start.slice(), [n]), grad: null as ReturnType<typeof tensor> | null };
+      const a = new SGD([fast], options);
+      const b = new SGD([general], options);
+      for (let step = 0; step < 6; step++) {
+        const g = Float32Array.from({ length: n }, (_, i) => (i % 13 === 0 ? 0 : next()));
+        fast.grad = fromStorage(g, [n]);
+        general.grad = fromStorage(Float64Array.from(g), [n]);
+        a.step();
+        b.step();
+        const x = fast.data.data as Float32Array;
+        const y = general.data.data as Float32Array;
+        for (let i = 0; i < n; i++)
+          if (!Object.is(x[i], y[i])) throw new Error(`step ${step}, element ${i}: ${x[i]} vs ${y[i]}`);
+        expect(Array.from(a.stateFor(fast)?.momentumBuffer ?? [])).toEqual(
+          Array.from(b.stateFor(general)?.momentumBuffer ?? []),
+        );
+      }
+    }
+  });
+});

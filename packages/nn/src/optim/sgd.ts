@@ -113,6 +113,18 @@ export class SGD extends Optimizer<SGDOptions, { momentumBuffer: Float64Array | 
     const first = state.momentumBuffer === null;
     if (o.momentum !== 0 && first) state.momentumBuffer = new Float64Array(values.length);
     const buf = state.momentumBuffer;
+    if (
+      buf !== null &&
+      !first &&
+      o.weightDecay === 0 &&
+      !o.maximize &&
+      !o.nesterov &&
+      values instanceof Float32Array &&
+      grad instanceof Float32Array
+    ) {
+      sgdMomentumF32(values, grad, buf, o.momentum, 1 - o.dampening, o.lr);
+      return;
+    }
     const sign = o.maximize ? -1 : 1;
     for (let i = 0; i < values.length; i++) {
       let g = sign * grad[i];
@@ -123,5 +135,27 @@ export class SGD extends Optimizer<SGDOptions, { momentumBuffer: Float64Array | 
       }
       values[i] -= o.lr * g;
     }
+  }
+}
+
+/**
+ * The general loop of SGD's `update` for its common case in a training loop (float32, momentum
+ * after the first step, no weight decay, Nesterov or maximize) with every option test and property
+ * read hoisted out: the same operations in the same order, so the same bits, in one monomorphic
+ * loop over typed arrays (MobileNetV2's 3.5M parameters: the step was 2-3% of a training step).
+ */
+function sgdMomentumF32(
+  values: Float32Array,
+  grad: Float32Array,
+  buf: Float64Array,
+  momentum: number,
+  oneMinusDampening: number,
+  lr: number,
+): void {
+  const n = values.length;
+  for (let i = 0; i < n; i++) {
+    const b = momentum * buf[i] + oneMinusDampening * grad[i];
+    buf[i] = b;
+    values[i] -= lr * b;
   }
 }
