@@ -317,9 +317,85 @@ function plane3x3s2(xp: usize, wptr: usize, b: f32, y: usize, outH: i32, outW: i
 }
 
 /**
+ * One output row of plane3x3s1p1 (the last one of an odd count) from input rows `a0`, `a1`, `a2`
+ * (a zero row above or below the image): the same steps and sums as its two-row passes.
+ */
+function row3x3s1p1(
+  a0: usize,
+  a1: usize,
+  a2: usize,
+  wptr: usize,
+  b: f32,
+  ya: usize,
+  inW: i32,
+  outW: i32,
+  rmask: v128,
+): void {
+  const w0 = v128.load32_splat(wptr);
+  const w1 = v128.load32_splat(wptr, 4);
+  const w2 = v128.load32_splat(wptr, 8);
+  const w3 = v128.load32_splat(wptr, 12);
+  const w4 = v128.load32_splat(wptr, 16);
+  const w5 = v128.load32_splat(wptr, 20);
+  const w6 = v128.load32_splat(wptr, 24);
+  const w7 = v128.load32_splat(wptr, 28);
+  const w8 = v128.load32_splat(wptr, 32);
+  const bias = f32x4.splat(b);
+  const z = f32x4.splat(0);
+  // The first step: the input left of the image is zero (shifted in by a shuffle).
+  let i1 = v128.load(a0);
+  let s0 = f32x4.add(bias, f32x4.mul(w0, v128.shuffle<f32>(z, i1, 3, 4, 5, 6)));
+  s0 = f32x4.add(s0, f32x4.mul(w1, i1));
+  s0 = f32x4.add(s0, f32x4.mul(w2, v128.load(a0, 4)));
+  i1 = v128.load(a1);
+  s0 = f32x4.add(s0, f32x4.mul(w3, v128.shuffle<f32>(z, i1, 3, 4, 5, 6)));
+  s0 = f32x4.add(s0, f32x4.mul(w4, i1));
+  s0 = f32x4.add(s0, f32x4.mul(w5, v128.load(a1, 4)));
+  i1 = v128.load(a2);
+  s0 = f32x4.add(s0, f32x4.mul(w6, v128.shuffle<f32>(z, i1, 3, 4, 5, 6)));
+  s0 = f32x4.add(s0, f32x4.mul(w7, i1));
+  s0 = f32x4.add(s0, f32x4.mul(w8, v128.load(a2, 4)));
+  v128.store(ya, s0);
+  // Steps inside the row, then the last four columns again with the padding column masked.
+  let ow = 4;
+  for (; ow + 4 <= outW && ow + 5 <= inW; ow += 4) {
+    const o: usize = (<usize>ow) << 2;
+    let p = a0 + o;
+    let s = f32x4.add(bias, f32x4.mul(w0, v128.load(p - 4)));
+    s = f32x4.add(s, f32x4.mul(w1, v128.load(p)));
+    s = f32x4.add(s, f32x4.mul(w2, v128.load(p + 4)));
+    p = a1 + o;
+    s = f32x4.add(s, f32x4.mul(w3, v128.load(p - 4)));
+    s = f32x4.add(s, f32x4.mul(w4, v128.load(p)));
+    s = f32x4.add(s, f32x4.mul(w5, v128.load(p + 4)));
+    p = a2 + o;
+    s = f32x4.add(s, f32x4.mul(w6, v128.load(p - 4)));
+    s = f32x4.add(s, f32x4.mul(w7, v128.load(p)));
+    s = f32x4.add(s, f32x4.mul(w8, v128.load(p + 4)));
+    v128.store(ya + o, s);
+  }
+  if (ow < outW) {
+    const o: usize = (<usize>(outW - 4)) << 2;
+    let p = a0 + o;
+    let s = f32x4.add(bias, f32x4.mul(w0, v128.load(p - 4)));
+    s = f32x4.add(s, f32x4.mul(w1, v128.load(p)));
+    s = f32x4.add(s, f32x4.mul(w2, v128.and(v128.load(p + 4), rmask)));
+    p = a1 + o;
+    s = f32x4.add(s, f32x4.mul(w3, v128.load(p - 4)));
+    s = f32x4.add(s, f32x4.mul(w4, v128.load(p)));
+    s = f32x4.add(s, f32x4.mul(w5, v128.and(v128.load(p + 4), rmask)));
+    p = a2 + o;
+    s = f32x4.add(s, f32x4.mul(w6, v128.load(p - 4)));
+    s = f32x4.add(s, f32x4.mul(w7, v128.load(p)));
+    s = f32x4.add(s, f32x4.mul(w8, v128.and(v128.load(p + 4), rmask)));
+    v128.store(ya + o, s);
+  }
+}
+
+/**
  * 3x3 stride 1 with padding 1 (MobileNet's, no dilation) straight from the dense staged plane: no
  * bordered copy. Two output rows per pass from four input rows (rows above and below the image
- * read a zero row), the nine weights in registers, three loads per input row for the left, middle
+ * read a zero row; an odd last row is computed alone, row3x3s1p1), the nine weights in registers, three loads per input row for the left, middle
  * and right taps; the first step shifts a zero in from the left, and the last four columns are
  * recomputed (overlapping) with the padding column right of the image masked to zero. Same sums
  * in the same order as plane3x3s1 on the bordered copy. Requires 5 <= outW <= inW and
@@ -352,8 +428,8 @@ function plane3x3s1p1(
   const rmask = i32x4(-1, -1, -1, outW < inW ? -1 : 0);
   const last = (<usize>(outW - 4)) << 2;
   const z = f32x4.splat(0);
-  for (let oh = 0; oh < outH; oh += 2) {
-    const two = oh + 1 < outH;
+  let oh = 0;
+  for (; oh + 2 <= outH; oh += 2) {
     const a0 = oh >= 1 ? x + <usize>(oh - 1) * rowBytes : zero;
     const a1 = x + <usize>oh * rowBytes;
     const a2 = oh + 1 < inH ? x + <usize>(oh + 1) * rowBytes : zero;
@@ -395,16 +471,14 @@ function plane3x3s1p1(
       s1 = f32x4.add(s1, f32x4.mul(w4, i1));
       s1 = f32x4.add(s1, f32x4.mul(w5, i2));
       v128.store(ya + o, s0);
-      if (two) {
-        p = a3 + o;
-        i1 = v128.load(p);
-        i0 = v128.shuffle<f32>(z, i1, 3, 4, 5, 6);
-        i2 = v128.load(p + 4);
-        s1 = f32x4.add(s1, f32x4.mul(w6, i0));
-        s1 = f32x4.add(s1, f32x4.mul(w7, i1));
-        s1 = f32x4.add(s1, f32x4.mul(w8, i2));
-        v128.store(yb + o, s1);
-      }
+      p = a3 + o;
+      i1 = v128.load(p);
+      i0 = v128.shuffle<f32>(z, i1, 3, 4, 5, 6);
+      i2 = v128.load(p + 4);
+      s1 = f32x4.add(s1, f32x4.mul(w6, i0));
+      s1 = f32x4.add(s1, f32x4.mul(w7, i1));
+      s1 = f32x4.add(s1, f32x4.mul(w8, i2));
+      v128.store(yb + o, s1);
     }
     // Steps inside the row: outputs in the row, right taps in the image (column ow + 4 < inW).
     let ow = 4;
@@ -442,16 +516,14 @@ function plane3x3s1p1(
       s1 = f32x4.add(s1, f32x4.mul(w4, i1));
       s1 = f32x4.add(s1, f32x4.mul(w5, i2));
       v128.store(ya + o, s0);
-      if (two) {
-        p = a3 + o;
-        i1 = v128.load(p);
-        i0 = v128.load(p - 4);
-        i2 = v128.load(p + 4);
-        s1 = f32x4.add(s1, f32x4.mul(w6, i0));
-        s1 = f32x4.add(s1, f32x4.mul(w7, i1));
-        s1 = f32x4.add(s1, f32x4.mul(w8, i2));
-        v128.store(yb + o, s1);
-      }
+      p = a3 + o;
+      i1 = v128.load(p);
+      i0 = v128.load(p - 4);
+      i2 = v128.load(p + 4);
+      s1 = f32x4.add(s1, f32x4.mul(w6, i0));
+      s1 = f32x4.add(s1, f32x4.mul(w7, i1));
+      s1 = f32x4.add(s1, f32x4.mul(w8, i2));
+      v128.store(yb + o, s1);
     }
     if (ow < outW) {
       // The last four columns again, the padding column right of the image masked to zero.
@@ -488,17 +560,20 @@ function plane3x3s1p1(
       s1 = f32x4.add(s1, f32x4.mul(w4, i1));
       s1 = f32x4.add(s1, f32x4.mul(w5, i2));
       v128.store(ya + o, s0);
-      if (two) {
-        p = a3 + o;
-        i1 = v128.load(p);
-        i0 = v128.load(p - 4);
-        i2 = v128.and(v128.load(p + 4), rmask);
-        s1 = f32x4.add(s1, f32x4.mul(w6, i0));
-        s1 = f32x4.add(s1, f32x4.mul(w7, i1));
-        s1 = f32x4.add(s1, f32x4.mul(w8, i2));
-        v128.store(yb + o, s1);
-      }
+      p = a3 + o;
+      i1 = v128.load(p);
+      i0 = v128.load(p - 4);
+      i2 = v128.and(v128.load(p + 4), rmask);
+      s1 = f32x4.add(s1, f32x4.mul(w6, i0));
+      s1 = f32x4.add(s1, f32x4.mul(w7, i1));
+      s1 = f32x4.add(s1, f32x4.mul(w8, i2));
+      v128.store(yb + o, s1);
     }
+  }
+  if (oh < outH) {
+    const a0 = oh >= 1 ? x + <usize>(oh - 1) * rowBytes : zero;
+    const a2 = oh + 1 < inH ? x + <usize>(oh + 1) * rowBytes : zero;
+    row3x3s1p1(a0, x + <usize>oh * rowBytes, a2, wptr, b, y + <usize>oh * outBytes, inW, outW, rmask);
   }
 }
 
