@@ -12,6 +12,7 @@ import {
 } from '@torchlet/autograd';
 import {
   AdaptiveAvgPool2d,
+  AdaptiveMaxPool2d,
   type AnyModule,
   AvgPool2d,
   BatchNorm2d,
@@ -25,6 +26,7 @@ import {
   Identity,
   Linear,
   MaxPool2d,
+  MaxUnpool2d,
   Module,
   type ModuleInput,
   MSELoss,
@@ -223,6 +225,9 @@ const cases: [string, () => AnyModule, number[][]][] = [
   ['AdaptiveAvgPool2d(1)', () => new AdaptiveAvgPool2d(1), [[2, 3, 5, 7]]],
   ['AdaptiveAvgPool2d divisible', () => new AdaptiveAvgPool2d(2), [[2, 3, 6, 4]]],
   ['AdaptiveAvgPool2d uneven', () => new AdaptiveAvgPool2d([3, null]), [[2, 3, 7, 5]]],
+  ['AdaptiveMaxPool2d(1)', () => new AdaptiveMaxPool2d(1), [[2, 3, 5, 7]]],
+  ['AdaptiveMaxPool2d divisible', () => new AdaptiveMaxPool2d(2), [[2, 3, 6, 4]]],
+  ['AdaptiveMaxPool2d uneven', () => new AdaptiveMaxPool2d([3, 4]), [[2, 3, 7, 5]]],
   ['BatchNorm2d', () => new BatchNorm2d(3), [[2, 3, 4, 4]]],
   ['BatchNorm2d no affine', () => new BatchNorm2d(3, { affine: false }), [[2, 3, 4, 4]]],
   [
@@ -329,6 +334,20 @@ describe('exportOnnx: errors', () => {
       }
     }
     expect(() => exportOnnx(new Odd(), [tensor([1, 2])])).toThrow(/'cumprod'.*has no ONNX form/);
+  });
+
+  it('names max-unpooling (its indices would be frozen at the example), not baking them in', () => {
+    class PoolUnpool extends Module {
+      readonly pool = new MaxPool2d(2, { returnIndices: true });
+      readonly unpool = new MaxUnpool2d(2);
+      forward(x: ModuleInput): Variable {
+        const { values, indices } = this.pool.forward(x);
+        return this.unpool.forward(values, indices);
+      }
+    }
+    expect(() => exportOnnx(new PoolUnpool(), [randn([1, 1, 4, 4], { generator: g })])).toThrow(
+      /'maxUnpool2d' \(output \[1,1,4,4\]\) has no ONNX form/,
+    );
   });
 
   it('names antialiased interpolation (Resize has antialias only from opset 18)', () => {

@@ -223,41 +223,51 @@ const avgPool2d: ExportImpl = (b, op) => {
   });
 };
 
-/** Adaptive average pooling: global, a plain AveragePool when the sizes divide, else per-bin means (separable). */
-const adaptiveAvgPool2d: ExportImpl = (b, op) => {
-  const x = operand(op, 0);
-  const r = x.ndim;
-  const [h, w] = [x.shape[r - 2], x.shape[r - 1]];
-  const [oh, ow] = [op.output.shape[r - 2], op.output.shape[r - 1]];
-  return batched(b, op, x, (xName) => {
-    if (oh === 1 && ow === 1) return b.node('GlobalAveragePool', [xName])[0];
-    if (h % oh === 0 && w % ow === 0) {
-      const k = [h / oh, w / ow];
-      return b.node('AveragePool', [xName], { kernel_shape: k, strides: k })[0];
-    }
-    let cur = xName;
-    for (const [axis, size, out] of [
-      [2, h, oh],
-      [3, w, ow],
-    ] as const) {
-      if (size === out) continue;
-      const bins: string[] = [];
-      for (let i = 0; i < out; i++) {
-        const start = Math.floor((i * size) / out);
-        const end = Math.ceil(((i + 1) * size) / out);
-        const [part] = b.node('Slice', [
-          cur,
-          b.int64s([start], 'starts'),
-          b.int64s([end], 'ends'),
-          b.int64s([axis], 'axes'),
-        ]);
-        bins.push(b.node('ReduceMean', [part], { axes: [axis], keepdims: 1 })[0]);
+/**
+ * Adaptive pooling: the global pool, a plain pool when the sizes divide, else per-bin reductions
+ * along H then W (both a mean and a max over a rectangle are separable).
+ */
+function adaptivePool2d(kind: 'avg' | 'max'): ExportImpl {
+  const [globalOp, poolOp, reduceOp] =
+    kind === 'avg' ? ['GlobalAveragePool', 'AveragePool', 'ReduceMean'] : ['GlobalMaxPool', 'MaxPool', 'ReduceMax'];
+  return (b, op) => {
+    const x = operand(op, 0);
+    const r = x.ndim;
+    const [h, w] = [x.shape[r - 2], x.shape[r - 1]];
+    const [oh, ow] = [op.output.shape[r - 2], op.output.shape[r - 1]];
+    return batched(b, op, x, (xName) => {
+      if (oh === 1 && ow === 1) return b.node(globalOp, [xName])[0];
+      if (h % oh === 0 && w % ow === 0) {
+        const k = [h / oh, w / ow];
+        return b.node(poolOp, [xName], { kernel_shape: k, strides: k })[0];
       }
-      cur = b.node('Concat', bins, { axis })[0];
-    }
-    return cur;
-  });
-};
+      let cur = xName;
+      for (const [axis, size, out] of [
+        [2, h, oh],
+        [3, w, ow],
+      ] as const) {
+        if (size === out) continue;
+        const bins: string[] = [];
+        for (let i = 0; i < out; i++) {
+          const start = Math.floor((i * size) / out);
+          const end = Math.ceil(((i + 1) * size) / out);
+          const [part] = b.node('Slice', [
+            cur,
+            b.int64s([start], 'starts'),
+            b.int64s([end], 'ends'),
+            b.int64s([axis], 'axes'),
+          ]);
+          bins.push(b.node(reduceOp, [part], { axes: [axis], keepdims: 1 })[0]);
+        }
+        cur = b.node('Concat', bins, { axis })[0];
+      }
+      return cur;
+    });
+  };
+}
+
+const adaptiveAvgPool2d = adaptivePool2d('avg');
+const adaptiveMaxPool2d = adaptivePool2d('max');
 
 const pad: ExportImpl = (b, op) => {
   const x = operand(op, 0);
@@ -376,6 +386,7 @@ const batchNormalization: ExportImpl = (b, op) => {
 /** Image operations by traced name. */
 export const nnExports: Readonly<Record<string, ExportImpl>> = {
   adaptiveAvgPool2d,
+  adaptiveMaxPool2d,
   avgPool2d,
   [FUSED_BATCH_NORM]: batchNormalization,
   conv2d,
