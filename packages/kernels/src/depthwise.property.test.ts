@@ -139,6 +139,61 @@ describe('depthwise conv2d kernels vs float64 sums', () => {
     }
   });
 
+  it('agree on random 3x3 stride 1 and 2, pad 0 and 1 problems (odd and even sizes, 7x7 planes, activations)', () => {
+    // The copy-free pad-1 paths (two output rows per pass, an odd last row alone; stride 2's
+    // left-tap sums and overlapping last step) and the bordered ones, at widths and heights around
+    // their vector steps, any channel count; the fused ReLU / clamp equals the rule applied after.
+    fc.assert(
+      fc.property(
+        fc.record({
+          batch: fc.integer({ min: 1, max: 2 }),
+          ch: fc.integer({ min: 1, max: 11 }),
+          h: fc.integer({ min: 1, max: 20 }),
+          w: fc.integer({ min: 1, max: 24 }),
+          s: fc.constantFrom(1, 2),
+          pad: fc.constantFrom(0, 1),
+          bias: fc.boolean(),
+          act: fc.constantFrom('relu', 'clamp'),
+          seed: seedArb,
+        }),
+        ({ batch, ch, h, w, s, pad, bias, act, seed }) => {
+          const outH = Math.floor((h + 2 * pad - 3) / s) + 1;
+          const outW = Math.floor((w + 2 * pad - 3) / s) + 1;
+          if (outH < 1 || outW < 1) return;
+          const g = geometry({
+            batch,
+            inChannels: ch,
+            outChannels: ch,
+            groups: ch,
+            inH: h,
+            inW: w,
+            kh: 3,
+            kw: 3,
+            strideH: s,
+            strideW: s,
+            padTop: pad,
+            padLeft: pad,
+            outH,
+            outW,
+          });
+          check(g, bias, seed);
+          const x = randomArray(batch * ch * h * w, seed);
+          const wt = randomArray(ch * 9, seed + 1);
+          const b = bias ? randomArray(ch, seed + 2) : null;
+          const plain = new Float32Array(batch * ch * outH * outW);
+          expect(wasmDepthwiseConv2dForward(g, x, wt, b, plain)).toBe(true);
+          const fused = new Float32Array(plain.length).fill(Number.NaN);
+          const activation = act === 'relu' ? 'relu' : { clamp: [-0.25, 0.5] as [number, number] };
+          expect(wasmDepthwiseConv2dForward(g, x, wt, b, fused, { activation })).toBe(true);
+          expect(getBackendInfo().lastKernel).toBe(WASM_DEPTHWISE_KERNEL);
+          const rule = (v: number): number => (act === 'relu' ? Math.max(v, 0) : Math.min(Math.max(v, -0.25), 0.5));
+          expect(Array.from(fused)).toEqual(Array.from(plain, (v) => Math.fround(rule(v))));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it('agree when a staged chunk of planes starts inside an image (large planes, 7 channels)', () => {
     // 112x112 planes: a chunk holds a few planes, so chunks start at channels other than 0
     // (on one thread; threaded calls stage larger chunks).
