@@ -129,7 +129,8 @@ function checkPerChannel(
   if (t.ndim !== 1 || t.shape[0] !== c) {
     fail(fn, arg, `expected ${arg} [${c}] for input ${formatShape(input.shape)}, got ${arg} ${formatShape(t.shape)}`);
   }
-  return t.toTypedArray() as FloatArray;
+  // The kernels only read it: the tensor's own storage when dense (parameters are), no copy.
+  return dense(t);
 }
 
 function checkOptions(
