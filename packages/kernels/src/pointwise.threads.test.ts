@@ -24,10 +24,11 @@ const pw = (batch: number, cin: number, cout: number, side: number, s: number): 
     outW: Math.floor((side - 1) / s) + 1,
   });
 
-// Each over the 2^25 multiply-adds that are split: one image per chunk, output bands (the 112x112
-// expansion), ResNet's stride-2 downsample, and 7x7 planes (13 images per chunk) with a 1-column
-// last sliver and Cout % 4 = 2; MobileNetV2's projections, whose images are staged in slices of
-// input planes (the threads add one slice at a time to the partial sums).
+// Each over the multiply-adds that are split (POINTWISE_PARALLEL_MIN_WORK): one image per chunk,
+// output bands (the 112x112 expansion), ResNet's stride-2 downsample, and 7x7 planes (13 images
+// per chunk) with a 1-column last sliver and Cout % 4 = 2; MobileNetV2's projections, whose
+// images are staged in slices of input planes (the threads add one slice at a time to the
+// partial sums).
 const geometries: Conv2dGeometry[] = [
   pw(8, 96, 24, 56, 1),
   pw(4, 144, 24, 56, 1),

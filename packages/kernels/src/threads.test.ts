@@ -5,7 +5,7 @@ import { KernelArgumentError } from './errors.js';
 import { PARALLEL_MIN_WORK, wasmGemm } from './gemm.js';
 import { getBackendInfo } from './info.js';
 import { ready } from './ready.js';
-import { CONV2D_PARALLEL_MIN_WORK } from './thread-thresholds.js';
+import { CONV2D_PARALLEL_MIN_WORK, POINTWISE_PARALLEL_MIN_WORK } from './thread-thresholds.js';
 import { getThreads, setThreads, stallMs, threadPool } from './threads.js';
 
 interface Shape {
@@ -77,7 +77,7 @@ describe('worker threads (Node)', () => {
     // Few images (units are column ranges), padding (the pad phase runs on the threads too),
     // many images with a ragged micro-tile, and a batch staged in two chunks (4 + 3 images).
     const geometries: Conv2dGeometry[] = [
-      // Threads start at CONV2D_PARALLEL_MIN_WORK (2^25) multiply-adds: one image of 144 outputs,
+      // Threads start at CONV2D_PARALLEL_MIN_WORK (2^23) multiply-adds: one image of 144 outputs,
       // and 300 LeNet images.
       { ...oneLargeImage, outChannels: 144 },
       { ...lenetConv1, batch: 300, inChannels: 2, groups: 2 },
@@ -119,23 +119,26 @@ describe('worker threads (Node)', () => {
     });
   });
 
-  it('keeps batch-1 MobileNetV2 pointwise layers on one thread (below CONV2D_PARALLEL_MIN_WORK)', async () => {
-    // [1,144,56,56] -> 24: 10.8M multiply-adds, about a millisecond: the hand-off to a second thread
-    // cost more than it saved (thread-thresholds.ts).
+  it('splits batch-1 MobileNetV2 pointwise layers, and keeps 1x1 problems below POINTWISE_PARALLEL_MIN_WORK on one thread', async () => {
+    // [1,144,56,56] -> 24: 10.8M multiply-adds, about 0.9 ms on one thread (thread-thresholds.ts).
     const g = geometry({ inChannels: 144, inH: 56, inW: 56, outChannels: 24, kh: 1, kw: 1, outH: 56, outW: 56 });
-    expect(convWork(g)).toBeLessThan(CONV2D_PARALLEL_MIN_WORK);
-    const x = lcgArray(144 * 56 * 56, 7);
-    const w = lcgArray(24 * 144, 8);
-    const out = new Float32Array(24 * 56 * 56);
+    // [1,64,14,14] -> 128: 1.6M, under 0.1 ms.
+    const small = geometry({ inChannels: 64, inH: 14, inW: 14, outChannels: 128, kh: 1, kw: 1, outH: 14, outW: 14 });
+    expect(convWork(g)).toBeGreaterThanOrEqual(POINTWISE_PARALLEL_MIN_WORK);
+    expect(convWork(small)).toBeLessThan(POINTWISE_PARALLEL_MIN_WORK);
+    const run = (q: Conv2dGeometry): Float32Array => {
+      const out = new Float32Array(q.outChannels * q.outH * q.outW);
+      const x = lcgArray(q.inChannels * q.inH * q.inW, 7);
+      expect(wasmConv2dForward(q, x, lcgArray(q.outChannels * q.inChannels, 8), null, out)).toBe(true);
+      return out;
+    };
+    setThreads(1);
+    const single = run(g);
     setThreads(2);
-    // Two threads really are available: a big enough problem splits.
-    const big = { ...oneLargeImage, outChannels: 144 };
-    await untilTwoThreads(() =>
-      wasmConv2dForward(big, lcgArray(32 * 30 * 30, 9), lcgArray(144 * 32 * 9, 10), null, new Float32Array(144 * 900), {
-        algorithm: 'gemm',
-      }),
-    );
-    expect(wasmConv2dForward(g, x, w, null, out)).toBe(true);
+    await untilTwoThreads(() => run(g));
+    expect(run(g)).toEqual(single);
+    expect(getBackendInfo().lastKernel).toBe('wasm-simd128-conv2d-pointwise-4x8 x2 threads');
+    run(small);
     expect(getBackendInfo().lastKernel).toBe('wasm-simd128-conv2d-pointwise-4x8');
   });
   it('keeps small products on the calling thread', () => {
