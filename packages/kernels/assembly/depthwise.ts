@@ -1366,6 +1366,195 @@ function plane14s2p1(x: usize, wptr: usize, b: f32, y: usize, zero: usize): void
 }
 
 /**
+ * plane3x3s2p1 for 28x28 planes (14x14 outputs: MobileNetV2's [192,28,28] stride 2): the same
+ * steps and sums, each pass's four steps straight-line at constant offsets, the last step's
+ * left-tap sums taken from the third step's (lane 1) instead of loaded again.
+ */
+function plane28s2p1(x: usize, wptr: usize, b: f32, y: usize, zero: usize): void {
+  const w0 = v128.load32_splat(wptr);
+  const w1 = v128.load32_splat(wptr, 4);
+  const w2 = v128.load32_splat(wptr, 8);
+  const w3 = v128.load32_splat(wptr, 12);
+  const w4 = v128.load32_splat(wptr, 16);
+  const w5 = v128.load32_splat(wptr, 20);
+  const w6 = v128.load32_splat(wptr, 24);
+  const w7 = v128.load32_splat(wptr, 28);
+  const w8 = v128.load32_splat(wptr, 32);
+  const bias = f32x4.splat(b);
+  const z = f32x4.splat(0);
+  let lo: v128;
+  let hi: v128;
+  let od: v128;
+  let ev: v128;
+  let a: v128;
+  let c: v128;
+  let la: v128;
+  let lb: v128;
+  let pa: v128;
+  let pb: v128;
+  // Output rows oh and oh + 1 from input rows 2 * oh - 1 to 2 * oh + 3 (112 bytes each).
+  for (let oh = 0; oh < 14; oh += 2) {
+    const r1 = x + <usize>oh * 224;
+    const r0 = oh > 0 ? r1 - 112 : zero;
+    const r2 = r1 + 112;
+    const r3 = r1 + 224;
+    const r4 = r1 + 336;
+    const ya = y + <usize>oh * 56;
+    // Columns 0 to 11 in three steps, then 10 to 13 (the left taps of column 10 are lane 1 of the third step's).
+    lo = v128.load(r0, 0);
+    hi = v128.load(r0, 16);
+    od = odds(lo, hi);
+    a = f32x4.add(bias, f32x4.mul(w1, evens(lo, hi)));
+    a = f32x4.add(a, f32x4.mul(w2, od));
+    la = f32x4.mul(w0, od);
+    lo = v128.load(r1, 0);
+    hi = v128.load(r1, 16);
+    od = odds(lo, hi);
+    a = f32x4.add(a, f32x4.mul(w4, evens(lo, hi)));
+    a = f32x4.add(a, f32x4.mul(w5, od));
+    la = f32x4.add(la, f32x4.mul(w3, od));
+    lo = v128.load(r2, 0);
+    hi = v128.load(r2, 16);
+    od = odds(lo, hi);
+    ev = evens(lo, hi);
+    a = f32x4.add(a, f32x4.mul(w7, ev));
+    a = f32x4.add(a, f32x4.mul(w8, od));
+    la = f32x4.add(la, f32x4.mul(w6, od));
+    c = f32x4.add(bias, f32x4.mul(w1, ev));
+    c = f32x4.add(c, f32x4.mul(w2, od));
+    lb = f32x4.mul(w0, od);
+    v128.store(ya, f32x4.add(a, v128.shuffle<f32>(z, la, 3, 4, 5, 6)), 0);
+    lo = v128.load(r3, 0);
+    hi = v128.load(r3, 16);
+    od = odds(lo, hi);
+    c = f32x4.add(c, f32x4.mul(w4, evens(lo, hi)));
+    c = f32x4.add(c, f32x4.mul(w5, od));
+    lb = f32x4.add(lb, f32x4.mul(w3, od));
+    lo = v128.load(r4, 0);
+    hi = v128.load(r4, 16);
+    od = odds(lo, hi);
+    c = f32x4.add(c, f32x4.mul(w7, evens(lo, hi)));
+    c = f32x4.add(c, f32x4.mul(w8, od));
+    lb = f32x4.add(lb, f32x4.mul(w6, od));
+    v128.store(ya, f32x4.add(c, v128.shuffle<f32>(z, lb, 3, 4, 5, 6)), 56);
+    pa = la;
+    pb = lb;
+    lo = v128.load(r0, 32);
+    hi = v128.load(r0, 48);
+    od = odds(lo, hi);
+    a = f32x4.add(bias, f32x4.mul(w1, evens(lo, hi)));
+    a = f32x4.add(a, f32x4.mul(w2, od));
+    la = f32x4.mul(w0, od);
+    lo = v128.load(r1, 32);
+    hi = v128.load(r1, 48);
+    od = odds(lo, hi);
+    a = f32x4.add(a, f32x4.mul(w4, evens(lo, hi)));
+    a = f32x4.add(a, f32x4.mul(w5, od));
+    la = f32x4.add(la, f32x4.mul(w3, od));
+    lo = v128.load(r2, 32);
+    hi = v128.load(r2, 48);
+    od = odds(lo, hi);
+    ev = evens(lo, hi);
+    a = f32x4.add(a, f32x4.mul(w7, ev));
+    a = f32x4.add(a, f32x4.mul(w8, od));
+    la = f32x4.add(la, f32x4.mul(w6, od));
+    c = f32x4.add(bias, f32x4.mul(w1, ev));
+    c = f32x4.add(c, f32x4.mul(w2, od));
+    lb = f32x4.mul(w0, od);
+    v128.store(ya, f32x4.add(a, v128.shuffle<f32>(pa, la, 3, 4, 5, 6)), 16);
+    lo = v128.load(r3, 32);
+    hi = v128.load(r3, 48);
+    od = odds(lo, hi);
+    c = f32x4.add(c, f32x4.mul(w4, evens(lo, hi)));
+    c = f32x4.add(c, f32x4.mul(w5, od));
+    lb = f32x4.add(lb, f32x4.mul(w3, od));
+    lo = v128.load(r4, 32);
+    hi = v128.load(r4, 48);
+    od = odds(lo, hi);
+    c = f32x4.add(c, f32x4.mul(w7, evens(lo, hi)));
+    c = f32x4.add(c, f32x4.mul(w8, od));
+    lb = f32x4.add(lb, f32x4.mul(w6, od));
+    v128.store(ya, f32x4.add(c, v128.shuffle<f32>(pb, lb, 3, 4, 5, 6)), 72);
+    pa = la;
+    pb = lb;
+    lo = v128.load(r0, 64);
+    hi = v128.load(r0, 80);
+    od = odds(lo, hi);
+    a = f32x4.add(bias, f32x4.mul(w1, evens(lo, hi)));
+    a = f32x4.add(a, f32x4.mul(w2, od));
+    la = f32x4.mul(w0, od);
+    lo = v128.load(r1, 64);
+    hi = v128.load(r1, 80);
+    od = odds(lo, hi);
+    a = f32x4.add(a, f32x4.mul(w4, evens(lo, hi)));
+    a = f32x4.add(a, f32x4.mul(w5, od));
+    la = f32x4.add(la, f32x4.mul(w3, od));
+    lo = v128.load(r2, 64);
+    hi = v128.load(r2, 80);
+    od = odds(lo, hi);
+    ev = evens(lo, hi);
+    a = f32x4.add(a, f32x4.mul(w7, ev));
+    a = f32x4.add(a, f32x4.mul(w8, od));
+    la = f32x4.add(la, f32x4.mul(w6, od));
+    c = f32x4.add(bias, f32x4.mul(w1, ev));
+    c = f32x4.add(c, f32x4.mul(w2, od));
+    lb = f32x4.mul(w0, od);
+    v128.store(ya, f32x4.add(a, v128.shuffle<f32>(pa, la, 3, 4, 5, 6)), 32);
+    lo = v128.load(r3, 64);
+    hi = v128.load(r3, 80);
+    od = odds(lo, hi);
+    c = f32x4.add(c, f32x4.mul(w4, evens(lo, hi)));
+    c = f32x4.add(c, f32x4.mul(w5, od));
+    lb = f32x4.add(lb, f32x4.mul(w3, od));
+    lo = v128.load(r4, 64);
+    hi = v128.load(r4, 80);
+    od = odds(lo, hi);
+    c = f32x4.add(c, f32x4.mul(w7, evens(lo, hi)));
+    c = f32x4.add(c, f32x4.mul(w8, od));
+    lb = f32x4.add(lb, f32x4.mul(w6, od));
+    v128.store(ya, f32x4.add(c, v128.shuffle<f32>(pb, lb, 3, 4, 5, 6)), 88);
+    pa = v128.shuffle<f32>(la, la, 1, 1, 1, 1);
+    pb = v128.shuffle<f32>(lb, lb, 1, 1, 1, 1);
+    lo = v128.load(r0, 80);
+    hi = v128.load(r0, 96);
+    od = odds(lo, hi);
+    a = f32x4.add(bias, f32x4.mul(w1, evens(lo, hi)));
+    a = f32x4.add(a, f32x4.mul(w2, od));
+    la = f32x4.mul(w0, od);
+    lo = v128.load(r1, 80);
+    hi = v128.load(r1, 96);
+    od = odds(lo, hi);
+    a = f32x4.add(a, f32x4.mul(w4, evens(lo, hi)));
+    a = f32x4.add(a, f32x4.mul(w5, od));
+    la = f32x4.add(la, f32x4.mul(w3, od));
+    lo = v128.load(r2, 80);
+    hi = v128.load(r2, 96);
+    od = odds(lo, hi);
+    ev = evens(lo, hi);
+    a = f32x4.add(a, f32x4.mul(w7, ev));
+    a = f32x4.add(a, f32x4.mul(w8, od));
+    la = f32x4.add(la, f32x4.mul(w6, od));
+    c = f32x4.add(bias, f32x4.mul(w1, ev));
+    c = f32x4.add(c, f32x4.mul(w2, od));
+    lb = f32x4.mul(w0, od);
+    v128.store(ya, f32x4.add(a, v128.shuffle<f32>(pa, la, 3, 4, 5, 6)), 40);
+    lo = v128.load(r3, 80);
+    hi = v128.load(r3, 96);
+    od = odds(lo, hi);
+    c = f32x4.add(c, f32x4.mul(w4, evens(lo, hi)));
+    c = f32x4.add(c, f32x4.mul(w5, od));
+    lb = f32x4.add(lb, f32x4.mul(w3, od));
+    lo = v128.load(r4, 80);
+    hi = v128.load(r4, 96);
+    od = odds(lo, hi);
+    c = f32x4.add(c, f32x4.mul(w7, evens(lo, hi)));
+    c = f32x4.add(c, f32x4.mul(w8, od));
+    lb = f32x4.add(lb, f32x4.mul(w6, od));
+    v128.store(ya, f32x4.add(c, v128.shuffle<f32>(pb, lb, 3, 4, 5, 6)), 96);
+  }
+}
+
+/**
  * plane3x3s2p1 for rows shorter than four outputs (inputs of at most 8 columns): every step masks
  * the columns at or past the image's width, sums in tap order (as rowGeneral does on the bordered
  * copy) and stores only the columns of the row. `zero` holds inW + 16 zeros.
@@ -1541,11 +1730,13 @@ export function depthwiseForwardPart(desc: usize, u0: i32, u1: i32, work: usize)
   if (direct2) {
     memory.fill(work, 0, (<usize>inW + 16) << 2);
     const fourteen = inH === 14 && inW === 14 && outH === 7 && outW === 7;
+    const twentyEight = inH === 28 && inW === 28 && outH === 14 && outW === 14;
     for (let u = u0; u < u1; u++) {
       const c = (u + c0) % ch;
       const b: f32 = bias !== 0 ? load<f32>(bias + ((<usize>c) << 2)) : 0;
       const wc = w + ((<usize>(c * taps)) << 2);
       if (fourteen) plane14s2p1(x + <usize>u * inPlane, wc, b, y + <usize>u * outPlane, work);
+      else if (twentyEight) plane28s2p1(x + <usize>u * inPlane, wc, b, y + <usize>u * outPlane, work);
       else if (outW >= 4)
         plane3x3s2p1(x + <usize>u * inPlane, inH, inW, wc, b, y + <usize>u * outPlane, outH, outW, work);
       else plane3x3s2p1Narrow(x + <usize>u * inPlane, inH, inW, wc, b, y + <usize>u * outPlane, outH, outW, work);
