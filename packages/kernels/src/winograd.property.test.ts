@@ -259,6 +259,8 @@ describe("wasmConv2dForward's Winograd dispatch", () => {
     expect(getBackendInfo().lastKernel.startsWith('wasm-simd128-conv2d-implicit')).toBe(true);
     // Too few tiles, too few channels, another geometry: the GEMM.
     expect(preferWinograd(winogradGeometry(1, 16, 16, 12, 12, [1, 1, 1, 1]))).toBe(false); // 36 tiles
+    // ResNet-18's layer4 (16 tiles per image), whatever the batch: every unit reads all the weights.
+    expect(preferWinograd(winogradGeometry(8, 512, 512, 7, 7, [1, 1, 1, 1]))).toBe(false);
     expect(preferWinograd(winogradGeometry(1, 8, 16, 28, 28, [1, 1, 1, 1]))).toBe(false);
     expect(preferWinograd({ ...g, strideH: 2, strideW: 2, outH: 7, outW: 7 })).toBe(false);
   });

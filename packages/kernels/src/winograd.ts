@@ -74,10 +74,11 @@ export function isWinogradConv2d(g: Conv2dGeometry): boolean {
  * Whether `wasmConv2dForward` runs a geometry through the Winograd kernel when its options leave
  * the choice to it (`algorithm: 'auto'`, on one thread): a Winograd geometry (see
  * {@link isWinogradConv2d}) with at least 16 input and 16 output channels and at least 48 output
- * tiles of 2x2 over the batch, so that the 2.25x fewer multiplies pay for the transforms and for
- * the 16/9 larger transformed weights. Measured A/B in one process, one thread
+ * tiles of 2x2 per image (the work is cut into blocks of one image's tiles, each of which reads all
+ * the transformed weights), so that the 2.25x fewer multiplies pay for the transforms and for the
+ * 16/9 larger transformed weights. Measured A/B in one process, one thread
  * (packages/kernels/README.md): ResNet-18's 3x3 layers at 56x56, 28x28 and 14x14 win at batch 1
- * and 8; its 512-channel layer at 7x7 (16 tiles per image) loses at batch 1.
+ * and 8; its 512-channel layer at 7x7 (16 tiles per image) loses at batch 1 and 8.
  *
  * @param g - A convolution geometry; see {@link Conv2dGeometry}.
  * @returns `true` when 'auto' prefers the Winograd kernel for `g`.
@@ -94,11 +95,12 @@ export function isWinogradConv2d(g: Conv2dGeometry): boolean {
  */
 export function preferWinograd(g: Conv2dGeometry): boolean {
   if (!isWinogradConv2d(g)) return false;
-  const tiles = g.batch * Math.ceil(g.outH / 2) * Math.ceil(g.outW / 2);
+  // Per image: a unit of work never spans images, and each unit reads all the transformed weights.
+  const tiles = Math.ceil(g.outH / 2) * Math.ceil(g.outW / 2);
   return tiles >= WINOGRAD_MIN_TILES && g.inChannels >= WINOGRAD_MIN_CHANNELS && g.outChannels >= WINOGRAD_MIN_CHANNELS;
 }
 
-/** Fewest 2x2 output tiles (over the batch) for which preferWinograd says yes. */
+/** Fewest 2x2 output tiles per image for which preferWinograd says yes. */
 const WINOGRAD_MIN_TILES = 48;
 /** Fewest input (and output) channels for which preferWinograd says yes. */
 const WINOGRAD_MIN_CHANNELS = 16;

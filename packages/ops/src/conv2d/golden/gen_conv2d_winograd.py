@@ -5,7 +5,7 @@ Run from this folder with Debian's python3-torch: `/usr/bin/python3 gen_conv2d_w
 the JSON in Biome's layout itself).
 Writes conv2d_winograd.json in the format of tools/test-utils/golden/conv2d.json: inputs are
 multiples of 1/64 in [-2, 2] (exact in float32), expected values computed in float64.
-Every case has at least 16 input and 16 output channels and 48 output tiles of 2x2 over the batch
+Every case has at least 16 input and 16 output channels and 48 output tiles of 2x2 per image
 (what `preferWinograd` takes), so the forward pass and the stride-1 input gradient (a 3x3 conv of
 the upstream gradient) both run the Winograd kernel: odd and even sizes (a last tile of one row or
 column), padding 0, 1 and 2, output channels not a multiple of 4, and 32 input channels (the
