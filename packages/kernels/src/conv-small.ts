@@ -21,9 +21,10 @@ export const WASM_CONV2D_SMALL_KERNEL = 'wasm-simd128-conv2d-small-cout';
 
 /**
  * The most output channels {@link wasmConv2dSmallForward} takes. Measured at LeNet's shapes (one
- * thread, same process): conv1 `[32,1,28,28] -> 6` 5x5 pad 2 and conv2's input gradient
- * `[32,16,10,10] -> 6` 5x5 pad 4 run 2-3x faster than the implicit GEMM; from 8 channels the
- * GEMM's 4-row tiles are full and it wins on wide inputs.
+ * thread, same process, against the implicit GEMM): conv1 `[32,1,28,28] -> 6` 5x5 pad 2 1.5-2x,
+ * conv2's input gradient `[32,16,10,10] -> 6` 5x5 pad 4 2x; conv2 `[32,6,14,14]` 5x5 with 8
+ * output channels 1.8x, but with 16 level (the GEMM's 4 x 8 tiles are full there), so the GEMM
+ * keeps 7 channels and up.
  */
 export const SMALL_CONV2D_MAX_OUT_CHANNELS = 6;
 

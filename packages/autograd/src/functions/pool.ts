@@ -79,7 +79,13 @@ export function maxPool2d(
   // The argmax indices are only needed for backward or when asked for.
   if (!options.returnIndices && !isTracing() && !(isGradEnabled() && isVariable(x) && x.requiresGrad))
     return new Variable(O.maxPool2d(rx, kernelSize, { ...options, returnIndices: false }));
-  const { values, indices } = O.maxPool2d(rx, kernelSize, { ...options, returnIndices: true });
+  // The backward takes int32 indices: unless the caller asked for them (int64, as PyTorch's),
+  // they stay int32 (half the memory, no widening pass).
+  const { values, indices } = O.maxPool2d(rx, kernelSize, {
+    ...options,
+    returnIndices: true,
+    indicesDtype: options.returnIndices ? options.indicesDtype : 'int32',
+  });
   const shape = rx.shape;
   const out = record('maxPool2d', values, [input(x)], (g) => [maxPool2dBackward(g, indices, shape)], {
     attrs: { ...options, kernelSize },

@@ -54,6 +54,12 @@ export type MaxPool2dKernel = 'auto' | 'js' | 'wasm';
 export interface MaxPool2dOptions extends Pool2dOptions {
   /** Also return the argmax of each window (flat `h*W + w` within its plane). Default `false`. */
   readonly returnIndices?: boolean;
+  /**
+   * The dtype of the returned indices: `'int64'` (the default, as PyTorch's) or `'int32'` (half
+   * the memory and no widening pass; what autograd keeps for the backward, which takes either).
+   * The webgpu device always returns int32.
+   */
+  readonly indicesDtype?: 'int64' | 'int32';
   /** The kernel that runs it (see {@link MaxPool2dKernel}). Default `'auto'`. */
   readonly kernel?: MaxPool2dKernel;
 }
@@ -557,9 +563,11 @@ export function poolStrides(t: Tensor): [number, number, number, number] {
  * @param input - Input `[N, C, H, W]` or `[C, H, W]`, float32 or float64.
  * @param kernelSize - The window size, `k` or `[kH, kW]`.
  * @param options - `stride` (default: `kernelSize`), `padding` (default `0`), `dilation` (default `1`),
- *   `ceilMode` (default `false`), `returnIndices` (default `false`) and `kernel`; see {@link MaxPool2dOptions}.
+ *   `ceilMode` (default `false`), `returnIndices` (default `false`), `indicesDtype` (default `'int64'`) and
+ *   `kernel`; see {@link MaxPool2dOptions}.
  * @returns The window maxima `[N, C, H_out, W_out]`; with `returnIndices: true`, `{ values, indices }` where
- *   `indices` (int64, as PyTorch; int32 on the webgpu device) are flat positions in each input plane.
+ *   `indices` (int64, as PyTorch, or int32 with `indicesDtype: 'int32'` and on the webgpu device) are flat
+ *   positions in each input plane.
  * @see torch.nn.functional.max_pool2d
  * @example
  * ```ts
@@ -607,12 +615,17 @@ export function maxPool2d(
     if (kernel === 'wasm' || (g.n * g.c * g.ho * g.wo >= WASM_MAX_POOL2D_MIN_OUTPUTS && getBackend() !== 'js'))
       x = x.contiguous();
   }
+  const indicesDtype = options.indicesDtype ?? 'int64';
+  if (indicesDtype !== 'int64' && indicesDtype !== 'int32') {
+    fail(fn, 'indicesDtype', `expected 'int64' or 'int32', got ${formatValue(indicesDtype)}`);
+  }
   const shape = geometryOutputShape(g);
   const size = g.n * g.c * g.ho * g.wo;
   const out = allocStorage(x.dtype, size) as FloatArray;
   const [sN, sC, sH, sW] = poolStrides(x);
   if (
     options.returnIndices &&
+    indicesDtype === 'int64' &&
     x.dtype === 'float32' &&
     kernel !== 'js' &&
     densePlanes(g, sN, sC, sH, sW) &&
@@ -628,8 +641,9 @@ export function maxPool2d(
   const idx = options.returnIndices ? new Int32Array(size) : null;
   maxPoolInto(x.data as FloatArray, x.offset, sN, sC, sH, sW, g, out, idx, kernel);
   const values = new Tensor(out, shape);
-  // The kernels count in int32; the indices leave as int64, as PyTorch's.
-  return idx === null ? values : { values, indices: new Tensor(widenIndices(idx), shape) };
+  if (idx === null) return values;
+  // The kernels count in int32; the indices leave as int64, as PyTorch's, unless asked for int32.
+  return { values, indices: new Tensor(indicesDtype === 'int32' ? idx : widenIndices(idx), shape) };
 }
 
 /**
@@ -686,29 +700,84 @@ export function maxPool2dBackward(upstream: Tensor, indices: Tensor, inputShape:
   const upOff = g.isContiguous() ? g.offset : 0;
   // int64 indices are read in place (low words, the high word checked), not converted first.
   const { data: id, offset: idOff, step } = indexWords(fn, indices, inputShape);
-  const count = planes * per;
   // Every index is checked before the output is allocated: -1 (a window with no input element,
   // all padding, which has no gradient) or a position in the plane.
-  for (let q = 0; q < count; q++) {
-    const k = idOff + q * step;
-    const i = id[k];
-    if ((step === 2 && id[k + 1] !== i >> 31) || i < -1 || i >= plane) {
-      fail(
-        fn,
-        'indices',
-        `index ${step === 2 ? (indices.data as BigInt64Array)[indices.offset + q] : i} is out of range for an input plane of ${h}x${w} (indices ${formatShape(indices.shape)}, inputShape ${formatShape(inputShape)})`,
-      );
-    }
+  const q = firstBadIndex(id, idOff, step, planes * per, plane);
+  if (q !== -1) {
+    fail(
+      fn,
+      'indices',
+      `index ${step === 2 ? (indices.data as BigInt64Array)[indices.offset + q] : id[idOff + q]} is out of range for an input plane of ${h}x${w} (indices ${formatShape(indices.shape)}, inputShape ${formatShape(inputShape)})`,
+    );
   }
   let total = 1;
   for (const s of inputShape) total *= s;
   const out = allocStorage(g.dtype, total) as FloatArray;
-  for (let p = 0; p < planes; p++) {
+  if (out instanceof Float32Array && up instanceof Float32Array) {
+    scatterToArgmaxF32(out, up, upOff, id, idOff, step, planes, per, plane);
+  } else scatterToArgmax(out, up, upOff, id, idOff, step, planes, per, plane);
+  return new Tensor(out, inputShape);
+}
+
+// The backward's loops live in small functions of their own: inside maxPool2dBackward, V8
+// compiled the long loops on the stack (OSR) before the rest of the function had run, then
+// dropped the code at the first construct after them, on every call (LeNet's pool1, [32,6,28,28]:
+// 0.6-0.7 ms per call; monomorphic float32 loops here, and no deopts, a tenth of it).
+
+/** The first element `q < count` of the index words (`id[off + q*step]`, int64 high word beside it when `step` is 2) that is not -1 or a position in a plane of `plane` elements; -1 when all are. */
+function firstBadIndex(id: Int32Array, off: number, step: number, count: number, plane: number): number {
+  if (step === 2) {
+    for (let q = 0, k = off; q < count; q++, k += 2) {
+      const i = id[k];
+      if (id[k + 1] !== i >> 31 || i < -1 || i >= plane) return q;
+    }
+    return -1;
+  }
+  for (let q = 0, k = off; q < count; q++, k++) {
+    const i = id[k];
+    if (i < -1 || i >= plane) return q;
+  }
+  return -1;
+}
+
+/** `out[p*plane + id[q]] += up[upOff + q]` for each plane `p` and its `per` windows `q` (-1: no input element). */
+function scatterToArgmaxF32(
+  out: Float32Array,
+  up: Float32Array,
+  upOff: number,
+  id: Int32Array,
+  idOff: number,
+  step: number,
+  planes: number,
+  per: number,
+  plane: number,
+): void {
+  for (let p = 0, q = 0, k = idOff; p < planes; p++) {
     const base = p * plane;
-    for (let q = p * per, end = q + per; q < end; q++) {
-      const i = id[idOff + q * step];
+    for (const end = q + per; q < end; q++, k += step) {
+      const i = id[k];
       if (i !== -1) out[base + i] += up[upOff + q];
     }
   }
-  return new Tensor(out, inputShape);
+}
+
+/** {@link scatterToArgmaxF32} for any float arrays. */
+function scatterToArgmax(
+  out: FloatArray,
+  up: FloatArray,
+  upOff: number,
+  id: Int32Array,
+  idOff: number,
+  step: number,
+  planes: number,
+  per: number,
+  plane: number,
+): void {
+  for (let p = 0, q = 0, k = idOff; p < planes; p++) {
+    const base = p * plane;
+    for (const end = q + per; q < end; q++, k += step) {
+      const i = id[k];
+      if (i !== -1) out[base + i] += up[upOff + q];
+    }
+  }
 }
