@@ -102,10 +102,10 @@ describe('playground logic', () => {
     });
     expect(ref.matmul).toEqual(mm);
     expect(new Set(ref.matmul).size).toBeGreaterThan(5);
-    expect(ref.conv).toHaveLength(4 * 8 * 8);
+    expect(ref.conv).toHaveLength(8 * 8 * 8);
     expect(new Set(ref.conv).size).toBeGreaterThan(5);
     expect(x.shape).toEqual([1, 2, 8, 8]);
-    expect(w.shape).toEqual([4, 2, 3, 3]);
+    expect(w.shape).toEqual([8, 2, 3, 3]);
     // The large matmul's checksum against a naive loop, and a checksum that sees a swap.
     const bigA = checkInputs().bigA.toTypedArray() as ArrayLike<number>;
     const bigB = checkInputs().bigB.toTypedArray() as ArrayLike<number>;

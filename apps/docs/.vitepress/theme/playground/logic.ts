@@ -405,7 +405,7 @@ function ints(n: number, seed: number): Float32Array {
 export const BIG = 192;
 
 /**
- * The self-check's inputs: a 16×24 @ 24×16 matmul, a [1,2,8,8] ⋆ [4,2,3,3] conv2d (padding 1), and
+ * The self-check's inputs: a 16×24 @ 24×16 matmul, a [1,2,8,8] ⋆ [8,2,3,3] conv2d (padding 1), and
  * a {@link BIG}² @ {@link BIG}² matmul large enough to run on the worker threads when there are any.
  */
 export function checkInputs(): { a: Tensor; b: Tensor; x: Tensor; w: Tensor; bigA: Tensor; bigB: Tensor } {
@@ -413,7 +413,7 @@ export function checkInputs(): { a: Tensor; b: Tensor; x: Tensor; w: Tensor; big
     a: tensor(ints(16 * 24, 1), { shape: [16, 24] }),
     b: tensor(ints(24 * 16, 5), { shape: [24, 16] }),
     x: tensor(ints(2 * 8 * 8, 2), { shape: [1, 2, 8, 8] }),
-    w: tensor(ints(4 * 2 * 3 * 3, 4), { shape: [4, 2, 3, 3] }),
+    w: tensor(ints(8 * 2 * 3 * 3, 4), { shape: [8, 2, 3, 3] }),
     bigA: tensor(ints(BIG * BIG, 3), { shape: [BIG, BIG] }),
     bigB: tensor(ints(BIG * BIG, 6), { shape: [BIG, BIG] }),
   };
