@@ -617,7 +617,7 @@ export function maxPool2d(
   }
   const indicesDtype = options.indicesDtype ?? 'int64';
   if (indicesDtype !== 'int64' && indicesDtype !== 'int32') {
-    fail(fn, 'indicesDtype', `expected 'int64' or 'int32', got ${formatValue(indicesDtype)}`);
+    fail(fn, 'indicesDtype', `indicesDtype must be 'int64' or 'int32', got ${formatValue(indicesDtype)}`);
   }
   const shape = geometryOutputShape(g);
   const size = g.n * g.c * g.ho * g.wo;
