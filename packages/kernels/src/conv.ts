@@ -13,8 +13,8 @@
 import { convModules, descriptorHead, fillWithBias, paddedSize, stageImages } from './conv-common.js';
 import { align64, type FloatArray, memoryView, noteKernel } from './gemm.js';
 import { isPointwiseConv2d, pointwiseForward } from './pointwise.js';
-import { CONV2D_PARALLEL_MIN_WORK } from './thread-thresholds.js';
-import { readyWorkers, runParallel } from './threads.js';
+import { CONV2D_PARALLEL_MIN_WORK, PARALLEL_ALWAYS_MIN_WORK } from './thread-thresholds.js';
+import { readyWorkers, runParallel, splitsPay } from './threads.js';
 import { type WeightKey, weightSlot } from './weight-cache.js';
 import { checkWinogradForced, preferWinograd, winogradForward } from './winograd.js';
 
@@ -213,7 +213,10 @@ export function wasmConv2dForward(
   // The batch goes through in chunks of `per` images: WebAssembly memory holds only their padded
   // input and output (plus the packed weights and tables), at most about one im2col buffer
   // (k * groups * l floats) per thread, so the first call grows it by a bounded amount.
-  const workers = pool !== null && batch * cout * l * k >= CONV2D_PARALLEL_MIN_WORK ? readyWorkers(pool) : [];
+  const macs = batch * cout * l * k;
+  const split =
+    pool !== null && macs >= CONV2D_PARALLEL_MIN_WORK && (macs >= PARALLEL_ALWAYS_MIN_WORK || splitsPay(pool));
+  const workers = pool !== null && split ? readyWorkers(pool) : [];
   const threads = workers.length + 1;
   // Unsplit convolutions run on the single-threaded module (cheaper copies than shared memory).
   const mod = pool !== null && workers.length > 0 ? pool.exports : single;

@@ -12,8 +12,8 @@ import { checkConv2dGeometry, convModules, fillWithBias } from './conv-common.js
 import { describeArgument, KernelArgumentError } from './errors.js';
 import { align64, type FloatArray, memoryView, noteKernel } from './gemm.js';
 import type { GemmExports } from './loader.js';
-import { POINTWISE_PARALLEL_MIN_WORK } from './thread-thresholds.js';
-import { readyWorkers, runParallel } from './threads.js';
+import { PARALLEL_ALWAYS_MIN_WORK, POINTWISE_PARALLEL_MIN_WORK } from './thread-thresholds.js';
+import { readyWorkers, runParallel, splitsPay } from './threads.js';
 import { weightSlot } from './weight-cache.js';
 
 /** Name of the pointwise conv2d forward kernel (in `getBackendInfo().lastKernel` after it ran). */
@@ -261,7 +261,10 @@ export function pointwiseForward(
   const mp = Math.ceil(m / 4) * 4;
   const nSl = Math.ceil(l / 8);
 
-  const workers = pool !== null && batch * m * l * k >= POINTWISE_PARALLEL_MIN_WORK ? readyWorkers(pool) : [];
+  const macs = batch * m * l * k;
+  const split =
+    pool !== null && macs >= POINTWISE_PARALLEL_MIN_WORK && (macs >= PARALLEL_ALWAYS_MIN_WORK || splitsPay(pool));
+  const workers = pool !== null && split ? readyWorkers(pool) : [];
   const threads = workers.length + 1;
   // Unsplit convolutions run on the single-threaded module (cheaper copies than shared memory).
   const mod = (pool !== null && workers.length > 0 ? pool.exports : single) as PointwiseExports;

@@ -27,3 +27,11 @@ export const CONV2D_PARALLEL_MIN_WORK = 2 ** 23;
  * Below 2^21 (0.1 ms) a wake-up is a large part of the call.
  */
 export const POINTWISE_PARALLEL_MIN_WORK = 2 ** 21;
+
+/**
+ * conv2d problems of at least this many multiply-adds are split whenever threads are on; smaller
+ * ones (from the thresholds above) only while the threads have been running at once (threads.ts'
+ * `splitsPay`): a split of a 0.1-2 ms call pays only when the worker has a core of its own. 2^25
+ * was the threshold before the hand-off was made cheap, so larger problems split as they did.
+ */
+export const PARALLEL_ALWAYS_MIN_WORK = 2 ** 25;

@@ -2,7 +2,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { lcgArray } from '../test/conv-cases.js';
 import { align64, memoryView } from './gemm.js';
 import { ready } from './ready.js';
-import { readyWorkers, runParallel, setThreads, type ThreadPool, threadPool, workerIdle } from './threads.js';
+import {
+  readyWorkers,
+  runParallel,
+  setThreads,
+  splitsPay,
+  type ThreadPool,
+  threadPool,
+  workerIdle,
+} from './threads.js';
 
 /** A GEMM job (kind 0, split by rows of C) staged in the pool's shared memory, and its reference. */
 interface StagedGemm {
@@ -79,6 +87,31 @@ describe('the worker pool', () => {
     const bad = jobs.findIndex((s) => !result(pool, s).every((v, i) => Object.is(v, s.want[i])));
     expect(bad).toBe(-1);
   }, 30_000);
+
+  it('turns small splits down after jobs without overlap, but probes one call in 16', async () => {
+    const pool = await twoThreadPool();
+    pool.solo = 0;
+    expect(splitsPay(pool)).toBe(true);
+    pool.solo = 4; // four split jobs in a row in which the worker never ran beside the caller
+    const answers = Array.from({ length: 32 }, () => splitsPay(pool));
+    expect(answers.filter(Boolean).length).toBe(2);
+    expect(answers[15]).toBe(true);
+    expect(answers[31]).toBe(true);
+    // A job of 64 chunks either overlapped (the count starts again) or adds one; whether it did
+    // is up to the scheduler. One of 2 chunks shows nothing and leaves the count alone.
+    const [big] = stageGemm(pool, 2048, 64, 64, 1);
+    for (let i = 0; i < 20; i++) {
+      const before = pool.solo;
+      expect(runParallel(pool, [0], big.job, big.workspace, true, 32)).toBe(true);
+      expect([0, before + 1]).toContain(pool.solo);
+    }
+    expect(result(pool, big)).toEqual(big.want);
+    const [small] = stageGemm(pool, 8, 64, 64, 1);
+    pool.solo = 3;
+    expect(runParallel(pool, [0], small.job, small.workspace, true, 4)).toBe(true);
+    expect(pool.solo).toBe(3);
+    expect(result(pool, small)).toEqual(small.want);
+  });
 
   it('an idle worker stops polling and sleeps', async () => {
     const pool = await twoThreadPool();

@@ -97,6 +97,13 @@ const MAX_RESTARTS = 3;
  */
 const SPIN_MS = 0.2;
 
+/**
+ * The shortest poll (ms) of a worker whose polls keep timing out (each one that does halves the
+ * next, from SPIN_MS; each one that catches a job doubles it): jobs that come rarely, such as
+ * one per layer with unsplit layers between, then cost little CPU time the caller could use.
+ */
+const POLL_MIN_MS = 0.025;
+
 /** The shortest time (ms) the caller polls for a worker's last chunk before it sleeps. */
 const JOIN_SPIN_MIN_MS = 0.02;
 
@@ -165,11 +172,14 @@ const p = new Float64Array(control, ${HEADER_BYTES} + slot * ${SLOT_BYTES} + ${P
 const runChunks = ${CHUNK_LOOP};
 let seen = Atomics.load(ctl, ${SEQ});
 let poll = false;
+let pollMs = ${SPIN_MS};
 Atomics.store(ctl, ${READY}, 1);
 for (;;) {
   if (poll) {
-    const pollUntil = performance.now() + ${SPIN_MS};
+    const pollUntil = performance.now() + pollMs;
     while (Atomics.load(ctl, ${SEQ}) === seen && performance.now() < pollUntil);
+    // Poll longer after a poll that caught the next job, shorter after one that timed out.
+    pollMs = Atomics.load(ctl, ${SEQ}) === seen ? Math.max(${POLL_MIN_MS}, pollMs / 2) : Math.min(${SPIN_MS}, 2 * pollMs);
   }
   if (Atomics.load(ctl, ${SEQ}) === seen) {
     Atomics.store(ctl, ${IDLE}, 1);
@@ -232,6 +242,13 @@ export interface ThreadPool {
   readonly params: Float64Array;
   seq: number;
   broken: boolean;
+  /**
+   * Split jobs in a row (of at least OVERLAP_MIN_CHUNKS chunks) in which no worker ran a chunk
+   * while the caller ran one: see {@link splitsPay}.
+   */
+  solo: number;
+  /** Calls {@link splitsPay} turned down since the last split it allowed. */
+  declined: number;
   /**
    * Whether this thread may block in `Atomics.wait` (Node, or a worker); a browser's main thread
    * may not, and polls instead.
@@ -384,6 +401,8 @@ export function threadPool(): ThreadPool | null {
       params: new Float64Array(control),
       seq: 0,
       broken: false,
+      solo: 0,
+      declined: 0,
       canBlock: wt !== null || inWorker,
     };
     const scriptUrl =
@@ -604,11 +623,42 @@ export function finishParallel(posted: PostedJob): boolean {
     }
     if (Atomics.load(p.ctl, i + STATUS) !== 0) ok = false;
   }
+  // Whether the threads really ran at once (a worker's chunks interleaved with another thread's):
+  // counted only over jobs with enough chunks to show it.
+  const extent = own[16] !== 0 || own[14] ? own[2] : own[3];
+  if (Math.ceil(extent / own[15]) >= OVERLAP_MIN_CHUNKS) {
+    let overlapped = false;
+    for (const slot of workers) if (Atomics.load(p.ctl, slotInt(slot) + SHARED) === 1) overlapped = true;
+    p.solo = overlapped ? 0 : p.solo + 1;
+  }
   if (!ok) {
     p.broken = true;
     poolError = 'a GEMM worker threw; products run on one thread from now on';
   }
   return ok;
+}
+
+/** Jobs of fewer chunks than this say nothing about whether the threads overlapped. */
+const OVERLAP_MIN_CHUNKS = 4;
+/** Split jobs in a row without overlap after which {@link splitsPay} turns small splits down. */
+const SOLO_LIMIT = 4;
+/** While it turns them down, one call in this many is split anyway, to see whether that changed. */
+const PROBE_EVERY = 16;
+
+/**
+ * Whether a problem that only pays to split when the threads run at once (MobileNetV2's batch-1
+ * layers: 0.1-2 ms) should be split now. False after SOLO_LIMIT split jobs in a row in which no
+ * worker ran a chunk while another thread did, except one call in PROBE_EVERY: on a 2-vCPU VM
+ * whose other core is busy the scheduler puts the worker on the caller's core, where a split
+ * layer took 2-9% longer than on one thread (its operands copied into shared memory, the
+ * hand-offs); once a probe overlaps again, splits resume.
+ */
+export function splitsPay(p: ThreadPool): boolean {
+  if (p.solo < SOLO_LIMIT || ++p.declined >= PROBE_EVERY) {
+    p.declined = 0;
+    return true;
+  }
+  return false;
 }
 
 const mainParams = new Float64Array(P_COUNT);
