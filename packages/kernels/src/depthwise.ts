@@ -33,7 +33,9 @@ interface DepthwiseExports extends GemmExports {
  * (the copies in and out of WebAssembly memory are the other half, and stay on the calling
  * thread), so a second thread saves at most half the time, minus a wake-up per chunk: measured
  * on 2 shared cores, 2^20 to 2^23 multiply-adds (MobileNetV2 at batch 1, [8,576,14,14]) ran
- * slower on two threads than on one.
+ * slower on two threads than on one. Measured again with the cheaper hand-off (threads.ts), the
+ * two threads pinned to the two cores: every batch-1 depthwise layer of MobileNetV2 (0.3M-4.1M)
+ * still ran slower split: 0.64-0.9x the speed of one thread (`[1,144,56,56]` 0.63 / 0.74 ms).
  */
 const DEPTHWISE_PARALLEL_MIN_WORK = 2 ** 23;
 /**
