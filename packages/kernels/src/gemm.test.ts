@@ -113,6 +113,8 @@ describe('getBackendInfo', () => {
         'wasm-simd128-conv2d-backward-input-col2im',
         'wasm-simd128-conv2d-1x1-backward-input-gemm',
         'wasm-simd128-conv2d-1x1-backward-weight-gemm',
+        'wasm-simd128-conv2d-1x1-backward-gemm',
+        'wasm-simd128-conv2d-small-cout',
         'wasm-simd128-depthwise-conv2d',
         'wasm-simd128-maxpool-2x2',
         'wasm-simd128-maxpool2d',
