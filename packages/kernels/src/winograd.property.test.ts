@@ -208,10 +208,13 @@ describe('wasmWinogradConv2dForward against a float64 reference and the GEMM pat
 
   it('wide rows, several tile blocks and ragged output channels', () => {
     fc.assert(fc.property(caseArb(24, 40), check), { numRuns: 15 });
-    // 33 x 35 outputs: 17 x 18 tiles in several units of a few 8-tile panels, 4-tile groups that
-    // straddle tile rows, an odd last output row and column; 13 output channels: a padded sliver.
+    // 33 x 35 outputs: 17 x 18 tiles (39 8-tile panels), 4-tile groups that straddle tile rows, an
+    // odd last output row and column; 13 output channels: a padded sliver.
     check({ g: winogradGeometry(2, 40, 13, 33, 35, [1, 1, 1, 1]), bias: true, seed: 11, variant: 'plain' });
     check({ g: winogradGeometry(1, 17, 6, 20, 9, [2, 0, 0, 2]), bias: false, seed: 12, variant: 'relu' });
+    // 20 x 21 tiles of 48 + 48 channels: two units of 216 tiles (V and M within 2 MB), the second
+    // starting mid-row; 45 output channels (a padded last sliver).
+    check({ g: winogradGeometry(1, 48, 45, 39, 41, [1, 1, 1, 1]), bias: true, seed: 13, variant: 'clamp' });
   });
 
   it('stays within the bound up to 512 input channels (ResNet-18 channel counts)', () => {
