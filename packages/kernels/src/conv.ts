@@ -137,6 +137,9 @@ const CHUNK_MIN_FLOATS = 1 << 20;
  * (image, column range) units that the threads claim. Accumulates in float32; results do not
  * depend on the thread count. With `options.weightKey`, the packed weights are cached in
  * WebAssembly memory across calls; `options.activation` fuses ReLU or a clamp into the pass.
+ * Dense 3x3 stride-1 convs with enough output tiles per image run the Winograd F(2x2, 3x3) kernel
+ * instead (see {@link preferWinograd} and {@link wasmWinogradConv2dForward}; `options.algorithm`
+ * chooses), and 1x1 unpadded convs with groups 1 the pointwise kernel.
  *
  * Returns `true` when it computed `out` (fully overwritten), `false` when it declined and left
  * `out` untouched (an operand is not a `Float32Array`, or the module is unavailable: see `ready`),
