@@ -25,6 +25,12 @@ export const WASM_CONV2D_SMALL_KERNEL = 'wasm-simd128-conv2d-small-cout';
  * conv2's input gradient `[32,16,10,10] -> 6` 5x5 pad 4 2x; conv2 `[32,6,14,14]` 5x5 with 8
  * output channels 1.8x, but with 16 level (the GEMM's 4 x 8 tiles are full there), so the GEMM
  * keeps 7 channels and up.
+ *
+ * @example
+ * ```ts
+ * import { SMALL_CONV2D_MAX_OUT_CHANNELS } from '@torchlet/kernels';
+ * SMALL_CONV2D_MAX_OUT_CHANNELS; // -> 6
+ * ```
  */
 export const SMALL_CONV2D_MAX_OUT_CHANNELS = 6;
 
