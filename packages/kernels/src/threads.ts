@@ -116,7 +116,7 @@ const STALL_MIN_MS = 10_000;
 // Job parameters: tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, work, byRows, chunk, kind.
 // kind 0 is a GEMM; conv2d jobs (kind 1: pad images, kind 2: forward units, kind 3: weight-gradient
 // units, see conv-backward.ts; kinds 4, 5, 6: depthwise forward, input- and weight-gradient planes,
-// see depthwise.ts; kind 7: pointwise forward units, see pointwise.ts) pass the descriptor
+// see depthwise.ts; kind 7: pointwise forward units, see pointwise.ts; kind 8: Winograd forward units, see winograd.ts) pass the descriptor
 // pointer as p[0], the unit count as p[2] and the thread's workspace as p[13] (see conv.ts).
 // Returns the number of chunks it ran; `beat` (a worker's slot, else null) counts them too, and
 // gets `shared` = 1 when some other thread claimed a chunk between two of this thread's claims.
@@ -141,6 +141,7 @@ const CHUNK_LOOP = `(g, counter, p, beat) => {
     else if (kind === 5) g.depthwiseBackwardInputPart(p[0], lo, hi, p[13]);
     else if (kind === 6) g.depthwiseBackwardWeightPart(p[0], lo, hi, p[13]);
     else if (kind === 7) g.pointwiseForwardPart(p[0], lo, hi, p[13]);
+    else if (kind === 8) g.winogradForwardPart(p[0], lo, hi, p[13]);
     else if (p[14]) g.sgemmPart(p[0], p[1], lo, hi, 0, p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13]);
     else g.sgemmPart(p[0], p[1], 0, p[2], lo, hi, p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13]);
     count++;
@@ -531,7 +532,7 @@ export function runParallel(
 }
 
 /** Job kinds of the chunk loop (see CHUNK_LOOP). */
-export type JobKind = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
+export type JobKind = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
 
 /** A job handed to the workers by {@link postParallel}, not yet joined by the caller. */
 export interface PostedJob {

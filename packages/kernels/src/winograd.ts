@@ -12,6 +12,8 @@ import { checkConv2dGeometry, convModules, descriptorHead, fillWithBias, stageIm
 import { describeArgument, KernelArgumentError } from './errors.js';
 import { align64, type FloatArray, memoryView, noteKernel } from './gemm.js';
 import type { GemmExports } from './loader.js';
+import { CONV2D_PARALLEL_MIN_WORK, PARALLEL_ALWAYS_MIN_WORK } from './thread-thresholds.js';
+import { readyWorkers, runParallel, splitsPay } from './threads.js';
 import { weightSlot } from './weight-cache.js';
 
 /** Name of the Winograd conv2d forward kernel (in `getBackendInfo().lastKernel` after it ran). */
@@ -259,7 +261,7 @@ export function winogradForward(
 ): boolean {
   const modules = convModules(WASM_WINOGRAD_KERNEL, [x, w, bias, out]);
   if (modules === null) return false;
-  const mod = modules.single as WinogradExports;
+  const { pool, single } = modules;
   const { batch, inChannels: cin, outChannels: cout, inH, inW, outH, outW } = g;
   const l = outH * outW;
   if (batch * cout * l === 0) return true;
@@ -268,15 +270,19 @@ export function winogradForward(
     fillWithBias(out, bias, activation, batch, cout, l);
     return true;
   }
+  // Split as the implicit GEMM is (the same multiply-add count decides): each unit writes only its
+  // own tiles' outputs, so the result is the same bits on any thread count.
+  const macs = batch * cout * l * cin * 9;
+  const split =
+    pool !== null && macs >= CONV2D_PARALLEL_MIN_WORK && (macs >= PARALLEL_ALWAYS_MIN_WORK || splitsPay(pool));
+  const workers = pool !== null && split ? readyWorkers(pool) : [];
+  const threads = workers.length + 1;
+  // Unsplit convolutions run on the single-threaded module (cheaper copies than shared memory).
+  const mod = (pool !== null && workers.length > 0 ? pool.exports : single) as WinogradExports;
   const coutp = Math.ceil(cout / 4) * 4;
   const tilesH = Math.ceil(outH / 2);
   const tilesW = Math.ceil(outW / 2);
   const tiles = tilesH * tilesW;
-  // Tiles per unit: a multiple of 8 (the micro-kernel's panel), V and M within UNIT_BYTES, the
-  // image's tiles split evenly (a short last unit would read all the weights for a few tiles).
-  const tbMax = Math.max(8, Math.floor(UNIT_BYTES / (64 * (cin + coutp)) / 8) * 8);
-  const tb = Math.ceil(tiles / Math.ceil(tiles / tbMax) / 8) * 8;
-  const blocks = Math.ceil(tiles / tb);
   // The zero-bordered image covers every 4x4 window (rows and columns up to 2 * tiles + 1).
   const hp = Math.max(inH + g.padTop, 2 * tilesH + 2);
   const wp = Math.max(inW + g.padLeft, 2 * tilesW + 2);
@@ -284,6 +290,14 @@ export function winogradForward(
   const imgSlot = cin * hp * wp;
   const imgOut = cout * l;
   const per = Math.max(1, Math.min(batch, Math.floor(CHUNK_FLOATS / (imgSlot + imgOut))));
+  // Tiles per unit: a multiple of 8 (the micro-kernel's panel), V and M within UNIT_BYTES, the
+  // image's tiles split evenly (a short last unit would read all the weights for a few tiles).
+  const tbMax = Math.max(8, Math.floor(UNIT_BYTES / (64 * (cin + coutp)) / 8) * 8);
+  let tb = Math.ceil(tiles / Math.ceil(tiles / tbMax) / 8) * 8;
+  // With threads, a chunk has at least one unit per thread: whole panels per thread and the
+  // remainder as a last short unit (ResNet-18's [1,256,14,14]: 49 tiles as 24 + 24 + 1, not 32 + 17).
+  if (threads > 1 && per * Math.ceil(tiles / tb) < threads) tb = Math.max(8, Math.floor(tiles / threads / 8) * 8);
+  const blocks = Math.ceil(tiles / tb);
 
   const packedBytes = 64 * coutp * cin;
   const key = options.weightKey ?? null;
@@ -291,7 +305,7 @@ export function winogradForward(
   const packed = slot?.hit === true;
   const ws = align64(64 * tb * (cin + coutp) + 256); // winogradWorkBytes
   const work = align64(mod.heapBase());
-  const descAt = work + ws;
+  const descAt = work + ws * threads;
   const wrawAt = align64(descAt + 4 * DESC_INTS);
   const upackScratchAt = align64(wrawAt + (packed ? 0 : 36 * cout * cin));
   const upackAt = slot === null ? upackScratchAt : slot.at;
@@ -336,6 +350,9 @@ export function winogradForward(
   const xpadF = xpadAt / 4;
   const outF = outAt / 4;
   const padded = hp !== inH || wp !== inW || g.padTop !== 0 || g.padLeft !== 0;
+  let usedThreads = 1;
+  let parallel = pool !== null && workers.length > 0;
+  const job = [descAt, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, work];
   for (let n0 = 0; n0 < batch; n0 += per) {
     const nb = Math.min(per, batch - n0);
     stageImages(mem, xpadF, x, n0, nb, imgIn, imgSlot, padded);
@@ -343,8 +360,19 @@ export function winogradForward(
       for (let i = 0; i < nb; i++) if (mod.winogradAllFinite(xpadAt + 4 * i * imgSlot, imgIn) !== 1) return false;
     }
     if (padded) mod.conv2dPadPart(descAt, 0, nb);
-    mod.winogradForwardPart(descAt, 0, nb * blocks, work);
+    const units = nb * blocks;
+    let done = false;
+    if (parallel && pool !== null && units > 1) {
+      job[2] = units;
+      done = runParallel(pool, workers, job, ws, true, 1, 8);
+      if (done) usedThreads = Math.max(usedThreads, Math.min(threads, units));
+      // A worker threw (the pool is retired): every unit of this chunk is recomputed here (each
+      // overwrites its outputs; the staged input is unchanged), and later chunks run on this thread.
+      else parallel = false;
+    }
+    if (!done) mod.winogradForwardPart(descAt, 0, units, work);
     out.set(mem.subarray(outF, outF + nb * imgOut), n0 * imgOut);
   }
+  if (usedThreads > 1) noteKernel(`${WASM_WINOGRAD_KERNEL} x${usedThreads} threads`);
   return true;
 }
