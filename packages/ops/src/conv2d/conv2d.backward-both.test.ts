@@ -18,11 +18,14 @@ const BOTH_KERNEL = 'wasm-simd128-conv2d-1x1-backward-gemm';
 const bits = (t: Tensor | null): number[] => {
   if (t === null) throw new Error('missing gradient');
   const d = t.toTypedArray();
-  return Array.from(d instanceof Float32Array ? new Uint32Array(d.buffer, d.byteOffset, d.length) : d);
+  return Array.from(
+    d instanceof Float32Array ? new Uint32Array(d.buffer, d.byteOffset, d.length) : (d as ArrayLike<number>),
+  );
 };
 
 function random(shape: number[], seed: number, dtype: 'float32' | 'float64' = 'float32'): Tensor {
-  return toTensor(randomArr(shape, rng(seed)), dtype);
+  const a = randomArr(shape, rng(seed));
+  return tensor(dtype === 'float32' ? Float32Array.from(a.data) : Float64Array.from(a.data), { shape: [...a.shape] });
 }
 
 /** conv2dBackward against the two single functions, bit for bit; returns the kernel noted by the combined call. */
