@@ -52,6 +52,8 @@ describe('Winograd conv2d on worker threads (Node)', () => {
       const split = run(g, i);
       expect(getBackendInfo().lastKernel).toBe(`${WASM_WINOGRAD_KERNEL} x2 threads`);
       expect(bits(split)).toEqual(bits(single[i]));
+      // Outputs start as NaN: every one was written (by some unit), not left over.
+      expect(split.some(Number.isNaN)).toBe(false);
     });
   });
 });
