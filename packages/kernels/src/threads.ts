@@ -64,8 +64,10 @@ interface NodeOs {
 /**
  * Control block: a 64-byte header (Int32 [0] = next chunk to claim), then per worker a slot of
  * Int32 [seq, done, status, ready, claim, beat, shared, idle] and P_COUNT float64 job parameters
- * from byte 32. `claim` is 0 when a job is posted, 1 once the worker took it, 2 when the caller
- * revoked it; `beat` counts the chunks the worker finished (the caller's sign of life); `shared`
+ * from byte 32. `claim` is the job's sequence number while it is open, minus that number once the
+ * worker took it, and 0 once the caller revoked it: a worker that read an older job's sequence
+ * number and was descheduled cannot take the next job's claim for it (it would run the new job's
+ * chunks but report the old number as done, and the caller would wait for the new one); `beat` counts the chunks the worker finished (the caller's sign of life); `shared`
  * is 1 when another thread claimed chunks between two of the worker's in its last job (both ran
  * at once: see WORKER_LOOP); `idle` is 1 while the worker sleeps in `Atomics.wait`. The header
  * and each slot start on their own 64-byte cache lines.
@@ -78,6 +80,8 @@ const DONE = 1;
 const STATUS = 2;
 const READY = 3;
 const CLAIM = 4;
+/** Largest job sequence number before they start again from 1. */
+const SEQ_MAX = 2 ** 30 - 1;
 const BEAT = 5;
 const SHARED = 6;
 const IDLE = 7;
@@ -192,7 +196,7 @@ for (;;) {
   if (seq === ${SHUTDOWN}) break;
   seen = seq;
   poll = false;
-  if (Atomics.compareExchange(ctl, ${CLAIM}, 0, 1) !== 0) continue;
+  if (Atomics.compareExchange(ctl, ${CLAIM}, seq, -seq) !== seq) continue;
   let status = 0;
   try {
     runChunks(gemm, counter, p, ctl);
@@ -566,9 +570,11 @@ export function postParallel(
     p.params[base + 14] = byRows ? 1 : 0;
     p.params[base + 15] = chunk;
     p.params[base + 16] = kind;
-    const seq = ++p.seq;
+    // Sequence numbers stay in [1, 2^30): positive (claims negate them; SHUTDOWN is -1), never 0.
+    p.seq = p.seq >= SEQ_MAX ? 1 : p.seq + 1;
+    const seq = p.seq;
     seqs.push(seq);
-    Atomics.store(p.ctl, slotInt(slot) + CLAIM, 0);
+    Atomics.store(p.ctl, slotInt(slot) + CLAIM, seq);
     Atomics.store(p.ctl, slotInt(slot) + SEQ, seq);
     Atomics.notify(p.ctl, slotInt(slot) + SEQ);
   }
@@ -601,7 +607,7 @@ export function finishParallel(posted: PostedJob): boolean {
     const i = slotInt(workers[w]);
     // Every chunk is claimed by now. A worker that has not taken the job (dead, or not yet
     // scheduled) gets it revoked: there is nothing left for it to do.
-    if (Atomics.compareExchange(p.ctl, i + CLAIM, 0, 2) === 0) continue;
+    if (Atomics.compareExchange(p.ctl, i + CLAIM, seqs[w], 0) === seqs[w]) continue;
     let beat = Atomics.load(p.ctl, i + BEAT);
     let since = Date.now();
     const spinUntil = performance.now() + joinSpinMs;
