@@ -35,15 +35,23 @@ const live = (): number => getBackendInfo().webgpu.liveBuffers;
 setFlagsFromString('--expose-gc');
 const collect = runInNewContext('gc') as () => void;
 
-/** Collects and waits until the finalizers have released every collectable buffer (the count holds still). */
+/**
+ * Collects and waits until the finalizers have released every collectable buffer. Finalizers run as
+ * a later task, which a loaded machine may delay past one turn of the event loop, so the count must
+ * hold still over several rounds of collect-and-wait, not one.
+ */
 async function settledLive(): Promise<number> {
-  let last = -1;
-  for (let i = 0; i < 10 && live() !== last; i++) {
-    last = live();
+  let last = live();
+  let stableRounds = 0;
+  for (let round = 0; round < 100 && stableRounds < 4; round++) {
     collect();
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const now = live();
+    stableRounds = now === last ? stableRounds + 1 : 0;
+    last = now;
   }
-  return live();
+  return last;
 }
 
 async function values(t: Tensor | null): Promise<number[]> {
