@@ -84,3 +84,37 @@ export function indexWords(
   }
   return { ...indicesAsInt32(fn, indices, inputShape), step: 1 };
 }
+
+/**
+ * The first element `q < count` of the index words {@link indexWords} gave (`id[off + q*step]`,
+ * with the int64 high word beside it when `step` is 2) that is not in `[min, plane)`; -1 when all
+ * are. `min` is -1 where -1 means "no input element" (max-pooling's gradient), 0 where every
+ * index must name a position (max-unpooling). A small function of its own so that V8 compiles
+ * the loop on its own rather than on the stack of a long caller.
+ */
+export function firstBadIndex(
+  id: Int32Array,
+  off: number,
+  step: 1 | 2,
+  count: number,
+  min: number,
+  plane: number,
+): number {
+  if (step === 2) {
+    for (let q = 0, k = off; q < count; q++, k += 2) {
+      const i = id[k];
+      if (id[k + 1] !== i >> 31 || i < min || i >= plane) return q;
+    }
+    return -1;
+  }
+  for (let q = 0, k = off; q < count; q++, k++) {
+    const i = id[k];
+    if (i < min || i >= plane) return q;
+  }
+  return -1;
+}
+
+/** Element `q` of `indices` as the user wrote it (an int64 value whole, not its low word), for an error message. */
+export function indexValue(indices: Tensor, id: Int32Array, off: number, step: 1 | 2, q: number): bigint | number {
+  return step === 2 ? (indices.data as BigInt64Array)[indices.offset + q] : id[off + q * step];
+}

@@ -11,7 +11,7 @@ import {
 } from '@torchlet/tensor';
 import { anyOnGpu, checkGpuOperands, gpuMaxPool2d, gpuMaxPool2dBackward } from '../device/gpu.js';
 import type { IntPair } from '../params.js';
-import { indexWords, widenIndices } from './indices.js';
+import { firstBadIndex, indexValue, indexWords, widenIndices } from './indices.js';
 import {
   checkPoolInput,
   checkPoolShape,
@@ -702,12 +702,12 @@ export function maxPool2dBackward(upstream: Tensor, indices: Tensor, inputShape:
   const { data: id, offset: idOff, step } = indexWords(fn, indices, inputShape);
   // Every index is checked before the output is allocated: -1 (a window with no input element,
   // all padding, which has no gradient) or a position in the plane.
-  const q = firstBadIndex(id, idOff, step, planes * per, plane);
+  const q = firstBadIndex(id, idOff, step, planes * per, -1, plane);
   if (q !== -1) {
     fail(
       fn,
       'indices',
-      `index ${step === 2 ? (indices.data as BigInt64Array)[indices.offset + q] : id[idOff + q]} is out of range for an input plane of ${h}x${w} (indices ${formatShape(indices.shape)}, inputShape ${formatShape(inputShape)})`,
+      `index ${indexValue(indices, id, idOff, step, q)} is out of range for an input plane of ${h}x${w} (indices ${formatShape(indices.shape)}, inputShape ${formatShape(inputShape)})`,
     );
   }
   let total = 1;
@@ -723,22 +723,6 @@ export function maxPool2dBackward(upstream: Tensor, indices: Tensor, inputShape:
 // compiled the long loops on the stack (OSR) before the rest of the function had run, then
 // dropped the code at the first construct after them, on every call (LeNet's pool1, [32,6,28,28]:
 // 0.6-0.7 ms per call; monomorphic float32 loops here, and no deopts, a tenth of it).
-
-/** The first element `q < count` of the index words (`id[off + q*step]`, int64 high word beside it when `step` is 2) that is not -1 or a position in a plane of `plane` elements; -1 when all are. */
-function firstBadIndex(id: Int32Array, off: number, step: number, count: number, plane: number): number {
-  if (step === 2) {
-    for (let q = 0, k = off; q < count; q++, k += 2) {
-      const i = id[k];
-      if (id[k + 1] !== i >> 31 || i < -1 || i >= plane) return q;
-    }
-    return -1;
-  }
-  for (let q = 0, k = off; q < count; q++, k++) {
-    const i = id[k];
-    if (i < -1 || i >= plane) return q;
-  }
-  return -1;
-}
 
 /** `out[p*plane + id[q]] += up[upOff + q]` for each plane `p` and its `per` windows `q` (-1: no input element). */
 function scatterToArgmaxF32(

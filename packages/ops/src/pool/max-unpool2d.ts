@@ -1,7 +1,7 @@
 import { allocStorage, type FloatArray, fail, formatShape, formatValue, isTensor, Tensor } from '@torchlet/tensor';
 import { noGpuKernel } from '../device/gpu-layers.js';
 import { type IntPair, toPair } from '../params.js';
-import { indexWords } from './indices.js';
+import { firstBadIndex, indexValue, indexWords } from './indices.js';
 import { checkPoolInput } from './params.js';
 
 // Max-unpooling is maxPool2d's partial inverse: each value goes back to the input position its
@@ -96,17 +96,13 @@ function checkedIndices(
   const plane = outH * outW;
   const words = indexWords(fn, indices, [...shape.slice(0, -2), outH, outW]);
   const { data, offset, step } = words;
-  for (let q = 0; q < indices.numel; q++) {
-    const k = offset + q * step;
-    const i = data[k];
-    if ((step === 2 && data[k + 1] !== i >> 31) || i < 0 || i >= plane) {
-      const value = step === 2 ? (indices.data as BigInt64Array)[indices.offset + q] : i;
-      fail(
-        fn,
-        'indices',
-        `indices hold an invalid max index ${value}: the unpooled planes are ${outH}x${outW} (indices ${formatShape(indices.shape)})`,
-      );
-    }
+  const q = firstBadIndex(data, offset, step, indices.numel, 0, plane);
+  if (q !== -1) {
+    fail(
+      fn,
+      'indices',
+      `indices hold an invalid max index ${indexValue(indices, data, offset, step, q)}: the unpooled planes are ${outH}x${outW} (indices ${formatShape(indices.shape)})`,
+    );
   }
   return words;
 }
