@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { geometry, lcgArray, untilTwoThreads } from '../test/conv-cases.js';
 import type { Conv2dGeometry } from './conv.js';
 import { getBackendInfo } from './info.js';
-import { WASM_POINTWISE_KERNEL, wasmPointwiseConv2dForward } from './pointwise.js';
+import { pointwisePipelineSteps, WASM_POINTWISE_KERNEL, wasmPointwiseConv2dForward } from './pointwise.js';
 import { setThreads } from './threads.js';
 
 const pw = (batch: number, cin: number, cout: number, side: number, s: number): Conv2dGeometry =>
@@ -38,6 +38,19 @@ const geometries: Conv2dGeometry[] = [
   pw(40, 320, 66, 7, 1),
 ];
 
+// Pipelined (each over PARALLEL_ALWAYS_MIN_WORK, so split whatever splitsPay says): bands of
+// output channels copied out while the threads compute the next band (8 bands of 48 rows; 7 of
+// 12 with a last band of 2 rows and a 1-column last sliver; chunks of 6 images, the last of 4, 6
+// bands each), and slices of input planes copied in while the threads sum the previous slice (8
+// slices of 48 planes; 8 of 9 with a last slice of 3 planes). Counted: pipelined steps.
+const pipelinedGeometries: [Conv2dGeometry, number][] = [
+  [pw(1, 64, 384, 56, 1), 8],
+  [pw(1, 73, 74, 79, 1), 7],
+  [pw(40, 32, 160, 14, 1), 42],
+  [pw(1, 384, 64, 56, 1), 8],
+  [pw(1, 66, 65, 89, 1), 8],
+];
+
 function run(g: Conv2dGeometry, i: number): Float32Array {
   const x = lcgArray(g.batch * g.inChannels * g.inH * g.inW, 4 + i);
   const w = lcgArray(g.outChannels * g.inChannels, 5 + i);
@@ -61,6 +74,21 @@ describe('pointwise conv2d on worker threads (Node)', () => {
     geometries.forEach((g, i) => {
       const split = run(g, i);
       expect(getBackendInfo().lastKernel).toBe(`${WASM_POINTWISE_KERNEL} x2 threads`);
+      expect(bits(split)).toEqual(bits(single[i]));
+    });
+  });
+
+  it('pipelines the copies of batch-1 calls with the threads, same bits', async () => {
+    setThreads(1);
+    const single = pipelinedGeometries.map(([g], i) => run(g, 10 + i));
+    expect(getBackendInfo().lastKernel).toBe(WASM_POINTWISE_KERNEL);
+    setThreads(2);
+    await untilTwoThreads(() => run(geometries[0], 0));
+    pipelinedGeometries.forEach(([g, steps], i) => {
+      const before = pointwisePipelineSteps();
+      const split = run(g, 10 + i);
+      expect(getBackendInfo().lastKernel).toBe(`${WASM_POINTWISE_KERNEL} x2 threads`);
+      expect(pointwisePipelineSteps() - before).toBe(steps);
       expect(bits(split)).toEqual(bits(single[i]));
     });
   });

@@ -6,6 +6,8 @@
 //   [ weight cache (weight-cache.ts) | per-thread scratch | descriptor | raw weights |
 //     packed weights | bias | raw input of one chunk (stride > 1 only) | dense input of one chunk
 //     (or of one slice of a large image's planes, see SLICE_FLOATS) + slack | output of one chunk ]
+// A split call that is pipelined (PIPELINE_STEP_FLOATS) has two descriptors and two slice or two
+// output-band regions: the threads use one while this thread copies through the other.
 
 import type { Conv2dForwardOptions, Conv2dGeometry } from './conv.js';
 import { checkConv2dGeometry, convModules, fillWithBias } from './conv-common.js';
@@ -13,7 +15,7 @@ import { describeArgument, KernelArgumentError } from './errors.js';
 import { align64, type FloatArray, memoryView, noteKernel } from './gemm.js';
 import type { GemmExports } from './loader.js';
 import { PARALLEL_ALWAYS_MIN_WORK, POINTWISE_PARALLEL_MIN_WORK } from './thread-thresholds.js';
-import { readyWorkers, runParallel, splitsPay } from './threads.js';
+import { finishParallel, postParallel, readyWorkers, runParallel, splitsPay, type ThreadPool } from './threads.js';
 import { weightSlot } from './weight-cache.js';
 
 /** Name of the pointwise conv2d forward kernel (in `getBackendInfo().lastKernel` after it ran). */
@@ -66,6 +68,28 @@ const SLICE_MIN_PLANES = 8;
 /** Descriptor fields of the slice of input channels [k0, k1) (assembly/pointwise.ts). */
 const D_K0 = 26;
 const D_K1 = 27;
+/** Descriptor fields of the staged input, the output region and the band of output channels. */
+const D_X = 4;
+const D_OUT = 8;
+const D_OC0 = 23;
+const D_OC1 = 24;
+/**
+ * Split calls are pipelined in steps of about this many floats: the threads compute one band of
+ * output channels while this thread copies the previous band out of WebAssembly memory, or one
+ * slice of input planes while it copies the next slice in (the copies, on the calling thread
+ * only, were a third of a split 1x1 layer of MobileNetV2 at batch 1; a worker waited through
+ * them). A step costs a hand-off (1-2 µs to a polling worker) and one more pass over the output
+ * tiles (slices) or the input block (bands), both in L2 at this size.
+ */
+const PIPELINE_STEP_FLOATS = 1 << 15;
+/** The most steps a chunk is cut into: the first step's copy is the only one not overlapped. */
+const PIPELINE_MAX_STEPS = 8;
+/**
+ * Inputs below this many floats are not sliced: each slice stores and reloads the output tiles,
+ * and MobileNetV2's 14x14 and 28x28 projections (75K-150K floats in) ran 0.9-1.02x unsliced,
+ * its 56x56 and 112x112 ones (300K-450K) 1.07-1.21x (same process, 2 threads, nice -20).
+ */
+const PIPELINE_SLICES_MIN_FLOATS = 1 << 18;
 
 /**
  * Whether a geometry is a pointwise convolution {@link wasmPointwiseConv2dForward} computes: a 1x1
@@ -187,8 +211,9 @@ function checkArguments(
  * activation in registers before its one store. A stride above 1 subsamples the input first.
  * {@link wasmConv2dForward} runs this kernel for every pointwise geometry; it is exported for
  * callers that want that path explicitly. Accumulates in float32 in channel order; results do not
- * depend on the thread count. With `setThreads(n)`, problems of at least 2^25 multiply-adds are
- * cut into (image, column range) units that the threads claim. `options` as for
+ * depend on the thread count. With `setThreads(n)`, problems of at least 2^21 multiply-adds are
+ * cut into (image, column range) units that the threads claim, in bands of output channels or
+ * slices of input planes that this thread copies out or in while the threads compute the next. `options` as for
  * {@link wasmConv2dForward} (packed-weight cache key, fused ReLU or clamp).
  *
  * Returns `true` when it computed `out` (fully overwritten), `false` when it declined and left
@@ -274,12 +299,22 @@ export function pointwiseForward(
   const perChunk = Math.ceil(nSl / chunks);
   const chunksUsed = Math.ceil(nSl / perChunk);
   const nb = Math.max(1, Math.floor(BLOCK_FLOATS / (8 * k)));
-  const bandRows = per * m * l <= 2 * BAND_FLOATS ? m : Math.max(4, Math.floor(BAND_FLOATS / (per * l)) & ~3);
+  const pipe = pipelinePlan(threads > 1 && !strided, per, k, m, l);
+  const bandRows =
+    pipe.mode !== 'none'
+      ? pipe.rows
+      : per * m * l <= 2 * BAND_FLOATS
+        ? m
+        : Math.max(4, Math.floor(BAND_FLOATS / (per * l)) & ~3);
   // Input planes per staged slice (k: the whole image at once).
   const slicePlanes =
-    !strided && per === 1 && bandRows === m && imgIn > 2 * SLICE_FLOATS
-      ? Math.min(k, Math.max(SLICE_MIN_PLANES, Math.floor(SLICE_FLOATS / l)))
-      : k;
+    pipe.mode !== 'none'
+      ? pipe.planes
+      : !strided && per === 1 && bandRows === m && imgIn > 2 * SLICE_FLOATS
+        ? Math.min(k, Math.max(SLICE_MIN_PLANES, Math.floor(SLICE_FLOATS / l)))
+        : k;
+  // A pipelined call has two descriptors, and two input-slice or two output-band regions.
+  const sets = pipe.mode === 'none' ? 1 : 2;
 
   // Find (or reserve) the cached packed weights first: reserving moves heapBase() above the slot.
   const packedBytes = 4 * mp * k;
@@ -288,14 +323,17 @@ export function pointwiseForward(
   const packed = slot?.hit === true;
   const work = align64(mod.heapBase());
   const descAt = work + WORK_BYTES * threads;
-  const wrawAt = align64(descAt + 4 * DESC_INTS);
+  const descBytes = align64(4 * DESC_INTS);
+  const wrawAt = align64(descAt + sets * descBytes);
   const wpackScratchAt = align64(wrawAt + (packed ? 0 : 4 * m * k));
   const wpackAt = slot === null ? wpackScratchAt : slot.at;
   const biasAt = align64(wpackScratchAt + (slot === null ? packedBytes : 0));
   const xrawAt = align64(biasAt + 4 * (mp + 4));
   const xAt = align64(xrawAt + (strided ? 4 * per * imgRaw : 0));
-  const outAt = align64(xAt + 4 * per * slicePlanes * l + SLACK_BYTES);
-  const mem = memoryView(mod, outAt + 4 * per * bandRows * l);
+  const xBytes = align64(4 * per * slicePlanes * l + SLACK_BYTES);
+  const outAt = xAt + (pipe.mode === 'slices' ? 2 : 1) * xBytes;
+  const outBytes = align64(4 * per * bandRows * l);
+  const mem = memoryView(mod, outAt + (pipe.mode === 'bands' ? 2 : 1) * outBytes);
   if (mem === null) {
     noteKernel('js');
     return false;
@@ -341,24 +379,100 @@ export function pointwiseForward(
   if (bias !== null) mem.set(bias.subarray(0, m), biasAt / 4);
   mod.pointwisePrepare(descAt);
   slot?.commit();
+  // The second descriptor of a pipelined call: the other input slice or output band region.
+  const descs = [desc];
+  if (sets === 2) {
+    const second = new Int32Array(mem.buffer, descAt + descBytes, DESC_INTS);
+    second.set(desc);
+    if (pipe.mode === 'slices') second[D_X] = xAt + xBytes;
+    else second[D_OUT] = outAt + outBytes;
+    descs.push(second);
+  }
 
   const outF = outAt / 4;
   let usedThreads = 1;
   let parallel = pool !== null && workers.length > 0;
   const job = [descAt, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, work];
+
+  /**
+   * Chunk [n0, n0 + nbImages) pipelined on the threads (see PIPELINE_STEP_FLOATS); false if a
+   * worker threw or stalled (the pool is then retired and the chunk must be redone).
+   */
+  const pipelined = (p: ThreadPool, n0: number, nbImages: number): boolean => {
+    const units = nbImages * chunksUsed;
+    job[2] = units;
+    if (pipe.mode === 'bands') {
+      mem.set(x.subarray(n0 * imgIn, (n0 + nbImages) * imgIn), xAt / 4);
+      const bands = Math.ceil(m / bandRows);
+      /** Copies band b out of its region (every band has bandRows rows but the last). */
+      const copyBand = (b: number): void => {
+        const o0 = b * bandRows;
+        const rows = Math.min(bandRows, m - o0);
+        const from = (outAt + (b & 1) * outBytes) / 4;
+        for (let i = 0; i < nbImages; i++) {
+          const at = from + i * bandRows * l;
+          out.set(mem.subarray(at, at + rows * l), ((n0 + i) * m + o0) * l);
+        }
+      };
+      for (let b = 0; b < bands; b++) {
+        const d = descs[b & 1];
+        d[D_OC0] = b * bandRows;
+        d[D_OC1] = Math.min(m, (b + 1) * bandRows);
+        job[0] = descAt + (b & 1) * descBytes;
+        const posted = postParallel(p, workers, job, WORK_BYTES, true, 1, 7, true);
+        pipelineSteps++;
+        if (b > 0) copyBand(b - 1);
+        if (!finishParallel(posted)) return false;
+      }
+      copyBand(bands - 1);
+      return true;
+    }
+    // Slices (one image): slice i + 1 is copied into the region slice i - 1 used while the
+    // threads add slice i's terms to the partial sums.
+    const slices = Math.ceil(k / slicePlanes);
+    const stage = (i: number): void => {
+      const k0 = i * slicePlanes;
+      const k1 = Math.min(k, k0 + slicePlanes);
+      mem.set(x.subarray(n0 * imgIn + k0 * l, n0 * imgIn + k1 * l), (xAt + (i & 1) * xBytes) / 4);
+    };
+    stage(0);
+    for (let i = 0; i < slices; i++) {
+      const d = descs[i & 1];
+      d[D_K0] = i * slicePlanes;
+      d[D_K1] = Math.min(k, (i + 1) * slicePlanes);
+      job[0] = descAt + (i & 1) * descBytes;
+      const posted = postParallel(p, workers, job, WORK_BYTES, true, 1, 7, true);
+      pipelineSteps++;
+      if (i + 1 < slices) stage(i + 1);
+      if (!finishParallel(posted)) return false;
+    }
+    out.set(mem.subarray(outF, outF + nbImages * imgOut), n0 * imgOut);
+    return true;
+  };
+
   for (let n0 = 0; n0 < batch; n0 += per) {
     const nbImages = Math.min(per, batch - n0);
+    const units = nbImages * chunksUsed;
+    if (parallel && pool !== null && pipe.mode !== 'none') {
+      if (pipelined(pool, n0, nbImages)) {
+        usedThreads = Math.max(usedThreads, Math.min(threads, units));
+        continue;
+      }
+      // A worker threw (the pool is retired): the chunk is redone on this thread from the start,
+      // one step after another on the first descriptor's regions.
+      parallel = false;
+    }
+    job[0] = descAt;
     if (strided) {
       mem.set(x.subarray(n0 * imgRaw, (n0 + nbImages) * imgRaw), xrawAt / 4);
       mod.pointwiseSubsamplePart(descAt, 0, nbImages);
     } else if (slicePlanes === k) {
       mem.set(x.subarray(n0 * imgIn, (n0 + nbImages) * imgIn), xAt / 4);
     }
-    const units = nbImages * chunksUsed;
     for (let o0 = 0; o0 < m; o0 += bandRows) {
       const rows = Math.min(bandRows, m - o0);
-      desc[23] = o0;
-      desc[24] = o0 + rows;
+      desc[D_OC0] = o0;
+      desc[D_OC1] = o0 + rows;
       // Slices of input channels (one, all of them, unless the image is staged in slices): each
       // adds its planes' terms to the output region, the first starting from the bias.
       for (let k0 = 0; k0 < k; k0 += slicePlanes) {
@@ -396,4 +510,50 @@ export function pointwiseForward(
   }
   noteKernel(usedThreads > 1 ? `${WASM_POINTWISE_KERNEL} x${usedThreads} threads` : WASM_POINTWISE_KERNEL);
   return true;
+}
+
+/** How a split call overlaps its copies with the arithmetic (see PIPELINE_STEP_FLOATS). */
+interface PipelinePlan {
+  /** 'bands': bands of output channels, copied out one while the next is computed; 'slices': slices of input planes, copied in one while the previous is summed. */
+  readonly mode: 'none' | 'bands' | 'slices';
+  /** Output channels per band (a multiple of 4; Cout unless 'bands'). */
+  readonly rows: number;
+  /** Input planes per slice (Cin unless 'slices'). */
+  readonly planes: number;
+}
+
+/**
+ * The pipeline of a chunk of `per` images (`on`: the call is split, stride 1): the larger of the
+ * input and the output is cut into 2 to PIPELINE_MAX_STEPS steps, when it is at least two steps
+ * (inputs: PIPELINE_SLICES_MIN_FLOATS). Slices need one image per chunk (their region holds one
+ * image's planes).
+ */
+function pipelinePlan(on: boolean, per: number, k: number, m: number, l: number): PipelinePlan {
+  const inFloats = per * k * l;
+  const outFloats = per * m * l;
+  if (on && per === 1 && inFloats >= outFloats && inFloats >= PIPELINE_SLICES_MIN_FLOATS) {
+    const steps = Math.min(PIPELINE_MAX_STEPS, Math.ceil(inFloats / PIPELINE_STEP_FLOATS));
+    const planes = Math.max(SLICE_MIN_PLANES, Math.ceil(k / steps));
+    if (planes < k) return { mode: 'slices', rows: m, planes };
+  }
+  if (on && outFloats > inFloats && outFloats >= 2 * PIPELINE_STEP_FLOATS) {
+    const steps = Math.min(PIPELINE_MAX_STEPS, Math.ceil(outFloats / PIPELINE_STEP_FLOATS));
+    const rows = Math.ceil(m / steps / 4) * 4;
+    if (rows < m) return { mode: 'bands', rows, planes: k };
+  }
+  return { mode: 'none', rows: m, planes: k };
+}
+
+/** Steps of pipelined split calls run so far (see PIPELINE_STEP_FLOATS), for the threads tests. */
+let pipelineSteps = 0;
+
+/**
+ * How many pipelined steps (bands of output channels or slices of input planes posted to the
+ * threads while this thread copied) {@link wasmPointwiseConv2dForward} has run in this process:
+ * the threads tests read it to assert that the pipelined path ran.
+ *
+ * @returns The count since the module was loaded.
+ */
+export function pointwisePipelineSteps(): number {
+  return pipelineSteps;
 }

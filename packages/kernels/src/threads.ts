@@ -88,7 +88,13 @@ const IDLE = 7;
 const SHUTDOWN = -1;
 
 /** Indices of the job parameters (float64) in a slot, from byte PARAMS_AT. */
-const P_COUNT = 17;
+const P_COUNT = 18;
+/**
+ * The job parameter that is 1 when the caller copies operands while the workers run the job
+ * (see postParallel's `callerBusy`): the worker then polls for the next job even though it ran
+ * this one alone.
+ */
+const P_CALLER_BUSY = 17;
 
 /** How many times one slot's worker is restarted after dying before the pool runs without it. */
 const MAX_RESTARTS = 3;
@@ -161,7 +167,8 @@ const CHUNK_LOOP = `(g, counter, p, beat) => {
 // caller. A restarted worker starts from the slot's current sequence number, never an old job.
 //
 // After a job it shared with the caller (`shared`: both claimed chunks at once, so they ran on two
-// cores) the worker polls for the next one for SPIN_MS before it sleeps: the next job of a call
+// cores), or one posted while the caller copies (a pipelined call's steps, whose next step comes
+// as soon as the copy is done: a worker asleep would be woken in 40-60 µs every step), the worker polls for the next one for SPIN_MS before it sleeps: the next job of a call
 // (conv2d's pad then compute, a band, a depthwise chunk) or of the next layer usually comes within
 // microseconds, and a sleeping thread is woken in tens of microseconds. After a job it ran alone
 // (the caller claimed nothing meanwhile) or one that was revoked, it sleeps at once: the likely
@@ -200,7 +207,7 @@ for (;;) {
   let status = 0;
   try {
     runChunks(gemm, counter, p, ctl);
-    poll = Atomics.load(ctl, ${SHARED}) === 1;
+    poll = Atomics.load(ctl, ${SHARED}) === 1 || p[${P_CALLER_BUSY}] === 1;
   } catch {
     status = 1;
   }
@@ -543,6 +550,8 @@ export interface PostedJob {
   readonly pool: ThreadPool;
   readonly workers: readonly number[];
   readonly seqs: readonly number[];
+  /** Posted with `callerBusy` (see {@link postParallel}). */
+  readonly callerBusy: boolean;
 }
 
 /**
@@ -550,7 +559,9 @@ export interface PostedJob {
  * as soon as they wake, and returns at once, so the caller can do other work meanwhile (the
  * depthwise kernels stage the next chunk of planes while the workers compute this one). Memory
  * the job reads or writes must not be touched until {@link finishParallel} returns. Only one job
- * may be posted at a time.
+ * may be posted at a time. `callerBusy`: the caller copies operands before it joins (a pipelined
+ * call): the workers poll for the next step afterwards, and the job does not count for
+ * {@link splitsPay} (a worker that ran every chunk while the caller copied did not run alone).
  */
 export function postParallel(
   p: ThreadPool,
@@ -560,6 +571,7 @@ export function postParallel(
   byRows: boolean,
   chunk: number,
   kind: JobKind = 0,
+  callerBusy = false,
 ): PostedJob {
   Atomics.store(p.ctl, 0, 0);
   const seqs: number[] = [];
@@ -570,6 +582,7 @@ export function postParallel(
     p.params[base + 14] = byRows ? 1 : 0;
     p.params[base + 15] = chunk;
     p.params[base + 16] = kind;
+    p.params[base + P_CALLER_BUSY] = callerBusy ? 1 : 0;
     // Sequence numbers stay in [1, 2^30): positive (claims negate them; SHUTDOWN is -1), never 0.
     p.seq = p.seq >= SEQ_MAX ? 1 : p.seq + 1;
     const seq = p.seq;
@@ -583,7 +596,7 @@ export function postParallel(
   own[14] = byRows ? 1 : 0;
   own[15] = chunk;
   own[16] = kind;
-  return { pool: p, workers, seqs };
+  return { pool: p, workers, seqs, callerBusy };
 }
 
 /**
@@ -633,7 +646,7 @@ export function finishParallel(posted: PostedJob): boolean {
   // Whether the threads really ran at once (a worker's chunks interleaved with another thread's):
   // counted only over jobs with enough chunks to show it.
   const extent = own[16] !== 0 || own[14] ? own[2] : own[3];
-  if (Math.ceil(extent / own[15]) >= OVERLAP_MIN_CHUNKS) {
+  if (!posted.callerBusy && Math.ceil(extent / own[15]) >= OVERLAP_MIN_CHUNKS) {
     let overlapped = false;
     for (const slot of workers) if (Atomics.load(p.ctl, slotInt(slot) + SHARED) === 1) overlapped = true;
     p.solo = overlapped ? 0 : p.solo + 1;
