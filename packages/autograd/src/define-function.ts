@@ -156,6 +156,8 @@ export function defineFunction(definition: FunctionDefinition): (...inputs: Vari
       },
       { save: savedInputs, saveOutput: ctx.savedTensors.includes(out) },
     );
+    // The user's backward may keep the gradient it is given: backward must not overwrite it later.
+    if (result._gradFn !== null) result._gradFn.opaque = true;
     return result;
   };
 }

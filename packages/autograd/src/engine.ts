@@ -4,6 +4,7 @@ import { to } from './functions/views.js';
 import { GradientBuffers } from './gpu-release.js';
 import { withGradMode } from './grad-mode.js';
 import { edgeOf, type Node } from './graph.js';
+import { disown, markOwned, ownsExclusively, withOwnedGradients } from './owned-gradients.js';
 import { Variable } from './variable.js';
 
 /**
@@ -83,7 +84,13 @@ function postOrder(roots: readonly Node[]): Node[] {
 
 function accumulate(map: Map<Node, Variable>, node: Node, g: Variable): void {
   const prev = map.get(node);
-  map.set(node, prev === undefined ? g : add(prev, g));
+  if (prev === undefined) {
+    map.set(node, g);
+    return;
+  }
+  const sum = add(prev, g);
+  markOwned(sum.data, [prev.data, g.data]);
+  map.set(node, sum);
 }
 
 /** Adds `g` into a leaf's `.grad` (in place when that is safe, as PyTorch's AccumulateGrad does). */
@@ -150,7 +157,10 @@ export function runBackward(
   // buffers go back to the pool as soon as no pending gradient reads them.
   const gpu = createGraph ? null : GradientBuffers.start(roots, options.ownsSeeds ? rootGrads : []);
   try {
-    runNodes();
+    // Without createGraph nothing outside can reach the gradients the rules make (as on webgpu):
+    // a rule may write over the gradient it consumes when the pass owns it.
+    if (createGraph) runNodes();
+    else withOwnedGradients(runNodes);
   } finally {
     gpu?.finish();
   }
@@ -169,6 +179,7 @@ export function runBackward(
         grads.delete(node);
         const slots = inputNodes.get(node);
         if (slots) for (const i of slots) captured[i] = g;
+        if (slots) disown(g);
         if (slots) gpu?.keep(g, true);
         if (node.retainedBy !== null && inputs === null) {
           accumulateIntoLeaf(node.retainedBy, g, createGraph);
@@ -191,7 +202,9 @@ export function runBackward(
         }
         node.checkSaved();
         const needs = node.next.map((n) => n !== null && needed.has(n));
-        const out = node.backwardFn(g, needs, node.output as Variable);
+        if (node.opaque) disown(g);
+        const gradOwned = !createGraph && !node.opaque && ownsExclusively(g, grads.values());
+        const out = node.backwardFn(g, needs, node.output as Variable, gradOwned);
         for (let i = 0; i < node.next.length; i++) {
           const target = node.next[i];
           if (target === null || !needs[i]) continue;

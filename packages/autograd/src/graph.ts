@@ -8,12 +8,14 @@ import { isVariable, Variable } from './variable.js';
  * per input; `null`/`undefined` where no gradient flows). `needs[i]` says whether input `i` needs
  * a gradient at all, so rules compute only those. Rules are written with the differentiable
  * functions of this package, so the engine can run them with or without recording a graph
- * (`createGraph`).
+ * (`createGraph`). `gradOwned` is true when nothing else reads `grad`'s storage once the rule has
+ * run (see owned-gradients.ts): the rule may write its result over it.
  */
 export type BackwardFn = (
   grad: Variable,
   needs: readonly boolean[],
   output: Variable,
+  gradOwned: boolean,
 ) => readonly (Variable | null | undefined)[];
 
 /**
@@ -67,6 +69,8 @@ export class Node implements GradFn {
    * (`ownIntermediates`): backward releases them once it has run through the graph.
    */
   owned: NonNullable<Tensor['gpuBuffer']>[] | null = null;
+  /** The rule runs code from outside the library (`defineFunction`), which may keep the gradient it is given. */
+  opaque = false;
 
   constructor(
     name: string,

@@ -3,6 +3,7 @@ import * as O from '@torchlet/ops';
 import * as T from '@torchlet/tensor';
 import { isGradEnabled } from '../grad-mode.js';
 import { record } from '../graph.js';
+import { markOwned, noteOverwrite } from '../owned-gradients.js';
 import { isTracing } from '../trace.js';
 import { type Variable, Variable as VariableClass, type VariableOrTensor } from '../variable.js';
 import { add, clamp, div, mul, relu, sqrt, sub, where } from './elementwise.js';
@@ -199,10 +200,13 @@ export function batchNormTraining(
     'batchNormTraining',
     r.output,
     [input(input_), w === null ? null : input(w), b === null ? null : input(b)],
-    (g0, needs, output) => {
+    (g0, needs, output, gradOwned) => {
       if (!isGradEnabled()) {
-        const k = { kernel: options.kernel ?? 'auto', activation, bias: rb };
+        // A gradient backward owns and nobody reads after this rule takes the input gradient in place.
+        const k = { kernel: options.kernel ?? 'auto', activation, bias: rb, overwriteGradOutput: gradOwned };
         const grads = O.batchNormTrainingBackward(g0.data, x, r.mean, r.invstd, rw, k);
+        if (grads.gradInput.data === g0.data.data) noteOverwrite();
+        else markOwned(grads.gradInput, [x]);
         const v = (t: T.Tensor, need: boolean): Variable | null => (need ? new VariableClass(t) : null);
         return [v(grads.gradInput, needs[0]), v(grads.gradWeight, needs[1]), v(grads.gradBias, needs[2])];
       }

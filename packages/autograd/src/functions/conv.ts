@@ -4,6 +4,7 @@ import type * as T from '@torchlet/tensor';
 import { isTensor } from '@torchlet/tensor';
 import { isGradEnabled } from '../grad-mode.js';
 import { record } from '../graph.js';
+import { markOwned } from '../owned-gradients.js';
 import { isTracing } from '../trace.js';
 import { isVariable, Variable, type VariableOrTensor } from '../variable.js';
 import { clamp, relu } from './elementwise.js';
@@ -114,6 +115,8 @@ function conv2dRecorded(
       // gradient once where a kernel computes both). A recorded gradient needs the wrappers below.
       if (needs[0] && needs[1] && !isGradEnabled()) {
         const both = O.conv2dBackward(g.data, rx, rw, options);
+        // A kernel's fresh array: backward owns it (see owned-gradients.ts).
+        markOwned(both.gradInput as T.Tensor, [g.data, rx, rw]);
         return [
           new Variable(both.gradInput as T.Tensor),
           new Variable(both.gradWeight as T.Tensor),

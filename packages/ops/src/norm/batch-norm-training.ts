@@ -54,6 +54,12 @@ export interface BatchNormTrainingOptions {
   /** Backward only: the forward's bias `[C]` (or null), which the activation's mask needs. Default `null`. */
   readonly bias?: Tensor | null;
   /**
+   * Backward only: write the input gradient over `gradOutput`'s storage instead of a new array, when
+   * `gradOutput` is contiguous and spans its whole storage (otherwise a new array, as by default).
+   * For a caller that owns `gradOutput` and never reads it again (autograd's engine). Default `false`.
+   */
+  readonly overwriteGradOutput?: boolean;
+  /**
    * `'js'` (JavaScript loops), `'wasm'` (`@torchlet/kernels`' WebAssembly SIMD kernels, float32
    * only; throws where they cannot run) or `'auto'` (the default: WebAssembly for float32 unless
    * `setBackend('js')` is in force).
@@ -148,6 +154,9 @@ function checkOptions(
   if (kernel === 'wasm' && dtype !== 'float32') {
     fail(fn, 'kernel', `the 'wasm' kernel takes float32 input, got ${dtype} input ${formatShape(shape)}`);
   }
+  const overwrite = options.overwriteGradOutput ?? false;
+  if (typeof overwrite !== 'boolean')
+    fail(fn, 'overwriteGradOutput', `overwriteGradOutput must be a boolean, got ${formatValue(overwrite)}`);
   const activation = options.activation ?? null;
   if (activation !== null && activation !== 'relu' && activation !== 'relu6') {
     fail(fn, 'activation', `activation must be 'relu', 'relu6' or null, got ${formatValue(activation)}`);
@@ -168,6 +177,11 @@ function dense(t: Tensor): FloatArray {
   const c = t.isContiguous() ? t : t.contiguous();
   const data = c.data as FloatArray;
   return c.offset === 0 && data.length === c.numel ? data : data.subarray(c.offset, c.offset + c.numel);
+}
+
+/** Whether `data`, the dense elements of `t`, is `t`'s own whole storage (so writing it changes nothing else). */
+function spansStorage(t: Tensor, data: FloatArray): boolean {
+  return t.gpuBuffer === null && data === t.data && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
 }
 
 function cannotRun(fn: string, shape: readonly number[]): never {
@@ -368,8 +382,11 @@ export function batchNormTrainingBackward(
   const dtype = x.dtype as 'float32' | 'float64';
   const xs = dense(x);
   const gs = dense(dy);
-  // Both kernels write every element: float32 skips the zero fill (see fresh-output.ts).
-  const dx = dtype === 'float32' ? freshFloat32(size) : (allocStorage(dtype, size) as FloatArray);
+  // Both kernels write every element: float32 skips the zero fill (see fresh-output.ts). Both may
+  // write dx over dy (each element is read before it is written).
+  const inPlace = options.overwriteGradOutput === true && spansStorage(dy, gs);
+  if (inPlace) dy.bumpVersion();
+  const dx = inPlace ? gs : dtype === 'float32' ? freshFloat32(size) : (allocStorage(dtype, size) as FloatArray);
   const sums = new Float64Array(2 * c);
   const f32 = dtype === 'float32';
   const useWasm = kernel === 'wasm' || (kernel === 'auto' && getBackend() !== 'js');
