@@ -12,6 +12,8 @@
 //
 // The descriptor is an i32 array in linear memory laid out by src/depthwise.ts (indices below).
 
+import { clampF32, reluF32 } from './elementwise';
+
 const D_CH = 1;
 const D_INH = 2;
 const D_INW = 3;
@@ -34,6 +36,15 @@ const D_Y = 19;
 const D_PARTIAL = 20;
 /** The channel of the chunk's first plane (chunks are runs of planes, not whole images). */
 const D_C0 = 21;
+/**
+ * The forward pass's fused activation (0 none, 1 ReLU, 2 clamp to [D_ACT_LO, D_ACT_HI], two f32),
+ * applied to each part's planes right after they are computed, while they are in cache, by the
+ * thread that computed them (as a pass over each chunk on the calling thread it took as long as
+ * the convolution: MobileNetV2's [1,32,112,112] 0.21 of 0.64 ms).
+ */
+const D_ACT = 22;
+const D_ACT_LO = 23;
+const D_ACT_HI = 24;
 
 function field(desc: usize, i: i32): i32 {
   return load<i32>(desc + ((<usize>i) << 2));
@@ -2079,9 +2090,25 @@ function plane3x3s2p1Narrow(
 
 /**
  * Forward pass for planes [u0, u1) of the staged chunk (plane u = image u / C, channel u % C):
- * `y[u] = bias[c] + correlation of x[u] with w[c]`, written to the dense output chunk.
+ * `y[u] = act(bias[c] + correlation of x[u] with w[c])`, written to the dense output chunk.
  */
 export function depthwiseForwardPart(desc: usize, u0: i32, u1: i32, work: usize): void {
+  forwardPlanes(desc, u0, u1, work);
+  const act = field(desc, D_ACT);
+  if (act === 0 || u1 <= u0) return;
+  const n = field(desc, D_OUTH) * field(desc, D_OUTW);
+  const y = <usize>field(desc, D_Y) + ((<usize>u0 * <usize>n) << 2);
+  const count = (u1 - u0) * n;
+  if (act === 1) reluF32(y, y, count);
+  else {
+    const lo = load<f32>(desc + ((<usize>D_ACT_LO) << 2));
+    const hi = load<f32>(desc + ((<usize>D_ACT_HI) << 2));
+    clampF32(y, y, count, lo, hi);
+  }
+}
+
+/** The convolution of depthwiseForwardPart's planes, before the activation. */
+function forwardPlanes(desc: usize, u0: i32, u1: i32, work: usize): void {
   const ch = field(desc, D_CH);
   const c0 = field(desc, D_C0);
   const inPlane = (<usize>(field(desc, D_INH) * field(desc, D_INW))) << 2;

@@ -81,3 +81,50 @@ describe('depthwise conv2d on worker threads (Node)', () => {
     });
   });
 });
+
+// Batch 1 (MobileNetV2's layers from 3 * 2^17 multiply-adds, split while splitsPay allows: each
+// is retried until a call ran split) and a batch over 2^23, with the fused activation, which the
+// parts apply on the thread that computed each plane.
+const forwardCases: [Conv2dGeometry, 'relu' | { clamp: [number, number] }][] = [
+  [dw(32, 112, 1, 1), { clamp: [0, 0.5] }],
+  [dw(144, 56, 2, 1), { clamp: [0, 6] }],
+  [dw(960, 7, 1, 1), 'relu'],
+  [dw(96, 56, 1, 4), { clamp: [-0.5, 0.25] }],
+];
+
+function forward(g: Conv2dGeometry, activation: 'relu' | { clamp: [number, number] }, seed: number): Float32Array {
+  const ch = g.inChannels;
+  const x = lcgArray(g.batch * ch * g.inH * g.inW, seed);
+  const w = lcgArray(ch * g.kh * g.kw, seed + 1);
+  const y = new Float32Array(g.batch * ch * g.outH * g.outW);
+  expect(wasmDepthwiseConv2dForward(g, x, w, w.subarray(0, ch), y, { activation })).toBe(true);
+  return y;
+}
+
+describe('depthwise conv2d forward with its activation on worker threads (Node)', () => {
+  afterAll(() => setThreads(1));
+
+  it('splits batch-1 layers and gives the single-threaded bits', async () => {
+    setThreads(1);
+    const single = forwardCases.map(([g, act], i) => forward(g, act, 20 + i));
+    expect(getBackendInfo().lastKernel).toBe(WASM_DEPTHWISE_KERNEL);
+    // The activation itself: the same call without it, then clamped here.
+    const [g0] = forwardCases[0];
+    const raw = new Float32Array(single[0].length);
+    const x0 = lcgArray(g0.batch * g0.inChannels * g0.inH * g0.inW, 20);
+    const w0 = lcgArray(g0.inChannels * 9, 21);
+    expect(wasmDepthwiseConv2dForward(g0, x0, w0, w0.subarray(0, g0.inChannels), raw)).toBe(true);
+    expect(raw.some((v) => v < 0) && raw.some((v) => v > 0.5)).toBe(true);
+    expect(bits(single[0])).toEqual(bits(raw.map((v) => Math.min(Math.max(v, 0), 0.5))));
+    setThreads(2);
+    for (let i = 0; i < forwardCases.length; i++) {
+      const [g, act] = forwardCases[i];
+      let split = forward(g, act, 20 + i);
+      await untilTwoThreads(() => {
+        split = forward(g, act, 20 + i);
+      });
+      expect(getBackendInfo().lastKernel).toBe(`${WASM_DEPTHWISE_KERNEL} x2 threads`);
+      expect(bits(split)).toEqual(bits(single[i]));
+    }
+  });
+});

@@ -15,7 +15,7 @@ import { convModules, paddedSize } from './conv-common.js';
 import { describeArgument, KernelArgumentError } from './errors.js';
 import { align64, type FloatArray, memoryView, noteKernel } from './gemm.js';
 import type { GemmExports } from './loader.js';
-import { finishParallel, postParallel, readyWorkers } from './threads.js';
+import { finishParallel, postParallel, readyWorkers, splitsPay } from './threads.js';
 
 /** Name of the depthwise conv2d kernels (forward, input gradient, weight gradient). */
 export const WASM_DEPTHWISE_KERNEL = 'wasm-simd128-depthwise-conv2d';
@@ -28,16 +28,28 @@ interface DepthwiseExports extends GemmExports {
 }
 
 /**
- * Depthwise problems of at least this many multiply-adds are split between threads. A plane is an
+ * Depthwise problems of at least this many multiply-adds are split between threads whatever
+ * `splitsPay` says (smaller ones: DEPTHWISE_SPLIT_MIN_WORK). A plane is an
  * independent unit, but at 9 multiply-adds per output the arithmetic is only about half a call
  * (the copies in and out of WebAssembly memory are the other half, and stay on the calling
  * thread), so a second thread saves at most half the time, minus a wake-up per chunk: measured
  * on 2 shared cores, 2^20 to 2^23 multiply-adds (MobileNetV2 at batch 1, [8,576,14,14]) ran
  * slower on two threads than on one. Measured again with the cheaper hand-off (threads.ts), the
  * two threads pinned to the two cores: every batch-1 depthwise layer of MobileNetV2 (0.3M-4.1M)
- * still ran slower split: 0.64-0.9x the speed of one thread (`[1,144,56,56]` 0.63 / 0.74 ms).
+ * still ran slower split: 0.64-0.9x the speed of one thread (`[1,144,56,56]` 0.63 / 0.74 ms):
+ * the worker slept after every chunk it ran while this thread copied (a 40-60 µs wake-up per
+ * chunk), and the activation was a pass over each chunk on this thread. Both are gone (the
+ * pipelined chunks are posted `callerBusy`, the parts apply the activation).
  */
 const DEPTHWISE_PARALLEL_MIN_WORK = 2 ** 23;
+/**
+ * Depthwise problems of at least this many multiply-adds (and below DEPTHWISE_PARALLEL_MIN_WORK) are
+ * split while the threads have been running at once (threads.ts' `splitsPay`). Measured on
+ * MobileNetV2's batch-1 layers, 2 threads against 1 (same process, `nice -n -20`, the activation
+ * run by the parts): 0.42M-4.1M multiply-adds 1.08-1.38x (`[1,32,112,112]` 0.56 / 0.42 ms), 0.34M
+ * 1.04x, 0.25M 0.87x.
+ */
+const DEPTHWISE_SPLIT_MIN_WORK = 3 * 2 ** 17;
 /**
  * Floats of operands (input and output planes) staged per chunk of planes on one thread: small
  * enough that what the copy in leaves in L2 is what the kernel reads next, and what it writes is
@@ -54,6 +66,9 @@ const CHUNK_FLOATS_MIN_THREADED = 1 << 15;
 const DESC_INTS = 32;
 /** The descriptor field of the chunk's first channel (assembly/depthwise.ts). */
 const D_C0 = 21;
+/** The descriptor fields of the forward pass's activation: 0 none, 1 ReLU, 2 clamp; its bounds (f32). */
+const D_ACT = 22;
+const D_ACT_LO = 23;
 /** Slack after a staged region: vector loads of a row's last columns may read up to 3 floats past it. */
 const SLACK_BYTES = 64;
 
@@ -101,7 +116,7 @@ interface Run {
   readonly bias: FloatArray | null;
   /** Forward: y; input gradient: dx; weight gradient: dw. */
   readonly out: FloatArray;
-  /** Forward: applied to each chunk's output in WebAssembly memory before it is copied out. */
+  /** Forward: applied by the parts to the planes they computed, in WebAssembly memory (D_ACT). */
   readonly activation: Conv2dActivation | null;
 }
 
@@ -121,8 +136,10 @@ function run(r: Run): boolean {
   }
   if (batch * ch * (r.pass === 'forward' ? outPlane : inPlane) === 0) return true;
   const { hp, wp } = paddedSize(g);
-  const workers =
-    pool !== null && batch * ch * outPlane * taps >= DEPTHWISE_PARALLEL_MIN_WORK ? readyWorkers(pool) : [];
+  const macs = batch * ch * outPlane * taps;
+  const split =
+    pool !== null && (macs >= DEPTHWISE_PARALLEL_MIN_WORK || (macs >= DEPTHWISE_SPLIT_MIN_WORK && splitsPay(pool)));
+  const workers = pool !== null && split ? readyWorkers(pool) : [];
   const threads = workers.length + 1;
   const mod = (pool !== null && workers.length > 0 ? pool.exports : single) as DepthwiseExports;
   // Chunks are runs of `per` planes (image-major, as x and y are laid out), so the planes of one
@@ -191,6 +208,9 @@ function run(r: Run): boolean {
       pAt,
       0,
     ]);
+    const act = r.pass === 'forward' ? r.activation : null;
+    desc[D_ACT] = act === null ? 0 : act === 'relu' ? 1 : 2;
+    if (act !== null && act !== 'relu') new Float32Array(mem.buffer, descAt + 4 * D_ACT_LO, 2).set(act.clamp);
     descs.push(desc);
   }
   if (r.w !== null) mem.set(r.w.subarray(0, ch * taps), wAt >> 2);
@@ -212,11 +232,7 @@ function run(r: Run): boolean {
     const units = Math.min(per, planes - p0);
     const { xAt, yAt, pAt } = at(i % sets);
     if (r.pass === 'forward') {
-      // The activation runs on the chunk while it is still in cache, just before the copy out:
-      // a separate pass over the result in JavaScript cost as much as the convolution (MobileNetV2).
-      const act = r.activation;
-      if (act === 'relu') mod.reluF32(yAt, yAt, units * outPlane);
-      else if (act !== null) mod.clampF32(yAt, yAt, units * outPlane, act.clamp[0], act.clamp[1]);
+      // The activation ran in the parts (D_ACT), on each thread's planes while they were in cache.
       r.out.set(mem.subarray(yAt >> 2, (yAt >> 2) + units * outPlane), p0 * outPlane);
     } else if (r.pass === 'input') r.out.set(mem.subarray(xAt >> 2, (xAt >> 2) + units * inPlane), p0 * inPlane);
     else if (sums !== null) {
@@ -252,7 +268,7 @@ function run(r: Run): boolean {
       job[0] = at(i % sets).descAt;
       job[2] = units;
       const chunk = Math.max(1, Math.floor(units / (8 * threads)));
-      const posted = postParallel(pool, workers, job, ws, true, chunk, KIND[r.pass]);
+      const posted = postParallel(pool, workers, job, ws, true, chunk, KIND[r.pass], overlap);
       // While the workers start on chunk i: the previous chunk out, then the next one into the
       // set it used.
       if (overlap) {
@@ -291,8 +307,8 @@ function run(r: Run): boolean {
  * 2^23 multiply-adds are split by planes, the copies pipelined with the arithmetic. Accumulates in
  * float32 in tap order (3x3 stride 2, four or more output columns: the left column's three taps
  * summed apart and added last); results do not depend on the thread count. `options.activation` (ReLU or
- * a clamp such as ReLU6, as wasmConv2dForward's) is applied to each chunk of the result in
- * WebAssembly memory before it is copied out.
+ * a clamp such as ReLU6, as wasmConv2dForward's) is applied to each plane in WebAssembly memory
+ * right after it is computed, by the thread that computed it.
  *
  * Returns `true` when it computed `out` (fully overwritten), `false` when it declined and left
  * `out` untouched (an operand is not a `Float32Array`, or the module is unavailable: see `ready`).
