@@ -8,7 +8,7 @@ export const allowedDependencies: Readonly<Record<string, readonly string[]>> = 
   '@torchlet/tensor': ['@torchlet/kernels', '@torchlet/webgpu'],
   '@torchlet/ops': ['@torchlet/kernels', '@torchlet/tensor', '@torchlet/webgpu'],
   '@torchlet/autograd': ['@torchlet/tensor', '@torchlet/ops'],
-  '@torchlet/nn': ['@torchlet/tensor', '@torchlet/autograd'],
+  '@torchlet/nn': ['@torchlet/kernels', '@torchlet/tensor', '@torchlet/autograd'],
   '@torchlet/onnx': ['@torchlet/tensor', '@torchlet/ops', '@torchlet/autograd', '@torchlet/nn'],
   '@torchlet/vision': ['@torchlet/tensor', '@torchlet/ops', '@torchlet/autograd', '@torchlet/nn'],
 };

@@ -1,6 +1,7 @@
 // The module's entry point: the exports of gemm.wasm (and gemm-mt.wasm).
 
 export { thresholdBackwardF32 } from './activation-backward';
+export { adamStepF32 } from './adam';
 export { batchNormTrainBackwardF32, batchNormTrainForwardF32 } from './batch-norm';
 export { channelAffineF32 } from './channel-affine';
 export { conv2dForwardPart, conv2dPadPart, conv2dPrepare, conv2dWorkBytes } from './conv';

@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 export { wasmThresholdBackward } from './activation-backward.js';
+export { type AdamStepScalars, WASM_ADAM_KERNEL, wasmAdamStep } from './adam.js';
 export {
   type BatchNormActivation,
   wasmBatchNormBackwardTraining,

@@ -1,3 +1,4 @@
+import { getBackendInfo, WASM_ADAM_KERNEL } from '@torchlet/kernels';
 import { fromStorage, TorchletError, tensor } from '@torchlet/tensor';
 import { describe, expect, it } from 'vitest';
 import { Adam, AdamW } from './adam.js';
@@ -148,35 +149,54 @@ describe('optimizer plumbing', () => {
   });
 });
 
-describe("Adam's float32 loop", () => {
-  it('gives the general loop bit for bit (float32 gradients take it, the same values in float64 do not)', () => {
-    // Same float32 parameter values and float32-representable gradients: a float32 gradient runs the
-    // hoisted float32 loop, a float64 one the general loop; every step's parameters must agree exactly.
+describe("Adam's WebAssembly float32 update", () => {
+  it('gives the float32 JavaScript loop bit for bit (float32 gradients take it, the same values in float64 do not)', () => {
+    // Same float32 parameter values and float32-representable gradients: a float32 gradient runs
+    // wasmAdamStep, a float64 one the general loop (each operation rounded to float32); every
+    // step's parameters and moments must agree exactly. The length crosses the kernel's chunk of
+    // 8192 floats and ends in a partial vector; a few gradients are non-finite.
     let s = 12345;
     const next = (): number => {
       s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
       return Math.fround((s / 2 ** 32 - 0.5) * 4);
     };
-    const n = 1000;
+    const n = 8192 + 1003;
     const start = Float32Array.from({ length: n }, next);
+    const special = [0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e-30, -3e38];
     for (const options of [{ lr: 2e-3 }, { lr: 0.5, betas: [0.5, 0.9] as const, eps: 0 }, { lr: 1e-3, eps: 1e-3 }]) {
       const fast = { data: fromStorage(start.slice(), [n]), grad: null as ReturnType<typeof tensor> | null };
       const general = { data: fromStorage(start.slice(), [n]), grad: null as ReturnType<typeof tensor> | null };
       const a = new Adam([fast], options);
       const b = new Adam([general], options);
       for (let step = 0; step < 6; step++) {
-        const g = Float32Array.from({ length: n }, (_, i) => (i % 17 === 0 ? 0 : next()));
+        const g = Float32Array.from({ length: n }, (_, i) =>
+          i % 17 === 0 ? 0 : i % 997 === 1 ? special[(i + step) % special.length] : next(),
+        );
         fast.grad = fromStorage(g, [n]);
         general.grad = fromStorage(Float64Array.from(g), [n]);
         a.step();
+        expect(getBackendInfo().lastKernel).toBe(WASM_ADAM_KERNEL);
         b.step();
         const x = fast.data.data as Float32Array;
         const y = general.data.data as Float32Array;
         for (let i = 0; i < n; i++)
           if (!Object.is(x[i], y[i])) throw new Error(`step ${step}, element ${i}: ${x[i]} vs ${y[i]}`);
-        expect(Array.from(a.stateFor(fast)?.expAvgSq ?? [])).toEqual(Array.from(b.stateFor(general)?.expAvgSq ?? []));
+        const [sa, sb] = [a.stateFor(fast), b.stateFor(general)];
+        expect(sa?.expAvg).toBeInstanceOf(Float32Array);
+        expect(Array.from(sa?.expAvg ?? [])).toEqual(Array.from(sb?.expAvg ?? []));
+        expect(Array.from(sa?.expAvgSq ?? [])).toEqual(Array.from(sb?.expAvgSq ?? []));
       }
+      // The non-finite gradients reached their parameters as PyTorch's update does: NaN.
+      expect(Number.isNaN((fast.data.data as Float32Array)[998])).toBe(true);
     }
+  });
+
+  it('keeps float64 parameters in float64 (moments and arithmetic)', () => {
+    const p = { data: tensor([1, -2], { dtype: 'float64' }), grad: tensor([0.1, 3], { dtype: 'float64' }) };
+    const opt = new Adam([p], { lr: 0.1 });
+    opt.step();
+    expect(opt.stateFor(p)?.expAvg).toBeInstanceOf(Float64Array);
+    expect(opt.stateFor(p)?.expAvg[0]).toBe(0.1 * (1 - 0.9));
   });
 });
 
