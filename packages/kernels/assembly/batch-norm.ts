@@ -103,33 +103,6 @@ function affinePlane(p: usize, inner: i32, alpha: f64, beta: f64, act: i32): voi
 }
 
 /**
- * Zeroes `dy` where the activation's gradient is 0, in place: where the output before the activation,
- * `z = x * alpha + beta` (recomputed with the forward's rounding), is <= 0 (ReLU) or outside (0, 6)
- * (ReLU6; PyTorch's threshold_backward and hardtanh_backward rules, NaN passes for ReLU6 only).
- */
-function maskPlane(xp: usize, gp: usize, inner: i32, alpha: f64, beta: f64, act: i32): void {
-  const bytes = (<usize>inner) << 2;
-  const av = f64x2.splat(alpha);
-  const bv = f64x2.splat(beta);
-  const zero = f32x4.splat(0);
-  const six = f32x4.splat(6);
-  let i: usize = 0;
-  for (; i + 16 <= bytes; i += 16) {
-    const v = v128.load(xp + i);
-    const lo = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(v), av), bv);
-    const hi = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(high(v)), av), bv);
-    const z = v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
-    const keep = act === ACT_RELU ? f32x4.gt(z, zero) : v128.not(v128.or(f32x4.le(z, zero), f32x4.ge(z, six)));
-    v128.store(gp + i, v128.and(v128.load(gp + i), keep));
-  }
-  for (; i < bytes; i += 4) {
-    const z = <f32>(<f64>load<f32>(xp + i) * alpha + beta);
-    const keep = act === ACT_RELU ? z > 0 : !(z <= 0 || z >= 6);
-    if (!keep) store<f32>(gp + i, 0);
-  }
-}
-
-/**
  * Forward in training mode over the staged planes at `x`, in place: for each channel j < cc (channel
  * c0 + j), its mean, biased variance and invstd over its `images` planes, then
  * `x = act(x * alpha + beta)` (`act`: 0 none, 1 ReLU, 2 ReLU6). `weight` and `bias` are float32 arrays over every channel (the caller
@@ -170,6 +143,91 @@ export function batchNormTrainForwardF32(
   }
 }
 
+/** A channel's running sum(dy) and sum((x - mean) * dy), which sumsPlane and maskedSumsPlane add a plane to. */
+let accSumDy: f64 = 0;
+let accDot: f64 = 0;
+
+/** Adds a plane, `bytes` of x at `xp` and dy at `gp`, to accSumDy and accDot (float64 sums, float32 differences). */
+function sumsPlane(xp: usize, gp: usize, bytes: usize, m: f32): void {
+  const mv = f32x4.splat(m);
+  let s0 = f64x2.splat(0);
+  let s1 = f64x2.splat(0);
+  let d0 = f64x2.splat(0);
+  let d1 = f64x2.splat(0);
+  let i: usize = 0;
+  for (; i + 16 <= bytes; i += 16) {
+    const g = v128.load(gp + i);
+    const d = f32x4.sub(v128.load(xp + i), mv);
+    const glo = f64x2.promote_low_f32x4(g);
+    const ghi = f64x2.promote_low_f32x4(high(g));
+    s0 = f64x2.add(s0, glo);
+    s1 = f64x2.add(s1, ghi);
+    d0 = f64x2.add(d0, f64x2.mul(f64x2.promote_low_f32x4(d), glo));
+    d1 = f64x2.add(d1, f64x2.mul(f64x2.promote_low_f32x4(high(d)), ghi));
+  }
+  const s = f64x2.add(s0, s1);
+  const dd = f64x2.add(d0, d1);
+  let sumDy = accSumDy + (f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1));
+  let dot = accDot + (f64x2.extract_lane(dd, 0) + f64x2.extract_lane(dd, 1));
+  for (; i < bytes; i += 4) {
+    const g = <f64>load<f32>(gp + i);
+    sumDy += g;
+    dot += <f64>(load<f32>(xp + i) - m) * g;
+  }
+  accSumDy = sumDy;
+  accDot = dot;
+}
+
+/**
+ * {@link sumsPlane} of dy zeroed where the activation's gradient is 0, written back in place: where
+ * the output before the activation, `z = x * alpha + beta` (recomputed with the forward's rounding),
+ * is <= 0 (ReLU) or outside (0, 6) (ReLU6; PyTorch's threshold_backward and hardtanh_backward rules,
+ * NaN passes for ReLU6 only). The same sums, in the same order, as masking first and summing after.
+ */
+function maskedSumsPlane(xp: usize, gp: usize, bytes: usize, m: f32, alpha: f32, beta: f32, act: i32): void {
+  const mv = f32x4.splat(m);
+  const av = f64x2.splat(<f64>alpha);
+  const bv = f64x2.splat(<f64>beta);
+  const zero = f32x4.splat(0);
+  const six = f32x4.splat(6);
+  let s0 = f64x2.splat(0);
+  let s1 = f64x2.splat(0);
+  let d0 = f64x2.splat(0);
+  let d1 = f64x2.splat(0);
+  let i: usize = 0;
+  for (; i + 16 <= bytes; i += 16) {
+    const v = v128.load(xp + i);
+    const lo = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(v), av), bv);
+    const hi = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(high(v)), av), bv);
+    const z = v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+    const keep = act === ACT_RELU ? f32x4.gt(z, zero) : v128.not(v128.or(f32x4.le(z, zero), f32x4.ge(z, six)));
+    const g = v128.and(v128.load(gp + i), keep);
+    v128.store(gp + i, g);
+    const d = f32x4.sub(v, mv);
+    const glo = f64x2.promote_low_f32x4(g);
+    const ghi = f64x2.promote_low_f32x4(high(g));
+    s0 = f64x2.add(s0, glo);
+    s1 = f64x2.add(s1, ghi);
+    d0 = f64x2.add(d0, f64x2.mul(f64x2.promote_low_f32x4(d), glo));
+    d1 = f64x2.add(d1, f64x2.mul(f64x2.promote_low_f32x4(high(d)), ghi));
+  }
+  const s = f64x2.add(s0, s1);
+  const dd = f64x2.add(d0, d1);
+  let sumDy = accSumDy + (f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1));
+  let dot = accDot + (f64x2.extract_lane(dd, 0) + f64x2.extract_lane(dd, 1));
+  for (; i < bytes; i += 4) {
+    const xv = load<f32>(xp + i);
+    const z = <f32>(<f64>xv * <f64>alpha + <f64>beta);
+    const keep = act === ACT_RELU ? z > 0 : !(z <= 0 || z >= 6);
+    if (!keep) store<f32>(gp + i, 0);
+    const g = <f64>load<f32>(gp + i);
+    sumDy += g;
+    dot += <f64>(xv - m) * g;
+  }
+  accSumDy = sumDy;
+  accDot = dot;
+}
+
 /**
  * Backward in training mode over staged planes: `x` (the forward's input) and `dy` (the output's
  * gradient), laid out alike; dx is written over `dy`. `mean`, `invstd` and `weight` are float32
@@ -201,46 +259,19 @@ export function batchNormTrainBackwardF32(
     const inv = load<f32>(invstd + c);
     const w = load<f32>(weight + c);
     const mv = f32x4.splat(m);
-    if (act !== 0) {
-      // The forward's alpha and beta, rounded as it rounded them, give its output before the activation.
-      const alpha = <f32>(<f64>inv * <f64>w);
-      const beta = <f32>(<f64>load<f32>(bias + c) - <f64>m * <f64>alpha);
-      for (let n = 0; n < images; n++) {
-        const off = <usize>j * planeBytes + <usize>n * imageBytes;
-        maskPlane(x + off, dy + off, inner, alpha, beta, act);
-      }
-    }
-    let sumDy: f64 = 0;
-    let dot: f64 = 0;
+    // The forward's alpha and beta, rounded as it rounded them, give its output before the activation.
+    const alpha = <f32>(<f64>inv * <f64>w);
+    const beta = act === 0 ? <f32>0 : <f32>(<f64>load<f32>(bias + c) - <f64>m * <f64>alpha);
+    accSumDy = 0;
+    accDot = 0;
     for (let n = 0; n < images; n++) {
       const off = <usize>j * planeBytes + <usize>n * imageBytes;
-      const xp = x + off;
-      const gp = dy + off;
-      let s0 = f64x2.splat(0);
-      let s1 = f64x2.splat(0);
-      let d0 = f64x2.splat(0);
-      let d1 = f64x2.splat(0);
-      let i: usize = 0;
-      for (; i + 16 <= bytes; i += 16) {
-        const g = v128.load(gp + i);
-        const d = f32x4.sub(v128.load(xp + i), mv);
-        const glo = f64x2.promote_low_f32x4(g);
-        const ghi = f64x2.promote_low_f32x4(high(g));
-        s0 = f64x2.add(s0, glo);
-        s1 = f64x2.add(s1, ghi);
-        d0 = f64x2.add(d0, f64x2.mul(f64x2.promote_low_f32x4(d), glo));
-        d1 = f64x2.add(d1, f64x2.mul(f64x2.promote_low_f32x4(high(d)), ghi));
-      }
-      const s = f64x2.add(s0, s1);
-      const dd = f64x2.add(d0, d1);
-      sumDy += f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
-      dot += f64x2.extract_lane(dd, 0) + f64x2.extract_lane(dd, 1);
-      for (; i < bytes; i += 4) {
-        const g = <f64>load<f32>(gp + i);
-        sumDy += g;
-        dot += <f64>(load<f32>(xp + i) - m) * g;
-      }
+      // One pass masks dy (when there is an activation) and sums: x and dy are read once.
+      if (act === 0) sumsPlane(x + off, dy + off, bytes, m);
+      else maskedSumsPlane(x + off, dy + off, bytes, m, alpha, beta, act);
     }
+    const sumDy = accSumDy;
+    const dot = accDot;
     const k = <f32>((dot * <f64>inv * <f64>inv) / count);
     const gradMean = <f32>(sumDy / count);
     const scale = inv * w;
