@@ -93,12 +93,21 @@ function accumulate(map: Map<Node, Variable>, node: Node, g: Variable): void {
   map.set(node, sum);
 }
 
-/** Adds `g` into a leaf's `.grad` (in place when that is safe, as PyTorch's AccumulateGrad does). */
-function accumulateIntoLeaf(leaf: Variable, g: Variable, createGraph: boolean): void {
+/**
+ * Adds `g` into a leaf's `.grad` (in place when that is safe, as PyTorch's AccumulateGrad does).
+ * `pending` are the gradients still to be consumed (whether `g` is the pass's alone to give).
+ */
+function accumulateIntoLeaf(leaf: Variable, g: Variable, createGraph: boolean, pending: Iterable<Variable>): void {
   const current = leaf._gradVar;
   if (createGraph) {
     leaf._gradUnread = false;
     leaf._gradVar = current === null ? g : add(current, g);
+  } else if (current === null && ownsExclusively(g, pending)) {
+    // A gradient the pass made and nothing else reads becomes the .grad itself, as PyTorch's
+    // AccumulateGrad steals a gradient no one else references; from now on it is the caller's.
+    disown(g);
+    leaf._gradVar = new Variable(g.data);
+    leaf._gradUnread = true;
   } else if (current === null) {
     // A fresh copy: the incoming gradient may alias a user tensor or another gradient. No one
     // has read it yet (see Variable._gradUnread).
@@ -182,12 +191,12 @@ export function runBackward(
         if (slots) disown(g);
         if (slots) gpu?.keep(g, true);
         if (node.retainedBy !== null && inputs === null) {
-          accumulateIntoLeaf(node.retainedBy, g, createGraph);
+          accumulateIntoLeaf(node.retainedBy, g, createGraph, grads.values());
           gpu?.keep(node.retainedBy._gradVar);
         }
         if (node.leaf !== null) {
           if (inputs === null) {
-            accumulateIntoLeaf(node.leaf, g, createGraph);
+            accumulateIntoLeaf(node.leaf, g, createGraph, grads.values());
             gpu?.keep(node.leaf._gradVar);
           }
           gpu?.settle(grads.values());

@@ -163,6 +163,31 @@ describe('backward overwrites the gradients it owns', () => {
     }
   });
 
+  it('gives a leaf the gradient itself only when nothing else reads it (a leaf beside a BatchNorm in add)', () => {
+    // add hands the owned gradient to the leaf and to the BatchNorm: whichever runs first must leave
+    // it alone (the leaf copies it, the BatchNorm writes a new array); the later may take it.
+    for (const leafFirst of [false, true]) {
+      const build = (p: Params, bias: Variable) => {
+        const a = batchNormTraining(conv2d(p.x, p.w1, null, { padding: 1 }), p.g1, p.b1).output;
+        const s = leafFirst ? add(a, bias) : add(bias, a);
+        const out = batchNormTraining(conv2d(s, p.w2, null), p.g2, p.b2).output;
+        return sum(mul(out, p.upstream));
+      };
+      const p = params();
+      const bias = variable(rand([2, 4, 5, 5]), { requiresGrad: true });
+      const before = ownedOverwrites();
+      build(p, bias).backward();
+      expect(ownedOverwrites() - before).toBe(leafFirst ? 1 : 0);
+      const q = params();
+      const qb = variable(bias.data.clone(), { requiresGrad: true });
+      const ref = gradients([build(q, qb)], [...leaves(q), qb], { createGraph: true });
+      [...leaves(p), bias].forEach((v, i) => {
+        close(v.grad, (ref[i] as Variable).data);
+      });
+      expect(bias.grad?.data).not.toBe(p.x.grad?.data);
+    }
+  });
+
   it('overwrites nothing the caller passed in as the upstream gradient', () => {
     const p = params();
     const { out } = net(p);

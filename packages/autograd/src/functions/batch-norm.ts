@@ -207,6 +207,7 @@ export function batchNormTraining(
         const grads = O.batchNormTrainingBackward(g0.data, x, r.mean, r.invstd, rw, k);
         if (grads.gradInput.data === g0.data.data) noteOverwrite();
         else markOwned(grads.gradInput, [x]);
+        for (const t of [grads.gradWeight, grads.gradBias]) markOwned(t, [x]);
         const v = (t: T.Tensor, need: boolean): Variable | null => (need ? new VariableClass(t) : null);
         return [v(grads.gradInput, needs[0]), v(grads.gradWeight, needs[1]), v(grads.gradBias, needs[2])];
       }

@@ -117,6 +117,7 @@ function conv2dRecorded(
         const both = O.conv2dBackward(g.data, rx, rw, options);
         // A kernel's fresh array: backward owns it (see owned-gradients.ts).
         markOwned(both.gradInput as T.Tensor, [g.data, rx, rw]);
+        markOwned(both.gradWeight as T.Tensor, [g.data, rx, rw]);
         return [
           new Variable(both.gradInput as T.Tensor),
           new Variable(both.gradWeight as T.Tensor),
