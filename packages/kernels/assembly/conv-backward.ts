@@ -36,6 +36,7 @@ import { conv2dPadPart } from './conv';
 import { conv2dBackward1x1Part } from './conv-backward-1x1';
 import { conv2dBackwardInputPart } from './conv-backward-input';
 import { conv2dBackwardWeightGemmPart } from './conv-backward-weight-gemm';
+import { conv2dBackwardWeightWinogradPart } from './conv-backward-winograd';
 
 const D_CIN = 1;
 const D_COUT = 4;
@@ -287,9 +288,14 @@ export function conv2dBackwardWeightPart(desc: usize, u0: i32, u1: i32, work: us
   const phase = field(desc, D_PHASE);
   // Other kernels' units, run through this entry point's thread job kind: the 1x1 GEMMs
   // (conv-backward-1x1.ts), the input gradient's GEMM + col2im (conv-backward-input.ts) and the
-  // batched weight-gradient GEMM for small images (conv-backward-weight-gemm.ts).
+  // batched weight-gradient GEMM for small images (conv-backward-weight-gemm.ts) and the Winograd
+  // weight gradient (conv-backward-winograd.ts).
   if (phase === 4) {
     conv2dBackwardInputPart(desc, u0, u1, work);
+    return;
+  }
+  if (phase >= 7) {
+    conv2dBackwardWeightWinogradPart(desc, u0, u1, work);
     return;
   }
   if (phase >= 5) {

@@ -136,7 +136,7 @@ export function winogradPrepare(desc: usize): void {
  * tiles, lane t = tile t, as e0 = d0 - d2, e1 = d1 + d2, e2 = d2 - d1, e3 = d1 - d3, stored as 4
  * vectors at `dst`. `p` is the row's first value for tile 0; the tiles are 2 apart (the SIMD path).
  */
-function rowTimesB(p: usize, dst: usize): void {
+export function rowTimesB(p: usize, dst: usize): void {
   const l0 = v128.load(p);
   const l1 = v128.load(p, 16);
   const l2 = v128.load(p, 8);
@@ -160,7 +160,7 @@ function gather4(p0: usize, p1: usize, p2: usize, p3: usize, o: usize): v128 {
 }
 
 /** rowTimesB for 4 tiles whose row starts are `p0..p3`. */
-function rowTimesBGather(p0: usize, p1: usize, p2: usize, p3: usize, dst: usize): void {
+export function rowTimesBGather(p0: usize, p1: usize, p2: usize, p3: usize, dst: usize): void {
   const d0 = gather4(p0, p1, p2, p3, 0);
   const d1 = gather4(p0, p1, p2, p3, 4);
   const d2 = gather4(p0, p1, p2, p3, 8);
@@ -175,7 +175,7 @@ function rowTimesBGather(p0: usize, p1: usize, p2: usize, p3: usize, dst: usize)
  * B^T applied to the 4 rows times B staged at `e` (16 vectors, row-major), written to the 16
  * panels of V: position xi = 4i + j goes to `v + xi * xiBytes`.
  */
-function columnsTimesBt(e: usize, v: usize, xiBytes: usize): void {
+export function columnsTimesBt(e: usize, v: usize, xiBytes: usize): void {
   for (let j: usize = 0; j < 4; j++) {
     const e0 = v128.load(e + (j << 4));
     const e1 = v128.load(e + (j << 4), 64);

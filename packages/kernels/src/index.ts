@@ -32,6 +32,7 @@ export {
   takesConv2dWeightGemm,
   wasmConv2dBackwardWeightGemm,
 } from './conv-backward-weight-gemm.js';
+export { preferWinogradBackwardWeight, wasmConv2dBackwardWeightWinograd } from './conv-backward-winograd.js';
 export { SMALL_CONV2D_MAX_OUT_CHANNELS, takesConv2dSmall, wasmConv2dSmallForward } from './conv-small.js';
 export { wasmTranspose } from './copy.js';
 export {
