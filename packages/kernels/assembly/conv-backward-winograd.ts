@@ -13,10 +13,11 @@
 //       | 1 -1 |          | 0  1/2  1/2  1 |
 //       | 0 -1 |
 //
-// The batch goes in chunks of images. Phase 7 transforms one image per unit (its tiles' input
-// windows into V, its dy tiles into Z; tiles of an image are padded to a multiple of 4 with zero
-// dy); phase 8 runs one GEMM unit per (xi, block of input channels), adding into M from the second
-// chunk on; phase 9 (after the last chunk) turns M into dW for a range of output channels. Every
+// The batch is staged in chunks of images, and a chunk's tiles (each image's padded to a multiple
+// of 4 with zero dy) are taken in blocks small enough for V and Z to stay in cache. Per block,
+// phase 7 transforms one group of 4 tiles per unit (input windows into V, dy tiles into Z), and
+// phase 8 runs one GEMM unit per (xi, block of input channels), adding into M after the first
+// block; phase 9 (after the last block) turns M into dW for a range of output channels. Every
 // element of M is summed in the same order whatever the unit a thread takes, so the result does
 // not depend on the thread count.
 //
@@ -43,8 +44,8 @@ const D_DW = 24;
 const D_TILESP = 25;
 const D_TILES_H = 26;
 const D_TILES_W = 27;
-/** Images in the chunk; columns of V and Z per row (images per chunk x tilesP). */
-const D_NB = 28;
+/** First tile (a multiple of 4) of the chunk's current block and its length; columns of V and Z per row. */
+const D_B0 = 28;
 const D_LD = 29;
 const D_PHASE = 30;
 /** Input channels per GEMM unit. */
@@ -53,20 +54,24 @@ const D_BLOCK = 31;
 const D_ACCUMULATE = 32;
 /** Output channels per output-transform unit. */
 const D_OC_BLOCK = 33;
+/** Tiles in the current block (a multiple of 4, at most D_LD). */
+const D_BLEN = 34;
 
 function field(desc: usize, i: i32): i32 {
   return load<i32>(desc + ((<usize>i) << 2));
 }
 
-/** Phase 7: image n's input windows into V and its dy tiles into Z; `stage` is 256 bytes of scratch. */
-function transformImage(desc: usize, n: i32, stage: usize): void {
+/**
+ * Phase 7, one group of 4 tiles: tiles [q, q + 4) of image n's input windows into V and its dy tiles
+ * into Z, at column `col` of the block; `stage` is 256 bytes of scratch.
+ */
+function transformGroup(desc: usize, n: i32, q: i32, col: i32, stage: usize): void {
   const cin = field(desc, D_CIN);
   const cout = field(desc, D_COUT);
   const outH = field(desc, D_OUTH);
   const outW = field(desc, D_OUTW);
   const hp = field(desc, D_HP);
   const wp = field(desc, D_WP);
-  const tilesP = field(desc, D_TILESP);
   const tilesH = field(desc, D_TILES_H);
   const tilesW = field(desc, D_TILES_W);
   const ld = field(desc, D_LD);
@@ -80,114 +85,110 @@ function transformImage(desc: usize, n: i32, stage: usize): void {
   const zXiBytes = <usize>cout * ldBytes;
   const xImg = <usize>field(desc, D_XPAD) + <usize>(n * cin) * planeBytes;
   const dyImg = <usize>field(desc, D_DY) + <usize>(n * cout) * outPlaneBytes;
-  const vImg = <usize>field(desc, D_V) + ((<usize>(n * tilesP)) << 2);
-  const zImg = <usize>field(desc, D_Z) + ((<usize>(n * tilesP)) << 2);
-  for (let q = 0; q < tilesP; q += 4) {
-    const th = q / tilesW;
-    const tw = q - th * tilesW;
-    const vq = vImg + ((<usize>q) << 2);
-    const zq = zImg + ((<usize>q) << 2);
-    // Input windows: B^T d B. Lanes past the last tile read tile 0 (finite; their dy is zero).
-    if (q + 4 <= tiles && tw + 4 <= tilesW) {
-      const at = xImg + <usize>(2 * th) * wpBytes + ((<usize>(2 * tw)) << 2);
-      for (let c = 0; c < cin; c++) {
-        const p = at + <usize>c * planeBytes;
-        rowTimesB(p, stage);
-        rowTimesB(p + wpBytes, stage + 64);
-        rowTimesB(p + 2 * wpBytes, stage + 128);
-        rowTimesB(p + 3 * wpBytes, stage + 192);
-        columnsTimesBt(stage, vq + <usize>c * ldBytes, vXiBytes);
+  const th = q / tilesW;
+  const tw = q - th * tilesW;
+  const vq = <usize>field(desc, D_V) + ((<usize>col) << 2);
+  const zq = <usize>field(desc, D_Z) + ((<usize>col) << 2);
+  // Input windows: B^T d B. Lanes past the last tile read tile 0 (finite; their dy is zero).
+  if (q + 4 <= tiles && tw + 4 <= tilesW) {
+    const at = xImg + <usize>(2 * th) * wpBytes + ((<usize>(2 * tw)) << 2);
+    for (let c = 0; c < cin; c++) {
+      const p = at + <usize>c * planeBytes;
+      rowTimesB(p, stage);
+      rowTimesB(p + wpBytes, stage + 64);
+      rowTimesB(p + 2 * wpBytes, stage + 128);
+      rowTimesB(p + 3 * wpBytes, stage + 192);
+      columnsTimesBt(stage, vq + <usize>c * ldBytes, vXiBytes);
+    }
+  } else {
+    let p0 = xImg;
+    let p1 = xImg;
+    let p2 = xImg;
+    let p3 = xImg;
+    for (let l = 0; l < 4 && q + l < tiles; l++) {
+      const thl = (q + l) / tilesW;
+      const at = xImg + <usize>(2 * thl) * wpBytes + ((<usize>(2 * (q + l - thl * tilesW))) << 2);
+      if (l === 0) p0 = at;
+      else if (l === 1) p1 = at;
+      else if (l === 2) p2 = at;
+      else p3 = at;
+    }
+    for (let c = 0; c < cin; c++) {
+      const o = <usize>c * planeBytes;
+      for (let i: usize = 0; i < 4; i++) {
+        const r = o + i * wpBytes;
+        rowTimesBGather(p0 + r, p1 + r, p2 + r, p3 + r, stage + (i << 6));
       }
+      columnsTimesBt(stage, vq + <usize>c * ldBytes, vXiBytes);
+    }
+  }
+  // Upstream gradient tiles: A dY A^T, zero past the output's edge and past the last tile.
+  const simd = q + 4 <= tiles && tw + 4 <= tilesW && 2 * tw + 8 <= outW && 2 * th + 2 <= outH;
+  for (let o = 0; o < cout; o++) {
+    const plane = dyImg + <usize>o * outPlaneBytes;
+    let y00: v128;
+    let y01: v128;
+    let y10: v128;
+    let y11: v128;
+    if (simd) {
+      const row0 = plane + <usize>(2 * th) * outWBytes + ((<usize>(2 * tw)) << 2);
+      let l0 = v128.load(row0);
+      let l1 = v128.load(row0, 16);
+      y00 = v128.shuffle<f32>(l0, l1, 0, 2, 4, 6);
+      y01 = v128.shuffle<f32>(l0, l1, 1, 3, 5, 7);
+      l0 = v128.load(row0 + outWBytes);
+      l1 = v128.load(row0 + outWBytes, 16);
+      y10 = v128.shuffle<f32>(l0, l1, 0, 2, 4, 6);
+      y11 = v128.shuffle<f32>(l0, l1, 1, 3, 5, 7);
     } else {
-      let p0 = xImg;
-      let p1 = xImg;
-      let p2 = xImg;
-      let p3 = xImg;
+      v128.store(stage, f32x4.splat(0));
+      v128.store(stage, f32x4.splat(0), 16);
+      v128.store(stage, f32x4.splat(0), 32);
+      v128.store(stage, f32x4.splat(0), 48);
       for (let l = 0; l < 4 && q + l < tiles; l++) {
         const thl = (q + l) / tilesW;
-        const at = xImg + <usize>(2 * thl) * wpBytes + ((<usize>(2 * (q + l - thl * tilesW))) << 2);
-        if (l === 0) p0 = at;
-        else if (l === 1) p1 = at;
-        else if (l === 2) p2 = at;
-        else p3 = at;
-      }
-      for (let c = 0; c < cin; c++) {
-        const o = <usize>c * planeBytes;
-        for (let i: usize = 0; i < 4; i++) {
-          const r = o + i * wpBytes;
-          rowTimesBGather(p0 + r, p1 + r, p2 + r, p3 + r, stage + (i << 6));
+        const oh = 2 * thl;
+        const ow = 2 * (q + l - thl * tilesW);
+        const s = stage + ((<usize>l) << 2);
+        const at = plane + <usize>oh * outWBytes + ((<usize>ow) << 2);
+        store<f32>(s, load<f32>(at));
+        if (ow + 1 < outW) store<f32>(s, load<f32>(at, 4), 16);
+        if (oh + 1 < outH) {
+          store<f32>(s, load<f32>(at + outWBytes), 32);
+          if (ow + 1 < outW) store<f32>(s, load<f32>(at + outWBytes, 4), 48);
         }
-        columnsTimesBt(stage, vq + <usize>c * ldBytes, vXiBytes);
       }
+      y00 = v128.load(stage);
+      y01 = v128.load(stage, 16);
+      y10 = v128.load(stage, 32);
+      y11 = v128.load(stage, 48);
     }
-    // Upstream gradient tiles: A dY A^T, zero past the output's edge and past the last tile.
-    const simd = q + 4 <= tiles && tw + 4 <= tilesW && 2 * tw + 8 <= outW && 2 * th + 2 <= outH;
-    for (let o = 0; o < cout; o++) {
-      const plane = dyImg + <usize>o * outPlaneBytes;
-      let y00: v128;
-      let y01: v128;
-      let y10: v128;
-      let y11: v128;
-      if (simd) {
-        const row0 = plane + <usize>(2 * th) * outWBytes + ((<usize>(2 * tw)) << 2);
-        let l0 = v128.load(row0);
-        let l1 = v128.load(row0, 16);
-        y00 = v128.shuffle<f32>(l0, l1, 0, 2, 4, 6);
-        y01 = v128.shuffle<f32>(l0, l1, 1, 3, 5, 7);
-        l0 = v128.load(row0 + outWBytes);
-        l1 = v128.load(row0 + outWBytes, 16);
-        y10 = v128.shuffle<f32>(l0, l1, 0, 2, 4, 6);
-        y11 = v128.shuffle<f32>(l0, l1, 1, 3, 5, 7);
-      } else {
-        v128.store(stage, f32x4.splat(0));
-        v128.store(stage, f32x4.splat(0), 16);
-        v128.store(stage, f32x4.splat(0), 32);
-        v128.store(stage, f32x4.splat(0), 48);
-        for (let l = 0; l < 4 && q + l < tiles; l++) {
-          const thl = (q + l) / tilesW;
-          const oh = 2 * thl;
-          const ow = 2 * (q + l - thl * tilesW);
-          const s = stage + ((<usize>l) << 2);
-          const at = plane + <usize>oh * outWBytes + ((<usize>ow) << 2);
-          store<f32>(s, load<f32>(at));
-          if (ow + 1 < outW) store<f32>(s, load<f32>(at, 4), 16);
-          if (oh + 1 < outH) {
-            store<f32>(s, load<f32>(at + outWBytes), 32);
-            if (ow + 1 < outW) store<f32>(s, load<f32>(at + outWBytes, 4), 48);
-          }
-        }
-        y00 = v128.load(stage);
-        y01 = v128.load(stage, 16);
-        y10 = v128.load(stage, 32);
-        y11 = v128.load(stage, 48);
-      }
-      // Row a of dY times A^T: [y_a0, y_a0 + y_a1, y_a0 - y_a1, -y_a1]; then rows R0, R0 + R1, R0 - R1, -R1.
-      const r00 = y00;
-      const r01 = f32x4.add(y00, y01);
-      const r02 = f32x4.sub(y00, y01);
-      const r03 = f32x4.neg(y01);
-      const r10 = y10;
-      const r11 = f32x4.add(y10, y11);
-      const r12 = f32x4.sub(y10, y11);
-      const r13 = f32x4.neg(y11);
-      const z = zq + <usize>o * ldBytes;
-      v128.store(z, r00);
-      v128.store(z + zXiBytes, r01);
-      v128.store(z + 2 * zXiBytes, r02);
-      v128.store(z + 3 * zXiBytes, r03);
-      v128.store(z + 4 * zXiBytes, f32x4.add(r00, r10));
-      v128.store(z + 5 * zXiBytes, f32x4.add(r01, r11));
-      v128.store(z + 6 * zXiBytes, f32x4.add(r02, r12));
-      v128.store(z + 7 * zXiBytes, f32x4.add(r03, r13));
-      v128.store(z + 8 * zXiBytes, f32x4.sub(r00, r10));
-      v128.store(z + 9 * zXiBytes, f32x4.sub(r01, r11));
-      v128.store(z + 10 * zXiBytes, f32x4.sub(r02, r12));
-      v128.store(z + 11 * zXiBytes, f32x4.sub(r03, r13));
-      v128.store(z + 12 * zXiBytes, f32x4.neg(r10));
-      v128.store(z + 13 * zXiBytes, f32x4.neg(r11));
-      v128.store(z + 14 * zXiBytes, f32x4.neg(r12));
-      v128.store(z + 15 * zXiBytes, f32x4.neg(r13));
-    }
+    // Row a of dY times A^T: [y_a0, y_a0 + y_a1, y_a0 - y_a1, -y_a1]; then rows R0, R0 + R1, R0 - R1, -R1.
+    const r00 = y00;
+    const r01 = f32x4.add(y00, y01);
+    const r02 = f32x4.sub(y00, y01);
+    const r03 = f32x4.neg(y01);
+    const r10 = y10;
+    const r11 = f32x4.add(y10, y11);
+    const r12 = f32x4.sub(y10, y11);
+    const r13 = f32x4.neg(y11);
+    const z = zq + <usize>o * ldBytes;
+    v128.store(z, r00);
+    v128.store(z + zXiBytes, r01);
+    v128.store(z + 2 * zXiBytes, r02);
+    v128.store(z + 3 * zXiBytes, r03);
+    v128.store(z + 4 * zXiBytes, f32x4.add(r00, r10));
+    v128.store(z + 5 * zXiBytes, f32x4.add(r01, r11));
+    v128.store(z + 6 * zXiBytes, f32x4.add(r02, r12));
+    v128.store(z + 7 * zXiBytes, f32x4.add(r03, r13));
+    v128.store(z + 8 * zXiBytes, f32x4.sub(r00, r10));
+    v128.store(z + 9 * zXiBytes, f32x4.sub(r01, r11));
+    v128.store(z + 10 * zXiBytes, f32x4.sub(r02, r12));
+    v128.store(z + 11 * zXiBytes, f32x4.sub(r03, r13));
+    v128.store(z + 12 * zXiBytes, f32x4.neg(r10));
+    v128.store(z + 13 * zXiBytes, f32x4.neg(r11));
+    v128.store(z + 14 * zXiBytes, f32x4.neg(r12));
+    v128.store(z + 15 * zXiBytes, f32x4.neg(r13));
   }
 }
 
@@ -269,7 +270,14 @@ export function conv2dBackwardWeightWinogradPart(desc: usize, u0: i32, u1: i32, 
   const cin = field(desc, D_CIN);
   const cout = field(desc, D_COUT);
   if (phase === 7) {
-    for (let n = u0; n < u1; n++) transformImage(desc, n, work);
+    // Unit u: the block's u-th group of 4 tiles (tiles of an image are padded to tilesP).
+    const groups = field(desc, D_TILESP) >> 2;
+    const g0 = field(desc, D_B0) >> 2;
+    for (let u = u0; u < u1; u++) {
+      const g = g0 + u;
+      const n = g / groups;
+      transformGroup(desc, n, (g - n * groups) << 2, u << 2, work);
+    }
     return;
   }
   if (phase === 9) {
@@ -280,7 +288,7 @@ export function conv2dBackwardWeightWinogradPart(desc: usize, u0: i32, u1: i32, 
   const block = field(desc, D_BLOCK);
   const blocks = (cin + block - 1) / block;
   const ld = field(desc, D_LD);
-  const k = field(desc, D_NB) * field(desc, D_TILESP);
+  const k = field(desc, D_BLEN);
   const beta: f32 = field(desc, D_ACCUMULATE) !== 0 ? 1 : 0;
   const ldBytes = (<usize>ld) << 2;
   const vAt = <usize>field(desc, D_V);

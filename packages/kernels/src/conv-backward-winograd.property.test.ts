@@ -124,11 +124,13 @@ describe('wasmConv2dBackwardWeightWinograd', () => {
     );
   });
 
-  it('matches it on larger problems: several chunks of images, many channels', () => {
+  it('matches it on larger problems: blocks of tiles across images, chunks of images, many channels', () => {
     setThreads(1);
-    // 56x56 with 32 + 32 channels: the staging budget takes 2 images a chunk (sums added over chunks).
+    // 56x56 with 32 + 32 channels: blocks of 128 tiles, one of them spanning two images.
     check(winogradGeometry(3, 32, 32, 56, 56, [1, 1, 1, 1]), 3);
     check(winogradGeometry(2, 40, 36, 13, 9, [0, 1, 2, 0]), 4);
+    // 1100x1100 images exceed half the staging budget: one image per chunk (sums added over chunks).
+    check(winogradGeometry(2, 1, 2, 1100, 1099, [1, 0, 0, 1]), 5);
   });
 
   it('gives the same bits on two threads', async () => {
