@@ -4,6 +4,7 @@ import * as init from '../init.js';
 import { Module, type ModuleInput } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { pyBool } from '../repr.js';
+import { linearFused, takesLinearFused } from './linear-fused.js';
 import { type FloatDType, floatDType, inputTensor, positiveInt } from './util.js';
 
 /**
@@ -91,6 +92,11 @@ export class Linear extends Module {
     const lead = shape.slice(0, -1);
     const flat = shape.length === 2 ? input : reshape(input, [-1, this.inFeatures]);
     const bias = this.bias;
+    // CPU float tensors: one node of three GEMMs (see linear-fused.ts).
+    if (takesLinearFused(inputTensor('Linear', flat), this.weight.data)) {
+      const y = linearFused(flat, this.weight, bias);
+      return shape.length === 2 ? y : reshape(y, [...lead, this.outFeatures]);
+    }
     // The product before the bias belongs to the graph (released after backward on webgpu).
     const y = ownIntermediates([this.weight.data], () => {
       const product = matmul(flat, t(this.weight));
