@@ -93,6 +93,7 @@ const notDifferentiable: Record<string, string> = {
   conv2dBackward:
     "conv2d's input and weight gradient kernels in one call (the differentiable forms are conv2dBackwardInput and conv2dBackwardWeight)",
   conv2dKernels: 'list of kernel names',
+  recycleFloat32: 'output memory reuse (backward gives back the gradients it owns)',
   conv2dDepthwiseKernels: 'list of kernel names',
   conv2dOutputShape: 'shape arithmetic',
   convOutputSize: 'shape arithmetic',

@@ -4,7 +4,7 @@ import { to } from './functions/views.js';
 import { GradientBuffers } from './gpu-release.js';
 import { withGradMode } from './grad-mode.js';
 import { edgeOf, type Node } from './graph.js';
-import { disown, markOwned, ownsExclusively, withOwnedGradients } from './owned-gradients.js';
+import { disown, markOwned, ownsExclusively, releaseIfDead, withOwnedGradients } from './owned-gradients.js';
 import { Variable } from './variable.js';
 
 /**
@@ -224,6 +224,7 @@ export function runBackward(
           if (left === 0 && grads.has(target)) ready.push(target);
           else if (left === 0) markSkipped(target, deps, needed, ready, grads);
         }
+        if (!createGraph) releaseIfDead(g, out, grads.values());
         if (!retainGraph) {
           gpu?.releaseAtEnd(node.owned);
           node.release();

@@ -16,7 +16,7 @@ import {
   type Variable,
   variable,
 } from './index.js';
-import { ownedOverwrites } from './owned-gradients.js';
+import { ownedOverwrites, recycledGradients } from './owned-gradients.js';
 
 function close(a: Tensor | null, b: Tensor | null): void {
   if (a === null || b === null) throw new Error('expected a gradient');
@@ -27,18 +27,18 @@ function close(a: Tensor | null, b: Tensor | null): void {
 }
 
 /** Parameters of conv(3 -> 4) -> BatchNorm(ReLU6) -> conv(4 -> 5) -> BatchNorm, seeded. */
-function params(dtype: 'float32' | 'float64' = 'float32') {
+function params(dtype: 'float32' | 'float64' = 'float32', hw = 5) {
   manualSeed(11);
   const p = (t: Tensor) => variable(t.sub(0.5).to(dtype), { requiresGrad: true });
   return {
-    x: p(rand([2, 3, 5, 5])),
+    x: p(rand([2, 3, hw, hw])),
     w1: p(rand([4, 3, 3, 3])),
     g1: p(rand([4]).add(0.5)),
     b1: p(rand([4])),
     w2: p(rand([5, 4, 1, 1])),
     g2: p(rand([5]).add(0.5)),
     b2: p(rand([5])),
-    upstream: rand([2, 5, 5, 5]).sub(0.5).to(dtype),
+    upstream: rand([2, 5, hw, hw]).sub(0.5).to(dtype),
   };
 }
 
@@ -53,8 +53,8 @@ function net(p: Params): { loss: Variable; mid: Variable; out: Variable } {
 const leaves = (p: Params) => [p.x, p.w1, p.g1, p.b1, p.w2, p.g2, p.b2];
 
 /** The gradients of every leaf from a pass that owns nothing (the recorded rules). */
-function reference(): Tensor[] {
-  const p = params();
+function reference(hw = 5): Tensor[] {
+  const p = params('float32', hw);
   const gs = gradients([net(p).loss], leaves(p), { createGraph: true });
   return gs.map((g) => (g as Variable).data);
 }
@@ -107,6 +107,52 @@ describe('backward overwrites the gradients it owns', () => {
     const rn = net(r);
     const [refMid] = gradients([rn.loss], [rn.mid], { createGraph: true });
     close(mid.grad, (refMid as Variable).data);
+  });
+
+  it('gives consumed gradients back for reuse, and steps that reuse them compute the same gradients', () => {
+    // 64x64 planes: the gradients are large enough (64 KiB) to be recycled into later outputs.
+    const ref = reference(64);
+    const p = params('float32', 64);
+    for (let step = 0; step < 3; step++) {
+      for (const v of leaves(p)) v.grad = null;
+      const before = recycledGradients();
+      net(p).loss.backward();
+      // The second conv consumes the BatchNorm's gradient (written over the one it was given) and
+      // the first conv the first BatchNorm's: both die there.
+      expect(recycledGradients() - before).toBe(2);
+      leaves(p).forEach((v, i) => {
+        close(v.grad, ref[i]);
+      });
+    }
+  });
+
+  it('recycles nothing a caller holds: gradients(), a retained gradient, a custom backward, .grad', () => {
+    const kept: Variable[] = [];
+    const spy = defineFunction({
+      name: 'spy',
+      forward: (_ctx, t) => t.clone(),
+      backward: (_ctx, g) => {
+        kept.push(g);
+        return [g];
+      },
+    });
+    const p = params('float32', 64);
+    const mid = batchNormTraining(conv2d(p.x, p.w1, null, { padding: 1 }), p.g1, p.b1, { activation: 'relu6' }).output;
+    mid.retainGrad();
+    const c2 = conv2d(spy(mid), p.w2, null);
+    const out = batchNormTraining(c2, p.g2, p.b2).output;
+    const [gC2] = gradients([sum(mul(out, p.upstream))], [c2], { retainGraph: true });
+    sum(mul(out, p.upstream)).backward();
+    const held = [(gC2 as Variable).data, mid.grad as Tensor, kept[0].data, p.x.grad as Tensor, p.w1.grad as Tensor];
+    const copies = held.map((t) => Array.from(t.toTypedArray() as Float32Array));
+    // More steps, whose outputs and gradients would reuse any recycled memory.
+    for (let step = 0; step < 3; step++) {
+      const q = params('float32', 64);
+      net(q).loss.backward();
+    }
+    held.forEach((t, i) => {
+      expect(Array.from(t.toTypedArray() as Float32Array)).toEqual(copies[i]);
+    });
   });
 
   it("never overwrites what a custom function's backward kept", () => {

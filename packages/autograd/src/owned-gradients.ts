@@ -7,6 +7,7 @@
 // gradient stops being owned when it is handed out (`gradients()` results, a custom function's
 // backward, which may keep what it is given) and is never owned while another pending gradient
 // reads its storage.
+import { recycleFloat32 } from '@torchlet/ops';
 import type { Tensor } from '@torchlet/tensor';
 import type { Variable } from './variable.js';
 
@@ -14,6 +15,8 @@ import type { Variable } from './variable.js';
 let pass: Set<ArrayBufferLike> | null = null;
 /** How many times a rule wrote over the gradient it consumed (tests read it: the path really ran). */
 let overwrites = 0;
+/** How many consumed gradients were given back for reuse (tests read it). */
+let recycled = 0;
 
 /** For tests: the number of gradients rules wrote over since the module loaded. */
 export function ownedOverwrites(): number {
@@ -80,4 +83,32 @@ export function ownsExclusively(g: Variable, pending: Iterable<Variable>): boole
   if (b === null || !pass.has(b)) return false;
   for (const p of pending) if (bufferOf(p.data) === b) return false;
   return true;
+}
+
+/**
+ * After the rule that consumed `g` has run: when the pass owns `g`'s storage and neither the rule's
+ * `results` nor a `pending` gradient reads it, nothing can any more, so its memory goes to ops for
+ * a later output of the same size (`recycleFloat32`) instead of waiting for the collector.
+ */
+export function releaseIfDead(
+  g: Variable,
+  results: readonly (Variable | null | undefined)[],
+  pending: Iterable<Variable>,
+): void {
+  if (pass === null || !wholeBuffer(g.data)) return;
+  const b = bufferOf(g.data);
+  if (b === null || !pass.has(b)) return;
+  for (const r of results) if (r !== null && r !== undefined && bufferOf(r.data) === b) return;
+  for (const p of pending) if (bufferOf(p.data) === b) return;
+  pass.delete(b);
+  const data = g.data.data;
+  if (data instanceof Float32Array) {
+    recycled++;
+    recycleFloat32(data);
+  }
+}
+
+/** For tests: the number of gradients given back for reuse since the module loaded. */
+export function recycledGradients(): number {
+  return recycled;
 }

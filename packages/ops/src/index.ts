@@ -44,6 +44,7 @@ export {
   corr2dMultiInOut1x1,
   kernelToMatrix,
 } from './corr2d/corr2d.js';
+export { recycleFloat32 } from './fresh-output.js';
 export { col2im, type Im2colOptions, im2col } from './im2col/im2col.js';
 export { interpolate, interpolateBackward } from './interpolate/interpolate.js';
 export type { InterpolateMode, InterpolateOptions } from './interpolate/params.js';
