@@ -70,6 +70,11 @@ describe('Linear fused node', () => {
           close(a.gx, r.gx);
           close(a.gw, r.gw);
           close(a.gb, r.gb);
+          // The bias gradient is g.sum(0)'s float64 row-by-row sum: the same bits.
+          if (a.gb !== null && r.gb !== null)
+            expect(Array.from(a.gb.toTypedArray() as Float32Array)).toEqual(
+              Array.from(r.gb.toTypedArray() as Float32Array),
+            );
         },
       ),
       { numRuns: 60 },
