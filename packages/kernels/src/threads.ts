@@ -73,6 +73,11 @@ interface NodeOs {
  * and each slot start on their own 64-byte cache lines.
  */
 const HEADER_BYTES = 64;
+/**
+ * Header Int32 [1]: the id (P_JOB) of the last job whose caller reached finishParallel (the caller
+ * of a `callerBusy` job gets there once its copies are done).
+ */
+const JOINED = 1;
 const SLOT_BYTES = 256;
 const PARAMS_AT = 32;
 const SEQ = 0;
@@ -88,13 +93,15 @@ const IDLE = 7;
 const SHUTDOWN = -1;
 
 /** Indices of the job parameters (float64) in a slot, from byte PARAMS_AT. */
-const P_COUNT = 18;
+const P_COUNT = 19;
 /**
  * The job parameter that is 1 when the caller copies operands while the workers run the job
  * (see postParallel's `callerBusy`): the worker then polls for the next job even though it ran
  * this one alone.
  */
 const P_CALLER_BUSY = 17;
+/** The job's id, the same for every worker of the job (their sequence numbers differ): see JOINED. */
+const P_JOB = 18;
 
 /** How many times one slot's worker is restarted after dying before the pool runs without it. */
 const MAX_RESTARTS = 3;
@@ -168,7 +175,8 @@ const CHUNK_LOOP = `(g, counter, p, beat) => {
 //
 // After a job it shared with the caller (`shared`: both claimed chunks at once, so they ran on two
 // cores), or one posted while the caller copies (a pipelined call's steps, whose next step comes
-// as soon as the copy is done: a worker asleep would be woken in 40-60 µs every step), the worker polls for the next one for SPIN_MS before it sleeps: the next job of a call
+// as soon as the copy is done: a worker asleep would be woken in 40-60 µs every step) whose caller
+// reached its join while the worker computed, the worker polls for the next one for SPIN_MS before it sleeps: the next job of a call
 // (conv2d's pad then compute, a band, a depthwise chunk) or of the next layer usually comes within
 // microseconds, and a sleeping thread is woken in tens of microseconds. After a job it ran alone
 // (the caller claimed nothing meanwhile) or one that was revoked, it sleeps at once: the likely
@@ -179,6 +187,7 @@ const CHUNK_LOOP = `(g, counter, p, beat) => {
 const WORKER_LOOP = `
 const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const counter = new Int32Array(control, 0, 1);
+const header = new Int32Array(control, 0, 2);
 const ctl = new Int32Array(control, ${HEADER_BYTES} + slot * ${SLOT_BYTES}, 8);
 const p = new Float64Array(control, ${HEADER_BYTES} + slot * ${SLOT_BYTES} + ${PARAMS_AT}, ${P_COUNT});
 const runChunks = ${CHUNK_LOOP};
@@ -207,7 +216,10 @@ for (;;) {
   let status = 0;
   try {
     runChunks(gemm, counter, p, ctl);
-    poll = Atomics.load(ctl, ${SHARED}) === 1 || p[${P_CALLER_BUSY}] === 1;
+    // A callerBusy step: poll only if the caller finished its copies while this thread computed
+    // (both ran at once); if this thread ran every chunk before the caller got to its join, the
+    // caller may have been waiting for this core.
+    poll = Atomics.load(ctl, ${SHARED}) === 1 || (p[${P_CALLER_BUSY}] === 1 && Atomics.load(header, ${JOINED}) === p[${P_JOB}]);
   } catch {
     status = 1;
   }
@@ -552,6 +564,8 @@ export interface PostedJob {
   readonly seqs: readonly number[];
   /** Posted with `callerBusy` (see {@link postParallel}). */
   readonly callerBusy: boolean;
+  /** The job's id (see JOINED). */
+  readonly job: number;
 }
 
 /**
@@ -560,7 +574,8 @@ export interface PostedJob {
  * depthwise kernels stage the next chunk of planes while the workers compute this one). Memory
  * the job reads or writes must not be touched until {@link finishParallel} returns. Only one job
  * may be posted at a time. `callerBusy`: the caller copies operands before it joins (a pipelined
- * call): the workers poll for the next step afterwards, and the job does not count for
+ * call): the workers poll for the next step afterwards if the caller reached its join while
+ * they computed (so both threads ran at once), and the job does not count for
  * {@link splitsPay} (a worker that ran every chunk while the caller copied did not run alone).
  */
 export function postParallel(
@@ -574,6 +589,8 @@ export function postParallel(
   callerBusy = false,
 ): PostedJob {
   Atomics.store(p.ctl, 0, 0);
+  jobIds = jobIds >= SEQ_MAX ? 1 : jobIds + 1;
+  const jobId = jobIds;
   const seqs: number[] = [];
   for (const slot of workers) {
     const base = (HEADER_BYTES + slot * SLOT_BYTES + PARAMS_AT) / 8;
@@ -583,6 +600,7 @@ export function postParallel(
     p.params[base + 15] = chunk;
     p.params[base + 16] = kind;
     p.params[base + P_CALLER_BUSY] = callerBusy ? 1 : 0;
+    p.params[base + P_JOB] = jobId;
     // Sequence numbers stay in [1, 2^30): positive (claims negate them; SHUTDOWN is -1), never 0.
     p.seq = p.seq >= SEQ_MAX ? 1 : p.seq + 1;
     const seq = p.seq;
@@ -596,7 +614,7 @@ export function postParallel(
   own[14] = byRows ? 1 : 0;
   own[15] = chunk;
   own[16] = kind;
-  return { pool: p, workers, seqs, callerBusy };
+  return { pool: p, workers, seqs, callerBusy, job: jobId };
 }
 
 /**
@@ -606,6 +624,7 @@ export function postParallel(
  */
 export function finishParallel(posted: PostedJob): boolean {
   const { pool: p, workers, seqs } = posted;
+  Atomics.store(p.ctl, JOINED, posted.job);
   const counter = p.ctl;
   const own = mainParams;
   const started = performance.now();
@@ -682,3 +701,5 @@ export function splitsPay(p: ThreadPool): boolean {
 }
 
 const mainParams = new Float64Array(P_COUNT);
+/** The last job id given out (see JOINED). */
+let jobIds = 0;
