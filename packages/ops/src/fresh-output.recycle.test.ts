@@ -1,5 +1,5 @@
 // recycleFloat32 gives a dead array to freshFloat32 for a later output of the same length; it keeps
-// nothing small, nothing that is a view into a larger buffer, and nothing for long.
+// nothing small, nothing that is a view into a larger buffer, and nothing for long (three seconds).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { freshFloat32, poisonFreshOutputs, recycleFloat32, UNZEROED_MIN_FLOATS } from './fresh-output.js';
 
@@ -29,12 +29,16 @@ describe('recycleFloat32', () => {
     expect(out.buffer).not.toBe(big.buffer);
   });
 
-  it('drops what waited more than a second', () => {
+  it('keeps an array for a second, and drops it once it waited more than three', () => {
     vi.useFakeTimers();
-    const dead = new Float32Array(UNZEROED_MIN_FLOATS);
-    recycleFloat32(dead);
-    vi.advanceTimersByTime(2500);
-    expect(freshFloat32(UNZEROED_MIN_FLOATS)).not.toBe(dead);
+    const young = new Float32Array(UNZEROED_MIN_FLOATS);
+    recycleFloat32(young);
+    vi.advanceTimersByTime(1000);
+    expect(freshFloat32(UNZEROED_MIN_FLOATS)).toBe(young);
+    const old = new Float32Array(UNZEROED_MIN_FLOATS);
+    recycleFloat32(old);
+    vi.advanceTimersByTime(7000);
+    expect(freshFloat32(UNZEROED_MIN_FLOATS)).not.toBe(old);
   });
 
   it('is bypassed while fresh outputs are poisoned (the tests that look for unwritten elements)', () => {

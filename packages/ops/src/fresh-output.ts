@@ -31,9 +31,10 @@ let poisoned = 0;
 // freshFloat32 for an output of the same length: a training step's gradients have the shapes of
 // its forward's outputs, so the next forward writes into memory already mapped instead of fresh
 // pages, and the collector has that much less to find (MobileNetV2 batch 8: ~400 MB a step). The
-// pool holds at most RECYCLE_MAX_BYTES, and drops what waited longer than RECYCLE_MAX_AGE_MS.
+// pool holds at most RECYCLE_MAX_BYTES, and drops what waited longer than RECYCLE_MAX_AGE_MS
+// (from one training step's backward to the next step's forward, with room for a slow step).
 const RECYCLE_MAX_BYTES = 512 * 1024 * 1024;
-const RECYCLE_MAX_AGE_MS = 1000;
+const RECYCLE_MAX_AGE_MS = 3000;
 const recycled = new Map<number, { readonly array: Float32Array; readonly at: number }[]>();
 let recycledBytes = 0;
 let drainTimer: ReturnType<typeof setTimeout> | null = null;
