@@ -6,8 +6,7 @@
 //     V [16][Cin][ld] | Z [16][Cout][ld] | M [16][Cout][Cin] | dW ]
 
 import type { Conv2dGeometry } from './conv.js';
-import { convModules, descriptorHead, stageImages } from './conv-common.js';
-import { describeArgument, KernelArgumentError } from './errors.js';
+import { checkFloatOperand, convModules, descriptorHead, geometryText, stageImages } from './conv-common.js';
 import { align64, type FloatArray, memoryView, noteKernel, PARALLEL_MIN_WORK } from './gemm.js';
 import type { GemmExports } from './loader.js';
 import { readyWorkers, runParallel, type ThreadPool } from './threads.js';
@@ -71,28 +70,10 @@ export function preferWinogradBackwardWeight(g: Conv2dGeometry): boolean {
 function checkArguments(g: Conv2dGeometry, dy: unknown, x: unknown, dw: unknown): void {
   const fn = 'wasmConv2dBackwardWeightWinograd';
   checkWinogradForced(fn, g);
-  const need: [string, unknown, number][] = [
-    ['dy', dy, g.batch * g.outChannels * g.outH * g.outW],
-    ['x', x, g.batch * g.inChannels * g.inH * g.inW],
-    ['dw', dw, g.outChannels * g.inChannels * 9],
-  ];
-  for (const [arg, a, n] of need) {
-    if (!(a instanceof Float32Array || a instanceof Float64Array)) {
-      throw new KernelArgumentError(
-        fn,
-        arg,
-        `${arg} must be a Float32Array or Float64Array, got ${describeArgument(a)}`,
-      );
-    }
-    if (a.length < n) {
-      throw new KernelArgumentError(
-        fn,
-        arg,
-        `${arg} has ${a.length} elements, the geometry [${g.batch},${g.inChannels},${g.inH},${g.inW}] -> ` +
-          `[${g.batch},${g.outChannels},${g.outH},${g.outW}] with 3x3 filters needs ${n}`,
-      );
-    }
-  }
+  const shape = `${geometryText(g)} with 3x3 filters`;
+  checkFloatOperand(fn, 'dy', dy, g.batch * g.outChannels * g.outH * g.outW, shape);
+  checkFloatOperand(fn, 'x', x, g.batch * g.inChannels * g.inH * g.inW, shape);
+  checkFloatOperand(fn, 'dw', dw, g.outChannels * g.inChannels * 9, shape);
 }
 
 /**

@@ -29,6 +29,50 @@ export const CONV2D_GEOMETRY_FIELDS = [
   'outW',
 ] as const;
 
+/** `the geometry [N,Cin,H,W] -> [N,Cout,OH,OW]`, for the messages of {@link checkFloatOperand}. */
+export function geometryText(g: Conv2dGeometry): string {
+  return `the geometry [${g.batch},${g.inChannels},${g.inH},${g.inW}] -> [${g.batch},${g.outChannels},${g.outH},${g.outW}]`;
+}
+
+/**
+ * Throws a KernelArgumentError naming `fn` and `name` unless `a` is a Float32Array or
+ * Float64Array of at least `need` elements; `shape` says what needs them (the geometry).
+ */
+export function checkFloatOperand(fn: string, name: string, a: unknown, need: number, shape: string): void {
+  if (!(a instanceof Float32Array || a instanceof Float64Array)) {
+    throw new KernelArgumentError(
+      fn,
+      name,
+      `${name} must be a Float32Array or Float64Array, got ${describeArgument(a)}`,
+    );
+  }
+  if (a.length < need) {
+    throw new KernelArgumentError(fn, name, `${name} has ${a.length} elements, ${shape} needs ${need}`);
+  }
+}
+
+/**
+ * The activation of a forward call's `options`, checked: 'relu', `{ clamp: [lo, hi] }` of numbers,
+ * or null (also for no options or no activation). Anything else throws a KernelArgumentError
+ * naming `fn`.
+ */
+export function checkActivationOption(fn: string, options: unknown): Conv2dActivation | null {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new KernelArgumentError(fn, 'options', `options must be an object, got ${describeArgument(options)}`);
+  }
+  const act: unknown = options === undefined ? null : (options as { activation?: unknown }).activation;
+  if (act === null || act === undefined || act === 'relu') return act ?? null;
+  const clamp = typeof act === 'object' ? (act as { clamp?: unknown }).clamp : undefined;
+  if (Array.isArray(clamp) && clamp.length === 2 && typeof clamp[0] === 'number' && typeof clamp[1] === 'number') {
+    return { clamp: [clamp[0], clamp[1]] };
+  }
+  throw new KernelArgumentError(
+    fn,
+    'options',
+    `options.activation must be 'relu', { clamp: [lo, hi] } or null, got ${describeArgument(act)}`,
+  );
+}
+
 /**
  * Throws a KernelArgumentError naming `fn` unless `g` is an object whose geometry fields are all
  * non-negative safe integers (what the kernels read before they look at the operands).

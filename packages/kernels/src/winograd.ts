@@ -8,8 +8,17 @@
 //     cached) | bias | zero-bordered input of one chunk | output of one chunk ]
 
 import type { Conv2dForwardOptions, Conv2dGeometry } from './conv.js';
-import { checkConv2dGeometry, convModules, descriptorHead, fillWithBias, stageImages } from './conv-common.js';
-import { describeArgument, KernelArgumentError } from './errors.js';
+import {
+  checkActivationOption,
+  checkConv2dGeometry,
+  checkFloatOperand,
+  convModules,
+  descriptorHead,
+  fillWithBias,
+  geometryText,
+  stageImages,
+} from './conv-common.js';
+import { KernelArgumentError } from './errors.js';
 import { align64, type FloatArray, memoryView, noteKernel } from './gemm.js';
 import type { GemmExports } from './loader.js';
 import { CONV2D_PARALLEL_MIN_WORK, PARALLEL_ALWAYS_MIN_WORK } from './thread-thresholds.js';
@@ -138,50 +147,12 @@ function checkArguments(
 ): void {
   const fn = 'wasmWinogradConv2dForward';
   checkWinogradForced(fn, g);
-  const need: [string, unknown, number][] = [
-    ['x', x, g.batch * g.inChannels * g.inH * g.inW],
-    ['w', w, g.outChannels * g.inChannels * 9],
-    ['out', out, g.batch * g.outChannels * g.outH * g.outW],
-  ];
-  if (bias !== null) need.push(['bias', bias, g.outChannels]);
-  for (const [arg, a, n] of need) {
-    if (!(a instanceof Float32Array || a instanceof Float64Array)) {
-      throw new KernelArgumentError(
-        fn,
-        arg,
-        `${arg} must be a Float32Array or Float64Array, got ${describeArgument(a)}`,
-      );
-    }
-    if (a.length < n) {
-      throw new KernelArgumentError(
-        fn,
-        arg,
-        `${arg} has ${a.length} elements, the geometry [${g.batch},${g.inChannels},${g.inH},${g.inW}] -> ` +
-          `[${g.batch},${g.outChannels},${g.outH},${g.outW}] with 3x3 filters needs ${n}`,
-      );
-    }
-  }
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw new KernelArgumentError(fn, 'options', `options must be an object, got ${describeArgument(options)}`);
-  }
-  const act = (options as Conv2dForwardOptions | undefined)?.activation ?? null;
-  if (
-    act !== null &&
-    act !== 'relu' &&
-    !(
-      typeof act === 'object' &&
-      Array.isArray(act.clamp) &&
-      act.clamp.length === 2 &&
-      typeof act.clamp[0] === 'number' &&
-      typeof act.clamp[1] === 'number'
-    )
-  ) {
-    throw new KernelArgumentError(
-      fn,
-      'options',
-      `options.activation must be 'relu' or { clamp: [lo, hi] }, got ${describeArgument(act)}`,
-    );
-  }
+  const shape = `${geometryText(g)} with 3x3 filters`;
+  checkFloatOperand(fn, 'x', x, g.batch * g.inChannels * g.inH * g.inW, shape);
+  checkFloatOperand(fn, 'w', w, g.outChannels * g.inChannels * 9, shape);
+  checkFloatOperand(fn, 'out', out, g.batch * g.outChannels * g.outH * g.outW, shape);
+  if (bias !== null) checkFloatOperand(fn, 'bias', bias, g.outChannels, shape);
+  checkActivationOption(fn, options);
 }
 
 /**
