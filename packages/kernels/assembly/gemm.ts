@@ -218,10 +218,13 @@ function packB(transB: bool, b: usize, ldb: i32, p0: i32, kc: i32, j0: i32, nc: 
 }
 
 /**
- * The 4 x 8 micro-kernel: acc = Ap (4 x kc sliver) @ Bp (kc x 8 sliver), then `out += acc` where
- * `out` has row stride `ldOut` bytes (C itself for full tiles, the tile buffer for edges).
+ * The 4 x 8 micro-kernel body, shared by the GEMM (here) and the Winograd forward's GEMMs:
+ * acc = Ap (4 x kc sliver, [p][4]) @ Bp (kc x 8 sliver, [p][8]), then `out = acc` or, with
+ * `accumulate`, `out += acc`, where `out` has row stride `ldOut` bytes. 8 f32x4 accumulators + 2 B
+ * vectors + a broadcast + a product stay in registers. `accumulate` costs one predictable branch per
+ * call, outside the kc loop.
  */
-function microKernel(kc: i32, pa: usize, pb: usize, out: usize, ldOut: usize): void {
+export function microKernel4x8(kc: i32, pa: usize, pb: usize, out: usize, ldOut: usize, accumulate: bool): void {
   let c00 = f32x4.splat(0);
   let c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0);
@@ -249,17 +252,32 @@ function microKernel(kc: i32, pa: usize, pb: usize, out: usize, ldOut: usize): v
     pb += 32;
   }
   let o = out;
-  v128.store(o, f32x4.add(v128.load(o), c00));
-  v128.store(o, f32x4.add(v128.load(o, 16), c01), 16);
+  if (accumulate) {
+    c00 = f32x4.add(v128.load(o), c00);
+    c01 = f32x4.add(v128.load(o, 16), c01);
+    c10 = f32x4.add(v128.load(o + ldOut), c10);
+    c11 = f32x4.add(v128.load(o + ldOut, 16), c11);
+    c20 = f32x4.add(v128.load(o + 2 * ldOut), c20);
+    c21 = f32x4.add(v128.load(o + 2 * ldOut, 16), c21);
+    c30 = f32x4.add(v128.load(o + 3 * ldOut), c30);
+    c31 = f32x4.add(v128.load(o + 3 * ldOut, 16), c31);
+  }
+  v128.store(o, c00);
+  v128.store(o, c01, 16);
   o += ldOut;
-  v128.store(o, f32x4.add(v128.load(o), c10));
-  v128.store(o, f32x4.add(v128.load(o, 16), c11), 16);
+  v128.store(o, c10);
+  v128.store(o, c11, 16);
   o += ldOut;
-  v128.store(o, f32x4.add(v128.load(o), c20));
-  v128.store(o, f32x4.add(v128.load(o, 16), c21), 16);
+  v128.store(o, c20);
+  v128.store(o, c21, 16);
   o += ldOut;
-  v128.store(o, f32x4.add(v128.load(o), c30));
-  v128.store(o, f32x4.add(v128.load(o, 16), c31), 16);
+  v128.store(o, c30);
+  v128.store(o, c31, 16);
+}
+
+/** The GEMM's micro-kernel call: `out += Ap @ Bp` (one function, so each tile is one call). */
+function microKernel(kc: i32, pa: usize, pb: usize, out: usize, ldOut: usize): void {
+  microKernel4x8(kc, pa, pb, out, ldOut, true);
 }
 
 /** One micro-kernel call on a tile of C that is full (MR x NR) or clipped at the matrix edge. */

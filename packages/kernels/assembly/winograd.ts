@@ -26,6 +26,8 @@
 // The transformed weights U are written once by winogradPrepare (unless the host's weight cache
 // holds them), in 4-row slivers per xi: U[xi][oc / 4][c][oc % 4] (Cout rounded up to 4 with zeros).
 
+import { microKernel4x8 } from './gemm';
+
 // Field 0 holds the images per chunk (host side only).
 const D_CIN = 1;
 const D_COUT = 4;
@@ -191,47 +193,10 @@ export function columnsTimesBt(e: usize, v: usize, xiBytes: usize): void {
 /**
  * The 4 x 8 micro-kernel: `out[r][0..7] = sum_p a[p][r] * b[p][0..7]` for the 4 rows of a U sliver
  * (`pa`, [p][4]) and an 8-tile V panel (`pb`, [p][8]), stored (not added) with rows `ldOut` bytes
- * apart. 8 accumulators + 2 panel vectors + a broadcast + a product stay in registers, as in gemm.ts.
+ * apart: gemm.ts's body.
  */
 function microKernel(kc: i32, pa: usize, pb: usize, out: usize, ldOut: usize): void {
-  let c00 = f32x4.splat(0);
-  let c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0);
-  let c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0);
-  let c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0);
-  let c31 = f32x4.splat(0);
-  for (let p = 0; p < kc; p++) {
-    const b0 = v128.load(pb);
-    const b1 = v128.load(pb, 16);
-    let a = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(a, b0));
-    c01 = f32x4.add(c01, f32x4.mul(a, b1));
-    a = v128.load32_splat(pa, 4);
-    c10 = f32x4.add(c10, f32x4.mul(a, b0));
-    c11 = f32x4.add(c11, f32x4.mul(a, b1));
-    a = v128.load32_splat(pa, 8);
-    c20 = f32x4.add(c20, f32x4.mul(a, b0));
-    c21 = f32x4.add(c21, f32x4.mul(a, b1));
-    a = v128.load32_splat(pa, 12);
-    c30 = f32x4.add(c30, f32x4.mul(a, b0));
-    c31 = f32x4.add(c31, f32x4.mul(a, b1));
-    pa += 16;
-    pb += 32;
-  }
-  let o = out;
-  v128.store(o, c00);
-  v128.store(o, c01, 16);
-  o += ldOut;
-  v128.store(o, c10);
-  v128.store(o, c11, 16);
-  o += ldOut;
-  v128.store(o, c20);
-  v128.store(o, c21, 16);
-  o += ldOut;
-  v128.store(o, c30);
-  v128.store(o, c31, 16);
+  microKernel4x8(kc, pa, pb, out, ldOut, false);
 }
 
 /** The fused activation on a vector (ReLU: `x <= 0 ? 0 : x`, NaN stays; clamp: min(max(x, lo), hi)). */
