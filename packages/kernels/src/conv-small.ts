@@ -10,8 +10,7 @@
 //     output chunk ]
 
 import type { Conv2dForwardOptions, Conv2dGeometry } from './conv.js';
-import { checkConv2dGeometry, convModules, fillWithBias } from './conv-common.js';
-import { describeArgument, KernelArgumentError } from './errors.js';
+import { checkConv2dGeometry, checkFloatOperand, convModules, fillWithBias } from './conv-common.js';
 import { align64, type FloatArray, memoryView, noteKernel } from './gemm.js';
 import type { GemmExports } from './loader.js';
 import { weightSlot } from './weight-cache.js';
@@ -99,20 +98,6 @@ function computedWidth(outW: number): number {
   return full + (r === 0 ? 0 : r <= 12 ? 12 : 16);
 }
 
-/** Throws unless `a` is a float array of at least `need` elements (`shape` says which). */
-function checkOperand(fn: string, name: string, a: unknown, need: number, shape: string): void {
-  if (!(a instanceof Float32Array || a instanceof Float64Array)) {
-    throw new KernelArgumentError(
-      fn,
-      name,
-      `${name} must be a Float32Array or Float64Array, got ${describeArgument(a)}`,
-    );
-  }
-  if (a.length < need) {
-    throw new KernelArgumentError(fn, name, `${name} has ${a.length} elements, ${shape} needs ${need}`);
-  }
-}
-
 /**
  * conv2d forward for few output channels in WebAssembly SIMD, on dense float32 NCHW arrays:
  * `out = activation(conv2d(x, w) + bias)` (cross-correlation, as PyTorch's `conv2d`) for the
@@ -164,10 +149,10 @@ export function wasmConv2dSmallForward(
   const imgIn = cin * inH * inW;
   const l = outH * outW;
   const imgOut = cout * l;
-  checkOperand(fn, 'x', x, batch * imgIn, `[${batch}, ${cin}, ${inH}, ${inW}]`);
-  checkOperand(fn, 'w', w, cout * cin * kh * kw, `[${cout}, ${cin}, ${kh}, ${kw}]`);
-  if (bias !== null) checkOperand(fn, 'bias', bias, cout, `[${cout}]`);
-  checkOperand(fn, 'out', out, batch * imgOut, `[${batch}, ${cout}, ${outH}, ${outW}]`);
+  checkFloatOperand(fn, 'x', x, batch * imgIn, `[${batch}, ${cin}, ${inH}, ${inW}]`);
+  checkFloatOperand(fn, 'w', w, cout * cin * kh * kw, `[${cout}, ${cin}, ${kh}, ${kw}]`);
+  if (bias !== null) checkFloatOperand(fn, 'bias', bias, cout, `[${cout}]`);
+  checkFloatOperand(fn, 'out', out, batch * imgOut, `[${batch}, ${cout}, ${outH}, ${outW}]`);
   const modules = convModules(WASM_CONV2D_SMALL_KERNEL, [x, w, bias, out]);
   if (modules === null) return false;
   const mod = modules.single as ConvSmallExports;

@@ -11,7 +11,7 @@
 //     threads): descriptor | x (or dx) chunk | y (or dy) chunk | weight-gradient partials ]
 
 import type { Conv2dActivation, Conv2dForwardOptions, Conv2dGeometry } from './conv.js';
-import { convModules, paddedSize } from './conv-common.js';
+import { checkActivationOption, convModules, paddedSize } from './conv-common.js';
 import { describeArgument, KernelArgumentError } from './errors.js';
 import { align64, type FloatArray, memoryView, noteKernel } from './gemm.js';
 import type { GemmExports } from './loader.js';
@@ -351,24 +351,8 @@ export function wasmDepthwiseConv2dForward(
   out: FloatArray,
   options: Pick<Conv2dForwardOptions, 'activation'> = {},
 ): boolean {
-  const activation = activationOption('wasmDepthwiseConv2dForward', options);
+  const activation = checkActivationOption('wasmDepthwiseConv2dForward', options ?? undefined);
   return run({ pass: 'forward', g, x, y: null, w, bias, out, activation });
-}
-
-/** The activation of a forward call's options, checked: 'relu', `{ clamp: [lo, hi] }` of numbers, or null. */
-function activationOption(fn: string, options: unknown): Conv2dActivation | null {
-  const act: unknown =
-    options === null || options === undefined ? null : (options as { activation?: unknown }).activation;
-  if (act === null || act === undefined || act === 'relu') return act ?? null;
-  const clamp = typeof act === 'object' ? (act as { clamp?: unknown }).clamp : undefined;
-  if (Array.isArray(clamp) && clamp.length === 2 && typeof clamp[0] === 'number' && typeof clamp[1] === 'number') {
-    return { clamp: [clamp[0], clamp[1]] };
-  }
-  throw new KernelArgumentError(
-    fn,
-    'options',
-    `options.activation must be 'relu', { clamp: [lo, hi] } or null, got ${describeArgument(act)}`,
-  );
 }
 
 // Reused scratch for the flipped weight (JS runs one call at a time; run() copies it in first).

@@ -10,7 +10,14 @@
 // output-band regions: the threads use one while this thread copies through the other.
 
 import type { Conv2dForwardOptions, Conv2dGeometry } from './conv.js';
-import { checkConv2dGeometry, convModules, fillWithBias } from './conv-common.js';
+import {
+  checkActivationOption,
+  checkConv2dGeometry,
+  checkFloatOperand,
+  convModules,
+  fillWithBias,
+  geometryText,
+} from './conv-common.js';
 import { describeArgument, KernelArgumentError } from './errors.js';
 import { align64, type FloatArray, memoryView, noteKernel } from './gemm.js';
 import type { GemmExports } from './loader.js';
@@ -156,50 +163,12 @@ function checkArguments(
         `input ${g.inH}x${g.inW}, output ${g.outH}x${g.outW}`,
     );
   }
-  const need: [string, unknown, number][] = [
-    ['x', x, g.batch * g.inChannels * g.inH * g.inW],
-    ['w', w, g.outChannels * g.inChannels],
-    ['out', out, g.batch * g.outChannels * g.outH * g.outW],
-  ];
-  if (bias !== null) need.push(['bias', bias, g.outChannels]);
-  for (const [arg, a, n] of need) {
-    if (!(a instanceof Float32Array || a instanceof Float64Array)) {
-      throw new KernelArgumentError(
-        fn,
-        arg,
-        `${arg} must be a Float32Array or Float64Array, got ${describeArgument(a)}`,
-      );
-    }
-    if (a.length < n) {
-      throw new KernelArgumentError(
-        fn,
-        arg,
-        `${arg} has ${a.length} elements, the geometry [${g.batch},${g.inChannels},${g.inH},${g.inW}] -> ` +
-          `[${g.batch},${g.outChannels},${g.outH},${g.outW}] needs ${n}`,
-      );
-    }
-  }
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw new KernelArgumentError(fn, 'options', `options must be an object, got ${describeArgument(options)}`);
-  }
-  const act = (options as Conv2dForwardOptions | undefined)?.activation ?? null;
-  if (
-    act !== null &&
-    act !== 'relu' &&
-    !(
-      typeof act === 'object' &&
-      Array.isArray(act.clamp) &&
-      act.clamp.length === 2 &&
-      typeof act.clamp[0] === 'number' &&
-      typeof act.clamp[1] === 'number'
-    )
-  ) {
-    throw new KernelArgumentError(
-      fn,
-      'options',
-      `options.activation must be 'relu' or { clamp: [lo, hi] }, got ${describeArgument(act)}`,
-    );
-  }
+  const shape = geometryText(g);
+  checkFloatOperand(fn, 'x', x, g.batch * g.inChannels * g.inH * g.inW, shape);
+  checkFloatOperand(fn, 'w', w, g.outChannels * g.inChannels, shape);
+  checkFloatOperand(fn, 'out', out, g.batch * g.outChannels * g.outH * g.outW, shape);
+  if (bias !== null) checkFloatOperand(fn, 'bias', bias, g.outChannels, shape);
+  checkActivationOption(fn, options);
 }
 
 /**
