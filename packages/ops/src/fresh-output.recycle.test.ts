@@ -1,5 +1,6 @@
 // recycleFloat32 gives a dead array to freshFloat32 for a later output of the same length; it keeps
 // nothing small, nothing that is a view into a larger buffer, and nothing for long (three seconds).
+import { TorchletError } from '@torchlet/tensor';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { freshFloat32, poisonFreshOutputs, recycleFloat32, UNZEROED_MIN_FLOATS } from './fresh-output.js';
 
@@ -48,5 +49,12 @@ describe('recycleFloat32', () => {
     const out = freshFloat32(UNZEROED_MIN_FLOATS);
     expect(out).not.toBe(dead);
     expect(Number.isNaN(out[0])).toBe(true);
+  });
+
+  it('throws a TorchletError naming the argument for anything but a Float32Array', () => {
+    expect(() => recycleFloat32(null as unknown as Float32Array)).toThrow(TorchletError);
+    expect(() => recycleFloat32(new Float64Array(UNZEROED_MIN_FLOATS) as unknown as Float32Array)).toThrow(
+      /recycleFloat32: expected a Float32Array, got Float64Array/,
+    );
   });
 });

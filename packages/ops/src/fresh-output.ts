@@ -9,6 +9,8 @@
 // Browsers have no such allocation and keep the zeroed one. Only a caller whose kernel overwrites
 // every element (conv2d's forward kernels: `Conv2dKernelImpl.forward`'s contract) may use it.
 
+import { fail, formatValue } from '@torchlet/tensor';
+
 /** The part of Node's `Buffer` this module uses (looked up at each call: no Node types, no import). */
 interface UnzeroedAllocator {
   allocUnsafeSlow(bytes: number): {
@@ -73,9 +75,11 @@ function scheduleDrain(): void {
  * ```
  */
 export function recycleFloat32(array: Float32Array): void {
+  if (!(array instanceof Float32Array)) {
+    fail('recycleFloat32', 'array', `expected a Float32Array, got ${formatValue(array)}`);
+  }
   const size = array.length;
   if (
-    !(array instanceof Float32Array) ||
     size < UNZEROED_MIN_FLOATS ||
     array.byteOffset !== 0 ||
     array.buffer.byteLength !== 4 * size ||
