@@ -25,7 +25,7 @@
 // place); field 30 is conv-backward.ts's phase (7, 8 and 9 route conv2dBackwardWeightPart here).
 
 import { sgemmPart } from './gemm';
-import { columnsTimesBt, rowTimesB, rowTimesBGather } from './winograd';
+import { inputTransform4 } from './winograd';
 
 const D_CIN = 1;
 const D_COUT = 4;
@@ -90,38 +90,7 @@ function transformGroup(desc: usize, n: i32, q: i32, col: i32, stage: usize): vo
   const vq = <usize>field(desc, D_V) + ((<usize>col) << 2);
   const zq = <usize>field(desc, D_Z) + ((<usize>col) << 2);
   // Input windows: B^T d B. Lanes past the last tile read tile 0 (finite; their dy is zero).
-  if (q + 4 <= tiles && tw + 4 <= tilesW) {
-    const at = xImg + <usize>(2 * th) * wpBytes + ((<usize>(2 * tw)) << 2);
-    for (let c = 0; c < cin; c++) {
-      const p = at + <usize>c * planeBytes;
-      rowTimesB(p, stage);
-      rowTimesB(p + wpBytes, stage + 64);
-      rowTimesB(p + 2 * wpBytes, stage + 128);
-      rowTimesB(p + 3 * wpBytes, stage + 192);
-      columnsTimesBt(stage, vq + <usize>c * ldBytes, vXiBytes);
-    }
-  } else {
-    let p0 = xImg;
-    let p1 = xImg;
-    let p2 = xImg;
-    let p3 = xImg;
-    for (let l = 0; l < 4 && q + l < tiles; l++) {
-      const thl = (q + l) / tilesW;
-      const at = xImg + <usize>(2 * thl) * wpBytes + ((<usize>(2 * (q + l - thl * tilesW))) << 2);
-      if (l === 0) p0 = at;
-      else if (l === 1) p1 = at;
-      else if (l === 2) p2 = at;
-      else p3 = at;
-    }
-    for (let c = 0; c < cin; c++) {
-      const o = <usize>c * planeBytes;
-      for (let i: usize = 0; i < 4; i++) {
-        const r = o + i * wpBytes;
-        rowTimesBGather(p0 + r, p1 + r, p2 + r, p3 + r, stage + (i << 6));
-      }
-      columnsTimesBt(stage, vq + <usize>c * ldBytes, vXiBytes);
-    }
-  }
+  inputTransform4(xImg, q, min(4, tiles - q), tilesW, wpBytes, planeBytes, cin, xImg, vq, ldBytes, vXiBytes, stage);
   // Upstream gradient tiles: A dY A^T, zero past the output's edge and past the last tile.
   const simd = q + 4 <= tiles && tw + 4 <= tilesW && 2 * tw + 8 <= outW && 2 * th + 2 <= outH;
   for (let o = 0; o < cout; o++) {

@@ -191,6 +191,65 @@ export function columnsTimesBt(e: usize, v: usize, xiBytes: usize): void {
 }
 
 /**
+ * B^T d B for every input channel of 4 tiles of one image: tiles [j, j + count) (count <= 4) of a
+ * grid `tilesW` tiles wide whose 4x4 windows lie in the padded planes at `xImg` (`planeBytes`
+ * apart, rows `wpBytes`). Lanes past `count` read the window at `fallbackAt` (finite data whose
+ * results the caller never uses). Channel c's 16 values go to `dst + c * cStride`, value xi
+ * `xiBytes` after value 0 (see {@link columnsTimesBt}); `stage` is 256 bytes of scratch. Four tiles
+ * side by side in one row of the grid load as vectors; others are gathered lane by lane.
+ */
+export function inputTransform4(
+  xImg: usize,
+  j: i32,
+  count: i32,
+  tilesW: i32,
+  wpBytes: usize,
+  planeBytes: usize,
+  cin: i32,
+  fallbackAt: usize,
+  dst: usize,
+  cStride: usize,
+  xiBytes: usize,
+  stage: usize,
+): void {
+  const th = j / tilesW;
+  const tw = j - th * tilesW;
+  if (count === 4 && tw + 4 <= tilesW) {
+    const at = xImg + <usize>(2 * th) * wpBytes + ((<usize>(2 * tw)) << 2);
+    for (let c = 0; c < cin; c++) {
+      const p = at + <usize>c * planeBytes;
+      rowTimesB(p, stage);
+      rowTimesB(p + wpBytes, stage + 64);
+      rowTimesB(p + 2 * wpBytes, stage + 128);
+      rowTimesB(p + 3 * wpBytes, stage + 192);
+      columnsTimesBt(stage, dst + <usize>c * cStride, xiBytes);
+    }
+    return;
+  }
+  let p0 = fallbackAt;
+  let p1 = fallbackAt;
+  let p2 = fallbackAt;
+  let p3 = fallbackAt;
+  for (let l = 0; l < count; l++) {
+    const jl = j + l;
+    const thl = jl / tilesW;
+    const at = xImg + <usize>(2 * thl) * wpBytes + ((<usize>(2 * (jl - thl * tilesW))) << 2);
+    if (l === 0) p0 = at;
+    else if (l === 1) p1 = at;
+    else if (l === 2) p2 = at;
+    else p3 = at;
+  }
+  for (let c = 0; c < cin; c++) {
+    const o = <usize>c * planeBytes;
+    for (let i: usize = 0; i < 4; i++) {
+      const r = o + i * wpBytes;
+      rowTimesBGather(p0 + r, p1 + r, p2 + r, p3 + r, stage + (i << 6));
+    }
+    columnsTimesBt(stage, dst + <usize>c * cStride, xiBytes);
+  }
+}
+
+/**
  * The 4 x 8 micro-kernel: `out[r][0..7] = sum_p a[p][r] * b[p][0..7]` for the 4 rows of a U sliver
  * (`pa`, [p][4]) and an 8-tile V panel (`pb`, [p][8]), stored (not added) with rows `ldOut` bytes
  * apart: gemm.ts's body.
@@ -259,44 +318,8 @@ export function winogradForwardPart(desc: usize, u0: i32, u1: i32, work: usize):
     // 1. Input transform: V[xi][q / 8][c][q % 8] for every 4-tile group q of the unit.
     for (let q = 0; q < panels << 3; q += 4) {
       const j = t0 + q;
-      const th = j / tilesW;
-      const tw = j - th * tilesW;
-      const simd = q + 4 <= nt && tw + 4 <= tilesW;
       const vq = vAt + ((<usize>((q >> 3) * cin)) << 5) + ((<usize>(q & 7)) << 2);
-      if (simd) {
-        const at = xImg + <usize>(2 * th) * wpBytes + ((<usize>(2 * tw)) << 2);
-        for (let c = 0; c < cin; c++) {
-          const p = at + <usize>c * planeBytes;
-          rowTimesB(p, stage);
-          rowTimesB(p + wpBytes, stage + 64);
-          rowTimesB(p + 2 * wpBytes, stage + 128);
-          rowTimesB(p + 3 * wpBytes, stage + 192);
-          columnsTimesBt(stage, vq + ((<usize>c) << 5), vXiBytes);
-        }
-      } else {
-        let p0 = firstAt;
-        let p1 = firstAt;
-        let p2 = firstAt;
-        let p3 = firstAt;
-        for (let l = 0; l < 4; l++) {
-          const jl = j + l;
-          if (q + l >= nt) break;
-          const thl = jl / tilesW;
-          const at = xImg + <usize>(2 * thl) * wpBytes + ((<usize>(2 * (jl - thl * tilesW))) << 2);
-          if (l === 0) p0 = at;
-          else if (l === 1) p1 = at;
-          else if (l === 2) p2 = at;
-          else p3 = at;
-        }
-        for (let c = 0; c < cin; c++) {
-          const o = <usize>c * planeBytes;
-          for (let i: usize = 0; i < 4; i++) {
-            const r = o + i * wpBytes;
-            rowTimesBGather(p0 + r, p1 + r, p2 + r, p3 + r, stage + (i << 6));
-          }
-          columnsTimesBt(stage, vq + ((<usize>c) << 5), vXiBytes);
-        }
-      }
+      inputTransform4(xImg, j, min(4, nt - q), tilesW, wpBytes, planeBytes, cin, firstAt, vq, 32, vXiBytes, stage);
     }
 
     // 2. The 16 GEMMs: M[xi][oc][t] = sum_c U[xi][oc][c] * V[xi][c][t].
